@@ -1,0 +1,254 @@
+"""The compiled assistant: frozen, pure data.
+
+`framework.spec` turns YAML into these objects (after validating it); `framework.engine`
+moves a session through them with pure functions. Nothing here does I/O, and nothing here
+imports torch. Mappings are read-only views (`MappingProxyType`) so the whole tree is
+immutable once built.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping, Union
+
+# Names of the pseudo-states a transition may target besides the flow's own states.
+END = "END"  # finish the current flow (resume the interrupted one, if any)
+
+# Slot types a domain may declare. Their options are listed in docs/DESIGN.md.
+SLOT_TYPES = (
+    "text", "integer", "number", "boolean", "categorical", "regex",
+    "id_number", "phone", "email", "date",
+)
+
+
+def frozen_map(items: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    """A read-only mapping view over a private copy of `items`."""
+    return MappingProxyType(dict(items or {}))
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a compiled object was declared, for runtime messages and diagrams."""
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+# --------------------------------------------------------------------------- NLU data
+
+@dataclass(frozen=True)
+class EntitySpan:
+    """An entity annotated inline in a training example: `[张三](name)`."""
+    entity: str
+    value: str
+    start: int  # character offsets into Example.text (annotation markup removed)
+    end: int
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str  # the utterance with annotation markup removed
+    entities: tuple[EntitySpan, ...] = ()
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    description: str
+    examples: tuple[Example, ...]
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Slot:
+    name: str
+    type: str  # one of SLOT_TYPES
+    # Type-specific options, validated by the schema: min, max, min_length, max_length,
+    # pattern, choices ({canonical value: (synonym, ...)}), formats ...
+    options: Mapping[str, Any] = field(default_factory=frozen_map)
+    error_response: str | None = None  # response said when a value is invalid
+    entity: str | None = None  # entity name that fills the slot (defaults to the slot name)
+    initial: Any = None
+    pii: bool = False  # masked in logs and stored transcripts
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class ResponseVariant:
+    text: str  # may contain {slot_name} placeholders
+    channel: str | None = None  # None: any channel
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass(frozen=True)
+class Response:
+    name: str
+    variants: tuple[ResponseVariant, ...]
+    source: Source | None = None
+
+
+# --------------------------------------------------------------------------- actions
+
+@dataclass(frozen=True)
+class WebhookAction:
+    name: str
+    url: str  # ${VAR} / ${VAR:-default} already expanded from the environment at load time
+    method: str = "POST"
+    timeout: float = 5.0  # seconds, per attempt
+    retries: int = 0  # extra attempts after the first on timeout / 5xx / connection error
+    headers: Mapping[str, str] = field(default_factory=frozen_map)
+    sets: tuple[str, ...] = ()  # slots the webhook's JSON may set
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class PythonAction:
+    name: str
+    function: str  # "package.module:function", or a name registered with framework.actions
+    sets: tuple[str, ...] = ()
+    source: Source | None = None
+
+
+Action = Union[WebhookAction, PythonAction]
+
+
+# --------------------------------------------------------------------------- flow steps
+
+@dataclass(frozen=True)
+class Say:
+    response: str
+
+
+@dataclass(frozen=True)
+class Collect:
+    slot: str
+    prompt: str  # response asking for the value
+    reprompt: str | None = None  # response on an invalid value; None: the slot's error_response
+    max_attempts: int = 3
+    on_failure: str | None = None  # state after max_attempts invalid values; None: END
+    skip_if_filled: bool = True
+
+
+@dataclass(frozen=True)
+class Confirm:
+    response: str  # the yes/no question
+    on_yes: str
+    on_no: str
+
+
+@dataclass(frozen=True)
+class CallAction:
+    action: str
+    on_success: str | None = None  # None: the state's transitions (or the webhook's "next")
+    on_failure: str | None = None  # None: END with the fallback response
+
+
+@dataclass(frozen=True)
+class Handoff:
+    response: str | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    flow: str  # replaces the current flow (no resume)
+
+
+@dataclass(frozen=True)
+class End:
+    response: str | None = None
+
+
+Step = Union[Say, Collect, Confirm, CallAction, Handoff, Link, End]
+
+
+@dataclass(frozen=True)
+class Transition:
+    to: str  # a state of the same flow, or END
+    intent: str | None = None  # fires on the user's next message with this intent
+    condition: Any = None  # parsed by framework.conditions.parse; None: always true
+    condition_text: str | None = None
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    step: Step | None
+    transitions: tuple[Transition, ...] = ()
+    source: Source | None = None
+
+    @property
+    def listens(self) -> bool:
+        """True when the state waits for the user's next message before moving on:
+        it collects, confirms, or has a transition on an intent."""
+        return isinstance(self.step, (Collect, Confirm)) or any(t.intent for t in self.transitions)
+
+
+@dataclass(frozen=True)
+class Flow:
+    name: str
+    description: str
+    triggers: tuple[str, ...]  # intents that start this flow
+    start: str
+    states: Mapping[str, State]
+    interruptible: bool = True
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """A global behaviour: an intent (or none, for fallback) and what to say."""
+    intents: tuple[str, ...] = ()
+    response: str | None = None
+
+
+@dataclass(frozen=True)
+class Behaviours:
+    cancel: Behaviour = Behaviour()
+    help: Behaviour = Behaviour()
+    handoff: Behaviour = Behaviour()
+    out_of_scope: Behaviour = Behaviour()
+    fallback: Behaviour = Behaviour()  # low confidence; intents unused
+    affirm: Behaviour = Behaviour()  # intents that answer "yes" to a confirm step
+    deny: Behaviour = Behaviour()
+    greet: Behaviour = Behaviour()  # said when no flow is active and a greet intent comes
+
+
+@dataclass(frozen=True)
+class Settings:
+    fallback_threshold: float | None = None  # None: "auto", the model's validated threshold
+    session_timeout: int = 1800  # seconds of inactivity before a session expires
+    history_limit: int = 100  # turns kept in a session's history
+    max_attempts: int = 3  # default for collect steps
+    pii_masking: bool = True
+
+
+@dataclass(frozen=True)
+class Assistant:
+    name: str
+    language: str  # "zh", "en", ...
+    settings: Settings
+    intents: Mapping[str, Intent]
+    slots: Mapping[str, Slot]
+    responses: Mapping[str, Response]
+    actions: Mapping[str, Action]
+    flows: Mapping[str, Flow]
+    behaviours: Behaviours
+    intent_fingerprint: str  # sha256 of the sorted intent names: a model must match it
+    examples_fingerprint: str  # sha256 of all examples: a change suggests retraining
+    source_dir: str = ""
+
+    def flow_for_intent(self, intent: str) -> Flow | None:
+        for flow in self.flows.values():
+            if intent in flow.triggers:
+                return flow
+        return None
