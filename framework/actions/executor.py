@@ -1,0 +1,47 @@
+"""ActionExecutor: runs the ActionCall the engine asks for, at the edge."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiohttp
+
+from framework.actions.python import call_python
+from framework.actions.webhook import call_webhook
+from framework.compile.machine import Assistant, PythonAction, WebhookAction
+from framework.engine import ActionCall, ActionResult
+
+
+class ActionExecutor:
+    """`await executor(call) -> ActionResult`; never raises. Holds one aiohttp ClientSession
+    (opened on the first webhook call) for connection reuse; close it with `await close()`
+    or `async with ActionExecutor(...)`."""
+
+    def __init__(self, assistant: Assistant, session: aiohttp.ClientSession | None = None):
+        self.assistant = assistant
+        # Resolved now: a relative source_dir must not depend on a later working directory.
+        self.domain_dir = str(Path(assistant.source_dir).resolve()) if assistant.source_dir else ""
+        self._session = session
+        self._owns_session = session is None
+
+    async def __call__(self, call: ActionCall) -> ActionResult:
+        action = self.assistant.actions.get(call.action)
+        if isinstance(action, WebhookAction):
+            if self._session is None or self._session.closed:
+                self._session = aiohttp.ClientSession()
+                self._owns_session = True
+            return await call_webhook(self._session, action, call)
+        if isinstance(action, PythonAction):
+            return await call_python(action, call, self.domain_dir)
+        return ActionResult.failure(f"unknown action {call.action!r}")
+
+    run = __call__
+
+    async def close(self) -> None:
+        if self._owns_session and self._session is not None and not self._session.closed:
+            await self._session.close()
+
+    async def __aenter__(self) -> "ActionExecutor":
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()

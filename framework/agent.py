@@ -1,0 +1,110 @@
+"""The edge loop: text -> NLU -> engine -> actions -> engine ... -> replies.
+
+The engine is pure; this is where the classifier runs (in a thread), where actions do I/O,
+and where the clock is read. A failing action never raises to the caller: its failure
+becomes the flow's failure branch (or the fallback reply).
+"""
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+
+from framework.compile.machine import Assistant
+from framework.engine import (
+    ActionCall, ActionResult, Event, Reply, SessionState, handle_action_result, handle_message,
+)
+from framework.nlu.interface import IntentClassifier, IntentScore, NLUResult
+from framework.slots import extract_entities
+
+log = logging.getLogger(__name__)
+
+Parse = Callable[[str], Awaitable[NLUResult]]
+Executor = Callable[[ActionCall], Awaitable[ActionResult]]
+
+MAX_ACTIONS_PER_TURN = 10  # chained actions; a flow looping through actions stops here
+
+
+@dataclass(frozen=True)
+class AgentTurn:
+    state: SessionState
+    replies: tuple[Reply, ...]
+    events: tuple[Event, ...]
+    nlu: NLUResult
+
+
+def with_model_threshold(assistant: Assistant, threshold: float | None) -> Assistant:
+    """`fallback_threshold: auto` means the model's validated threshold: fill it in."""
+    if assistant.settings.fallback_threshold is not None or threshold is None:
+        return assistant
+    settings = dataclasses.replace(assistant.settings, fallback_threshold=float(threshold))
+    return dataclasses.replace(assistant, settings=settings)
+
+
+class Agent:
+    def __init__(self, assistant: Assistant, parse: Parse, executor: Executor | None = None):
+        # A parse built by classifier_parser carries the model's threshold.
+        self.assistant = with_model_threshold(assistant, getattr(parse, "threshold", None))
+        self.parse = parse
+        self.executor = executor
+
+    async def handle(self, state: SessionState | None, sender_id: str, text: str,
+                     channel: str | None = None, now: float | None = None) -> AgentTurn:
+        now = time.time() if now is None else now
+        if state is None:
+            state = SessionState.new(sender_id, now)
+        nlu = await self.parse(text)
+        result = handle_message(self.assistant, state, nlu, now=now, channel=channel)
+        replies, events = list(result.replies), list(result.events)
+        for _ in range(MAX_ACTIONS_PER_TURN):
+            if result.action is None:
+                break
+            outcome = await self._run(result.action)
+            result = handle_action_result(self.assistant, result.state, outcome, now=now, channel=channel)
+            replies += result.replies
+            events += result.events
+        else:
+            if result.action is not None:
+                outcome = ActionResult.failure(f"more than {MAX_ACTIONS_PER_TURN} actions in one turn")
+                result = handle_action_result(self.assistant, result.state, outcome, now=now, channel=channel)
+                replies += result.replies
+                events += result.events
+        return AgentTurn(result.state, tuple(replies), tuple(events), nlu)
+
+    async def _run(self, call: ActionCall) -> ActionResult:
+        if self.executor is None:
+            return ActionResult.failure(f"no action executor to run {call.action!r}")
+        try:
+            return await self.executor(call)
+        except Exception as err:  # noqa: BLE001 - executors should not raise; be safe anyway
+            log.exception("action %s raised", call.action)
+            return ActionResult.failure(f"{call.action}: {type(err).__name__}: {err}")
+
+
+class ClassifierParser:
+    """An async `parse(text) -> NLUResult` over an IntentClassifier and the slot entity
+    extractors. `predict` runs in a worker thread; `threshold` is the model's own."""
+
+    def __init__(self, classifier: IntentClassifier, assistant: Assistant):
+        self.classifier = classifier
+        self.assistant = assistant
+        self.threshold = classifier.threshold
+
+    async def __call__(self, text: str) -> NLUResult:
+        entities = extract_entities(self.assistant, text)
+        # A button payload "/intent" names its intent outright (the Rasa convention).
+        payload = text.strip()
+        if payload.startswith("/") and payload[1:] in self.assistant.intents:
+            return NLUResult(text, (IntentScore(payload[1:], 1.0),), entities, self.classifier.model_id)
+        (ranking,) = await asyncio.to_thread(self.classifier.predict, [text])
+        return NLUResult(text, tuple(ranking), entities, self.classifier.model_id)
+
+
+def classifier_parser(classifier: IntentClassifier, assistant: Assistant) -> ClassifierParser:
+    return ClassifierParser(classifier, assistant)
+
+
+__all__ = ["Agent", "AgentTurn", "ClassifierParser", "classifier_parser", "with_model_threshold"]

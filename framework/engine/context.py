@@ -1,0 +1,111 @@
+"""The scratchpad of one turn.
+
+The turn functions are pure: they read a frozen SessionState and return a new one. In
+between, this small mutable accumulator collects slot changes, replies and events so the
+step functions stay short; `result()` freezes it into a TurnResult.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+from framework.compile.machine import Assistant, Flow, State, frozen_map
+from framework.engine.render import render
+from framework.engine.results import ActionCall, Event, Reply, TurnResult
+from framework.engine.state import Frame, SessionState, Turn
+
+
+class TurnContext:
+    def __init__(self, assistant: Assistant, state: SessionState, *, now: float, today: dt.date,
+                 channel: str | None, text: str | None, intent: str | None,
+                 confidence: float | None, new_turn: bool):
+        self.assistant = assistant
+        self.original = state
+        self.now = now
+        self.today = today
+        self.channel = channel
+        self.text, self.intent, self.confidence = text, intent, confidence
+        self.new_turn = new_turn
+        self.sender_id = state.sender_id
+        self.slots: dict[str, Any] = dict(state.slots)
+        self.stack: list[Frame] = list(state.stack)
+        self.handoff = state.handoff
+        self.action: ActionCall | None = None
+        self.replies: list[Reply] = []
+        self.events: list[Event] = []
+        self.slot_changes: dict[str, Any] = {}
+        self.turn_number = state.turn_count + (1 if new_turn else 0)
+
+    # ------------------------------------------------------------------ flows
+
+    @property
+    def frame(self) -> Frame | None:
+        return self.stack[-1] if self.stack else None
+
+    def flow(self) -> Flow | None:
+        return self.assistant.flows.get(self.stack[-1].flow) if self.stack else None
+
+    def state(self) -> State | None:
+        flow = self.flow()
+        return flow.states.get(self.stack[-1].state) if flow else None
+
+    def update_frame(self, **changes: Any) -> None:
+        self.stack[-1] = replace(self.stack[-1], **changes)
+
+    # ------------------------------------------------------------------ output
+
+    def emit(self, name: str, **data: Any) -> None:
+        self.events.append(Event(name, frozen_map(data)))
+
+    def say(self, response: str | None) -> None:
+        if response:
+            seed = f"{self.sender_id}:{self.turn_number}:{len(self.replies)}"
+            self.replies.append(render(self.assistant, response, self.slots, channel=self.channel, seed=seed))
+
+    def say_text(self, text: str) -> None:
+        self.replies.append(Reply(text=str(text)))
+
+    def set_slot(self, name: str, value: Any, source: str) -> None:
+        """Set (or with None, unset) a slot; an unchanged value makes no event."""
+        if self.slots.get(name) == value and (value is not None or name not in self.slots):
+            return
+        if value is None:
+            self.slots.pop(name, None)
+        else:
+            self.slots[name] = value
+        self.slot_changes[name] = value
+        self.emit("slot_set", slot=name, value=value, source=source)
+
+    def request_action(self, name: str) -> None:
+        frame = self.stack[-1]
+        self.action = ActionCall(name, self.sender_id, frame.flow, frame.state, frozen_map(self.slots),
+                                 self.text, self.intent)
+        self.emit("action_requested", action=name, flow=frame.flow, state=frame.state)
+
+    # ------------------------------------------------------------------ freezing
+
+    def result(self) -> TurnResult:
+        history = list(self.original.history)
+        reply_texts = tuple(r.text for r in self.replies)
+        event_names = tuple(e.name for e in self.events)
+        if self.new_turn or not history:
+            history.append(Turn(self.now, self.text, self.intent, self.confidence,
+                                frozen_map(self.slot_changes), reply_texts, event_names))
+        else:  # an action's outcome continues the turn that requested it
+            last = history[-1]
+            history[-1] = replace(
+                last, slot_changes=frozen_map({**last.slot_changes, **self.slot_changes}),
+                replies=last.replies + reply_texts, events=last.events + event_names)
+        limit = max(self.assistant.settings.history_limit, 0)
+        state = replace(
+            self.original,
+            slots=frozen_map(self.slots),
+            stack=tuple(self.stack),
+            history=tuple(history[-limit:]) if limit else (),
+            turn_count=self.turn_number,
+            updated_at=self.now,
+            handoff=self.handoff,
+            pending_action=self.action,
+        )
+        return TurnResult(state, tuple(self.replies), tuple(self.events), self.action)

@@ -1,0 +1,138 @@
+"""SessionState: everything the engine knows about one conversation, frozen and JSON-able."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping
+
+from framework.compile.machine import frozen_map
+from framework.engine.results import ActionCall
+
+SCHEMA_VERSION = 1
+
+
+class SessionStateError(ValueError):
+    """Stored session data that cannot be read (corrupt, or another schema version)."""
+
+
+def timestamp(now: float | dt.datetime | None) -> float:
+    """Seconds since the epoch; the engine takes time as an argument, never reads a clock."""
+    if now is None:
+        raise ValueError("the engine needs `now`; it never reads the clock itself")
+    return now.timestamp() if isinstance(now, dt.datetime) else float(now)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A flow on the stack: where it is and what it waits for."""
+    flow: str
+    state: str
+    attempts: int = 0  # invalid answers to the current collect step
+    waiting_for: str | None = None  # "slot:<name>", "confirm", "intent", or None
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One user message and what came of it, for the session's history."""
+    time: float
+    text: str | None
+    intent: str | None
+    confidence: float | None
+    slot_changes: Mapping[str, Any] = field(default_factory=frozen_map)
+    replies: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()  # event names
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"time": self.time, "text": self.text, "intent": self.intent,
+                "confidence": self.confidence, "slot_changes": dict(self.slot_changes),
+                "replies": list(self.replies), "events": list(self.events)}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Turn":
+        return cls(d["time"], d.get("text"), d.get("intent"), d.get("confidence"),
+                   frozen_map(d.get("slot_changes")), tuple(d.get("replies", ())), tuple(d.get("events", ())))
+
+
+@dataclass(frozen=True)
+class SessionState:
+    sender_id: str
+    slots: Mapping[str, Any] = field(default_factory=frozen_map)
+    stack: tuple[Frame, ...] = ()  # the active flow is the last frame
+    history: tuple[Turn, ...] = ()
+    turn_count: int = 0
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    handoff: bool = False  # handed to a human agent
+    pending_action: ActionCall | None = None
+    schema_version: int = SCHEMA_VERSION
+
+    @classmethod
+    def new(cls, sender_id: str, now: float | dt.datetime) -> "SessionState":
+        t = timestamp(now)
+        return cls(sender_id=sender_id, created_at=t, updated_at=t)
+
+    @property
+    def frame(self) -> Frame | None:
+        return self.stack[-1] if self.stack else None
+
+    @property
+    def active_flow(self) -> str | None:
+        return self.stack[-1].flow if self.stack else None
+
+    def replace(self, **changes: Any) -> "SessionState":
+        return replace(self, **changes)
+
+    # ------------------------------------------------------------------ JSON
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": self.schema_version,
+            "sender_id": self.sender_id,
+            "slots": dict(self.slots),
+            "stack": [{"flow": f.flow, "state": f.state, "attempts": f.attempts,
+                       "waiting_for": f.waiting_for} for f in self.stack],
+            "history": [t.to_dict() for t in self.history],
+            "turn_count": self.turn_count,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "handoff": self.handoff,
+            "pending_action": self.pending_action.to_dict() if self.pending_action else None,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "SessionState":
+        version = d.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise SessionStateError(f"session schema version {version!r}, expected {SCHEMA_VERSION}")
+        try:
+            return cls(
+                sender_id=d["sender_id"],
+                slots=frozen_map(d.get("slots")),
+                stack=tuple(Frame(f["flow"], f["state"], f.get("attempts", 0), f.get("waiting_for"))
+                            for f in d.get("stack", ())),
+                history=tuple(Turn.from_dict(t) for t in d.get("history", ())),
+                turn_count=d.get("turn_count", 0),
+                created_at=d.get("created_at", 0.0),
+                updated_at=d.get("updated_at", 0.0),
+                handoff=d.get("handoff", False),
+                pending_action=ActionCall.from_dict(d["pending_action"]) if d.get("pending_action") else None,
+            )
+        except (KeyError, TypeError) as err:
+            raise SessionStateError(f"malformed session data: {err!r}") from err
+
+    @classmethod
+    def from_json(cls, data: str | bytes | Mapping[str, Any]) -> "SessionState":
+        if isinstance(data, Mapping):
+            return cls.from_dict(data)
+        try:
+            return cls.from_dict(json.loads(data))
+        except json.JSONDecodeError as err:
+            raise SessionStateError(f"session data is not JSON: {err}") from err
+
+
+def new(sender_id: str, now: float | dt.datetime) -> SessionState:
+    return SessionState.new(sender_id, now)

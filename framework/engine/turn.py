@@ -1,0 +1,263 @@
+"""The pure turn functions: a message (or an action's outcome) moves a session one turn on.
+
+Priority of a message (docs/DESIGN.md, "Semantics"):
+ 1. when collecting, a valid value for the collected slot found by an entity extractor;
+ 2. global intents and other flows' triggers at confidence >= threshold;
+ 3. when collecting, the whole utterance parsed as the slot's value;
+ 4. a confirm step's affirm / deny intents or yes / no words;
+ 5. intent transitions;
+ 6. below the threshold (or nothing applies): the fallback response and a re-prompt.
+Entities fill every slot whose entity they are, whatever is being collected.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from framework.compile.machine import END, Assistant, Collect, Flow
+from framework.engine import steps
+from framework.engine.context import TurnContext
+from framework.engine.results import ActionResult, Event, TurnResult
+from framework.engine.state import SessionState, timestamp
+from framework.nlu.interface import NLUResult
+from framework.slots import GENERIC_EXTRACTORS, parse_value, yes_no
+
+DEFAULT_THRESHOLD = 0.5  # used when settings.fallback_threshold is "auto" and no model substituted one
+# Extractors whose entity values are already parsed and validated for their slot's type.
+_TYPED_EXTRACTORS = frozenset({"id_number", "phone", "email", "date", "regex", "categorical", "number"})
+
+
+def threshold(assistant: Assistant) -> float:
+    value = assistant.settings.fallback_threshold
+    return DEFAULT_THRESHOLD if value is None else value
+
+
+def _today(now: float | dt.datetime) -> dt.date:
+    return now.date() if isinstance(now, dt.datetime) else dt.date.fromtimestamp(float(now))
+
+
+def _context(assistant: Assistant, state: SessionState, *, now, channel, text, intent, confidence,
+             new_turn: bool) -> TurnContext:
+    ctx = TurnContext(assistant, state, now=timestamp(now), today=_today(now), channel=channel,
+                      text=text, intent=intent, confidence=confidence, new_turn=new_turn)
+    # Frames that the current assistant no longer has (a redeploy changed the flows) are dropped.
+    for frame in list(ctx.stack):
+        flow = assistant.flows.get(frame.flow)
+        if flow is None or frame.state not in flow.states:
+            ctx.stack.remove(frame)
+            ctx.emit("flow_dropped", flow=frame.flow, state=frame.state)
+    return ctx
+
+
+def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
+                   now: float | dt.datetime, channel: str | None = None) -> TurnResult:
+    t = timestamp(now)
+    expired = state.turn_count > 0 and t - state.updated_at > assistant.settings.session_timeout
+    if expired:
+        idle = t - state.updated_at
+        state = SessionState.new(state.sender_id, t)
+    top = nlu.intent
+    ctx = _context(assistant, state, now=now, channel=channel, text=nlu.text,
+                   intent=top.name if top else None, confidence=top.confidence if top else None,
+                   new_turn=True)
+    if expired:
+        ctx.emit("session_expired", idle_seconds=round(idle, 3))
+    if state.pending_action is not None:  # the edge never reported back; do not wait forever
+        ctx.emit("action_abandoned", action=state.pending_action.action)
+    for slot in assistant.slots.values():
+        if slot.initial is not None and slot.name not in ctx.slots:
+            ctx.slots[slot.name] = slot.initial
+    _respond(ctx, nlu)
+    return ctx.result()
+
+
+def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
+    assistant = ctx.assistant
+    intent = ctx.intent
+    confident = intent is not None and ctx.confidence >= threshold(assistant)
+    frame, state = ctx.frame, ctx.state()
+    waiting = frame.waiting_for if frame else None
+    collecting = waiting[5:] if waiting and waiting.startswith("slot:") else None
+
+    # (1) entities; the collected slot filled by one completes the collect step
+    if _fill_from_entities(ctx, nlu, collecting) and collecting:
+        steps.goto(ctx, steps.after_step(ctx, state))
+        return
+    # (2) global intents and flow triggers
+    if confident and _global(ctx, intent):
+        return
+    # (3) the whole utterance as the collected slot's value
+    if collecting:
+        _collect_whole(ctx, state, collecting)
+        return
+    # (4) confirm
+    if waiting == "confirm":
+        answer = yes_no(nlu.text)
+        if answer is None and confident:
+            behaviours = assistant.behaviours
+            answer = True if intent in behaviours.affirm.intents else False if intent in behaviours.deny.intents else None
+        if answer is not None:
+            ctx.emit("confirmed" if answer else "denied", flow=frame.flow, state=frame.state)
+            steps.goto(ctx, state.step.on_yes if answer else state.step.on_no)
+            return
+    # (5) intent transitions
+    if waiting == "intent":
+        target = steps.intent_target(ctx, state, intent, confident)
+        if target is not None:
+            steps.goto(ctx, target)
+            return
+    # (6) nothing applies
+    if confident and not ctx.stack and assistant.behaviours.out_of_scope.response:
+        ctx.emit("out_of_scope", intent=intent)
+        ctx.say(assistant.behaviours.out_of_scope.response)
+        return
+    _fallback(ctx)
+
+
+def _fallback(ctx: TurnContext) -> None:
+    ctx.emit("fallback", intent=ctx.intent, confidence=ctx.confidence, threshold=threshold(ctx.assistant))
+    ctx.say(ctx.assistant.behaviours.fallback.response)
+    steps.reprompt(ctx)
+
+
+def _fill_from_entities(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
+    """Fill slots from entities; True when the collected slot got a valid value."""
+    filled = False
+    for entity in nlu.entities:
+        for slot in ctx.assistant.slots.values():
+            if (slot.entity or slot.name) != entity.entity:
+                continue
+            # "3" could be any number slot's value: only the one being asked takes it.
+            if entity.extractor in GENERIC_EXTRACTORS and slot.name != collecting:
+                continue
+            value = entity.value
+            if entity.extractor not in _TYPED_EXTRACTORS or slot.type in ("text", "boolean"):
+                parsed = parse_value(slot, str(entity.value), ctx.assistant.language, today=ctx.today)
+                if not parsed.ok:
+                    continue
+                value = parsed.value
+            ctx.set_slot(slot.name, value, source="entity")
+            filled = filled or slot.name == collecting
+    return filled
+
+
+def _global(ctx: TurnContext, intent: str) -> bool:
+    """Cancel, handoff, help, out of scope, greet, and other flows' triggers."""
+    b = ctx.assistant.behaviours
+    if intent in b.cancel.intents:
+        _cancel(ctx)
+        return True
+    if intent in b.handoff.intents:
+        steps.hand_off(ctx, None)
+        return True
+    for name, behaviour in (("help", b.help), ("out_of_scope", b.out_of_scope), ("greet", b.greet)):
+        if intent in behaviour.intents:
+            ctx.emit(name, intent=intent)
+            ctx.say(behaviour.response)
+            steps.reprompt(ctx)
+            return True
+    flow = ctx.assistant.flow_for_intent(intent)
+    if flow is None:
+        return False
+    return _trigger(ctx, flow)
+
+
+def _trigger(ctx: TurnContext, flow: Flow) -> bool:
+    current = ctx.frame
+    if current is None:
+        steps.start_flow(ctx, flow, reason="trigger")
+        return True
+    if current.flow == flow.name:
+        # Its own trigger is no interruption: "网速太慢了" may well be the very complaint
+        # the complaint flow is collecting, so the message goes on to the collect step.
+        return False
+    if not ctx.flow().interruptible:
+        ctx.emit("interruption_refused", flow=current.flow, by=flow.name)
+        return False
+    if any(f.flow == flow.name for f in ctx.stack):
+        # Back to a flow that was interrupted: drop what is above it and resume it.
+        while ctx.stack[-1].flow != flow.name:
+            dropped = ctx.stack.pop()
+            ctx.emit("flow_cancelled", flow=dropped.flow, state=dropped.state)
+        ctx.emit("flow_resumed", flow=flow.name, state=ctx.frame.state)
+        steps.goto(ctx, ctx.frame.state)
+        return True
+    ctx.emit("flow_interrupted", flow=current.flow, state=current.state, by=flow.name)
+    steps.start_flow(ctx, flow, reason="interruption")
+    return True
+
+
+def _cancel(ctx: TurnContext) -> None:
+    """Cancel the active flow; one it interrupted resumes and asks its question again."""
+    if not ctx.stack:
+        ctx.say(ctx.assistant.behaviours.cancel.response)
+        return
+    cancelled = ctx.stack.pop()
+    ctx.emit("flow_cancelled", flow=cancelled.flow, state=cancelled.state)
+    # Forget what the cancelled flow collected, so starting it again asks again (slots that
+    # a flow still on the stack collects are kept).
+    kept = set().union(*(steps.collected_slots(ctx.assistant.flows[f.flow]) for f in ctx.stack))
+    for slot_name in steps.collected_slots(ctx.assistant.flows[cancelled.flow]) - kept:
+        slot = ctx.assistant.slots.get(slot_name)
+        ctx.set_slot(slot_name, slot.initial if slot else None, source="cancel")
+    ctx.say(ctx.assistant.behaviours.cancel.response)
+    if ctx.stack:
+        ctx.emit("flow_resumed", flow=ctx.frame.flow, state=ctx.frame.state)
+        steps.goto(ctx, ctx.frame.state)
+
+
+def _collect_whole(ctx: TurnContext, state, slot_name: str) -> None:
+    step: Collect = state.step
+    slot = ctx.assistant.slots[slot_name]
+    parsed = parse_value(slot, ctx.text or "", ctx.assistant.language, today=ctx.today)
+    if parsed.ok:
+        ctx.set_slot(slot_name, parsed.value, source="collect")
+        steps.goto(ctx, steps.after_step(ctx, state))
+        return
+    attempts = ctx.frame.attempts + 1
+    ctx.emit("slot_invalid", slot=slot_name, attempts=attempts, error=parsed.error)
+    if attempts >= step.max_attempts:
+        ctx.emit("collect_failed", slot=slot_name, attempts=attempts)
+        steps.goto(ctx, step.on_failure or END)
+        return
+    ctx.update_frame(attempts=attempts)
+    ctx.say(step.reprompt or slot.error_response or step.prompt)
+
+
+def handle_action_result(assistant: Assistant, state: SessionState, result: ActionResult, *,
+                         now: float | dt.datetime, channel: str | None = None) -> TurnResult:
+    """Continue the turn that requested `state.pending_action` with its outcome."""
+    call = state.pending_action
+    if call is None:
+        return TurnResult(state, (), (Event("action_result_ignored"),), None)
+    ctx = _context(assistant, state, now=now, channel=channel, text=call.text, intent=call.intent,
+                   confidence=None, new_turn=False)
+    current = ctx.state()
+    if current is None or ctx.frame.flow != call.flow or current.name != call.state:
+        ctx.emit("action_result_ignored", action=call.action)
+        return ctx.result()
+    step = current.step
+    flow = ctx.flow()
+    action = assistant.actions.get(call.action)
+    if result.ok:
+        refused = sorted(set(result.slots) - set(action.sets if action else ()))
+        if refused:
+            result = ActionResult.failure(f"action {call.action!r} may not set slots: {', '.join(refused)}")
+        elif result.next_state not in (None, END) and result.next_state not in flow.states:
+            result = ActionResult.failure(f"action {call.action!r} returned unknown next state {result.next_state!r}")
+    if result.ok:
+        for name, value in result.slots.items():
+            ctx.set_slot(name, value, source=f"action:{call.action}")
+        for text in result.responses:
+            ctx.say_text(text)
+        ctx.emit("action_succeeded", action=call.action)
+        # An explicit on_success wins; without one the webhook may choose ("next"), and
+        # otherwise the state's own transitions decide.
+        target = step.on_success or result.next_state or steps.after_step(ctx, current)
+    else:
+        ctx.emit("action_failed", action=call.action, error=result.error)
+        target = step.on_failure
+        if target is None:
+            ctx.say(assistant.behaviours.fallback.response)
+            target = END
+    steps.goto(ctx, target)
+    return ctx.result()

@@ -1,0 +1,106 @@
+"""Pattern-based entity extraction for typed slots (like Rasa's RegexEntityExtractor/Duckling).
+
+This finds values *inside* a longer utterance ("我叫张三，身份证110...，手机138...") so one
+message can fill several slots. It is not intent classification: intents come only from the
+trained model. Extractors run in priority order and a span already claimed by a more specific
+extractor (an ID number's digits) is not reused by a general one (numbers).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from framework.compile.machine import Assistant, Slot
+from framework.nlu.interface import Entity
+from framework.slots.dates import find_dates
+from framework.slots.identity import EMAIL_RE, ID_RE, PHONE_RE, check_email, check_id_number, check_phone
+from framework.slots.numerals import find_numbers
+from framework.slots.values import compiled_pattern, choices_of, parse_value
+
+# Extractors whose values cannot tell which of several same-typed slots they belong to: the
+# engine uses their entities only for the slot it is collecting.
+GENERIC_EXTRACTORS = frozenset({"number"})
+
+_ORDER = ("id_number", "phone", "email", "date", "regex", "categorical", "integer", "number")
+
+
+def _entity_name(slot: Slot) -> str:
+    return slot.entity or slot.name
+
+
+def _matches(pattern: re.Pattern, check, text: str):
+    for m in pattern.finditer(text):
+        value, error = check(m.group())
+        if error is None:
+            yield m.start(), m.end(), value
+
+
+def _search_pattern(pattern: str) -> re.Pattern:
+    """A slot's full-match pattern made searchable inside a sentence: drop ^/$ anchors and
+    forbid letters or digits right next to the match."""
+    core = pattern[1:] if pattern.startswith("^") else pattern
+    if core.endswith("$") and not core.endswith("\\$"):
+        core = core[:-1]
+    return compiled_pattern(rf"(?<![A-Za-z0-9])(?:{core})(?![A-Za-z0-9])")
+
+
+def _categorical(slot: Slot, text: str):
+    lowered = text.lower()
+    words = [(w, value) for value, synonyms in choices_of(slot).items() for w in (value, *synonyms) if w]
+    for word, value in sorted(words, key=lambda item: -len(item[0])):
+        w = word.lower()
+        ascii_word = w.isascii()
+        for m in re.finditer(re.escape(w), lowered):
+            # ASCII choices ("50", "gold") must stand alone: "50" is not inside "150".
+            if ascii_word and (
+                (m.start() > 0 and lowered[m.start() - 1].isascii() and lowered[m.start() - 1].isalnum())
+                or (m.end() < len(lowered) and lowered[m.end()].isascii() and lowered[m.end()].isalnum())
+            ):
+                continue
+            yield m.start(), m.end(), value
+
+
+def _candidates(slot: Slot, text: str, language: str, today: dt.date):
+    kind = slot.type
+    if kind == "id_number":
+        return _matches(ID_RE, check_id_number, text)
+    if kind == "phone":
+        return _matches(PHONE_RE, check_phone, text)
+    if kind == "email":
+        return _matches(EMAIL_RE, check_email, text)
+    if kind == "date":
+        return find_dates(text, today)
+    if kind == "regex":
+        pattern = _search_pattern(slot.options.get("pattern", ""))
+        return ((m.start(), m.end(), m.group()) for m in pattern.finditer(text))
+    if kind == "categorical":
+        return _categorical(slot, text)
+    if kind in ("integer", "number"):
+        return (
+            (start, end, value) for start, end, value in find_numbers(text)
+            if parse_value(slot, str(value), language).ok
+        )
+    return ()  # text and boolean slots are filled from the whole utterance when collected
+
+
+def extract_entities(assistant: Assistant, text: str, today: dt.date | None = None) -> tuple[Entity, ...]:
+    """Every typed value found in `text`, one Entity per slot it could fill, by start offset."""
+    today = today or dt.date.today()
+    claimed: list[tuple[int, int, str]] = []
+    found: list[Entity] = []
+    slots = sorted(assistant.slots.values(), key=lambda s: _ORDER.index(s.type) if s.type in _ORDER else 99)
+    for slot in slots:
+        extractor = "number" if slot.type == "integer" else slot.type
+        accepted = []
+        for start, end, value in _candidates(slot, text, assistant.language, today):
+            # A span overlapping one claimed by an earlier (more specific) extractor is
+            # skipped; two slots of the same type may both take the same span.
+            if any(start < c_end and c_start < end and kind != extractor for c_start, c_end, kind in claimed):
+                continue
+            if any(start < a_end and a_start < end for a_start, a_end, _ in accepted):
+                continue
+            accepted.append((start, end, value))
+        for start, end, value in accepted:
+            found.append(Entity(_entity_name(slot), value, text[start:end], start, end, extractor))
+        claimed.extend((s, e, extractor) for s, e, _ in accepted)
+    return tuple(sorted(found, key=lambda e: (e.start, e.entity)))

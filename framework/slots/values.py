@@ -1,0 +1,146 @@
+"""Parsing and validating one slot value from text, per slot type (see docs/DESIGN.md)."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from framework.compile.machine import Slot
+from framework.slots.dates import parse_date
+from framework.slots.identity import check_email, check_id_number, check_phone
+from framework.slots.numerals import parse_number
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    ok: bool
+    value: Any = None
+    error: str | None = None  # why the text is not a valid value (for logs and debug output)
+
+
+YES_WORDS = frozenset({
+    "yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "true", "correct", "right", "confirm",
+    "是", "是的", "对", "对的", "对啊", "好", "好的", "嗯", "嗯嗯", "可以", "确认", "确定", "没错",
+    "没问题", "行", "要", "需要", "同意", "当然",
+})
+NO_WORDS = frozenset({
+    "no", "n", "nope", "nah", "false", "wrong", "incorrect",
+    "否", "不", "不是", "不对", "不要", "不用", "不行", "不可以", "不需要", "没有", "不同意",
+    "算了", "错了", "不确定", "不好",
+})
+# Trailing/leading punctuation and particles people add to a one-word answer: 是的！ / 好的呢
+_PUNCT = " \t\r\n,.!?;:~，。！？；：、…～\"'“”‘’"
+
+
+def _bare(text: str) -> str:
+    return text.strip(_PUNCT).lower()
+
+
+def yes_no(text: str) -> bool | None:
+    """True for a yes word, False for a no word, None otherwise (the whole utterance)."""
+    bare = _bare(text)
+    for candidate in (bare, bare.rstrip("呢啊呀吧哦了")):
+        if candidate in YES_WORDS:
+            return True
+        if candidate in NO_WORDS:
+            return False
+    return None
+
+
+def choices_of(slot: Slot) -> Mapping[str, tuple[str, ...]]:
+    """Categorical choices as {canonical value: synonyms}, whichever form the spec gave."""
+    choices = slot.options.get("choices") or {}
+    if isinstance(choices, Mapping):
+        return {str(k): tuple(str(s) for s in (v or ())) for k, v in choices.items()}
+    return {str(c): () for c in choices}
+
+
+@functools.lru_cache(maxsize=256)
+def compiled_pattern(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+_WITH_UNIT = re.compile(
+    r"(.+?)\s*(?:[个张元块岁次天位份台件人号]|块钱|个月|rmb|yuan|cny|usd|dollars?|pcs|items?"
+    r"|people|persons?|years?|days?|times?|nights?)?")
+
+
+def _number(slot: Slot, text: str, integer: bool) -> ParseResult:
+    bare = _bare(text)
+    # Allow a unit after the number: 3张, 1000元, 20块钱, 5 people.
+    m = _WITH_UNIT.fullmatch(bare)
+    value = parse_number(m.group(1)) if m else None
+    if value is None:
+        value = parse_number(bare)
+    if value is None:
+        return ParseResult(False, error="not a number")
+    if integer:
+        if isinstance(value, float) and not value.is_integer():
+            return ParseResult(False, error="not a whole number")
+        value = int(value)
+    low, high = slot.options.get("min"), slot.options.get("max")
+    if low is not None and value < low:
+        return ParseResult(False, error=f"must be at least {low}")
+    if high is not None and value > high:
+        return ParseResult(False, error=f"must be at most {high}")
+    return ParseResult(True, value)
+
+
+def _text(slot: Slot, text: str) -> ParseResult:
+    value = text.strip()
+    low, high = slot.options.get("min_length"), slot.options.get("max_length")
+    if not value:
+        return ParseResult(False, error="empty")
+    if low is not None and len(value) < low:
+        return ParseResult(False, error=f"must be at least {low} characters")
+    if high is not None and len(value) > high:
+        return ParseResult(False, error=f"must be at most {high} characters")
+    return ParseResult(True, value)
+
+
+def _categorical(slot: Slot, text: str) -> ParseResult:
+    bare = _bare(text)
+    for value, synonyms in choices_of(slot).items():
+        if bare == value.lower() or bare in (s.lower() for s in synonyms):
+            return ParseResult(True, value)
+    return ParseResult(False, error="not one of " + ", ".join(choices_of(slot)))
+
+
+def _checked(check, text: str) -> ParseResult:
+    value, error = check(text)
+    return ParseResult(True, value) if error is None else ParseResult(False, error=error)
+
+
+def parse_value(slot: Slot, text: str, language: str = "zh", *, today: dt.date | None = None) -> ParseResult:
+    """Parse `text` (a whole utterance or an entity's text) as a value of `slot`.
+
+    `today` anchors relative dates (明天, tomorrow); it defaults to the local date only when
+    the caller gives none, so the engine passes the turn's own date and stays pure.
+    """
+    kind = slot.type
+    if kind == "text":
+        return _text(slot, text)
+    if kind in ("integer", "number"):
+        return _number(slot, text, integer=kind == "integer")
+    if kind == "boolean":
+        answer = yes_no(text)
+        return ParseResult(False, error="not a yes or no") if answer is None else ParseResult(True, answer)
+    if kind == "categorical":
+        return _categorical(slot, text)
+    if kind == "regex":
+        value = text.strip()
+        if compiled_pattern(slot.options.get("pattern", "")).fullmatch(value):
+            return ParseResult(True, value)
+        return ParseResult(False, error="does not match the pattern")
+    if kind == "id_number":
+        return _checked(check_id_number, text)
+    if kind == "phone":
+        return _checked(check_phone, text)
+    if kind == "email":
+        return _checked(check_email, text)
+    if kind == "date":
+        value = parse_date(text, today or dt.date.today())
+        return ParseResult(True, value) if value else ParseResult(False, error="not a date")
+    raise ValueError(f"unknown slot type {kind!r} for slot {slot.name!r}")

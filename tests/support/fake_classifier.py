@@ -1,0 +1,44 @@
+"""A deterministic intent classifier FOR TESTS ONLY (engine and transcript tests).
+
+The product never matches keywords: intents come from the trained model (framework.nlu).
+This fake implements the same IntentClassifier protocol from a lookup table so that
+conversation tests are exact and fast:
+
+    FakeClassifier({"我想开户": "开户", "嗯": ("肯定", 0.4)}, labels=assistant.intents)
+
+A text in the table gets its intent at confidence 0.95 (or the given confidence); the rest
+of the probability is spread over the other labels. A text not in the table gets a flat
+ranking (1 / number of labels), which is below any sensible threshold.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Mapping, Sequence
+
+from framework.nlu.interface import IntentScore
+
+
+class FakeClassifier:
+    def __init__(self, table: Mapping[str, str | tuple[str, float]], labels: Iterable[str],
+                 threshold: float | None = None, model_id: str = "fake-classifier"):
+        self.table = dict(table)
+        self.labels = tuple(labels)
+        self.threshold = threshold
+        self.model_id = model_id
+        self.calls: list[str] = []
+        unknown = {v if isinstance(v, str) else v[0] for v in self.table.values()} - set(self.labels)
+        if unknown:
+            raise ValueError(f"table intents not among the labels: {sorted(unknown)}")
+
+    def _ranking(self, text: str) -> tuple[IntentScore, ...]:
+        entry = self.table.get(text)
+        if entry is None:
+            flat = 1.0 / len(self.labels)
+            return tuple(IntentScore(label, flat) for label in self.labels)
+        intent, confidence = (entry, 0.95) if isinstance(entry, str) else entry
+        rest = (1.0 - confidence) / max(len(self.labels) - 1, 1)
+        scores = [IntentScore(intent, confidence)] + [IntentScore(l, rest) for l in self.labels if l != intent]
+        return tuple(sorted(scores, key=lambda s: -s.confidence))
+
+    def predict(self, texts: Sequence[str]) -> list[tuple[IntentScore, ...]]:
+        self.calls.extend(texts)
+        return [self._ranking(t) for t in texts]

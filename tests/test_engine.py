@@ -1,0 +1,179 @@
+"""The pure turn functions and session state, without the Agent."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+
+import pytest
+
+from framework.compile.machine import (
+    END, Assistant, Behaviour, Behaviours, Flow, Link, Response, ResponseVariant, Say, Settings,
+    State, Transition, frozen_map,
+)
+from framework.engine import (
+    ActionResult, Frame, SessionState, SessionStateError, handle_action_result, handle_message, render,
+)
+from framework.engine.render import interpolate
+from framework.nlu.interface import IntentScore, NLUResult
+from tests.test_transcripts import bank
+
+NOW = 1_700_000_000.0
+
+
+def nlu(text: str, intent: str | None = None, confidence: float = 0.95, entities=()) -> NLUResult:
+    return NLUResult(text, (IntentScore(intent, confidence),) if intent else (), tuple(entities))
+
+
+def test_turn_is_pure_and_deterministic():
+    assistant = bank()
+    state = SessionState.new("u", NOW)
+    before = state.to_json()
+    one = handle_message(assistant, state, nlu("我想开户", "开户"), now=NOW + 1)
+    two = handle_message(assistant, state, nlu("我想开户", "开户"), now=NOW + 1)
+    assert state.to_json() == before
+    assert one == two
+    assert one.state.stack == (Frame("open_account", "ask_name", 0, "slot:name"),)
+    assert one.state.updated_at == NOW + 1 and one.state.turn_count == 1
+
+
+def test_now_is_required_and_datetimes_are_accepted():
+    assistant, state = bank(), SessionState.new("u", NOW)
+    with pytest.raises(ValueError, match="never reads the clock"):
+        handle_message(assistant, state, nlu("你好", "问候"), now=None)
+    when = dt.datetime(2024, 5, 1, 12, tzinfo=dt.timezone.utc)
+    assert handle_message(assistant, state, nlu("你好", "问候"), now=when).state.updated_at == when.timestamp()
+
+
+def test_action_call_and_result():
+    assistant = bank()
+    state = SessionState.new("u", NOW)
+    result = handle_message(assistant, state, nlu("查余额", "查余额"), now=NOW)
+    call = result.action
+    assert call.action == "lookup_balance" and result.state.pending_action == call
+    assert call.request_json()["latest_message"] == {"text": "查余额", "intent": "查余额"}
+    # the pending action survives a JSON round trip (the edge may crash in between)
+    restored = SessionState.from_json(result.state.to_json())
+    done = handle_action_result(assistant, restored, ActionResult(True, frozen_map({"balance": 42})), now=NOW)
+    assert [r.text for r in done.replies] == ["您的余额是 42 元。"]
+    assert done.state.pending_action is None and done.action is None
+    assert done.state.turn_count == 1 and done.state.history[-1].replies == ("您的余额是 42 元。",)
+    assert done.state.history[-1].slot_changes == {"balance": 42}
+
+
+def test_action_result_without_pending_action_is_ignored():
+    state = SessionState.new("u", NOW)
+    result = handle_action_result(bank(), state, ActionResult(True), now=NOW)
+    assert result.state is state and [e.name for e in result.events] == ["action_result_ignored"]
+
+
+def test_a_message_while_an_action_is_pending_abandons_it():
+    assistant = bank()
+    pending = handle_message(assistant, SessionState.new("u", NOW), nlu("查余额", "查余额"), now=NOW).state
+    result = handle_message(assistant, pending, nlu("你好", "问候"), now=NOW + 1)
+    assert "action_abandoned" in [e.name for e in result.events] and result.state.pending_action is None
+
+
+def test_frames_of_removed_flows_are_dropped():
+    state = dataclasses.replace(SessionState.new("u", NOW), stack=(Frame("gone", "x", 0, "intent"),))
+    result = handle_message(bank(), state, nlu("你好", "问候"), now=NOW)
+    assert result.state.stack == () and result.events[0].name == "flow_dropped"
+
+
+def test_unknown_schema_version_is_refused():
+    data = json.loads(SessionState.new("u", NOW).to_json())
+    data["schema_version"] = 99
+    with pytest.raises(SessionStateError, match="schema version 99"):
+        SessionState.from_json(json.dumps(data))
+    with pytest.raises(SessionStateError):
+        SessionState.from_json("{not json")
+
+
+def tiny(flows: dict[str, Flow], **responses: str) -> Assistant:
+    return Assistant(
+        name="tiny", language="en", settings=Settings(fallback_threshold=0.5), intents=frozen_map(),
+        slots=frozen_map(), actions=frozen_map(), flows=frozen_map(flows),
+        responses=frozen_map({k: Response(k, (ResponseVariant(v),)) for k, v in responses.items()}),
+        behaviours=Behaviours(fallback=Behaviour(response="utter_fallback")),
+        intent_fingerprint="", examples_fingerprint="",
+    )
+
+
+def test_link_replaces_the_flow():
+    flows = {
+        "a": Flow("a", "", ("go",), "s", frozen_map({"s": State("s", Link("b"))})),
+        "b": Flow("b", "", (), "t", frozen_map({"t": State("t", Say("utter_b"), (Transition(END),))})),
+    }
+    result = handle_message(tiny(flows, utter_b="in b"), SessionState.new("u", NOW), nlu("go", "go"), now=NOW)
+    assert [r.text for r in result.replies] == ["in b"]
+    assert [e.name for e in result.events] == ["flow_started", "flow_completed", "flow_started", "flow_completed"]
+
+
+def test_a_cycle_of_say_states_stops():
+    states = {"s": State("s", Say("utter_x"), (Transition("t"),)), "t": State("t", None, (Transition("s"),))}
+    flows = {"a": Flow("a", "", ("go",), "s", frozen_map(states))}
+    result = handle_message(tiny(flows, utter_x="x"), SessionState.new("u", NOW), nlu("go", "go"), now=NOW)
+    assert "loop_detected" in [e.name for e in result.events] and result.state.stack == ()
+
+
+def test_render_prefers_the_channel_variant_and_is_seeded():
+    assistant = bank()
+    slots = {"name": "张三"}
+    assert render(assistant, "utter_ask_name", slots, channel="telegram").text == "Your name, please?"
+    assert render(assistant, "utter_ask_name", slots, channel="slack").text == "请问您的姓名？"
+    many = tiny({}, utter_x="x")
+    variants = tuple(ResponseVariant(f"v{i}") for i in range(5))
+    many = dataclasses.replace(many, responses=frozen_map({"r": Response("r", variants)}))
+    picks = [render(many, "r", {}, seed=f"u:{turn}").text for turn in range(20)]
+    assert picks == [render(many, "r", {}, seed=f"u:{turn}").text for turn in range(20)]
+    assert len(set(picks)) > 1
+    assert render(many, "missing", {}).text == "missing"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("{name}，你好", "张三，你好"),
+    ("{missing}!", "!"),
+    ("{{literal}} {amount}", "{literal} 2000"),
+    ("broken {name", "broken {name"),
+    ("{name.__class__}", ""),
+])
+def test_interpolate(text, expected):
+    assert interpolate(text, {"name": "张三", "amount": 2000.0}) == expected
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from framework.nlu.interface import Entity  # noqa: E402
+
+TEXTS = ["张三", "11010519491231002X", "13912345678", "两千", "123456", "是的", "不是", "嗯", "", "x" * 30]
+INTENTS = [None, "开户", "查余额", "转账", "投诉", "取消", "帮助", "转人工", "其他", "肯定", "否定", "问候"]
+message = st.tuples(st.sampled_from(TEXTS), st.sampled_from(INTENTS), st.floats(0, 1),
+                    st.booleans(), st.floats(0, 2000))
+outcome = st.one_of(
+    st.builds(lambda n: ActionResult(True, frozen_map({"account_no": f"A{n}"})), st.integers(0, 9)),
+    st.builds(lambda n: ActionResult(True, frozen_map({"balance": n})), st.integers(0, 20)),
+    st.builds(lambda s: ActionResult(True, next_state=s), st.sampled_from(["vip", "done", "nowhere", END])),
+    st.just(ActionResult.failure("down")),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(message, max_size=12), st.lists(outcome, min_size=1, max_size=3))
+def test_any_conversation_keeps_a_consistent_state(messages, outcomes):
+    assistant = bank()
+    state, now = SessionState.new("p", NOW), NOW
+    for i, (text, intent, confidence, with_entity, wait) in enumerate(messages):
+        now += wait
+        entities = (Entity("phone", "13912345678", text, 0, len(text), "phone"),) if with_entity else ()
+        result = handle_message(assistant, state, nlu(text, intent, confidence, entities), now=now)
+        for j in range(3):
+            if result.action is None:
+                break
+            result = handle_action_result(assistant, result.state, outcomes[(i + j) % len(outcomes)], now=now)
+        state = result.state
+        assert state.pending_action is None or j == 2
+        for frame in state.stack:  # every frame points at a real state that waits for something
+            assert frame.state in assistant.flows[frame.flow].states
+            assert frame.waiting_for or state.pending_action
+        assert SessionState.from_json(state.to_json()) == state
+        assert len(state.history) <= assistant.settings.history_limit

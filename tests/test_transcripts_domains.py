@@ -1,0 +1,74 @@
+"""Conversations with the example domains (domains/, flows/) through the Agent, their demo
+backend and python actions. Intents are looked up from the flows' triggers so the test
+follows the domain rather than repeating it; the classifier is the test fake."""
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from framework.actions import ActionExecutor
+from framework.actions.demo_backend import start_demo_backend
+from framework.agent import Agent, classifier_parser
+from framework.spec import load_assistant
+from tests.support.fake_classifier import FakeClassifier
+
+ROOT = Path(__file__).resolve().parent.parent
+TELECOM = ROOT / "domains" / "telecom_zh"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+async def telecom():
+    port = free_port()
+    assistant = load_assistant(TELECOM, {"TELECOM_BACKEND_URL": f"http://127.0.0.1:{port}"})
+    runner = await start_demo_backend(TELECOM, port=port)
+    try:
+        async with ActionExecutor(assistant) as executor:
+            yield assistant, executor
+    finally:
+        await runner.cleanup()
+
+
+def trigger(assistant, flow: str) -> str:
+    return assistant.flows[flow].triggers[0]
+
+
+async def converse(assistant, executor, script: list[tuple[str, str | None]]):
+    table = {text: intent for text, intent in script if intent}
+    agent = Agent(assistant, classifier_parser(FakeClassifier(table, assistant.intents, threshold=0.5), assistant), executor)
+    state, events = None, []
+    for text, _ in script:
+        turn = await agent.handle(state, "tester", text, now=1_700_000_000.0)
+        assert turn.replies, f"no reply to {text!r}"
+        state = turn.state
+        events += [e.name for e in turn.events]
+    return state, events
+
+
+async def test_telecom_complaint_reaches_the_demo_backend(telecom):
+    assistant, executor = telecom
+    state, events = await converse(assistant, executor, [
+        ("我要投诉", trigger(assistant, "complaint")),
+        ("网速太慢了，晚上根本没法用", trigger(assistant, "complaint")),  # its own trigger: still the complaint text
+        ("不用了", None),
+    ])
+    assert state.slots["complaint"] == "网速太慢了，晚上根本没法用"
+    assert state.slots.get("ticket_no") and "action_succeeded" in events
+    assert state.stack == ()
+
+
+async def test_telecom_query_runs_the_python_action(telecom):
+    assistant, executor = telecom
+    state, events = await converse(assistant, executor, [
+        ("查一下话费余额", trigger(assistant, "query")),
+        ("13912345678", None),
+    ])
+    assert state.slots["query_type"] == "余额" and state.slots["phone"] == "13912345678"
+    assert isinstance(state.slots["balance"], (int, float)) and "action_succeeded" in events
