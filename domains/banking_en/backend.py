@@ -1,0 +1,119 @@
+"""Demo card-services backend for the banking_en example domain (port 5056).
+
+A small stand-in for a bank's card system, called by the domain's webhook actions:
+
+    POST /cards/activate  -> {"slots": {}}                          activate a card
+    POST /cards/block     -> {"slots": {"case_number", "delivery_window"}}  block + reissue
+    POST /balance         -> {"slots": {"balance": 123.45}}
+
+Each request is the engine's webhook JSON: {"action", "sender_id", "flow", "state",
+"slots": {...}, "latest_message": {"text", "intent"}}. Cards are looked up by their last
+four digits in a small in-memory table (a real backend would use the authenticated
+customer's id, never digits alone). Failures, to try the flows' `on_failure` branches:
+
+- an unknown card answers 404; a name that is not the cardholder's answers 403;
+- blocking card 0000 answers 503, as if the card system were down;
+- a request without `card_last4` answers 400.
+
+Port 5056 so it can run next to the telecom backend (5055):
+`python domains/banking_en/backend.py`, or `shell --demo-backend` / `serve --demo-backend`.
+Point the assistant elsewhere with BANKING_BACKEND_URL.
+"""
+from __future__ import annotations
+
+import itertools
+
+from aiohttp import web
+
+PORT = 5056  # the default in domain.yml's ${BANKING_BACKEND_URL:-http://127.0.0.1:5056}
+
+
+class Card:
+    # Plain classes, not dataclasses: the framework loads this file without registering it
+    # in sys.modules, and dataclasses with postponed annotations need that.
+    def __init__(self, holder: str, balance: float, active: bool = True) -> None:
+        self.holder = holder
+        self.balance = balance
+        self.active = active
+        self.blocked = False
+
+
+def _demo_cards() -> dict[str, Card]:
+    return {
+        "4821": Card("Maria Garcia", 2350.75, active=False),  # a new card, waiting to be activated
+        "1234": Card("John Smith", 42.35),                     # low balance: the flow adds a note
+        "7777": Card("Wei Chen", 880.00),
+        "0000": Card("Test Outage", 10.00),                    # blocking fails with 503
+    }
+
+
+class Bank:
+    def __init__(self) -> None:
+        self.cards = _demo_cards()
+        self.cases = itertools.count(40001)
+
+
+BANK = web.AppKey("bank", Bank)
+
+
+def _fail(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+async def _card(request: web.Request) -> tuple[dict, str, Card | None]:
+    """The request's slots, the card digits, and the card (None when unknown)."""
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    slots = body.get("slots") if isinstance(body, dict) else None
+    if not isinstance(slots, dict) or not str(slots.get("card_last4") or "").strip():
+        raise web.HTTPBadRequest(text='{"error": "slots.card_last4 is required"}', content_type="application/json")
+    last4 = str(slots["card_last4"]).strip()
+    return slots, last4, request.app[BANK].cards.get(last4)
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+async def activate(request: web.Request) -> web.Response:
+    slots, last4, card = await _card(request)
+    if card is None or card.blocked:
+        return _fail(404, f"no active card ending {last4}")
+    if not _same_name(str(slots.get("name") or ""), card.holder):
+        return _fail(403, "the name does not match the cardholder")
+    card.active = True  # activating an active card again is fine
+    return web.json_response({"slots": {}})
+
+
+async def block(request: web.Request) -> web.Response:
+    bank = request.app[BANK]
+    _, last4, card = await _card(request)
+    if card is None:
+        return _fail(404, f"no card ending {last4}")
+    if last4 == "0000":
+        return _fail(503, "card system unavailable")
+    card.blocked = True
+    case_number = f"LC-{next(bank.cases)}"
+    return web.json_response({"slots": {"case_number": case_number, "delivery_window": "5 to 7 business days"}})
+
+
+async def balance(request: web.Request) -> web.Response:
+    _, last4, card = await _card(request)
+    if card is None or card.blocked:
+        return _fail(404, f"no card ending {last4}")
+    return web.json_response({"slots": {"balance": card.balance}})
+
+
+def init() -> web.Application:
+    app = web.Application()
+    app[BANK] = Bank()
+    app.router.add_post("/cards/activate", activate)
+    app.router.add_post("/cards/block", block)
+    app.router.add_post("/balance", balance)
+    return app
+
+
+if __name__ == "__main__":
+    web.run_app(init(), host="127.0.0.1", port=PORT)

@@ -1,0 +1,103 @@
+"""Demo business backend for the telecom_zh example domain (port 5055).
+
+A small stand-in for the operator's real systems, called by the domain's webhook actions:
+
+    POST /business    开户 or 换套餐  -> {"slots": {"account_no": "..."}}
+    POST /complaints  log a complaint -> {"slots": {"ticket_no": "..."}}
+
+Each request is the engine's webhook JSON: {"action", "sender_id", "flow", "state",
+"slots": {...}, "latest_message": {"text", "intent"}}. Data lives in memory and is lost on
+restart. Errors answer 4xx with {"error": "..."} so the flow's `on_failure` branch can be
+tried from the shell:
+
+- 110101199003077774 already holds 5 numbers: 开户 answers 409.
+- 换套餐 needs an existing account: 11010519491231002X has one; other IDs answer 404.
+- a request without the needed slots answers 400.
+
+Run it on its own with `python domains/telecom_zh/backend.py`, or let `shell --demo-backend`
+/ `serve --demo-backend` start it. Point the assistant elsewhere with TELECOM_BACKEND_URL.
+"""
+from __future__ import annotations
+
+import itertools
+
+from aiohttp import web
+
+PORT = 5055  # the default in domain.yml's ${TELECOM_BACKEND_URL:-http://127.0.0.1:5055}
+MAX_NUMBERS_PER_ID = 5
+
+
+class Registry:
+    """Accounts by ID number, and complaints, in memory.
+
+    A plain class, not a dataclass: the framework loads this file without registering it
+    in sys.modules, and dataclasses with postponed annotations need that.
+    """
+
+    def __init__(self) -> None:
+        self.accounts: dict[str, list[str]] = {
+            "11010519491231002X": ["TZ20240001"],
+            "110101199003077774": [f"TZ2023000{i}" for i in range(1, MAX_NUMBERS_PER_ID + 1)],
+        }
+        self.complaints: dict[str, str] = {}
+        self.serial = itertools.count(10001)
+
+
+REGISTRY = web.AppKey("registry", Registry)
+
+
+def _fail(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+async def _slots(request: web.Request) -> dict:
+    try:
+        body = await request.json()
+    except ValueError:
+        raise web.HTTPBadRequest(text='{"error": "body is not JSON"}', content_type="application/json")
+    slots = body.get("slots") if isinstance(body, dict) else None
+    if not isinstance(slots, dict):
+        raise web.HTTPBadRequest(text='{"error": "no slots"}', content_type="application/json")
+    return slots
+
+
+async def business(request: web.Request) -> web.Response:
+    registry = request.app[REGISTRY]
+    slots = await _slots(request)
+    id_number = str(slots.get("id_number") or "").upper()
+    kind, plan = slots.get("business"), slots.get("plan")
+    if not id_number or not slots.get("name") or kind not in ("开户", "换套餐") or not plan:
+        return _fail(400, "name, id_number, business and plan are required")
+    owned = registry.accounts.setdefault(id_number, [])
+    if kind == "换套餐":
+        if not owned:
+            return _fail(404, "no account for this ID number")
+        return web.json_response({"slots": {"account_no": owned[0]}})
+    if len(owned) >= MAX_NUMBERS_PER_ID:
+        return _fail(409, f"an ID number may hold at most {MAX_NUMBERS_PER_ID} numbers")
+    account_no = f"TZ{next(registry.serial):08d}"
+    owned.append(account_no)
+    return web.json_response({"slots": {"account_no": account_no}})
+
+
+async def complaints(request: web.Request) -> web.Response:
+    registry = request.app[REGISTRY]
+    slots = await _slots(request)
+    text = str(slots.get("complaint") or "").strip()
+    if not text:
+        return _fail(400, "complaint is required")
+    ticket_no = f"TS{next(registry.serial):08d}"
+    registry.complaints[ticket_no] = text
+    return web.json_response({"slots": {"ticket_no": ticket_no}})
+
+
+def init() -> web.Application:
+    app = web.Application()
+    app[REGISTRY] = Registry()
+    app.router.add_post("/business", business)
+    app.router.add_post("/complaints", complaints)
+    return app
+
+
+if __name__ == "__main__":
+    web.run_app(init(), host="127.0.0.1", port=PORT)
