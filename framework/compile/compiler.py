@@ -1,0 +1,170 @@
+"""Validated spec tree -> the frozen `Assistant` of `framework.compile.machine`.
+
+Runs only on a tree that passed the schema and the cross-checks, so it may trust shapes
+and names; it fills in defaults (a state's step options, settings, behaviours) and parses
+conditions once, so the engine never sees YAML.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from typing import Any, Mapping
+
+from framework import conditions
+from framework.compile import machine as m
+from framework.spec.annotation import parse_example
+from framework.spec.environment import expand
+from framework.spec.files import SpecTree
+
+_COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii")
+
+
+def compile_assistant(tree: SpecTree, environ: Mapping[str, str] | None = None) -> m.Assistant:
+    environ = os.environ if environ is None else environ
+    d = tree.domain
+    settings = _settings(d.get("settings") or {})
+    intents = {name: _intent(tree, name, spec) for name, spec in (d.get("intents") or {}).items()}
+    return m.Assistant(
+        name=tree.name,
+        language=str(d["language"]),
+        settings=settings,
+        intents=m.frozen_map(intents),
+        slots=m.frozen_map({n: _slot(tree, n, s) for n, s in (d.get("slots") or {}).items()}),
+        responses=m.frozen_map({n: _response(tree, n, v) for n, v in (d.get("responses") or {}).items()}),
+        actions=m.frozen_map({n: _action(tree, n, a, environ) for n, a in (d.get("actions") or {}).items()}),
+        flows=m.frozen_map({n: _flow(tree, n, f, settings) for n, f in tree.flows.items()}),
+        behaviours=_behaviours(d.get("global") or {}),
+        intent_fingerprint=intent_fingerprint(intents),
+        examples_fingerprint=examples_fingerprint(d.get("intents") or {}),
+        source_dir=tree.domain_dir,
+    )
+
+
+def intent_fingerprint(intent_names) -> str:
+    """sha256 of the sorted intent names joined by newlines: a trained model must match it."""
+    return hashlib.sha256("\n".join(sorted(intent_names)).encode("utf-8")).hexdigest()
+
+
+def examples_fingerprint(intents: Mapping[str, Any]) -> str:
+    """sha256 of every intent's examples as written (annotations included), in name order."""
+    data = [[name, list(intents[name].get("examples") or [])] for name in sorted(intents)]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _source(tree: SpecTree, path: tuple) -> m.Source:
+    mark = tree.mark(path, key=True)
+    return m.Source(mark.file, mark.line, mark.column)
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _settings(spec: dict) -> m.Settings:
+    threshold = spec.get("fallback_threshold", "auto")
+    defaults = m.Settings()
+    return m.Settings(
+        fallback_threshold=None if threshold == "auto" else float(threshold),
+        session_timeout=spec.get("session_timeout", defaults.session_timeout),
+        history_limit=spec.get("history_limit", defaults.history_limit),
+        max_attempts=spec.get("max_attempts", defaults.max_attempts),
+        pii_masking=spec.get("pii_masking", defaults.pii_masking),
+    )
+
+
+def _intent(tree: SpecTree, name: str, spec: dict) -> m.Intent:
+    examples = tuple(parse_example(raw)[0] for raw in spec.get("examples") or ())
+    return m.Intent(name, spec.get("description", ""), examples, _source(tree, ("intents", name)))
+
+
+def _slot(tree: SpecTree, name: str, spec: dict) -> m.Slot:
+    options = {k: v for k, v in spec.items() if k not in _COMMON_SLOT_KEYS}
+    if "choices" in options:
+        choices = options["choices"]
+        if isinstance(choices, list):
+            options["choices"] = m.frozen_map({str(c): () for c in choices})
+        else:
+            options["choices"] = m.frozen_map({str(k): tuple(str(s) for s in v or ()) for k, v in choices.items()})
+    return m.Slot(
+        name=name, type=spec["type"], options=m.frozen_map(options), error_response=spec.get("error"),
+        entity=spec.get("entity", name), initial=spec.get("initial"), pii=bool(spec.get("pii", False)),
+        source=_source(tree, ("slots", name)),
+    )
+
+
+def _response(tree: SpecTree, name: str, variants: list) -> m.Response:
+    return m.Response(name, tuple(
+        m.ResponseVariant(v["text"], v.get("channel"),
+                          tuple(m.Button(b["title"], b["payload"]) for b in v.get("buttons") or ()))
+        for v in variants
+    ), _source(tree, ("responses", name)))
+
+
+def _action(tree: SpecTree, name: str, spec: dict, environ: Mapping[str, str]) -> m.Action:
+    source = _source(tree, ("actions", name))
+    sets = tuple(spec.get("sets") or ())
+    if spec["type"] == "python":
+        return m.PythonAction(name, spec["function"], sets, source)
+    headers = {k: expand(v, environ)[0] for k, v in (spec.get("headers") or {}).items()}
+    return m.WebhookAction(
+        name=name, url=expand(spec["url"], environ)[0], method=spec.get("method", "POST"),
+        timeout=float(spec.get("timeout", 5.0)), retries=int(spec.get("retries", 0)),
+        headers=m.frozen_map(headers), sets=sets, source=source,
+    )
+
+
+def _behaviours(spec: dict) -> m.Behaviours:
+    return m.Behaviours(**{
+        name: m.Behaviour(_names(b.get("intent")), b.get("response")) for name, b in spec.items()
+    })
+
+
+def _flow(tree: SpecTree, name: str, spec: dict, settings: m.Settings) -> m.Flow:
+    states = spec["states"]
+    return m.Flow(
+        name=name, description=spec.get("description", ""), triggers=_names(spec.get("trigger")),
+        start=spec.get("start", next(iter(states))),
+        states=m.frozen_map({s: _state(tree, ("flows", name, "states", s), st, settings)
+                             for s, st in states.items()}),
+        interruptible=spec.get("interruptible", True), source=_source(tree, ("flows", name)),
+    )
+
+
+def _state(tree: SpecTree, path: tuple, spec: dict, settings: m.Settings) -> m.State:
+    if "next" in spec:
+        transitions = (m.Transition(to=spec["next"], source=_source(tree, path + ("next",))),)
+    else:
+        transitions = tuple(_transition(tree, path + ("transitions", i), t)
+                            for i, t in enumerate(spec.get("transitions") or ()))
+    return m.State(path[-1], _step(spec, settings), transitions, _source(tree, path))
+
+
+def _transition(tree: SpecTree, path: tuple, spec: dict) -> m.Transition:
+    text = spec.get("if")
+    return m.Transition(to=spec["to"], intent=spec.get("intent"),
+                        condition=conditions.parse(text) if text else None, condition_text=text,
+                        source=_source(tree, path))
+
+
+def _step(spec: dict, settings: m.Settings) -> m.Step | None:
+    if "say" in spec:
+        return m.Say(spec["say"])
+    if "collect" in spec:
+        slot = spec["collect"]
+        return m.Collect(slot=slot, prompt=spec.get("prompt", f"utter_ask_{slot}"), reprompt=spec.get("reprompt"),
+                         max_attempts=spec.get("max_attempts", settings.max_attempts),
+                         on_failure=spec.get("on_failure"), skip_if_filled=spec.get("skip_if_filled", True))
+    if "confirm" in spec:
+        return m.Confirm(spec["confirm"], spec["on_yes"], spec["on_no"])
+    if "action" in spec:
+        return m.CallAction(spec["action"], spec.get("on_success"), spec.get("on_failure"))
+    if "handoff" in spec:
+        return m.Handoff(spec["handoff"] if isinstance(spec["handoff"], str) else None)
+    if "link" in spec:
+        return m.Link(spec["link"])
+    if "end" in spec:
+        return m.End(spec["end"] if isinstance(spec["end"], str) else None)
+    return None

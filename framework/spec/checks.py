@@ -1,0 +1,292 @@
+"""Cross-checks of the domain file(s): references between sections, slot options, response
+placeholders, actions, training examples. Flow checks are in `framework.spec.flow_checks`.
+
+The checks run even when the schema found problems, so they never assume a shape: every
+access goes through `mapping()` / `items()`, which treat a wrongly-typed value as empty
+(the schema has already reported it).
+"""
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from framework.compile.machine import SLOT_TYPES
+from framework.spec.annotation import parse_example
+from framework.spec.environment import expand
+from framework.spec.errors import SpecError, did_you_mean, one_of
+from framework.spec.files import SpecTree
+
+# Options each slot type accepts, besides the common keys.
+COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii")
+TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
+    "text": ("min_length", "max_length"), "integer": ("min", "max"), "number": ("min", "max"),
+    "categorical": ("choices",), "regex": ("pattern",),
+}
+REQUIRED_OPTIONS = {"categorical": "choices", "regex": "pattern"}
+WEBHOOK_KEYS = ("url", "method", "timeout", "retries", "headers")
+PYTHON_KEYS = ("function",)
+BEHAVIOURS = ("cancel", "help", "handoff", "out_of_scope", "fallback", "affirm", "deny", "greet")
+
+# For "unknown X" messages: (code, word, the section it is defined in).
+KINDS = {
+    "intent": ("E020", "intents"), "slot": ("E021", "slots"), "response": ("E022", "responses"),
+    "action": ("E023", "actions"), "state": ("E024", "states"), "flow": ("E025", "flows"),
+}
+
+
+def mapping(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def items(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def names_of(value: Any) -> list[str]:
+    """A name-or-list-of-names field as a list of its string entries."""
+    if isinstance(value, str):
+        return [value]
+    return [v for v in items(value) if isinstance(v, str)]
+
+
+@dataclass
+class Context:
+    """The tree plus the name sets every check needs."""
+    tree: SpecTree
+    errors: list[SpecError] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        d = self.tree.domain
+        self.intents = set(mapping(d.get("intents")))
+        self.slots = mapping(d.get("slots"))
+        self.responses = set(mapping(d.get("responses")))
+        self.actions = mapping(d.get("actions"))
+        self.flows = self.tree.flows
+        self.slot_entities: dict[str, str] = {}  # entity name -> the slot it fills
+        for name, slot in self.slots.items():
+            entity = mapping(slot).get("entity")
+            self.slot_entities[entity if isinstance(entity, str) else name] = name
+
+    def add(self, code: str, path: tuple, message: str, **kw: Any) -> None:
+        self.errors.append(self.tree.error(code, path, message, **kw))
+
+    def known(self, kind: str, name: Any, path: tuple, defined: Iterable[str], *, key: bool = False,
+              offset: int | None = None, extra: Iterable[str] = ()) -> bool:
+        """Reports an undefined name of `kind`; True when `name` is defined (or not a string)."""
+        defined = set(defined)
+        if not isinstance(name, str) or name in defined or name in extra:
+            return True
+        code, section = KINDS[kind]
+        candidates = defined | set(extra)
+        if not candidates:
+            article = "an" if kind[0] in "aeiou" else "a"
+            expected = f"{article} {kind} defined under '{section}:' (there is none yet)"
+        elif len(candidates) <= 8:
+            expected = one_of(candidates)
+        else:
+            expected = f"one of the {len(candidates)} {section} defined"
+        self.add(code, path, f"unknown {kind} '{name}'", key=key, offset=offset, expected=expected,
+                 found=f"'{name}'", hint=did_you_mean(name, candidates))
+        return False
+
+
+def check_domain(ctx: Context, environ: Mapping[str, str]) -> None:
+    check_slots(ctx)
+    check_responses(ctx)
+    check_actions(ctx, environ)
+    check_examples(ctx)
+    check_behaviours(ctx)
+
+
+# --------------------------------------------------------------------------- slots
+
+def check_slots(ctx: Context) -> None:
+    for name, slot in ctx.slots.items():
+        slot = mapping(slot)
+        path = ("slots", name)
+        kind = slot.get("type")
+        ctx.known("response", slot.get("error"), path + ("error",), ctx.responses)
+        if kind not in SLOT_TYPES:
+            continue  # the schema reported it
+        allowed = TYPE_OPTIONS.get(kind, ())
+        for key in slot:
+            if key not in COMMON_SLOT_KEYS and key not in allowed:
+                ctx.add("E050", path + (key,), f"'{key}' is not an option of {kind} slots", key=True,
+                        expected=one_of(allowed) if allowed else f"no type option for a {kind} slot",
+                        found=f"'{key}'", hint=_owner_hint(key))
+        required = REQUIRED_OPTIONS.get(kind)
+        if required and required not in slot:
+            ctx.add("E011", path, f"missing key '{required}'", key=True,
+                    expected=f"'{required}' for a {kind} slot")
+        if isinstance(slot.get("pattern"), str):
+            _check_regex(ctx, slot["pattern"], path + ("pattern",))
+        for low, high in (("min", "max"), ("min_length", "max_length")):
+            lo, hi = slot.get(low), slot.get(high)
+            if _number(lo) and _number(hi) and lo > hi:
+                ctx.add("E052", path + (high,), f"'{high}' is less than '{low}'",
+                        expected=f"at least {lo}", found=f"{hi}")
+        if "initial" in slot and slot["initial"] is not None:
+            problem = _initial_problem(kind, slot, slot["initial"])
+            if problem:
+                ctx.add("E052", path + ("initial",), "initial value does not fit the slot",
+                        expected=problem, found=repr(slot["initial"]))
+
+
+def _owner_hint(key: str) -> str:
+    owners = [t for t, opts in TYPE_OPTIONS.items() if key in opts]
+    return f"'{key}' is for {' and '.join(owners)} slots" if owners else ""
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_regex(ctx: Context, pattern: str, path: tuple) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        offset = exc.pos if exc.pos is not None else 0
+        ctx.add("E051", path, f"invalid regular expression: {exc.msg}", offset=offset,
+                expected="a Python regular expression", found=repr(pattern))
+
+
+def _initial_problem(kind: str, slot: dict, value: Any) -> str:
+    """What `initial` should be, or '' when it fits."""
+    if kind == "integer":
+        return "" if isinstance(value, int) and not isinstance(value, bool) else "a whole number"
+    if kind == "number":
+        return "" if _number(value) else "a number"
+    if kind == "boolean":
+        return "" if isinstance(value, bool) else "true or false"
+    if not isinstance(value, str):
+        return "text"
+    if kind == "categorical":
+        choices = slot.get("choices")
+        values = [str(c) for c in (choices if isinstance(choices, list) else mapping(choices))]
+        return "" if not values or value in values else one_of(values)
+    if kind == "regex" and isinstance(slot.get("pattern"), str):
+        try:
+            return "" if re.fullmatch(slot["pattern"], value) else f"text matching {slot['pattern']}"
+        except re.error:
+            return ""
+    return ""
+
+
+# --------------------------------------------------------------------------- responses
+
+def check_responses(ctx: Context) -> None:
+    for name, variants in mapping(ctx.tree.domain.get("responses")).items():
+        for i, variant in enumerate(items(variants)):
+            variant = mapping(variant)
+            path = ("responses", name, i)
+            if isinstance(variant.get("text"), str):
+                _check_placeholders(ctx, variant["text"], path + ("text",))
+            for j, button in enumerate(items(variant.get("buttons"))):
+                payload = mapping(button).get("payload")
+                if isinstance(payload, str) and payload.startswith("/"):
+                    intent = re.split(r"[{\s]", payload[1:], maxsplit=1)[0]
+                    ctx.known("intent", intent, path + ("buttons", j, "payload"), ctx.intents)
+
+
+def _check_placeholders(ctx: Context, text: str, path: tuple) -> None:
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+    except ValueError as exc:
+        brace = min((i for i in (text.find("{"), text.find("}")) if i >= 0), default=0)
+        ctx.add("E056", path, f"invalid placeholder: {exc}", offset=brace,
+                expected="{slot_name}, and {{ or }} for a literal brace", found=repr(text))
+        return
+    for name in fields:
+        slot = re.split(r"[.\[]", name, maxsplit=1)[0]
+        offset = text.find("{" + name)
+        if not slot:
+            ctx.add("E056", path, "empty placeholder '{}'", offset=max(offset, 0),
+                    expected="{slot_name}", found="'{}'")
+        elif slot not in ctx.slots:
+            ctx.add("E053", path, f"the text uses '{{{slot}}}', which is not a slot", offset=max(offset, 0),
+                    expected=one_of(ctx.slots) if len(ctx.slots) <= 8 else "a slot name",
+                    found=f"'{slot}'", hint=did_you_mean(slot, ctx.slots))
+
+
+# --------------------------------------------------------------------------- actions
+
+def check_actions(ctx: Context, environ: Mapping[str, str]) -> None:
+    for name, action in ctx.actions.items():
+        action = mapping(action)
+        path = ("actions", name)
+        kind = action.get("type") if isinstance(action.get("type"), str) else None
+        own, other = {"webhook": (WEBHOOK_KEYS, PYTHON_KEYS), "python": (PYTHON_KEYS, WEBHOOK_KEYS)}.get(kind, ((), ()))
+        required = {"webhook": "url", "python": "function"}.get(kind)
+        if required and required not in action:
+            ctx.add("E054", path, f"a {kind} action needs '{required}'", key=True,
+                    expected=f"a key '{required}'", found="no such key")
+        for key in other:
+            if key in action:
+                ctx.add("E055", path + (key,), f"'{key}' is not an option of {kind} actions", key=True,
+                        expected=one_of(own), found=f"'{key}'")
+        for i, slot in enumerate(items(action.get("sets"))):
+            ctx.known("slot", slot, path + ("sets", i), ctx.slots)
+        texts = [(path + ("url",), action.get("url"))]
+        texts += [(path + ("headers", k), v) for k, v in mapping(action.get("headers")).items()]
+        for where, text in texts:
+            if isinstance(text, str):
+                for var, offset in expand(text, environ)[1]:
+                    ctx.add("E026", where, f"environment variable '{var}' is not set", offset=offset,
+                            expected=f"'{var}' in the environment, or a default: ${{{var}:-value}}",
+                            found="it unset")
+
+
+# --------------------------------------------------------------------------- examples
+
+def check_examples(ctx: Context) -> None:
+    first_intent: dict[str, str] = {}  # normalized example text -> intent
+    for intent, spec in mapping(ctx.tree.domain.get("intents")).items():
+        for i, raw in enumerate(items(mapping(spec).get("examples"))):
+            if not isinstance(raw, str):
+                continue
+            path = ("intents", intent, "examples", i)
+            example, problems = parse_example(raw)
+            for p in problems:
+                ctx.add("E060", path, p.message, offset=p.offset, expected=p.expected, found=p.found)
+            for span in example.entities:
+                if span.entity not in ctx.slot_entities:
+                    ctx.add("E061", path, f"entity '{span.entity}' fills no slot",
+                            offset=_entity_offset(raw, span.entity),
+                            expected="the entity of a slot (a slot's name, or its 'entity')",
+                            found=f"'{span.entity}'", hint=did_you_mean(span.entity, ctx.slot_entities))
+            key = " ".join(example.text.casefold().split())
+            if key in first_intent and first_intent[key] != intent:
+                ctx.add("E062", path, f"this example is also in intent '{first_intent[key]}'",
+                        expected="each example in one intent", found=repr(example.text))
+            first_intent.setdefault(key, intent)
+
+
+def _entity_offset(raw: str, entity: str) -> int:
+    at = raw.find("(" + entity)
+    if at < 0:
+        at = raw.find('"' + entity)
+    return at + 1 if at >= 0 else 0
+
+
+def annotated_entities(domain: dict) -> set[str]:
+    found: set[str] = set()
+    for spec in mapping(domain.get("intents")).values():
+        for raw in items(mapping(spec).get("examples")):
+            if isinstance(raw, str):
+                found |= {span.entity for span in parse_example(raw)[0].entities}
+    return found
+
+
+# --------------------------------------------------------------------------- global
+
+def check_behaviours(ctx: Context) -> None:
+    for name, spec in mapping(ctx.tree.domain.get("global")).items():
+        spec = mapping(spec)
+        path = ("global", name)
+        intents = spec.get("intent")
+        for i, intent in enumerate(names_of(intents)):
+            ctx.known("intent", intent, path + (("intent", i) if isinstance(intents, list) else ("intent",)),
+                      ctx.intents)
+        ctx.known("response", spec.get("response"), path + ("response",), ctx.responses)

@@ -1,0 +1,222 @@
+"""Cross-checks of flows: references, steps, transitions, reachability, conditions."""
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+
+from framework import conditions
+from framework.compile.machine import END
+from framework.spec.checks import BEHAVIOURS, Context, annotated_entities, items, mapping, names_of
+
+STEP_KEYS = ("say", "collect", "confirm", "action", "handoff", "link", "end")
+FINAL_STEPS = ("handoff", "link", "end")
+# Options that only make sense with a step; on_failure belongs to collect and action.
+STEP_OPTIONS = {
+    "prompt": ("collect",), "reprompt": ("collect",), "max_attempts": ("collect",),
+    "skip_if_filled": ("collect",), "on_yes": ("confirm",), "on_no": ("confirm",),
+    "on_success": ("action",), "on_failure": ("collect", "action"),
+}
+BRANCHES = ("on_failure", "on_yes", "on_no", "on_success")
+
+
+def step_of(state: dict) -> str | None:
+    """The state's step key (the first, when the state wrongly has several)."""
+    return next((k for k in STEP_KEYS if k in state), None)
+
+
+def transitions_of(state: dict, path: tuple) -> list[tuple[dict, tuple]]:
+    """Each transition with its YAML path; `next: X` is one unconditional transition."""
+    if "next" in state:
+        return [({"to": state["next"]}, path + ("next",))]
+    return [(t, path + ("transitions", i)) for i, t in enumerate(items(state.get("transitions")))
+            if isinstance(t, dict)]  # the schema reports any other entry
+
+
+def check_flows(ctx: Context) -> None:
+    fillable = fillable_slots(ctx)
+    trigger_owner: dict[str, str] = {}
+    behaviours = mapping(ctx.tree.domain.get("global"))
+    global_intents = {i: b for b in BEHAVIOURS for i in names_of(mapping(behaviours.get(b)).get("intent"))}
+    linked = {link for f in ctx.flows.values() for s in mapping(mapping(f).get("states")).values()
+              if isinstance(link := mapping(s).get("link"), str)}
+    for name, flow in ctx.flows.items():
+        flow = mapping(flow)
+        path = ("flows", name)
+        triggers = flow.get("trigger")
+        for i, intent in enumerate(names_of(triggers)):
+            where = path + (("trigger", i) if isinstance(triggers, list) else ("trigger",))
+            if not ctx.known("intent", intent, where, ctx.intents):
+                continue
+            if intent in trigger_owner and trigger_owner[intent] != name:
+                ctx.add("E039", where, f"intent '{intent}' also starts flow '{trigger_owner[intent]}'",
+                        expected="each intent to start one flow", found=f"'{intent}' in two flows' triggers")
+            elif intent in global_intents:
+                ctx.add("E039", where, f"intent '{intent}' is also the global '{global_intents[intent]}' intent",
+                        expected="a trigger that is not a global intent", found=f"'{intent}'")
+            trigger_owner.setdefault(intent, name)
+        if not names_of(triggers) and "trigger" not in flow and name not in linked:
+            ctx.add("E040", path, f"flow '{name}' can never start", key=True,
+                    expected="a 'trigger' intent, or a state elsewhere with 'link: " + name + "'",
+                    found="neither")
+        states = mapping(flow.get("states"))
+        if "start" in flow:
+            ctx.known("state", flow["start"], path + ("start",), states)
+        for state_name, state in states.items():
+            if isinstance(state, dict):  # otherwise the schema said what is wrong with it
+                check_state(ctx, name, state_name, state, states, fillable)
+        if all(isinstance(state, dict) for state in states.values()):
+            check_reachable(ctx, name, flow, states)  # a broken state hides where it leads
+
+
+def fillable_slots(ctx: Context) -> set[str]:
+    """Slots some step can fill: collected, set by an action, annotated in examples, or initial."""
+    slots = {n for n, s in ctx.slots.items() if mapping(s).get("initial") is not None}
+    for flow in ctx.flows.values():
+        for state in mapping(mapping(flow).get("states")).values():
+            if isinstance(mapping(state).get("collect"), str):
+                slots.add(state["collect"])
+    for action in ctx.actions.values():
+        slots |= set(names_of(mapping(action).get("sets")))
+    entities = annotated_entities(ctx.tree.domain)
+    slots |= {slot for entity, slot in ctx.slot_entities.items() if entity in entities}
+    return slots
+
+
+def check_state(ctx: Context, flow: str, name: str, state: dict, states: dict, fillable: set[str]) -> None:
+    path = ("flows", flow, "states", name)
+    if name == END:
+        ctx.add("E041", path, f"'{END}' is reserved: it means the flow ends", key=True,
+                expected="another state name", found=f"'{END}'")
+    steps = [k for k in STEP_KEYS if k in state]
+    for extra in steps[1:]:
+        ctx.add("E030", path + (extra,), f"a state has at most one step; this one also has '{steps[0]}'",
+                key=True, expected="one of " + ", ".join(STEP_KEYS), found=" and ".join(f"'{s}'" for s in steps),
+                hint="Split it into two states joined by 'next'")
+    step = steps[0] if steps else None
+    _check_step_references(ctx, path, state, step, states)
+    for option, owners in STEP_OPTIONS.items():
+        if option in state and step not in owners:
+            ctx.add("E038", path + (option,), f"'{option}' belongs to a {' or '.join(owners)} step", key=True,
+                    expected=f"a '{owners[0]}' step in this state",
+                    found=f"a '{step}' step" if step else "no step")
+    if "next" in state and "transitions" in state:
+        ctx.add("E037", path + ("transitions",), "both 'next' and 'transitions'", key=True,
+                expected="one of them ('next: X' is short for 'transitions: [{to: X}]')", found="both")
+    transitions = transitions_of(state, path)
+    if step in FINAL_STEPS and transitions:
+        key = "next" if "next" in state else "transitions"
+        ctx.add("E038", path + (key,), f"'{key}' has no effect after a '{step}' step", key=True,
+                expected=f"no transitions: '{step}' leaves the flow", found=f"'{key}'")
+    for t, t_path in transitions:
+        _check_transition(ctx, t, t_path, states, fillable)
+    _check_overlaps(ctx, transitions)
+    way_out = bool(transitions) or step in FINAL_STEPS or (step == "action" and "on_success" in state) \
+        or (step == "confirm")
+    if not way_out:
+        ctx.add("E032", path, f"state '{name}' has no way out", key=True,
+                expected="'next', 'transitions', or a final step (end, handoff, link)",
+                found=f"a '{step}' step and nothing after it" if step else "no step and no transitions",
+                hint="Add 'next: END' to end the flow here")
+
+
+def _check_step_references(ctx: Context, path: tuple, state: dict, step: str | None, states: dict) -> None:
+    if step == "collect":
+        slot = state.get("collect")
+        known = ctx.known("slot", slot, path + ("collect",), ctx.slots)
+        if known and "prompt" not in state and isinstance(slot, str) and f"utter_ask_{slot}" not in ctx.responses:
+            ctx.add("E011", path, "missing key 'prompt'", key=True,
+                    expected=f"'prompt: <response>' (or a response named 'utter_ask_{slot}')",
+                    found="no prompt")
+    for key in ("say", "confirm", "prompt", "reprompt"):
+        ctx.known("response", state.get(key), path + (key,), ctx.responses)
+    for key in ("handoff", "end"):
+        if isinstance(state.get(key), str):
+            ctx.known("response", state[key], path + (key,), ctx.responses)
+    ctx.known("action", state.get("action"), path + ("action",), ctx.actions)
+    ctx.known("flow", state.get("link"), path + ("link",), ctx.flows)
+    if step == "confirm":
+        for key in ("on_yes", "on_no"):
+            if key not in state:
+                ctx.add("E011", path, f"missing key '{key}'", key=True,
+                        expected=f"'{key}: <state>' for a confirm step", found=f"no '{key}'")
+    for key in BRANCHES:
+        ctx.known("state", state.get(key), path + (key,), states, extra=(END,))
+
+
+def _check_transition(ctx: Context, t: dict, path: tuple, states: dict, fillable: set[str]) -> None:
+    target_path = path if path[-1] == "next" else path + ("to",)
+    ctx.known("state", t.get("to"), target_path, states, extra=(END,))
+    ctx.known("intent", t.get("intent"), path + ("intent",), ctx.intents)
+    text = t.get("if")
+    if not isinstance(text, str):
+        return
+    try:
+        cond = conditions.parse(text)
+    except conditions.ConditionSyntaxError as exc:
+        # The parser's message often just repeats expected/found, which the format adds.
+        message = "invalid condition" if exc.message.startswith("Expected") else f"invalid condition: {exc.message}"
+        ctx.add("E036", path + ("if",), message, offset=exc.offset,
+                expected=exc.expected, found=exc.found)
+        return
+    for slot in sorted(conditions.referenced_slots(cond)):
+        offset = max(text.find("slots." + slot), 0)
+        if ctx.known("slot", slot, path + ("if",), ctx.slots, offset=offset) and slot not in fillable:
+            ctx.add("E035", path + ("if",), f"the condition reads slot '{slot}', which nothing fills", offset=offset,
+                    expected=f"a collect step, an action's 'sets', an annotated example or an 'initial' for '{slot}'",
+                    found="none")
+
+
+def _condition_key(t: dict) -> Any:
+    """What decides whether a transition fires: the parsed condition (None: always)."""
+    text = t.get("if")
+    if not isinstance(text, str):
+        return None
+    try:
+        return conditions.parse(text)
+    except conditions.ConditionSyntaxError:
+        return ("unparsable", text)
+
+
+def _check_overlaps(ctx: Context, transitions: list[tuple[dict, tuple]]) -> None:
+    last = len(transitions) - 1
+    for i, (t, path) in enumerate(transitions):
+        intent, cond = t.get("intent"), _condition_key(t)
+        if intent is None and cond is None and i < last:
+            ctx.add("E034", path, "an unconditional transition must be the last one",
+                    expected="transitions with 'if' or 'intent' before it",
+                    found=f"{last - i} transition(s) after it that can never fire")
+            continue
+        for u, u_path in transitions[i + 1:]:
+            if u.get("intent") != intent or (intent is None and cond is None):
+                continue
+            u_cond = _condition_key(u)
+            if cond is None or cond == u_cond:
+                label = f"intent '{intent}'" if intent else "the same condition"
+                why = f"with the same condition" if cond is not None else "and the first has no 'if'"
+                ctx.add("E033", u_path, f"this transition can never fire: {_short(path)} fires first on {label}",
+                        expected="a different intent or condition", found=f"two transitions on {label} {why}")
+
+
+def _short(path: tuple) -> str:
+    return f"transitions[{path[-1]}]" if isinstance(path[-1], int) else str(path[-1])
+
+
+def check_reachable(ctx: Context, flow: str, spec: dict, states: dict) -> None:
+    if not states or any(e.code == "E024" and e.path.startswith(f"flows.{flow}.") for e in ctx.errors):
+        return  # a misspelt target strands the states after it; that error says enough
+    start = spec.get("start", next(iter(states)))
+    if not isinstance(start, str) or start not in states:
+        return  # reported as an unknown state
+    seen, queue = {start}, deque([start])
+    while queue:
+        state = mapping(states[queue.popleft()])
+        targets = [t.get("to") for t, _ in transitions_of(state, ())] + [state.get(k) for k in BRANCHES]
+        for target in targets:
+            if isinstance(target, str) and target in states and target not in seen:
+                seen.add(target)
+                queue.append(target)
+    for name in states:
+        if name not in seen and name != END:
+            ctx.add("E031", ("flows", flow, "states", name), f"state '{name}' cannot be reached", key=True,
+                    expected=f"a transition or branch to it from '{start}' (the start) onwards",
+                    found="none", hint="Remove it, or add a 'next' / 'transitions' entry that leads to it")

@@ -1,0 +1,207 @@
+"""JSON Schema (Draft 2020-12) for the structure of domain and flow files.
+
+The schema checks shapes only: keys, types, ranges. Whether names refer to something
+defined is for `framework.spec.checks`. Each jsonschema error becomes a `SpecError` with the
+node's position; `x-expected` in a schema node overrides the generated "expected" text
+where the generated one would be unclear (a `oneOf` of a string and a list, say).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from framework.compile.machine import SLOT_TYPES
+from framework.spec.errors import SpecError, describe, did_you_mean, one_of
+from framework.spec.files import SpecTree
+from framework.spec.loader import Document, format_path
+
+NAME = {"type": "string", "minLength": 1, "x-expected": "a name"}
+NAMES = {"oneOf": [NAME, {"type": "array", "items": NAME, "minItems": 1}],
+         "x-expected": "a name or a list of names"}
+TARGET = {"type": "string", "minLength": 1, "x-expected": "a state name or END"}
+COUNT = {"type": "integer", "minimum": 1}
+
+
+def _object(properties: dict, required: tuple[str, ...] = (), **extra: Any) -> dict:
+    return {"type": "object", "properties": properties, "required": list(required),
+            "additionalProperties": False, **extra}
+
+
+def _map_of(value: dict, **extra: Any) -> dict:
+    return {"type": "object", "additionalProperties": value, **extra}
+
+
+SLOT = _object({
+    "type": {"enum": list(SLOT_TYPES)},
+    "error": NAME, "entity": NAME, "initial": {}, "pii": {"type": "boolean"},
+    "min_length": {"type": "integer", "minimum": 0}, "max_length": {"type": "integer", "minimum": 0},
+    "min": {"type": "number"}, "max": {"type": "number"},
+    "choices": {"oneOf": [
+        {"type": "array", "items": {"type": ["string", "number"]}, "minItems": 1},
+        _map_of({"type": "array", "items": {"type": ["string", "number"]}}, minProperties=1),
+    ], "x-expected": "a list of values, or a mapping of value -> list of synonyms"},
+    "pattern": {"type": "string", "minLength": 1},
+}, required=("type",))
+
+BUTTON = _object({"title": {"type": "string"}, "payload": {"type": "string"}}, required=("title", "payload"))
+VARIANT = _object({"text": {"type": "string"}, "channel": NAME, "buttons": {"type": "array", "items": BUTTON}},
+                  required=("text",))
+
+ACTION = _object({
+    "type": {"enum": ["webhook", "python"]},
+    "url": {"type": "string", "minLength": 1},
+    "method": {"enum": ["GET", "POST", "PUT", "PATCH", "DELETE"]},
+    "timeout": {"type": "number", "exclusiveMinimum": 0},
+    "retries": {"type": "integer", "minimum": 0},
+    "headers": _map_of({"type": "string"}),
+    "function": {"type": "string", "pattern": r"^[\w.]+(:[\w.]+)?$",
+                 "x-expected": "'module:function' or a registered function name"},
+    "sets": {"type": "array", "items": NAME},
+}, required=("type",))
+
+
+def _behaviour(with_intent: bool = True) -> dict:
+    properties = {"intent": NAMES, "response": NAME} if with_intent else {"response": NAME}
+    return _object(properties)
+
+
+DOMAIN = _object({
+    "version": {"type": ["string", "number"]},
+    "language": {"type": "string", "pattern": r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]+)*$",
+                 "x-expected": "a language code such as 'zh' or 'en'"},
+    "flows": {"type": "array", "items": {"type": "string", "minLength": 1},
+              "x-expected": "a list of flow files or directories"},
+    "settings": _object({
+        "fallback_threshold": {"oneOf": [{"const": "auto"}, {"type": "number", "minimum": 0, "maximum": 1}],
+                               "x-expected": "'auto' or a number from 0 to 1"},
+        "session_timeout": COUNT, "history_limit": COUNT, "max_attempts": COUNT,
+        "pii_masking": {"type": "boolean"},
+    }),
+    "intents": _map_of(_object({
+        "description": {"type": "string"},
+        "examples": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+    }, required=("examples",)), minProperties=1),
+    "slots": _map_of(SLOT),
+    "responses": _map_of({"type": "array", "items": VARIANT, "minItems": 1,
+                          "x-expected": "a list of variants, each '- text: ...'"}),
+    "actions": _map_of(ACTION),
+    "global": _object({name: _behaviour() for name in
+                       ("cancel", "help", "handoff", "out_of_scope", "affirm", "deny", "greet")}
+                      | {"fallback": _behaviour(with_intent=False)}),
+}, required=("language", "intents"))
+
+TRANSITION = _object({"to": TARGET, "intent": NAME,
+                      "if": {"type": "string", "minLength": 1, "x-expected": "a condition"}},
+                     required=("to",))
+
+STATE = _object({
+    "say": NAME, "collect": NAME, "confirm": NAME, "action": NAME, "link": NAME,
+    "handoff": {"type": ["string", "boolean", "null"], "x-expected": "a response name or true"},
+    "end": {"type": ["string", "boolean", "null"], "x-expected": "a response name or true"},
+    "prompt": NAME, "reprompt": NAME, "max_attempts": COUNT, "skip_if_filled": {"type": "boolean"},
+    "on_failure": TARGET, "on_yes": TARGET, "on_no": TARGET, "on_success": TARGET,
+    "next": TARGET, "transitions": {"type": "array", "items": TRANSITION, "minItems": 1},
+})
+
+FLOW = _object({
+    "description": {"type": "string"},
+    "trigger": NAMES,
+    "interruptible": {"type": "boolean"},
+    "start": NAME,
+    "states": _map_of(STATE, minProperties=1),
+}, required=("states",))
+
+FLOW_FILE = _object({"flows": _map_of(FLOW, minProperties=1)}, required=("flows",))
+
+_DOMAIN_FILE = dict(DOMAIN, required=[])  # required keys are checked on the merged domain
+_VALIDATORS = {"domain": Draft202012Validator(_DOMAIN_FILE), "flows": Draft202012Validator(FLOW_FILE)}
+
+_TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+               "array": "a list", "object": "a mapping", "null": "nothing"}
+
+
+def validate_structure(tree: SpecTree) -> list[SpecError]:
+    errors: list[SpecError] = []
+    for doc in tree.domain_docs:
+        errors += validate_document(doc, "domain")
+    for doc in tree.flow_docs:
+        errors += validate_document(doc, "flows")
+    for key in DOMAIN["required"]:
+        if tree.complete and tree.domain_docs and key not in tree.domain:
+            doc = tree.domain_docs[0]
+            errors.append(SpecError(doc.file, 1, 1, "E011", "", f"the domain has no '{key}'",
+                                    expected=f"a top-level key '{key}' in one of the domain files"))
+    return errors
+
+
+def validate_document(doc: Document, kind: str) -> list[SpecError]:
+    return [e for error in _VALIDATORS[kind].iter_errors(doc.data) for e in _translate(error, doc)]
+
+
+def _type_text(types: Any) -> str:
+    types = [types] if isinstance(types, str) else list(types)
+    return " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+
+
+def _quote_hint(value: Any, doc: Document, path: tuple, types: Any) -> str:
+    """A hint when YAML turned unquoted text (yes, no, 50) into a boolean or a number."""
+    mark = doc.marks.get(path)
+    wants_text = "string" in ([types] if isinstance(types, str) else list(types))
+    if wants_text and mark is not None and mark.style is None and isinstance(value, (bool, int, float)):
+        return "Put it in quotes if you mean text: YAML reads unquoted yes, no, on, off and numbers as non-text"
+    return ""
+
+
+def _translate(error: ValidationError, doc: Document) -> list[SpecError]:
+    path = tuple(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    kind = error.validator
+
+    def at(code: str, message: str, where: tuple = path, key: bool = False, **kw: str) -> SpecError:
+        m = doc.mark(where, key)
+        return SpecError(m.file, m.line, m.column, code, format_path(where), message, **kw)
+
+    if kind == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = list(schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed]
+        return [at("E010", f"unknown key '{k}'", path + (k,), key=True, expected=one_of(allowed),
+                   found=f"'{k}'", hint=did_you_mean(k, allowed)) for k in extra]
+    if kind == "required":
+        missing = [k for k in error.validator_value if k not in error.instance]
+        return [at("E011", f"missing key '{k}'", path, key=True, expected=f"a key '{k}' here") for k in missing]
+    if kind in ("oneOf", "anyOf"):
+        # When one branch has the right type, its own error (deeper, or not about the type)
+        # is the useful one.
+        for sub in sorted(error.context or (), key=lambda e: len(e.absolute_path), reverse=True):
+            if len(sub.absolute_path) > len(path) or sub.validator not in ("type", "const", "enum", "oneOf"):
+                return _translate(sub, doc)
+        return [at("E012", "wrong type of value", expected=schema.get("x-expected", "another value"),
+                   found=describe(error.instance))]
+    if kind == "type":
+        expected = schema.get("x-expected") or _type_text(error.validator_value)
+        return [at("E012", "wrong type of value", expected=expected, found=describe(error.instance),
+                   hint=_quote_hint(error.instance, doc, path, error.validator_value))]
+    if kind in ("enum", "const"):
+        options = error.validator_value if kind == "enum" else [error.validator_value]
+        names = [str(o) for o in options]
+        return [at("E013", "value not allowed", expected=schema.get("x-expected") or one_of(names),
+                   found=describe(error.instance), hint=did_you_mean(error.instance, names))]
+    if kind == "pattern":
+        return [at("E013", "value not allowed", expected=schema.get("x-expected", f"text matching {error.validator_value}"),
+                   found=describe(error.instance))]
+    ranges = {
+        "minimum": "at least {}", "maximum": "at most {}", "exclusiveMinimum": "more than {}",
+        "exclusiveMaximum": "less than {}", "minLength": "at least {} characters",
+        "maxLength": "at most {} characters", "minItems": "at least {} item(s)", "maxItems": "at most {} items",
+        "minProperties": "at least {} entry", "maxProperties": "at most {} entries",
+    }
+    if kind in ranges:
+        found = describe(error.instance)
+        if kind in ("minProperties", "minItems") and not error.instance:
+            found = "an empty " + ("mapping" if isinstance(error.instance, dict) else "list")
+        elif kind == "minLength" and error.instance == "":
+            found = "empty text"
+        return [at("E014", "value out of range", expected=ranges[kind].format(error.validator_value), found=found)]
+    return [at("E012", error.message)]  # a validator this table does not know yet
