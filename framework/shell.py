@@ -23,7 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show intent, confidence and slots every turn")
     parser.add_argument("--demo-backend", action="store_true",
                         help="start the domain's demo backend (backend.py) in process")
-    parser.add_argument("--backend-port", type=int, default=5055, help="port of the demo backend (default 5055)")
+    parser.add_argument("--backend-port", type=int, default=None,
+                        help="port of the demo backend (default: PORT in the domain's backend.py, else the "
+                             "port of its first local webhook URL, else 5055)")
     parser.add_argument("--sender", default="shell", help="sender id of the conversation")
     return parser
 
@@ -91,10 +93,10 @@ async def _run(assistant, classifier, args) -> None:
 
     runner = None
     if args.demo_backend:
-        from framework.actions.demo_backend import start_demo_backend
+        from framework.actions.demo_backend import bound_port, start_demo_backend
 
-        runner = await start_demo_backend(args.domain, port=args.backend_port)
-        print(f"demo backend listening on http://127.0.0.1:{args.backend_port}")
+        runner = await start_demo_backend(args.domain, port=args.backend_port, assistant=assistant)
+        print(f"demo backend listening on http://127.0.0.1:{bound_port(runner)}")
     try:
         async with ActionExecutor(assistant) as executor:
             agent = Agent(assistant, classifier_parser(classifier, assistant), executor)

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import socket
 import textwrap
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -11,7 +13,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from framework.actions import ActionExecutor, register
-from framework.actions.demo_backend import start_demo_backend
+from framework.actions.demo_backend import bound_port, default_port, start_demo_backend
 from framework.actions.python import call_python, resolve_function
 from framework.actions.webhook import call_webhook
 from framework.compile.machine import PythonAction, WebhookAction, frozen_map
@@ -130,3 +132,59 @@ async def test_demo_backend(tmp_path):
         await runner.cleanup()
     with pytest.raises(FileNotFoundError, match="no demo backend"):
         await start_demo_backend(tmp_path / "missing")
+
+
+PING_BACKEND = """
+from aiohttp import web
+
+async def ping(request):
+    return web.json_response({"pong": True})
+
+def init() -> web.Application:
+    app = web.Application()
+    app.router.add_get("/ping", ping)
+    return app
+"""
+
+
+def with_urls(*urls: str):
+    actions = {f"a{i}": WebhookAction(f"a{i}", url) for i, url in enumerate(urls)}
+    actions["py"] = PythonAction("py", "actions:x")
+    return dataclasses.replace(bank(), actions=frozen_map(actions))
+
+
+def test_demo_backend_port_follows_the_domain(tmp_path):
+    (tmp_path / "backend.py").write_text(PING_BACKEND)
+    # no PORT in backend.py: the first webhook URL on this machine
+    local = with_urls("https://api.example.com/x", "http://localhost:5099/a", "http://127.0.0.1:5100/b")
+    assert default_port(tmp_path, local) == 5099
+    assert default_port(tmp_path, with_urls("http://[::1]:6001/x")) == 6001
+    assert default_port(tmp_path, with_urls("https://bank.example.com:8443/x")) == 5055  # not ours to serve
+    assert default_port(tmp_path, with_urls()) == 5055
+    # PORT in backend.py wins
+    (tmp_path / "backend.py").write_text(PING_BACKEND + "\nPORT = 5123\n")
+    assert default_port(tmp_path, local) == 5123
+
+
+def test_example_domains_backends_listen_where_their_webhooks_call(monkeypatch):
+    from framework.spec import load_assistant
+
+    root = Path(__file__).resolve().parent.parent / "domains"
+    for name in ("banking_en", "telecom_zh"):
+        monkeypatch.delenv(f"{name.split('_')[0].upper()}_BACKEND_URL", raising=False)
+        assistant = load_assistant(root / name)
+        url = next(a.url for a in assistant.actions.values() if isinstance(a, WebhookAction))
+        assert default_port(root / name, assistant) == int(url.split(":")[2].split("/")[0])
+
+
+async def test_demo_backend_on_the_domains_port(tmp_path):
+    port = free_port()
+    (tmp_path / "backend.py").write_text(PING_BACKEND + f"\nPORT = {port}\n")
+    runner = await start_demo_backend(tmp_path)
+    try:
+        assert bound_port(runner) == port
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{port}/ping") as response:
+                assert await response.json() == {"pong": True}
+    finally:
+        await runner.cleanup()

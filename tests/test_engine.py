@@ -136,9 +136,86 @@ def test_render_prefers_the_channel_variant_and_is_seeded():
     ("{{literal}} {amount}", "{literal} 2000"),
     ("broken {name", "broken {name"),
     ("{name.__class__}", ""),
+    ("{amount:,.2f}", "2,000.00"), ("{amount:,}", "2,000"), ("{amount:d}", "2000"), ("{count:,}", "1,234,567"),
+    ("{balance:.2f} 元", "12.50 元"), ("{count:_x}", "12_d687"), ("[{name:>4}]", "[  张三]"),
+    ("{name:.2f}", "张三"),  # a format that does not fit the type: the plain value
+    ("{agree:.2f}", "True"),  # booleans are not numbers here
+    ("{amount:{width}}", "2000"), ("{amount:999999}", "2000"),  # nested / huge specs: plain
+    ("{name.__class__:.2f}", ""), ("{missing:.2f}", ""), ("{name!r}", "张三"),
 ])
 def test_interpolate(text, expected):
-    assert interpolate(text, {"name": "张三", "amount": 2000.0}) == expected
+    slots = {"name": "张三", "amount": 2000.0, "count": 1234567, "balance": 12.5, "agree": True}
+    assert interpolate(text, slots) == expected
+
+
+def with_slot_options(assistant: Assistant, name: str, **options) -> Assistant:
+    """The assistant with extra options on one slot (options the schema may not accept yet)."""
+    slot = assistant.slots[name]
+    slots = {**assistant.slots, name: dataclasses.replace(slot, options=frozen_map({**slot.options, **options}))}
+    return dataclasses.replace(assistant, slots=frozen_map(slots))
+
+
+def test_a_slot_not_from_the_user_is_filled_only_by_actions_and_initial():
+    assistant = with_slot_options(bank(), "phone", from_user=False)
+    assistant = with_slot_options(assistant, "balance", from_user=False)
+    state = SessionState.new("u", NOW)
+    phone = Entity("phone", "13912345678", "13912345678", 0, 11, "phone")
+    result = handle_message(assistant, state, nlu("13912345678", "开户", entities=[phone]), now=NOW)
+    assert "phone" not in result.state.slots  # the entity is ignored
+    for text in ("张三", "11010519491231002X"):
+        result = handle_message(assistant, result.state, nlu(text), now=NOW)
+    assert result.state.frame.waiting_for == "slot:phone"
+    result = handle_message(assistant, result.state, nlu("13912345678", entities=[phone]), now=NOW)
+    assert "phone" not in result.state.slots and result.events[0].name == "slot_invalid"
+    assert "actions only" in result.events[0].data["error"]
+    # an action may still set a from_user: false slot
+    result = handle_message(assistant, SessionState.new("v", NOW), nlu("查余额", "查余额"), now=NOW)
+    done = handle_action_result(assistant, result.state, ActionResult(True, frozen_map({"balance": 3})), now=NOW)
+    assert done.state.slots["balance"] == 3
+
+
+def test_collecting_a_name_takes_it_out_of_the_sentence():
+    assistant = bank()
+    state = handle_message(assistant, SessionState.new("u", NOW), nlu("我想开户", "开户"), now=NOW).state
+    result = handle_message(assistant, state, nlu("我叫张三吧"), now=NOW)
+    assert result.state.slots["name"] == "张三" and [r.text for r in result.replies] == ["张三，请提供身份证号。"]
+
+
+def test_a_context_guess_for_the_collected_slot_comes_after_global_intents():
+    assistant = bank()
+    state = handle_message(assistant, SessionState.new("u", NOW), nlu("我想开户", "开户"), now=NOW).state
+    guess = Entity("name", "想转人工", "想转人工", 2, 6, "context")
+    result = handle_message(assistant, state, nlu("我是想转人工", "转人工", entities=[guess]), now=NOW)
+    assert result.state.handoff and "name" not in result.state.slots
+
+
+@dataclasses.dataclass(frozen=True)
+class BusyBehaviours(Behaviours):
+    """Behaviours with the proposed `global: busy` (compile/machine.py does not have it yet)."""
+    busy: Behaviour = Behaviour()
+
+
+def in_transfer(assistant: Assistant) -> SessionState:
+    return handle_message(assistant, SessionState.new("u", NOW), nlu("我要转账", "转账"), now=NOW).state
+
+
+def test_a_refused_trigger_says_busy_when_the_domain_has_it():
+    plain = bank()
+    busy = dataclasses.replace(plain, behaviours=BusyBehaviours(
+        **{f.name: getattr(plain.behaviours, f.name) for f in dataclasses.fields(Behaviours)},
+        busy=Behaviour(response="utter_busy")))
+    busy = dataclasses.replace(busy, responses=frozen_map(
+        {**busy.responses, "utter_busy": Response("utter_busy", (ResponseVariant("请先完成当前的转账。"),))}))
+    result = handle_message(busy, in_transfer(busy), nlu("我想开户", "开户"), now=NOW)
+    assert [r.text for r in result.replies] == ["请先完成当前的转账。", "转多少钱？"]
+    assert [e.name for e in result.events] == ["interruption_refused", "busy"]
+    assert result.state.frame.attempts == 0  # not counted as an invalid amount
+    # a valid value is still a value, even when it was also classified as a trigger
+    result = handle_message(busy, result.state, nlu("100", "开户"), now=NOW)
+    assert result.state.slots["amount"] == 100
+    # without `busy` the collect step's error response is said, as before
+    result = handle_message(plain, in_transfer(plain), nlu("我想开户", "开户"), now=NOW)
+    assert [r.text for r in result.replies] == ["金额需在 1 到 50000 之间。"]
 
 
 from hypothesis import given, settings, strategies as st  # noqa: E402

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import io
+import shutil
 
 import framework.nlu
 from framework import shell
 from tests.support.fake_classifier import FakeClassifier
+from tests.test_actions import free_port
 from tests.test_transcripts import DOMAIN
 
 
@@ -38,3 +40,17 @@ def test_scripted_conversation(tmp_path, capsys, monkeypatch):
     assert "bot> 请问您的姓名？" in out and "bot> 张三，请提供身份证号。" in out
     assert '"name": "张三"' in out and "(new conversation)" in out
     assert out.rstrip().endswith("you> {}\nyou>")  # /restart forgot the slots
+
+
+def test_demo_backend_listens_on_the_domains_port(tmp_path, capsys, monkeypatch):
+    domain = tmp_path / "bank"
+    shutil.copytree(DOMAIN, domain)
+    port = free_port()
+    (domain / "backend.py").write_text(
+        f"from aiohttp import web\nPORT = {port}\n\ndef init():\n    return web.Application()\n")
+    monkeypatch.setattr(framework.nlu, "load_classifier",
+                        lambda model_dir, assistant=None, quantize=False: FakeClassifier({}, assistant.intents))
+    monkeypatch.setattr("sys.stdin", io.StringIO("/quit\n"))
+    assert shell.main([str(domain), "--model", str(tmp_path), "--demo-backend"]) == 0
+    assert f"demo backend listening on http://127.0.0.1:{port}\n" in capsys.readouterr().out
+    assert shell.build_parser().parse_args([str(domain), "--backend-port", "6000"]).backend_port == 6000

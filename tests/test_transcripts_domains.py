@@ -72,3 +72,32 @@ async def test_telecom_query_runs_the_python_action(telecom):
     ])
     assert state.slots["query_type"] == "余额" and state.slots["phone"] == "13912345678"
     assert isinstance(state.slots["balance"], (int, float)) and "action_succeeded" in events
+
+
+BANKING = ROOT / "domains" / "banking_en"
+
+
+async def test_telecom_name_is_taken_out_of_the_sentence(telecom):
+    assistant, executor = telecom
+    state, _ = await converse(assistant, executor, [
+        ("我想办理业务", trigger(assistant, "business")),
+        ("开户", None),
+        ("我叫张三吧", None),
+    ])
+    assert state.slots["name"] == "张三" and state.stack[-1].state == "ask_id"
+
+
+async def test_telecom_name_given_with_the_request_skips_the_question(telecom):
+    assistant, executor = telecom
+    state, _ = await converse(assistant, executor, [("我叫张三丰，想开户", trigger(assistant, "business"))])
+    assert state.slots["name"] == "张三丰" and state.stack[-1].state == "ask_id"
+
+
+async def test_banking_name_is_taken_out_of_the_sentence():
+    assistant = load_assistant(BANKING, {"BANKING_BACKEND_URL": "http://127.0.0.1:9"})
+    state, _ = await converse(assistant, None, [
+        ("I want to activate my card", trigger(assistant, "activate_card")),
+        ("it ends in 4821", None),
+        ("My name is John Smith.", None),
+    ])
+    assert state.slots["name"] == "John Smith" and state.stack[-1].state == "confirm"

@@ -36,6 +36,7 @@ class TurnContext:
         self.events: list[Event] = []
         self.slot_changes: dict[str, Any] = {}
         self.turn_number = state.turn_count + (1 if new_turn else 0)
+        self.refused_by: str | None = None  # a flow whose trigger a non-interruptible flow refused
 
     # ------------------------------------------------------------------ flows
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import re
 import string
 from typing import Any, Mapping
 
@@ -9,6 +10,12 @@ from framework.compile.machine import Assistant, ResponseVariant
 from framework.engine.results import Reply
 
 _FORMATTER = string.Formatter()
+# Python's standard format-spec mini-language, without nested {fields}:
+# [[fill]align][sign][z][#][0][width][grouping][.precision][type]
+_SPEC_RE = re.compile(
+    r"(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d+)?[,_]?(?:\.(?P<precision>\d+))?[bcdeEfFgGnosxX%]?")
+_FLOAT_TYPES = frozenset("eEfFgG%")
+_MAX_WIDTH = 200  # a response is a chat message: "{x:99999999}" must not build a huge string
 
 
 def choose_variant(variants: tuple[ResponseVariant, ...], channel: str | None, seed: str) -> ResponseVariant:
@@ -29,21 +36,44 @@ def _display(value: Any) -> str:
     return str(value)
 
 
+def _formatted(value: Any, spec: str) -> str:
+    """`value` formatted with a format spec ("{balance:.2f}", "{amount:,}"); a spec outside
+    the standard mini-language, or one that does not fit the value's type ("{name:.2f}"
+    for a text), falls back to the plain display."""
+    if value is None:
+        return ""
+    m = _SPEC_RE.fullmatch(spec) if spec else None
+    if m is None or isinstance(value, bool) or any(
+            int(n) > _MAX_WIDTH for n in (m.group("width"), m.group("precision")) if n):
+        return _display(value)
+    if (isinstance(value, float) and value.is_integer() and m.group("precision") is None
+            and spec[-1:] not in _FLOAT_TYPES):
+        value = int(value)  # 2000.0 with "{amount:,}" reads "2,000", as _display would
+    try:
+        return format(value, spec)
+    except (TypeError, ValueError):
+        return _display(value)
+
+
 def interpolate(text: str, slots: Mapping[str, Any]) -> str:
-    """Replace {slot} placeholders; unknown or unset slots become empty, '{{' is a brace.
+    """Replace {slot} and {slot:spec} placeholders; unknown or unset slots become empty,
+    '{{' is a brace.
 
     Only plain names are looked up: no attribute access or indexing, so a response text can
-    never reach into Python objects the way str.format would allow.
+    never reach into Python objects the way str.format would allow; conversions (!r) are
+    ignored.
     """
     try:
         parts = list(_FORMATTER.parse(text))
     except ValueError:
         return text  # unbalanced braces: say the text as written
     out = []
-    for literal, name, _spec, _conv in parts:
+    for literal, name, spec, _conv in parts:
         out.append(literal)
         if name is not None:
-            out.append(_display(slots.get(name.strip())))
+            name = name.strip()
+            value = slots.get(name)  # a dict lookup: "{x.__class__}" is just an unknown name
+            out.append(_formatted(value, spec or ""))
     return "".join(out)
 
 

@@ -19,11 +19,16 @@ from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
 from framework.engine.state import SessionState, timestamp
 from framework.nlu.interface import NLUResult
-from framework.slots import GENERIC_EXTRACTORS, parse_value, yes_no
+from framework.slots import GENERIC_EXTRACTORS, ParseResult, parse_value, yes_no
+from framework.slots.context import collect_text, from_user
 
 DEFAULT_THRESHOLD = 0.5  # used when settings.fallback_threshold is "auto" and no model substituted one
 # Extractors whose entity values are already parsed and validated for their slot's type.
 _TYPED_EXTRACTORS = frozenset({"id_number", "phone", "email", "date", "regex", "categorical", "number"})
+# Extractors that guess from the words around a value ("我叫张三"): for the slot being
+# collected their guess ranks with the whole-utterance parse (3), after global intents, so
+# "我是想转人工" is a handoff, not a name.
+_CONTEXT_EXTRACTORS = frozenset({"context"})
 
 
 def threshold(assistant: Assistant) -> float:
@@ -87,7 +92,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     # (3) the whole utterance as the collected slot's value
     if collecting:
-        _collect_whole(ctx, state, collecting)
+        _collect_whole(ctx, state, collecting, nlu)
         return
     # (4) confirm
     if waiting == "confirm":
@@ -113,7 +118,22 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     _fallback(ctx)
 
 
+def _busy(ctx: TurnContext) -> bool:
+    """A trigger the current non-interruptible flow refused was understood, not unclear:
+    say `global: busy` (when the domain has it) and ask the current question again.
+    Read with getattr: Behaviours may not carry `busy`; then nothing is said here."""
+    busy = getattr(ctx.assistant.behaviours, "busy", None)
+    if not (ctx.refused_by and busy is not None and busy.response):
+        return False
+    ctx.emit("busy", flow=ctx.frame.flow, by=ctx.refused_by)
+    ctx.say(busy.response)
+    steps.reprompt(ctx)
+    return True
+
+
 def _fallback(ctx: TurnContext) -> None:
+    if _busy(ctx):
+        return
     ctx.emit("fallback", intent=ctx.intent, confidence=ctx.confidence, threshold=threshold(ctx.assistant))
     ctx.say(ctx.assistant.behaviours.fallback.response)
     steps.reprompt(ctx)
@@ -126,8 +146,12 @@ def _fill_from_entities(ctx: TurnContext, nlu: NLUResult, collecting: str | None
         for slot in ctx.assistant.slots.values():
             if (slot.entity or slot.name) != entity.entity:
                 continue
+            if not from_user(slot):
+                continue  # backend-only: only actions and `initial` set it
             # "3" could be any number slot's value: only the one being asked takes it.
             if entity.extractor in GENERIC_EXTRACTORS and slot.name != collecting:
+                continue
+            if entity.extractor in _CONTEXT_EXTRACTORS and slot.name == collecting:
                 continue
             value = entity.value
             if entity.extractor not in _TYPED_EXTRACTORS or slot.type in ("text", "boolean"):
@@ -172,6 +196,7 @@ def _trigger(ctx: TurnContext, flow: Flow) -> bool:
         return False
     if not ctx.flow().interruptible:
         ctx.emit("interruption_refused", flow=current.flow, by=flow.name)
+        ctx.refused_by = flow.name
         return False
     if any(f.flow == flow.name for f in ctx.stack):
         # Back to a flow that was interrupted: drop what is above it and resume it.
@@ -205,13 +230,15 @@ def _cancel(ctx: TurnContext) -> None:
         steps.goto(ctx, ctx.frame.state)
 
 
-def _collect_whole(ctx: TurnContext, state, slot_name: str) -> None:
+def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> None:
     step: Collect = state.step
     slot = ctx.assistant.slots[slot_name]
-    parsed = parse_value(slot, ctx.text or "", ctx.assistant.language, today=ctx.today)
+    parsed = _value_from_utterance(ctx, slot, nlu)
     if parsed.ok:
         ctx.set_slot(slot_name, parsed.value, source="collect")
         steps.goto(ctx, steps.after_step(ctx, state))
+        return
+    if _busy(ctx):  # "我要开户" while a transfer asks for the amount: no wasted attempt
         return
     attempts = ctx.frame.attempts + 1
     ctx.emit("slot_invalid", slot=slot_name, attempts=attempts, error=parsed.error)
@@ -221,6 +248,26 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str) -> None:
         return
     ctx.update_frame(attempts=attempts)
     ctx.say(step.reprompt or slot.error_response or step.prompt)
+
+
+def _value_from_utterance(ctx: TurnContext, slot, nlu: NLUResult) -> ParseResult:
+    """The collected slot's value from the whole message: for text, a context template's
+    span or the text after a carrier phrase ("我叫张三" -> 张三); for other types the whole
+    text, else a context entity found for the slot."""
+    language = ctx.assistant.language
+    if not from_user(slot):
+        return ParseResult(False, error="this slot is set by actions only (from_user: false)")
+    if slot.type == "text":
+        return collect_text(ctx.assistant, slot, ctx.text or "", today=ctx.today)
+    parsed = parse_value(slot, ctx.text or "", language, today=ctx.today)
+    if parsed.ok:
+        return parsed
+    for entity in nlu.entities:
+        if entity.extractor in _CONTEXT_EXTRACTORS and entity.entity == (slot.entity or slot.name):
+            guess = parse_value(slot, str(entity.value), language, today=ctx.today)
+            if guess.ok:
+                return guess
+    return parsed
 
 
 def handle_action_result(assistant: Assistant, state: SessionState, result: ActionResult, *,

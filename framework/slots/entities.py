@@ -12,6 +12,7 @@ import re
 
 from framework.compile.machine import Assistant, Slot
 from framework.nlu.interface import Entity
+from framework.slots.context import context_entities, from_user
 from framework.slots.dates import find_dates
 from framework.slots.identity import EMAIL_RE, ID_RE, PHONE_RE, check_email, check_id_number, check_phone
 from framework.slots.numerals import find_numbers
@@ -80,22 +81,32 @@ def _candidates(slot: Slot, text: str, language: str, today: dt.date):
             (start, end, value) for start, end, value in find_numbers(text)
             if parse_value(slot, str(value), language).ok
         )
-    return ()  # text and boolean slots are filled from the whole utterance when collected
+    return ()  # text slots: context templates (below); boolean: the whole utterance when collected
 
 
 def extract_entities(assistant: Assistant, text: str, today: dt.date | None = None) -> tuple[Entity, ...]:
-    """Every typed value found in `text`, one Entity per slot it could fill, by start offset."""
+    """Every typed value found in `text`, one Entity per slot it could fill, by start offset.
+    Slots marked `from_user: false` are never looked for."""
     today = today or dt.date.today()
     claimed: list[tuple[int, int, str]] = []
     found: list[Entity] = []
-    slots = sorted(assistant.slots.values(), key=lambda s: _ORDER.index(s.type) if s.type in _ORDER else 99)
+    slots = sorted((s for s in assistant.slots.values() if from_user(s)),
+                   key=lambda s: _ORDER.index(s.type) if s.type in _ORDER else 99)
     for slot in slots:
         extractor = "number" if slot.type == "integer" else slot.type
+        candidates = list(_candidates(slot, text, assistant.language, today))
+        if not candidates and slot.type != "boolean":
+            # Text slots, and typed ones whose pattern found nothing ("我叫张三", "名字是..."):
+            # the words around a value in the annotated examples.
+            extractor = "context"
+            candidates = context_entities(assistant, slot, text, today=today)
         accepted = []
-        for start, end, value in _candidates(slot, text, assistant.language, today):
+        for start, end, value in candidates:
             # A span overlapping one claimed by an earlier (more specific) extractor is
             # skipped; two slots of the same type may both take the same span.
-            if any(start < c_end and c_start < end and kind != extractor for c_start, c_end, kind in claimed):
+            if any(start < c_end and c_start < end and kind != extractor
+                   and not (extractor == "context" and kind in GENERIC_EXTRACTORS)  # 张三 is no number
+                   for c_start, c_end, kind in claimed):
                 continue
             if any(start < a_end and a_start < end for a_start, a_end, _ in accepted):
                 continue

@@ -1,0 +1,306 @@
+"""Context templates: free-text values ("我叫[张三](name)", "my name is [John Smith](name)")
+found by the words around them, learned from the domain's annotated examples. Pure.
+
+A text slot has no shape a pattern could find, but the examples say how people introduce
+it: every annotated span gives a template, the literal text on its left and on its right
+within the same clause, normalised (edge punctuation and whitespace stripped, Latin text
+lower-cased). At runtime a clause that matches a template yields the span between them.
+
+Two uses, with different caution:
+
+- `context_entities` runs on every message (through `extract_entities`), so a wrong guess
+  would silently fill a slot the user never meant to give ("I'm looking for my balance"
+  is not a name). It uses only templates with at least two characters of context and
+  refuses spans longer than the annotated values or made of the domain's everyday words.
+- `collect_text` reads the answer to the slot's own question, so it is permissive: every
+  template, then common carrier phrases of the language ("我叫", "my name is"), then the
+  whole utterance.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import weakref
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Any, Iterator
+
+from framework.compile.machine import Assistant, Slot
+from framework.slots.values import ParseResult, parse_value
+
+# Punctuation that ends a clause: a value never spans it. '.' only ends one before
+# whitespace or the end ("Mr. Smith" aside), so "J.R.R." and e-mail addresses survive.
+_CLAUSE_RE = re.compile(r"[，。！？；,!?;\n\r…]+|\.(?=\s|$)")
+_CLAUSE_CHARS = "，。！？；,!?;\n\r…"
+# Characters stripped from the edges of a context or a captured value.
+_EDGE = " \t\u3000:：、\"'“”‘’()（）[]【】《》<>~～-—·."
+_EDGE_CLASS = "[" + re.escape(_EDGE) + "]*"
+# Trailing particles and punctuation people add to a one-word answer: 张三吧 / John.
+_TRAILING = "。！!.,，吧啊呀"
+# Carrier phrases stripped before a collected short text value, per language.
+CARRIERS = {
+    "zh": ("我的名字是", "我的名字叫", "名字是", "我叫", "我是", "叫我"),
+    "en": ("my name is", "my name's", "this is", "call me", "i am", "i'm", "it's"),
+}
+# A slot whose answers can be this long is free text (a complaint): never trimmed.
+SHORT_TEXT_MAX = 64
+_MIN_CONTEXT = 2  # characters of context a template needs to be used on any message
+_CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+@dataclass(frozen=True)
+class Template:
+    entity: str
+    prefix: str  # normalised left context ("" when the span starts its clause)
+    suffix: str  # normalised right context
+    anchored_start: bool  # the left context reached the clause start (no entity before it)
+    anchored_end: bool  # the right context reached the clause end
+    pattern: re.Pattern
+
+    @property
+    def context_length(self) -> int:
+        return len(self.prefix) + len(self.suffix)
+
+
+@dataclass(frozen=True)
+class EntityProfile:
+    """What the annotated values of one entity look like, to judge a guessed span."""
+    max_chars: int  # longest annotated CJK value, in characters
+    max_words: int  # most Latin words in an annotated value
+
+
+@dataclass(frozen=True)
+class ContextModel:
+    templates: dict[str, tuple[Template, ...]]  # entity -> templates, longest prefix first
+    profiles: dict[str, EntityProfile]
+    vocabulary: frozenset[str]  # frequent words / CJK bigrams of the examples outside entities
+
+
+# --------------------------------------------------------------------------- learning
+
+def normalise(text: str) -> str:
+    """Edge punctuation and whitespace stripped, inner whitespace collapsed, lower case."""
+    return re.sub(r"\s+", " ", text.strip(_EDGE + _CLAUSE_CHARS)).lower().replace("’", "'")
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around text[start:end]: from the boundary before it to the one after."""
+    left, right = 0, len(text)
+    for m in _CLAUSE_RE.finditer(text):
+        if m.end() <= start:
+            left = m.end()
+        elif m.start() >= end:
+            right = m.start()
+            break
+    return left, right
+
+
+def _literal(context: str) -> str:
+    """A normalised context as a regex: whitespace flexible, either apostrophe."""
+    out = []
+    for ch in context:
+        out.append(r"\s+" if ch == " " else "['’]" if ch == "'" else re.escape(ch))
+    return "".join(out)
+
+
+def _latin_edge(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _compile(prefix: str, suffix: str, anchored_start: bool, anchored_end: bool) -> re.Pattern:
+    parts = [r"\s*" if anchored_start else ""]  # anchored ones are run with .match()
+    if prefix:
+        if not anchored_start and _latin_edge(prefix[0]):
+            parts.append(r"(?<![A-Za-z0-9])")
+        parts.append(_literal(prefix))
+        if _latin_edge(prefix[-1]):
+            parts.append(r"(?![A-Za-z0-9])")
+        parts.append(_EDGE_CLASS)
+    parts.append(r"(?P<value>.+?)")
+    parts.append(_EDGE_CLASS)
+    if suffix:
+        if _latin_edge(suffix[0]):
+            parts.append(r"(?<![A-Za-z0-9])")
+        parts.append(_literal(suffix))
+        if _latin_edge(suffix[-1]) and not anchored_end:
+            parts.append(r"(?![A-Za-z0-9])")
+    parts.append(r"\s*$" if anchored_end else "")
+    return re.compile("".join(parts), re.IGNORECASE)
+
+
+def _tokens(text: str) -> list[str]:
+    """Latin words and CJK character bigrams: the units the vocabulary counts."""
+    units = [w.lower() for w in _WORD_RE.findall(text) if not _CJK_RE.search(w)]
+    for run in re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+", text):
+        units += [run[i:i + 2] for i in range(len(run) - 1)] or [run]
+    return units
+
+
+def _ordered(templates) -> tuple[Template, ...]:
+    """Longest prefix first, then longest suffix: "我的名字是" before "是"."""
+    return tuple(sorted(templates, key=lambda t: (-len(t.prefix), -len(t.suffix), t.prefix, t.suffix)))
+
+
+@functools.lru_cache(maxsize=16)
+def carrier_templates(language: str) -> tuple[Template, ...]:
+    """The language's carrier phrases as templates: anchored, nothing after the value."""
+    phrases = CARRIERS.get(language.split("-")[0].split("_")[0].lower(), ())
+    return _ordered(Template("", p, "", True, True, _compile(p, "", True, True)) for p in phrases)
+
+
+def learn(assistant: Assistant) -> ContextModel:
+    """Templates, value profiles and the everyday vocabulary from the annotated examples."""
+    seen: dict[str, dict[tuple, Template]] = {}
+    chars: dict[str, int] = {}
+    words: dict[str, int] = {}
+    counts: Counter[str] = Counter()
+    for intent in assistant.intents.values():
+        for example in intent.examples:
+            text, spans = example.text, sorted(example.entities, key=lambda s: s.start)
+            outside, cursor = [], 0
+            for i, span in enumerate(spans):
+                outside.append(text[cursor:span.start])
+                cursor = span.end
+                surface = text[span.start:span.end]
+                chars[span.entity] = max(chars.get(span.entity, 0), len(_CJK_RE.findall(surface)))
+                words[span.entity] = max(words.get(span.entity, 0), len(_WORD_RE.findall(surface)))
+                left, right = _clause_bounds(text, span.start, span.end)
+                before = spans[i - 1].end if i else 0
+                after = spans[i + 1].start if i + 1 < len(spans) else len(text)
+                anchored_start, anchored_end = before <= left, after >= right
+                prefix = normalise(text[max(left, before):span.start])
+                suffix = normalise(text[span.end:min(right, after)])
+                if not prefix and not suffix:
+                    continue  # a bare value ('[张三](name)') says nothing about context
+                key = (prefix, suffix, anchored_start, anchored_end)
+                seen.setdefault(span.entity, {}).setdefault(key, Template(
+                    span.entity, prefix, suffix, anchored_start, anchored_end,
+                    _compile(prefix, suffix, anchored_start, anchored_end)))
+            outside.append(text[cursor:])
+            counts.update(unit for part in outside for unit in _tokens(part))
+    # The language's carrier phrases join every text entity the examples introduce with
+    # words: "名字[高远](name)" alone would read "名字是张三" as "是张三".
+    carriers = carrier_templates(assistant.language)
+    text_entities = {s.entity or s.name for s in assistant.slots.values() if s.type == "text"}
+    templates = {
+        entity: _ordered([*found.values(), *(replace(c, entity=entity) for c in carriers
+                                              if entity in text_entities and (c.prefix, "", True, True) not in found)])
+        for entity, found in seen.items()
+    }
+    profiles = {e: EntityProfile(chars.get(e, 0), words.get(e, 0)) for e in set(chars) | set(words)}
+    vocabulary = frozenset(unit for unit, n in counts.items() if n >= 2)
+    return ContextModel(templates, profiles, vocabulary)
+
+
+_MODELS: dict[int, tuple[weakref.ref, ContextModel]] = {}
+
+
+def model_for(assistant: Assistant) -> ContextModel:
+    """`learn(assistant)`, computed once per Assistant object. The assistant is frozen but
+    unhashable (it holds MappingProxyType), so the memo is keyed by identity and the entry
+    is dropped when the assistant is collected (its id may then be reused)."""
+    key = id(assistant)
+    entry = _MODELS.get(key)
+    if entry is not None and entry[0]() is assistant:
+        return entry[1]
+    model = learn(assistant)
+    _MODELS[key] = (weakref.ref(assistant), model)
+    weakref.finalize(assistant, _MODELS.pop, key, None)
+    return model
+
+
+# --------------------------------------------------------------------------- matching
+
+def clauses(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each clause of an utterance."""
+    start = 0
+    for m in _CLAUSE_RE.finditer(text):
+        yield start, m.start()
+        start = m.end()
+    yield start, len(text)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    return start, end
+
+
+def template_spans(templates: tuple[Template, ...], text: str) -> Iterator[tuple[int, int]]:
+    """Candidate (start, end) spans, best template first, within one clause each."""
+    for template in templates:
+        for c_start, c_end in clauses(text):
+            find = template.pattern.match if template.anchored_start else template.pattern.search
+            m = find(text, c_start, c_end)
+            if m is None:
+                continue
+            start, end = _trim(text, m.start("value"), m.end("value"))
+            if start < end:
+                yield start, end
+
+
+def _everyday(model: ContextModel, entity: str, value: str) -> bool:
+    """True when a guessed value does not look like the annotated ones: longer than any of
+    them (with a little slack) or containing the domain's everyday words."""
+    profile = model.profiles.get(entity)
+    if profile is not None:
+        if len(_CJK_RE.findall(value)) > profile.max_chars + 2:
+            return True
+        if len(_WORD_RE.findall(value)) > profile.max_words + 1:
+            return True
+    return any(unit in model.vocabulary for unit in _tokens(value))
+
+
+def from_user(slot: Slot) -> bool:
+    """False for a backend-only slot (`from_user: false`): only actions and `initial` fill it."""
+    return bool(slot.options.get("from_user", True))
+
+
+def context_entities(assistant: Assistant, slot: Slot, text: str, *, today=None) -> list[tuple[int, int, Any]]:
+    """(start, end, value) of values of `slot` found by strong templates in any message."""
+    model = model_for(assistant)
+    templates = tuple(t for t in model.templates.get(slot.entity or slot.name, ())
+                      if t.context_length >= _MIN_CONTEXT)
+    for start, end in template_spans(templates, text):
+        surface = text[start:end]
+        if slot.type == "text" and _everyday(model, slot.entity or slot.name, surface):
+            continue
+        parsed = parse_value(slot, surface, assistant.language, today=today)
+        if parsed.ok:
+            return [(start, end, parsed.value)]
+    return []
+
+
+def short_text(slot: Slot, model: ContextModel) -> bool:
+    """A name-like text slot, which carrier phrases may be trimmed from; free text (a
+    complaint, which may well start with "我是") is taken as said."""
+    high = slot.options.get("max_length")
+    return (slot.entity or slot.name) in model.templates or (high is not None and high <= SHORT_TEXT_MAX)
+
+
+def _strip_trailing(text: str) -> str:
+    return text.rstrip(_TRAILING + _EDGE).strip()
+
+
+def collect_text(assistant: Assistant, slot: Slot, text: str, *, today=None) -> ParseResult:
+    """The value of a text slot from the whole answer to its question: a template's span,
+    the text after a carrier phrase, or the whole text; each candidate must be a valid
+    value without clause punctuation, else the next one is tried."""
+    model = model_for(assistant)
+    language = assistant.language
+    whole = text.strip()
+    candidates: list[str] = []
+    if short_text(slot, model):
+        templates = model.templates.get(slot.entity or slot.name) or carrier_templates(language)
+        found = [whole[s:e] for s, e in template_spans(templates, whole)] + [whole]
+        # Each with trailing particles dropped first ("张三吧"), then as it is.
+        candidates = [c for f in found for c in (_strip_trailing(f), f)
+                      if c and not any(ch in _CLAUSE_CHARS for ch in c)]
+    for candidate in candidates:
+        parsed = parse_value(slot, candidate, language, today=today)
+        if parsed.ok:
+            return parsed
+    return parse_value(slot, whole, language, today=today)
