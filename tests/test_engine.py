@@ -189,21 +189,14 @@ def test_a_context_guess_for_the_collected_slot_comes_after_global_intents():
     assert result.state.handoff and "name" not in result.state.slots
 
 
-@dataclasses.dataclass(frozen=True)
-class BusyBehaviours(Behaviours):
-    """Behaviours with the proposed `global: busy` (compile/machine.py does not have it yet)."""
-    busy: Behaviour = Behaviour()
-
-
 def in_transfer(assistant: Assistant) -> SessionState:
     return handle_message(assistant, SessionState.new("u", NOW), nlu("我要转账", "转账"), now=NOW).state
 
 
 def test_a_refused_trigger_says_busy_when_the_domain_has_it():
     plain = bank()
-    busy = dataclasses.replace(plain, behaviours=BusyBehaviours(
-        **{f.name: getattr(plain.behaviours, f.name) for f in dataclasses.fields(Behaviours)},
-        busy=Behaviour(response="utter_busy")))
+    busy = dataclasses.replace(plain, behaviours=dataclasses.replace(
+        plain.behaviours, busy=Behaviour(response="utter_busy")))
     busy = dataclasses.replace(busy, responses=frozen_map(
         {**busy.responses, "utter_busy": Response("utter_busy", (ResponseVariant("请先完成当前的转账。"),))}))
     result = handle_message(busy, in_transfer(busy), nlu("我想开户", "开户"), now=NOW)

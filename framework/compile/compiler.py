@@ -160,7 +160,8 @@ def _step(spec: dict, settings: m.Settings) -> m.Step | None:
     if "confirm" in spec:
         return m.Confirm(spec["confirm"], spec["on_yes"], spec["on_no"])
     if "action" in spec:
-        return m.CallAction(spec["action"], spec.get("on_success"), spec.get("on_failure"))
+        return m.CallAction(spec["action"], spec.get("on_success"), spec.get("on_failure"),
+                            tuple(spec.get("routes") or ()))
     if "handoff" in spec:
         return m.Handoff(spec["handoff"] if isinstance(spec["handoff"], str) else None)
     if "link" in spec:

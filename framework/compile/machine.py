@@ -150,6 +150,7 @@ class CallAction:
     action: str
     on_success: str | None = None  # None: the state's transitions (or the webhook's "next")
     on_failure: str | None = None  # None: END with the fallback response
+    routes: tuple[str, ...] = ()  # states a webhook's "next" may choose (declared, so checkable)
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,7 @@ class Behaviours:
     affirm: Behaviour = Behaviour()  # intents that answer "yes" to a confirm step
     deny: Behaviour = Behaviour()
     greet: Behaviour = Behaviour()  # said when no flow is active and a greet intent comes
+    busy: Behaviour = Behaviour()  # a non-interruptible flow refused another flow's trigger
 
 
 @dataclass(frozen=True)

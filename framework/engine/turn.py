@@ -291,6 +291,9 @@ def handle_action_result(assistant: Assistant, state: SessionState, result: Acti
             result = ActionResult.failure(f"action {call.action!r} may not set slots: {', '.join(refused)}")
         elif result.next_state not in (None, END) and result.next_state not in flow.states:
             result = ActionResult.failure(f"action {call.action!r} returned unknown next state {result.next_state!r}")
+        elif result.next_state not in (None, END) and step.routes and result.next_state not in step.routes:
+            result = ActionResult.failure(
+                f"action {call.action!r} chose state {result.next_state!r}, not among its routes {list(step.routes)}")
     if result.ok:
         for name, value in result.slots.items():
             ctx.set_slot(name, value, source=f"action:{call.action}")

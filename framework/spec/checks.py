@@ -19,7 +19,7 @@ from framework.spec.errors import SpecError, did_you_mean, one_of
 from framework.spec.files import SpecTree
 
 # Options each slot type accepts, besides the common keys.
-COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii")
+COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii", "from_user")
 TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
     "text": ("min_length", "max_length"), "integer": ("min", "max"), "number": ("min", "max"),
     "categorical": ("choices",), "regex": ("pattern",),
@@ -27,7 +27,7 @@ TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
 REQUIRED_OPTIONS = {"categorical": "choices", "regex": "pattern"}
 WEBHOOK_KEYS = ("url", "method", "timeout", "retries", "headers")
 PYTHON_KEYS = ("function",)
-BEHAVIOURS = ("cancel", "help", "handoff", "out_of_scope", "fallback", "affirm", "deny", "greet")
+BEHAVIOURS = ("cancel", "help", "handoff", "out_of_scope", "fallback", "affirm", "deny", "greet", "busy")
 
 # For "unknown X" messages: (code, word, the section it is defined in).
 KINDS = {

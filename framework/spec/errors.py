@@ -53,6 +53,7 @@ CODES: dict[str, str] = {
     "E054": "action is missing a key its type requires",
     "E055": "action option does not fit the action's type",
     "E056": "invalid placeholder in a response text",
+    "E057": "a collect step asks for a slot with 'from_user: false'",
     "E060": "invalid entity annotation in an example",
     "E061": "example annotates an entity that no slot uses",
     "E062": "the same example appears in two intents",

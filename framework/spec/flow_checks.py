@@ -14,7 +14,7 @@ FINAL_STEPS = ("handoff", "link", "end")
 STEP_OPTIONS = {
     "prompt": ("collect",), "reprompt": ("collect",), "max_attempts": ("collect",),
     "skip_if_filled": ("collect",), "on_yes": ("confirm",), "on_no": ("confirm",),
-    "on_success": ("action",), "on_failure": ("collect", "action"),
+    "on_success": ("action",), "on_failure": ("collect", "action"), "routes": ("action",),
 }
 BRANCHES = ("on_failure", "on_yes", "on_no", "on_success")
 
@@ -123,6 +123,10 @@ def _check_step_references(ctx: Context, path: tuple, state: dict, step: str | N
     if step == "collect":
         slot = state.get("collect")
         known = ctx.known("slot", slot, path + ("collect",), ctx.slots)
+        if known and mapping(ctx.slots.get(slot)).get("from_user") is False:
+            ctx.add("E057", path + ("collect",), f"slot '{slot}' has 'from_user: false', so no answer can fill it",
+                    expected="a slot the user may fill", found=f"'{slot}' (filled only by actions)",
+                    hint="Remove 'from_user: false' from the slot, or set it with an action")
         if known and "prompt" not in state and isinstance(slot, str) and f"utter_ask_{slot}" not in ctx.responses:
             ctx.add("E011", path, "missing key 'prompt'", key=True,
                     expected=f"'prompt: <response>' (or a response named 'utter_ask_{slot}')",
@@ -141,6 +145,8 @@ def _check_step_references(ctx: Context, path: tuple, state: dict, step: str | N
                         expected=f"'{key}: <state>' for a confirm step", found=f"no '{key}'")
     for key in BRANCHES:
         ctx.known("state", state.get(key), path + (key,), states, extra=(END,))
+    for i, route in enumerate(items(state.get("routes"))):
+        ctx.known("state", route, path + ("routes", i), states, extra=(END,))
 
 
 def _check_transition(ctx: Context, t: dict, path: tuple, states: dict, fillable: set[str]) -> None:
@@ -211,6 +217,7 @@ def check_reachable(ctx: Context, flow: str, spec: dict, states: dict) -> None:
     while queue:
         state = mapping(states[queue.popleft()])
         targets = [t.get("to") for t, _ in transitions_of(state, ())] + [state.get(k) for k in BRANCHES]
+        targets += items(state.get("routes"))  # a webhook's "next" may go there
         for target in targets:
             if isinstance(target, str) and target in states and target not in seen:
                 seen.add(target)

@@ -35,7 +35,7 @@ def _map_of(value: dict, **extra: Any) -> dict:
 
 SLOT = _object({
     "type": {"enum": list(SLOT_TYPES)},
-    "error": NAME, "entity": NAME, "initial": {}, "pii": {"type": "boolean"},
+    "error": NAME, "entity": NAME, "initial": {}, "pii": {"type": "boolean"}, "from_user": {"type": "boolean"},
     "min_length": {"type": "integer", "minimum": 0}, "max_length": {"type": "integer", "minimum": 0},
     "min": {"type": "number"}, "max": {"type": "number"},
     "choices": {"oneOf": [
@@ -89,7 +89,7 @@ DOMAIN = _object({
     "actions": _map_of(ACTION),
     "global": _object({name: _behaviour() for name in
                        ("cancel", "help", "handoff", "out_of_scope", "affirm", "deny", "greet")}
-                      | {"fallback": _behaviour(with_intent=False)}),
+                      | {"fallback": _behaviour(with_intent=False), "busy": _behaviour(with_intent=False)}),
 }, required=("language", "intents"))
 
 TRANSITION = _object({"to": TARGET, "intent": NAME,
@@ -103,6 +103,8 @@ STATE = _object({
     "prompt": NAME, "reprompt": NAME, "max_attempts": COUNT, "skip_if_filled": {"type": "boolean"},
     "on_failure": TARGET, "on_yes": TARGET, "on_no": TARGET, "on_success": TARGET,
     "next": TARGET, "transitions": {"type": "array", "items": TRANSITION, "minItems": 1},
+    "routes": {"type": "array", "items": TARGET, "minItems": 1,
+               "x-expected": "a list of the states the webhook's 'next' may choose"},
 })
 
 FLOW = _object({
