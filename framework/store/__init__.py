@@ -1,1 +1,7 @@
+"""Session persistence in Redis (an embedded redis-server by default; same code path)."""
+from framework.store.client import UNAVAILABLE_ERRORS, close_redis, open_redis
+from framework.store.embedded import EmbeddedRedis
+from framework.store.session import HeldLock, LockLost, LockTimeout, SessionStore
 
+__all__ = ["EmbeddedRedis", "HeldLock", "LockLost", "LockTimeout", "SessionStore",
+           "UNAVAILABLE_ERRORS", "close_redis", "open_redis"]

@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""Serving benchmark (loopback only, bounded): prints a Markdown table.
+
+    python benchmarks/serve_benchmark.py domains/banking_en --model models/banking_en
+
+Measures, in one run:
+  1. the model's raw batch throughput (predict on batches of 32, in this process, before
+     the server starts): the ceiling a server could reach;
+  2. time from starting `python -m framework serve` to /ready answering 200, and its RSS;
+  3. throughput and p50/p95/p99 latency of POST /api/v1/predict and of a full dialog turn
+     (POST /webhooks/rest/webhook, a new sender per request, as Rasa was measured) at
+     each concurrency level (closed loop: N clients each sending the next request when the
+     previous one is answered); every level stops after --requests requests or --seconds;
+  4. p99 of full turns at half the best full-turn throughput (open loop, fixed rate).
+
+The server runs with rate limits and the answer cache off (they would measure Redis, not
+the model); Redis is a real redis-server (the embedded one unless --redis-url).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = min(len(values) - 1, max(0, int(round(q / 100 * len(values) + 0.5)) - 1))
+    return values[k]
+
+
+def texts_of(domain: str) -> list[str]:
+    from framework.spec import load_assistant
+
+    assistant = load_assistant(domain)
+    return [e.text for i in assistant.intents.values() for e in i.examples]
+
+
+def load(domain: str, model: str, int8: bool, threads: int):
+    from framework.nlu.model import load_classifier
+    from framework.spec import load_assistant
+
+    return load_classifier(model, load_assistant(domain), quantize=int8, threads=threads)
+
+
+def raw_ceiling(classifier, texts: list[str], batches: int) -> dict:
+    """texts/s of classifier.predict on batches of 32, in this process, with as many torch
+    threads as one server worker uses (measured before and after the HTTP runs: the
+    machine is shared, and the two differ when its load changes)."""
+    rng = random.Random(0)
+    batch = lambda: [rng.choice(texts) for _ in range(32)]  # noqa: E731
+    for _ in range(3):
+        classifier.predict(batch())  # warm up
+    start = time.perf_counter()
+    for _ in range(batches):
+        classifier.predict(batch())
+    elapsed = time.perf_counter() - start
+    single = []
+    for _ in range(30):
+        t = time.perf_counter()
+        classifier.predict([rng.choice(texts)])
+        single.append(time.perf_counter() - t)
+    return {"texts_per_s": 32 * batches / elapsed, "batch32_ms": 1000 * elapsed / batches,
+            "single_ms_p50": 1000 * statistics.median(single)}
+
+
+def start_server(args, port: int, redis_url: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "framework", "serve", args.domain, "--model", args.model, "--port", str(port),
+               "--redis-url", redis_url, "--rate-limit-ip", "0", "--rate-limit-sender", "0", "--no-answer-cache",
+               "--log-level", "WARNING", "--workers", str(args.workers), "--threads", str(args.threads),
+               "--batch-max", str(args.batch_max), "--batch-wait-ms", str(args.batch_wait_ms),
+               "--batches-in-flight", str(args.batches_in_flight)]
+    if args.int8:
+        command.append("--int8")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    log = open(Path(tempfile.gettempdir()) / f"serve_benchmark_{port}.log", "wb")  # never a pipe: it could fill
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+async def wait_ready(port: int, process: subprocess.Popen, timeout: float = 120) -> float:
+    started = time.monotonic()
+    async with aiohttp.ClientSession() as http:
+        while time.monotonic() - started < timeout:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server exited; see {tempfile.gettempdir()}/serve_benchmark_{port}.log")
+            try:
+                async with http.get(f"http://127.0.0.1:{port}/ready") as resp:
+                    if resp.status == 200:
+                        return time.monotonic() - started
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.05)
+    raise TimeoutError("server not ready")
+
+
+def server_rss(process: subprocess.Popen) -> list[float]:
+    """MB per serving process (the workers when --workers > 1, else the server)."""
+    parent = psutil.Process(process.pid)
+    children = [c for c in parent.children(recursive=True) if "redis" not in c.name()]
+    procs = children if children else [parent]
+    return [p.memory_info().rss / 2**20 for p in procs]
+
+
+def make_body(route: str, texts: list[str], rng: random.Random, n: int) -> dict:
+    text = rng.choice(texts)
+    if route == "predict":
+        return {"text": text}
+    return {"sender": f"bench-{os.getpid()}-{n}-{rng.random():.9f}", "message": text}
+
+
+async def closed_loop(url: str, route: str, texts: list[str], concurrency: int, requests: int, seconds: float) -> dict:
+    rng = random.Random(concurrency)
+    latencies: list[float] = []
+    errors = 0
+    counter = 0
+    deadline = time.monotonic() + seconds
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        async def client() -> None:
+            nonlocal counter, errors
+            while counter < requests and time.monotonic() < deadline:
+                counter += 1
+                body = make_body(route, texts, rng, counter)
+                t = time.perf_counter()
+                async with http.post(url, json=body) as resp:
+                    await resp.read()
+                    if resp.status != 200:
+                        errors += 1
+                latencies.append(time.perf_counter() - t)
+
+        start = time.perf_counter()
+        await asyncio.gather(*(client() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - start
+    return {"route": route, "concurrency": concurrency, "requests": len(latencies), "errors": errors,
+            "rps": len(latencies) / elapsed, "p50": 1000 * percentile(latencies, 50),
+            "p95": 1000 * percentile(latencies, 95), "p99": 1000 * percentile(latencies, 99)}
+
+
+async def open_loop(url: str, route: str, texts: list[str], rate: float, seconds: float) -> dict:
+    """Requests at a fixed rate whatever the answers' speed (the latency a user sees at
+    that load, without the closed loop's coordinated omission)."""
+    rng = random.Random(1)
+    latencies: list[float] = []
+    errors = 0
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        async def one(n: int) -> None:
+            nonlocal errors
+            t = time.perf_counter()
+            async with http.post(url, json=make_body(route, texts, rng, n)) as resp:
+                await resp.read()
+                errors += resp.status != 200
+            latencies.append(time.perf_counter() - t)
+
+        tasks = []
+        start = time.perf_counter()
+        n = 0
+        while time.perf_counter() - start < seconds:
+            tasks.append(asyncio.ensure_future(one(n)))
+            n += 1
+            await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
+        await asyncio.gather(*tasks)
+    return {"rate": rate, "requests": len(latencies), "errors": errors, "p50": 1000 * percentile(latencies, 50),
+            "p99": 1000 * percentile(latencies, 99)}
+
+
+async def run(args) -> dict:
+    texts = texts_of(args.domain)
+    results: dict = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cpus": os.cpu_count(),
+                     "args": vars(args)}
+    print(f"raw ceiling: predict on batches of 32 ({args.ceiling_batches} batches) ...", flush=True)
+    from framework.server.config import default_torch_threads
+
+    args.threads = args.threads or default_torch_threads(args.workers)
+    classifier = await asyncio.to_thread(load, args.domain, args.model, args.int8, args.threads)
+    results["raw"] = await asyncio.to_thread(raw_ceiling, classifier, texts, args.ceiling_batches)
+    print(f"  {results['raw']['texts_per_s']:.0f} texts/s", flush=True)
+
+    embedded = None
+    redis_url = args.redis_url
+    if redis_url is None:
+        from framework.store import EmbeddedRedis
+
+        embedded = EmbeddedRedis(tempfile.mkdtemp(prefix="bench_redis_")).start()
+        redis_url = embedded.url
+    port = args.port
+    server = start_server(args, port, redis_url)
+    try:
+        results["ready_s"] = await wait_ready(port, server)
+        print(f"ready in {results['ready_s']:.2f}s", flush=True)
+        base = f"http://127.0.0.1:{port}"
+        urls = {"predict": base + "/api/v1/predict", "turn": base + "/webhooks/rest/webhook"}
+        await closed_loop(urls["turn"], "turn", texts, 8, 64, 10)  # warm up
+        results["levels"] = []
+        for route in args.routes.split(","):
+            for c in args.concurrency:
+                r = await closed_loop(urls[route], route, texts, c, max(args.requests, 4 * c), args.seconds)
+                results["levels"].append(r)
+                print(f"  {route:8s} c={c:<4d} {r['rps']:7.1f} req/s  p50 {r['p50']:6.1f}  p95 {r['p95']:6.1f}  "
+                      f"p99 {r['p99']:6.1f} ms  ({r['requests']} req, {r['errors']} errors)", flush=True)
+        best = max(r["rps"] for r in results["levels"] if r["route"] == "turn")
+        results["half_load"] = await open_loop(urls["turn"], "turn", texts, best / 2, args.open_seconds)
+        print(f"  open loop at {best / 2:.0f} req/s: p50 {results['half_load']['p50']:.1f}  "
+              f"p99 {results['half_load']['p99']:.1f} ms", flush=True)
+        results["rss_mb"] = server_rss(server)
+    finally:
+        server.terminate()
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        if embedded is not None:
+            embedded.stop()
+    results["raw_after"] = await asyncio.to_thread(raw_ceiling, classifier, texts, args.ceiling_batches)
+    print(f"raw ceiling again after the HTTP runs: {results['raw_after']['texts_per_s']:.0f} texts/s", flush=True)
+    return results
+
+
+def table(results: dict) -> str:
+    raw = results["raw"]
+    lines = [f"Run {results['date']} on {results['cpus']} CPU cores; model {results['args']['model']}"
+             f"{' (int8)' if results['args']['int8'] else ''}, {results['args']['workers']} worker(s), "
+             f"{results['args']['threads']} torch thread(s) per worker, batches of at most "
+             f"{results['args']['batch_max']} texts.", "",
+             f"- raw model ceiling (predict, batches of 32): **{raw['texts_per_s']:.0f} texts/s** before the HTTP runs, "
+             f"**{results['raw_after']['texts_per_s']:.0f}** after "
+             f"({raw['batch32_ms']:.1f} ms per batch; one text alone {raw['single_ms_p50']:.1f} ms)",
+             f"- start to ready: **{results['ready_s']:.2f} s**; RSS per serving process: "
+             + ", ".join(f"**{mb:.0f} MB**" for mb in results["rss_mb"]),
+             f"- full turns at half the best throughput ({results['half_load']['rate']:.0f} req/s, open loop): "
+             f"p50 {results['half_load']['p50']:.1f} ms, **p99 {results['half_load']['p99']:.1f} ms**", "",
+             "| endpoint | concurrency | req/s | p50 ms | p95 ms | p99 ms | requests | errors |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results["levels"]:
+        name = "/api/v1/predict" if r["route"] == "predict" else "full turn (REST webhook)"
+        lines.append(f"| {name} | {r['concurrency']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | "
+                     f"{r['p99']:.1f} | {r['requests']} | {r['errors']} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("domain", nargs="?", default="domains/banking_en")
+    p.add_argument("--model", default=None, help="default models/<domain name>")
+    p.add_argument("--redis-url", default=None, help="default: an embedded redis-server in a temp dir")
+    p.add_argument("--port", type=int, default=5905)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--int8", action="store_true")
+    p.add_argument("--threads", type=int, default=0, help="torch threads per worker (default: as serve)")
+    p.add_argument("--batch-max", type=int, default=32, help="serve --batch-max")
+    p.add_argument("--batch-wait-ms", type=float, default=2.0, help="serve --batch-wait-ms")
+    p.add_argument("--batches-in-flight", type=int, default=1, help="serve --batches-in-flight")
+    p.add_argument("--routes", default="predict,turn", help="which endpoints to measure")
+    p.add_argument("--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[1, 8, 32, 128])
+    p.add_argument("--requests", type=int, default=400, help="most requests per level (at least 4 x concurrency)")
+    p.add_argument("--seconds", type=float, default=15.0, help="most seconds per level")
+    p.add_argument("--open-seconds", type=float, default=10.0, help="duration of the half-load open-loop run")
+    p.add_argument("--ceiling-batches", type=int, default=20)
+    p.add_argument("--json", default=None, help="also write the results to this JSON file")
+    args = p.parse_args(argv)
+    args.model = args.model or str(Path("models") / Path(args.domain).resolve().name)
+    results = asyncio.run(run(args))
+    print()
+    print(table(results))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

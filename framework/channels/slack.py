@@ -1,0 +1,104 @@
+"""Slack Events API.
+
+Requests are signed: `X-Slack-Signature: v0=<hex HMAC-SHA256(signing secret,
+"v0:<X-Slack-Request-Timestamp>:<raw body>")>`; requests older than 5 minutes are refused
+(replay protection). The first request is a `url_verification` answered with its
+challenge. Slack wants an answer within 3 seconds and retries otherwise, so replies go out
+through `chat.postMessage` (`api_base` configurable, for tests), and a turn that outlives
+the budget is acknowledged at once and its replies posted when it ends.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from framework.channels.base import ChannelError, Incoming
+
+
+def slack_signature(secret: str, timestamp: str, body: bytes) -> str:
+    base = b"v0:" + timestamp.encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+class SlackChannel:
+    name = "slack"
+    reply_budget = 2.5
+    can_push = True  # replies of a late turn are posted when it ends
+
+    def __init__(self, signing_secret: str, bot_token: str, session: aiohttp.ClientSession,
+                 api_base: str = "https://slack.com/api", max_age: int = 300) -> None:
+        if not signing_secret or not bot_token:
+            raise ValueError("the Slack channel needs the app's signing secret and a bot token")
+        self.signing_secret, self.bot_token, self.session = signing_secret, bot_token, session
+        self.api_base, self.max_age = api_base.rstrip("/"), max_age
+
+    def verify(self, request: web.Request, body: bytes) -> None:
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > self.max_age:
+            raise ChannelError(403, "bad_signature", "missing or stale X-Slack-Request-Timestamp")
+        expected = slack_signature(self.signing_secret, timestamp, body)
+        if not hmac.compare_digest(expected, request.headers.get("X-Slack-Signature", "")):
+            raise ChannelError(403, "bad_signature", "X-Slack-Signature does not match the signing secret")
+
+    def immediate(self, request: web.Request, body: bytes) -> web.Response | None:
+        """Answers that need no turn: the URL handshake, and Slack's retries of a request
+        we already acknowledged (the first delivery's turn is running or done)."""
+        if request.headers.get("X-Slack-Retry-Num"):
+            return web.Response(status=200)
+        data = self._json(body)
+        if data.get("type") == "url_verification":
+            return web.json_response({"challenge": data.get("challenge", "")})
+        return None
+
+    def parse(self, request: web.Request, body: bytes) -> Incoming | None:
+        data = self._json(body)
+        event = data.get("event") if data.get("type") == "event_callback" else None
+        if not isinstance(event, dict) or event.get("type") != "message":
+            return None
+        if event.get("bot_id") or event.get("subtype") or not isinstance(event.get("text"), str):
+            return None  # our own messages, edits, joins ...
+        # One conversation per user and Slack channel (a DM or a channel the bot is in).
+        return Incoming(f"{event.get('channel')}:{event.get('user')}", event["text"], {"channel": event.get("channel")})
+
+    @staticmethod
+    def _json(body: bytes) -> dict:
+        try:
+            data = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise ChannelError(400, "malformed_json", str(err)) from None
+        if not isinstance(data, dict):
+            raise ChannelError(400, "invalid_request", "a Slack event is a JSON object")
+        return data
+
+    async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
+        for reply in replies:
+            await self.post_message(incoming.meta["channel"], reply)
+        return web.Response(status=200)
+
+    async def post_message(self, channel: str, reply: dict[str, Any]) -> None:
+        body: dict[str, Any] = {"channel": channel, "text": reply["text"]}
+        if reply.get("buttons"):
+            body["blocks"] = [
+                {"type": "section", "text": {"type": "mrkdwn", "text": reply["text"]}},
+                {"type": "actions", "elements": [
+                    {"type": "button", "text": {"type": "plain_text", "text": b["title"]}, "value": b["payload"]}
+                    for b in reply["buttons"]]},
+            ]
+        headers = {"Authorization": f"Bearer {self.bot_token}"}
+        async with self.session.post(f"{self.api_base}/chat.postMessage", json=body, headers=headers,
+                                     timeout=aiohttp.ClientTimeout(total=10)) as resp:
+            data = await resp.json(content_type=None)
+            if resp.status >= 400 or not data.get("ok"):
+                raise ChannelError(502, "slack_error", f"chat.postMessage answered {resp.status}: {data}")
+
+    def ignored(self) -> web.Response:
+        return web.Response(status=200)
+
+    def late_response(self, incoming: Incoming) -> web.Response:
+        return web.Response(status=200)

@@ -1,0 +1,94 @@
+"""WeChat Official Account (公众号) in plaintext mode.
+
+- URL verification: GET ?signature&timestamp&nonce&echostr; answer echostr when
+  signature == sha1(sorted([token, timestamp, nonce]) joined).
+- Messages: POST XML with the same query signature; a *passive* reply is an XML text
+  message in the HTTP answer. WeChat waits 5 seconds, then retries (3 times) and finally
+  tells the user the service failed; so when a turn would outlive ~4.5 s we answer
+  "success" (WeChat shows nothing, does not retry) or a holding text, and the turn still
+  finishes and saves its state in the background.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from aiohttp import web
+
+from framework.channels.base import ChannelError, Incoming
+
+
+def wechat_signature(token: str, timestamp: str, nonce: str) -> str:
+    return hashlib.sha1("".join(sorted([token, timestamp, nonce])).encode()).hexdigest()
+
+
+def _cdata(text: str) -> str:
+    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def text_reply(to_user: str, from_user: str, content: str, now: int | None = None) -> str:
+    return (f"<xml><ToUserName>{_cdata(to_user)}</ToUserName><FromUserName>{_cdata(from_user)}</FromUserName>"
+            f"<CreateTime>{now or int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+            f"<Content>{_cdata(content)}</Content></xml>")
+
+
+class WeChatChannel:
+    name = "wechat"
+
+    def __init__(self, token: str, reply_budget: float = 4.5, holding_text: str | None = None) -> None:
+        if not token:
+            raise ValueError("the WeChat channel needs the token configured in the Official Account console")
+        self.token, self.reply_budget, self.holding_text = token, reply_budget, holding_text
+
+    def verify(self, request: web.Request, body: bytes = b"") -> None:
+        q = request.query
+        expected = wechat_signature(self.token, q.get("timestamp", ""), q.get("nonce", ""))
+        if not hmac.compare_digest(expected, q.get("signature", "")):
+            raise ChannelError(403, "bad_signature", "WeChat signature does not match the configured token")
+
+    def handshake(self, request: web.Request) -> web.Response:
+        self.verify(request)
+        return web.Response(text=request.query.get("echostr", ""))
+
+    def parse(self, request: web.Request, body: bytes) -> Incoming | None:
+        if b"<!DOCTYPE" in body or b"<!ENTITY" in body:  # no entity expansion tricks
+            raise ChannelError(400, "malformed_xml", "DTDs are not accepted")
+        try:
+            root = ET.fromstring(body)
+        except ET.ParseError as err:
+            raise ChannelError(400, "malformed_xml", str(err)) from None
+        fields = {child.tag: (child.text or "") for child in root}
+        user, account = fields.get("FromUserName", ""), fields.get("ToUserName", "")
+        if not user or not account:
+            raise ChannelError(400, "invalid_request", "FromUserName and ToUserName are required")
+        if fields.get("MsgType") != "text":
+            return None  # events (subscribe, ...), images, voice: nothing to converse about
+        return Incoming(user, fields.get("Content", ""), {"account": account, "msg_id": fields.get("MsgId")})
+
+    async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
+        if not replies:
+            return web.Response(text="success")
+        # A passive reply carries one message: join several replies with blank lines.
+        content = "\n\n".join(r["text"] for r in replies)
+        return web.Response(text=text_reply(incoming.sender_id, incoming.meta["account"], content),
+                            content_type="application/xml")
+
+    def ignored(self) -> web.Response:
+        return web.Response(text="success")
+
+    def late_response(self, incoming: Incoming) -> web.Response:
+        if self.holding_text:
+            return web.Response(text=text_reply(incoming.sender_id, incoming.meta["account"], self.holding_text),
+                                content_type="application/xml")
+        return web.Response(text="success")
+
+
+def parse_reply(xml_text: str) -> dict[str, str]:
+    """Read a passive reply back (for tests and debugging)."""
+    return {child.tag: child.text or "" for child in ET.fromstring(xml_text)}
+
+
+__all__ = ["WeChatChannel", "parse_reply", "text_reply", "wechat_signature"]

@@ -1,0 +1,192 @@
+"""The aiohttp application. `init(config)` builds it; long-lived things (the assistant,
+Redis, the model and its thread pool, the HTTP client) are opened and closed in
+cleanup contexts, in dependency order."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+
+from framework.masking import Masker, install_log_masking
+from framework.server import keys, routes
+from framework.server.answer_cache import AnswerCache
+from framework.server.batching import BatchedParser, MicroBatcher
+from framework.server.config import ServerConfig, default_torch_threads
+from framework.server.limits import RateLimiter
+from framework.server.metrics import Metrics
+from framework.server.middleware import build_middlewares
+from framework.server.openapi import build_openapi
+
+log = logging.getLogger("framework.server")
+
+
+def init(config: ServerConfig) -> web.Application:
+    install_log_masking(Masker(tuple(config.pii_kinds)))
+    app = web.Application(client_max_size=config.max_body_bytes,
+                          middlewares=build_middlewares(keys.METRICS, keys.LIMITER, keys.CONFIG))
+    app[keys.CONFIG] = config
+    app[keys.METRICS] = Metrics()
+    app[keys.BACKGROUND] = set()
+    app.cleanup_ctx.extend([assistant_ctx, store_ctx, model_ctx, http_ctx, conversations_ctx])
+    app.router.add_post("/webhooks/rest/webhook", routes.channel_webhook("rest"))
+    app.router.add_post("/api/v1/predict", routes.predict)
+    app.router.add_get("/health", routes.health)
+    app.router.add_get("/ready", routes.ready)
+    app.router.add_get("/metrics", routes.metrics)
+    app.router.add_get("/openapi.json", routes.openapi)
+    if config.wechat_token:
+        app.router.add_get("/webhooks/wechat/webhook", routes.wechat_handshake)
+        app.router.add_post("/webhooks/wechat/webhook", routes.channel_webhook("wechat"))
+    if config.telegram_bot_token and config.telegram_secret:
+        app.router.add_post("/webhooks/telegram/webhook", routes.channel_webhook("telegram"))
+    if config.slack_signing_secret and config.slack_bot_token:
+        app.router.add_post("/webhooks/slack/webhook", routes.channel_webhook("slack"))
+    app[keys.OPENAPI] = build_openapi(enabled_channels(config))
+    return app
+
+
+def enabled_channels(config: ServerConfig) -> list[str]:
+    names = ["rest"]
+    if config.wechat_token:
+        names.append("wechat")
+    if config.telegram_bot_token and config.telegram_secret:
+        names.append("telegram")
+    if config.slack_signing_secret and config.slack_bot_token:
+        names.append("slack")
+    return names
+
+
+async def assistant_ctx(app: web.Application) -> AsyncIterator[None]:
+    config = app[keys.CONFIG]
+    if config.assistant is None:
+        from framework.spec import load_assistant
+
+        app[keys.ASSISTANT] = await asyncio.to_thread(load_assistant, config.domain_dir)
+    else:
+        app[keys.ASSISTANT] = config.assistant
+    yield
+
+
+async def store_ctx(app: web.Application) -> AsyncIterator[None]:
+    from framework.store import EmbeddedRedis, SessionStore, close_redis, open_redis
+
+    config, assistant = app[keys.CONFIG], app[keys.ASSISTANT]
+    embedded = None
+    url = config.redis_url
+    if url is None:  # no Redis configured: the embedded server (same code path)
+        embedded = await asyncio.to_thread(EmbeddedRedis(config.redis_dir).start)
+        url = embedded.url
+        log.info("embedded redis-server on %s (data in %s)", url, embedded.directory)
+    client = open_redis(url, cluster=config.redis_cluster)
+    settings = assistant.settings
+    store = SessionStore(client, assistant.name, ttl=settings.session_timeout, history_limit=settings.history_limit,
+                         masker=Masker(tuple(config.pii_kinds)) if settings.pii_masking else None)
+    app[keys.REDIS], app[keys.STORE] = client, store
+    app[keys.LIMITER] = RateLimiter(client, store.prefix)
+    app[keys.CACHE] = (AnswerCache(client, store.prefix, config.cache_ttl, config.cache_min_confidence)
+                       if config.cache_enabled else None)
+    yield
+    await close_redis(client)
+    if embedded is not None:
+        await asyncio.to_thread(embedded.stop)
+
+
+async def model_ctx(app: web.Application) -> AsyncIterator[None]:
+    config, assistant, metrics = app[keys.CONFIG], app[keys.ASSISTANT], app[keys.METRICS]
+    classifier = config.classifier
+    if classifier is None:
+        from framework.nlu import default_model_dir
+        from framework.nlu.model import load_classifier
+
+        model_dir = config.model_dir or default_model_dir(config.domain_dir)
+        threads = config.torch_threads or default_torch_threads(config.workers)
+        classifier = await asyncio.to_thread(load_classifier, model_dir, assistant, quantize=config.int8,
+                                             threads=threads)
+    release_free_memory()
+    executor = ThreadPoolExecutor(max_workers=config.inference_threads, thread_name_prefix="inference")
+
+    def on_batch(size: int, seconds: float) -> None:
+        metrics.batch_size.observe(size)
+        metrics.inference_time.observe(seconds)
+
+    batcher = MicroBatcher(classifier.predict, executor, max_batch=config.batch_max,
+                           max_wait=config.batch_wait_ms / 1000, timeout=config.inference_timeout,
+                           concurrency=config.inference_threads, on_batch=on_batch)
+    batcher.start()
+    parse = BatchedParser(batcher, classifier, assistant)
+    model_id = classifier.model_id
+
+    app[keys.CLASSIFIER], app[keys.BATCHER], app[keys.NLU], app[keys.MODEL_ID] = classifier, batcher, parse, model_id
+    yield
+    await batcher.stop()
+    executor.shutdown(wait=False, cancel_futures=True)
+
+
+def release_free_memory() -> None:
+    """Give the heap freed while loading the model (state-dict copies, file buffers) back
+    to the OS: a few tens of MB of RSS per worker. glibc only; elsewhere a no-op."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+async def http_ctx(app: web.Application) -> AsyncIterator[None]:
+    config = app[keys.CONFIG]
+    session = aiohttp.ClientSession()
+    app[keys.HTTP] = session
+    backend = None
+    if config.demo_backend:
+        from framework.actions.demo_backend import start_demo_backend
+
+        backend = await start_demo_backend(config.domain_dir, "127.0.0.1", config.demo_backend_port)
+    yield
+    if backend is not None:
+        await backend.cleanup()
+    await session.close()
+
+
+async def conversations_ctx(app: web.Application) -> AsyncIterator[None]:
+    from framework.server.agent_factory import build_agent
+    from framework.server.conversation import Conversations
+
+    config = app[keys.CONFIG]
+    agent = build_agent(app[keys.ASSISTANT], app[keys.NLU], app[keys.HTTP], app[keys.CLASSIFIER])
+    app[keys.CONVERSATIONS] = conversations = Conversations(
+        app[keys.ASSISTANT], agent, app[keys.STORE], app[keys.METRICS], app[keys.MODEL_ID], app[keys.CACHE])
+    app[keys.CHANNELS] = build_channels(config, app[keys.HTTP])
+    yield
+    # Graceful shutdown: turns still running (a late WeChat turn, say) finish and save.
+    background = [t for t in app[keys.BACKGROUND] if not t.done()]
+    if background:
+        await asyncio.wait(background, timeout=config.shutdown_timeout)
+    await conversations.drain(config.shutdown_timeout)
+
+
+def build_channels(config: ServerConfig, session: aiohttp.ClientSession) -> dict:
+    from framework.channels.rest import RestChannel
+
+    channels: dict = {"rest": RestChannel()}
+    if config.wechat_token:
+        from framework.channels.wechat import WeChatChannel
+
+        channels["wechat"] = WeChatChannel(config.wechat_token, config.wechat_reply_budget, config.wechat_holding_text)
+    if config.telegram_bot_token and config.telegram_secret:
+        from framework.channels.telegram import TelegramChannel
+
+        channels["telegram"] = TelegramChannel(config.telegram_bot_token, config.telegram_secret, session,
+                                               config.telegram_api_base)
+    if config.slack_signing_secret and config.slack_bot_token:
+        from framework.channels.slack import SlackChannel
+
+        channels["slack"] = SlackChannel(config.slack_signing_secret, config.slack_bot_token, session,
+                                         config.slack_api_base)
+    return channels

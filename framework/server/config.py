@@ -1,0 +1,72 @@
+"""Everything the server can be told, in one picklable dataclass (worker processes get a
+copy). `serve` fills it from its options and the environment."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ServerConfig:
+    domain_dir: str
+    model_dir: str | None = None  # None: framework.nlu.default_model_dir(domain_dir)
+    host: str = "127.0.0.1"
+    port: int = 5005
+    redis_url: str | None = None  # None: start an embedded redis-server
+    redis_cluster: bool = False
+    redis_dir: str = "var/redis"  # the embedded server's persistence
+    workers: int = 1
+    demo_backend: bool = False
+    demo_backend_port: int = 5055
+    int8: bool = False  # dynamic int8 quantisation of the encoder's Linear layers
+
+    # hardening
+    max_body_bytes: int = 64 * 1024
+    rate_limit_sender: int = 60  # messages per sender per window; 0 disables
+    rate_limit_ip: int = 3000  # requests per client address per window; 0 disables
+    rate_window: float = 60.0
+    shutdown_timeout: float = 30.0
+
+    # inference
+    batch_max: int = 32
+    batch_wait_ms: float = 2.0
+    inference_threads: int = 1  # batches in flight at once (each uses torch_threads cores)
+    torch_threads: int = 0  # 0: default_torch_threads(workers)
+    inference_timeout: float = 10.0
+
+    # answer cache
+    cache_enabled: bool = True
+    cache_ttl: int = 3600
+    cache_min_confidence: float = 0.9
+
+    # channels (enabled when configured)
+    wechat_token: str | None = field(default_factory=lambda: os.environ.get("DF_WECHAT_TOKEN"))
+    wechat_reply_budget: float = 4.5
+    wechat_holding_text: str | None = None
+    telegram_bot_token: str | None = field(default_factory=lambda: os.environ.get("DF_TELEGRAM_BOT_TOKEN"))
+    telegram_secret: str | None = field(default_factory=lambda: os.environ.get("DF_TELEGRAM_SECRET"))
+    telegram_api_base: str = field(default_factory=lambda: os.environ.get("DF_TELEGRAM_API_BASE", "https://api.telegram.org"))
+
+    slack_signing_secret: str | None = field(default_factory=lambda: os.environ.get("DF_SLACK_SIGNING_SECRET"))
+    slack_bot_token: str | None = field(default_factory=lambda: os.environ.get("DF_SLACK_BOT_TOKEN"))
+    slack_api_base: str = field(default_factory=lambda: os.environ.get("DF_SLACK_API_BASE", "https://slack.com/api"))
+
+    # logging
+    pii_kinds: tuple[str, ...] = ("id_number", "phone", "bank_card", "email")
+
+    # Injected objects, for tests and embedding (not picklable; single process only).
+    classifier: Any = None
+    assistant: Any = None
+
+
+def default_torch_threads(workers: int = 1) -> int:
+    """torch threads per worker: $DIALOG_NLU_THREADS, else the cores left after one for the
+    event loops, shared among the workers (at most 8). More threads than free cores is
+    far worse than too few: OpenMP threads spin-wait on each other, and on a busy 2-core
+    machine a batch took 100x longer with 2 threads than with 1."""
+    env = os.environ.get("DIALOG_NLU_THREADS")
+    if env:
+        return max(1, int(env))
+    cores = os.cpu_count() or 1
+    return max(1, min(8, (cores - 1) // max(1, workers)))

@@ -1,0 +1,133 @@
+"""One dialog turn as the server runs it: the per-conversation lock, the stored state, the
+answer cache, the agent (NLU -> engine -> actions), metrics and the turn's log line.
+
+Every channel calls `Conversations.handle(sender, text, channel)`; nothing here knows HTTP.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from framework.masking import mask_values
+from framework.server.answer_cache import AnswerCache
+from framework.server.metrics import Metrics
+from framework.store import SessionStore
+
+log = logging.getLogger("framework.server.turns")
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    sender_id: str
+    replies: list[dict[str, Any]]  # {"text", "buttons"?: [{"title", "payload"}]}
+    cached: bool = False
+    events: list[str] = field(default_factory=list)
+
+
+def reply_dicts(replies: Any) -> list[dict[str, Any]]:
+    out = []
+    for reply in replies:
+        item: dict[str, Any] = {"text": reply.text}
+        if getattr(reply, "buttons", None):
+            item["buttons"] = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
+        out.append(item)
+    return out
+
+
+class Conversations:
+    def __init__(
+        self,
+        assistant: Any,
+        agent: Any,
+        store: SessionStore,
+        metrics: Metrics,
+        model_id: str,
+        cache: AnswerCache | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        from framework.engine import SessionState  # the engine's own JSON form
+
+        self.assistant, self.agent, self.store, self.metrics = assistant, agent, store, metrics
+        self.model_id, self.cache, self.clock = model_id, cache, clock
+        self._state_type = SessionState
+        self._pii_slots = [name for name, slot in assistant.slots.items() if slot.pii]
+        self._slot_free = {name for name, r in assistant.responses.items()
+                           if not any("{" in v.text for v in r.variants)}
+        self.in_flight: set[asyncio.Task] = set()
+
+    async def handle(self, sender_id: str, text: str, channel: str = "rest") -> TurnOutcome:
+        task = asyncio.current_task()
+        if task is not None:
+            self.in_flight.add(task)
+        try:
+            return await self._handle(sender_id, text, channel)
+        finally:
+            if task is not None:
+                self.in_flight.discard(task)
+
+    async def _handle(self, sender_id: str, text: str, channel: str) -> TurnOutcome:
+        started = time.perf_counter()
+        async with self.store.checkout(sender_id) as held:
+            data = held.state
+            state = self._state_type.from_dict(data) if data else None
+            idle = state is None or not state.stack
+            if idle and self.cache is not None:
+                cached = await self.cache.get(self.model_id, channel, text)
+                if cached is not None:
+                    self.metrics.cache.inc("hit")
+                    if state is not None:
+                        await self.store.touch(sender_id)
+                    self._log(sender_id, text, channel, None, cached, ["answer_cached"], started, state)
+                    return TurnOutcome(sender_id, cached, cached=True)
+                self.metrics.cache.inc("miss")
+            turn = await self.agent.handle(state, sender_id, text, channel=channel, now=self.clock())
+            secrets = [turn.state.slots.get(name) for name in self._pii_slots]
+            await self.store.put(sender_id, turn.state.to_dict(), lock=held, secrets=secrets, release=True)
+        replies = reply_dicts(turn.replies)
+        events = [e.name for e in turn.events]
+        self._count(turn, events, channel)
+        if idle and self.cache is not None and self._cacheable(turn, events):
+            await self.cache.put(self.model_id, channel, text, replies)
+        self._log(sender_id, text, channel, turn.nlu, replies, events, started, turn.state)
+        return TurnOutcome(sender_id, replies, events=events)
+
+    def _cacheable(self, turn: Any, events: list[str]) -> bool:
+        nlu = turn.nlu
+        return (
+            nlu is not None and nlu.intent is not None
+            and nlu.intent.confidence >= self.cache.min_confidence
+            and not turn.state.stack
+            and bool(turn.replies)
+            and all(r.response in self._slot_free for r in turn.replies)
+            and not any(e.startswith(("action", "slot", "flow", "session", "handoff")) for e in events)
+        )
+
+    def _count(self, turn: Any, events: list[str], channel: str) -> None:
+        self.metrics.turns.inc(channel)
+        if turn.nlu is not None and turn.nlu.intent is not None:
+            self.metrics.intents.inc(turn.nlu.intent.name)
+        if "fallback" in events:
+            self.metrics.fallbacks.inc()
+        if any(e in ("action_failed", "action_failure") for e in events):
+            self.metrics.action_failures.inc()
+
+    def _log(self, sender_id, text, channel, nlu, replies, events, started, state) -> None:
+        if not log.isEnabledFor(logging.INFO):
+            return
+        # The record is masked again by framework.masking at creation (IDs, phones, cards,
+        # emails); here also the values of slots the domain marks `pii`, e.g. names.
+        secrets = [state.slots.get(s) for s in self._pii_slots] if state is not None else []
+        intent = f"{nlu.intent.name}:{nlu.intent.confidence:.2f}" if nlu is not None and nlu.intent else "-"
+        line = (f"turn sender={sender_id} channel={channel} intent={intent} events={','.join(events)} "
+                f"ms={1000 * (time.perf_counter() - started):.1f} text={text!r} "
+                f"replies={[r['text'] for r in replies]!r}")
+        log.info("%s", mask_values(line, secrets))
+
+    async def drain(self, timeout: float) -> None:
+        """Graceful shutdown: let the turns in progress finish (and save their state)."""
+        pending = [t for t in self.in_flight if not t.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=timeout)

@@ -1,0 +1,75 @@
+"""The OpenAPI 3 description served at /openapi.json, built from framework.server.schemas."""
+from __future__ import annotations
+
+from typing import Any
+
+from framework import __version__
+from framework.server import schemas
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict:
+    text = {400: "invalid body", 413: "body too large", 415: "not JSON", 429: "rate limited (see Retry-After)",
+            401: "bad signature", 403: "bad signature", 503: "store unreachable, model not ready or overloaded"}
+    return {str(c): {"$ref": "#/components/responses/Error", "description": text[c]} for c in codes}
+
+
+def build_openapi(channels: list[str]) -> dict[str, Any]:
+    paths: dict[str, Any] = {
+        "/webhooks/rest/webhook": {"post": {
+            "summary": "Send a user message; get the assistant's replies (Rasa REST channel contract)",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": schemas.REST_MESSAGE}}},
+            "responses": {"200": _json(schemas.REST_REPLIES, "the replies"), **_errors(400, 413, 415, 429, 503)},
+        }},
+        "/api/v1/predict": {"post": {
+            "summary": "Classify a text: intent ranking and entities",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": schemas.PREDICT_REQUEST}}},
+            "responses": {"200": _json(schemas.PREDICTION, "the prediction"), **_errors(400, 413, 415, 429, 503)},
+        }},
+        "/health": {"get": {"summary": "Liveness", "responses": {"200": {"description": "the process is up"}}}},
+        "/ready": {"get": {"summary": "Readiness: model loaded and Redis reachable",
+                           "responses": {"200": {"description": "ready"}, "503": {"description": "not ready"}}}},
+        "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {
+            "description": "text exposition format", "content": {"text/plain": {}}}}}},
+        "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3"}}}},
+    }
+    if "wechat" in channels:
+        query = [{"name": n, "in": "query", "required": True, "schema": {"type": "string"}}
+                 for n in ("signature", "timestamp", "nonce")]
+        paths["/webhooks/wechat/webhook"] = {
+            "get": {"summary": "WeChat URL verification: echoes `echostr` when the signature is valid",
+                    "parameters": query + [{"name": "echostr", "in": "query", "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "echostr"}, **_errors(403)}},
+            "post": {"summary": "WeChat Official Account message (XML); passive XML reply",
+                     "parameters": query,
+                     "requestBody": {"content": {"text/xml": {}}},
+                     "responses": {"200": {"description": "XML reply or `success`"}, **_errors(400, 403, 413)}},
+        }
+    if "telegram" in channels:
+        paths["/webhooks/telegram/webhook"] = {"post": {
+            "summary": "Telegram Bot API update; replies are sent with sendMessage",
+            "parameters": [{"name": "X-Telegram-Bot-Api-Secret-Token", "in": "header", "required": True,
+                            "schema": {"type": "string"}}],
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+            "responses": {"200": {"description": "processed"}, **_errors(400, 403, 413)},
+        }}
+    if "slack" in channels:
+        paths["/webhooks/slack/webhook"] = {"post": {
+            "summary": "Slack Events API (url_verification and message events); replies via chat.postMessage",
+            "parameters": [{"name": n, "in": "header", "required": True, "schema": {"type": "string"}}
+                           for n in ("X-Slack-Request-Timestamp", "X-Slack-Signature")],
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+            "responses": {"200": {"description": "acknowledged"}, **_errors(400, 403, 413)},
+        }}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "dialogframe assistant API", "version": __version__},
+        "paths": paths,
+        "components": {
+            "schemas": {"Error": schemas.ERROR},
+            "responses": {"Error": _json({"$ref": "#/components/schemas/Error"}, "an error")},
+        },
+    }

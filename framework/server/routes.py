@@ -1,0 +1,123 @@
+"""HTTP handlers: each parses, calls one function, responds."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+
+from framework.channels.base import Channel, Incoming
+from framework.channels.rest import parse_json
+from framework.server import keys
+from framework.server.middleware import ApiError
+from framework.server.schemas import PREDICT_REQUEST, first_error
+
+log = logging.getLogger("framework.server")
+
+
+async def predict(request: web.Request) -> web.Response:
+    data = parse_json(request, await request.read())
+    problem = first_error(PREDICT_REQUEST, data)
+    if problem:
+        raise ApiError(400, "invalid_request", problem)
+    result = await request.app[keys.NLU](data["text"])
+    return web.json_response(result.to_dict(), dumps=keys.dumps)
+
+
+def channel_webhook(name: str):
+    async def handler(request: web.Request) -> web.StreamResponse:
+        channel: Channel = request.app[keys.CHANNELS][name]
+        body = await request.read()
+        channel.verify(request, body)
+        immediate = getattr(channel, "immediate", None)
+        early = immediate(request, body) if immediate else None
+        if early is not None:  # a handshake, a platform's retry ...
+            return early
+        incoming = channel.parse(request, body)
+        if incoming is None:
+            return channel.ignored()
+        await limit_sender(request.app, incoming.sender_id)
+        replies = await run_turn(request.app, channel, incoming)
+        if replies is None:  # the turn outlived the platform's patience; it goes on
+            return channel.late_response(incoming)
+        return await channel.respond(incoming, replies)
+
+    handler.__name__ = f"{name}_webhook"
+    return handler
+
+
+async def wechat_handshake(request: web.Request) -> web.Response:
+    return request.app[keys.CHANNELS]["wechat"].handshake(request)
+
+
+async def limit_sender(app: web.Application, sender_id: str) -> None:
+    config = app[keys.CONFIG]
+    verdict = await app[keys.LIMITER].hit("sender", sender_id, config.rate_limit_sender, config.rate_window)
+    if not verdict.allowed:
+        app[keys.METRICS].rate_limited.inc("sender")
+        raise ApiError(429, "rate_limited", f"more than {config.rate_limit_sender} messages in "
+                       f"{config.rate_window:g}s from this sender", {"Retry-After": str(verdict.retry_after)})
+
+
+async def run_turn(app: web.Application, channel: Channel, incoming: Incoming) -> list[dict] | None:
+    """The turn's replies, or None when it takes longer than the channel's reply budget.
+    The turn runs in its own task, so a client hanging up (or a late answer) never cuts a
+    turn in half: it always finishes and saves its state."""
+    task = asyncio.ensure_future(app[keys.CONVERSATIONS].handle(incoming.sender_id, incoming.text, channel.name))
+    background: set[asyncio.Task] = app[keys.BACKGROUND]
+    background.add(task)
+    task.add_done_callback(_finished(background))
+    done, _ = await asyncio.wait({task}, timeout=channel.reply_budget)
+    if not done:
+        log.warning("turn of %s on %s exceeded %.1fs; answering early, the turn goes on",
+                    incoming.sender_id, channel.name, channel.reply_budget)
+        if getattr(channel, "can_push", False):  # the platform has an API to send later
+            task.add_done_callback(lambda t: _push_late(app, channel, incoming, t))
+        return None
+    return task.result().replies
+
+
+def _push_late(app: web.Application, channel: Channel, incoming: Incoming, task: asyncio.Task) -> None:
+    if task.cancelled() or task.exception() is not None:
+        return
+    push = asyncio.ensure_future(channel.respond(incoming, task.result().replies))
+    app[keys.BACKGROUND].add(push)
+    push.add_done_callback(_finished(app[keys.BACKGROUND]))
+
+
+def _finished(background: set):
+    def callback(task: asyncio.Task) -> None:
+        background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            # Also raised to the handler if it was still waiting; logged here for late turns.
+            log.debug("turn failed: %r", task.exception())
+    return callback
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def ready(request: web.Request) -> web.Response:
+    checks = {"model": request.app.get(keys.MODEL_ID) is not None, "store": False}
+    try:
+        checks["store"] = await asyncio.wait_for(request.app[keys.STORE].ping(), 1.0)
+    except Exception as err:  # any failure means "not ready", never a crash
+        log.debug("readiness: store ping failed: %r", err)
+    if all(checks.values()):
+        return web.json_response({"status": "ready", "model": request.app[keys.MODEL_ID], "checks": checks})
+    return web.json_response({"status": "unavailable", "checks": checks}, status=503)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    registry = request.app[keys.METRICS]
+    try:
+        registry.active_sessions.set(await asyncio.wait_for(request.app[keys.STORE].active_sessions(), 1.0))
+    except Exception:  # keep the last value; the scrape itself must not fail
+        registry.store_errors.inc()
+    return web.Response(text=registry.render(), content_type="text/plain",
+                        headers={"X-Content-Type-Options": "nosniff"}, charset="utf-8")
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(request.app[keys.OPENAPI])

@@ -1,0 +1,34 @@
+"""Opening a Redis client from a URL: a single server or a Redis Cluster.
+
+`redis+cluster://host:port` (or `cluster=True`) selects `RedisCluster`; every key the
+framework writes carries a per-conversation hash tag, so all keys of one conversation
+live in one slot and multi-key scripts work on a cluster too.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import redis.asyncio as redis
+from redis.asyncio.cluster import RedisCluster
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+# What "the store is unreachable" looks like: the server maps these to a 503.
+UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (RedisConnectionError, RedisTimeoutError, ConnectionError)
+
+
+def open_redis(url: str, cluster: bool = False, **kwargs: Any) -> Any:
+    """A client that fails fast when the server is down (the server answers 503 at once
+    rather than hanging) and reconnects by itself when it is back."""
+    options: dict[str, Any] = dict(socket_connect_timeout=1.0, socket_timeout=2.0, health_check_interval=0)
+    options.update(kwargs)
+    if url.startswith("redis+cluster://"):
+        url, cluster = "redis://" + url[len("redis+cluster://"):], True
+    if cluster:
+        return RedisCluster.from_url(url, **options)
+    return redis.Redis.from_url(url, max_connections=options.pop("max_connections", 256), **options)
+
+
+async def close_redis(client: Any) -> None:
+    close = getattr(client, "aclose", None) or client.close
+    await close()

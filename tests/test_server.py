@@ -1,0 +1,450 @@
+"""The HTTP server end to end: a real redis-server, a real tiny model, a small Chinese
+domain written here, and a local aiohttp app standing in for the business backend."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from tests.support.redis_server import RedisServer, free_port
+
+DOMAIN = """\
+version: "1"
+language: zh
+flows: [flows.yml]
+settings:
+  fallback_threshold: 0.4
+  session_timeout: 1800
+  history_limit: 20
+  pii_masking: true
+intents:
+  办理:
+    examples: [我想办理一张新卡, 我要开户, 办理新卡, 帮我开个户, 我想开通一个号码, 办卡]
+  问候:
+    examples: [你好, 您好, 在吗, 早上好, 嗨, 你好啊]
+  告知:
+    examples: ['[张三](name)', '我叫[李四](name)', '[王五](name)', '[110101199003077774](id_number)',
+               '[13812345678](phone)', '我的电话是[13912345678](phone)', '身份证[11010519491231002X](id_number)']
+  取消:
+    examples: [不办了, 取消, 算了不要了, 我不想办了, 停止办理]
+slots:
+  name: {type: text, min_length: 2, max_length: 20, pii: true}
+  id_number: {type: id_number, error: utter_invalid_id, pii: true}
+  phone: {type: phone, error: utter_invalid_phone, pii: true}
+  account_no: {type: text}
+responses:
+  utter_greet: [{text: 您好，请问有什么可以帮您？}]
+  utter_ask_name: [{text: 请问您的姓名是？}]
+  utter_ask_id: [{text: 请提供您的身份证号码。}]
+  utter_invalid_id: [{text: 身份证号码格式不对，请重新输入。}]
+  utter_ask_phone:
+    - text: 请提供您的手机号码。
+    - text: "Your phone number?"
+      channel: telegram
+      buttons: [{title: skip, payload: /取消}]
+  utter_invalid_phone: [{text: 手机号码格式不对，请重新输入。}]
+  utter_done: [{text: "办理成功，账号 {account_no}。"}]
+  utter_failed: [{text: 系统繁忙，办理失败，请稍后再试。}]
+  utter_cancelled: [{text: 好的，已取消。}]
+  utter_fallback: [{text: 抱歉，我没有听懂。}]
+actions:
+  open_account:
+    type: webhook
+    url: ${SHOP_BACKEND:-http://127.0.0.1:9}/accounts
+    timeout: 2
+    sets: [account_no]
+global:
+  cancel: {intent: 取消, response: utter_cancelled}
+  fallback: {response: utter_fallback}
+  greet: {intent: 问候, response: utter_greet}
+"""
+
+FLOWS = """\
+flows:
+  open_account:
+    description: 开户
+    trigger: 办理
+    states:
+      ask_name: {collect: name, prompt: utter_ask_name, next: ask_id}
+      ask_id: {collect: id_number, prompt: utter_ask_id, next: ask_phone}
+      ask_phone: {collect: phone, prompt: utter_ask_phone, next: submit}
+      submit: {action: open_account, on_success: done, on_failure: failed}
+      done: {say: utter_done, next: END}
+      failed: {end: utter_failed}
+"""
+
+ID_NUMBER, PHONE = "110101199003077774", "13812345678"
+ID_RE, PHONE_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)"), re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def write_domain(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "domain.yml").write_text(DOMAIN, encoding="utf-8")
+    (directory / "flows.yml").write_text(FLOWS, encoding="utf-8")
+    return directory
+
+
+def backend_app(delay: float = 0.0) -> web.Application:
+    """The business backend: opens accounts, except for 王五 (a 500: the failure branch)."""
+    async def accounts(request: web.Request) -> web.Response:
+        body = await request.json()
+        await asyncio.sleep(delay)
+        if body["slots"].get("name") == "王五":
+            return web.json_response({"error": "down"}, status=500)
+        return web.json_response({"slots": {"account_no": "A" + body["slots"]["phone"][-4:]}})
+
+    app = web.Application()
+    app.router.add_post("/accounts", accounts)
+    return app
+
+
+def start_backend_thread(port: int, delay: float = 0.0):
+    """Run the fake backend in its own thread and loop (shared by module-scoped fixtures)."""
+    import threading
+
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(backend_app(delay))
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(runner.setup())
+        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+        loop.run_forever()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return loop, runner
+
+
+def training_examples(assistant) -> list[tuple[str, str]]:
+    return [(e.text, name) for name, intent in assistant.intents.items() for e in intent.examples]
+
+
+@pytest.fixture(scope="module")
+def backend_port():
+    port = free_port()
+    loop, runner = start_backend_thread(port)
+    yield port
+    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(5)
+    loop.call_soon_threadsafe(loop.stop)
+
+
+@pytest.fixture(scope="module")
+def domain(tmp_path_factory, backend_port):
+    from framework.spec import load_assistant
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SHOP_BACKEND", f"http://127.0.0.1:{backend_port}")
+    directory = write_domain(tmp_path_factory.mktemp("shop_zh") / "shop_zh")
+    assistant = load_assistant(directory)
+    mp.undo()
+    return directory, assistant
+
+
+@pytest.fixture(scope="module")
+def classifier(domain, tmp_path_factory):
+    from framework.nlu import load_classifier
+    from tests.support.tiny_model import train_tiny_model
+
+    directory, assistant = domain
+    model_dir = train_tiny_model(training_examples(assistant), tmp_path_factory.mktemp("model") / "m",
+                                 intent_fingerprint=assistant.intent_fingerprint)
+    return load_classifier(model_dir, assistant)
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory):
+    with RedisServer(tmp_path_factory.mktemp("redis")) as server:
+        yield server
+
+
+def make_config(domain, classifier, redis_url, **overrides):
+    from framework.server.config import ServerConfig
+
+    directory, assistant = domain
+    options = dict(domain_dir=str(directory), redis_url=redis_url, assistant=assistant, classifier=classifier,
+                   wechat_token=None, telegram_bot_token=None, telegram_secret=None,
+                   slack_signing_secret=None, slack_bot_token=None)
+    options.update(overrides)
+    return ServerConfig(**options)
+
+
+@pytest.fixture
+async def make_client(domain, classifier, redis_server):
+    import redis.asyncio as redis
+
+    await redis.Redis.from_url(redis_server.url).flushdb()
+    clients = []
+
+    async def make(**overrides) -> TestClient:
+        from framework.server.app import init
+
+        overrides.setdefault("redis_url", redis_server.url)
+        client = TestClient(TestServer(init(make_config(domain, classifier, **overrides))))
+        await client.start_server()
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        await client.close()
+
+
+async def say(client: TestClient, sender: str, text: str) -> list[str]:
+    resp = await client.post("/webhooks/rest/webhook", json={"sender": sender, "message": text})
+    assert resp.status == 200, await resp.text()
+    body = await resp.json()
+    assert all(r["recipient_id"] == sender for r in body)
+    return [r["text"] for r in body]
+
+
+# ----------------------------------------------------------------------------- conversations
+
+async def test_full_conversation_with_webhook_action(make_client):
+    client = await make_client()
+    assert await say(client, "u1", "我想办理一张新卡") == ["请问您的姓名是？"]
+    assert await say(client, "u1", "张三") == ["请提供您的身份证号码。"]
+    assert await say(client, "u1", ID_NUMBER) == ["请提供您的手机号码。"]
+    assert await say(client, "u1", PHONE) == ["办理成功，账号 A5678。"]
+
+
+async def test_failing_webhook_takes_the_failure_branch(make_client):
+    client = await make_client()
+    for text in ("我想办理一张新卡", "王五", ID_NUMBER):
+        await say(client, "u2", text)
+    assert await say(client, "u2", PHONE) == ["系统繁忙，办理失败，请稍后再试。"]
+    metrics = await (await client.get("/metrics")).text()
+    assert "df_action_failures_total" in metrics
+
+
+async def test_pii_never_reaches_logs_or_stored_transcripts(make_client, caplog, redis_server):
+    import redis
+
+    client = await make_client()
+    with caplog.at_level(logging.DEBUG):
+        for text in ("我想办理一张新卡", "我叫张三", f"身份证{ID_NUMBER}", f"电话 {PHONE}"):
+            await say(client, "pii", text)
+    assert "turn sender=pii" in caplog.text  # the turns were logged ...
+    assert not ID_RE.search(caplog.text) and not PHONE_RE.search(caplog.text), caplog.text  # ... masked
+    assert "张三" not in caplog.text  # a pii slot's value, masked by value
+    raw = redis.Redis.from_url(redis_server.url).get("df:shop_zh:{pii}:state").decode()
+    stored = json.loads(raw)
+    history = json.dumps(stored["history"], ensure_ascii=False)
+    assert "身份证110*************74" in history and not ID_RE.search(history) and not PHONE_RE.search(history)
+    assert "张三" not in history  # the name slot's value, masked by value
+    assert stored["slots"]["id_number"] == ID_NUMBER  # the working state keeps the real value
+
+
+async def test_answer_cache_serves_frequent_questions(make_client):
+    client = await make_client()
+    assert await say(client, "c1", "你好") == ["您好，请问有什么可以帮您？"]
+    assert await say(client, "c2", "你好！") == ["您好，请问有什么可以帮您？"]  # normalised text
+    metrics = await (await client.get("/metrics")).text()
+    assert 'df_answer_cache_total{result="hit"} 1' in metrics
+
+
+# ----------------------------------------------------------------------------- API
+
+async def test_predict(make_client):
+    client = await make_client()
+    resp = await client.post("/api/v1/predict", json={"text": f"我的电话是{PHONE}"})
+    body = await resp.json()
+    assert resp.status == 200 and body["intent"]["name"] == "告知"
+    assert [e["value"] for e in body["entities"] if e["entity"] == "phone"] == [PHONE]
+    assert abs(sum(r["confidence"] for r in body["intent_ranking"]) - 1) < 1e-3
+
+
+async def test_health_ready_metrics_openapi(make_client):
+    client = await make_client()
+    assert (await client.get("/health")).status == 200
+    ready = await client.get("/ready")
+    assert ready.status == 200 and (await ready.json())["checks"] == {"model": True, "store": True}
+    await say(client, "m1", "你好")
+    text = await (await client.get("/metrics")).text()
+    for name in ("df_http_requests_total{route=\"/webhooks/rest/webhook\",method=\"POST\",status=\"200\"} 1",
+                 "df_http_request_duration_seconds_bucket", "df_intents_total{intent=\"问候\"} 1",
+                 "df_inference_batch_size_count", "df_inference_seconds_sum", "df_active_sessions 1",
+                 "df_store_errors_total", "df_fallbacks_total"):
+        assert name in text, name
+    spec = await (await client.get("/openapi.json")).json()
+    assert spec["openapi"].startswith("3.") and "/webhooks/rest/webhook" in spec["paths"]
+
+
+@pytest.mark.parametrize("kwargs, status, error", [
+    (dict(data=b"{not json", headers={"Content-Type": "application/json"}), 400, "malformed_json"),
+    (dict(data=b"sender=a", headers={"Content-Type": "application/x-www-form-urlencoded"}), 415, "unsupported_media_type"),
+    (dict(json={"sender": "a"}), 400, "invalid_request"),
+    (dict(json={"sender": 5, "message": "hi"}), 400, "invalid_request"),
+    (dict(json=["sender", "message"]), 400, "invalid_request"),
+    (dict(json={"sender": "a", "message": "x" * 70_000}), 413, "payload_too_large"),
+])
+async def test_bad_requests_get_json_errors(make_client, kwargs, status, error):
+    client = await make_client()
+    resp = await client.post("/webhooks/rest/webhook", **kwargs)
+    body = await resp.json()
+    assert (resp.status, body["error"]) == (status, error)
+
+
+async def test_schema_error_says_where(make_client):
+    client = await make_client()
+    body = await (await client.post("/webhooks/rest/webhook", json={"sender": 5, "message": "hi"})).json()
+    assert body["detail"] == "at $.sender: 5 is not of type 'string'"
+    body = await (await client.post("/api/v1/predict", json={"txt": "hi"})).json()
+    assert body["error"] == "invalid_request" and "'text' is a required property" in body["detail"]
+
+
+async def test_unknown_route_and_method_are_json(make_client):
+    client = await make_client()
+    resp = await client.get("/nope")
+    assert resp.status == 404 and (await resp.json())["error"] == "not_found"
+    resp = await client.get("/webhooks/rest/webhook")
+    assert resp.status == 405 and (await resp.json())["error"] == "method_not_allowed"
+
+
+async def test_rate_limit_per_sender(make_client):
+    client = await make_client(rate_limit_sender=2)
+    await say(client, "r1", "你好")
+    await say(client, "r1", "你好")
+    resp = await client.post("/webhooks/rest/webhook", json={"sender": "r1", "message": "你好"})
+    assert resp.status == 429 and 1 <= int(resp.headers["Retry-After"]) <= 60
+    assert (await resp.json())["error"] == "rate_limited"
+    await say(client, "r2", "你好")  # other senders are not affected
+
+
+async def test_rate_limit_per_address(make_client):
+    client = await make_client(rate_limit_ip=3)
+    statuses = [(await client.post("/api/v1/predict", json={"text": "你好"})).status for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+# ----------------------------------------------------------------------------- resilience
+
+async def test_redis_down_gives_503_then_recovers(make_client, tmp_path):
+    server = RedisServer(tmp_path / "redis").start()
+    try:
+        client = await make_client(redis_url=server.url)
+        await say(client, "o1", "我想办理一张新卡")
+        server.stop()
+        resp = await client.post("/webhooks/rest/webhook", json={"sender": "o1", "message": "张三"})
+        assert resp.status == 503 and (await resp.json())["error"] == "store_unavailable"
+        assert (await client.get("/ready")).status == 503
+        assert (await client.get("/health")).status == 200
+        server.start()  # same port, empty (no persistence): the conversation starts over
+        for _ in range(50):
+            if (await client.get("/ready")).status == 200:
+                break
+            await asyncio.sleep(0.05)
+        assert await say(client, "o1", "我想办理一张新卡") == ["请问您的姓名是？"]
+        assert "df_store_errors_total 1" in await (await client.get("/metrics")).text()
+    finally:
+        server.stop()
+
+
+async def test_graceful_shutdown_finishes_in_flight_turns(domain, classifier, redis_server, tmp_path):
+    """A turn waiting on a slow backend when the server shuts down still completes and
+    saves its state."""
+    import redis.asyncio as redis
+    from framework.server.app import init
+    from framework.spec import load_assistant
+
+    port = free_port()
+    slow = web.AppRunner(backend_app(delay=0.5))
+    await slow.setup()
+    await web.TCPSite(slow, "127.0.0.1", port).start()
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SHOP_BACKEND", f"http://127.0.0.1:{port}")
+    assistant = load_assistant(domain[0])
+    mp.undo()
+    client = TestClient(TestServer(init(make_config((domain[0], assistant), classifier, redis_server.url))))
+    await client.start_server()
+    try:
+        for text in ("我想办理一张新卡", "张三", ID_NUMBER):
+            await say(client, "g1", text)
+        in_flight = asyncio.ensure_future(client.post("/webhooks/rest/webhook", json={"sender": "g1", "message": PHONE}))
+        await asyncio.sleep(0.2)
+    finally:
+        await client.close()  # shutdown while the action is running
+    in_flight.cancel()
+    raw = await redis.Redis.from_url(redis_server.url).get("df:shop_zh:{g1}:state")
+    assert json.loads(raw)["slots"].get("account_no") == "A5678"
+    await slow.cleanup()
+
+
+async def test_answer_cache_key_changes_with_the_model(redis_server):
+    import redis.asyncio as redis
+    from framework.server.answer_cache import AnswerCache, normalise
+
+    assert normalise("  Hello，  World！ ") == normalise("hello, world")
+    cache = AnswerCache(redis.Redis.from_url(redis_server.url), "df:t", ttl=60)
+    await cache.put("model-a", "rest", "你好", [{"text": "hi"}])
+    assert await cache.get("model-a", "rest", "你好 ") == [{"text": "hi"}]
+    assert await cache.get("model-b", "rest", "你好") is None  # retrained: nothing stale
+    assert await cache.get("model-a", "wechat", "你好") is None  # per-channel variants
+
+
+async def test_without_redis_url_the_embedded_server_is_used(domain, classifier, tmp_path):
+    from framework.server.app import init
+
+    config = make_config(domain, classifier, None, redis_dir=str(tmp_path / "var" / "redis"))
+    client = TestClient(TestServer(init(config)))
+    await client.start_server()
+    try:
+        assert (await client.get("/ready")).status == 200
+        assert await say(client, "e1", "我想办理一张新卡") == ["请问您的姓名是？"]
+    finally:
+        await client.close()
+    assert (tmp_path / "var" / "redis" / "appendonly.aof").exists()
+
+
+# ----------------------------------------------------------------------------- micro-batching (pure unit)
+
+async def test_micro_batcher_batches_concurrent_texts():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from framework.server.batching import MicroBatcher
+
+    sizes = []
+
+    def predict(texts):
+        sizes.append(len(texts))
+        return [t.upper() for t in texts]
+
+    with ThreadPoolExecutor(1) as pool:
+        batcher = MicroBatcher(predict, pool, max_batch=8, max_wait=0.005)
+        batcher.start()
+        results = await asyncio.gather(*(batcher.predict(f"t{i}") for i in range(20)))
+        await batcher.stop()
+    assert results == [f"T{i}" for i in range(20)]
+    assert max(sizes) == 8 and len(sizes) <= 4  # not 20 calls of one text
+
+
+async def test_micro_batcher_timeout_and_errors():
+    import time as _time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from framework.server.batching import InferenceTimeout, MicroBatcher
+
+    def slow(texts):
+        _time.sleep(0.3)
+        return texts
+
+    def broken(texts):
+        raise RuntimeError("model exploded")
+
+    with ThreadPoolExecutor(1) as pool:
+        batcher = MicroBatcher(slow, pool, timeout=0.05)
+        batcher.start()
+        with pytest.raises(InferenceTimeout):
+            await batcher.predict("x")
+        await batcher.stop()
+        batcher = MicroBatcher(broken, pool)
+        batcher.start()
+        with pytest.raises(RuntimeError, match="exploded"):
+            await batcher.predict("x")
+        await batcher.stop()

@@ -1,0 +1,41 @@
+"""`dialog serve`: its options, and its refusals (exit 2, a message, no traceback)."""
+import subprocess
+import sys
+from pathlib import Path
+
+from framework.server.command import build_parser, config_from_args, main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_help_is_fast_and_torch_free():
+    code = ("import sys\nfrom framework.cli import main\ntry:\n    main(['serve', '--help'])\n"
+            "except SystemExit as e:\n    assert e.code == 0\nassert 'torch' not in sys.modules, 'torch imported'\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+
+
+def test_defaults(monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    config = config_from_args(build_parser().parse_args(["domains/telecom_zh"]))
+    assert (config.port, config.redis_url, config.workers) == (5005, None, 1)
+    assert Path(config.model_dir) == Path("models/telecom_zh")
+    monkeypatch.setenv("REDIS_URL", "redis://10.0.0.1:6379/0")
+    assert config_from_args(build_parser().parse_args(["d", "--workers", "4"])).redis_url == "redis://10.0.0.1:6379/0"
+
+
+def test_invalid_domain_exits_2_without_traceback(tmp_path, capsys):
+    (tmp_path / "domain.yml").write_text("version: '1'\nlanguage: zh\nintents: 5\n", encoding="utf-8")
+    assert main([str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "domain.yml" in err and "Traceback" not in err
+
+
+def test_model_for_other_intents_exits_2(tmp_path, capsys):
+    from tests.support.tiny_model import train_tiny_model
+    from tests.test_server import write_domain
+
+    domain = write_domain(tmp_path / "shop_zh")
+    model = train_tiny_model([("hello", "greet"), ("bye", "goodbye")], tmp_path / "model")
+    assert main([str(domain), "--model", str(model), "--redis-url", "redis://127.0.0.1:9/0"]) == 2
+    assert "retrain" in capsys.readouterr().err.lower()
