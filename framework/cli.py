@@ -14,7 +14,7 @@ COMMANDS = {
     "train": ("framework.nlu.train", "fine-tune the BERT intent classifier on a domain's intents"),
     "evaluate": ("framework.nlu.evaluate", "evaluate a trained model: accuracy, macro-F1, confusion matrix"),
     "shell": ("framework.shell", "talk to an assistant in the terminal"),
-    "serve": ("framework.server.command", "serve an assistant over HTTP (REST, WeChat, Telegram channels)"),
+    "serve": ("framework.server.command", "serve an assistant over HTTP (REST, WeChat, Telegram, Slack channels)"),
 }
 
 

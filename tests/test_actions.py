@@ -18,7 +18,7 @@ from framework.actions.python import call_python, resolve_function
 from framework.actions.webhook import call_webhook
 from framework.compile.machine import PythonAction, WebhookAction, frozen_map
 from framework.engine import ActionCall
-from tests.test_transcripts import DOMAIN, bank
+from tests.support.bank_domain import DOMAIN, bank
 
 CALL = ActionCall("act", "u1", "flow", "state", frozen_map({"phone": "13812345678", "x": 1}), "hi", "greet")
 

@@ -7,7 +7,7 @@ import threading
 from framework.agent import Agent, classifier_parser, with_model_threshold
 from framework.engine import ActionResult
 from tests.support.fake_classifier import FakeClassifier
-from tests.test_transcripts import ID, bank
+from tests.support.bank_domain import ID, bank
 
 
 def auto_threshold():

@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestServer
 from framework.channels.slack import slack_signature
 from framework.server import keys
 from framework.channels.wechat import parse_reply, wechat_signature
-from tests.test_server import backend_port, classifier, domain, make_client, redis_server  # noqa: F401 (fixtures)
+from tests.support.serving import backend_port, classifier, domain, make_client, redis_server  # noqa: F401 (fixtures)
 
 WECHAT_TOKEN, TG_TOKEN, TG_SECRET = "wx-token", "123:ABC", "tg-secret"
 SLACK_SECRET, SLACK_TOKEN = "8f742231b10e8888abcd99yyyzzz85a5", "xoxb-test"

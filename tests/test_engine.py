@@ -16,7 +16,7 @@ from framework.engine import (
 )
 from framework.engine.render import interpolate
 from framework.nlu.interface import IntentScore, NLUResult
-from tests.test_transcripts import bank
+from tests.support.bank_domain import bank
 
 NOW = 1_700_000_000.0
 

@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 
 from tests.support.redis_server import RedisServer, free_port
-from tests.test_server import ID_NUMBER, PHONE, training_examples, write_domain
+from tests.support.serving import ID_NUMBER, PHONE, training_examples, write_domain
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow

@@ -33,7 +33,7 @@ def test_invalid_domain_exits_2_without_traceback(tmp_path, capsys):
 
 def test_model_for_other_intents_exits_2(tmp_path, capsys):
     from tests.support.tiny_model import train_tiny_model
-    from tests.test_server import write_domain
+    from tests.support.serving import write_domain
 
     domain = write_domain(tmp_path / "shop_zh")
     model = train_tiny_model([("hello", "greet"), ("bye", "goodbye")], tmp_path / "model")

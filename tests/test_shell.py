@@ -7,8 +7,8 @@ import shutil
 import framework.nlu
 from framework import shell
 from tests.support.fake_classifier import FakeClassifier
-from tests.test_actions import free_port
-from tests.test_transcripts import DOMAIN
+from tests.support.bank_domain import DOMAIN
+from tests.support.redis_server import free_port
 
 
 def test_refuses_to_start_without_a_trained_model(tmp_path, capsys, monkeypatch):

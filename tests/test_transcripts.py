@@ -4,8 +4,6 @@ server standing in for the bank's backend."""
 from __future__ import annotations
 
 import asyncio
-import functools
-from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -14,13 +12,10 @@ from aiohttp.test_utils import TestServer
 from framework.actions import ActionExecutor
 from framework.agent import Agent, classifier_parser
 from framework.engine import SessionState
-from framework.spec import load_assistant
+from tests.support.bank_domain import ID, PHONE, bank
 from tests.support.fake_classifier import FakeClassifier
 
-DOMAIN = Path(__file__).parent / "fixtures" / "engine" / "bank"
-ID = "11010519491231002X"
 ID_WRONG_CHECK = "110105194912310021"
-PHONE = "13912345678"
 
 TABLE = {
     "我想开户": "开户", "查余额": "查余额", "我要转账": "转账", "我要投诉": "投诉",
@@ -28,11 +23,6 @@ TABLE = {
     "是的": "肯定", "不是": "否定", "你好": "问候", "开户吧": ("开户", 0.4),
     f"我要开户，身份证{ID}，手机{PHONE}": "开户",
 }
-
-
-@functools.lru_cache(maxsize=None)
-def bank(backend_url: str = "http://127.0.0.1:9"):
-    return load_assistant(DOMAIN, {"BANK_BACKEND": backend_url})
 
 
 class Conversation:
