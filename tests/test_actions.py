@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import socket
 import textwrap
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from framework.actions.webhook import call_webhook
 from framework.compile.machine import PythonAction, WebhookAction, frozen_map
 from framework.engine import ActionCall
 from tests.support.bank_domain import DOMAIN, bank
+from tests.support.redis_server import free_port
 
 CALL = ActionCall("act", "u1", "flow", "state", frozen_map({"phone": "13812345678", "x": 1}), "hi", "greet")
 
@@ -89,12 +89,6 @@ async def test_webhook_sends_method_headers_and_body():
         result = await call_webhook(session, action, CALL)
     assert result.ok and result.slots == {"y": 1}
     assert seen == {"method": "PUT", "key": "k", "body": CALL.request_json()}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def test_webhook_connection_refused_is_retried_then_fails():
