@@ -1,0 +1,110 @@
+"""Intent classification on Banking77, SNIPS and CAIS: accuracy, training time, memory, speed.
+
+    python benchmarks/nlu_benchmark.py banking77 [--epochs N] [training options ...]
+    python benchmarks/nlu_benchmark.py --table          # the table of every run so far
+
+Each run trains on `train` (SNIPS, CAIS: model selection on `valid`; Banking77 has none, so
+10% of train is split off, stratified), reports on `test` only, float32 and int8, and
+appends one JSON line to benchmarks/results/nlu.jsonl. Run one data set per process so that
+peak memory (RSS) is that data set's.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import nlu_datasets  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results" / "nlu.jsonl"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(name: str, train_argv: list[str], out: str | None, label: str | None) -> dict:
+    from framework.nlu.evaluate import evaluate_classifier
+    from framework.nlu.fit import load_base_model, train_and_save
+    from framework.nlu.model import load_classifier
+    from framework.nlu.train import parse_args
+
+    _, model_args, train_args = parse_args(train_argv)
+    train, valid, test = nlu_datasets.load(name)
+    out_dir = Path(out or tempfile.mkdtemp(prefix=f"nlu_{name}_"))
+    t0 = time.time()
+    encoder, tokenizer = load_base_model(model_args.base_model)
+    result = train_and_save(encoder, tokenizer, train, out_dir, model_args=model_args, train_args=train_args,
+                            valid=valid, name=name)
+    wall = time.time() - t0
+    rss_train = peak_rss_mb()
+    row = {"dataset": name, "label": label or "", "argv": train_argv, "date": time.strftime("%Y-%m-%d"),
+           "train_examples": result["metrics"]["train_examples"], "train_wall_s": round(wall, 1),
+           "fit_s": result["metrics"]["train_seconds"], "epochs": result["metrics"]["history"]["epochs"],
+           "stopped": result["metrics"]["history"]["stopped"], "best_epoch": result["metrics"]["history"]["best_epoch"],
+           "valid_accuracy": result["metrics"]["validation_accuracy"],
+           "unk_share_before": result["metrics"]["unk_share_before"], "added_tokens": result["metrics"]["added_tokens"],
+           "peak_rss_train_mb": round(rss_train)}
+    t = time.time()
+    clf = load_classifier(out_dir, threads=train_args.threads or None)
+    row["load_s"] = round(time.time() - t, 2)
+    for variant, model in (("float", clf), ("int8", load_classifier(out_dir, quantize=True,
+                                                                      threads=train_args.threads or None))):
+        r = evaluate_classifier(model, test, speed=True)
+        row[variant] = {"accuracy": r["accuracy"], "macro_f1": r["macro_f1"],
+                        "ms_batch1": r["ms_per_sentence_batch1"], "sent_s_batch32": r["sentences_per_s_batch32"]}
+        if variant == "float":
+            from framework.nlu.report import write_report
+
+            r["data"] = f"{name} test"
+            write_report(r, out_dir / "test_report", confusion_png=True)
+            row["confused_pairs"] = r["confused_pairs"][:5]
+    row["peak_rss_mb"] = round(peak_rss_mb())
+    row["model_dir"] = str(out_dir)
+    RESULTS.parent.mkdir(exist_ok=True)
+    with RESULTS.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return row
+
+
+def table() -> str:
+    rows = [json.loads(l) for l in RESULTS.read_text(encoding="utf-8").splitlines() if l.strip()]
+    lines = ["| data set | run | acc | macro-F1 | int8 acc | train wall | epochs | peak RSS | "
+             "ms/sent b1 (f / int8) | sent/s b32 (f / int8) |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        f, q = r["float"], r["int8"]
+        lines.append(
+            f"| {r['dataset']} | {r['label']} | {100 * f['accuracy']:.2f} | {100 * f['macro_f1']:.2f} | "
+            f"{100 * q['accuracy']:.2f} | {r['train_wall_s'] / 60:.1f} min | {len(r['epochs'])} | "
+            f"{r['peak_rss_mb']} MB | {f['ms_batch1']:.1f} / {q['ms_batch1']:.1f} | "
+            f"{f['sent_s_batch32']:.0f} / {q['sent_s_batch32']:.0f} |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], add_help=True)
+    p.add_argument("dataset", nargs="?", choices=["banking77", "snips", "cais"])
+    p.add_argument("--table", action="store_true", help="print the table of recorded runs")
+    p.add_argument("--model-out", help="keep the trained model here (default: a temporary directory)")
+    p.add_argument("--label", help="a name for this run in the table")
+    args, train_argv = p.parse_known_args(argv)
+    if args.table or not args.dataset:
+        print(table())
+        return 0
+    row = run(args.dataset, train_argv, args.model_out, args.label)
+    print(json.dumps({k: v for k, v in row.items() if k != "epochs"}, ensure_ascii=False, indent=1))
+    print(table())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

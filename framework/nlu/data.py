@@ -1,0 +1,150 @@
+"""Training data for the intent classifier: where it comes from and how it is split.
+
+Torch-free. Sources: a compiled domain (`Assistant.intents`), CSV (`text,intent`), JSONL
+(`{"text", "intent"}`) and Rasa's `nlu.yml` (`nlu: - intent: x  examples: |  - ...`), with
+Rasa's inline entity markup (`[text](entity)`, `[text]{"entity": ...}`) stripped.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import random
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+
+@dataclass(frozen=True)
+class LabelledText:
+    text: str
+    intent: str
+
+
+class DataFormatError(ValueError):
+    """A data file that cannot be read; the message names the file and what was expected."""
+
+
+# [text](entity) / [text](entity:value) / [text]{"entity": ...} / [text][{...}, {...}]
+_ENTITY_MARKUP = re.compile(r"\[([^\[\]]+)\](?:\([^()]*\)|\{[^{}]*\}|\[\s*\{.*?\}\s*\])")
+
+
+def strip_entity_markup(text: str) -> str:
+    """`我叫[张三](name)` -> `我叫张三`."""
+    return _ENTITY_MARKUP.sub(lambda m: m.group(1), text).strip()
+
+
+def intent_fingerprint(intents: Iterable[str]) -> str:
+    """sha256 of the sorted intent names joined by newlines (as `Assistant.intent_fingerprint`)."""
+    return hashlib.sha256("\n".join(sorted(set(intents))).encode("utf-8")).hexdigest()
+
+
+def from_assistant(assistant) -> list[LabelledText]:
+    return [LabelledText(ex.text, name) for name, intent in assistant.intents.items() for ex in intent.examples]
+
+
+def read_data_file(path: str | Path) -> list[LabelledText]:
+    """Read CSV, JSONL / JSON or Rasa YAML by the file's extension."""
+    path = Path(path)
+    if not path.exists():
+        raise DataFormatError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(path)
+    if suffix in (".jsonl", ".json"):
+        return _read_jsonl(path)
+    if suffix in (".yml", ".yaml"):
+        return read_rasa_nlu(path)
+    raise DataFormatError(f"{path}: unknown data format '{suffix}'; expected .csv (text,intent), .jsonl or Rasa .yml")
+
+
+def _read_csv(path: Path) -> list[LabelledText]:
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        fields = reader.fieldnames or []
+        label_col = next((c for c in ("intent", "label", "category") if c in fields), None)
+        if "text" not in fields or label_col is None:
+            raise DataFormatError(f"{path}: expected a CSV header 'text,intent', found {','.join(fields) or 'none'}")
+        return [LabelledText(strip_entity_markup(r["text"]), r[label_col].strip())
+                for r in reader if (r.get("text") or "").strip()]
+
+
+def _read_jsonl(path: Path) -> list[LabelledText]:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".json" and text.lstrip().startswith("["):
+        records = json.loads(text)
+    else:
+        records = []
+        for n, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError as e:
+                    raise DataFormatError(f"{path}:{n}: invalid JSON ({e.msg})") from None
+    out = []
+    for n, r in enumerate(records, 1):
+        if not isinstance(r, dict) or "text" not in r or "intent" not in r:
+            raise DataFormatError(f'{path}: record {n}: expected {{"text": ..., "intent": ...}}, found {r!r:.80}')
+        out.append(LabelledText(strip_entity_markup(str(r["text"])), str(r["intent"])))
+    return out
+
+
+def read_rasa_nlu(path: str | Path) -> list[LabelledText]:
+    """Rasa 2/3 `nlu.yml`: intent blocks with `examples: |` lists; other blocks
+    (synonym, regex, lookup) are skipped."""
+    import yaml
+
+    path = Path(path)
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(doc, dict) or not isinstance(doc.get("nlu"), list):
+        raise DataFormatError(f"{path}: expected a Rasa NLU file with a top-level 'nlu:' list")
+    out = []
+    for block in doc["nlu"]:
+        if not isinstance(block, dict) or "intent" not in block:
+            continue
+        examples = block.get("examples", "")
+        if isinstance(examples, str):
+            lines = [ln.strip() for ln in examples.splitlines()]
+            items = [ln[1:].strip() for ln in lines if ln.startswith("-")]
+        else:  # the long form: a list of {text: ...}
+            items = [e.get("text", "") if isinstance(e, dict) else str(e) for e in examples or []]
+        for item in items:
+            text = strip_entity_markup(item)
+            if text:
+                out.append(LabelledText(text, str(block["intent"])))
+    return out
+
+
+def dedupe(data: Sequence[LabelledText]) -> list[LabelledText]:
+    seen, out = set(), []
+    for d in data:
+        if (d.text, d.intent) not in seen:
+            seen.add((d.text, d.intent))
+            out.append(d)
+    return out
+
+
+def stratified_split(data: Sequence[LabelledText], fraction: float, seed: int,
+                     max_size: int = 2000) -> tuple[list[LabelledText], list[LabelledText]]:
+    """Hold out about `fraction` of every intent (at least one where an intent has 3 or
+    more examples, none where it has fewer: those need every example to be learnt at all)."""
+    by_intent: dict[str, list[LabelledText]] = defaultdict(list)
+    for d in data:
+        by_intent[d.intent].append(d)
+    fraction = min(fraction, max_size / max(len(data), 1))
+    rng = random.Random(seed)
+    train, valid = [], []
+    for intent in sorted(by_intent):
+        items = by_intent[intent][:]
+        rng.shuffle(items)
+        k = 0 if len(items) < 3 else max(1, round(len(items) * fraction))
+        valid += items[:k]
+        train += items[k:]
+    rng.shuffle(train)
+    return train, valid
+
+
+def class_counts(data: Sequence[LabelledText]) -> Counter:
+    return Counter(d.intent for d in data)

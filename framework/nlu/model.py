@@ -1,0 +1,218 @@
+"""The fine-tuned transformer intent classifier: network, artifact directory, inference.
+
+Artifact (one directory, `FORMAT_VERSION`):
+
+    artifact.json        format version, model id, labels, intent fingerprint, threshold,
+                         pooling, max length, base model, training arguments, metrics
+    labels.json          the intents, in output order
+    config.json          the encoder's transformers config
+    model.safetensors    encoder + classification head weights
+    tokenizer.json ...   the tokenizer (with any characters added for the domain's language)
+    evaluation.json/.md  the validation report written at training time
+
+The network is a transformers encoder with a linear classification head over the *mean* of
+the token states rather than BertForSequenceClassification's [CLS] pooler: the default base
+model (all-MiniLM-L6-v2) was trained as a mean-pooled sentence encoder and ships no trained
+pooler, so mean pooling starts from meaningful sentence vectors (see BENCHMARKS.md).
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import warnings
+from pathlib import Path
+from typing import Sequence
+
+from framework.nlu.interface import IntentScore
+
+FORMAT_VERSION = 1
+ARTIFACT_FILE = "artifact.json"
+
+
+class ModelMismatchError(RuntimeError):
+    """The model was trained for a different set of intents than the domain declares."""
+
+
+class ModelNotFoundError(FileNotFoundError):
+    pass
+
+
+def default_threads() -> int:
+    """Inference/training threads: $DIALOG_NLU_THREADS, else the CPU count (at most 8)."""
+    env = os.environ.get("DIALOG_NLU_THREADS")
+    if env:
+        return max(1, int(env))
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def build_network(encoder, num_labels: int, pooling: str = "mean", dropout: float = 0.1):
+    """An `IntentNetwork` (built lazily so that importing this module needs no torch)."""
+    import torch
+    from torch import nn
+
+    class IntentNetwork(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = encoder
+            self.pooling = pooling
+            self.dropout = nn.Dropout(dropout)
+            self.classifier = nn.Linear(encoder.config.hidden_size, num_labels)
+
+        def embed(self, input_ids, attention_mask):
+            out = self.encoder(input_ids=input_ids, attention_mask=attention_mask)
+            states = out.last_hidden_state
+            if self.pooling == "cls":
+                return states[:, 0]
+            mask = attention_mask.unsqueeze(-1).to(states.dtype)
+            return (states * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+
+        def forward(self, input_ids, attention_mask):
+            return self.classifier(self.dropout(self.embed(input_ids, attention_mask)))
+
+    return IntentNetwork()
+
+
+def encoder_kwargs(config) -> dict:
+    """BERT-like encoders: no [CLS] pooler (the head reads the token states directly)."""
+    return {"add_pooling_layer": False} if config.model_type in ("bert", "roberta", "xlm-roberta", "ernie") else {}
+
+
+def save_artifact(out_dir: Path, network, tokenizer, labels: Sequence[str], meta: dict) -> None:
+    from safetensors.torch import save_file
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().contiguous().cpu() for k, v in network.state_dict().items()}
+    save_file(state, str(out_dir / "model.safetensors"), metadata={"format_version": str(FORMAT_VERSION)})
+    network.encoder.config.save_pretrained(out_dir)
+    tokenizer.save_pretrained(out_dir)
+    (out_dir / "labels.json").write_text(json.dumps(list(labels), ensure_ascii=False, indent=1), encoding="utf-8")
+    meta = {"format_version": FORMAT_VERSION, "labels": list(labels), **meta}
+    (out_dir / ARTIFACT_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def read_artifact(model_dir: str | Path) -> dict:
+    path = Path(model_dir) / ARTIFACT_FILE
+    if not path.exists():
+        raise ModelNotFoundError(
+            f"No trained intent model in {model_dir} (missing {ARTIFACT_FILE}); "
+            f"train one with: python train.py DOMAIN")
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise ModelMismatchError(
+            f"{model_dir}: model format version {meta.get('format_version')} is not supported "
+            f"(expected {FORMAT_VERSION}); retrain with: python train.py DOMAIN")
+    return meta
+
+
+def check_fingerprint(meta: dict, assistant, model_dir) -> None:
+    if assistant is None:
+        return
+    if meta.get("intent_fingerprint") != assistant.intent_fingerprint:
+        have, want = set(meta.get("labels", ())), set(assistant.intents)
+        diff = []
+        if want - have:
+            diff.append("new: " + ", ".join(sorted(want - have)))
+        if have - want:
+            diff.append("removed: " + ", ".join(sorted(have - want)))
+        detail = f" ({'; '.join(diff)})" if diff else ""
+        domain = assistant.source_dir or assistant.name
+        raise ModelMismatchError(
+            f"The model in {model_dir} does not match domain '{assistant.name}': its intents "
+            f"changed since training{detail}. Retrain with: python train.py {domain}")
+
+
+class BertIntentClassifier:
+    """`IntentClassifier` over a fine-tuned encoder. Thread-safe: one lock around the model
+    (torch already spreads one batch over `threads` cores; callers batch, e.g. the server's
+    micro-batcher)."""
+
+    def __init__(self, network, tokenizer, meta: dict, quantized: bool = False,
+                 threads: int | None = None, batch_size: int = 32):
+        self.network = network
+        self.tokenizer = tokenizer
+        self.meta = meta
+        self.labels: tuple[str, ...] = tuple(meta["labels"])
+        self.threshold: float | None = meta.get("threshold")
+        self.model_id: str = meta.get("model_id", "unknown") + ("-int8" if quantized else "")
+        self.max_length: int = int(meta.get("max_length", 64))
+        self.quantized = quantized
+        self.threads = threads or default_threads()
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+
+    def probabilities(self, texts: Sequence[str]):
+        """(len(texts), len(labels)) numpy array of softmax probabilities."""
+        import numpy as np
+        import torch
+
+        texts = [t if t.strip() else "." for t in texts]  # an empty text still gets a ranking
+        out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+        if not texts:
+            return out
+        # sort by length so that each batch pads to similar lengths
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        with self._lock, torch.inference_mode():
+            if torch.get_num_threads() != self.threads:
+                torch.set_num_threads(self.threads)
+            for s in range(0, len(order), self.batch_size):
+                idx = order[s:s + self.batch_size]
+                enc = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True,
+                                     max_length=self.max_length, return_tensors="pt")
+                logits = self.network(enc["input_ids"], enc["attention_mask"])
+                out[idx] = torch.softmax(logits.float(), dim=-1).numpy()
+        return out
+
+    def predict(self, texts: Sequence[str]) -> list[tuple[IntentScore, ...]]:
+        probs = self.probabilities(texts)
+        rankings = []
+        for row in probs:
+            order = row.argsort()[::-1]
+            rankings.append(tuple(IntentScore(self.labels[j], float(row[j])) for j in order))
+        return rankings
+
+
+def load_network(model_dir: str | Path, meta: dict):
+    """(network in eval mode, tokenizer) from an artifact directory."""
+    from safetensors.torch import load_file
+    from transformers import AutoConfig, AutoModel, AutoTokenizer
+
+    model_dir = Path(model_dir)
+    config = AutoConfig.from_pretrained(model_dir)
+    encoder = AutoModel.from_config(config, **encoder_kwargs(config))
+    network = build_network(encoder, len(meta["labels"]), pooling=meta.get("pooling", "mean"))
+    state = load_file(str(model_dir / "model.safetensors"))
+    missing, unexpected = network.load_state_dict(state, strict=False)
+    missing = [k for k in missing if "position_ids" not in k]
+    if missing:
+        raise ModelMismatchError(f"{model_dir}: weights missing from model.safetensors: {missing[:5]}")
+    network.eval()
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    return network, tokenizer
+
+
+def quantize_dynamic(network):
+    """int8 dynamic quantization of the Linear layers (weights int8, activations quantized
+    per batch at run time)."""
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return torch.ao.quantization.quantize_dynamic(network, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def load_classifier(model_dir, assistant=None, quantize: bool = False,
+                    threads: int | None = None) -> BertIntentClassifier:
+    """Load a trained model directory. Raises ModelNotFoundError if there is none and
+    ModelMismatchError if it was trained for other intents than `assistant` declares."""
+    meta = read_artifact(model_dir)
+    check_fingerprint(meta, assistant, model_dir)
+    import torch
+
+    threads = threads or default_threads()
+    torch.set_num_threads(threads)
+    network, tokenizer = load_network(model_dir, meta)
+    if quantize:
+        network = quantize_dynamic(network)
+    return BertIntentClassifier(network, tokenizer, meta, quantized=quantize, threads=threads)
