@@ -40,7 +40,11 @@ def main(argv=None) -> int:
     tok = clf.tokenizer
     onnx_path = Path(tempfile.mkdtemp()) / "model.onnx"
     ids = tok(texts[:2], padding=True, return_tensors="pt")
-    torch.onnx.export(clf.network, (ids["input_ids"], ids["attention_mask"]), str(onnx_path),
+    # the eager network: the torch.export-based ONNX exporter takes no TorchScript module
+    from framework.nlu.model import load_network, read_artifact
+
+    eager, _ = load_network(a.model_dir, read_artifact(a.model_dir))
+    torch.onnx.export(eager, (ids["input_ids"], ids["attention_mask"]), str(onnx_path),
                       input_names=["input_ids", "attention_mask"], output_names=["logits"],
                       dynamic_axes={"input_ids": {0: "b", 1: "t"}, "attention_mask": {0: "b", 1: "t"}})
     so = ort.SessionOptions()

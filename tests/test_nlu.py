@@ -166,6 +166,8 @@ def test_int8_agrees_with_float(tiny_model, tiny_classifier):
     f, i8 = tiny_classifier.predict(texts), q.predict(texts)
     assert [r[0].name for r in f] == [r[0].name for r in i8]
     assert q.model_id.endswith("-int8")
+    eager_q = _eager_classifier(tiny_model, quantize=True)  # same int8 quantisation on both paths
+    assert q.probabilities(texts) == pytest.approx(eager_q.probabilities(texts), abs=1e-4)
 
 
 def test_predict_is_thread_safe(tiny_classifier):
@@ -203,6 +205,105 @@ def test_evaluate_command_writes_reports(tiny_model, tmp_path):
     assert evaluate.main(["--model", str(tiny_model)]) == 2
 
 
+# --------------------------------------------------------------------------- the TorchScript serving path
+
+def _eager_classifier(model_dir, quantize=False):
+    """The transformers (eager) classifier of an artifact, as loaded before TorchScript."""
+    from framework.nlu.model import BertIntentClassifier, load_network, quantize_dynamic, read_artifact
+
+    meta = read_artifact(model_dir)
+    network, tokenizer = load_network(model_dir, meta)
+    return BertIntentClassifier(quantize_dynamic(network) if quantize else network, tokenizer, meta,
+                                quantized=quantize, threads=1)
+
+
+def test_torchscript_trace_matches_the_eager_network_for_any_batch_shape(tiny_model, tiny_classifier):
+    import torch
+
+    from framework.nlu.torchscript import JsonTokenizer
+
+    assert (tiny_model / "model.torchscript.pt").exists()
+    assert isinstance(tiny_classifier.tokenizer, JsonTokenizer)  # the serving path took the trace
+    eager = _eager_classifier(tiny_model)
+    texts = [t for t, _ in TOY] + ["hello " * 40, "我想办理一张新卡，然后转人工" * 5]
+    with torch.inference_mode():
+        for size in (1, 2, 5, 22):
+            for start in (0, len(texts) - size):
+                batch = texts[start:start + size]
+                enc = eager.tokenizer(batch, padding=True, truncation=True, max_length=32, return_tensors="pt")
+                want = eager.network(enc["input_ids"], enc["attention_mask"])
+                got = tiny_classifier.network(enc["input_ids"], enc["attention_mask"])
+                assert got.shape == want.shape
+                assert torch.allclose(got, want, atol=1e-4), (size, start)
+    want, got = eager.predict(texts), tiny_classifier.predict(texts)
+    assert [[s.name for s in r] for r in got] == [[s.name for s in r] for r in want]
+    assert [s.confidence for r in got for s in r] == pytest.approx([s.confidence for r in want for s in r], abs=1e-5)
+
+
+def _assert_same_token_ids(model_dir, texts, max_length):
+    from framework.nlu.model import load_network, read_artifact
+    from framework.nlu.torchscript import JsonTokenizer
+
+    _, hf = load_network(model_dir, read_artifact(model_dir))
+    ours = JsonTokenizer(model_dir, max_length)
+    for batch in (texts, texts[:1], texts[-3:]):
+        want = hf(batch, padding=True, truncation=True, max_length=max_length, return_tensors="pt")
+        got = ours(batch, max_length=max_length)
+        assert got["input_ids"].tolist() == want["input_ids"].tolist()
+        assert got["attention_mask"].tolist() == want["attention_mask"].tolist()
+    assert len(ours) == len(hf)
+
+
+def test_json_tokenizer_gives_the_training_token_ids(tiny_model):
+    texts = [t for t, _ in TOY] + ["Hello THERE, good-bye!", "", "héllo wörld 123", "bye " * 50, "我想办理  新卡?转人工"]
+    _assert_same_token_ids(tiny_model, texts, 32)
+
+
+def test_serving_path_never_imports_transformers(tiny_model, tiny_classifier):
+    texts = [t for t, _ in TOY]
+    code = ("import json, sys; from framework.nlu import load_classifier\n"
+            f"clf = load_classifier({str(tiny_model)!r})\n"
+            f"r = clf.predict({texts!r})\n"
+            "assert 'transformers' not in sys.modules, 'transformers imported'\n"
+            "print(json.dumps([[s.name, s.confidence] for s in (x[0] for x in r)]))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    top = json.loads(out)
+    assert [n for n, _ in top] == [i for _, i in TOY]
+    assert [c for _, c in top] == pytest.approx([r[0].confidence for r in tiny_classifier.predict(texts)], abs=1e-5)
+
+
+def test_model_without_torchscript_file_loads_through_transformers(tiny_model, tiny_classifier, tmp_path):
+    import shutil
+
+    from framework.nlu import load_classifier
+
+    old = tmp_path / "old"
+    shutil.copytree(tiny_model, old)
+    (old / "model.torchscript.pt").unlink()
+    clf = load_classifier(old)
+    assert not isinstance(clf.network, __import__("torch").jit.ScriptModule)
+    texts = [t for t, _ in TOY]
+    assert [r[0].name for r in clf.predict(texts)] == [r[0].name for r in tiny_classifier.predict(texts)]
+
+
+def test_untraceable_model_keeps_the_eager_path(tmp_path, caplog):
+    import torch
+
+    from framework.nlu.torchscript import save_torchscript
+
+    class Shapeful(torch.nn.Module):  # Python control flow on the batch size: the trace would freeze it
+        def forward(self, input_ids, attention_mask):
+            return torch.zeros(2, 3) if input_ids.shape[0] == 2 else torch.ones(input_ids.shape[0], 3)
+
+    def tokenizer(texts, **kw):
+        return {"input_ids": torch.ones(len(texts), 4, dtype=torch.long),
+                "attention_mask": torch.ones(len(texts), 4, dtype=torch.long)}
+    with caplog.at_level("WARNING"):
+        assert not save_torchscript(tmp_path, Shapeful(), tokenizer, 8)
+    assert not (tmp_path / "model.torchscript.pt").exists()
+    assert "model.torchscript.pt" in caplog.text
+
+
 # --------------------------------------------------------------------------- the real base model
 
 def test_packaged_minilm_fine_tunes_and_learns_new_chinese_characters(tmp_path):
@@ -224,6 +325,8 @@ def test_packaged_minilm_fine_tunes_and_learns_new_chinese_characters(tmp_path):
     assert m["unk_share_after"] == 0.0 < m["unk_share_before"]
     clf = load_classifier(tmp_path / "m")
     assert len(clf.tokenizer) == 30522 + len(missing)
+    # the TorchScript path's tokenizer gives the ids training used, added CJK characters included
+    _assert_same_token_ids(tmp_path / "m", ["good morning", "我想办理一张新卡", "转人工 please", "我要开户" * 10], 16)
     assert clf.predict(["good morning"])[0][0].name in clf.labels
     assert m["validation_accuracy"] >= 0.5
 

@@ -15,8 +15,7 @@ from typing import Sequence
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="dialog evaluate", description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = argparse.ArgumentParser(prog="dialog evaluate", description=__doc__.split("\n\n")[0])
     p.add_argument("domain", nargs="?", help="domain directory (its model: models/<name>/, its intents checked)")
     p.add_argument("--model", help="trained model directory (default: the domain's)")
     p.add_argument("--data", action="append", default=[], metavar="FILE",

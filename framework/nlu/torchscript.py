@@ -1,0 +1,129 @@
+"""The serving path without transformers: a TorchScript trace of the fine-tuned network and
+the artifact's `tokenizer.json` read by the `tokenizers` library alone.
+
+Why: importing transformers 5 costs ~150 MB of RSS and ~3 s per serving worker (it pulls in
+scipy, sympy, jinja2, torch.distributed ...), and at inference the network is fixed. Training
+writes `model.torchscript.pt` next to `model.safetensors` (encoder + pooling + head -> logits,
+traced on a padded batch so batch size and length stay dynamic); `load_classifier` uses it
+when present and falls back to the transformers (eager) path when not.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import warnings
+from pathlib import Path
+
+TORCHSCRIPT_FILE = "model.torchscript.pt"
+# Two texts of different lengths: the trace sees padding (a mask that is not all ones) and
+# two batch rows, so neither shape nor the masking path is frozen into the graph.
+_TRACE_TEXTS = ("hello, how are you doing today? 你好", "hi")
+_CHECK_TEXTS = ("what is my balance", "a much longer sentence about a card that was lost on the way home", "ok")
+
+log = logging.getLogger(__name__)
+
+
+def save_torchscript(out_dir: Path, network, tokenizer, max_length: int) -> bool:
+    """Trace `network` (in eval mode) into `out_dir/model.torchscript.pt`. A model that does
+    not trace, or whose trace disagrees with the eager network on other shapes, gets no file
+    (logged warning): loading then takes the eager path. Returns whether the file was written."""
+    import torch
+
+    path = Path(out_dir) / TORCHSCRIPT_FILE
+    was_training = network.training
+    network.eval()
+    try:
+        example = tokenizer(list(_TRACE_TEXTS), padding=True, truncation=True, max_length=max_length,
+                            return_tensors="pt")
+        check = tokenizer(list(_CHECK_TEXTS), padding=True, truncation=True, max_length=max_length,
+                          return_tensors="pt")
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # TracerWarnings about Python-side shape values
+            traced = torch.jit.trace(network, (example["input_ids"], example["attention_mask"]), check_trace=False)
+            want = network(check["input_ids"], check["attention_mask"])
+            got = traced(check["input_ids"], check["attention_mask"])
+            if want.shape != got.shape or not torch.allclose(want, got, atol=1e-4, rtol=1e-4):
+                raise ValueError(f"the trace differs from the eager network on another batch shape "
+                                 f"(max |diff| {float((want - got).abs().max()) if want.shape == got.shape else 'shape'})")
+            torch.jit.save(traced, str(path))  # (torch.jit is deprecated for torch.export: quiet)
+        return True
+    except Exception as err:  # any model the tracer cannot handle keeps the eager path
+        path.unlink(missing_ok=True)
+        log.warning("no %s written (the model loads through transformers instead): %s", TORCHSCRIPT_FILE, err)
+        return False
+    finally:
+        network.train(was_training)
+
+
+class JsonTokenizer:
+    """The artifact's `tokenizer.json` through `tokenizers.Tokenizer`, called like the
+    transformers tokenizer in `BertIntentClassifier.probabilities` (same ids: transformers'
+    fast tokenizer runs this very file). Truncates to `max_length`, pads to the batch's
+    longest text. Not thread-safe on its own: the classifier's lock serialises calls."""
+
+    def __init__(self, model_dir: Path, max_length: int, pad_token_id: int | None = None):
+        from tokenizers import Tokenizer
+
+        model_dir = Path(model_dir)
+        self._tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.pad_token_id = _pad_token_id(model_dir, self._tok) if pad_token_id is None else pad_token_id
+        self._max_length = None
+        self._configure(max_length)
+
+    def _configure(self, max_length: int) -> None:
+        self._tok.enable_truncation(max_length=max_length)
+        pad = self._tok.id_to_token(self.pad_token_id) or "[PAD]"
+        self._tok.enable_padding(pad_id=self.pad_token_id, pad_token=pad)  # to the batch's longest
+        self._max_length = max_length
+
+    def __len__(self) -> int:
+        return self._tok.get_vocab_size(with_added_tokens=True)
+
+    def __call__(self, texts, padding=True, truncation=True, max_length=None, return_tensors="pt"):
+        import torch
+
+        if max_length is not None and max_length != self._max_length:
+            self._configure(max_length)
+        encodings = self._tok.encode_batch(list(texts))
+        ids = torch.tensor([e.ids for e in encodings], dtype=torch.long)
+        mask = torch.tensor([e.attention_mask for e in encodings], dtype=torch.long)
+        if return_tensors == "np":
+            return {"input_ids": ids.numpy(), "attention_mask": mask.numpy()}
+        return {"input_ids": ids, "attention_mask": mask}
+
+
+def _pad_token_id(model_dir: Path, tok) -> int:
+    """artifact.json's pad_token_id, else tokenizer_config.json's pad_token, else 0."""
+    meta = json.loads((model_dir / "artifact.json").read_text(encoding="utf-8"))
+    if meta.get("pad_token_id") is not None:
+        return int(meta["pad_token_id"])
+    config = model_dir / "tokenizer_config.json"
+    if config.exists():
+        pad = json.loads(config.read_text(encoding="utf-8")).get("pad_token")
+        if isinstance(pad, dict):
+            pad = pad.get("content")
+        if pad and tok.token_to_id(pad) is not None:
+            return tok.token_to_id(pad)
+    return 0
+
+
+def load_torchscript(model_dir: Path, meta: dict, quantize: bool = False):
+    """(scripted network, JsonTokenizer). With `quantize`, the Linear layers get the same
+    dynamic int8 quantisation as the eager path's `quantize_dynamic` (through the TorchScript
+    graph pass, since `quantize_dynamic` leaves a scripted module unchanged)."""
+    import torch
+
+    # bounded threads: tokenizers would otherwise start a Rayon pool of one thread per core
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    model_dir = Path(model_dir)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # torch.jit: deprecated, still supported
+        network = torch.jit.load(str(model_dir / TORCHSCRIPT_FILE), map_location="cpu").eval()
+        if quantize:
+            from torch.ao.quantization import default_dynamic_qconfig, quantize_dynamic_jit
+
+            warnings.simplefilter("ignore")
+            network = quantize_dynamic_jit(network, {"": default_dynamic_qconfig})
+    tokenizer = JsonTokenizer(model_dir, int(meta.get("max_length", 64)), meta.get("pad_token_id"))
+    return network, tokenizer
