@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--int8", action="store_true")
     p.add_argument("--threads", type=int, default=0, help="torch threads per worker (default: as serve)")
-    p.add_argument("--batch-max", type=int, default=32, help="serve --batch-max")
+    p.add_argument("--batch-max", type=int, default=16, help="serve --batch-max")
     p.add_argument("--batch-wait-ms", type=float, default=2.0, help="serve --batch-wait-ms")
     p.add_argument("--batches-in-flight", type=int, default=1, help="serve --batches-in-flight")
     p.add_argument("--routes", default="predict,turn", help="which endpoints to measure")

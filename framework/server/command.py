@@ -36,7 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rate-limit-sender", type=int, default=60, help="messages per sender per minute (0: off)")
     p.add_argument("--rate-limit-ip", type=int, default=3000, help="requests per client address per minute (0: off)")
     p.add_argument("--max-body", type=int, default=64 * 1024, help="largest request body in bytes (413 above)")
-    p.add_argument("--batch-max", type=int, default=32, help="most texts per inference batch")
+    p.add_argument("--batch-max", type=int, default=16,
+                   help="most texts per inference batch (16: a float32 MiniLM batch takes ~50 ms on one "
+                        "core, which keeps p99 under 100 ms at half the peak load; see BENCHMARKS.md)")
     p.add_argument("--batch-wait-ms", type=float, default=2.0, help="how long a batch waits for more texts")
     p.add_argument("--threads", type=int, default=0,
                    help="torch threads per worker (default $DIALOG_NLU_THREADS, else (cores - 1) / workers, 1..8)")

@@ -29,7 +29,7 @@ class ServerConfig:
     shutdown_timeout: float = 30.0
 
     # inference
-    batch_max: int = 32
+    batch_max: int = 16  # see --batch-max in command.py
     batch_wait_ms: float = 2.0
     inference_threads: int = 1  # batches in flight at once (each uses torch_threads cores)
     torch_threads: int = 0  # 0: default_torch_threads(workers)
