@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import textwrap
 from pathlib import Path
 
 import aiohttp
@@ -104,30 +103,6 @@ async def test_executor_unknown_action():
     assert not result.ok and "unknown action 'nope'" in result.error
 
 
-async def test_demo_backend(tmp_path):
-    (tmp_path / "backend.py").write_text(textwrap.dedent("""
-        from aiohttp import web
-
-        async def ping(request):
-            return web.json_response({"pong": True})
-
-        def init() -> web.Application:
-            app = web.Application()
-            app.router.add_get("/ping", ping)
-            return app
-    """))
-    port = free_port()
-    runner = await start_demo_backend(tmp_path, port=port)
-    try:
-        async with aiohttp.ClientSession() as session:
-            async with session.get(f"http://127.0.0.1:{port}/ping") as response:
-                assert await response.json() == {"pong": True}
-    finally:
-        await runner.cleanup()
-    with pytest.raises(FileNotFoundError, match="no demo backend"):
-        await start_demo_backend(tmp_path / "missing")
-
-
 PING_BACKEND = """
 from aiohttp import web
 
@@ -139,6 +114,21 @@ def init() -> web.Application:
     app.router.add_get("/ping", ping)
     return app
 """
+
+
+async def test_demo_backend(tmp_path):
+    (tmp_path / "backend.py").write_text(PING_BACKEND)
+    port = free_port()
+    runner = await start_demo_backend(tmp_path, port=port)
+    try:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{port}/ping") as response:
+                assert await response.json() == {"pong": True}
+    finally:
+        await runner.cleanup()
+    with pytest.raises(FileNotFoundError, match="no demo backend"):
+        await start_demo_backend(tmp_path / "missing")
+
 
 
 def with_urls(*urls: str):
