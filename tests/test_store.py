@@ -1,5 +1,6 @@
 """One suite for every SessionStore backend: the embedded redis-server the product starts,
-and a plain redis-server started by the tests. Both are real servers over TCP."""
+a plain redis-server started by the tests, and a real three-node Redis Cluster reached
+through a `redis+cluster://` URL. All are real servers over TCP."""
 from __future__ import annotations
 
 import asyncio
@@ -9,16 +10,19 @@ import pytest
 
 from framework.masking import Masker
 from framework.store import EmbeddedRedis, LockLost, LockTimeout, SessionStore, close_redis, open_redis
-from tests.support.redis_server import RedisServer
+from tests.support.redis_server import RedisClusterServers, RedisServer
+
+SERVERS = {"embedded": EmbeddedRedis, "test-server": RedisServer, "cluster": RedisClusterServers}
 
 
-@pytest.fixture(scope="module", params=["embedded", "test-server"])
+@pytest.fixture(scope="module", params=list(SERVERS))
 def redis_url(request, tmp_path_factory):
-    directory = tmp_path_factory.mktemp(f"redis-{request.param}")
-    server = EmbeddedRedis(directory) if request.param == "embedded" else RedisServer(directory)
+    server = SERVERS[request.param](tmp_path_factory.mktemp(f"redis-{request.param}"))
     server.start()
-    yield server.url
-    server.stop()
+    try:
+        yield server.url
+    finally:
+        server.stop()
 
 
 @pytest.fixture
@@ -142,3 +146,25 @@ async def test_checkout_reads_and_put_releases_in_one_trip(client):
             assert again.state == {"count": 2}
     async with store.checkout("new") as held:
         assert held.state is None
+
+
+async def test_conversations_live_on_different_cluster_nodes(client, redis_url):
+    """On the three-node cluster, conversations spread over the nodes; each one's state
+    and lock sit together on the node that owns its hash tag (checked on that node itself,
+    with a plain client), and the active-sessions set counts them all."""
+    if not redis_url.startswith("redis+cluster://"):
+        pytest.skip("needs the cluster server")
+    import redis
+
+    store = SessionStore(client, "a", lock_wait=0.1)
+    senders = [f"user:{i}" for i in range(12)]
+    for sender in senders:
+        async with store.checkout(sender) as held:
+            assert held.state is None
+            await store.put(sender, {"sender_id": sender}, lock=held)  # lock kept: still ours
+            node = client.get_node_from_key(store.key(sender))
+            with redis.Redis(host=node.host, port=node.port) as direct:
+                assert direct.exists(store.key(sender), store.key(sender, "lock")) == 2
+    assert len({client.get_node_from_key(store.key(s)).name for s in senders}) == 3
+    assert [(await store.get(s))["sender_id"] for s in senders] == senders
+    assert await store.active_sessions() == len(senders)

@@ -17,6 +17,22 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (RedisConnectionError, RedisTimeoutError, ConnectionError)
 
 
+class _ClusterClient(RedisCluster):
+    """`RedisCluster` that learns the slot map before its first command is routed.
+
+    redis-py 8 routes a command before the lazy first `initialize()` has finished: when a
+    burst of commands reaches a fresh client at once (the first requests after start),
+    some go to the startup node without their slot known, come back MOVED, and the
+    re-initialisation that MOVED triggers disconnects connections other commands are
+    using (`AttributeError: 'NoneType' object has no attribute 'writelines'`).
+    `initialize()` is locked and a no-op once done, so awaiting it first is cheap.
+    """
+
+    async def execute_command(self, *args: Any, **kwargs: Any) -> Any:
+        await self.initialize()
+        return await super().execute_command(*args, **kwargs)
+
+
 def open_redis(url: str, cluster: bool = False, **kwargs: Any) -> Any:
     """A client that fails fast when the server is down (the server answers 503 at once
     rather than hanging) and reconnects by itself when it is back."""
@@ -25,7 +41,7 @@ def open_redis(url: str, cluster: bool = False, **kwargs: Any) -> Any:
     if url.startswith("redis+cluster://"):
         url, cluster = "redis://" + url[len("redis+cluster://"):], True
     if cluster:
-        return RedisCluster.from_url(url, **options)
+        return _ClusterClient.from_url(url, **options)
     return redis.Redis.from_url(url, max_connections=options.pop("max_connections", 256), **options)
 
 

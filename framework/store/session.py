@@ -21,6 +21,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, AsyncIterator, Iterable, Mapping
 
+from redis.asyncio.cluster import RedisCluster
+
 from framework.masking import Masker, mask_values
 
 
@@ -86,6 +88,7 @@ class SessionStore:
         self._release = client.register_script(_RELEASE)
         self._fenced_put = client.register_script(_FENCED_PUT)
         self._acquire_and_get = client.register_script(_ACQUIRE_AND_GET)
+        self._cluster = isinstance(client, RedisCluster)
 
     # ------------------------------------------------------------------ keys
     def key(self, sender_id: str, kind: str = "state") -> str:
@@ -106,25 +109,37 @@ class SessionStore:
         pattern recognises) are masked in the stored history too, when masking is on.
         `release=True` also frees `lock` in the same round trip (the turn is over)."""
         data = self._prepare(state, secrets)
-        # One round trip: the fenced write, and the active-sessions set (a sorted set scored
-        # by last activity; another slot, so pipelined rather than in the script).
-        async with self.client.pipeline(transaction=False) as pipe:
-            await self._fenced_put(
-                keys=[self.key(sender_id, "lock"), self.key(sender_id)],
-                args=[lock.token if lock else "", json.dumps(data, ensure_ascii=False), self.ttl * 1000,
-                      "1" if (release and lock) else "0"],
-                client=pipe,
-            )
-            now = time.time()
-            pipe.zadd(self.active_key, {sender_id: now})
-            # Forget sessions past their timeout as we go, so the set stays bounded even
-            # when nobody scrapes /metrics.
-            pipe.zremrangebyscore(self.active_key, "-inf", now - self.ttl)
-            ok, _, _ = await pipe.execute()
+        keys = [self.key(sender_id, "lock"), self.key(sender_id)]
+        args = [lock.token if lock else "", json.dumps(data, ensure_ascii=False), self.ttl * 1000,
+                "1" if (release and lock) else "0"]
+        if self._cluster:
+            # redis-py's cluster pipeline refuses EVALSHA, so the fenced write (one slot: the
+            # conversation's hash tag) and the active-sessions update (the active key's own
+            # slot, maybe another node) go out side by side instead of in one pipeline.
+            ok, _ = await asyncio.gather(self._fenced_put(keys=keys, args=args), self._record_activity(sender_id))
+        else:
+            # One round trip: the fenced write, and the active-sessions set (a sorted set
+            # scored by last activity; another slot, so pipelined rather than in the script).
+            async with self.client.pipeline(transaction=False) as pipe:
+                await self._fenced_put(keys=keys, args=args, client=pipe)
+                self._queue_activity(pipe, sender_id)
+                ok, _, _ = await pipe.execute()
         if not ok:
             raise LockLost(f"lock on conversation {sender_id!r} expired before its state was saved")
         if release and lock:
             lock.released = True
+
+    def _queue_activity(self, pipe: Any, sender_id: str) -> None:
+        now = time.time()
+        pipe.zadd(self.active_key, {sender_id: now})
+        # Forget sessions past their timeout as we go, so the set stays bounded even
+        # when nobody scrapes /metrics.
+        pipe.zremrangebyscore(self.active_key, "-inf", now - self.ttl)
+
+    async def _record_activity(self, sender_id: str) -> None:
+        async with self.client.pipeline(transaction=False) as pipe:  # both on one key: one slot
+            self._queue_activity(pipe, sender_id)
+            await pipe.execute()
 
     async def delete(self, sender_id: str) -> None:
         await self.client.delete(self.key(sender_id))

