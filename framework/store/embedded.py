@@ -75,16 +75,24 @@ class EmbeddedRedis:
     def stop(self) -> None:
         """SIGTERM makes redis-server flush its append-only file and exit cleanly."""
         process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        if process is not None:
+            terminate(process, timeout=10)
 
     def __enter__(self) -> "EmbeddedRedis":
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def terminate(*processes: subprocess.Popen, timeout: float = 10) -> None:
+    """SIGTERM each running process, then wait for all; kill one that outlasts `timeout`."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

