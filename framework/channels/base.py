@@ -5,6 +5,7 @@ a channel knows its platform's wire format and signature scheme, and nothing abo
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Protocol
 
@@ -17,6 +18,22 @@ class ChannelError(Exception):
     def __init__(self, status: int, error: str, detail: str = "") -> None:
         super().__init__(detail or error)
         self.status, self.error, self.detail = status, error, detail
+
+
+def decode_json(body: bytes) -> Any:
+    """The request body as JSON, or a 400 `malformed_json` saying what is wrong with it."""
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ChannelError(400, "malformed_json", str(err)) from None
+
+
+def json_object(body: bytes, what: str) -> dict:
+    """A body that must be a JSON object; `what` names it in the 400 ("a Slack event")."""
+    data = decode_json(body)
+    if not isinstance(data, dict):
+        raise ChannelError(400, "invalid_request", f"{what} is a JSON object")
+    return data
 
 
 @dataclass(frozen=True)

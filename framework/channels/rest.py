@@ -6,17 +6,14 @@ from typing import Any
 
 from aiohttp import web
 
-from framework.channels.base import ChannelError, Incoming
+from framework.channels.base import ChannelError, Incoming, decode_json
 from framework.server.schemas import REST_MESSAGE, first_error
 
 
 def parse_json(request: web.Request, body: bytes) -> Any:
     if request.content_type != "application/json":
         raise ChannelError(415, "unsupported_media_type", f"expected Content-Type application/json, got {request.content_type!r}")
-    try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ChannelError(400, "malformed_json", str(err)) from None
+    return decode_json(body)
 
 
 class RestChannel:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import time
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
-from framework.channels.base import ChannelError, Incoming
+from framework.channels.base import ChannelError, Incoming, json_object
 
 
 def slack_signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -51,13 +50,13 @@ class SlackChannel:
         we already acknowledged (the first delivery's turn is running or done)."""
         if request.headers.get("X-Slack-Retry-Num"):
             return web.Response(status=200)
-        data = self._json(body)
+        data = json_object(body, "a Slack event")
         if data.get("type") == "url_verification":
             return web.json_response({"challenge": data.get("challenge", "")})
         return None
 
     def parse(self, request: web.Request, body: bytes) -> Incoming | None:
-        data = self._json(body)
+        data = json_object(body, "a Slack event")
         event = data.get("event") if data.get("type") == "event_callback" else None
         if not isinstance(event, dict) or event.get("type") != "message":
             return None
@@ -65,16 +64,6 @@ class SlackChannel:
             return None  # our own messages, edits, joins ...
         # One conversation per user and Slack channel (a DM or a channel the bot is in).
         return Incoming(f"{event.get('channel')}:{event.get('user')}", event["text"], {"channel": event.get("channel")})
-
-    @staticmethod
-    def _json(body: bytes) -> dict:
-        try:
-            data = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise ChannelError(400, "malformed_json", str(err)) from None
-        if not isinstance(data, dict):
-            raise ChannelError(400, "invalid_request", "a Slack event is a JSON object")
-        return data
 
     async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
         for reply in replies:

@@ -8,13 +8,12 @@ inline keyboard; pressing one sends a callback_query whose data is the payload.
 from __future__ import annotations
 
 import hmac
-import json
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
-from framework.channels.base import ChannelError, Incoming
+from framework.channels.base import ChannelError, Incoming, json_object
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -36,12 +35,7 @@ class TelegramChannel:
             raise ChannelError(403, "bad_signature", f"missing or wrong {SECRET_HEADER} header")
 
     def parse(self, request: web.Request, body: bytes) -> Incoming | None:
-        try:
-            update = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise ChannelError(400, "malformed_json", str(err)) from None
-        if not isinstance(update, dict):
-            raise ChannelError(400, "invalid_request", "an update is a JSON object")
+        update = json_object(body, "an update")
         message = update.get("message") or update.get("edited_message")
         if isinstance(message, dict) and isinstance(message.get("text"), str) and isinstance(message.get("chat"), dict):
             return Incoming(str(message["chat"]["id"]), message["text"], {"chat_id": message["chat"]["id"]})
