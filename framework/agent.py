@@ -11,7 +11,7 @@ import dataclasses
 import logging
 import time
 from dataclasses import dataclass
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable, Sequence
 
 from framework.compile.machine import Assistant
 from framework.engine import (
@@ -86,21 +86,31 @@ class Agent:
 
 class ClassifierParser:
     """An async `parse(text) -> NLUResult` over an IntentClassifier and the slot entity
-    extractors. `predict` runs in a worker thread; `threshold` is the model's own."""
+    extractors; `threshold` is the model's own.
 
-    def __init__(self, classifier: IntentClassifier, assistant: Assistant):
+    `rank` is how one text's ranking is obtained: by default `classifier.predict` in a
+    worker thread; the server passes its micro-batcher instead."""
+
+    def __init__(self, classifier: IntentClassifier, assistant: Assistant,
+                 rank: Callable[[str], Awaitable[Sequence[IntentScore]]] | None = None):
         self.classifier = classifier
         self.assistant = assistant
         self.threshold = classifier.threshold
+        self.model_id = classifier.model_id
+        self._rank = rank or self._predict_in_thread
+
+    async def _predict_in_thread(self, text: str) -> Sequence[IntentScore]:
+        (ranking,) = await asyncio.to_thread(self.classifier.predict, [text])
+        return ranking
 
     async def __call__(self, text: str) -> NLUResult:
-        entities = extract_entities(self.assistant, text)
+        entities = tuple(extract_entities(self.assistant, text))
         # A button payload "/intent" names its intent outright (the Rasa convention).
         payload = text.strip()
         if payload.startswith("/") and payload[1:] in self.assistant.intents:
-            return NLUResult(text, (IntentScore(payload[1:], 1.0),), entities, self.classifier.model_id)
-        (ranking,) = await asyncio.to_thread(self.classifier.predict, [text])
-        return NLUResult(text, tuple(ranking), entities, self.classifier.model_id)
+            return NLUResult(text, (IntentScore(payload[1:], 1.0),), entities, self.model_id)
+        ranking = await self._rank(text)
+        return NLUResult(text, tuple(ranking), entities, self.model_id)
 
 
 def classifier_parser(classifier: IntentClassifier, assistant: Assistant) -> ClassifierParser:

@@ -11,10 +11,11 @@ from typing import AsyncIterator
 import aiohttp
 from aiohttp import web
 
+from framework.agent import ClassifierParser
 from framework.masking import Masker, install_log_masking
 from framework.server import keys, routes
 from framework.server.answer_cache import AnswerCache
-from framework.server.batching import BatchedParser, MicroBatcher
+from framework.server.batching import MicroBatcher
 from framework.server.config import ServerConfig, default_torch_threads
 from framework.server.limits import RateLimiter
 from framework.server.metrics import Metrics
@@ -117,7 +118,7 @@ async def model_ctx(app: web.Application) -> AsyncIterator[None]:
                            max_wait=config.batch_wait_ms / 1000, timeout=config.inference_timeout,
                            concurrency=config.inference_threads, on_batch=on_batch)
     batcher.start()
-    parse = BatchedParser(batcher, classifier, assistant)
+    parse = ClassifierParser(classifier, assistant, rank=batcher.predict)
     model_id = classifier.model_id
 
     app[keys.CLASSIFIER], app[keys.BATCHER], app[keys.NLU], app[keys.MODEL_ID] = classifier, batcher, parse, model_id

@@ -101,25 +101,3 @@ class MicroBatcher:
                     future.set_result(result)
         finally:
             self._slots.release()
-
-
-class BatchedParser:
-    """`await parse(text) -> NLUResult` like framework.agent.ClassifierParser, but the
-    classifier call goes through the micro-batcher. Carries the model's `threshold` (the
-    Agent reads it for `fallback_threshold: auto`)."""
-
-    def __init__(self, batcher: MicroBatcher, classifier: Any, assistant: Any) -> None:
-        self.batcher, self.assistant = batcher, assistant
-        self.threshold = classifier.threshold
-        self.model_id = classifier.model_id
-
-    async def __call__(self, text: str) -> Any:
-        from framework.nlu.interface import IntentScore, NLUResult
-        from framework.slots import extract_entities
-
-        entities = tuple(extract_entities(self.assistant, text))
-        payload = text.strip()
-        if payload.startswith("/") and payload[1:] in self.assistant.intents:  # a button's payload
-            return NLUResult(text, (IntentScore(payload[1:], 1.0),), entities, self.model_id)
-        ranking = await self.batcher.predict(text)
-        return NLUResult(text, tuple(ranking), entities, self.model_id)
