@@ -80,18 +80,19 @@ class Conversations:
                     self.metrics.cache.inc("hit")
                     if state is not None:
                         await self.store.touch(sender_id)
-                    self._log(sender_id, text, channel, None, cached, ["answer_cached"], started, state)
+                    self._log(sender_id, text, channel, None, cached, ["answer_cached"], started,
+                              self._secrets(state))
                     return TurnOutcome(sender_id, cached, cached=True)
                 self.metrics.cache.inc("miss")
             turn = await self.agent.handle(state, sender_id, text, channel=channel, now=self.clock())
-            secrets = [turn.state.slots.get(name) for name in self._pii_slots]
+            secrets = self._secrets(turn.state)
             await self.store.put(sender_id, turn.state.to_dict(), lock=held, secrets=secrets, release=True)
         replies = reply_dicts(turn.replies)
         events = [e.name for e in turn.events]
         self._count(turn, events, channel)
         if idle and self.cache is not None and self._cacheable(turn, events):
             await self.cache.put(self.model_id, channel, text, replies)
-        self._log(sender_id, text, channel, turn.nlu, replies, events, started, turn.state)
+        self._log(sender_id, text, channel, turn.nlu, replies, events, started, secrets)
         return TurnOutcome(sender_id, replies, events=events)
 
     def _cacheable(self, turn: Any, events: list[str]) -> bool:
@@ -114,12 +115,15 @@ class Conversations:
         if any(e in ("action_failed", "action_failure") for e in events):
             self.metrics.action_failures.inc()
 
-    def _log(self, sender_id, text, channel, nlu, replies, events, started, state) -> None:
+    def _secrets(self, state: Any) -> list[Any]:
+        """Values of the slots the domain marks `pii` (e.g. names), masked in logs and storage."""
+        return [state.slots.get(name) for name in self._pii_slots] if state is not None else []
+
+    def _log(self, sender_id, text, channel, nlu, replies, events, started, secrets) -> None:
         if not log.isEnabledFor(logging.INFO):
             return
         # The record is masked again by framework.masking at creation (IDs, phones, cards,
-        # emails); here also the values of slots the domain marks `pii`, e.g. names.
-        secrets = [state.slots.get(s) for s in self._pii_slots] if state is not None else []
+        # emails); here also `secrets`, the values of the domain's `pii` slots.
         intent = f"{nlu.intent.name}:{nlu.intent.confidence:.2f}" if nlu is not None and nlu.intent else "-"
         line = (f"turn sender={sender_id} channel={channel} intent={intent} events={','.join(events)} "
                 f"ms={1000 * (time.perf_counter() - started):.1f} text={text!r} "
