@@ -5,32 +5,28 @@ cards and emails; none of them may reach a log file or a stored history in clear
 `Masker.mask(text)` replaces each with a partially starred form that keeps just enough to
 tell two values apart when reading a log (`138****5678`), never enough to reconstruct one.
 
+Every form the slot types accept is recognised (see `framework.text_scan`): digits grouped
+by any space, dash or ideographic space, full-width digits and `＠`, IDs with spaces. A
+card number is masked whether or not it passes the Luhn check: a mistyped card is still
+personal data. Masking is linear in the length of the text, whatever the text.
+
 `install_log_masking()` wraps the logging record factory, so *every* record is masked
 when it is created, whichever handler (file, console, pytest's caplog) later formats it.
-A handler-level `MaskingFilter` would miss handlers added after it was installed.
+A handler-level `MaskingFilter` would miss handlers added after it was installed. The same
+factory escapes control characters, so a sender or a message with a newline in it cannot
+forge a second log line.
 """
 from __future__ import annotations
 
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
+
+from framework.text_scan import digit_runs, find_emails, fold_forms
 
 KINDS = ("id_number", "phone", "bank_card", "email")
-
-# 18-digit resident ID (GB 11643): region, birth date 18xx-20xx, sequence, check digit.
-# The check digit is not verified on purpose: a mistyped ID is still personal data.
-_ID = re.compile(
-    r"(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
-    r"[0-9]{3}[0-9Xx](?![0-9])"
-    # the old 15-digit form: region, yymmdd, sequence
-    r"|(?<![0-9])[1-9][0-9]{5}[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}(?![0-9])"
-)
-# Mainland mobile numbers, optionally +86 / 0086 and spaced or dashed as 3-4-4.
-_PHONE = re.compile(r"(?<![0-9])(?:(?:\+|00)86[- ]?)?1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}(?![0-9])")
-# 13-19 digits, optionally grouped by spaces or dashes; masked only when Luhn-valid.
-_CARD = re.compile(r"(?<![0-9])[0-9](?:[- ]?[0-9]){12,18}(?![0-9])")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_DIGIT_KINDS = frozenset(KINDS) - {"email"}
 
 
 def luhn_valid(digits: str) -> bool:
@@ -50,34 +46,40 @@ def _star(value: str, keep_start: int, keep_end: int) -> str:
     return value[:keep_start] + "*" * hidden + value[len(value) - keep_end:]
 
 
-def _mask_id(m: re.Match) -> str:
-    return _star(m.group(0), 3, 2)
+_MOBILE = re.compile(r"(?:86|0086)?1[3-9][0-9]{9}")
 
 
-def _mask_phone(m: re.Match) -> str:
-    digits = re.sub(r"[^0-9]", "", m.group(0))[-11:]
-    return digits[:3] + "****" + digits[-4:]
+def classify_digits(digits: str, grouped: bool = False) -> str | None:
+    """What a run of digits (separators removed, maybe ending in X) may be, or None when
+    it is too short to identify anyone. Runs of 11 to 12 digits are left alone unless they
+    are a mobile number; from 13 digits on, every run is treated as personal: an 18-digit
+    run is an ID number whatever its check digit, other lengths a card, Luhn or not. A
+    `grouped` run (separators inside) of 12 digits may be a phone behind a stray digit
+    ("选项1 13812345678"): masked too."""
+    if len(digits) == 12 and grouped:
+        return "bank_card"
+    if _MOBILE.fullmatch(digits):
+        return "phone"
+    if len(digits) in (15, 18):
+        return "id_number"
+    if digits[-1] in "Xx":  # an X that does not end an ID number: classify the digits alone
+        return classify_digits(digits[:-1]) if len(digits) > 1 else None
+    if 13 <= len(digits) <= 19:
+        return "bank_card"
+    return "bank_card" if len(digits) > 19 else None  # an ID and a phone typed together, say
 
 
-def _mask_card(m: re.Match) -> str:
-    digits = re.sub(r"[^0-9]", "", m.group(0))
-    if not luhn_valid(digits):
-        return m.group(0)
+def _mask_digits(kind: str, digits: str) -> str:
+    if kind == "phone":
+        return digits[-11:-8] + "****" + digits[-4:]
+    if kind == "id_number":
+        return _star(digits, 3, 2)
     return "*" * (len(digits) - 4) + digits[-4:]
 
 
-def _mask_email(m: re.Match) -> str:
-    local, _, domain = m.group(0).partition("@")
+def _mask_email(address: str) -> str:
+    local, _, domain = address.partition("@")
     return local[:1] + "***@" + domain
-
-
-_RULES: dict[str, tuple[re.Pattern, Callable[[re.Match], str]]] = {
-    # Order matters: an ID number is also 18 digits a card pattern could claim.
-    "id_number": (_ID, _mask_id),
-    "phone": (_PHONE, _mask_phone),
-    "bank_card": (_CARD, _mask_card),
-    "email": (_EMAIL, _mask_email),
-}
 
 
 @dataclass(frozen=True)
@@ -85,17 +87,46 @@ class Masker:
     kinds: tuple[str, ...] = KINDS
 
     def __post_init__(self) -> None:
-        unknown = [k for k in self.kinds if k not in _RULES]
+        unknown = [k for k in self.kinds if k not in KINDS]
         if unknown:
             raise ValueError(f"unknown PII kinds {unknown}; expected some of {list(KINDS)}")
 
     def mask(self, text: str) -> str:
         if not text:
             return text
-        for kind in self.kinds:
-            pattern, replace = _RULES[kind]
-            text = pattern.sub(replace, text)
+        if _DIGIT_KINDS.intersection(self.kinds):
+            text = self._mask_digit_runs(text)
+        if "email" in self.kinds:
+            text = self._mask_emails(text)
         return text
+
+    def _mask_digit_runs(self, text: str) -> str:
+        folded = fold_forms(text)
+        out, last = [], 0
+        for run in digit_runs(folded):
+            digits = "".join(ch for ch in run.group() if ch.isalnum())
+            kind = classify_digits(digits, len(digits) < run.end() - run.start()) if len(digits) >= 11 else None
+            if kind is None or kind not in self.kinds:
+                continue
+            out.append(text[last:run.start()])
+            out.append(_mask_digits(kind, digits))
+            last = run.end()
+        if not out:
+            return text
+        out.append(text[last:])
+        return "".join(out)
+
+    def _mask_emails(self, text: str) -> str:
+        folded = fold_forms(text)
+        out, last = [], 0
+        for start, end in find_emails(folded):
+            out.append(text[last:start])
+            out.append(_mask_email(folded[start:end]))
+            last = end
+        if not out:
+            return text
+        out.append(text[last:])
+        return "".join(out)
 
     def mask_tree(self, value: Any) -> Any:
         """Mask every string inside JSON-like data (dicts, lists); keys are left alone."""
@@ -117,6 +148,29 @@ def mask_values(text: str, values: Iterable[Any]) -> str:
     return text
 
 
+# C0 and C1 controls and the Unicode line and paragraph separators: anything a terminal or
+# a log shipper may take for the end of a line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_control(m: re.Match) -> str:
+    ch = m.group()
+    return _ESCAPES.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}")
+
+
+def escape_control(text: str) -> str:
+    """One log record, one line: control characters written as escapes (`\\n`)."""
+    return _CONTROL.sub(_escape_control, text)
+
+
+def escape_multiline(text: str) -> str:
+    """A traceback keeps its lines, but every line after the first is indented, so no line
+    of it can pass for a log record of its own (a record starts at column 0)."""
+    lines = [escape_control(line) for line in text.split("\n")]
+    return "\n".join(lines[:1] + [line if line[:1].isspace() else "  " + line for line in lines[1:]])
+
+
 class MaskingFilter(logging.Filter):
     """Masks a record in place; for handlers that need it explicitly."""
 
@@ -134,20 +188,20 @@ def mask_record(record: logging.LogRecord, masker: Masker) -> None:
         message = record.getMessage()
     except Exception:  # a bad format string: leave it to the formatter to report
         return
-    record.msg, record.args = masker.mask(message), None
+    record.msg, record.args = escape_control(masker.mask(message)), None
     if record.exc_info and not record.exc_text:
         record.exc_text = logging.Formatter().formatException(record.exc_info)
     if record.exc_text:
-        record.exc_text = masker.mask(record.exc_text)
+        record.exc_text = escape_multiline(masker.mask(record.exc_text))
     if record.stack_info:
-        record.stack_info = masker.mask(record.stack_info)
+        record.stack_info = escape_multiline(masker.mask(record.stack_info))
 
 
 _installed: dict[str, Any] = {}
 
 
 def install_log_masking(masker: Masker | None = None) -> None:
-    """Mask every log record of this process from now on (idempotent)."""
+    """Mask and escape every log record of this process from now on (idempotent)."""
     masker = masker or Masker()
     if _installed:
         _installed["masker"] = masker

@@ -4,12 +4,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from framework.text_scan import EMAIL_PATTERN
+
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"  # index: weighted sum mod 11 (ISO 7064 MOD 11-2)
 
 ID_RE = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])")
 PHONE_RE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)")
-EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# Not a plain regex: `[local]+@...` is quadratic on a long run of letters (see text_scan).
+EMAIL_RE = EMAIL_PATTERN
 
 
 def id_check_char(first17: str) -> str:
