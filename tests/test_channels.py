@@ -8,131 +8,13 @@ import json
 import time
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 
-from framework.channels.slack import slack_signature
+from framework.channels.wechat import wechat_signature
 from framework.server import keys
-from framework.channels.wechat import parse_reply, wechat_signature
+from tests.support.platforms import (CHANNELS, SLACK_SECRET, SLACK_TOKEN, TG_SECRET, WECHAT_TOKEN, Rest, Slack,
+                                     Telegram, slack_event, slack_headers, wechat_query, wechat_xml)
+from tests.support.platforms import telegram_api  # noqa: F401 (fixture)
 from tests.support.serving import backend_port, classifier, domain, make_client, redis_server  # noqa: F401 (fixtures)
-
-WECHAT_TOKEN, TG_TOKEN, TG_SECRET = "wx-token", "123:ABC", "tg-secret"
-SLACK_SECRET, SLACK_TOKEN = "8f742231b10e8888abcd99yyyzzz85a5", "xoxb-test"
-
-
-def wechat_xml(sender: str, text: str, msg_type: str = "text") -> bytes:
-    # https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html
-    return (f"<xml><ToUserName><![CDATA[gh_account]]></ToUserName><FromUserName><![CDATA[{sender}]]></FromUserName>"
-            f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[{msg_type}]]></MsgType>"
-            f"<Content><![CDATA[{text}]]></Content><MsgId>23637352235060880</MsgId></xml>").encode()
-
-
-def wechat_query(token: str = WECHAT_TOKEN) -> dict:
-    timestamp, nonce = str(int(time.time())), "1514711492"
-    return {"signature": wechat_signature(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
-            "openid": "o6_bmjrPTlm6_2sgVt7hMZOPfL2M"}
-
-
-def telegram_update(chat_id: int, text: str) -> dict:
-    # https://core.telegram.org/bots/api#update
-    return {"update_id": 10000, "message": {
-        "message_id": 1365, "date": int(time.time()), "text": text,
-        "from": {"id": chat_id, "is_bot": False, "first_name": "Test"},
-        "chat": {"id": chat_id, "type": "private", "first_name": "Test"}}}
-
-
-def slack_event(user: str, text: str) -> dict:
-    # https://api.slack.com/events/message.im
-    return {"token": "x", "team_id": "T1", "api_app_id": "A1", "type": "event_callback", "event_id": "Ev1",
-            "event_time": int(time.time()), "event": {"type": "message", "channel": "D024BE91L", "user": user,
-                                                       "text": text, "ts": "1355517523.000005", "channel_type": "im"}}
-
-
-def slack_headers(body: bytes, secret: str = SLACK_SECRET, timestamp: int | None = None) -> dict:
-    ts = str(timestamp or int(time.time()))
-    return {"Content-Type": "application/json", "X-Slack-Request-Timestamp": ts,
-            "X-Slack-Signature": slack_signature(secret, ts, body)}
-
-
-@pytest.fixture
-async def telegram_api():
-    """A local stand-in for api.telegram.org (sendMessage) and slack.com/api
-    (chat.postMessage), recording what is sent."""
-    sent: list[dict] = []
-
-    async def send_message(request: web.Request) -> web.Response:
-        assert request.match_info["token"] == TG_TOKEN
-        sent.append(await request.json())
-        return web.json_response({"ok": True, "result": {"message_id": len(sent)}})
-
-    async def post_message(request: web.Request) -> web.Response:
-        assert request.headers["Authorization"] == f"Bearer {SLACK_TOKEN}"
-        sent.append(await request.json())
-        return web.json_response({"ok": True, "ts": "1.2"})
-
-    app = web.Application()
-    app.router.add_post("/bot{token}/sendMessage", send_message)
-    app.router.add_post("/chat.postMessage", post_message)
-    server = TestServer(app)
-    await server.start_server()
-    yield str(server.make_url("")).rstrip("/"), sent
-    await server.close()
-
-
-class Rest:
-    path, config = "/webhooks/rest/webhook", {}
-
-    def request(self, sender, text, good=True):
-        return dict(json={"sender": sender, "message": text})
-
-    async def replies(self, resp, sent):
-        return [r["text"] for r in await resp.json()]
-
-
-class WeChat:
-    path, config = "/webhooks/wechat/webhook", {"wechat_token": WECHAT_TOKEN}
-
-    def request(self, sender, text, good=True):
-        return dict(params=wechat_query(WECHAT_TOKEN if good else "other"), data=wechat_xml(sender, text),
-                    headers={"Content-Type": "text/xml"})
-
-    async def replies(self, resp, sent):
-        reply = parse_reply(await resp.text())
-        assert reply["ToUserName"] == "user-1" and reply["FromUserName"] == "gh_account" and reply["MsgType"] == "text"
-        return reply["Content"].split("\n\n")
-
-
-class Telegram:
-    path, config = "/webhooks/telegram/webhook", {"telegram_bot_token": TG_TOKEN, "telegram_secret": TG_SECRET}
-
-    def request(self, sender, text, good=True):
-        return dict(json=telegram_update(4242, text),
-                    headers={"X-Telegram-Bot-Api-Secret-Token": TG_SECRET if good else "nope"})
-
-    async def replies(self, resp, sent):
-        assert (await resp.json()) == {"ok": True}
-        assert all(m["chat_id"] == 4242 for m in sent)
-        texts = [m["text"] for m in sent]
-        sent.clear()
-        return texts
-
-
-class Slack:
-    path, config = "/webhooks/slack/webhook", {"slack_signing_secret": SLACK_SECRET, "slack_bot_token": SLACK_TOKEN}
-
-    def request(self, sender, text, good=True):
-        body = json.dumps(slack_event(sender, text)).encode()
-        return dict(data=body, headers=slack_headers(body, SLACK_SECRET if good else "wrong"))
-
-    async def replies(self, resp, sent):
-        assert resp.status == 200
-        assert all(m["channel"] == "D024BE91L" for m in sent)
-        texts = [m["text"] for m in sent]
-        sent.clear()
-        return texts
-
-
-CHANNELS = [Rest(), WeChat(), Telegram(), Slack()]
 
 
 @pytest.fixture(params=CHANNELS, ids=lambda c: type(c).__name__)

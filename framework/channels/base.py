@@ -1,15 +1,30 @@
 """What every channel does: verify a request, parse it to (sender, text), format replies.
 
 The server's generic webhook handler calls these in order and runs the turn in between;
-a channel knows its platform's wire format and signature scheme, and nothing about turns.
+a channel knows its platform's wire format and signature scheme, and nothing about turns
+or about the server (its error type, `ChannelError`, is defined here).
+
+Every parsed message goes through `Incoming`, which is where the limits shared by all
+channels hold: a text of at most `MAX_TEXT` characters, a sender id of at most
+`MAX_SENDER`, and valid Unicode (a lone surrogate, valid in JSON as "\\ud800", cannot be
+stored, logged or tokenized: it is refused at the edge rather than failing deeper down).
 """
 from __future__ import annotations
 
+import hmac
 import json
+import re
+import time
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Protocol
 
 from aiohttp import web
+from jsonschema import Draft202012Validator
+
+MAX_TEXT = 5000  # characters of one user message, on every channel
+MAX_SENDER = 128  # characters of a conversation id
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ChannelError(Exception):
@@ -26,6 +41,8 @@ def decode_json(body: bytes) -> Any:
         return json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise ChannelError(400, "malformed_json", str(err)) from None
+    except RecursionError:  # "[[[[..." deeper than the interpreter's stack
+        raise ChannelError(400, "malformed_json", "the JSON is nested too deeply") from None
 
 
 def json_object(body: bytes, what: str) -> dict:
@@ -36,11 +53,74 @@ def json_object(body: bytes, what: str) -> dict:
     return data
 
 
+def schema_error(validator: Draft202012Validator, body: Any) -> str | None:
+    """The most relevant JSON Schema error as one short line (`at $.sender: ...`), or None.
+    Never echoes a long value back: a 60k-character message is not repeated in the 400."""
+    errors = sorted(validator.iter_errors(body), key=lambda e: (len(e.path), e.message))
+    if not errors:
+        return None
+    error = errors[0]
+    where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.path)
+    if error.validator == "maxLength":
+        message = f"longer than {error.validator_value} characters"
+    elif error.validator == "minLength":
+        message = f"shorter than {error.validator_value} characters"
+    else:
+        message = error.message if len(error.message) <= 200 else error.message[:200] + "..."
+    return f"at {where}: {message}"
+
+
+def unicode_problem(text: str, what: str) -> str | None:
+    """Why `text` is not valid Unicode (it holds a lone surrogate), or None."""
+    bad = _SURROGATE.search(text)
+    if bad is None:
+        return None
+    return f"{what} is not valid Unicode: a lone surrogate U+{ord(bad.group()):04X} at position {bad.start()}"
+
+
+def check_length(text: str) -> None:
+    """The one "message too long" answer of every channel: a 413 `message_too_long`."""
+    if len(text) > MAX_TEXT:
+        raise ChannelError(413, "message_too_long", f"the message has {len(text)} characters; at most {MAX_TEXT} are accepted")
+
+
+def fresh(timestamp: str, max_age: float, now: float | None = None) -> bool:
+    """Whether a signed request's Unix `timestamp` is within `max_age` seconds of now
+    (either way: clocks drift); a missing or non-numeric one is not. Replay protection."""
+    if not (0 < len(timestamp) <= 12 and timestamp.isascii() and timestamp.isdigit()):
+        return False
+    return abs((time.time() if now is None else now) - int(timestamp)) <= max_age
+
+
+def signatures_match(expected: str, given: str) -> bool:
+    """Constant-time comparison that also takes non-ASCII input (a forged header or query
+    value): `hmac.compare_digest` raises TypeError on non-ASCII str, so compare bytes."""
+    return hmac.compare_digest(expected.encode(), given.encode("utf-8", "surrogatepass"))
+
+
 @dataclass(frozen=True)
 class Incoming:
+    """A user's message. Constructing one checks the limits every channel shares, so a
+    channel cannot forget them: too long a text is a 413 `message_too_long`; an empty or
+    too long sender id, or either one holding a lone surrogate, a 400 `invalid_request`."""
+
     sender_id: str
     text: str
     meta: Mapping[str, Any] = field(default_factory=dict)  # what `respond` needs (chat id, ...)
+    # The platform's id of this delivery (WeChat MsgId, Telegram update_id, Slack event_id):
+    # a redelivery with the same id never runs a second turn. None: no deduplication.
+    delivery_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.sender_id, str) or not 1 <= len(self.sender_id) <= MAX_SENDER:
+            raise ChannelError(400, "invalid_request", f"the sender id must have 1 to {MAX_SENDER} characters")
+        check_length(self.text)
+        problem = unicode_problem(self.sender_id, "the sender id") or unicode_problem(self.text, "the message")
+        if self.delivery_id is not None and not 0 < len(self.delivery_id) <= MAX_SENDER:
+            problem = f"the message id must have 1 to {MAX_SENDER} characters"
+        problem = problem or unicode_problem(self.delivery_id or "", "the message id")
+        if problem:
+            raise ChannelError(400, "invalid_request", problem)
 
 
 class Channel(Protocol):
@@ -59,7 +139,8 @@ class Channel(Protocol):
         """Deliver the replies (in the HTTP answer, or through the platform's API)."""
 
     def ignored(self) -> web.StreamResponse:
-        """The answer to an update that is not a text message."""
+        """The answer to an update that is not a text message, or a redelivery of one
+        already handled (the platform must not retry it)."""
 
     def late_response(self, incoming: Incoming) -> web.StreamResponse:
         """The answer when the turn outlives `reply_budget`."""

@@ -2,7 +2,8 @@
 
 Requests are signed: `X-Slack-Signature: v0=<hex HMAC-SHA256(signing secret,
 "v0:<X-Slack-Request-Timestamp>:<raw body>")>`; requests older than 5 minutes are refused
-(replay protection). The first request is a `url_verification` answered with its
+(replay protection), and an `event_id` seen before is not run again (see
+framework.store.deliveries). The first request is a `url_verification` answered with its
 challenge. Slack wants an answer within 3 seconds and retries otherwise, so replies go out
 through `chat.postMessage` (`api_base` configurable, for tests), and a turn that outlives
 the budget is acknowledged at once and its replies posted when it ends.
@@ -11,13 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
-from framework.channels.base import ChannelError, Incoming, json_object
+from framework.channels.base import ChannelError, Incoming, fresh, json_object, signatures_match
 
 
 def slack_signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -39,10 +39,10 @@ class SlackChannel:
 
     def verify(self, request: web.Request, body: bytes) -> None:
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
-        if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > self.max_age:
+        if not fresh(timestamp, self.max_age):
             raise ChannelError(403, "bad_signature", "missing or stale X-Slack-Request-Timestamp")
         expected = slack_signature(self.signing_secret, timestamp, body)
-        if not hmac.compare_digest(expected, request.headers.get("X-Slack-Signature", "")):
+        if not signatures_match(expected, request.headers.get("X-Slack-Signature", "")):
             raise ChannelError(403, "bad_signature", "X-Slack-Signature does not match the signing secret")
 
     def immediate(self, request: web.Request, body: bytes) -> web.Response | None:
@@ -62,8 +62,13 @@ class SlackChannel:
             return None
         if event.get("bot_id") or event.get("subtype") or not isinstance(event.get("text"), str):
             return None  # our own messages, edits, joins ...
+        channel, user = event.get("channel"), event.get("user")
+        if not isinstance(channel, str) or not channel or not isinstance(user, str) or not user:
+            raise ChannelError(400, "invalid_request", "a message event names its channel and user")
+        event_id = data.get("event_id")
         # One conversation per user and Slack channel (a DM or a channel the bot is in).
-        return Incoming(f"{event.get('channel')}:{event.get('user')}", event["text"], {"channel": event.get("channel")})
+        return Incoming(f"{channel}:{user}", event["text"], {"channel": channel},
+                        event_id if isinstance(event_id, str) and event_id else None)
 
     async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
         for reply in replies:

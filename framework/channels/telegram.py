@@ -18,6 +18,14 @@ from framework.channels.base import ChannelError, Incoming, json_object
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
+def _chat_id(chat: Any, where: str) -> int | str:
+    """A chat's id (an integer, or "@channelname"); a 400 for any other shape."""
+    chat_id = chat.get("id") if isinstance(chat, dict) else None
+    if isinstance(chat_id, bool) or not isinstance(chat_id, (int, str)) or chat_id == "":
+        raise ChannelError(400, "invalid_request", f"{where} is required (an integer)")
+    return chat_id
+
+
 class TelegramChannel:
     name = "telegram"
     reply_budget = None
@@ -36,14 +44,19 @@ class TelegramChannel:
 
     def parse(self, request: web.Request, body: bytes) -> Incoming | None:
         update = json_object(body, "an update")
+        delivery = update.get("update_id")
+        delivery_id = str(delivery) if isinstance(delivery, int) and not isinstance(delivery, bool) else None
         message = update.get("message") or update.get("edited_message")
-        if isinstance(message, dict) and isinstance(message.get("text"), str) and isinstance(message.get("chat"), dict):
-            return Incoming(str(message["chat"]["id"]), message["text"], {"chat_id": message["chat"]["id"]})
+        if isinstance(message, dict) and isinstance(message.get("text"), str):
+            chat_id = _chat_id(message.get("chat"), "message.chat.id")
+            return Incoming(str(chat_id), message["text"], {"chat_id": chat_id}, delivery_id)
         callback = update.get("callback_query")
         if isinstance(callback, dict) and isinstance(callback.get("data"), str):
-            chat = (callback.get("message") or {}).get("chat") or callback.get("from") or {}
-            if "id" in chat:
-                return Incoming(str(chat["id"]), callback["data"], {"chat_id": chat["id"]})
+            # The chat of the message whose button was pressed; else the user who pressed it.
+            origin = callback.get("message")
+            chat = origin.get("chat") if isinstance(origin, dict) and isinstance(origin.get("chat"), dict) else None
+            chat_id = _chat_id(chat if chat is not None else callback.get("from"), "callback_query.message.chat.id")
+            return Incoming(str(chat_id), callback["data"], {"chat_id": chat_id}, delivery_id)
         return None
 
     async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:

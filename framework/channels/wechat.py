@@ -7,18 +7,23 @@
   tells the user the service failed; so when a turn would outlive ~4.5 s we answer
   "success" (WeChat shows nothing, does not retry) or a holding text, and the turn still
   finishes and saves its state in the background.
+- Replays: a `timestamp` more than `max_age` seconds (5 minutes) from now is refused, and
+  a MsgId seen before (WeChat redelivers when an answer is late) runs no second turn.
+- The XML is parsed by defusedxml with DTDs forbidden: no entity expansion, whatever the
+  encoding of the document (a byte search for `<!DOCTYPE` misses UTF-16).
 """
 from __future__ import annotations
 
 import hashlib
-import hmac
 import time
 import xml.etree.ElementTree as ET
 from typing import Any
 
 from aiohttp import web
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as safe_fromstring
 
-from framework.channels.base import ChannelError, Incoming
+from framework.channels.base import ChannelError, Incoming, fresh, signatures_match
 
 
 def wechat_signature(token: str, timestamp: str, nonce: str) -> str:
@@ -38,15 +43,20 @@ def text_reply(to_user: str, from_user: str, content: str, now: int | None = Non
 class WeChatChannel:
     name = "wechat"
 
-    def __init__(self, token: str, reply_budget: float = 4.5, holding_text: str | None = None) -> None:
+    def __init__(self, token: str, reply_budget: float = 4.5, holding_text: str | None = None,
+                 max_age: int = 300) -> None:
         if not token:
             raise ValueError("the WeChat channel needs the token configured in the Official Account console")
         self.token, self.reply_budget, self.holding_text = token, reply_budget, holding_text
+        self.max_age = max_age
 
     def verify(self, request: web.Request, body: bytes = b"") -> None:
         q = request.query
-        expected = wechat_signature(self.token, q.get("timestamp", ""), q.get("nonce", ""))
-        if not hmac.compare_digest(expected, q.get("signature", "")):
+        timestamp = q.get("timestamp", "")
+        if not fresh(timestamp, self.max_age):
+            raise ChannelError(403, "bad_signature", f"missing timestamp, or more than {self.max_age}s from now")
+        expected = wechat_signature(self.token, timestamp, q.get("nonce", ""))
+        if not signatures_match(expected, q.get("signature", "")):
             raise ChannelError(403, "bad_signature", "WeChat signature does not match the configured token")
 
     def handshake(self, request: web.Request) -> web.Response:
@@ -54,10 +64,10 @@ class WeChatChannel:
         return web.Response(text=request.query.get("echostr", ""))
 
     def parse(self, request: web.Request, body: bytes) -> Incoming | None:
-        if b"<!DOCTYPE" in body or b"<!ENTITY" in body:  # no entity expansion tricks
-            raise ChannelError(400, "malformed_xml", "DTDs are not accepted")
         try:
-            root = ET.fromstring(body)
+            root = safe_fromstring(body, forbid_dtd=True)
+        except DefusedXmlException:  # a DTD, entity declarations, external references
+            raise ChannelError(400, "malformed_xml", "DTDs and entity declarations are not accepted") from None
         except ET.ParseError as err:
             raise ChannelError(400, "malformed_xml", str(err)) from None
         fields = {child.tag: (child.text or "") for child in root}
@@ -66,7 +76,8 @@ class WeChatChannel:
             raise ChannelError(400, "invalid_request", "FromUserName and ToUserName are required")
         if fields.get("MsgType") != "text":
             return None  # events (subscribe, ...), images, voice: nothing to converse about
-        return Incoming(user, fields.get("Content", ""), {"account": account, "msg_id": fields.get("MsgId")})
+        msg_id = fields.get("MsgId") or None
+        return Incoming(user, fields.get("Content", ""), {"account": account, "msg_id": msg_id}, msg_id)
 
     async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
         if not replies:

@@ -74,6 +74,7 @@ async def assistant_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def store_ctx(app: web.Application) -> AsyncIterator[None]:
     from framework.store import EmbeddedRedis, SessionStore, close_redis, open_redis
+    from framework.store.deliveries import Deliveries
 
     config, assistant = app[keys.CONFIG], app[keys.ASSISTANT]
     embedded = None
@@ -88,6 +89,7 @@ async def store_ctx(app: web.Application) -> AsyncIterator[None]:
                          masker=Masker(tuple(config.pii_kinds)) if settings.pii_masking else None)
     app[keys.REDIS], app[keys.STORE] = client, store
     app[keys.LIMITER] = RateLimiter(client, store.prefix)
+    app[routes.DELIVERIES] = Deliveries(client, store.prefix)
     app[keys.CACHE] = (AnswerCache(client, store.prefix, config.cache_ttl, config.cache_min_confidence)
                        if config.cache_enabled else None)
     yield

@@ -5,6 +5,10 @@ Concurrent requests each `await batcher.predict(text)`; a collector task gathers
 runs one `classifier.predict(texts)` call in a bounded thread pool. A transformer encodes
 32 short texts in barely more time than one, so under load this multiplies throughput,
 and the event loop never blocks on torch.
+
+One text must not fail the others it happens to share a batch with (a text the tokenizer
+refuses, say): when a batch fails, each of its texts is run again on its own, and only the
+texts that fail alone get the error.
 """
 from __future__ import annotations
 
@@ -88,16 +92,42 @@ class MicroBatcher:
             texts = [t for t, _ in batch]
             start = time.perf_counter()
             try:
-                results = await asyncio.get_running_loop().run_in_executor(self._executor, self._predict, texts)
-            except Exception as exc:  # one failure answers the whole batch
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
+                results = await self._call(texts)
+            except Exception as exc:
+                if len(batch) == 1:
+                    _settle(batch[0][1], exc=exc)
+                    return
+                await self._run_alone(batch)  # find the culprit; the others still get answers
                 return
             if self._on_batch:
                 self._on_batch(len(texts), time.perf_counter() - start)
             for (_, future), result in zip(batch, results):
-                if not future.done():
-                    future.set_result(result)
+                _settle(future, result)
         finally:
             self._slots.release()
+
+    async def _run_alone(self, batch: list[tuple[str, asyncio.Future]]) -> None:
+        for text, future in batch:
+            if future.done():  # its caller timed out or went away
+                continue
+            try:
+                (result,) = await self._call([text])
+            except Exception as exc:
+                _settle(future, exc=exc)
+            else:
+                _settle(future, result)
+
+    async def _call(self, texts: list[str]) -> list[Any]:
+        results = await asyncio.get_running_loop().run_in_executor(self._executor, self._predict, texts)
+        if len(results) != len(texts):
+            raise RuntimeError(f"the model answered {len(results)} results for {len(texts)} texts")
+        return results
+
+
+def _settle(future: asyncio.Future, result: Any = None, exc: BaseException | None = None) -> None:
+    if future.done():
+        return
+    if exc is not None:
+        future.set_exception(exc)
+    else:
+        future.set_result(result)

@@ -123,6 +123,7 @@ class Metrics:
         self.rate_limited = Counter("df_rate_limited_total", "Requests refused by a rate limit", ("scope",))
         self.cache = Counter("df_answer_cache_total", "Answer cache lookups", ("result",))
         self.action_failures = Counter("df_action_failures_total", "Turns in which an action failed", ())
+        self.duplicates = Counter("df_duplicate_deliveries_total", "Redeliveries of a message already handled (no second turn)", ("channel",))
 
     def all(self) -> list[_Metric]:
         return [m for m in vars(self).values() if isinstance(m, _Metric)]

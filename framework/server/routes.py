@@ -6,18 +6,20 @@ import logging
 
 from aiohttp import web
 
-from framework.channels.base import Channel, Incoming
+from framework.channels.base import Channel, Incoming, unicode_problem
 from framework.channels.rest import parse_json
 from framework.server import keys
 from framework.server.middleware import ApiError
 from framework.server.schemas import PREDICT_REQUEST, first_error
+from framework.store.deliveries import Deliveries
 
 log = logging.getLogger("framework.server")
+DELIVERIES = web.AppKey("deliveries", Deliveries)  # set with the store, in app.store_ctx
 
 
 async def predict(request: web.Request) -> web.Response:
     data = parse_json(request, await request.read())
-    problem = first_error(PREDICT_REQUEST, data)
+    problem = first_error(PREDICT_REQUEST, data) or unicode_problem(data["text"], "the text")
     if problem:
         raise ApiError(400, "invalid_request", problem)
     result = await request.app[keys.NLU](data["text"])
@@ -37,13 +39,29 @@ def channel_webhook(name: str):
         if incoming is None:
             return channel.ignored()
         await limit_sender(request.app, incoming.sender_id)
-        replies = await run_turn(request.app, channel, incoming)
+        deliveries = request.app[DELIVERIES] if incoming.delivery_id is not None else None
+        if deliveries is not None and not await deliveries.claim(channel.name, incoming.delivery_id):
+            request.app[keys.METRICS].duplicates.inc(channel.name)
+            return channel.ignored()  # a redelivery: its turn ran (or runs) already
+        try:
+            replies = await run_turn(request.app, channel, incoming)
+        except Exception:
+            if deliveries is not None:  # the turn did not complete: serve the platform's retry
+                await release_delivery(deliveries, channel.name, incoming.delivery_id)
+            raise
         if replies is None:  # the turn outlived the platform's patience; it goes on
             return channel.late_response(incoming)
         return await channel.respond(incoming, replies)
 
     handler.__name__ = f"{name}_webhook"
     return handler
+
+
+async def release_delivery(deliveries: Deliveries, channel: str, delivery_id: str) -> None:
+    try:
+        await deliveries.release(channel, delivery_id)
+    except Exception as err:  # Redis down as well: the claim expires with its TTL
+        log.warning("could not release delivery %s of %s: %r", delivery_id, channel, err)
 
 
 async def wechat_handshake(request: web.Request) -> web.Response:

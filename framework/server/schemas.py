@@ -6,17 +6,8 @@ from typing import Any, Mapping
 
 from jsonschema import Draft202012Validator
 
-MAX_TEXT = 5000
-
-REST_MESSAGE = {
-    "type": "object",
-    "required": ["sender", "message"],
-    "properties": {
-        "sender": {"type": "string", "minLength": 1, "maxLength": 128, "description": "conversation id"},
-        "message": {"type": "string", "maxLength": MAX_TEXT, "description": "what the user said"},
-        "metadata": {"type": "object"},
-    },
-}
+from framework.channels.base import MAX_TEXT, schema_error
+from framework.channels.rest import REST_MESSAGE  # the channel owns its wire format
 
 PREDICT_REQUEST = {
     "type": "object",
@@ -63,10 +54,4 @@ _VALIDATORS = {id(s): Draft202012Validator(s) for s in (REST_MESSAGE, PREDICT_RE
 
 def first_error(schema: Mapping[str, Any], body: Any) -> str | None:
     """The most relevant validation error as one line (`at $.sender: ...`), or None."""
-    validator = _VALIDATORS.get(id(schema)) or Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(body), key=lambda e: (len(e.path), e.message))
-    if not errors:
-        return None
-    error = errors[0]
-    where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.path)
-    return f"at {where}: {error.message}"
+    return schema_error(_VALIDATORS.get(id(schema)) or Draft202012Validator(schema), body)
