@@ -1,58 +1,243 @@
-"""Dates: ISO, 2024/5/1, 2024年5月1日, 5月1日, today/tomorrow, 今天/明天/后天; normalised to ISO.
+"""Dates and times inside text, absolute and relative; normalised to ISO. Pure.
 
-Relative dates are resolved against a `today` argument so parsing stays a pure function.
+Absolute: 2024-05-01, 2024/5/1, 2024年5月1日, 11月20日, 20号, May 1, 1 May 2024.
+Relative, resolved against a `today` (or `now`) argument, never the wall clock:
+今天/明天/后天/大后天/昨天/前天/大前天, 三天后, 两天前, 上周五/下周三/周五/星期天/礼拜一,
+下个月5号, 去年3月1日; today/tomorrow/yesterday, (next|last|this) Friday, Friday,
+"two days ago", "in 3 days", "a week ago", "2 weeks from now".
+Times after a date or on their own: 下午三点, 晚上8点半, 10:30, 3pm, "at 10 am", noon.
+
+How the weekday words resolve (a choice, stated once): Chinese 周五/这周五 is the Friday of
+the current Monday-to-Sunday week, 下周五 and 上周五 the Friday of the week after and before.
+English "Friday" / "this Friday" / "on Friday" is the coming Friday (today included),
+"next Friday" the first Friday after today, "last Friday" the latest one before today.
+
+dateparser 1.5 was measured on these cases: it reads 11月20日 as 2011-12-20, does not
+understand 上周五 or 明天下午三点, and takes seconds to load its language data, so this is
+hand-written; see tests/test_dates_*.py.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
-from framework.slots.numerals import chinese_to_int
+from framework.slots.numerals import normalise_digits, parse_number
 
+_CN_NUM = r"[零〇一二两三四五六七八九十]{1,3}"
+_N = rf"(?:\d{{1,2}}|{_CN_NUM})"
+_EN_NUM = (r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+           r"fifteen|twenty|thirty)")
 RELATIVE = {
-    "today": 0, "tomorrow": 1, "yesterday": -1, "day after tomorrow": 2,
-    "今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3, "昨天": -1, "前天": -2,
+    "today": 0, "tomorrow": 1, "yesterday": -1, "tonight": 0,
+    "the day after tomorrow": 2, "day after tomorrow": 2, "the day before yesterday": -2, "day before yesterday": -2,
+    "今天": 0, "今日": 0, "今晚": 0, "明天": 1, "明日": 1, "明晚": 1, "后天": 2, "大后天": 3,
+    "昨天": -1, "昨日": -1, "昨晚": -1, "前天": -2, "大前天": -3,
 }
-_N = r"(?:\d{1,2}|[零一二两三四五六七八九十]{1,3})"
+_WEEKDAY_CN = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5}
+WEEKDAYS_EN = {name: i for i, name in enumerate(
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
+MONTHS_EN = {name: i for i, names in enumerate(
+    ("jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
+     "aug august", "sep sept september", "oct october", "nov november", "dec december"), 1)
+    for name in names.split()}
+_MONTH = "|".join(sorted(MONTHS_EN, key=len, reverse=True))
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_UNIT_DAYS = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7, "day": 1, "week": 7}
+
+
+def _alternatives(words) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
 DATE_RE = re.compile(
-    r"(?P<iso>(?<!\d)\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d))"
-    rf"|(?P<cn>(?:(?P<year>\d{{4}}|[零〇一二三四五六七八九]{{4}})年)?(?P<month>{_N})月(?P<day>{_N})[日号])"
-    r"|(?P<rel>" + "|".join(sorted(map(re.escape, RELATIVE), key=len, reverse=True)) + ")",
+    r"(?P<iso>(?<!\d)(?P<iy>\d{4})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})(?!\d))"
+    rf"|(?P<cn>(?:(?P<year>\d{{4}}|[零〇一二三四五六七八九]{{4}}|今|去|明|前)年)?"
+    rf"(?:(?P<month>{_N})月|(?P<mrel>上|下|这|本)个?月)(?P<day>{_N})[日号])"
+    rf"|(?P<dayonly>(?<![\d月第]){_N}号(?![楼线门房床院码]))"
+    rf"|(?P<week>(?P<wrel>上上|下下|上|下|这|本)?(?:个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天]))"
+    rf"|(?P<ago>(?P<an>{_N}|半)个?(?P<au>天|日|周|星期|礼拜)(?P<adir>前|以前|之前|后|以后|之后))"
+    rf"|(?P<rel>{_alternatives(RELATIVE)})"
+    rf"|(?P<en_md>\b(?P<em>{_MONTH})\.?\s+(?P<ed>{_DAY})\b(?:,?\s+(?P<ey>\d{{4}}))?)"
+    rf"|(?P<en_dm>\b(?P<ed2>{_DAY})\s+(?:of\s+)?(?P<em2>{_MONTH})\b(?:,?\s+(?P<ey2>\d{{4}}))?)"
+    rf"|(?P<en_wd>\b(?:(?P<ewrel>next|last|this|on)\s+)?(?P<ewd>{_alternatives(WEEKDAYS_EN)})\b)"
+    rf"|(?P<en_ago>\b(?P<ean>{_EN_NUM})\s+(?P<eau>day|week)s?\s+(?P<edir>ago|from\s+now|later)\b)"
+    rf"|(?P<en_in>\bin\s+(?P<ein>{_EN_NUM})\s+(?P<eiu>day|week)s?\b)",
     re.IGNORECASE,
 )
+_PERIOD_CN = {"凌晨": 0, "早上": 0, "早晨": 0, "上午": 0, "中午": 12, "下午": 12, "傍晚": 12, "晚上": 12, "夜里": 12}
+TIME_RE = re.compile(
+    rf"(?P<cn>(?P<period>{_alternatives(_PERIOD_CN)})?(?P<h>{_N})[点时](?:(?P<half>半)|(?P<quarter>一刻|三刻)"
+    rf"|(?P<m>{_N})分?)?)"
+    r"|(?P<clock>(?<!\d)(?P<ch>\d{1,2}):(?P<cm>\d{2})(?:\s*(?P<cap>[ap]\.?m\.?))?(?!\d))"
+    r"|(?P<en>\b(?P<eh>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"\s*(?P<eap>[ap]\.?m\b\.?|o'clock\b))"
+    r"|(?P<named>\b(?:noon|midday|midnight)\b)",
+    re.IGNORECASE,
+)
+# What may stand between a date and its time: 明天下午三点, "next Friday at 3pm", 5月1日的10点.
+_JOIN_RE = re.compile(r"\s*(?:at\s+|的\s*|,\s*)?", re.IGNORECASE)
 
 
-def _int(text: str) -> int | None:
-    return int(text) if text.isdigit() else chinese_to_int(text)
+@dataclass(frozen=True)
+class Found:
+    start: int
+    end: int
+    date: dt.date | None  # None: a time alone ("3pm")
+    time: dt.time | None = None
+
+    def resolved(self, today: dt.date) -> dt.date | dt.datetime:
+        date = self.date or today
+        return dt.datetime.combine(date, self.time) if self.time else date
 
 
-def _from_match(m: re.Match, today: dt.date) -> dt.date | None:
-    try:
-        if m.group("iso"):
-            y, mo, d = re.split(r"[-/.]", m.group("iso"))
-            return dt.date(int(y), int(mo), int(d))
-        if m.group("cn"):
-            year = _int(m.group("year")) if m.group("year") else today.year
-            month, day = _int(m.group("month")), _int(m.group("day"))
-            if year is None or month is None or day is None:
-                return None
-            return dt.date(year, month, day)
-        return today + dt.timedelta(days=RELATIVE[m.group("rel").lower()])
-    except ValueError:
+def _int(text: str | None) -> int | None:
+    if text is None:
         return None
+    text = text.lower()
+    if text in ("a", "an", "半"):
+        return 1
+    value = parse_number(text)
+    return value if isinstance(value, int) else None
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _add_months(day: dt.date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def _date(m: re.Match, today: dt.date) -> dt.date | None:
+    g = m.group
+    if g("iso"):
+        return dt.date(int(g("iy")), int(g("im")), int(g("id")))
+    if g("cn"):
+        year = today.year
+        if g("year"):
+            year = {"今": today.year, "去": today.year - 1, "明": today.year + 1, "前": today.year - 2}.get(g("year"))
+            year = year if year is not None else _int(g("year"))
+        if g("mrel"):
+            year, month = _add_months(today, {"上": -1, "下": 1}.get(g("mrel"), 0))
+        else:
+            month = _int(g("month"))
+        day = _int(g("day"))
+        return dt.date(year, month, day) if None not in (year, month, day) else None
+    if g("dayonly"):
+        day = _int(g("dayonly")[:-1])
+        return dt.date(today.year, today.month, day) if day else None
+    if g("week"):
+        weeks = {"上上": -2, "上": -1, "下": 1, "下下": 2}.get(g("wrel") or "", 0)
+        return _monday(today) + dt.timedelta(weeks=weeks, days=_WEEKDAY_CN[g("wd")])
+    if g("ago"):
+        n = 0.5 if g("an") == "半" else _int(g("an"))
+        if n is None or (n == 0.5 and g("au") in ("天", "日")):
+            return None
+        days = round(n * _UNIT_DAYS[g("au")])
+        return today + dt.timedelta(days=-days if "前" in g("adir") else days)
+    if g("rel"):
+        return today + dt.timedelta(days=RELATIVE[g("rel").lower()])
+    if g("en_md") or g("en_dm"):
+        month = MONTHS_EN[(g("em") or g("em2")).lower()]
+        day = int(re.match(r"\d+", g("ed") or g("ed2")).group())
+        year = g("ey") or g("ey2")
+        return dt.date(int(year) if year else today.year, month, day)
+    if g("en_wd"):
+        target, rel = WEEKDAYS_EN[g("ewd").lower()], (g("ewrel") or "").lower()
+        ahead = (target - today.weekday()) % 7
+        if rel == "next":
+            return today + dt.timedelta(days=ahead or 7)
+        if rel == "last":
+            return today - dt.timedelta(days=(today.weekday() - target) % 7 or 7)
+        return today + dt.timedelta(days=ahead)
+    if g("en_ago") or g("en_in"):
+        n = _int(g("ean") or g("ein"))
+        if n is None:
+            return None
+        days = n * _UNIT_DAYS[(g("eau") or g("eiu")).lower()]
+        return today - dt.timedelta(days=days) if (g("edir") or "").lower() == "ago" else today + dt.timedelta(days=days)
+    return None
+
+
+def _time(m: re.Match) -> dt.time | None:
+    g = m.group
+    hour, minute = None, 0
+    if g("cn"):
+        hour = _int(g("h"))
+        minute = 30 if g("half") else {"一刻": 15, "三刻": 45}.get(g("quarter") or "", _int(g("m")) or 0)
+        if hour is not None and g("period") and _PERIOD_CN[g("period")] and hour < 12:
+            hour += 12
+    elif g("clock"):
+        hour, minute = int(g("ch")), int(g("cm"))
+        hour = _meridiem(hour, g("cap"))
+    elif g("en"):
+        hour = _meridiem(_int(g("eh")), g("eap") if not g("eap").lower().startswith("o") else None)
+    elif g("named"):
+        hour = 0 if g("named").lower() == "midnight" else 12
+    if hour is None or not (0 <= hour <= 23 and 0 <= minute <= 59):
+        return None
+    return dt.time(hour, minute)
+
+
+def _meridiem(hour: int | None, marker: str | None) -> int | None:
+    if hour is None or not marker:
+        return hour
+    if hour > 12:
+        return None
+    pm = marker.lower().startswith("p")
+    return (hour % 12) + (12 if pm else 0)
+
+
+def scan(text: str, today: dt.date) -> list[Found]:
+    """Every date or time in `text`, a date joined with the time right after it."""
+    text = normalise_digits(text)
+    found: list[Found] = []
+    taken: list[tuple[int, int]] = []
+    for m in DATE_RE.finditer(text):
+        try:
+            date = _date(m, today)
+        except ValueError:
+            date = None  # 2月30日
+        if date is None:
+            continue
+        end, time = m.end(), None
+        join = _JOIN_RE.match(text, end)
+        t = TIME_RE.match(text, join.end())
+        if t and (time := _time(t)) is not None:
+            end = t.end()
+        found.append(Found(m.start(), end, date, time))
+        taken.append((m.start(), end))
+    for t in TIME_RE.finditer(text):
+        if any(t.start() < e and s < t.end() for s, e in taken):
+            continue
+        time = _time(t)
+        if time is not None:
+            found.append(Found(t.start(), t.end(), None, time))
+    return sorted(found, key=lambda f: f.start)
+
+
+def parse_datetime(text: str, now: dt.datetime | dt.date) -> dt.date | dt.datetime | None:
+    """The whole text as a date, or a date and time ("明天下午三点"), or None."""
+    today = now.date() if isinstance(now, dt.datetime) else now
+    stripped = text.strip().rstrip("。.!！")
+    found = scan(stripped, today)
+    if len(found) == 1 and found[0].start == 0 and found[0].end == len(stripped):
+        return found[0].resolved(today)
+    return None
 
 
 def parse_date(text: str, today: dt.date) -> str | None:
-    """The whole text as a date, ISO formatted, or None."""
-    m = DATE_RE.fullmatch(text.strip())
-    date = _from_match(m, today) if m else None
-    return date.isoformat() if date else None
+    """The whole text as a date, ISO formatted, or None. A time after the date is allowed
+    and dropped (明天下午三点 -> tomorrow); a time alone is no date."""
+    stripped = text.strip().rstrip("。.!！")
+    found = scan(stripped, today)
+    if len(found) == 1 and found[0].date and found[0].start == 0 and found[0].end == len(stripped):
+        return found[0].date.isoformat()
+    return None
 
 
 def find_dates(text: str, today: dt.date) -> list[tuple[int, int, str]]:
-    found = []
-    for m in DATE_RE.finditer(text):
-        date = _from_match(m, today)
-        if date:
-            found.append((m.start(), m.end(), date.isoformat()))
-    return found
+    """(start, end, ISO date) for every date in a longer utterance."""
+    return [(f.start, f.end, f.date.isoformat()) for f in scan(text, today) if f.date]

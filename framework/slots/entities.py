@@ -15,14 +15,19 @@ from framework.nlu.interface import Entity
 from framework.slots.context import context_entities, from_user
 from framework.slots.dates import find_dates
 from framework.slots.identity import EMAIL_RE, ID_RE, PHONE_RE, check_email, check_id_number, check_phone
+from framework.slots.money import find_money
+from framework.slots.patterns import EntityPatterns
 from framework.slots.numerals import find_numbers
 from framework.slots.values import compiled_pattern, choices_of, parse_value
 
 # Extractors whose values cannot tell which of several same-typed slots they belong to: the
-# engine uses their entities only for the slot it is collecting.
-GENERIC_EXTRACTORS = frozenset({"number"})
+# engine uses their entities only for the slot it is collecting. "amount" is a bare number
+# for a money slot ("三千五"); "money" has a currency in the words ("$50") and fills its slot
+# whatever is being asked. Its value is the canonical text ("50 USD"), which the engine
+# parses with the slot's own rules (currency, bounds).
+GENERIC_EXTRACTORS = frozenset({"number", "amount"})
 
-_ORDER = ("id_number", "phone", "email", "date", "regex", "categorical", "integer", "number")
+_ORDER = ("id_number", "phone", "email", "date", "regex", "categorical", "money", "integer", "number")
 
 
 def _entity_name(slot: Slot) -> str:
@@ -70,7 +75,13 @@ def _candidates(slot: Slot, text: str, language: str, today: dt.date):
     if kind == "email":
         return _matches(EMAIL_RE, check_email, text)
     if kind == "date":
-        return find_dates(text, today)
+        # Out of bounds ("max: today" and 明天): not this slot's value; the whole-utterance
+        # parse then says why, with the slot's range_error response.
+        return ((start, end, value) for start, end, value in find_dates(text, today)
+                if parse_value(slot, value, language, today=today).ok)
+    if kind == "money":
+        return ((m.start, m.end, m.text()) for m in find_money(text)
+                if parse_value(slot, m.text(), language).ok)
     if kind == "regex":
         pattern = _search_pattern(slot.options.get("pattern", ""))
         return ((m.start(), m.end(), m.group()) for m in pattern.finditer(text))
@@ -84,9 +95,17 @@ def _candidates(slot: Slot, text: str, language: str, today: dt.date):
     return ()  # text slots: context templates (below); boolean: the whole utterance when collected
 
 
-def extract_entities(assistant: Assistant, text: str, today: dt.date | None = None) -> tuple[Entity, ...]:
+def _named(extractor: str, value) -> str:
+    """A money value without a currency ("3500", not "50 USD") is a bare amount: generic."""
+    return "amount" if extractor == "money" and " " not in str(value) else extractor
+
+
+def extract_entities(assistant: Assistant, text: str, today: dt.date | None = None, *,
+                     patterns: EntityPatterns | None = None) -> tuple[Entity, ...]:
     """Every typed value found in `text`, one Entity per slot it could fill, by start offset.
-    Slots marked `from_user: false` are never looked for."""
+    Slots marked `from_user: false` are never looked for. `patterns` (imported regexes and
+    lookup tables, framework.slots.patterns) add their entities where no slot's own
+    extractor already found a value at the same place."""
     today = today or dt.date.today()
     claimed: list[tuple[int, int, str]] = []
     found: list[Entity] = []
@@ -106,12 +125,16 @@ def extract_entities(assistant: Assistant, text: str, today: dt.date | None = No
             # skipped; two slots of the same type may both take the same span.
             if any(start < c_end and c_start < end and kind != extractor
                    and not (extractor == "context" and kind in GENERIC_EXTRACTORS)  # 张三 is no number
+                   and kind != "amount"  # a bare amount may as well be a count: 三张
                    for c_start, c_end, kind in claimed):
                 continue
             if any(start < a_end and a_start < end for a_start, a_end, _ in accepted):
                 continue
             accepted.append((start, end, value))
         for start, end, value in accepted:
-            found.append(Entity(_entity_name(slot), value, text[start:end], start, end, extractor))
-        claimed.extend((s, e, extractor) for s, e, _ in accepted)
+            found.append(Entity(_entity_name(slot), value, text[start:end], start, end, _named(extractor, value)))
+        claimed.extend((s, e, _named(extractor, v)) for s, e, v in accepted)
+    if patterns is not None:
+        found += [e for e in patterns.extract(text)
+                  if not any(e.start < f.end and f.start < e.end and f.entity == e.entity for f in found)]
     return tuple(sorted(found, key=lambda e: (e.start, e.entity)))

@@ -1,7 +1,31 @@
-"""Numbers written in Arabic digits ("1,000", "2.5", "3万") or Chinese numerals ("十二", "两千零五")."""
+"""Numbers inside text: Arabic digits (full-width too), Chinese numerals with their units and
+colloquial forms, Chinese money compounds, English number words. Pure.
+
+What counts as a number:
+
+- Arabic: "1,000", "2.5", "１２" (full width), with a Chinese unit "3万", "1.2万", "1万2" (12000).
+- Chinese: "十二", "两千零五", "三千五" (3500: a bare digit after a unit counts one unit
+  lower, as people say it), "两万三" (23000), "三点五" (3.5), "二零二四" (digit by digit).
+- Chinese money: "三块五" (3.5), "五毛" (0.5), "一块二毛五" (1.25), "3元5角".
+- English: "two", "twenty five", "one hundred and five", "a dozen", "5 thousand".
+
+What does not, because the characters are part of a word and not a quantity: 文三路 (a
+street), 一下, 快一点, 第一 (an ordinal), 一直, 统一, 万一, 十分, "no one", "4G", "A320"; nor
+does a run of ten digits or more without separators (an account, a phone or an ID number
+whose check digit is wrong).
+A lone Chinese digit is a number only when a measure word follows it (三张, 两个人), when
+it stands on its own, or after a verb that takes a quantity (买三); longer numerals are
+numbers unless they are one of the idioms below.
+
+The library candidates (cn2an 0.5.24, text2num 3.1) were measured on these cases and got
+them wrong (cn2an.transform turns 文三路 into 文3路 and 一下 into 1下; text2num leaves "two"
+and "a dozen" alone), so this is hand-written; see tests/test_numbers_*.py.
+"""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
           "七": 7, "八": 8, "九": 9, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6,
@@ -9,73 +33,312 @@ DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, 
 SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 BIG_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000}
 CHINESE_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
+_DIGIT_CHARS = "".join(DIGITS)
 
-# An Arabic number: thousands separators, optional decimals, optional 万/千/亿 multiplier.
-ARABIC = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[万萬千亿])?"
-ARABIC_RE = re.compile(ARABIC)
-CHINESE_RE = re.compile(f"[{CHINESE_CHARS}]+(?:点[{''.join(DIGITS)}]+)?")
+# Full-width digits and point, mapped one character to one so offsets stay valid.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+_ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# A run of Arabic numbers, Chinese digits and units; 点 only as a decimal point (一点五).
+_RUN_RE = re.compile(rf"(?:{_ARABIC}|[{CHINESE_CHARS}]|(?<=[{CHINESE_CHARS}\d])点(?=[{_DIGIT_CHARS}]))+")
+_TOKEN_RE = re.compile(rf"{_ARABIC}|[{CHINESE_CHARS}]|点")
+
+# Words a lone Chinese digit may count: 三张, 两个, 五天, 一次.
+MEASURE_WORDS = set("个张块元圆角毛位人次天年月日号岁台件份本条只瓶杯斤克米里倍成折层楼栋间套部辆把种项笔期周秒趟遍回箱盒包粒颗双对").union(
+    {"小时", "分钟", "公里", "公斤", "千克", "星期", "礼拜"})
+# Verbs after which a lone digit at a clause end is a quantity: 买三, 要两.
+QUANTITY_VERBS = set("买要订办转付给有共约概花交充存取借还开是为")
+# Words that contain numeral characters but are no quantity.
+IDIOMS = ("一下", "一直", "一起", "一样", "一般", "一定", "一些", "一切", "一旦", "一会", "一边", "一向",
+          "一致", "一再", "一律", "一概", "一路", "一番", "一连", "一体", "一手", "一生", "一同", "一道",
+          "一时", "一口气", "统一", "唯一", "同一", "之一", "万一", "千万", "十分", "不一", "专一",
+          "一模一样", "三心二意", "乱七八糟", "五花八门", "七上八下", "一五一十", "三三两两", "一点")
+_IDIOM_RE = re.compile("|".join(sorted(map(re.escape, IDIOMS), key=len, reverse=True)))
+
+# Chinese money: 三块五, 五毛, 一块二毛五, 3元5角, 八分钱 (the amount in yuan).
+_CNY_MAJOR = "块钱|块|元|圆"
+_CNY_RE = re.compile(
+    rf"(?P<major>{_RUN_RE.pattern})(?P<mu>{_CNY_MAJOR})"
+    rf"(?:(?P<minor>[{_DIGIT_CHARS}]|\d)(?P<nu>[毛角])?(?:(?P<cent>[{_DIGIT_CHARS}]|\d)分?)?)?(?P<tail>钱)?"
+    rf"|(?P<jiao>[{_DIGIT_CHARS}]|\d)(?P<ju>[毛角])(?:(?P<jcent>[{_DIGIT_CHARS}]|\d)分?)?(?P<jtail>钱)?")
+
+ENGLISH_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+ENGLISH_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+ENGLISH_SCALES = {"hundred": 100, "thousand": 1000, "million": 10 ** 6, "billion": 10 ** 9, "dozen": 12}
+_EN_WORD = "|".join(sorted([*ENGLISH_UNITS, *ENGLISH_TENS, *ENGLISH_SCALES], key=len, reverse=True))
+_EN_RE = re.compile(
+    rf"(?<![\w-])(?:(?:an?|\d+(?:\.\d+)?)\s+)?(?:{_EN_WORD})(?:(?:\s+and\s+|\s+|-)(?:{_EN_WORD}))*(?![\w-])",
+    re.IGNORECASE)
+# "one" alone after these is a pronoun, not a count: "no one", "the one I ordered".
+_PRONOUN_ONE = re.compile(r"(?:\b(?:no|any|every|some|the|this|that|which|each|little|last|next|another)\s+)$",
+                          re.IGNORECASE)
+# Letters right after digits that still leave a number: currency codes.
+_CODES = "usd|rmb|cny|eur|gbp|hkd|jpy|yuan"
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int
+    end: int
+    value: int | float
+    currency: str | None = None  # "CNY" when the words themselves say so (块, 元, 毛)
+
+
+def normalise_digits(text: str) -> str:
+    """Full-width digits as ASCII, one character for one."""
+    return text.translate(_FULL_WIDTH)
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _digit(token: str) -> Decimal | None:
+    if token in DIGITS:
+        return Decimal(DIGITS[token])
+    try:
+        return Decimal(token.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _integer_part(tokens: list[str]) -> Decimal | None:
+    """The value of digits and units: 三千五 -> 3500, 1万2 -> 12000, 两千零五 -> 2005."""
+    if len(tokens) > 1 and all(t in DIGITS for t in tokens):
+        # Digit by digit (二零二四); two digits (三五, 七八) are a vague "three or five".
+        return Decimal("".join(str(DIGITS[t]) for t in tokens)) if len(tokens) >= 3 else None
+    total = section = small = Decimal(0)
+    current: Decimal | None = None
+    last_unit = None
+    after_unit = False  # the previous token was a unit (no 零 between): 三千五, not 三千零五
+    single = False  # the current number is one digit
+    for i, token in enumerate(tokens):
+        if token in SMALL_UNITS or token in BIG_UNITS:
+            unit = SMALL_UNITS.get(token) or BIG_UNITS[token]
+            if unit < 10_000:
+                n = current if current is not None else (Decimal(1) if unit == 10 and not small and not section else None)
+                if n is None:
+                    return None  # 百 or 千 with nothing to count
+                small += n * unit
+            else:
+                part = small + (current or 0)
+                if part == 0:
+                    return None  # 万 alone (万达, 万一)
+                if unit > 10_000:
+                    total, section = (total + section + part) * unit, Decimal(0)
+                else:
+                    section = (section + part) * unit
+                small = Decimal(0)
+            current, last_unit, after_unit = None, unit, True
+            continue
+        value = _digit(token)
+        if value is None or current is not None:
+            return None  # "3五": two numbers with no unit between
+        if token in DIGITS and DIGITS[token] == 0:
+            after_unit = False
+            continue
+        current, single = value, (token in DIGITS or (token.isdigit() and len(token) == 1))
+        if not after_unit:
+            continue
+        after_unit = False
+        if single and last_unit and last_unit >= 10 and i == len(tokens) - 1:
+            current = current * last_unit / 10  # the colloquial form: 三千五, 两万三, 1万2
+    return total + section + small + (current or 0)
+
+
+def _evaluate(run: str) -> int | float | None:
+    """A run of Arabic digits, Chinese digits and units as one number, or None."""
+    tokens = _TOKEN_RE.findall(run)
+    if "点" in tokens:
+        i = tokens.index("点")
+        whole, fraction = tokens[:i], tokens[i + 1:]
+        unit = Decimal(1)
+        if fraction and fraction[-1] in BIG_UNITS:
+            unit = Decimal(BIG_UNITS[fraction.pop()])
+        if not whole or not fraction or any(t not in DIGITS for t in fraction):
+            return None
+        integer = _integer_part(whole) if len(whole) > 1 or whole[0] not in DIGITS else Decimal(DIGITS[whole[0]])
+        if integer is None:
+            return None
+        return _number((integer + Decimal("0." + "".join(str(DIGITS[t]) for t in fraction))) * unit)
+    value = _integer_part(tokens)
+    return None if value is None else _number(value)
+
+
+def _lone_digit_ok(text: str, start: int, end: int) -> bool:
+    """A single Chinese digit (三, 两) is a quantity only in these places (see the module doc)."""
+    after = text[end:end + 2]
+    if after[:1] in MEASURE_WORDS or after in MEASURE_WORDS:
+        return True
+    before = text[start - 1] if start else ""
+    cjk_before = bool(before) and "\u3400" <= before <= "\u9fff"
+    cjk_after = bool(after) and "\u3400" <= after[0] <= "\u9fff"
+    if not cjk_after and (not cjk_before or before in QUANTITY_VERBS):
+        return True
+    return False
+
+
+def _idiom_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _IDIOM_RE.finditer(text):
+        word, before, after = m.group(), text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
+        if word == "一点" and after in DIGITS:
+            continue  # a decimal point: 一点五 (after 下午 a time, left to the date extractor)
+        if word[0] in SMALL_UNITS or word[0] in BIG_UNITS:
+            if before and (before in CHINESE_CHARS or before.isdigit()):
+                continue  # a unit of a longer number: 一千万, 一万一 (11000), 五十分
+        spans.append(m.span())
+    return spans
+
+
+def _chinese_ok(text: str, start: int, end: int, idioms) -> bool:
+    if start and text[start - 1] == "第":
+        return False  # an ordinal: 第一, 第3
+    if any(s < end and start < e for s, e in idioms):
+        return False
+    run = text[start:end]
+    if len(run) == 1 and run in CHINESE_CHARS:
+        return _lone_digit_ok(text, start, end)
+    return True
+
+
+def _arabic_ok(text: str, start: int, end: int) -> bool:
+    """Digits glued to Latin letters are part of a name (4G, A320, 5pm) unless the letters
+    are a currency code (50USD); 第3 is an ordinal."""
+    before, after = text[start - 1:start] if start else "", text[end:end + 4].lower()
+    if before.isascii() and before.isalpha() or before == "第":
+        return False
+    if re.fullmatch(r"\d{10,}", text[start:end]):
+        return False  # an identifier (a phone, an account, an ID with a wrong check digit), no amount
+    if after[:1].isascii() and after[:1].isalpha():
+        return bool(re.match(rf"(?:{_CODES})(?![a-z])", after))
+    return True
+
+
+def _english(text: str) -> list[Quantity]:
+    found = []
+    for m in _EN_RE.finditer(text):
+        words = re.split(r"\s+and\s+|\s+|-", m.group().lower())
+        start = m.start()
+        if words[0] in ("a", "an") and words[1] not in ENGLISH_SCALES:
+            words, start = words[1:], m.start() + len(words[0]) + 1
+        value = _english_value(words)
+        if value is None:
+            continue
+        if words == ["one"] and _PRONOUN_ONE.search(text[:start]):
+            continue
+        found.append(Quantity(start, m.end(), _number(value)))
+    return found
+
+
+def _english_value(words: list[str]) -> Decimal | None:
+    total = current = Decimal(0)
+    previous = None  # "unit", "ten", "scale"
+    for i, word in enumerate(words):
+        if word in ("a", "an"):
+            current, previous = Decimal(1), "unit"
+        elif word in ENGLISH_UNITS or word in ENGLISH_TENS:
+            kind = "ten" if word in ENGLISH_TENS else "unit"
+            # "twenty five" is one number; "two three" and "five twenty" are not.
+            if previous == "unit" or (previous == "ten" and (kind == "ten" or ENGLISH_UNITS.get(word, 10) >= 10)):
+                return None
+            current += ENGLISH_UNITS.get(word) or ENGLISH_TENS.get(word, 0)
+            previous = kind
+        elif word in ENGLISH_SCALES:
+            scale = ENGLISH_SCALES[word]
+            n = current if previous else Decimal(1)
+            if scale >= 1000:
+                total, current = total + n * scale, Decimal(0)
+            else:
+                current = n * scale
+            previous = "scale"
+        else:
+            try:
+                current, previous = Decimal(word), "unit"  # "5 thousand"
+            except InvalidOperation:
+                return None
+            if i + 1 >= len(words) or words[i + 1] not in ENGLISH_SCALES:
+                return None  # plain digits are the Arabic scanner's
+    return total + current
+
+
+def _cny(text: str, idioms) -> list[Quantity]:
+    found = []
+    for m in _CNY_RE.finditer(text):
+        if m.group("major") is not None:
+            start, end = m.span("major")
+            major = _evaluate(m.group("major"))
+            if major is None or not (_chinese_ok(text, start, end, idioms) or m.group("major")[-1] in _DIGIT_CHARS):
+                continue
+            amount = Decimal(str(major))
+            minor, cent = m.group("minor"), m.group("cent")
+        else:
+            amount, minor, cent = Decimal(0), m.group("jiao"), m.group("jcent")
+            if text[m.start() - 1:m.start()] == "第" or _overlaps_idiom(m.start(), m.end(), idioms):
+                continue
+        end = m.end()
+        if minor is not None:
+            amount += _digit(minor) / 10
+            if cent is not None:
+                amount += _digit(cent) / 100
+        found.append(Quantity(m.start(), end, _number(amount), "CNY"))
+    return found
+
+
+def _overlaps_idiom(start: int, end: int, idioms) -> bool:
+    return any(s < end and start < e for s, e in idioms)
+
+
+def scan(text: str) -> list[Quantity]:
+    """Every quantity in `text`, left to right, overlapping ones resolved to the longest."""
+    text = normalise_digits(text)
+    idioms = _idiom_spans(text)
+    candidates = _cny(text, idioms) + _english(text)
+    for m in _RUN_RE.finditer(text):
+        start, end = m.span()
+        run = m.group()
+        if run[0].isdigit():
+            if not _arabic_ok(text, start, end):
+                continue
+        elif not _chinese_ok(text, start, end, idioms):
+            continue
+        value = _evaluate(run)
+        if value is not None:
+            candidates.append(Quantity(start, end, value))
+    chosen: list[Quantity] = []
+    for q in sorted(candidates, key=lambda q: (-(q.end - q.start), q.start)):
+        if not any(q.start < c.end and c.start < q.end for c in chosen):
+            chosen.append(q)
+    return sorted(chosen, key=lambda q: q.start)
 
 
 def chinese_to_int(text: str) -> int | None:
-    """'十二' -> 12, '两千零五' -> 2005, '一亿二千万' -> 120000000, '二零二四' -> 2024."""
-    if not text or any(ch not in DIGITS and ch not in SMALL_UNITS and ch not in BIG_UNITS for ch in text):
+    """'十二' -> 12, '两千零五' -> 2005, '三千五' -> 3500, '二零二四' -> 2024."""
+    if not text or any(ch not in CHINESE_CHARS for ch in text):
         return None
-    if all(ch in DIGITS for ch in text):  # digit by digit: 二零二四
-        return int("".join(str(DIGITS[ch]) for ch in text))
-    total = section = number = 0
-    previous_was_unit = False
-    for ch in text:
-        if ch in DIGITS:
-            number = DIGITS[ch]
-            previous_was_unit = False
-        elif ch in SMALL_UNITS:
-            if number == 0 and ch in "十拾":
-                number = 1  # 十二 = 12
-            elif number == 0 and previous_was_unit is False and section == 0 and total == 0:
-                return None  # 百 alone is not a number
-            section += number * SMALL_UNITS[ch]
-            number = 0
-            previous_was_unit = True
-        else:
-            section += number
-            if section == 0 and total == 0:
-                return None
-            total = (total + section) * BIG_UNITS[ch] if BIG_UNITS[ch] > 10_000 else total + section * BIG_UNITS[ch]
-            section = number = 0
-            previous_was_unit = True
-    return total + section + number
+    if len(text) == 1 and text in DIGITS:
+        return DIGITS[text]
+    value = _evaluate(text)
+    return value if isinstance(value, int) else None
 
 
 def parse_number(text: str) -> float | int | None:
-    """A whole string as a number (int when integral), or None."""
-    text = text.strip()
-    if ARABIC_RE.fullmatch(text):
-        multiplier = 1
-        if text[-1] in "万萬千亿":
-            multiplier = {"万": 10_000, "萬": 10_000, "千": 1000, "亿": 100_000_000}[text[-1]]
-            text = text[:-1]
-        try:
-            value = float(text.replace(",", "")) * multiplier
-        except ValueError:
-            return None
-        return int(value) if value.is_integer() else value
-    if CHINESE_RE.fullmatch(text):
-        whole, _, frac = text.partition("点")
-        integer = chinese_to_int(whole)
-        if integer is None:
-            return None
-        if frac:
-            return float(f"{integer}.{''.join(str(DIGITS[c]) for c in frac)}")
-        return integer
+    """A whole string as a number (int when integral), or None: "3", "三千五", "twenty five",
+    "三块五" (3.5), "-2"."""
+    text = normalise_digits(text.strip())
+    sign = -1 if text[:1] == "-" else 1
+    if text[:1] in "+-":
+        text = text[1:].lstrip()
+    if len(text) == 1 and text in DIGITS:
+        return DIGITS[text] * sign
+    found = scan(text)
+    if len(found) == 1 and found[0].start == 0 and found[0].end == len(text):
+        return found[0].value * sign
     return None
 
 
 def find_numbers(text: str) -> list[tuple[int, int, float | int]]:
     """(start, end, value) for every number in a longer utterance."""
-    found = []
-    for regex in (ARABIC_RE, CHINESE_RE):
-        for m in regex.finditer(text):
-            value = parse_number(m.group())
-            if value is not None:
-                found.append((m.start(), m.end(), value))
-    return sorted(found)
+    return [(q.start, q.end, q.value) for q in scan(text)]

@@ -1,0 +1,82 @@
+"""Money: an amount and its currency, found in text ("$50", "50 dollars", "三块五", "￥3500",
+"fifty euros", "50美元"). Pure.
+
+A money slot's value is `{"amount": 3.5, "currency": "CNY"}` (JSON, so it is stored as it is).
+The currency comes from the words (￥/元/块/$/dollars/USD/欧元 ...); an amount said without
+one ("三千五") takes the slot's `currency` option, or stays `None` when the slot has none.
+A slot with a `currency` refuses an amount in another currency: it is never converted.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from framework.slots.numerals import Quantity, normalise_digits, parse_number, scan
+
+# Symbols and codes written before the amount.
+PREFIXES = {"￥": "CNY", "¥": "CNY", "rmb": "CNY", "cny": "CNY", "us$": "USD", "$": "USD", "usd": "USD",
+            "hk$": "HKD", "hkd": "HKD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP", "jpy": "JPY"}
+# Words written after it (元/块/毛 are read by the numerals, with the amount).
+SUFFIXES = {"元人民币": "CNY", "人民币": "CNY", "块钱": "CNY", "元": "CNY", "块": "CNY", "rmb": "CNY", "cny": "CNY",
+            "yuan": "CNY", "美元": "USD", "美金": "USD", "dollars": "USD", "dollar": "USD", "bucks": "USD",
+            "usd": "USD", "欧元": "EUR", "euros": "EUR", "euro": "EUR", "eur": "EUR", "英镑": "GBP",
+            "pounds": "GBP", "pound": "GBP", "gbp": "GBP", "港币": "HKD", "港元": "HKD", "hkd": "HKD",
+            "日元": "JPY", "yen": "JPY", "jpy": "JPY"}
+
+
+def _alternatives(words) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+_PREFIX_RE = re.compile(rf"(?:(?<![A-Za-z])(?:{_alternatives(PREFIXES)}))\s*$", re.IGNORECASE)
+_SUFFIX_RE = re.compile(rf"\s*(?:{_alternatives(SUFFIXES)})(?![A-Za-z])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Money:
+    start: int
+    end: int
+    amount: int | float
+    currency: str | None
+
+    def value(self) -> dict:
+        return {"amount": self.amount, "currency": self.currency}
+
+    def text(self) -> str:
+        """The canonical text ("50 USD", "3500"), which `parse_money` reads back."""
+        return f"{self.amount} {self.currency}" if self.currency else str(self.amount)
+
+
+def _with_currency(text: str, q: Quantity) -> Money:
+    start, end, currency = q.start, q.end, q.currency
+    after = _SUFFIX_RE.match(text, end)
+    if after and currency in (None, SUFFIXES[after.group().strip().lower()]):  # 3500元人民币
+        end, currency = after.end(), SUFFIXES[after.group().strip().lower()]
+    before = _PREFIX_RE.search(text[max(0, start - 4):start])
+    if before:
+        symbol = before.group().strip().lower()
+        if currency is None or currency == PREFIXES[symbol]:  # "$50 USD" is fine, "$50元" is not one currency
+            start, currency = start - len(before.group()), PREFIXES[symbol]
+    return Money(start, end, q.value, currency)
+
+
+def find_money(text: str) -> list[Money]:
+    """Every amount in `text`, with its currency when the words give one."""
+    text = normalise_digits(text)
+    return [_with_currency(text, q) for q in scan(text)]
+
+
+def parse_money(text: str, default_currency: str | None = None) -> Money | None:
+    """The whole text as an amount of money ("$50", "三块五", "3500", "50 USD"), or None."""
+    text = normalise_digits(text.strip())
+    found = find_money(text)
+    if len(found) == 1 and found[0].start == 0 and found[0].end == len(text):
+        money = found[0]
+    else:
+        value = parse_number(text)  # "-5", a lone "三"
+        if value is None:
+            return None
+        money = Money(0, len(text), value, None)
+    if money.currency is None and default_currency:
+        money = Money(money.start, money.end, money.amount, default_currency)
+    return money
