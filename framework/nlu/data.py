@@ -1,14 +1,15 @@
 """Training data for the intent classifier: where it comes from and how it is split.
 
 Torch-free. Sources: a compiled domain (`Assistant.intents`), CSV (`text,intent`), JSONL
-(`{"text", "intent"}`) and Rasa's `nlu.yml` (`nlu: - intent: x  examples: |  - ...`), with
-Rasa's inline entity markup (`[text](entity)`, `[text]{"entity": ...}`) stripped.
+(`{"text", "intent"}`) and Rasa's `nlu.yml` (framework.nlu.rasa_import: examples keep their
+entities, with roles and groups; CSV and JSONL have Rasa's inline markup stripped).
 """
 from __future__ import annotations
 
 import csv
 import hashlib
 import json
+import logging
 import random
 import re
 from collections import Counter, defaultdict
@@ -18,9 +19,24 @@ from typing import Iterable, Sequence
 
 
 @dataclass(frozen=True)
+class AnnotatedEntity:
+    """An entity in a training example: `[Berlin]{"entity": "city", "role": "from"}`."""
+    entity: str
+    value: str  # the annotated value, synonyms applied ("checking" -> "current")
+    start: int  # character offsets into LabelledText.text
+    end: int
+    role: str | None = None
+    group: str | None = None
+
+
+@dataclass(frozen=True)
 class LabelledText:
     text: str
     intent: str
+    entities: tuple[AnnotatedEntity, ...] = ()
+
+
+_log = logging.getLogger(__name__)
 
 
 class DataFormatError(ValueError):
@@ -92,29 +108,25 @@ def _read_jsonl(path: Path) -> list[LabelledText]:
 
 
 def read_rasa_nlu(path: str | Path) -> list[LabelledText]:
-    """Rasa 2/3 `nlu.yml`: intent blocks with `examples: |` lists; other blocks
-    (synonym, regex, lookup) are skipped."""
-    import yaml
+    """Rasa 2/3 `nlu.yml`: the examples, with their entities; every line the importer does
+    not understand is logged as a warning with its line number (see rasa_import)."""
+    from framework.nlu.rasa_import import load_rasa_nlu
 
+    data = load_rasa_nlu(path)
+    for problem in data.warnings:
+        _log.warning("%s", problem)
+    return data.examples
+
+
+def read_oos_file(path: str | Path) -> list[str]:
+    """Out-of-scope messages for the threshold (`dialog train --oos-data`): a .txt file
+    with one message per line, or any data file above (its intents are ignored)."""
     path = Path(path)
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(doc, dict) or not isinstance(doc.get("nlu"), list):
-        raise DataFormatError(f"{path}: expected a Rasa NLU file with a top-level 'nlu:' list")
-    out = []
-    for block in doc["nlu"]:
-        if not isinstance(block, dict) or "intent" not in block:
-            continue
-        examples = block.get("examples", "")
-        if isinstance(examples, str):
-            lines = [ln.strip() for ln in examples.splitlines()]
-            items = [ln[1:].strip() for ln in lines if ln.startswith("-")]
-        else:  # the long form: a list of {text: ...}
-            items = [e.get("text", "") if isinstance(e, dict) else str(e) for e in examples or []]
-        for item in items:
-            text = strip_entity_markup(item)
-            if text:
-                out.append(LabelledText(text, str(block["intent"])))
-    return out
+    if path.suffix.lower() in (".csv", ".jsonl", ".json", ".yml", ".yaml"):
+        return [d.text for d in read_data_file(path)]
+    if not path.exists():
+        raise DataFormatError(f"{path}: no such file")
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def dedupe(data: Sequence[LabelledText]) -> list[LabelledText]:

@@ -34,6 +34,7 @@ RELATIVE = {
     "今天": 0, "今日": 0, "今晚": 0, "明天": 1, "明日": 1, "明晚": 1, "后天": 2, "大后天": 3,
     "昨天": -1, "昨日": -1, "昨晚": -1, "前天": -2, "大前天": -3,
 }
+_EVENINGS = ("今晚", "明晚", "昨晚", "tonight")
 _WEEKDAY_CN = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5}
 WEEKDAYS_EN = {name: i for i, name in enumerate(
     ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
@@ -207,6 +208,8 @@ def scan(text: str, today: dt.date) -> list[Found]:
         t = TIME_RE.match(text, join.end())
         if t and (time := _time(t)) is not None:
             end = t.end()
+            if (m.group("rel") or "").lower() in _EVENINGS and 1 <= time.hour < 12 and not t.group("period"):
+                time = time.replace(hour=time.hour + 12)  # 今晚8点, "tonight at 8"
         found.append(Found(m.start(), end, date, time))
         taken.append((m.start(), end))
     for t in TIME_RE.finditer(text):

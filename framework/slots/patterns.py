@@ -27,20 +27,26 @@ def _lookup_pattern(values: Sequence[str]) -> re.Pattern | None:
 @dataclass(frozen=True)
 class EntityPatterns:
     rules: tuple[tuple[str, str, re.Pattern], ...]  # (entity, extractor name, pattern)
+    spellings: Mapping[str, str]  # a lookup entry, lower-cased -> as the table writes it
     synonyms: Mapping[str, str]  # lower-cased variant -> canonical value
 
     @classmethod
     def build(cls, regexes: Mapping[str, Sequence[str]], lookups: Mapping[str, Sequence[str]],
               synonyms: Mapping[str, str] | None = None) -> "EntityPatterns":
         rules = [(entity, "regex", re.compile(p)) for entity, patterns in regexes.items() for p in patterns]
+        spellings = {}
         for entity, values in lookups.items():
             pattern = _lookup_pattern(values)
             if pattern is not None:
                 rules.append((entity, "lookup", pattern))
-        return cls(tuple(rules), dict((k.lower(), v) for k, v in (synonyms or {}).items()))
+                spellings.update((v.strip().lower(), v.strip()) for v in values)
+        return cls(tuple(rules), spellings, dict((k.lower(), v) for k, v in (synonyms or {}).items()))
 
     def normalise(self, value: str) -> str:
-        return self.synonyms.get(value.strip().lower(), value)
+        """A synonym's canonical value, else a lookup entry as the table spells it ("MEXICAN"
+        -> "mexican"), else the value as found."""
+        key = value.strip().lower()
+        return self.synonyms.get(key) or self.spellings.get(key, value)
 
     def extract(self, text: str) -> tuple[Entity, ...]:
         """Every match, longest first where matches of one entity overlap, by start offset."""
