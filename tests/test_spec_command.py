@@ -20,14 +20,17 @@ def at_repo_root(monkeypatch):
 def test_valid_domain_exits_0_with_a_summary(capsys):
     assert main([f"{FIXTURES}/valid"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"{FIXTURES}/valid: 7 intents, 7 slots, ")
-    assert out.rstrip().endswith("2 flows, 12 states: OK")
+    summary = out.splitlines()[-1]
+    assert summary.startswith(f"{FIXTURES}/valid: 7 intents, 7 slots, ")
+    assert summary.endswith("2 flows, 12 states: OK, 1 warning")  # W001: ask_id has no on_failure
+    assert out.splitlines()[0].startswith(f"{FIXTURES}/valid/flows/open_account.yml:16:18: W001 ")
 
 
 def test_broken_domain_exits_2_and_lists_problems(capsys):
     assert main([f"{FIXTURES}/many_errors"]) == 2
     out = capsys.readouterr().out
-    assert out.splitlines()[-1] == "11 problems found."
+    assert out.splitlines()[-1] == "11 problems found, 1 warning."
+    assert " W001 " in out.splitlines()[-2]  # warnings come after the errors
     assert "E010 settings.max_attempt: unknown key 'max_attempt'" in out
 
 

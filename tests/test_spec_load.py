@@ -70,7 +70,10 @@ def test_actions_with_environment_expansion(assistant):
     assert dict(hook.headers) == {"X-Api-Key": "k-123"}
     assert (hook.method, hook.timeout, hook.retries, hook.sets) == ("POST", 3.0, 1, ("account_no",))
     python = assistant.actions["lookup_balance"]
-    assert python == m.PythonAction("lookup_balance", "actions:lookup_balance", ("balance", "amount"), python.source)
+    # no `sends:`: the slots of the flows that call it (framework.compile.sends)
+    assert python == m.PythonAction("lookup_balance", "actions:lookup_balance", ("balance", "amount"), python.source,
+                                    sends=("amount", "balance"))
+    assert hook.sends == ("account_no", "amount", "id_number", "name")
     other = load_assistant(VALID, environ={"SPEC_TEST_BACKEND": "https://api.example"})
     assert other.actions["open_account"].url == "https://api.example/accounts"
 

@@ -2,12 +2,14 @@
 
 A small stand-in for a bank's card system, called by the domain's webhook actions:
 
-    POST /cards/activate  -> {"slots": {}}                          activate a card
-    POST /cards/block     -> {"slots": {"case_number", "delivery_window"}}  block + reissue
-    POST /balance         -> {"slots": {"balance": 123.45}}
+    POST /cards/activate           -> {"slots": {}}                          activate a card
+    POST /cards/block              -> {"slots": {"case_number", "delivery_window"}}  block + reissue
+    GET  /cards/{last4}/balance    -> {"slots": {"balance": 123.45}}   (no body: the URL says it)
+    POST /balance                  -> the same, the card in the body (older clients)
 
-Each request is the engine's webhook JSON: {"action", "sender_id", "flow", "state",
-"slots": {...}, "latest_message": {"text", "intent"}}. Cards are looked up by their last
+Each POST body is the engine's webhook JSON: {"action", "sender_id", "flow", "state",
+"slots": {...}, "latest_message": {"text", "intent"}}. A repeated Idempotency-Key header
+(a retried call) gets the first answer again, so a retry never opens a second case. Cards are looked up by their last
 four digits in a small in-memory table (a real backend would use the authenticated
 customer's id, never digits alone). Failures, to try the flows' `on_failure` branches:
 
@@ -21,6 +23,7 @@ Point the assistant elsewhere with BANKING_BACKEND_URL.
 """
 from __future__ import annotations
 
+import asyncio
 import itertools
 
 from aiohttp import web
@@ -101,17 +104,60 @@ async def block(request: web.Request) -> web.Response:
 
 async def balance(request: web.Request) -> web.Response:
     _, last4, card = await _card(request)
+    return _balance_of(last4, card)
+
+
+async def card_balance(request: web.Request) -> web.Response:
+    last4 = request.match_info["last4"]
+    return _balance_of(last4, request.app[BANK].cards.get(last4))
+
+
+def _balance_of(last4: str, card: Card | None) -> web.Response:
     if card is None or card.blocked:
         return _fail(404, f"no card ending {last4}")
     return web.json_response({"slots": {"balance": card.balance}})
 
 
+# ---------------------------------------------------------------- idempotency
+# The dialog framework sends an Idempotency-Key header, the same on every retry of one
+# webhook call. A retry after a timeout may arrive while the first request is still being
+# served, or after it succeeded but its answer was lost: either way it must get the first
+# request's answer, never a second case. In memory, like the rest of this demo.
+ANSWERS = web.AppKey("answers", dict)
+
+
+@web.middleware
+async def idempotency(request: web.Request, handler) -> web.StreamResponse:
+    key = request.headers.get("Idempotency-Key")
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE") or not key:
+        return await handler(request)
+    answers = request.app[ANSWERS]
+    slot = (request.method, request.path, key)
+    if slot in answers:  # a retry: wait for the first request if it is still running
+        status, body = await asyncio.shield(answers[slot])
+        return web.Response(status=status, body=body, content_type="application/json")
+    answers[slot] = asyncio.get_running_loop().create_future()
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:  # 4xx raised by a handler: remembered like any answer
+        response = exc
+    except BaseException as exc:
+        answers.pop(slot).set_exception(exc)  # not remembered: a retry may try again
+        raise
+    answers[slot].set_result((response.status, response.body))
+    if isinstance(response, web.HTTPException):
+        raise response
+    return response
+
+
 def init() -> web.Application:
-    app = web.Application()
+    app = web.Application(middlewares=[idempotency])
+    app[ANSWERS] = {}
     app[BANK] = Bank()
     app.router.add_post("/cards/activate", activate)
     app.router.add_post("/cards/block", block)
     app.router.add_post("/balance", balance)
+    app.router.add_get("/cards/{last4}/balance", card_balance)
     return app
 
 

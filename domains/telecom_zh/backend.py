@@ -6,8 +6,9 @@ A small stand-in for the operator's real systems, called by the domain's webhook
     POST /complaints  log a complaint -> {"slots": {"ticket_no": "..."}}
 
 Each request is the engine's webhook JSON: {"action", "sender_id", "flow", "state",
-"slots": {...}, "latest_message": {"text", "intent"}}. Data lives in memory and is lost on
-restart. Errors answer 4xx with {"error": "..."} so the flow's `on_failure` branch can be
+"slots": {...}, "latest_message": {"text", "intent"}}. A repeated Idempotency-Key header (a
+retry of one call, e.g. after a timeout) gets the first answer again, so a slow backend
+never opens two accounts. Data lives in memory and is lost on restart. Errors answer 4xx with {"error": "..."} so the flow's `on_failure` branch can be
 tried from the shell:
 
 - 110101199003077774 already holds 5 numbers: 开户 answers 409.
@@ -19,6 +20,7 @@ Run it on its own with `python domains/telecom_zh/backend.py`, or let `shell --d
 """
 from __future__ import annotations
 
+import asyncio
 import itertools
 
 from aiohttp import web
@@ -91,8 +93,41 @@ async def complaints(request: web.Request) -> web.Response:
     return web.json_response({"slots": {"ticket_no": ticket_no}})
 
 
+# ---------------------------------------------------------------- idempotency
+# The dialog framework sends an Idempotency-Key header, the same on every retry of one
+# webhook call. A retry after a timeout may arrive while the first request is still being
+# served, or after it succeeded but its answer was lost: either way it must get the first
+# request's answer, never a second account. In memory, like the rest of this demo.
+ANSWERS = web.AppKey("answers", dict)
+
+
+@web.middleware
+async def idempotency(request: web.Request, handler) -> web.StreamResponse:
+    key = request.headers.get("Idempotency-Key")
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE") or not key:
+        return await handler(request)
+    answers = request.app[ANSWERS]
+    slot = (request.method, request.path, key)
+    if slot in answers:  # a retry: wait for the first request if it is still running
+        status, body = await asyncio.shield(answers[slot])
+        return web.Response(status=status, body=body, content_type="application/json")
+    answers[slot] = asyncio.get_running_loop().create_future()
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:  # 4xx raised by a handler: remembered like any answer
+        response = exc
+    except BaseException as exc:
+        answers.pop(slot).set_exception(exc)  # not remembered: a retry may try again
+        raise
+    answers[slot].set_result((response.status, response.body))
+    if isinstance(response, web.HTTPException):
+        raise response
+    return response
+
+
 def init() -> web.Application:
-    app = web.Application()
+    app = web.Application(middlewares=[idempotency])
+    app[ANSWERS] = {}
     app[REGISTRY] = Registry()
     app.router.add_post("/business", business)
     app.router.add_post("/complaints", complaints)

@@ -29,9 +29,9 @@ class ActionExecutor:
             if self._session is None or self._session.closed:
                 self._session = aiohttp.ClientSession()
                 self._owns_session = True
-            return await call_webhook(self._session, action, call)
+            return await call_webhook(self._session, action, call, self.assistant.slots)
         if isinstance(action, PythonAction):
-            return await call_python(action, call, self.domain_dir)
+            return await call_python(action, call, self.domain_dir, self.assistant.slots)
         return ActionResult.failure(f"unknown action {call.action!r}")
 
     run = __call__

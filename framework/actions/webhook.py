@@ -1,57 +1,157 @@
-"""Calling a webhook action over HTTP with retries on timeouts, 5xx and connection errors."""
+"""Calling a webhook action over HTTP: the request of docs/DESIGN.md ("Webhook request"),
+retries on timeouts, 5xx, 408/429 and connection errors, and one WARNING per failed call.
+
+The request: `METHOD url` with the action's `{slot}` placeholders filled (URL-encoded) in
+the URL, header values and query parameters; an `Idempotency-Key` header that is the same
+for every retry of one call and new for the next call, so a backend can tell a retry from a
+second order; a JSON body (the slots in the action's `sends`) except for GET and DELETE.
+
+A failure is an ActionResult with `kind` "timeout" (the last attempt timed out: the step's
+`on_timeout`) or "error" (anything else: `on_error`); both fall back to `on_failure`.
+"""
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any, Mapping
 
 import aiohttp
+from yarl import URL
 
+from framework.actions.placeholders import MissingSlot, as_text, fill, url_encode
+from framework.actions.python import request_for
 from framework.actions.responses import result_from_json
-from framework.compile.machine import WebhookAction
+from framework.compile.machine import Slot, WebhookAction
 from framework.engine import ActionCall, ActionResult
+from framework.masking import Masker, mask_values
 
 log = logging.getLogger(__name__)
 
 BACKOFF_SECONDS = 0.1  # doubled after each failed attempt, at most MAX_BACKOFF
 MAX_BACKOFF = 1.0
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+BODILESS_METHODS = frozenset({"GET", "DELETE"})
+RETRY_STATUSES = frozenset({408, 429})  # and every 5xx
+_MASKER = Masker()
 
 
-class _Retryable(Exception):
-    pass
+@dataclass(frozen=True)
+class WebhookRequest:
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    params: Mapping[str, str]
+    body: dict | None  # None: no body (GET, DELETE)
+
+    def full_url(self) -> str:
+        """The URL with its query parameters, as sent (for log lines)."""
+        return str(URL(self.url, encoded=True).extend_query(dict(self.params))) if self.params else self.url
 
 
-async def _attempt(session: aiohttp.ClientSession, action: WebhookAction, body: dict) -> ActionResult:
+class _Failed(Exception):
+    """One attempt's failure; `retry` says whether another attempt may help."""
+
+    def __init__(self, message: str, kind: str = "error", status: int | None = None, retry: bool = False):
+        super().__init__(message)
+        self.kind, self.status, self.retry = kind, status, retry
+
+
+def build_request(action: WebhookAction, call: ActionCall, idempotency_key: str) -> WebhookRequest:
+    """The HTTP request for one call; raises MissingSlot when a placeholder's slot is unset
+    and ValueError for a header value with a line break."""
+    slots = call.slots
+    headers = {IDEMPOTENCY_HEADER: idempotency_key}
+    for name, template in action.headers.items():
+        value = fill(template, slots)
+        if "\r" in value or "\n" in value:
+            raise ValueError(f"header {name!r} would contain a line break")
+        headers[name] = value  # a declared Idempotency-Key header ("{order_no}") wins
+    return WebhookRequest(
+        method=action.method,
+        url=fill(action.url, slots, url_encode),
+        headers=headers,
+        params={name: fill(template, slots) for name, template in action.query.items()},
+        body=None if action.method in BODILESS_METHODS else request_for(call, action.sends),
+    )
+
+
+async def _attempt(session: aiohttp.ClientSession, action: WebhookAction,
+                   request: WebhookRequest) -> tuple[int, Any]:
+    """(status, the decoded JSON answer) of one attempt ({} for 204 No Content), or _Failed."""
     timeout = aiohttp.ClientTimeout(total=action.timeout)
-    async with session.request(action.method, action.url, json=body, headers=dict(action.headers),
-                               timeout=timeout) as response:
-        if response.status >= 500:
-            raise _Retryable(f"HTTP {response.status}")
-        if not 200 <= response.status < 300:
-            return ActionResult.failure(f"{action.name}: HTTP {response.status} from {action.url}")
-        text = await response.text()
     try:
-        data = json.loads(text) if text.strip() else None
+        async with session.request(request.method, request.url, json=request.body, headers=dict(request.headers),
+                                   params=dict(request.params) or None, timeout=timeout) as response:
+            status = response.status
+            if status >= 500 or status in RETRY_STATUSES:
+                raise _Failed(f"HTTP {status}", status=status, retry=True)
+            if not 200 <= status < 300:
+                raise _Failed(f"HTTP {status}", status=status)
+            text = await response.text()
+    except asyncio.TimeoutError:
+        raise _Failed(f"timed out after {action.timeout:g}s", kind="timeout", retry=True) from None
+    except aiohttp.ClientError as err:
+        raise _Failed(f"{type(err).__name__}: {err}", retry=True) from None
+    if status == 204:
+        return status, {}
+    if not text.strip():
+        raise _Failed(f"HTTP {status} with an empty body; expected a JSON object", status=status)
+    try:
+        return status, json.loads(text)
     except json.JSONDecodeError:
-        return ActionResult.failure(f"{action.name}: the response is not JSON")
-    return result_from_json(data, action.sets, action.name)
+        raise _Failed(f"HTTP {status}: the answer is not JSON ({text[:40]!r})", status=status) from None
 
 
-async def call_webhook(session: aiohttp.ClientSession, action: WebhookAction, call: ActionCall) -> ActionResult:
-    """Never raises: every problem becomes ActionResult(ok=False, error=...)."""
-    body = call.request_json()
-    error = "not attempted"
-    for attempt in range(action.retries + 1):
+async def call_webhook(session: aiohttp.ClientSession, action: WebhookAction, call: ActionCall,
+                       slot_specs: Mapping[str, Slot] | None = None) -> ActionResult:
+    """Never raises: every problem becomes ActionResult(ok=False, error=..., kind=...),
+    logged once at WARNING (masked). `slot_specs` (the assistant's slots) type-check the
+    values the answer sets and say which values are personal data."""
+    started = time.monotonic()
+    key = uuid.uuid4().hex  # one per call: every retry of this call sends the same key
+    failure: _Failed | None = None
+    attempts = 0
+    try:
+        request = build_request(action, call, key)
+    except MissingSlot as err:
+        failure = _Failed(f"slot '{err.slot}' has no value for a placeholder in the URL, headers or query")
+        request = None
+    except ValueError as err:
+        failure, request = _Failed(str(err)), None
+    data, status = None, None
+    for attempt in range(action.retries + 1 if request else 0):
         if attempt:
             await asyncio.sleep(min(BACKOFF_SECONDS * 2 ** (attempt - 1), MAX_BACKOFF))
+        attempts += 1
         try:
-            return await _attempt(session, action, body)
-        except asyncio.TimeoutError:
-            error = f"timed out after {action.timeout:g}s"
-        except _Retryable as err:
-            error = str(err)
-        except aiohttp.ClientError as err:
-            error = f"{type(err).__name__}: {err}"
-        log.warning("webhook %s attempt %d/%d failed: %s", action.name, attempt + 1, action.retries + 1, error)
-    return ActionResult.failure(f"{action.name}: {error} ({action.method} {action.url}, "
-                                f"{action.retries + 1} attempt{'s' if action.retries else ''})")
+            status, data = await _attempt(session, action, request)
+            failure = None
+            break
+        except _Failed as err:
+            failure = err
+            log.debug("webhook %s attempt %d/%d: %s", action.name, attempts, action.retries + 1, err)
+            if not err.retry:
+                break
+    if failure is None:
+        result = result_from_json(data, action.sets, action.name, slot_specs)
+        if result.ok:
+            log.debug("webhook %s answered in %.0f ms", action.name, (time.monotonic() - started) * 1000)
+            return result
+        failure = _Failed(result.error.removeprefix(f"{action.name}: "), status=status)
+    elapsed_ms = (time.monotonic() - started) * 1000
+    where = f"{request.method} {request.full_url()}" if request else f"{action.method} {action.url}"
+    message = _masked(f"{action.name}: {failure} ({where}, status {failure.status or 'none'}, "
+                      f"{attempts} attempt{'s' if attempts != 1 else ''}, {elapsed_ms:.0f} ms)", call, slot_specs)
+    log.warning("webhook %s", message)
+    return ActionResult.failure(message, kind=failure.kind)
+
+
+def _masked(text: str, call: ActionCall, slot_specs: Mapping[str, Slot] | None) -> str:
+    """The log line without personal data: the masking patterns, and the values of pii slots."""
+    secret = [as_text(v) for name, v in call.slots.items()
+              if v is not None and slot_specs and name in slot_specs and slot_specs[name].pii]
+    return _MASKER.mask(mask_values(text, secret + [url_encode(v) for v in secret]))

@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import replace
 from typing import Any, Mapping
 
 from framework import conditions
 from framework.compile import machine as m
+from framework.compile.sends import default_sends
 from framework.spec.annotation import parse_example
 from framework.spec.environment import expand
 from framework.spec.files import SpecTree
@@ -25,15 +27,22 @@ def compile_assistant(tree: SpecTree, environ: Mapping[str, str] | None = None) 
     d = tree.domain
     settings = _settings(d.get("settings") or {})
     intents = {name: _intent(tree, name, spec) for name, spec in (d.get("intents") or {}).items()}
+    slots = {n: _slot(tree, n, s) for n, s in (d.get("slots") or {}).items()}
+    responses = {n: _response(tree, n, v) for n, v in (d.get("responses") or {}).items()}
+    actions = {n: _action(tree, n, a, environ) for n, a in (d.get("actions") or {}).items()}
+    flows = {n: _flow(tree, n, f, settings) for n, f in tree.flows.items()}
+    for name, action in actions.items():  # without `sends:`, the slots of the calling flows
+        if action.sends is None:
+            actions[name] = replace(action, sends=default_sends(name, flows.values(), actions, responses, slots))
     return m.Assistant(
         name=tree.name,
         language=str(d["language"]),
         settings=settings,
         intents=m.frozen_map(intents),
-        slots=m.frozen_map({n: _slot(tree, n, s) for n, s in (d.get("slots") or {}).items()}),
-        responses=m.frozen_map({n: _response(tree, n, v) for n, v in (d.get("responses") or {}).items()}),
-        actions=m.frozen_map({n: _action(tree, n, a, environ) for n, a in (d.get("actions") or {}).items()}),
-        flows=m.frozen_map({n: _flow(tree, n, f, settings) for n, f in tree.flows.items()}),
+        slots=m.frozen_map(slots),
+        responses=m.frozen_map(responses),
+        actions=m.frozen_map(actions),
+        flows=m.frozen_map(flows),
         behaviours=_behaviours(d.get("global") or {}),
         intent_fingerprint=intent_fingerprint(intents),
         examples_fingerprint=examples_fingerprint(d.get("intents") or {}),
@@ -106,13 +115,17 @@ def _response(tree: SpecTree, name: str, variants: list) -> m.Response:
 def _action(tree: SpecTree, name: str, spec: dict, environ: Mapping[str, str]) -> m.Action:
     source = _source(tree, ("actions", name))
     sets = tuple(spec.get("sets") or ())
+    sends = tuple(spec["sends"]) if isinstance(spec.get("sends"), list) else None  # None: default_sends
     if spec["type"] == "python":
-        return m.PythonAction(name, spec["function"], sets, source)
+        return m.PythonAction(name, spec["function"], sets, source, sends=sends)
     headers = {k: expand(v, environ)[0] for k, v in (spec.get("headers") or {}).items()}
+    query = {k: v if isinstance(v, str) else str(v).lower() if isinstance(v, bool) else str(v)
+             for k, v in (spec.get("query") or {}).items()}
     return m.WebhookAction(
         name=name, url=expand(spec["url"], environ)[0], method=spec.get("method", "POST"),
         timeout=float(spec.get("timeout", 5.0)), retries=int(spec.get("retries", 0)),
         headers=m.frozen_map(headers), sets=sets, source=source,
+        query=m.frozen_map({k: expand(v, environ)[0] for k, v in query.items()}), sends=sends,
     )
 
 
@@ -161,7 +174,8 @@ def _step(spec: dict, settings: m.Settings) -> m.Step | None:
         return m.Confirm(spec["confirm"], spec["on_yes"], spec["on_no"])
     if "action" in spec:
         return m.CallAction(spec["action"], spec.get("on_success"), spec.get("on_failure"),
-                            tuple(spec.get("routes") or ()))
+                            tuple(spec.get("routes") or ()), on_timeout=spec.get("on_timeout"),
+                            on_error=spec.get("on_error"))
     if "handoff" in spec:
         return m.Handoff(spec["handoff"] if isinstance(spec["handoff"], str) else None)
     if "link" in spec:

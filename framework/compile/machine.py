@@ -108,6 +108,11 @@ class WebhookAction:
     headers: Mapping[str, str] = field(default_factory=frozen_map)
     sets: tuple[str, ...] = ()  # slots the webhook's JSON may set
     source: Source | None = None
+    # url, header and query values may hold {slot} placeholders, filled (URL-encoded) per call
+    query: Mapping[str, str] = field(default_factory=frozen_map)
+    # Slots in the request body: `sends:`, else the calling flows' slots (framework.compile.sends);
+    # None (an action built in code) sends every slot.
+    sends: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,7 @@ class PythonAction:
     function: str  # "package.module:function", or a name registered with framework.actions
     sets: tuple[str, ...] = ()
     source: Source | None = None
+    sends: tuple[str, ...] | None = None  # slots the function receives (as WebhookAction.sends)
 
 
 Action = Union[WebhookAction, PythonAction]
@@ -151,6 +157,8 @@ class CallAction:
     on_success: str | None = None  # None: the state's transitions (or the webhook's "next")
     on_failure: str | None = None  # None: END with the fallback response
     routes: tuple[str, ...] = ()  # states a webhook's "next" may choose (declared, so checkable)
+    on_timeout: str | None = None  # a timed-out call; None: on_failure
+    on_error: str | None = None  # any other failure (HTTP status, bad answer); None: on_failure
 
 
 @dataclass(frozen=True)

@@ -73,10 +73,11 @@ class ActionResult:
     next_state: str | None = None  # a webhook's "next"
     responses: tuple[str, ...] = ()  # texts to say as they are
     error: str | None = None
+    kind: str | None = None  # of a failure: "timeout" (the step's on_timeout) or "error" (on_error)
 
     @classmethod
-    def failure(cls, error: str) -> "ActionResult":
-        return cls(ok=False, error=error)
+    def failure(cls, error: str, kind: str = "error") -> "ActionResult":
+        return cls(ok=False, error=error, kind=kind)
 
 
 @dataclass(frozen=True)

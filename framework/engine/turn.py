@@ -304,8 +304,9 @@ def handle_action_result(assistant: Assistant, state: SessionState, result: Acti
         # otherwise the state's own transitions decide.
         target = step.on_success or result.next_state or steps.after_step(ctx, current)
     else:
-        ctx.emit("action_failed", action=call.action, error=result.error)
-        target = step.on_failure
+        ctx.emit("action_failed", action=call.action, error=result.error, kind=result.kind)
+        # on_timeout / on_error when the step has the one for this kind, else on_failure
+        target = {"timeout": step.on_timeout, "error": step.on_error}.get(result.kind) or step.on_failure
         if target is None:
             ctx.say(assistant.behaviours.fallback.response)
             target = END

@@ -12,6 +12,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from framework.actions import functions, placeholders
 from framework.compile.machine import SLOT_TYPES
 from framework.spec.annotation import parse_example
 from framework.spec.environment import expand
@@ -25,7 +26,7 @@ TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
     "categorical": ("choices",), "regex": ("pattern",),
 }
 REQUIRED_OPTIONS = {"categorical": "choices", "regex": "pattern"}
-WEBHOOK_KEYS = ("url", "method", "timeout", "retries", "headers")
+WEBHOOK_KEYS = ("url", "method", "timeout", "retries", "headers", "query")
 PYTHON_KEYS = ("function",)
 BEHAVIOURS = ("cancel", "help", "handoff", "out_of_scope", "fallback", "affirm", "deny", "greet", "busy")
 
@@ -226,16 +227,55 @@ def check_actions(ctx: Context, environ: Mapping[str, str]) -> None:
             if key in action:
                 ctx.add("E055", path + (key,), f"'{key}' is not an option of {kind} actions", key=True,
                         expected=one_of(own), found=f"'{key}'")
-        for i, slot in enumerate(items(action.get("sets"))):
-            ctx.known("slot", slot, path + ("sets", i), ctx.slots)
+        for key in ("sets", "sends"):
+            for i, slot in enumerate(items(action.get(key))):
+                ctx.known("slot", slot, path + (key, i), ctx.slots)
         texts = [(path + ("url",), action.get("url"))]
         texts += [(path + ("headers", k), v) for k, v in mapping(action.get("headers")).items()]
+        texts += [(path + ("query", k), v) for k, v in mapping(action.get("query")).items()]
         for where, text in texts:
             if isinstance(text, str):
                 for var, offset in expand(text, environ)[1]:
                     ctx.add("E026", where, f"environment variable '{var}' is not set", offset=offset,
                             expected=f"'{var}' in the environment, or a default: ${{{var}:-value}}",
                             found="it unset")
+                if kind == "webhook":
+                    _check_url_placeholders(ctx, text, where)
+        if kind == "python" and isinstance(action.get("function"), str):
+            _check_function(ctx, action["function"], path + ("function",))
+
+
+def _check_url_placeholders(ctx: Context, text: str, path: tuple) -> None:
+    """`{slot}` in a webhook's url, header values and query parameters name declared slots."""
+    found, problems = placeholders.parse(text)
+    for p in problems:
+        ctx.add("E058", path, f"invalid placeholder: {p.message}", offset=p.offset,
+                expected="{slot_name}, and {{ or }} for a literal brace", found=p.found)
+    for placeholder in found:
+        ctx.known("slot", placeholder.name, path, ctx.slots, offset=placeholder.offset)
+
+
+def _check_function(ctx: Context, reference: str, path: tuple) -> None:
+    """Import a python action's module and check the function (the domain's own code runs:
+    a module that imports torch at its top makes validating slow, its author's choice)."""
+    if ":" not in reference:
+        return  # a name registered with @register at run time: nothing to import now
+    module = reference.partition(":")[0]
+    try:
+        func = functions.resolve_function(reference, ctx.tree.domain_dir)
+    except LookupError as err:
+        ctx.add("E059", path, f"cannot use python function '{reference}': {err}",
+                expected=f"a function in {module.replace('.', '/')}.py of the domain directory, "
+                         "or in an importable module", found=f"'{reference}'")
+        return
+    except Exception as err:  # noqa: BLE001 - the domain's own module failed while importing
+        ctx.add("E059", path, f"importing module '{module}' failed: {type(err).__name__}: {err}",
+                expected="a module that imports without errors", found=f"'{reference}'")
+        return
+    problem = functions.signature_problem(func)
+    if problem:
+        ctx.add("E059", path, f"python function '{reference}' cannot be called as f(slots, context) or f(request)",
+                expected="a function of one or two positional parameters", found=problem)
 
 
 # --------------------------------------------------------------------------- examples

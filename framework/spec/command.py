@@ -1,6 +1,9 @@
 """`dialog validate DOMAIN_DIR [--json]`: check a domain and its flows, print every problem.
 
 Exit status: 0 when the domain is valid, 2 when it has problems (never a traceback).
+Warnings (W0xx: the domain runs, but a conversation can go wrong) are printed after the
+errors, in the same format; with warnings only the exit status is 0 and the summary line
+says how many there were.
 Imports nothing heavy: validating must stay instant (a test guards that torch is not loaded).
 """
 from __future__ import annotations
@@ -10,7 +13,7 @@ import json
 import sys
 
 from framework.spec import check_domain_dir
-from framework.spec.errors import CODES, SpecErrors
+from framework.spec.errors import CODES, WARNINGS, SpecError, SpecErrors
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,14 +22,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check a domain (every *.yml in its directory) and the flow files it lists. "
                     "Prints every problem with file:line:column, the YAML path, a stable code, "
                     "what was expected and what was found.",
-        epilog="Exit status: 0 valid, 2 problems found. Error codes are listed in docs/ERRORS.md "
-               "(or run with --codes).",
+        epilog="Exit status: 0 valid (warnings, W0xx, are printed but do not fail), 2 problems found. "
+               "Error and warning codes are listed in docs/ERRORS.md (or run with --codes).",
     )
     parser.add_argument("domain_dir", nargs="?", metavar="DOMAIN_DIR",
                         help="the domain directory, e.g. domains/telecom_zh")
     parser.add_argument("--json", action="store_true",
                         help="print a JSON object {ok, summary, errors: [{code, file, line, column, path, "
-                             "message, expected, found, hint}]} instead of text")
+                             "message, expected, found, hint}], warnings: [same]} instead of text")
     parser.add_argument("--codes", action="store_true", help="list the error codes and their meaning, then exit")
     return parser
 
@@ -42,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.codes:
-        print("\n".join(f"{code}  {meaning}" for code, meaning in CODES.items()))
+        print("\n".join(f"{code}  {meaning}" for code, meaning in {**CODES, **WARNINGS}.items()))
         return 0
     if not args.domain_dir:
         parser.print_usage(sys.stderr)
@@ -51,21 +54,27 @@ def main(argv: list[str] | None = None) -> int:
 
     from framework.compile.compiler import compile_assistant
 
+    from framework.spec.flow_checks import check_warnings
+
     tree, errors = check_domain_dir(args.domain_dir)
+    warnings = sorted(set(check_warnings(tree))) if tree.complete else []
     if errors:
         problems = SpecErrors(errors)
-        if args.json:
-            print(json.dumps({"ok": False, "summary": problems.format().splitlines()[-1],
-                              "errors": [e.to_json() for e in problems.errors]}, ensure_ascii=False, indent=2))
-        else:
-            print(problems.format())
-        return 2
-    text = summary(compile_assistant(tree))
-    if args.json:
-        print(json.dumps({"ok": True, "summary": text, "errors": []}, ensure_ascii=False, indent=2))
+        text = problems.format().splitlines()[-1].rstrip(".") + _warning_count(warnings) + "."
+        lines = [e.format() for e in problems.errors]
     else:
-        print(text)
-    return 0
+        text = summary(compile_assistant(tree)) + _warning_count(warnings)
+        lines = []
+    if args.json:
+        print(json.dumps({"ok": not errors, "summary": text, "errors": [e.to_json() for e in sorted(set(errors))],
+                          "warnings": [w.to_json() for w in warnings]}, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(lines + [w.format() for w in warnings] + [text]))
+    return 2 if errors else 0
+
+
+def _warning_count(warnings: list[SpecError]) -> str:
+    return f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ CODES: dict[str, str] = {
     "E039": "an intent starts two flows, or is both a trigger and a global intent",
     "E040": "flow can never start (no trigger, and no state links to it)",
     "E041": "reserved name used as a state name",
+    "E042": "condition compares a categorical slot with a value it never takes",
     # slots, responses, actions, examples
     "E050": "slot option does not fit the slot's type",
     "E051": "invalid regular expression",
@@ -54,9 +55,17 @@ CODES: dict[str, str] = {
     "E055": "action option does not fit the action's type",
     "E056": "invalid placeholder in a response text",
     "E057": "a collect step asks for a slot with 'from_user: false'",
+    "E058": "invalid placeholder in a webhook URL, header or query parameter",
+    "E059": "python action function cannot be imported or called",
     "E060": "invalid entity annotation in an example",
     "E061": "example annotates an entity that no slot uses",
     "E062": "the same example appears in two intents",
+}
+
+# Warnings: the domain loads and runs, but a conversation can go wrong. `dialog validate`
+# prints them after the errors and still exits 0 when there are only warnings.
+WARNINGS: dict[str, str] = {
+    "W001": "a collect step can run out of attempts with no 'on_failure'",
 }
 
 

@@ -7,6 +7,8 @@ from typing import Any
 from framework import conditions
 from framework.compile.machine import END
 from framework.spec.checks import BEHAVIOURS, Context, annotated_entities, items, mapping, names_of
+from framework.spec.errors import SpecError, did_you_mean, one_of
+from framework.spec.files import SpecTree
 
 STEP_KEYS = ("say", "collect", "confirm", "action", "handoff", "link", "end")
 FINAL_STEPS = ("handoff", "link", "end")
@@ -15,8 +17,9 @@ STEP_OPTIONS = {
     "prompt": ("collect",), "reprompt": ("collect",), "max_attempts": ("collect",),
     "skip_if_filled": ("collect",), "on_yes": ("confirm",), "on_no": ("confirm",),
     "on_success": ("action",), "on_failure": ("collect", "action"), "routes": ("action",),
+    "on_timeout": ("action",), "on_error": ("action",),
 }
-BRANCHES = ("on_failure", "on_yes", "on_no", "on_success")
+BRANCHES = ("on_failure", "on_yes", "on_no", "on_success", "on_timeout", "on_error")
 
 
 def step_of(state: dict) -> str | None:
@@ -170,6 +173,44 @@ def _check_transition(ctx: Context, t: dict, path: tuple, states: dict, fillable
             ctx.add("E035", path + ("if",), f"the condition reads slot '{slot}', which nothing fills", offset=offset,
                     expected=f"a collect step, an action's 'sets', an annotated example or an 'initial' for '{slot}'",
                     found="none")
+    _check_categorical_values(ctx, cond, text, path + ("if",))
+
+
+def _compared_values(cond: Any):
+    """(slot name, literal value) for each `slots.x == v`, `!=` and `in [...]` in a condition."""
+    if isinstance(cond, (conditions.And, conditions.Or)):
+        yield from _compared_values(cond.left)
+        yield from _compared_values(cond.right)
+    elif isinstance(cond, conditions.Not):
+        yield from _compared_values(cond.operand)
+    elif isinstance(cond, conditions.Compare) and cond.op in ("==", "!="):
+        for a, b in ((cond.left, cond.right), (cond.right, cond.left)):
+            if isinstance(a, conditions.SlotRef) and isinstance(b, conditions.Literal):
+                yield a.name, b.value
+    elif isinstance(cond, conditions.In) and isinstance(cond.left, conditions.SlotRef):
+        for value in cond.values:
+            yield cond.left.name, value
+
+
+def _check_categorical_values(ctx: Context, cond: Any, text: str, path: tuple) -> None:
+    """A categorical slot holds its declared values, never a synonym: `slots.plan == "五十"`
+    is never true when 五十 is a synonym of "50"."""
+    for slot_name, value in _compared_values(cond):
+        slot = mapping(ctx.slots.get(slot_name))
+        if slot.get("type") != "categorical" or value is None or isinstance(value, bool):
+            continue
+        choices = slot.get("choices")
+        values = {str(c): [str(x) for x in items(syn)] for c, syn in mapping(choices).items()} \
+            if isinstance(choices, dict) else {str(c): [] for c in items(choices)}
+        shown = str(value)
+        if not values or shown in values:
+            continue
+        owner = next((v for v, synonyms in values.items() if shown in synonyms), None)
+        hint = f"Did you mean '{owner}'? '{shown}' is one of its synonyms, and the slot stores '{owner}'" \
+            if owner else did_you_mean(shown, values)
+        offset = next((text.find(q) for q in (f'"{shown}"', f"'{shown}'", shown) if q in text), 0)
+        ctx.add("E042", path, f"slot '{slot_name}' never holds '{shown}'", offset=offset,
+                expected=f"a value of the categorical slot: {one_of(values)}", found=f"'{shown}'", hint=hint)
 
 
 def _condition_key(t: dict) -> Any:
@@ -210,14 +251,22 @@ def _short(path: tuple) -> str:
 def check_reachable(ctx: Context, flow: str, spec: dict, states: dict) -> None:
     if not states or any(e.code == "E024" and e.path.startswith(f"flows.{flow}.") for e in ctx.errors):
         return  # a misspelt target strands the states after it; that error says enough
+    # A state with no way out (E032) most likely lost its 'next' to the state written after
+    # it: assume that edge, so one missing 'next' is one error, not one E031 per later state.
+    order = list(states)
+    stuck = {e.path.rsplit(".", 1)[-1] for e in ctx.errors
+             if e.code == "E032" and e.path.startswith(f"flows.{flow}.states.")}
+    assumed = {name: order[i + 1] for i, name in enumerate(order[:-1]) if name in stuck}
     start = spec.get("start", next(iter(states)))
     if not isinstance(start, str) or start not in states:
         return  # reported as an unknown state
     seen, queue = {start}, deque([start])
     while queue:
-        state = mapping(states[queue.popleft()])
+        current = queue.popleft()
+        state = mapping(states[current])
         targets = [t.get("to") for t, _ in transitions_of(state, ())] + [state.get(k) for k in BRANCHES]
         targets += items(state.get("routes"))  # a webhook's "next" may go there
+        targets.append(assumed.get(current))
         for target in targets:
             if isinstance(target, str) and target in states and target not in seen:
                 seen.add(target)
@@ -227,3 +276,27 @@ def check_reachable(ctx: Context, flow: str, spec: dict, states: dict) -> None:
             ctx.add("E031", ("flows", flow, "states", name), f"state '{name}' cannot be reached", key=True,
                     expected=f"a transition or branch to it from '{start}' (the start) onwards",
                     found="none", hint="Remove it, or add a 'next' / 'transitions' entry that leads to it")
+
+
+# --------------------------------------------------------------------------- warnings
+
+def check_warnings(tree: SpecTree) -> list[SpecError]:
+    """Problems that do not stop the domain from loading (codes W0xx, errors.WARNINGS)."""
+    ctx = Context(tree)
+    for flow_name, flow in ctx.flows.items():
+        for state_name, state in mapping(mapping(flow).get("states")).items():
+            state = mapping(state)
+            slot = state.get("collect")
+            if isinstance(slot, str) and "on_failure" not in state and _can_be_invalid(mapping(ctx.slots.get(slot))):
+                attempts = state.get("max_attempts", mapping(tree.domain.get("settings")).get("max_attempts", 3))
+                ctx.add("W001", ("flows", flow_name, "states", state_name, "collect"),
+                        f"after {attempts} invalid answers for '{slot}' the flow ends with no branch of its own",
+                        expected="'on_failure: <state>' (a handoff, or a state that explains what to do)",
+                        found="no 'on_failure'",
+                        hint="Without one the user hears only the fallback response")
+    return ctx.errors
+
+
+def _can_be_invalid(slot: dict) -> bool:
+    """Every answer fills a text slot without length limits; any other slot can refuse one."""
+    return not (slot.get("type") == "text" and "min_length" not in slot and "max_length" not in slot)

@@ -56,9 +56,11 @@ ACTION = _object({
     "timeout": {"type": "number", "exclusiveMinimum": 0},
     "retries": {"type": "integer", "minimum": 0},
     "headers": _map_of({"type": "string"}),
+    "query": _map_of({"type": ["string", "number", "boolean"]}, **{"x-expected": "a mapping of parameter -> value"}),
     "function": {"type": "string", "pattern": r"^[\w.]+(:[\w.]+)?$",
                  "x-expected": "'module:function' or a registered function name"},
     "sets": {"type": "array", "items": NAME},
+    "sends": {"type": "array", "items": NAME, "x-expected": "a list of slot names (may be empty)"},
 }, required=("type",))
 
 
@@ -102,6 +104,7 @@ STATE = _object({
     "end": {"type": ["string", "boolean", "null"], "x-expected": "a response name or true"},
     "prompt": NAME, "reprompt": NAME, "max_attempts": COUNT, "skip_if_filled": {"type": "boolean"},
     "on_failure": TARGET, "on_yes": TARGET, "on_no": TARGET, "on_success": TARGET,
+    "on_timeout": TARGET, "on_error": TARGET,
     "next": TARGET, "transitions": {"type": "array", "items": TRANSITION, "minItems": 1},
     "routes": {"type": "array", "items": TARGET, "minItems": 1,
                "x-expected": "a list of the states the webhook's 'next' may choose"},
