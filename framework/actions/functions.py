@@ -70,7 +70,8 @@ def positional_parameters(func: Callable[..., Any]) -> list[inspect.Parameter] |
 
 
 def signature_problem(func: Callable[..., Any]) -> str:
-    """'' when the function can be called as f(request) or f(slots, context)."""
+    """'' when the function can be called as f(request) or f(slots, context), else what its
+    parameters are."""
     try:
         signature = inspect.signature(func)
     except (TypeError, ValueError):
@@ -81,4 +82,4 @@ def signature_problem(func: Callable[..., Any]) -> str:
             return ""
         except TypeError:
             continue
-    return f"its parameters are ({', '.join(str(p) for p in signature.parameters.values())})"
+    return f"parameters ({', '.join(str(p) for p in signature.parameters.values())})"
