@@ -1,43 +1,35 @@
 """Conversation state in Redis: one JSON document per conversation, with a TTL.
 
-Keys: `df:<assistant>:{<sender>}:state` and `...:lock`. The braces are a Redis Cluster
-hash tag, so both keys of a conversation hash to one slot (required for the fenced write
-below, a two-key script).
+Keys: `df:<assistant>:{<sender>}:state`, and the lock's `...:lock`, `...:queue` and
+`...:waiters` (see `locks`). The braces are a Redis Cluster hash tag, so every key of a
+conversation hashes to one slot (required for the scripts below, which touch several).
 
-Concurrency: two messages of one conversation may arrive at two server processes at once.
-`lock(sender)` serialises them across processes (SET NX PX with a random token, released
-by a compare-and-delete script). A lock can expire under a very slow turn, so `put` is
-fenced: it writes only while the caller's token still holds the lock, otherwise raises
-`LockLost` instead of silently overwriting a newer state.
+Concurrency: `checkout(sender)` takes the conversation's lock in arrival order and reads
+the state in the same round trip. A lock can be lost (its process stalled past the
+lease), so `put` is fenced: it writes only while the caller's token still holds the lock,
+otherwise raises `LockLost` instead of silently overwriting a newer state.
+
+Personal data: the values of the domain's `pii` slots are sealed with AES-GCM before they
+are written and the history is masked (see `privacy`); `get` and `checkout` give back the
+opened state, so the engine never sees a sealed value.
 """
 from __future__ import annotations
 
 import asyncio
 import json
-import random
-import secrets
 import time
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Any, AsyncIterator, Iterable, Mapping
 
 from redis.asyncio.cluster import RedisCluster
 
-from framework.masking import Masker, mask_values
+from framework.masking import Masker
+from framework.store.encryption import SlotCipher
+from framework.store.locks import ConversationLocks, HeldLock, LockLost, LockTimeout
+from framework.store.privacy import StatePrivacy
 
+__all__ = ["HeldLock", "LockLost", "LockTimeout", "SessionStore", "sanitize"]
 
-class LockTimeout(Exception):
-    """The conversation stayed locked by another turn for longer than we may wait."""
-
-
-class LockLost(Exception):
-    """Our lock expired before the state was written; the write was refused."""
-
-
-_RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
 # KEYS: lock, state  ARGV: token ('' = unlocked write), json, ttl_ms, release (1/0)
 _FENCED_PUT = """
 if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -45,21 +37,6 @@ redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 if ARGV[4] == '1' then redis.call('DEL', KEYS[1]) end
 return 1
 """
-# KEYS: lock, state  ARGV: token, lock ttl_ms. Take the lock and read the state in one trip.
-_ACQUIRE_AND_GET = """
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return {1, redis.call('GET', KEYS[2])}
-end
-return {0}
-"""
-
-
-@dataclass
-class HeldLock:
-    key: str
-    token: str
-    state: dict[str, Any] | None = None  # the state read when the lock was taken (checkout)
-    released: bool = False
 
 
 def sanitize(name: str) -> str:
@@ -75,9 +52,14 @@ class SessionStore:
         ttl: int = 1800,
         history_limit: int = 100,
         masker: Masker | None = None,
-        lock_timeout: float = 30.0,
+        lock_timeout: float = 5.0,
         lock_wait: float = 10.0,
+        pii_slots: Iterable[str] = (),
+        cipher: SlotCipher | None = None,
     ) -> None:
+        """`lock_timeout`: the lock's lease, renewed while a turn runs (a dead holder frees
+        the conversation within it); `lock_wait`: how long a message waits in line with no
+        progress before giving up; `pii_slots` are sealed with `cipher` when one is given."""
         self.client = client
         self.prefix = f"df:{sanitize(assistant)}"
         self.ttl = int(ttl)
@@ -85,9 +67,9 @@ class SessionStore:
         self.masker = masker  # None: transcripts are stored as said
         self.lock_timeout = lock_timeout
         self.lock_wait = lock_wait
-        self._release = client.register_script(_RELEASE)
+        self.privacy = StatePrivacy(self.prefix, pii_slots, cipher, masker)
+        self.locks = ConversationLocks(client, self.key, lease=lock_timeout, wait=lock_wait)
         self._fenced_put = client.register_script(_FENCED_PUT)
-        self._acquire_and_get = client.register_script(_ACQUIRE_AND_GET)
         self._cluster = isinstance(client, RedisCluster)
 
     # ------------------------------------------------------------------ keys
@@ -101,14 +83,15 @@ class SessionStore:
     # ------------------------------------------------------------------ state
     async def get(self, sender_id: str) -> dict[str, Any] | None:
         raw = await self.client.get(self.key(sender_id))
-        return None if raw is None else json.loads(raw)
+        return None if raw is None else self.privacy.open(json.loads(raw), sender_id)
 
     async def put(self, sender_id: str, state: Mapping[str, Any], lock: HeldLock | None = None,
                   secrets: Iterable[Any] = (), release: bool = False) -> None:
         """Save `state`; `secrets` (values of the domain's `pii` slots, e.g. a name no
         pattern recognises) are masked in the stored history too, when masking is on.
         `release=True` also frees `lock` in the same round trip (the turn is over)."""
-        data = self._prepare(state, secrets)
+        data = self.privacy.prepare(state, sender_id, self.history_limit, secrets,
+                                    previous=lock.state if lock is not None else None)
         keys = [self.key(sender_id, "lock"), self.key(sender_id)]
         args = [lock.token if lock else "", json.dumps(data, ensure_ascii=False), self.ttl * 1000,
                 "1" if (release and lock) else "0"]
@@ -126,8 +109,9 @@ class SessionStore:
                 ok, _, _ = await pipe.execute()
         if not ok:
             raise LockLost(f"lock on conversation {sender_id!r} expired before its state was saved")
-        if release and lock:
-            lock.released = True
+        if lock is not None:
+            lock.state = self.privacy.open(json.loads(args[1]), sender_id) if not release else None
+            lock.released = release
 
     def _queue_activity(self, pipe: Any, sender_id: str) -> None:
         now = time.time()
@@ -153,64 +137,20 @@ class SessionStore:
         await self.client.zremrangebyscore(self.active_key, "-inf", cutoff)
         return int(await self.client.zcard(self.active_key))
 
-    def _prepare(self, state: Mapping[str, Any], secrets: Iterable[Any] = ()) -> dict[str, Any]:
-        data = dict(state)
-        history = data.get("history")
-        if isinstance(history, list):
-            if self.history_limit and len(history) > self.history_limit:
-                history = history[-self.history_limit:]
-            if self.masker is not None:
-                history = self.masker.mask_tree(history)
-                secrets = [v for v in secrets if isinstance(v, str) and len(v) >= 2]
-                if secrets:
-                    history = json.loads(mask_values(json.dumps(history, ensure_ascii=False), secrets))
-            data["history"] = history
-        return data
-
     # ------------------------------------------------------------------ locking
     @asynccontextmanager
     async def lock(self, sender_id: str) -> AsyncIterator[HeldLock]:
-        async with self._locked(sender_id, read=False) as held:
+        async with self.locks.held(sender_id, read=False) as held:
             yield held
 
     @asynccontextmanager
     async def checkout(self, sender_id: str) -> AsyncIterator[HeldLock]:
         """`lock` that also reads the state (`held.state`) in the same round trip; end
         the turn with `put(..., lock=held, release=True)`: two round trips a turn."""
-        async with self._locked(sender_id, read=True) as held:
+        async with self.locks.held(sender_id, read=True) as held:
+            if held.state is not None:
+                held.state = self.privacy.open(held.state, sender_id)
             yield held
-
-    async def _try_lock(self, sender_id: str, key: str, token: str, read: bool) -> HeldLock | None:
-        ttl_ms = int(self.lock_timeout * 1000)
-        if not read:
-            return HeldLock(key, token) if await self.client.set(key, token, nx=True, px=ttl_ms) else None
-        result = await self._acquire_and_get(keys=[key, self.key(sender_id)], args=[token, ttl_ms])
-        if not result[0]:
-            return None
-        raw = result[1] if len(result) > 1 else None
-        return HeldLock(key, token, None if raw is None else json.loads(raw))
-
-    @asynccontextmanager
-    async def _locked(self, sender_id: str, read: bool) -> AsyncIterator[HeldLock]:
-        key, token = self.key(sender_id, "lock"), secrets.token_hex(8)
-        deadline = time.monotonic() + self.lock_wait
-        delay = 0.002
-        while (held := await self._try_lock(sender_id, key, token, read)) is None:
-            if time.monotonic() > deadline:
-                raise LockTimeout(f"conversation {sender_id!r} is busy")
-            # Jittered backoff, capped low: a turn holds the lock for milliseconds.
-            await asyncio.sleep(delay * (0.5 + random.random()))
-            delay = min(delay * 2, 0.01)
-        try:
-            yield held
-        finally:
-            # Shielded: a cancelled request must still free the conversation. If Redis is
-            # gone the lock expires by itself; the caller's own error is the one to report.
-            if not held.released:
-                try:
-                    await asyncio.shield(self._release(keys=[key], args=[token]))
-                except Exception:
-                    pass
 
     async def ping(self) -> bool:
         return bool(await self.client.ping())
