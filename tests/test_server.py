@@ -53,7 +53,7 @@ async def test_pii_never_reaches_logs_or_stored_transcripts(make_client, caplog,
     history = json.dumps(stored["history"], ensure_ascii=False)
     assert "身份证110*************74" in history and not ID_RE.search(history) and not PHONE_RE.search(history)
     assert "张三" not in history  # the name slot's value, masked by value
-    assert stored["slots"]["id_number"] == ID_NUMBER  # the working state keeps the real value
+    assert ID_NUMBER not in raw and PHONE not in raw and "张三" not in raw  # none at rest (issue 9, #5)
 
 
 async def test_answer_cache_serves_frequent_questions(make_client):

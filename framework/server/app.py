@@ -85,8 +85,10 @@ async def store_ctx(app: web.Application) -> AsyncIterator[None]:
         log.info("embedded redis-server on %s (data in %s)", url, embedded.directory)
     client = open_redis(url, cluster=config.redis_cluster)
     settings = assistant.settings
+    pii_slots = [name for name, slot in assistant.slots.items() if slot.pii]
     store = SessionStore(client, assistant.name, ttl=settings.session_timeout, history_limit=settings.history_limit,
-                         masker=Masker(tuple(config.pii_kinds)) if settings.pii_masking else None)
+                         masker=Masker(tuple(config.pii_kinds)) if settings.pii_masking else None,
+                         pii_slots=pii_slots, cipher=await asyncio.to_thread(slot_cipher, config) if pii_slots else None)
     app[keys.REDIS], app[keys.STORE] = client, store
     app[keys.LIMITER] = RateLimiter(client, store.prefix)
     app[routes.DELIVERIES] = Deliveries(client, store.prefix)
@@ -96,6 +98,15 @@ async def store_ctx(app: web.Application) -> AsyncIterator[None]:
     await close_redis(client)
     if embedded is not None:
         await asyncio.to_thread(embedded.stop)
+
+
+def slot_cipher(config: ServerConfig):
+    """The cipher sealing `pii` slot values: $DF_ENCRYPTION_KEY, else a key file kept
+    (generated on first use, mode 0600) beside the embedded Redis's data."""
+    from framework.store.encryption import SlotCipher, default_key_file, resolve_keys
+
+    key_file = config.encryption_key_file or default_key_file(config.redis_dir)
+    return SlotCipher(resolve_keys(config.encryption_key, key_file))
 
 
 async def model_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -63,7 +63,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
     return ServerConfig(
         domain_dir=args.domain, model_dir=str(args.model or default_model_dir(args.domain)),
         host=args.host, port=args.port, redis_url=args.redis_url, redis_cluster=args.redis_cluster,
-        redis_dir=args.redis_dir,
+        redis_dir=args.redis_dir, encryption_key_file=args.encryption_key_file,
         workers=max(1, args.workers), demo_backend=args.demo_backend, int8=args.int8,
         rate_limit_sender=args.rate_limit_sender, rate_limit_ip=args.rate_limit_ip, max_body_bytes=args.max_body,
         batch_max=args.batch_max, torch_threads=args.threads, inference_threads=max(1, args.batches_in_flight), batch_wait_ms=args.batch_wait_ms, cache_enabled=not args.no_answer_cache,
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         code = train([args.domain, "--out", config.model_dir])
         if code:
             return code
-    problem = model_problem(config.model_dir, assistant)
+    problem = model_problem(config.model_dir, assistant) or key_problem(config, assistant)
     if problem:
         print(problem, file=sys.stderr)
         return 2
@@ -136,6 +136,20 @@ def limit_malloc_arenas(arenas: int = 2) -> None:
     inference pool and resolver threads then keeps tens of MB of freed memory around.
     Two arenas cost nothing measurable here. Must run before threads start."""
     import ctypes
+def key_problem(config: ServerConfig, assistant) -> str | None:
+    """The key sealing `pii` slot values at rest must be usable before serving (generated
+    in a 0600 file on first use when $DF_ENCRYPTION_KEY is unset)."""
+    if not any(slot.pii for slot in assistant.slots.values()):
+        return None
+    from framework.store.encryption import EncryptionKeyError, default_key_file, resolve_keys
+
+    try:
+        resolve_keys(config.encryption_key, config.encryption_key_file or default_key_file(config.redis_dir))
+    except (EncryptionKeyError, OSError) as err:
+        return f"encryption key: {err}"
+    return None
+
+
 
     try:
         ctypes.CDLL("libc.so.6").mallopt(-8, arenas)  # M_ARENA_MAX

@@ -55,6 +55,10 @@ class ServerConfig:
     # logging
     pii_kinds: tuple[str, ...] = ("id_number", "phone", "bank_card", "email")
 
+    # personal data at rest: the key sealing `pii` slot values in Redis (framework.store.encryption)
+    encryption_key: str | None = field(default_factory=lambda: os.environ.get("DF_ENCRYPTION_KEY"), repr=False)
+    encryption_key_file: str | None = None  # None: encryption.key beside redis_dir (var/encryption.key)
+
     # Injected objects, for tests and embedding (not picklable; single process only).
     classifier: Any = None
     assistant: Any = None
