@@ -143,6 +143,20 @@ def test_several_slots_from_one_chinese_utterance():
     assert [e.value for e in extract_entities(a, text, today=TODAY) if e.entity == "count"] == [3500]
 
 
+@pytest.mark.parametrize("text,found", [
+    ("两块蛋糕", [(2, None)]),  # pieces, not yuan
+    ("3块蛋糕", [(3, None)]),
+    ("五块一斤", [(5, "CNY"), (1, None)]),  # 5 yuan a jin, not 5.1
+    ("我转两块给你", [(2, "CNY")]),
+    ("我们一块儿去", []),  # together
+    ("三块五毛二", [(3.52, "CNY")]),
+    ("第三块", []),
+    ("10元一张", [(10, "CNY"), (1, None)]),
+])
+def test_chinese_money_or_pieces(text, found):
+    assert [(m.amount, m.currency) for m in find_money(text)] == found
+
+
 def test_money_with_a_currency_is_not_generic_and_a_count_stays_a_count():
     a = assistant(amount=slot("amount", "money"), people=slot("people", "integer"),
                   when=slot("when", "date"))

@@ -158,7 +158,7 @@ def _date(m: re.Match, today: dt.date) -> dt.date | None:
         if n is None:
             return None
         days = n * _UNIT_DAYS[(g("eau") or g("eiu")).lower()]
-        return today - dt.timedelta(days=days) if (g("edir") or "").lower() == "ago" else today + dt.timedelta(days=days)
+        return today + dt.timedelta(days=-days if (g("edir") or "").lower() == "ago" else days)
     return None
 
 

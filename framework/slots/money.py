@@ -16,8 +16,9 @@ from framework.slots.numerals import Quantity, normalise_digits, parse_number, s
 # Symbols and codes written before the amount.
 PREFIXES = {"￥": "CNY", "¥": "CNY", "rmb": "CNY", "cny": "CNY", "us$": "USD", "$": "USD", "usd": "USD",
             "hk$": "HKD", "hkd": "HKD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP", "jpy": "JPY"}
-# Words written after it (元/块/毛 are read by the numerals, with the amount).
-SUFFIXES = {"元人民币": "CNY", "人民币": "CNY", "块钱": "CNY", "元": "CNY", "块": "CNY", "rmb": "CNY", "cny": "CNY",
+# Words written after it. 块 and 毛 are read by the numerals with the amount, which know
+# that 两块蛋糕 is two pieces; 元 is here too for "3500 元".
+SUFFIXES = {"元人民币": "CNY", "人民币": "CNY", "元": "CNY", "rmb": "CNY", "cny": "CNY",
             "yuan": "CNY", "美元": "USD", "美金": "USD", "dollars": "USD", "dollar": "USD", "bucks": "USD",
             "usd": "USD", "欧元": "EUR", "euros": "EUR", "euro": "EUR", "eur": "EUR", "英镑": "GBP",
             "pounds": "GBP", "pound": "GBP", "gbp": "GBP", "港币": "HKD", "港元": "HKD", "hkd": "HKD",

@@ -52,10 +52,13 @@ QUANTITY_VERBS = set("买要订办转付给有共约概花交充存取借还开�
 IDIOMS = ("一下", "一直", "一起", "一样", "一般", "一定", "一些", "一切", "一旦", "一会", "一边", "一向",
           "一致", "一再", "一律", "一概", "一路", "一番", "一连", "一体", "一手", "一生", "一同", "一道",
           "一时", "一口气", "统一", "唯一", "同一", "之一", "万一", "千万", "十分", "不一", "专一",
-          "一模一样", "三心二意", "乱七八糟", "五花八门", "七上八下", "一五一十", "三三两两", "一点")
+          "一模一样", "三心二意", "乱七八糟", "五花八门", "七上八下", "一五一十", "三三两两", "一点",
+          "一块儿", "一块去", "一块走", "一块吃", "一块玩", "一块来")
 _IDIOM_RE = re.compile("|".join(sorted(map(re.escape, IDIOMS), key=len, reverse=True)))
 
 # Chinese money: 三块五, 五毛, 一块二毛五, 3元5角, 八分钱 (the amount in yuan).
+# After 块 only these may follow for it to mean yuan (两块钱, 两块给你); 两块蛋糕 is two pieces.
+_PARTICLES = set("钱给的了吧啊呢呀吗就都还也左多以整")
 _CNY_MAJOR = "块钱|块|元|圆"
 _CNY_RE = re.compile(
     rf"(?P<major>{_RUN_RE.pattern})(?P<mu>{_CNY_MAJOR})"
@@ -118,7 +121,9 @@ def _integer_part(tokens: list[str]) -> Decimal | None:
         if token in SMALL_UNITS or token in BIG_UNITS:
             unit = SMALL_UNITS.get(token) or BIG_UNITS[token]
             if unit < 10_000:
-                n = current if current is not None else (Decimal(1) if unit == 10 and not small and not section else None)
+                n = current
+                if n is None and unit == 10 and not small and not section:
+                    n = Decimal(1)  # 十二 = 12: a leading 十 counts one ten
                 if n is None:
                     return None  # 百 or 千 with nothing to count
                 small += n * unit
@@ -264,21 +269,33 @@ def _english_value(words: list[str]) -> Decimal | None:
     return total + current
 
 
+def _cjk(ch: str) -> bool:
+    return bool(ch) and "\u3400" <= ch <= "\u9fff"
+
+
 def _cny(text: str, idioms) -> list[Quantity]:
     found = []
     for m in _CNY_RE.finditer(text):
+        after = text[m.end():m.end() + 1]
         if m.group("major") is not None:
             start, end = m.span("major")
-            major = _evaluate(m.group("major"))
-            if major is None or not (_chinese_ok(text, start, end, idioms) or m.group("major")[-1] in _DIGIT_CHARS):
+            run = m.group("major")
+            ok = _arabic_ok(text, start, end) if run[0].isdigit() else _chinese_ok(text, start, end, idioms)
+            major = _evaluate(run) if ok else None
+            if major is None:
                 continue
-            amount = Decimal(str(major))
-            minor, cent = m.group("minor"), m.group("cent")
+            amount, minor, cent, end = Decimal(str(major)), m.group("minor"), m.group("cent"), m.end()
+            if minor is not None and m.group("nu") is None and cent is None and _cjk(after) and after not in _PARTICLES:
+                # 五块一斤: the digit counts the next thing, it is no 毛 (5 yuan, not 5.1)
+                minor, end = None, m.end("mu")
+            follower = text[end:end + 1]
+            if m.group("mu") == "块" and minor is None and not m.group("tail") and _cjk(follower) \
+                    and follower not in _PARTICLES and follower not in DIGITS:
+                continue  # 两块蛋糕: pieces, not yuan (the number scanner still reads 2); 五块一斤 is yuan
         else:
-            amount, minor, cent = Decimal(0), m.group("jiao"), m.group("jcent")
+            amount, minor, cent, end = Decimal(0), m.group("jiao"), m.group("jcent"), m.end()
             if text[m.start() - 1:m.start()] == "第" or _overlaps_idiom(m.start(), m.end(), idioms):
                 continue
-        end = m.end()
         if minor is not None:
             amount += _digit(minor) / 10
             if cent is not None:
