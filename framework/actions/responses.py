@@ -35,9 +35,9 @@ def result_from_json(data: Any, allowed_slots: Iterable[str], action: str,
         return ActionResult.failure(f"{action}: unknown key{'s' if len(unknown) > 1 else ''} "
                                     f"{', '.join(repr(k) for k in unknown)} in the answer "
                                     f"(expected {', '.join(KEYS)})")
-    slots = data.get("slots") or {}
+    slots = {} if data.get("slots") is None else data["slots"]
     next_state = data.get("next")
-    responses = data.get("responses") or []
+    responses = [] if data.get("responses") is None else data["responses"]
     if not isinstance(slots, dict):
         return ActionResult.failure(f"{action}: 'slots' must be an object, found {json_kind(slots)}")
     if next_state is not None and not isinstance(next_state, str):
