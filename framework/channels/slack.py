@@ -17,7 +17,22 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from framework.channels.base import ChannelError, Incoming, fresh, json_object, signatures_match
+from framework.channels.base import MAX_TEXT, ChannelError, Incoming, fresh, json_object, signatures_match
+
+# The parts of an Events API request the channel reads; documented in /openapi.json.
+EVENT = {
+    "type": "object",
+    "required": ["type"],
+    "properties": {
+        "type": {"enum": ["event_callback", "url_verification"]},
+        "challenge": {"type": "string"},
+        "event_id": {"type": "string", "description": "a redelivered event_id runs no second turn"},
+        "event": {"type": "object", "required": ["type", "channel", "user", "text"], "properties": {
+            "type": {"enum": ["message"]}, "channel": {"type": "string"}, "user": {"type": "string"},
+            "text": {"type": "string", "maxLength": MAX_TEXT}, "subtype": {"type": "string"},
+            "bot_id": {"type": "string"}}},
+    },
+}
 
 
 def slack_signature(secret: str, timestamp: str, body: bytes) -> str:

@@ -13,9 +13,27 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from framework.channels.base import ChannelError, Incoming, json_object
+from framework.channels.base import MAX_TEXT, ChannelError, Incoming, json_object
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+# The parts of an Update (https://core.telegram.org/bots/api#update) the channel reads;
+# documented in /openapi.json. Other updates are acknowledged and ignored.
+_CHAT = {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}
+_MESSAGE = {"type": "object", "properties": {
+    "message_id": {"type": "integer"}, "text": {"type": "string", "maxLength": MAX_TEXT}, "chat": _CHAT}}
+UPDATE = {
+    "type": "object",
+    "properties": {
+        "update_id": {"type": "integer", "description": "a redelivered update_id runs no second turn"},
+        "message": _MESSAGE,
+        "edited_message": _MESSAGE,
+        "callback_query": {"type": "object", "properties": {
+            "id": {"type": "string"}, "data": {"type": "string", "description": "the pressed button's payload"},
+            "from": {"type": "object", "properties": {"id": {"type": "integer"}}},
+            "message": {"type": "object", "properties": {"chat": _CHAT}}}},
+    },
+}
 
 
 def _chat_id(chat: Any, where: str) -> int | str:

@@ -23,7 +23,21 @@ from aiohttp import web
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
-from framework.channels.base import ChannelError, Incoming, fresh, signatures_match
+from framework.channels.base import MAX_TEXT, ChannelError, Incoming, fresh, signatures_match
+
+# A received message (https://developers.weixin.qq.com/doc/offiaccount/Message_Management/
+# Receiving_standard_messages.html), as documented in /openapi.json: <xml><ToUserName>...</xml>.
+MESSAGE = {
+    "type": "object",
+    "xml": {"name": "xml"},
+    "required": ["ToUserName", "FromUserName", "MsgType"],
+    "properties": {
+        "ToUserName": {"type": "string", "minLength": 1}, "FromUserName": {"type": "string", "minLength": 1},
+        "CreateTime": {"type": "integer"}, "MsgType": {"enum": ["text", "event", "image"]},
+        "Content": {"type": "string", "maxLength": MAX_TEXT},
+        "MsgId": {"type": "integer", "description": "a redelivered MsgId runs no second turn"},
+    },
+}
 
 
 def wechat_signature(token: str, timestamp: str, nonce: str) -> str:

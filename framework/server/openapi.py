@@ -1,9 +1,13 @@
-"""The OpenAPI 3 description served at /openapi.json, built from framework.server.schemas."""
+"""The OpenAPI 3 description served at /openapi.json, built from framework.server.schemas
+and the channels' own wire formats (each channel module owns its request schema)."""
 from __future__ import annotations
 
 from typing import Any
 
 from framework import __version__
+from framework.channels.slack import EVENT as SLACK_EVENT
+from framework.channels.telegram import UPDATE as TELEGRAM_UPDATE
+from framework.channels.wechat import MESSAGE as WECHAT_MESSAGE
 from framework.server import schemas
 
 
@@ -12,7 +16,7 @@ def _json(schema: dict, description: str) -> dict:
 
 
 def _errors(*codes: int) -> dict:
-    text = {400: "invalid body", 413: "body too large", 415: "not JSON", 429: "rate limited (see Retry-After)",
+    text = {400: "invalid body", 413: "body or message too long", 415: "not JSON", 429: "rate limited (see Retry-After)",
             401: "bad signature", 403: "bad signature", 503: "store unreachable, model not ready or overloaded"}
     return {str(c): {"$ref": "#/components/responses/Error", "description": text[c]} for c in codes}
 
@@ -43,26 +47,30 @@ def build_openapi(channels: list[str]) -> dict[str, Any]:
             "get": {"summary": "WeChat URL verification: echoes `echostr` when the signature is valid",
                     "parameters": query + [{"name": "echostr", "in": "query", "schema": {"type": "string"}}],
                     "responses": {"200": {"description": "echostr"}, **_errors(403)}},
-            "post": {"summary": "WeChat Official Account message (XML); passive XML reply",
+            "post": {"summary": "WeChat Official Account message (XML); passive XML reply. `signature` is "
+                                "sha1 of the sorted token, timestamp and nonce; a timestamp more than 5 minutes "
+                                "from now is refused",
                      "parameters": query,
-                     "requestBody": {"content": {"text/xml": {}}},
-                     "responses": {"200": {"description": "XML reply or `success`"}, **_errors(400, 403, 413)}},
+                     "requestBody": {"required": True, "content": {"text/xml": {"schema": WECHAT_MESSAGE}}},
+                     "responses": {"200": {"description": "XML reply or `success`"}, **_errors(400, 403, 413, 429, 503)}},
         }
     if "telegram" in channels:
         paths["/webhooks/telegram/webhook"] = {"post": {
             "summary": "Telegram Bot API update; replies are sent with sendMessage",
             "parameters": [{"name": "X-Telegram-Bot-Api-Secret-Token", "in": "header", "required": True,
                             "schema": {"type": "string"}}],
-            "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
-            "responses": {"200": {"description": "processed"}, **_errors(400, 403, 413)},
+            "requestBody": {"required": True, "content": {"application/json": {"schema": TELEGRAM_UPDATE}}},
+            "responses": {"200": {"description": "processed"}, **_errors(400, 403, 413, 429, 503)},
         }}
     if "slack" in channels:
         paths["/webhooks/slack/webhook"] = {"post": {
-            "summary": "Slack Events API (url_verification and message events); replies via chat.postMessage",
+            "summary": "Slack Events API (url_verification and message events); replies via chat.postMessage. "
+                       "X-Slack-Signature is v0=HMAC-SHA256(signing secret, v0:timestamp:body); a timestamp "
+                       "more than 5 minutes from now is refused",
             "parameters": [{"name": n, "in": "header", "required": True, "schema": {"type": "string"}}
                            for n in ("X-Slack-Request-Timestamp", "X-Slack-Signature")],
-            "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
-            "responses": {"200": {"description": "acknowledged"}, **_errors(400, 403, 413)},
+            "requestBody": {"required": True, "content": {"application/json": {"schema": SLACK_EVENT}}},
+            "responses": {"200": {"description": "acknowledged"}, **_errors(400, 403, 413, 429, 503)},
         }}
     return {
         "openapi": "3.1.0",

@@ -58,12 +58,9 @@ def slack_headers(body: bytes, secret: str = SLACK_SECRET, timestamp: int | None
             "X-Slack-Signature": slack_signature(secret, ts, body)}
 
 
-@pytest.fixture
-async def telegram_api():
+def platform_api(sent: list[dict]) -> web.Application:
     """A local stand-in for api.telegram.org (sendMessage) and slack.com/api
-    (chat.postMessage), recording what is sent."""
-    sent: list[dict] = []
-
+    (chat.postMessage), appending what is sent to `sent`."""
     async def send_message(request: web.Request) -> web.Response:
         assert request.match_info["token"] == TG_TOKEN
         sent.append(await request.json())
@@ -77,7 +74,14 @@ async def telegram_api():
     app = web.Application()
     app.router.add_post("/bot{token}/sendMessage", send_message)
     app.router.add_post("/chat.postMessage", post_message)
-    server = TestServer(app)
+    return app
+
+
+@pytest.fixture
+async def telegram_api():
+    """`platform_api` on a free port: (its base URL, the list of what was sent)."""
+    sent: list[dict] = []
+    server = TestServer(platform_api(sent))
     await server.start_server()
     yield str(server.make_url("")).rstrip("/"), sent
     await server.close()
