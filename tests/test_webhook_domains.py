@@ -25,9 +25,9 @@ TELECOM, BANKING = ROOT / "domains" / "telecom_zh", ROOT / "domains" / "banking_
 NEW_ID = "11010119900307123" + id_check_char("11010119900307123")  # no account yet
 
 
-async def served(module, *, lose_first_answer: bool = False):
-    """The demo backend's app on a free port; optionally the first answer arrives only
-    after the client gave up (the request itself is done: the account is open)."""
+async def served(module, *, lose_first_answer: bool = False, always_late: bool = False):
+    """The demo backend's app on a free port; optionally the first (or every) answer
+    arrives only after the client gave up (the request itself is done: the account is open)."""
     app = module.init()
     keys: list[str | None] = []
 
@@ -35,7 +35,7 @@ async def served(module, *, lose_first_answer: bool = False):
     async def late_first(request, handler):
         keys.append(request.headers.get("Idempotency-Key"))
         response = await handler(request)
-        if lose_first_answer and len(keys) == 1:
+        if always_late or (lose_first_answer and len(keys) == 1):
             await asyncio.sleep(1.0)  # more than the 0.3 s timeout below
         return response
 
@@ -59,42 +59,68 @@ async def converse(agent, texts):
     return state, replies
 
 
-async def test_telecom_open_account_retried_after_a_timeout_opens_one_account():
-    module = load_backend(TELECOM)
-    server, app, keys = await served(module, lose_first_answer=True)
+def with_timeout(assistant, action: str, seconds: float = 0.3):
+    """The assistant with one action's timeout shortened, so a test waits less than 1 s."""
+    fast = dataclasses.replace(assistant.actions[action], timeout=seconds)
+    return dataclasses.replace(assistant, actions=frozen_map({**assistant.actions, action: fast}))
+
+
+async def open_account(module, **lateness):
+    server, app, keys = await served(module, **lateness)
     try:
         assistant = load_assistant(TELECOM, {"TELECOM_BACKEND_URL": str(server.make_url("")).rstrip("/")})
-        hook = assistant.actions["submit_business"]
-        assert hook.retries >= 1  # the domain retries 开户 on a timeout: safe only with the key
-        fast = dataclasses.replace(hook, timeout=0.3)
-        assistant = dataclasses.replace(assistant, actions=frozen_map({**assistant.actions, "submit_business": fast}))
+        assert assistant.actions["submit_business"].retries >= 1  # retried on a timeout: safe only with the key
+        assistant = with_timeout(assistant, "submit_business")
         trigger = assistant.flows["business"].triggers[0]
         script = [("我想办理业务", trigger), ("开户", None), ("张三", None), (NEW_ID, None), ("59", None), ("是", None)]
         async with ActionExecutor(assistant) as executor:
             _, replies = await converse(agent_for(assistant, executor, script), [t for t, _ in script])
     finally:
         await server.close()
-    accounts = app[module.REGISTRY].accounts[NEW_ID]
+    return app[module.REGISTRY].accounts[NEW_ID], keys, replies
+
+
+async def test_telecom_open_account_retried_after_a_timeout_opens_one_account():
+    accounts, keys, replies = await open_account(load_backend(TELECOM), lose_first_answer=True)
     assert len(accounts) == 1  # the retry got the first answer, not a second account
     assert len(keys) == 2 and keys[0] == keys[1] and keys[0]
     assert any(accounts[0] in r and "开户成功" in r for r in replies)
 
 
-async def test_banking_balance_is_a_get_on_the_cards_url():
-    module = load_backend(BANKING)
-    server, _, keys = await served(module)
+async def test_telecom_open_account_timing_out_twice_says_it_may_be_done():
+    accounts, keys, replies = await open_account(load_backend(TELECOM), always_late=True)
+    assert len(accounts) == 1 and len(keys) == 2 and keys[0] == keys[1]  # opened once, answer lost twice
+    assert replies == ["业务系统响应超时，您的申请可能已经提交成功。请不要重复办理，稍后可查询办理结果或转人工确认。"]
+
+
+async def balance(card: str, **lateness):
+    server, _, keys = await served(load_backend(BANKING), **lateness)
     try:
         assistant = load_assistant(BANKING, {"BANKING_BACKEND_URL": str(server.make_url("")).rstrip("/")})
         hook = assistant.actions["get_balance"]
         assert hook.method == "GET" and hook.url.endswith("/cards/{card_last4}/balance")
+        assistant = with_timeout(assistant, "get_balance")
         trigger = assistant.flows["check_balance"].triggers[0]
-        script = [("what's my balance", trigger), ("1234", None)]
+        script = [("what's my balance", trigger), (card, None)]
         async with ActionExecutor(assistant) as executor:
             _, replies = await converse(agent_for(assistant, executor, script), [t for t, _ in script])
     finally:
         await server.close()
+    return replies, keys
+
+
+async def test_banking_balance_is_a_get_on_the_cards_url():
+    replies, keys = await balance("1234")
     assert replies[0] == "The balance on your card ending 1234 is $42.35."
     assert len(keys) == 1
+
+
+async def test_banking_balance_timeout_and_unknown_card_take_different_branches():
+    slow, keys = await balance("1234", always_late=True)
+    assert slow == ["Our card system is taking too long to answer right now. Please ask me again in a few minutes."]
+    assert len(keys) == 2 and keys[0] == keys[1]  # retried once, with the same key
+    unknown, _ = await balance("9999")  # 404
+    assert unknown == ["Sorry, I couldn't find a card ending 9999, or our system is busy. Please try again later."]
 
 
 @pytest.mark.parametrize("domain,path,body,field", [
