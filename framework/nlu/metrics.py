@@ -98,5 +98,9 @@ def scope_metrics(gold, pred, confidence, threshold, out_of_scope) -> dict | Non
     t = threshold or 0.0
     ins = [g == p and c >= t for g, p, c in zip(gold, pred, confidence) if g != out_of_scope]
     rec = [p == out_of_scope or c < t for g, p, c in zip(gold, pred, confidence) if g == out_of_scope]
+    # confidently wrong: a wrong intent the assistant would act on (at or above the
+    # threshold, and not the out-of-scope intent, which only answers "I can't help")
+    wrong = [g != p and c >= t and p != out_of_scope for g, p, c in zip(gold, pred, confidence)]
     return {"threshold": t, "in_scope_accuracy": float(np.mean(ins)) if ins else None,
-            "oos_recall": float(np.mean(rec)) if rec else None}
+            "oos_recall": float(np.mean(rec)) if rec else None,
+            "confidently_wrong": float(np.mean(wrong)) if wrong else None}

@@ -41,11 +41,10 @@ class ModelNotFoundError(FileNotFoundError):
 
 
 def default_threads() -> int:
-    """Inference/training threads: $DIALOG_NLU_THREADS, else the CPU count (at most 8)."""
-    env = os.environ.get("DIALOG_NLU_THREADS")
-    if env:
-        return max(1, int(env))
-    return max(1, min(8, os.cpu_count() or 1))
+    """Inference/training threads: see framework.nlu.threads (free CPUs, not the CPU count)."""
+    from framework.nlu.threads import default_threads as free_cpu_threads
+
+    return free_cpu_threads()
 
 
 def build_network(encoder, num_labels: int, pooling: str = "mean", dropout: float = 0.1):

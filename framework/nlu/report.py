@@ -35,6 +35,8 @@ def to_markdown(report: dict, png_name: str | None = None) -> str:
     lines = [f"# Intent evaluation: {report.get('model_id', '')}", ""]
     if report.get("data"):
         lines += [f"Data: {report['data']} ({report['n']} examples)", ""]
+    if (report.get("base_model") or {}).get("name"):
+        lines += [f"Base model: {report['base_model']['name']}", ""]
     lines += ["| metric | value |", "|---|---|",
               f"| accuracy | {_pct(report['accuracy'])} |", f"| macro-F1 | {_pct(report['macro_f1'])} |"]
     th = report.get("threshold") or {}
@@ -44,6 +46,8 @@ def to_markdown(report: dict, png_name: str | None = None) -> str:
     if scope:
         lines.append(f"| in-scope accuracy at threshold | {_pct(scope['in_scope_accuracy'])} |")
         lines.append(f"| out-of-scope recall at threshold | {_pct(scope['oos_recall'])} |")
+        if scope.get("confidently_wrong") is not None:
+            lines.append(f"| confidently wrong (wrong intent at or above threshold) | {_pct(scope['confidently_wrong'])} |")
     for name, other in (report.get("variants") or {}).items():
         lines.append(f"| {name}: accuracy / macro-F1 | {_pct(other['accuracy'])} / {_pct(other['macro_f1'])} |")
         if other.get("ms_per_sentence_batch1") is not None:

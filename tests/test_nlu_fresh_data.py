@@ -1,0 +1,34 @@
+"""The example domains' fresh test files (domains/*/eval/fresh_test.csv): customer messages
+written apart from the training data, which nobody trains on. The models are evaluated on
+them in tests/test_examples_e2e.py; here: that they stay fresh and cover every intent."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from framework.nlu import data as nlu_data
+from framework.spec import load_assistant
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("domain", ["telecom_zh", "banking_en"])
+def test_fresh_test_file_is_apart_from_training_and_covers_every_intent(domain):
+    assistant = load_assistant(ROOT / "domains" / domain)
+    fresh = nlu_data.read_data_file(ROOT / "domains" / domain / "eval" / "fresh_test.csv")
+    trained = {e.text.strip().lower() for e in nlu_data.from_assistant(assistant)}
+    assert [f.text for f in fresh if f.text.strip().lower() in trained] == []
+    assert len({f.text for f in fresh}) == len(fresh)
+    counts = Counter(f.intent for f in fresh)
+    oos = assistant.behaviours.out_of_scope.intents[0]
+    assert set(counts) == set(assistant.intents)
+    assert counts[oos] >= 30
+    assert min(n for intent, n in counts.items() if intent != oos) >= 8
+
+
+@pytest.mark.parametrize("domain", ["telecom_zh", "banking_en"])
+def test_the_domain_loader_does_not_read_the_eval_folder(domain):
+    """Only *.yml files of the domain directory are merged: the CSV is never training data."""
+    assert not list((ROOT / "domains" / domain / "eval").glob("*.yml"))
