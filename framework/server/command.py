@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "core, which keeps p99 under 100 ms at half the peak load; see BENCHMARKS.md)")
     p.add_argument("--batch-wait-ms", type=float, default=2.0, help="how long a batch waits for more texts")
     p.add_argument("--threads", type=int, default=0,
-                   help="torch threads per worker (default $DIALOG_NLU_THREADS, else (cores - 1) / workers, 1..8)")
+                   help="torch threads per worker (default $DIALOG_NLU_THREADS, else (free cores - 1) / workers, 1..8; "
+                        "free: this process's CPUs less the 1-minute load)")
     p.add_argument("--batches-in-flight", type=int, default=1,
                    help="inference batches running at once, each on --threads cores (default 1)")
     p.add_argument("--no-answer-cache", action="store_true", help="disable the Redis cache of frequent answers")
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def config_from_args(args: argparse.Namespace) -> ServerConfig:
     from framework.nlu import default_model_dir
+    from framework.nlu.threads import serving_threads
 
     return ServerConfig(
         domain_dir=args.domain, model_dir=str(args.model or default_model_dir(args.domain)),
@@ -66,7 +68,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         redis_dir=args.redis_dir, encryption_key_file=args.encryption_key_file,
         workers=max(1, args.workers), demo_backend=args.demo_backend, int8=args.int8,
         rate_limit_sender=args.rate_limit_sender, rate_limit_ip=args.rate_limit_ip, max_body_bytes=args.max_body,
-        batch_max=args.batch_max, torch_threads=args.threads, inference_threads=max(1, args.batches_in_flight), batch_wait_ms=args.batch_wait_ms, cache_enabled=not args.no_answer_cache,
+        batch_max=args.batch_max, torch_threads=args.threads or serving_threads(max(1, args.workers)), inference_threads=max(1, args.batches_in_flight), batch_wait_ms=args.batch_wait_ms, cache_enabled=not args.no_answer_cache,
         wechat_token=args.wechat_token, telegram_bot_token=args.telegram_bot_token,
         telegram_secret=args.telegram_secret, slack_signing_secret=args.slack_signing_secret,
         slack_bot_token=args.slack_bot_token,
