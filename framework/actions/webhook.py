@@ -112,38 +112,46 @@ async def call_webhook(session: aiohttp.ClientSession, action: WebhookAction, ca
     logged once at WARNING (masked). `slot_specs` (the assistant's slots) type-check the
     values the answer sets and say which values are personal data."""
     started = time.monotonic()
-    key = uuid.uuid4().hex  # one per call: every retry of this call sends the same key
-    failure: _Failed | None = None
-    attempts = 0
     try:
-        request = build_request(action, call, key)
+        request = build_request(action, call, uuid.uuid4().hex)  # one key per call, sent on each retry
     except MissingSlot as err:
         failure = _Failed(f"slot '{err.slot}' has no value for a placeholder in the URL, headers or query")
-        request = None
+        return _failed(action, call, slot_specs, failure, f"{action.method} {action.url}", 0, started)
     except ValueError as err:
-        failure, request = _Failed(str(err)), None
-    data, status = None, None
-    for attempt in range(action.retries + 1 if request else 0):
-        if attempt:
-            await asyncio.sleep(min(BACKOFF_SECONDS * 2 ** (attempt - 1), MAX_BACKOFF))
-        attempts += 1
-        try:
-            status, data = await _attempt(session, action, request)
-            failure = None
-            break
-        except _Failed as err:
-            failure = err
-            log.debug("webhook %s attempt %d/%d: %s", action.name, attempts, action.retries + 1, err)
-            if not err.retry:
-                break
+        return _failed(action, call, slot_specs, _Failed(str(err)), f"{action.method} {action.url}", 0, started)
+    status, data, failure, attempts = await _send(session, action, request)
     if failure is None:
         result = result_from_json(data, action.sets, action.name, slot_specs)
         if result.ok:
             log.debug("webhook %s answered in %.0f ms", action.name, (time.monotonic() - started) * 1000)
             return result
         failure = _Failed(result.error.removeprefix(f"{action.name}: "), status=status)
+    return _failed(action, call, slot_specs, failure, f"{request.method} {request.full_url()}", attempts, started)
+
+
+async def _send(session: aiohttp.ClientSession, action: WebhookAction,
+                request: WebhookRequest) -> tuple[int | None, Any, _Failed | None, int]:
+    """(status, answer, the last failure or None, attempts made): retries what may help,
+    waiting BACKOFF_SECONDS, doubled after each failed attempt, at most MAX_BACKOFF."""
+    failure = None
+    for attempt in range(action.retries + 1):
+        if attempt:
+            await asyncio.sleep(min(BACKOFF_SECONDS * 2 ** (attempt - 1), MAX_BACKOFF))
+        try:
+            status, data = await _attempt(session, action, request)
+            return status, data, None, attempt + 1
+        except _Failed as err:
+            failure = err
+            log.debug("webhook %s attempt %d/%d: %s", action.name, attempt + 1, action.retries + 1, err)
+            if not err.retry:
+                return err.status, None, err, attempt + 1
+    return failure.status, None, failure, action.retries + 1
+
+
+def _failed(action: WebhookAction, call: ActionCall, slot_specs: Mapping[str, Slot] | None, failure: _Failed,
+            where: str, attempts: int, started: float) -> ActionResult:
+    """The one WARNING line of a failed call, and the failed ActionResult carrying it."""
     elapsed_ms = (time.monotonic() - started) * 1000
-    where = f"{request.method} {request.full_url()}" if request else f"{action.method} {action.url}"
     message = _masked(f"{action.name}: {failure} ({where}, status {failure.status or 'none'}, "
                       f"{attempts} attempt{'s' if attempts != 1 else ''}, {elapsed_ms:.0f} ms)", call, slot_specs)
     log.warning("webhook %s", message)
