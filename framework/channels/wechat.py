@@ -82,8 +82,8 @@ class WeChatChannel:
             root = safe_fromstring(body, forbid_dtd=True)
         except DefusedXmlException:  # a DTD, entity declarations, external references
             raise ChannelError(400, "malformed_xml", "DTDs and entity declarations are not accepted") from None
-        except ET.ParseError as err:
-            raise ChannelError(400, "malformed_xml", str(err)) from None
+        except (ET.ParseError, ValueError, LookupError) as err:  # ValueError: a multi-byte encoding (GBK ...)
+            raise ChannelError(400, "malformed_xml", str(err)[:200]) from None
         fields = {child.tag: (child.text or "") for child in root}
         user, account = fields.get("FromUserName", ""), fields.get("ToUserName", "")
         if not user or not account:
