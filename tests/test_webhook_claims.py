@@ -203,3 +203,12 @@ async def test_a_categorical_value_from_the_backend_must_be_declared(talk, backe
     assert await talk.say("CL-3") == ["I could not find claim CL-3."]  # on_error
     (line,) = warnings_of(caplog)
     assert "slot 'status' (categorical) cannot take 'lost in the mail': not one of open, paid, rejected" in line
+
+
+def test_the_diagram_draws_the_timeout_and_error_branches():
+    from framework.compile.diagram import assistant_graphs
+
+    (graph,) = assistant_graphs(load_assistant(CLAIMS, {}), "claim_status")
+    ids = {n.id: n.label.split("\n")[0] for n in graph.nodes}
+    branches = {(ids[e.source], e.label, ids.get(e.target, e.target)) for e in graph.edges if e.kind == "failure"}
+    assert {("lookup", "timeout", "slow"), ("lookup", "error", "not_found")} <= branches

@@ -100,6 +100,9 @@ def flow_graph(flow: m.Flow) -> FlowGraph:
                 edges.append(Edge(node_id[name], target(step.on_success), "success", "success"))
             if step.on_failure:
                 edges.append(Edge(node_id[name], target(step.on_failure), "failure", "failure"))
+            for label, branch in (("timeout", step.on_timeout), ("error", step.on_error)):
+                if branch:
+                    edges.append(Edge(node_id[name], target(branch), label, "failure"))
         if isinstance(step, m.Link):
             flow_id = f"flow:{step.flow}"
             extra.setdefault(flow_id, Node(flow_id, f"flow {step.flow}", "flow"))
