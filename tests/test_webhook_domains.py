@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 from pathlib import Path
 
 import aiohttp
@@ -144,3 +145,38 @@ async def test_demo_backends_answer_a_repeated_key_once(domain, path, body, fiel
         await server.close()
     assert same[0] == same[1] == again and same[0][0] == 200
     assert other[1]["slots"][field] != same[0][1]["slots"][field]  # a new key is a new request
+
+
+@pytest.fixture
+async def rasa_sdk_server():
+    """An action server in the Rasa SDK's manner: every call answers `null`."""
+    seen: list[str] = []
+
+    async def null(request: web.Request) -> web.Response:
+        seen.append(request.path)
+        return web.Response(text="null", content_type="application/json")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", null)
+    async with TestServer(app, host="127.0.0.1") as server:
+        server.seen = seen
+        yield server
+
+
+@pytest.mark.parametrize("domain,variable,flow,texts,failure_response", [
+    (TELECOM, "TELECOM_BACKEND_URL", "complaint", ["我要投诉", "网速太慢了，晚上根本没法用"],
+     "utter_complaint_record_failed"),
+    (BANKING, "BANKING_BACKEND_URL", "check_balance", ["what's my balance", "1234"], "utter_balance_failed"),
+])
+async def test_a_null_answer_takes_the_failure_branch_in_both_domains(rasa_sdk_server, caplog, domain, variable,
+                                                                      flow, texts, failure_response):
+    assistant = load_assistant(domain, {variable: str(rasa_sdk_server.make_url("")).rstrip("/")})
+    trigger = assistant.flows[flow].triggers[0]
+    script = [(texts[0], trigger)] + [(t, None) for t in texts[1:]]
+    async with ActionExecutor(assistant) as executor:
+        _, replies = await converse(agent_for(assistant, executor, script), texts)
+    assert len(rasa_sdk_server.seen) == 1  # a null answer is not retried
+    expected = assistant.responses[failure_response].variants[0].text.replace("{card_last4}", "1234")
+    assert replies[0] == expected
+    (line,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert "expected a JSON object" in line and "found null" in line and ", status 200, 1 attempt, " in line
