@@ -132,3 +132,15 @@ async def test_a_python_action_receives_only_the_slots_it_sends():
     action = PythonAction("act", "tests.test_webhook_requests:only_slots", sets=("seen",), sends=("n",))
     result = await call_python(action, CALL)
     assert result.ok and result.slots == {"seen": ["n"]}
+
+
+def failing(slots, context):
+    raise RuntimeError("ledger offline")
+
+
+async def test_a_python_action_failure_is_one_warning(caplog):
+    result = await call_python(PythonAction("act", "tests.test_webhook_requests:failing"), CALL)
+    assert not result.ok and result.kind == "error"
+    (record,) = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert record.levelno == logging.WARNING and record.exc_info
+    assert record.getMessage().startswith("python action act: RuntimeError: ledger offline (")

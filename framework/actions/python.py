@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import time
 from typing import Any, Callable, Mapping
 
 from framework.actions.functions import positional_parameters, resolve_function
@@ -45,6 +46,7 @@ async def call_python(action: PythonAction, call: ActionCall, domain_dir: str = 
                       slot_specs: Mapping[str, Slot] | None = None) -> ActionResult:
     """Never raises: an exception in the function is a failed action. `slot_specs` (the
     assistant's slots) type-check the values it sets."""
+    started = time.monotonic()
     try:
         func = resolve_function(action.function, domain_dir)
         args = _arguments(func, request_for(call, action.sends))
@@ -55,9 +57,15 @@ async def call_python(action: PythonAction, call: ActionCall, domain_dir: str = 
             if inspect.isawaitable(answer):
                 answer = await answer
     except Exception as err:  # noqa: BLE001 - a broken action must not break the conversation
-        log.exception("python action %s failed", action.name)
-        return ActionResult.failure(f"{action.name}: {type(err).__name__}: {err}")
+        result = ActionResult.failure(f"{action.name}: {type(err).__name__}: {err}")
+        _log_failure(result, started, exc_info=True)
+        return result
     result = result_from_json(answer, action.sets, action.name, slot_specs, allow_null=True)
     if not result.ok:
-        log.warning("python action %s failed: %s", action.name, result.error)
+        _log_failure(result, started)
     return result
+
+
+def _log_failure(result: ActionResult, started: float, exc_info: bool = False) -> None:
+    """One WARNING per failed call, as for webhooks (records are masked where masking is on)."""
+    log.warning("python action %s (%.0f ms)", result.error, (time.monotonic() - started) * 1000, exc_info=exc_info)
