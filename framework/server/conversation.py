@@ -85,7 +85,9 @@ class Conversations:
                     return TurnOutcome(sender_id, cached, cached=True)
                 self.metrics.cache.inc("miss")
             turn = await self.agent.handle(state, sender_id, text, channel=channel, now=self.clock())
-            secrets = self._secrets(turn.state)
+            # Before and after: a flow that completes clears its slots, but its last reply
+            # may still say the name.
+            secrets = self._secrets(turn.state) + self._secrets(state)
             await self.store.put(sender_id, turn.state.to_dict(), lock=held, secrets=secrets, release=True)
         replies = reply_dicts(turn.replies)
         events = [e.name for e in turn.events]

@@ -44,6 +44,7 @@ class HeldLock:
     token: str
     state: dict[str, Any] | None = None  # the state read when the lock was taken (checkout)
     released: bool = False
+    stored: str | bytes | None = None  # that state as Redis holds it (the caller may change `state`)
 
 
 # KEYS: lock, state, queue, waiters  ARGV: token, lease_ms, waiter_ttl_ms, read (1/0)
@@ -111,7 +112,7 @@ class ConversationLocks:
         if not result[0]:
             return None, int(result[1])
         raw = result[1] if len(result) > 1 else None
-        return HeldLock(keys[0], token, None if raw is None else json.loads(raw)), -1
+        return HeldLock(keys[0], token, None if raw is None else json.loads(raw), stored=raw), -1
 
     @asynccontextmanager
     async def held(self, sender_id: str, read: bool) -> AsyncIterator[HeldLock]:

@@ -64,7 +64,10 @@ class StatePrivacy:
         """What Redis will hold for `state`; `previous` is the (opened) state read at
         checkout, whose history is already masked."""
         data = dict(state)
-        secrets = _secret_values([*secrets, *self._slot_values(data)])
+        # The values before the turn too: a completed flow clears its slots, and its last
+        # turn may still mention them.
+        before = self._slot_values(previous) if previous else []
+        secrets = _secret_values([*secrets, *self._slot_values(data), *before])
         history = data.get("history")
         if isinstance(history, list):
             if history_limit and len(history) > history_limit:

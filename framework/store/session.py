@@ -66,11 +66,18 @@ class SessionStore:
         self.history_limit = history_limit
         self.masker = masker  # None: transcripts are stored as said
         self.lock_timeout = lock_timeout
-        self.lock_wait = lock_wait
         self.privacy = StatePrivacy(self.prefix, pii_slots, cipher, masker)
         self.locks = ConversationLocks(client, self.key, lease=lock_timeout, wait=lock_wait)
         self._fenced_put = client.register_script(_FENCED_PUT)
         self._cluster = isinstance(client, RedisCluster)
+
+    @property
+    def lock_wait(self) -> float:
+        return self.locks.wait
+
+    @lock_wait.setter
+    def lock_wait(self, seconds: float) -> None:
+        self.locks.wait = seconds
 
     # ------------------------------------------------------------------ keys
     def key(self, sender_id: str, kind: str = "state") -> str:
@@ -90,8 +97,10 @@ class SessionStore:
         """Save `state`; `secrets` (values of the domain's `pii` slots, e.g. a name no
         pattern recognises) are masked in the stored history too, when masking is on.
         `release=True` also frees `lock` in the same round trip (the turn is over)."""
-        data = self.privacy.prepare(state, sender_id, self.history_limit, secrets,
-                                    previous=lock.state if lock is not None else None)
+        previous = None
+        if lock is not None and lock.stored is not None:  # what is stored is already masked
+            previous = self.privacy.open(json.loads(lock.stored), sender_id)
+        data = self.privacy.prepare(state, sender_id, self.history_limit, secrets, previous=previous)
         keys = [self.key(sender_id, "lock"), self.key(sender_id)]
         args = [lock.token if lock else "", json.dumps(data, ensure_ascii=False), self.ttl * 1000,
                 "1" if (release and lock) else "0"]
@@ -110,8 +119,7 @@ class SessionStore:
         if not ok:
             raise LockLost(f"lock on conversation {sender_id!r} expired before its state was saved")
         if lock is not None:
-            lock.state = self.privacy.open(json.loads(args[1]), sender_id) if not release else None
-            lock.released = release
+            lock.stored, lock.released = (None if release else args[1]), release
 
     def _queue_activity(self, pipe: Any, sender_id: str) -> None:
         now = time.time()
