@@ -39,7 +39,8 @@ class EmbeddedRedis:
         return f"redis://{self.host}:{self.port}/0"
 
     def start(self, timeout: float = 5.0) -> "EmbeddedRedis":
-        self.directory.mkdir(parents=True, exist_ok=True)
+        # Owner-only: the AOF and snapshots hold conversations (masked and sealed, but still).
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         for _attempt in range(3):  # a free port can be taken between probing and binding
             port = self.port or _free_port(self.host)
             self.process = subprocess.Popen(
