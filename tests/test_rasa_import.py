@@ -153,3 +153,13 @@ def test_the_old_fixture_still_imports_with_its_entities():
     assert [(e.entity, e.value, e.role) for e in pay.entities] == [("person", "Anna", "receiver"), ("amount", "20 euros", None)]
     checking = next(r for r in rows if r.text == "how much do I have in checking")
     assert [(e.entity, e.value) for e in checking.entities] == [("account_type", "current")]
+
+
+def test_importing_and_extracting_stays_torch_free():
+    import subprocess
+    import sys
+
+    code = ("import sys, framework.nlu.rasa_import, framework.slots.money, framework.slots.dates, "
+            "framework.slots.patterns; print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -7,6 +7,7 @@ extractor (an ID number's digits) is not reused by a general one (numbers).
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 
@@ -95,6 +96,27 @@ def _candidates(slot: Slot, text: str, language: str, today: dt.date):
     return ()  # text slots: context templates (below); boolean: the whole utterance when collected
 
 
+class _Claims:
+    """Spans sorted by start, so the ones near a candidate are found by binary search (a
+    5000-character message of numbers stays fast, not quadratic)."""
+
+    def __init__(self):
+        self.starts: list[int] = []
+        self.spans: list[tuple[int, int, str]] = []
+        self.longest = 0
+
+    def add(self, start: int, end: int, kind: str) -> None:
+        i = bisect.bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.spans.insert(i, (start, end, kind))
+        self.longest = max(self.longest, end - start)
+
+    def near(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """Every span that may overlap [start, end) (and perhaps a few that do not)."""
+        lo = bisect.bisect_left(self.starts, start - self.longest)
+        return self.spans[lo:bisect.bisect_left(self.starts, end)]
+
+
 def _named(extractor: str, value) -> str:
     """A money value without a currency ("3500", not "50 USD") is a bare amount: generic."""
     return "amount" if extractor == "money" and " " not in str(value) else extractor
@@ -107,7 +129,7 @@ def extract_entities(assistant: Assistant, text: str, today: dt.date | None = No
     lookup tables, framework.slots.patterns) add their entities where no slot's own
     extractor already found a value at the same place."""
     today = today or dt.date.today()
-    claimed: list[tuple[int, int, str]] = []
+    claimed = _Claims()
     found: list[Entity] = []
     slots = sorted((s for s in assistant.slots.values() if from_user(s)),
                    key=lambda s: _ORDER.index(s.type) if s.type in _ORDER else 99)
@@ -119,21 +141,23 @@ def extract_entities(assistant: Assistant, text: str, today: dt.date | None = No
             # the words around a value in the annotated examples.
             extractor = "context"
             candidates = context_entities(assistant, slot, text, today=today)
-        accepted = []
+        accepted, taken = [], _Claims()
         for start, end, value in candidates:
             # A span overlapping one claimed by an earlier (more specific) extractor is
             # skipped; two slots of the same type may both take the same span.
             if any(start < c_end and c_start < end and kind != extractor
                    and not (extractor == "context" and kind in GENERIC_EXTRACTORS)  # 张三 is no number
                    and kind != "amount"  # a bare amount may as well be a count: 三张
-                   for c_start, c_end, kind in claimed):
+                   for c_start, c_end, kind in claimed.near(start, end)):
                 continue
-            if any(start < a_end and a_start < end for a_start, a_end, _ in accepted):
+            if any(start < a_end and a_start < end for a_start, a_end, _ in taken.near(start, end)):
                 continue
             accepted.append((start, end, value))
+            taken.add(start, end, "")
         for start, end, value in accepted:
             found.append(Entity(_entity_name(slot), value, text[start:end], start, end, _named(extractor, value)))
-        claimed.extend((s, e, _named(extractor, v)) for s, e, v in accepted)
+        for s, e, v in accepted:
+            claimed.add(s, e, _named(extractor, v))
     if patterns is not None:
         found += [e for e in patterns.extract(text)
                   if not any(e.start < f.end and f.start < e.end and f.entity == e.entity for f in found)]

@@ -23,6 +23,7 @@ and "a dozen" alone), so this is hand-written; see tests/test_numbers_*.py.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -38,9 +39,11 @@ _DIGIT_CHARS = "".join(DIGITS)
 # Full-width digits and point, mapped one character to one so offsets stay valid.
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
-_ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_ARABIC = r"(?:\d{1,3}(?:,\d{3})++|\d++)(?:\.\d++)?"
 # A run of Arabic numbers, Chinese digits and units; 点 only as a decimal point (一点五).
-_RUN_RE = re.compile(rf"(?:{_ARABIC}|[{CHINESE_CHARS}]|(?<=[{CHINESE_CHARS}\d])点(?=[{_DIGIT_CHARS}]))+")
+# Possessive (++): a run never gives characters back, so a pattern that needs something
+# after it (_CNY_RE's 块) fails in linear time on a long digit run instead of trying every split.
+_RUN_RE = re.compile(rf"(?:{_ARABIC}|[{CHINESE_CHARS}]|(?<=[{CHINESE_CHARS}\d])点(?=[{_DIGIT_CHARS}]))++")
 _TOKEN_RE = re.compile(rf"{_ARABIC}|[{CHINESE_CHARS}]|点")
 
 # Words a lone Chinese digit may count: 三张, 两个, 五天, 一次.
@@ -61,7 +64,7 @@ _IDIOM_RE = re.compile("|".join(sorted(map(re.escape, IDIOMS), key=len, reverse=
 _PARTICLES = set("钱给的了吧啊呢呀吗就都还也左多以整")
 _CNY_MAJOR = "块钱|块|元|圆"
 _CNY_RE = re.compile(
-    rf"(?P<major>{_RUN_RE.pattern})(?P<mu>{_CNY_MAJOR})"
+    rf"(?<![{CHINESE_CHARS}\d.,])(?P<major>{_RUN_RE.pattern})(?P<mu>{_CNY_MAJOR})"  # from a run's start only
     rf"(?:(?P<minor>[{_DIGIT_CHARS}]|\d)(?P<nu>[毛角])?(?:(?P<cent>[{_DIGIT_CHARS}]|\d)分?)?)?(?P<tail>钱)?"
     rf"|(?P<jiao>[{_DIGIT_CHARS}]|\d)(?P<ju>[毛角])(?:(?P<jcent>[{_DIGIT_CHARS}]|\d)分?)?(?P<jtail>钱)?")
 
@@ -111,7 +114,8 @@ def _integer_part(tokens: list[str]) -> Decimal | None:
     """The value of digits and units: 三千五 -> 3500, 1万2 -> 12000, 两千零五 -> 2005."""
     if len(tokens) > 1 and all(t in DIGITS for t in tokens):
         # Digit by digit (二零二四); two digits (三五, 七八) are a vague "three or five".
-        return Decimal("".join(str(DIGITS[t]) for t in tokens)) if len(tokens) >= 3 else None
+        # Three to twelve of them: a year, a phone number read out; more is no quantity.
+        return Decimal("".join(str(DIGITS[t]) for t in tokens)) if 3 <= len(tokens) <= 12 else None
     total = section = small = Decimal(0)
     current: Decimal | None = None
     last_unit = None
@@ -185,7 +189,7 @@ def _lone_digit_ok(text: str, start: int, end: int) -> bool:
     return False
 
 
-def _idiom_spans(text: str) -> list[tuple[int, int]]:
+def _idiom_spans(text: str) -> "_Spans":
     spans = []
     for m in _IDIOM_RE.finditer(text):
         word, before, after = m.group(), text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
@@ -195,13 +199,13 @@ def _idiom_spans(text: str) -> list[tuple[int, int]]:
             if before and (before in CHINESE_CHARS or before.isdigit()):
                 continue  # a unit of a longer number: 一千万, 一万一 (11000), 五十分
         spans.append(m.span())
-    return spans
+    return _Spans(spans)
 
 
 def _chinese_ok(text: str, start: int, end: int, idioms) -> bool:
     if start and text[start - 1] == "第":
         return False  # an ordinal: 第一, 第3
-    if any(s < end and start < e for s, e in idioms):
+    if idioms.overlaps(start, end):
         return False
     run = text[start:end]
     if len(run) == 1 and run in CHINESE_CHARS:
@@ -294,7 +298,7 @@ def _cny(text: str, idioms) -> list[Quantity]:
                 continue  # 两块蛋糕: pieces, not yuan (the number scanner still reads 2); 五块一斤 is yuan
         else:
             amount, minor, cent, end = Decimal(0), m.group("jiao"), m.group("jcent"), m.end()
-            if text[m.start() - 1:m.start()] == "第" or _overlaps_idiom(m.start(), m.end(), idioms):
+            if text[m.start() - 1:m.start()] == "第" or idioms.overlaps(m.start(), m.end()):
                 continue
         if minor is not None:
             amount += _digit(minor) / 10
@@ -302,10 +306,6 @@ def _cny(text: str, idioms) -> list[Quantity]:
                 amount += _digit(cent) / 100
         found.append(Quantity(m.start(), end, _number(amount), "CNY"))
     return found
-
-
-def _overlaps_idiom(start: int, end: int, idioms) -> bool:
-    return any(s < end and start < e for s, e in idioms)
 
 
 def scan(text: str) -> list[Quantity]:
@@ -324,11 +324,33 @@ def scan(text: str) -> list[Quantity]:
         value = _evaluate(run)
         if value is not None:
             candidates.append(Quantity(start, end, value))
-    chosen: list[Quantity] = []
+    chosen = _Spans()
     for q in sorted(candidates, key=lambda q: (-(q.end - q.start), q.start)):
-        if not any(q.start < c.end and c.start < q.end for c in chosen):
-            chosen.append(q)
-    return sorted(chosen, key=lambda q: q.start)
+        if not chosen.overlaps(q.start, q.end):
+            chosen.add(q.start, q.end, q)
+    return chosen.items
+
+
+class _Spans:
+    """Non-overlapping spans kept sorted, so an overlap test is a binary search: a message
+    of thousands of numbers stays linear-logarithmic, not quadratic."""
+
+    def __init__(self, spans=()):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.items: list = []
+        for start, end in spans:
+            self.add(start, end, (start, end))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start)
+        return (i > 0 and self.ends[i - 1] > start) or (i < len(self.starts) and self.starts[i] < end)
+
+    def add(self, start: int, end: int, item) -> None:
+        i = bisect.bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+        self.items.insert(i, item)
 
 
 def chinese_to_int(text: str) -> int | None:
