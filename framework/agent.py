@@ -17,6 +17,7 @@ from framework.compile.machine import Assistant
 from framework.engine import (
     ActionCall, ActionResult, Event, Reply, SessionState, handle_action_result, handle_message,
 )
+from framework.engine.commands import command, parse_payload
 from framework.nlu.interface import IntentClassifier, IntentScore, NLUResult
 from framework.slots import extract_entities
 
@@ -104,11 +105,14 @@ class ClassifierParser:
         return ranking
 
     async def __call__(self, text: str) -> NLUResult:
+        # Built-in commands (/restart) and button payloads ('/intent{"slot": "value"}', the
+        # Rasa convention) name what they mean outright: no model, no guessing.
+        if command(text) is not None:
+            return NLUResult(text, (), (), self.model_id)
+        payload = parse_payload(text, self.assistant.intents, self.model_id)
+        if payload is not None:
+            return payload
         entities = tuple(extract_entities(self.assistant, text))
-        # A button payload "/intent" names its intent outright (the Rasa convention).
-        payload = text.strip()
-        if payload.startswith("/") and payload[1:] in self.assistant.intents:
-            return NLUResult(text, (IntentScore(payload[1:], 1.0),), entities, self.model_id)
         ranking = await self._rank(text)
         return NLUResult(text, tuple(ranking), entities, self.model_id)
 

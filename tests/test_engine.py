@@ -58,7 +58,9 @@ def test_action_call_and_result():
     assert [r.text for r in done.replies] == ["您的余额是 42 元。"]
     assert done.state.pending_action is None and done.action is None
     assert done.state.turn_count == 1 and done.state.history[-1].replies == ("您的余额是 42 元。",)
-    assert done.state.history[-1].slot_changes == {"balance": 42}
+    # set, said, and cleared when check_balance ended (slot lifetimes)
+    assert done.state.history[-1].slot_changes == {"balance": None}
+    assert [e.data["slots"] for e in done.events if e.name == "slots_cleared"] == [("balance",)]
 
 
 def test_action_result_without_pending_action_is_ignored():
@@ -171,7 +173,7 @@ def test_a_slot_not_from_the_user_is_filled_only_by_actions_and_initial():
     # an action may still set a from_user: false slot
     result = handle_message(assistant, SessionState.new("v", NOW), nlu("查余额", "查余额"), now=NOW)
     done = handle_action_result(assistant, result.state, ActionResult(True, frozen_map({"balance": 3})), now=NOW)
-    assert done.state.slots["balance"] == 3
+    assert [r.text for r in done.replies][0] == "您的余额是 3 元。"
 
 
 def test_collecting_a_name_takes_it_out_of_the_sentence():

@@ -94,7 +94,7 @@ def test_flow_and_every_step(assistant):
     assert s["ask_name"].transitions == (m.Transition("ask_id", source=s["ask_name"].transitions[0].source),)
     # prompt defaults to utter_ask_<slot>, max_attempts to settings.max_attempts
     assert s["ask_id"].step == m.Collect("id_number", "utter_ask_id_number", None, 2, None)
-    assert s["confirm"].step == m.Confirm("utter_confirm", "submit", "ask_name")
+    assert s["confirm"].step == m.Confirm("utter_confirm", "submit", "ask_name", max_attempts=2)  # settings
     assert s["submit"].step == m.CallAction("open_account", "route", "failed")
     assert s["big"].step == m.Say("utter_big")
     assert s["too_many"].step == m.Handoff("utter_handoff")

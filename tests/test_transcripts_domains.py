@@ -59,9 +59,8 @@ async def test_telecom_complaint_reaches_the_demo_backend(telecom):
         ("网速太慢了，晚上根本没法用", trigger(assistant, "complaint")),  # its own trigger: still the complaint text
         ("不用了", None),
     ])
-    assert state.slots["complaint"] == "网速太慢了，晚上根本没法用"
-    assert state.slots.get("ticket_no") and "action_succeeded" in events
-    assert state.stack == ()
+    assert "action_succeeded" in events and "slots_cleared" in events
+    assert state.stack == () and state.slots == {}  # the complaint's slots ended with it
 
 
 async def test_telecom_query_runs_the_python_action(telecom):
@@ -70,8 +69,9 @@ async def test_telecom_query_runs_the_python_action(telecom):
         ("查一下话费余额", trigger(assistant, "query")),
         ("13912345678", None),
     ])
-    assert state.slots["query_type"] == "余额" and state.slots["phone"] == "13912345678"
-    assert isinstance(state.slots["balance"], (int, float)) and "action_succeeded" in events
+    assert "action_succeeded" in events
+    said = [t.replies for t in state.history][-1]
+    assert any("13912345678" in r and "余额" in r for r in said)
 
 
 BANKING = ROOT / "domains" / "banking_en"

@@ -19,7 +19,7 @@ from framework.spec.annotation import parse_example
 from framework.spec.environment import expand
 from framework.spec.files import SpecTree
 
-_COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii")
+_COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii", "persist", "label")
 
 
 def compile_assistant(tree: SpecTree, environ: Mapping[str, str] | None = None) -> m.Assistant:
@@ -100,7 +100,7 @@ def _slot(tree: SpecTree, name: str, spec: dict) -> m.Slot:
     return m.Slot(
         name=name, type=spec["type"], options=m.frozen_map(options), error_response=spec.get("error"),
         entity=spec.get("entity", name), initial=spec.get("initial"), pii=bool(spec.get("pii", False)),
-        source=_source(tree, ("slots", name)),
+        source=_source(tree, ("slots", name)), persist=bool(spec.get("persist", False)), label=spec.get("label"),
     )
 
 
@@ -143,6 +143,7 @@ def _flow(tree: SpecTree, name: str, spec: dict, settings: m.Settings) -> m.Flow
         states=m.frozen_map({s: _state(tree, ("flows", name, "states", s), st, settings)
                              for s, st in states.items()}),
         interruptible=spec.get("interruptible", True), source=_source(tree, ("flows", name)),
+        keep=tuple(spec.get("keep") or ()),
     )
 
 
@@ -171,7 +172,9 @@ def _step(spec: dict, settings: m.Settings) -> m.Step | None:
                          max_attempts=spec.get("max_attempts", settings.max_attempts),
                          on_failure=spec.get("on_failure"), skip_if_filled=spec.get("skip_if_filled", True))
     if "confirm" in spec:
-        return m.Confirm(spec["confirm"], spec["on_yes"], spec["on_no"])
+        return m.Confirm(spec["confirm"], spec["on_yes"], spec["on_no"],
+                         max_attempts=spec.get("max_attempts", settings.max_attempts),
+                         on_failure=spec.get("on_failure"))
     if "action" in spec:
         return m.CallAction(spec["action"], spec.get("on_success"), spec.get("on_failure"),
                             tuple(spec.get("routes") or ()), on_timeout=spec.get("on_timeout"),

@@ -13,6 +13,9 @@ from typing import Any, Mapping, Union
 
 # Names of the pseudo-states a transition may target besides the flow's own states.
 END = "END"  # finish the current flow (resume the interrupted one, if any)
+# A confirm step's built-in `on_no`: ask which item to change, re-collect only that slot,
+# then confirm again (framework.engine.confirm).
+ASK_WHAT_TO_CHANGE = "ask_what_to_change"
 
 # Slot types a domain may declare. Their options are listed in docs/DESIGN.md.
 SLOT_TYPES = (
@@ -74,6 +77,8 @@ class Slot:
     initial: Any = None
     pii: bool = False  # masked in logs and stored transcripts
     source: Source | None = None
+    persist: bool = False  # kept when the flows that collect it end (default: cleared)
+    label: str | None = None  # how replies name it ("姓名"); None: the slot name
 
 
 @dataclass(frozen=True)
@@ -148,7 +153,9 @@ class Collect:
 class Confirm:
     response: str  # the yes/no question
     on_yes: str
-    on_no: str
+    on_no: str  # a state, END, or ASK_WHAT_TO_CHANGE
+    max_attempts: int = 3  # answers that are neither yes nor no before on_failure
+    on_failure: str | None = None  # None: END, saying that the flow gave up
 
 
 @dataclass(frozen=True)
@@ -211,6 +218,7 @@ class Flow:
     states: Mapping[str, State]
     interruptible: bool = True
     source: Source | None = None
+    keep: tuple[str, ...] = ()  # slots not cleared when the flow ends (besides `persist` ones)
 
 
 @dataclass(frozen=True)

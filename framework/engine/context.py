@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
-from framework.compile.machine import Assistant, Flow, State, frozen_map
+from framework.compile.machine import Assistant, Button, Flow, State, frozen_map
 from framework.engine.render import render
 from framework.engine.results import ActionCall, Event, Reply, TurnResult
 from framework.engine.state import Frame, SessionState, Turn
@@ -59,10 +59,14 @@ class TurnContext:
     def emit(self, name: str, **data: Any) -> None:
         self.events.append(Event(name, frozen_map(data)))
 
-    def say(self, response: str | None) -> None:
+    def say(self, response: str | None, extra: dict[str, Any] | None = None,
+            buttons: tuple[Button, ...] = ()) -> None:
+        """Say a response; `extra` values fill placeholders besides the slots."""
         if response:
             seed = f"{self.sender_id}:{self.turn_number}:{len(self.replies)}"
-            self.replies.append(render(self.assistant, response, self.slots, channel=self.channel, seed=seed))
+            values = {**self.slots, **extra} if extra else self.slots
+            self.replies.append(render(self.assistant, response, values, channel=self.channel, seed=seed,
+                                       buttons=buttons))
 
     def say_text(self, text: str) -> None:
         self.replies.append(Reply(text=str(text)))
@@ -77,6 +81,24 @@ class TurnContext:
             self.slots[name] = value
         self.slot_changes[name] = value
         self.emit("slot_set", slot=name, value=value, source=source)
+
+    def clear_slots(self, names, reason: str) -> None:
+        """Reset slots to their `initial` value (or unset them), with one `slots_cleared`
+        event naming them (values stay out of events: they may be personal data)."""
+        cleared = []
+        for name in sorted(names):
+            slot = self.assistant.slots.get(name)
+            initial = slot.initial if slot else None
+            if name not in self.slots or self.slots[name] == initial:
+                continue
+            if initial is None:
+                del self.slots[name]
+            else:
+                self.slots[name] = initial
+            self.slot_changes[name] = initial
+            cleared.append(name)
+        if cleared:
+            self.emit("slots_cleared", slots=tuple(cleared), reason=reason)
 
     def request_action(self, name: str) -> None:
         frame = self.stack[-1]

@@ -6,7 +6,8 @@ import re
 import string
 from typing import Any, Mapping
 
-from framework.compile.machine import Assistant, ResponseVariant
+from framework.compile.machine import Assistant, Button, ResponseVariant
+from framework.engine.builtin_responses import builtin_text
 from framework.engine.results import Reply
 
 _FORMATTER = string.Formatter()
@@ -78,9 +79,14 @@ def interpolate(text: str, slots: Mapping[str, Any]) -> str:
 
 
 def render(assistant: Assistant, response: str, slots: Mapping[str, Any], *,
-           channel: str | None = None, seed: str = "") -> Reply:
+           channel: str | None = None, seed: str = "", buttons: tuple[Button, ...] = ()) -> Reply:
+    """The domain's response `response`, else the engine's built-in one of that name
+    (framework.engine.builtin_responses); `buttons` are used when the variant has none."""
     spec = assistant.responses.get(response)
     if spec is None or not spec.variants:
+        text = builtin_text(response, assistant.language)
+        if text is not None:
+            return Reply(interpolate(text, slots), response, buttons)
         return Reply(text=response, response=response)  # the validator reports unknown names
     variant = choose_variant(spec.variants, channel, f"{seed}:{response}")
-    return Reply(interpolate(variant.text, slots), response, variant.buttons)
+    return Reply(interpolate(variant.text, slots), response, variant.buttons or buttons)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from framework.compile.machine import END, CallAction, Collect, Confirm, End, Flow, Handoff, Link, Say, State
 from framework.conditions import evaluate
+from framework.engine import lifetimes
 from framework.engine.context import TurnContext
 from framework.engine.state import Frame
 
@@ -96,6 +97,7 @@ def link(ctx: TurnContext, flow_name: str) -> str | None:
         return END
     ctx.stack[-1] = Frame(flow.name, flow.start)
     ctx.emit("flow_completed", flow=old, reason="link")
+    lifetimes.release(ctx, old, "link")  # what the linked flow uses is kept
     ctx.emit("flow_started", flow=flow.name, reason="link", linked_from=old)
     return flow.start
 
@@ -105,6 +107,7 @@ def end_flow(ctx: TurnContext) -> str | None:
     (so a collect step asks again)."""
     done = ctx.stack.pop()
     ctx.emit("flow_completed", flow=done.flow)
+    lifetimes.release(ctx, done.flow, "flow_end")
     if not ctx.stack:
         return None
     resumed = ctx.stack[-1]
@@ -118,6 +121,7 @@ def abandon_all(ctx: TurnContext, event: str) -> list[str]:
         frame = ctx.stack.pop()
         names.append(frame.flow)
         ctx.emit(event, flow=frame.flow, state=frame.state)
+        lifetimes.release(ctx, frame.flow, event)
     return names
 
 
@@ -130,15 +134,49 @@ def hand_off(ctx: TurnContext, response: str | None) -> None:
 
 
 def reprompt(ctx: TurnContext) -> None:
-    """Ask again what the active state is waiting for."""
+    """Ask again what the active state is waiting for (a slot being changed after a
+    confirmation's "no", or the "which item?" question, before the step itself)."""
     state = ctx.state()
     step = state.step if state else None
-    if isinstance(step, Collect):
+    waiting = ctx.frame.waiting_for if ctx.frame else None
+    if waiting == "which":
+        from framework.engine.confirm import say_which  # confirm builds on this module
+
+        say_which(ctx)
+    elif waiting and waiting.startswith("slot:") and not isinstance(step, Collect):
+        ctx.say(collect_step(ctx.flow(), state, waiting[5:]).prompt)
+    elif isinstance(step, Collect):
         ctx.say(step.prompt)
     elif isinstance(step, Confirm):
         ctx.say(step.response)
     elif isinstance(step, Say):
         ctx.say(step.response)
+
+
+def collect_step(flow: Flow, state: State, slot: str) -> Collect:
+    """The collect step for `slot` where the flow is: the state's own, or (a slot changed
+    after a confirmation's "no") the flow's first state that collects it."""
+    if isinstance(state.step, Collect) and state.step.slot == slot:
+        return state.step
+    for other in flow.states.values():
+        if isinstance(other.step, Collect) and other.step.slot == slot:
+            return other.step
+    return Collect(slot, f"utter_ask_{slot}")
+
+
+def after_collect(ctx: TurnContext, state: State) -> str | None:
+    """Where to go once the awaited slot has its value: on through the state's transitions,
+    or, for a slot changed at a confirm step, back to that confirmation."""
+    return state.name if isinstance(state.step, Confirm) else after_step(ctx, state)
+
+
+def give_up(ctx: TurnContext, on_failure: str | None) -> None:
+    """A collect or confirm step ran out of attempts: its on_failure, or the end of the flow,
+    saying so (`utter_gave_up`, built in; a domain may define it), never a silent turn."""
+    if on_failure is None:
+        ctx.say("utter_gave_up")
+        on_failure = END
+    goto(ctx, on_failure)
 
 
 def collected_slots(flow: Flow) -> set[str]:

@@ -1,25 +1,34 @@
 """The pure turn functions: a message (or an action's outcome) moves a session one turn on.
 
 Priority of a message (docs/DESIGN.md, "Semantics"):
- 1. when collecting, a valid value for the collected slot found by an entity extractor;
+ 0. the built-in commands /restart and /session_start (framework.engine.commands);
+ 1. entities: a valid value for the collected slot completes the collect step; a new value
+    for an already-filled slot of the active flow is a correction: it is said, and the
+    confirmation (if the flow is at one) is asked again (framework.engine.corrections);
  2. global intents and other flows' triggers at confidence >= threshold;
  3. when collecting, the whole utterance parsed as the slot's value;
- 4. a confirm step's affirm / deny intents or yes / no words;
+ 4. a confirm step's clear yes or no (framework.engine.confirm), or the answer to its
+    "which item?" question;
  5. intent transitions;
- 6. below the threshold (or nothing applies): the fallback response and a re-prompt.
+ 6. below the threshold (or nothing applies): the fallback response and a re-prompt; at a
+    confirm step that is an attempt, and after max_attempts its on_failure.
 Entities fill every slot whose entity they are, whatever is being collected.
+Every turn ends with at least one reply or a handoff; PII slots no active flow uses are
+erased (framework.engine.lifetimes).
 """
 from __future__ import annotations
 
 import datetime as dt
 
 from framework.compile.machine import END, Assistant, Collect, Flow
-from framework.engine import steps
+from framework.engine import confirm, corrections, lifetimes, steps
+from framework.engine.commands import RESTART, command
 from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
 from framework.engine.state import SessionState, timestamp
 from framework.nlu.interface import NLUResult
-from framework.slots import GENERIC_EXTRACTORS, ParseResult, parse_value, yes_no
+from framework.slots import GENERIC_EXTRACTORS, ParseResult, parse_value
+from framework.slots.answers import sounds_like_correction
 from framework.slots.context import collect_text, from_user
 
 DEFAULT_THRESHOLD = 0.5  # used when settings.fallback_threshold is "auto" and no model substituted one
@@ -60,19 +69,50 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     if expired:
         idle = t - state.updated_at
         state = SessionState.new(state.sender_id, t)
+    cmd = command(nlu.text)
+    if cmd is not None:  # a fresh session, as Rasa's /restart and /session_start
+        state = SessionState.new(state.sender_id, t)
     top = nlu.intent
     ctx = _context(assistant, state, now=now, channel=channel, text=nlu.text,
                    intent=top.name if top else None, confidence=top.confidence if top else None,
                    new_turn=True)
     if expired:
         ctx.emit("session_expired", idle_seconds=round(idle, 3))
+    if cmd is not None:
+        _restart(ctx, cmd)
+        return _finish(ctx)
     if state.pending_action is not None:  # the edge never reported back; do not wait forever
         ctx.emit("action_abandoned", action=state.pending_action.action)
     for slot in assistant.slots.values():
         if slot.initial is not None and slot.name not in ctx.slots:
             ctx.slots[slot.name] = slot.initial
     _respond(ctx, nlu)
+    return _finish(ctx)
+
+
+def _restart(ctx: TurnContext, cmd: str) -> None:
+    if cmd == RESTART:
+        ctx.emit("session_restarted")
+        ctx.say("utter_restarted")
+        return
+    ctx.emit("session_started")
+    ctx.say(ctx.assistant.behaviours.greet.response or "utter_session_started")
+
+
+def _finish(ctx: TurnContext) -> TurnResult:
+    """No silent turns, no PII kept past its flows; then freeze the turn."""
+    if ctx.action is None:
+        said = ctx.replies or (not ctx.new_turn and ctx.original.history and ctx.original.history[-1].replies)
+        if not said and not ctx.handoff:
+            steps.reprompt(ctx)
+            if not ctx.replies:
+                ctx.emit("silence_filled")
+                ctx.say("utter_anything_else")
+    lifetimes.erase_unused_pii(ctx)
     return ctx.result()
+
+
+_LISTENING = ("confirm", confirm.WHICH)
 
 
 def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
@@ -83,9 +123,22 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     waiting = frame.waiting_for if frame else None
     collecting = waiting[5:] if waiting and waiting.startswith("slot:") else None
 
-    # (1) entities; the collected slot filled by one completes the collect step
-    if _fill_from_entities(ctx, nlu, collecting) and collecting:
-        steps.goto(ctx, steps.after_step(ctx, state))
+    # (1) entities; the collected slot filled by one completes the collect step; a changed
+    # slot of the active flow is a correction
+    filled = _fill_from_entities(ctx, nlu, collecting)
+    changed = []
+    if collecting or waiting in _LISTENING:
+        corrections.fill_numbers(ctx, nlu, collecting)
+        changed = corrections.corrected(ctx, collecting)
+        corrections.announce(ctx, changed)
+    if filled and collecting:
+        steps.goto(ctx, steps.after_collect(ctx, state))
+        return
+    if changed:
+        if waiting in _LISTENING:
+            steps.goto(ctx, state.name)  # confirm again, with the new value
+        else:
+            steps.reprompt(ctx)
         return
     # (2) global intents and flow triggers
     if confident and _global(ctx, intent):
@@ -94,16 +147,13 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     if collecting:
         _collect_whole(ctx, state, collecting, nlu)
         return
-    # (4) confirm
-    if waiting == "confirm":
-        answer = yes_no(nlu.text)
-        if answer is None and confident:
-            behaviours = assistant.behaviours
-            answer = True if intent in behaviours.affirm.intents else False if intent in behaviours.deny.intents else None
-        if answer is not None:
-            ctx.emit("confirmed" if answer else "denied", flow=frame.flow, state=frame.state)
-            steps.goto(ctx, state.step.on_yes if answer else state.step.on_no)
-            return
+    # (4) confirm: a clear yes or no; the answer to "which item?"
+    if waiting == "confirm" and confirm.decide(ctx, state, nlu, threshold(assistant)):
+        return
+    if waiting == confirm.WHICH and confirm.handle_which(ctx, state, nlu):
+        return
+    if waiting in _LISTENING and _out_of_attempts(ctx, state):
+        return
     # (5) intent transitions
     if waiting == "intent":
         target = steps.intent_target(ctx, state, intent, confident)
@@ -116,6 +166,18 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         ctx.say(assistant.behaviours.out_of_scope.response)
         return
     _fallback(ctx)
+
+
+def _out_of_attempts(ctx: TurnContext, state) -> bool:
+    """No answer at a confirm step: one attempt more; after max_attempts, its on_failure."""
+    attempts = ctx.frame.attempts + 1
+    ctx.emit("no_answer", flow=ctx.frame.flow, state=state.name, attempts=attempts)
+    if attempts >= state.step.max_attempts:
+        ctx.emit("confirm_failed", flow=ctx.frame.flow, state=state.name, attempts=attempts)
+        steps.give_up(ctx, state.step.on_failure)
+        return True
+    ctx.update_frame(attempts=attempts)
+    return False
 
 
 def _busy(ctx: TurnContext) -> bool:
@@ -152,6 +214,13 @@ def _fill_from_entities(ctx: TurnContext, nlu: NLUResult, collecting: str | None
             if entity.extractor in GENERIC_EXTRACTORS and slot.name != collecting:
                 continue
             if entity.extractor in _CONTEXT_EXTRACTORS and slot.name == collecting:
+                continue
+            # A guess from the surrounding words ("I'm driving") never replaces an answer
+            # already given, unless the message says something was wrong ("不对，我叫李四").
+            # After "which item do you want to change?" a new value is what was asked for.
+            if (entity.extractor in _CONTEXT_EXTRACTORS and ctx.original.slots.get(slot.name) is not None
+                    and not (ctx.frame and ctx.frame.waiting_for == confirm.WHICH)
+                    and not sounds_like_correction(ctx.text or "", ctx.assistant.language)):
                 continue
             value = entity.value
             if entity.extractor not in _TYPED_EXTRACTORS or slot.type in ("text", "boolean"):
@@ -203,6 +272,7 @@ def _trigger(ctx: TurnContext, flow: Flow) -> bool:
         while ctx.stack[-1].flow != flow.name:
             dropped = ctx.stack.pop()
             ctx.emit("flow_cancelled", flow=dropped.flow, state=dropped.state)
+            lifetimes.release(ctx, dropped.flow, "flow_cancelled")
         ctx.emit("flow_resumed", flow=flow.name, state=ctx.frame.state)
         steps.goto(ctx, ctx.frame.state)
         return True
@@ -219,11 +289,8 @@ def _cancel(ctx: TurnContext) -> None:
     cancelled = ctx.stack.pop()
     ctx.emit("flow_cancelled", flow=cancelled.flow, state=cancelled.state)
     # Forget what the cancelled flow collected, so starting it again asks again (slots that
-    # a flow still on the stack collects are kept).
-    kept = set().union(*(steps.collected_slots(ctx.assistant.flows[f.flow]) for f in ctx.stack))
-    for slot_name in steps.collected_slots(ctx.assistant.flows[cancelled.flow]) - kept:
-        slot = ctx.assistant.slots.get(slot_name)
-        ctx.set_slot(slot_name, slot.initial if slot else None, source="cancel")
+    # a flow still on the stack uses are kept).
+    lifetimes.release(ctx, cancelled.flow, "cancel")
     ctx.say(ctx.assistant.behaviours.cancel.response)
     if ctx.stack:
         ctx.emit("flow_resumed", flow=ctx.frame.flow, state=ctx.frame.state)
@@ -231,12 +298,12 @@ def _cancel(ctx: TurnContext) -> None:
 
 
 def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> None:
-    step: Collect = state.step
+    step: Collect = steps.collect_step(ctx.flow(), state, slot_name)
     slot = ctx.assistant.slots[slot_name]
     parsed = _value_from_utterance(ctx, slot, nlu)
     if parsed.ok:
         ctx.set_slot(slot_name, parsed.value, source="collect")
-        steps.goto(ctx, steps.after_step(ctx, state))
+        steps.goto(ctx, steps.after_collect(ctx, state))
         return
     if _busy(ctx):  # "我要开户" while a transfer asks for the amount: no wasted attempt
         return
@@ -244,7 +311,7 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
     ctx.emit("slot_invalid", slot=slot_name, attempts=attempts, error=parsed.error)
     if attempts >= step.max_attempts:
         ctx.emit("collect_failed", slot=slot_name, attempts=attempts)
-        steps.goto(ctx, step.on_failure or END)
+        steps.give_up(ctx, step.on_failure)
         return
     ctx.update_frame(attempts=attempts)
     ctx.say(step.reprompt or slot.error_response or step.prompt)
@@ -311,4 +378,4 @@ def handle_action_result(assistant: Assistant, state: SessionState, result: Acti
             ctx.say(assistant.behaviours.fallback.response)
             target = END
     steps.goto(ctx, target)
-    return ctx.result()
+    return _finish(ctx)

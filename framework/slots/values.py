@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from framework.compile.machine import Slot
+from framework.slots.answers import yes_no  # moved to framework.slots.answers; re-exported
 from framework.slots.dates import parse_date
 from framework.slots.identity import check_email, check_id_number, check_phone
 from framework.slots.numerals import parse_number
@@ -20,33 +21,12 @@ class ParseResult:
     error: str | None = None  # why the text is not a valid value (for logs and debug output)
 
 
-YES_WORDS = frozenset({
-    "yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "true", "correct", "right", "confirm",
-    "是", "是的", "对", "对的", "对啊", "好", "好的", "嗯", "嗯嗯", "可以", "确认", "确定", "没错",
-    "没问题", "行", "要", "需要", "同意", "当然",
-})
-NO_WORDS = frozenset({
-    "no", "n", "nope", "nah", "false", "wrong", "incorrect",
-    "否", "不", "不是", "不对", "不要", "不用", "不行", "不可以", "不需要", "没有", "不同意",
-    "算了", "错了", "不确定", "不好",
-})
 # Trailing/leading punctuation and particles people add to a one-word answer: 是的！ / 好的呢
 _PUNCT = " \t\r\n,.!?;:~，。！？；：、…～\"'“”‘’"
 
 
 def _bare(text: str) -> str:
     return text.strip(_PUNCT).lower()
-
-
-def yes_no(text: str) -> bool | None:
-    """True for a yes word, False for a no word, None otherwise (the whole utterance)."""
-    bare = _bare(text)
-    for candidate in (bare, bare.rstrip("呢啊呀吧哦了")):
-        if candidate in YES_WORDS:
-            return True
-        if candidate in NO_WORDS:
-            return False
-    return None
 
 
 def choices_of(slot: Slot) -> Mapping[str, tuple[str, ...]]:

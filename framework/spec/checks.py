@@ -20,7 +20,7 @@ from framework.spec.errors import SpecError, did_you_mean, one_of
 from framework.spec.files import SpecTree
 
 # Options each slot type accepts, besides the common keys.
-COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii", "from_user")
+COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii", "from_user", "persist", "label")
 TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
     "text": ("min_length", "max_length"), "integer": ("min", "max"), "number": ("min", "max"),
     "categorical": ("choices",), "regex": ("pattern",),

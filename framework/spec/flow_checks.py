@@ -5,18 +5,18 @@ from collections import deque
 from typing import Any
 
 from framework import conditions
-from framework.compile.machine import END
+from framework.compile.machine import ASK_WHAT_TO_CHANGE, END
 from framework.spec.checks import BEHAVIOURS, Context, annotated_entities, items, mapping, names_of
 from framework.spec.errors import SpecError, did_you_mean, one_of
 from framework.spec.files import SpecTree
 
 STEP_KEYS = ("say", "collect", "confirm", "action", "handoff", "link", "end")
 FINAL_STEPS = ("handoff", "link", "end")
-# Options that only make sense with a step; on_failure belongs to collect and action.
+# Options that only make sense with a step; on_failure belongs to collect, confirm and action.
 STEP_OPTIONS = {
-    "prompt": ("collect",), "reprompt": ("collect",), "max_attempts": ("collect",),
+    "prompt": ("collect",), "reprompt": ("collect",), "max_attempts": ("collect", "confirm"),
     "skip_if_filled": ("collect",), "on_yes": ("confirm",), "on_no": ("confirm",),
-    "on_success": ("action",), "on_failure": ("collect", "action"), "routes": ("action",),
+    "on_success": ("action",), "on_failure": ("collect", "confirm", "action"), "routes": ("action",),
     "on_timeout": ("action",), "on_error": ("action",),
 }
 BRANCHES = ("on_failure", "on_yes", "on_no", "on_success", "on_timeout", "on_error")
@@ -45,6 +45,8 @@ def check_flows(ctx: Context) -> None:
     for name, flow in ctx.flows.items():
         flow = mapping(flow)
         path = ("flows", name)
+        for i, slot in enumerate(items(flow.get("keep"))):
+            ctx.known("slot", slot, path + ("keep", i), ctx.slots)
         triggers = flow.get("trigger")
         for i, intent in enumerate(names_of(triggers)):
             where = path + (("trigger", i) if isinstance(triggers, list) else ("trigger",))
@@ -146,8 +148,9 @@ def _check_step_references(ctx: Context, path: tuple, state: dict, step: str | N
             if key not in state:
                 ctx.add("E011", path, f"missing key '{key}'", key=True,
                         expected=f"'{key}: <state>' for a confirm step", found=f"no '{key}'")
-    for key in BRANCHES:
-        ctx.known("state", state.get(key), path + (key,), states, extra=(END,))
+    for key in BRANCHES:  # on_no may also be the built-in ask_what_to_change
+        ctx.known("state", state.get(key), path + (key,), states,
+                  extra=(END, ASK_WHAT_TO_CHANGE) if key == "on_no" else (END,))
     for i, route in enumerate(items(state.get("routes"))):
         ctx.known("state", route, path + ("routes", i), states, extra=(END,))
 

@@ -36,6 +36,7 @@ def _map_of(value: dict, **extra: Any) -> dict:
 SLOT = _object({
     "type": {"enum": list(SLOT_TYPES)},
     "error": NAME, "entity": NAME, "initial": {}, "pii": {"type": "boolean"}, "from_user": {"type": "boolean"},
+    "persist": {"type": "boolean"}, "label": {"type": "string", "minLength": 1, "x-expected": "a name for replies"},
     "min_length": {"type": "integer", "minimum": 0}, "max_length": {"type": "integer", "minimum": 0},
     "min": {"type": "number"}, "max": {"type": "number"},
     "choices": {"oneOf": [
@@ -114,6 +115,7 @@ FLOW = _object({
     "description": {"type": "string"},
     "trigger": NAMES,
     "interruptible": {"type": "boolean"},
+    "keep": {"type": "array", "items": NAME, "x-expected": "a list of slot names"},
     "start": NAME,
     "states": _map_of(STATE, minProperties=1),
 }, required=("states",))

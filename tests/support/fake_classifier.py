@@ -8,7 +8,10 @@ conversation tests are exact and fast:
 
 A text in the table gets its intent at confidence 0.95 (or the given confidence); the rest
 of the probability is spread over the other labels. A text not in the table gets a flat
-ranking (1 / number of labels), which is below any sensible threshold.
+ranking (1 / number of labels), which is below any sensible threshold, or, with
+`default=("肯定", 0.64)`, that intent: a confidently wrong model, as the fine-tuned one was
+on emoji it had never seen. An entry may also give several intents' confidences,
+`{"affirm": 0.55, "deny": 0.40}`, the rest spread over the other labels.
 """
 from __future__ import annotations
 
@@ -18,25 +21,30 @@ from framework.nlu.interface import IntentScore
 
 
 class FakeClassifier:
-    def __init__(self, table: Mapping[str, str | tuple[str, float]], labels: Iterable[str],
-                 threshold: float | None = None, model_id: str = "fake-classifier"):
+    def __init__(self, table: Mapping[str, str | tuple[str, float] | Mapping[str, float]], labels: Iterable[str],
+                 threshold: float | None = None, model_id: str = "fake-classifier",
+                 default: tuple[str, float] | None = None):
         self.table = dict(table)
+        self.default = default
         self.labels = tuple(labels)
         self.threshold = threshold
         self.model_id = model_id
         self.calls: list[str] = []
-        unknown = {v if isinstance(v, str) else v[0] for v in self.table.values()} - set(self.labels)
+        entries = list(self.table.values()) + ([default] if default else [])
+        named = [v if isinstance(v, str) else v[0] if isinstance(v, tuple) else n for v in entries
+                 for n in (v if isinstance(v, Mapping) else [None])]
+        unknown = set(named) - set(self.labels)
         if unknown:
             raise ValueError(f"table intents not among the labels: {sorted(unknown)}")
 
     def _ranking(self, text: str) -> tuple[IntentScore, ...]:
-        entry = self.table.get(text)
+        entry = self.table.get(text, self.default)
         if entry is None:
             flat = 1.0 / len(self.labels)
             return tuple(IntentScore(label, flat) for label in self.labels)
-        intent, confidence = (entry, 0.95) if isinstance(entry, str) else entry
-        rest = (1.0 - confidence) / max(len(self.labels) - 1, 1)
-        scores = [IntentScore(intent, confidence)] + [IntentScore(l, rest) for l in self.labels if l != intent]
+        given = dict(entry) if isinstance(entry, Mapping) else {entry: 0.95} if isinstance(entry, str) else dict([entry])
+        rest = (1.0 - sum(given.values())) / max(len(self.labels) - len(given), 1)
+        scores = [IntentScore(l, given.get(l, rest)) for l in self.labels]
         return tuple(sorted(scores, key=lambda s: -s.confidence))
 
     def predict(self, texts: Sequence[str]) -> list[tuple[IntentScore, ...]]:

@@ -1,0 +1,54 @@
+"""Responses the engine says on its own, in the domain's language, unless the domain
+defines a response of the same name (which then wins, variants and buttons included).
+
+They exist so that the defaults do the right thing without new YAML: a correction is
+acknowledged, a flow that gives up says so, /restart answers. Placeholders are the
+session's slots plus the extra values named in each comment.
+"""
+from __future__ import annotations
+
+BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
+    # A slot of the active flow got a new value: {changed_slot} (its label), {changed_value}.
+    # A domain may also define utter_corrected_<slot> for one slot.
+    "utter_corrected": {
+        "zh": "好的，已将{changed_slot}改为 {changed_value}。",
+        "en": "Okay, I've changed the {changed_slot} to {changed_value}.",
+    },
+    # A "no" at a confirm step with `on_no: ask_what_to_change`: {changeable}, the labels.
+    "utter_ask_what_to_change": {
+        "zh": "请问要修改哪一项？可以改：{changeable}。",
+        "en": "What would you like to change? You can change: {changeable}.",
+    },
+    # A collect or confirm step ran out of attempts and has no on_failure.
+    "utter_gave_up": {
+        "zh": "抱歉，这件事我们没能办成。您可以稍后再试，或者说“转人工”。",
+        "en": "Sorry, I couldn't get that done. You can try again later, or ask for an agent.",
+    },
+    # A turn would otherwise end without a word (a flow that ends silently).
+    "utter_anything_else": {
+        "zh": "还有什么可以帮您的吗？",
+        "en": "Is there anything else I can help you with?",
+    },
+    "utter_restarted": {  # /restart
+        "zh": "好的，我们重新开始。请问有什么可以帮您？",
+        "en": "Okay, let's start over. How can I help?",
+    },
+    "utter_session_started": {  # /session_start, when the domain has no greet response
+        "zh": "您好，请问有什么可以帮您？",
+        "en": "Hello! How can I help?",
+    },
+}
+# Words that join the labels of {changeable}.
+LIST_SEPARATOR = {"zh": "、", "en": ", "}
+DEFAULT_LANGUAGE = "en"
+
+
+def language_code(language: str) -> str:
+    """'zh-CN' -> 'zh'; a language without built-in texts uses English."""
+    code = language.split("-")[0].split("_")[0].lower()
+    return code if code in LIST_SEPARATOR else DEFAULT_LANGUAGE
+
+
+def builtin_text(name: str, language: str) -> str | None:
+    texts = BUILTIN_RESPONSES.get(name)
+    return texts[language_code(language)] if texts else None

@@ -1,0 +1,142 @@
+"""Confirm steps: deciding on a clear yes or no, and `on_no: ask_what_to_change`.
+
+A confirmation files a claim or blocks a card, and an intent classifier scores anything
+(an emoji, "在不在") as some intent. So a confirmation is decided only by, in order:
+
+1. a button payload naming an affirm or deny intent (`/affirm`, `/肯定`);
+2. a yes or no word of the domain's language as the whole message ("是的！", "nope");
+3. an affirm or deny intent at or above the fallback threshold AND at least
+   CONFIRM_MARGIN ahead of the second-ranked intent, in a message that has words and is
+   not a question.
+
+Anything else is no answer: the step asks again and, after its `max_attempts`, takes its
+`on_failure` (or ends the flow saying so). CONFIRM_MARGIN is 0.2: the threshold alone
+accepts a ranking like affirm 0.52 / deny 0.41, where the model cannot tell yes from no,
+the one confusion a confirmation must never act on; a re-ask costs one turn, a wrong
+"yes" files a wrong claim.
+
+`on_no: ask_what_to_change` answers a "no" by listing the flow's filled slots ("which
+item?"); the answer names one (its label, its name, or a button with the label), that
+slot alone is collected again with its own collect step's prompt, and the confirmation is
+asked again. A new value given straight away ("金额是5000") is a correction
+(framework.engine.corrections) and also returns to the confirmation.
+"""
+from __future__ import annotations
+
+from framework.compile.machine import ASK_WHAT_TO_CHANGE, Button, Collect, Confirm, Flow, State
+from framework.engine import steps
+from framework.engine.builtin_responses import LIST_SEPARATOR, language_code
+from framework.engine.commands import is_payload
+from framework.engine.context import TurnContext
+from framework.nlu.interface import NLUResult
+from framework.slots.answers import has_words, is_question, yes_no
+from framework.slots.context import from_user
+
+CONFIRM_MARGIN = 0.2
+WHICH = "which"  # Frame.waiting_for while the "which item?" question waits for its answer
+
+
+def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
+    """True for a clear yes, False for a clear no, None for no answer (see the module doc)."""
+    behaviours = ctx.assistant.behaviours
+    top = nlu.intent
+
+    def polarity(intent: str) -> bool | None:
+        return True if intent in behaviours.affirm.intents else False if intent in behaviours.deny.intents else None
+
+    if is_payload(nlu):
+        return polarity(top.name)
+    text, language = nlu.text or "", ctx.assistant.language
+    if "?" in text or "？" in text:
+        return None
+    word = yes_no(text, language)
+    if word is not None:
+        return word
+    if not has_words(text) or is_question(text, language) or top is None:
+        return None
+    second = nlu.ranking[1].confidence if len(nlu.ranking) > 1 else 0.0
+    if top.confidence < threshold or top.confidence - second < CONFIRM_MARGIN:
+        return None
+    return polarity(top.name)
+
+
+def decide(ctx: TurnContext, state: State, nlu: NLUResult, threshold: float) -> bool:
+    """A message at a confirm step; False when it is no answer (the caller re-asks)."""
+    step: Confirm = state.step
+    yes = answer(ctx, nlu, threshold)
+    if yes is None:
+        return False
+    ctx.emit("confirmed" if yes else "denied", flow=ctx.frame.flow, state=ctx.frame.state)
+    if yes:
+        steps.goto(ctx, step.on_yes)
+    elif step.on_no == ASK_WHAT_TO_CHANGE:
+        ask_what_to_change(ctx, state)
+    else:
+        steps.goto(ctx, step.on_no)
+    return True
+
+
+def label(ctx: TurnContext, slot_name: str) -> str:
+    slot = ctx.assistant.slots.get(slot_name)
+    return (slot.label if slot and slot.label else slot_name.replace("_", " "))
+
+
+def changeable(ctx: TurnContext, flow: Flow) -> list[str]:
+    """The flow's collected slots that have a value and that the user may give, in state order."""
+    names: list[str] = []
+    for state in flow.states.values():
+        step = state.step
+        slot = ctx.assistant.slots.get(step.slot) if isinstance(step, Collect) else None
+        if slot and step.slot not in names and ctx.slots.get(step.slot) is not None and from_user(slot):
+            names.append(step.slot)
+    return names
+
+
+def ask_what_to_change(ctx: TurnContext, state: State) -> None:
+    names = changeable(ctx, ctx.flow())
+    if not names:  # nothing to choose from: the confirmation is all there is
+        steps.goto(ctx, state.name)
+        return
+    ctx.update_frame(waiting_for=WHICH, attempts=0)
+    say_which(ctx)
+
+
+def say_which(ctx: TurnContext) -> None:
+    labels = [label(ctx, n) for n in changeable(ctx, ctx.flow())]
+    separator = LIST_SEPARATOR[language_code(ctx.assistant.language)]
+    ctx.say("utter_ask_what_to_change", extra={"changeable": separator.join(labels)},
+            buttons=tuple(Button(text, text) for text in labels))
+
+
+def chosen_slot(ctx: TurnContext, text: str) -> str | None:
+    """The slot a "which item?" answer names: its label or name inside the message, or the
+    message (two characters or more) inside a label ("身份证" for "身份证号"); the longest
+    match wins, and a tie between two slots names neither."""
+    lowered = text.strip(" \t\r\n,.!;:，。！；：、").lower()
+    matches = []
+    for name in changeable(ctx, ctx.flow()):
+        for word in {label(ctx, name), name, name.replace("_", " ")}:
+            word = word.lower()
+            if word and word in lowered:
+                matches.append((len(word), name))
+            elif len(lowered) >= 2 and lowered in word:
+                matches.append((len(lowered), name))
+    if not matches:
+        return None
+    matches.sort(reverse=True)
+    best = [n for length, n in matches if length == matches[0][0]]
+    return best[0] if len(set(best)) == 1 else None
+
+
+def handle_which(ctx: TurnContext, state: State, nlu: NLUResult) -> bool:
+    """The answer to "which item?"; False when it names none (the caller re-asks)."""
+    slot = chosen_slot(ctx, nlu.text or "")
+    if slot is None:
+        if yes_no(nlu.text or "", ctx.assistant.language) is not None:
+            steps.goto(ctx, state.name)  # "没有" / "no, it's fine": back to the confirmation
+            return True
+        return False
+    ctx.emit("change_requested", flow=ctx.frame.flow, slot=slot)
+    ctx.update_frame(waiting_for=f"slot:{slot}", attempts=0)
+    ctx.say(steps.collect_step(ctx.flow(), state, slot).prompt)
+    return True

@@ -1,0 +1,87 @@
+"""Corrections: a new value for a slot the active flow has already filled.
+
+"不对，金额是5000", "actually make it 3000", "改成明天", "no, I'm Jane Doe": at a collect or
+confirm step (or the "which item?" question), a message carrying a valid new value for an
+already-filled slot of the active flow changes it, says so (`utter_corrected_<slot>` when
+the domain has it, else `utter_corrected`, built in), and goes back to the confirmation
+when there was one, or asks the current question again.
+
+Which slot a value belongs to (docs/DESIGN.md, "Corrections"):
+1. an entity names its slot: a typed extractor (ID number, phone, e-mail, date, a regex or
+   categorical slot's own pattern or choices), a context template ("我叫[张三](name)"), or
+   a payload `/intent{"slot": value}`. The engine fills those as it always does
+   (turn._fill_from_entities); a fill that changes a filled slot of the active flow is a
+   correction.
+2. a bare number fits any number slot, so it goes to a filled number slot of the active
+   flow only when exactly one such slot is named in the message (its `label` or name:
+   "金额是5000" with `label: 金额`), or, when none is named, when the flow has exactly one
+   filled number slot and the message sounds like a correction ("不对", "改成",
+   "actually", "make it").
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from framework.engine.confirm import label
+from framework.engine.context import TurnContext
+from framework.engine.steps import collected_slots
+from framework.nlu.interface import NLUResult
+from framework.slots import GENERIC_EXTRACTORS, parse_value
+from framework.slots.answers import sounds_like_correction
+from framework.slots.context import from_user
+
+_NUMBER_TYPES = ("integer", "number")
+
+
+def flow_collects(ctx: TurnContext) -> set[str]:
+    flow = ctx.flow()
+    return collected_slots(flow) if flow else set()
+
+
+def corrected(ctx: TurnContext, collecting: str | None) -> list[str]:
+    """Slots of the active flow whose value this turn changed (after entities filled them),
+    other than the one being collected."""
+    before = ctx.original.slots
+    return [name for name in sorted(flow_collects(ctx))
+            if name != collecting and before.get(name) is not None
+            and ctx.slots.get(name) is not None and ctx.slots[name] != before[name]]
+
+
+def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> None:
+    """Rule 2 of the module doc: a bare number as a correction of a number slot."""
+    numbers = [e for e in nlu.entities if e.extractor in GENERIC_EXTRACTORS]
+    if not numbers:
+        return
+    slots = ctx.assistant.slots
+    candidates = [name for name in sorted(flow_collects(ctx))
+                  if name != collecting and name in slots and slots[name].type in _NUMBER_TYPES
+                  and from_user(slots[name]) and ctx.original.slots.get(name) is not None]
+    if not candidates:
+        return
+    text = (nlu.text or "").lower()
+    named = [n for n in candidates if any(w and w.lower() in text for w in _names(ctx, n))]
+    if len(named) == 1:
+        target = named[0]
+    elif not named and len(candidates) == 1 and sounds_like_correction(text, ctx.assistant.language):
+        target = candidates[0]
+    else:
+        return
+    for entity in numbers:
+        parsed = parse_value(slots[target], str(entity.value), ctx.assistant.language, today=ctx.today)
+        if parsed.ok:
+            ctx.set_slot(target, parsed.value, source="correction")
+            return
+
+
+def _names(ctx: TurnContext, name: str) -> tuple[str, ...]:
+    slot = ctx.assistant.slots[name]
+    return (slot.label or "", name, name.replace("_", " "), slot.entity or "")
+
+
+def announce(ctx: TurnContext, names: list[str]) -> None:
+    for name in names:
+        value: Any = ctx.slots.get(name)
+        ctx.emit("slot_corrected", flow=ctx.frame.flow, slot=name)
+        own = f"utter_corrected_{name}"
+        ctx.say(own if own in ctx.assistant.responses else "utter_corrected",
+                extra={"changed_slot": label(ctx, name), "changed_value": value})

@@ -1,0 +1,111 @@
+"""Yes / no answers and what is not an answer at all. Pure, no model.
+
+A confirmation files a claim or blocks a card, so the engine decides one only on a clear
+answer (framework.engine.confirm). This module supplies the parts that need no classifier:
+
+- `yes_no(text, language)`: the whole message is a yes or a no word of the language
+  ("是的！", "nope"). Without a language every listed language's words count (a boolean
+  slot's value).
+- `is_question(text, language)`: "是不是？", "在不在", "can you do it?" ask something; they
+  never answer one, whatever an intent classifier makes of them.
+- `has_words(text)`: emoji, punctuation and digits alone carry no yes or no.
+- `sounds_like_correction(text, language)`: "不对，…", "改成…", "actually …": a number in
+  such a message may correct an earlier answer (framework.engine.corrections).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+YES_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset({
+        "yes", "y", "yeah", "yep", "yup", "ya", "sure", "ok", "okay", "correct", "right", "confirm",
+        "confirmed", "affirmative", "absolutely", "definitely", "certainly", "of course", "yes please",
+        "go ahead", "that's right", "that's correct", "true",
+    }),
+    "zh": frozenset({
+        "是", "是的", "对", "对的", "对啊", "好", "好的", "嗯", "嗯嗯", "可以", "确认", "确定", "没错",
+        "没问题", "行", "要", "需要", "同意", "当然", "是滴", "确认无误", "对对对",
+        "ok", "okay", "yes",  # Chinese users type these too
+    }),
+}
+NO_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset({
+        "no", "n", "nope", "nah", "wrong", "incorrect", "no thanks", "no thank you", "not really",
+        "that's wrong", "negative", "false",
+    }),
+    "zh": frozenset({
+        "否", "不", "不是", "不对", "不要", "不用", "不行", "不可以", "不需要", "没有", "不同意",
+        "算了", "错了", "不确定", "不好", "不确认", "有误", "不对不对", "不是的",
+        "no",
+    }),
+}
+# Trailing/leading punctuation people add to a one-word answer: 是的！ / yes.
+_PUNCT = " \t\r\n,.!;:~，。！；：、…～\"'“”‘’"
+_PARTICLES = "呢啊呀吧哦了"
+_QUESTION_MARKS = "?？"
+# Chinese questions without a question mark: a final particle, an A-not-A pair (在不在,
+# 是不是, 可不可以, 有没有), or a question word.
+_ZH_QUESTION = re.compile(
+    r"(?:[吗么]\s*$|([^不没\W\d])[不没]\1|(?<!没)什么|怎么|为什么|为啥|哪|几[个点时号天]|多少|多久|多长|多大|是否|谁|(?<!没)啥)")
+# English: a question word first, or an auxiliary before its subject ("can you", "is it");
+# "do it" is an order, so bare "do" does not count.
+_EN_QUESTION_START = re.compile(
+    r"^(?:what|why|how|when|where|who|whom|whose|which)\b"
+    r"|^(?:is|are|am|was|were|can|could|does|did|will|would|should|shall|may|might|has|have|"
+    r"isn't|aren't|don't|doesn't|won't|wouldn't|can't)\s+(?:you|i|we|they|he|she|it|this|that|there|my|your)\b"
+    r"|^do\s+(?:you|i|we|they)\b")
+_CORRECTION_MARKERS = {
+    "zh": re.compile(r"不对|不是|错了|改成|改为|换成|应该是|更正|改一下|搞错|^不[，,\s]"),
+    "en": re.compile(r"\b(?:actually|make it|change|instead|wrong|should be|meant|correction|rather|not)\b"
+                     r"|^(?:no|nope|sorry)\b"),
+}
+
+
+def _language(language: str | None) -> str | None:
+    return language.split("-")[0].split("_")[0].lower() if language else None
+
+
+def _bare(text: str) -> str:
+    return text.strip(_PUNCT + _QUESTION_MARKS).lower()
+
+
+def yes_no(text: str, language: str | None = None) -> bool | None:
+    """True for a yes word, False for a no word, None otherwise (the whole utterance).
+    With a language, only that language's words count; without, any listed language's."""
+    code = _language(language)
+    codes = [code] if code in YES_WORDS else list(YES_WORDS) if code is None else []
+    bare = _bare(text)
+    # One trailing particle at most: "好的呢" is yes, "嗯嗯啊啊" is hesitation.
+    for candidate in (bare, bare[:-1] if bare[-1:] in _PARTICLES else bare):
+        if any(candidate in YES_WORDS[c] for c in codes):
+            return True
+        if any(candidate in NO_WORDS[c] for c in codes):
+            return False
+    return None
+
+
+def is_question(text: str, language: str | None = None) -> bool:
+    """True when the message asks something (a question mark, or the language's question form)."""
+    stripped = text.strip()
+    if any(mark in stripped for mark in _QUESTION_MARKS):
+        return True
+    code = _language(language)
+    if code in (None, "zh") and _ZH_QUESTION.search(stripped):
+        return True
+    if code in (None, "en") and _EN_QUESTION_START.search(stripped.lower()):
+        return True
+    return False
+
+
+def has_words(text: str) -> bool:
+    """True when the message has a letter or a CJK character: emoji, punctuation, symbols
+    and digits alone are no answer to a yes/no question."""
+    return any(unicodedata.category(ch).startswith("L") for ch in text)
+
+
+def sounds_like_correction(text: str, language: str | None = None) -> bool:
+    """True when the message says that something earlier was wrong or is to change."""
+    code = _language(language)
+    lowered = text.strip().lower()
+    return any(pattern.search(lowered) for c, pattern in _CORRECTION_MARKERS.items() if code in (None, c))

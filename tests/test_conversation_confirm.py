@@ -1,0 +1,118 @@
+"""Issue 8, item 1: a confirmation is decided only by a clear yes or no.
+
+The measure: every message of tests/data/confirm_non_answers_{zh,en}.txt (emoji,
+punctuation, questions, off-topic; at least 50 each, kept apart from training data) is sent
+at the confirmation of both example domains, and none may confirm. Emoji, punctuation and
+questions are sent twice: to a model that is merely unsure (a flat ranking) and to one that
+is confidently wrong (every one of them "affirm" at 0.64, as the fine-tuned model scored
+emoji); off-topic statements go to the unsure model and to one that calls them out of scope.
+"""
+from __future__ import annotations
+
+import pytest
+
+from framework.engine.confirm import CONFIRM_MARGIN
+from tests.support.example_chat import (
+    BANKING_TABLE, TELECOM_TABLE, banking_confirm, example, non_answers, telecom_confirm,
+)
+
+DOMAINS = {
+    "telecom_zh": ("zh", TELECOM_TABLE, telecom_confirm, "肯定", "其他"),
+    "banking_en": ("en", BANKING_TABLE, banking_confirm, "affirm", "out_of_scope"),
+}
+CONFIDENTLY_WRONG = ("emoji", "punctuation", "question")
+
+
+def test_the_sets_are_large_enough():
+    for language in ("zh", "en"):
+        groups = non_answers(language)
+        assert sum(map(len, groups.values())) >= 50
+        assert set(groups) == {"emoji", "punctuation", "question", "off-topic"}
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+async def test_no_non_answer_confirms(domain):
+    language, table, reach, affirm, out_of_scope = DOMAINS[domain]
+    groups = non_answers(language)
+    async with example(domain) as world:
+        start = world.chat(table)
+        confirm_question = (await reach(start))[-1]
+        at_confirm = start.state
+        profiles = {
+            "unsure": world.chat(table),
+            "confidently wrong": world.chat(table, default=(affirm, 0.64)),
+            "out of scope": world.chat(table, default=(out_of_scope, 0.9)),
+        }
+        confirmed, tried = [], 0
+        for category, texts in groups.items():
+            names = ["unsure", "confidently wrong" if category in CONFIDENTLY_WRONG else "out of scope"]
+            for text in texts:
+                for name in names:
+                    chat = profiles[name].at(at_confirm)
+                    replies = await chat.say(text)
+                    tried += 1
+                    still_asking = chat.state.frame is not None and chat.state.frame.waiting_for == "confirm"
+                    if "confirmed" in chat.events or not still_asking or chat.state.slots != at_confirm.slots:
+                        confirmed.append((name, text, replies))
+                    elif replies[-1] != confirm_question:
+                        confirmed.append((name, text, "not re-asked", replies))
+    assert tried >= 100 and confirmed == []
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+async def test_clear_answers_still_decide(domain):
+    _, table, reach, affirm, _ = DOMAINS[domain]
+    yes_words = {"telecom_zh": ["是的", "好的！", "确认", "/肯定"], "banking_en": ["yes", "Yes!", "sure", "/affirm"]}
+    async with example(domain) as world:
+        start = world.chat(table)
+        await reach(start)
+        for text in yes_words[domain]:
+            chat = start.at(start.state)
+            await chat.say(text)
+            assert "confirmed" in chat.events, text
+        # an affirm intent clearly ahead of the runner-up decides as well
+        chat = world.chat({**table, "go for it, mate": (affirm, 0.9)}).at(start.state)
+        await chat.say("go for it, mate")
+        assert "confirmed" in chat.events
+
+
+async def test_an_affirm_intent_too_close_to_the_runner_up_asks_again():
+    assert CONFIRM_MARGIN == 0.2
+    table = {**BANKING_TABLE, "go on then": {"affirm": 0.55, "deny": 0.40},  # cannot tell yes from no
+             "fine by me": {"affirm": 0.55, "deny": 0.30}}
+    async with example("banking_en") as world:
+        start = world.chat(table)
+        question = (await banking_confirm(start))[-1]
+        chat = start.at(start.state)
+        assert await chat.say("go on then") == ['I\'m not sure I understood. Say "help" to see what I can do.', question]
+        assert "confirmed" not in chat.events
+        await chat.say("fine by me")  # 0.25 ahead: decides
+        assert "confirmed" in chat.events
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+async def test_confirm_attempts_end_in_the_failure_branch_or_say_so(domain):
+    _, table, reach, _, _ = DOMAINS[domain]
+    async with example(domain) as world:
+        chat = world.chat(table)
+        await reach(chat)
+        for _ in range(2):
+            await chat.say("🤔")
+            assert chat.waiting == "confirm"
+        replies = await chat.say("🤔")
+        assert "confirm_failed" in chat.events and chat.state.stack == () and chat.state.slots == {}
+    expected = {
+        # telecom's confirm has no on_failure: the built-in message, never a silent turn
+        "telecom_zh": ["抱歉，这件事我们没能办成。您可以稍后再试，或者说“转人工”。"],
+        # banking's says `on_failure: aborted`
+        "banking_en": ["Okay, I won't activate it. Let me know if you need anything else."],
+    }
+    assert replies == expected[domain]
+
+
+async def test_telecom_opens_the_account_after_a_clear_yes():
+    async with example("telecom_zh") as world:
+        chat = world.chat(TELECOM_TABLE)
+        await telecom_confirm(chat)
+        assert "开户成功" in (await chat.say("是的"))[-1]
+        assert chat.state.slots == {} and chat.state.stack == ()

@@ -1,0 +1,153 @@
+"""Issue 8, item 2: corrections at a confirmation and in the middle of a flow, and the
+built-in `on_no: ask_what_to_change`, in both example domains (and a number slot in the
+engine's fixture domain, which has one)."""
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from framework.agent import Agent, classifier_parser
+from framework.compile.machine import Response, ResponseVariant, frozen_map
+from tests.support.bank_domain import bank
+from tests.support.example_chat import (
+    BANKING_TABLE, ID, OTHER_ID, TELECOM_TABLE, Chat, banking_confirm, example, telecom_confirm,
+)
+from tests.support.fake_classifier import FakeClassifier
+
+
+def summary(replies: list[str]) -> list[str]:
+    """The business confirmation's values, whichever of its variants was said last."""
+    text = replies[-1].removeprefix("请核对：")
+    name, id_number = text.split("，")[0], re.search(r"\d{17}[\dX]", text)
+    plan = re.search(r"(\d+) ?元", text)
+    assert id_number and plan and "确认" in text, replies
+    return replies[:-1] + [f"<confirm {name} {id_number.group()} {plan.group(1)}>"]
+
+
+def confirm_text(name: str, id_number: str, plan: str = "59") -> str:
+    return f"<confirm {name} {id_number} {plan}>"
+
+
+# --------------------------------------------------------------------------- telecom_zh
+
+async def test_telecom_correction_at_the_confirmation_then_the_account_opens():
+    async with example("telecom_zh") as world:
+        chat = world.chat(TELECOM_TABLE)
+        await chat.say("我想办理业务")
+        await chat.say("开户")
+        await chat.say("张三")
+        await chat.say(OTHER_ID)  # this ID already holds five numbers
+        await chat.say("59元")
+        assert summary(await chat.say("不对，我叫李四")) == ["好的，已将姓名改为 李四。", confirm_text("李四", OTHER_ID)]
+        assert chat.events == ["slot_set", "slot_corrected"] and chat.waiting == "confirm"
+        assert summary(await chat.say(f"身份证号应该是{ID}")) == [f"好的，已将身份证号改为 {ID}。", confirm_text("李四", ID)]
+        assert summary(await chat.say("改成99元的套餐")) == ["好的，已将套餐改为 99。", confirm_text("李四", ID, "99")]
+        replies = await chat.say("是的")
+        assert "开户成功" in replies[-1] and "99 元套餐" in replies[-1]
+
+
+async def test_telecom_correction_in_the_middle_of_the_flow():
+    async with example("telecom_zh") as world:
+        chat = world.chat(TELECOM_TABLE)
+        await chat.say("我想办理业务")
+        await chat.say("开户")
+        await chat.say("张三")
+        await chat.say(ID)
+        assert chat.waiting == "slot:plan"
+        assert await chat.say("不对，我叫李四") == [
+            "好的，已将姓名改为 李四。", "请选择套餐：39元（基础）、59元、99元（5G）、129元（不限量融合）。"]
+        assert chat.state.stack[-1].attempts == 0  # a correction is no wrong answer
+        assert summary(await chat.say("59元")) == [confirm_text("李四", ID)]
+
+
+async def test_telecom_no_asks_which_item_and_recollects_only_that_one():
+    async with example("telecom_zh") as world:
+        chat = world.chat(TELECOM_TABLE)
+        await telecom_confirm(chat)
+        assert await chat.say("不是") == ["请问要修改哪一项？可以改：业务、姓名、身份证号、套餐。"]
+        assert [b.title for b in chat.turn.replies[0].buttons] == ["业务", "姓名", "身份证号", "套餐"]
+        assert chat.waiting == "which"
+        assert await chat.say("我想改一下这个🙂") == [
+            "不好意思，没听明白。您可以说\"帮助\"查看我能做什么。", "请问要修改哪一项？可以改：业务、姓名、身份证号、套餐。"]
+        replies = await chat.say("身份证")
+        assert replies[0] in ("请提供您的 18 位身份证号码。", "请输入本人身份证号（18 位，最后一位可能是 X）。")
+        assert chat.events == ["change_requested"] and chat.waiting == "slot:id_number"
+        assert summary(await chat.say(OTHER_ID)) == [confirm_text("张三", OTHER_ID)]
+        assert chat.state.slots["id_number"] == OTHER_ID and chat.state.slots["name"] == "张三"
+        # the "which item?" answer may also be the new value itself
+        await chat.say("不是")
+        assert summary(await chat.say("我叫王五")) == ["好的，已将姓名改为 王五。", confirm_text("王五", OTHER_ID)]
+
+
+# --------------------------------------------------------------------------- banking_en
+
+async def test_banking_correction_at_the_confirmation_then_the_card_activates():
+    async with example("banking_en") as world:
+        chat = world.chat(BANKING_TABLE)
+        await chat.say("I want to activate my card")
+        await chat.say("it ends in 4822")
+        assert await chat.say("Maria Garcia") == ["Activate the card ending 4822 for Maria Garcia?"]
+        assert await chat.say("no, it's 4821") == [
+            "Okay, I've changed the last four digits to 4821.", "Activate the card ending 4821 for Maria Garcia?"]
+        assert await chat.say("yes") == ["Done! Your card ending 4821 is active and ready to use."]
+
+
+async def test_banking_correction_in_the_middle_of_the_flow():
+    async with example("banking_en") as world:
+        chat = world.chat(BANKING_TABLE)
+        await chat.say("I want to activate my card")
+        await chat.say("it ends in 4822")
+        assert await chat.say("actually it ends in 4821") == [
+            "Okay, I've changed the last four digits to 4821.", "What's the cardholder's name, as printed on the card?"]
+        assert await chat.say("Maria Garcia") == ["Activate the card ending 4821 for Maria Garcia?"]
+
+
+async def test_banking_no_asks_which_item_and_recollects_only_that_one():
+    async with example("banking_en") as world:
+        chat = world.chat(BANKING_TABLE)
+        await banking_confirm(chat)  # 4821, John Smith: not the cardholder
+        assert await chat.say("no") == ["What would you like to change? You can change: last four digits, name."]
+        assert await chat.say("the name") == ["What's the cardholder's name, as printed on the card?"]
+        assert await chat.say("Maria Garcia") == ["Activate the card ending 4821 for Maria Garcia?"]
+        assert chat.state.slots["card_last4"] == "4821"
+        assert await chat.say("yes") == ["Done! Your card ending 4821 is active and ready to use."]
+
+
+async def test_a_guess_from_surrounding_words_does_not_overwrite_an_answer():
+    async with example("banking_en") as world:
+        chat = world.chat(BANKING_TABLE)
+        await banking_confirm(chat)
+        await chat.say("I'm driving")  # "I'm [John Smith](name)" in the examples: no correction
+        assert chat.state.slots["name"] == "John Smith" and "slot_corrected" not in chat.events
+        assert await chat.say("no, I'm Jane Doe") == [
+            "Okay, I've changed the name to Jane Doe.", "Activate the card ending 4821 for Jane Doe?"]
+
+
+# --------------------------------------------------------------------------- a number slot
+
+def transfer_chat(assistant=None) -> Chat:
+    assistant = assistant or bank()
+    classifier = FakeClassifier({"我要转账": "转账"}, assistant.intents)
+    return Chat(Agent(assistant, classifier_parser(classifier, assistant)))
+
+
+async def test_a_number_is_a_correction_when_its_slot_is_named_or_the_user_says_so():
+    chat = transfer_chat()
+    await chat.say("我要转账")
+    assert await chat.say("两千") == ["转到哪个账号（6 位数字）？"]
+    assert await chat.say("金额是3000") == ["好的，已将金额改为 3000。", "转到哪个账号（6 位数字）？"]
+    assert await chat.say("不对，改成2500") == ["好的，已将金额改为 2500。", "转到哪个账号（6 位数字）？"]
+    # a bare number is an answer to the question asked, not a correction
+    assert await chat.say("4000") == ["转到哪个账号（6 位数字）？"]
+    assert chat.events == ["slot_invalid"] and chat.state.slots["amount"] == 2500
+    assert await chat.say("123456") == ["已向 123456 转账 2500 元。"]
+
+
+async def test_the_correction_reply_can_be_overridden_in_yaml():
+    assistant = bank()
+    own = Response("utter_corrected", (ResponseVariant("已更新：{changed_slot} → {changed_value}"),))
+    assistant = dataclasses.replace(assistant, responses=frozen_map({**assistant.responses, own.name: own}))
+    chat = transfer_chat(assistant)
+    await chat.say("我要转账")
+    await chat.say("两千")
+    assert (await chat.say("金额是3000"))[0] == "已更新：金额 → 3000"
