@@ -20,7 +20,7 @@ ASK_WHAT_TO_CHANGE = "ask_what_to_change"
 # Slot types a domain may declare. Their options are listed in docs/DESIGN.md.
 SLOT_TYPES = (
     "text", "integer", "number", "boolean", "categorical", "regex",
-    "id_number", "phone", "email", "date",
+    "id_number", "phone", "email", "date", "money",
 )
 
 

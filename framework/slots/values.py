@@ -9,8 +9,10 @@ from typing import Any, Mapping
 
 from framework.compile.machine import Slot
 from framework.slots.answers import yes_no  # moved to framework.slots.answers; re-exported
+from framework.slots import bounds
 from framework.slots.dates import parse_date
 from framework.slots.identity import check_email, check_id_number, check_phone
+from framework.slots.money import parse_money
 from framework.slots.numerals import parse_number
 
 
@@ -19,6 +21,9 @@ class ParseResult:
     ok: bool
     value: Any = None
     error: str | None = None  # why the text is not a valid value (for logs and debug output)
+    # The response to say instead of the slot's `error` one: its `range_error` when the
+    # value was understood but is out of the slot's bounds ("a date in the future").
+    response: str | None = None
 
 
 # Trailing/leading punctuation and particles people add to a one-word answer: 是的！ / 好的呢
@@ -60,12 +65,35 @@ def _number(slot: Slot, text: str, integer: bool) -> ParseResult:
         if isinstance(value, float) and not value.is_integer():
             return ParseResult(False, error="not a whole number")
         value = int(value)
-    low, high = slot.options.get("min"), slot.options.get("max")
-    if low is not None and value < low:
-        return ParseResult(False, error=f"must be at least {low}")
-    if high is not None and value > high:
-        return ParseResult(False, error=f"must be at most {high}")
+    return _bounded(slot, value, value, slot.options.get("min"), slot.options.get("max"))
+
+
+def _bounded(slot: Slot, value: Any, key: Any, low: Any, high: Any, shown=str) -> ParseResult:
+    """`value` when `key` lies within [low, high]; otherwise an error naming the bound and
+    the slot's `range_error` response."""
+    if low is not None and key < low:
+        return ParseResult(False, error=f"must be at least {shown(low)}", response=slot.options.get("range_error"))
+    if high is not None and key > high:
+        return ParseResult(False, error=f"must be at most {shown(high)}", response=slot.options.get("range_error"))
     return ParseResult(True, value)
+
+
+def _date(slot: Slot, text: str, today: dt.date) -> ParseResult:
+    value = parse_date(text, today)
+    if value is None:
+        return ParseResult(False, error="not a date")
+    low, high = (bounds.resolve(slot.options.get(k), today) for k in ("min", "max"))
+    return _bounded(slot, value, dt.date.fromisoformat(value), low, high, shown=dt.date.isoformat)
+
+
+def _money(slot: Slot, text: str) -> ParseResult:
+    wanted = slot.options.get("currency")
+    money = parse_money(_bare(text), wanted)
+    if money is None:
+        return ParseResult(False, error="not an amount of money")
+    if wanted and money.currency != wanted:
+        return ParseResult(False, error=f"expected an amount in {wanted}, found {money.currency}")
+    return _bounded(slot, money.value(), money.amount, slot.options.get("min"), slot.options.get("max"))
 
 
 def _text(slot: Slot, text: str) -> ParseResult:
@@ -121,6 +149,7 @@ def parse_value(slot: Slot, text: str, language: str = "zh", *, today: dt.date |
     if kind == "email":
         return _checked(check_email, text)
     if kind == "date":
-        value = parse_date(text, today or dt.date.today())
-        return ParseResult(True, value) if value else ParseResult(False, error="not a date")
+        return _date(slot, text, today or dt.date.today())
+    if kind == "money":
+        return _money(slot, text)
     raise ValueError(f"unknown slot type {kind!r} for slot {slot.name!r}")

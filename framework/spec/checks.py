@@ -7,6 +7,7 @@ access goes through `mapping()` / `items()`, which treat a wrongly-typed value a
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import string
 from dataclasses import dataclass, field
@@ -24,7 +25,10 @@ COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii", "from_user", "p
 TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
     "text": ("min_length", "max_length"), "integer": ("min", "max"), "number": ("min", "max"),
     "categorical": ("choices",), "regex": ("pattern",),
+    "date": ("min", "max"), "money": ("min", "max", "currency"),
 }
+# Slot types with bounds may name a response for a value out of them (framework.slots.values).
+BOUNDED_TYPES = ("integer", "number", "date", "money")
 REQUIRED_OPTIONS = {"categorical": "choices", "regex": "pattern"}
 WEBHOOK_KEYS = ("url", "method", "timeout", "retries", "headers", "query")
 PYTHON_KEYS = ("function",)
@@ -113,6 +117,8 @@ def check_slots(ctx: Context) -> None:
             continue  # the schema reported it
         allowed = TYPE_OPTIONS.get(kind, ())
         for key in slot:
+            if key == "range_error" and kind in BOUNDED_TYPES:
+                continue
             if key not in COMMON_SLOT_KEYS and key not in allowed:
                 ctx.add("E050", path + (key,), f"'{key}' is not an option of {kind} slots", key=True,
                         expected=one_of(allowed) if allowed else f"no type option for a {kind} slot",
@@ -123,6 +129,9 @@ def check_slots(ctx: Context) -> None:
                     expected=f"'{required}' for a {kind} slot")
         if isinstance(slot.get("pattern"), str):
             _check_regex(ctx, slot["pattern"], path + ("pattern",))
+        if kind in BOUNDED_TYPES:
+            ctx.known("response", slot.get("range_error"), path + ("range_error",), ctx.responses)
+            _check_bounds(ctx, kind, slot, path)
         for low, high in (("min", "max"), ("min_length", "max_length")):
             lo, hi = slot.get(low), slot.get(high)
             if _number(lo) and _number(hi) and lo > hi:
@@ -133,6 +142,28 @@ def check_slots(ctx: Context) -> None:
             if problem:
                 ctx.add("E052", path + ("initial",), "initial value does not fit the slot",
                         expected=problem, found=repr(slot["initial"]))
+
+
+def _check_bounds(ctx: Context, kind: str, slot: dict, path: tuple) -> None:
+    """Date bounds are 'today', an offset or a date; other bounds are numbers."""
+    from framework.slots import bounds  # pure and light: no model, no engine
+
+    for key in ("min", "max"):
+        value = slot.get(key)
+        if value is None:
+            continue
+        if kind == "date":
+            problem = bounds.problem(value)
+        else:
+            problem = "" if _number(value) else "a number"
+        if problem:
+            ctx.add("E052", path + (key,), f"'{key}' is not a bound of a {kind} slot", expected=problem,
+                    found=repr(value))
+    if kind == "date":
+        lo, hi = (bounds.resolve(slot.get(k), dt.date(2000, 1, 31)) for k in ("min", "max"))
+        if lo and hi and lo > hi:
+            ctx.add("E052", path + ("max",), "'max' is before 'min'", expected=f"a date on or after {slot['min']}",
+                    found=str(slot["max"]))
 
 
 def _owner_hint(key: str) -> str:
@@ -161,6 +192,9 @@ def _initial_problem(kind: str, slot: dict, value: Any) -> str:
         return "" if _number(value) else "a number"
     if kind == "boolean":
         return "" if isinstance(value, bool) else "true or false"
+    if kind == "money":
+        amount = value.get("amount") if isinstance(value, dict) else None
+        return "" if _number(amount) else "{amount: <number>, currency: <code>}"
     if not isinstance(value, str):
         return "text"
     if kind == "categorical":

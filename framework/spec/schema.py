@@ -38,7 +38,11 @@ SLOT = _object({
     "error": NAME, "entity": NAME, "initial": {}, "pii": {"type": "boolean"}, "from_user": {"type": "boolean"},
     "persist": {"type": "boolean"}, "label": {"type": "string", "minLength": 1, "x-expected": "a name for replies"},
     "min_length": {"type": "integer", "minimum": 0}, "max_length": {"type": "integer", "minimum": 0},
-    "min": {"type": "number"}, "max": {"type": "number"},
+    # A number; for date slots 'today', an offset ('-30d') or a date (checked in checks.py).
+    "min": {"type": ["number", "string"], "x-expected": "a number, or for a date slot 'today', -30d or a date"},
+    "max": {"type": ["number", "string"], "x-expected": "a number, or for a date slot 'today', -30d or a date"},
+    "range_error": NAME,
+    "currency": {"type": "string", "pattern": "^[A-Z]{3}$", "x-expected": "a currency code such as CNY or USD"},
     "choices": {"oneOf": [
         {"type": "array", "items": {"type": ["string", "number"]}, "minItems": 1},
         _map_of({"type": "array", "items": {"type": ["string", "number"]}}, minProperties=1),
