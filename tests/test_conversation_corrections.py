@@ -151,3 +151,15 @@ async def test_the_correction_reply_can_be_overridden_in_yaml():
     await chat.say("我要转账")
     await chat.say("两千")
     assert (await chat.say("金额是3000"))[0] == "已更新：金额 → 3000"
+
+
+def test_the_graph_draws_ask_what_to_change_as_a_step_back_to_the_confirmation():
+    from framework.compile.diagram import flow_graph
+    from framework.spec import load_assistant
+    from tests.support.example_chat import ROOT
+
+    graph = flow_graph(load_assistant(ROOT / "domains" / "telecom_zh").flows["business"])
+    which = "business.confirm.ask_what_to_change"
+    edges = {(e.source, e.target, e.kind) for e in graph.edges}
+    assert {("business.confirm", which, "no"), (which, "business.confirm", "next")} <= edges
+    assert not any(e.source == "business.confirm" and e.target == "business.END" for e in graph.edges)

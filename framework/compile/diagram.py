@@ -94,7 +94,15 @@ def flow_graph(flow: m.Flow) -> FlowGraph:
             edges.append(Edge(node_id[name], target(step.on_failure), "failure", "failure"))
         if isinstance(step, m.Confirm):
             edges.append(Edge(node_id[name], target(step.on_yes), "yes", "yes"))
-            edges.append(Edge(node_id[name], target(step.on_no), "no", "no"))
+            if step.on_no == m.ASK_WHAT_TO_CHANGE:  # built in: re-asks one item, then confirms again
+                which = f"{node_id[name]}.{m.ASK_WHAT_TO_CHANGE}"
+                extra.setdefault(which, Node(which, f"{m.ASK_WHAT_TO_CHANGE}\ncollect the item named", "state"))
+                edges.append(Edge(node_id[name], which, "no", "no"))
+                edges.append(Edge(which, node_id[name], "", "next"))
+            else:
+                edges.append(Edge(node_id[name], target(step.on_no), "no", "no"))
+            if step.on_failure:
+                edges.append(Edge(node_id[name], target(step.on_failure), "failure", "failure"))
         if isinstance(step, m.CallAction):
             if step.on_success:
                 edges.append(Edge(node_id[name], target(step.on_success), "success", "success"))
