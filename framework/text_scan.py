@@ -52,15 +52,16 @@ def fold_forms(text: str) -> str:
     return text.translate(_FORMS)
 
 
-# A run of digits grouped by up to three spaces or dashes ("1394 567 8901", "110101 1990
-# 0307 7774"), with an optional leading + and a trailing X (the ID check character). Each
-# repetition must consume a digit and separators are not digits, so the engine never
-# backtracks more than three characters; finditer resumes after a run, never inside it.
-_DIGIT_RUN = re.compile(r"(?<![0-9])\+?[0-9](?:[ -]{0,3}[0-9])*(?:[Xx](?![A-Za-z0-9]))?")
+# A run of 11 or more digits (shorter ones identify no one) grouped by up to three spaces or
+# dashes ("1394 567 8901", "110101 1990 0307 7774"), with an optional leading + and a
+# trailing X (the ID check character). Each repetition must consume a digit and separators
+# are not digits, so the engine never backtracks more than three characters; a start that
+# fails has read at most 11 digits; finditer resumes after a run, never inside it.
+_DIGIT_RUN = re.compile(r"(?<![0-9])\+?[0-9](?:[ -]{0,3}[0-9]){10,}(?:[Xx](?![A-Za-z0-9]))?")
 
 
 def digit_runs(folded: str) -> Iterator[re.Match]:
-    """Maximal runs of grouped digits in text already passed through `fold_forms`."""
+    """Maximal runs of 11+ grouped digits in text already passed through `fold_forms`."""
     return _DIGIT_RUN.finditer(folded)
 
 
@@ -68,6 +69,11 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za
 _LOCAL_RUN = re.compile(r"[A-Za-z0-9._%+-]*")  # applied to the reversed text
 _DOMAIN_CHAIN = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
 _TLD = re.compile(r"\.[A-Za-z]{2,}")
+# The `@`s worth a closer look: a local character before, a domain with a dot after. The
+# lookahead only reads the label chain up to the next `@` (not a domain character) and its
+# labels are split by dots, so it is linear in that chain; `@` is a literal the engine
+# searches for at C speed, so text with many bare `@`s costs no Python per `@`.
+_AT_WITH_DOMAIN = re.compile(r"(?<=[A-Za-z0-9._%+-])@(?=[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2})")
 
 
 def find_emails(text: str) -> Iterator[tuple[int, int]]:
@@ -84,8 +90,8 @@ def find_emails(text: str) -> Iterator[tuple[int, int]]:
         return
     reversed_text = text[::-1]
     n, resume = len(text), 0
-    at = text.find("@")
-    while at != -1:
+    for candidate in _AT_WITH_DOMAIN.finditer(text):
+        at = candidate.start()
         if at >= resume:
             local = _LOCAL_RUN.match(reversed_text, n - at).end() - (n - at)
             start = max(resume, at - local)
@@ -97,7 +103,6 @@ def find_emails(text: str) -> Iterator[tuple[int, int]]:
                 if tld is not None:
                     yield start, tld.end()
                     resume = tld.end()
-        at = text.find("@", at + 1)
 
 
 class EmailPattern:
