@@ -72,6 +72,8 @@ def test_not_numbers(text):
     ("账号6222020200112233445转账", []),  # an account number is not an amount
     ("我要3张5G卡", [3]),
     ("I paid 1,200 yuan for 3 tickets", [1200, 3]),
+    ("下午3点来，3个人", [3]),  # 3点 is a time
+    ("九点半到，十二个人", [12]),
 ])
 def test_numbers_in_sentences(text, found):
     assert [v for _, _, v in find_numbers(text)] == found

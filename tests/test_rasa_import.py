@@ -163,3 +163,12 @@ def test_importing_and_extracting_stays_torch_free():
             "framework.slots.patterns; print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_domain_examples_keep_their_entities_for_training():
+    from framework.spec import load_assistant
+
+    assistant = load_assistant(DATA.parent / "fixtures" / "spec" / "base", environ={})
+    (row,) = [r for r in nlu_data.from_assistant(assistant) if r.entities]
+    assert (row.text, row.intent) == ("a table for two", "book")
+    assert [(e.entity, row.text[e.start:e.end], e.value) for e in row.entities] == [("people", "two", "two")]

@@ -58,7 +58,9 @@ def intent_fingerprint(intents: Iterable[str]) -> str:
 
 
 def from_assistant(assistant) -> list[LabelledText]:
-    return [LabelledText(ex.text, name) for name, intent in assistant.intents.items() for ex in intent.examples]
+    """The domain's examples, with their annotated entities (`我叫[张三](name)`)."""
+    return [LabelledText(ex.text, name, tuple(AnnotatedEntity(e.entity, e.value, e.start, e.end) for e in ex.entities))
+            for name, intent in assistant.intents.items() for ex in intent.examples]
 
 
 def read_data_file(path: str | Path) -> list[LabelledText]:

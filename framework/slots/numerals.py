@@ -219,6 +219,8 @@ def _arabic_ok(text: str, start: int, end: int) -> bool:
     before, after = text[start - 1:start] if start else "", text[end:end + 4].lower()
     if before.isascii() and before.isalpha() or before == "第":
         return False
+    if after[:1] == "点":
+        return False  # a clock time (下午3点, 3点5分), the date extractor's
     if re.fullmatch(r"\d{10,}", text[start:end]):
         return False  # an identifier (a phone, an account, an ID with a wrong check digit), no amount
     if after[:1].isascii() and after[:1].isalpha():
