@@ -38,6 +38,7 @@ def assistant(**slots):
     # English words
     ("two", 2), ("twenty five", 25), ("twenty-five", 25), ("a dozen", 12), ("two dozen", 24),
     ("one hundred and five", 105), ("a hundred", 100), ("two thousand three hundred", 2300), ("5 thousand", 5000),
+    ("1.5 million", 1_500_000), ("one hundred thousand", 100_000),
 ])
 def test_whole_numbers(text, value):
     result = parse_number(text)

@@ -31,7 +31,7 @@ _EN_NUM = (r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|
 RELATIVE = {
     "today": 0, "tomorrow": 1, "yesterday": -1, "tonight": 0,
     "the day after tomorrow": 2, "day after tomorrow": 2, "the day before yesterday": -2, "day before yesterday": -2,
-    "今天": 0, "今日": 0, "今晚": 0, "明天": 1, "明日": 1, "明晚": 1, "后天": 2, "大后天": 3,
+    "今天": 0, "今日": 0, "今晚": 0, "今早": 0, "明天": 1, "明日": 1, "明晚": 1, "明早": 1, "后天": 2, "大后天": 3,
     "昨天": -1, "昨日": -1, "昨晚": -1, "前天": -2, "大前天": -3,
 }
 _EVENINGS = ("今晚", "明晚", "昨晚", "tonight")
@@ -56,7 +56,7 @@ DATE_RE = re.compile(
     rf"|(?P<cn>(?:(?P<year>\d{{4}}|[零〇一二三四五六七八九]{{4}}|今|去|明|前)年)?"
     rf"(?:(?P<month>{_N})月|(?P<mrel>上|下|这|本)个?月)(?P<day>{_N})[日号])"
     rf"|(?P<dayonly>(?<![\d月第]){_N}号(?![楼线门房床院码]))"
-    rf"|(?P<week>(?P<wrel>上上|下下|上|下|这|本)?(?:个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天]))"
+    rf"|(?P<week>(?P<wrel>上上|下下|上|下|这|本)?(?:个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天末]))"
     rf"|(?P<ago>(?P<an>{_N}|半)个?(?P<au>天|日|周|星期|礼拜)(?P<adir>前|以前|之前|后|以后|之后))"
     rf"|(?P<rel>{_alternatives(RELATIVE)})"
     rf"|(?P<en_md>\b(?P<em>{_MONTH})\.?\s+(?P<ed>{_DAY})\b(?:,?\s+(?P<ey>\d{{4}}))?)"
