@@ -169,3 +169,11 @@ async def test_a_full_business_conversation_leaves_no_personal_data_at_rest(serv
     assert not any(line.startswith("2026-12-01 00:00:00,000 1 INFO framework.server: forged") for line in
                    log.splitlines())
     assert r"turn sender=scan\n2026-12-01 00:00:00,000 1 INFO framework.server: forged line" in log
+
+
+def test_a_long_message_is_cut_in_its_log_line_without_half_a_number():
+    from framework.server.conversation import LOGGED_TEXT, logged_text
+
+    assert logged_text("你好") == "你好"
+    text = "x" * (LOGGED_TEXT - 5) + "13945678901" + "y" * 300_000
+    assert logged_text(text) == "x" * (LOGGED_TEXT - 5) + "…(+300011 characters)"

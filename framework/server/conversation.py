@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -35,6 +36,22 @@ def reply_dicts(replies: Any) -> list[dict[str, Any]]:
             item["buttons"] = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
         out.append(item)
     return out
+
+
+LOGGED_TEXT = 500  # characters of a message in its turn's log line
+
+
+def logged_text(text: str) -> str:
+    """A message as its log line shows it: at most LOGGED_TEXT characters. A long message
+    would cost every log reader (and the masking of the line) its full length; the cut
+    drops a trailing run of digits so no half of a phone or ID number is left to read."""
+    if len(text) <= LOGGED_TEXT:
+        return text
+    kept = _TRAILING_DIGITS.sub("", text[:LOGGED_TEXT])
+    return f"{kept}…(+{len(text) - len(kept)} characters)"
+
+
+_TRAILING_DIGITS = re.compile(r"[\d\s+\-－＋]+$")
 
 
 class Conversations:
@@ -128,7 +145,7 @@ class Conversations:
         # emails); here also `secrets`, the values of the domain's `pii` slots.
         intent = f"{nlu.intent.name}:{nlu.intent.confidence:.2f}" if nlu is not None and nlu.intent else "-"
         line = (f"turn sender={sender_id} channel={channel} intent={intent} events={','.join(events)} "
-                f"ms={1000 * (time.perf_counter() - started):.1f} text={text!r} "
+                f"ms={1000 * (time.perf_counter() - started):.1f} text={logged_text(text)!r} "
                 f"replies={[r['text'] for r in replies]!r}")
         log.info("%s", mask_values(line, secrets))
 
