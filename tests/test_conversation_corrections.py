@@ -163,3 +163,20 @@ def test_the_graph_draws_ask_what_to_change_as_a_step_back_to_the_confirmation()
     edges = {(e.source, e.target, e.kind) for e in graph.edges}
     assert {("business.confirm", which, "no"), (which, "business.confirm", "next")} <= edges
     assert not any(e.source == "business.confirm" and e.target == "business.END" for e in graph.edges)
+
+
+async def test_a_number_that_answers_the_question_corrects_nothing_else():
+    from framework.compile.machine import Collect, State, Transition
+
+    assistant = bank()
+    transfer = assistant.flows["transfer"]
+    states = dict(transfer.states)  # a second number slot, asked after the amount
+    states["ask_amount"] = dataclasses.replace(states["ask_amount"], transitions=(Transition("ask_fee"),))
+    states["ask_fee"] = State("ask_fee", Collect("balance", "utter_ask_amount"), (Transition("ask_to"),))
+    flows = {**assistant.flows, "transfer": dataclasses.replace(transfer, states=frozen_map(states))}
+    chat = transfer_chat(dataclasses.replace(assistant, flows=frozen_map(flows)))
+    await chat.say("我要转账")
+    await chat.say("两千")
+    assert chat.waiting == "slot:balance"
+    assert await chat.say("不对，300") == ["转到哪个账号（6 位数字）？"]
+    assert chat.state.slots["balance"] == 300 and chat.state.slots["amount"] == 2000

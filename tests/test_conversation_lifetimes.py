@@ -86,3 +86,13 @@ async def test_pii_given_outside_any_flow_is_not_kept():
 def test_a_flow_owns_what_it_collects_and_what_its_actions_set():
     assistant = load_assistant(ROOT / "domains" / "banking_en")
     assert owned_slots(assistant, assistant.flows["lost_card"]) == {"card_last4", "case_number", "delivery_window"}
+
+
+async def test_pii_values_of_a_turn_can_be_masked_although_erased():
+    from framework.engine.lifetimes import pii_values
+
+    async with example("telecom_zh") as world:
+        chat = world.chat(TELECOM_TABLE)
+        await chat.say(f"我叫张三，身份证{ID}")
+        assert chat.state.slots == {}
+        assert sorted(pii_values(world.assistant, chat.turn.events)) == sorted([ID, "张三"])

@@ -62,3 +62,12 @@ def erase_unused_pii(ctx: TurnContext) -> None:
         if flow is not None:
             needed |= used_slots(ctx.assistant, flow)
     ctx.clear_slots((pii & set(ctx.slots)) - needed, "pii")
+
+
+def pii_values(assistant: Assistant, events) -> list:
+    """The values PII slots took during a turn (from its `slot_set` events), for masking the
+    turn's log line and stored history: a value erased in the turn it was given ("我叫张三"
+    outside any flow) is in neither the old state nor the new one."""
+    pii = {name for name, slot in assistant.slots.items() if slot.pii}
+    return [e.data.get("value") for e in events
+            if e.name == "slot_set" and e.data.get("slot") in pii and e.data.get("value") is not None]

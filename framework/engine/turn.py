@@ -128,7 +128,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     filled = _fill_from_entities(ctx, nlu, collecting)
     changed = []
     if collecting or waiting in _LISTENING:
-        corrections.fill_numbers(ctx, nlu, collecting)
+        if not filled:  # a number that answered the question corrects nothing else
+            corrections.fill_numbers(ctx, nlu, collecting)
         changed = corrections.corrected(ctx, collecting)
         corrections.announce(ctx, changed)
     if filled and collecting:
