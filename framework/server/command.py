@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "none: start an embedded redis-server persisting to var/redis/)")
     p.add_argument("--redis-cluster", action="store_true", help="the URL points at a Redis Cluster")
     p.add_argument("--redis-dir", default="var/redis", help="where the embedded redis-server persists (default var/redis)")
+    p.add_argument("--encryption-key-file", default=None,
+                   help="file with the key sealing pii slot values in Redis, used when $DF_ENCRYPTION_KEY is unset "
+                        "(default: encryption.key beside --redis-dir, generated with mode 0600 on first use)")
     p.add_argument("--workers", type=int, default=1, help="worker processes sharing the port (default 1)")
     p.add_argument("--demo-backend", action="store_true", help="also start the domain's demo business backend")
     p.add_argument("--int8", action="store_true", help="quantise the encoder to int8 (faster on CPU, ~1%% accuracy)")
@@ -133,11 +136,6 @@ def model_problem(model_dir: str, assistant) -> str | None:
     return None
 
 
-def limit_malloc_arenas(arenas: int = 2) -> None:
-    """glibc gives each thread its own malloc arena (up to 8 x cores); a server with an
-    inference pool and resolver threads then keeps tens of MB of freed memory around.
-    Two arenas cost nothing measurable here. Must run before threads start."""
-    import ctypes
 def key_problem(config: ServerConfig, assistant) -> str | None:
     """The key sealing `pii` slot values at rest must be usable before serving (generated
     in a 0600 file on first use when $DF_ENCRYPTION_KEY is unset)."""
@@ -152,6 +150,11 @@ def key_problem(config: ServerConfig, assistant) -> str | None:
     return None
 
 
+def limit_malloc_arenas(arenas: int = 2) -> None:
+    """glibc gives each thread its own malloc arena (up to 8 x cores); a server with an
+    inference pool and resolver threads then keeps tens of MB of freed memory around.
+    Two arenas cost nothing measurable here. Must run before threads start."""
+    import ctypes
 
     try:
         ctypes.CDLL("libc.so.6").mallopt(-8, arenas)  # M_ARENA_MAX
