@@ -138,6 +138,8 @@ JSON = {"Content-Type": "application/json"}
      "the message is not valid Unicode: a lone surrogate U+D800 at position 3"),
     (REST, json.dumps({"sender": "a", "message": "x" * 6000}).encode(), JSON, 413, "message_too_long",
      "the message has 6000 characters; at most 5000 are accepted"),
+    (PREDICT, json.dumps({"text": "x" * 5001}).encode(), JSON, 413, "message_too_long",
+     "the message has 5001 characters; at most 5000 are accepted"),
     (REST, json.dumps({"sender": "s" * 129, "message": "hi"}).encode(), JSON, 400, "invalid_request",
      "at $.sender: longer than 128 characters"),
     (TG, b'{"update_id": 1, "message": {"text": "hi", "chat": {}}}', TG_HEADERS, 400, "invalid_request",
@@ -151,7 +153,7 @@ JSON = {"Content-Type": "application/json"}
     (TG, b'{"update_id": 5, "message": {"text": "hi \\ud800", "chat": {"id": 1}}}', TG_HEADERS, 400,
      "invalid_request", "the message is not valid Unicode: a lone surrogate U+D800 at position 3"),
 ], ids=["rest-deep", "predict-deep", "telegram-deep", "rest-surrogate-sender", "rest-surrogate-message",
-        "rest-6000", "rest-long-sender", "telegram-chat-without-id", "telegram-callback-message-str",
+        "rest-6000", "predict-5001", "rest-long-sender", "telegram-chat-without-id", "telegram-callback-message-str",
         "telegram-callback-from-list", "telegram-callback-chat-str", "telegram-surrogate"])
 async def test_malformed_requests_get_a_4xx_with_a_reason(make_client, telegram_api, path, body, headers, status,
                                                           error, detail):

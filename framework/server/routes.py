@@ -6,7 +6,7 @@ import logging
 
 from aiohttp import web
 
-from framework.channels.base import Channel, Incoming, unicode_problem
+from framework.channels.base import Channel, Incoming, check_length, unicode_problem
 from framework.channels.rest import parse_json
 from framework.server import keys
 from framework.server.middleware import ApiError
@@ -19,6 +19,8 @@ DELIVERIES = web.AppKey("deliveries", Deliveries)  # set with the store, in app.
 
 async def predict(request: web.Request) -> web.Response:
     data = parse_json(request, await request.read())
+    if isinstance(data, dict) and isinstance(data.get("text"), str):
+        check_length(data["text"])  # the channels' 413 `message_too_long`
     problem = first_error(PREDICT_REQUEST, data) or unicode_problem(data["text"], "the text")
     if problem:
         raise ApiError(400, "invalid_request", problem)
