@@ -208,6 +208,15 @@ async def test_a_wechat_message_delivered_three_times_runs_one_turn(make_client)
     assert 'df_duplicate_deliveries_total{channel="wechat"} 2' in await (await client.get("/metrics")).text()
 
 
+async def test_a_redelivery_to_another_server_runs_no_second_turn(make_client):
+    """Two servers on one Redis (a load balancer spreads WeChat's retries): still one turn."""
+    servers = [await make_client(wechat_token=WECHAT_TOKEN) for _ in range(2)]
+    body = wechat_xml("dup2", "我想办理一张新卡", msg_id=778)
+    resps = await asyncio.gather(*(c.post(WX, params=wechat_query(), data=body) for c in servers * 2))
+    assert [r.status for r in resps] == [200] * 4
+    assert [await turns(c, "wechat") for c in servers] in ([1, 0], [0, 1])
+
+
 async def test_a_repeated_telegram_update_runs_one_turn(make_client, telegram_api):
     client = await all_channels(make_client, telegram_api)
     update = telegram_update(99, "我想办理一张新卡")
