@@ -135,3 +135,22 @@ async def test_a_new_pii_value_is_masked_in_the_earlier_history_too(client):
         state["history"] = state["history"] + [turn(1, "对，张三丰")]
         await store.put("u1", state, lock=held, release=True)
     assert [h["text"] for h in (await store.get("u1"))["history"]] == ["我是张**", "对，张**"]
+
+
+def test_serve_refuses_to_start_with_a_key_file_others_may_read(tmp_path):
+    from types import SimpleNamespace
+
+    from framework.server.command import key_problem
+    from framework.server.config import ServerConfig
+
+    path = tmp_path / "encryption.key"
+    path.write_text(KEY + "\n")
+    os.chmod(path, 0o640)
+    assistant = SimpleNamespace(slots={"name": SimpleNamespace(pii=True)})
+    config = ServerConfig(domain_dir="d", encryption_key=None, encryption_key_file=str(path))
+    assert key_problem(config, assistant) == (f"encryption key: {path}: the encryption key file is readable by "
+                                              f"others (mode 640); run: chmod 600 {path}")
+    os.chmod(path, 0o600)
+    assert key_problem(config, assistant) is None
+    assert key_problem(ServerConfig(domain_dir="d", encryption_key="short"), assistant).startswith(
+        "encryption key: an encryption key is 32 random bytes in base64")
