@@ -116,3 +116,14 @@ async def test_telecom_opens_the_account_after_a_clear_yes():
         await telecom_confirm(chat)
         assert "开户成功" in (await chat.say("是的"))[-1]
         assert chat.state.slots == {} and chat.state.stack == ()
+
+
+async def test_a_refused_interruption_at_a_confirmation_is_no_attempt():
+    async with example("banking_en") as world:
+        chat = world.chat(BANKING_TABLE)
+        await chat.say("I lost my card")  # not interruptible
+        question = (await chat.say("1234"))[-1]
+        for _ in range(3):
+            assert await chat.say("what's my balance") == [
+                "Let's finish this first; I'll help with the other request right after.", question]
+        assert chat.state.stack[-1].attempts == 0 and chat.waiting == "confirm"

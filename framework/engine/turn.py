@@ -153,7 +153,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     if waiting == confirm.WHICH and confirm.handle_which(ctx, state, nlu):
         return
-    if waiting in _LISTENING and _out_of_attempts(ctx, state):
+    if waiting in _LISTENING and not ctx.refused_by and _out_of_attempts(ctx, state):  # "busy" is no attempt
         return
     # (5) intent transitions
     if waiting == "intent":
