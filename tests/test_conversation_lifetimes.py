@@ -96,3 +96,13 @@ async def test_pii_values_of_a_turn_can_be_masked_although_erased():
         await chat.say(f"我叫张三，身份证{ID}")
         assert chat.state.slots == {}
         assert sorted(pii_values(world.assistant, chat.turn.events)) == sorted([ID, "张三"])
+
+
+async def test_banking_a_second_balance_check_asks_for_the_card_again():
+    async with example("banking_en") as world:
+        chat = world.chat(BANKING_TABLE)
+        await chat.say("what's my balance")
+        assert "$42.35" in (await chat.say("1234"))[0]
+        assert chat.state.slots == {}
+        await chat.say("what's my balance")
+        assert chat.waiting == "slot:card_last4"
