@@ -51,9 +51,14 @@ class HeldLock:
 # -> {1, state?} taken; {0, position} still waiting (0: at the head).
 _TAKE_IN_TURN = """
 redis.replicate_commands()
+local token = ARGV[1]
+-- Nobody waiting (the usual case): just take the lock, one write as without a queue.
+if redis.call('LLEN', KEYS[3]) == 0 and redis.call('SET', KEYS[1], token, 'NX', 'PX', ARGV[2]) then
+  if ARGV[4] == '1' then return {1, redis.call('GET', KEYS[2])} end
+  return {1}
+end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local token = ARGV[1]
 if redis.call('HSET', KEYS[4], token, now + tonumber(ARGV[3])) == 1 then
   redis.call('RPUSH', KEYS[3], token)
 end
