@@ -173,6 +173,22 @@ async def test_non_ascii_signatures_are_refused_not_crashed(make_client, telegra
     assert (resp.status, (await resp.json())["error"]) == (403, "bad_signature")
 
 
+@pytest.mark.parametrize("path, header", [(TG, b"X-Telegram-Bot-Api-Secret-Token"), (Slack.path, b"X-Slack-Signature"),
+                                          (Slack.path, b"X-Slack-Request-Timestamp")])
+async def test_non_utf8_header_bytes_are_refused_not_crashed(make_client, telegram_api, path, header):
+    """aiohttp hands undecodable header bytes over as lone surrogates ("\\udcff")."""
+    client = await all_channels(make_client, telegram_api)
+    reader, writer = await asyncio.open_connection("127.0.0.1", client.server.port)
+    fresh = b"" if header == b"X-Slack-Request-Timestamp" else b"X-Slack-Request-Timestamp: %d\r\n" % time.time()
+    writer.write(b"POST " + path.encode() + b" HTTP/1.1\r\nHost: t\r\n" + header + b": \xff\xfe\r\n" + fresh +
+                 b"Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+    await writer.drain()
+    answer = await asyncio.wait_for(reader.read(), 10)
+    writer.close()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 403") and json.loads(body)["error"] == "bad_signature"
+
+
 # ----------------------------------------------------------------------------- 8: replays, redeliveries
 
 @pytest.mark.parametrize("timestamp", ["978307200", "", "١٧٠٠٠٠٠٠٠٠", "9" * 5000],

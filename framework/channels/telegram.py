@@ -7,13 +7,12 @@ inline keyboard; pressing one sends a callback_query whose data is the payload.
 """
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
-from framework.channels.base import MAX_TEXT, ChannelError, Incoming, json_object
+from framework.channels.base import MAX_TEXT, ChannelError, Incoming, json_object, signatures_match
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -57,7 +56,7 @@ class TelegramChannel:
 
     def verify(self, request: web.Request, body: bytes) -> None:
         given = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), self.secret_token.encode()):
+        if not signatures_match(self.secret_token, given):
             raise ChannelError(403, "bad_signature", f"missing or wrong {SECRET_HEADER} header")
 
     def parse(self, request: web.Request, body: bytes) -> Incoming | None:
