@@ -28,6 +28,7 @@ TABLE = {"我想办理业务": "办理", "开户": "办理", "是的": "肯定"}
 NAME, ID = "欧阳娜娜", "11010519491231002X"
 PHONE, CARD, EMAIL = "13945678901", "6222021234567890", "wang.xiaoming@example.com"
 FREE_TEXT = [  # each value in a form a slot type accepts (or a log reader would recognise)
+    "我叫欧阳娜娜",  # a name outside any flow: set and erased in the same turn
     "我的电话是139　4567　8901，也可以打1394 567 8901",
     "备用号码１３９４５６７８９０１",
     "卡号6222 0212 3456 7890，邮箱wang.xiaoming＠example.com",

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from framework.engine.lifetimes import pii_values
 from framework.masking import mask_values
 from framework.server.answer_cache import AnswerCache
 from framework.server.metrics import Metrics
@@ -102,9 +103,9 @@ class Conversations:
                     return TurnOutcome(sender_id, cached, cached=True)
                 self.metrics.cache.inc("miss")
             turn = await self.agent.handle(state, sender_id, text, channel=channel, now=self.clock())
-            # Before and after: a flow that completes clears its slots, but its last reply
-            # may still say the name.
-            secrets = self._secrets(turn.state) + self._secrets(state)
+            # Before, after, and during: a flow that completes clears its slots, but its last
+            # reply may still say the name; a value given and erased in one turn is in neither.
+            secrets = self._secrets(turn.state) + self._secrets(state) + pii_values(self.assistant, turn.events)
             await self.store.put(sender_id, turn.state.to_dict(), lock=held, secrets=secrets, release=True)
         replies = reply_dicts(turn.replies)
         events = [e.name for e in turn.events]
