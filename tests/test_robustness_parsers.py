@@ -20,7 +20,7 @@ from framework.channels.slack import SlackChannel
 from framework.channels.telegram import TelegramChannel
 from framework.channels.wechat import WeChatChannel
 
-SETTINGS = settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+SETTINGS = settings(max_examples=100, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 
 # Text with the characters that have broken things: lone surrogates, NUL, CJK, long runs.
 TEXT = st.text(st.sampled_from(["\ud800", "\udfff", "\x00", "\n", "长"]) | st.characters(), max_size=20) | \
