@@ -320,7 +320,7 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
     oos_label = out_of_scope if out_of_scope in label_index else None
 
     # --- split: K folds (small data), validation file, or stratified split -----------------
-    folds_k = getattr(train_args, "threshold_folds", 0)
+    folds_k = train_args.threshold_folds
     small = valid is None and len(examples) < SMALL_DATA
     use_folds = small and folds_k >= 2 and min(class_counts(examples).values()) >= 1 and len(examples) >= 2 * folds_k
     if use_folds:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -34,9 +35,6 @@ class DataArguments:
     oos_data: str | None = field(default=None, metadata={
         "help": "extra out-of-scope messages (text per line, or CSV/JSONL/Rasa with any intent): negatives for "
                 "the fallback threshold only, never trained on"})
-    threshold_folds: int = field(default=3, metadata={
-        "help": "K: the threshold comes from out-of-fold predictions of K models over all training examples "
-                "(below 1000 examples; larger sets use the validation split); 0 = validation split"})
 
 
 @dataclass
@@ -79,6 +77,9 @@ class TrainingArguments:
     bucket: bool = field(default=True, metadata={"help": "batch utterances of similar length (less padding)"})
     max_minutes: float = field(default=0.0, metadata={"help": "stop training after this many minutes (0 = no limit)"})
     threads: int = field(default=0, metadata={"help": "torch threads (0 = $DIALOG_NLU_THREADS or the CPU count)"})
+    threshold_folds: int = field(default=3, metadata={
+        "help": "K: the threshold comes from out-of-fold predictions of K models over all training examples "
+                "(below 1000 examples; larger sets use the validation split); 0 = validation split"})
     seed: int = field(default=13, metadata={"help": "random seed (split, initialisation, batches)"})
     progress: bool = field(default=True, metadata={"help": "show a progress bar"})
 
@@ -172,6 +173,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"base model: {base.name} ({base.source})" + (f", default for language {language!r}"
                                                          if not model_args.base_model and language else ""))
+
+    # --- threads: the CPUs free now (framework.nlu.threads), unless given -----------------
+    from framework.nlu.threads import available_cpus, default_threads
+
+    if not train_args.threads:
+        train_args.threads = default_threads()
+        print(f"threads: {train_args.threads} (of {available_cpus()} CPUs; OMP_WAIT_POLICY="
+              f"{os.environ.get('OMP_WAIT_POLICY', 'unset')})")
 
     # --- train, evaluate, save ------------------------------------------------------------
     from framework.nlu.fit import load_base_model, train_and_save
