@@ -1,11 +1,13 @@
 """Issue 8, item 1: a confirmation is decided only by a clear yes or no.
 
 The measure: every message of tests/data/confirm_non_answers_{zh,en}.txt (emoji,
-punctuation, questions, off-topic; at least 50 each, kept apart from training data) is sent
-at the confirmation of both example domains, and none may confirm. Emoji, punctuation and
-questions are sent twice: to a model that is merely unsure (a flat ranking) and to one that
-is confidently wrong (every one of them "affirm" at 0.64, as the fine-tuned model scored
-emoji); off-topic statements go to the unsure model and to one that calls them out of scope.
+punctuation, questions, hesitations, off-topic; at least 50 each, kept apart from training
+data) is sent at the confirmation of both example domains, and none may confirm. Emoji,
+punctuation, questions and hesitations are sent twice: to a model that is merely unsure (a
+flat ranking) and to one that is confidently wrong (every one of them "affirm" at 0.64, as
+the fine-tuned model scored emoji); off-topic statements go to the unsure model and to one
+that calls them out of scope. (The same set with real trained models:
+benchmarks/confirm_non_answers.py.)
 """
 from __future__ import annotations
 
@@ -20,14 +22,14 @@ DOMAINS = {
     "telecom_zh": ("zh", TELECOM_TABLE, telecom_confirm, "肯定", "其他"),
     "banking_en": ("en", BANKING_TABLE, banking_confirm, "affirm", "out_of_scope"),
 }
-CONFIDENTLY_WRONG = ("emoji", "punctuation", "question")
+CONFIDENTLY_WRONG = ("emoji", "punctuation", "question", "hesitation")
 
 
 def test_the_sets_are_large_enough():
     for language in ("zh", "en"):
         groups = non_answers(language)
         assert sum(map(len, groups.values())) >= 50
-        assert set(groups) == {"emoji", "punctuation", "question", "off-topic"}
+        assert set(groups) == {"emoji", "punctuation", "question", "hesitation", "off-topic"}
 
 
 @pytest.mark.parametrize("domain", DOMAINS)

@@ -4,10 +4,11 @@ A confirmation files a claim or blocks a card, and an intent classifier scores a
 (an emoji, "在不在") as some intent. So a confirmation is decided only by, in order:
 
 1. a button payload naming an affirm or deny intent (`/affirm`, `/肯定`);
-2. a yes or no word of the domain's language as the whole message ("是的！", "nope");
+2. a yes or no word of the domain's language as the whole message ("是的！", "nope"),
+   unless the message has a question mark or hesitates ("嗯……", "hmm");
 3. an affirm or deny intent at or above the fallback threshold AND at least
    CONFIRM_MARGIN ahead of the second-ranked intent, in a message that has words and is
-   not a question.
+   neither a question nor a hesitation ("hmm", "我想想").
 
 Anything else is no answer: the step asks again and, after its `max_attempts`, takes its
 `on_failure` (or ends the flow saying so). CONFIRM_MARGIN is 0.2: the threshold alone
@@ -29,7 +30,7 @@ from framework.engine.builtin_responses import LIST_SEPARATOR, language_code
 from framework.engine.commands import is_payload
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
-from framework.slots.answers import has_words, is_question, yes_no
+from framework.slots.answers import has_words, is_hesitation, is_question, yes_no
 from framework.slots.context import from_user
 
 CONFIRM_MARGIN = 0.2
@@ -47,7 +48,7 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     if is_payload(nlu):
         return polarity(top.name)
     text, language = nlu.text or "", ctx.assistant.language
-    if "?" in text or "？" in text:
+    if "?" in text or "？" in text or is_hesitation(text, language):  # "嗯……" is no "嗯"
         return None
     word = yes_no(text, language)
     if word is not None:

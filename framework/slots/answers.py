@@ -9,6 +9,8 @@ answer (framework.engine.confirm). This module supplies the parts that need no c
 - `is_question(text, language)`: "是不是？", "在不在", "can you do it?" ask something; they
   never answer one, whatever an intent classifier makes of them.
 - `has_words(text)`: emoji, punctuation and digits alone carry no yes or no.
+- `is_hesitation(text, language)`: "hmm", "um, let me think", "呃……", "我想想" buy time;
+  a fine-tuned model scored "hmm" as affirm at 0.88 (benchmarks/confirm_non_answers.py).
 - `sounds_like_correction(text, language)`: "不对，…", "改成…", "actually …": a number in
   such a message may correct an earlier answer (framework.engine.corrections).
 """
@@ -55,6 +57,12 @@ _EN_QUESTION_START = re.compile(
     r"|^(?:is|are|am|was|were|can|could|does|did|will|would|should|shall|may|might|has|have|"
     r"isn't|aren't|don't|doesn't|won't|wouldn't|can't)\s+(?:you|i|we|they|he|she|it|this|that|there|my|your)\b"
     r"|^do\s+(?:you|i|we|they)\b")
+# Hesitations: at the start of the message (English "hmm"/"um"/"uh"/"er"; Chinese 呃/额,
+# 嗯 followed by an ellipsis: a bare 嗯 is a yes), or a "let me think" phrase anywhere.
+_HESITATION = {
+    "en": re.compile(r"^(?:h+m+|m{2,}|u+m+|u+h+|e+r+m*|e+h+m*|e+m{2,}|well)\b|\blet me (?:think|see|check)\b|\bnot sure\b"),
+    "zh": re.compile(r"^(?:[呃额]|e+m{2,}|嗯+(?:…|\.\.\.|。。|[啊呃额]))|我想想|让我想|考虑一下|想一想|等一下|稍等"),
+}
 _CORRECTION_MARKERS = {
     "zh": re.compile(r"不对|不是|错了|改成|改为|换成|应该是|更正|改一下|搞错|^不[，,\s]"),
     "en": re.compile(r"\b(?:actually|make it|change|instead|wrong|should be|meant|correction|rather|not)\b"
@@ -96,6 +104,13 @@ def is_question(text: str, language: str | None = None) -> bool:
     if code in (None, "en") and _EN_QUESTION_START.search(stripped.lower()):
         return True
     return False
+
+
+def is_hesitation(text: str, language: str | None = None) -> bool:
+    """True when the message buys time instead of answering ("hmm", "呃……", "我想想")."""
+    code = _language(language)
+    lowered = text.strip().lower()
+    return any(pattern.search(lowered) for c, pattern in _HESITATION.items() if code in (None, c))
 
 
 def has_words(text: str) -> bool:
