@@ -129,3 +129,27 @@ async def test_a_refused_interruption_at_a_confirmation_is_no_attempt():
             assert await chat.say("what's my balance") == [
                 "Let's finish this first; I'll help with the other request right after.", question]
         assert chat.state.stack[-1].attempts == 0 and chat.waiting == "confirm"
+
+
+@pytest.mark.parametrize("text,language,expected", [
+    ("是的！", "zh", True), ("好的呢", "zh", True), ("不用了", "zh", False), ("ok", "zh", True),
+    ("嗯嗯啊啊", "zh", None), ("是的", "en", None), ("Yes!", "en", True), ("nope", "en", False),
+    ("yes", None, True), ("不是", None, False), ("maybe", "en", None),
+])
+def test_yes_no_words_of_the_language(text, language, expected):
+    from framework.slots.answers import yes_no
+
+    assert yes_no(text, language) is expected
+
+
+@pytest.mark.parametrize("text,language,question,hesitation", [
+    ("在不在", "zh", True, False), ("是不是啊", "zh", True, False), ("多久能办好", "zh", True, False),
+    ("不对不对", "zh", True, False),  # an A-not-A shape; as a whole it is a no word, decided first
+    ("没什么问题", "zh", False, False), ("嗯……让我想想", "zh", False, True), ("嗯", "zh", False, False),
+    ("do it", "en", False, False), ("can you do it", "en", True, False), ("hmm", "en", False, True),
+    ("umbrella", "en", False, False), ("is this safe", "en", True, False),
+])
+def test_questions_and_hesitations(text, language, question, hesitation):
+    from framework.slots.answers import is_hesitation, is_question
+
+    assert (is_question(text, language), is_hesitation(text, language)) == (question, hesitation)
