@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import logging
 import time
 from dataclasses import dataclass
@@ -112,7 +113,9 @@ class ClassifierParser:
         payload = parse_payload(text, self.assistant.intents, self.model_id)
         if payload is not None:
             return payload
-        entities = tuple(extract_entities(self.assistant, text))
+        # Relative dates (明天, next Friday) are read against the server's local day, the
+        # same clock the turn function is given.
+        entities = tuple(extract_entities(self.assistant, text, dt.date.today()))
         ranking = await self._rank(text)
         return NLUResult(text, tuple(ranking), entities, self.model_id)
 

@@ -22,11 +22,12 @@ intents:
   transfer: {examples: [send money, 转账]}
 slots:
   amount: {type: money, currency: %(currency)s, min: 1, max: 50000}
-  when: {type: date, min: today, max: +30d}
+  when: {type: date, min: today, max: +30d, range_error: utter_when_range}
   people: {type: integer, min: 1, max: 10}
 responses:
   utter_ask_amount: [{text: "How much?"}]
   utter_ask_when: [{text: "When?"}]
+  utter_when_range: [{text: "A day within the next 30 days, please."}]
   utter_ask_people: [{text: "For how many?"}]
   utter_done: [{text: "Done."}]
 """
@@ -98,5 +99,6 @@ def test_a_date_out_of_bounds_is_not_stored(make):
     assert state.slots["amount"] == {"amount": 50, "currency": "CNY"}
     result = turn(assistant, state, "昨天")  # before `min: today`
     assert result.state.slots.get("when") is None
+    assert [r.response for r in result.replies] == ["utter_when_range"]  # the bound's own message
     result = turn(assistant, result.state, "下周三")
     assert result.state.slots["when"] == "2026-12-09"

@@ -20,10 +20,11 @@ Run it on its own with `python domains/telecom_zh/backend.py`, or let `shell --d
 """
 from __future__ import annotations
 
-import asyncio
 import itertools
 
 from aiohttp import web
+
+from framework.actions.idempotency import idempotency_middleware
 
 PORT = 5055  # the default in domain.yml's ${TELECOM_BACKEND_URL:-http://127.0.0.1:5055}
 MAX_NUMBERS_PER_ID = 5
@@ -93,41 +94,9 @@ async def complaints(request: web.Request) -> web.Response:
     return web.json_response({"slots": {"ticket_no": ticket_no}})
 
 
-# ---------------------------------------------------------------- idempotency
-# The dialog framework sends an Idempotency-Key header, the same on every retry of one
-# webhook call. A retry after a timeout may arrive while the first request is still being
-# served, or after it succeeded but its answer was lost: either way it must get the first
-# request's answer, never a second account. In memory, like the rest of this demo.
-ANSWERS = web.AppKey("answers", dict)
-
-
-@web.middleware
-async def idempotency(request: web.Request, handler) -> web.StreamResponse:
-    key = request.headers.get("Idempotency-Key")
-    if request.method not in ("POST", "PUT", "PATCH", "DELETE") or not key:
-        return await handler(request)
-    answers = request.app[ANSWERS]
-    slot = (request.method, request.path, key)
-    if slot in answers:  # a retry: wait for the first request if it is still running
-        status, body = await asyncio.shield(answers[slot])
-        return web.Response(status=status, body=body, content_type="application/json")
-    answers[slot] = asyncio.get_running_loop().create_future()
-    try:
-        response = await handler(request)
-    except web.HTTPException as exc:  # 4xx raised by a handler: remembered like any answer
-        response = exc
-    except BaseException as exc:
-        answers.pop(slot).set_exception(exc)  # not remembered: a retry may try again
-        raise
-    answers[slot].set_result((response.status, response.body))
-    if isinstance(response, web.HTTPException):
-        raise response
-    return response
-
-
 def init() -> web.Application:
-    app = web.Application(middlewares=[idempotency])
-    app[ANSWERS] = {}
+    # A retried webhook call (same Idempotency-Key) gets the first answer, never a second one.
+    app = web.Application(middlewares=[idempotency_middleware()])
     app[REGISTRY] = Registry()
     app.router.add_post("/business", business)
     app.router.add_post("/complaints", complaints)

@@ -315,7 +315,8 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         steps.give_up(ctx, step.on_failure)
         return
     ctx.update_frame(attempts=attempts)
-    ctx.say(step.reprompt or slot.error_response or step.prompt)
+    # A value understood but out of bounds says so (its `range_error`) before the generic re-ask.
+    ctx.say(parsed.response or step.reprompt or slot.error_response or step.prompt)
 
 
 def _value_from_utterance(ctx: TurnContext, slot, nlu: NLUResult) -> ParseResult:
