@@ -299,8 +299,8 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
     `threshold_folds` K >= 2, K models are trained on stratified folds, each predicting its
     held-out fold (and the `oos_data` messages); the pooled out-of-fold predictions over
     *every* training example, with the out-of-scope intent's examples and `oos_data` as
-    negatives, choose it (`metrics.choose_threshold`). A threshold from ~100 validation
-    examples moved by 0.4 with the seed; pooled over all examples it moves far less. The
+    negatives, give it (`metrics.pooled_threshold`: the 5% quantile of the correct in-scope
+    confidences; the negatives' recall there is recorded). The
     final model is then trained on everything for the folds' median best epoch count.
     Larger data sets use their (large) validation split instead."""
     import numpy as np
@@ -352,13 +352,15 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
     negatives_label = oos_label or "__out_of_scope__"
     report, threshold_info = None, {"threshold": None, "method": "none (no validation data)"}
 
-    def judge(gold, probs, extra_probs, data_name, items):
+    def judge(gold, probs, extra_probs, data_name, items, pooled=False):
         """Report and threshold from predictions `probs` of `items` (+ oos_data's `extra_probs`)."""
         pred = [labels[int(k)] for k in probs.argmax(1)] + [labels[int(k)] for k in extra_probs.argmax(1)]
         conf = [float(c) for c in probs.max(1)] + [float(c) for c in extra_probs.max(1)]
         gold = list(gold) + [negatives_label] * len(extra_probs)
         rep = metrics.classification_report(gold[:len(items)], pred[:len(items)], labels)
-        info = metrics.choose_threshold(gold, pred, conf, negatives_label if (oos_label or len(extra_probs)) else None)
+        negatives = negatives_label if (oos_label or len(extra_probs)) else None
+        info = (metrics.pooled_threshold(gold, pred, conf, negatives) if pooled
+                else metrics.choose_threshold(gold, pred, conf, negatives))
         info.update(data=data_name, negatives=sum(g == negatives_label for g in gold))
         rep["threshold"] = info
         rep["scope"] = metrics.scope_metrics(gold, pred, conf, info["threshold"], negatives_label)
@@ -391,7 +393,9 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
                 extra.append(_probabilities(network, oos_batches, batch_size * 2))
         report, threshold_info = judge([e.intent for e in examples], oof, np.concatenate(extra) if extra else no_probs,
                                        f"out-of-fold predictions of {folds_k} models (every training example)",
-                                       examples)
+                                       examples, pooled=True)
+        report["predictions"] = [[e.intent, labels[int(k)], round(float(c), 4)]  # gold, predicted, confidence
+                                 for e, k, c in zip(examples, oof.argmax(1), oof.max(1))]
         best_epoch = int(np.median([h["best_epoch"] for h in fold_histories]))
         history = {"folds": fold_histories, "best_epoch": best_epoch,
                    "train_seconds": round(sum(h["train_seconds"] for h in fold_histories), 1)}
