@@ -4,7 +4,8 @@ Concurrent requests each `await batcher.predict(text)`; a collector task gathers
 `max_batch` texts (waiting at most `max_wait` seconds for more once one is queued) and
 runs one `classifier.predict(texts)` call in a bounded thread pool. A transformer encodes
 32 short texts in barely more time than one, so under load this multiplies throughput,
-and the event loop never blocks on torch.
+and the event loop never blocks on torch. It waits for more texts only under load (the
+previous batch held more than one): a lone request runs at once, without the wait.
 
 One text must not fail the others it happens to share a batch with (a text the tokenizer
 refuses, say): when a batch fails, each of its texts is run again on its own, and only the
@@ -47,6 +48,7 @@ class MicroBatcher:
         self._slots = asyncio.Semaphore(concurrency)  # batches in flight at once
         self._task: asyncio.Task | None = None
         self._running: set[asyncio.Task] = set()
+        self._last_size = 0  # texts in the last batch run: 1 means no load, so no waiting
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._collect())
@@ -76,8 +78,10 @@ class MicroBatcher:
             self._wakeup.clear()
             while self._pending:
                 await self._slots.acquire()
-                if len(self._pending) < self.max_batch and self.max_wait > 0:
-                    await asyncio.sleep(self.max_wait)  # let concurrent requests join
+                if len(self._pending) < self.max_batch and self.max_wait > 0 and self._last_size > 1:
+                    # Under load, let concurrent requests join. A lone request (the last
+                    # batch held one text) runs at once: waiting would only add max_wait.
+                    await asyncio.sleep(self.max_wait)
                 batch, self._pending = self._pending[: self.max_batch], self._pending[self.max_batch:]
                 batch = [(t, f) for t, f in batch if not f.done()]
                 if not batch:
@@ -101,6 +105,7 @@ class MicroBatcher:
                 return
             if self._on_batch:
                 self._on_batch(len(texts), time.perf_counter() - start)
+            self._last_size = len(texts)
             for (_, future), result in zip(batch, results):
                 _settle(future, result)
         finally:
