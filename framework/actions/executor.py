@@ -6,8 +6,9 @@ from pathlib import Path
 import aiohttp
 
 from framework.actions.python import call_python
+from framework.actions.rasa_sdk import call_rasa_sdk
 from framework.actions.webhook import call_webhook
-from framework.compile.machine import Assistant, PythonAction, WebhookAction
+from framework.compile.machine import Assistant, PythonAction, RasaSdkAction, WebhookAction
 from framework.engine import ActionCall, ActionResult
 
 
@@ -25,10 +26,12 @@ class ActionExecutor:
 
     async def __call__(self, call: ActionCall) -> ActionResult:
         action = self.assistant.actions.get(call.action)
-        if isinstance(action, WebhookAction):
+        if isinstance(action, (WebhookAction, RasaSdkAction)):
             if self._session is None or self._session.closed:
                 self._session = aiohttp.ClientSession()
                 self._owns_session = True
+            if isinstance(action, RasaSdkAction):
+                return await call_rasa_sdk(self._session, action, call, self.assistant)
             return await call_webhook(self._session, action, call, self.assistant.slots)
         if isinstance(action, PythonAction):
             return await call_python(action, call, self.domain_dir, self.assistant.slots)

@@ -119,6 +119,9 @@ def _action(tree: SpecTree, name: str, spec: dict, environ: Mapping[str, str]) -
     if spec["type"] == "python":
         return m.PythonAction(name, spec["function"], sets, source, sends=sends)
     headers = {k: expand(v, environ)[0] for k, v in (spec.get("headers") or {}).items()}
+    if spec["type"] == "rasa_sdk":
+        return m.RasaSdkAction(name, expand(spec["url"], environ)[0], float(spec.get("timeout", 5.0)),
+                               int(spec.get("retries", 0)), m.frozen_map(headers), sets, source, sends=sends)
     query = {k: v if isinstance(v, str) else str(v).lower() if isinstance(v, bool) else str(v)
              for k, v in (spec.get("query") or {}).items()}
     return m.WebhookAction(

@@ -129,7 +129,22 @@ class PythonAction:
     sends: tuple[str, ...] | None = None  # slots the function receives (as WebhookAction.sends)
 
 
-Action = Union[WebhookAction, PythonAction]
+@dataclass(frozen=True)
+class RasaSdkAction:
+    """An action run by a Rasa SDK action server (framework.actions.rasa_sdk): the server's
+    `/webhook` gets Rasa's action request, and its events (SlotSet, utter_message ...) apply."""
+    name: str  # also the `next_action` sent: the name the action server registered
+    url: str  # the action server's endpoint, e.g. http://127.0.0.1:5055/webhook
+    timeout: float = 5.0
+    retries: int = 0
+    headers: Mapping[str, str] = field(default_factory=frozen_map)
+    sets: tuple[str, ...] = ()  # slots its SlotSet events may set
+    source: Source | None = None
+    sends: tuple[str, ...] | None = None  # slots in the tracker (as WebhookAction.sends)
+    method: str = "POST"  # Rasa's action request is always a POST
+
+
+Action = Union[WebhookAction, PythonAction, RasaSdkAction]
 
 
 # --------------------------------------------------------------------------- flow steps

@@ -32,6 +32,7 @@ BOUNDED_TYPES = ("integer", "number", "date", "money")
 REQUIRED_OPTIONS = {"categorical": "choices", "regex": "pattern"}
 WEBHOOK_KEYS = ("url", "method", "timeout", "retries", "headers", "query")
 PYTHON_KEYS = ("function",)
+RASA_SDK_KEYS = ("url", "timeout", "retries", "headers")  # Rasa's action request: always POST, no query
 BEHAVIOURS = ("cancel", "help", "handoff", "out_of_scope", "fallback", "affirm", "deny", "greet", "busy")
 
 # For "unknown X" messages: (code, word, the section it is defined in).
@@ -252,8 +253,9 @@ def check_actions(ctx: Context, environ: Mapping[str, str]) -> None:
         action = mapping(action)
         path = ("actions", name)
         kind = action.get("type") if isinstance(action.get("type"), str) else None
-        own, other = {"webhook": (WEBHOOK_KEYS, PYTHON_KEYS), "python": (PYTHON_KEYS, WEBHOOK_KEYS)}.get(kind, ((), ()))
-        required = {"webhook": "url", "python": "function"}.get(kind)
+        own, other = {"webhook": (WEBHOOK_KEYS, PYTHON_KEYS), "python": (PYTHON_KEYS, WEBHOOK_KEYS),
+                      "rasa_sdk": (RASA_SDK_KEYS, ("method", "query") + PYTHON_KEYS)}.get(kind, ((), ()))
+        required = {"webhook": "url", "python": "function", "rasa_sdk": "url"}.get(kind)
         if required and required not in action:
             ctx.add("E054", path, f"a {kind} action needs '{required}'", key=True,
                     expected=f"a key '{required}'", found="no such key")

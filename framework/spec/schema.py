@@ -55,7 +55,7 @@ VARIANT = _object({"text": {"type": "string"}, "channel": NAME, "buttons": {"typ
                   required=("text",))
 
 ACTION = _object({
-    "type": {"enum": ["webhook", "python"]},
+    "type": {"enum": ["webhook", "python", "rasa_sdk"]},
     "url": {"type": "string", "minLength": 1},
     "method": {"enum": ["GET", "POST", "PUT", "PATCH", "DELETE"]},
     "timeout": {"type": "number", "exclusiveMinimum": 0},
