@@ -1,4 +1,4 @@
-"""WeChat Official Account (公众号) in plaintext mode.
+"""WeChat Official Account (公众号): plaintext (明文), compatible (兼容) and safe (安全) modes.
 
 - URL verification: GET ?signature&timestamp&nonce&echostr; answer echostr when
   signature == sha1(sorted([token, timestamp, nonce]) joined).
@@ -9,12 +9,22 @@
   finishes and saves its state in the background.
 - Replays: a `timestamp` more than `max_age` seconds (5 minutes) from now is refused, and
   a MsgId seen before (WeChat redelivers when an answer is late) runs no second turn.
+- Safe and compatible modes (`aes_key`, the console's EncodingAESKey, and `app_id`): the
+  query also carries encrypt_type=aes and msg_signature, which signs the <Encrypt>
+  element (see framework.channels.wechat_crypto); the message is decrypted (its AppID
+  checked) and the passive reply encrypted. In compatible mode the body also holds the
+  plaintext fields: only the signed, encrypted copy is read. With a key configured, an
+  unencrypted POST is refused: its signature does not cover the body.
+- Late replies (`api`: with the AppSecret): a turn that outlives the budget answers
+  "success" and `push`es its replies through the customer-service message API
+  (/cgi-bin/message/custom/send, framework.channels.wechat_api).
 - The XML is parsed by defusedxml with DTDs forbidden: no entity expansion, whatever the
   encoding of the document (a byte search for `<!DOCTYPE` misses UTF-16).
 """
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -24,6 +34,11 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from framework.channels.base import MAX_TEXT, ChannelError, Incoming, fresh, signatures_match
+from framework.channels.wechat_api import PlatformApi, PlatformApiError
+from framework.channels.wechat_crypto import CryptoError, MessageCrypt
+
+log = logging.getLogger("framework.channels")
+PLAINTEXT = web.RequestKey("df.wechat.plaintext", bytes)  # the decrypted message, kept by verify()
 
 # A received message (https://developers.weixin.qq.com/doc/offiaccount/Message_Management/
 # Receiving_standard_messages.html), as documented in /openapi.json: <xml><ToUserName>...</xml>.
@@ -36,6 +51,7 @@ MESSAGE = {
         "CreateTime": {"type": "integer"}, "MsgType": {"enum": ["text", "event", "image"]},
         "Content": {"type": "string", "maxLength": MAX_TEXT},
         "MsgId": {"type": "integer", "description": "a redelivered MsgId runs no second turn"},
+        "Encrypt": {"type": "string", "description": "safe and compatible modes: the message, AES-encrypted"},
     },
 }
 
@@ -58,11 +74,12 @@ class WeChatChannel:
     name = "wechat"
 
     def __init__(self, token: str, reply_budget: float = 4.5, holding_text: str | None = None,
-                 max_age: int = 300) -> None:
+                 max_age: int = 300, crypt: MessageCrypt | None = None, api: PlatformApi | None = None) -> None:
         if not token:
             raise ValueError("the WeChat channel needs the token configured in the Official Account console")
         self.token, self.reply_budget, self.holding_text = token, reply_budget, holding_text
-        self.max_age = max_age
+        self.max_age, self.crypt, self.api = max_age, crypt, api
+        self.can_push = api is not None  # late replies go out through the customer-service API
 
     def verify(self, request: web.Request, body: bytes = b"") -> None:
         q = request.query
@@ -72,43 +89,87 @@ class WeChatChannel:
         expected = wechat_signature(self.token, timestamp, q.get("nonce", ""))
         if not signatures_match(expected, q.get("signature", "")):
             raise ChannelError(403, "bad_signature", "WeChat signature does not match the configured token")
+        if self.crypt is not None and request.method == "POST":
+            request[PLAINTEXT] = self._decrypt(request, body)
+
+    def _decrypt(self, request: web.Request, body: bytes) -> bytes:
+        """The signed, decrypted message of a safe- or compatible-mode POST."""
+        q = request.query
+        if q.get("encrypt_type") != "aes":
+            raise ChannelError(403, "bad_signature", "this account is in safe mode (an EncodingAESKey is "
+                                                     "configured): an unencrypted message is refused")
+        encrypted = _fields(body).get("Encrypt", "")
+        if not encrypted:
+            raise ChannelError(400, "invalid_request", "an encrypted message has an <Encrypt> element")
+        expected = self.crypt.signature(q.get("timestamp", ""), q.get("nonce", ""), encrypted)
+        if not signatures_match(expected, q.get("msg_signature", "")):
+            raise ChannelError(403, "bad_signature", "msg_signature does not match the token and the message")
+        try:
+            return self.crypt.decrypt(encrypted)
+        except CryptoError as err:
+            raise ChannelError(400, "undecryptable", str(err)) from None
 
     def handshake(self, request: web.Request) -> web.Response:
+        # Also in safe mode, the Official Account's URL check is the plaintext one.
         self.verify(request)
         return web.Response(text=request.query.get("echostr", ""))
 
     def parse(self, request: web.Request, body: bytes) -> Incoming | None:
-        try:
-            root = safe_fromstring(body, forbid_dtd=True)
-        except DefusedXmlException:  # a DTD, entity declarations, external references
-            raise ChannelError(400, "malformed_xml", "DTDs and entity declarations are not accepted") from None
-        except (ET.ParseError, ValueError, LookupError) as err:  # ValueError: a multi-byte encoding (GBK ...)
-            raise ChannelError(400, "malformed_xml", str(err)[:200]) from None
-        fields = {child.tag: (child.text or "") for child in root}
+        encrypted = PLAINTEXT in request
+        fields = _fields(request[PLAINTEXT] if encrypted else body)
         user, account = fields.get("FromUserName", ""), fields.get("ToUserName", "")
         if not user or not account:
             raise ChannelError(400, "invalid_request", "FromUserName and ToUserName are required")
         if fields.get("MsgType") != "text":
             return None  # events (subscribe, ...), images, voice: nothing to converse about
         msg_id = fields.get("MsgId") or None
-        return Incoming(user, fields.get("Content", ""), {"account": account, "msg_id": msg_id}, msg_id)
+        meta = {"account": account, "msg_id": msg_id, "encrypted": encrypted}
+        return Incoming(user, fields.get("Content", ""), meta, msg_id)
 
     async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
         if not replies:
             return web.Response(text="success")
         # A passive reply carries one message: join several replies with blank lines.
         content = "\n\n".join(r["text"] for r in replies)
-        return web.Response(text=text_reply(incoming.sender_id, incoming.meta["account"], content),
-                            content_type="application/xml")
+        return self._reply(incoming, text_reply(incoming.sender_id, incoming.meta["account"], content))
+
+    def _reply(self, incoming: Incoming, xml: str) -> web.Response:
+        if incoming.meta.get("encrypted") and self.crypt is not None:
+            xml = self.crypt.encrypted_reply(xml)
+        return web.Response(text=xml, content_type="application/xml")
+
+    async def push(self, incoming: Incoming, replies: list[dict[str, Any]]) -> None:
+        """Deliver a late turn's replies with the customer-service API, one message each;
+        a failure is one warning naming the user and what the platform said."""
+        if self.api is None:
+            return
+        for number, reply in enumerate(replies, 1):
+            body = {"touser": incoming.sender_id, "msgtype": "text", "text": {"content": reply["text"]}}
+            try:
+                await self.api.post("/cgi-bin/message/custom/send", body)
+            except PlatformApiError as err:
+                log.warning("wechat: late reply %d of %d to %s not delivered: %s",
+                            number, len(replies), incoming.sender_id, err)
+                return
 
     def ignored(self) -> web.Response:
         return web.Response(text="success")
 
     def late_response(self, incoming: Incoming) -> web.Response:
         if self.holding_text:
-            return web.Response(text=text_reply(incoming.sender_id, incoming.meta["account"], self.holding_text),
-                                content_type="application/xml")
+            return self._reply(incoming, text_reply(incoming.sender_id, incoming.meta["account"], self.holding_text))
         return web.Response(text="success")
+
+
+def _fields(body: bytes) -> dict[str, str]:
+    """The child elements of an <xml> message (parsed with DTDs forbidden)."""
+    try:
+        root = safe_fromstring(body, forbid_dtd=True)
+    except DefusedXmlException:  # a DTD, entity declarations, external references
+        raise ChannelError(400, "malformed_xml", "DTDs and entity declarations are not accepted") from None
+    except (ET.ParseError, ValueError, LookupError) as err:  # ValueError: a multi-byte encoding (GBK ...)
+        raise ChannelError(400, "malformed_xml", str(err)[:200]) from None
+    return {child.tag: (child.text or "") for child in root}
 
 
 def parse_reply(xml_text: str) -> dict[str, str]:

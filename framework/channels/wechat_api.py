@@ -1,0 +1,127 @@
+"""Sending through the WeChat and WeCom server APIs with an access token.
+
+Both platforms answer JSON with `errcode` (0: ok) and take `?access_token=` on each call.
+The token comes from `/cgi-bin/token` (Official Account: appid + secret) or
+`/cgi-bin/gettoken` (WeCom: corpid + corpsecret), lives `expires_in` seconds (7200), and
+each fetch invalidates nothing but counts against a daily quota: so it is cached in Redis,
+shared by every worker and server, until a minute before it expires. A call answered
+40001 (invalid credential) or 42001 (token expired) drops the cached token, fetches a new
+one and is tried once more; other failures (network, errcode -1 "system busy", HTTP 5xx)
+are retried a few times with a short pause. The API base URL is configurable so tests
+point it at a local fake.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import aiohttp
+
+log = logging.getLogger("framework.channels")
+
+EXPIRED_TOKEN = {40001, 42001, 40014}  # invalid credential, expired, invalid access_token
+BUSY = {-1}  # "系统繁忙": the platforms ask to retry
+EARLY = 60  # seconds before its expiry a cached token is no longer used
+
+
+class PlatformApiError(Exception):
+    """A call that failed for good; the message says which call and what the platform said."""
+
+
+@dataclass(frozen=True)
+class TokenSource:
+    """Where an access token comes from: `path` on the API base with `params`
+    (e.g. /cgi-bin/token with grant_type, appid, secret). `cache_key` names it in Redis."""
+
+    path: str
+    params: Mapping[str, str]
+    cache_key: str
+
+
+class PlatformApi:
+    def __init__(self, session: aiohttp.ClientSession, redis: Any, api_base: str, source: TokenSource,
+                 attempts: int = 3, pause: float = 0.5, timeout: float = 10.0) -> None:
+        self.session, self.redis, self.source = session, redis, source
+        self.api_base = api_base.rstrip("/")
+        self.attempts, self.pause, self.timeout = attempts, pause, timeout
+
+    async def access_token(self, fresh: bool = False) -> str:
+        if not fresh and self.redis is not None:
+            cached = await self.redis.get(self.source.cache_key)
+            if cached:
+                return cached.decode() if isinstance(cached, bytes) else cached
+        data = await self._request("GET", self.source.path, params=dict(self.source.params))
+        token, expires_in = data.get("access_token"), data.get("expires_in", 7200)
+        if not isinstance(token, str) or not token:
+            raise PlatformApiError(f"{self.source.path} answered no access_token: {_brief(data)}")
+        if self.redis is not None and isinstance(expires_in, int) and expires_in > EARLY:
+            await self.redis.set(self.source.cache_key, token, ex=expires_in - EARLY)
+        return token
+
+    async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST `body` as UTF-8 JSON (not \\u escapes: WeChat shows those literally) with a
+        token, fetching a new token once when the platform says it expired."""
+        token = await self.access_token()
+        data = await self._request("POST", path, params={"access_token": token}, body=body)
+        if data.get("errcode") in EXPIRED_TOKEN:
+            if self.redis is not None:
+                await self.redis.delete(self.source.cache_key)
+            token = await self.access_token(fresh=True)
+            data = await self._request("POST", path, params={"access_token": token}, body=body)
+        if data.get("errcode", 0) != 0:
+            raise PlatformApiError(f"{path} answered errcode {data.get('errcode')}: {_brief(data)}")
+        return data
+
+    async def _request(self, method: str, path: str, params: dict[str, str],
+                       body: dict[str, Any] | None = None) -> dict[str, Any]:
+        """One call, retried on network errors, HTTP 5xx and "system busy"."""
+        payload = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
+        headers = {"Content-Type": "application/json; charset=utf-8"} if body is not None else None
+        problem = ""
+        for attempt in range(self.attempts):
+            if attempt:
+                await asyncio.sleep(self.pause * attempt)
+            try:
+                async with self.session.request(method, self.api_base + path, params=params, data=payload,
+                                                headers=headers,
+                                                timeout=aiohttp.ClientTimeout(total=self.timeout)) as resp:
+                    if resp.status >= 500:
+                        problem = f"HTTP {resp.status}"
+                        continue
+                    data = await resp.json(content_type=None)
+            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as err:
+                problem = f"{type(err).__name__}: {err}"
+                continue
+            if not isinstance(data, dict):
+                raise PlatformApiError(f"{path} answered {type(data).__name__}, not a JSON object")
+            if data.get("errcode") in BUSY:
+                problem = f"errcode {data['errcode']}: {_brief(data)}"
+                continue
+            return data
+        raise PlatformApiError(f"{path} failed {self.attempts} times, last: {problem}")
+
+
+def _brief(data: dict[str, Any]) -> str:
+    """The platform's answer for a log line, without the token."""
+    return str({k: v for k, v in data.items() if k != "access_token"})[:300]
+
+
+def official_account_api(session: aiohttp.ClientSession, redis: Any, prefix: str, app_id: str, app_secret: str,
+                         api_base: str) -> PlatformApi:
+    source = TokenSource("/cgi-bin/token", {"grant_type": "client_credential", "appid": app_id, "secret": app_secret},
+                         f"{prefix}:token:wechat:{app_id}")
+    return PlatformApi(session, redis, api_base, source)
+
+
+def wecom_api(session: aiohttp.ClientSession, redis: Any, prefix: str, corp_id: str, secret: str, agent_id: str,
+              api_base: str) -> PlatformApi:
+    # One token per application (its secret), so the agent id is in the key.
+    source = TokenSource("/cgi-bin/gettoken", {"corpid": corp_id, "corpsecret": secret},
+                         f"{prefix}:token:wecom:{corp_id}:{agent_id}")
+    return PlatformApi(session, redis, api_base, source)
+
+
+__all__ = ["PlatformApi", "PlatformApiError", "TokenSource", "official_account_api", "wecom_api"]
