@@ -1,0 +1,168 @@
+"""WeCom (企业微信) self-built application messages (自建应用, 接收消息).
+
+- URL verification: GET ?msg_signature&timestamp&nonce&echostr, where echostr is
+  encrypted and signed; the answer is its decrypted plaintext (nothing else: no quotes,
+  no newline). Everything is encrypted here: the scheme of framework.channels.wechat_crypto
+  with the CorpID as receiver id.
+- Messages: POST <xml><ToUserName/><AgentID/><Encrypt/></xml>, msg_signature over the
+  <Encrypt> element. Text messages (MsgId) and template-card button presses
+  (Event template_card_event: EventKey is the pressed button's payload) start turns;
+  other events are acknowledged. A redelivery runs no second turn: messages are keyed by
+  MsgId, events by FromUserName + CreateTime (as the platform recommends).
+- Replies: a turn's texts go back as one encrypted passive reply (WeCom waits 5 s, then
+  retries); replies with buttons, and those of a turn that outlived the budget, go out
+  through /cgi-bin/message/send with an access token (framework.channels.wechat_api),
+  buttons as a `button_interaction` template card.
+- Replays: a timestamp more than `max_age` seconds from now is refused.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from aiohttp import web
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as safe_fromstring
+
+from framework.channels.base import MAX_TEXT, ChannelError, Incoming, fresh, signatures_match
+from framework.channels.wechat import text_reply
+from framework.channels.wechat_api import PlatformApi, PlatformApiError
+from framework.channels.wechat_crypto import CryptoError, MessageCrypt
+
+log = logging.getLogger("framework.channels")
+PLAINTEXT = web.RequestKey("df.wecom.plaintext", bytes)  # the decrypted message, kept by verify()
+CARD_TITLE_MAX = 36  # characters of a template card's main title; longer texts go in sub_title_text
+
+# The decrypted messages the channel reads (https://developer.work.weixin.qq.com/document/path/90239
+# and the template card event of /90376), as documented in /openapi.json.
+MESSAGE = {
+    "type": "object",
+    "xml": {"name": "xml"},
+    "required": ["ToUserName", "Encrypt"],
+    "properties": {
+        "ToUserName": {"type": "string", "description": "the CorpID"},
+        "AgentID": {"type": "string"},
+        "Encrypt": {"type": "string", "description": (
+            "AES-256-CBC of <xml> with FromUserName, MsgType (text, or event with Event "
+            "template_card_event and EventKey), Content (at most %d characters), MsgId" % MAX_TEXT)},
+    },
+}
+
+
+class WeComChannel:
+    name = "wecom"
+
+    def __init__(self, crypt: MessageCrypt, agent_id: str, api: PlatformApi | None = None,
+                 reply_budget: float = 4.5, max_age: int = 300) -> None:
+        if not agent_id:
+            raise ValueError("the WeCom channel needs the application's AgentId")
+        self.crypt, self.agent_id, self.api = crypt, agent_id, api
+        self.reply_budget, self.max_age = reply_budget, max_age
+        self.can_push = api is not None
+
+    # ------------------------------------------------------------------ receiving
+
+    def _check(self, request: web.Request, encrypted: str) -> bytes:
+        q = request.query
+        timestamp = q.get("timestamp", "")
+        if not fresh(timestamp, self.max_age):
+            raise ChannelError(403, "bad_signature", f"missing timestamp, or more than {self.max_age}s from now")
+        expected = self.crypt.signature(timestamp, q.get("nonce", ""), encrypted)
+        if not encrypted or not signatures_match(expected, q.get("msg_signature", "")):
+            raise ChannelError(403, "bad_signature", "msg_signature does not match the token and the message")
+        try:
+            return self.crypt.decrypt(encrypted)
+        except CryptoError as err:
+            raise ChannelError(400, "undecryptable", str(err)) from None
+
+    def handshake(self, request: web.Request) -> web.Response:
+        plain = self._check(request, request.query.get("echostr", ""))
+        return web.Response(text=plain.decode("utf-8", "replace"))
+
+    def verify(self, request: web.Request, body: bytes) -> None:
+        request[PLAINTEXT] = self._check(request, _fields(body).get("Encrypt", ""))
+
+    def parse(self, request: web.Request, body: bytes) -> Incoming | None:
+        fields = _fields(request[PLAINTEXT])
+        user = fields.get("FromUserName", "")
+        if not user:
+            raise ChannelError(400, "invalid_request", "FromUserName is required")
+        kind = fields.get("MsgType")
+        if kind == "text":
+            msg_id = fields.get("MsgId") or None
+            return Incoming(user, fields.get("Content", ""), {}, msg_id)
+        if kind == "event" and fields.get("Event") == "template_card_event" and fields.get("EventKey"):
+            created = fields.get("CreateTime", "")
+            return Incoming(user, fields["EventKey"], {}, f"event:{user}:{created}" if created else None)
+        return None  # enter_agent, location, images ...: nothing to converse about
+
+    # ------------------------------------------------------------------ replying
+
+    async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
+        if not replies:
+            return web.Response(text="")
+        if self.api is not None and any(r.get("buttons") for r in replies):
+            await self.push(incoming, replies)  # cards go through the API only, so all do (in order)
+            return web.Response(text="")
+        content = "\n\n".join(r["text"] for r in replies)
+        xml = text_reply(incoming.sender_id, self.crypt.receiver_id, content)
+        return web.Response(text=self.crypt.encrypted_reply(xml), content_type="application/xml")
+
+    async def push(self, incoming: Incoming, replies: list[dict[str, Any]]) -> None:
+        """Send replies with /cgi-bin/message/send; a failure is one warning line."""
+        if self.api is None:
+            return
+        for number, reply in enumerate(replies, 1):
+            try:
+                await self.api.post("/cgi-bin/message/send", self.message(incoming.sender_id, reply))
+            except PlatformApiError as err:
+                log.warning("wecom: reply %d of %d to %s not delivered: %s", number, len(replies),
+                            incoming.sender_id, err)
+                return
+
+    def message(self, user: str, reply: dict[str, Any]) -> dict[str, Any]:
+        """One reply as a message/send body: text, or a button_interaction template card
+        whose buttons' keys are the payloads (a press comes back as template_card_event)."""
+        body: dict[str, Any] = {"touser": user, "agentid": _agent_id(self.agent_id)}
+        if not reply.get("buttons"):
+            return {**body, "msgtype": "text", "text": {"content": reply["text"]}}
+        text = reply["text"]
+        card: dict[str, Any] = {"card_type": "button_interaction", "task_id": _task_id(),
+                                "button_list": [{"text": b["title"], "style": 1, "key": b["payload"]}
+                                                for b in reply["buttons"]]}
+        if len(text) <= CARD_TITLE_MAX:
+            card["main_title"] = {"title": text}
+        else:
+            card["main_title"], card["sub_title_text"] = {"title": text[:CARD_TITLE_MAX - 1] + "…"}, text
+        return {**body, "msgtype": "template_card", "template_card": card}
+
+    def ignored(self) -> web.Response:
+        return web.Response(text="")
+
+    def late_response(self, incoming: Incoming) -> web.Response:
+        return web.Response(text="")
+
+
+def _agent_id(agent_id: str) -> int | str:
+    return int(agent_id) if agent_id.isdigit() else agent_id
+
+
+def _task_id() -> str:
+    # Unique per application; letters, digits and _-@ only, at most 128 characters.
+    return f"df-{int(time.time())}-{secrets.token_hex(8)}"
+
+
+def _fields(body: bytes) -> dict[str, str]:
+    try:
+        root = safe_fromstring(body, forbid_dtd=True)
+    except DefusedXmlException:
+        raise ChannelError(400, "malformed_xml", "DTDs and entity declarations are not accepted") from None
+    except (ET.ParseError, ValueError, LookupError) as err:
+        raise ChannelError(400, "malformed_xml", str(err)[:200]) from None
+    return {child.tag: (child.text or "") for child in root}
+
+
+__all__ = ["MESSAGE", "WeComChannel"]
