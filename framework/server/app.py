@@ -39,6 +39,8 @@ def init(config: ServerConfig) -> web.Application:
     app.router.add_get("/ready", routes.ready)
     app.router.add_get("/metrics", routes.metrics)
     app.router.add_get("/openapi.json", routes.openapi)
+    if config.webchat:
+        routes.add_webchat(app)
     if config.wechat_token:
         app.router.add_get("/webhooks/wechat/webhook", routes.wechat_handshake)
         app.router.add_post("/webhooks/wechat/webhook", routes.channel_webhook("wechat"))
@@ -159,9 +161,11 @@ async def http_ctx(app: web.Application) -> AsyncIterator[None]:
     app[keys.HTTP] = session
     backend = None
     if config.demo_backend:
-        from framework.actions.demo_backend import start_demo_backend
+        from framework.actions.demo_backend import bound_port, start_demo_backend
 
-        backend = await start_demo_backend(config.domain_dir, "127.0.0.1", config.demo_backend_port)
+        backend = await start_demo_backend(config.domain_dir, "127.0.0.1", config.demo_backend_port,
+                                           assistant=app[keys.ASSISTANT])
+        log.info("demo backend listening on http://127.0.0.1:%s", bound_port(backend))
     yield
     if backend is not None:
         await backend.cleanup()

@@ -7,6 +7,7 @@ server, or N worker processes sharing the port (SO_REUSEPORT) and the Redis serv
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import signal
@@ -35,6 +36,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: encryption.key beside --redis-dir, generated with mode 0600 on first use)")
     p.add_argument("--workers", type=int, default=1, help="worker processes sharing the port (default 1)")
     p.add_argument("--demo-backend", action="store_true", help="also start the domain's demo business backend")
+    p.add_argument("--backend-port", type=int, default=None,
+                   help="port of the demo backend (default: PORT in the domain's backend.py, else the "
+                        "port of its first local webhook URL, else 5055)")
+    p.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+                   help="let web pages from ORIGIN (e.g. https://shop.example.com) call the API from a browser: "
+                        "preflight OPTIONS are answered and CORS headers added for these origins only; "
+                        "repeat for several, '*' for any")
+    p.add_argument("--no-webchat", action="store_true", help="do not serve the chat page at /")
     p.add_argument("--int8", action="store_true", help="quantise the encoder to int8 (faster on CPU, ~1%% accuracy)")
     p.add_argument("--rate-limit-sender", type=int, default=60, help="messages per sender per minute (0: off)")
     p.add_argument("--rate-limit-ip", type=int, default=3000, help="requests per client address per minute (0: off)")
@@ -69,7 +78,8 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         domain_dir=args.domain, model_dir=str(args.model or default_model_dir(args.domain)),
         host=args.host, port=args.port, redis_url=args.redis_url, redis_cluster=args.redis_cluster,
         redis_dir=args.redis_dir, encryption_key_file=args.encryption_key_file,
-        workers=max(1, args.workers), demo_backend=args.demo_backend, int8=args.int8,
+        workers=max(1, args.workers), demo_backend=args.demo_backend, demo_backend_port=args.backend_port,
+        int8=args.int8, webchat=not args.no_webchat, cors_origins=tuple(_origins(args.cors)),
         rate_limit_sender=args.rate_limit_sender, rate_limit_ip=args.rate_limit_ip, max_body_bytes=args.max_body,
         batch_max=args.batch_max, torch_threads=args.threads or serving_threads(max(1, args.workers)), inference_threads=max(1, args.batches_in_flight), batch_wait_ms=args.batch_wait_ms, cache_enabled=not args.no_answer_cache,
         wechat_token=args.wechat_token, telegram_bot_token=args.telegram_bot_token,
@@ -91,7 +101,16 @@ def main(argv: list[str] | None = None) -> int:
     except SpecErrors as err:
         print(str(err), file=sys.stderr)
         return 2
-    config = config_from_args(args)
+    try:
+        config = config_from_args(args)
+    except ValueError as err:  # an --cors value that is not an origin
+        print(f"serve: --cors: {err}", file=sys.stderr)
+        return 2
+    # The ports must be free before minutes of training or loading are spent.
+    problem = ports_problem(config, assistant)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     # 2. A model: train one when there is none yet.
     if not (Path(config.model_dir) / "artifact.json").exists():
         print(f"No trained model in {config.model_dir}: training one first "
@@ -112,17 +131,51 @@ def main(argv: list[str] | None = None) -> int:
 
         embedded = EmbeddedRedis(config.redis_dir).start()
         config.redis_url = embedded.url
-        log.info("embedded redis-server on %s (persisting to %s)", embedded.url, embedded.directory)
+        print(f"Redis: embedded redis-server at {embedded.url} (data in {embedded.directory}; "
+              f"--redis-url or $REDIS_URL to use your own)", flush=True)
     try:
         # 4. Serve.
         if config.workers == 1:
             run_worker(config, access_log=args.access_log)
         else:
             run_workers(config, access_log=args.access_log, log_level=args.log_level.upper())
+    except OSError as err:  # the port was taken after the check (a race): still one line
+        if err.errno not in BIND_ERRORS:
+            raise
+        from framework.server.ports import describe_bind_error
+
+        print(describe_bind_error(err, config.host, config.port, "server", "--port"), file=sys.stderr)
+        return 2
     finally:
         if embedded is not None:
             embedded.stop()
     return 0
+
+
+def _origins(values: list[str]) -> list[str]:
+    from framework.server.middleware import parse_origin
+
+    return [parse_origin(v) for v in values]
+
+
+BIND_ERRORS = (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL)
+
+
+def ports_problem(config: ServerConfig, assistant) -> str | None:
+    """One line when the server's port (or the demo backend's) cannot be listened on."""
+    from framework.server.ports import busy_port_message
+
+    problem = busy_port_message(config.host, config.port, "server", "--port")
+    if problem or not config.demo_backend:
+        return problem
+    from framework.actions.demo_backend import default_port
+
+    try:
+        if config.demo_backend_port is None:
+            config.demo_backend_port = default_port(config.domain_dir, assistant)
+    except FileNotFoundError as err:
+        return f"serve: --demo-backend: {err}"
+    return busy_port_message("127.0.0.1", config.demo_backend_port, "demo backend", "--backend-port")
 
 
 def model_problem(model_dir: str, assistant) -> str | None:

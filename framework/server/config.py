@@ -18,7 +18,7 @@ class ServerConfig:
     redis_dir: str = "var/redis"  # the embedded server's persistence
     workers: int = 1
     demo_backend: bool = False
-    demo_backend_port: int = 5055
+    demo_backend_port: int | None = None  # None: the domain's own (framework.actions.demo_backend.default_port)
     int8: bool = False  # dynamic int8 quantisation of the encoder's Linear layers
 
     # hardening
@@ -51,6 +51,10 @@ class ServerConfig:
     slack_signing_secret: str | None = field(default_factory=lambda: os.environ.get("DF_SLACK_SIGNING_SECRET"))
     slack_bot_token: str | None = field(default_factory=lambda: os.environ.get("DF_SLACK_BOT_TOKEN"))
     slack_api_base: str = field(default_factory=lambda: os.environ.get("DF_SLACK_API_BASE", "https://slack.com/api"))
+
+    # the browser: the chat page at / and the origins whose scripts may call the API (CORS)
+    webchat: bool = True
+    cors_origins: tuple[str, ...] = ()  # "https://shop.example.com", or "*" for any
 
     # logging
     pii_kinds: tuple[str, ...] = ("id_number", "phone", "bank_card", "email")

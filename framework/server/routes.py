@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import html
 import logging
+from pathlib import Path
 
 from aiohttp import web
 
@@ -141,3 +144,32 @@ async def metrics(request: web.Request) -> web.Response:
 
 async def openapi(request: web.Request) -> web.Response:
     return web.json_response(request.app[keys.OPENAPI])
+
+
+WEBCHAT_DIR = Path(__file__).with_name("webchat")  # package data: HTML, CSS, JS; no build step
+# The page runs no inline script or style, talks to this origin only, and shows images from
+# the http(s) URLs the assistant sends: a bot text that slipped through as markup could do nothing.
+WEBCHAT_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+               "img-src 'self' https: http: data:; base-uri 'none'; form-action 'none'")
+
+
+def add_webchat(app: web.Application) -> None:
+    """The chat page at / and its files under /webchat/."""
+    app.router.add_get("/", webchat_page)
+    app.router.add_static("/webchat/", WEBCHAT_DIR)
+
+
+@functools.cache
+def _webchat_template() -> str:
+    return (WEBCHAT_DIR / "index.html").read_text(encoding="utf-8")
+
+
+async def webchat_page(request: web.Request) -> web.Response:
+    from framework.engine.builtin_responses import language_code
+
+    assistant = request.app[keys.ASSISTANT]
+    page = (_webchat_template().replace("{lang}", language_code(assistant.language))
+            .replace("{assistant}", html.escape(assistant.name)))
+    return web.Response(text=page, content_type="text/html", charset="utf-8",
+                        headers={"Content-Security-Policy": WEBCHAT_CSP, "X-Content-Type-Options": "nosniff",
+                                 "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"})
