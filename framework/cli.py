@@ -15,6 +15,8 @@ COMMANDS = {
     "evaluate": ("framework.nlu.evaluate", "evaluate a trained model: accuracy, macro-F1, confusion matrix"),
     "shell": ("framework.shell", "talk to an assistant in the terminal"),
     "serve": ("framework.server.command", "serve an assistant over HTTP (REST, WeChat, Telegram, Slack channels)"),
+    "test": ("framework.convtest.command", "run a domain's conversation tests (DOMAIN/tests/*.yml); exit 1 on a failure"),
+    "init": ("framework.scaffold.command", "create a new assistant (domain, flow, tests, README) to start from"),
 }
 
 

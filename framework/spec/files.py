@@ -162,6 +162,12 @@ def read_domain(domain_dir: str | os.PathLike) -> tuple[SpecTree, list[SpecError
     return tree, errors
 
 
+def _is_test_file(directory: FsPath, path: FsPath) -> bool:
+    """Conversation tests (<domain>/tests/*.yml, framework.convtest) are no flows, even under
+    `flows: [.]`; the domain's own YAML is read from its top folder only."""
+    return (directory / "tests").resolve() in path.resolve().parents
+
+
 def _flow_files(directory: FsPath, tree: SpecTree, errors: list[SpecError]) -> list[FsPath]:
     listed = tree.domain.get("flows")
     if not isinstance(listed, list):
@@ -172,7 +178,8 @@ def _flow_files(directory: FsPath, tree: SpecTree, errors: list[SpecError]) -> l
             continue
         target = directory / entry
         if target.is_dir():
-            found = sorted(p for p in target.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
+            found = sorted(p for p in target.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()
+                           and not _is_test_file(directory, p))
             if not found:
                 errors.append(tree.error("E004", ("flows", i), "the flow directory has no YAML files",
                                          expected="*.yml files", found=f"an empty directory '{entry}'"))
