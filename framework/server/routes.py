@@ -73,6 +73,10 @@ async def wechat_handshake(request: web.Request) -> web.Response:
     return request.app[keys.CHANNELS]["wechat"].handshake(request)
 
 
+async def wecom_handshake(request: web.Request) -> web.Response:
+    return request.app[keys.CHANNELS]["wecom"].handshake(request)
+
+
 async def limit_sender(app: web.Application, sender_id: str) -> None:
     config = app[keys.CONFIG]
     verdict = await app[keys.LIMITER].hit("sender", sender_id, config.rate_limit_sender, config.rate_window)
@@ -103,7 +107,9 @@ async def run_turn(app: web.Application, channel: Channel, incoming: Incoming) -
 def _push_late(app: web.Application, channel: Channel, incoming: Incoming, task: asyncio.Task) -> None:
     if task.cancelled() or task.exception() is not None:
         return
-    push = asyncio.ensure_future(channel.respond(incoming, task.result().replies))
+    # A channel whose `respond` answers in the HTTP reply (WeChat) sends late ones with `push`.
+    send = getattr(channel, "push", None) or channel.respond
+    push = asyncio.ensure_future(send(incoming, task.result().replies))
     app[keys.BACKGROUND].add(push)
     push.add_done_callback(_finished(app[keys.BACKGROUND]))
 
