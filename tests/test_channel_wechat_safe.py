@@ -167,3 +167,18 @@ async def test_a_failed_late_delivery_is_one_clear_log_line(telecom_client, plat
     lines = [r.message for r in caplog.records if r.name == "framework.channels"]
     assert lines == ["wechat: late reply 1 of 1 to o6_fail not delivered: /cgi-bin/message/custom/send answered "
                      "errcode 45015: {'errcode': 45015, 'errmsg': 'response out of time limit'}"]
+
+
+def test_serve_says_what_is_wrong_with_the_wechat_settings():
+    from framework.server.command import wechat_problem
+    from framework.server.config import ServerConfig
+
+    def problem(**settings):
+        return wechat_problem(ServerConfig(domain_dir="d", **{"wechat_token": WX_TOKEN, **settings}))
+
+    assert problem(wechat_aes_key=WX_AES_KEY, wechat_app_id=WX_APP_ID) is None
+    assert problem(wechat_aes_key=WX_AES_KEY, wechat_app_id=None) == (
+        "--wechat-aes-key: safe mode also needs --wechat-app-id (the AppID is checked)")
+    assert problem(wechat_aes_key="abc", wechat_app_id=WX_APP_ID) == (
+        "--wechat-aes-key: the EncodingAESKey has 43 characters (letters and digits, as the console shows it)")
+    assert problem(wecom_aes_key="#" * 43) == "--wecom-aes-key: the EncodingAESKey is not Base64 (letters and digits only)"
