@@ -80,7 +80,12 @@ def test_the_document_describes_every_route(api, api_schema):
     assert served == {("POST", "/webhooks/rest/webhook"), ("POST", "/api/v1/predict"), ("GET", "/health"),
                       ("GET", "/ready"), ("GET", "/metrics"), ("GET", "/webhooks/wechat/webhook"),
                       ("POST", "/webhooks/wechat/webhook"), ("POST", "/webhooks/telegram/webhook"),
-                      ("POST", "/webhooks/slack/webhook")}
+                      ("POST", "/webhooks/slack/webhook"),
+                      # Rasa's API (framework.server.rasa_api)
+                      ("GET", "/version"), ("GET", "/status"), ("POST", "/model/parse"), ("GET", "/webhooks/rest/"),
+                      ("GET", "/conversations/{sender}/tracker"), ("POST", "/conversations/{sender}/tracker/events"),
+                      ("PUT", "/conversations/{sender}/tracker/events"),
+                      ("POST", "/conversations/{sender}/trigger_intent")}
 
 
 @schema.parametrize()

@@ -1,4 +1,6 @@
 """Rasa's REST channel: POST {"sender", "message"} -> [{"recipient_id", "text", "buttons"?}].
+With `?stream=true` (what `rasa shell` asks for) the same objects come one JSON object per
+line, as Rasa streams them. A numeric sender (Rasa accepts one) is the conversation id as text.
 
 The request schema lives here, with the channel that reads it; the server's OpenAPI
 document imports it from here (a channel knows nothing about the server)."""
@@ -17,7 +19,8 @@ REST_MESSAGE = {
     "type": "object",
     "required": ["sender", "message"],
     "properties": {
-        "sender": {"type": "string", "minLength": 1, "maxLength": MAX_SENDER, "description": "conversation id"},
+        "sender": {"type": ["string", "integer"], "minLength": 1, "maxLength": MAX_SENDER,
+                   "description": "conversation id (a number is taken as its decimal text)"},
         "message": {"type": "string", "maxLength": MAX_TEXT, "description": "what the user said"},
         "metadata": {"type": "object"},
     },
@@ -45,11 +48,15 @@ class RestChannel:
         problem = schema_error(_VALIDATOR, data)
         if problem:
             raise ChannelError(400, "invalid_request", problem)
-        return Incoming(data["sender"], data["message"])
+        stream = request.query.get("stream", "").lower() == "true"  # Rasa's bool_arg
+        return Incoming(str(data["sender"]), data["message"], meta={"stream": True} if stream else {})
 
     async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
-        return web.json_response([{"recipient_id": incoming.sender_id, **r} for r in replies],
-                                 dumps=lambda o: json.dumps(o, ensure_ascii=False))
+        messages = [{"recipient_id": incoming.sender_id, **r} for r in replies]
+        if incoming.meta.get("stream"):
+            lines = "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in messages)
+            return web.Response(text=lines, content_type="text/event-stream", charset="utf-8")
+        return web.json_response(messages, dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
     def ignored(self) -> web.Response:
         return web.json_response([])
