@@ -13,6 +13,7 @@ from framework.channels.wechat import wechat_signature
 from framework.server import keys
 from tests.support.platforms import (CHANNELS, SLACK_SECRET, SLACK_TOKEN, TG_SECRET, WECHAT_TOKEN, Rest, Slack,
                                      Telegram, slack_event, slack_headers, wechat_query, wechat_xml)
+from tests.support.platforms import platform_bases
 from tests.support.platforms import telegram_api  # noqa: F401 (fixture)
 from tests.support.serving import backend_port, classifier, domain, make_client, redis_server  # noqa: F401 (fixtures)
 
@@ -20,7 +21,9 @@ from tests.support.serving import backend_port, classifier, domain, make_client,
 @pytest.fixture(params=CHANNELS, ids=lambda c: type(c).__name__)
 async def channel_client(request, make_client, telegram_api):
     channel = request.param
-    client = await make_client(telegram_api_base=telegram_api[0], slack_api_base=telegram_api[0], **channel.config)
+    if hasattr(channel, "bind"):  # its requests name the fake's URL (DingTalk's sessionWebhook)
+        channel.bind(telegram_api[0])
+    client = await make_client(**platform_bases(telegram_api[0]), **channel.config)
     return channel, client, telegram_api[1]
 
 

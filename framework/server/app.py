@@ -50,6 +50,10 @@ def init(config: ServerConfig) -> web.Application:
         app.router.add_post("/webhooks/telegram/webhook", routes.channel_webhook("telegram"))
     if config.slack_signing_secret and config.slack_bot_token:
         app.router.add_post("/webhooks/slack/webhook", routes.channel_webhook("slack"))
+    if dingtalk_enabled(config):
+        app.router.add_post("/webhooks/dingtalk/webhook", routes.channel_webhook("dingtalk"))
+    if feishu_enabled(config):
+        app.router.add_post("/webhooks/feishu/webhook", routes.channel_webhook("feishu"))
     app[keys.OPENAPI] = build_openapi(enabled_channels(config))
     return app
 
@@ -62,7 +66,17 @@ def enabled_channels(config: ServerConfig) -> list[str]:
         names.append("telegram")
     if config.slack_signing_secret and config.slack_bot_token:
         names.append("slack")
+    names += [name for name, enabled in (("dingtalk", dingtalk_enabled), ("feishu", feishu_enabled)) if enabled(config)]
     return names
+
+
+def dingtalk_enabled(config: ServerConfig) -> bool:
+    return bool(config.dingtalk_app_key and config.dingtalk_app_secret)
+
+
+def feishu_enabled(config: ServerConfig) -> bool:
+    return bool(config.feishu_app_id and config.feishu_app_secret
+                and (config.feishu_encrypt_key or config.feishu_verification_token))
 
 
 async def assistant_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -183,6 +197,7 @@ async def conversations_ctx(app: web.Application) -> AsyncIterator[None]:
     app[keys.CONVERSATIONS] = conversations = Conversations(
         app[keys.ASSISTANT], agent, app[keys.STORE], app[keys.METRICS], app[keys.MODEL_ID], app[keys.CACHE])
     app[keys.CHANNELS] = build_channels(config, app[keys.HTTP])
+    app[keys.CHANNELS].update(bot_channels(config, app[keys.HTTP], app[keys.REDIS], app[keys.STORE].prefix))
     yield
     # Graceful shutdown: turns still running (a late WeChat turn, say) finish and save.
     background = [t for t in app[keys.BACKGROUND] if not t.done()]
@@ -209,4 +224,24 @@ def build_channels(config: ServerConfig, session: aiohttp.ClientSession) -> dict
 
         channels["slack"] = SlackChannel(config.slack_signing_secret, config.slack_bot_token, session,
                                          config.slack_api_base)
+    return channels
+
+
+def bot_channels(config: ServerConfig, session: aiohttp.ClientSession, redis, prefix: str) -> dict:
+    """DingTalk and Feishu: their send APIs' access tokens are shared through Redis."""
+    from framework.channels.platform_tokens import PlatformTokens
+
+    tokens, channels = PlatformTokens(redis, prefix), {}
+    if dingtalk_enabled(config):
+        from framework.channels.dingtalk import DingTalkChannel
+
+        channels["dingtalk"] = DingTalkChannel(config.dingtalk_app_key, config.dingtalk_app_secret, session, tokens,
+                                               config.dingtalk_robot_code, config.dingtalk_api_base,
+                                               config.dingtalk_webhook_base)
+    if feishu_enabled(config):
+        from framework.channels.feishu import FeishuChannel
+
+        channels["feishu"] = FeishuChannel(config.feishu_app_id, config.feishu_app_secret, session, tokens,
+                                           config.feishu_verification_token, config.feishu_encrypt_key,
+                                           config.feishu_api_base)
     return channels

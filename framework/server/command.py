@@ -21,7 +21,7 @@ log = logging.getLogger("framework.server")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="dialog serve", description="Serve an assistant over HTTP (REST, WeChat, Telegram, Slack).")
+    p = argparse.ArgumentParser(prog="dialog serve", description="Serve an assistant over HTTP (REST, WeChat, Telegram, Slack, DingTalk, Feishu).")
     p.add_argument("domain", help="domain directory, e.g. domains/telecom_zh")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=5005, help="port (default 5005)")
@@ -67,6 +67,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--slack-signing-secret", default=os.environ.get("DF_SLACK_SIGNING_SECRET"))
     p.add_argument("--slack-bot-token", default=os.environ.get("DF_SLACK_BOT_TOKEN"),
                    help="with --slack-signing-secret enables the Slack channel")
+    p.add_argument("--dingtalk-app-key", default=os.environ.get("DF_DINGTALK_APP_KEY"),
+                   help="DingTalk app's AppKey (Client ID); with --dingtalk-app-secret enables the DingTalk robot "
+                        "(docs/channels/dingtalk.md)")
+    p.add_argument("--dingtalk-app-secret", default=os.environ.get("DF_DINGTALK_APP_SECRET"),
+                   help="DingTalk app's AppSecret (Client Secret); better given as $DF_DINGTALK_APP_SECRET")
+    p.add_argument("--dingtalk-robot-code", default=os.environ.get("DF_DINGTALK_ROBOT_CODE"),
+                   help="the robot's RobotCode, if it is not the AppKey")
+    p.add_argument("--feishu-app-id", default=os.environ.get("DF_FEISHU_APP_ID"),
+                   help="Feishu app's App ID; with --feishu-app-secret and the Encrypt Key and/or Verification "
+                        "Token enables the Feishu bot (docs/channels/feishu.md)")
+    p.add_argument("--feishu-app-secret", default=os.environ.get("DF_FEISHU_APP_SECRET"),
+                   help="Feishu app's App Secret; better given as $DF_FEISHU_APP_SECRET")
+    p.add_argument("--feishu-encrypt-key", default=os.environ.get("DF_FEISHU_ENCRYPT_KEY"),
+                   help="the event subscription's Encrypt Key (events decrypted, X-Lark-Signature checked)")
+    p.add_argument("--feishu-verification-token", default=os.environ.get("DF_FEISHU_VERIFICATION_TOKEN"),
+                   help="the event subscription's Verification Token (checked in every event)")
     p.add_argument("--access-log", action="store_true", help="log every request (off by default: it costs ~10%%)")
     p.add_argument("--log-level", default="INFO")
     return p
@@ -87,6 +103,10 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         wechat_token=args.wechat_token, telegram_bot_token=args.telegram_bot_token,
         telegram_secret=args.telegram_secret, slack_signing_secret=args.slack_signing_secret,
         slack_bot_token=args.slack_bot_token,
+        dingtalk_app_key=args.dingtalk_app_key, dingtalk_app_secret=args.dingtalk_app_secret,
+        dingtalk_robot_code=args.dingtalk_robot_code, feishu_app_id=args.feishu_app_id,
+        feishu_app_secret=args.feishu_app_secret, feishu_encrypt_key=args.feishu_encrypt_key,
+        feishu_verification_token=args.feishu_verification_token,
     )
 
 

@@ -52,6 +52,23 @@ class ServerConfig:
     slack_bot_token: str | None = field(default_factory=lambda: os.environ.get("DF_SLACK_BOT_TOKEN"))
     slack_api_base: str = field(default_factory=lambda: os.environ.get("DF_SLACK_API_BASE", "https://slack.com/api"))
 
+    # DingTalk robot (docs/channels/dingtalk.md); enabled by the AppKey and AppSecret
+    dingtalk_app_key: str | None = field(default_factory=lambda: os.environ.get("DF_DINGTALK_APP_KEY"))
+    dingtalk_app_secret: str | None = field(default_factory=lambda: os.environ.get("DF_DINGTALK_APP_SECRET"), repr=False)
+    dingtalk_robot_code: str | None = field(default_factory=lambda: os.environ.get("DF_DINGTALK_ROBOT_CODE"))
+    dingtalk_api_base: str = field(default_factory=lambda: os.environ.get("DF_DINGTALK_API_BASE", "https://api.dingtalk.com"))
+    dingtalk_webhook_base: str = field(
+        default_factory=lambda: os.environ.get("DF_DINGTALK_WEBHOOK_BASE", "https://oapi.dingtalk.com"))
+
+    # Feishu bot (docs/channels/feishu.md); enabled by the App ID, App Secret and the
+    # Encrypt Key and/or Verification Token
+    feishu_app_id: str | None = field(default_factory=lambda: os.environ.get("DF_FEISHU_APP_ID"))
+    feishu_app_secret: str | None = field(default_factory=lambda: os.environ.get("DF_FEISHU_APP_SECRET"), repr=False)
+    feishu_verification_token: str | None = field(
+        default_factory=lambda: os.environ.get("DF_FEISHU_VERIFICATION_TOKEN"), repr=False)
+    feishu_encrypt_key: str | None = field(default_factory=lambda: os.environ.get("DF_FEISHU_ENCRYPT_KEY"), repr=False)
+    feishu_api_base: str = field(default_factory=lambda: os.environ.get("DF_FEISHU_API_BASE", "https://open.feishu.cn"))
+
     # the browser: the chat page at / and the origins whose scripts may call the API (CORS)
     webchat: bool = True
     cors_origins: tuple[str, ...] = ()  # "https://shop.example.com", or "*" for any

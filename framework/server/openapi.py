@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from framework import __version__
+from framework.channels.dingtalk import MESSAGE as DINGTALK_MESSAGE
+from framework.channels.feishu import EVENT as FEISHU_EVENT
 from framework.channels.slack import EVENT as SLACK_EVENT
 from framework.channels.telegram import UPDATE as TELEGRAM_UPDATE
 from framework.channels.wechat import MESSAGE as WECHAT_MESSAGE
@@ -74,6 +76,28 @@ def build_openapi(channels: list[str]) -> dict[str, Any]:
                            for n in ("X-Slack-Request-Timestamp", "X-Slack-Signature")],
             "requestBody": {"required": True, "content": {"application/json": {"schema": SLACK_EVENT}}},
             "responses": {"200": {"description": "acknowledged"}, **_errors(400, 403, 413, 429, 503)},
+        }}
+    if "dingtalk" in channels:
+        paths["/webhooks/dingtalk/webhook"] = {"post": {
+            "summary": "DingTalk robot message (HTTP callback mode); replies via the sessionWebhook, or the robot "
+                       "send API once it has expired. `sign` is base64 HmacSHA256(AppSecret, timestamp + \"\\n\" + "
+                       "AppSecret); a `timestamp` (ms) more than an hour from now is refused",
+            "parameters": [{"name": n, "in": "header", "required": True, "schema": {"type": "string"}}
+                           for n in ("timestamp", "sign")],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": DINGTALK_MESSAGE}}},
+            "responses": {"200": {"description": "acknowledged"}, **_errors(400, 403, 413, 429, 503)},
+        }}
+    if "feishu" in channels:
+        paths["/webhooks/feishu/webhook"] = {"post": {
+            "summary": "Feishu event subscription 2.0 (url_verification, im.message.receive_v1, card.action.trigger), "
+                       "plain or encrypted with the Encrypt Key; replies via the reply/send message API. With an "
+                       "Encrypt Key, X-Lark-Signature is hex sha256(timestamp + nonce + Encrypt Key + body) and a "
+                       "timestamp more than 5 minutes from now is refused; with a Verification Token, the event's "
+                       "token must match",
+            "parameters": [{"name": n, "in": "header", "schema": {"type": "string"}}
+                           for n in ("X-Lark-Request-Timestamp", "X-Lark-Request-Nonce", "X-Lark-Signature")],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": FEISHU_EVENT}}},
+            "responses": {"200": {"description": "the challenge, or acknowledged"}, **_errors(400, 403, 413, 429, 503)},
         }}
     return {
         "openapi": "3.1.0",

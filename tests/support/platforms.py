@@ -16,6 +16,9 @@ from aiohttp.test_utils import TestServer
 
 from framework.channels.slack import slack_signature
 from framework.channels.wechat import parse_reply, wechat_signature
+from tests.support import fake_dingtalk, fake_feishu
+from tests.support.fake_dingtalk import FakeDingTalk
+from tests.support.fake_feishu import FakeFeishu
 from tests.support.fake_wechat import OfficialAccount, WeComApp
 
 WECHAT_TOKEN, TG_TOKEN, TG_SECRET = "wx-token", "123:ABC", "tg-secret"
@@ -75,6 +78,9 @@ def platform_api(sent: list[dict]) -> web.Application:
     app = web.Application()
     app.router.add_post("/bot{token}/sendMessage", send_message)
     app.router.add_post("/chat.postMessage", post_message)
+    # DingTalk and Feishu: their fakes' APIs under a prefix each, recording into `sent` too.
+    app.add_subapp("/dingtalk", FakeDingTalk(sent).app())
+    app.add_subapp("/feishu", FakeFeishu(sent).app())
     return app
 
 
@@ -172,4 +178,50 @@ class Slack:
         return texts
 
 
-CHANNELS = [Rest(), WeChat(), WeChatSafe(), WeCom(), Telegram(), Slack()]
+class DingTalk:
+    """A DingTalk robot (tests/support/fake_dingtalk.py signs like DingTalk); the replies
+    arrive at the fake's sessionWebhook, which `bind` points at the fake's URL."""
+    path = "/webhooks/dingtalk/webhook"
+    config = {"dingtalk_app_key": fake_dingtalk.APP_KEY, "dingtalk_app_secret": fake_dingtalk.APP_SECRET}
+    platform = FakeDingTalk()
+
+    def bind(self, base: str) -> None:
+        self.platform.base = base + "/dingtalk"
+
+    def request(self, sender, text, good=True):
+        return self.platform.request(text, staff_id=sender, secret=fake_dingtalk.APP_SECRET if good else "wrong")
+
+    async def replies(self, resp, sent):
+        assert resp.status == 200
+        assert all(m["via"] == "sessionWebhook" for m in sent)
+        texts = [m["text"] for m in sent]
+        sent.clear()
+        return texts
+
+
+class Feishu:
+    """A Feishu bot with an Encrypt Key and a Verification Token (tests/support/fake_feishu.py
+    encrypts and signs like Feishu); the replies go through the fake's reply API."""
+    path = "/webhooks/feishu/webhook"
+    config = {"feishu_app_id": fake_feishu.APP_ID, "feishu_app_secret": fake_feishu.APP_SECRET,
+              "feishu_encrypt_key": fake_feishu.ENCRYPT_KEY, "feishu_verification_token": fake_feishu.VERIFICATION_TOKEN}
+
+    def request(self, sender, text, good=True):
+        return fake_feishu.request(fake_feishu.message_event(text, open_id=f"ou_{sender}"),
+                                   key=fake_feishu.ENCRYPT_KEY if good else "wrong key")
+
+    async def replies(self, resp, sent):
+        assert resp.status == 200
+        assert all(m["via"] == "reply" for m in sent)
+        texts = [m["text"] for m in sent]
+        sent.clear()
+        return texts
+
+
+def platform_bases(base: str) -> dict[str, str]:
+    """Server options pointing every platform's API at `platform_api` served on `base`."""
+    return dict(telegram_api_base=base, slack_api_base=base, dingtalk_api_base=base + "/dingtalk",
+                dingtalk_webhook_base=base + "/dingtalk", feishu_api_base=base + "/feishu")
+
+
+CHANNELS = [Rest(), WeChat(), WeChatSafe(), WeCom(), Telegram(), Slack(), DingTalk(), Feishu()]

@@ -1,0 +1,203 @@
+"""DingTalk (钉钉) robot of an internal app (企业内部机器人), HTTP callback mode.
+
+- Requests: DingTalk POSTs each message a user sends the robot (a 1:1 chat, or an
+  @mention in a group) as JSON, with the headers `timestamp` (Unix milliseconds) and
+  `sign` = base64(HmacSHA256(key=appSecret, "<timestamp>\\n<appSecret>")). A timestamp
+  more than an hour (`max_age`) from now is refused, as the documentation says.
+  The signature covers the timestamp only, not the body: a captured pair could carry
+  another body within the hour. Hence `msgId` is a delivery id (a replayed message runs
+  no second turn, see framework.store.deliveries), and a `sessionWebhook` outside
+  DingTalk's own host is never called (the body could otherwise make the server POST
+  anywhere).
+- Replies: through the conversation's `sessionWebhook` (no token, valid until
+  `sessionWebhookExpiredTime`); once it has expired, through the robot's send API
+  (`oToMessages/batchSend` for a 1:1 chat, `groupMessages/send` for a group) with an
+  access token cached in Redis (framework.channels.platform_tokens) and refreshed once
+  when DingTalk refuses it as invalid.
+- Buttons: an ActionCard whose buttons are `dtmd://dingtalkclient/sendMessage?content=`
+  links: pressing one makes the user's client send the payload as the user's message,
+  which reaches this channel as an ordinary text message. (DingTalk's interactive cards
+  with server callbacks need a card template made in the card platform and the Stream
+  or card-callback route; not used.)
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+from aiohttp import web
+
+from framework.channels.base import MAX_TEXT, ChannelError, Incoming, json_object, signatures_match
+from framework.channels.platform_tokens import PlatformTokens
+
+WEBHOOK_MARGIN_MS = 10_000  # a sessionWebhook this close to its expiry is not used
+SEND_MESSAGE_LINK = "dtmd://dingtalkclient/sendMessage?content="
+
+# The parts of a received message the channel reads (open.dingtalk.com "接收消息");
+# documented in /openapi.json. Other message types are acknowledged and ignored.
+MESSAGE = {
+    "type": "object",
+    "required": ["msgtype", "msgId", "conversationId", "senderId"],
+    "properties": {
+        "msgtype": {"type": "string", "description": "only `text` is conversed with"},
+        "msgId": {"type": "string", "description": "a redelivered or replayed msgId runs no second turn"},
+        "conversationId": {"type": "string"}, "conversationType": {"enum": ["1", "2"]},
+        "senderId": {"type": "string"}, "senderStaffId": {"type": "string"},
+        "sessionWebhook": {"type": "string"}, "sessionWebhookExpiredTime": {"type": "integer"},
+        "text": {"type": "object", "properties": {"content": {"type": "string", "maxLength": MAX_TEXT}}},
+    },
+}
+
+
+def dingtalk_signature(app_secret: str, timestamp: str) -> str:
+    digest = hmac.new(app_secret.encode(), f"{timestamp}\n{app_secret}".encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def button_link(payload: str) -> str:
+    """The link that makes the user's DingTalk send `payload` as a message."""
+    return SEND_MESSAGE_LINK + quote(payload, safe="")
+
+
+def webhook_message(reply: dict[str, Any]) -> dict[str, Any]:
+    """A reply as a robot message (the sessionWebhook's format): text, or an ActionCard."""
+    if not reply.get("buttons"):
+        return {"msgtype": "text", "text": {"content": reply["text"]}}
+    return {"msgtype": "actionCard", "actionCard": {
+        "title": _title(reply["text"]), "text": reply["text"], "btnOrientation": "0",
+        "btns": [{"title": b["title"], "actionURL": button_link(b["payload"])} for b in reply["buttons"]]}}
+
+
+def api_message(reply: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """A reply as the send API's (msgKey, msgParam): sampleText, sampleActionCard (one
+    button), sampleActionCard2..5 (two to five), or sampleMarkdown with the links beyond."""
+    buttons, text = reply.get("buttons") or [], reply["text"]
+    if not buttons:
+        return "sampleText", {"content": text}
+    if len(buttons) == 1:
+        return "sampleActionCard", {"title": _title(text), "text": text, "singleTitle": buttons[0]["title"],
+                                    "singleURL": button_link(buttons[0]["payload"])}
+    if len(buttons) <= 5:
+        param = {"title": _title(text), "text": text}
+        for i, b in enumerate(buttons, 1):
+            param[f"actionTitle{i}"], param[f"actionURL{i}"] = b["title"], button_link(b["payload"])
+        return f"sampleActionCard{len(buttons)}", param
+    links = "\n\n".join(f"[{b['title']}]({button_link(b['payload'])})" for b in buttons)
+    return "sampleMarkdown", {"title": _title(text), "text": f"{text}\n\n{links}"}
+
+
+def _title(text: str) -> str:
+    """The card title shown in the conversation list: the text's first line, shortened."""
+    first = text.strip().splitlines()[0] if text.strip() else "消息"
+    return first if len(first) <= 30 else first[:29] + "…"
+
+
+class DingTalkChannel:
+    name = "dingtalk"
+    reply_budget = 2.5  # the HTTP answer carries no reply; a late turn's replies are pushed
+    can_push = True
+
+    def __init__(self, app_key: str, app_secret: str, session: aiohttp.ClientSession, tokens: PlatformTokens,
+                 robot_code: str | None = None, api_base: str = "https://api.dingtalk.com",
+                 webhook_base: str = "https://oapi.dingtalk.com", max_age: int = 3600) -> None:
+        if not app_key or not app_secret:
+            raise ValueError("the DingTalk channel needs the app's AppKey (Client ID) and AppSecret (Client Secret)")
+        self.app_key, self.app_secret, self.session, self.tokens = app_key, app_secret, session, tokens
+        self.robot_code = robot_code or app_key  # an internal app's robotCode is its AppKey unless set apart
+        self.api_base, self.max_age = api_base.rstrip("/"), max_age
+        self.webhook_prefix = webhook_base.rstrip("/") + "/robot/sendBySession"
+
+    # ------------------------------------------------------------------ receiving
+
+    def verify(self, request: web.Request, body: bytes) -> None:
+        timestamp = request.headers.get("timestamp", "")
+        if not (0 < len(timestamp) <= 16 and timestamp.isascii() and timestamp.isdigit()) \
+                or abs(time.time() * 1000 - int(timestamp)) > self.max_age * 1000:
+            raise ChannelError(403, "bad_signature", f"missing timestamp header, or more than {self.max_age}s from now")
+        if not signatures_match(dingtalk_signature(self.app_secret, timestamp), request.headers.get("sign", "")):
+            raise ChannelError(403, "bad_signature", "the sign header does not match the app's AppSecret")
+
+    def parse(self, request: web.Request, body: bytes) -> Incoming | None:
+        data = json_object(body, "a DingTalk message")
+        fields = {k: data.get(k) for k in ("msgId", "conversationId", "senderId")}
+        missing = [k for k, v in fields.items() if not isinstance(v, str) or not v]
+        if missing:
+            raise ChannelError(400, "invalid_request", f"a DingTalk message has {', '.join(missing)} (strings)")
+        text = data.get("text")
+        if data.get("msgtype") != "text" or not isinstance(text, dict) or not isinstance(text.get("content"), str):
+            return None  # pictures, rich text, audio ...: nothing to converse about
+        staff_id = data.get("senderStaffId") if isinstance(data.get("senderStaffId"), str) else ""
+        webhook, expires = data.get("sessionWebhook"), data.get("sessionWebhookExpiredTime")
+        if not (isinstance(webhook, str) and webhook.startswith(self.webhook_prefix)
+                and isinstance(expires, int) and not isinstance(expires, bool)):
+            webhook, expires = None, 0  # no usable webhook: the send API answers
+        meta = {"conversation_id": fields["conversationId"], "group": data.get("conversationType") == "2",
+                "staff_id": staff_id, "webhook": webhook, "webhook_expires": expires}
+        # One conversation per user and chat (a 1:1 chat, or a group the robot is in).
+        sender = f"{fields['conversationId']}:{staff_id or fields['senderId']}"
+        # A group message starts with the @mention, which DingTalk turns into a space.
+        return Incoming(sender, text["content"].strip(), meta, fields["msgId"])
+
+    # ------------------------------------------------------------------ replying
+
+    async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
+        for reply in replies:
+            await self.deliver(incoming.meta, reply)
+        return web.json_response({})
+
+    async def deliver(self, meta: dict[str, Any], reply: dict[str, Any]) -> None:
+        if meta.get("webhook") and meta["webhook_expires"] > time.time() * 1000 + WEBHOOK_MARGIN_MS:
+            async with self.session.post(meta["webhook"], json=webhook_message(reply),
+                                         timeout=aiohttp.ClientTimeout(total=10)) as resp:
+                data = await resp.json(content_type=None)
+                if resp.status == 200 and isinstance(data, dict) and data.get("errcode") == 0:
+                    return
+                raise ChannelError(502, "dingtalk_error", f"sessionWebhook answered {resp.status}: {data}")
+        await self.send_by_api(meta, reply)
+
+    async def send_by_api(self, meta: dict[str, Any], reply: dict[str, Any]) -> None:
+        msg_key, param = api_message(reply)
+        body: dict[str, Any] = {"robotCode": self.robot_code, "msgKey": msg_key,
+                                "msgParam": json.dumps(param, ensure_ascii=False)}
+        if meta["group"]:
+            path, body["openConversationId"] = "/v1.0/robot/groupMessages/send", meta["conversation_id"]
+        elif meta["staff_id"]:
+            path, body["userIds"] = "/v1.0/robot/oToMessages/batchSend", [meta["staff_id"]]
+        else:
+            raise ChannelError(502, "dingtalk_error", "the sessionWebhook expired and the sender has no senderStaffId")
+        token = await self.tokens.get(self.name, self.app_key, self.fetch_token)
+        for attempt in range(2):
+            status, data = await self._post(path, body, token)
+            if status == 200:
+                return
+            expired = status == 401 or (isinstance(data, dict) and data.get("code") == "InvalidAuthentication")
+            if not expired or attempt:
+                raise ChannelError(502, "dingtalk_error", f"{path} answered {status}: {data}")
+            token = await self.tokens.refresh(self.name, self.app_key, self.fetch_token)
+
+    async def _post(self, path: str, body: dict[str, Any], token: str) -> tuple[int, Any]:
+        async with self.session.post(self.api_base + path, json=body, headers={"x-acs-dingtalk-access-token": token},
+                                     timeout=aiohttp.ClientTimeout(total=10)) as resp:
+            return resp.status, await resp.json(content_type=None)
+
+    async def fetch_token(self) -> tuple[str, int]:
+        """POST /v1.0/oauth2/accessToken {appKey, appSecret} -> {accessToken, expireIn}."""
+        async with self.session.post(f"{self.api_base}/v1.0/oauth2/accessToken",
+                                     json={"appKey": self.app_key, "appSecret": self.app_secret},
+                                     timeout=aiohttp.ClientTimeout(total=10)) as resp:
+            data = await resp.json(content_type=None)
+            if resp.status != 200 or not isinstance(data, dict) or not data.get("accessToken"):
+                raise ChannelError(502, "dingtalk_error", f"accessToken answered {resp.status}: {data}")
+            return data["accessToken"], int(data.get("expireIn", 7200))
+
+    def ignored(self) -> web.Response:
+        return web.json_response({})
+
+    def late_response(self, incoming: Incoming) -> web.Response:
+        return web.json_response({})

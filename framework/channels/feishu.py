@@ -1,0 +1,251 @@
+"""Feishu (飞书) / Lark bot of a custom app, event subscription 2.0 sent to this server.
+
+- Encryption: with an Encrypt Key configured, Feishu sends `{"encrypt": base64(iv +
+  AES-256-CBC(PKCS#7(json)))}` with key = SHA-256(Encrypt Key) and the IV the first 16
+  bytes (the `cryptography` library does the AES). Without one, events come in plain JSON.
+- Authenticity: with an Encrypt Key, every event carries `X-Lark-Request-Timestamp`,
+  `X-Lark-Request-Nonce` and `X-Lark-Signature` = hex SHA-256(timestamp + nonce +
+  Encrypt Key + raw body); a timestamp more than `max_age` seconds from now is refused.
+  With a Verification Token, the event's `header.token` must equal it. Both are checked
+  when both are configured; the URL verification request (which carries no signature)
+  is answered only when it decrypts with the Encrypt Key and/or carries the token.
+- Redeliveries: Feishu retries an event it got no timely 200 for; `header.event_id` is
+  the delivery id (framework.store.deliveries), so a retry or replay runs no second turn.
+- Messages: `im.message.receive_v1` with `message_type` text (`content` is a JSON
+  string `{"text": ...}`; @mention placeholders such as `@_user_1` are removed).
+- Buttons: an interactive card whose buttons carry `{"payload": ...}` as their value;
+  pressing one sends the `card.action.trigger` callback (configure the callback URL as
+  this same path), which becomes the user's message. Its HTTP answer is `{}` (the card
+  stays as it is).
+- Replies: Feishu waits 3 s for the HTTP answer, so replies go out through the API: the
+  reply-message API for a message, the send-message API (to the chat) for a card action,
+  with a tenant_access_token cached in Redis and refreshed once when refused as invalid.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from cryptography.hazmat.primitives import padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+from framework.channels.base import ChannelError, Incoming, decode_json, fresh, json_object, signatures_match
+from framework.channels.platform_tokens import PlatformTokens
+
+# The decrypted event, kept on the request from verify() to parse() (RequestKey: aiohttp >= 3.12).
+EVENT_KEY = web.RequestKey("feishu_event", dict) if hasattr(web, "RequestKey") else "feishu_event"
+# Invalid or expired tenant_access_token (open.feishu.cn general error codes).
+TOKEN_ERRORS = {99991663, 99991677}
+
+# The parts of an event the channel reads; documented in /openapi.json.
+EVENT = {
+    "type": "object",
+    "properties": {
+        "encrypt": {"type": "string", "description": "the event, encrypted with the Encrypt Key"},
+        "type": {"enum": ["url_verification"]}, "challenge": {"type": "string"}, "token": {"type": "string"},
+        "schema": {"enum": ["2.0"]},
+        "header": {"type": "object", "properties": {
+            "event_id": {"type": "string", "description": "a redelivered event_id runs no second turn"},
+            "event_type": {"enum": ["im.message.receive_v1", "card.action.trigger"]},
+            "token": {"type": "string", "description": "the Verification Token"}}},
+        "event": {"type": "object"},
+    },
+}
+
+
+def feishu_signature(timestamp: str, nonce: str, encrypt_key: str, body: bytes) -> str:
+    return hashlib.sha256((timestamp + nonce + encrypt_key).encode() + body).hexdigest()
+
+
+def decrypt(encrypt_key: str, encrypted: str) -> str:
+    """The plaintext of an `encrypt` field; ValueError when it is not one."""
+    try:
+        raw = base64.b64decode(encrypted, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("`encrypt` is not base64") from None
+    if len(raw) < 32 or len(raw) % 16:
+        raise ValueError("`encrypt` is not an AES-CBC ciphertext (IV and whole blocks)")
+    decryptor = Cipher(algorithms.AES(hashlib.sha256(encrypt_key.encode()).digest()), modes.CBC(raw[:16])).decryptor()
+    unpadder = padding.PKCS7(128).unpadder()
+    try:
+        plain = unpadder.update(decryptor.update(raw[16:]) + decryptor.finalize()) + unpadder.finalize()
+        return plain.decode("utf-8")
+    except (ValueError, UnicodeDecodeError):  # bad padding: another key, or not Feishu's
+        raise ValueError("`encrypt` does not decrypt with the configured Encrypt Key") from None
+
+
+def card(reply: dict[str, Any]) -> dict[str, Any]:
+    """An interactive card: the text, then one button per reply button."""
+    return {"config": {"wide_screen_mode": True}, "elements": [
+        {"tag": "div", "text": {"tag": "plain_text", "content": reply["text"]}},
+        {"tag": "action", "actions": [
+            {"tag": "button", "text": {"tag": "plain_text", "content": b["title"]}, "type": "default",
+             "value": {"payload": b["payload"]}} for b in reply["buttons"]]},
+    ]}
+
+
+def message_body(reply: dict[str, Any]) -> dict[str, str]:
+    """`msg_type` and `content` (a JSON string) of a reply: text, or an interactive card."""
+    if reply.get("buttons"):
+        return {"msg_type": "interactive", "content": json.dumps(card(reply), ensure_ascii=False)}
+    return {"msg_type": "text", "content": json.dumps({"text": reply["text"]}, ensure_ascii=False)}
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+class FeishuChannel:
+    name = "feishu"
+    reply_budget = 2.5  # Feishu retries an event not answered within 3 s
+    can_push = True
+
+    def __init__(self, app_id: str, app_secret: str, session: aiohttp.ClientSession, tokens: PlatformTokens,
+                 verification_token: str | None = None, encrypt_key: str | None = None,
+                 api_base: str = "https://open.feishu.cn", max_age: int = 300) -> None:
+        if not app_id or not app_secret:
+            raise ValueError("the Feishu channel needs the app's App ID and App Secret")
+        if not verification_token and not encrypt_key:
+            raise ValueError("the Feishu channel needs the Encrypt Key and/or the Verification Token of the app's "
+                             "event subscription, to tell Feishu's requests from forged ones")
+        self.app_id, self.app_secret, self.session, self.tokens = app_id, app_secret, session, tokens
+        self.verification_token, self.encrypt_key = verification_token or None, encrypt_key or None
+        self.api_base, self.max_age = api_base.rstrip("/"), max_age
+
+    # ------------------------------------------------------------------ receiving
+
+    def verify(self, request: web.Request, body: bytes) -> None:
+        signed = self.encrypt_key is not None and "X-Lark-Signature" in request.headers
+        if signed:  # before reading the body: a forged request costs no decryption
+            self._check_signature(request, body)
+        event = self._decode(body)
+        challenge = event.get("type") == "url_verification"
+        if self.encrypt_key is not None and not signed and not challenge:
+            raise ChannelError(403, "bad_signature", "missing X-Lark-Signature (an Encrypt Key is configured)")
+        if self.verification_token is not None:
+            header = event.get("header")
+            given = _str(event.get("token") if challenge or not isinstance(header, dict) else header.get("token"))
+            if not signatures_match(self.verification_token, given):
+                raise ChannelError(403, "bad_signature", "the event's token is not the app's Verification Token")
+        request[EVENT_KEY] = event
+
+    def _check_signature(self, request: web.Request, body: bytes) -> None:
+        timestamp = request.headers.get("X-Lark-Request-Timestamp", "")
+        if not fresh(timestamp, self.max_age):
+            raise ChannelError(403, "bad_signature", f"missing X-Lark-Request-Timestamp, or more than {self.max_age}s from now")
+        expected = feishu_signature(timestamp, request.headers.get("X-Lark-Request-Nonce", ""), self.encrypt_key, body)
+        if not signatures_match(expected, request.headers.get("X-Lark-Signature", "")):
+            raise ChannelError(403, "bad_signature", "X-Lark-Signature does not match the Encrypt Key")
+
+    def _decode(self, body: bytes) -> dict:
+        data = json_object(body, "a Feishu event")
+        if "encrypt" not in data:
+            if self.encrypt_key is not None:
+                raise ChannelError(400, "invalid_request", "the event is not encrypted, but an Encrypt Key is configured")
+            return data
+        if self.encrypt_key is None or not isinstance(data["encrypt"], str):
+            raise ChannelError(400, "invalid_request", "an encrypted event, but no Encrypt Key is configured")
+        try:
+            plain = decrypt(self.encrypt_key, data["encrypt"])
+        except ValueError as err:
+            raise ChannelError(400, "invalid_request", str(err)) from None
+        event = decode_json(plain.encode())
+        if not isinstance(event, dict):
+            raise ChannelError(400, "invalid_request", "a Feishu event is a JSON object")
+        return event
+
+    def immediate(self, request: web.Request, body: bytes) -> web.Response | None:
+        event = request[EVENT_KEY]
+        if event.get("type") == "url_verification":  # the console's check of the request URL
+            return web.json_response({"challenge": _str(event.get("challenge"))})
+        return None
+
+    def parse(self, request: web.Request, body: bytes) -> Incoming | None:
+        event = request[EVENT_KEY]
+        header, detail = event.get("header"), event.get("event")
+        if event.get("schema") != "2.0" or not isinstance(header, dict) or not isinstance(detail, dict):
+            return None  # 1.0 events and anything else: not subscribed to
+        event_id = _str(header.get("event_id")) or None
+        if header.get("event_type") == "im.message.receive_v1":
+            return self._message(detail, event_id)
+        if header.get("event_type") == "card.action.trigger":
+            return self._card_action(detail, event_id)
+        return None
+
+    def _message(self, detail: dict, event_id: str | None) -> Incoming | None:
+        message, sender = detail.get("message"), detail.get("sender")
+        if not isinstance(message, dict) or not isinstance(sender, dict):
+            raise ChannelError(400, "invalid_request", "im.message.receive_v1 has a message and a sender")
+        if message.get("message_type") != "text" or sender.get("sender_type") != "user":
+            return None  # images, files, posts ...; other apps' messages
+        ids = sender.get("sender_id") if isinstance(sender.get("sender_id"), dict) else {}
+        open_id, chat_id, message_id = _str(ids.get("open_id")), _str(message.get("chat_id")), _str(message.get("message_id"))
+        if not (open_id and chat_id and message_id):
+            raise ChannelError(400, "invalid_request", "a message names its sender's open_id, chat_id and message_id")
+        content = decode_json(_str(message.get("content")).encode() or b"null")
+        text = content.get("text") if isinstance(content, dict) else None
+        if not isinstance(text, str):
+            raise ChannelError(400, "invalid_request", 'a text message\'s content is {"text": "..."}')
+        for mention in message.get("mentions") or []:  # "@_user_1 我想办理" in a group
+            if isinstance(mention, dict) and _str(mention.get("key")):
+                text = text.replace(mention["key"], "")
+        return Incoming(f"{chat_id}:{open_id}", text.strip(), {"chat_id": chat_id, "message_id": message_id}, event_id)
+
+    def _card_action(self, detail: dict, event_id: str | None) -> Incoming | None:
+        operator, action, context = (detail.get(k) if isinstance(detail.get(k), dict) else {}
+                                     for k in ("operator", "action", "context"))
+        value = action.get("value")
+        payload = value.get("payload") if isinstance(value, dict) else value
+        if not isinstance(payload, str):
+            return None  # a card not made by this channel
+        open_id, chat_id = _str(operator.get("open_id")), _str(context.get("open_chat_id"))
+        if not (open_id and chat_id):
+            raise ChannelError(400, "invalid_request", "a card action names its operator's open_id and open_chat_id")
+        return Incoming(f"{chat_id}:{open_id}", payload, {"chat_id": chat_id, "message_id": None}, event_id)
+
+    # ------------------------------------------------------------------ replying
+
+    async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
+        for reply in replies:
+            await self.send(incoming.meta, reply)
+        return web.json_response({})
+
+    async def send(self, meta: dict[str, Any], reply: dict[str, Any]) -> None:
+        if meta.get("message_id"):  # POST /im/v1/messages/:message_id/reply
+            path, params, body = f"/open-apis/im/v1/messages/{meta['message_id']}/reply", {}, message_body(reply)
+        else:  # POST /im/v1/messages?receive_id_type=chat_id
+            path, params = "/open-apis/im/v1/messages", {"receive_id_type": "chat_id"}
+            body = {"receive_id": meta["chat_id"], **message_body(reply)}
+        token = await self.tokens.get(self.name, self.app_id, self.fetch_token)
+        for attempt in range(2):
+            async with self.session.post(self.api_base + path, params=params, json=body,
+                                         headers={"Authorization": f"Bearer {token}"},
+                                         timeout=aiohttp.ClientTimeout(total=10)) as resp:
+                data = await resp.json(content_type=None)
+            code = data.get("code") if isinstance(data, dict) else None
+            if resp.status == 200 and code == 0:
+                return
+            if code not in TOKEN_ERRORS or attempt:
+                raise ChannelError(502, "feishu_error", f"{path} answered {resp.status}: {data}")
+            token = await self.tokens.refresh(self.name, self.app_id, self.fetch_token)
+
+    async def fetch_token(self) -> tuple[str, int]:
+        """POST /open-apis/auth/v3/tenant_access_token/internal -> {tenant_access_token, expire}."""
+        async with self.session.post(f"{self.api_base}/open-apis/auth/v3/tenant_access_token/internal",
+                                     json={"app_id": self.app_id, "app_secret": self.app_secret},
+                                     timeout=aiohttp.ClientTimeout(total=10)) as resp:
+            data = await resp.json(content_type=None)
+        if resp.status != 200 or not isinstance(data, dict) or data.get("code") != 0 or not data.get("tenant_access_token"):
+            raise ChannelError(502, "feishu_error", f"tenant_access_token answered {resp.status}: {data}")
+        return data["tenant_access_token"], int(data.get("expire", 7200))
+
+    def ignored(self) -> web.Response:
+        return web.json_response({})
+
+    def late_response(self, incoming: Incoming) -> web.Response:
+        return web.json_response({})

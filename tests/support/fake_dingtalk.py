@@ -1,0 +1,160 @@
+"""DingTalk as the tests see it, built from its public documentation (open.dingtalk.com:
+接收消息, 机器人回复/发送消息, 获取企业内部应用的accessToken), never from the channel's code.
+
+- `message()` is a received message as documented (msgId, conversationId, senderStaffId,
+  sessionWebhook with its expiry in ms, text.content), and `signed()` the headers DingTalk
+  adds: `timestamp` in ms and `sign` = base64(HmacSHA256(appSecret, timestamp\\nappSecret)).
+- `app()` is the platform's side of the bot's calls: the sessionWebhook
+  (`/robot/sendBySession`), `POST /v1.0/oauth2/accessToken`, and the robot send API
+  (`/v1.0/robot/oToMessages/batchSend`, `/v1.0/robot/groupMessages/send`), which refuses an
+  unknown or expired token with HTTP 401 `InvalidAuthentication`. What is sent is recorded
+  in `sent` as {"via", "to", "text", "buttons": [(title, payload)], "body"}.
+- A button of an ActionCard is a `dtmd://dingtalkclient/sendMessage?content=...` link: the
+  user's client sends its content as a message (`press` gives that text).
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from urllib.parse import parse_qs, urlsplit
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+APP_KEY, APP_SECRET = "dingcx4ahq2ctvu8gteo", "test-app-secret-Nj0mW1Yq"
+STAFF_ID, CONVERSATION = "manager4321", "cidqO7Ne8fyxsKqzXJ3Fq2j3A=="
+_MSG_IDS = itertools.count(1)
+
+
+def sign(timestamp: str, secret: str = APP_SECRET) -> str:
+    digest = hmac.new(secret.encode(), (timestamp + "\n" + secret).encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def signed(secret: str = APP_SECRET, timestamp_ms: int | None = None) -> dict[str, str]:
+    timestamp = str(timestamp_ms if timestamp_ms is not None else int(time.time() * 1000))
+    return {"Content-Type": "application/json; charset=utf-8", "timestamp": timestamp, "sign": sign(timestamp, secret)}
+
+
+def press(button_url: str) -> str:
+    """What the user's client sends when a button with this actionURL is pressed."""
+    parts = urlsplit(button_url)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == "dtmd://dingtalkclient/sendMessage", button_url
+    return parse_qs(parts.query)["content"][0]
+
+
+class FakeDingTalk:
+    def __init__(self, sent: list | None = None) -> None:
+        self.sent = sent if sent is not None else []
+        self.tokens: set[str] = set()
+        self.token_requests = 0
+        self.base = ""  # set by start(), or by whoever mounts app() under a prefix
+
+    # ----------------------------------------------------------------- to the bot
+
+    def message(self, text: str, staff_id: str = STAFF_ID, conversation: str = CONVERSATION, group: bool = False,
+                webhook_ttl_ms: int = 5_400_000, msg_id: str | None = None, msgtype: str = "text") -> dict:
+        now = int(time.time() * 1000)
+        body = {
+            "conversationId": conversation, "chatbotCorpId": "dinge8a565xxxx", "chatbotUserId": "$:LWCP_v1:$Cxxxxx",
+            "msgId": msg_id or f"msgYl4D0rF8oZgg+{next(_MSG_IDS)}==", "senderNick": "张三", "isAdmin": False,
+            "senderStaffId": staff_id, "sessionWebhookExpiredTime": now + webhook_ttl_ms, "createAt": now,
+            "senderCorpId": "dinge8a565xxxx", "conversationType": "2" if group else "1",
+            "senderId": f"$:LWCP_v1:$Ff09GI{staff_id}", "robotCode": APP_KEY,
+            "sessionWebhook": f"{self.base}/robot/sendBySession?session=s{abs(hash(conversation)) % 10**8}",
+            "msgtype": msgtype,
+        }
+        if group:
+            body.update(conversationTitle="机器人测试-TEST", isInAtList=True,
+                        atUsers=[{"dingtalkId": "$:LWCP_v1:$Cxxxxx"}])
+        if msgtype == "text":
+            body["text"] = {"content": (" " if group else "") + text}  # the @mention leaves a space
+        else:
+            body["content"] = {"downloadCode": "x", "pictureDownloadCode": "y"}
+        return body
+
+    def request(self, text: str, secret: str = APP_SECRET, **kw) -> dict:
+        """aiohttp client kwargs for one signed message."""
+        body = json.dumps(self.message(text, **kw), ensure_ascii=False).encode()
+        return dict(data=body, headers=signed(secret))
+
+    def expire_tokens(self) -> None:
+        """DingTalk rotated the token: the cached one is refused from now on."""
+        self.tokens.clear()
+
+    def texts(self) -> list[str]:
+        texts = [m["text"] for m in self.sent]
+        self.sent.clear()
+        return texts
+
+    # ----------------------------------------------------------------- from the bot
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/robot/sendBySession", self._session_webhook)
+        app.router.add_post("/v1.0/oauth2/accessToken", self._access_token)
+        app.router.add_post("/v1.0/robot/oToMessages/batchSend", self._send_api)
+        app.router.add_post("/v1.0/robot/groupMessages/send", self._send_api)
+        return app
+
+    async def start(self) -> "FakeDingTalk":
+        self.server = TestServer(self.app())
+        await self.server.start_server()
+        self.base = str(self.server.make_url("")).rstrip("/")
+        return self
+
+    async def close(self) -> None:
+        await self.server.close()
+
+    async def _access_token(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        if body != {"appKey": APP_KEY, "appSecret": APP_SECRET}:
+            return web.json_response({"code": "invalidClientIdOrSecret", "message": "无效的clientId或者clientSecret"},
+                                     status=400)
+        self.token_requests += 1
+        token = f"tok{self.token_requests}"
+        self.tokens.add(token)
+        return web.json_response({"accessToken": token, "expireIn": 7200})
+
+    async def _session_webhook(self, request: web.Request) -> web.Response:
+        assert request.query.get("session"), "a sessionWebhook names its session"
+        body = await request.json()
+        if body["msgtype"] == "text":
+            text, buttons = body["text"]["content"], []
+        else:
+            assert body["msgtype"] == "actionCard", body
+            card = body["actionCard"]
+            assert card["title"] and card["btnOrientation"] in ("0", "1")
+            text, buttons = card["text"], [(b["title"], press(b["actionURL"])) for b in card["btns"]]
+        self.sent.append({"via": "sessionWebhook", "to": request.query["session"], "text": text,
+                          "buttons": buttons, "body": body})
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    async def _send_api(self, request: web.Request) -> web.Response:
+        if request.headers.get("x-acs-dingtalk-access-token") not in self.tokens:
+            return web.json_response({"code": "InvalidAuthentication", "message": "不合法的access_token",
+                                      "requestid": "0"}, status=401)
+        body = await request.json()
+        assert body["robotCode"] == APP_KEY, body
+        param = json.loads(body["msgParam"])  # a JSON string, as documented
+        key = body["msgKey"]
+        if key == "sampleText":
+            text, buttons = param["content"], []
+        elif key == "sampleActionCard":
+            text, buttons = param["text"], [(param["singleTitle"], press(param["singleURL"]))]
+        else:
+            assert key in {f"sampleActionCard{n}" for n in range(2, 6)}, key
+            count = int(key[-1])
+            text = param["text"]
+            buttons = [(param[f"actionTitle{i}"], press(param[f"actionURL{i}"])) for i in range(1, count + 1)]
+        if request.path.endswith("batchSend"):
+            via, to = "batchSend", body["userIds"]
+            assert 1 <= len(to) <= 20
+        else:
+            via, to = "groupMessages", body["openConversationId"]
+        self.sent.append({"via": via, "to": to, "text": text, "buttons": buttons, "body": body})
+        return web.json_response({"processQueryKey": "q1", "invalidStaffIdList": [], "flowControlledStaffIdList": []})

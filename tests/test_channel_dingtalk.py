@@ -1,0 +1,165 @@
+"""The DingTalk robot channel against a local fake of DingTalk (tests/support/fake_dingtalk.py),
+through the real server, domains/telecom_zh and a real redis-server: a whole 办理
+conversation with ActionCard buttons pressed; the send API with its cached access token
+once the sessionWebhook has expired, refreshed once when DingTalk refuses it; refused
+requests (bad sign, stale timestamp, malformed body) leave nothing in the store, and a
+replayed msgId runs no second turn."""
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import pytest
+
+from framework.channels.dingtalk import api_message, button_link, dingtalk_signature, webhook_message
+from framework.server import keys
+from tests.support.dingtalk_feishu_world import ID, NAME, serve_telecom, store_keys
+from tests.support.fake_dingtalk import APP_KEY, APP_SECRET, CONVERSATION, STAFF_ID, FakeDingTalk, press, signed
+from tests.support.serving import redis_server  # noqa: F401 (fixture)
+
+PATH = "/webhooks/dingtalk/webhook"
+
+
+@pytest.fixture
+async def dingtalk(redis_server):
+    fake = await FakeDingTalk().start()
+    client = await serve_telecom(redis_server.url, dingtalk_app_key=APP_KEY, dingtalk_app_secret=APP_SECRET,
+                                 dingtalk_api_base=fake.base, dingtalk_webhook_base=fake.base)
+    yield client, fake
+    await client.close()
+    await fake.close()
+
+
+async def say(client, fake: FakeDingTalk, text: str, **kw) -> list[dict]:
+    resp = await client.post(PATH, **fake.request(text, **kw))
+    assert resp.status == 200, await resp.text()
+    assert await resp.json() == {}
+    sent, fake.sent[:] = list(fake.sent), []
+    return sent
+
+
+def test_signature_is_the_documented_hmac():
+    """sign = base64(HmacSHA256(key=appSecret, "timestamp\\nappSecret")), computed here by hand."""
+    import base64
+    import hashlib
+    import hmac
+
+    expected = base64.b64encode(hmac.new(b"secret", b"1577262236757\nsecret", hashlib.sha256).digest()).decode()
+    assert dingtalk_signature("secret", "1577262236757") == expected
+
+
+def test_buttons_render_as_an_action_card_of_send_message_links():
+    reply = {"text": "请选择套餐：", "buttons": [{"title": "39元", "payload": "39"}, {"title": "取消", "payload": "/取消"}]}
+    assert webhook_message(reply) == {"msgtype": "actionCard", "actionCard": {
+        "title": "请选择套餐：", "text": "请选择套餐：", "btnOrientation": "0",
+        "btns": [{"title": "39元", "actionURL": "dtmd://dingtalkclient/sendMessage?content=39"},
+                 {"title": "取消", "actionURL": "dtmd://dingtalkclient/sendMessage?content=%2F%E5%8F%96%E6%B6%88"}]}}
+    assert press(button_link("/取消 & 更多")) == "/取消 & 更多"
+    assert api_message({"text": "好"}) == ("sampleText", {"content": "好"})
+    key, param = api_message(reply)
+    assert key == "sampleActionCard2" and param["actionTitle2"] == "取消" and param["actionURL1"].endswith("=39")
+    key, param = api_message({"text": "t", "buttons": [{"title": str(i), "payload": str(i)} for i in range(7)]})
+    assert key == "sampleMarkdown" and "[6](dtmd://dingtalkclient/sendMessage?content=6)" in param["text"]
+
+
+async def test_a_whole_business_conversation_with_buttons(dingtalk):
+    client, fake = dingtalk
+    [ask] = await say(client, fake, "我想办理业务")
+    assert ask["via"] == "sessionWebhook" and ask["body"]["msgtype"] == "actionCard"
+    assert ask["text"] == "请问您要办理开户（办新卡）还是变更套餐？"
+    assert ask["buttons"] == [("开户", "开户"), ("换套餐", "换套餐")]
+    # Pressing a button: the user's client sends its content as the user's message.
+    assert [m["text"] for m in await say(client, fake, ask["buttons"][0][1])] == ["请问您的姓名是？"]
+    await say(client, fake, NAME)
+    [plans] = await say(client, fake, ID)
+    assert [b[0] for b in plans["buttons"]] == ["39元", "59元", "99元", "129元"]
+    [confirm] = await say(client, fake, dict(plans["buttons"])["59元"])
+    assert NAME in confirm["text"] and ID in confirm["text"] and "59" in confirm["text"]
+    [done] = await say(client, fake, "是的")
+    assert done["text"].startswith("开户成功！您的账户号是 ") and done["via"] == "sessionWebhook"
+    assert fake.token_requests == 0  # the webhook needs no token
+
+
+async def test_expired_webhook_uses_the_send_api_with_one_cached_token(dingtalk, redis_server):
+    client, fake = dingtalk
+    [first] = await say(client, fake, "我想办理业务", webhook_ttl_ms=-1000)
+    assert first["via"] == "batchSend" and first["to"] == [STAFF_ID]
+    assert first["body"]["msgKey"] == "sampleActionCard2" and first["buttons"][0] == ("开户", "开户")
+    [second] = await say(client, fake, "开户", webhook_ttl_ms=5000)  # expires within the safety margin
+    assert second["via"] == "batchSend" and second["text"] == "请问您的姓名是？"
+    assert fake.token_requests == 1  # cached in Redis between the two
+    assert f"df:telecom_zh:tok:dingtalk:{APP_KEY}" in await store_keys(redis_server.url)
+    fake.expire_tokens()  # DingTalk rotated it: refused once, fetched again, retried
+    [third] = await say(client, fake, NAME, webhook_ttl_ms=-1)
+    assert "18 位" in third["text"] and fake.token_requests == 2  # a variant of utter_ask_id_number
+
+
+async def test_a_group_conversation_is_answered_in_the_group(dingtalk):
+    client, fake = dingtalk
+    [webhook] = await say(client, fake, "我想办理业务", group=True)  # " 我想办理业务": the @mention's space
+    assert webhook["text"].startswith("请问您要办理")
+    [api] = await say(client, fake, "开户", group=True, webhook_ttl_ms=-1)
+    assert api["via"] == "groupMessages" and api["to"] == CONVERSATION
+
+
+async def test_a_late_turn_is_delivered_when_it_ends(dingtalk):
+    client, fake = dingtalk
+    client.server.app[keys.CHANNELS]["dingtalk"].reply_budget = 0.0  # every turn is "late"
+    resp = await client.post(PATH, **fake.request("我想办理业务"))
+    assert resp.status == 200 and await resp.json() == {}
+    for _ in range(200):
+        if fake.sent:
+            break
+        await asyncio.sleep(0.02)
+    assert fake.texts() == ["请问您要办理开户（办新卡）还是变更套餐？"]
+
+
+async def test_a_replayed_msg_id_runs_no_second_turn(dingtalk, redis_server):
+    client, fake = dingtalk
+    body = json.dumps(fake.message("我想办理业务", msg_id="msgReplay==")).encode()
+    first = await client.post(PATH, data=body, headers=signed())
+    assert first.status == 200 and len(fake.texts()) == 1
+    before = await store_keys(redis_server.url)
+    again = await client.post(PATH, data=body, headers=signed())  # a fresh sign, the same message
+    assert again.status == 200 and fake.texts() == []
+    assert await store_keys(redis_server.url) == before
+
+
+@pytest.mark.parametrize("case", ["wrong_secret", "stale", "future", "no_headers", "ms_as_seconds"])
+async def test_refused_requests_leave_no_trace(dingtalk, redis_server, case):
+    client, fake = dingtalk
+    body = json.dumps(fake.message("我想办理业务")).encode()
+    now_ms = int(time.time() * 1000)
+    headers = {"wrong_secret": signed("another-secret"), "stale": signed(timestamp_ms=now_ms - 3_601_000),
+               "future": signed(timestamp_ms=now_ms + 3_601_000), "no_headers": {},
+               "ms_as_seconds": signed(timestamp_ms=now_ms // 1000)}[case]
+    resp = await client.post(PATH, data=body, headers=headers)
+    assert resp.status == 403 and (await resp.json())["error"] == "bad_signature"
+    assert fake.sent == [] and await store_keys(redis_server.url) == []
+
+
+@pytest.mark.parametrize("body, error", [
+    (b"{not json", "malformed_json"),
+    (b"[]", "invalid_request"),
+    (json.dumps({"msgtype": "text", "text": {"content": "hi"}}).encode(), "invalid_request"),
+    (json.dumps({"msgtype": "text", "msgId": "m", "conversationId": "c", "senderId": "s",
+                 "text": {"content": "x" * 5001}}).encode(), "message_too_long"),
+])
+async def test_malformed_bodies_are_4xx_and_leave_no_trace(dingtalk, redis_server, body, error):
+    client, fake = dingtalk
+    resp = await client.post(PATH, data=body, headers=signed())
+    assert 400 <= resp.status < 500 and (await resp.json())["error"] == error
+    assert fake.sent == [] and await store_keys(redis_server.url) == []
+
+
+async def test_other_message_types_and_foreign_webhooks(dingtalk, redis_server):
+    client, fake = dingtalk
+    [picture] = [await client.post(PATH, **fake.request("", msgtype="picture"))]
+    assert picture.status == 200 and fake.sent == [] and await store_keys(redis_server.url) == []
+    # A sessionWebhook outside DingTalk's host is never called (the sign does not cover
+    # the body): the reply goes through the send API instead.
+    message = fake.message("我想办理业务")
+    message["sessionWebhook"] = "http://127.0.0.1:9/robot/sendBySession?session=evil"
+    resp = await client.post(PATH, data=json.dumps(message).encode(), headers=signed())
+    assert resp.status == 200 and [m["via"] for m in fake.sent] == ["batchSend"]
