@@ -157,6 +157,15 @@ async def test_late_replies_go_through_the_customer_service_api(telecom_client, 
     assert api.sent[-1]["text"]["content"].startswith(CONVERSATION[2][1])
 
 
+async def test_a_busy_platform_is_retried(telecom_client, platform_api):
+    base, api = platform_api
+    client = await telecom_client(**SAFE, wechat_app_secret=WX_SECRET, wechat_api_base=base, wechat_reply_budget=0.0)
+    api.busy = 2  # errcode -1, then HTTP 502, then the message goes through
+    await client.post(PATH, **OfficialAccount(mode="safe").message("o6_busy", "我想办理业务"))
+    await wait_for(lambda: api.sent, "the message after two retries")
+    assert api.busy == 0 and [m["touser"] for m in api.sent] == ["o6_busy"]
+
+
 async def test_a_failed_late_delivery_is_one_clear_log_line(telecom_client, platform_api, caplog):
     base, api = platform_api
     client = await telecom_client(**SAFE, wechat_app_secret=WX_SECRET, wechat_api_base=base, wechat_reply_budget=0.0)

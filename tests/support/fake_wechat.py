@@ -147,12 +147,14 @@ class WeComApp:
 class PlatformApi:
     """What the fake server APIs saw and how they behave: `sent` holds the bodies of
     accepted messages; `token_fetches` counts token requests; `expire_next` makes the
-    next send answer 42001 (token expired); `fail_sends` makes sends answer 45015."""
+    next send answer 42001 (token expired); `fail_sends` makes sends answer 45015;
+    `busy` sends are answered errcode -1 (system busy) first, then one HTTP 502."""
 
     sent: list[dict] = field(default_factory=list)
     token_fetches: int = 0
     expire_next: bool = False
     fail_sends: bool = False
+    busy: int = 0
     tokens: set[str] = field(default_factory=set)
 
     def app(self) -> web.Application:
@@ -177,6 +179,11 @@ class PlatformApi:
                 self.expire_next = False
                 self.tokens.clear()
                 return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
+            if self.busy:
+                self.busy -= 1
+                if self.busy:
+                    return web.json_response({"errcode": -1, "errmsg": "system error"})
+                return web.Response(status=502)
             if self.fail_sends:
                 return web.json_response({"errcode": 45015, "errmsg": "response out of time limit"})
             body = await request.json()  # UTF-8 JSON as the platform requires
