@@ -150,3 +150,5 @@ class Channel(Protocol):
     #     (Slack's url_verification, a platform's retry of a delivered event).
     #   can_push = True: `respond` sends through the platform's API, so the replies of a
     #     turn that outlived `reply_budget` are still delivered when it ends.
+    #   push(incoming, replies) -> None: with can_push, how those late replies are sent when
+    #     `respond` answers in the HTTP reply itself (WeChat, WeCom); without it, `respond`.
