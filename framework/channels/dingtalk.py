@@ -13,7 +13,8 @@
   `sessionWebhookExpiredTime`); once it has expired, through the robot's send API
   (`oToMessages/batchSend` for a 1:1 chat, `groupMessages/send` for a group) with an
   access token cached in Redis (framework.channels.platform_tokens) and refreshed once
-  when DingTalk refuses it as invalid.
+  when DingTalk refuses it as invalid. A send failing for a passing reason (network, 5xx)
+  is tried again; one that still fails is a WARNING line (framework.channels.send_retries).
 - Buttons: an ActionCard whose buttons are `dtmd://dingtalkclient/sendMessage?content=`
   links: pressing one makes the user's client send the payload as the user's message,
   which reaches this channel as an ordinary text message. (DingTalk's interactive cards
@@ -35,6 +36,7 @@ from aiohttp import web
 
 from framework.channels.base import MAX_TEXT, ChannelError, Incoming, json_object, signatures_match
 from framework.channels.platform_tokens import PlatformTokens
+from framework.channels.send_retries import Transient, send_all
 
 WEBHOOK_MARGIN_MS = 10_000  # a sessionWebhook this close to its expiry is not used
 SEND_MESSAGE_LINK = "dtmd://dingtalkclient/sendMessage?content="
@@ -98,6 +100,10 @@ def _title(text: str) -> str:
     return first if len(first) <= 30 else first[:29] + "…"
 
 
+def _refused(detail: str) -> ChannelError:
+    return ChannelError(502, "dingtalk_error", detail)
+
+
 class DingTalkChannel:
     name = "dingtalk"
     reply_budget = 2.5  # the HTTP answer carries no reply; a late turn's replies are pushed
@@ -147,8 +153,7 @@ class DingTalkChannel:
     # ------------------------------------------------------------------ replying
 
     async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
-        for reply in replies:
-            await self.deliver(incoming.meta, reply)
+        await send_all(self.name, incoming.sender_id, replies, lambda reply: self.deliver(incoming.meta, reply))
         return web.json_response({})
 
     async def deliver(self, meta: dict[str, Any], reply: dict[str, Any]) -> None:
@@ -158,7 +163,8 @@ class DingTalkChannel:
                 data = await resp.json(content_type=None)
                 if resp.status == 200 and isinstance(data, dict) and data.get("errcode") == 0:
                     return
-                raise ChannelError(502, "dingtalk_error", f"sessionWebhook answered {resp.status}: {data}")
+                error = Transient if resp.status >= 500 else _refused
+                raise error(f"sessionWebhook answered {resp.status}: {data}")
         await self.send_by_api(meta, reply)
 
     async def send_by_api(self, meta: dict[str, Any], reply: dict[str, Any]) -> None:
@@ -170,7 +176,7 @@ class DingTalkChannel:
         elif meta["staff_id"]:
             path, body["userIds"] = "/v1.0/robot/oToMessages/batchSend", [meta["staff_id"]]
         else:
-            raise ChannelError(502, "dingtalk_error", "the sessionWebhook expired and the sender has no senderStaffId")
+            raise _refused("the sessionWebhook expired and the sender has no senderStaffId")
         token = await self.tokens.get(self.name, self.app_key, self.fetch_token)
         for attempt in range(2):
             status, data = await self._post(path, body, token)
@@ -178,7 +184,7 @@ class DingTalkChannel:
                 return
             expired = status == 401 or (isinstance(data, dict) and data.get("code") == "InvalidAuthentication")
             if not expired or attempt:
-                raise ChannelError(502, "dingtalk_error", f"{path} answered {status}: {data}")
+                raise (Transient if status >= 500 else _refused)(f"{path} answered {status}: {data}")
             token = await self.tokens.refresh(self.name, self.app_key, self.fetch_token)
 
     async def _post(self, path: str, body: dict[str, Any], token: str) -> tuple[int, Any]:
@@ -193,7 +199,7 @@ class DingTalkChannel:
                                      timeout=aiohttp.ClientTimeout(total=10)) as resp:
             data = await resp.json(content_type=None)
             if resp.status != 200 or not isinstance(data, dict) or not data.get("accessToken"):
-                raise ChannelError(502, "dingtalk_error", f"accessToken answered {resp.status}: {data}")
+                raise (Transient if resp.status >= 500 else _refused)(f"accessToken answered {resp.status}: {data}")
             return data["accessToken"], int(data.get("expireIn", 7200))
 
     def ignored(self) -> web.Response:

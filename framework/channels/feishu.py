@@ -19,7 +19,9 @@
   stays as it is).
 - Replies: Feishu waits 3 s for the HTTP answer, so replies go out through the API: the
   reply-message API for a message, the send-message API (to the chat) for a card action,
-  with a tenant_access_token cached in Redis and refreshed once when refused as invalid.
+  with a tenant_access_token cached in Redis and refreshed once when refused as invalid;
+  a send failing for a passing reason is tried again, one that still fails is a WARNING
+  line (framework.channels.send_retries).
 """
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from framework.channels.base import ChannelError, Incoming, decode_json, fresh, json_object, signatures_match
 from framework.channels.platform_tokens import PlatformTokens
+from framework.channels.send_retries import Transient, send_all
 
 # The decrypted event, kept on the request from verify() to parse() (RequestKey: aiohttp >= 3.12).
 EVENT_KEY = web.RequestKey("feishu_event", dict) if hasattr(web, "RequestKey") else "feishu_event"
@@ -94,6 +97,10 @@ def message_body(reply: dict[str, Any]) -> dict[str, str]:
     if reply.get("buttons"):
         return {"msg_type": "interactive", "content": json.dumps(card(reply), ensure_ascii=False)}
     return {"msg_type": "text", "content": json.dumps({"text": reply["text"]}, ensure_ascii=False)}
+
+
+def _refused(detail: str) -> ChannelError:
+    return ChannelError(502, "feishu_error", detail)
 
 
 def _str(value: Any) -> str:
@@ -211,8 +218,7 @@ class FeishuChannel:
     # ------------------------------------------------------------------ replying
 
     async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
-        for reply in replies:
-            await self.send(incoming.meta, reply)
+        await send_all(self.name, incoming.sender_id, replies, lambda reply: self.send(incoming.meta, reply))
         return web.json_response({})
 
     async def send(self, meta: dict[str, Any], reply: dict[str, Any]) -> None:
@@ -231,7 +237,7 @@ class FeishuChannel:
             if resp.status == 200 and code == 0:
                 return
             if code not in TOKEN_ERRORS or attempt:
-                raise ChannelError(502, "feishu_error", f"{path} answered {resp.status}: {data}")
+                raise (Transient if resp.status >= 500 else _refused)(f"{path} answered {resp.status}: {data}")
             token = await self.tokens.refresh(self.name, self.app_id, self.fetch_token)
 
     async def fetch_token(self) -> tuple[str, int]:
@@ -241,7 +247,7 @@ class FeishuChannel:
                                      timeout=aiohttp.ClientTimeout(total=10)) as resp:
             data = await resp.json(content_type=None)
         if resp.status != 200 or not isinstance(data, dict) or data.get("code") != 0 or not data.get("tenant_access_token"):
-            raise ChannelError(502, "feishu_error", f"tenant_access_token answered {resp.status}: {data}")
+            raise (Transient if resp.status >= 500 else _refused)(f"tenant_access_token answered {resp.status}: {data}")
         return data["tenant_access_token"], int(data.get("expire", 7200))
 
     def ignored(self) -> web.Response:

@@ -52,6 +52,7 @@ class FakeDingTalk:
         self.sent = sent if sent is not None else []
         self.tokens: set[str] = set()
         self.token_requests = 0
+        self.failures = 0  # `fail_next` sends answer HTTP 500
         self.base = ""  # set by start(), or by whoever mounts app() under a prefix
 
     # ----------------------------------------------------------------- to the bot
@@ -81,6 +82,9 @@ class FakeDingTalk:
         """aiohttp client kwargs for one signed message."""
         body = json.dumps(self.message(text, **kw), ensure_ascii=False).encode()
         return dict(data=body, headers=signed(secret))
+
+    def fail_next(self, sends: int) -> None:
+        self.failures = sends
 
     def expire_tokens(self) -> None:
         """DingTalk rotated the token: the cached one is refused from now on."""
@@ -121,6 +125,9 @@ class FakeDingTalk:
         return web.json_response({"accessToken": token, "expireIn": 7200})
 
     async def _session_webhook(self, request: web.Request) -> web.Response:
+        if self.failures:  # a platform outage: HTTP 500 for the next sends
+            self.failures -= 1
+            return web.json_response({"error": "internal"}, status=500)
         assert request.query.get("session"), "a sessionWebhook names its session"
         body = await request.json()
         if body["msgtype"] == "text":
@@ -135,6 +142,9 @@ class FakeDingTalk:
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def _send_api(self, request: web.Request) -> web.Response:
+        if self.failures:  # a platform outage: HTTP 500 for the next sends
+            self.failures -= 1
+            return web.json_response({"error": "internal"}, status=500)
         if request.headers.get("x-acs-dingtalk-access-token") not in self.tokens:
             return web.json_response({"code": "InvalidAuthentication", "message": "不合法的access_token",
                                       "requestid": "0"}, status=401)

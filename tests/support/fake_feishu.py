@@ -92,6 +92,10 @@ class FakeFeishu:
         self.sent = sent if sent is not None else []
         self.tokens: set[str] = set()
         self.token_requests = 0
+        self.failures = 0  # `fail_next` sends answer HTTP 500
+
+    def fail_next(self, sends: int) -> None:
+        self.failures = sends
 
     def expire_tokens(self) -> None:
         self.tokens.clear()
@@ -126,6 +130,9 @@ class FakeFeishu:
         return web.json_response({"code": 0, "msg": "ok", "tenant_access_token": token, "expire": 7200})
 
     async def _message(self, request: web.Request) -> web.Response:
+        if self.failures:  # a platform outage: HTTP 500 for the next sends
+            self.failures -= 1
+            return web.json_response({"error": "internal"}, status=500)
         auth = request.headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or auth[7:] not in self.tokens:
             return web.json_response({"code": 99991663, "msg": "Invalid access token for authorization."}, status=400)
