@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections import deque
 from dataclasses import dataclass
 
@@ -226,9 +227,11 @@ def _positions(g: FlowGraph) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def to_png(graphs: list[FlowGraph], path: str) -> None:
+def to_png(graphs: list[FlowGraph], path: str) -> str | None:
     """A layered drawing: the start at the top, each state one row below the first state
-    that reaches it; back edges curve. Imports matplotlib here only (Agg, no display)."""
+    that reaches it; back edges curve. Imports matplotlib here only (Agg, no display).
+    Returns a warning when the labels need a CJK font and none was found (they are drawn
+    as empty boxes then), else None."""
     import textwrap
 
     import matplotlib
@@ -236,38 +239,87 @@ def to_png(graphs: list[FlowGraph], path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    _use_cjk_fallback(plt)
+    fonts = _use_cjk_fallback(plt)
+    warning = NO_CJK_FONT if not fonts and any(needs_cjk_font(t) for t in graph_texts(graphs)) else None
     layouts = [(g, _positions(g)) for g in graphs]
     heights = [len(layers(g)) for g in graphs]
     columns = max((max(len(r) for r in layers(g)) for g in graphs), default=1)
-    fig, axes = plt.subplots(len(graphs), 1, squeeze=False, gridspec_kw={"height_ratios": heights or [1]},
-                             figsize=(max(6.0, columns * 2.9), max(3.0, sum(heights) * 1.25 + len(graphs) * 0.6)))
-    for ax, (g, pos) in zip(axes[:, 0], layouts):
-        _draw_flow(ax, g, pos, textwrap)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    with warnings.catch_warnings():
+        if warning:  # one clear warning instead of matplotlib's one per missing glyph
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        fig, axes = plt.subplots(len(graphs), 1, squeeze=False, gridspec_kw={"height_ratios": heights or [1]},
+                                 figsize=(max(6.0, columns * 2.9), max(3.0, sum(heights) * 1.25 + len(graphs) * 0.6)))
+        for ax, (g, pos) in zip(axes[:, 0], layouts):
+            _draw_flow(ax, g, pos, textwrap)
+        fig.tight_layout()
+        fig.savefig(path, dpi=110)
     plt.close(fig)
+    return warning
 
 
-_CJK_FONT_FILES = ("wqy", "cjk", "simhei", "yahei", "droidsansfallback", "uming", "ukai", "sourcehan")
+# Chinese labels need a font with those glyphs; matplotlib ships none. Debian's packages
+# (fonts-noto-cjk, fonts-wqy-microhei; `.ci/run` installs the latter) and the fonts macOS and
+# Windows ship are found; $DIALOG_CJK_FONT names any other font file.
+CJK_FONT_ENV = "DIALOG_CJK_FONT"
+NO_CJK_FONT = ("no font with Chinese characters was found, so the labels are drawn as empty boxes. "
+               "Install one (Debian/Ubuntu: apt-get install fonts-noto-cjk or fonts-wqy-microhei) "
+               f"or set ${CJK_FONT_ENV} to a .ttf, .otf or .ttc file")
+_CJK_FONT_FILES = ("wqy", "cjk", "simhei", "simsun", "yahei", "msyh", "pingfang", "hiragino", "stheiti",
+                   "droidsansfallback", "uming", "ukai", "sourcehan", "arplumingcn")
 
 
-def _use_cjk_fallback(plt) -> None:
-    """Chinese labels need a font with those glyphs. matplotlib's font cache may predate the
-    system's CJK fonts, so register any it does not know; it then falls back along the list."""
+def graph_texts(graphs: list[FlowGraph]):
+    for g in graphs:
+        yield g.title
+        yield from (n.label for n in g.nodes)
+        yield from (e.label for e in g.edges)
+
+
+def needs_cjk_font(text: str) -> bool:
+    """Characters of the CJK blocks (ideographs, kana, hangul, full-width punctuation)."""
+    return any(ord(ch) >= 0x2E80 and not 0xFE00 <= ord(ch) <= 0xFE0F for ch in text)
+
+
+def cjk_font_files() -> list[str]:
+    """Font files with Chinese glyphs: $DIALOG_CJK_FONT, fontconfig's answer for `:lang=zh`,
+    then system fonts known by their file names (matplotlib's own search)."""
+    import os
+    import shutil
+    import subprocess
+
     from matplotlib import font_manager
 
-    known = {f.fname for f in font_manager.fontManager.ttflist}
-    for path in font_manager.findSystemFonts():
-        if path not in known and any(k in path.lower().replace("-", "").replace("_", "") for k in _CJK_FONT_FILES):
+    files = [os.environ[CJK_FONT_ENV]] if os.environ.get(CJK_FONT_ENV) else []
+    if shutil.which("fc-list"):
+        try:
+            listed = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=10).stdout
+        except (OSError, subprocess.SubprocessError):
+            listed = ""
+        files += sorted(line.rstrip(": \n") for line in listed.splitlines() if line.strip())
+    files += [path for path in font_manager.findSystemFonts()
+              if any(k in path.lower().replace("-", "").replace("_", "") for k in _CJK_FONT_FILES)]
+    return list(dict.fromkeys(files))
+
+
+def _use_cjk_fallback(plt) -> list[str]:
+    """Put the CJK fonts found after DejaVu Sans in matplotlib's family list (its cache may
+    predate them, so they are registered); returns their family names ([] if none)."""
+    from matplotlib import font_manager
+
+    known = {f.fname: f.name for f in font_manager.fontManager.ttflist}
+    names = []
+    for path in cjk_font_files():
+        if path not in known:
             try:
                 font_manager.fontManager.addfont(path)
             except (OSError, RuntimeError, ValueError):
                 continue  # an unreadable font file is no reason to fail a drawing
-    cjk = [f.name for f in font_manager.fontManager.ttflist
-           if any(k in f.fname.lower().replace("-", "").replace("_", "") for k in _CJK_FONT_FILES)]
+            known = {f.fname: f.name for f in font_manager.fontManager.ttflist}
+        if path in known:
+            names.append(known[path])
     # Named families, not the generic "sans-serif": only those take part in glyph fallback.
-    plt.rcParams["font.family"] = ["DejaVu Sans"] + list(dict.fromkeys(cjk))
+    plt.rcParams["font.family"] = ["DejaVu Sans"] + list(dict.fromkeys(names))
+    return list(dict.fromkeys(names))
 
 
 def _curve_middle(ax, start: tuple, end: tuple, rad: float) -> tuple[float, float]:
@@ -352,7 +404,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.output:
             print("dialog graph: --format png needs -o FILE", file=sys.stderr)
             return 2
-        to_png(graphs, args.output)
+        warning = to_png(graphs, args.output)
+        if warning:
+            print(f"dialog graph: warning: {warning}", file=sys.stderr)
         return 0
     text = to_dot(graphs, assistant.name) if fmt == "dot" else to_mermaid(graphs)
     if args.output:

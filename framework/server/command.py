@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=5005, help="port (default 5005)")
     p.add_argument("--model", default=None, help="trained model directory (default models/<domain name>/)")
-    p.add_argument("--redis-url", default=os.environ.get("REDIS_URL"),
+    p.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or None,  # REDIS_URL= : none
                    help="redis://host:port/db or redis+cluster://host:port (default $REDIS_URL; "
                         "none: start an embedded redis-server persisting to var/redis/)")
     p.add_argument("--redis-cluster", action="store_true", help="the URL points at a Redis Cluster")
@@ -155,6 +155,9 @@ def main(argv: list[str] | None = None) -> int:
         config.redis_url = embedded.url
         print(f"Redis: embedded redis-server at {embedded.url} (data in {embedded.directory}; "
               f"--redis-url or $REDIS_URL to use your own)", flush=True)
+    if config.webchat:
+        host = "127.0.0.1" if config.host in ("0.0.0.0", "::", "") else config.host
+        print(f"Chat in your browser: http://{host}:{config.port}/", flush=True)
     try:
         # 4. Serve.
         if config.workers == 1:
