@@ -85,7 +85,7 @@ async def test_model_parse_in_rasas_shape(make_client):
     data = await response.json()
     assert data["text"] == "what is my balance"
     assert data["intent"]["name"] == "check_balance" and data["intent"]["confidence"] == pytest.approx(0.95)
-    assert data["intent_ranking"][0] == data["intent"] and len(data["intent_ranking"]) == 6
+    assert data["intent_ranking"][0] == data["intent"] and len(data["intent_ranking"]) == 7
     assert data["entities"] == []
     payload = await (await client.post(f"/model/parse?token={TOKEN}", json={"text": '/greet{"customer": "Ada"}'})).json()
     assert payload["intent"] == {"name": "greet", "confidence": 1.0}
@@ -174,6 +174,18 @@ async def test_trigger_intent_runs_a_turn(make_client):
     assert unknown.status == 404 and (await unknown.json())["detail"] == "no intent 'nope' in the domain"
 
 
+async def test_image_custom_and_attachment_responses_on_rest(make_client):
+    client = await make_client()
+    url = f"/conversations/u9/tracker/events?token={TOKEN}"
+    await client.post(url, json={"event": "slot", "name": "customer", "value": "Ada"})
+    replies = await (await client.post("/webhooks/rest/webhook", json={"sender": "u9", "message": "show me a card"})).json()
+    assert replies == [
+        {"recipient_id": "u9", "text": "Your card, Ada:", "image": "https://example.com/cards/Ada.png",
+         "custom": {"blocks": [{"type": "divider"}]}},
+        {"recipient_id": "u9", "attachment": "https://example.com/statements/Ada.pdf"},
+    ]
+
+
 async def test_openapi_documents_the_rasa_api(make_client):
     client = await make_client()
     paths = (await (await client.get("/openapi.json")).json())["paths"]
@@ -182,3 +194,23 @@ async def test_openapi_documents_the_rasa_api(make_client):
         assert path in paths, path
     assert set(paths["/conversations/{sender}/tracker/events"]) >= {"post", "put"}
     assert "stream" in json.dumps(paths["/webhooks/rest/webhook"])
+
+
+def test_rich_response_shapes_are_checked(tmp_path):
+    import shutil
+
+    from framework.spec import check_domain_dir
+
+    shutil.copytree(BOT, tmp_path / "bot")
+    domain = tmp_path / "bot" / "domain.yml"
+    domain.write_text(domain.read_text().replace(
+        "  utter_done:\n    - text: Done.\n",
+        "  utter_done:\n    - text: Done.\n  utter_nothing:\n    - channel: rest\n"
+        "  utter_number:\n    - attachment: 7\n", 1))
+    _, errors = check_domain_dir(tmp_path / "bot", {})
+    assert [e.format().replace(str(tmp_path), "TMP") for e in errors] == [
+        "TMP/bot/domain.yml:35:7: E011 responses.utter_nothing[0]: missing key 'text'. Expected a key 'text' here.",
+        "TMP/bot/domain.yml:37:19: E012 responses.utter_number[0].attachment: wrong type of value. Expected a URL "
+        "or an object; found the number 7. Put it in quotes if you mean text: YAML reads unquoted yes, no, on, off "
+        "and numbers as non-text.",
+    ]

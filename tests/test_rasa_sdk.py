@@ -33,7 +33,7 @@ BOT = ROOT / "tests" / "fixtures" / "rasa_projects" / "sdk_bot"
 VENV = ROOT / "var" / "rasa-sdk-venv"
 SDK_REQUIREMENT = "rasa-sdk==3.6.*"
 TABLE = {"what is my balance": "check_balance", "hello": "greet", "do the chain": "chain",
-         "start the loop": "loop", "restart it": "restart_me", "bad value": "bad_value"}
+         "start the loop": "loop", "restart it": "restart_me", "bad value": "bad_value", "show me a card": "show_card"}
 
 
 def _venv_python() -> Path:
@@ -215,5 +215,5 @@ def test_validate_accepts_rasa_sdk_and_refuses_webhook_only_keys(tmp_path):
     from framework.spec import check_domain_dir
     _, errors = check_domain_dir(tmp_path / "bot", {})
     assert [e.format().replace(str(tmp_path), "TMP") for e in errors] == [
-        "TMP/bot/domain.yml:45:5: E055 actions.action_greet_customer.method: 'method' is not an option of "
+        "TMP/bot/domain.yml:52:5: E055 actions.action_greet_customer.method: 'method' is not an option of "
         "rasa_sdk actions. Expected one of 'headers', 'retries', 'timeout' or 'url'; found 'method'."]

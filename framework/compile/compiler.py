@@ -106,8 +106,10 @@ def _slot(tree: SpecTree, name: str, spec: dict) -> m.Slot:
 
 def _response(tree: SpecTree, name: str, variants: list) -> m.Response:
     return m.Response(name, tuple(
-        m.ResponseVariant(v["text"], v.get("channel"),
-                          tuple(m.Button(b["title"], b["payload"]) for b in v.get("buttons") or ()))
+        m.ResponseVariant(v.get("text", ""), v.get("channel"),
+                          tuple(m.Button(b["title"], b["payload"]) for b in v.get("buttons") or ()),
+                          image=v.get("image"), attachment=v.get("attachment"),
+                          custom=m.frozen_map(v["custom"]) if isinstance(v.get("custom"), dict) else None)
         for v in variants
     ), _source(tree, ("responses", name)))
 

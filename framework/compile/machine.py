@@ -89,9 +89,12 @@ class Button:
 
 @dataclass(frozen=True)
 class ResponseVariant:
-    text: str  # may contain {slot_name} placeholders
+    text: str  # may contain {slot_name} placeholders; "" for a variant of only an image, say
     channel: str | None = None  # None: any channel
     buttons: tuple[Button, ...] = ()
+    image: str | None = None  # a URL; {slot} placeholders are filled, as in text
+    attachment: Any = None  # a URL (placeholders filled) or a JSON object, as Rasa's
+    custom: Mapping[str, Any] | None = None  # JSON for the channel, passed on as it is
 
 
 @dataclass(frozen=True)

@@ -89,4 +89,7 @@ def render(assistant: Assistant, response: str, slots: Mapping[str, Any], *,
             return Reply(interpolate(text, slots), response, buttons)
         return Reply(text=response, response=response)  # the validator reports unknown names
     variant = choose_variant(spec.variants, channel, f"{seed}:{response}")
-    return Reply(interpolate(variant.text, slots), response, variant.buttons or buttons)
+    attachment = interpolate(variant.attachment, slots) if isinstance(variant.attachment, str) else variant.attachment
+    return Reply(interpolate(variant.text, slots), response, variant.buttons or buttons,
+                 image=interpolate(variant.image, slots) if variant.image else None,
+                 attachment=attachment, custom=variant.custom)

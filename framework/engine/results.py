@@ -15,12 +15,21 @@ class Reply:
     text: str
     response: str | None = None  # the response it was rendered from; None for webhook texts
     buttons: tuple[Button, ...] = ()
+    image: str | None = None  # Rasa's rich responses: a URL
+    attachment: Any = None  # a URL or a JSON object
+    custom: Mapping[str, Any] | None = None  # JSON for the channel
+
+    def rich(self) -> dict[str, Any]:
+        """The image, attachment and custom parts that are set, as Rasa's channels send them."""
+        parts = {"image": self.image, "attachment": self.attachment,
+                 "custom": dict(self.custom) if self.custom is not None else None}
+        return {k: v for k, v in parts.items() if v is not None}
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"text": self.text, "response": self.response}
         if self.buttons:
             data["buttons"] = [{"title": b.title, "payload": b.payload} for b in self.buttons]
-        return data
+        return data | self.rich()
 
 
 @dataclass(frozen=True)

@@ -32,10 +32,12 @@ class TurnOutcome:
 def reply_dicts(replies: Any) -> list[dict[str, Any]]:
     out = []
     for reply in replies:
-        item: dict[str, Any] = {"text": reply.text}
-        if getattr(reply, "buttons", None):
+        rich = reply.rich()  # image, attachment, custom
+        # Rasa leaves out the text of an image-only message; so does this.
+        item: dict[str, Any] = {} if rich and not reply.text else {"text": reply.text}
+        if reply.buttons:
             item["buttons"] = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
-        out.append(item)
+        out.append(item | rich)
     return out
 
 

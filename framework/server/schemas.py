@@ -22,9 +22,10 @@ REST_REPLIES = {
     "type": "array",
     "items": {
         "type": "object",
-        "required": ["recipient_id", "text"],
+        "required": ["recipient_id"],  # and text, except in a message of only an image, attachment or custom
         "properties": {"recipient_id": {"type": "string"}, "text": {"type": "string"},
-                       "buttons": {"type": "array", "items": BUTTON}},
+                       "buttons": {"type": "array", "items": BUTTON}, "image": {"type": "string"},
+                       "attachment": {"type": ["string", "object"]}, "custom": {"type": "object"}},
     },
 }
 

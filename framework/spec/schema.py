@@ -51,8 +51,14 @@ SLOT = _object({
 }, required=("type",))
 
 BUTTON = _object({"title": {"type": "string"}, "payload": {"type": "string"}}, required=("title", "payload"))
-VARIANT = _object({"text": {"type": "string"}, "channel": NAME, "buttons": {"type": "array", "items": BUTTON}},
-                  required=("text",))
+# Rasa's rich responses too: `image` (a URL), `attachment` (a URL or an object), `custom`
+# (any JSON object, passed to the channel as it is); a variant has at least one of the four.
+VARIANT = _object({"text": {"type": "string"}, "channel": NAME, "buttons": {"type": "array", "items": BUTTON},
+                   "image": {"type": "string", "minLength": 1, "x-expected": "an image URL"},
+                   "attachment": {"type": ["string", "object"], "x-expected": "a URL or an object"},
+                   "custom": {"type": "object", "x-expected": "a mapping (any JSON object)"}},
+                  anyOf=[{"required": [key]} for key in ("text", "image", "attachment", "custom")],
+                  **{"x-expected": "a variant with text, image, attachment or custom"})
 
 ACTION = _object({
     "type": {"enum": ["webhook", "python", "rasa_sdk"]},
