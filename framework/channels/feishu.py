@@ -198,7 +198,8 @@ class FeishuChannel:
         text = content.get("text") if isinstance(content, dict) else None
         if not isinstance(text, str):
             raise ChannelError(400, "invalid_request", 'a text message\'s content is {"text": "..."}')
-        for mention in message.get("mentions") or []:  # "@_user_1 我想办理" in a group
+        mentions = message.get("mentions") if isinstance(message.get("mentions"), list) else []
+        for mention in mentions:  # "@_user_1 我想办理" in a group
             if isinstance(mention, dict) and _str(mention.get("key")):
                 text = text.replace(mention["key"], "")
         return Incoming(f"{chat_id}:{open_id}", text.strip(), {"chat_id": chat_id, "message_id": message_id}, event_id)
