@@ -11,3 +11,6 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+# Session fixtures shared by several modules (imported here so pytest registers them).
+from tests.support.example_models import example_model  # noqa: E402,F401  (trains each example domain once)

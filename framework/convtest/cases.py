@@ -280,7 +280,7 @@ class _FileReader:
 
     def boolean(self, value, path):
         if not isinstance(value, bool):
-            self.error("E012", path, "true or false expected", expected="true or false", found=describe(value))
+            self.error("E012", path, "not true or false", expected="true or false", found=describe(value))
             return _BAD
         return value
 

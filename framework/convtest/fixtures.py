@@ -64,7 +64,9 @@ class FixtureServer:
         return self
 
     def use(self, answers: Mapping[str, tuple[WebhookAnswer, ...]]) -> None:
-        self.app[ANSWERS] = dict(answers)
+        # Changed in place: a started aiohttp app's own state may not be replaced.
+        self.app[ANSWERS].clear()
+        self.app[ANSWERS].update(answers)
         self.app[CALLS].clear()
 
     async def close(self) -> None:
