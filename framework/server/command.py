@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"serve: --cors: {err}", file=sys.stderr)
         return 2
     # The ports must be free before minutes of training or loading are spent.
-    problem = ports_problem(config, assistant)
+    problem = ports_problem(config, assistant) or bot_channels_problem(config)
     if problem:
         print(problem, file=sys.stderr)
         return 2
@@ -225,6 +225,27 @@ def key_problem(config: ServerConfig, assistant) -> str | None:
         resolve_keys(config.encryption_key, config.encryption_key_file or default_key_file(config.redis_dir))
     except (EncryptionKeyError, OSError) as err:
         return f"encryption key: {err}"
+    return None
+
+
+def bot_channels_problem(config: ServerConfig) -> str | None:
+    """A DingTalk or Feishu channel given some of its settings but not all (it would be
+    silently off), said before serving."""
+    dingtalk = {"--dingtalk-app-key": config.dingtalk_app_key, "--dingtalk-app-secret": config.dingtalk_app_secret}
+    if any(dingtalk.values()) and not all(dingtalk.values()):
+        missing = " and ".join(flag for flag, value in dingtalk.items() if not value)
+        return (f"serve: the DingTalk robot also needs {missing} "
+                f"(or ${missing.replace('--', 'DF_').replace('-', '_').upper()}); see docs/channels/dingtalk.md")
+    feishu = {"--feishu-app-id": config.feishu_app_id, "--feishu-app-secret": config.feishu_app_secret,
+              "--feishu-encrypt-key": config.feishu_encrypt_key,
+              "--feishu-verification-token": config.feishu_verification_token}
+    if any(feishu.values()):
+        missing = [flag for flag in ("--feishu-app-id", "--feishu-app-secret") if not feishu[flag]]
+        if not (config.feishu_encrypt_key or config.feishu_verification_token):
+            missing.append("--feishu-encrypt-key and/or --feishu-verification-token")
+        if missing:
+            return (f"serve: the Feishu bot also needs {', '.join(missing)} (or the DF_FEISHU_* variables); "
+                    "see docs/channels/feishu.md")
     return None
 
 
