@@ -191,3 +191,10 @@ def test_serve_says_what_is_wrong_with_the_wechat_settings():
     assert problem(wechat_aes_key="abc", wechat_app_id=WX_APP_ID) == (
         "--wechat-aes-key: the EncodingAESKey has 43 characters (letters and digits, as the console shows it)")
     assert problem(wecom_aes_key="#" * 43) == "--wecom-aes-key: the EncodingAESKey is not Base64 (letters and digits only)"
+
+
+async def test_a_holding_text_is_encrypted_in_safe_mode(telecom_client):
+    client = await telecom_client(**SAFE, wechat_reply_budget=0.0, wechat_holding_text="正在为您办理，请稍候。")
+    platform = OfficialAccount(mode="safe")
+    resp = await client.post(PATH, **platform.message("o6_hold", "我想办理业务"))
+    assert platform.read_reply(await resp.text())["Content"] == "正在为您办理，请稍候。"

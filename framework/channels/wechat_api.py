@@ -47,12 +47,29 @@ class PlatformApi:
         self.session, self.redis, self.source = session, redis, source
         self.api_base = api_base.rstrip("/")
         self.attempts, self.pause, self.timeout = attempts, pause, timeout
+        # Late replies of several turns can end together: one fetch at a time per process
+        # (each fetch counts against the daily quota, and a new token retires the old one).
+        self._fetching = asyncio.Lock()
 
-    async def access_token(self, fresh: bool = False) -> str:
-        if not fresh and self.redis is not None:
-            cached = await self.redis.get(self.source.cache_key)
-            if cached:
-                return cached.decode() if isinstance(cached, bytes) else cached
+    async def access_token(self, rejected: str | None = None) -> str:
+        """The cached token, else a new one; `rejected`: the platform just refused that
+        token, so a new one is fetched unless another call has replaced it meanwhile."""
+        cached = await self._cached()
+        if cached and cached != rejected:
+            return cached
+        async with self._fetching:
+            cached = await self._cached()  # fetched while we waited?
+            if cached and cached != rejected:
+                return cached
+            return await self._fetch()
+
+    async def _cached(self) -> str | None:
+        if self.redis is None:
+            return None
+        cached = await self.redis.get(self.source.cache_key)
+        return cached.decode() if isinstance(cached, bytes) else cached
+
+    async def _fetch(self) -> str:
         data = await self._request("GET", self.source.path, params=dict(self.source.params))
         token, expires_in = data.get("access_token"), data.get("expires_in", 7200)
         if not isinstance(token, str) or not token:
@@ -67,9 +84,7 @@ class PlatformApi:
         token = await self.access_token()
         data = await self._request("POST", path, params={"access_token": token}, body=body)
         if data.get("errcode") in EXPIRED_TOKEN:
-            if self.redis is not None:
-                await self.redis.delete(self.source.cache_key)
-            token = await self.access_token(fresh=True)
+            token = await self.access_token(rejected=token)
             data = await self._request("POST", path, params={"access_token": token}, body=body)
         if data.get("errcode", 0) != 0:
             raise PlatformApiError(f"{path} answered errcode {data.get('errcode')}: {_brief(data)}")

@@ -12,6 +12,7 @@ what the bot sends.
 from __future__ import annotations
 
 import itertools
+import json
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -156,6 +157,7 @@ class PlatformApi:
     fail_sends: bool = False
     busy: int = 0
     tokens: set[str] = field(default_factory=set)
+    raw: list[bytes] = field(default_factory=list)
 
     def app(self) -> web.Application:
         async def token(request: web.Request) -> web.Response:
@@ -186,8 +188,9 @@ class PlatformApi:
                 return web.Response(status=502)
             if self.fail_sends:
                 return web.json_response({"errcode": 45015, "errmsg": "response out of time limit"})
-            body = await request.json()  # UTF-8 JSON as the platform requires
-            self.sent.append({"path": request.path, **body})
+            raw = await request.read()
+            self.raw.append(raw)  # WeChat shows \u escapes literally: the tests read the bytes
+            self.sent.append({"path": request.path, **json.loads(raw)})
             return web.json_response({"errcode": 0, "errmsg": "ok"})
 
         app = web.Application()
