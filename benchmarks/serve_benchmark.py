@@ -80,14 +80,21 @@ def raw_ceiling(classifier, texts: list[str], batches: int) -> dict:
             "single_ms_p50": 1000 * statistics.median(single)}
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def start_server(args, port: int, redis_url: str) -> subprocess.Popen:
     command = [sys.executable, "-m", "framework", "serve", args.domain, "--model", args.model, "--port", str(port),
                "--redis-url", redis_url, "--rate-limit-ip", "0", "--rate-limit-sender", "0", "--no-answer-cache",
                "--log-level", "WARNING", "--workers", str(args.workers), "--threads", str(args.threads),
                "--batch-max", str(args.batch_max), "--batch-wait-ms", str(args.batch_wait_ms),
                "--batches-in-flight", str(args.batches_in_flight)]
-    if args.int8:
-        command.append("--int8")
+    command.append("--int8" if args.int8 else "--float32")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     log = open(Path(tempfile.gettempdir()) / f"serve_benchmark_{port}.log", "wb")  # never a pipe: it could fill
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -198,7 +205,7 @@ async def run(args) -> dict:
 
         embedded = EmbeddedRedis(tempfile.mkdtemp(prefix="bench_redis_")).start()
         redis_url = embedded.url
-    port = args.port
+    port = args.port or free_port()
     server = start_server(args, port, redis_url)
     try:
         results["ready_s"] = await wait_ready(port, server)
@@ -258,9 +265,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("domain", nargs="?", default="domains/banking_en")
     p.add_argument("--model", default=None, help="default models/<domain name>")
     p.add_argument("--redis-url", default=None, help="default: an embedded redis-server in a temp dir")
-    p.add_argument("--port", type=int, default=5905)
+    p.add_argument("--port", type=int, default=0, help="default: a free port")
     p.add_argument("--workers", type=int, default=1)
-    p.add_argument("--int8", action="store_true")
+    precision = p.add_mutually_exclusive_group()
+    precision.add_argument("--int8", dest="int8", action="store_const", const=True, default=None)
+    precision.add_argument("--float32", dest="int8", action="store_const", const=False,
+                           help="default: as serve, int8 when the model's int8 check allows")
     p.add_argument("--threads", type=int, default=0, help="torch threads per worker (default: as serve)")
     p.add_argument("--batch-max", type=int, default=16, help="serve --batch-max")
     p.add_argument("--batch-wait-ms", type=float, default=2.0, help="serve --batch-wait-ms")
@@ -274,6 +284,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", default=None, help="also write the results to this JSON file")
     args = p.parse_args(argv)
     args.model = args.model or str(Path("models") / Path(args.domain).resolve().name)
+    if args.int8 is None:
+        from framework.nlu.precision import int8_recommended
+
+        args.int8 = int8_recommended(args.model)
     results = asyncio.run(run(args))
     print()
     print(table(results))

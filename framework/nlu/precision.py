@@ -1,0 +1,100 @@
+"""Which precision a trained model is served in: int8 when its check allows, else float32.
+
+Dynamic int8 quantisation of the encoder's Linear layers makes CPU inference about twice as
+fast (BENCHMARKS.md), at a small accuracy cost that depends on the model. So the cost is
+measured once per model, at the end of training, and the server follows the measurement:
+
+    int8_check.json   {"texts", "disagreements", "disagreement_pct", "bound_pct", "int8_ok", ...}
+
+The check runs the float32 and the int8 model over the same texts (the domain's examples and
+any evaluation files) and counts the texts whose top intent differs. Whatever the labels,
+the int8 model's accuracy is at least the float model's minus that share, so a disagreement
+of at most `BOUND_PCT` points bounds the accuracy loss by it. No check file (a model trained
+before this existed): float32, as before.
+
+This module imports no torch until a check is run.
+"""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Sequence
+
+CHECK_FILE = "int8_check.json"
+BOUND_PCT = 0.5  # points of accuracy the int8 model may lose (issue 11's goal)
+
+
+def int8_recommended(model_dir: str | Path) -> bool:
+    """True when the model's int8 check found at most BOUND_PCT points of disagreement."""
+    path = Path(model_dir) / CHECK_FILE
+    try:
+        check = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(check.get("int8_ok")) and float(check.get("disagreement_pct", 100)) <= BOUND_PCT
+
+
+def check_int8(model_dir: str | Path, texts: Sequence[str], assistant=None, threads: int | None = None) -> dict:
+    """Compare float32 and int8 top intents over `texts`; write and return CHECK_FILE."""
+    from framework.nlu.model import load_classifier
+
+    texts = list(dict.fromkeys(t for t in texts if t.strip()))
+    timings = {}
+    tops = {}
+    for name, quantize in (("float32", False), ("int8", True)):
+        classifier = load_classifier(model_dir, assistant, quantize=quantize, threads=threads)
+        started = time.perf_counter()
+        tops[name] = [ranking[0].name for ranking in classifier.predict(texts)]
+        timings[name] = time.perf_counter() - started
+    differ = sum(a != b for a, b in zip(tops["float32"], tops["int8"]))
+    pct = 100.0 * differ / max(1, len(texts))
+    check = {"texts": len(texts), "disagreements": differ, "disagreement_pct": round(pct, 3),
+             "bound_pct": BOUND_PCT, "int8_ok": pct <= BOUND_PCT,
+             "seconds": {k: round(v, 3) for k, v in timings.items()},
+             "rule": "int8 accuracy >= float32 accuracy - disagreement_pct; served in int8 when <= bound_pct"}
+    (Path(model_dir) / CHECK_FILE).write_text(json.dumps(check, indent=1), encoding="utf-8")
+    return check
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m framework.nlu.precision MODEL_DIR DOMAIN [--data CSV ...]`: (re)run the check."""
+    import argparse
+
+    p = argparse.ArgumentParser(description="Measure int8 against float32 for a trained model; write "
+                                            f"{CHECK_FILE} (served in int8 when within {BOUND_PCT} points).")
+    p.add_argument("model_dir")
+    p.add_argument("domain")
+    p.add_argument("--data", action="append", default=[], help="also these texts (CSV text,intent); repeatable")
+    p.add_argument("--threads", type=int, default=None)
+    args = p.parse_args(argv)
+    from framework.spec import load_assistant
+
+    assistant = load_assistant(args.domain)
+    texts = domain_texts(assistant, args.data)
+    check = check_int8(args.model_dir, texts, assistant, threads=args.threads)
+    print(json.dumps(check, indent=1))
+    return 0
+
+
+def domain_texts(assistant, data_files: Sequence[str] = ()) -> list[str]:
+    """The domain's examples plus the first column of each CSV in `data_files` and of the
+    domain's eval/*.csv (its fresh test files, when it has them)."""
+    import csv
+
+    texts = [e.text for intent in assistant.intents.values() for e in intent.examples]
+    files = list(data_files)
+    if assistant.source_dir:
+        files += sorted(str(p) for p in (Path(assistant.source_dir) / "eval").glob("*.csv"))
+    for name in files:
+        with open(name, encoding="utf-8", newline="") as f:
+            rows = csv.reader(f)
+            header = next(rows, None)
+            if header and header[0].strip().lower() != "text":
+                texts.append(header[0])
+            texts.extend(row[0] for row in rows if row)
+    return texts
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
