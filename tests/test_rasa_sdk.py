@@ -184,7 +184,8 @@ def test_the_request_is_rasas_and_sends_only_the_slots_of_sends():
     tracker = request["tracker"]
     assert tracker["slots"] == {"account": "ACC-1", "balance": None, "customer": None}
     assert tracker["latest_message"]["intent"] == {"name": "check_balance"}
-    assert [e["event"] for e in tracker["events"]] == ["session_started", "slot", "action", "user"]
+    assert [e["event"] for e in tracker["events"]] == ["session_started", "action", "user", "slot"]
+    assert request["domain"]["forms"] == {"balance": {"required_slots": ["account"]}}
     assert request["domain"]["slots"]["balance"]["type"] == "float"
     assert request["domain"]["responses"]["utter_done"] == [{"text": "Done."}]
 

@@ -33,7 +33,7 @@ from framework.actions.webhook import IDEMPOTENCY_HEADER, WebhookRequest
 from framework.actions.webhook import _Failed as Failed
 from framework.actions.webhook import _failed as failed
 from framework.actions.webhook import _send as send
-from framework.compile.machine import Assistant, CallAction, RasaSdkAction, Slot
+from framework.compile.machine import Assistant, CallAction, Collect, RasaSdkAction, Slot
 from framework.engine import ActionCall, ActionResult
 from framework.engine.render import render
 
@@ -75,7 +75,10 @@ def rasa_domain(assistant: Assistant) -> dict[str, Any]:
         "slots": {name: rasa_slot_type(slot) for name, slot in assistant.slots.items()},
         "responses": {name: [_variant(v) for v in r.variants] for name, r in assistant.responses.items()},
         "actions": sorted(assistant.actions),
-        "forms": {},
+        # Each flow that collects, as a form of its collected slots: a FormValidationAction
+        # `validate_<flow>` reads its required slots from here.
+        "forms": {name: {"required_slots": slots} for name, flow in assistant.flows.items()
+                  if (slots := [s.step.slot for s in flow.states.values() if isinstance(s.step, Collect)])},
     }
 
 
@@ -91,16 +94,17 @@ def _variant(variant) -> dict[str, Any]:
 def action_request(action: RasaSdkAction, call: ActionCall, assistant: Assistant, now: float) -> dict[str, Any]:
     """Rasa's action request. The tracker holds the slots the action `sends` (the others are
     declared with null, so `tracker.get_slot` works for every slot); its events are a
-    summary of the session, not Rasa's full history: the slots set, then the user message."""
+    summary of the session, not Rasa's full history: the user message, then the slots set,
+    last, where a FormValidationAction looks for the values to validate
+    (`tracker.slots_to_validate()`)."""
     sent = {k: v for k, v in call.slots.items() if action.sends is None or k in action.sends}
     slots = {name: None for name in assistant.slots} | sent
     intent = {"name": call.intent} if call.intent else {}
     latest = {"text": call.text, "intent": intent, "entities": [],
               "intent_ranking": [intent] if intent else [], "metadata": {}}
-    events = [{"event": "session_started", "timestamp": now}]
+    events = [{"event": "session_started", "timestamp": now}, {"event": "action", "timestamp": now, "name": LISTEN},
+              {"event": "user", "timestamp": now, "text": call.text, "parse_data": latest}]
     events += [{"event": "slot", "timestamp": now, "name": k, "value": v} for k, v in sent.items() if v is not None]
-    events += [{"event": "action", "timestamp": now, "name": LISTEN},
-               {"event": "user", "timestamp": now, "text": call.text, "parse_data": latest}]
     tracker = {
         "sender_id": call.sender_id, "conversation_id": call.sender_id, "slots": slots,
         "latest_message": latest, "latest_event_time": now, "followup_action": None, "paused": False,
