@@ -175,3 +175,10 @@ async def test_a_failed_send_is_retried_then_logged(dingtalk, redis_server, capl
     [line] = [r.getMessage() for r in caplog.records if r.name == "framework.channels"]
     assert line == (f"dingtalk: reply 1 of 1 to {CONVERSATION}:{STAFF_ID} not delivered: "
                     "sessionWebhook answered 500: {'error': 'internal'}")
+
+
+async def test_a_refusing_webhook_falls_back_to_the_send_api(dingtalk):
+    client, fake = dingtalk
+    fake.sessions_closed = True
+    [reply] = await say(client, fake, "我想办理业务")
+    assert reply["via"] == "batchSend" and reply["text"].startswith("请问您要办理")

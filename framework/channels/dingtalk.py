@@ -10,7 +10,7 @@
   DingTalk's own host is never called (the body could otherwise make the server POST
   anywhere).
 - Replies: through the conversation's `sessionWebhook` (no token, valid until
-  `sessionWebhookExpiredTime`); once it has expired, through the robot's send API
+  `sessionWebhookExpiredTime`); once it has expired (or refuses), through the robot's send API
   (`oToMessages/batchSend` for a 1:1 chat, `groupMessages/send` for a group) with an
   access token cached in Redis (framework.channels.platform_tokens) and refreshed once
   when DingTalk refuses it as invalid. A send failing for a passing reason (network, 5xx)
@@ -27,6 +27,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import time
 from typing import Any
 from urllib.parse import quote
@@ -37,6 +38,8 @@ from aiohttp import web
 from framework.channels.base import MAX_TEXT, ChannelError, Incoming, json_object, signatures_match
 from framework.channels.platform_tokens import PlatformTokens
 from framework.channels.send_retries import Transient, send_all
+
+log = logging.getLogger("framework.channels")
 
 WEBHOOK_MARGIN_MS = 10_000  # a sessionWebhook this close to its expiry is not used
 SEND_MESSAGE_LINK = "dtmd://dingtalkclient/sendMessage?content="
@@ -163,8 +166,10 @@ class DingTalkChannel:
                 data = await resp.json(content_type=None)
                 if resp.status == 200 and isinstance(data, dict) and data.get("errcode") == 0:
                     return
-                error = Transient if resp.status >= 500 else _refused
-                raise error(f"sessionWebhook answered {resp.status}: {data}")
+                if resp.status >= 500:
+                    raise Transient(f"sessionWebhook answered {resp.status}: {data}")
+            # Refused (the session closed early, a rate limit ...): the send API may still reach the user.
+            log.info("dingtalk: sessionWebhook answered %s: %s; sending through the robot API", resp.status, data)
         await self.send_by_api(meta, reply)
 
     async def send_by_api(self, meta: dict[str, Any], reply: dict[str, Any]) -> None:

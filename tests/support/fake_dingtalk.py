@@ -53,6 +53,7 @@ class FakeDingTalk:
         self.tokens: set[str] = set()
         self.token_requests = 0
         self.failures = 0  # `fail_next` sends answer HTTP 500
+        self.sessions_closed = False  # sessionWebhooks refuse with a non-zero errcode
         self.base = ""  # set by start(), or by whoever mounts app() under a prefix
 
     # ----------------------------------------------------------------- to the bot
@@ -129,6 +130,8 @@ class FakeDingTalk:
             self.failures -= 1
             return web.json_response({"error": "internal"}, status=500)
         assert request.query.get("session"), "a sessionWebhook names its session"
+        if self.sessions_closed:  # any errcode but 0 is a refusal; this one is made up
+            return web.json_response({"errcode": 310000, "errmsg": "session closed (fake)"})
         body = await request.json()
         if body["msgtype"] == "text":
             text, buttons = body["text"]["content"], []
