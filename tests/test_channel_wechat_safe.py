@@ -140,8 +140,9 @@ async def test_late_replies_go_through_the_customer_service_api(telecom_client, 
     resp = await client.post(PATH, **platform.message("o6_late", "我想办理业务"))
     assert resp.status == 200 and await resp.text() == "success"
     await wait_for(lambda: api.sent, "a customer-service message")
-    assert api.sent == [{"path": "/cgi-bin/message/custom/send", "touser": "o6_late", "msgtype": "text",
-                         "text": {"content": CONVERSATION[0][1][0]}}]
+    assert api.sent == [{"path": "/cgi-bin/message/custom/send", "touser": "o6_late", "msgtype": "msgmenu",
+                         "msgmenu": {"head_content": CONVERSATION[0][1][0], "tail_content": "",
+                                     "list": [{"id": "101", "content": "开户"}, {"id": "102", "content": "换套餐"}]}}]
     # The token is cached in Redis with its expiry (less a minute), and reused.
     store = redis.Redis.from_url(redis_server.url)
     key = f"df:telecom_zh:token:wechat:{WX_APP_ID}"
@@ -164,6 +165,25 @@ async def test_a_busy_platform_is_retried(telecom_client, platform_api):
     await client.post(PATH, **OfficialAccount(mode="safe").message("o6_busy", "我想办理业务"))
     await wait_for(lambda: api.sent, "the message after two retries")
     assert api.busy == 0 and [m["touser"] for m in api.sent] == ["o6_busy"]
+
+
+async def test_buttons_are_menus_and_a_tap_answers(telecom_client, platform_api):
+    base, api = platform_api
+    client = await telecom_client(**SAFE, wechat_app_secret=WX_SECRET, wechat_api_base=base)
+    platform = OfficialAccount(mode="safe")
+    for number, (text, expected) in enumerate(CONVERSATION):
+        if number in (1, 4):  # answering the business and plan questions by tapping their menus
+            title = {1: "开户", 4: "59元"}[number]
+            resp = await client.post(PATH, **platform.menu_tap("o6_menu", api.sent[-1], title))
+        else:
+            resp = await client.post(PATH, **platform.message("o6_menu", text))
+        body = await resp.text()
+        if number in (0, 3):  # the questions with buttons: a menu through the API, "success" here
+            assert body == "success" and api.sent[-1]["msgtype"] == "msgmenu"
+            assert api.texts()[-1].startswith(expected)
+        else:
+            assert platform.read_reply(body)["Content"].startswith(expected)
+    assert len(api.sent) == 2
 
 
 async def test_a_failed_late_delivery_is_one_clear_log_line(telecom_client, platform_api, caplog):

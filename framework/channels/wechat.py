@@ -18,6 +18,9 @@
 - Late replies (`api`: with the AppSecret): a turn that outlives the budget answers
   "success" and `push`es its replies through the customer-service message API
   (/cgi-bin/message/custom/send, framework.channels.wechat_api).
+- Buttons (with `api`): a passive reply is one text, so replies with buttons go out through
+  the same API, the buttons as a menu message (msgmenu); tapping an item sends its title
+  back as a text message (with a bizmsgmenuid), which starts the next turn.
 - The XML is parsed by defusedxml with DTDs forbidden: no entity expansion, whatever the
   encoding of the document (a byte search for `<!DOCTYPE` misses UTF-16).
 """
@@ -129,6 +132,9 @@ class WeChatChannel:
     async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
         if not replies:
             return web.Response(text="success")
+        if self.api is not None and any(r.get("buttons") for r in replies):
+            await self.push(incoming, replies)  # menus go through the API only, so all do (in order)
+            return web.Response(text="success")
         # A passive reply carries one message: join several replies with blank lines.
         content = "\n\n".join(r["text"] for r in replies)
         return self._reply(incoming, text_reply(incoming.sender_id, incoming.meta["account"], content))
@@ -144,7 +150,7 @@ class WeChatChannel:
         if self.api is None:
             return
         for number, reply in enumerate(replies, 1):
-            body = {"touser": incoming.sender_id, "msgtype": "text", "text": {"content": reply["text"]}}
+            body = customer_service_message(incoming.sender_id, reply)
             try:
                 await self.api.post("/cgi-bin/message/custom/send", body)
             except PlatformApiError as err:
@@ -159,6 +165,16 @@ class WeChatChannel:
         if self.holding_text:
             return self._reply(incoming, text_reply(incoming.sender_id, incoming.meta["account"], self.holding_text))
         return web.Response(text="success")
+
+
+def customer_service_message(user: str, reply: dict[str, Any]) -> dict[str, Any]:
+    """A reply as a customer-service message: text, or a menu (msgmenu) whose items are the
+    buttons' titles (a tap sends the title back as the user's text)."""
+    if not reply.get("buttons"):
+        return {"touser": user, "msgtype": "text", "text": {"content": reply["text"]}}
+    items = [{"id": str(101 + i), "content": b["title"]} for i, b in enumerate(reply["buttons"])]
+    return {"touser": user, "msgtype": "msgmenu",
+            "msgmenu": {"head_content": reply["text"], "list": items, "tail_content": ""}}
 
 
 def _fields(body: bytes) -> dict[str, str]:

@@ -51,11 +51,14 @@ class OfficialAccount:
     def crypt(self) -> MessageCrypt:
         return MessageCrypt(self.token, self.aes_key, self.app_id)
 
-    def message_xml(self, sender: str, text: str, msg_id: int | None = None, msg_type: str = "text") -> str:
-        # https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html
+    def message_xml(self, sender: str, text: str, msg_id: int | None = None, msg_type: str = "text",
+                    menu_id: str | None = None) -> str:
+        # https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html;
+        # a tapped menu item (客服消息 msgmenu) is a text message with its title and bizmsgmenuid.
+        menu = f"<bizmsgmenuid>{menu_id}</bizmsgmenuid>" if menu_id else ""
         return (f"<xml><ToUserName>{_cdata(ACCOUNT)}</ToUserName><FromUserName>{_cdata(sender)}</FromUserName>"
                 f"<CreateTime>{int(time.time())}</CreateTime><MsgType>{_cdata(msg_type)}</MsgType>"
-                f"<Content>{_cdata(text)}</Content><MsgId>{msg_id or next(MSG_IDS)}</MsgId></xml>")
+                f"<Content>{_cdata(text)}</Content><MsgId>{msg_id or next(MSG_IDS)}</MsgId>{menu}</xml>")
 
     def request(self, inner: str, timestamp: int | None = None, token: str | None = None,
                 crypt: MessageCrypt | None = None) -> dict[str, Any]:
@@ -77,6 +80,11 @@ class OfficialAccount:
 
     def message(self, sender: str, text: str, msg_id: int | None = None, **kwargs) -> dict[str, Any]:
         return self.request(self.message_xml(sender, text, msg_id), **kwargs)
+
+    def menu_tap(self, sender: str, menu: dict, title: str) -> dict[str, Any]:
+        """The user taps the item `title` of a msgmenu the bot sent."""
+        item = next(i for i in menu["msgmenu"]["list"] if i["content"] == title)
+        return self.request(self.message_xml(sender, item["content"], menu_id=item["id"]))
 
     def read_reply(self, body: str) -> dict[str, str]:
         """A passive reply as the platform reads it: an encrypted one must carry a valid
@@ -212,6 +220,8 @@ class PlatformApi:
         for message in self.sent:
             if message["msgtype"] == "text":
                 out.append(message["text"]["content"])
+            elif message["msgtype"] == "msgmenu":
+                out.append(message["msgmenu"]["head_content"])
             else:
                 card = message["template_card"]
                 out.append(card.get("sub_title_text") or card["main_title"]["title"])
