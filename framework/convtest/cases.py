@@ -34,7 +34,7 @@ from typing import Any, Mapping
 from framework.compile.machine import Assistant, WebhookAction
 from framework.engine.builtin_responses import BUILTIN_RESPONSES
 from framework.spec.errors import SpecError, describe, did_you_mean, one_of
-from framework.spec.files import YAML_SUFFIXES, _read_file, display_path
+from framework.spec.files import YAML_SUFFIXES, _read_file
 from framework.spec.loader import Document, Mark, Path, format_path
 
 TESTS_DIR = "tests"  # inside a domain directory; framework.spec.files does not read it as domain YAML

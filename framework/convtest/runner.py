@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -48,8 +48,7 @@ class TestOutcome:
 @dataclass
 class RunOptions:
     demo_backend: bool = True  # unanswered local webhooks go to the domain's backend.py
-    channel: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    channel: str | None = None  # picks per-channel response variants, as a channel would
 
 
 async def run_tests(assistant: Assistant, parse: Parse, tests: Sequence[ConversationTest],
