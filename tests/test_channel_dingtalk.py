@@ -89,7 +89,7 @@ async def test_expired_webhook_uses_the_send_api_with_one_cached_token(dingtalk,
     [second] = await say(client, fake, "开户", webhook_ttl_ms=5000)  # expires within the safety margin
     assert second["via"] == "batchSend" and second["text"] == "请问您的姓名是？"
     assert fake.token_requests == 1  # cached in Redis between the two
-    assert f"df:telecom_zh:tok:dingtalk:{APP_KEY}" in await store_keys(redis_server.url)
+    assert f"df:telecom_zh:token:dingtalk:{APP_KEY}" in await store_keys(redis_server.url)
     fake.expire_tokens()  # DingTalk rotated it: refused once, fetched again, retried
     [third] = await say(client, fake, NAME, webhook_ttl_ms=-1)
     assert "18 位" in third["text"] and fake.token_requests == 2  # a variant of utter_ask_id_number

@@ -121,7 +121,7 @@ async def test_verification_token_only_plain_events(feishu_with):
 async def test_an_expired_token_is_refreshed_once(feishu, redis_server):
     client, fake = feishu
     await post(client, fake, message_event("我想办理业务"))
-    assert f"df:telecom_zh:tok:feishu:{APP_ID}" in await store_keys(redis_server.url)
+    assert f"df:telecom_zh:token:feishu:{APP_ID}" in await store_keys(redis_server.url)
     fake.expire_tokens()
     [reply] = await post(client, fake, message_event("开户"))
     assert reply["text"] == "请问您的姓名是？" and fake.token_requests == 2

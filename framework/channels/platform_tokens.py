@@ -3,9 +3,10 @@ tenant_access_token), cached in Redis so that every server shares one token.
 
 Both platforms give an app a token for about two hours and ask callers to cache it and
 not to fetch it on every call (fetching too often is rate limited). A token is stored
-under `df:<assistant>:tok:<platform>:<app id>` with an expiry a little shorter than the one
-the platform gave (`MARGIN`: the clocks of Redis and of the platform drift, and a token
-must not expire between the cache read and the API call). When an API call is refused
+under `df:<assistant>:token:<platform>:<app id>` (the WeChat tokens' scheme too) with an
+expiry a little shorter than the one the platform gave (`MARGIN`: the clocks of Redis and
+of the platform drift, and a token must not expire between the cache read and the API
+call). When an API call is refused
 for an expired or revoked token anyway (the platform rotated it), the channel calls
 `refresh`, which drops the cached token and fetches a new one, and retries the call once.
 
@@ -31,7 +32,7 @@ class PlatformTokens:
         self.client, self.prefix = client, prefix
 
     def key(self, platform: str, app_id: str) -> str:
-        return f"{self.prefix}:tok:{platform}:{app_id}"
+        return f"{self.prefix}:token:{platform}:{app_id}"
 
     async def get(self, platform: str, app_id: str, fetch: Fetch) -> str:
         """The cached token, or a freshly fetched one (then cached with its expiry)."""
