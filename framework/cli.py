@@ -17,6 +17,7 @@ COMMANDS = {
     "serve": ("framework.server.command", "serve an assistant over HTTP (REST, WeChat, Telegram, Slack channels)"),
     "test": ("framework.convtest.command", "run a domain's conversation tests (DOMAIN/tests/*.yml); exit 1 on a failure"),
     "init": ("framework.scaffold.command", "create a new assistant (domain, flow, tests, README) to start from"),
+    "import-rasa": ("framework.rasa_import.command", "convert a Rasa 3.x project (domain, NLU data, rules, forms, flows)"),
 }
 
 

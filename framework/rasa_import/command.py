@@ -1,0 +1,233 @@
+"""`dialog import-rasa RASA_PROJECT OUT_DIR`: convert a Rasa 3.x project.
+
+Reads the project's domain (domain.yml or a domain/ directory), every YAML file under data/
+(NLU data, rules, stories, CALM flows, told apart by their top-level keys), config.yml and
+endpoints.yml; writes OUT_DIR/domain.yml and OUT_DIR/flows.yml, and
+OUT_DIR/IMPORT_REPORT.txt listing what was not converted (file:line: what: why). Then the
+output is validated as `dialog validate` would. The same project always gives the same
+files, so running it again changes nothing.
+
+Exit status: 0 converted and valid (the report may list parts left out); 2 the project
+cannot be read, or the output does not validate (its problems are printed).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from framework.rasa_import import calm, domain as domain_part, stories
+from framework.rasa_import.located import LineDict, Report, load
+
+REPORT_FILE = "IMPORT_REPORT.txt"
+
+
+@dataclass
+class Converted:
+    domain: dict[str, Any]
+    flows: dict[str, Any]
+    report: Report
+
+
+class ProjectError(ValueError):
+    """The project cannot be read (no domain, YAML that does not parse)."""
+
+
+def _read(path: Path, root: Path) -> Any:
+    try:
+        return load(path, str(path.relative_to(root)))
+    except yaml.YAMLError as err:
+        raise ProjectError(f"{path.relative_to(root)}: not valid YAML: {err}") from None
+
+
+def _yaml_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
+
+
+def _merged_domain(root: Path) -> LineDict:
+    files = [root / "domain.yml"] if (root / "domain.yml").exists() else _yaml_files(root / "domain")
+    if not files or not all(f.exists() for f in files):
+        raise ProjectError(f"{root}: no domain.yml or domain/ directory: is this a Rasa project?")
+    merged = LineDict()
+    merged.file, merged.line, merged.key_lines = str(files[0].relative_to(root)), 1, {}
+    for path in files:
+        data = _read(path, root) or LineDict()
+        for key, value in data.items():
+            if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                merged[key].update(value)
+                merged[key].key_lines.update(value.key_lines)
+            elif isinstance(value, list) and isinstance(merged.get(key), list):
+                merged[key].extend(value)
+            else:
+                merged[key] = value
+                merged.key_lines[key] = data.key_line(key)
+    return merged
+
+
+def convert_project(root: str | Path) -> Converted:
+    from framework.nlu.data import DataFormatError
+    from framework.nlu.rasa_import import load_rasa_nlu
+
+    root = Path(root)
+    report = Report()
+    domain = _merged_domain(root)
+    config = _read(root / "config.yml", root) if (root / "config.yml").exists() else None
+    endpoints = _read(root / "endpoints.yml", root) if (root / "endpoints.yml").exists() else None
+    examples, nlu_files, items, calm_flows = [], [], [], LineDict()
+    calm_flows.key_lines = {}
+    for path in _yaml_files(root / "data") + ([root / "flows.yml"] if (root / "flows.yml").exists() else []):
+        data = _read(path, root)
+        if not isinstance(data, dict):
+            continue
+        if "nlu" in data:
+            try:
+                nlu = load_rasa_nlu(path)  # the entities engineer's importer: synonyms, roles, lookups
+            except DataFormatError as err:
+                raise ProjectError(str(err)) from None
+            examples += nlu.examples
+            nlu_files.append(str(path.relative_to(root)))
+            for warning in nlu.warnings:
+                report.skip(None, "NLU data", warning.message, line=warning.line, file=str(path.relative_to(root)))
+            _report_nlu_extras(nlu, path.relative_to(root), report)
+        for key in ("rules", "stories"):
+            items += [i for i in data.get(key) or () if isinstance(i, dict)]
+        if isinstance(data.get("flows"), dict):
+            calm_flows.update(data["flows"])
+            calm_flows.key_lines.update(data["flows"].key_lines)
+    slots = domain_part.convert_slots(domain, report)
+    responses = domain_part.convert_responses(domain, slots, report)
+    intents = domain_part.convert_intents(domain, examples, report, nlu_files)
+    action_url = _action_url(endpoints)
+    actions = domain_part.convert_actions(domain, action_url, slots, report)
+    forms = {k: v for k, v in (domain.get("forms") or {}).items()}
+    built = stories.convert(items, forms, domain, set(actions), responses, set(intents), report)
+    responses.update({k: v for k, v in built.extra_responses.items() if k not in responses})
+    flows = built.flows
+    for name, flow in calm.convert(calm_flows, responses, report).items():
+        flows[name if name not in flows else f"{name}_flow"] = flow
+    _drop_unknown_triggers(flows, intents, report, domain)
+    _drop_unstartable(flows, report)
+    language, settings = domain_part.settings_from(config, domain, report)
+    behaviours: dict[str, Any] = {}
+    fallback = built.fallback or ("utter_default" if "utter_default" in responses else None)
+    if fallback:
+        behaviours["fallback"] = {"response": fallback}
+    for name in ("affirm", "deny"):
+        if name in intents:
+            behaviours[name] = {"intent": name}
+    out: dict[str, Any] = {"version": "1", "language": language, "flows": ["flows.yml"]}
+    if settings:
+        out["settings"] = settings
+    out |= {"intents": intents, "slots": slots, "responses": responses}
+    if actions:
+        out["actions"] = actions
+    if behaviours:
+        out["global"] = behaviours
+    return Converted(out, flows, report)
+
+
+def _action_url(endpoints: Any) -> str:
+    endpoint = endpoints.get("action_endpoint") if isinstance(endpoints, dict) else None
+    url = endpoint.get("url") if isinstance(endpoint, dict) else None
+    return f"${{RASA_ACTION_ENDPOINT:-{url or domain_part.DEFAULT_ACTION_URL}}}"
+
+
+def _report_nlu_extras(nlu: Any, path: Path, report: Report) -> None:
+    if nlu.regexes or nlu.lookups:
+        report.skip(None, "regexes and lookup tables", "not carried into domain.yml: the domain's slot types "
+                    "extract values (write a regex slot for a pattern)", line=1, file=str(path))
+    if nlu.synonyms:
+        report.skip(None, "entity synonyms", "applied to the annotated examples; at run time use a categorical "
+                    "slot's choices for synonyms", line=1, file=str(path))
+
+
+def _drop_unknown_triggers(flows: dict, intents: dict, report: Report, domain: LineDict) -> None:
+    for name, flow in flows.items():
+        kept = [t for t in flow.get("trigger", []) if t in intents]
+        for lost in sorted(set(flow.get("trigger", [])) - set(kept)):
+            report.skip(domain.get("intents"), f"flow '{name}': trigger '{lost}'", "the intent has no examples")
+        if kept:
+            flow["trigger"] = kept
+        else:
+            flow.pop("trigger", None)
+
+
+def _drop_unstartable(flows: dict, report: Report) -> None:
+    """A flow with no trigger that no other flow links to could never start: left out
+    (until a fixpoint: its own links no longer count)."""
+    while True:
+        linked = {s.get("link") for f in flows.values() for s in f["states"].values()}
+        dead = [n for n, f in flows.items() if not f.get("trigger") and n not in linked]
+        for name in dead:
+            file, line = flows.pop(name).get("x-source", ("?", 0))
+            report.skip(None, f"flow '{name}'", "no trigger intent (a CALM flow without nlu_trigger is started by "
+                                                "an LLM) and no link to it: left out; give it an nlu_trigger",
+                        line=line, file=file)
+        if not dead:
+            break
+    for name, flow in flows.items():
+        source = flow.pop("x-source", None)
+        if source:
+            report.skip(None, f"flow '{name}'", "no nlu_trigger: it starts only through a link here",
+                        line=source[1], file=source[0])
+
+
+def _dump(data: Any) -> str:
+    return yaml.safe_dump(_plain(data), sort_keys=False, allow_unicode=True, width=100)
+
+
+def _plain(data: Any) -> Any:
+    """LineDict/LineList -> dict/list (safe_dump refuses subclasses)."""
+    if isinstance(data, dict):
+        return {k: _plain(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_plain(v) for v in data]
+    return data
+
+
+def write(converted: Converted, out_dir: Path, project: Path) -> list[str]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    header = f"# Converted from the Rasa project {project.name} by `dialog import-rasa`; see {REPORT_FILE}.\n"
+    (out_dir / "domain.yml").write_text(header + _dump(converted.domain), encoding="utf-8")
+    (out_dir / "flows.yml").write_text(header + _dump({"flows": converted.flows}), encoding="utf-8")
+    lines = [str(u) for u in converted.report.sorted()]
+    (out_dir / REPORT_FILE).write_text("Not converted (file:line: what: why)\n" + "".join(f"{l}\n" for l in lines)
+                                       if lines else "Everything was converted.\n", encoding="utf-8")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="dialog import-rasa", description=__doc__.split("\n\n")[0])
+    parser.add_argument("project", help="the Rasa 3.x project directory (domain.yml, data/, config.yml)")
+    parser.add_argument("out_dir", help="where to write the domain (domain.yml, flows.yml, IMPORT_REPORT.txt)")
+    args = parser.parse_args(argv)
+    from framework.spec import check_domain_dir
+
+    project, out_dir = Path(args.project), Path(args.out_dir)
+    try:
+        converted = convert_project(project)
+    except (ProjectError, OSError) as err:
+        print(f"import-rasa: {err}", file=sys.stderr)
+        return 2
+    lines = write(converted, out_dir, project)
+    print(f"wrote {out_dir / 'domain.yml'} ({len(converted.domain['intents'])} intents, "
+          f"{len(converted.domain['slots'])} slots, {len(converted.domain['responses'])} responses) and "
+          f"{out_dir / 'flows.yml'} ({len(converted.flows)} flows)")
+    if lines:
+        print(f"not converted ({len(lines)}, also in {out_dir / REPORT_FILE}):")
+        print("\n".join(f"  {line}" for line in lines))
+    _, errors = check_domain_dir(out_dir)
+    if errors:
+        print(f"the output does not validate ({len(errors)} problems):", file=sys.stderr)
+        print("\n".join(e.format() for e in errors), file=sys.stderr)
+        return 2
+    print("the output validates")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""`dialog import-rasa` on three Rasa projects written for these tests (a `rasa init` mood
+bot, a formbot, a CALM money transfer): each converts, validates, converts again to the same
+bytes, and holds its conversations (fake classifier; fake action server answers for the
+custom actions). formbot's output is golden (tests/fixtures/rasa_projects/formbot_expected),
+and is the worked example of docs/MIGRATING_FROM_RASA.md."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from framework.actions.rasa_sdk import result_from_answer
+from framework.agent import Agent, classifier_parser
+from framework.engine import ActionCall, ActionResult
+from framework.rasa_import.command import main
+from framework.spec import load_assistant
+from tests.support.fake_classifier import FakeClassifier
+
+PROJECTS = Path(__file__).resolve().parent / "fixtures" / "rasa_projects"
+ROOT = PROJECTS.parent.parent.parent
+
+
+def convert(name: str, out: Path, capsys=None) -> tuple[int, str]:
+    code = main([str(PROJECTS / name), str(out)])
+    return code, capsys.readouterr().out if capsys else ""
+
+
+@pytest.mark.parametrize("project", ["moodbot", "formbot", "calm_transfer"])
+def test_converts_validates_and_is_idempotent(project, tmp_path, capsys):
+    code, printed = convert(project, tmp_path / "out", capsys)
+    assert code == 0 and printed.rstrip().endswith("the output validates")
+    first = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
+    assert set(first) == {"domain.yml", "flows.yml", "IMPORT_REPORT.txt"}
+    code, again = convert(project, tmp_path / "out", capsys)
+    assert code == 0 and again == printed
+    assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()} == first
+    load_assistant(tmp_path / "out", environ={})
+
+
+def test_formbot_output_is_the_golden_one(tmp_path, capsys):
+    convert("formbot", tmp_path / "out", capsys)
+    expected = PROJECTS / "formbot_expected"
+    for name in ("domain.yml", "flows.yml", "IMPORT_REPORT.txt"):
+        assert (tmp_path / "out" / name).read_text() == (expected / name).read_text(), name
+
+
+def test_what_is_not_converted_is_printed_with_file_and_line(tmp_path, capsys):
+    _, printed = convert("calm_transfer", tmp_path / "out", capsys)
+    assert printed.splitlines()[1:] == [
+        "not converted (4, also in %s):" % (tmp_path / "out" / "IMPORT_REPORT.txt"),
+        "  data/flows.yml:29: flow 'transfer_money': step set_slots: has no counterpart (a state has no "
+        "slot-setting step); left out",
+        "  data/flows.yml:44: flow 'small_talk': no trigger intent (a CALM flow without nlu_trigger is started by "
+        "an LLM) and no link to it: left out; give it an nlu_trigger",
+        "  data/flows.yml:46: flow 'small_talk': guard if: slots.recipient is set: flows have no start guard; left out",
+        "  data/flows.yml:48: flow 'small_talk': step call: call becomes link: the called flow does not return here",
+        "the output validates",
+    ]
+
+
+def test_a_directory_that_is_no_rasa_project(tmp_path, capsys):
+    assert main([str(tmp_path), str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == f"import-rasa: {tmp_path}: no domain.yml or domain/ directory: is this a Rasa project?\n"
+
+
+def test_converting_imports_no_torch(tmp_path):
+    code = ("import sys; from framework.rasa_import.command import main; "
+            f"main([{str(PROJECTS / 'formbot')!r}, {str(tmp_path / 'o')!r}]); "
+            "assert 'torch' not in sys.modules and 'transformers' not in sys.modules, 'heavy import'")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+
+
+# ----------------------------------------------------------------------------- conversations
+
+class FakeActionServer:
+    """Answers the converted rasa_sdk actions as the projects' action servers would, in
+    Rasa's own answer format (so the answer goes through framework.actions.rasa_sdk)."""
+
+    def __init__(self, assistant, answers: dict[str, dict]):
+        self.assistant, self.answers, self.calls = assistant, answers, []
+
+    async def __call__(self, call: ActionCall) -> ActionResult:
+        self.calls.append(call.action)
+        return result_from_answer(self.answers.get(call.action, {"events": []}),
+                                  self.assistant.actions[call.action], call, self.assistant)
+
+
+async def talk(assistant, table: dict, texts: list[str], answers: dict | None = None) -> list[list[str]]:
+    server = FakeActionServer(assistant, answers or {})
+    agent = Agent(assistant, classifier_parser(FakeClassifier(table, assistant.intents), assistant), server)
+    state, said = None, []
+    for text in texts:
+        turn = await agent.handle(state, "u1", text, now=1_700_000_000.0)
+        state = turn.state
+        said.append([r.text + (f" [{r.image}]" if r.image else "") for r in turn.replies])
+    return said
+
+
+async def test_moodbot_holds_its_stories(tmp_path):
+    convert("moodbot", tmp_path / "out")
+    assistant = load_assistant(tmp_path / "out", environ={})
+    table = {"hello": "greet", "I am sad": "mood_unhappy", "yes": "affirm", "no": "deny", "great": "mood_great",
+             "bye": "goodbye", "are you a bot?": "bot_challenge"}
+    assert await talk(assistant, table, ["hello", "I am sad", "yes"]) == [
+        ["Hey! How are you?"],
+        ["Here is something to cheer you up: [https://i.imgur.com/nGF1K8f.jpg]", "Did that help you?"],
+        ["Great, carry on!"]]
+    assert await talk(assistant, table, ["hello", "I am sad", "no"]) == [
+        ["Hey! How are you?"], ["Here is something to cheer you up: [https://i.imgur.com/nGF1K8f.jpg]",
+                                "Did that help you?"], ["Bye"]]
+    assert await talk(assistant, table, ["hello", "great", "are you a bot?", "bye"]) == [
+        ["Hey! How are you?"], ["Great, carry on!"], ["I am a bot, powered by Rasa."], ["Bye"]]
+
+
+async def test_formbot_fills_its_form_and_calls_the_validation_action(tmp_path):
+    convert("formbot", tmp_path / "out")
+    assistant = load_assistant(tmp_path / "out", environ={})
+    table = {"im looking for a restaurant": "request_restaurant", "yes": "affirm", "hi": "greet"}
+    # the action server's validate_restaurant_form normalises the cuisine, as a Rasa validator would
+    answers = {"validate_restaurant_form": {"events": [{"event": "slot", "name": "cuisine", "value": "Italian"}]}}
+    said = await talk(assistant, table, ["hi", "im looking for a restaurant", "italian", "4", "yes",
+                                         "a quiet table", "great service"], answers)
+    assert said[:6] == [["Hello! I am a restaurant search assistant! How can I help?"], ["What cuisine?"],
+                        ["How many people?"], ["Do you want to sit outside?"],
+                        ["Please provide additional preferences"],
+                        ["Please give your feedback on your experience so far"]]
+    assert said[6] == ["All done!", "I am going to run a restaurant search using the following parameters:\n"
+                       " - cuisine: Italian\n - num_people: 4\n - outdoor_seating: True\n"
+                       " - preferences: a quiet table\n - feedback: great service"]
+
+
+async def test_calm_transfer_branches_links_and_keeps(tmp_path):
+    convert("calm_transfer", tmp_path / "out")
+    assistant = load_assistant(tmp_path / "out", environ={})
+    table = {"I want to send money": "transfer_money", "yes": "affirm", "no": "deny"}
+    funds = {"action_check_sufficient_funds": {"events": [{"event": "slot", "name": "has_sufficient_funds",
+                                                           "value": True}]},
+             "action_check_balance": {"events": [{"event": "slot", "name": "current_balance", "value": 950}]}}
+    said = await talk(assistant, table, ["I want to send money", "Ada", "50", "yes"], funds)
+    assert said == [["Who do you want to send money to?"], ["How much do you want to send to Ada?"],
+                    ["Send 50 to Ada?"], ["Done: 50 went to Ada.", "Your balance is 950."]]
+    broke = {"action_check_sufficient_funds": {"events": [{"event": "slot", "name": "has_sufficient_funds",
+                                                           "value": False}]}}
+    said = await talk(assistant, table, ["I want to send money", "Ada", "5000"], broke)
+    assert said[-1] == ["You do not have enough money for that."]
+    said = await talk(assistant, table, ["I want to send money", "Ada", "50", "no"], funds)
+    assert said[-1] == ["Okay, I cancelled the transfer."]
