@@ -12,6 +12,7 @@ import json
 import time
 
 import pytest
+import redis.asyncio as redis
 
 from framework.channels.feishu import card, decrypt, feishu_signature
 from framework.server import keys
@@ -121,7 +122,10 @@ async def test_verification_token_only_plain_events(feishu_with):
 async def test_an_expired_token_is_refreshed_once(feishu, redis_server):
     client, fake = feishu
     await post(client, fake, message_event("我想办理业务"))
-    assert f"df:telecom_zh:token:feishu:{APP_ID}" in await store_keys(redis_server.url)
+    key = f"df:telecom_zh:token:feishu:{APP_ID}"
+    assert key in await store_keys(redis_server.url)
+    ttl = await redis.Redis.from_url(redis_server.url).ttl(key)
+    assert 7200 - 300 - 60 < ttl <= 7200 - 300  # Feishu's `expire` less the 5-minute margin
     fake.expire_tokens()
     [reply] = await post(client, fake, message_event("开户"))
     assert reply["text"] == "请问您的姓名是？" and fake.token_requests == 2
