@@ -59,7 +59,7 @@ t.yml:7:15: E025 tests.typos.steps[0].flow: unknown flow 'lost_crad'. Expected o
 t.yml:8:16: E024 tests.typos.steps[0].state: unknown state 'ask_last5'. Expected one of 'aborted', 'activate', 'activated', 'ask_last4', 'ask_name', 'block', 'block_failed', 'blocked', 'bye', 'call_us', 'confirm', 'confirm_block' ... (20 in all); found 'ask_last5'. Did you mean 'ask_last4'?
 t.yml:9:17: E021 tests.typos.steps[0].slots.card_last: unknown slot 'card_last'. Expected one of 'balance', 'card_last4', 'case_number', 'delivery_window' or 'name'; found 'card_last'. Did you mean 'card_last4'?
 t.yml:10:18: E012 tests.typos.steps[0].handoff: not true or false. Expected true or false; found 'maybe'.
-t.yml:11:9: E011 tests.typos.steps[1]: a step starts with what the user says. Expected 'user: <message>'; found nothing (null).
+t.yml:11:9: E011 tests.typos.steps[1]: a step starts with what the user says. Expected 'user: <message>' with text; found nothing (null).
 t.yml:13:7: E023 tests.typos.webhooks.block_cards: unknown action 'block_cards'. Expected one of 'activate_card', 'block_card' or 'get_balance'; found 'block_cards'. Did you mean 'block_card'?
 t.yml:14:30: E014 tests.typos.webhooks.get_balance[0].status: not an HTTP status. Expected an integer from 100 to 599; found the number 700.
 t.yml:14:42: E014 tests.typos.webhooks.get_balance[0].delay: not a delay in seconds. Expected a number from 0 to 30; found the number -1.
@@ -71,6 +71,12 @@ def test_a_yaml_syntax_error_is_e001(tmp_path, monkeypatch, banking):
     text = problems_of(tmp_path, monkeypatch, banking, "tests:\n  a:\n    steps:\n     - user: x\n    - bot: y\n")
     assert text == ("t.yml:5:5: E001 YAML syntax error while parsing a block mapping. Expected the end of the "
                     "block (is the indentation right?); found '-'.\n1 problem found.")
+
+
+def test_a_message_yaml_reads_as_a_boolean_or_number_must_be_quoted(tmp_path, monkeypatch, banking):
+    assert problems_of(tmp_path, monkeypatch, banking, "tests:\n  a:\n    steps:\n      - user: yes\n") == (
+        "t.yml:4:15: E012 tests.a.steps[0].user: a step starts with what the user says. Expected 'user: <message>' "
+        "with text; found the boolean true. Put it in quotes: user: \"...\".\n1 problem found.")
 
 
 def test_a_file_without_tests(tmp_path, monkeypatch, banking):

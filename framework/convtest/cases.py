@@ -232,10 +232,12 @@ class _FileReader:
         if not self.mapping(value, path, STEP_KEYS, "a step"):
             return None
         user = value.get("user")
-        if not isinstance(user, (str, int, float)) or isinstance(user, bool) or not str(user).strip():
+        if not isinstance(user, str) or not user.strip():
+            # YAML reads `yes` as true and `0042` as the octal number 34: only text is taken as it is.
+            hint = "Put it in quotes: user: \"...\"." if isinstance(user, (bool, int, float)) else ""
             self.error("E011" if user is None else "E012", path + (("user",) if "user" in value else ()),
-                       "a step starts with what the user says", expected="'user: <message>'",
-                       found=describe(user))
+                       "a step starts with what the user says", expected="'user: <message>' with text",
+                       found=describe(user), hint=hint)
             return None
         checks: list[Expectation] = []
         for key, item in value.items():
@@ -246,7 +248,7 @@ class _FileReader:
                 checks += self.slots(item, path + (key,))
             elif (checked := getattr(self, f"check_{key}")(item, path + (key,), value)) is not _BAD:
                 checks.append(Expectation(key, checked, mark))
-        return Turn(str(user), tuple(checks), self.doc.mark(path + ("user",)))
+        return Turn(user, tuple(checks), self.doc.mark(path + ("user",)))
 
     def name(self, value: Any, path: Path, names, kind: str, code: str) -> Any:
         if not isinstance(value, str):
