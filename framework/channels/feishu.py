@@ -62,7 +62,9 @@ EVENT = {
 
 
 def feishu_signature(timestamp: str, nonce: str, encrypt_key: str, body: bytes) -> str:
-    return hashlib.sha256((timestamp + nonce + encrypt_key).encode() + body).hexdigest()
+    # surrogateescape: a header byte that is not UTF-8 reaches us as a lone surrogate; this
+    # gives the byte back (as signed), where a plain encode() would raise (a 500).
+    return hashlib.sha256((timestamp + nonce + encrypt_key).encode("utf-8", "surrogateescape") + body).hexdigest()
 
 
 def decrypt(encrypt_key: str, encrypted: str) -> str:
