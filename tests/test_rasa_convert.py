@@ -148,3 +148,9 @@ async def test_calm_transfer_branches_links_and_keeps(tmp_path):
     assert said[-1] == ["You do not have enough money for that."]
     said = await talk(assistant, table, ["I want to send money", "Ada", "50", "no"], funds)
     assert said[-1] == ["Okay, I cancelled the transfer."]
+
+
+def test_the_migration_guide_shows_the_golden_formbot_output():
+    guide = (ROOT / "docs" / "MIGRATING_FROM_RASA.md").read_text()
+    for name in ("flows.yml", "IMPORT_REPORT.txt"):
+        assert (PROJECTS / "formbot_expected" / name).read_text().strip() in guide, name
