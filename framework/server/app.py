@@ -46,6 +46,9 @@ def init(config: ServerConfig) -> web.Application:
     if config.wechat_token:
         app.router.add_get("/webhooks/wechat/webhook", routes.wechat_handshake)
         app.router.add_post("/webhooks/wechat/webhook", routes.channel_webhook("wechat"))
+    if wecom_enabled(config):
+        app.router.add_get("/webhooks/wecom/webhook", routes.wecom_handshake)
+        app.router.add_post("/webhooks/wecom/webhook", routes.channel_webhook("wecom"))
     if config.telegram_bot_token and config.telegram_secret:
         app.router.add_post("/webhooks/telegram/webhook", routes.channel_webhook("telegram"))
     if config.slack_signing_secret and config.slack_bot_token:
@@ -62,6 +65,8 @@ def enabled_channels(config: ServerConfig) -> list[str]:
     names = ["rest"]
     if config.wechat_token:
         names.append("wechat")
+    if wecom_enabled(config):
+        names.append("wecom")
     if config.telegram_bot_token and config.telegram_secret:
         names.append("telegram")
     if config.slack_signing_secret and config.slack_bot_token:
@@ -196,7 +201,7 @@ async def conversations_ctx(app: web.Application) -> AsyncIterator[None]:
     agent = build_agent(app[keys.ASSISTANT], app[keys.NLU], app[keys.HTTP], app[keys.CLASSIFIER])
     app[keys.CONVERSATIONS] = conversations = Conversations(
         app[keys.ASSISTANT], agent, app[keys.STORE], app[keys.METRICS], app[keys.MODEL_ID], app[keys.CACHE])
-    app[keys.CHANNELS] = build_channels(config, app[keys.HTTP])
+    app[keys.CHANNELS] = build_channels(config, app[keys.HTTP], app[keys.REDIS], app[keys.STORE].prefix)
     app[keys.CHANNELS].update(bot_channels(config, app[keys.HTTP], app[keys.REDIS], app[keys.STORE].prefix))
     yield
     # Graceful shutdown: turns still running (a late WeChat turn, say) finish and save.
@@ -206,14 +211,18 @@ async def conversations_ctx(app: web.Application) -> AsyncIterator[None]:
     await conversations.drain(config.shutdown_timeout)
 
 
-def build_channels(config: ServerConfig, session: aiohttp.ClientSession) -> dict:
+def wecom_enabled(config: ServerConfig) -> bool:
+    return bool(config.wecom_corp_id and config.wecom_token and config.wecom_aes_key and config.wecom_agent_id)
+
+
+def build_channels(config: ServerConfig, session: aiohttp.ClientSession, redis=None, prefix: str = "df") -> dict:
     from framework.channels.rest import RestChannel
 
     channels: dict = {"rest": RestChannel()}
     if config.wechat_token:
-        from framework.channels.wechat import WeChatChannel
-
-        channels["wechat"] = WeChatChannel(config.wechat_token, config.wechat_reply_budget, config.wechat_holding_text)
+        channels["wechat"] = wechat_channel(config, session, redis, prefix)
+    if wecom_enabled(config):
+        channels["wecom"] = wecom_channel(config, session, redis, prefix)
     if config.telegram_bot_token and config.telegram_secret:
         from framework.channels.telegram import TelegramChannel
 
@@ -245,3 +254,32 @@ def bot_channels(config: ServerConfig, session: aiohttp.ClientSession, redis, pr
                                            config.feishu_verification_token, config.feishu_encrypt_key,
                                            config.feishu_api_base)
     return channels
+
+def wechat_channel(config: ServerConfig, session: aiohttp.ClientSession, redis, prefix: str):
+    """Plaintext mode with the token alone; safe mode with the EncodingAESKey and AppID;
+    late replies with the AppID and AppSecret (docs/channels/wechat.md)."""
+    from framework.channels.wechat import WeChatChannel
+    from framework.channels.wechat_api import official_account_api
+    from framework.channels.wechat_crypto import MessageCrypt
+
+    crypt = api = None
+    if config.wechat_aes_key:
+        if not config.wechat_app_id:
+            raise ValueError("--wechat-aes-key needs --wechat-app-id (the AppID is checked in every message)")
+        crypt = MessageCrypt(config.wechat_token, config.wechat_aes_key, config.wechat_app_id)
+    if config.wechat_app_id and config.wechat_app_secret:
+        api = official_account_api(session, redis, prefix, config.wechat_app_id, config.wechat_app_secret,
+                                   config.wechat_api_base)
+    return WeChatChannel(config.wechat_token, config.wechat_reply_budget, config.wechat_holding_text,
+                         crypt=crypt, api=api)
+
+
+def wecom_channel(config: ServerConfig, session: aiohttp.ClientSession, redis, prefix: str):
+    from framework.channels.wechat_api import wecom_api
+    from framework.channels.wechat_crypto import MessageCrypt
+    from framework.channels.wecom import WeComChannel
+
+    crypt = MessageCrypt(config.wecom_token, config.wecom_aes_key, config.wecom_corp_id)
+    api = (wecom_api(session, redis, prefix, config.wecom_corp_id, config.wecom_secret, config.wecom_agent_id,
+                     config.wecom_api_base) if config.wecom_secret else None)
+    return WeComChannel(crypt, config.wecom_agent_id, api, reply_budget=config.wecom_reply_budget)

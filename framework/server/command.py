@@ -61,6 +61,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="inference batches running at once, each on --threads cores (default 1)")
     p.add_argument("--no-answer-cache", action="store_true", help="disable the Redis cache of frequent answers")
     p.add_argument("--wechat-token", default=os.environ.get("DF_WECHAT_TOKEN"), help="enables the WeChat channel")
+    p.add_argument("--wechat-aes-key", default=os.environ.get("DF_WECHAT_AES_KEY"),
+                   help="the Official Account's EncodingAESKey (43 characters): safe and compatible modes; "
+                        "better given as $DF_WECHAT_AES_KEY (docs/channels/wechat.md)")
+    p.add_argument("--wechat-app-id", default=os.environ.get("DF_WECHAT_APP_ID"),
+                   help="the Official Account's AppID (checked in encrypted messages; used for late replies)")
+    p.add_argument("--wechat-app-secret", default=os.environ.get("DF_WECHAT_APP_SECRET"),
+                   help="the AppSecret: replies of turns longer than 5 s are sent with the customer-service "
+                        "API; better given as $DF_WECHAT_APP_SECRET")
+    p.add_argument("--wecom-corp-id", default=os.environ.get("DF_WECOM_CORP_ID"),
+                   help="WeCom CorpID; with --wecom-token, --wecom-aes-key and --wecom-agent-id enables the WeCom "
+                        "channel (docs/channels/wecom.md)")
+    p.add_argument("--wecom-token", default=os.environ.get("DF_WECOM_TOKEN"),
+                   help="the application's callback Token; better given as $DF_WECOM_TOKEN")
+    p.add_argument("--wecom-aes-key", default=os.environ.get("DF_WECOM_AES_KEY"),
+                   help="the application's callback EncodingAESKey; better given as $DF_WECOM_AES_KEY")
+    p.add_argument("--wecom-agent-id", default=os.environ.get("DF_WECOM_AGENT_ID"), help="the application's AgentId")
+    p.add_argument("--wecom-secret", default=os.environ.get("DF_WECOM_SECRET"),
+                   help="the application's Secret: late replies and button cards through message/send; "
+                        "better given as $DF_WECOM_SECRET")
     p.add_argument("--telegram-bot-token", default=os.environ.get("DF_TELEGRAM_BOT_TOKEN"))
     p.add_argument("--telegram-secret", default=os.environ.get("DF_TELEGRAM_SECRET"),
                    help="secret_token given to setWebhook (with --telegram-bot-token enables Telegram)")
@@ -101,6 +120,9 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         rate_limit_sender=args.rate_limit_sender, rate_limit_ip=args.rate_limit_ip, max_body_bytes=args.max_body,
         batch_max=args.batch_max, torch_threads=args.threads or serving_threads(max(1, args.workers)), inference_threads=max(1, args.batches_in_flight), batch_wait_ms=args.batch_wait_ms, cache_enabled=not args.no_answer_cache,
         wechat_token=args.wechat_token, telegram_bot_token=args.telegram_bot_token,
+        wechat_aes_key=args.wechat_aes_key, wechat_app_id=args.wechat_app_id, wechat_app_secret=args.wechat_app_secret,
+        wecom_corp_id=args.wecom_corp_id, wecom_token=args.wecom_token, wecom_aes_key=args.wecom_aes_key,
+        wecom_agent_id=args.wecom_agent_id, wecom_secret=args.wecom_secret,
         telegram_secret=args.telegram_secret, slack_signing_secret=args.slack_signing_secret,
         slack_bot_token=args.slack_bot_token,
         dingtalk_app_key=args.dingtalk_app_key, dingtalk_app_secret=args.dingtalk_app_secret,
@@ -142,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         code = train([args.domain, "--out", config.model_dir])
         if code:
             return code
-    problem = model_problem(config.model_dir, assistant) or key_problem(config, assistant)
+    problem = model_problem(config.model_dir, assistant) or key_problem(config, assistant) or wechat_problem(config)
     if problem:
         print(problem, file=sys.stderr)
         return 2
@@ -246,6 +268,19 @@ def bot_channels_problem(config: ServerConfig) -> str | None:
         if missing:
             return (f"serve: the Feishu bot also needs {', '.join(missing)} (or the DF_FEISHU_* variables); "
                     "see docs/channels/feishu.md")
+    return None
+
+
+def wechat_problem(config: ServerConfig) -> str | None:
+    """An unusable WeChat / WeCom EncodingAESKey, or one without its AppID, said before serving."""
+    from framework.channels.wechat_crypto import encoding_aes_key_problem
+
+    if config.wechat_token and config.wechat_aes_key:
+        problem = encoding_aes_key_problem(config.wechat_aes_key)
+        if problem or not config.wechat_app_id:
+            return f"--wechat-aes-key: {problem or 'safe mode also needs --wechat-app-id (the AppID is checked)'}"
+    if config.wecom_aes_key and (problem := encoding_aes_key_problem(config.wecom_aes_key)):
+        return f"--wecom-aes-key: {problem}"
     return None
 
 

@@ -44,6 +44,20 @@ class ServerConfig:
     wechat_token: str | None = field(default_factory=lambda: os.environ.get("DF_WECHAT_TOKEN"))
     wechat_reply_budget: float = 4.5
     wechat_holding_text: str | None = None
+    # safe / compatible mode (the console's EncodingAESKey and the AppID), and late replies
+    # through the customer-service API (the AppSecret): docs/channels/wechat.md
+    wechat_aes_key: str | None = field(default_factory=lambda: os.environ.get("DF_WECHAT_AES_KEY"), repr=False)
+    wechat_app_id: str | None = field(default_factory=lambda: os.environ.get("DF_WECHAT_APP_ID"))
+    wechat_app_secret: str | None = field(default_factory=lambda: os.environ.get("DF_WECHAT_APP_SECRET"), repr=False)
+    wechat_api_base: str = field(default_factory=lambda: os.environ.get("DF_WECHAT_API_BASE", "https://api.weixin.qq.com"))
+    # WeCom (企业微信) application: enabled by corp id, token, AES key and agent id (docs/channels/wecom.md)
+    wecom_corp_id: str | None = field(default_factory=lambda: os.environ.get("DF_WECOM_CORP_ID"))
+    wecom_token: str | None = field(default_factory=lambda: os.environ.get("DF_WECOM_TOKEN"), repr=False)
+    wecom_aes_key: str | None = field(default_factory=lambda: os.environ.get("DF_WECOM_AES_KEY"), repr=False)
+    wecom_agent_id: str | None = field(default_factory=lambda: os.environ.get("DF_WECOM_AGENT_ID"))
+    wecom_secret: str | None = field(default_factory=lambda: os.environ.get("DF_WECOM_SECRET"), repr=False)
+    wecom_api_base: str = field(default_factory=lambda: os.environ.get("DF_WECOM_API_BASE", "https://qyapi.weixin.qq.com"))
+    wecom_reply_budget: float = 4.5
     telegram_bot_token: str | None = field(default_factory=lambda: os.environ.get("DF_TELEGRAM_BOT_TOKEN"))
     telegram_secret: str | None = field(default_factory=lambda: os.environ.get("DF_TELEGRAM_SECRET"))
     telegram_api_base: str = field(default_factory=lambda: os.environ.get("DF_TELEGRAM_API_BASE", "https://api.telegram.org"))

@@ -10,6 +10,7 @@ from framework.channels.feishu import EVENT as FEISHU_EVENT
 from framework.channels.slack import EVENT as SLACK_EVENT
 from framework.channels.telegram import UPDATE as TELEGRAM_UPDATE
 from framework.channels.wechat import MESSAGE as WECHAT_MESSAGE
+from framework.channels.wecom import MESSAGE as WECOM_MESSAGE
 from framework.server import rasa_api, schemas
 
 
@@ -48,6 +49,11 @@ def build_openapi(channels: list[str]) -> dict[str, Any]:
     if "wechat" in channels:
         query = [{"name": n, "in": "query", "required": True, "schema": {"type": "string"}}
                  for n in ("signature", "timestamp", "nonce")]
+        safe_mode = [{"name": "encrypt_type", "in": "query", "schema": {"enum": ["aes"]},
+                      "description": "safe and compatible modes (required when an EncodingAESKey is configured)"},
+                     {"name": "msg_signature", "in": "query", "schema": {"type": "string"},
+                      "description": "safe and compatible modes: sha1 of the sorted token, timestamp, nonce and "
+                                     "<Encrypt>; the reply is encrypted too"}]
         paths["/webhooks/wechat/webhook"] = {
             "get": {"summary": "WeChat URL verification: echoes `echostr` when the signature is valid",
                     "parameters": query + [{"name": "echostr", "in": "query", "schema": {"type": "string"}}],
@@ -55,9 +61,26 @@ def build_openapi(channels: list[str]) -> dict[str, Any]:
             "post": {"summary": "WeChat Official Account message (XML); passive XML reply. `signature` is "
                                 "sha1 of the sorted token, timestamp and nonce; a timestamp more than 5 minutes "
                                 "from now is refused",
-                     "parameters": query,
+                     "parameters": query + safe_mode,
                      "requestBody": {"required": True, "content": {"text/xml": {"schema": WECHAT_MESSAGE}}},
                      "responses": {"200": {"description": "XML reply or `success`"}, **_errors(400, 403, 413, 429, 503)}},
+        }
+    if "wecom" in channels:
+        signed = [{"name": n, "in": "query", "required": True, "schema": {"type": "string"}}
+                  for n in ("msg_signature", "timestamp", "nonce")]
+        paths["/webhooks/wecom/webhook"] = {
+            "get": {"summary": "WeCom URL verification: answers the decrypted `echostr` when msg_signature (sha1 "
+                               "of the sorted token, timestamp, nonce and echostr) is valid",
+                    "parameters": signed + [{"name": "echostr", "in": "query", "required": True,
+                                             "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "the echostr plaintext"}, **_errors(400, 403)}},
+            "post": {"summary": "WeCom application message (encrypted XML; text or template card press); an "
+                                "encrypted passive reply, or message/send for cards and late replies. A timestamp "
+                                "more than 5 minutes from now is refused",
+                     "parameters": signed,
+                     "requestBody": {"required": True, "content": {"text/xml": {"schema": WECOM_MESSAGE}}},
+                     "responses": {"200": {"description": "encrypted XML reply, or empty"},
+                                   **_errors(400, 403, 413, 429, 503)}},
         }
     if "telegram" in channels:
         paths["/webhooks/telegram/webhook"] = {"post": {
