@@ -167,14 +167,14 @@ async def test_other_message_types_and_foreign_webhooks(dingtalk, redis_server):
 
 async def test_a_failed_send_is_retried_then_logged(dingtalk, redis_server, caplog):
     client, fake = dingtalk
-    fake.fail_next(1)  # one HTTP 500: the second attempt delivers
+    fake.fail_next(1)  # one HTTP 502 (a gateway's HTML page): the second attempt delivers
     assert [m["text"] for m in await say(client, fake, "我想办理业务")] == ["请问您要办理开户（办新卡）还是变更套餐？"]
     fake.fail_next(3)  # an outage longer than the attempts: one WARNING line, still a 200
     with caplog.at_level("WARNING", logger="framework.channels"):
         assert await say(client, fake, "开户") == []
     [line] = [r.getMessage() for r in caplog.records if r.name == "framework.channels"]
     assert line == (f"dingtalk: reply 1 of 1 to {CONVERSATION}:{STAFF_ID} not delivered: "
-                    "sessionWebhook answered 500: {'error': 'internal'}")
+                    "sessionWebhook answered 502: <html><body>502 Bad Gateway</body></html>")
 
 
 async def test_a_refusing_webhook_falls_back_to_the_send_api(dingtalk):

@@ -202,7 +202,7 @@ async def test_other_events_are_acknowledged_and_ignored(feishu, redis_server):
 
 async def test_a_failed_send_is_retried_then_logged(feishu, caplog):
     client, fake = feishu
-    fake.fail_next(2)  # two HTTP 500s: the third attempt delivers
+    fake.fail_next(2)  # two HTTP 502s (a gateway's HTML page): the third attempt delivers
     assert [m["text"] for m in await post(client, fake, message_event("我想办理业务"))] == \
         ["请问您要办理开户（办新卡）还是变更套餐？"]
     fake.fail_next(3)
@@ -210,4 +210,4 @@ async def test_a_failed_send_is_retried_then_logged(feishu, caplog):
         assert await post(client, fake, message_event("开户")) == []
     [line] = [r.getMessage() for r in caplog.records if r.name == "framework.channels"]
     assert line.startswith(f"feishu: reply 1 of 1 to {CHAT_ID}:{OPEN_ID} not delivered: /open-apis/im/v1/messages/om_")
-    assert line.endswith("/reply answered 500: {'error': 'internal'}")
+    assert line.endswith("/reply answered 502: <html><body>502 Bad Gateway</body></html>")

@@ -37,7 +37,7 @@ from aiohttp import web
 
 from framework.channels.base import MAX_TEXT, ChannelError, Incoming, json_object, signatures_match
 from framework.channels.platform_tokens import PlatformTokens
-from framework.channels.send_retries import Transient, send_all
+from framework.channels.send_retries import Transient, read_json, seconds, send_all
 
 log = logging.getLogger("framework.channels")
 
@@ -163,7 +163,7 @@ class DingTalkChannel:
         if meta.get("webhook") and meta["webhook_expires"] > time.time() * 1000 + WEBHOOK_MARGIN_MS:
             async with self.session.post(meta["webhook"], json=webhook_message(reply),
                                          timeout=aiohttp.ClientTimeout(total=10)) as resp:
-                data = await resp.json(content_type=None)
+                data = await read_json(resp)
                 if resp.status == 200 and isinstance(data, dict) and data.get("errcode") == 0:
                     return
                 if resp.status >= 500:
@@ -195,17 +195,17 @@ class DingTalkChannel:
     async def _post(self, path: str, body: dict[str, Any], token: str) -> tuple[int, Any]:
         async with self.session.post(self.api_base + path, json=body, headers={"x-acs-dingtalk-access-token": token},
                                      timeout=aiohttp.ClientTimeout(total=10)) as resp:
-            return resp.status, await resp.json(content_type=None)
+            return resp.status, await read_json(resp)
 
     async def fetch_token(self) -> tuple[str, int]:
         """POST /v1.0/oauth2/accessToken {appKey, appSecret} -> {accessToken, expireIn}."""
         async with self.session.post(f"{self.api_base}/v1.0/oauth2/accessToken",
                                      json={"appKey": self.app_key, "appSecret": self.app_secret},
                                      timeout=aiohttp.ClientTimeout(total=10)) as resp:
-            data = await resp.json(content_type=None)
-            if resp.status != 200 or not isinstance(data, dict) or not data.get("accessToken"):
+            data = await read_json(resp)
+            if resp.status != 200 or not isinstance(data, dict) or not isinstance(data.get("accessToken"), str):
                 raise (Transient if resp.status >= 500 else _refused)(f"accessToken answered {resp.status}: {data}")
-            return data["accessToken"], int(data.get("expireIn", 7200))
+            return data["accessToken"], seconds(data.get("expireIn"))
 
     def ignored(self) -> web.Response:
         return web.json_response({})

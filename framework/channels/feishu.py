@@ -38,7 +38,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from framework.channels.base import ChannelError, Incoming, decode_json, fresh, json_object, signatures_match
 from framework.channels.platform_tokens import PlatformTokens
-from framework.channels.send_retries import Transient, send_all
+from framework.channels.send_retries import Transient, read_json, seconds, send_all
 
 # The decrypted event, kept on the request from verify() to parse() (RequestKey: aiohttp >= 3.12).
 EVENT_KEY = web.RequestKey("feishu_event", dict) if hasattr(web, "RequestKey") else "feishu_event"
@@ -235,7 +235,7 @@ class FeishuChannel:
             async with self.session.post(self.api_base + path, params=params, json=body,
                                          headers={"Authorization": f"Bearer {token}"},
                                          timeout=aiohttp.ClientTimeout(total=10)) as resp:
-                data = await resp.json(content_type=None)
+                data = await read_json(resp)
             code = data.get("code") if isinstance(data, dict) else None
             if resp.status == 200 and code == 0:
                 return
@@ -248,10 +248,11 @@ class FeishuChannel:
         async with self.session.post(f"{self.api_base}/open-apis/auth/v3/tenant_access_token/internal",
                                      json={"app_id": self.app_id, "app_secret": self.app_secret},
                                      timeout=aiohttp.ClientTimeout(total=10)) as resp:
-            data = await resp.json(content_type=None)
-        if resp.status != 200 or not isinstance(data, dict) or data.get("code") != 0 or not data.get("tenant_access_token"):
+            data = await read_json(resp)
+        if resp.status != 200 or not isinstance(data, dict) or data.get("code") != 0 \
+                or not isinstance(data.get("tenant_access_token"), str):
             raise (Transient if resp.status >= 500 else _refused)(f"tenant_access_token answered {resp.status}: {data}")
-        return data["tenant_access_token"], int(data.get("expire", 7200))
+        return data["tenant_access_token"], seconds(data.get("expire"))
 
     def ignored(self) -> web.Response:
         return web.json_response({})

@@ -11,6 +11,7 @@ WARNING line of the `framework.channels` logger, the HTTP answer staying a 200:
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Any, Awaitable, Callable
 
@@ -29,6 +30,21 @@ class Transient(ChannelError):
 
     def __init__(self, detail: str) -> None:
         super().__init__(502, "platform_unavailable", detail)
+
+
+async def read_json(resp: aiohttp.ClientResponse) -> Any:
+    """The answer's JSON, or its text (cut to 200 characters) when it is not JSON: a proxy's
+    HTML error page is a failed send to report, not an exception to crash on."""
+    text = await resp.text(errors="replace")
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text[:200]
+
+
+def seconds(value: Any, default: int = 7200) -> int:
+    """A token's validity as the platform gave it, or `default` when it is not a number."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else default
 
 
 async def send_all(channel: str, to: str, replies: list[dict[str, Any]],

@@ -11,6 +11,8 @@
   in `sent` as {"via", "to", "text", "buttons": [(title, payload)], "body"}.
 - A button of an ActionCard is a `dtmd://dingtalkclient/sendMessage?content=...` link: the
   user's client sends its content as a message (`press` gives that text).
+- `fail_next(n)`: the next n sends get a gateway's HTML 502 page (an outage);
+  `sessions_closed`: the sessionWebhook refuses with a non-zero errcode.
 """
 from __future__ import annotations
 
@@ -52,7 +54,7 @@ class FakeDingTalk:
         self.sent = sent if sent is not None else []
         self.tokens: set[str] = set()
         self.token_requests = 0
-        self.failures = 0  # `fail_next` sends answer HTTP 500
+        self.failures = 0  # `fail_next` sends answer HTTP 502 (HTML)
         self.sessions_closed = False  # sessionWebhooks refuse with a non-zero errcode
         self.base = ""  # set by start(), or by whoever mounts app() under a prefix
 
@@ -126,9 +128,9 @@ class FakeDingTalk:
         return web.json_response({"accessToken": token, "expireIn": 7200})
 
     async def _session_webhook(self, request: web.Request) -> web.Response:
-        if self.failures:  # a platform outage: HTTP 500 for the next sends
+        if self.failures:  # an outage: a gateway's HTML page for the next sends
             self.failures -= 1
-            return web.json_response({"error": "internal"}, status=500)
+            return web.Response(status=502, text="<html><body>502 Bad Gateway</body></html>", content_type="text/html")
         assert request.query.get("session"), "a sessionWebhook names its session"
         if self.sessions_closed:  # any errcode but 0 is a refusal; this one is made up
             return web.json_response({"errcode": 310000, "errmsg": "session closed (fake)"})
@@ -145,9 +147,9 @@ class FakeDingTalk:
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def _send_api(self, request: web.Request) -> web.Response:
-        if self.failures:  # a platform outage: HTTP 500 for the next sends
+        if self.failures:  # an outage: a gateway's HTML page for the next sends
             self.failures -= 1
-            return web.json_response({"error": "internal"}, status=500)
+            return web.Response(status=502, text="<html><body>502 Bad Gateway</body></html>", content_type="text/html")
         if request.headers.get("x-acs-dingtalk-access-token") not in self.tokens:
             return web.json_response({"code": "InvalidAuthentication", "message": "不合法的access_token",
                                       "requestid": "0"}, status=401)

@@ -11,6 +11,7 @@
   {message_id}/reply` and `POST /open-apis/im/v1/messages?receive_id_type=chat_id`; an
   unknown or expired token gets code 99991663. What is sent is recorded in `sent` as
   {"via", "to", "text", "buttons": [(title, value)], "body"}.
+- `fail_next(n)`: the next n sends get a gateway's HTML 502 page (an outage).
 """
 from __future__ import annotations
 
@@ -92,7 +93,7 @@ class FakeFeishu:
         self.sent = sent if sent is not None else []
         self.tokens: set[str] = set()
         self.token_requests = 0
-        self.failures = 0  # `fail_next` sends answer HTTP 500
+        self.failures = 0  # `fail_next` sends answer HTTP 502 (HTML)
 
     def fail_next(self, sends: int) -> None:
         self.failures = sends
@@ -130,9 +131,9 @@ class FakeFeishu:
         return web.json_response({"code": 0, "msg": "ok", "tenant_access_token": token, "expire": 7200})
 
     async def _message(self, request: web.Request) -> web.Response:
-        if self.failures:  # a platform outage: HTTP 500 for the next sends
+        if self.failures:  # an outage: a gateway's HTML page for the next sends
             self.failures -= 1
-            return web.json_response({"error": "internal"}, status=500)
+            return web.Response(status=502, text="<html><body>502 Bad Gateway</body></html>", content_type="text/html")
         auth = request.headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or auth[7:] not in self.tokens:
             return web.json_response({"code": 99991663, "msg": "Invalid access token for authorization."}, status=400)
