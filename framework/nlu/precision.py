@@ -6,11 +6,13 @@ measured once per model, at the end of training, and the server follows the meas
 
     int8_check.json   {"texts", "disagreements", "disagreement_pct", "bound_pct", "int8_ok", ...}
 
-The check runs the float32 and the int8 model over the same texts (the domain's examples and
-any evaluation files) and counts the texts whose top intent differs. Whatever the labels,
-the int8 model's accuracy is at least the float model's minus that share, so a disagreement
-of at most `BOUND_PCT` points bounds the accuracy loss by it. No check file (a model trained
-before this existed): float32, as before.
+The check runs the float32 and the int8 model over the same labelled texts (the domain's
+examples and its eval/*.csv fresh test files) and serves int8 when the int8 accuracy is at
+most `BOUND_PCT` points below float32's. It also records how many top intents differ at all
+(an upper bound on the loss whatever the labels; on banking_en 4 of 565 texts, with the
+accuracy 99.47% -> 99.12%). The examples are training data, so the fresh test files carry most
+of the signal; the model card says how many texts the check saw. No check file (a model
+trained before this existed): float32, as before.
 
 This module imports no torch until a check is run.
 """
@@ -32,14 +34,16 @@ def int8_recommended(model_dir: str | Path) -> bool:
         check = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return bool(check.get("int8_ok")) and float(check.get("disagreement_pct", 100)) <= BOUND_PCT
+    return bool(check.get("int8_ok")) and float(check.get("accuracy_loss_points", 100)) <= BOUND_PCT
 
 
-def check_int8(model_dir: str | Path, texts: Sequence[str], assistant=None, threads: int | None = None) -> dict:
-    """Compare float32 and int8 top intents over `texts`; write and return CHECK_FILE."""
+def check_int8(model_dir: str | Path, labelled: Sequence[tuple[str, str]], assistant=None,
+               threads: int | None = None) -> dict:
+    """Compare float32 and int8 over (text, intent) pairs; write and return CHECK_FILE."""
     from framework.nlu.model import load_classifier
 
-    texts = list(dict.fromkeys(t for t in texts if t.strip()))
+    pairs = list(dict.fromkeys((t, i) for t, i in labelled if t.strip()))
+    texts = [t for t, _ in pairs]
     timings = {}
     tops = {}
     for name, quantize in (("float32", False), ("int8", True)):
@@ -47,12 +51,15 @@ def check_int8(model_dir: str | Path, texts: Sequence[str], assistant=None, thre
         started = time.perf_counter()
         tops[name] = [ranking[0].name for ranking in classifier.predict(texts)]
         timings[name] = time.perf_counter() - started
+    n = max(1, len(texts))
     differ = sum(a != b for a, b in zip(tops["float32"], tops["int8"]))
-    pct = 100.0 * differ / max(1, len(texts))
-    check = {"texts": len(texts), "disagreements": differ, "disagreement_pct": round(pct, 3),
-             "bound_pct": BOUND_PCT, "int8_ok": pct <= BOUND_PCT,
+    accuracy = {k: 100.0 * sum(p == i for p, (_, i) in zip(v, pairs)) / n for k, v in tops.items()}
+    loss = accuracy["float32"] - accuracy["int8"]
+    check = {"texts": len(texts), "accuracy_pct": {k: round(v, 3) for k, v in accuracy.items()},
+             "accuracy_loss_points": round(loss, 3), "disagreements": differ,
+             "disagreement_pct": round(100.0 * differ / n, 3), "bound_pct": BOUND_PCT, "int8_ok": loss <= BOUND_PCT,
              "seconds": {k: round(v, 3) for k, v in timings.items()},
-             "rule": "int8 accuracy >= float32 accuracy - disagreement_pct; served in int8 when <= bound_pct"}
+             "rule": "served in int8 when float32 accuracy - int8 accuracy <= bound_pct points"}
     (Path(model_dir) / CHECK_FILE).write_text(json.dumps(check, indent=1), encoding="utf-8")
     return check
 
@@ -71,18 +78,17 @@ def main(argv: list[str] | None = None) -> int:
     from framework.spec import load_assistant
 
     assistant = load_assistant(args.domain)
-    texts = domain_texts(assistant, args.data)
-    check = check_int8(args.model_dir, texts, assistant, threads=args.threads)
+    check = check_int8(args.model_dir, labelled_texts(assistant, args.data), assistant, threads=args.threads)
     print(json.dumps(check, indent=1))
     return 0
 
 
-def domain_texts(assistant, data_files: Sequence[str] = ()) -> list[str]:
-    """The domain's examples plus the first column of each CSV in `data_files` and of the
+def labelled_texts(assistant, data_files: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """(text, intent): the domain's examples, each CSV (text,intent) in `data_files` and the
     domain's eval/*.csv (its fresh test files, when it has them)."""
     import csv
 
-    texts = [e.text for intent in assistant.intents.values() for e in intent.examples]
+    pairs = [(e.text, name) for name, intent in assistant.intents.items() for e in intent.examples]
     files = list(data_files)
     if assistant.source_dir:
         files += sorted(str(p) for p in (Path(assistant.source_dir) / "eval").glob("*.csv"))
@@ -90,10 +96,10 @@ def domain_texts(assistant, data_files: Sequence[str] = ()) -> list[str]:
         with open(name, encoding="utf-8", newline="") as f:
             rows = csv.reader(f)
             header = next(rows, None)
-            if header and header[0].strip().lower() != "text":
-                texts.append(header[0])
-            texts.extend(row[0] for row in rows if row)
-    return texts
+            if header and len(header) > 1 and header[0].strip().lower() != "text":
+                pairs.append((header[0], header[1]))
+            pairs.extend((row[0], row[1]) for row in rows if len(row) > 1)
+    return pairs
 
 
 if __name__ == "__main__":

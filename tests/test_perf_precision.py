@@ -1,0 +1,41 @@
+"""The serving precision follows the model's int8 check (no torch needed to decide)."""
+from __future__ import annotations
+
+import json
+
+from framework.nlu.precision import BOUND_PCT, CHECK_FILE, int8_recommended, labelled_texts
+from framework.server.command import build_parser
+from framework.spec import load_assistant
+
+
+def write_check(tmp_path, loss: float, ok: bool) -> None:
+    (tmp_path / CHECK_FILE).write_text(json.dumps({"accuracy_loss_points": loss, "int8_ok": ok}), encoding="utf-8")
+
+
+def test_int8_when_the_check_is_within_the_bound(tmp_path):
+    write_check(tmp_path, BOUND_PCT - 0.1, True)
+    assert int8_recommended(tmp_path)
+
+
+def test_float32_when_the_check_failed_or_is_missing(tmp_path):
+    assert not int8_recommended(tmp_path)  # no check file: a model from before the check
+    write_check(tmp_path, BOUND_PCT + 0.1, False)
+    assert not int8_recommended(tmp_path)
+    (tmp_path / CHECK_FILE).write_text("{not json", encoding="utf-8")
+    assert not int8_recommended(tmp_path)
+
+
+def test_serve_precision_options():
+    parse = build_parser().parse_args
+    assert parse(["domains/banking_en"]).int8 is None  # as the check says
+    assert parse(["domains/banking_en", "--int8"]).int8 is True
+    assert parse(["domains/banking_en", "--float32"]).int8 is False
+
+
+def test_the_check_reads_examples_and_fresh_test_files():
+    assistant = load_assistant("domains/banking_en")
+    pairs = labelled_texts(assistant)
+    examples = sum(len(i.examples) for i in assistant.intents.values())
+    assert len(pairs) > examples  # eval/fresh_test.csv adds its rows, header skipped
+    assert ("text", "intent") not in pairs
+    assert all(intent in assistant.intents for _, intent in pairs)
