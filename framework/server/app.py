@@ -141,7 +141,10 @@ async def model_ctx(app: web.Application) -> AsyncIterator[None]:
 
         model_dir = config.model_dir or default_model_dir(config.domain_dir)
         threads = config.torch_threads or default_torch_threads(config.workers)
-        classifier = await asyncio.to_thread(load_classifier, model_dir, assistant, quantize=config.int8,
+        from framework.nlu.precision import int8_recommended
+
+        int8 = config.int8 if config.int8 is not None else int8_recommended(model_dir)
+        classifier = await asyncio.to_thread(load_classifier, model_dir, assistant, quantize=int8,
                                              threads=threads)
     release_free_memory()
     executor = ThreadPoolExecutor(max_workers=config.inference_threads, thread_name_prefix="inference")

@@ -19,7 +19,7 @@ class ServerConfig:
     workers: int = 1
     demo_backend: bool = False
     demo_backend_port: int | None = None  # None: the domain's own (framework.actions.demo_backend.default_port)
-    int8: bool = False  # dynamic int8 quantisation of the encoder's Linear layers
+    int8: bool | None = None  # dynamic int8 of the encoder's Linear layers; None: as the model's int8 check says
 
     # hardening
     max_body_bytes: int = 64 * 1024
