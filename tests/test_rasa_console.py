@@ -1,4 +1,4 @@
-"""Rasa's own console client (`rasa shell`'s send functions, streaming and block) against a
+"""Rasa's own console client (the functions `rasa shell` sends with, streaming and block) against a
 dialogframe server. Needs Rasa 3.6 in var/rasa-venv (made by the benchmarks' setup; this
 test does not install Rasa, which takes minutes): skipped, saying so, without it."""
 from __future__ import annotations
@@ -15,11 +15,12 @@ from tests.test_rasa_api import TOKEN, make_client, redis_server  # noqa: F401 (
 RASA_PYTHON = Path(__file__).resolve().parent.parent / "var" / "rasa-venv" / "bin" / "python"
 CLIENT = """
 import asyncio, json, sys
-from rasa.core.channels.console import send_message_receive_block, send_message_receive_stream
+from rasa.core.channels.console import _send_message_receive_stream, send_message_receive_block
 
 async def main(url, token):
     block = await send_message_receive_block(url, token, "console-1", "what is my balance")
-    stream = [m async for m in send_message_receive_stream(url, token, "console-2", "what is my balance")]
+    # what `rasa shell` calls for each line typed (record_messages, use_response_stream=True)
+    stream = [m async for m in _send_message_receive_stream(url, token, "console-2", "what is my balance")]
     print(json.dumps({"block": block, "stream": stream}))
 
 asyncio.run(main(sys.argv[1], sys.argv[2]))
