@@ -187,7 +187,8 @@ class DingTalkChannel:
             status, data = await self._post(path, body, token)
             if status == 200:
                 return
-            expired = status == 401 or (isinstance(data, dict) and data.get("code") == "InvalidAuthentication")
+            # 401, or the code InvalidAuthentication (spelt with either first letter case)
+            expired = status == 401 or (isinstance(data, dict) and str(data.get("code")).lower() == "invalidauthentication")
             if not expired or attempt:
                 raise (Transient if status >= 500 else _refused)(f"{path} answered {status}: {data}")
             token = await self.tokens.refresh(self.name, self.app_key, self.fetch_token)
