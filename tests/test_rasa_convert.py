@@ -154,3 +154,36 @@ def test_the_migration_guide_shows_the_golden_formbot_output():
     guide = (ROOT / "docs" / "MIGRATING_FROM_RASA.md").read_text()
     for name in ("flows.yml", "IMPORT_REPORT.txt"):
         assert (PROJECTS / "formbot_expected" / name).read_text().strip() in guide, name
+
+
+@pytest.fixture(scope="module")
+def formbot_server():
+    from tests.test_rasa_sdk import running_action_server
+
+    yield from running_action_server(PROJECTS / "formbot")
+
+
+async def test_converted_formbot_runs_its_unmodified_form_validation_action(formbot_server, tmp_path):
+    """A real rasa-sdk server with formbot's FormValidationAction: a rejected value is asked again."""
+    from framework.actions import ActionExecutor
+
+    convert("formbot", tmp_path / "out")
+    assistant = load_assistant(tmp_path / "out", environ={"RASA_ACTION_ENDPOINT": formbot_server})
+    table = {"im looking for a restaurant": "request_restaurant", "yes": "affirm"}
+    agent = Agent(assistant, classifier_parser(FakeClassifier(table, assistant.intents), assistant))
+    said, state = [], None
+    async with ActionExecutor(assistant) as executor:
+        agent.executor = executor
+        for text in ["im looking for a restaurant", "klingon", "Italian", "30", "4", "yes", "quiet", "nice"]:
+            turn = await agent.handle(state, "u1", text)
+            state = turn.state
+            said.append([r.text for r in turn.replies])
+    assert said[:6] == [
+        ["What cuisine?"],
+        ["cuisine is not in the database, please try again", "What cuisine?"],
+        ["How many people?"],
+        ["We can seat 1 to 20 people; how many are you?", "How many people?"],
+        ["Do you want to sit outside?"],
+        ["Please provide additional preferences"],
+    ]
+    assert said[7][0] == "All done!" and " - cuisine: italian\n" in said[7][1]

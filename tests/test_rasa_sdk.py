@@ -77,12 +77,18 @@ def _make_venv() -> str | None:
 @pytest.fixture(scope="module")
 def action_server():
     """The URL of a running `python -m rasa_sdk --actions actions` on a free port."""
+    yield from running_action_server(BOT)
+
+
+def running_action_server(directory: Path):
+    """Start `python -m rasa_sdk --actions actions` in `directory` (its actions.py); yield its
+    webhook URL; stop it. Skips when the virtual environment cannot be made."""
     problem = _make_venv()
     if problem:
         pytest.skip(f"no Rasa SDK action server: {problem}")
     port = free_port()
     process = subprocess.Popen([_venv_python(), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-                               cwd=BOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         for _ in range(300):  # sanic starts in a few seconds; at most 60 s
             if process.poll() is not None:

@@ -6,7 +6,8 @@ The request is Rasa's (`POST url` with `next_action`, `sender_id`, `tracker` and
 the answer's events and messages become an ActionResult:
 
 - `SlotSet` (`{"event": "slot"}`): sets the slot, checked as a webhook's `slots` are (the
-  action's `sets`, the slot's type); a refused value fails the step.
+  action's `sets`, the slot's type); a refused value fails the step. `requested_slot` (a
+  FormValidationAction's) is ignored: the flow decides what to ask next.
 - `dispatcher.utter_message(text=...)` and `BotUttered`: said as they are;
   `utter_message(response="utter_x")`: the domain's response, rendered with the slots.
 - `FollowupAction(name)`: the state of the calling flow that runs action `name` (or is named
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 
 RASA_VERSION = "3.6.0"  # the protocol version sent; rasa-sdk 3.x only logs a mismatch
 IGNORED_EVENTS = frozenset({"active_loop", "form"})
+REQUESTED_SLOT = "requested_slot"  # Rasa's form bookkeeping: here the flow decides what to ask
 LISTEN = "action_listen"
 _MESSAGE_EXTRAS = ("buttons", "image", "attachment", "custom", "elements")
 _warned_loops: set[str] = set()  # actions whose ActiveLoop was already reported
@@ -131,7 +133,8 @@ def result_from_answer(answer: Any, action: RasaSdkAction, call: ActionCall, ass
     for event in events:
         kind = event.get("event") if isinstance(event, dict) else None
         if kind == "slot":
-            slots[str(event.get("name"))] = event.get("value")
+            if event.get("name") != REQUESTED_SLOT:
+                slots[str(event.get("name"))] = event.get("value")
         elif kind == "bot":
             if event.get("text"):
                 texts.append(str(event["text"]))

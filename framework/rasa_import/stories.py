@@ -2,7 +2,7 @@
 
 - A form becomes a flow of collect steps, one per required slot (prompt `utter_ask_<form>_<slot>`
   or `utter_ask_<slot>`); its `validate_<form>` action, when the domain has one, runs after
-  each collect, as Rasa runs it after each answer. The rules that activate the form give the
+  each collect, as Rasa runs it after each answer, and a slot it unsets is asked again. The rules that activate the form give the
   flow its trigger intents; the rule that submits it (condition `active_loop: <form>`, then
   `active_loop: null`) gives the steps after the form.
 - Rules and stories that start with an intent and then run actions merge into one flow per
@@ -224,18 +224,21 @@ def _form_flow(form: str, spec: Any, domain: LineDict, actions: set[str], respon
         name = f"ask_{slot}"
         states[name] = {"collect": slot, "prompt": prompt}
         order.append(name)
-        if validator:
-            states[f"validate_{slot}"] = {"action": validator}
+        if validator:  # a value the validator unsets (rejects) is asked for again
+            states[f"validate_{slot}"] = {"action": validator,
+                                          "transitions": [{"if": f"slots.{slot} is not set", "to": name}]}
             order.append(f"validate_{slot}")
     for action, _ in after:
         name = _unique(action, states)
         states[name] = _action_state(action, responses)
         order.append(name)
-    for current, following in zip(order, order[1:]):
-        if "end" not in states[current]:
+    for current, following in zip(order + [None], order[1:] + ["END"]):
+        if current is None or "end" in states[current]:
+            continue
+        if "transitions" in states[current]:
+            states[current]["transitions"].append({"to": following})
+        else:
             states[current]["next"] = following
-    if order and "end" not in states[order[-1]]:
-        states[order[-1]]["next"] = "END"
     flow: dict[str, Any] = {"description": f"the form {form}"}
     if triggers:
         flow["trigger"] = sorted(set(triggers))
