@@ -188,7 +188,8 @@ class DingTalkChannel:
             if status == 200:
                 return
             # 401, or the code InvalidAuthentication (spelt with either first letter case)
-            expired = status == 401 or (isinstance(data, dict) and str(data.get("code")).lower() == "invalidauthentication")
+            code = str(data.get("code")).lower() if isinstance(data, dict) else ""
+            expired = status == 401 or code == "invalidauthentication"
             if not expired or attempt:
                 raise (Transient if status >= 500 else _refused)(f"{path} answered {status}: {data}")
             token = await self.tokens.refresh(self.name, self.app_key, self.fetch_token)

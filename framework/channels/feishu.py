@@ -146,7 +146,8 @@ class FeishuChannel:
     def _check_signature(self, request: web.Request, body: bytes) -> None:
         timestamp = request.headers.get("X-Lark-Request-Timestamp", "")
         if not fresh(timestamp, self.max_age):
-            raise ChannelError(403, "bad_signature", f"missing X-Lark-Request-Timestamp, or more than {self.max_age}s from now")
+            raise ChannelError(403, "bad_signature",
+                               f"missing X-Lark-Request-Timestamp, or more than {self.max_age}s from now")
         expected = feishu_signature(timestamp, request.headers.get("X-Lark-Request-Nonce", ""), self.encrypt_key, body)
         if not signatures_match(expected, request.headers.get("X-Lark-Signature", "")):
             raise ChannelError(403, "bad_signature", "X-Lark-Signature does not match the Encrypt Key")
@@ -155,7 +156,8 @@ class FeishuChannel:
         data = json_object(body, "a Feishu event")
         if "encrypt" not in data:
             if self.encrypt_key is not None:
-                raise ChannelError(400, "invalid_request", "the event is not encrypted, but an Encrypt Key is configured")
+                raise ChannelError(400, "invalid_request",
+                                   "the event is not encrypted, but an Encrypt Key is configured")
             return data
         if self.encrypt_key is None or not isinstance(data["encrypt"], str):
             raise ChannelError(400, "invalid_request", "an encrypted event, but no Encrypt Key is configured")
@@ -193,7 +195,8 @@ class FeishuChannel:
         if message.get("message_type") != "text" or sender.get("sender_type") != "user":
             return None  # images, files, posts ...; other apps' messages
         ids = sender.get("sender_id") if isinstance(sender.get("sender_id"), dict) else {}
-        open_id, chat_id, message_id = _str(ids.get("open_id")), _str(message.get("chat_id")), _str(message.get("message_id"))
+        open_id, chat_id = _str(ids.get("open_id")), _str(message.get("chat_id"))
+        message_id = _str(message.get("message_id"))
         if not (open_id and chat_id and message_id):
             raise ChannelError(400, "invalid_request", "a message names its sender's open_id, chat_id and message_id")
         content = decode_json(_str(message.get("content")).encode() or b"null")
