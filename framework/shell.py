@@ -106,6 +106,20 @@ async def _run(assistant, classifier, args) -> None:
             await runner.cleanup()
 
 
+def backend_port_problem(args, assistant) -> str | None:
+    if not args.demo_backend:
+        return None
+    from framework.actions.demo_backend import default_port
+    from framework.server.ports import busy_port_message
+
+    try:
+        if args.backend_port is None:
+            args.backend_port = default_port(args.domain, assistant)
+    except FileNotFoundError as err:
+        return f"dialog shell: --demo-backend: {err}"
+    return busy_port_message("127.0.0.1", args.backend_port, "demo backend", "--backend-port", "dialog shell")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from framework.spec import SpecErrors, load_assistant
@@ -114,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
         assistant = load_assistant(args.domain)
     except SpecErrors as err:
         print(str(err), file=sys.stderr)
+        return 2
+    problem = backend_port_problem(args, assistant)
+    if problem:  # before the model loads: a busy port is one line, not a traceback later
+        print(problem, file=sys.stderr)
         return 2
     import framework.nlu as nlu
 

@@ -6,7 +6,7 @@ import errno
 import socket
 
 
-def busy_port_message(host: str, port: int, what: str, option: str) -> str | None:
+def busy_port_message(host: str, port: int, what: str, option: str, program: str = "serve") -> str | None:
     """None when `host:port` can be bound now; otherwise the line a user sees. The probe binds
     without SO_REUSEPORT, so a second `serve` on the same port is caught even though the
     workers of one server share their port with that option."""
@@ -16,16 +16,16 @@ def busy_port_message(host: str, port: int, what: str, option: str) -> str | Non
         try:
             probe.bind((host, port))
         except OSError as err:
-            return describe_bind_error(err, host, port, what, option)
+            return describe_bind_error(err, host, port, what, option, program)
     return None
 
 
-def describe_bind_error(err: OSError, host: str, port: int, what: str, option: str) -> str:
+def describe_bind_error(err: OSError, host: str, port: int, what: str, option: str, program: str = "serve") -> str:
     if err.errno == errno.EADDRINUSE:
-        return (f"serve: port {port} on {host} is already in use (another server running?); "
+        return (f"{program}: port {port} on {host} is already in use (another server running?); "
                 f"stop it or choose another {what} port with {option}")
     if err.errno == errno.EACCES:
-        return f"serve: no permission to listen on port {port} on {host}; choose a port above 1023 with {option}"
+        return f"{program}: no permission to listen on port {port} on {host}; choose a port above 1023 with {option}"
     if err.errno == errno.EADDRNOTAVAIL:
-        return f"serve: {host} is not an address of this machine; choose another with --host"
-    return f"serve: cannot listen on {host}:{port}: {err.strerror or err}"
+        return f"{program}: {host} is not an address of this machine; choose another with --host"
+    return f"{program}: cannot listen on {host}:{port}: {err.strerror or err}"
