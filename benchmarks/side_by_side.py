@@ -43,6 +43,7 @@ from serve_benchmark import closed_loop, open_loop, texts_of  # noqa: E402
 RASA_VERSION = "3.6.21"
 PYTHON_310 = "/root/.pyenv/versions/3.10.13/bin/python"
 WEBHOOK = "/webhooks/rest/webhook"
+RASA_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}  # loopback only: no telemetry
 
 # `rasa init`'s config.yml for 3.6 (its recommended pipeline and policies); for Chinese
 # the tokenizer is Jieba, as in Rasa's docs for languages without whitespace.
@@ -154,14 +155,15 @@ def write_rasa_project(domain: str, project: Path, epochs: int) -> dict:
 def train_rasa(venv: Path, project: Path, digest: str) -> float | None:
     """Train unless a model of this exact project exists. Returns the seconds it took
     (None: reused)."""
-    model = project / "models" / f"{digest}.tar.gz"
+    venv, model = venv.resolve(), project / "models" / f"{digest}.tar.gz"
     if model.exists():
         return None
     start = time.monotonic()
     log = project / "train.log"
     with open(log, "wb") as out:
         code = subprocess.run([str(venv / "bin" / "rasa"), "train", "--fixed-model-name", digest, "--out", "models"],
-                              cwd=project, stdout=out, stderr=subprocess.STDOUT).returncode
+                              cwd=project, stdout=out, stderr=subprocess.STDOUT,
+                              env={**os.environ, **RASA_ENV}).returncode
     if code or not model.exists():
         raise RuntimeError(f"rasa train failed (exit {code}); see {log}")
     return time.monotonic() - start
@@ -245,7 +247,7 @@ async def measure_domain(args, domain: str) -> dict:
         log = work / "rasa_serve.log"
         proc = spawn([str(args.rasa_venv / "bin" / "rasa"), "run", "-m", f"models/{info['digest']}.tar.gz",
                       "--port", str(port), "-i", "127.0.0.1", "--credentials", "credentials.yml"], project, log,
-                     env={"SANIC_WORKERS": "1"})
+                     env={"SANIC_WORKERS": "1", **RASA_ENV})
         servers["rasa"] = (proc, port)
         result["rasa_ready_s"] = await first_answer(port, proc, texts[0], log)
         port = free_port()
