@@ -50,9 +50,9 @@ def test_every_flow_of_the_examples_has_a_conversation_test():
         directory = ROOT / "domains" / domain
         assistant = load_assistant(directory)
         tests, _ = read_tests(directory, assistant)
-        flows = {e.value for t in tests for turn in t.turns for e in turn.expectations if e.what == "flow"}
-        started = {assistant.flow_for_intent(e.value).name for t in tests for turn in t.turns
-                   for e in turn.expectations if e.what == "intent" and assistant.flow_for_intent(e.value)}
+        flows = {e.value for t in tests for step in t.steps for e in step.expectations if e.what == "flow"}
+        started = {assistant.flow_for_intent(e.value).name for t in tests for step in t.steps
+                   for e in step.expectations if e.what == "intent" and assistant.flow_for_intent(e.value)}
         assert set(assistant.flows) <= flows | started, domain
 
 

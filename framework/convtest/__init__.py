@@ -8,7 +8,7 @@
 
 Nothing here imports torch; `command.py` loads the model only when the tests are run.
 """
-from framework.convtest.cases import ConversationTest, Expectation, Turn, read_tests
+from framework.convtest.cases import ConversationTest, Expectation, Step, read_tests
 from framework.convtest.runner import TestOutcome, run_tests
 
-__all__ = ["ConversationTest", "Expectation", "TestOutcome", "Turn", "read_tests", "run_tests"]
+__all__ = ["ConversationTest", "Expectation", "Step", "TestOutcome", "read_tests", "run_tests"]

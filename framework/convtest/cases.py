@@ -77,7 +77,7 @@ class BotLine:
 
 
 @dataclass(frozen=True)
-class Turn:
+class Step:
     user: str
     expectations: tuple[Expectation, ...]
     mark: Mark
@@ -94,7 +94,7 @@ class WebhookAnswer:
 class ConversationTest:
     name: str
     mark: Mark  # of the test's name
-    turns: tuple[Turn, ...]
+    steps: tuple[Step, ...]
     webhooks: Mapping[str, tuple[WebhookAnswer, ...]]
     description: str = ""
 
@@ -228,7 +228,7 @@ class _FileReader:
 
     # ------------------------------------------------------------------ steps
 
-    def step(self, value: Any, path: Path) -> Turn | None:
+    def step(self, value: Any, path: Path) -> Step | None:
         if not self.mapping(value, path, STEP_KEYS, "a step"):
             return None
         user = value.get("user")
@@ -248,7 +248,7 @@ class _FileReader:
                 checks += self.slots(item, path + (key,))
             elif (checked := getattr(self, f"check_{key}")(item, path + (key,), value)) is not _BAD:
                 checks.append(Expectation(key, checked, mark))
-        return Turn(user, tuple(checks), self.doc.mark(path + ("user",)))
+        return Step(user, tuple(checks), self.doc.mark(path + ("user",)))
 
     def name(self, value: Any, path: Path, names, kind: str, code: str) -> Any:
         if not isinstance(value, str):

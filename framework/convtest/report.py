@@ -20,8 +20,8 @@ def _where(mark) -> str:
 def format_failure(outcome: TestOutcome) -> str:
     test = outcome.test
     lines = [f"FAILED {test.name} ({test.mark.file}:{test.mark.line})"]
-    if outcome.failed_step is not None and outcome.failed_step < len(test.turns):
-        step = test.turns[outcome.failed_step]
+    if outcome.failed_step is not None and outcome.failed_step < len(test.steps):
+        step = test.steps[outcome.failed_step]
         lines.append(f"  step {outcome.failed_step + 1} at {step.mark.file}:{step.mark.line}: user: {step.user}")
     for m in outcome.mismatches:
         e = m.expectation
@@ -42,7 +42,7 @@ def format_failure(outcome: TestOutcome) -> str:
 
 def format_transcript(outcome: TestOutcome) -> list[str]:
     lines = []
-    for step, turn in zip(outcome.test.turns, outcome.transcript):
+    for step, turn in zip(outcome.test.steps, outcome.transcript):
         top = turn.nlu.intent
         intent = f"{top.name} {top.confidence:.2f}" if top else "no intent"
         frame = turn.state.frame

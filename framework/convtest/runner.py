@@ -19,7 +19,7 @@ import aiohttp
 from framework.actions import ActionExecutor
 from framework.agent import Agent, AgentTurn, Parse
 from framework.compile.machine import Assistant
-from framework.convtest.cases import BotLine, ConversationTest, Expectation, Turn
+from framework.convtest.cases import BotLine, ConversationTest, Expectation, Step
 from framework.convtest.fixtures import FixtureServer, route_webhooks
 
 
@@ -33,6 +33,7 @@ class Mismatch:
 
 @dataclass(frozen=True)
 class TestOutcome:
+    __test__ = False  # not a pytest test class, whatever its name
     test: ConversationTest
     transcript: tuple[AgentTurn, ...] = ()  # the turns played, up to the failing one
     failed_step: int | None = None  # 0-based index of the step that did not hold
@@ -82,7 +83,7 @@ async def run_test(agent: Agent, test: ConversationTest, channel: str | None = N
     started = time.perf_counter()
     state, transcript = None, []
     try:
-        for index, step in enumerate(test.turns):
+        for index, step in enumerate(test.steps):
             turn = await agent.handle(state, test.name, step.user, channel=channel)
             transcript.append(turn)
             state = turn.state
@@ -98,7 +99,7 @@ async def run_test(agent: Agent, test: ConversationTest, channel: str | None = N
 
 # --------------------------------------------------------------------------- checks
 
-def check_turn(step: Turn, turn: AgentTurn) -> list[Mismatch]:
+def check_turn(step: Step, turn: AgentTurn) -> list[Mismatch]:
     return [m for e in step.expectations if (m := _CHECKS[e.what](e, turn)) is not None]
 
 
