@@ -66,6 +66,7 @@ def browser():
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                      "--window-size=720,900", "--no-first-run", "--disable-extensions"):
         options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # the page's console, for errors
     try:
         driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=DRIVER))
     except Exception as err:  # a browser that is installed but cannot start here
@@ -98,6 +99,11 @@ def serve(servers, domain_dir: Path, table: dict, backend_env: str | None = None
         return init(make_config((domain_dir, assistant), classifier, redis.url, **options))
 
     return live.serve(make_app) + "/"
+
+
+def console_errors(driver) -> list[str]:
+    """The page's JavaScript errors and refused loads (a CSP violation, a 404) since last asked."""
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
 
 class Page:
@@ -169,6 +175,7 @@ def test_a_whole_telecom_flow_in_chinese(browser, servers, tmp_path):
     assert "张三" in confirmation and "59" in confirmation and "开户" in confirmation
     assert page.buttons() == []  # answered buttons are spent
     assert page.type("确认")[0].startswith("开户成功！您的账户号是")
+    assert console_errors(browser) == []
     browser.save_screenshot(str(tmp_path / "webchat_telecom_zh.png"))
     assert (tmp_path / "webchat_telecom_zh.png").read_bytes()[:4] == b"\x89PNG"
 
@@ -186,6 +193,7 @@ def test_a_whole_banking_flow_in_english(browser, servers, tmp_path):
     browser.find_element(By.ID, "restart").click()  # a new conversation: new sender, empty page
     assert page.bot_texts() == [] and page.user_texts() == []
     assert page.type("yes") != ["Done! Your card ending 4821 is active and ready to use."]
+    assert console_errors(browser) == []
     browser.save_screenshot(str(tmp_path / "webchat_banking_en.png"))
 
 
