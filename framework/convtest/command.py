@@ -59,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
                                      RunOptions(demo_backend=not args.no_demo_backend)))
     print(format_report(outcomes))
     if args.junit:
-        Path(args.junit).write_text(junit_xml(outcomes, assistant.name), encoding="utf-8")
+        junit = Path(args.junit)
+        junit.parent.mkdir(parents=True, exist_ok=True)  # CI paths like reports/dialog.xml
+        junit.write_text(junit_xml(outcomes, assistant.name), encoding="utf-8")
     return 0 if all(o.passed for o in outcomes) else 1
 
 
