@@ -25,6 +25,7 @@ from tests.support.serving import make_config
 from tests.support.serving import backend_port, classifier, domain, redis_server  # noqa: F401 (fixtures)
 
 EXAMPLES_PER_ROUTE = 25
+AUTH_TOKEN = "fuzz-token"  # Rasa's API (framework.server.rasa_api): the signed requests carry it
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,7 @@ def api(domain, classifier, redis_server):
         config = make_config(domain, classifier, redis_server.url, rate_limit_sender=0, rate_limit_ip=0,
                              wechat_token=WECHAT_TOKEN, telegram_bot_token=TG_TOKEN, telegram_secret=TG_SECRET,
                              slack_signing_secret=SLACK_SECRET, slack_bot_token=SLACK_TOKEN,
-                             telegram_api_base=platforms, slack_api_base=platforms)
+                             telegram_api_base=platforms, slack_api_base=platforms, auth_token=AUTH_TOKEN)
         yield live.serve(lambda: init(config))
 
 
@@ -70,6 +71,10 @@ class PlatformSigning(requests.auth.AuthBase):
         elif parts.path == "/webhooks/slack/webhook":
             r.headers["X-Slack-Request-Timestamp"] = now
             r.headers["X-Slack-Signature"] = slack_signature(SLACK_SECRET, now, body)
+        elif parts.path.startswith(("/conversations/", "/status", "/model/parse")):
+            query = dict(parse_qsl(parts.query, keep_blank_values=True))
+            query["token"] = AUTH_TOKEN
+            r.url = urlunsplit(parts._replace(query=urlencode(query)))
         return r
 
 
