@@ -187,3 +187,32 @@ async def test_converted_formbot_runs_its_unmodified_form_validation_action(form
         ["Please provide additional preferences"],
     ]
     assert said[7][0] == "All done!" and " - cuisine: italian\n" in said[7][1]
+
+
+def test_rasa_built_in_actions_are_left_out_with_their_line(tmp_path, capsys):
+    project = tmp_path / "bot"
+    (project / "data").mkdir(parents=True)
+    (project / "domain.yml").write_text(
+        'version: "3.1"\nintents: [greet, bye]\nresponses:\n  utter_hi: [{text: Hi}]\n  utter_default: [{text: Sorry}]\n')
+    (project / "data" / "nlu.yml").write_text(
+        "nlu:\n- intent: greet\n  examples: |\n    - hi\n- intent: bye\n  examples: |\n    - bye\n")
+    (project / "data" / "rules.yml").write_text(
+        "rules:\n- rule: hi\n  steps:\n  - intent: greet\n  - action: utter_hi\n  - action: action_back\n"
+        "- rule: bye\n  steps:\n  - intent: bye\n  - action: action_default_fallback\n")
+    assert main([str(project), str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    assert ("  data/rules.yml:6: rule 'hi': action 'action_back': neither a response, a custom action of the domain "
+            "nor a form; left out of it") in printed.splitlines()
+    flows = load_assistant(tmp_path / "out", environ={}).flows
+    assert [s.step.response for s in flows["greet"].states.values()] == ["utter_hi"]
+    assert [s.step.response for s in flows["bye"].states.values()] == ["utter_default"]
+
+
+def test_yaml_that_does_not_parse_is_named_with_its_line(tmp_path, capsys):
+    (tmp_path / "domain.yml").write_text("intents: [greet\nresponses: {}\n")
+    assert main([str(tmp_path), str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == (
+        "import-rasa: not valid YAML: while parsing a flow sequence\n"
+        '  in "domain.yml", line 1, column 10\n'
+        "expected ',' or ']', but got ':'\n"
+        '  in "domain.yml", line 2, column 10\n')

@@ -7,12 +7,10 @@ runs tests/fixtures/rasa_projects/sdk_bot/actions.py, written with rasa_sdk's AP
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import shutil
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path

@@ -15,12 +15,12 @@ import re
 from typing import Any
 
 from framework import conditions
-from framework.rasa_import.located import LineDict, Report, line_of
+from framework.rasa_import.located import Report
 
 _STEP_KINDS = ("collect", "action", "link", "call", "set_slots", "noop")
 
 
-def convert(flows: dict[str, Any], responses: dict[str, Any], report: Report) -> dict[str, Any]:
+def convert(flows: dict[str, Any], responses: dict[str, Any], actions: set[str], report: Report) -> dict[str, Any]:
     out = {}
     for name, spec in flows.items():
         if not isinstance(spec, dict):
@@ -41,7 +41,7 @@ def convert(flows: dict[str, Any], responses: dict[str, Any], report: Report) ->
         if spec.get("if"):
             report.skip(spec, f"flow '{name}': guard if: {spec['if']}", "flows have no start guard; left out",
                         line=spec.key_line("if"))
-        builder = _Builder(name, responses, report)
+        builder = _Builder(name, responses, actions, report)
         start = builder.steps(spec.get("steps") or [], "END")
         if not builder.states:
             report.skip(spec, f"flow '{name}'", "no step could be converted", line=flows.key_line(name))
@@ -56,8 +56,8 @@ def convert(flows: dict[str, Any], responses: dict[str, Any], report: Report) ->
 
 
 class _Builder:
-    def __init__(self, flow: str, responses: dict, report: Report):
-        self.flow, self.responses, self.report = flow, responses, report
+    def __init__(self, flow: str, responses: dict, actions: set[str], report: Report):
+        self.flow, self.responses, self.actions, self.report = flow, responses, actions, report
         self.states: dict[str, Any] = {}
         self.keep: set[str] = set()
         self.count = 0
@@ -104,6 +104,10 @@ class _Builder:
                                                                      "or an action; left out")
         elif kind == "action":
             action = str(step["action"])
+            if action not in self.responses and action not in self.actions:
+                self.report.skip(step, f"{where} {action}", "neither a response nor a custom action of the "
+                                                            "domain (a Rasa built-in?); left out")
+                return None
             state = {"say": action} if action in self.responses else {"action": action}
         else:  # link, call
             state = {"link": str(step[kind])}

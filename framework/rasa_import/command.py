@@ -41,7 +41,7 @@ def _read(path: Path, root: Path) -> Any:
     try:
         return load(path, str(path.relative_to(root)))
     except yaml.YAMLError as err:
-        raise ProjectError(f"{path.relative_to(root)}: not valid YAML: {err}") from None
+        raise ProjectError(f"not valid YAML: {err}") from None
 
 
 def _yaml_files(directory: Path) -> list[Path]:
@@ -107,7 +107,7 @@ def convert_project(root: str | Path) -> Converted:
     built = stories.convert(items, forms, domain, set(actions), responses, set(intents), report)
     responses.update({k: v for k, v in built.extra_responses.items() if k not in responses})
     flows = built.flows
-    for name, flow in calm.convert(calm_flows, responses, report).items():
+    for name, flow in calm.convert(calm_flows, responses, set(actions), report).items():
         flows[name if name not in flows else f"{name}_flow"] = flow
     _drop_unknown_triggers(flows, intents, report, domain)
     _drop_unstartable(flows, report)

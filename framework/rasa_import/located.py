@@ -5,6 +5,7 @@ Every mapping and list read here knows the file and line it came from (`LineDict
 `data/stories.yml:14: a checkpoint: ...`, never as a guess."""
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,9 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequen
 
 def load(path: Path, shown: str) -> Any:
     """The YAML document of `path` with lines; `shown` is the name problems use."""
-    loader = _Loader(path.read_text(encoding="utf-8"))
+    stream = io.StringIO(path.read_text(encoding="utf-8"))
+    stream.name = shown  # YAML's own errors then name the file
+    loader = _Loader(stream)
     loader.file = shown
     try:
         return loader.get_single_data()

@@ -38,9 +38,10 @@ class FlowBuild:
     extra_responses: dict[str, Any] = field(default_factory=dict)  # prompts the forms lacked
 
 
-def _steps_of(item: LineDict, report: Report, forms: set[str]) -> list[tuple[str, str, int]] | None:
+def _steps_of(item: LineDict, report: Report, known: set[str]) -> list[tuple[str, str, int]] | None:
     """[(kind, name, line)] of a rule or story with only intents and actions, else None
-    (reported)."""
+    (reported). An action that is neither a response, a custom action, a form nor a restart
+    (Rasa's action_back, action_two_stage_fallback ...) is left out of it, reported."""
     label = f"{'rule' if 'rule' in item else 'story'} '{item.get('rule') or item.get('story')}'"
     out = []
     steps = item.get("steps") or []
@@ -55,8 +56,16 @@ def _steps_of(item: LineDict, report: Report, forms: set[str]) -> list[tuple[str
                             "a flow's trigger does not depend on entities; the intent alone is kept", line=line)
             out.append(("intent", str(step["intent"]), line))
         elif "action" in step:
-            if step["action"] not in IGNORED_ACTIONS:
-                out.append(("action", str(step["action"]), line))
+            action = str(step["action"])
+            if action == "action_default_fallback" and "utter_default" in known:
+                action = "utter_default"  # what Rasa's default fallback action says
+            if action in IGNORED_ACTIONS:
+                continue
+            if action not in known:
+                report.skip(step, f"{label}: action '{action}'", "neither a response, a custom action of the "
+                                                                 "domain nor a form; left out of it", line=line)
+                continue
+            out.append(("action", action, line))
         elif "active_loop" in step:
             out.append(("active_loop", str(step["active_loop"]), line))
         elif "wait_for_user_input" in step:
@@ -76,9 +85,10 @@ def convert(items: list[LineDict], forms: dict[str, Any], domain: LineDict, acti
     triggers: dict[str, list[str]] = {f: [] for f in forms}
     after_form: dict[str, list[tuple[str, int]]] = {f: [] for f in forms}
     roots: dict[str, _Node] = {}
+    known = set(responses) | actions | form_names | {"action_restart", "action_session_start"}
     for item in items:
         label = f"{'rule' if 'rule' in item else 'story'} '{item.get('rule') or item.get('story')}'"
-        steps = _steps_of(item, report, form_names)
+        steps = _steps_of(item, report, known)
         if steps is None:
             continue
         condition = item.get("condition") or []
