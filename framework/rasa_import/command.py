@@ -1,9 +1,10 @@
 """`dialog import-rasa RASA_PROJECT OUT_DIR`: convert a Rasa 3.x project.
 
 Reads the project's domain (domain.yml or a domain/ directory), every YAML file under data/
-(NLU data, rules, stories, CALM flows, told apart by their top-level keys), config.yml and
-endpoints.yml; writes OUT_DIR/domain.yml and OUT_DIR/flows.yml, and
-OUT_DIR/IMPORT_REPORT.txt listing what was not converted (file:line: what: why). Then the
+(NLU data, rules, stories, CALM flows, told apart by their top-level keys), its test stories
+(tests/), config.yml and endpoints.yml; writes OUT_DIR/domain.yml, OUT_DIR/flows.yml, the
+test stories as conversation tests (OUT_DIR/tests/rasa_test_stories.yml, for `dialog test`),
+and OUT_DIR/IMPORT_REPORT.txt listing what was not converted (file:line: what: why). Then the
 output is validated as `dialog validate` would. The same project always gives the same
 files, so running it again changes nothing.
 
@@ -14,13 +15,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from framework.rasa_import import calm, domain as domain_part, stories
+from framework.rasa_import import calm, domain as domain_part, stories, test_stories
 from framework.rasa_import.located import LineDict, Report, load
 
 REPORT_FILE = "IMPORT_REPORT.txt"
@@ -31,6 +32,7 @@ class Converted:
     domain: dict[str, Any]
     flows: dict[str, Any]
     report: Report
+    tests: dict[str, Any] = field(default_factory=dict)  # conversation tests from Rasa's test stories
 
 
 class ProjectError(ValueError):
@@ -127,7 +129,18 @@ def convert_project(root: str | Path) -> Converted:
         out["actions"] = actions
     if behaviours:
         out["global"] = behaviours
-    return Converted(out, flows, report)
+    tests = test_stories.convert(_test_story_items(root), responses, intents, report)
+    return Converted(out, flows, report, tests)
+
+
+def _test_story_items(root: Path) -> list:
+    """The stories of the project's tests/ folder (Rasa's test stories, with `user:` steps)."""
+    items = []
+    for path in _yaml_files(root / "tests") if (root / "tests").is_dir() else []:
+        data = _read(path, root)
+        if isinstance(data, dict):
+            items += [i for i in data.get("stories") or () if isinstance(i, dict)]
+    return items
 
 
 def _action_url(endpoints: Any) -> str:
@@ -194,6 +207,9 @@ def write(converted: Converted, out_dir: Path, project: Path) -> list[str]:
     header = f"# Converted from the Rasa project {project.name} by `dialog import-rasa`; see {REPORT_FILE}.\n"
     (out_dir / "domain.yml").write_text(header + _dump(converted.domain), encoding="utf-8")
     (out_dir / "flows.yml").write_text(header + _dump({"flows": converted.flows}), encoding="utf-8")
+    if converted.tests:
+        (out_dir / "tests").mkdir(exist_ok=True)
+        (out_dir / "tests" / test_stories.OUTPUT).write_text(header + _dump(converted.tests), encoding="utf-8")
     lines = [str(u) for u in converted.report.sorted()]
     (out_dir / REPORT_FILE).write_text("Not converted (file:line: what: why)\n" + "".join(f"{l}\n" for l in lines)
                                        if lines else "Everything was converted.\n", encoding="utf-8")
@@ -221,6 +237,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"not converted ({len(lines)}, also in {out_dir / REPORT_FILE}):")
         print("\n".join(f"  {line}" for line in lines))
     _, errors = check_domain_dir(out_dir)
+    if not errors and converted.tests:  # the conversation tests must read too
+        from framework.convtest.cases import read_tests
+        from framework.spec import load_assistant
+
+        errors = read_tests(out_dir, load_assistant(out_dir))[1]
     if errors:
         print(f"the output does not validate ({len(errors)} problems):", file=sys.stderr)
         print("\n".join(e.format() for e in errors), file=sys.stderr)
