@@ -235,3 +235,51 @@ def test_dialog_test_refuses_bad_input(tmp_path, capsys):
     assert main([str(BANKING), str(tmp_path / "ok.yml"), "--model", str(tmp_path / "no_model")]) == 2
     assert capsys.readouterr().err == (f"No trained model at {tmp_path / 'no_model'}. "
                                        f"Train one first: python train.py {BANKING}\n")
+
+
+async def test_a_delayed_answer_takes_the_timeout_branch(tmp_path, monkeypatch):
+    domain = tmp_path / "slow"
+    domain.mkdir()
+    (domain / "domain.yml").write_text("""\
+version: "1"
+language: en
+intents:
+  order: {examples: [where is my order, order status, track my order]}
+  other: {examples: [hello, what is this, thanks]}
+responses:
+  utter_ready: [{text: Your order is on its way.}]
+  utter_late: [{text: The order system is slow today.}]
+  utter_failed: [{text: Something went wrong.}]
+actions:
+  track:
+    type: webhook
+    url: http://127.0.0.1:9/orders   # nothing listens there: only the test's answer can reply
+    timeout: 0.2
+flows:
+  tracking:
+    trigger: order
+    states:
+      look_up: {action: track, on_success: ready, on_timeout: late, on_failure: failed}
+      ready: {end: utter_ready}
+      late: {end: utter_late}
+      failed: {end: utter_failed}
+""", encoding="utf-8")
+    (domain / "tests").mkdir()
+    (domain / "tests" / "slow.yml").write_text("""\
+tests:
+  too_slow:
+    webhooks: {track: {delay: 0.5}}
+    steps: [{user: where is my order, bot: [utter_late], end: true}]
+  in_time:
+    webhooks: {track: {json: {}}}
+    steps: [{user: where is my order, bot: [utter_ready]}]
+  answered_by_nobody:
+    steps: [{user: where is my order, bot: [utter_failed]}]
+""", encoding="utf-8")
+    assistant = load_assistant(domain)
+    tests, problems = read_tests(domain, assistant)
+    assert not problems
+    parse = classifier_parser(FakeClassifier({"where is my order": "order"}, assistant.intents, threshold=0.5),
+                              assistant)
+    outcomes = await run_tests(assistant, parse, tests, domain)
+    assert [o.passed for o in outcomes] == [True, True, True], format_report(outcomes)
