@@ -107,7 +107,8 @@ async def test_moodbot_holds_its_stories(tmp_path):
     convert("moodbot", tmp_path / "out")
     assistant = load_assistant(tmp_path / "out", environ={})
     table = {"hello": "greet", "I am sad": "mood_unhappy", "yes": "affirm", "no": "deny", "great": "mood_great",
-             "bye": "goodbye", "are you a bot?": "bot_challenge"}
+             "bye": "goodbye", "are you a bot?": "bot_challenge", "who are you?": "faq/ask_name",
+             "what language do you speak?": "faq/ask_language"}
     assert await talk(assistant, table, ["hello", "I am sad", "yes"]) == [
         ["Hey! How are you?"],
         ["Here is something to cheer you up: [https://i.imgur.com/nGF1K8f.jpg]", "Did that help you?"],
@@ -117,6 +118,9 @@ async def test_moodbot_holds_its_stories(tmp_path):
                                 "Did that help you?"], ["Bye"]]
     assert await talk(assistant, table, ["hello", "great", "are you a bot?", "bye"]) == [
         ["Hey! How are you?"], ["Great, carry on!"], ["I am a bot, powered by Rasa."], ["Bye"]]
+    # the retrieval intent's rule (faq -> utter_faq): each sub-intent says its own answer
+    assert await talk(assistant, table, ["who are you?", "what language do you speak?"]) == [
+        ["I am the mood bot."], ["I speak English."]]
 
 
 async def test_formbot_fills_its_form_and_calls_the_validation_action(tmp_path):

@@ -95,6 +95,10 @@ def convert_project(root: str | Path) -> Converted:
             for warning in nlu.warnings:
                 report.skip(None, "NLU data", warning.message, line=warning.line, file=str(path.relative_to(root)))
             _report_nlu_extras(nlu, path.relative_to(root), report)
+        if isinstance(data.get("responses"), dict) and "nlu" not in data:  # data/responses.yml (retrieval)
+            domain.setdefault("responses", LineDict()).update(data["responses"])
+            if hasattr(domain["responses"], "key_lines"):
+                domain["responses"].key_lines.update(data["responses"].key_lines)
         for key in ("rules", "stories"):
             items += [i for i in data.get(key) or () if isinstance(i, dict)]
         if isinstance(data.get("flows"), dict):

@@ -56,6 +56,8 @@ def convert_intents(domain: LineDict, examples: list[LabelledText], report: Repo
         if name in intents:
             continue
         found = list(dict.fromkeys(by_intent.get(name, ())))  # duplicates dropped, order kept
+        if not found and any(n.startswith(name + "/") for n in by_intent):
+            continue  # a retrieval intent (faq): its sub-intents (faq/ask_name) carry the examples
         if not found:
             report.skip(domain.get("intents"), f"intent '{name}'",
                         "no examples in the NLU data; an intent needs examples to be trained")

@@ -9,6 +9,8 @@
   first intent: the actions become say/action states, and a later intent of a story becomes
   an intent transition of the state before it, so stories that share a start branch there.
 - `nlu_fallback -> utter_x` becomes the global fallback response.
+- A retrieval intent's rule (`faq -> utter_faq`) becomes one flow per sub-intent
+  (`faq/ask_name`) saying its own response (`utter_faq/ask_name`).
 Anything else (checkpoints, `or`, slot_was_set, conditions, stories through a form, a story
 that contradicts an earlier one) is reported with its line and left out.
 """
@@ -86,6 +88,9 @@ def convert(items: list[LineDict], forms: dict[str, Any], domain: LineDict, acti
     after_form: dict[str, list[tuple[str, int]]] = {f: [] for f in forms}
     roots: dict[str, _Node] = {}
     known = set(responses) | actions | form_names | {"action_restart", "action_session_start"}
+    retrieval = {n.split("/")[0]: sorted(i for i in intents if i.startswith(n.split("/")[0] + "/"))
+                 for n in intents if "/" in n}
+    known |= {f"utter_{base}" for base in retrieval}
     for item in items:
         label = f"{'rule' if 'rule' in item else 'story'} '{item.get('rule') or item.get('story')}'"
         steps = _steps_of(item, report, known)
@@ -114,6 +119,12 @@ def convert(items: list[LineDict], forms: dict[str, Any], domain: LineDict, acti
             report.skip(item, label, "it does not start with an intent (conversation_start rules, "
                                      "action-first stories): nothing triggers it", line=line_of(item))
             continue
+        if steps[0][1] in retrieval:  # faq -> utter_faq: one flow per sub-intent, saying its answer
+            if [(k, n) for k, n, _ in steps] == [("intent", steps[0][1]), ("action", f"utter_{steps[0][1]}")]:
+                _retrieval_flows(steps[0][1], retrieval[steps[0][1]], responses, build, item, report)
+            else:
+                report.skip(item, label, "a retrieval intent is answered by a rule of it and its utter_ alone")
+            continue
         if steps[0][1] == FALLBACK_INTENT:
             said = [n for k, n, _ in steps[1:] if k == "action"]
             if said and said[0] in responses:
@@ -138,6 +149,17 @@ def convert(items: list[LineDict], forms: dict[str, Any], domain: LineDict, acti
         if states:
             build.flows[_flow_name(intent, build.flows)] = {"trigger": [intent], "states": states}
     return build
+
+
+def _retrieval_flows(base: str, subs: list[str], responses: dict, build: FlowBuild, item: Any,
+                     report: Report) -> None:
+    for intent in subs:
+        answer = f"utter_{intent}"
+        if answer not in responses:
+            report.skip(item, f"retrieval intent '{intent}'", f"no response {answer}; no flow answers it")
+            continue
+        name = _flow_name(intent, build.flows)
+        build.flows[name] = {"trigger": [intent], "states": {"answer": {"say": answer, "next": "END"}}}
 
 
 def _insert(roots: dict[str, _Node], steps: list[tuple[str, str, int]], item: Any, label: str,
