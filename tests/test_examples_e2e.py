@@ -29,20 +29,11 @@ def with_check_digit(first17: str) -> str:
     return first17 + "10X98765432"[total % 11]
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory):
-    models: dict[str, Path] = {}
-
-    def train(domain: str) -> Path:
-        if domain not in models:
-            from framework.nlu.train import main
-
-            out = tmp_path_factory.mktemp(domain) / "model"
-            assert main([f"domains/{domain}", "--out", str(out), "--no-progress"]) == 0
-            models[domain] = out
-        return models[domain]
-
-    return train
+@pytest.fixture
+def trained(example_model):
+    """`trained(domain)`: trained once per session, as `python train.py DOMAIN --no-progress`
+    does, and shared with the conversation tests (tests/support/example_models.py)."""
+    return example_model
 
 
 def shell(domain: str, model: Path, lines: list[str], backend_env: str) -> str:
