@@ -62,16 +62,19 @@ def counters(nodes) -> dict:
     return total
 
 
-def session_key_sizes(nodes, sample: int = 50) -> list[int]:
-    sizes = []
+def stored_keys(nodes, sample: int = 50) -> dict:
+    """Key counts by kind (the key name without the sender) and sampled MEMORY USAGE by kind."""
+    import re
+
+    kinds: Counter = Counter()
+    sizes: dict[str, list[int]] = {}
     for node in nodes:
-        for key in node.scan_iter(count=200):
-            if len(sizes) >= sample * len(nodes):
-                break
-            usage = node.memory_usage(key)
-            if usage:
-                sizes.append(int(usage))
-    return sizes
+        for key in node.scan_iter(count=500):
+            kind = re.sub(r"\{[^}]*\}", "{sender}", key)
+            kinds[kind] += 1
+            if len(sizes.setdefault(kind, [])) < sample:
+                sizes[kind].append(int(node.memory_usage(key) or 0))
+    return {"counts": dict(kinds), "median_bytes": {k: sorted(v)[len(v) // 2] for k, v in sizes.items() if v}}
 
 
 async def one_run(args, cluster, workers: int, texts: list[str]) -> dict:
@@ -120,7 +123,7 @@ async def run(args) -> dict:
             print(f"  workers={workers}: {r['rps']:.1f} turns/s, p99 {r['p99']:.1f} ms, "
                   f"{r['commands_total_per_turn']:.2f} commands and {r['round_trips_per_turn']:.2f} round trips "
                   f"per turn", flush=True)
-        results["key_bytes"] = session_key_sizes(nodes_of(cluster.ports))
+        results["keys"] = stored_keys(nodes_of(cluster.ports))
     return results
 
 
@@ -136,7 +139,6 @@ def table(results: dict) -> str:
         lines.append(f"| {r['workers']} | {r['rps']:.1f} | {r['rps'] / base:.2f}x | {r['p50']:.1f} | {r['p99']:.1f} | "
                      f"{r['rss_mb']:.0f} | {r['errors']} |")
     r = runs[-1]
-    sizes = sorted(results["key_bytes"]) or [0]
     lines += ["", "Redis per turn (the last run; INFO commandstats / stats summed over the 3 nodes):", "",
               "| measure | per turn |", "|---|---:|",
               f"| commands | {r['commands_total_per_turn']:.2f} ("
@@ -146,8 +148,9 @@ def table(results: dict) -> str:
               f"| Redis CPU (commands' usec) | {r['redis_usec_per_turn']:.0f} us |",
               f"| memory per stored conversation (used_memory growth / conversations) | "
               f"{r['memory_per_conversation']:.0f} B in {r['keys_per_conversation']:.2f} keys |",
-              f"| MEMORY USAGE of a stored key (median of {len(results['key_bytes'])}) | "
-              f"{sizes[len(sizes) // 2]} B |"]
+              "| keys stored after all runs (MEMORY USAGE, median) | "
+              + ", ".join(f"`{k}` x{n} ({results['keys']['median_bytes'].get(k, 0)} B)"
+                          for k, n in sorted(results["keys"]["counts"].items(), key=lambda kv: -kv[1])[:6]) + " |"]
     return "\n".join(lines)
 
 

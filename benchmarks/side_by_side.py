@@ -234,6 +234,7 @@ async def measure_domain(args, domain: str) -> dict:
     print(f"[{name}] {info['intents']} intents, {info['examples']} examples; training Rasa if needed ...", flush=True)
     result: dict = {"domain": name, **info, "rasa_train_s": train_rasa(args.rasa_venv, project, info["digest"])}
     model_dir = Path(args.model_root) / name
+    result["model"] = str(model_dir)
     result["dialogframe_train_s"] = train_dialogframe(domain, model_dir)
     texts = texts_of(domain)
 
@@ -293,7 +294,7 @@ def ratio(a: float, b: float) -> float:
 def table(result: dict, serve_args: str) -> str:
     d = result
     lines = [f"**{d['domain']}** ({d['intents']} intents, {d['examples']} examples; dialogframe "
-             f"`serve {serve_args or '(defaults)'}`)", "",
+             f"`serve --model {d.get('model')} {serve_args or '(defaults)'}`)", "",
              "| concurrency | Rasa req/s (p99 ms) | dialogframe req/s (p99 ms) | ratio | goal |",
              "|---:|---:|---:|---:|---|"]
     for row in d["levels"]:
