@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import aiohttp
@@ -128,7 +129,9 @@ def make_body(route: str, texts: list[str], rng: random.Random, n: int) -> dict:
     text = rng.choice(texts)
     if route == "predict":
         return {"text": text}
-    return {"sender": f"bench-{os.getpid()}-{n}-{rng.random():.9f}", "message": text}
+    # uuid: unique across runs and levels (a seeded rng would repeat the senders of the
+    # previous run with the same concurrency, continuing its conversations)
+    return {"sender": f"bench-{uuid.uuid4().hex}", "message": text}
 
 
 async def closed_loop(url: str, route: str, texts: list[str], concurrency: int, requests: int, seconds: float) -> dict:
