@@ -258,6 +258,7 @@ def bot_channels(config: ServerConfig, session: aiohttp.ClientSession, redis, pr
                                            config.feishu_api_base)
     return channels
 
+
 def wechat_channel(config: ServerConfig, session: aiohttp.ClientSession, redis, prefix: str):
     """Plaintext mode with the token alone; safe mode with the EncodingAESKey and AppID;
     late replies with the AppID and AppSecret (docs/channels/wechat.md)."""

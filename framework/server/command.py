@@ -254,6 +254,19 @@ def key_problem(config: ServerConfig, assistant) -> str | None:
     return None
 
 
+def wechat_problem(config: ServerConfig) -> str | None:
+    """An unusable WeChat / WeCom EncodingAESKey, or one without its AppID, said before serving."""
+    from framework.channels.wechat_crypto import encoding_aes_key_problem
+
+    if config.wechat_token and config.wechat_aes_key:
+        problem = encoding_aes_key_problem(config.wechat_aes_key)
+        if problem or not config.wechat_app_id:
+            return f"--wechat-aes-key: {problem or 'safe mode also needs --wechat-app-id (the AppID is checked)'}"
+    if config.wecom_aes_key and (problem := encoding_aes_key_problem(config.wecom_aes_key)):
+        return f"--wecom-aes-key: {problem}"
+    return None
+
+
 def bot_channels_problem(config: ServerConfig) -> str | None:
     """A DingTalk or Feishu channel given some of its settings but not all (it would be
     silently off), said before serving."""
@@ -272,19 +285,6 @@ def bot_channels_problem(config: ServerConfig) -> str | None:
         if missing:
             return (f"serve: the Feishu bot also needs {', '.join(missing)} (or the DF_FEISHU_* variables); "
                     "see docs/channels/feishu.md")
-    return None
-
-
-def wechat_problem(config: ServerConfig) -> str | None:
-    """An unusable WeChat / WeCom EncodingAESKey, or one without its AppID, said before serving."""
-    from framework.channels.wechat_crypto import encoding_aes_key_problem
-
-    if config.wechat_token and config.wechat_aes_key:
-        problem = encoding_aes_key_problem(config.wechat_aes_key)
-        if problem or not config.wechat_app_id:
-            return f"--wechat-aes-key: {problem or 'safe mode also needs --wechat-app-id (the AppID is checked)'}"
-    if config.wecom_aes_key and (problem := encoding_aes_key_problem(config.wecom_aes_key)):
-        return f"--wecom-aes-key: {problem}"
     return None
 
 
