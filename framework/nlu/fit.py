@@ -215,7 +215,9 @@ def fit(network, train: _Batches, valid: _Batches | None, n_labels: int, args, e
     best_state = None
     bad = 0
     start = time.time()
-    bar = tqdm(total=total, disable=not args.progress, desc="training", unit="step", dynamic_ncols=True)
+    bar = tqdm(total=total, disable=not args.progress, unit="step", dynamic_ncols=True,
+               desc=("training (stops when held-out accuracy stops improving)"
+                     if valid is not None and valid.ids and early_stopping else "training the final model (every example)"))
     step = 0
     loss_ema = None
     last_val: dict = {}
