@@ -352,8 +352,8 @@ async def run(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--users", type=int, default=8, help="concurrent chatting senders (default 8)")
-    p.add_argument("--per-user", type=int, default=40, help="REST turns per sender per row (default 40)")
-    p.add_argument("--repeat", type=int, default=3, help="runs of each row, interleaved (default 3)")
+    p.add_argument("--per-user", type=int, default=100, help="REST turns per sender per row (default 100: with fewer, a p99 is a handful of turns)")
+    p.add_argument("--repeat", type=int, default=5, help="runs of each row, interleaved (default 5)")
     p.add_argument("--interval-ms", type=float, default=100, help="time between two long messages (default 100)")
     return asyncio.run(run(p.parse_args(argv)))
 
