@@ -44,13 +44,16 @@ def _has_rasa_sdk() -> bool:
 
 
 def _old_python() -> str | None:
-    """A Python 3.8-3.10 interpreter (rasa-sdk 3.6 refuses 3.11): on PATH or from pyenv."""
-    for name in ("python3.10", "python3.9", "python3.8"):
-        if shutil.which(name):
-            return shutil.which(name)
-    for candidate in sorted(Path(os.path.expanduser("~/.pyenv/versions")).glob("3.1[0]*/bin/python")) + \
-            sorted(Path(os.path.expanduser("~/.pyenv/versions")).glob("3.[89].*/bin/python")):
-        return str(candidate)
+    """A Python 3.8-3.10 interpreter (rasa-sdk 3.6 refuses 3.11): on PATH or from pyenv.
+    Each candidate is run once: a pyenv shim is on PATH for every installed version but
+    fails when that version is not selected."""
+    pyenv = Path(os.path.expanduser("~/.pyenv/versions"))
+    candidates = [shutil.which(name) for name in ("python3.10", "python3.9", "python3.8")]
+    candidates += sorted(map(str, pyenv.glob("3.10*/bin/python")), reverse=True)
+    candidates += sorted(map(str, pyenv.glob("3.[89].*/bin/python")), reverse=True)
+    for candidate in filter(None, candidates):
+        if subprocess.run([candidate, "-c", "import venv"], capture_output=True).returncode == 0:
+            return candidate
     return None
 
 
