@@ -15,7 +15,8 @@ __all__ = ["SpecError", "SpecErrors", "check_domain_dir", "load_assistant"]
 
 
 def check_domain_dir(domain_dir: str | os.PathLike, environ: Mapping[str, str] | None = None):
-    """Reads and checks a domain; returns (tree, problems). Never raises for bad input."""
+    """Reads and checks a domain; returns (tree, problems), the problems sorted by file and
+    position (as users see them), so callers and tests get one order. Never raises for bad input."""
     from framework.spec.checks import Context, check_domain
     from framework.spec.files import read_domain
     from framework.spec.flow_checks import check_flows
@@ -25,11 +26,11 @@ def check_domain_dir(domain_dir: str | os.PathLike, environ: Mapping[str, str] |
     tree, errors = read_domain(domain_dir)
     errors += validate_structure(tree)
     if not tree.complete:
-        return tree, errors  # names defined in an unreadable file would all look undefined
+        return tree, sorted(set(errors))  # names defined in an unreadable file would all look undefined
     ctx = Context(tree)
     check_domain(ctx, environ)
     check_flows(ctx)
-    return tree, errors + ctx.errors
+    return tree, sorted(set(errors + ctx.errors))
 
 
 def load_assistant(domain_dir: str | os.PathLike, environ: Mapping[str, str] | None = None) -> Assistant:

@@ -127,7 +127,8 @@ def check_state(ctx: Context, flow: str, name: str, state: dict, states: dict, f
 def _check_step_references(ctx: Context, path: tuple, state: dict, step: str | None, states: dict) -> None:
     if step == "collect":
         slot = state.get("collect")
-        known = ctx.known("slot", slot, path + ("collect",), ctx.slots)
+        # A list or mapping here is the schema's error (E012); it cannot be looked up.
+        known = isinstance(slot, str) and ctx.known("slot", slot, path + ("collect",), ctx.slots)
         if known and mapping(ctx.slots.get(slot)).get("from_user") is False:
             ctx.add("E057", path + ("collect",), f"slot '{slot}' has 'from_user: false', so no answer can fill it",
                     expected="a slot the user may fill", found=f"'{slot}' (filled only by actions)",
