@@ -67,6 +67,18 @@ def _cdata(text: str) -> str:
     return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
+def open_signed(crypt: MessageCrypt, query, encrypted: str) -> bytes:
+    """The plaintext of an encrypted WeChat or WeCom message whose `msg_signature` (over the
+    token, timestamp, nonce and ciphertext) matches; a 403 or 400 otherwise."""
+    expected = crypt.signature(query.get("timestamp", ""), query.get("nonce", ""), encrypted)
+    if not encrypted or not signatures_match(expected, query.get("msg_signature", "")):
+        raise ChannelError(403, "bad_signature", "msg_signature does not match the token and the message")
+    try:
+        return crypt.decrypt(encrypted)
+    except CryptoError as err:
+        raise ChannelError(400, "undecryptable", str(err)) from None
+
+
 def text_reply(to_user: str, from_user: str, content: str, now: int | None = None) -> str:
     return (f"<xml><ToUserName>{_cdata(to_user)}</ToUserName><FromUserName>{_cdata(from_user)}</FromUserName>"
             f"<CreateTime>{now or int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
@@ -104,13 +116,7 @@ class WeChatChannel:
         encrypted = _fields(body).get("Encrypt", "")
         if not encrypted:
             raise ChannelError(400, "invalid_request", "an encrypted message has an <Encrypt> element")
-        expected = self.crypt.signature(q.get("timestamp", ""), q.get("nonce", ""), encrypted)
-        if not signatures_match(expected, q.get("msg_signature", "")):
-            raise ChannelError(403, "bad_signature", "msg_signature does not match the token and the message")
-        try:
-            return self.crypt.decrypt(encrypted)
-        except CryptoError as err:
-            raise ChannelError(400, "undecryptable", str(err)) from None
+        return open_signed(self.crypt, q, encrypted)
 
     def handshake(self, request: web.Request) -> web.Response:
         # Also in safe mode, the Official Account's URL check is the plaintext one.

@@ -27,10 +27,10 @@ from aiohttp import web
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
-from framework.channels.base import MAX_TEXT, ChannelError, Incoming, fresh, signatures_match
-from framework.channels.wechat import text_reply
+from framework.channels.base import MAX_TEXT, ChannelError, Incoming, fresh
+from framework.channels.wechat import open_signed, text_reply
 from framework.channels.wechat_api import PlatformApi, PlatformApiError
-from framework.channels.wechat_crypto import CryptoError, MessageCrypt
+from framework.channels.wechat_crypto import MessageCrypt
 
 log = logging.getLogger("framework.channels")
 PLAINTEXT = web.RequestKey("df.wecom.plaintext", bytes)  # the decrypted message, kept by verify()
@@ -70,13 +70,7 @@ class WeComChannel:
         timestamp = q.get("timestamp", "")
         if not fresh(timestamp, self.max_age):
             raise ChannelError(403, "bad_signature", f"missing timestamp, or more than {self.max_age}s from now")
-        expected = self.crypt.signature(timestamp, q.get("nonce", ""), encrypted)
-        if not encrypted or not signatures_match(expected, q.get("msg_signature", "")):
-            raise ChannelError(403, "bad_signature", "msg_signature does not match the token and the message")
-        try:
-            return self.crypt.decrypt(encrypted)
-        except CryptoError as err:
-            raise ChannelError(400, "undecryptable", str(err)) from None
+        return open_signed(self.crypt, q, encrypted)
 
     def handshake(self, request: web.Request) -> web.Response:
         plain = self._check(request, request.query.get("echostr", ""))
