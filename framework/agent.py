@@ -19,7 +19,7 @@ from framework.engine import (
     ActionCall, ActionResult, Event, Reply, SessionState, handle_action_result, handle_message,
 )
 from framework.engine.commands import command, parse_payload
-from framework.nlu.interface import IntentClassifier, IntentScore, NLUResult
+from framework.nlu.interface import IntentClassifier, IntentScore, NLUResult, Parsed, as_parsed, parse_texts
 from framework.slots import extract_entities
 
 log = logging.getLogger(__name__)
@@ -90,20 +90,21 @@ class ClassifierParser:
     """An async `parse(text) -> NLUResult` over an IntentClassifier and the slot entity
     extractors; `threshold` is the model's own.
 
-    `rank` is how one text's ranking is obtained: by default `classifier.predict` in a
-    worker thread; the server passes its micro-batcher instead."""
+    `rank` is how one text's ranking (and the model's entities) is obtained: by default
+    `classifier.parse` (or `predict`) in a worker thread; the server passes its
+    micro-batcher instead."""
 
     def __init__(self, classifier: IntentClassifier, assistant: Assistant,
-                 rank: Callable[[str], Awaitable[Sequence[IntentScore]]] | None = None):
+                 rank: Callable[[str], Awaitable[Sequence[IntentScore] | Parsed]] | None = None):
         self.classifier = classifier
         self.assistant = assistant
         self.threshold = classifier.threshold
         self.model_id = classifier.model_id
         self._rank = rank or self._predict_in_thread
 
-    async def _predict_in_thread(self, text: str) -> Sequence[IntentScore]:
-        (ranking,) = await asyncio.to_thread(self.classifier.predict, [text])
-        return ranking
+    async def _predict_in_thread(self, text: str) -> Parsed:
+        (parsed,) = await asyncio.to_thread(parse_texts, self.classifier, [text])
+        return parsed
 
     async def __call__(self, text: str) -> NLUResult:
         # Built-in commands (/restart) and button payloads ('/intent{"slot": "value"}', the
@@ -116,8 +117,10 @@ class ClassifierParser:
         # Relative dates (明天, next Friday) are read against the server's local day, the
         # same clock the turn function is given.
         entities = tuple(extract_entities(self.assistant, text, dt.date.today()))
-        ranking = await self._rank(text)
-        return NLUResult(text, tuple(ranking), entities, self.model_id)
+        # `rank` gives a ranking, or a Parsed whose entities the model's entity head found
+        # (extractor "model"): appended after the pattern extractors' entities.
+        ranking, learnt = as_parsed(await self._rank(text))
+        return NLUResult(text, tuple(ranking), entities + tuple(learnt), self.model_id)
 
 
 def classifier_parser(classifier: IntentClassifier, assistant: Assistant) -> ClassifierParser:

@@ -10,7 +10,7 @@ domain without a trained model refuses to start and says how to train one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Protocol, Sequence, runtime_checkable
+from typing import Any, Mapping, NamedTuple, Protocol, Sequence, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,32 @@ class Entity:
     text: str  # the surface text in the utterance
     start: int
     end: int
-    extractor: str  # which extractor found it, e.g. "id_number", "categorical"
+    extractor: str  # which extractor found it, e.g. "id_number", "categorical", "model"
+    # Set by the trained entity head (extractor "model"): the entity's confidence (the
+    # minimum over its sub-word tokens of the predicted tag's probability), and the Rasa
+    # role / group it was annotated with. None for the rule-based extractors.
+    confidence: float | None = None
+    role: str | None = None
+    group: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {"entity": self.entity, "value": self.value, "text": self.text,
+                "start": self.start, "end": self.end, "extractor": self.extractor}
+        # The optional fields only when set, so answers and caches of rule-based
+        # entities keep their old shape.
+        for name in ("confidence", "role", "group"):
+            if getattr(self, name) is not None:
+                data[name] = getattr(self, name)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Entity":
+        return cls(
+            entity=data["entity"], value=data["value"], text=data["text"],
+            start=int(data["start"]), end=int(data["end"]), extractor=data["extractor"],
+            confidence=None if data.get("confidence") is None else float(data["confidence"]),
+            role=data.get("role"), group=data.get("group"),
+        )
 
 
 @dataclass(frozen=True)
@@ -46,11 +71,7 @@ class NLUResult:
             "text": self.text,
             "intent": {"name": top.name, "confidence": top.confidence} if top else None,
             "intent_ranking": [{"name": s.name, "confidence": s.confidence} for s in self.ranking],
-            "entities": [
-                {"entity": e.entity, "value": e.value, "text": e.text, "start": e.start,
-                 "end": e.end, "extractor": e.extractor}
-                for e in self.entities
-            ],
+            "entities": [e.to_dict() for e in self.entities],
             "model": self.model,
         }
 
@@ -59,7 +80,7 @@ class NLUResult:
         return cls(
             text=data["text"],
             ranking=tuple(IntentScore(r["name"], float(r["confidence"])) for r in data.get("intent_ranking", [])),
-            entities=tuple(Entity(**e) for e in data.get("entities", [])),
+            entities=tuple(Entity.from_dict(e) for e in data.get("entities", [])),
             model=data.get("model"),
         )
 
@@ -79,3 +100,36 @@ class IntentClassifier(Protocol):
     model_id: str
 
     def predict(self, texts: Sequence[str]) -> list[tuple[IntentScore, ...]]: ...
+
+    # Optional, on models trained with an entity head (framework.nlu.model checks it with
+    # `has_entities`); not part of the protocol so that fakes with only `predict` still fit:
+    #
+    #   entity_labels: tuple[str, ...]    the entity tags it learnt ("city", "city:to", ...)
+    #   entity_threshold: float | None    learnt entities below it should be confirmed
+    #   parse(texts) -> list[Parsed]      the ranking AND the learnt entities of each text
+    #                                     from ONE forward pass (intent-only models return
+    #                                     no entities)
+    #
+    # Use `parse_texts` below to call a classifier that may or may not have them.
+
+
+class Parsed(NamedTuple):
+    """One text's result from a classifier's `parse`: the intent ranking and the entities
+    its entity head found (extractor "model", value = the surface text, exact character
+    offsets into the text as given, `confidence` set)."""
+
+    ranking: tuple[IntentScore, ...]
+    entities: tuple[Entity, ...] = ()
+
+
+def parse_texts(classifier: Any, texts: Sequence[str]) -> list[Parsed]:
+    """`classifier.parse(texts)` where it has one, else its `predict` with no entities."""
+    parse = getattr(classifier, "parse", None)
+    if parse is not None:
+        return list(parse(texts))
+    return [Parsed(tuple(ranking)) for ranking in classifier.predict(texts)]
+
+
+def as_parsed(result: Any) -> Parsed:
+    """A `Parsed`, or a bare ranking (what `predict` gives), as a `Parsed`."""
+    return result if isinstance(result, Parsed) else Parsed(tuple(result))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import AsyncIterator
 
 import aiohttp
@@ -13,6 +14,7 @@ from aiohttp import web
 
 from framework.agent import ClassifierParser
 from framework.masking import Masker, install_log_masking
+from framework.nlu.interface import parse_texts
 from framework.server import keys, routes
 from framework.server.answer_cache import AnswerCache
 from framework.server.batching import MicroBatcher
@@ -153,7 +155,8 @@ async def model_ctx(app: web.Application) -> AsyncIterator[None]:
         metrics.batch_size.observe(size)
         metrics.inference_time.observe(seconds)
 
-    batcher = MicroBatcher(classifier.predict, executor, max_batch=config.batch_max,
+    # parse_texts: the ranking and, where the model has an entity head, its entities, from one pass.
+    batcher = MicroBatcher(partial(parse_texts, classifier), executor, max_batch=config.batch_max,
                            max_wait=config.batch_wait_ms / 1000, timeout=config.inference_timeout,
                            concurrency=config.inference_threads, on_batch=on_batch)
     batcher.start()

@@ -100,10 +100,18 @@ def parse_result(nlu) -> dict[str, Any]:
     return {
         "text": nlu.text,
         "intent": {"name": top.name, "confidence": top.confidence} if top else {"name": None, "confidence": 0.0},
-        "entities": [{"entity": e.entity, "value": e.value, "start": e.start, "end": e.end,
-                      "extractor": e.extractor, "confidence_entity": 1.0} for e in nlu.entities],
+        "entities": [rasa_entity(e) for e in nlu.entities],
         "intent_ranking": [{"name": s.name, "confidence": s.confidence} for s in nlu.ranking],
     }
+
+
+def rasa_entity(e) -> dict[str, Any]:
+    """One Entity in Rasa's shape: rule-based ones are certain (confidence 1.0); the model's
+    carry their own confidence, and role / group when it learnt them."""
+    data = {"entity": e.entity, "value": e.value, "start": e.start, "end": e.end, "extractor": e.extractor,
+            "confidence_entity": 1.0 if e.confidence is None else e.confidence}
+    data.update({k: getattr(e, k) for k in ("role", "group") if getattr(e, k) is not None})
+    return data
 
 
 # --------------------------------------------------------------------------- conversations
