@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from framework.nlu.data import LabelledText
+from framework.nlu.data import LabelledText, read_bio_tokens, read_bioes_chars
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT.parent / "shared" / "benchmarks"
@@ -16,28 +16,15 @@ def banking77(split: str) -> list[LabelledText]:
 
 
 def snips(split: str) -> list[LabelledText]:
+    """Utterances with their BIO slot annotations as character spans (tagged=True)."""
     d = BENCH / "snips" / split
-    texts = (d / "seq.in").read_text(encoding="utf-8").splitlines()
-    labels = (d / "label").read_text(encoding="utf-8").splitlines()
-    assert len(texts) == len(labels)
-    return [LabelledText(t.strip(), l.strip()) for t, l in zip(texts, labels)]
+    return read_bio_tokens(d / "seq.in", d / "seq.out", d / "label")
 
 
 def cais(split: str) -> list[LabelledText]:
+    """Utterances (characters joined) with their BIOES slot annotations (tagged=True)."""
     d = BENCH / "cais" / split
-    utterances, chars = [], []
-    for line in (d / f"ch.{split}").read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            if chars:
-                utterances.append("".join(chars))
-                chars = []
-            continue
-        chars.append(line.split()[0] if line.split() else " ")
-    if chars:
-        utterances.append("".join(chars))
-    labels = [l.strip() for l in (d / f"ch.{split}.intent").read_text(encoding="utf-8").splitlines() if l.strip()]
-    assert len(utterances) == len(labels), (len(utterances), len(labels))
-    return [LabelledText(t, l) for t, l in zip(utterances, labels)]
+    return read_bioes_chars(d / f"ch.{split}", d / f"ch.{split}.intent")
 
 
 def load(name: str) -> tuple[list[LabelledText], list[LabelledText] | None, list[LabelledText]]:

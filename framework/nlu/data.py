@@ -2,7 +2,8 @@
 
 Torch-free. Sources: a compiled domain (`Assistant.intents`), CSV (`text,intent`), JSONL
 (`{"text", "intent"}`) and Rasa's `nlu.yml` (framework.nlu.rasa_import: examples keep their
-entities, with roles and groups; CSV and JSONL have Rasa's inline markup stripped).
+entities, with roles and groups; CSV and JSONL have Rasa's inline markup stripped), and
+BIO / BIOES slot files for benchmarks (`read_bio_tokens`, `read_bioes_chars`).
 """
 from __future__ import annotations
 
@@ -34,6 +35,10 @@ class LabelledText:
     text: str
     intent: str
     entities: tuple[AnnotatedEntity, ...] = ()
+    # True where every entity in the text is known to be annotated (BIO / BIOES benchmark
+    # files): the text then teaches the entity head even with no entity ("all O").
+    # Otherwise framework.nlu.joint.entity_targets decides (see there).
+    tagged: bool = False
 
 
 _log = logging.getLogger(__name__)
@@ -59,7 +64,9 @@ def intent_fingerprint(intents: Iterable[str]) -> str:
 
 def from_assistant(assistant) -> list[LabelledText]:
     """The domain's examples, with their annotated entities (`我叫[张三](name)`)."""
-    return [LabelledText(ex.text, name, tuple(AnnotatedEntity(e.entity, e.value, e.start, e.end) for e in ex.entities))
+    return [LabelledText(ex.text, name, tuple(AnnotatedEntity(e.entity, e.value, e.start, e.end,
+                                                              getattr(e, "role", None), getattr(e, "group", None))
+                                              for e in ex.entities))
             for name, intent in assistant.intents.items() for ex in intent.examples]
 
 
@@ -162,3 +169,81 @@ def stratified_split(data: Sequence[LabelledText], fraction: float, seed: int,
 
 def class_counts(data: Sequence[LabelledText]) -> Counter:
     return Counter(d.intent for d in data)
+
+
+def spans_from_tags(tokens: Sequence[str], tags: Sequence[str], sep: str) -> tuple[str, tuple[AnnotatedEntity, ...]]:
+    """Tokens joined by `sep` and their BIO or BIOES tags -> (text, entities with character
+    offsets). `B-`/`S-` open an entity, `I-`/`E-` continue one of the same label (an `I-`
+    after another label opens one, as conlleval reads it), `O` closes."""
+    text, entities, current, pos = [], [], None, 0
+
+    def close():
+        nonlocal current
+        if current is not None:
+            start, end, label = current
+            entities.append(AnnotatedEntity(label, "".join(text)[start:end], start, end))
+        current = None
+
+    for i, (token, tag) in enumerate(zip(tokens, tags)):
+        if i:
+            text.append(sep)
+            pos += len(sep)
+        prefix, _, label = tag.partition("-")
+        if tag == "O" or not label:
+            close()
+        elif prefix in ("I", "E") and current is not None and current[2] == label:
+            current[1] = pos + len(token)
+        else:
+            close()
+            current = [pos, pos + len(token), label]
+        text.append(token)
+        pos += len(token)
+        if prefix in ("E", "S"):
+            close()
+    close()
+    return "".join(text), tuple(entities)
+
+
+def read_bio_tokens(seq_in: str | Path, seq_out: str | Path, labels: str | Path) -> list[LabelledText]:
+    """SNIPS / ATIS style: `seq.in` space-separated tokens per line, `seq.out` their BIO
+    tags, `label` the intent per line."""
+    lines = [Path(p).read_text(encoding="utf-8").splitlines() for p in (seq_in, seq_out, labels)]
+    if not len(lines[0]) == len(lines[1]) == len(lines[2]):
+        raise DataFormatError(f"{seq_in}: {len(lines[0])} lines, {seq_out}: {len(lines[1])}, {labels}: "
+                              f"{len(lines[2])}; expected one line per utterance in each")
+    out = []
+    for n, (words, tags, intent) in enumerate(zip(*lines), 1):
+        words, tags = words.split(), tags.split()
+        if len(words) != len(tags):
+            raise DataFormatError(f"{seq_out}:{n}: {len(tags)} tags for {len(words)} tokens of {seq_in}:{n}")
+        text, entities = spans_from_tags(words, tags, " ")
+        out.append(LabelledText(text, intent.strip(), entities, tagged=True))
+    return out
+
+
+def read_bioes_chars(path: str | Path, intents: str | Path) -> list[LabelledText]:
+    """CAIS / CoNLL style: one `character tag` per line, blank lines between utterances
+    (BIO or BIOES tags); `intents` the intent per utterance. Characters are joined with no
+    separator (Chinese)."""
+    utterances, chars, tags = [], [], []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        parts = line.split()
+        if not parts:
+            if chars:
+                utterances.append((chars, tags))
+                chars, tags = [], []
+            continue
+        if len(parts) == 1:  # a space character: only the tag is left after split()
+            parts = [" ", parts[0]]
+        chars.append(parts[0])
+        tags.append(parts[-1])
+    if chars:
+        utterances.append((chars, tags))
+    labels = [l.strip() for l in Path(intents).read_text(encoding="utf-8").splitlines() if l.strip()]
+    if len(labels) != len(utterances):
+        raise DataFormatError(f"{path}: {len(utterances)} utterances but {intents} has {len(labels)} intents")
+    out = []
+    for (chars, tags), intent in zip(utterances, labels):
+        text, entities = spans_from_tags(chars, tags, "")
+        out.append(LabelledText(text, intent, entities, tagged=True))
+    return out

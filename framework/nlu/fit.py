@@ -56,10 +56,21 @@ def load_base_model(name: str | None = None, language: str | None = None):
 
 
 class _Batches:
-    """Token id lists -> padded (ids, mask, labels) batches, length-bucketed when asked."""
+    """Token id lists -> padded (ids, mask, labels) batches, length-bucketed when asked;
+    with `tags` (joint model) also the padded tag ids of a batch (`tags_of`)."""
 
-    def __init__(self, ids: list[list[int]], labels: list[int], pad_id: int):
-        self.ids, self.labels, self.pad_id = ids, labels, pad_id
+    def __init__(self, ids: list[list[int]], labels: list[int], pad_id: int, tags: list[list[int]] | None = None):
+        self.ids, self.labels, self.pad_id, self.tags = ids, labels, pad_id, tags
+
+    def tags_of(self, idx, width: int):
+        import torch
+
+        from framework.nlu.tagging import IGNORE
+
+        out = torch.full((len(idx), width), IGNORE, dtype=torch.long)
+        for r, i in enumerate(idx):
+            out[r, :len(self.tags[i])] = torch.tensor(self.tags[i])
+        return out
 
     def batch(self, idx):
         import torch
@@ -149,18 +160,31 @@ def _centroid_head(network, batches: _Batches, n_labels: int, batch_size: int, p
         network.classifier.bias.copy_(-(w * scale) @ mu)
 
 
-def _evaluate(network, batches: _Batches, batch_size: int):
-    """(accuracy, mean loss, predictions, confidences) on a batch source."""
+def _evaluate(network, batches: _Batches, batch_size: int, scores: dict | None = None):
+    """(accuracy, mean loss, predictions, confidences) on a batch source. With `scores`
+    (a dict) and tags, the entity head's token-level entity F1 goes into scores["entity_f1"]."""
     import torch
+
+    from framework.nlu.model import intent_logits
+    from framework.nlu.tagging import IGNORE, span_scores, token_spans
 
     network.eval()
     preds = [0] * len(batches.ids)
     confs = [0.0] * len(batches.ids)
     loss_sum = 0.0
+    gold_spans, pred_spans = [], []
     with torch.inference_mode():
         for idx in batches.in_order(batch_size):
             ids, mask, y = batches.batch(idx)
-            logits = network(ids, mask)
+            out = network(ids, mask)
+            logits = intent_logits(out)
+            if isinstance(out, tuple) and batches.tags is not None:
+                gold = batches.tags_of(idx, ids.shape[1])
+                pred = torch.where(gold == IGNORE, IGNORE, out[1].argmax(-1))
+                for r in range(len(idx)):
+                    if bool((gold[r] != IGNORE).any()):
+                        gold_spans.append(token_spans(gold[r].tolist()))
+                        pred_spans.append(token_spans(pred[r].tolist()))
             loss_sum += float(torch.nn.functional.cross_entropy(logits, y, reduction="sum"))
             p = torch.softmax(logits, -1)
             c, k = p.max(-1)
@@ -168,6 +192,8 @@ def _evaluate(network, batches: _Batches, batch_size: int):
                 preds[i], confs[i] = int(k[r]), float(c[r])
     n = max(len(batches.ids), 1)
     acc = sum(int(p == y) for p, y in zip(preds, batches.labels)) / n
+    if scores is not None and gold_spans:
+        scores["entity_f1"] = span_scores(gold_spans, pred_spans)["f1"]
     return acc, loss_sum / n, preds, confs
 
 
@@ -197,6 +223,9 @@ def fit(network, train: _Batches, valid: _Batches | None, n_labels: int, args, e
         {"params": [p for n, p in enc if any(k in n for k in no_decay)], "lr": args.learning_rate, "weight_decay": 0.0},
         {"params": list(network.classifier.parameters()), "lr": args.head_learning_rate, "weight_decay": 0.0},
     ]
+    tagger = getattr(network, "tagger", None)
+    if tagger is not None:  # the entity head learns at the intent head's rate
+        groups.append({"params": list(tagger.parameters()), "lr": args.head_learning_rate, "weight_decay": 0.0})
     if extra:  # new tokens' embeddings start from nothing: they learn faster than the encoder
         groups.append({"params": extra, "lr": args.new_token_learning_rate, "weight_decay": 0.0})
     optimizer = torch.optim.AdamW([g for g in groups if g["params"]])
@@ -225,7 +254,15 @@ def fit(network, train: _Batches, valid: _Batches | None, n_labels: int, args, e
         network.train()
         for idx in train.epoch(batch_size, rng, args.bucket):
             ids, mask, y = train.batch(idx)
-            loss = torch.nn.functional.cross_entropy(network(ids, mask), y, weight=weights)
+            out = network(ids, mask)
+            if isinstance(out, tuple):  # joint model: intent loss + entity (token) loss
+                loss = torch.nn.functional.cross_entropy(out[0], y, weight=weights)
+                tags = train.tags_of(idx, ids.shape[1])
+                if bool((tags != -100).any()):  # only examples that teach the entity head
+                    loss = loss + torch.nn.functional.cross_entropy(
+                        out[1].reshape(-1, out[1].shape[-1]), tags.reshape(-1), ignore_index=-100)
+            else:
+                loss = torch.nn.functional.cross_entropy(out, y, weight=weights)
             loss.backward()
             torch.nn.utils.clip_grad_norm_([p for g in groups for p in g["params"]], 1.0)
             optimizer.step()
@@ -237,12 +274,18 @@ def fit(network, train: _Batches, valid: _Batches | None, n_labels: int, args, e
             bar.set_postfix(epoch=epoch, loss=f"{loss_ema:.3f}", **last_val, refresh=False)
         record = {"epoch": epoch, "train_loss": loss_ema, "seconds": round(time.time() - start, 1)}
         if valid is not None and valid.ids:
-            acc, vloss, _, _ = _evaluate(network, valid, batch_size * 2)
+            scores: dict = {}
+            acc, vloss, _, _ = _evaluate(network, valid, batch_size * 2, scores)
             record.update(valid_accuracy=acc, valid_loss=vloss)
             last_val = {"val_acc": f"{acc:.3f}"}
+            # joint model: the epoch with the best mean of intent accuracy and entity F1
+            score = (acc + scores["entity_f1"]) / 2 if "entity_f1" in scores else acc
+            if "entity_f1" in scores:
+                record["valid_entity_f1"] = scores["entity_f1"]
+                last_val["val_f1"] = f"{scores['entity_f1']:.3f}"
             bar.set_postfix(epoch=epoch, loss=f"{loss_ema:.3f}", **last_val)
-            if (acc, -vloss) > (best[0], -best[1]):
-                best, bad = (acc, vloss), 0
+            if (score, -vloss) > (best[0], -best[1]):
+                best, bad = (score, vloss), 0
                 history["best_epoch"] = epoch
                 if early_stopping:
                     sync()
@@ -342,15 +385,35 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
         added = vocabulary.missing_cjk_chars(tokenizer, texts)
         vocabulary.add_tokens(tokenizer, encoder, added)
     unk_after = vocabulary.unk_share(tokenizer, texts) if added else unk_before
+    # --- entities: a token-classification head when any example is annotated ---------------
+    from framework.nlu import joint, tagging
+
+    ent_labels = joint.entity_labels(examples) if getattr(model_args, "entities", "auto") != "off" else []
 
     def encode(items):
+        intents = [label_index.get(t.intent, -1) for t in items]
+        if ent_labels:
+            ids, tags = joint.encode_with_tags(tokenizer, items, ent_labels, model_args.max_length)
+            return _Batches(ids, intents, tokenizer.pad_token_id or 0, tags)
         ids = tokenizer([t.text for t in items], truncation=True, max_length=model_args.max_length)["input_ids"]
-        return _Batches(ids, [label_index.get(t.intent, -1) for t in items], tokenizer.pad_token_id or 0)
+        return _Batches(ids, intents, tokenizer.pad_token_id or 0)
+
+    def spans_of(items):
+        return joint.predict_spans(network, tokenizer, [t.text for t in items], ent_labels, model_args.max_length,
+                                   batch_size * 2)
 
     batch_size = train_args.batch_size or (16 if len(train) < SMALL_DATA else 32)
     initial_state = copy.deepcopy(encoder.state_dict()) if small else None
-    network = build_network(encoder, len(labels), pooling=model_args.pooling)
+    network = build_network(encoder, len(labels), pooling=model_args.pooling,
+                            num_tags=len(tagging.tag_names(ent_labels)) if ent_labels else 0)
     head_init = copy.deepcopy(network.classifier.state_dict())
+    tagger_init = copy.deepcopy(network.tagger.state_dict()) if ent_labels else None
+    held_spans: list = []  # (examples, their predicted spans) held out from training: entity report
+
+    def reset_heads():
+        network.classifier.load_state_dict(head_init)
+        if tagger_init is not None:
+            network.tagger.load_state_dict(tagger_init)
     negatives_label = oos_label or "__out_of_scope__"
     report, threshold_info = None, {"threshold": None, "method": "none (no validation data)"}
 
@@ -384,13 +447,15 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
             held_ids = {id(e) for e in held}
             fold_train = [e for e in examples if id(e) not in held_ids]
             encoder.load_state_dict(initial_state)
-            network.classifier.load_state_dict(head_init)
+            reset_heads()
             fold_b, held_b = encode(fold_train), encode(held)
             fold_epochs = train_args.epochs or auto_epochs(len(fold_train), batch_size)
             if train_args.head_init == "centroid":
                 _centroid_head(network, fold_b, len(labels), batch_size * 2)
             fold_histories.append(fit(network, fold_b, held_b, len(labels), train_args, fold_epochs, batch_size))
             oof[[index[id(e)] for e in held]] = _probabilities(network, held_b, batch_size * 2)
+            if ent_labels:
+                held_spans.append((held, spans_of(held)))
             if oos_data:
                 extra.append(_probabilities(network, oos_batches, batch_size * 2))
         report, threshold_info = judge([e.intent for e in examples], oof, np.concatenate(extra) if extra else no_probs,
@@ -416,10 +481,12 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
             extra_probs = _probabilities(network, oos_batches, batch_size * 2) if oos_data else no_probs
             report, threshold_info = judge([v.intent for v in valid], probs, extra_probs,
                                            "validation split (held out from training)", valid)
+            if ent_labels:
+                held_spans.append((valid, spans_of(valid)))
     # --- small data: refit on every example for the epochs that validated best -------------
     if initial_state is not None and (use_folds or valid):
         encoder.load_state_dict(initial_state)
-        network.classifier.load_state_dict(head_init)
+        reset_heads()
         refit_epochs = max(history["best_epoch"], 2)
         if train_args.head_init == "centroid":
             _centroid_head(network, encode(examples), len(labels), batch_size * 2)
@@ -429,6 +496,18 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
         threshold_info = {"threshold": round(min(0.6, 2.0 / max(len(labels), 2)), 4) if len(labels) > 1 else 0.0,
                           "method": "default: 2 / number of intents (no validation data)"}
 
+    # --- entity report and threshold, from the same held-out predictions as the intents' ----
+    entity_info: dict = {}
+    if ent_labels:
+        held_examples = [e for items, _ in held_spans for e in items]
+        entity_report = joint.entity_report(held_examples, [p for _, ps in held_spans for p in ps])
+        judged = entity_report.pop("judged")
+        entity_info = tagging.choose_entity_threshold([ok for ok, _ in judged], [c for _, c in judged])
+        if entity_info["threshold"] is None:
+            entity_info = {"threshold": 0.5, "method": "default 0.5 (no held-out entity predictions)"}
+        entity_info["data"] = threshold_info.get("data")
+        if report is not None:
+            report["entities"] = entity_report
     train_counts = class_counts(train if initial_state is None else examples)
     fingerprint = intent_fingerprint or _fingerprint(labels)
     model_id = f"{name}-{time.strftime('%Y%m%d%H%M%S')}-{fingerprint[:8]}"
@@ -441,11 +520,16 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
         "train_seconds": history["train_seconds"] + (refit["train_seconds"] if refit else 0.0),
         "history": history, "refit": refit, "class_counts": dict(train_counts),
     }
+    if ent_labels and report is not None:
+        metrics_out["validation_entity_f1"] = report["entities"]["f1"]
     meta = {
         "model_id": model_id, "name": name, "intent_fingerprint": fingerprint,
         "threshold": threshold_info["threshold"], "threshold_info": threshold_info,
         "out_of_scope": out_of_scope if out_of_scope in label_index else None,
         "pooling": model_args.pooling, "max_length": model_args.max_length,
+        # entity head (absent: an intent-only model): labels (framework.nlu.tagging), BIO tags
+        **({"entity_labels": ent_labels, "entity_scheme": "BIO", "entity_threshold": entity_info["threshold"],
+            "entity_threshold_info": entity_info} if ent_labels else {}),
         "added_tokens": added[:50] + (["..."] if len(added) > 50 else []),
         "training_args": {"model": _asdict(model_args), "training": _asdict(train_args),
                           "epochs": epochs, "batch_size": batch_size, **(extra_meta or {})},
@@ -461,6 +545,7 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
         report["base_model"] = (extra_meta or {}).get("base_model_info")
         write_report(report, out_dir / "evaluation", confusion_png=len(labels) <= 80)
     return {"labels": labels, "threshold": threshold_info["threshold"], "metrics": metrics_out,
+            "entity_labels": ent_labels, "entity_threshold": entity_info.get("threshold"),
             "model_id": model_id, "out_dir": str(out_dir), "report": report}
 
 
@@ -468,12 +553,14 @@ def _probabilities(network, batches: _Batches, batch_size: int):
     import numpy as np
     import torch
 
+    from framework.nlu.model import intent_logits
+
     out = np.zeros((len(batches.ids), network.classifier.out_features), dtype=np.float32)
     network.eval()
     with torch.inference_mode():
         for idx in batches.in_order(batch_size):
             ids, mask, _ = batches.batch(idx)
-            out[idx] = torch.softmax(network(ids, mask), -1).numpy()
+            out[idx] = torch.softmax(intent_logits(network(ids, mask)), -1).numpy()
     return out
 
 

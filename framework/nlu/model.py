@@ -26,7 +26,7 @@ import warnings
 from pathlib import Path
 from typing import Sequence
 
-from framework.nlu.interface import IntentScore
+from framework.nlu.interface import Entity, IntentScore, Parsed
 
 FORMAT_VERSION = 1
 ARTIFACT_FILE = "artifact.json"
@@ -47,8 +47,13 @@ def default_threads() -> int:
     return free_cpu_threads()
 
 
-def build_network(encoder, num_labels: int, pooling: str = "mean", dropout: float = 0.1):
-    """An `IntentNetwork` (built lazily so that importing this module needs no torch)."""
+def build_network(encoder, num_labels: int, pooling: str = "mean", dropout: float = 0.1, num_tags: int = 0):
+    """An `IntentNetwork` (built lazily so that importing this module needs no torch).
+
+    With `num_tags` > 0 it also has a token-classification head (`tagger`, one linear layer
+    over the same encoder's token states, framework.nlu.tagging's BIO tags) and `forward`
+    returns (intent logits, tag logits); without, it is exactly the intent-only network
+    (same weights, same output, same speed)."""
     import torch
     from torch import nn
 
@@ -59,19 +64,37 @@ def build_network(encoder, num_labels: int, pooling: str = "mean", dropout: floa
             self.pooling = pooling
             self.dropout = nn.Dropout(dropout)
             self.classifier = nn.Linear(encoder.config.hidden_size, num_labels)
+            self.tagger = nn.Linear(encoder.config.hidden_size, num_tags) if num_tags else None
 
-        def embed(self, input_ids, attention_mask):
-            out = self.encoder(input_ids=input_ids, attention_mask=attention_mask)
-            states = out.last_hidden_state
+        def pool(self, states, attention_mask):
             if self.pooling == "cls":
                 return states[:, 0]
             mask = attention_mask.unsqueeze(-1).to(states.dtype)
             return (states * mask).sum(1) / mask.sum(1).clamp(min=1.0)
 
+        def embed(self, input_ids, attention_mask):
+            states = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            return self.pool(states, attention_mask)
+
         def forward(self, input_ids, attention_mask):
-            return self.classifier(self.dropout(self.embed(input_ids, attention_mask)))
+            states = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            logits = self.classifier(self.dropout(self.pool(states, attention_mask)))
+            if self.tagger is None:
+                return logits
+            return logits, self.tagger(self.dropout(states))
 
     return IntentNetwork()
+
+
+def intent_logits(output):
+    """The intent logits of a network's output (a joint network returns a pair)."""
+    return output[0] if isinstance(output, tuple) else output
+
+
+def entity_tag_count(meta: dict) -> int:
+    """The entity head's output size (0: intent-only, and every model trained before it)."""
+    labels = meta.get("entity_labels") or ()
+    return 1 + 2 * len(labels) if labels else 0
 
 
 def encoder_kwargs(config) -> dict:
@@ -130,7 +153,12 @@ def check_fingerprint(meta: dict, assistant, model_dir) -> None:
 class BertIntentClassifier:
     """`IntentClassifier` over a fine-tuned encoder. Thread-safe: one lock around the model
     (torch already spreads one batch over `threads` cores; callers batch, e.g. the server's
-    micro-batcher)."""
+    micro-batcher).
+
+    A model trained with annotated entities also has an entity head: `entity_labels` (the
+    learnt labels, framework.nlu.tagging), `entity_threshold` (confirm learnt values below
+    it), and `parse(texts)` gives each text's ranking and entities from one forward pass.
+    An intent-only model has `entity_labels == ()`, and its `parse` returns no entities."""
 
     def __init__(self, network, tokenizer, meta: dict, quantized: bool = False,
                  threads: int | None = None, batch_size: int = 32):
@@ -139,6 +167,8 @@ class BertIntentClassifier:
         self.meta = meta
         self.labels: tuple[str, ...] = tuple(meta["labels"])
         self.threshold: float | None = meta.get("threshold")
+        self.entity_labels: tuple[str, ...] = tuple(meta.get("entity_labels") or ())
+        self.entity_threshold: float | None = meta.get("entity_threshold") if self.entity_labels else None
         self.model_id: str = meta.get("model_id", "unknown") + ("-int8" if quantized else "")
         self.max_length: int = int(meta.get("max_length", 64))
         self.quantized = quantized
@@ -146,15 +176,24 @@ class BertIntentClassifier:
         self.batch_size = batch_size
         self._lock = threading.Lock()
 
-    def probabilities(self, texts: Sequence[str]):
-        """(len(texts), len(labels)) numpy array of softmax probabilities."""
+    @property
+    def has_entities(self) -> bool:
+        return bool(self.entity_labels)
+
+    def _run(self, texts: Sequence[str], entities: bool):
+        """(intent probabilities (len(texts), len(labels)), entity spans per text or None)."""
         import numpy as np
         import torch
 
+        from framework.nlu.tagging import decode
+
+        entities = entities and self.has_entities
+        blank = [not t.strip() for t in texts]
         texts = [t if t.strip() else "." for t in texts]  # an empty text still gets a ranking
         out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+        spans: list | None = [[] for _ in texts] if entities else None
         if not texts:
-            return out
+            return out, spans
         # sort by length so that each batch pads to similar lengths
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         with self._lock, torch.inference_mode():
@@ -163,18 +202,54 @@ class BertIntentClassifier:
             for s in range(0, len(order), self.batch_size):
                 idx = order[s:s + self.batch_size]
                 enc = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True,
-                                     max_length=self.max_length, return_tensors="pt")
-                logits = self.network(enc["input_ids"], enc["attention_mask"])
-                out[idx] = torch.softmax(logits.float(), dim=-1).numpy()
-        return out
+                                     max_length=self.max_length, return_tensors="pt",
+                                     **({"return_offsets_mapping": True, "return_special_tokens_mask": True}
+                                        if entities else {}))
+                output = self.network(enc["input_ids"], enc["attention_mask"])
+                out[idx] = torch.softmax(intent_logits(output).float(), dim=-1).numpy()
+                if entities:
+                    probs, tags = torch.softmax(output[1].float(), -1).max(-1)
+                    special = (enc["special_tokens_mask"].bool() | (enc["attention_mask"] == 0)).tolist()
+                    offsets, tags, probs = enc["offset_mapping"].tolist(), tags.tolist(), probs.tolist()
+                    for r, i in enumerate(idx):
+                        if not blank[i]:
+                            spans[i] = decode(texts[i], offsets[r], tags[r], probs[r], self.entity_labels, special[r])
+        return out, spans
 
-    def predict(self, texts: Sequence[str]) -> list[tuple[IntentScore, ...]]:
-        probs = self.probabilities(texts)
+    def probabilities(self, texts: Sequence[str]):
+        """(len(texts), len(labels)) numpy array of softmax probabilities."""
+        return self._run(texts, entities=False)[0]
+
+    def _rankings(self, probs) -> list[tuple[IntentScore, ...]]:
         rankings = []
         for row in probs:
             order = row.argsort()[::-1]
             rankings.append(tuple(IntentScore(self.labels[j], float(row[j])) for j in order))
         return rankings
+
+    def predict(self, texts: Sequence[str]) -> list[tuple[IntentScore, ...]]:
+        return self._rankings(self.probabilities(texts))
+
+    def parse(self, texts: Sequence[str]) -> list[Parsed]:
+        """Each text's intent ranking and learnt entities, from one forward pass."""
+        probs, spans = self._run(texts, entities=True)
+        rankings = self._rankings(probs)
+        if spans is None:
+            return [Parsed(r) for r in rankings]
+        return [Parsed(r, tuple(_entity(text, sp) for sp in ss)) for r, text, ss in zip(rankings, texts, spans)]
+
+    def predict_entities(self, texts: Sequence[str]) -> list[tuple[Entity, ...]]:
+        return [p.entities for p in self.parse(texts)]
+
+
+def _entity(text: str, span) -> Entity:
+    """A learnt span as an Entity: the value is the surface text (the engine normalises it
+    by the slot's type); role and group come from the label (`city:to#1`)."""
+    from framework.nlu.tagging import split_label
+
+    entity, role, group = split_label(span.label)
+    surface = text[span.start:span.end]
+    return Entity(entity, surface, surface, span.start, span.end, "model", span.confidence, role, group)
 
 
 def load_network(model_dir: str | Path, meta: dict):
@@ -185,7 +260,8 @@ def load_network(model_dir: str | Path, meta: dict):
     model_dir = Path(model_dir)
     config = AutoConfig.from_pretrained(model_dir)
     encoder = AutoModel.from_config(config, **encoder_kwargs(config))
-    network = build_network(encoder, len(meta["labels"]), pooling=meta.get("pooling", "mean"))
+    network = build_network(encoder, len(meta["labels"]), pooling=meta.get("pooling", "mean"),
+                            num_tags=entity_tag_count(meta))
     state = load_file(str(model_dir / "model.safetensors"))
     missing, unexpected = network.load_state_dict(state, strict=False)
     missing = [k for k in missing if "position_ids" not in k]

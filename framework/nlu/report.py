@@ -48,6 +48,10 @@ def to_markdown(report: dict, png_name: str | None = None) -> str:
         lines.append(f"| out-of-scope recall at threshold | {_pct(scope['oos_recall'])} |")
         if scope.get("confidently_wrong") is not None:
             lines.append(f"| confidently wrong (wrong intent at or above threshold) | {_pct(scope['confidently_wrong'])} |")
+    ent = report.get("entities")
+    if ent:
+        lines.append(f"| entities: precision / recall / F1 (exact span and label) | {_pct(ent['precision'])} / "
+                     f"{_pct(ent['recall'])} / {_pct(ent['f1'])} ({ent['gold']} annotated) |")
     for name, other in (report.get("variants") or {}).items():
         lines.append(f"| {name}: accuracy / macro-F1 | {_pct(other['accuracy'])} / {_pct(other['macro_f1'])} |")
         if other.get("ms_per_sentence_batch1") is not None:

@@ -41,11 +41,13 @@ def save_torchscript(out_dir: Path, network, tokenizer, max_length: int) -> bool
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # TracerWarnings about Python-side shape values
             traced = torch.jit.trace(network, (example["input_ids"], example["attention_mask"]), check_trace=False)
-            want = network(check["input_ids"], check["attention_mask"])
-            got = traced(check["input_ids"], check["attention_mask"])
-            if want.shape != got.shape or not torch.allclose(want, got, atol=1e-4, rtol=1e-4):
-                raise ValueError(f"the trace differs from the eager network on another batch shape "
-                                 f"(max |diff| {float((want - got).abs().max()) if want.shape == got.shape else 'shape'})")
+            # a joint model returns (intent logits, tag logits): both must agree
+            wants = _as_tuple(network(check["input_ids"], check["attention_mask"]))
+            gots = _as_tuple(traced(check["input_ids"], check["attention_mask"]))
+            for want, got in zip(wants, gots):
+                if want.shape != got.shape or not torch.allclose(want, got, atol=1e-4, rtol=1e-4):
+                    raise ValueError(f"the trace differs from the eager network on another batch shape (max |diff| "
+                                     f"{float((want - got).abs().max()) if want.shape == got.shape else 'shape'})")
             torch.jit.save(traced, str(path))  # (torch.jit is deprecated for torch.export: quiet)
         return True
     except Exception as err:  # any model the tracer cannot handle keeps the eager path
@@ -54,6 +56,10 @@ def save_torchscript(out_dir: Path, network, tokenizer, max_length: int) -> bool
         return False
     finally:
         network.train(was_training)
+
+
+def _as_tuple(output):
+    return output if isinstance(output, tuple) else (output,)
 
 
 class JsonTokenizer:
@@ -80,7 +86,8 @@ class JsonTokenizer:
     def __len__(self) -> int:
         return self._tok.get_vocab_size(with_added_tokens=True)
 
-    def __call__(self, texts, padding=True, truncation=True, max_length=None, return_tensors="pt"):
+    def __call__(self, texts, padding=True, truncation=True, max_length=None, return_tensors="pt",
+                 return_offsets_mapping=False, return_special_tokens_mask=False):
         import torch
 
         if max_length is not None and max_length != self._max_length:
@@ -88,9 +95,15 @@ class JsonTokenizer:
         encodings = self._tok.encode_batch(list(texts))
         ids = torch.tensor([e.ids for e in encodings], dtype=torch.long)
         mask = torch.tensor([e.attention_mask for e in encodings], dtype=torch.long)
+        out = {"input_ids": ids, "attention_mask": mask}
+        # as transformers' fast tokenizers give them (for the entity head's character spans)
+        if return_offsets_mapping:
+            out["offset_mapping"] = torch.tensor([e.offsets for e in encodings], dtype=torch.long)
+        if return_special_tokens_mask:
+            out["special_tokens_mask"] = torch.tensor([e.special_tokens_mask for e in encodings], dtype=torch.long)
         if return_tensors == "np":
-            return {"input_ids": ids.numpy(), "attention_mask": mask.numpy()}
-        return {"input_ids": ids, "attention_mask": mask}
+            return {k: v.numpy() for k, v in out.items()}
+        return out
 
 
 def _pad_token_id(model_dir: Path, tok) -> int:

@@ -50,6 +50,10 @@ class ModelArguments:
     extend_vocab: str = field(default="auto", metadata={
         "choices": ["auto", "off"],
         "help": "auto: add CJK characters the base vocabulary maps to [UNK] as new tokens"})
+    entities: str = field(default="auto", metadata={
+        "choices": ["auto", "off"],
+        "help": "auto: learn the annotated entities ([Paris](city)) with a token-classification head trained "
+                "jointly with the intents (only when some example is annotated); off: intents only"})
 
 
 @dataclass

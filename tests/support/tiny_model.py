@@ -5,6 +5,12 @@
                                  intent_fingerprint=assistant.intent_fingerprint)
     clf = framework.nlu.load_classifier(model_dir, assistant)
 
+With `annotated=True` the texts carry inline entity markup (`我叫[张三](name)`, Rasa's
+`[Paris]{"entity": "city", "role": "to"}`) and the model gets the joint entity head:
+
+    model_dir = train_tiny_model([("fly to [Paris]{\"entity\": \"city\", \"role\": \"to\"}", "book"), ...],
+                                 tmp_path / "m", annotated=True)
+
 The encoder is a 2-layer BERT with hidden size 32 whose WordPiece vocabulary is made from
 the training texts' words and characters (so Chinese works too), fine-tuned with the
 product's own training code (`framework.nlu.fit.train_and_save`). Results are cached per
@@ -56,29 +62,55 @@ def build_tiny_encoder(texts: Sequence[str], seed: int = 0):
     return BertModel(config, add_pooling_layer=False), tokenizer
 
 
+def annotated_examples(examples: Sequence[tuple[str, str]]):
+    """(marked-up text, intent) pairs -> LabelledText with their entities (roles, groups)."""
+    import json
+    import re
+
+    from framework.nlu.data import AnnotatedEntity, LabelledText
+
+    markup = re.compile(r"\[([^\[\]]+)\](?:\(([\w-]+)\)|(\{[^{}]*\}))")
+    out = []
+    for raw, intent in examples:
+        text, entities, pos = [], [], 0
+        for m in markup.finditer(raw):
+            text.append(raw[pos:m.start()])
+            start = sum(map(len, text))
+            info = json.loads(m.group(3)) if m.group(3) else {"entity": m.group(2)}
+            entities.append(AnnotatedEntity(info["entity"], m.group(1), start, start + len(m.group(1)),
+                                            info.get("role"), info.get("group")))
+            text.append(m.group(1))
+            pos = m.end()
+        text.append(raw[pos:])
+        out.append(LabelledText("".join(text), intent, tuple(entities)))
+    return out
+
+
 def train_tiny_model(examples: Sequence[tuple[str, str]], out_dir, intent_fingerprint: str | None = None,
-                     out_of_scope: str | None = None) -> Path:
+                     out_of_scope: str | None = None, annotated: bool = False, epochs: int = 30) -> Path:
     """Train (or copy from this session's cache) a tiny model on (text, intent) pairs into
     `out_dir`; returns `out_dir`. `intent_fingerprint` defaults to the sha256 of the sorted
-    intent names, as `Assistant.intent_fingerprint` is computed."""
+    intent names, as `Assistant.intent_fingerprint` is computed. `annotated`: the texts
+    carry entity markup, learnt by the entity head."""
     from framework.nlu.data import LabelledText
     from framework.nlu.fit import train_and_save
     from framework.nlu.train import ModelArguments, TrainingArguments
 
     out_dir = Path(out_dir)
-    key = hashlib.sha256(json.dumps([list(map(list, examples)), intent_fingerprint, out_of_scope],
+    key = hashlib.sha256(json.dumps([list(map(list, examples)), intent_fingerprint, out_of_scope, annotated, epochs],
                                     ensure_ascii=False).encode()).hexdigest()
     cached = _CACHE.get(key)
     if cached is None or not cached.exists():
         cached = Path(tempfile.mkdtemp(prefix="tiny_model_")) / "model"
-        encoder, tokenizer = build_tiny_encoder([t for t, _ in examples])
+        data = annotated_examples(examples) if annotated else [LabelledText(t, i) for t, i in examples]
+        encoder, tokenizer = build_tiny_encoder([d.text for d in data])
         train_and_save(
-            encoder, tokenizer, [LabelledText(t, i) for t, i in examples], cached,
+            encoder, tokenizer, data, cached,
             model_args=ModelArguments(max_length=32, extend_vocab="off"),
-            train_args=TrainingArguments(epochs=30, batch_size=8, learning_rate=3e-3, head_learning_rate=1e-2,
+            train_args=TrainingArguments(epochs=epochs, batch_size=8, learning_rate=3e-3, head_learning_rate=1e-2,
                                          warmup_ratio=0.0, freeze_embeddings=False, head_init="centroid",
                                          patience=1000, threads=1, progress=False),
-            valid=[LabelledText(t, i) for t, i in examples], out_of_scope=out_of_scope,
+            valid=data, out_of_scope=out_of_scope,
             intent_fingerprint=intent_fingerprint, name="tiny")
         _CACHE[key] = cached
     if out_dir.resolve() != cached.resolve():
