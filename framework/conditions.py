@@ -42,6 +42,7 @@ class ConditionSyntaxError(ValueError):
 @dataclass(frozen=True)
 class SlotRef:
     name: str
+    key: str | None = None  # slots.price.currency: one key of a mapping value
 
 
 @dataclass(frozen=True)
@@ -262,7 +263,13 @@ class _Parser:
             self._expect("punct", ".", "'.' after 'slots'")
             if self.tok.kind not in ("name", "kw"):
                 raise self._fail("a slot name")
-            return SlotRef(self._advance().value)
+            name = self._advance().value
+            if self._is("punct", "."):
+                self._advance()
+                if self.tok.kind not in ("name", "kw"):
+                    raise self._fail("a key of the slot's value, such as 'currency'")
+                return SlotRef(name, self._advance().value)
+            return SlotRef(name)
         if tok.kind == "name":
             raise ConditionSyntaxError(
                 f"Unknown name {tok.text!r}; slots are written slots.{tok.text}",
@@ -304,6 +311,8 @@ _UNSET = object()
 def _value(operand: Operand, slots: Mapping[str, Any]) -> Any:
     if isinstance(operand, SlotRef):
         value = slots.get(operand.name)
+        if operand.key is not None:
+            value = value.get(operand.key) if isinstance(value, Mapping) else None
         return _UNSET if value is None else value
     return operand.value
 
@@ -330,7 +339,16 @@ def _coerce(a: Any, b: Any) -> tuple[Any, Any]:
     return a, b
 
 
+def _amount(value: Any) -> Any:
+    """A money value compares by its amount with a number ('slots.price > 1000')."""
+    if isinstance(value, Mapping) and set(value) == {"amount", "currency"}:
+        return value["amount"]
+    return value
+
+
 def _compare(a: Any, op: str, b: Any) -> bool:
+    if _is_number(b) or _is_number(a):
+        a, b = _amount(a), _amount(b)
     a, b = _coerce(a, b)
     if op == "==":
         return a == b

@@ -19,7 +19,7 @@ from framework.spec.annotation import parse_example
 from framework.spec.environment import expand
 from framework.spec.files import SpecTree
 
-_COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii", "persist", "label")
+_COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii", "persist", "label", "mappings")
 
 
 def compile_assistant(tree: SpecTree, environ: Mapping[str, str] | None = None) -> m.Assistant:
@@ -27,6 +27,13 @@ def compile_assistant(tree: SpecTree, environ: Mapping[str, str] | None = None) 
     d = tree.domain
     settings = _settings(d.get("settings") or {})
     intents = {name: _intent(tree, name, spec) for name, spec in (d.get("intents") or {}).items()}
+    patterns, nlu_examples, nlu_fingerprint = None, {}, []
+    if d.get("rasa_nlu"):
+        from framework.spec import rasa_nlu
+
+        patterns, nlu_examples, nlu_fingerprint = rasa_nlu.compiled(tree)
+        intents = {name: replace(intent, examples=intent.examples + nlu_examples.get(name, ()))
+                   for name, intent in intents.items()}
     slots = {n: _slot(tree, n, s) for n, s in (d.get("slots") or {}).items()}
     responses = {n: _response(tree, n, v) for n, v in (d.get("responses") or {}).items()}
     actions = {n: _action(tree, n, a, environ) for n, a in (d.get("actions") or {}).items()}
@@ -45,8 +52,9 @@ def compile_assistant(tree: SpecTree, environ: Mapping[str, str] | None = None) 
         flows=m.frozen_map(flows),
         behaviours=_behaviours(d.get("global") or {}),
         intent_fingerprint=intent_fingerprint(intents),
-        examples_fingerprint=examples_fingerprint(d.get("intents") or {}),
+        examples_fingerprint=examples_fingerprint(d.get("intents") or {}, nlu_fingerprint),
         source_dir=tree.domain_dir,
+        entity_patterns=patterns,
     )
 
 
@@ -55,9 +63,12 @@ def intent_fingerprint(intent_names) -> str:
     return hashlib.sha256("\n".join(sorted(intent_names)).encode("utf-8")).hexdigest()
 
 
-def examples_fingerprint(intents: Mapping[str, Any]) -> str:
-    """sha256 of every intent's examples as written (annotations included), in name order."""
+def examples_fingerprint(intents: Mapping[str, Any], extra: list[str] | None = None) -> str:
+    """sha256 of every intent's examples as written (annotations included), in name order,
+    and of the `rasa_nlu:` files' examples (`extra`) when there are any."""
     data = [[name, list(intents[name].get("examples") or [])] for name in sorted(intents)]
+    if extra:
+        data.append(["rasa_nlu", extra])
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -74,6 +85,7 @@ def _names(value: Any) -> tuple[str, ...]:
 
 def _settings(spec: dict) -> m.Settings:
     threshold = spec.get("fallback_threshold", "auto")
+    entity_threshold = spec.get("entity_threshold", "auto")
     defaults = m.Settings()
     return m.Settings(
         fallback_threshold=None if threshold == "auto" else float(threshold),
@@ -81,6 +93,7 @@ def _settings(spec: dict) -> m.Settings:
         history_limit=spec.get("history_limit", defaults.history_limit),
         max_attempts=spec.get("max_attempts", defaults.max_attempts),
         pii_masking=spec.get("pii_masking", defaults.pii_masking),
+        entity_threshold=None if entity_threshold == "auto" else float(entity_threshold),
     )
 
 
@@ -97,11 +110,20 @@ def _slot(tree: SpecTree, name: str, spec: dict) -> m.Slot:
             options["choices"] = m.frozen_map({str(c): () for c in choices})
         else:
             options["choices"] = m.frozen_map({str(k): tuple(str(s) for s in v or ()) for k, v in choices.items()})
+    mappings = tuple(m.EntityMapping(str(x["entity"]), _opt_text(x.get("role")), _opt_text(x.get("group")))
+                     for x in spec.get("mappings") or ())
     return m.Slot(
         name=name, type=spec["type"], options=m.frozen_map(options), error_response=spec.get("error"),
-        entity=spec.get("entity", name), initial=spec.get("initial"), pii=bool(spec.get("pii", False)),
-        source=_source(tree, ("slots", name)), persist=bool(spec.get("persist", False)), label=spec.get("label"),
+        # With mappings, `entity` is the first one's: what the rule-based extractors name
+        # their entities (they find no roles).
+        entity=mappings[0].entity if mappings else spec.get("entity", name), initial=spec.get("initial"),
+        pii=bool(spec.get("pii", False)), source=_source(tree, ("slots", name)),
+        persist=bool(spec.get("persist", False)), label=spec.get("label"), mappings=mappings,
     )
+
+
+def _opt_text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _response(tree: SpecTree, name: str, variants: list) -> m.Response:

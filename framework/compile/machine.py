@@ -49,6 +49,8 @@ class EntitySpan:
     value: str
     start: int  # character offsets into Example.text (annotation markup removed)
     end: int
+    role: str | None = None  # Rasa's roles and groups: [London]{"entity": "city", "role": "from"}
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,16 @@ class Intent:
 
 
 @dataclass(frozen=True)
+class EntityMapping:
+    """Which entities fill a slot (`mappings: [{entity: city, role: to}]`). An entity fills
+    the slot when its name, role and group are the mapping's (None matches only None, as
+    Rasa's `from_entity`); see framework.slots.mapping."""
+    entity: str
+    role: str | None = None
+    group: str | None = None
+
+
+@dataclass(frozen=True)
 class Slot:
     name: str
     type: str  # one of SLOT_TYPES
@@ -79,6 +91,11 @@ class Slot:
     source: Source | None = None
     persist: bool = False  # kept when the flows that collect it end (default: cleared)
     label: str | None = None  # how replies name it ("姓名"); None: the slot name
+    # `mappings:` as written; () means the one mapping by `entity` (or the slot's name).
+    mappings: tuple[EntityMapping, ...] = ()
+
+    def entity_mappings(self) -> tuple[EntityMapping, ...]:
+        return self.mappings or (EntityMapping(self.entity or self.name),)
 
 
 @dataclass(frozen=True)
@@ -266,6 +283,9 @@ class Settings:
     history_limit: int = 100  # turns kept in a session's history
     max_attempts: int = 3  # default for collect steps
     pii_masking: bool = True
+    # A learnt entity (extractor "model") below this confidence is confirmed before it is
+    # used; None: "auto", the model's own entity threshold (framework.engine.held_values).
+    entity_threshold: float | None = None
 
 
 @dataclass(frozen=True)
@@ -282,6 +302,9 @@ class Assistant:
     intent_fingerprint: str  # sha256 of the sorted intent names: a model must match it
     examples_fingerprint: str  # sha256 of all examples: a change suggests retraining
     source_dir: str = ""
+    # Regexes, lookup tables and synonyms of the domain's `rasa_nlu:` files
+    # (framework.slots.patterns.EntityPatterns); None when it names none.
+    entity_patterns: Any = None
 
     def flow_for_intent(self, intent: str) -> Flow | None:
         for flow in self.flows.values():

@@ -14,6 +14,13 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "好的，已将{changed_slot}改为 {changed_value}。",
         "en": "Okay, I've changed the {changed_slot} to {changed_value}.",
     },
+    # A learnt value below the entity threshold, asked about before it is used
+    # (framework.engine.slot_filling): {checked_slot} (its label), {checked_value}. A domain
+    # may also define utter_confirm_value_<slot> for one slot.
+    "utter_confirm_value": {
+        "zh": "您说的{checked_slot}是{checked_value}吗？",
+        "en": "Did you mean {checked_value} as your {checked_slot}?",
+    },
     # A "no" at a confirm step with `on_no: ask_what_to_change`: {changeable}, the labels.
     "utter_ask_what_to_change": {
         "zh": "请问要修改哪一项？可以改：{changeable}。",

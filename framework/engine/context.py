@@ -37,6 +37,9 @@ class TurnContext:
         self.slot_changes: dict[str, Any] = {}
         self.turn_number = state.turn_count + (1 if new_turn else 0)
         self.refused_by: str | None = None  # a flow whose trigger a non-interruptible flow refused
+        # Learnt values below the entity threshold, by slot, until a collect step asks about
+        # them (framework.engine.slot_filling); never stored without a yes.
+        self.held: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ flows
 

@@ -29,11 +29,18 @@ def choose_variant(variants: tuple[ResponseVariant, ...], channel: str | None, s
     return random.Random(seed).choice(pool)  # str seeds hash with sha512: stable across runs
 
 
+def _is_money(value: Any) -> bool:
+    return isinstance(value, Mapping) and set(value) == {"amount", "currency"}
+
+
 def _display(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if _is_money(value):  # a money slot: "50 USD", "3500 CNY"; {amount.currency} for the code alone
+        amount = _display(value["amount"])
+        return f"{amount} {value['currency']}" if value["currency"] else amount
     return str(value)
 
 
@@ -43,6 +50,9 @@ def _formatted(value: Any, spec: str) -> str:
     for a text), falls back to the plain display."""
     if value is None:
         return ""
+    if _is_money(value) and spec:  # "{price:,.2f}" formats the amount: "3,500.00 CNY"
+        shown = _formatted(value["amount"], spec)
+        return f"{shown} {value['currency']}" if value["currency"] else shown
     m = _SPEC_RE.fullmatch(spec) if spec else None
     if m is None or isinstance(value, bool) or any(
             int(n) > _MAX_WIDTH for n in (m.group("width"), m.group("precision")) if n):
@@ -56,13 +66,26 @@ def _formatted(value: Any, spec: str) -> str:
         return _display(value)
 
 
+def _lookup(slots: Mapping[str, Any], name: str) -> Any:
+    """A dict lookup, key by key for "amount.currency": "{x.__class__}" is just unknown."""
+    value = slots.get(name)
+    if value is not None or "." not in name:
+        return value
+    head, *keys = name.split(".")
+    value = slots.get(head)
+    for key in keys:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return value
+
+
 def interpolate(text: str, slots: Mapping[str, Any]) -> str:
     """Replace {slot} and {slot:spec} placeholders; unknown or unset slots become empty,
     '{{' is a brace.
 
-    Only plain names are looked up: no attribute access or indexing, so a response text can
-    never reach into Python objects the way str.format would allow; conversions (!r) are
-    ignored.
+    Only plain names are looked up, and `{slot.key}` only inside a mapping value (a money
+    slot's `{amount.amount}` and `{amount.currency}`): no attribute access or indexing, so
+    a response text can never reach into Python objects the way str.format would allow;
+    conversions (!r) are ignored.
     """
     try:
         parts = list(_FORMATTER.parse(text))
@@ -73,7 +96,7 @@ def interpolate(text: str, slots: Mapping[str, Any]) -> str:
         out.append(literal)
         if name is not None:
             name = name.strip()
-            value = slots.get(name)  # a dict lookup: "{x.__class__}" is just an unknown name
+            value = _lookup(slots, name)
             out.append(_formatted(value, spec or ""))
     return "".join(out)
 

@@ -29,7 +29,22 @@ class Frame:
     flow: str
     state: str
     attempts: int = 0  # invalid answers to the current collect step
-    waiting_for: str | None = None  # "slot:<name>", "confirm", "intent", or None
+    waiting_for: str | None = None  # "slot:<name>", "confirm", "intent", "value:<name>", or None
+    # While waiting_for is "value:<name>": the learnt value asked about ("Did you mean
+    # Paris?"), as {"slots": {name: value}}, the shape the store seals for `pii` slots.
+    held: Mapping[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {"flow": self.flow, "state": self.state, "attempts": self.attempts, "waiting_for": self.waiting_for}
+        if self.held is not None:  # only when set: stored sessions keep their old shape
+            data["held"] = {"slots": dict(self.held.get("slots") or {})}
+        return data
+
+    @classmethod
+    def from_dict(cls, f: Mapping[str, Any]) -> "Frame":
+        held = f.get("held")
+        return cls(f["flow"], f["state"], f.get("attempts", 0), f.get("waiting_for"),
+                   frozen_map({"slots": frozen_map(held.get("slots"))}) if isinstance(held, Mapping) else None)
 
 
 @dataclass(frozen=True)
@@ -90,8 +105,7 @@ class SessionState:
             "schema_version": self.schema_version,
             "sender_id": self.sender_id,
             "slots": dict(self.slots),
-            "stack": [{"flow": f.flow, "state": f.state, "attempts": f.attempts,
-                       "waiting_for": f.waiting_for} for f in self.stack],
+            "stack": [f.to_dict() for f in self.stack],
             "history": [t.to_dict() for t in self.history],
             "turn_count": self.turn_count,
             "created_at": self.created_at,
@@ -112,8 +126,7 @@ class SessionState:
             return cls(
                 sender_id=d["sender_id"],
                 slots=frozen_map(d.get("slots")),
-                stack=tuple(Frame(f["flow"], f["state"], f.get("attempts", 0), f.get("waiting_for"))
-                            for f in d.get("stack", ())),
+                stack=tuple(Frame.from_dict(f) for f in d.get("stack", ())),
                 history=tuple(Turn.from_dict(t) for t in d.get("history", ())),
                 turn_count=d.get("turn_count", 0),
                 created_at=d.get("created_at", 0.0),

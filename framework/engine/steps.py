@@ -44,6 +44,10 @@ def enter(ctx: TurnContext, name: str) -> str | None:
         ctx.say(step.response)
     elif isinstance(step, Collect):
         if not (step.skip_if_filled and ctx.slots.get(step.slot) is not None):
+            from framework.engine.slot_filling import ask  # it builds on this module
+
+            if ask(ctx, step.slot):  # "Did you mean Paris?" for a learnt value held this turn
+                return None
             ctx.say(step.prompt)
             ctx.update_frame(waiting_for=f"slot:{step.slot}")
             return None

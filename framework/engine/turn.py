@@ -2,17 +2,21 @@
 
 Priority of a message (docs/DESIGN.md, "Semantics"):
  0. the built-in commands /restart and /session_start (framework.engine.commands);
- 1. entities: a valid value for the collected slot completes the collect step; a new value
-    for an already-filled slot of the active flow is a correction: it is said, and the
+ 1. entities (framework.engine.slot_filling: mappings, roles, the combine rule): a valid
+    value for the collected slot completes the collect step; a new value for an
+    already-filled slot of the active flow is a correction: it is said, and the
     confirmation (if the flow is at one) is asked again (framework.engine.corrections);
+    a learnt value below the entity threshold is held, and asked about ("Did you mean
+    ...?") when its slot is collected; the answer to that question comes before all this;
  2. global intents and other flows' triggers at confidence >= threshold;
- 3. when collecting, the whole utterance parsed as the slot's value;
+ 3. when collecting, a held learnt value's question, else the whole utterance parsed as the
+    slot's value;
  4. a confirm step's clear yes or no (framework.engine.confirm), or the answer to its
     "which item?" question;
  5. intent transitions;
  6. below the threshold (or nothing applies): the fallback response and a re-prompt; at a
     confirm step that is an attempt, and after max_attempts its on_failure.
-Entities fill every slot whose entity they are, whatever is being collected.
+Entities fill every slot they map to, whatever is being collected.
 Every turn ends with at least one reply or a handoff; PII slots no active flow uses are
 erased (framework.engine.lifetimes).
 """
@@ -21,19 +25,16 @@ from __future__ import annotations
 import datetime as dt
 
 from framework.compile.machine import END, Assistant, Collect, Flow
-from framework.engine import confirm, corrections, lifetimes, steps
+from framework.engine import confirm, corrections, lifetimes, slot_filling, steps
 from framework.engine.commands import RESTART, command
 from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
 from framework.engine.state import SessionState, timestamp
 from framework.nlu.interface import NLUResult
-from framework.slots import GENERIC_EXTRACTORS, ParseResult, parse_value
-from framework.slots.answers import sounds_like_correction
+from framework.slots import ParseResult, parse_value
 from framework.slots.context import collect_text, from_user
 
 DEFAULT_THRESHOLD = 0.5  # used when settings.fallback_threshold is "auto" and no model substituted one
-# Extractors whose entity values are already parsed and validated for their slot's type.
-_TYPED_EXTRACTORS = frozenset({"id_number", "phone", "email", "date", "regex", "categorical", "number"})
 # Extractors that guess from the words around a value ("我叫张三"): for the slot being
 # collected their guess ranks with the whole-utterance parse (3), after global intents, so
 # "我是想转人工" is a handoff, not a name.
@@ -108,6 +109,7 @@ def _finish(ctx: TurnContext) -> TurnResult:
             if not ctx.replies:
                 ctx.emit("silence_filled")
                 ctx.say("utter_anything_else")
+    slot_filling.drop_unused(ctx)
     lifetimes.erase_unused_pii(ctx)
     return ctx.result()
 
@@ -119,13 +121,17 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     assistant = ctx.assistant
     intent = ctx.intent
     confident = intent is not None and ctx.confidence >= threshold(assistant)
+    # (0) the answer to "Did you mean Paris as your destination?"
+    if ctx.frame and (ctx.frame.waiting_for or "").startswith(slot_filling.WAITING):
+        if slot_filling.answer(ctx, nlu, threshold(assistant)):
+            return
     frame, state = ctx.frame, ctx.state()
     waiting = frame.waiting_for if frame else None
     collecting = waiting[5:] if waiting and waiting.startswith("slot:") else None
 
     # (1) entities; the collected slot filled by one completes the collect step; a changed
     # slot of the active flow is a correction
-    filled = _fill_from_entities(ctx, nlu, collecting)
+    filled = slot_filling.fill(ctx, nlu, collecting)
     changed = []
     if collecting or waiting in _LISTENING:
         if not filled:  # a number that answered the question corrects nothing else
@@ -144,9 +150,10 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # (2) global intents and flow triggers
     if confident and _global(ctx, intent):
         return
-    # (3) the whole utterance as the collected slot's value
+    # (3) a held learnt value's question; the whole utterance as the collected slot's value
     if collecting:
-        _collect_whole(ctx, state, collecting, nlu)
+        if not slot_filling.ask(ctx, collecting):
+            _collect_whole(ctx, state, collecting, nlu)
         return
     # (4) confirm: a clear yes or no; the answer to "which item?"
     if waiting == "confirm" and confirm.decide(ctx, state, nlu, threshold(assistant)):
@@ -200,38 +207,6 @@ def _fallback(ctx: TurnContext) -> None:
     ctx.emit("fallback", intent=ctx.intent, confidence=ctx.confidence, threshold=threshold(ctx.assistant))
     ctx.say(ctx.assistant.behaviours.fallback.response)
     steps.reprompt(ctx)
-
-
-def _fill_from_entities(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
-    """Fill slots from entities; True when the collected slot got a valid value."""
-    filled = False
-    for entity in nlu.entities:
-        for slot in ctx.assistant.slots.values():
-            if (slot.entity or slot.name) != entity.entity:
-                continue
-            if not from_user(slot):
-                continue  # backend-only: only actions and `initial` set it
-            # "3" could be any number slot's value: only the one being asked takes it.
-            if entity.extractor in GENERIC_EXTRACTORS and slot.name != collecting:
-                continue
-            if entity.extractor in _CONTEXT_EXTRACTORS and slot.name == collecting:
-                continue
-            # A guess from the surrounding words ("I'm driving") never replaces an answer
-            # already given, unless the message says something was wrong ("不对，我叫李四").
-            # After "which item do you want to change?" a new value is what was asked for.
-            if (entity.extractor in _CONTEXT_EXTRACTORS and ctx.original.slots.get(slot.name) is not None
-                    and not (ctx.frame and ctx.frame.waiting_for == confirm.WHICH)
-                    and not sounds_like_correction(ctx.text or "", ctx.assistant.language)):
-                continue
-            value = entity.value
-            if entity.extractor not in _TYPED_EXTRACTORS or slot.type in ("text", "boolean"):
-                parsed = parse_value(slot, str(entity.value), ctx.assistant.language, today=ctx.today)
-                if not parsed.ok:
-                    continue
-                value = parsed.value
-            ctx.set_slot(slot.name, value, source="entity")
-            filled = filled or slot.name == collecting
-    return filled
 
 
 def _global(ctx: TurnContext, intent: str) -> bool:

@@ -16,17 +16,17 @@ from framework.nlu.interface import Entity
 from framework.slots.context import context_entities, from_user
 from framework.slots.dates import find_dates
 from framework.slots.identity import EMAIL_RE, ID_RE, PHONE_RE, check_email, check_id_number, check_phone
+from framework.slots.mapping import GENERIC_EXTRACTORS
 from framework.slots.money import find_money
 from framework.slots.patterns import EntityPatterns
 from framework.slots.numerals import find_numbers
 from framework.slots.values import compiled_pattern, choices_of, parse_value
 
-# Extractors whose values cannot tell which of several same-typed slots they belong to: the
-# engine uses their entities only for the slot it is collecting. "amount" is a bare number
-# for a money slot ("三千五"); "money" has a currency in the words ("$50") and fills its slot
-# whatever is being asked. Its value is the canonical text ("50 USD"), which the engine
-# parses with the slot's own rules (currency, bounds).
-GENERIC_EXTRACTORS = frozenset({"number", "amount"})
+# GENERIC_EXTRACTORS (framework.slots.mapping): extractors whose values cannot tell which of
+# several same-typed slots they belong to: the engine uses their entities only for the slot
+# it is collecting. "amount" is a bare number for a money slot ("三千五"); "money" has a
+# currency in the words ("$50") and fills its slot whatever is being asked. Its value is
+# the canonical text ("50 USD"), which the engine parses with the slot's own rules.
 
 _ORDER = ("id_number", "phone", "email", "date", "regex", "categorical", "money", "integer", "number")
 
@@ -126,9 +126,10 @@ def extract_entities(assistant: Assistant, text: str, today: dt.date | None = No
                      patterns: EntityPatterns | None = None) -> tuple[Entity, ...]:
     """Every typed value found in `text`, one Entity per slot it could fill, by start offset.
     Slots marked `from_user: false` are never looked for. `patterns` (imported regexes and
-    lookup tables, framework.slots.patterns) add their entities where no slot's own
-    extractor already found a value at the same place."""
+    lookup tables, framework.slots.patterns; by default the domain's `rasa_nlu:` ones) add
+    their entities where no slot's own extractor already found a value at the same place."""
     today = today or dt.date.today()
+    patterns = assistant.entity_patterns if patterns is None else patterns
     claimed = _Claims()
     found: list[Entity] = []
     slots = sorted((s for s in assistant.slots.values() if from_user(s)),

@@ -21,7 +21,7 @@ from framework.spec.errors import SpecError, did_you_mean, one_of
 from framework.spec.files import SpecTree
 
 # Options each slot type accepts, besides the common keys.
-COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii", "from_user", "persist", "label")
+COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii", "from_user", "persist", "label", "mappings")
 TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
     "text": ("min_length", "max_length"), "integer": ("min", "max"), "number": ("min", "max"),
     "categorical": ("choices",), "regex": ("pattern",),
@@ -70,10 +70,10 @@ class Context:
         self.responses = set(mapping(d.get("responses")))
         self.actions = mapping(d.get("actions"))
         self.flows = self.tree.flows
-        self.slot_entities: dict[str, str] = {}  # entity name -> the slot it fills
+        self.slot_entities: dict[str, set[str]] = {}  # entity name -> the slots it fills
         for name, slot in self.slots.items():
-            entity = mapping(slot).get("entity")
-            self.slot_entities[entity if isinstance(entity, str) else name] = name
+            for entity in slot_entity_names(name, mapping(slot)):
+                self.slot_entities.setdefault(entity, set()).add(name)
 
     def add(self, code: str, path: tuple, message: str, **kw: Any) -> None:
         self.errors.append(self.tree.error(code, path, message, **kw))
@@ -98,12 +98,25 @@ class Context:
         return False
 
 
+def slot_entity_names(name: str, slot: dict) -> list[str]:
+    """The entities that fill a slot: its mappings' entities, else its `entity`, else its name."""
+    mapped = [m["entity"] for m in items(slot.get("mappings")) if isinstance(mapping(m).get("entity"), str)]
+    if mapped:
+        return mapped
+    return [slot["entity"] if isinstance(slot.get("entity"), str) else name]
+
+
 def check_domain(ctx: Context, environ: Mapping[str, str]) -> None:
     check_slots(ctx)
+    check_mappings(ctx)
     check_responses(ctx)
     check_actions(ctx, environ)
     check_examples(ctx)
     check_behaviours(ctx)
+    if "rasa_nlu" in ctx.tree.domain:
+        from framework.spec import rasa_nlu
+
+        ctx.errors += rasa_nlu.check(ctx.tree, ctx.intents, ctx.slot_entities)
 
 
 # --------------------------------------------------------------------------- slots
@@ -143,6 +156,48 @@ def check_slots(ctx: Context) -> None:
             if problem:
                 ctx.add("E052", path + ("initial",), "initial value does not fit the slot",
                         expected=problem, found=repr(slot["initial"]))
+
+
+# Rasa's other mapping types, and what to write here instead.
+_OTHER_MAPPINGS = {
+    "from_text": "A slot being collected takes the whole answer already: leave the mapping out",
+    "from_intent": "Set the value with a flow transition on the intent, or a categorical slot's choices",
+    "from_trigger_intent": "Set the value with a flow transition on the intent",
+    "custom": "Fill the slot from an action ('sets:')",
+}
+
+
+def check_mappings(ctx: Context) -> None:
+    """`mappings:` are Rasa's `from_entity` mappings; `entity:` beside them is ambiguous."""
+    for name, slot in ctx.slots.items():
+        slot = mapping(slot)
+        path = ("slots", name)
+        mappings = items(slot.get("mappings"))
+        if mappings and "entity" in slot:
+            ctx.add("E063", path + ("entity",), "a slot with 'mappings' takes its entities from them", key=True,
+                    expected="either 'entity' or 'mappings'", found="both",
+                    hint=f"Move the entity into the mappings: '- entity: {slot.get('entity')}'")
+        for i, m in enumerate(mappings):
+            kind = mapping(m).get("type", "from_entity")
+            if isinstance(kind, str) and kind != "from_entity":
+                ctx.add("E063", path + ("mappings", i, "type"), f"mapping type '{kind}' is not supported",
+                        expected="'from_entity' (or no 'type')", found=f"'{kind}'",
+                        hint=_OTHER_MAPPINGS.get(kind, ""))
+            elif isinstance(m, dict) and "entity" not in m:
+                ctx.add("E011", path + ("mappings", i), "missing key 'entity'", key=True,
+                        expected="the entity that fills the slot: '- entity: city' (with role: / group:)")
+        seen: dict[tuple, int] = {}
+        for i, m in enumerate(mappings):
+            m = mapping(m)
+            key = (m.get("entity"), _opt_text(m.get("role")), _opt_text(m.get("group")))
+            if key in seen:
+                ctx.add("E063", path + ("mappings", i), "the same mapping twice",
+                        expected="each entity, role and group once", found=f"a repeat of mapping {seen[key] + 1}")
+            seen.setdefault(key, i)
+
+
+def _opt_text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _check_bounds(ctx: Context, kind: str, slot: dict, path: tuple) -> None:
@@ -330,7 +385,7 @@ def check_examples(ctx: Context) -> None:
                 if span.entity not in ctx.slot_entities:
                     ctx.add("E061", path, f"entity '{span.entity}' fills no slot",
                             offset=_entity_offset(raw, span.entity),
-                            expected="the entity of a slot (a slot's name, or its 'entity')",
+                            expected="the entity of a slot (a slot's name, its 'entity' or its 'mappings')",
                             found=f"'{span.entity}'", hint=did_you_mean(span.entity, ctx.slot_entities))
             key = " ".join(example.text.casefold().split())
             if key in first_intent and first_intent[key] != intent:

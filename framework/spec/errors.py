@@ -60,12 +60,15 @@ CODES: dict[str, str] = {
     "E060": "invalid entity annotation in an example",
     "E061": "example annotates an entity that no slot uses",
     "E062": "the same example appears in two intents",
+    "E063": "invalid slot mapping (a type other than from_entity, 'entity' beside 'mappings', a repeat)",
+    "E064": "a 'rasa_nlu' file cannot be read, or its examples do not fit the domain",
 }
 
 # Warnings: the domain loads and runs, but a conversation can go wrong. `dialog validate`
 # prints them after the errors and still exits 0 when there are only warnings.
 WARNINGS: dict[str, str] = {
     "W001": "a collect step can run out of attempts with no 'on_failure'",
+    "W002": "a line or key of a 'rasa_nlu' file was not read",
 }
 
 

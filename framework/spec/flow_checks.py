@@ -83,7 +83,7 @@ def fillable_slots(ctx: Context) -> set[str]:
     for action in ctx.actions.values():
         slots |= set(names_of(mapping(action).get("sets")))
     entities = annotated_entities(ctx.tree.domain)
-    slots |= {slot for entity, slot in ctx.slot_entities.items() if entity in entities}
+    slots |= {slot for entity, names in ctx.slot_entities.items() if entity in entities for slot in names}
     return slots
 
 
@@ -297,6 +297,10 @@ def check_warnings(tree: SpecTree) -> list[SpecError]:
                         f"after {attempts} invalid answers for '{slot}' the flow gives up with only a generic reply",
                         expected="'on_failure: <state>' (a handoff, or a state that says what to do next)",
                         found="none")
+    if "rasa_nlu" in tree.domain:
+        from framework.spec import rasa_nlu
+
+        ctx.errors += rasa_nlu.warnings(tree)
     return ctx.errors
 
 

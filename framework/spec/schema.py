@@ -48,6 +48,14 @@ SLOT = _object({
         _map_of({"type": "array", "items": {"type": ["string", "number"]}}, minProperties=1),
     ], "x-expected": "a list of values, or a mapping of value -> list of synonyms"},
     "pattern": {"type": "string", "minLength": 1},
+    # Rasa's slot mappings, `from_entity` only (checked in checks.py): which entity, with
+    # which role and group, fills the slot; `type` may be left out.
+    "mappings": {"type": "array", "minItems": 1, "items": _object({
+        "type": {"type": "string", "minLength": 1, "x-expected": "from_entity"},
+        "entity": NAME,
+        "role": {"type": ["string", "number"], "x-expected": "a role name"},
+        "group": {"type": ["string", "number"], "x-expected": "a group name"},
+    }), "x-expected": "a list of mappings, each '- entity: city' (with role: / group:)"},
 }, required=("type",))
 
 BUTTON = _object({"title": {"type": "string"}, "payload": {"type": "string"}}, required=("title", "payload"))
@@ -91,7 +99,14 @@ DOMAIN = _object({
                                "x-expected": "'auto' or a number from 0 to 1"},
         "session_timeout": COUNT, "history_limit": COUNT, "max_attempts": COUNT,
         "pii_masking": {"type": "boolean"},
+        "entity_threshold": {"oneOf": [{"const": "auto"}, {"type": "number", "minimum": 0, "maximum": 1}],
+                             "x-expected": "'auto' or a number from 0 to 1"},
     }),
+    # Rasa NLU files (regexes, lookup tables, synonyms, examples), relative to the domain
+    # directory: read by framework.spec.rasa_nlu.
+    "rasa_nlu": {"oneOf": [{"type": "string", "minLength": 1},
+                           {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}],
+                 "x-expected": "a Rasa nlu.yml path, or a list of them"},
     "intents": _map_of(_object({
         "description": {"type": "string"},
         "examples": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},

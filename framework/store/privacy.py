@@ -56,6 +56,9 @@ class StatePrivacy:
         self._open_slots(data, sender_id)
         if isinstance(data.get("pending_action"), dict):
             self._open_slots(data["pending_action"], sender_id)
+        for frame in data.get("stack") or ():  # a learnt value awaiting "did you mean ...?"
+            if isinstance(frame, dict) and isinstance(frame.get("held"), dict):
+                self._open_slots(frame["held"], sender_id)
         return data
 
     # ------------------------------------------------------------------ preparing a write
@@ -85,6 +88,8 @@ class StatePrivacy:
             data["pending_action"] = pending
         if self.cipher is not None:
             self._seal_slots(data, sender_id)
+            if isinstance(data.get("stack"), list):
+                data["stack"] = [_sealed_frame(self, f, sender_id) for f in data["stack"]]
         return data
 
     def _slot_values(self, data: Mapping[str, Any]) -> list[Any]:
@@ -104,6 +109,16 @@ class StatePrivacy:
         if secrets and tail:
             tail = json.loads(mask_values(json.dumps(tail, ensure_ascii=False), secrets))
         return head + tail
+
+
+def _sealed_frame(privacy: StatePrivacy, frame: Any, sender_id: str) -> Any:
+    """A frame whose held learnt value (framework.engine.held_values) is sealed like a slot's."""
+    if not (isinstance(frame, dict) and isinstance(frame.get("held"), dict)):
+        return frame
+    frame = dict(frame)
+    frame["held"] = dict(frame["held"])
+    privacy._seal_slots(frame["held"], sender_id)
+    return frame
 
 
 def _unchanged_prefix(history: list[Any], old: list[Any]) -> int:

@@ -1,0 +1,166 @@
+"""Priority 1 of a message: slots filled from its entities, and learnt values held for a
+"did you mean ...?" question.
+
+Which slots an entity fills and which entity wins for one slot are framework.slots.mapping
+(mappings with roles and groups; the combine rule). Every value is parsed and validated by
+its slot's type (framework.slots.values) after synonyms of the domain's `rasa_nlu:` files
+are applied; a value its slot refuses fills nothing.
+
+A learnt value (extractor "model") whose confidence is below the entity threshold is never
+stored silently. It is held for the turn and asked about when the flow comes to collect its
+slot ("Did you mean Paris as your destination?", `utter_confirm_value`, or the domain's
+`utter_confirm_value_<slot>`); the question waits as the frame's `value:<slot>`, the
+value in `Frame.held`. A clear yes (framework.engine.confirm's rules) stores it and the
+flow goes on; a clear no asks the slot's question again; anything else is taken as the
+answer to that question. A held value whose slot the flow does not ask for is dropped
+(event `value_unused`). It is stored without a question when the user's whole message is
+the value, given to its own question, or when a pattern or context extractor found the
+same value for the slot in the message (two extractors agree).
+
+The threshold is `settings.entity_threshold`, which `auto` (the default) sets to the
+model's own (framework.agent), else DEFAULT_ENTITY_THRESHOLD.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from framework.compile.machine import Assistant, frozen_map
+from framework.engine import steps
+from framework.engine.confirm import answer as yes_or_no, label
+from framework.engine.context import TurnContext
+from framework.nlu.interface import Entity, NLUResult
+from framework.slots import parse_value
+from framework.slots.answers import sounds_like_correction
+from framework.slots.context import from_user
+from framework.slots.mapping import (
+    CONTEXT_EXTRACTOR, GENERIC_EXTRACTORS, MODEL_EXTRACTOR, fills, overruled, rank,
+)
+
+DEFAULT_ENTITY_THRESHOLD = 0.5
+WAITING = "value:"  # Frame.waiting_for while a held value's question waits for its answer
+# Extractors whose values are already parsed for a slot of the same type.
+_TYPED = {"id_number": ("id_number",), "phone": ("phone",), "email": ("email",), "date": ("date",),
+          "regex": ("regex",), "categorical": ("categorical",), "number": ("integer", "number")}
+_PUNCT = " \t\r\n,.!?;:~，。！？；：、…～\"'“”‘’"
+
+
+@dataclass(frozen=True)
+class Held:
+    value: Any
+    confidence: float | None
+
+
+def entity_threshold(assistant: Assistant) -> float:
+    value = getattr(assistant.settings, "entity_threshold", None)
+    return DEFAULT_ENTITY_THRESHOLD if value is None else value
+
+
+def _value(ctx: TurnContext, slot, entity: Entity) -> tuple[bool, Any]:
+    """(ok, the slot's value) for an entity: synonyms applied, parsed by the slot's type."""
+    value = entity.value
+    patterns = ctx.assistant.entity_patterns
+    if patterns is not None and isinstance(value, str) and entity.extractor in (MODEL_EXTRACTOR, CONTEXT_EXTRACTOR):
+        value = patterns.normalise(value)
+    if slot.type in _TYPED.get(entity.extractor, ()) and slot.type not in ("text", "boolean"):
+        return True, value
+    parsed = parse_value(slot, str(value), ctx.assistant.language, today=ctx.today)
+    return parsed.ok, parsed.value
+
+
+def _skipped(ctx: TurnContext, slot, entity: Entity, collecting: str | None) -> bool:
+    """The guards of the turn priority list (framework.engine.turn)."""
+    if not from_user(slot):
+        return True  # backend-only: only actions and `initial` set it
+    # "3" could be any number slot's value: only the one being asked takes it.
+    if entity.extractor in GENERIC_EXTRACTORS and slot.name != collecting:
+        return True
+    if entity.extractor == CONTEXT_EXTRACTOR:
+        # For the collected slot a guess from the surrounding words ranks with the whole
+        # message (3), after global intents: "我是想转人工" is a handoff, not a name.
+        if slot.name == collecting:
+            return True
+        # It never replaces an answer already given, unless the message says something
+        # was wrong ("不对，我叫李四"); after "which item?" a new value is what was asked.
+        from framework.engine.confirm import WHICH
+
+        if (ctx.original.slots.get(slot.name) is not None and not (ctx.frame and ctx.frame.waiting_for == WHICH)
+                and not sounds_like_correction(ctx.text or "", ctx.assistant.language)):
+            return True
+    return False
+
+
+def _whole_answer(ctx: TurnContext, entity: Entity, slot_name: str, collecting: str | None) -> bool:
+    return slot_name == collecting and (ctx.text or "").strip(_PUNCT) == entity.text.strip(_PUNCT)
+
+
+def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
+    """Fill slots from the message's entities; True when the collected slot got a value."""
+    found: dict[str, list[tuple[int, int, Entity, Any]]] = {}
+    for i, entity in enumerate(nlu.entities):
+        if overruled(entity, nlu.entities):
+            ctx.emit("entity_overruled", entity=entity.entity, extractor=entity.extractor)
+            continue
+        for slot in ctx.assistant.slots.values():
+            if not fills(slot, entity, collecting) or _skipped(ctx, slot, entity, collecting):
+                continue
+            ok, value = _value(ctx, slot, entity)
+            if ok:
+                found.setdefault(slot.name, []).append((rank(entity), i, entity, value))
+    threshold = entity_threshold(ctx.assistant)
+    filled = False
+    for name, candidates in found.items():
+        best_rank, _, entity, value = min(candidates, key=lambda c: (c[0], -c[1]))
+        unsure = (entity.extractor == MODEL_EXTRACTOR and entity.confidence is not None
+                  and entity.confidence < threshold)
+        agreed = any(r != best_rank and v == value for r, _, _, v in candidates)
+        if unsure and not agreed and not _whole_answer(ctx, entity, name, collecting):
+            ctx.held[name] = Held(value, entity.confidence)
+            ctx.emit("value_held", slot=name, confidence=round(entity.confidence, 4), threshold=threshold)
+            continue
+        ctx.set_slot(name, value, source="entity")
+        filled = filled or name == collecting
+    return filled
+
+
+def ask(ctx: TurnContext, slot_name: str) -> bool:
+    """At the collect step of `slot_name`: ask about its held value; False when none is held."""
+    held = ctx.held.pop(slot_name, None)
+    if held is None or ctx.frame is None:
+        return False
+    ctx.update_frame(waiting_for=WAITING + slot_name, held=frozen_map({"slots": frozen_map({slot_name: held.value})}))
+    ctx.emit("value_check", slot=slot_name)
+    own = f"utter_confirm_value_{slot_name}"
+    ctx.say(own if own in ctx.assistant.responses else "utter_confirm_value",
+            extra={"checked_slot": label(ctx, slot_name), "checked_value": held.value})
+    return True
+
+
+def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
+    """The reply to "did you mean ...?"; False when the message is to be read as the answer
+    to the slot's own question (the caller goes on with the slot being collected)."""
+    frame = ctx.frame
+    name = frame.waiting_for[len(WAITING):]
+    value = (frame.held or {}).get("slots", {}).get(name)
+    ctx.update_frame(waiting_for=f"slot:{name}", held=None)
+    yes = yes_or_no(ctx, nlu, threshold)
+    if yes and value is not None:
+        ctx.emit("value_confirmed", slot=name)
+        ctx.set_slot(name, value, source="confirmed")
+        steps.goto(ctx, steps.after_collect(ctx, ctx.state()))
+        return True
+    if yes is False:
+        ctx.emit("value_denied", slot=name)
+        slot = ctx.assistant.slots.get(name)
+        # "No, Berlin" carries the answer; a bare "no" is asked the question again.
+        if slot is None or not any(fills(slot, e, name) for e in nlu.entities):
+            steps.reprompt(ctx)
+            return True
+    return False
+
+
+def drop_unused(ctx: TurnContext) -> None:
+    """Held values no question asked about are forgotten, never stored."""
+    for name in list(ctx.held):
+        ctx.emit("value_unused", slot=name)
+    ctx.held.clear()

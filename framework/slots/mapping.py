@@ -1,0 +1,66 @@
+"""Which slots an entity fills, and which entity wins when several fill one slot. Pure.
+
+Mapping (a slot's `mappings:`, Rasa's `from_entity`; docs/DESIGN.md, "Slots from entities"):
+an entity fills a slot when its name is a mapping's entity and its role and group are the
+mapping's; a mapping without a role takes only entities without one (as Rasa). One
+relaxation: the rule-based extractors find no roles, so an entity without a role or group
+fills a role-mapped slot when that slot is the one being collected: the question ("Where
+are you flying from?") gives the role.
+
+The combine rule, when several entities of one message would fill the same slot:
+
+    rank 0  a validated pattern value: ID number (check digit), phone, e-mail, date, money
+            with a currency, a regex or categorical slot's own pattern or choices, an
+            imported regex or lookup table, a button payload;
+    rank 1  a learnt span (extractor "model");
+    rank 2  a context template's guess ("我叫[张三](name)");
+    rank 3  a bare number or amount (generic: it could be any number slot's).
+
+The lowest rank wins; within a rank the later entity (as the message reads). Why: a
+pattern value has passed a check the model never makes (a GB 11643 check digit, a date
+that exists), so a learnt span that disagrees with it is the likelier error; the model was
+trained on the very annotations the context templates are read from, but sees the whole
+sentence rather than a fixed left and right context; a bare number names no slot at all.
+A learnt span that overlaps a validated pattern value of another entity is dropped too:
+"11010519491231002X" is an ID number, whatever the model tags it.
+"""
+from __future__ import annotations
+
+from framework.compile.machine import Slot
+from framework.nlu.interface import Entity
+
+MODEL_EXTRACTOR = "model"
+CONTEXT_EXTRACTOR = "context"
+GENERIC_EXTRACTORS = frozenset({"number", "amount"})
+
+PATTERN_RANK, MODEL_RANK, CONTEXT_RANK, GENERIC_RANK = 0, 1, 2, 3
+
+
+def rank(entity: Entity) -> int:
+    if entity.extractor == MODEL_EXTRACTOR:
+        return MODEL_RANK
+    if entity.extractor == CONTEXT_EXTRACTOR:
+        return CONTEXT_RANK
+    if entity.extractor in GENERIC_EXTRACTORS:
+        return GENERIC_RANK
+    return PATTERN_RANK
+
+
+def fills(slot: Slot, entity: Entity, collecting: str | None) -> bool:
+    """True when `entity` is one of `slot`'s mappings (see the module doc)."""
+    for m in slot.entity_mappings():
+        if m.entity != entity.entity:
+            continue
+        if m.role == entity.role and m.group == entity.group:
+            return True
+        if entity.role is None and entity.group is None and slot.name == collecting:
+            return True
+    return False
+
+
+def overruled(entity: Entity, entities: tuple[Entity, ...]) -> bool:
+    """A learnt span overlapping a validated pattern value of another entity."""
+    return entity.extractor == MODEL_EXTRACTOR and any(
+        rank(other) == PATTERN_RANK and other.entity != entity.entity
+        and other.start < entity.end and entity.start < other.end
+        for other in entities)
