@@ -38,18 +38,26 @@ class AgentTurn:
     nlu: NLUResult
 
 
-def with_model_threshold(assistant: Assistant, threshold: float | None) -> Assistant:
-    """`fallback_threshold: auto` means the model's validated threshold: fill it in."""
-    if assistant.settings.fallback_threshold is not None or threshold is None:
+def with_model_threshold(assistant: Assistant, threshold: float | None,
+                         entity_threshold: float | None = None) -> Assistant:
+    """`fallback_threshold: auto` means the model's validated threshold, and
+    `entity_threshold: auto` its entity one (learnt values below it are confirmed before
+    use, framework.engine.slot_filling): fill them in."""
+    changes = {}
+    if assistant.settings.fallback_threshold is None and threshold is not None:
+        changes["fallback_threshold"] = float(threshold)
+    if assistant.settings.entity_threshold is None and entity_threshold is not None:
+        changes["entity_threshold"] = float(entity_threshold)
+    if not changes:
         return assistant
-    settings = dataclasses.replace(assistant.settings, fallback_threshold=float(threshold))
-    return dataclasses.replace(assistant, settings=settings)
+    return dataclasses.replace(assistant, settings=dataclasses.replace(assistant.settings, **changes))
 
 
 class Agent:
     def __init__(self, assistant: Assistant, parse: Parse, executor: Executor | None = None):
         # A parse built by classifier_parser carries the model's threshold.
-        self.assistant = with_model_threshold(assistant, getattr(parse, "threshold", None))
+        self.assistant = with_model_threshold(assistant, getattr(parse, "threshold", None),
+                                              getattr(parse, "entity_threshold", None))
         self.parse = parse
         self.executor = executor
 
@@ -99,6 +107,7 @@ class ClassifierParser:
         self.classifier = classifier
         self.assistant = assistant
         self.threshold = classifier.threshold
+        self.entity_threshold = getattr(classifier, "entity_threshold", None)  # a joint model's
         self.model_id = classifier.model_id
         self._rank = rank or self._predict_in_thread
 
