@@ -46,7 +46,8 @@ def seconds_per_step(domain: str, steps: int) -> tuple[str, int, float]:
     start = time.perf_counter()
     for i in range(1, steps + 1):
         step(i)
-    base = "minilm" if assistant.language.startswith("en") else "multilingual-e5-small"
+    from framework.nlu.base_models import default_for_language
+    base = default_for_language(assistant.language)
     return base, len(texts), (time.perf_counter() - start) / steps
 
 

@@ -81,9 +81,35 @@ def test_converted_tokenizer_tokenises_like_the_engine(converted):
 def test_language_picks_the_default_base():
     assert base_models.default_for_language("en") == "minilm"
     assert base_models.default_for_language("en-GB") == "minilm"
-    assert base_models.default_for_language("zh") == "multilingual-e5-small"
-    assert base_models.default_for_language("zh_TW") == "multilingual-e5-small"
+    assert base_models.default_for_language("zh") == "multilingual-e5-small-zh"
+    assert base_models.default_for_language("zh_TW") == "multilingual-e5-small-zh"
+    assert base_models.default_for_language("ja") == "multilingual-e5-small"
     assert base_models.default_for_language("ar") == "multilingual-e5-small"
+
+
+def test_pruned_vocabulary_tokenises_chinese_and_ascii_text_exactly_like_the_full_one(converted):
+    """`multilingual-e5-small-zh` keeps 108k of 250k pieces; every domain text and every
+    common Chinese/ASCII text gets the same pieces and the same embedding; other scripts fall
+    back to single characters, never to <unk>."""
+    from tokenizers import Tokenizer
+
+    from framework.nlu.vocab_prune import kept_character
+
+    full, cache = converted
+    small = base_models.multilingual_e5_small_zh(cache)
+    record = json.loads((small / "conversion.json").read_text())["pruning"]
+    assert 100_000 < record["kept_pieces"] < 120_000 and record["of_pieces"] == 250_002
+    assert json.loads((small / "config.json").read_text())["vocab_size"] == record["kept_pieces"]
+    assert "pruned" in (small / "README.md").read_text()
+    a, b = Tokenizer.from_file(str(full / "tokenizer.json")), Tokenizer.from_file(str(small / "tokenizer.json"))
+    texts = [t for t in domain_texts() + COMMON_TEXT if all(kept_character(c) for c in t)]
+    assert len(texts) > 1000
+    assert [t for t in texts if a.encode(t).tokens != b.encode(t).tokens] == []
+    sample = [t for t in COMMON_TEXT if t in texts] + texts[::60]
+    assert (conv.folder_embeddings(full, sample) * conv.folder_embeddings(small, sample)).sum(1).min() > 0.99999
+    for other in ("Das Wetter ist heute schön.", "Привет, как дела?", "こんにちは"):
+        assert "<unk>" not in b.encode(other).tokens
+    assert sorted(p.name for p in (cache / "base-models").iterdir()) == [full.name, small.name]
 
 
 def test_minilm_is_built_in():

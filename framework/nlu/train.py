@@ -42,8 +42,9 @@ class ModelArguments:
     """The base encoder and how utterances reach it."""
 
     base_model: str | None = field(default=None, metadata={
-        "help": "built-in name (minilm, multilingual-e5-small), local Hugging Face model folder or Hub id "
-                "(default: minilm for an English domain, multilingual-e5-small for any other language)"})
+        "help": "built-in name (minilm, multilingual-e5-small, multilingual-e5-small-zh), local Hugging Face model "
+                "folder or Hub id (default: minilm for English, multilingual-e5-small-zh, the vocabulary pruned to "
+                "Chinese and ASCII pieces, for Chinese, multilingual-e5-small for any other language)"})
     pooling: str = field(default="mean", metadata={
         "choices": ["mean", "cls"], "help": "sentence vector: mean of token states, or the [CLS] state"})
     max_length: int = field(default=64, metadata={"help": "tokens per utterance (longer ones are cut)"})
