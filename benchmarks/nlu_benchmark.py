@@ -1,7 +1,15 @@
-"""Intent classification on Banking77, SNIPS and CAIS: accuracy, training time, memory, speed.
+"""Intent classification on Banking77, SNIPS and CAIS: accuracy, training time, memory, speed;
+on SNIPS and CAIS also the joint model's entity-level slot F1.
 
     python benchmarks/nlu_benchmark.py banking77 [--epochs N] [training options ...]
+    python benchmarks/nlu_benchmark.py snips --threads 1             # joint intent + slots
+    python benchmarks/nlu_benchmark.py snips --threads 1 --entities off   # intent-only, to compare
+    python benchmarks/nlu_benchmark.py cais --threads 1 --base-model multilingual-e5-small
     python benchmarks/nlu_benchmark.py --table          # the table of every run so far
+
+SNIPS and CAIS come with BIO / BIOES slot tags (benchmarks/nlu_datasets.py): the model gets
+the entity head unless `--entities off`. Slot F1 is entity-level micro F1 (conlleval: a slot
+counts only when its exact character span and its label match), on `test`.
 
 Each run trains on `train` (SNIPS, CAIS: model selection on `valid`; Banking77 has none, so
 10% of train is split off, stratified), reports on `test` only, float32 and int8, and
@@ -32,7 +40,7 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(name: str, train_argv: list[str], out: str | None, label: str | None) -> dict:
+def run(name: str, train_argv: list[str], out: str | None, label: str | None, limit: int = 0) -> dict:
     from framework.nlu.evaluate import evaluate_classifier
     from framework.nlu.fit import load_base_model, train_and_save
     from framework.nlu.model import load_classifier
@@ -40,6 +48,9 @@ def run(name: str, train_argv: list[str], out: str | None, label: str | None) ->
 
     _, model_args, train_args = parse_args(train_argv)
     train, valid, test = nlu_datasets.load(name)
+    if limit:  # a smoke test of the script itself, not a benchmark
+        train, valid, test = train[:limit], valid[:limit // 4] if valid else valid, test[:limit // 4]
+    load_before = os.getloadavg()
     out_dir = Path(out or tempfile.mkdtemp(prefix=f"nlu_{name}_"))
     t0 = time.time()
     encoder, tokenizer = load_base_model(model_args.base_model)
@@ -53,7 +64,9 @@ def run(name: str, train_argv: list[str], out: str | None, label: str | None) ->
            "stopped": result["metrics"]["history"]["stopped"], "best_epoch": result["metrics"]["history"]["best_epoch"],
            "valid_accuracy": result["metrics"]["validation_accuracy"],
            "unk_share_before": result["metrics"]["unk_share_before"], "added_tokens": result["metrics"]["added_tokens"],
-           "peak_rss_train_mb": round(rss_train)}
+           "peak_rss_train_mb": round(rss_train), "entity_labels": len(result.get("entity_labels") or ()),
+           "valid_entity_f1": result["metrics"].get("validation_entity_f1"),
+           "entity_threshold": result.get("entity_threshold")}
     t = time.time()
     clf = load_classifier(out_dir, threads=train_args.threads or None)
     row["load_s"] = round(time.time() - t, 2)
@@ -62,6 +75,10 @@ def run(name: str, train_argv: list[str], out: str | None, label: str | None) ->
         r = evaluate_classifier(model, test, speed=True)
         row[variant] = {"accuracy": r["accuracy"], "macro_f1": r["macro_f1"],
                         "ms_batch1": r["ms_per_sentence_batch1"], "sent_s_batch32": r["sentences_per_s_batch32"]}
+        if r.get("entities"):
+            e = r["entities"]
+            row[variant]["slots"] = {k: e[k] for k in ("precision", "recall", "f1", "gold", "predicted", "correct")}
+            row[variant]["slots"]["threshold"] = e.get("threshold")
         if variant == "float":
             from framework.nlu.report import write_report
 
@@ -69,6 +86,7 @@ def run(name: str, train_argv: list[str], out: str | None, label: str | None) ->
             write_report(r, out_dir / "test_report", confusion_png=True)
             row["confused_pairs"] = r["confused_pairs"][:5]
     row["peak_rss_mb"] = round(peak_rss_mb())
+    row["loadavg_before_after"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
     row["model_dir"] = str(out_dir)
     RESULTS.parent.mkdir(exist_ok=True)
     with RESULTS.open("a", encoding="utf-8") as f:
@@ -78,12 +96,13 @@ def run(name: str, train_argv: list[str], out: str | None, label: str | None) ->
 
 def table() -> str:
     rows = [json.loads(l) for l in RESULTS.read_text(encoding="utf-8").splitlines() if l.strip()]
-    lines = ["| data set | run | acc | macro-F1 | int8 acc | train wall | epochs | peak RSS | "
-             "ms/sent b1 (f / int8) | sent/s b32 (f / int8) |", "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| data set | run | acc | slot F1 | macro-F1 | int8 acc | train wall | epochs | peak RSS | "
+             "ms/sent b1 (f / int8) | sent/s b32 (f / int8) |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         f, q = r["float"], r["int8"]
+        slot_f1 = f"{100 * f['slots']['f1']:.2f}" if f.get("slots") else "-"
         lines.append(
-            f"| {r['dataset']} | {r['label']} | {100 * f['accuracy']:.2f} | {100 * f['macro_f1']:.2f} | "
+            f"| {r['dataset']} | {r['label']} | {100 * f['accuracy']:.2f} | {slot_f1} | {100 * f['macro_f1']:.2f} | "
             f"{100 * q['accuracy']:.2f} | {r['train_wall_s'] / 60:.1f} min | {len(r['epochs'])} | "
             f"{r['peak_rss_mb']} MB | {f['ms_batch1']:.1f} / {q['ms_batch1']:.1f} | "
             f"{f['sent_s_batch32']:.0f} / {q['sent_s_batch32']:.0f} |")
@@ -96,12 +115,17 @@ def main(argv=None) -> int:
     p.add_argument("--table", action="store_true", help="print the table of recorded runs")
     p.add_argument("--model-out", help="keep the trained model here (default: a temporary directory)")
     p.add_argument("--label", help="a name for this run in the table")
+    p.add_argument("--limit", type=int, default=0, help="use only the first N training examples (smoke test)")
     args, train_argv = p.parse_known_args(argv)
     if args.table or not args.dataset:
         print(table())
         return 0
-    row = run(args.dataset, train_argv, args.model_out, args.label)
+    row = run(args.dataset, train_argv, args.model_out, args.label, args.limit)
     print(json.dumps({k: v for k, v in row.items() if k != "epochs"}, ensure_ascii=False, indent=1))
+    f = row["float"]
+    print(f"{args.dataset}: intent accuracy {100 * f['accuracy']:.2f}"
+          + (f", slot F1 {100 * f['slots']['f1']:.2f}" if f.get("slots") else " (intent-only)")
+          + f", training {row['train_wall_s'] / 60:.1f} min, {f['ms_batch1']:.1f} ms per sentence (batch 1)")
     print(table())
     return 0
 

@@ -32,19 +32,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def measure_speed(classifier, texts: Sequence[str], n1: int = 50, n32: int = 256) -> dict:
-    """Mean ms per sentence one at a time, and sentences per second in batches of 32."""
+    """Mean ms per sentence one at a time, and sentences per second in batches of 32, of
+    the call the server makes (`parse`: intent and entities, where the model has it)."""
     texts = list(texts) or ["hello"]
     pick = [texts[i % len(texts)] for i in range(max(n1, n32))]
-    classifier.predict(pick[:8])  # warm-up
+    call = getattr(classifier, "parse", classifier.predict)
+    call(pick[:8])  # warm-up
     t = time.perf_counter()
     for s in pick[:n1]:
-        classifier.predict([s])
+        call([s])
     ms1 = (time.perf_counter() - t) / n1 * 1000
     old = classifier.batch_size
     classifier.batch_size = 32
     t = time.perf_counter()
     for s in range(0, n32, 32):
-        classifier.predict(pick[s:s + 32])
+        call(pick[s:s + 32])
     tput = n32 / (time.perf_counter() - t)
     classifier.batch_size = old
     return {"ms_per_sentence_batch1": ms1, "sentences_per_s_batch32": tput}
@@ -53,9 +55,21 @@ def measure_speed(classifier, texts: Sequence[str], n1: int = 50, n32: int = 256
 def evaluate_classifier(classifier, data, speed: bool = False) -> dict:
     from framework.nlu import metrics
 
+    import numpy as np
+
     texts = [d.text for d in data]
     gold = [d.intent for d in data]
-    probs = classifier.probabilities(texts)
+    entities = None
+    if getattr(classifier, "entity_labels", ()):  # one pass: intents and entities
+        parsed = classifier.parse(texts)
+        index = {name: j for j, name in enumerate(classifier.labels)}
+        probs = np.zeros((len(texts), len(classifier.labels)), dtype=np.float32)
+        for i, p in enumerate(parsed):
+            for score in p.ranking:
+                probs[i, index[score.name]] = score.confidence
+        entities = [p.entities for p in parsed]
+    else:
+        probs = classifier.probabilities(texts)
     pred = [classifier.labels[int(k)] for k in probs.argmax(1)]
     conf = [float(c) for c in probs.max(1)]
     report = metrics.classification_report(gold, pred, classifier.labels)
@@ -66,6 +80,20 @@ def evaluate_classifier(classifier, data, speed: bool = False) -> dict:
     report["misclassified"] = [{"text": t, "gold": g, "predicted": p, "confidence": round(c, 4)}
                                for t, g, p, c in zip(texts, gold, pred, conf) if g != p][:200]
     report["model_id"] = classifier.model_id
+    if entities is not None:
+        from framework.nlu.joint import entity_report
+        from framework.nlu.tagging import Span, entity_label
+
+        spans = [[Span(entity_label(e.entity, e.role, e.group), e.start, e.end, e.confidence) for e in es]
+                 for es in entities]
+        report["entities"] = entity_report(data, spans)
+        judged = report["entities"].pop("judged")
+        threshold = classifier.entity_threshold
+        if threshold is not None:  # what the engine would confirm: learnt values below the threshold
+            below = [ok for ok, c in judged if c < threshold]
+            report["entities"]["threshold"] = {"threshold": threshold, "below": len(below),
+                                               "wrong_below": below.count(False),
+                                               "wrong_above": sum(not ok for ok, c in judged if c >= threshold)}
     if speed:
         report.update(measure_speed(classifier, texts))
     return report
