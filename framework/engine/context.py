@@ -38,8 +38,10 @@ class TurnContext:
         self.turn_number = state.turn_count + (1 if new_turn else 0)
         self.refused_by: str | None = None  # a flow whose trigger a non-interruptible flow refused
         # Learnt values below the entity threshold, by slot, until a collect step asks about
-        # them (framework.engine.slot_filling); never stored without a yes.
-        self.held: dict[str, Any] = {}
+        # them (framework.engine.slot_filling); never stored without a yes. They wait in
+        # the active frame between turns.
+        top = state.stack[-1] if state.stack else None
+        self.held: dict[str, Any] = dict((top.held or {}).get("slots") or {}) if top else {}
 
     # ------------------------------------------------------------------ flows
 

@@ -9,11 +9,12 @@ are applied; a value its slot refuses fills nothing.
 A learnt value (extractor "model") whose confidence is below the entity threshold is never
 stored silently. It is held for the turn and asked about when the flow comes to collect its
 slot ("Did you mean Paris as your destination?", `utter_confirm_value`, or the domain's
-`utter_confirm_value_<slot>`); the question waits as the frame's `value:<slot>`, the
-value in `Frame.held`. A clear yes (framework.engine.confirm's rules) stores it and the
+`utter_confirm_value_<slot>`), in this turn or a later one: held values wait in the active
+frame (`Frame.held`, sealed by the store like `pii` slots) while the flow collects other
+slots first; the question waits as the frame's `value:<slot>`. A clear yes (framework.engine.confirm's rules) stores it and the
 flow goes on; a clear no asks the slot's question again; anything else is taken as the
-answer to that question. A held value whose slot the flow does not ask for is dropped
-(event `value_unused`). It is stored without a question when the user's whole message is
+answer to that question. A held value whose slot the active flow does not collect, or
+that got a value otherwise, is dropped (event `value_unused`). It is stored without a question when the user's whole message is
 the value, given to its own question, or when a pattern or context extractor found the
 same value for the slot in the message (two extractors agree).
 
@@ -22,7 +23,6 @@ model's own (framework.agent), else DEFAULT_ENTITY_THRESHOLD.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from framework.compile.machine import Assistant, frozen_map
@@ -45,12 +45,6 @@ _TYPED = {"id_number": ("id_number",), "phone": ("phone",), "email": ("email",),
 _PUNCT = " \t\r\n,.!?;:~，。！？；：、…～\"'“”‘’"
 
 
-@dataclass(frozen=True)
-class Held:
-    value: Any
-    confidence: float | None
-
-
 def entity_threshold(assistant: Assistant) -> float:
     value = getattr(assistant.settings, "entity_threshold", None)
     return DEFAULT_ENTITY_THRESHOLD if value is None else value
@@ -64,6 +58,8 @@ def _value(ctx: TurnContext, slot, entity: Entity) -> tuple[bool, Any]:
         value = patterns.normalise(value)
     if slot.type in _TYPED.get(entity.extractor, ()) and slot.type not in ("text", "boolean"):
         return True, value
+    if entity.extractor == CONTEXT_EXTRACTOR and not isinstance(value, str):
+        return True, value  # parsed by the slot's type when found ({"amount": 3500, ...})
     parsed = parse_value(slot, str(value), ctx.assistant.language, today=ctx.today)
     return parsed.ok, parsed.value
 
@@ -115,7 +111,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                   and entity.confidence < threshold)
         agreed = any(r != best_rank and v == value for r, _, _, v in candidates)
         if unsure and not agreed and not _whole_answer(ctx, entity, name, collecting):
-            ctx.held[name] = Held(value, entity.confidence)
+            ctx.held[name] = value
             ctx.emit("value_held", slot=name, confidence=round(entity.confidence, 4), threshold=threshold)
             continue
         ctx.set_slot(name, value, source="entity")
@@ -125,24 +121,23 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
 
 def ask(ctx: TurnContext, slot_name: str) -> bool:
     """At the collect step of `slot_name`: ask about its held value; False when none is held."""
-    held = ctx.held.pop(slot_name, None)
-    if held is None or ctx.frame is None:
+    if slot_name not in ctx.held or ctx.frame is None:
         return False
-    ctx.update_frame(waiting_for=WAITING + slot_name, held=frozen_map({"slots": frozen_map({slot_name: held.value})}))
+    value = ctx.held[slot_name]
+    ctx.update_frame(waiting_for=WAITING + slot_name)
     ctx.emit("value_check", slot=slot_name)
     own = f"utter_confirm_value_{slot_name}"
     ctx.say(own if own in ctx.assistant.responses else "utter_confirm_value",
-            extra={"checked_slot": label(ctx, slot_name), "checked_value": held.value})
+            extra={"checked_slot": label(ctx, slot_name), "checked_value": value})
     return True
 
 
 def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     """The reply to "did you mean ...?"; False when the message is to be read as the answer
     to the slot's own question (the caller goes on with the slot being collected)."""
-    frame = ctx.frame
-    name = frame.waiting_for[len(WAITING):]
-    value = (frame.held or {}).get("slots", {}).get(name)
-    ctx.update_frame(waiting_for=f"slot:{name}", held=None)
+    name = ctx.frame.waiting_for[len(WAITING):]
+    value = ctx.held.pop(name, None)
+    ctx.update_frame(waiting_for=f"slot:{name}")
     yes = yes_or_no(ctx, nlu, threshold)
     if yes and value is not None:
         ctx.emit("value_confirmed", slot=name)
@@ -159,8 +154,16 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     return False
 
 
-def drop_unused(ctx: TurnContext) -> None:
-    """Held values no question asked about are forgotten, never stored."""
+def keep_or_drop(ctx: TurnContext) -> None:
+    """At the end of a turn: held values whose slot the active flow still has to collect
+    wait in its frame; the others are forgotten, never stored (event `value_unused`)."""
+    flow = ctx.flow()
+    wanted = steps.collected_slots(flow) if flow else set()
     for name in list(ctx.held):
-        ctx.emit("value_unused", slot=name)
-    ctx.held.clear()
+        if name not in wanted or ctx.slots.get(name) is not None:
+            del ctx.held[name]
+            ctx.emit("value_unused", slot=name)
+    if ctx.frame is not None:
+        held = frozen_map({"slots": frozen_map(ctx.held)}) if ctx.held else None
+        if ctx.frame.held != held:
+            ctx.update_frame(held=held)

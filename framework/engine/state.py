@@ -30,8 +30,9 @@ class Frame:
     state: str
     attempts: int = 0  # invalid answers to the current collect step
     waiting_for: str | None = None  # "slot:<name>", "confirm", "intent", "value:<name>", or None
-    # While waiting_for is "value:<name>": the learnt value asked about ("Did you mean
-    # Paris?"), as {"slots": {name: value}}, the shape the store seals for `pii` slots.
+    # Learnt values below the entity threshold waiting for their "Did you mean Paris?"
+    # (framework.engine.slot_filling), as {"slots": {name: value}}: the shape the store
+    # seals for `pii` slots.
     held: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:

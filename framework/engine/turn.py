@@ -109,7 +109,7 @@ def _finish(ctx: TurnContext) -> TurnResult:
             if not ctx.replies:
                 ctx.emit("silence_filled")
                 ctx.say("utter_anything_else")
-    slot_filling.drop_unused(ctx)
+    slot_filling.keep_or_drop(ctx)
     lifetimes.erase_unused_pii(ctx)
     return ctx.result()
 
@@ -308,7 +308,9 @@ def _value_from_utterance(ctx: TurnContext, slot, nlu: NLUResult) -> ParseResult
         return parsed
     for entity in nlu.entities:
         if entity.extractor in _CONTEXT_EXTRACTORS and entity.entity == (slot.entity or slot.name):
-            guess = parse_value(slot, str(entity.value), language, today=ctx.today)
+            if not isinstance(entity.value, str):  # already parsed by the slot's type ({"amount": ...})
+                return ParseResult(True, entity.value)
+            guess = parse_value(slot, entity.value, language, today=ctx.today)
             if guess.ok:
                 return guess
     return parsed

@@ -122,6 +122,18 @@ def _named(extractor: str, value) -> str:
     return "amount" if extractor == "money" and " " not in str(value) else extractor
 
 
+def _introduced(assistant: Assistant, slot: Slot, text: str, candidates, extractor: str, today) -> set:
+    """Spans of bare numbers that the slot's context templates introduce ("损失大概[三千五](loss)"
+    -> "损失大概三千五"): they name their slot, so they are context entities, not generic ones
+    that only the slot being asked may take."""
+    if extractor == "context" or slot.type not in ("integer", "number", "money"):
+        return set()
+    spans = [(s, e) for s, e, _ in context_entities(assistant, slot, text, today=today)]
+    return {(start, end) for start, end, value in candidates
+            if _named(extractor, value) in GENERIC_EXTRACTORS or extractor == "number"
+            if any(s <= start and end <= e for s, e in spans)}
+
+
 def extract_entities(assistant: Assistant, text: str, today: dt.date | None = None, *,
                      patterns: EntityPatterns | None = None) -> tuple[Entity, ...]:
     """Every typed value found in `text`, one Entity per slot it could fill, by start offset.
@@ -142,6 +154,7 @@ def extract_entities(assistant: Assistant, text: str, today: dt.date | None = No
             # the words around a value in the annotated examples.
             extractor = "context"
             candidates = context_entities(assistant, slot, text, today=today)
+        introduced = _introduced(assistant, slot, text, candidates, extractor, today)
         accepted, taken = [], _Claims()
         for start, end, value in candidates:
             # A span overlapping one claimed by an earlier (more specific) extractor is
@@ -156,7 +169,8 @@ def extract_entities(assistant: Assistant, text: str, today: dt.date | None = No
             accepted.append((start, end, value))
             taken.add(start, end, "")
         for start, end, value in accepted:
-            found.append(Entity(_entity_name(slot), value, text[start:end], start, end, _named(extractor, value)))
+            named = "context" if (start, end) in introduced else _named(extractor, value)
+            found.append(Entity(_entity_name(slot), value, text[start:end], start, end, named))
         for s, e, v in accepted:
             claimed.add(s, e, _named(extractor, v))
     if patterns is not None:

@@ -267,13 +267,27 @@ def _initial_problem(kind: str, slot: dict, value: Any) -> str:
 
 # --------------------------------------------------------------------------- responses
 
+# Placeholders the engine fills besides the slots, in the responses it says itself
+# (framework.engine.builtin_responses), which a domain may define: name prefix -> names.
+ENGINE_PLACEHOLDERS = {
+    "utter_corrected": ("changed_slot", "changed_value"),
+    "utter_ask_what_to_change": ("changeable",),
+    "utter_confirm_value": ("checked_slot", "checked_value"),
+}
+
+
+def _engine_placeholders(response: str) -> tuple[str, ...]:
+    return tuple(p for prefix, names in ENGINE_PLACEHOLDERS.items()
+                 if response == prefix or response.startswith(prefix + "_") for p in names)
+
+
 def check_responses(ctx: Context) -> None:
     for name, variants in mapping(ctx.tree.domain.get("responses")).items():
         for i, variant in enumerate(items(variants)):
             variant = mapping(variant)
             path = ("responses", name, i)
             if isinstance(variant.get("text"), str):
-                _check_placeholders(ctx, variant["text"], path + ("text",))
+                _check_placeholders(ctx, variant["text"], path + ("text",), _engine_placeholders(name))
             for j, button in enumerate(items(variant.get("buttons"))):
                 payload = mapping(button).get("payload")
                 if isinstance(payload, str) and payload.startswith("/"):
@@ -281,7 +295,7 @@ def check_responses(ctx: Context) -> None:
                     ctx.known("intent", intent, path + ("buttons", j, "payload"), ctx.intents)
 
 
-def _check_placeholders(ctx: Context, text: str, path: tuple) -> None:
+def _check_placeholders(ctx: Context, text: str, path: tuple, extra: tuple[str, ...] = ()) -> None:
     try:
         fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
     except ValueError as exc:
@@ -295,7 +309,7 @@ def _check_placeholders(ctx: Context, text: str, path: tuple) -> None:
         if not slot:
             ctx.add("E056", path, "empty placeholder '{}'", offset=max(offset, 0),
                     expected="{slot_name}", found="'{}'")
-        elif slot not in ctx.slots:
+        elif slot not in ctx.slots and slot not in extra:
             ctx.add("E053", path, f"the text uses '{{{slot}}}', which is not a slot", offset=max(offset, 0),
                     expected=one_of(ctx.slots) if len(ctx.slots) <= 8 else "a slot name",
                     found=f"'{slot}'", hint=did_you_mean(slot, ctx.slots))
