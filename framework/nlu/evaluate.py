@@ -60,7 +60,9 @@ def evaluate_classifier(classifier, data, speed: bool = False) -> dict:
     texts = [d.text for d in data]
     gold = [d.intent for d in data]
     entities = None
-    if getattr(classifier, "entity_labels", ()):  # one pass: intents and entities
+    # entities are scored only against data that is annotated (a CSV has no annotations)
+    annotated = any(d.entities or d.tagged for d in data)
+    if getattr(classifier, "entity_labels", ()) and annotated:  # one pass: intents and entities
         parsed = classifier.parse(texts)
         index = {name: j for j, name in enumerate(classifier.labels)}
         probs = np.zeros((len(texts), len(classifier.labels)), dtype=np.float32)
@@ -221,6 +223,10 @@ def main(argv: list[str] | None = None) -> int:
         s = report["scope"]
         print(f"in-scope accuracy {s['in_scope_accuracy']:.2%}  out-of-scope recall {s['oos_recall']:.2%}  "
               f"confidently wrong {s['confidently_wrong']:.2%} at threshold {s['threshold']}")
+    if report.get("entities"):
+        e = report["entities"]
+        print(f"entities (exact span and label): precision {e['precision']:.2%}  recall {e['recall']:.2%}  "
+              f"F1 {e['f1']:.2%}  ({e['gold']} annotated)")
     print("wrote " + ", ".join(str(p) for p in paths))
     return 0
 

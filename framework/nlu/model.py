@@ -3,12 +3,15 @@
 Artifact (one directory, `FORMAT_VERSION`):
 
     artifact.json        format version, model id, labels, intent fingerprint, threshold,
-                         pooling, max length, base model, training arguments, metrics
+                         pooling, max length, base model, training arguments, metrics; with an
+                         entity head also entity_labels, entity_scheme ("BIO"),
+                         entity_threshold and entity_threshold_info (absent: intent-only)
     labels.json          the intents, in output order
     config.json          the encoder's transformers config
-    model.safetensors    encoder + classification head weights
-    model.torchscript.pt the same network traced (input_ids, attention_mask -> logits): the
-                         serving path that never imports transformers (framework.nlu.torchscript)
+    model.safetensors    encoder + classification head (+ entity head `tagger.*`) weights
+    model.torchscript.pt the same network traced (input_ids, attention_mask -> logits, or
+                         (logits, tag logits) with the entity head): the serving path that
+                         never imports transformers (framework.nlu.torchscript)
     tokenizer.json ...   the tokenizer (with any characters added for the domain's language)
     evaluation.json/.md  the validation report written at training time
 
@@ -16,6 +19,11 @@ The network is a transformers encoder with a linear classification head over the
 the token states rather than BertForSequenceClassification's [CLS] pooler: the default base
 model (all-MiniLM-L6-v2) was trained as a mean-pooled sentence encoder and ships no trained
 pooler, so mean pooling starts from meaningful sentence vectors (see BENCHMARKS.md).
+
+A domain with annotated examples (`[张三](name)`) also gets a token-classification head over
+the same token states, trained jointly (framework.nlu.fit, framework.nlu.joint): one forward
+pass gives the intent ranking and the entities (framework.nlu.tagging decodes the tags into
+character spans). Intent-only domains get exactly the network they always had.
 """
 from __future__ import annotations
 

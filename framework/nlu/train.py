@@ -208,6 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"saved {out_dir}  ({m['train_examples']} examples, {len(result['labels'])} intents, "
           f"{time.time() - t0:.0f} s; validation accuracy "
           f"{'n/a' if acc is None else f'{acc:.1%}'}; threshold {result['threshold']})")
+    if result.get("entity_labels"):
+        f1 = m.get("validation_entity_f1")
+        print(f"entities: {', '.join(result['entity_labels'])} (held-out F1 {'n/a' if f1 is None else f'{f1:.1%}'}; "
+              f"values below confidence {result['entity_threshold']} are confirmed)")
     # --- int8 check: the server quantises when int8 loses at most 0.5 points of accuracy ---
     if assistant is not None:
         from framework.nlu.precision import check_int8, labelled_texts
