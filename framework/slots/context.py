@@ -39,7 +39,7 @@ _EDGE_CLASS = "[" + re.escape(_EDGE) + "]*"
 _TRAILING = "。！!.,，吧啊呀"
 # Carrier phrases stripped before a collected short text value, per language.
 CARRIERS = {
-    "zh": ("我的名字是", "我的名字叫", "名字是", "我叫", "我是", "叫我"),
+    "zh": ("我的名字是", "我的名字叫做", "我的名字叫", "名字叫做", "名字是", "我叫做", "我叫", "我是", "叫我"),
     "en": ("my name is", "my name's", "this is", "call me", "i am", "i'm", "it's"),
 }
 # A slot whose answers can be this long is free text (a complaint): never trimmed.
@@ -68,6 +68,7 @@ class EntityProfile:
     """What the annotated values of one entity look like, to judge a guessed span."""
     max_chars: int  # longest annotated CJK value, in characters
     max_words: int  # most Latin words in an annotated value
+    capitalised: bool = False  # every annotated Latin value starts with a capital (names)
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ def learn(assistant: Assistant) -> ContextModel:
     seen: dict[str, dict[tuple, Template]] = {}
     chars: dict[str, int] = {}
     words: dict[str, int] = {}
+    capitals: dict[str, bool] = {}
     counts: Counter[str] = Counter()
     for intent in assistant.intents.values():
         for example in intent.examples:
@@ -165,6 +167,8 @@ def learn(assistant: Assistant) -> ContextModel:
                 surface = text[span.start:span.end]
                 chars[span.entity] = max(chars.get(span.entity, 0), len(_CJK_RE.findall(surface)))
                 words[span.entity] = max(words.get(span.entity, 0), len(_WORD_RE.findall(surface)))
+                if surface[:1].isascii() and surface[:1].isalpha():
+                    capitals[span.entity] = capitals.get(span.entity, True) and surface[0].isupper()
                 left, right = _clause_bounds(text, span.start, span.end)
                 before = spans[i - 1].end if i else 0
                 after = spans[i + 1].start if i + 1 < len(spans) else len(text)
@@ -188,7 +192,8 @@ def learn(assistant: Assistant) -> ContextModel:
                                               if entity in text_entities and (c.prefix, "", True, True) not in found)])
         for entity, found in seen.items()
     }
-    profiles = {e: EntityProfile(chars.get(e, 0), words.get(e, 0)) for e in set(chars) | set(words)}
+    profiles = {e: EntityProfile(chars.get(e, 0), words.get(e, 0), capitals.get(e, False))
+                for e in set(chars) | set(words)}
     vocabulary = frozenset(unit for unit, n in counts.items() if n >= 2)
     return ContextModel(templates, profiles, vocabulary)
 
@@ -244,13 +249,16 @@ def template_spans(templates: tuple[Template, ...], text: str) -> Iterator[tuple
 
 def _everyday(model: ContextModel, entity: str, value: str) -> bool:
     """True when a guessed value does not look like the annotated ones: longer than any of
-    them (with a little slack) or containing the domain's everyday words."""
+    them (with a little slack), in lower case where they all start with a capital, or
+    containing the domain's everyday words."""
     profile = model.profiles.get(entity)
     if profile is not None:
         if len(_CJK_RE.findall(value)) > profile.max_chars + 2:
             return True
         if len(_WORD_RE.findall(value)) > profile.max_words + 1:
             return True
+        if profile.capitalised and value[:1].isascii() and value[:1].islower():
+            return True  # "name is wrong": the annotated names all start with a capital
     return any(unit in model.vocabulary for unit in _tokens(value))
 
 
@@ -264,13 +272,18 @@ def context_entities(assistant: Assistant, slot: Slot, text: str, *, today=None)
     model = model_for(assistant)
     templates = tuple(t for t in model.templates.get(slot.entity or slot.name, ())
                       if t.context_length >= _MIN_CONTEXT)
-    for start, end in template_spans(templates, text):
-        surface = text[start:end]
-        if slot.type == "text" and _everyday(model, slot.entity or slot.name, surface):
-            continue
-        parsed = parse_value(slot, surface, assistant.language, today=today)
-        if parsed.ok:
-            return [(start, end, parsed.value)]
+    for span_start, span_end in template_spans(templates, text):
+        # "name [on it is Jane Doe]" (the template "name [Sofia Rossi]"): the part after
+        # the introduction's verb first.
+        after = _after_copula(text[span_start:span_end])
+        spans = [(span_end - len(after), span_end)] if after and text[span_start:span_end].endswith(after) else []
+        for start, end in spans + [(span_start, span_end)]:
+            surface = text[start:end]
+            if slot.type == "text" and _everyday(model, slot.entity or slot.name, surface):
+                continue
+            parsed = parse_value(slot, surface, assistant.language, today=today)
+            if parsed.ok:
+                return [(start, end, parsed.value)]
     return []
 
 
@@ -285,20 +298,41 @@ def _strip_trailing(text: str) -> str:
     return text.rstrip(_TRAILING + _EDGE).strip()
 
 
+# The verb that joins a short introduction to its value: "name on it is [Jane Doe]",
+# "名字写的是[张三]". A template's span that holds one ("name [on it is Jane Doe]", from the
+# template "name [Sofia Rossi]") has the value after the last one.
+_COPULA_RE = re.compile(r"(?:(?<![A-Za-z])(?:is|are|was|reads|says|under)(?![A-Za-z])|['’]s(?![A-Za-z])|[:：]|是|叫做|叫|为)\s*",
+                        re.IGNORECASE)
+
+
+def _after_copula(value: str) -> str | None:
+    last = None
+    for m in _COPULA_RE.finditer(value):
+        if m.end() < len(value):
+            last = m
+    return value[last.end():].strip(_EDGE) if last else None
+
+
 def collect_text(assistant: Assistant, slot: Slot, text: str, *, today=None) -> ParseResult:
     """The value of a text slot from the whole answer to its question: a template's span,
     the text after a carrier phrase, or the whole text; each candidate must be a valid
-    value without clause punctuation, else the next one is tried."""
+    value without clause punctuation, else the next one is tried. A span that still holds
+    an introduction ("on it is Jane Doe") is tried after it ("Jane Doe") first, and
+    candidates that look like the annotated values (not longer, no everyday words) come
+    before those that do not."""
     model = model_for(assistant)
     language = assistant.language
     whole = text.strip()
     candidates: list[str] = []
     if short_text(slot, model):
         templates = model.templates.get(slot.entity or slot.name) or carrier_templates(language)
-        found = [whole[s:e] for s, e in template_spans(templates, whole)] + [whole]
+        spans = [whole[s:e] for s, e in template_spans(templates, whole)] + [whole]
+        found = [part for f in spans for part in (_after_copula(f), f) if part]
         # Each with trailing particles dropped first ("张三吧"), then as it is.
         candidates = [c for f in found for c in (_strip_trailing(f), f)
                       if c and not any(ch in _CLAUSE_CHARS for ch in c)]
+        entity = slot.entity or slot.name
+        candidates.sort(key=lambda c: _everyday(model, entity, c))  # stable: template order within each
     for candidate in candidates:
         parsed = parse_value(slot, candidate, language, today=today)
         if parsed.ok:

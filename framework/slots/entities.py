@@ -15,6 +15,7 @@ from framework.compile.machine import Assistant, Slot
 from framework.nlu.interface import Entity
 from framework.slots.context import context_entities, from_user
 from framework.slots.dates import find_dates
+from framework.slots.digit_words import original_span, spell_digits
 from framework.slots.identity import EMAIL_RE, ID_RE, PHONE_RE, check_email, check_id_number, check_phone
 from framework.slots.mapping import GENERIC_EXTRACTORS
 from framework.slots.money import find_money
@@ -67,12 +68,27 @@ def _categorical(slot: Slot, text: str):
             yield m.start(), m.end(), value
 
 
+def _spelled(find, text: str):
+    """`find`'s (start, end, value) in `text`, and in it with digit words as digits ("four
+    three two one", "幺三八..."), spans mapped back to `text`; a spelled match overlapping
+    a plain one is not repeated."""
+    plain = list(find(text))
+    spelled, offsets = spell_digits(text)
+    if spelled == text:
+        return plain
+    for start, end, value in find(spelled):
+        start, end = original_span(offsets, start, end, spelled, text)
+        if not any(start < e and s < end for s, e, _ in plain):
+            plain.append((start, end, value))
+    return sorted(plain, key=lambda c: c[0])
+
+
 def _candidates(slot: Slot, text: str, language: str, today: dt.date):
     kind = slot.type
     if kind == "id_number":
         return _matches(ID_RE, check_id_number, text)
     if kind == "phone":
-        return _matches(PHONE_RE, check_phone, text)
+        return _spelled(lambda t: _matches(PHONE_RE, check_phone, t), text)
     if kind == "email":
         return _matches(EMAIL_RE, check_email, text)
     if kind == "date":
@@ -85,7 +101,7 @@ def _candidates(slot: Slot, text: str, language: str, today: dt.date):
                 if parse_value(slot, m.text(), language).ok)
     if kind == "regex":
         pattern = _search_pattern(slot.options.get("pattern", ""))
-        return ((m.start(), m.end(), m.group()) for m in pattern.finditer(text))
+        return _spelled(lambda t: ((m.start(), m.end(), m.group()) for m in pattern.finditer(t)), text)
     if kind == "categorical":
         return _categorical(slot, text)
     if kind in ("integer", "number"):

@@ -11,9 +11,10 @@ from framework.compile.machine import Slot
 from framework.slots.answers import yes_no  # moved to framework.slots.answers; re-exported
 from framework.slots import bounds
 from framework.slots.dates import parse_date
+from framework.slots.digit_words import digits_only
 from framework.slots.identity import check_email, check_id_number, check_phone
 from framework.slots.money import parse_money
-from framework.slots.numerals import parse_number
+from framework.slots.numerals import normalise_digits, parse_number
 
 
 @dataclass(frozen=True)
@@ -138,14 +139,20 @@ def parse_value(slot: Slot, text: str, language: str = "zh", *, today: dt.date |
     if kind == "categorical":
         return _categorical(slot, text)
     if kind == "regex":
-        value = text.strip()
-        if compiled_pattern(slot.options.get("pattern", "")).fullmatch(value):
+        value = normalise_digits(text.strip())  # full-width ４３２１ is 4321
+        pattern = compiled_pattern(slot.options.get("pattern", ""))
+        if pattern.fullmatch(value):
             return ParseResult(True, value)
+        digits = digits_only(value)  # "four three two one", "四三二一" for a digits pattern
+        if digits is not None and pattern.fullmatch(digits):
+            return ParseResult(True, digits)
         return ParseResult(False, error="does not match the pattern")
     if kind == "id_number":
         return _checked(check_id_number, text)
     if kind == "phone":
-        return _checked(check_phone, text)
+        parsed = _checked(check_phone, text)
+        digits = None if parsed.ok else digits_only(text)  # "幺三八 幺二三四 五六七八"
+        return _checked(check_phone, digits) if digits is not None else parsed
     if kind == "email":
         return _checked(check_email, text)
     if kind == "date":
