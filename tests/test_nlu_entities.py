@@ -137,13 +137,11 @@ def intent_only_dir(tmp_path_factory):
 
 
 def test_an_intent_only_model_has_no_entity_head(intent_only_dir):
-    from safetensors.torch import load_file
-
-    from framework.nlu.model import load_classifier
+    from framework.nlu.model import load_classifier, weights_state
 
     meta = json.loads((intent_only_dir / "artifact.json").read_text(encoding="utf-8"))
     assert not any(k.startswith("entity") for k in meta)
-    assert not any(k.startswith("tagger") for k in load_file(str(intent_only_dir / "model.safetensors")))
+    assert not any(k.startswith("tagger") for k in weights_state(intent_only_dir))
     clf = load_classifier(intent_only_dir, threads=1)
     assert clf.entity_labels == () and clf.entity_threshold is None and not clf.has_entities
     (parsed,) = clf.parse(["hello there"])
@@ -163,9 +161,24 @@ def test_a_model_trained_before_entities_still_loads(intent_only_dir, tmp_path):
         del meta[key]
     (old / "artifact.json").write_text(json.dumps(meta), encoding="utf-8")
     assert load_classifier(old, threads=1).parse(["bye now"])[0].ranking[0].name == "goodbye"
+    # the older layout: weights in model.safetensors, no trace
+    from safetensors.torch import save_file
+
+    from framework.nlu.model import weights_state
+
+    save_file({k: v.contiguous() for k, v in weights_state(old).items()}, str(old / "model.safetensors"))
     (old / TORCHSCRIPT_FILE).unlink()
     clf = load_classifier(old, threads=1)
     assert clf.predict(["bye now"])[0][0].name == "goodbye" and clf.parse(["bye now"])[0].entities == ()
+
+
+def test_the_model_folder_stores_its_weights_once(joint_dir):
+    """Issue 12: the trace holds the weights; the eager path reads them from it."""
+    from framework.nlu.model import load_network, read_artifact
+
+    assert not (joint_dir / "model.safetensors").exists()
+    network, _ = load_network(joint_dir, read_artifact(joint_dir))
+    assert network.tagger is not None
 
 
 def test_unannotated_examples_of_annotated_intents_do_not_teach_all_o():

@@ -8,10 +8,14 @@ Artifact (one directory, `FORMAT_VERSION`):
                          entity_threshold and entity_threshold_info (absent: intent-only)
     labels.json          the intents, in output order
     config.json          the encoder's transformers config
-    model.safetensors    encoder + classification head (+ entity head `tagger.*`) weights
-    model.torchscript.pt the same network traced (input_ids, attention_mask -> logits, or
+    model.torchscript.pt the network traced (input_ids, attention_mask -> logits, or
                          (logits, tag logits) with the entity head): the serving path that
-                         never imports transformers (framework.nlu.torchscript)
+                         never imports transformers (framework.nlu.torchscript). It is also
+                         where the weights are stored: the eager (transformers) path reads
+                         its parameters from it, so the folder holds them once (issue 12)
+    model.safetensors    encoder + classification head (+ entity head `tagger.*`) weights,
+                         only where the network could not be traced (and in models trained
+                         before the weights were stored once, which load as they did)
     tokenizer.json ...   the tokenizer (with any characters added for the domain's language)
     evaluation.json/.md  the validation report written at training time
 
@@ -116,7 +120,8 @@ def save_artifact(out_dir: Path, network, tokenizer, labels: Sequence[str], meta
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().contiguous().cpu() for k, v in network.state_dict().items()}
-    save_file(state, str(out_dir / "model.safetensors"), metadata={"format_version": str(FORMAT_VERSION)})
+    weights = out_dir / "model.safetensors"
+    save_file(state, str(weights), metadata={"format_version": str(FORMAT_VERSION)})
     network.encoder.config.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
     (out_dir / "labels.json").write_text(json.dumps(list(labels), ensure_ascii=False, indent=1), encoding="utf-8")
@@ -124,7 +129,31 @@ def save_artifact(out_dir: Path, network, tokenizer, labels: Sequence[str], meta
     (out_dir / ARTIFACT_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     from framework.nlu.torchscript import save_torchscript
 
-    save_torchscript(out_dir, network, tokenizer, int(meta.get("max_length", 64)))
+    # The weights once: the trace holds every parameter that serving and evaluation need
+    # (`weights_state` reads them back for the eager path); the safetensors copy stays
+    # only when there is no trace.
+    if save_torchscript(out_dir, network, tokenizer, int(meta.get("max_length", 64))):
+        weights.unlink()
+
+
+def weights_state(model_dir: Path) -> dict:
+    """The network's parameters: model.safetensors where there is one (untraceable models,
+    older models), else those of the TorchScript trace (the same names and values)."""
+    from framework.nlu.torchscript import TORCHSCRIPT_FILE
+
+    model_dir = Path(model_dir)
+    if (model_dir / "model.safetensors").exists():
+        from safetensors.torch import load_file
+
+        return load_file(str(model_dir / "model.safetensors"))
+    if (model_dir / TORCHSCRIPT_FILE).exists():
+        import torch
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return dict(torch.jit.load(str(model_dir / TORCHSCRIPT_FILE), map_location="cpu").state_dict())
+    raise ModelNotFoundError(f"{model_dir}: no weights (neither model.safetensors nor {TORCHSCRIPT_FILE}); "
+                             f"retrain with: python train.py DOMAIN")
 
 
 def read_artifact(model_dir: str | Path) -> dict:
@@ -262,7 +291,6 @@ def _entity(text: str, span) -> Entity:
 
 def load_network(model_dir: str | Path, meta: dict):
     """(network in eval mode, tokenizer) from an artifact directory."""
-    from safetensors.torch import load_file
     from transformers import AutoConfig, AutoModel, AutoTokenizer
 
     model_dir = Path(model_dir)
@@ -270,11 +298,11 @@ def load_network(model_dir: str | Path, meta: dict):
     encoder = AutoModel.from_config(config, **encoder_kwargs(config))
     network = build_network(encoder, len(meta["labels"]), pooling=meta.get("pooling", "mean"),
                             num_tags=entity_tag_count(meta))
-    state = load_file(str(model_dir / "model.safetensors"))
+    state = weights_state(model_dir)
     missing, unexpected = network.load_state_dict(state, strict=False)
     missing = [k for k in missing if "position_ids" not in k]
     if missing:
-        raise ModelMismatchError(f"{model_dir}: weights missing from model.safetensors: {missing[:5]}")
+        raise ModelMismatchError(f"{model_dir}: weights missing from the model folder: {missing[:5]}")
     network.eval()
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
     return network, tokenizer

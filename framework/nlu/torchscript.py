@@ -3,9 +3,11 @@ the artifact's `tokenizer.json` read by the `tokenizers` library alone.
 
 Why: importing transformers 5 costs ~150 MB of RSS and ~3 s per serving worker (it pulls in
 scipy, sympy, jinja2, torch.distributed ...), and at inference the network is fixed. Training
-writes `model.torchscript.pt` next to `model.safetensors` (encoder + pooling + head -> logits,
-traced on a padded batch so batch size and length stay dynamic); `load_classifier` uses it
-when present and falls back to the transformers (eager) path when not.
+writes `model.torchscript.pt` (encoder + pooling + head(s) -> logits, traced on a padded
+batch so batch size and length stay dynamic) and, once it is written, no separate weights
+file: the eager path reads the trace's parameters (framework.nlu.model.weights_state).
+`load_classifier` uses the trace when present and falls back to the transformers (eager)
+path when not.
 """
 from __future__ import annotations
 
