@@ -45,6 +45,10 @@ def init(config: ServerConfig) -> web.Application:
     if config.webchat:
         routes.add_webchat(app)
     add_rasa_api(app, with_root=not config.webchat)
+    if config.socketio is not None:  # rasa-webchat's socket.io, on the REST channel's turn
+        from framework.server.socketio_turns import add_socketio
+
+        add_socketio(app)
     if config.wechat_token:
         app.router.add_get("/webhooks/wechat/webhook", routes.wechat_handshake)
         app.router.add_post("/webhooks/wechat/webhook", routes.channel_webhook("wechat"))

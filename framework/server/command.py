@@ -44,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "preflight OPTIONS are answered and CORS headers added for these origins only; "
                         "repeat for several, '*' for any")
     p.add_argument("--no-webchat", action="store_true", help="do not serve the chat page at /")
+    p.add_argument("--socketio", nargs="?", const="", default=None, metavar="CREDENTIALS_YML",
+                   help="also serve Rasa's socket.io channel (rasa-webchat's transport) at /socket.io; with Rasa's "
+                        "credentials.yml, its socketio: section sets the event names, session_persistence and the "
+                        "path (docs/MIGRATING_FROM_RASA.md); pages on other origins need --cors")
     p.add_argument("--auth-token", default=os.environ.get("DF_AUTH_TOKEN") or None,
                    help="as `rasa run --auth-token`: ?token= for Rasa's conversation API, /status and /model/parse")
     precision = p.add_mutually_exclusive_group()
@@ -136,6 +140,15 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
     )
 
 
+def _socketio_settings(credentials: str | None):
+    """--socketio: None (off), "" (Rasa's defaults) or a credentials.yml; ValueError says what is wrong."""
+    if credentials is None:
+        return None
+    from framework.channels.socketio import SocketIOSettings, settings_from_credentials
+
+    return settings_from_credentials(credentials) if credentials else SocketIOSettings()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(),
@@ -153,6 +166,17 @@ def main(argv: list[str] | None = None) -> int:
         config = config_from_args(args)
     except ValueError as err:  # an --cors value that is not an origin
         print(f"serve: --cors: {err}", file=sys.stderr)
+        return 2
+    try:
+        config.socketio = _socketio_settings(args.socketio)
+    except ValueError as err:  # Rasa's credentials.yml with a setting this channel cannot honour
+        print(f"serve: --socketio: {err}", file=sys.stderr)
+        return 2
+    if config.socketio is not None and config.workers > 1:
+        print("serve: --socketio needs --workers 1: socket.io's long-polling sends each client's requests to the "
+              "process that holds its session, and the workers share the port (SO_REUSEPORT) without sticky "
+              "sessions. Run several servers with --workers 1 behind a load balancer with sticky sessions "
+              "instead.", file=sys.stderr)
         return 2
     # The ports must be free before minutes of training or loading are spent.
     problem = ports_problem(config, assistant) or bot_channels_problem(config)

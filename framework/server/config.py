@@ -86,6 +86,8 @@ class ServerConfig:
     # the browser: the chat page at / and the origins whose scripts may call the API (CORS)
     webchat: bool = True
     cors_origins: tuple[str, ...] = ()  # "https://shop.example.com", or "*" for any
+    # rasa-webchat's transport (framework.channels.socketio.SocketIOSettings); None: off
+    socketio: Any = None
     # Rasa's API (framework.server.rasa_api): `?token=` must match; None: the conversation API is off
     auth_token: str | None = field(default_factory=lambda: os.environ.get("DF_AUTH_TOKEN") or None, repr=False)
 
