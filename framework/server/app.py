@@ -24,6 +24,7 @@ from framework.server.metrics import Metrics
 from framework.server.middleware import build_middlewares
 from framework.server.openapi import build_openapi
 from framework.server.rasa_api import add_rasa_api
+from framework.server.reload_sync import admin_reload, reload_ctx
 
 log = logging.getLogger("framework.server")
 
@@ -35,13 +36,14 @@ def init(config: ServerConfig) -> web.Application:
     app[keys.CONFIG] = config
     app[keys.METRICS] = Metrics()
     app[keys.BACKGROUND] = set()
-    app.cleanup_ctx.extend([assistant_ctx, store_ctx, model_ctx, http_ctx, conversations_ctx])
+    app.cleanup_ctx.extend([assistant_ctx, store_ctx, model_ctx, http_ctx, conversations_ctx, reload_ctx])
     app.router.add_post("/webhooks/rest/webhook", routes.channel_webhook("rest"))
     app.router.add_post("/api/v1/predict", routes.predict)
     app.router.add_get("/health", routes.health)
     app.router.add_get("/ready", routes.ready)
     app.router.add_get("/metrics", routes.metrics)
     app.router.add_get("/openapi.json", routes.openapi)
+    app.router.add_post("/admin/reload", admin_reload)
     if config.webchat:
         routes.add_webchat(app)
     add_rasa_api(app, with_root=not config.webchat)
@@ -91,13 +93,14 @@ def feishu_enabled(config: ServerConfig) -> bool:
 
 
 async def assistant_ctx(app: web.Application) -> AsyncIterator[None]:
+    from framework.server.reload import domain_hash_of, load_domain
+
     config = app[keys.CONFIG]
     if config.assistant is None:
-        from framework.spec import load_assistant
-
-        app[keys.ASSISTANT] = await asyncio.to_thread(load_assistant, config.domain_dir)
+        app[keys.ASSISTANT], app[keys.DOMAIN_HASH] = await asyncio.to_thread(load_domain, config.domain_dir)
     else:
         app[keys.ASSISTANT] = config.assistant
+        app[keys.DOMAIN_HASH] = await asyncio.to_thread(domain_hash_of, config.domain_dir)
     yield
 
 
@@ -139,16 +142,37 @@ def slot_cipher(config: ServerConfig):
 
 
 async def model_ctx(app: web.Application) -> AsyncIterator[None]:
-    config, assistant, metrics = app[keys.CONFIG], app[keys.ASSISTANT], app[keys.METRICS]
-    classifier = config.classifier
-    if classifier is None:
-        from framework.nlu import default_model_dir
-        from framework.nlu.model import load_classifier
+    from framework.server.reload import model_key, version_id
 
-        model_dir = config.model_dir or default_model_dir(config.domain_dir)
-        threads = config.torch_threads or default_torch_threads(config.workers)
+    config = app[keys.CONFIG]
+    version = await open_model(app, app[keys.ASSISTANT], config.classifier)
+    version.model_key = "injected" if config.classifier is not None else model_key(served_model_dir(config))
+    version.domain_hash = app[keys.DOMAIN_HASH]
+    version.id = version_id(version.domain_hash, version.model_key)
+    app[keys.CLASSIFIER], app[keys.BATCHER], app[keys.NLU] = version.classifier, version.batcher, version.parse
+    app[keys.MODEL_ID], app[keys.VERSION] = version.model_id, version
+    yield
+    await close_model(app[keys.LIVE].current if keys.LIVE in app else version)
+
+
+def served_model_dir(config: ServerConfig) -> str:
+    from framework.nlu import default_model_dir
+
+    return str(config.model_dir or default_model_dir(config.domain_dir))
+
+
+async def open_model(app: web.Application, assistant, classifier=None):
+    """A Version of `assistant` with its model (loaded from disk unless `classifier` is
+    given), its inference thread pool and micro-batcher started; id and hashes left to the caller."""
+    from framework.server.reload import Version
+
+    config, metrics = app[keys.CONFIG], app[keys.METRICS]
+    if classifier is None:
+        from framework.nlu.model import load_classifier
         from framework.nlu.precision import int8_recommended
 
+        model_dir = served_model_dir(config)
+        threads = config.torch_threads or default_torch_threads(config.workers)
         int8 = config.int8 if config.int8 is not None else int8_recommended(model_dir)
         classifier = await asyncio.to_thread(load_classifier, model_dir, assistant, quantize=int8,
                                              threads=threads)
@@ -165,12 +189,12 @@ async def model_ctx(app: web.Application) -> AsyncIterator[None]:
                            concurrency=config.inference_threads, on_batch=on_batch)
     batcher.start()
     parse = ClassifierParser(classifier, assistant, rank=batcher.predict)
-    model_id = classifier.model_id
+    return Version("", "", "", assistant, classifier, parse, batcher=batcher, executor=executor)
 
-    app[keys.CLASSIFIER], app[keys.BATCHER], app[keys.NLU], app[keys.MODEL_ID] = classifier, batcher, parse, model_id
-    yield
-    await batcher.stop()
-    executor.shutdown(wait=False, cancel_futures=True)
+
+async def close_model(version) -> None:
+    await version.batcher.stop()
+    version.executor.shutdown(wait=False, cancel_futures=True)
 
 
 def release_free_memory() -> None:
@@ -207,10 +231,20 @@ async def conversations_ctx(app: web.Application) -> AsyncIterator[None]:
     from framework.server.agent_factory import build_agent
     from framework.server.conversation import Conversations
 
-    config = app[keys.CONFIG]
-    agent = build_agent(app[keys.ASSISTANT], app[keys.NLU], app[keys.HTTP], app[keys.CLASSIFIER])
+    from framework.server.reload import Live
+
+    config, version = app[keys.CONFIG], app[keys.VERSION]
+
+    def agent_of(v):
+        return build_agent(v.assistant, v.parse, app[keys.HTTP], v.classifier)
+
+    version.agent = agent_of(version)
     app[keys.CONVERSATIONS] = conversations = Conversations(
-        app[keys.ASSISTANT], agent, app[keys.STORE], app[keys.METRICS], app[keys.MODEL_ID], app[keys.CACHE])
+        app[keys.ASSISTANT], version.agent, app[keys.STORE], app[keys.METRICS], app[keys.MODEL_ID], app[keys.CACHE])
+    app[keys.LIVE] = live = Live(
+        version, config.domain_dir, None if config.classifier is not None else served_model_dir(config),
+        partial(open_model, app), close_model, agent_of,
+        on_swap=lambda v: conversations.use(v.assistant, v.agent, v.model_id), grace=config.inference_timeout)
     app[keys.CHANNELS] = build_channels(config, app[keys.HTTP], app[keys.REDIS], app[keys.STORE].prefix)
     app[keys.CHANNELS].update(bot_channels(config, app[keys.HTTP], app[keys.REDIS], app[keys.STORE].prefix))
     yield
@@ -219,6 +253,7 @@ async def conversations_ctx(app: web.Application) -> AsyncIterator[None]:
     if background:
         await asyncio.wait(background, timeout=config.shutdown_timeout)
     await conversations.drain(config.shutdown_timeout)
+    await live.close()
 
 
 def wecom_enabled(config: ServerConfig) -> bool:

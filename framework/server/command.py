@@ -7,6 +7,7 @@ server, or N worker processes sharing the port (SO_REUSEPORT) and the Redis serv
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import errno
 import logging
 import os
@@ -50,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "path (docs/MIGRATING_FROM_RASA.md); pages on other origins need --cors")
     p.add_argument("--auth-token", default=os.environ.get("DF_AUTH_TOKEN") or None,
                    help="as `rasa run --auth-token`: ?token= for Rasa's conversation API, /status and /model/parse")
+    p.add_argument("--admin-token", default=os.environ.get("DF_ADMIN_TOKEN") or None,
+                   help="enables POST /admin/reload (hot reload of the domain, flows and model) for requests with "
+                        "'Authorization: Bearer TOKEN'; better given as $DF_ADMIN_TOKEN. SIGHUP reloads too")
     precision = p.add_mutually_exclusive_group()
     precision.add_argument("--int8", dest="int8", action="store_const", const=True, default=None,
                            help="serve the encoder in int8 (default: int8 when training's int8 check measured at "
@@ -125,6 +129,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         redis_dir=args.redis_dir, encryption_key_file=args.encryption_key_file,
         workers=max(1, args.workers), demo_backend=args.demo_backend, demo_backend_port=args.backend_port,
         int8=args.int8, webchat=not args.no_webchat, cors_origins=tuple(_origins(args.cors)), auth_token=args.auth_token,
+        admin_token=args.admin_token,
         rate_limit_sender=args.rate_limit_sender, rate_limit_ip=args.rate_limit_ip, max_body_bytes=args.max_body,
         batch_max=args.batch_max, torch_threads=args.threads or serving_threads(max(1, args.workers)), inference_threads=max(1, args.batches_in_flight), batch_wait_ms=args.batch_wait_ms, cache_enabled=not args.no_answer_cache,
         wechat_token=args.wechat_token, telegram_bot_token=args.telegram_bot_token,
@@ -328,6 +333,9 @@ def run_worker(config: ServerConfig, access_log: bool = False) -> None:
     from aiohttp import web
 
     limit_malloc_arenas()
+    # SIGHUP means "reload" (framework/server/reload_sync.py installs the handler once the
+    # app is up); until then it must not end the process, as its default action would.
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
     from framework.server.app import init
 
     web.run_app(init(config), host=config.host, port=config.port, reuse_port=config.workers > 1,
@@ -348,6 +356,12 @@ def run_workers(config: ServerConfig, access_log: bool = False, log_level: str =
 
     ctx = multiprocessing.get_context("spawn")  # no fork: torch threads and atexit hooks
     stopping = False
+    backend = None
+    if config.demo_backend:  # one backend for all workers (each starting its own: N-1 port clashes)
+        from framework.server.backend_thread import BackendThread
+
+        backend = BackendThread(config.domain_dir, config.demo_backend_port).start()
+        config = dataclasses.replace(config, demo_backend=False)
 
     def spawn():
         process = ctx.Process(target=_worker_entry, args=(config, access_log, log_level), daemon=False)
@@ -355,6 +369,11 @@ def run_workers(config: ServerConfig, access_log: bool = False, log_level: str =
         return process
 
     workers = [spawn() for _ in range(config.workers)]
+
+    def reload(signum, frame):  # hot reload: every worker reloads (and they agree through Redis)
+        for w in workers:
+            if w.is_alive():
+                os.kill(w.pid, signal.SIGHUP)
 
     def stop(signum, frame):
         nonlocal stopping
@@ -365,6 +384,7 @@ def run_workers(config: ServerConfig, access_log: bool = False, log_level: str =
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGHUP, reload)
     restarts = 0
     while any(w.is_alive() for w in workers):
         time.sleep(0.2)
@@ -375,6 +395,8 @@ def run_workers(config: ServerConfig, access_log: bool = False, log_level: str =
                 workers[i] = spawn()
     for w in workers:
         w.join()
+    if backend is not None:
+        backend.stop()
 
 
 if __name__ == "__main__":

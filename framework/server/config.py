@@ -90,6 +90,8 @@ class ServerConfig:
     socketio: Any = None
     # Rasa's API (framework.server.rasa_api): `?token=` must match; None: the conversation API is off
     auth_token: str | None = field(default_factory=lambda: os.environ.get("DF_AUTH_TOKEN") or None, repr=False)
+    # hot reload: POST /admin/reload needs `Authorization: Bearer <admin_token>`; None: the endpoint answers 403
+    admin_token: str | None = field(default_factory=lambda: os.environ.get("DF_ADMIN_TOKEN") or None, repr=False)
 
     # logging
     pii_kinds: tuple[str, ...] = ("id_number", "phone", "bank_card", "email")

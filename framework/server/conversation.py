@@ -16,6 +16,7 @@ from framework.engine.lifetimes import pii_values
 from framework.masking import mask_values
 from framework.server.answer_cache import AnswerCache
 from framework.server.metrics import Metrics
+from framework.server.session_upgrade import flow_changed_text, upgrade_session
 from framework.store import SessionStore
 
 log = logging.getLogger("framework.server.turns")
@@ -70,13 +71,19 @@ class Conversations:
     ) -> None:
         from framework.engine import SessionState  # the engine's own JSON form
 
-        self.assistant, self.agent, self.store, self.metrics = assistant, agent, store, metrics
-        self.model_id, self.cache, self.clock = model_id, cache, clock
+        self.store, self.metrics, self.cache, self.clock = store, metrics, cache, clock
         self._state_type = SessionState
+        self.use(assistant, agent, model_id)
+        self.in_flight: set[asyncio.Task] = set()
+
+    def use(self, assistant: Any, agent: Any, model_id: str) -> None:
+        """Serve another version from the next turn on (hot reload, framework.server.reload).
+        Synchronous, so no turn starts with half of it; a turn already running finishes with
+        the version it started with."""
+        self.assistant, self.agent, self.model_id = assistant, agent, model_id
         self._pii_slots = [name for name, slot in assistant.slots.items() if slot.pii]
         self._slot_free = {name for name, r in assistant.responses.items()
                            if not any("{" in v.text for v in r.variants)}
-        self.in_flight: set[asyncio.Task] = set()
 
     async def handle(self, sender_id: str, text: str, channel: str = "rest") -> TurnOutcome:
         task = asyncio.current_task()
@@ -90,12 +97,17 @@ class Conversations:
 
     async def _handle(self, sender_id: str, text: str, channel: str) -> TurnOutcome:
         started = time.perf_counter()
+        assistant, agent, model_id = self.assistant, self.agent, self.model_id  # one version per turn
         async with self.store.checkout(sender_id) as held:
             data = held.state
             state = self._state_type.from_dict(data) if data else None
+            notice = []
+            if state is not None:  # stored by an earlier version: its flow may be gone
+                state, ended = upgrade_session(state, assistant)
+                notice = [{"text": flow_changed_text(assistant)}] if ended else []
             idle = state is None or not state.stack
             if idle and self.cache is not None:
-                cached = await self.cache.get(self.model_id, channel, text)
+                cached = None if notice else await self.cache.get(model_id, channel, text)
                 if cached is not None:
                     self.metrics.cache.inc("hit")
                     if state is not None:
@@ -104,16 +116,16 @@ class Conversations:
                               self._secrets(state))
                     return TurnOutcome(sender_id, cached, cached=True)
                 self.metrics.cache.inc("miss")
-            turn = await self.agent.handle(state, sender_id, text, channel=channel, now=self.clock())
+            turn = await agent.handle(state, sender_id, text, channel=channel, now=self.clock())
             # Before, after, and during: a flow that completes clears its slots, but its last
             # reply may still say the name; a value given and erased in one turn is in neither.
-            secrets = self._secrets(turn.state) + self._secrets(state) + pii_values(self.assistant, turn.events)
+            secrets = self._secrets(turn.state) + self._secrets(state) + pii_values(assistant, turn.events)
             await self.store.put(sender_id, turn.state.to_dict(), lock=held, secrets=secrets, release=True)
-        replies = reply_dicts(turn.replies)
-        events = [e.name for e in turn.events]
+        replies = notice + reply_dicts(turn.replies)
+        events = ["flow_retired"] * bool(notice) + [e.name for e in turn.events]
         self._count(turn, events, channel)
-        if idle and self.cache is not None and self._cacheable(turn, events):
-            await self.cache.put(self.model_id, channel, text, replies)
+        if idle and not notice and self.cache is not None and self._cacheable(turn, events):
+            await self.cache.put(model_id, channel, text, replies)
         self._log(sender_id, text, channel, turn.nlu, replies, events, started, secrets)
         return TurnOutcome(sender_id, replies, events=events)
 

@@ -25,6 +25,11 @@ CHANNELS = web.AppKey("channels", dict)
 HTTP = web.AppKey("http_client", object)  # aiohttp.ClientSession for channels and actions
 BACKGROUND = web.AppKey("background_turns", set)
 OPENAPI = web.AppKey("openapi", dict)
+# Hot reload (framework.server.reload): ASSISTANT, CLASSIFIER, NLU, MODEL_ID and BATCHER above
+# are the version loaded at startup; handlers read what is served now from LIVE.current.
+DOMAIN_HASH = web.AppKey("domain_hash", str)
+VERSION = web.AppKey("startup_version", object)  # framework.server.reload.Version
+LIVE = web.AppKey("live", object)  # framework.server.reload.Live
 
 
 def dumps(obj: Any) -> str:

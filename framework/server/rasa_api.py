@@ -77,9 +77,9 @@ async def version(request: web.Request) -> web.Response:
 
 async def status(request: web.Request) -> web.Response:
     authorize(request, required=False)
-    model_id = request.app.get(keys.MODEL_ID)
+    model_id = request.app[keys.LIVE].current.model_id if keys.LIVE in request.app else None
     return web.json_response({"model_id": model_id, "model_file": model_id, "num_active_training_jobs": 0,
-                              "fingerprint": {"intents": request.app[keys.ASSISTANT].intent_fingerprint}})
+                              "fingerprint": {"intents": request.app[keys.LIVE].current.assistant.intent_fingerprint}})
 
 
 async def rest_health(request: web.Request) -> web.Response:
@@ -91,7 +91,7 @@ async def model_parse(request: web.Request) -> web.Response:
     data = _json_body(request, await request.read())
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         raise ApiError(400, "invalid_request", "expected a JSON object {\"text\": \"...\"}")
-    return web.json_response(parse_result(await request.app[keys.NLU](data["text"])), dumps=keys.dumps)
+    return web.json_response(parse_result(await request.app[keys.LIVE].current.parse(data["text"])), dumps=keys.dumps)
 
 
 def parse_result(nlu) -> dict[str, Any]:
@@ -167,7 +167,7 @@ async def _apply_events(request: web.Request, replace: bool) -> web.Response:
     sender = request.match_info["sender"]
     data = _json_body(request, await request.read())
     events = data if isinstance(data, list) else [data]
-    assistant = request.app[keys.ASSISTANT]
+    assistant = request.app[keys.LIVE].current.assistant
     changes = [_checked_event(assistant, event, i) for i, event in enumerate(events)]
     store, now = request.app[keys.STORE], time.time()
     async with store.checkout(sender) as held:
@@ -211,7 +211,7 @@ async def trigger_intent(request: web.Request) -> web.Response:
     data = _json_body(request, await request.read())
     if not isinstance(data, dict) or not isinstance(data.get("name"), str):
         raise ApiError(400, "invalid_request", "expected {\"name\": \"intent\", \"entities\"?: {...}}")
-    assistant = request.app[keys.ASSISTANT]
+    assistant = request.app[keys.LIVE].current.assistant
     if data["name"] not in assistant.intents:
         raise ApiError(404, "not_found", f"no intent {data['name']!r} in the domain")
     entities = data.get("entities") or {}

@@ -27,7 +27,7 @@ async def predict(request: web.Request) -> web.Response:
     problem = first_error(PREDICT_REQUEST, data) or unicode_problem(data["text"], "the text")
     if problem:
         raise ApiError(400, "invalid_request", problem)
-    result = await request.app[keys.NLU](data["text"])
+    result = await request.app[keys.LIVE].current.parse(data["text"])
     return web.json_response(result.to_dict(), dumps=keys.dumps)
 
 
@@ -128,13 +128,16 @@ async def health(request: web.Request) -> web.Response:
 
 
 async def ready(request: web.Request) -> web.Response:
-    checks = {"model": request.app.get(keys.MODEL_ID) is not None, "store": False}
+    live = request.app.get(keys.LIVE)
+    checks = {"model": live is not None, "store": False}
     try:
         checks["store"] = await asyncio.wait_for(request.app[keys.STORE].ping(), 1.0)
     except Exception as err:  # any failure means "not ready", never a crash
         log.debug("readiness: store ping failed: %r", err)
     if all(checks.values()):
-        return web.json_response({"status": "ready", "model": request.app[keys.MODEL_ID], "checks": checks})
+        # `reload`: the last hot reload's outcome; "failed" means the old version still serves
+        return web.json_response({"status": "ready", "model": live.current.model_id, "version": live.current.id,
+                                  "reload": live.status, "pid": os.getpid(), "checks": checks}, dumps=keys.dumps)
     return web.json_response({"status": "unavailable", "checks": checks}, status=503)
 
 
@@ -173,7 +176,7 @@ def _webchat_template() -> str:
 async def webchat_page(request: web.Request) -> web.Response:
     from framework.engine.builtin_responses import language_code
 
-    assistant = request.app[keys.ASSISTANT]
+    assistant = request.app[keys.LIVE].current.assistant
     page = (_webchat_template().replace("{lang}", language_code(assistant.language))
             .replace("{assistant}", html.escape(assistant.name)))
     return web.Response(text=page, content_type="text/html", charset="utf-8",
