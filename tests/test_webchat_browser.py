@@ -10,12 +10,12 @@ Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them) and th
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from framework.spec import load_assistant
+from tests.support.browser import WAIT, browser, console_errors, require_chromium  # noqa: F401 (fixture)
 from tests.support.example_chat import ID
 from tests.support.fake_classifier import FakeClassifier
 from tests.support.live_server import LiveServers
@@ -23,16 +23,10 @@ from tests.support.redis_server import RedisServer, free_port
 from tests.support.serving import make_config
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
-DRIVER = shutil.which("chromedriver")
-if CHROMIUM is None or DRIVER is None:
-    pytest.skip("no Chromium: needs Debian's chromium and chromium-driver "
-                "(apt-get install chromium chromium-driver; .ci/run installs them)", allow_module_level=True)
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")
+webdriver = require_chromium()
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-WAIT = 30  # seconds an answer may take on a busy CI machine (a bound, not a timing assertion)
 XSS_DOMAIN = """\
 version: "1"
 language: en
@@ -60,23 +54,6 @@ flows:
 
 
 @pytest.fixture(scope="module")
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     "--window-size=720,900", "--no-first-run", "--disable-extensions"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # the page's console, for errors
-    try:
-        driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=DRIVER))
-    except Exception as err:  # a browser that is installed but cannot start here
-        pytest.skip(f"Chromium did not start: {err}")
-    driver.set_page_load_timeout(WAIT)
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture(scope="module")
 def servers(tmp_path_factory):
     with RedisServer(tmp_path_factory.mktemp("redis")) as redis, LiveServers() as live:
         yield redis, live
@@ -99,11 +76,6 @@ def serve(servers, domain_dir: Path, table: dict, backend_env: str | None = None
         return init(make_config((domain_dir, assistant), classifier, redis.url, **options))
 
     return live.serve(make_app) + "/"
-
-
-def console_errors(driver) -> list[str]:
-    """The page's JavaScript errors and refused loads (a CSP violation, a 404) since last asked."""
-    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
 
 class Page:

@@ -115,7 +115,10 @@ def parse_message(sid: str, data: Any, settings: SocketIOSettings) -> Incoming |
         sender = str(session)
     else:
         sender = sid
-    text = data.get("message", "")
+    text = data.get("message")
+    if text is None or isinstance(text, str) and not text.strip():
+        # rasa-webchat sends its `initPayload` on connecting, null unless the page sets one
+        raise ChannelError(400, "empty_message", "the message has no text; nothing to answer")
     if not isinstance(text, str):
         raise ChannelError(400, "invalid_request", f"the message must be text, found {type(text).__name__}")
     return Incoming(sender, text, {"room": sender})
@@ -209,5 +212,15 @@ class SocketIOChannel:
         server.on("session_request", session_request, namespace=namespace)
         server.on(settings.user_message_evt, user_message, namespace=namespace)
         server.attach(app, socketio_path=engineio_path(settings))
+
+        async def disconnect_all(app: Any) -> None:
+            # Tell the connected widgets that this server goes away (they reconnect, to the next
+            # server, and the session id keeps the conversation), without waiting for clients
+            # that no longer poll; a websocket left open is cut at the shutdown timeout.
+            for client in list(server.eio.sockets.values()):
+                await client.close(wait=False)
+            await server.shutdown()
+
+        app.on_shutdown.append(disconnect_all)
         self.server = server
         return server
