@@ -146,9 +146,38 @@ class Channel(Protocol):
         """The answer when the turn outlives `reply_budget`."""
 
     # Optional:
+    #   rich = True: `respond` shows images, attachments and custom JSON (Rasa's responses);
+    #     without it the server hands the channel `plain_replies(replies)`.
     #   immediate(request, body) -> web.StreamResponse | None: an answer that needs no turn
     #     (Slack's url_verification, a platform's retry of a delivered event).
     #   can_push = True: `respond` sends through the platform's API, so the replies of a
     #     turn that outlived `reply_budget` are still delivered when it ends.
     #   push(incoming, replies) -> None: with can_push, how those late replies are sent when
     #     `respond` answers in the HTTP reply itself (WeChat, WeCom); without it, `respond`.
+
+
+def plain_replies(replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The replies as a channel that shows only text and buttons gets them (the server applies
+    this to every channel without `rich = True`): an image's or an attachment's URL is a line
+    of its own after the text; custom JSON, which is meant for another platform, is left out,
+    and a reply left with nothing to say is dropped."""
+    out = []
+    for reply in replies:
+        lines = [reply["text"]] if reply.get("text") else []
+        lines += [url for url in (reply.get("image"), attachment_url(reply.get("attachment"))) if url]
+        if lines or reply.get("buttons"):
+            out.append({"text": "\n".join(lines)} | ({"buttons": reply["buttons"]} if reply.get("buttons") else {}))
+    return out
+
+
+def attachment_url(attachment: Any) -> str | None:
+    """The URL of a Rasa attachment: the string itself, or an object's `url` or
+    `payload.src` / `payload.url` (rasa-webchat's {"type": "video", "payload": {"src": ...}})."""
+    if isinstance(attachment, str):
+        return attachment or None
+    if isinstance(attachment, dict):
+        payload = attachment.get("payload") if isinstance(attachment.get("payload"), dict) else {}
+        for url in (attachment.get("url"), payload.get("src"), payload.get("url")):
+            if isinstance(url, str) and url:
+                return url
+    return None

@@ -37,6 +37,7 @@ def parse_json(request: web.Request, body: bytes) -> Any:
 class RestChannel:
     name = "rest"
     reply_budget = None
+    rich = True  # Rasa's image, attachment and custom keys, as Rasa's REST channel sends them
 
     def verify(self, request: web.Request, body: bytes) -> None:
         pass  # REST is called by the customer's own backend; put it behind their gateway

@@ -161,6 +161,7 @@ class SocketIOChannel:
 
     name = "socketio"
     reply_budget = None  # the replies are emitted whenever the turn ends
+    rich = True  # images, attachments and custom JSON in Rasa's socket.io shapes
 
     def __init__(self, settings: SocketIOSettings, cors_origins: tuple[str, ...] = (),
                  max_message_bytes: int = 64 * 1024) -> None:

@@ -161,7 +161,7 @@ class Conversations:
         intent = f"{nlu.intent.name}:{nlu.intent.confidence:.2f}" if nlu is not None and nlu.intent else "-"
         line = (f"turn sender={sender_id} channel={channel} intent={intent} events={','.join(events)} "
                 f"ms={1000 * (time.perf_counter() - started):.1f} text={logged_text(text)!r} "
-                f"replies={[r['text'] for r in replies]!r}")
+                f"replies={[r.get('text', '') for r in replies]!r}")  # an image-only reply has no text
         log.info("%s", mask_values(line, secrets))
 
     async def drain(self, timeout: float) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from framework.channels.base import Channel, Incoming, check_length, unicode_problem
+from framework.channels.base import Channel, Incoming, check_length, plain_replies, unicode_problem
 from framework.channels.rest import parse_json
 from framework.server import keys
 from framework.server.middleware import ApiError
@@ -101,7 +101,13 @@ async def run_turn(app: web.Application, channel: Channel, incoming: Incoming) -
         if getattr(channel, "can_push", False):  # the platform has an API to send later
             task.add_done_callback(lambda t: _push_late(app, channel, incoming, t))
         return None
-    return task.result().replies
+    return shown(channel, task.result().replies)
+
+
+def shown(channel: Channel, replies: list[dict]) -> list[dict]:
+    """The replies as `channel` can show them: Rasa's image, attachment and custom parts only
+    on the channels that declare `rich = True`; the others get text (and URLs) and buttons."""
+    return replies if getattr(channel, "rich", False) else plain_replies(replies)
 
 
 def _push_late(app: web.Application, channel: Channel, incoming: Incoming, task: asyncio.Task) -> None:
@@ -109,7 +115,7 @@ def _push_late(app: web.Application, channel: Channel, incoming: Incoming, task:
         return
     # A channel whose `respond` answers in the HTTP reply (WeChat) sends late ones with `push`.
     send = getattr(channel, "push", None) or channel.respond
-    push = asyncio.ensure_future(send(incoming, task.result().replies))
+    push = asyncio.ensure_future(send(incoming, shown(channel, task.result().replies)))
     app[keys.BACKGROUND].add(push)
     push.add_done_callback(_finished(app[keys.BACKGROUND]))
 
