@@ -432,3 +432,24 @@ def test_rasa_nlu_file_reaches_the_running_agent(tmp_path):
         learnt(text, "London", "city", role="from"), learnt(text, "the big apple", "city", role="to"))})
     result = say(parser, SessionState.new("u", NOW), text)
     assert (result.state.slots["from_city"], result.state.slots["to_city"]) == ("London", "New York")
+
+
+async def test_through_the_agent_the_models_entity_threshold_decides(tmp_path):
+    from framework.agent import Agent, classifier_parser
+    from tests.support.fake_classifier import FakeClassifier
+
+    files = dict(TRAVEL)
+    files["domain.yml"] = files["domain.yml"].replace("  entity_threshold: 0.6\n", "  entity_threshold: auto\n")
+    assistant = write_domain(tmp_path, files)
+    text = "from London to Paris"
+    classifier = FakeClassifier({text: "book_flight", "yes": "affirm"}, labels=assistant.intents,
+                                entities={text: [("London", "city", 0.95, "from"), ("Paris", "city", 0.8, "to")]},
+                                entity_threshold=0.85)
+    agent = Agent(assistant, classifier_parser(classifier, assistant))
+    assert agent.assistant.settings.entity_threshold == 0.85  # `auto`: the model's own
+    turn = await agent.handle(None, "u", text, now=NOW.timestamp())
+    assert turn.state.slots["from_city"] == "London"
+    assert [r.text for r in turn.replies] == ["Did you mean Paris as your destination?"]
+    turn = await agent.handle(turn.state, "u", "yes", now=NOW.timestamp() + 1)
+    assert turn.state.slots["to_city"] == "Paris"
+    assert [r.text for r in turn.replies] == ["How many seats?"]

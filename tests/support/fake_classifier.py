@@ -12,19 +12,31 @@ ranking (1 / number of labels), which is below any sensible threshold, or, with
 `default=("肯定", 0.64)`, that intent: a confidently wrong model, as the fine-tuned one was
 on emoji it had never seen. An entry may also give several intents' confidences,
 `{"affirm": 0.55, "deny": 0.40}`, the rest spread over the other labels.
+
+With `entities=` it also stands in for a joint intent + entity model: `parse(texts)`
+gives each text's ranking and the learnt entities the table names for it, as
+(surface text, entity, confidence[, role[, group]]) tuples, found at the surface text's
+first occurrence (extractor "model", value = surface text), and `entity_threshold` is the
+model's:
+
+    FakeClassifier(table, labels, entities={"London to Tokyo": [("London", "city", 0.9, "from")]},
+                   entity_threshold=0.6)
 """
 from __future__ import annotations
 
 from typing import Iterable, Mapping, Sequence
 
-from framework.nlu.interface import IntentScore
+from framework.nlu.interface import Entity, IntentScore, Parsed
 
 
 class FakeClassifier:
     def __init__(self, table: Mapping[str, str | tuple[str, float] | Mapping[str, float]], labels: Iterable[str],
                  threshold: float | None = None, model_id: str = "fake-classifier",
-                 default: tuple[str, float] | None = None):
+                 default: tuple[str, float] | None = None,
+                 entities: Mapping[str, Sequence[tuple]] | None = None, entity_threshold: float | None = None):
         self.table = dict(table)
+        self.entities = dict(entities or {})
+        self.entity_threshold = entity_threshold
         self.default = default
         self.labels = tuple(labels)
         self.threshold = threshold
@@ -50,3 +62,15 @@ class FakeClassifier:
     def predict(self, texts: Sequence[str]) -> list[tuple[IntentScore, ...]]:
         self.calls.extend(texts)
         return [self._ranking(t) for t in texts]
+
+    def _learnt(self, text: str) -> tuple[Entity, ...]:
+        out = []
+        for surface, entity, confidence, *rest in self.entities.get(text, ()):
+            start = text.index(surface)
+            role, group = (list(rest) + [None, None])[:2]
+            out.append(Entity(entity, surface, surface, start, start + len(surface), "model", confidence, role, group))
+        return tuple(out)
+
+    def parse(self, texts: Sequence[str]) -> list[Parsed]:
+        rankings = self.predict(texts)
+        return [Parsed(ranking, self._learnt(text)) for ranking, text in zip(rankings, texts)]
