@@ -141,6 +141,17 @@ def test_two_slots_from_one_entity_by_role(travel):
     assert replies(result) == ["How many seats?"]
 
 
+def test_context_templates_are_learnt_per_role(travel):
+    """No model: the annotated 'fly from [London]{..from} to [Tokyo]{..to}' teaches the
+    words around each role, and the entities carry it."""
+    text = "fly from Paris to Rome"
+    found = extract_entities(travel, text, NOW.date())
+    assert [(e.entity, e.value, e.role, e.extractor) for e in found] == [
+        ("city", "Paris", "from", "context"), ("city", "Rome", "to", "context")]
+    result = say(FakeParser(travel, {text: "book_flight"}), SessionState.new("u", NOW), text)
+    assert (result.state.slots["from_city"], result.state.slots["to_city"]) == ("Paris", "Rome")
+
+
 def test_an_entity_without_the_role_fills_only_the_slot_being_asked(travel):
     parser = FakeParser(travel, {"book a flight": "book_flight"},
                         {"Paris": (Entity("city", "Paris", "Paris", 0, 5, "lookup"),),
@@ -168,7 +179,7 @@ def test_a_held_value_waits_until_the_flow_asks_for_its_slot(travel):
 
 
 def test_a_held_value_of_a_slot_no_flow_collects_is_dropped(travel):
-    text = "fly to Paris"
+    text = "Paris maybe"
     parser = FakeParser(travel, {}, {text: (learnt(text, "Paris", "city", 0.41, role="to"),)})
     result = say(parser, SessionState.new("u", NOW), text)  # no flow started: nothing will ask
     assert "value_unused" in events(result)
@@ -176,7 +187,7 @@ def test_a_held_value_of_a_slot_no_flow_collects_is_dropped(travel):
 
 
 def test_low_confidence_value_asked_at_its_collect_step(travel):
-    text = "from London to Paris"
+    text = "London then Paris"
     parser = FakeParser(travel, {text: "book_flight"}, {text: (
         learnt(text, "London", "city", 0.97, role="from"), learnt(text, "Paris", "city", 0.41, role="to"))})
     result = say(parser, SessionState.new("u", NOW), text)
@@ -210,7 +221,7 @@ def test_the_domain_names_the_question_for_one_slot(tmp_path):
     files = dict(TRAVEL)
     files["domain.yml"] += '  utter_confirm_value_to_city: [{text: "Flying to {checked_value}, right?"}]\n'
     assistant = write_domain(tmp_path, files)
-    text = "from London to Paris"
+    text = "London then Paris"
     parser = FakeParser(assistant, {text: "book_flight"}, {text: (
         learnt(text, "London", "city", role="from"), learnt(text, "Paris", "city", 0.2, role="to"))})
     assert replies(say(parser, SessionState.new("u", NOW), text)) == ["Flying to Paris, right?"]
@@ -441,7 +452,7 @@ async def test_through_the_agent_the_models_entity_threshold_decides(tmp_path):
     files = dict(TRAVEL)
     files["domain.yml"] = files["domain.yml"].replace("  entity_threshold: 0.6\n", "  entity_threshold: auto\n")
     assistant = write_domain(tmp_path, files)
-    text = "from London to Paris"
+    text = "London then Paris"
     classifier = FakeClassifier({text: "book_flight", "yes": "affirm"}, labels=assistant.intents,
                                 entities={text: [("London", "city", 0.95, "from"), ("Paris", "city", 0.8, "to")]},
                                 entity_threshold=0.85)
@@ -453,3 +464,11 @@ async def test_through_the_agent_the_models_entity_threshold_decides(tmp_path):
     turn = await agent.handle(turn.state, "u", "yes", now=NOW.timestamp() + 1)
     assert turn.state.slots["to_city"] == "Paris"
     assert [r.text for r in turn.replies] == ["How many seats?"]
+
+
+def test_a_low_confidence_learnt_value_agreeing_with_a_context_template_is_stored(travel):
+    text = "fly from London to Paris"  # the template "to [Tokyo]" (role to) reads Paris too
+    parser = FakeParser(travel, {text: "book_flight"}, {text: (learnt(text, "Paris", "city", 0.41, role="to"),)})
+    result = say(parser, SessionState.new("u", NOW), text)
+    assert result.state.slots["to_city"] == "Paris"
+    assert "value_held" not in events(result)

@@ -162,13 +162,14 @@ def learn(assistant: Assistant) -> ContextModel:
             text, spans = example.text, sorted(example.entities, key=lambda s: s.start)
             outside, cursor = [], 0
             for i, span in enumerate(spans):
+                key_name = label(span.entity, getattr(span, "role", None), getattr(span, "group", None))
                 outside.append(text[cursor:span.start])
                 cursor = span.end
                 surface = text[span.start:span.end]
-                chars[span.entity] = max(chars.get(span.entity, 0), len(_CJK_RE.findall(surface)))
-                words[span.entity] = max(words.get(span.entity, 0), len(_WORD_RE.findall(surface)))
+                chars[key_name] = max(chars.get(key_name, 0), len(_CJK_RE.findall(surface)))
+                words[key_name] = max(words.get(key_name, 0), len(_WORD_RE.findall(surface)))
                 if surface[:1].isascii() and surface[:1].isalpha():
-                    capitals[span.entity] = capitals.get(span.entity, True) and surface[0].isupper()
+                    capitals[key_name] = capitals.get(key_name, True) and surface[0].isupper()
                 left, right = _clause_bounds(text, span.start, span.end)
                 before = spans[i - 1].end if i else 0
                 after = spans[i + 1].start if i + 1 < len(spans) else len(text)
@@ -178,15 +179,15 @@ def learn(assistant: Assistant) -> ContextModel:
                 if not prefix and not suffix:
                     continue  # a bare value ('[张三](name)') says nothing about context
                 key = (prefix, suffix, anchored_start, anchored_end)
-                seen.setdefault(span.entity, {}).setdefault(key, Template(
-                    span.entity, prefix, suffix, anchored_start, anchored_end,
+                seen.setdefault(key_name, {}).setdefault(key, Template(
+                    key_name, prefix, suffix, anchored_start, anchored_end,
                     _compile(prefix, suffix, anchored_start, anchored_end)))
             outside.append(text[cursor:])
             counts.update(unit for part in outside for unit in _tokens(part))
     # The language's carrier phrases join every text entity the examples introduce with
     # words: "名字[高远](name)" alone would read "名字是张三" as "是张三".
     carriers = carrier_templates(assistant.language)
-    text_entities = {s.entity or s.name for s in assistant.slots.values() if s.type == "text"}
+    text_entities = {k for s in assistant.slots.values() if s.type == "text" for k in slot_keys(s)}
     templates = {
         entity: _ordered([*found.values(), *(replace(c, entity=entity) for c in carriers
                                               if entity in text_entities and (c.prefix, "", True, True) not in found)])
@@ -247,11 +248,29 @@ def template_spans(templates: tuple[Template, ...], text: str) -> Iterator[tuple
                 yield start, end
 
 
-def _everyday(model: ContextModel, entity: str, value: str) -> bool:
+def label(entity: str, role: str | None = None, group: str | None = None) -> str:
+    """What templates are learnt for: the entity, with its role and group when annotated
+    ("city:from"), so "from [London] to [Tokyo]" teaches one template per role."""
+    return entity + (f":{role}" if role else "") + (f"#{group}" if group else "")
+
+
+def slot_keys(slot: Slot) -> list[str]:
+    return [label(m.entity, m.role, m.group) for m in slot.entity_mappings()]
+
+
+def slot_templates(model: ContextModel, slot: Slot) -> tuple[Template, ...]:
+    keys = slot_keys(slot)
+    if len(keys) == 1:
+        return model.templates.get(keys[0], ())
+    return _ordered(t for k in keys for t in model.templates.get(k, ()))
+
+
+def _everyday(model: ContextModel, entity: str | Slot, value: str) -> bool:
     """True when a guessed value does not look like the annotated ones: longer than any of
     them (with a little slack), in lower case where they all start with a capital, or
     containing the domain's everyday words."""
-    profile = model.profiles.get(entity)
+    keys = slot_keys(entity) if isinstance(entity, Slot) else [entity]
+    profile = next((model.profiles[k] for k in keys if k in model.profiles), None)
     if profile is not None:
         if len(_CJK_RE.findall(value)) > profile.max_chars + 2:
             return True
@@ -270,8 +289,7 @@ def from_user(slot: Slot) -> bool:
 def context_entities(assistant: Assistant, slot: Slot, text: str, *, today=None) -> list[tuple[int, int, Any]]:
     """(start, end, value) of values of `slot` found by strong templates in any message."""
     model = model_for(assistant)
-    templates = tuple(t for t in model.templates.get(slot.entity or slot.name, ())
-                      if t.context_length >= _MIN_CONTEXT)
+    templates = tuple(t for t in slot_templates(model, slot) if t.context_length >= _MIN_CONTEXT)
     for span_start, span_end in template_spans(templates, text):
         # "name [on it is Jane Doe]" (the template "name [Sofia Rossi]"): the part after
         # the introduction's verb first.
@@ -279,7 +297,7 @@ def context_entities(assistant: Assistant, slot: Slot, text: str, *, today=None)
         spans = [(span_end - len(after), span_end)] if after and text[span_start:span_end].endswith(after) else []
         for start, end in spans + [(span_start, span_end)]:
             surface = text[start:end]
-            if slot.type == "text" and _everyday(model, slot.entity or slot.name, surface):
+            if slot.type == "text" and _everyday(model, slot, surface):
                 continue
             parsed = parse_value(slot, surface, assistant.language, today=today)
             if parsed.ok:
@@ -291,7 +309,7 @@ def short_text(slot: Slot, model: ContextModel) -> bool:
     """A name-like text slot, which carrier phrases may be trimmed from; free text (a
     complaint, which may well start with "我是") is taken as said."""
     high = slot.options.get("max_length")
-    return (slot.entity or slot.name) in model.templates or (high is not None and high <= SHORT_TEXT_MAX)
+    return bool(slot_templates(model, slot)) or (high is not None and high <= SHORT_TEXT_MAX)
 
 
 def _strip_trailing(text: str) -> str:
@@ -325,14 +343,13 @@ def collect_text(assistant: Assistant, slot: Slot, text: str, *, today=None) -> 
     whole = text.strip()
     candidates: list[str] = []
     if short_text(slot, model):
-        templates = model.templates.get(slot.entity or slot.name) or carrier_templates(language)
+        templates = slot_templates(model, slot) or carrier_templates(language)
         spans = [whole[s:e] for s, e in template_spans(templates, whole)] + [whole]
         found = [part for f in spans for part in (_after_copula(f), f) if part]
         # Each with trailing particles dropped first ("张三吧"), then as it is.
         candidates = [c for f in found for c in (_strip_trailing(f), f)
                       if c and not any(ch in _CLAUSE_CHARS for ch in c)]
-        entity = slot.entity or slot.name
-        candidates.sort(key=lambda c: _everyday(model, entity, c))  # stable: template order within each
+        candidates.sort(key=lambda c: _everyday(model, slot, c))  # stable: template order within each
     for candidate in candidates:
         parsed = parse_value(slot, candidate, language, today=today)
         if parsed.ok:

@@ -184,9 +184,13 @@ def extract_entities(assistant: Assistant, text: str, today: dt.date | None = No
                 continue
             accepted.append((start, end, value))
             taken.add(start, end, "")
+        # Context templates are learnt per role ("from [London] to [Tokyo]"): their
+        # entities carry the slot's role and group, so they fill that slot alone.
+        mapping = slot.entity_mappings()[0]
         for start, end, value in accepted:
             named = "context" if (start, end) in introduced else _named(extractor, value)
-            found.append(Entity(_entity_name(slot), value, text[start:end], start, end, named))
+            role = (mapping.role, mapping.group) if named == "context" else (None, None)
+            found.append(Entity(_entity_name(slot), value, text[start:end], start, end, named, None, *role))
         for s, e, v in accepted:
             claimed.add(s, e, _named(extractor, v))
     if patterns is not None:
