@@ -100,3 +100,18 @@ def test_the_engine_fills_the_digits_slot_from_words(banking):
                             now=dt.datetime(2026, 12, 2, 10))
     changes = {e.data["slot"]: e.data["value"] for e in result.events if e.name == "slot_set"}
     assert changes["card_last4"] == "4321"
+
+
+def test_a_recipient_after_a_preposition(tmp_path):
+    """'send 50 dollars to John' stored the recipient 'to John' (issue 10)."""
+    from tests.test_entity_slots import SEND_EN, write_domain
+
+    assistant = write_domain(tmp_path, SEND_EN)
+    for text in ("to John", "send it to John", "to John please", "John, thanks", "John"):
+        assert collect_text(assistant, assistant.slots["recipient"], text).value == "John", text
+    assert collect_text(assistant, assistant.slots["recipient"], "for Mary Smith").value == "Mary Smith"
+
+
+@pytest.mark.parametrize("text", ["转给李四", "给李四", "李四"])
+def test_a_chinese_recipient_after_gei(telecom, text):
+    assert collect_text(telecom, telecom.slots["name"], text).value == "李四"

@@ -312,14 +312,18 @@ def short_text(slot: Slot, model: ContextModel) -> bool:
     return bool(slot_templates(model, slot)) or (high is not None and high <= SHORT_TEXT_MAX)
 
 
+_POLITE_RE = re.compile(r"(?:[\s,，]+(?:please|thanks|thank you|谢谢))+$", re.IGNORECASE)
+
+
 def _strip_trailing(text: str) -> str:
-    return text.rstrip(_TRAILING + _EDGE).strip()
+    return _POLITE_RE.sub("", text.rstrip(_TRAILING + _EDGE)).rstrip(_TRAILING + _EDGE).strip()
 
 
-# The verb that joins a short introduction to its value: "name on it is [Jane Doe]",
-# "名字写的是[张三]". A template's span that holds one ("name [on it is Jane Doe]", from the
+# The verb (or preposition) that joins a short introduction to its value: "name on it is
+# [Jane Doe]", "名字写的是[张三]", "send it to [John]", "转给[李四]". A template's span that holds one ("name [on it is Jane Doe]", from the
 # template "name [Sofia Rossi]") has the value after the last one.
-_COPULA_RE = re.compile(r"(?:(?<![A-Za-z])(?:is|are|was|reads|says|under)(?![A-Za-z])|['’]s(?![A-Za-z])|[:：]|是|叫做|叫|为)\s*",
+_COPULA_RE = re.compile(r"(?:(?<![A-Za-z])(?:is|are|was|reads|says|under|to|for)(?![A-Za-z])|['’]s(?![A-Za-z])"
+                        r"|[:：]|是|叫做|叫|为|转给|给)\s*",
                         re.IGNORECASE)
 
 
