@@ -85,7 +85,7 @@ async def test_model_parse_in_rasas_shape(make_client):
     data = await response.json()
     assert data["text"] == "what is my balance"
     assert data["intent"]["name"] == "check_balance" and data["intent"]["confidence"] == pytest.approx(0.95)
-    assert data["intent_ranking"][0] == data["intent"] and len(data["intent_ranking"]) == 7
+    assert data["intent_ranking"][0] == data["intent"] and len(data["intent_ranking"]) == 8
     assert data["entities"] == []
     payload = await (await client.post(f"/model/parse?token={TOKEN}", json={"text": '/greet{"customer": "Ada"}'})).json()
     assert payload["intent"] == {"name": "greet", "confidence": 1.0}
@@ -209,8 +209,8 @@ def test_rich_response_shapes_are_checked(tmp_path):
         "  utter_number:\n    - attachment: 7\n", 1))
     _, errors = check_domain_dir(tmp_path / "bot", {})
     assert [e.format().replace(str(tmp_path), "TMP") for e in errors] == [
-        "TMP/bot/domain.yml:35:7: E011 responses.utter_nothing[0]: missing key 'text'. Expected a key 'text' here.",
-        "TMP/bot/domain.yml:37:19: E012 responses.utter_number[0].attachment: wrong type of value. Expected a URL "
+        "TMP/bot/domain.yml:36:7: E011 responses.utter_nothing[0]: missing key 'text'. Expected a key 'text' here.",
+        "TMP/bot/domain.yml:38:19: E012 responses.utter_number[0].attachment: wrong type of value. Expected a URL "
         "or an object; found the number 7. Put it in quotes if you mean text: YAML reads unquoted yes, no, on, off "
         "and numbers as non-text.",
     ]

@@ -31,7 +31,8 @@ BOT = ROOT / "tests" / "fixtures" / "rasa_projects" / "sdk_bot"
 VENV = ROOT / "var" / "rasa-sdk-venv"
 SDK_REQUIREMENT = "rasa-sdk==3.6.*"
 TABLE = {"what is my balance": "check_balance", "hello": "greet", "do the chain": "chain",
-         "start the loop": "loop", "restart it": "restart_me", "bad value": "bad_value", "show me a card": "show_card"}
+         "start the loop": "loop", "restart it": "restart_me", "bad value": "bad_value", "show me a card": "show_card",
+         "show me an offer": "show_offer"}
 
 
 def _venv_python() -> Path:
@@ -197,12 +198,30 @@ def test_the_request_is_rasas_and_sends_only_the_slots_of_sends():
     assert request["domain"]["responses"]["utter_done"] == [{"text": "Done."}]
 
 
+async def test_utter_message_buttons_image_attachment_and_json_message_come_through(assistant):
+    agent = Agent(assistant, classifier_parser(FakeClassifier(TABLE, assistant.intents), assistant))
+    async with ActionExecutor(assistant) as executor:
+        agent.executor = executor
+        turn = await agent.handle(None, "u5", "show me an offer")
+    sent = [r.to_dict() for r in turn.replies]
+    assert sent == [
+        {"text": "Our offer:", "response": None, "buttons": [{"title": "Take it", "payload": "/greet"}],
+         "image": "https://example.com/offer.png"},
+        {"text": "", "response": None, "attachment": "https://example.com/offer.pdf", "custom": {"kind": "offer"}},
+        {"text": "Your card, :", "response": "utter_card", "image": "https://example.com/cards/.png",
+         "custom": {"blocks": [{"type": "divider"}]}},  # the domain's response, whole
+    ]
+
+
 @pytest.mark.parametrize("answer,error", [
     (None, "expected Rasa's answer {\"events\": [...], \"responses\": [...]}, found null"),
     ({"events": [{"event": "followup", "name": "action_unknown"}]},
      "FollowupAction('action_unknown') has no state in flow 'chain'"),
-    ({"events": [], "responses": [{"image": "http://x/y.png", "text": None}]},
-     "utter_message with image is not supported"),
+    ({"events": [], "responses": [{"elements": [{"title": "a card"}], "text": None}]},
+     "utter_message with elements (a Messenger carousel) is not supported; send it as json_message"),
+    ({"events": [], "responses": [{"image": 7, "text": None}]}, "image must be a URL, found a number"),
+    ({"events": [], "responses": [{"text": None}]},
+     "utter_message without text, response, buttons, image, attachment or json_message"),
     ({"events": [], "responses": [{"response": "utter_nope"}]},
      "utter_message(response='utter_nope'): no such response in the domain"),
     ({"events": [{"event": "slot", "name": "account", "value": "x"}]}, "may not set slots account"),
@@ -223,5 +242,5 @@ def test_validate_accepts_rasa_sdk_and_refuses_webhook_only_keys(tmp_path):
     from framework.spec import check_domain_dir
     _, errors = check_domain_dir(tmp_path / "bot", {})
     assert [e.format().replace(str(tmp_path), "TMP") for e in errors] == [
-        "TMP/bot/domain.yml:52:5: E055 actions.action_greet_customer.method: 'method' is not an option of "
+        "TMP/bot/domain.yml:53:5: E055 actions.action_greet_customer.method: 'method' is not an option of "
         "rasa_sdk actions. Expected one of 'headers', 'retries', 'timeout' or 'url'; found 'method'."]

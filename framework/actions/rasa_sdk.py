@@ -8,14 +8,17 @@ the answer's events and messages become an ActionResult:
 - `SlotSet` (`{"event": "slot"}`): sets the slot, checked as a webhook's `slots` are (the
   action's `sets`, the slot's type); a refused value fails the step. `requested_slot` (a
   FormValidationAction's) is ignored: the flow decides what to ask next.
-- `dispatcher.utter_message(text=...)` and `BotUttered`: said as they are;
-  `utter_message(response="utter_x")`: the domain's response, rendered with the slots.
+- `dispatcher.utter_message(text=..., buttons=..., image=..., attachment=...,
+  json_message=...)` and `BotUttered`: said as they are, buttons, image, attachment and
+  custom JSON included (each channel shows what it can, as for the domain's responses);
+  `utter_message(response="utter_x")`: the domain's response, rendered with the slots (its
+  buttons and image too).
 - `FollowupAction(name)`: the state of the calling flow that runs action `name` (or is named
   `name`) comes next; `action_listen` changes nothing; any other name fails the step.
 - `ActiveLoop` / `Form`: ignored (dialogframe's collect flows are the forms), one WARNING
   per action.
 - Every other event (`Restarted`, `ReminderScheduled`, `AllSlotsReset` ...), and a message
-  with only buttons, images, attachments or custom JSON, fails the step cleanly.
+  with `elements` (a Messenger carousel), fails the step cleanly.
 
 What it is not: the HTTP client. Sending, retries, the Idempotency-Key and the one WARNING
 per failed call are framework.actions.webhook's, reused as they are.
@@ -34,8 +37,8 @@ from framework.actions.webhook import IDEMPOTENCY_HEADER, WebhookRequest
 from framework.actions.webhook import _Failed as Failed
 from framework.actions.webhook import _failed as failed
 from framework.actions.webhook import _send as send
-from framework.compile.machine import Assistant, CallAction, Collect, RasaSdkAction, Slot
-from framework.engine import ActionCall, ActionResult
+from framework.compile.machine import Assistant, Button, CallAction, Collect, RasaSdkAction, Slot, frozen_map
+from framework.engine import ActionCall, ActionResult, Reply
 from framework.engine.render import render
 
 log = logging.getLogger(__name__)
@@ -44,7 +47,6 @@ RASA_VERSION = "3.6.0"  # the protocol version sent; rasa-sdk 3.x only logs a mi
 IGNORED_EVENTS = frozenset({"active_loop", "form"})
 REQUESTED_SLOT = "requested_slot"  # Rasa's form bookkeeping: here the flow decides what to ask
 LISTEN = "action_listen"
-_MESSAGE_EXTRAS = ("buttons", "image", "attachment", "custom", "elements")
 _warned_loops: set[str] = set()  # actions whose ActiveLoop was already reported
 
 
@@ -128,16 +130,20 @@ def result_from_answer(answer: Any, action: RasaSdkAction, call: ActionCall, ass
     if not isinstance(events, list) or not isinstance(messages, list):
         return ActionResult.failure(f"{action.name}: 'events' and 'responses' must be lists")
     slots: dict[str, Any] = {}
-    texts: list[str] = []
+    said: list[Reply] = []
     next_state = None
     for event in events:
         kind = event.get("event") if isinstance(event, dict) else None
         if kind == "slot":
             if event.get("name") != REQUESTED_SLOT:
                 slots[str(event.get("name"))] = event.get("value")
-        elif kind == "bot":
-            if event.get("text"):
-                texts.append(str(event["text"]))
+        elif kind == "bot":  # BotUttered: its rich parts are in `data`
+            data = event.get("data") if isinstance(event.get("data"), dict) else {}
+            reply, problem = _reply({**data, "text": event.get("text")})
+            if problem:
+                return ActionResult.failure(f"{action.name}: BotUttered: {problem}")
+            if reply is not None:
+                said.append(reply)
         elif kind == "followup":
             name = event.get("name")
             if name != LISTEN:
@@ -158,11 +164,11 @@ def result_from_answer(answer: Any, action: RasaSdkAction, call: ActionCall, ass
         return result
     merged = dict(call.slots) | dict(result.slots)
     for message in messages:
-        text, problem = _message_text(message, assistant, merged, f"{call.sender_id}:{action.name}")
+        reply, problem = _message_reply(message, assistant, merged, f"{call.sender_id}:{action.name}")
         if problem:
             return ActionResult.failure(f"{action.name}: {problem}")
-        texts.append(text)
-    return ActionResult(ok=True, slots=result.slots, next_state=next_state, responses=tuple(texts))
+        said.append(reply)
+    return ActionResult(ok=True, slots=result.slots, next_state=next_state, responses=tuple(said))
 
 
 def _followup_state(assistant: Assistant, call: ActionCall, name: Any) -> str | None:
@@ -175,22 +181,44 @@ def _followup_state(assistant: Assistant, call: ActionCall, name: Any) -> str | 
                  if isinstance(s.step, CallAction) and s.step.action == name), None)
 
 
-def _message_text(message: Any, assistant: Assistant, slots: Mapping[str, Any], seed: str) -> tuple[str, str]:
-    """(text, problem) of one dispatcher message."""
+def _message_reply(message: Any, assistant: Assistant, slots: Mapping[str, Any], seed: str) -> tuple[Reply | None, str]:
+    """(reply, problem) of one dispatcher message."""
     if not isinstance(message, dict):
-        return "", f"a message must be an object, found {json_kind(message)}"
+        return None, f"a message must be an object, found {json_kind(message)}"
     name = message.get("response") or message.get("template")
     if name:
         if name not in assistant.responses:
-            return "", f"utter_message(response={name!r}): no such response in the domain"
-        return render(assistant, name, slots, seed=seed).text, ""
-    extras = [key for key in _MESSAGE_EXTRAS if message.get(key)]
-    if extras:
-        return "", (f"utter_message with {', '.join(extras)} is not supported; "
-                    f"declare a domain response and send response='utter_...'")
-    if not message.get("text"):
-        return "", "utter_message without text or response"
-    return str(message["text"]), ""
+            return None, f"utter_message(response={name!r}): no such response in the domain"
+        return render(assistant, name, slots, seed=seed), ""
+    reply, problem = _reply(message)
+    if reply is None and not problem:
+        problem = "utter_message without text, response, buttons, image, attachment or json_message"
+    return reply, problem
+
+
+def _reply(message: Mapping[str, Any]) -> tuple[Reply | None, str]:
+    """(reply, problem) of a message's text, buttons, image, attachment and custom JSON
+    (utter_message's json_message); (None, "") when it holds none of them."""
+    if message.get("elements"):
+        return None, "utter_message with elements (a Messenger carousel) is not supported; send it as json_message"
+    text, image, attachment, custom = (message.get(k) for k in ("text", "image", "attachment", "custom"))
+    custom = custom or None  # rasa_sdk's dispatcher sends "custom": {} without a json_message
+    buttons = message.get("buttons") or []
+    if text is not None and not isinstance(text, str):
+        return None, f"text must be text, found {json_kind(text)}"
+    if image is not None and not (isinstance(image, str) and image):
+        return None, f"image must be a URL, found {json_kind(image)}"
+    if attachment is not None and not isinstance(attachment, (str, dict)):
+        return None, f"attachment must be a URL or an object, found {json_kind(attachment)}"
+    if custom is not None and not isinstance(custom, dict):
+        return None, f"json_message must be an object, found {json_kind(custom)}"
+    if not isinstance(buttons, list) or not all(isinstance(b, dict) and isinstance(b.get("title"), str)
+                                                for b in buttons):
+        return None, "buttons must be a list of objects with a title (and a payload)"
+    if not (text or buttons or image or attachment or custom):
+        return None, ""
+    return Reply(text or "", buttons=tuple(Button(b["title"], str(b.get("payload", b["title"]))) for b in buttons),
+                 image=image, attachment=attachment, custom=frozen_map(custom) if custom is not None else None), ""
 
 
 async def call_rasa_sdk(session: aiohttp.ClientSession, action: RasaSdkAction, call: ActionCall,

@@ -7,6 +7,11 @@ framework.store.deliveries). The first request is a `url_verification` answered 
 challenge. Slack wants an answer within 3 seconds and retries otherwise, so replies go out
 through `chat.postMessage` (`api_base` configurable, for tests), and a turn that outlives
 the budget is acknowledged at once and its replies posted when it ends.
+
+Rasa's rich responses, as Rasa's Slack channel posts them: buttons as an actions block
+under the text, an image as a message with an image block, an attachment object as a
+(legacy) attachment and a URL as a link, and custom JSON as the chat.postMessage arguments
+themselves (`blocks`, `attachments` ...), in this channel.
 """
 from __future__ import annotations
 
@@ -17,7 +22,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from framework.channels.base import MAX_TEXT, ChannelError, Incoming, fresh, json_object, signatures_match
+from framework.channels.base import (MAX_TEXT, ChannelError, Incoming, attachment_url, fresh, json_object,
+                                     signatures_match)
 
 # The parts of an Events API request the channel reads; documented in /openapi.json.
 EVENT = {
@@ -40,9 +46,38 @@ def slack_signature(secret: str, timestamp: str, body: bytes) -> str:
     return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
 
 
+def slack_messages(channel: str, reply: dict[str, Any]) -> list[dict[str, Any]]:
+    """The chat.postMessage bodies that say one reply, in Rasa's order."""
+    text, buttons, image = reply.get("text") or "", reply.get("buttons") or [], reply.get("image")
+    messages: list[dict[str, Any]] = []
+    if text or buttons:
+        body: dict[str, Any] = {"channel": channel, "text": text}
+        if buttons:
+            body["blocks"] = [
+                {"type": "section", "text": {"type": "mrkdwn", "text": text or " "}},
+                {"type": "actions", "elements": [
+                    {"type": "button", "text": {"type": "plain_text", "text": b["title"]}, "value": b["payload"]}
+                    for b in buttons]},
+            ]
+        messages.append(body)
+    if image:
+        messages.append({"channel": channel, "text": image,
+                         "blocks": [{"type": "image", "image_url": image, "alt_text": text or image}]})
+    attachment = reply.get("attachment")
+    if isinstance(attachment, dict):
+        messages.append({"channel": channel, "text": attachment_url(attachment) or "", "attachments": [attachment]})
+    elif isinstance(attachment, str) and attachment:
+        messages.append({"channel": channel, "text": attachment})
+    custom = reply.get("custom")
+    if isinstance(custom, dict):
+        messages.append({**custom, "channel": custom.get("channel", channel)})
+    return messages
+
+
 class SlackChannel:
     name = "slack"
     reply_budget = 2.5
+    rich = True
     can_push = True  # replies of a late turn are posted when it ends
 
     def __init__(self, signing_secret: str, bot_token: str, session: aiohttp.ClientSession,
@@ -91,20 +126,13 @@ class SlackChannel:
         return web.Response(status=200)
 
     async def post_message(self, channel: str, reply: dict[str, Any]) -> None:
-        body: dict[str, Any] = {"channel": channel, "text": reply["text"]}
-        if reply.get("buttons"):
-            body["blocks"] = [
-                {"type": "section", "text": {"type": "mrkdwn", "text": reply["text"]}},
-                {"type": "actions", "elements": [
-                    {"type": "button", "text": {"type": "plain_text", "text": b["title"]}, "value": b["payload"]}
-                    for b in reply["buttons"]]},
-            ]
         headers = {"Authorization": f"Bearer {self.bot_token}"}
-        async with self.session.post(f"{self.api_base}/chat.postMessage", json=body, headers=headers,
-                                     timeout=aiohttp.ClientTimeout(total=10)) as resp:
-            data = await resp.json(content_type=None)
-            if resp.status >= 400 or not data.get("ok"):
-                raise ChannelError(502, "slack_error", f"chat.postMessage answered {resp.status}: {data}")
+        for body in slack_messages(channel, reply):
+            async with self.session.post(f"{self.api_base}/chat.postMessage", json=body, headers=headers,
+                                         timeout=aiohttp.ClientTimeout(total=10)) as resp:
+                data = await resp.json(content_type=None)
+                if resp.status >= 400 or not data.get("ok"):
+                    raise ChannelError(502, "slack_error", f"chat.postMessage answered {resp.status}: {data}")
 
     def ignored(self) -> web.Response:
         return web.Response(status=200)

@@ -73,8 +73,9 @@ class TurnContext:
             self.replies.append(render(self.assistant, response, values, channel=self.channel, seed=seed,
                                        buttons=buttons))
 
-    def say_text(self, text: str) -> None:
-        self.replies.append(Reply(text=str(text)))
+    def say_text(self, text: str | Reply) -> None:
+        """Say what an action sent: a text, or a whole Reply (a Rasa SDK action's buttons, image ...)."""
+        self.replies.append(text if isinstance(text, Reply) else Reply(text=str(text)))
 
     def set_slot(self, name: str, value: Any, source: str) -> None:
         """Set (or with None, unset) a slot; an unchanged value makes no event."""

@@ -80,7 +80,7 @@ class ActionResult:
     ok: bool
     slots: Mapping[str, Any] = field(default_factory=frozen_map)
     next_state: str | None = None  # a webhook's "next"
-    responses: tuple[str, ...] = ()  # texts to say as they are
+    responses: tuple[str | Reply, ...] = ()  # texts (or whole replies: a Rasa SDK action's) to say as they are
     error: str | None = None
     kind: str | None = None  # of a failure: "timeout" (the step's on_timeout) or "error" (on_error)
 

@@ -70,6 +70,11 @@ def platform_api(sent: list[dict]) -> web.Application:
         sent.append(await request.json())
         return web.json_response({"ok": True, "result": {"message_id": len(sent)}})
 
+    async def bot_api(request: web.Request) -> web.Response:  # sendPhoto, sendDocument ...: recorded with the method
+        assert request.match_info["token"] == TG_TOKEN
+        sent.append({"method": request.match_info["method"], **await request.json()})
+        return web.json_response({"ok": True, "result": {"message_id": len(sent)}})
+
     async def post_message(request: web.Request) -> web.Response:
         assert request.headers["Authorization"] == f"Bearer {SLACK_TOKEN}"
         sent.append(await request.json())
@@ -77,6 +82,7 @@ def platform_api(sent: list[dict]) -> web.Application:
 
     app = web.Application()
     app.router.add_post("/bot{token}/sendMessage", send_message)
+    app.router.add_post("/bot{token}/{method}", bot_api)
     app.router.add_post("/chat.postMessage", post_message)
     # DingTalk and Feishu: their fakes' APIs under a prefix each, recording into `sent` too.
     app.add_subapp("/dingtalk", FakeDingTalk(sent).app())
