@@ -1,7 +1,7 @@
 // The web chat at /: talks to the REST channel (POST webhooks/rest/webhook), keeps its
 // session (sender id and the visible history) in localStorage so that a reload continues
 // the same conversation, shows buttons (a click sends the button's payload) and renders
-// links and images.
+// links and images, Rasa's `image` and `attachment` (a link) too.
 //
 // Safety: the assistant's text is never parsed as HTML. Every piece of it becomes a text
 // node, an <a> or an <img> built with the DOM API, and only http(s) URLs become links or
@@ -67,6 +67,15 @@
     } catch (err) { return null; }
   }
 
+  // Rasa's attachment: a URL, or an object with `url` or `payload.src` / `payload.url`.
+  function attachmentUrl(attachment) {
+    if (typeof attachment === "string") return attachment;
+    if (!attachment || typeof attachment !== "object") return null;
+    const payload = attachment.payload && typeof attachment.payload === "object" ? attachment.payload : {};
+    for (const url of [attachment.url, payload.src, payload.url]) if (typeof url === "string" && url) return url;
+    return null;
+  }
+
   function imageElement(url, alt) {
     const img = document.createElement("img");
     img.src = url.href;
@@ -105,6 +114,17 @@
     else renderText(bubble, entry.text || "");
     const image = entry.image ? safeUrl(entry.image) : null;  // Rasa's {"image": url}
     if (image) bubble.append(imageElement(image, ""));
+    const attachment = entry.attachment ? safeUrl(entry.attachment) : null;  // a file: a link to it
+    if (attachment) {
+      const link = document.createElement("a");
+      link.href = attachment.href;
+      link.textContent = decodeURIComponent(attachment.pathname.split("/").pop() || "") || attachment.href;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer nofollow";
+      link.className = "attachment";
+      if (entry.text) bubble.append(document.createElement("br"));
+      bubble.append(link);
+    }
     item.append(bubble);
     if (Array.isArray(entry.buttons) && entry.buttons.length) {
       const choices = document.createElement("div");
@@ -162,6 +182,10 @@
         const entry = { from: "bot", text: String(reply.text ?? "") };
         if (Array.isArray(reply.buttons)) entry.buttons = reply.buttons;
         if (typeof reply.image === "string") entry.image = reply.image;
+        const attachment = attachmentUrl(reply.attachment);
+        if (attachment) entry.attachment = attachment;
+        // `custom` JSON is for other platforms' widgets: this page has nothing to show for it.
+        if (!entry.text && !entry.image && !entry.attachment && !entry.buttons) continue;
         session.history.push(entry);
         addMessage(entry, true);
       }
