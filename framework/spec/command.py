@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+from pathlib import Path
 
 from framework.spec import check_domain_dir
 from framework.spec.errors import CODES, WARNINGS, SpecError, SpecErrors
@@ -57,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     from framework.spec.flow_checks import check_warnings
 
     tree, errors = check_domain_dir(args.domain_dir)
+    hint = rasa_project_hint(args.domain_dir) if errors else None
     warnings = sorted(set(check_warnings(tree))) if tree.complete else []
     if errors:
         problems = SpecErrors(errors)
@@ -67,10 +70,35 @@ def main(argv: list[str] | None = None) -> int:
         lines = []
     if args.json:
         print(json.dumps({"ok": not errors, "summary": text, "errors": [e.to_json() for e in sorted(set(errors))],
-                          "warnings": [w.to_json() for w in warnings]}, ensure_ascii=False, indent=2))
+                          "warnings": [w.to_json() for w in warnings]} | ({"hint": hint} if hint else {}),
+                         ensure_ascii=False, indent=2))
     else:
-        print("\n".join(lines + [w.format() for w in warnings] + [text]))
+        print("\n".join(([hint] if hint else []) + lines + [w.format() for w in warnings] + [text]))
     return 2 if errors else 0
+
+
+# Files of a Rasa project besides domain.yml (`rasa init` writes all of these).
+RASA_FILES = ("config.yml", "credentials.yml", "endpoints.yml", "data/nlu.yml", "data/stories.yml",
+              "data/rules.yml", "data/flows.yml")
+_RASA_VERSION = re.compile(r"""^version:\s*["']?([23]\.\d+)""", re.MULTILINE)
+
+
+def rasa_project_hint(domain_dir: str) -> str | None:
+    """The first line of `validate`'s answer for a Rasa project given as a domain: what makes
+    it look like one, and the command that converts it. None for anything else."""
+    root = Path(domain_dir)
+    try:
+        domain = (root / "domain.yml").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    version = _RASA_VERSION.search(domain)
+    evidence = [f"domain.yml version {version.group(1)}"] if version else []
+    evidence += [name for name in RASA_FILES if (root / name).is_file()]
+    if not evidence or evidence == ["config.yml"] and not version:
+        return None
+    return (f"{domain_dir}: this looks like a Rasa project ({', '.join(evidence)}), not a dialogframe domain. "
+            f"Convert it with `dialog import-rasa {domain_dir} OUT_DIR`, then validate OUT_DIR. "
+            f"The problems of reading it as a dialogframe domain follow.")
 
 
 def _warning_count(warnings: list[SpecError]) -> str:
