@@ -1,9 +1,13 @@
-"""`dialog evaluate DOMAIN|--model DIR --data FILE` or `--cross-validation K`.
+"""`dialog evaluate DOMAIN|--model DIR --data FILE [--out-of-scope FILE]` or `--cross-validation K`.
 
-Writes `<out>.json`, `<out>.md` and `<out>_confusion.png`: accuracy, macro-F1, per-intent
+Writes `<stem>.json`, `<stem>.md`, `<stem>_confusion.csv` (the whole matrix) and
+`<stem>_confusion.png` (above 40 intents: the most confused ones) into a folder of its own,
+`reports/<model id>/` unless told otherwise: accuracy, macro-F1, per-intent
 precision/recall/F1, the most confused pairs, misclassified examples, in-scope accuracy and
 out-of-scope recall at the model's threshold, and with `--int8` the quantized model's
-accuracy and latency beside the float model's.
+accuracy and latency beside the float model's. Test examples whose intent the model does
+not know are listed (a warning line, and `unknown_labels` in the report) and left out of
+the scores rather than counted as errors.
 """
 from __future__ import annotations
 
@@ -24,7 +28,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="train K models on K stratified folds of the domain's examples (+ --data) and evaluate each")
     p.add_argument("--int8", action="store_true", help="also evaluate the int8 quantized model, with latencies")
     p.add_argument("--latency", action="store_true", help="measure latency at batch 1 and 32")
-    p.add_argument("--out", help="report path without extension (default: <model>/evaluation_<data name>)")
+    p.add_argument("--out-of-scope", action="append", default=[], metavar="FILE",
+                   help="texts that are none of the intents: .txt (one per line), or CSV/JSONL/Rasa nlu.yml whose "
+                        "labels are ignored; repeatable. Prints in-scope accuracy and out-of-scope recall at the "
+                        "model's threshold")
+    p.add_argument("--report-dir", default=None, metavar="DIR",
+                   help="folder of the reports (default: reports/<model id>/; never inside the model folder)")
+    p.add_argument("--out", help="report path without extension (overrides --report-dir; "
+                                 "default: <report dir>/evaluation_<data name>)")
     p.add_argument("--threads", type=int, default=0, help="torch threads (0 = $DIALOG_NLU_THREADS or the free CPUs)")
     p.add_argument("--base-model", help="with --cross-validation: the base to fine-tune (default: the one the "
                                         "domain's trained model used, else the default for the domain's language)")
@@ -52,13 +63,22 @@ def measure_speed(classifier, texts: Sequence[str], n1: int = 50, n32: int = 256
     return {"ms_per_sentence_batch1": ms1, "sentences_per_s_batch32": tput}
 
 
-def evaluate_classifier(classifier, data, speed: bool = False) -> dict:
+OUT_OF_SCOPE = "<out of scope>"  # the gold label of --out-of-scope texts when the model has no such intent
+
+
+def evaluate_classifier(classifier, data, speed: bool = False, out_of_scope: Sequence[str] = ()) -> dict:
+    """Scores on `data` (examples of intents the model knows) and, with `out_of_scope`
+    texts, in-scope accuracy and out-of-scope recall at the model's threshold. The
+    out-of-scope texts count in the accuracy only when the model has an out-of-scope intent
+    (then they are its examples); without one no answer of the model could be right."""
     from framework.nlu import metrics
 
     import numpy as np
 
-    texts = [d.text for d in data]
-    gold = [d.intent for d in data]
+    model_oos = classifier.meta.get("out_of_scope")
+    oos_label = model_oos or OUT_OF_SCOPE
+    texts = [d.text for d in data] + list(out_of_scope)
+    gold = [d.intent for d in data] + [oos_label] * len(out_of_scope)
     entities = None
     # entities are scored only against data that is annotated (a CSV has no annotations)
     annotated = any(d.entities or d.tagged for d in data)
@@ -69,16 +89,19 @@ def evaluate_classifier(classifier, data, speed: bool = False) -> dict:
         for i, p in enumerate(parsed):
             for score in p.ranking:
                 probs[i, index[score.name]] = score.confidence
-        entities = [p.entities for p in parsed]
+        entities = [p.entities for p in parsed][:len(data)]
     else:
         probs = classifier.probabilities(texts)
     pred = [classifier.labels[int(k)] for k in probs.argmax(1)]
     conf = [float(c) for c in probs.max(1)]
-    report = metrics.classification_report(gold, pred, classifier.labels)
-    oos = classifier.meta.get("out_of_scope")
+    scored = len(texts) if model_oos else len(data)
+    report = metrics.classification_report(gold[:scored], pred[:scored], classifier.labels)
     report["threshold"] = {"threshold": classifier.threshold,
                            "method": (classifier.meta.get("threshold_info") or {}).get("method", "")}
-    report["scope"] = metrics.scope_metrics(gold, pred, conf, classifier.threshold, oos)
+    report["scope"] = metrics.scope_metrics(gold, pred, conf, classifier.threshold, oos_label)
+    if report["scope"] is not None:
+        report["scope"]["in_scope_n"] = sum(g != oos_label for g in gold)
+        report["scope"]["out_of_scope_n"] = sum(g == oos_label for g in gold)
     report["misclassified"] = [{"text": t, "gold": g, "predicted": p, "confidence": round(c, 4)}
                                for t, g, p, c in zip(texts, gold, pred, conf) if g != p][:200]
     report["model_id"] = classifier.model_id
@@ -99,6 +122,62 @@ def evaluate_classifier(classifier, data, speed: bool = False) -> dict:
     if speed:
         report.update(measure_speed(classifier, texts))
     return report
+
+
+def split_unknown(data, labels) -> tuple[list, dict[str, int]]:
+    """(examples of intents the model knows, {unknown intent: count}, most frequent first)."""
+    from collections import Counter
+
+    known = set(labels)
+    unknown = Counter(d.intent for d in data if d.intent not in known)
+    return [d for d in data if d.intent in known], dict(sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def unknown_warning(unknown: dict[str, int]) -> str:
+    n, kinds = sum(unknown.values()), len(unknown)
+    listed = ", ".join(f"{label} ({count})" for label, count in unknown.items())
+    return (f"warning: {n} test example{'s' if n != 1 else ''} of {kinds} intent{'s' if kinds != 1 else ''} "
+            f"the model does not know, left out of the scores: {listed}")
+
+
+def read_out_of_scope(path: str) -> list[str]:
+    """Texts from a .txt file (one per line, # comments) or any data file (labels ignored)."""
+    from framework.nlu import data as nlu_data
+
+    if Path(path).suffix.lower() == ".txt":
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except OSError as err:
+            raise nlu_data.DataFormatError(f"{path}: {err.strerror or err}") from None
+        return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return [d.text for d in nlu_data.read_data_file(path)]
+
+
+def scope_line(scope: dict) -> str:
+    """The printed in-scope / out-of-scope line (golden-tested)."""
+    def pct(x):
+        return "n/a" if x is None else f"{x:.2%}"
+
+    line = (f"in-scope accuracy {pct(scope['in_scope_accuracy'])} ({scope.get('in_scope_n', '?')} examples)  "
+            f"out-of-scope recall {pct(scope['oos_recall'])} ({scope.get('out_of_scope_n', '?')} examples)  "
+            f"confidently wrong {pct(scope['confidently_wrong'])}  ")
+    threshold = scope["threshold"]
+    return line + (f"at threshold {threshold:g}" if threshold else "at threshold 0 (the model has none: every answer counts)")
+
+
+def report_stem(args: argparse.Namespace, model_id: str, name: str) -> Path:
+    """Where the reports go: --out, else <--report-dir>/<name>, else reports/<model id>/<name>
+    (a folder of their own: the model folder holds what serving needs, nothing else)."""
+    if args.out:
+        return Path(args.out)
+    folder = Path(args.report_dir) if args.report_dir else Path("reports") / safe_name(model_id)
+    return folder / name
+
+
+def safe_name(text: str) -> str:
+    import re
+
+    return re.sub(r"[^\w.-]+", "_", text).strip("._") or "model"
 
 
 def cross_validate(examples, k: int, out_of_scope, fingerprint, threads: int, base_model: str) -> dict:
@@ -164,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     try:
         data = [x for path in args.data for x in nlu_data.read_data_file(path)]
+        out_of_scope = [t for path in args.out_of_scope for t in read_out_of_scope(path)]
     except nlu_data.DataFormatError as e:
         print(f"dialog evaluate: {e}", file=sys.stderr)
         return 2
@@ -187,9 +267,10 @@ def main(argv: list[str] | None = None) -> int:
                                 assistant.intent_fingerprint if assistant else None, args.threads, str(base.path))
         report["data"] = f"{args.cross_validation}-fold cross-validation"
         report["base_model"] = base.describe()
-        stem = Path(args.out) if args.out else Path(model_dir or "models") / f"crossval_{args.cross_validation}"
+        name = assistant.name if assistant else Path(model_dir or "model").name
+        stem = report_stem(args, f"crossval-{name}", f"crossval_{args.cross_validation}")
     else:
-        if model_dir is None or not data:
+        if model_dir is None or not (data or out_of_scope):
             print("dialog evaluate: give DOMAIN or --model DIR, and --data FILE (or --cross-validation K)",
                   file=sys.stderr)
             return 2
@@ -200,33 +281,40 @@ def main(argv: list[str] | None = None) -> int:
         except (ModelMismatchError, ModelNotFoundError) as e:
             print(f"dialog evaluate: {e}", file=sys.stderr)
             return 2
-        report = evaluate_classifier(clf, data, speed=args.int8 or args.latency)
-        report["data"] = ", ".join(args.data)
+        data, unknown = split_unknown(data, clf.labels)
+        if unknown:
+            print(unknown_warning(unknown), file=sys.stderr)
+        if not (data or out_of_scope):
+            print("dialog evaluate: no test example of an intent the model knows", file=sys.stderr)
+            return 2
+        report = evaluate_classifier(clf, data, speed=args.int8 or args.latency, out_of_scope=out_of_scope)
+        report["unknown_labels"] = unknown
+        report["data"] = ", ".join(args.data + [f"{p} (out of scope)" for p in args.out_of_scope])
         report["base_model"] = clf.meta.get("training_args", {}).get("base_model_info") or \
             {"name": clf.meta.get("training_args", {}).get("base_model", "unknown")}
         print(f"base model: {report['base_model']['name']}")
         if args.int8:
             q = load_classifier(model_dir, assistant=assistant, quantize=True, threads=args.threads or None)
-            r8 = evaluate_classifier(q, data, speed=True)
+            r8 = evaluate_classifier(q, data, speed=True, out_of_scope=out_of_scope)
             report["variants"] = {
                 "float32": {k: report[k] for k in ("accuracy", "macro_f1", "ms_per_sentence_batch1",
                                                    "sentences_per_s_batch32")},
                 "int8": {k: r8[k] for k in ("accuracy", "macro_f1", "ms_per_sentence_batch1",
                                             "sentences_per_s_batch32")},
             }
-        stem = Path(args.out) if args.out else model_dir / f"evaluation_{Path(args.data[0]).stem}"
+        stem = report_stem(args, clf.model_id, f"evaluation_{Path((args.data or args.out_of_scope)[0]).stem}")
     from framework.nlu.report import write_report
 
     paths = write_report(report, stem)
     print(f"accuracy {report['accuracy']:.2%}  macro-F1 {report['macro_f1']:.2%}  ({report['n']} examples)")
     if report.get("scope"):
-        s = report["scope"]
-        print(f"in-scope accuracy {s['in_scope_accuracy']:.2%}  out-of-scope recall {s['oos_recall']:.2%}  "
-              f"confidently wrong {s['confidently_wrong']:.2%} at threshold {s['threshold']}")
+        print(scope_line(report["scope"]))
     if report.get("entities"):
         e = report["entities"]
         print(f"entities (exact span and label): precision {e['precision']:.2%}  recall {e['recall']:.2%}  "
               f"F1 {e['f1']:.2%}  ({e['gold']} annotated)")
+    for note in report.get("notes", []):
+        print(note)
     print("wrote " + ", ".join(str(p) for p in paths))
     return 0
 

@@ -1,30 +1,61 @@
-"""Writing an evaluation report: JSON, Markdown and a confusion-matrix PNG."""
+"""Writing an evaluation report: JSON, Markdown, the confusion matrix as CSV (all of it) and
+as a PNG people can read (above PLOT_ALL intents: the PLOTTED most confused ones)."""
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
-             "Source Han Sans SC", "SimHei", "Microsoft YaHei", "AR PL UMing CN", "Droid Sans Fallback")
+PLOT_ALL = 40  # up to this many intents the picture shows them all
+PLOTTED = 30  # above, at most this many: the intents with the most errors (as gold or as prediction)
 
 
 def write_report(report: dict, stem: str | Path, confusion_png: bool = True) -> list[Path]:
-    """`stem`.json, `stem`.md and (optionally) `stem`_confusion.png."""
+    """`stem`.json, `stem`.md, `stem`_confusion.csv and (optionally) `stem`_confusion.png."""
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
-    paths = [stem.with_suffix(".json"), stem.with_suffix(".md")]
-    paths[0].write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    paths = [stem.with_suffix(".json"), stem.with_suffix(".md"), stem.parent / (stem.name + "_confusion.csv")]
+    write_confusion_csv(report["confusion_matrix"], report["labels"], paths[2])
     png = None
     if confusion_png:
         png = stem.parent / (stem.name + "_confusion.png")
         try:
-            plot_confusion(report["confusion_matrix"], report["labels"], png)
+            shown = plot_confusion(report["confusion_matrix"], report["labels"], png)
             paths.append(png)
+            if len(shown) < len(report["labels"]):
+                report["confusion_plot"] = {"labels": shown, "of": len(report["labels"])}
+                report.setdefault("notes", []).append(
+                    f"confusion matrix: the picture shows the {len(shown)} most confused of {len(report['labels'])} "
+                    f"intents; all of them are in {paths[2].name}")
         except Exception as e:  # a report without its picture is still a report
             png = None
             report.setdefault("notes", []).append(f"confusion matrix PNG not drawn: {e}")
+    paths[0].write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     paths[1].write_text(to_markdown(report, png.name if png else None), encoding="utf-8")
     return paths
+
+
+def write_confusion_csv(matrix, labels, path: Path) -> None:
+    """Rows gold, columns predicted; the first row and column name the intents."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["gold \\ predicted", *labels])
+        writer.writerows([label, *row] for label, row in zip(labels, matrix))
+
+
+def most_confused(matrix, labels, n: int = PLOTTED) -> list[int]:
+    """Indices of the (at most `n`) intents with the most errors, as gold (row) or as
+    prediction (column), in the original label order; ties go to the larger support.
+    Intents without an error are left out (they would only pad the picture), unless
+    fewer than two have errors."""
+    import numpy as np
+
+    cm = np.asarray(matrix)
+    off = cm - np.diag(np.diag(cm))
+    errors = off.sum(1) + off.sum(0)
+    order = sorted(range(len(labels)), key=lambda i: (-errors[i], -cm[i].sum(), i))[:n]
+    confused = [i for i in order if errors[i] > 0]
+    return sorted(confused if len(confused) >= 2 else order)
 
 
 def _pct(x):
@@ -35,6 +66,9 @@ def to_markdown(report: dict, png_name: str | None = None) -> str:
     lines = [f"# Intent evaluation: {report.get('model_id', '')}", ""]
     if report.get("data"):
         lines += [f"Data: {report['data']} ({report['n']} examples)", ""]
+    if report.get("unknown_labels"):
+        listed = ", ".join(f"{k} ({v})" for k, v in report["unknown_labels"].items())
+        lines += [f"Left out of the scores (intents the model does not know): {listed}", ""]
     if (report.get("base_model") or {}).get("name"):
         lines += [f"Base model: {report['base_model']['name']}", ""]
     lines += ["| metric | value |", "|---|---|",
@@ -72,54 +106,52 @@ def to_markdown(report: dict, png_name: str | None = None) -> str:
         lines += [f"| {m['text'].replace('|', '/')} | {m['gold']} | {m['predicted']} | {m['confidence']:.3f} |"
                   for m in report["misclassified"][:50]]
     if png_name:
-        lines += ["", "## Confusion matrix", "", f"![confusion matrix]({png_name})"]
+        lines += ["", "## Confusion matrix", ""]
+        if report.get("confusion_plot"):
+            plot = report["confusion_plot"]
+            lines += [f"The {len(plot['labels'])} most confused of {plot['of']} intents; the whole matrix is in "
+                      f"{png_name.replace('.png', '.csv')}.", ""]
+        lines.append(f"![confusion matrix]({png_name})")
     return "\n".join(lines) + "\n"
 
 
-def _cjk_font():
-    from matplotlib import font_manager
-
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((n for n in CJK_FONTS if n in names), None)
-
-
-def plot_confusion(matrix, labels, path: Path) -> None:
-    """Rows gold, columns predicted, row-normalised colours with counts. Labels with CJK
-    characters use a CJK font when one is installed, otherwise indices plus a legend."""
+def plot_confusion(matrix, labels, path: Path, limit: int = PLOT_ALL, shown: int = PLOTTED) -> list[str]:
+    """Rows gold, columns predicted, row-normalised colours with counts; returns the labels
+    drawn. Above `limit` intents only the `shown` most confused are drawn (a 150-intent
+    matrix at a readable size is a wall of 4-point labels). Chinese labels use the CJK
+    font `dialog graph` finds (framework.compile.diagram)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import numpy as np
 
+    from framework.compile.diagram import _use_cjk_fallback
+
     cm = np.asarray(matrix, dtype=float)
-    n = len(labels)
-    needs_cjk = any(ord(ch) > 0x2E80 for label in labels for ch in label)
-    font = _cjk_font() if needs_cjk else None
-    use_index = needs_cjk and font is None
-    ticks = [str(i) for i in range(n)] if use_index else list(labels)
-    size = max(5.0, min(26.0, 0.32 * n + 3))
-    fig, ax = plt.subplots(figsize=(size + (3 if use_index else 0), size))
-    if font:
-        plt.rcParams["font.sans-serif"] = [font] + plt.rcParams["font.sans-serif"]
-        plt.rcParams["axes.unicode_minus"] = False
-    norm = cm / np.maximum(cm.sum(1, keepdims=True), 1)
+    keep = list(range(len(labels))) if len(labels) <= limit else most_confused(matrix, labels, shown)
+    # normalised by the whole row (all predictions of that gold intent), then cut
+    norm = (cm / np.maximum(cm.sum(1, keepdims=True), 1))[np.ix_(keep, keep)]
+    cm = cm[np.ix_(keep, keep)]
+    ticks = [labels[i] for i in keep]
+    n = len(ticks)
+    _use_cjk_fallback(plt)
+    size = max(5.0, min(18.0, 0.42 * n + 3))
+    fig, ax = plt.subplots(figsize=(size, size))
     ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
-    fs = max(4, min(10, int(220 / max(n, 1))))
-    ax.set_xticks(range(n), ticks, rotation=90, fontsize=fs, fontfamily=font or "sans-serif")
-    ax.set_yticks(range(n), ticks, fontsize=fs, fontfamily=font or "sans-serif")
+    fs = 8 if n > 20 else 10
+    ax.set_xticks(range(n), ticks, rotation=90, fontsize=fs)
+    ax.set_yticks(range(n), ticks, fontsize=fs)
     ax.set_xlabel("predicted")
     ax.set_ylabel("gold")
-    if n <= 30:
-        for i in range(n):
-            for j in range(n):
-                if cm[i, j]:
-                    ax.text(j, i, int(cm[i, j]), ha="center", va="center", fontsize=fs,
-                            color="white" if norm[i, j] > 0.5 else "black")
-    if use_index:  # no CJK font: a legend of index -> label, rendered as escapes
-        legend = "\n".join(f"{i}: {label.encode('unicode_escape').decode()}" for i, label in enumerate(labels))
-        fig.text(0.74, 0.5, legend, fontsize=fs, va="center", family="monospace")
-        fig.subplots_adjust(right=0.72)
-    fig.tight_layout() if not use_index else None
+    if n < len(labels):
+        ax.set_title(f"the {n} most confused of {len(labels)} intents (all: {path.stem}.csv)", fontsize=10)
+    for i in range(n):
+        for j in range(n):
+            if cm[i, j]:
+                ax.text(j, i, int(cm[i, j]), ha="center", va="center", fontsize=fs - 1,
+                        color="white" if norm[i, j] > 0.5 else "black")
+    fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+    return ticks
