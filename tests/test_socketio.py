@@ -205,3 +205,18 @@ def test_credentials_problems_are_all_said(tmp_path):
 def _write(path, text):
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_serve_refuses_what_the_channel_cannot_honour(rich, tmp_path, capsys):
+    """Before any model is trained or loaded: a credentials.yml with JWT settings, and
+    --socketio with several workers (long-polling needs sticky sessions)."""
+    from framework.server.command import main
+
+    directory, _ = rich
+    credentials = _write(tmp_path / "credentials.yml", "socketio:\n  jwt_key: secret\n")
+    assert main([str(directory), "--socketio", str(credentials), "--port", "1"]) == 2
+    assert capsys.readouterr().err.strip().replace(str(tmp_path), "TMP") == (
+        "serve: --socketio: TMP/credentials.yml: socketio.jwt_key: JWT authentication of socket.io clients is not "
+        "supported; put the server behind your gateway, or leave jwt_key out")
+    assert main([str(directory), "--socketio", "--workers", "2", "--port", "1"]) == 2
+    assert capsys.readouterr().err.startswith("serve: --socketio needs --workers 1: socket.io's long-polling")
