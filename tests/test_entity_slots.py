@@ -472,3 +472,55 @@ def test_a_low_confidence_learnt_value_agreeing_with_a_context_template_is_store
     result = say(parser, SessionState.new("u", NOW), text)
     assert result.state.slots["to_city"] == "Paris"
     assert "value_held" not in events(result)
+
+
+def test_a_no_with_a_new_value_is_the_answer(travel):
+    text = "London then Paris"
+    parser = FakeParser(travel, {text: "book_flight"}, {text: (
+        learnt(text, "London", "city", 0.97, role="from"), learnt(text, "Paris", "city", 0.41, role="to"))})
+    state = say(parser, SessionState.new("u", NOW), text).state
+    answer = "no, Rome"
+    parser.model[answer] = (learnt(answer, "Rome", "city", 0.9, role="to"),)
+    result = say(parser, state, answer)
+    assert result.state.slots["to_city"] == "Rome"
+    assert replies(result) == ["How many seats?"]
+
+
+PIZZA = {
+    "domain.yml": """\
+version: "1"
+language: en
+flows: [flows]
+intents:
+  order:
+    examples:
+      - 'a [large]{"entity": "size", "group": "1"} [pepperoni]{"entity": "topping", "group": "1"} and a [small]{"entity": "size", "group": "2"} [margherita]{"entity": "topping", "group": "2"}'
+slots:
+  size_1: {type: categorical, choices: [small, medium, large], mappings: [{entity: size, group: 1}]}
+  topping_1: {type: text, mappings: [{entity: topping, group: 1}]}
+  size_2: {type: categorical, choices: [small, medium, large], mappings: [{entity: size, group: 2}]}
+  topping_2: {type: text, mappings: [{entity: topping, group: 2}]}
+responses:
+  utter_ask_size_1: [{text: What size?}]
+  utter_done: [{text: "{size_1} {topping_1}, {size_2} {topping_2}"}]
+""",
+    "flows/order.yml": """\
+flows:
+  order:
+    trigger: order
+    states:
+      ask: {collect: size_1, next: done}
+      done: {end: utter_done}
+""",
+}
+
+
+def test_groups_keep_two_items_apart(tmp_path):
+    assistant = write_domain(tmp_path, PIZZA)
+    assert [(m.entity, m.group) for m in assistant.slots["size_2"].entity_mappings()] == [("size", "2")]
+    text = "one medium hawaiian and a large veggie"
+    parser = FakeParser(assistant, {text: "order"}, {text: (
+        learnt(text, "medium", "size", group="1"), learnt(text, "hawaiian", "topping", group="1"),
+        learnt(text, "large", "size", group="2"), learnt(text, "veggie", "topping", group="2"))})
+    result = say(parser, SessionState.new("u", NOW), text)
+    assert replies(result) == ["medium hawaiian, large veggie"]
