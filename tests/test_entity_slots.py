@@ -524,3 +524,26 @@ def test_groups_keep_two_items_apart(tmp_path):
         learnt(text, "large", "size", group="2"), learnt(text, "veggie", "topping", group="2"))})
     result = say(parser, SessionState.new("u", NOW), text)
     assert replies(result) == ["medium hawaiian, large veggie"]
+
+
+def test_warnings_for_an_unannotated_role_and_a_skipped_nlu_line(tmp_path, monkeypatch):
+    from framework.spec.files import read_domain
+    from framework.spec.flow_checks import check_warnings
+
+    files = dict(TRAVEL)
+    files["domain.yml"] = files["domain.yml"].replace(
+        "flows: [flows]\n", "flows: [flows]\nrasa_nlu: data/nlu.yml\n").replace(
+        "  seats: {type: integer, min: 1, max: 9}\n",
+        "  seats: {type: integer, min: 1, max: 9}\n  via: {type: text, mappings: [{entity: city, role: via}]}\n")
+    files["data/nlu.yml"] = "nlu:\n- intent: book_flight\n  examples: |\n    - a flight please\n    a flight now\n"
+    write_domain(tmp_path, files)
+    monkeypatch.chdir(tmp_path)
+    tree, errors = read_domain(".")
+    shown = [w.format() for w in sorted(check_warnings(tree)) if w.code != "W001"]
+    assert shown == [
+        "data/nlu.yml:5:1: W002 'a flight now' is not an example of intent 'book_flight': examples are written "
+        "'- a flight now'; this line was not read.",
+        "domain.yml:30:32: W003 slots.via.mappings[0]: no example annotates entity 'city' with role 'via': only "
+        "the answer to the slot's own question can fill it. Expected an example such as "
+        "'[value]{\"entity\": \"city\", \"role\": \"via\"}'; found none.",
+    ]

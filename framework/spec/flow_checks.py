@@ -6,6 +6,7 @@ from typing import Any
 
 from framework import conditions
 from framework.compile.machine import ASK_WHAT_TO_CHANGE, END
+from framework.spec.annotation import parse_example
 from framework.spec.checks import BEHAVIOURS, Context, annotated_entities, items, mapping, names_of
 from framework.spec.errors import SpecError, did_you_mean, one_of
 from framework.spec.files import SpecTree
@@ -301,7 +302,35 @@ def check_warnings(tree: SpecTree) -> list[SpecError]:
         from framework.spec import rasa_nlu
 
         ctx.errors += rasa_nlu.warnings(tree)
+    _check_role_mappings(ctx)
     return ctx.errors
+
+
+def _check_role_mappings(ctx: Context) -> None:
+    """W003: a mapping with a role or group that no example annotates: the model cannot
+    learn it and no context template reads it, so only the slot's own question fills it."""
+    annotated = set()
+    for spec in mapping(ctx.tree.domain.get("intents")).values():
+        for raw in items(mapping(spec).get("examples")):
+            if isinstance(raw, str):
+                annotated |= {(s.entity, s.role, s.group) for s in parse_example(raw)[0].entities}
+    if "rasa_nlu" in ctx.tree.domain:
+        from framework.spec import rasa_nlu
+
+        for _, _, data in rasa_nlu.read(ctx.tree)[0]:
+            annotated |= {(e.entity, e.role, e.group) for ex in data.examples for e in ex.entities}
+    for name, slot in ctx.slots.items():
+        for i, m in enumerate(items(mapping(slot).get("mappings"))):
+            m = mapping(m)
+            role, group = (None if m.get(k) is None else str(m[k]) for k in ("role", "group"))
+            if (role or group) and isinstance(m.get("entity"), str) and (m["entity"], role, group) not in annotated:
+                what = " and ".join(f"{k} '{v}'" for k, v in (("role", role), ("group", group)) if v)
+                ctx.add("W003", ("slots", name, "mappings", i),
+                        f"no example annotates entity '{m['entity']}' with {what}: only the answer to the slot's "
+                        "own question can fill it",
+                        expected=f"an example such as '[value]{{\"entity\": \"{m['entity']}\"" +
+                                 "".join(f', \"{k}\": \"{v}\"' for k, v in (("role", role), ("group", group)) if v)
+                                 + "}'", found="none")
 
 
 def _can_be_invalid(slot: dict) -> bool:
