@@ -547,3 +547,14 @@ def test_warnings_for_an_unannotated_role_and_a_skipped_nlu_line(tmp_path, monke
         "the answer to the slot's own question can fill it. Expected an example such as "
         "'[value]{\"entity\": \"city\", \"role\": \"via\"}'; found none.",
     ]
+
+
+def test_a_low_confidence_value_agreeing_with_the_answer_to_its_question_is_stored(send):
+    parser = FakeParser(send, {"send money": "send_money"})
+    state = say(parser, SessionState.new("u", NOW), "send money").state
+    state = say(parser, state, "20 dollars").state  # now asked: "To whom?"
+    text = "the recipient is Maria Lopez"
+    parser.model[text] = (learnt(text, "Maria Lopez", "recipient", 0.3),)
+    result = say(parser, state, text)
+    assert result.state.slots["recipient"] == "Maria Lopez"  # the answer read as a whole agrees
+    assert "value_held" not in events(result)

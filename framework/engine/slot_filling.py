@@ -7,16 +7,18 @@ its slot's type (framework.slots.values) after synonyms of the domain's `rasa_nl
 are applied; a value its slot refuses fills nothing.
 
 A learnt value (extractor "model") whose confidence is below the entity threshold is never
-stored silently. It is held for the turn and asked about when the flow comes to collect its
-slot ("Did you mean Paris as your destination?", `utter_confirm_value`, or the domain's
+stored silently. It is held and asked about when the flow comes to collect its slot ("Did
+you mean Paris as your destination?", `utter_confirm_value`, or the domain's
 `utter_confirm_value_<slot>`), in this turn or a later one: held values wait in the active
 frame (`Frame.held`, sealed by the store like `pii` slots) while the flow collects other
-slots first; the question waits as the frame's `value:<slot>`. A clear yes (framework.engine.confirm's rules) stores it and the
-flow goes on; a clear no asks the slot's question again; anything else is taken as the
-answer to that question. A held value whose slot the active flow does not collect, or
-that got a value otherwise, is dropped (event `value_unused`). It is stored without a question when the user's whole message is
-the value, given to its own question, or when a pattern or context extractor found the
-same value for the slot in the message (two extractors agree).
+slots first; the question waits as the frame's `value:<slot>`. A clear yes (the rules of
+framework.engine.confirm) stores it and the flow goes on; a clear no asks the slot's
+question again; anything else is taken as the answer to that question. A held value whose
+slot the active flow does not collect, or that got a value otherwise, is dropped (event
+`value_unused`). It is stored without a question when the user's whole message is the
+value, given to its own question, or when another extractor (pattern, context template)
+found the same value for the slot in the message, or, for the slot being asked, the whole
+message read as its answer gives it ("my name is Jane Doe"): two readings agree.
 
 The threshold is `settings.entity_threshold`, which `auto` (the default) sets to the
 model's own (framework.agent), else DEFAULT_ENTITY_THRESHOLD.
@@ -27,12 +29,12 @@ from typing import Any
 
 from framework.compile.machine import Assistant, frozen_map
 from framework.engine import steps
-from framework.engine.confirm import answer as yes_or_no, label
+from framework.engine.confirm import WHICH, answer as yes_or_no, label
 from framework.engine.context import TurnContext
 from framework.nlu.interface import Entity, NLUResult
 from framework.slots import parse_value
 from framework.slots.answers import sounds_like_correction
-from framework.slots.context import from_user
+from framework.slots.context import collect_text, from_user
 from framework.slots.mapping import (
     CONTEXT_EXTRACTOR, GENERIC_EXTRACTORS, MODEL_EXTRACTOR, fills, overruled, rank,
 )
@@ -78,8 +80,6 @@ def _skipped(ctx: TurnContext, slot, entity: Entity, collecting: str | None) -> 
             return True
         # It never replaces an answer already given, unless the message says something
         # was wrong ("不对，我叫李四"); after "which item?" a new value is what was asked.
-        from framework.engine.confirm import WHICH
-
         if (ctx.original.slots.get(slot.name) is not None and not (ctx.frame and ctx.frame.waiting_for == WHICH)
                 and not sounds_like_correction(ctx.text or "", ctx.assistant.language)):
             return True
@@ -88,6 +88,27 @@ def _skipped(ctx: TurnContext, slot, entity: Entity, collecting: str | None) -> 
 
 def _whole_answer(ctx: TurnContext, entity: Entity, slot_name: str, collecting: str | None) -> bool:
     return slot_name == collecting and (ctx.text or "").strip(_PUNCT) == entity.text.strip(_PUNCT)
+
+
+def _answer_value(ctx: TurnContext, slot) -> Any:
+    """The collected slot's value from the whole message, as step (3) would read it."""
+    if slot.type == "text":
+        parsed = collect_text(ctx.assistant, slot, ctx.text or "", today=ctx.today)
+    else:
+        parsed = parse_value(slot, ctx.text or "", ctx.assistant.language, today=ctx.today)
+    return parsed.value if parsed.ok else None
+
+
+def _agreed(ctx: TurnContext, nlu: NLUResult, slot, entity: Entity, value: Any, collecting: str | None) -> bool:
+    """Another extractor, or the whole message read as the answer to the slot's question,
+    gives the same value: a learnt value below the threshold needs no question then."""
+    for other in nlu.entities:
+        if other is entity or other.extractor == MODEL_EXTRACTOR or not fills(slot, other, collecting):
+            continue
+        ok, other_value = _value(ctx, slot, other)
+        if ok and other_value == value:
+            return True
+    return slot.name == collecting and _answer_value(ctx, slot) == value
 
 
 def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
@@ -106,11 +127,11 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     threshold = entity_threshold(ctx.assistant)
     filled = False
     for name, candidates in found.items():
-        best_rank, _, entity, value = min(candidates, key=lambda c: (c[0], -c[1]))
+        _, _, entity, value = min(candidates, key=lambda c: (c[0], -c[1]))
         unsure = (entity.extractor == MODEL_EXTRACTOR and entity.confidence is not None
                   and entity.confidence < threshold)
-        agreed = any(r != best_rank and v == value for r, _, _, v in candidates)
-        if unsure and not agreed and not _whole_answer(ctx, entity, name, collecting):
+        if unsure and not (_whole_answer(ctx, entity, name, collecting)
+                           or _agreed(ctx, nlu, ctx.assistant.slots[name], entity, value, collecting)):
             ctx.held[name] = value
             ctx.emit("value_held", slot=name, confidence=round(entity.confidence, 4), threshold=threshold)
             continue

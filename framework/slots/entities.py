@@ -146,7 +146,7 @@ def _introduced(assistant: Assistant, slot: Slot, text: str, candidates, extract
         return set()
     spans = [(s, e) for s, e, _ in context_entities(assistant, slot, text, today=today)]
     return {(start, end) for start, end, value in candidates
-            if _named(extractor, value) in GENERIC_EXTRACTORS or extractor == "number"
+            if _named(extractor, value) in GENERIC_EXTRACTORS
             if any(s <= start and end <= e for s, e in spans)}
 
 
