@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from framework.channels.base import plain_replies
 from framework.channels.slack import slack_messages
 from framework.channels.telegram import bot_api_calls
+from framework.channels.wechat import parse_reply
 from framework.server.app import init
 from framework.spec import load_assistant
 from tests.support.fake_classifier import FakeClassifier
@@ -23,7 +24,6 @@ from tests.support.platforms import telegram_api  # noqa: F401 (fixture)
 from tests.support.redis_server import RedisServer
 from tests.support.rich_domain import CARD_IMAGE, STATEMENT, TABLE, write_rich_domain
 from tests.support.serving import make_config
-from framework.channels.wechat import parse_reply
 
 GREETING_BUTTONS = [{"title": "My card", "payload": "/show_card"}, {"title": "My statement", "payload": "/statement"}]
 
