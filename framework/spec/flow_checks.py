@@ -84,6 +84,11 @@ def fillable_slots(ctx: Context) -> set[str]:
     for action in ctx.actions.values():
         slots |= set(names_of(mapping(action).get("sets")))
     entities = annotated_entities(ctx.tree.domain)
+    if "rasa_nlu" in ctx.tree.domain:  # the Rasa files' annotations, regexes and lookup tables too
+        from framework.spec import rasa_nlu
+
+        for _, _, data in rasa_nlu.read(ctx.tree)[0]:
+            entities |= {e.entity for ex in data.examples for e in ex.entities} | set(data.regexes) | set(data.lookups)
     slots |= {slot for entity, names in ctx.slot_entities.items() if entity in entities for slot in names}
     return slots
 
