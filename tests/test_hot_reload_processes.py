@@ -1,6 +1,7 @@
 """Hot reload across processes: server A (`serve --workers 2 --demo-backend`) and server B
-(one process) share a real Redis and a tiny model on disk. A SIGHUP to B and a
-POST /admin/reload to A each move all three processes to the same version; an invalid
+(one process) share a real Redis and a tiny model on disk. A SIGHUP to B, a
+POST /admin/reload to A and a SIGHUP to A's parent process each move all three processes
+to the same version; an invalid
 change is refused everywhere while the old version answers; a new model is swapped in;
 the demo backend is started once for A's two workers (no port clash)."""
 from __future__ import annotations
@@ -172,6 +173,13 @@ async def test_all_processes_on_one_redis_switch_together(world):
             assert await until_one_version(http, servers, not_this=second) == (body["version"], "tiny-b")
             # the flow ends through the demo backend, which A started once for its two workers
             assert await say(http, port_b, "c1", "13812345678") == ["办理成功，账号 D5678。"]
+
+            # 4. SIGHUP to A's parent process: it passes the signal to both workers; B follows.
+            third = body["version"]
+            edit(domain / "domain.yml", "请问您的姓名是？", "请问怎么称呼您？")
+            a.send_signal(signal.SIGHUP)
+            await until_one_version(http, servers, not_this=third)
+            assert await say(http, port_b, "c2", "我想办理一张新卡") == ["请问怎么称呼您？"]
     finally:
         logs = {"A": stop(a), "B": stop(b)}
     assert all("Traceback" not in log for log in logs.values()), logs
