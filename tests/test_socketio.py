@@ -220,3 +220,15 @@ def test_serve_refuses_what_the_channel_cannot_honour(rich, tmp_path, capsys):
         "supported; put the server behind your gateway, or leave jwt_key out")
     assert main([str(directory), "--socketio", "--workers", "2", "--port", "1"]) == 2
     assert capsys.readouterr().err.startswith("serve: --socketio needs --workers 1: socket.io's long-polling")
+
+
+async def test_a_store_outage_is_the_rest_channels_503_as_the_acknowledgement(serve, tmp_path):
+    with RedisServer(tmp_path / "redis") as redis:
+        url = await serve(redis_url=redis.url)
+        widget = Widget()
+        session = await widget.connect(url)
+        await widget.say("hi", session, 2)
+        redis.stop()  # Redis goes away mid-conversation
+        ack = await widget.client.call("user_uttered", {"message": "hi", "session_id": session}, timeout=WAIT)
+        assert ack == {"error": "store_unavailable", "detail": "the session store (Redis) is unreachable; retry shortly"}
+        await widget.close()

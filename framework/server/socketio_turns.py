@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from framework.channels.base import Incoming
+from framework.channels.base import ChannelError, Incoming
 from framework.channels.socketio import SocketIOChannel
 from framework.server import keys
+from framework.server.batching import InferenceTimeout, Overloaded
 from framework.server.routes import limit_sender, run_turn
+from framework.store import UNAVAILABLE_ERRORS, LockLost, LockTimeout
 
 
 def add_socketio(app: web.Application) -> SocketIOChannel:
@@ -17,8 +19,19 @@ def add_socketio(app: web.Application) -> SocketIOChannel:
     channel = SocketIOChannel(config.socketio, config.cors_origins, config.max_body_bytes)
 
     async def turn(channel: SocketIOChannel, incoming: Incoming) -> list[dict]:
-        await limit_sender(app, incoming.sender_id)
-        return await run_turn(app, channel, incoming)
+        try:
+            await limit_sender(app, incoming.sender_id)
+            return await run_turn(app, channel, incoming)
+        # The REST channel's 503s (framework.server.middleware), as the event's acknowledgement.
+        except UNAVAILABLE_ERRORS as err:
+            app[keys.METRICS].store_errors.inc()
+            raise ChannelError(503, "store_unavailable", "the session store (Redis) is unreachable; retry shortly") from err
+        except (LockTimeout, LockLost) as err:
+            raise ChannelError(503, "conversation_busy", str(err)) from err
+        except InferenceTimeout as err:
+            raise ChannelError(503, "inference_timeout", str(err)) from err
+        except Overloaded as err:
+            raise ChannelError(503, "overloaded", str(err)) from err
 
     channel.attach(app, turn)
     return channel
