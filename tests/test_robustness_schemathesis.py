@@ -83,7 +83,7 @@ def test_the_document_describes_every_route(api, api_schema):
     has just fetched)."""
     served = {(op.ok().method.upper(), op.ok().path) for op in api_schema.get_all_operations()}
     assert served == {("POST", "/webhooks/rest/webhook"), ("POST", "/api/v1/predict"), ("GET", "/health"),
-                      ("GET", "/ready"), ("GET", "/metrics"), ("GET", "/webhooks/wechat/webhook"),
+                      ("GET", "/ready"), ("GET", "/metrics"), ("POST", "/admin/reload"), ("GET", "/webhooks/wechat/webhook"),
                       ("POST", "/webhooks/wechat/webhook"), ("POST", "/webhooks/telegram/webhook"),
                       ("POST", "/webhooks/slack/webhook"),
                       # Rasa's API (framework.server.rasa_api)

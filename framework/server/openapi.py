@@ -44,6 +44,14 @@ def build_openapi(channels: list[str]) -> dict[str, Any]:
         "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {
             "description": "text exposition format", "content": {"text/plain": {}}}}}},
         "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3"}}}},
+        "/admin/reload": {"post": {
+            "summary": "Hot reload: validate the domain, flows and model on disk and serve them (docs/DESIGN.md)",
+            "description": "Needs `Authorization: Bearer <serve --admin-token>`; without a configured token 403.",
+            "responses": {"200": {"description": "reloaded, or unchanged"},
+                          "401": {"description": "missing or wrong token"},
+                          "403": {"description": "the admin API is off (no --admin-token)"},
+                          "422": {"description": "rejected: the errors (file, line, ...); the old version serves"}},
+        }},
         **rasa_api.openapi_paths(),
     }
     if "wechat" in channels:
