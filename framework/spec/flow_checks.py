@@ -195,9 +195,9 @@ def _compared_values(cond: Any):
         yield from _compared_values(cond.operand)
     elif isinstance(cond, conditions.Compare) and cond.op in ("==", "!="):
         for a, b in ((cond.left, cond.right), (cond.right, cond.left)):
-            if isinstance(a, conditions.SlotRef) and isinstance(b, conditions.Literal):
-                yield a.name, b.value
-    elif isinstance(cond, conditions.In) and isinstance(cond.left, conditions.SlotRef):
+            if isinstance(a, conditions.SlotRef) and a.key is None and isinstance(b, conditions.Literal):
+                yield a.name, b.value  # (slots.price.currency compares a part, not the value)
+    elif isinstance(cond, conditions.In) and isinstance(cond.left, conditions.SlotRef) and cond.left.key is None:
         for value in cond.values:
             yield cond.left.name, value
 
