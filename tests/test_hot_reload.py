@@ -91,6 +91,17 @@ async def test_a_changed_response_is_served_and_the_conversation_goes_on(shop):
     assert ready["version"] == body["version"] and ready["reload"]["status"] == "serving"
 
 
+async def test_cached_answers_of_the_old_version_are_not_served(shop):
+    directory, start = shop
+    client = await start()
+    assert await say(client, "c1", "你好") == ["您好，请问有什么可以帮您？"]
+    assert await say(client, "c2", "你好") == ["您好，请问有什么可以帮您？"]  # from the answer cache
+    assert 'df_answer_cache_total{result="hit"} 1' in await (await client.get("/metrics")).text()
+    edit(directory / "domain.yml", "utter_greet: [{text: 您好，请问有什么可以帮您？}]", "utter_greet: [{text: 您好！}]")
+    assert (await reload(client))[0] == 200
+    assert await say(client, "c3", "你好") == ["您好！"]
+
+
 async def test_a_conversation_whose_state_is_gone_is_ended_with_a_notice(shop):
     directory, start = shop
     client = await start()

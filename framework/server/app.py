@@ -238,13 +238,16 @@ async def conversations_ctx(app: web.Application) -> AsyncIterator[None]:
     def agent_of(v):
         return build_agent(v.assistant, v.parse, app[keys.HTTP], v.classifier)
 
+    def cache_key(v) -> str:  # cached answers are of one model *and* one domain version
+        return f"{v.model_id}@{v.id}"
+
     version.agent = agent_of(version)
     app[keys.CONVERSATIONS] = conversations = Conversations(
-        app[keys.ASSISTANT], version.agent, app[keys.STORE], app[keys.METRICS], app[keys.MODEL_ID], app[keys.CACHE])
+        app[keys.ASSISTANT], version.agent, app[keys.STORE], app[keys.METRICS], cache_key(version), app[keys.CACHE])
     app[keys.LIVE] = live = Live(
         version, config.domain_dir, None if config.classifier is not None else served_model_dir(config),
         partial(open_model, app), close_model, agent_of,
-        on_swap=lambda v: conversations.use(v.assistant, v.agent, v.model_id), grace=config.inference_timeout)
+        on_swap=lambda v: conversations.use(v.assistant, v.agent, cache_key(v)), grace=config.inference_timeout)
     app[keys.CHANNELS] = build_channels(config, app[keys.HTTP], app[keys.REDIS], app[keys.STORE].prefix)
     app[keys.CHANNELS].update(bot_channels(config, app[keys.HTTP], app[keys.REDIS], app[keys.STORE].prefix))
     yield
