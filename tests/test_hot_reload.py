@@ -156,3 +156,20 @@ async def test_intents_the_model_does_not_know_are_refused(shop):
     status, body = await reload(client)
     assert (status, body["message"]) == (422, "the classifier does not know the intents 投诉: retrain the "
                                               "model, then reload")
+
+
+async def test_an_announced_version_this_process_cannot_load_is_reported_in_ready(shop):
+    """Another server announced a version whose files are not on this machine."""
+    from framework.server import keys
+
+    _, start = shop
+    client = await start()
+    live = client.server.app[keys.LIVE]
+    served = live.current.id
+    outcome = await live.reload("announcement", wanted="0123456789ab")
+    assert outcome["status"] == "rejected" and outcome["version"] == served
+    ready = await (await client.get("/ready")).json()
+    assert (ready["status"], ready["version"]) == ("ready", served)  # still serving, and saying why not the new one
+    assert ready["reload"]["status"] == "failed" and ready["reload"]["wanted"] == "0123456789ab"
+    assert ready["reload"]["message"] == (f"the files here are version {served}, not the announced 0123456789ab: "
+                                          "deploy the same domain and model files to every server")
