@@ -193,6 +193,8 @@ class Live:
             assistant, dhash = await asyncio.to_thread(load_domain, self.domain_dir)
         except SpecErrors as err:
             raise rejected_domain(err) from None
+        except Exception as err:  # the folder is gone, a file cannot be read, a compile step failed
+            raise ReloadRejected(f"the domain in {self.domain_dir} could not be loaded: {err}") from None
         problem = unservable(current.assistant, assistant)
         if problem:
             raise ReloadRejected(problem)
@@ -214,7 +216,12 @@ class Live:
             except Exception as err:  # ModelMismatchError, a half-written model folder ...
                 raise ReloadRejected(f"the model in {self.model_dir} could not be loaded: {err}") from None
             version.id, version.domain_hash, version.model_key = vid, dhash, mkey
-        version.agent = self._build_agent(version)
+        try:
+            version.agent = self._build_agent(version)
+        except Exception as err:
+            if version.batcher is not current.batcher:
+                await self._close_model(version)
+            raise ReloadRejected(f"the new version could not be started: {err}") from None
         return version
 
     def _retire(self, old: Version) -> None:
