@@ -88,8 +88,13 @@ def decode(text: str, offsets: Sequence[tuple[int, int]], tag_ids: Sequence[int]
                 start += 1
             while end > start and text[end - 1].isspace():
                 end -= 1
-            if end > start:
-                spans.append(Span(labels[current[0]], start, end, round(float(current[3]), 4)))
+            span = Span(labels[current[0]], start, end, round(float(current[3]), 4))
+            last = spans[-1] if spans else None
+            if last is not None and (last.label, last.start, last.end) == (span.label, span.start, span.end):
+                # a lone "▁" piece carries the next character's offsets: one entity, not two
+                spans[-1] = Span(span.label, start, end, min(last.confidence, span.confidence))
+            elif end > start:
+                spans.append(span)
         current = None
 
     for i, ((a, b), tag, p) in enumerate(zip(offsets, tag_ids, tag_probs)):
