@@ -271,6 +271,9 @@ def test_decoding_reads_tags_as_conlleval_does():
     # an I- with no open entity of its label opens one (conlleval), B- after B- splits
     assert decode(text, offsets, [0, 0, 2, 1, 0, 4, 0], probs, labels) == [
         Span("city", 4, 7, 0.8), Span("city", 8, 12, 0.6), Span("name", 14, 17, 0.7)]
+    # a lone "▁" piece has the next character's offsets: B-, B- over them is one entity
+    assert decode("to 　width", [(0, 2), (4, 5), (4, 9)], [0, 1, 1], [1.0, 0.9, 0.8], labels) == [
+        Span("city", 4, 9, 0.8)]
     assert span_scores([{("city", 4, 12)}], [{("city", 4, 12), ("name", 14, 17)}])["f1"] == pytest.approx(2 / 3)
 
 

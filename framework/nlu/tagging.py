@@ -88,13 +88,8 @@ def decode(text: str, offsets: Sequence[tuple[int, int]], tag_ids: Sequence[int]
                 start += 1
             while end > start and text[end - 1].isspace():
                 end -= 1
-            span = Span(labels[current[0]], start, end, round(float(current[3]), 4))
-            last = spans[-1] if spans else None
-            if last is not None and (last.label, last.start, last.end) == (span.label, span.start, span.end):
-                # a lone "▁" piece carries the next character's offsets: one entity, not two
-                spans[-1] = Span(span.label, start, end, min(last.confidence, span.confidence))
-            elif end > start:
-                spans.append(span)
+            if end > start:
+                spans.append(Span(labels[current[0]], start, end, round(float(current[3]), 4)))
         current = None
 
     for i, ((a, b), tag, p) in enumerate(zip(offsets, tag_ids, tag_probs)):
@@ -104,7 +99,10 @@ def decode(text: str, offsets: Sequence[tuple[int, int]], tag_ids: Sequence[int]
             close()
             continue
         k, inside = divmod(tag - 1, 2)
-        if inside and current is not None and current[0] == k:
+        # a token overlapping the open entity continues it whatever its prefix: a lone "▁"
+        # piece of the multilingual tokenizer carries the next character's offsets
+        overlaps = current is not None and a < current[2]
+        if (inside or overlaps) and current is not None and current[0] == k:
             current[1], current[2] = min(current[1], a), max(current[2], b)
             current[3] = min(current[3], p)
         else:
