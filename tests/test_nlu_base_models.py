@@ -112,6 +112,21 @@ def test_pruned_vocabulary_tokenises_chinese_and_ascii_text_exactly_like_the_ful
     assert sorted(p.name for p in (cache / "base-models").iterdir()) == [full.name, small.name]
 
 
+def test_six_layer_chinese_base_is_the_pruned_one_cut_before_fine_tuning(converted):
+    _, cache = converted
+    six = base_models.multilingual_e5_small_zh6(cache)
+    zh = base_models.multilingual_e5_small_zh(cache)
+    config = json.loads((six / "config.json").read_text())
+    assert config["num_hidden_layers"] == 6
+    assert config["vocab_size"] == json.loads((zh / "config.json").read_text())["vocab_size"]
+    record = json.loads((six / "conversion.json").read_text())
+    assert record["truncation"] == {"layers_kept": 6, "layers_of_base": 12} and "pruning" in record
+    from transformers import AutoTokenizer
+
+    a, b = AutoTokenizer.from_pretrained(str(zh)), AutoTokenizer.from_pretrained(str(six))
+    assert a(COMMON_TEXT)["input_ids"] == b(COMMON_TEXT)["input_ids"]
+
+
 def test_minilm_is_built_in():
     base = base_models.resolve("minilm")
     assert (base.path / "config.json").is_file() and base.name == "minilm"

