@@ -115,15 +115,22 @@ async def test_a_late_turn_is_delivered_when_it_ends(dingtalk):
     assert fake.texts() == ["请问您要办理开户（办新卡）还是变更套餐？"]
 
 
-async def test_a_replayed_msg_id_runs_no_second_turn(dingtalk, redis_server):
+async def test_a_redelivered_msg_id_runs_no_second_turn_and_a_replay_is_refused(dingtalk, redis_server):
     client, fake = dingtalk
     body = json.dumps(fake.message("我想办理业务", msg_id="msgReplay==")).encode()
-    first = await client.post(PATH, data=body, headers=signed())
+    headers = signed()
+    first = await client.post(PATH, data=body, headers=headers)
     assert first.status == 200 and len(fake.texts()) == 1
     before = await store_keys(redis_server.url)
-    again = await client.post(PATH, data=body, headers=signed())  # a fresh sign, the same message
+    replay = await client.post(PATH, data=body, headers=headers)  # the same timestamp and sign
+    assert replay.status == 403 and (await replay.json())["error"] == "replayed"
+    assert await store_keys(redis_server.url) == before and fake.texts() == []
+    later = signed(timestamp_ms=int(headers["timestamp"]) + 1000)  # a fresh sign, the same message
+    again = await client.post(PATH, data=body, headers=later)
     assert again.status == 200 and fake.texts() == []
-    assert await store_keys(redis_server.url) == before
+    # What the redelivery added is only its own replay key: no turn, no session.
+    assert [k for k in await store_keys(redis_server.url) if ":seen:" not in k] == \
+        [k for k in before if ":seen:" not in k]
 
 
 @pytest.mark.parametrize("case", ["wrong_secret", "stale", "future", "no_headers", "ms_as_seconds"])

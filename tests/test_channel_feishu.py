@@ -149,7 +149,9 @@ async def test_a_redelivered_event_runs_no_second_turn(feishu, redis_server):
     assert len(await post(client, fake, event)) == 1
     before = await store_keys(redis_server.url)
     assert await post(client, fake, event) == []  # Feishu's retry: new encryption, new signature
-    assert await store_keys(redis_server.url) == before
+    # What the retry added is only its own replay key (framework.channels.replays): no turn.
+    assert [k for k in await store_keys(redis_server.url) if ":seen:" not in k] == \
+        [k for k in before if ":seen:" not in k]
 
 
 @pytest.mark.parametrize("case", ["wrong_key_signature", "stale", "no_signature", "wrong_token", "tampered_body"])

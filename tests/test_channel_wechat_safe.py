@@ -113,14 +113,17 @@ async def test_refusals_leave_no_trace(telecom_client, redis_server):
     assert await store_keys(redis_server.url) == []
 
 
-async def test_a_replayed_message_runs_no_second_turn(telecom_client, redis_server):
+async def test_a_retried_message_runs_no_second_turn_and_a_replay_is_refused(telecom_client, redis_server):
     client = await telecom_client(**SAFE)
     platform = OfficialAccount(mode="safe")
-    request = platform.message("o6_replay", "我想办理业务")
+    request = platform.message("o6_replay", "我想办理业务", msg_id=6054768590064719999)
     first = await client.post(PATH, **request)
     assert platform.read_reply(await first.text())["Content"] == CONVERSATION[0][1][0]
     state = await redis.Redis.from_url(redis_server.url).get("df:telecom_zh:{o6_replay}:state")
-    again = await client.post(PATH, **request)  # a redelivery, or a replay within the window
+    replay = await client.post(PATH, **request)  # the same timestamp, nonce and signatures
+    assert replay.status == 403 and (await replay.json())["error"] == "replayed"
+    retry = platform.message("o6_replay", "我想办理业务", msg_id=6054768590064719999)  # WeChat's: a new nonce
+    again = await client.post(PATH, **retry)
     assert again.status == 200 and await again.text() == "success"
     assert await redis.Redis.from_url(redis_server.url).get("df:telecom_zh:{o6_replay}:state") == state
 
@@ -143,10 +146,10 @@ async def test_late_replies_go_through_the_customer_service_api(telecom_client, 
     assert api.sent == [{"path": "/cgi-bin/message/custom/send", "touser": "o6_late", "msgtype": "msgmenu",
                          "msgmenu": {"head_content": CONVERSATION[0][1][0], "tail_content": "",
                                      "list": [{"id": "101", "content": "开户"}, {"id": "102", "content": "换套餐"}]}}]
-    # The token is cached in Redis with its expiry (less a minute), and reused.
+    # The token is cached in Redis with its expiry (less platform_tokens.MARGIN, 5 minutes), and reused.
     store = redis.Redis.from_url(redis_server.url)
     key = f"df:telecom_zh:token:wechat:{WX_APP_ID}"
-    assert await store.get(key) == b"ACCESS_TOKEN_1" and 7000 < await store.ttl(key) <= 7140
+    assert await store.get(key) == b"ACCESS_TOKEN_1" and 7200 - 300 - 60 < await store.ttl(key) <= 7200 - 300
     await client.post(PATH, **platform.message("o6_late", "开户"))
     await wait_for(lambda: len(api.sent) == 2, "the second message")
     assert api.token_fetches == 1

@@ -5,16 +5,18 @@
   `sign` = base64(HmacSHA256(key=appSecret, "<timestamp>\\n<appSecret>")). A timestamp
   more than an hour (`max_age`) from now is refused, as the documentation says.
   The signature covers the timestamp only, not the body: a captured pair could carry
-  another body within the hour. Hence `msgId` is a delivery id (a replayed message runs
-  no second turn, see framework.store.deliveries), and a `sessionWebhook` outside
+  another body within the hour. Hence a request whose timestamp, sign and msgId were seen
+  before is refused as a replay (403, framework.channels.replays), `msgId` is a delivery
+  id (a redelivery signed anew runs no second turn, see framework.store.deliveries),
+  and a `sessionWebhook` outside
   DingTalk's own host is never called (the body could otherwise make the server POST
   anywhere).
 - Replies: through the conversation's `sessionWebhook` (no token, valid until
   `sessionWebhookExpiredTime`); once it has expired (or refuses), through the robot's send API
   (`oToMessages/batchSend` for a 1:1 chat, `groupMessages/send` for a group) with an
   access token cached in Redis (framework.channels.platform_tokens) and refreshed once
-  when DingTalk refuses it as invalid. A send failing for a passing reason (network, 5xx)
-  is tried again; one that still fails is a WARNING line (framework.channels.send_retries).
+  when DingTalk refuses it as invalid (platform_tokens.EXPIRED_TOKEN). A send failing for
+  a passing reason (network, 5xx) is tried again; one that still fails is a WARNING line (framework.channels.send_retries).
 - Buttons: an ActionCard whose buttons are `dtmd://dingtalkclient/sendMessage?content=`
   links: pressing one makes the user's client send the payload as the user's message,
   which reaches this channel as an ordinary text message. (DingTalk's interactive cards
@@ -36,7 +38,8 @@ import aiohttp
 from aiohttp import web
 
 from framework.channels.base import MAX_TEXT, ChannelError, Incoming, json_object, signatures_match
-from framework.channels.platform_tokens import PlatformTokens
+from framework.channels.platform_tokens import PlatformTokens, expired_token
+from framework.channels.replays import unique
 from framework.channels.send_retries import Transient, read_json, seconds, send_all
 
 log = logging.getLogger("framework.channels")
@@ -132,6 +135,18 @@ class DingTalkChannel:
         if not signatures_match(dingtalk_signature(self.app_secret, timestamp), request.headers.get("sign", "")):
             raise ChannelError(403, "bad_signature", "the sign header does not match the app's AppSecret")
 
+    def replay_key(self, request: web.Request, body: bytes) -> str:
+        """The values that make a request unique (framework.channels.replays): the sign
+        covers only the timestamp, so the msgId (or, in a body that is not a message, the
+        body's digest) keeps apart two messages signed in the same millisecond."""
+        try:
+            msg_id = json.loads(body).get("msgId")
+        except (ValueError, AttributeError, RecursionError):
+            msg_id = None
+        if not isinstance(msg_id, str):
+            msg_id = "sha256:" + hashlib.sha256(body).hexdigest()
+        return unique(request.headers.get("timestamp", ""), request.headers.get("sign", ""), msg_id)
+
     def parse(self, request: web.Request, body: bytes) -> Incoming | None:
         data = json_object(body, "a DingTalk message")
         fields = {k: data.get(k) for k in ("msgId", "conversationId", "senderId")}
@@ -187,12 +202,9 @@ class DingTalkChannel:
             status, data = await self._post(path, body, token)
             if status == 200:
                 return
-            # 401, or the code InvalidAuthentication (spelt with either first letter case)
-            code = str(data.get("code")).lower() if isinstance(data, dict) else ""
-            expired = status == 401 or code == "invalidauthentication"
-            if not expired or attempt:
+            if not expired_token(self.name, status, data) or attempt:
                 raise (Transient if status >= 500 else _refused)(f"{path} answered {status}: {data}")
-            token = await self.tokens.refresh(self.name, self.app_key, self.fetch_token)
+            token = await self.tokens.refresh(self.name, self.app_key, self.fetch_token, rejected=token)
 
     async def _post(self, path: str, body: dict[str, Any], token: str) -> tuple[int, Any]:
         async with self.session.post(self.api_base + path, json=body, headers={"x-acs-dingtalk-access-token": token},

@@ -9,8 +9,10 @@
   With a Verification Token, the event's `header.token` must equal it. Both are checked
   when both are configured; the URL verification request (which carries no signature)
   is answered only when it decrypts with the Encrypt Key and/or carries the token.
-- Redeliveries: Feishu retries an event it got no timely 200 for; `header.event_id` is
-  the delivery id (framework.store.deliveries), so a retry or replay runs no second turn.
+- Redeliveries: Feishu retries an event it got no timely 200 for, signed anew;
+  `header.event_id` is the delivery id (framework.store.deliveries), so a retry runs no
+  second turn. A request whose timestamp, nonce and signature were seen before is a
+  replay: a 403 (framework.channels.replays).
 - Messages: `im.message.receive_v1` with `message_type` text (`content` is a JSON
   string `{"text": ...}`; @mention placeholders such as `@_user_1` are removed).
 - Buttons: an interactive card whose buttons carry `{"payload": ...}` as their value;
@@ -37,13 +39,12 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from framework.channels.base import ChannelError, Incoming, decode_json, fresh, json_object, signatures_match
-from framework.channels.platform_tokens import PlatformTokens
+from framework.channels.platform_tokens import PlatformTokens, expired_token
+from framework.channels.replays import unique
 from framework.channels.send_retries import Transient, read_json, seconds, send_all
 
 # The decrypted event, kept on the request from verify() to parse() (RequestKey: aiohttp >= 3.12).
 EVENT_KEY = web.RequestKey("feishu_event", dict) if hasattr(web, "RequestKey") else "feishu_event"
-# Invalid or expired tenant_access_token (open.feishu.cn general error codes).
-TOKEN_ERRORS = {99991663, 99991677}
 
 # The parts of an event the channel reads; documented in /openapi.json.
 EVENT = {
@@ -143,6 +144,17 @@ class FeishuChannel:
                 raise ChannelError(403, "bad_signature", "the event's token is not the app's Verification Token")
         request[EVENT_KEY] = event
 
+    def replay_key(self, request: web.Request, body: bytes) -> str | None:
+        """The signed values that make a request unique (framework.channels.replays); None
+        without an Encrypt Key (the Verification Token is the same on every request, so a
+        replay is told from a retry by its event_id only). Feishu's docs name replay
+        protection as what the signature is for: a retry is signed anew."""
+        if self.encrypt_key is None:
+            return None
+        h = request.headers
+        return unique(h.get("X-Lark-Request-Timestamp", ""), h.get("X-Lark-Request-Nonce", ""),
+                      h.get("X-Lark-Signature", ""))
+
     def _check_signature(self, request: web.Request, body: bytes) -> None:
         timestamp = request.headers.get("X-Lark-Request-Timestamp", "")
         if not fresh(timestamp, self.max_age):
@@ -239,12 +251,11 @@ class FeishuChannel:
                                          headers={"Authorization": f"Bearer {token}"},
                                          timeout=aiohttp.ClientTimeout(total=10)) as resp:
                 data = await read_json(resp)
-            code = data.get("code") if isinstance(data, dict) else None
-            if resp.status == 200 and code == 0:
+            if resp.status == 200 and isinstance(data, dict) and data.get("code") == 0:
                 return
-            if code not in TOKEN_ERRORS or attempt:
+            if not expired_token(self.name, resp.status, data) or attempt:
                 raise (Transient if resp.status >= 500 else _refused)(f"{path} answered {resp.status}: {data}")
-            token = await self.tokens.refresh(self.name, self.app_id, self.fetch_token)
+            token = await self.tokens.refresh(self.name, self.app_id, self.fetch_token, rejected=token)
 
     async def fetch_token(self) -> tuple[str, int]:
         """POST /open-apis/auth/v3/tenant_access_token/internal -> {tenant_access_token, expire}."""

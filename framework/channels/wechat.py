@@ -7,8 +7,10 @@
   tells the user the service failed; so when a turn would outlive ~4.5 s we answer
   "success" (WeChat shows nothing, does not retry) or a holding text, and the turn still
   finishes and saves its state in the background.
-- Replays: a `timestamp` more than `max_age` seconds (5 minutes) from now is refused, and
-  a MsgId seen before (WeChat redelivers when an answer is late) runs no second turn.
+- Replays and retries: a `timestamp` more than `max_age` seconds (5 minutes) from now is
+  refused; a request whose timestamp, nonce and signature were seen before is a replay,
+  refused with a 403 (framework.channels.replays); a MsgId seen before with a new nonce
+  is WeChat's retry of a late answer: "success", and no second turn.
 - Safe and compatible modes (`aes_key`, the console's EncodingAESKey, and `app_id`): the
   query also carries encrypt_type=aes and msg_signature, which signs the <Encrypt>
   element (see framework.channels.wechat_crypto); the message is decrypted (its AppID
@@ -37,6 +39,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from framework.channels.base import MAX_TEXT, ChannelError, Incoming, fresh, signatures_match
+from framework.channels.replays import unique
 from framework.channels.wechat_api import PlatformApi, PlatformApiError
 from framework.channels.wechat_crypto import CryptoError, MessageCrypt
 
@@ -117,6 +120,12 @@ class WeChatChannel:
         if not encrypted:
             raise ChannelError(400, "invalid_request", "an encrypted message has an <Encrypt> element")
         return open_signed(self.crypt, q, encrypted)
+
+    def replay_key(self, request: web.Request, body: bytes) -> str:
+        """The signed values that make a POST unique (framework.channels.replays): WeChat's
+        retries of a slow answer carry the same MsgId with a new timestamp and nonce."""
+        q = request.query
+        return unique(q.get("timestamp", ""), q.get("nonce", ""), q.get("signature", ""), q.get("msg_signature", ""))
 
     def handshake(self, request: web.Request) -> web.Response:
         # Also in safe mode, the Official Account's URL check is the plaintext one.

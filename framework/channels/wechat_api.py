@@ -3,12 +3,12 @@
 Both platforms answer JSON with `errcode` (0: ok) and take `?access_token=` on each call.
 The token comes from `/cgi-bin/token` (Official Account: appid + secret) or
 `/cgi-bin/gettoken` (WeCom: corpid + corpsecret), lives `expires_in` seconds (7200), and
-each fetch invalidates nothing but counts against a daily quota: so it is cached in Redis,
-shared by every worker and server, until a minute before it expires. A call answered
-40001 (invalid credential) or 42001 (token expired) drops the cached token, fetches a new
-one and is tried once more; other failures (network, errcode -1 "system busy", HTTP 5xx)
-are retried a few times with a short pause. The API base URL is configurable so tests
-point it at a local fake.
+each fetch counts against a daily quota: so it is cached in Redis by
+framework.channels.platform_tokens (the one token cache of every platform), which also
+holds the table of error codes meaning "expired token" (WeChat 40001/40014/42001, WeCom
+40014/42001). A call answered one of those gets a new token and is tried once more;
+other failures (network, errcode -1 "system busy", HTTP 5xx) are retried a few times
+with a short pause. The API base URL is configurable so tests point it at a local fake.
 """
 from __future__ import annotations
 
@@ -20,11 +20,11 @@ from typing import Any, Mapping
 
 import aiohttp
 
+from framework.channels.platform_tokens import PlatformTokens, expired_token
+
 log = logging.getLogger("framework.channels")
 
-EXPIRED_TOKEN = {40001, 42001, 40014}  # invalid credential, expired, invalid access_token
 BUSY = {-1}  # "系统繁忙": the platforms ask to retry
-EARLY = 60  # seconds before its expiry a cached token is no longer used
 
 
 class PlatformApiError(Exception):
@@ -34,56 +34,44 @@ class PlatformApiError(Exception):
 @dataclass(frozen=True)
 class TokenSource:
     """Where an access token comes from: `path` on the API base with `params`
-    (e.g. /cgi-bin/token with grant_type, appid, secret). `cache_key` names it in Redis."""
+    (e.g. /cgi-bin/token with grant_type, appid, secret); `platform` ("wechat", "wecom")
+    and `app_id` name it in the token cache and choose its expired-token codes."""
 
     path: str
     params: Mapping[str, str]
-    cache_key: str
+    platform: str
+    app_id: str
 
 
 class PlatformApi:
-    def __init__(self, session: aiohttp.ClientSession, redis: Any, api_base: str, source: TokenSource,
+    def __init__(self, session: aiohttp.ClientSession, redis: Any, prefix: str, api_base: str, source: TokenSource,
                  attempts: int = 3, pause: float = 0.5, timeout: float = 10.0) -> None:
-        self.session, self.redis, self.source = session, redis, source
+        self.session, self.source = session, source
         self.api_base = api_base.rstrip("/")
         self.attempts, self.pause, self.timeout = attempts, pause, timeout
-        # Late replies of several turns can end together: one fetch at a time per process
-        # (each fetch counts against the daily quota, and a new token retires the old one).
-        self._fetching = asyncio.Lock()
+        self.tokens = PlatformTokens(redis, prefix)
 
     async def access_token(self, rejected: str | None = None) -> str:
         """The cached token, else a new one; `rejected`: the platform just refused that
         token, so a new one is fetched unless another call has replaced it meanwhile."""
-        cached = await self._cached()
-        if cached and cached != rejected:
-            return cached
-        async with self._fetching:
-            cached = await self._cached()  # fetched while we waited?
-            if cached and cached != rejected:
-                return cached
-            return await self._fetch()
+        source = self.source
+        if rejected is None:
+            return await self.tokens.get(source.platform, source.app_id, self._fetch)
+        return await self.tokens.refresh(source.platform, source.app_id, self._fetch, rejected)
 
-    async def _cached(self) -> str | None:
-        if self.redis is None:
-            return None
-        cached = await self.redis.get(self.source.cache_key)
-        return cached.decode() if isinstance(cached, bytes) else cached
-
-    async def _fetch(self) -> str:
+    async def _fetch(self) -> tuple[str, int]:
         data = await self._request("GET", self.source.path, params=dict(self.source.params))
         token, expires_in = data.get("access_token"), data.get("expires_in", 7200)
         if not isinstance(token, str) or not token:
             raise PlatformApiError(f"{self.source.path} answered no access_token: {_brief(data)}")
-        if self.redis is not None and isinstance(expires_in, int) and expires_in > EARLY:
-            await self.redis.set(self.source.cache_key, token, ex=expires_in - EARLY)
-        return token
+        return token, expires_in if isinstance(expires_in, int) and expires_in > 0 else 7200
 
     async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST `body` as UTF-8 JSON (not \\u escapes: WeChat shows those literally) with a
         token, fetching a new token once when the platform says it expired."""
         token = await self.access_token()
         data = await self._request("POST", path, params={"access_token": token}, body=body)
-        if data.get("errcode") in EXPIRED_TOKEN:
+        if expired_token(self.source.platform, 200, data):
             token = await self.access_token(rejected=token)
             data = await self._request("POST", path, params={"access_token": token}, body=body)
         if data.get("errcode", 0) != 0:
@@ -127,16 +115,16 @@ def _brief(data: dict[str, Any]) -> str:
 def official_account_api(session: aiohttp.ClientSession, redis: Any, prefix: str, app_id: str, app_secret: str,
                          api_base: str) -> PlatformApi:
     source = TokenSource("/cgi-bin/token", {"grant_type": "client_credential", "appid": app_id, "secret": app_secret},
-                         f"{prefix}:token:wechat:{app_id}")
-    return PlatformApi(session, redis, api_base, source)
+                         "wechat", app_id)
+    return PlatformApi(session, redis, prefix, api_base, source)
 
 
 def wecom_api(session: aiohttp.ClientSession, redis: Any, prefix: str, corp_id: str, secret: str, agent_id: str,
               api_base: str) -> PlatformApi:
     # One token per application (its secret), so the agent id is in the key.
     source = TokenSource("/cgi-bin/gettoken", {"corpid": corp_id, "corpsecret": secret},
-                         f"{prefix}:token:wecom:{corp_id}:{agent_id}")
-    return PlatformApi(session, redis, api_base, source)
+                         "wecom", f"{corp_id}:{agent_id}")
+    return PlatformApi(session, redis, prefix, api_base, source)
 
 
 __all__ = ["PlatformApi", "PlatformApiError", "TokenSource", "official_account_api", "wecom_api"]

@@ -13,7 +13,9 @@
   retries); replies with buttons, and those of a turn that outlived the budget, go out
   through /cgi-bin/message/send with an access token (framework.channels.wechat_api),
   buttons as a `button_interaction` template card.
-- Replays: a timestamp more than `max_age` seconds from now is refused.
+- Replays: a timestamp more than `max_age` seconds from now is refused, and so is a
+  request whose timestamp, nonce and msg_signature were seen before (a 403,
+  framework.channels.replays); a retry (same MsgId, new nonce) runs no second turn.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from framework.channels.base import MAX_TEXT, ChannelError, Incoming, fresh
+from framework.channels.replays import unique
 from framework.channels.wechat import open_signed, text_reply
 from framework.channels.wechat_api import PlatformApi, PlatformApiError
 from framework.channels.wechat_crypto import MessageCrypt
@@ -71,6 +74,12 @@ class WeComChannel:
         if not fresh(timestamp, self.max_age):
             raise ChannelError(403, "bad_signature", f"missing timestamp, or more than {self.max_age}s from now")
         return open_signed(self.crypt, q, encrypted)
+
+    def replay_key(self, request: web.Request, body: bytes) -> str:
+        """The signed values that make a POST unique (framework.channels.replays); WeCom's
+        retries carry the same MsgId signed with a new timestamp and nonce."""
+        q = request.query
+        return unique(q.get("timestamp", ""), q.get("nonce", ""), q.get("msg_signature", ""))
 
     def handshake(self, request: web.Request) -> web.Response:
         plain = self._check(request, request.query.get("echostr", ""))

@@ -10,6 +10,7 @@ from pathlib import Path
 from aiohttp import web
 
 from framework.channels.base import Channel, Incoming, check_length, plain_replies, unicode_problem
+from framework.channels.replays import refuse_replay
 from framework.channels.rest import parse_json
 from framework.server import keys
 from framework.server.middleware import ApiError
@@ -43,6 +44,8 @@ def channel_webhook(name: str):
         incoming = channel.parse(request, body)
         if incoming is None:
             return channel.ignored()
+        # After parsing: a malformed body leaves no trace, not even its replay key.
+        await refuse_replay(request.app[keys.REDIS], request.app[keys.STORE].prefix, channel, request, body)
         await limit_sender(request.app, incoming.sender_id)
         deliveries = request.app[DELIVERIES] if incoming.delivery_id is not None else None
         if deliveries is not None and not await deliveries.claim(channel.name, incoming.delivery_id):

@@ -11,6 +11,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from tests.support.fake_classifier import FakeClassifier
 from tests.support.redis_server import free_port
+from tests.support.wechat_serving import store_keys  # noqa: F401 (one definition for every channel's tests)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TABLE = {"我想办理业务": "办理", "开户": "办理", "是的": "肯定"}  # the fake model's answers
@@ -39,12 +40,3 @@ async def serve_telecom(redis_url: str, **channel_options) -> TestClient:
     client = TestClient(TestServer(init(config)))
     await client.start_server()
     return client
-
-
-async def store_keys(redis_url: str) -> list[str]:
-    """Every key in the store but the per-address rate counters (which count every request,
-    refused or not: that is their job), sorted: what a refused request must not add to."""
-    import redis.asyncio as redis
-
-    keys = await redis.Redis.from_url(redis_url).keys("*")
-    return sorted(k.decode() for k in keys if b":rl:ip:" not in k)

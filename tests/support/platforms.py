@@ -2,7 +2,10 @@
 (or not) like the platform signs them, and a local aiohttp app standing in for the
 platforms' send APIs (Telegram sendMessage, Slack chat.postMessage) that records what is
 sent. One class per channel with the same interface (`path`, `config`, `request`,
-`replies`), so one suite runs against every channel.
+`replies`), so one suite runs against every channel. Channels whose signature has a
+nonce or timestamp also have `retry(sender, text)`: the first delivery of a message and
+the platform's retry of it (the same message id, signed anew), and `ignored`: what the
+platform gets for a retry (framework.channels.replays).
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ WECHAT_TOKEN, TG_TOKEN, TG_SECRET = "wx-token", "123:ABC", "tg-secret"
 SLACK_SECRET, SLACK_TOKEN = "8f742231b10e8888abcd99yyyzzz85a5", "xoxb-test"
 # Platforms number their deliveries; a repeated id is a redelivery (handled once).
 UPDATE_IDS, MSG_IDS, EVENT_IDS = itertools.count(10000), itertools.count(23637352235060880), itertools.count(1)
+NONCES = itertools.count(1514711492)  # WeChat signs every request (a retry too) with a new nonce
 
 
 def wechat_xml(sender: str, text: str, msg_type: str = "text", msg_id: int | None = None) -> bytes:
@@ -35,10 +39,9 @@ def wechat_xml(sender: str, text: str, msg_type: str = "text", msg_id: int | Non
 
 
 def wechat_query(token: str = WECHAT_TOKEN, timestamp: int | None = None) -> dict:
-    timestamp, nonce = str(timestamp or int(time.time())), "1514711492"
+    timestamp, nonce = str(timestamp or int(time.time())), str(next(NONCES))
     return {"signature": wechat_signature(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
             "openid": "o6_bmjrPTlm6_2sgVt7hMZOPfL2M"}
-
 
 
 def telegram_update(chat_id: int, text: str) -> dict:
@@ -113,9 +116,15 @@ class Rest:
 class WeChat:
     path, config = "/webhooks/wechat/webhook", {"wechat_token": WECHAT_TOKEN}
 
-    def request(self, sender, text, good=True):
-        return dict(params=wechat_query(WECHAT_TOKEN if good else "other"), data=wechat_xml(sender, text),
+    ignored = "success"
+
+    def request(self, sender, text, good=True, msg_id=None):
+        return dict(params=wechat_query(WECHAT_TOKEN if good else "other"), data=wechat_xml(sender, text, msg_id=msg_id),
                     headers={"Content-Type": "text/xml"})
+
+    def retry(self, sender, text):
+        msg_id = next(MSG_IDS)
+        return self.request(sender, text, msg_id=msg_id), self.request(sender, text, msg_id=msg_id)
 
     async def replies(self, resp, sent):
         reply = parse_reply(await resp.text())
@@ -125,12 +134,16 @@ class WeChat:
 
 class WeChatSafe:
     """An Official Account in safe mode (tests/support/fake_wechat.py encrypts and signs)."""
-    path = "/webhooks/wechat/webhook"
+    path, ignored = "/webhooks/wechat/webhook", "success"
     platform = OfficialAccount(mode="safe")
     config = {"wechat_token": platform.token, "wechat_aes_key": platform.aes_key, "wechat_app_id": platform.app_id}
 
     def request(self, sender, text, good=True):
         return self.platform.message(sender, text, token=None if good else "other")
+
+    def retry(self, sender, text):
+        msg_id = next(MSG_IDS)
+        return self.platform.message(sender, text, msg_id), self.platform.message(sender, text, msg_id)
 
     async def replies(self, resp, sent):
         reply = self.platform.read_reply(await resp.text())
@@ -140,13 +153,17 @@ class WeChatSafe:
 
 class WeCom:
     """A WeCom application (tests/support/fake_wechat.py encrypts and signs)."""
-    path = "/webhooks/wecom/webhook"
+    path, ignored = "/webhooks/wecom/webhook", ""
     platform = WeComApp()
     config = {"wecom_corp_id": platform.corp_id, "wecom_token": platform.token, "wecom_aes_key": platform.aes_key,
               "wecom_agent_id": platform.agent_id}
 
     def request(self, sender, text, good=True):
         return self.platform.message(sender, text, token=None if good else "other")
+
+    def retry(self, sender, text):
+        msg_id = next(MSG_IDS)
+        return self.platform.message(sender, text, msg_id), self.platform.message(sender, text, msg_id)
 
     async def replies(self, resp, sent):
         reply = self.platform.read_reply(await resp.text())
@@ -187,7 +204,7 @@ class Slack:
 class DingTalk:
     """A DingTalk robot (tests/support/fake_dingtalk.py signs like DingTalk); the replies
     arrive at the fake's sessionWebhook, which `bind` points at the fake's URL."""
-    path = "/webhooks/dingtalk/webhook"
+    path, ignored = "/webhooks/dingtalk/webhook", "{}"
     config = {"dingtalk_app_key": fake_dingtalk.APP_KEY, "dingtalk_app_secret": fake_dingtalk.APP_SECRET}
     platform = FakeDingTalk()
 
@@ -196,6 +213,13 @@ class DingTalk:
 
     def request(self, sender, text, good=True):
         return self.platform.request(text, staff_id=sender, secret=fake_dingtalk.APP_SECRET if good else "wrong")
+
+    def retry(self, sender, text):
+        # DingTalk's sign covers the timestamp (ms) only: a redelivery is signed at its own time.
+        body = json.dumps(self.platform.message(text, staff_id=sender), ensure_ascii=False).encode()
+        now = int(time.time() * 1000)
+        return (dict(data=body, headers=fake_dingtalk.signed(timestamp_ms=now)),
+                dict(data=body, headers=fake_dingtalk.signed(timestamp_ms=now + 1500)))
 
     async def replies(self, resp, sent):
         assert resp.status == 200
@@ -208,13 +232,17 @@ class DingTalk:
 class Feishu:
     """A Feishu bot with an Encrypt Key and a Verification Token (tests/support/fake_feishu.py
     encrypts and signs like Feishu); the replies go through the fake's reply API."""
-    path = "/webhooks/feishu/webhook"
+    path, ignored = "/webhooks/feishu/webhook", "{}"
     config = {"feishu_app_id": fake_feishu.APP_ID, "feishu_app_secret": fake_feishu.APP_SECRET,
               "feishu_encrypt_key": fake_feishu.ENCRYPT_KEY, "feishu_verification_token": fake_feishu.VERIFICATION_TOKEN}
 
     def request(self, sender, text, good=True):
         return fake_feishu.request(fake_feishu.message_event(text, open_id=f"ou_{sender}"),
                                    key=fake_feishu.ENCRYPT_KEY if good else "wrong key")
+
+    def retry(self, sender, text):
+        event = fake_feishu.message_event(text, open_id=f"ou_{sender}")  # one event_id, two signatures
+        return fake_feishu.request(event), fake_feishu.request(event)
 
     async def replies(self, resp, sent):
         assert resp.status == 200

@@ -84,8 +84,11 @@ async def telecom_client(telecom_world, redis_server):
 
 
 async def store_keys(redis_url: str) -> list[str]:
-    """Every key in Redis but the per-address rate limiter's (which counts any request)."""
+    """Every key in the store, sorted: what a refused request must not add to. Left out:
+    the per-address rate counters (they count every request, refused or not: that is
+    their job) and the server's record of the assistant version it serves (written at
+    start, framework/server/reload_sync.py)."""
     import redis.asyncio as redis
 
     keys = [k.decode() for k in await redis.Redis.from_url(redis_url).keys("*")]
-    return sorted(k for k in keys if ":rl:ip:" not in k)
+    return sorted(k for k in keys if ":rl:ip:" not in k and not k.endswith(":served_version"))
