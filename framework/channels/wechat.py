@@ -20,6 +20,12 @@
 - Late replies (`api`: with the AppSecret): a turn that outlives the budget answers
   "success" and `push`es its replies through the customer-service message API
   (/cgi-bin/message/custom/send, framework.channels.wechat_api).
+- Long replies: a passive reply holds at most 2048 bytes of content (PASSIVE_MAX_BYTES).
+  With `api`, a turn whose replies are longer sends them all through the customer-service
+  API (in order, split at blank lines or line breaks into texts within the limit) and
+  answers "success"; without it, the passive reply is cut to the limit, ends with "…",
+  and a WARNING line says so and what to configure. All or nothing: half a reply passive
+  and the rest by API could arrive in the wrong order.
 - Buttons (with `api`): a passive reply is one text, so replies with buttons go out through
   the same API, the buttons as a menu message (msgmenu); tapping an item sends its title
   back as a text message (with a bizmsgmenuid), which starts the next turn.
@@ -45,6 +51,13 @@ from framework.channels.wechat_crypto import CryptoError, MessageCrypt
 
 log = logging.getLogger("framework.channels")
 PLAINTEXT = web.RequestKey("df.wechat.plaintext", bytes)  # the decrypted message, kept by verify()
+# Bytes (UTF-8) of a text message's Content that WeChat delivers, passive or through the
+# customer-service API. Not stated in the official pages; measured and reported by
+# developers on WeChat's own community (developers.weixin.qq.com) and others: a longer
+# passive reply makes WeChat show "该公众号提供的服务出现故障", a longer customer-service
+# text is refused with 45002 "content size out of limit".
+PASSIVE_MAX_BYTES = 2048
+CUT_MARK = "…"  # ends a passive reply cut to the limit (no AppSecret to send the rest)
 
 # A received message (https://developers.weixin.qq.com/doc/offiaccount/Message_Management/
 # Receiving_standard_messages.html), as documented in /openapi.json: <xml><ToUserName>...</xml>.
@@ -152,6 +165,16 @@ class WeChatChannel:
             return web.Response(text="success")
         # A passive reply carries one message: join several replies with blank lines.
         content = "\n\n".join(r["text"] for r in replies)
+        size = len(content.encode())
+        if size > PASSIVE_MAX_BYTES:
+            if self.api is not None:  # all through the API, in order, each piece within the limit
+                await self.push(incoming, replies)
+                return web.Response(text="success")
+            content = utf8_pieces(content, PASSIVE_MAX_BYTES - len(CUT_MARK.encode()))[0] + CUT_MARK
+            log.warning("wechat: the reply to %s has %d bytes; a passive reply holds %d: cut to %d bytes. "
+                        "Configure --wechat-app-secret (the AppSecret) to send long replies whole through "
+                        "the customer-service API", incoming.sender_id, size, PASSIVE_MAX_BYTES,
+                        len(content.encode()))
         return self._reply(incoming, text_reply(incoming.sender_id, incoming.meta["account"], content))
 
     def _reply(self, incoming: Incoming, xml: str) -> web.Response:
@@ -164,13 +187,13 @@ class WeChatChannel:
         a failure is one warning naming the user and what the platform said."""
         if self.api is None:
             return
-        for number, reply in enumerate(replies, 1):
-            body = customer_service_message(incoming.sender_id, reply)
+        messages = [m for reply in replies for m in customer_service_messages(incoming.sender_id, reply)]
+        for number, body in enumerate(messages, 1):
             try:
                 await self.api.post("/cgi-bin/message/custom/send", body)
             except PlatformApiError as err:
                 log.warning("wechat: late reply %d of %d to %s not delivered: %s",
-                            number, len(replies), incoming.sender_id, err)
+                            number, len(messages), incoming.sender_id, err)
                 return
 
     def ignored(self) -> web.Response:
@@ -180,6 +203,26 @@ class WeChatChannel:
         if self.holding_text:
             return self._reply(incoming, text_reply(incoming.sender_id, incoming.meta["account"], self.holding_text))
         return web.Response(text="success")
+
+
+def utf8_pieces(text: str, limit: int) -> list[str]:
+    """`text` in pieces of at most `limit` UTF-8 bytes, each cut after the last blank line,
+    else line break, else character that fits (never inside a character)."""
+    pieces = []
+    while len(text.encode()) > limit:
+        head = text.encode()[:limit].decode("utf-8", "ignore")  # whole characters only
+        cut = max(head.rfind("\n\n"), head.rfind("\n"))
+        cut = cut + 1 if cut > 0 else max(len(head), 1)
+        pieces.append(text[:cut].rstrip("\n"))
+        text = text[cut:].lstrip("\n")
+    return pieces + [text] if text or not pieces else pieces
+
+
+def customer_service_messages(user: str, reply: dict[str, Any]) -> list[dict[str, Any]]:
+    """A reply as customer-service messages: a text longer than the limit is several."""
+    if reply.get("buttons"):
+        return [customer_service_message(user, reply)]
+    return [customer_service_message(user, {"text": piece}) for piece in utf8_pieces(reply["text"], PASSIVE_MAX_BYTES)]
 
 
 def customer_service_message(user: str, reply: dict[str, Any]) -> dict[str, Any]:
