@@ -25,7 +25,8 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 from aiohttp import web
-from aiohttp.test_utils import TestServer
+
+from tests.support.fake_platform import FakePlatform
 
 APP_KEY, APP_SECRET = "dingcx4ahq2ctvu8gteo", "test-app-secret-Nj0mW1Yq"
 STAFF_ID, CONVERSATION = "manager4321", "cidqO7Ne8fyxsKqzXJ3Fq2j3A=="
@@ -49,14 +50,8 @@ def press(button_url: str) -> str:
     return parse_qs(parts.query)["content"][0]
 
 
-class FakeDingTalk:
-    def __init__(self, sent: list | None = None) -> None:
-        self.sent = sent if sent is not None else []
-        self.tokens: set[str] = set()
-        self.token_requests = 0
-        self.failures = 0  # `fail_next` sends answer HTTP 502 (HTML)
-        self.sessions_closed = False  # sessionWebhooks refuse with a non-zero errcode
-        self.base = ""  # set by start(), or by whoever mounts app() under a prefix
+class FakeDingTalk(FakePlatform):
+    sessions_closed = False  # set True: sessionWebhooks refuse with a non-zero errcode
 
     # ----------------------------------------------------------------- to the bot
 
@@ -86,18 +81,6 @@ class FakeDingTalk:
         body = json.dumps(self.message(text, **kw), ensure_ascii=False).encode()
         return dict(data=body, headers=signed(secret))
 
-    def fail_next(self, sends: int) -> None:
-        self.failures = sends
-
-    def expire_tokens(self) -> None:
-        """DingTalk rotated the token: the cached one is refused from now on."""
-        self.tokens.clear()
-
-    def texts(self) -> list[str]:
-        texts = [m["text"] for m in self.sent]
-        self.sent.clear()
-        return texts
-
     # ----------------------------------------------------------------- from the bot
 
     def app(self) -> web.Application:
@@ -108,29 +91,16 @@ class FakeDingTalk:
         app.router.add_post("/v1.0/robot/groupMessages/send", self._send_api)
         return app
 
-    async def start(self) -> "FakeDingTalk":
-        self.server = TestServer(self.app())
-        await self.server.start_server()
-        self.base = str(self.server.make_url("")).rstrip("/")
-        return self
-
-    async def close(self) -> None:
-        await self.server.close()
-
     async def _access_token(self, request: web.Request) -> web.Response:
         body = await request.json()
         if body != {"appKey": APP_KEY, "appSecret": APP_SECRET}:
             return web.json_response({"code": "invalidClientIdOrSecret", "message": "无效的clientId或者clientSecret"},
                                      status=400)
-        self.token_requests += 1
-        token = f"tok{self.token_requests}"
-        self.tokens.add(token)
-        return web.json_response({"accessToken": token, "expireIn": 7200})
+        return web.json_response({"accessToken": self.issue("tok"), "expireIn": 7200})
 
     async def _session_webhook(self, request: web.Request) -> web.Response:
-        if self.failures:  # an outage: a gateway's HTML page for the next sends
-            self.failures -= 1
-            return web.Response(status=502, text="<html><body>502 Bad Gateway</body></html>", content_type="text/html")
+        if outage := self.outage():
+            return outage
         assert request.query.get("session"), "a sessionWebhook names its session"
         if self.sessions_closed:  # any errcode but 0 is a refusal; this one is made up
             return web.json_response({"errcode": 310000, "errmsg": "session closed (fake)"})
@@ -147,9 +117,8 @@ class FakeDingTalk:
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def _send_api(self, request: web.Request) -> web.Response:
-        if self.failures:  # an outage: a gateway's HTML page for the next sends
-            self.failures -= 1
-            return web.Response(status=502, text="<html><body>502 Bad Gateway</body></html>", content_type="text/html")
+        if outage := self.outage():
+            return outage
         if request.headers.get("x-acs-dingtalk-access-token") not in self.tokens:
             return web.json_response({"code": "InvalidAuthentication", "message": "不合法的access_token",
                                       "requestid": "0"}, status=401)

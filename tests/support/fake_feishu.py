@@ -23,9 +23,10 @@ import os
 import time
 
 from aiohttp import web
-from aiohttp.test_utils import TestServer
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+from tests.support.fake_platform import FakePlatform
 
 APP_ID, APP_SECRET = "cli_a1b2c3d4e5f60718", "test-app-secret-Ux8qp"
 ENCRYPT_KEY, VERIFICATION_TOKEN = "kDtJ8mUz3r5bQe0WxY7nV2cL", "v-token-J1Ffq0uYcw"
@@ -88,24 +89,7 @@ def request(event: dict, encrypted: bool = True, key: str = ENCRYPT_KEY, signed:
     return dict(data=body, headers=headers)
 
 
-class FakeFeishu:
-    def __init__(self, sent: list | None = None) -> None:
-        self.sent = sent if sent is not None else []
-        self.tokens: set[str] = set()
-        self.token_requests = 0
-        self.failures = 0  # `fail_next` sends answer HTTP 502 (HTML)
-
-    def fail_next(self, sends: int) -> None:
-        self.failures = sends
-
-    def expire_tokens(self) -> None:
-        self.tokens.clear()
-
-    def texts(self) -> list[str]:
-        texts = [m["text"] for m in self.sent]
-        self.sent.clear()
-        return texts
-
+class FakeFeishu(FakePlatform):
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/open-apis/auth/v3/tenant_access_token/internal", self._token)
@@ -113,27 +97,15 @@ class FakeFeishu:
         app.router.add_post("/open-apis/im/v1/messages", self._message)
         return app
 
-    async def start(self) -> "FakeFeishu":
-        self.server = TestServer(self.app())
-        await self.server.start_server()
-        self.base = str(self.server.make_url("")).rstrip("/")
-        return self
-
-    async def close(self) -> None:
-        await self.server.close()
-
     async def _token(self, request: web.Request) -> web.Response:
         if await request.json() != {"app_id": APP_ID, "app_secret": APP_SECRET}:
             return web.json_response({"code": 10014, "msg": "app secret invalid"}, status=400)
-        self.token_requests += 1
-        token = f"t-g1044ab{self.token_requests}"
-        self.tokens.add(token)
-        return web.json_response({"code": 0, "msg": "ok", "tenant_access_token": token, "expire": 7200})
+        return web.json_response({"code": 0, "msg": "ok", "tenant_access_token": self.issue("t-g1044ab"),
+                                  "expire": 7200})
 
     async def _message(self, request: web.Request) -> web.Response:
-        if self.failures:  # an outage: a gateway's HTML page for the next sends
-            self.failures -= 1
-            return web.Response(status=502, text="<html><body>502 Bad Gateway</body></html>", content_type="text/html")
+        if outage := self.outage():
+            return outage
         auth = request.headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or auth[7:] not in self.tokens:
             return web.json_response({"code": 99991663, "msg": "Invalid access token for authorization."}, status=400)
