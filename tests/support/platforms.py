@@ -132,43 +132,37 @@ class WeChat:
         return reply["Content"].split("\n\n")
 
 
-class WeChatSafe:
-    """An Official Account in safe mode (tests/support/fake_wechat.py encrypts and signs)."""
+class _Encrypted:
+    """What the encrypted WeChat-family channels share: the fake platform
+    (tests/support/fake_wechat.py) encrypts and signs, and reads the encrypted passive reply."""
+    platform: OfficialAccount | WeComApp
+
+    def request(self, sender, text, good=True):
+        return self.platform.message(sender, text, token=None if good else "other")
+
+    def retry(self, sender, text):
+        msg_id = next(MSG_IDS)
+        return self.platform.message(sender, text, msg_id), self.platform.message(sender, text, msg_id)
+
+    async def replies(self, resp, sent):
+        reply = self.platform.read_reply(await resp.text())
+        assert reply["ToUserName"] == "user-1" and reply["MsgType"] == "text"
+        return reply["Content"].split("\n\n")
+
+
+class WeChatSafe(_Encrypted):
+    """An Official Account in safe mode."""
     path, ignored = "/webhooks/wechat/webhook", "success"
     platform = OfficialAccount(mode="safe")
     config = {"wechat_token": platform.token, "wechat_aes_key": platform.aes_key, "wechat_app_id": platform.app_id}
 
-    def request(self, sender, text, good=True):
-        return self.platform.message(sender, text, token=None if good else "other")
 
-    def retry(self, sender, text):
-        msg_id = next(MSG_IDS)
-        return self.platform.message(sender, text, msg_id), self.platform.message(sender, text, msg_id)
-
-    async def replies(self, resp, sent):
-        reply = self.platform.read_reply(await resp.text())
-        assert reply["ToUserName"] == "user-1" and reply["MsgType"] == "text"
-        return reply["Content"].split("\n\n")
-
-
-class WeCom:
-    """A WeCom application (tests/support/fake_wechat.py encrypts and signs)."""
+class WeCom(_Encrypted):
+    """A WeCom application."""
     path, ignored = "/webhooks/wecom/webhook", ""
     platform = WeComApp()
     config = {"wecom_corp_id": platform.corp_id, "wecom_token": platform.token, "wecom_aes_key": platform.aes_key,
               "wecom_agent_id": platform.agent_id}
-
-    def request(self, sender, text, good=True):
-        return self.platform.message(sender, text, token=None if good else "other")
-
-    def retry(self, sender, text):
-        msg_id = next(MSG_IDS)
-        return self.platform.message(sender, text, msg_id), self.platform.message(sender, text, msg_id)
-
-    async def replies(self, resp, sent):
-        reply = self.platform.read_reply(await resp.text())
-        assert reply["ToUserName"] == "user-1" and reply["MsgType"] == "text"
-        return reply["Content"].split("\n\n")
 
 
 class Telegram:
