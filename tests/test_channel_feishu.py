@@ -7,7 +7,6 @@ signature or token, stale timestamp, malformed or undecryptable body) leaving no
 the store; a redelivered event_id runs no second turn."""
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 
@@ -136,11 +135,7 @@ async def test_a_late_turn_is_delivered_when_it_ends(feishu):
     client.server.app[keys.CHANNELS]["feishu"].reply_budget = 0.0
     resp = await client.post(PATH, **request(message_event("我想办理业务")))
     assert resp.status == 200 and await resp.json() == {}
-    for _ in range(200):
-        if fake.sent:
-            break
-        await asyncio.sleep(0.02)
-    assert fake.texts() == ["请问您要办理开户（办新卡）还是变更套餐？"]
+    assert await fake.delivered() == ["请问您要办理开户（办新卡）还是变更套餐？"]
 
 
 async def test_a_redelivered_event_runs_no_second_turn(feishu, redis_server):

@@ -2,13 +2,16 @@
 the platform issued (and can revoke), and an outage switch.
 
 - `sent`: the messages received from the bot, {"via", "to", "text", "buttons", "body"};
-  `texts()` takes their texts out.
+  `texts()` takes their texts out; `delivered()` waits for them first (a late turn's
+  replies are sent after the HTTP answer).
 - `issue(prefix)`: a new access token, counted in `token_requests`; `expire_tokens()`: the
   platform rotated its tokens, every one issued so far is refused from now on.
 - `fail_next(n)`: the next n sends get a gateway's HTML 502 page (`outage()` answers it).
 - `start()` / `close()`: the fake's `app()` on a free loopback port, its URL in `base`.
 """
 from __future__ import annotations
+
+import asyncio
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
@@ -45,6 +48,14 @@ class FakePlatform:
         texts = [m["text"] for m in self.sent]
         self.sent.clear()
         return texts
+
+    async def delivered(self, count: int = 1) -> list[str]:
+        """`texts()` once `count` messages have arrived, or after 4 seconds."""
+        for _ in range(200):
+            if len(self.sent) >= count:
+                break
+            await asyncio.sleep(0.02)
+        return self.texts()
 
     def issue(self, prefix: str) -> str:
         self.token_requests += 1
