@@ -79,6 +79,21 @@ async def test_telecom_no_asks_which_item_and_recollects_only_that_one():
         assert summary(await chat.say("我叫王五")) == ["好的，已将姓名改为 王五。", confirm_text("王五", OTHER_ID)]
 
 
+async def test_an_item_named_at_which_item_is_the_answer_even_if_read_as_out_of_scope():
+    """A trained model read "身份证号" alone as 其他 at 0.83 (above its threshold); naming a
+    listed item answers the question just asked. Cancel and handoff still win."""
+    async with example("telecom_zh") as world:
+        chat = world.chat({**TELECOM_TABLE, "身份证号": ("其他", 0.83), "取消修改身份证号": ("取消", 0.95)})
+        await telecom_confirm(chat)
+        await chat.say("不是")
+        replies = await chat.say("身份证号")
+        assert chat.events == ["change_requested"] and chat.waiting == "slot:id_number", replies
+        await chat.say(OTHER_ID)
+        await chat.say("不是")
+        await chat.say("取消修改身份证号")
+        assert chat.waiting != "slot:id_number" and "change_requested" not in chat.events
+
+
 # --------------------------------------------------------------------------- banking_en
 
 async def test_banking_correction_at_the_confirmation_then_the_card_activates():

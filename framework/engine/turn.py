@@ -8,7 +8,9 @@ Priority of a message (docs/DESIGN.md, "Semantics"):
     confirmation (if the flow is at one) is asked again (framework.engine.corrections);
     a learnt value below the entity threshold is held, and asked about ("Did you mean
     ...?") when its slot is collected; the answer to that question comes before all this;
- 2. global intents and other flows' triggers at confidence >= threshold;
+ 2. global intents and other flows' triggers at confidence >= threshold, except that a
+    reply naming one of the items a "which item?" question listed answers it (unless its
+    intent is cancel or handoff);
  3. when collecting, a held learnt value's question, else the whole utterance parsed as the
     slot's value;
  4. a confirm step's clear yes or no (framework.engine.confirm), or the answer to its
@@ -147,7 +149,13 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         else:
             steps.reprompt(ctx)
         return
-    # (2) global intents and flow triggers
+    # (2) global intents and flow triggers; but a reply that names one of the items the
+    # "which item?" question listed answers it, however the classifier files it ("身份证号"
+    # alone read as out of scope at 0.83), unless it asks to cancel or for a person
+    if (waiting == confirm.WHICH and intent not in assistant.behaviours.cancel.intents
+            and intent not in assistant.behaviours.handoff.intents
+            and confirm.chosen_slot(ctx, nlu.text or "") and confirm.handle_which(ctx, state, nlu)):
+        return
     if confident and _global(ctx, intent):
         return
     # (3) a held learnt value's question; the whole utterance as the collected slot's value
