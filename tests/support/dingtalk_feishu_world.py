@@ -5,15 +5,13 @@ fake_feishu.py) receiving the bot's API calls.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
 from tests.support.fake_classifier import FakeClassifier
 from tests.support.redis_server import free_port
+from tests.support.wechat_serving import ROOT, start_server
 from tests.support.wechat_serving import store_keys  # noqa: F401 (one definition for every channel's tests)
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 TABLE = {"我想办理业务": "办理", "开户": "办理", "是的": "肯定"}  # the fake model's answers
 NAME, ID = "张三", "11010519491231002X"
 
@@ -22,21 +20,12 @@ async def serve_telecom(redis_url: str, **channel_options) -> TestClient:
     """A started test client of the telecom assistant with these channel options."""
     import redis.asyncio as redis
 
-    from framework.server.app import init
-    from framework.server.config import ServerConfig
     from framework.spec import load_assistant
 
     await redis.Redis.from_url(redis_url).flushdb()
     directory = ROOT / "domains" / "telecom_zh"
     port = free_port()
     assistant = load_assistant(directory, {"TELECOM_BACKEND_URL": f"http://127.0.0.1:{port}"})
-    options = dict(wechat_token=None, telegram_bot_token=None, telegram_secret=None, slack_signing_secret=None,
-                   slack_bot_token=None, dingtalk_app_key=None, dingtalk_app_secret=None, feishu_app_id=None,
-                   feishu_app_secret=None, feishu_encrypt_key=None, feishu_verification_token=None)
-    options.update(channel_options)
-    config = ServerConfig(domain_dir=str(directory), redis_url=redis_url, assistant=assistant,
-                          classifier=FakeClassifier(TABLE, assistant.intents, threshold=0.5),
-                          demo_backend=True, demo_backend_port=port, cache_enabled=False, **options)
-    client = TestClient(TestServer(init(config)))
-    await client.start_server()
-    return client
+    classifier = FakeClassifier(TABLE, assistant.intents, threshold=0.5)
+    return await start_server(redis_url, directory, assistant, classifier, demo_backend=True, demo_backend_port=port,
+                              cache_enabled=False, **channel_options)

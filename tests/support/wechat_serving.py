@@ -54,12 +54,30 @@ async def platform_api():
     await server.close()
 
 
+# Every chat platform off unless a test names it (their settings default to $DF_* variables).
+PLATFORMS_OFF = dict(wechat_token=None, wechat_aes_key=None, wechat_app_id=None, wechat_app_secret=None,
+                     wecom_corp_id=None, wecom_token=None, wecom_aes_key=None, wecom_agent_id=None, wecom_secret=None,
+                     telegram_bot_token=None, telegram_secret=None, slack_signing_secret=None, slack_bot_token=None,
+                     dingtalk_app_key=None, dingtalk_app_secret=None, feishu_app_id=None, feishu_app_secret=None,
+                     feishu_encrypt_key=None, feishu_verification_token=None)
+
+
+async def start_server(redis_url: str, directory: Path, assistant, classifier, **options) -> TestClient:
+    """The real server (framework.server.app.init) of `assistant` on a free port, every
+    platform off but those `options` configure."""
+    from framework.server.app import init
+    from framework.server.config import ServerConfig
+
+    config = ServerConfig(domain_dir=str(directory), redis_url=redis_url, assistant=assistant, classifier=classifier,
+                          **{**PLATFORMS_OFF, **options})
+    client = TestClient(TestServer(init(config)))
+    await client.start_server()
+    return client
+
+
 @pytest.fixture
 async def telecom_client(telecom_world, redis_server):
     import redis.asyncio as redis
-
-    from framework.server.app import init
-    from framework.server.config import ServerConfig
 
     await redis.Redis.from_url(redis_server.url).flushdb()
     directory, assistant = telecom_world
@@ -67,16 +85,8 @@ async def telecom_client(telecom_world, redis_server):
 
     async def make(**overrides) -> TestClient:
         classifier = FakeClassifier(TABLE, assistant.intents, threshold=THRESHOLD)
-        options = dict(domain_dir=str(directory), redis_url=redis_server.url, assistant=assistant,
-                       classifier=classifier, wechat_token=None, telegram_bot_token=None, telegram_secret=None,
-                       slack_signing_secret=None, slack_bot_token=None, wechat_aes_key=None, wechat_app_id=None,
-                       wechat_app_secret=None, wecom_corp_id=None, wecom_token=None, wecom_aes_key=None,
-                       wecom_agent_id=None, wecom_secret=None)
-        options.update(overrides)
-        client = TestClient(TestServer(init(ServerConfig(**options))))
-        await client.start_server()
-        clients.append(client)
-        return client
+        clients.append(await start_server(redis_server.url, directory, assistant, classifier, **overrides))
+        return clients[-1]
 
     yield make
     for client in clients:
