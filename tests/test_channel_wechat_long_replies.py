@@ -15,7 +15,7 @@ from framework.channels.wechat_api import official_account_api
 from tests.support.fake_wechat import WX_APP_ID, WX_SECRET
 from tests.support.wechat_serving import platform_api  # noqa: F401 (fixture)
 
-PLAN = "套餐说明：" + "每月 30GB 国内流量，500 分钟国内通话。" * 40  # 2,575 bytes on one line
+PLAN = "套餐说明：" + "每月 30GB 国内流量，500 分钟国内通话。" * 40  # 2,095 bytes on one line
 LONG = "\n".join(f"{n}. {PLAN[:60]}" for n in range(1, 40))  # 39 lines, about 5,000 bytes
 
 
@@ -58,3 +58,26 @@ async def test_with_the_app_secret_long_replies_go_whole_through_the_api(platfor
     assert all(len(t.encode()) <= PASSIVE_MAX_BYTES for t in texts)
     assert "\n".join(texts[1:]) == LONG  # cut between lines, in order
     assert {m["touser"] for m in fake.sent} == {"o6_long"}
+
+
+async def test_wecom_has_the_same_limit(platform_api, caplog):
+    from framework.channels.wechat_api import wecom_api
+    from framework.channels.wechat_crypto import MessageCrypt
+    from framework.channels.wecom import WeComChannel
+    from tests.support.fake_wechat import WECOM_AES_KEY, WECOM_AGENT_ID, WECOM_CORP_ID, WECOM_SECRET, WECOM_TOKEN, WeComApp
+
+    crypt = MessageCrypt(WECOM_TOKEN, WECOM_AES_KEY, WECOM_CORP_ID)
+    user = Incoming("zhangsan", "套餐有哪些？", {}, "2")
+    with caplog.at_level(logging.WARNING, logger="framework.channels"):
+        resp = await WeComChannel(crypt, WECOM_AGENT_ID).respond(user, [{"text": PLAN}])
+    content = WeComApp().read_reply(resp.text)["Content"]
+    assert len(content.encode()) <= PASSIVE_MAX_BYTES and content.endswith("…")
+    assert caplog.records[0].getMessage().startswith("wecom: the reply to zhangsan has 2095 bytes")
+    assert caplog.records[0].getMessage().endswith("Configure --wecom-secret (the application's Secret) to send "
+                                                   "long replies whole through the message/send API")
+    base, fake = platform_api
+    async with aiohttp.ClientSession() as session:
+        api = wecom_api(session, None, "df:t", WECOM_CORP_ID, WECOM_SECRET, WECOM_AGENT_ID, base)
+        resp = await WeComChannel(crypt, WECOM_AGENT_ID, api).respond(user, [{"text": LONG}])
+    assert resp.text == "" and "\n".join(fake.texts()) == LONG
+    assert all(len(m["text"]["content"].encode()) <= PASSIVE_MAX_BYTES for m in fake.sent)

@@ -38,7 +38,7 @@ import hashlib
 import logging
 import time
 import xml.etree.ElementTree as ET
-from typing import Any
+from typing import Any, Callable
 
 from aiohttp import web
 from defusedxml import DefusedXmlException
@@ -158,24 +158,9 @@ class WeChatChannel:
         return Incoming(user, fields.get("Content", ""), meta, msg_id)
 
     async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
-        if not replies:
-            return web.Response(text="success")
-        if self.api is not None and any(r.get("buttons") for r in replies):
-            await self.push(incoming, replies)  # menus go through the API only, so all do (in order)
-            return web.Response(text="success")
-        # A passive reply carries one message: join several replies with blank lines.
-        content = "\n\n".join(r["text"] for r in replies)
-        size = len(content.encode())
-        if size > PASSIVE_MAX_BYTES:
-            if self.api is not None:  # all through the API, in order, each piece within the limit
-                await self.push(incoming, replies)
-                return web.Response(text="success")
-            content = utf8_pieces(content, PASSIVE_MAX_BYTES - len(CUT_MARK.encode()))[0] + CUT_MARK
-            log.warning("wechat: the reply to %s has %d bytes; a passive reply holds %d: cut to %d bytes. "
-                        "Configure --wechat-app-secret (the AppSecret) to send long replies whole through "
-                        "the customer-service API", incoming.sender_id, size, PASSIVE_MAX_BYTES,
-                        len(content.encode()))
-        return self._reply(incoming, text_reply(incoming.sender_id, incoming.meta["account"], content))
+        return await passive_answer(self, incoming, replies, "success", "--wechat-app-secret (the AppSecret)",
+                                    lambda content: self._reply(incoming, text_reply(
+                                        incoming.sender_id, incoming.meta["account"], content)))
 
     def _reply(self, incoming: Incoming, xml: str) -> web.Response:
         if incoming.meta.get("encrypted") and self.crypt is not None:
@@ -203,6 +188,29 @@ class WeChatChannel:
         if self.holding_text:
             return self._reply(incoming, text_reply(incoming.sender_id, incoming.meta["account"], self.holding_text))
         return web.Response(text="success")
+
+
+async def passive_answer(channel: Any, incoming: Incoming, replies: list[dict[str, Any]], ack: str, secret: str,
+                         passive: Callable[[str], web.Response]) -> web.Response:
+    """The answer of a WeChat-family channel (WeChat, WeCom): the texts of the replies
+    joined with blank lines as one passive reply (`passive(content)`), unless they have
+    buttons or are longer than PASSIVE_MAX_BYTES and the channel has its API: then all go
+    through `channel.push`, in order, and the answer is `ack`. Without the API a long
+    reply is cut to the limit, with one WARNING line naming the setting (`secret`)."""
+    if not replies:
+        return web.Response(text=ack)
+    content = "\n\n".join(r["text"] for r in replies)
+    size = len(content.encode())
+    if channel.api is not None and (size > PASSIVE_MAX_BYTES or any(r.get("buttons") for r in replies)):
+        await channel.push(incoming, replies)  # menus/cards go through the API only, so all do (in order)
+        return web.Response(text=ack)
+    if size > PASSIVE_MAX_BYTES:
+        content = utf8_pieces(content, PASSIVE_MAX_BYTES - len(CUT_MARK.encode()))[0] + CUT_MARK
+        log.warning("%s: the reply to %s has %d bytes; a passive reply holds %d: cut to %d bytes. Configure %s "
+                    "to send long replies whole through the %s API", channel.name, incoming.sender_id, size,
+                    PASSIVE_MAX_BYTES, len(content.encode()), secret,
+                    "customer-service" if channel.name == "wechat" else "message/send")
+    return passive(content)
 
 
 def utf8_pieces(text: str, limit: int) -> list[str]:

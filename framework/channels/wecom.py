@@ -10,7 +10,9 @@
   other events are acknowledged. A redelivery runs no second turn: messages are keyed by
   MsgId, events by FromUserName + CreateTime (as the platform recommends).
 - Replies: a turn's texts go back as one encrypted passive reply (WeCom waits 5 s, then
-  retries); replies with buttons, and those of a turn that outlived the budget, go out
+  retries), at most 2048 bytes (framework.channels.wechat.passive_answer: longer ones go
+  through the API split into pieces, or are cut with a WARNING line without the Secret);
+  replies with buttons, and those of a turn that outlived the budget, go out
   through /cgi-bin/message/send with an access token (framework.channels.wechat_api),
   buttons as a `button_interaction` template card.
 - Replays: a timestamp more than `max_age` seconds from now is refused, and so is a
@@ -31,7 +33,7 @@ from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from framework.channels.base import MAX_TEXT, ChannelError, Incoming, fresh
 from framework.channels.replays import unique
-from framework.channels.wechat import open_signed, text_reply
+from framework.channels.wechat import PASSIVE_MAX_BYTES, open_signed, passive_answer, text_reply, utf8_pieces
 from framework.channels.wechat_api import PlatformApi, PlatformApiError
 from framework.channels.wechat_crypto import MessageCrypt
 
@@ -105,24 +107,24 @@ class WeComChannel:
     # ------------------------------------------------------------------ replying
 
     async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
-        if not replies:
-            return web.Response(text="")
-        if self.api is not None and any(r.get("buttons") for r in replies):
-            await self.push(incoming, replies)  # cards go through the API only, so all do (in order)
-            return web.Response(text="")
-        content = "\n\n".join(r["text"] for r in replies)
-        xml = text_reply(incoming.sender_id, self.crypt.receiver_id, content)
-        return web.Response(text=self.crypt.encrypted_reply(xml), content_type="application/xml")
+        return await passive_answer(self, incoming, replies, "", "--wecom-secret (the application's Secret)",
+                                    lambda content: web.Response(text=self.crypt.encrypted_reply(text_reply(
+                                        incoming.sender_id, self.crypt.receiver_id, content)),
+                                        content_type="application/xml"))
 
     async def push(self, incoming: Incoming, replies: list[dict[str, Any]]) -> None:
         """Send replies with /cgi-bin/message/send; a failure is one warning line."""
         if self.api is None:
             return
-        for number, reply in enumerate(replies, 1):
+        # A text longer than WeCom's 2048 bytes would be cut by WeCom: several messages instead.
+        pieces = [piece for reply in replies for piece in
+                  ([reply] if reply.get("buttons") else
+                   [{"text": t} for t in utf8_pieces(reply["text"], PASSIVE_MAX_BYTES)])]
+        for number, reply in enumerate(pieces, 1):
             try:
                 await self.api.post("/cgi-bin/message/send", self.message(incoming.sender_id, reply))
             except PlatformApiError as err:
-                log.warning("wecom: reply %d of %d to %s not delivered: %s", number, len(replies),
+                log.warning("wecom: reply %d of %d to %s not delivered: %s", number, len(pieces),
                             incoming.sender_id, err)
                 return
 
