@@ -16,7 +16,8 @@
   (`oToMessages/batchSend` for a 1:1 chat, `groupMessages/send` for a group) with an
   access token cached in Redis (framework.channels.platform_tokens) and refreshed once
   when DingTalk refuses it as invalid (platform_tokens.EXPIRED_TOKEN). A send failing for
-  a passing reason (network, 5xx) is tried again; one that still fails is a WARNING line (framework.channels.send_retries).
+  a passing reason (network, 5xx) is tried again; one that still fails is a WARNING line
+  (framework.channels.send_retries).
 - Buttons: an ActionCard whose buttons are `dtmd://dingtalkclient/sendMessage?content=`
   links: pressing one makes the user's client send the payload as the user's message,
   which reaches this channel as an ordinary text message. (DingTalk's interactive cards
