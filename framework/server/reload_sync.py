@@ -47,7 +47,8 @@ async def reload_ctx(app: web.Application) -> AsyncIterator[None]:
             log.warning("could not announce version %s through Redis: %r", version, err)
 
     live.announce = announce
-    listener = asyncio.ensure_future(listen(live, redis, prefix))
+    stop = asyncio.Event()
+    listener = asyncio.ensure_future(listen(live, redis, prefix, stop))
     loop = asyncio.get_running_loop()
     installed = False
     try:
@@ -64,32 +65,36 @@ async def reload_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
     if installed:
         loop.remove_signal_handler(signal.SIGHUP)
+    stop.set()
     listener.cancel()
-    # Never let the subscription (a Redis connection being torn down) hold up shutdown.
+    # Never let the subscription (a Redis connection being torn down) hold up shutdown. The
+    # flag as well as the cancel: redis-py's get_message can swallow a cancellation, and the
+    # task then kept the event loop from closing (a test file hung at teardown).
     await asyncio.wait([listener, *background], timeout=2.0)
 
 
-async def listen(live, redis, prefix: str) -> None:
+async def listen(live, redis, prefix: str, stop: asyncio.Event) -> None:
     """Follow the other processes' announcements until cancelled; resubscribe after errors.
     A process that starts announces the version it loaded (the newest start wins: a rolling
     restart onto new files moves the processes not yet restarted); one that subscribes
     again after an error catches up with the key instead."""
     starting = True
-    while True:
+    while not stop.is_set():
         try:
-            await follow(live, redis, prefix, starting)
+            await follow(live, redis, prefix, starting, stop)
         except asyncio.CancelledError:
             raise
         except Exception as err:
             log.debug("reload announcements: %r; subscribing again", err)
             starting = False
-        await asyncio.sleep(1.0)
+        if not stop.is_set():
+            await asyncio.sleep(1.0)
 
 
-async def follow(live, redis, prefix: str, starting: bool) -> None:
+async def follow(live, redis, prefix: str, starting: bool, stop: asyncio.Event) -> None:
     pubsub = redis.pubsub() if hasattr(redis, "pubsub") else None
     if pubsub is None:  # a client without pub/sub (a cluster client): read the key now and then
-        while True:
+        while not stop.is_set():
             await catch_up(live, await redis.get(version_key(prefix)))
             await asyncio.sleep(2.0)
     try:
@@ -99,7 +104,7 @@ async def follow(live, redis, prefix: str, starting: bool) -> None:
             await live.announce(live.current.id)
         elif not starting:
             await catch_up(live, announced)
-        while True:
+        while not stop.is_set():
             message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
             if message is not None and message.get("type") == "message":
                 await catch_up(live, message["data"])
