@@ -5,6 +5,7 @@ import asyncio
 import functools
 import html
 import logging
+import os
 from pathlib import Path
 
 from aiohttp import web
