@@ -179,11 +179,23 @@ async def test_image_custom_and_attachment_responses_on_rest(make_client):
     url = f"/conversations/u9/tracker/events?token={TOKEN}"
     await client.post(url, json={"event": "slot", "name": "customer", "value": "Ada"})
     replies = await (await client.post("/webhooks/rest/webhook", json={"sender": "u9", "message": "show me a card"})).json()
-    assert replies == [
-        {"recipient_id": "u9", "text": "Your card, Ada:", "image": "https://example.com/cards/Ada.png",
-         "custom": {"blocks": [{"type": "divider"}]}},
+    assert replies == [  # one message per part, in Rasa's order (text, custom, image, attachment)
+        {"recipient_id": "u9", "text": "Your card, Ada:"},
+        {"recipient_id": "u9", "custom": {"blocks": [{"type": "divider"}]}},
+        {"recipient_id": "u9", "image": "https://example.com/cards/Ada.png"},
         {"recipient_id": "u9", "attachment": "https://example.com/statements/Ada.pdf"},
     ]
+
+
+def test_rest_messages_split_like_rasas_collecting_output_channel():
+    from framework.channels.rest import rasa_messages
+
+    buttons = [{"title": "Yes", "payload": "/affirm"}]
+    assert rasa_messages("u", [{"text": "One.\n\nTwo."}, {"text": "Sure?\n\nReally?", "buttons": buttons},
+                               {"image": "https://x/i.png"}, {"buttons": buttons}]) == [
+        {"recipient_id": "u", "text": "One."}, {"recipient_id": "u", "text": "Two."},
+        {"recipient_id": "u", "text": "Sure?\n\nReally?", "buttons": buttons},
+        {"recipient_id": "u", "image": "https://x/i.png"}, {"recipient_id": "u", "buttons": buttons}]
 
 
 async def test_openapi_documents_the_rasa_api(make_client):

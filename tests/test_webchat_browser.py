@@ -194,11 +194,13 @@ def test_rasa_rich_responses_image_attachment_and_buttons(browser, servers, tmp_
     page = Page(browser, serve(servers, write_rich_domain(tmp_path / "rich_en"), TABLE))
     assert page.type("hi") == ["Hello!\n\nWhat would you like to see?"]
     assert page.buttons() == ["My card", "My statement"]
-    assert page.click("My card") == ["Here is your card:"]  # the custom JSON (Slack blocks) is not shown
+    # REST sends Rasa's parts as messages of their own (text, custom, image): a bubble for the
+    # text and one for the image; the custom JSON (Slack blocks) is not shown
+    assert page.click("My card") == ["Here is your card:", ""]
     bubble = browser.find_elements(By.CSS_SELECTOR, "li.msg.bot .bubble")[-1]
     assert [img.get_attribute("src") for img in bubble.find_elements(By.TAG_NAME, "img")] == [CARD_IMAGE]
     assert page.type("hi")[0].startswith("Hello!")
-    assert page.click("My statement") == ["Your statement:\n2026-11.pdf"]
+    assert page.click("My statement") == ["Your statement:", "2026-11.pdf"]
     link = browser.find_elements(By.CSS_SELECTOR, "li.msg.bot .bubble a.attachment")[-1]
     assert (link.get_attribute("href"), link.get_attribute("rel")) == (STATEMENT, "noopener noreferrer nofollow")
     page.reload()  # the history keeps the image and the link

@@ -53,7 +53,7 @@ class RestChannel:
         return Incoming(str(data["sender"]), data["message"], meta={"stream": True} if stream else {})
 
     async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
-        messages = [{"recipient_id": incoming.sender_id, **r} for r in replies]
+        messages = rasa_messages(incoming.sender_id, replies)
         if incoming.meta.get("stream"):
             lines = "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in messages)
             return web.Response(text=lines, content_type="text/event-stream", charset="utf-8")
@@ -64,3 +64,27 @@ class RestChannel:
 
     def late_response(self, incoming: Incoming) -> web.Response:
         return web.json_response([])
+
+
+def rasa_messages(recipient_id: str, replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Replies as Rasa's REST channel (CollectingOutputChannel.send_response) sends them:
+    the text (one message per paragraph; buttons or quick replies ride on the last one),
+    then the custom payload, the image and the attachment, each a message of its own, so
+    a front end written against Rasa finds each part where it looks for it."""
+    out: list[dict[str, Any]] = []
+    for reply in replies:
+        text = reply.get("text")
+        choices = {k: reply[k] for k in ("buttons", "quick_replies") if reply.get(k)}
+        paragraphs = [p for p in text.strip().split("\n\n") if p] if text and not choices else [text] if text else []
+        for i, paragraph in enumerate(paragraphs):
+            last = i == len(paragraphs) - 1
+            out.append({"recipient_id": recipient_id, "text": paragraph, **(choices if last else {})})
+        if choices and not paragraphs:
+            out.append({"recipient_id": recipient_id, **choices})
+        for key in ("custom", "image", "attachment"):
+            if reply.get(key) is not None:
+                out.append({"recipient_id": recipient_id, key: reply[key]})
+        for key, value in reply.items():  # anything else (elements ...) stays on a message of its own
+            if key not in ("text", "buttons", "quick_replies", "custom", "image", "attachment"):
+                out.append({"recipient_id": recipient_id, key: value})
+    return out

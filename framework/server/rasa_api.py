@@ -27,6 +27,7 @@ from aiohttp import web
 from framework import __version__
 from framework.actions.responses import json_kind, slot_value
 from framework.channels.base import decode_json
+from framework.channels.rest import rasa_messages
 from framework.server import keys
 from framework.server.middleware import ApiError
 
@@ -222,7 +223,7 @@ async def trigger_intent(request: web.Request) -> web.Response:
     outcome = await request.app[keys.CONVERSATIONS].handle(sender, payload, "rest")
     stored = await request.app[keys.STORE].get(sender)
     return web.json_response({"tracker": tracker_json(sender, stored),
-                              "messages": [{"recipient_id": sender, **r} for r in outcome.replies]},
+                              "messages": rasa_messages(sender, outcome.replies)},
                              dumps=keys.dumps)
 
 
