@@ -14,6 +14,7 @@ cannot be read, or the output does not validate (its problems are printed).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ class Converted:
     flows: dict[str, Any]
     report: Report
     tests: dict[str, Any] = field(default_factory=dict)  # conversation tests from Rasa's test stories
+    rasa_nlu: dict[str, Any] | None = None  # regexes, lookups, synonyms: data/rasa_nlu.yml, named by rasa_nlu:
 
 
 class ProjectError(ValueError):
@@ -79,7 +81,7 @@ def convert_project(root: str | Path) -> Converted:
     domain = _merged_domain(root)
     config = _read(root / "config.yml", root) if (root / "config.yml").exists() else None
     endpoints = _read(root / "endpoints.yml", root) if (root / "endpoints.yml").exists() else None
-    examples, nlu_files, items, calm_flows = [], [], [], LineDict()
+    examples, nlu_files, items, calm_flows, extras = [], [], [], LineDict(), []
     calm_flows.key_lines = {}
     for path in _yaml_files(root / "data") + ([root / "flows.yml"] if (root / "flows.yml").exists() else []):
         data = _read(path, root)
@@ -94,7 +96,7 @@ def convert_project(root: str | Path) -> Converted:
             nlu_files.append(str(path.relative_to(root)))
             for warning in nlu.warnings:
                 report.skip(None, "NLU data", warning.message, line=warning.line, file=str(path.relative_to(root)))
-            _report_nlu_extras(nlu, path.relative_to(root), report)
+            extras.append((nlu, path.relative_to(root)))
         if isinstance(data.get("responses"), dict) and "nlu" not in data:  # data/responses.yml (retrieval)
             domain.setdefault("responses", LineDict()).update(data["responses"])
             if hasattr(domain["responses"], "key_lines"):
@@ -126,6 +128,9 @@ def convert_project(root: str | Path) -> Converted:
         if name in intents:
             behaviours[name] = {"intent": name}
     out: dict[str, Any] = {"version": "1", "language": language, "flows": ["flows.yml"]}
+    rasa_nlu = _nlu_extras(extras, slots, report)
+    if rasa_nlu:
+        out["rasa_nlu"] = RASA_NLU_FILE
     if settings:
         out["settings"] = settings
     out |= {"intents": intents, "slots": slots, "responses": responses}
@@ -134,7 +139,7 @@ def convert_project(root: str | Path) -> Converted:
     if behaviours:
         out["global"] = behaviours
     tests = test_stories.convert(_test_story_items(root), responses, intents, report)
-    return Converted(out, flows, report, tests)
+    return Converted(out, flows, report, tests, rasa_nlu)
 
 
 def _test_story_items(root: Path) -> list:
@@ -153,13 +158,46 @@ def _action_url(endpoints: Any) -> str:
     return f"${{RASA_ACTION_ENDPOINT:-{url or domain_part.DEFAULT_ACTION_URL}}}"
 
 
-def _report_nlu_extras(nlu: Any, path: Path, report: Report) -> None:
-    if nlu.regexes or nlu.lookups:
-        report.skip(None, "regexes and lookup tables", "not carried into domain.yml: the domain's slot types "
-                    "extract values (write a regex slot for a pattern)", line=1, file=str(path))
-    if nlu.synonyms:
-        report.skip(None, "entity synonyms", "applied to the annotated examples; at run time use a categorical "
-                    "slot's choices for synonyms", line=1, file=str(path))
+RASA_NLU_FILE = "data/rasa_nlu.yml"
+
+
+def _nlu_extras(extras: list, slots: dict, report: Report) -> dict[str, Any] | None:
+    """The NLU files' regexes, lookup tables and synonyms as one Rasa NLU file that the domain
+    names with `rasa_nlu:` (framework/spec/rasa_nlu.py runs them on every message). A regex or
+    lookup table whose entity fills no slot is left out and reported: it could fill nothing."""
+    fillable = {str((v or {}).get("entity") or k) for k, v in slots.items() if isinstance(v, dict)} | set(slots)
+    regexes: dict[str, list[str]] = {}
+    lookups: dict[str, list[str]] = {}
+    synonyms: dict[str, list[str]] = {}
+    for nlu, path in extras:
+        for kind, found, kept in (("regex", nlu.regexes, regexes), ("lookup table", nlu.lookups, lookups)):
+            for entity, values in found.items():
+                if entity in fillable:
+                    kept.setdefault(entity, []).extend(v for v in values if v not in kept.get(entity, []))
+                else:
+                    report.skip(None, f"{kind} '{entity}'", "no slot takes this entity (add a slot with "
+                                f"'entity: {entity}' and import again)", line=1, file=str(path))
+        for variant, value in nlu.synonyms.items():
+            if variant != value.lower():
+                synonyms.setdefault(value, []).append(variant)
+    items = ([{"regex": e, "examples": _examples(v)} for e, v in regexes.items()]
+             + [{"lookup": e, "examples": _examples(v)} for e, v in lookups.items()]
+             + [{"synonym": k, "examples": _examples(v)} for k, v in synonyms.items()])
+    return {"version": "3.1", "nlu": items} if items else None
+
+
+def _nlu_yaml(data: dict[str, Any]) -> str:
+    """Rasa's own layout: `examples: |` blocks (yaml.safe_dump would quote them)."""
+    lines = [f'version: "{data["version"]}"', "nlu:"]
+    for item in data["nlu"]:
+        kind = next(k for k in item if k != "examples")
+        lines += [f"- {kind}: {json.dumps(item[kind], ensure_ascii=False)}", "  examples: |"]
+        lines += [f"    {line}" for line in item["examples"].splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+def _examples(values: list[str]) -> str:
+    return "".join(f"- {v}\n" for v in values)
 
 
 def _drop_unknown_triggers(flows: dict, intents: dict, report: Report, domain: LineDict) -> None:
@@ -211,6 +249,12 @@ def write(converted: Converted, out_dir: Path, project: Path) -> list[str]:
     header = f"# Converted from the Rasa project {project.name} by `dialog import-rasa`; see {REPORT_FILE}.\n"
     (out_dir / "domain.yml").write_text(header + _dump(converted.domain), encoding="utf-8")
     (out_dir / "flows.yml").write_text(header + _dump({"flows": converted.flows}), encoding="utf-8")
+    extras = out_dir / RASA_NLU_FILE
+    if converted.rasa_nlu:
+        extras.parent.mkdir(exist_ok=True)
+        extras.write_text(header + _nlu_yaml(converted.rasa_nlu), encoding="utf-8")
+    elif extras.exists():  # an earlier import of a project that had them
+        extras.unlink()
     if converted.tests:
         (out_dir / "tests").mkdir(exist_ok=True)
         (out_dir / "tests" / test_stories.OUTPUT).write_text(header + _dump(converted.tests), encoding="utf-8")
