@@ -18,8 +18,8 @@ from tests.support.wechat_serving import store_keys
 WHY_NOT = {
     "Rest": "the REST channel has no signature (it sits behind the customer's gateway)",
     "Telegram": "Telegram's secret header is the same on every request: its update_id is the only guard",
-    "Slack": "Slack is outside this suite's owner's files: a replayed event is answered 200 without a "
-             "turn by its event_id (tests/test_robustness_edge.py)",
+    "Slack": "not built for Slack yet: a replayed event is answered 200 without a second turn by its "
+             "event_id (tests/test_robustness_edge.py), not refused with 403",
 }
 
 
