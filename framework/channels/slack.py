@@ -1,9 +1,10 @@
 """Slack Events API.
 
 Requests are signed: `X-Slack-Signature: v0=<hex HMAC-SHA256(signing secret,
-"v0:<X-Slack-Request-Timestamp>:<raw body>")>`; requests older than 5 minutes are refused
-(replay protection), and an `event_id` seen before is not run again (see
-framework.store.deliveries). The first request is a `url_verification` answered with its
+"v0:<X-Slack-Request-Timestamp>:<raw body>")>`; requests older than 5 minutes are refused,
+a request whose timestamp and signature were seen before is a replay, refused with a 403
+(framework.channels.replays), and a retry (the same `event_id`, signed anew with
+`X-Slack-Retry-Num`) is not run again (see framework.store.deliveries). The first request is a `url_verification` answered with its
 challenge. Slack wants an answer within 3 seconds and retries otherwise, so replies go out
 through `chat.postMessage` (`api_base` configurable, for tests), and a turn that outlives
 the budget is acknowledged at once and its replies posted when it ends.
@@ -24,6 +25,7 @@ from aiohttp import web
 
 from framework.channels.base import (MAX_TEXT, ChannelError, Incoming, attachment_url, fresh, json_object,
                                      signatures_match)
+from framework.channels.replays import unique
 
 # The parts of an Events API request the channel reads; documented in /openapi.json.
 EVENT = {
@@ -133,6 +135,12 @@ class SlackChannel:
                 data = await resp.json(content_type=None)
                 if resp.status >= 400 or not data.get("ok"):
                     raise ChannelError(502, "slack_error", f"chat.postMessage answered {resp.status}: {data}")
+
+    def replay_key(self, request: web.Request, body: bytes) -> str:
+        """The signed values that make a request unique (framework.channels.replays): Slack
+        signs timestamp and body together, and signs a retry anew."""
+        return unique(request.headers.get("X-Slack-Request-Timestamp", ""),
+                      request.headers.get("X-Slack-Signature", ""))
 
     def ignored(self) -> web.Response:
         return web.Response(status=200)
