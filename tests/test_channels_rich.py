@@ -16,28 +16,14 @@ from framework.channels.slack import slack_messages
 from framework.channels.telegram import bot_api_calls
 from framework.channels.wechat import parse_reply
 from framework.server.app import init
-from framework.spec import load_assistant
 from tests.support.fake_classifier import FakeClassifier
 from tests.support.platforms import (SLACK_SECRET, SLACK_TOKEN, TG_SECRET, TG_TOKEN, WECHAT_TOKEN, platform_bases,
                                      slack_event, slack_headers, telegram_update, wechat_query, wechat_xml)
 from tests.support.platforms import telegram_api  # noqa: F401 (fixture)
-from tests.support.redis_server import RedisServer
-from tests.support.rich_domain import CARD_IMAGE, STATEMENT, TABLE, write_rich_domain
-from tests.support.serving import make_config
+from tests.support.rich_domain import CARD_IMAGE, STATEMENT, TABLE, rich  # noqa: F401 (fixture)
+from tests.support.serving import make_config, redis_server  # noqa: F401 (fixture)
 
 GREETING_BUTTONS = [{"title": "My card", "payload": "/show_card"}, {"title": "My statement", "payload": "/statement"}]
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory):
-    with RedisServer(tmp_path_factory.mktemp("redis")) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def rich(tmp_path_factory):
-    directory = write_rich_domain(tmp_path_factory.mktemp("rich") / "rich_en")
-    return directory, load_assistant(directory)
 
 
 @pytest.fixture

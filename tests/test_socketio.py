@@ -13,10 +13,10 @@ from aiohttp.test_utils import TestServer
 from framework.channels.socketio import SocketIOSettings, bot_messages, settings_from_credentials
 from framework.server.app import init
 from framework.server.config import ServerConfig
-from framework.spec import load_assistant
 from tests.support.fake_classifier import FakeClassifier
 from tests.support.redis_server import RedisServer
-from tests.support.rich_domain import CARD_IMAGE, STATEMENT, TABLE, write_rich_domain
+from tests.support.rich_domain import CARD_IMAGE, STATEMENT, TABLE, rich  # noqa: F401 (fixture)
+from tests.support.serving import redis_server  # noqa: F401 (fixture)
 
 socketio = pytest.importorskip("socketio", reason="python-socketio is not installed (pip install -e .)")
 
@@ -27,18 +27,6 @@ GREETING = [{"text": "Hello!", "quick_replies": []},  # Rasa: the buttons go on 
                 {"content_type": "text", "title": "My statement", "payload": "/statement"}]}]
 CARD = [{"text": "Here is your card:"}, {"blocks": [{"type": "divider"}]},
         {"attachment": {"type": "image", "payload": {"src": CARD_IMAGE}}}]
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory):
-    with RedisServer(tmp_path_factory.mktemp("redis")) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def rich(tmp_path_factory):
-    directory = write_rich_domain(tmp_path_factory.mktemp("rich") / "rich_en")
-    return directory, load_assistant(directory)
 
 
 @pytest.fixture

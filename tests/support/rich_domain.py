@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 DOMAIN = """\
 version: "1"
 language: en
@@ -57,3 +59,12 @@ def write_rich_domain(directory: Path) -> Path:
     (directory / "domain.yml").write_text(DOMAIN, encoding="utf-8")
     (directory / "flows.yml").write_text(FLOWS, encoding="utf-8")
     return directory
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory):
+    """(directory, assistant) of the rich domain, written once per test module."""
+    from framework.spec import load_assistant
+
+    directory = write_rich_domain(tmp_path_factory.mktemp("rich") / "rich_en")
+    return directory, load_assistant(directory)
