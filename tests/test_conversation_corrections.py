@@ -195,3 +195,20 @@ async def test_a_number_that_answers_the_question_corrects_nothing_else():
     assert chat.waiting == "slot:balance"
     assert await chat.say("不对，300") == ["转到哪个账号（6 位数字）？"]
     assert chat.state.slots["balance"] == 300 and chat.state.slots["amount"] == 2000
+
+
+async def test_answering_later_questions_first_is_no_wrong_answer():
+    """A customer who gives the ID number and the plan while the business is asked keeps
+    both, and the flow does not give up after three such messages."""
+    async with example("telecom_zh") as world:
+        chat = world.chat(TELECOM_TABLE)
+        await chat.say("我想办理业务")
+        assert chat.waiting == "slot:business"
+        for text in (f"身份证是 {ID}", "要129元的套餐", "我叫张三"):
+            replies = await chat.say(text)
+            assert chat.waiting == "slot:business" and "slot_invalid" not in chat.events, (text, replies)
+            assert chat.state.stack[-1].attempts == 0
+        assert {k: chat.state.slots[k] for k in ("id_number", "plan", "name")} == {
+            "id_number": ID, "plan": "129", "name": "张三"}
+        replies = await chat.say("开户")
+        assert summary(replies) == [confirm_text("张三", ID, "129")]

@@ -47,6 +47,14 @@ def corrected(ctx: TurnContext, collecting: str | None) -> list[str]:
             and ctx.slots.get(name) is not None and ctx.slots[name] != before[name]]
 
 
+def filled_ahead(ctx: TurnContext, collecting: str | None) -> list[str]:
+    """Slots of the active flow that were empty and got a value this turn, other than the
+    one being collected: the user answered a later question first."""
+    before = ctx.original.slots
+    return [name for name in sorted(flow_collects(ctx))
+            if name != collecting and before.get(name) is None and ctx.slots.get(name) is not None]
+
+
 def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> None:
     """Rule 2 of the module doc: a bare number as a correction of a number slot."""
     numbers = [e for e in nlu.entities if e.extractor in GENERIC_EXTRACTORS]

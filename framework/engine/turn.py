@@ -18,7 +18,9 @@ Priority of a message (docs/DESIGN.md, "Semantics"):
  5. intent transitions;
  6. below the threshold (or nothing applies): the fallback response and a re-prompt; at a
     confirm step that is an attempt, and after max_attempts its on_failure.
-Entities fill every slot they map to, whatever is being collected.
+Entities fill every slot they map to, whatever is being collected; a message that fills
+another slot of the flow but not the collected one is no wrong answer (the question is
+asked again, no attempt counted).
 Every turn ends with at least one reply or a handoff; PII slots no active flow uses are
 erased (framework.engine.lifetimes).
 """
@@ -290,6 +292,11 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         steps.goto(ctx, steps.after_collect(ctx, state))
         return
     if _busy(ctx):  # "我要开户" while a transfer asks for the amount: no wasted attempt
+        return
+    if corrections.filled_ahead(ctx, slot_name):
+        # "身份证是 …" while the business is asked: the value is kept and the question asked
+        # again, with no wasted attempt (three such answers used to end the flow as failed)
+        ctx.say(step.prompt)
         return
     attempts = ctx.frame.attempts + 1
     ctx.emit("slot_invalid", slot=slot_name, attempts=attempts, error=parsed.error)
