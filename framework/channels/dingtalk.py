@@ -20,9 +20,16 @@
   (framework.channels.send_retries).
 - Buttons: an ActionCard whose buttons are `dtmd://dingtalkclient/sendMessage?content=`
   links: pressing one makes the user's client send the payload as the user's message,
-  which reaches this channel as an ordinary text message. (DingTalk's interactive cards
-  with server callbacks need a card template made in the card platform and the Stream
-  or card-callback route; not used.)
+  which reaches this channel as an ordinary text message. With interactive cards
+  configured (framework.channels.dingtalk_cards), buttons are a StandardCard whose
+  buttons call back instead, sent through the robot API.
+- Images (Rasa's `image`, or an attachment of type image) are shown as images: through
+  the sessionWebhook a `markdown` message with `![图片](url)` after the text; through the
+  send API `sampleImageMsg` {photoURL} for an image alone, `sampleMarkdown` for text and
+  image together (one message, so a retried send never repeats half a reply). With
+  buttons, the image goes into the ActionCard's text (which is markdown). An attachment
+  that is not an image is its URL on a line after the text; custom JSON is left out.
+  DingTalk fetches the image URL itself: nothing is uploaded.
 """
 from __future__ import annotations
 
@@ -38,7 +45,7 @@ from urllib.parse import quote
 import aiohttp
 from aiohttp import web
 
-from framework.channels.base import MAX_TEXT, ChannelError, Incoming, json_object, signatures_match
+from framework.channels.base import MAX_TEXT, ChannelError, Incoming, attachment_url, json_object, signatures_match
 from framework.channels.platform_tokens import PlatformTokens, expired_token
 from framework.channels.replays import unique
 from framework.channels.send_retries import Transient, read_json, seconds, send_all
@@ -74,31 +81,64 @@ def button_link(payload: str) -> str:
     return SEND_MESSAGE_LINK + quote(payload, safe="")
 
 
-def webhook_message(reply: dict[str, Any]) -> dict[str, Any]:
-    """A reply as a robot message (the sessionWebhook's format): text, or an ActionCard."""
-    if not reply.get("buttons"):
-        return {"msgtype": "text", "text": {"content": reply["text"]}}
-    return {"msgtype": "actionCard", "actionCard": {
-        "title": _title(reply["text"]), "text": reply["text"], "btnOrientation": "0",
-        "btns": [{"title": b["title"], "actionURL": button_link(b["payload"])} for b in reply["buttons"]]}}
+def shown(reply: dict[str, Any]) -> dict[str, Any] | None:
+    """A turn's reply as this channel shows it, {"text", "buttons", "image"}; None when
+    nothing is left to show (a reply with only custom JSON, meant for another platform)."""
+    attachment, image = reply.get("attachment"), reply.get("image")
+    image = image if isinstance(image, str) and image else None
+    lines = [reply["text"]] if reply.get("text") else []
+    url = attachment_url(attachment)
+    if url and image is None and isinstance(attachment, dict) and attachment.get("type") == "image":
+        image = url
+    elif url:
+        lines.append(url)
+    message = {"text": "\n".join(lines), "buttons": reply.get("buttons") or [], "image": image}
+    return message if message["text"] or message["buttons"] or image else None
 
 
-def api_message(reply: dict[str, Any]) -> tuple[str, dict[str, str]]:
-    """A reply as the send API's (msgKey, msgParam): sampleText, sampleActionCard (one
-    button), sampleActionCard2..5 (two to five), or sampleMarkdown with the links beyond."""
-    buttons, text = reply.get("buttons") or [], reply["text"]
+def markdown_image(url: str) -> str:
+    """`![图片](url)`, with the characters that would end the link escaped."""
+    return "![图片](" + url.replace(" ", "%20").replace("(", "%28").replace(")", "%29") + ")"
+
+
+def _markdown(message: dict[str, Any]) -> str:
+    """The text, then the image (if any) on its own paragraph."""
+    parts = [message["text"]] if message["text"] else []
+    return "\n\n".join(parts + ([markdown_image(message["image"])] if message.get("image") else []))
+
+
+def webhook_message(message: dict[str, Any]) -> dict[str, Any]:
+    """A message (`shown`) in the sessionWebhook's format: text, markdown, or an ActionCard."""
+    buttons, text = message.get("buttons") or [], _markdown(message)
+    if buttons:
+        return {"msgtype": "actionCard", "actionCard": {
+            "title": _title(message["text"]), "text": text, "btnOrientation": "0",
+            "btns": [{"title": b["title"], "actionURL": button_link(b["payload"])} for b in buttons]}}
+    if message.get("image"):
+        return {"msgtype": "markdown", "markdown": {"title": _title(message["text"] or "图片"), "text": text}}
+    return {"msgtype": "text", "text": {"content": message["text"]}}
+
+
+def api_message(message: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """A message (`shown`) as the send API's (msgKey, msgParam): sampleText, sampleImageMsg
+    (an image alone), sampleMarkdown (text and image), sampleActionCard (one button),
+    sampleActionCard2..5 (two to five), or sampleMarkdown with the links beyond."""
+    buttons, image, text = message.get("buttons") or [], message.get("image"), _markdown(message)
+    title = _title(message["text"] or "图片")
     if not buttons:
-        return "sampleText", {"content": text}
+        if image and not message["text"]:
+            return "sampleImageMsg", {"photoURL": image}
+        return ("sampleMarkdown", {"title": title, "text": text}) if image else ("sampleText", {"content": text})
     if len(buttons) == 1:
-        return "sampleActionCard", {"title": _title(text), "text": text, "singleTitle": buttons[0]["title"],
+        return "sampleActionCard", {"title": title, "text": text, "singleTitle": buttons[0]["title"],
                                     "singleURL": button_link(buttons[0]["payload"])}
     if len(buttons) <= 5:
-        param = {"title": _title(text), "text": text}
+        param = {"title": title, "text": text}
         for i, b in enumerate(buttons, 1):
             param[f"actionTitle{i}"], param[f"actionURL{i}"] = b["title"], button_link(b["payload"])
         return f"sampleActionCard{len(buttons)}", param
     links = "\n\n".join(f"[{b['title']}]({button_link(b['payload'])})" for b in buttons)
-    return "sampleMarkdown", {"title": _title(text), "text": f"{text}\n\n{links}"}
+    return "sampleMarkdown", {"title": title, "text": f"{text}\n\n{links}"}
 
 
 def _title(text: str) -> str:
@@ -115,6 +155,7 @@ class DingTalkChannel:
     name = "dingtalk"
     reply_budget = 2.5  # the HTTP answer carries no reply; a late turn's replies are pushed
     can_push = True
+    rich = True  # images are shown as images (`shown`)
 
     def __init__(self, app_key: str, app_secret: str, session: aiohttp.ClientSession, tokens: PlatformTokens,
                  robot_code: str | None = None, api_base: str = "https://api.dingtalk.com",
@@ -172,7 +213,8 @@ class DingTalkChannel:
     # ------------------------------------------------------------------ replying
 
     async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
-        await send_all(self.name, incoming.sender_id, replies, lambda reply: self.deliver(incoming.meta, reply))
+        messages = [m for m in map(shown, replies) if m is not None]
+        await send_all(self.name, incoming.sender_id, messages, lambda message: self.deliver(incoming.meta, message))
         return web.json_response({})
 
     async def deliver(self, meta: dict[str, Any], reply: dict[str, Any]) -> None:

@@ -11,6 +11,9 @@
   in `sent` as {"via", "to", "text", "buttons": [(title, payload)], "body"}.
 - A button of an ActionCard is a `dtmd://dingtalkclient/sendMessage?content=...` link: the
   user's client sends its content as a message (`press` gives that text).
+- Images: a `markdown` message (sessionWebhook) or `sampleMarkdown` shows `![alt](url)`
+  as an image, `sampleImageMsg` {photoURL} is an image alone; the record's "image" is
+  that URL (the markdown's image is taken out of its "text").
 - `fail_next(n)`: the next n sends get a gateway's HTML 502 page (an outage);
   `sessions_closed`: the sessionWebhook refuses with a non-zero errcode.
 """
@@ -21,6 +24,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -41,6 +45,18 @@ def sign(timestamp: str, secret: str = APP_SECRET) -> str:
 def signed(secret: str = APP_SECRET, timestamp_ms: int | None = None) -> dict[str, str]:
     timestamp = str(timestamp_ms if timestamp_ms is not None else int(time.time() * 1000))
     return {"Content-Type": "application/json; charset=utf-8", "timestamp": timestamp, "sign": sign(timestamp, secret)}
+
+
+_MARKDOWN_IMAGE = re.compile(r"\n*!\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def markdown_parts(markdown: str) -> tuple[str, str | None]:
+    """The text of a markdown message without its image, and the image's URL (as DingTalk's
+    client shows it: one picture per `![alt](url)`; here at most one)."""
+    found = _MARKDOWN_IMAGE.search(markdown)
+    if found is None:
+        return markdown, None
+    return (markdown[:found.start()] + markdown[found.end():]).strip(), found.group(1)
 
 
 def press(button_url: str) -> str:
@@ -105,15 +121,20 @@ class FakeDingTalk(FakePlatform):
         if self.sessions_closed:  # any errcode but 0 is a refusal; this one is made up
             return web.json_response({"errcode": 310000, "errmsg": "session closed (fake)"})
         body = await request.json()
+        image = None
         if body["msgtype"] == "text":
             text, buttons = body["text"]["content"], []
+        elif body["msgtype"] == "markdown":
+            assert body["markdown"]["title"], body
+            (text, image), buttons = markdown_parts(body["markdown"]["text"]), []
         else:
             assert body["msgtype"] == "actionCard", body
             card = body["actionCard"]
             assert card["title"] and card["btnOrientation"] in ("0", "1")
-            text, buttons = card["text"], [(b["title"], press(b["actionURL"])) for b in card["btns"]]
+            text, image = markdown_parts(card["text"])
+            buttons = [(b["title"], press(b["actionURL"])) for b in card["btns"]]
         self.sent.append({"via": "sessionWebhook", "to": request.query["session"], "text": text,
-                          "buttons": buttons, "body": body})
+                          "buttons": buttons, "image": image, "body": body})
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def _send_api(self, request: web.Request) -> web.Response:
@@ -125,20 +146,25 @@ class FakeDingTalk(FakePlatform):
         body = await request.json()
         assert body["robotCode"] == APP_KEY, body
         param = json.loads(body["msgParam"])  # a JSON string, as documented
-        key = body["msgKey"]
+        key, image = body["msgKey"], None
         if key == "sampleText":
             text, buttons = param["content"], []
+        elif key == "sampleImageMsg":
+            text, buttons, image = "", [], param["photoURL"]
+        elif key == "sampleMarkdown":
+            assert param["title"], param
+            (text, image), buttons = markdown_parts(param["text"]), []
         elif key == "sampleActionCard":
-            text, buttons = param["text"], [(param["singleTitle"], press(param["singleURL"]))]
+            (text, image), buttons = markdown_parts(param["text"]), [(param["singleTitle"], press(param["singleURL"]))]
         else:
             assert key in {f"sampleActionCard{n}" for n in range(2, 6)}, key
             count = int(key[-1])
-            text = param["text"]
+            text, image = markdown_parts(param["text"])
             buttons = [(param[f"actionTitle{i}"], press(param[f"actionURL{i}"])) for i in range(1, count + 1)]
         if request.path.endswith("batchSend"):
             via, to = "batchSend", body["userIds"]
             assert 1 <= len(to) <= 20
         else:
             via, to = "groupMessages", body["openConversationId"]
-        self.sent.append({"via": via, "to": to, "text": text, "buttons": buttons, "body": body})
+        self.sent.append({"via": via, "to": to, "text": text, "buttons": buttons, "image": image, "body": body})
         return web.json_response({"processQueryKey": "q1", "invalidStaffIdList": [], "flowControlledStaffIdList": []})
