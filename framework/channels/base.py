@@ -148,6 +148,8 @@ class Channel(Protocol):
     # Optional:
     #   rich = True: `respond` shows images, attachments and custom JSON (Rasa's responses);
     #     without it the server hands the channel `plain_replies(replies)`.
+    #   async prepare(request, body) -> None: after `verify`, before `parse`, reads what
+    #     parsing needs from elsewhere (a DingTalk card's record in Redis) onto the request.
     #   immediate(request, body) -> web.StreamResponse | None: an answer that needs no turn
     #     (Slack's url_verification, a platform's retry of a delivered event).
     #   can_push = True: `respond` sends through the platform's API, so the replies of a

@@ -38,6 +38,9 @@ def channel_webhook(name: str):
         channel: Channel = request.app[keys.CHANNELS][name]
         body = await request.read()
         channel.verify(request, body)
+        prepare = getattr(channel, "prepare", None)
+        if prepare is not None:  # reads what `parse` needs from Redis (a DingTalk card's record)
+            await prepare(request, body)
         immediate = getattr(channel, "immediate", None)
         early = immediate(request, body) if immediate else None
         if early is not None:  # a handshake, a platform's retry ...
