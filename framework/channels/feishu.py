@@ -24,14 +24,20 @@
   with a tenant_access_token cached in Redis and refreshed once when refused as invalid;
   a send failing for a passing reason is tried again, one that still fails is a WARNING
   line (framework.channels.send_retries).
+- Images (framework.channels.media): Rasa's `image` is fetched from its URL, uploaded once
+  (POST /open-apis/im/v1/images, image_type=message) and its image_key cached in Redis for
+  30 days; it is sent as an image message (msg_type image), or, in a reply with buttons,
+  as the card's `img` element between the text and the buttons. One that cannot be
+  fetched or uploaded is its URL as a text line, with one WARNING line.
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hashlib
 import json
-from typing import Any
+from typing import Any, Callable
 
 import aiohttp
 from aiohttp import web
@@ -39,6 +45,7 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from framework.channels.base import ChannelError, Incoming, decode_json, fresh, json_object, signatures_match
+from framework.channels.media import FEISHU_IMAGES, Image, MediaError, MediaIds, image_parts
 from framework.channels.platform_tokens import PlatformTokens, expired_token
 from framework.channels.replays import unique
 from framework.channels.send_retries import Transient, read_json, seconds, send_all
@@ -86,9 +93,12 @@ def decrypt(encrypt_key: str, encrypted: str) -> str:
 
 
 def card(reply: dict[str, Any]) -> dict[str, Any]:
-    """An interactive card: the text, then one button per reply button."""
-    return {"config": {"wide_screen_mode": True}, "elements": [
-        {"tag": "div", "text": {"tag": "plain_text", "content": reply["text"]}},
+    """An interactive card: the text, the uploaded image (an `img` element, when the reply
+    has one), then one button per reply button."""
+    image = [{"tag": "img", "img_key": reply["media_id"], "alt": {"tag": "plain_text", "content": ""}}] \
+        if reply.get("media_id") else []
+    text = [{"tag": "div", "text": {"tag": "plain_text", "content": reply["text"]}}] if reply.get("text") else []
+    return {"config": {"wide_screen_mode": True}, "elements": text + image + [
         {"tag": "action", "actions": [
             {"tag": "button", "text": {"tag": "plain_text", "content": b["title"]}, "type": "default",
              "value": {"payload": b["payload"]}} for b in reply["buttons"]]},
@@ -96,9 +106,12 @@ def card(reply: dict[str, Any]) -> dict[str, Any]:
 
 
 def message_body(reply: dict[str, Any]) -> dict[str, str]:
-    """`msg_type` and `content` (a JSON string) of a reply: text, or an interactive card."""
+    """`msg_type` and `content` (a JSON string) of a reply: text, an image (its uploaded
+    image_key), or an interactive card (buttons, with the image if there is one)."""
     if reply.get("buttons"):
         return {"msg_type": "interactive", "content": json.dumps(card(reply), ensure_ascii=False)}
+    if reply.get("media_id"):
+        return {"msg_type": "image", "content": json.dumps({"image_key": reply["media_id"]})}
     return {"msg_type": "text", "content": json.dumps({"text": reply["text"]}, ensure_ascii=False)}
 
 
@@ -114,6 +127,7 @@ class FeishuChannel:
     name = "feishu"
     reply_budget = 2.5  # Feishu retries an event not answered within 3 s
     can_push = True
+    rich = True  # images are uploaded and sent as images (framework.channels.media)
 
     def __init__(self, app_id: str, app_secret: str, session: aiohttp.ClientSession, tokens: PlatformTokens,
                  verification_token: str | None = None, encrypt_key: str | None = None,
@@ -126,6 +140,7 @@ class FeishuChannel:
         self.app_id, self.app_secret, self.session, self.tokens = app_id, app_secret, session, tokens
         self.verification_token, self.encrypt_key = verification_token or None, encrypt_key or None
         self.api_base, self.max_age = api_base.rstrip("/"), max_age
+        self.images = MediaIds(self.name, app_id, session, tokens, FEISHU_IMAGES, self.upload)
 
     # ------------------------------------------------------------------ receiving
 
@@ -236,7 +251,8 @@ class FeishuChannel:
     # ------------------------------------------------------------------ replying
 
     async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
-        await send_all(self.name, incoming.sender_id, replies, lambda reply: self.send(incoming.meta, reply))
+        parts = await self.images.resolve(image_parts(replies, images_with_buttons=True))
+        await send_all(self.name, incoming.sender_id, parts, lambda reply: self.send(incoming.meta, reply))
         return web.json_response({})
 
     async def send(self, meta: dict[str, Any], reply: dict[str, Any]) -> None:
@@ -245,17 +261,41 @@ class FeishuChannel:
         else:  # POST /im/v1/messages?receive_id_type=chat_id
             path, params = "/open-apis/im/v1/messages", {"receive_id_type": "chat_id"}
             body = {"receive_id": meta["chat_id"], **message_body(reply)}
+        await self._call(path, params, lambda: {"json": body})
+
+    async def upload(self, image: Image) -> str:
+        """POST /open-apis/im/v1/images (上传图片), multipart/form-data with image_type=message
+        and the file as `image` -> data.image_key. MediaError when refused."""
+        def form() -> dict[str, Any]:  # a FormData is sent once: a new one per attempt
+            data = aiohttp.FormData()
+            data.add_field("image_type", "message")
+            data.add_field("image", image.content, filename=image.filename, content_type=image.content_type)
+            return {"data": data}
+
+        try:
+            data = await self._call("/open-apis/im/v1/images", {}, form)
+        except (ChannelError, aiohttp.ClientError, asyncio.TimeoutError) as err:
+            raise MediaError(getattr(err, "detail", "") or f"{type(err).__name__} {err}") from None
+        key = data.get("data", {}).get("image_key") if isinstance(data.get("data"), dict) else None
+        if not isinstance(key, str) or not key:
+            raise MediaError(f"/open-apis/im/v1/images answered no image_key: {data}")
+        return key
+
+    async def _call(self, path: str, params: dict[str, str], body: Callable[[], dict[str, Any]]) -> dict:
+        """POST with the tenant_access_token, fetched anew once when refused as invalid; the
+        answer's JSON. A refusal is a ChannelError, a 5xx `Transient`."""
         token = await self.tokens.get(self.name, self.app_id, self.fetch_token)
         for attempt in range(2):
-            async with self.session.post(self.api_base + path, params=params, json=body,
+            async with self.session.post(self.api_base + path, params=params, **body(),
                                          headers={"Authorization": f"Bearer {token}"},
                                          timeout=aiohttp.ClientTimeout(total=10)) as resp:
                 data = await read_json(resp)
             if resp.status == 200 and isinstance(data, dict) and data.get("code") == 0:
-                return
+                return data
             if not expired_token(self.name, resp.status, data) or attempt:
                 raise (Transient if resp.status >= 500 else _refused)(f"{path} answered {resp.status}: {data}")
             token = await self.tokens.refresh(self.name, self.app_id, self.fetch_token, rejected=token)
+        raise AssertionError("unreachable")
 
     async def fetch_token(self) -> tuple[str, int]:
         """POST /open-apis/auth/v3/tenant_access_token/internal -> {tenant_access_token, expire}."""

@@ -29,11 +29,20 @@
 - Buttons (with `api`): a passive reply is one text, so replies with buttons go out through
   the same API, the buttons as a menu message (msgmenu); tapping an item sends its title
   back as a text message (with a bizmsgmenuid), which starts the next turn.
+- Images (with `api`; framework.channels.media): Rasa's `image` is fetched from its URL,
+  uploaded once as temporary media (/cgi-bin/media/upload?type=image, field `media`) and
+  its media_id cached in Redis for two days. A turn whose replies are one image answers a
+  passive image message (<MsgType>image</MsgType><Image><MediaId>, encrypted in safe mode)
+  when the upload is done before WeChat stops waiting, else "success" and the image by
+  API; a turn with text and images sends them all, in order, through the customer-service
+  API (msgtype image). An image that cannot be fetched or uploaded is its URL as a text
+  line, with one WARNING line; without `api` every image is a URL line.
 - The XML is parsed by defusedxml with DTDs forbidden: no entity expansion, whatever the
   encoding of the document (a byte search for `<!DOCTYPE` misses UTF-16).
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
@@ -45,6 +54,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from framework.channels.base import MAX_TEXT, ChannelError, Incoming, fresh, signatures_match
+from framework.channels.media import WECHAT_IMAGES, MediaError, image_parts
 from framework.channels.replays import unique
 from framework.channels.wechat_api import PlatformApi, PlatformApiError
 from framework.channels.wechat_crypto import CryptoError, MessageCrypt
@@ -101,6 +111,13 @@ def text_reply(to_user: str, from_user: str, content: str, now: int | None = Non
             f"<Content>{_cdata(content)}</Content></xml>")
 
 
+def image_reply(to_user: str, from_user: str, media_id: str, now: int | None = None) -> str:
+    """A passive image message (被动回复用户消息, 回复图片消息): <Image><MediaId>."""
+    return (f"<xml><ToUserName>{_cdata(to_user)}</ToUserName><FromUserName>{_cdata(from_user)}</FromUserName>"
+            f"<CreateTime>{now or int(time.time())}</CreateTime><MsgType><![CDATA[image]]></MsgType>"
+            f"<Image><MediaId>{_cdata(media_id)}</MediaId></Image></xml>")
+
+
 class WeChatChannel:
     name = "wechat"
 
@@ -111,6 +128,10 @@ class WeChatChannel:
         self.token, self.reply_budget, self.holding_text = token, reply_budget, holding_text
         self.max_age, self.crypt, self.api = max_age, crypt, api
         self.can_push = api is not None  # late replies go out through the customer-service API
+        # Images need the API (upload, then an image message): without it they stay URL lines.
+        self.images = api.media_ids("wechat", WECHAT_IMAGES) if api is not None else None
+        self.rich = self.images is not None
+        self._sending: set[asyncio.Task] = set()  # images that missed the passive reply
 
     def verify(self, request: web.Request, body: bytes = b"") -> None:
         q = request.query
@@ -154,10 +175,15 @@ class WeChatChannel:
         if fields.get("MsgType") != "text":
             return None  # events (subscribe, ...), images, voice: nothing to converse about
         msg_id = fields.get("MsgId") or None
-        meta = {"account": account, "msg_id": msg_id, "encrypted": encrypted}
+        meta = {"account": account, "msg_id": msg_id, "encrypted": encrypted,
+                "deadline": time.monotonic() + self.reply_budget}  # of the passive reply
         return Incoming(user, fields.get("Content", ""), meta, msg_id)
 
     async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
+        if self.images is not None:
+            replies = image_parts(replies)
+            if len(replies) == 1 and replies[0].get("image"):  # one image: it fits the passive reply
+                return await self._passive_image(incoming, replies[0]["image"])
         return await passive_answer(self, incoming, replies, "success", "--wechat-app-secret (the AppSecret)",
                                     lambda content: self._reply(incoming, text_reply(
                                         incoming.sender_id, incoming.meta["account"], content)))
@@ -172,6 +198,8 @@ class WeChatChannel:
         a failure is one warning naming the user and what the platform said."""
         if self.api is None:
             return
+        if self.images is not None:
+            replies = await self.images.resolve(image_parts(replies))
         messages = [m for reply in replies for m in customer_service_messages(incoming.sender_id, reply)]
         for number, body in enumerate(messages, 1):
             try:
@@ -180,6 +208,35 @@ class WeChatChannel:
                 log.warning("wechat: late reply %d of %d to %s not delivered: %s",
                             number, len(messages), incoming.sender_id, err)
                 return
+
+    async def _passive_image(self, incoming: Incoming, url: str) -> web.Response:
+        """A reply that is one image, as a passive image message when its media id is had
+        before WeChat stops waiting (the cache, or an upload in time); otherwise "success"
+        now and the image through the customer-service API once uploaded. An image that
+        cannot be uploaded is its URL as a passive text (one WARNING line)."""
+        upload = asyncio.ensure_future(self.images.media_id(url))
+        left = incoming.meta.get("deadline", time.monotonic() + self.reply_budget) - time.monotonic()
+        done, _ = await asyncio.wait({upload}, timeout=max(left, 0.0))
+        if not done:
+            log.info("wechat: image %s not uploaded in time for the passive reply to %s; sending it through "
+                     "the customer-service API", url, incoming.sender_id)
+            task = asyncio.ensure_future(self._send_uploaded(incoming, url, upload))
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+            return web.Response(text="success")
+        try:
+            media_id = upload.result()
+        except MediaError as err:
+            log.warning("wechat: image %s sent as a link: %s", url, err)
+            return self._reply(incoming, text_reply(incoming.sender_id, incoming.meta["account"], url))
+        return self._reply(incoming, image_reply(incoming.sender_id, incoming.meta["account"], media_id))
+
+    async def _send_uploaded(self, incoming: Incoming, url: str, upload: asyncio.Future) -> None:
+        try:
+            await upload
+        except MediaError:
+            pass  # push() tries once more, and falls back to the link with a WARNING line
+        await self.push(incoming, [{"image": url}])
 
     def ignored(self) -> web.Response:
         return web.Response(text="success")
@@ -199,10 +256,11 @@ async def passive_answer(channel: Any, incoming: Incoming, replies: list[dict[st
     reply is cut to the limit, with one WARNING line naming the setting (`secret`)."""
     if not replies:
         return web.Response(text=ack)
-    content = "\n\n".join(r["text"] for r in replies)
+    content = "\n\n".join(r.get("text", "") for r in replies)
     size = len(content.encode())
-    if channel.api is not None and (size > PASSIVE_MAX_BYTES or any(r.get("buttons") for r in replies)):
-        await channel.push(incoming, replies)  # menus/cards go through the API only, so all do (in order)
+    if channel.api is not None and (size > PASSIVE_MAX_BYTES or any(r.get("buttons") or r.get("image")
+                                                                     for r in replies)):
+        await channel.push(incoming, replies)  # menus/cards/images go through the API only, so all do (in order)
         return web.Response(text=ack)
     if size > PASSIVE_MAX_BYTES:
         content = utf8_pieces(content, PASSIVE_MAX_BYTES - len(CUT_MARK.encode()))[0] + CUT_MARK
@@ -227,7 +285,10 @@ def utf8_pieces(text: str, limit: int) -> list[str]:
 
 
 def customer_service_messages(user: str, reply: dict[str, Any]) -> list[dict[str, Any]]:
-    """A reply as customer-service messages: a text longer than the limit is several."""
+    """A reply as customer-service messages: a text longer than the limit is several; an
+    uploaded image is an image message (msgtype image, image.media_id)."""
+    if reply.get("media_id"):
+        return [{"touser": user, "msgtype": "image", "image": {"media_id": reply["media_id"]}}]
     if reply.get("buttons"):
         return [customer_service_message(user, reply)]
     return [customer_service_message(user, {"text": piece}) for piece in utf8_pieces(reply["text"], PASSIVE_MAX_BYTES)]
@@ -259,4 +320,4 @@ def parse_reply(xml_text: str) -> dict[str, str]:
     return {child.tag: child.text or "" for child in ET.fromstring(xml_text)}
 
 
-__all__ = ["WeChatChannel", "parse_reply", "text_reply", "wechat_signature"]
+__all__ = ["WeChatChannel", "image_reply", "parse_reply", "text_reply", "wechat_signature"]

@@ -8,7 +8,9 @@ framework.channels.platform_tokens (the one token cache of every platform), whic
 holds the table of error codes meaning "expired token" (WeChat 40001/40014/42001, WeCom
 40014/42001). A call answered one of those gets a new token and is tried once more;
 other failures (network, errcode -1 "system busy", HTTP 5xx) are retried a few times
-with a short pause. The API base URL is configurable so tests point it at a local fake.
+with a short pause. Images are uploaded as temporary media (`upload`, the same
+/cgi-bin/media/upload on both platforms) for framework.channels.media. The API base
+URL is configurable so tests point it at a local fake.
 """
 from __future__ import annotations
 
@@ -16,10 +18,11 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import aiohttp
 
+from framework.channels.media import Image, ImageRules, MediaError, MediaIds
 from framework.channels.platform_tokens import PlatformTokens, expired_token
 
 log = logging.getLogger("framework.channels")
@@ -69,17 +72,43 @@ class PlatformApi:
     async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST `body` as UTF-8 JSON (not \\u escapes: WeChat shows those literally) with a
         token, fetching a new token once when the platform says it expired."""
+        return await self._authorized(path, {}, body=body)
+
+    def media_ids(self, channel: str, rules: ImageRules) -> MediaIds:
+        """The cache of this account's uploaded images (framework.channels.media)."""
+        return MediaIds(channel, self.source.app_id, self.session, self.tokens, rules, self.upload)
+
+    async def upload(self, image: Image) -> str:
+        """Upload an image as temporary media (the media id lives 3 days): POST
+        /cgi-bin/media/upload?access_token=...&type=image, multipart/form-data whose file
+        field is `media` with its filename and content type, as both platforms document it
+        (Official Account: uploadTempMedia; WeCom: 上传临时素材). MediaError when refused."""
+        def form() -> aiohttp.FormData:  # a FormData is sent once: a new one per attempt
+            data = aiohttp.FormData()
+            data.add_field("media", image.content, filename=image.filename, content_type=image.content_type)
+            return data
+
+        try:
+            data = await self._authorized("/cgi-bin/media/upload", {"type": "image"}, form=form)
+        except PlatformApiError as err:
+            raise MediaError(str(err)) from None
+        if not isinstance(data.get("media_id"), str) or not data["media_id"]:
+            raise MediaError(f"/cgi-bin/media/upload answered no media_id: {_brief(data)}")
+        return data["media_id"]
+
+    async def _authorized(self, path: str, params: dict[str, str], body: dict[str, Any] | None = None,
+                          form: Callable[[], aiohttp.FormData] | None = None) -> dict[str, Any]:
         token = await self.access_token()
-        data = await self._request("POST", path, params={"access_token": token}, body=body)
+        data = await self._request("POST", path, params={**params, "access_token": token}, body=body, form=form)
         if expired_token(self.source.platform, 200, data):
             token = await self.access_token(rejected=token)
-            data = await self._request("POST", path, params={"access_token": token}, body=body)
+            data = await self._request("POST", path, params={**params, "access_token": token}, body=body, form=form)
         if data.get("errcode", 0) != 0:
             raise PlatformApiError(f"{path} answered errcode {data.get('errcode')}: {_brief(data)}")
         return data
 
-    async def _request(self, method: str, path: str, params: dict[str, str],
-                       body: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def _request(self, method: str, path: str, params: dict[str, str], body: dict[str, Any] | None = None,
+                       form: Callable[[], aiohttp.FormData] | None = None) -> dict[str, Any]:
         """One call, retried on network errors, HTTP 5xx and "system busy"."""
         payload = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
         headers = {"Content-Type": "application/json; charset=utf-8"} if body is not None else None
@@ -88,8 +117,8 @@ class PlatformApi:
             if attempt:
                 await asyncio.sleep(self.pause * attempt)
             try:
-                async with self.session.request(method, self.api_base + path, params=params, data=payload,
-                                                headers=headers,
+                async with self.session.request(method, self.api_base + path, params=params,
+                                                data=form() if form is not None else payload, headers=headers,
                                                 timeout=aiohttp.ClientTimeout(total=self.timeout)) as resp:
                     if resp.status >= 500:
                         problem = f"HTTP {resp.status}"

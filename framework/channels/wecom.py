@@ -15,6 +15,12 @@
   replies with buttons, and those of a turn that outlived the budget, go out
   through /cgi-bin/message/send with an access token (framework.channels.wechat_api),
   buttons as a `button_interaction` template card.
+- Images (with the Secret; framework.channels.media): Rasa's `image` is fetched from its
+  URL, uploaded once as temporary media (/cgi-bin/media/upload?type=image, field `media`;
+  JPG and PNG, 10 MB) and its media_id cached in Redis for two days; a turn with an image
+  sends all its replies through message/send, the image as msgtype image. One that cannot
+  be fetched or uploaded is its URL as a text line (one WARNING line); without the Secret
+  every image is a URL line.
 - Replays: a timestamp more than `max_age` seconds from now is refused, and so is a
   request whose timestamp, nonce and msg_signature were seen before (a 403,
   framework.channels.replays); a retry (same MsgId, new nonce) runs no second turn.
@@ -32,6 +38,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from framework.channels.base import MAX_TEXT, ChannelError, Incoming, fresh
+from framework.channels.media import WECOM_IMAGES, image_parts
 from framework.channels.replays import unique
 from framework.channels.wechat import PASSIVE_MAX_BYTES, open_signed, passive_answer, text_reply, utf8_pieces
 from framework.channels.wechat_api import PlatformApi, PlatformApiError
@@ -67,6 +74,9 @@ class WeComChannel:
         self.crypt, self.agent_id, self.api = crypt, agent_id, api
         self.reply_budget, self.max_age = reply_budget, max_age
         self.can_push = api is not None
+        # Images need the API (upload, then message/send): without it they stay URL lines.
+        self.images = api.media_ids("wecom", WECOM_IMAGES) if api is not None else None
+        self.rich = self.images is not None
 
     # ------------------------------------------------------------------ receiving
 
@@ -107,6 +117,8 @@ class WeComChannel:
     # ------------------------------------------------------------------ replying
 
     async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
+        if self.images is not None:
+            replies = image_parts(replies)  # a turn with an image goes all through message/send
         return await passive_answer(self, incoming, replies, "", "--wecom-secret (the application's Secret)",
                                     lambda content: web.Response(text=self.crypt.encrypted_reply(text_reply(
                                         incoming.sender_id, self.crypt.receiver_id, content)),
@@ -116,9 +128,11 @@ class WeComChannel:
         """Send replies with /cgi-bin/message/send; a failure is one warning line."""
         if self.api is None:
             return
+        if self.images is not None:
+            replies = await self.images.resolve(image_parts(replies))
         # A text longer than WeCom's 2048 bytes would be cut by WeCom: several messages instead.
         pieces = [piece for reply in replies for piece in
-                  ([reply] if reply.get("buttons") else
+                  ([reply] if reply.get("buttons") or reply.get("media_id") else
                    [{"text": t} for t in utf8_pieces(reply["text"], PASSIVE_MAX_BYTES)])]
         for number, reply in enumerate(pieces, 1):
             try:
@@ -129,9 +143,12 @@ class WeComChannel:
                 return
 
     def message(self, user: str, reply: dict[str, Any]) -> dict[str, Any]:
-        """One reply as a message/send body: text, or a button_interaction template card
+        """One reply as a message/send body: an uploaded image (msgtype image), text, or a
+        button_interaction template card
         whose buttons' keys are the payloads (a press comes back as template_card_event)."""
         body: dict[str, Any] = {"touser": user, "agentid": _agent_id(self.agent_id)}
+        if reply.get("media_id"):
+            return {**body, "msgtype": "image", "image": {"media_id": reply["media_id"]}}
         if not reply.get("buttons"):
             return {**body, "msgtype": "text", "text": {"content": reply["text"]}}
         text = reply["text"]

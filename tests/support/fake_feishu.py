@@ -10,7 +10,10 @@
   /open-apis/auth/v3/tenant_access_token/internal`, `POST /open-apis/im/v1/messages/
   {message_id}/reply` and `POST /open-apis/im/v1/messages?receive_id_type=chat_id`; an
   unknown or expired token gets code 99991663. What is sent is recorded in `sent` as
-  {"via", "to", "text", "buttons": [(title, value)], "body"}.
+  {"via", "to", "text", "buttons": [(title, value)], "body"}, with "image" (the image_key)
+  for an image message or a card's img element. `POST /open-apis/im/v1/images` (上传图片:
+  multipart image_type=message and the file as `image`) records `uploads` and answers
+  image_key img_v2_<n>; `fail_uploads` refuses them.
 - `fail_next(n)`: the next n sends get a gateway's HTML 502 page (an outage).
 """
 from __future__ import annotations
@@ -90,12 +93,41 @@ def request(event: dict, encrypted: bool = True, key: str = ENCRYPT_KEY, signed:
 
 
 class FakeFeishu(FakePlatform):
+    def __init__(self, sent: list | None = None) -> None:
+        super().__init__(sent)
+        self.uploads: list[dict] = []  # the images uploaded: filename, content_type, content, fields
+        self.fail_uploads = False  # uploads answer 234011 (an image format Feishu does not know)
+
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/open-apis/auth/v3/tenant_access_token/internal", self._token)
         app.router.add_post("/open-apis/im/v1/messages/{message_id}/reply", self._message)
         app.router.add_post("/open-apis/im/v1/messages", self._message)
+        app.router.add_post("/open-apis/im/v1/images", self._image)
         return app
+
+
+    def _authorized(self, request: web.Request) -> bool:
+        auth = request.headers.get("Authorization", "")
+        return auth.startswith("Bearer ") and auth[7:] in self.tokens
+
+    async def _image(self, request: web.Request) -> web.Response:
+        # 上传图片: multipart/form-data with image_type (message) and image (the file).
+        if outage := self.outage():
+            return outage
+        if not self._authorized(request):
+            return web.json_response({"code": 99991663, "msg": "Invalid access token for authorization."}, status=400)
+        fields = {}
+        async for part in await request.multipart():
+            fields[part.name] = (part.filename, part.headers.get("Content-Type"), await part.read())
+        image = fields.get("image", (None, None, b""))
+        if fields.get("image_type", (None, None, b""))[2] != b"message" or not image[0] or not image[2]:
+            return web.json_response({"code": 234001, "msg": "Invalid request param."}, status=400)
+        if self.fail_uploads:
+            return web.json_response({"code": 234011, "msg": "Can't regonnize the image format."}, status=400)
+        self.uploads.append({"filename": image[0], "content_type": image[1], "content": image[2],
+                             "fields": sorted(fields)})
+        return web.json_response({"code": 0, "msg": "success", "data": {"image_key": f"img_v2_{len(self.uploads)}"}})
 
     async def _token(self, request: web.Request) -> web.Response:
         if await request.json() != {"app_id": APP_ID, "app_secret": APP_SECRET}:
@@ -106,22 +138,26 @@ class FakeFeishu(FakePlatform):
     async def _message(self, request: web.Request) -> web.Response:
         if outage := self.outage():
             return outage
-        auth = request.headers.get("Authorization", "")
-        if not auth.startswith("Bearer ") or auth[7:] not in self.tokens:
+        if not self._authorized(request):
             return web.json_response({"code": 99991663, "msg": "Invalid access token for authorization."}, status=400)
         body = await request.json()
         content = json.loads(body["content"])  # a JSON string, as documented
+        image = None
         if body["msg_type"] == "text":
             text, buttons = content["text"], []
+        elif body["msg_type"] == "image":
+            text, buttons, image = "", [], content["image_key"]
         else:
             assert body["msg_type"] == "interactive", body
-            text = content["elements"][0]["text"]["content"]
+            text = "".join(e["text"]["content"] for e in content["elements"] if e["tag"] == "div")
             buttons = [(a["text"]["content"], a["value"]) for e in content["elements"] if e["tag"] == "action"
                        for a in e["actions"]]
+            image = next((e["img_key"] for e in content["elements"] if e["tag"] == "img"), None)
         if "message_id" in request.match_info:
             via, to = "reply", request.match_info["message_id"]
         else:
             assert request.query["receive_id_type"] == "chat_id"
             via, to = "send", body["receive_id"]
-        self.sent.append({"via": via, "to": to, "text": text, "buttons": buttons, "body": body})
+        self.sent.append({"via": via, "to": to, "text": text, "buttons": buttons, "body": body}
+                         | ({"image": image} if image else {}))
         return web.json_response({"code": 0, "msg": "success", "data": {"message_id": f"om_bot{len(self.sent)}"}})

@@ -3,7 +3,7 @@ public documentation: what the platform sends to the bot (signed, and encrypted 
 compatible and WeCom modes, exactly as documented), how it reads the bot's passive replies
 (the msg_signature of an encrypted reply is checked), and an aiohttp app standing in for
 their server APIs (access tokens, customer-service and application messages) that records
-what the bot sends.
+what the bot sends (and the images it uploads).
 
     platform = OfficialAccount(token, aes_key, app_id, mode="safe")
     resp = await client.post(path, **platform.message("openid", "你好"))
@@ -156,8 +156,11 @@ class WeComApp:
 class PlatformApi:
     """What the fake server APIs saw and how they behave: `sent` holds the bodies of
     accepted messages; `token_fetches` counts token requests; `expire_next` makes the
-    next send answer 42001 (token expired); `fail_sends` makes sends answer 45015;
-    `busy` sends are answered errcode -1 (system busy) first, then one HTTP 502."""
+    next send or upload answer 42001 (token expired); `fail_sends` makes sends answer 45015;
+    `busy` sends are answered errcode -1 (system busy) first, then one HTTP 502.
+    `uploads` holds the temporary media uploaded (/cgi-bin/media/upload: type=image, the
+    file in the multipart field `media` with a filename, as both platforms document it),
+    each given the media id MEDIA_<n>; `fail_uploads` answers 40004 "invalid media type"."""
 
     sent: list[dict] = field(default_factory=list)
     token_fetches: int = 0
@@ -166,6 +169,8 @@ class PlatformApi:
     busy: int = 0
     tokens: set[str] = field(default_factory=set)
     raw: list[bytes] = field(default_factory=list)
+    uploads: list[dict] = field(default_factory=list)
+    fail_uploads: bool = False
 
     def app(self) -> web.Application:
         async def token(request: web.Request) -> web.Response:
@@ -183,12 +188,8 @@ class PlatformApi:
             return self._issue(errcode=True)
 
         async def send(request: web.Request) -> web.Response:
-            if request.query.get("access_token") not in self.tokens:
-                return web.json_response({"errcode": 40014, "errmsg": "invalid access_token"})
-            if self.expire_next:
-                self.expire_next = False
-                self.tokens.clear()
-                return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
+            if refused := self._token_refused(request):
+                return refused
             if self.busy:
                 self.busy -= 1
                 if self.busy:
@@ -201,12 +202,39 @@ class PlatformApi:
             self.sent.append({"path": request.path, **json.loads(raw)})
             return web.json_response({"errcode": 0, "errmsg": "ok"})
 
+        async def upload(request: web.Request) -> web.Response:
+            # https://developers.weixin.qq.com/doc/service/api/material/temporary/api_uploadtempmedia.html,
+            # https://developer.work.weixin.qq.com/document/path/90253: multipart, file field "media".
+            if refused := self._token_refused(request):
+                return refused
+            files = {}
+            async for part in await request.multipart():
+                files[part.name] = (part.filename, part.headers.get("Content-Type"), await part.read())
+            filename, content_type, content = files.get("media", (None, None, b""))
+            if self.fail_uploads or request.query.get("type") != "image" or not filename or len(content) <= 5 \
+                    or content_type not in ("image/jpeg", "image/png", "image/gif"):
+                return web.json_response({"errcode": 40004, "errmsg": "invalid media type"})
+            self.uploads.append({"type": "image", "filename": filename, "content_type": content_type,
+                                 "content": content, "fields": sorted(files)})
+            return web.json_response({"errcode": 0, "errmsg": "ok", "type": "image",
+                                      "media_id": f"MEDIA_{len(self.uploads)}", "created_at": int(time.time())})
+
         app = web.Application()
+        app.router.add_post("/cgi-bin/media/upload", upload)
         app.router.add_get("/cgi-bin/token", token)
         app.router.add_get("/cgi-bin/gettoken", gettoken)
         app.router.add_post("/cgi-bin/message/custom/send", send)
         app.router.add_post("/cgi-bin/message/send", send)
         return app
+
+    def _token_refused(self, request: web.Request) -> web.Response | None:
+        if request.query.get("access_token") not in self.tokens:
+            return web.json_response({"errcode": 40014, "errmsg": "invalid access_token"})
+        if self.expire_next:
+            self.expire_next = False
+            self.tokens.clear()
+            return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
+        return None
 
     def _issue(self, errcode: bool = False) -> web.Response:
         self.token_fetches += 1
@@ -222,6 +250,8 @@ class PlatformApi:
                 out.append(message["text"]["content"])
             elif message["msgtype"] == "msgmenu":
                 out.append(message["msgmenu"]["head_content"])
+            elif message["msgtype"] == "image":
+                out.append(f"[image {message['image']['media_id']}]")
             else:
                 card = message["template_card"]
                 out.append(card.get("sub_title_text") or card["main_title"]["title"])
