@@ -184,3 +184,9 @@ async def test_a_refusing_webhook_falls_back_to_the_send_api(dingtalk):
     fake.sessions_closed = True
     [reply] = await say(client, fake, "我想办理业务")
     assert reply["via"] == "batchSend" and reply["text"].startswith("请问您要办理")
+
+
+async def test_without_card_settings_there_is_no_card_callback_route(dingtalk):
+    client, fake = dingtalk
+    resp = await client.post("/webhooks/dingtalk/card", data=b"{}", headers=signed())
+    assert resp.status == 404 and fake.sent == []

@@ -7,8 +7,9 @@ import pytest
 from framework.server.command import main
 from tests.support.redis_server import free_port
 
-ENV = ["DF_DINGTALK_APP_KEY", "DF_DINGTALK_APP_SECRET", "DF_FEISHU_APP_ID", "DF_FEISHU_APP_SECRET",
-       "DF_FEISHU_ENCRYPT_KEY", "DF_FEISHU_VERIFICATION_TOKEN"]
+ENV = ["DF_DINGTALK_APP_KEY", "DF_DINGTALK_APP_SECRET", "DF_DINGTALK_CARD_CALLBACK_URL", "DF_DINGTALK_CARD_API_SECRET",
+       "DF_FEISHU_APP_ID", "DF_FEISHU_APP_SECRET", "DF_FEISHU_ENCRYPT_KEY", "DF_FEISHU_VERIFICATION_TOKEN"]
+DINGTALK = ["--dingtalk-app-key", "dingabc", "--dingtalk-app-secret", "s"]
 
 
 @pytest.mark.parametrize("flags, message", [
@@ -17,6 +18,12 @@ ENV = ["DF_DINGTALK_APP_KEY", "DF_DINGTALK_APP_SECRET", "DF_FEISHU_APP_ID", "DF_
      "see docs/channels/dingtalk.md"),
     (["--dingtalk-app-secret", "s"],
      "serve: the DingTalk robot also needs --dingtalk-app-key (or $DF_DINGTALK_APP_KEY); see docs/channels/dingtalk.md"),
+    ([*DINGTALK, "--dingtalk-card-callback-url", "https://bot.example.com/webhooks/dingtalk/card"],
+     "serve: DingTalk's interactive cards also need --dingtalk-card-api-secret (or $DF_DINGTALK_CARD_API_SECRET); "
+     "see docs/channels/dingtalk.md"),
+    (["--dingtalk-card-api-secret", "c"],
+     "serve: DingTalk's interactive cards are the DingTalk robot's: they need --dingtalk-app-key and "
+     "--dingtalk-app-secret as well; see docs/channels/dingtalk.md"),
     (["--feishu-app-id", "cli_a", "--feishu-app-secret", "s"],
      "serve: the Feishu bot also needs --feishu-encrypt-key and/or --feishu-verification-token "
      "(or the DF_FEISHU_* variables); see docs/channels/feishu.md"),

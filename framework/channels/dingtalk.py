@@ -76,6 +76,17 @@ def dingtalk_signature(app_secret: str, timestamp: str) -> str:
     return base64.b64encode(digest).decode()
 
 
+def check_signed(request: web.Request, secret: str, max_age: int, whose: str) -> None:
+    """A 403 `bad_signature` unless the headers `timestamp` (ms, within `max_age` seconds of
+    now) and `sign` = Base64(HmacSHA256(secret, "timestamp\\nsecret")) are DingTalk's."""
+    timestamp = request.headers.get("timestamp", "")
+    if not (0 < len(timestamp) <= 16 and timestamp.isascii() and timestamp.isdigit()) \
+            or abs(time.time() * 1000 - int(timestamp)) > max_age * 1000:
+        raise ChannelError(403, "bad_signature", f"missing timestamp header, or more than {max_age}s from now")
+    if not signatures_match(dingtalk_signature(secret, timestamp), request.headers.get("sign", "")):
+        raise ChannelError(403, "bad_signature", f"the sign header does not match {whose}")
+
+
 def button_link(payload: str) -> str:
     """The link that makes the user's DingTalk send `payload` as a message."""
     return SEND_MESSAGE_LINK + quote(payload, safe="")
@@ -101,7 +112,7 @@ def markdown_image(url: str) -> str:
     return "![图片](" + url.replace(" ", "%20").replace("(", "%28").replace(")", "%29") + ")"
 
 
-def _markdown(message: dict[str, Any]) -> str:
+def message_markdown(message: dict[str, Any]) -> str:
     """The text, then the image (if any) on its own paragraph."""
     parts = [message["text"]] if message["text"] else []
     return "\n\n".join(parts + ([markdown_image(message["image"])] if message.get("image") else []))
@@ -109,13 +120,13 @@ def _markdown(message: dict[str, Any]) -> str:
 
 def webhook_message(message: dict[str, Any]) -> dict[str, Any]:
     """A message (`shown`) in the sessionWebhook's format: text, markdown, or an ActionCard."""
-    buttons, text = message.get("buttons") or [], _markdown(message)
+    buttons, text = message.get("buttons") or [], message_markdown(message)
     if buttons:
         return {"msgtype": "actionCard", "actionCard": {
-            "title": _title(message["text"]), "text": text, "btnOrientation": "0",
+            "title": card_title(message["text"]), "text": text, "btnOrientation": "0",
             "btns": [{"title": b["title"], "actionURL": button_link(b["payload"])} for b in buttons]}}
     if message.get("image"):
-        return {"msgtype": "markdown", "markdown": {"title": _title(message["text"] or "图片"), "text": text}}
+        return {"msgtype": "markdown", "markdown": {"title": card_title(message["text"] or "图片"), "text": text}}
     return {"msgtype": "text", "text": {"content": message["text"]}}
 
 
@@ -123,8 +134,8 @@ def api_message(message: dict[str, Any]) -> tuple[str, dict[str, str]]:
     """A message (`shown`) as the send API's (msgKey, msgParam): sampleText, sampleImageMsg
     (an image alone), sampleMarkdown (text and image), sampleActionCard (one button),
     sampleActionCard2..5 (two to five), or sampleMarkdown with the links beyond."""
-    buttons, image, text = message.get("buttons") or [], message.get("image"), _markdown(message)
-    title = _title(message["text"] or "图片")
+    buttons, image, text = message.get("buttons") or [], message.get("image"), message_markdown(message)
+    title = card_title(message["text"] or "图片")
     if not buttons:
         if image and not message["text"]:
             return "sampleImageMsg", {"photoURL": image}
@@ -141,7 +152,7 @@ def api_message(message: dict[str, Any]) -> tuple[str, dict[str, str]]:
     return "sampleMarkdown", {"title": title, "text": f"{text}\n\n{links}"}
 
 
-def _title(text: str) -> str:
+def card_title(text: str) -> str:
     """The card title shown in the conversation list: the text's first line, shortened."""
     first = text.strip().splitlines()[0] if text.strip() else "消息"
     return first if len(first) <= 30 else first[:29] + "…"
@@ -166,16 +177,12 @@ class DingTalkChannel:
         self.robot_code = robot_code or app_key  # an internal app's robotCode is its AppKey unless set apart
         self.api_base, self.max_age = api_base.rstrip("/"), max_age
         self.webhook_prefix = webhook_base.rstrip("/") + "/robot/sendBySession"
+        self.cards = None  # framework.channels.dingtalk_cards.DingTalkCards, when configured
 
     # ------------------------------------------------------------------ receiving
 
     def verify(self, request: web.Request, body: bytes) -> None:
-        timestamp = request.headers.get("timestamp", "")
-        if not (0 < len(timestamp) <= 16 and timestamp.isascii() and timestamp.isdigit()) \
-                or abs(time.time() * 1000 - int(timestamp)) > self.max_age * 1000:
-            raise ChannelError(403, "bad_signature", f"missing timestamp header, or more than {self.max_age}s from now")
-        if not signatures_match(dingtalk_signature(self.app_secret, timestamp), request.headers.get("sign", "")):
-            raise ChannelError(403, "bad_signature", "the sign header does not match the app's AppSecret")
+        check_signed(request, self.app_secret, self.max_age, "the app's AppSecret")
 
     def replay_key(self, request: web.Request, body: bytes) -> str:
         """The values that make a request unique (framework.channels.replays): the sign
@@ -217,9 +224,11 @@ class DingTalkChannel:
         await send_all(self.name, incoming.sender_id, messages, lambda message: self.deliver(incoming.meta, message))
         return web.json_response({})
 
-    async def deliver(self, meta: dict[str, Any], reply: dict[str, Any]) -> None:
+    async def deliver(self, meta: dict[str, Any], message: dict[str, Any]) -> None:
+        if message["buttons"] and self.cards is not None and await self.cards.send(meta, message):
+            return  # an interactive card whose buttons call back
         if meta.get("webhook") and meta["webhook_expires"] > time.time() * 1000 + WEBHOOK_MARGIN_MS:
-            async with self.session.post(meta["webhook"], json=webhook_message(reply),
+            async with self.session.post(meta["webhook"], json=webhook_message(message),
                                          timeout=aiohttp.ClientTimeout(total=10)) as resp:
                 data = await read_json(resp)
                 if resp.status == 200 and isinstance(data, dict) and data.get("errcode") == 0:
@@ -228,10 +237,10 @@ class DingTalkChannel:
                     raise Transient(f"sessionWebhook answered {resp.status}: {data}")
             # Refused (the session closed early, a rate limit ...): the send API may still reach the user.
             log.info("dingtalk: sessionWebhook answered %s: %s; sending through the robot API", resp.status, data)
-        await self.send_by_api(meta, reply)
+        await self.send_by_api(meta, message)
 
-    async def send_by_api(self, meta: dict[str, Any], reply: dict[str, Any]) -> None:
-        msg_key, param = api_message(reply)
+    async def send_by_api(self, meta: dict[str, Any], message: dict[str, Any]) -> None:
+        msg_key, param = api_message(message)
         body: dict[str, Any] = {"robotCode": self.robot_code, "msgKey": msg_key,
                                 "msgParam": json.dumps(param, ensure_ascii=False)}
         if meta["group"]:
@@ -240,11 +249,16 @@ class DingTalkChannel:
             path, body["userIds"] = "/v1.0/robot/oToMessages/batchSend", [meta["staff_id"]]
         else:
             raise _refused("the sessionWebhook expired and the sender has no senderStaffId")
+        await self.call_api(path, body)
+
+    async def call_api(self, path: str, body: dict[str, Any]) -> Any:
+        """POST to api.dingtalk.com with the cached access token (fetched again once when
+        refused as expired); the answer's JSON, or Transient / a 502 ChannelError."""
         token = await self.tokens.get(self.name, self.app_key, self.fetch_token)
         for attempt in range(2):
             status, data = await self._post(path, body, token)
             if status == 200:
-                return
+                return data
             if not expired_token(self.name, status, data) or attempt:
                 raise (Transient if status >= 500 else _refused)(f"{path} answered {status}: {data}")
             token = await self.tokens.refresh(self.name, self.app_key, self.fetch_token, rejected=token)

@@ -63,6 +63,8 @@ def init(config: ServerConfig) -> web.Application:
         app.router.add_post("/webhooks/slack/webhook", routes.channel_webhook("slack"))
     if dingtalk_enabled(config):
         app.router.add_post("/webhooks/dingtalk/webhook", routes.channel_webhook("dingtalk"))
+        if dingtalk_cards_enabled(config):  # the presses of its interactive cards' buttons
+            app.router.add_post("/webhooks/dingtalk/card", routes.channel_webhook("dingtalk_card"))
     if feishu_enabled(config):
         app.router.add_post("/webhooks/feishu/webhook", routes.channel_webhook("feishu"))
     app[keys.OPENAPI] = build_openapi(enabled_channels(config))
@@ -85,6 +87,10 @@ def enabled_channels(config: ServerConfig) -> list[str]:
 
 def dingtalk_enabled(config: ServerConfig) -> bool:
     return bool(config.dingtalk_app_key and config.dingtalk_app_secret)
+
+
+def dingtalk_cards_enabled(config: ServerConfig) -> bool:
+    return bool(config.dingtalk_card_callback_url and config.dingtalk_card_api_secret)
 
 
 def feishu_enabled(config: ServerConfig) -> bool:
@@ -295,6 +301,14 @@ def bot_channels(config: ServerConfig, session: aiohttp.ClientSession, redis, pr
         channels["dingtalk"] = DingTalkChannel(config.dingtalk_app_key, config.dingtalk_app_secret, session, tokens,
                                                config.dingtalk_robot_code, config.dingtalk_api_base,
                                                config.dingtalk_webhook_base)
+        if dingtalk_cards_enabled(config):
+            from framework.channels.dingtalk_cards import DingTalkCardCallbacks, DingTalkCards
+
+            dingtalk = channels["dingtalk"]
+            dingtalk.cards = DingTalkCards(dingtalk.call_api, redis, prefix, dingtalk.robot_code,
+                                           config.dingtalk_card_callback_url, config.dingtalk_card_api_secret,
+                                           config.dingtalk_card_route_key)
+            channels["dingtalk_card"] = DingTalkCardCallbacks(dingtalk, dingtalk.cards)
     if feishu_enabled(config):
         from framework.channels.feishu import FeishuChannel
 

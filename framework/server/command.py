@@ -105,6 +105,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="DingTalk app's AppSecret (Client Secret); better given as $DF_DINGTALK_APP_SECRET")
     p.add_argument("--dingtalk-robot-code", default=os.environ.get("DF_DINGTALK_ROBOT_CODE"),
                    help="the robot's RobotCode, if it is not the AppKey")
+    p.add_argument("--dingtalk-card-callback-url", default=os.environ.get("DF_DINGTALK_CARD_CALLBACK_URL"),
+                   help="public URL of this server's /webhooks/dingtalk/card; with --dingtalk-card-api-secret, "
+                        "buttons are interactive cards that call back (docs/channels/dingtalk.md)")
+    p.add_argument("--dingtalk-card-api-secret", default=os.environ.get("DF_DINGTALK_CARD_API_SECRET"),
+                   help="a secret of your choosing registered with the card callback; better given as "
+                        "$DF_DINGTALK_CARD_API_SECRET")
+    p.add_argument("--dingtalk-card-route-key", default=os.environ.get("DF_DINGTALK_CARD_ROUTE_KEY", "dialogframe"),
+                   help="the callbackRouteKey the card callback is registered under (default: dialogframe)")
     p.add_argument("--feishu-app-id", default=os.environ.get("DF_FEISHU_APP_ID"),
                    help="Feishu app's App ID; with --feishu-app-secret and the Encrypt Key and/or Verification "
                         "Token enables the Feishu bot (docs/channels/feishu.md)")
@@ -139,7 +147,9 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         telegram_secret=args.telegram_secret, slack_signing_secret=args.slack_signing_secret,
         slack_bot_token=args.slack_bot_token,
         dingtalk_app_key=args.dingtalk_app_key, dingtalk_app_secret=args.dingtalk_app_secret,
-        dingtalk_robot_code=args.dingtalk_robot_code, feishu_app_id=args.feishu_app_id,
+        dingtalk_robot_code=args.dingtalk_robot_code, dingtalk_card_callback_url=args.dingtalk_card_callback_url,
+        dingtalk_card_api_secret=args.dingtalk_card_api_secret, dingtalk_card_route_key=args.dingtalk_card_route_key,
+        feishu_app_id=args.feishu_app_id,
         feishu_app_secret=args.feishu_app_secret, feishu_encrypt_key=args.feishu_encrypt_key,
         feishu_verification_token=args.feishu_verification_token,
     )
@@ -303,6 +313,15 @@ def bot_channels_problem(config: ServerConfig) -> str | None:
     if any(dingtalk.values()) and not all(dingtalk.values()):
         missing = " and ".join(flag for flag, value in dingtalk.items() if not value)
         return (f"serve: the DingTalk robot also needs {missing} "
+                f"(or ${missing.replace('--', 'DF_').replace('-', '_').upper()}); see docs/channels/dingtalk.md")
+    cards = {"--dingtalk-card-callback-url": config.dingtalk_card_callback_url,
+             "--dingtalk-card-api-secret": config.dingtalk_card_api_secret}
+    if any(cards.values()) and not all(dingtalk.values()):
+        return ("serve: DingTalk's interactive cards are the DingTalk robot's: they need --dingtalk-app-key and "
+                "--dingtalk-app-secret as well; see docs/channels/dingtalk.md")
+    if any(cards.values()) and not all(cards.values()):
+        missing = " and ".join(flag for flag, value in cards.items() if not value)
+        return (f"serve: DingTalk's interactive cards also need {missing} "
                 f"(or ${missing.replace('--', 'DF_').replace('-', '_').upper()}); see docs/channels/dingtalk.md")
     feishu = {"--feishu-app-id": config.feishu_app_id, "--feishu-app-secret": config.feishu_app_secret,
               "--feishu-encrypt-key": config.feishu_encrypt_key,

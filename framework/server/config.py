@@ -73,6 +73,13 @@ class ServerConfig:
     dingtalk_api_base: str = field(default_factory=lambda: os.environ.get("DF_DINGTALK_API_BASE", "https://api.dingtalk.com"))
     dingtalk_webhook_base: str = field(
         default_factory=lambda: os.environ.get("DF_DINGTALK_WEBHOOK_BASE", "https://oapi.dingtalk.com"))
+    # DingTalk interactive cards whose buttons call back (framework/channels/dingtalk_cards.py):
+    # on with the public URL of /webhooks/dingtalk/card and the callback's apiSecret
+    dingtalk_card_callback_url: str | None = field(default_factory=lambda: os.environ.get("DF_DINGTALK_CARD_CALLBACK_URL"))
+    dingtalk_card_api_secret: str | None = field(
+        default_factory=lambda: os.environ.get("DF_DINGTALK_CARD_API_SECRET"), repr=False)
+    dingtalk_card_route_key: str = field(
+        default_factory=lambda: os.environ.get("DF_DINGTALK_CARD_ROUTE_KEY", "dialogframe"))
 
     # Feishu bot (docs/channels/feishu.md); enabled by the App ID, App Secret and the
     # Encrypt Key and/or Verification Token

@@ -14,6 +14,16 @@
 - Images: a `markdown` message (sessionWebhook) or `sampleMarkdown` shows `![alt](url)`
   as an image, `sampleImageMsg` {photoURL} is an image alone; the record's "image" is
   that URL (the markdown's image is taken out of its "text").
+- Interactive cards (互动卡片): `POST /v1.0/card/callbacks/register` {callbackRouteKey,
+  callbackUrl, apiSecret, forceUpdate} is recorded in `routes`; `POST
+  /v1.0/im/v1.0/robot/interactiveCards/send` with the built-in `StandardCard` template
+  (cardData a JSON string: header, markdown, an `action` block of `request` buttons) is
+  recorded in `sent` ("via": "interactiveCard", "buttons": [(title, button id)],
+  "card_id") and in `cards`. `press_card(card_id, button_id, user)` is what DingTalk POSTs
+  to the card's callbackUrl when a user presses: {outTrackId, corpId, userId, content:
+  '{"cardPrivateData": {"actionIds": [...], "params": {}}}'}, signed like the robot's
+  messages with the route's apiSecret (`timestamp`, `sign` headers: the documentation
+  does not say how card callbacks are signed; this is the channel's assumption too).
 - `fail_next(n)`: the next n sends get a gateway's HTML 502 page (an outage);
   `sessions_closed`: the sessionWebhook refuses with a non-zero errcode.
 """
@@ -68,6 +78,12 @@ def press(button_url: str) -> str:
 
 class FakeDingTalk(FakePlatform):
     sessions_closed = False  # set True: sessionWebhooks refuse with a non-zero errcode
+    registration_refused = False  # set True: the card callback registration gets a 403
+
+    def __init__(self, sent: list | None = None) -> None:
+        super().__init__(sent)
+        self.routes: dict[str, dict] = {}  # callbackRouteKey -> {"callbackUrl", "apiSecret"}
+        self.cards: dict[str, dict] = {}  # cardBizId -> the send request's body
 
     # ----------------------------------------------------------------- to the bot
 
@@ -97,6 +113,15 @@ class FakeDingTalk(FakePlatform):
         body = json.dumps(self.message(text, **kw), ensure_ascii=False).encode()
         return dict(data=body, headers=signed(secret))
 
+    def press_card(self, card_id: str, button_id: str, user: str = STAFF_ID) -> dict:
+        """aiohttp client kwargs for the callback of `user` pressing `button_id` on a card
+        (POST them to the card's callbackUrl)."""
+        card = self.cards[card_id]
+        [route] = [r for r in self.routes.values() if r["callbackUrl"] == card["callbackUrl"]]
+        content = json.dumps({"cardPrivateData": {"actionIds": [button_id], "params": {}}})
+        body = {"outTrackId": card_id, "corpId": "dinge8a565xxxx", "userId": user, "content": content}
+        return dict(data=json.dumps(body).encode(), headers=signed(route["apiSecret"]))
+
     # ----------------------------------------------------------------- from the bot
 
     def app(self) -> web.Application:
@@ -105,7 +130,50 @@ class FakeDingTalk(FakePlatform):
         app.router.add_post("/v1.0/oauth2/accessToken", self._access_token)
         app.router.add_post("/v1.0/robot/oToMessages/batchSend", self._send_api)
         app.router.add_post("/v1.0/robot/groupMessages/send", self._send_api)
+        app.router.add_post("/v1.0/card/callbacks/register", self._register_callback)
+        app.router.add_post("/v1.0/im/v1.0/robot/interactiveCards/send", self._send_card)
         return app
+
+    def _unauthorized(self, request: web.Request) -> web.Response | None:
+        if request.headers.get("x-acs-dingtalk-access-token") in self.tokens:
+            return None
+        return web.json_response({"code": "InvalidAuthentication", "message": "不合法的access_token",
+                                  "requestid": "0"}, status=401)
+
+    async def _register_callback(self, request: web.Request) -> web.Response:
+        if refused := self._unauthorized(request):
+            return refused
+        if self.registration_refused:  # e.g. the app lacks the card permission (code made up)
+            return web.json_response({"code": "Forbidden.AccessDenied", "message": "没有调用该接口的权限"}, status=403)
+        body = await request.json()
+        key, url, secret = body["callbackRouteKey"], body["callbackUrl"], body["apiSecret"]
+        assert key and url.startswith(("http://", "https://")) and secret, body
+        if key in self.routes and not body.get("forceUpdate"):
+            return web.json_response({"code": "param.error", "message": "callbackRouteKey 已存在"}, status=400)
+        self.routes[key] = {"callbackUrl": url, "apiSecret": secret}
+        return web.json_response({"success": True, "result": {"callbackUrl": url, "apiSecret": secret}})
+
+    async def _send_card(self, request: web.Request) -> web.Response:
+        if outage := self.outage():
+            return outage
+        if refused := self._unauthorized(request):
+            return refused
+        body = await request.json()
+        assert body["cardTemplateId"] == "StandardCard" and body["robotCode"] == APP_KEY, body
+        assert body["cardBizId"] and body["cardBizId"] not in self.cards, body
+        assert ("openConversationId" in body) != ("singleChatReceiver" in body), body
+        card = json.loads(body["cardData"])  # a JSON string, as documented
+        [markdown] = [c for c in card["contents"] if c["type"] == "markdown"]
+        [action] = [c for c in card["contents"] if c["type"] == "action"]
+        assert card["header"]["title"]["text"], card
+        assert all(b["type"] == "button" and b["actionType"] == "request" for b in action["actions"]), action
+        text, image = markdown_parts(markdown["text"])
+        to = body.get("openConversationId") or json.loads(body["singleChatReceiver"])["userId"]
+        self.cards[body["cardBizId"]] = body
+        self.sent.append({"via": "interactiveCard", "to": to, "text": text, "image": image, "body": body,
+                          "buttons": [(b["label"]["text"], b["id"]) for b in action["actions"]],
+                          "card_id": body["cardBizId"]})
+        return web.json_response({"processQueryKey": "card-q1"})
 
     async def _access_token(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -140,9 +208,8 @@ class FakeDingTalk(FakePlatform):
     async def _send_api(self, request: web.Request) -> web.Response:
         if outage := self.outage():
             return outage
-        if request.headers.get("x-acs-dingtalk-access-token") not in self.tokens:
-            return web.json_response({"code": "InvalidAuthentication", "message": "不合法的access_token",
-                                      "requestid": "0"}, status=401)
+        if refused := self._unauthorized(request):
+            return refused
         body = await request.json()
         assert body["robotCode"] == APP_KEY, body
         param = json.loads(body["msgParam"])  # a JSON string, as documented
