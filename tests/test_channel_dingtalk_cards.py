@@ -11,6 +11,7 @@ import json
 import pytest
 
 from framework.channels.dingtalk_cards import standard_card
+from framework.server import keys
 from tests.support.dingtalk_feishu_world import ID, NAME, serve_telecom, store_keys
 from tests.support.fake_dingtalk import APP_KEY, APP_SECRET, CONVERSATION, STAFF_ID, FakeDingTalk, signed
 from tests.support.serving import redis_server  # noqa: F401 (fixture)
@@ -98,6 +99,15 @@ async def test_a_replayed_or_retried_press_runs_no_second_turn(dingtalk, redis_s
     assert await sent_after(await client.post(CARD_PATH, **retry), fake) == []  # signed anew: no second turn
     assert [k for k in await store_keys(redis_server.url) if ":seen:" not in k] == \
         [k for k in before if ":seen:" not in k]
+
+
+async def test_a_late_press_is_answered_when_its_turn_ends(dingtalk):
+    client, fake = dingtalk
+    [card] = await say(client, fake, "我想办理业务")
+    client.server.app[keys.CHANNELS]["dingtalk_card"].reply_budget = 0.0  # every turn is "late"
+    resp = await client.post(CARD_PATH, **fake.press_card(card["card_id"], "button_0"))
+    assert resp.status == 200 and await resp.json() == {}
+    assert await fake.delivered() == ["请问您的姓名是？"]
 
 
 def _callback(card_id: str, **changes) -> bytes:
