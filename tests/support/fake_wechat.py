@@ -35,7 +35,10 @@ def _cdata(text: str) -> str:
 
 
 def _fields(xml: str | bytes) -> dict[str, str]:
-    return {child.tag: child.text or "" for child in ET.fromstring(xml)}
+    """The children of <xml>, and their children as "Parent.Child" (<Image><MediaId>)."""
+    root = ET.fromstring(xml)
+    return {child.tag: child.text or "" for child in root} | {
+        f"{child.tag}.{grand.tag}": grand.text or "" for child in root for grand in child}
 
 
 @dataclass
