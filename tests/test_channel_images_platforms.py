@@ -45,8 +45,13 @@ responses:
 global:
   fallback: {response: utter_fallback}
 """
-FLOWS = "flows:\n" + "".join(f"  {name}:\n    trigger: {name}\n    states:\n      show: {{say: utter_{name}, next: END}}\n"
-                             for name in ("show_card", "logo", "menu", "broken")).replace("utter_show_card", "utter_card")
+FLOWS = """\
+flows:
+  card: {trigger: show_card, states: {show: {say: utter_card, next: END}}}
+  logo: {trigger: logo, states: {show: {say: utter_logo, next: END}}}
+  menu: {trigger: menu, states: {show: {say: utter_menu, next: END}}}
+  broken: {trigger: broken, states: {show: {say: utter_broken, next: END}}}
+"""
 WECHAT = OfficialAccount(mode="safe")
 WECOM = WeComApp()
 
