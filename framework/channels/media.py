@@ -147,7 +147,10 @@ class MediaIds:
                 return cached
             media_id = await self.upload(await fetch_image(self.session, url, self.rules))
             if self.cache.client is not None:
-                await self.cache.client.set(key, media_id.encode(), ex=self.rules.ttl)
+                try:
+                    await self.cache.client.set(key, media_id.encode(), ex=self.rules.ttl)
+                except Exception as err:  # Redis down: this reply still gets its image
+                    log.warning("%s: media id of %s not cached (%r)", self.channel, url, err)
             return media_id
 
     async def forget(self, url: str) -> None:
@@ -175,10 +178,15 @@ class MediaIds:
                 continue
             try:
                 out.append({**part, "media_id": await self.media_id(part["image"])})
-            except MediaError as err:
-                log.warning("%s: image %s sent as a link: %s", self.channel, part["image"], err)
+            except Exception as err:  # MediaError, or anything unforeseen: the reply is not lost
+                self.warn(part["image"], err)
                 out.append(as_link(part))
         return out
+
+    def warn(self, url: str, err: Exception) -> None:
+        """The one WARNING line of an image sent as its link."""
+        log.warning("%s: image %s sent as a link: %s", self.channel, url,
+                    err if isinstance(err, MediaError) else repr(err))
 
 
 def as_link(part: dict[str, Any]) -> dict[str, Any]:

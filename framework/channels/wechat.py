@@ -54,7 +54,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from framework.channels.base import MAX_TEXT, ChannelError, Incoming, fresh, signatures_match
-from framework.channels.media import WECHAT_IMAGES, MediaError, image_parts
+from framework.channels.media import WECHAT_IMAGES, image_parts
 from framework.channels.replays import unique
 from framework.channels.wechat_api import PlatformApi, PlatformApiError
 from framework.channels.wechat_crypto import CryptoError, MessageCrypt
@@ -226,16 +226,16 @@ class WeChatChannel:
             return web.Response(text="success")
         try:
             media_id = upload.result()
-        except MediaError as err:
-            log.warning("wechat: image %s sent as a link: %s", url, err)
+        except Exception as err:  # MediaError, or anything unforeseen: the reply is not lost
+            self.images.warn(url, err)
             return self._reply(incoming, text_reply(incoming.sender_id, incoming.meta["account"], url))
         return self._reply(incoming, image_reply(incoming.sender_id, incoming.meta["account"], media_id))
 
     async def _send_uploaded(self, incoming: Incoming, url: str, upload: asyncio.Future) -> None:
         try:
             await upload
-        except MediaError:
-            pass  # push() tries once more, and falls back to the link with a WARNING line
+        except Exception:  # push() tries once more, and falls back to the link with a WARNING line
+            pass
         await self.push(incoming, [{"image": url}])
 
     def ignored(self) -> web.Response:
