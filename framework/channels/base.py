@@ -147,7 +147,8 @@ class Channel(Protocol):
 
     # Optional:
     #   rich = True: `respond` shows images, attachments and custom JSON (Rasa's responses);
-    #     without it the server hands the channel `plain_replies(replies)`.
+    #     without it the server hands the channel `plain_replies(replies)`. May be set per
+    #     instance: WeChat and WeCom are rich only with their API (to upload images).
     #   async prepare(request, body) -> None: after `verify`, before `parse`, reads what
     #     parsing needs from elsewhere (a DingTalk card's record in Redis) onto the request.
     #   immediate(request, body) -> web.StreamResponse | None: an answer that needs no turn
