@@ -14,7 +14,8 @@ import pytest
 from framework.channels.dingtalk import api_message, button_link, dingtalk_signature, webhook_message
 from framework.server import keys
 from tests.support.dingtalk_feishu_world import ID, NAME, serve_telecom, store_keys
-from tests.support.fake_dingtalk import APP_KEY, APP_SECRET, CONVERSATION, STAFF_ID, FakeDingTalk, press, signed
+from tests.support.fake_dingtalk import (APP_KEY, CONVERSATION, STAFF_ID, FakeDingTalk, press, robot_settings, say,
+                                         signed)
 from tests.support.serving import redis_server  # noqa: F401 (fixture)
 
 PATH = "/webhooks/dingtalk/webhook"
@@ -23,19 +24,10 @@ PATH = "/webhooks/dingtalk/webhook"
 @pytest.fixture
 async def dingtalk(redis_server):
     fake = await FakeDingTalk().start()
-    client = await serve_telecom(redis_server.url, dingtalk_app_key=APP_KEY, dingtalk_app_secret=APP_SECRET,
-                                 dingtalk_api_base=fake.base, dingtalk_webhook_base=fake.base)
+    client = await serve_telecom(redis_server.url, **robot_settings(fake))
     yield client, fake
     await client.close()
     await fake.close()
-
-
-async def say(client, fake: FakeDingTalk, text: str, **kw) -> list[dict]:
-    resp = await client.post(PATH, **fake.request(text, **kw))
-    assert resp.status == 200, await resp.text()
-    assert await resp.json() == {}
-    sent, fake.sent[:] = list(fake.sent), []
-    return sent
 
 
 def test_signature_is_the_documented_hmac():

@@ -13,38 +13,27 @@ import pytest
 from framework.channels.dingtalk_cards import standard_card
 from framework.server import keys
 from tests.support.dingtalk_feishu_world import ID, NAME, serve_telecom, store_keys
-from tests.support.fake_dingtalk import APP_KEY, APP_SECRET, CONVERSATION, STAFF_ID, FakeDingTalk, signed
+from tests.support.fake_dingtalk import (APP_SECRET, CONVERSATION, STAFF_ID, FakeDingTalk, answers, robot_settings, say,
+                                         signed)
 from tests.support.serving import redis_server  # noqa: F401 (fixture)
 
-PATH, CARD_PATH = "/webhooks/dingtalk/webhook", "/webhooks/dingtalk/card"
+CARD_PATH = "/webhooks/dingtalk/card"
 CALLBACK_URL, CARD_SECRET = "https://bot.example.com/webhooks/dingtalk/card", "card-secret-9Qe2"
 
 
 @pytest.fixture
 async def dingtalk(redis_server):
     fake = await FakeDingTalk().start()
-    client = await serve_telecom(redis_server.url, dingtalk_app_key=APP_KEY, dingtalk_app_secret=APP_SECRET,
-                                 dingtalk_api_base=fake.base, dingtalk_webhook_base=fake.base,
-                                 dingtalk_card_callback_url=CALLBACK_URL, dingtalk_card_api_secret=CARD_SECRET)
+    client = await serve_telecom(redis_server.url, **robot_settings(
+        fake, dingtalk_card_callback_url=CALLBACK_URL, dingtalk_card_api_secret=CARD_SECRET))
     yield client, fake
     await client.close()
     await fake.close()
 
 
-async def sent_after(resp, fake: FakeDingTalk) -> list[dict]:
-    assert resp.status == 200, await resp.text()
-    assert await resp.json() == {}
-    sent, fake.sent[:] = list(fake.sent), []
-    return sent
-
-
-async def say(client, fake: FakeDingTalk, text: str, **kw) -> list[dict]:
-    return await sent_after(await client.post(PATH, **fake.request(text, **kw)), fake)
-
-
 async def press(client, fake: FakeDingTalk, card: dict, title: str, user: str = STAFF_ID) -> list[dict]:
     button = dict(card["buttons"])[title]
-    return await sent_after(await client.post(CARD_PATH, **fake.press_card(card["card_id"], button, user)), fake)
+    return await answers(client, fake, fake.press_card(card["card_id"], button, user), CARD_PATH)
 
 
 def test_a_standard_card_has_one_request_button_per_reply_button():
@@ -90,13 +79,13 @@ async def test_a_replayed_or_retried_press_runs_no_second_turn(dingtalk, redis_s
     client, fake = dingtalk
     [card] = await say(client, fake, "我想办理业务")
     request = fake.press_card(card["card_id"], "button_0")
-    assert [m["text"] for m in await sent_after(await client.post(CARD_PATH, **request), fake)] == ["请问您的姓名是？"]
+    assert [m["text"] for m in await answers(client, fake, request, CARD_PATH)] == ["请问您的姓名是？"]
     before = await store_keys(redis_server.url)
     replay = await client.post(CARD_PATH, **request)  # the same timestamp, sign and body
     assert replay.status == 403 and (await replay.json())["error"] == "replayed"
     assert await store_keys(redis_server.url) == before and fake.sent == []
     retry = dict(request, headers=signed(CARD_SECRET, int(request["headers"]["timestamp"]) + 1000))
-    assert await sent_after(await client.post(CARD_PATH, **retry), fake) == []  # signed anew: no second turn
+    assert await answers(client, fake, retry, CARD_PATH) == []  # signed anew: no second turn
     assert [k for k in await store_keys(redis_server.url) if ":seen:" not in k] == \
         [k for k in before if ":seen:" not in k]
 

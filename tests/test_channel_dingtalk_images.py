@@ -9,12 +9,11 @@ import pytest
 
 from framework.channels.dingtalk import api_message, shown, webhook_message
 from tests.support.fake_classifier import FakeClassifier
-from tests.support.fake_dingtalk import APP_KEY, APP_SECRET, FakeDingTalk, markdown_parts
+from tests.support.fake_dingtalk import FakeDingTalk, markdown_parts, robot_settings, say
 from tests.support.rich_domain import CARD_IMAGE, STATEMENT, TABLE, rich  # noqa: F401 (fixture)
 from tests.support.serving import redis_server  # noqa: F401 (fixture)
 from tests.support.wechat_serving import start_server
 
-PATH = "/webhooks/dingtalk/webhook"
 PHOTO = "https://example.com/a b(1).png"
 
 
@@ -26,19 +25,10 @@ async def dingtalk(rich, redis_server):
     fake = await FakeDingTalk().start()
     directory, assistant = rich
     client = await start_server(redis_server.url, directory, assistant,
-                                FakeClassifier(TABLE, assistant.intents, threshold=0.5),
-                                dingtalk_app_key=APP_KEY, dingtalk_app_secret=APP_SECRET,
-                                dingtalk_api_base=fake.base, dingtalk_webhook_base=fake.base)
+                                FakeClassifier(TABLE, assistant.intents, threshold=0.5), **robot_settings(fake))
     yield client, fake
     await client.close()
     await fake.close()
-
-
-async def say(client, fake: FakeDingTalk, text: str, **kw) -> list[dict]:
-    resp = await client.post(PATH, **fake.request(text, **kw))
-    assert resp.status == 200, await resp.text()
-    sent, fake.sent[:] = list(fake.sent), []
-    return sent
 
 
 def test_what_each_part_of_a_reply_becomes():

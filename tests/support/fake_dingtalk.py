@@ -76,6 +76,27 @@ def press(button_url: str) -> str:
     return parse_qs(parts.query)["content"][0]
 
 
+async def answers(client, fake: "FakeDingTalk", request: dict, path: str = "/webhooks/dingtalk/webhook") -> list[dict]:
+    """POST one request (aiohttp kwargs) to the bot, which must answer 200 `{}`; what it sent
+    DingTalk meanwhile, taken out of `fake.sent`."""
+    resp = await client.post(path, **request)
+    assert resp.status == 200, await resp.text()
+    assert await resp.json() == {}
+    sent, fake.sent[:] = list(fake.sent), []
+    return sent
+
+
+async def say(client, fake: "FakeDingTalk", text: str, **kw) -> list[dict]:
+    """The user says `text` to the bot (`FakeDingTalk.message`'s options); what it sent back."""
+    return await answers(client, fake, fake.request(text, **kw))
+
+
+def robot_settings(fake: "FakeDingTalk", **more) -> dict:
+    """The server settings of a DingTalk robot talking to this fake."""
+    return dict(dingtalk_app_key=APP_KEY, dingtalk_app_secret=APP_SECRET, dingtalk_api_base=fake.base,
+                dingtalk_webhook_base=fake.base, **more)
+
+
 class FakeDingTalk(FakePlatform):
     sessions_closed = False  # set True: sessionWebhooks refuse with a non-zero errcode
     registration_refused = False  # set True: the card callback registration gets a 403
@@ -140,6 +161,15 @@ class FakeDingTalk(FakePlatform):
         return web.json_response({"code": "InvalidAuthentication", "message": "不合法的access_token",
                                   "requestid": "0"}, status=401)
 
+    async def _robot_call(self, request: web.Request) -> tuple[web.Response | None, dict]:
+        """(the platform's refusal: an outage or a bad token, None) and the robot call's body."""
+        refusal = self.outage() or self._unauthorized(request)
+        if refusal is not None:
+            return refusal, {}
+        body = await request.json()
+        assert body["robotCode"] == APP_KEY, body
+        return None, body
+
     async def _register_callback(self, request: web.Request) -> web.Response:
         if refused := self._unauthorized(request):
             return refused
@@ -154,12 +184,10 @@ class FakeDingTalk(FakePlatform):
         return web.json_response({"success": True, "result": {"callbackUrl": url, "apiSecret": secret}})
 
     async def _send_card(self, request: web.Request) -> web.Response:
-        if outage := self.outage():
-            return outage
-        if refused := self._unauthorized(request):
-            return refused
-        body = await request.json()
-        assert body["cardTemplateId"] == "StandardCard" and body["robotCode"] == APP_KEY, body
+        refusal, body = await self._robot_call(request)
+        if refusal is not None:
+            return refusal
+        assert body["cardTemplateId"] == "StandardCard", body
         assert body["cardBizId"] and body["cardBizId"] not in self.cards, body
         assert ("openConversationId" in body) != ("singleChatReceiver" in body), body
         card = json.loads(body["cardData"])  # a JSON string, as documented
@@ -206,12 +234,9 @@ class FakeDingTalk(FakePlatform):
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def _send_api(self, request: web.Request) -> web.Response:
-        if outage := self.outage():
-            return outage
-        if refused := self._unauthorized(request):
-            return refused
-        body = await request.json()
-        assert body["robotCode"] == APP_KEY, body
+        refusal, body = await self._robot_call(request)
+        if refusal is not None:
+            return refusal
         param = json.loads(body["msgParam"])  # a JSON string, as documented
         key, image = body["msgKey"], None
         if key == "sampleText":
