@@ -23,6 +23,9 @@ which answer "success" (or `{}`) without a second turn.
 | dingtalk | timestamp (ms), sign, msgId (the sign covers only     | same msgId, new timestamp |
 |          | the timestamp, so two messages of one millisecond     |                   |
 |          | share it: the msgId keeps them apart)                 |                   |
+| dingtalk | timestamp (ms), sign, the body's digest (a card      | same card, user and |
+| cards    | press has no message id; framework.channels.          | button, new timestamp |
+|          | dingtalk_cards)                                       |                   |
 
 Channels without either (REST behind the customer's gateway; Telegram, whose secret
 header is the same on every request; Feishu with only a Verification Token) cannot tell a
