@@ -1,6 +1,6 @@
 """Rasa's `image` responses shown as native images on WeChat (Official Account, safe mode),
-WeCom and Feishu, through the real server, a real redis-server, a small domain whose images
-are served by a local web server (tests/support/image_host.py), and the fakes of the
+WeCom and Feishu, through the real server, a real redis-server, the rich test domain with
+its images on a local web server (tests/support/image_host.py), and the fakes of the
 platforms' APIs (tests/support/fake_wechat.py, fake_feishu.py), which take the uploads only
 as documented (multipart field, type, token). An image is uploaded once for many replies; a
 failed download or upload leaves the URL as a text line and one WARNING line."""
@@ -10,9 +10,10 @@ import asyncio
 import logging
 
 import pytest
+import yaml
 
 from framework.server import keys
-from tests.support import fake_feishu
+from tests.support import fake_feishu, rich_domain
 from tests.support.fake_classifier import FakeClassifier
 from tests.support.fake_feishu import FakeFeishu, message_event
 from tests.support.fake_wechat import WECOM_SECRET, WX_SECRET, OfficialAccount, WeComApp
@@ -20,38 +21,24 @@ from tests.support.image_host import ImageHost
 from tests.support.serving import redis_server  # noqa: F401 (fixture)
 from tests.support.wechat_serving import platform_api, start_server  # noqa: F401 (fixture)
 
-DOMAIN = """\
-version: "1"
-language: en
-flows: [flows.yml]
-settings: {fallback_threshold: 0.4}
-intents:
-  show_card: {examples: [card]}
-  logo: {examples: [logo]}
-  menu: {examples: [menu]}
-  broken: {examples: [broken]}
-responses:
-  utter_card:
-    - text: "Here is your card:"
-      image: "HOST/cards/blue.png"
-      custom: {blocks: [{type: divider}]}
-  utter_logo: [{image: "HOST/octet.png"}]
-  utter_menu:
-    - text: "Pick one:"
-      image: "HOST/cards/blue.png"
-      buttons: [{title: Card, payload: /show_card}, {title: Logo, payload: /logo}]
-  utter_broken: [{text: "Broken:", image: "HOST/page.html"}]
-  utter_fallback: [{text: "Sorry, I did not get that."}]
-global:
-  fallback: {response: utter_fallback}
-"""
-FLOWS = """\
-flows:
-  card: {trigger: show_card, states: {show: {say: utter_card, next: END}}}
-  logo: {trigger: logo, states: {show: {say: utter_logo, next: END}}}
-  menu: {trigger: menu, states: {show: {say: utter_menu, next: END}}}
-  broken: {trigger: broken, states: {show: {say: utter_broken, next: END}}}
-"""
+
+def write_domain(directory, host: ImageHost) -> None:
+    """tests/support/rich_domain.py with its card image on `host`, and three responses
+    more: an image alone, an image with buttons, and an image URL that is an HTML page."""
+    domain, flows = yaml.safe_load(rich_domain.DOMAIN), yaml.safe_load(rich_domain.FLOWS)
+    domain["responses"]["utter_card"][0]["image"] = host.url("/cards/blue.png")
+    domain["responses"] |= {
+        "utter_logo": [{"image": host.url("/octet.png")}],
+        "utter_menu": [{"text": "Pick one:", "image": host.url("/cards/blue.png"),
+                        "buttons": [{"title": "Card", "payload": "/show_card"}, {"title": "Logo", "payload": "/logo"}]}],
+        "utter_broken": [{"text": "Broken:", "image": host.url("/page.html")}]}
+    for name in ("logo", "menu", "broken"):
+        domain["intents"][name] = {"examples": [name]}
+        flows["flows"][name] = {"trigger": name, "states": {"show": {"say": f"utter_{name}", "next": "END"}}}
+    (directory / "domain.yml").write_text(yaml.safe_dump(domain, allow_unicode=True), encoding="utf-8")
+    (directory / "flows.yml").write_text(yaml.safe_dump(flows, allow_unicode=True), encoding="utf-8")
+
+
 WECHAT = OfficialAccount(mode="safe")
 WECOM = WeComApp()
 
@@ -66,8 +53,7 @@ async def serve(tmp_path, redis_server):
 
     await redis.Redis.from_url(redis_server.url).flushdb()
     host = await ImageHost().start()
-    (tmp_path / "domain.yml").write_text(DOMAIN.replace("HOST", host.base), encoding="utf-8")
-    (tmp_path / "flows.yml").write_text(FLOWS, encoding="utf-8")
+    write_domain(tmp_path, host)
     assistant = load_assistant(tmp_path)
     clients = []
 
