@@ -150,3 +150,12 @@ async def test_buttons_are_an_action_card_while_registration_fails(dingtalk, cap
     await say(client, fake, NAME)
     [plans] = await say(client, fake, ID)
     assert plans["via"] == "interactiveCard" and fake.routes
+
+
+async def test_a_refused_card_is_sent_as_an_action_card(dingtalk, caplog):
+    client, fake = dingtalk
+    fake.cards_refused = True
+    with caplog.at_level("WARNING", logger="framework.channels"):
+        [fallback] = await say(client, fake, "我想办理业务")
+    assert fallback["via"] == "sessionWebhook" and fallback["buttons"] == [("开户", "开户"), ("换套餐", "换套餐")]
+    assert any("refused the card" in r.getMessage() for r in caplog.records)

@@ -10,7 +10,8 @@ DingTalk's official SDKs; searched 2026-12-02):
   {callbackRouteKey, callbackUrl, apiSecret ("加密密钥用于校验来源"), forceUpdate} ->
   {success, result}. Called once per process before its first card, with forceUpdate
   true (a server whose URL moved takes its route key over). If it fails, that reply goes
-  out as the ActionCard and the next card tries again.
+  out as the ActionCard and the next card tries again; so does a card the send API
+  refuses (a missing permission).
 - 机器人发送互动卡片 `POST /v1.0/im/v1.0/robot/interactiveCards/send` {cardTemplateId
   "StandardCard", cardBizId, robotCode, cardData (the card's JSON, as a string),
   openConversationId (a group) or singleChatReceiver '{"userId": ...}' (1:1),
@@ -64,6 +65,7 @@ from aiohttp import web
 from framework.channels.base import ChannelError, Incoming, json_object
 from framework.channels.dingtalk import DingTalkChannel, card_title, check_signed, message_markdown
 from framework.channels.replays import unique
+from framework.channels.send_retries import Transient
 
 log = logging.getLogger("framework.channels")
 
@@ -134,7 +136,14 @@ class DingTalkCards:
             body["openConversationId"] = meta["conversation_id"]
         else:
             body["singleChatReceiver"] = json.dumps({"userId": meta["staff_id"]})
-        await self.api(SEND_PATH, body)
+        try:
+            await self.api(SEND_PATH, body)
+        except Transient:
+            raise  # tried again by send_all
+        except ChannelError as err:  # refused (a permission missing ...): the buttons still reach the user
+            log.warning("dingtalk: %s refused the card (%s); its buttons are sent as an ActionCard", SEND_PATH,
+                        err.detail)
+            return False
         return True
 
     async def register(self) -> bool:

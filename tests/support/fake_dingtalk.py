@@ -100,6 +100,7 @@ def robot_settings(fake: "FakeDingTalk", **more) -> dict:
 class FakeDingTalk(FakePlatform):
     sessions_closed = False  # set True: sessionWebhooks refuse with a non-zero errcode
     registration_refused = False  # set True: the card callback registration gets a 403
+    cards_refused = False  # set True: interactiveCards/send gets a 403
 
     def __init__(self, sent: list | None = None) -> None:
         super().__init__(sent)
@@ -187,6 +188,8 @@ class FakeDingTalk(FakePlatform):
         refusal, body = await self._robot_call(request)
         if refusal is not None:
             return refusal
+        if self.cards_refused:  # code made up, as above
+            return web.json_response({"code": "Forbidden.AccessDenied", "message": "没有调用该接口的权限"}, status=403)
         assert body["cardTemplateId"] == "StandardCard", body
         assert body["cardBizId"] and body["cardBizId"] not in self.cards, body
         assert ("openConversationId" in body) != ("singleChatReceiver" in body), body
