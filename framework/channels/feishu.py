@@ -283,19 +283,22 @@ class FeishuChannel:
 
     async def _call(self, path: str, params: dict[str, str], body: Callable[[], dict[str, Any]]) -> dict:
         """POST with the tenant_access_token, fetched anew once when refused as invalid; the
-        answer's JSON. A refusal is a ChannelError, a 5xx `Transient`."""
+        answer's JSON. A refusal is a ChannelError, a 5xx `Transient`. `body()`: the request's
+        json= or data= (a FormData is sent once, so each try gets a new one)."""
         token = await self.tokens.get(self.name, self.app_id, self.fetch_token)
-        for attempt in range(2):
-            async with self.session.post(self.api_base + path, params=params, **body(),
-                                         headers={"Authorization": f"Bearer {token}"},
-                                         timeout=aiohttp.ClientTimeout(total=10)) as resp:
-                data = await read_json(resp)
-            if resp.status == 200 and isinstance(data, dict) and data.get("code") == 0:
-                return data
-            if not expired_token(self.name, resp.status, data) or attempt:
-                raise (Transient if resp.status >= 500 else _refused)(f"{path} answered {resp.status}: {data}")
+        status, data = await self._post(path, params, body(), token)
+        if expired_token(self.name, status, data):
             token = await self.tokens.refresh(self.name, self.app_id, self.fetch_token, rejected=token)
-        raise AssertionError("unreachable")
+            status, data = await self._post(path, params, body(), token)
+        if status == 200 and isinstance(data, dict) and data.get("code") == 0:
+            return data
+        raise (Transient if status >= 500 else _refused)(f"{path} answered {status}: {data}")
+
+    async def _post(self, path: str, params: dict[str, str], body: dict[str, Any], token: str) -> tuple[int, Any]:
+        async with self.session.post(self.api_base + path, params=params, **body,
+                                     headers={"Authorization": f"Bearer {token}"},
+                                     timeout=aiohttp.ClientTimeout(total=10)) as resp:
+            return resp.status, await read_json(resp)
 
     async def fetch_token(self) -> tuple[str, int]:
         """POST /open-apis/auth/v3/tenant_access_token/internal -> {tenant_access_token, expire}."""
