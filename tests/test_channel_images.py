@@ -119,6 +119,10 @@ def test_replies_are_cut_into_text_and_image_parts():
                      {"text": "Statement:\nhttps://x/s.pdf"},  # not an image: a link line, as before
                      {"text": "Pick:", "buttons": buttons}, {"image": "https://x/m.png"}, {"text": "https://x/a.pdf"}]
     assert image_parts(parts) == parts
+    video = {"type": "video", "payload": {"src": "https://x/v.mp4"}}
+    assert image_parts([{"text": "Look:", "attachment": {"type": "image", "payload": {"src": "https://x/i.png"}}},
+                        {"attachment": video}]) == [{"text": "Look:"}, {"image": "https://x/i.png"},
+                                                    {"text": "https://x/v.mp4"}]  # Rasa's image attachment
     with_card = image_parts(replies[3:], images_with_buttons=True)
     assert with_card == [{"text": "Pick:\nhttps://x/a.pdf", "buttons": buttons, "image": "https://x/m.png"}]
     assert as_link(with_card[0]) == {"text": "Pick:\nhttps://x/a.pdf\nhttps://x/m.png", "buttons": buttons}

@@ -19,8 +19,9 @@ platform once, and remember the platform's media id in Redis.
   after the text (`{"image": url}`), then `{"image": url, "media_id": id}` once uploaded. A
   download or upload that fails never loses the reply: the part becomes the URL as a text
   line, and one WARNING line names the channel, the URL and what went wrong (the platform's
-  answer included). An attachment that is not an image stays a link line (base.plain_replies);
-  custom JSON is left out as on every text channel.
+  answer included). Rasa's image attachment ({"type": "image", "payload": {"src": url}}) is
+  an image too; an attachment that is not an image stays a link line (base.plain_replies),
+  and custom JSON is left out as on every text channel.
 
 Nothing here knows a platform's wire format: each channel passes an `upload(image)` that
 returns the media id (framework.channels.wechat_api.PlatformApi.upload, FeishuChannel.upload).
@@ -36,7 +37,7 @@ from typing import Any, Awaitable, Callable
 import aiohttp
 from yarl import URL
 
-from framework.channels.base import plain_replies
+from framework.channels.base import attachment_url, plain_replies
 from framework.channels.platform_tokens import PlatformTokens
 
 log = logging.getLogger("framework.channels")
@@ -202,8 +203,8 @@ def image_parts(replies: list[dict[str, Any]], images_with_buttons: bool = False
     image in the same part (a Feishu card shows both). Applying it twice changes nothing."""
     out: list[dict[str, Any]] = []
     for reply in replies:
-        url = reply.get("image")
-        if not isinstance(url, str) or not url:
+        url, reply = _image(reply)
+        if url is None:
             out += plain_replies([reply])
         elif images_with_buttons and reply.get("buttons"):
             out += [{**plain_replies([{**reply, "image": None}])[0], "image": url}]
@@ -212,6 +213,18 @@ def image_parts(replies: list[dict[str, Any]], images_with_buttons: bool = False
             attachment = plain_replies([{"attachment": reply.get("attachment")}])
             out += text + [{"image": url}] + attachment
     return out
+
+
+def _image(reply: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """The URL of the reply's image, or of its attachment when that is Rasa's image
+    attachment ({"type": "image", "payload": {"src": url}}, as rasa-webchat sends it),
+    and the reply without that attachment."""
+    url, attachment = reply.get("image"), reply.get("attachment")
+    if isinstance(url, str) and url:
+        return url, reply
+    if isinstance(attachment, dict) and attachment.get("type") == "image" and attachment_url(attachment):
+        return attachment_url(attachment), {**reply, "attachment": None}
+    return None, reply
 
 
 def wechat_rules(types: frozenset[str]) -> ImageRules:
