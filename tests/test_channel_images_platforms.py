@@ -30,7 +30,8 @@ def write_domain(directory, host: ImageHost) -> None:
     domain["responses"] |= {
         "utter_logo": [{"image": host.url("/octet.png")}],
         "utter_menu": [{"text": "Pick one:", "image": host.url("/cards/blue.png"),
-                        "buttons": [{"title": "Card", "payload": "/show_card"}, {"title": "Logo", "payload": "/logo"}]}],
+                        "buttons": [{"title": "Card", "payload": "/show_card"},
+                                    {"title": "Logo", "payload": "/logo"}]}],
         "utter_broken": [{"text": "Broken:", "image": host.url("/page.html")}]}
     for name in ("logo", "menu", "broken"):
         domain["intents"][name] = {"examples": [name]}
