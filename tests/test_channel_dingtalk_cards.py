@@ -53,6 +53,7 @@ async def test_a_whole_business_conversation_by_card_presses(dingtalk):
     assert ask["text"] == "请问您要办理开户（办新卡）还是变更套餐？"
     assert ask["buttons"] == [("开户", "button_0"), ("换套餐", "button_1")]
     assert fake.routes == {"dialogframe": {"callbackUrl": CALLBACK_URL, "apiSecret": CARD_SECRET}}
+    assert "/webhooks/dingtalk/card" in (await (await client.get("/openapi.json")).json())["paths"]
     # The press is the user's turn; its reply goes through the send API (no sessionWebhook).
     [name] = await press(client, fake, ask, "开户")
     assert (name["via"], name["to"], name["text"]) == ("batchSend", [STAFF_ID], "请问您的姓名是？")

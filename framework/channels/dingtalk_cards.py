@@ -77,6 +77,19 @@ BUTTON_ID = "button_"  # + the button's index
 PRESS = web.RequestKey("dingtalk_press", tuple) if hasattr(web, "RequestKey") else "dingtalk_press"
 
 
+# The parts of a card callback the channel reads; documented in /openapi.json.
+CALLBACK = {
+    "type": "object",
+    "required": ["outTrackId", "userId"],
+    "properties": {
+        "outTrackId": {"type": "string", "description": "the card (its cardBizId); another is ignored"},
+        "userId": {"type": "string", "description": "the presser's staff id; the conversation's user"},
+        "corpId": {"type": "string"},
+        "content": {"type": "string", "description": 'JSON: {"cardPrivateData": {"actionIds": ["button_<n>"]}}'},
+    },
+}
+
+
 def standard_card(message: dict[str, Any]) -> dict[str, Any]:
     """A StandardCard's JSON: the title, the text (markdown, with the image if any), and
     one `request` button per reply button, its id `button_<index>`."""

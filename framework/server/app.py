@@ -82,6 +82,8 @@ def enabled_channels(config: ServerConfig) -> list[str]:
     if config.slack_signing_secret and config.slack_bot_token:
         names.append("slack")
     names += [name for name, enabled in (("dingtalk", dingtalk_enabled), ("feishu", feishu_enabled)) if enabled(config)]
+    if dingtalk_enabled(config) and dingtalk_cards_enabled(config):
+        names.append("dingtalk_card")
     return names
 
 

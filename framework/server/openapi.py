@@ -6,6 +6,7 @@ from typing import Any
 
 from framework import __version__
 from framework.channels.dingtalk import MESSAGE as DINGTALK_MESSAGE
+from framework.channels.dingtalk_cards import CALLBACK as DINGTALK_CARD_CALLBACK
 from framework.channels.feishu import EVENT as FEISHU_EVENT
 from framework.channels.slack import EVENT as SLACK_EVENT
 from framework.channels.telegram import UPDATE as TELEGRAM_UPDATE
@@ -116,6 +117,16 @@ def build_openapi(channels: list[str]) -> dict[str, Any]:
             "parameters": [{"name": n, "in": "header", "required": True, "schema": {"type": "string"}}
                            for n in ("timestamp", "sign")],
             "requestBody": {"required": True, "content": {"application/json": {"schema": DINGTALK_MESSAGE}}},
+            "responses": {"200": {"description": "acknowledged"}, **_errors(400, 403, 413, 429, 503)},
+        }}
+    if "dingtalk_card" in channels:
+        paths["/webhooks/dingtalk/card"] = {"post": {
+            "summary": "A press on a button of the DingTalk robot's interactive cards (opt-in); the button's payload "
+                       "is the user's message, replies via the robot send API. Signed like the robot's messages "
+                       "with the card callback's apiSecret (an assumption: docs/channels/dingtalk.md)",
+            "parameters": [{"name": n, "in": "header", "required": True, "schema": {"type": "string"}}
+                           for n in ("timestamp", "sign")],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": DINGTALK_CARD_CALLBACK}}},
             "responses": {"200": {"description": "acknowledged"}, **_errors(400, 403, 413, 429, 503)},
         }}
     if "feishu" in channels:
