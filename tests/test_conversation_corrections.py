@@ -212,3 +212,13 @@ async def test_answering_later_questions_first_is_no_wrong_answer():
             "id_number": ID, "plan": "129", "name": "张三"}
         replies = await chat.say("开户")
         assert summary(replies) == [confirm_text("张三", ID, "129")]
+
+
+async def test_a_business_said_inside_a_sentence_fills_its_slot():
+    """Trying telecom_zh as a customer: "我想开个户，我叫王小明" named the business (开个户, a
+    synonym of 开户) and the name, yet the flow still asked which business."""
+    async with example("telecom_zh") as world:
+        chat = world.chat({**TELECOM_TABLE, "我想开个户，我叫王小明": "办理"})
+        await chat.say("我想开个户，我叫王小明")
+        assert {k: chat.state.slots.get(k) for k in ("business", "name")} == {"business": "开户", "name": "王小明"}
+        assert chat.waiting == "slot:id_number"
