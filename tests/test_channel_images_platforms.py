@@ -116,6 +116,19 @@ async def test_wechat_late_turn_sends_its_image_by_api(serve, platform_api):
     assert api.texts() == ["[image MEDIA_1]"] and api.sent[0]["touser"] == "o_late"
 
 
+async def test_wechat_a_shutdown_right_after_an_image_missed_the_passive_reply_still_sends_it(
+        serve, platform_api, caplog):
+    base, api = platform_api
+    client, host = await serve(**wechat_options(base, wechat_reply_budget=0.3))
+    api.upload_delay = 0.5  # the upload outlives the passive reply; the turn itself does not
+    with caplog.at_level(logging.INFO, logger="framework.channels"):
+        resp = await client.post("/webhooks/wechat/webhook", **WECHAT.message("o_user", "/logo"))
+        assert await resp.text() == "success" and api.sent == []
+        await client.close()  # the graceful shutdown waits for the send, as for any late reply
+    assert api.texts() == ["[image MEDIA_1]"]
+    assert f"image {host.url('/octet.png')} not uploaded in time for the passive reply" in caplog.text
+
+
 async def test_wechat_upload_refreshes_an_expired_token_once(serve, platform_api):
     base, api = platform_api
     client, _ = await serve(**wechat_options(base))

@@ -34,7 +34,7 @@
   its media_id cached in Redis for two days. A turn whose replies are one image answers a
   passive image message (<MsgType>image</MsgType><Image><MediaId>, encrypted in safe mode)
   when the upload is done before WeChat stops waiting, else "success" and the image by
-  API; a turn with text and images sends them all, in order, through the customer-service
+  API (a task in the server's background set: a graceful shutdown waits for it); a turn with text and images sends them all, in order, through the customer-service
   API (msgtype image). An image that cannot be fetched or uploaded is its URL as a text
   line, with one WARNING line; without `api` every image is a URL line.
 - The XML is parsed by defusedxml with DTDs forbidden: no entity expansion, whatever the
@@ -122,7 +122,8 @@ class WeChatChannel:
     name = "wechat"
 
     def __init__(self, token: str, reply_budget: float = 4.5, holding_text: str | None = None,
-                 max_age: int = 300, crypt: MessageCrypt | None = None, api: PlatformApi | None = None) -> None:
+                 max_age: int = 300, crypt: MessageCrypt | None = None, api: PlatformApi | None = None,
+                 background: set[asyncio.Task] | None = None) -> None:
         if not token:
             raise ValueError("the WeChat channel needs the token configured in the Official Account console")
         self.token, self.reply_budget, self.holding_text = token, reply_budget, holding_text
@@ -131,7 +132,9 @@ class WeChatChannel:
         # Images need the API (upload, then an image message): without it they stay URL lines.
         self.images = api.media_ids("wechat", WECHAT_IMAGES) if api is not None else None
         self.rich = self.images is not None
-        self._sending: set[asyncio.Task] = set()  # images that missed the passive reply
+        # Images that missed the passive reply are sent by tasks kept here: the server's own set
+        # (framework.server.app), which its graceful shutdown waits for like any late reply.
+        self.background: set[asyncio.Task] = background if background is not None else set()
 
     def verify(self, request: web.Request, body: bytes = b"") -> None:
         q = request.query
@@ -221,8 +224,8 @@ class WeChatChannel:
             log.info("wechat: image %s not uploaded in time for the passive reply to %s; sending it through "
                      "the customer-service API", url, incoming.sender_id)
             task = asyncio.ensure_future(self._send_uploaded(incoming, url, upload))
-            self._sending.add(task)
-            task.add_done_callback(self._sending.discard)
+            self.background.add(task)
+            task.add_done_callback(self.background.discard)
             return web.Response(text="success")
         try:
             media_id = upload.result()

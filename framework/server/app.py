@@ -256,27 +256,39 @@ async def conversations_ctx(app: web.Application) -> AsyncIterator[None]:
         version, config.domain_dir, None if config.classifier is not None else served_model_dir(config),
         partial(open_model, app), close_model, agent_of,
         on_swap=lambda v: conversations.use(v.assistant, v.agent, cache_key(v)), grace=config.inference_timeout)
-    app[keys.CHANNELS] = build_channels(config, app[keys.HTTP], app[keys.REDIS], app[keys.STORE].prefix)
+    app[keys.CHANNELS] = build_channels(config, app[keys.HTTP], app[keys.REDIS], app[keys.STORE].prefix,
+                                        background=app[keys.BACKGROUND])
     app[keys.CHANNELS].update(bot_channels(config, app[keys.HTTP], app[keys.REDIS], app[keys.STORE].prefix))
     yield
     # Graceful shutdown: turns still running (a late WeChat turn, say) finish and save.
-    background = [t for t in app[keys.BACKGROUND] if not t.done()]
-    if background:
-        await asyncio.wait(background, timeout=config.shutdown_timeout)
+    await finish_background(app[keys.BACKGROUND], config.shutdown_timeout)
     await conversations.drain(config.shutdown_timeout)
     await live.close()
+
+
+async def finish_background(tasks: set, timeout: float) -> None:
+    """Wait (at most `timeout` seconds) until no task of `tasks` runs, also those added while
+    waiting: a late turn that ends starts the push of its replies, a WeChat image that missed
+    the passive reply is sent after its upload."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while (running := [t for t in tasks if not t.done()]) and loop.time() < deadline:
+        await asyncio.wait(running, timeout=deadline - loop.time(), return_when=asyncio.FIRST_COMPLETED)
 
 
 def wecom_enabled(config: ServerConfig) -> bool:
     return bool(config.wecom_corp_id and config.wecom_token and config.wecom_aes_key and config.wecom_agent_id)
 
 
-def build_channels(config: ServerConfig, session: aiohttp.ClientSession, redis=None, prefix: str = "df") -> dict:
+def build_channels(config: ServerConfig, session: aiohttp.ClientSession, redis=None, prefix: str = "df",
+                   background: set | None = None) -> dict:
+    """The configured channels; `background`: the server's set of tasks that its graceful
+    shutdown waits for, where a channel keeps what it sends after its answer."""
     from framework.channels.rest import RestChannel
 
     channels: dict = {"rest": RestChannel()}
     if config.wechat_token:
-        channels["wechat"] = wechat_channel(config, session, redis, prefix)
+        channels["wechat"] = wechat_channel(config, session, redis, prefix, background)
     if wecom_enabled(config):
         channels["wecom"] = wecom_channel(config, session, redis, prefix)
     if config.telegram_bot_token and config.telegram_secret:
@@ -320,7 +332,8 @@ def bot_channels(config: ServerConfig, session: aiohttp.ClientSession, redis, pr
     return channels
 
 
-def wechat_channel(config: ServerConfig, session: aiohttp.ClientSession, redis, prefix: str):
+def wechat_channel(config: ServerConfig, session: aiohttp.ClientSession, redis, prefix: str,
+                   background: set | None = None):
     """Plaintext mode with the token alone; safe mode with the EncodingAESKey and AppID;
     late replies with the AppID and AppSecret (docs/channels/wechat.md)."""
     from framework.channels.wechat import WeChatChannel
@@ -336,7 +349,7 @@ def wechat_channel(config: ServerConfig, session: aiohttp.ClientSession, redis, 
         api = official_account_api(session, redis, prefix, config.wechat_app_id, config.wechat_app_secret,
                                    config.wechat_api_base)
     return WeChatChannel(config.wechat_token, config.wechat_reply_budget, config.wechat_holding_text,
-                         crypt=crypt, api=api)
+                         crypt=crypt, api=api, background=background)
 
 
 def wecom_channel(config: ServerConfig, session: aiohttp.ClientSession, redis, prefix: str):

@@ -11,6 +11,7 @@ what the bot sends (and the images it uploads).
 """
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -163,7 +164,10 @@ class PlatformApi:
     `busy` sends are answered errcode -1 (system busy) first, then one HTTP 502.
     `uploads` holds the temporary media uploaded (/cgi-bin/media/upload: type=image, the
     file in the multipart field `media` with a filename, as both platforms document it),
-    each given the media id MEDIA_<n>; `fail_uploads` answers 40004 "invalid media type"."""
+    each given the media id MEDIA_<n>; `fail_uploads` answers 40004 "invalid media type";
+    `upload_delay` seconds pass before an upload is answered (one slower than the passive
+    reply). `forget(media_id)`: the platform no longer knows that media id (it expired early):
+    a message naming it is answered 40007 "invalid media_id", as both platforms document it."""
 
     sent: list[dict] = field(default_factory=list)
     token_fetches: int = 0
@@ -174,6 +178,8 @@ class PlatformApi:
     raw: list[bytes] = field(default_factory=list)
     uploads: list[dict] = field(default_factory=list)
     fail_uploads: bool = False
+    upload_delay: float = 0.0
+    forgotten: set[str] = field(default_factory=set)
 
     def app(self) -> web.Application:
         async def token(request: web.Request) -> web.Response:
@@ -201,6 +207,8 @@ class PlatformApi:
             if self.fail_sends:
                 return web.json_response({"errcode": 45015, "errmsg": "response out of time limit"})
             raw = await request.read()
+            if json.loads(raw).get("image", {}).get("media_id") in self.forgotten:
+                return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
             self.raw.append(raw)  # WeChat shows \u escapes literally: the tests read the bytes
             self.sent.append({"path": request.path, **json.loads(raw)})
             return web.json_response({"errcode": 0, "errmsg": "ok"})
@@ -210,6 +218,7 @@ class PlatformApi:
             # https://developer.work.weixin.qq.com/document/path/90253: multipart, file field "media".
             if refused := self._token_refused(request):
                 return refused
+            await asyncio.sleep(self.upload_delay)
             files = {}
             async for part in await request.multipart():
                 files[part.name] = (part.filename, part.headers.get("Content-Type"), await part.read())
@@ -229,6 +238,9 @@ class PlatformApi:
         app.router.add_post("/cgi-bin/message/custom/send", send)
         app.router.add_post("/cgi-bin/message/send", send)
         return app
+
+    def forget(self, media_id: str) -> None:
+        self.forgotten.add(media_id)
 
     def _token_refused(self, request: web.Request) -> web.Response | None:
         if request.query.get("access_token") not in self.tokens:
