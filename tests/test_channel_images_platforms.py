@@ -248,3 +248,57 @@ async def test_wechat_an_upload_slower_than_the_passive_reply_goes_by_api(platfo
         await arrived(api.sent, 1)
     await host.close()
     assert api.texts() == ["[image MEDIA_SLOW]"]
+
+
+WECOM_OPTIONS = dict(wecom_corp_id=WECOM.corp_id, wecom_token=WECOM.token, wecom_aes_key=WECOM.aes_key,
+                     wecom_agent_id=WECOM.agent_id, wecom_secret=WECOM_SECRET)
+
+
+@pytest.mark.parametrize("name", ["wechat", "wecom"])
+async def test_a_media_id_the_platform_forgot_is_uploaded_again_once(serve, platform_api, caplog, name):
+    base, api = platform_api
+    if name == "wechat":
+        client, host = await serve(**wechat_options(base))
+        platform = WECHAT
+    else:
+        client, host = await serve(**WECOM_OPTIONS, wecom_api_base=base)
+        platform = WECOM
+    url = host.url("/cards/blue.png")
+
+    async def show_card() -> None:
+        resp = await client.post(f"/webhooks/{name}/webhook", **platform.message("o_user", "/show_card"))
+        assert resp.status == 200
+
+    await show_card()
+    api.forget("MEDIA_1")  # WeChat dropped it before its three days: 40007 "invalid media_id"
+    await show_card()
+    api.forget("MEDIA_2")
+    api.fail_uploads = True
+    with caplog.at_level(logging.WARNING, logger="framework.channels"):
+        await show_card()
+    assert api.texts() == ["Here is your card:", "[image MEDIA_1]", "Here is your card:", "[image MEDIA_2]",
+                           "Here is your card:", url]
+    assert len(api.uploads) == 2 and host.hits["/cards/blue.png"] == 3
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
+        f"{name}: image {url} sent as a link: /cgi-bin/media/upload answered errcode 40004: "
+        "{'errcode': 40004, 'errmsg': 'invalid media type'}"]
+    images = client.server.app[keys.CHANNELS][name].images
+    assert await images._cached(images.key(url)) is None  # the refused id is not offered again
+
+
+async def test_feishu_an_image_key_it_forgot_is_uploaded_again_once(feishu, caplog):
+    client, host, fake = feishu
+    url = host.url("/cards/blue.png")
+    await feishu_says(client, "/show_card")
+    fake.forget("img_v2_1")  # an image message naming it: 230001 "ext=invalid image_key."
+    await feishu_says(client, "/menu")  # a card naming it: 230099 with 200570
+    fake.forget("img_v2_2")
+    fake.fail_uploads = True
+    with caplog.at_level(logging.WARNING, logger="framework.channels"):
+        await feishu_says(client, "/show_card")
+    shown = [(m["text"], m.get("image"), len(m["buttons"])) for m in fake.sent]
+    assert shown == [("Here is your card:", None, 0), ("", "img_v2_1", 0), ("Pick one:", "img_v2_2", 2),
+                     ("Here is your card:", None, 0), (url, None, 0)]
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
+        f"feishu: image {url} sent as a link: /open-apis/im/v1/images answered 400: "
+        "{'code': 234011, 'msg': \"Can't regonnize the image format.\"}"]

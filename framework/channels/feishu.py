@@ -28,7 +28,8 @@
   (POST /open-apis/im/v1/images, image_type=message) and its image_key cached in Redis for
   30 days; it is sent as an image message (msg_type image), or, in a reply with buttons,
   as the card's `img` element between the text and the buttons. One that cannot be
-  fetched or uploaded is its URL as a text line, with one WARNING line.
+  fetched or uploaded is its URL as a text line, with one WARNING line. An image_key that
+  Feishu refuses as invalid (`unknown_image_key`) is uploaded again once.
 """
 from __future__ import annotations
 
@@ -115,8 +116,23 @@ def message_body(reply: dict[str, Any]) -> dict[str, str]:
     return {"msg_type": "text", "content": json.dumps({"text": reply["text"]}, ensure_ascii=False)}
 
 
-def _refused(detail: str) -> ChannelError:
-    return ChannelError(502, "feishu_error", detail)
+class Refused(ChannelError):
+    """A call Feishu refused; `code` and `msg` are from its answer, when it is JSON."""
+
+    def __init__(self, detail: str, data: Any = None) -> None:
+        super().__init__(502, "feishu_error", detail)
+        self.code = data.get("code") if isinstance(data, dict) else None
+        self.msg = str(data.get("msg", "")) if isinstance(data, dict) else ""
+
+
+def unknown_image_key(err: Exception) -> bool:
+    """A send refused for an image_key Feishu does not know (any more): an image message is
+    answered 230001 "..., ext=invalid image_key." (how-to-resolve-error-230001), a card with
+    an img element 230099 with sub-code 200570 "card contains invalid image keys" (the
+    send-message page's 230099 sub-codes)."""
+    if not isinstance(err, Refused):
+        return False
+    return (err.code == 230001 and "invalid image_key" in err.msg) or (err.code == 230099 and "200570" in err.msg)
 
 
 def _str(value: Any) -> str:
@@ -252,7 +268,9 @@ class FeishuChannel:
 
     async def respond(self, incoming: Incoming, replies: list[dict[str, Any]]) -> web.Response:
         parts = await self.images.resolve(image_parts(replies, images_with_buttons=True))
-        await send_all(self.name, incoming.sender_id, parts, lambda reply: self.send(incoming.meta, reply))
+        # An image_key Feishu no longer knows: the image is uploaded again once (media.MediaIds.sending).
+        send = self.images.sending(lambda reply: self.send(incoming.meta, reply), unknown_image_key)
+        await send_all(self.name, incoming.sender_id, parts, send)
         return web.json_response({})
 
     async def send(self, meta: dict[str, Any], reply: dict[str, Any]) -> None:
@@ -292,7 +310,9 @@ class FeishuChannel:
             status, data = await self._post(path, params, body(), token)
         if status == 200 and isinstance(data, dict) and data.get("code") == 0:
             return data
-        raise (Transient if status >= 500 else _refused)(f"{path} answered {status}: {data}")
+        if status >= 500:
+            raise Transient(f"{path} answered {status}: {data}")
+        raise Refused(f"{path} answered {status}: {data}", data)
 
     async def _post(self, path: str, params: dict[str, str], body: dict[str, Any], token: str) -> tuple[int, Any]:
         async with self.session.post(self.api_base + path, params=params, **body,
@@ -308,7 +328,7 @@ class FeishuChannel:
             data = await read_json(resp)
         if resp.status != 200 or not isinstance(data, dict) or data.get("code") != 0 \
                 or not isinstance(data.get("tenant_access_token"), str):
-            raise (Transient if resp.status >= 500 else _refused)(f"tenant_access_token answered {resp.status}: {data}")
+            raise (Transient if resp.status >= 500 else Refused)(f"tenant_access_token answered {resp.status}: {data}")
         return data["tenant_access_token"], seconds(data.get("expire"))
 
     def ignored(self) -> web.Response:

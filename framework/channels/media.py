@@ -22,6 +22,13 @@ platform once, and remember the platform's media id in Redis.
   answer included). Rasa's image attachment ({"type": "image", "payload": {"src": url}}) is
   an image too; an attachment that is not an image stays a link line (base.plain_replies),
   and custom JSON is left out as on every text channel.
+- A media id the platform no longer knows (`MediaIds.sending`): the platform may drop an
+  uploaded image earlier than documented. A send that names it is refused with the
+  platform's own code (WeChat and WeCom errcode 40007 "invalid media_id"; Feishu 230001
+  "invalid image_key", or 230099 with 200570 "card contains invalid image keys", in a card);
+  the id is dropped from the cache, the image uploaded again once and the message sent once
+  more. A second failure sends the URL as a text line, with the one WARNING line. A passive
+  WeChat reply gets no answer to tell this by: WeChat shows the user nothing.
 
 Nothing here knows a platform's wire format: each channel passes an `upload(image)` that
 returns the media id (framework.channels.wechat_api.PlatformApi.upload, FeishuChannel.upload).
@@ -124,6 +131,7 @@ async def fetch_image(session: aiohttp.ClientSession, url: str, rules: ImageRule
 
 
 Upload = Callable[[Image], Awaitable[str]]  # an image to the platform -> its media id (MediaError if refused)
+Send = Callable[[dict[str, Any]], Awaitable[Any]]  # one part of a reply to the platform
 
 
 class MediaIds:
@@ -139,13 +147,17 @@ class MediaIds:
         digest = hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         return f"{self.cache.prefix}:media:{self.channel}:{self.account}:{digest}"
 
-    async def media_id(self, url: str) -> str:
-        """The platform's id of the image at `url`: cached, or fetched and uploaded now."""
+    async def media_id(self, url: str, rejected: str | None = None) -> str:
+        """The platform's id of the image at `url`: cached, or fetched and uploaded now.
+        `rejected`: the platform no longer knows that id; it leaves the cache (even if the new
+        upload fails) and the image is uploaded again, unless another reply did so meanwhile."""
         key = self.key(url)
         async with self._uploading.setdefault(key, asyncio.Lock()):
             cached = await self._cached(key)
-            if cached:
+            if cached and cached != rejected:
                 return cached
+            if cached:
+                await self.forget(url)
             media_id = await self.upload(await fetch_image(self.session, url, self.rules))
             if self.cache.client is not None:
                 try:
@@ -156,8 +168,12 @@ class MediaIds:
 
     async def forget(self, url: str) -> None:
         """Drop a cached id the platform no longer knows (it expired earlier than said)."""
-        if self.cache.client is not None:
+        if self.cache.client is None:
+            return
+        try:
             await self.cache.client.delete(self.key(url))
+        except Exception as err:  # Redis down: the next send finds the id refused again
+            log.warning("%s: media id of %s not forgotten (%r)", self.channel, url, err)
 
     async def _cached(self, key: str) -> str | None:
         if self.cache.client is None:
@@ -183,6 +199,26 @@ class MediaIds:
                 self.warn(part["image"], err)
                 out.append(as_link(part))
         return out
+
+    def sending(self, send: Send, stale: Callable[[Exception], bool]) -> Send:
+        """`send` (one resolved part to the platform) such that a part whose media id the
+        platform refuses as unknown (`stale(error)`) is uploaded again once and sent once
+        more, and after a second failure sent as its link (one WARNING line). Other errors,
+        and those of parts without an image, reach the caller as they are."""
+        async def send_part(part: dict[str, Any]) -> Any:
+            try:
+                return await send(part)
+            except Exception as err:
+                if not part.get("media_id") or not stale(err):
+                    raise
+                log.info("%s: media id of %s refused as unknown (%s); uploading the image again", self.channel,
+                         part["image"], err)
+            try:
+                return await send({**part, "media_id": await self.media_id(part["image"], part["media_id"])})
+            except Exception as err:  # a refused upload, the new id refused too, anything unforeseen
+                self.warn(part["image"], err)
+            return await send(as_link(part))
+        return send_part
 
     def warn(self, url: str, err: Exception) -> None:
         """The one WARNING line of an image sent as its link."""

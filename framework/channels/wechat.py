@@ -36,7 +36,9 @@
   when the upload is done before WeChat stops waiting, else "success" and the image by
   API (a task in the server's background set: a graceful shutdown waits for it); a turn with text and images sends them all, in order, through the customer-service
   API (msgtype image). An image that cannot be fetched or uploaded is its URL as a text
-  line, with one WARNING line; without `api` every image is a URL line.
+  line, with one WARNING line; without `api` every image is a URL line. A media id WeChat no
+  longer knows (errcode 40007 on a customer-service send) is uploaded again once; a passive
+  reply gets no answer that could say so.
 - The XML is parsed by defusedxml with DTDs forbidden: no entity expansion, whatever the
   encoding of the document (a byte search for `<!DOCTYPE` misses UTF-16).
 """
@@ -56,7 +58,7 @@ from defusedxml.ElementTree import fromstring as safe_fromstring
 from framework.channels.base import MAX_TEXT, ChannelError, Incoming, fresh, signatures_match
 from framework.channels.media import WECHAT_IMAGES, image_parts
 from framework.channels.replays import unique
-from framework.channels.wechat_api import PlatformApi, PlatformApiError
+from framework.channels.wechat_api import PlatformApi, PlatformApiError, unknown_media_id
 from framework.channels.wechat_crypto import CryptoError, MessageCrypt
 
 log = logging.getLogger("framework.channels")
@@ -201,15 +203,20 @@ class WeChatChannel:
         a failure is one warning naming the user and what the platform said."""
         if self.api is None:
             return
-        if self.images is not None:
+
+        async def send(piece: dict[str, Any]) -> None:
+            await self.api.post("/cgi-bin/message/custom/send", customer_service_message(incoming.sender_id, piece))
+
+        if self.images is not None:  # an image the platform forgot is uploaded again (media.MediaIds.sending)
             replies = await self.images.resolve(image_parts(replies))
-        messages = [m for reply in replies for m in customer_service_messages(incoming.sender_id, reply)]
-        for number, body in enumerate(messages, 1):
+            send = self.images.sending(send, unknown_media_id)
+        pieces = [piece for reply in replies for piece in message_pieces(reply)]
+        for number, piece in enumerate(pieces, 1):
             try:
-                await self.api.post("/cgi-bin/message/custom/send", body)
+                await send(piece)
             except PlatformApiError as err:
                 log.warning("wechat: late reply %d of %d to %s not delivered: %s",
-                            number, len(messages), incoming.sender_id, err)
+                            number, len(pieces), incoming.sender_id, err)
                 return
 
     async def _passive_image(self, incoming: Incoming, url: str) -> web.Response:
@@ -287,19 +294,20 @@ def utf8_pieces(text: str, limit: int) -> list[str]:
     return pieces + [text] if text or not pieces else pieces
 
 
-def customer_service_messages(user: str, reply: dict[str, Any]) -> list[dict[str, Any]]:
-    """A reply as customer-service messages: a text longer than the limit is several; an
-    uploaded image is an image message (msgtype image, image.media_id)."""
-    if reply.get("media_id"):
-        return [{"touser": user, "msgtype": "image", "image": {"media_id": reply["media_id"]}}]
-    if reply.get("buttons"):
-        return [customer_service_message(user, reply)]
-    return [customer_service_message(user, {"text": piece}) for piece in utf8_pieces(reply["text"], PASSIVE_MAX_BYTES)]
+def message_pieces(reply: dict[str, Any]) -> list[dict[str, Any]]:
+    """A reply as the messages of an API send (WeChat and WeCom): a text longer than the
+    limit is several texts; an uploaded image and a reply with buttons are one message each."""
+    if reply.get("media_id") or reply.get("buttons"):
+        return [reply]
+    return [{"text": piece} for piece in utf8_pieces(reply["text"], PASSIVE_MAX_BYTES)]
 
 
 def customer_service_message(user: str, reply: dict[str, Any]) -> dict[str, Any]:
-    """A reply as a customer-service message: text, or a menu (msgmenu) whose items are the
-    buttons' titles (a tap sends the title back as the user's text)."""
+    """A reply as a customer-service message: an uploaded image (msgtype image,
+    image.media_id), text, or a menu (msgmenu) whose items are the buttons' titles (a tap
+    sends the title back as the user's text)."""
+    if reply.get("media_id"):
+        return {"touser": user, "msgtype": "image", "image": {"media_id": reply["media_id"]}}
     if not reply.get("buttons"):
         return {"touser": user, "msgtype": "text", "text": {"content": reply["text"]}}
     items = [{"id": str(101 + i), "content": b["title"]} for i, b in enumerate(reply["buttons"])]

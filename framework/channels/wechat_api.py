@@ -9,7 +9,9 @@ holds the table of error codes meaning "expired token" (WeChat 40001/40014/42001
 40014/42001). A call answered one of those gets a new token and is tried once more;
 other failures (network, errcode -1 "system busy", HTTP 5xx) are retried a few times
 with a short pause. Images are uploaded as temporary media (`upload`, the same
-/cgi-bin/media/upload on both platforms) for framework.channels.media. The API base
+/cgi-bin/media/upload on both platforms) for framework.channels.media; a message naming a
+media id the platform no longer knows is refused with errcode 40007 "invalid media_id"
+(both platforms' global error code tables), which `unknown_media_id` tells. The API base
 URL is configurable so tests point it at a local fake.
 """
 from __future__ import annotations
@@ -30,8 +32,21 @@ log = logging.getLogger("framework.channels")
 BUSY = {-1}  # "系统繁忙": the platforms ask to retry
 
 
+INVALID_MEDIA_ID = 40007  # "invalid media_id": both platforms' global error codes
+
+
 class PlatformApiError(Exception):
-    """A call that failed for good; the message says which call and what the platform said."""
+    """A call that failed for good; the message says which call and what the platform said,
+    `errcode` the platform's code when it answered one."""
+
+    def __init__(self, message: str, errcode: Any = None) -> None:
+        super().__init__(message)
+        self.errcode = errcode
+
+
+def unknown_media_id(err: Exception) -> bool:
+    """A send refused because the platform no longer knows its media id (errcode 40007)."""
+    return isinstance(err, PlatformApiError) and err.errcode == INVALID_MEDIA_ID
 
 
 @dataclass(frozen=True)
@@ -104,7 +119,8 @@ class PlatformApi:
             token = await self.access_token(rejected=token)
             data = await self._request("POST", path, params={**params, "access_token": token}, body=body, form=form)
         if data.get("errcode", 0) != 0:
-            raise PlatformApiError(f"{path} answered errcode {data.get('errcode')}: {_brief(data)}")
+            raise PlatformApiError(f"{path} answered errcode {data.get('errcode')}: {_brief(data)}",
+                                   data.get("errcode"))
         return data
 
     async def _request(self, method: str, path: str, params: dict[str, str], body: dict[str, Any] | None = None,
@@ -156,4 +172,4 @@ def wecom_api(session: aiohttp.ClientSession, redis: Any, prefix: str, corp_id: 
     return PlatformApi(session, redis, prefix, api_base, source)
 
 
-__all__ = ["PlatformApi", "PlatformApiError", "TokenSource", "official_account_api", "wecom_api"]
+__all__ = ["PlatformApi", "PlatformApiError", "TokenSource", "official_account_api", "unknown_media_id", "wecom_api"]

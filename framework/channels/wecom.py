@@ -20,7 +20,8 @@
   JPG and PNG, 10 MB) and its media_id cached in Redis for two days; a turn with an image
   sends all its replies through message/send, the image as msgtype image. One that cannot
   be fetched or uploaded is its URL as a text line (one WARNING line); without the Secret
-  every image is a URL line.
+  every image is a URL line. A media id WeCom no longer knows (errcode 40007) is uploaded
+  again once.
 - Replays: a timestamp more than `max_age` seconds from now is refused, and so is a
   request whose timestamp, nonce and msg_signature were seen before (a 403,
   framework.channels.replays); a retry (same MsgId, new nonce) runs no second turn.
@@ -40,8 +41,8 @@ from defusedxml.ElementTree import fromstring as safe_fromstring
 from framework.channels.base import MAX_TEXT, ChannelError, Incoming, fresh
 from framework.channels.media import WECOM_IMAGES, image_parts
 from framework.channels.replays import unique
-from framework.channels.wechat import PASSIVE_MAX_BYTES, open_signed, passive_answer, text_reply, utf8_pieces
-from framework.channels.wechat_api import PlatformApi, PlatformApiError
+from framework.channels.wechat import message_pieces, open_signed, passive_answer, text_reply
+from framework.channels.wechat_api import PlatformApi, PlatformApiError, unknown_media_id
 from framework.channels.wechat_crypto import MessageCrypt
 
 log = logging.getLogger("framework.channels")
@@ -128,15 +129,18 @@ class WeComChannel:
         """Send replies with /cgi-bin/message/send; a failure is one warning line."""
         if self.api is None:
             return
-        if self.images is not None:
+
+        async def send(piece: dict[str, Any]) -> None:
+            await self.api.post("/cgi-bin/message/send", self.message(incoming.sender_id, piece))
+
+        if self.images is not None:  # an image the platform forgot is uploaded again (media.MediaIds.sending)
             replies = await self.images.resolve(image_parts(replies))
+            send = self.images.sending(send, unknown_media_id)
         # A text longer than WeCom's 2048 bytes would be cut by WeCom: several messages instead.
-        pieces = [piece for reply in replies for piece in
-                  ([reply] if reply.get("buttons") or reply.get("media_id") else
-                   [{"text": t} for t in utf8_pieces(reply["text"], PASSIVE_MAX_BYTES)])]
-        for number, reply in enumerate(pieces, 1):
+        pieces = [piece for reply in replies for piece in message_pieces(reply)]
+        for number, piece in enumerate(pieces, 1):
             try:
-                await self.api.post("/cgi-bin/message/send", self.message(incoming.sender_id, reply))
+                await send(piece)
             except PlatformApiError as err:
                 log.warning("wecom: reply %d of %d to %s not delivered: %s", number, len(pieces),
                             incoming.sender_id, err)

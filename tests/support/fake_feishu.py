@@ -13,7 +13,10 @@
   {"via", "to", "text", "buttons": [(title, value)], "body"}, with "image" (the image_key)
   for an image message or a card's img element. `POST /open-apis/im/v1/images` (上传图片:
   multipart image_type=message and the file as `image`) records `uploads` and answers
-  image_key img_v2_<n>; `fail_uploads` refuses them.
+  image_key img_v2_<n>; `fail_uploads` refuses them. `forget(image_key)`: Feishu no longer
+  knows that key: an image message naming it is answered 230001 "..., ext=invalid image_key."
+  (how-to-resolve-error-230001), a card whose img element names it 230099 with sub-code
+  200570 "card contains invalid image keys" (the send-message page), both HTTP 400.
 - `fail_next(n)`: the next n sends get a gateway's HTML 502 page (an outage).
 """
 from __future__ import annotations
@@ -97,6 +100,10 @@ class FakeFeishu(FakePlatform):
         super().__init__(sent)
         self.uploads: list[dict] = []  # the images uploaded: filename, content_type, content, fields
         self.fail_uploads = False  # uploads answer 234011 (an image format Feishu does not know)
+        self.forgotten: set[str] = set()  # image_keys Feishu no longer knows
+
+    def forget(self, image_key: str) -> None:
+        self.forgotten.add(image_key)
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -105,7 +112,6 @@ class FakeFeishu(FakePlatform):
         app.router.add_post("/open-apis/im/v1/messages", self._message)
         app.router.add_post("/open-apis/im/v1/images", self._image)
         return app
-
 
     def _authorized(self, request: web.Request) -> bool:
         auth = request.headers.get("Authorization", "")
@@ -153,6 +159,12 @@ class FakeFeishu(FakePlatform):
             buttons = [(a["text"]["content"], a["value"]) for e in content["elements"] if e["tag"] == "action"
                        for a in e["actions"]]
             image = next((e["img_key"] for e in content["elements"] if e["tag"] == "img"), None)
+        if image in self.forgotten:
+            return web.json_response({"code": 230001, "msg": "Your request contains an invalid request parameter, "
+                                                              "ext=invalid image_key."} if body["msg_type"] == "image"
+                                     else {"code": 230099, "msg": "Failed to create card content, ext=ErrCode: 200570; "
+                                           f"ErrMsg: card contains invalid image keys; ErrorValue: image key {image}; "},
+                                     status=400)
         if "message_id" in request.match_info:
             via, to = "reply", request.match_info["message_id"]
         else:
