@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ActionExecutor", "register"]
+__all__ = ["ActionExecutor", "ActionRefused", "register"]
 
 
 def __getattr__(name: str) -> Any:
@@ -15,6 +15,10 @@ def __getattr__(name: str) -> Any:
         from framework.actions.executor import ActionExecutor
 
         return ActionExecutor
+    if name == "ActionRefused":
+        from framework.actions.refusal import ActionRefused
+
+        return ActionRefused
     if name == "register":
         from framework.actions.registry import register
 

@@ -8,7 +8,7 @@ import aiohttp
 from framework.actions.python import call_python
 from framework.actions.rasa_sdk import call_rasa_sdk
 from framework.actions.webhook import call_webhook
-from framework.compile.machine import Assistant, PythonAction, RasaSdkAction, WebhookAction
+from framework.compile.machine import Assistant, CallAction, PythonAction, RasaSdkAction, WebhookAction
 from framework.engine import ActionCall, ActionResult
 
 
@@ -32,10 +32,18 @@ class ActionExecutor:
                 self._owns_session = True
             if isinstance(action, RasaSdkAction):
                 return await call_rasa_sdk(self._session, action, call, self.assistant)
-            return await call_webhook(self._session, action, call, self.assistant.slots)
+            return await call_webhook(self._session, action, call, self.assistant.slots, self.refusals(call))
         if isinstance(action, PythonAction):
-            return await call_python(action, call, self.domain_dir, self.assistant.slots)
+            return await call_python(action, call, self.domain_dir, self.assistant.slots, self.refusals(call))
         return ActionResult.failure(f"unknown action {call.action!r}")
+
+    def refusals(self, call: ActionCall) -> frozenset[int]:
+        """The statuses the calling state maps with `on_status`: refusals, not failures.
+        (Rasa SDK actions answer events, not statuses: they have none.)"""
+        flow = self.assistant.flows.get(call.flow)
+        state = flow.states.get(call.state) if flow else None
+        step = state.step if state else None
+        return frozenset(step.on_status) if isinstance(step, CallAction) else frozenset()
 
     run = __call__
 

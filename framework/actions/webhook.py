@@ -8,6 +8,12 @@ second order; a JSON body (the slots in the action's `sends`) except for GET and
 
 A failure is an ActionResult with `kind` "timeout" (the last attempt timed out: the step's
 `on_timeout`) or "error" (anything else: `on_error`); both fall back to `on_failure`.
+
+A refusal is a 4xx answer (not 408 or 429) whose status the calling state maps with
+`on_status` (`refusals` here): the backend worked and said no (404 no such card), so it is
+logged at INFO with the start of the answer's body, not at WARNING, and carries its status
+for the engine. Its body's slots are not applied. HTTP semantics follow RFC 9110 section 15.5
+(4xx: the client's request was refused; 408 and 429 are worth repeating, so they are retried).
 """
 from __future__ import annotations
 
@@ -17,7 +23,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 import aiohttp
 from yarl import URL
@@ -25,7 +31,7 @@ from yarl import URL
 from framework.actions.placeholders import MissingSlot, as_text, fill, url_encode
 from framework.actions.python import request_for
 from framework.actions.responses import result_from_json
-from framework.compile.machine import Slot, WebhookAction
+from framework.compile.machine import RETRIED_4XX, Slot, WebhookAction, refusal_status
 from framework.engine import ActionCall, ActionResult
 from framework.masking import Masker, mask_values
 
@@ -35,7 +41,8 @@ BACKOFF_SECONDS = 0.1  # doubled after each failed attempt, at most MAX_BACKOFF
 MAX_BACKOFF = 1.0
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 BODILESS_METHODS = frozenset({"GET", "DELETE"})
-RETRY_STATUSES = frozenset({408, 429})  # and every 5xx
+RETRY_STATUSES = RETRIED_4XX  # and every 5xx
+BODY_SHOWN = 120  # characters of a refusal's body in its INFO line
 _MASKER = Masker()
 
 
@@ -55,9 +62,10 @@ class WebhookRequest:
 class _Failed(Exception):
     """One attempt's failure; `retry` says whether another attempt may help."""
 
-    def __init__(self, message: str, kind: str = "error", status: int | None = None, retry: bool = False):
+    def __init__(self, message: str, kind: str = "error", status: int | None = None, retry: bool = False,
+                 body: str = ""):
         super().__init__(message)
-        self.kind, self.status, self.retry = kind, status, retry
+        self.kind, self.status, self.retry, self.body = kind, status, retry, body
 
 
 def build_request(action: WebhookAction, call: ActionCall, idempotency_key: str) -> WebhookRequest:
@@ -89,8 +97,8 @@ async def _attempt(session: aiohttp.ClientSession, action: WebhookAction,
             status = response.status
             if status >= 500 or status in RETRY_STATUSES:
                 raise _Failed(f"HTTP {status}", status=status, retry=True)
-            if not 200 <= status < 300:
-                raise _Failed(f"HTTP {status}", status=status)
+            if not 200 <= status < 300:  # the body only for a refusal's log line
+                raise _Failed(f"HTTP {status}", status=status, body=await response.text(errors="replace"))
             text = await response.text()
     except asyncio.TimeoutError:
         raise _Failed(f"timed out after {action.timeout:g}s", kind="timeout", retry=True) from None
@@ -107,10 +115,12 @@ async def _attempt(session: aiohttp.ClientSession, action: WebhookAction,
 
 
 async def call_webhook(session: aiohttp.ClientSession, action: WebhookAction, call: ActionCall,
-                       slot_specs: Mapping[str, Slot] | None = None) -> ActionResult:
+                       slot_specs: Mapping[str, Slot] | None = None,
+                       refusals: Collection[int] = ()) -> ActionResult:
     """Never raises: every problem becomes ActionResult(ok=False, error=..., kind=...),
-    logged once at WARNING (masked). `slot_specs` (the assistant's slots) type-check the
-    values the answer sets and say which values are personal data."""
+    logged once at WARNING (masked); a status in `refusals` (the calling state's
+    `on_status`) is a refusal, logged at INFO. `slot_specs` (the assistant's slots)
+    type-check the values the answer sets and say which values are personal data."""
     started = time.monotonic()
     try:
         request = build_request(action, call, uuid.uuid4().hex)  # one key per call, sent on each retry
@@ -120,6 +130,8 @@ async def call_webhook(session: aiohttp.ClientSession, action: WebhookAction, ca
     except ValueError as err:
         return _failed(action, call, slot_specs, _Failed(str(err)), f"{action.method} {action.url}", 0, started)
     status, data, failure, attempts = await _send(session, action, request)
+    if failure is not None and failure.status in refusals and refusal_status(failure.status):
+        return _refused(action, call, slot_specs, failure, f"{request.method} {request.full_url()}", started)
     if failure is None:
         result = result_from_json(data, action.sets, action.name, slot_specs)
         if result.ok:
@@ -155,7 +167,19 @@ def _failed(action: WebhookAction, call: ActionCall, slot_specs: Mapping[str, Sl
     message = _masked(f"{action.name}: {failure} ({where}, status {failure.status or 'none'}, "
                       f"{attempts} attempt{'s' if attempts != 1 else ''}, {elapsed_ms:.0f} ms)", call, slot_specs)
     log.warning("webhook %s", message)
-    return ActionResult.failure(message, kind=failure.kind)
+    return ActionResult.failure(message, kind=failure.kind,
+                                status=failure.status if refusal_status(failure.status) else None)
+
+
+def _refused(action: WebhookAction, call: ActionCall, slot_specs: Mapping[str, Slot] | None, failure: _Failed,
+             where: str, started: float) -> ActionResult:
+    """The INFO line of a refusal the state maps (on_status), and the refused ActionResult."""
+    elapsed_ms = (time.monotonic() - started) * 1000
+    body = " ".join(failure.body.split())[:BODY_SHOWN]
+    message = _masked(f"{action.name}: refused with {failure}{': ' + body if body else ''} "
+                      f"({where}, {elapsed_ms:.0f} ms)", call, slot_specs)
+    log.info("webhook %s", message)
+    return ActionResult.failure(message, kind="refused", status=failure.status)
 
 
 def _masked(text: str, call: ActionCall, slot_specs: Mapping[str, Slot] | None) -> str:

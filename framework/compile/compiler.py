@@ -205,7 +205,9 @@ def _step(spec: dict, settings: m.Settings) -> m.Step | None:
     if "action" in spec:
         return m.CallAction(spec["action"], spec.get("on_success"), spec.get("on_failure"),
                             tuple(spec.get("routes") or ()), on_timeout=spec.get("on_timeout"),
-                            on_error=spec.get("on_error"))
+                            on_error=spec.get("on_error"),
+                            # YAML keys stay text ("404"); the validator checked they are statuses
+                            on_status=m.frozen_map({int(k): v for k, v in (spec.get("on_status") or {}).items()}))
     if "handoff" in spec:
         return m.Handoff(spec["handoff"] if isinstance(spec["handoff"], str) else None)
     if "link" in spec:

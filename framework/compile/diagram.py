@@ -1,7 +1,8 @@
 """`dialog graph DOMAIN [--flow F] [--format mermaid|dot|png] [-o FILE]`: draw flows.
 
 States are nodes; edges are transitions (labelled with their intent and condition) and the
-branches of steps (collect failure, confirm yes / no, action success / failure, links to
+branches of steps (collect failure, confirm yes / no, action success / failure, the
+backend's refusals an action state maps with `on_status`, labelled "HTTP 404", links to
 other flows). Mermaid and DOT are text; PNG is drawn with matplotlib in a simple layered
 layout, so no graphviz binary is needed. matplotlib is imported only for PNG.
 """
@@ -30,7 +31,7 @@ class Edge:
     source: str
     target: str
     label: str
-    kind: str  # "next", "intent", "condition", "yes", "no", "success", "failure", "link"
+    kind: str  # "next", "intent", "condition", "yes", "no", "success", "failure", "status", "link"
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,8 @@ def flow_graph(flow: m.Flow) -> FlowGraph:
             for label, branch in (("timeout", step.on_timeout), ("error", step.on_error)):
                 if branch:
                     edges.append(Edge(node_id[name], target(branch), label, "failure"))
+            for status, branch in sorted(step.on_status.items()):  # refusals: solid, not failures
+                edges.append(Edge(node_id[name], target(branch), f"HTTP {status}", "status"))
         if isinstance(step, m.Link):
             flow_id = f"flow:{step.flow}"
             extra.setdefault(flow_id, Node(flow_id, f"flow {step.flow}", "flow"))
@@ -203,7 +206,8 @@ def layers(g: FlowGraph) -> list[list[str]]:
 
 _NODE_COLOURS = {"state": "#dbe9f6", "final": "#f3dede", "end": "#333333", "flow": "#fff3c4"}
 _EDGE_COLOURS = {"next": "#444444", "intent": "#1f5fa8", "condition": "#7a3fa0", "yes": "#2e7d32",
-                 "no": "#c62828", "success": "#2e7d32", "failure": "#c62828", "link": "#888888"}
+                 "no": "#c62828", "success": "#2e7d32", "failure": "#c62828", "status": "#e65100",
+                 "link": "#888888"}
 _COLUMN, _ROW = 3.4, 1.7  # layout units between nodes
 
 

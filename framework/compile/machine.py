@@ -17,6 +17,17 @@ END = "END"  # finish the current flow (resume the interrupted one, if any)
 # then confirm again (framework.engine.confirm).
 ASK_WHAT_TO_CHANGE = "ask_what_to_change"
 
+# HTTP statuses a state's `on_status` may map to its own states: the backend's refusals
+# (404 no such card, 403 not the cardholder, 409, 422 ...), never 408 or 429, which are
+# retried and stay failures, and never 5xx (the backend's own trouble).
+RETRIED_4XX = frozenset({408, 429})
+
+
+def refusal_status(code: object) -> bool:
+    """Whether `code` is a status `on_status` may map: an integer 400-499 except 408 and 429."""
+    return isinstance(code, int) and not isinstance(code, bool) and 400 <= code <= 499 and code not in RETRIED_4XX
+
+
 # Slot types a domain may declare. Their options are listed in docs/DESIGN.md.
 SLOT_TYPES = (
     "text", "integer", "number", "boolean", "categorical", "regex",
@@ -201,6 +212,8 @@ class CallAction:
     routes: tuple[str, ...] = ()  # states a webhook's "next" may choose (declared, so checkable)
     on_timeout: str | None = None  # a timed-out call; None: on_failure
     on_error: str | None = None  # any other failure (HTTP status, bad answer); None: on_failure
+    # The backend's refusals (status -> state): not failures; checked by refusal_status
+    on_status: Mapping[int, str] = field(default_factory=frozen_map)
 
 
 @dataclass(frozen=True)

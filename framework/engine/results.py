@@ -83,10 +83,13 @@ class ActionResult:
     responses: tuple[str | Reply, ...] = ()  # texts (or whole replies: a Rasa SDK action's) to say as they are
     error: str | None = None
     kind: str | None = None  # of a failure: "timeout" (the step's on_timeout) or "error" (on_error)
+    # The backend's refusal (HTTP 4xx, or a python action's ActionRefused): the state's
+    # on_status maps it to a state, else it is an "error" failure like any other.
+    status: int | None = None
 
     @classmethod
-    def failure(cls, error: str, kind: str = "error") -> "ActionResult":
-        return cls(ok=False, error=error, kind=kind)
+    def failure(cls, error: str, kind: str = "error", status: int | None = None) -> "ActionResult":
+        return cls(ok=False, error=error, kind=kind, status=status)
 
 
 @dataclass(frozen=True)

@@ -364,6 +364,11 @@ def handle_action_result(assistant: Assistant, state: SessionState, result: Acti
         # An explicit on_success wins; without one the webhook may choose ("next"), and
         # otherwise the state's own transitions decide.
         target = step.on_success or result.next_state or steps.after_step(ctx, current)
+    elif result.status in step.on_status:
+        # The backend refused (no such card): the system worked, so this is no failure.
+        # A 4xx body's slots are not applied: the request was refused, nothing was done.
+        ctx.emit("action_refused", action=call.action, status=result.status, error=result.error)
+        target = step.on_status[result.status]
     else:
         ctx.emit("action_failed", action=call.action, error=result.error, kind=result.kind)
         # on_timeout / on_error when the step has the one for this kind, else on_failure

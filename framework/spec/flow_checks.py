@@ -5,7 +5,7 @@ from collections import deque
 from typing import Any
 
 from framework import conditions
-from framework.compile.machine import ASK_WHAT_TO_CHANGE, END
+from framework.compile.machine import ASK_WHAT_TO_CHANGE, END, RETRIED_4XX, refusal_status
 from framework.spec.annotation import parse_example
 from framework.spec.checks import BEHAVIOURS, Context, annotated_entities, items, mapping, names_of
 from framework.spec.errors import SpecError, did_you_mean, one_of
@@ -18,7 +18,7 @@ STEP_OPTIONS = {
     "prompt": ("collect",), "reprompt": ("collect",), "max_attempts": ("collect", "confirm"),
     "skip_if_filled": ("collect",), "on_yes": ("confirm",), "on_no": ("confirm",),
     "on_success": ("action",), "on_failure": ("collect", "confirm", "action"), "routes": ("action",),
-    "on_timeout": ("action",), "on_error": ("action",),
+    "on_timeout": ("action",), "on_error": ("action",), "on_status": ("action",),
 }
 BRANCHES = ("on_failure", "on_yes", "on_no", "on_success", "on_timeout", "on_error")
 
@@ -160,6 +160,35 @@ def _check_step_references(ctx: Context, path: tuple, state: dict, step: str | N
                   extra=(END, ASK_WHAT_TO_CHANGE) if key == "on_no" else (END,))
     for i, route in enumerate(items(state.get("routes"))):
         ctx.known("state", route, path + ("routes", i), states, extra=(END,))
+    _check_on_status(ctx, path, state, states)
+
+
+def _check_on_status(ctx: Context, path: tuple, state: dict, states: dict) -> None:
+    """`on_status: {404: card_not_found}`: each key a status the backend refuses with (the
+    loader keeps keys as written, so "404" is text here), each value a state."""
+    for key, target in mapping(state.get("on_status")).items():
+        where = path + ("on_status", key)
+        code = int(key) if isinstance(key, str) and key.isascii() and key.isdigit() else None
+        if not refusal_status(code):
+            failure = code is not None and (code in RETRIED_4XX or 500 <= code <= 599)
+            ctx.add("E065", where, f"'{key}' is not a status 'on_status' can map", key=True,
+                    expected="an HTTP status from 400 to 499 other than 408 and 429, such as 404 or 403",
+                    found=_status_found(key, code),
+                    hint="Failures take on_timeout, on_error or on_failure; on_status is for the backend's "
+                         "refusals" if failure else "")
+        ctx.known("state", target, where, states, extra=(END,))
+
+
+def _status_found(key: str, code: int | None) -> str:
+    if code is None:
+        return f"'{key}'"
+    if code in RETRIED_4XX:
+        return f"{code} (retried, then a failure)"
+    if 500 <= code <= 599:
+        return f"{code} (a server error: retried, then a failure)"
+    if 200 <= code <= 299:
+        return f"{code} (a success: on_success)"
+    return str(code)
 
 
 def _check_transition(ctx: Context, t: dict, path: tuple, states: dict, fillable: set[str]) -> None:
@@ -276,6 +305,7 @@ def check_reachable(ctx: Context, flow: str, spec: dict, states: dict) -> None:
         state = mapping(states[current])
         targets = [t.get("to") for t, _ in transitions_of(state, ())] + [state.get(k) for k in BRANCHES]
         targets += items(state.get("routes"))  # a webhook's "next" may go there
+        targets += list(mapping(state.get("on_status")).values())
         targets.append(assumed.get(current))
         for target in targets:
             if isinstance(target, str) and target in states and target not in seen:

@@ -131,6 +131,9 @@ STATE = _object({
     "prompt": NAME, "reprompt": NAME, "max_attempts": COUNT, "skip_if_filled": {"type": "boolean"},
     "on_failure": TARGET, "on_yes": TARGET, "on_no": TARGET, "on_success": TARGET,
     "on_timeout": TARGET, "on_error": TARGET,
+    # HTTP status -> state; the keys (text, as the loader keeps them) are checked in flow_checks.py
+    "on_status": _map_of(TARGET, minProperties=1,
+                         **{"x-expected": "a mapping of HTTP status -> state, such as {404: card_not_found}"}),
     "next": TARGET, "transitions": {"type": "array", "items": TRANSITION, "minItems": 1},
     "routes": {"type": "array", "items": TARGET, "minItems": 1,
                "x-expected": "a list of the states the webhook's 'next' may choose"},
