@@ -120,8 +120,9 @@ async def test_banking_balance_timeout_and_unknown_card_take_different_branches(
     slow, keys = await balance("1234", always_late=True)
     assert slow == ["Our card system is taking too long to answer right now. Please ask me again in a few minutes."]
     assert len(keys) == 2 and keys[0] == keys[1]  # retried once, with the same key
-    unknown, _ = await balance("9999")  # 404
-    assert unknown == ["Sorry, I couldn't find a card ending 9999, or our system is busy. Please try again later."]
+    unknown, _ = await balance("9999")  # 404: the flow's on_status says so and asks again
+    assert unknown == ["I couldn't find a card ending 9999. Please check the last four digits of the card and tell "
+                       "me again."]
 
 
 @pytest.mark.parametrize("domain,path,body,field", [
