@@ -107,9 +107,9 @@ def check_state(ctx: Context, flow: str, name: str, state: dict, states: dict, f
     _check_step_references(ctx, path, state, step, states)
     for option, owners in STEP_OPTIONS.items():
         if option in state and step not in owners:
-            ctx.add("E038", path + (option,), f"'{option}' belongs to a {' or '.join(owners)} step", key=True,
-                    expected=f"a '{owners[0]}' step in this state",
-                    found=f"a '{step}' step" if step else "no step")
+            ctx.add("E038", path + (option,), f"'{option}' belongs to {_a(' or '.join(owners))} step", key=True,
+                    expected=f"{_a(repr(owners[0]))} step in this state",
+                    found=f"{_a(repr(step))} step" if step else "no step")
     if "next" in state and "transitions" in state:
         ctx.add("E037", path + ("transitions",), "both 'next' and 'transitions'", key=True,
                 expected="one of them ('next: X' is short for 'transitions: [{to: X}]')", found="both")
@@ -128,6 +128,11 @@ def check_state(ctx: Context, flow: str, name: str, state: dict, states: dict, f
                 expected="'next', 'transitions', or a final step (end, handoff, link)",
                 found=f"a '{step}' step and nothing after it" if step else "no step and no transitions",
                 hint="Add 'next: END' to end the flow here")
+
+
+def _a(word: str) -> str:
+    """'a collect', 'an action', "an 'action'"."""
+    return ("an " if word.strip("'")[:1] in "aeiou" else "a ") + word
 
 
 def _check_step_references(ctx: Context, path: tuple, state: dict, step: str | None, states: dict) -> None:
