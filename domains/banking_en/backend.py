@@ -11,11 +11,15 @@ Each POST body is the engine's webhook JSON: {"action", "sender_id", "flow", "st
 "slots": {...}, "latest_message": {"text", "intent"}}. A repeated Idempotency-Key header
 (a retried call) gets the first answer again, so a retry never opens a second case. Cards are looked up by their last
 four digits in a small in-memory table (a real backend would use the authenticated
-customer's id, never digits alone). Failures, to try the flows' `on_failure` branches:
+customer's id, never digits alone). Refusals, which the flows map with `on_status` (the
+customer hears which detail was wrong and is asked again):
 
-- an unknown card answers 404; a name that is not the cardholder's answers 403;
+- an unknown card answers 404; a name that is not the cardholder's answers 403.
+
+Failures, to try the flows' `on_failure` branches ("a problem on our side"):
+
 - blocking card 0000 answers 503, as if the card system were down;
-- a request without `card_last4` answers 400.
+- a request without `card_last4` answers 400 (the flows never send one; unmapped: a failure).
 
 Port 5056 so it can run next to the telecom backend (5055):
 `python domains/banking_en/backend.py`, or `shell --demo-backend` / `serve --demo-backend`.
