@@ -374,7 +374,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dialog graph",
         description="Draw a domain's flows: states as nodes, transitions as edges labelled with "
-                    "their intent and condition, dashed edges for failure branches and links.",
+                    "their intent and condition, dashed edges for failure branches and links, orange "
+                    "'HTTP 404' edges for the refusals a state maps with on_status.",
     )
     parser.add_argument("domain_dir", metavar="DOMAIN", help="the domain directory, e.g. domains/telecom_zh")
     parser.add_argument("--flow", help="draw only this flow (default: all flows)")
