@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from framework.compile.machine import Assistant, Button, ResponseVariant
 from framework.engine.builtin_responses import builtin_text
 from framework.engine.results import Reply
+from framework.response_urls import encoded, origin_fixed
 
 _FORMATTER = string.Formatter()
 # Python's standard format-spec mini-language, without nested {fields}:
@@ -78,7 +79,7 @@ def _lookup(slots: Mapping[str, Any], name: str) -> Any:
     return value
 
 
-def interpolate(text: str, slots: Mapping[str, Any]) -> str:
+def interpolate(text: str, slots: Mapping[str, Any], *, url: bool = False) -> str:
     """Replace {slot} and {slot:spec} placeholders; unknown or unset slots become empty,
     '{{' is a brace.
 
@@ -86,18 +87,22 @@ def interpolate(text: str, slots: Mapping[str, Any]) -> str:
     slot's `{amount.amount}` and `{amount.currency}`): no attribute access or indexing, so
     a response text can never reach into Python objects the way str.format would allow;
     conversions (!r) are ignored.
+
+    `url`: `text` is an image's or attachment's URL, so a value placed after its scheme and
+    host is percent-encoded and cannot leave its own segment (framework.response_urls).
     """
     try:
         parts = list(_FORMATTER.parse(text))
     except ValueError:
         return text  # unbalanced braces: say the text as written
-    out = []
+    out, written = [], ""  # written: the template before the placeholder, as the validator reads it
     for literal, name, spec, _conv in parts:
         out.append(literal)
+        written += literal
         if name is not None:
-            name = name.strip()
-            value = _lookup(slots, name)
-            out.append(_formatted(value, spec or ""))
+            value = _formatted(_lookup(slots, name.strip()), spec or "")
+            out.append(encoded(value) if url and origin_fixed(written) else value)
+            written += "{}"
     return "".join(out)
 
 
@@ -112,7 +117,8 @@ def render(assistant: Assistant, response: str, slots: Mapping[str, Any], *,
             return Reply(interpolate(text, slots), response, buttons)
         return Reply(text=response, response=response)  # the validator reports unknown names
     variant = choose_variant(spec.variants, channel, f"{seed}:{response}")
-    attachment = interpolate(variant.attachment, slots) if isinstance(variant.attachment, str) else variant.attachment
+    attachment = (interpolate(variant.attachment, slots, url=True) if isinstance(variant.attachment, str)
+                  else variant.attachment)
     return Reply(interpolate(variant.text, slots), response, variant.buttons or buttons,
-                 image=interpolate(variant.image, slots) if variant.image else None,
+                 image=interpolate(variant.image, slots, url=True) if variant.image else None,
                  attachment=attachment, custom=variant.custom)

@@ -71,6 +71,7 @@ WARNINGS: dict[str, str] = {
     "W001": "a collect step can run out of attempts with no 'on_failure'",
     "W002": "a line or key of a 'rasa_nlu' file was not read",
     "W003": "a slot mapping's role or group is annotated in no example",
+    "W004": "a response's image or attachment URL takes its scheme or host from a slot",
 }
 
 

@@ -10,6 +10,7 @@ from framework.spec.annotation import parse_example
 from framework.spec.checks import BEHAVIOURS, Context, annotated_entities, items, mapping, names_of
 from framework.spec.errors import SpecError, did_you_mean, one_of
 from framework.spec.files import SpecTree
+from framework.spec.url_checks import check_response_urls
 
 STEP_KEYS = ("say", "collect", "confirm", "action", "handoff", "link", "end")
 FINAL_STEPS = ("handoff", "link", "end")
@@ -343,6 +344,7 @@ def check_warnings(tree: SpecTree) -> list[SpecError]:
 
         ctx.errors += rasa_nlu.warnings(tree)
     _check_role_mappings(ctx)
+    check_response_urls(ctx)
     return ctx.errors
 
 
