@@ -126,3 +126,39 @@ def test_replies_are_cut_into_text_and_image_parts():
     with_card = image_parts(replies[3:], images_with_buttons=True)
     assert with_card == [{"text": "Pick:\nhttps://x/a.pdf", "buttons": buttons, "image": "https://x/m.png"}]
     assert as_link(with_card[0]) == {"text": "Pick:\nhttps://x/a.pdf\nhttps://x/m.png", "buttons": buttons}
+
+
+async def test_sending_uploads_a_refused_media_id_again_once_and_passes_other_errors_on(host, redis_server, caplog):
+    import redis.asyncio as redis
+
+    host, session = host
+    client = redis.Redis.from_url(redis_server.url)
+    await client.flushdb()
+    uploads, sent, refused = [], [], {"OLD"}
+
+    async def upload(image) -> str:
+        uploads.append(image.url)
+        return f"NEW_{len(uploads)}"
+
+    async def send(part) -> None:
+        if part.get("media_id") in refused:
+            raise LookupError(f"unknown {part['media_id']}")
+        if part.get("text") == "boom":
+            raise RuntimeError("the platform is down")
+        sent.append(part)
+
+    ids = MediaIds("wecom", "corp", session, PlatformTokens(client, "df"), WECOM_IMAGES, upload)
+    url = host.url("/cards/blue.png")
+    await client.set(ids.key(url), b"OLD")
+    sending = ids.sending(send, lambda err: isinstance(err, LookupError))
+    await sending({"image": url, "media_id": "OLD"})
+    assert sent == [{"image": url, "media_id": "NEW_1"}] and await client.get(ids.key(url)) == b"NEW_1"
+    refused.add("NEW_1")
+    refused.add("NEW_2")
+    with caplog.at_level("WARNING", logger="framework.channels"):
+        await sending({"image": url, "media_id": "NEW_1"})  # the new id refused too: the link
+    assert sent[-1] == {"text": url} and len(uploads) == 2
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
+        f"wecom: image {url} sent as a link: LookupError('unknown NEW_2')"]
+    with pytest.raises(RuntimeError):
+        await sending({"text": "boom"})
