@@ -56,7 +56,7 @@ t.yml:5:9: E010 tests.typos.steps[0].intnet: unknown key 'intnet'. Expected one 
 t.yml:6:15: E022 tests.typos.steps[0].bot[0]: unknown response 'utter_gret'. Expected a response name, or the exact text of a reply; found 'utter_gret'. Did you mean 'utter_greet'?
 t.yml:6:28: E010 tests.typos.steps[0].bot[1].contain: unknown key 'contain'. Expected one of 'contains' or 'text'; found 'contain'. Did you mean 'contains'?
 t.yml:7:15: E025 tests.typos.steps[0].flow: unknown flow 'lost_crad'. Expected one of 'activate_card', 'check_balance', 'goodbye' or 'lost_card'; found 'lost_crad'. Did you mean 'lost_card'?
-t.yml:8:16: E024 tests.typos.steps[0].state: unknown state 'ask_last5'. Expected one of 'aborted', 'activate', 'activated', 'ask_last4', 'ask_name', 'block', 'block_failed', 'blocked', 'bye', 'call_us', 'confirm', 'confirm_block' ... (20 in all); found 'ask_last5'. Did you mean 'ask_last4'?
+t.yml:8:16: E024 tests.typos.steps[0].state: unknown state 'ask_last5'. Expected one of 'aborted', 'activate', 'activate_again', 'activated', 'ask_last4', 'ask_name', 'block', 'block_again', 'block_failed', 'blocked', 'bye', 'call_us' ... (29 in all); found 'ask_last5'. Did you mean 'ask_last4'?
 t.yml:9:17: E021 tests.typos.steps[0].slots.card_last: unknown slot 'card_last'. Expected one of 'balance', 'card_last4', 'case_number', 'delivery_window' or 'name'; found 'card_last'. Did you mean 'card_last4'?
 t.yml:10:18: E012 tests.typos.steps[0].handoff: not true or false. Expected true or false; found 'maybe'.
 t.yml:11:9: E011 tests.typos.steps[1]: a step starts with what the user says. Expected 'user: <message>' with text; found nothing (null).
