@@ -12,8 +12,12 @@ A failure is an ActionResult with `kind` "timeout" (the last attempt timed out: 
 A refusal is a 4xx answer (not 408 or 429) whose status the calling state maps with
 `on_status` (`refusals` here): the backend worked and said no (404 no such card), so it is
 logged at INFO with the start of the answer's body, not at WARNING, and carries its status
-for the engine. Its body's slots are not applied. HTTP semantics follow RFC 9110 section 15.5
-(4xx: the client's request was refused; 408 and 429 are worth repeating, so they are retried).
+for the engine. Its body's slots are not applied. The status classes follow RFC 9110
+section 15 (4xx: the request was refused, and repeating it unchanged will not help; 5xx: the
+server failed); 408 (RFC 9110 15.5.9) and 429 (RFC 6585 section 4) invite a later repeat, so
+they are retried like 5xx and stay failures. Dialogflow CX offers the same distinction as a
+condition on `$request.webhook_status_code` (its "Webhooks" concept page); `on_status` is
+the declarative, validated form of it.
 """
 from __future__ import annotations
 
