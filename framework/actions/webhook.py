@@ -179,7 +179,8 @@ def _refused(action: WebhookAction, call: ActionCall, slot_specs: Mapping[str, S
              where: str, started: float) -> ActionResult:
     """The INFO line of a refusal the state maps (on_status), and the refused ActionResult."""
     elapsed_ms = (time.monotonic() - started) * 1000
-    body = " ".join(failure.body.split())[:BODY_SHOWN]
+    # masked before it is cut, so a cut cannot leave half a name unmasked
+    body = _masked(" ".join(failure.body.split()), call, slot_specs)[:BODY_SHOWN]
     message = _masked(f"{action.name}: refused with {failure}{': ' + body if body else ''} "
                       f"({where}, {elapsed_ms:.0f} ms)", call, slot_specs)
     log.info("webhook %s", message)
