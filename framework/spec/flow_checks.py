@@ -172,6 +172,11 @@ def _check_step_references(ctx: Context, path: tuple, state: dict, step: str | N
 def _check_on_status(ctx: Context, path: tuple, state: dict, states: dict) -> None:
     """`on_status: {404: card_not_found}`: each key a status the backend refuses with (the
     loader keeps keys as written, so "404" is text here), each value a state."""
+    action = mapping(ctx.actions.get(state.get("action"))) if isinstance(state.get("action"), str) else {}
+    if state.get("on_status") and action.get("type") == "rasa_sdk":
+        ctx.add("E038", path + ("on_status",), "'on_status' has no effect with a rasa_sdk action", key=True,
+                expected="a webhook or python action (a Rasa action server answers events, not statuses)",
+                found=f"action '{state['action']}' of type rasa_sdk", hint="Use on_error / on_failure")
     for key, target in mapping(state.get("on_status")).items():
         where = path + ("on_status", key)
         code = int(key) if isinstance(key, str) and key.isascii() and key.isdigit() else None
