@@ -8,12 +8,14 @@ A small stand-in for the operator's real systems, called by the domain's webhook
 Each request is the engine's webhook JSON: {"action", "sender_id", "flow", "state",
 "slots": {...}, "latest_message": {"text", "intent"}}. A repeated Idempotency-Key header (a
 retry of one call, e.g. after a timeout) gets the first answer again, so a slow backend
-never opens two accounts. Data lives in memory and is lost on restart. Errors answer 4xx with {"error": "..."} so the flow's `on_failure` branch can be
-tried from the shell:
+never opens two accounts. Data lives in memory and is lost on restart. Errors answer 4xx with
+{"error": "..."}. 409 and 404 are the customer's situation, not a fault: the business flow
+maps them with `on_status` (flows/telecom_zh/business.yml); try them from the shell:
 
-- 110101199003077774 already holds 5 numbers: 开户 answers 409.
-- 换套餐 needs an existing account: 11010519491231002X has one; other IDs answer 404.
-- a request without the needed slots answers 400.
+- 110101199003077774 already holds 5 numbers: 开户 answers 409 (state id_full).
+- 换套餐 needs an existing account: 11010519491231002X has one; other IDs answer 404
+  (state no_account: the ID is asked again once).
+- a request without the needed slots answers 400 (unmapped: the flow's on_failure).
 
 Run it on its own with `python domains/telecom_zh/backend.py`, or let `shell --demo-backend`
 / `serve --demo-backend` start it. Point the assistant elsewhere with TELECOM_BACKEND_URL.
