@@ -29,6 +29,10 @@ TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
 }
 # Slot types with bounds may name a response for a value out of them (framework.slots.values).
 BOUNDED_TYPES = ("integer", "number", "date", "money")
+# Keys of a slot's value that a condition (`slots.price.currency`) or a response
+# (`{price.currency}`) may read. Only a money value is a mapping (framework.slots.money); any
+# other key reads as unset at run time, so a condition on it is silently never true.
+VALUE_KEYS: dict[str, tuple[str, ...]] = {"money": ("amount", "currency")}
 REQUIRED_OPTIONS = {"categorical": "choices", "regex": "pattern"}
 WEBHOOK_KEYS = ("url", "method", "timeout", "retries", "headers", "query")
 PYTHON_KEYS = ("function",)
@@ -156,6 +160,31 @@ def check_slots(ctx: Context) -> None:
             if problem:
                 ctx.add("E052", path + ("initial",), "initial value does not fit the slot",
                         expected=problem, found=repr(slot["initial"]))
+
+
+def check_value_key(ctx: Context, slot_name: str, key: str, path: tuple, offset: int, written: str) -> None:
+    """E066 for `written` (`slots.x.currency` or `{x.currency}`) when slot x's value has no
+    `key`. An unknown slot, or a slot of an unknown type, is reported elsewhere."""
+    kind = mapping(ctx.slots.get(slot_name)).get("type")
+    if kind not in SLOT_TYPES:
+        return
+    keys = VALUE_KEYS.get(kind, ())
+    if key in keys:
+        return
+    if keys:
+        expected, hint = f"a key of a {kind} value: {one_of(keys)}", did_you_mean(key, keys)
+    else:
+        bare = written.rsplit(".", 1)[0] + ("}" if written.startswith("{") else "")
+        expected = f"'{bare}' itself ({_a(kind)} slot's value has no keys)"
+        owners = [t for t, k in VALUE_KEYS.items() if key in k]
+        hint = f"'{key}' is a key of {_a(owners[0])} slot's value: declare '{slot_name}' with 'type: {owners[0]}'" \
+            if owners else ""
+    ctx.add("E066", path, f"'{written}' reads key '{key}' of slot '{slot_name}', {_a(kind)} slot", offset=offset,
+            expected=expected, found=f"'{key}'", hint=hint)
+
+
+def _a(word: str) -> str:
+    return ("an " if word[0] in "aeiou" else "a ") + word
 
 
 # Rasa's other mapping types, and what to write here instead.
@@ -313,6 +342,9 @@ def _check_placeholders(ctx: Context, text: str, path: tuple, extra: tuple[str, 
             ctx.add("E053", path, f"the text uses '{{{slot}}}', which is not a slot", offset=max(offset, 0),
                     expected=one_of(ctx.slots) if len(ctx.slots) <= 8 else "a slot name",
                     found=f"'{slot}'", hint=did_you_mean(slot, ctx.slots))
+        elif slot in ctx.slots and name.startswith(slot + "."):
+            key = name[len(slot) + 1:].split(".", 1)[0].strip()
+            check_value_key(ctx, slot, key, path, max(offset, 0), f"{{{slot}.{key}}}")
 
 
 # --------------------------------------------------------------------------- actions

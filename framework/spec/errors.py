@@ -63,6 +63,7 @@ CODES: dict[str, str] = {
     "E063": "invalid slot mapping (a type other than from_entity, 'entity' beside 'mappings', a repeat)",
     "E064": "a 'rasa_nlu' file cannot be read, or its examples do not fit the domain",
     "E065": "an 'on_status' key is not a status a backend refuses with (400-499, not 408 or 429)",
+    "E066": "a condition or response reads a key of a slot's value that it does not have (slots.x.currency on a slot that is not money)",
 }
 
 # Warnings: the domain loads and runs, but a conversation can go wrong. `dialog validate`

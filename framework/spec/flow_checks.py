@@ -7,7 +7,8 @@ from typing import Any
 from framework import conditions
 from framework.compile.machine import ASK_WHAT_TO_CHANGE, END, RETRIED_4XX, refusal_status
 from framework.spec.annotation import parse_example
-from framework.spec.checks import BEHAVIOURS, Context, annotated_entities, items, mapping, names_of
+from framework.spec.checks import (BEHAVIOURS, Context, annotated_entities, check_value_key, items, mapping,
+                                   names_of)
 from framework.spec.errors import SpecError, did_you_mean, one_of
 from framework.spec.files import SpecTree
 from framework.spec.url_checks import check_response_urls
@@ -223,6 +224,9 @@ def _check_transition(ctx: Context, t: dict, path: tuple, states: dict, fillable
             ctx.add("E035", path + ("if",), f"the condition reads slot '{slot}', which nothing fills", offset=offset,
                     expected=f"a collect step, an action's 'sets', an annotated example or an 'initial' for '{slot}'",
                     found="none")
+    for ref in sorted(_keyed_refs(cond), key=lambda r: (r.name, r.key)):
+        offset = max(text.find(f"slots.{ref.name}.{ref.key}"), text.find("slots." + ref.name), 0)
+        check_value_key(ctx, ref.name, ref.key, path + ("if",), offset, f"slots.{ref.name}.{ref.key}")
     _check_categorical_values(ctx, cond, text, path + ("if",))
 
 
@@ -240,6 +244,20 @@ def _compared_values(cond: Any):
     elif isinstance(cond, conditions.In) and isinstance(cond.left, conditions.SlotRef) and cond.left.key is None:
         for value in cond.values:
             yield cond.left.name, value
+
+
+def _keyed_refs(cond: Any):
+    """Each `slots.x.key` of a condition (a SlotRef with a key), walked as referenced_slots does."""
+    if isinstance(cond, (conditions.And, conditions.Or)):
+        yield from _keyed_refs(cond.left)
+        yield from _keyed_refs(cond.right)
+    elif isinstance(cond, conditions.Not):
+        yield from _keyed_refs(cond.operand)
+    else:
+        operands = (cond.slot,) if isinstance(cond, conditions.IsSet) else \
+            (cond.left, cond.right) if isinstance(cond, conditions.Compare) else \
+            (cond.left,) if isinstance(cond, conditions.In) else (cond.operand,)
+        yield from (o for o in operands if isinstance(o, conditions.SlotRef) and o.key is not None)
 
 
 def _check_categorical_values(ctx: Context, cond: Any, text: str, path: tuple) -> None:
