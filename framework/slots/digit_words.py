@@ -10,6 +10,16 @@ that is not digit by digit.
 `spell_digits(text)` returns the text with every run of digit words replaced by its
 digits, and a map from each character of the new text to its offset in the original, so a
 match in the new text gives the original span.
+
+Speech-to-text writes a dictated number with the pauses in it: "一三八，一二三四，五六七八",
+"幺三八 幺二三四 五六七八", even "一 三 八 ...". `spell_digits(text, join=True)` also reads
+such a run across its pauses (spaces, commas, 、 and hyphens) as one digit string; the
+plain reading keeps each piece apart, so two numbers said one after the other are still
+found (the extractors try both). A resident ID number ends in a check character that may
+be X, said "叉" or written apart ("... zero zero two X"): after exactly 17 digits it joins
+the run as "X". None of this makes a digit string valid: the phone and ID checks (length,
+prefix, birth date, check digit) and a regex slot's pattern decide, so "第一", "一下",
+"文三路", "三三两两" or "一五一十" never become a value.
 """
 from __future__ import annotations
 
@@ -28,7 +38,16 @@ _EN_WORD = r"zero|oh|o|one|two|three|four|five|six|seven|eight|nine"
 _EN_RUN = re.compile(
     rf"(?<![A-Za-z])(?:(?:double|triple)[\s-]+)?(?:{_EN_WORD})(?:[\s,-]+(?:(?:double|triple)[\s-]+)?(?:{_EN_WORD}))*"
     r"(?![A-Za-z])", re.IGNORECASE)
-_ZH_RUN = re.compile("[" + "".join(ZH_DIGITS) + r"0-9]{2,}")
+_ZH_DIGIT = "[" + "".join(ZH_DIGITS) + "0-9]"
+_ZH_RUN = re.compile(_ZH_DIGIT + "{2,}")
+# The pauses speech-to-text writes inside a dictated number; a run across them has at
+# least two digits too ("一 三" yes, a lone "一" no).
+_PAUSE = r"\s*[,，、-]?\s*"
+_ZH_JOINED_RUN = re.compile(rf"{_ZH_DIGIT}(?:{_PAUSE}{_ZH_DIGIT})+")
+_PAUSE_CHARS = re.compile(r"[\s,，、-]+")
+# The check character of an ID number after its 17 digits: X, x or 叉, maybe after a pause.
+_CHECK_X = re.compile(rf"{_PAUSE}(?:[Xx](?![A-Za-z])|叉)")
+ID_DIGITS = 17
 
 
 def _en_digits(run: str) -> str | None:
@@ -52,21 +71,28 @@ def _zh_digits(run: str) -> str | None:
         return None  # plain ASCII digits: nothing to do
     if "两" in run and "幺" not in run:
         return None  # 两 is a count ("两张"); in a dictated number it comes with 幺
-    return "".join(ZH_DIGITS.get(ch, ch) for ch in run)
+    return "".join(ZH_DIGITS.get(ch, ch) for ch in _PAUSE_CHARS.sub("", run))
 
 
-def spell_digits(text: str) -> tuple[str, list[int]]:
+def _with_check_x(text: str, end: int, digits: str) -> tuple[int, str]:
+    """An ID number's X said after its 17 digits joins the run."""
+    if len(digits) == ID_DIGITS and (m := _CHECK_X.match(text, end)):
+        return m.end(), digits + "X"
+    return end, digits
+
+
+def spell_digits(text: str, *, join: bool = False) -> tuple[str, list[int]]:
     """(text with digit-word runs as digits, original offset of each new character; the
-    map has one extra entry for the end)."""
+    map has one extra entry for the end). `join`: a Chinese run goes on across pauses."""
     pieces: list[tuple[int, int, str]] = []
     for m in _EN_RUN.finditer(text):
         digits = _en_digits(m.group())
         if digits:
-            pieces.append((m.start(), m.end(), digits))
-    for m in _ZH_RUN.finditer(text):
+            pieces.append((m.start(), *_with_check_x(text, m.end(), digits)))
+    for m in (_ZH_JOINED_RUN if join else _ZH_RUN).finditer(text):
         digits = _zh_digits(m.group())
         if digits:
-            pieces.append((m.start(), m.end(), digits))
+            pieces.append((m.start(), *_with_check_x(text, m.end(), digits)))
     pieces.sort()
     out, offsets, cursor = [], [], 0
     for start, end, digits in pieces:
@@ -95,9 +121,11 @@ def original_span(offsets: list[int], start: int, end: int, spelled: str, text: 
     return first, last
 
 
-def digits_only(text: str) -> str | None:
-    """The whole answer as a digit string ("four three two one", "四三二一", "4 3 2 1"),
-    or None when it is not only digits and digit words."""
-    spelled, _ = spell_digits(text.strip())
-    compact = re.sub(r"[\s,-]+", "", spelled.strip(" .。!！"))
-    return compact if compact.isdigit() and compact.isascii() else None
+def digits_only(text: str, *, check_x: bool = False) -> str | None:
+    """The whole answer as a digit string ("four three two one", "四三二一", "4 3 2 1",
+    "一三八，一二三四，五六七八"), or None when it is not only digits and digit words.
+    `check_x`: it may end in an ID number's X ("...零零二X", "...二叉")."""
+    spelled, _ = spell_digits(text.strip(), join=True)
+    compact = _PAUSE_CHARS.sub("", spelled.strip(" .。!！"))
+    body = compact[:-1] if check_x and compact[-1:] in ("X", "x") else compact
+    return compact.upper() if body and body.isdigit() and body.isascii() else None

@@ -71,22 +71,24 @@ def _categorical(slot: Slot, text: str):
 def _spelled(find, text: str):
     """`find`'s (start, end, value) in `text`, and in it with digit words as digits ("four
     three two one", "幺三八..."), spans mapped back to `text`; a spelled match overlapping
-    a plain one is not repeated."""
+    an earlier one is not repeated. Runs are read piece by piece first, then across the
+    pauses speech-to-text writes ("一三八，一二三四，五六七八"; framework.slots.digit_words)."""
     plain = list(find(text))
-    spelled, offsets = spell_digits(text)
-    if spelled == text:
-        return plain
-    for start, end, value in find(spelled):
-        start, end = original_span(offsets, start, end, spelled, text)
-        if not any(start < e and s < end for s, e, _ in plain):
-            plain.append((start, end, value))
+    for join in (False, True):
+        spelled, offsets = spell_digits(text, join=join)
+        if spelled == text:
+            continue
+        for start, end, value in find(spelled):
+            start, end = original_span(offsets, start, end, spelled, text)
+            if not any(start < e and s < end for s, e, _ in plain):
+                plain.append((start, end, value))
     return sorted(plain, key=lambda c: c[0])
 
 
 def _candidates(slot: Slot, text: str, language: str, today: dt.date):
     kind = slot.type
     if kind == "id_number":
-        return _matches(ID_RE, check_id_number, text)
+        return _spelled(lambda t: _matches(ID_RE, check_id_number, t), text)
     if kind == "phone":
         return _spelled(lambda t: _matches(PHONE_RE, check_phone, t), text)
     if kind == "email":

@@ -148,7 +148,9 @@ def parse_value(slot: Slot, text: str, language: str = "zh", *, today: dt.date |
             return ParseResult(True, digits)
         return ParseResult(False, error="does not match the pattern")
     if kind == "id_number":
-        return _checked(check_id_number, text)
+        parsed = _checked(check_id_number, text)
+        digits = None if parsed.ok else digits_only(text, check_x=True)  # "幺幺零幺零五...二叉"
+        return _checked(check_id_number, digits) if digits is not None else parsed
     if kind == "phone":
         parsed = _checked(check_phone, text)
         digits = None if parsed.ok else digits_only(text)  # "幺三八 幺二三四 五六七八"
