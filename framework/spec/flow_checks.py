@@ -230,33 +230,35 @@ def _check_transition(ctx: Context, t: dict, path: tuple, states: dict, fillable
     _check_categorical_values(ctx, cond, text, path + ("if",))
 
 
+def _atoms(cond: Any):
+    """The comparisons, `is set`, `in` and bare-operand tests of a condition, through and/or/not."""
+    if isinstance(cond, (conditions.And, conditions.Or)):
+        yield from _atoms(cond.left)
+        yield from _atoms(cond.right)
+    elif isinstance(cond, conditions.Not):
+        yield from _atoms(cond.operand)
+    else:
+        yield cond
+
+
 def _compared_values(cond: Any):
     """(slot name, literal value) for each `slots.x == v`, `!=` and `in [...]` in a condition."""
-    if isinstance(cond, (conditions.And, conditions.Or)):
-        yield from _compared_values(cond.left)
-        yield from _compared_values(cond.right)
-    elif isinstance(cond, conditions.Not):
-        yield from _compared_values(cond.operand)
-    elif isinstance(cond, conditions.Compare) and cond.op in ("==", "!="):
-        for a, b in ((cond.left, cond.right), (cond.right, cond.left)):
-            if isinstance(a, conditions.SlotRef) and a.key is None and isinstance(b, conditions.Literal):
-                yield a.name, b.value  # (slots.price.currency compares a part, not the value)
-    elif isinstance(cond, conditions.In) and isinstance(cond.left, conditions.SlotRef) and cond.left.key is None:
-        for value in cond.values:
-            yield cond.left.name, value
+    for atom in _atoms(cond):
+        if isinstance(atom, conditions.Compare) and atom.op in ("==", "!="):
+            for a, b in ((atom.left, atom.right), (atom.right, atom.left)):
+                if isinstance(a, conditions.SlotRef) and a.key is None and isinstance(b, conditions.Literal):
+                    yield a.name, b.value  # (slots.price.currency compares a part, not the value)
+        elif isinstance(atom, conditions.In) and isinstance(atom.left, conditions.SlotRef) and atom.left.key is None:
+            for value in atom.values:
+                yield atom.left.name, value
 
 
 def _keyed_refs(cond: Any):
-    """Each `slots.x.key` of a condition (a SlotRef with a key), walked as referenced_slots does."""
-    if isinstance(cond, (conditions.And, conditions.Or)):
-        yield from _keyed_refs(cond.left)
-        yield from _keyed_refs(cond.right)
-    elif isinstance(cond, conditions.Not):
-        yield from _keyed_refs(cond.operand)
-    else:
-        operands = (cond.slot,) if isinstance(cond, conditions.IsSet) else \
-            (cond.left, cond.right) if isinstance(cond, conditions.Compare) else \
-            (cond.left,) if isinstance(cond, conditions.In) else (cond.operand,)
+    """Each `slots.x.key` of a condition (a SlotRef with a key)."""
+    for atom in _atoms(cond):
+        operands = (atom.slot,) if isinstance(atom, conditions.IsSet) else \
+            (atom.left, atom.right) if isinstance(atom, conditions.Compare) else \
+            (atom.left,) if isinstance(atom, conditions.In) else (atom.operand,)
         yield from (o for o in operands if isinstance(o, conditions.SlotRef) and o.key is not None)
 
 
