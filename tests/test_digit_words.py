@@ -1,6 +1,7 @@
 """Phone and ID numbers said digit by digit (issue 10), as a customer dictates them and as
 speech-to-text writes them: "一三八一二三四五六七八", "幺三八，幺二三四，五六七八" (pauses as
-commas), "一 三 八 ...", an ID number's X said 叉 or written apart ("... two X"). The phone
+commas), "一 三 八 ...", an ID number's X said 叉 or written apart ("... two X"); typed
+with an IME's full-width digits (１３８...) or grouped ("110105 19491231 002X"). The phone
 and ID checks still decide (prefix, length, birth date, check digit), so ordinary words
 never become a number: 第一, 一下, 文三路, 一五一十, 三三两两."""
 from __future__ import annotations
@@ -30,7 +31,7 @@ def found(assistant, text: str, entity: str) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("text", [
     "一三八一二三四五六七八", "幺三八幺二三四五六七八", "一三八，一二三四，五六七八", "幺三八、幺二三四、五六七八",
     "一 三 八 一 二 三 四 五 六 七 八", "一三八 - 一二三四 - 五六七八", "138一二三四5678",
-    "one three eight one two three four five six seven eight",
+    "one three eight one two three four five six seven eight", "１３８１２３４５６７８",
 ])
 def test_a_phone_number_said_digit_by_digit_is_the_answer(telecom, text):
     assert parse_value(telecom.slots["phone"], text, "zh").value == PHONE
@@ -39,6 +40,7 @@ def test_a_phone_number_said_digit_by_digit_is_the_answer(telecom, text):
 @pytest.mark.parametrize("text", [
     "一一零一零五一九四九一二三一零零二X", "幺幺零幺零五幺九四九幺二三幺零零二叉", "一一零一 零五一九 四九一二 三一零零 二x",
     "一一零一零五，一九四九一二三一，零零二，叉", "one one zero one oh five one nine four nine one two three one zero zero two X",
+    "１１０１０５１９４９１２３１００２Ｘ", "110105 19491231 002X", "110105-19491231-002x",
 ])
 def test_an_id_number_said_digit_by_digit_is_the_answer(telecom, text):
     assert parse_value(telecom.slots["id_number"], text, "zh").value == ID
@@ -54,6 +56,7 @@ def test_a_digit_by_digit_id_number_with_a_wrong_check_digit_is_refused(telecom)
 @pytest.mark.parametrize("text,number,said", [
     ("我的手机号是一三八，一二三四，五六七八。", PHONE, "一三八，一二三四，五六七八"),
     ("手机 幺三八 幺二三四 五六七八 谢谢", PHONE, "幺三八 幺二三四 五六七八"),
+    ("我的手机号是１３８１２３４５６７８，谢谢", PHONE, "１３８１２３４５６７８"),
     ("身份证号是幺幺零幺零五幺九四九幺二三幺零零二叉，谢谢", ID, "幺幺零幺零五幺九四九幺二三幺零零二叉"),
     ("my ID is one one zero one zero five one nine four nine one two three one zero zero two X please", ID,
      "one one zero one zero five one nine four nine one two three one zero zero two X"),

@@ -17,13 +17,15 @@ such a run across its pauses (spaces, commas, 、 and hyphens) as one digit stri
 plain reading keeps each piece apart, so two numbers said one after the other are still
 found (the extractors try both). A resident ID number ends in a check character that may
 be X, said "叉" or written apart ("... zero zero two X"): after exactly 17 digits it joins
-the run as "X". None of this makes a digit string valid: the phone and ID checks (length,
+the run as "X". Full-width digits (１３８...) are read as digits too. None of this makes a digit string valid: the phone and ID checks (length,
 prefix, birth date, check digit) and a regex slot's pattern decide, so "第一", "一下",
 "文三路", "三三两两" or "一五一十" never become a value.
 """
 from __future__ import annotations
 
 import re
+
+from framework.text_scan import fold_forms
 
 EN_DIGITS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
              "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
@@ -83,7 +85,9 @@ def _with_check_x(text: str, end: int, digits: str) -> tuple[int, str]:
 
 def spell_digits(text: str, *, join: bool = False) -> tuple[str, list[int]]:
     """(text with digit-word runs as digits, original offset of each new character; the
-    map has one extra entry for the end). `join`: a Chinese run goes on across pauses."""
+    map has one extra entry for the end). `join`: a Chinese run goes on across pauses.
+    Full-width and other Unicode digits (１３８, an IME's default) read as ASCII ones."""
+    text = fold_forms(text)  # one character for one: offsets stay the original's
     pieces: list[tuple[int, int, str]] = []
     for m in _EN_RUN.finditer(text):
         digits = _en_digits(m.group())
