@@ -10,6 +10,14 @@ by any space, dash or ideographic space, full-width digits and `＠`, IDs with s
 card number is masked whether or not it passes the Luhn check: a mistyped card is still
 personal data. Masking is linear in the length of the text, whatever the text.
 
+A number said digit by digit is recognised too, read by the slot extractors' own reader
+(`framework.slots.digit_words.spell_digits`, never a second one): "一三八，一二三四，五六七八",
+"幺幺零...二叉", "one three eight ...", mixed "138一二三四5678". The text is read three ways,
+as `framework.slots.entities` reads it: as typed, with digit words piece by piece, and across
+the pauses speech-to-text writes; a run of 11 or more digits in any reading is classified and
+masked exactly as a typed one (`138****5678`, in place of the words). What stays words for the
+extractors stays words here: 第一, 一下, 文三路, 一五一十, 三三两两, "one or two", 三千五.
+
 `install_log_masking()` wraps the logging record factory, so *every* record is masked
 when it is created, whichever handler (file, console, pytest's caplog) later formats it.
 A handler-level `MaskingFilter` would miss handlers added after it was installed. The same
@@ -21,8 +29,9 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
+from framework.slots.digit_words import may_spell, original_span, spell_digits
 from framework.text_scan import digit_runs, find_emails, fold_forms
 
 KINDS = ("id_number", "phone", "bank_card", "email")
@@ -82,6 +91,47 @@ def _mask_email(address: str) -> str:
     return local[:1] + "***@" + domain
 
 
+class _Number(NamedTuple):
+    """A number to mask: its span in the original text, its kind and its digits."""
+    start: int
+    end: int
+    kind: str
+    digits: str
+
+
+def _merged(kept: list[_Number], found: list[_Number]) -> list[_Number]:
+    """`kept` (an earlier reading's numbers) with those of `found` that overlap none of
+    them, or that cover all they overlap and read more digits ("一一零一 零五一九 ... 二x" is
+    a 16-digit card piece by piece, an ID across pauses: the ID is masked whole). An ID and a
+    phone said back to back stay two, not one 29-digit run. Both lists sorted, spans disjoint;
+    one sweep, so a long text of numbers stays linear."""
+    out, i = [], 0
+    for number in found:
+        while i < len(kept) and kept[i].end <= number.start:
+            out.append(kept[i])
+            i += 1
+        j = i
+        while j < len(kept) and kept[j].start < number.end:
+            j += 1
+        over = kept[i:j]
+        if not over or (number.start <= over[0].start and number.end >= over[-1].end
+                         and len(number.digits) > sum(len(o.digits) for o in over)):
+            out.append(number)
+            i = j
+    return out + kept[i:]
+
+
+def _replace(text: str, numbers: list[_Number]) -> str:
+    if not numbers:
+        return text
+    out, last = [], 0
+    for number in numbers:
+        out += [text[last:number.start], _mask_digits(number.kind, number.digits)]
+        last = number.end
+    out.append(text[last:])
+    return "".join(out)
+
+
 @dataclass(frozen=True)
 class Masker:
     kinds: tuple[str, ...] = KINDS
@@ -101,20 +151,32 @@ class Masker:
         return text
 
     def _mask_digit_runs(self, text: str) -> str:
-        folded = fold_forms(text)
-        out, last = [], 0
-        for run in digit_runs(folded):
-            digits = "".join(ch for ch in run.group() if ch.isalnum())
-            kind = classify_digits(digits, len(digits) < run.end() - run.start()) if len(digits) >= 11 else None
-            if kind is None or kind not in self.kinds:
-                continue
-            out.append(text[last:run.start()])
-            out.append(_mask_digits(kind, digits))
-            last = run.end()
-        if not out:
-            return text
-        out.append(text[last:])
-        return "".join(out)
+        """The numbers of every reading masked, then the text read again: the digits a mask
+        keeps (`138`, `5678`) could join digit words beside them into a number of another
+        reading. Each pass that masks removes digits, so the passes end (two, in practice)."""
+        while True:
+            masked = _replace(text, self._numbers(text))
+            if masked == text:
+                return text
+            text = masked
+
+    def _numbers(self, text: str) -> list[_Number]:
+        """The numbers to mask, sorted, none overlapping: read as typed, then with digit
+        words piece by piece, then across pauses, as framework.slots.entities reads them."""
+        found: list[_Number] = []
+        readings: list[tuple[str, list[int] | None]] = [(fold_forms(text), None)]
+        if may_spell(text):
+            readings += [spell_digits(text, join=join) for join in (False, True)]
+        for reading, offsets in readings:
+            numbers = []
+            for run in digit_runs(reading):
+                digits = "".join(ch for ch in run.group() if ch.isalnum())
+                kind = classify_digits(digits, len(digits) < run.end() - run.start()) if len(digits) >= 11 else None
+                if kind in self.kinds:
+                    span = run.span() if offsets is None else original_span(offsets, *run.span(), reading, text)
+                    numbers.append(_Number(*span, kind, digits))
+            found = _merged(found, numbers)
+        return found
 
     def _mask_emails(self, text: str) -> str:
         folded = fold_forms(text)
