@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, NamedTuple
 
-from framework.slots.digit_words import may_spell, original_span, spell_digits
+from framework.slots.digit_words import EN_DIGITS, may_spell, original_span, spell_digits
 from framework.text_scan import digit_runs, find_emails, fold_forms
 
 KINDS = ("id_number", "phone", "bank_card", "email")
@@ -199,6 +199,24 @@ class Masker:
         if isinstance(value, (list, tuple)):
             return [self.mask_tree(v) for v in value]
         return value
+
+
+# In spelled text: the digits of a number and its pauses, maybe an ID's X read from 叉.
+_TRAILING_DIGITS = re.compile(r"[0-9\s+,，、-]*[Xx]?$")
+# A digit word cut in two ("ei" of eight, "doub" of double) ends no digit-word run.
+_CUT_WORD = re.compile("(?<![A-Za-z])(?:" + "|".join(sorted(
+    {w[:i] for w in (*EN_DIGITS, "double", "triple") for i in range(1, len(w))}, key=len, reverse=True)) + ")$",
+    re.IGNORECASE)
+
+
+def without_trailing_number(text: str) -> str:
+    """`text` cut short (a log line's first characters) without the number it may end in,
+    typed or said ("...138123", "...一三八一二三四", "...one three ei"): masking could not
+    recognise half a number, and half is too much to show."""
+    text = _CUT_WORD.sub("", text)
+    spelled, offsets = spell_digits(text, join=True)
+    m = _TRAILING_DIGITS.search(spelled)
+    return text[:offsets[m.start()]] if m else text
 
 
 def mask_values(text: str, values: Iterable[Any]) -> str:

@@ -130,3 +130,17 @@ async def test_spoken_numbers_are_masked_in_the_log_and_the_stored_transcript(se
     for where, text in {"log": log, "redis keys and values": stored}.items():
         assert readable_numbers(text) == [], where
         assert [said for said, _ in SPOKEN if said in text] == [], where
+
+
+@pytest.mark.parametrize("said", ["一三八一二三四五六七八", "幺三八，幺二三四，五六七八", "one three eight one two three four five six seven eight",
+                                  "１３８１２３４５６７８", "13812345678", "一一零一零五一九四九一二三一零零二叉"])
+def test_a_log_line_cut_through_a_spoken_number_shows_none_of_it(said):
+    from framework.server.conversation import LOGGED_TEXT, logged_text
+
+    for before in range(LOGGED_TEXT - len(said) + 1, LOGGED_TEXT):  # every cut inside the number
+        text = "说" * before + said + "，谢谢" * 100
+        kept = "说" * before
+        first = said.split()[0] if said.isascii() else said[0]
+        if logged_text(text).startswith(kept + first + "…"):
+            kept += first  # one digit word alone ("one", "一") is no digit string
+        assert logged_text(text) == f"{kept}…(+{len(text) - len(kept)} characters)"

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from framework.engine.lifetimes import pii_values
-from framework.masking import mask_values
+from framework.masking import mask_values, without_trailing_number
 from framework.server.answer_cache import AnswerCache
 from framework.server.metrics import Metrics
 from framework.server.session_upgrade import flow_changed_text, upgrade_session
@@ -51,11 +50,8 @@ def logged_text(text: str) -> str:
     drops a trailing run of digits so no half of a phone or ID number is left to read."""
     if len(text) <= LOGGED_TEXT:
         return text
-    kept = _TRAILING_DIGITS.sub("", text[:LOGGED_TEXT])
+    kept = without_trailing_number(text[:LOGGED_TEXT])  # typed or said digit by digit
     return f"{kept}…(+{len(text) - len(kept)} characters)"
-
-
-_TRAILING_DIGITS = re.compile(r"[\d\s+\-－＋]+$")
 
 
 class Conversations:
