@@ -9,7 +9,7 @@ import logging
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from framework.masking import Masker, install_log_masking, uninstall_log_masking
+from framework.masking import Masker, install_log_masking, uninstall_log_masking, without_trailing_number
 from framework.server import keys
 from framework.slots.digit_words import spell_digits
 from framework.slots.identity import ID_RE, PHONE_RE
@@ -103,6 +103,7 @@ def test_a_masked_text_has_no_phone_or_id_number_left_to_read(text):
     masked = M.mask(text)
     assert readable_numbers(masked) == []
     assert M.mask(masked) == masked
+    assert text.startswith(without_trailing_number(text))
 
 
 # ---------------------------------------------------------------- the served stack
