@@ -111,6 +111,8 @@ async def test_spoken_numbers_are_masked_in_the_log_and_the_stored_transcript(se
     client, tmp_path, log_path = served
     for text, _ in SPOKEN:  # said outside any flow: fallback turns, logged and stored
         await say(client, "spoken", text)
+    for text in ORDINARY[:6]:
+        await say(client, "words", text)
     # an ID said in words fills the slot, goes to the backend (webhook logs), is confirmed
     await say(client, "flow", "我想办理业务")
     await say(client, "flow", "开户")
@@ -125,6 +127,9 @@ async def test_spoken_numbers_are_masked_in_the_log_and_the_stored_transcript(se
         assert f"text={masked!r}" in log, masked
     state = await client.server.app[keys.STORE].get("spoken")
     assert [turn["text"] for turn in state["history"]] == [masked for _, masked in SPOKEN]
+    words = await client.server.app[keys.STORE].get("words")  # ordinary words stay readable
+    assert [turn["text"] for turn in words["history"]] == ORDINARY[:6]
+    assert all(f"text={text!r}" in log for text in ORDINARY[:6])
 
     pool = client.server.app[keys.REDIS].connection_pool
     stored = redis_dump(f"redis://{pool.connection_kwargs['host']}:{pool.connection_kwargs['port']}/0")
