@@ -138,8 +138,9 @@ async def test_spoken_numbers_are_masked_in_the_log_and_the_stored_transcript(se
         assert [said for said, _ in SPOKEN if said in text] == [], where
 
 
-@pytest.mark.parametrize("said", ["一三八一二三四五六七八", "幺三八，幺二三四，五六七八", "one three eight one two three four five six seven eight",
-                                  "１３８１２３４５６７８", "13812345678", "一一零一零五一九四九一二三一零零二叉"])
+@pytest.mark.parametrize("said", [
+    "一三八一二三四五六七八", "幺三八，幺二三四，五六七八", "one three eight one two three four five six seven eight",
+    "１３８１２３４５６７８", "13812345678", "一一零一零五一九四九一二三一零零二叉"])
 def test_a_log_line_cut_through_a_spoken_number_shows_none_of_it(said):
     from framework.server.conversation import LOGGED_TEXT, logged_text
 
