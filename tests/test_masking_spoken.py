@@ -43,7 +43,8 @@ SPOKEN = [
 
 ORDINARY = ["第一", "一下", "我想查一下", "文三路", "一五一十地说", "三三两两", "一一对应", "三千五", "我有两张卡",
             "one or two", "I have two cards", "第一，二楼", "一、二、三号线都能到", "我一 三点到", "叉烧饭", "X光",
-            "价格三千五百元，两千九也行", "二零二六年十二月二日", "one two three four", "oh no", "someone"]
+            "价格三千五百元，两千九也行", "二零二六年十二月二日", "one two three four", "oh no", "someone",
+            "one sıx", "ONE SİX"]  # a dotless / dotted i: spell_digits raised KeyError before
 
 
 @pytest.mark.parametrize("text, masked", SPOKEN)
