@@ -219,6 +219,25 @@ def without_trailing_number(text: str) -> str:
     return text[:offsets[m.start()]] if m else text
 
 
+# How far past a cut masked_prefix reads: a number that starts before the cut ends well
+# within it (19 digits said as words with pauses are about 150 characters), and masking a
+# backend's 5 MB error page whole, to show 40 characters of it, would cost seconds.
+MASK_WINDOW = 4096
+
+
+def masked_prefix(text: str, limit: int, more: str = "", masker: Masker | None = None) -> str:
+    """At most `limit` characters of `text` for a log line or an error, masked before the
+    cut: a number cut in half could not be recognised, and half is too much to show. Only
+    `limit + MASK_WINDOW` characters are read; beyond them a number the cut goes through
+    is dropped (without_trailing_number). `more` is appended when anything was cut."""
+    window = text[:limit + MASK_WINDOW]
+    masked = (masker or Masker()).mask(window)
+    if len(masked) <= limit and len(window) == len(text):
+        return masked
+    kept = masked[:limit]
+    return (without_trailing_number(kept) if len(window) < len(text) else kept) + more
+
+
 def mask_values(text: str, values: Iterable[Any]) -> str:
     """Replace known secret values (e.g. the slots a domain marks `pii: true`, such as a
     name, which no pattern can recognise) by stars."""

@@ -10,6 +10,7 @@ from typing import Any, Iterable, Mapping
 
 from framework.compile.machine import Slot, frozen_map
 from framework.engine import ActionResult
+from framework.masking import masked_prefix
 from framework.slots import parse_value
 
 KEYS = ("slots", "next", "responses")
@@ -61,7 +62,7 @@ def result_from_json(data: Any, allowed_slots: Iterable[str], action: str,
 
 def _shown(value: Any) -> str:
     text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return text if len(text) <= 40 else masked_prefix(text, 37, more="...")
 
 
 def slot_value(slot: Slot, value: Any) -> tuple[bool, Any, str]:

@@ -37,7 +37,7 @@ from framework.actions.python import request_for
 from framework.actions.responses import result_from_json
 from framework.compile.machine import RETRIED_4XX, Slot, WebhookAction, refusal_status
 from framework.engine import ActionCall, ActionResult
-from framework.masking import Masker, mask_values
+from framework.masking import Masker, mask_values, masked_prefix
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ async def _attempt(session: aiohttp.ClientSession, action: WebhookAction,
     try:
         return status, json.loads(text)
     except json.JSONDecodeError:
-        raise _Failed(f"HTTP {status}: the answer is not JSON ({text[:40]!r})", status=status) from None
+        raise _Failed(f"HTTP {status}: the answer is not JSON ({masked_prefix(text, 40)!r})", status=status) from None
 
 
 async def call_webhook(session: aiohttp.ClientSession, action: WebhookAction, call: ActionCall,

@@ -21,6 +21,8 @@ from typing import Any, Mapping, Protocol
 from aiohttp import web
 from jsonschema import Draft202012Validator
 
+from framework.masking import masked_prefix
+
 MAX_TEXT = 5000  # characters of one user message, on every channel
 MAX_SENDER = 128  # characters of a conversation id
 
@@ -66,7 +68,7 @@ def schema_error(validator: Draft202012Validator, body: Any) -> str | None:
     elif error.validator == "minLength":
         message = f"shorter than {error.validator_value} characters"
     else:
-        message = error.message if len(error.message) <= 200 else error.message[:200] + "..."
+        message = masked_prefix(error.message, 200, more="...")  # the sender's value, maybe a phone
     return f"at {where}: {message}"
 
 

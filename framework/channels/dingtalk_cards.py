@@ -66,6 +66,7 @@ from framework.channels.base import ChannelError, Incoming, json_object
 from framework.channels.dingtalk import DingTalkChannel, card_title, check_signed, message_markdown
 from framework.channels.replays import unique
 from framework.channels.send_retries import Transient
+from framework.masking import masked_prefix
 
 log = logging.getLogger("framework.channels")
 
@@ -211,7 +212,8 @@ class DingTalkCardCallbacks:
     def parse(self, request: web.Request, body: bytes) -> Incoming | None:
         card_id, user_id, button, record = request[PRESS]
         if record is None:
-            log.info("dingtalk: a press on card %.64s, which this server did not send or has forgotten", card_id)
+            log.info("dingtalk: a press on card %s, which this server did not send or has forgotten",
+                     masked_prefix(card_id, 64))
             return None
         if not record["group"] and user_id != record["staff_id"]:
             raise ChannelError(403, "not_recipient", "only the user the card was sent to can press its buttons")

@@ -18,6 +18,7 @@ from typing import Any, Awaitable, Callable
 import aiohttp
 
 from framework.channels.base import ChannelError
+from framework.masking import masked_prefix
 
 log = logging.getLogger("framework.channels")
 
@@ -39,7 +40,7 @@ async def read_json(resp: aiohttp.ClientResponse) -> Any:
     try:
         return json.loads(text)
     except ValueError:
-        return text[:200]
+        return masked_prefix(text, 200)
 
 
 def seconds(value: Any, default: int = 7200) -> int:

@@ -60,6 +60,7 @@ from framework.channels.media import WECHAT_IMAGES, image_parts
 from framework.channels.replays import unique
 from framework.channels.wechat_api import PlatformApi, PlatformApiError, unknown_media_id
 from framework.channels.wechat_crypto import CryptoError, MessageCrypt
+from framework.masking import masked_prefix
 
 log = logging.getLogger("framework.channels")
 PLAINTEXT = web.RequestKey("df.wechat.plaintext", bytes)  # the decrypted message, kept by verify()
@@ -322,7 +323,7 @@ def _fields(body: bytes) -> dict[str, str]:
     except DefusedXmlException:  # a DTD, entity declarations, external references
         raise ChannelError(400, "malformed_xml", "DTDs and entity declarations are not accepted") from None
     except (ET.ParseError, ValueError, LookupError) as err:  # ValueError: a multi-byte encoding (GBK ...)
-        raise ChannelError(400, "malformed_xml", str(err)[:200]) from None
+        raise ChannelError(400, "malformed_xml", masked_prefix(str(err), 200)) from None
     return {child.tag: (child.text or "") for child in root}
 
 

@@ -26,6 +26,7 @@ import aiohttp
 
 from framework.channels.media import Image, ImageRules, MediaError, MediaIds
 from framework.channels.platform_tokens import PlatformTokens, expired_token
+from framework.masking import masked_prefix
 
 log = logging.getLogger("framework.channels")
 
@@ -154,7 +155,7 @@ class PlatformApi:
 
 def _brief(data: dict[str, Any]) -> str:
     """The platform's answer for a log line, without the token."""
-    return str({k: v for k, v in data.items() if k != "access_token"})[:300]
+    return masked_prefix(str({k: v for k, v in data.items() if k != "access_token"}), 300)
 
 
 def official_account_api(session: aiohttp.ClientSession, redis: Any, prefix: str, app_id: str, app_secret: str,

@@ -44,6 +44,7 @@ from framework.channels.replays import unique
 from framework.channels.wechat import message_pieces, open_signed, passive_answer, text_reply
 from framework.channels.wechat_api import PlatformApi, PlatformApiError, unknown_media_id
 from framework.channels.wechat_crypto import MessageCrypt
+from framework.masking import masked_prefix
 
 log = logging.getLogger("framework.channels")
 PLAINTEXT = web.RequestKey("df.wecom.plaintext", bytes)  # the decrypted message, kept by verify()
@@ -187,7 +188,7 @@ def _fields(body: bytes) -> dict[str, str]:
     except DefusedXmlException:
         raise ChannelError(400, "malformed_xml", "DTDs and entity declarations are not accepted") from None
     except (ET.ParseError, ValueError, LookupError) as err:
-        raise ChannelError(400, "malformed_xml", str(err)[:200]) from None
+        raise ChannelError(400, "malformed_xml", masked_prefix(str(err), 200)) from None
     return {child.tag: (child.text or "") for child in root}
 
 
