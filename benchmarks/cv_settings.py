@@ -1,0 +1,123 @@
+"""K-fold cross-validation of a domain's training examples with training settings changed:
+the way to choose a setting on training data only, never on a fresh test file.
+
+    python benchmarks/cv_settings.py defaults
+    python benchmarks/cv_settings.py lr5e-5 learning_rate=5e-5
+    python benchmarks/cv_settings.py no-entities entities=off --domain domains/telecom_zh
+    python benchmarks/cv_settings.py query-prefix --prefix "query: "
+
+The folds are those of `dialog evaluate DOMAIN --cross-validation K` (stratified, seed 13) and
+each fold is trained as that command trains it (train.py's defaults, the threshold folds off),
+except for the NAME=VALUE settings, which are fields of framework.nlu.train's ModelArguments
+and TrainingArguments (the long options of train.py with `_` for `-`). `--prefix TEXT` puts
+TEXT before every text, training and test alike (entity offsets shifted), to try what a base
+model's own input convention is worth (e5 was pre-trained on "query: ..." texts).
+
+Prints each fold's accuracy, then one JSON line: pooled intent accuracy, each fold's accuracy
+and seconds, and the entity F1 (exact span and label) over the annotated held-out examples;
+the line is also appended to --results.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    p.add_argument("name", help="a name for this row of results")
+    p.add_argument("settings", nargs="*", metavar="NAME=VALUE", help="training/model arguments to change")
+    p.add_argument("--domain", default=str(ROOT / "domains" / "telecom_zh"))
+    p.add_argument("--base-model", default=None, help="default: the domain language's default base")
+    p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--threads", type=int, default=1, help="torch threads per training (default 1)")
+    p.add_argument("--prefix", default="", help="text put before every example and test text")
+    p.add_argument("--results", default="reports/cv_settings.jsonl", help="JSON lines file the result is appended to")
+    return p.parse_args(argv)
+
+
+def settings_objects(settings: list[str], threads: int):
+    from framework.nlu.train import ModelArguments, TrainingArguments
+
+    model_args = ModelArguments()
+    train_args = TrainingArguments(threads=threads, progress=False, threshold_folds=0)
+    for item in settings:
+        key, sep, value = item.partition("=")
+        target = model_args if hasattr(model_args, key) else train_args if hasattr(train_args, key) else None
+        if not sep or target is None:
+            raise SystemExit(f"cv_settings: {item!r} is not NAME=VALUE of a training or model argument")
+        current = getattr(target, key)
+        setattr(target, key, value.lower() in ("1", "true", "yes") if isinstance(current, bool)
+                else type(current)(value) if current is not None else value)
+    return model_args, train_args
+
+
+def prefixed(examples, prefix: str):
+    if not prefix:
+        return examples
+    n = len(prefix)
+    return [dataclasses.replace(e, text=prefix + e.text, entities=tuple(
+        dataclasses.replace(a, start=a.start + n, end=a.end + n) for a in e.entities)) for e in examples]
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    import numpy as np
+
+    from framework.nlu import data as nlu_data
+    from framework.nlu.base_models import resolve
+    from framework.nlu.fit import load_base_model, stratified_folds, train_and_save
+    from framework.nlu.model import load_classifier
+    from framework.nlu.tagging import span_scores
+    from framework.spec import load_assistant
+
+    model_args, train_args = settings_objects(args.settings, args.threads)
+    assistant = load_assistant(args.domain)
+    examples = prefixed(nlu_data.dedupe(nlu_data.from_assistant(assistant)), args.prefix)
+    oos = assistant.behaviours.out_of_scope.intents[0] if assistant.behaviours.out_of_scope.intents else None
+    base = str(resolve(args.base_model, assistant.language).path)
+    folds = stratified_folds(examples, args.folds, 13)
+    gold, pred, accs, secs, ent_gold, ent_pred = [], [], [], [], [], []
+    for i in range(args.folds):
+        train = [e for j, f in enumerate(folds) if j != i for e in f]
+        started = time.time()
+        with tempfile.TemporaryDirectory() as tmp:
+            encoder, tokenizer = load_base_model(base)
+            train_and_save(encoder, tokenizer, train, tmp, model_args=model_args, train_args=train_args,
+                           out_of_scope=oos, intent_fingerprint=assistant.intent_fingerprint, name=f"fold{i}")
+            parsed = load_classifier(tmp, threads=args.threads).parse([e.text for e in folds[i]])
+        fold_gold = [e.intent for e in folds[i]]
+        fold_pred = [p.ranking[0].name for p in parsed]
+        for example, p in zip(folds[i], parsed):
+            if example.entities:
+                ent_gold.append({(a.entity, a.start, a.end) for a in example.entities})
+                ent_pred.append({(x.entity, x.start, x.end) for x in p.entities})
+        accs.append(float(np.mean([g == q for g, q in zip(fold_gold, fold_pred)])))
+        secs.append(round(time.time() - started, 1))
+        gold += fold_gold
+        pred += fold_pred
+        print(f"{args.name} fold {i + 1}/{args.folds}: accuracy {accs[-1]:.4f} ({secs[-1]:.0f} s)", flush=True)
+    entities = span_scores(ent_gold, ent_pred)
+    row = {"name": args.name, "domain": Path(args.domain).name, "settings": args.settings, "prefix": args.prefix,
+           "accuracy": round(float(np.mean([g == q for g, q in zip(gold, pred)])), 4),
+           "fold_accuracy": [round(a, 4) for a in accs], "fold_seconds": secs,
+           "entity_f1": round(entities["f1"], 4), "examples": len(examples),
+           "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    print(json.dumps(row, ensure_ascii=False), flush=True)
+    Path(args.results).parent.mkdir(parents=True, exist_ok=True)
+    with open(args.results, "a", encoding="utf-8") as f:
+        f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
