@@ -13,4 +13,5 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 # Session fixtures shared by several modules (imported here so pytest registers them).
-from tests.support.example_models import example_model  # noqa: E402,F401  (trains each example domain once)
+from tests.support.example_models import (  # noqa: E402,F401  (trains each example domain once, in the background)
+    example_model, pytest_collection_finish, pytest_collection_modifyitems, pytest_sessionfinish)
