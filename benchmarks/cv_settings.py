@@ -10,8 +10,8 @@ The folds are those of `dialog evaluate DOMAIN --cross-validation K` (stratified
 each fold is trained as that command trains it (train.py's defaults, the threshold folds off),
 except for the NAME=VALUE settings, which are fields of framework.nlu.train's ModelArguments
 and TrainingArguments (the long options of train.py with `_` for `-`). `--prefix TEXT` puts
-TEXT before every text, training and test alike (entity offsets shifted), to try what a base
-model's own input convention is worth (e5 was pre-trained on "query: ..." texts).
+TEXT before every text, training and test alike (entity offsets shifted), as part of the data
+(how the base's own prefix, `text_prefix=auto`, was first tried).
 
 Prints each fold's accuracy, then one JSON line: pooled intent accuracy, each fold's accuracy
 and seconds, and the entity F1 (exact span and label) over the annotated held-out examples;
@@ -39,6 +39,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--domain", default=str(ROOT / "domains" / "telecom_zh"))
     p.add_argument("--base-model", default=None, help="default: the domain language's default base")
     p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--fold-seed", type=int, default=13, help="seed of the stratified folds (13: dialog evaluate's)")
     p.add_argument("--threads", type=int, default=1, help="torch threads per training (default 1)")
     p.add_argument("--prefix", default="", help="text put before every example and test text")
     p.add_argument("--results", default="reports/cv_settings.jsonl", help="JSON lines file the result is appended to")
@@ -85,13 +86,13 @@ def main(argv=None) -> int:
     examples = prefixed(nlu_data.dedupe(nlu_data.from_assistant(assistant)), args.prefix)
     oos = assistant.behaviours.out_of_scope.intents[0] if assistant.behaviours.out_of_scope.intents else None
     base = str(resolve(args.base_model, assistant.language).path)
-    folds = stratified_folds(examples, args.folds, 13)
+    folds = stratified_folds(examples, args.folds, args.fold_seed)
     gold, pred, accs, secs, ent_gold, ent_pred = [], [], [], [], [], []
     for i in range(args.folds):
         train = [e for j, f in enumerate(folds) if j != i for e in f]
         started = time.time()
         with tempfile.TemporaryDirectory() as tmp:
-            encoder, tokenizer = load_base_model(base)
+            encoder, tokenizer = load_base_model(base, text_prefix=model_args.text_prefix == "auto")
             train_and_save(encoder, tokenizer, train, tmp, model_args=model_args, train_args=train_args,
                            out_of_scope=oos, intent_fingerprint=assistant.intent_fingerprint, name=f"fold{i}")
             parsed = load_classifier(tmp, threads=args.threads).parse([e.text for e in folds[i]])
@@ -108,6 +109,7 @@ def main(argv=None) -> int:
         print(f"{args.name} fold {i + 1}/{args.folds}: accuracy {accs[-1]:.4f} ({secs[-1]:.0f} s)", flush=True)
     entities = span_scores(ent_gold, ent_pred)
     row = {"name": args.name, "domain": Path(args.domain).name, "settings": args.settings, "prefix": args.prefix,
+           "fold_seed": args.fold_seed,
            "accuracy": round(float(np.mean([g == q for g, q in zip(gold, pred)])), 4),
            "fold_accuracy": [round(a, 4) for a in accs], "fold_seconds": secs,
            "entity_f1": round(entities["f1"], 4), "examples": len(examples),

@@ -53,7 +53,7 @@ def run(name: str, train_argv: list[str], out: str | None, label: str | None, li
     load_before = os.getloadavg()
     out_dir = Path(out or tempfile.mkdtemp(prefix=f"nlu_{name}_"))
     t0 = time.time()
-    encoder, tokenizer = load_base_model(model_args.base_model)
+    encoder, tokenizer = load_base_model(model_args.base_model, text_prefix=model_args.text_prefix == "auto")
     result = train_and_save(encoder, tokenizer, train, out_dir, model_args=model_args, train_args=train_args,
                             valid=valid, name=name)
     wall = time.time() - t0

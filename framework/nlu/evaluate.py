@@ -180,9 +180,10 @@ def safe_name(text: str) -> str:
     return re.sub(r"[^\w.-]+", "_", text).strip("._") or "model"
 
 
-def cross_validate(examples, k: int, out_of_scope, fingerprint, threads: int, base_model: str) -> dict:
-    """Stratified K folds: train on K-1 (from `base_model`, a local folder), predict the
-    held-out fold; pooled report."""
+def cross_validate(examples, k: int, out_of_scope, fingerprint, threads: int, base_model: str,
+                   text_prefix: bool = False) -> dict:
+    """Stratified K folds: train on K-1 (from `base_model`, a local folder, with its text
+    prefix when the domain's model was trained with it), predict the held-out fold; pooled report."""
     import tempfile
 
     import numpy as np
@@ -198,7 +199,7 @@ def cross_validate(examples, k: int, out_of_scope, fingerprint, threads: int, ba
     for i in range(k):
         train = [e for j, f in enumerate(folds) if j != i for e in f]
         with tempfile.TemporaryDirectory() as tmp:
-            encoder, tokenizer = load_base_model(base_model)
+            encoder, tokenizer = load_base_model(base_model, text_prefix=text_prefix)
             train_and_save(encoder, tokenizer, train, tmp, model_args=ModelArguments(),
                            train_args=TrainingArguments(threads=threads, progress=False, threshold_folds=0),
                            out_of_scope=out_of_scope, intent_fingerprint=fingerprint, name=f"fold{i}")
@@ -217,14 +218,23 @@ def cross_validate(examples, k: int, out_of_scope, fingerprint, threads: int, ba
 
 def trained_base(model_dir) -> str | None:
     """The base model name a trained model recorded (None when there is no model)."""
+    return _trained(model_dir).get("training_args", {}).get("base_model")
+
+
+def trained_prefix(model_dir) -> bool:
+    """Whether a trained model put its base's text prefix before every text (train.py --text-prefix)."""
+    return bool(_trained(model_dir).get("text_prefix"))
+
+
+def _trained(model_dir) -> dict:
     if model_dir is None:
-        return None
+        return {}
     from framework.nlu.model import read_artifact
 
     try:
-        return read_artifact(model_dir).get("training_args", {}).get("base_model")
-    except Exception:  # no model yet: the language's default
-        return None
+        return read_artifact(model_dir)
+    except Exception:  # no model yet: the defaults
+        return {}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -264,7 +274,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(f"base model: {base.name} ({base.source})")
         report = cross_validate(nlu_data.dedupe(examples), args.cross_validation, oos,
-                                assistant.intent_fingerprint if assistant else None, args.threads, str(base.path))
+                                assistant.intent_fingerprint if assistant else None, args.threads, str(base.path),
+                                text_prefix=trained_prefix(model_dir))
         report["data"] = f"{args.cross_validation}-fold cross-validation"
         report["base_model"] = base.describe()
         name = assistant.name if assistant else Path(model_dir or "model").name

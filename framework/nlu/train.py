@@ -48,6 +48,11 @@ class ModelArguments:
     pooling: str = field(default="mean", metadata={
         "choices": ["mean", "cls"], "help": "sentence vector: mean of token states, or the [CLS] state"})
     max_length: int = field(default=64, metadata={"help": "tokens per utterance (longer ones are cut)"})
+    text_prefix: str = field(default="none", metadata={
+        "choices": ["auto", "none"],
+        "help": "auto: put the base model's own prefix before every text, in training and serving (\"query: \" "
+                "for the e5 bases, which were pre-trained that way; nothing for the others); none: never "
+                "(default until measured on more than one set of folds, BENCHMARKS.md)"})
     extend_vocab: str = field(default="auto", metadata={
         "choices": ["auto", "off"],
         "help": "auto: add CJK characters the base vocabulary maps to [UNK] as new tokens"})
@@ -191,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     from framework.nlu.fit import load_base_model, train_and_save
 
     t0 = time.time()
-    encoder, tokenizer = load_base_model(str(base.path))
+    encoder, tokenizer = load_base_model(str(base.path), text_prefix=model_args.text_prefix == "auto")
     fingerprint = assistant.intent_fingerprint if assistant is not None else None
     result = train_and_save(
         encoder, tokenizer, examples, out_dir, model_args=model_args, train_args=train_args,
