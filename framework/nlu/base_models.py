@@ -57,7 +57,7 @@ class BaseModel:
         return ""
 
     def describe(self) -> dict:
-        return {"name": self.name, "path": str(self.path), "source": self.source, "text_prefix": self.text_prefix}
+        return {"name": self.name, "path": str(self.path), "source": self.source}
 
 
 def default_for_language(language: str | None) -> str:
