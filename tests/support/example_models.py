@@ -16,7 +16,9 @@ that use the models are moved to the end of the session:
   the 1 thread `default_threads()` picks anyway while pytest keeps a core busy);
 - the children are niced (by 5, the level of a machine's other background jobs), so the
   rest of the suite, which runs first, keeps its CPU and the training uses what it leaves
-  idle (a second core, waits on servers and subprocesses).
+  idle (a second core, waits on servers and subprocesses); once a test waits for a model,
+  they get pytest's own priority back where the OS allows it (root; unprivileged processes
+  may not raise a priority, which matters only on a machine with other busy jobs).
 
 A test asking for a domain that was not started trains it then. A training that fails
 fails the tests that need it with the tail of its log. Children still running when the
@@ -72,9 +74,13 @@ class Training:
             self.process = subprocess.Popen(
                 [sys.executable, "train.py", f"domains/{domain}", "--out", str(out), "--no-progress"],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        try:  # from here rather than a preexec_fn, which is unsafe once the tests have threads
-            os.setpriority(os.PRIO_PROCESS, self.process.pid, min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICENESS))
-        except (AttributeError, OSError):  # not POSIX, or the child has already exited
+        # from here rather than a preexec_fn, which is unsafe once the tests have threads
+        self.renice(min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICENESS))
+
+    def renice(self, niceness: int) -> None:
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, niceness)
+        except (AttributeError, OSError):  # not POSIX, the child has exited, or raising it back is not allowed
             pass
 
     def wait(self) -> Path:
@@ -131,6 +137,10 @@ class ExampleModels:
         if domain not in self.ready:
             self.start([domain])
         if domain not in self.ready:
+            # the tests wait now: the trainings need not give way any more (where the OS lets
+            # an unprivileged process raise a child's priority back, or pytest runs as root)
+            for training in self.training.values():
+                training.renice(os.getpriority(os.PRIO_PROCESS, 0))
             self.ready[domain] = self.training.pop(domain).wait()
         return self.ready[domain]
 
