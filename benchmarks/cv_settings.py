@@ -13,7 +13,7 @@ and TrainingArguments (the long options of train.py with `_` for `-`). `--prefix
 TEXT before every text, training and test alike (entity offsets shifted), as part of the data
 (how the base's own prefix, `text_prefix=auto`, was first tried).
 
-Prints each fold's accuracy, then one JSON line: pooled intent accuracy, each fold's accuracy
+Runs framework.nlu.evaluate.cross_validate; prints each fold's accuracy, then one JSON line: pooled intent accuracy, each fold's accuracy
 and seconds, and the entity F1 (exact span and label) over the annotated held-out examples;
 the line is also appended to --results.
 """
@@ -23,7 +23,6 @@ import argparse
 import dataclasses
 import json
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -72,47 +71,24 @@ def prefixed(examples, prefix: str):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    import numpy as np
-
     from framework.nlu import data as nlu_data
     from framework.nlu.base_models import resolve
-    from framework.nlu.fit import load_base_model, stratified_folds, train_and_save
-    from framework.nlu.model import load_classifier
-    from framework.nlu.tagging import span_scores
+    from framework.nlu.evaluate import cross_validate
     from framework.spec import load_assistant
 
     model_args, train_args = settings_objects(args.settings, args.threads)
     assistant = load_assistant(args.domain)
     examples = prefixed(nlu_data.dedupe(nlu_data.from_assistant(assistant)), args.prefix)
     oos = assistant.behaviours.out_of_scope.intents[0] if assistant.behaviours.out_of_scope.intents else None
-    base = str(resolve(args.base_model, assistant.language).path)
-    folds = stratified_folds(examples, args.folds, args.fold_seed)
-    gold, pred, accs, secs, ent_gold, ent_pred = [], [], [], [], [], []
-    for i in range(args.folds):
-        train = [e for j, f in enumerate(folds) if j != i for e in f]
-        started = time.time()
-        with tempfile.TemporaryDirectory() as tmp:
-            encoder, tokenizer = load_base_model(base, text_prefix=model_args.text_prefix == "auto")
-            train_and_save(encoder, tokenizer, train, tmp, model_args=model_args, train_args=train_args,
-                           out_of_scope=oos, intent_fingerprint=assistant.intent_fingerprint, name=f"fold{i}")
-            parsed = load_classifier(tmp, threads=args.threads).parse([e.text for e in folds[i]])
-        fold_gold = [e.intent for e in folds[i]]
-        fold_pred = [p.ranking[0].name for p in parsed]
-        for example, p in zip(folds[i], parsed):
-            if example.entities:
-                ent_gold.append({(a.entity, a.start, a.end) for a in example.entities})
-                ent_pred.append({(x.entity, x.start, x.end) for x in p.entities})
-        accs.append(float(np.mean([g == q for g, q in zip(fold_gold, fold_pred)])))
-        secs.append(round(time.time() - started, 1))
-        gold += fold_gold
-        pred += fold_pred
-        print(f"{args.name} fold {i + 1}/{args.folds}: accuracy {accs[-1]:.4f} ({secs[-1]:.0f} s)", flush=True)
-    entities = span_scores(ent_gold, ent_pred)
+    report = cross_validate(examples, args.folds, oos, assistant.intent_fingerprint, args.threads,
+                            str(resolve(args.base_model, assistant.language).path),
+                            text_prefix=model_args.text_prefix == "auto", model_args=model_args,
+                            train_args=train_args, fold_seed=args.fold_seed)
+    cv = report["cross_validation"]
     row = {"name": args.name, "domain": Path(args.domain).name, "settings": args.settings, "prefix": args.prefix,
-           "fold_seed": args.fold_seed,
-           "accuracy": round(float(np.mean([g == q for g, q in zip(gold, pred)])), 4),
-           "fold_accuracy": [round(a, 4) for a in accs], "fold_seconds": secs,
-           "entity_f1": round(entities["f1"], 4), "examples": len(examples),
+           "fold_seed": args.fold_seed, "accuracy": round(report["accuracy"], 4),
+           "fold_accuracy": [round(a, 4) for a in cv["fold_accuracy"]], "fold_seconds": cv["fold_seconds"],
+           "entity_f1": round(cv["entities"]["f1"], 4) if "entities" in cv else None, "examples": len(examples),
            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     print(json.dumps(row, ensure_ascii=False), flush=True)
     Path(args.results).parent.mkdir(parents=True, exist_ok=True)

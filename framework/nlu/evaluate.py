@@ -181,9 +181,12 @@ def safe_name(text: str) -> str:
 
 
 def cross_validate(examples, k: int, out_of_scope, fingerprint, threads: int, base_model: str,
-                   text_prefix: bool = False) -> dict:
-    """Stratified K folds: train on K-1 (from `base_model`, a local folder, with its text
-    prefix when the domain's model was trained with it), predict the held-out fold; pooled report."""
+                   text_prefix: bool = False, model_args=None, train_args=None, fold_seed: int = 13) -> dict:
+    """Stratified K folds (`fold_seed`): train on K-1 (from `base_model`, a local folder, with
+    its text prefix when the domain's model was trained with it; train.py's defaults, the
+    threshold folds off, unless `model_args` / `train_args` say otherwise), predict the
+    held-out fold; pooled report, with the entity F1 (exact span and label) over the
+    annotated held-out examples when the models learnt entities."""
     import tempfile
 
     import numpy as np
@@ -191,28 +194,39 @@ def cross_validate(examples, k: int, out_of_scope, fingerprint, threads: int, ba
     from framework.nlu import metrics
     from framework.nlu.fit import load_base_model, stratified_folds, train_and_save
     from framework.nlu.model import load_classifier
+    from framework.nlu.tagging import span_scores
     from framework.nlu.train import ModelArguments, TrainingArguments
 
+    model_args = model_args or ModelArguments()
+    train_args = train_args or TrainingArguments(threads=threads, progress=False, threshold_folds=0)
     by_intent = {e.intent for e in examples}
-    folds = stratified_folds(examples, k, 13)
-    gold, pred, accs = [], [], []
+    folds = stratified_folds(examples, k, fold_seed)
+    gold, pred, accs, seconds, ent_gold, ent_pred = [], [], [], [], [], []
     for i in range(k):
         train = [e for j, f in enumerate(folds) if j != i for e in f]
+        started = time.time()
         with tempfile.TemporaryDirectory() as tmp:
             encoder, tokenizer = load_base_model(base_model, text_prefix=text_prefix)
-            train_and_save(encoder, tokenizer, train, tmp, model_args=ModelArguments(),
-                           train_args=TrainingArguments(threads=threads, progress=False, threshold_folds=0),
+            train_and_save(encoder, tokenizer, train, tmp, model_args=model_args, train_args=train_args,
                            out_of_scope=out_of_scope, intent_fingerprint=fingerprint, name=f"fold{i}")
-            clf = load_classifier(tmp, threads=threads or None)
-            fold_pred = [r[0].name for r in clf.predict([e.text for e in folds[i]])]
+            parsed = load_classifier(tmp, threads=threads or None).parse([e.text for e in folds[i]])
         fold_gold = [e.intent for e in folds[i]]
+        fold_pred = [p.ranking[0].name for p in parsed]
+        for example, p in zip(folds[i], parsed):
+            if example.entities:
+                ent_gold.append({(a.entity, a.start, a.end) for a in example.entities})
+                ent_pred.append({(x.entity, x.start, x.end) for x in p.entities})
         accs.append(float(np.mean([g == p for g, p in zip(fold_gold, fold_pred)])))
+        seconds.append(round(time.time() - started, 1))
         gold += fold_gold
         pred += fold_pred
-        print(f"fold {i + 1}/{k}: accuracy {accs[-1]:.3f}", file=sys.stderr)
+        print(f"fold {i + 1}/{k}: accuracy {accs[-1]:.3f} ({seconds[-1]:.0f} s)", file=sys.stderr, flush=True)
     report = metrics.classification_report(gold, pred, sorted(by_intent))
-    report["cross_validation"] = {"folds": k, "accuracy_mean": float(np.mean(accs)),
-                                  "accuracy_std": float(np.std(accs)), "fold_accuracy": accs}
+    report["cross_validation"] = {"folds": k, "fold_seed": fold_seed, "accuracy_mean": float(np.mean(accs)),
+                                  "accuracy_std": float(np.std(accs)), "fold_accuracy": accs,
+                                  "fold_seconds": seconds}
+    if ent_gold and model_args.entities != "off":
+        report["cross_validation"]["entities"] = span_scores(ent_gold, ent_pred)
     return report
 
 

@@ -52,7 +52,7 @@ class ModelArguments:
         "choices": ["auto", "none"],
         "help": "auto: put the base model's own prefix before every text, in training and serving (\"query: \" "
                 "for the e5 bases, which were pre-trained that way; nothing for the others); none: never "
-                "(default until measured on more than one set of folds, BENCHMARKS.md)"})
+                "(the default: two sets of cross-validation folds showed no gain, BENCHMARKS.md)"})
     extend_vocab: str = field(default="auto", metadata={
         "choices": ["auto", "off"],
         "help": "auto: add CJK characters the base vocabulary maps to [UNK] as new tokens"})
