@@ -40,7 +40,8 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(name: str, train_argv: list[str], out: str | None, label: str | None, limit: int = 0) -> dict:
+def run(name: str, train_argv: list[str], out: str | None, label: str | None, limit: int = 0,
+        train_limit: int = 0, valid_only: bool = False) -> dict:
     from framework.nlu.evaluate import evaluate_classifier
     from framework.nlu.fit import load_base_model, train_and_save
     from framework.nlu.model import load_classifier
@@ -50,6 +51,12 @@ def run(name: str, train_argv: list[str], out: str | None, label: str | None, li
     train, valid, test = nlu_datasets.load(name)
     if limit:  # a smoke test of the script itself, not a benchmark
         train, valid, test = train[:limit], valid[:limit // 4] if valid else valid, test[:limit // 4]
+    if train_limit and train_limit < len(train):  # an experiment on part of train: a seeded sample
+        import random
+
+        train = random.Random(0).sample(train, train_limit)
+    if valid_only:  # choosing settings: every figure on `valid`, `test` never looked at
+        test = valid
     load_before = os.getloadavg()
     out_dir = Path(out or tempfile.mkdtemp(prefix=f"nlu_{name}_"))
     t0 = time.time()
@@ -59,6 +66,7 @@ def run(name: str, train_argv: list[str], out: str | None, label: str | None, li
     wall = time.time() - t0
     rss_train = peak_rss_mb()
     row = {"dataset": name, "label": label or "", "argv": train_argv, "date": time.strftime("%Y-%m-%d"),
+           "train_limit": train_limit, "report_split": "valid" if valid_only else "test",
            "train_examples": result["metrics"]["train_examples"], "train_wall_s": round(wall, 1),
            "fit_s": result["metrics"]["train_seconds"], "epochs": result["metrics"]["history"]["epochs"],
            "stopped": result["metrics"]["history"]["stopped"], "best_epoch": result["metrics"]["history"]["best_epoch"],
@@ -70,11 +78,12 @@ def run(name: str, train_argv: list[str], out: str | None, label: str | None, li
     t = time.time()
     clf = load_classifier(out_dir, threads=train_args.threads or None)
     row["load_s"] = round(time.time() - t, 2)
-    for variant, model in (("float", clf), ("int8", load_classifier(out_dir, quantize=True,
-                                                                      threads=train_args.threads or None))):
-        r = evaluate_classifier(model, test, speed=True)
+    variants = [("float", lambda: clf)] + ([] if valid_only else [
+        ("int8", lambda: load_classifier(out_dir, quantize=True, threads=train_args.threads or None))])
+    for variant, make in variants:  # an experiment on valid: float only, no speed figures
+        r = evaluate_classifier(make(), test, speed=not valid_only)
         row[variant] = {"accuracy": r["accuracy"], "macro_f1": r["macro_f1"],
-                        "ms_batch1": r["ms_per_sentence_batch1"], "sent_s_batch32": r["sentences_per_s_batch32"]}
+                        "ms_batch1": r.get("ms_per_sentence_batch1"), "sent_s_batch32": r.get("sentences_per_s_batch32")}
         if r.get("entities"):
             e = r["entities"]
             row[variant]["slots"] = {k: e[k] for k in ("precision", "recall", "f1", "gold", "predicted", "correct")}
@@ -82,8 +91,9 @@ def run(name: str, train_argv: list[str], out: str | None, label: str | None, li
         if variant == "float":
             from framework.nlu.report import write_report
 
-            r["data"] = f"{name} test"
-            write_report(r, out_dir / "test_report", confusion_png=True)
+            split = "valid" if valid_only else "test"
+            r["data"] = f"{name} {split}"
+            write_report(r, out_dir / f"{split}_report", confusion_png=True)
             row["confused_pairs"] = r["confused_pairs"][:5]
     row["peak_rss_mb"] = round(peak_rss_mb())
     row["loadavg_before_after"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
@@ -99,6 +109,8 @@ def table() -> str:
     lines = ["| data set | run | acc | slot F1 | macro-F1 | int8 acc | train wall | epochs | peak RSS | "
              "ms/sent b1 (f / int8) | sent/s b32 (f / int8) |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
+        if r.get("report_split", "test") != "test":
+            continue  # settings experiments on valid (--valid-only): their JSON lines only
         f, q = r["float"], r["int8"]
         slot_f1 = f"{100 * f['slots']['f1']:.2f}" if f.get("slots") else "-"
         lines.append(
@@ -116,16 +128,22 @@ def main(argv=None) -> int:
     p.add_argument("--model-out", help="keep the trained model here (default: a temporary directory)")
     p.add_argument("--label", help="a name for this run in the table")
     p.add_argument("--limit", type=int, default=0, help="use only the first N training examples (smoke test)")
+    p.add_argument("--train-limit", type=int, default=0,
+                   help="train on a seeded random sample of N training examples, all of valid (quick experiments)")
+    p.add_argument("--valid-only", action="store_true",
+                   help="report on valid instead of test (to choose settings without looking at test)")
     args, train_argv = p.parse_known_args(argv)
     if args.table or not args.dataset:
         print(table())
         return 0
-    row = run(args.dataset, train_argv, args.model_out, args.label, args.limit)
+    row = run(args.dataset, train_argv, args.model_out, args.label, args.limit, args.train_limit, args.valid_only)
     print(json.dumps({k: v for k, v in row.items() if k != "epochs"}, ensure_ascii=False, indent=1))
     f = row["float"]
     print(f"{args.dataset}: intent accuracy {100 * f['accuracy']:.2f}"
           + (f", slot F1 {100 * f['slots']['f1']:.2f}" if f.get("slots") else " (intent-only)")
-          + f", training {row['train_wall_s'] / 60:.1f} min, {f['ms_batch1']:.1f} ms per sentence (batch 1)")
+          + f", training {row['train_wall_s'] / 60:.1f} min"
+          + (f", {f['ms_batch1']:.1f} ms per sentence (batch 1)" if f["ms_batch1"] is not None else "")
+          + f" (on {row['report_split']})")
     print(table())
     return 0
 

@@ -228,8 +228,9 @@ def fit(network, train: _Batches, valid: _Batches | None, n_labels: int, args, e
         {"params": list(network.classifier.parameters()), "lr": args.head_learning_rate, "weight_decay": 0.0},
     ]
     tagger = getattr(network, "tagger", None)
-    if tagger is not None:  # the entity head learns at the intent head's rate
-        groups.append({"params": list(tagger.parameters()), "lr": args.head_learning_rate, "weight_decay": 0.0})
+    if tagger is not None:  # the entity head learns at the intent head's rate unless told otherwise
+        groups.append({"params": list(tagger.parameters()),
+                       "lr": getattr(args, "entity_learning_rate", 0.0) or args.head_learning_rate, "weight_decay": 0.0})
     if extra:  # new tokens' embeddings start from nothing: they learn faster than the encoder
         groups.append({"params": extra, "lr": args.new_token_learning_rate, "weight_decay": 0.0})
     optimizer = torch.optim.AdamW([g for g in groups if g["params"]])

@@ -71,6 +71,8 @@ class TrainingArguments:
     batch_size: int = field(default=0, metadata={"help": "0 = auto (16 below 1000 examples, else 32)"})
     learning_rate: float = field(default=1e-4, metadata={"help": "peak learning rate of the encoder"})
     head_learning_rate: float = field(default=2e-3, metadata={"help": "peak learning rate of the classification head"})
+    entity_learning_rate: float = field(default=0.0, metadata={
+        "help": "peak learning rate of the entity (token-classification) head; 0 = the head learning rate"})
     new_token_learning_rate: float = field(default=2e-3, metadata={
         "help": "peak learning rate of the embeddings of tokens added for the domain's language"})
     warmup_ratio: float = field(default=0.06, metadata={"help": "share of steps with a linear warm-up"})
