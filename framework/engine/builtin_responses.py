@@ -26,6 +26,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "请问要修改哪一项？可以改：{changeable}。",
         "en": "What would you like to change? You can change: {changeable}.",
     },
+    # A message with no letter, digit or CJK character (only emoji, punctuation) while a
+    # question waits (framework.engine.unreadable): said before the question is asked again.
+    "utter_not_understood": {
+        "zh": "抱歉，我没看懂这条消息。",
+        "en": "Sorry, I couldn't make out that message.",
+    },
     # A collect or confirm step ran out of attempts and has no on_failure.
     "utter_gave_up": {
         "zh": "抱歉，这件事我们没能办成。您可以稍后再试，或者说“转人工”。",

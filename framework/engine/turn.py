@@ -1,7 +1,10 @@
 """The pure turn functions: a message (or an action's outcome) moves a session one turn on.
 
 Priority of a message (docs/DESIGN.md, "Semantics"):
- 0. the built-in commands /restart and /session_start (framework.engine.commands);
+ 0. the built-in commands /restart and /session_start (framework.engine.commands); then,
+    while the flow waits for an answer, a message with no letter, digit or CJK character
+    (emoji, punctuation) is not understood: the question again, no attempt
+    (framework.engine.unreadable);
  1. entities (framework.engine.slot_filling: mappings, roles, the combine rule): a valid
     value for the collected slot completes the collect step; a new value for an
     already-filled slot of the active flow is a correction: it is said, and the
@@ -29,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 
 from framework.compile.machine import END, Assistant, Collect, Flow
-from framework.engine import confirm, corrections, lifetimes, slot_filling, steps
+from framework.engine import confirm, corrections, lifetimes, slot_filling, steps, unreadable
 from framework.engine.commands import RESTART, command
 from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
@@ -125,6 +128,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     assistant = ctx.assistant
     intent = ctx.intent
     confident = intent is not None and ctx.confidence >= threshold(assistant)
+    # (0) "😀" answers no question
+    if unreadable.handle(ctx):
+        return
     # (0) the answer to "Did you mean Paris as your destination?"
     if ctx.frame and (ctx.frame.waiting_for or "").startswith(slot_filling.WAITING):
         if slot_filling.answer(ctx, nlu, threshold(assistant)):

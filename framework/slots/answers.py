@@ -9,6 +9,8 @@ answer (framework.engine.confirm). This module supplies the parts that need no c
 - `is_question(text, language)`: "是不是？", "在不在", "can you do it?" ask something; they
   never answer one, whatever an intent classifier makes of them.
 - `has_words(text)`: emoji, punctuation and digits alone carry no yes or no.
+- `has_content(text)`: a letter, a digit or a CJK character; a message without one (emoji,
+  punctuation, whitespace) answers no question at all (framework.engine.unreadable).
 - `is_hesitation(text, language)`: "hmm", "um, let me think", "呃……", "我想想" buy time;
   a fine-tuned model scored "hmm" as affirm at 0.88 (benchmarks/confirm_non_answers.py).
 - `sounds_like_correction(text, language)`: "不对，…", "改成…", "actually …": a number in
@@ -117,6 +119,12 @@ def has_words(text: str) -> bool:
     """True when the message has a letter or a CJK character: emoji, punctuation, symbols
     and digits alone are no answer to a yes/no question."""
     return any(unicodedata.category(ch).startswith("L") for ch in text)
+
+
+def has_content(text: str) -> bool:
+    """True when the message has a letter, a digit or a CJK character (Unicode categories
+    L* and N*; the digit of a keycap emoji "1️⃣" counts, an emoji alone does not)."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
 
 
 def sounds_like_correction(text: str, language: str | None = None) -> bool:
