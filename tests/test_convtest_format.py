@@ -55,12 +55,12 @@ tests:
 t.yml:5:9: E010 tests.typos.steps[0].intnet: unknown key 'intnet'. Expected one of 'bot', 'end', 'events', 'flow', 'handoff', 'intent', 'slots', 'state' or 'user'; found 'intnet'. Did you mean 'intent'?
 t.yml:6:15: E022 tests.typos.steps[0].bot[0]: unknown response 'utter_gret'. Expected a response name, or the exact text of a reply; found 'utter_gret'. Did you mean 'utter_greet'?
 t.yml:6:28: E010 tests.typos.steps[0].bot[1].contain: unknown key 'contain'. Expected one of 'contains' or 'text'; found 'contain'. Did you mean 'contains'?
-t.yml:7:15: E025 tests.typos.steps[0].flow: unknown flow 'lost_crad'. Expected one of 'activate_card', 'check_balance', 'goodbye' or 'lost_card'; found 'lost_crad'. Did you mean 'lost_card'?
-t.yml:8:16: E024 tests.typos.steps[0].state: unknown state 'ask_last5'. Expected one of 'aborted', 'activate', 'activate_again', 'activated', 'ask_last4', 'ask_name', 'block', 'block_again', 'block_failed', 'blocked', 'bye', 'call_us' ... (29 in all); found 'ask_last5'. Did you mean 'ask_last4'?
-t.yml:9:17: E021 tests.typos.steps[0].slots.card_last: unknown slot 'card_last'. Expected one of 'balance', 'card_last4', 'case_number', 'delivery_window' or 'name'; found 'card_last'. Did you mean 'card_last4'?
+t.yml:7:15: E025 tests.typos.steps[0].flow: unknown flow 'lost_crad'. Expected one of 'activate_card', 'check_balance', 'goodbye', 'lost_card' or 'transfer_money'; found 'lost_crad'. Did you mean 'lost_card'?
+t.yml:8:16: E024 tests.typos.steps[0].state: unknown state 'ask_last5'. Expected one of 'aborted', 'activate', 'activate_again', 'activated', 'ask_amount', 'ask_date', 'ask_last4', 'ask_name', 'ask_recipient', 'block', 'block_again', 'block_failed' ... (36 in all); found 'ask_last5'. Did you mean 'ask_last4'?
+t.yml:9:17: E021 tests.typos.steps[0].slots.card_last: unknown slot 'card_last'. Expected one of 'amount', 'balance', 'card_last4', 'case_number', 'date', 'delivery_window', 'name', 'recipient' or 'transfer_id'; found 'card_last'. Did you mean 'card_last4'?
 t.yml:10:18: E012 tests.typos.steps[0].handoff: not true or false. Expected true or false; found 'maybe'.
 t.yml:11:9: E011 tests.typos.steps[1]: a step starts with what the user says. Expected 'user: <message>' with text; found nothing (null).
-t.yml:13:7: E023 tests.typos.webhooks.block_cards: unknown action 'block_cards'. Expected one of 'activate_card', 'block_card' or 'get_balance'; found 'block_cards'. Did you mean 'block_card'?
+t.yml:13:7: E023 tests.typos.webhooks.block_cards: unknown action 'block_cards'. Expected one of 'activate_card', 'block_card', 'get_balance' or 'send_money'; found 'block_cards'. Did you mean 'block_card'?
 t.yml:14:30: E014 tests.typos.webhooks.get_balance[0].status: not an HTTP status. Expected an integer from 100 to 599; found the number 700.
 t.yml:14:42: E014 tests.typos.webhooks.get_balance[0].delay: not a delay in seconds. Expected a number from 0 to 30; found the number -1.
 t.yml:15:3: E011 tests.empty: test 'empty' has no steps. Expected 'steps:' with a list of '- user: ...' items; found nothing (null).

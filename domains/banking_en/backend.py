@@ -6,6 +6,7 @@ A small stand-in for a bank's card system, called by the domain's webhook action
     POST /cards/block              -> {"slots": {"case_number", "delivery_window"}}  block + reissue
     GET  /cards/{last4}/balance    -> {"slots": {"balance": 123.45}}   (no body: the URL says it)
     POST /balance                  -> the same, the card in the body (older clients)
+    POST /transfers                -> {"slots": {"transfer_id": "TR-50001"}}   send money
 
 Each POST body is the engine's webhook JSON: {"action", "sender_id", "flow", "state",
 "slots": {...}, "latest_message": {"text", "intent"}}. A repeated Idempotency-Key header
@@ -14,12 +15,14 @@ four digits in a small in-memory table (a real backend would use the authenticat
 customer's id, never digits alone). Refusals, which the flows map with `on_status` (the
 customer hears which detail was wrong and is asked again):
 
-- an unknown card answers 404; a name that is not the cardholder's answers 403.
+- an unknown card answers 404; a name that is not the cardholder's answers 403;
+- a transfer of more than the account's available $1,500.00 answers 422 (not enough money).
 
 Failures, to try the flows' `on_failure` branches ("a problem on our side"):
 
 - blocking card 0000 answers 503, as if the card system were down;
-- a request without `card_last4` answers 400 (the flows never send one; unmapped: a failure).
+- a request without `card_last4` answers 400 (the flows never send one; unmapped: a failure);
+- a transfer without an amount in USD or a recipient answers 400 (the flow never sends one).
 
 Port 5056 so it can run next to the telecom backend (5055):
 `python domains/banking_en/backend.py`, or `shell --demo-backend` / `serve --demo-backend`.
@@ -55,10 +58,15 @@ def _demo_cards() -> dict[str, Card]:
     }
 
 
+AVAILABLE = 1500.00  # the demo account's money available for transfers
+
+
 class Bank:
     def __init__(self) -> None:
         self.cards = _demo_cards()
         self.cases = itertools.count(40001)
+        self.transfers = itertools.count(50001)
+        self.available = AVAILABLE
 
 
 BANK = web.AppKey("bank", Bank)
@@ -123,6 +131,25 @@ def _balance_of(last4: str, card: Card | None) -> web.Response:
     return web.json_response({"slots": {"balance": card.balance}})
 
 
+async def transfer(request: web.Request) -> web.Response:
+    """Send money: slots.amount is the money slot's {"amount": 50, "currency": "USD"},
+    slots.recipient who it is for, slots.date the day (ISO; today when absent)."""
+    bank = request.app[BANK]
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    slots = body.get("slots") if isinstance(body, dict) else None
+    money = slots.get("amount") if isinstance(slots, dict) else None
+    amount = money.get("amount") if isinstance(money, dict) and money.get("currency") == "USD" else None
+    if not isinstance(amount, (int, float)) or amount <= 0 or not str(slots.get("recipient") or "").strip():
+        return _fail(400, "slots.amount (USD) and slots.recipient are required")
+    if amount > bank.available:
+        return _fail(422, "insufficient funds")
+    bank.available -= amount
+    return web.json_response({"slots": {"transfer_id": f"TR-{next(bank.transfers)}"}})
+
+
 def init() -> web.Application:
     # A retried webhook call (same Idempotency-Key) gets the first answer, never a second one.
     app = web.Application(middlewares=[idempotency_middleware()])
@@ -131,6 +158,7 @@ def init() -> web.Application:
     app.router.add_post("/cards/block", block)
     app.router.add_post("/balance", balance)
     app.router.add_get("/cards/{last4}/balance", card_balance)
+    app.router.add_post("/transfers", transfer)
     return app
 
 
