@@ -190,6 +190,13 @@ def _transition(tree: SpecTree, path: tuple, spec: dict) -> m.Transition:
                         source=_source(tree, path))
 
 
+def _from_trigger(spec: bool | dict | None) -> int | None:
+    """`from_trigger: true` -> 0 (the slot's own validation alone); `{min_length: N}` -> N."""
+    if spec is None or spec is False:
+        return None
+    return 0 if spec is True else int(spec.get("min_length", 0))
+
+
 def _step(spec: dict, settings: m.Settings) -> m.Step | None:
     if "say" in spec:
         return m.Say(spec["say"])
@@ -197,7 +204,8 @@ def _step(spec: dict, settings: m.Settings) -> m.Step | None:
         slot = spec["collect"]
         return m.Collect(slot=slot, prompt=spec.get("prompt", f"utter_ask_{slot}"), reprompt=spec.get("reprompt"),
                          max_attempts=spec.get("max_attempts", settings.max_attempts),
-                         on_failure=spec.get("on_failure"), skip_if_filled=spec.get("skip_if_filled", True))
+                         on_failure=spec.get("on_failure"), skip_if_filled=spec.get("skip_if_filled", True),
+                         from_trigger=_from_trigger(spec.get("from_trigger")))
     if "confirm" in spec:
         return m.Confirm(spec["confirm"], spec["on_yes"], spec["on_no"],
                          max_attempts=spec.get("max_attempts", settings.max_attempts),

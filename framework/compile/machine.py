@@ -193,6 +193,10 @@ class Collect:
     max_attempts: int = 3
     on_failure: str | None = None  # state after max_attempts invalid values; None: END
     skip_if_filled: bool = True
+    # `from_trigger:` the message that started the flow is the (text) slot's value when it
+    # has at least this many letters, digits or CJK characters and the slot accepts it
+    # (framework.engine.trigger_text); 0 for `from_trigger: true`; None: off.
+    from_trigger: int | None = None
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,9 @@ class TurnContext:
         self.slot_changes: dict[str, Any] = {}
         self.turn_number = state.turn_count + (1 if new_turn else 0)
         self.refused_by: str | None = None  # a flow whose trigger a non-interruptible flow refused
+        # The flow this turn's user message started (its trigger), for `from_trigger` steps
+        # (framework.engine.trigger_text).
+        self.started_by_message: str | None = None
         # Learnt values below the entity threshold, by slot, until a collect step asks about
         # them (framework.engine.slot_filling); never stored without a yes. They wait in
         # the active frame between turns.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from framework.compile.machine import END, CallAction, Collect, Confirm, End, Flow, Handoff, Link, Say, State
 from framework.conditions import evaluate
-from framework.engine import lifetimes
+from framework.engine import lifetimes, trigger_text
 from framework.engine.context import TurnContext
 from framework.engine.state import Frame
 
@@ -27,6 +27,8 @@ def goto(ctx: TurnContext, target: str | None) -> None:
 def start_flow(ctx: TurnContext, flow: Flow, *, reason: str) -> None:
     ctx.handoff = False
     ctx.stack.append(Frame(flow.name, flow.start))
+    if ctx.new_turn and reason in ("trigger", "interruption"):
+        ctx.started_by_message = flow.name
     ctx.emit("flow_started", flow=flow.name, reason=reason)
     goto(ctx, flow.start)
 
@@ -43,6 +45,8 @@ def enter(ctx: TurnContext, name: str) -> str | None:
     if isinstance(step, Say):
         ctx.say(step.response)
     elif isinstance(step, Collect):
+        if trigger_text.fill(ctx, step):  # "……，我要投诉": the complaint was the trigger
+            return after_step(ctx, state)
         if not (step.skip_if_filled and ctx.slots.get(step.slot) is not None):
             from framework.engine.slot_filling import ask  # it builds on this module
 

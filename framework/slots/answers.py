@@ -127,6 +127,12 @@ def has_content(text: str) -> bool:
     return any(unicodedata.category(ch)[0] in "LN" for ch in text)
 
 
+def content_length(text: str) -> int:
+    """How many letters, digits and CJK characters the message has (what has_content looks
+    for): "我要投诉！！" is 4, "I'm angry" is 7."""
+    return sum(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
 def sounds_like_correction(text: str, language: str | None = None) -> bool:
     """True when the message says that something earlier was wrong or is to change."""
     code = _language(language)

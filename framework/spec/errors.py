@@ -64,6 +64,7 @@ CODES: dict[str, str] = {
     "E064": "a 'rasa_nlu' file cannot be read, or its examples do not fit the domain",
     "E065": "an 'on_status' key is not a status a backend refuses with (400-499, not 408 or 429)",
     "E066": "a condition or response reads a key of a slot's value that it does not have (slots.x.currency on a slot that is not money)",
+    "E067": "'from_trigger' on a step that can never take the triggering message (a slot that is not text, a flow no intent triggers, a min_length above the slot's max_length)",
 }
 
 # Warnings: the domain loads and runs, but a conversation can go wrong. `dialog validate`

@@ -18,7 +18,7 @@ FINAL_STEPS = ("handoff", "link", "end")
 # Options that only make sense with a step; on_failure belongs to collect, confirm and action.
 STEP_OPTIONS = {
     "prompt": ("collect",), "reprompt": ("collect",), "max_attempts": ("collect", "confirm"),
-    "skip_if_filled": ("collect",), "on_yes": ("confirm",), "on_no": ("confirm",),
+    "skip_if_filled": ("collect",), "from_trigger": ("collect",), "on_yes": ("confirm",), "on_no": ("confirm",),
     "on_success": ("action",), "on_failure": ("collect", "confirm", "action"), "routes": ("action",),
     "on_timeout": ("action",), "on_error": ("action",), "on_status": ("action",),
 }
@@ -107,6 +107,8 @@ def check_state(ctx: Context, flow: str, name: str, state: dict, states: dict, f
                 hint="Split it into two states joined by 'next'")
     step = steps[0] if steps else None
     _check_step_references(ctx, path, state, step, states)
+    if step == "collect" and state.get("from_trigger") not in (None, False):
+        _check_from_trigger(ctx, flow, path, state)
     for option, owners in STEP_OPTIONS.items():
         if option in state and step not in owners:
             ctx.add("E038", path + (option,), f"'{option}' belongs to {_a(' or '.join(owners))} step", key=True,
@@ -168,6 +170,31 @@ def _check_step_references(ctx: Context, path: tuple, state: dict, step: str | N
     for i, route in enumerate(items(state.get("routes"))):
         ctx.known("state", route, path + ("routes", i), states, extra=(END,))
     _check_on_status(ctx, path, state, states)
+
+
+def _check_from_trigger(ctx: Context, flow: str, path: tuple, state: dict) -> None:
+    """E067: `from_trigger` takes the whole message that started the flow as a text slot's
+    value; anywhere else it could never fill anything."""
+    where = path + ("from_trigger",)
+    slot_name = state.get("collect")
+    slot = mapping(ctx.slots.get(slot_name)) if isinstance(slot_name, str) else {}
+    if slot and slot.get("type") != "text":
+        ctx.add("E067", where, f"'from_trigger' takes the whole message as the value of a text slot; "
+                f"'{slot_name}' is {_a(repr(slot.get('type')))} slot", key=True,
+                expected="a text slot (a free-text answer such as a complaint)",
+                found=f"slot '{slot_name}' of type {slot.get('type')}",
+                hint="Typed values in the triggering message fill their slots from entities already: "
+                     "remove 'from_trigger'")
+    if not names_of(mapping(ctx.flows.get(flow)).get("trigger")):
+        ctx.add("E067", where, f"flow '{flow}' has no trigger, so no message starts it", key=True,
+                expected="a flow with 'trigger: <intent>'", found="no trigger (only a link starts it)",
+                hint="Remove 'from_trigger', or give the flow a trigger intent")
+    minimum = mapping(state.get("from_trigger")).get("min_length")
+    maximum = slot.get("max_length")
+    if isinstance(minimum, int) and isinstance(maximum, int) and minimum > maximum:
+        ctx.add("E067", where + ("min_length",), f"min_length {minimum} is above slot '{slot_name}''s "
+                f"max_length {maximum}, so no message can fill it",
+                expected=f"a min_length of at most {maximum}", found=str(minimum))
 
 
 def _check_on_status(ctx: Context, path: tuple, state: dict, states: dict) -> None:

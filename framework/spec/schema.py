@@ -129,6 +129,9 @@ STATE = _object({
     "handoff": {"type": ["string", "boolean", "null"], "x-expected": "a response name or true"},
     "end": {"type": ["string", "boolean", "null"], "x-expected": "a response name or true"},
     "prompt": NAME, "reprompt": NAME, "max_attempts": COUNT, "skip_if_filled": {"type": "boolean"},
+    # the message that started the flow fills the collected text slot (framework.engine.trigger_text)
+    "from_trigger": {"oneOf": [{"type": "boolean"}, _object({"min_length": COUNT})],
+                     "x-expected": "true, or {min_length: N} (letters, digits and CJK characters)"},
     "on_failure": TARGET, "on_yes": TARGET, "on_no": TARGET, "on_success": TARGET,
     "on_timeout": TARGET, "on_error": TARGET,
     # HTTP status -> state; the keys (text, as the loader keeps them) are checked in flow_checks.py

@@ -1,0 +1,42 @@
+"""`from_trigger`: the message that started a flow as the answer to its free-text question.
+
+"你们上个月多扣了我五十块钱话费，打了三次客服都没人处理，我要投诉" starts the complaint
+flow, and it already is the complaint: asking "请详细描述一下遇到的问题" next makes the
+customer say it twice. A collect step with `from_trigger` takes the triggering message,
+whole, as its text slot's value (Rasa's `from_text` mapping with an `active_loop`
+condition is the nearest equivalent), when
+
+- the step is entered in the turn in which a user message started the flow (its trigger
+  intent, also when it interrupts another flow), before the user's next message and before
+  any action step;
+- the message has at least `min_length` letters, digits and CJK characters (punctuation,
+  emoji and spaces not counted; `from_trigger: true` sets no such minimum), so that a bare
+  request ("我要投诉", 4) still gets the question while a complaint that says what went
+  wrong does not; and
+- the slot's own validation accepts it (its min_length and max_length).
+
+Otherwise the step asks its question as usual. The slot is set with source "trigger".
+The spec checks (E067) that the slot is a text slot, that the flow has a trigger and that
+`min_length` is not above the slot's max_length.
+"""
+from __future__ import annotations
+
+from framework.compile.machine import Collect
+from framework.engine.context import TurnContext
+from framework.slots import parse_value
+from framework.slots.answers import content_length
+
+
+def fill(ctx: TurnContext, step: Collect) -> bool:
+    """True when the triggering message became the collected slot's value."""
+    if step.from_trigger is None or ctx.started_by_message != (ctx.frame.flow if ctx.frame else None):
+        return False
+    slot = ctx.assistant.slots.get(step.slot)
+    text = (ctx.text or "").strip()
+    if slot is None or slot.type != "text" or content_length(text) < max(step.from_trigger, 1):
+        return False
+    parsed = parse_value(slot, text, ctx.assistant.language, today=ctx.today)
+    if not parsed.ok:
+        return False
+    ctx.set_slot(step.slot, parsed.value, source="trigger")
+    return True
