@@ -22,6 +22,7 @@ from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Iterable, Mapping
 
 from redis.asyncio.cluster import RedisCluster
+from redis.exceptions import NoScriptError
 
 from framework.masking import Masker
 from framework.store.encryption import SlotCipher
@@ -56,10 +57,12 @@ class SessionStore:
         lock_wait: float = 10.0,
         pii_slots: Iterable[str] = (),
         cipher: SlotCipher | None = None,
+        prune_every: float = 1.0,
     ) -> None:
         """`lock_timeout`: the lock's lease, renewed while a turn runs (a dead holder frees
         the conversation within it); `lock_wait`: how long a message waits in line with no
-        progress before giving up; `pii_slots` are sealed with `cipher` when one is given."""
+        progress before giving up; `pii_slots` are sealed with `cipher` when one is given;
+        `prune_every`: seconds between two prunings of the active-sessions set by this process."""
         self.client = client
         self.prefix = f"df:{sanitize(assistant)}"
         self.ttl = int(ttl)
@@ -70,6 +73,7 @@ class SessionStore:
         self.locks = ConversationLocks(client, self.key, lease=lock_timeout, wait=lock_wait)
         self._fenced_put = client.register_script(_FENCED_PUT)
         self._cluster = isinstance(client, RedisCluster)
+        self.prune_every, self._pruned_at = prune_every, float("-inf")
 
     @property
     def lock_wait(self) -> float:
@@ -110,23 +114,43 @@ class SessionStore:
             # slot, maybe another node) go out side by side instead of in one pipeline.
             ok, _ = await asyncio.gather(self._fenced_put(keys=keys, args=args), self._record_activity(sender_id))
         else:
-            # One round trip: the fenced write, and the active-sessions set (a sorted set
-            # scored by last activity; another slot, so pipelined rather than in the script).
-            async with self.client.pipeline(transaction=False) as pipe:
-                await self._fenced_put(keys=keys, args=args, client=pipe)
-                self._queue_activity(pipe, sender_id)
-                ok, _, _ = await pipe.execute()
+            ok = await self._write_and_record(keys, args, sender_id)
         if not ok:
             raise LockLost(f"lock on conversation {sender_id!r} expired before its state was saved")
         if lock is not None:
             lock.stored, lock.released = (None if release else args[1]), release
 
+    async def _write_and_record(self, keys: list[str], args: list[Any], sender_id: str) -> Any:
+        """One round trip: the fenced write, and the active-sessions set (a sorted set
+        scored by last activity; another slot, so pipelined rather than in the script).
+
+        EVALSHA is queued by hand: a registered script in a redis-py pipeline makes every
+        `execute()` first send SCRIPT EXISTS and wait for it, a second round trip per turn
+        (measured with benchmarks/turn_profile.py). A Redis that does not know the script
+        (restarted, SCRIPT FLUSH) answers NOSCRIPT: load it and send the pipeline again
+        (the active-set update is idempotent, and the refused write wrote nothing)."""
+        for attempt in range(2):
+            async with self.client.pipeline(transaction=False) as pipe:
+                pipe.evalsha(self._fenced_put.sha, len(keys), *keys, *args)
+                self._queue_activity(pipe, sender_id)
+                results = await pipe.execute(raise_on_error=False)
+            if isinstance(results[0], NoScriptError) and attempt == 0:
+                self._fenced_put.sha = await self.client.script_load(_FENCED_PUT)
+                continue
+            failed = next((r for r in results if isinstance(r, Exception)), None)
+            if failed is not None:
+                raise failed
+            return results[0]
+
     def _queue_activity(self, pipe: Any, sender_id: str) -> None:
         now = time.time()
         pipe.zadd(self.active_key, {sender_id: now})
-        # Forget sessions past their timeout as we go, so the set stays bounded even
-        # when nobody scrapes /metrics.
-        pipe.zremrangebyscore(self.active_key, "-inf", now - self.ttl)
+        # Forget sessions past their timeout as we go, so the set stays bounded even when
+        # nobody scrapes /metrics; at most once per `prune_every` seconds per process, not
+        # every turn (the set then holds at most `prune_every` seconds of ended sessions).
+        if now - self._pruned_at >= self.prune_every:
+            self._pruned_at = now
+            pipe.zremrangebyscore(self.active_key, "-inf", now - self.ttl)
 
     async def _record_activity(self, sender_id: str) -> None:
         async with self.client.pipeline(transaction=False) as pipe:  # both on one key: one slot
