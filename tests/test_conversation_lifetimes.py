@@ -77,8 +77,8 @@ async def test_pii_given_outside_any_flow_is_not_kept():
         assert chat.state.slots == {}
         cleared = [e for e in chat.turn.events if e.name == "slots_cleared"]
         assert [(e.data["slots"], e.data["reason"]) for e in cleared] == [(("id_number", "name"), "pii")]
-        # a flow that does not use it does not keep it either
-        await chat.say("我要投诉")
+        # a flow that does not use it does not keep it either (the complaint flow asks for the ID now)
+        await chat.say("查一下话费余额")
         await chat.say(f"营业厅的人把我的身份证号{ID}念出来了")
         assert "id_number" not in chat.state.slots
 
