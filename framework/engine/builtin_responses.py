@@ -32,6 +32,13 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "抱歉，我没看懂这条消息。",
         "en": "Sorry, I couldn't make out that message.",
     },
+    # A plain "no" to a question that wants a value (framework.engine.stop_question): yes
+    # cancels the flow, no asks the question again. A domain may also define
+    # utter_ask_stop_flow_<flow> for one flow.
+    "utter_ask_stop_flow": {
+        "zh": "要取消当前的办理吗？",
+        "en": "Do you want to stop here?",
+    },
     # A collect or confirm step ran out of attempts and has no on_failure.
     "utter_gave_up": {
         "zh": "抱歉，这件事我们没能办成。您可以稍后再试，或者说“转人工”。",

@@ -14,8 +14,9 @@ Priority of a message (docs/DESIGN.md, "Semantics"):
  2. global intents and other flows' triggers at confidence >= threshold, except that a
     reply naming one of the items a "which item?" question listed answers it (unless its
     intent is cancel or handoff);
- 3. when collecting, a held learnt value's question, else the whole utterance parsed as the
-    slot's value;
+ 3. when collecting, a held learnt value's question, else a plain "no" that is no value of
+    the slot asks whether to stop the flow (framework.engine.stop_question; its answer comes
+    at 0), else the whole utterance parsed as the slot's value;
  4. a confirm step's clear yes or no (framework.engine.confirm), or the answer to its
     "which item?" question;
  5. intent transitions;
@@ -32,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 
 from framework.compile.machine import END, Assistant, Collect, Flow
-from framework.engine import confirm, corrections, lifetimes, slot_filling, steps, unreadable
+from framework.engine import confirm, corrections, lifetimes, slot_filling, steps, stop_question, unreadable
 from framework.engine.commands import RESTART, command
 from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
@@ -128,6 +129,14 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     assistant = ctx.assistant
     intent = ctx.intent
     confident = intent is not None and ctx.confidence >= threshold(assistant)
+    # (0) the answer to "Do you want to stop here?", asked after a plain "no" at a question
+    # (framework.engine.stop_question); neither yes nor no: the message answers the question
+    if stop_question.waiting(ctx) is not None:
+        stop = stop_question.answer(ctx, nlu, threshold(assistant))
+        if stop:
+            _cancel(ctx)
+        if stop is not None:
+            return
     # (0) "😀" answers no question
     if unreadable.handle(ctx):
         return
@@ -293,6 +302,9 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
     step: Collect = steps.collect_step(ctx.flow(), state, slot_name)
     slot = ctx.assistant.slots[slot_name]
     parsed = _value_from_utterance(ctx, slot, nlu)
+    # a plain "no" that is no value: "Do you want to stop here?" (framework.engine.stop_question)
+    if stop_question.offer(ctx, nlu, slot_name, parsed.ok, threshold(ctx.assistant)):
+        return
     if parsed.ok:
         ctx.set_slot(slot_name, parsed.value, source="collect")
         steps.goto(ctx, steps.after_collect(ctx, state))
