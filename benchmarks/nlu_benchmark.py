@@ -83,7 +83,8 @@ def run(name: str, train_argv: list[str], out: str | None, label: str | None, li
     for variant, make in variants:  # an experiment on valid: float only, no speed figures
         r = evaluate_classifier(make(), test, speed=not valid_only)
         row[variant] = {"accuracy": r["accuracy"], "macro_f1": r["macro_f1"],
-                        "ms_batch1": r.get("ms_per_sentence_batch1"), "sent_s_batch32": r.get("sentences_per_s_batch32")}
+                        "ms_batch1": r.get("ms_per_sentence_batch1"),
+                        "sent_s_batch32": r.get("sentences_per_s_batch32")}
         if r.get("entities"):
             e = r["entities"]
             row[variant]["slots"] = {k: e[k] for k in ("precision", "recall", "f1", "gold", "predicted", "correct")}

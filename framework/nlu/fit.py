@@ -229,8 +229,8 @@ def fit(network, train: _Batches, valid: _Batches | None, n_labels: int, args, e
     ]
     tagger = getattr(network, "tagger", None)
     if tagger is not None:  # the entity head learns at the intent head's rate unless told otherwise
-        groups.append({"params": list(tagger.parameters()),
-                       "lr": getattr(args, "entity_learning_rate", 0.0) or args.head_learning_rate, "weight_decay": 0.0})
+        lr = getattr(args, "entity_learning_rate", 0.0) or args.head_learning_rate
+        groups.append({"params": list(tagger.parameters()), "lr": lr, "weight_decay": 0.0})
     if extra:  # new tokens' embeddings start from nothing: they learn faster than the encoder
         groups.append({"params": extra, "lr": args.new_token_learning_rate, "weight_decay": 0.0})
     optimizer = torch.optim.AdamW([g for g in groups if g["params"]])
@@ -406,9 +406,11 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
         ids = tokenizer([t.text for t in items], truncation=True, max_length=model_args.max_length)["input_ids"]
         return _Batches(ids, intents, tokenizer.pad_token_id or 0)
 
-    def spans_of(items):
+    min_chars = joint.entity_min_chars(examples) if ent_labels else {}
+
+    def spans_of(items):  # read as the served model reads them
         return joint.predict_spans(network, tokenizer, [t.text for t in items], ent_labels, model_args.max_length,
-                                   batch_size * 2)
+                                   batch_size * 2, min_chars=min_chars)
 
     batch_size = train_args.batch_size or (16 if len(train) < SMALL_DATA else 32)
     initial_state = copy.deepcopy(encoder.state_dict()) if small else None
@@ -538,7 +540,8 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
         # put before every text by the tokenizer, training and serving (framework.nlu.text_prefix)
         "text_prefix": getattr(tokenizer, "prefix", ""),
         # entity head (absent: an intent-only model): labels (framework.nlu.tagging), BIO tags
-        **({"entity_labels": ent_labels, "entity_scheme": "BIO", "entity_threshold": entity_info["threshold"],
+        **({"entity_labels": ent_labels, "entity_scheme": "BIO", "entity_decoder": "constrained",
+            "entity_min_chars": min_chars, "entity_threshold": entity_info["threshold"],
             "entity_threshold_info": entity_info} if ent_labels else {}),
         "added_tokens": added[:50] + (["..."] if len(added) > 50 else []),
         "training_args": {"model": _asdict(model_args), "training": _asdict(train_args),

@@ -17,7 +17,9 @@ from __future__ import annotations
 from typing import Sequence
 
 from framework.nlu.data import LabelledText
-from framework.nlu.tagging import IGNORE, Span, decode, entity_label, span_scores, token_tags
+from framework.nlu.tagging import (
+    IGNORE, Span, entity_label, read_entities, shortest_values, span_scores, token_tags,
+)
 
 
 def example_spans(example: LabelledText) -> list[Span]:
@@ -27,6 +29,11 @@ def example_spans(example: LabelledText) -> list[Span]:
 def entity_labels(examples: Sequence[LabelledText]) -> list[str]:
     """The sorted entity labels annotated anywhere in `examples`; [] means intent-only."""
     return sorted({s.label for e in examples for s in example_spans(e)})
+
+
+def entity_min_chars(examples: Sequence[LabelledText]) -> dict[str, int]:
+    """Label -> its shortest annotated value in characters (served spans shorter are dropped)."""
+    return shortest_values([s for e in examples for s in example_spans(e)])
 
 
 def entity_targets(examples: Sequence[LabelledText]) -> list[bool]:
@@ -52,8 +59,10 @@ def encode_with_tags(tokenizer, examples: Sequence[LabelledText], labels: Sequen
 
 
 def predict_spans(network, tokenizer, texts: Sequence[str], labels: Sequence[str], max_length: int,
-                  batch_size: int = 64) -> list[list[Span]]:
-    """Predicted entity spans of each text (eager network, transformers tokenizer)."""
+                  batch_size: int = 64, decoder: str = "constrained",
+                  min_chars: dict[str, int] | None = None) -> list[list[Span]]:
+    """Predicted entity spans of each text (eager network, transformers tokenizer), read as
+    the served model reads them (framework.nlu.tagging.read_entities)."""
     import torch
 
     out: list[list[Span]] = [[] for _ in texts]
@@ -65,11 +74,11 @@ def predict_spans(network, tokenizer, texts: Sequence[str], labels: Sequence[str
             enc = tokenizer([texts[i] for i in idx], padding=True, truncation=True, max_length=max_length,
                             return_tensors="pt", return_offsets_mapping=True, return_special_tokens_mask=True)
             _, tag_logits = network(enc["input_ids"], enc["attention_mask"])
-            probs, tags = torch.softmax(tag_logits.float(), -1).max(-1)
+            log_probs = torch.log_softmax(tag_logits.float(), -1).tolist()
             for r, i in enumerate(idx):
                 special = (enc["special_tokens_mask"][r] | (enc["attention_mask"][r] == 0)).tolist()
-                out[i] = decode(texts[i], enc["offset_mapping"][r].tolist(), tags[r].tolist(), probs[r].tolist(),
-                                labels, special)
+                out[i] = read_entities(texts[i], enc["offset_mapping"][r].tolist(), log_probs[r], labels, special,
+                                       decoder, min_chars)
     return out
 
 

@@ -4,7 +4,9 @@ Artifact (one directory, `FORMAT_VERSION`):
 
     artifact.json        format version, model id, labels, intent fingerprint, threshold,
                          pooling, max length, base model, training arguments, metrics; with an
-                         entity head also entity_labels, entity_scheme ("BIO"),
+                         entity head also entity_labels, entity_scheme ("BIO"), entity_decoder
+                         ("constrained" or "argmax"; absent: constrained), entity_min_chars
+                         (label -> its shortest value in training; shorter spans are dropped),
                          entity_threshold and entity_threshold_info (absent: intent-only)
     labels.json          the intents, in output order
     config.json          the encoder's transformers config
@@ -206,6 +208,10 @@ class BertIntentClassifier:
         self.threshold: float | None = meta.get("threshold")
         self.entity_labels: tuple[str, ...] = tuple(meta.get("entity_labels") or ())
         self.entity_threshold: float | None = meta.get("entity_threshold") if self.entity_labels else None
+        # how tags become spans (framework.nlu.tagging.read_entities); models trained before
+        # the constrained decoder get it too: it needs no weights (BENCHMARKS.md)
+        self.entity_decoder: str = meta.get("entity_decoder", "constrained")
+        self.entity_min_chars: dict[str, int] = dict(meta.get("entity_min_chars") or {})
         self.model_id: str = meta.get("model_id", "unknown") + ("-int8" if quantized else "")
         self.max_length: int = int(meta.get("max_length", 64))
         self.quantized = quantized
@@ -222,7 +228,7 @@ class BertIntentClassifier:
         import numpy as np
         import torch
 
-        from framework.nlu.tagging import decode
+        from framework.nlu.tagging import read_entities
 
         entities = entities and self.has_entities
         blank = [not t.strip() for t in texts]
@@ -245,12 +251,13 @@ class BertIntentClassifier:
                 output = self.network(enc["input_ids"], enc["attention_mask"])
                 out[idx] = torch.softmax(intent_logits(output).float(), dim=-1).numpy()
                 if entities:
-                    probs, tags = torch.softmax(output[1].float(), -1).max(-1)
+                    log_probs = torch.log_softmax(output[1].float(), -1).tolist()
                     special = (enc["special_tokens_mask"].bool() | (enc["attention_mask"] == 0)).tolist()
-                    offsets, tags, probs = enc["offset_mapping"].tolist(), tags.tolist(), probs.tolist()
+                    offsets = enc["offset_mapping"].tolist()
                     for r, i in enumerate(idx):
                         if not blank[i]:
-                            spans[i] = decode(texts[i], offsets[r], tags[r], probs[r], self.entity_labels, special[r])
+                            spans[i] = read_entities(texts[i], offsets[r], log_probs[r], self.entity_labels,
+                                                     special[r], self.entity_decoder, self.entity_min_chars)
         return out, spans
 
     def probabilities(self, texts: Sequence[str]):
