@@ -10,6 +10,12 @@
   them, so personal data given outside a flow ("hi, I'm Jane") is not stored either.
   A slot's own `persist: true` wins over `pii` (the author asked for the slot to be kept);
   a flow's `keep:` does not.
+- While a flow runs, a value given in this turn for a slot that no flow on the stack uses is
+  not kept either (event `slots_cleared`, reason "unused"): "send 1000 dollars" fills a
+  four-digit card slot as well as the amount, "will it work today?" at a card's
+  confirmation a transfer's date, and a later flow would take that value without asking.
+  Outside any flow values are kept as before ("my card ends in 4821", then "activate my
+  card" asks no digits). `persist: true` slots are kept.
 
 "Uses" is framework.compile.sends.flow_slots: collected, set by its actions, read by its
 conditions, or said by its responses, the same rule that decides what a webhook receives.
@@ -51,17 +57,32 @@ def release(ctx: TurnContext, flow_name: str, reason: str) -> None:
     ctx.clear_slots({s for s in owned_slots(ctx.assistant, flow) - kept if not (s in slots and slots[s].persist)}, reason)
 
 
-def erase_unused_pii(ctx: TurnContext) -> None:
-    """End of a turn: PII slots that no flow on the stack uses are erased."""
-    pii = {name for name, slot in ctx.assistant.slots.items() if slot.pii and not slot.persist}
-    if not pii & set(ctx.slots):
-        return
+def _needed(ctx: TurnContext) -> set[str]:
+    """The slots the flows on the stack use."""
     needed: set[str] = set()
     for frame in ctx.stack:
         flow = ctx.assistant.flows.get(frame.flow)
         if flow is not None:
             needed |= used_slots(ctx.assistant, flow)
-    ctx.clear_slots((pii & set(ctx.slots)) - needed, "pii")
+    return needed
+
+
+def erase_unused_pii(ctx: TurnContext) -> None:
+    """End of a turn: PII slots that no flow on the stack uses are erased."""
+    pii = {name for name, slot in ctx.assistant.slots.items() if slot.pii and not slot.persist}
+    if not pii & set(ctx.slots):
+        return
+    ctx.clear_slots((pii & set(ctx.slots)) - _needed(ctx), "pii")
+
+
+def drop_unused_values(ctx: TurnContext) -> None:
+    """End of a turn with a flow on the stack: values given in this turn for slots that no
+    flow on the stack uses are not kept (see the module doc)."""
+    slots = ctx.assistant.slots
+    given = {name for name, value in ctx.slot_changes.items()
+             if value is not None and name in ctx.slots and not (name in slots and slots[name].persist)}
+    if ctx.stack and given:
+        ctx.clear_slots(given - _needed(ctx), "unused")
 
 
 def pii_values(assistant: Assistant, events) -> list:

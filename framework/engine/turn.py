@@ -119,6 +119,7 @@ def _finish(ctx: TurnContext) -> TurnResult:
                 ctx.say("utter_anything_else")
     slot_filling.keep_or_drop(ctx)
     lifetimes.erase_unused_pii(ctx)
+    lifetimes.drop_unused_values(ctx)
     return ctx.result()
 
 
