@@ -45,6 +45,10 @@ class TurnContext:
         # the active frame between turns.
         top = state.stack[-1] if state.stack else None
         self.held: dict[str, Any] = dict((top.held or {}).get("slots") or {}) if top else {}
+        # Values of this message understood but out of their slot's bounds ("9000 dollars"
+        # over a $2,500 limit): slot -> its range_error response, said once in this turn
+        # (framework.engine.slot_filling, framework.engine.turn).
+        self.out_of_range: dict[str, str] = {}
 
     # ------------------------------------------------------------------ flows
 

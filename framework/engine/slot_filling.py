@@ -20,6 +20,12 @@ value, given to its own question, or when another extractor (pattern, context te
 found the same value for the slot in the message, or, for the slot being asked, the whole
 message read as its answer gives it ("my name is Jane Doe"): two readings agree.
 
+A value understood but out of its slot's bounds ("9000 dollars" over a `max: 2500`, a date
+past `max: +30d`) fills nothing; when the slot has a `range_error` it is remembered for the
+turn (`TurnContext.out_of_range`, event `value_out_of_range`) and said once: before the
+slot's question when the flow asks it (framework.engine.steps), else before the question
+the flow is at (framework.engine.turn).
+
 The threshold is `settings.entity_threshold`, which `auto` (the default) sets to the
 model's own (framework.agent), else DEFAULT_ENTITY_THRESHOLD.
 """
@@ -32,7 +38,7 @@ from framework.engine import steps
 from framework.engine.confirm import WHICH, answer as yes_or_no, label
 from framework.engine.context import TurnContext
 from framework.nlu.interface import Entity, NLUResult
-from framework.slots import parse_value
+from framework.slots import ParseResult, parse_value
 from framework.slots.answers import sounds_like_correction
 from framework.slots.context import collect_text, from_user
 from framework.slots.mapping import (
@@ -52,17 +58,23 @@ def entity_threshold(assistant: Assistant) -> float:
     return DEFAULT_ENTITY_THRESHOLD if value is None else value
 
 
-def _value(ctx: TurnContext, slot, entity: Entity) -> tuple[bool, Any]:
-    """(ok, the slot's value) for an entity: synonyms applied, parsed by the slot's type."""
+def _parsed(ctx: TurnContext, slot, entity: Entity) -> ParseResult:
+    """The slot's value for an entity: synonyms applied, parsed by the slot's type (a
+    date's bounds checked too: the extractor keeps a date out of them when the slot has a
+    `range_error`, so that it can be said)."""
     value = entity.value
     patterns = ctx.assistant.entity_patterns
     if patterns is not None and isinstance(value, str) and entity.extractor in (MODEL_EXTRACTOR, CONTEXT_EXTRACTOR):
         value = patterns.normalise(value)
-    if slot.type in _TYPED.get(entity.extractor, ()) and slot.type not in ("text", "boolean"):
-        return True, value
+    if slot.type in _TYPED.get(entity.extractor, ()) and slot.type not in ("text", "boolean", "date"):
+        return ParseResult(True, value)
     if entity.extractor == CONTEXT_EXTRACTOR and not isinstance(value, str):
-        return True, value  # parsed by the slot's type when found ({"amount": 3500, ...})
-    parsed = parse_value(slot, str(value), ctx.assistant.language, today=ctx.today)
+        return ParseResult(True, value)  # parsed by the slot's type when found ({"amount": 3500, ...})
+    return parse_value(slot, str(value), ctx.assistant.language, today=ctx.today)
+
+
+def _value(ctx: TurnContext, slot, entity: Entity) -> tuple[bool, Any]:
+    parsed = _parsed(ctx, slot, entity)
     return parsed.ok, parsed.value
 
 
@@ -121,9 +133,14 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
         for slot in ctx.assistant.slots.values():
             if not fills(slot, entity, collecting) or _skipped(ctx, slot, entity, collecting):
                 continue
-            ok, value = _value(ctx, slot, entity)
-            if ok:
-                found.setdefault(slot.name, []).append((rank(entity), i, entity, value))
+            parsed = _parsed(ctx, slot, entity)
+            if parsed.ok:
+                found.setdefault(slot.name, []).append((rank(entity), i, entity, parsed.value))
+            elif parsed.response:  # understood, out of bounds: said, never stored
+                ctx.out_of_range.setdefault(slot.name, parsed.response)
+                ctx.emit("value_out_of_range", slot=slot.name, error=parsed.error)
+    for name in found:  # a valid value beside it: nothing to complain about
+        ctx.out_of_range.pop(name, None)
     threshold = entity_threshold(ctx.assistant)
     filled = False
     for name, candidates in found.items():

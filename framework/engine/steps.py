@@ -47,11 +47,15 @@ def enter(ctx: TurnContext, name: str) -> str | None:
     elif isinstance(step, Collect):
         if trigger_text.fill(ctx, step):  # "……，我要投诉": the complaint was the trigger
             return after_step(ctx, state)
+        if _take_default(ctx, step):  # `default: today`: not asked
+            return after_step(ctx, state)
         if not (step.skip_if_filled and ctx.slots.get(step.slot) is not None):
             from framework.engine.slot_filling import ask  # it builds on this module
 
             if ask(ctx, step.slot):  # "Did you mean Paris?" for a learnt value held this turn
                 return None
+            # "send 9000 dollars": the amount was understood but is over the limit; say so first
+            ctx.say(ctx.out_of_range.pop(step.slot, None))
             ctx.say(step.prompt)
             ctx.update_frame(waiting_for=f"slot:{step.slot}")
             return None
@@ -71,6 +75,23 @@ def enter(ctx: TurnContext, name: str) -> str | None:
         ctx.say(step.response)
         return END
     return after_step(ctx, state)
+
+
+def _take_default(ctx: TurnContext, step: Collect) -> bool:
+    """A collect step's `default` ("today") fills its empty slot instead of a question;
+    not when the slot's value was refused as out of bounds in this turn (the customer named
+    a day: the question, after the slot's range_error, says which days can be), nor when
+    the default is no valid value now (a fixed date gone by)."""
+    if step.default is None or ctx.slots.get(step.slot) is not None or step.slot in ctx.out_of_range:
+        return False
+    from framework.slots import parse_value
+
+    slot = ctx.assistant.slots.get(step.slot)
+    parsed = parse_value(slot, str(step.default), ctx.assistant.language, today=ctx.today) if slot else None
+    if parsed is None or not parsed.ok:
+        return False
+    ctx.set_slot(step.slot, parsed.value, source="default")
+    return True
 
 
 def after_step(ctx: TurnContext, state: State) -> str | None:

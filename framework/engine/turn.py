@@ -9,6 +9,8 @@ Priority of a message (docs/DESIGN.md, "Semantics"):
     value for the collected slot completes the collect step; a new value for an
     already-filled slot of the active flow is a correction: it is said, and the
     confirmation (if the flow is at one) is asked again (framework.engine.corrections);
+    a value out of its slot's bounds is said (its range_error, once, before the question)
+    and asked again the same way;
     a learnt value below the entity threshold is held, and asked about ("Did you mean
     ...?") when its slot is collected; the answer to that question comes before all this;
  2. global intents and other flows' triggers at confidence >= threshold, except that a
@@ -117,10 +119,22 @@ def _finish(ctx: TurnContext) -> TurnResult:
             if not ctx.replies:
                 ctx.emit("silence_filled")
                 ctx.say("utter_anything_else")
+    _say_out_of_range(ctx)
     slot_filling.keep_or_drop(ctx)
     lifetimes.erase_unused_pii(ctx)
     lifetimes.drop_unused_values(ctx)
     return ctx.result()
+
+
+def _say_out_of_range(ctx: TurnContext) -> None:
+    """Values of this message refused as out of bounds whose slot's question was not asked
+    in this turn ("... on January 20" while the recipient is asked): their range_error
+    first, when the active flow collects the slot (framework.engine.slot_filling)."""
+    wanted = corrections.flow_collects(ctx)
+    said = len(ctx.replies)
+    for name in [n for n in ctx.out_of_range if n in wanted]:
+        ctx.say(ctx.out_of_range.pop(name))
+    ctx.replies[:] = ctx.replies[said:] + ctx.replies[:said]
 
 
 _LISTENING = ("confirm", confirm.WHICH)
@@ -161,7 +175,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     if filled and collecting:
         steps.goto(ctx, steps.after_collect(ctx, state))
         return
-    if changed:
+    # "make it 9000 dollars" over the limit: said (in _finish), and the question asked again
+    refused = [n for n in ctx.out_of_range if n != collecting and n in corrections.flow_collects(ctx)]
+    if changed or (refused and (collecting or waiting in _LISTENING)):
         if waiting in _LISTENING:
             steps.goto(ctx, state.name)  # confirm again, with the new value
         else:
@@ -325,7 +341,8 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         return
     ctx.update_frame(attempts=attempts)
     # A value understood but out of bounds says so (its `range_error`) before the generic re-ask.
-    ctx.say(parsed.response or step.reprompt or slot.error_response or step.prompt)
+    range_error = ctx.out_of_range.pop(slot_name, None)  # found in the message, said here once
+    ctx.say(parsed.response or range_error or step.reprompt or slot.error_response or step.prompt)
 
 
 def _value_from_utterance(ctx: TurnContext, slot, nlu: NLUResult) -> ParseResult:

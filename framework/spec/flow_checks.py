@@ -7,8 +7,8 @@ from typing import Any
 from framework import conditions
 from framework.compile.machine import ASK_WHAT_TO_CHANGE, END, RETRIED_4XX, refusal_status
 from framework.spec.annotation import parse_example
-from framework.spec.checks import (BEHAVIOURS, Context, annotated_entities, check_value_key, items, mapping,
-                                   names_of)
+from framework.spec.checks import (BEHAVIOURS, COMMON_SLOT_KEYS, Context, annotated_entities, check_value_key,
+                                   items, mapping, names_of)
 from framework.spec.errors import SpecError, did_you_mean, one_of
 from framework.spec.files import SpecTree
 from framework.spec.url_checks import check_response_urls
@@ -18,7 +18,7 @@ FINAL_STEPS = ("handoff", "link", "end")
 # Options that only make sense with a step; on_failure belongs to collect, confirm and action.
 STEP_OPTIONS = {
     "prompt": ("collect",), "reprompt": ("collect",), "max_attempts": ("collect", "confirm"),
-    "skip_if_filled": ("collect",), "from_trigger": ("collect",), "on_yes": ("confirm",), "on_no": ("confirm",),
+    "skip_if_filled": ("collect",), "from_trigger": ("collect",), "default": ("collect",), "on_yes": ("confirm",), "on_no": ("confirm",),
     "on_success": ("action",), "on_failure": ("collect", "confirm", "action"), "routes": ("action",),
     "on_timeout": ("action",), "on_error": ("action",), "on_status": ("action",),
 }
@@ -109,6 +109,8 @@ def check_state(ctx: Context, flow: str, name: str, state: dict, states: dict, f
     _check_step_references(ctx, path, state, step, states)
     if step == "collect" and state.get("from_trigger") not in (None, False):
         _check_from_trigger(ctx, flow, path, state)
+    if step == "collect" and state.get("default") is not None:
+        _check_default(ctx, path, state)
     for option, owners in STEP_OPTIONS.items():
         if option in state and step not in owners:
             ctx.add("E038", path + (option,), f"'{option}' belongs to {_a(' or '.join(owners))} step", key=True,
@@ -170,6 +172,26 @@ def _check_step_references(ctx: Context, path: tuple, state: dict, step: str | N
     for i, route in enumerate(items(state.get("routes"))):
         ctx.known("state", route, path + ("routes", i), states, extra=(END,))
     _check_on_status(ctx, path, state, states)
+
+
+def _check_default(ctx: Context, path: tuple, state: dict) -> None:
+    """E052: a collect step's `default` must be a value its slot accepts (read as an answer
+    would be, today: `default: today` for a date slot bounded by `min: today`)."""
+    import datetime as dt
+
+    from framework.compile.machine import Slot, frozen_map
+    from framework.slots import parse_value
+
+    name = state.get("collect")
+    spec = mapping(ctx.slots.get(name)) if isinstance(name, str) else {}
+    if not isinstance(spec.get("type"), str) or isinstance(spec.get("choices"), (list, dict)):
+        return  # an unknown slot is reported already; a categorical default is checked when used
+    options = {k: v for k, v in spec.items() if k not in COMMON_SLOT_KEYS}
+    parsed = parse_value(Slot(name=name, type=spec["type"], options=frozen_map(options)), str(state["default"]),
+                         str(ctx.tree.domain.get("language") or "en"), today=dt.date.today())
+    if not parsed.ok:
+        ctx.add("E052", path + ("default",), f"default value does not fit slot '{name}'",
+                expected=f"a value a {spec['type']} slot accepts ({parsed.error})", found=repr(state["default"]))
 
 
 def _check_from_trigger(ctx: Context, flow: str, path: tuple, state: dict) -> None:

@@ -132,6 +132,8 @@ STATE = _object({
     # the message that started the flow fills the collected text slot (framework.engine.trigger_text)
     "from_trigger": {"oneOf": [{"type": "boolean"}, _object({"min_length": COUNT})],
                      "x-expected": "true, or {min_length: N} (letters, digits and CJK characters)"},
+    # the collected slot's value when the step is reached with none: not asked (flow_checks.py)
+    "default": {"type": ["string", "number", "boolean"], "x-expected": "a value of the slot, such as today"},
     "on_failure": TARGET, "on_yes": TARGET, "on_no": TARGET, "on_success": TARGET,
     "on_timeout": TARGET, "on_error": TARGET,
     # HTTP status -> state; the keys (text, as the loader keeps them) are checked in flow_checks.py
