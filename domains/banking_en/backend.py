@@ -16,7 +16,8 @@ customer's id, never digits alone). Refusals, which the flows map with `on_statu
 customer hears which detail was wrong and is asked again):
 
 - an unknown card answers 404; a name that is not the cardholder's answers 403;
-- a transfer of more than the account's available $1,500.00 answers 422 (not enough money).
+- a transfer of more than the account's available $1,500.00 answers 422 (not enough money;
+  the demo never deducts, so every transfer is checked against the same sum).
 
 Failures, to try the flows' `on_failure` branches ("a problem on our side"):
 
@@ -146,7 +147,7 @@ async def transfer(request: web.Request) -> web.Response:
         return _fail(400, "slots.amount (USD) and slots.recipient are required")
     if amount > bank.available:
         return _fail(422, "insufficient funds")
-    bank.available -= amount
+    # Not deducted: every demo transfer (and conversation test) sees the same $1,500.00.
     return web.json_response({"slots": {"transfer_id": f"TR-{next(bank.transfers)}"}})
 
 

@@ -54,9 +54,9 @@ def enter(ctx: TurnContext, name: str) -> str | None:
 
             if ask(ctx, step.slot):  # "Did you mean Paris?" for a learnt value held this turn
                 return None
-            # "send 9000 dollars": the amount was understood but is over the limit; say so first
-            ctx.say(ctx.out_of_range.pop(step.slot, None))
-            ctx.say(step.prompt)
+            # "send 9000 dollars": the amount was understood but is over the limit; its
+            # range_error replaces the question, as for an answer out of bounds (turn.py)
+            ctx.say(ctx.out_of_range.pop(step.slot, None) or step.prompt)
             ctx.update_frame(waiting_for=f"slot:{step.slot}")
             return None
     elif isinstance(step, Confirm):
