@@ -122,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the event subscription's Encrypt Key (events decrypted, X-Lark-Signature checked)")
     p.add_argument("--feishu-verification-token", default=os.environ.get("DF_FEISHU_VERIFICATION_TOKEN"),
                    help="the event subscription's Verification Token (checked in every event)")
+    p.add_argument("--event-loop", choices=("auto", "uvloop", "asyncio"), default="auto",
+                   help="the asyncio event loop: uvloop (compiled; pip install .[fast]) or the standard "
+                        "library's; auto: uvloop when installed (default)")
     p.add_argument("--access-log", action="store_true", help="log every request (off by default: it costs ~10%%)")
     p.add_argument("--log-level", default="INFO")
     return p
@@ -151,7 +154,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         dingtalk_card_api_secret=args.dingtalk_card_api_secret, dingtalk_card_route_key=args.dingtalk_card_route_key,
         feishu_app_id=args.feishu_app_id,
         feishu_app_secret=args.feishu_app_secret, feishu_encrypt_key=args.feishu_encrypt_key,
-        feishu_verification_token=args.feishu_verification_token,
+        feishu_verification_token=args.feishu_verification_token, event_loop=args.event_loop,
     )
 
 
@@ -356,8 +359,10 @@ def run_worker(config: ServerConfig, access_log: bool = False) -> None:
     # app is up); until then it must not end the process, as its default action would.
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     from framework.server.app import init
+    from framework.server.event_loop import new_event_loop
 
     web.run_app(init(config), host=config.host, port=config.port, reuse_port=config.workers > 1,
+                loop=new_event_loop(config.event_loop),
                 shutdown_timeout=config.shutdown_timeout, access_log=logging.getLogger("aiohttp.access") if access_log else None,
                 print=lambda *a: log.info("listening on http://%s:%s (pid %d)", config.host, config.port, os.getpid()))
 

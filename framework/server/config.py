@@ -27,6 +27,7 @@ class ServerConfig:
     rate_limit_ip: int = 3000  # requests per client address per window; 0 disables
     rate_window: float = 60.0
     shutdown_timeout: float = 30.0
+    event_loop: str = "auto"  # framework.server.event_loop: uvloop where installed
 
     # inference
     batch_max: int = 16  # see --batch-max in command.py

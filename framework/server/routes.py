@@ -14,6 +14,7 @@ from framework.channels.base import Channel, Incoming, check_length, plain_repli
 from framework.channels.replays import refuse_replay
 from framework.channels.rest import parse_json
 from framework.server import keys
+from framework.server.event_loop import loop_name
 from framework.server.middleware import ApiError
 from framework.server.schemas import PREDICT_REQUEST, first_error
 from framework.store.deliveries import Deliveries
@@ -150,7 +151,8 @@ async def ready(request: web.Request) -> web.Response:
     if all(checks.values()):
         # `reload`: the last hot reload's outcome; "failed" means the old version still serves
         return web.json_response({"status": "ready", "model": live.current.model_id, "version": live.current.id,
-                                  "reload": live.status, "pid": os.getpid(), "checks": checks}, dumps=keys.dumps)
+                                  "reload": live.status, "pid": os.getpid(), "checks": checks,
+                                  "event_loop": loop_name(asyncio.get_running_loop())}, dumps=keys.dumps)
     return web.json_response({"status": "unavailable", "checks": checks}, status=503)
 
 
