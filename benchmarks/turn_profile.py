@@ -253,14 +253,16 @@ def serve_command(args, port: int, redis_url: str, result_path: str, profile: bo
     return command + args.serve_args
 
 
-async def measure_level(args, texts, redis_client, redis_url: str, concurrency: int, profile: bool) -> dict:
+async def measure_level(args, texts, redis_client, redis_url: str, concurrency: int, profile: bool,
+                        code: Path) -> dict:
     from serve_benchmark import free_port, wait_ready
 
     port = free_port()
     result_path = tempfile.mktemp(prefix="turn_profile_", suffix=".json")
     log = open(Path(tempfile.gettempdir()) / f"turn_profile_{port}.log", "wb")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "TURN_PROFILE_CODE": str(code)}
     server = subprocess.Popen(serve_command(args, port, redis_url, result_path, profile), cwd=ROOT,
-                              stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                              stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         await wait_ready(port, server)
         url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
@@ -287,7 +289,7 @@ async def measure_level(args, texts, redis_client, redis_url: str, concurrency: 
             server.kill()
         Path(result_path).unlink(missing_ok=True)
         if profile and args.keep_profiles:
-            Path(result_path + ".prof").replace(Path(args.keep_profiles) / f"loop_c{concurrency}.prof")
+            Path(result_path + ".prof").replace(Path(args.keep_profiles) / f"loop_c{concurrency}_{code.name}.prof")
         Path(result_path + ".prof").unlink(missing_ok=True)
     turns = sent["turns"]
     spent = {tid: after.get(tid, 0.0) - before.get(tid, 0.0) for tid in after}
@@ -299,7 +301,7 @@ async def measure_level(args, texts, redis_client, redis_url: str, concurrency: 
         commands.pop(probe, None)
     clocks = inside["clocks"]
     return {
-        "concurrency": concurrency, "turns": turns, "errors": sent["errors"], "profiled": profile,
+        "concurrency": concurrency, "code": str(code), "turns": turns, "errors": sent["errors"], "profiled": profile,
         "cpu_ms": 1000 * sum(spent.values()) / turns, "loop_ms": 1000 * loop / turns,
         "model_threads_ms": 1000 * (sum(spent.values()) - loop) / turns,
         "tokenise_ms": 1000 * clocks.get("tokenise", 0.0) / turns, "forward_ms": 1000 * clocks.get("forward", 0.0) / turns,
@@ -314,6 +316,15 @@ async def measure_level(args, texts, redis_client, redis_url: str, concurrency: 
     }
 
 
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median whole-server CPU per turn (all its figures from that one run),
+    with every run's CPU figure kept."""
+    chosen = dict(sorted(runs, key=lambda lv: lv["cpu_ms"])[len(runs) // 2])
+    chosen["cpu_ms_runs"] = [round(lv["cpu_ms"], 3) for lv in runs]
+    chosen["loop_ms_runs"] = [round(lv["loop_ms"], 3) for lv in runs]
+    return chosen
+
+
 async def run(args) -> dict:
     import redis
 
@@ -325,15 +336,24 @@ async def run(args) -> dict:
     client = redis.Redis.from_url(embedded.url, decode_responses=True)
     results = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load": os.getloadavg(),
                "args": {k: v for k, v in vars(args).items() if k != "child"}, "levels": []}
+    variants = [("before", Path(args.baseline)), ("after", Path(args.code))] if args.baseline else \
+        [("", Path(args.code))]
     try:
         for c in args.concurrency:
-            level = await measure_level(args, texts, client, embedded.url, c, profile=False)
-            if args.profile:
-                profiled = await measure_level(args, texts, client, embedded.url, c, profile=True)
-                level["components"] = profiled["components"]
-            results["levels"].append(level)
-            print(f"  c={c}: {level['cpu_ms']:.2f} CPU ms/turn (loop {level['loop_ms']:.2f}, "
-                  f"model threads {level['model_threads_ms']:.2f})", flush=True)
+            runs: dict[str, list[dict]] = {name: [] for name, _ in variants}
+            for r in range(args.repeat):
+                for name, code in variants if (c + r) % 2 else variants[::-1]:  # alternate which goes first
+                    level = await measure_level(args, texts, client, embedded.url, c, False, code)
+                    runs[name].append(level)
+                    print(f"  c={c} {name}: {level['cpu_ms']:.2f} CPU ms/turn (loop {level['loop_ms']:.2f}, "
+                          f"model threads {level['model_threads_ms']:.2f})", flush=True)
+            for name, code in variants:
+                level = median_run(runs[name])
+                if args.profile:
+                    profiled = await measure_level(args, texts, client, embedded.url, c, True, code)
+                    level["components"] = profiled["components"]
+                level["variant"] = name
+                results["levels"].append(level)
     finally:
         client.close()
         embedded.stop()
@@ -348,20 +368,38 @@ def table(results: dict) -> str:
              f"({'int8' if a['int8'] else 'float32' if a['int8'] is False else 'serve default precision'}), "
              f"{a['turns']} turns per level, {a['turns_per_sender']} per conversation, "
              f"{'server defaults (rate limits and answer cache on)' if a['server_defaults'] else 'rate limits and answer cache off'}.",
-             "", "| measure, per turn | " + " | ".join(f"c = {lv['concurrency']}" for lv in results["levels"]) + " |",
-             "|---|" + "---:|" * len(results["levels"])]
+             ""]
+    if a["baseline"]:
+        lines.insert(1, f"before = `{a['baseline']}`, after = `{a['code']}`; ratio = after / before.")
+    order = {"before": 0, "after": 1, "": 0}
+    levels = sorted(results["levels"], key=lambda lv: (lv["concurrency"], order[lv["variant"]]))
+    header = []
+    for lv in levels:
+        header.append(f"c = {lv['concurrency']}" + (f" {lv['variant']}" if lv["variant"] else ""))
+        if lv["variant"] == "after":
+            header.append(f"c = {lv['concurrency']} ratio")
+    lines += ["| measure, per turn | " + " | ".join(header) + " |", "|---|" + "---:|" * len(header)]
 
-    def row(name, fn):
-        lines.append(f"| {name} | " + " | ".join(fn(lv) for lv in results["levels"]) + " |")
+    def row(name, fn, ratio=None):
+        cells = []
+        for i, lv in enumerate(levels):
+            cells.append(fn(lv))
+            if lv["variant"] == "after":
+                before = levels[i - 1]
+                cells.append(f"{ratio(lv) / ratio(before):.2f}x" if ratio and ratio(before) else "")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
 
-    row("**CPU ms, whole server**", lambda lv: f"**{lv['cpu_ms']:.2f}**")
-    row("  model threads", lambda lv: f"{lv['model_threads_ms']:.2f}")
+    row("**CPU ms, whole server**", lambda lv: f"**{lv['cpu_ms']:.2f}**", lambda lv: lv["cpu_ms"])
+    row("  model threads", lambda lv: f"{lv['model_threads_ms']:.2f}", lambda lv: lv["model_threads_ms"])
     row("    tokenisation", lambda lv: f"{lv['tokenise_ms']:.2f}")
     row("    forward pass", lambda lv: f"{lv['forward_ms']:.2f}")
     row("    post-processing (softmax, ranking, spans)",
         lambda lv: f"{lv['model_total_ms'] - lv['tokenise_ms'] - lv['forward_ms']:.2f}")
-    row("  event-loop thread", lambda lv: f"{lv['loop_ms']:.2f}")
-    if any(lv.get("components") for lv in results["levels"]):
+    row("  event-loop thread", lambda lv: f"{lv['loop_ms']:.2f}", lambda lv: lv["loop_ms"])
+    if a["repeat"] > 1:
+        row("  (every run: whole server / event loop)", lambda lv: " ".join(f"{x:.2f}" for x in lv["cpu_ms_runs"])
+            + " / " + " ".join(f"{x:.2f}" for x in lv["loop_ms_runs"]))
+    if any(lv.get("components") for lv in levels):
         for component in COMPONENTS:
             def share(lv, component=component):
                 parts = lv.get("components") or {}
@@ -369,8 +407,9 @@ def table(results: dict) -> str:
                 return f"{lv['loop_ms'] * parts.get(component, 0.0) / total:.2f}" if total else "-"
             row(f"    {component}", share)
     row("texts per model batch", lambda lv: f"{lv['texts_per_batch']:.1f}")
-    row("Redis round trips", lambda lv: f"{lv['redis_round_trips']:.2f}")
-    row("Redis commands executed", lambda lv: f"{sum(lv['redis_commands'].values()):.2f}")
+    row("Redis round trips", lambda lv: f"{lv['redis_round_trips']:.2f}", lambda lv: lv["redis_round_trips"])
+    row("Redis commands executed", lambda lv: f"{sum(lv['redis_commands'].values()):.2f}",
+        lambda lv: sum(lv["redis_commands"].values()))
     row("  by command", lambda lv: ", ".join(f"{k} {v:.2f}" for k, v in lv["redis_commands"].items()))
     row("Redis bytes in / out", lambda lv: f"{lv['redis_bytes_in']:.0f} / {lv['redis_bytes_out']:.0f}")
     row("HTTP body bytes in / out", lambda lv: f"{lv['http_request_bytes']:.0f} / {lv['http_response_bytes']:.0f}")
@@ -381,6 +420,7 @@ def table(results: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--child"]:
+        sys.path.insert(0, os.environ.get("TURN_PROFILE_CODE") or str(ROOT))  # the code to measure
         profile = argv[2:3] == ["--child-profile"]
         rest = argv[3 if profile else 2:]
         return child(argv[1], profile, rest[1:] if rest[:1] == ["--"] else rest)
@@ -394,11 +434,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threads", type=int, default=1, help="torch threads (default 1: CPU per turn, not speed)")
     p.add_argument("--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[1, 8])
     p.add_argument("--turns", type=int, default=400, help="turns measured per level")
+    p.add_argument("--repeat", type=int, default=1,
+                   help="runs per level and code (alternated; the table shows the median run's figures)")
     p.add_argument("--turns-per-sender", type=int, default=1, help="messages per conversation (1: all new)")
     p.add_argument("--warmup", type=int, default=64, help="turns before each measurement")
     p.add_argument("--profile", action="store_true", help="also split the event loop's CPU by component")
+    p.add_argument("--code", default=str(ROOT), metavar="DIR",
+                   help="where the server's `framework` package is taken from (default: this checkout)")
+    p.add_argument("--baseline", default=None, metavar="DIR",
+                   help="also measure the `framework` package in DIR (e.g. `git archive COMMIT framework | tar -x -C DIR`), "
+                        "each level alternately, and print after / before ratios")
     p.add_argument("--keep-profiles", default=None, metavar="DIR",
-                   help="with --profile, keep the event loop's cProfile files there (loop_c<N>.prof)")
+                   help="with --profile, keep the event loop's cProfile files there (loop_c<N>_<code dir name>.prof)")
     p.add_argument("--server-defaults", action="store_true",
                    help="keep serve's rate limits and answer cache on (default: off, as serve_benchmark.py)")
     p.add_argument("--log-level", default="WARNING", help="the server's --log-level (INFO: the turn log line)")
