@@ -161,8 +161,17 @@ class SessionStore:
         await self.client.delete(self.key(sender_id))
 
     async def touch(self, sender_id: str) -> None:
-        await self.client.pexpire(self.key(sender_id), self.ttl * 1000)
-        await self.client.zadd(self.active_key, {sender_id: time.time()})
+        """Keep a conversation alive without writing it (an answer from the cache): its
+        TTL and its place in the active set, in one round trip (two side by side in a
+        cluster, where the two keys may live on two nodes)."""
+        if self._cluster:
+            await asyncio.gather(self.client.pexpire(self.key(sender_id), self.ttl * 1000),
+                                 self.client.zadd(self.active_key, {sender_id: time.time()}))
+            return
+        async with self.client.pipeline(transaction=False) as pipe:
+            pipe.pexpire(self.key(sender_id), self.ttl * 1000)
+            pipe.zadd(self.active_key, {sender_id: time.time()})
+            await pipe.execute()
 
     async def active_sessions(self) -> int:
         cutoff = time.time() - self.ttl
