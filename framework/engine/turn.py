@@ -175,9 +175,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     if filled and collecting:
         steps.goto(ctx, steps.after_collect(ctx, state))
         return
-    # "make it 9000 dollars" over the limit: said (in _finish), and the question asked again
-    refused = [n for n in ctx.out_of_range if n != collecting and n in corrections.flow_collects(ctx)]
-    if changed or (refused and (collecting or waiting in _LISTENING)):
+    # "make it 9000 dollars" at the confirmation: said (in _finish), and it is asked again
+    refused = waiting in _LISTENING and any(n in corrections.flow_collects(ctx) for n in ctx.out_of_range)
+    if changed or refused:
         if waiting in _LISTENING:
             steps.goto(ctx, state.name)  # confirm again, with the new value
         else:

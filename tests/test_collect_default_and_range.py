@@ -1,0 +1,123 @@
+"""banking_en's transfer_money without a model (rule-based extractors, set intents): a
+collect step's `default: today`, values out of their slot's bounds said with the slot's
+range_error wherever they are said, amounts with a currency never read as card digits,
+values for slots the running flow does not use not kept, and the validator's check of a
+`default`. Pure engine turns."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from framework.engine.state import SessionState
+from framework.engine.turn import handle_message
+from framework.nlu.interface import Entity, IntentScore, NLUResult
+from framework.slots import extract_entities
+from framework.spec import SpecErrors, load_assistant
+from tests.test_entity_slots import write_domain
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = dt.datetime(2026, 12, 2, 10, 0)
+OVER_LIMIT = "I can send from $1 up to your daily limit of $2,500. How much would you like to send?"
+DATE_RANGE = "I can send money today or on a day within the next 30 days, not earlier or later. When should I send it?"
+
+
+@pytest.fixture(scope="module")
+def banking():
+    return load_assistant(ROOT / "domains" / "banking_en", environ={})
+
+
+def say(assistant, state, text, intent="inform", learnt=()):
+    entities = extract_entities(assistant, text, today=NOW.date()) + tuple(learnt)
+    nlu = NLUResult(text, (IntentScore(intent, 0.99),), entities)
+    return handle_message(assistant, state, nlu, now=NOW)
+
+
+def texts(result):
+    return [r.text for r in result.replies]
+
+
+def started(banking, text="I want to transfer money", learnt=()):
+    return say(banking, SessionState.new("u", NOW), text, "transfer_money", learnt)
+
+
+def test_the_date_is_today_unless_said(banking):
+    result = say(banking, started(banking, "send 50 dollars").state, "my mum")
+    assert result.state.slots["date"] == "2026-12-02"  # not asked
+    assert texts(result) == ["Send $50.00 to my mum on 2026-12-02?"]
+    result = say(banking, started(banking, "send 50 dollars tomorrow").state, "my mum")
+    assert result.state.slots["date"] == "2026-12-03"
+    assert texts(result) == ["Send $50.00 to my mum on 2026-12-03?"]
+
+
+def test_the_date_changed_at_the_confirmation(banking):
+    state = say(banking, started(banking, "send 50 dollars").state, "my mum").state
+    result = say(banking, state, "make it next friday")
+    assert texts(result) == ["Okay, I've changed the date to 2026-12-04.", "Send $50.00 to my mum on 2026-12-04?"]
+
+
+def test_an_amount_over_the_limit_in_the_first_sentence_is_said_and_asked(banking):
+    result = started(banking, "send 9000 dollars to John")
+    assert texts(result) == [OVER_LIMIT] and "amount" not in result.state.slots
+    assert "value_out_of_range" in [e.name for e in result.events]
+    result = say(banking, result.state, "$3,000")  # the answer out of bounds: the same reply
+    assert texts(result) == [OVER_LIMIT] and result.state.frame.attempts == 1
+
+
+def test_a_date_out_of_bounds_is_said_and_the_default_not_taken(banking):
+    text = "send 50 dollars to John in 60 days"
+    john = Entity("recipient", "John", "John", 19, 23, "model", 0.95)  # as the trained model tags it
+    result = started(banking, text, learnt=[john])
+    assert result.state.slots["recipient"] == "John"
+    assert texts(result) == [DATE_RANGE] and result.state.frame.state == "ask_date"
+    assert "date" not in result.state.slots
+    result = say(banking, result.state, "tomorrow")
+    assert texts(result) == ["Send $50.00 to John on 2026-12-03?"]
+    # said in a turn that asks another question: said first; the date is today when reached
+    result = started(banking, "send 50 dollars yesterday")
+    assert texts(result) == [DATE_RANGE, "Who should I send it to?"]
+    assert texts(say(banking, result.state, "my mum")) == ["Send $50.00 to my mum on 2026-12-02?"]
+
+
+def test_out_of_bounds_at_the_confirmation_is_said_and_the_confirmation_asked_again(banking):
+    state = say(banking, started(banking, "send 50 dollars").state, "my mum").state
+    result = say(banking, state, "actually make it 9000 dollars")
+    assert texts(result) == [OVER_LIMIT, "Send $50.00 to my mum on 2026-12-02?"]
+    assert result.state.slots["amount"] == {"amount": 50, "currency": "USD"} and result.state.frame.attempts == 0
+
+
+def test_digits_with_a_currency_are_an_amount_not_a_card(banking):
+    entities = {e.entity: e.value for e in extract_entities(banking, "transfer 1000 dollars and $2500", NOW.date())}
+    assert "card_last4" not in entities
+    assert {e.entity for e in extract_entities(banking, "card ending 1000", NOW.date())} == {"card_last4"}
+    result = started(banking, "send 1000 dollars")
+    assert result.state.slots["amount"] == {"amount": 1000, "currency": "USD"}
+    assert "card_last4" not in result.state.slots
+
+
+def test_a_value_for_a_slot_the_running_flow_does_not_use_is_not_kept(banking):
+    state = say(banking, SessionState.new("u", NOW), "I want to activate my card", "activate_card").state
+    result = say(banking, state, "4821, will it work today?")
+    assert result.state.slots == {"card_last4": "4821"}  # no transfer date
+    assert say(banking, SessionState.new("u", NOW), "my card ends in 4821").state.slots == {"card_last4": "4821"}
+
+
+def test_the_validator_checks_a_default(tmp_path):
+    files = {
+        "domain.yml": 'version: "1"\nlanguage: en\nflows: [flows]\nintents:\n  go: {examples: [go]}\n'
+                      "slots:\n  day: {type: date, min: today}\n  n: {type: integer, max: 5}\n"
+                      "responses:\n  utter_ask_day: [{text: When?}]\n  utter_ask_n: [{text: How many?}]\n",
+        "flows/go.yml": "flows:\n  go:\n    trigger: go\n    states:\n"
+                        "      ask_day: {collect: day, default: yesterday, next: ask_n}\n"
+                        "      ask_n: {collect: n, default: 9, next: END}\n",
+    }
+    with pytest.raises(SpecErrors) as caught:
+        write_domain(tmp_path, files)
+    lines = [line.split(" ", 1)[1] for line in str(caught.value).splitlines()[:-1]]
+    assert lines == [
+        "E052 flows.go.states.ask_day.default: default value does not fit slot 'day'. Expected a value a date "
+        f"slot accepts (must be at least {dt.date.today().isoformat()}); found 'yesterday'.",
+        "E052 flows.go.states.ask_n.default: default value does not fit slot 'n'. Expected a value a integer "
+        "slot accepts (must be at most 5); found 9.",
+    ]
