@@ -118,6 +118,6 @@ def test_the_validator_checks_a_default(tmp_path):
     assert lines == [
         "E052 flows.go.states.ask_day.default: default value does not fit slot 'day'. Expected a value a date "
         f"slot accepts (must be at least {dt.date.today().isoformat()}); found 'yesterday'.",
-        "E052 flows.go.states.ask_n.default: default value does not fit slot 'n'. Expected a value a integer "
+        "E052 flows.go.states.ask_n.default: default value does not fit slot 'n'. Expected a value an integer "
         "slot accepts (must be at most 5); found 9.",
     ]

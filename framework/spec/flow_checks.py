@@ -191,7 +191,7 @@ def _check_default(ctx: Context, path: tuple, state: dict) -> None:
                          str(ctx.tree.domain.get("language") or "en"), today=dt.date.today())
     if not parsed.ok:
         ctx.add("E052", path + ("default",), f"default value does not fit slot '{name}'",
-                expected=f"a value a {spec['type']} slot accepts ({parsed.error})", found=repr(state["default"]))
+                expected=f"a value {_a(spec['type'])} slot accepts ({parsed.error})", found=repr(state["default"]))
 
 
 def _check_from_trigger(ctx: Context, flow: str, path: tuple, state: dict) -> None:
