@@ -3,7 +3,7 @@
 answers the question; no attempt is used up. Values that "no" is (a boolean, a categorical
 choice), a "no" that carries the value ("no, 4821"), a question ("no?"), a deny below the
 threshold or too close to the next intent, and the confirmation and its "which item?"
-menu keep their old behaviour. Pure engine turns with set rankings, and one tiny real model
+menu, and a menu of choices keep their old behaviour. Pure engine turns with set rankings, and one tiny real model
 through the Agent.
 """
 from __future__ import annotations
@@ -31,16 +31,20 @@ intents:
   cancel: {examples: [cancel]}
   inform: {examples: ["1234"]}
   ship: {examples: [ship it]}
+  upgrade: {examples: [upgrade me]}
 slots:
   last4: {type: regex, pattern: '^\\d{4}$', label: last four digits}
   name: {type: text, min_length: 2, max_length: 40, label: name}
   urgent: {type: boolean}
   delivery: {type: categorical, choices: ["no", express]}
+  plan: {type: categorical, choices: [basic, premium], error: utter_pick_plan}
 responses:
   utter_ask_last4: [{text: "Last four digits?"}]
   utter_ask_name: [{text: "Name on the card?"}]
   utter_ask_urgent: [{text: "Urgent?"}]
   utter_ask_delivery: [{text: "Delivery: no or express?"}]
+  utter_ask_plan: [{text: "Basic or premium?"}]
+  utter_pick_plan: [{text: "Please pick basic or premium."}]
   utter_confirm: [{text: "Block {last4} for {name}?"}]
   utter_done: [{text: Blocked.}]
   utter_kept: [{text: Kept.}]
@@ -64,6 +68,11 @@ flows:
     trigger: ship
     states:
       ask_delivery: {collect: delivery, next: done}
+      done: {end: utter_done}
+  upgrade:
+    trigger: upgrade
+    states:
+      ask_plan: {collect: plan, next: done}
       done: {end: utter_done}
 """
 
@@ -158,6 +167,12 @@ def test_a_text_slot_stops_only_on_a_no_word(assistant):
     assert texts(turn(assistant, state, "nope")) == ["Do you want to stop here?"]
     result = turn(assistant, state, "no reason at all", "deny", 0.95)  # a text, whatever the model says
     assert result.state.slots["name"] == "no reason at all"
+
+
+def test_a_menu_of_choices_keeps_its_no(assistant):
+    state = turn(assistant, SessionState.new("u", NOW), "upgrade me", "upgrade").state
+    result = turn(assistant, state, "no")
+    assert texts(result) == ["Please pick basic or premium."] and result.state.frame.attempts == 1
 
 
 def test_the_confirmation_and_its_menu_keep_their_no(assistant):

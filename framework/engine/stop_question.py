@@ -22,8 +22,9 @@ slot's value): the message is a clear no by the rules of confirmations
 (framework.engine.confirm.answer: a `/deny` button, a no word of the language as the whole
 message, or the deny intent at or above the fallback threshold and 0.2 ahead of the next
 intent; never a question or a hesitation) AND the message is no valid value of the slot.
-So a boolean slot still takes "no" as false, a categorical slot with a "no" choice takes
-it, and "no, 4821" fills the digits (entities come first). A text slot accepts almost any
+So a boolean slot still takes "no" as false and "no, 4821" fills the digits (entities come
+first). A menu of choices (a categorical slot, its choices on buttons) is left as it was: a
+"no" there is no choice like any other, answered with the slot's error and the menu again. A text slot accepts almost any
 text, so there only a no word as the whole message ("no", "nope", "不是") counts; "no
 reason" stays a text.
 
@@ -46,8 +47,8 @@ def offer(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, thre
     """At the collect step of `slot_name`, before the message is taken as its value: ask
     whether to stop when the message is a clear no and no value (see the module doc)."""
     slot = ctx.assistant.slots.get(slot_name)
-    if ctx.frame is None or slot is None:
-        return False
+    if ctx.frame is None or slot is None or slot.type == "categorical":
+        return False  # a menu of choices keeps its own reply to a "no" (its error, the menu again)
     if slot.type == "text":
         if yes_no(nlu.text or "", ctx.assistant.language) is not False:
             return False
