@@ -50,7 +50,10 @@ def frame_exists(frame: Any, assistant: Any) -> bool:
     if flow is None or frame.state not in flow.states:
         return False
     waiting = frame.waiting_for or ""
-    return not waiting.startswith("slot:") or waiting[len("slot:"):] in assistant.slots
+    # "slot:x" waits for x's answer, "stop:x" asks whether to stop x's question
+    # (framework.engine.stop_question): both need slot x
+    prefix = next((p for p in ("slot:", "stop:") if waiting.startswith(p)), None)
+    return prefix is None or waiting[len(prefix):] in assistant.slots
 
 
 def flow_changed_text(assistant: Any) -> str:
