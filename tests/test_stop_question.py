@@ -126,6 +126,12 @@ def test_no_to_the_stop_question_asks_again_and_uses_no_attempt(assistant):
     assert result.state.slots["last4"] == "4821" and texts(result) == ["Name on the card?"]
 
 
+def test_an_emoji_at_the_stop_question_is_not_understood_and_the_question_asked_again(assistant):
+    result = turn(assistant, turn(assistant, at(assistant), "no").state, "👍", "affirm")
+    assert texts(result) == ["Sorry, I couldn't make out that message.", "Last four digits?"]
+    assert result.state.frame.waiting_for == "slot:last4" and result.state.frame.attempts == 0
+
+
 def test_anything_else_answers_the_question(assistant):
     state = turn(assistant, at(assistant), "no").state
     result = turn(assistant, state, "it's 4821", "inform")
