@@ -31,6 +31,8 @@ def fill(ctx: TurnContext, step: Collect) -> bool:
     """True when the triggering message became the collected slot's value."""
     if step.from_trigger is None or ctx.started_by_message != (ctx.frame.flow if ctx.frame else None):
         return False
+    if step.skip_if_filled and ctx.slots.get(step.slot) is not None:
+        return False  # already given (a value kept from before): never replaced
     slot = ctx.assistant.slots.get(step.slot)
     text = (ctx.text or "").strip()
     if slot is None or slot.type != "text" or content_length(text) < max(step.from_trigger, 1):
