@@ -15,7 +15,8 @@ condition is the nearest equivalent), when
   wrong does not; and
 - the slot's own validation accepts it (its min_length and max_length).
 
-Otherwise the step asks its question as usual. The slot is set with source "trigger".
+Otherwise the step asks its question as usual. A value the slot already has is never
+replaced (unless the step says `skip_if_filled: false`). The slot is set with source "trigger".
 The spec checks (E067) that the slot is a text slot, that the flow has a trigger and that
 `min_length` is not above the slot's max_length.
 """
