@@ -53,7 +53,15 @@ _WITH_UNIT = re.compile(
     r"|people|persons?|years?|days?|times?|nights?)?")
 
 
+def _zero(slot: Slot, text: str) -> bool:
+    """The whole answer is one of the slot's `zero_words` ("没有" to "how much was lost?")."""
+    words = slot.options.get("zero_words") or ()
+    return bool(words) and _bare(text) in {_bare(w) for w in words}
+
+
 def _number(slot: Slot, text: str, integer: bool) -> ParseResult:
+    if _zero(slot, text):
+        return _bounded(slot, 0, 0, slot.options.get("min"), slot.options.get("max"))
     bare = _bare(text)
     # Allow a unit after the number: 3张, 1000元, 20块钱, 5 people.
     m = _WITH_UNIT.fullmatch(bare)
@@ -89,6 +97,8 @@ def _date(slot: Slot, text: str, today: dt.date) -> ParseResult:
 
 def _money(slot: Slot, text: str) -> ParseResult:
     wanted = slot.options.get("currency")
+    if _zero(slot, text):
+        return _bounded(slot, {"amount": 0, "currency": wanted}, 0, slot.options.get("min"), slot.options.get("max"))
     money = parse_money(_bare(text), wanted)
     if money is None:
         return ParseResult(False, error="not an amount of money")

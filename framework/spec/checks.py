@@ -23,9 +23,9 @@ from framework.spec.files import SpecTree
 # Options each slot type accepts, besides the common keys.
 COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii", "from_user", "persist", "label", "mappings")
 TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
-    "text": ("min_length", "max_length"), "integer": ("min", "max"), "number": ("min", "max"),
-    "categorical": ("choices",), "regex": ("pattern",),
-    "date": ("min", "max"), "money": ("min", "max", "currency"),
+    "text": ("min_length", "max_length"), "integer": ("min", "max", "zero_words"),
+    "number": ("min", "max", "zero_words"), "categorical": ("choices",), "regex": ("pattern",),
+    "date": ("min", "max"), "money": ("min", "max", "currency", "zero_words"),
 }
 # Slot types with bounds may name a response for a value out of them (framework.slots.values).
 BOUNDED_TYPES = ("integer", "number", "date", "money")
@@ -155,6 +155,9 @@ def check_slots(ctx: Context) -> None:
             if _number(lo) and _number(hi) and lo > hi:
                 ctx.add("E052", path + (high,), f"'{high}' is less than '{low}'",
                         expected=f"at least {lo}", found=f"{hi}")
+        if slot.get("zero_words") and _number(slot.get("min")) and slot["min"] > 0:
+            ctx.add("E052", path + ("zero_words",), f"'zero_words' mean 0, which 'min: {slot['min']}' refuses",
+                    key=True, expected="'min: 0' or lower with 'zero_words'", found=f"min: {slot['min']}")
         if "initial" in slot and slot["initial"] is not None:
             problem = _initial_problem(kind, slot, slot["initial"])
             if problem:

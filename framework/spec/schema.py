@@ -42,6 +42,9 @@ SLOT = _object({
     "min": {"type": ["number", "string"], "x-expected": "a number, or for a date slot 'today', -30d or a date"},
     "max": {"type": ["number", "string"], "x-expected": "a number, or for a date slot 'today', -30d or a date"},
     "range_error": NAME,
+    # integer / number / money: whole answers that mean 0 ("没有", "none"; framework.slots.values)
+    "zero_words": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
+                   "x-expected": "a list of answers that mean 0, such as [没有, none]"},
     "currency": {"type": "string", "pattern": "^[A-Z]{3}$", "x-expected": "a currency code such as CNY or USD"},
     "choices": {"oneOf": [
         {"type": "array", "items": {"type": ["string", "number"]}, "minItems": 1},
