@@ -68,7 +68,7 @@ def test_currency_declared_on_a_number_slot_is_e050(tmp_path, monkeypatch):
     domain = DOMAIN.replace("tip: {type: number}", "tip: {type: number, currency: USD}")
     assert problems(tmp_path, monkeypatch, domain) == [
         "domain.yml:8:23: E050 slots.tip.currency: 'currency' is not an option of number slots. Expected one of "
-        "'max' or 'min'; found 'currency'. 'currency' is for money slots."]
+        "'max', 'min' or 'zero_words'; found 'currency'. 'currency' is for money slots."]
 
 
 def test_currency_of_a_number_slot_in_a_condition_is_e066(tmp_path, monkeypatch):
