@@ -75,16 +75,3 @@ def test_openmp_waits_passively_unless_told_otherwise(preset, expected):
     code = "import framework.nlu.model, os; print(os.environ['OMP_WAIT_POLICY'])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
     assert out.stdout.strip() == expected
-
-
-def test_pooled_threshold_keeps_95_percent_of_the_correct_answers():
-    from framework.nlu import metrics
-
-    gold = ["a"] * 100 + ["oos"] * 10
-    pred = ["a"] * 100 + ["a"] * 4 + ["oos"] * 6
-    conf = [i / 100 for i in range(1, 101)] + [0.03, 0.5, 0.9, 0.99] + [0.8] * 6
-    info = metrics.pooled_threshold(gold, pred, conf, "oos")
-    assert info["threshold"] == pytest.approx(0.0595)
-    assert info["in_scope_accuracy"] == pytest.approx(0.95)
-    assert info["oos_recall"] == pytest.approx(0.7)  # 6 predicted out of scope, 0.03 below the threshold
-    assert info["method"] == "5% quantile of the correct in-scope out-of-fold confidences (keeps 95% of them)"
