@@ -291,12 +291,16 @@ def main(argv: list[str] | None = None) -> int:
         from framework.nlu.precision import int8_recommended
 
         args.int8 = int8_recommended(args.model)
-    results = asyncio.run(run(args))
+    show(asyncio.run(run(args)), table, args.json)
+    return 0
+
+
+def show(results: dict, table, json_path: str | None) -> None:
+    """Print a benchmark's table; also write its results to `json_path` when given."""
     print()
     print(table(results))
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
-    return 0
+    if json_path:
+        Path(json_path).write_text(json.dumps(results, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

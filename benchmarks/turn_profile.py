@@ -34,7 +34,6 @@ import asyncio
 import json
 import os
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -256,13 +255,12 @@ def serve_command(args, port: int, redis_url: str, result_path: str, profile: bo
 async def measure_level(args, texts, redis_client, redis_url: str, concurrency: int, profile: bool,
                         code: Path) -> dict:
     from serve_benchmark import free_port, wait_ready
+    from side_by_side import spawn, stop
 
     port = free_port()
     result_path = tempfile.mktemp(prefix="turn_profile_", suffix=".json")
-    log = open(Path(tempfile.gettempdir()) / f"turn_profile_{port}.log", "wb")
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "TURN_PROFILE_CODE": str(code)}
-    server = subprocess.Popen(serve_command(args, port, redis_url, result_path, profile), cwd=ROOT,
-                              stdout=log, stderr=subprocess.STDOUT, env=env)
+    server = spawn(serve_command(args, port, redis_url, result_path, profile), ROOT,
+                   Path(tempfile.gettempdir()) / f"turn_profile_{port}.log", env={"TURN_PROFILE_CODE": str(code)})
     try:
         await wait_ready(port, server)
         url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
@@ -282,11 +280,7 @@ async def measure_level(args, texts, redis_client, redis_url: str, concurrency: 
             await asyncio.sleep(0.1)
         inside = json.loads(Path(result_path).read_text(encoding="utf-8"))
     finally:
-        server.terminate()
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
         Path(result_path).unlink(missing_ok=True)
         if profile and args.keep_profiles:
             Path(result_path + ".prof").replace(Path(args.keep_profiles) / f"loop_c{concurrency}_{code.name}.prof")
@@ -454,11 +448,9 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     args.model = args.model or str(Path("models") / Path(args.domain).resolve().name)
     args.serve_args = args.serve_args.split()
-    results = asyncio.run(run(args))
-    print()
-    print(table(results))
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
+    from serve_benchmark import show
+
+    show(asyncio.run(run(args)), table, args.json)
     return 0
 
 

@@ -10,27 +10,21 @@ import pytest
 import redis.asyncio as redis
 
 from framework.store import SessionStore, close_redis, open_redis
-from tests.support.redis_server import RedisServer
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with RedisServer(tmp_path_factory.mktemp("redis-perf")) as server:
-        yield server
+from tests.support.serving import redis_server  # noqa: F401 (fixture)
 
 
 @pytest.fixture
-async def client(server):
-    client = open_redis(server.url)
+async def client(redis_server):  # noqa: F811 (fixture)
+    client = open_redis(redis_server.url)
     await client.flushall()
     yield client
     await close_redis(client)
 
 
 @pytest.fixture
-async def probe(server):
+async def probe(redis_server):  # noqa: F811 (fixture)
     """A second connection reading the server's counters."""
-    probe = redis.Redis.from_url(server.url, decode_responses=True)
+    probe = redis.Redis.from_url(redis_server.url, decode_responses=True)
     yield probe
     await probe.aclose()
 
