@@ -51,7 +51,11 @@ def _spans(parsed: Parsed):
 def test_artifact_records_the_entity_head(joint_dir, joint):
     meta = json.loads((joint_dir / "artifact.json").read_text(encoding="utf-8"))
     assert meta["entity_labels"] == ["city", "city:from", "city:to", "name"]
-    assert meta["entity_scheme"] == "BIO"
+    assert meta["entity_scheme"] == "BIO" and meta["entity_decoder"] == "constrained"
+    # the shortest value of each label in training: shorter served spans are dropped
+    assert meta["entity_min_chars"] == {label: min(len(v) for v in values) for label, values in (
+        ("city", CITIES), ("city:from", CITIES), ("city:to", CITIES), ("name", NAMES))}
+    assert joint.entity_decoder == "constrained" and joint.entity_min_chars == meta["entity_min_chars"]
     assert 0.0 < meta["entity_threshold"] <= 1.0
     assert "held-out" in meta["entity_threshold_info"]["method"]
     assert joint.has_entities and joint.entity_labels == tuple(meta["entity_labels"])
