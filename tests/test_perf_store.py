@@ -10,7 +10,9 @@ import pytest
 import redis.asyncio as redis
 
 from framework.store import SessionStore, close_redis, open_redis
-from tests.support.serving import redis_server  # noqa: F401 (fixture)
+from framework.store.locks import ConversationLocks
+from tests.support.fake_classifier import FakeClassifier
+from tests.support.serving import backend_port, domain, make_config, redis_server  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
@@ -95,3 +97,52 @@ async def test_keeping_a_conversation_alive_is_one_round_trip(client, probe):
     calls, round_trips = await counted(probe, lambda: store.touch("u1"))
     assert round_trips == 1 and calls == {"pexpire": 1, "zadd": 1}
     assert await client.pttl(store.key("u1")) > 5_000  # the TTL is the session timeout again
+
+
+@pytest.mark.parametrize("pipelines", [True, False])  # False: as on a Redis Cluster, side by side
+async def test_a_checkout_reads_other_keys_in_its_round_trip(client, probe, pipelines):
+    store = SessionStore(client, "a")
+    store.locks = ConversationLocks(client, store.key, pipelines=pipelines)
+    await client.set("df:a:answers:k1", "[1]")
+    await client.script_flush()  # the take's script is loaded on the way
+
+    async def checkout():
+        async with store.checkout("u1", prefetch=("df:a:answers:k1", "df:a:answers:none")) as held:
+            got.append(dict(held.prefetched))
+            await store.put("u1", {"history": []}, lock=held, release=True)
+
+    got: list = []
+    await checkout()
+    calls, round_trips = await counted(probe, checkout)
+    assert got[-1] == {"df:a:answers:k1": b"[1]", "df:a:answers:none": None}
+    assert round_trips == (2 if pipelines else 4)  # take + GETs, then the write; or each alone
+    assert calls["get"] >= 2 and "script" not in calls
+
+
+async def test_a_cached_answer_to_a_new_conversation_costs_one_round_trip_less(domain, redis_server, probe):  # noqa: F811
+    """serve's defaults (rate limits and answer cache on): limits per address and per
+    sender, the checkout with the cache entry, the unlock: 4 round trips, not 5."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from framework.server.app import init
+
+    _, assistant = domain
+    classifier = FakeClassifier({"你好": "问候"}, assistant.intents, threshold=0.4)
+    client = TestClient(TestServer(init(make_config(domain, classifier, redis_server.url))))
+    await client.start_server()
+    try:
+        first = await client.post("/webhooks/rest/webhook", json={"sender": "first", "message": "你好"})
+        replies = await first.json()
+
+        async def second():
+            answer = await client.post("/webhooks/rest/webhook", json={"sender": f"s{len(seen)}", "message": "你好"})
+            seen.append(await answer.json())
+
+        seen: list = []
+        await second()  # the first cache hit also loads the unlock's script into Redis
+        calls, round_trips = await counted(probe, second)
+    finally:
+        await client.close()
+    assert [r["text"] for r in seen[0]] == [r["text"] for r in replies]
+    # EVALSHA: the two limits, the take (with the cache entry's GET in its pipeline), the unlock
+    assert round_trips == 4 and calls["evalsha"] == 4

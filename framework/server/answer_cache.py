@@ -57,10 +57,18 @@ class AnswerCache:
         digest = hashlib.sha1(normalise(text).encode()).hexdigest()
         return f"{self.prefix}:answers:{model_id}:{channel}:{digest}"
 
-    async def get(self, model_id: str, channel: str, text: str) -> list[dict[str, Any]] | None:
-        if names_someone(text):
+    def lookup_key(self, model_id: str, channel: str, text: str) -> str | None:
+        """The key to look `text` up under, None for a message never cached (it names someone)."""
+        return None if names_someone(text) else self.key(model_id, channel, text)
+
+    async def get(self, model_id: str, channel: str, text: str,
+                  prefetched: dict[str, Any] | None = None) -> list[dict[str, Any]] | None:
+        """The cached replies; `prefetched` (key -> raw value, read in the turn's first
+        round trip, framework.store.SessionStore.checkout) spares a GET of its own."""
+        key = self.lookup_key(model_id, channel, text)
+        if key is None:
             return None
-        raw = await self.client.get(self.key(model_id, channel, text))
+        raw = prefetched[key] if prefetched is not None and key in prefetched else await self.client.get(key)
         return None if raw is None else json.loads(raw)
 
     async def put(self, model_id: str, channel: str, text: str, replies: list[dict[str, Any]]) -> None:

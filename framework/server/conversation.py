@@ -94,7 +94,10 @@ class Conversations:
     async def _handle(self, sender_id: str, text: str, channel: str) -> TurnOutcome:
         started = time.perf_counter()
         assistant, agent, model_id = self.assistant, self.agent, self.model_id  # one version per turn
-        async with self.store.checkout(sender_id) as held:
+        # The answer-cache entry is read in the checkout's round trip (used only when the
+        # conversation turns out idle; a wasted GET of a few bytes otherwise).
+        cache_key = self.cache.lookup_key(model_id, channel, text) if self.cache is not None else None
+        async with self.store.checkout(sender_id, prefetch=(cache_key,) if cache_key else ()) as held:
             data = held.state
             state = self._state_type.from_dict(data) if data else None
             notice = []
@@ -103,7 +106,7 @@ class Conversations:
                 notice = [{"text": flow_changed_text(assistant)}] if ended else []
             idle = state is None or not state.stack
             if idle and self.cache is not None:
-                cached = None if notice else await self.cache.get(model_id, channel, text)
+                cached = None if notice else await self.cache.get(model_id, channel, text, held.prefetched)
                 if cached is not None:
                     self.metrics.cache.inc("hit")
                     if state is not None:

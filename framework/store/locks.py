@@ -26,8 +26,10 @@ import random
 import secrets
 import time
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from typing import Any, AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any, AsyncIterator, Callable, Sequence
+
+from redis.exceptions import NoScriptError
 
 
 class LockTimeout(Exception):
@@ -45,6 +47,7 @@ class HeldLock:
     state: dict[str, Any] | None = None  # the state read when the lock was taken (checkout)
     released: bool = False
     stored: str | bytes | None = None  # that state as Redis holds it (the caller may change `state`)
+    prefetched: dict[str, Any] = field(default_factory=dict)  # key -> raw value read in the same round trip
 
 
 # KEYS: lock, state, queue, waiters  ARGV: token, lease_ms, waiter_ttl_ms, read (1/0)
@@ -98,31 +101,64 @@ return 0
 
 class ConversationLocks:
     def __init__(self, client: Any, key: Callable[[str, str], str], lease: float = 5.0, wait: float = 10.0,
-                 waiter_ttl: float | None = None) -> None:
+                 waiter_ttl: float | None = None, pipelines: bool = True) -> None:
+        """`pipelines=False` (a Redis Cluster: redis-py's cluster pipeline refuses EVALSHA)
+        reads prefetched keys in requests of their own, side by side with the take."""
         self.client, self.key = client, key
         self.lease, self.wait = lease, wait
         # How long a silent waiter keeps its place: polls come every few ms, so a second
         # of silence means its process is gone (or its event loop is stalled).
         self.waiter_ttl = waiter_ttl if waiter_ttl is not None else max(1.0, min(lease, 5.0))
+        self.pipelines = pipelines
         self._take = client.register_script(_TAKE_IN_TURN)
         self._leave = client.register_script(_LEAVE_QUEUE)
         self._renew = client.register_script(_RENEW)
         self._release = client.register_script(_RELEASE)
 
-    async def _try(self, sender_id: str, token: str, read: bool) -> tuple[HeldLock | None, int]:
+    async def _try(self, sender_id: str, token: str, read: bool,
+                   prefetch: Sequence[str] = ()) -> tuple[HeldLock | None, int]:
         keys = [self.key(sender_id, "lock"), self.key(sender_id, "state"),
                 self.key(sender_id, "queue"), self.key(sender_id, "waiters")]
-        result = await self._take(keys=keys, args=[token, int(self.lease * 1000), int(self.waiter_ttl * 1000),
-                                                   "1" if read else "0"])
+        args = [token, int(self.lease * 1000), int(self.waiter_ttl * 1000), "1" if read else "0"]
+        if prefetch:
+            result, values = await self._take_and_get(keys, args, prefetch)
+        else:
+            result, values = await self._take(keys=keys, args=args), []
         if not result[0]:
             return None, int(result[1])
         raw = result[1] if len(result) > 1 else None
-        return HeldLock(keys[0], token, None if raw is None else json.loads(raw), stored=raw), -1
+        return HeldLock(keys[0], token, None if raw is None else json.loads(raw), stored=raw,
+                        prefetched=dict(zip(prefetch, values))), -1
+
+    async def _take_and_get(self, keys: list[str], args: list[Any], prefetch: Sequence[str]) -> tuple[Any, list]:
+        """The take and GETs of `prefetch` (keys of other slots, e.g. an answer-cache entry)
+        in one round trip: a pipeline with EVALSHA queued by hand (a registered script would
+        make redis-py send SCRIPT EXISTS first), NOSCRIPT answered by loading the script."""
+        if not self.pipelines:
+            result, *values = await asyncio.gather(self._take(keys=keys, args=args),
+                                                   *(self.client.get(k) for k in prefetch))
+            return result, values
+        for attempt in range(2):
+            async with self.client.pipeline(transaction=False) as pipe:
+                pipe.evalsha(self._take.sha, len(keys), *keys, *args)
+                for k in prefetch:
+                    pipe.get(k)
+                result, *values = await pipe.execute(raise_on_error=False)
+            if isinstance(result, NoScriptError) and attempt == 0:
+                self._take.sha = await self.client.script_load(_TAKE_IN_TURN)
+                continue
+            failed = next((r for r in [result, *values] if isinstance(r, Exception)), None)
+            if failed is not None:
+                raise failed
+            return result, values
+        raise AssertionError("unreachable")
 
     @asynccontextmanager
-    async def held(self, sender_id: str, read: bool) -> AsyncIterator[HeldLock]:
+    async def held(self, sender_id: str, read: bool, prefetch: Sequence[str] = ()) -> AsyncIterator[HeldLock]:
+        """The conversation's lock (and its state when `read`); the raw values of the keys
+        in `prefetch` are read in the same round trip (`held.prefetched`)."""
         token = secrets.token_hex(8)
-        lock = await self._acquire(sender_id, token, read)
+        lock = await self._acquire(sender_id, token, read, prefetch)
         renewal = asyncio.create_task(self._keep_renewed(lock))
         try:
             yield lock
@@ -134,12 +170,12 @@ class ConversationLocks:
                 with contextlib.suppress(Exception):
                     await asyncio.shield(self._release(keys=[lock.key], args=[token]))
 
-    async def _acquire(self, sender_id: str, token: str, read: bool) -> HeldLock:
+    async def _acquire(self, sender_id: str, token: str, read: bool, prefetch: Sequence[str] = ()) -> HeldLock:
         deadline = time.monotonic() + self.wait
         position, delay = None, 0.002
         try:
             while True:
-                held, now_at = await self._try(sender_id, token, read)
+                held, now_at = await self._try(sender_id, token, read, prefetch)
                 if held is not None:
                     return held
                 if position is None or now_at < position:  # progress: the clock starts again

@@ -19,7 +19,7 @@ import asyncio
 import json
 import time
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator, Iterable, Mapping
+from typing import Any, AsyncIterator, Iterable, Mapping, Sequence
 
 from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import NoScriptError
@@ -70,7 +70,8 @@ class SessionStore:
         self.masker = masker  # None: transcripts are stored as said
         self.lock_timeout = lock_timeout
         self.privacy = StatePrivacy(self.prefix, pii_slots, cipher, masker)
-        self.locks = ConversationLocks(client, self.key, lease=lock_timeout, wait=lock_wait)
+        self.locks = ConversationLocks(client, self.key, lease=lock_timeout, wait=lock_wait,
+                                       pipelines=not isinstance(client, RedisCluster))
         self._fenced_put = client.register_script(_FENCED_PUT)
         self._cluster = isinstance(client, RedisCluster)
         self.prune_every, self._pruned_at = prune_every, float("-inf")
@@ -185,10 +186,12 @@ class SessionStore:
             yield held
 
     @asynccontextmanager
-    async def checkout(self, sender_id: str) -> AsyncIterator[HeldLock]:
+    async def checkout(self, sender_id: str, prefetch: Sequence[str] = ()) -> AsyncIterator[HeldLock]:
         """`lock` that also reads the state (`held.state`) in the same round trip; end
-        the turn with `put(..., lock=held, release=True)`: two round trips a turn."""
-        async with self.locks.held(sender_id, read=True) as held:
+        the turn with `put(..., lock=held, release=True)`: two round trips a turn. The raw
+        values of the keys in `prefetch` (an answer-cache entry) come in the first one too
+        (`held.prefetched`)."""
+        async with self.locks.held(sender_id, read=True, prefetch=prefetch) as held:
             if held.state is not None:
                 held.state = self.privacy.open(held.state, sender_id)
             yield held
