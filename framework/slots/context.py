@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import functools
 import re
-import weakref
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
 from framework.compile.machine import Assistant, Slot
+from framework.slots.memo import IdentityMemo
 from framework.slots.values import ParseResult, parse_value
 
 # Punctuation that ends a clause: a value never spans it. '.' only ends one before
@@ -76,6 +76,9 @@ class ContextModel:
     templates: dict[str, tuple[Template, ...]]  # entity -> templates, longest prefix first
     profiles: dict[str, EntityProfile]
     vocabulary: frozenset[str]  # frequent words / CJK bigrams of the examples outside entities
+    # slot_keys -> the templates `context_entities` may use on any message, filled on first
+    # use: that runs for every message and slot, and the model lives as long as its assistant.
+    strong: dict[tuple[str, ...], tuple[Template, ...]] = field(default_factory=dict, compare=False, repr=False)
 
 
 # --------------------------------------------------------------------------- learning
@@ -199,21 +202,9 @@ def learn(assistant: Assistant) -> ContextModel:
     return ContextModel(templates, profiles, vocabulary)
 
 
-_MODELS: dict[int, tuple[weakref.ref, ContextModel]] = {}
-
-
-def model_for(assistant: Assistant) -> ContextModel:
-    """`learn(assistant)`, computed once per Assistant object. The assistant is frozen but
-    unhashable (it holds MappingProxyType), so the memo is keyed by identity and the entry
-    is dropped when the assistant is collected (its id may then be reused)."""
-    key = id(assistant)
-    entry = _MODELS.get(key)
-    if entry is not None and entry[0]() is assistant:
-        return entry[1]
-    model = learn(assistant)
-    _MODELS[key] = (weakref.ref(assistant), model)
-    weakref.finalize(assistant, _MODELS.pop, key, None)
-    return model
+# `learn(assistant)`, computed once per Assistant object (framework.slots.memo: keyed by
+# identity, dropped with the assistant, so a hot reload learns the new domain's templates).
+model_for: IdentityMemo[ContextModel] = IdentityMemo(learn)
 
 
 # --------------------------------------------------------------------------- matching
@@ -237,8 +228,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def template_spans(templates: tuple[Template, ...], text: str) -> Iterator[tuple[int, int]]:
     """Candidate (start, end) spans, best template first, within one clause each."""
+    bounds = list(clauses(text)) if templates else []  # once per text, not per template
     for template in templates:
-        for c_start, c_end in clauses(text):
+        for c_start, c_end in bounds:
             find = template.pattern.match if template.anchored_start else template.pattern.search
             m = find(text, c_start, c_end)
             if m is None:
@@ -281,6 +273,15 @@ def _everyday(model: ContextModel, entity: str | Slot, value: str) -> bool:
     return any(unit in model.vocabulary for unit in _tokens(value))
 
 
+def _strong_templates(model: ContextModel, slot: Slot) -> tuple[Template, ...]:
+    key = tuple(slot_keys(slot))
+    templates = model.strong.get(key)
+    if templates is None:
+        templates = model.strong[key] = tuple(
+            t for t in slot_templates(model, slot) if t.context_length >= _MIN_CONTEXT)
+    return templates
+
+
 def from_user(slot: Slot) -> bool:
     """False for a backend-only slot (`from_user: false`): only actions and `initial` fill it."""
     return bool(slot.options.get("from_user", True))
@@ -289,7 +290,7 @@ def from_user(slot: Slot) -> bool:
 def context_entities(assistant: Assistant, slot: Slot, text: str, *, today=None) -> list[tuple[int, int, Any]]:
     """(start, end, value) of values of `slot` found by strong templates in any message."""
     model = model_for(assistant)
-    templates = tuple(t for t in slot_templates(model, slot) if t.context_length >= _MIN_CONTEXT)
+    templates = _strong_templates(model, slot)
     for span_start, span_end in template_spans(templates, text):
         # "name [on it is Jane Doe]" (the template "name [Sofia Rossi]"): the part after
         # the introduction's verb first.

@@ -18,6 +18,7 @@ from framework.slots.dates import find_dates
 from framework.slots.digit_words import original_span, spell_digits
 from framework.slots.identity import EMAIL_RE, ID_RE, PHONE_RE, check_email, check_id_number, check_phone
 from framework.slots.mapping import GENERIC_EXTRACTORS
+from framework.slots.memo import IdentityMemo
 from framework.slots.money import find_money
 from framework.slots.patterns import EntityPatterns
 from framework.slots.numerals import find_numbers
@@ -52,13 +53,26 @@ def _search_pattern(pattern: str) -> re.Pattern:
     return compiled_pattern(rf"(?<![A-Za-z0-9])(?:{core})(?![A-Za-z0-9])")
 
 
+def _choice_words(slot: Slot) -> tuple[tuple[str, str, re.Pattern], ...]:
+    """(word lower-cased, canonical value, its search pattern) of every choice and synonym,
+    longest first."""
+    words = [(w, value) for value, synonyms in choices_of(slot).items() for w in (value, *synonyms) if w]
+    return tuple((word.lower(), value, re.compile(re.escape(word.lower())))
+                 for word, value in sorted(words, key=lambda item: -len(item[0])))
+
+
+# Once per Slot object, not per message (framework.slots.memo; a hot reload's new slots
+# start afresh): a categorical slot runs on every message, most of its words absent.
+_choice_words_of = IdentityMemo(_choice_words)
+
+
 def _categorical(slot: Slot, text: str):
     lowered = text.lower()
-    words = [(w, value) for value, synonyms in choices_of(slot).items() for w in (value, *synonyms) if w]
-    for word, value in sorted(words, key=lambda item: -len(item[0])):
-        w = word.lower()
+    for w, value, pattern in _choice_words_of(slot):
+        if w not in lowered:
+            continue
         ascii_word = w.isascii()
-        for m in re.finditer(re.escape(w), lowered):
+        for m in pattern.finditer(lowered):
             # ASCII choices ("50", "gold") must stand alone: "50" is not inside "150".
             if ascii_word and (
                 (m.start() > 0 and lowered[m.start() - 1].isascii() and lowered[m.start() - 1].isalnum())
@@ -163,6 +177,15 @@ def _introduced(assistant: Assistant, slot: Slot, text: str, candidates, extract
             if any(s <= start and end <= e for s, e in spans)}
 
 
+def _ordered_slots(assistant: Assistant) -> tuple[Slot, ...]:
+    """The slots users may fill, most specific extractor first (_ORDER)."""
+    return tuple(sorted((s for s in assistant.slots.values() if from_user(s)),
+                        key=lambda s: _ORDER.index(s.type) if s.type in _ORDER else 99))
+
+
+_slots_in_order = IdentityMemo(_ordered_slots)
+
+
 def extract_entities(assistant: Assistant, text: str, today: dt.date | None = None, *,
                      patterns: EntityPatterns | None = None) -> tuple[Entity, ...]:
     """Every typed value found in `text`, one Entity per slot it could fill, by start offset.
@@ -173,9 +196,7 @@ def extract_entities(assistant: Assistant, text: str, today: dt.date | None = No
     patterns = assistant.entity_patterns if patterns is None else patterns
     claimed = _Claims()
     found: list[Entity] = []
-    slots = sorted((s for s in assistant.slots.values() if from_user(s)),
-                   key=lambda s: _ORDER.index(s.type) if s.type in _ORDER else 99)
-    for slot in slots:
+    for slot in _slots_in_order(assistant):
         extractor = "number" if slot.type == "integer" else slot.type
         candidates = list(_candidates(slot, text, assistant.language, today))
         if not candidates and slot.type != "boolean":
