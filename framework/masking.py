@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, NamedTuple
 
-from framework.slots.digit_words import EN_DIGITS, may_spell, original_span, spell_digits
+from framework.slots.digit_words import EN_DIGITS, may_spell, original_span, spell_digits, spell_readings
 from framework.text_scan import digit_runs, find_emails, fold_forms
 
 KINDS = ("id_number", "phone", "bank_card", "email")
@@ -166,8 +166,10 @@ class Masker:
         found: list[_Number] = []
         readings: list[tuple[str, list[int] | None]] = [(fold_forms(text), None)]
         if may_spell(text):
-            readings += [spell_digits(text, join=join) for join in (False, True)]
+            readings += spell_readings(text)
         for reading, offsets in readings:
+            if offsets is not None and reading == readings[0][0]:
+                continue  # no digit words read: the typed reading's numbers again
             numbers = []
             for run in digit_runs(reading):
                 digits = "".join(ch for ch in run.group() if ch.isalnum())

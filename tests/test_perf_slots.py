@@ -68,3 +68,10 @@ def test_a_reloaded_domain_extracts_with_its_own_context_templates():
     assert _values(first, "the card holder Jane") == []
     second = _assistant({"name": name}, [Example("the card holder John", (EntitySpan("name", "John", 16, 20),))])
     assert _values(second, "the card holder Jane") == [("Jane", "Jane")]
+
+
+def test_both_spelled_readings_at_once_are_the_two_readings():
+    from framework.slots.digit_words import spell_digits, spell_readings
+    for text in ("nothing to read here", "one three eight one two three four five six seven eight",
+                 "一三八，一二三四，五六七八", "１３８ 一二三 four", "一一零一零五一九九零零一零一零零二叉", ""):
+        assert spell_readings(text) == [spell_digits(text), spell_digits(text, join=True)], text

@@ -104,15 +104,34 @@ def spell_digits(text: str, *, join: bool = False) -> tuple[str, list[int]]:
     map has one extra entry for the end). `join`: a Chinese run goes on across pauses.
     Full-width and other Unicode digits (１３８, an IME's default) read as ASCII ones."""
     text = fold_forms(text)  # one character for one: offsets stay the original's
-    pieces: list[tuple[int, int, str]] = []
+    return _spelled(text, _en_pieces(text), join)
+
+
+def spell_readings(text: str) -> list[tuple[str, list[int]]]:
+    """`spell_digits(text, join=False)` and `(..., join=True)`: the English scan, the
+    costly part (masking reads every log line both ways), done once for the two."""
+    text = fold_forms(text)
+    english = _en_pieces(text)
+    return [_spelled(text, english, join) for join in (False, True)]
+
+
+def _en_pieces(text: str) -> list[tuple[int, int, str]]:
+    pieces = []
     for m in _EN_RUN.finditer(text):
         digits = _en_digits(m.group())
         if digits:
             pieces.append((m.start(), *_with_check_x(text, m.end(), digits)))
+    return pieces
+
+
+def _spelled(text: str, english: list[tuple[int, int, str]], join: bool) -> tuple[str, list[int]]:
+    pieces = list(english)
     for m in (_ZH_JOINED_RUN if join else _ZH_RUN).finditer(text):
         digits = _zh_digits(m.group())
         if digits:
             pieces.append((m.start(), *_with_check_x(text, m.end(), digits)))
+    if not pieces:  # most texts (every log line is read): no map to build char by char
+        return text, list(range(len(text) + 1))
     pieces.sort()
     out, offsets, cursor = [], [], 0
     for start, end, digits in pieces:

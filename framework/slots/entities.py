@@ -15,7 +15,7 @@ from framework.compile.machine import Assistant, Slot
 from framework.nlu.interface import Entity
 from framework.slots.context import context_entities, from_user
 from framework.slots.dates import find_dates
-from framework.slots.digit_words import original_span, spell_digits
+from framework.slots.digit_words import original_span, spell_readings
 from framework.slots.identity import EMAIL_RE, ID_RE, PHONE_RE, check_email, check_id_number, check_phone
 from framework.slots.mapping import GENERIC_EXTRACTORS
 from framework.slots.memo import IdentityMemo
@@ -88,8 +88,7 @@ def _spelled(find, text: str):
     an earlier one is not repeated. Runs are read piece by piece first, then across the
     pauses speech-to-text writes ("一三八，一二三四，五六七八"; framework.slots.digit_words)."""
     plain = list(find(text))
-    for join in (False, True):
-        spelled, offsets = spell_digits(text, join=join)
+    for spelled, offsets in spell_readings(text):
         if spelled == text:
             continue
         for start, end, value in find(spelled):
