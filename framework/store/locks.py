@@ -5,8 +5,10 @@ may read, change and write its state at a time. Three keys per conversation, all
 the conversation's hash tag (one Redis Cluster slot, so one script may touch them all):
 
 - `...:lock`: the holder's random token, set with a short lease (`lease`, 5 s) that a
-  background task renews every third of it while the turn runs. A killed process stops
-  renewing, so its conversations are free again within one lease, not after a long TTL.
+  background task renews every third of it while the turn runs (started at the first
+  renewal, so a turn shorter than a third of the lease creates no task). A killed process
+  stops renewing, so its conversations are free again within one lease, not after a long
+  TTL.
 - `...:queue`: the tokens of the waiting turns in arrival order (a list). Only the head of
   the queue may take the lock, so a later message never overtakes an earlier one.
 - `...:waiters`: token -> deadline (ms, Redis clock) of each waiter, pushed back at every
@@ -159,11 +161,18 @@ class ConversationLocks:
         in `prefetch` are read in the same round trip (`held.prefetched`)."""
         token = secrets.token_hex(8)
         lock = await self._acquire(sender_id, token, read, prefetch)
-        renewal = asyncio.create_task(self._keep_renewed(lock))
+        # The renewing task starts only when the turn is still running at the first renewal
+        # (a third of the lease, as it always renewed): a turn of milliseconds, the usual
+        # case, creates and cancels no task, only a timer handle.
+        loop = asyncio.get_running_loop()
+        renewal: list[asyncio.Task] = []
+        timer = loop.call_later(self.lease / 3, lambda: renewal.append(loop.create_task(self._keep_renewed(lock))))
         try:
             yield lock
         finally:
-            renewal.cancel()
+            timer.cancel()
+            for task in renewal:
+                task.cancel()
             # Shielded: a cancelled request must still free the conversation. If Redis is
             # gone the lease runs out by itself; the caller's own error is the one to report.
             if not lock.released:
@@ -192,11 +201,12 @@ class ConversationLocks:
             raise
 
     async def _keep_renewed(self, lock: HeldLock) -> None:
+        """Renews now (a third of the lease after the take), then every third of it."""
         lease_ms = int(self.lease * 1000)
         while not lock.released:
-            await asyncio.sleep(self.lease / 3)
             try:
                 if not await self._renew(keys=[lock.key], args=[lock.token, lease_ms]):
                     return  # lost (or released by the final write): the fenced write will tell
             except Exception:
-                continue  # Redis unreachable for now: try again; the lease may still hold
+                pass  # Redis unreachable for now: try again; the lease may still hold
+            await asyncio.sleep(self.lease / 3)
