@@ -12,7 +12,7 @@ the user gets it (below the model's threshold = the out-of-scope intent, see `an
 domain's held-out test files (eval/*.csv) when it has them, else its examples. The examples
 were trained on, so they hide the loss: on banking_en int8 lost 0.35 points on examples and
 test together but 1.69 (2 of 118 texts) on the test file alone, on telecom_zh -0.16 and
-1.59 (2 of 126); both example domains are therefore served in float32. It also records how
+1.59 (2 of 126), so those models are float32; the check is per model (English is int8 when it passes). It also records how
 many top intents differ at all (an upper bound on the loss whatever the labels). No check
 file (a model trained before this existed): float32, as before.
 
