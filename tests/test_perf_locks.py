@@ -8,19 +8,17 @@ import asyncio
 import pytest
 
 from framework.store import SessionStore, close_redis, open_redis
-from tests.support.redis_server import RedisServer
+from tests.support.redis_server import redis_server_fixture
 
 
 @pytest.fixture(scope="module")
 def redis_server(tmp_path_factory):
-    with RedisServer(tmp_path_factory.mktemp("redis")) as server:
-        yield server
+    yield from redis_server_fixture(tmp_path_factory)
 
 
 @pytest.fixture
 async def client(redis_server):
     client = open_redis(redis_server.url)
-    await client.flushdb()
     yield client
     await close_redis(client)
 
@@ -30,7 +28,7 @@ def _renewals() -> list[asyncio.Task]:
 
 
 async def test_a_short_turn_creates_no_renewal_task(client):
-    store = SessionStore(client, "a", lock_timeout=30)
+    store = SessionStore(client, "short", lock_timeout=30)
     async with store.checkout("u1") as held:
         assert _renewals() == []
         await store.put("u1", {"count": 1}, lock=held, release=True)
@@ -40,7 +38,7 @@ async def test_a_short_turn_creates_no_renewal_task(client):
 
 
 async def test_a_long_turn_is_renewed_and_its_renewal_ends_with_it(client):
-    store = SessionStore(client, "a", lock_timeout=0.3)
+    store = SessionStore(client, "long", lock_timeout=0.3)
     async with store.lock("u1") as held:
         await asyncio.sleep(0.5)  # past the first renewal (0.1 s) and the lease itself
         assert len(_renewals()) == 1
