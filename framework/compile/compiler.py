@@ -205,7 +205,8 @@ def _step(spec: dict, settings: m.Settings) -> m.Step | None:
         return m.Collect(slot=slot, prompt=spec.get("prompt", f"utter_ask_{slot}"), reprompt=spec.get("reprompt"),
                          max_attempts=spec.get("max_attempts", settings.max_attempts),
                          on_failure=spec.get("on_failure"), skip_if_filled=spec.get("skip_if_filled", True),
-                         from_trigger=_from_trigger(spec.get("from_trigger")), default=spec.get("default"))
+                         from_trigger=_from_trigger(spec.get("from_trigger")), default=spec.get("default"),
+                         value_guard=spec.get("value_guard", True))
     if "confirm" in spec:
         return m.Confirm(spec["confirm"], spec["on_yes"], spec["on_no"],
                          max_attempts=spec.get("max_attempts", settings.max_attempts),

@@ -200,6 +200,9 @@ class Collect:
     # `default:` the slot's value (read as an answer would be: "today") when the step is
     # reached with none: the question is not asked (framework.engine.steps).
     default: Any = None
+    # `value_guard: false`: every answer is read as the value, a command word or a
+    # confidently classified trigger too (framework.engine.value_guard).
+    value_guard: bool = True
 
 
 @dataclass(frozen=True)

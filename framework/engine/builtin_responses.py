@@ -39,6 +39,13 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "要取消当前的办理吗？",
         "en": "Do you want to stop here?",
     },
+    # The running flow's own trigger ("开户" while opening an account) given as the answer
+    # to a question that wants a name (framework.engine.value_guard): said before the
+    # question is asked again. A domain may also define utter_already_in_flow_<flow>.
+    "utter_already_in_flow": {
+        "zh": "好的，正在为您办理这件事。",
+        "en": "Sure, that's what we're doing now.",
+    },
     # A collect or confirm step ran out of attempts and has no on_failure.
     "utter_gave_up": {
         "zh": "抱歉，这件事我们没能办成。您可以稍后再试，或者说“转人工”。",

@@ -18,7 +18,9 @@ Priority of a message (docs/DESIGN.md, "Semantics"):
     intent is cancel or handoff);
  3. when collecting, a held learnt value's question, else a plain "no" that is no value of
     the slot asks whether to stop the flow (framework.engine.stop_question; its answer comes
-    at 0), else the whole utterance parsed as the slot's value;
+    at 0), else a message that is a command and no value ("取消", or "开户" while the open-account
+    flow asks for the name: framework.engine.value_guard), else the whole utterance parsed
+    as the slot's value;
  4. a confirm step's clear yes or no (framework.engine.confirm), or the answer to its
     "which item?" question;
  5. intent transitions;
@@ -35,7 +37,8 @@ from __future__ import annotations
 import datetime as dt
 
 from framework.compile.machine import END, Assistant, Collect, Flow
-from framework.engine import confirm, corrections, lifetimes, slot_filling, steps, stop_question, unreadable
+from framework.engine import (confirm, corrections, lifetimes, slot_filling, steps, stop_question, unreadable,
+                              value_guard)
 from framework.engine.commands import RESTART, command
 from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
@@ -322,6 +325,11 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
     # a plain "no" that is no value: "Do you want to stop here?" (framework.engine.stop_question)
     if stop_question.offer(ctx, nlu, slot_name, parsed.ok, threshold(ctx.assistant)):
         return
+    # "取消", or "开户" while the open-account flow asks for the name: no value
+    verdict = value_guard.check(ctx, nlu, step, parsed, threshold(ctx.assistant))
+    if verdict is not None:
+        _not_a_value(ctx, step, verdict)
+        return
     if parsed.ok:
         ctx.set_slot(slot_name, parsed.value, source="collect")
         steps.goto(ctx, steps.after_collect(ctx, state))
@@ -343,6 +351,19 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
     # A value understood but out of bounds says so (its `range_error`) before the generic re-ask.
     range_error = ctx.out_of_range.pop(slot_name, None)  # found in the message, said here once
     ctx.say(parsed.response or range_error or step.reprompt or slot.error_response or step.prompt)
+
+
+def _not_a_value(ctx: TurnContext, step: Collect, verdict: value_guard.Verdict) -> None:
+    """A message that is no value of the collected slot (framework.engine.value_guard):
+    the command runs, or the question is asked again; no attempt is used up."""
+    ctx.emit("not_a_value", slot=step.slot, kind=verdict.kind, intent=verdict.intent)
+    if verdict.kind == value_guard.COMMAND and verdict.intent and _global(ctx, verdict.intent):
+        return
+    if verdict.kind == value_guard.OWN_FLOW:
+        ctx.say(value_guard.own_flow_response(ctx))
+        ctx.say(step.prompt)
+        return
+    _fallback(ctx)  # a trigger the flow refused (busy); a command the domain has no behaviour for
 
 
 def _value_from_utterance(ctx: TurnContext, slot, nlu: NLUResult) -> ParseResult:

@@ -137,6 +137,10 @@ STATE = _object({
                      "x-expected": "true, or {min_length: N} (letters, digits and CJK characters)"},
     # the collected slot's value when the step is reached with none: not asked (flow_checks.py)
     "default": {"type": ["string", "number", "boolean"], "x-expected": "a value of the slot, such as today"},
+    # false: a command word or a confidently classified trigger is read as the value too
+    # (framework.engine.value_guard)
+    "value_guard": {"type": "boolean",
+                    "x-expected": "true or false (false: every answer is the value, a command word too)"},
     "on_failure": TARGET, "on_yes": TARGET, "on_no": TARGET, "on_success": TARGET,
     "on_timeout": TARGET, "on_error": TARGET,
     # HTTP status -> state; the keys (text, as the loader keeps them) are checked in flow_checks.py

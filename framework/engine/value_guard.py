@@ -1,0 +1,108 @@
+"""A command is not a value: "开户" or "取消" at "请问您的姓名是？" is never a name.
+
+Found in a trial (telecom_zh, model zh_13): in the open-account flow the name question
+took "开户" and "我要开户" as the customer's name. A text slot accepts almost any text, and
+the flow's own trigger is no interruption (framework.engine.turn._trigger), so the
+message fell through to the whole-utterance parse. Rasa CALM's NLU-only flows turn a
+predicted intent into a command (StartFlow, CancelFlow, HumanHandoff) whatever is being
+collected, and Dialogflow CX matches a page's intent routes before its form parameter;
+neither documentation says what happens when the intent is the running flow's own, or
+how sure the classifier must be. This module decides, at turn priority 3, just before the
+whole message is stored as the collected slot's value (after the stop question's no
+word), in this order:
+
+1. a whole-message command word (framework.slots.command_words: "取消", "转人工",
+   "帮助", "cancel", "agent", "help") that is no valid value of the slot is that command:
+   the global behaviour it names runs (cancel, handoff, help), as if its intent had come;
+   a domain without that behaviour hears the fallback and the question again;
+2. at a short text slot (a name: one the examples introduce with templates, or at most 64
+   characters; framework.slots.context.short_text), a message from which no extractor
+   took a part ("我叫张三" gives 张三: stored, as before) and that the classifier gives
+   confidently (at or above the fallback threshold and CONFIRM_MARGIN, 0.2, ahead of the
+   next intent, the rule of confirmations) to a flow's trigger or a global intent:
+   - the running flow's own trigger ("开户" while opening an account): the built-in
+     `utter_already_in_flow` ("好的，正在为您办理。"; `utter_already_in_flow_<flow>` or a
+     domain response of that name wins), then the question again;
+   - another flow's trigger that reached here (the running flow is not interruptible: the
+     interruption was refused at priority 2): the engine's busy reply, else the fallback,
+     and the question again;
+   - cancel, handoff, help, out of scope and greet never get here (priority 2 took them);
+   - affirm and deny are left alone: a text slot stops only on a no word
+     (framework.engine.stop_question: "no reason at all" filed under deny is a text).
+   None of these uses up an attempt. A long free-text slot (a complaint, up to 500
+   characters) is left out of rule 2, and a step with `from_trigger` hears its own flow's
+   intent as an answer: "网速太慢了" filed under the complaint flow's own intent is the
+   very complaint it collects.
+
+A real name stays a value: "张三", "Sarah Lee", "叫我老王就行" (a carrier phrase), and an
+ordinary word the classifier does not confidently read as an intent. A collect step that
+needs every answer as said sets `value_guard: false` (framework/spec/schema.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from framework.compile.machine import Collect
+from framework.engine.confirm import CONFIRM_MARGIN
+from framework.engine.context import TurnContext
+from framework.nlu.interface import NLUResult
+from framework.slots import ParseResult
+from framework.slots.command_words import command_word
+from framework.slots.context import model_for, normalise, short_text
+
+ALREADY_IN_FLOW = "utter_already_in_flow"
+COMMAND, OWN_FLOW, OTHER_FLOW = "command", "own_flow", "other_flow"
+_PARTICLES = "吧啊呀呢哦了"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Why the message is no value: `kind` (one of the constants above) and the intent
+    to act on (a command word's behaviour intent; None when the domain has none)."""
+    kind: str
+    intent: str | None = None
+
+
+def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, threshold: float) -> Verdict | None:
+    """The reason the message is not to be stored as `step.slot`'s value, or None."""
+    if not step.value_guard:
+        return None
+    assistant, slot = ctx.assistant, ctx.assistant.slots[step.slot]
+    text = nlu.text or ""
+    word = command_word(text, assistant.language)
+    if word is not None and (slot.type == "text" or not parsed.ok):
+        intents = getattr(assistant.behaviours, word).intents
+        return Verdict(COMMAND, intents[0] if intents else None)
+    if slot.type != "text" or not parsed.ok or not short_text(slot, model_for(assistant)):
+        return None
+    if _bare(str(parsed.value)) != _bare(text):  # an extractor took a part: "我叫张三"
+        return None
+    intent = _confident(nlu, threshold)
+    flow = assistant.flow_for_intent(intent) if intent else None
+    if flow is None:
+        return None
+    if ctx.frame and flow.name == ctx.frame.flow:
+        # a step that takes the triggering message as its value (`from_trigger`, a
+        # complaint) takes its flow's own intent as an answer too
+        return None if step.from_trigger is not None else Verdict(OWN_FLOW, intent)
+    return Verdict(OTHER_FLOW, intent)
+
+
+def own_flow_response(ctx: TurnContext) -> str:
+    own = f"{ALREADY_IN_FLOW}_{ctx.frame.flow}"
+    return own if own in ctx.assistant.responses else ALREADY_IN_FLOW
+
+
+def _confident(nlu: NLUResult, threshold: float) -> str | None:
+    top = nlu.intent
+    if top is None:
+        return None
+    second = nlu.ranking[1].confidence if len(nlu.ranking) > 1 else 0.0
+    if top.confidence < threshold or top.confidence - second < CONFIRM_MARGIN:
+        return None
+    return top.name
+
+
+def _bare(text: str) -> str:
+    bare = normalise(text)
+    return bare[:-1] if bare[-1:] in _PARTICLES else bare

@@ -1,0 +1,59 @@
+"""Whole-message commands: "取消", "转人工", "help" said as the entire answer. Pure, no model.
+
+At a question that wants a value, a message made of one of these words is a command to
+the assistant, never the value ("取消" is nobody's name): framework.engine.value_guard
+hands it to the global behaviour it names (cancel, handoff, help). The lists follow the
+scaffold's training examples for those intents (framework/scaffold/templates_*.py) and
+the usual words for stopping a form ("cancel", "stop", "never mind"). Neither Rasa CALM's
+flow documentation nor Dialogflow CX's form-filling documentation publishes such a list
+(both leave it to the classifier: Rasa's NLUCommandAdapter turns an intent into a
+command, Dialogflow CX matches the page's intent routes), so these are this project's.
+A no word ("不用了", "nope") is not here: it is framework.slots.answers.NO_WORDS and asks
+whether to stop (framework.engine.stop_question).
+
+Only the whole message counts, with edge punctuation, one trailing particle ("取消吧")
+and a trailing "please" / "谢谢" dropped: "cancel my card" or "人工智能" are no commands.
+"""
+from __future__ import annotations
+
+import re
+
+COMMAND_WORDS: dict[str, dict[str, frozenset[str]]] = {
+    "cancel": {
+        "zh": frozenset({"取消", "不办了", "停止", "停", "退出", "结束", "撤销", "不弄了", "不想办了", "我不办了",
+                         "先不办了", "不想弄了", "取消办理", "取消吧", "取消掉", "不做了", "放弃", "终止"}),
+        "en": frozenset({"cancel", "stop", "never mind", "nevermind", "forget it", "forget about it",
+                         "cancel that", "cancel it", "stop it", "abort", "quit", "exit", "i changed my mind"}),
+    },
+    "handoff": {
+        "zh": frozenset({"转人工", "人工", "人工客服", "人工服务", "找人工", "转人工客服", "我要人工", "要人工",
+                         "真人", "找真人", "真人客服", "转客服", "客服", "接人工", "转接人工"}),
+        "en": frozenset({"agent", "human", "operator", "representative", "real person", "a human", "an agent",
+                         "live agent", "talk to a human", "talk to an agent", "speak to an agent",
+                         "speak to a human", "human agent", "customer service"}),
+    },
+    "help": {
+        "zh": frozenset({"帮助", "求助", "菜单", "帮忙", "怎么用", "你能做什么", "能做什么", "有什么功能"}),
+        "en": frozenset({"help", "help me", "menu", "options", "what can you do"}),
+    },
+}
+_EDGE = " \t\r\n,.!;:?~，。！；：、…～？\"'“”‘’"
+_PARTICLES = "吧啊呀了呢哦"
+_POLITE = re.compile(r"(?:[\s,，]*(?:please|pls|thanks|thank you|谢谢|麻烦了?))+$", re.IGNORECASE)
+
+
+def _code(language: str | None) -> str | None:
+    return language.split("-")[0].split("_")[0].lower() if language else None
+
+
+def command_word(text: str, language: str | None = None) -> str | None:
+    """'cancel', 'handoff' or 'help' when the whole message is such a word of the language
+    (any listed language's without one); else None."""
+    code = _code(language)
+    bare = _POLITE.sub("", text.strip(_EDGE)).strip(_EDGE).lower()
+    candidates = (bare, bare[:-1]) if bare[-1:] in _PARTICLES else (bare,)
+    for name, words in COMMAND_WORDS.items():
+        codes = [code] if code in words else list(words) if code is None else []
+        if any(c in words[k] for c in candidates for k in codes):
+            return name
+    return None

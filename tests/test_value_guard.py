@@ -1,0 +1,188 @@
+"""A command is not a value (framework.engine.value_guard): at the name question, a whole
+message command word ("取消", "转人工", "帮助", "cancel") runs that command; a message the
+classifier gives confidently to the running flow's own trigger ("开户" while opening an
+account) is said to be under way and the question asked again; another flow's trigger that
+a non-interruptible flow refused hears the busy reply; neither uses up an attempt. Real
+names stay values, whatever the classifier guesses below its confidence or margin, and
+what an extractor takes ("我叫开户" is a name as said); `value_guard: false` turns it off
+per collect step, and the spec refuses the key elsewhere. Pure engine turns with
+hand-written rankings, no model.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from framework.engine.state import SessionState
+from framework.engine.turn import handle_message
+from framework.nlu.interface import IntentScore, NLUResult
+from framework.slots import extract_entities
+from framework.spec.errors import SpecErrors
+from framework.slots.command_words import command_word
+from tests.test_entity_slots import write_domain
+
+NOW = dt.datetime(2026, 12, 2, 10, 0)
+DOMAIN = """\
+version: "1"
+language: %(language)s
+flows: [flows]
+settings: {fallback_threshold: 0.6}
+intents:
+  办理: {examples: [我要开户]}
+  查询: {examples: [查话费]}
+  投诉: {examples: [我要投诉]}
+  提供信息: {examples: ["我叫[张三](name)", "名字是[李四](name)"]}
+  取消: {examples: [取消]}
+  帮助: {examples: [帮助]}
+  转人工: {examples: [转人工]}
+  肯定: {examples: [是的]}
+  否定: {examples: [不是]}
+slots:
+  name: {type: text, min_length: 2, max_length: 20, label: 姓名}
+  complaint: {type: text, min_length: 4, max_length: 500, label: 投诉内容}
+responses:
+  utter_ask_name: [{text: "请问您的姓名是？"}]
+  utter_ask_complaint: [{text: "请描述问题。"}]
+  utter_done: [{text: "好了，{name}。"}]
+  utter_recorded: [{text: "已登记：{complaint}"}]
+  utter_balance: [{text: "余额 10 元。"}]
+  utter_cancelled: [{text: "已取消。"}]
+  utter_help: [{text: "我可以办业务。"}]
+  utter_handoff: [{text: "转人工中。"}]
+  utter_busy: [{text: "先办完这件事。"}]
+  utter_fallback: [{text: "没听懂。"}]
+global:
+  cancel: {intent: 取消, response: utter_cancelled}
+  help: {intent: 帮助, response: utter_help}
+  handoff: {intent: 转人工, response: utter_handoff}
+  fallback: {response: utter_fallback}
+  busy: {response: utter_busy}
+  affirm: {intent: 肯定}
+  deny: {intent: 否定}
+"""
+FLOWS = """\
+flows:
+  business:
+    trigger: 办理
+    states:
+      ask_name: {collect: name, max_attempts: 2, next: done}
+      done: {end: utter_done}
+  query:
+    trigger: 查询
+    states:
+      done: {end: utter_balance}
+  secure:
+    trigger: 投诉
+    interruptible: false
+    states:
+      ask_complaint: {collect: complaint, next: ask_name}
+      ask_name: {collect: name, next: done}
+      done: {end: utter_recorded}
+"""
+
+
+def build(tmp_path, language="zh", flows=FLOWS, domain=DOMAIN):
+    return write_domain(tmp_path, {"domain.yml": domain % {"language": language}, "flows/main.yml": flows})
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("guard"))
+
+
+def turn(assistant, state, text, intent="提供信息", confidence=0.99, second=0.01):
+    ranking = (IntentScore(intent, confidence), IntentScore("提供信息" if intent != "提供信息" else "查询", second))
+    nlu = NLUResult(text, ranking, extract_entities(assistant, text, today=NOW.date()))
+    return handle_message(assistant, state, nlu, now=NOW)
+
+
+def at_name(assistant, trigger="我要开户", intent="办理"):
+    return turn(assistant, SessionState.new("u", NOW), trigger, intent).state
+
+
+def texts(result):
+    return [r.text for r in result.replies]
+
+
+def test_the_running_flows_own_trigger_is_no_name(assistant):
+    result = turn(assistant, at_name(assistant), "开户", "办理", 0.99)
+    assert texts(result) == ["好的，正在为您办理这件事。", "请问您的姓名是？"]
+    assert "name" not in result.state.slots and result.state.frame.attempts == 0
+    assert ("not_a_value", "own_flow") in [(e.name, e.data.get("kind")) for e in result.events]
+    result = turn(assistant, result.state, "张三")
+    assert texts(result) == ["好了，张三。"]
+
+
+@pytest.mark.parametrize("text,intent,replies", [
+    ("取消", "否定", ["已取消。"]),                          # the word wins over a misreading
+    ("取消吧！", "提供信息", ["已取消。"]),
+    ("转人工", "提供信息", ["转人工中。"]),
+    ("人工", "其他", ["转人工中。"]),
+    ("帮助", "提供信息", ["我可以办业务。", "请问您的姓名是？"]),
+])
+def test_a_whole_message_command_word_is_that_command(assistant, text, intent, replies):
+    result = turn(assistant, at_name(assistant), text, intent, 0.4, 0.3)  # the classifier unsure
+    assert texts(result) == replies and "name" not in result.state.slots
+
+
+def test_a_refused_trigger_in_a_non_interruptible_flow_is_busy_not_a_name(assistant):
+    state = turn(assistant, at_name(assistant, "我要投诉", "投诉"), "网速太慢了，一直断线", "投诉").state
+    assert state.slots["complaint"] == "网速太慢了，一直断线"  # the flow's own intent is a complaint's content
+    result = turn(assistant, state, "查话费", "查询", 0.97)
+    assert texts(result) == ["先办完这件事。", "请问您的姓名是？"]
+    assert "name" not in result.state.slots and result.state.frame.attempts == 0
+
+
+@pytest.mark.parametrize("text,intent,confidence,second,name", [
+    ("张三", "提供信息", 0.99, 0.01, "张三"),
+    ("王小明", "其他", 0.3, 0.2, "王小明"),
+    ("李 雷", "提供信息", 0.99, 0.01, "李 雷"),
+    ("Sarah Lee", "提供信息", 0.9, 0.05, "Sarah Lee"),
+    ("叫我老王就行", "办理", 0.99, 0.01, "老王就行"),  # a carrier phrase took a part (telecom_zh: 老王)
+    ("我叫开户", "办理", 0.99, 0.01, "开户"),          # what an extractor takes is a value
+    ("白云", "办理", 0.55, 0.3, "白云"),               # below the threshold
+    ("高飞", "办理", 0.7, 0.55, "高飞"),               # not 0.2 ahead of the next intent
+])
+def test_real_names_stay_values(assistant, text, intent, confidence, second, name):
+    result = turn(assistant, at_name(assistant), text, intent, confidence, second)
+    assert result.state.slots.get("name") == name or texts(result) == [f"好了，{name}。"]
+
+
+def test_value_guard_false_reads_every_answer_as_the_value(tmp_path):
+    flows = FLOWS.replace("ask_name: {collect: name, max_attempts: 2, next: done}",
+                          "ask_name: {collect: name, max_attempts: 2, next: done, value_guard: false}")
+    assistant = build(tmp_path, flows=flows)
+    assert texts(turn(assistant, at_name(assistant), "开户", "办理")) == ["好了，开户。"]
+    assert texts(turn(assistant, at_name(assistant), "取消", "提供信息", 0.4, 0.3)) == ["好了，取消。"]
+
+
+def test_english_words_and_the_built_in_reply(tmp_path):
+    assistant = build(tmp_path, language="en")
+    assert texts(turn(assistant, at_name(assistant), "never mind", "提供信息", 0.4, 0.3)) == ["已取消。"]
+    assert texts(turn(assistant, at_name(assistant), "open an account", "办理")) == [
+        "Sure, that's what we're doing now.", "请问您的姓名是？"]
+
+
+@pytest.mark.parametrize("text,language,word", [
+    ("取消", "zh", "cancel"), ("不办了。", "zh", "cancel"), ("转人工吧", "zh", "handoff"), ("帮助", "zh", "help"),
+    ("Cancel, please", "en", "cancel"), ("agent", "en", "handoff"), ("HELP!", "en", "help"),
+    ("取消我的卡", "zh", None), ("人工智能", "zh", None), ("cancel my card", "en", None),
+    ("张三", "zh", None), ("stop", "zh", None), ("取消", None, "cancel"),
+])
+def test_command_words(text, language, word):
+    assert command_word(text, language) == word
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ("done: {end: utter_balance}", "done: {end: utter_balance, value_guard: false}",
+     "flows/main.yml:10:34: E038 flows.query.states.done.value_guard: 'value_guard' belongs to a collect step. "
+     "Expected a 'collect' step in this state; found an 'end' step."),
+    ("next: done}", "next: done, value_guard: \"off\"}",
+     "flows/main.yml:5:75: E012 flows.business.states.ask_name.value_guard: wrong type of value. "
+     "Expected true or false (false: every answer is the value, a command word too); found 'off'."),
+])
+def test_value_guard_errors(tmp_path, old, new, expected):
+    with pytest.raises(SpecErrors) as err:
+        build(tmp_path, flows=FLOWS.replace(old, new, 1))
+    assert expected in str(err.value).splitlines()
