@@ -4,9 +4,10 @@ Found in a trial (telecom_zh, model zh_13): in the open-account flow the name qu
 took "开户" and "我要开户" as the customer's name. A text slot accepts almost any text, and
 the flow's own trigger is no interruption (framework.engine.turn._trigger), so the
 message fell through to the whole-utterance parse. Rasa CALM's NLU-only flows turn a
-predicted intent into a command (StartFlow, CancelFlow, HumanHandoff) whatever is being
-collected, and Dialogflow CX matches a page's intent routes before its form parameter;
-neither documentation says what happens when the intent is the running flow's own, or
+predicted intent into commands for the flow policy (the NLUCommandAdapter,
+rasa.com/docs/rasa-pro/building-assistants/nlu-only-calm-bots), and Dialogflow CX evaluates a page's state handlers (intent routes among them)
+while its form is filled (cloud.google.com/dialogflow/cx/docs/concept/page, "Lifecycle of
+a page"); neither documentation says what happens when the intent is the running flow's own, or
 how sure the classifier must be. This module decides, at turn priority 3, just before the
 whole message is stored as the collected slot's value (after the stop question's no
 word), in this order:
