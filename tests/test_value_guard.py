@@ -186,3 +186,10 @@ def test_value_guard_errors(tmp_path, old, new, expected):
     with pytest.raises(SpecErrors) as err:
         build(tmp_path, flows=FLOWS.replace(old, new, 1))
     assert expected in str(err.value).splitlines()
+
+
+def test_a_command_word_without_its_behaviour_is_no_value_either(tmp_path):
+    assistant = build(tmp_path, domain=DOMAIN.replace("  handoff: {intent: 转人工, response: utter_handoff}\n", ""))
+    result = turn(assistant, at_name(assistant), "转人工", "提供信息", 0.4, 0.3)
+    assert texts(result) == ["没听懂。", "请问您的姓名是？"]
+    assert "name" not in result.state.slots and result.state.frame.attempts == 0
