@@ -169,6 +169,7 @@ def test_english_words_and_the_built_in_reply(tmp_path):
     ("Cancel, please", "en", "cancel"), ("agent", "en", "handoff"), ("HELP!", "en", "help"),
     ("取消我的卡", "zh", None), ("人工智能", "zh", None), ("cancel my card", "en", None),
     ("张三", "zh", None), ("stop", "zh", None), ("取消", None, "cancel"),
+    ("不用了谢谢！", "zh", "cancel"), ("不用了", "zh", None),  # a bare no word is the stop question's
 ])
 def test_command_words(text, language, word):
     assert command_word(text, language) == word

@@ -21,7 +21,8 @@ import re
 COMMAND_WORDS: dict[str, dict[str, frozenset[str]]] = {
     "cancel": {
         "zh": frozenset({"取消", "不办了", "停止", "停", "退出", "结束", "撤销", "不弄了", "不想办了", "我不办了",
-                         "先不办了", "不想弄了", "取消办理", "取消吧", "取消掉", "不做了", "放弃", "终止"}),
+                         "先不办了", "不想弄了", "取消办理", "取消吧", "取消掉", "不做了", "放弃", "终止",
+                         "不用了谢谢", "不用谢谢", "不需要了谢谢", "不用了，谢谢"}),  # 取消 in the scaffold
         "en": frozenset({"cancel", "stop", "never mind", "nevermind", "forget it", "forget about it",
                          "cancel that", "cancel it", "stop it", "abort", "quit", "exit", "i changed my mind"}),
     },
@@ -50,8 +51,9 @@ def command_word(text: str, language: str | None = None) -> str | None:
     """'cancel', 'handoff' or 'help' when the whole message is such a word of the language
     (any listed language's without one); else None."""
     code = _code(language)
-    bare = _POLITE.sub("", text.strip(_EDGE)).strip(_EDGE).lower()
-    candidates = (bare, bare[:-1]) if bare[-1:] in _PARTICLES else (bare,)
+    whole = text.strip(_EDGE).lower()
+    bare = _POLITE.sub("", whole).strip(_EDGE)
+    candidates = (whole, bare, bare[:-1]) if bare[-1:] in _PARTICLES else (whole, bare)
     for name, words in COMMAND_WORDS.items():
         codes = [code] if code in words else list(words) if code is None else []
         if any(c in words[k] for c in candidates for k in codes):
