@@ -2,7 +2,8 @@
 message command word ("取消", "转人工", "帮助", "cancel") runs that command; a message the
 classifier gives confidently to the running flow's own trigger ("开户" while opening an
 account) is said to be under way and the question asked again; another flow's trigger that
-a non-interruptible flow refused hears the busy reply; neither uses up an attempt. Real
+a non-interruptible flow refused hears the busy reply; a yes word ("好的") hears the
+question again; none uses up an attempt. Real
 names stay values, whatever the classifier guesses below its confidence or margin, and
 what an extractor takes ("我叫开户" is a name as said); `value_guard: false` turns it off
 per collect step, and the spec refuses the key elsewhere. Pure engine turns with
@@ -124,6 +125,13 @@ def test_the_running_flows_own_trigger_is_no_name(assistant):
 def test_a_whole_message_command_word_is_that_command(assistant, text, intent, replies):
     result = turn(assistant, at_name(assistant), text, intent, 0.4, 0.3)  # the classifier unsure
     assert texts(result) == replies and "name" not in result.state.slots
+
+
+@pytest.mark.parametrize("text", ["好的", "嗯嗯", "ok"])
+def test_a_yes_word_at_the_name_question_asks_again(assistant, text):
+    result = turn(assistant, at_name(assistant), text, "肯定", 0.4, 0.3)
+    assert texts(result) == ["请问您的姓名是？"]
+    assert "name" not in result.state.slots and result.state.frame.attempts == 0
 
 
 def test_a_refused_trigger_in_a_non_interruptible_flow_is_busy_not_a_name(assistant):

@@ -16,6 +16,9 @@ word), in this order:
    "帮助", "cancel", "agent", "help") that is no valid value of the slot is that command:
    the global behaviour it names runs (cancel, handoff, help), as if its intent had come;
    a domain without that behaviour hears the fallback and the question again;
+   at a text slot, a yes word as the whole message ("好的", "ok": framework.slots.answers)
+   acknowledges the question and answers nothing: the question again (a no word there is
+   the stop question's, before this);
 2. at a short text slot (a name: one the examples introduce with templates, or at most 64
    characters; framework.slots.context.short_text), a message from which no extractor
    took a part ("我叫张三" gives 张三: stored, as before) and that the classifier gives
@@ -28,7 +31,7 @@ word), in this order:
      interruption was refused at priority 2): the engine's busy reply, else the fallback,
      and the question again;
    - cancel, handoff, help, out of scope and greet never get here (priority 2 took them);
-   - affirm and deny are left alone: a text slot stops only on a no word
+   - the affirm and deny intents are left alone: a text slot stops only on a no word
      (framework.engine.stop_question: "no reason at all" filed under deny is a text).
    None of these uses up an attempt. A long free-text slot (a complaint, up to 500
    characters) is left out of rule 2, and a step with `from_trigger` hears its own flow's
@@ -48,11 +51,12 @@ from framework.engine.confirm import CONFIRM_MARGIN
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
 from framework.slots import ParseResult
+from framework.slots.answers import yes_no
 from framework.slots.command_words import command_word
 from framework.slots.context import model_for, normalise, short_text
 
 ALREADY_IN_FLOW = "utter_already_in_flow"
-COMMAND, OWN_FLOW, OTHER_FLOW = "command", "own_flow", "other_flow"
+COMMAND, YES, OWN_FLOW, OTHER_FLOW = "command", "yes", "own_flow", "other_flow"
 _PARTICLES = "吧啊呀呢哦了"
 
 
@@ -74,6 +78,8 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
     if word is not None and (slot.type == "text" or not parsed.ok):
         intents = getattr(assistant.behaviours, word).intents
         return Verdict(COMMAND, intents[0] if intents else None)
+    if slot.type == "text" and yes_no(text, assistant.language):
+        return Verdict(YES)  # "好的" to "请问您的姓名是？" acknowledges the question, answers nothing
     if slot.type != "text" or not parsed.ok or not short_text(slot, model_for(assistant)):
         return None
     if _bare(str(parsed.value)) != _bare(text):  # an extractor took a part: "我叫张三"
