@@ -5,7 +5,7 @@ account) is said to be under way and the question asked again; another flow's tr
 a non-interruptible flow refused hears the busy reply; a yes word ("好的") hears the
 question again; none uses up an attempt. Real
 names stay values, whatever the classifier guesses below its confidence or margin, and
-what an extractor takes ("我叫开户" is a name as said); `value_guard: false` turns it off
+what an extractor takes ("我叫高远"; not an everyday word of the examples: "我叫开户"); `value_guard: false` turns it off
 per collect step, and the spec refuses the key elsewhere. Pure engine turns with
 hand-written rankings, no model.
 """
@@ -30,7 +30,7 @@ language: %(language)s
 flows: [flows]
 settings: {fallback_threshold: 0.6}
 intents:
-  办理: {examples: [我要开户]}
+  办理: {examples: [我要开户, 开户要带什么]}
   查询: {examples: [查话费]}
   投诉: {examples: [我要投诉]}
   提供信息: {examples: ["我叫[张三](name)", "名字是[李四](name)"]}
@@ -115,6 +115,11 @@ def test_the_running_flows_own_trigger_is_no_name(assistant):
     assert texts(result) == ["好了，张三。"]
 
 
+def test_an_everyday_word_a_template_took_is_no_name_either(assistant):
+    result = turn(assistant, at_name(assistant), "我叫开户", "办理", 0.99)  # 开户: the examples' everyday word
+    assert texts(result) == ["好的，正在为您办理这件事。", "请问您的姓名是？"] and "name" not in result.state.slots
+
+
 @pytest.mark.parametrize("text,intent,replies", [
     ("取消", "否定", ["已取消。"]),                          # the word wins over a misreading
     ("取消吧！", "提供信息", ["已取消。"]),
@@ -148,7 +153,7 @@ def test_a_refused_trigger_in_a_non_interruptible_flow_is_busy_not_a_name(assist
     ("李 雷", "提供信息", 0.99, 0.01, "李 雷"),
     ("Sarah Lee", "提供信息", 0.9, 0.05, "Sarah Lee"),
     ("叫我老王就行", "办理", 0.99, 0.01, "老王就行"),  # a carrier phrase took a part (telecom_zh: 老王)
-    ("我叫开户", "办理", 0.99, 0.01, "开户"),          # what an extractor takes is a value
+    ("我叫高远", "办理", 0.99, 0.01, "高远"),          # what an extractor takes is a value
     ("白云", "办理", 0.55, 0.3, "白云"),               # below the threshold
     ("高飞", "办理", 0.7, 0.55, "高飞"),               # not 0.2 ahead of the next intent
 ])

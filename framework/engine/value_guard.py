@@ -21,7 +21,9 @@ word), in this order:
    the stop question's, before this);
 2. at a short text slot (a name: one the examples introduce with templates, or at most 64
    characters; framework.slots.context.short_text), a message from which no extractor
-   took a part ("我叫张三" gives 张三: stored, as before) and that the classifier gives
+   took a part that looks like a value ("我叫张三" gives 张三: stored, as before; "I want
+   to send money" gave "send money", made of the domain's everyday words, which counts
+   as no part) and that the classifier gives
    confidently (at or above the fallback threshold and CONFIRM_MARGIN, 0.2, ahead of the
    next intent, the rule of confirmations) to a flow's trigger or a global intent:
    - the running flow's own trigger ("开户" while opening an account): the built-in
@@ -53,6 +55,7 @@ from framework.nlu.interface import NLUResult
 from framework.slots import ParseResult
 from framework.slots.answers import yes_no
 from framework.slots.command_words import command_word
+from framework.slots.context import _everyday as looks_everyday  # context_entities' judgement of a guess
 from framework.slots.context import model_for, normalise, short_text
 
 ALREADY_IN_FLOW = "utter_already_in_flow"
@@ -82,8 +85,9 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
         return Verdict(YES)  # "好的" to "请问您的姓名是？" acknowledges the question, answers nothing
     if slot.type != "text" or not parsed.ok or not short_text(slot, model_for(assistant)):
         return None
-    if _bare(str(parsed.value)) != _bare(text):  # an extractor took a part: "我叫张三"
-        return None
+    value = str(parsed.value)
+    if _bare(value) != _bare(text) and not looks_everyday(model_for(assistant), slot, value):
+        return None  # an extractor took a part that looks like a value: "我叫张三"
     intent = _confident(nlu, threshold)
     flow = assistant.flow_for_intent(intent) if intent else None
     if flow is None:
