@@ -72,7 +72,8 @@ class TrainingArguments:
     learning_rate: float = field(default=1e-4, metadata={"help": "peak learning rate of the encoder"})
     head_learning_rate: float = field(default=2e-3, metadata={"help": "peak learning rate of the classification head"})
     entity_learning_rate: float = field(default=0.0, metadata={
-        "help": "peak learning rate of the entity (token-classification) head; 0 = the head learning rate"})
+        "help": "peak learning rate of the entity (token-classification) head; 0 = the head learning rate "
+                "(1e-2 gave CAIS +1.8 valid slot F1, SNIPS +0.1, both 2 utterances fewer intents: BENCHMARKS.md)"})
     new_token_learning_rate: float = field(default=2e-3, metadata={
         "help": "peak learning rate of the embeddings of tokens added for the domain's language"})
     warmup_ratio: float = field(default=0.06, metadata={"help": "share of steps with a linear warm-up"})
