@@ -5,6 +5,8 @@ phone, ID or card number or an email is neither stored nor looked up (a GET's ke
 Redis's MONITOR and SLOWLOG). Real Redis."""
 from __future__ import annotations
 
+import uuid
+
 import pytest
 import redis.asyncio as redis
 
@@ -27,7 +29,7 @@ PERSONAL = [
 @pytest.fixture
 async def cache(redis_server):  # noqa: F811
     client = redis.Redis.from_url(redis_server.url)
-    prefix = f"df:pii{id(client)}"
+    prefix = f"df:pii{uuid.uuid4().hex}"  # not id(client): ids repeat once a client is freed
     yield AnswerCache(client, prefix, ttl=60), client, prefix
     await client.aclose()
 
