@@ -4,7 +4,8 @@ after the failures on fresh_test.csv had been looked at, before any model was sc
 fresh_test_3.csv before any training data or setting was changed in session 4 (the held-out
 file of BENCHMARKS.md's session-4 figures; its failures were studied in session 5);
 fresh_test_4.csv at the start of session 5, before any failure list was read (the held-out
-file of the session-5 figures; see domains/telecom_zh/eval/README.md). The models are
+file of the session-5 figures, looked at since); fresh_test_5.csv at the start of session 6,
+before any data or setting changed (the held-out file now; see domains/telecom_zh/eval/README.md). The models are
 evaluated on them in tests/test_examples_e2e.py; here: that they stay fresh, apart from each
 other, and cover every intent."""
 from __future__ import annotations
