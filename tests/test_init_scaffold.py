@@ -37,7 +37,8 @@ def test_a_new_assistant_validates_trains_and_passes_its_tests(tmp_path, capsys,
     assert assistant.language == language
     behaviours = assistant.behaviours
     assert (behaviours.affirm.intents + behaviours.deny.intents) == confirm_intents
-    assert all(b.intents for b in (behaviours.greet, behaviours.cancel, behaviours.handoff, behaviours.out_of_scope))
+    assert all(b.intents for b in (behaviours.greet, behaviours.cancel, behaviours.handoff, behaviours.help,
+                                   behaviours.out_of_scope))
     steps = {type(s.step).__name__ for f in assistant.flows.values() for s in f.states.values()}
     assert {"Collect", "Confirm"} <= steps
 
@@ -45,7 +46,7 @@ def test_a_new_assistant_validates_trains_and_passes_its_tests(tmp_path, capsys,
     model = train_tiny_model(examples, tmp_path / "model", intent_fingerprint=assistant.intent_fingerprint,
                              out_of_scope=out_of_scope)
     assert dialog(["test", str(target), "--model", str(model)]) == 0, capsys.readouterr().out
-    assert capsys.readouterr().out.rstrip().endswith("5 conversation tests: 5 passed.")
+    assert capsys.readouterr().out.rstrip().endswith("6 conversation tests: 6 passed.")
 
 
 def test_a_bad_name_and_a_folder_in_use_are_refused(tmp_path, capsys):
@@ -65,3 +66,15 @@ def test_init_does_not_import_torch(tmp_path):
             "assert 'torch' not in sys.modules and 'transformers' not in sys.modules")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("language,example_domain", [("en", "banking_en"), ("zh", "telecom_zh")])
+def test_the_scaffold_labels_shared_examples_as_the_example_domain_does(tmp_path, capsys, language, example_domain):
+    """A newcomer copies both: "你是机器人吗" is 帮助 in telecom_zh, so it is not 其他 in the scaffold."""
+    assert dialog(["init", "b", "--language", language, "--dir", str(tmp_path)]) == 0
+    scaffold, example = load_assistant(tmp_path / "b"), load_assistant(ROOT / "domains" / example_domain)
+    labelled = {e.text.lower(): name for name, intent in example.intents.items() for e in intent.examples}
+    shared = [(e.text, name, labelled[e.text.lower()]) for name, intent in scaffold.intents.items()
+              for e in intent.examples if e.text.lower() in labelled]
+    assert len(shared) > 30  # greetings, yes, no, cancel, handoff, help, out of scope
+    assert [s for s in shared if s[1] != s[2]] == []

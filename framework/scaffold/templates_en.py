@@ -37,6 +37,9 @@ intents:
     examples: [talk to a human, I want to speak to a person, agent please, connect me to an agent,
                real person please, can I talk to someone, human, get me a human, operator,
                speak to customer service, I need a real person, transfer me to an agent]
+  help:                         # what can this assistant do? (global: help)
+    examples: [help, what can you do, what can I ask you, how does this work, what are my options, menu,
+               I need help, how do I use this, what can you help me with, what do you do, options, help me]
   out_of_scope:                 # everything this assistant does not do: catches them politely
     examples: ["what's the weather like", tell me a joke, who won the game last night,
                "what's the capital of France", can you order me a pizza, what time is it, sing me a song,
@@ -104,6 +107,7 @@ global:
   greet:        {intent: greet, response: utter_greet}
   cancel:       {intent: cancel, response: utter_cancelled}
   handoff:      {intent: human_agent, response: utter_handoff}
+  help:         {intent: help, response: utter_help}
   out_of_scope: {intent: out_of_scope, response: utter_out_of_scope}
   fallback:     {response: utter_fallback}
   affirm:       {intent: affirm}
@@ -201,6 +205,12 @@ tests:
         bot: [utter_handoff]
         handoff: true
 
+  says_what_it_can_do:
+    steps:
+      - user: what can you do
+        intent: help
+        bot: [utter_help]
+
   says_what_it_cannot_do:
     steps:
       - user: tell me a joke
@@ -212,7 +222,8 @@ README = '''\
 # __NAME__
 
 An assistant created by `dialog init`: it books a call back from your team, and already
-knows greetings, yes and no, cancel, asking for a person, and what it does not do.
+knows greetings, yes and no, cancel, asking for a person, help ("what can you do?"),
+and what it does not do.
 
 | file | what it holds |
 |---|---|

@@ -32,8 +32,11 @@ intents:
     examples: [转人工, 人工客服, 我要找人工, 帮我转人工服务, 找真人, 我要跟真人说话, 人工, 转接人工客服,
                有没有人工, 我要投诉找人工, 让客服跟我说, 叫个真人来]
   其他:                         # 这个助手不做的事：礼貌地接住
-    examples: [今天天气怎么样, 明天会下雨吗, 给我讲个笑话, 你是机器人吗, 你几岁了, 北京有什么好吃的,
+    examples: [今天天气怎么样, 明天会下雨吗, 给我讲个笑话, 你几岁了, 北京有什么好吃的,
                推荐一部电影, 帮我订一张去上海的机票, 股票会涨吗, 唱首歌吧, 一加一等于几, 你喜欢什么颜色]
+  帮助:                         # 问助手能做什么（global: help）；"你是机器人吗"也是在问这个
+    examples: [帮助, 你能做什么, 你可以帮我干什么, 有什么功能, 怎么用, 你是机器人吗, 我需要帮助, 求助,
+               这里能办什么, 不会用, 你都能干啥, 你是智能客服吗]
   预约回电:                     # 启动 flows/callback.yml 里的流程
     examples: [我想预约回电, 请给我回个电话, 能让人给我打电话吗, 预约回电, 明天给我打电话, 安排客服联系我,
                请回电, 我要预约电话回访, 你们打给我吧, 帮我约个回电, 让工作人员打给我, 稍后给我回电话]
@@ -94,6 +97,7 @@ responses:
 global:
   greet:        {intent: 问候, response: utter_greet}
   cancel:       {intent: 取消, response: utter_cancelled}
+  help:         {intent: 帮助, response: utter_help}
   handoff:      {intent: 转人工, response: utter_handoff}
   out_of_scope: {intent: 其他, response: utter_out_of_scope}
   fallback:     {response: utter_fallback}
@@ -192,6 +196,12 @@ tests:
         bot: [utter_handoff]
         handoff: true
 
+  问能做什么:
+    steps:
+      - user: 你是机器人吗
+        intent: 帮助
+        bot: [utter_help]
+
   说明做不了的事:
     steps:
       - user: 给我讲个笑话
@@ -203,7 +213,7 @@ README = '''\
 # __NAME__
 
 由 `dialog init` 生成的助手：帮用户预约工作人员回电，并且已经会处理问候、肯定和否定、
-取消、转人工，以及超出范围的问题。
+取消、转人工、帮助（“你能做什么”“你是机器人吗”），以及超出范围的问题。
 
 | 文件 | 内容 |
 |---|---|
