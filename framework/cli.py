@@ -13,6 +13,7 @@ COMMANDS = {
     "graph": ("framework.compile.diagram", "draw a domain's flows as Mermaid, Graphviz DOT or PNG"),
     "train": ("framework.nlu.train", "fine-tune the BERT intent classifier on a domain's intents"),
     "evaluate": ("framework.nlu.evaluate", "evaluate a trained model: accuracy, macro-F1, confusion matrix"),
+    "distill": ("framework.nlu.distill", "train a smaller, faster model on a trained model's answers (--teacher DIR)"),
     "shell": ("framework.shell", "talk to an assistant in the terminal"),
     "serve": ("framework.server.command", "serve an assistant over HTTP (REST, WeChat, Telegram, Slack channels)"),
     "test": ("framework.convtest.command", "run a domain's conversation tests (DOMAIN/tests/*.yml); exit 1 on a failure"),
