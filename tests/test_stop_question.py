@@ -8,17 +8,10 @@ through the Agent.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from framework.engine.state import SessionState
-from framework.engine.turn import handle_message
-from framework.nlu.interface import IntentScore, NLUResult
-from framework.slots import extract_entities
-from tests.test_entity_slots import write_domain
+from tests.support.engine_turns import NOW, replies, start, turns, write_domain
 
-NOW = dt.datetime(2026, 12, 2, 10, 0)
 DOMAIN = """\
 version: "1"
 language: %(language)s
@@ -87,31 +80,24 @@ def assistant(tmp_path_factory):
     return build(tmp_path_factory.mktemp("stop"))
 
 
-def turn(assistant, state, text, intent="deny", confidence=0.99, second=0.01):
-    ranking = (IntentScore(intent, confidence), IntentScore("inform", second))
-    nlu = NLUResult(text, ranking, extract_entities(assistant, text, today=NOW.date()))
-    return handle_message(assistant, state, nlu, now=NOW)
+turn = turns(default_intent="deny", runner_up=("inform",))
 
 
 def at(assistant, *answers):
     """The flow started and the given answers (inform) given."""
-    state = turn(assistant, SessionState.new("u", NOW), "block my card", "block").state
+    state = turn(assistant, start(), "block my card", "block").state
     for text in answers:
         state = turn(assistant, state, text, "inform").state
     return state
 
 
-def texts(result):
-    return [r.text for r in result.replies]
-
-
 def test_no_at_the_digits_asks_whether_to_stop_and_yes_cancels(assistant):
     result = turn(assistant, at(assistant), "no")
-    assert texts(result) == ["Do you want to stop here?"]
+    assert replies(result) == ["Do you want to stop here?"]
     assert result.state.frame.waiting_for == "stop:last4" and result.state.frame.attempts == 0
     assert "slot_invalid" not in [e.name for e in result.events]
     result = turn(assistant, result.state, "yes", "affirm")
-    assert texts(result) == ["Cancelled."] and result.state.frame is None
+    assert replies(result) == ["Cancelled."] and result.state.frame is None
 
 
 def test_no_to_the_stop_question_asks_again_and_uses_no_attempt(assistant):
@@ -119,16 +105,16 @@ def test_no_to_the_stop_question_asks_again_and_uses_no_attempt(assistant):
     for _ in range(4):  # three invalid answers would end the flow; these are no answers at all
         state = turn(assistant, state, "no").state
         result = turn(assistant, state, "nope")
-        assert texts(result) == ["Last four digits?"]
+        assert replies(result) == ["Last four digits?"]
         state = result.state
         assert state.frame.waiting_for == "slot:last4" and state.frame.attempts == 0
     result = turn(assistant, state, "4821", "inform")
-    assert result.state.slots["last4"] == "4821" and texts(result) == ["Name on the card?"]
+    assert result.state.slots["last4"] == "4821" and replies(result) == ["Name on the card?"]
 
 
 def test_an_emoji_at_the_stop_question_is_not_understood_and_the_question_asked_again(assistant):
     result = turn(assistant, turn(assistant, at(assistant), "no").state, "👍", "affirm")
-    assert texts(result) == ["Sorry, I couldn't make out that message.", "Last four digits?"]
+    assert replies(result) == ["Sorry, I couldn't make out that message.", "Last four digits?"]
     assert result.state.frame.waiting_for == "slot:last4" and result.state.frame.attempts == 0
 
 
@@ -137,9 +123,9 @@ def test_anything_else_answers_the_question(assistant):
     result = turn(assistant, state, "it's 4821", "inform")
     assert result.state.slots["last4"] == "4821"
     result = turn(assistant, turn(assistant, at(assistant), "no").state, "hm, 12", "inform")
-    assert texts(result) == ["Last four digits?"] and result.state.frame.attempts == 1  # a wrong answer, as before
+    assert replies(result) == ["Last four digits?"] and result.state.frame.attempts == 1  # a wrong answer, as before
     result = turn(assistant, turn(assistant, at(assistant), "no").state, "cancel", "cancel")
-    assert texts(result) == ["Cancelled."]
+    assert replies(result) == ["Cancelled."]
 
 
 @pytest.mark.parametrize("text,intent,confidence,second", [
@@ -154,41 +140,41 @@ def test_unclear_noes_are_still_read_as_answers(assistant, text, intent, confide
 
 
 def test_a_no_word_counts_whatever_the_model_says_and_a_no_with_digits_fills_them(assistant):
-    assert texts(turn(assistant, at(assistant), "No.", "inform", 0.3)) == ["Do you want to stop here?"]
+    assert replies(turn(assistant, at(assistant), "No.", "inform", 0.3)) == ["Do you want to stop here?"]
     result = turn(assistant, at(assistant), "no, 4821")
-    assert result.state.slots["last4"] == "4821" and texts(result) == ["Name on the card?"]
+    assert result.state.slots["last4"] == "4821" and replies(result) == ["Name on the card?"]
 
 
 def test_values_that_are_a_no_stay_values(assistant):
     result = turn(assistant, at(assistant, "4821", "Jane Doe"), "no")
-    assert result.state.slots["urgent"] is False and texts(result) == ["Block 4821 for Jane Doe?"]
-    state = turn(assistant, SessionState.new("u", NOW), "ship it", "ship").state
+    assert result.state.slots["urgent"] is False and replies(result) == ["Block 4821 for Jane Doe?"]
+    state = turn(assistant, start(), "ship it", "ship").state
     result = turn(assistant, state, "no")
     assert [e.data["value"] for e in result.events if e.name == "slot_set"] == ["no"]
-    assert texts(result) == ["Blocked."]
+    assert replies(result) == ["Blocked."]
 
 
 def test_a_text_slot_stops_only_on_a_no_word(assistant):
     state = at(assistant, "4821")
-    assert texts(turn(assistant, state, "nope")) == ["Do you want to stop here?"]
+    assert replies(turn(assistant, state, "nope")) == ["Do you want to stop here?"]
     result = turn(assistant, state, "no reason at all", "deny", 0.95)  # a text, whatever the model says
     assert result.state.slots["name"] == "no reason at all"
 
 
 def test_a_menu_of_choices_keeps_its_no(assistant):
-    state = turn(assistant, SessionState.new("u", NOW), "upgrade me", "upgrade").state
+    state = turn(assistant, start(), "upgrade me", "upgrade").state
     result = turn(assistant, state, "no")
-    assert texts(result) == ["Please pick basic or premium."] and result.state.frame.attempts == 1
+    assert replies(result) == ["Please pick basic or premium."] and result.state.frame.attempts == 1
 
 
 def test_the_confirmation_and_its_menu_keep_their_no(assistant):
     state = at(assistant, "4821", "Jane Doe", "yes")
     assert state.frame.waiting_for == "confirm"
     result = turn(assistant, state, "no")
-    assert texts(result) == ["What would you like to change? You can change: last four digits, name, urgent."]
+    assert replies(result) == ["What would you like to change? You can change: last four digits, name, urgent."]
     assert "stop_offered" not in [e.name for e in result.events]
     result = turn(assistant, result.state, "no")  # at the menu: back to the confirmation
-    assert texts(result) == ["Block 4821 for Jane Doe?"]
+    assert replies(result) == ["Block 4821 for Jane Doe?"]
 
 
 def test_the_reply_is_configurable_per_domain_and_per_flow(tmp_path):
@@ -196,14 +182,14 @@ def test_the_reply_is_configurable_per_domain_and_per_flow(tmp_path):
                                ("utter_ask_stop_flow", "Shall I stop?", "domain")):
         domain = DOMAIN.replace("responses:\n", f'responses:\n  {name}: [{{text: "{text}"}}]\n')
         own = write_domain(tmp_path / folder, {"domain.yml": domain % {"language": "en"}, "flows/block.yml": FLOW})
-        assert texts(turn(own, at(own), "no")) == [text]
+        assert replies(turn(own, at(own), "no")) == [text]
 
 
 def test_chinese(tmp_path):
     zh = build(tmp_path, language="zh")
     result = turn(zh, at(zh), "不是")
-    assert texts(result) == ["要取消当前的办理吗？"]
-    assert texts(turn(zh, result.state, "是的", "affirm")) == ["Cancelled."]
+    assert replies(result) == ["要取消当前的办理吗？"]
+    assert replies(turn(zh, result.state, "是的", "affirm")) == ["Cancelled."]
 
 
 async def test_with_a_tiny_trained_model(assistant, tmp_path):
@@ -219,7 +205,7 @@ async def test_with_a_tiny_trained_model(assistant, tmp_path):
     examples += [(t, "ship") for t in ("ship it", "send it")]
     out = train_tiny_model(examples, tmp_path / "m", intent_fingerprint=assistant.intent_fingerprint, epochs=6)
     agent = Agent(assistant, classifier_parser(load_classifier(out, threads=1), assistant))
-    state = (await agent.handle(SessionState.new("u", NOW), "u", "block my card", now=NOW)).state
+    state = (await agent.handle(start(), "u", "block my card", now=NOW)).state
     result = await agent.handle(state, "u", "no thanks", now=NOW)
     assert result.nlu.intent.name == "deny"
     assert [r.text for r in result.replies] == ["Do you want to stop here?"]

@@ -10,18 +10,12 @@ it says. Pure engine turns, no model.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from framework.engine.state import SessionState
-from framework.engine.turn import handle_message
-from framework.nlu.interface import Entity, IntentScore, NLUResult
-from framework.slots import extract_entities
+from framework.nlu.interface import Entity
 from framework.slots.answers import has_content
-from tests.test_entity_slots import write_domain
+from tests.support.engine_turns import replies, start, turns, write_domain
 
-NOW = dt.datetime(2026, 12, 2, 10, 0)
 FILES = {
     "domain.yml": """\
 version: "1"
@@ -75,24 +69,14 @@ def assistant(tmp_path_factory):
     return write_domain(tmp_path_factory.mktemp("order"), FILES)
 
 
-def nlu(assistant, text: str, intent: str = "yes", entities=()) -> NLUResult:
-    ranking = (IntentScore(intent, 0.99), IntentScore("no", 0.01))
-    return NLUResult(text, ranking, extract_entities(assistant, text, today=NOW.date()) + tuple(entities))
+turn = turns(default_intent="yes", runner_up=("no",))
 
 
-def turn(assistant, state, text, intent="yes", entities=()):
-    return handle_message(assistant, state, nlu(assistant, text, intent, entities), now=NOW)
-
-
-def reach(assistant, *texts: str) -> SessionState:
-    state = turn(assistant, SessionState.new("u", NOW.timestamp()), "I want a coffee", "order").state
+def reach(assistant, *texts: str):
+    state = turn(assistant, start(), "I want a coffee", "order").state
     for text in texts:
         state = turn(assistant, state, text, "order").state
     return state
-
-
-def replies(result) -> list[str]:
-    return [r.text for r in result.replies]
 
 
 def test_what_has_content():
@@ -135,7 +119,7 @@ def test_which_item_menu_and_intent_transition(assistant):
 def test_did_you_mean_is_asked_again(assistant):
     start = reach(assistant, "large")
     unsure = Entity("note", "oat", "oat", 12, 15, "model", 0.3)
-    held = turn(assistant, start, "with a bit of oat", "order", (unsure,)).state
+    held = turn(assistant, start, "with a bit of oat", "order", entities=(unsure,)).state
     # the collected slot's learnt value below the threshold: "did you mean ...?"
     assert held.frame.waiting_for == "value:note"
     result = turn(assistant, held, "🙂")
@@ -153,6 +137,6 @@ def test_a_domain_response_replaces_the_built_in_one(tmp_path):
 
 
 def test_outside_a_flow_the_classifier_decides(assistant):
-    result = turn(assistant, SessionState.new("u", NOW.timestamp()), "😀", "order")
+    result = turn(assistant, start(), "😀", "order")
     assert "not_understood" not in [e.name for e in result.events]
     assert result.state.frame.flow == "order"

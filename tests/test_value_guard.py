@@ -11,19 +11,12 @@ hand-written rankings, no model.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from framework.engine.state import SessionState
-from framework.engine.turn import handle_message
-from framework.nlu.interface import IntentScore, NLUResult
-from framework.slots import extract_entities
-from framework.spec.errors import SpecErrors
 from framework.slots.command_words import command_word
-from tests.test_entity_slots import write_domain
+from framework.spec.errors import SpecErrors
+from tests.support.engine_turns import replies, start, turns, write_domain
 
-NOW = dt.datetime(2026, 12, 2, 10, 0)
 DOMAIN = """\
 version: "1"
 language: %(language)s
@@ -92,50 +85,43 @@ def assistant(tmp_path_factory):
     return build(tmp_path_factory.mktemp("guard"))
 
 
-def turn(assistant, state, text, intent="提供信息", confidence=0.99, second=0.01):
-    ranking = (IntentScore(intent, confidence), IntentScore("提供信息" if intent != "提供信息" else "查询", second))
-    nlu = NLUResult(text, ranking, extract_entities(assistant, text, today=NOW.date()))
-    return handle_message(assistant, state, nlu, now=NOW)
+turn = turns(default_intent="提供信息", runner_up=("提供信息", "查询"))
 
 
 def at_name(assistant, trigger="我要开户", intent="办理"):
-    return turn(assistant, SessionState.new("u", NOW), trigger, intent).state
-
-
-def texts(result):
-    return [r.text for r in result.replies]
+    return turn(assistant, start(), trigger, intent).state
 
 
 def test_the_running_flows_own_trigger_is_no_name(assistant):
     result = turn(assistant, at_name(assistant), "开户", "办理", 0.99)
-    assert texts(result) == ["好的，正在为您办理这件事。", "请问您的姓名是？"]
+    assert replies(result) == ["好的，正在为您办理这件事。", "请问您的姓名是？"]
     assert "name" not in result.state.slots and result.state.frame.attempts == 0
     assert ("not_a_value", "own_flow") in [(e.name, e.data.get("kind")) for e in result.events]
     result = turn(assistant, result.state, "张三")
-    assert texts(result) == ["好了，张三。"]
+    assert replies(result) == ["好了，张三。"]
 
 
 def test_an_everyday_word_a_template_took_is_no_name_either(assistant):
     result = turn(assistant, at_name(assistant), "我叫开户", "办理", 0.99)  # 开户: the examples' everyday word
-    assert texts(result) == ["好的，正在为您办理这件事。", "请问您的姓名是？"] and "name" not in result.state.slots
+    assert replies(result) == ["好的，正在为您办理这件事。", "请问您的姓名是？"] and "name" not in result.state.slots
 
 
-@pytest.mark.parametrize("text,intent,replies", [
+@pytest.mark.parametrize("text,intent,expected", [
     ("取消", "否定", ["已取消。"]),                          # the word wins over a misreading
     ("取消吧！", "提供信息", ["已取消。"]),
     ("转人工", "提供信息", ["转人工中。"]),
     ("人工", "其他", ["转人工中。"]),
     ("帮助", "提供信息", ["我可以办业务。", "请问您的姓名是？"]),
 ])
-def test_a_whole_message_command_word_is_that_command(assistant, text, intent, replies):
+def test_a_whole_message_command_word_is_that_command(assistant, text, intent, expected):
     result = turn(assistant, at_name(assistant), text, intent, 0.4, 0.3)  # the classifier unsure
-    assert texts(result) == replies and "name" not in result.state.slots
+    assert replies(result) == expected and "name" not in result.state.slots
 
 
 @pytest.mark.parametrize("text", ["好的", "嗯嗯", "ok"])
 def test_a_yes_word_at_the_name_question_asks_again(assistant, text):
     result = turn(assistant, at_name(assistant), text, "肯定", 0.4, 0.3)
-    assert texts(result) == ["请问您的姓名是？"]
+    assert replies(result) == ["请问您的姓名是？"]
     assert "name" not in result.state.slots and result.state.frame.attempts == 0
 
 
@@ -143,7 +129,7 @@ def test_a_refused_trigger_in_a_non_interruptible_flow_is_busy_not_a_name(assist
     state = turn(assistant, at_name(assistant, "我要投诉", "投诉"), "网速太慢了，一直断线", "投诉").state
     assert state.slots["complaint"] == "网速太慢了，一直断线"  # the flow's own intent is a complaint's content
     result = turn(assistant, state, "查话费", "查询", 0.97)
-    assert texts(result) == ["先办完这件事。", "请问您的姓名是？"]
+    assert replies(result) == ["先办完这件事。", "请问您的姓名是？"]
     assert "name" not in result.state.slots and result.state.frame.attempts == 0
 
 
@@ -159,21 +145,21 @@ def test_a_refused_trigger_in_a_non_interruptible_flow_is_busy_not_a_name(assist
 ])
 def test_real_names_stay_values(assistant, text, intent, confidence, second, name):
     result = turn(assistant, at_name(assistant), text, intent, confidence, second)
-    assert result.state.slots.get("name") == name or texts(result) == [f"好了，{name}。"]
+    assert result.state.slots.get("name") == name or replies(result) == [f"好了，{name}。"]
 
 
 def test_value_guard_false_reads_every_answer_as_the_value(tmp_path):
     flows = FLOWS.replace("ask_name: {collect: name, max_attempts: 2, next: done}",
                           "ask_name: {collect: name, max_attempts: 2, next: done, value_guard: false}")
     assistant = build(tmp_path, flows=flows)
-    assert texts(turn(assistant, at_name(assistant), "开户", "办理")) == ["好了，开户。"]
-    assert texts(turn(assistant, at_name(assistant), "取消", "提供信息", 0.4, 0.3)) == ["好了，取消。"]
+    assert replies(turn(assistant, at_name(assistant), "开户", "办理")) == ["好了，开户。"]
+    assert replies(turn(assistant, at_name(assistant), "取消", "提供信息", 0.4, 0.3)) == ["好了，取消。"]
 
 
 def test_english_words_and_the_built_in_reply(tmp_path):
     assistant = build(tmp_path, language="en")
-    assert texts(turn(assistant, at_name(assistant), "never mind", "提供信息", 0.4, 0.3)) == ["已取消。"]
-    assert texts(turn(assistant, at_name(assistant), "open an account", "办理")) == [
+    assert replies(turn(assistant, at_name(assistant), "never mind", "提供信息", 0.4, 0.3)) == ["已取消。"]
+    assert replies(turn(assistant, at_name(assistant), "open an account", "办理")) == [
         "Sure, that's what we're doing now.", "请问您的姓名是？"]
 
 
@@ -205,5 +191,5 @@ def test_value_guard_errors(tmp_path, old, new, expected):
 def test_a_command_word_without_its_behaviour_is_no_value_either(tmp_path):
     assistant = build(tmp_path, domain=DOMAIN.replace("  handoff: {intent: 转人工, response: utter_handoff}\n", ""))
     result = turn(assistant, at_name(assistant), "转人工", "提供信息", 0.4, 0.3)
-    assert texts(result) == ["没听懂。", "请问您的姓名是？"]
+    assert replies(result) == ["没听懂。", "请问您的姓名是？"]
     assert "name" not in result.state.slots and result.state.frame.attempts == 0
