@@ -5,6 +5,7 @@ the way to choose a setting on training data only, never on a fresh test file.
     python benchmarks/cv_settings.py lr5e-5 learning_rate=5e-5
     python benchmarks/cv_settings.py no-entities entities=off --domain domains/telecom_zh
     python benchmarks/cv_settings.py query-prefix --prefix "query: "
+    python benchmarks/cv_settings.py ls0.1 label_smoothing=0.1 --fold-seed 7 --report /tmp/ls.json
 
 The folds are those of `dialog evaluate DOMAIN --cross-validation K` (stratified, seed 13) and
 each fold is trained as that command trains it (train.py's defaults, the threshold folds off),
@@ -42,6 +43,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--threads", type=int, default=1, help="torch threads per training (default 1)")
     p.add_argument("--prefix", default="", help="text put before every example and test text")
     p.add_argument("--results", default="reports/cv_settings.jsonl", help="JSON lines file the result is appended to")
+    p.add_argument("--report", default=None, metavar="FILE",
+                   help="also write the pooled report (per intent, confusion matrix, confused pairs) as JSON")
     return p.parse_args(argv)
 
 
@@ -91,6 +94,10 @@ def main(argv=None) -> int:
            "entity_f1": round(cv["entities"]["f1"], 4) if "entities" in cv else None, "examples": len(examples),
            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     print(json.dumps(row, ensure_ascii=False), flush=True)
+    if args.report:
+        Path(args.report).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.report).write_text(json.dumps({**row, "report": report}, ensure_ascii=False, indent=1),
+                                     encoding="utf-8")
     Path(args.results).parent.mkdir(parents=True, exist_ok=True)
     with open(args.results, "a", encoding="utf-8") as f:
         f.write(json.dumps(row, ensure_ascii=False) + "\n")

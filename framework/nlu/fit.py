@@ -201,6 +201,59 @@ def _evaluate(network, batches: _Batches, batch_size: int, scores: dict | None =
     return acc, loss_sum / n, preds, confs
 
 
+def _encoder_groups(encoder, learning_rate: float, weight_decay: float, layer_decay: float = 1.0) -> list[dict]:
+    """AdamW parameter groups of the encoder's trainable weights: no weight decay on biases and
+    norms; with `layer_decay` < 1, layer i of L learns at learning_rate * decay^(L-i) and the
+    embeddings (and anything outside the layers) at decay^(L+1), so the lower, more general
+    layers move less (layer-wise learning-rate decay, as in ELECTRA and BEiT fine-tuning)."""
+    import re
+
+    no_decay = ("bias", "LayerNorm.weight", "layer_norm", "norm.weight")
+    n_layers = int(getattr(encoder.config, "num_hidden_layers", 0) or 0)
+    groups: dict[tuple, dict] = {}
+    for name, param in encoder.named_parameters():
+        if not param.requires_grad:
+            continue
+        depth = n_layers + 1  # the top: one rate for everything
+        if layer_decay != 1.0:
+            m = re.search(r"(?:^|\.)layers?\.(\d+)\.", name)
+            depth = int(m.group(1)) + 1 if m else (n_layers + 1 if name.startswith(("pooler", "encoder.norm")) else 0)
+        decay = 0.0 if any(k in name for k in no_decay) else weight_decay
+        group = groups.setdefault((depth, decay), {
+            "params": [], "weight_decay": decay,
+            "lr": learning_rate * layer_decay ** max(0, n_layers + 1 - depth)})
+        group["params"].append(param)
+    return [groups[k] for k in sorted(groups, key=lambda k: (-k[0], -k[1]))]
+
+
+def _batch_loss(network, ids, mask, y, tags, weights, args):
+    """The training loss of one batch: weighted intent cross-entropy (with `label_smoothing`),
+    plus the entity head's token loss where the batch has tags; with `rdrop` > 0 the batch goes
+    through twice (two dropout masks, one forward pass of twice the rows), both passes' losses
+    are averaged and rdrop x the symmetric KL divergence between their intent distributions is
+    added (R-Drop, Liang et al. 2021)."""
+    import torch
+
+    F = torch.nn.functional
+    rdrop = getattr(args, "rdrop", 0.0)
+    smoothing = getattr(args, "label_smoothing", 0.0)
+    if rdrop > 0:
+        ids, mask, y = ids.repeat(2, 1), mask.repeat(2, 1), y.repeat(2)
+        tags = tags.repeat(2, 1) if tags is not None else None
+    out = network(ids, mask)
+    logits = out[0] if isinstance(out, tuple) else out
+    loss = F.cross_entropy(logits, y, weight=weights, label_smoothing=smoothing)
+    if isinstance(out, tuple) and tags is not None and bool((tags != -100).any()):
+        # joint model: + the entity (token) loss, only examples that teach the entity head
+        loss = loss + F.cross_entropy(out[1].reshape(-1, out[1].shape[-1]), tags.reshape(-1), ignore_index=-100)
+    if rdrop > 0:
+        a, b = F.log_softmax(logits, -1).chunk(2)
+        kl = (F.kl_div(a, b, log_target=True, reduction="batchmean")
+              + F.kl_div(b, a, log_target=True, reduction="batchmean")) / 2
+        loss = loss + rdrop * kl
+    return loss
+
+
 def fit(network, train: _Batches, valid: _Batches | None, n_labels: int, args, epochs: int,
         batch_size: int, early_stopping: bool = True, log=None):
     """Fine-tune `network` in place; returns a history dict. With `valid` and
@@ -219,14 +272,10 @@ def fit(network, train: _Batches, valid: _Batches | None, n_labels: int, args, e
     extra, sync, restore = [], (lambda: None), (lambda: None)
     if args.freeze_embeddings:
         extra, sync, restore = _freeze_base_embeddings(network.encoder)
-    no_decay = ("bias", "LayerNorm.weight", "layer_norm", "norm.weight")
-    enc = [(n, p) for n, p in network.encoder.named_parameters() if p.requires_grad]
-    groups = [
-        {"params": [p for n, p in enc if not any(k in n for k in no_decay)], "lr": args.learning_rate,
-         "weight_decay": args.weight_decay},
-        {"params": [p for n, p in enc if any(k in n for k in no_decay)], "lr": args.learning_rate, "weight_decay": 0.0},
-        {"params": list(network.classifier.parameters()), "lr": args.head_learning_rate, "weight_decay": 0.0},
-    ]
+    groups = _encoder_groups(network.encoder, args.learning_rate, args.weight_decay,
+                             getattr(args, "layer_decay", 1.0))
+    groups.append({"params": list(network.classifier.parameters()), "lr": args.head_learning_rate,
+                   "weight_decay": 0.0})
     tagger = getattr(network, "tagger", None)
     if tagger is not None:  # the entity head learns at the intent head's rate unless told otherwise
         lr = getattr(args, "entity_learning_rate", 0.0) or args.head_learning_rate
@@ -245,6 +294,7 @@ def fit(network, train: _Batches, valid: _Batches | None, n_labels: int, args, e
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
 
     history = {"epochs": [], "best_epoch": epochs, "stopped": "max epochs"}
+    min_epochs = min(getattr(args, "min_epochs", 0), epochs)
     best = (-1.0, float("inf"))
     best_state = None
     bad = 0
@@ -259,15 +309,8 @@ def fit(network, train: _Batches, valid: _Batches | None, n_labels: int, args, e
         network.train()
         for idx in train.epoch(batch_size, rng, args.bucket):
             ids, mask, y = train.batch(idx)
-            out = network(ids, mask)
-            if isinstance(out, tuple):  # joint model: intent loss + entity (token) loss
-                loss = torch.nn.functional.cross_entropy(out[0], y, weight=weights)
-                tags = train.tags_of(idx, ids.shape[1])
-                if bool((tags != -100).any()):  # only examples that teach the entity head
-                    loss = loss + torch.nn.functional.cross_entropy(
-                        out[1].reshape(-1, out[1].shape[-1]), tags.reshape(-1), ignore_index=-100)
-            else:
-                loss = torch.nn.functional.cross_entropy(out, y, weight=weights)
+            tags = train.tags_of(idx, ids.shape[1]) if train.tags is not None else None
+            loss = _batch_loss(network, ids, mask, y, tags, weights, args)
             loss.backward()
             torch.nn.utils.clip_grad_norm_([p for g in groups for p in g["params"]], 1.0)
             optimizer.step()
@@ -289,7 +332,9 @@ def fit(network, train: _Batches, valid: _Batches | None, n_labels: int, args, e
                 record["valid_entity_f1"] = scores["entity_f1"]
                 last_val["val_f1"] = f"{scores['entity_f1']:.3f}"
             bar.set_postfix(epoch=epoch, loss=f"{loss_ema:.3f}", **last_val)
-            if (score, -vloss) > (best[0], -best[1]):
+            if epoch < min_epochs:  # too early to be the best epoch or to count against patience
+                pass
+            elif (score, -vloss) > (best[0], -best[1]):
                 best, bad = (score, vloss), 0
                 history["best_epoch"] = epoch
                 if early_stopping:
@@ -358,6 +403,7 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
 
     from framework.nlu import metrics, vocabulary
     from framework.nlu.model import build_network, default_threads, save_artifact
+    from framework.nlu.parallel_folds import FoldProcesses, fold_bar, fold_processes, threads_when_done, without_progress
 
     threads = train_args.threads or default_threads()
     torch.set_num_threads(threads)
@@ -424,6 +470,18 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
         network.classifier.load_state_dict(head_init)
         if tagger_init is not None:
             network.tagger.load_state_dict(tagger_init)
+    def train_final(epochs, runner=None, threads_after=1):
+        """The final model: every example, `epochs` epochs; with `runner` (folds still in their
+        processes) it reads their news each epoch and takes all `threads_after` threads once
+        they are done."""
+        encoder.load_state_dict(initial_state)
+        reset_heads()
+        if train_args.head_init == "centroid":
+            _centroid_head(network, encode(examples), len(labels), batch_size * 2)
+        out = fit(network, encode(examples), None, len(labels), train_args, epochs, batch_size,
+                  log=None if runner is None else lambda record: threads_when_done(runner, threads_after))
+        out["epochs_used"] = epochs
+        return out
     negatives_label = oos_label or "__out_of_scope__"
     report, threshold_info = None, {"threshold": None, "method": "none (no validation data)"}
 
@@ -449,25 +507,42 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
     refit, fold_histories = None, []
     if use_folds:
         # --- K models on K folds: out-of-fold predictions for every example ------------------
+        # (in parallel processes when 2 CPUs are free, the final model starting as soon as the
+        # folds fix its epoch count: framework.nlu.parallel_folds)
         folds = stratified_folds(examples, folds_k, train_args.seed)
         oof = np.zeros((len(examples), len(labels)), dtype=np.float32)
         index = {id(e): i for i, e in enumerate(examples)}
         extra = []
-        for k, held in enumerate(folds):
-            held_ids = {id(e) for e in held}
+        fold_epochs = [train_args.epochs or auto_epochs(len(examples) - len(held), batch_size) for held in folds]
+
+        def run_fold(k, log=None):
+            held_ids = {id(e) for e in folds[k]}
             fold_train = [e for e in examples if id(e) not in held_ids]
             encoder.load_state_dict(initial_state)
             reset_heads()
-            fold_b, held_b = encode(fold_train), encode(held)
-            fold_epochs = train_args.epochs or auto_epochs(len(fold_train), batch_size)
+            fold_b, held_b = encode(fold_train), encode(folds[k])
             if train_args.head_init == "centroid":
                 _centroid_head(network, fold_b, len(labels), batch_size * 2)
-            fold_histories.append(fit(network, fold_b, held_b, len(labels), train_args, fold_epochs, batch_size))
-            oof[[index[id(e)] for e in held]] = _probabilities(network, held_b, batch_size * 2)
+            args = train_args if processes == 0 else without_progress(train_args)
+            return (fit(network, fold_b, held_b, len(labels), args, fold_epochs[k], batch_size, log=log),
+                    _probabilities(network, held_b, batch_size * 2), spans_of(folds[k]) if ent_labels else None,
+                    _probabilities(network, oos_batches, batch_size * 2) if oos_data else None)
+        processes = fold_processes(folds_k, threads, getattr(train_args, "fold_processes", 0),
+                                   sum(p.numel() * p.element_size() for p in encoder.parameters()))
+        with FoldProcesses(run_fold, folds_k, processes, patience=train_args.patience, max_epochs=fold_epochs,
+                           on_epoch=fold_bar(train_args, folds_k, processes, sum(fold_epochs))) as runner:
+            if processes:  # the final model trains here while the last folds finish
+                torch.set_num_threads(1)
+                refit = train_final(max(runner.median_best_epoch(), 2), runner, threads)
+            outcomes = runner.results()
+        torch.set_num_threads(threads)
+        for k, (fold_history, probs, spans, oos_probs) in enumerate(outcomes):
+            fold_histories.append(fold_history)
+            oof[[index[id(e)] for e in folds[k]]] = probs
             if ent_labels:
-                held_spans.append((held, spans_of(held)))
+                held_spans.append((folds[k], spans))
             if oos_data:
-                extra.append(_probabilities(network, oos_batches, batch_size * 2))
+                extra.append(oos_probs)
         report, threshold_info = judge([e.intent for e in examples], oof, np.concatenate(extra) if extra else no_probs,
                                        f"out-of-fold predictions of {folds_k} models (every training example)",
                                        examples, pooled=True)
@@ -494,14 +569,10 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
             if ent_labels:
                 held_spans.append((valid, spans_of(valid)))
     # --- small data: refit on every example for the epochs that validated best -------------
-    if initial_state is not None and (use_folds or valid):
-        encoder.load_state_dict(initial_state)
-        reset_heads()
-        refit_epochs = max(history["best_epoch"], 2)
-        if train_args.head_init == "centroid":
-            _centroid_head(network, encode(examples), len(labels), batch_size * 2)
-        refit = fit(network, encode(examples), None, len(labels), train_args, refit_epochs, batch_size)
-        refit["epochs_used"] = refit_epochs
+    # (a final model trained beside the folds is kept when its epoch count is the rule's)
+    if initial_state is not None and (use_folds or valid) and (refit is None or
+                                                               refit["epochs_used"] != max(history["best_epoch"], 2)):
+        refit = train_final(max(history["best_epoch"], 2))
     if threshold_info["threshold"] is None:
         threshold_info = {"threshold": round(min(0.6, 2.0 / max(len(labels), 2)), 4) if len(labels) > 1 else 0.0,
                           "method": "default: 2 / number of intents (no validation data)"}

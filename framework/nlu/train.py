@@ -79,6 +79,16 @@ class TrainingArguments:
     warmup_ratio: float = field(default=0.06, metadata={"help": "share of steps with a linear warm-up"})
     weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay (not on biases/LayerNorm)"})
     patience: int = field(default=2, metadata={"help": "stop after this many epochs without a better validation score"})
+    min_epochs: int = field(default=0, metadata={
+        "help": "no early stopping, and no best epoch (the refit's epoch count), before this epoch; 0 = none"})
+    label_smoothing: float = field(default=0.0, metadata={
+        "help": "intent loss: share of the target spread over the other intents (0 = plain cross-entropy)"})
+    rdrop: float = field(default=0.0, metadata={
+        "help": "R-Drop: weight of the symmetric KL divergence between the intent distributions of two dropout "
+                "passes over each batch (0 = off; on: about twice the training compute)"})
+    layer_decay: float = field(default=1.0, metadata={
+        "help": "layer-wise learning-rate decay: encoder layer i of L learns at learning_rate * decay^(L-i), "
+                "the embeddings at decay^(L+1) (1 = one rate for the whole encoder)"})
     class_weights: str = field(default="sqrt", metadata={
         "choices": ["sqrt", "balanced", "none"],
         "help": "loss weight per intent: inverse square root of its frequency, inverse frequency, or equal"})
@@ -93,6 +103,10 @@ class TrainingArguments:
     threshold_folds: int = field(default=3, metadata={
         "help": "K: the threshold comes from out-of-fold predictions of K models over all training examples "
                 "(below 1000 examples; larger sets use the validation split); 0 = validation split"})
+    fold_processes: int = field(default=0, metadata={
+        "help": "threshold models trained at once, each in its own process with one thread, the final model "
+                "starting beside the last ones; 0 = auto: all K when 2 or more CPUs are free (--threads), else "
+                "one after another in this process; 1 = one after another"})
     seed: int = field(default=13, metadata={"help": "random seed (split, initialisation, batches)"})
     progress: bool = field(default=True, metadata={"help": "show a progress bar"})
 
