@@ -51,10 +51,17 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "抱歉，这件事我们没能办成。您可以稍后再试，或者说“转人工”。",
         "en": "Sorry, I couldn't get that done. You can try again later, or ask for an agent.",
     },
-    # A turn would otherwise end without a word (a flow that ends silently).
+    # A turn would otherwise end without a word (a flow that ends silently); also the
+    # answer to a yes with no flow active ("ok" after a flow ended:
+    # framework.engine.nothing_pending).
     "utter_anything_else": {
         "zh": "还有什么可以帮您的吗？",
         "en": "Is there anything else I can help you with?",
+    },
+    # A no with no flow active ("no" to "Anything else?": framework.engine.nothing_pending).
+    "utter_nothing_else": {
+        "zh": "好的，有需要随时找我。",
+        "en": "Alright. If you need anything else, just ask.",
     },
     "utter_restarted": {  # /restart
         "zh": "好的，我们重新开始。请问有什么可以帮您？",

@@ -15,7 +15,8 @@ Priority of a message (docs/DESIGN.md, "Semantics"):
     ...?") when its slot is collected; the answer to that question comes before all this;
  2. global intents and other flows' triggers at confidence >= threshold, except that a
     reply naming one of the items a "which item?" question listed answers it (unless its
-    intent is cancel or handoff);
+    intent is cancel or handoff), and that with no flow active a clear yes or no ("ok",
+    "no thanks") is answered "anything else?" / "take care" (framework.engine.nothing_pending);
  3. when collecting, a held learnt value's question, else a plain "no" that is no value of
     the slot asks whether to stop the flow (framework.engine.stop_question; its answer comes
     at 0), else a message that is a command and no value ("取消", or "开户" while the open-account
@@ -37,8 +38,8 @@ from __future__ import annotations
 import datetime as dt
 
 from framework.compile.machine import END, Assistant, Collect, Flow
-from framework.engine import (confirm, corrections, lifetimes, slot_filling, steps, stop_question, unreadable,
-                              value_guard)
+from framework.engine import (confirm, corrections, lifetimes, nothing_pending, slot_filling, steps, stop_question,
+                              unreadable, value_guard)
 from framework.engine.commands import RESTART, command
 from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
@@ -192,6 +193,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     if (waiting == confirm.WHICH and intent not in assistant.behaviours.cancel.intents
             and intent not in assistant.behaviours.handoff.intents
             and confirm.chosen_slot(ctx, nlu.text or "") and confirm.handle_which(ctx, state, nlu)):
+        return
+    # "ok" / "no thanks" with no flow active: "anything else?" / "take care"
+    if nothing_pending.handle(ctx, nlu, threshold(assistant)):
         return
     if confident and _global(ctx, intent):
         return

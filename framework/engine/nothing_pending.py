@@ -1,0 +1,46 @@
+"""A yes or a no when nothing is pending: "ok" after a flow has ended.
+
+Found in a trial (banking_en, model en_13): after "The balance on your card ending 1234 is
+$42.35." the customer said "ok" and heard "Sorry, I can only help with card services ...",
+the out-of-scope reply; "no" to "Okay, I've cancelled that. Anything else?" heard it too.
+Nothing was asked, so nothing applied (turn priority 6), and a confident affirm or deny
+with no active flow is filed with what the assistant does not do. A person at a counter
+would answer "ok" with "Anything else?" and "no" with "Alright, take care": Rasa's
+default `utter_anything_else` after a form (rasa.com/docs/rasa/forms) and Dialogflow's
+"anything else?" follow-up intents do the first; neither documents a bare yes or no with
+no question open, so the second reply is ours.
+
+When (framework.engine.turn, priority 2, before global intents): no flow is active and
+the message is a clear yes or no by the rules of confirmations (framework.engine.confirm:
+a `/affirm` button, a yes or no word of the language as the whole message, or the affirm
+or deny intent at or above the fallback threshold and 0.2 ahead of the next intent; never
+a question or a hesitation). A yes or no word comes before the classifier's other
+readings: "ok" filed under out of scope is still an ok. Then:
+
+- yes: `utter_anything_else` ("还有什么可以帮您的吗？" / "Is there anything else I can help
+  you with?", built in; a domain response of that name wins), event `acknowledged`;
+- no: `utter_nothing_else` ("好的，有需要随时找我。" / "Alright. If you need anything
+  else, just ask.", built in, likewise), event `acknowledged` with `yes: false`.
+
+Inside a flow a yes or no is the flow's (a confirmation, the stop question, a value).
+"""
+from __future__ import annotations
+
+from framework.engine import confirm
+from framework.engine.context import TurnContext
+from framework.nlu.interface import NLUResult
+
+ANYTHING_ELSE = "utter_anything_else"
+NOTHING_ELSE = "utter_nothing_else"
+
+
+def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
+    """True when the message was a yes or a no with no flow active, and was answered."""
+    if ctx.stack:
+        return False
+    yes = confirm.answer(ctx, nlu, threshold)
+    if yes is None:
+        return False
+    ctx.emit("acknowledged", yes=yes)
+    ctx.say(ANYTHING_ELSE if yes else NOTHING_ELSE)
+    return True
