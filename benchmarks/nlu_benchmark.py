@@ -13,8 +13,16 @@ counts only when its exact character span and its label match), on `test`.
 
 Each run trains on `train` (SNIPS, CAIS: model selection on `valid`; Banking77 has none, so
 10% of train is split off, stratified), reports on `test` only, float32 and int8, and
-appends one JSON line to benchmarks/results/nlu.jsonl. Run one data set per process so that
-peak memory (RSS) is that data set's.
+appends one JSON line to benchmarks/results/nlu.jsonl (`--results` for another file): the
+arguments, the source commit (with "+dirty" when framework/ or benchmarks/ had uncommitted
+changes), UTC start and end, load average, model folder size. Run one data set per process
+so that peak memory (RSS) is that data set's. `--model-out DIR` keeps the trained model.
+
+To measure committed code while others edit the checkout, run the script from a clean
+worktree and append to this checkout's results:
+
+    git worktree add --detach /tmp/bench-src HEAD
+    python /tmp/bench-src/benchmarks/nlu_benchmark.py cais ... --results benchmarks/results/nlu.jsonl
 """
 from __future__ import annotations
 
@@ -22,6 +30,7 @@ import argparse
 import json
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,8 +49,33 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def source_commit() -> str | None:
+    """The commit the measured code comes from, "+dirty" when framework/ or benchmarks/ (other
+    than the results) differ from it; None outside a git checkout."""
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*args):
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30)
+    try:
+        head = git("rev-parse", "--short=12", "HEAD")
+        if head.returncode:
+            return None
+        changed = git("status", "--porcelain", "--", "framework", "benchmarks", ":!benchmarks/results").stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head.stdout.strip() + ("+dirty" if changed.strip() else "")
+
+
+def folder_mb(path: Path) -> float:
+    return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2 ** 20, 1)
+
+
+def utc_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
 def run(name: str, train_argv: list[str], out: str | None, label: str | None, limit: int = 0,
-        train_limit: int = 0, valid_only: bool = False) -> dict:
+        train_limit: int = 0, valid_only: bool = False, results: Path = RESULTS) -> dict:
     from framework.nlu.evaluate import evaluate_classifier
     from framework.nlu.fit import load_base_model, train_and_save
     from framework.nlu.model import load_classifier
@@ -57,7 +91,8 @@ def run(name: str, train_argv: list[str], out: str | None, label: str | None, li
         train = random.Random(0).sample(train, train_limit)
     if valid_only:  # choosing settings: every figure on `valid`, `test` never looked at
         test = valid
-    load_before = os.getloadavg()
+    load_before, started = os.getloadavg(), utc_now()
+    commit = source_commit()  # before training: what was imported, not what changed during the run
     out_dir = Path(out or tempfile.mkdtemp(prefix=f"nlu_{name}_"))
     t0 = time.time()
     encoder, tokenizer = load_base_model(model_args.base_model, text_prefix=model_args.text_prefix == "auto")
@@ -66,6 +101,7 @@ def run(name: str, train_argv: list[str], out: str | None, label: str | None, li
     wall = time.time() - t0
     rss_train = peak_rss_mb()
     row = {"dataset": name, "label": label or "", "argv": train_argv, "date": time.strftime("%Y-%m-%d"),
+           "commit": commit, "started_utc": started,
            "train_limit": train_limit, "report_split": "valid" if valid_only else "test",
            "train_examples": result["metrics"]["train_examples"], "train_wall_s": round(wall, 1),
            "fit_s": result["metrics"]["train_seconds"], "epochs": result["metrics"]["history"]["epochs"],
@@ -98,15 +134,17 @@ def run(name: str, train_argv: list[str], out: str | None, label: str | None, li
             row["confused_pairs"] = r["confused_pairs"][:5]
     row["peak_rss_mb"] = round(peak_rss_mb())
     row["loadavg_before_after"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
+    row["finished_utc"] = utc_now()
     row["model_dir"] = str(out_dir)
-    RESULTS.parent.mkdir(exist_ok=True)
-    with RESULTS.open("a", encoding="utf-8") as f:
+    row["model_mb"] = folder_mb(out_dir)
+    results.parent.mkdir(parents=True, exist_ok=True)
+    with results.open("a", encoding="utf-8") as f:
         f.write(json.dumps(row, ensure_ascii=False) + "\n")
     return row
 
 
-def table() -> str:
-    rows = [json.loads(l) for l in RESULTS.read_text(encoding="utf-8").splitlines() if l.strip()]
+def table(results: Path = RESULTS) -> str:
+    rows = [json.loads(l) for l in results.read_text(encoding="utf-8").splitlines() if l.strip()]
     lines = ["| data set | run | acc | slot F1 | macro-F1 | int8 acc | train wall | epochs | peak RSS | "
              "ms/sent b1 (f / int8) | sent/s b32 (f / int8) |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
@@ -127,6 +165,8 @@ def main(argv=None) -> int:
     p.add_argument("dataset", nargs="?", choices=["banking77", "snips", "cais"])
     p.add_argument("--table", action="store_true", help="print the table of recorded runs")
     p.add_argument("--model-out", help="keep the trained model here (default: a temporary directory)")
+    p.add_argument("--results", type=Path, default=RESULTS,
+                   help="the JSON lines file each run is appended to (default: benchmarks/results/nlu.jsonl)")
     p.add_argument("--label", help="a name for this run in the table")
     p.add_argument("--limit", type=int, default=0, help="use only the first N training examples (smoke test)")
     p.add_argument("--train-limit", type=int, default=0,
@@ -135,9 +175,10 @@ def main(argv=None) -> int:
                    help="report on valid instead of test (to choose settings without looking at test)")
     args, train_argv = p.parse_known_args(argv)
     if args.table or not args.dataset:
-        print(table())
+        print(table(args.results))
         return 0
-    row = run(args.dataset, train_argv, args.model_out, args.label, args.limit, args.train_limit, args.valid_only)
+    row = run(args.dataset, train_argv, args.model_out, args.label, args.limit, args.train_limit, args.valid_only,
+              args.results)
     print(json.dumps({k: v for k, v in row.items() if k != "epochs"}, ensure_ascii=False, indent=1))
     f = row["float"]
     print(f"{args.dataset}: intent accuracy {100 * f['accuracy']:.2f}"
@@ -145,7 +186,7 @@ def main(argv=None) -> int:
           + f", training {row['train_wall_s'] / 60:.1f} min"
           + (f", {f['ms_batch1']:.1f} ms per sentence (batch 1)" if f["ms_batch1"] is not None else "")
           + f" (on {row['report_split']})")
-    print(table())
+    print(table(args.results))
     return 0
 
 

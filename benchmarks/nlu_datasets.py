@@ -1,13 +1,15 @@
-"""Readers for the public intent benchmarks in ../shared/benchmarks (see its README)."""
+"""Readers for the public intent benchmarks in ../shared/benchmarks (see its README);
+$DIALOG_BENCHMARK_DATA points elsewhere (a copy, or the tests' small files in the same formats)."""
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 from framework.nlu.data import LabelledText, read_bio_tokens, read_bioes_chars
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH = ROOT.parent / "shared" / "benchmarks"
+BENCH = Path(os.environ.get("DIALOG_BENCHMARK_DATA") or ROOT.parent / "shared" / "benchmarks")
 
 
 def banking77(split: str) -> list[LabelledText]:
