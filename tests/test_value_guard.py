@@ -6,8 +6,10 @@ a non-interruptible flow refused hears the busy reply; a yes word ("好的") hea
 question again; none uses up an attempt. Real
 names stay values, whatever the classifier guesses below its confidence or margin, and
 what an extractor takes ("我叫高远"; not an everyday word of the examples: "我叫开户"); `value_guard: false` turns it off
-per collect step, and the spec refuses the key elsewhere. Pure engine turns with
-hand-written rankings, no model.
+per collect step, and the spec refuses the key elsewhere. A value made of the domain's
+everyday words, or longer than any annotated one ("开户吧", which a model read as 肯定 0.88),
+is asked about ("您说的姓名是开户吗？"), whatever the classifier says; real names of the
+example domains stay values. Pure engine turns with hand-written rankings, no model.
 """
 from __future__ import annotations
 
@@ -193,3 +195,69 @@ def test_a_command_word_without_its_behaviour_is_no_value_either(tmp_path):
     result = turn(assistant, at_name(assistant), "转人工", "提供信息", 0.4, 0.3)
     assert replies(result) == ["没听懂。", "请问您的姓名是？"]
     assert "name" not in result.state.slots and result.state.frame.attempts == 0
+
+
+# Rule 3: a value that does not look like the slot's values is asked about, not stored.
+
+def test_a_message_of_everyday_words_is_asked_about_not_stored(assistant):
+    result = turn(assistant, at_name(assistant), "开户吧", "肯定", 0.88, 0.05)  # zh_13 read it so
+    assert replies(result) == ["您说的姓名是开户吗？"] and "name" not in result.state.slots
+    assert result.state.frame.waiting_for == "value:name" and result.state.frame.attempts == 0
+    again = turn(assistant, result.state, "不是", "否定")
+    assert replies(again) == ["请问您的姓名是？"] and "name" not in again.state.slots
+    assert replies(turn(assistant, again.state, "张三")) == ["好了，张三。"]
+    insisted = turn(assistant, result.state, "是的", "肯定")  # a name is what the customer says it is
+    assert replies(insisted) == ["好了，开户。"]
+    answered = turn(assistant, result.state, "我叫李雷")  # anything else answers the question
+    assert replies(answered) == ["好了，李雷。"]
+
+
+@pytest.mark.parametrize("text", ["开户吧！", "我叫开户", "开户要带什么呀"])  # words, words, length
+def test_everyday_words_whoever_the_classifier_says_they_are(assistant, text):
+    result = turn(assistant, at_name(assistant), text, "其他", 0.5, 0.4)  # no confident trigger
+    assert result.state.frame.waiting_for == "value:name" and "name" not in result.state.slots
+
+
+TELECOM_NAMES = [("张三", "张三"), ("王小明", "王小明"), ("李 雷", "李 雷"), ("Sarah Lee", "Sarah Lee"),
+                 ("叫我老王就行", "老王"), ("我叫刘晓东", "刘晓东"), ("欧阳娜娜", "欧阳娜娜"), ("张可以", "张可以"),
+                 ("张三吧", "张三"), ("王建国。", "王建国")]
+
+
+@pytest.fixture(scope="module")
+def telecom():
+    from framework.spec import load_assistant
+    from tests.conftest import ROOT
+    return load_assistant(ROOT / "domains" / "telecom_zh", environ={})
+
+
+def telecom_at_name(telecom):
+    state = turn(telecom, start(), "我要开户", "办理").state
+    assert state.frame.waiting_for == "slot:name"
+    return state
+
+
+@pytest.mark.parametrize("text,name", TELECOM_NAMES)
+@pytest.mark.parametrize("intent,confidence,second", [("提供信息", 0.99, 0.01), ("肯定", 0.88, 0.05)])
+def test_telecom_real_names_stay_names_whatever_the_classifier_says(telecom, text, name, intent, confidence, second):
+    result = turn(telecom, telecom_at_name(telecom), text, intent, confidence, second)
+    assert result.state.slots.get("name") == name, replies(result)
+
+
+@pytest.mark.parametrize("text", ["开户吧", "办理吧", "我要开户", "投诉"])
+def test_telecom_words_are_asked_about(telecom, text):
+    result = turn(telecom, telecom_at_name(telecom), text, "肯定", 0.88, 0.05)
+    assert "name" not in result.state.slots and result.state.frame.waiting_for == "value:name"
+    assert replies(result)[0].startswith("您说的姓名是")
+
+
+@pytest.mark.parametrize("text,recipient", [("my mum", "my mum"), ("John", "John"), ("to my mum", "my mum"),
+                                            ("Sarah Lee", "Sarah Lee"), ("john smith", "john smith")])
+def test_banking_recipients_stay_values(text, recipient):
+    from framework.spec import load_assistant
+    from tests.conftest import ROOT
+    banking = load_assistant(ROOT / "domains" / "banking_en", environ={})
+    state = turn(banking, start(), "I want to send 50 dollars", "transfer_money").state
+    assert state.frame.waiting_for == "slot:recipient"
+    assert turn(banking, state, text, "inform").state.slots.get("recipient") == recipient
+    asked = turn(banking, state, "send money", "inform", 0.6, 0.3)
+    assert replies(asked) == ["Did you mean send money as your recipient?"]

@@ -21,7 +21,8 @@ Priority of a message (docs/DESIGN.md, "Semantics"):
     the slot asks whether to stop the flow (framework.engine.stop_question; its answer comes
     at 0), else a message that is a command and no value ("取消", or "开户" while the open-account
     flow asks for the name: framework.engine.value_guard), else the whole utterance parsed
-    as the slot's value;
+    as the slot's value (asked about first when it does not look like the slot's values:
+    "开户吧" as a name);
  4. a confirm step's clear yes or no (framework.engine.confirm), or the answer to its
     "which item?" question;
  5. intent transitions;
@@ -362,6 +363,10 @@ def _not_a_value(ctx: TurnContext, step: Collect, verdict: value_guard.Verdict) 
     the command runs, or the question is asked again; no attempt is used up."""
     ctx.emit("not_a_value", slot=step.slot, kind=verdict.kind, intent=verdict.intent)
     if verdict.kind == value_guard.COMMAND and verdict.intent and _global(ctx, verdict.intent):
+        return
+    if verdict.kind == value_guard.UNLIKE:  # "开户吧" as a name: "您说的姓名是开户吗？"
+        ctx.held[step.slot] = verdict.value
+        slot_filling.ask(ctx, step.slot)
         return
     if verdict.kind == value_guard.OWN_FLOW:
         ctx.say(value_guard.own_flow_response(ctx))

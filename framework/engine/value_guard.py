@@ -35,18 +35,35 @@ word), in this order:
    - cancel, handoff, help, out of scope and greet never get here (priority 2 took them);
    - the affirm and deny intents are left alone: a text slot stops only on a no word
      (framework.engine.stop_question: "no reason at all" filed under deny is a text).
-   None of these uses up an attempt. A long free-text slot (a complaint, up to 500
-   characters) is left out of rule 2, and a step with `from_trigger` hears its own flow's
-   intent as an answer: "网速太慢了" filed under the complaint flow's own intent is the
-   very complaint it collects.
+   A long free-text slot (a complaint, up to 500 characters) is left out of rule 2, and a
+   step with `from_trigger` hears its own flow's intent as an answer: "网速太慢了" filed
+   under the complaint flow's own intent is the very complaint it collects;
+3. at a short text slot, a value that does not look like the slot's values is asked about
+   before it is stored, as a learnt value below the entity threshold is
+   (framework.engine.slot_filling: "您说的姓名是开户吗？", `utter_confirm_value`; yes stores
+   it, no asks the question again, anything else answers it). It does not look like them
+   when every word of it (Latin words, CJK character pairs) is an everyday word of the
+   domain's examples (frequent outside the annotated values), or when it is longer than
+   any annotated value (2 more CJK characters, 1 more Latin word):
+   framework.slots.context.unlike_values.
+   Found in a trial (telecom_zh, model zh_13): "开户吧" at "请问您的姓名是？" became the
+   name: the classifier read it as 肯定 0.88 (rule 2 acts only on a flow's trigger), and
+   the entity head, which tags a name it is sure of at turn priority 1, tags no single
+   name either way ("张三" alone gets no tag as often as "开户" does), so the domain's own
+   words are the evidence. Only every word counts: "my mum" (my is everyday) and "张可以"
+   (可以 is) stay values; and a real name that is an everyday word ("Will" in banking_en)
+   costs one question, never the answer.
+None of these uses up an attempt.
 
-A real name stays a value: "张三", "Sarah Lee", "叫我老王就行" (a carrier phrase), and an
-ordinary word the classifier does not confidently read as an intent. A collect step that
-needs every answer as said sets `value_guard: false` (framework/spec/schema.py).
+A real name stays a value: "张三", "王小明", "李 雷", "Sarah Lee", "叫我老王就行" (a carrier
+phrase), "我叫刘晓东", and an ordinary word the classifier does not confidently read as an
+intent. A collect step that needs every answer as said sets `value_guard: false`
+(framework/spec/schema.py).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from framework.compile.machine import Collect
 from framework.engine.confirm import CONFIRM_MARGIN
@@ -56,19 +73,21 @@ from framework.slots import ParseResult
 from framework.slots.answers import yes_no
 from framework.slots.command_words import command_word
 from framework.slots.context import _everyday as looks_everyday  # context_entities' judgement of a guess
-from framework.slots.context import model_for, normalise, short_text
+from framework.slots.context import model_for, normalise, short_text, unlike_values
 
 ALREADY_IN_FLOW = "utter_already_in_flow"
-COMMAND, YES, OWN_FLOW, OTHER_FLOW = "command", "yes", "own_flow", "other_flow"
+COMMAND, YES, OWN_FLOW, OTHER_FLOW, UNLIKE = "command", "yes", "own_flow", "other_flow", "unlike"
 _PARTICLES = "吧啊呀呢哦了"
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """Why the message is no value: `kind` (one of the constants above) and the intent
-    to act on (a command word's behaviour intent; None when the domain has none)."""
+    """Why the message is no value: `kind` (one of the constants above), the intent to act
+    on (a command word's behaviour intent; None when the domain has none), and for UNLIKE
+    the value to ask about."""
     kind: str
     intent: str | None = None
+    value: Any = None
 
 
 def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, threshold: float) -> Verdict | None:
@@ -85,13 +104,13 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
         return Verdict(YES)  # "好的" to "请问您的姓名是？" acknowledges the question, answers nothing
     if slot.type != "text" or not parsed.ok or not short_text(slot, model_for(assistant)):
         return None
-    value = str(parsed.value)
-    if _bare(value) != _bare(text) and not looks_everyday(model_for(assistant), slot, value):
+    value, model = str(parsed.value), model_for(assistant)
+    if _bare(value) != _bare(text) and not looks_everyday(model, slot, value):
         return None  # an extractor took a part that looks like a value: "我叫张三"
     intent = _confident(nlu, threshold)
     flow = assistant.flow_for_intent(intent) if intent else None
     if flow is None:
-        return None
+        return Verdict(UNLIKE, value=parsed.value) if unlike_values(model, slot, value) else None
     if ctx.frame and flow.name == ctx.frame.flow:
         # a step that takes the triggering message as its value (`from_trigger`, a
         # complaint) takes its flow's own intent as an answer too

@@ -273,6 +273,19 @@ def _everyday(model: ContextModel, entity: str | Slot, value: str) -> bool:
     return any(unit in model.vocabulary for unit in _tokens(value))
 
 
+def unlike_values(model: ContextModel, slot: Slot, value: str) -> bool:
+    """True when a whole answer does not look like the slot's annotated values: every word
+    of it (Latin word, CJK character pair) is an everyday word of the examples ("开户", "send
+    money"), or it is longer than any of them. Unlike `_everyday` (a guess inside a
+    sentence), one everyday word ("my mum") or lower case ("john") is no evidence here."""
+    units = _tokens(value)
+    if units and all(unit in model.vocabulary for unit in units):
+        return True
+    profile = next((model.profiles[k] for k in slot_keys(slot) if k in model.profiles), None)
+    return profile is not None and (len(_CJK_RE.findall(value)) > profile.max_chars + 2
+                                    or len(_WORD_RE.findall(value)) > profile.max_words + 1)
+
+
 def _strong_templates(model: ContextModel, slot: Slot) -> tuple[Template, ...]:
     key = tuple(slot_keys(slot))
     templates = model.strong.get(key)
