@@ -1,12 +1,21 @@
 #!/usr/bin/env python3
-"""Accuracy and speed of trained models in float32 and int8 on labelled CSV files (text,intent).
+"""Accuracy and speed of trained models in float32 and int8 variants on labelled CSV files (text,intent).
 
     python benchmarks/perf_precision.py models/banking_en=domains/banking_en/eval/fresh_test.csv \\
-        models/telecom_zh=domains/telecom_zh/eval/fresh_test.csv
+        models/telecom_zh=domains/telecom_zh/eval/fresh_test.csv,domains/telecom_zh/eval/fresh_test_2.csv
 
-Per model and precision: accuracy on the file, texts/s for the whole file in one predict
-call, and ms for one text (median of the first 40), with --threads torch threads.
-Both precisions of a model are measured in the same minute (the machine may be shared).
+Variants (`--variants`, default all but the float-module ones):
+  float32       the float model
+  int8-torch    torch's default dynamic int8 (per-tensor weights, 7-bit activations): served before
+  int8          framework.nlu.int8's scheme (per-channel weights, 8-bit activations where exact): served now
+  int8-ffn-out  the scheme with each layer's FFN output Linear in float32 (`--float-modules` to change)
+
+Per model and variant: accuracy as users get the answers (below the model's threshold = out of
+scope, framework.nlu.precision.answered; the domain is the CSV's `domains/<name>/eval/` parent),
+the answers that differ from float32, texts/s for all texts in one predict call, and ms for one
+text (median over the first 40 texts), with --threads torch threads (TorchScript path). The
+variants are timed interleaved, round after round, and the table gives medians and the speed-up
+against float32 (the machine may be shared: the ratios are what counts).
 """
 from __future__ import annotations
 
@@ -15,44 +24,115 @@ import csv
 import statistics
 import sys
 import time
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+VARIANTS = ("float32", "int8-torch", "int8", "int8-ffn-out")
+FFN_OUT = r"layer\.\d+\.output\.dense$"  # BERT's FFN output Linear (not attention.output.dense)
 
-def measure(model: str, data: str, int8: bool, threads: int) -> dict:
-    from framework.nlu.model import load_classifier
 
-    with open(data, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    classifier = load_classifier(model, None, quantize=int8, threads=threads)
-    started = time.perf_counter()
-    predictions = classifier.predict([r["text"] for r in rows])
-    batch_s = time.perf_counter() - started
-    single = []
-    for r in rows[:40]:
-        t = time.perf_counter()
-        classifier.predict([r["text"]])
-        single.append(time.perf_counter() - t)
-    correct = sum(p[0].name == r["intent"] for p, r in zip(predictions, rows))
-    return {"model": model, "precision": "int8" if int8 else "float32", "n": len(rows),
-            "accuracy": 100 * correct / len(rows), "texts_per_s": len(rows) / batch_s,
-            "one_text_ms": 1000 * statistics.median(single)}
+def load_variant(model_dir: str, variant: str, threads: int, float_modules: str):
+    """A classifier of `model_dir` in `variant` precision (the TorchScript serving path)."""
+    import torch
+
+    from framework.nlu import int8
+    from framework.nlu.model import BertIntentClassifier, load_classifier, read_artifact
+    from framework.nlu.torchscript import TORCHSCRIPT_FILE, JsonTokenizer
+    from framework.nlu.text_prefix import wrap
+
+    if variant in ("float32", "int8"):
+        return load_classifier(model_dir, None, quantize=variant == "int8", threads=threads)
+    meta = read_artifact(model_dir)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        network = torch.jit.load(str(Path(model_dir) / TORCHSCRIPT_FILE), map_location="cpu").eval()
+        if variant == "int8-torch":
+            from torch.ao.quantization import default_dynamic_qconfig, quantize_dynamic_jit
+
+            network = quantize_dynamic_jit(network, {"": default_dynamic_qconfig})
+        else:
+            network = int8.quantize_script(network, float_modules)
+    tokenizer = wrap(JsonTokenizer(Path(model_dir), int(meta.get("max_length", 64)), meta.get("pad_token_id")),
+                     meta.get("text_prefix"))
+    return BertIntentClassifier(network, tokenizer, meta, quantized=True, threads=threads)
+
+
+def read_pairs(files: list[str]) -> list[tuple[str, str]]:
+    pairs = []
+    for name in files:
+        with open(name, encoding="utf-8", newline="") as f:
+            pairs += [(r["text"], r["intent"]) for r in csv.DictReader(f)]
+    return pairs
+
+
+def domain_of(files: list[str]):
+    """The assistant whose eval/ folder holds the first file, else None."""
+    folder = Path(files[0]).resolve().parent.parent
+    if not (folder / "domain.yml").exists():
+        return None
+    from framework.spec import load_assistant
+
+    return load_assistant(folder)
+
+
+def measure(model: str, files: list[str], variants: list[str], threads: int, rounds: int,
+            float_modules: str) -> list[dict]:
+    from framework.nlu.precision import answered
+
+    pairs = read_pairs(files)
+    texts = [t for t, _ in pairs]
+    assistant = domain_of(files)
+    classifiers = {v: load_variant(model, v, threads, float_modules) for v in variants}
+    answers, batch_s, single_s = {}, {v: [] for v in variants}, {v: [] for v in variants}
+    for v, c in classifiers.items():  # the answers, and one warm-up call each
+        answers[v] = [answered(r, c.threshold, assistant) for r in c.predict(texts)]
+    for _ in range(rounds):  # interleaved: each round times every variant once
+        for v, c in classifiers.items():
+            started = time.perf_counter()
+            c.predict(texts)
+            batch_s[v].append(time.perf_counter() - started)
+            for text in texts[:40]:
+                t = time.perf_counter()
+                c.predict([text])
+                single_s[v].append(time.perf_counter() - t)
+    n = len(pairs)
+    rows = []
+    for v in variants:
+        correct = sum(a == i for a, (_, i) in zip(answers[v], pairs))
+        rows.append({"model": model, "variant": v, "n": n, "accuracy": 100 * correct / n,
+                     "differ": sum(a != b for a, b in zip(answers[v], answers[variants[0]])),
+                     "texts_per_s": n / statistics.median(batch_s[v]),
+                     "one_text_ms": 1000 * statistics.median(single_s[v])})
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("pairs", nargs="+", help="MODEL_DIR=CSV")
+    p.add_argument("pairs", nargs="+", help="MODEL_DIR=CSV[,CSV...]")
+    p.add_argument("--variants", default="float32,int8-torch,int8",
+                   help=f"comma-separated, the first is the reference (of {', '.join(VARIANTS)})")
+    p.add_argument("--float-modules", default=FFN_OUT, help="regex of the modules int8-ffn-out keeps in float32")
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--rounds", type=int, default=3, help="timing rounds (each variant once per round)")
     args = p.parse_args(argv)
-    print("| model | precision | accuracy | texts | texts/s (one batch) | one text ms |")
-    print("|---|---|---:|---:|---:|---:|")
+    variants = args.variants.split(",")
+    unknown = sorted(set(variants) - set(VARIANTS))
+    if unknown:
+        p.error(f"unknown variant(s) {', '.join(unknown)}; expected some of {', '.join(VARIANTS)}")
+    print(f"| model | variant | accuracy | loss vs {variants[0]} | answers differing | texts | texts/s (one call) "
+          f"| one text ms | speed-up (call / one text) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for pair in args.pairs:
         model, data = pair.split("=", 1)
-        for int8 in (False, True):
-            r = measure(model, data, int8, args.threads)
-            print(f"| {r['model']} | {r['precision']} | {r['accuracy']:.2f} | {r['n']} | {r['texts_per_s']:.0f} | "
-                  f"{r['one_text_ms']:.1f} |", flush=True)
+        rows = measure(model, data.split(","), variants, args.threads, args.rounds, args.float_modules)
+        ref = rows[0]
+        for r in rows:
+            print(f"| {r['model']} | {r['variant']} | {r['accuracy']:.2f} | {ref['accuracy'] - r['accuracy']:+.2f} | "
+                  f"{r['differ']} | {r['n']} | {r['texts_per_s']:.0f} | {r['one_text_ms']:.1f} | "
+                  f"{r['texts_per_s'] / ref['texts_per_s']:.2f}x / {ref['one_text_ms'] / r['one_text_ms']:.2f}x |",
+                  flush=True)
     return 0
 
 

@@ -7,13 +7,15 @@ import json
 
 import pytest
 
+from framework.nlu.int8 import SCHEME
 from framework.nlu.precision import BOUND_PCT, CHECK_FILE, int8_recommended, labelled_texts
 from framework.server.command import build_parser
 from framework.spec import load_assistant
 
 
-def write_check(tmp_path, loss: float, ok: bool) -> None:
-    (tmp_path / CHECK_FILE).write_text(json.dumps({"accuracy_loss_points": loss, "int8_ok": ok}), encoding="utf-8")
+def write_check(tmp_path, loss: float, ok: bool, scheme: str | None = SCHEME) -> None:
+    check = {"accuracy_loss_points": loss, "int8_ok": ok, **({"scheme": scheme} if scheme else {})}
+    (tmp_path / CHECK_FILE).write_text(json.dumps(check), encoding="utf-8")
 
 
 def test_int8_when_the_check_is_within_the_bound(tmp_path):
@@ -26,6 +28,13 @@ def test_float32_when_the_check_failed_or_is_missing(tmp_path):
     write_check(tmp_path, BOUND_PCT + 0.1, False)
     assert not int8_recommended(tmp_path)
     (tmp_path / CHECK_FILE).write_text("{not json", encoding="utf-8")
+    assert not int8_recommended(tmp_path)
+
+
+def test_a_check_of_another_int8_scheme_does_not_vouch_for_todays(tmp_path):
+    write_check(tmp_path, 0.0, True, scheme=None)  # checked before the scheme was recorded: torch's default int8
+    assert not int8_recommended(tmp_path)
+    write_check(tmp_path, 0.0, True, scheme="dynamic-per-tensor")
     assert not int8_recommended(tmp_path)
 
 

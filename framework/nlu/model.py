@@ -316,13 +316,11 @@ def load_network(model_dir: str | Path, meta: dict):
 
 
 def quantize_dynamic(network):
-    """int8 dynamic quantization of the Linear layers (weights int8, activations quantized
-    per batch at run time)."""
-    import torch
+    """int8 dynamic quantization of the Linear layers by framework.nlu.int8's scheme (the
+    one the TorchScript path uses too)."""
+    from framework.nlu.int8 import quantize_eager
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return torch.ao.quantization.quantize_dynamic(network, {torch.nn.Linear}, dtype=torch.qint8)
+    return quantize_eager(network)
 
 
 def load_classifier(model_dir, assistant=None, quantize: bool = False,

@@ -1,20 +1,24 @@
 """Which precision a trained model is served in: int8 when its check allows, else float32.
 
-Dynamic int8 quantisation of the encoder's Linear layers makes CPU inference about twice as
-fast (BENCHMARKS.md), at a small accuracy cost that depends on the model. So the cost is
-measured once per model, at the end of training, and the server follows the measurement:
+int8 (framework.nlu.int8: dynamic quantisation of the Linear layers, per-channel weights,
+8-bit activations) makes CPU inference about three times as fast (BENCHMARKS.md), at an
+accuracy cost that depends on the model. So the cost is measured once per model, at the end
+of training, and the server follows the measurement:
 
-    int8_check.json   {"texts", "disagreements", "disagreement_pct", "bound_pct", "int8_ok", ...}
+    int8_check.json   {"texts", "accuracy_pct", "accuracy_loss_points", "bound_pct", "int8_ok",
+                       "scheme", "disagreements", ...}
 
 The check runs the float32 and the int8 model over the same labelled texts and serves int8
 when the int8 accuracy is at most `BOUND_PCT` points below float32's, each answer scored as
-the user gets it (below the model's threshold = the out-of-scope intent, see `answered`). The texts are the
-domain's held-out test files (eval/*.csv) when it has them, else its examples. The examples
-were trained on, so they hide the loss: on banking_en int8 lost 0.35 points on examples and
-test together but 1.69 (2 of 118 texts) on the test file alone, on telecom_zh -0.16 and
-1.59 (2 of 126), so those models are float32; the check is per model (English is int8 when it passes). It also records how
-many top intents differ at all (an upper bound on the loss whatever the labels). No check
-file (a model trained before this existed): float32, as before.
+the user gets it (below the model's threshold = the out-of-scope intent, see `answered`). The
+texts are the domain's held-out test files (eval/*.csv) when it has them, else its examples
+(trained on, so they hide the loss: with torch's default int8, banking_en lost 0.35 points on
+examples and test together but 1.69 on the test file alone). It also records how many
+answers differ at all, and the int8 scheme it measured: a check of another scheme (older
+models: per-tensor weights, 7-bit activations, which lost 1.6-1.7 points on the example
+domains' fresh files) does not vouch for today's, so such a model is served in float32 until
+the check is rerun (`python -m framework.nlu.precision MODEL_DIR DOMAIN`). No check file:
+float32.
 
 This module imports no torch until a check is run.
 """
@@ -25,18 +29,21 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+from framework.nlu.int8 import DESCRIPTION, SCHEME
+
 CHECK_FILE = "int8_check.json"
 BOUND_PCT = 0.5  # points of accuracy the int8 model may lose (issue 11's goal)
 
 
 def int8_recommended(model_dir: str | Path) -> bool:
-    """True when the model's int8 check found at most BOUND_PCT points of disagreement."""
+    """True when the model's int8 check, of today's int8 scheme, lost at most BOUND_PCT points."""
     path = Path(model_dir) / CHECK_FILE
     try:
         check = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return bool(check.get("int8_ok")) and float(check.get("accuracy_loss_points", 100)) <= BOUND_PCT
+    return (bool(check.get("int8_ok")) and float(check.get("accuracy_loss_points", 100)) <= BOUND_PCT
+            and check.get("scheme") == SCHEME)
 
 
 def check_int8(model_dir: str | Path, labelled: Sequence[tuple[str, str]], assistant=None,
@@ -60,6 +67,7 @@ def check_int8(model_dir: str | Path, labelled: Sequence[tuple[str, str]], assis
     check = {"texts": len(texts), "accuracy_pct": {k: round(v, 3) for k, v in accuracy.items()},
              "accuracy_loss_points": round(loss, 3), "disagreements": differ,
              "disagreement_pct": round(100.0 * differ / n, 3), "bound_pct": BOUND_PCT, "int8_ok": loss <= BOUND_PCT,
+             "scheme": SCHEME, "scheme_description": DESCRIPTION,
              "seconds": {k: round(v, 3) for k, v in timings.items()},
              "rule": "served in int8 when float32 accuracy - int8 accuracy <= bound_pct points, "
                      "both scored as the user sees them: below the threshold counts as out of scope"}

@@ -125,8 +125,7 @@ def _pad_token_id(model_dir: Path, tok) -> int:
 
 def load_torchscript(model_dir: Path, meta: dict, quantize: bool = False):
     """(scripted network, JsonTokenizer). With `quantize`, the Linear layers get the same
-    dynamic int8 quantisation as the eager path's `quantize_dynamic` (through the TorchScript
-    graph pass, since `quantize_dynamic` leaves a scripted module unchanged)."""
+    int8 scheme as the eager path's `quantize_dynamic` (framework.nlu.int8)."""
     import torch
 
     # bounded threads: tokenizers would otherwise start a Rayon pool of one thread per core
@@ -136,9 +135,8 @@ def load_torchscript(model_dir: Path, meta: dict, quantize: bool = False):
         warnings.simplefilter("ignore", DeprecationWarning)  # torch.jit: deprecated, still supported
         network = torch.jit.load(str(model_dir / TORCHSCRIPT_FILE), map_location="cpu").eval()
         if quantize:
-            from torch.ao.quantization import default_dynamic_qconfig, quantize_dynamic_jit
+            from framework.nlu.int8 import quantize_script
 
-            warnings.simplefilter("ignore")
-            network = quantize_dynamic_jit(network, {"": default_dynamic_qconfig})
+            network = quantize_script(network)
     tokenizer = JsonTokenizer(model_dir, int(meta.get("max_length", 64)), meta.get("pad_token_id"))
     return network, tokenizer

@@ -1,0 +1,135 @@
+"""int8 serving (framework.nlu.int8): one scheme on the TorchScript and the eager path, answers
+as float32's on a tiny real model, and the check's decision written into the model folder."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from framework.nlu.int8 import SCHEME, full_range_exact
+
+EXAMPLES = [
+    ("hello there", "greet"), ("hi", "greet"), ("good morning", "greet"), ("hey", "greet"),
+    ("bye", "goodbye"), ("goodbye", "goodbye"), ("see you later", "goodbye"), ("good night", "goodbye"),
+    ("我想办理一张新卡", "办理"), ("我要开户", "办理"), ("办理新卡", "办理"), ("开一张卡", "办理"),
+    ("转人工", "转人工"), ("我要找客服", "转人工"), ("人工服务", "转人工"), ("帮我转接人工", "转人工"),
+]
+HELD_OUT = [("hello", "greet"), ("bye bye", "goodbye"), ("我想开户", "办理"), ("找个真人", "转人工"),
+            ("good evening", "greet"), ("see you", "goodbye")]
+FFN_OUT = r"layer\.\d+\.output\.dense$"
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    from tests.support.tiny_model import train_tiny_model
+
+    return train_tiny_model(EXAMPLES, tmp_path_factory.mktemp("int8") / "model")
+
+
+@pytest.fixture(scope="module")
+def eager_model(tiny_model, tmp_path_factory):
+    """The same model without its TorchScript trace (weights in model.safetensors), so that
+    `load_classifier` takes the transformers path, as for models trained before the trace."""
+    from safetensors.torch import save_file
+
+    from framework.nlu.model import weights_state
+    from framework.nlu.torchscript import TORCHSCRIPT_FILE
+
+    folder = tmp_path_factory.mktemp("int8_eager") / "model"
+    shutil.copytree(tiny_model, folder)
+    save_file({k: v.contiguous() for k, v in weights_state(folder).items()}, str(folder / "model.safetensors"))
+    (folder / TORCHSCRIPT_FILE).unlink()
+    return folder
+
+
+def _script_linear_calls(network) -> list:
+    return network.graph.findAllNodes("quantized::linear_dynamic")
+
+
+def test_the_torchscript_path_quantises_every_linear_by_the_scheme(tiny_model):
+    from framework.nlu.model import load_classifier
+
+    q = load_classifier(tiny_model, quantize=True, threads=1)
+    calls = _script_linear_calls(q.network)
+    # 2 layers x (query, key, value, attention output, FFN in, FFN out) + the intent head
+    assert len(calls) == 2 * 6 + 1
+    # 8-bit activations (reduce_range False) exactly where the CPU computes them exactly
+    assert {c.inputsAt(2).toIValue() for c in calls} == {not full_range_exact()}
+
+
+def test_the_eager_path_quantises_every_linear_by_the_scheme(eager_model):
+    import torch
+
+    from framework.nlu.model import load_classifier
+
+    q = load_classifier(eager_model, quantize=True, threads=1)
+    assert not isinstance(q.network, torch.jit.ScriptModule)  # the transformers network
+    quantised = [m for m in q.network.modules() if isinstance(m, torch.ao.nn.quantized.dynamic.Linear)]
+    assert len(quantised) == 2 * 6 + 1
+    assert not any(type(m) is torch.nn.Linear for m in q.network.modules())
+    assert {m.weight().qscheme() for m in quantised} == {torch.per_channel_affine}
+    assert {type(m).__name__ == "FullRangeLinear" for m in quantised} == {full_range_exact()}
+
+
+def test_both_paths_give_the_same_int8_answers_and_float32s(tiny_model, eager_model):
+    from framework.nlu.model import load_classifier
+
+    texts = [t for t, _ in EXAMPLES + HELD_OUT] + ["hello bye", "我想转人工"]
+    script = load_classifier(tiny_model, quantize=True, threads=1)
+    eager = load_classifier(eager_model, quantize=True, threads=1)
+    assert script.probabilities(texts) == pytest.approx(eager.probabilities(texts), abs=1e-5)
+    float32 = load_classifier(tiny_model, threads=1)
+    assert [r[0].name for r in script.predict(texts)] == [r[0].name for r in float32.predict(texts)]
+
+
+def test_float_modules_stay_float32_on_both_paths(tiny_model, eager_model):
+    import torch
+
+    from framework.nlu.int8 import quantize_eager, quantize_script
+    from framework.nlu.model import load_network, read_artifact
+    from framework.nlu.torchscript import TORCHSCRIPT_FILE
+
+    script = torch.jit.load(str(tiny_model / TORCHSCRIPT_FILE)).eval()
+    assert len(_script_linear_calls(quantize_script(script, FFN_OUT))) == 2 * 5 + 1
+    network, _ = load_network(eager_model, read_artifact(eager_model))
+    eager = quantize_eager(network, FFN_OUT)
+    floats = [n for n, m in eager.named_modules() if type(m) is torch.nn.Linear]
+    assert floats == ["encoder.encoder.layer.0.output.dense", "encoder.encoder.layer.1.output.dense"]
+
+
+def test_the_scheme_is_closer_to_float32_than_torchs_default():
+    """Rows of weights 100x smaller than the others: per-tensor weights round them onto the
+    big rows' grid, per-channel weights keep them."""
+    import torch
+
+    from framework.nlu.int8 import quantize_eager
+
+    torch.manual_seed(0)
+    layer = torch.nn.Linear(64, 32)
+    with torch.no_grad():
+        layer.weight[16:] *= 0.01
+        layer.bias.zero_()
+    x = torch.randn(8, 64)
+    with torch.no_grad():
+        want = layer(x)
+        ours = quantize_eager(torch.nn.Sequential(layer))(x)
+        default = torch.ao.quantization.quantize_dynamic(torch.nn.Sequential(layer), {torch.nn.Linear})(x)
+
+    def error(got):  # on the small rows, relative to their size
+        return float((got[:, 16:] - want[:, 16:]).abs().mean() / want[:, 16:].abs().mean())
+    assert error(ours) < 0.05 < error(default)
+
+
+def test_the_check_records_its_decision_and_the_server_follows_it(tiny_model, tmp_path):
+    from framework.nlu.precision import BOUND_PCT, CHECK_FILE, check_int8, int8_recommended
+
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_model, folder)
+    assert not int8_recommended(folder)  # no check yet: float32
+    check = check_int8(folder, HELD_OUT, threads=1)
+    written = json.loads((folder / CHECK_FILE).read_text(encoding="utf-8"))
+    assert written == check
+    assert written["scheme"] == SCHEME and written["texts"] == len(HELD_OUT)
+    assert written["accuracy_loss_points"] <= BOUND_PCT and written["int8_ok"] is True
+    assert int8_recommended(folder)
