@@ -5,6 +5,8 @@ on SNIPS and CAIS also the joint model's entity-level slot F1.
     python benchmarks/nlu_benchmark.py snips --threads 1             # joint intent + slots
     python benchmarks/nlu_benchmark.py snips --threads 1 --entities off   # intent-only, to compare
     python benchmarks/nlu_benchmark.py cais --threads 1 --base-model multilingual-e5-small
+    python benchmarks/nlu_benchmark.py cais ... --valid-only --model-out DIR   # choose settings on valid
+    python benchmarks/nlu_benchmark.py cais --evaluate-model DIR   # then the chosen model on test
     python benchmarks/nlu_benchmark.py --table          # the table of every run so far
 
 SNIPS and CAIS come with BIO / BIOES slot tags (benchmarks/nlu_datasets.py): the model gets
@@ -76,9 +78,7 @@ def utc_now() -> str:
 
 def run(name: str, train_argv: list[str], out: str | None, label: str | None, limit: int = 0,
         train_limit: int = 0, valid_only: bool = False, results: Path = RESULTS) -> dict:
-    from framework.nlu.evaluate import evaluate_classifier
     from framework.nlu.fit import load_base_model, train_and_save
-    from framework.nlu.model import load_classifier
     from framework.nlu.train import parse_args
 
     _, model_args, train_args = parse_args(train_argv)
@@ -89,8 +89,6 @@ def run(name: str, train_argv: list[str], out: str | None, label: str | None, li
         import random
 
         train = random.Random(0).sample(train, train_limit)
-    if valid_only:  # choosing settings: every figure on `valid`, `test` never looked at
-        test = valid
     load_before, started = os.getloadavg(), utc_now()
     commit = source_commit()  # before training: what was imported, not what changed during the run
     out_dir = Path(out or tempfile.mkdtemp(prefix=f"nlu_{name}_"))
@@ -99,7 +97,6 @@ def run(name: str, train_argv: list[str], out: str | None, label: str | None, li
     result = train_and_save(encoder, tokenizer, train, out_dir, model_args=model_args, train_args=train_args,
                             valid=valid, name=name)
     wall = time.time() - t0
-    rss_train = peak_rss_mb()
     row = {"dataset": name, "label": label or "", "argv": train_argv, "date": time.strftime("%Y-%m-%d"),
            "commit": commit, "started_utc": started,
            "train_limit": train_limit, "report_split": "valid" if valid_only else "test",
@@ -108,16 +105,28 @@ def run(name: str, train_argv: list[str], out: str | None, label: str | None, li
            "stopped": result["metrics"]["history"]["stopped"], "best_epoch": result["metrics"]["history"]["best_epoch"],
            "valid_accuracy": result["metrics"]["validation_accuracy"],
            "unk_share_before": result["metrics"]["unk_share_before"], "added_tokens": result["metrics"]["added_tokens"],
-           "peak_rss_train_mb": round(rss_train), "entity_labels": len(result.get("entity_labels") or ()),
+           "peak_rss_train_mb": round(peak_rss_mb()), "entity_labels": len(result.get("entity_labels") or ()),
            "valid_entity_f1": result["metrics"].get("validation_entity_f1"),
            "entity_threshold": result.get("entity_threshold")}
+    # choosing settings (--valid-only): every figure on `valid`, `test` never looked at
+    return evaluate(row, out_dir, valid if valid_only else test, train_args.threads, load_before, results)
+
+
+def evaluate(row: dict, out_dir: Path, data, threads: int, load_before, results: Path) -> dict:
+    """Score the model in `out_dir` on `data` (row["report_split"]): float, and int8 with speed
+    figures on test; write its report into the model folder; append `row` to `results`."""
+    from framework.nlu.evaluate import evaluate_classifier
+    from framework.nlu.model import load_classifier
+    from framework.nlu.report import write_report
+
+    on_test = row["report_split"] == "test"
     t = time.time()
-    clf = load_classifier(out_dir, threads=train_args.threads or None)
+    clf = load_classifier(out_dir, threads=threads or None)
     row["load_s"] = round(time.time() - t, 2)
-    variants = [("float", lambda: clf)] + ([] if valid_only else [
-        ("int8", lambda: load_classifier(out_dir, quantize=True, threads=train_args.threads or None))])
+    variants = [("float", lambda: clf)] + ([("int8", lambda: load_classifier(
+        out_dir, quantize=True, threads=threads or None))] if on_test else [])
     for variant, make in variants:  # an experiment on valid: float only, no speed figures
-        r = evaluate_classifier(make(), test, speed=not valid_only)
+        r = evaluate_classifier(make(), data, speed=on_test)
         row[variant] = {"accuracy": r["accuracy"], "macro_f1": r["macro_f1"],
                         "ms_batch1": r.get("ms_per_sentence_batch1"),
                         "sent_s_batch32": r.get("sentences_per_s_batch32")}
@@ -126,13 +135,10 @@ def run(name: str, train_argv: list[str], out: str | None, label: str | None, li
             row[variant]["slots"] = {k: e[k] for k in ("precision", "recall", "f1", "gold", "predicted", "correct")}
             row[variant]["slots"]["threshold"] = e.get("threshold")
         if variant == "float":
-            from framework.nlu.report import write_report
-
-            split = "valid" if valid_only else "test"
-            r["data"] = f"{name} {split}"
-            write_report(r, out_dir / f"{split}_report", confusion_png=True)
+            r["data"] = f"{row['dataset']} {row['report_split']}"
+            write_report(r, out_dir / f"{row['report_split']}_report", confusion_png=True)
             row["confused_pairs"] = r["confused_pairs"][:5]
-    row["peak_rss_mb"] = round(peak_rss_mb())
+    row["peak_rss_mb"] = max(round(peak_rss_mb()), row.get("peak_rss_train_mb", 0))
     row["loadavg_before_after"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
     row["finished_utc"] = utc_now()
     row["model_dir"] = str(out_dir)
@@ -141,6 +147,33 @@ def run(name: str, train_argv: list[str], out: str | None, label: str | None, li
     with results.open("a", encoding="utf-8") as f:
         f.write(json.dumps(row, ensure_ascii=False) + "\n")
     return row
+
+
+TEST_FIELDS = ("float", "int8", "confused_pairs", "load_s", "peak_rss_mb", "loadavg_before_after",
+               "finished_utc", "model_mb")
+
+
+def evaluate_kept(name: str, model_dir: str, label: str | None, results: Path) -> dict:
+    """The test figures of a model kept by an earlier --valid-only run (--model-out): the model
+    chosen on valid is the one reported on test, no second training. Its training record comes
+    from that run's JSON line in `results`."""
+    from framework.nlu.train import parse_args
+
+    out_dir = Path(model_dir).resolve()
+    lines = results.read_text(encoding="utf-8").splitlines() if results.exists() else []
+    trained = [r for r in map(json.loads, filter(str.strip, lines))
+               if r["dataset"] == name and r.get("model_dir") and Path(r["model_dir"]).resolve() == out_dir]
+    if not trained or not (out_dir / "artifact.json").is_file():
+        raise LookupError(f"--evaluate-model {model_dir}: expected a model folder that a {name} run recorded in "
+                         f"{results} (train it with --model-out {model_dir}); found "
+                         + ("no such record" if not trained else "no artifact.json in it"))
+    row = {k: v for k, v in trained[-1].items() if k not in TEST_FIELDS}
+    row["trained"] = {"report_split": row["report_split"], "started_utc": row.get("started_utc"),
+                      "finished_utc": trained[-1].get("finished_utc"),
+                      "loadavg_before_after": trained[-1].get("loadavg_before_after")}
+    row.update(report_split="test", label=label or row["label"], started_utc=utc_now(), evaluated_by=source_commit())
+    _, _, train_args = parse_args(row["argv"])
+    return evaluate(row, out_dir, nlu_datasets.load(name)[2], train_args.threads, os.getloadavg(), results)
 
 
 def table(results: Path = RESULTS) -> str:
@@ -165,6 +198,8 @@ def main(argv=None) -> int:
     p.add_argument("dataset", nargs="?", choices=["banking77", "snips", "cais"])
     p.add_argument("--table", action="store_true", help="print the table of recorded runs")
     p.add_argument("--model-out", help="keep the trained model here (default: a temporary directory)")
+    p.add_argument("--evaluate-model", metavar="DIR",
+                   help="no training: report on test the model an earlier --valid-only --model-out DIR run kept")
     p.add_argument("--results", type=Path, default=RESULTS,
                    help="the JSON lines file each run is appended to (default: benchmarks/results/nlu.jsonl)")
     p.add_argument("--label", help="a name for this run in the table")
@@ -177,8 +212,18 @@ def main(argv=None) -> int:
     if args.table or not args.dataset:
         print(table(args.results))
         return 0
-    row = run(args.dataset, train_argv, args.model_out, args.label, args.limit, args.train_limit, args.valid_only,
-              args.results)
+    if args.evaluate_model:
+        if train_argv or args.valid_only or args.model_out:
+            p.error("--evaluate-model takes the training arguments from the run that kept the model; "
+                    f"found {' '.join(train_argv + ['--valid-only'] * args.valid_only + ['--model-out'] * bool(args.model_out))}")
+        try:
+            row = evaluate_kept(args.dataset, args.evaluate_model, args.label, args.results)
+        except LookupError as e:
+            print(e, file=sys.stderr)
+            return 2
+    else:
+        row = run(args.dataset, train_argv, args.model_out, args.label, args.limit, args.train_limit, args.valid_only,
+                  args.results)
     print(json.dumps({k: v for k, v in row.items() if k != "epochs"}, ensure_ascii=False, indent=1))
     f = row["float"]
     print(f"{args.dataset}: intent accuracy {100 * f['accuracy']:.2f}"

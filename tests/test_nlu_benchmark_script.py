@@ -1,7 +1,8 @@
 """benchmarks/nlu_benchmark.py end to end on small SNIPS-format files and a real tiny BERT
 saved as a base-model folder: the kept model folder (--model-out), the JSON line it appends
 (--results: commit, UTC times, model size, float and int8 figures with slot scores), the
-table, and --valid-only runs that never touch test and stay out of the table."""
+table, --valid-only runs that never touch test and stay out of the table, and --evaluate-model,
+which reports the model kept by a --valid-only run on test."""
 import importlib
 import json
 import sys
@@ -97,3 +98,33 @@ def test_valid_only_scores_valid_float_only_and_stays_out_of_the_table(bench, ca
     assert "(on valid)" in capsys.readouterr().out
     assert nlu_benchmark.main(["--table", "--results", str(results)]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 2  # the header only
+
+    # the model chosen on valid, then on test without training again
+    assert nlu_benchmark.main(["snips", "--evaluate-model", str(tmp / "chosen"), "--label", "chosen, on test",
+                               "--results", str(results)]) == 0
+    first, second = map(json.loads, results.read_text(encoding="utf-8").splitlines())
+    assert second["report_split"] == "test" and second["label"] == "chosen, on test"
+    assert second["trained"]["report_split"] == "valid" and second["trained"]["started_utc"] == first["started_utc"]
+    assert second["argv"] == first["argv"] and second["epochs"] == first["epochs"]
+    assert second["train_wall_s"] == first["train_wall_s"]
+    assert second["int8"]["slots"]["gold"] == 4 and second["float"]["ms_batch1"] > 0
+    assert (tmp / "chosen" / "test_report.json").is_file()
+    capsys.readouterr()
+    assert nlu_benchmark.main(["--table", "--results", str(results)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert len(table) == 3 and table[2].startswith("| snips | chosen, on test | ")
+
+
+def test_evaluate_model_needs_a_recorded_kept_model(bench, capsys):
+    nlu_benchmark, tmp = bench
+    (tmp / "stray").mkdir()
+    assert nlu_benchmark.main(["snips", "--evaluate-model", str(tmp / "stray"),
+                               "--results", str(tmp / "none.jsonl")]) == 2
+    assert capsys.readouterr().err == (
+        f"--evaluate-model {tmp / 'stray'}: expected a model folder that a snips run recorded in "
+        f"{tmp / 'none.jsonl'} (train it with --model-out {tmp / 'stray'}); found no such record\n")
+    with pytest.raises(SystemExit) as e:  # training arguments belong to the run that kept the model
+        nlu_benchmark.main(["snips", "--evaluate-model", str(tmp / "stray"), "--epochs", "3"])
+    assert e.value.code == 2
+    assert "--evaluate-model takes the training arguments from the run that kept the model; found --epochs 3" \
+        in capsys.readouterr().err
