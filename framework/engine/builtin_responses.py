@@ -63,6 +63,11 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "好的，有需要随时找我。",
         "en": "Alright. If you need anything else, just ask.",
     },
+    # The cancel intent with no flow active (framework.engine.turn): nothing was cancelled.
+    "utter_nothing_to_cancel": {
+        "zh": "目前没有正在办理的事项。请问有什么可以帮您？",
+        "en": "There's nothing in progress to cancel. What can I do for you?",
+    },
     "utter_restarted": {  # /restart
         "zh": "好的，我们重新开始。请问有什么可以帮您？",
         "en": "Okay, let's start over. How can I help?",

@@ -12,7 +12,8 @@ Which slot a value belongs to (docs/DESIGN.md, "Corrections"):
    a payload `/intent{"slot": value}`. The engine fills those as it always does
    (turn._fill_from_entities); a fill that changes a filled slot of the active flow is a
    correction.
-2. a bare number fits any number slot, so it goes to a filled number slot of the active
+2. a bare number fits any number slot (integer, number, money: "make it 60" with the
+   currency unsaid), so it goes to a filled number slot of the active
    flow only when exactly one such slot is named in the message (its `label` or name:
    "金额是5000" with `label: 金额`), or, when none is named, when the flow has exactly one
    filled number slot and the message sounds like a correction ("不对", "改成",
@@ -30,7 +31,7 @@ from framework.slots import GENERIC_EXTRACTORS, parse_value
 from framework.slots.answers import sounds_like_correction
 from framework.slots.context import from_user
 
-_NUMBER_TYPES = ("integer", "number")
+_NUMBER_TYPES = ("integer", "number", "money")
 
 
 def flow_collects(ctx: TurnContext) -> set[str]:

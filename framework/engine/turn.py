@@ -49,6 +49,7 @@ from framework.nlu.interface import NLUResult
 from framework.slots import ParseResult, parse_value
 from framework.slots.context import collect_text, from_user
 
+NOTHING_TO_CANCEL = "utter_nothing_to_cancel"
 DEFAULT_THRESHOLD = 0.5  # used when settings.fallback_threshold is "auto" and no model substituted one
 # Extractors that guess from the words around a value ("我叫张三"): for the slot being
 # collected their guess ranks with the whole-utterance parse (3), after global intents, so
@@ -308,9 +309,13 @@ def _trigger(ctx: TurnContext, flow: Flow) -> bool:
 
 
 def _cancel(ctx: TurnContext) -> None:
-    """Cancel the active flow; one it interrupted resumes and asks its question again."""
+    """Cancel the active flow; one it interrupted resumes and asks its question again.
+    With no flow active nothing is cancelled, and "Okay, I've cancelled that." would claim
+    otherwise (said right after "Done: $45.00 to my mum", it reads as the transfer undone):
+    `utter_nothing_to_cancel` (built in; a domain response of that name wins)."""
     if not ctx.stack:
-        ctx.say(ctx.assistant.behaviours.cancel.response)
+        ctx.emit("nothing_to_cancel")
+        ctx.say(NOTHING_TO_CANCEL)
         return
     cancelled = ctx.stack.pop()
     ctx.emit("flow_cancelled", flow=cancelled.flow, state=cancelled.state)
