@@ -120,8 +120,9 @@ async def test_a_checkout_reads_other_keys_in_its_round_trip(client, probe, pipe
 
 
 async def test_a_cached_answer_to_a_new_conversation_costs_one_round_trip_less(domain, redis_server, probe):  # noqa: F811
-    """serve's defaults (rate limits and answer cache on): limits per address and per
-    sender, the checkout with the cache entry, the unlock: 4 round trips, not 5."""
+    """serve's defaults (rate limits and answer cache on): the limit per address, the
+    checkout with the sender's limit and the cache entry, the unlock: 3 round trips (5
+    before the cache entry and then the sender's limit joined the checkout)."""
     from aiohttp.test_utils import TestClient, TestServer
 
     from framework.server.app import init
@@ -144,5 +145,6 @@ async def test_a_cached_answer_to_a_new_conversation_costs_one_round_trip_less(d
     finally:
         await client.close()
     assert [r["text"] for r in seen[0]] == [r["text"] for r in replies]
-    # EVALSHA: the two limits, the take (with the cache entry's GET in its pipeline), the unlock
-    assert round_trips == 4 and calls["evalsha"] == 4
+    # EVALSHA: the address limit, the take (counting the sender; the cache entry's GET in
+    # its pipeline), the unlock
+    assert round_trips == 3 and calls["evalsha"] == 3

@@ -16,7 +16,7 @@ from framework.masking import mask_values, without_trailing_number
 from framework.server.answer_cache import AnswerCache
 from framework.server.metrics import Metrics
 from framework.server.session_upgrade import flow_changed_text, upgrade_session
-from framework.store import SessionStore
+from framework.store import Limit, SessionStore
 
 log = logging.getLogger("framework.server.turns")
 
@@ -81,23 +81,25 @@ class Conversations:
         self._slot_free = {name for name, r in assistant.responses.items()
                            if not any("{" in v.text for v in r.variants)}
 
-    async def handle(self, sender_id: str, text: str, channel: str = "rest") -> TurnOutcome:
+    async def handle(self, sender_id: str, text: str, channel: str = "rest", limit: Limit | None = None) -> TurnOutcome:
+        """`limit`: the sender's rate limit, counted in the turn's first Redis round trip
+        (RateLimited, before anything else happens, when this message is over it)."""
         task = asyncio.current_task()
         if task is not None:
             self.in_flight.add(task)
         try:
-            return await self._handle(sender_id, text, channel)
+            return await self._handle(sender_id, text, channel, limit)
         finally:
             if task is not None:
                 self.in_flight.discard(task)
 
-    async def _handle(self, sender_id: str, text: str, channel: str) -> TurnOutcome:
+    async def _handle(self, sender_id: str, text: str, channel: str, limit: Limit | None = None) -> TurnOutcome:
         started = time.perf_counter()
         assistant, agent, model_id = self.assistant, self.agent, self.model_id  # one version per turn
         # The answer-cache entry is read in the checkout's round trip (used only when the
         # conversation turns out idle; a wasted GET of a few bytes otherwise).
         cache_key = self.cache.lookup_key(model_id, channel, text) if self.cache is not None else None
-        async with self.store.checkout(sender_id, prefetch=(cache_key,) if cache_key else ()) as held:
+        async with self.store.checkout(sender_id, prefetch=(cache_key,) if cache_key else (), limit=limit) as held:
             data = held.state
             state = self._state_type.from_dict(data) if data else None
             notice = []

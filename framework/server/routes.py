@@ -17,6 +17,7 @@ from framework.server import keys
 from framework.server.event_loop import loop_name
 from framework.server.middleware import ApiError
 from framework.server.schemas import PREDICT_REQUEST, first_error
+from framework.store import Limit, RateLimited
 from framework.store.deliveries import Deliveries
 
 log = logging.getLogger("framework.server")
@@ -51,7 +52,6 @@ def channel_webhook(name: str):
             return channel.ignored()
         # After parsing: a malformed body leaves no trace, not even its replay key.
         await refuse_replay(request.app[keys.REDIS], request.app[keys.STORE].prefix, channel, request, body)
-        await limit_sender(request.app, incoming.sender_id)
         deliveries = request.app[DELIVERIES] if incoming.delivery_id is not None else None
         if deliveries is not None and not await deliveries.claim(channel.name, incoming.delivery_id):
             request.app[keys.METRICS].duplicates.inc(channel.name)
@@ -85,20 +85,36 @@ async def wecom_handshake(request: web.Request) -> web.Response:
     return request.app[keys.CHANNELS]["wecom"].handshake(request)
 
 
+def sender_limit(app: web.Application) -> Limit | None:
+    config = app[keys.CONFIG]
+    return Limit(config.rate_limit_sender, config.rate_window) if config.rate_limit_sender > 0 else None
+
+
+def sender_limited(app: web.Application, retry_after: int) -> ApiError:
+    """The 429 of a sender over its limit (counted and refused by the store)."""
+    config = app[keys.CONFIG]
+    app[keys.METRICS].rate_limited.inc("sender")
+    return ApiError(429, "rate_limited", f"more than {config.rate_limit_sender} messages in "
+                    f"{config.rate_window:g}s from this sender", {"Retry-After": str(retry_after)})
+
+
 async def limit_sender(app: web.Application, sender_id: str) -> None:
+    """The sender's limit in a round trip of its own, for a turn that does not go through
+    `run_turn` (which counts it in the turn's lock script instead)."""
     config = app[keys.CONFIG]
     verdict = await app[keys.LIMITER].hit("sender", sender_id, config.rate_limit_sender, config.rate_window)
     if not verdict.allowed:
-        app[keys.METRICS].rate_limited.inc("sender")
-        raise ApiError(429, "rate_limited", f"more than {config.rate_limit_sender} messages in "
-                       f"{config.rate_window:g}s from this sender", {"Retry-After": str(verdict.retry_after)})
+        raise sender_limited(app, verdict.retry_after)
 
 
 async def run_turn(app: web.Application, channel: Channel, incoming: Incoming) -> list[dict] | None:
     """The turn's replies, or None when it takes longer than the channel's reply budget.
     The turn runs in its own task, so a client hanging up (or a late answer) never cuts a
-    turn in half: it always finishes and saves its state."""
-    task = asyncio.ensure_future(app[keys.CONVERSATIONS].handle(incoming.sender_id, incoming.text, channel.name))
+    turn in half: it always finishes and saves its state. The sender's rate limit is
+    counted in the turn's first Redis round trip (with the lock and the state): a 429
+    when over it, before anything else happens."""
+    task = asyncio.ensure_future(app[keys.CONVERSATIONS].handle(incoming.sender_id, incoming.text, channel.name,
+                                                                limit=sender_limit(app)))
     background: set[asyncio.Task] = app[keys.BACKGROUND]
     background.add(task)
     task.add_done_callback(_finished(background))
@@ -109,7 +125,11 @@ async def run_turn(app: web.Application, channel: Channel, incoming: Incoming) -
         if getattr(channel, "can_push", False):  # the platform has an API to send later
             task.add_done_callback(lambda t: _push_late(app, channel, incoming, t))
         return None
-    return shown(channel, task.result().replies)
+    try:
+        outcome = task.result()
+    except RateLimited as err:
+        raise sender_limited(app, err.retry_after) from None
+    return shown(channel, outcome.replies)
 
 
 def shown(channel: Channel, replies: list[dict]) -> list[dict]:

@@ -1,6 +1,6 @@
 """The socket.io channel on the server: the turn its events run is the REST channel's
-(the per-sender rate limit, then `run_turn`: lock, answer cache, NLU, engine, store,
-masked log line), so a rasa-webchat user is served exactly as a REST caller is."""
+(`run_turn`: the per-sender rate limit, lock, answer cache, NLU, engine, store, masked log
+line), so a rasa-webchat user is served exactly as a REST caller is."""
 from __future__ import annotations
 
 from aiohttp import web
@@ -9,7 +9,7 @@ from framework.channels.base import ChannelError, Incoming
 from framework.channels.socketio import SocketIOChannel
 from framework.server import keys
 from framework.server.batching import InferenceTimeout, Overloaded
-from framework.server.routes import limit_sender, run_turn
+from framework.server.routes import run_turn
 from framework.store import UNAVAILABLE_ERRORS, LockLost, LockTimeout
 
 
@@ -20,7 +20,6 @@ def add_socketio(app: web.Application) -> SocketIOChannel:
 
     async def turn(channel: SocketIOChannel, incoming: Incoming) -> list[dict]:
         try:
-            await limit_sender(app, incoming.sender_id)
             return await run_turn(app, channel, incoming)
         # The REST channel's 503s (framework.server.middleware), as the event's acknowledgement.
         except UNAVAILABLE_ERRORS as err:

@@ -33,6 +33,8 @@ from typing import Any, AsyncIterator, Callable, Sequence
 
 from redis.exceptions import NoScriptError
 
+from framework.store.rate_limits import Limit, RateLimited, counter_lua
+
 
 class LockTimeout(Exception):
     """The conversation stayed locked by other turns, with no progress, for too long."""
@@ -52,10 +54,14 @@ class HeldLock:
     prefetched: dict[str, Any] = field(default_factory=dict)  # key -> raw value read in the same round trip
 
 
-# KEYS: lock, state, queue, waiters  ARGV: token, lease_ms, waiter_ttl_ms, read (1/0)
-# -> {1, state?} taken; {0, position} still waiting (0: at the head).
+# KEYS: lock, state, queue, waiters[, the sender's rate counter]
+# ARGV: token, lease_ms, waiter_ttl_ms, read (1/0)[, limit, window_ms]
+# -> {1, state?} taken; {0, position} still waiting (0: at the head); {-1, count, ttl_ms}
+# over the sender's rate limit (counted on the first try only; nothing taken, not queued).
 _TAKE_IN_TURN = """
 redis.replicate_commands()
+if KEYS[5] then""" + counter_lua("KEYS[5]", "ARGV[6]") + """  if count > tonumber(ARGV[5]) then return {-1, count, ttl} end
+end
 local token = ARGV[1]
 -- Nobody waiting (the usual case): just take the lock, one write as without a queue.
 if redis.call('LLEN', KEYS[3]) == 0 and redis.call('SET', KEYS[1], token, 'NX', 'PX', ARGV[2]) then
@@ -117,15 +123,22 @@ class ConversationLocks:
         self._renew = client.register_script(_RENEW)
         self._release = client.register_script(_RELEASE)
 
-    async def _try(self, sender_id: str, token: str, read: bool,
-                   prefetch: Sequence[str] = ()) -> tuple[HeldLock | None, int]:
+    async def _try(self, sender_id: str, token: str, read: bool, prefetch: Sequence[str] = (),
+                   limit: tuple[str, Limit] | None = None) -> tuple[HeldLock | None, int]:
+        """One take attempt; with `limit` (the counter's key, the limit) it also counts the
+        message, and raises RateLimited instead of taking or queueing when it is over."""
         keys = [self.key(sender_id, "lock"), self.key(sender_id, "state"),
                 self.key(sender_id, "queue"), self.key(sender_id, "waiters")]
         args = [token, int(self.lease * 1000), int(self.waiter_ttl * 1000), "1" if read else "0"]
+        if limit is not None and limit[1].limit > 0:
+            keys.append(limit[0])
+            args += [limit[1].limit, limit[1].window_ms]
         if prefetch:
             result, values = await self._take_and_get(keys, args, prefetch)
         else:
             result, values = await self._take(keys=keys, args=args), []
+        if result[0] == -1:
+            raise RateLimited(limit[1], int(result[1]), int(result[2]))
         if not result[0]:
             return None, int(result[1])
         raw = result[1] if len(result) > 1 else None
@@ -156,11 +169,14 @@ class ConversationLocks:
         raise AssertionError("unreachable")
 
     @asynccontextmanager
-    async def held(self, sender_id: str, read: bool, prefetch: Sequence[str] = ()) -> AsyncIterator[HeldLock]:
+    async def held(self, sender_id: str, read: bool, prefetch: Sequence[str] = (),
+                   limit: tuple[str, Limit] | None = None) -> AsyncIterator[HeldLock]:
         """The conversation's lock (and its state when `read`); the raw values of the keys
-        in `prefetch` are read in the same round trip (`held.prefetched`)."""
+        in `prefetch` are read in the same round trip (`held.prefetched`). With `limit`
+        (a rate counter's key and its limit) the message is counted in that round trip too,
+        once however long it waits, and RateLimited is raised (nothing held) when over it."""
         token = secrets.token_hex(8)
-        lock = await self._acquire(sender_id, token, read, prefetch)
+        lock = await self._acquire(sender_id, token, read, prefetch, limit)
         # The renewing task starts only when the turn is still running at the first renewal
         # (a third of the lease, as it always renewed): a turn of milliseconds, the usual
         # case, creates and cancels no task, only a timer handle.
@@ -179,12 +195,14 @@ class ConversationLocks:
                 with contextlib.suppress(Exception):
                     await asyncio.shield(self._release(keys=[lock.key], args=[token]))
 
-    async def _acquire(self, sender_id: str, token: str, read: bool, prefetch: Sequence[str] = ()) -> HeldLock:
+    async def _acquire(self, sender_id: str, token: str, read: bool, prefetch: Sequence[str] = (),
+                       limit: tuple[str, Limit] | None = None) -> HeldLock:
         deadline = time.monotonic() + self.wait
         position, delay = None, 0.002
         try:
             while True:
-                held, now_at = await self._try(sender_id, token, read, prefetch)
+                held, now_at = await self._try(sender_id, token, read, prefetch, limit)
+                limit = None  # counted on the first try only, however long the wait
                 if held is not None:
                     return held
                 if position is None or now_at < position:  # progress: the clock starts again
@@ -194,6 +212,8 @@ class ConversationLocks:
                 # Jittered backoff, capped low: a turn usually holds the lock for milliseconds.
                 await asyncio.sleep(delay * (0.5 + random.random()))
                 delay = min(delay * 2, 0.02)
+        except RateLimited:
+            raise  # refused before it was queued: nothing to leave
         except BaseException:
             with contextlib.suppress(Exception):
                 await asyncio.shield(self._leave(keys=[self.key(sender_id, "queue"), self.key(sender_id, "waiters")],

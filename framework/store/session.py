@@ -3,6 +3,8 @@
 Keys: `df:<assistant>:{<sender>}:state`, and the lock's `...:lock`, `...:queue` and
 `...:waiters` (see `locks`). The braces are a Redis Cluster hash tag, so every key of a
 conversation hashes to one slot (required for the scripts below, which touch several).
+The sender's message counter `df:<assistant>:rl:sender:{<sender>}` (a rate limit, counted
+by the checkout) carries the same tag.
 
 Concurrency: `checkout(sender)` takes the conversation's lock in arrival order and reads
 the state in the same round trip. A lock can be lost (its process stalled past the
@@ -28,8 +30,9 @@ from framework.masking import Masker
 from framework.store.encryption import SlotCipher
 from framework.store.locks import ConversationLocks, HeldLock, LockLost, LockTimeout
 from framework.store.privacy import StatePrivacy
+from framework.store.rate_limits import Limit, RateLimited, limit_key
 
-__all__ = ["HeldLock", "LockLost", "LockTimeout", "SessionStore", "sanitize"]
+__all__ = ["HeldLock", "Limit", "LockLost", "LockTimeout", "RateLimited", "SessionStore", "sanitize"]
 
 # KEYS: lock, state  ARGV: token ('' = unlocked write), json, ttl_ms, release (1/0)
 _FENCED_PUT = """
@@ -186,12 +189,15 @@ class SessionStore:
             yield held
 
     @asynccontextmanager
-    async def checkout(self, sender_id: str, prefetch: Sequence[str] = ()) -> AsyncIterator[HeldLock]:
+    async def checkout(self, sender_id: str, prefetch: Sequence[str] = (),
+                       limit: Limit | None = None) -> AsyncIterator[HeldLock]:
         """`lock` that also reads the state (`held.state`) in the same round trip; end
         the turn with `put(..., lock=held, release=True)`: two round trips a turn. The raw
         values of the keys in `prefetch` (an answer-cache entry) come in the first one too
-        (`held.prefetched`)."""
-        async with self.locks.held(sender_id, read=True, prefetch=prefetch) as held:
+        (`held.prefetched`), and so does the count of the sender's messages against
+        `limit`: RateLimited, with nothing locked, when this message is over it."""
+        counter = (limit_key(self.prefix, "sender", sender_id), limit) if limit is not None else None
+        async with self.locks.held(sender_id, read=True, prefetch=prefetch, limit=counter) as held:
             if held.state is not None:
                 held.state = self.privacy.open(held.state, sender_id)
             yield held
