@@ -403,6 +403,7 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
 
     from framework.nlu import metrics, vocabulary
     from framework.nlu.model import build_network, default_threads, save_artifact
+    from framework.nlu.parallel_folds import FoldProcesses, fold_bar, fold_processes, threads_when_done, without_progress
 
     threads = train_args.threads or default_threads()
     torch.set_num_threads(threads)
@@ -469,6 +470,20 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
         network.classifier.load_state_dict(head_init)
         if tagger_init is not None:
             network.tagger.load_state_dict(tagger_init)
+
+    def train_final(epochs, runner=None, threads_after=1):
+        """The final model: every example, `epochs` epochs; with `runner` (folds still in their
+        processes) it reads their news each epoch and takes all `threads_after` threads once
+        they are done."""
+        encoder.load_state_dict(initial_state)
+        reset_heads()
+        if train_args.head_init == "centroid":
+            _centroid_head(network, encode(examples), len(labels), batch_size * 2)
+        out = fit(network, encode(examples), None, len(labels), train_args, epochs, batch_size,
+                  log=None if runner is None else lambda record: threads_when_done(runner, threads_after))
+        out["epochs_used"] = epochs
+        return out
+
     negatives_label = oos_label or "__out_of_scope__"
     report, threshold_info = None, {"threshold": None, "method": "none (no validation data)"}
 
@@ -494,25 +509,42 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
     refit, fold_histories = None, []
     if use_folds:
         # --- K models on K folds: out-of-fold predictions for every example ------------------
+        # (in parallel processes when 2 CPUs are free, the final model starting as soon as the
+        # folds fix its epoch count: framework.nlu.parallel_folds)
         folds = stratified_folds(examples, folds_k, train_args.seed)
         oof = np.zeros((len(examples), len(labels)), dtype=np.float32)
         index = {id(e): i for i, e in enumerate(examples)}
         extra = []
-        for k, held in enumerate(folds):
-            held_ids = {id(e) for e in held}
+        fold_epochs = [train_args.epochs or auto_epochs(len(examples) - len(held), batch_size) for held in folds]
+
+        def run_fold(k, log=None):
+            held_ids = {id(e) for e in folds[k]}
             fold_train = [e for e in examples if id(e) not in held_ids]
             encoder.load_state_dict(initial_state)
             reset_heads()
-            fold_b, held_b = encode(fold_train), encode(held)
-            fold_epochs = train_args.epochs or auto_epochs(len(fold_train), batch_size)
+            fold_b, held_b = encode(fold_train), encode(folds[k])
             if train_args.head_init == "centroid":
                 _centroid_head(network, fold_b, len(labels), batch_size * 2)
-            fold_histories.append(fit(network, fold_b, held_b, len(labels), train_args, fold_epochs, batch_size))
-            oof[[index[id(e)] for e in held]] = _probabilities(network, held_b, batch_size * 2)
+            args = train_args if processes == 0 else without_progress(train_args)
+            return (fit(network, fold_b, held_b, len(labels), args, fold_epochs[k], batch_size, log=log),
+                    _probabilities(network, held_b, batch_size * 2), spans_of(folds[k]) if ent_labels else None,
+                    _probabilities(network, oos_batches, batch_size * 2) if oos_data else None)
+        processes = fold_processes(folds_k, threads, getattr(train_args, "fold_processes", 0),
+                                   sum(p.numel() * p.element_size() for p in encoder.parameters()))
+        with FoldProcesses(run_fold, folds_k, processes, patience=train_args.patience, max_epochs=fold_epochs,
+                           on_epoch=fold_bar(train_args, folds_k, processes, sum(fold_epochs))) as runner:
+            if processes:  # the final model trains here while the last folds finish
+                torch.set_num_threads(1)
+                refit = train_final(max(runner.median_best_epoch(), 2), runner, threads)
+            outcomes = runner.results()
+        torch.set_num_threads(threads)
+        for k, (fold_history, probs, spans, oos_probs) in enumerate(outcomes):
+            fold_histories.append(fold_history)
+            oof[[index[id(e)] for e in folds[k]]] = probs
             if ent_labels:
-                held_spans.append((held, spans_of(held)))
+                held_spans.append((folds[k], spans))
             if oos_data:
-                extra.append(_probabilities(network, oos_batches, batch_size * 2))
+                extra.append(oos_probs)
         report, threshold_info = judge([e.intent for e in examples], oof, np.concatenate(extra) if extra else no_probs,
                                        f"out-of-fold predictions of {folds_k} models (every training example)",
                                        examples, pooled=True)
@@ -539,14 +571,10 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
             if ent_labels:
                 held_spans.append((valid, spans_of(valid)))
     # --- small data: refit on every example for the epochs that validated best -------------
-    if initial_state is not None and (use_folds or valid):
-        encoder.load_state_dict(initial_state)
-        reset_heads()
-        refit_epochs = max(history["best_epoch"], 2)
-        if train_args.head_init == "centroid":
-            _centroid_head(network, encode(examples), len(labels), batch_size * 2)
-        refit = fit(network, encode(examples), None, len(labels), train_args, refit_epochs, batch_size)
-        refit["epochs_used"] = refit_epochs
+    # (a final model trained beside the folds is kept when its epoch count is the rule's)
+    if initial_state is not None and (use_folds or valid) and (refit is None or
+                                                               refit["epochs_used"] != max(history["best_epoch"], 2)):
+        refit = train_final(max(history["best_epoch"], 2))
     if threshold_info["threshold"] is None:
         threshold_info = {"threshold": round(min(0.6, 2.0 / max(len(labels), 2)), 4) if len(labels) > 1 else 0.0,
                           "method": "default: 2 / number of intents (no validation data)"}

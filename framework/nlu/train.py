@@ -103,6 +103,10 @@ class TrainingArguments:
     threshold_folds: int = field(default=3, metadata={
         "help": "K: the threshold comes from out-of-fold predictions of K models over all training examples "
                 "(below 1000 examples; larger sets use the validation split); 0 = validation split"})
+    fold_processes: int = field(default=0, metadata={
+        "help": "threshold models trained at once, each in its own process with one thread, the final model "
+                "starting beside the last ones; 0 = auto: all K when 2 or more CPUs are free (--threads), else "
+                "one after another in this process; 1 = one after another"})
     seed: int = field(default=13, metadata={"help": "random seed (split, initialisation, batches)"})
     progress: bool = field(default=True, metadata={"help": "show a progress bar"})
 

@@ -184,6 +184,10 @@ async def open_model(app: web.Application, assistant, classifier=None):
         int8 = config.int8 if config.int8 is not None else int8_recommended(model_dir)
         classifier = await asyncio.to_thread(load_classifier, model_dir, assistant, quantize=int8,
                                              threads=threads)
+        # the rows of the tokens users type are read from a file mapping, not all kept on the heap
+        from framework.nlu.mapped_embeddings import map_word_embeddings
+
+        await asyncio.to_thread(map_word_embeddings, classifier.network)
     release_free_memory()
     executor = ThreadPoolExecutor(max_workers=config.inference_threads, thread_name_prefix="inference")
 

@@ -1,0 +1,134 @@
+"""A served model's word-embedding table read through a file mapping, not kept on the heap.
+
+Why: a served model reads only the rows of the tokens its users type (a few thousand), but
+the whole table sat in every worker's memory: 45 MB of MiniLM's 30,522 x 384 floats, 159 MB
+of the pruned multilingual base's 108,318 pieces, the largest single item of a worker's
+RSS (benchmarks/serve_memory.py). Mapped from a file, a row is read from disk the first
+time a token needs it, and only the pages read count in the worker's memory; they are the
+kernel's page cache, shared by the workers of a machine and reclaimable under pressure.
+The values are the same float32 bytes, so no answer changes.
+
+What it is not: a change of the model file or of training. The mapped file is a copy of
+the table in the serving cache (`cache_dir()/serving/<sha256>.f32`, written once and
+atomically, shared by workers and restarts), never the model folder's own file: training
+rewrites that in place while a server may serve it (hot reload), and a mapped file cut
+short under a reader crashes it (SIGBUS). Where the cache cannot be written, or is itself
+memory (tmpfs), or `DIALOG_MAP_EMBEDDINGS=0`, the table stays on the heap as before.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import mmap
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+TABLE_SUFFIX = "word_embeddings.weight"  # BERT / XLM-R naming, in the trace as in transformers
+KEEP_DAYS = 7  # cache files nobody mapped for this long are removed when a new one is written
+_MEMORY_FILESYSTEMS = {"tmpfs", "ramfs", "devtmpfs", "hugetlbfs"}
+
+
+def map_word_embeddings(network: Any, cache: Path | None = None) -> int:
+    """Replace `network`'s word-embedding table by a mapping of the same values; returns the
+    bytes that left the heap (0: the table stays where it was, with the reason logged)."""
+    import numpy as np
+    import torch
+
+    if os.environ.get("DIALOG_MAP_EMBEDDINGS", "1") == "0":
+        return 0
+    name, table = next(((n, p) for n, p in network.named_parameters() if n.endswith(TABLE_SUFFIX)), (None, None))
+    if table is None or table.dtype != torch.float32 or not table.is_contiguous() or table.dim() != 2:
+        return 0
+    values = table.detach().numpy()
+    if cache is None:
+        from framework.nlu.base_models import cache_dir
+
+        cache = cache_dir() / "serving"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        kind = filesystem_type(cache)
+        if kind in _MEMORY_FILESYSTEMS:
+            log.info("word embeddings kept on the heap: the serving cache %s is in memory (%s)", cache, kind)
+            return 0
+        path = cache / f"{hashlib.sha256(values.data).hexdigest()[:32]}.f32"
+        if not path.exists() or path.stat().st_size != values.nbytes:
+            write_table(path, values)
+        mapped = open_mapping(path, values.nbytes)
+    except OSError as err:
+        log.warning("word embeddings kept on the heap: the serving cache %s cannot be used (%s)", cache, err)
+        return 0
+    rows = mapped.reshape(values.shape)
+    probe = [0, len(values) // 2, len(values) - 1]  # the file is ours by name; check it is the table
+    if not np.array_equal(rows[probe], values[probe]):
+        log.warning("word embeddings kept on the heap: %s differs from the model's table", path)
+        return 0
+    owner = network
+    for part in name.split(".")[:-1]:
+        owner = getattr(owner, part)
+    setattr(owner, name.rsplit(".", 1)[1], torch.nn.Parameter(torch.from_numpy(rows), requires_grad=False))
+    log.info("word embeddings (%d x %d, %.0f MB) read through a mapping of %s", *values.shape,
+             values.nbytes / 2**20, path)
+    return values.nbytes
+
+
+def open_mapping(path: Path, size: int):
+    """A private (copy-on-write, never written back) float32 mapping of `path`, read a page
+    at a time: no read-ahead of rows nobody asked for. Pages of the file cached but mapped by
+    no one are dropped first, or the kernel would map them in around each first read."""
+    import numpy as np
+
+    with open(path, "rb") as f:
+        if hasattr(os, "posix_fadvise"):
+            os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+        region = mmap.mmap(f.fileno(), size, flags=mmap.MAP_PRIVATE, prot=mmap.PROT_READ | mmap.PROT_WRITE)
+    if hasattr(mmap, "MADV_RANDOM"):
+        region.madvise(mmap.MADV_RANDOM)
+    os.utime(path)  # in use: kept by `prune`
+    return np.frombuffer(region, dtype=np.float32)  # keeps `region` alive
+
+
+def write_table(path: Path, values) -> None:
+    """Write `values` to `path` atomically (another worker may write the same file at once)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            values.tofile(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    prune(path.parent, keep=path)
+
+
+def prune(directory: Path, keep: Path, days: float = KEEP_DAYS) -> None:
+    """Remove tables no server mapped for `days` (a server still using one keeps its
+    mapping: an unlinked file lives on until it is unmapped)."""
+    cutoff = time.time() - days * 86400
+    for old in directory.glob("*.f32"):
+        try:
+            if old != keep and old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:
+            pass
+
+
+def filesystem_type(path: Path) -> str:
+    """The type of the filesystem holding `path` ("" when unknown), from /proc/self/mounts."""
+    try:
+        mounts = Path("/proc/self/mounts").read_text().splitlines()
+    except OSError:
+        return ""
+    resolved, best, kind = str(Path(path).resolve()), "", ""
+    for line in mounts:
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        if (resolved == point or resolved.startswith(point.rstrip("/") + "/")) and len(point) >= len(best):
+            best, kind = point, fields[2]
+    return kind
