@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, default=0, help="0 = about 500 optimiser steps (2 to 10 epochs)")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--learning-rate", type=float, default=1e-4, help="peak learning rate of the encoder")
+    p.add_argument("--head-learning-rate", type=float, default=2e-3,
+                   help="peak learning rate of the intent and entity heads (as `dialog train`)")
     p.add_argument("--threshold", choices=["matched", "teacher"], default="matched",
                    help="matched: the threshold at which the student refuses as many new texts as the teacher "
                         "does at its own; teacher: the teacher's number as it is")
@@ -269,7 +271,8 @@ def _fit_student(args, base, teacher, examples, transfer, targets, threads):
                             num_tags=len(tagging.tag_names(ent_labels)) if ent_labels else 0)
     _centroid_head(network, _Batches(ids, gold, pad), len(labels), args.batch_size * 2)
     network.classifier = _softened_head(network.classifier, args.temperature)
-    train_args = TrainingArguments(learning_rate=args.learning_rate, class_weights="none", seed=args.seed,
+    train_args = TrainingArguments(learning_rate=args.learning_rate, head_learning_rate=args.head_learning_rate,
+                                   class_weights="none", seed=args.seed,
                                    threads=threads, progress=args.progress)
     epochs = args.epochs or auto_epochs(len(batches.ids), args.batch_size)
     history = fit(network, batches, None, len(labels), train_args, epochs, args.batch_size)
