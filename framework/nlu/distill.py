@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                                     "distributions while the student learns")
     p.add_argument("--gold-weight", type=float, default=0.5,
                    help="share of the gold intent in an example's target (the rest: the teacher's distribution)")
-    p.add_argument("--epochs", type=int, default=0, help="0 = about 500 optimiser steps (2 to 10 epochs)")
+    p.add_argument("--epochs", type=int, default=0, help="0 = about 360 optimiser steps (2 to 10 epochs)")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--learning-rate", type=float, default=1e-4, help="peak learning rate of the encoder")
     p.add_argument("--head-learning-rate", type=float, default=2e-3,
@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def auto_epochs(n: int, batch_size: int, steps: int = 500) -> int:
+def auto_epochs(n: int, batch_size: int, steps: int = 360) -> int:
     """Enough passes over `n` texts for about `steps` optimiser steps, between 2 and 10."""
     per_epoch = max(1, -(-n // batch_size))
     return int(min(10, max(2, -(-steps // per_epoch))))
