@@ -1,0 +1,158 @@
+"""The threshold folds in parallel processes (framework.nlu.parallel_folds): the same model,
+threshold and out-of-fold predictions as one after another; the final model's epoch count
+known before the last fold ends; a fold that fails or dies stops training with a clear error;
+sequential whenever fewer than 2 CPUs are free. Real tiny models, real forked processes."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import pytest
+
+from framework.nlu import parallel_folds
+from framework.nlu.parallel_folds import FoldProcesses, fold_processes
+from tests.support.tiny_model import annotated_examples, build_tiny_encoder
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork: Linux only")
+
+EXAMPLES = [
+    ("hello there", "greet"), ("hi", "greet"), ("good morning", "greet"), ("hey you", "greet"), ("hello", "greet"),
+    ("bye", "goodbye"), ("goodbye", "goodbye"), ("see you later", "goodbye"), ("bye bye", "goodbye"),
+    ("good night", "goodbye"),
+    ("send [50](amount) to [Anna](name)", "transfer"), ("transfer [20](amount) to [Bob](name)", "transfer"),
+    ("pay [Carl](name) [10](amount)", "transfer"), ("send money to [Dora](name)", "transfer"),
+    ("move [99](amount) to [Eve](name)", "transfer"),
+    ("what is the weather", "other"), ("tell me a joke", "other"), ("sing a song", "other"),
+    ("who won the game", "other"), ("the capital of peru", "other"),
+]
+OOS = ["recommend a movie", "how tall is a giraffe"]
+
+
+def train(tmp_path, name: str, **overrides) -> dict:
+    from framework.nlu.fit import train_and_save
+    from framework.nlu.train import ModelArguments, TrainingArguments
+
+    data = annotated_examples(EXAMPLES)
+    encoder, tokenizer = build_tiny_encoder([d.text for d in data] + OOS)
+    options = dict(epochs=8, batch_size=4, learning_rate=3e-3, head_learning_rate=1e-2, warmup_ratio=0.0,
+                   freeze_embeddings=False, patience=2, threads=1, progress=False, threshold_folds=3)
+    options.update(overrides)
+    out = tmp_path / name
+    result = train_and_save(encoder, tokenizer, data, out, model_args=ModelArguments(max_length=32, extend_vocab="off"),
+                            train_args=TrainingArguments(**options), out_of_scope="other", name=name, oos_data=OOS)
+    meta = json.loads((out / "artifact.json").read_text(encoding="utf-8"))
+    report = json.loads((out / "evaluation.json").read_text(encoding="utf-8"))
+    return {"result": result, "meta": meta, "report": report, "dir": out}
+
+
+def curves(meta) -> list:
+    """Each fold's per-epoch losses and held-out scores (not its seconds)."""
+    return [[{k: v for k, v in e.items() if k != "seconds"} for e in f["epochs"]] for f in meta["metrics"]["history"]["folds"]]
+
+
+def final_predictions(model_dir) -> list:
+    from framework.nlu.model import load_classifier
+
+    clf = load_classifier(model_dir, threads=1)
+    texts = [t for t, _ in EXAMPLES] + OOS + ["hello bye", "send 5 to Zed"]
+    return [([(s.name, round(s.confidence, 6)) for s in p.ranking[:3]], p.entities) for p in clf.parse(texts)]
+
+
+def test_folds_in_processes_give_the_same_model_and_threshold_as_one_after_another(tmp_path):
+    one_by_one = train(tmp_path, "sequential", fold_processes=1)
+    parallel = train(tmp_path, "parallel", fold_processes=3)
+    a, b = one_by_one["meta"], parallel["meta"]
+    assert b["threshold"] == a["threshold"] and b["threshold_info"] == a["threshold_info"]
+    assert b["entity_threshold"] == a["entity_threshold"]
+    best = [f["best_epoch"] for f in a["metrics"]["history"]["folds"]]
+    assert [f["best_epoch"] for f in b["metrics"]["history"]["folds"]] == best
+    assert curves(b) == curves(a)
+    assert b["metrics"]["refit"]["epochs_used"] == a["metrics"]["refit"]["epochs_used"] == max(sorted(best)[1], 2)
+    assert parallel["report"]["predictions"] == one_by_one["report"]["predictions"]  # every out-of-fold prediction
+    assert parallel["report"]["entities"] == one_by_one["report"]["entities"]
+    assert final_predictions(parallel["dir"]) == final_predictions(one_by_one["dir"])
+
+
+def test_two_processes_for_three_folds_start_the_third_when_one_ends(tmp_path):
+    one_by_one = train(tmp_path, "sequential", fold_processes=1, epochs=4)
+    two = train(tmp_path, "two", fold_processes=2, epochs=4)
+    assert two["meta"]["threshold_info"] == one_by_one["meta"]["threshold_info"]
+    assert two["report"]["predictions"] == one_by_one["report"]["predictions"]
+
+
+def fake_fold(best: dict, stop: dict, gate=None):
+    """A fold that logs epochs 1..stop[k] with the best at best[k]; with `gate` (k, path) fold
+    k waits, after its epochs, until the file exists."""
+    def run(k, log):
+        for epoch in range(1, stop[k] + 1):
+            log({"epoch": epoch, "valid_accuracy": 0.5})
+        if gate and gate[0] == k:
+            import time
+            while not os.path.exists(gate[1]):
+                time.sleep(0.01)
+        return ({"best_epoch": best[k], "epochs": []}, k * 10, None, None)
+    return run
+
+
+def test_the_final_epoch_count_is_known_before_the_last_fold_ends(tmp_path):
+    gate = tmp_path / "release"
+    # folds 0 and 1 stop with bests 6 and 7; fold 2 has logged epoch 10 (so its best is >= 8)
+    # and is still running: the median is 7 whatever fold 2 ends with
+    run = fake_fold({0: 6, 1: 7, 2: 9}, {0: 8, 1: 9, 2: 10}, gate=(2, str(gate)))
+    with FoldProcesses(run, 3, 3, patience=2, max_epochs=[19, 19, 19]) as runner:
+        assert runner.median_best_epoch() == 7
+        assert not runner.all_done()  # fold 2 is still waiting for the gate
+        gate.write_text("go")
+        outcomes = runner.results()
+    assert [o[1] for o in outcomes] == [0, 10, 20]  # in fold order
+
+
+def test_a_median_that_the_running_fold_can_still_move_waits_for_it(tmp_path):
+    # bests 3 and 7 known; fold 2 logged only epoch 4 (best >= 2): the median is 3..7 until it ends
+    run = fake_fold({0: 3, 1: 7, 2: 5}, {0: 5, 1: 9, 2: 7})
+    with FoldProcesses(run, 3, 3, patience=2, max_epochs=[19, 19, 19]) as runner:
+        assert runner.median_best_epoch() == 5
+        runner.results()
+
+
+def test_a_fold_that_fails_stops_training_with_its_traceback():
+    def run(k, log):
+        if k == 1:
+            raise ValueError("fold exploded")
+        return ({"best_epoch": 1}, None, None, None)
+    with pytest.raises(RuntimeError, match=r"(?s)threshold fold 2 of 3 failed in its process.*ValueError: fold exploded"):
+        with FoldProcesses(run, 3, 3, patience=2, max_epochs=[5, 5, 5]) as runner:
+            runner.results()
+
+
+def test_a_fold_process_that_dies_says_so():
+    def run(k, log):
+        if k == 0:
+            os._exit(9)  # as the kernel's out-of-memory killer would leave it
+        return ({"best_epoch": 1}, None, None, None)
+    with pytest.raises(RuntimeError, match=r"threshold fold 1 of 3: its process ended without a result \(exit code 9"):
+        with FoldProcesses(run, 3, 3, patience=2, max_epochs=[5, 5, 5]) as runner:
+            runner.results()
+
+
+def test_sequential_mode_runs_the_folds_here_in_order():
+    seen = []
+
+    def run(k, log):
+        seen.append((k, os.getpid()))
+        log({"epoch": 1})
+        return ({"best_epoch": 1}, k, None, None)
+    with FoldProcesses(run, 3, 0, patience=2, max_epochs=[5, 5, 5]) as runner:
+        assert [o[1] for o in runner.results()] == [0, 1, 2]
+    assert seen == [(0, os.getpid()), (1, os.getpid()), (2, os.getpid())]
+
+
+def test_processes_only_when_two_cpus_are_free_and_memory_allows(monkeypatch):
+    monkeypatch.setattr(parallel_folds, "_available_memory", lambda: 8 << 30)
+    assert fold_processes(3, cpus=1) == 0  # busy machine: one after another, as before
+    assert fold_processes(3, cpus=2) == 3
+    assert fold_processes(0, cpus=2) == 0 and fold_processes(1, cpus=8) == 0
+    assert fold_processes(3, cpus=1, requested=2) == 2 and fold_processes(3, cpus=8, requested=1) == 0
+    assert fold_processes(3, cpus=2, parameter_bytes=100 << 20) == 3
+    assert fold_processes(3, cpus=2, parameter_bytes=1 << 30) == 0  # 3 children x 6 GB > 8 GB free
