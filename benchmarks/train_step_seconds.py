@@ -8,7 +8,9 @@ re-measured anywhere in a minute instead of a whole training.
 Prints a table: domain, base model, examples, seconds per step (batch 16, forward and
 backward through the base encoder as fine-tuning does), the step count of a default run
 (3 fold models stopping after --fold-epochs epochs, the final model for --final-epochs),
-the estimated minutes, and the 1-minute load average while measuring.
+the estimated minutes one after another, the estimated minutes with the folds in parallel
+processes on --cpus CPUs (framework.nlu.parallel_folds: the folds share the CPUs, then the
+final model; the critical path, so a lower bound), and the 1-minute load average.
 """
 from __future__ import annotations
 
@@ -56,24 +58,35 @@ def default_run_steps(examples: int, fold_epochs: int, final_epochs: int, folds:
     return folds * per_fold * fold_epochs + math.ceil(examples / BATCH) * final_epochs
 
 
+def parallel_run_steps(examples: int, fold_epochs: int, final_epochs: int, cpus: int, folds: int = 3) -> float:
+    """Step-times on the critical path when the K folds run at once on `cpus` CPUs (one
+    thread each) and the final model starts when they end (it starts when the second to
+    last ends; equal folds end together)."""
+    per_fold = math.ceil(examples * (folds - 1) / folds / BATCH) * fold_epochs
+    return folds * per_fold / min(folds, max(1, cpus)) + math.ceil(examples / BATCH) * final_epochs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     parser.add_argument("--steps", type=int, default=10, help="steps timed per model (default 10)")
     parser.add_argument("--fold-epochs", type=int, default=6, help="epochs a fold model runs before early stopping")
     parser.add_argument("--final-epochs", type=int, default=4, help="epochs of the final model")
+    parser.add_argument("--cpus", type=int, default=2, help="CPUs for the folds-in-processes estimate")
     args = parser.parse_args()
     import torch
 
     torch.set_num_threads(args.threads)
     print(f"threads {args.threads}, {os.cpu_count()} CPUs")
-    print("| domain | base model | examples | s/step | steps (default run) | minutes | load |")
-    print("|---|---|---|---|---|---|---|")
+    print(f"| domain | base model | examples | s/step | steps (default run) | minutes | minutes, folds in "
+          f"processes on {args.cpus} CPUs | load |")
+    print("|---|---|---|---|---|---|---|---|")
     for domain in DOMAINS:
         base, examples, seconds = seconds_per_step(domain, args.steps)
         steps = default_run_steps(examples, args.fold_epochs, args.final_epochs)
-        print(f"| {domain} | {base} | {examples} | {seconds:.2f} | {steps} | {steps * seconds / 60:.0f} "
-              f"| {os.getloadavg()[0]:.1f} |", flush=True)
+        parallel = parallel_run_steps(examples, args.fold_epochs, args.final_epochs, args.cpus)
+        print(f"| {domain} | {base} | {examples} | {seconds:.2f} | {steps} | {steps * seconds / 60:.1f} "
+              f"| {parallel * seconds / 60:.1f} | {os.getloadavg()[0]:.1f} |", flush=True)
 
 
 if __name__ == "__main__":
