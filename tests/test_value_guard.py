@@ -261,3 +261,14 @@ def test_banking_recipients_stay_values(text, recipient):
     assert turn(banking, state, text, "inform").state.slots.get("recipient") == recipient
     asked = turn(banking, state, "send money", "inform", 0.6, 0.3)
     assert replies(asked) == ["Did you mean send money as your recipient?"]
+
+
+@pytest.mark.parametrize("text", ["嗯", "好的", "ok"])
+def test_a_yes_word_at_a_question_it_does_not_answer_asks_again_without_an_attempt(telecom, text):
+    # zh_13: "嗯" at the phone question, 肯定 1.00, was a wrong phone number (one of three attempts)
+    state = turn(telecom, start(), "查一下话费余额", "查询").state
+    assert state.frame.waiting_for == "slot:phone"
+    result = turn(telecom, state, text, "肯定", 1.0, 0.0)
+    asks = {v.text for v in telecom.responses["utter_ask_phone"].variants}
+    assert len(replies(result)) == 1 and replies(result)[0] in asks
+    assert result.state.frame.attempts == 0 and "phone" not in result.state.slots

@@ -16,9 +16,11 @@ word), in this order:
    "帮助", "cancel", "agent", "help") that is no valid value of the slot is that command:
    the global behaviour it names runs (cancel, handoff, help), as if its intent had come;
    a domain without that behaviour hears the fallback and the question again;
-   at a text slot, a yes word as the whole message ("好的", "ok": framework.slots.answers)
-   acknowledges the question and answers nothing: the question again (a no word there is
-   the stop question's, before this);
+   a yes word as the whole message ("好的", "嗯", "ok": framework.slots.answers) that is
+   no valid value of the slot (at a text slot, always) acknowledges the question and
+   answers nothing: the question again ("嗯" at "请提供要查询的手机号码。" used to be a
+   wrong phone number, one of three attempts; a no word is the stop question's, before
+   this; a boolean slot still takes "好的" as true);
 2. at a short text slot (a name: one the examples introduce with templates, or at most 64
    characters; framework.slots.context.short_text), a message from which no extractor
    took a part that looks like a value ("我叫张三" gives 张三: stored, as before; "I want
@@ -100,7 +102,7 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
     if word is not None and (slot.type == "text" or not parsed.ok):
         intents = getattr(assistant.behaviours, word).intents
         return Verdict(COMMAND, intents[0] if intents else None)
-    if slot.type == "text" and yes_no(text, assistant.language):
+    if (slot.type == "text" or not parsed.ok) and yes_no(text, assistant.language):
         return Verdict(YES)  # "好的" to "请问您的姓名是？" acknowledges the question, answers nothing
     if slot.type != "text" or not parsed.ok or not short_text(slot, model_for(assistant)):
         return None
