@@ -16,6 +16,11 @@ the end of the run, so it includes what the turns left allocated.
 `--steps` also loads the model inside this script, stage by stage, and prints the RSS each
 stage adds (the server's own imports, torch, the network, the tokenizer, the first
 batches): the split of the total above by cause.
+
+`--check-answers CSV ...` parses the domain's examples and the texts of these CSV files
+(a `text` column) with the model's table on the heap and then mapped
+(framework/nlu/mapped_embeddings.py), and counts the answers that differ (ranking scores
+and entities compared exactly).
 """
 from __future__ import annotations
 
@@ -128,6 +133,32 @@ print(json.dumps(out))
     return [(name, points[i][1] - (points[i - 1][1] if i else 0)) for i, (name, _) in enumerate(points)]
 
 
+def check_answers(domain: str, model: str, files: list[str]) -> str:
+    """How many of the texts' answers change when the table is mapped (exact comparison)."""
+    import csv
+
+    from framework.nlu.mapped_embeddings import map_word_embeddings
+    from framework.nlu.model import load_classifier
+    from framework.nlu.precision import int8_recommended
+    from framework.spec import load_assistant
+
+    assistant = load_assistant(domain)
+    texts = [e.text for i in assistant.intents.values() for e in i.examples]
+    for name in files:
+        with open(name, encoding="utf-8") as f:
+            texts += [row["text"] for row in csv.DictReader(f)]
+    classifier = load_classifier(model, assistant, quantize=int8_recommended(model), threads=1)
+    before = [p for s in range(0, len(texts), 16) for p in classifier.parse(texts[s:s + 16])]
+    with tempfile.TemporaryDirectory() as cache:
+        moved = map_word_embeddings(classifier.network, Path(cache))
+        after = [p for s in range(0, len(texts), 16) for p in classifier.parse(texts[s:s + 16])]
+    changed = sum(a != b for a, b in zip(before, after))
+    worst = max(abs(x.confidence - y.confidence) for a, b in zip(before, after)
+                for x, y in zip(a.ranking, b.ranking))
+    return (f"{model}: {len(texts)} texts, table {moved / 2**20:.0f} MB mapped, {changed} answers changed, "
+            f"largest |score difference| {worst:g}")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("domain")
@@ -137,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--serve-args", default="", help="extra `serve` options, e.g. '--int8'")
     p.add_argument("--turns", type=int, default=300)
     p.add_argument("--steps", action="store_true", help="also the RSS each loading stage adds (in-process)")
+    p.add_argument("--check-answers", nargs="*", default=None, metavar="CSV",
+                   help="also compare the answers heap vs mapped table on the examples and these files' texts")
     args = p.parse_args(argv)
     envs = [dict(kv.split("=", 1) for kv in e.split(",")) for e in args.env] or [{}]
     started, load = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg()[0]
@@ -154,6 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     for model, env, r in rows:
         print(f"| {model} | {env} | " + " | ".join(f"{r.get(c, 0):.0f}" for c in cols)
               + f" | {r['ready_s']:.1f} | {r['turns']} ({r['errors']}) |")
+    if args.check_answers is not None:
+        print()
+        for model in args.model:
+            print(check_answers(args.domain, model, args.check_answers))
     if args.steps:
         for model in args.model:
             print(f"\nRSS added by each loading stage, in-process ({model}):\n\n| stage | MB |\n|---|---:|")
