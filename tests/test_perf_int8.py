@@ -1,5 +1,6 @@
 """int8 serving (framework.nlu.int8): one scheme on the TorchScript and the eager path, answers
-as float32's on a tiny real model, and the check's decision written into the model folder."""
+as float32's on a tiny real model, the float16 fallback, and the check's decision written into
+the model folder."""
 from __future__ import annotations
 
 import json
@@ -133,3 +134,30 @@ def test_the_check_records_its_decision_and_the_server_follows_it(tiny_model, tm
     assert written["scheme"] == SCHEME and written["texts"] == len(HELD_OUT)
     assert written["accuracy_loss_points"] <= BOUND_PCT and written["int8_ok"] is True
     assert int8_recommended(folder)
+
+
+def test_float16_on_both_paths_answers_as_float32(tiny_model, eager_model):
+    from framework.nlu.model import load_classifier
+
+    texts = [t for t, _ in EXAMPLES + HELD_OUT]
+    float32 = load_classifier(tiny_model, threads=1).probabilities(texts)
+    script = load_classifier(tiny_model, quantize="float16", threads=1)
+    assert len(script.network.graph.findAllNodes("quantized::linear_dynamic_fp16")) == 2 * 6 + 1
+    assert script.model_id.endswith("-float16")
+    eager = load_classifier(eager_model, quantize="float16", threads=1)
+    assert script.probabilities(texts) == pytest.approx(float32, abs=1e-3)
+    assert eager.probabilities(texts) == pytest.approx(float32, abs=1e-3)
+    with pytest.raises(ValueError, match="unknown precision 'int4'"):
+        load_classifier(tiny_model, quantize="int4")
+
+
+def test_when_int8_fails_the_check_measures_float16_and_records_the_choice(tiny_model, tmp_path, monkeypatch):
+    from framework.nlu import precision
+
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_model, folder)
+    monkeypatch.setattr(precision, "BOUND_PCT", -1.0)  # no precision can pass: both are measured
+    check = precision.check_int8(folder, HELD_OUT, threads=1)
+    assert check["int8_ok"] is False and check["float16"]["ok"] is False
+    assert check["float16"]["accuracy_loss_points"] == 0.0 and check["float16"]["disagreements"] == 0
+    assert check["served"] == "float32" == precision.served_precision(folder)

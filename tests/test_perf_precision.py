@@ -8,13 +8,14 @@ import json
 import pytest
 
 from framework.nlu.int8 import SCHEME
-from framework.nlu.precision import BOUND_PCT, CHECK_FILE, int8_recommended, labelled_texts
+from framework.nlu.precision import BOUND_PCT, CHECK_FILE, int8_recommended, labelled_texts, served_precision
 from framework.server.command import build_parser
 from framework.spec import load_assistant
 
 
-def write_check(tmp_path, loss: float, ok: bool, scheme: str | None = SCHEME) -> None:
-    check = {"accuracy_loss_points": loss, "int8_ok": ok, **({"scheme": scheme} if scheme else {})}
+def write_check(tmp_path, loss: float, ok: bool, scheme: str | None = SCHEME, float16: dict | None = None) -> None:
+    check = {"accuracy_loss_points": loss, "int8_ok": ok, **({"scheme": scheme} if scheme else {}),
+             **({"float16": float16} if float16 else {})}
     (tmp_path / CHECK_FILE).write_text(json.dumps(check), encoding="utf-8")
 
 
@@ -29,6 +30,18 @@ def test_float32_when_the_check_failed_or_is_missing(tmp_path):
     assert not int8_recommended(tmp_path)
     (tmp_path / CHECK_FILE).write_text("{not json", encoding="utf-8")
     assert not int8_recommended(tmp_path)
+
+
+def test_float16_when_int8_failed_and_float16_passed(tmp_path):
+    write_check(tmp_path, BOUND_PCT + 0.1, False, float16={"accuracy_loss_points": 0.0, "ok": True})
+    assert served_precision(tmp_path) == "float16" and not int8_recommended(tmp_path)
+    write_check(tmp_path, BOUND_PCT + 0.1, False, float16={"accuracy_loss_points": BOUND_PCT + 0.1, "ok": False})
+    assert served_precision(tmp_path) == "float32"
+    write_check(tmp_path, 0.0, True, float16={"accuracy_loss_points": 0.0, "ok": True})
+    assert served_precision(tmp_path) == "int8"
+    write_check(tmp_path, BOUND_PCT + 0.1, False, scheme="dynamic-per-tensor",
+                float16={"accuracy_loss_points": 0.0, "ok": True})
+    assert served_precision(tmp_path) == "float32"
 
 
 def test_a_check_of_another_int8_scheme_does_not_vouch_for_todays(tmp_path):

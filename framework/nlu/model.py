@@ -212,7 +212,9 @@ class BertIntentClassifier:
         # the constrained decoder get it too: it needs no weights (BENCHMARKS.md)
         self.entity_decoder: str = meta.get("entity_decoder", "constrained")
         self.entity_min_chars: dict[str, int] = dict(meta.get("entity_min_chars") or {})
-        self.model_id: str = meta.get("model_id", "unknown") + ("-int8" if quantized else "")
+        # quantized: False (float32), True or "int8", "float16"
+        self.model_id: str = meta.get("model_id", "unknown") + (f"-{'int8' if quantized is True else quantized}"
+                                                                 if quantized else "")
         self.max_length: int = int(meta.get("max_length", 64))
         self.quantized = quantized
         self.threads = threads or default_threads()
@@ -315,24 +317,27 @@ def load_network(model_dir: str | Path, meta: dict):
     return network, tokenizer
 
 
-def quantize_dynamic(network):
-    """int8 dynamic quantization of the Linear layers by framework.nlu.int8's scheme (the
-    one the TorchScript path uses too)."""
+def quantize_dynamic(network, precision: str = "int8"):
+    """Dynamic quantization of the Linear layers by framework.nlu.int8's scheme (the one the
+    TorchScript path uses too): "int8", or "float16" weights."""
     from framework.nlu.int8 import quantize_eager
 
-    return quantize_eager(network)
+    return quantize_eager(network, precision=precision)
 
 
-def load_classifier(model_dir, assistant=None, quantize: bool = False,
+def load_classifier(model_dir, assistant=None, quantize: bool | str = False,
                     threads: int | None = None) -> BertIntentClassifier:
     """Load a trained model directory. Raises ModelNotFoundError if there is none and
     ModelMismatchError if it was trained for other intents than `assistant` declares.
+    `quantize`: False or "float32", True or "int8", "float16" (framework.nlu.int8).
 
     With `model.torchscript.pt` in the directory (models trained since it was added) the
     network is the TorchScript trace and the tokenizer `tokenizers` alone: transformers is
     never imported (~150 MB and ~3 s less per worker). Older models load through transformers."""
+    from framework.nlu.int8 import precision_of
     from framework.nlu.torchscript import TORCHSCRIPT_FILE, load_torchscript
 
+    precision = precision_of(quantize)
     meta = read_artifact(model_dir)
     check_fingerprint(meta, assistant, model_dir)
     import torch
@@ -340,12 +345,12 @@ def load_classifier(model_dir, assistant=None, quantize: bool = False,
     threads = threads or default_threads()
     torch.set_num_threads(threads)
     if (Path(model_dir) / TORCHSCRIPT_FILE).exists():
-        network, tokenizer = load_torchscript(Path(model_dir), meta, quantize=quantize)
+        network, tokenizer = load_torchscript(Path(model_dir), meta, quantize=precision)
     else:
         network, tokenizer = load_network(model_dir, meta)
-        if quantize:
-            network = quantize_dynamic(network)
+        if precision:
+            network = quantize_dynamic(network, precision)
     from framework.nlu.text_prefix import wrap
 
     tokenizer = wrap(tokenizer, meta.get("text_prefix"))  # the base's prefix, as in training
-    return BertIntentClassifier(network, tokenizer, meta, quantized=quantize, threads=threads)
+    return BertIntentClassifier(network, tokenizer, meta, quantized=precision or False, threads=threads)

@@ -123,9 +123,9 @@ def _pad_token_id(model_dir: Path, tok) -> int:
     return 0
 
 
-def load_torchscript(model_dir: Path, meta: dict, quantize: bool = False):
-    """(scripted network, JsonTokenizer). With `quantize`, the Linear layers get the same
-    int8 scheme as the eager path's `quantize_dynamic` (framework.nlu.int8)."""
+def load_torchscript(model_dir: Path, meta: dict, quantize: bool | str = False):
+    """(scripted network, JsonTokenizer). With `quantize` (True or "int8", or "float16"), the
+    Linear layers get the same scheme as the eager path's `quantize_dynamic` (framework.nlu.int8)."""
     import torch
 
     # bounded threads: tokenizers would otherwise start a Rayon pool of one thread per core
@@ -134,9 +134,10 @@ def load_torchscript(model_dir: Path, meta: dict, quantize: bool = False):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # torch.jit: deprecated, still supported
         network = torch.jit.load(str(model_dir / TORCHSCRIPT_FILE), map_location="cpu").eval()
-        if quantize:
-            from framework.nlu.int8 import quantize_script
+        from framework.nlu.int8 import precision_of, quantize_script
 
-            network = quantize_script(network)
+        precision = precision_of(quantize)  # None: float32
+        if precision:
+            network = quantize_script(network, precision=precision)
     tokenizer = JsonTokenizer(model_dir, int(meta.get("max_length", 64)), meta.get("pad_token_id"))
     return network, tokenizer

@@ -240,8 +240,7 @@ def main(argv: list[str] | None = None) -> int:
 
         check = check_int8(out_dir, labelled_texts(assistant), assistant, threads=train_args.threads)
         print(f"int8 check on {check['texts']} labelled texts: accuracy {check['accuracy_pct']['int8']:.2f}% "
-              f"vs {check['accuracy_pct']['float32']:.2f}% in float32: served in "
-              f"{'int8' if check['int8_ok'] else 'float32'}")
+              f"vs {check['accuracy_pct']['float32']:.2f}% in float32: served in {check['served']}")
     return 0
 
 

@@ -177,12 +177,13 @@ async def open_model(app: web.Application, assistant, classifier=None):
     config, metrics = app[keys.CONFIG], app[keys.METRICS]
     if classifier is None:
         from framework.nlu.model import load_classifier
-        from framework.nlu.precision import int8_recommended
+        from framework.nlu.precision import served_precision
 
         model_dir = served_model_dir(config)
         threads = config.torch_threads or default_torch_threads(config.workers)
-        int8 = config.int8 if config.int8 is not None else int8_recommended(model_dir)
-        classifier = await asyncio.to_thread(load_classifier, model_dir, assistant, quantize=int8,
+        # --int8 / --float32, else as the model's check says: int8, float16 or float32
+        precision = config.int8 if config.int8 is not None else served_precision(model_dir)
+        classifier = await asyncio.to_thread(load_classifier, model_dir, assistant, quantize=precision,
                                              threads=threads)
         # the rows of the tokens users type are read from a file mapping, not all kept on the heap
         from framework.nlu.mapped_embeddings import map_word_embeddings
