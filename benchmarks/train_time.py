@@ -8,7 +8,8 @@ machine slows them alike and the ratios compare like with like.
 Prints a table per run (wall seconds, CPU seconds of the whole process tree, peak RSS of the
 largest process, the 1-minute load average before it, threshold, out-of-fold accuracy, the
 final model's epochs) and the median wall time per setting with its ratio to the first.
-Models go to --out/<setting number>_<round> (kept for `dialog evaluate`).
+Models go to --out/<setting number>_<round> (kept for `dialog evaluate`), with train.py's
+output in train.log.
 """
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ def run(domain: str, extra: list[str], out: Path) -> dict:
     _, status, usage = os.wait4(proc.pid, 0)  # the fold processes are reaped by train.py: counted here
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "train.log").write_text(log, encoding="utf-8")
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{log[-3000:]}")
     meta = json.loads((out / "artifact.json").read_text(encoding="utf-8"))
