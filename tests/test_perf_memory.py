@@ -13,6 +13,14 @@ EXAMPLES = [("hello there", "greet"), ("hi friend", "greet"), ("good morning", "
 TEXTS = ["hello there", "bye now", "good morning friend", "zebra quantum", "", "see you"]
 
 
+@pytest.fixture(autouse=True)
+def on_disk(monkeypatch):
+    """pytest's tmp_path may be a tmpfs (where the product keeps the heap on purpose; its own test below)."""
+    import framework.nlu.mapped_embeddings as mapped
+
+    monkeypatch.setattr(mapped, "filesystem_type", lambda path: "ext4")
+
+
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory):
     return train_tiny_model(EXAMPLES, tmp_path_factory.mktemp("mapped") / "m")
@@ -53,6 +61,12 @@ def test_the_same_answers_from_a_mapped_table(model_dir, tmp_path, monkeypatch):
     assert classifier.parse(TEXTS) == before  # rankings and entities, float for float
 
 
+def test_the_serving_cache_is_set_by_the_environment(model_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("DIALOG_SERVING_CACHE", str(tmp_path / "serving"))
+    assert map_word_embeddings(load(model_dir).network) > 0
+    assert len(list((tmp_path / "serving").glob("*.f32"))) == 1
+
+
 def test_a_second_worker_maps_the_same_file(model_dir, tmp_path):
     first, second = load(model_dir), load(model_dir)
     assert map_word_embeddings(first.network, tmp_path) and map_word_embeddings(second.network, tmp_path)
@@ -81,5 +95,8 @@ def test_a_cache_in_memory_is_not_used(model_dir, monkeypatch, tmp_path):
 
 
 def test_filesystem_type_of_a_path():
+    from framework.nlu import mapped_embeddings
+
+    assert mapped_embeddings.filesystem_type is not filesystem_type  # the fixture's stand-in
     assert filesystem_type("/proc/self") == "proc"
     assert filesystem_type("/") != ""

@@ -9,8 +9,8 @@ kernel's page cache, shared by the workers of a machine and reclaimable under pr
 The values are the same float32 bytes, so no answer changes.
 
 What it is not: a change of the model file or of training. The mapped file is a copy of
-the table in the serving cache (`cache_dir()/serving/<sha256>.f32`, written once and
-atomically, shared by workers and restarts), never the model folder's own file: training
+the table in the serving cache (`$DIALOG_SERVING_CACHE`, else `cache_dir()/serving`;
+`<sha256>.f32`, written once and atomically, shared by workers and restarts), never the model folder's own file: training
 rewrites that in place while a server may serve it (hot reload), and a mapped file cut
 short under a reader crashes it (SIGBUS). Where the cache cannot be written, or is itself
 memory (tmpfs), or `DIALOG_MAP_EMBEDDINGS=0`, the table stays on the heap as before.
@@ -44,10 +44,7 @@ def map_word_embeddings(network: Any, cache: Path | None = None) -> int:
     if table is None or table.dtype != torch.float32 or not table.is_contiguous() or table.dim() != 2:
         return 0
     values = table.detach().numpy()
-    if cache is None:
-        from framework.nlu.base_models import cache_dir
-
-        cache = cache_dir() / "serving"
+    cache = serving_cache() if cache is None else cache
     try:
         cache.mkdir(parents=True, exist_ok=True)
         kind = filesystem_type(cache)
@@ -73,6 +70,15 @@ def map_word_embeddings(network: Any, cache: Path | None = None) -> int:
     log.info("word embeddings (%d x %d, %.0f MB) read through a mapping of %s", *values.shape,
              values.nbytes / 2**20, path)
     return values.nbytes
+
+
+def serving_cache() -> Path:
+    """$DIALOG_SERVING_CACHE, else the `serving` folder of the base models' cache folder."""
+    if os.environ.get("DIALOG_SERVING_CACHE"):
+        return Path(os.environ["DIALOG_SERVING_CACHE"])
+    from framework.nlu.base_models import cache_dir
+
+    return cache_dir() / "serving"
 
 
 def open_mapping(path: Path, size: int):
