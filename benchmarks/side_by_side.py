@@ -2,12 +2,14 @@
 """dialogframe against Rasa 3.6, side by side in one run (loopback only, bounded).
 
     python benchmarks/side_by_side.py --setup-rasa          # once: var/rasa-venv (large)
+    nice python benchmarks/side_by_side.py --prepare        # ahead of the run: train the Rasa models
     nice python benchmarks/side_by_side.py                  # banking_en and telecom_zh
 
 For each domain: a Rasa project is built from the same domain (its intents and their
 example texts; one rule per intent answering a fixed text; Rasa's recommended pipeline and
 policies, with JiebaTokenizer for Chinese), trained once (Rasa skips retraining when the
-project did not change), and served next to `dialogframe serve` on loopback. One client
+project did not change; `--prepare` trains them ahead of the run, so that the run itself
+only serves), and served next to `dialogframe serve` on loopback. One client
 drives both, level by level, Rasa then dialogframe at each concurrency (interleaved, so
 that a change in the shared machine's load hits both), with the same texts, a fresh
 sender per request (a new conversation each time) and a closed loop of N clients for at
@@ -287,6 +289,30 @@ async def measure_domain(args, domain: str) -> dict:
     return result
 
 
+def prepare(args) -> int:
+    """Train each domain's Rasa model now (the run reuses it: same project digest), and put
+    the dialogframe model's word-embedding table into the serving cache, which the first
+    `serve` of a model otherwise writes (framework/nlu/mapped_embeddings.py)."""
+    for domain in args.domains:
+        name = Path(domain).resolve().name
+        project = ROOT / args.work / name / "rasa"
+        info = write_rasa_project(domain, project, args.rasa_epochs)
+        seconds = train_rasa(args.rasa_venv, project, info["digest"])
+        model = project / "models" / f"{info['digest']}.tar.gz"
+        print(f"[{name}] {info['intents']} intents, {info['examples']} examples: "
+              + (f"trained in {seconds:.0f} s" if seconds is not None else "already trained") + f" ({model})",
+              flush=True)
+        model_dir = Path(args.model_root) / name
+        if (model_dir / "artifact.json").exists():  # the first start would write it: not a start to time
+            from framework.nlu.mapped_embeddings import map_word_embeddings
+            from framework.nlu.model import load_classifier
+
+            mapped = map_word_embeddings(load_classifier(model_dir, threads=1).network)
+            print(f"[{name}] {model_dir}: word-embedding table in the serving cache ({mapped / 2**20:.0f} MB)",
+                  flush=True)
+    return 0
+
+
 def ratio(a: float, b: float) -> float:
     return a / b if b else float("inf")
 
@@ -324,6 +350,10 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("domains", nargs="*", default=["domains/banking_en", "domains/telecom_zh"])
     p.add_argument("--setup-rasa", action="store_true", help=f"make the Rasa virtualenv (rasa=={RASA_VERSION}) and exit")
+    p.add_argument("--prepare", action="store_true",
+                   help="build and train the domains' Rasa projects (kept under --work, reused by the run while "
+                        "the domain and --rasa-epochs stay the same), cache the --model-root models' word-embedding "
+                        "tables for serving, and exit")
     p.add_argument("--rasa-venv", type=Path, default=ROOT / "var" / "rasa-venv")
     p.add_argument("--rasa-epochs", type=int, default=100, help="DIET/TED/ResponseSelector epochs (rasa init: 100)")
     p.add_argument("--work", default="var/side_by_side", help="Rasa projects and server logs, per domain")
@@ -342,6 +372,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{problem}.\nMake it once with: python benchmarks/side_by_side.py --setup-rasa "
               f"(Python 3.10 from pyenv, pip install rasa=={RASA_VERSION} jieba; about 2 GB)", file=sys.stderr)
         return 2
+    if args.prepare:
+        return prepare(args)
     started, load = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg()[0]
     results = [asyncio.run(measure_domain(args, d)) for d in args.domains]
     print(f"\nSide by side, {started}, {os.cpu_count()} CPU cores, load average before the run "
