@@ -4,11 +4,12 @@
     python benchmarks/perf_precision.py models/banking_en=domains/banking_en/eval/fresh_test.csv \\
         models/telecom_zh=domains/telecom_zh/eval/fresh_test.csv,domains/telecom_zh/eval/fresh_test_2.csv
 
-Variants (`--variants`, default all but the float-module ones):
+Variants (`--variants`, default all but int8-ffn-out):
   float32       the float model
   int8-torch    torch's default dynamic int8 (per-tensor weights, 7-bit activations): served before
   int8          framework.nlu.int8's scheme (per-channel weights, 8-bit activations where exact): served now
   int8-ffn-out  the scheme with each layer's FFN output Linear in float32 (`--float-modules` to change)
+  float16       float16 Linear weights (served when int8 fails its check and float16 passes)
 
 Per model and variant: accuracy as users get the answers (below the model's threshold = out of
 scope, framework.nlu.precision.answered; the domain is the CSV's `domains/<name>/eval/` parent),
@@ -29,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-VARIANTS = ("float32", "int8-torch", "int8", "int8-ffn-out")
+VARIANTS = ("float32", "int8-torch", "int8", "int8-ffn-out", "float16")
 FFN_OUT = r"layer\.\d+\.output\.dense$"  # BERT's FFN output Linear (not attention.output.dense)
 
 
@@ -42,8 +43,8 @@ def load_variant(model_dir: str, variant: str, threads: int, float_modules: str)
     from framework.nlu.torchscript import TORCHSCRIPT_FILE, JsonTokenizer
     from framework.nlu.text_prefix import wrap
 
-    if variant in ("float32", "int8"):
-        return load_classifier(model_dir, None, quantize=variant == "int8", threads=threads)
+    if variant in ("float32", "int8", "float16"):
+        return load_classifier(model_dir, None, quantize=variant != "float32" and variant, threads=threads)
     meta = read_artifact(model_dir)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -111,7 +112,7 @@ def measure(model: str, files: list[str], variants: list[str], threads: int, rou
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("pairs", nargs="+", help="MODEL_DIR=CSV[,CSV...]")
-    p.add_argument("--variants", default="float32,int8-torch,int8",
+    p.add_argument("--variants", default="float32,int8-torch,int8,float16",
                    help=f"comma-separated, the first is the reference (of {', '.join(VARIANTS)})")
     p.add_argument("--float-modules", default=FFN_OUT, help="regex of the modules int8-ffn-out keeps in float32")
     p.add_argument("--threads", type=int, default=1)

@@ -57,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     precision = p.add_mutually_exclusive_group()
     precision.add_argument("--int8", dest="int8", action="store_const", const=True, default=None,
                            help="serve the encoder in int8 (default: int8 when training's int8 check measured at "
-                                "most 0.5 points of accuracy lost; framework/nlu/precision.py)")
+                                "most 0.5 points of accuracy lost, else float16 weights when those were "
+                                "within it, else float32; framework/nlu/precision.py)")
     precision.add_argument("--float32", dest="int8", action="store_const", const=False, help="serve in float32")
     p.add_argument("--rate-limit-sender", type=int, default=60, help="messages per sender per minute (0: off)")
     p.add_argument("--rate-limit-ip", type=int, default=3000, help="requests per client address per minute (0: off)")
