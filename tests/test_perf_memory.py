@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 
 from framework.nlu.mapped_embeddings import TABLE_SUFFIX, filesystem_type, map_word_embeddings
+from tests.support.serving import backend_port, domain, training_examples  # noqa: F401 (fixtures)
 from tests.support.tiny_model import train_tiny_model
 
-EXAMPLES = [("hello there", "greet"), ("hi friend", "greet"), ("good morning", "greet"),
-            ("bye now", "goodbye"), ("see you later", "goodbye"), ("farewell friend", "goodbye")]
-TEXTS = ["hello there", "bye now", "good morning friend", "zebra quantum", "", "see you"]
+TEXTS = ["你好", "我想查一下话费", "hello there", "转账给张三 100 元", "", "🙂"]
 
 
 @pytest.fixture(autouse=True)
@@ -22,8 +21,11 @@ def on_disk(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    return train_tiny_model(EXAMPLES, tmp_path_factory.mktemp("mapped") / "m")
+def model_dir(domain, tmp_path_factory):  # noqa: F811 (fixture)
+    """The server tests' tiny model (trained once per session, whichever test asks first)."""
+    _, assistant = domain
+    return train_tiny_model(training_examples(assistant), tmp_path_factory.mktemp("mapped") / "m",
+                            intent_fingerprint=assistant.intent_fingerprint)
 
 
 def load(model_dir):
