@@ -161,3 +161,18 @@ def test_when_int8_fails_the_check_measures_float16_and_records_the_choice(tiny_
     assert check["int8_ok"] is False and check["float16"]["ok"] is False
     assert check["float16"]["accuracy_loss_points"] == 0.0 and check["float16"]["disagreements"] == 0
     assert check["served"] == "float32" == precision.served_precision(folder)
+
+
+@pytest.mark.parametrize("precision", ["int8", "float16"])
+def test_the_quantised_trace_keeps_its_word_embeddings_mappable(tiny_model, tmp_path, precision):
+    """Serving maps the word-embedding table from a file (framework.nlu.mapped_embeddings);
+    torch's quantisation pass would freeze it into a graph constant that nothing can map."""
+    from framework.nlu.mapped_embeddings import TABLE_SUFFIX, map_word_embeddings
+    from framework.nlu.model import load_classifier
+
+    q = load_classifier(tiny_model, quantize=precision, threads=1)
+    assert [n for n, _ in q.network.named_parameters() if n.endswith(TABLE_SUFFIX)]
+    texts = [t for t, _ in EXAMPLES + HELD_OUT]
+    before = q.probabilities(texts)
+    assert map_word_embeddings(q.network, tmp_path / "cache") > 0
+    assert (q.probabilities(texts) == before).all()

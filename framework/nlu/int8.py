@@ -103,16 +103,25 @@ def quantize_eager(network, float_modules: str | None = None, precision: str = "
 def quantize_script(network, float_modules: str | None = None, precision: str = "int8"):
     """The TorchScript network quantised by the scheme (`quantize_dynamic_jit`: the eager
     `quantize_dynamic` leaves a scripted module unchanged)."""
-    from torch.ao.quantization import quantize_dynamic_jit
+    import torch
+    from torch.ao.quantization.quantize_jit import convert_dynamic_jit, prepare_dynamic_jit
+
+    from framework.nlu.mapped_embeddings import TABLE_SUFFIX
 
     names = [n for n, m in network.named_modules() if m.original_name == "Linear"]
     kept = set(quantized_linears(names, float_modules))
     # one global qconfig, None for the float ones: a qconfig per module would give the
     # input that query, key and value share three observers, which the pass refuses
     spec = {"": _qconfig(precision), **{n: None for n in names if n not in kept}}
+    # `quantize_dynamic_jit`, but the word-embedding table stays a parameter rather than a
+    # constant of the frozen graph, so that serving can still map it from a file
+    # (framework.nlu.mapped_embeddings)
+    table = [n for n, _ in network.named_parameters() if n.endswith(TABLE_SUFFIX)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        network = quantize_dynamic_jit(network, spec)
+        network = convert_dynamic_jit(prepare_dynamic_jit(network, spec), True, preserved_attrs=table)
+    torch._C._jit_pass_constant_propagation(network.graph)
+    torch._C._jit_pass_dce(network.graph)
     if precision == "int8" and full_range_exact():
         _script_full_range(network)
     return network
