@@ -132,6 +132,7 @@ def test_the_check_records_its_decision_and_the_server_follows_it(tiny_model, tm
     written = json.loads((folder / CHECK_FILE).read_text(encoding="utf-8"))
     assert written == check
     assert written["scheme"] == SCHEME and written["texts"] == len(HELD_OUT)
+    assert written["activation_bits"] == (8 if full_range_exact() else 7) and written["served"] == "int8"
     assert written["accuracy_loss_points"] <= BOUND_PCT and written["int8_ok"] is True
     assert int8_recommended(folder)
 

@@ -44,6 +44,15 @@ def test_float16_when_int8_failed_and_float16_passed(tmp_path):
     assert served_precision(tmp_path) == "float32"
 
 
+def test_a_check_with_other_activation_bits_does_not_vouch_for_this_cpu(tmp_path):
+    from framework.nlu.int8 import activation_bits
+
+    check = {"accuracy_loss_points": 0.0, "int8_ok": True, "scheme": SCHEME}
+    for bits, served in ((activation_bits(), "int8"), (15 - activation_bits(), "float32")):
+        (tmp_path / CHECK_FILE).write_text(json.dumps({**check, "activation_bits": bits}), encoding="utf-8")
+        assert served_precision(tmp_path) == served
+
+
 def test_a_check_of_another_int8_scheme_does_not_vouch_for_todays(tmp_path):
     write_check(tmp_path, 0.0, True, scheme=None)  # checked before the scheme was recorded: torch's default int8
     assert not int8_recommended(tmp_path)

@@ -53,7 +53,8 @@ def served_precision(model_dir: str | Path) -> str:
 def _served(check: dict) -> str:
     if check.get("scheme") != SCHEME:
         return "float32"
-    if check.get("int8_ok") and float(check.get("accuracy_loss_points", 100)) <= BOUND_PCT:
+    if (check.get("int8_ok") and float(check.get("accuracy_loss_points", 100)) <= BOUND_PCT
+            and _same_activation_bits(check)):
         return "int8"
     float16 = check.get("float16") or {}
     if float16.get("ok") and float(float16.get("accuracy_loss_points", 100)) <= BOUND_PCT:
@@ -66,10 +67,22 @@ def int8_recommended(model_dir: str | Path) -> bool:
     return served_precision(model_dir) == "int8"
 
 
+def _same_activation_bits(check: dict) -> bool:
+    """A check measured with 8-bit activations does not vouch for a CPU that computes them in 7
+    (no VNNI: framework.nlu.int8), nor the other way round. Imports torch (to probe the CPU)
+    only for a check that records its bits."""
+    if "activation_bits" not in check:
+        return True
+    from framework.nlu.int8 import activation_bits
+
+    return check["activation_bits"] == activation_bits()
+
+
 def check_int8(model_dir: str | Path, labelled: Sequence[tuple[str, str]], assistant=None,
                threads: int | None = None) -> dict:
     """Compare float32 and int8 over (text, intent) pairs, and float16 when int8 loses too
     much; write and return CHECK_FILE, with the precision it serves in ("served")."""
+    from framework.nlu.int8 import activation_bits
     from framework.nlu.model import load_classifier
 
     pairs = list(dict.fromkeys((t, i) for t, i in labelled if t.strip()))
@@ -91,7 +104,7 @@ def check_int8(model_dir: str | Path, labelled: Sequence[tuple[str, str]], assis
     differ = sum(a != b for a, b in zip(tops["float32"], tops["int8"]))
     check = {"texts": len(texts), "accuracy_pct": accuracy, "accuracy_loss_points": loss, "disagreements": differ,
              "disagreement_pct": round(100.0 * differ / n, 3), "bound_pct": BOUND_PCT, "int8_ok": loss <= BOUND_PCT,
-             "scheme": SCHEME, "scheme_description": DESCRIPTION}
+             "scheme": SCHEME, "scheme_description": DESCRIPTION, "activation_bits": activation_bits()}
     if loss > BOUND_PCT:  # the fallback, measured only when it is needed
         loss16 = score("float16")
         check["float16"] = {"accuracy_loss_points": loss16, "ok": loss16 <= BOUND_PCT,
