@@ -81,6 +81,32 @@ def test_two_processes_for_three_folds_start_the_third_when_one_ends(tmp_path):
     assert two["report"]["predictions"] == one_by_one["report"]["predictions"]
 
 
+def test_added_tokens_and_frozen_embeddings_cross_into_the_fold_processes(tmp_path):
+    """The multilingual path: characters the base vocabulary lacks become new trainable rows
+    beside frozen base embeddings (framework.nlu.vocabulary, fit._freeze_base_embeddings)."""
+    from framework.nlu.data import LabelledText
+    from framework.nlu.fit import train_and_save
+    from framework.nlu.train import ModelArguments, TrainingArguments
+
+    zh = [("我要开户", "办理"), ("办一张卡", "办理"), ("我想开户", "办理"), ("开一张新卡", "办理"),
+          ("查话费", "查询"), ("查一下余额", "查询"), ("我的话费多少", "查询"), ("余额还有多少", "查询"),
+          ("今天天气", "other"), ("讲个笑话", "other"), ("唱首歌", "other"), ("几点了", "other")]
+    data = [LabelledText(t, i) for t, i in zh]
+    outcomes = []
+    for name, processes in (("sequential", 1), ("parallel", 3)):
+        encoder, tokenizer = build_tiny_encoder(["我要", "查询", "天气"])  # most characters are new tokens
+        result = train_and_save(encoder, tokenizer, data, tmp_path / name,
+                                model_args=ModelArguments(max_length=32, extend_vocab="auto"),
+                                train_args=TrainingArguments(epochs=4, batch_size=4, learning_rate=3e-3,
+                                                             head_learning_rate=1e-2, warmup_ratio=0.0,
+                                                             freeze_embeddings=True, threads=1, progress=False,
+                                                             threshold_folds=3, fold_processes=processes),
+                                out_of_scope="other", name=name)
+        assert result["metrics"]["added_tokens"] > 10
+        outcomes.append((result["threshold"], result["report"]["predictions"]))
+    assert outcomes[1] == outcomes[0]
+
+
 def fake_fold(best: dict, stop: dict, gate=None):
     """A fold that logs epochs 1..stop[k] with the best at best[k]; with `gate` (k, path) fold
     k waits, after its epochs, until the file exists."""
@@ -156,3 +182,25 @@ def test_processes_only_when_two_cpus_are_free_and_memory_allows(monkeypatch):
     assert fold_processes(3, cpus=1, requested=2) == 2 and fold_processes(3, cpus=8, requested=1) == 0
     assert fold_processes(3, cpus=2, parameter_bytes=100 << 20) == 3
     assert fold_processes(3, cpus=2, parameter_bytes=1 << 30) == 0  # 3 children x 6 GB > 8 GB free
+
+
+def test_one_bar_for_the_folds_in_processes_then_the_final_models(tmp_path, capsys):
+    """The children draw no bars of their own (K bars on one terminal line would be garbled):
+    the parent draws one over the folds' epochs, then the final model's as before."""
+    import re
+
+    from framework.nlu.data import LabelledText
+    from framework.nlu.fit import train_and_save
+    from framework.nlu.train import ModelArguments, TrainingArguments
+
+    encoder, tokenizer = build_tiny_encoder([t for t, _ in EXAMPLES[:10]])
+    train_and_save(encoder, tokenizer, [LabelledText(t, i) for t, i in EXAMPLES[:10]], tmp_path / "m",
+                   model_args=ModelArguments(max_length=32, extend_vocab="off"),
+                   train_args=TrainingArguments(epochs=3, batch_size=4, freeze_embeddings=False, patience=1000,
+                                                threads=1, progress=True, threshold_folds=2, fold_processes=2),
+                   name="bars")
+    err = capsys.readouterr().err
+    started = [m.group(1) for line in re.split(r"[\r\n]+", err) if (m := re.match(r"^(training[^:]*):\s+0%", line.strip()))]
+    assert started == ["training 2 threshold models at once (each stops when held-out accuracy stops improving)",
+                       "training the final model (every example)"]
+    assert re.search(r"training 2 threshold models at once[^\r\n]*6/6 \[", err)  # 2 folds x 3 epochs, all seen
