@@ -1,4 +1,5 @@
-"""Which precision a trained model is served in: int8 when its check allows, else float32.
+"""Which precision a trained model is served in: int8 when its check allows, else float16
+when that does, else float32.
 
 int8 (framework.nlu.int8: dynamic quantisation of the Linear layers, per-channel weights,
 8-bit activations) makes CPU inference about three times as fast (BENCHMARKS.md), at an
@@ -6,7 +7,7 @@ accuracy cost that depends on the model. So the cost is measured once per model,
 of training, and the server follows the measurement:
 
     int8_check.json   {"texts", "accuracy_pct", "accuracy_loss_points", "bound_pct", "int8_ok",
-                       "scheme", "disagreements", "float16": {...}, "served", ...}
+                       "scheme", "activation_bits", "disagreements", "float16": {...}, "served", ...}
 
 The check runs the float32 and the int8 model over the same labelled texts and serves int8
 when the int8 accuracy is at most `BOUND_PCT` points below float32's, each answer scored as
@@ -22,9 +23,11 @@ float32.
 
 A model that int8 changes too much is checked in float16 (float16 Linear weights, about
 2.5x faster than float32 for one text, answers as float32's to ~1e-5 in probability) and
-served in it when that is within the bound; "served" in the file is the decision.
+served in it when that is within the bound; "served" in the file is the decision. A check
+records the activation bits of the CPU it ran on (8 with VNNI, else 7: framework.nlu.int8)
+and vouches for int8 only on a CPU with the same.
 
-This module imports no torch until a check is run.
+This module imports no torch until a check is run or a check with activation bits is read.
 """
 from __future__ import annotations
 
