@@ -35,7 +35,7 @@ def train(tmp_path, name: str, **overrides) -> dict:
 
     data = annotated_examples(EXAMPLES)
     encoder, tokenizer = build_tiny_encoder([d.text for d in data] + OOS)
-    options = dict(epochs=8, batch_size=4, learning_rate=3e-3, head_learning_rate=1e-2, warmup_ratio=0.0,
+    options = dict(epochs=6, batch_size=4, learning_rate=3e-3, head_learning_rate=1e-2, warmup_ratio=0.0,
                    freeze_embeddings=False, patience=2, threads=1, progress=False, threshold_folds=3)
     options.update(overrides)
     out = tmp_path / name
@@ -59,8 +59,12 @@ def final_predictions(model_dir) -> list:
     return [([(s.name, round(s.confidence, 6)) for s in p.ranking[:3]], p.entities) for p in clf.parse(texts)]
 
 
-def test_folds_in_processes_give_the_same_model_and_threshold_as_one_after_another(tmp_path):
-    one_by_one = train(tmp_path, "sequential", fold_processes=1)
+@pytest.fixture(scope="module")
+def one_by_one(tmp_path_factory):
+    return train(tmp_path_factory.mktemp("folds"), "sequential", fold_processes=1)
+
+
+def test_folds_in_processes_give_the_same_model_and_threshold_as_one_after_another(tmp_path, one_by_one):
     parallel = train(tmp_path, "parallel", fold_processes=3)
     a, b = one_by_one["meta"], parallel["meta"]
     assert b["threshold"] == a["threshold"] and b["threshold_info"] == a["threshold_info"]
@@ -74,9 +78,8 @@ def test_folds_in_processes_give_the_same_model_and_threshold_as_one_after_anoth
     assert final_predictions(parallel["dir"]) == final_predictions(one_by_one["dir"])
 
 
-def test_two_processes_for_three_folds_start_the_third_when_one_ends(tmp_path):
-    one_by_one = train(tmp_path, "sequential", fold_processes=1, epochs=4)
-    two = train(tmp_path, "two", fold_processes=2, epochs=4)
+def test_two_processes_for_three_folds_start_the_third_when_one_ends(tmp_path, one_by_one):
+    two = train(tmp_path, "two", fold_processes=2)
     assert two["meta"]["threshold_info"] == one_by_one["meta"]["threshold_info"]
     assert two["report"]["predictions"] == one_by_one["report"]["predictions"]
 
