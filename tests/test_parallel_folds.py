@@ -207,3 +207,26 @@ def test_one_bar_for_the_folds_in_processes_then_the_final_models(tmp_path, caps
     assert started == ["training 2 threshold models at once (each stops when held-out accuracy stops improving)",
                        "training the final model (every example)"]
     assert re.search(r"training 2 threshold models at once[^\r\n]*6/6 \[", err)  # 2 folds x 3 epochs, all seen
+
+
+def test_the_final_model_takes_a_second_thread_only_when_no_other_task_runs(monkeypatch):
+    import torch
+
+    class Done:
+        def poll(self):
+            pass
+
+        def all_done(self):
+            return True
+    before = torch.get_num_threads()
+    monkeypatch.setattr("framework.nlu.threads.available_cpus", lambda: 2)
+    try:
+        monkeypatch.setattr(parallel_folds, "others_running", lambda: 1)  # a busy core
+        parallel_folds.threads_when_done(Done(), 2)
+        assert torch.get_num_threads() == 1
+        monkeypatch.setattr(parallel_folds, "others_running", lambda: 0)
+        parallel_folds.threads_when_done(Done(), 2)
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+    assert parallel_folds.others_running() >= 0  # reads the real /proc/loadavg

@@ -219,12 +219,28 @@ def _child(run_fold: Callable, k: int, conn) -> None:
 
 def threads_when_done(runner: FoldProcesses, threads: int) -> None:
     """Called after each epoch of the final model: read the folds' news; once they are all
-    done their cores are free, so the final model takes `threads` threads."""
+    done their cores are free, so the final model takes up to `threads` threads: as many as
+    the CPUs that nothing else is running on right now (the 1-minute load average still
+    counts the folds; a second thread beside a busy core is what made training collapse)."""
     import torch
 
+    from framework.nlu.threads import available_cpus
+
     runner.poll()
-    if runner.all_done() and torch.get_num_threads() != threads:
-        torch.set_num_threads(threads)
+    if runner.all_done():
+        wanted = max(1, min(threads, available_cpus() - others_running()))
+        if torch.get_num_threads() != wanted:
+            torch.set_num_threads(wanted)
+
+
+def others_running() -> int:
+    """Tasks runnable right now besides this one (/proc/loadavg's fourth field, which counts
+    this one too); 0 where unknown."""
+    try:
+        with open("/proc/loadavg") as f:
+            return max(0, int(f.read().split()[3].split("/")[0]) - 1)
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def without_progress(train_args):
