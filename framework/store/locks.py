@@ -189,11 +189,19 @@ class ConversationLocks:
             timer.cancel()
             for task in renewal:
                 task.cancel()
+            interrupted = None
+            if renewal:  # the renewal ends with the turn (a cancelled task may take a few loop turns)
+                try:
+                    await asyncio.wait(renewal)
+                except asyncio.CancelledError as stop:
+                    interrupted = stop  # the release below must still happen
             # Shielded: a cancelled request must still free the conversation. If Redis is
             # gone the lease runs out by itself; the caller's own error is the one to report.
             if not lock.released:
                 with contextlib.suppress(Exception):
                     await asyncio.shield(self._release(keys=[lock.key], args=[token]))
+            if interrupted is not None:
+                raise interrupted
 
     async def _acquire(self, sender_id: str, token: str, read: bool, prefetch: Sequence[str] = (),
                        limit: tuple[str, Limit] | None = None) -> HeldLock:
