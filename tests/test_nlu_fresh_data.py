@@ -5,7 +5,9 @@ fresh_test_3.csv before any training data or setting was changed in session 4 (t
 file of BENCHMARKS.md's session-4 figures; its failures were studied in session 5);
 fresh_test_4.csv at the start of session 5, before any failure list was read (the held-out
 file of the session-5 figures, looked at since); fresh_test_5.csv at the start of session 6,
-before any data or setting changed (the held-out file now; see domains/telecom_zh/eval/README.md). The models are
+before any data or setting changed (the held-out file of session 6, looked at since);
+fresh_test_6.csv at the start of session 7 (the held-out file now, listed in eval/HELD_OUT;
+see domains/telecom_zh/eval/README.md). The models are
 evaluated on them in tests/test_examples_e2e.py; here: that they stay fresh, apart from each
 other, and cover every intent."""
 from __future__ import annotations
@@ -60,3 +62,21 @@ def test_fresh_test_files_of_a_domain_share_no_text(domain):
 def test_the_domain_loader_does_not_read_the_eval_folder(domain):
     """Only *.yml files of the domain directory are merged: the CSV is never training data."""
     assert not list((ROOT / "domains" / domain / "eval").glob("*.yml"))
+
+
+def test_the_int8_check_never_reads_a_held_out_file(tmp_path):
+    """eval/HELD_OUT lists the files kept for their one scoring: the int8 check's texts
+    (precision.labelled_texts) skip them, and every listed file exists."""
+    from types import SimpleNamespace
+
+    from framework.nlu.precision import held_out_files, labelled_texts
+
+    for domain in ("telecom_zh", "banking_en"):
+        eval_dir = ROOT / "domains" / domain / "eval"
+        assert all((eval_dir / name).is_file() for name in held_out_files(eval_dir))
+    (tmp_path / "eval").mkdir()
+    (tmp_path / "eval" / "seen.csv").write_text("text,intent\nhello,greet\n", encoding="utf-8")
+    (tmp_path / "eval" / "kept.csv").write_text("text,intent\nbye,goodbye\n", encoding="utf-8")
+    (tmp_path / "eval" / "HELD_OUT").write_text("# kept apart\nkept.csv\n", encoding="utf-8")
+    assistant = SimpleNamespace(source_dir=str(tmp_path), intents={})
+    assert labelled_texts(assistant) == [("hello", "greet")]

@@ -153,15 +153,28 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def held_out_files(eval_dir: Path) -> set[str]:
+    """Names listed in eval/HELD_OUT (one per line, # comments): a held-out file that no
+    automatic step may read before its one scoring, the int8 check included."""
+    listing = eval_dir / "HELD_OUT"
+    if not listing.is_file():
+        return set()
+    lines = (line.split("#", 1)[0].strip() for line in listing.read_text(encoding="utf-8").splitlines())
+    return {line for line in lines if line}
+
+
 def labelled_texts(assistant, data_files: Sequence[str] = ()) -> list[tuple[str, str]]:
     """(text, intent) held out from training: each CSV (text,intent) in `data_files` and the
-    domain's eval/*.csv; the domain's examples (trained on) only when there are none."""
+    domain's eval/*.csv except those listed in eval/HELD_OUT; the domain's examples (trained
+    on) only when there are none."""
     import csv
 
     pairs: list[tuple[str, str]] = []
     files = list(data_files)
     if assistant.source_dir:
-        files += sorted(str(p) for p in (Path(assistant.source_dir) / "eval").glob("*.csv"))
+        eval_dir = Path(assistant.source_dir) / "eval"
+        kept_apart = held_out_files(eval_dir)
+        files += sorted(str(p) for p in eval_dir.glob("*.csv") if p.name not in kept_apart)
     if not files:
         pairs = [(e.text, name) for name, intent in assistant.intents.items() for e in intent.examples]
     for name in files:
