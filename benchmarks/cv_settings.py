@@ -15,8 +15,9 @@ TEXT before every text, training and test alike (entity offsets shifted), as par
 (how the base's own prefix, `text_prefix=auto`, was first tried).
 
 Runs framework.nlu.evaluate.cross_validate; prints each fold's accuracy, then one JSON line: pooled intent accuracy, each fold's accuracy
-and seconds, and the entity F1 (exact span and label) over the annotated held-out examples;
-the line is also appended to --results.
+and seconds, the entity F1 (exact span and label) over the annotated held-out examples, and
+each fold's (best validation epoch, epochs of its final model); the line is also appended to
+--results. --report adds each fold's validation scores per epoch.
 """
 from __future__ import annotations
 
@@ -72,6 +73,27 @@ def prefixed(examples, prefix: str):
         dataclasses.replace(a, start=a.start + n, end=a.end + n) for a in e.entities)) for e in examples]
 
 
+def recording_fold_training(fold_training: list):
+    """Have cross_validate's fold trainings append what each returns (its epoch choice) to
+    `fold_training`: cross_validate deletes each fold's model folder, and with it the epoch
+    that fold trained, which is what tells an epoch setting's effect apart from luck."""
+    from framework.nlu import fit
+
+    train_and_save = fit.train_and_save
+
+    def recorded(*args, **kwargs):
+        out = train_and_save(*args, **kwargs)
+        history, refit = out["metrics"]["history"], out["metrics"]["refit"] or {}
+        fold_training.append({
+            "best_epoch": history["best_epoch"], "stopped": history.get("stopped"),
+            "refit_epochs": refit.get("epochs_used"),
+            "valid": [{k: round(r[k], 4) for k in ("epoch", "valid_accuracy", "valid_entity_f1") if k in r}
+                      for r in history.get("epochs", [])]})
+        return out
+
+    fit.train_and_save = recorded  # cross_validate imports it from the module when it runs
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     from framework.nlu import data as nlu_data
@@ -82,6 +104,8 @@ def main(argv=None) -> int:
     model_args, train_args = settings_objects(args.settings, args.threads)
     assistant = load_assistant(args.domain)
     examples = prefixed(nlu_data.dedupe(nlu_data.from_assistant(assistant)), args.prefix)
+    fold_training: list = []
+    recording_fold_training(fold_training)
     oos = assistant.behaviours.out_of_scope.intents[0] if assistant.behaviours.out_of_scope.intents else None
     report = cross_validate(examples, args.folds, oos, assistant.intent_fingerprint, args.threads,
                             str(resolve(args.base_model, assistant.language).path),
@@ -92,11 +116,13 @@ def main(argv=None) -> int:
            "fold_seed": args.fold_seed, "accuracy": round(report["accuracy"], 4),
            "fold_accuracy": [round(a, 4) for a in cv["fold_accuracy"]], "fold_seconds": cv["fold_seconds"],
            "entity_f1": round(cv["entities"]["f1"], 4) if "entities" in cv else None, "examples": len(examples),
+           "fold_epochs": [(t["best_epoch"], t["refit_epochs"]) for t in fold_training],
            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     print(json.dumps(row, ensure_ascii=False), flush=True)
     if args.report:
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.report).write_text(json.dumps({**row, "report": report}, ensure_ascii=False, indent=1),
+        Path(args.report).write_text(json.dumps({**row, "fold_training": fold_training, "report": report},
+                                                ensure_ascii=False, indent=1),
                                      encoding="utf-8")
     Path(args.results).parent.mkdir(parents=True, exist_ok=True)
     with open(args.results, "a", encoding="utf-8") as f:
