@@ -125,19 +125,18 @@ def _pad_token_id(model_dir: Path, tok) -> int:
 
 def load_torchscript(model_dir: Path, meta: dict, quantize: bool | str = False):
     """(scripted network, JsonTokenizer). With `quantize` (True or "int8", or "float16"), the
-    Linear layers get the same scheme as the eager path's `quantize_dynamic` (framework.nlu.int8)."""
-    import torch
-
+    Linear layers get the same scheme as the eager path's `quantize_dynamic` (framework.nlu.int8),
+    read from the serving cache after the first time (framework.nlu.quantized_cache)."""
     # bounded threads: tokenizers would otherwise start a Rayon pool of one thread per core
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    model_dir = Path(model_dir)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # torch.jit: deprecated, still supported
-        network = torch.jit.load(str(model_dir / TORCHSCRIPT_FILE), map_location="cpu").eval()
-        from framework.nlu.int8 import precision_of, quantize_script
+    from framework.nlu.int8 import precision_of
+    from framework.nlu.mapped_embeddings import TABLE_KEY
+    from framework.nlu.quantized_cache import load_trace
 
-        precision = precision_of(quantize)  # None: float32
-        if precision:
-            network = quantize_script(network, precision=precision)
+    model_dir = Path(model_dir)
+    # quantised once per model and kept in the serving cache; None: float32
+    network, fingerprint = load_trace(model_dir / TORCHSCRIPT_FILE, precision_of(quantize))
+    # the mapped table's file is named after the model file's content, not by hashing the table
+    setattr(network, TABLE_KEY, fingerprint)
     tokenizer = JsonTokenizer(model_dir, int(meta.get("max_length", 64)), meta.get("pad_token_id"))
     return network, tokenizer
