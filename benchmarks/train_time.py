@@ -5,6 +5,13 @@ machine slows them alike and the ratios compare like with like.
     nice -n 5 python benchmarks/train_time.py domains/banking_en --rounds 2 \\
         --setting "one after another=--threads 2 --fold-processes 1" --setting "folds in processes=--threads 2"
 
+A setting's arguments may start with `@DIR`: train.py of another checkout (e.g. the code
+before a change, from `git archive HEAD | tar -x -C DIR`) runs for it, so old and new code
+are timed interleaved on the same load:
+
+    nice -n 5 python benchmarks/train_time.py domains/banking_en --rounds 1 \
+        --setting "old code=@/tmp/old_tree" --setting "new code="
+
 Prints a table per run (wall seconds, CPU seconds of the whole process tree, peak RSS of the
 largest process, the 1-minute load average before it, threshold, out-of-fold accuracy, the
 final model's epochs) and the median wall time per setting with its ratio to the first.
@@ -27,10 +34,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(domain: str, extra: list[str], out: Path) -> dict:
-    cmd = [sys.executable, "train.py", domain, "--out", str(out), "--no-progress", *extra]
+    tree = ROOT
+    if extra and extra[0].startswith("@"):  # another checkout's train.py (same domain folder)
+        tree, extra = Path(extra[0][1:]), extra[1:]
+    cmd = [sys.executable, "train.py", str((ROOT / domain).resolve()), "--out", str(out.resolve()), "--no-progress", *extra]
     load = os.getloadavg()[0]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(cmd, cwd=tree, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     log = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)  # the fold processes are reaped by train.py: counted here
     wall = time.perf_counter() - start

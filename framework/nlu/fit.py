@@ -3,7 +3,9 @@
 CPU speed (measured in BENCHMARKS.md): utterances are tokenized once; batches are padded
 only to their own longest utterance, and utterances of similar length are batched together;
 the base vocabulary's embeddings stay frozen (their AdamW update is a third of the weights);
-the head starts at each intent's mean sentence vector, so few epochs are needed.
+AdamW is torch's fused kernel; a threshold fold's held-out probabilities are those of its
+best epoch's evaluation, not a second pass; the head starts at each intent's mean sentence
+vector, so few epochs are needed.
 """
 from __future__ import annotations
 
@@ -166,7 +168,10 @@ def _centroid_head(network, batches: _Batches, n_labels: int, batch_size: int, p
 
 def _evaluate(network, batches: _Batches, batch_size: int, scores: dict | None = None):
     """(accuracy, mean loss, predictions, confidences) on a batch source. With `scores`
-    (a dict) and tags, the entity head's token-level entity F1 goes into scores["entity_f1"]."""
+    (a dict) and tags, the entity head's token-level entity F1 goes into scores["entity_f1"];
+    with `scores`, the intent probabilities (an array, rows in the source's order) go into
+    scores["probabilities"]: those of `_probabilities` for the same weights."""
+    import numpy as np
     import torch
 
     from framework.nlu.model import intent_logits
@@ -177,6 +182,7 @@ def _evaluate(network, batches: _Batches, batch_size: int, scores: dict | None =
     confs = [0.0] * len(batches.ids)
     loss_sum = 0.0
     gold_spans, pred_spans = [], []
+    probs = np.zeros((len(batches.ids), network.classifier.out_features), dtype=np.float32)
     with torch.inference_mode():
         for idx in batches.in_order(batch_size):
             ids, mask, y = batches.batch(idx)
@@ -191,13 +197,16 @@ def _evaluate(network, batches: _Batches, batch_size: int, scores: dict | None =
                         pred_spans.append(token_spans(pred[r].tolist()))
             loss_sum += float(torch.nn.functional.cross_entropy(logits, y, reduction="sum"))
             p = torch.softmax(logits, -1)
+            probs[idx] = p.numpy()
             c, k = p.max(-1)
             for r, i in enumerate(idx):
                 preds[i], confs[i] = int(k[r]), float(c[r])
     n = max(len(batches.ids), 1)
     acc = sum(int(p == y) for p, y in zip(preds, batches.labels)) / n
-    if scores is not None and gold_spans:
-        scores["entity_f1"] = span_scores(gold_spans, pred_spans)["f1"]
+    if scores is not None:
+        scores["probabilities"] = probs
+        if gold_spans:
+            scores["entity_f1"] = span_scores(gold_spans, pred_spans)["f1"]
     return acc, loss_sum / n, preds, confs
 
 
@@ -255,9 +264,12 @@ def _batch_loss(network, ids, mask, y, tags, weights, args):
 
 
 def fit(network, train: _Batches, valid: _Batches | None, n_labels: int, args, epochs: int,
-        batch_size: int, early_stopping: bool = True, log=None):
+        batch_size: int, early_stopping: bool = True, log=None, kept_probabilities: list | None = None):
     """Fine-tune `network` in place; returns a history dict. With `valid` and
-    `early_stopping`, the weights of the best validation epoch are restored at the end."""
+    `early_stopping`, the weights of the best validation epoch are restored at the end, and
+    `kept_probabilities` (a list) then holds that epoch's intent probabilities of `valid`
+    (what `_probabilities` would compute again from the restored weights; empty when the
+    last epoch's weights are kept)."""
     import torch
     from tqdm.auto import tqdm
 
@@ -282,7 +294,9 @@ def fit(network, train: _Batches, valid: _Batches | None, n_labels: int, args, e
         groups.append({"params": list(tagger.parameters()), "lr": lr, "weight_decay": 0.0})
     if extra:  # new tokens' embeddings start from nothing: they learn faster than the encoder
         groups.append({"params": extra, "lr": args.new_token_learning_rate, "weight_decay": 0.0})
-    optimizer = torch.optim.AdamW([g for g in groups if g["params"]])
+    # fused: one kernel for all the weights' update; torch's CPU default is a Python loop of
+    # ~10 small ops per tensor, a fifth of a MiniLM step (BENCHMARKS.md, issue 11 item 4)
+    optimizer = torch.optim.AdamW([g for g in groups if g["params"]], fused=True)
     steps_per_epoch = math.ceil(len(train.ids) / batch_size)
     total = max(1, steps_per_epoch * epochs)
     warmup = int(total * args.warmup_ratio)
@@ -340,6 +354,8 @@ def fit(network, train: _Batches, valid: _Batches | None, n_labels: int, args, e
                 if early_stopping:
                     sync()
                     best_state = copy.deepcopy(network.state_dict())
+                    if kept_probabilities is not None:
+                        kept_probabilities[:] = [scores["probabilities"]]
             else:
                 bad += 1
         history["epochs"].append(record)
@@ -355,6 +371,8 @@ def fit(network, train: _Batches, valid: _Batches | None, n_labels: int, args, e
     restore()
     if best_state is not None:
         network.load_state_dict(best_state)
+    elif kept_probabilities is not None:
+        kept_probabilities.clear()
     history["train_seconds"] = round(time.time() - start, 1)
     network.eval()
     return history
@@ -526,8 +544,11 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
             if train_args.head_init == "centroid":
                 _centroid_head(network, fold_b, len(labels), batch_size * 2)
             args = train_args if processes == 0 else without_progress(train_args)
-            return (fit(network, fold_b, held_b, len(labels), args, fold_epochs[k], batch_size, log=log),
-                    _probabilities(network, held_b, batch_size * 2), spans_of(folds[k]) if ent_labels else None,
+            kept: list = []  # the best epoch's held-out probabilities: no second pass over the fold
+            history = fit(network, fold_b, held_b, len(labels), args, fold_epochs[k], batch_size, log=log,
+                          kept_probabilities=kept)
+            return (history, kept[0] if kept else _probabilities(network, held_b, batch_size * 2),
+                    spans_of(folds[k]) if ent_labels else None,
                     _probabilities(network, oos_batches, batch_size * 2) if oos_data else None)
         processes = fold_processes(folds_k, threads, getattr(train_args, "fold_processes", 0),
                                    sum(p.numel() * p.element_size() for p in encoder.parameters()))
