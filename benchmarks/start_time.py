@@ -2,10 +2,10 @@
 """Start to first answer and RSS of `serve`, the working tree beside another revision, interleaved.
 
     python benchmarks/start_time.py domains/banking_en=MODEL_EN domains/telecom_zh=MODEL_ZH \
-        [--baseline REV_OR_DIR] [--starts 5] [--serve-args "--threads 1"]
+        [--baseline REV_OR_DIR] [--tree DIR] [--starts 5] [--serve-args "--threads 1"]
 
-For each tree (this working tree and, with --baseline, a git revision unpacked by `git
-archive` or another checkout's folder) and each domain, `python -m framework serve DOMAIN
+For each tree (this working tree, or --tree, and --baseline: a git revision unpacked by
+`git archive`, or a checkout's folder) and each domain, `python -m framework serve DOMAIN
 --model MODEL` is started in that tree, as benchmarks/side_by_side.py starts it (its
 `spawn` and `first_answer`: seconds from the process start until the REST webhook gives a
 non-empty answer to the domain's first example; one shared Redis, rate limits and the
@@ -50,6 +50,11 @@ def cpu_seconds(process: subprocess.Popen) -> float:
     return total
 
 
+def tree_of(rev_or_dir: str, into: Path) -> Path:
+    """A checkout folder as it is, else the git revision unpacked into `into`."""
+    return Path(rev_or_dir).resolve() if Path(rev_or_dir).is_dir() else unpack_revision(rev_or_dir, into)
+
+
 def unpack_revision(rev: str, into: Path) -> Path:
     """`git archive REV` of this repository, unpacked into `into`."""
     into.mkdir(parents=True, exist_ok=True)
@@ -83,11 +88,9 @@ async def run(args) -> list[dict]:
     from framework.store import EmbeddedRedis
 
     work = Path(tempfile.mkdtemp(prefix="start_time_"))
-    trees = {"working tree": ROOT}
+    trees = {"working tree": ROOT} if args.tree is None else {args.tree: tree_of(args.tree, work / "tree")}
     if args.baseline:
-        base = Path(args.baseline)
-        trees[f"baseline {args.baseline}"] = (base.resolve() if base.is_dir()
-                                              else unpack_revision(args.baseline, work / "baseline"))
+        trees[f"baseline {args.baseline}"] = tree_of(args.baseline, work / "baseline")
     pairs = []
     for spec in args.domain_models:
         domain, _, model = spec.partition("=")
@@ -135,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("domain_models", nargs="+", metavar="DOMAIN=MODEL", help="a domain folder and its trained model")
     p.add_argument("--baseline", default=None, help="a git revision (unpacked with git archive) or a checkout folder")
+    p.add_argument("--tree", default=None, help="measure this revision or checkout folder instead of this working tree")
     p.add_argument("--starts", type=int, default=5, help="measured starts per tree and domain, after the cold one")
     p.add_argument("--serve-args", default="", help="extra `serve` options, e.g. '--threads 1'")
     args = p.parse_args(argv)

@@ -73,8 +73,12 @@ class JsonTokenizer:
     def __init__(self, model_dir: Path, max_length: int, pad_token_id: int | None = None):
         from tokenizers import Tokenizer
 
+        from framework.nlu.compact_unigram import compact_tokenizer
+
         model_dir = Path(model_dir)
-        self._tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        # a Unigram file in ~50 MB less memory, same ids (framework.nlu.compact_unigram)
+        self._tok = (compact_tokenizer(model_dir / "tokenizer.json")
+                     or Tokenizer.from_file(str(model_dir / "tokenizer.json")))
         self.pad_token_id = _pad_token_id(model_dir, self._tok) if pad_token_id is None else pad_token_id
         self._max_length = None
         self._configure(max_length)
