@@ -112,16 +112,20 @@ def child(result_path: str, profile: bool, serve_argv: list[str]) -> int:
         return timed("model total", original_parse)(classifier, texts)
 
     app_module.parse_texts = parse_texts
+    timeline = Timeline()
+    timeline.install()
     original_init = app_module.init
 
     def start() -> None:
         clocks.clear()
+        timeline.clear()
         if profile:
             state["profiler"] = cProfile.Profile(time.thread_time)
             state["profiler"].enable()
 
     def write() -> None:
-        data = {"clocks": dict(clocks), "model_tids": sorted(tids), "loop_tid": threading.get_native_id()}
+        data = {"clocks": dict(clocks), "model_tids": sorted(tids), "loop_tid": threading.get_native_id(),
+                "timeline": timeline.summary()}
         if state["profiler"] is not None:
             state["profiler"].disable()
             state["profiler"].dump_stats(result_path + ".prof")  # for pstats / snakeviz
@@ -141,6 +145,115 @@ def child(result_path: str, profile: bool, serve_argv: list[str]) -> int:
 
     app_module.init = init
     return command.main(serve_argv)
+
+
+class Timeline:
+    """Where a turn's wall time goes inside the server (perf_counter marks, no profiler):
+    each turn's time in `Conversations.handle` and, of it, waiting for its model answer
+    (`MicroBatcher.predict`); each batch's size, its hand-off to the inference thread (taken
+    from the queue -> the thread starts), the thread's wall and CPU time, and the hand-back
+    (the thread ends -> the event loop resumes the batch); and the garbage collector's
+    pauses (gc.callbacks, any thread)."""
+
+    def __init__(self) -> None:
+        self.turns: list[tuple[float, float]] = []  # (handle s, of which waiting for the model s)
+        self.batches: list[tuple[int, float, float, float, float]] = []  # size, hand-off, wall, cpu, hand-back
+        self.gc: list[tuple[int, float]] = []  # (generation, pause s)
+        self._gc_start, self._old = 0.0, 0
+
+    def clear(self) -> None:
+        import gc
+
+        self.turns.clear(), self.batches.clear(), self.gc.clear()
+        self._old = len(gc.get_objects(generation=2))  # what a full collection must walk
+
+    def install(self) -> None:
+        import contextvars
+        import gc
+
+        from framework.server import batching, conversation
+
+        waited = contextvars.ContextVar("waited", default=None)
+        timeline = self
+        original_predict, original_call = batching.MicroBatcher.predict, batching.MicroBatcher._call
+        original_handle = conversation.Conversations.handle
+
+        async def handle(self, *a, **k):
+            box = [0.0]
+            waited.set(box)
+            start = time.perf_counter()
+            try:
+                return await original_handle(self, *a, **k)
+            finally:
+                timeline.turns.append((time.perf_counter() - start, box[0]))
+
+        async def predict(self, text):
+            start = time.perf_counter()
+            try:
+                return await original_predict(self, text)
+            finally:
+                box = waited.get()
+                if box is not None:
+                    box[0] += time.perf_counter() - start
+
+        async def call(self, texts):
+            marks = {}
+            inner = self._predict
+
+            def timed(texts):
+                marks["start"], cpu = time.perf_counter(), time.thread_time()
+                try:
+                    return inner(texts)
+                finally:
+                    marks["end"], marks["cpu"] = time.perf_counter(), time.thread_time() - cpu
+
+            self._predict = timed
+            taken = time.perf_counter()
+            try:
+                return await original_call(self, texts)
+            finally:
+                self._predict = inner
+                if "end" in marks:
+                    timeline.batches.append((len(texts), marks["start"] - taken, marks["end"] - marks["start"],
+                                             marks["cpu"], time.perf_counter() - marks["end"]))
+
+        def on_gc(phase, info):
+            if phase == "start":
+                timeline._gc_start = time.perf_counter()
+            else:
+                timeline.gc.append((info["generation"], time.perf_counter() - timeline._gc_start))
+
+        batching.MicroBatcher.predict, batching.MicroBatcher._call = predict, call
+        conversation.Conversations.handle = handle
+        gc.callbacks.append(on_gc)
+
+    def summary(self) -> dict:
+        import gc
+        import statistics
+
+        def ms(values, q=None):
+            if not values:
+                return 0.0
+            if q is None:
+                return 1000 * statistics.fmean(values)
+            values = sorted(values)
+            return 1000 * values[min(len(values) - 1, int(q * len(values)))]
+
+        sizes = [b[0] for b in self.batches]
+        return {
+            "turns": len(self.turns), "handle_ms": ms([t[0] for t in self.turns]),
+            "handle_p99_ms": ms([t[0] for t in self.turns], 0.99),
+            "model_wait_ms": ms([t[1] for t in self.turns]), "model_wait_p99_ms": ms([t[1] for t in self.turns], 0.99),
+            "batches": len(self.batches), "batch_sizes": dict(sorted(Counter(sizes).items())),
+            "handoff_ms": ms([b[1] for b in self.batches]), "handoff_p99_ms": ms([b[1] for b in self.batches], 0.99),
+            "batch_wall_ms": ms([b[2] for b in self.batches]), "batch_cpu_ms": ms([b[3] for b in self.batches]),
+            "batch_wall_p99_ms": ms([b[2] for b in self.batches], 0.99),
+            "handback_ms": ms([b[4] for b in self.batches]), "handback_p99_ms": ms([b[4] for b in self.batches], 0.99),
+            "gc_pauses": dict(sorted(Counter(g for g, _ in self.gc).items())),
+            "gc_ms_total": 1000 * sum(p for _, p in self.gc), "gc_max_ms": ms([p for _, p in self.gc], 1.0),
+            "gen2_objects": len(gc.get_objects(generation=2)), "gen2_growth": len(gc.get_objects(generation=2)) - self._old,
+            "gc_frozen": gc.get_freeze_count(),
+        }
 
 
 def component_of(filename: str) -> str | None:
@@ -218,7 +331,7 @@ async def drive(url: str, texts: list[str], concurrency: int, turns: int, per_se
     import aiohttp
 
     rng = random.Random(seed)
-    sent = {"turns": 0, "errors": 0, "request_bytes": 0, "response_bytes": 0}
+    sent = {"turns": 0, "errors": 0, "request_bytes": 0, "response_bytes": 0, "latencies": []}
 
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as http:
         async def client() -> None:
@@ -229,13 +342,17 @@ async def drive(url: str, texts: list[str], concurrency: int, turns: int, per_se
                         return
                     sent["turns"] += 1
                     body = json.dumps({"sender": sender, "message": rng.choice(texts)}).encode()
+                    start = time.perf_counter()
                     async with http.post(url, data=body, headers={"Content-Type": "application/json"}) as resp:
                         answer = await resp.read()
+                    sent["latencies"].append(time.perf_counter() - start)
                     sent["request_bytes"] += len(body)
                     sent["response_bytes"] += len(answer)
                     sent["errors"] += resp.status != 200
 
+        start = time.perf_counter()
         await asyncio.gather(*(client() for _ in range(concurrency)))
+        sent["seconds"] = time.perf_counter() - start
     return sent
 
 
@@ -306,7 +423,9 @@ async def measure_level(args, texts, redis_client, redis_url: str, concurrency: 
         "redis_bytes_in": (after_redis["in"] - before_redis["in"]) / turns,
         "redis_bytes_out": (after_redis["out"] - before_redis["out"]) / turns,
         "http_request_bytes": sent["request_bytes"] / turns, "http_response_bytes": sent["response_bytes"] / turns,
-        "components": inside.get("components"),
+        "components": inside.get("components"), "timeline": inside.get("timeline"),
+        "rps": turns / sent["seconds"], "client_ms": 1000 * sum(sent["latencies"]) / turns,
+        "client_p99_ms": 1000 * sorted(sent["latencies"])[min(turns - 1, int(0.99 * turns))],
     }
 
 
@@ -401,6 +520,26 @@ def table(results: dict) -> str:
                 return f"{lv['loop_ms'] * parts.get(component, 0.0) / total:.2f}" if total else "-"
             row(f"    {component}", share)
     row("texts per model batch", lambda lv: f"{lv['texts_per_batch']:.1f}")
+    if all(lv.get("timeline") for lv in levels):
+        row("turns/s (wall, closed loop; noisy)", lambda lv: f"{lv['rps']:.1f}", lambda lv: lv["rps"])
+        row("client latency ms, mean / p99", lambda lv: f"{lv['client_ms']:.1f} / {lv['client_p99_ms']:.1f}")
+        row("  in Conversations.handle, mean / p99",
+            lambda lv: f"{lv['timeline']['handle_ms']:.1f} / {lv['timeline']['handle_p99_ms']:.1f}")
+        row("    waiting for the model, mean / p99",
+            lambda lv: f"{lv['timeline']['model_wait_ms']:.1f} / {lv['timeline']['model_wait_p99_ms']:.1f}")
+        row("batch hand-off to the thread ms, mean / p99",
+            lambda lv: f"{lv['timeline']['handoff_ms']:.2f} / {lv['timeline']['handoff_p99_ms']:.2f}")
+        row("batch in the thread ms: wall / CPU",
+            lambda lv: f"{lv['timeline']['batch_wall_ms']:.2f} / {lv['timeline']['batch_cpu_ms']:.2f}")
+        row("batch hand-back to the loop ms, mean / p99",
+            lambda lv: f"{lv['timeline']['handback_ms']:.2f} / {lv['timeline']['handback_p99_ms']:.2f}")
+        row("batch sizes (size: count)", lambda lv: " ".join(f"{k}:{v}" for k, v in lv["timeline"]["batch_sizes"].items()))
+        row("GC pauses by generation; total / longest ms",
+            lambda lv: " ".join(f"g{k}:{v}" for k, v in lv["timeline"]["gc_pauses"].items())
+            + f"; {lv['timeline']['gc_ms_total']:.1f} / {lv['timeline']['gc_max_ms']:.2f}")
+        row("objects in the oldest generation (frozen) / its growth per turn",
+            lambda lv: f"{lv['timeline']['gen2_objects']} ({lv['timeline']['gc_frozen']}) / "
+                       f"{lv['timeline']['gen2_growth'] / lv['turns']:.1f}")
     row("Redis round trips", lambda lv: f"{lv['redis_round_trips']:.2f}", lambda lv: lv["redis_round_trips"])
     row("Redis commands executed", lambda lv: f"{sum(lv['redis_commands'].values()):.2f}",
         lambda lv: sum(lv["redis_commands"].values()))

@@ -19,6 +19,7 @@ from framework.server import keys, routes
 from framework.server.answer_cache import AnswerCache
 from framework.server.batching import MicroBatcher
 from framework.server.config import ServerConfig, default_torch_threads
+from framework.server.heap import heap_ctx, thaw_heap
 from framework.server.limits import RateLimiter
 from framework.server.metrics import Metrics
 from framework.server.middleware import build_middlewares
@@ -36,7 +37,8 @@ def init(config: ServerConfig) -> web.Application:
     app[keys.CONFIG] = config
     app[keys.METRICS] = Metrics()
     app[keys.BACKGROUND] = set()
-    app.cleanup_ctx.extend([assistant_ctx, store_ctx, model_ctx, http_ctx, conversations_ctx, reload_ctx])
+    # heap_ctx last: the long-lived objects the others made are frozen (framework.server.heap)
+    app.cleanup_ctx.extend([assistant_ctx, store_ctx, model_ctx, http_ctx, conversations_ctx, reload_ctx, heap_ctx])
     app.router.add_post("/webhooks/rest/webhook", routes.channel_webhook("rest"))
     app.router.add_post("/api/v1/predict", routes.predict)
     app.router.add_get("/health", routes.health)
@@ -208,6 +210,7 @@ async def open_model(app: web.Application, assistant, classifier=None):
 async def close_model(version) -> None:
     await version.batcher.stop()
     version.executor.shutdown(wait=False, cancel_futures=True)
+    thaw_heap()  # a replaced model's cycles must be collectable (frozen at start-up)
 
 
 def release_free_memory() -> None:
