@@ -98,3 +98,23 @@ def test_json_tokenizer_serves_it_for_unigram_files_only(unigram_file, tmp_path,
     wordpiece.write_text(json.dumps(spec), encoding="utf-8")
     assert compact_tokenizer(wordpiece) is None  # not a Unigram: the library's own model
     assert UnigramSplit([("a", -1.0), ("<unk>", 0.0)], 1).spans("ab") == [(0, 1), (1, 2)]
+
+
+def test_the_parsed_file_is_kept_in_the_serving_cache(unigram_file, tmp_path, monkeypatch):
+    import framework.nlu.compact_unigram as compact_unigram
+
+    texts = list(dict.fromkeys(CORPUS)) + random_texts(300)
+    first = encodings(compact_tokenizer(unigram_file, tmp_path), texts)
+    [kept] = tmp_path.glob("*.tok")
+    with monkeypatch.context() as m:  # read back, not parsed again
+        m.setattr(compact_unigram.json, "loads", lambda *a: pytest.fail("parsed although kept"))
+        assert encodings(compact_tokenizer(unigram_file, tmp_path), texts) == first
+    kept.write_bytes(b"damaged")
+    assert encodings(compact_tokenizer(unigram_file, tmp_path), texts) == first  # parsed again
+    changed = tmp_path / "changed" / "tokenizer.json"
+    changed.parent.mkdir()
+    spec = json.loads(unigram_file.read_text(encoding="utf-8"))
+    spec["model"]["vocab"] = [[p, s - 1.0 if p == "▁" else s] for p, s in spec["model"]["vocab"]]
+    changed.write_text(json.dumps(spec), encoding="utf-8")
+    compact_tokenizer(changed, tmp_path)
+    assert len(list(tmp_path.glob("*.tok"))) == 2  # another file, another entry

@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 
 TABLE_SUFFIX = "word_embeddings.weight"  # BERT / XLM-R naming, in the trace as in transformers
 KEEP_DAYS = 7  # cache files nobody used for this long are removed when a new one is written
-KEPT_PATTERNS = ("*.f32", "*.pt")  # the tables and the quantised networks (framework.nlu.quantized_cache)
+# the tables, the quantised networks (framework.nlu.quantized_cache), the tokenizers (compact_unigram)
+KEPT_PATTERNS = ("*.f32", "*.pt", "*.tok")
 TABLE_KEY = "dialog_table_key"  # attribute of a loaded network: its table's file name in the cache
 PROBE_ROWS = 64  # rows compared between the file and the table before the file is used
 _MEMORY_FILESYSTEMS = {"tmpfs", "ramfs", "devtmpfs", "hugetlbfs"}
