@@ -226,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if len(args.variant) < 2:
         p.error("give at least two --variant")
+    # absolute: a variant with @DIR runs there
+    args.domain, args.model = str(Path(args.domain).resolve()), str(Path(args.model).resolve())
     results = asyncio.run(run(args))
     print()
     print(table(results))

@@ -293,10 +293,11 @@ class BertIntentClassifier:
         return [p.entities for p in self.parse(texts)]
 
 
-# What one more network call costs, in padded tokens. Measured with one torch thread
-# (int8, thread CPU time per call over batch x length shapes; 2026-12-02): MiniLM about 2 ms
-# per call and 0.1 ms per token, the 12-layer multilingual e5-small about twice both.
-CALL_TOKENS = 20
+# What one more network call costs, in padded tokens. Fitted to thread CPU time per call over
+# batch 1-16 x length 8-24 shapes, int8, one torch thread (2026-12-02, load ~5): MiniLM about
+# 22 (~2.2 ms a call, ~0.1 ms a token), the 12-layer multilingual e5-small about 31 (6.0 ms,
+# 0.19 ms). Too low a value splits small batches into calls that cost more than they save.
+CALL_TOKENS = 32
 
 
 def length_groups(lengths: Sequence[int], max_size: int, call_tokens: int = CALL_TOKENS) -> list[list[int]]:
