@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import re
 import statistics
@@ -43,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from serve_benchmark import closed_loop, free_port, open_loop, texts_of, wait_ready  # noqa: E402
+from serve_benchmark import closed_loop, free_port, open_loop, show, texts_of, wait_ready  # noqa: E402
 
 WEBHOOK = "/webhooks/rest/webhook"
 _ENV_TOKEN = re.compile(r"^[A-Z_][A-Z0-9_]*=")
@@ -228,11 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         p.error("give at least two --variant")
     # absolute: a variant with @DIR runs there
     args.domain, args.model = str(Path(args.domain).resolve()), str(Path(args.model).resolve())
-    results = asyncio.run(run(args))
-    print()
-    print(table(results))
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+    show(asyncio.run(run(args)), table, args.json)
     return 0
 
 

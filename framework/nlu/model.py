@@ -248,13 +248,22 @@ class BertIntentClassifier:
             enc = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_length,
                                  return_tensors="pt", **({"return_offsets_mapping": True,
                                                           "return_special_tokens_mask": True} if entities else {}))
-            lengths = enc["attention_mask"].sum(1)
-            if not _padded_on_the_right(enc["attention_mask"], lengths):
-                lengths = torch.full_like(lengths, enc["attention_mask"].shape[1])  # never cut
+            # numpy, not torch, for the bookkeeping: every torch call in this thread gives up
+            # the GIL and must win it back from the busy event loop (a wait of up to 5 ms)
+            mask = enc["attention_mask"].numpy()
+            lengths = mask.sum(1)
+            if not _padded_on_the_right(mask, lengths):
+                lengths = np.full_like(lengths, mask.shape[1])  # never cut
             lengths = lengths.tolist()
-            for idx in length_groups(lengths, self.batch_size, CALL_TOKENS):
-                rows, width = torch.tensor(idx), max(lengths[i] for i in idx)
-                group = {k: v[rows, :width] for k, v in enc.items()}
+            groups = length_groups(lengths, self.batch_size, CALL_TOKENS)
+            if len(groups) == 1:  # as before: one call on the batch as the tokenizer padded it
+                groups = [list(range(len(texts)))]
+            for idx in groups:
+                if len(groups) == 1:
+                    group = enc
+                else:
+                    width = max(lengths[i] for i in idx)
+                    group = {k: torch.from_numpy(np.ascontiguousarray(v.numpy()[idx, :width])) for k, v in enc.items()}
                 output = self.network(group["input_ids"], group["attention_mask"])
                 out[idx] = torch.softmax(intent_logits(output).float(), dim=-1).numpy()
                 if entities:
@@ -324,11 +333,11 @@ def length_groups(lengths: Sequence[int], max_size: int, call_tokens: int = CALL
 
 
 def _padded_on_the_right(mask, lengths) -> bool:
-    """Every row's real tokens come first (what cutting a group to its longest assumes)."""
-    import torch
+    """Every row's real tokens come first (what cutting a group to its longest assumes);
+    numpy arrays."""
+    import numpy as np
 
-    last = (lengths - 1).clamp(min=0).unsqueeze(1)
-    return bool(torch.all((mask.gather(1, last).squeeze(1) == 1) | (lengths == 0)))
+    return bool(np.all((mask[np.arange(len(mask)), np.maximum(lengths - 1, 0)] == 1) | (lengths == 0)))
 
 
 def _entity(text: str, span) -> Entity:
