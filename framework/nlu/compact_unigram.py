@@ -137,11 +137,13 @@ def read_parts(path: Path, cache: Path | None = None):
     # the file's other parts as they are; the model is swapped in after (faster than through JSON)
     spec["model"] = {"type": "WordLevel", "vocab": {}, "unk_token": vocab[model["unk_id"]][0]}
     parts = (json.dumps(spec), vocab, model["unk_id"])
+    tmp = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")  # atomic: another worker may write it at once
     try:
         kept.parent.mkdir(parents=True, exist_ok=True)
-        tmp = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
         tmp.write_bytes(marshal.dumps(parts))
         os.replace(tmp, kept)
     except OSError:
         pass  # read from the file again next time
+    finally:
+        tmp.unlink(missing_ok=True)
     return parts
