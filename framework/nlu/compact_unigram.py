@@ -19,6 +19,7 @@ fallback; `DIALOG_COMPACT_TOKENIZER=0` keeps the library's Unigram model.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -142,8 +143,7 @@ def read_parts(path: Path, cache: Path | None = None):
         kept.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(marshal.dumps(parts))
         os.replace(tmp, kept)
-    except OSError:
-        pass  # read from the file again next time
-    finally:
-        tmp.unlink(missing_ok=True)
+    except OSError:  # read from the file again next time
+        with contextlib.suppress(OSError):
+            tmp.unlink()
     return parts
