@@ -291,8 +291,9 @@ async def measure_domain(args, domain: str) -> dict:
 
 def prepare(args) -> int:
     """Train each domain's Rasa model now (the run reuses it: same project digest), and put
-    the dialogframe model's word-embedding table into the serving cache, which the first
-    `serve` of a model otherwise writes (framework/nlu/mapped_embeddings.py)."""
+    the dialogframe model's served network (quantised as its check chose) and word-embedding
+    table into the serving cache, which the first `serve` of a model otherwise writes
+    (framework/nlu/quantized_cache.py, mapped_embeddings.py)."""
     for domain in args.domains:
         name = Path(domain).resolve().name
         project = ROOT / args.work / name / "rasa"
@@ -306,10 +307,13 @@ def prepare(args) -> int:
         if (model_dir / "artifact.json").exists():  # the first start would write it: not a start to time
             from framework.nlu.mapped_embeddings import map_word_embeddings
             from framework.nlu.model import load_classifier
+            from framework.nlu.precision import served_precision
 
-            mapped = map_word_embeddings(load_classifier(model_dir, threads=1).network)
-            print(f"[{name}] {model_dir}: word-embedding table in the serving cache ({mapped / 2**20:.0f} MB)",
-                  flush=True)
+            # Loaded as `serve` will load it: the quantised network and the table are cached.
+            precision = served_precision(model_dir)
+            mapped = map_word_embeddings(load_classifier(model_dir, quantize=precision, threads=1).network)
+            print(f"[{name}] {model_dir}: {precision} network and word-embedding table in the serving cache "
+                  f"({mapped / 2**20:.0f} MB)", flush=True)
     return 0
 
 
