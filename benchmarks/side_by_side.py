@@ -294,6 +294,11 @@ def prepare(args) -> int:
     the dialogframe model's served network (quantised as its check chose) and word-embedding
     table into the serving cache, which the first `serve` of a model otherwise writes
     (framework/nlu/quantized_cache.py, mapped_embeddings.py)."""
+    import compileall
+
+    # A pip-installed package has its bytecode written at install; an editable checkout run
+    # with PYTHONDONTWRITEBYTECODE=1 would compile ~120 modules at every timed start.
+    compileall.compile_dir(str(ROOT / "framework"), quiet=1)
     for domain in args.domains:
         name = Path(domain).resolve().name
         project = ROOT / args.work / name / "rasa"
