@@ -119,7 +119,7 @@ def read_parts(path: Path, cache: Path | None = None):
     import marshal
     import sys
 
-    from framework.nlu.mapped_embeddings import serving_cache
+    from framework.nlu.mapped_embeddings import serving_cache, write_atomically
 
     raw = path.read_bytes()
     key = hashlib.sha256(raw + f"\0{FORMAT}\0{sys.version}".encode()).hexdigest()[:32]
@@ -138,12 +138,7 @@ def read_parts(path: Path, cache: Path | None = None):
     # the file's other parts as they are; the model is swapped in after (faster than through JSON)
     spec["model"] = {"type": "WordLevel", "vocab": {}, "unk_token": vocab[model["unk_id"]][0]}
     parts = (json.dumps(spec), vocab, model["unk_id"])
-    tmp = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")  # atomic: another worker may write it at once
-    try:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(marshal.dumps(parts))
-        os.replace(tmp, kept)
-    except OSError:  # read from the file again next time
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    data = marshal.dumps(parts)
+    with contextlib.suppress(OSError):  # else read from the file again next time
+        write_atomically(kept, lambda f: f.write(data))  # another worker may write it at once
     return parts

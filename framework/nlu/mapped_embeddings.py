@@ -124,16 +124,24 @@ def open_mapping(path: Path, size: int):
 
 def write_table(path: Path, values) -> None:
     """Write `values` to `path` atomically (another worker may write the same file at once)."""
+    write_atomically(path, values.tofile)
+    prune(path.parent, keep=path)
+
+
+def write_atomically(path: Path, write) -> None:
+    """`write(open binary file)` into a temporary file beside `path`, synced, then renamed to
+    `path`: a reader (another worker, a mapping) never sees a file cut short. The serving
+    cache's one way of writing: tables, quantised networks, tokenizers."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as f:
-            values.tofile(f)
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    prune(path.parent, keep=path)
 
 
 def prune(directory: Path, keep: Path, days: float = KEEP_DAYS) -> None:

@@ -78,15 +78,11 @@ def load_trace(script_path: Path, precision: str | None, float_modules: str | No
     cache when it holds it, else quantised now and saved there for next time. The fingerprint
     is `weights_fingerprint` of the file the network was made from, or None where that is not
     known for sure (no CRCs; the file changed while it was read: then nothing is saved)."""
-    import torch
-
     from framework.nlu.mapped_embeddings import filesystem_type, memory_filesystem, serving_cache
 
     def read_file():
         before = weights_fingerprint(script_path)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # torch.jit: deprecated, still supported
-            network = torch.jit.load(str(script_path), map_location="cpu").eval()
+        network = jit_load(script_path)
         after = weights_fingerprint(script_path)  # a model written meanwhile: not this network's
         return network, before if before == after else None
 
@@ -107,9 +103,7 @@ def load_trace(script_path: Path, precision: str | None, float_modules: str | No
     path = cache / cache_name(fingerprint, precision, float_modules)
     if path.is_file():
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DeprecationWarning)
-                network = torch.jit.load(str(path), map_location="cpu").eval()
+            network = jit_load(path)
             os.utime(path)  # in use: kept by the pruning of unused files
             log.info("%s network of %s read from %s", precision, script_path, path)
             return network, fingerprint
@@ -125,21 +119,25 @@ def load_trace(script_path: Path, precision: str | None, float_modules: str | No
     return network, fingerprint
 
 
+def jit_load(path: Path):
+    """A TorchScript file on the CPU, in eval mode."""
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # torch.jit: deprecated, still supported
+        return torch.jit.load(str(path), map_location="cpu").eval()
+
+
 def save_atomically(network, path: Path) -> None:
     """torch.jit.save into `path`, atomically (another worker may write the same file at once)."""
     import torch
 
-    from framework.nlu.mapped_embeddings import prune
+    from framework.nlu.mapped_embeddings import prune, write_atomically
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
+    def save(f):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # torch.jit: deprecated, still supported
-            torch.jit.save(network, str(tmp))
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+            torch.jit.save(network, f)
+
+    write_atomically(path, save)
     prune(path.parent, keep=path)
