@@ -6,7 +6,8 @@ file of BENCHMARKS.md's session-4 figures; its failures were studied in session 
 fresh_test_4.csv at the start of session 5, before any failure list was read (the held-out
 file of the session-5 figures, looked at since); fresh_test_5.csv at the start of session 6,
 before any data or setting changed (the held-out file of session 6, looked at since);
-fresh_test_6.csv at the start of session 7 (the held-out file now, listed in eval/HELD_OUT;
+fresh_test_6.csv at the start of session 7 (its held-out file, looked at since);
+fresh_test_7.csv at the start of session 8 (the held-out file now, listed in eval/HELD_OUT;
 see domains/telecom_zh/eval/README.md). The models are
 evaluated on them in tests/test_examples_e2e.py; here: that they stay fresh, apart from each
 other, and cover every intent."""
