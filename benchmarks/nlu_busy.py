@@ -4,6 +4,13 @@ run so that the ratio compares like with like. Optionally also the old defaults 
 CPU count, OpenMP threads spinning) under the same busy loop, stopped after --old-limit s.
 
     nice -n 10 python benchmarks/nlu_busy.py domains/telecom_zh [--train-args "--epochs 2"] [--old]
+    python benchmarks/nlu_busy.py --sampler [--samples 20]
+
+`--sampler` trains nothing: it reads the busy-core signal of framework.nlu.threads (other
+processes' CPU time on /proc/stat over a short window) and, for comparison, /proc/stat's
+procs_running (runnable tasks, read 10 times over the same window, less this process) and
+the 1-minute load average, as the machine is, with a bounded busy loop holding a core, and
+with this process itself busy during the window (as train.py is, importing torch).
 
 Prints a table: configuration, threads, wall seconds, ratio to the first row, CPU seconds of
 the training's process tree (with the threshold folds in processes, theirs too). With the
@@ -23,6 +30,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 BUSY = "import time\nend = time.time() + {limit}\nwhile time.time() < end:\n    pass\n"
 
 
@@ -63,13 +71,74 @@ def with_busy_core(fn, limit: float):
         busy.wait()
 
 
+def procs_running() -> int:
+    with open("/proc/stat") as f:
+        for line in f:
+            if line.startswith("procs_running"):
+                return int(line.split()[1])
+    return 0
+
+
+def sample(own_busy: bool) -> tuple[float, float]:
+    """(other processes' busy cores by framework.nlu.threads, mean runnable tasks but this
+    one) over one window; with `own_busy` this process spins through the window."""
+    from framework.nlu import threads
+
+    threads.mark_cpu_clock()
+    running = []
+    end = time.monotonic() + threads.WINDOW
+    while time.monotonic() < end:
+        running.append(procs_running() - 1)  # this process is running while it reads
+        if own_busy:
+            stop = time.monotonic() + threads.WINDOW / 10
+            while time.monotonic() < stop:
+                pass
+        else:
+            time.sleep(threads.WINDOW / 10)
+    return threads.busy_cores_now(), sum(running) / len(running)
+
+
+def sampler_table(samples: int) -> int:
+    from framework.nlu import threads
+
+    print(f"busy-core signals, {samples} windows of {threads.WINDOW} s each, {os.cpu_count()} CPUs, "
+          f"{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, /proc/loadavg {open('/proc/loadavg').read().strip()}\n")
+    print("| situation | /proc/stat CPU time of others, cores: mean (min-max) | whole busy cores counted "
+          "(busy_count) | procs_running - 1: mean (min-max) | 1-min load average |")
+    print("|---|---|---|---|---|")
+    for name, busy_loop, own_busy in (("as the machine is", False, False),
+                                      ("+ a busy loop holding one core", True, False),
+                                      ("this process busy in the window", False, True),
+                                      ("busy loop + this process busy", True, True),
+                                      ("as the machine is, again", False, False)):
+        def run():
+            return [sample(own_busy) for _ in range(samples)]
+        rows = with_busy_core(run, 60) if busy_loop else run()
+        cores = [c for c, _ in rows]
+        running = [r for _, r in rows]
+        counts = {}
+        for c in cores:
+            counts[threads.busy_count(c)] = counts.get(threads.busy_count(c), 0) + 1
+        print(f"| {name} | {sum(cores) / len(cores):.2f} ({min(cores):.2f}-{max(cores):.2f}) | "
+              f"{', '.join(f'{k}: {v}x' for k, v in sorted(counts.items()))} | "
+              f"{sum(running) / len(running):.2f} ({min(running):.2f}-{max(running):.2f}) | {os.getloadavg()[0]:.2f} |",
+              flush=True)
+    return 0
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("domain")
+    p.add_argument("domain", nargs="?")
+    p.add_argument("--sampler", action="store_true", help="measure the busy-core signals only (no training)")
+    p.add_argument("--samples", type=int, default=20, help="windows per situation with --sampler")
     p.add_argument("--train-args", default="", help="extra train.py arguments, e.g. \"--epochs 2\"")
     p.add_argument("--old", action="store_true", help="also the old defaults (threads = CPU count, OMP active wait)")
     p.add_argument("--old-limit", type=float, default=1800, help="stop the old-defaults run after this many seconds")
     args = p.parse_args()
+    if args.sampler:
+        return sampler_table(args.samples)
+    if not args.domain:
+        p.error("give a DOMAIN (or --sampler)")
     extra = shlex.split(args.train_args)
     env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "DIALOG_NLU_THREADS")}
     rows = []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 
 import pytest
 
@@ -209,24 +210,41 @@ def test_one_bar_for_the_folds_in_processes_then_the_final_models(tmp_path, caps
     assert re.search(r"training 2 threshold models at once[^\r\n]*6/6 \[", err)  # 2 folds x 3 epochs, all seen
 
 
-def test_the_final_model_takes_a_second_thread_only_when_no_other_task_runs(monkeypatch):
+def test_the_final_model_takes_a_second_thread_only_when_no_other_process_keeps_a_core_busy(monkeypatch):
+    """Fake CPU clocks (framework.nlu.threads): first a short window once the folds are done,
+    then each epoch of the final model is the window."""
     import torch
 
+    from framework.nlu import threads
+
     class Done:
+        clock_marked = False
+
         def poll(self):
             pass
 
         def all_done(self):
             return True
-    before = torch.get_num_threads()
+    now = time.monotonic()
+    hz = 100
+
+    def at(busy, own=0.0):  # busy ticks on 2 CPUs of 100 ticks each since 0, own CPU seconds
+        return threads.CpuClock(busy, 200, 2, own, now)
+    readings = iter([threads.CpuClock(0, 0, 2, 0.0, now),  # the folds just reaped: the mark
+                     at(100),  # another process held one core
+                     threads.CpuClock(100, 400, 2, 1.0, now),  # an epoch with this process alone on one core
+                     threads.CpuClock(300, 600, 2, 3.0, now)])  # an epoch on both cores, all this process's
+    monkeypatch.setattr(threads, "read_cpu_clock", lambda *a: next(readings))
+    monkeypatch.setattr(threads.os, "sysconf", lambda name: hz)
     monkeypatch.setattr("framework.nlu.threads.available_cpus", lambda: 2)
+    before = torch.get_num_threads()
+    runner = Done()
     try:
-        monkeypatch.setattr(parallel_folds, "others_running", lambda: 1)  # a busy core
-        parallel_folds.threads_when_done(Done(), 2)
-        assert torch.get_num_threads() == 1
-        monkeypatch.setattr(parallel_folds, "others_running", lambda: 0)
-        parallel_folds.threads_when_done(Done(), 2)
+        parallel_folds.threads_when_done(runner, 2)
+        assert torch.get_num_threads() == 1 and runner.clock_marked
+        parallel_folds.threads_when_done(runner, 2)
+        assert torch.get_num_threads() == 2
+        parallel_folds.threads_when_done(runner, 2)
         assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
-    assert parallel_folds.others_running() >= 0  # reads the real /proc/loadavg

@@ -94,6 +94,7 @@ class FoldProcesses:
         self.epochs_done = [0] * folds
         self.children: dict[int, tuple] = {}  # k -> (process, connection)
         self.pending = list(range(folds))
+        self.clock_marked = False  # threads_when_done: the CPU clock's window started
 
     # --- context: children never outlive the trainer ---------------------------------------
     def __enter__(self):
@@ -220,27 +221,27 @@ def _child(run_fold: Callable, k: int, conn) -> None:
 def threads_when_done(runner: FoldProcesses, threads: int) -> None:
     """Called after each epoch of the final model: read the folds' news; once they are all
     done their cores are free, so the final model takes up to `threads` threads: as many as
-    the CPUs that nothing else is running on right now (the 1-minute load average still
-    counts the folds; a second thread beside a busy core is what made training collapse)."""
+    the CPUs that no other process kept busy (framework.nlu.threads: first over a short
+    window once the folds are reaped, then over each epoch of the final model; a second
+    thread beside a busy core is what made training collapse)."""
+    import math
+
     import torch
 
-    from framework.nlu.threads import available_cpus
+    from framework.nlu.threads import available_cpus, busy_count, busy_cores_now, mark_cpu_clock
 
     runner.poll()
-    if runner.all_done():
-        wanted = max(1, min(threads, available_cpus() - others_running()))
-        if torch.get_num_threads() != wanted:
-            torch.set_num_threads(wanted)
-
-
-def others_running() -> int:
-    """Tasks runnable right now besides this one (/proc/loadavg's fourth field, which counts
-    this one too); 0 where unknown."""
-    try:
-        with open("/proc/loadavg") as f:
-            return max(0, int(f.read().split()[3].split("/")[0]) - 1)
-    except (OSError, ValueError, IndexError):
-        return 0
+    if not runner.all_done():
+        return
+    if not runner.clock_marked:  # the folds' CPU, reaped, is now counted as this process's own
+        mark_cpu_clock()
+        runner.clock_marked = True
+        cores = busy_cores_now()
+    else:  # the epoch just trained is the window
+        cores = busy_cores_now(stale=math.inf)
+    wanted = max(1, min(threads, available_cpus() - busy_count(cores or 0.0)))
+    if torch.get_num_threads() != wanted:
+        torch.set_num_threads(wanted)
 
 
 def without_progress(train_args):
