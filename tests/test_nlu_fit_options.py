@@ -109,3 +109,14 @@ def test_min_epochs_keeps_training_and_the_best_epoch_late():
     assert late["stopped"] == f"early stopping after epoch {len(late['epochs'])}"
     assert late["epochs"][:len(early["epochs"])] == [dict(e, seconds=late["epochs"][i]["seconds"])
                                                      for i, e in enumerate(early["epochs"])]
+
+
+def test_epoch_choice_ranks_by_the_mean_by_default_and_by_intent_accuracy_when_asked():
+    from framework.nlu.fit import epoch_score
+
+    intents_better, entities_better = (0.92, 0.50), (0.90, 0.70)
+    assert epoch_score(*entities_better) > epoch_score(*intents_better)  # joint: 0.80 > 0.71
+    assert epoch_score(*intents_better, "intent") > epoch_score(*entities_better, "intent")
+    assert epoch_score(0.92, 0.60, "intent") > epoch_score(0.92, 0.50, "intent")  # a tie: the F1 decides
+    assert epoch_score(0.92, None, "intent") == epoch_score(0.92, None) == (0.92,)
+    assert TrainingArguments().epoch_choice == "joint"

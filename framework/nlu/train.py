@@ -81,6 +81,10 @@ class TrainingArguments:
     patience: int = field(default=2, metadata={"help": "stop after this many epochs without a better validation score"})
     min_epochs: int = field(default=0, metadata={
         "help": "no early stopping, and no best epoch (the refit's epoch count), before this epoch; 0 = none"})
+    epoch_choice: str = field(default="joint", metadata={
+        "choices": ["joint", "intent"],
+        "help": "with entities, the best validation epoch by the mean of intent accuracy and entity F1 (joint), "
+                "or by intent accuracy with the entity F1 breaking ties (intent); without entities: intent accuracy"})
     label_smoothing: float = field(default=0.0, metadata={
         "help": "intent loss: share of the target spread over the other intents (0 = plain cross-entropy)"})
     rdrop: float = field(default=0.0, metadata={
@@ -98,6 +102,10 @@ class TrainingArguments:
         "choices": ["centroid", "random"],
         "help": "start the head at each intent's mean sentence vector, or at random"})
     bucket: bool = field(default=True, metadata={"help": "batch utterances of similar length (less padding)"})
+    bf16: str = field(default="off", metadata={
+        "choices": ["auto", "on", "off"],
+        "help": "training steps' forward pass in bfloat16 autocast, the weights and their updates in float32 "
+                "(auto: where the CPU computes bfloat16 natively, AVX512-BF16 or AMX; evaluation stays float32)"})
     max_minutes: float = field(default=0.0, metadata={"help": "stop training after this many minutes (0 = no limit)"})
     threads: int = field(default=0, metadata={"help": "torch threads (0 = $DIALOG_NLU_THREADS or the CPU count)"})
     threshold_folds: int = field(default=3, metadata={
