@@ -15,6 +15,16 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # Served models map their word-embedding tables from this cache: a temporary one, not ~/.cache.
 os.environ.setdefault("DIALOG_SERVING_CACHE", tempfile.mkdtemp(prefix="dialog_serving_cache_"))
 
+# The suite starts hundreds of servers (framework.server.app.init) in this one process, whose
+# heap (torch, transformers, hypothesis, every test module) made each start-up's two full
+# collections cost ~1 s of CPU: they are off here (framework.server.heap.COLLECT, a test-only
+# hook; the heap is still frozen and thawed as in a server). tests/test_perf_serve_heap.py,
+# which tests the collections themselves, turns them back on; server processes the tests
+# start (`dialog serve` children) always collect.
+from framework.server import heap as _heap  # noqa: E402  (no heavy imports: asyncio, gc)
+
+_heap.COLLECT = False
+
 # Session fixtures shared by several modules (imported here so pytest registers them).
 from tests.support.example_models import (  # noqa: E402,F401  (trains each example domain once, in the background)
     example_model, pytest_collection_finish, pytest_collection_modifyitems, pytest_sessionfinish)

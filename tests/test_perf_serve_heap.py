@@ -6,7 +6,15 @@ import asyncio
 import gc
 import weakref
 
+import pytest
+
 from framework.server import heap
+
+
+@pytest.fixture(autouse=True)
+def full_collections(monkeypatch):
+    """tests/conftest.py turns start-up's full collections off for the rest of the suite."""
+    monkeypatch.setattr(heap, "COLLECT", True)
 
 
 class Node:
@@ -36,6 +44,16 @@ def test_frozen_objects_are_out_of_the_collectors_way_until_thawed():
     del node
     gc.collect()
     assert ref() is None
+
+
+def test_start_up_collects_before_freezing_so_no_garbage_is_frozen():
+    node, ref = live_cycle()
+    del node  # garbage now, which only a full collection frees
+    try:
+        heap.freeze_heap()
+        assert ref() is None
+    finally:
+        gc.unfreeze()
 
 
 def test_a_dropped_model_frozen_at_start_up_is_collected_once_closed():

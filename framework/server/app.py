@@ -217,9 +217,10 @@ def release_free_memory() -> None:
     """Give the heap freed while loading the model (state-dict copies, file buffers) back
     to the OS: a few tens of MB of RSS per worker. glibc only; elsewhere a no-op."""
     import ctypes
-    import gc
 
-    gc.collect()
+    from framework.server.heap import collect
+
+    collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):

@@ -22,11 +22,22 @@ from typing import AsyncIterator
 
 REFREEZE_AFTER = 1.0  # seconds after a model is closed: the turns holding it have let go
 _serving = 0  # apps of this process between start-up and shutdown (tests start several)
+# Test-only hook: whether start-up runs full collections (here and in app.release_free_memory).
+# Always in a server. tests/conftest.py turns it off: the suite starts hundreds of apps in one
+# pytest process, whose heap (torch, hypothesis, every test module) made each app's two full
+# collections cost ~1 s of CPU; tests/test_perf_serve_heap.py turns it back on.
+COLLECT = True
+
+
+def collect() -> None:
+    """A full collection (unless a test turned COLLECT off)."""
+    if COLLECT:
+        gc.collect()
 
 
 def freeze_heap() -> int:
     """Collect, then freeze everything that survived; the number of objects frozen."""
-    gc.collect()
+    collect()
     gc.freeze()
     return gc.get_freeze_count()
 
