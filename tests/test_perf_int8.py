@@ -1,6 +1,6 @@
 """int8 serving (framework.nlu.int8): one scheme on the TorchScript and the eager path, answers
-as float32's on a tiny real model, the float16 fallback, and the check's decision written into
-the model folder."""
+as float32's on a tiny real model and the same to the bit whatever the batch-mates, the float16
+fallback, and the check's decision written into the model folder."""
 from __future__ import annotations
 
 import json
@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from framework.nlu.int8 import SCHEME, full_range_exact
+from framework.nlu.int8 import LINEAR_OP, SCHEME, activation_range, full_range_exact
 
 EXAMPLES = [
     ("hello there", "greet"), ("hi", "greet"), ("good morning", "greet"), ("hey", "greet"),
@@ -45,7 +45,7 @@ def eager_model(tiny_model, tmp_path_factory):
 
 
 def _script_linear_calls(network) -> list:
-    return network.graph.findAllNodes("quantized::linear_dynamic")
+    return network.graph.findAllNodes(LINEAR_OP)
 
 
 def test_the_torchscript_path_quantises_every_linear_by_the_scheme(tiny_model):
@@ -55,22 +55,25 @@ def test_the_torchscript_path_quantises_every_linear_by_the_scheme(tiny_model):
     calls = _script_linear_calls(q.network)
     # 2 layers x (query, key, value, attention output, FFN in, FFN out) + the intent head
     assert len(calls) == 2 * 6 + 1
-    # 8-bit activations (reduce_range False) exactly where the CPU computes them exactly
-    assert {c.inputsAt(2).toIValue() for c in calls} == {not full_range_exact()}
+    # 8-bit activations (zero point 128) exactly where the CPU computes them exactly, else 7 (64)
+    assert {c.inputsAt(2).toIValue() for c in calls} == {128 if full_range_exact() else 64}
+    # the per-token scales once per input: query, key and value share theirs
+    assert len(q.network.graph.findAllNodes("aten::amax")) == 2 * 4 + 1
 
 
 def test_the_eager_path_quantises_every_linear_by_the_scheme(eager_model):
     import torch
 
+    from framework.nlu.int8_linear import Int8Linear
     from framework.nlu.model import load_classifier
 
     q = load_classifier(eager_model, quantize=True, threads=1)
     assert not isinstance(q.network, torch.jit.ScriptModule)  # the transformers network
-    quantised = [m for m in q.network.modules() if isinstance(m, torch.ao.nn.quantized.dynamic.Linear)]
+    quantised = [m for m in q.network.modules() if isinstance(m, Int8Linear)]
     assert len(quantised) == 2 * 6 + 1
     assert not any(type(m) is torch.nn.Linear for m in q.network.modules())
-    assert {m.weight().qscheme() for m in quantised} == {torch.per_channel_affine}
-    assert {type(m).__name__ == "FullRangeLinear" for m in quantised} == {full_range_exact()}
+    assert {m.packed.unpack()[0].qscheme() for m in quantised} == {torch.per_channel_affine}
+    assert {(m.levels, m.zero_point) for m in quantised} == {activation_range()}
 
 
 def test_both_paths_give_the_same_int8_answers_and_float32s(tiny_model, eager_model):
@@ -82,6 +85,34 @@ def test_both_paths_give_the_same_int8_answers_and_float32s(tiny_model, eager_mo
     assert script.probabilities(texts) == pytest.approx(eager.probabilities(texts), abs=1e-5)
     float32 = load_classifier(tiny_model, threads=1)
     assert [r[0].name for r in script.predict(texts)] == [r[0].name for r in float32.predict(texts)]
+
+
+def test_a_texts_int8_logits_do_not_depend_on_its_batch_mates(tiny_model, eager_model):
+    """Issue 11: one activation scale per batch made a served answer depend on what other
+    users sent at the same time. Per-token scales and exact integer sums: the same logits to
+    the bit alone, among mates of its own length, and padded among longer and shorter ones."""
+    import torch
+
+    from framework.nlu.model import load_classifier
+
+    text = "我想办理一张新卡"
+    mates = (["我要找客服呀呀呀"], ["hi", "bye"], ["good morning to you all my friends", "人工服务", "hey"],
+             [text] * 5)
+    for path in (tiny_model, eager_model):
+        classifier = load_classifier(path, quantize=True, threads=1)
+        network, tokenizer = classifier.network, classifier.tokenizer
+
+        def logits(texts):
+            enc = tokenizer(texts, padding=True, return_tensors="pt")
+            with torch.inference_mode():
+                out = network(enc["input_ids"], enc["attention_mask"])
+            return (out[0] if isinstance(out, tuple) else out)
+
+        alone = logits([text])[0]
+        for others in mates:
+            for position in (0, len(others)):
+                batch = others[:position] + [text] + others[position:]
+                assert torch.equal(logits(batch)[position], alone), (path.name, batch)
 
 
 def test_float_modules_stay_float32_on_both_paths(tiny_model, eager_model):

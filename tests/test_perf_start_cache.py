@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from framework.nlu.int8 import full_range_exact
+from framework.nlu.int8 import LINEAR_OP, activation_range
 
 EXAMPLES = [
     ("hello there", "greet"), ("hi", "greet"), ("good morning", "greet"), ("hey", "greet"),
@@ -83,9 +83,9 @@ def test_the_cached_network_keeps_the_scheme(model, monkeypatch):
     load(model)
     no_quantising(monkeypatch)
     network = load(model).network  # held: the graph's nodes live as long as the network
-    calls = network.graph.findAllNodes("quantized::linear_dynamic")
+    calls = network.graph.findAllNodes(LINEAR_OP)
     assert len(calls) == 2 * 6 + 1  # every Linear of the 2 layers and the intent head
-    assert {c.inputsAt(2).toIValue() for c in calls} == {not full_range_exact()}  # 8-bit activations
+    assert {c.inputsAt(2).toIValue() for c in calls} == {activation_range()[1]}  # 8-bit activations where exact
 
 
 def test_a_replaced_model_file_is_never_served_from_the_cache(model, tmp_path, serving_cache, monkeypatch):

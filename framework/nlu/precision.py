@@ -1,9 +1,9 @@
 """Which precision a trained model is served in: int8 when its check allows, else float16
 when that does, else float32.
 
-int8 (framework.nlu.int8: dynamic quantisation of the Linear layers, per-channel weights,
-8-bit activations) makes CPU inference about three times as fast (BENCHMARKS.md), at an
-accuracy cost that depends on the model. So the cost is measured once per model, at the end
+int8 (framework.nlu.int8: the Linear layers' weights int8 per channel, each token's
+activations quantised with its own scale, exact int32 sums) makes CPU inference about three
+times as fast (BENCHMARKS.md), at an accuracy cost that depends on the model. So the cost is measured once per model, at the end
 of training, and the server follows the measurement:
 
     int8_check.json   {"texts", "accuracy_pct", "accuracy_loss_points", "bound_pct", "int8_ok",
@@ -17,8 +17,9 @@ texts are the domain's held-out test files (eval/*.csv) when it has them, else i
 examples and test together but 1.69 on the test file alone). It also records how many
 answers differ at all, and the int8 scheme it measured: a check of another scheme (older
 models: per-tensor weights, 7-bit activations, which lost 1.6-1.7 points on the example
-domains' fresh files) does not vouch for today's, so such a model is served in float32 until
-the check is rerun (`python -m framework.nlu.precision MODEL_DIR DOMAIN`). No check file:
+domains' fresh files; per-channel weights with one activation scale per batch, whose
+answers changed with batch-mates) does not vouch for today's, so such a model is served in
+float32 until the check is rerun (`python -m framework.nlu.precision MODEL_DIR DOMAIN`). No check file:
 float32.
 
 A model that int8 changes too much is checked in float16 (float16 Linear weights, about

@@ -7,8 +7,8 @@ Why: quantising is most of a start's model-loading time (issue 11, start to firs
 the float32 Linear weights on the heap, which left ~40 MB of RSS behind on telecom_zh.
 
 What it is not: another scheme. The file is `framework.nlu.int8.quantize_script`'s own
-result, saved with `torch.jit.save` (the packed int8 weights, the 8-bit-activation calls and
-the word-embedding table that `framework.nlu.mapped_embeddings` maps); the answers are the
+result, saved with `torch.jit.save` (the frozen graph with its packed int8 weights as
+constants and the word-embedding table that `framework.nlu.mapped_embeddings` maps); the answers are the
 same to the bit (tests/test_perf_start_cache.py).
 
 Never a stale network: the file's name is a digest of everything its contents depend on:
@@ -17,7 +17,7 @@ the zip's central directory, which torch computes from the bytes it saves, read 
 millisecond where hashing the file would read it all; and the file's size and modification
 time, since torch does not check the CRCs when it loads: bytes changed in place without
 them would otherwise go unseen), the precision, the modules kept in float32, the int8
-scheme and this CPU's activation bits, the torch version, and the bytes of int8.py itself.
+scheme and this CPU's activation bits, the torch version, and the bytes of int8.py and int8_linear.py.
 A retrained, replaced or edited model file gets another name, and so does a change of the
 quantising code; a copy that does not keep the modification time is quantised once more.
 A model file without CRCs (torch can save without them) is never cached. Files are written atomically beside the mapped tables
@@ -66,7 +66,8 @@ def cache_name(fingerprint: str, precision: str, float_modules: str | None = Non
 
     key = {"weights": fingerprint, "precision": precision, "float_modules": float_modules, "scheme": int8.SCHEME,
            "activation_bits": int8.activation_bits() if precision == "int8" else None, "torch": torch.__version__,
-           "code": hashlib.sha256(Path(int8.__file__).read_bytes()).hexdigest()}
+           "code": hashlib.sha256(b"".join(Path(int8.__file__).with_name(f).read_bytes()
+                                           for f in ("int8.py", "int8_linear.py"))).hexdigest()}
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:32]
     return f"{digest}.{precision}{SUFFIX}"
 
