@@ -21,7 +21,8 @@ that use the models are moved to the end of the session:
   may not raise a priority, which matters only on a machine with other busy jobs).
 
 A test asking for a domain that was not started trains it then. A training that fails
-fails the tests that need it with the tail of its log. Children still running when the
+fails the tests that need it with the tail of its log (once trained and failed, the later
+tests fail at once with that message: no second training). Children still running when the
 session ends (a `-x` stop, a deselected test) are ended.
 
 `DIALOG_TEST_MODELS=DIR` keeps the models in DIR between sessions (a developer's loop); a
@@ -108,6 +109,7 @@ class ExampleModels:
         self.scratch: Path | None = None
         self.ready: dict[str, Path] = {}
         self.training: dict[str, Training] = {}
+        self.failed: dict[str, str] = {}  # domain -> the failure every test needing it gets
 
     def start(self, domains: list[str]) -> None:
         """Start the trainings of `domains` that are neither kept nor started, side by side."""
@@ -134,6 +136,8 @@ class ExampleModels:
             self.training[domain] = Training(domain, out, threads, stamp)
 
     def model(self, domain: str) -> Path:
+        if domain in self.failed:  # at once: not minutes of training again for each later test
+            pytest.fail(self.failed[domain], pytrace=False)
         if domain not in self.ready:
             self.start([domain])
         if domain not in self.ready:
@@ -141,7 +145,15 @@ class ExampleModels:
             # an unprivileged process raise a child's priority back, or pytest runs as root)
             for training in self.training.values():
                 training.renice(os.getpriority(os.PRIO_PROCESS, 0))
-            self.ready[domain] = self.training.pop(domain).wait()
+            training = self.training[domain]  # listed while waited for: close() ends it on an interrupt
+            try:
+                self.ready[domain] = training.wait()
+            except pytest.fail.Exception as failure:
+                self.failed[domain] = failure.msg
+                raise
+            finally:
+                if training.process.poll() is not None:
+                    del self.training[domain]
         return self.ready[domain]
 
     def close(self) -> None:
