@@ -53,11 +53,11 @@ def test_the_torchscript_path_quantises_every_linear_by_the_scheme(tiny_model):
 
     q = load_classifier(tiny_model, quantize=True, threads=1)
     calls = _script_linear_calls(q.network)
-    # 2 layers x (query, key, value, attention output, FFN in, FFN out) + the intent head
-    assert len(calls) == 2 * 6 + 1
+    # 2 layers x (query+key+value side by side, attention output, FFN in, FFN out) + the intent head
+    assert len(calls) == 2 * 4 + 1
     # 8-bit activations (zero point 128) exactly where the CPU computes them exactly, else 7 (64)
     assert {c.inputsAt(2).toIValue() for c in calls} == {128 if full_range_exact() else 64}
-    # the per-token scales once per input: query, key and value share theirs
+    # the per-token scales once per input
     assert len(q.network.graph.findAllNodes("aten::amax")) == 2 * 4 + 1
 
 
@@ -131,7 +131,7 @@ def test_float_modules_stay_float32_on_both_paths(tiny_model, eager_model):
     from framework.nlu.torchscript import TORCHSCRIPT_FILE
 
     script = torch.jit.load(str(tiny_model / TORCHSCRIPT_FILE)).eval()
-    assert len(_script_linear_calls(quantize_script(script, FFN_OUT))) == 2 * 5 + 1
+    assert len(_script_linear_calls(quantize_script(script, FFN_OUT))) == 2 * 3 + 1
     network, _ = load_network(eager_model, read_artifact(eager_model))
     eager = quantize_eager(network, FFN_OUT)
     floats = [n for n, m in eager.named_modules() if type(m) is torch.nn.Linear]

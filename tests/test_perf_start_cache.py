@@ -84,7 +84,7 @@ def test_the_cached_network_keeps_the_scheme(model, monkeypatch):
     no_quantising(monkeypatch)
     network = load(model).network  # held: the graph's nodes live as long as the network
     calls = network.graph.findAllNodes(LINEAR_OP)
-    assert len(calls) == 2 * 6 + 1  # every Linear of the 2 layers and the intent head
+    assert len(calls) == 2 * 4 + 1  # the 2 layers' Linears (query, key, value in one) and the intent head
     assert {c.inputsAt(2).toIValue() for c in calls} == {activation_range()[1]}  # 8-bit activations where exact
 
 

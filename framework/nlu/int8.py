@@ -176,33 +176,41 @@ def quantize_script(network, float_modules: str | None = None, precision: str = 
 
 def _script_int8(network, quantised_weights: set[int], table: list[str]):
     """The frozen trace with each Linear whose weight's storage is in `quantised_weights`
-    (freezing keeps the parameters' storage as the constants') run by `per_token_linear`."""
+    (freezing keeps the parameters' storage as the constants') run by the steps of
+    `per_token_linear`. The Linears that read one input (query, key and value) become one
+    call with their weights side by side, each taking its columns of the output: integer
+    sums and per-channel scales make those columns the same to the bit as three calls'."""
     import torch
     from torch.jit._recursive import wrap_cpp_module
 
-    from framework.nlu.int8_linear import row_scale, scale_rows, scaled_product
+    from framework.nlu.int8_linear import output_columns, row_scale, scale_rows, scaled_product
 
     network = wrap_cpp_module(torch._C._freeze_module(network._c, table))
     graph = network.graph
     levels, zero_point = activation_range()
-    scaled = {}  # input -> (its rows scaled, the scales): once for query, key and value
+    readers = {}  # input -> the quantised Linear nodes that read it, in the graph's order
     for node in graph.findAllNodes("aten::linear"):
         weight = node.inputsAt(1).toIValue()
-        if not isinstance(weight, torch.Tensor) or weight.data_ptr() not in quantised_weights:
-            continue
-        x = node.inputsAt(0)
-        with graph.insert_point_guard(node):
-            if x.unique() not in scaled:
-                scale = graph.insertGraph(row_scale.graph, [x, graph.insertConstant(levels)])[0]
-                scaled[x.unique()] = graph.insertGraph(scale_rows.graph, [x, scale])[0], scale
-            bias = node.inputsAt(2)
-            if not isinstance(bias.toIValue(), torch.Tensor):  # a Linear without bias
-                bias = graph.insertConstant(torch.zeros(weight.shape[0]))
-            args = [*scaled[x.unique()], graph.insertConstant(pack_weight(weight)), bias,
-                    graph.insertConstant(zero_point)]
+        if isinstance(weight, torch.Tensor) and weight.data_ptr() in quantised_weights:
+            readers.setdefault(node.inputsAt(0).unique(), []).append(node)
+    for nodes in readers.values():
+        x, weights = nodes[0].inputsAt(0), [n.inputsAt(1).toIValue() for n in nodes]
+        biases = [b if isinstance(b := n.inputsAt(2).toIValue(), torch.Tensor) else torch.zeros(w.shape[0])
+                  for n, w in zip(nodes, weights)]  # a Linear without bias: zeros
+        with graph.insert_point_guard(nodes[0]):
+            scale = graph.insertGraph(row_scale.graph, [x, graph.insertConstant(levels)])[0]
+            rows = graph.insertGraph(scale_rows.graph, [x, scale])[0]
+            args = [rows, scale, graph.insertConstant(pack_weight(torch.cat(weights))),
+                    graph.insertConstant(torch.cat(biases)), graph.insertConstant(zero_point)]
             out = graph.insertGraph(scaled_product.graph, args)[0]
-        node.output().replaceAllUsesWith(out)
-        node.destroy()
+            start = 0
+            for node, weight in zip(nodes, weights):
+                columns = [out, graph.insertConstant(start), graph.insertConstant(weight.shape[0])]
+                part = out if len(nodes) == 1 else graph.insertGraph(output_columns.graph, columns)[0]
+                node.output().replaceAllUsesWith(part)
+                start += weight.shape[0]
+        for node in nodes:
+            node.destroy()
     torch._C._jit_pass_constant_propagation(graph)
     torch._C._jit_pass_dce(graph)  # the float weights go with their last use
     return network

@@ -36,12 +36,19 @@ def scaled_product(scaled: Tensor, scale: Tensor, packed: torch.classes.quantize
 
 
 @torch.jit.script
+def output_columns(out: Tensor, start: int, length: int) -> Tensor:
+    """One Linear's columns of a call that ran several side by side (a view)."""
+    return out.narrow(-1, start, length)
+
+
+@torch.jit.script
 def per_token_linear(x: Tensor, packed: torch.classes.quantized.LinearPackedParamsBase, bias: Tensor,
                      levels: float, zero_point: int) -> Tensor:
     """`x @ W.T + bias` with each row (token) of `x` quantised with its own scale. Every step
     is elementwise or the row's own reduction, with exact integer sums: a row's result is the
-    same to the bit whatever rows come with it. (The trace runs the same three steps, the
-    first two once for the Linears that share an input: query, key and value.)"""
+    same to the bit whatever rows come with it. (The trace runs the same three steps once
+    for the Linears that share an input, query, key and value, with their weights side by
+    side: framework.nlu.int8.)"""
     scale = row_scale(x, levels)
     return scaled_product(scale_rows(x, scale), scale, packed, bias, zero_point)
 
