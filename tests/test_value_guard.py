@@ -272,3 +272,49 @@ def test_a_yes_word_at_a_question_it_does_not_answer_asks_again_without_an_attem
     asks = {v.text for v in telecom.responses["utter_ask_phone"].variants}
     assert len(replies(result)) == 1 and replies(result)[0] in asks
     assert result.state.frame.attempts == 0 and "phone" not in result.state.slots
+
+
+# Rule 2b: "我是" + a verb says what the customer wants; a value holding another slot's entity
+# is no name. Found in a trial: "不对不对，我是说查一下余额" was stored as the name "说查一下余额".
+
+def _query_type(text, surface="余额"):
+    from framework.nlu.interface import Entity
+    start = text.index(surface)
+    return [Entity("query_type", surface, surface, start, start + len(surface), "model", 0.95)]
+
+
+@pytest.mark.parametrize("text,entities", [
+    ("不对不对，我是说查一下余额", True), ("不对不对，我是说查一下余额", False),
+    ("我是想问一下话费", False), ("我是要办宽带", False), ("我是来交话费的", False),
+])
+def test_telecom_a_wish_is_no_name(telecom, text, entities):
+    found = _query_type(text) if entities else ()
+    result = turn(telecom, telecom_at_name(telecom), text, "查询", 0.45, 0.3, entities=found)  # under 0.5
+    assert "name" not in result.state.slots and result.state.frame.attempts == 0
+    assert replies(result)[-1] == "请问您的姓名是？" and len(replies(result)) == 2  # the fallback, the question
+    assert ("not_a_value", "other_value") in [(e.name, e.data.get("kind")) for e in result.events]
+
+
+@pytest.mark.parametrize("text,name", [("不对，我是说张三", "张三"), ("我是张三", "张三"), ("我是说王小明", "王小明")])
+def test_telecom_i_mean_a_name_is_that_name(telecom, text, name):
+    result = turn(telecom, telecom_at_name(telecom), text, "提供信息", 0.45, 0.3)
+    assert result.state.slots.get("name") == name, replies(result)
+
+
+def test_telecom_another_slots_entity_is_no_name_even_without_a_wish(telecom):
+    text = "查一下余额"
+    result = turn(telecom, telecom_at_name(telecom), text, "查询", 0.45, 0.3, entities=_query_type(text))
+    assert "name" not in result.state.slots and result.state.frame.attempts == 0
+
+
+def test_banking_a_name_tagged_as_another_text_slot_stays_the_recipient():
+    """The entity head may tag "Sarah Lee" `name` (the card holder's) at the recipient question:
+    two kinds of names, no evidence against the answer."""
+    from framework.nlu.interface import Entity
+    from framework.spec import load_assistant
+    from tests.conftest import ROOT
+    banking = load_assistant(ROOT / "domains" / "banking_en", environ={})
+    state = turn(banking, start(), "I want to send 50 dollars", "transfer_money").state
+    tagged = [Entity("name", "Sarah Lee", "Sarah Lee", 0, 9, "model", 0.9)]
+    result = turn(banking, state, "Sarah Lee", "inform", 0.99, 0.01, entities=tagged)
+    assert result.state.slots.get("recipient") == "Sarah Lee", replies(result)

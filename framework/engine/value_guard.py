@@ -40,6 +40,14 @@ word), in this order:
    A long free-text slot (a complaint, up to 500 characters) is left out of rule 2, and a
    step with `from_trigger` hears its own flow's intent as an answer: "网速太慢了" filed
    under the complaint flow's own intent is the very complaint it collects;
+2b. at a short text slot, a message that says what the customer means or wants rather
+   than who they are ("我是要办宽带", "我是来交话费的": "我是" + a verb,
+   framework.slots.context.says_a_wish), unless a part of it looks like a value ("不对，我是说
+   张三" gives 张三), or whose value holds another slot's entity (one the entity head learnt,
+   or an ID, phone or e-mail: "查一下余额", where the head tagged 余额 a query type) is no answer: the
+   fallback and the question again. Found in a trial (telecom_zh, session 7): at the name
+   question "不对不对，我是说查一下余额" (查询 0.68, under the threshold) was stored as the name
+   "说查一下余额"; the carrier "我是" had been stripped from "我是说";
 3. at a short text slot, a value that does not look like the slot's values is asked about
    before it is stored, as a learnt value below the entity threshold is
    (framework.engine.slot_filling: "您说的姓名是开户吗？", `utter_confirm_value`; yes stores
@@ -64,6 +72,7 @@ intent. A collect step that needs every answer as said sets `value_guard: false`
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,11 +84,14 @@ from framework.slots import ParseResult
 from framework.slots.answers import yes_no
 from framework.slots.command_words import command_word
 from framework.slots.context import _everyday as looks_everyday  # context_entities' judgement of a guess
-from framework.slots.context import model_for, normalise, short_text, unlike_values
+from framework.slots.context import model_for, normalise, says_a_wish, short_text, unlike_values
+from framework.slots.mapping import MODEL_EXTRACTOR, fills
 
 ALREADY_IN_FLOW = "utter_already_in_flow"
-COMMAND, YES, OWN_FLOW, OTHER_FLOW, UNLIKE = "command", "yes", "own_flow", "other_flow", "unlike"
+COMMAND, YES, OWN_FLOW, OTHER_FLOW, UNLIKE, OTHER_VALUE = (
+    "command", "yes", "own_flow", "other_flow", "unlike", "other_value")
 _PARTICLES = "吧啊呀呢哦了"
+_STRONG_EXTRACTORS = frozenset({MODEL_EXTRACTOR, "id_number", "phone", "email"})
 
 
 @dataclass(frozen=True)
@@ -107,17 +119,49 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
     if slot.type != "text" or not parsed.ok or not short_text(slot, model_for(assistant)):
         return None
     value, model = str(parsed.value), model_for(assistant)
-    if _bare(value) != _bare(text) and not looks_everyday(model, slot, value):
-        return None  # an extractor took a part that looks like a value: "我叫张三"
+    took_a_part = _bare(value) != _bare(text)
+    if took_a_part and not looks_everyday(model, slot, value):
+        return None  # an extractor took a part that looks like a value: "我叫张三", "不对，我是说张三"
+    if says_a_wish(text, assistant.language):
+        return Verdict(OTHER_VALUE)  # "我是要办宽带": what the customer wants, not who they are
     intent = _confident(nlu, threshold)
     flow = assistant.flow_for_intent(intent) if intent else None
     if flow is None:
-        return Verdict(UNLIKE, value=parsed.value) if unlike_values(model, slot, value) else None
+        if unlike_values(model, slot, value):
+            return Verdict(UNLIKE, value=parsed.value)
+        if _holds_another_slots_value(assistant, nlu, step.slot, value):
+            return Verdict(OTHER_VALUE)  # "查一下余额": 余额 is a query type, never part of a name
+        return None
     if ctx.frame and flow.name == ctx.frame.flow:
         # a step that takes the triggering message as its value (`from_trigger`, a
         # complaint) takes its flow's own intent as an answer too
         return None if step.from_trigger is not None else Verdict(OWN_FLOW, intent)
     return Verdict(OTHER_FLOW, intent)
+
+
+def _holds_another_slots_value(assistant, nlu: NLUResult, collecting: str, value: str) -> bool:
+    """An entity of another slot that is not a text slot lies inside the value, as a part of
+    it: one the entity head learnt (it read
+    the whole sentence), or an ID, phone number or e-mail address. Word matches (a
+    categorical choice's synonym, a number) are left out: a name or a free answer may hold
+    one ("no reason at all" holds the delivery choice "no")."""
+    for entity in nlu.entities:
+        if (entity.extractor not in _STRONG_EXTRACTORS or not entity.text or normalise(entity.text) == normalise(value)
+                or not _inside(entity.text, value) or fills(assistant.slots[collecting], entity, collecting)):
+            continue
+        # another text slot's tag over a name is the head mixing two kinds of names ("Sarah
+        # Lee" tagged `name` at the recipient question), no evidence
+        if any(fills(slot, entity, collecting) and slot.type != "text" for slot in assistant.slots.values()):
+            return True
+    return False
+
+
+def _inside(surface: str, value: str) -> bool:
+    """`surface` in `value`, as whole words where it starts or ends with a Latin letter or
+    digit ("Gold" is not inside "Goldie")."""
+    left = r"(?<![A-Za-z0-9])" if surface[:1].isascii() and surface[:1].isalnum() else ""
+    right = r"(?![A-Za-z0-9])" if surface[-1:].isascii() and surface[-1:].isalnum() else ""
+    return re.search(left + re.escape(surface) + right, value, re.IGNORECASE) is not None
 
 
 def own_flow_response(ctx: TurnContext) -> str:

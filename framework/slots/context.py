@@ -39,9 +39,18 @@ _EDGE_CLASS = "[" + re.escape(_EDGE) + "]*"
 _TRAILING = "。！!.,，吧啊呀"
 # Carrier phrases stripped before a collected short text value, per language.
 CARRIERS = {
-    "zh": ("我的名字是", "我的名字叫做", "我的名字叫", "名字叫做", "名字是", "我叫做", "我叫", "我是", "叫我"),
+    "zh": ("我的名字是", "我的名字叫做", "我的名字叫", "名字叫做", "名字是", "我叫做", "我叫", "我是说", "我是", "叫我"),
     "en": ("my name is", "my name's", "this is", "call me", "i am", "i'm", "it's"),
 }
+# What follows "我是" when it is no introduction but a discourse marker or a verb phrase:
+# "我是说查一下余额" (I mean ...), "我是想转人工", "我是来交话费的". A value a template or a carrier
+# took from inside a message never starts with one of these (a customer-trial bug: "不对不对，
+# 我是说查一下余额" at the name question stored the name "说查一下余额"). "我是说张三" still gives
+# 张三: "我是说" is a carrier of its own.
+_NOT_A_VALUE_VERBS = "说|想|要|问|来|去|在|不是|觉得|打算|准备|因为|需要|希望"
+NOT_A_VALUE_START = {"zh": re.compile(f"(?:{_NOT_A_VALUE_VERBS})")}
+# "我是" + one of those verbs: the message says what the customer means or wants.
+_WISH = {"zh": re.compile(f"我是(?:{_NOT_A_VALUE_VERBS})")}
 # A slot whose answers can be this long is free text (a complaint): never trimmed.
 SHORT_TEXT_MAX = 64
 _MIN_CONTEXT = 2  # characters of context a template needs to be used on any message
@@ -146,10 +155,15 @@ def _ordered(templates) -> tuple[Template, ...]:
     return tuple(sorted(templates, key=lambda t: (-len(t.prefix), -len(t.suffix), t.prefix, t.suffix)))
 
 
+def _language_key(language: str) -> str:
+    """"zh-CN", "zh_TW" -> "zh"."""
+    return language.split("-")[0].split("_")[0].lower()
+
+
 @functools.lru_cache(maxsize=16)
 def carrier_templates(language: str) -> tuple[Template, ...]:
     """The language's carrier phrases as templates: anchored, nothing after the value."""
-    phrases = CARRIERS.get(language.split("-")[0].split("_")[0].lower(), ())
+    phrases = CARRIERS.get(_language_key(language), ())
     return _ordered(Template("", p, "", True, True, _compile(p, "", True, True)) for p in phrases)
 
 
@@ -286,6 +300,14 @@ def unlike_values(model: ContextModel, slot: Slot, value: str) -> bool:
                                     or len(_WORD_RE.findall(value)) > profile.max_words + 1)
 
 
+def says_a_wish(text: str, language: str) -> bool:
+    """True when the message says what the customer means or wants ("我是说查一下余额",
+    "我是要办宽带", "我是来交话费的") rather than who they are: framework.engine.value_guard
+    stores no name from it unless a part of it looks like one ("不对，我是说张三")."""
+    wish = _WISH.get(_language_key(language))
+    return bool(wish and wish.search(text))
+
+
 def _strong_templates(model: ContextModel, slot: Slot) -> tuple[Template, ...]:
     key = tuple(slot_keys(slot))
     templates = model.strong.get(key)
@@ -365,8 +387,10 @@ def collect_text(assistant: Assistant, slot: Slot, text: str, *, today=None) -> 
         spans = [whole[s:e] for s, e in template_spans(templates, whole)] + [whole]
         found = [part for f in spans for part in (_after_copula(f), f) if part]
         # Each with trailing particles dropped first ("张三吧"), then as it is.
+        verb = NOT_A_VALUE_START.get(_language_key(language))
         candidates = [c for f in found for c in (_strip_trailing(f), f)
-                      if c and not any(ch in _CLAUSE_CHARS for ch in c)]
+                      if c and not any(ch in _CLAUSE_CHARS for ch in c)
+                      and not (verb and c != whole and verb.match(c))]
         candidates.sort(key=lambda c: _everyday(model, slot, c))  # stable: template order within each
     for candidate in candidates:
         parsed = parse_value(slot, candidate, language, today=today)
