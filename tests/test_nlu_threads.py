@@ -90,3 +90,14 @@ def test_a_real_reading(tmp_path):
     assert c.own_seconds > 0 and math.isfinite(c.at)
     cores = threads.busy_cores_now(window=0.01)  # the machine's own /proc/stat
     assert cores is None or 0.0 <= cores <= len(cpus) + 0.5
+
+
+def test_no_window_is_waited_for_when_the_answer_cannot_change(monkeypatch):
+    """A server on 2 CPUs gets 1 torch thread per worker however busy the machine: its start
+    does not wait for a window."""
+    monkeypatch.delenv("DIALOG_NLU_THREADS", raising=False)
+    monkeypatch.setattr(threads, "busy_cpus", lambda: pytest.fail("sampled"))
+    monkeypatch.setattr(threads, "available_cpus", lambda: 2)
+    assert threads.serving_threads(1) == 1 and threads.serving_threads(2) == 1
+    monkeypatch.setattr(threads, "available_cpus", lambda: 1)
+    assert threads.default_threads() == 1

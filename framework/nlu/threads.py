@@ -171,6 +171,8 @@ def default_threads() -> int:
     if env:
         return max(1, int(env))
     cpus = available_cpus()
+    if cpus == 1:  # nothing to measure
+        return 1
     return max(1, min(MAX_THREADS, cpus - min(busy_cpus(), cpus - 1)))
 
 
@@ -181,5 +183,7 @@ def serving_threads(workers: int = 1) -> int:
     if env:
         return max(1, int(env))
     cpus = available_cpus()
+    if (cpus - 1) // max(1, workers) <= 1:  # 1 however busy the machine: no window to wait for at start
+        return 1
     free = cpus - min(busy_cpus(), cpus - 1)
     return max(1, min(MAX_THREADS, (free - 1) // max(1, workers)))
