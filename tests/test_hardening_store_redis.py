@@ -78,7 +78,9 @@ async def test_no_request_fails_once_redis_answers_again(server):
 
 
 async def test_a_thousand_concurrent_turns_through_a_pool_of_16(server):
-    client = open_redis(server.url, max_connections=16)
+    # the point is the pool's bound, not its timeouts: on a loaded CI machine 1,000 waking
+    # coroutines can keep the loop from a connect's completion past the default 1 s
+    client = open_redis(server.url, max_connections=16, socket_connect_timeout=10.0, socket_timeout=10.0)
     store = SessionStore(client, "a")
     try:
         results = await asyncio.gather(*(turn(store, f"u{i}") for i in range(1000)), return_exceptions=True)
