@@ -170,7 +170,7 @@ def _flow(tree: SpecTree, name: str, spec: dict, settings: m.Settings) -> m.Flow
         states=m.frozen_map({s: _state(tree, ("flows", name, "states", s), st, settings)
                              for s, st in states.items()}),
         interruptible=spec.get("interruptible", True), source=_source(tree, ("flows", name)),
-        keep=tuple(spec.get("keep") or ()),
+        keep=tuple(spec.get("keep") or ()), ends_conversation=spec.get("ends_conversation", False),
     )
 
 

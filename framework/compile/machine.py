@@ -277,6 +277,9 @@ class Flow:
     interruptible: bool = True
     source: Source | None = None
     keep: tuple[str, ...] = ()  # slots not cleared when the flow ends (besides `persist` ones)
+    # `ends_conversation: true` (a goodbye): its trigger while another flow waits for an
+    # answer asks whether to stop that flow first (framework.engine.stop_question)
+    ends_conversation: bool = False
 
 
 @dataclass(frozen=True)

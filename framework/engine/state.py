@@ -29,23 +29,31 @@ class Frame:
     flow: str
     state: str
     attempts: int = 0  # invalid answers to the current collect step
-    waiting_for: str | None = None  # "slot:<name>", "confirm", "intent", "value:<name>", or None
+    # "slot:<name>", "confirm", "which", "intent", "value:<name>", "stop:<name>", "end:<what it was>", or None
+    waiting_for: str | None = None
     # Learnt values below the entity threshold waiting for their "Did you mean Paris?"
     # (framework.engine.slot_filling), as {"slots": {name: value}}: the shape the store
     # seals for `pii` slots.
     held: Mapping[str, Any] | None = None
+    # The flow that ends the conversation (a goodbye) waiting behind "Do you want to stop
+    # here?" while `waiting_for` is "end:..." (framework.engine.stop_question)
+    ending: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = {"flow": self.flow, "state": self.state, "attempts": self.attempts, "waiting_for": self.waiting_for}
         if self.held is not None:  # only when set: stored sessions keep their old shape
             data["held"] = {"slots": dict(self.held.get("slots") or {})}
+        if self.ending is not None:
+            data["ending"] = self.ending
         return data
 
     @classmethod
     def from_dict(cls, f: Mapping[str, Any]) -> "Frame":
         held = f.get("held")
+        ending = f.get("ending")
         return cls(f["flow"], f["state"], f.get("attempts", 0), f.get("waiting_for"),
-                   frozen_map({"slots": frozen_map(held.get("slots"))}) if isinstance(held, Mapping) else None)
+                   frozen_map({"slots": frozen_map(held.get("slots"))}) if isinstance(held, Mapping) else None,
+                   ending if isinstance(ending, str) else None)
 
 
 @dataclass(frozen=True)

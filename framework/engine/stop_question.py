@@ -31,16 +31,45 @@ reason" stays a text.
 Confirmations, the "which item?" menu and "did you mean ...?" questions are not collect
 steps and keep their own yes / no rules. The stop question uses up no attempt and is
 itself no collect step: while it waits, the frame's `waiting_for` is `stop:<slot>`.
+
+A goodbye in the middle of a flow asks the same question. Found in a customer trial
+(telecom_zh): at "请问您的姓名是？" the customer said "好的谢谢" / "再见" (the goodbye intent);
+the goodbye flow ran as an interruption ("再见…") and the name was asked again: the
+assistant said goodbye and kept asking. The customer either wants to leave (then the
+flow must end, not stay pending) or was being polite (then no goodbye is due). A flow
+marked `ends_conversation: true` (framework/spec/schema.py; the example goodbye flows)
+is such a goodbye. When its trigger comes confidently (turn priority 2) while another
+flow waits for an answer (a collect step, a confirmation, its "which item?" menu, an
+intent transition that does not name the goodbye intent itself):
+
+    Bot:  请问您的姓名是？
+    User: 好的，谢谢，再见
+    Bot:  要取消当前的办理吗？ (the same responses: utter_ask_stop_flow_<flow>, utter_ask_stop_flow)
+    User: 是的  -> every flow on the stack is cancelled and its slots released, and the
+                   goodbye flow runs (utter_goodbye); the cancel response is not said: both
+                   example domains' ask "anything else?", which a goodbye contradicts
+    User: 不用  -> the question that was waiting is asked again; no attempt was used up
+    User: 张三  -> anything else is read as the answer to that question, as above
+
+While it waits, `waiting_for` is `end:` + what the frame waited for before ("end:slot:name",
+"end:confirm") and `Frame.ending` names the goodbye flow. A second goodbye, to either
+stop question, counts as yes. Rasa CALM starts its cancellation pattern only on an
+explicit cancel and Dialogflow CX leaves a goodbye to the page's routes; neither asks,
+and neither leaves a half-done flow pending, which is what this module avoids.
+With no flow waiting the goodbye flow runs as before.
 """
 from __future__ import annotations
 
+from framework.compile.machine import Flow
 from framework.engine import confirm, steps
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import yes_no
 
-WAITING = "stop:"  # Frame.waiting_for while "Do you want to stop here?" waits
+WAITING = "stop:"  # Frame.waiting_for while "Do you want to stop here?" waits (after a plain no)
+ENDING = "end:"  # the same, after a goodbye; followed by what the frame waited for before
 RESPONSE = "utter_ask_stop_flow"
+CANCEL, ANSWERED = "cancel", "answered"  # answer(): the caller cancels the flow; nothing more to do
 
 
 def offer(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, threshold: float) -> bool:
@@ -56,27 +85,78 @@ def offer(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, thre
         return False
     ctx.update_frame(waiting_for=WAITING + slot_name)
     ctx.emit("stop_offered", flow=ctx.frame.flow, state=ctx.frame.state, slot=slot_name)
-    own = f"{RESPONSE}_{ctx.frame.flow}"
-    ctx.say(own if own in ctx.assistant.responses else RESPONSE)
+    _ask(ctx)
     return True
 
 
+def offer_to_end(ctx: TurnContext, goodbye: Flow) -> bool:
+    """`goodbye` (a flow that ends the conversation) was triggered while another flow is
+    active: ask whether to stop when that flow waits for an answer; False (the caller goes
+    on as before) when it waits for nothing, or its state has an intent transition on the
+    goodbye's own intent (the flow's author decided what a goodbye means there)."""
+    frame = ctx.frame
+    waiting_for = frame.waiting_for if frame else None
+    if not waiting_for:
+        return False
+    state = ctx.state()
+    if waiting_for == "intent" and any(t.intent in goodbye.triggers for t in state.transitions):
+        return False
+    ctx.update_frame(waiting_for=ENDING + waiting_for, ending=goodbye.name)
+    ctx.emit("stop_offered", flow=frame.flow, state=frame.state, by=goodbye.name)
+    _ask(ctx)
+    return True
+
+
+def _ask(ctx: TurnContext) -> None:
+    own = f"{RESPONSE}_{ctx.frame.flow}"
+    ctx.say(own if own in ctx.assistant.responses else RESPONSE)
+
+
 def waiting(ctx: TurnContext) -> str | None:
-    """The slot whose question the stop question interrupted, while it waits; else None."""
+    """What the frame waited for before the stop question, while it waits; else None."""
     waiting_for = ctx.frame.waiting_for if ctx.frame else None
-    return waiting_for[len(WAITING):] if waiting_for and waiting_for.startswith(WAITING) else None
+    if waiting_for and waiting_for.startswith(WAITING):
+        return "slot:" + waiting_for[len(WAITING):]
+    if waiting_for and waiting_for.startswith(ENDING):
+        return waiting_for[len(ENDING):]
+    return None
 
 
-def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
-    """The reply to "Do you want to stop here?": True for yes (the caller cancels the
-    flow), False for no (the question was asked again), None when it was neither: the
-    frame waits for the slot again and the caller reads the message as its answer."""
-    slot_name = waiting(ctx)
-    ctx.update_frame(waiting_for=f"slot:{slot_name}")
+def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> str | None:
+    """The reply to "Do you want to stop here?": CANCEL for yes after a plain no (the
+    caller cancels the flow as the cancel intent does); ANSWERED when it was dealt with
+    here (no: the question again; yes after a goodbye, or a goodbye: the conversation
+    ended); None when it was neither: the frame waits as before and the caller reads
+    the message as its answer."""
+    previous, goodbye = waiting(ctx), ctx.frame.ending
+    ctx.update_frame(waiting_for=previous, ending=None)
     yes = confirm.answer(ctx, nlu, threshold)
+    again = _goodbye(ctx, nlu, threshold)
+    if again is not None and yes is not False:  # "再见", "好的谢谢" (a goodbye): yes, and goodbye
+        yes, goodbye = True, goodbye or again.name
     if yes is None:
         return None
-    ctx.emit("stop_confirmed" if yes else "stop_declined", flow=ctx.frame.flow, slot=slot_name)
+    ctx.emit("stop_confirmed" if yes else "stop_declined", flow=ctx.frame.flow, waiting_for=previous)
     if not yes:
-        ctx.say(steps.collect_step(ctx.flow(), ctx.state(), slot_name).prompt)
-    return yes
+        steps.reprompt(ctx)
+        return ANSWERED
+    if goodbye is None:
+        return CANCEL
+    end_conversation(ctx, goodbye)
+    return ANSWERED
+
+
+def _goodbye(ctx: TurnContext, nlu: NLUResult, threshold: float) -> Flow | None:
+    """The flow that ends the conversation this message triggers at or above the threshold."""
+    top = nlu.intent
+    flow = ctx.assistant.flow_for_intent(top.name) if top and top.confidence >= threshold else None
+    return flow if flow is not None and flow.ends_conversation else None
+
+
+def end_conversation(ctx: TurnContext, goodbye: str) -> None:
+    """Every flow on the stack cancelled (slots released as by cancel), then the goodbye
+    flow (gone after a reload: the cancellation alone, and the turn's filler reply)."""
+    steps.abandon_all(ctx, "flow_cancelled")
+    flow = ctx.assistant.flows.get(goodbye)
+    if flow is not None:
+        steps.start_flow(ctx, flow, reason="trigger")

@@ -17,10 +17,12 @@ Priority of a message (docs/DESIGN.md, "Semantics"):
     reply naming one of the items a "which item?" question listed answers it (unless its
     intent is cancel or handoff), and that with no flow active a clear yes or no ("ok",
     "no thanks") is answered "anything else?" / "take care" (framework.engine.nothing_pending);
+    the trigger of a flow that ends the conversation (a goodbye, `ends_conversation`)
+    while a question waits asks whether to stop first (framework.engine.stop_question);
  3. when collecting, a held learnt value's question, else a plain "no" that is no value of
-    the slot asks whether to stop the flow (framework.engine.stop_question; its answer comes
-    at 0), else a message that is a command and no value ("取消", or "开户" while the open-account
-    flow asks for the name: framework.engine.value_guard), else the whole utterance parsed
+    the slot asks whether to stop the flow (framework.engine.stop_question; its answer, as
+    the goodbye's, comes at 0), else a message that is a command and no value ("取消", or
+    "开户" while the open-account flow asks for the name: framework.engine.value_guard), else the whole utterance parsed
     as the slot's value (asked about first when it does not look like the slot's values:
     "开户吧" as a name);
  4. a confirm step's clear yes or no (framework.engine.confirm), or the answer to its
@@ -151,12 +153,13 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     intent = ctx.intent
     confident = intent is not None and ctx.confidence >= threshold(assistant)
     # (0) the answer to "Do you want to stop here?", asked after a plain "no" at a question
-    # (framework.engine.stop_question); neither yes nor no: the message answers the question
+    # or a goodbye while one waits (framework.engine.stop_question); neither yes nor no: the
+    # message answers the question
     if stop_question.waiting(ctx) is not None:
-        stop = stop_question.answer(ctx, nlu, threshold(assistant))
-        if stop:
+        outcome = stop_question.answer(ctx, nlu, threshold(assistant))
+        if outcome == stop_question.CANCEL:
             _cancel(ctx)
-        if stop is not None:
+        if outcome is not None:
             return
     # (0) "😀" answers no question
     if unreadable.handle(ctx):
@@ -290,6 +293,13 @@ def _trigger(ctx: TurnContext, flow: Flow) -> bool:
         # Its own trigger is no interruption: "网速太慢了" may well be the very complaint
         # the complaint flow is collecting, so the message goes on to the collect step.
         return False
+    if flow.ends_conversation:
+        # "再见" while a question waits: "Do you want to stop here?", not a goodbye followed
+        # by the question again; nothing waiting (or an intent transition on it): as before
+        if stop_question.offer_to_end(ctx, flow):
+            return True
+        if ctx.frame.waiting_for == "intent":
+            return False  # the state's own transition on the goodbye intent (priority 5)
     if not ctx.flow().interruptible:
         ctx.emit("interruption_refused", flow=current.flow, by=flow.name)
         ctx.refused_by = flow.name

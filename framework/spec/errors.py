@@ -46,6 +46,7 @@ CODES: dict[str, str] = {
     "E040": "flow can never start (no trigger, and no state links to it)",
     "E041": "reserved name used as a state name",
     "E042": "condition compares a categorical slot with a value it never takes",
+    "E043": "'ends_conversation' on a flow that no intent triggers",
     # slots, responses, actions, examples
     "E050": "slot option does not fit the slot's type",
     "E051": "invalid regular expression",

@@ -66,6 +66,12 @@ def check_flows(ctx: Context) -> None:
             ctx.add("E040", path, f"flow '{name}' can never start", key=True,
                     expected="a 'trigger' intent, or a state elsewhere with 'link: " + name + "'",
                     found="neither")
+        if flow.get("ends_conversation") is True and not names_of(triggers):
+            ctx.add("E043", path + ("ends_conversation",), f"flow '{name}' has no trigger, so no message "
+                    "ends the conversation through it", key=True,
+                    expected="a flow with 'trigger: <intent>' (the goodbye intent)",
+                    found="no trigger (only a link starts it)",
+                    hint="Give the flow its goodbye intent as 'trigger', or remove 'ends_conversation'")
         states = mapping(flow.get("states"))
         if "start" in flow:
             ctx.known("state", flow["start"], path + ("start",), states)

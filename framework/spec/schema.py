@@ -155,6 +155,8 @@ FLOW = _object({
     "description": {"type": "string"},
     "trigger": NAMES,
     "interruptible": {"type": "boolean"},
+    # a goodbye flow: its trigger mid-flow asks whether to stop first (framework.engine.stop_question)
+    "ends_conversation": {"type": "boolean"},
     "keep": {"type": "array", "items": NAME, "x-expected": "a list of slot names"},
     "start": NAME,
     "states": _map_of(STATE, minProperties=1),
