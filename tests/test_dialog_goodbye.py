@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from framework.engine.state import Frame, SessionState
+from framework.engine.stop_question import goodbye_word
 from framework.spec.errors import SpecErrors
 from tests.support.engine_turns import replies, start, turns, write_domain
 
@@ -226,6 +227,36 @@ def test_a_goodbye_below_the_threshold_is_no_goodbye(bot):
     language, assistant = bot
     result = turn(assistant, at_name(assistant), "Byers", "bye", 0.5, 0.3)  # unsure: read as the name
     assert result.state.slots["name"] == "Byers" and "stop_offered" not in names(result)
+
+
+@pytest.mark.parametrize("text", ["好的谢谢", "好的，谢谢！", "谢谢再见", "Thanks, bye!", "ok thanks", "thank you"])
+def test_a_goodbye_word_the_classifier_is_unsure_of_is_no_value_but_a_goodbye(bot, text):
+    language, assistant = bot
+    if language == "en" and not text.isascii():
+        assert not goodbye_word(text, "en")  # an English domain's names may be any text
+        return
+    result = turn(assistant, at_name(assistant), text, "inform", 0.4, 0.3)  # was stored as the name
+    assert replies(result) == [TEXTS[language]["stop"]] and "name" not in result.state.slots
+    assert result.state.frame.ending == "goodbye"
+    state = turn(assistant, at_name(assistant), "Ann Lee").state  # at the amount: no number, no wasted attempt
+    result = turn(assistant, state, text, "inform", 0.4, 0.3)
+    assert replies(result) == [TEXTS[language]["stop"]] and result.state.frame.attempts == 0
+    assert replies(turn(assistant, result.state, YES[language], "affirm")) == [TEXTS[language]["goodbye"]]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("再见", True), ("好的，谢谢", True), ("88", True), ("Thank you!", True), ("bye bye", True),
+    ("谢谢你们的服务太差了", False), ("thanks for nothing, I want my money", False), ("张三", False), ("没事了", False),
+])
+def test_goodbye_words(text, expected):
+    assert goodbye_word(text, None) is expected
+
+
+def test_without_a_goodbye_flow_the_words_are_left_as_they_were(tmp_path):
+    flows = FLOWS.replace("    ends_conversation: true\n", "")
+    assistant = build(tmp_path, "zh", flows)
+    result = turn(assistant, at_name(assistant), "好的谢谢", "inform", 0.4, 0.3)
+    assert "stop_offered" not in names(result)
 
 
 def test_a_non_interruptible_flow_asks_too(bot):

@@ -57,8 +57,18 @@ stop question, counts as yes. Rasa CALM starts its cancellation pattern only on 
 explicit cancel and Dialogflow CX leaves a goodbye to the page's routes; neither asks,
 and neither leaves a half-done flow pending, which is what this module avoids.
 With no flow waiting the goodbye flow runs as before.
+
+A goodbye the classifier is unsure of reaches the collect step, where a text slot took
+"好的谢谢" as the customer's name (a domain without a trained threshold: 再见 at 0.4). So
+at a collect step, a whole message that is a thanks or goodbye word of the language
+(GOODBYE_WORDS: "再见", "好的谢谢", "thanks, bye"; spaces and punctuation ignored) and no
+valid value of the slot (at a text slot, always) asks the same question, with the
+domain's first `ends_conversation` flow as the goodbye; a domain without one is left as
+it was.
 """
 from __future__ import annotations
+
+import re
 
 from framework.compile.machine import Flow
 from framework.engine import confirm, steps
@@ -70,6 +80,17 @@ WAITING = "stop:"  # Frame.waiting_for while "Do you want to stop here?" waits (
 ENDING = "end:"  # the same, after a goodbye; followed by what the frame waited for before
 RESPONSE = "utter_ask_stop_flow"
 CANCEL, ANSWERED = "cancel", "answered"  # answer(): the caller cancels the flow; nothing more to do
+# Whole messages that thank or take leave, compared without spaces and punctuation. Only
+# sign-offs: "没事了" or "I'm done" may mean "never mind" and are left to the classifier.
+GOODBYE_WORDS = {
+    "zh": frozenset({"再见", "拜拜", "拜", "88", "谢谢", "谢谢你", "谢谢您", "多谢", "谢啦", "感谢", "好的谢谢",
+                     "好的再见", "好的拜拜", "谢谢再见", "谢谢拜拜", "好的谢谢再见", "好的谢谢拜拜", "好谢谢",
+                     "行谢谢", "嗯谢谢", "嗯嗯谢谢", "ok谢谢", "谢谢啦", "谢谢了", "再见了", "拜拜了"}),
+    "en": frozenset({"bye", "goodbye", "byebye", "thanks", "thankyou", "thanksbye", "thankyoubye", "okthanks",
+                     "okthankyou", "okbye", "thanksgoodbye", "thankyougoodbye", "okthanksbye", "cheers",
+                     "cheersbye", "seeyou", "seeya", "cya", "thanksalot", "manythanks"}),
+}
+_NOT_A_WORD = re.compile(r"[\W_]+")
 
 
 def offer(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, threshold: float) -> bool:
@@ -105,6 +126,28 @@ def offer_to_end(ctx: TurnContext, goodbye: Flow) -> bool:
     ctx.emit("stop_offered", flow=frame.flow, state=frame.state, by=goodbye.name)
     _ask(ctx)
     return True
+
+
+def goodbye_word(text: str, language: str | None) -> bool:
+    """True when the whole message is a thanks or goodbye word of the language or English
+    ("bye", "ok thanks" are everyday sign-offs in Chinese chats too; telecom_zh's examples
+    have them); any listed language's without a language."""
+    code = language.split("-")[0].split("_")[0].lower() if language else None
+    key = _NOT_A_WORD.sub("", text.lower())
+    return any(key in words for c, words in GOODBYE_WORDS.items() if code is None or c in (code, "en"))
+
+
+def offer_on_goodbye_word(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool) -> bool:
+    """At the collect step of `slot_name`, before the message is taken as its value: a
+    goodbye word that is no value of the slot (at a text slot, any) asks whether to stop,
+    with the domain's first flow that ends the conversation as the goodbye."""
+    slot = ctx.assistant.slots.get(slot_name)
+    if slot is None or (value_ok and slot.type != "text"):
+        return False
+    if not goodbye_word(nlu.text or "", ctx.assistant.language):
+        return False
+    goodbye = next((f for f in ctx.assistant.flows.values() if f.ends_conversation), None)
+    return goodbye is not None and goodbye.name != ctx.frame.flow and offer_to_end(ctx, goodbye)
 
 
 def _ask(ctx: TurnContext) -> None:

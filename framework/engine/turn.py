@@ -21,7 +21,8 @@ Priority of a message (docs/DESIGN.md, "Semantics"):
     while a question waits asks whether to stop first (framework.engine.stop_question);
  3. when collecting, a held learnt value's question, else a plain "no" that is no value of
     the slot asks whether to stop the flow (framework.engine.stop_question; its answer, as
-    the goodbye's, comes at 0), else a message that is a command and no value ("取消", or
+    the goodbye's, comes at 0), as does a thanks or goodbye word ("好的谢谢") that is no
+    value, else a message that is a command and no value ("取消", or
     "开户" while the open-account flow asks for the name: framework.engine.value_guard), else the whole utterance parsed
     as the slot's value (asked about first when it does not look like the slot's values:
     "开户吧" as a name);
@@ -344,6 +345,9 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
     parsed = _value_from_utterance(ctx, slot, nlu)
     # a plain "no" that is no value: "Do you want to stop here?" (framework.engine.stop_question)
     if stop_question.offer(ctx, nlu, slot_name, parsed.ok, threshold(ctx.assistant)):
+        return
+    # "好的谢谢" the classifier was unsure of: no name, but a goodbye (framework.engine.stop_question)
+    if stop_question.offer_on_goodbye_word(ctx, nlu, slot_name, parsed.ok):
         return
     # "取消", or "开户" while the open-account flow asks for the name: no value
     verdict = value_guard.check(ctx, nlu, step, parsed, threshold(ctx.assistant))
