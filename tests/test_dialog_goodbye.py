@@ -242,6 +242,8 @@ def test_a_goodbye_word_the_classifier_is_unsure_of_is_no_value_but_a_goodbye(bo
     result = turn(assistant, state, text, "inform", 0.4, 0.3)
     assert replies(result) == [TEXTS[language]["stop"]] and result.state.frame.attempts == 0
     assert replies(turn(assistant, result.state, YES[language], "affirm")) == [TEXTS[language]["goodbye"]]
+    again = turn(assistant, result.state, text, "inform", 0.4, 0.3)  # the same words again: yes, not a loop
+    assert replies(again) == [TEXTS[language]["goodbye"]] and again.state.stack == ()
 
 
 @pytest.mark.parametrize("text,expected", [

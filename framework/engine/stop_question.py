@@ -190,10 +190,15 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> str | None:
 
 
 def _goodbye(ctx: TurnContext, nlu: NLUResult, threshold: float) -> Flow | None:
-    """The flow that ends the conversation this message triggers at or above the threshold."""
+    """The flow that ends the conversation this message triggers at or above the threshold,
+    or, for a goodbye word, the domain's first such flow."""
     top = nlu.intent
     flow = ctx.assistant.flow_for_intent(top.name) if top and top.confidence >= threshold else None
-    return flow if flow is not None and flow.ends_conversation else None
+    if flow is not None and flow.ends_conversation:
+        return flow
+    if goodbye_word(nlu.text or "", ctx.assistant.language):
+        return next((f for f in ctx.assistant.flows.values() if f.ends_conversation), None)
+    return None
 
 
 def end_conversation(ctx: TurnContext, goodbye: str) -> None:
