@@ -313,3 +313,14 @@ def test_ends_conversation_on_a_flow_no_intent_triggers_is_refused(tmp_path):
         build(tmp_path, "en", flows)
     assert [e.code for e in caught.value.errors] == ["E043"]
     assert "flow 'farewell' has no trigger" in str(caught.value)
+
+
+def test_a_reload_that_removes_the_slot_drops_the_waiting_frame(bot):
+    import dataclasses
+
+    language, assistant = bot
+    state = turn(assistant, at_name(assistant), BYE_WORDS[language][0], "bye").state
+    assert state.frame.waiting_for == "end:slot:name"
+    slots = {k: v for k, v in assistant.slots.items() if k != "name"}
+    result = turn(dataclasses.replace(assistant, slots=slots), state, "Ann Lee")  # no KeyError for 'name'
+    assert result.state.stack == () and "flow_dropped" in names(result)
