@@ -70,11 +70,11 @@ def test_dialog_test_passes_and_writes_junit(example_model, tmp_path, capsys):
     junit = tmp_path / "results.xml"
     assert main(["domains/banking_en", "--model", str(example_model("banking_en")), "--junit", str(junit)]) == 0
     out = capsys.readouterr().out
-    assert out.rstrip().endswith("25 conversation tests: 25 passed.")
+    assert out.rstrip().endswith("27 conversation tests: 27 passed.")
     root = ET.parse(junit).getroot()
-    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("25", "0", "0")
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("27", "0", "0")
     names = [c.get("name") for c in root.iter("testcase")]
-    assert names[0] == "activates_a_new_card" and len(names) == 25
+    assert names[0] == "activates_a_new_card" and len(names) == 27
 
 
 def test_dialog_test_fails_with_a_diff_at_the_file_and_line(example_model, tmp_path, capsys, monkeypatch):
