@@ -324,3 +324,18 @@ def test_a_reload_that_removes_the_slot_drops_the_waiting_frame(bot):
     slots = {k: v for k, v in assistant.slots.items() if k != "name"}
     result = turn(dataclasses.replace(assistant, slots=slots), state, "Ann Lee")  # no KeyError for 'name'
     assert result.state.stack == () and "flow_dropped" in names(result)
+
+
+def test_the_server_upgrade_of_a_stored_session_drops_it_too(bot):
+    """framework.server.session_upgrade (hot reload of stored sessions) reads "end:slot:x" as
+    waiting for slot x, as the engine does."""
+    import dataclasses
+
+    from framework.server.session_upgrade import upgrade_session
+
+    language, assistant = bot
+    state = turn(assistant, at_name(assistant), BYE_WORDS[language][0], "bye").state
+    assert state.frame.fits(assistant) and upgrade_session(state, assistant) == (state, [])
+    slots = {k: v for k, v in assistant.slots.items() if k != "name"}
+    upgraded, ended = upgrade_session(state, dataclasses.replace(assistant, slots=slots))
+    assert upgraded.stack == () and ended == ["open"]

@@ -216,9 +216,7 @@ async def test_with_a_tiny_trained_model(assistant, tmp_path):
 def test_a_reload_that_removes_the_slot_drops_the_waiting_frame(assistant):
     import dataclasses
 
-    from framework.server.session_upgrade import frame_exists
-
     frame = turn(assistant, at(assistant), "no").state.frame
-    assert frame.waiting_for == "stop:last4" and frame_exists(frame, assistant)
+    assert frame.waiting_for == "stop:last4" and frame.fits(assistant)
     slots = {k: v for k, v in assistant.slots.items() if k != "last4"}
-    assert not frame_exists(frame, dataclasses.replace(assistant, slots=slots))
+    assert not frame.fits(dataclasses.replace(assistant, slots=slots))

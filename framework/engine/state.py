@@ -39,6 +39,18 @@ class Frame:
     # here?" while `waiting_for` is "end:..." (framework.engine.stop_question)
     ending: str | None = None
 
+    def fits(self, assistant: Any) -> bool:
+        """Whether `assistant` (a reloaded domain) still has this frame's flow, its state, and
+        the slot it waits for: "slot:x" waits for x's answer, "stop:x" asks whether to stop
+        x's question, and "end:" + either of them asks the same after a goodbye
+        (framework.engine.stop_question); each needs slot x."""
+        flow = assistant.flows.get(self.flow)
+        if flow is None or self.state not in flow.states:
+            return False
+        waiting = (self.waiting_for or "").removeprefix("end:")
+        prefix = next((p for p in ("slot:", "stop:") if waiting.startswith(p)), None)
+        return prefix is None or waiting[len(prefix):] in assistant.slots
+
     def to_dict(self) -> dict[str, Any]:
         data = {"flow": self.flow, "state": self.state, "attempts": self.attempts, "waiting_for": self.waiting_for}
         if self.held is not None:  # only when set: stored sessions keep their old shape

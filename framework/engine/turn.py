@@ -74,13 +74,9 @@ def _context(assistant: Assistant, state: SessionState, *, now, channel, text, i
     ctx = TurnContext(assistant, state, now=timestamp(now), today=_today(now), channel=channel,
                       text=text, intent=intent, confidence=confidence, new_turn=new_turn)
     # Frames that the current assistant no longer has (a redeploy changed the flows) are
-    # dropped, and those waiting for a slot it no longer has ("end:slot:x" included:
-    # framework.engine.stop_question).
+    # dropped, and those waiting for a slot it no longer has (Frame.fits).
     for frame in list(ctx.stack):
-        flow = assistant.flows.get(frame.flow)
-        waiting = (frame.waiting_for or "").removeprefix(stop_question.ENDING)
-        slot = waiting[5:] if waiting.startswith(("slot:", stop_question.WAITING)) else None
-        if flow is None or frame.state not in flow.states or (slot is not None and slot not in assistant.slots):
+        if not frame.fits(assistant):
             ctx.stack.remove(frame)
             ctx.emit("flow_dropped", flow=frame.flow, state=frame.state)
     return ctx

@@ -30,7 +30,7 @@ FLOW_CHANGED_TEXT = {
 def upgrade_session(state: Any, assistant: Any) -> tuple[Any, list[str]]:
     """(state fit for `assistant`, names of the flows ended). Returns `state` itself when
     nothing had to change (the common case: a cheap check per turn)."""
-    ended = [f.flow for f in state.stack if not frame_exists(f, assistant)]
+    ended = [f.flow for f in state.stack if not f.fits(assistant)]
     stale_slots = [name for name in state.slots if name not in assistant.slots]
     pending = state.pending_action
     stale_action = pending is not None and (pending.action not in assistant.actions or pending.flow in ended)
@@ -39,21 +39,10 @@ def upgrade_session(state: Any, assistant: Any) -> tuple[Any, list[str]]:
     from framework.compile.machine import frozen_map
 
     return state.replace(
-        stack=tuple(f for f in state.stack if frame_exists(f, assistant)),
+        stack=tuple(f for f in state.stack if f.fits(assistant)),
         slots=frozen_map({k: v for k, v in state.slots.items() if k in assistant.slots}),
         pending_action=None if stale_action else pending,
     ), ended
-
-
-def frame_exists(frame: Any, assistant: Any) -> bool:
-    flow = assistant.flows.get(frame.flow)
-    if flow is None or frame.state not in flow.states:
-        return False
-    waiting = frame.waiting_for or ""
-    # "slot:x" waits for x's answer, "stop:x" asks whether to stop x's question
-    # (framework.engine.stop_question): both need slot x
-    prefix = next((p for p in ("slot:", "stop:") if waiting.startswith(p)), None)
-    return prefix is None or waiting[len(prefix):] in assistant.slots
 
 
 def flow_changed_text(assistant: Any) -> str:
