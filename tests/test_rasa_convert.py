@@ -244,3 +244,28 @@ async def test_moodbot_holds_its_rasa_test_stories_with_dialog_test(tmp_path):
     outcomes = await run_tests(assistant, classifier_parser(FakeClassifier(table, assistant.intents), assistant),
                                tests)
     assert [(o.test.name, o.passed, o.mismatches, o.error) for o in outcomes] == [(t.name, True, (), "") for t in tests]
+
+
+async def test_a_goodbye_rule_becomes_a_flow_that_ends_the_conversation(tmp_path):
+    """Rasa marks no flow as the goodbye; the import reads its templates' conventions (an intent
+    named goodbye/bye/farewell, or a rule that restarts right after its answer), so a goodbye
+    during a question asks whether to stop (framework.engine.stop_question) as in a new domain."""
+    convert("moodbot", tmp_path / "out")
+    flows = load_assistant(tmp_path / "out", environ={}).flows
+    assert sorted(name for name, flow in flows.items() if flow.ends_conversation) == ["goodbye"]
+    project = tmp_path / "bot"
+    (project / "data").mkdir(parents=True)
+    (project / "domain.yml").write_text(
+        'version: "3.1"\nintents: [greet, done, goodbye_for_now]\nresponses:\n  utter_hi: [{text: Hi}]\n'
+        "  utter_done: [{text: Done}]\n")
+    (project / "data" / "nlu.yml").write_text("nlu:\n" + "".join(
+        f"- intent: {i}\n  examples: |\n    - {t}\n" for i, t in
+        (("greet", "hi"), ("done", "that is all"), ("goodbye_for_now", "see you"))))
+    (project / "data" / "rules.yml").write_text(
+        "rules:\n- rule: hi\n  steps:\n  - intent: greet\n  - action: utter_hi\n"
+        "- rule: done\n  steps:\n  - intent: done\n  - action: utter_done\n  - action: action_restart\n"
+        "- rule: later\n  steps:\n  - intent: goodbye_for_now\n  - action: utter_done\n")
+    assert main([str(project), str(tmp_path / "out2")]) == 0
+    flows = load_assistant(tmp_path / "out2", environ={}).flows
+    assert {name: flow.ends_conversation for name, flow in flows.items()} == {
+        "greet": False, "done": True, "goodbye_for_now": True}

@@ -16,6 +16,8 @@ that contradicts an earlier one) is reported with its line and left out.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -147,8 +149,25 @@ def convert(items: list[LineDict], forms: dict[str, Any], domain: LineDict, acti
         states: dict[str, Any] = {}
         _node_states(node, states, responses, actions)
         if states:
-            build.flows[_flow_name(intent, build.flows)] = {"trigger": [intent], "states": states}
+            flow: dict[str, Any] = {"trigger": [intent], "states": states}
+            if _says_goodbye(intent, node):
+                flow["ends_conversation"] = True
+            build.flows[_flow_name(intent, build.flows)] = flow
     return build
+
+
+GOODBYE_INTENT = re.compile(r"(^|_)(goodbye|bye|farewell)($|_)", re.IGNORECASE)
+
+
+def _says_goodbye(intent: str, node: _Node) -> bool:
+    """Whether the flow an intent starts ends the conversation (`ends_conversation`: a goodbye
+    during another flow's question then asks whether to stop it, framework.engine.stop_question):
+    Rasa has no such mark, so it is read from the conventions of Rasa's templates: the intent
+    is named goodbye/bye/farewell (moodbot's `goodbye`, `say_goodbye`), or the rule restarts
+    the conversation right after its answer (`action_restart`), with no branch after it."""
+    if GOODBYE_INTENT.search(intent):
+        return True
+    return not node.branches and any(a == "action_restart" for a, _ in node.actions)
 
 
 def _retrieval_flows(base: str, subs: list[str], responses: dict, build: FlowBuild, item: Any,
