@@ -26,7 +26,7 @@ def test_a_new_assistant_validates_trains_and_passes_its_tests(tmp_path, capsys,
     target = tmp_path / "helpdesk"
     assert capsys.readouterr().out.startswith(f"Created {target}/ (read {target / 'README.md'}). Next:\n")
     assert sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()) == [
-        "README.md", "domain.yml", "flows/callback.yml", "tests/conversations.yml"]
+        "README.md", "domain.yml", "flows/callback.yml", "flows/goodbye.yml", "tests/conversations.yml"]
     assert "# helpdesk" in (target / "README.md").read_text(encoding="utf-8")
 
     assert dialog(["validate", str(target)]) == 0
@@ -41,12 +41,13 @@ def test_a_new_assistant_validates_trains_and_passes_its_tests(tmp_path, capsys,
                                    behaviours.out_of_scope))
     steps = {type(s.step).__name__ for f in assistant.flows.values() for s in f.states.values()}
     assert {"Collect", "Confirm"} <= steps
+    assert [name for name, flow in assistant.flows.items() if flow.ends_conversation] == ["goodbye"]
 
     examples = [(e.text, name) for name, intent in assistant.intents.items() for e in intent.examples]
     model = train_tiny_model(examples, tmp_path / "model", intent_fingerprint=assistant.intent_fingerprint,
                              out_of_scope=out_of_scope)
     assert dialog(["test", str(target), "--model", str(model)]) == 0, capsys.readouterr().out
-    assert capsys.readouterr().out.rstrip().endswith("6 conversation tests: 6 passed.")
+    assert capsys.readouterr().out.rstrip().endswith("8 conversation tests: 8 passed.")
 
 
 def test_a_bad_name_and_a_folder_in_use_are_refused(tmp_path, capsys):

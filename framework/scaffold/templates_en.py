@@ -44,6 +44,10 @@ intents:
     examples: ["what's the weather like", tell me a joke, who won the game last night,
                "what's the capital of France", can you order me a pizza, what time is it, sing me a song,
                are you a robot, recommend a movie, how old are you, book me a flight, what is the meaning of life]
+  goodbye:                      # starts the flow in flows/goodbye.yml, which ends the conversation
+    examples: [bye, goodbye, see you, "thanks, bye", "that's all, thank you", talk to you later, have a nice day,
+               bye bye, "thanks for your help, goodbye", "nothing else, thanks", "that's everything",
+               catch you later, "cheers, bye", "thank you, that's all I needed", "I'm all set, bye"]
   request_callback:             # starts the flow in flows/callback.yml
     examples: [I want a call back, please call me back, can someone call me, request a callback,
                call me tomorrow, I'd like a phone call, have someone ring me, schedule a call back,
@@ -76,6 +80,10 @@ responses:
     - text: Sorry, I can only arrange call backs.
   utter_fallback:
     - text: Sorry, I didn't get that. Could you rephrase?
+  utter_goodbye:
+    - text: Thanks for getting in touch. Goodbye!
+  utter_ask_stop_flow_request_callback:   # "bye" while the call back is being booked (flows/goodbye.yml)
+    - text: Shall I stop booking the call back?
   utter_ask_name:
     - text: Who should we ask for?
   utter_invalid_name:
@@ -211,6 +219,24 @@ tests:
         intent: help
         bot: [utter_help]
 
+  says_goodbye:
+    steps:
+      - user: bye
+        intent: goodbye
+        bot: [utter_goodbye]
+        end: true
+
+  goodbye_while_booking_asks_whether_to_stop:
+    steps:
+      - user: I want a call back
+        bot: [utter_ask_name]
+      - user: thanks, bye
+        state: ask_name
+        bot: [utter_ask_stop_flow_request_callback]
+      - user: "yes"
+        bot: [utter_goodbye]
+        end: true
+
   says_what_it_cannot_do:
     steps:
       - user: tell me a joke
@@ -223,12 +249,13 @@ README = '''\
 
 An assistant created by `dialog init`: it books a call back from your team, and already
 knows greetings, yes and no, cancel, asking for a person, help ("what can you do?"),
-and what it does not do.
+goodbye, and what it does not do.
 
 | file | what it holds |
 |---|---|
 | `domain.yml` | intents with examples, slots, responses, global behaviour (comments explain each part) |
 | `flows/callback.yml` | the `request_callback` flow: a name, a day, a confirmation |
+| `flows/goodbye.yml` | the `goodbye` flow: says goodbye and ends the conversation; a goodbye in the middle of the call back asks whether to stop it first |
 | `tests/conversations.yml` | conversation tests: user messages and what must follow |
 
 ## Try it
@@ -248,4 +275,19 @@ dialog serve __NAME__             # serve it over HTTP
 3. Add a test in `tests/` for each way the conversation can go, then train and `dialog test`.
 '''
 
-FILES = {"domain.yml": DOMAIN, "flows/callback.yml": FLOW, "tests/conversations.yml": TESTS, "README.md": README}
+GOODBYE_FLOW = '''\
+# Says goodbye. `ends_conversation: true` marks it as the conversation's end: a goodbye while
+# another flow waits for an answer ("thanks, bye" at "Who should we ask for?") asks
+# utter_ask_stop_flow_request_callback first. Yes: that flow is cancelled and this one says
+# goodbye. No: the question is asked again. Anything else answers the question.
+flows:
+  goodbye:
+    description: Say goodbye
+    trigger: goodbye
+    ends_conversation: true
+    states:
+      bye:
+        end: utter_goodbye              # says it, then the flow ends
+'''
+
+FILES = {"domain.yml": DOMAIN, "flows/callback.yml": FLOW, "flows/goodbye.yml": GOODBYE_FLOW, "tests/conversations.yml": TESTS, "README.md": README}

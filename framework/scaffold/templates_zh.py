@@ -37,6 +37,9 @@ intents:
   帮助:                         # 问助手能做什么（global: help）；"你是机器人吗"也是在问这个
     examples: [帮助, 你能做什么, 你可以帮我干什么, 有什么功能, 怎么用, 你是机器人吗, 我需要帮助, 求助,
                这里能办什么, 不会用, 你都能干啥, 你是智能客服吗]
+  再见:                         # 启动 flows/goodbye.yml 里的流程：道别，结束对话
+    examples: [再见, 拜拜, 好的，再见, 谢谢，拜拜, 先这样吧, 就这些了，谢谢你, 没有其他问题了, 下次再聊,
+               谢谢你的帮助，再见, 回头见, 没别的事了, 谢谢再见, 好的拜拜, 问题解决了，谢谢]
   预约回电:                     # 启动 flows/callback.yml 里的流程
     examples: [我想预约回电, 请给我回个电话, 能让人给我打电话吗, 预约回电, 明天给我打电话, 安排客服联系我,
                请回电, 我要预约电话回访, 你们打给我吧, 帮我约个回电, 让工作人员打给我, 稍后给我回电话]
@@ -67,6 +70,10 @@ responses:
     - text: 抱歉，我目前只能帮您预约回电。
   utter_fallback:
     - text: 抱歉，我没太明白，能换个说法吗？
+  utter_goodbye:
+    - text: 感谢您的来电咨询，再见！
+  utter_ask_stop_flow_callback:  # 预约回电进行中说"再见"时先问这句（flows/goodbye.yml）
+    - text: 要取消这次回电预约吗？
   utter_ask_name:
     - text: 请问怎么称呼您？
   utter_invalid_name:
@@ -202,6 +209,24 @@ tests:
         intent: 帮助
         bot: [utter_help]
 
+  道别:
+    steps:
+      - user: 再见
+        intent: 再见
+        bot: [utter_goodbye]
+        end: true
+
+  预约中途说再见先问是否取消:
+    steps:
+      - user: 我想预约回电
+        bot: [utter_ask_name]
+      - user: 谢谢再见
+        state: ask_name
+        bot: [utter_ask_stop_flow_callback]
+      - user: 是的
+        bot: [utter_goodbye]
+        end: true
+
   说明做不了的事:
     steps:
       - user: 给我讲个笑话
@@ -213,12 +238,13 @@ README = '''\
 # __NAME__
 
 由 `dialog init` 生成的助手：帮用户预约工作人员回电，并且已经会处理问候、肯定和否定、
-取消、转人工、帮助（“你能做什么”“你是机器人吗”），以及超出范围的问题。
+取消、转人工、帮助（“你能做什么”“你是机器人吗”）、道别，以及超出范围的问题。
 
 | 文件 | 内容 |
 |---|---|
 | `domain.yml` | 意图和例句、槽位、回复、全局行为（每部分都有注释说明） |
 | `flows/callback.yml` | `callback` 流程：姓名、日期、确认 |
+| `flows/goodbye.yml` | `goodbye` 流程：道别并结束对话；预约回电进行中说"再见"，会先问是否取消 |
 | `tests/conversations.yml` | 对话测试：用户说的话，以及之后必须发生什么 |
 
 ## 试一试
@@ -238,4 +264,18 @@ dialog serve __NAME__             # 通过 HTTP 提供服务
 3. 在 `tests/` 里为对话的每种走向写一个测试，训练后运行 `dialog test`。
 '''
 
-FILES = {"domain.yml": DOMAIN, "flows/callback.yml": FLOW, "tests/conversations.yml": TESTS, "README.md": README}
+GOODBYE_FLOW = '''\
+# 道别。ends_conversation: true 表示它结束整个对话：别的流程正在等回答时（问姓名时说"谢谢再见"），
+# 先问 utter_ask_stop_flow_callback。答"是"：取消那个流程，再道别；答"否"：重问刚才的问题；
+# 说别的：当作对那个问题的回答。
+flows:
+  goodbye:
+    description: 道别
+    trigger: 再见
+    ends_conversation: true
+    states:
+      bye:
+        end: utter_goodbye              # 说完道别语，流程结束
+'''
+
+FILES = {"domain.yml": DOMAIN, "flows/callback.yml": FLOW, "flows/goodbye.yml": GOODBYE_FLOW, "tests/conversations.yml": TESTS, "README.md": README}
