@@ -42,6 +42,15 @@ def test_the_choice_of_context():
     assert type(training_autocast("auto")) in (torch.autocast, contextlib.nullcontext)
 
 
+def test_the_default_is_auto_native_bf16_only():
+    """bfloat16 where the CPU computes it natively (elsewhere autocast emulates it, slower than
+    float32); "on" forces it, "off" never."""
+    from framework.nlu.fit import bf16_native, uses_bf16
+
+    assert TrainingArguments().bf16 == "auto"
+    assert uses_bf16("auto") == bf16_native() and uses_bf16("on") and not uses_bf16("off")
+
+
 def test_bf16_trains_float32_weights():
     import torch
 

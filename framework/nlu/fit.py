@@ -307,7 +307,7 @@ def fit(network, train: _Batches, valid: _Batches | None, n_labels: int, args, e
         return max(0.0, (total - step) / max(1, total - warmup))
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
 
-    autocast = training_autocast(getattr(args, "bf16", "off"))
+    autocast = training_autocast(getattr(args, "bf16", "auto"))
     history = {"epochs": [], "best_epoch": epochs, "stopped": "max epochs"}
     min_epochs = min(getattr(args, "min_epochs", 0), epochs)
     best = ((-1.0,), float("inf"))
@@ -399,6 +399,11 @@ def bf16_native() -> bool:
         return False
 
 
+def uses_bf16(bf16: str) -> bool:
+    """Whether `--bf16 bf16` trains in bfloat16 autocast on this CPU."""
+    return bf16 == "on" or (bf16 == "auto" and bf16_native())
+
+
 def training_autocast(bf16: str):
     """The context of a training step's forward pass: bfloat16 autocast for `bf16` "on", or
     "auto" on a CPU with native bfloat16; else nothing. The weights, gradients and AdamW stay
@@ -407,7 +412,7 @@ def training_autocast(bf16: str):
 
     import torch
 
-    if bf16 == "on" or (bf16 == "auto" and bf16_native()):
+    if uses_bf16(bf16):
         return torch.autocast("cpu", dtype=torch.bfloat16)
     return contextlib.nullcontext()
 
