@@ -9,7 +9,7 @@ before any data or setting changed (the held-out file of session 6, looked at si
 fresh_test_6.csv at the start of session 7 (its held-out file, looked at since);
 fresh_test_7.csv at the start of session 8 (its held-out file, scored once and looked at
 since); fresh_test_8.csv at the start of session 9, before any data or setting changed (the
-held-out file of session 9, listed in eval/HELD_OUT until its one scoring; see
+held-out file of session 9, scored once at the start of session 10 and looked at since; see
 domains/telecom_zh/eval/README.md); telecom_zh's fresh_test_9.csv and banking_en's
 fresh_test_2.csv at the start of session 10, without reading the training examples (held-out
 files, listed in each domain's eval/HELD_OUT until their one scoring). The models are
