@@ -222,3 +222,34 @@ async def test_a_business_said_inside_a_sentence_fills_its_slot():
         await chat.say("我想开个户，我叫王小明")
         assert {k: chat.state.slots.get(k) for k in ("business", "name")} == {"business": "开户", "name": "王小明"}
         assert chat.waiting == "slot:id_number"
+
+
+async def test_words_said_after_a_learnt_value_are_no_part_of_it():
+    """Customer trial (session 10): "no wait, send it to Alice instead" at the transfer's
+    confirmation; the model tagged "Alice instead" as the recipient and the money went to
+    "Alice instead". A name-like value from the model or a template drops the correction's
+    adverb and politeness after it (framework.slots.context.tidy_span); free text keeps it."""
+    from framework.slots.context import tidy_span
+
+    text = "no wait, send it to Alice instead"
+    async with example("banking_en") as world:
+        table = {"send 50 dollars to Tom": "transfer_money", text: "deny", "yes": "affirm"}
+        classifier = FakeClassifier(table, world.assistant.intents, threshold=0.5, entity_threshold=0.5,
+                                    entities={"send 50 dollars to Tom": [("50 dollars", "amount", 0.95),
+                                                                         ("Tom", "recipient", 0.95)],
+                                              text: [("Alice instead", "recipient", 0.9)]})
+        chat = Chat(Agent(world.assistant, classifier_parser(classifier, world.assistant), world.executor))
+        await chat.say("send 50 dollars to Tom")
+        assert chat.waiting == "confirm"
+        replies = await chat.say(text)
+        assert replies[0] == "Okay, I've changed the recipient to Alice." and "Alice instead" not in replies[-1]
+        assert chat.state.slots["recipient"] == "Alice"
+        slots = world.assistant.slots
+        assert [tidy_span(world.assistant, slots["recipient"], v) for v in
+                ("Alice instead", "John Smith, please", "Bob then", "Anna")] == ["Alice", "John Smith", "Bob", "Anna"]
+    async with example("telecom_zh") as world:
+        slots = world.assistant.slots
+        assert [tidy_span(world.assistant, slots["name"], v) for v in ("王五才对", "李四吧", "张三就行", "赵丽")] == [
+            "王五", "李四", "张三", "赵丽"]
+        said = "宽带断了，我要投诉，就这样吧谢谢"
+        assert tidy_span(world.assistant, slots["complaint"], said) == said  # free text is taken as said

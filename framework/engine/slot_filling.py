@@ -40,7 +40,7 @@ from framework.engine.context import TurnContext
 from framework.nlu.interface import Entity, NLUResult
 from framework.slots import ParseResult, parse_value
 from framework.slots.answers import sounds_like_correction
-from framework.slots.context import collect_text, from_user
+from framework.slots.context import collect_text, from_user, tidy_span
 from framework.slots.mapping import (
     CONTEXT_EXTRACTOR, GENERIC_EXTRACTORS, MODEL_EXTRACTOR, fills, overruled, rank,
 )
@@ -64,8 +64,10 @@ def _parsed(ctx: TurnContext, slot, entity: Entity) -> ParseResult:
     `range_error`, so that it can be said)."""
     value = entity.value
     patterns = ctx.assistant.entity_patterns
-    if patterns is not None and isinstance(value, str) and entity.extractor in (MODEL_EXTRACTOR, CONTEXT_EXTRACTOR):
-        value = patterns.normalise(value)
+    if isinstance(value, str) and entity.extractor in (MODEL_EXTRACTOR, CONTEXT_EXTRACTOR):
+        value = tidy_span(ctx.assistant, slot, value)
+        if patterns is not None:
+            value = patterns.normalise(value)
     if slot.type in _TYPED.get(entity.extractor, ()) and slot.type not in ("text", "boolean", "date"):
         return ParseResult(True, value)
     if entity.extractor == CONTEXT_EXTRACTOR and not isinstance(value, str):

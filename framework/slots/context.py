@@ -348,11 +348,24 @@ def short_text(slot: Slot, model: ContextModel) -> bool:
     return bool(slot_templates(model, slot)) or (high is not None and high <= SHORT_TEXT_MAX)
 
 
-_POLITE_RE = re.compile(r"(?:[\s,，]+(?:please|thanks|thank you|谢谢))+$", re.IGNORECASE)
+# Words said after a value that are no part of it: politeness, and the adverbs of a
+# correction ("send it to Alice instead", "改成王五才对"): a customer-trial bug stored the
+# recipient "Alice instead".
+_POLITE_RE = re.compile(r"(?:[\s,，]+(?:please|thanks|thank you|instead|rather|then|now|谢谢)"
+                        r"|(?<=[\u3400-\u9fff])(?:才对|就行|就好|就可以|谢谢))+$", re.IGNORECASE)
 
 
 def _strip_trailing(text: str) -> str:
     return _POLITE_RE.sub("", text.rstrip(_TRAILING + _EDGE)).rstrip(_TRAILING + _EDGE).strip()
+
+
+def tidy_span(assistant: Assistant, slot: Slot, value: str) -> str:
+    """A name-like text value found inside a message (the model's or a template's span)
+    without the words said after it: "Alice instead" -> "Alice", "李四吧" -> "李四". Free
+    text (a complaint) and a value that would be left empty are kept as they are."""
+    if slot.type != "text" or not short_text(slot, model_for(assistant)):
+        return value
+    return _strip_trailing(value) or value
 
 
 # The verb (or preposition) that joins a short introduction to its value: "name on it is
