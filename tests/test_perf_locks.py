@@ -46,3 +46,32 @@ async def test_a_long_turn_is_renewed_and_its_renewal_ends_with_it(client):
         await store.put("u1", {"count": 1}, lock=held)  # still ours: no LockLost
     assert _renewals() == []
     assert await client.exists(store.key("u1", "lock")) == 0
+
+
+async def test_a_renewal_whose_cancellation_is_swallowed_still_ends(client):
+    """A full test run hung here for 12 minutes: the turn's end cancelled the renewal while it
+    was inside a Redis call, the client swallowed the CancelledError, and the loop renewed on
+    while the turn waited for it. The loop now also reads the task's pending cancellation,
+    and the wait is bounded by the lease."""
+    store = SessionStore(client, "swallowed", lock_timeout=0.3)
+    renew = store.locks._renew
+    calls = []
+
+    async def swallowing_renew(*args, **kwargs):
+        calls.append(1)
+        try:
+            await asyncio.sleep(0.05)
+        except asyncio.CancelledError:
+            pass  # what a client that swallows the cancellation does
+        return await renew(*args, **kwargs)
+
+    store.locks._renew = swallowing_renew
+
+    async def turn():
+        async with store.lock("u1") as held:
+            await asyncio.sleep(0.15)  # the first renewal (at 0.1 s) is inside its Redis call now
+            await store.put("u1", {"count": 1}, lock=held)
+
+    await asyncio.wait_for(turn(), timeout=5)  # hung forever before
+    assert calls and _renewals() == []
+    assert await client.exists(store.key("u1", "lock")) == 0
