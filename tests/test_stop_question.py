@@ -128,15 +128,15 @@ def test_anything_else_answers_the_question(assistant):
     assert replies(result) == ["Cancelled."]
 
 
-@pytest.mark.parametrize("text,intent,confidence,second", [
-    ("nah mate", "deny", 0.45, 0.01),   # deny below the threshold, and no no-word
-    ("not sure", "deny", 0.9, 0.01),    # a hesitation
-    ("no?", "deny", 0.99, 0.01),        # a question
-    ("never", "deny", 0.6, 0.5),        # deny not 0.2 ahead of the next intent
+@pytest.mark.parametrize("text,intent,confidence,second,attempts", [
+    ("nah mate", "deny", 0.45, 0.01, 1),   # deny below the threshold, and no no-word
+    ("not sure", "deny", 0.9, 0.01, 1),    # a hesitation
+    ("no?", "deny", 0.99, 0.01, 0),        # a question: no answer at all (value_guard rule 4), no attempt used
+    ("never", "deny", 0.6, 0.5, 1),        # deny not 0.2 ahead of the next intent
 ])
-def test_unclear_noes_are_still_read_as_answers(assistant, text, intent, confidence, second):
+def test_unclear_noes_are_still_read_as_answers(assistant, text, intent, confidence, second, attempts):
     result = turn(assistant, at(assistant), text, intent, confidence, second)
-    assert result.state.frame.waiting_for == "slot:last4" and result.state.frame.attempts == 1
+    assert result.state.frame.waiting_for == "slot:last4" and result.state.frame.attempts == attempts
 
 
 def test_a_no_word_counts_whatever_the_model_says_and_a_no_with_digits_fills_them(assistant):

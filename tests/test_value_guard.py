@@ -318,3 +318,28 @@ def test_banking_a_name_tagged_as_another_text_slot_stays_the_recipient():
     tagged = [Entity("name", "Sarah Lee", "Sarah Lee", 0, 9, "model", 0.9)]
     result = turn(banking, state, "Sarah Lee", "inform", 0.99, 0.01, entities=tagged)
     assert result.state.slots.get("recipient") == "Sarah Lee", replies(result)
+
+
+async def test_a_question_instead_of_an_answer_uses_no_attempt():
+    """Customer trial (session 10): "how much did I spend on coffee last month" at the card
+    digits' question heard "That doesn't look right" and lost an attempt. A question in which
+    nothing is a value of the slot now hears the fallback and the question again; one that
+    holds a value still answers."""
+    from tests.support.example_chat import example
+
+    async with example("banking_en") as world:
+        chat = world.chat({"what's my balance": "check_balance"}, default=("check_balance", 0.9))
+        await chat.say("what's my balance")
+        assert chat.waiting == "slot:card_last4"
+        replies = await chat.say("how much did I spend on coffee last month")
+        assert chat.events == ["not_a_value", "fallback"] and len(replies) == 2 and "digits" in replies[-1]
+        assert chat.state.stack[-1].attempts == 0
+        await chat.say("is it the one ending 4821?")  # a question that holds a value answers
+        assert "not_a_value" not in chat.events and chat.waiting != "slot:card_last4"
+    async with example("telecom_zh") as world:
+        chat = world.chat({"我要查话费": "查询"}, default=("查询", 0.9))
+        await chat.say("我要查话费")
+        await chat.say("余额")
+        assert chat.waiting == "slot:phone"
+        await chat.say("手机号在哪里看呢")
+        assert chat.events[0] == "not_a_value" and chat.state.stack[-1].attempts == 0

@@ -63,6 +63,9 @@ word), in this order:
    words are the evidence. Only every word counts: "my mum" (my is everyday) and "张可以"
    (可以 is) stay values; and a real name that is an everyday word ("Will" in banking_en)
    costs one question, never the answer.
+4. a question in which nothing is a value of the slot (not even one out of its bounds) is
+   no answer: the fallback and the question again ("how much did I spend on coffee last
+   month" at the card's last four digits, a customer trial of session 10).
 None of these uses up an attempt.
 
 A real name stays a value: "张三", "王小明", "李 雷", "Sarah Lee", "叫我老王就行" (a carrier
@@ -81,15 +84,15 @@ from framework.engine.confirm import CONFIRM_MARGIN
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
 from framework.slots import ParseResult
-from framework.slots.answers import yes_no
+from framework.slots.answers import is_question, yes_no
 from framework.slots.command_words import command_word
 from framework.slots.context import _everyday as looks_everyday  # context_entities' judgement of a guess
 from framework.slots.context import model_for, normalise, says_a_wish, short_text, unlike_values
 from framework.slots.mapping import MODEL_EXTRACTOR, fills
 
 ALREADY_IN_FLOW = "utter_already_in_flow"
-COMMAND, YES, OWN_FLOW, OTHER_FLOW, UNLIKE, OTHER_VALUE = (
-    "command", "yes", "own_flow", "other_flow", "unlike", "other_value")
+COMMAND, YES, OWN_FLOW, OTHER_FLOW, UNLIKE, OTHER_VALUE, QUESTION = (
+    "command", "yes", "own_flow", "other_flow", "unlike", "other_value", "question")
 _PARTICLES = "吧啊呀呢哦了"
 _STRONG_EXTRACTORS = frozenset({MODEL_EXTRACTOR, "id_number", "phone", "email"})
 
@@ -116,6 +119,8 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
         return Verdict(COMMAND, intents[0] if intents else None)
     if (slot.type == "text" or not parsed.ok) and yes_no(text, assistant.language):
         return Verdict(YES)  # "好的" to "请问您的姓名是？" acknowledges the question, answers nothing
+    if not parsed.ok and _only_a_question(ctx, nlu, step.slot):
+        return Verdict(QUESTION)  # "how much did I spend on coffee?" at "the card's last four digits?"
     if slot.type != "text" or not parsed.ok or not short_text(slot, model_for(assistant)):
         return None
     value, model = str(parsed.value), model_for(assistant)
@@ -137,6 +142,18 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
         # complaint) takes its flow's own intent as an answer too
         return None if step.from_trigger is not None else Verdict(OWN_FLOW, intent)
     return Verdict(OTHER_FLOW, intent)
+
+
+def _only_a_question(ctx: TurnContext, nlu: NLUResult, collecting: str) -> bool:
+    """A question (framework.slots.answers.is_question) in which nothing is a value of the
+    collected slot, not even one out of its bounds: the customer asked something instead of
+    answering, which is no wrong answer. Found in a customer trial (session 10): "how much did
+    I spend on coffee last month" at "What are the last four digits of the card?" heard "That
+    doesn't look right. I need exactly four digits" and lost one of its three attempts."""
+    if not is_question(nlu.text or "", ctx.assistant.language) or collecting in ctx.out_of_range:
+        return False
+    slot = ctx.assistant.slots[collecting]
+    return not any(fills(slot, entity, collecting) for entity in nlu.entities)
 
 
 def _holds_another_slots_value(assistant, nlu: NLUResult, collecting: str, value: str) -> bool:
