@@ -23,6 +23,12 @@ def timestamp(now: float | dt.datetime | None) -> float:
     return now.timestamp() if isinstance(now, dt.datetime) else float(now)
 
 
+# Frame.waiting_for while "Do you want to stop here?" waits: after a plain no, "stop:" + the
+# slot; after a goodbye, "end:" + what the frame waited for before (framework.engine.stop_question)
+WAITING_STOP = "stop:"
+WAITING_END = "end:"
+
+
 @dataclass(frozen=True)
 class Frame:
     """A flow on the stack: where it is and what it waits for."""
@@ -47,8 +53,8 @@ class Frame:
         flow = assistant.flows.get(self.flow)
         if flow is None or self.state not in flow.states:
             return False
-        waiting = (self.waiting_for or "").removeprefix("end:")
-        prefix = next((p for p in ("slot:", "stop:") if waiting.startswith(p)), None)
+        waiting = (self.waiting_for or "").removeprefix(WAITING_END)
+        prefix = next((p for p in ("slot:", WAITING_STOP) if waiting.startswith(p)), None)
         return prefix is None or waiting[len(prefix):] in assistant.slots
 
     def to_dict(self) -> dict[str, Any]:

@@ -73,11 +73,12 @@ import re
 from framework.compile.machine import Flow
 from framework.engine import confirm, steps
 from framework.engine.context import TurnContext
+from framework.engine.state import WAITING_END, WAITING_STOP
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import yes_no
 
-WAITING = "stop:"  # Frame.waiting_for while "Do you want to stop here?" waits (after a plain no)
-ENDING = "end:"  # the same, after a goodbye; followed by what the frame waited for before
+WAITING = WAITING_STOP  # Frame.waiting_for while "Do you want to stop here?" waits (after a plain no)
+ENDING = WAITING_END  # the same, after a goodbye; followed by what the frame waited for before
 RESPONSE = "utter_ask_stop_flow"
 CANCEL, ANSWERED = "cancel", "answered"  # answer(): the caller cancels the flow; nothing more to do
 # Whole messages that thank or take leave, compared without spaces and punctuation. Only

@@ -17,7 +17,6 @@ that contradicts an earlier one) is reported with its line and left out.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from typing import Any
 

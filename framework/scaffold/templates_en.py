@@ -290,4 +290,5 @@ flows:
         end: utter_goodbye              # says it, then the flow ends
 '''
 
-FILES = {"domain.yml": DOMAIN, "flows/callback.yml": FLOW, "flows/goodbye.yml": GOODBYE_FLOW, "tests/conversations.yml": TESTS, "README.md": README}
+FILES = {"domain.yml": DOMAIN, "flows/callback.yml": FLOW, "flows/goodbye.yml": GOODBYE_FLOW,
+         "tests/conversations.yml": TESTS, "README.md": README}

@@ -278,4 +278,5 @@ flows:
         end: utter_goodbye              # 说完道别语，流程结束
 '''
 
-FILES = {"domain.yml": DOMAIN, "flows/callback.yml": FLOW, "flows/goodbye.yml": GOODBYE_FLOW, "tests/conversations.yml": TESTS, "README.md": README}
+FILES = {"domain.yml": DOMAIN, "flows/callback.yml": FLOW, "flows/goodbye.yml": GOODBYE_FLOW,
+         "tests/conversations.yml": TESTS, "README.md": README}
