@@ -136,6 +136,10 @@ async def test_a_refused_interruption_at_a_confirmation_is_no_attempt():
     ("是的！", "zh", True), ("好的呢", "zh", True), ("不用了", "zh", False), ("ok", "zh", True),
     ("嗯嗯啊啊", "zh", None), ("是的", "en", None), ("Yes!", "en", True), ("nope", "en", False),
     ("yes", None, True), ("不是", None, False), ("maybe", "en", None),
+    # a word said twice or more for emphasis is that word (a model said 肯定 to "没有没有")
+    ("没有没有", "zh", False), ("不是不是！", "zh", False), ("不不不", "zh", False), ("是是是", "zh", True),
+    ("好好好", "zh", True), ("no, no", "en", False), ("nope nope", "en", False), ("yes yes!", "en", True),
+    ("no no no no no", "en", None), ("没有吧没有", "zh", None), ("哈哈", "zh", None),
 ])
 def test_yes_no_words_of_the_language(text, language, expected):
     from framework.slots.answers import yes_no
