@@ -253,3 +253,30 @@ async def test_words_said_after_a_learnt_value_are_no_part_of_it():
             "王五", "李四", "张三", "赵丽"]
         said = "宽带断了，我要投诉，就这样吧谢谢"
         assert tidy_span(world.assistant, slots["complaint"], said) == said  # free text is taken as said
+
+
+async def test_an_out_of_scope_messages_values_are_not_kept():
+    """Customer trial (session 11): "is it going to rain tomorrow" (out of scope) set the
+    transfer's date slot, and the next "send 50 dollars to Tom" confirmed a transfer for
+    tomorrow without asking. An out-of-scope message keeps only a value for the slot being
+    collected (a bare "80 bucks" at the amount question may be called out of scope too)."""
+    async with example("banking_en") as world:
+        table = {"is it going to rain tomorrow": "out_of_scope", "send 50 dollars to Tom": "transfer_money",
+                 "what's 15% of 80": "out_of_scope", "80 bucks": "out_of_scope"}
+        classifier = FakeClassifier(table, world.assistant.intents, threshold=0.5, entity_threshold=0.5,
+                                    entities={"send 50 dollars to Tom": [("50 dollars", "amount", 0.95),
+                                                                         ("Tom", "recipient", 0.95)]})
+        chat = Chat(Agent(world.assistant, classifier_parser(classifier, world.assistant), world.executor))
+        await chat.say("is it going to rain tomorrow")
+        assert "entities_ignored" in chat.events and "date" not in chat.state.slots
+        question = (await chat.say("send 50 dollars to Tom"))[-1]
+        assert chat.waiting == "confirm" and chat.state.slots["date"] == "2023-11-14"  # today, not tomorrow
+        assert (await chat.say("what's 15% of 80"))[-1] == question  # no amount of 80 or 15
+        assert chat.state.slots["amount"] == {"amount": 50, "currency": "USD"}
+        # at the amount question, an answer the classifier calls out of scope still answers it
+        asked = chat.at(dataclasses.replace(chat.state, stack=(dataclasses.replace(
+            chat.state.frame, state="ask_amount", waiting_for="slot:amount"),)))
+        asked.state = dataclasses.replace(asked.state, slots={k: v for k, v in asked.state.slots.items()
+                                                              if k != "amount"})
+        await asked.say("80 bucks")
+        assert asked.state.slots["amount"] == {"amount": 80, "currency": "USD"} and asked.waiting == "confirm"

@@ -40,6 +40,7 @@ erased (framework.engine.lifetimes).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from framework.compile.machine import END, Assistant, Collect, Flow
 from framework.engine import (confirm, corrections, lifetimes, nothing_pending, slot_filling, steps, stop_question,
@@ -51,6 +52,7 @@ from framework.engine.state import SessionState, timestamp
 from framework.nlu.interface import NLUResult
 from framework.slots import ParseResult, parse_value
 from framework.slots.context import collect_text, from_user
+from framework.slots.mapping import fills
 
 NOTHING_TO_CANCEL = "utter_nothing_to_cancel"
 DEFAULT_THRESHOLD = 0.5  # used when settings.fallback_threshold is "auto" and no model substituted one
@@ -175,10 +177,11 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
 
     # (1) entities; the collected slot filled by one completes the collect step; a changed
     # slot of the active flow is a correction
-    filled = slot_filling.fill(ctx, nlu, collecting)
+    off_topic = confident and intent in assistant.behaviours.out_of_scope.intents
+    filled = slot_filling.fill(ctx, _answer_only(ctx, nlu, collecting) if off_topic else nlu, collecting)
     changed = []
     if collecting or waiting in _LISTENING:
-        if not filled:  # a number that answered the question corrects nothing else
+        if not filled and not off_topic:  # a number that answered the question corrects nothing else
             corrections.fill_numbers(ctx, nlu, collecting)
         changed = corrections.corrected(ctx, collecting)
         corrections.announce(ctx, changed)
@@ -229,6 +232,20 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         ctx.say(assistant.behaviours.out_of_scope.response)
         return
     _fallback(ctx)
+
+
+def _answer_only(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> NLUResult:
+    """An out-of-scope message's values are about something else: "is it going to rain
+    tomorrow" must not give a later transfer its date, nor "what's 15% of 80" change an
+    amount. Only a value for the slot being collected is kept ("next tuesday" at the date
+    question, which a classifier may also call out of scope); the others are ignored
+    (event `entities_ignored`, names only)."""
+    slot = ctx.assistant.slots.get(collecting) if collecting else None
+    kept = tuple(e for e in nlu.entities if slot is not None and fills(slot, e, collecting))
+    if len(kept) < len(nlu.entities):
+        ctx.emit("entities_ignored", reason="out_of_scope",
+                 entities=tuple(sorted({e.entity for e in nlu.entities if e not in kept})))
+    return replace(nlu, entities=kept)
 
 
 def _out_of_attempts(ctx: TurnContext, state) -> bool:
