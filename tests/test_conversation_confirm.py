@@ -153,6 +153,8 @@ def test_yes_no_words_of_the_language(text, language, expected):
     ("没什么问题", "zh", False, False), ("嗯……让我想想", "zh", False, True), ("嗯", "zh", False, False),
     ("do it", "en", False, False), ("can you do it", "en", True, False), ("hmm", "en", False, True),
     ("umbrella", "en", False, False), ("is this safe", "en", True, False),
+    ("no, hold on", "en", False, True), ("wait a sec", "en", False, True), ("等等", "zh", False, True),
+    ("no wait, send it to Alice instead", "en", False, False), ("流量、话费等等", "zh", False, False),
 ])
 def test_questions_and_hesitations(text, language, question, hesitation):
     from framework.slots.answers import is_hesitation, is_question

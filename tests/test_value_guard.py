@@ -127,6 +127,28 @@ def test_a_yes_word_at_the_name_question_asks_again(assistant, text):
     assert "name" not in result.state.slots and result.state.frame.attempts == 0
 
 
+@pytest.mark.parametrize("text", ["等一下", "稍等", "等等！"])
+def test_a_hesitation_at_the_name_question_asks_again(assistant, text):
+    result = turn(assistant, at_name(assistant), text, "否定", 0.9, 0.05)  # even read confidently as a no
+    assert replies(result) == ["请问您的姓名是？"]
+    assert "name" not in result.state.slots and result.state.frame.attempts == 0
+
+
+@pytest.mark.parametrize("text", ["no hold on", "hold on", "no wait", "one sec please"])
+def test_banking_hold_on_is_no_cardholder_name(text):
+    # customer trial, session 11: "no hold on" (cancel 0.69, below the threshold) became the name
+    from framework.spec import load_assistant
+    from tests.conftest import ROOT
+    banking = load_assistant(ROOT / "domains" / "banking_en", environ={})
+    state = turn(banking, start(), "activate my card", "activate_card").state
+    state = turn(banking, state, "4321", "inform").state
+    assert state.frame.waiting_for == "slot:name"
+    result = turn(banking, state, text, "cancel", 0.45, 0.2)  # below the threshold, as in the trial
+    asks = {v.text for v in banking.responses["utter_ask_name"].variants}
+    assert len(replies(result)) == 1 and replies(result)[0] in asks
+    assert "name" not in result.state.slots and result.state.frame.attempts == 0
+
+
 def test_a_refused_trigger_in_a_non_interruptible_flow_is_busy_not_a_name(assistant):
     state = turn(assistant, at_name(assistant, "我要投诉", "投诉"), "网速太慢了，一直断线", "投诉").state
     assert state.slots["complaint"] == "网速太慢了，一直断线"  # the flow's own intent is a complaint's content

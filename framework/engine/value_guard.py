@@ -20,7 +20,10 @@ word), in this order:
    no valid value of the slot (at a text slot, always) acknowledges the question and
    answers nothing: the question again ("嗯" at "请提供要查询的手机号码。" used to be a
    wrong phone number, one of three attempts; a no word is the stop question's, before
-   this; a boolean slot still takes "好的" as true);
+   this; a boolean slot still takes "好的" as true); so does a hesitation ("hold on",
+   "no wait", "等一下", framework.slots.answers.is_hesitation) at a short text slot or one
+   it is no value of: a customer trial of session 11 stored "no hold on" as the
+   cardholder's name;
 2. at a short text slot (a name: one the examples introduce with templates, or at most 64
    characters; framework.slots.context.short_text), a message from which no extractor
    took a part that looks like a value ("我叫张三" gives 张三: stored, as before; "I want
@@ -84,7 +87,7 @@ from framework.engine.confirm import CONFIRM_MARGIN
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
 from framework.slots import ParseResult
-from framework.slots.answers import is_question, yes_no
+from framework.slots.answers import is_hesitation, is_question, yes_no
 from framework.slots.command_words import command_word
 from framework.slots.context import _everyday as looks_everyday  # context_entities' judgement of a guess
 from framework.slots.context import model_for, normalise, says_a_wish, short_text, unlike_values
@@ -119,6 +122,9 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
         return Verdict(COMMAND, intents[0] if intents else None)
     if (slot.type == "text" or not parsed.ok) and yes_no(text, assistant.language):
         return Verdict(YES)  # "好的" to "请问您的姓名是？" acknowledges the question, answers nothing
+    if ((not parsed.ok or (slot.type == "text" and short_text(slot, model_for(assistant))))
+            and is_hesitation(text, assistant.language)):
+        return Verdict(YES)  # "no, hold on" at "What's the cardholder's name?" buys time, names no one
     if not parsed.ok and _only_a_question(ctx, nlu, step.slot):
         return Verdict(QUESTION)  # "how much did I spend on coffee?" at "the card's last four digits?"
     if slot.type != "text" or not parsed.ok or not short_text(slot, model_for(assistant)):

@@ -62,8 +62,13 @@ _EN_QUESTION_START = re.compile(
 # Hesitations: at the start of the message (English "hmm"/"um"/"uh"/"er"; Chinese 呃/额,
 # 嗯 followed by an ellipsis: a bare 嗯 is a yes), or a "let me think" phrase anywhere.
 _HESITATION = {
-    "en": re.compile(r"^(?:h+m+|m{2,}|u+m+|u+h+|e+r+m*|e+h+m*|e+m{2,}|well)\b|\blet me (?:think|see|check)\b|\bnot sure\b"),
-    "zh": re.compile(r"^(?:[呃额]|e+m{2,}|嗯+(?:…|\.\.\.|。。|[啊呃额]))|我想想|让我想|考虑一下|想一想|等一下|稍等"),
+    "en": re.compile(r"^(?:h+m+|m{2,}|u+m+|u+h+|e+r+m*|e+h+m*|e+m{2,}|well)\b|\blet me (?:think|see|check)\b|\bnot sure\b"
+                     # the whole message asks for a moment: "hold on", "no wait", "one sec please"
+                     r"|^(?:(?:no|oh|uh|um|ok|okay|sorry)[,\s]+)?(?:hold on|hang on|wait|one sec(?:ond)?|one moment|"
+                     r"(?:just |wait |give me )?a (?:sec|second|moment|minute))(?:[,\s]+(?:please|pls|a sec(?:ond)?|"
+                     r"a moment|a minute))?[\s.!…]*$"),
+    "zh": re.compile(r"^(?:[呃额]|e+m{2,}|嗯+(?:…|\.\.\.|。。|[啊呃额]))|我想想|让我想|考虑一下|想一想|等一下|稍等"
+                     r"|^(?:等等|等下|等会儿?)[。.!！…]*$"),  # whole-message only: 等等 is also "and so on"
 }
 _CORRECTION_MARKERS = {
     "zh": re.compile(r"不对|不是|错了|改成|改为|换成|应该是|更正|改一下|搞错|^不[，,\s]"),
