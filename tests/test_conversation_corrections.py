@@ -280,3 +280,20 @@ async def test_an_out_of_scope_messages_values_are_not_kept():
                                                               if k != "amount"})
         await asked.say("80 bucks")
         assert asked.state.slots["amount"] == {"amount": 80, "currency": "USD"} and asked.waiting == "confirm"
+
+
+async def test_four_digits_said_as_a_correction_are_the_amount_not_a_card():
+    """Customer trial (session 11): "wait no, make that 1150" at the transfer's confirmation
+    was taken as a plain no ("which item?"): 1150 was read as a card's last four digits,
+    a slot the transfer does not collect, so no number was left to correct the amount."""
+    text = "wait no, make that 1150"
+    async with example("banking_en") as world:
+        table = {"send 200 dollars to Jane": "transfer_money", text: "deny"}
+        classifier = FakeClassifier(table, world.assistant.intents, threshold=0.5, entity_threshold=0.5,
+                                    entities={"send 200 dollars to Jane": [("200 dollars", "amount", 0.95),
+                                                                           ("Jane", "recipient", 0.95)]})
+        chat = Chat(Agent(world.assistant, classifier_parser(classifier, world.assistant), world.executor))
+        await chat.say("send 200 dollars to Jane")
+        replies = await chat.say(text)
+        assert replies[0] == "Okay, I've changed the amount to 1150 USD." and chat.waiting == "confirm"
+        assert chat.state.slots["amount"] == {"amount": 1150, "currency": "USD"} and "card_last4" not in chat.state.slots
