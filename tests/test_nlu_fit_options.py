@@ -120,3 +120,51 @@ def test_epoch_choice_ranks_by_the_mean_by_default_and_by_intent_accuracy_when_a
     assert epoch_score(0.92, 0.60, "intent") > epoch_score(0.92, 0.50, "intent")  # a tie: the F1 decides
     assert epoch_score(0.92, None, "intent") == epoch_score(0.92, None) == (0.92,)
     assert TrainingArguments().epoch_choice == "joint"
+
+
+def test_frozen_layers_are_computed_once_and_give_the_full_networks_answers():
+    import torch
+
+    from framework.nlu.fit import _FrozenBottom
+
+    network, tokenizer = tiny_network()
+    network.eval()
+    b = batches(tokenizer)
+    everything = list(range(len(TEXTS)))
+    ids, mask, _ = b.batch(everything)
+    with torch.no_grad():
+        full = network(ids, mask)
+    bottom = _FrozenBottom(network.encoder, 1)
+    cached = bottom.cached(b)
+    assert len(cached.states) == len(TEXTS) and cached.states[0].shape[0] == len(b.ids[0])
+    states, state_mask, _ = cached.batch(everything)
+    with bottom, torch.no_grad():  # the lowest layer skipped, its output read from the cache
+        through_cache = network(states, state_mask)
+    torch.testing.assert_close(through_cache, full, rtol=1e-4, atol=1e-5)
+    with torch.no_grad():  # and the encoder is itself again once the block is left
+        torch.testing.assert_close(network(ids, mask), full)
+
+
+def test_freeze_layers_trains_only_the_layers_above():
+    import torch
+
+    from framework.nlu.fit import fit
+
+    network, tokenizer = tiny_network()
+    before = {n: p.detach().clone() for n, p in network.encoder.named_parameters()}
+    trainable = {n: p.requires_grad for n, p in network.encoder.named_parameters()}
+    fit(network, batches(tokenizer), None, 3, args(freeze_layers=1), epochs=2, batch_size=4)
+    after = dict(network.encoder.named_parameters())
+    for name, old in before.items():
+        moved = not torch.equal(old, after[name].detach())
+        assert moved == name.startswith("encoder.layer.1."), name
+    assert {n: p.requires_grad for n, p in network.encoder.named_parameters()} == trainable
+
+
+@pytest.mark.parametrize("n", [2, -1])
+def test_freeze_layers_out_of_range_is_a_clear_error(n):
+    from framework.nlu.fit import _FrozenBottom
+
+    network, _ = tiny_network()
+    with pytest.raises(ValueError, match="between 1 and 1"):
+        _FrozenBottom(network.encoder, n)

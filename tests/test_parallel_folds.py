@@ -85,6 +85,25 @@ def test_two_processes_for_three_folds_start_the_third_when_one_ends(tmp_path, o
     assert two["report"]["predictions"] == one_by_one["report"]["predictions"]
 
 
+def test_frozen_layers_cross_into_the_fold_processes_and_stay_the_bases(tmp_path):
+    """--freeze-layers: the folds in processes train as one after another does, and the saved
+    model's embeddings and lowest layer are the base model's, bit for bit."""
+    import torch
+
+    from framework.nlu.model import weights_state
+
+    sequential = train(tmp_path, "frozen_seq", fold_processes=1, freeze_layers=1)
+    parallel = train(tmp_path, "frozen_par", fold_processes=3, freeze_layers=1)
+    assert parallel["meta"]["threshold_info"] == sequential["meta"]["threshold_info"]
+    assert parallel["report"]["predictions"] == sequential["report"]["predictions"]
+    base, _ = build_tiny_encoder([d.text for d in annotated_examples(EXAMPLES)] + OOS)
+    saved = weights_state(parallel["dir"])
+    for name, weight in base.state_dict().items():
+        key = next(k for k in saved if k.endswith("encoder." + name))
+        same = torch.equal(saved[key], weight)
+        assert same == (not name.startswith("encoder.layer.1.")), name
+
+
 def test_added_tokens_and_frozen_embeddings_cross_into_the_fold_processes(tmp_path):
     """The multilingual path: characters the base vocabulary lacks become new trainable rows
     beside frozen base embeddings (framework.nlu.vocabulary, fit._freeze_base_embeddings)."""

@@ -9,6 +9,7 @@ vector, so few epochs are needed.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import os
@@ -137,6 +138,90 @@ def _freeze_base_embeddings(encoder):
     return [extra], sync, restore
 
 
+class _StateBatches(_Batches):
+    """`_Batches` whose batches carry the frozen lower layers' output (one [length, hidden] tensor
+    per example, computed once) in place of token ids: `batch` returns (states, mask, labels)."""
+
+    def __init__(self, source: _Batches, states: list):
+        super().__init__(source.ids, source.labels, source.pad_id, source.tags)
+        self.states = states
+
+    def batch(self, idx):
+        import torch
+
+        _, mask, labels = super().batch(idx)
+        states = torch.zeros((len(idx), mask.shape[1], self.states[idx[0]].shape[-1]))
+        for r, i in enumerate(idx):
+            states[r, :len(self.ids[i])] = self.states[i]
+        return states, mask, labels
+
+
+class _FrozenBottom:
+    """The embeddings and the lowest `n` layers of a BERT-like encoder, fixed for one `fit`.
+
+    Their output does not change while training, so it is computed once per example
+    (`cached`, dropout off) and, inside `with`, the encoder's embeddings pass those states
+    through and the lowest `n` layers are skipped: a step's forward and backward passes run
+    only the layers above. Instance-level `forward` patches (as `_freeze_base_embeddings`), so
+    `state_dict()` keeps every weight; leaving the block restores the encoder."""
+
+    def __init__(self, encoder, n: int):
+        layers = getattr(getattr(encoder, "encoder", None), "layer", None)
+        if layers is None or not hasattr(encoder, "embeddings"):
+            raise ValueError(f"--freeze-layers needs a BERT-like encoder (embeddings + encoder.layer); "
+                             f"this base is {type(encoder).__name__}")
+        if not 0 < n < len(layers):
+            raise ValueError(f"--freeze-layers must be between 1 and {len(layers) - 1} for this base "
+                             f"({len(layers)} layers), got {n}")
+        self.encoder, self.n, self.layers = encoder, n, layers
+        self.fixed = [p for m in (encoder.embeddings, *layers[:n]) for p in m.parameters()]
+        self.was_trainable = [p.requires_grad for p in self.fixed]
+        for param in self.fixed:
+            param.requires_grad_(False)
+
+    def _skip(self, modules, forward):
+        for module in modules:
+            module.forward = forward
+
+    def _unskip(self, modules):
+        for module in modules:
+            module.__dict__.pop("forward", None)
+
+    def cached(self, batches: _Batches | None, batch_size: int = 64):
+        """`batches` with each example's state after the lowest `n` layers (None stays None)."""
+        import torch
+
+        if batches is None:
+            return None
+        states: list = [None] * len(batches.ids)
+        was_training = self.encoder.training
+        self.encoder.eval()
+        self._skip(self.layers[self.n:], lambda hidden_states, *a, **k: hidden_states)
+        try:
+            with torch.no_grad():
+                for idx in batches.in_order(batch_size):
+                    ids, mask, _ = batches.batch(idx)
+                    out = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+                    for r, i in enumerate(idx):
+                        states[i] = out[r, :len(batches.ids[i])].clone()
+        finally:
+            self._unskip(self.layers[self.n:])
+            self.encoder.train(was_training)
+        return _StateBatches(batches, states)
+
+    def __enter__(self):
+        # the encoder's "input_ids" are now the cached states (BertModel passes them to the
+        # embeddings and builds the attention mask from the embeddings' output)
+        self.encoder.embeddings.forward = lambda input_ids=None, **k: input_ids
+        self._skip(self.layers[:self.n], lambda hidden_states, *a, **k: hidden_states)
+        return self
+
+    def __exit__(self, *exc):
+        self._unskip((self.encoder.embeddings, *self.layers[:self.n]))
+        for param, trainable in zip(self.fixed, self.was_trainable):
+            param.requires_grad_(trainable)
+
+
 def _centroid_head(network, batches: _Batches, n_labels: int, batch_size: int, per_class: int = 24):
     """Initialise the head at the centred, normalised mean sentence vector of each intent
     (at most `per_class` examples each), scaled so the logits start in a useful range."""
@@ -247,7 +332,7 @@ def _batch_loss(network, ids, mask, y, tags, weights, args):
     rdrop = getattr(args, "rdrop", 0.0)
     smoothing = getattr(args, "label_smoothing", 0.0)
     if rdrop > 0:
-        ids, mask, y = ids.repeat(2, 1), mask.repeat(2, 1), y.repeat(2)
+        ids, mask, y = ids.repeat(2, *[1] * (ids.dim() - 1)), mask.repeat(2, 1), y.repeat(2)  # ids or states
         tags = tags.repeat(2, 1) if tags is not None else None
     out = network(ids, mask)
     logits = out[0] if isinstance(out, tuple) else out
@@ -282,7 +367,11 @@ def fit(network, train: _Batches, valid: _Batches | None, n_labels: int, args, e
         weights = counts.pow(-0.5 if args.class_weights == "sqrt" else -1.0)
         weights = weights / (weights * counts).sum() * counts.sum()  # mean weight per example = 1
     extra, sync, restore = [], (lambda: None), (lambda: None)
-    if args.freeze_embeddings:
+    frozen = contextlib.nullcontext()
+    if getattr(args, "freeze_layers", 0):  # the embeddings and the lowest layers: fixed, run once
+        frozen = _FrozenBottom(network.encoder, args.freeze_layers)
+        train, valid = frozen.cached(train, batch_size * 2), frozen.cached(valid, batch_size * 2)
+    elif args.freeze_embeddings:
         extra, sync, restore = _freeze_base_embeddings(network.encoder)
     groups = _encoder_groups(network.encoder, args.learning_rate, args.weight_decay,
                              getattr(args, "layer_decay", 1.0))
@@ -320,55 +409,56 @@ def fit(network, train: _Batches, valid: _Batches | None, n_labels: int, args, e
     step = 0
     loss_ema = None
     last_val: dict = {}
-    for epoch in range(1, epochs + 1):
-        network.train()
-        for idx in train.epoch(batch_size, rng, args.bucket):
-            ids, mask, y = train.batch(idx)
-            tags = train.tags_of(idx, ids.shape[1]) if train.tags is not None else None
-            with autocast:
-                loss = _batch_loss(network, ids, mask, y, tags, weights, args)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_([p for g in groups for p in g["params"]], 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
-            step += 1
-            loss_ema = loss.item() if loss_ema is None else 0.9 * loss_ema + 0.1 * loss.item()
-            bar.update(1)
-            bar.set_postfix(epoch=epoch, loss=f"{loss_ema:.3f}", **last_val, refresh=False)
-        record = {"epoch": epoch, "train_loss": loss_ema, "seconds": round(time.time() - start, 1)}
-        if valid is not None and valid.ids:
-            scores: dict = {}
-            acc, vloss, _, _ = _evaluate(network, valid, batch_size * 2, scores)
-            record.update(valid_accuracy=acc, valid_loss=vloss)
-            last_val = {"val_acc": f"{acc:.3f}"}
-            score = epoch_score(acc, scores.get("entity_f1"), getattr(args, "epoch_choice", "joint"))
-            if "entity_f1" in scores:
-                record["valid_entity_f1"] = scores["entity_f1"]
-                last_val["val_f1"] = f"{scores['entity_f1']:.3f}"
-            bar.set_postfix(epoch=epoch, loss=f"{loss_ema:.3f}", **last_val)
-            if epoch < min_epochs:  # too early to be the best epoch or to count against patience
-                pass
-            elif (score, -vloss) > (best[0], -best[1]):
-                best, bad = (score, vloss), 0
-                history["best_epoch"] = epoch
-                if early_stopping:
-                    sync()
-                    best_state = copy.deepcopy(network.state_dict())
-                    if kept_probabilities is not None:
-                        kept_probabilities[:] = [scores["probabilities"]]
-            else:
-                bad += 1
-        history["epochs"].append(record)
-        if log:
-            log(record)
-        if valid is not None and early_stopping and bad >= args.patience:
-            history["stopped"] = f"early stopping after epoch {epoch}"
-            break
-        if args.max_minutes and time.time() - start > args.max_minutes * 60:
-            history["stopped"] = f"time limit after epoch {epoch}"
-            break
-    bar.close()
+    with frozen:
+        for epoch in range(1, epochs + 1):
+            network.train()
+            for idx in train.epoch(batch_size, rng, args.bucket):
+                ids, mask, y = train.batch(idx)
+                tags = train.tags_of(idx, ids.shape[1]) if train.tags is not None else None
+                with autocast:
+                    loss = _batch_loss(network, ids, mask, y, tags, weights, args)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_([p for g in groups for p in g["params"]], 1.0)
+                optimizer.step()
+                scheduler.step()
+                optimizer.zero_grad(set_to_none=True)
+                step += 1
+                loss_ema = loss.item() if loss_ema is None else 0.9 * loss_ema + 0.1 * loss.item()
+                bar.update(1)
+                bar.set_postfix(epoch=epoch, loss=f"{loss_ema:.3f}", **last_val, refresh=False)
+            record = {"epoch": epoch, "train_loss": loss_ema, "seconds": round(time.time() - start, 1)}
+            if valid is not None and valid.ids:
+                scores: dict = {}
+                acc, vloss, _, _ = _evaluate(network, valid, batch_size * 2, scores)
+                record.update(valid_accuracy=acc, valid_loss=vloss)
+                last_val = {"val_acc": f"{acc:.3f}"}
+                score = epoch_score(acc, scores.get("entity_f1"), getattr(args, "epoch_choice", "joint"))
+                if "entity_f1" in scores:
+                    record["valid_entity_f1"] = scores["entity_f1"]
+                    last_val["val_f1"] = f"{scores['entity_f1']:.3f}"
+                bar.set_postfix(epoch=epoch, loss=f"{loss_ema:.3f}", **last_val)
+                if epoch < min_epochs:  # too early to be the best epoch or to count against patience
+                    pass
+                elif (score, -vloss) > (best[0], -best[1]):
+                    best, bad = (score, vloss), 0
+                    history["best_epoch"] = epoch
+                    if early_stopping:
+                        sync()
+                        best_state = copy.deepcopy(network.state_dict())
+                        if kept_probabilities is not None:
+                            kept_probabilities[:] = [scores["probabilities"]]
+                else:
+                    bad += 1
+            history["epochs"].append(record)
+            if log:
+                log(record)
+            if valid is not None and early_stopping and bad >= args.patience:
+                history["stopped"] = f"early stopping after epoch {epoch}"
+                break
+            if args.max_minutes and time.time() - start > args.max_minutes * 60:
+                history["stopped"] = f"time limit after epoch {epoch}"
+                break
+        bar.close()
     restore()
     if best_state is not None:
         network.load_state_dict(best_state)
