@@ -100,7 +100,7 @@ class TrainingArguments:
         "help": "keep the embeddings and the lowest N encoder layers fixed: their output is computed once per "
                 "example and every training step runs only the layers above (0 = train every layer, the "
                 "default). Faster, less accurate: banking_en 3 of 6 layers 44 s instead of 82-125 s, telecom_zh "
-                "9 of 12 0.46x the CPU, at 0.8-1.1 points of in-scope accuracy on the dev files (BENCHMARKS.md)"})
+                "9 of 12 0.43x the CPU, at 0.7-1.1 points of in-scope accuracy on the dev files (BENCHMARKS.md)"})
     freeze_embeddings: bool = field(default=True, metadata={
         "help": "keep the base model's word embeddings fixed (faster; new CJK tokens are still trained)"})
     head_init: str = field(default="centroid", metadata={
