@@ -287,6 +287,34 @@ def test_money_amount_placeholder(tmp_path):
     assert replies(result) == ["张三，损失500元，已受理。"]
 
 
+@pytest.mark.parametrize("answer, cut", [("大概三千五", "三千"), ("大概三千五", "千五"), ("3500左右", "350")])
+def test_a_learnt_span_that_cuts_a_number_short_is_dropped(tmp_path, answer, cut):
+    """A telecom_zh model (seed 2, session 12) tagged "三千" of "大概三千五" as the loss and
+    stored 3000: a learnt span whose edge falls between two numeral characters of a longer
+    value another extractor read is a number read in part."""
+    assistant = write_domain(tmp_path, CLAIM_ZH)
+    start = "我叫张三，身份证号是 11010519491231002X"
+    parser = FakeParser(assistant, {start: "claim"})
+    state = say(parser, SessionState.new("u", NOW), start).state
+    parser.model[answer] = (learnt(answer, cut, "loss", 0.9),)
+    result = say(parser, state, answer)
+    assert "entity_overruled" in events(result)
+    set_values = {e.data["slot"]: e.data["value"] for e in result.events if e.name == "slot_set"}
+    assert set_values["loss"] == {"amount": 3500, "currency": "CNY"}
+
+
+def test_a_learnt_span_that_is_a_whole_number_of_a_longer_value_is_kept(tmp_path):
+    """Not every shorter span is a cut: "三千" out of "三千 或者五千" ends at a space."""
+    assistant = write_domain(tmp_path, CLAIM_ZH)
+    start = "我叫张三，身份证号是 11010519491231002X"
+    parser = FakeParser(assistant, {start: "claim"})
+    state = say(parser, SessionState.new("u", NOW), start).state
+    answer = "大概五千吧"
+    parser.model[answer] = (learnt(answer, "五千", "loss", 0.9),)
+    result = say(parser, state, answer)
+    assert "entity_overruled" not in events(result)
+
+
 SEND_EN = {
     "domain.yml": """\
 version: "1"

@@ -129,7 +129,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     """Fill slots from the message's entities; True when the collected slot got a value."""
     found: dict[str, list[tuple[int, int, Entity, Any]]] = {}
     for i, entity in enumerate(nlu.entities):
-        if overruled(entity, nlu.entities):
+        if overruled(entity, nlu.entities, nlu.text):
             ctx.emit("entity_overruled", entity=entity.entity, extractor=entity.extractor)
             continue
         for slot in ctx.assistant.slots.values():

@@ -22,7 +22,10 @@ that exists), so a learnt span that disagrees with it is the likelier error; the
 trained on the very annotations the context templates are read from, but sees the whole
 sentence rather than a fixed left and right context; a bare number names no slot at all.
 A learnt span that overlaps a validated pattern value of another entity is dropped too:
-"11010519491231002X" is an ID number, whatever the model tags it.
+"11010519491231002X" is an ID number, whatever the model tags it. So is a learnt span that
+cuts a number short: its edge falls between two numeral characters of a longer value that
+another extractor read for the same entity ("三千" of "大概三千五", which the context
+template reads as 3500; "350" of "3500").
 """
 from __future__ import annotations
 
@@ -58,9 +61,31 @@ def fills(slot: Slot, entity: Entity, collecting: str | None) -> bool:
     return False
 
 
-def overruled(entity: Entity, entities: tuple[Entity, ...]) -> bool:
-    """A learnt span overlapping a validated pattern value of another entity."""
-    return entity.extractor == MODEL_EXTRACTOR and any(
-        rank(other) == PATTERN_RANK and other.entity != entity.entity
-        and other.start < entity.end and entity.start < other.end
+# Characters of a written number: digits (ASCII and full-width) and Chinese numerals.
+_NUMERAL = frozenset("0123456789０１２３４５６７８９.,零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟")
+
+
+def _cuts_a_number(entity: Entity, other: Entity, text: str) -> bool:
+    """`entity`'s span lies inside `other`'s, longer, and one of its edges splits a numeral."""
+    if not (other.start <= entity.start and entity.end <= other.end) or \
+            (other.start, other.end) == (entity.start, entity.end):
+        return False
+    inner = text[entity.start:entity.end]
+    if not inner:
+        return False
+    left = entity.start > other.start and text[entity.start - 1] in _NUMERAL and inner[0] in _NUMERAL
+    right = entity.end < other.end and text[entity.end] in _NUMERAL and inner[-1] in _NUMERAL
+    return left or right
+
+
+def overruled(entity: Entity, entities: tuple[Entity, ...], text: str = "") -> bool:
+    """A learnt span overlapping a validated pattern value of another entity, or cutting
+    short a number another extractor read for the same entity (`text`: the message)."""
+    if entity.extractor != MODEL_EXTRACTOR:
+        return False
+    return any(
+        (rank(other) == PATTERN_RANK and other.entity != entity.entity
+         and other.start < entity.end and entity.start < other.end)
+        or (text and other.extractor != MODEL_EXTRACTOR and other.entity == entity.entity
+            and _cuts_a_number(entity, other, text))
         for other in entities)
