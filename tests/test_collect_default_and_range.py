@@ -79,6 +79,28 @@ def test_a_date_out_of_bounds_is_said_and_the_default_not_taken(banking):
     assert texts(say(banking, result.state, "today")) == ["How much would you like to send?"]
 
 
+INVALID_AMOUNT = "Please tell me the amount in dollars, for example $50 or fifty dollars."
+
+
+@pytest.mark.parametrize("text", ["send €50 to Anna", "send 50 euros to Anna"])
+def test_an_amount_in_another_currency_is_said_and_asked(banking, text):
+    """Customer trial, session 12: "send €50 to Anna tomorrow" heard only "How much would you
+    like to send?", as if the 50 had not been said; the slot's error says why it was refused."""
+    result = started(banking, text)
+    assert texts(result) == [INVALID_AMOUNT] and "amount" not in result.state.slots
+    assert result.state.frame.state == "ask_amount"
+    assert texts(say(banking, result.state, "$50")) == ["Send $50.00 to Anna on 2026-12-02?"]
+
+
+def test_a_negative_amount_is_not_read_as_its_digits(banking):
+    """Customer trial, session 12: "transfer -50 to bob" was confirmed as $50.00: the model
+    read -50 (below min: 1), and the context template's "50", without the sign, was stored."""
+    text = "transfer -50 to bob"
+    fifty = Entity("amount", "-50", "-50", 9, 12, "model", 0.95)
+    result = started(banking, text, learnt=[fifty])
+    assert texts(result) == [OVER_LIMIT] and "amount" not in result.state.slots
+
+
 def test_out_of_bounds_at_the_confirmation_is_said_and_the_confirmation_asked_again(banking):
     state = say(banking, started(banking, "send 50 dollars").state, "my mum").state
     result = say(banking, state, "actually make it 9000 dollars")

@@ -21,7 +21,8 @@ found the same value for the slot in the message, or, for the slot being asked, 
 message read as its answer gives it ("my name is Jane Doe"): two readings agree.
 
 A value understood but out of its slot's bounds ("9000 dollars" over a `max: 2500`, a date
-past `max: +30d`) fills nothing; when the slot has a `range_error` it is remembered for the
+past `max: +30d`) or in a currency the slot does not take ("€50" for a USD amount, said with
+the slot's `error` response) fills nothing; when the slot has a `range_error` it is remembered for the
 turn (`TurnContext.out_of_range`, event `value_out_of_range`) and said once: before the
 slot's question when the flow asks it (framework.engine.steps), else before the question
 the flow is at (framework.engine.turn).

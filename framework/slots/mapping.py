@@ -22,10 +22,11 @@ that exists), so a learnt span that disagrees with it is the likelier error; the
 trained on the very annotations the context templates are read from, but sees the whole
 sentence rather than a fixed left and right context; a bare number names no slot at all.
 A learnt span that overlaps a validated pattern value of another entity is dropped too:
-"11010519491231002X" is an ID number, whatever the model tags it. So is a learnt span that
-cuts a number short: its edge falls between two numeral characters of a longer value that
-another extractor read for the same entity ("三千" of "大概三千五", which the context
-template reads as 3500; "350" of "3500").
+"11010519491231002X" is an ID number, whatever the model tags it. So is any value but a
+validated pattern one that cuts a number short: its edge falls between two numeral characters
+of a longer value that another extractor read for the same entity (the model's "三千" of
+"大概三千五", which the context template reads as 3500; a context template's "50" of the
+model's "-50", which is out of bounds and said so).
 """
 from __future__ import annotations
 
@@ -61,8 +62,9 @@ def fills(slot: Slot, entity: Entity, collecting: str | None) -> bool:
     return False
 
 
-# Characters of a written number: digits (ASCII and full-width) and Chinese numerals.
-_NUMERAL = frozenset("0123456789０１２３４５６７８９.,零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟")
+# Characters of a written number: digits (ASCII and full-width), Chinese numerals, and a sign
+# ("50" of "-50" drops the minus that made the amount out of bounds).
+_NUMERAL = frozenset("0123456789０１２３４５６７８９.,零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟-−+")
 
 
 def _cuts_a_number(entity: Entity, other: Entity, text: str) -> bool:
@@ -79,13 +81,15 @@ def _cuts_a_number(entity: Entity, other: Entity, text: str) -> bool:
 
 
 def overruled(entity: Entity, entities: tuple[Entity, ...], text: str = "") -> bool:
-    """A learnt span overlapping a validated pattern value of another entity, or cutting
-    short a number another extractor read for the same entity (`text`: the message)."""
-    if entity.extractor != MODEL_EXTRACTOR:
+    """A learnt span overlapping a validated pattern value of another entity; or any value
+    but a validated pattern one that cuts short a number another extractor read for the same
+    entity (`text`: the message)."""
+    if rank(entity) == PATTERN_RANK:
         return False
+    learnt = entity.extractor == MODEL_EXTRACTOR
     return any(
-        (rank(other) == PATTERN_RANK and other.entity != entity.entity
+        (learnt and rank(other) == PATTERN_RANK and other.entity != entity.entity
          and other.start < entity.end and entity.start < other.end)
-        or (text and other.extractor != MODEL_EXTRACTOR and other.entity == entity.entity
+        or (text and other.extractor != entity.extractor and other.entity == entity.entity
             and _cuts_a_number(entity, other, text))
         for other in entities)

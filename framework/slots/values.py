@@ -102,8 +102,9 @@ def _money(slot: Slot, text: str) -> ParseResult:
     money = parse_money(_bare(text), wanted)
     if money is None:
         return ParseResult(False, error="not an amount of money")
-    if wanted and money.currency != wanted:
-        return ParseResult(False, error=f"expected an amount in {wanted}, found {money.currency}")
+    if wanted and money.currency != wanted:  # understood, refused: the slot's error says why
+        return ParseResult(False, error=f"expected an amount in {wanted}, found {money.currency}",
+                           response=slot.error_response)
     return _bounded(slot, money.value(), money.amount, slot.options.get("min"), slot.options.get("max"))
 
 
