@@ -315,6 +315,22 @@ def test_a_learnt_span_that_is_a_whole_number_of_a_longer_value_is_kept(tmp_path
     assert "entity_overruled" not in events(result)
 
 
+@pytest.mark.parametrize("message, spans", [
+    ("阿卜杜拉·买买提", ["阿卜杜拉"]),                    # the span stops at the middle dot
+    ("我叫迪丽热巴·迪力木拉提", ["迪丽热巴", "迪力木拉提"]),  # two spans, one each side of it
+])
+def test_a_name_with_a_middle_dot_is_kept_whole(tmp_path, message, spans):
+    """Customer trial, session 12: "阿卜杜拉·买买提" at the name question was stored as
+    "阿卜杜拉": the model's span ends at the dot that joins the parts of Uyghur names and
+    transliterated foreign ones."""
+    assistant = write_domain(tmp_path, CLAIM_ZH)
+    parser = FakeParser(assistant, {"我要报案": "claim"})
+    state = say(parser, SessionState.new("u", NOW), "我要报案").state
+    parser.model[message] = tuple(learnt(message, span, "name", 0.9) for span in spans)
+    result = say(parser, state, message)
+    assert result.state.slots["name"] == message.removeprefix("我叫")
+
+
 SEND_EN = {
     "domain.yml": """\
 version: "1"

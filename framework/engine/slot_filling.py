@@ -41,7 +41,7 @@ from framework.engine.context import TurnContext
 from framework.nlu.interface import Entity, NLUResult
 from framework.slots import ParseResult, parse_value
 from framework.slots.answers import sounds_like_correction
-from framework.slots.context import collect_text, from_user, tidy_span
+from framework.slots.context import collect_text, from_user, join_name_parts, tidy_span
 from framework.slots.mapping import (
     CONTEXT_EXTRACTOR, GENERIC_EXTRACTORS, MODEL_EXTRACTOR, fills, overruled, rank,
 )
@@ -129,8 +129,9 @@ def _agreed(ctx: TurnContext, nlu: NLUResult, slot, entity: Entity, value: Any, 
 def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     """Fill slots from the message's entities; True when the collected slot got a value."""
     found: dict[str, list[tuple[int, int, Entity, Any]]] = {}
-    for i, entity in enumerate(nlu.entities):
-        if overruled(entity, nlu.entities, nlu.text):
+    entities = join_name_parts(nlu.text or "", nlu.entities)
+    for i, entity in enumerate(entities):
+        if overruled(entity, entities, nlu.text):
             ctx.emit("entity_overruled", entity=entity.entity, extractor=entity.extractor)
             continue
         for slot in ctx.assistant.slots.values():

@@ -359,6 +359,36 @@ def _strip_trailing(text: str) -> str:
     return _POLITE_RE.sub("", text.rstrip(_TRAILING + _EDGE)).rstrip(_TRAILING + _EDGE).strip()
 
 
+# The dots that join the parts of a name: Uyghur and other minority names, and foreign names
+# in Chinese ("迪丽热巴·迪力木拉提", "阿卜杜拉·买买提").
+_NAME_JOINERS = "·•・‧．"
+_NAME_PART_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z]+")
+
+
+def join_name_parts(text: str, entities: tuple) -> tuple:
+    """Found spans (the model's or a template's) that end or start at a name joiner, with
+    the name on its other side: extended over it, so that "阿卜杜拉" of "阿卜杜拉·买买提" is
+    the whole name, and the two spans of "迪丽热巴·迪力木拉提" become one. Spans of a pattern
+    extractor, and spans not next to a joiner, are returned as they are."""
+    out = []
+    for e in entities:
+        if e.extractor not in ("model", "context") or not isinstance(e.value, str) or e.value != e.text:
+            out.append(e)
+            continue
+        start, end = e.start, e.end
+        while end + 1 < len(text) and text[end] in _NAME_JOINERS and text[end - 1:end].strip() \
+                and (m := _NAME_PART_RE.match(text, end + 1)):
+            end = m.end()
+        while start >= 2 and text[start - 1] in _NAME_JOINERS and any(
+                o is not e and o.entity == e.entity and o.end == start - 1 for o in entities):
+            start = min(o.start for o in entities if o is not e and o.entity == e.entity and o.end == start - 1)
+        if (start, end) == (e.start, e.end):
+            out.append(e)
+        else:
+            out.append(replace(e, value=text[start:end], text=text[start:end], start=start, end=end))
+    return tuple(out)
+
+
 def tidy_span(assistant: Assistant, slot: Slot, value: str) -> str:
     """A name-like text value found inside a message (the model's or a template's span)
     without the words said after it: "Alice instead" -> "Alice", "李四吧" -> "李四". Free
