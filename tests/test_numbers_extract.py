@@ -47,7 +47,7 @@ def test_whole_numbers(text, value):
 
 @pytest.mark.parametrize("text", [
     "文三路", "一下", "快一点", "第一", "一直", "统一", "万一", "千万", "十分", "百", "万", "三五", "两三",
-    "two three", "twenty thirty", "no one", "4G", "A320", "5k", "",
+    "two three", "twenty thirty", "no one", "4G", "A320", "5km", "",
 ])
 def test_not_numbers(text):
     assert parse_number(text) is None
@@ -96,10 +96,22 @@ def test_chinese_to_int_keeps_its_contract():
     ("三块五", 3.5, "CNY"), ("五毛", 0.5, "CNY"), ("RMB 200", 200, "CNY"), ("50美元", 50, "USD"),
     ("€5.50", 5.5, "EUR"), ("twenty euros", 20, "EUR"), ("100 bucks", 100, "USD"), ("50USD", 50, "USD"),
     ("三千五", 3500, None),
+    # customer trial, session 12: "I need to send 1.5k to Bob" asked "How much?"
+    ("1.5k", 1500, None), ("$2k", 2000, "USD"), ("2.5K bucks", 2500, "USD"), ("fifty quid", 50, "GBP"),
 ])
 def test_money(text, amount, currency):
     money = parse_money(text)
     assert (money.amount, money.currency) == (amount, currency)
+
+
+@pytest.mark.parametrize("text", ["5km", "a 10kg parcel", "4kb file", "1,5k"])
+def test_a_k_that_starts_a_word_is_no_thousands(text):
+    assert [m.amount for m in find_money(text) if m.amount >= 1000] == []
+
+
+def test_a_k_after_a_number_is_thousands():
+    """Session 12 changed this: "5k" was no number; people write amounts so."""
+    assert parse_number("5k") == 5000 and parse_number("1.5K") == 1500
 
 
 def test_money_in_a_sentence():

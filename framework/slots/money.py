@@ -21,7 +21,7 @@ PREFIXES = {"￥": "CNY", "¥": "CNY", "rmb": "CNY", "cny": "CNY", "us$": "USD",
 SUFFIXES = {"元人民币": "CNY", "人民币": "CNY", "元": "CNY", "rmb": "CNY", "cny": "CNY",
             "yuan": "CNY", "美元": "USD", "美金": "USD", "dollars": "USD", "dollar": "USD", "bucks": "USD",
             "usd": "USD", "欧元": "EUR", "euros": "EUR", "euro": "EUR", "eur": "EUR", "英镑": "GBP",
-            "pounds": "GBP", "pound": "GBP", "gbp": "GBP", "港币": "HKD", "港元": "HKD", "hkd": "HKD",
+            "pounds": "GBP", "pound": "GBP", "quid": "GBP", "gbp": "GBP", "港币": "HKD", "港元": "HKD", "hkd": "HKD",
             "日元": "JPY", "yen": "JPY", "jpy": "JPY"}
 
 

@@ -310,11 +310,20 @@ def _cny(text: str, idioms) -> list[Quantity]:
     return found
 
 
+# "1.5k", "2K", "10k": thousands, as people write amounts ("5km" is not: a letter or digit
+# right after the k and it is no number of thousands).
+_THOUSANDS_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,3})?)\s?[kK](?![A-Za-z\d])")
+
+
+def _thousands(text: str) -> list[Quantity]:
+    return [Quantity(m.start(), m.end(), _number(Decimal(m.group(1)) * 1000)) for m in _THOUSANDS_RE.finditer(text)]
+
+
 def scan(text: str) -> list[Quantity]:
     """Every quantity in `text`, left to right, overlapping ones resolved to the longest."""
     text = normalise_digits(text)
     idioms = _idiom_spans(text)
-    candidates = _cny(text, idioms) + _english(text)
+    candidates = _cny(text, idioms) + _english(text) + _thousands(text)
     for m in _RUN_RE.finditer(text):
         start, end = m.span()
         run = m.group()
