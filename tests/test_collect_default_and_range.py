@@ -92,6 +92,22 @@ def test_an_amount_in_another_currency_is_said_and_asked(banking, text):
     assert texts(say(banking, result.state, "$50")) == ["Send $50.00 to Anna on 2026-12-02?"]
 
 
+INVALID_DATE = "I didn't get the date. Say today, tomorrow, next Friday or a date such as December 20."
+
+
+@pytest.mark.parametrize("date", ["the 31st of February", "February 30"])
+def test_a_day_that_does_not_exist_is_said_and_no_default_taken(banking, date):
+    """Customer trial, session 12: "send money to my brother on the 31st of February" went on
+    with today's date (the step's default), as if no date had been said."""
+    text = f"send 50 dollars to John on {date}"
+    learnt = [Entity("recipient", "John", "John", 19, 23, "model", 0.95),
+              Entity("date", date, date, text.index(date), len(text), "model", 0.95)]
+    result = started(banking, text, learnt=learnt)
+    assert texts(result) == [INVALID_DATE] and "date" not in result.state.slots
+    assert result.state.frame.state == "ask_date"
+    assert texts(say(banking, result.state, "tomorrow")) == ["Send $50.00 to John on 2026-12-03?"]
+
+
 def test_a_negative_amount_is_not_read_as_its_digits(banking):
     """Customer trial, session 12: "transfer -50 to bob" was confirmed as $50.00: the model
     read -50 (below min: 1), and the context template's "50", without the sign, was stored."""

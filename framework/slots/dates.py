@@ -241,6 +241,21 @@ def parse_date(text: str, today: dt.date) -> str | None:
     return None
 
 
+def no_such_day(text: str, today: dt.date) -> bool:
+    """The whole text is written as a date that does not exist ("the 31st of February",
+    "2月30日", "2026-02-30"): understood as a date, refused as a value."""
+    stripped = normalise_digits(text.strip().rstrip("。.!！"))
+    stripped = re.sub(r"^(?:on\s+)?the\s+", "", stripped, flags=re.IGNORECASE)
+    m = DATE_RE.fullmatch(stripped)
+    if m is None:
+        return False
+    try:
+        _date(m, today)
+    except ValueError:
+        return True
+    return False
+
+
 def find_dates(text: str, today: dt.date) -> list[tuple[int, int, str]]:
     """(start, end, ISO date) for every date in a longer utterance."""
     return [(f.start, f.end, f.date.isoformat()) for f in scan(text, today) if f.date]

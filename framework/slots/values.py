@@ -10,7 +10,7 @@ from typing import Any, Mapping
 from framework.compile.machine import Slot
 from framework.slots.answers import yes_no  # moved to framework.slots.answers; re-exported
 from framework.slots import bounds
-from framework.slots.dates import parse_date
+from framework.slots.dates import no_such_day, parse_date
 from framework.slots.digit_words import digits_only
 from framework.slots.identity import check_email, check_id_number, check_phone
 from framework.slots.money import parse_money
@@ -89,6 +89,8 @@ def _bounded(slot: Slot, value: Any, key: Any, low: Any, high: Any, shown=str) -
 
 def _date(slot: Slot, text: str, today: dt.date) -> ParseResult:
     value = parse_date(text, today)
+    if value is None and no_such_day(text, today):  # said, so no default is taken for it
+        return ParseResult(False, error="no such day", response=slot.error_response)
     if value is None:
         return ParseResult(False, error="not a date")
     low, high = (bounds.resolve(slot.options.get(k), today) for k in ("min", "max"))
