@@ -19,8 +19,10 @@ from framework.engine import (
     ActionCall, ActionResult, Event, Reply, SessionState, handle_action_result, handle_message,
 )
 from framework.engine.commands import command, parse_payload
+from framework.engine.turn import threshold
 from framework.nlu.interface import IntentClassifier, IntentScore, NLUResult, Parsed, as_parsed, parse_texts
 from framework.slots import extract_entities
+from framework.slots.context import clauses
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,12 @@ class Agent:
         nlu = await self.parse(text)
         result = handle_message(self.assistant, state, nlu, now=now, channel=channel)
         replies, events = list(result.replies), list(result.events)
+        request = await self._request_after_cancel(nlu, result)
+        if request is not None:
+            events.append(Event("request_after_cancel", {"intent": request.ranking[0].name}))
+            result = handle_message(self.assistant, result.state, request, now=now, channel=channel)
+            replies += result.replies
+            events += result.events
         for _ in range(MAX_ACTIONS_PER_TURN):
             if result.action is None:
                 break
@@ -83,6 +91,27 @@ class Agent:
                 replies += result.replies
                 events += result.events
         return AgentTurn(result.state, tuple(replies), tuple(events), nlu)
+
+    async def _request_after_cancel(self, nlu: NLUResult, result) -> NLUResult | None:
+        """"actually cancel that, I want to check my balance instead": when the message was
+        read as the cancel intent and cancelled a flow, the clauses after the first are read
+        once more; their reading is returned when the model is sure of it (the fallback
+        threshold) and it starts a flow other than one just cancelled ("cancel it, I don't
+        want to send money" must not start the transfer again). Else None: one reading."""
+        cancel = self.assistant.behaviours.cancel.intents
+        if result.action is not None or not nlu.ranking or nlu.ranking[0].name not in cancel:
+            return None
+        cancelled = {e.data.get("flow") for e in result.events if e.name == "flow_cancelled"}
+        if not cancelled or any(e.name == "handoff" for e in result.events):
+            return None
+        bounds = [(a, b) for a, b in clauses(nlu.text or "") if nlu.text[a:b].strip()]
+        if len(bounds) < 2:
+            return None
+        second = await self.parse(nlu.text[bounds[1][0]:].strip())
+        if not second.ranking or second.ranking[0].confidence < threshold(self.assistant):
+            return None
+        flow = self.assistant.flow_for_intent(second.ranking[0].name)
+        return second if flow is not None and flow.name not in cancelled else None
 
     async def _run(self, call: ActionCall) -> ActionResult:
         if self.executor is None:

@@ -1,0 +1,67 @@
+"""A cancel and a new request in one message: "actually cancel that, I want to check my
+balance instead" (customer trial, session 12) cancelled the transfer and then asked "What
+else can I do for you?", losing the balance request. The agent now reads the clauses after
+the cancelling one once more, and starts the flow they ask for when the model is sure of it
+and it is not the flow just cancelled. banking_en with a lookup-table classifier (tests only)."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from framework.agent import Agent, classifier_parser
+from framework.spec import load_assistant
+from tests.support.fake_classifier import FakeClassifier
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = 1_790_000_000.0
+START = "send 50 dollars to Jane"
+CANCELLED = "No problem, stopped. What else can I do for you?"
+ASK_LAST4 = "utter_ask_last4"
+
+
+@pytest.fixture(scope="module")
+def banking():
+    assistant = load_assistant(ROOT / "domains" / "banking_en", environ={})
+    return dataclasses.replace(assistant, settings=dataclasses.replace(assistant.settings, fallback_threshold=0.7))
+
+
+async def at_confirmation(banking, table):
+    classifier = FakeClassifier({START: "transfer_money", **table}, banking.intents)
+    agent = Agent(banking, classifier_parser(classifier, banking))
+    turn = await agent.handle(None, "u", START, now=NOW)
+    assert turn.state.stack and turn.state.stack[-1].waiting_for == "confirm"
+    return agent, turn.state, classifier
+
+
+async def test_the_request_after_a_cancel_starts_its_flow(banking):
+    text = "actually cancel that, I want to check my balance instead"
+    agent, state, classifier = await at_confirmation(banking, {
+        text: "cancel", "I want to check my balance instead": ("check_balance", 0.98)})
+    turn = await agent.handle(state, "u", text, now=NOW + 5)
+    assert [r.text for r in turn.replies][0] == CANCELLED
+    assert [r.response for r in turn.replies][1:] == [ASK_LAST4]
+    assert turn.state.stack[-1].flow == "check_balance" and "amount" not in turn.state.slots
+    names = [e.name for e in turn.events]
+    assert names.index("flow_cancelled") < names.index("request_after_cancel") < names.index("flow_started")
+
+
+@pytest.mark.parametrize("rest, intent", [
+    ("I don't want to send money", ("transfer_money", 0.97)),  # the cancelled flow's own intent: a negation
+    ("thanks", ("affirm", 0.97)),                              # no flow's trigger
+    ("I want to check my balance instead", ("check_balance", 0.5)),  # below the threshold
+])
+async def test_no_flow_is_started_otherwise(banking, rest, intent):
+    text = f"cancel it, {rest}"
+    agent, state, _ = await at_confirmation(banking, {text: "cancel", rest: intent})
+    turn = await agent.handle(state, "u", text, now=NOW + 5)
+    assert [r.text for r in turn.replies] == [CANCELLED] and turn.state.stack == ()
+    assert "request_after_cancel" not in [e.name for e in turn.events]
+
+
+async def test_a_one_clause_cancel_is_read_once(banking):
+    agent, state, classifier = await at_confirmation(banking, {"cancel that": "cancel"})
+    calls = len(classifier.calls)
+    turn = await agent.handle(state, "u", "cancel that", now=NOW + 5)
+    assert [r.text for r in turn.replies] == [CANCELLED] and len(classifier.calls) == calls + 1
