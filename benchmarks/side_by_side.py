@@ -13,7 +13,9 @@ only serves), and served next to `dialogframe serve` on loopback. One client
 drives both, level by level, Rasa then dialogframe at each concurrency (interleaved, so
 that a change in the shared machine's load hits both), with the same texts, a fresh
 sender per request (a new conversation each time) and a closed loop of N clients for at
-most --seconds or --requests per level. It prints one table per domain: req/s and p99 at
+most --seconds or --requests per level. The domain's demo business backend runs in its own
+process on the port its webhooks call (`--no-demo-backend`: none, as before 2026-12-03), so
+that a turn that ends at a webhook makes a real call. It prints one table per domain: req/s and p99 at
 each concurrency, the ratios, p99 at half the best throughput (open loop), start to first
 answer, RSS, and the issue-11 goals met or missed by how much.
 
@@ -212,6 +214,34 @@ async def first_answer(port: int, process: subprocess.Popen, text: str, log: Pat
     raise TimeoutError(f"no answer within {timeout}s; see {log}")
 
 
+# The domain's demo business backend in a process of its own, on the port its webhooks call:
+# a full turn that ends at a webhook (a balance request with the card digits) makes a real
+# HTTP call, as in production, instead of waiting out a refused connection's retry.
+BACKEND = """
+import asyncio, sys
+from framework.actions.demo_backend import start_demo_backend
+async def main():
+    await start_demo_backend(sys.argv[1], "127.0.0.1", int(sys.argv[2]))
+    print("listening", flush=True)
+    await asyncio.Event().wait()
+asyncio.run(main())
+"""
+
+
+async def backend_ready(port: int, process: subprocess.Popen, log: Path, timeout: float = 30) -> None:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if process.poll() is not None:
+            raise RuntimeError(f"the demo backend exited ({process.returncode}); see {log}")
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return
+        except OSError:
+            await asyncio.sleep(0.05)
+    raise TimeoutError(f"the demo backend did not listen on {port} within {timeout}s; see {log}")
+
+
 def rss_mb(process: subprocess.Popen) -> float:
     """RSS of the serving processes, Redis excluded (largest one: per worker)."""
     parent = psutil.Process(process.pid)
@@ -244,7 +274,16 @@ async def measure_domain(args, domain: str) -> dict:
 
     redis = EmbeddedRedis(tempfile.mkdtemp(prefix="side_by_side_redis_")).start()
     servers: dict[str, tuple[subprocess.Popen, int]] = {}
+    backend = None
     try:
+        if args.demo_backend:
+            from framework.actions.demo_backend import default_port
+
+            port = default_port(domain)
+            log = work / "demo_backend.log"
+            backend = spawn([sys.executable, "-c", BACKEND, domain, str(port)], ROOT, log)
+            await backend_ready(port, backend, log)
+            result["demo_backend_port"] = port
         # Start one at a time, so that each start is measured on the same (otherwise idle) server side.
         port = free_port()
         log = work / "rasa_serve.log"
@@ -285,6 +324,8 @@ async def measure_domain(args, domain: str) -> dict:
     finally:
         for proc, _ in servers.values():
             stop(proc)
+        if backend is not None:
+            stop(backend)
         redis.stop()
     return result
 
@@ -329,7 +370,10 @@ def ratio(a: float, b: float) -> float:
 def table(result: dict, serve_args: str) -> str:
     d = result
     lines = [f"**{d['domain']}** ({d['intents']} intents, {d['examples']} examples; dialogframe "
-             f"`serve --model {d.get('model')} {serve_args or '(defaults)'}`)", "",
+             f"`serve --model {d.get('model')} {serve_args or '(defaults)'}`"
+             + (f"; its webhooks answered by the demo backend in its own process on port {d['demo_backend_port']}"
+                if d.get("demo_backend_port") else "; no demo backend: a turn that reaches a webhook waits out its retry")
+             + ")", "",
              "| concurrency | Rasa req/s (p99 ms) | dialogframe req/s (p99 ms) | ratio | goal |",
              "|---:|---:|---:|---:|---|"]
     for row in d["levels"]:
@@ -373,6 +417,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--requests", type=int, default=2000, help="most requests per level and server")
     p.add_argument("--open-seconds", type=float, default=8.0, help="the half-load open-loop run, per server")
     p.add_argument("--json", default=None, help="also write the results to this JSON file")
+    p.add_argument("--no-demo-backend", dest="demo_backend", action="store_false",
+                   help="start no demo backend: turns that reach a webhook wait out a refused connection "
+                        "(as runs before 2026-12-03 15:00 UTC did)")
     args = p.parse_args(argv)
     if args.setup_rasa:
         return setup_rasa(args.rasa_venv)
