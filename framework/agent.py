@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Awaitable, Callable, Sequence
 
-from framework.compile.machine import Assistant
+from framework.compile.machine import Assistant, frozen_map
 from framework.engine import (
     ActionCall, ActionResult, Event, Reply, SessionState, handle_action_result, handle_message,
 )
@@ -55,6 +55,19 @@ def with_model_threshold(assistant: Assistant, threshold: float | None,
     return dataclasses.replace(assistant, settings=dataclasses.replace(assistant.settings, **changes))
 
 
+def one_turn(state: SessionState, text: str) -> SessionState:
+    """The last two turns of the history, made by two readings of one message (a cancel and
+    a request), as the one turn the customer sent: its text, the last reading's intent, both
+    readings' slot changes, replies and events."""
+    if len(state.history) < 2:
+        return state
+    first, last = state.history[-2:]
+    merged = dataclasses.replace(
+        last, time=first.time, text=text, slot_changes=frozen_map({**first.slot_changes, **last.slot_changes}),
+        replies=first.replies + last.replies, events=first.events + last.events)
+    return dataclasses.replace(state, history=state.history[:-2] + (merged,))
+
+
 class Agent:
     def __init__(self, assistant: Assistant, parse: Parse, executor: Executor | None = None):
         # A parse built by classifier_parser carries the model's threshold.
@@ -71,10 +84,19 @@ class Agent:
         nlu = await self.parse(text)
         result = handle_message(self.assistant, state, nlu, now=now, channel=channel)
         replies, events = list(result.replies), list(result.events)
-        request = await self._request_after_cancel(nlu, result)
+        cancel = await self._cancel_before_request(nlu, result)
+        if cancel is not None:  # "我不投诉了，我要查话费": the complaint is dropped, not interrupted
+            cancelled = handle_message(self.assistant, state, cancel, now=now, channel=channel)
+            result = handle_message(self.assistant, cancelled.state, nlu, now=now, channel=channel)
+            replies = list(cancelled.replies) + list(result.replies)
+            events = [*cancelled.events, Event("cancel_before_request", {"intent": nlu.ranking[0].name}),
+                      *result.events]
+            result = dataclasses.replace(result, state=one_turn(result.state, text))
+        request = None if cancel is not None else await self._request_after_cancel(nlu, result)
         if request is not None:
             events.append(Event("request_after_cancel", {"intent": request.ranking[0].name}))
             result = handle_message(self.assistant, result.state, request, now=now, channel=channel)
+            result = dataclasses.replace(result, state=one_turn(result.state, text))
             replies += result.replies
             events += result.events
         for _ in range(MAX_ACTIONS_PER_TURN):
@@ -92,6 +114,24 @@ class Agent:
                 events += result.events
         return AgentTurn(result.state, tuple(replies), tuple(events), nlu)
 
+    async def _cancel_before_request(self, nlu: NLUResult, result) -> NLUResult | None:
+        """"我不投诉了，我要查话费", "forget the transfer, what's my balance": when the message
+        interrupted a flow with another flow's trigger, its first clause is read alone; that
+        reading is returned when it is the cancel intent above the fallback threshold (the
+        caller cancels first, then handles the message again). Else None."""
+        if not any(e.name == "flow_interrupted" for e in result.events):
+            return None
+        bounds = self._clauses(nlu.text or "")
+        if len(bounds) < 2:
+            return None
+        first = await self.parse(nlu.text[bounds[0][0]:bounds[0][1]].strip())
+        sure = first.ranking and first.ranking[0].confidence >= threshold(self.assistant)
+        return first if sure and first.ranking[0].name in self.assistant.behaviours.cancel.intents else None
+
+    @staticmethod
+    def _clauses(text: str) -> list[tuple[int, int]]:
+        return [(a, b) for a, b in clauses(text) if text[a:b].strip()]
+
     async def _request_after_cancel(self, nlu: NLUResult, result) -> NLUResult | None:
         """"actually cancel that, I want to check my balance instead": when the message was
         read as the cancel intent and cancelled a flow, the clauses after the first are read
@@ -104,7 +144,7 @@ class Agent:
         cancelled = {e.data.get("flow") for e in result.events if e.name == "flow_cancelled"}
         if not cancelled or any(e.name == "handoff" for e in result.events):
             return None
-        bounds = [(a, b) for a, b in clauses(nlu.text or "") if nlu.text[a:b].strip()]
+        bounds = self._clauses(nlu.text or "")
         if len(bounds) < 2:
             return None
         second = await self.parse(nlu.text[bounds[1][0]:].strip())

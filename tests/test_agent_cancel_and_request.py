@@ -65,3 +65,43 @@ async def test_a_one_clause_cancel_is_read_once(banking):
     calls = len(classifier.calls)
     turn = await agent.handle(state, "u", "cancel that", now=NOW + 5)
     assert [r.text for r in turn.replies] == [CANCELLED] and len(classifier.calls) == calls + 1
+
+
+async def test_a_cancel_before_another_flows_request_drops_the_flow(banking):
+    """"我不投诉了，我要查话费" was read as 查询 and interrupted the complaint, which stayed on
+    the stack to come back after the query. A first clause that is itself a clear cancel
+    cancels the flow first; then the message starts its flow as before."""
+    text = "forget the transfer, what's my balance"
+    agent, state, _ = await at_confirmation(banking, {
+        text: ("check_balance", 0.97), "forget the transfer": ("cancel", 0.99)})
+    turn = await agent.handle(state, "u", text, now=NOW + 5)
+    assert [r.text for r in turn.replies][0] == CANCELLED
+    assert [r.response for r in turn.replies][1:] == [ASK_LAST4]
+    assert [f.flow for f in turn.state.stack] == ["check_balance"] and "amount" not in turn.state.slots
+    names = [e.name for e in turn.events]
+    assert "cancel_before_request" in names and "flow_interrupted" not in names
+
+
+@pytest.mark.parametrize("first", [("affirm", 0.97), ("cancel", 0.5)])
+async def test_an_interruption_without_a_clear_cancel_keeps_the_flow(banking, first):
+    text = "hmm, what's my balance"
+    agent, state, _ = await at_confirmation(banking, {text: ("check_balance", 0.97), "hmm": first})
+    turn = await agent.handle(state, "u", text, now=NOW + 5)
+    assert [f.flow for f in turn.state.stack] == ["transfer_money", "check_balance"]
+    assert "flow_interrupted" in [e.name for e in turn.events]
+
+
+@pytest.mark.parametrize("text, table", [
+    ("actually cancel that, I want to check my balance instead",
+     {"actually cancel that, I want to check my balance instead": "cancel",
+      "I want to check my balance instead": ("check_balance", 0.98)}),
+    ("forget the transfer, what's my balance",
+     {"forget the transfer, what's my balance": ("check_balance", 0.97), "forget the transfer": ("cancel", 0.99)}),
+])
+async def test_two_readings_are_one_turn_of_the_history(banking, text, table):
+    agent, state, _ = await at_confirmation(banking, table)
+    turn = await agent.handle(state, "u", text, now=NOW + 5)
+    assert len(turn.state.history) == len(state.history) + 1
+    last = turn.state.history[-1]
+    assert last.text == text and last.intent == "check_balance" and len(last.replies) == 2
+    assert "flow_cancelled" in last.events and "flow_started" in last.events
