@@ -57,6 +57,24 @@ def test_the_date_changed_at_the_confirmation(banking):
     assert texts(result) == ["Okay, I've changed the date to 2026-12-04.", "Send $50.00 to my mum on 2026-12-04?"]
 
 
+@pytest.mark.parametrize("said, date", [("12/20", "2026-12-20"), ("12/20/2026", "2026-12-20"), ("20/12", "2026-12-20")])
+def test_a_correction_read_as_out_of_scope_still_corrects(banking, said, date):
+    """Customer trial, session 12: "change the date to 12/20" at the confirmation was read
+    as out of scope (0.94), its date ignored (and "12/20" was no date), and the customer's
+    yes sent the money on the old date. A message that sounds like a correction keeps the
+    values of the slots the flow collects, whatever the intent."""
+    state = say(banking, started(banking, "send 50 dollars tomorrow").state, "my mum").state
+    result = say(banking, state, f"change the date to {said}", intent="out_of_scope")
+    assert result.state.slots["date"] == date
+    assert texts(result) == [f"Okay, I've changed the date to {date}.", f"Send $50.00 to my mum on {date}?"]
+
+
+def test_an_out_of_scope_question_still_changes_nothing(banking):
+    state = say(banking, started(banking, "send 50 dollars").state, "my mum").state
+    result = say(banking, state, "will it rain on 12/20", intent="out_of_scope")
+    assert result.state.slots["date"] == "2026-12-02" and "entities_ignored" in [e.name for e in result.events]
+
+
 def test_an_amount_over_the_limit_in_the_first_sentence_is_said_and_asked(banking):
     result = started(banking, "send 9000 dollars to John")
     assert texts(result) == [OVER_LIMIT] and "amount" not in result.state.slots

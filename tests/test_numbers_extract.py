@@ -194,3 +194,14 @@ def test_mixed_chinese_and_english():
     found = {e.entity: e for e in extract_entities(a, "帮我订 two 张票，budget ￥3500", today=TODAY)}
     assert found["amount"].value == "3500 CNY" and found["amount"].extractor == "money"
     assert found["people"].value == 2
+
+
+@pytest.mark.parametrize("text, found", [
+    ("12/20", ["2026-12-20"]), ("on 12/20/2026", ["2026-12-20"]), ("20/12", ["2026-12-20"]), ("3/4/27", ["2027-03-04"]),
+    ("1/2 of it", []), ("24/7 support", []), ("13/13", []),
+])
+def test_slash_dates(text, found):
+    """Session 12: "change the date to 12/20" gave no date; month first, unless the first
+    number is no month; not a fraction ("1/2 of"), nor 24/7."""
+    from framework.slots.dates import find_dates
+    assert [d for _, _, d in find_dates(text, dt.date(2026, 12, 3))] == found

@@ -51,6 +51,7 @@ from framework.engine.results import ActionResult, Event, TurnResult
 from framework.engine.state import SessionState, timestamp
 from framework.nlu.interface import NLUResult
 from framework.slots import ParseResult, parse_value
+from framework.slots.answers import sounds_like_correction
 from framework.slots.context import collect_text, from_user
 from framework.slots.mapping import fills
 
@@ -239,9 +240,14 @@ def _answer_only(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> NL
     tomorrow" must not give a later transfer its date, nor "what's 15% of 80" change an
     amount. Only a value for the slot being collected is kept ("next tuesday" at the date
     question, which a classifier may also call out of scope); the others are ignored
-    (event `entities_ignored`, names only)."""
+    (event `entities_ignored`, names only). A message that sounds like a correction ("change
+    the date to 12/20", read as out of scope in a customer trial) also keeps the values of
+    the slots the active flow collects: it is about this flow, whatever the intent."""
     slot = ctx.assistant.slots.get(collecting) if collecting else None
-    kept = tuple(e for e in nlu.entities if slot is not None and fills(slot, e, collecting))
+    flow_slots = [ctx.assistant.slots[n] for n in sorted(corrections.flow_collects(ctx)) if n in ctx.assistant.slots] \
+        if ctx.frame and sounds_like_correction(nlu.text or "", ctx.assistant.language) else []
+    kept = tuple(e for e in nlu.entities
+                 if (slot is not None and fills(slot, e, collecting)) or any(fills(s, e, collecting) for s in flow_slots))
     if len(kept) < len(nlu.entities):
         ctx.emit("entities_ignored", reason="out_of_scope",
                  entities=tuple(sorted({e.entity for e in nlu.entities if e not in kept})))

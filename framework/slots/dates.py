@@ -53,6 +53,8 @@ def _alternatives(words) -> str:
 
 DATE_RE = re.compile(
     r"(?P<iso>(?<!\d)(?P<iy>\d{4})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})(?!\d))"
+    r"|(?P<slash>(?<![\d/.])(?!24/7(?!\d))(?P<s1>\d{1,2})/(?P<s2>\d{1,2})(?:/(?P<sy>\d{4}|\d{2}))?"
+    r"(?![\d/])(?!\s+of\b))"  # not 24/7, nor a fraction ("1/2 of it")
     rf"|(?P<cn>(?:(?P<year>\d{{4}}|[零〇一二三四五六七八九]{{4}}|今|去|明|前)年)?"
     rf"(?:(?P<month>{_N})月|(?P<mrel>上|下|这|本)个?月)(?P<day>{_N})[日号])"
     rf"|(?P<dayonly>(?<![\d月第]){_N}号(?![楼线门房床院码]))"
@@ -115,6 +117,11 @@ def _date(m: re.Match, today: dt.date) -> dt.date | None:
     g = m.group
     if g("iso"):
         return dt.date(int(g("iy")), int(g("im")), int(g("id")))
+    if g("slash"):  # 12/20, 12/20/2026: month first (as US and Chinese dates are written), day
+        first, second = int(g("s1")), int(g("s2"))  # first when the first number is no month (20/12)
+        month, day = (first, second) if first <= 12 else (second, first)
+        year = int(g("sy")) if g("sy") else today.year
+        return dt.date(year + 2000 if year < 100 else year, month, day)
     if g("cn"):
         year = today.year
         if g("year"):
