@@ -126,6 +126,15 @@ def test_a_day_that_does_not_exist_is_said_and_no_default_taken(banking, date):
     assert texts(say(banking, result.state, "tomorrow")) == ["Send $50.00 to John on 2026-12-03?"]
 
 
+@pytest.mark.parametrize("amount", ["25.999", "$25.999"])
+def test_an_amount_finer_than_a_cent_is_refused_not_rounded(banking, amount):
+    """Customer trial, session 12: "25.999" at the amount question was stored as 25.999 and
+    confirmed as "$26.00": the backend would have been sent another sum than the one shown."""
+    result = say(banking, started(banking, "send money to Jane").state, amount)
+    assert texts(result) == [INVALID_AMOUNT] and "amount" not in result.state.slots
+    assert texts(say(banking, result.state, "$25.99")) == ["Send $25.99 to Jane on 2026-12-02?"]
+
+
 def test_a_negative_amount_is_not_read_as_its_digits(banking):
     """Customer trial, session 12: "transfer -50 to bob" was confirmed as $50.00: the model
     read -50 (below min: 1), and the context template's "50", without the sign, was stored."""

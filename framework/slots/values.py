@@ -5,6 +5,7 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Mapping
 
 from framework.compile.machine import Slot
@@ -107,7 +108,21 @@ def _money(slot: Slot, text: str) -> ParseResult:
     if wanted and money.currency != wanted:  # understood, refused: the slot's error says why
         return ParseResult(False, error=f"expected an amount in {wanted}, found {money.currency}",
                            response=slot.error_response)
+    if _finer_than_the_currency(money.amount, money.currency):  # "$25.999": refused, never rounded
+        return ParseResult(False, error=f"more decimals than {money.currency} has", response=slot.error_response)
     return _bounded(slot, money.value(), money.amount, slot.options.get("min"), slot.options.get("max"))
+
+
+# Decimals of each currency's smallest unit (ISO 4217); two for any other.
+_MINOR_UNITS = {"JPY": 0, "KRW": 0}
+
+
+def _finer_than_the_currency(amount, currency: str | None) -> bool:
+    """"25.999" in dollars: the confirmation would show $26.00 while the backend got 25.999."""
+    if currency is None:
+        return False
+    scaled = Decimal(str(amount)) * 10 ** _MINOR_UNITS.get(currency, 2)
+    return scaled != scaled.to_integral_value()
 
 
 def _text(slot: Slot, text: str) -> ParseResult:
