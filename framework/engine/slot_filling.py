@@ -42,6 +42,8 @@ from framework.nlu.interface import Entity, NLUResult
 from framework.slots import ParseResult, parse_value
 from framework.slots.answers import sounds_like_correction
 from framework.slots.context import collect_text, from_user, join_name_parts, tidy_span
+from framework.slots.identity import ID_RE, check_id_number
+from framework.slots.numerals import normalise_digits
 from framework.slots.mapping import (
     CONTEXT_EXTRACTOR, GENERIC_EXTRACTORS, MODEL_EXTRACTOR, fills, overruled, rank,
 )
@@ -126,6 +128,21 @@ def _agreed(ctx: TurnContext, nlu: NLUResult, slot, entity: Entity, value: Any, 
     return slot.name == collecting and _answer_value(ctx, slot) == value
 
 
+def _wrong_identifiers(ctx: TurnContext, text: str, collecting: str | None, found) -> None:
+    """"我叫张三，身份证号110105194912310021" (a wrong check digit) at the name question: an ID
+    number was said, and it is wrong. The extractors find no value in it, so the flow asked
+    for the ID number as if none had been given; now the slot's `error` response is said
+    when the flow asks for it, as for a value out of bounds. Not for the slot being collected
+    (its answer path says its own reprompt)."""
+    shaped = [m.group() for m in ID_RE.finditer(normalise_digits(text))]
+    if not shaped or all(check_id_number(v)[1] is None for v in shaped):
+        return
+    for slot in ctx.assistant.slots.values():
+        if slot.type == "id_number" and slot.name != collecting and slot.name not in found and slot.error_response:
+            ctx.out_of_range.setdefault(slot.name, slot.error_response)
+            ctx.emit("value_out_of_range", slot=slot.name, error="an ID number with a wrong check digit")
+
+
 def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     """Fill slots from the message's entities; True when the collected slot got a value."""
     found: dict[str, list[tuple[int, int, Entity, Any]]] = {}
@@ -143,6 +160,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             elif parsed.response:  # understood, out of bounds: said, never stored
                 ctx.out_of_range.setdefault(slot.name, parsed.response)
                 ctx.emit("value_out_of_range", slot=slot.name, error=parsed.error)
+    _wrong_identifiers(ctx, nlu.text or "", collecting, found)
     for name in found:  # a valid value beside it: nothing to complain about
         ctx.out_of_range.pop(name, None)
     threshold = entity_threshold(ctx.assistant)
