@@ -130,7 +130,7 @@ def test_anything_else_answers_the_question(assistant):
 
 @pytest.mark.parametrize("text,intent,confidence,second,attempts", [
     ("nah mate", "deny", 0.45, 0.01, 1),   # deny below the threshold, and no no-word
-    ("not sure", "deny", 0.9, 0.01, 1),    # a hesitation
+    ("not sure", "deny", 0.9, 0.01, 0),    # a hesitation: the question again, no attempt used (session 11)
     ("no?", "deny", 0.99, 0.01, 0),        # a question: no answer at all (value_guard rule 4), no attempt used
     ("never", "deny", 0.6, 0.5, 1),        # deny not 0.2 ahead of the next intent
 ])

@@ -123,8 +123,10 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
     if (slot.type == "text" or not parsed.ok) and yes_no(text, assistant.language):
         return Verdict(YES)  # "好的" to "请问您的姓名是？" acknowledges the question, answers nothing
     if ((not parsed.ok or (slot.type == "text" and short_text(slot, model_for(assistant))))
-            and is_hesitation(text, assistant.language)):
-        return Verdict(YES)  # "no, hold on" at "What's the cardholder's name?" buys time, names no one
+            and is_hesitation(text, assistant.language) and not any(ch.isdigit() for ch in text)):
+        # "no, hold on" at "What's the cardholder's name?" buys time, names no one; "hm, 12" at
+        # the card digits is a wrong answer (it has digits), and uses an attempt
+        return Verdict(YES)
     if not parsed.ok and _only_a_question(ctx, nlu, step.slot):
         return Verdict(QUESTION)  # "how much did I spend on coffee?" at "the card's last four digits?"
     if slot.type != "text" or not parsed.ok or not short_text(slot, model_for(assistant)):
