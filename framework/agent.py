@@ -124,13 +124,17 @@ class Agent:
         bounds = self._clauses(nlu.text or "")
         if len(bounds) < 2:
             return None
-        first = await self.parse(nlu.text[bounds[0][0]:bounds[0][1]].strip())
-        sure = first.ranking and first.ranking[0].confidence >= threshold(self.assistant)
-        return first if sure and first.ranking[0].name in self.assistant.behaviours.cancel.intents else None
+        first = await self._sure_reading(nlu.text[bounds[0][0]:bounds[0][1]])
+        return first if first is not None and first.ranking[0].name in self.assistant.behaviours.cancel.intents else None
 
     @staticmethod
     def _clauses(text: str) -> list[tuple[int, int]]:
         return [(a, b) for a, b in clauses(text) if text[a:b].strip()]
+
+    async def _sure_reading(self, text: str) -> NLUResult | None:
+        """A part of a message read on its own; None unless its intent is above the fallback threshold."""
+        nlu = await self.parse(text.strip())
+        return nlu if nlu.ranking and nlu.ranking[0].confidence >= threshold(self.assistant) else None
 
     async def _request_after_cancel(self, nlu: NLUResult, result) -> NLUResult | None:
         """"actually cancel that, I want to check my balance instead": when the message was
@@ -147,8 +151,8 @@ class Agent:
         bounds = self._clauses(nlu.text or "")
         if len(bounds) < 2:
             return None
-        second = await self.parse(nlu.text[bounds[1][0]:].strip())
-        if not second.ranking or second.ranking[0].confidence < threshold(self.assistant):
+        second = await self._sure_reading(nlu.text[bounds[1][0]:])
+        if second is None:
             return None
         flow = self.assistant.flow_for_intent(second.ranking[0].name)
         return second if flow is not None and flow.name not in cancelled else None

@@ -244,10 +244,10 @@ def _answer_only(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> NL
     the date to 12/20", read as out of scope in a customer trial) also keeps the values of
     the slots the active flow collects: it is about this flow, whatever the intent."""
     slot = ctx.assistant.slots.get(collecting) if collecting else None
-    flow_slots = [ctx.assistant.slots[n] for n in sorted(corrections.flow_collects(ctx)) if n in ctx.assistant.slots] \
-        if ctx.frame and sounds_like_correction(nlu.text or "", ctx.assistant.language) else []
-    kept = tuple(e for e in nlu.entities
-                 if (slot is not None and fills(slot, e, collecting)) or any(fills(s, e, collecting) for s in flow_slots))
+    wanted = [slot] if slot is not None else []
+    if sounds_like_correction(nlu.text or "", ctx.assistant.language):
+        wanted += [ctx.assistant.slots[name] for name in corrections.flow_collects(ctx)]
+    kept = tuple(e for e in nlu.entities if any(fills(s, e, collecting) for s in wanted))
     if len(kept) < len(nlu.entities):
         ctx.emit("entities_ignored", reason="out_of_scope",
                  entities=tuple(sorted({e.entity for e in nlu.entities if e not in kept})))

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
 from framework.compile.machine import Assistant, Slot
+from framework.slots.mapping import CONTEXT_EXTRACTOR, MODEL_EXTRACTOR
 from framework.slots.memo import IdentityMemo
 from framework.slots.values import ParseResult, parse_value
 
@@ -372,16 +373,18 @@ def join_name_parts(text: str, entities: tuple) -> tuple:
     extractor, and spans not next to a joiner, are returned as they are."""
     out = []
     for e in entities:
-        if e.extractor not in ("model", "context") or not isinstance(e.value, str) or e.value != e.text:
+        if e.extractor not in (MODEL_EXTRACTOR, CONTEXT_EXTRACTOR) or not isinstance(e.value, str) \
+                or e.value != e.text:
             out.append(e)
             continue
         start, end = e.start, e.end
-        while end + 1 < len(text) and text[end] in _NAME_JOINERS and text[end - 1:end].strip() \
-                and (m := _NAME_PART_RE.match(text, end + 1)):
+        while end + 1 < len(text) and text[end] in _NAME_JOINERS and (m := _NAME_PART_RE.match(text, end + 1)):
             end = m.end()
-        while start >= 2 and text[start - 1] in _NAME_JOINERS and any(
-                o is not e and o.entity == e.entity and o.end == start - 1 for o in entities):
-            start = min(o.start for o in entities if o is not e and o.entity == e.entity and o.end == start - 1)
+        while start >= 2 and text[start - 1] in _NAME_JOINERS:  # the part before it, found on its own
+            before = [o.start for o in entities if o is not e and o.entity == e.entity and o.end == start - 1]
+            if not before:
+                break
+            start = min(before)
         if (start, end) == (e.start, e.end):
             out.append(e)
         else:
