@@ -26,6 +26,7 @@ import random
 import statistics
 import subprocess
 import sys
+import shutil
 import tempfile
 import time
 import uuid
@@ -236,6 +237,7 @@ async def run(args) -> dict:
             server.kill()
         if embedded is not None:
             embedded.stop()
+            shutil.rmtree(embedded.directory, ignore_errors=True)
     results["raw_after"] = await asyncio.to_thread(raw_ceiling, classifier, texts, args.ceiling_batches)
     print(f"raw ceiling again after the HTTP runs: {results['raw_after']['texts_per_s']:.0f} texts/s", flush=True)
     return results

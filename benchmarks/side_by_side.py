@@ -31,6 +31,7 @@ import json
 import os
 import subprocess
 import sys
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -327,6 +328,7 @@ async def measure_domain(args, domain: str) -> dict:
         if backend is not None:
             stop(backend)
         redis.stop()
+        shutil.rmtree(redis.directory, ignore_errors=True)
     return result
 
 

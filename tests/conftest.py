@@ -1,5 +1,7 @@
 """Shared pytest configuration. Fixtures specific to one area live in tests/support/."""
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -12,8 +14,11 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-# Served models map their word-embedding tables from this cache: a temporary one, not ~/.cache.
-os.environ.setdefault("DIALOG_SERVING_CACHE", tempfile.mkdtemp(prefix="dialog_serving_cache_"))
+# Served models map their word-embedding tables from this cache: a temporary one, not ~/.cache,
+# removed when the session ends (each session wrote ~240 MB there and left it behind).
+if "DIALOG_SERVING_CACHE" not in os.environ:
+    os.environ["DIALOG_SERVING_CACHE"] = tempfile.mkdtemp(prefix="dialog_serving_cache_")
+    atexit.register(shutil.rmtree, os.environ["DIALOG_SERVING_CACHE"], ignore_errors=True)
 
 # The suite starts hundreds of servers (framework.server.app.init) in this one process, whose
 # heap (torch, transformers, hypothesis, every test module) made each start-up's two full
