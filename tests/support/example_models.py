@@ -11,9 +11,14 @@ in `python train.py` child processes started when collection ends (the hooks bel
 by tests/conftest.py), for the example domains the collected tests name, and the test files
 that use the models are moved to the end of the session:
 
-- both domains train at the same time, one process each, with the CPUs shared between them
+- both domains train at the same time, with the CPUs shared between them
   (`DIALOG_NLU_THREADS`, the documented override of the thread count; on two cores that is
   the 1 thread `default_threads()` picks anyway while pytest keeps a core busy);
+- each domain's threshold-fold models train at once, in their own one-thread processes
+  (`--fold-processes K`, what the default does where two CPUs are free), not one after
+  another: single-thread processes cannot collapse on a busy core, and once the other tests
+  are done the last training uses both cores (on a CPU without native bf16 the float32
+  telecom_zh training at one thread was the suite's critical path: 17 minutes);
 - the children are niced (by 5, the level of a machine's other background jobs), so the
   rest of the suite, which runs first, keeps its CPU and the training uses what it leaves
   idle (a second core, waits on servers and subprocesses); once a test waits for a model,
@@ -63,17 +68,21 @@ def train_example_model(domain: str, out: Path) -> Path:
 
 
 class Training:
-    """`python train.py domains/<domain> --out <out> --no-progress` in a niced child process;
+    """`python train.py domains/<domain> --out <out> --no-progress --fold-processes K` in a
+    niced child process;
     `wait()` returns `out` once it is trained (and, with a stamp, records its fingerprint)."""
 
     def __init__(self, domain: str, out: Path, threads: int, stamp: Path | None = None) -> None:
+        from framework.nlu.train import TrainingArguments
+
         self.domain, self.out, self.stamp = domain, out, stamp
         self.log = out.parent / f"{out.name}.train.log"
         out.parent.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "DIALOG_NLU_THREADS": str(threads)}
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "train.py", f"domains/{domain}", "--out", str(out), "--no-progress"],
+                [sys.executable, "train.py", f"domains/{domain}", "--out", str(out), "--no-progress",
+                 "--fold-processes", str(TrainingArguments().threshold_folds)],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         # from here rather than a preexec_fn, which is unsafe once the tests have threads
         self.renice(min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICENESS))
