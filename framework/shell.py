@@ -109,7 +109,7 @@ async def _run(assistant, classifier, args) -> None:
 def backend_port_problem(args, assistant) -> str | None:
     if not args.demo_backend:
         return None
-    from framework.actions.demo_backend import default_port
+    from framework.actions.demo_backend import default_port, warn_unreached_webhooks
     from framework.server.ports import busy_port_message
 
     try:
@@ -117,7 +117,10 @@ def backend_port_problem(args, assistant) -> str | None:
             args.backend_port = default_port(args.domain, assistant)
     except FileNotFoundError as err:
         return f"dialog shell: --demo-backend: {err}"
-    return busy_port_message("127.0.0.1", args.backend_port, "demo backend", "--backend-port", "dialog shell")
+    problem = busy_port_message("127.0.0.1", args.backend_port, "demo backend", "--backend-port", "dialog shell")
+    if not problem:
+        warn_unreached_webhooks(assistant, args.backend_port, "dialog shell")
+    return problem
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -111,3 +111,28 @@ def test_startup_prints_the_embedded_redis_and_the_chat_page(tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def test_a_demo_backend_on_another_port_than_the_webhooks_is_said(capsys):
+    """`--backend-port 6001` while banking_en's webhooks call 127.0.0.1:5056 (customer trial,
+    session 13: every transfer failed "could not connect" with no hint why): both commands
+    warn, name the webhooks and the way out, and still start (the user may mean it)."""
+    from framework.actions.demo_backend import unreached_webhooks_warning
+    from framework.server.command import build_parser, config_from_args, ports_problem
+    from framework.spec import load_assistant
+
+    assistant = load_assistant(BANKING)
+    assert unreached_webhooks_warning(assistant, 5056) is None
+    warning = unreached_webhooks_warning(assistant, 6001)
+    assert "127.0.0.1:6001" in warning and "send_money call 127.0.0.1:5056" in warning
+    assert "leave out --backend-port" in warning
+    port = free_port()
+    config = config_from_args(build_parser().parse_args([str(BANKING), "--demo-backend", "--backend-port", str(port)]))
+    assert ports_problem(config, assistant) is None
+    assert f"serve: warning: the demo backend listens on 127.0.0.1:{port}" in capsys.readouterr().err
+    out = subprocess.run([sys.executable, "-m", "framework", "shell", str(BANKING), "--demo-backend",
+                          "--backend-port", str(port), "--model", "/nonexistent"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 2
+    assert f"dialog shell: warning: the demo backend listens on 127.0.0.1:{port}" in out.stderr
+    assert "No trained model at /nonexistent" in out.stderr

@@ -31,9 +31,10 @@ def load_backend(domain_dir: str | Path) -> ModuleType:
     return module
 
 
-def webhook_port(assistant: Assistant) -> int | None:
-    """The port of the first webhook action whose URL points at this machine."""
-    for action in assistant.actions.values():
+def _local_webhooks(assistant: Assistant) -> list[tuple[str, str, int]]:
+    """(action name, URL, port) of each webhook action whose URL points at this machine."""
+    found = []
+    for name, action in assistant.actions.items():
         if not isinstance(action, WebhookAction):
             continue
         try:
@@ -42,8 +43,40 @@ def webhook_port(assistant: Assistant) -> int | None:
         except ValueError:  # a malformed URL: the validator's business
             continue
         if url.hostname in _LOCAL_HOSTS:
-            return port or (443 if url.scheme == "https" else 80)
-    return None
+            found.append((name, action.url, port or (443 if url.scheme == "https" else 80)))
+    return found
+
+
+def webhook_port(assistant: Assistant) -> int | None:
+    """The port of the first webhook action whose URL points at this machine."""
+    local = _local_webhooks(assistant)
+    return local[0][2] if local else None
+
+
+def unreached_webhooks_warning(assistant: Assistant, port: int, option: str = "--backend-port") -> str | None:
+    """A warning when the demo backend is to listen on `port` while some of the domain's
+    local webhooks call another port of this machine: those calls would fail ("could not
+    connect") in every conversation. None when every local webhook calls `port`."""
+    missed: dict[str, list[str]] = {}  # "host:port" -> the actions calling it
+    for name, url, p in _local_webhooks(assistant):
+        if p != port:
+            missed.setdefault(f"{urlsplit(url).hostname}:{p}", []).append(name)
+    if not missed:
+        return None
+    shown = "; ".join(f"{', '.join(names)} call {where}" for where, names in missed.items())
+    return (f"warning: the demo backend listens on 127.0.0.1:{port} ({option}), but webhooks of the domain "
+            f"call another port ({shown}): those calls will fail. Point their URLs at it (the domain's "
+            f"${{VAR:-default}} variables are read from the environment) or leave out {option}.")
+
+
+def warn_unreached_webhooks(assistant: Assistant, port: int, command: str) -> None:
+    """Print `unreached_webhooks_warning` to stderr, prefixed by the command's name. Not an
+    error: the user may mean it, but every such webhook call would fail unexplained."""
+    import sys
+
+    warning = unreached_webhooks_warning(assistant, port)
+    if warning:
+        print(f"{command}: {warning}", file=sys.stderr)
 
 
 def default_port(domain_dir: str | Path, assistant: Assistant | None = None,

@@ -262,14 +262,17 @@ def ports_problem(config: ServerConfig, assistant) -> str | None:
     problem = busy_port_message(config.host, config.port, "server", "--port")
     if problem or not config.demo_backend:
         return problem
-    from framework.actions.demo_backend import default_port
+    from framework.actions.demo_backend import default_port, warn_unreached_webhooks
 
     try:
         if config.demo_backend_port is None:
             config.demo_backend_port = default_port(config.domain_dir, assistant)
     except FileNotFoundError as err:
         return f"serve: --demo-backend: {err}"
-    return busy_port_message("127.0.0.1", config.demo_backend_port, "demo backend", "--backend-port")
+    problem = busy_port_message("127.0.0.1", config.demo_backend_port, "demo backend", "--backend-port")
+    if not problem:
+        warn_unreached_webhooks(assistant, config.demo_backend_port, "serve")
+    return problem
 
 
 def model_problem(model_dir: str, assistant) -> str | None:
