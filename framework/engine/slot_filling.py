@@ -21,8 +21,9 @@ found the same value for the slot in the message, or, for the slot being asked, 
 message read as its answer gives it ("my name is Jane Doe"): two readings agree.
 
 A value understood but out of its slot's bounds ("9000 dollars" over a `max: 2500`, a date
-past `max: +30d`) or in a currency the slot does not take ("€50" for a USD amount, said with
-the slot's `error` response) fills nothing; when the slot has a `range_error` it is remembered for the
+past `max: +30d`), in a currency the slot does not take ("€50" for a USD amount, said with
+the slot's `error` response) or found for the slot by the model or the slot's pattern and
+refused by its type ("the card ending 12345" for four digits, the `error` response) fills nothing; when the slot has a `range_error` it is remembered for the
 turn (`TurnContext.out_of_range`, event `value_out_of_range`) and said once: before the
 slot's question when the flow asks it (framework.engine.steps), else before the question
 the flow is at (framework.engine.turn).
@@ -143,6 +144,20 @@ def _wrong_identifiers(ctx: TurnContext, text: str, collecting: str | None, foun
             ctx.emit("value_out_of_range", slot=slot.name, error="an ID number with a wrong check digit")
 
 
+def _said_wrong(ctx: TurnContext, slot, entity: Entity, collecting: str | None) -> bool:
+    """"what's the balance on the card ending 12345": the model (sure of it, at or above the
+    entity threshold) or the slot's own pattern found a value for this very slot, and the
+    slot refuses it. The flow then asked for the last four digits as if none had been given;
+    now the slot's `error` response is said when the flow asks for it, as for a value out of
+    bounds. Not from the number extractors (any number slot could be meant), not from context
+    guesses, not for the slot being collected (its answer path says its own reprompt)."""
+    if slot.name == collecting or not slot.error_response:
+        return False
+    if entity.extractor in GENERIC_EXTRACTORS or entity.extractor == CONTEXT_EXTRACTOR:
+        return False
+    return entity.extractor != MODEL_EXTRACTOR or (entity.confidence or 0.0) >= entity_threshold(ctx.assistant)
+
+
 def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     """Fill slots from the message's entities; True when the collected slot got a value."""
     found: dict[str, list[tuple[int, int, Entity, Any]]] = {}
@@ -160,6 +175,9 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             elif parsed.response:  # understood, out of bounds: said, never stored
                 ctx.out_of_range.setdefault(slot.name, parsed.response)
                 ctx.emit("value_out_of_range", slot=slot.name, error=parsed.error)
+            elif _said_wrong(ctx, slot, entity, collecting):
+                ctx.out_of_range.setdefault(slot.name, slot.error_response)
+                ctx.emit("value_out_of_range", slot=slot.name, error=parsed.error or "not a valid value")
     _wrong_identifiers(ctx, nlu.text or "", collecting, found)
     for name in found:  # a valid value beside it: nothing to complain about
         ctx.out_of_range.pop(name, None)
