@@ -126,6 +126,17 @@ def test_a_day_that_does_not_exist_is_said_and_no_default_taken(banking, date):
     assert texts(say(banking, result.state, "tomorrow")) == ["Send $50.00 to John on 2026-12-03?"]
 
 
+@pytest.mark.parametrize("date, shown", [("on the 5th", "2026-12-05"), ("on January 1", "2027-01-01")])
+def test_a_day_of_the_month_and_next_januarys_days_are_dates_in_range(banking, date, shown):
+    """Customer trial, session 13: "transfer 20 dollars to Tom on the 5th" got "I didn't get
+    the date"; and a January day said in December was January of this year, eleven months
+    ago, refused as out of the 30-day range."""
+    text = f"send 50 dollars to John {date}"
+    learnt = [Entity("recipient", "John", "John", 19, 23, "model", 0.95)]
+    result = started(banking, text, learnt=learnt)
+    assert texts(result) == [f"Send $50.00 to John on {shown}?"]
+
+
 @pytest.mark.parametrize("amount", ["25.999", "$25.999"])
 def test_an_amount_finer_than_a_cent_is_refused_not_rounded(banking, amount):
     """Customer trial, session 12: "25.999" at the amount question was stored as 25.999 and

@@ -30,13 +30,33 @@ def slot(name, type, **options):
     ("two days ago", "2026-11-30"), ("in 3 days", "2026-12-05"), ("a week ago", "2026-11-25"),
     ("2 weeks from now", "2026-12-16"), ("next Friday", "2026-12-04"), ("last Friday", "2026-11-27"),
     ("Friday", "2026-12-04"), ("this Wednesday", "2026-12-02"), ("next Wednesday", "2026-12-09"),
-    ("May 1", "2026-05-01"), ("1 May 2024", "2024-05-01"), ("Nov 20th, 2025", "2025-11-20"),
+    ("May 1", "2027-05-01"), ("1 May 2024", "2024-05-01"), ("Nov 20th, 2025", "2025-11-20"),
     ("2024-05-01", "2024-05-01"), ("2024/5/1", "2024-05-01"), ("２０２４-０５-０１", "2024-05-01"),
     ("明天下午三点", "2026-12-03"), ("next Friday 3pm", "2026-12-04"), ("周末", "2026-12-05"),
     ("下周末", "2026-12-12"), ("明早8点", "2026-12-03"),
 ])
 def test_dates(text, value):
     assert parse_date(text, TODAY) == value
+
+
+@pytest.mark.parametrize("text,value", [
+    # customer trial, session 13: "transfer 20 dollars to Tom on the 5th" got "I didn't get the date"
+    ("the 5th", "2026-12-05"), ("on the 5th", "2026-12-05"), ("5th", "2026-12-05"), ("the 2nd", "2026-12-02"),
+    ("the 1st", "2027-01-01"), ("the 1st of next month", "2027-01-01"), ("the 20th of this month", "2026-12-20"),
+    ("on the 5th at 3pm", "2026-12-05"), ("the 32nd", None),
+    # a month and day without a year: the nearest such date (said in December, January is next year's)
+    ("January 5", "2027-01-05"), ("1月5日", "2027-01-05"), ("1/5", "2027-01-05"), ("5 Jan", "2027-01-05"),
+    ("November 20", "2026-11-20"), ("July 1", "2026-07-01"),
+])
+def test_a_day_of_the_month_and_a_month_day_without_a_year(text, value):
+    """The May 1 of the list above is next year's for the same reason (215 days ago, 150 ahead)."""
+    assert parse_date(text, TODAY) == value
+
+
+@pytest.mark.parametrize("text", ["send it to the 2nd card", "for the 3rd time, send 20", "I live on the 5th floor",
+                                  "the 2nd one"])
+def test_an_ordinal_that_is_no_day_is_no_date(text):
+    assert find_dates(text, TODAY) == []
 
 
 @pytest.mark.parametrize("text,value", [

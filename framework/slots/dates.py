@@ -18,6 +18,7 @@ hand-written; see tests/test_dates_*.py.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -63,6 +64,11 @@ DATE_RE = re.compile(
     rf"|(?P<rel>{_alternatives(RELATIVE)})"
     rf"|(?P<en_md>\b(?P<em>{_MONTH})\.?\s+(?P<ed>{_DAY})\b(?:,?\s+(?P<ey>\d{{4}}))?)"
     rf"|(?P<en_dm>\b(?P<ed2>{_DAY})\s+(?:of\s+)?(?P<em2>{_MONTH})\b(?:,?\s+(?P<ey2>\d{{4}}))?)"
+    # "on the 5th", "the 1st of next month", a bare "5th" as the whole message; not "the 2nd
+    # card" or "the 3rd time" (only an end, punctuation or a joining word may follow)
+    rf"|(?P<en_th>(?:\bon\s+(?:the\s+)?|\bthe\s+|^)(?P<etd>\d{{1,2}})(?:st|nd|rd|th)\b"
+    rf"(?:\s+of\s+(?P<etrel>this|next)\s+month\b)?(?!\s+(?:of\s+)?(?:{_MONTH})\b)"
+    r"(?=\s*(?:$|[,.;:!?，。！？]|(?:at|please|for|to|and|instead|then|or|if|so|thanks?)\b)))"
     rf"|(?P<en_wd>\b(?:(?P<ewrel>next|last|this|on)\s+)?(?P<ewd>{_alternatives(WEEKDAYS_EN)})\b)"
     rf"|(?P<en_ago>\b(?P<ean>{_EN_NUM})\s+(?P<eau>day|week)s?\s+(?P<edir>ago|from\s+now|later)\b)"
     rf"|(?P<en_in>\bin\s+(?P<ein>{_EN_NUM})\s+(?P<eiu>day|week)s?\b)",
@@ -113,6 +119,22 @@ def _add_months(day: dt.date, months: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+def _yearless(today: dt.date, month: int, day: int) -> dt.date:
+    """A month and day said without a year ("January 5", "1月5日", "1/5"): the nearest such
+    date to today, the later one on a tie. Said in December, January's days are next year's
+    (a transfer "on January 5" is within 30 days, not eleven months ago); said in January,
+    last December's are last year's. ValueError when no such day exists (February 30)."""
+    dates = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            dates.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    if not dates:
+        raise ValueError(f"no day {month}/{day}")
+    return min(dates, key=lambda d: (abs((d - today).days), d < today))
+
+
 def _date(m: re.Match, today: dt.date) -> dt.date | None:
     g = m.group
     if g("iso"):
@@ -120,7 +142,9 @@ def _date(m: re.Match, today: dt.date) -> dt.date | None:
     if g("slash"):  # 12/20, 12/20/2026: month first (as US and Chinese dates are written), day
         first, second = int(g("s1")), int(g("s2"))  # first when the first number is no month (20/12)
         month, day = (first, second) if first <= 12 else (second, first)
-        year = int(g("sy")) if g("sy") else today.year
+        if not g("sy"):
+            return _yearless(today, month, day)
+        year = int(g("sy"))
         return dt.date(year + 2000 if year < 100 else year, month, day)
     if g("cn"):
         year = today.year
@@ -132,7 +156,9 @@ def _date(m: re.Match, today: dt.date) -> dt.date | None:
         else:
             month = _int(g("month"))
         day = _int(g("day"))
-        return dt.date(year, month, day) if None not in (year, month, day) else None
+        if None in (year, month, day):
+            return None
+        return dt.date(year, month, day) if g("year") or g("mrel") else _yearless(today, month, day)
     if g("dayonly"):
         day = _int(g("dayonly")[:-1])
         return dt.date(today.year, today.month, day) if day else None
@@ -151,7 +177,19 @@ def _date(m: re.Match, today: dt.date) -> dt.date | None:
         month = MONTHS_EN[(g("em") or g("em2")).lower()]
         day = int(re.match(r"\d+", g("ed") or g("ed2")).group())
         year = g("ey") or g("ey2")
-        return dt.date(int(year) if year else today.year, month, day)
+        return dt.date(int(year), month, day) if year else _yearless(today, month, day)
+    if g("en_th"):  # the next such day (today included), or of the month named
+        day, rel = int(g("etd")), (g("etrel") or "").lower()
+        if not 1 <= day <= 31:
+            raise ValueError(f"no day {day}")
+        if rel:
+            year, month = _add_months(today, 1 if rel == "next" else 0)
+            return dt.date(year, month, day)  # "the 31st of next month" in February: no such day
+        for ahead in range(0 if day >= today.day else 1, 13):
+            year, month = _add_months(today, ahead)
+            if day <= calendar.monthrange(year, month)[1]:
+                return dt.date(year, month, day)
+        return None
     if g("en_wd"):
         target, rel = WEEKDAYS_EN[g("ewd").lower()], (g("ewrel") or "").lower()
         ahead = (target - today.weekday()) % 7
