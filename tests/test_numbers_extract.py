@@ -205,3 +205,30 @@ def test_slash_dates(text, found):
     number is no month; not a fraction ("1/2 of"), nor 24/7."""
     from framework.slots.dates import find_dates
     assert [d for _, _, d in find_dates(text, dt.date(2026, 12, 3))] == found
+
+
+@pytest.mark.parametrize("text, found", [
+    # customer trial, session 13: "50 dollars and 50 cents" was confirmed as $50.00, and
+    # "50 cents" alone was read as 50 (the slot's dollars): a hundred times the sum
+    ("send 50 dollars and 50 cents to bob", [(50.5, "USD", "50 dollars and 50 cents")]),
+    ("$5 and 20 cents", [(5.2, "USD", "$5 and 20 cents")]),
+    ("fifty dollars and five cents", [(50.05, "USD", "fifty dollars and five cents")]),
+    ("twelve dollars fifty", [(12.5, "USD", "twelve dollars fifty")]),
+    ("12 dollars 50 to bob", [(12.5, "USD", "12 dollars 50")]),
+    ("50 dollars, 50 cents", [(50.5, "USD", "50 dollars, 50 cents")]),
+    ("3 pounds 20 pence", [(3.2, "GBP", "3 pounds 20 pence")]),
+    ("send 50 cents to bob", [(0.5, None, "50 cents")]),
+    ("40 pence", [(0.4, "GBP", "40 pence")]),
+    # not hundredths: a count after the amount, another currency, a bare number after a symbol
+    ("send 20 dollars 3 days from now", [(20, "USD", "20 dollars"), (3, None, "3")]),
+    ("send 20 dollars and 5 euros", [(20, "USD", "20 dollars"), (5, "EUR", "5 euros")]),
+    ("$12 50", [(12, "USD", "$12"), (50, None, "50")]),
+    ("3 pounds 20 cents", [(3, "GBP", "3 pounds"), (0.2, None, "20 cents")]),
+])
+def test_hundredths_said_after_an_amount(text, found):
+    assert [(m.amount, m.currency, text[m.start:m.end]) for m in find_money(text)] == found
+
+
+def test_cents_alone_are_below_a_dollar_for_the_slot():
+    assert parse_money("50 cents", "USD").value() == {"amount": 0.5, "currency": "USD"}
+    assert parse_money("fifty dollars and five cents", "USD").value() == {"amount": 50.05, "currency": "USD"}

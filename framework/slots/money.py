@@ -61,10 +61,55 @@ def _with_currency(text: str, q: Quantity) -> Money:
     return Money(start, end, q.value, currency)
 
 
+# Hundredths said after the amount: "50 dollars and 50 cents", "$5 and 20 cents", "3 pounds 20
+# pence", "twelve dollars fifty"; and "50 cents" / "20p" alone (never 50 dollars).
+_HUNDREDTHS = {"USD": "cents", "EUR": "cents", "HKD": "cents", "GBP": "pence"}
+_UNIT_RE = re.compile(r"\s*(?P<unit>cents?|pence|p)(?![A-Za-z])", re.IGNORECASE)
+_JOIN_RE = re.compile(r"\s*,?\s*(?:and\s+)?", re.IGNORECASE)
+# a bare number after "12 dollars" is its cents only where the amount ends there ("12 dollars
+# 50 to Bob"; not "20 dollars 3 days from now")
+_ENDS_RE = re.compile(r"\s*(?:$|[,.;!?，。！？]|(?:to|for|please|today|tomorrow|now|and|thanks?)\b)", re.IGNORECASE)
+
+
+def _unit(text: str, q: Quantity) -> re.Match | None:
+    unit = _UNIT_RE.match(text, q.end)
+    return unit if unit and isinstance(q.value, int) and 0 < q.value < 100 else None
+
+
+def _hundredths(text: str, found: list[Money], quantities: list[Quantity]) -> list[Money]:
+    out: list[Money] = []
+    i = 0
+    while i < len(found):
+        money, q = found[i], quantities[i]
+        nxt = quantities[i + 1] if i + 1 < len(quantities) else None
+        unit = _unit(text, q) if money.currency is None else None
+        if unit:  # "50 cents", "20p": hundredths of the currency the slot takes (pence: pounds)
+            currency = "GBP" if unit.group("unit").lower() in ("pence", "p") else None
+            out.append(Money(money.start, unit.end(), round(q.value / 100, 2), currency))
+            i += 1
+            continue
+        if (nxt is not None and money.currency in _HUNDREDTHS and isinstance(money.amount, int)
+                and _JOIN_RE.fullmatch(text, money.end, nxt.start) and isinstance(nxt.value, int)
+                and 0 < nxt.value < 100 and found[i + 1].currency is None):
+            unit = _unit(text, nxt)
+            word = unit.group("unit").lower() if unit else None
+            fits = word in ("cent", "cents") if money.currency != "GBP" else word in ("pence", "p")
+            said_as_word = text[q.end:money.end].strip() != ""  # "12 dollars 50", not "$12 50"
+            if fits or (unit is None and said_as_word and _ENDS_RE.match(text, nxt.end)):
+                end = unit.end() if unit else nxt.end
+                out.append(Money(money.start, end, round(money.amount + nxt.value / 100, 2), money.currency))
+                i += 2
+                continue
+        out.append(money)
+        i += 1
+    return out
+
+
 def find_money(text: str) -> list[Money]:
     """Every amount in `text`, with its currency when the words give one."""
     text = normalise_digits(text)
-    return [_with_currency(text, q) for q in scan(text)]
+    quantities = scan(text)
+    return _hundredths(text, [_with_currency(text, q) for q in quantities], quantities)
 
 
 def parse_money(text: str, default_currency: str | None = None) -> Money | None:
