@@ -232,3 +232,13 @@ def test_hundredths_said_after_an_amount(text, found):
 def test_cents_alone_are_below_a_dollar_for_the_slot():
     assert parse_money("50 cents", "USD").value() == {"amount": 0.5, "currency": "USD"}
     assert parse_money("fifty dollars and five cents", "USD").value() == {"amount": 50.05, "currency": "USD"}
+
+
+@pytest.mark.parametrize("text, amount", [
+    # customer trial, session 13: "两百五十块零五毛" was stored as a loss of 250.05
+    ("你们乱扣了我两百五十块零五毛", 250.5), ("十块零八毛钱", 10.8), ("三块零五", 3.05), ("三块零五分", 3.05),
+    ("100元零5分", 100.05), ("五十块五毛", 50.5), ("一块二毛五", 1.25),
+])
+def test_chinese_money_with_a_zero_before_the_jiao_or_fen(text, amount):
+    (money,) = find_money(text)
+    assert (money.amount, money.currency) == (amount, "CNY")

@@ -6,7 +6,8 @@ What counts as a number:
 - Arabic: "1,000", "2.5", "１２" (full width), with a Chinese unit "3万", "1.2万", "1万2" (12000).
 - Chinese: "十二", "两千零五", "三千五" (3500: a bare digit after a unit counts one unit
   lower, as people say it), "两万三" (23000), "三点五" (3.5), "二零二四" (digit by digit).
-- Chinese money: "三块五" (3.5), "五毛" (0.5), "一块二毛五" (1.25), "3元5角".
+- Chinese money: "三块五" (3.5), "五毛" (0.5), "一块二毛五" (1.25), "3元5角", "三块零五毛" (3.5),
+  "三块零五" (3.05).
 - English: "two", "twenty five", "one hundred and five", "a dozen", "5 thousand".
 
 What does not, because the characters are part of a word and not a quantity: 文三路 (a
@@ -65,7 +66,9 @@ _PARTICLES = set("钱给的了吧啊呢呀吗就都还也左多以整")
 _CNY_MAJOR = "块钱|块|元|圆"
 _CNY_RE = re.compile(
     rf"(?<![{CHINESE_CHARS}\d.,])(?P<major>{_RUN_RE.pattern})(?P<mu>{_CNY_MAJOR})"  # from a run's start only
-    rf"(?:(?P<minor>[{_DIGIT_CHARS}]|\d)(?P<nu>[毛角])?(?:(?P<cent>[{_DIGIT_CHARS}]|\d)分?)?)?(?P<tail>钱)?"
+    # 三块零五毛 (3.5: 零 only marks the missing 角 place, the 毛 says it is 角), 三块零五 / 三块零五分 (3.05)
+    rf"(?:零(?:(?P<zjiao>[{_DIGIT_CHARS}]|\d)(?P<zju>[毛角])|(?P<zcent>[{_DIGIT_CHARS}]|\d)分?)"
+    rf"|(?P<minor>[{_DIGIT_CHARS}]|\d)(?P<nu>[毛角])?(?:(?P<cent>[{_DIGIT_CHARS}]|\d)分?)?)?(?P<tail>钱)?"
     rf"|(?P<jiao>[{_DIGIT_CHARS}]|\d)(?P<ju>[毛角])(?:(?P<jcent>[{_DIGIT_CHARS}]|\d)分?)?(?P<jtail>钱)?")
 
 ENGLISH_UNITS = {w: i for i, w in enumerate(
@@ -291,7 +294,12 @@ def _cny(text: str, idioms) -> list[Quantity]:
             if major is None:
                 continue
             amount, minor, cent, end = Decimal(str(major)), m.group("minor"), m.group("cent"), m.end()
-            if minor is not None and m.group("nu") is None and cent is None and _cjk(after) and after not in _PARTICLES:
+            if m.group("zjiao") is not None:
+                minor = m.group("zjiao")
+            elif m.group("zcent") is not None:
+                minor, cent = "零", m.group("zcent")
+            if minor is not None and m.group("minor") is not None and m.group("nu") is None and cent is None \
+                    and _cjk(after) and after not in _PARTICLES:
                 # 五块一斤: the digit counts the next thing, it is no 毛 (5 yuan, not 5.1)
                 minor, end = None, m.end("mu")
             follower = text[end:end + 1]
