@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 
@@ -147,3 +148,16 @@ def test_from_user_false_slots_are_never_extracted():
 def test_the_model_is_computed_once_per_assistant():
     assert model_for(ZH) is model_for(ZH)
     assert model_for(EN) is not model_for(ZH)
+
+
+@pytest.mark.parametrize("text, value", [
+    # customer trial, session 13: the template span "under my wife's name" gave "name", and the
+    # bot asked "Did you mean name as your name?"; each clause is a candidate too now
+    ("it's under my wife's name, Maria", "Maria"), ("Jane, I think", "Jane"), ("well, Jane Doe", "Jane Doe"),
+    ("no, it is John Smith", "John Smith"),
+])
+def test_a_name_in_another_clause_of_the_answer_is_found(text, value):
+    from framework.spec import load_assistant
+
+    banking = load_assistant(Path(__file__).resolve().parent.parent / "domains" / "banking_en", environ={})
+    assert collect_text(banking, banking.slots["name"], text, today=TODAY).value == value

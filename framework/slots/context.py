@@ -430,7 +430,11 @@ def collect_text(assistant: Assistant, slot: Slot, text: str, *, today=None) -> 
     candidates: list[str] = []
     if short_text(slot, model):
         templates = slot_templates(model, slot) or carrier_templates(language)
-        spans = [whole[s:e] for s, e in template_spans(templates, whole)] + [whole]
+        spans = [whole[s:e] for s, e in template_spans(templates, whole)]
+        # each clause of a longer answer too: "it's under my wife's name, Maria" (the template
+        # span "under my wife's name" holds no name; the clause "Maria" is one)
+        parts = [whole[a:b].strip() for a, b in clauses(whole)]
+        spans += [part for part in parts if part and len(parts) > 1] + [whole]
         found = [part for f in spans for part in (_after_copula(f), f) if part]
         # Each with trailing particles dropped first ("张三吧"), then as it is.
         verb = NOT_A_VALUE_START.get(_language_key(language))
