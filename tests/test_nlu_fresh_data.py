@@ -15,8 +15,9 @@ fresh_test_2.csv at the start of session 10, without reading the training exampl
 held-out files of session 10, scored once at the start of session 11 and looked at since);
 telecom_zh's fresh_test_10.csv and banking_en's fresh_test_3.csv at the start of session 11,
 by a helper that read no training example (scored once at the start of session 12 and looked
-at since); telecom_zh's fresh_test_11.csv and banking_en's
-fresh_test_4.csv at the start of session 12, the same way (held-out files; a domain's
+at since); telecom_zh's fresh_test_11.csv and banking_en's fresh_test_4.csv at the start of
+session 12, the same way (scored once at the start of session 13 and looked at since);
+telecom_zh's fresh_test_12.csv at the start of session 13 (held out: a domain's
 eval/HELD_OUT lists a file until its one scoring). The models are
 evaluated on them in tests/test_examples_e2e.py; here: that they stay fresh, apart from each
 other, and cover every intent."""

@@ -59,3 +59,31 @@ def test_a_valid_value_beside_it_is_taken_without_a_complaint(banking):
     result = say(banking, SessionState.new("u", NOW), text, "lost_card", ("card_last4", "12345", 0.97))
     assert result.state.slots["card_last4"] == "4321"
     assert "utter_invalid_last4" not in replies(result)
+
+
+def texts(result):
+    return [r.text for r in result.replies]
+
+
+def test_two_cards_in_one_message_are_asked_about_not_one_blocked(banking):
+    """Customer trial, session 13: "block card 4821 and 1234" was about to block 1234 (the last
+    value won) without a word about 4821. Nothing is stored; the bot asks which one."""
+    result = say(banking, SessionState.new("u", NOW), "block card 4821 and 1234", "lost_card")
+    assert "card_last4" not in result.state.slots
+    assert texts(result) == ["You gave more than one last four digits (4821, 1234), and I can take one at a time. "
+                             "Which one should I use?"]
+    assert [e.data for e in result.events if e.name == "values_ambiguous"] == [{"slot": "card_last4", "count": 2}]
+    result = say(banking, result.state, "4821", "inform")
+    assert result.state.slots["card_last4"] == "4821" and result.state.stack[-1].waiting_for == "confirm"
+
+
+@pytest.mark.parametrize("text", ["it ends 1234, no wait, 4321", "it ends 1234, I mean 4321", "1234, or rather 4321"])
+def test_a_correction_keeps_the_last_value(banking, text):
+    result = say(banking, SessionState.new("u", NOW), f"I lost my card. {text}", "lost_card")
+    assert result.state.slots["card_last4"] == "4321"
+    assert "values_ambiguous" not in [e.name for e in result.events]
+
+
+def test_the_same_value_twice_is_one_value(banking):
+    result = say(banking, SessionState.new("u", NOW), "block card 4821, the one ending 4821", "lost_card")
+    assert result.state.slots["card_last4"] == "4821"

@@ -68,6 +68,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "目前没有正在办理的事项。请问有什么可以帮您？",
         "en": "There's nothing in progress to cancel. What can I do for you?",
     },
+    # Two different values for one slot in one message, without a correction ("block card 4821
+    # and 1234"; framework.engine.slot_filling): nothing is stored, this asks which one.
+    "utter_which_value": {
+        "zh": "您说了不止一个{which_label}（{which_values}），一次只能用一个。请问用哪一个？",
+        "en": "You gave more than one {which_label} ({which_values}), and I can take one at a time. Which one should I use?",
+    },
     "utter_restarted": {  # /restart
         "zh": "好的，我们重新开始。请问有什么可以帮您？",
         "en": "Okay, let's start over. How can I help?",

@@ -49,6 +49,7 @@ class TurnContext:
         # over a $2,500 limit): slot -> its range_error response, said once in this turn
         # (framework.engine.slot_filling, framework.engine.turn).
         self.out_of_range: dict[str, str] = {}
+        self.refusal_extra: dict[str, dict[str, Any]] = {}  # placeholders of an out_of_range response
 
     # ------------------------------------------------------------------ flows
 
@@ -79,6 +80,11 @@ class TurnContext:
             values = {**self.slots, **extra} if extra else self.slots
             self.replies.append(render(self.assistant, response, values, channel=self.channel, seed=seed,
                                        buttons=buttons))
+
+    def say_refused(self, slot: str, otherwise: str | None = None) -> None:
+        """Say, once, why this message's value for `slot` was refused (`out_of_range`), else `otherwise`."""
+        response, extra = self.out_of_range.pop(slot, None), self.refusal_extra.pop(slot, None)
+        self.say(response or otherwise, extra=extra if response else None)
 
     def say_text(self, text: str | Reply) -> None:
         """Say what an action sent: a text, or a whole Reply (a Rasa SDK action's buttons, image ...)."""

@@ -37,6 +37,7 @@ from typing import Any
 
 from framework.compile.machine import Assistant, frozen_map
 from framework.engine import steps
+from framework.engine.builtin_responses import LIST_SEPARATOR, language_code
 from framework.engine.confirm import WHICH, answer as yes_or_no, label
 from framework.engine.context import TurnContext
 from framework.nlu.interface import Entity, NLUResult
@@ -158,6 +159,38 @@ def _said_wrong(ctx: TurnContext, slot, entity: Entity, collecting: str | None) 
     return entity.extractor != MODEL_EXTRACTOR or (entity.confidence or 0.0) >= entity_threshold(ctx.assistant)
 
 
+def _shown(value: Any) -> str:
+    if isinstance(value, dict) and "amount" in value:
+        return f"{value['amount']} {value.get('currency') or ''}".strip()
+    return str(value)
+
+
+def _two_values(ctx: TurnContext, found: dict) -> None:
+    """"block card 4821 and 1234": two different values for one slot in one message, and no
+    correction ("4821, no wait, 4321", where the last one counts). Taking either would act on
+    a value the customer may not mean (a card blocked for good), so none is stored and the
+    flow asks which one (`utter_which_value`) when it comes to the slot. Typed slots only:
+    a text slot's candidates overlap ("Jane", "Jane Doe")."""
+    if sounds_like_correction(ctx.text or "", ctx.assistant.language):
+        return
+    for name, candidates in found.items():
+        slot = ctx.assistant.slots[name]
+        if slot.type == "text":
+            continue
+        best = min(c[0] for c in candidates)
+        values: list = []
+        for _, _, _, value in sorted((c for c in candidates if c[0] == best), key=lambda c: c[1]):
+            if value not in values:
+                values.append(value)
+        if len(values) < 2:
+            continue
+        separator = LIST_SEPARATOR[language_code(ctx.assistant.language)]
+        ctx.out_of_range[name] = "utter_which_value"
+        ctx.refusal_extra[name] = {"which_label": label(ctx, name),
+                                   "which_values": separator.join(_shown(v) for v in values)}
+        ctx.emit("values_ambiguous", slot=name, count=len(values))  # values stay out of events
+
+
 def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     """Fill slots from the message's entities; True when the collected slot got a value."""
     found: dict[str, list[tuple[int, int, Entity, Any]]] = {}
@@ -181,9 +214,12 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     _wrong_identifiers(ctx, nlu.text or "", collecting, found)
     for name in found:  # a valid value beside it: nothing to complain about
         ctx.out_of_range.pop(name, None)
+    _two_values(ctx, found)
     threshold = entity_threshold(ctx.assistant)
     filled = False
     for name, candidates in found.items():
+        if name in ctx.out_of_range:  # two values: which one?
+            continue
         _, _, entity, value = min(candidates, key=lambda c: (c[0], -c[1]))
         unsure = (entity.extractor == MODEL_EXTRACTOR and entity.confidence is not None
                   and entity.confidence < threshold)

@@ -56,7 +56,7 @@ def enter(ctx: TurnContext, name: str) -> str | None:
                 return None
             # "send 9000 dollars": the amount was understood but is over the limit; its
             # range_error replaces the question, as for an answer out of bounds (turn.py)
-            ctx.say(ctx.out_of_range.pop(step.slot, None) or step.prompt)
+            ctx.say_refused(step.slot, step.prompt)
             ctx.update_frame(waiting_for=f"slot:{step.slot}")
             return None
     elif isinstance(step, Confirm):

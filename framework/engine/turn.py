@@ -145,7 +145,7 @@ def _say_out_of_range(ctx: TurnContext) -> None:
     wanted = corrections.flow_collects(ctx)
     said = len(ctx.replies)
     for name in [n for n in ctx.out_of_range if n in wanted]:
-        ctx.say(ctx.out_of_range.pop(name))
+        ctx.say_refused(name)
     ctx.replies[:] = ctx.replies[said:] + ctx.replies[:said]
 
 
@@ -396,8 +396,11 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         return
     ctx.update_frame(attempts=attempts)
     # A value understood but out of bounds says so (its `range_error`) before the generic re-ask.
-    range_error = ctx.out_of_range.pop(slot_name, None)  # found in the message, said here once
-    ctx.say(parsed.response or range_error or step.reprompt or slot.error_response or step.prompt)
+    if parsed.response:
+        ctx.out_of_range.pop(slot_name, None)
+        ctx.say(parsed.response)
+    else:  # found in the message, said here once
+        ctx.say_refused(slot_name, step.reprompt or slot.error_response or step.prompt)
 
 
 def _not_a_value(ctx: TurnContext, step: Collect, verdict: value_guard.Verdict) -> None:
