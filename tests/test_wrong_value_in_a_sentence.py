@@ -87,3 +87,12 @@ def test_a_correction_keeps_the_last_value(banking, text):
 def test_the_same_value_twice_is_one_value(banking):
     result = say(banking, SessionState.new("u", NOW), "block card 4821, the one ending 4821", "lost_card")
     assert result.state.slots["card_last4"] == "4821"
+
+
+def test_a_refused_choice_of_a_categorical_slot_is_no_wrong_answer():
+    """The rule is for slots with a format. telecom_zh's model tags a fragment of "我的合约哪天到期"
+    as the query type (余额 / 账单): that is no wrong answer, and the flow asks its question
+    (domains/telecom_zh/tests/service.yml, which the first version of the rule broke)."""
+    telecom = load_assistant(ROOT / "domains" / "telecom_zh", environ={})
+    result = say(telecom, SessionState.new("u", NOW), "我的合约哪天到期", "查询", ("query_type", "合约", 0.9))
+    assert replies(result) == ["utter_ask_query_type"]

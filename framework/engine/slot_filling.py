@@ -145,14 +145,20 @@ def _wrong_identifiers(ctx: TurnContext, text: str, collecting: str | None, foun
             ctx.emit("value_out_of_range", slot=slot.name, error="an ID number with a wrong check digit")
 
 
+# Types whose values have a format a wrong one visibly breaks (four digits, a check digit). Not
+# categorical or text: a model's span there is often a fragment ("合约" for 余额/账单), no wrong answer.
+_FORMATTED = frozenset({"regex", "id_number", "phone", "email", "integer", "number"})
+
+
 def _said_wrong(ctx: TurnContext, slot, entity: Entity, collecting: str | None) -> bool:
     """"what's the balance on the card ending 12345": the model (sure of it, at or above the
     entity threshold) or the slot's own pattern found a value for this very slot, and the
     slot refuses it. The flow then asked for the last four digits as if none had been given;
     now the slot's `error` response is said when the flow asks for it, as for a value out of
-    bounds. Not from the number extractors (any number slot could be meant), not from context
-    guesses, not for the slot being collected (its answer path says its own reprompt)."""
-    if slot.name == collecting or not slot.error_response:
+    bounds. Only for slots with a format (_FORMATTED); not from the number extractors (any
+    number slot could be meant), not from context guesses, not for the slot being collected
+    (its answer path says its own reprompt)."""
+    if slot.name == collecting or not slot.error_response or slot.type not in _FORMATTED:
         return False
     if entity.extractor in GENERIC_EXTRACTORS or entity.extractor == CONTEXT_EXTRACTOR:
         return False
