@@ -62,9 +62,14 @@ def _fingerprint(domain: str) -> str:
 
 
 def _example_count(domain: str) -> int:
-    from framework.spec import load_assistant
+    """The domain's number of examples; 0 when it does not load (its training fails and says why)."""
+    from framework.spec import SpecErrors, load_assistant
 
-    return sum(len(intent.examples) for intent in load_assistant(ROOT / "domains" / domain).intents.values())
+    try:
+        assistant = load_assistant(ROOT / "domains" / domain)
+    except SpecErrors:
+        return 0
+    return sum(len(intent.examples) for intent in assistant.intents.values())
 
 
 def train_example_model(domain: str, out: Path) -> Path:
