@@ -14,8 +14,6 @@ that use the models are moved to the end of the session:
 - both domains train at the same time, with the CPUs shared between them
   (`DIALOG_NLU_THREADS`, the documented override of the thread count; on two cores that is
   the 1 thread `default_threads()` picks anyway while pytest keeps a core busy);
-- the largest domain (telecom_zh), which finishes last, gets every CPU for its final model,
-  which starts once its folds are done (the other tests mostly are by then);
 - each domain's threshold-fold models train at once, in their own one-thread processes
   (`--fold-processes K`, what the default does where two CPUs are free), not one after
   another: single-thread processes cannot collapse on a busy core, and once the other tests
@@ -59,17 +57,6 @@ def _fingerprint(domain: str) -> str:
 
     assistant = load_assistant(ROOT / "domains" / domain)
     return f"{assistant.intent_fingerprint} {assistant.examples_fingerprint}"
-
-
-def _example_count(domain: str) -> int:
-    """The domain's number of examples; 0 when it does not load (its training fails and says why)."""
-    from framework.spec import SpecErrors, load_assistant
-
-    try:
-        assistant = load_assistant(ROOT / "domains" / domain)
-    except SpecErrors:
-        return 0
-    return sum(len(intent.examples) for intent in assistant.intents.values())
 
 
 def train_example_model(domain: str, out: Path) -> Path:
@@ -153,13 +140,9 @@ class ExampleModels:
                 todo.append((domain, self.scratch / domain / "model", None))
         from framework.nlu.threads import available_cpus
 
-        cpus = available_cpus()
-        threads = max(1, cpus // max(2, len(todo)))  # pytest keeps a core busy meanwhile
-        # The largest training ends last, after the other tests: its final model, which starts
-        # when its folds are done, takes every core then (the folds stay one-thread processes).
-        last = max((domain for domain, _, _ in todo), key=_example_count, default=None)
+        threads = max(1, available_cpus() // max(2, len(todo)))  # pytest keeps a core busy meanwhile
         for domain, out, stamp in todo:
-            self.training[domain] = Training(domain, out, cpus if domain == last else threads, stamp)
+            self.training[domain] = Training(domain, out, threads, stamp)
 
     def model(self, domain: str) -> Path:
         if domain in self.failed:  # at once: not minutes of training again for each later test
