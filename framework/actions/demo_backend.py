@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
+import sys
 from pathlib import Path
 from types import ModuleType
 from urllib.parse import urlsplit
@@ -32,7 +33,7 @@ def load_backend(domain_dir: str | Path) -> ModuleType:
 
 
 def _local_webhooks(assistant: Assistant) -> list[tuple[str, str, int]]:
-    """(action name, URL, port) of each webhook action whose URL points at this machine."""
+    """(action name, host, port) of each webhook action whose URL points at this machine."""
     found = []
     for name, action in assistant.actions.items():
         if not isinstance(action, WebhookAction):
@@ -43,7 +44,7 @@ def _local_webhooks(assistant: Assistant) -> list[tuple[str, str, int]]:
         except ValueError:  # a malformed URL: the validator's business
             continue
         if url.hostname in _LOCAL_HOSTS:
-            found.append((name, action.url, port or (443 if url.scheme == "https" else 80)))
+            found.append((name, url.hostname, port or (443 if url.scheme == "https" else 80)))
     return found
 
 
@@ -58,9 +59,9 @@ def unreached_webhooks_warning(assistant: Assistant, port: int, option: str = "-
     local webhooks call another port of this machine: those calls would fail ("could not
     connect") in every conversation. None when every local webhook calls `port`."""
     missed: dict[str, list[str]] = {}  # "host:port" -> the actions calling it
-    for name, url, p in _local_webhooks(assistant):
+    for name, host, p in _local_webhooks(assistant):
         if p != port:
-            missed.setdefault(f"{urlsplit(url).hostname}:{p}", []).append(name)
+            missed.setdefault(f"{host}:{p}", []).append(name)
     if not missed:
         return None
     shown = "; ".join(f"{', '.join(names)} call {where}" for where, names in missed.items())
@@ -72,8 +73,6 @@ def unreached_webhooks_warning(assistant: Assistant, port: int, option: str = "-
 def warn_unreached_webhooks(assistant: Assistant, port: int, command: str) -> None:
     """Print `unreached_webhooks_warning` to stderr, prefixed by the command's name. Not an
     error: the user may mean it, but every such webhook call would fail unexplained."""
-    import sys
-
     warning = unreached_webhooks_warning(assistant, port)
     if warning:
         print(f"{command}: {warning}", file=sys.stderr)

@@ -34,13 +34,14 @@ def _is_money(value: Any) -> bool:
     return isinstance(value, Mapping) and set(value) == {"amount", "currency"}
 
 
-def _display(value: Any) -> str:
+def display_value(value: Any) -> str:
+    """A value as a reply shows it: 50.0 as 50, a money slot as "50 USD"."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if _is_money(value):  # a money slot: "50 USD", "3500 CNY"; {amount.currency} for the code alone
-        amount = _display(value["amount"])
+        amount = display_value(value["amount"])
         return f"{amount} {value['currency']}" if value["currency"] else amount
     return str(value)
 
@@ -57,14 +58,14 @@ def _formatted(value: Any, spec: str) -> str:
     m = _SPEC_RE.fullmatch(spec) if spec else None
     if m is None or isinstance(value, bool) or any(
             int(n) > _MAX_WIDTH for n in (m.group("width"), m.group("precision")) if n):
-        return _display(value)
+        return display_value(value)
     if (isinstance(value, float) and value.is_integer() and m.group("precision") is None
             and spec[-1:] not in _FLOAT_TYPES):
-        value = int(value)  # 2000.0 with "{amount:,}" reads "2,000", as _display would
+        value = int(value)  # 2000.0 with "{amount:,}" reads "2,000", as display_value would
     try:
         return format(value, spec)
     except (TypeError, ValueError):
-        return _display(value)
+        return display_value(value)
 
 
 def _lookup(slots: Mapping[str, Any], name: str) -> Any:

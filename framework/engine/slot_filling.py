@@ -40,6 +40,7 @@ from framework.engine import steps
 from framework.engine.builtin_responses import LIST_SEPARATOR, language_code
 from framework.engine.confirm import WHICH, answer as yes_or_no, label
 from framework.engine.context import TurnContext
+from framework.engine.render import display_value
 from framework.nlu.interface import Entity, NLUResult
 from framework.slots import ParseResult, parse_value
 from framework.slots.answers import sounds_like_correction
@@ -130,6 +131,12 @@ def _agreed(ctx: TurnContext, nlu: NLUResult, slot, entity: Entity, value: Any, 
     return slot.name == collecting and _answer_value(ctx, slot) == value
 
 
+def _refuse(ctx: TurnContext, slot_name: str, response: str, error: str) -> None:
+    """A value of this message its slot refuses: `response` is said once, when the flow asks."""
+    ctx.out_of_range.setdefault(slot_name, response)
+    ctx.emit("value_out_of_range", slot=slot_name, error=error)
+
+
 def _wrong_identifiers(ctx: TurnContext, text: str, collecting: str | None, found) -> None:
     """"我叫张三，身份证号110105194912310021" (a wrong check digit) at the name question: an ID
     number was said, and it is wrong. The extractors find no value in it, so the flow asked
@@ -141,8 +148,7 @@ def _wrong_identifiers(ctx: TurnContext, text: str, collecting: str | None, foun
         return
     for slot in ctx.assistant.slots.values():
         if slot.type == "id_number" and slot.name != collecting and slot.name not in found and slot.error_response:
-            ctx.out_of_range.setdefault(slot.name, slot.error_response)
-            ctx.emit("value_out_of_range", slot=slot.name, error="an ID number with a wrong check digit")
+            _refuse(ctx, slot.name, slot.error_response, "an ID number with a wrong check digit")
 
 
 # Types whose values have a format a wrong one visibly breaks (four digits, a check digit). Not
@@ -163,12 +169,6 @@ def _said_wrong(ctx: TurnContext, slot, entity: Entity, collecting: str | None) 
     if entity.extractor in GENERIC_EXTRACTORS or entity.extractor == CONTEXT_EXTRACTOR:
         return False
     return entity.extractor != MODEL_EXTRACTOR or (entity.confidence or 0.0) >= entity_threshold(ctx.assistant)
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, dict) and "amount" in value:
-        return f"{value['amount']} {value.get('currency') or ''}".strip()
-    return str(value)
 
 
 def _two_values(ctx: TurnContext, found: dict) -> None:
@@ -193,7 +193,7 @@ def _two_values(ctx: TurnContext, found: dict) -> None:
         separator = LIST_SEPARATOR[language_code(ctx.assistant.language)]
         ctx.out_of_range[name] = "utter_which_value"
         ctx.refusal_extra[name] = {"which_label": label(ctx, name),
-                                   "which_values": separator.join(_shown(v) for v in values)}
+                                   "which_values": separator.join(display_value(v) for v in values)}
         ctx.emit("values_ambiguous", slot=name, count=len(values))  # values stay out of events
 
 
@@ -212,11 +212,9 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             if parsed.ok:
                 found.setdefault(slot.name, []).append((rank(entity), i, entity, parsed.value))
             elif parsed.response:  # understood, out of bounds: said, never stored
-                ctx.out_of_range.setdefault(slot.name, parsed.response)
-                ctx.emit("value_out_of_range", slot=slot.name, error=parsed.error)
+                _refuse(ctx, slot.name, parsed.response, parsed.error)
             elif _said_wrong(ctx, slot, entity, collecting):
-                ctx.out_of_range.setdefault(slot.name, slot.error_response)
-                ctx.emit("value_out_of_range", slot=slot.name, error=parsed.error or "not a valid value")
+                _refuse(ctx, slot.name, slot.error_response, parsed.error or "not a valid value")
     _wrong_identifiers(ctx, nlu.text or "", collecting, found)
     for name in found:  # a valid value beside it: nothing to complain about
         ctx.out_of_range.pop(name, None)

@@ -63,7 +63,8 @@ def _with_currency(text: str, q: Quantity) -> Money:
 
 # Hundredths said after the amount: "50 dollars and 50 cents", "$5 and 20 cents", "3 pounds 20
 # pence", "twelve dollars fifty"; and "50 cents" / "20p" alone (never 50 dollars).
-_HUNDREDTHS = {"USD": "cents", "EUR": "cents", "HKD": "cents", "GBP": "pence"}
+_HUNDREDTHS = frozenset({"USD", "EUR", "HKD", "GBP"})  # currencies whose hundredths are said this way
+_UNIT_CURRENCY = {"cent": None, "cents": None, "pence": "GBP", "p": "GBP"}  # None: any of the others
 _UNIT_RE = re.compile(r"\s*(?P<unit>cents?|pence|p)(?![A-Za-z])", re.IGNORECASE)
 _JOIN_RE = re.compile(r"\s*,?\s*(?:and\s+)?", re.IGNORECASE)
 # a bare number after "12 dollars" is its cents only where the amount ends there ("12 dollars
@@ -84,7 +85,7 @@ def _hundredths(text: str, found: list[Money], quantities: list[Quantity]) -> li
         nxt = quantities[i + 1] if i + 1 < len(quantities) else None
         unit = _unit(text, q) if money.currency is None else None
         if unit:  # "50 cents", "20p": hundredths of the currency the slot takes (pence: pounds)
-            currency = "GBP" if unit.group("unit").lower() in ("pence", "p") else None
+            currency = _UNIT_CURRENCY[unit.group("unit").lower()]
             out.append(Money(money.start, unit.end(), round(q.value / 100, 2), currency))
             i += 1
             continue
@@ -92,8 +93,8 @@ def _hundredths(text: str, found: list[Money], quantities: list[Quantity]) -> li
                 and _JOIN_RE.fullmatch(text, money.end, nxt.start) and isinstance(nxt.value, int)
                 and 0 < nxt.value < 100 and found[i + 1].currency is None):
             unit = _unit(text, nxt)
-            word = unit.group("unit").lower() if unit else None
-            fits = word in ("cent", "cents") if money.currency != "GBP" else word in ("pence", "p")
+            fits = unit is not None and _UNIT_CURRENCY[unit.group("unit").lower()] == (
+                "GBP" if money.currency == "GBP" else None)
             said_as_word = text[q.end:money.end].strip() != ""  # "12 dollars 50", not "$12 50"
             if fits or (unit is None and said_as_word and _ENDS_RE.match(text, nxt.end)):
                 end = unit.end() if unit else nxt.end

@@ -17,7 +17,8 @@ that use the models are moved to the end of the session:
 - each domain's threshold-fold models train at once, in their own one-thread processes
   (`--fold-processes K`, what the default does where two CPUs are free), not one after
   another: single-thread processes cannot collapse on a busy core, and once the other tests
-  are done the last training uses both cores (on a CPU without native bf16 the float32
+  are done the last training's folds use both cores (its final model stays on one thread:
+  both threads made the suite slower, BENCHMARKS.md session 13; on a CPU without native bf16 the float32
   telecom_zh training at one thread was the suite's critical path: 17 minutes);
 - the children are niced (by 5, the level of a machine's other background jobs), so the
   rest of the suite, which runs first, keeps its CPU and the training uses what it leaves

@@ -19,6 +19,7 @@ test session: the same examples are trained once and copied to each `out_dir`.
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import json
 import shutil
@@ -27,14 +28,16 @@ from pathlib import Path
 from typing import Sequence
 
 _CACHE: dict[str, Path] = {}
-_CACHE_ROOT: list[Path] = []  # this session's one folder for the cached models, removed at exit
 
 
-def _cache_dir() -> Path:
-    if not _CACHE_ROOT:
-        _CACHE_ROOT.append(Path(tempfile.mkdtemp(prefix="tiny_models_")))
-        atexit.register(shutil.rmtree, _CACHE_ROOT[0], ignore_errors=True)
-    return Path(tempfile.mkdtemp(dir=_CACHE_ROOT[0]))
+@functools.cache
+def _cache_root() -> Path:
+    """This session's one folder for the cached models, removed at exit."""
+    root = Path(tempfile.mkdtemp(prefix="tiny_models_"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    return root
+
+
 _SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
 
@@ -110,7 +113,7 @@ def train_tiny_model(examples: Sequence[tuple[str, str]], out_dir, intent_finger
                                     ensure_ascii=False).encode()).hexdigest()
     cached = _CACHE.get(key)
     if cached is None or not cached.exists():
-        cached = _cache_dir() / "model"
+        cached = Path(tempfile.mkdtemp(dir=_cache_root())) / "model"
         data = annotated_examples(examples) if annotated else [LabelledText(t, i) for t, i in examples]
         encoder, tokenizer = build_tiny_encoder([d.text for d in data])
         train_and_save(
