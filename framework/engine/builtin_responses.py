@@ -74,6 +74,13 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "您说了不止一个{which_label}（{which_values}），一次只能用一个。请问用哪一个？",
         "en": "You gave more than one {which_label} ({which_values}), and I can take one at a time. Which one should I use?",
     },
+    # A surname alone ("我姓李", "王女士", "Mr Smith") at a name question
+    # (framework.engine.value_guard): {partial_label}, the slot's label. Said instead of the
+    # question; no attempt is used up.
+    "utter_full_name": {
+        "zh": "请告诉我完整的{partial_label}，姓和名都要。",
+        "en": "Could you give me the full {partial_label}, first and last name?",
+    },
     "utter_restarted": {  # /restart
         "zh": "好的，我们重新开始。请问有什么可以帮您？",
         "en": "Okay, let's start over. How can I help?",

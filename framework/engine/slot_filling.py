@@ -43,8 +43,9 @@ from framework.engine.context import TurnContext
 from framework.engine.render import display_value
 from framework.nlu.interface import Entity, NLUResult
 from framework.slots import ParseResult, parse_value
-from framework.slots.answers import sounds_like_correction
-from framework.slots.context import collect_text, from_user, join_name_parts, tidy_span
+from framework.slots.answers import corrected_tail, sounds_like_correction
+from framework.slots.context import collect_text, from_user, join_name_parts, short_text, model_for, tidy_span
+from framework.slots.partial_names import partial_name
 from framework.slots.identity import ID_RE, check_id_number
 from framework.slots.numerals import normalise_digits
 from framework.slots.mapping import (
@@ -171,6 +172,31 @@ def _said_wrong(ctx: TurnContext, slot, entity: Entity, collecting: str | None) 
     return entity.extractor != MODEL_EXTRACTOR or (entity.confidence or 0.0) >= entity_threshold(ctx.assistant)
 
 
+def _surname_only(ctx: TurnContext, slot, value: Any) -> bool:
+    """"王女士", "Mr Smith" for a name-like text slot (framework.slots.partial_names)."""
+    return (slot.type == "text" and short_text(slot, model_for(ctx.assistant))
+            and partial_name(ctx.text or "", value, ctx.assistant.language))
+
+
+def _corrected(ctx: TurnContext, text: str, collecting: str | None, found: dict) -> None:
+    """"我叫赵六，不对，我叫赵大六": values said before a correction marker give way to those
+    said after it (framework.slots.answers.corrected_tail). A customer trial (session 13)
+    stored 赵六: the entity head tagged only the first name, and it won. When the collected
+    text slot has no value after the marker, its earlier one is dropped too, so that the
+    whole answer is read from what follows the correction (framework.slots.context.collect_text)."""
+    tail = corrected_tail(text, ctx.assistant.language)
+    if tail is None:
+        return
+    offset = tail[0]
+    for name in list(found):
+        after = [c for c in found[name] if c[2].start >= offset]
+        if after:
+            found[name] = after
+        elif name == collecting and ctx.assistant.slots[name].type == "text":
+            del found[name]
+            ctx.emit("value_corrected_later", slot=name)
+
+
 def _two_values(ctx: TurnContext, found: dict) -> None:
     """"block card 4821 and 1234": two different values for one slot in one message, and no
     correction ("4821, no wait, 4321", where the last one counts). Taking either would act on
@@ -209,12 +235,15 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             if not fills(slot, entity, collecting) or _skipped(ctx, slot, entity, collecting):
                 continue
             parsed = _parsed(ctx, slot, entity)
-            if parsed.ok:
+            if parsed.ok and _surname_only(ctx, slot, parsed.value):
+                ctx.emit("partial_value", slot=slot.name)  # "王女士": the whole-message path asks for the full name
+            elif parsed.ok:
                 found.setdefault(slot.name, []).append((rank(entity), i, entity, parsed.value))
             elif parsed.response:  # understood, out of bounds: said, never stored
                 _refuse(ctx, slot.name, parsed.response, parsed.error)
             elif _said_wrong(ctx, slot, entity, collecting):
                 _refuse(ctx, slot.name, slot.error_response, parsed.error or "not a valid value")
+    _corrected(ctx, nlu.text or "", collecting, found)
     _wrong_identifiers(ctx, nlu.text or "", collecting, found)
     for name in found:  # a valid value beside it: nothing to complain about
         ctx.out_of_range.pop(name, None)

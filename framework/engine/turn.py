@@ -413,6 +413,9 @@ def _not_a_value(ctx: TurnContext, step: Collect, verdict: value_guard.Verdict) 
         ctx.held[step.slot] = verdict.value
         slot_filling.ask(ctx, step.slot)
         return
+    if verdict.kind == value_guard.PARTIAL:  # "我姓李": "请告诉我完整的姓名，姓和名都要。"
+        ctx.say(value_guard.FULL_NAME, extra={"partial_label": confirm.label(ctx, step.slot)})
+        return
     if verdict.kind == value_guard.OWN_FLOW:
         ctx.say(value_guard.own_flow_response(ctx))
     if verdict.kind in (value_guard.OWN_FLOW, value_guard.YES):

@@ -66,6 +66,9 @@ word), in this order:
    words are the evidence. Only every word counts: "my mum" (my is everyday) and "张可以"
    (可以 is) stay values; and a real name that is an everyday word ("Will" in banking_en)
    costs one question, never the answer.
+3b. at a short text slot, a surname alone ("我姓李", "王女士", "Mr Smith":
+   framework.slots.partial_names) is no full name: the built-in `utter_full_name` asks for
+   it ("请告诉我完整的姓名，姓和名都要。"; a domain response of that name wins);
 4. a question in which nothing is a value of the slot (not even one out of its bounds) is
    no answer: the fallback and the question again ("how much did I spend on coffee last
    month" at the card's last four digits, a customer trial of session 10).
@@ -92,10 +95,12 @@ from framework.slots.command_words import command_word
 from framework.slots.context import _everyday as looks_everyday  # context_entities' judgement of a guess
 from framework.slots.context import model_for, normalise, says_a_wish, short_text, unlike_values
 from framework.slots.mapping import MODEL_EXTRACTOR, fills
+from framework.slots.partial_names import partial_name
 
 ALREADY_IN_FLOW = "utter_already_in_flow"
-COMMAND, YES, OWN_FLOW, OTHER_FLOW, UNLIKE, OTHER_VALUE, QUESTION = (
-    "command", "yes", "own_flow", "other_flow", "unlike", "other_value", "question")
+FULL_NAME = "utter_full_name"
+COMMAND, YES, OWN_FLOW, OTHER_FLOW, UNLIKE, OTHER_VALUE, QUESTION, PARTIAL = (
+    "command", "yes", "own_flow", "other_flow", "unlike", "other_value", "question", "partial")
 _PARTICLES = "吧啊呀呢哦了"
 _STRONG_EXTRACTORS = frozenset({MODEL_EXTRACTOR, "id_number", "phone", "email"})
 
@@ -132,6 +137,8 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
     if slot.type != "text" or not parsed.ok or not short_text(slot, model_for(assistant)):
         return None
     value, model = str(parsed.value), model_for(assistant)
+    if partial_name(text, value, assistant.language):
+        return Verdict(PARTIAL)  # "我姓李", "王女士": a surname is no full name
     took_a_part = _bare(value) != _bare(text)
     if took_a_part and not looks_everyday(model, slot, value):
         return None  # an extractor took a part that looks like a value: "我叫张三", "不对，我是说张三"

@@ -37,10 +37,12 @@ import json
 import os
 import threading
 import warnings
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
 from framework.nlu.interface import Entity, IntentScore, Parsed
+from framework.nlu.long_texts import surest, windows
 
 FORMAT_VERSION = 1
 ARTIFACT_FILE = "artifact.json"
@@ -230,50 +232,71 @@ class BertIntentClassifier:
         import numpy as np
         import torch
 
-        from framework.nlu.tagging import read_entities
-
         entities = entities and self.has_entities
-        blank = [not t.strip() for t in texts]
         texts = [t if t.strip() else "." for t in texts]  # an empty text still gets a ranking
-        out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
-        spans: list | None = [[] for _ in texts] if entities else None
         if not texts:
-            return out, spans
+            return np.zeros((0, len(self.labels)), dtype=np.float32), [] if entities else None
         with self._lock, torch.inference_mode():
             if torch.get_num_threads() != self.threads:
                 torch.set_num_threads(self.threads)
-            # One tokenizer call for all texts (padded on the right to the longest), then the
-            # network on groups of similar token lengths, each cut to its own longest text: a
-            # padded token costs as much as a real one (length_groups).
-            enc = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_length,
-                                 return_tensors="pt", **({"return_offsets_mapping": True,
-                                                          "return_special_tokens_mask": True} if entities else {}))
-            # numpy, not torch, for the bookkeeping: every torch call in this thread gives up
-            # the GIL and must win it back from the busy event loop (a wait of up to 5 ms)
-            mask = enc["attention_mask"].numpy()
-            lengths = mask.sum(1)
-            if not _padded_on_the_right(mask, lengths):
-                lengths = np.full_like(lengths, mask.shape[1])  # never cut
-            lengths = lengths.tolist()
-            groups = length_groups(lengths, self.batch_size, CALL_TOKENS)
-            if len(groups) == 1:  # as before: one call on the batch as the tokenizer padded it
-                groups = [list(range(len(texts)))]
-            for idx in groups:
-                if len(groups) == 1:
-                    group = enc
-                else:
-                    width = max(lengths[i] for i in idx)
-                    group = {k: torch.from_numpy(np.ascontiguousarray(v.numpy()[idx, :width])) for k, v in enc.items()}
-                output = self.network(group["input_ids"], group["attention_mask"])
-                out[idx] = torch.softmax(intent_logits(output).float(), dim=-1).numpy()
-                if entities:
-                    log_probs = torch.log_softmax(output[1].float(), -1).tolist()
-                    special = (group["special_tokens_mask"].bool() | (group["attention_mask"] == 0)).tolist()
-                    offsets = group["offset_mapping"].tolist()
-                    for r, i in enumerate(idx):
-                        if not blank[i]:
-                            spans[i] = read_entities(texts[i], offsets[r], log_probs[r], self.entity_labels,
-                                                     special[r], self.entity_decoder, self.entity_min_chars)
+            # a text longer than max_length tokens is read in windows (framework.nlu.long_texts)
+            parts = [windows(self.tokenizer, t, self.max_length) for t in texts]
+            flat = [piece for ps in parts for _, piece in ps]
+            out, spans = self._forward(flat, entities)
+        if len(flat) == len(texts):
+            return out, spans
+        rows, found, i = [], ([] if entities else None), 0
+        for ps in parts:  # the surest window's ranking and entities, at their offsets in the whole text
+            best = surest(out[i:i + len(ps)])
+            rows.append(out[i + best])
+            if entities:
+                found.append([replace(sp, start=sp.start + ps[best][0], end=sp.end + ps[best][0])
+                              for sp in spans[i + best]])
+            i += len(ps)
+        return np.stack(rows), found
+
+    def _forward(self, texts: Sequence[str], entities: bool):
+        """_run's network pass on texts that fit (under the lock, in inference mode)."""
+        import numpy as np
+        import torch
+
+        from framework.nlu.tagging import read_entities
+
+        blank = [t == "." for t in texts]  # _run's stand-in for an empty text: no entities
+        out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+        spans: list | None = [[] for _ in texts] if entities else None
+        # One tokenizer call for all texts (padded on the right to the longest), then the
+        # network on groups of similar token lengths, each cut to its own longest text: a
+        # padded token costs as much as a real one (length_groups).
+        enc = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_length,
+                             return_tensors="pt", **({"return_offsets_mapping": True,
+                                                      "return_special_tokens_mask": True} if entities else {}))
+        # numpy, not torch, for the bookkeeping: every torch call in this thread gives up
+        # the GIL and must win it back from the busy event loop (a wait of up to 5 ms)
+        mask = enc["attention_mask"].numpy()
+        lengths = mask.sum(1)
+        if not _padded_on_the_right(mask, lengths):
+            lengths = np.full_like(lengths, mask.shape[1])  # never cut
+        lengths = lengths.tolist()
+        groups = length_groups(lengths, self.batch_size, CALL_TOKENS)
+        if len(groups) == 1:  # as before: one call on the batch as the tokenizer padded it
+            groups = [list(range(len(texts)))]
+        for idx in groups:
+            if len(groups) == 1:
+                group = enc
+            else:
+                width = max(lengths[i] for i in idx)
+                group = {k: torch.from_numpy(np.ascontiguousarray(v.numpy()[idx, :width])) for k, v in enc.items()}
+            output = self.network(group["input_ids"], group["attention_mask"])
+            out[idx] = torch.softmax(intent_logits(output).float(), dim=-1).numpy()
+            if entities:
+                log_probs = torch.log_softmax(output[1].float(), -1).tolist()
+                special = (group["special_tokens_mask"].bool() | (group["attention_mask"] == 0)).tolist()
+                offsets = group["offset_mapping"].tolist()
+                for r, i in enumerate(idx):
+                    if not blank[i]:
+                        spans[i] = read_entities(texts[i], offsets[r], log_probs[r], self.entity_labels,
+                                                 special[r], self.entity_decoder, self.entity_min_chars)
         return out, spans
 
     def probabilities(self, texts: Sequence[str]):

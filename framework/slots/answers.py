@@ -77,6 +77,14 @@ _CORRECTION_MARKERS = {
                      r"|^(?:no|nope|sorry|wait|oops)\b"),
 }
 
+# Markers after which the customer says the right value: "我叫赵六，不对，我叫赵大六", "4821, no
+# wait, 4321". Not "不是"/"not"/"instead"/"rather": they negate what follows ("张三，不是张珊")
+# or come after the value ("Alice instead").
+_CORRECTION_TAIL = {
+    "zh": re.compile(r"不对|错了|搞错了?|说错了?|改成|改为|换成|应该是|更正(?:一下)?|我是说|我的意思是"),
+    "en": re.compile(r"\b(?:actually|make (?:it|that)|should be|i meant?|correction|no,?\s+wait|scratch that"
+                     r"|oops|sorry)\b"),
+}
 
 def _language(language: str | None) -> str | None:
     return language.split("-")[0].split("_")[0].lower() if language else None
@@ -156,3 +164,22 @@ def sounds_like_correction(text: str, language: str | None = None) -> bool:
     code = _language(language)
     lowered = text.strip().lower()
     return any(pattern.search(lowered) for c, pattern in _CORRECTION_MARKERS.items() if code in (None, c))
+
+
+def corrected_tail(text: str, language: str | None = None) -> tuple[int, str] | None:
+    """(offset, text) of what follows the last correction marker inside a message ("我叫赵六，
+    不对，我叫赵大六" -> "我叫赵大六"): the value said there replaces one said before it.
+    None when there is no such marker or nothing with content follows it."""
+    pattern = _CORRECTION_TAIL.get(_language(language) or "")
+    if pattern is None:
+        return None
+    last = None
+    for m in pattern.finditer(text.lower()):
+        last = m
+    if last is None:
+        return None
+    start = last.end()
+    while start < len(text) and (text[start] in _PUNCT or text[start] in "是"):
+        start += 1
+    tail = text[start:].rstrip()
+    return (start, tail) if has_content(tail) else None

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
 from framework.compile.machine import Assistant, Slot
+from framework.slots.answers import corrected_tail
 from framework.slots.mapping import CONTEXT_EXTRACTOR, MODEL_EXTRACTOR
 from framework.slots.memo import IdentityMemo
 from framework.slots.values import ParseResult, parse_value
@@ -427,6 +428,11 @@ def collect_text(assistant: Assistant, slot: Slot, text: str, *, today=None) -> 
     model = model_for(assistant)
     language = assistant.language
     whole = text.strip()
+    tail = corrected_tail(whole, language)
+    if tail is not None:  # "我叫赵六，不对，我叫赵大六": the value after the correction first
+        parsed = collect_text(assistant, slot, tail[1], today=today)
+        if parsed.ok:
+            return parsed
     candidates: list[str] = []
     if short_text(slot, model):
         templates = slot_templates(model, slot) or carrier_templates(language)

@@ -1,0 +1,93 @@
+"""A message longer than the classifier reads (`max_length` tokens, 64 by default) is read
+in windows, and the window the classifier is surest of gives its intent.
+
+Found in a customer trial (banking_en, session 13): a ~1,950-character message ("so
+basically " x 150, then "send forty two dollars to my brother Sam tomorrow") got "Sorry, I
+didn't quite get that": the tokenizer kept the first 64 tokens and the request at the end
+was never read. People write long messages in customer service (a story first, the request
+last, or the request first and the story after), so neither end alone will do.
+
+The rule:
+- a text that fits is read as before (one pass, nothing else changes);
+- a longer one is cut into consecutive windows that each fit, at the last clause end
+  (，。！？；,.!?; newline) in the second half of a window where there is one, else at the last
+  whole token; the last window is the end of the text (as much as fits, from a clause start
+  where there is one), so that a request said last is read whole;
+- at most MAX_WINDOWS are read: the first and the last MAX_WINDOWS / 2 (the request is at
+  one end in the messages people write; a 5,000-character message costs the classifier 8
+  windows, never 80);
+- the intent ranking and the learnt entities are those of the window whose top intent is
+  the most confident (entities at their offsets in the whole text): the request and its
+  values are read together, and a number in the story ("a customer for ten years") is no
+  amount. The pattern extractors (money, dates, IDs) still read the whole text.
+
+Left: a window is still read whole, so a short request after ~50 tokens of filler with no
+punctuation ("so basically " x 150, then the request) is diluted: in the trial message the
+last window read `help` at 0.23. A story told in sentences is read (BENCHMARKS.md, session 14).
+"""
+from __future__ import annotations
+
+import re
+
+MAX_WINDOWS = 8
+_MAX_SCAN = 256  # windows cut at most: beyond them (~16k tokens) the end of a text is not read
+_CLAUSE_END = re.compile(r"[，。！？；,.!?;\n…]+")
+_SPECIAL_SLACK = 3  # [CLS], [SEP] and a zero-width first piece: a text this much shorter always fits
+
+
+def _covered(tokenizer, text: str, max_length: int) -> int:
+    """How many characters of `text` the first `max_length` tokens cover."""
+    enc = tokenizer([text], padding=True, truncation=True, max_length=max_length, return_tensors="np",
+                    return_offsets_mapping=True, return_special_tokens_mask=True)
+    ends = [int(end) for (start, end), special in zip(enc["offset_mapping"][0], enc["special_tokens_mask"][0])
+            if not special and end > start]
+    return max(ends, default=len(text))
+
+
+def windows(tokenizer, text: str, max_length: int) -> list[tuple[int, str]]:
+    """(offset, piece) of the windows to read of `text`: [(0, text)] when it fits."""
+    if len(text) + _SPECIAL_SLACK <= max_length:
+        return [(0, text)]
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while start < len(text) and len(pieces) < _MAX_SCAN:
+        rest = text[start:]
+        end = _covered(tokenizer, rest, max_length)
+        if end >= len(rest.rstrip()):
+            pieces.append((start, rest))
+            break
+        clause_ends = [m.end() for m in _CLAUSE_END.finditer(rest, 0, end)]
+        cut = clause_ends[-1] if clause_ends and clause_ends[-1] > end // 2 else max(end, 1)
+        pieces.append((start, rest[:cut]))
+        start += cut
+        while start < len(text) and text[start].isspace():
+            start += 1
+    if len(pieces) > 1:  # the last window ends where the text ends: a request said last is read whole
+        pieces[-1] = _last_window(tokenizer, text, max_length, len(pieces[-2][1]))
+    if len(pieces) > MAX_WINDOWS:
+        pieces = pieces[:MAX_WINDOWS // 2] + pieces[-(MAX_WINDOWS // 2):]
+    return pieces
+
+
+def _last_window(tokenizer, text: str, max_length: int, guess: int) -> tuple[int, str]:
+    """(offset, piece): the longest end of `text` that fits, starting after a clause end in
+    its first half where there is one. `guess` is a window's length in characters so far."""
+    start = max(0, len(text) - guess)
+    for _ in range(4):  # a guess that does not fit is cut to what its first tokens cover
+        tail = text[start:]
+        covered = _covered(tokenizer, tail, max_length)
+        if covered >= len(tail.rstrip()):
+            break
+        start += len(tail) - covered
+    tail = text[start:]
+    clause_ends = [m.end() for m in _CLAUSE_END.finditer(tail, 0, len(tail) // 2)]
+    if clause_ends:
+        start += clause_ends[-1]
+    while start < len(text) - 1 and text[start].isspace():
+        start += 1
+    return start, text[start:]
+
+
+def surest(rows) -> int:
+    """The index of the probability row whose top value is the highest."""
+    return max(range(len(rows)), key=lambda i: float(rows[i].max()))
