@@ -53,6 +53,19 @@ def test_threshold_from_out_of_fold_predictions_of_every_example(tmp_path):
     assert report["n"] == len(EXAMPLES) and report["data"] == info["data"]
 
 
+@pytest.mark.parametrize("size", [30, 999, 1000, 5000])
+def test_the_threshold_rule_does_not_change_with_the_number_of_examples(size):
+    """Until session 14, 1000 examples or more switched to a 10% split with no refit: telecom_zh
+    (994 examples) would have changed rules with 6 more."""
+    from framework.nlu.data import LabelledText
+    from framework.nlu.fit import threshold_from_folds
+
+    examples = [LabelledText(f"text {i}", "abc"[i % 3]) for i in range(size)]
+    assert threshold_from_folds(examples, None, 3)
+    assert not threshold_from_folds(examples, examples[:3], 3)  # a validation file is used as given
+    assert not threshold_from_folds(examples, None, 0)
+
+
 def test_default_threads_follow_the_environment_and_the_free_cpus(monkeypatch):
     monkeypatch.setenv("DIALOG_NLU_THREADS", "3")
     assert threads.default_threads() == 3 and threads.serving_threads(2) == 3

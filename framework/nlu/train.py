@@ -117,7 +117,7 @@ class TrainingArguments:
     threads: int = field(default=0, metadata={"help": "torch threads (0 = $DIALOG_NLU_THREADS or the CPU count)"})
     threshold_folds: int = field(default=3, metadata={
         "help": "K: the threshold comes from out-of-fold predictions of K models over all training examples "
-                "(below 1000 examples; larger sets use the validation split); 0 = validation split"})
+                "(whatever their number, unless a validation file is given); 0 = validation split"})
     fold_processes: int = field(default=0, metadata={
         "help": "threshold models trained at once, each in its own process with one thread, the final model "
                 "starting beside the last ones; 0 = auto: all K when 2 or more CPUs are free (--threads), else "
