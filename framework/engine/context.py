@@ -31,6 +31,7 @@ class TurnContext:
         self.slots: dict[str, Any] = dict(state.slots)
         self.stack: list[Frame] = list(state.stack)
         self.handoff = state.handoff
+        self.last_flow = state.last_flow  # framework.engine.follow_up
         self.action: ActionCall | None = None
         self.replies: list[Reply] = []
         self.events: list[Event] = []
@@ -149,5 +150,6 @@ class TurnContext:
             updated_at=self.now,
             handoff=self.handoff,
             pending_action=self.action,
+            last_flow=self.last_flow,
         )
         return TurnResult(state, tuple(self.replies), tuple(self.events), self.action)

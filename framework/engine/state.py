@@ -108,6 +108,9 @@ class SessionState:
     handoff: bool = False  # handed to a human agent
     pending_action: ActionCall | None = None
     schema_version: int = SCHEMA_VERSION
+    # The flow that ended last with nothing under it, until another starts: "and for 1234?"
+    # follows it up (framework.engine.follow_up)
+    last_flow: str | None = None
 
     @classmethod
     def new(cls, sender_id: str, now: float | dt.datetime) -> "SessionState":
@@ -139,6 +142,7 @@ class SessionState:
             "updated_at": self.updated_at,
             "handoff": self.handoff,
             "pending_action": self.pending_action.to_dict() if self.pending_action else None,
+            **({"last_flow": self.last_flow} if self.last_flow else {}),  # only when set: the old shape otherwise
         }
 
     def to_json(self) -> str:
@@ -160,6 +164,7 @@ class SessionState:
                 updated_at=d.get("updated_at", 0.0),
                 handoff=d.get("handoff", False),
                 pending_action=ActionCall.from_dict(d["pending_action"]) if d.get("pending_action") else None,
+                last_flow=d["last_flow"] if isinstance(d.get("last_flow"), str) else None,
             )
         except (KeyError, TypeError) as err:
             raise SessionStateError(f"malformed session data: {err!r}") from err

@@ -26,6 +26,7 @@ def goto(ctx: TurnContext, target: str | None) -> None:
 
 def start_flow(ctx: TurnContext, flow: Flow, *, reason: str) -> None:
     ctx.handoff = False
+    ctx.last_flow = None
     ctx.stack.append(Frame(flow.name, flow.start))
     if ctx.new_turn and reason in ("trigger", "interruption"):
         ctx.started_by_message = flow.name
@@ -138,6 +139,7 @@ def end_flow(ctx: TurnContext) -> str | None:
     ctx.emit("flow_completed", flow=done.flow)
     lifetimes.release(ctx, done.flow, "flow_end")
     if not ctx.stack:
+        ctx.last_flow = done.flow  # "and for 1234?" may follow it up (framework.engine.follow_up)
         return None
     resumed = ctx.stack[-1]
     ctx.emit("flow_resumed", flow=resumed.flow, state=resumed.state)

@@ -16,7 +16,9 @@ Priority of a message (docs/DESIGN.md, "Semantics"):
  2. global intents and other flows' triggers at confidence >= threshold, except that a
     reply naming one of the items a "which item?" question listed answers it (unless its
     intent is cancel or handoff), and that with no flow active a clear yes or no ("ok",
-    "no thanks") is answered "anything else?" / "take care" (framework.engine.nothing_pending);
+    "no thanks") is answered "anything else?" / "take care" (framework.engine.nothing_pending),
+    and a follow-up to the flow that ended last ("and for 1234?") runs it again
+    (framework.engine.follow_up);
     the trigger of a flow that ends the conversation (a goodbye, `ends_conversation`)
     while a question waits asks whether to stop first (framework.engine.stop_question);
  3. when collecting, a held learnt value's question, else a plain "no" that is no value of
@@ -43,7 +45,7 @@ import datetime as dt
 from dataclasses import replace
 
 from framework.compile.machine import END, Assistant, Collect, Flow
-from framework.engine import (confirm, corrections, lifetimes, nothing_pending, slot_filling, steps, stop_question,
+from framework.engine import (confirm, corrections, follow_up, lifetimes, nothing_pending, slot_filling, steps, stop_question,
                               unreadable, value_guard)
 from framework.engine.commands import RESTART, command
 from framework.engine.context import TurnContext
@@ -206,6 +208,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     # "ok" / "no thanks" with no flow active: "anything else?" / "take care"
     if nothing_pending.handle(ctx, nlu, threshold(assistant)):
+        return
+    # "and for 1234?" right after the balance of 4821: that flow again (framework.engine.follow_up)
+    if follow_up.handle(ctx, nlu, threshold(assistant)):
         return
     if confident and _global(ctx, intent):
         return

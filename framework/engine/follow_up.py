@@ -1,0 +1,81 @@
+"""A follow-up to the flow that just ended: "and for 1234?" after a card's balance.
+
+Found in a customer trial (banking_en, session 13): after "The balance on your card ending
+4821 is $42.35." the customer asked "and for 1234?" and heard the out-of-scope reply; the
+classifier reads a bare "and for 1234?" as no request at all, and nothing remembered which
+flow had just ended (the history keeps event names only). Dialogflow answers this with
+follow-up intents on the ended intent's output context; Rasa CALM asks its LLM. Ours is a
+rule, at turn priority 2, before the global intents (which would say out of scope):
+
+- no flow is active and the session's `last_flow` (the flow that ended last, normally, with
+  nothing under it: framework.engine.steps.end_flow) still exists;
+- the message sounds like a follow-up: it starts with "and", "what about", "how about",
+  "same for", "also", "那", "还有", "另外", "再", or ends with "呢" (FOLLOW_UP);
+- it gives a value for a slot that flow collects (found by the extractors at priority 1;
+  with no flow active they are kept; a message read as out of scope keeps none there, so
+  they are taken here);
+- the classifier does not confidently ask for something else: cancel, handoff, help, greet
+  or another flow's trigger (out of scope, or the flow's own trigger, do not stop it).
+
+Then that flow starts again (event `follow_up`), with the new value: its other questions are
+asked as on any run (their values were cleared when it ended). Any flow that starts clears
+`last_flow`, so a follow-up follows only the flow that ended last.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from framework.engine import slot_filling, steps
+from framework.engine.context import TurnContext
+from framework.nlu.interface import NLUResult
+from framework.slots.mapping import fills
+
+FOLLOW_UP = {
+    "en": re.compile(r"^\s*(?:(?:ok(?:ay)?|and|so|now)[,\s]+)?(?:and|what about|how about|same (?:for|with)|also|"
+                     r"what of|then)\b", re.IGNORECASE),
+    "zh": re.compile(r"^\s*(?:那|还有|另外|再|然后)|呢\s*[?？。!！]*\s*$"),
+}
+
+
+def sounds_like_follow_up(text: str, language: str) -> bool:
+    pattern = FOLLOW_UP.get(language.split("-")[0].split("_")[0].lower())
+    return bool(pattern and pattern.search(text))
+
+
+def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
+    """True when the message was a follow-up to the flow that ended last, and it started again."""
+    assistant = ctx.assistant
+    flow = assistant.flows.get(ctx.last_flow or "")
+    if ctx.stack or flow is None or not sounds_like_follow_up(nlu.text or "", assistant.language):
+        return False
+    intent = ctx.intent
+    if intent is not None and (ctx.confidence or 0.0) >= threshold and _asks_for_something_else(ctx, intent, flow):
+        return False
+    wanted = sorted(steps.collected_slots(flow))
+    if not _given(ctx, wanted):
+        # an out-of-scope reading kept no values at priority 1 (framework.engine.turn._answer_only);
+        # the trial's "and for 1234?" was read so: the values of this flow's slots are taken now
+        slots = [ctx.assistant.slots[name] for name in wanted if name in ctx.assistant.slots]
+        kept = tuple(e for e in nlu.entities if any(fills(slot, e, None) for slot in slots))
+        if not kept:
+            return False
+        slot_filling.fill(ctx, replace(nlu, entities=kept), None)
+    given = _given(ctx, wanted)
+    if not given:
+        return False
+    ctx.emit("follow_up", flow=flow.name, slots=tuple(given))
+    steps.start_flow(ctx, flow, reason="follow_up")
+    return True
+
+
+def _given(ctx: TurnContext, names) -> list[str]:
+    return [name for name in names if name in ctx.slot_changes and ctx.slots.get(name) is not None]
+
+
+def _asks_for_something_else(ctx: TurnContext, intent: str, flow) -> bool:
+    b = ctx.assistant.behaviours
+    if any(intent in behaviour.intents for behaviour in (b.cancel, b.handoff, b.help, b.greet)):
+        return True
+    other = ctx.assistant.flow_for_intent(intent)
+    return other is not None and other.name != flow.name
