@@ -64,3 +64,54 @@ def test_chinese_follow_up_words():
     assert sounds_like_follow_up("1234的呢", "zh-CN")
     assert not sounds_like_follow_up("1234", "zh") and not sounds_like_follow_up("我要投诉", "zh")
     assert not sounds_like_follow_up("android", "en") and sounds_like_follow_up("And for 1234?", "en")
+
+
+STATEMENT_DOMAIN = """\
+version: "1"
+language: en
+flows: [flows]
+settings: {fallback_threshold: 0.6}
+intents:
+  statement: {examples: [send me a statement]}
+  inform: {examples: ["1234"]}
+  out_of_scope: {examples: [tell me a joke]}
+slots:
+  period: {type: categorical, choices: [monthly, yearly], label: period}
+  last4: {type: regex, pattern: '^\\d{4}$'}
+  email: {type: email, pii: true}
+responses:
+  utter_ask_period: [{text: "Monthly or yearly?"}]
+  utter_ask_last4: [{text: "Which card?"}]
+  utter_ask_email: [{text: "Which e-mail address?"}]
+  utter_sent: [{text: "A {period} statement of card {last4} goes to {email}."}]
+  utter_out_of_scope: [{text: "I only do statements."}]
+  utter_fallback: [{text: "Sorry?"}]
+global:
+  out_of_scope: {intent: out_of_scope, response: utter_out_of_scope}
+  fallback: {response: utter_fallback}
+"""
+STATEMENT_FLOW = """\
+flows:
+  statement:
+    trigger: statement
+    states:
+      ask_period: {collect: period, next: ask_last4}
+      ask_last4: {collect: last4, next: ask_email}
+      ask_email: {collect: email, next: done}
+      done: {end: utter_sent}
+"""
+
+
+def test_a_follow_up_keeps_what_the_last_run_was_asked_but_no_personal_data(tmp_path):
+    from tests.support.engine_turns import write_domain
+
+    statements = write_domain(tmp_path, {"domain.yml": STATEMENT_DOMAIN, "flows/statement.yml": STATEMENT_FLOW})
+    state = turn(statements, start(), "send me a yearly statement", "statement").state
+    state = turn(statements, state, "1234", "inform").state
+    result = turn(statements, state, "jo@example.com", "inform")
+    assert replies(result) == ["A yearly statement of card 1234 goes to jo@example.com."]
+    assert dict(result.state.last_values) == {"last4": "1234", "period": "yearly"}  # no e-mail address
+    result = turn(statements, result.state, "and for 5678?", "out_of_scope", 0.95)
+    assert replies(result) == ["Which e-mail address?"]  # personal data is asked again
+    assert result.state.slots["period"] == "yearly" and result.state.slots["last4"] == "5678"
+    assert not result.state.last_values and result.state.last_flow is None  # a flow runs

@@ -101,7 +101,7 @@ def _at_recipient(banking):
 def test_banking_a_surname_alone_asks_for_the_full_name(banking, text, learnt):
     result = say(banking, _at_recipient(banking), text, "inform", *learnt)
     assert replies(result) == ["utter_full_name"]
-    assert result.replies[0].text == "Could you give me the full recipient, first and last name?"
+    assert result.replies[0].text == "I need the full name for the recipient, first and last name. Could you give it to me?"
     assert "recipient" not in result.state.slots
 
 
@@ -134,3 +134,16 @@ def test_partial_names(text, value, language, partial):
 def test_the_corrected_tail(text, language, tail):
     found = corrected_tail(text, language)
     assert (found[1] if found else None) == tail
+
+
+def test_telecom_another_slots_answer_at_the_name_question_is_kept_and_the_name_asked_again(telecom):
+    """Customer trial, session 14: "大概损失了八百块吧" at the complaint's name question was asked
+    about as a name ("您说的姓名是大概损失了八百块吗？")."""
+    state = say(telecom, SessionState.new("u", NOW), "我要投诉，网络老是断", "投诉").state
+    assert state.stack[-1].waiting_for == "slot:name"
+    result = say(telecom, state, "大概损失了八百块吧", "提供信息")
+    assert result.state.slots["loss"] == {"amount": 800, "currency": "CNY"} and "name" not in result.state.slots
+    assert replies(result) == ["utter_ask_complaint_name"]
+    assert ("not_a_value", "answered_other") in [(e.name, e.data.get("kind")) for e in result.events]
+    result = say(telecom, result.state, "我叫张三，损失八百", "提供信息")
+    assert result.state.slots["name"] == "张三"

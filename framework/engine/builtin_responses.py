@@ -79,7 +79,7 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
     # question; no attempt is used up.
     "utter_full_name": {
         "zh": "请告诉我完整的{partial_label}，姓和名都要。",
-        "en": "Could you give me the full {partial_label}, first and last name?",
+        "en": "I need the full name for the {partial_label}, first and last name. Could you give it to me?",
     },
     "utter_restarted": {  # /restart
         "zh": "好的，我们重新开始。请问有什么可以帮您？",

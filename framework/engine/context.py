@@ -32,6 +32,7 @@ class TurnContext:
         self.stack: list[Frame] = list(state.stack)
         self.handoff = state.handoff
         self.last_flow = state.last_flow  # framework.engine.follow_up
+        self.last_values: dict[str, Any] = dict(state.last_values)
         self.action: ActionCall | None = None
         self.replies: list[Reply] = []
         self.events: list[Event] = []
@@ -151,5 +152,6 @@ class TurnContext:
             handoff=self.handoff,
             pending_action=self.action,
             last_flow=self.last_flow,
+            last_values=frozen_map(self.last_values),
         )
         return TurnResult(state, tuple(self.replies), tuple(self.events), self.action)

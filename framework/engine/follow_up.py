@@ -17,8 +17,9 @@ rule, at turn priority 2, before the global intents (which would say out of scop
 - the classifier does not confidently ask for something else: cancel, handoff, help, greet
   or another flow's trigger (out of scope, or the flow's own trigger, do not stop it).
 
-Then that flow starts again (event `follow_up`), with the new value: its other questions are
-asked as on any run (their values were cleared when it ended). Any flow that starts clears
+Then that flow starts again (event `follow_up`), with the new value and, for the slots the
+message did not give, the values of the last run that are not personal data (`pii`
+slots are asked again): "那13900001111呢" after a balance of 13812345678 is a balance again. Any flow that starts clears
 `last_flow`, so a follow-up follows only the flow that ended last.
 """
 from __future__ import annotations
@@ -65,6 +66,9 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if not given:
         return False
     ctx.emit("follow_up", flow=flow.name, slots=tuple(given))
+    for name, value in ctx.last_values.items():  # the same request again: what it was asked, but for the new value
+        if name not in given and ctx.slots.get(name) is None and name in assistant.slots:
+            ctx.set_slot(name, value, source="follow_up")
     steps.start_flow(ctx, flow, reason="follow_up")
     return True
 

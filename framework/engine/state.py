@@ -111,6 +111,9 @@ class SessionState:
     # The flow that ended last with nothing under it, until another starts: "and for 1234?"
     # follows it up (framework.engine.follow_up)
     last_flow: str | None = None
+    # what it was asked, for its follow-up: the values of its collected slots that are not
+    # `pii` ("那13900001111呢" after a balance is a balance again); cleared with last_flow
+    last_values: Mapping[str, Any] = field(default_factory=frozen_map)
 
     @classmethod
     def new(cls, sender_id: str, now: float | dt.datetime) -> "SessionState":
@@ -143,6 +146,7 @@ class SessionState:
             "handoff": self.handoff,
             "pending_action": self.pending_action.to_dict() if self.pending_action else None,
             **({"last_flow": self.last_flow} if self.last_flow else {}),  # only when set: the old shape otherwise
+            **({"last_values": dict(self.last_values)} if self.last_values else {}),
         }
 
     def to_json(self) -> str:
@@ -165,6 +169,7 @@ class SessionState:
                 handoff=d.get("handoff", False),
                 pending_action=ActionCall.from_dict(d["pending_action"]) if d.get("pending_action") else None,
                 last_flow=d["last_flow"] if isinstance(d.get("last_flow"), str) else None,
+                last_values=frozen_map(d.get("last_values") if isinstance(d.get("last_values"), Mapping) else None),
             )
         except (KeyError, TypeError) as err:
             raise SessionStateError(f"malformed session data: {err!r}") from err

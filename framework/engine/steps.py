@@ -26,7 +26,7 @@ def goto(ctx: TurnContext, target: str | None) -> None:
 
 def start_flow(ctx: TurnContext, flow: Flow, *, reason: str) -> None:
     ctx.handoff = False
-    ctx.last_flow = None
+    ctx.last_flow, ctx.last_values = None, {}
     ctx.stack.append(Frame(flow.name, flow.start))
     if ctx.new_turn and reason in ("trigger", "interruption"):
         ctx.started_by_message = flow.name
@@ -137,13 +137,24 @@ def end_flow(ctx: TurnContext) -> str | None:
     (so a collect step asks again)."""
     done = ctx.stack.pop()
     ctx.emit("flow_completed", flow=done.flow)
+    asked = _asked(ctx, done.flow)
     lifetimes.release(ctx, done.flow, "flow_end")
     if not ctx.stack:
-        ctx.last_flow = done.flow  # "and for 1234?" may follow it up (framework.engine.follow_up)
+        # "and for 1234?" may follow it up (framework.engine.follow_up)
+        ctx.last_flow, ctx.last_values = done.flow, asked
         return None
     resumed = ctx.stack[-1]
     ctx.emit("flow_resumed", flow=resumed.flow, state=resumed.state)
     return resumed.state
+
+
+def _asked(ctx: TurnContext, flow_name: str) -> dict:
+    """The values of the flow's collected slots that are not personal data."""
+    flow, slots = ctx.assistant.flows.get(flow_name), ctx.assistant.slots
+    if flow is None:
+        return {}
+    return {name: ctx.slots[name] for name in sorted(collected_slots(flow))
+            if name in slots and not slots[name].pii and ctx.slots.get(name) is not None}
 
 
 def abandon_all(ctx: TurnContext, event: str) -> list[str]:

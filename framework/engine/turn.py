@@ -423,7 +423,7 @@ def _not_a_value(ctx: TurnContext, step: Collect, verdict: value_guard.Verdict) 
         return
     if verdict.kind == value_guard.OWN_FLOW:
         ctx.say(value_guard.own_flow_response(ctx))
-    if verdict.kind in (value_guard.OWN_FLOW, value_guard.YES):
+    if verdict.kind in (value_guard.OWN_FLOW, value_guard.YES, value_guard.ANSWERED_OTHER):
         ctx.say(step.prompt)
         return
     _fallback(ctx)  # a trigger the flow refused (busy); a command the domain has no behaviour for

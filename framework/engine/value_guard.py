@@ -69,6 +69,11 @@ word), in this order:
 3b. at a short text slot, a surname alone ("我姓李", "王女士", "Mr Smith":
    framework.slots.partial_names) is no full name: the built-in `utter_full_name` asks for
    it ("请告诉我完整的姓名，姓和名都要。"; a domain response of that name wins);
+3c. at a short text slot, a whole message that gave another slot of the flow its value
+   ("大概损失了八百块吧" at the name question: the loss) is no value of this one: the value
+   is kept and the question asked again. Found in a customer trial (telecom_zh, session 14):
+   the bot asked "您说的姓名是大概损失了八百块吗？". A part an extractor took ("我叫张三，损失
+   八百") is still the name;
 4. a question in which nothing is a value of the slot (not even one out of its bounds) is
    no answer: the fallback and the question again ("how much did I spend on coffee last
    month" at the card's last four digits, a customer trial of session 10).
@@ -88,6 +93,7 @@ from typing import Any
 from framework.compile.machine import Collect
 from framework.engine.confirm import CONFIRM_MARGIN
 from framework.engine.context import TurnContext
+from framework.engine.corrections import filled_ahead
 from framework.nlu.interface import NLUResult
 from framework.slots import ParseResult
 from framework.slots.answers import is_hesitation, is_question, yes_no
@@ -99,8 +105,8 @@ from framework.slots.partial_names import partial_name
 
 ALREADY_IN_FLOW = "utter_already_in_flow"
 FULL_NAME = "utter_full_name"
-COMMAND, YES, OWN_FLOW, OTHER_FLOW, UNLIKE, OTHER_VALUE, QUESTION, PARTIAL = (
-    "command", "yes", "own_flow", "other_flow", "unlike", "other_value", "question", "partial")
+COMMAND, YES, OWN_FLOW, OTHER_FLOW, UNLIKE, OTHER_VALUE, QUESTION, PARTIAL, ANSWERED_OTHER = (
+    "command", "yes", "own_flow", "other_flow", "unlike", "other_value", "question", "partial", "answered_other")
 _PARTICLES = "吧啊呀呢哦了"
 _STRONG_EXTRACTORS = frozenset({MODEL_EXTRACTOR, "id_number", "phone", "email"})
 
@@ -142,6 +148,8 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
     took_a_part = _bare(value) != _bare(text)
     if took_a_part and not looks_everyday(model, slot, value):
         return None  # an extractor took a part that looks like a value: "我叫张三", "不对，我是说张三"
+    if not took_a_part and filled_ahead(ctx, step.slot):
+        return Verdict(ANSWERED_OTHER)  # "大概损失了八百块吧" at the name question: the loss, no name
     if says_a_wish(text, assistant.language):
         return Verdict(OTHER_VALUE)  # "我是要办宽带": what the customer wants, not who they are
     intent = _confident(nlu, threshold)
