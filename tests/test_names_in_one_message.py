@@ -147,3 +147,16 @@ def test_telecom_another_slots_answer_at_the_name_question_is_kept_and_the_name_
     assert ("not_a_value", "answered_other") in [(e.name, e.data.get("kind")) for e in result.events]
     result = say(telecom, result.state, "我叫张三，损失八百", "提供信息")
     assert result.state.slots["name"] == "张三"
+
+
+def test_telecom_more_of_the_complaint_at_the_name_question_is_added_to_it(telecom):
+    """Customer trial, session 14: "断网断了两天，影响我工作了" (the complaint flow's own intent) at the
+    name question got "好的，正在为您办理这件事。" and was lost from the complaint."""
+    state = say(telecom, SessionState.new("u", NOW), "你好，我想投诉，你们的网络这两天老是断", "投诉").state
+    assert state.slots["complaint"] == "你好，我想投诉，你们的网络这两天老是断"
+    result = say(telecom, state, "断网断了两天，影响我工作了", "投诉")
+    assert result.state.slots["complaint"] == "你好，我想投诉，你们的网络这两天老是断；断网断了两天，影响我工作了"
+    assert replies(result) == ["utter_detail_added", "utter_ask_complaint_name"]
+    assert result.replies[0].text == "好的，这个情况我也记下了。"
+    assert replies(say(telecom, result.state, "断网断了两天，影响我工作了", "投诉")) == [  # said twice: once in it
+        "utter_already_in_flow", "utter_ask_complaint_name"]

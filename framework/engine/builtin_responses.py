@@ -74,6 +74,13 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "您说了不止一个{which_label}（{which_values}），一次只能用一个。请问用哪一个？",
         "en": "You gave more than one {which_label} ({which_values}), and I can take one at a time. Which one should I use?",
     },
+    # More of the request that started the flow, said at another of its questions ("断网断了两
+    # 天，影响我工作了" at the complaint's name question; framework.engine.trigger_text): added to
+    # the free text, said before the question again.
+    "utter_detail_added": {
+        "zh": "好的，这个情况我也记下了。",
+        "en": "Got it, I've added that.",
+    },
     # A surname alone ("我姓李", "王女士", "Mr Smith") at a name question
     # (framework.engine.value_guard): {partial_label}, the slot's label. Said instead of the
     # question; no attempt is used up.

@@ -43,3 +43,32 @@ def fill(ctx: TurnContext, step: Collect) -> bool:
         return False
     ctx.set_slot(step.slot, parsed.value, source="trigger")
     return True
+
+
+DETAIL_ADDED = "utter_detail_added"
+# Joins a detail to the free text it adds to.
+_JOINER = {"zh": "；", "en": "; "}
+
+
+def add_detail(ctx: TurnContext) -> bool:
+    """More of the same request, said while the flow asks something else: "断网断了两天，影响我
+    工作了" (the complaint flow's own intent) at the complaint's name question. It is added to
+    the text slot the flow's `from_trigger` step filled (event `detail_added`, values stay out of
+    events), when the slot's max_length allows, and True is returned: the caller says
+    `utter_detail_added` ("好的，这个情况我也记下了。", built in) and asks its question again. Found in a customer trial (telecom_zh, session 14): the detail got "好的，
+    正在为您办理这件事。" and was lost from the complaint."""
+    flow = ctx.flow()
+    steps = [s.step for s in flow.states.values() if isinstance(s.step, Collect) and s.step.from_trigger is not None] \
+        if flow else []
+    text = (ctx.text or "").strip()
+    for step in steps:
+        slot, current = ctx.assistant.slots.get(step.slot), ctx.slots.get(step.slot)
+        if slot is None or slot.type != "text" or not isinstance(current, str) or not text or text in current:
+            continue
+        joiner = _JOINER.get(ctx.assistant.language.split("-")[0].lower(), "; ")
+        parsed = parse_value(slot, current.rstrip("。.;；") + joiner + text, ctx.assistant.language, today=ctx.today)
+        if parsed.ok:
+            ctx.set_slot(step.slot, parsed.value, source="detail")
+            ctx.emit("detail_added", slot=step.slot)
+            return True
+    return False

@@ -46,7 +46,7 @@ from dataclasses import replace
 
 from framework.compile.machine import END, Assistant, Collect, Flow
 from framework.engine import (confirm, corrections, follow_up, lifetimes, nothing_pending, slot_filling, steps, stop_question,
-                              unreadable, value_guard)
+                              trigger_text, unreadable, value_guard)
 from framework.engine.commands import RESTART, command
 from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
@@ -420,6 +420,10 @@ def _not_a_value(ctx: TurnContext, step: Collect, verdict: value_guard.Verdict) 
         return
     if verdict.kind == value_guard.PARTIAL:  # "我姓李": "请告诉我完整的姓名，姓和名都要。"
         ctx.say(value_guard.FULL_NAME, extra={"partial_label": confirm.label(ctx, step.slot)})
+        return
+    if verdict.kind == value_guard.OWN_FLOW and trigger_text.add_detail(ctx):
+        ctx.say(trigger_text.DETAIL_ADDED)
+        ctx.say(step.prompt)  # "断网断了两天，影响我工作了": added to the complaint, then the name again
         return
     if verdict.kind == value_guard.OWN_FLOW:
         ctx.say(value_guard.own_flow_response(ctx))
