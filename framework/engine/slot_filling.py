@@ -54,6 +54,7 @@ from framework.slots.mapping import (
 
 DEFAULT_ENTITY_THRESHOLD = 0.5
 WAITING = "value:"  # Frame.waiting_for while a held value's question waits for its answer
+CONFIRM = "confirm"  # Frame.waiting_for at a confirm step
 # Extractors whose values are already parsed for a slot of the same type.
 _TYPED = {"id_number": ("id_number",), "phone": ("phone",), "email": ("email",), "date": ("date",),
           "regex": ("regex",), "categorical": ("categorical",), "number": ("integer", "number")}
@@ -100,8 +101,11 @@ def _skipped(ctx: TurnContext, slot, entity: Entity, collecting: str | None) -> 
         if slot.name == collecting:
             return True
         # It never replaces an answer already given, unless the message says something
-        # was wrong ("不对，我叫李四"); after "which item?" a new value is what was asked.
-        if (ctx.original.slots.get(slot.name) is not None and not (ctx.frame and ctx.frame.waiting_for == WHICH)
+        # was wrong ("不对，我叫李四"); after "which item?" a new value is what was asked, and
+        # at a confirmation a value of the flow is a change ("it should go to Tom Jenkins":
+        # a customer trial of session 14 lost the transfer after three such answers).
+        if (ctx.original.slots.get(slot.name) is not None
+                and not (ctx.frame and ctx.frame.waiting_for in (WHICH, CONFIRM))
                 and not sounds_like_correction(ctx.text or "", ctx.assistant.language)):
             return True
     return False
@@ -197,6 +201,29 @@ def _corrected(ctx: TurnContext, text: str, collecting: str | None, found: dict)
             ctx.emit("value_corrected_later", slot=name)
 
 
+def _name_at_confirmation(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
+    """"Tom Jenkins" as the whole answer to "Send $1,500.00 to my landlord?": the entity head
+    tagged it `name` (the cardholder's name, a slot of another flow), so nothing changed and
+    the confirmation heard no answer; three of them cancelled the transfer (customer trial,
+    session 14). At a confirm step, a whole message that is one learnt or context value of a
+    text slot the flow does not collect is a new value for the flow's one short text slot
+    (if it has exactly one), parsed by that slot's type."""
+    flow = ctx.flow()
+    if not (ctx.frame and ctx.frame.waiting_for == CONFIRM and flow) or set(found) & steps.collected_slots(flow):
+        return
+    slots = ctx.assistant.slots
+    own = [n for n in sorted(steps.collected_slots(flow)) if n in slots and slots[n].type == "text"
+           and short_text(slots[n], model_for(ctx.assistant)) and from_user(slots[n])]
+    names = [e for e in nlu.entities if e.extractor in (MODEL_EXTRACTOR, CONTEXT_EXTRACTOR) and isinstance(e.value, str)
+             and _whole_answer(ctx, e, own[0] if own else "", own[0] if own else None)
+             and any(s.type == "text" and s.name not in own and fills(s, e, None) for s in slots.values())]
+    if len(own) != 1 or len(names) != 1:
+        return
+    parsed = _parsed(ctx, slots[own[0]], names[0])
+    if parsed.ok and not _surname_only(ctx, slots[own[0]], parsed.value):
+        found[own[0]] = [(rank(names[0]), 0, names[0], parsed.value)]
+
+
 def _two_values(ctx: TurnContext, found: dict) -> None:
     """"block card 4821 and 1234": two different values for one slot in one message, and no
     correction ("4821, no wait, 4321", where the last one counts). Taking either would act on
@@ -244,6 +271,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             elif _said_wrong(ctx, slot, entity, collecting):
                 _refuse(ctx, slot.name, slot.error_response, parsed.error or "not a valid value")
     _corrected(ctx, nlu.text or "", collecting, found)
+    _name_at_confirmation(ctx, nlu, found)
     _wrong_identifiers(ctx, nlu.text or "", collecting, found)
     for name in found:  # a valid value beside it: nothing to complain about
         ctx.out_of_range.pop(name, None)

@@ -53,7 +53,7 @@ from framework.engine.results import ActionResult, Event, TurnResult
 from framework.engine.state import SessionState, timestamp
 from framework.nlu.interface import NLUResult
 from framework.slots import ParseResult, parse_value
-from framework.slots.answers import sounds_like_correction
+from framework.slots.answers import is_question, sounds_like_correction
 from framework.slots.context import collect_text, from_user
 from framework.slots.mapping import fills
 
@@ -224,7 +224,10 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     if waiting == confirm.WHICH and confirm.handle_which(ctx, state, nlu):
         return
-    if waiting in _LISTENING and not ctx.refused_by and _out_of_attempts(ctx, state):  # "busy" is no attempt
+    # "busy" is no attempt, nor a question ("wait, what happens after?" at "This can't be
+    # undone. Go ahead?": a customer trial of session 14 lost one of three attempts to it)
+    if (waiting in _LISTENING and not ctx.refused_by and not is_question(nlu.text or "", assistant.language)
+            and _out_of_attempts(ctx, state)):
         return
     # (5) intent transitions
     if waiting == "intent":
