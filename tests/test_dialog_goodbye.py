@@ -339,3 +339,26 @@ def test_the_server_upgrade_of_a_stored_session_drops_it_too(bot):
     slots = {k: v for k, v in assistant.slots.items() if k != "name"}
     upgraded, ended = upgrade_session(state, dataclasses.replace(assistant, slots=slots))
     assert upgraded.stack == () and ended == ["open"]
+
+
+OFFER_FLOWS = FLOWS.replace("""      done: {end: utter_done}
+  complaint:""", """      done: {say: utter_done, next: offer}
+      offer: {confirm: utter_confirm, on_yes: more_help, on_no: closing}
+      more_help: {end: utter_more}
+      closing: {say: utter_kept, next: closed}
+      closed: {end: utter_goodbye}
+  complaint:""")
+
+
+def test_a_goodbye_where_a_no_only_ends_is_that_no(tmp_path):
+    """Customer trial, session 14 (telecom_zh): at "需要为您转接人工客服吗？", asked after the
+    complaint was filed, a message read as goodbye heard "这条投诉还没有登记，要取消吗？". Where
+    the confirmation's no only says something and ends, a goodbye is that no; where it leads
+    anywhere else (the open flow's ask_what_to_change), the stop question stays."""
+    assistant = build(tmp_path, "en", OFFER_FLOWS)
+    state = turn(assistant, at_confirm(assistant), "yes", "affirm").state
+    assert state.frame.state == "offer" and state.frame.waiting_for == "confirm"
+    result = turn(assistant, state, "bye", "bye")
+    assert replies(result) == ["Kept.", "Goodbye, take care!"] and result.state.stack == ()
+    assert "goodbye_as_no" in names(result) and "stop_offered" not in names(result)
+    assert replies(turn(assistant, at_confirm(assistant), "bye", "bye")) == ["Do you want to stop here?"]

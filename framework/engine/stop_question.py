@@ -70,7 +70,7 @@ from __future__ import annotations
 
 import re
 
-from framework.compile.machine import Flow
+from framework.compile.machine import END, End, Flow, Say
 from framework.engine import confirm, steps
 from framework.engine.context import TurnContext
 from framework.engine.state import WAITING_END, WAITING_STOP
@@ -123,10 +123,32 @@ def offer_to_end(ctx: TurnContext, goodbye: Flow) -> bool:
     state = ctx.state()
     if waiting_for == "intent" and any(t.intent in goodbye.triggers for t in state.transitions):
         return False
+    if waiting_for == "confirm" and _no_loses_nothing(ctx.flow(), state.step.on_no):
+        # "没有其他损失" read as 再见 at "需要为您转接人工客服吗？", after the complaint was filed,
+        # heard "这条投诉还没有登记，要取消吗？" (customer trial, session 14): where a no only says
+        # something and ends, a goodbye is that no
+        ctx.emit("goodbye_as_no", flow=frame.flow, state=frame.state, by=goodbye.name)
+        steps.goto(ctx, state.step.on_no)
+        return True
     ctx.update_frame(waiting_for=ENDING + waiting_for, ending=goodbye.name)
     ctx.emit("stop_offered", flow=frame.flow, state=frame.state, by=goodbye.name)
     _ask(ctx)
     return True
+
+
+def _no_loses_nothing(flow: Flow | None, target: str) -> bool:
+    """True when the confirm step's no leads, through `say` steps with unconditional
+    transitions only, to the flow's end: no action, question, handoff or link on the way."""
+    for _ in range(10):
+        if target == END:
+            return True
+        state = flow.states.get(target) if flow else None
+        if state is None or isinstance(state.step, End):
+            return state is not None and not state.transitions
+        if not isinstance(state.step, Say) or any(t.intent or t.condition is not None for t in state.transitions):
+            return False
+        target = state.transitions[0].to if state.transitions else END
+    return False
 
 
 def goodbye_word(text: str, language: str | None) -> bool:
