@@ -114,3 +114,11 @@ def test_a_domain_response_replaces_the_built_in_one_and_chinese(tmp_path):
     zh = build(tmp_path / "zh", language="zh")
     assert replies(turn(zh, after_a_flow(zh), "好的")) == ["还有什么可以帮您的吗？"]
     assert replies(turn(zh, after_a_flow(zh), "不用了", "out_of_scope")) == ["好的，有需要随时找我。"]
+
+
+def test_a_message_with_values_is_no_bare_no(assistant):
+    """Customer trial, session 14: "我要开户，我叫赵六，不对，赵大六" read as deny at 0.99 (its 不对)
+    heard "take care"."""
+    result = turn(assistant, start(), "balance of card 1234, no not that one", "deny", 0.99)
+    assert "acknowledged" not in [e.name for e in result.events]
+    assert replies(result) == ["Sorry?"]

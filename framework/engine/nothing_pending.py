@@ -22,6 +22,9 @@ readings: "ok" filed under out of scope is still an ok. Then:
 - no: `utter_nothing_else` ("好的，有需要随时找我。" / "Alright. If you need anything
   else, just ask.", built in, likewise), event `acknowledged` with `yes: false`.
 
+A message that gave slot values ("我要开户，我叫赵六，不对，赵大六", read as 否定 at 0.99 in a
+customer trial of session 14, and answered "有需要随时找我") is no bare yes or no unless
+its whole text is a yes or no word: it goes on as any other message.
 Inside a flow a yes or no is the flow's (a confirmation, the stop question, a value).
 """
 from __future__ import annotations
@@ -29,6 +32,7 @@ from __future__ import annotations
 from framework.engine import confirm
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
+from framework.slots.answers import yes_no
 
 ANYTHING_ELSE = "utter_anything_else"
 NOTHING_ELSE = "utter_nothing_else"
@@ -40,6 +44,10 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
         return False
     yes = confirm.answer(ctx, nlu, threshold)
     if yes is None:
+        return False
+    if ctx.slot_changes and yes_no(nlu.text or "", ctx.assistant.language) is None:
+        # "我要开户，我叫赵六，不对，赵大六" (否定 at 0.99 for its 不对) carries values: no bare no,
+        # never "take care" (customer trial, session 14); it goes on as any other message
         return False
     ctx.emit("acknowledged", yes=yes)
     ctx.say(ANYTHING_ELSE if yes else NOTHING_ELSE)

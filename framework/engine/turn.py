@@ -235,8 +235,11 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         if target is not None:
             steps.goto(ctx, target)
             return
-    # (6) nothing applies
-    if confident and not ctx.stack and assistant.behaviours.out_of_scope.response:
+    # (6) nothing applies; a yes or no that was no bare one (it carried values) is unclear, not
+    # out of scope
+    unclear = bool(ctx.slot_changes) and (intent in assistant.behaviours.affirm.intents
+                                          or intent in assistant.behaviours.deny.intents)
+    if confident and not ctx.stack and not unclear and assistant.behaviours.out_of_scope.response:
         ctx.emit("out_of_scope", intent=intent)
         ctx.say(assistant.behaviours.out_of_scope.response)
         return
