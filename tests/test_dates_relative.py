@@ -198,3 +198,17 @@ def test_yaml_bound_errors_golden(tmp_path):
         "domain.yml:9:39: E052 slots.span.max: 'max' is before 'min'. Expected a date on or after today; "
         "found -1w.\n"
         "5 problems found.")
+
+
+@pytest.mark.parametrize("text, dates", [
+    # customer trial, session 14: "Friday the 11th" gave two dates (the 4th and the 11th) and "which one?"
+    ("transfer $1.2k on Friday the 11th", ["2026-12-11"]),
+    ("on Friday, the 18th please", ["2026-12-18"]),
+    ("friday and the 11th", ["2026-12-04", "2026-12-11"]),  # two days said
+    ("send 20 to Jane at the end of the month", ["2026-12-31"]),
+    ("by the end of next month", ["2027-01-31"]),
+    ("月底前能办好吗", ["2026-12-31"]),
+    ("下个月底交", ["2027-01-31"]),
+])
+def test_a_weekday_with_its_day_and_the_end_of_a_month(text, dates):
+    assert [d for _, _, d in find_dates(text, dt.date(2026, 12, 3))] == dates

@@ -3,8 +3,9 @@
 Absolute: 2024-05-01, 2024/5/1, 2024年5月1日, 11月20日, 20号, May 1, 1 May 2024.
 Relative, resolved against a `today` (or `now`) argument, never the wall clock:
 今天/明天/后天/大后天/昨天/前天/大前天, 三天后, 两天前, 上周五/下周三/周五/星期天/礼拜一,
-下个月5号, 去年3月1日; today/tomorrow/yesterday, (next|last|this) Friday, Friday,
-"two days ago", "in 3 days", "a week ago", "2 weeks from now".
+下个月5号, 去年3月1日, 月底/下个月底 (the month's last day); today/tomorrow/yesterday, (next|last|this)
+Friday, Friday, "two days ago", "in 3 days", "a week ago", "2 weeks from now", "the end of the
+month"; a weekday before a day of the month ("Friday the 11th") is one date, the day named.
 Times after a date or on their own: 下午三点, 晚上8点半, 10:30, 3pm, "at 10 am", noon.
 
 How the weekday words resolve (a choice, stated once): Chinese 周五/这周五 is the Friday of
@@ -61,6 +62,9 @@ DATE_RE = re.compile(
     rf"|(?P<dayonly>(?<![\d月第]){_N}号(?![楼线门房床院码]))"
     rf"|(?P<week>(?P<wrel>上上|下下|上|下|这|本)?(?:个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天末]))"
     rf"|(?P<ago>(?P<an>{_N}|半)个?(?P<au>天|日|周|星期|礼拜)(?P<adir>前|以前|之前|后|以后|之后))"
+    # the end of a month: its last day ("by the end of the month", "月底", "下个月底")
+    r"|(?P<eom>(?:\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<eomnext>next\s+)?month\b)"
+    r"|(?:(?P<eomcn>下个?|这个?|本)?月底))"
     rf"|(?P<rel>{_alternatives(RELATIVE)})"
     rf"|(?P<en_md>\b(?P<em>{_MONTH})\.?\s+(?P<ed>{_DAY})\b(?:,?\s+(?P<ey>\d{{4}}))?)"
     rf"|(?P<en_dm>\b(?P<ed2>{_DAY})\s+(?:of\s+)?(?P<em2>{_MONTH})\b(?:,?\s+(?P<ey2>\d{{4}}))?)"
@@ -171,6 +175,9 @@ def _date(m: re.Match, today: dt.date) -> dt.date | None:
             return None
         days = round(n * _UNIT_DAYS[g("au")])
         return today + dt.timedelta(days=-days if "前" in g("adir") else days)
+    if g("eom"):
+        year, month = _add_months(today, 1 if g("eomnext") or (g("eomcn") or "").startswith("下") else 0)
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
     if g("rel"):
         return today + dt.timedelta(days=RELATIVE[g("rel").lower()])
     if g("en_md") or g("en_dm"):
@@ -236,11 +243,15 @@ def _meridiem(hour: int | None, marker: str | None) -> int | None:
     return (hour % 12) + (12 if pm else 0)
 
 
+_WEEKDAY_GAP = re.compile(r"[\s,]*")
+
+
 def scan(text: str, today: dt.date) -> list[Found]:
     """Every date or time in `text`, a date joined with the time right after it."""
     text = normalise_digits(text)
     found: list[Found] = []
     taken: list[tuple[int, int]] = []
+    weekday_end = None  # where the last date found ends when it was an English weekday
     for m in DATE_RE.finditer(text):
         try:
             date = _date(m, today)
@@ -255,8 +266,17 @@ def scan(text: str, today: dt.date) -> list[Found]:
             end = t.end()
             if (m.group("rel") or "").lower() in _EVENINGS and 1 <= time.hour < 12 and not t.group("period"):
                 time = time.replace(hour=time.hour + 12)  # 今晚8点, "tonight at 8"
+        previous = found[-1] if found and weekday_end == found[-1].end else None
+        if (previous is not None and (m.group("en_th") or m.group("en_md") or m.group("en_dm"))
+                and _WEEKDAY_GAP.fullmatch(text, previous.end, m.start())):
+            # "Friday the 11th", "Fri, Dec 11": one date, the day of the month named (a customer
+            # trial, session 14, got two dates and "which one?")
+            found[-1] = Found(previous.start, end, date, time)
+            taken[-1] = (previous.start, end)
+            continue
         found.append(Found(m.start(), end, date, time))
         taken.append((m.start(), end))
+        weekday_end = end if m.group("en_wd") else None
     for t in TIME_RE.finditer(text):
         if any(t.start() < e and s < t.end() for s, e in taken):
             continue
