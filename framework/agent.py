@@ -22,6 +22,7 @@ from framework.engine.commands import command, parse_payload
 from framework.engine.turn import threshold
 from framework.nlu.interface import IntentClassifier, IntentScore, NLUResult, Parsed, as_parsed, parse_texts
 from framework.slots import extract_entities
+from framework.slots.answers import before_correction, corrected_tail
 from framework.slots.context import clauses
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,12 @@ class Agent:
             events = [*cancelled.events, Event("cancel_before_request", {"intent": nlu.ranking[0].name}),
                       *result.events]
             result = dataclasses.replace(result, state=one_turn(result.state, text))
+        if cancel is None:
+            before = await self._request_before_correction(state, nlu, result)
+            if before is not None:  # "我要开户，我叫赵六，不对，赵大六": the request, read without its correction
+                result = handle_message(self.assistant, state, before, now=now, channel=channel)
+                replies, events = list(result.replies), [Event("request_before_correction",
+                                                               {"intent": before.ranking[0].name}), *result.events]
         request = None if cancel is not None else await self._request_after_cancel(nlu, result)
         if request is not None:
             events.append(Event("request_after_cancel", {"intent": request.ranking[0].name}))
@@ -135,6 +142,28 @@ class Agent:
         """A part of a message read on its own; None unless its intent is above the fallback threshold."""
         nlu = await self.parse(text.strip())
         return nlu if nlu.ranking and nlu.ranking[0].confidence >= threshold(self.assistant) else None
+
+    async def _request_before_correction(self, state: SessionState, nlu: NLUResult, result) -> NLUResult | None:
+        """"我要开户，我叫赵六，不对，赵大六" with no flow active: its 不对 made the classifier read
+        a no (否定 0.99) and the request was lost (customer trial, session 14). When the turn
+        started no flow and ended in the fallback or a "no" to nothing (framework.engine.
+        nothing_pending), and the message was read as a yes or a no,
+        the part before its first correction marker is read alone, then the part after its last
+        ("张三，不对，我要查话费"); when the model is sure of one and it starts a flow, the message
+        is handled again with that reading's ranking and the whole message's entities (what
+        follows the correction wins there: framework.engine.slot_filling). Else None."""
+        behaviours = self.assistant.behaviours
+        if state.stack or not nlu.ranking or not any(e.name in ("fallback", "acknowledged") for e in result.events):
+            return None
+        if nlu.ranking[0].name not in behaviours.affirm.intents + behaviours.deny.intents:
+            return None
+        text, language = nlu.text or "", self.assistant.language
+        tail = corrected_tail(text, language)
+        for part in (before_correction(text, language), tail[1] if tail else None):
+            reading = await self._sure_reading(part) if part else None
+            if reading is not None and self.assistant.flow_for_intent(reading.ranking[0].name) is not None:
+                return dataclasses.replace(nlu, ranking=reading.ranking)
+        return None
 
     async def _request_after_cancel(self, nlu: NLUResult, result) -> NLUResult | None:
         """"actually cancel that, I want to check my balance instead": when the message was

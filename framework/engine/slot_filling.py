@@ -44,6 +44,7 @@ from framework.engine.render import display_value
 from framework.nlu.interface import Entity, NLUResult
 from framework.slots import ParseResult, parse_value
 from framework.slots.answers import corrected_tail, sounds_like_correction
+from framework.slots.context import _everyday as looks_everyday  # a guess inside a sentence, as context_entities judges it
 from framework.slots.context import collect_text, from_user, join_name_parts, short_text, model_for, tidy_span
 from framework.slots.partial_names import partial_name
 from framework.slots.identity import ID_RE, check_id_number
@@ -194,11 +195,20 @@ def _corrected(ctx: TurnContext, text: str, collecting: str | None, found: dict)
     offset = tail[0]
     for name in list(found):
         after = [c for c in found[name] if c[2].start >= offset]
+        slot = ctx.assistant.slots[name]
         if after:
             found[name] = after
-        elif name == collecting and ctx.assistant.slots[name].type == "text":
+        elif name == collecting and slot.type == "text":
             del found[name]
             ctx.emit("value_corrected_later", slot=name)
+        elif slot.type == "text" and short_text(slot, model_for(ctx.assistant)):
+            # "我要开户，我叫赵六，不对，赵大六" as the flow starts: the name the correction says, when
+            # the words after it read as one (not the examples' everyday words)
+            parsed = collect_text(ctx.assistant, slot, tail[1], today=ctx.today)
+            if parsed.ok and not looks_everyday(model_for(ctx.assistant), slot, str(parsed.value)):
+                entity = found[name][-1][2]
+                found[name] = [(rank(entity), len(found[name]), entity, parsed.value)]
+                ctx.emit("value_corrected_later", slot=name)
 
 
 def _name_at_confirmation(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:

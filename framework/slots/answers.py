@@ -166,6 +166,15 @@ def sounds_like_correction(text: str, language: str | None = None) -> bool:
     return any(pattern.search(lowered) for c, pattern in _CORRECTION_MARKERS.items() if code in (None, c))
 
 
+def before_correction(text: str, language: str | None = None) -> str | None:
+    """What a message says before its first correction marker ("我要开户，我叫赵六，不对，赵大六" ->
+    "我要开户，我叫赵六"), when it has content; else None."""
+    pattern = _CORRECTION_TAIL.get(_language(language) or "")
+    m = pattern.search(text.lower()) if pattern is not None else None
+    head = text[:m.start()].rstrip(_PUNCT) if m else ""
+    return head if has_content(head) else None
+
+
 def corrected_tail(text: str, language: str | None = None) -> tuple[int, str] | None:
     """(offset, text) of what follows the last correction marker inside a message ("我叫赵六，
     不对，我叫赵大六" -> "我叫赵大六"): the value said there replaces one said before it.
