@@ -18,9 +18,9 @@ rule, at turn priority 2, before the global intents (which would say out of scop
   or another flow's trigger (out of scope, or the flow's own trigger, do not stop it).
 
 Then that flow starts again (event `follow_up`), with the new value and, for the slots the
-message did not give, the values of the last run that are not personal data (`pii`
-slots are asked again): "那13900001111呢" after a balance of 13812345678 is a balance again. Any flow that starts clears
-`last_flow`, so a follow-up follows only the flow that ended last.
+message did not give, the values of the last run that are not personal data (`pii` slots
+are asked again): "那13900001111呢" after a balance of 13812345678 is a balance again. Any
+flow that starts clears `last_flow`, so a follow-up follows only the flow that ended last.
 """
 from __future__ import annotations
 

@@ -28,6 +28,11 @@ turn (`TurnContext.out_of_range`, event `value_out_of_range`) and said once: bef
 slot's question when the flow asks it (framework.engine.steps), else before the question
 the flow is at (framework.engine.turn).
 
+Values said before a correction marker inside the message ("我叫赵六，不对，我叫赵大六") give way
+to those after it; a surname alone ("王女士") fills no name-like slot; at a confirmation, a
+context value of the flow's slots replaces it, and a whole message that is another text
+slot's name ("Tom Jenkins") is a new value for the flow's one short text slot.
+
 The threshold is `settings.entity_threshold`, which `auto` (the default) sets to the
 model's own (framework.agent), else DEFAULT_ENTITY_THRESHOLD.
 """
@@ -46,9 +51,9 @@ from framework.slots import ParseResult, parse_value
 from framework.slots.answers import corrected_tail, sounds_like_correction
 from framework.slots.context import _everyday as looks_everyday  # a guess inside a sentence, as context_entities judges it
 from framework.slots.context import collect_text, from_user, join_name_parts, short_text, model_for, tidy_span
-from framework.slots.partial_names import partial_name
 from framework.slots.identity import ID_RE, check_id_number
 from framework.slots.numerals import normalise_digits
+from framework.slots.partial_names import partial_name
 from framework.slots.mapping import (
     CONTEXT_EXTRACTOR, GENERIC_EXTRACTORS, MODEL_EXTRACTOR, fills, overruled, rank,
 )
@@ -222,16 +227,19 @@ def _name_at_confirmation(ctx: TurnContext, nlu: NLUResult, found: dict) -> None
     if not (ctx.frame and ctx.frame.waiting_for == CONFIRM and flow) or set(found) & steps.collected_slots(flow):
         return
     slots = ctx.assistant.slots
-    own = [n for n in sorted(steps.collected_slots(flow)) if n in slots and slots[n].type == "text"
+    own = [slots[n] for n in sorted(steps.collected_slots(flow)) if n in slots and slots[n].type == "text"
            and short_text(slots[n], model_for(ctx.assistant)) and from_user(slots[n])]
-    names = [e for e in nlu.entities if e.extractor in (MODEL_EXTRACTOR, CONTEXT_EXTRACTOR) and isinstance(e.value, str)
-             and _whole_answer(ctx, e, own[0] if own else "", own[0] if own else None)
-             and any(s.type == "text" and s.name not in own and fills(s, e, None) for s in slots.values())]
-    if len(own) != 1 or len(names) != 1:
+    if len(own) != 1:
         return
-    parsed = _parsed(ctx, slots[own[0]], names[0])
-    if parsed.ok and not _surname_only(ctx, slots[own[0]], parsed.value):
-        found[own[0]] = [(rank(names[0]), 0, names[0], parsed.value)]
+    target = own[0]
+    names = [e for e in nlu.entities if e.extractor in (MODEL_EXTRACTOR, CONTEXT_EXTRACTOR) and isinstance(e.value, str)
+             and _whole_answer(ctx, e, target.name, target.name)
+             and any(s.type == "text" and s.name != target.name and fills(s, e, None) for s in slots.values())]
+    if len(names) != 1:
+        return
+    parsed = _parsed(ctx, target, names[0])
+    if parsed.ok and not _surname_only(ctx, target, parsed.value):
+        found[target.name] = [(rank(names[0]), 0, names[0], parsed.value)]
 
 
 def _two_values(ctx: TurnContext, found: dict) -> None:
