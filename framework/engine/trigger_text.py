@@ -55,8 +55,9 @@ def add_detail(ctx: TurnContext) -> bool:
     工作了" (the complaint flow's own intent) at the complaint's name question. It is added to
     the text slot the flow's `from_trigger` step filled (event `detail_added`, values stay out of
     events), when the slot's max_length allows, and True is returned: the caller says
-    `utter_detail_added` ("好的，这个情况我也记下了。", built in) and asks its question again. Found in a customer trial (telecom_zh, session 14): the detail got "好的，
-    正在为您办理这件事。" and was lost from the complaint."""
+    `utter_detail_added` ("好的，这个情况我也记下了。", built in) and asks its question again.
+    Found in a customer trial (telecom_zh, session 14): the detail got "好的，正在为您办理这件
+    事。" and was lost from the complaint."""
     flow = ctx.flow()
     steps = [s.step for s in flow.states.values() if isinstance(s.step, Collect) and s.step.from_trigger is not None] \
         if flow else []
