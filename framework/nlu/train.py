@@ -68,7 +68,7 @@ class TrainingArguments:
 
     epochs: int = field(default=0, metadata={
         "help": "maximum epochs; 0 = auto (more for small data, early stopping ends sooner)"})
-    batch_size: int = field(default=0, metadata={"help": "0 = auto (16 below 1000 examples, else 32)"})
+    batch_size: int = field(default=0, metadata={"help": "0 = auto (16 below 4000 examples, else 32)"})
     learning_rate: float = field(default=1e-4, metadata={"help": "peak learning rate of the encoder"})
     head_learning_rate: float = field(default=2e-3, metadata={"help": "peak learning rate of the classification head"})
     entity_learning_rate: float = field(default=0.0, metadata={
