@@ -30,6 +30,7 @@ from dataclasses import replace
 from framework.engine import slot_filling, steps
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
+from framework.slots.answers import language_key
 from framework.slots.mapping import fills
 
 FOLLOW_UP = {
@@ -40,7 +41,7 @@ FOLLOW_UP = {
 
 
 def sounds_like_follow_up(text: str, language: str) -> bool:
-    pattern = FOLLOW_UP.get(language.split("-")[0].split("_")[0].lower())
+    pattern = FOLLOW_UP.get(language_key(language))
     return bool(pattern and pattern.search(text))
 
 

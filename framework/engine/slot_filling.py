@@ -49,9 +49,8 @@ from framework.engine.render import display_value
 from framework.nlu.interface import Entity, NLUResult
 from framework.slots import ParseResult, parse_value
 from framework.slots.answers import corrected_tail, sounds_like_correction
-# a guess inside a sentence, judged as context_entities judges it
-from framework.slots.context import _everyday as looks_everyday
-from framework.slots.context import collect_text, from_user, join_name_parts, short_text, model_for, tidy_span
+from framework.slots.context import (collect_text, from_user, join_name_parts, looks_everyday, model_for, short_text,
+                                     tidy_span)
 from framework.slots.identity import ID_RE, check_id_number
 from framework.slots.numerals import normalise_digits
 from framework.slots.partial_names import partial_name

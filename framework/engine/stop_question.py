@@ -75,7 +75,7 @@ from framework.engine import confirm, steps
 from framework.engine.context import TurnContext
 from framework.engine.state import WAITING_END, WAITING_STOP
 from framework.nlu.interface import NLUResult
-from framework.slots.answers import yes_no
+from framework.slots.answers import language_key, yes_no
 
 WAITING = WAITING_STOP  # Frame.waiting_for while "Do you want to stop here?" waits (after a plain no)
 ENDING = WAITING_END  # the same, after a goodbye; followed by what the frame waited for before
@@ -155,7 +155,7 @@ def goodbye_word(text: str, language: str | None) -> bool:
     """True when the whole message is a thanks or goodbye word of the language or English
     ("bye", "ok thanks" are everyday sign-offs in Chinese chats too; telecom_zh's examples
     have them); any listed language's without a language."""
-    code = language.split("-")[0].split("_")[0].lower() if language else None
+    code = language_key(language)
     key = _NOT_A_WORD.sub("", text.lower())
     return any(key in words for c, words in GOODBYE_WORDS.items() if code is None or c in (code, "en"))
 

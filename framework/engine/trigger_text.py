@@ -25,7 +25,7 @@ from __future__ import annotations
 from framework.compile.machine import Collect
 from framework.engine.context import TurnContext
 from framework.slots import parse_value
-from framework.slots.answers import content_length
+from framework.slots.answers import content_length, language_key
 
 
 def fill(ctx: TurnContext, step: Collect) -> bool:
@@ -66,7 +66,7 @@ def add_detail(ctx: TurnContext) -> bool:
         slot, current = ctx.assistant.slots.get(step.slot), ctx.slots.get(step.slot)
         if slot is None or slot.type != "text" or not isinstance(current, str) or not text or text in current:
             continue
-        joiner = _JOINER.get(ctx.assistant.language.split("-")[0].lower(), "; ")
+        joiner = _JOINER.get(language_key(ctx.assistant.language), "; ")
         parsed = parse_value(slot, current.rstrip("。.;；") + joiner + text, ctx.assistant.language, today=ctx.today)
         if parsed.ok:
             ctx.set_slot(step.slot, parsed.value, source="detail")

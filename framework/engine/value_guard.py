@@ -98,8 +98,7 @@ from framework.nlu.interface import NLUResult
 from framework.slots import ParseResult
 from framework.slots.answers import is_hesitation, is_question, yes_no
 from framework.slots.command_words import command_word
-from framework.slots.context import _everyday as looks_everyday  # context_entities' judgement of a guess
-from framework.slots.context import model_for, normalise, says_a_wish, short_text, unlike_values
+from framework.slots.context import looks_everyday, model_for, normalise, says_a_wish, short_text, unlike_values
 from framework.slots.mapping import MODEL_EXTRACTOR, fills
 from framework.slots.partial_names import partial_name
 

@@ -10,9 +10,10 @@ last, or the request first and the story after), so neither end alone will do.
 The rule:
 - a text that fits is read as before (one pass, nothing else changes);
 - a longer one is cut into consecutive windows that each fit, at the last clause end
-  (，。！？；,.!?; newline) in the second half of a window where there is one, else at the last
-  whole token; the last window is the end of the text (as much as fits, from a clause start
-  where there is one), so that a request said last is read whole;
+  (framework.slots.context.clauses: ，。！？；,!?, a newline, a full stop before a space) in
+  the second half of a window where there is one, else at the last whole token; the last
+  window is the end of the text (as much as fits, from a clause start where there is one),
+  so that a request said last is read whole;
 - at most MAX_WINDOWS (4) are read: the first two and the last two (the request is at one
   end in the messages people write; a 5,000-character message costs the classifier 4
   windows, never 80, and the tokenizer a few calls per window on a bounded prefix);
@@ -27,10 +28,9 @@ last window read `help` at 0.23. A story told in sentences is read (BENCHMARKS.m
 """
 from __future__ import annotations
 
-import re
+from framework.slots.context import clauses
 
 MAX_WINDOWS = 4
-_CLAUSE_END = re.compile(r"[，。！？；,.!?;\n…]+")
 _CHARS_PER_TOKEN = 24  # more than any token covers (a long word piece, a URL's run of letters)
 _SPECIAL_SLACK = 3  # [CLS], [SEP] and a zero-width first piece: a text this much shorter always fits
 
@@ -62,7 +62,7 @@ def windows(tokenizer, text: str, max_length: int) -> list[tuple[int, str]]:
         end = _covered(tokenizer, rest, max_length)
         if end >= len(rest.rstrip()):
             return head + [(start, rest)]  # the whole text is read
-        clause_ends = [m.end() for m in _CLAUSE_END.finditer(rest, 0, end)]
+        clause_ends = _clause_starts(rest[:end])
         cut = clause_ends[-1] if clause_ends and clause_ends[-1] > end // 2 else max(end, 1)
         head.append((start, rest[:cut]))
         start += cut
@@ -91,12 +91,18 @@ def _last_window(tokenizer, text: str, max_length: int, guess: int) -> tuple[int
             break
         start += len(tail) - covered
     tail = text[start:]
-    clause_ends = [m.end() for m in _CLAUSE_END.finditer(tail, 0, len(tail) // 2)]
+    clause_ends = _clause_starts(tail[:len(tail) // 2])
     if clause_ends:
         start += clause_ends[-1]
     while start < len(text) - 1 and text[start].isspace():
         start += 1
     return start, text[start:]
+
+
+def _clause_starts(text: str) -> list[int]:
+    """Where each clause after the first begins: just past its separator, as
+    framework.slots.context.clauses cuts an utterance ("$1.50" holds no clause end)."""
+    return [start for start, _ in clauses(text)][1:]
 
 
 def surest(rows) -> int:

@@ -233,6 +233,7 @@ class BertIntentClassifier:
         import torch
 
         entities = entities and self.has_entities
+        blank = [not t.strip() for t in texts]
         texts = [t if t.strip() else "." for t in texts]  # an empty text still gets a ranking
         if not texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32), [] if entities else None
@@ -242,7 +243,8 @@ class BertIntentClassifier:
             # a text longer than max_length tokens is read in windows (framework.nlu.long_texts)
             parts = [windows(self.tokenizer, t, self.max_length) for t in texts]
             flat = [piece for ps in parts for _, piece in ps]
-            out, spans = self._forward(flat, entities)
+            flat_blank = [b for ps, b in zip(parts, blank) for _ in ps]  # a blank text is one window
+            out, spans = self._forward(flat, entities, flat_blank)
         if len(flat) == len(texts):
             return out, spans
         rows, found, i = [], ([] if entities else None), 0
@@ -255,14 +257,14 @@ class BertIntentClassifier:
             i += len(ps)
         return np.stack(rows), found
 
-    def _forward(self, texts: Sequence[str], entities: bool):
-        """_run's network pass on texts that fit (under the lock, in inference mode)."""
+    def _forward(self, texts: Sequence[str], entities: bool, blank: Sequence[bool]):
+        """_run's network pass on texts that fit (under the lock, in inference mode); a
+        `blank` text (an empty message, read as ".") gets no entities."""
         import numpy as np
         import torch
 
         from framework.nlu.tagging import read_entities
 
-        blank = [t == "." for t in texts]  # _run's stand-in for an empty text: no entities
         out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
         spans: list | None = [[] for _ in texts] if entities else None
         # One tokenizer call for all texts (padded on the right to the longest), then the

@@ -83,10 +83,12 @@ _CORRECTION_MARKERS = {
 _CORRECTION_TAIL = {
     "zh": re.compile(r"不对|错了|搞错了?|说错了?|改成|改为|换成|应该是|更正(?:一下)?|我是说|我的意思是"),
     "en": re.compile(r"\b(?:actually|make (?:it|that)|should be|i meant?|correction|no,?\s+wait|scratch that"
-                     r"|oops|sorry)\b"),
-}
+                     r"|oops|sorry)\b", re.IGNORECASE),
+}  # searched in the text as given, so that offsets stay the text's own
 
-def _language(language: str | None) -> str | None:
+
+def language_key(language: str | None) -> str | None:
+    """'zh-CN', 'zh_TW' -> 'zh'; None stays None."""
     return language.split("-")[0].split("_")[0].lower() if language else None
 
 
@@ -97,7 +99,7 @@ def _bare(text: str) -> str:
 def yes_no(text: str, language: str | None = None) -> bool | None:
     """True for a yes word, False for a no word, None otherwise (the whole utterance).
     With a language, only that language's words count; without, any listed language's."""
-    code = _language(language)
+    code = language_key(language)
     codes = [code] if code in YES_WORDS else list(YES_WORDS) if code is None else []
     bare = _bare(text)
     # One trailing particle at most: "好的呢" is yes, "嗯嗯啊啊" is hesitation.
@@ -126,7 +128,7 @@ def is_question(text: str, language: str | None = None) -> bool:
     stripped = text.strip()
     if any(mark in stripped for mark in _QUESTION_MARKS):
         return True
-    code = _language(language)
+    code = language_key(language)
     if code in (None, "zh") and _ZH_QUESTION.search(stripped):
         return True
     if code in (None, "en") and _EN_QUESTION_START.search(stripped.lower()):
@@ -136,7 +138,7 @@ def is_question(text: str, language: str | None = None) -> bool:
 
 def is_hesitation(text: str, language: str | None = None) -> bool:
     """True when the message buys time instead of answering ("hmm", "呃……", "我想想")."""
-    code = _language(language)
+    code = language_key(language)
     lowered = text.strip().lower()
     return any(pattern.search(lowered) for c, pattern in _HESITATION.items() if code in (None, c))
 
@@ -161,7 +163,7 @@ def content_length(text: str) -> int:
 
 def sounds_like_correction(text: str, language: str | None = None) -> bool:
     """True when the message says that something earlier was wrong or is to change."""
-    code = _language(language)
+    code = language_key(language)
     lowered = text.strip().lower()
     return any(pattern.search(lowered) for c, pattern in _CORRECTION_MARKERS.items() if code in (None, c))
 
@@ -169,8 +171,8 @@ def sounds_like_correction(text: str, language: str | None = None) -> bool:
 def before_correction(text: str, language: str | None = None) -> str | None:
     """What a message says before its first correction marker ("我要开户，我叫赵六，不对，赵大六" ->
     "我要开户，我叫赵六"), when it has content; else None."""
-    pattern = _CORRECTION_TAIL.get(_language(language) or "")
-    m = pattern.search(text.lower()) if pattern is not None else None
+    pattern = _CORRECTION_TAIL.get(language_key(language) or "")
+    m = pattern.search(text) if pattern is not None else None
     head = text[:m.start()].rstrip(_PUNCT) if m else ""
     return head if has_content(head) else None
 
@@ -179,15 +181,13 @@ def corrected_tail(text: str, language: str | None = None) -> tuple[int, str] | 
     """(offset, text) of what follows the last correction marker inside a message ("我叫赵六，
     不对，我叫赵大六" -> "我叫赵大六"): the value said there replaces one said before it.
     None when there is no such marker or nothing with content follows it."""
-    pattern = _CORRECTION_TAIL.get(_language(language) or "")
+    pattern = _CORRECTION_TAIL.get(language_key(language) or "")
     if pattern is None:
         return None
-    last = None
-    for m in pattern.finditer(text.lower()):
-        last = m
-    if last is None:
+    matches = list(pattern.finditer(text))
+    if not matches:
         return None
-    start = last.end()
+    start = matches[-1].end()
     while start < len(text) and (text[start] in _PUNCT or text[start] in "是"):
         start += 1
     tail = text[start:].rstrip()

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from framework.slots.answers import language_key
+
 COMMAND_WORDS: dict[str, dict[str, frozenset[str]]] = {
     "cancel": {
         "zh": frozenset({"取消", "不办了", "停止", "停", "退出", "结束", "撤销", "不弄了", "不想办了", "我不办了",
@@ -43,14 +45,10 @@ _PARTICLES = "吧啊呀了呢哦"
 _POLITE = re.compile(r"(?:[\s,，]*(?:please|pls|thanks|thank you|谢谢|麻烦了?))+$", re.IGNORECASE)
 
 
-def _code(language: str | None) -> str | None:
-    return language.split("-")[0].split("_")[0].lower() if language else None
-
-
 def command_word(text: str, language: str | None = None) -> str | None:
     """'cancel', 'handoff' or 'help' when the whole message is such a word of the language
     (any listed language's without one); else None."""
-    code = _code(language)
+    code = language_key(language)
     whole = text.strip(_EDGE).lower()
     bare = _POLITE.sub("", whole).strip(_EDGE)
     candidates = (whole, bare, bare[:-1]) if bare[-1:] in _PARTICLES else (whole, bare)

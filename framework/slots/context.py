@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
 from framework.compile.machine import Assistant, Slot
-from framework.slots.answers import corrected_tail
+from framework.slots.answers import corrected_tail, language_key
 from framework.slots.mapping import CONTEXT_EXTRACTOR, MODEL_EXTRACTOR
 from framework.slots.memo import IdentityMemo
 from framework.slots.values import ParseResult, parse_value
@@ -157,15 +157,10 @@ def _ordered(templates) -> tuple[Template, ...]:
     return tuple(sorted(templates, key=lambda t: (-len(t.prefix), -len(t.suffix), t.prefix, t.suffix)))
 
 
-def _language_key(language: str) -> str:
-    """"zh-CN", "zh_TW" -> "zh"."""
-    return language.split("-")[0].split("_")[0].lower()
-
-
 @functools.lru_cache(maxsize=16)
 def carrier_templates(language: str) -> tuple[Template, ...]:
     """The language's carrier phrases as templates: anchored, nothing after the value."""
-    phrases = CARRIERS.get(_language_key(language), ())
+    phrases = CARRIERS.get(language_key(language), ())
     return _ordered(Template("", p, "", True, True, _compile(p, "", True, True)) for p in phrases)
 
 
@@ -273,7 +268,7 @@ def slot_templates(model: ContextModel, slot: Slot) -> tuple[Template, ...]:
     return _ordered(t for k in keys for t in model.templates.get(k, ()))
 
 
-def _everyday(model: ContextModel, entity: str | Slot, value: str) -> bool:
+def looks_everyday(model: ContextModel, entity: str | Slot, value: str) -> bool:
     """True when a guessed value does not look like the annotated ones: longer than any of
     them (with a little slack), in lower case where they all start with a capital, or
     containing the domain's everyday words."""
@@ -292,7 +287,7 @@ def _everyday(model: ContextModel, entity: str | Slot, value: str) -> bool:
 def unlike_values(model: ContextModel, slot: Slot, value: str) -> bool:
     """True when a whole answer does not look like the slot's annotated values: every word
     of it (Latin word, CJK character pair) is an everyday word of the examples ("开户", "send
-    money"), or it is longer than any of them. Unlike `_everyday` (a guess inside a
+    money"), or it is longer than any of them. Unlike `looks_everyday` (a guess inside a
     sentence), one everyday word ("my mum") or lower case ("john") is no evidence here."""
     units = _tokens(value)
     if units and all(unit in model.vocabulary for unit in units):
@@ -306,7 +301,7 @@ def says_a_wish(text: str, language: str) -> bool:
     """True when the message says what the customer means or wants ("我是说查一下余额",
     "我是要办宽带", "我是来交话费的") rather than who they are: framework.engine.value_guard
     stores no name from it unless a part of it looks like one ("不对，我是说张三")."""
-    wish = _WISH.get(_language_key(language))
+    wish = _WISH.get(language_key(language))
     return bool(wish and wish.search(text))
 
 
@@ -335,7 +330,7 @@ def context_entities(assistant: Assistant, slot: Slot, text: str, *, today=None)
         spans = [(span_end - len(after), span_end)] if after and text[span_start:span_end].endswith(after) else []
         for start, end in spans + [(span_start, span_end)]:
             surface = text[start:end]
-            if slot.type == "text" and _everyday(model, slot, surface):
+            if slot.type == "text" and looks_everyday(model, slot, surface):
                 continue
             parsed = parse_value(slot, surface, assistant.language, today=today)
             if parsed.ok:
@@ -443,11 +438,11 @@ def collect_text(assistant: Assistant, slot: Slot, text: str, *, today=None) -> 
         spans += [part for part in parts if part and len(parts) > 1] + [whole]
         found = [part for f in spans for part in (_after_copula(f), f) if part]
         # Each with trailing particles dropped first ("张三吧"), then as it is.
-        verb = NOT_A_VALUE_START.get(_language_key(language))
+        verb = NOT_A_VALUE_START.get(language_key(language))
         candidates = [c for f in found for c in (_strip_trailing(f), f)
                       if c and not any(ch in _CLAUSE_CHARS for ch in c)
                       and not (verb and c != whole and verb.match(c))]
-        candidates.sort(key=lambda c: _everyday(model, slot, c))  # stable: template order within each
+        candidates.sort(key=lambda c: looks_everyday(model, slot, c))  # stable: template order within each
     for candidate in candidates:
         parsed = parse_value(slot, candidate, language, today=today)
         if parsed.ok:

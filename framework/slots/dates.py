@@ -269,7 +269,7 @@ def scan(text: str, today: dt.date) -> list[Found]:
         previous = found[-1] if found and weekday_end == found[-1].end else None
         if (previous is not None and (m.group("en_th") or m.group("en_md") or m.group("en_dm"))
                 and _WEEKDAY_GAP.fullmatch(text, previous.end, m.start())):
-            # "Friday the 11th", "Fri, Dec 11": one date, the day of the month named (a customer
+            # "Friday the 11th", "Friday, December 11": one date, the day of the month named (a customer
             # trial, session 14, got two dates and "which one?")
             found[-1] = Found(previous.start, end, date, time)
             taken[-1] = (previous.start, end)

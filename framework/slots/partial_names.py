@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 
+from framework.slots.answers import language_key
+
 _PUNCT = " \t\u3000,.!?;:~，。！？；：、…～\"'“”‘’"
 _CJK = r"[\u3400-\u9fff]"
 _SURNAME_STATEMENT = {
@@ -36,14 +38,10 @@ _TITLED_SURNAME = {
 }
 
 
-def _code(language: str | None) -> str:
-    return (language or "en").split("-")[0].split("_")[0].lower()
-
-
 def partial_name(text: str, value: str, language: str | None) -> bool:
     """True when the message states only a surname, or the value (or the whole message) is a
     surname with a title."""
-    code = _code(language)
+    code = language_key(language or "en")
     statement, titled = _SURNAME_STATEMENT.get(code), _TITLED_SURNAME.get(code)
     said = text.strip(_PUNCT)
     if statement is not None and statement.fullmatch(said):
