@@ -150,6 +150,26 @@ def test_interpolate(text, expected):
     assert interpolate(text, slots) == expected
 
 
+@pytest.mark.parametrize("language,text,expected", [
+    ("zh", "损失{loss}", "损失80元"), ("zh-CN", "{loss:,.2f}", "3,500.00元"), ("zh", "{usd}", "50美元"),
+    ("zh", "{chf}", "9 CHF"),  # no Chinese word listed: the code
+    ("zh", "{loss.currency}", "CNY"),  # the code itself, when a response asks for it
+    ("en", "lost {loss}", "lost 80 CNY"), (None, "{usd:.2f}", "50.00 USD"),
+])
+def test_money_names_its_currency_in_the_replys_language(language, text, expected):
+    """A Chinese reply said "已将损失金额改为 80 CNY" (session 14 trial): 80元 as Chinese writes it."""
+    slots = {"loss": {"amount": 80.0, "currency": "CNY"}, "usd": {"amount": 50, "currency": "USD"},
+             "chf": {"amount": 9.0, "currency": "CHF"}}
+    if text == "{loss:,.2f}":
+        slots["loss"] = {"amount": 3500, "currency": "CNY"}
+    assert interpolate(text, slots, language=language) == expected
+
+
+def test_a_url_keeps_the_currency_code():
+    assert interpolate("https://x.example/p?a={loss}", {"loss": {"amount": 80, "currency": "CNY"}},
+                       url=True, language="zh") == "https://x.example/p?a=80%20CNY"
+
+
 def with_slot_options(assistant: Assistant, name: str, **options) -> Assistant:
     """The assistant with extra options on one slot (options the schema may not accept yet)."""
     slot = assistant.slots[name]

@@ -277,7 +277,7 @@ def test_three_slots_from_one_chinese_message_and_money_in_conditions_and_replie
     set_values = {e.data["slot"]: e.data["value"] for e in result.events if e.name == "slot_set"}
     assert set_values == {"name": "张三", "id_number": "11010519491231002X",
                           "loss": {"amount": 3500, "currency": "CNY"}}
-    assert replies(result) == ["张三，损失3500 CNY，需要人工核实。"]  # slots.loss > 3000 compares the amount
+    assert replies(result) == ["张三，损失3500元，需要人工核实。"]  # slots.loss > 3000 compares the amount; 元 in a Chinese reply
 
 
 def test_money_amount_placeholder(tmp_path):

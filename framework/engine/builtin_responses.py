@@ -14,6 +14,15 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "好的，已将{changed_slot}改为 {changed_value}。",
         "en": "Okay, I've changed the {changed_slot} to {changed_value}.",
     },
+    # A new value for a slot that an action of the active flow has already sent (a
+    # complaint filed, then "不对，损失是八十块" at "需要转人工吗？"): the value is not
+    # changed, since what was sent stays as it was (framework.engine.corrections.too_late);
+    # {changed_slot} (its label). Said before the current question is asked again.
+    "utter_too_late_to_change": {
+        "zh": "{changed_slot}已经随前面的申请提交了，这里改不了。如需更改，可以联系人工客服。",
+        "en": "Your {changed_slot} was already sent with your request, so I can't change it here. "
+              "A person from our team can change it for you.",
+    },
     # A learnt value below the entity threshold, asked about before it is used
     # (framework.engine.slot_filling): {checked_slot} (its label), {checked_value}. A domain
     # may also define utter_confirm_value_<slot> for one slot.

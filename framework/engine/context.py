@@ -103,6 +103,17 @@ class TurnContext:
         self.slot_changes[name] = value
         self.emit("slot_set", slot=name, value=value, source=source)
 
+    def undo_slot(self, name: str) -> None:
+        """Give a slot back the value it had before this turn, as if this turn had not set it:
+        its change and its `slot_set` events of this turn are dropped."""
+        before = self.original.slots.get(name)
+        if before is None:
+            self.slots.pop(name, None)
+        else:
+            self.slots[name] = before
+        self.slot_changes.pop(name, None)
+        self.events[:] = [e for e in self.events if not (e.name == "slot_set" and e.data.get("slot") == name)]
+
     def clear_slots(self, names, reason: str) -> None:
         """Reset slots to their `initial` value (or unset them), with one `slots_cleared`
         event naming them (values stay out of events: they may be personal data)."""

@@ -20,12 +20,21 @@ Which slot a value belongs to (docs/DESIGN.md, "Corrections"):
    "actually", "make it", "make that", "wait no"). A digit string another extractor took
    for a slot the flow does not collect (four digits read as a card's last four) is such
    a bare number too.
+
+A correction comes too late (`too_late`) for a slot that an action of the active flow has
+already sent and cannot send again from where the flow is: "损失是八十块，不对" at
+"需要转人工吗？", after the complaint was filed with 50. The filed value stays; the
+assistant says so (built-in `utter_too_late_to_change`) instead of announcing a change that
+changes nothing (customer trial, session 14).
 """
 from __future__ import annotations
 
 import re
+from collections import deque
 from typing import Any
 
+from framework.compile.machine import CallAction, Flow
+from framework.compile.diagram import flow_graph
 from framework.engine.confirm import label
 from framework.engine.context import TurnContext
 from framework.engine.steps import collected_slots
@@ -90,6 +99,57 @@ def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> No
         if parsed.ok:
             ctx.set_slot(target, parsed.value, source="correction")
             return
+
+
+def _reachable(flow: Flow) -> dict[str, set[str]]:
+    """Each state's successors, at any distance: the edges of the flow's diagram (branches,
+    transitions) and the routes a webhook's "next" may take."""
+    prefix = f"{flow.name}."
+    edges: dict[str, set[str]] = {name: set() for name in flow.states}
+    for e in flow_graph(flow).edges:
+        a, b = e.source.removeprefix(prefix), e.target.removeprefix(prefix)
+        if a in edges and b in flow.states:
+            edges[a].add(b)
+    for name, state in flow.states.items():
+        if isinstance(state.step, CallAction):
+            edges[name].update(r for r in state.step.routes if r in flow.states)
+    reach: dict[str, set[str]] = {}
+    for start in flow.states:
+        seen, queue = set(), deque(edges[start])
+        while queue:
+            name = queue.popleft()
+            if name not in seen:
+                seen.add(name)
+                queue.extend(edges[name])
+        reach[start] = seen
+    return reach
+
+
+def too_late(ctx: TurnContext, names: list[str]) -> list[str]:
+    """Of `names`, the slots an action of the active flow has sent already: an action
+    state that leads to the current state, which leads back to it by no path (so the flow
+    has passed it for good), and whose action sends the slot (`sends`; every slot when
+    unset)."""
+    flow, frame = ctx.flow(), ctx.frame
+    if not names or flow is None or frame is None:
+        return []
+    reach = _reachable(flow)
+    sent: set[str] = set()
+    for name, state in flow.states.items():
+        if (isinstance(state.step, CallAction) and frame.state in reach[name]
+                and name not in reach.get(frame.state, set())):
+            action = ctx.assistant.actions.get(state.step.action)
+            sends = getattr(action, "sends", None)
+            sent.update(names if sends is None else sends)
+    return [n for n in names if n in sent]
+
+
+def refuse_late(ctx: TurnContext, names: list[str]) -> None:
+    """Keep the values already sent; say that they cannot be changed here."""
+    for name in names:
+        ctx.undo_slot(name)
+        ctx.emit("correction_too_late", flow=ctx.frame.flow, slot=name)
+        ctx.say("utter_too_late_to_change", extra={"changed_slot": label(ctx, name)})
 
 
 def _names(ctx: TurnContext, name: str) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from framework.compile.machine import Assistant, Button, ResponseVariant
 from framework.engine.builtin_responses import builtin_text
 from framework.engine.results import Reply
 from framework.response_urls import encoded, origin_fixed
+from framework.slots.answers import language_key
 
 _FORMATTER = string.Formatter()
 # Python's standard format-spec mini-language, without nested {fields}:
@@ -34,38 +35,49 @@ def _is_money(value: Any) -> bool:
     return isinstance(value, Mapping) and set(value) == {"amount", "currency"}
 
 
-def display_value(value: Any) -> str:
-    """A value as a reply shows it: 50.0 as 50, a money slot as "50 USD"."""
+# How a Chinese reply names a currency: "80元", not "80 CNY" (the code stays for the rest)
+_CURRENCY_WORDS = {"zh": {"CNY": "元", "USD": "美元", "EUR": "欧元", "HKD": "港元", "JPY": "日元",
+                          "GBP": "英镑", "TWD": "新台币", "MOP": "澳门元"}}
+
+
+def _with_currency(amount: str, currency: str | None, language: str | None) -> str:
+    if not currency:
+        return amount
+    word = _CURRENCY_WORDS.get(language_key(language) or "", {}).get(currency)
+    return f"{amount}{word}" if word else f"{amount} {currency}"  # "80元" as Chinese writes it
+
+
+def display_value(value: Any, language: str | None = None) -> str:
+    """A value as a reply shows it: 50.0 as 50, a money slot as "50 USD" (in a Chinese
+    assistant's replies "50美元", "80元": the currency in the reply's language)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if _is_money(value):  # a money slot: "50 USD", "3500 CNY"; {amount.currency} for the code alone
-        amount = display_value(value["amount"])
-        return f"{amount} {value['currency']}" if value["currency"] else amount
+        return _with_currency(display_value(value["amount"]), value["currency"], language)
     return str(value)
 
 
-def _formatted(value: Any, spec: str) -> str:
+def _formatted(value: Any, spec: str, language: str | None = None) -> str:
     """`value` formatted with a format spec ("{balance:.2f}", "{amount:,}"); a spec outside
     the standard mini-language, or one that does not fit the value's type ("{name:.2f}"
     for a text), falls back to the plain display."""
     if value is None:
         return ""
     if _is_money(value) and spec:  # "{price:,.2f}" formats the amount: "3,500.00 CNY"
-        shown = _formatted(value["amount"], spec)
-        return f"{shown} {value['currency']}" if value["currency"] else shown
+        return _with_currency(_formatted(value["amount"], spec), value["currency"], language)
     m = _SPEC_RE.fullmatch(spec) if spec else None
     if m is None or isinstance(value, bool) or any(
             int(n) > _MAX_WIDTH for n in (m.group("width"), m.group("precision")) if n):
-        return display_value(value)
+        return display_value(value, language)
     if (isinstance(value, float) and value.is_integer() and m.group("precision") is None
             and spec[-1:] not in _FLOAT_TYPES):
         value = int(value)  # 2000.0 with "{amount:,}" reads "2,000", as display_value would
     try:
         return format(value, spec)
     except (TypeError, ValueError):
-        return display_value(value)
+        return display_value(value, language)
 
 
 def _lookup(slots: Mapping[str, Any], name: str) -> Any:
@@ -80,7 +92,7 @@ def _lookup(slots: Mapping[str, Any], name: str) -> Any:
     return value
 
 
-def interpolate(text: str, slots: Mapping[str, Any], *, url: bool = False) -> str:
+def interpolate(text: str, slots: Mapping[str, Any], *, url: bool = False, language: str | None = None) -> str:
     """Replace {slot} and {slot:spec} placeholders; unknown or unset slots become empty,
     '{{' is a brace.
 
@@ -91,6 +103,7 @@ def interpolate(text: str, slots: Mapping[str, Any], *, url: bool = False) -> st
 
     `url`: `text` is an image's or attachment's URL, so a value placed after its scheme and
     host is percent-encoded and cannot leave its own segment (framework.response_urls).
+    `language`: the reply's language, for how a money value names its currency (not in URLs).
     """
     try:
         parts = list(_FORMATTER.parse(text))
@@ -101,7 +114,7 @@ def interpolate(text: str, slots: Mapping[str, Any], *, url: bool = False) -> st
         out.append(literal)
         written += literal
         if name is not None:
-            value = _formatted(_lookup(slots, name.strip()), spec or "")
+            value = _formatted(_lookup(slots, name.strip()), spec or "", None if url else language)
             out.append(encoded(value) if url and origin_fixed(written) else value)
             written += "{}"
     return "".join(out)
@@ -115,11 +128,11 @@ def render(assistant: Assistant, response: str, slots: Mapping[str, Any], *,
     if spec is None or not spec.variants:
         text = builtin_text(response, assistant.language)
         if text is not None:
-            return Reply(interpolate(text, slots), response, buttons)
+            return Reply(interpolate(text, slots, language=assistant.language), response, buttons)
         return Reply(text=response, response=response)  # the validator reports unknown names
     variant = choose_variant(spec.variants, channel, f"{seed}:{response}")
     attachment = (interpolate(variant.attachment, slots, url=True) if isinstance(variant.attachment, str)
                   else variant.attachment)
-    return Reply(interpolate(variant.text, slots), response, variant.buttons or buttons,
+    return Reply(interpolate(variant.text, slots, language=assistant.language), response, variant.buttons or buttons,
                  image=interpolate(variant.image, slots, url=True) if variant.image else None,
                  attachment=attachment, custom=variant.custom)

@@ -264,7 +264,7 @@ def _two_values(ctx: TurnContext, found: dict) -> None:
         separator = LIST_SEPARATOR[language_code(ctx.assistant.language)]
         ctx.out_of_range[name] = "utter_which_value"
         ctx.refusal_extra[name] = {"which_label": label(ctx, name),
-                                   "which_values": separator.join(display_value(v) for v in values)}
+                                   "which_values": separator.join(display_value(v, ctx.assistant.language) for v in values)}
         ctx.emit("values_ambiguous", slot=name, count=len(values))  # values stay out of events
 
 

@@ -187,7 +187,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         if not filled and not off_topic:  # a number that answered the question corrects nothing else
             corrections.fill_numbers(ctx, nlu, collecting)
         changed = corrections.corrected(ctx, collecting)
-        corrections.announce(ctx, changed)
+        late = corrections.too_late(ctx, changed)
+        corrections.refuse_late(ctx, late)
+        corrections.announce(ctx, [n for n in changed if n not in late])
     if filled and collecting:
         steps.goto(ctx, steps.after_collect(ctx, state))
         return

@@ -551,7 +551,7 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
     `threshold_folds` K >= 2, K models are trained on stratified folds, each predicting its
     held-out fold (and the `oos_data` messages); the pooled out-of-fold predictions over
     *every* training example, with the out-of-scope intent's examples and `oos_data` as
-    negatives, give it (`metrics.pooled_threshold`: the mean log-odds of the lowest 12% of the
+    negatives, give it (`metrics.pooled_threshold`: the mean log-odds of the lowest 8% of the
     correct in-scope confidences; the negatives' recall there is recorded). The
     final model is then trained on everything for the folds' median best epoch count.
     A validation file, or K < 2, uses the validation split instead."""
