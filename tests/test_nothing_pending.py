@@ -103,6 +103,28 @@ def test_inside_a_flow_a_yes_or_no_stays_the_flows(assistant):
     assert replies(turn(assistant, state, "no", "deny")) == ["Do you want to stop here?"]
 
 
+@pytest.mark.parametrize("text", ["👍", "👍🏽", "👌 🙏", "❤️!"])
+def test_an_approving_emoji_after_a_flow_is_an_ok(assistant, text):
+    """Session 14's trial: "👍" after a balance heard the out-of-scope reply (the classifier
+    reads an emoji as anything: here out of scope at 0.97)."""
+    result = turn(assistant, after_a_flow(assistant), text, "out_of_scope", 0.97)
+    assert replies(result) == [ANYTHING_ELSE]
+    assert [(e.name, dict(e.data)) for e in result.events] == [("acknowledged", {"yes": True, "emoji": True})]
+
+
+@pytest.mark.parametrize("text", ["😡", "👍 no", "??"])
+def test_other_emoji_and_words_beside_one_are_read_as_before(assistant, text):
+    result = turn(assistant, after_a_flow(assistant), text, "out_of_scope", 0.97)
+    assert ("acknowledged", {"yes": True, "emoji": True}) not in [(e.name, dict(e.data)) for e in result.events]
+
+
+def test_inside_a_flow_an_emoji_decides_nothing(assistant):
+    state = turn(assistant, start(), "what's my balance", "balance").state
+    result = turn(assistant, state, "👍", "affirm", 0.99)
+    assert "acknowledged" not in [e.name for e in result.events] and result.state.frame.flow == "balance"
+    assert "not_understood" in [e.name for e in result.events]
+
+
 def test_the_first_message_too(assistant):
     assert replies(turn(assistant, start(), "yes")) == [ANYTHING_ELSE]
 

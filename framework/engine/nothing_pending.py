@@ -26,13 +26,30 @@ A message that gave slot values ("我要开户，我叫赵六，不对，赵大�
 customer trial of session 14, and answered "有需要随时找我") is no bare yes or no unless
 its whole text is a yes or no word: it goes on as any other message.
 Inside a flow a yes or no is the flow's (a confirmation, the stop question, a value).
+
+A thumbs-up or another approving emoji alone ("👍", "👌🙏") with no flow active is an ok:
+`utter_anything_else`, event `acknowledged` with `emoji: true`. In a trial (session 14) "👍"
+after a balance got the out-of-scope reply. It still decides no question inside a flow
+(framework.engine.unreadable), where an emoji may not mean yes.
 """
 from __future__ import annotations
 
 from framework.engine import confirm
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
-from framework.slots.answers import yes_no
+from framework.slots.answers import has_content, yes_no
+
+# approving emoji (skin tones and the variation selector aside): an ok when nothing is pending
+_APPROVING = frozenset("👍👌🙏✅✔☑👏🙂😊😀😃😄😁🤝💯🆗🉑❤💖💕♥")
+_MODIFIERS = frozenset("\ufe0f\ufe0e\u200d") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
+
+
+def approving_emoji(text: str) -> bool:
+    """True for a message of approving emoji only: "👍", "👌🏻", "🙏🙏", "👍 !"."""
+    if has_content(text):
+        return False
+    marks = [ch for ch in text if not ch.isspace() and ch not in _MODIFIERS and ch not in "!！.。~～"]
+    return bool(marks) and all(ch in _APPROVING for ch in marks)
 
 ANYTHING_ELSE = "utter_anything_else"
 NOTHING_ELSE = "utter_nothing_else"
@@ -42,6 +59,10 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     """True when the message was a yes or a no with no flow active, and was answered."""
     if ctx.stack:
         return False
+    if approving_emoji(nlu.text or ""):
+        ctx.emit("acknowledged", yes=True, emoji=True)
+        ctx.say(ANYTHING_ELSE)
+        return True
     yes = confirm.answer(ctx, nlu, threshold)
     if yes is None:
         return False
