@@ -39,6 +39,8 @@ def assistant(**slots):
     ("two", 2), ("twenty five", 25), ("twenty-five", 25), ("a dozen", 12), ("two dozen", 24),
     ("one hundred and five", 105), ("a hundred", 100), ("two thousand three hundred", 2300), ("5 thousand", 5000),
     ("1.5 million", 1_500_000), ("one hundred thousand", 100_000),
+    # "two or three hundred": the middle (session 14 trial: "亏了两三百块" was no amount)
+    ("两三百", 250), ("三四千", 3500), ("一两万", 15000), ("五六十", 55),
 ])
 def test_whole_numbers(text, value):
     result = parse_number(text)
@@ -47,6 +49,7 @@ def test_whole_numbers(text, value):
 
 @pytest.mark.parametrize("text", [
     "文三路", "一下", "快一点", "第一", "一直", "统一", "万一", "千万", "十分", "百", "万", "三五", "两三",
+    "三五百",  # not neighbours: no "about"
     "two three", "twenty thirty", "no one", "4G", "A320", "5km", "",
 ])
 def test_not_numbers(text):
@@ -98,6 +101,7 @@ def test_chinese_to_int_keeps_its_contract():
     ("三千五", 3500, None),
     # customer trial, session 12: "I need to send 1.5k to Bob" asked "How much?"
     ("1.5k", 1500, None), ("$2k", 2000, "USD"), ("2.5K bucks", 2500, "USD"), ("fifty quid", 50, "GBP"),
+    ("两三百块", 250, "CNY"), ("三四千块钱", 3500, "CNY"),
 ])
 def test_money(text, amount, currency):
     money = parse_money(text)

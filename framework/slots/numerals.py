@@ -113,8 +113,25 @@ def _digit(token: str) -> Decimal | None:
         return None
 
 
+def _approximate(tokens: list[str]) -> Decimal | None:
+    """Two neighbouring digits and a unit, Chinese for "two or three hundred": the middle of
+    the two, 两三百 -> 250, 五六十 -> 55, 三四千 -> 3500, 一两万 -> 15000 ("亏了两三百块" at the
+    loss question was no amount in a trial of session 14). None for anything else."""
+    if len(tokens) != 3 or tokens[0] not in DIGITS or tokens[1] not in DIGITS:
+        return None
+    low, high = DIGITS[tokens[0]], DIGITS[tokens[1]]
+    unit = SMALL_UNITS.get(tokens[2]) or BIG_UNITS.get(tokens[2])
+    if unit is None or low < 1 or high != low + 1:
+        return None
+    return (Decimal(low) + Decimal(high)) / 2 * unit
+
+
 def _integer_part(tokens: list[str]) -> Decimal | None:
-    """The value of digits and units: 三千五 -> 3500, 1万2 -> 12000, 两千零五 -> 2005."""
+    """The value of digits and units: 三千五 -> 3500, 1万2 -> 12000, 两千零五 -> 2005; two
+    neighbouring digits before a unit are "about" (_approximate: 两三百 -> 250)."""
+    approximate = _approximate(tokens)
+    if approximate is not None:
+        return approximate
     if len(tokens) > 1 and all(t in DIGITS for t in tokens):
         # Digit by digit (二零二四); two digits (三五, 七八) are a vague "three or five".
         # Three to twelve of them: a year, a phone number read out; more is no quantity.
