@@ -27,7 +27,8 @@ customer trial of session 14, and answered "有需要随时找我") is no bare y
 its whole text is a yes or no word: it goes on as any other message.
 Inside a flow a yes or no is the flow's (a confirmation, the stop question, a value).
 
-A thumbs-up or another approving emoji alone ("👍", "👌🙏") with no flow active is an ok:
+A thumbs-up or another approving emoji alone ("👍", "👌🙏") with no flow active is an ok
+(unless the classifier is sure it starts a flow):
 `utter_anything_else`, event `acknowledged` with `emoji: true`. In a trial (session 14) "👍"
 after a balance got the out-of-scope reply. It still decides no question inside a flow
 (framework.engine.unreadable), where an emoji may not mean yes.
@@ -55,11 +56,17 @@ ANYTHING_ELSE = "utter_anything_else"
 NOTHING_ELSE = "utter_nothing_else"
 
 
+def _sure_of_a_flow(ctx: TurnContext, threshold: float) -> bool:
+    """The classifier is sure the message starts a flow (a domain trained on "😀" for it)."""
+    return (ctx.intent is not None and ctx.confidence >= threshold
+            and any(ctx.intent in flow.triggers for flow in ctx.assistant.flows.values()))
+
+
 def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     """True when the message was a yes or a no with no flow active, and was answered."""
     if ctx.stack:
         return False
-    if approving_emoji(nlu.text or ""):
+    if approving_emoji(nlu.text or "") and not _sure_of_a_flow(ctx, threshold):
         ctx.emit("acknowledged", yes=True, emoji=True)
         ctx.say(ANYTHING_ELSE)
         return True
