@@ -39,7 +39,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     from framework.nlu import load_classifier
-    from framework.nlu.long_texts import windows
+    from framework.nlu.long_texts import plan
 
     print("| model | story chars | message chars | windows | intent (confidence) | ms, median | x the request alone |")
     print("|---|---:|---:|---:|---|---:|---:|")
@@ -51,7 +51,7 @@ def main(argv=None) -> int:
         for chars in (int(c) for c in args.chars.split(",")):
             story = (sentence * (chars // len(sentence) + 1))[:chars]
             text = story + request
-            count = len(windows(model.tokenizer, text, model.max_length))
+            count = len(plan(model.tokenizer, text, model.max_length)[0])  # as parse reads it
             model.parse([text])  # warm
             times = []
             for _ in range(args.repeats):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from framework.nlu import load_classifier
-from framework.nlu.long_texts import MAX_WINDOWS, _covered, windows
+from framework.nlu.long_texts import MAX_WINDOWS, _covered, collapse_repeats, plan, windows
 from tests.support.tiny_model import train_tiny_model
 
 EXAMPLES = [
@@ -57,3 +57,32 @@ def test_the_request_at_the_end_of_a_long_story_is_read(model):
     for entity in parsed.entities:  # offsets into the whole text
         assert text[entity.start:entity.end] == entity.text
     assert [p.ranking[0].name for p in model.parse(["what is my balance", text])] == ["balance", "block_card"]
+
+
+@pytest.mark.parametrize("text, collapsed", [
+    ("so basically " * 150 + "block my card", "so basically block my card"),
+    ("嗯嗯嗯嗯，就是说就是说就是说我要投诉", "嗯，就是说我要投诉"),
+    ("call 13911111111 about 1111", "call 13911111111 about 1111"),  # digits are never filler
+    ("so so basically", "so so basically"),                          # two copies are words, not filler
+])
+def test_filler_said_over_and_over_is_read_once(text, collapsed):
+    got, index = collapse_repeats(text)
+    assert got == collapsed
+    assert index is None if got == text else "".join(text[i] for i in index) == got
+
+
+def test_a_request_after_filler_with_no_punctuation_is_read(model):
+    """Session 14's trial: "so basically " x 150, then the request; the last window still
+    held ~28 fillers. Now it reads as the filler said once (with the trial's banking_en model:
+    transfer_money 0.998 with its amount, recipient and date, BENCHMARKS.md session 15), and
+    the entity's offsets are into the text as sent."""
+    text = "so basically " * 150 + "block my card 4821"
+    parsed, once = model.parse([text, "so basically block my card 4821"])
+    assert [(s.name, round(s.confidence, 4)) for s in parsed.ranking] == \
+        [(s.name, round(s.confidence, 4)) for s in once.ranking]
+    assert [(e.entity, text[e.start:e.end]) for e in parsed.entities] == [("last4", "4821")]
+    assert parsed.entities[0].start == len(text) - 4
+    short = "um um um hi"  # fits: read as written
+    assert plan(model.tokenizer, short, model.max_length) == ([(0, short)], None)
+    parts, index = plan(model.tokenizer, text, model.max_length)
+    assert index is not None and parts[-1][1].endswith("so basically block my card 4821")

@@ -22,13 +22,20 @@ The rule:
   values are read together, and a number in the story ("a customer for ten years") is no
   amount. The pattern extractors (money, dates, IDs) still read the whole text.
 
-Left: a window is still read whole, so a short request after ~50 tokens of filler with no
-punctuation ("so basically " x 150, then the request) is diluted: in the trial message the
-last window read `help` at 0.23. A story told in sentences is read (BENCHMARKS.md, session 14).
+Filler said over and over ("so basically " x 150, "就是说就是说……", "嗯嗯嗯嗯") is read once
+(`collapse_repeats`, long texts only): a run of three or more copies of the same piece of up
+to 24 characters with no digit in it keeps its first copy. In session 14 the trial message's
+last window still held ~28 fillers and read `help` at 0.23; a phone or card number is never
+touched (digits), and a text that fits is read as written.
 """
 from __future__ import annotations
 
+import re
+
 from framework.slots.context import clauses
+
+# three or more copies in a row of one piece (1-24 characters, no digit): filler
+_REPEAT = re.compile(r"(\D{1,24}?)\1{2,}")
 
 MAX_WINDOWS = 4
 _CHARS_PER_TOKEN = 24  # more than any token covers (a long word piece, a URL's run of letters)
@@ -46,6 +53,30 @@ def _covered(tokenizer, text: str, max_length: int) -> int:
     ends = [int(end) for (start, end), special in zip(enc["offset_mapping"][0], enc["special_tokens_mask"][0])
             if not special and end > start]
     return max(ends, default=len(text))
+
+
+def collapse_repeats(text: str) -> tuple[str, list[int] | None]:
+    """(`text` with each run of 3+ copies of a digit-free piece cut to its first copy, the
+    index in `text` of each of its characters); (text, None) when nothing repeats."""
+    kept, pos = [], 0
+    for m in _REPEAT.finditer(text):
+        kept.append((pos, m.start() + len(m.group(1))))
+        pos = m.end()
+    if not kept:
+        return text, None
+    kept.append((pos, len(text)))
+    return "".join(text[a:b] for a, b in kept), [i for a, b in kept for i in range(a, b)]
+
+
+def plan(tokenizer, text: str, max_length: int) -> tuple[list[tuple[int, str]], list[int] | None]:
+    """How to read `text`: its windows, and None; or, for a text that does not fit and repeats
+    filler, the windows of the text without it (collapse_repeats) and the index in `text` of
+    each of that text's characters."""
+    parts = windows(tokenizer, text, max_length)
+    if len(parts) == 1:
+        return parts, None
+    collapsed, index = collapse_repeats(text)
+    return (parts, None) if index is None else (windows(tokenizer, collapsed, max_length), index)
 
 
 def windows(tokenizer, text: str, max_length: int) -> list[tuple[int, str]]:

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Sequence
 
 from framework.nlu.interface import Entity, IntentScore, Parsed
-from framework.nlu.long_texts import surest, windows
+from framework.nlu.long_texts import plan, surest
 
 FORMAT_VERSION = 1
 ARTIFACT_FILE = "artifact.json"
@@ -240,19 +240,23 @@ class BertIntentClassifier:
         with self._lock, torch.inference_mode():
             if torch.get_num_threads() != self.threads:
                 torch.set_num_threads(self.threads)
-            # a text longer than max_length tokens is read in windows (framework.nlu.long_texts)
-            parts = [windows(self.tokenizer, t, self.max_length) for t in texts]
+            # a text longer than max_length tokens is read without its repeated filler, in
+            # windows (framework.nlu.long_texts)
+            read = [plan(self.tokenizer, t, self.max_length) for t in texts]
+            parts = [ps for ps, _ in read]
             flat = [piece for ps in parts for _, piece in ps]
             flat_blank = [b for ps, b in zip(parts, blank) for _ in ps]  # a blank text is one window
             out, spans = self._forward(flat, entities, flat_blank)
-        if len(flat) == len(texts):
+        if len(flat) == len(texts) and all(index is None for _, index in read):
             return out, spans
         rows, found, i = [], ([] if entities else None), 0
-        for ps in parts:  # the surest window's ranking and entities, at their offsets in the whole text
+        for ps, (_, index) in zip(parts, read):  # the surest window's ranking and entities, at their offsets in the whole text
             best = surest(out[i:i + len(ps)])
             rows.append(out[i + best])
             if entities:
-                found.append([replace(sp, start=sp.start + ps[best][0], end=sp.end + ps[best][0])
+                at = ps[best][0]
+                found.append([replace(sp, start=sp.start + at, end=sp.end + at) if index is None else
+                              replace(sp, start=index[sp.start + at], end=index[sp.end + at - 1] + 1)
                               for sp in spans[i + best]])
             i += len(ps)
         return np.stack(rows), found
