@@ -102,6 +102,9 @@ def test_chinese_to_int_keeps_its_contract():
     # customer trial, session 12: "I need to send 1.5k to Bob" asked "How much?"
     ("1.5k", 1500, None), ("$2k", 2000, "USD"), ("2.5K bucks", 2500, "USD"), ("fifty quid", 50, "GBP"),
     ("两三百块", 250, "CNY"), ("三四千块钱", 3500, "CNY"),
+    # session 14 leftovers: "a grand", and euros written with a decimal comma ("12,50 €" was 50 euros)
+    ("a grand", 1000, None), ("two grand", 2000, None), ("1.5 grand", 1500, None),
+    ("12,50 €", 12.5, "EUR"), ("€12,50", 12.5, "EUR"), ("€ 1.234,56", 1234.56, "EUR"), ("7,99 euros", 7.99, "EUR"),
 ])
 def test_money(text, amount, currency):
     money = parse_money(text)
@@ -116,6 +119,19 @@ def test_a_k_that_starts_a_word_is_no_thousands(text):
 def test_a_k_after_a_number_is_thousands():
     """Session 12 changed this: "5k" was no number; people write amounts so."""
     assert parse_number("5k") == 5000 and parse_number("1.5K") == 1500
+
+
+@pytest.mark.parametrize("text, found", [
+    ("send a grand to Bob", [(1000, None)]),
+    ("I owe him 3 grand.", [(3000, None)]),
+    ("the grand total is 50", [(50, None)]),   # "grand" that is no amount
+    ("a grand opening", []),
+    ("1,500 dollars", [(1500, "USD")]),         # a comma before three digits: thousands
+    ("send 1,50 to bob", [(1, None), (50, None)]),  # no euro beside it: not read as 1.50
+    ("pay 20,00 EUR now", [(20, "EUR")]),
+])
+def test_grands_and_decimal_commas_in_sentences(text, found):
+    assert [(m.amount, m.currency) for m in find_money(text)] == found
 
 
 def test_money_in_a_sentence():

@@ -106,11 +106,31 @@ def _hundredths(text: str, found: list[Money], quantities: list[Quantity]) -> li
     return out
 
 
+# Euros written the European way, a comma before the cents: "12,50 €", "€ 1.234,56", "7,99
+# euros" (only beside a euro sign or word: "1,500 dollars" is fifteen hundred). Read as two
+# numbers, "12,50 €" was 50 euros.
+_EURO_DECIMAL_RE = re.compile(
+    r"(?P<pre>€\s?|eur\s)?(?<![\d.,])(?P<int>\d{1,3}(?:\.\d{3})+|\d+),(?P<dec>\d{2})(?![\d,.])"
+    r"(?P<post>\s?(?:€|euros?|eur)(?![A-Za-z]))?", re.IGNORECASE)
+
+
+def _euro_decimals(text: str) -> list[Money]:
+    return [Money(m.start(), m.end(), _amount(m.group("int").replace(".", "") + "." + m.group("dec")), "EUR")
+            for m in _EURO_DECIMAL_RE.finditer(text) if m.group("pre") or m.group("post")]
+
+
+def _amount(digits: str) -> int | float:
+    value = float(digits)
+    return int(value) if value.is_integer() else value
+
+
 def find_money(text: str) -> list[Money]:
     """Every amount in `text`, with its currency when the words give one."""
     text = normalise_digits(text)
-    quantities = scan(text)
-    return _hundredths(text, [_with_currency(text, q) for q in quantities], quantities)
+    euros = _euro_decimals(text)
+    quantities = [q for q in scan(text) if not any(q.start < e.end and e.start < q.end for e in euros)]
+    found = _hundredths(text, [_with_currency(text, q) for q in quantities], quantities)
+    return sorted(found + euros, key=lambda m: m.start) if euros else found
 
 
 def parse_money(text: str, default_currency: str | None = None) -> Money | None:

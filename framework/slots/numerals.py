@@ -344,11 +344,29 @@ def _thousands(text: str) -> list[Quantity]:
     return [Quantity(m.start(), m.end(), _number(Decimal(m.group(1)) * 1000)) for m in _THOUSANDS_RE.finditer(text)]
 
 
+# "a grand", "two grand", "1.5 grand": thousands, as people say amounts; only where the amount
+# ends ("a grand opening", "the grand total" are no amount).
+_GRAND_RE = re.compile(
+    rf"(?<![\w.,])(?P<n>an?|\d+(?:\.\d+)?|(?:{_EN_WORD})(?:[\s-](?:{_EN_WORD}))*)\s+grand"
+    r"(?=\s*(?:$|[,.;!?]|(?:to|for|please|on|by|today|tomorrow|now|and|into|from|each|per|a|in|dollars?|bucks|"
+    r"pounds?|quid|euros?)\b))", re.IGNORECASE)
+
+
+def _grand(text: str) -> list[Quantity]:
+    found = []
+    for m in _GRAND_RE.finditer(text):
+        n = m.group("n").lower()
+        count = 1 if n in ("a", "an") else parse_number(n)
+        if count is not None and count > 0:
+            found.append(Quantity(m.start(), m.end(), _number(Decimal(str(count)) * 1000)))
+    return found
+
+
 def scan(text: str) -> list[Quantity]:
     """Every quantity in `text`, left to right, overlapping ones resolved to the longest."""
     text = normalise_digits(text)
     idioms = _idiom_spans(text)
-    candidates = _cny(text, idioms) + _english(text) + _thousands(text)
+    candidates = _cny(text, idioms) + _english(text) + _thousands(text) + _grand(text)
     for m in _RUN_RE.finditer(text):
         start, end = m.span()
         run = m.group()
