@@ -20,8 +20,9 @@ session 12, the same way (scored once at the start of session 13 and looked at s
 telecom_zh's fresh_test_12.csv at the start of session 13 (scored once in session 14 and
 looked at since), banking_en's fresh_test_5.csv in session 14 before its training data
 changed and telecom_zh's fresh_test_13.csv in session 14 after its data changed, and
-banking_en's fresh_test_6.csv in session 15 before its data changed, by helpers that read no
-training example (held out: a domain's eval/HELD_OUT lists a file until its one scoring). The models are
+banking_en's fresh_test_6.csv in session 15 before its data changed (both scored once in session
+15 and looked at since), and telecom_zh's fresh_test_14.csv and banking_en's fresh_test_7.csv
+later in session 15, before its second data change, by helpers that read no training example (held out: a domain's eval/HELD_OUT lists a file until its one scoring). The models are
 evaluated on them in tests/test_examples_e2e.py; here: that they stay fresh, apart from each
 other, and cover every intent."""
 from __future__ import annotations
