@@ -48,6 +48,30 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "要取消当前的办理吗？",
         "en": "Do you want to stop here?",
     },
+    # "I don't remember the number" at a question (framework.engine.unknown_value), in a
+    # domain with a handoff behaviour: yes hands off, no asks the question again.
+    # {unknown_slot}, the slot's label. A domain may add utter_unknown_<slot>, said first
+    # (where to find the value).
+    "utter_offer_handoff_unknown": {
+        "zh": "没关系。需要为您转接人工客服吗？人工客服可以帮您核实。",
+        "en": "No problem. Would you like me to connect you with a colleague who can help without it?",
+    },
+    # The no to that offer, before the question is asked again.
+    "utter_value_later": {
+        "zh": "好的，您找到{unknown_slot}后直接告诉我就行。",
+        "en": "Okay. Whenever you have the {unknown_slot}, just tell me.",
+    },
+    # The same message in a domain without a handoff behaviour, before the question again.
+    "utter_value_unknown": {
+        "zh": "没关系，您找到{unknown_slot}后直接告诉我就行；不想继续的话，说“取消”。",
+        "en": "No problem. Whenever you have the {unknown_slot}, just tell me, or say \"cancel\" to stop.",
+    },
+    # A message the classifier was unsure of, mostly in a script the domain's language does
+    # not use (framework.engine.foreign_language): said instead of the fallback.
+    "utter_language_unsupported": {
+        "zh": "抱歉，我目前只能用中文交流。",
+        "en": "Sorry, I can only chat in English.",
+    },
     # The running flow's own trigger ("开户" while opening an account) given as the answer
     # to a question that wants a name (framework.engine.value_guard): said before the
     # question is asked again. A domain may also define utter_already_in_flow_<flow>.

@@ -30,7 +30,7 @@ from framework.engine.builtin_responses import LIST_SEPARATOR, language_code
 from framework.engine.commands import is_payload
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
-from framework.slots.answers import has_words, is_hesitation, is_question, yes_no
+from framework.slots.answers import dont_know, has_words, is_hesitation, is_question, yes_no
 from framework.slots.context import from_user
 
 CONFIRM_MARGIN = 0.2
@@ -53,6 +53,8 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     word = yes_no(text, language)
     if word is not None:
         return word
+    if dont_know(text, language, whole=True):  # "I don't know" (deny 0.97 in a trial) is no no
+        return None
     if not has_words(text) or is_question(text, language) or top is None:
         return None
     second = nlu.ranking[1].confidence if len(nlu.ranking) > 1 else 0.0

@@ -27,6 +27,9 @@ def timestamp(now: float | dt.datetime | None) -> float:
 # slot; after a goodbye, "end:" + what the frame waited for before (framework.engine.stop_question)
 WAITING_STOP = "stop:"
 WAITING_END = "end:"
+# Frame.waiting_for while "Shall I connect you to a colleague?" waits, after "I don't know
+# it" at a question: "unknown:" + the slot (framework.engine.unknown_value)
+WAITING_UNKNOWN = "unknown:"
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class Frame:
     flow: str
     state: str
     attempts: int = 0  # invalid answers to the current collect step
-    # "slot:<name>", "confirm", "which", "intent", "value:<name>", "stop:<name>", "end:<what it was>", or None
+    # "slot:<name>", "confirm", "which", "intent", "value:<name>", "stop:<name>", "end:<what it was>", "unknown:<name>", or None
     waiting_for: str | None = None
     # Learnt values below the entity threshold waiting for their "Did you mean Paris?"
     # (framework.engine.slot_filling), as {"slots": {name: value}}: the shape the store
@@ -54,7 +57,7 @@ class Frame:
         if flow is None or self.state not in flow.states:
             return False
         waiting = (self.waiting_for or "").removeprefix(WAITING_END)
-        prefix = next((p for p in ("slot:", WAITING_STOP) if waiting.startswith(p)), None)
+        prefix = next((p for p in ("slot:", WAITING_STOP, WAITING_UNKNOWN) if waiting.startswith(p)), None)
         return prefix is None or waiting[len(prefix):] in assistant.slots
 
     def to_dict(self) -> dict[str, Any]:

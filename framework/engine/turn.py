@@ -45,8 +45,8 @@ import datetime as dt
 from dataclasses import replace
 
 from framework.compile.machine import END, Assistant, Collect, Flow
-from framework.engine import (confirm, corrections, follow_up, lifetimes, nothing_pending, slot_filling, steps, stop_question,
-                              trigger_text, unreadable, value_guard)
+from framework.engine import (confirm, corrections, follow_up, foreign_language, lifetimes, nothing_pending, slot_filling,
+                              steps, stop_question, trigger_text, unknown_value, unreadable, value_guard)
 from framework.engine.commands import RESTART, command
 from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
@@ -169,6 +169,10 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             return
     # (0) "😀" answers no question
     if unreadable.handle(ctx):
+        return
+    # (0) the answer to "Shall I connect you to a colleague?" after "I don't know it"
+    # (framework.engine.unknown_value); neither yes nor no: the message answers the question
+    if unknown_value.waiting(ctx) is not None and unknown_value.answer(ctx, nlu, threshold(assistant)):
         return
     # (0) the answer to "Did you mean Paris as your destination?"
     if ctx.frame and (ctx.frame.waiting_for or "").startswith(slot_filling.WAITING):
@@ -295,8 +299,9 @@ def _busy(ctx: TurnContext) -> bool:
 def _fallback(ctx: TurnContext) -> None:
     if _busy(ctx):
         return
-    ctx.emit("fallback", intent=ctx.intent, confidence=ctx.confidence, threshold=threshold(ctx.assistant))
-    ctx.say(ctx.assistant.behaviours.fallback.response)
+    if not foreign_language.handle(ctx):  # "我的卡丢了" to an English assistant: say it speaks English
+        ctx.emit("fallback", intent=ctx.intent, confidence=ctx.confidence, threshold=threshold(ctx.assistant))
+        ctx.say(ctx.assistant.behaviours.fallback.response)
     steps.reprompt(ctx)
 
 
@@ -379,6 +384,9 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
     step: Collect = steps.collect_step(ctx.flow(), state, slot_name)
     slot = ctx.assistant.slots[slot_name]
     parsed = _value_from_utterance(ctx, slot, nlu)
+    # "I don't remember the number": where to find it, and a colleague (framework.engine.unknown_value)
+    if unknown_value.handle(ctx, nlu, slot_name, parsed.ok, threshold(ctx.assistant)):
+        return
     # a plain "no" that is no value: "Do you want to stop here?" (framework.engine.stop_question)
     if stop_question.offer(ctx, nlu, slot_name, parsed.ok, threshold(ctx.assistant)):
         return
@@ -395,6 +403,9 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         steps.goto(ctx, steps.after_collect(ctx, state))
         return
     if _busy(ctx):  # "我要开户" while a transfer asks for the amount: no wasted attempt
+        return
+    if foreign_language.handle(ctx):  # "我不明白" at an English question: no wasted attempt
+        ctx.say(step.prompt)
         return
     if corrections.filled_ahead(ctx, slot_name):
         # "身份证是 …" while the business is asked: the value is kept and the question asked

@@ -13,6 +13,10 @@ answer (framework.engine.confirm). This module supplies the parts that need no c
   punctuation, whitespace) answers no question at all (framework.engine.unreadable).
 - `is_hesitation(text, language)`: "hmm", "um, let me think", "呃……", "我想想" buy time;
   a fine-tuned model scored "hmm" as affirm at 0.88 (benchmarks/confirm_non_answers.py).
+- `dont_know(text, language, whole=False)`: "I don't remember the number", "no idea",
+  "不记得了", "忘带了": the customer does not have the value asked for
+  (framework.engine.unknown_value); with `whole`, only when that is all the message says
+  (a text slot's answer such as "I don't know why it keeps dropping" is a description).
 - `sounds_like_correction(text, language)`: "不对，…", "改成…", "actually …": a number in
   such a message may correct an earlier answer (framework.engine.corrections).
 """
@@ -85,6 +89,50 @@ _CORRECTION_TAIL = {
     "en": re.compile(r"\b(?:actually|make (?:it|that)|should be|i meant?|correction|no,?\s+wait|scratch that"
                      r"|oops|sorry)\b", re.IGNORECASE),
 }  # searched in the text as given, so that offsets stay the text's own
+
+# "I don't have the value": not knowing, not remembering, not finding, not having it at hand.
+_DONT_KNOW = {
+    "en": re.compile(
+        r"\b(?:do\s*n[o']?t|dont|did\s*n[o']?t|can'?t|cannot|can\s+not|could\s*n[o']?t|have\s*n[o']?t)\s+"
+        r"(?:really\s+|even\s+|actually\s+)?(?:know|remember|recall|find|locate|see|have|got|get)\b"
+        r"|\bno\s+(?:idea|clue)\b|\bnot\s+sure\b|\bforg[eo]t(?:ten)?\b|\bdunno\b|\bidk\b"
+        r"|\b(?:not|isn'?t|aren'?t)\s+(?:with|on|near)\s+me\b|\bout\s+of\s+my\s+head\b"),
+    "zh": re.compile(r"不知道|不晓得|不清楚|不记得|记不[得清住起]|想不起|没记住|忘[了记掉]|找不[到着]|没带|不在身边|不在手[边上]"
+                     r"|没在身[边上]|手[边上头]没有|查不到"),
+}
+# What may stand beside such a phrase in a message that says nothing else ("I don't know it,
+# sorry", "我的卡号忘了啊"): pronouns, fillers, and the names of what was asked for.
+_DONT_KNOW_REST = {
+    "en": frozenset("""i it that this the my a an one number numbers digits code id name card account details
+        them those sorry um uh hmm oh well so really actually honestly right now offhand anymore any more yet
+        off hand top of head to be honest by heart exactly either at all what is it's its all of them last four
+        i'm im afraid unfortunately on me with in at home left""".split()),
+    "zh": frozenset("我的了啊呀呢哦吧诶哎嗯这个那个号码卡号身份证件名字账户号具体现在一下还真暂时都全也实在确实抱歉"
+                    "不好意思后四位数字手机姓名金额多少是"),
+}
+
+
+def dont_know(text: str, language: str | None = None, whole: bool = False) -> bool:
+    """True when the message says the customer does not know or have the value asked for;
+    with `whole`, only when it says nothing besides (pronouns, fillers, the thing's name)."""
+    code = language_key(language)
+    lowered = text.strip().lower().replace("\u2019", "'")
+    for c, pattern in _DONT_KNOW.items():
+        if code not in (None, c) and c != "en":
+            continue
+        match = pattern.search(lowered)
+        if match is None:
+            continue
+        if not whole:
+            return True
+        rest = lowered[:match.start()] + " " + lowered[match.end():]
+        if c == "zh":
+            rest = re.sub(r"[\W_]+", "", rest)
+            if all(ch in _DONT_KNOW_REST["zh"] for ch in rest):
+                return True
+        elif all(word in _DONT_KNOW_REST["en"] for word in re.findall(r"[a-z']+", rest)):
+            return True
+    return False
 
 
 def language_key(language: str | None) -> str | None:

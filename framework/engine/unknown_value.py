@@ -1,0 +1,108 @@
+""""I don't remember the number": a customer who does not have the value asked for.
+
+Found in a customer trial (session 15, banking_en): at "What are the last four digits of the
+card?" the customer said "I don't remember the number". The classifier read it as deny, so
+the assistant asked "Do you want to stop reporting the card?"; "I don't know it" then counted
+as a malformed answer ("That doesn't look right. I need exactly four digits"), and a third
+such answer ends the flow as failed. Nothing offered the way a person at a counter would: where
+to find it, or someone who can help without it. Rasa CALM leaves such a message to its
+command generator (at best a `cannot_handle`), and a Dialogflow CX form counts it as a
+no-match like any other; neither tells the customer what to do.
+
+When (framework.engine.turn, at a collect step, before the message is read as the value or
+as a plain no): the message says the customer does not know or have the value
+(framework.slots.answers.dont_know: "no idea", "I forgot it", "我不记得了", "身份证没带"), it is
+no valid value of the slot, and the classifier is not sure of a cancel or handoff (those run
+as they are). At a text slot the message must say nothing else: "I don't know why it keeps
+dropping" describes a problem.
+
+    Bot:  What are the last four digits of the card?
+    User: I don't remember the number
+    Bot:  (utter_unknown_<slot>, when the domain has it: where to find the value)
+    Bot:  No problem. Would you like me to connect you with a colleague who can help without it?
+          (utter_offer_handoff_unknown; said only when the domain has a handoff behaviour)
+    User: yes   -> handed off as by the handoff intent (its response is said)
+    User: no    -> "Okay. Whenever you have it, just tell me." and the question again
+    User: 4821  -> anything else is read as the answer to the question, as before
+
+Without a handoff behaviour the assistant says the hint (if any) and
+utter_value_unknown ("No problem. Whenever you have it, just tell me. Or say 'cancel' to
+stop.") and asks again. No attempt is used up either way: not having a value is no wrong
+answer. While the offer waits, `waiting_for` is "unknown:<slot>".
+"""
+from __future__ import annotations
+
+from framework.engine import confirm, steps
+from framework.engine.context import TurnContext
+from framework.engine.state import WAITING_UNKNOWN
+from framework.nlu.interface import NLUResult
+from framework.slots.answers import dont_know
+
+OFFER = "utter_offer_handoff_unknown"
+LATER = "utter_value_later"
+NO_HANDOFF = "utter_value_unknown"
+HINT = "utter_unknown_{slot}"
+
+
+def _can_hand_off(ctx: TurnContext) -> bool:
+    handoff = ctx.assistant.behaviours.handoff
+    return bool(handoff.intents or handoff.response)
+
+
+def _commanded(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
+    """The classifier is sure of cancel or handoff: "no idea, just get me an agent"."""
+    top = nlu.intent
+    b = ctx.assistant.behaviours
+    return bool(top and top.confidence >= threshold and top.name in b.cancel.intents + b.handoff.intents)
+
+
+def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, threshold: float) -> bool:
+    """At the collect step of `slot_name`: True when the message said the customer does not
+    have the value and was answered here (see the module doc)."""
+    slot = ctx.assistant.slots.get(slot_name)
+    if slot is None or ctx.frame is None:
+        return False
+    whole = slot.type == "text"
+    if (value_ok and not whole) or not dont_know(nlu.text or "", ctx.assistant.language, whole=whole):
+        return False
+    if _commanded(ctx, nlu, threshold):
+        return False
+    ctx.emit("value_unknown", flow=ctx.frame.flow, state=ctx.frame.state, slot=slot_name)
+    extra = {"unknown_slot": confirm.label(ctx, slot_name)}
+    hint = HINT.format(slot=slot_name)
+    if hint in ctx.assistant.responses:
+        ctx.say(hint, extra=extra)
+    if _can_hand_off(ctx):
+        ctx.update_frame(waiting_for=WAITING_UNKNOWN + slot_name)
+        ctx.emit("handoff_offered", flow=ctx.frame.flow, slot=slot_name)
+        ctx.say(OFFER, extra=extra)
+        return True
+    ctx.say(NO_HANDOFF, extra=extra)
+    steps.reprompt(ctx)
+    return True
+
+
+def waiting(ctx: TurnContext) -> str | None:
+    """The slot whose question the handoff offer stands in for, while it waits; else None."""
+    waiting_for = ctx.frame.waiting_for if ctx.frame else None
+    if waiting_for and waiting_for.startswith(WAITING_UNKNOWN):
+        return waiting_for[len(WAITING_UNKNOWN):]
+    return None
+
+
+def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
+    """The reply to the handoff offer: True when it was a yes (handed off) or a no (the
+    question again); False when it was neither: the frame waits for the slot again and the
+    caller reads the message as its answer."""
+    slot_name = waiting(ctx)
+    ctx.update_frame(waiting_for="slot:" + slot_name)
+    yes = confirm.answer(ctx, nlu, threshold)
+    if yes is None:
+        return False
+    ctx.emit("handoff_accepted" if yes else "handoff_declined", flow=ctx.frame.flow, slot=slot_name)
+    if yes:
+        steps.hand_off(ctx, None)
+        return True
+    ctx.say(LATER, extra={"unknown_slot": confirm.label(ctx, slot_name)})
+    steps.reprompt(ctx)
+    return True
