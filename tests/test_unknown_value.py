@@ -63,7 +63,7 @@ flows:
 """
 HINT = '  utter_unknown_last4: [{text: "The digits are on the front of the card."}]'
 HANDOFF = "  handoff: {intent: agent, response: utter_handoff}"
-OFFER = "No problem. Would you like me to connect you with a colleague who can help without it?"
+OFFER = "Would you like me to connect you with a colleague who can help without it?"
 
 
 def build(path, language="en", hint=True, handoff=True):
@@ -147,7 +147,7 @@ def test_chinese(tmp_path):
     zh = build(tmp_path, language="zh", hint=False)
     state = at_digits(zh)
     result = turn(zh, state, "卡号我记不清了", "deny", 0.6)
-    assert replies(result) == ["没关系。需要为您转接人工客服吗？人工客服可以帮您核实。"]
+    assert replies(result) == ["需要为您转接人工客服吗？人工客服可以帮您核实。"]
     result = turn(zh, result.state, "不用了", "deny")
     assert replies(result) == ["好的，您找到last four digits后直接告诉我就行。", "Last four digits?"]
 
@@ -186,3 +186,14 @@ def test_a_reload_that_removes_the_slot_drops_the_waiting_frame(assistant):
 ])
 def test_dont_know(text, language, whole, expected):
     assert dont_know(text, language, whole=whole) is expected
+
+
+def test_a_menu_of_choices_keeps_its_error(tmp_path):
+    domain = DOMAIN.replace("slots:\n", "slots:\n  kind: {type: categorical, choices: [balance, bill]}\n")
+    domain = domain.replace("responses:\n", 'responses:\n  utter_ask_kind: [{text: "Balance or bill?"}]\n')
+    flow = FLOW + "  query:\n    trigger: inform\n    states:\n      ask_kind: {collect: kind, next: done}\n      done: {end: utter_done}\n"
+    own = write_domain(tmp_path, {"domain.yml": domain % {"language": "en", "hint": "", "handoff": HANDOFF},
+                                  "flows/block.yml": flow})
+    state = turn(own, start(), "query", "inform").state
+    result = turn(own, state, "no idea")
+    assert "value_unknown" not in [e.name for e in result.events] and result.state.frame.attempts == 1

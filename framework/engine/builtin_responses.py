@@ -53,8 +53,8 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
     # {unknown_slot}, the slot's label. A domain may add utter_unknown_<slot>, said first
     # (where to find the value).
     "utter_offer_handoff_unknown": {
-        "zh": "没关系。需要为您转接人工客服吗？人工客服可以帮您核实。",
-        "en": "No problem. Would you like me to connect you with a colleague who can help without it?",
+        "zh": "需要为您转接人工客服吗？人工客服可以帮您核实。",
+        "en": "Would you like me to connect you with a colleague who can help without it?",
     },
     # The no to that offer, before the question is asked again.
     "utter_value_later": {

@@ -14,12 +14,13 @@ as a plain no): the message says the customer does not know or have the value
 (framework.slots.answers.dont_know: "no idea", "I forgot it", "我不记得了", "身份证没带"), it is
 no valid value of the slot, and the classifier is not sure of a cancel or handoff (those run
 as they are). At a text slot the message must say nothing else: "I don't know why it keeps
-dropping" describes a problem.
+dropping" describes a problem. A menu of choices (a categorical slot) keeps its error and
+the menu: there "I don't know" is unsure which to choose.
 
     Bot:  What are the last four digits of the card?
     User: I don't remember the number
-    Bot:  (utter_unknown_<slot>, when the domain has it: where to find the value)
-    Bot:  No problem. Would you like me to connect you with a colleague who can help without it?
+    Bot:  (utter_unknown_<slot>, when the domain has it: "No problem: they are on the front of the card")
+    Bot:  Would you like me to connect you with a colleague who can help without it?
           (utter_offer_handoff_unknown; said only when the domain has a handoff behaviour)
     User: yes   -> handed off as by the handoff intent (its response is said)
     User: no    -> "Okay. Whenever you have it, just tell me." and the question again
@@ -60,8 +61,8 @@ def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, thr
     """At the collect step of `slot_name`: True when the message said the customer does not
     have the value and was answered here (see the module doc)."""
     slot = ctx.assistant.slots.get(slot_name)
-    if slot is None or ctx.frame is None:
-        return False
+    if slot is None or ctx.frame is None or slot.type == "categorical":
+        return False  # at a menu "不知道" is unsure which to choose: its error and the menu again
     whole = slot.type == "text"
     if (value_ok and not whole) or not dont_know(nlu.text or "", ctx.assistant.language, whole=whole):
         return False
