@@ -53,7 +53,7 @@ from framework.engine.results import ActionResult, Event, TurnResult
 from framework.engine.state import SessionState, timestamp
 from framework.nlu.interface import NLUResult
 from framework.slots import ParseResult, parse_value
-from framework.slots.answers import is_question, sounds_like_correction
+from framework.slots.answers import content_length, is_question, sounds_like_correction
 from framework.slots.context import collect_text, from_user
 from framework.slots.mapping import fills
 
@@ -218,7 +218,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # "and for 1234?" right after the balance of 4821: that flow again (framework.engine.follow_up)
     if follow_up.handle(ctx, nlu, threshold(assistant)):
         return
-    if confident and _global(ctx, intent):
+    if confident and not _only_another_answer(ctx, nlu, collecting) and _global(ctx, intent):
         return
     # (3) a held learnt value's question; the whole utterance as the collected slot's value
     if collecting:
@@ -269,6 +269,28 @@ def _answer_only(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> NL
         ctx.emit("entities_ignored", reason="out_of_scope",
                  entities=tuple(sorted({e.entity for e in nlu.entities if e not in kept})))
     return replace(nlu, entities=kept)
+
+
+def _only_another_answer(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
+    """"my landlord" at "How much would you like to send?": read as human_agent 0.75 in a
+    customer trial (session 16), it handed the customer off in the middle of the transfer.
+    A message that gave another slot of the active flow its first value this turn, and
+    says little besides (the entities' text is at least half of its letters and digits), is
+    an answer given ahead, not a request: no global intent and no other flow's trigger runs
+    on it (event `intent_ignored`); the value is kept and the question asked again."""
+    ahead = corrections.filled_ahead(ctx, collecting) if collecting else []
+    if not ahead:
+        return False
+    text = nlu.text or ""
+    covered = [False] * len(text)
+    for entity in nlu.entities:
+        for i in range(max(entity.start, 0), min(entity.end, len(text))):
+            covered[i] = True
+    rest = "".join(ch for ch, inside in zip(text, covered) if not inside)
+    if content_length(rest) * 2 > content_length(text):
+        return False
+    ctx.emit("intent_ignored", intent=ctx.intent, reason="answered_ahead", slots=tuple(ahead))
+    return True
 
 
 def _out_of_attempts(ctx: TurnContext, state) -> bool:
