@@ -602,3 +602,18 @@ def test_a_low_confidence_value_agreeing_with_the_answer_to_its_question_is_stor
     result = say(parser, state, text)
     assert result.state.slots["recipient"] == "Maria Lopez"  # the answer read as a whole agrees
     assert "value_held" not in events(result)
+
+
+def test_a_context_guess_that_is_only_a_number_read_as_another_entity_is_dropped():
+    """"change the amount to 900" gave the recipient "900" from the template "to
+    [X](recipient)" (banking_en, customer trial of session 16): the transfer went to "900"."""
+    from framework.nlu.interface import Entity
+    from framework.slots.mapping import overruled
+
+    text = "wait, change the amount to 900"
+    amount = Entity("amount", "900", "900", 27, 30, "amount")
+    guess = Entity("recipient", "900", "900", 27, 30, "context")
+    assert overruled(guess, (amount, guess), text)
+    assert not overruled(guess, (guess,), text)  # no other reading: the template's stands
+    name = Entity("recipient", "my landlord", "my landlord", 10, 21, "context")
+    assert not overruled(name, (Entity("amount", "900", "900", 25, 28, "amount"), name), "send it to my landlord 900")

@@ -22,7 +22,10 @@ that exists), so a learnt span that disagrees with it is the likelier error; the
 trained on the very annotations the context templates are read from, but sees the whole
 sentence rather than a fixed left and right context; a bare number names no slot at all.
 A learnt span that overlaps a validated pattern value of another entity is dropped too:
-"11010519491231002X" is an ID number, whatever the model tags it. So is any value but a
+"11010519491231002X" is an ID number, whatever the model tags it. So is a context template's
+guess that is only a number where another extractor read that number as another entity:
+"change the amount to 900" gave the recipient "900" from the template "to [X](recipient)"
+(customer trial, session 16; the transfer went to "900"). So is any value but a
 validated pattern one that cuts a number short: its edge falls between two numeral characters
 of a longer value that another extractor read for the same entity (the model's "三千" of
 "大概三千五", which the context template reads as 3500; a context template's "50" of the
@@ -80,16 +83,26 @@ def _cuts_a_number(entity: Entity, other: Entity, text: str) -> bool:
     return left or right
 
 
+def _is_numeral(text: str) -> bool:
+    stripped = text.strip()
+    return bool(stripped) and all(ch in _NUMERAL or ch.isspace() for ch in stripped)
+
+
 def overruled(entity: Entity, entities: tuple[Entity, ...], text: str = "") -> bool:
-    """A learnt span overlapping a validated pattern value of another entity; or any value
+    """A learnt span overlapping a validated pattern value of another entity; a context
+    template's guess that is only a number, which another extractor read as another entity;
+    or any value
     but a validated pattern one that cuts short a number another extractor read for the same
     entity (`text`: the message)."""
     if rank(entity) == PATTERN_RANK:
         return False
     learnt = entity.extractor == MODEL_EXTRACTOR
+    bare_number = entity.extractor == CONTEXT_EXTRACTOR and _is_numeral(entity.text)
     return any(
         (learnt and rank(other) == PATTERN_RANK and other.entity != entity.entity
          and other.start < entity.end and entity.start < other.end)
+        or (bare_number and other.extractor != CONTEXT_EXTRACTOR and other.entity != entity.entity
+            and other.start < entity.end and entity.start < other.end)
         or (text and other.extractor != entity.extractor and other.entity == entity.entity
             and _cuts_a_number(entity, other, text))
         for other in entities)
