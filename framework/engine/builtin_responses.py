@@ -72,6 +72,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "抱歉，我目前只能用中文交流。",
         "en": "Sorry, I can only chat in English.",
     },
+    # A checked value of another slot (a phone number at the ID question) as the answer to a
+    # question (framework.engine.turn): {found_label}, {wanted_label}; the question follows.
+    "utter_other_kind_of_value": {
+        "zh": "这看起来是{found_label}，这里需要的是{wanted_label}。",
+        "en": "That looks like your {found_label}, but I need the {wanted_label} here.",
+    },
     # The running flow's own trigger ("开户" while opening an account) given as the answer
     # to a question that wants a name (framework.engine.value_guard): said before the
     # question is asked again. A domain may also define utter_already_in_flow_<flow>.

@@ -59,6 +59,10 @@ from framework.slots.mapping import fills
 
 NOTHING_TO_CANCEL = "utter_nothing_to_cancel"
 DEFAULT_THRESHOLD = 0.5  # used when settings.fallback_threshold is "auto" and no model substituted one
+# Extractors whose values passed a check (framework.slots.entities): "13812345678" is a phone
+# number, whatever question it answered.
+_CHECKED_KINDS = frozenset({"id_number", "phone", "email"})
+OTHER_KIND = "utter_other_kind_of_value"
 # Extractors that guess from the words around a value ("我叫张三"): for the slot being
 # collected their guess ranks with the whole-utterance parse (3), after global intents, so
 # "我是想转人工" is a handoff, not a name.
@@ -442,11 +446,33 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         return
     ctx.update_frame(attempts=attempts)
     # A value understood but out of bounds says so (its `range_error`) before the generic re-ask.
+    other = _other_kind(ctx, nlu, slot_name)
     if parsed.response:
         ctx.out_of_range.pop(slot_name, None)
         ctx.say(parsed.response)
+    elif other is not None:  # a phone number at the ID question: no "check digit failed"
+        ctx.say(OTHER_KIND, extra={"found_label": other, "wanted_label": confirm.label(ctx, slot_name)})
+        ctx.say(step.prompt)
     else:  # found in the message, said here once
         ctx.say_refused(slot_name, step.reprompt or slot.error_response or step.prompt)
+
+
+def _other_kind(ctx: TurnContext, nlu: NLUResult, slot_name: str) -> str | None:
+    """The label of another slot whose checked value (a phone number, an ID number, an
+    e-mail address) is most of the message: "13812345678" at "请输入本人身份证号" heard "身份证号
+    校验没有通过，请检查是否输错了某一位" (customer trial, session 16), as if one digit were wrong."""
+    slots = ctx.assistant.slots
+    wanted = slots[slot_name].entity or slot_name
+    text = nlu.text or ""
+    for entity in nlu.entities:
+        if entity.extractor not in _CHECKED_KINDS or entity.entity == wanted:
+            continue
+        if content_length(entity.text) * 2 < content_length(text):
+            continue
+        owner = next((s for s in slots.values() if (s.entity or s.name) == entity.entity), None)
+        if owner is not None:
+            return confirm.label(ctx, owner.name)
+    return None
 
 
 def _not_a_value(ctx: TurnContext, step: Collect, verdict: value_guard.Verdict) -> None:
