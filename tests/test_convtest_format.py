@@ -180,7 +180,7 @@ tests:
       - user: what's my balance
         bot: [utter_ask_last4]
       - user: "4821"
-        bot: ["The balance on your card ending 4821 is $12.5.", utter_low_balance]
+        bot: ["The balance on your card ending 4821 is $12.50.", utter_low_balance]
   the_files_default_answer:
     steps:
       - user: I lost my card
