@@ -21,8 +21,11 @@ telecom_zh's fresh_test_12.csv at the start of session 13 (scored once in sessio
 looked at since), banking_en's fresh_test_5.csv in session 14 before its training data
 changed and telecom_zh's fresh_test_13.csv in session 14 after its data changed, and
 banking_en's fresh_test_6.csv in session 15 before its data changed (both scored once in session
-15 and looked at since), and telecom_zh's fresh_test_14.csv and banking_en's fresh_test_7.csv
-later in session 15, before its second data change, by helpers that read no training example (held out: a domain's eval/HELD_OUT lists a file until its one scoring). The models are
+15 and looked at since), telecom_zh's fresh_test_14.csv and banking_en's fresh_test_7.csv
+later in session 15, before its second data change (scored once in session 16 and looked at
+since), and telecom_zh's fresh_test_15.csv and banking_en's fresh_test_8.csv in session 16,
+before its data changes, by helpers that read no training example (held out: a domain's
+eval/HELD_OUT lists a file until its one scoring). The models are
 evaluated on them in tests/test_examples_e2e.py; here: that they stay fresh, apart from each
 other, and cover every intent."""
 from __future__ import annotations
