@@ -45,16 +45,16 @@ def started(banking, text="I want to transfer money", learnt=()):
 def test_the_date_is_today_unless_said(banking):
     result = say(banking, started(banking, "send 50 dollars").state, "my mum")
     assert result.state.slots["date"] == "2026-12-02"  # not asked
-    assert texts(result) == ["Send $50.00 to my mum on 2026-12-02?"]
+    assert texts(result) == ["Send $50.00 to my mum on Wednesday 2 December?"]
     result = say(banking, started(banking, "send 50 dollars tomorrow").state, "my mum")
     assert result.state.slots["date"] == "2026-12-03"
-    assert texts(result) == ["Send $50.00 to my mum on 2026-12-03?"]
+    assert texts(result) == ["Send $50.00 to my mum on Thursday 3 December?"]
 
 
 def test_the_date_changed_at_the_confirmation(banking):
     state = say(banking, started(banking, "send 50 dollars").state, "my mum").state
     result = say(banking, state, "make it next friday")
-    assert texts(result) == ["Okay, I've changed the date to 2026-12-04.", "Send $50.00 to my mum on 2026-12-04?"]
+    assert texts(result) == ["Okay, I've changed the date to Friday 4 December.", "Send $50.00 to my mum on Friday 4 December?"]
 
 
 @pytest.mark.parametrize("said, date", [("12/20", "2026-12-20"), ("12/20/2026", "2026-12-20"), ("20/12", "2026-12-20")])
@@ -66,7 +66,7 @@ def test_a_correction_read_as_out_of_scope_still_corrects(banking, said, date):
     state = say(banking, started(banking, "send 50 dollars tomorrow").state, "my mum").state
     result = say(banking, state, f"change the date to {said}", intent="out_of_scope")
     assert result.state.slots["date"] == date
-    assert texts(result) == [f"Okay, I've changed the date to {date}.", f"Send $50.00 to my mum on {date}?"]
+    assert texts(result) == ["Okay, I've changed the date to Sunday 20 December.", "Send $50.00 to my mum on Sunday 20 December?"]
 
 
 def test_an_out_of_scope_question_still_changes_nothing(banking):
@@ -91,7 +91,7 @@ def test_a_date_out_of_bounds_is_said_and_the_default_not_taken(banking):
     assert texts(result) == [DATE_RANGE] and result.state.frame.state == "ask_date"
     assert "date" not in result.state.slots
     result = say(banking, result.state, "tomorrow")
-    assert texts(result) == ["Send $50.00 to John on 2026-12-03?"]
+    assert texts(result) == ["Send $50.00 to John on Thursday 3 December?"]
     result = started(banking, "send money yesterday")  # the date's step comes first: asked now
     assert texts(result) == [DATE_RANGE]
     assert texts(say(banking, result.state, "today")) == ["How much would you like to send?"]
@@ -107,7 +107,7 @@ def test_an_amount_in_another_currency_is_said_and_asked(banking, text):
     result = started(banking, text)
     assert texts(result) == [INVALID_AMOUNT] and "amount" not in result.state.slots
     assert result.state.frame.state == "ask_amount"
-    assert texts(say(banking, result.state, "$50")) == ["Send $50.00 to Anna on 2026-12-02?"]
+    assert texts(say(banking, result.state, "$50")) == ["Send $50.00 to Anna on Wednesday 2 December?"]
 
 
 INVALID_DATE = "I didn't get the date. Say today, tomorrow, next Friday or a date such as December 20."
@@ -123,10 +123,10 @@ def test_a_day_that_does_not_exist_is_said_and_no_default_taken(banking, date):
     result = started(banking, text, learnt=learnt)
     assert texts(result) == [INVALID_DATE] and "date" not in result.state.slots
     assert result.state.frame.state == "ask_date"
-    assert texts(say(banking, result.state, "tomorrow")) == ["Send $50.00 to John on 2026-12-03?"]
+    assert texts(say(banking, result.state, "tomorrow")) == ["Send $50.00 to John on Thursday 3 December?"]
 
 
-@pytest.mark.parametrize("date, shown", [("on the 5th", "2026-12-05"), ("on January 1", "2027-01-01")])
+@pytest.mark.parametrize("date, shown", [("on the 5th", "Saturday 5 December"), ("on January 1", "Friday 1 January")])
 def test_a_day_of_the_month_and_next_januarys_days_are_dates_in_range(banking, date, shown):
     """Customer trial, session 13: "transfer 20 dollars to Tom on the 5th" got "I didn't get
     the date"; and a January day said in December was January of this year, eleven months
@@ -143,7 +143,7 @@ def test_an_amount_finer_than_a_cent_is_refused_not_rounded(banking, amount):
     confirmed as "$26.00": the backend would have been sent another sum than the one shown."""
     result = say(banking, started(banking, "send money to Jane").state, amount)
     assert texts(result) == [INVALID_AMOUNT] and "amount" not in result.state.slots
-    assert texts(say(banking, result.state, "$25.99")) == ["Send $25.99 to Jane on 2026-12-02?"]
+    assert texts(say(banking, result.state, "$25.99")) == ["Send $25.99 to Jane on Wednesday 2 December?"]
 
 
 def test_a_negative_amount_is_not_read_as_its_digits(banking):
@@ -158,7 +158,7 @@ def test_a_negative_amount_is_not_read_as_its_digits(banking):
 def test_out_of_bounds_at_the_confirmation_is_said_and_the_confirmation_asked_again(banking):
     state = say(banking, started(banking, "send 50 dollars").state, "my mum").state
     result = say(banking, state, "actually make it 9000 dollars")
-    assert texts(result) == [OVER_LIMIT, "Send $50.00 to my mum on 2026-12-02?"]
+    assert texts(result) == [OVER_LIMIT, "Send $50.00 to my mum on Wednesday 2 December?"]
     assert result.state.slots["amount"] == {"amount": 50, "currency": "USD"} and result.state.frame.attempts == 0
 
 
@@ -196,3 +196,13 @@ def test_the_validator_checks_a_default(tmp_path):
         "E052 flows.go.states.ask_n.default: default value does not fit slot 'n'. Expected a value an integer "
         "slot accepts (must be at most 5); found 9.",
     ]
+
+
+@pytest.mark.parametrize("spec, shown", [("%A %-d %B", "Saturday 5 December"), ("%-m月%-d日", "12月5日"),
+                                         ("%d/%m/%Y", "05/12/2026")])
+def test_a_date_placeholder_takes_strftime_directives(spec, shown):
+    from framework.engine.render import display_date, interpolate
+
+    assert interpolate(f"on {{date:{spec}}}", {"date": "2026-12-05"}) == f"on {shown}"
+    assert interpolate("{name:%A}", {"name": "Jane"}) == "Jane"  # no date: shown as it is
+    assert display_date("2026-12-05", "zh-CN") == "12月5日" and display_date("2026-12-05", "en") == "Saturday 5 December"

@@ -37,6 +37,7 @@ from framework.compile.machine import CallAction, Flow
 from framework.compile.diagram import flow_graph
 from framework.engine.confirm import label
 from framework.engine.context import TurnContext
+from framework.engine.render import display_date
 from framework.engine.steps import collected_slots
 from framework.nlu.interface import NLUResult
 from framework.slots import GENERIC_EXTRACTORS, parse_value
@@ -157,10 +158,16 @@ def _names(ctx: TurnContext, name: str) -> tuple[str, ...]:
     return (slot.label or "", name, name.replace("_", " "), slot.entity or "")
 
 
+def _shown(ctx: TurnContext, name: str, value: Any) -> Any:
+    """A date as people say it ("Saturday 5 December", "12月5日"), not "2026-12-05"."""
+    slot = ctx.assistant.slots.get(name)
+    return display_date(value, ctx.assistant.language) if slot is not None and slot.type == "date" else value
+
+
 def announce(ctx: TurnContext, names: list[str]) -> None:
     for name in names:
         value: Any = ctx.slots.get(name)
         ctx.emit("slot_corrected", flow=ctx.frame.flow, slot=name)
         own = f"utter_corrected_{name}"
         ctx.say(own if own in ctx.assistant.responses else "utter_corrected",
-                extra={"changed_slot": label(ctx, name), "changed_value": value})
+                extra={"changed_slot": label(ctx, name), "changed_value": _shown(ctx, name, value)})

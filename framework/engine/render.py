@@ -59,12 +59,44 @@ def display_value(value: Any, language: str | None = None) -> str:
     return str(value)
 
 
+# A date slot's value is an ISO date ("2026-12-05"); "{date:%A %-d %B}" formats it with
+# strftime directives ("Saturday 5 December"; "%-d" / "%-m" drop the leading zero on any
+# platform). DATE_FORMATS: how built-in replies show a date ("I've changed the date to ...").
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MAX_DATE_SPEC = 64
+DATE_FORMATS = {"zh": "%-m月%-d日", "en": "%A %-d %B"}
+
+
+def format_date(value: str, spec: str) -> str | None:
+    """An ISO date formatted with strftime directives; None when `value` is no ISO date."""
+    import datetime as dt
+
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value) or len(spec) > _MAX_DATE_SPEC:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+    spec = spec.replace("%-d", str(day.day)).replace("%-m", str(day.month))
+    return day.strftime(spec)
+
+
+def display_date(value: str, language: str | None = None) -> str:
+    """A date slot's value as built-in replies say it: "Saturday 5 December", "12月5日"."""
+    spec = DATE_FORMATS.get(language_key(language) or "", DATE_FORMATS["en"])
+    return format_date(value, spec) or str(value)
+
+
 def _formatted(value: Any, spec: str, language: str | None = None) -> str:
     """`value` formatted with a format spec ("{balance:.2f}", "{amount:,}"); a spec outside
     the standard mini-language, or one that does not fit the value's type ("{name:.2f}"
     for a text), falls back to the plain display."""
     if value is None:
         return ""
+    if spec and "%" in spec and isinstance(value, str):  # "{date:%A %-d %B}": "Saturday 5 December"
+        day = format_date(value, spec)
+        if day is not None:
+            return day
     if _is_money(value) and spec:  # "{price:,.2f}" formats the amount: "3,500.00 CNY"
         return _with_currency(_formatted(value["amount"], spec), value["currency"], language)
     m = _SPEC_RE.fullmatch(spec) if spec else None
