@@ -197,3 +197,14 @@ def test_a_menu_of_choices_keeps_its_error(tmp_path):
     state = turn(own, start(), "query", "inform").state
     result = turn(own, state, "no idea")
     assert "value_unknown" not in [e.name for e in result.events] and result.state.frame.attempts == 1
+
+
+def test_read_as_out_of_scope_it_is_still_no_value(tmp_path):
+    """telecom_zh's seed-13 model of session 16 read "身份证号我记不清了" as 其他 0.76: the
+    out-of-scope reply came before the rule, and the conversation test failed."""
+    zh = build(tmp_path, language="zh", hint=False)
+    zh_oos = dataclasses.replace(zh, behaviours=dataclasses.replace(
+        zh.behaviours, out_of_scope=dataclasses.replace(zh.behaviours.out_of_scope, intents=("report",),
+                                                         response="utter_noted")))
+    result = turn(zh_oos, at_digits(zh_oos), "卡号我记不清了", "report", 0.76)
+    assert replies(result) == ["需要为您转接人工客服吗？人工客服可以帮您核实。"]

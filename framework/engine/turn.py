@@ -222,6 +222,11 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # "and for 1234?" right after the balance of 4821: that flow again (framework.engine.follow_up)
     if follow_up.handle(ctx, nlu, threshold(assistant)):
         return
+    # "I don't remember the number" (read as out of scope 0.76, or as deny): where to find it,
+    # and a colleague (framework.engine.unknown_value); before the global intents
+    if collecting and unknown_value.handle(ctx, nlu, collecting, _holds_value(ctx, collecting, nlu),
+                                           threshold(assistant)):
+        return
     if confident and not _only_another_answer(ctx, nlu, collecting) and _global(ctx, intent):
         return
     # (3) a held learnt value's question; the whole utterance as the collected slot's value
@@ -410,9 +415,6 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
     step: Collect = steps.collect_step(ctx.flow(), state, slot_name)
     slot = ctx.assistant.slots[slot_name]
     parsed = _value_from_utterance(ctx, slot, nlu)
-    # "I don't remember the number": where to find it, and a colleague (framework.engine.unknown_value)
-    if unknown_value.handle(ctx, nlu, slot_name, parsed.ok, threshold(ctx.assistant)):
-        return
     # a plain "no" that is no value: "Do you want to stop here?" (framework.engine.stop_question)
     if stop_question.offer(ctx, nlu, slot_name, parsed.ok, threshold(ctx.assistant)):
         return
@@ -498,6 +500,11 @@ def _not_a_value(ctx: TurnContext, step: Collect, verdict: value_guard.Verdict) 
         ctx.say(step.prompt)
         return
     _fallback(ctx)  # a trigger the flow refused (busy); a command the domain has no behaviour for
+
+
+def _holds_value(ctx: TurnContext, slot_name: str, nlu: NLUResult) -> bool:
+    slot = ctx.assistant.slots.get(slot_name)
+    return slot is not None and _value_from_utterance(ctx, slot, nlu).ok
 
 
 def _value_from_utterance(ctx: TurnContext, slot, nlu: NLUResult) -> ParseResult:

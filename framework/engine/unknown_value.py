@@ -9,8 +9,8 @@ to find it, or someone who can help without it. Rasa CALM leaves such a message 
 command generator (at best a `cannot_handle`), and a Dialogflow CX form counts it as a
 no-match like any other; neither tells the customer what to do.
 
-When (framework.engine.turn, at a collect step, before the message is read as the value or
-as a plain no): the message says the customer does not know or have the value
+When (framework.engine.turn, at a collect step, before the global intents, so before the
+message is read as out of scope, as the value, or as a plain no): the message says the customer does not know or have the value
 (framework.slots.answers.dont_know: "no idea", "I forgot it", "我不记得了", "身份证没带"), it is
 no valid value of the slot, and the classifier is not sure of a cancel or handoff (those run
 as they are). At a text slot the message must say nothing else: "I don't know why it keeps
