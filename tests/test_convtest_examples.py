@@ -70,11 +70,14 @@ def test_dialog_test_passes_and_writes_junit(example_model, tmp_path, capsys):
     junit = tmp_path / "results.xml"
     assert main(["domains/banking_en", "--model", str(example_model("banking_en")), "--junit", str(junit)]) == 0
     out = capsys.readouterr().out
-    assert out.rstrip().endswith("27 conversation tests: 27 passed.")
+    directory = ROOT / "domains" / "banking_en"
+    count = len(read_tests(directory, load_assistant(directory))[0])  # the domain's tests, however many
+    assert count >= 27
+    assert out.rstrip().endswith(f"{count} conversation tests: {count} passed.")
     root = ET.parse(junit).getroot()
-    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("27", "0", "0")
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == (str(count), "0", "0")
     names = [c.get("name") for c in root.iter("testcase")]
-    assert names[0] == "activates_a_new_card" and len(names) == 27
+    assert names[0] == "activates_a_new_card" and len(names) == count
 
 
 def test_dialog_test_fails_with_a_diff_at_the_file_and_line(example_model, tmp_path, capsys, monkeypatch):
