@@ -1,6 +1,7 @@
 """Rendering a response: pick a variant (seeded, so the engine stays pure) and fill in slots."""
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 import string
@@ -69,8 +70,6 @@ DATE_FORMATS = {"zh": "%-m月%-d日", "en": "%A %-d %B"}
 
 def format_date(value: str, spec: str) -> str | None:
     """An ISO date formatted with strftime directives; None when `value` is no ISO date."""
-    import datetime as dt
-
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value) or len(spec) > _MAX_DATE_SPEC:
         return None
     try:

@@ -224,7 +224,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     # "I don't remember the number" (read as out of scope 0.76, or as deny): where to find it,
     # and a colleague (framework.engine.unknown_value); before the global intents
-    if collecting and unknown_value.handle(ctx, nlu, collecting, _holds_value(ctx, collecting, nlu),
+    if collecting and unknown_value.handle(ctx, nlu, collecting, lambda: _holds_value(ctx, collecting, nlu),
                                            threshold(assistant)):
         return
     if confident and not _only_another_answer(ctx, nlu, collecting) and _global(ctx, intent):
@@ -290,16 +290,20 @@ def _only_another_answer(ctx: TurnContext, nlu: NLUResult, collecting: str | Non
     ahead = corrections.filled_ahead(ctx, collecting) if collecting else []
     if not ahead:
         return False
-    text = nlu.text or ""
-    covered = [False] * len(text)
-    for entity in nlu.entities:
-        for i in range(max(entity.start, 0), min(entity.end, len(text))):
-            covered[i] = True
-    rest = "".join(ch for ch, inside in zip(text, covered) if not inside)
-    if content_length(rest) * 2 > content_length(text):
+    if not _mostly(nlu.text or "", nlu.entities):
         return False
     ctx.emit("intent_ignored", intent=ctx.intent, reason="answered_ahead", slots=tuple(ahead))
     return True
+
+
+def _mostly(text: str, entities) -> bool:
+    """The entities' spans hold at least half of the message's letters and digits."""
+    covered = [False] * len(text)
+    for entity in entities:
+        for i in range(max(entity.start, 0), min(entity.end, len(text))):
+            covered[i] = True
+    rest = "".join(ch for ch, inside in zip(text, covered) if not inside)
+    return content_length(rest) * 2 <= content_length(text)
 
 
 def _out_of_attempts(ctx: TurnContext, state) -> bool:
@@ -464,14 +468,11 @@ def _other_kind(ctx: TurnContext, nlu: NLUResult, slot_name: str) -> str | None:
     e-mail address) is most of the message: "13812345678" at "请输入本人身份证号" heard "身份证号
     校验没有通过，请检查是否输错了某一位" (customer trial, session 16), as if one digit were wrong."""
     slots = ctx.assistant.slots
-    wanted = slots[slot_name].entity or slot_name
-    text = nlu.text or ""
     for entity in nlu.entities:
-        if entity.extractor not in _CHECKED_KINDS or entity.entity == wanted:
+        if (entity.extractor not in _CHECKED_KINDS or fills(slots[slot_name], entity, slot_name)
+                or not _mostly(nlu.text or "", [entity])):
             continue
-        if content_length(entity.text) * 2 < content_length(text):
-            continue
-        owner = next((s for s in slots.values() if (s.entity or s.name) == entity.entity), None)
+        owner = next((s for s in slots.values() if fills(s, entity, None)), None)
         if owner is not None:
             return confirm.label(ctx, owner.name)
     return None

@@ -33,6 +33,8 @@ answer. While the offer waits, `waiting_for` is "unknown:<slot>".
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from framework.engine import confirm, steps
 from framework.engine.context import TurnContext
 from framework.engine.state import WAITING_UNKNOWN
@@ -57,14 +59,16 @@ def _commanded(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     return bool(top and top.confidence >= threshold and top.name in b.cancel.intents + b.handoff.intents)
 
 
-def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, threshold: float) -> bool:
+def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callable[[], bool],
+           threshold: float) -> bool:
     """At the collect step of `slot_name`: True when the message said the customer does not
-    have the value and was answered here (see the module doc)."""
+    have the value and was answered here (see the module doc). `holds_value()`: whether the
+    message is a valid value of the slot (parsed only when the words matched)."""
     slot = ctx.assistant.slots.get(slot_name)
     if slot is None or ctx.frame is None or slot.type == "categorical":
         return False  # at a menu "不知道" is unsure which to choose: its error and the menu again
     whole = slot.type == "text"
-    if (value_ok and not whole) or not dont_know(nlu.text or "", ctx.assistant.language, whole=whole):
+    if not dont_know(nlu.text or "", ctx.assistant.language, whole=whole) or (not whole and holds_value()):
         return False
     if _commanded(ctx, nlu, threshold):
         return False
