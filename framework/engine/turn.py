@@ -61,8 +61,6 @@ NOTHING_TO_CANCEL = "utter_nothing_to_cancel"
 DEFAULT_THRESHOLD = 0.5  # used when settings.fallback_threshold is "auto" and no model substituted one
 # Extractors whose values passed a check (framework.slots.entities): "13812345678" is a phone
 # number, whatever question it answered.
-_CHECKED_KINDS = frozenset({"id_number", "phone", "email"})
-OTHER_KIND = "utter_other_kind_of_value"
 # Extractors that guess from the words around a value ("我叫张三"): for the slot being
 # collected their guess ranks with the whole-utterance parse (3), after global intents, so
 # "我是想转人工" is a handoff, not a name.
@@ -290,20 +288,10 @@ def _only_another_answer(ctx: TurnContext, nlu: NLUResult, collecting: str | Non
     ahead = corrections.filled_ahead(ctx, collecting) if collecting else []
     if not ahead:
         return False
-    if not _mostly(nlu.text or "", nlu.entities):
+    if not value_guard.mostly(nlu.text or "", nlu.entities):
         return False
     ctx.emit("intent_ignored", intent=ctx.intent, reason="answered_ahead", slots=tuple(ahead))
     return True
-
-
-def _mostly(text: str, entities) -> bool:
-    """The entities' spans hold at least half of the message's letters and digits."""
-    covered = [False] * len(text)
-    for entity in entities:
-        for i in range(max(entity.start, 0), min(entity.end, len(text))):
-            covered[i] = True
-    rest = "".join(ch for ch, inside in zip(text, covered) if not inside)
-    return content_length(rest) * 2 <= content_length(text)
 
 
 def _out_of_attempts(ctx: TurnContext, state) -> bool:
@@ -452,30 +440,15 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         return
     ctx.update_frame(attempts=attempts)
     # A value understood but out of bounds says so (its `range_error`) before the generic re-ask.
-    other = _other_kind(ctx, nlu, slot_name)
+    other = value_guard.other_kind(ctx, nlu, slot_name)
     if parsed.response:
         ctx.out_of_range.pop(slot_name, None)
         ctx.say(parsed.response)
     elif other is not None:  # a phone number at the ID question: no "check digit failed"
-        ctx.say(OTHER_KIND, extra={"found_label": other, "wanted_label": confirm.label(ctx, slot_name)})
+        value_guard.say_other_kind(ctx, other, slot_name)
         ctx.say(step.prompt)
     else:  # found in the message, said here once
         ctx.say_refused(slot_name, step.reprompt or slot.error_response or step.prompt)
-
-
-def _other_kind(ctx: TurnContext, nlu: NLUResult, slot_name: str) -> str | None:
-    """The label of another slot whose checked value (a phone number, an ID number, an
-    e-mail address) is most of the message: "13812345678" at "请输入本人身份证号" heard "身份证号
-    校验没有通过，请检查是否输错了某一位" (customer trial, session 16), as if one digit were wrong."""
-    slots = ctx.assistant.slots
-    for entity in nlu.entities:
-        if (entity.extractor not in _CHECKED_KINDS or fills(slots[slot_name], entity, slot_name)
-                or not _mostly(nlu.text or "", [entity])):
-            continue
-        owner = next((s for s in slots.values() if fills(s, entity, None)), None)
-        if owner is not None:
-            return confirm.label(ctx, owner.name)
-    return None
 
 
 def _not_a_value(ctx: TurnContext, step: Collect, verdict: value_guard.Verdict) -> None:
@@ -487,6 +460,10 @@ def _not_a_value(ctx: TurnContext, step: Collect, verdict: value_guard.Verdict) 
     if verdict.kind == value_guard.UNLIKE:  # "开户吧" as a name: "您说的姓名是开户吗？"
         ctx.held[step.slot] = verdict.value
         slot_filling.ask(ctx, step.slot)
+        return
+    if verdict.kind == value_guard.OTHER_KIND_VALUE:  # "13812345678" at the name question
+        value_guard.say_other_kind(ctx, verdict.value, step.slot)
+        ctx.say(step.prompt)
         return
     if verdict.kind == value_guard.PARTIAL:  # "我姓李": "请告诉我完整的姓名，姓和名都要。"
         ctx.say(value_guard.FULL_NAME, extra={"partial_label": confirm.label(ctx, step.slot)})

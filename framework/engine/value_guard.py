@@ -91,12 +91,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from framework.compile.machine import Collect
-from framework.engine.confirm import CONFIRM_MARGIN
+from framework.engine.confirm import CONFIRM_MARGIN, label
 from framework.engine.context import TurnContext
 from framework.engine.corrections import filled_ahead
 from framework.nlu.interface import NLUResult
 from framework.slots import ParseResult
-from framework.slots.answers import is_hesitation, is_question, yes_no
+from framework.slots.answers import content_length, is_hesitation, is_question, yes_no
 from framework.slots.command_words import command_word
 from framework.slots.context import looks_everyday, model_for, normalise, says_a_wish, short_text, unlike_values
 from framework.slots.mapping import MODEL_EXTRACTOR, fills
@@ -104,17 +104,20 @@ from framework.slots.partial_names import partial_name
 
 ALREADY_IN_FLOW = "utter_already_in_flow"
 FULL_NAME = "utter_full_name"
-COMMAND, YES, OWN_FLOW, OTHER_FLOW, UNLIKE, OTHER_VALUE, QUESTION, PARTIAL, ANSWERED_OTHER = (
-    "command", "yes", "own_flow", "other_flow", "unlike", "other_value", "question", "partial", "answered_other")
+OTHER_KIND = "utter_other_kind_of_value"
+COMMAND, YES, OWN_FLOW, OTHER_FLOW, UNLIKE, OTHER_VALUE, QUESTION, PARTIAL, ANSWERED_OTHER, OTHER_KIND_VALUE = (
+    "command", "yes", "own_flow", "other_flow", "unlike", "other_value", "question", "partial", "answered_other",
+    "other_kind")
 _PARTICLES = "吧啊呀呢哦了"
-_STRONG_EXTRACTORS = frozenset({MODEL_EXTRACTOR, "id_number", "phone", "email"})
+_CHECKED_KINDS = frozenset({"id_number", "phone", "email"})
+_STRONG_EXTRACTORS = frozenset({MODEL_EXTRACTOR}) | _CHECKED_KINDS
 
 
 @dataclass(frozen=True)
 class Verdict:
     """Why the message is no value: `kind` (one of the constants above), the intent to act
     on (a command word's behaviour intent; None when the domain has none), and for UNLIKE
-    the value to ask about."""
+    the value to ask about (for OTHER_KIND_VALUE, the other slot's label)."""
     kind: str
     intent: str | None = None
     value: Any = None
@@ -139,6 +142,10 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
         return Verdict(YES)
     if not parsed.ok and _only_a_question(ctx, nlu, step.slot):
         return Verdict(QUESTION)  # "how much did I spend on coffee?" at "the card's last four digits?"
+    if (slot.type == "text" and parsed.ok
+            and (label := other_kind(ctx, nlu, step.slot, inside=str(parsed.value))) is not None):
+        # "13812345678" at the name or the complaint question: a phone number, no name or complaint
+        return Verdict(ANSWERED_OTHER) if filled_ahead(ctx, step.slot) else Verdict(OTHER_KIND_VALUE, value=label)
     if slot.type != "text" or not parsed.ok or not short_text(slot, model_for(assistant)):
         return None
     value, model = str(parsed.value), model_for(assistant)
@@ -164,6 +171,45 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
         # complaint) takes its flow's own intent as an answer too
         return None if step.from_trigger is not None else Verdict(OWN_FLOW, intent)
     return Verdict(OTHER_FLOW, intent)
+
+
+def mostly(text: str, entities, outside: float = 0.5) -> bool:
+    """The entities' spans hold most of the message's letters and digits: at most the
+    share `outside` of them lies outside the spans (half by default)."""
+    covered = [False] * len(text)
+    for entity in entities:
+        for i in range(max(entity.start, 0), min(entity.end, len(text))):
+            covered[i] = True
+    rest = "".join(ch for ch, inside in zip(text, covered) if not inside)
+    return content_length(rest) <= content_length(text) * outside
+
+
+def other_kind(ctx: TurnContext, nlu: NLUResult, slot_name: str, inside: str | None = None) -> str | None:
+    """The label of another slot whose checked value (a phone number, an ID number, an
+    e-mail address) is most of the message: "13812345678" at "请输入本人身份证号" heard "身份证号
+    校验没有通过，请检查是否输错了某一位" (customer trial, session 16), as if one digit were wrong;
+    at "请问您的姓名是？" it became the name, and at "请描述您的问题" the complaint (session 17).
+    At a long free-text slot (a complaint) two thirds of the message must be the value:
+    "号码13812345678一直收到骚扰电话" is a complaint about that number. With `inside` (the
+    text slot's value), only a checked value inside it counts: "我叫张三，身份证号是 …" gives
+    the name 张三, and the ID number is no reason to refuse it."""
+    slots = ctx.assistant.slots
+    slot = slots[slot_name]
+    outside = 1 / 3 if slot.type == "text" and not short_text(slot, model_for(ctx.assistant)) else 0.5
+    for entity in nlu.entities:
+        if (entity.extractor not in _CHECKED_KINDS or fills(slot, entity, slot_name)
+                or not mostly(nlu.text or "", [entity], outside)
+                or (inside is not None and not (entity.text and _inside(entity.text, inside)))):
+            continue
+        owner = next((s for s in slots.values() if fills(s, entity, None)), None)
+        if owner is not None:
+            return label(ctx, owner.name)
+    return None
+
+
+def say_other_kind(ctx: TurnContext, found_label: str, slot_name: str) -> None:
+    """"这看起来是手机号，这里需要的是身份证号。" (`utter_other_kind_of_value`, built in)."""
+    ctx.say(OTHER_KIND, extra={"found_label": found_label, "wanted_label": label(ctx, slot_name)})
 
 
 def _only_a_question(ctx: TurnContext, nlu: NLUResult, collecting: str) -> bool:
