@@ -78,6 +78,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "这看起来是{found_label}，这里需要的是{wanted_label}。",
         "en": "That looks like your {found_label}, but I need the {wanted_label} here.",
     },
+    # A question the assistant cannot answer (unsure, or out of scope) at a yes/no
+    # confirmation (framework.engine.confirm.question_instead_of_answer); the confirmation follows.
+    "utter_question_at_confirmation": {
+        "zh": "这个问题我在这里回答不了。请先回答“是”或“否”：",
+        "en": "I can't answer that here, sorry. To go on, please answer yes or no:",
+    },
     # The running flow's own trigger ("开户" while opening an account) given as the answer
     # to a question that wants a name (framework.engine.value_guard): said before the
     # question is asked again. A domain may also define utter_already_in_flow_<flow>.

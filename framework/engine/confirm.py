@@ -79,6 +79,24 @@ def decide(ctx: TurnContext, state: State, nlu: NLUResult, threshold: float) -> 
     return True
 
 
+QUESTION_AT_CONFIRMATION = "utter_question_at_confirmation"
+
+
+def question_instead_of_answer(ctx: TurnContext) -> bool:
+    """A question the assistant cannot answer, asked at a yes/no confirmation ("wait is
+    this going to cancel my direct debits?" at "I'll block the card ending 4821 ... Go
+    ahead?", a customer trial of session 16): "Could you rephrase?" asked for the same
+    question again, which no rephrasing answers. Now `utter_question_at_confirmation`
+    (built in; a domain response of that name wins) says so and asks for a yes or no,
+    then the confirmation again; no attempt is used (framework.engine.turn)."""
+    frame = ctx.frame
+    if frame is None or frame.waiting_for != "confirm" or not is_question(ctx.text or "", ctx.assistant.language):
+        return False
+    ctx.emit("question_at_confirmation", flow=frame.flow, state=frame.state, intent=ctx.intent)
+    ctx.say(QUESTION_AT_CONFIRMATION)
+    return True
+
+
 def label(ctx: TurnContext, slot_name: str) -> str:
     slot = ctx.assistant.slots.get(slot_name)
     return (slot.label if slot and slot.label else slot_name.replace("_", " "))

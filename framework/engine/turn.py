@@ -322,7 +322,11 @@ def _busy(ctx: TurnContext) -> bool:
 def _fallback(ctx: TurnContext) -> None:
     if _busy(ctx):
         return
-    if not foreign_language.handle(ctx):  # "我的卡丢了" to an English assistant: say it speaks English
+    if foreign_language.handle(ctx):  # "我的卡丢了" to an English assistant: say it speaks English
+        pass
+    elif confirm.question_instead_of_answer(ctx):  # "will this cancel my direct debits?" at "Go ahead?"
+        pass
+    else:
         ctx.emit("fallback", intent=ctx.intent, confidence=ctx.confidence, threshold=threshold(ctx.assistant))
         ctx.say(ctx.assistant.behaviours.fallback.response)
     steps.reprompt(ctx)
@@ -339,8 +343,9 @@ def _global(ctx: TurnContext, intent: str) -> bool:
         return True
     for name, behaviour in (("help", b.help), ("out_of_scope", b.out_of_scope), ("greet", b.greet)):
         if intent in behaviour.intents:
-            ctx.emit(name, intent=intent)
-            ctx.say(behaviour.response)
+            if name != "out_of_scope" or not confirm.question_instead_of_answer(ctx):
+                ctx.emit(name, intent=intent)
+                ctx.say(behaviour.response)
             steps.reprompt(ctx)
             return True
     flow = ctx.assistant.flow_for_intent(intent)
