@@ -2,7 +2,8 @@
 """Start to first answer and RSS of `serve`, the working tree beside another revision, interleaved.
 
     python benchmarks/start_time.py domains/banking_en=MODEL_EN domains/telecom_zh=MODEL_ZH \
-        [--baseline REV_OR_DIR] [--tree DIR] [--starts 5] [--serve-args "--threads 1"]
+        [--baseline REV_OR_DIR] [--tree DIR] [--starts 5] [--serve-args "--threads 1"] \
+        [--compare-args "--runtime onnx"]
 
 For each tree (this working tree, or --tree, and --baseline: a git revision unpacked by
 `git archive`, or a checkout's folder) and each domain, `python -m framework serve DOMAIN
@@ -16,6 +17,8 @@ Each tree gets its own empty serving cache ($DIALOG_SERVING_CACHE): its first st
 domain fills it (reported apart, "cold"), then --starts starts per tree and domain run
 interleaved (tree A, tree B, tree A, ...), so that a change in the shared machine's load
 hits both. The domain folder is this tree's for both trees: only the code differs.
+`--compare-args ARGS` adds the same tree started with ARGS besides --serve-args (one
+option against another, e.g. `--runtime onnx`), with its own serving cache.
 Prints one Markdown table: median (min-max) of each figure.
 """
 from __future__ import annotations
@@ -91,6 +94,11 @@ async def run(args) -> list[dict]:
     trees = {"working tree": ROOT} if args.tree is None else {args.tree: tree_of(args.tree, work / "tree")}
     if args.baseline:
         trees[f"baseline {args.baseline}"] = tree_of(args.baseline, work / "baseline")
+    serve_args = {name: args.serve_args.split() for name in trees}
+    if args.compare_args:
+        name = f"{next(iter(trees))}, serve {args.compare_args}"
+        trees[name], serve_args[name] = next(iter(trees.values())), [*args.serve_args.split(),
+                                                                      *args.compare_args.split()]
     pairs = []
     for spec in args.domain_models:
         domain, _, model = spec.partition("=")
@@ -106,14 +114,14 @@ async def run(args) -> list[dict]:
             for domain, model in pairs:
                 for name, tree in trees.items():
                     log = work / f"{domain.name}-{caches[name].name}-{round_}.log"
-                    r = await one_start(tree, domain, model, redis.url, caches[name], args.serve_args.split(), log,
+                    r = await one_start(tree, domain, model, redis.url, caches[name], serve_args[name], log,
                                         texts[domain])
                     row = rows.setdefault((domain.name, name), {"domain": domain.name, "tree": name, "starts": []})
                     if round_ == 0:
                         row["cold"] = r
                     else:
                         row["starts"].append(r)
-                    print(f"  [{round_}] {domain.name:12s} {name:28s} ready {r['ready_s']:5.2f} s  cpu "
+                    print(f"  [{round_}] {domain.name:12s} {name:40s} ready {r['ready_s']:5.2f} s  cpu "
                           f"{r['cpu_s']:5.2f} s  RSS {r['rss_mb']:4.0f} MB  (load {os.getloadavg()[0]:.1f})",
                           flush=True)
     finally:
@@ -141,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--tree", default=None, help="measure this revision or checkout folder instead of this working tree")
     p.add_argument("--starts", type=int, default=5, help="measured starts per tree and domain, after the cold one")
     p.add_argument("--serve-args", default="", help="extra `serve` options, e.g. '--threads 1'")
+    p.add_argument("--compare-args", default="", help="also the same tree with these `serve` options added, "
+                                                       "e.g. '--runtime onnx'")
     args = p.parse_args(argv)
     began, load = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), os.getloadavg()
     rows = asyncio.run(run(args))

@@ -33,7 +33,9 @@ character spans). Intent-only domains get exactly the network they always had.
 """
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import threading
 import warnings
@@ -43,6 +45,8 @@ from typing import Sequence
 
 from framework.nlu.interface import Entity, IntentScore, Parsed
 from framework.nlu.long_texts import plan, surest
+
+log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 ARTIFACT_FILE = "artifact.json"
@@ -219,6 +223,8 @@ class BertIntentClassifier:
                                                                  if quantized else "")
         self.max_length: int = int(meta.get("max_length", 64))
         self.quantized = quantized
+        # "torch" (a torch network) or "onnx" (framework.nlu.onnx_runtime.OrtNetwork)
+        self.runtime: str = getattr(network, "runtime", "torch")
         self.threads = threads or default_threads()
         self.batch_size = batch_size
         self._lock = threading.Lock()
@@ -230,16 +236,13 @@ class BertIntentClassifier:
     def _run(self, texts: Sequence[str], entities: bool):
         """(intent probabilities (len(texts), len(labels)), entity spans per text or None)."""
         import numpy as np
-        import torch
 
         entities = entities and self.has_entities
         blank = [not t.strip() for t in texts]
         texts = [t if t.strip() else "." for t in texts]  # an empty text still gets a ranking
         if not texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32), [] if entities else None
-        with self._lock, torch.inference_mode():
-            if torch.get_num_threads() != self.threads:
-                torch.set_num_threads(self.threads)
+        with self._lock, self._inference():
             # a text longer than max_length tokens is read without its repeated filler, in
             # windows (framework.nlu.long_texts)
             read = [plan(self.tokenizer, t, self.max_length) for t in texts]
@@ -261,11 +264,33 @@ class BertIntentClassifier:
             i += len(ps)
         return np.stack(rows), found
 
+    def _inference(self):
+        """The context of a network pass: torch's inference mode and thread count; nothing
+        for ONNX Runtime, whose session has its threads (and where torch is never imported)."""
+        if self.runtime != "torch":
+            return contextlib.nullcontext()
+        import torch
+
+        if torch.get_num_threads() != self.threads:
+            torch.set_num_threads(self.threads)
+        return torch.inference_mode()
+
+    def _call(self, ids, mask, entities: bool):
+        """(intent probabilities, tag log-probabilities or None) of one group, as numpy arrays."""
+        if self.runtime != "torch":  # framework.nlu.onnx_runtime.OrtNetwork: numpy in, numpy out
+            output = self.network(ids, mask)
+            probs = _softmax(output[0])
+            return probs, (_log_softmax(output[1]) if entities else None)
+        import torch
+
+        output = self.network(torch.from_numpy(ids), torch.from_numpy(mask))
+        probs = torch.softmax(intent_logits(output).float(), dim=-1).numpy()
+        return probs, (torch.log_softmax(output[1].float(), -1).numpy() if entities else None)
+
     def _forward(self, texts: Sequence[str], entities: bool, blank: Sequence[bool]):
         """_run's network pass on texts that fit (under the lock, in inference mode); a
         `blank` text (an empty message, read as ".") gets no entities."""
         import numpy as np
-        import torch
 
         from framework.nlu.tagging import read_entities
 
@@ -274,12 +299,13 @@ class BertIntentClassifier:
         # One tokenizer call for all texts (padded on the right to the longest), then the
         # network on groups of similar token lengths, each cut to its own longest text: a
         # padded token costs as much as a real one (length_groups).
-        enc = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_length,
-                             return_tensors="pt", **({"return_offsets_mapping": True,
-                                                      "return_special_tokens_mask": True} if entities else {}))
         # numpy, not torch, for the bookkeeping: every torch call in this thread gives up
         # the GIL and must win it back from the busy event loop (a wait of up to 5 ms)
-        mask = enc["attention_mask"].numpy()
+        enc = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_length,
+                             return_tensors="np", **({"return_offsets_mapping": True,
+                                                      "return_special_tokens_mask": True} if entities else {}))
+        enc = {k: np.asarray(v, dtype=np.int64) for k, v in enc.items()}
+        mask = enc["attention_mask"]
         lengths = mask.sum(1)
         if not _padded_on_the_right(mask, lengths):
             lengths = np.full_like(lengths, mask.shape[1])  # never cut
@@ -292,12 +318,12 @@ class BertIntentClassifier:
                 group = enc
             else:
                 width = max(lengths[i] for i in idx)
-                group = {k: torch.from_numpy(np.ascontiguousarray(v.numpy()[idx, :width])) for k, v in enc.items()}
-            output = self.network(group["input_ids"], group["attention_mask"])
-            out[idx] = torch.softmax(intent_logits(output).float(), dim=-1).numpy()
+                group = {k: np.ascontiguousarray(v[idx, :width]) for k, v in enc.items()}
+            probs, log_probs = self._call(group["input_ids"], group["attention_mask"], entities)
+            out[idx] = probs
             if entities:
-                log_probs = torch.log_softmax(output[1].float(), -1).tolist()
-                special = (group["special_tokens_mask"].bool() | (group["attention_mask"] == 0)).tolist()
+                log_probs = log_probs.tolist()
+                special = (group["special_tokens_mask"].astype(bool) | (group["attention_mask"] == 0)).tolist()
                 offsets = group["offset_mapping"].tolist()
                 for r, i in enumerate(idx):
                     if not blank[i]:
@@ -361,6 +387,22 @@ def length_groups(lengths: Sequence[int], max_size: int, call_tokens: int = CALL
     return groups[::-1]
 
 
+def _softmax(logits):
+    import numpy as np
+
+    z = np.asarray(logits, dtype=np.float32)
+    z = np.exp(z - z.max(axis=-1, keepdims=True))
+    return z / z.sum(axis=-1, keepdims=True)
+
+
+def _log_softmax(logits):
+    import numpy as np
+
+    z = np.asarray(logits, dtype=np.float32)
+    z = z - z.max(axis=-1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+
+
 def _padded_on_the_right(mask, lengths) -> bool:
     """Every row's real tokens come first (what cutting a group to its longest assumes);
     numpy arrays."""
@@ -407,10 +449,16 @@ def quantize_dynamic(network, precision: str = "int8"):
 
 
 def load_classifier(model_dir, assistant=None, quantize: bool | str = False,
-                    threads: int | None = None) -> BertIntentClassifier:
+                    threads: int | None = None, runtime: str = "torch") -> BertIntentClassifier:
     """Load a trained model directory. Raises ModelNotFoundError if there is none and
     ModelMismatchError if it was trained for other intents than `assistant` declares.
-    `quantize`: False or "float32", True or "int8", "float16" (framework.nlu.int8).
+    `quantize`: False or "float32", True or "int8", "float16" (framework.nlu.int8), or
+    "auto": as the model's int8 check says (framework.nlu.precision.served_precision).
+
+    `runtime="onnx"`: the network through ONNX Runtime (framework.nlu.onnx_runtime: fused,
+    int8 weights per channel, made once and kept in the serving cache; torch is not imported
+    when the file is there); where that cannot serve (onnxruntime missing, its check failed)
+    one warning says why and the torch network at `quantize` serves.
 
     With `model.torchscript.pt` in the directory (models trained since it was added) the
     network is the TorchScript trace and the tokenizer `tokenizers` alone: transformers is
@@ -418,9 +466,31 @@ def load_classifier(model_dir, assistant=None, quantize: bool | str = False,
     from framework.nlu.int8 import precision_of
     from framework.nlu.torchscript import TORCHSCRIPT_FILE, load_torchscript
 
-    precision = precision_of(quantize)
     meta = read_artifact(model_dir)
     check_fingerprint(meta, assistant, model_dir)
+    if runtime == "onnx":
+        from framework.nlu import onnx_runtime
+
+        threads = threads or default_threads()
+        try:
+            network = onnx_runtime.load(model_dir, meta, assistant, threads)
+        except onnx_runtime.OnnxUnavailable as err:
+            log.warning("ONNX Runtime cannot serve %s (%s): serving with torch", model_dir, err)
+        else:
+            from framework.nlu.text_prefix import wrap
+            from framework.nlu.torchscript import JsonTokenizer
+
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            tokenizer = wrap(JsonTokenizer(Path(model_dir), int(meta.get("max_length", 64)), meta.get("pad_token_id")),
+                             meta.get("text_prefix"))
+            return BertIntentClassifier(network, tokenizer, meta, quantized=f"onnx-{network.precision}", threads=threads)
+    elif runtime != "torch":
+        raise ValueError(f"runtime must be 'torch' or 'onnx', not {runtime!r}")
+    if quantize == "auto":
+        from framework.nlu.precision import served_precision
+
+        quantize = served_precision(model_dir)
+    precision = precision_of(quantize)
     import torch
 
     threads = threads or default_threads()

@@ -94,22 +94,24 @@ class JsonTokenizer:
 
     def __call__(self, texts, padding=True, truncation=True, max_length=None, return_tensors="pt",
                  return_offsets_mapping=False, return_special_tokens_mask=False):
-        import torch
+        """int64 arrays: numpy with return_tensors="np" (no torch imported), else torch tensors."""
+        import numpy as np
 
         if max_length is not None and max_length != self._max_length:
             self._configure(max_length)
         encodings = self._tok.encode_batch(list(texts))
-        ids = torch.tensor([e.ids for e in encodings], dtype=torch.long)
-        mask = torch.tensor([e.attention_mask for e in encodings], dtype=torch.long)
-        out = {"input_ids": ids, "attention_mask": mask}
+        out = {"input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+               "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64)}
         # as transformers' fast tokenizers give them (for the entity head's character spans)
         if return_offsets_mapping:
-            out["offset_mapping"] = torch.tensor([e.offsets for e in encodings], dtype=torch.long)
+            out["offset_mapping"] = np.array([e.offsets for e in encodings], dtype=np.int64).reshape(len(encodings), -1, 2)
         if return_special_tokens_mask:
-            out["special_tokens_mask"] = torch.tensor([e.special_tokens_mask for e in encodings], dtype=torch.long)
+            out["special_tokens_mask"] = np.array([e.special_tokens_mask for e in encodings], dtype=np.int64)
         if return_tensors == "np":
-            return {k: v.numpy() for k, v in out.items()}
-        return out
+            return out
+        import torch
+
+        return {k: torch.from_numpy(v) for k, v in out.items()}
 
 
 def _pad_token_id(model_dir: Path, tok) -> int:

@@ -179,18 +179,19 @@ async def open_model(app: web.Application, assistant, classifier=None):
     config, metrics = app[keys.CONFIG], app[keys.METRICS]
     if classifier is None:
         from framework.nlu.model import load_classifier
-        from framework.nlu.precision import served_precision
 
         model_dir = served_model_dir(config)
         threads = config.torch_threads or default_torch_threads(config.workers)
         # --int8 / --float32, else as the model's check says: int8, float16 or float32
-        precision = config.int8 if config.int8 is not None else served_precision(model_dir)
+        # "auto": read where torch serves (reading the check may import torch: not before ONNX Runtime is tried)
+        precision = config.int8 if config.int8 is not None else "auto"
         classifier = await asyncio.to_thread(load_classifier, model_dir, assistant, quantize=precision,
-                                             threads=threads)
-        # the rows of the tokens users type are read from a file mapping, not all kept on the heap
-        from framework.nlu.mapped_embeddings import map_word_embeddings
+                                             threads=threads, runtime=config.runtime)
+        if classifier.runtime == "torch":
+            # the rows of the tokens users type are read from a file mapping, not all kept on the heap
+            from framework.nlu.mapped_embeddings import map_word_embeddings
 
-        await asyncio.to_thread(map_word_embeddings, classifier.network)
+            await asyncio.to_thread(map_word_embeddings, classifier.network)
     release_free_memory()
     executor = ThreadPoolExecutor(max_workers=config.inference_threads, thread_name_prefix="inference")
 

@@ -60,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
                                 "most 0.5 points of accuracy lost, else float16 weights when those were "
                                 "within it, else float32; framework/nlu/precision.py)")
     precision.add_argument("--float32", dest="int8", action="store_const", const=False, help="serve in float32")
+    p.add_argument("--runtime", choices=("torch", "onnx"), default=os.environ.get("DIALOG_RUNTIME") or "torch",
+                   help="what runs the network: torch (default; $DIALOG_RUNTIME), or onnx: ONNX Runtime with int8 "
+                        "weights (needs `pip install onnxruntime onnx`; made once per model and kept in the serving "
+                        "cache, served only when its accuracy check passes, else torch; a worker then imports no "
+                        "torch: framework/nlu/onnx_runtime.py)")
     p.add_argument("--rate-limit-sender", type=int, default=60, help="messages per sender per minute (0: off)")
     p.add_argument("--rate-limit-ip", type=int, default=3000, help="requests per client address per minute (0: off)")
     p.add_argument("--max-body", type=int, default=64 * 1024, help="largest request body in bytes (413 above)")
@@ -140,7 +145,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         host=args.host, port=args.port, redis_url=args.redis_url, redis_cluster=args.redis_cluster,
         redis_dir=args.redis_dir, encryption_key_file=args.encryption_key_file,
         workers=max(1, args.workers), demo_backend=args.demo_backend, demo_backend_port=args.backend_port,
-        int8=args.int8, webchat=not args.no_webchat, cors_origins=tuple(_origins(args.cors)), auth_token=args.auth_token,
+        int8=args.int8, runtime=args.runtime, webchat=not args.no_webchat, cors_origins=tuple(_origins(args.cors)), auth_token=args.auth_token,
         admin_token=args.admin_token,
         rate_limit_sender=args.rate_limit_sender, rate_limit_ip=args.rate_limit_ip, max_body_bytes=args.max_body,
         batch_max=args.batch_max, torch_threads=args.threads or serving_threads(max(1, args.workers)), inference_threads=max(1, args.batches_in_flight), batch_wait_ms=args.batch_wait_ms, cache_enabled=not args.no_answer_cache,

@@ -20,6 +20,7 @@ class ServerConfig:
     demo_backend: bool = False
     demo_backend_port: int | None = None  # None: the domain's own (framework.actions.demo_backend.default_port)
     int8: bool | None = None  # dynamic int8 of the encoder's Linear layers; None: as the model's int8 check says
+    runtime: str = "torch"  # or "onnx": framework.nlu.onnx_runtime (torch where its check fails)
 
     # hardening
     max_body_bytes: int = 64 * 1024

@@ -1,0 +1,338 @@
+"""Serving through ONNX Runtime (`serve --runtime onnx`): the fine-tuned network exported to
+ONNX, with onnxruntime.transformers' BERT fusions (attention, embedding layer norm, GELU) and
+int8 weights per output channel (`onnxruntime.quantization.quantize_dynamic`), run by an
+`InferenceSession`, with the tokenizer read by `tokenizers` alone: a worker that finds the
+file in the serving cache imports neither torch nor transformers.
+
+Why (issue 11, BENCHMARKS.md session 16): `import torch` costs ~2.5 s of every worker's start
+(goal: ready in < 3 s) and ~100 MB of RSS; ONNX Runtime imports in 0.3 s, and its int8
+network answered a single text 1.2-1.5x faster than our torch int8 (a tie at batches of 8-32).
+Of the variants measured, the fused per-channel one kept every answer of the served model on
+both example domains, alone and in batches of 32 (per-tensor weights let batch-mates change
+2 answers in ~130).
+
+The file is made once per model, on the first start that asks for it (~10 s for MiniLM, ~35 s
+for the 12-layer multilingual base, plus the check), or ahead of time with
+
+    python -m framework.nlu.onnx_runtime MODEL_DIR DOMAIN
+
+and kept in the serving cache (`$DIALOG_SERVING_CACHE`, else the base models' cache folder's
+`serving`), named by a digest of the model file (framework.nlu.quantized_cache's fingerprint),
+the onnxruntime and torch versions and this file's bytes: a retrained model or another version
+gets another file. Making it needs torch, transformers, onnx and onnxruntime; serving it,
+onnxruntime alone.
+
+The check, before the file is used: the domain's labelled texts held out from training (the
+int8 check's: eval/*.csv except HELD_OUT, framework.nlu.precision.labelled_texts; its
+examples when it has none) answered by the float32 torch network and by the ONNX Runtime one,
+each answer as the user gets it (below the threshold: out of scope); the int8 file serves
+when it loses at most `precision.BOUND_PCT` (0.5) points and at most 1% of a sample's answers
+change between a text alone and the same text in a batch of 32. Where it does not (ONNX
+Runtime quantises each MatMul's activations with one scale per batch, where our torch int8
+gives each token its own: on telecom_zh it lost 0.57-0.68 points), the fused float32 file is
+checked and served: the same answers as torch float32, at about 0.75x the speed of our torch
+int8 on one text, and still no torch at start. The record is stored in the file's metadata;
+a file that failed is kept too (no rebuilding at every start) and the server then serves with
+torch, saying why. No onnxruntime installed, a model without a trace (`model.torchscript.pt`),
+an export or quantisation that fails: the same (one warning line).
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import json
+import logging
+import os
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Sequence
+
+log = logging.getLogger(__name__)
+
+RUNTIMES = ("torch", "onnx")
+SUFFIX = ".onnx"
+METADATA_KEY = "dialogframe_check"
+SCHEME = "onnx-fused-int8-per-channel-v1"
+BATCH_MATES_MAX_PCT = 1.0  # answers that may change between a text alone and in a batch of 32
+BATCH_SAMPLE = 200  # texts compared alone and in batches
+_FALLBACK_TEXTS = ("what is my balance", "I lost my card", "我要投诉", "查一下话费", "hello", "谢谢", "ok")
+
+
+class OnnxUnavailable(RuntimeError):
+    """Why the ONNX Runtime network cannot serve this model (the server falls back to torch)."""
+
+
+def missing_packages(build: bool = False) -> list[str]:
+    """The packages that serving (or, with `build`, making the file) needs and lacks."""
+    needed = ["onnxruntime"] + (["onnx", "torch", "transformers"] if build else [])
+    return [name for name in needed if importlib.util.find_spec(name) is None]
+
+
+def _version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def cache_file(model_dir: str | Path, cache: Path | None = None) -> Path | None:
+    """Where this model's ONNX file is (or would be) in the serving cache; None where the
+    model has no trace with a checkable fingerprint (nothing may be keyed on it)."""
+    from framework.nlu.mapped_embeddings import serving_cache
+    from framework.nlu.quantized_cache import weights_fingerprint
+    from framework.nlu.torchscript import TORCHSCRIPT_FILE
+
+    fingerprint = weights_fingerprint(Path(model_dir) / TORCHSCRIPT_FILE)
+    if fingerprint is None:
+        return None
+    key = {"weights": fingerprint, "scheme": SCHEME, "onnxruntime": _version("onnxruntime"),
+           "torch": _version("torch"), "code": hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}
+    digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:32]
+    return (serving_cache() if cache is None else cache) / f"{digest}{SUFFIX}"
+
+
+class OrtNetwork:
+    """An InferenceSession called like our torch networks, on numpy arrays:
+    (input_ids, attention_mask) -> (intent logits,) or (intent logits, tag logits)."""
+
+    runtime = "onnx"
+
+    def __init__(self, path: Path, threads: int = 1) -> None:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads, options.inter_op_num_threads = max(1, threads), 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        # threads that wait rather than spin: a busy core elsewhere must not stall a batch
+        # (the OMP_WAIT_POLICY=PASSIVE of the torch path, framework.nlu.threads)
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.path = Path(path)
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.outputs = [o.name for o in self.session.get_outputs()]
+        meta = self.session.get_modelmeta().custom_metadata_map
+        self.check: dict = json.loads(meta.get(METADATA_KEY, "{}"))
+        self.precision: str = self.check.get("served") or "int8"  # of the weights: int8 or float32
+
+    def __call__(self, input_ids, attention_mask):
+        return tuple(self.session.run(self.outputs, {"input_ids": input_ids, "attention_mask": attention_mask}))
+
+
+def load(model_dir: str | Path, meta: dict, assistant=None, threads: int = 1,
+         cache: Path | None = None) -> OrtNetwork:
+    """The model's ONNX Runtime network, from the serving cache, else made, checked and kept
+    there now. Raises OnnxUnavailable (with the reason) where it cannot serve."""
+    missing = missing_packages()
+    if missing:
+        raise OnnxUnavailable(f"{', '.join(missing)} not installed (pip install onnxruntime)")
+    path = cache_file(model_dir, cache)
+    if path is None:
+        raise OnnxUnavailable(f"{model_dir} has no model.torchscript.pt with checkable contents to export")
+    if not path.is_file():
+        build(model_dir, meta, path, assistant, threads)
+    try:
+        network = OrtNetwork(path, threads)
+    except Exception as err:  # a damaged file: made again next start
+        path.unlink(missing_ok=True)
+        raise OnnxUnavailable(f"{path} could not be loaded: {err}") from err
+    os.utime(path)  # in use: kept by the pruning of unused files
+    if not network.check.get("ok"):
+        raise OnnxUnavailable(f"its check did not pass ({_summary(network.check)})")
+    log.info("ONNX Runtime network of %s read from %s (%s)", model_dir, path, _summary(network.check))
+    return network
+
+
+def _summary(record: dict) -> str:
+    if not record:
+        return "no check recorded"
+
+    def one(c: dict) -> str:
+        return (f"{c['precision']}: accuracy {c['onnx_accuracy_pct']}% vs {c['float32_accuracy_pct']}% in float32 "
+                f"on {c['texts']} texts (bound {c['bound_pct']} points), {c['batch_changed_pct']}% of answers "
+                f"changed in a batch: {'passed' if c['ok'] else 'failed'}")
+    checks = "; ".join(one(record[p]) for p in ("int8", "float32") if p in record)
+    return f"served in {record.get('served')}; {checks}"
+
+
+def build(model_dir: str | Path, meta: dict, out: Path, assistant=None, threads: int = 1) -> dict:
+    """Export, fuse and quantise the model's network, check the int8 file and, where it fails,
+    the fused float32 one; write the first that passes (else the int8 one) to `out`
+    (atomically, with the checks in its metadata) and return the record."""
+    missing = missing_packages(build=True)
+    if missing:
+        raise OnnxUnavailable(f"making the ONNX file needs {', '.join(missing)} (pip install onnxruntime onnx)")
+    started = time.perf_counter()
+    log.info("making the ONNX Runtime network of %s (once per model; tens of seconds)", model_dir)
+    with tempfile.TemporaryDirectory(prefix="onnx_") as tmp:
+        try:
+            fused, quantized = _export_fused_int8(Path(model_dir), meta, Path(tmp))
+        except Exception as err:
+            raise OnnxUnavailable(f"export or quantisation failed: {type(err).__name__}: {str(err)[:300]}") from err
+        reference = _Reference(model_dir, meta, assistant, threads)
+        record = {"int8": reference.check(quantized, "int8")}
+        chosen = quantized
+        if record["int8"]["ok"]:
+            record["served"] = "int8"
+        else:  # as the torch path falls back from int8: here to the same network in float32
+            record["float32"] = reference.check(fused, "float32")
+            record["served"] = "float32" if record["float32"]["ok"] else None
+            chosen = fused if record["served"] else quantized
+        record.update(ok=record["served"] is not None, seconds=round(time.perf_counter() - started, 1),
+                      onnxruntime=_version("onnxruntime"), torch=_version("torch"), scheme=SCHEME)
+        _store(chosen, out, record)
+    log.info("ONNX Runtime network kept at %s (%s)", out, _summary(record))
+    return record
+
+
+def _export_fused_int8(model_dir: Path, meta: dict, tmp: Path) -> tuple[Path, Path]:
+    import warnings
+
+    import torch
+
+    from framework.nlu.model import load_network
+
+    network, tokenizer = load_network(model_dir, meta)
+    # eager attention: the same arithmetic as SDPA, in the pattern ORT's attention fusion knows
+    network.encoder.set_attn_implementation("eager")
+    example = tokenizer(["hello, how are you doing today? 你好", "hi"], padding=True, return_tensors="pt")
+    inputs = ["input_ids", "attention_mask"]
+    outputs = ["logits", "tag_logits"] if network.tagger is not None else ["logits"]
+    axes = {"input_ids": {0: "b", 1: "t"}, "attention_mask": {0: "b", 1: "t"}, "logits": {0: "b"},
+            "tag_logits": {0: "b", 1: "t"}}
+    exported = tmp / "model.onnx"
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(network, (example["input_ids"], example["attention_mask"]), str(exported),
+                          input_names=inputs, output_names=outputs,
+                          dynamic_axes={k: axes[k] for k in [*inputs, *outputs]}, dynamo=False)
+    config = network.encoder.config
+    with _quiet():  # onnxruntime's optimizer and quantizer log a line per tensor
+        return _fuse_and_quantize(exported, config, tmp)
+
+
+def _fuse_and_quantize(exported: Path, config, tmp: Path) -> tuple[Path, Path]:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    fused = optimize_model(str(exported), model_type="bert", num_heads=config.num_attention_heads,
+                           hidden_size=config.hidden_size)
+    fused_path, typed, quantized = tmp / "fused.onnx", tmp / "typed.onnx", tmp / "int8.onnx"
+    fused.save_model_to_file(str(fused_path))
+    # quantize_dynamic needs every tensor's type, which ONNX's shape inference does not give
+    # behind the fused (com.microsoft) operators: ORT's symbolic shape inference does
+    quant_pre_process(str(fused_path), str(typed), skip_optimization=True, auto_merge=True, guess_output_rank=True)
+    quantize_dynamic(str(typed), str(quantized), per_channel=True, weight_type=QuantType.QInt8)
+    return fused_path, quantized
+
+
+@contextlib.contextmanager
+def _quiet():
+    previous = logging.root.manager.disable
+    logging.disable(logging.INFO)
+    try:
+        yield
+    finally:
+        logging.disable(previous)
+
+
+class _Reference:
+    """The float32 torch network's answers to the check's texts, computed once."""
+
+    def __init__(self, model_dir, meta: dict, assistant, threads: int) -> None:
+        from framework.nlu.model import load_classifier
+        from framework.nlu.precision import answered, labelled_texts
+        from framework.nlu.text_prefix import wrap
+        from framework.nlu.torchscript import JsonTokenizer
+
+        pairs = list(dict.fromkeys((t, i) for t, i in labelled_texts(assistant) if t.strip())) if assistant else []
+        if not pairs:  # no domain: agreement with float32 on a few texts
+            pairs = [(t, None) for t in _FALLBACK_TEXTS]
+        self.pairs, self.texts, self.meta, self.assistant, self.threads = pairs, [t for t, _ in pairs], meta, assistant, threads
+        reference = load_classifier(model_dir, assistant, quantize=False, threads=threads)
+        self.want = [answered(r, reference.threshold, assistant) for r in reference.predict(self.texts)]
+        self.tokenizer = wrap(JsonTokenizer(Path(model_dir), int(meta.get("max_length", 64)), meta.get("pad_token_id")),
+                              meta.get("text_prefix"))
+
+    def check(self, path: Path, precision: str) -> dict:
+        """The ONNX file at `path` against float32: accuracy as the user gets answers, and
+        answers changed between a text alone and in a batch of 32."""
+        from framework.nlu.model import BertIntentClassifier
+        from framework.nlu.precision import BOUND_PCT, answered
+
+        assistant, texts, pairs = self.assistant, self.texts, self.pairs
+        onnx = BertIntentClassifier(OrtNetwork(path, self.threads), self.tokenizer, self.meta,
+                                    quantized=f"onnx-{precision}", threads=self.threads)
+        got = [answered(r, onnx.threshold, assistant) for r in onnx.predict(texts)]
+        labelled = sum(i is not None for _, i in pairs)
+        n = max(1, labelled)
+        acc32 = 100.0 * sum(w == i for w, (_, i) in zip(self.want, pairs) if i is not None) / n
+        acc = 100.0 * sum(g == i for g, (_, i) in zip(got, pairs) if i is not None) / n
+        sample = texts[:BATCH_SAMPLE]
+        alone = [answered(onnx.predict([t])[0], onnx.threshold, assistant) for t in sample]
+        batched = [answered(r, onnx.threshold, assistant) for r in _in_batches(onnx, sample, 32)]
+        changed = 100.0 * sum(a != b for a, b in zip(alone, batched)) / max(1, len(sample))
+        loss = round(acc32 - acc, 3) if labelled else 0.0
+        agree = 100.0 * sum(w == g for w, g in zip(self.want, got)) / max(1, len(texts))
+        return {"precision": precision, "texts": len(texts), "labelled": bool(labelled),
+                "float32_accuracy_pct": round(acc32, 3), "onnx_accuracy_pct": round(acc, 3),
+                "accuracy_loss_points": loss, "agreement_with_float32_pct": round(agree, 3),
+                "batch_sample": len(sample), "batch_changed_pct": round(changed, 3), "bound_pct": BOUND_PCT,
+                "ok": loss <= BOUND_PCT and changed <= BATCH_MATES_MAX_PCT and (bool(labelled) or agree == 100.0)}
+
+
+def _in_batches(classifier, texts: Sequence[str], size: int) -> list:
+    out = []
+    for i in range(0, len(texts), size):
+        out.extend(classifier.predict(texts[i:i + size]))
+    return out
+
+
+def _store(quantized: Path, out: Path, check: dict) -> None:
+    import onnx
+
+    from framework.nlu.mapped_embeddings import prune, write_atomically
+
+    model = onnx.load(str(quantized))
+    entry = model.metadata_props.add()
+    entry.key, entry.value = METADATA_KEY, json.dumps(check, sort_keys=True)
+    write_atomically(out, lambda f: f.write(model.SerializeToString()))
+    prune(out.parent, keep=out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m framework.nlu.onnx_runtime MODEL_DIR [DOMAIN]`: make (again) and check the
+    model's ONNX Runtime file in the serving cache; print the check."""
+    import argparse
+
+    p = argparse.ArgumentParser(description="Make and check a trained model's ONNX Runtime network (fused, int8 "
+                                            "per channel) in the serving cache, ahead of `serve --runtime onnx`.")
+    p.add_argument("model_dir")
+    p.add_argument("domain", nargs="?", help="the domain: its held-out texts check the file (else a few texts)")
+    p.add_argument("--threads", type=int, default=1)
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    from framework.nlu.model import read_artifact
+
+    assistant = None
+    if args.domain:
+        from framework.spec import load_assistant
+
+        assistant = load_assistant(args.domain)
+    path = cache_file(args.model_dir)
+    if path is None:
+        print(f"error: {args.model_dir} has no model.torchscript.pt with checkable contents to export")
+        return 2
+    try:
+        check = build(args.model_dir, read_artifact(args.model_dir), path, assistant, args.threads)
+    except OnnxUnavailable as err:
+        print(f"error: {err}")
+        return 2
+    print(json.dumps(check, indent=1))
+    return 0 if check["ok"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

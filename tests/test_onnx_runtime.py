@@ -1,0 +1,167 @@
+"""Serving through ONNX Runtime (framework.nlu.onnx_runtime, `serve --runtime onnx`): the
+file is made once and kept in the serving cache, answers as the torch network does, and a
+worker that finds it imports no torch; where it cannot serve (no onnxruntime, a failed
+check) the torch network serves and one warning says why. A tiny real model."""
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+pytest.importorskip("onnxruntime")
+pytest.importorskip("onnx")
+
+EXAMPLES = [
+    ("hello there", "greet"), ("hi", "greet"), ("good morning", "greet"), ("hey", "greet"),
+    ("bye", "goodbye"), ("goodbye", "goodbye"), ("see you later", "goodbye"), ("good night", "goodbye"),
+    ("我想办理一张新卡", "办理"), ("我要开户", "办理"), ("办理新卡", "办理"), ("开一张卡", "办理"),
+    ("转人工", "转人工"), ("我要找客服", "转人工"), ("人工服务", "转人工"), ("帮我转接人工", "转人工"),
+]
+TEXTS = ["hello", "bye bye", "我想开户", "找个真人", "good evening", "see you", "", "🙂", "hello bye 我想转人工"]
+
+
+@pytest.fixture(autouse=True)
+def serving_cache(tmp_path, monkeypatch):
+    import framework.nlu.mapped_embeddings as mapped
+
+    monkeypatch.setattr(mapped, "filesystem_type", lambda path: "ext4")
+    monkeypatch.setenv("DIALOG_SERVING_CACHE", str(tmp_path / "serving"))
+    return tmp_path / "serving"
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    from tests.support.tiny_model import train_tiny_model
+
+    return train_tiny_model(EXAMPLES, tmp_path_factory.mktemp("onnx") / "model")
+
+
+def test_made_once_answers_as_torch_and_kept(model, serving_cache):
+    from framework.nlu.model import load_classifier
+
+    onnx = load_classifier(model, quantize=False, threads=1, runtime="onnx")
+    assert onnx.runtime == "onnx" and onnx.model_id.endswith("-onnx-int8")
+    files = list(serving_cache.glob("*.onnx"))
+    assert len(files) == 1
+    check = onnx.network.check
+    assert check["ok"] and check["served"] == "int8" and "float32" not in check  # int8 passed: float32 not needed
+    assert check["int8"]["texts"] == 7 and check["int8"]["agreement_with_float32_pct"] == 100.0
+    torch_answers = [r[0].name for r in load_classifier(model, quantize=False, threads=1).predict(TEXTS)]
+    assert [r[0].name for r in onnx.predict(TEXTS)] == torch_answers
+    assert len(onnx.predict([""])) == 1 and onnx.predict([]) == []
+    stamp = files[0].stat().st_mtime_ns
+    again = load_classifier(model, quantize=False, threads=1, runtime="onnx")  # read, not made again
+    assert [r[0].name for r in again.predict(TEXTS)] == torch_answers
+    assert list(serving_cache.glob("*.onnx")) == files and files[0].stat().st_mtime_ns >= stamp
+
+
+def test_a_worker_that_finds_the_file_imports_no_torch(model, serving_cache):
+    from framework.nlu.model import load_classifier
+
+    load_classifier(model, quantize=False, threads=1, runtime="onnx")
+    code = textwrap.dedent(f"""
+        import sys
+        from framework.nlu.model import load_classifier
+        c = load_classifier({str(model)!r}, quantize="auto", threads=1, runtime="onnx")
+        print(c.runtime, c.predict(["hello"])[0][0].name, "torch" in sys.modules, "transformers" in sys.modules)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**__import__("os").environ, "DIALOG_SERVING_CACHE": str(serving_cache)})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["onnx", "greet", "False", "False"]
+
+
+def test_without_onnxruntime_or_with_failed_checks_torch_serves(model, monkeypatch, caplog, serving_cache):
+    from framework.nlu import onnx_runtime
+    from framework.nlu.model import load_classifier
+
+    with monkeypatch.context() as patched, caplog.at_level(logging.WARNING):
+        patched.setattr(onnx_runtime, "missing_packages", lambda build=False: ["onnxruntime"])
+        classifier = load_classifier(model, quantize=False, threads=1, runtime="onnx")
+    assert classifier.runtime == "torch"
+    assert "ONNX Runtime cannot serve" in caplog.text and "onnxruntime not installed" in caplog.text
+
+    real_check = onnx_runtime._Reference.check
+
+    def int8_fails(self, path, precision):
+        return {**real_check(self, path, precision), "ok": precision != "int8"}
+
+    monkeypatch.setattr(onnx_runtime._Reference, "check", int8_fails)  # float32 serves then
+    classifier = load_classifier(model, quantize=False, threads=1, runtime="onnx")
+    assert classifier.runtime == "onnx" and classifier.model_id.endswith("-onnx-float32")
+    assert classifier.network.check["served"] == "float32" and not classifier.network.check["int8"]["ok"]
+    torch_answers = load_classifier(model, quantize=False, threads=1).predict(TEXTS)
+    for onnx_ranking, torch_ranking in zip(classifier.predict(TEXTS), torch_answers):
+        assert onnx_ranking[0].name == torch_ranking[0].name
+        assert abs(onnx_ranking[0].confidence - torch_ranking[0].confidence) < 1e-4
+
+    for cached in serving_cache.glob("*.onnx"):
+        cached.unlink()
+    monkeypatch.setattr(onnx_runtime._Reference, "check",
+                        lambda self, path, precision: {**real_check(self, path, precision), "ok": False})
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        assert load_classifier(model, quantize=False, threads=1, runtime="onnx").runtime == "torch"
+    assert "its check did not pass" in caplog.text
+    monkeypatch.setattr(onnx_runtime._Reference, "check", lambda *a, **k: pytest.fail("made again"))
+    assert load_classifier(model, quantize=False, threads=1, runtime="onnx").runtime == "torch"  # kept: not made again
+
+
+def test_an_unknown_runtime_is_refused(model):
+    from framework.nlu.model import load_classifier
+
+    with pytest.raises(ValueError, match="runtime must be 'torch' or 'onnx'"):
+        load_classifier(model, threads=1, runtime="tensorflow")
+
+
+def test_serve_runtime_onnx(tmp_path, serving_cache):
+    """A real `serve.py --runtime onnx` process: /ready names the ONNX model, a turn answers."""
+    import json
+    import os
+    import signal
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    from framework.spec import load_assistant
+    from tests.support.redis_server import free_port
+    from tests.support.serving import training_examples, write_domain
+    from tests.support.tiny_model import train_tiny_model
+
+    domain = write_domain(tmp_path / "shop_zh")
+    assistant = load_assistant(domain)
+    model = train_tiny_model(training_examples(assistant), tmp_path / "model",
+                             intent_fingerprint=assistant.intent_fingerprint)
+    port = free_port()
+    env = {**{k: v for k, v in os.environ.items() if k != "REDIS_URL"}, "DIALOG_SERVING_CACHE": str(serving_cache)}
+    root = Path(__file__).resolve().parent.parent
+    process = subprocess.Popen([sys.executable, "serve.py", str(domain), "--model", str(model), "--port", str(port),
+                                "--redis-dir", str(tmp_path / "redis"), "--runtime", "onnx", "--no-webchat"],
+                               cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        deadline = time.monotonic() + 120  # a bound on a busy machine, not a timing assertion
+        lines = []
+        while time.monotonic() < deadline and process.poll() is None:
+            lines.append(process.stdout.readline())
+            if "listening on" in lines[-1]:
+                break
+        assert "listening on" in lines[-1], "".join(lines)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=10) as reply:
+            health = json.loads(reply.read())
+        assert health["model"].endswith("-onnx-int8"), health
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/webhooks/rest/webhook", method="POST",
+                                         data=json.dumps({"sender": "u1", "message": "你好"}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            assert json.loads(reply.read())  # answered
+        assert list(serving_cache.glob("*.onnx"))
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
