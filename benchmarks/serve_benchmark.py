@@ -54,11 +54,11 @@ def texts_of(domain: str) -> list[str]:
     return [e.text for i in assistant.intents.values() for e in i.examples]
 
 
-def load(domain: str, model: str, int8: bool, threads: int):
+def load(domain: str, model: str, int8: bool, threads: int, runtime: str = "torch"):
     from framework.nlu.model import load_classifier
     from framework.spec import load_assistant
 
-    return load_classifier(model, load_assistant(domain), quantize=int8, threads=threads)
+    return load_classifier(model, load_assistant(domain), quantize=int8, threads=threads, runtime=runtime)
 
 
 def raw_ceiling(classifier, texts: list[str], batches: int) -> dict:
@@ -97,6 +97,7 @@ def start_server(args, port: int, redis_url: str) -> subprocess.Popen:
                "--batch-max", str(args.batch_max), "--batch-wait-ms", str(args.batch_wait_ms),
                "--batches-in-flight", str(args.batches_in_flight)]
     command.append("--int8" if args.int8 else "--float32")
+    command += ["--runtime", args.runtime]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     log = open(Path(tempfile.gettempdir()) / f"serve_benchmark_{port}.log", "wb")  # never a pipe: it could fill
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -198,7 +199,7 @@ async def run(args) -> dict:
     from framework.server.config import default_torch_threads
 
     args.threads = args.threads or default_torch_threads(args.workers)
-    classifier = await asyncio.to_thread(load, args.domain, args.model, args.int8, args.threads)
+    classifier = await asyncio.to_thread(load, args.domain, args.model, args.int8, args.threads, args.runtime)
     results["raw"] = await asyncio.to_thread(raw_ceiling, classifier, texts, args.ceiling_batches)
     print(f"  {results['raw']['texts_per_s']:.0f} texts/s", flush=True)
 
@@ -277,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     precision.add_argument("--float32", dest="int8", action="store_const", const=False,
                            help="default: as serve, int8 when the model's int8 check allows")
     p.add_argument("--threads", type=int, default=0, help="torch threads per worker (default: as serve)")
+    p.add_argument("--runtime", choices=("torch", "onnx"), default="torch", help="serve --runtime")
     p.add_argument("--batch-max", type=int, default=16, help="serve --batch-max")
     p.add_argument("--batch-wait-ms", type=float, default=2.0, help="serve --batch-wait-ms")
     p.add_argument("--batches-in-flight", type=int, default=1, help="serve --batches-in-flight")
