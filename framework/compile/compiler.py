@@ -110,6 +110,9 @@ def _slot(tree: SpecTree, name: str, spec: dict) -> m.Slot:
             options["choices"] = m.frozen_map({str(c): () for c in choices})
         else:
             options["choices"] = m.frozen_map({str(k): tuple(str(s) for s in v or ()) for k, v in choices.items()})
+    if isinstance(options.get("unavailable"), dict):
+        options["unavailable"] = m.frozen_map({"response": options["unavailable"]["response"],
+                                               "words": tuple(str(w) for w in options["unavailable"]["words"])})
     mappings = tuple(m.EntityMapping(str(x["entity"]), _opt_text(x.get("role")), _opt_text(x.get("group")))
                      for x in spec.get("mappings") or ())
     return m.Slot(

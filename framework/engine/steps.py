@@ -57,6 +57,9 @@ def enter(ctx: TurnContext, name: str) -> str | None:
                 return None
             # "send 9000 dollars": the amount was understood but is over the limit; its
             # range_error replaces the question, as for an answer out of bounds (turn.py)
+            from framework.engine import unavailable
+
+            unavailable.say(ctx, step.slot)  # "我想办个宽带": 宽带 is not done here, then the question
             ctx.say_refused(step.slot, step.prompt)
             ctx.update_frame(waiting_for=f"slot:{step.slot}")
             return None

@@ -46,7 +46,7 @@ from dataclasses import replace
 
 from framework.compile.machine import END, Assistant, Collect, Flow
 from framework.engine import (confirm, corrections, follow_up, foreign_language, lifetimes, nothing_pending, slot_filling,
-                              steps, stop_question, trigger_text, unknown_value, unreadable, value_guard)
+                              steps, stop_question, trigger_text, unavailable, unknown_value, unreadable, value_guard)
 from framework.engine.commands import RESTART, command
 from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
@@ -224,6 +224,14 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # and a colleague (framework.engine.unknown_value); before the global intents
     if collecting and unknown_value.handle(ctx, nlu, collecting, lambda: _holds_value(ctx, collecting, nlu),
                                            threshold(assistant)):
+        return
+    # "装宽带" at "开户还是换套餐？" (read as 咨询 0.82, which started another flow): a choice not
+    # served here, said so, and the question again (framework.engine.unavailable); a request to
+    # cancel or for a person still wins
+    if (collecting and intent not in assistant.behaviours.cancel.intents
+            and intent not in assistant.behaviours.handoff.intents
+            and not _holds_value(ctx, collecting, nlu) and unavailable.say(ctx, collecting)):
+        steps.reprompt(ctx)
         return
     if confident and not _only_another_answer(ctx, nlu, collecting) and _global(ctx, intent):
         return

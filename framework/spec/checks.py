@@ -24,7 +24,7 @@ from framework.spec.files import SpecTree
 COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii", "from_user", "persist", "label", "mappings")
 TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
     "text": ("min_length", "max_length"), "integer": ("min", "max", "zero_words"),
-    "number": ("min", "max", "zero_words"), "categorical": ("choices",), "regex": ("pattern",),
+    "number": ("min", "max", "zero_words"), "categorical": ("choices", "unavailable"), "regex": ("pattern",),
     "date": ("min", "max"), "money": ("min", "max", "currency", "zero_words"),
 }
 # Slot types with bounds may name a response for a value out of them (framework.slots.values).
@@ -147,6 +147,9 @@ def check_slots(ctx: Context) -> None:
                     expected=f"'{required}' for a {kind} slot")
         if isinstance(slot.get("pattern"), str):
             _check_regex(ctx, slot["pattern"], path + ("pattern",))
+        if kind == "categorical" and isinstance(slot.get("unavailable"), dict):
+            ctx.known("response", slot["unavailable"].get("response"), path + ("unavailable", "response"),
+                      ctx.responses)
         if kind in BOUNDED_TYPES:
             ctx.known("response", slot.get("range_error"), path + ("range_error",), ctx.responses)
             _check_bounds(ctx, kind, slot, path)

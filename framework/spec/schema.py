@@ -51,6 +51,13 @@ SLOT = _object({
         _map_of({"type": "array", "items": {"type": ["string", "number"]}}, minProperties=1),
     ], "x-expected": "a list of values, or a mapping of value -> list of synonyms"},
     "pattern": {"type": "string", "minLength": 1},
+    # categorical: choices the assistant cannot serve here ("宽带" when only 开户 and 换套餐 are
+    # online), said so with `response` where a message names one (framework.engine.unavailable)
+    "unavailable": _object({
+        "response": NAME,
+        "words": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
+                  "x-expected": "a list of words that name choices not served here, such as [宽带, 固话]"},
+    }, required=("response", "words")),
     # Rasa's slot mappings, `from_entity` only (checked in checks.py): which entity, with
     # which role and group, fills the slot; `type` may be left out.
     "mappings": {"type": "array", "minItems": 1, "items": _object({
