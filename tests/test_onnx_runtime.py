@@ -86,10 +86,21 @@ def test_without_onnxruntime_or_with_failed_checks_torch_serves(model, monkeypat
 
     real_check = onnx_runtime._Reference.check
 
-    def int8_fails(self, path, precision):
-        return {**real_check(self, path, precision), "ok": precision != "int8"}
+    def failing(*precisions):
+        def check(self, path, precision):
+            return {**real_check(self, path, precision), "ok": precision not in precisions}
+        return check
 
-    monkeypatch.setattr(onnx_runtime._Reference, "check", int8_fails)  # float32 serves then
+    monkeypatch.setattr(onnx_runtime._Reference, "check", failing("int8"))  # the lower layers in float32 then
+    classifier = load_classifier(model, quantize=False, threads=1, runtime="onnx")
+    assert classifier.runtime == "onnx" and classifier.model_id.endswith("-onnx-int8-mixed")
+    assert classifier.network.check["served"] == "int8-mixed" and "float32" not in classifier.network.check
+    assert [r[0].name for r in classifier.predict(TEXTS)] == [
+        r[0].name for r in load_classifier(model, quantize=False, threads=1).predict(TEXTS)]
+
+    for cached in serving_cache.glob("*.onnx"):
+        cached.unlink()
+    monkeypatch.setattr(onnx_runtime._Reference, "check", failing("int8", "int8-mixed"))  # float32 then
     classifier = load_classifier(model, quantize=False, threads=1, runtime="onnx")
     assert classifier.runtime == "onnx" and classifier.model_id.endswith("-onnx-float32")
     assert classifier.network.check["served"] == "float32" and not classifier.network.check["int8"]["ok"]
