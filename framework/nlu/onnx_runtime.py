@@ -162,30 +162,33 @@ def _summary(record: dict) -> str:
 
 
 def build(model_dir: str | Path, meta: dict, out: Path, assistant=None, threads: int = 1) -> dict:
-    """Export, fuse and quantise the model's network, check the int8 file and, where it fails,
-    the fused float32 one; write the first that passes (else the int8 one) to `out`
-    (atomically, with the checks in its metadata) and return the record."""
+    """Export, fuse and quantise the model's network; check full int8, then int8 with the lower
+    third of the layers in float32, then the fused float32 graph; write the first that passes
+    (else the int8 one) to `out` (atomically, with the checks in its metadata) and return the
+    record."""
     missing = missing_packages(build=True)
     if missing:
         raise OnnxUnavailable(f"making the ONNX file needs {', '.join(missing)} (pip install onnxruntime onnx)")
     started = time.perf_counter()
     log.info("making the ONNX Runtime network of %s (once per model; tens of seconds)", model_dir)
     with tempfile.TemporaryDirectory(prefix="onnx_") as tmp:
+        tmp = Path(tmp)
         try:
-            fused, quantized = _export_fused_int8(Path(model_dir), meta, Path(tmp))
+            fused, quantized = _export_fused_int8(Path(model_dir), meta, tmp)
         except Exception as err:
             raise OnnxUnavailable(f"export or quantisation failed: {type(err).__name__}: {str(err)[:300]}") from err
+
+        def mixed() -> Path:
+            layers = int(getattr(_encoder_config(model_dir), "num_hidden_layers", 0) or 0)
+            return _quantize_lower_layers_float(tmp / "typed.onnx", tmp / "int8_mixed.onnx", layers)
+
+        variants = {"int8": lambda: quantized, "int8-mixed": mixed, "float32": lambda: fused}
         reference = _Reference(model_dir, meta, assistant, threads)
         record: dict = {}
         chosen = quantized
-        # the first that passes: int8; int8 with the lower layers in float32; float32 (as the
-        # torch path falls back from int8)
-        for precision in ("int8", "int8-mixed", "float32"):
+        for precision, make in variants.items():  # the first that passes serves
             try:
-                path = {"int8": lambda: quantized, "float32": lambda: fused,
-                        "int8-mixed": lambda: _quantize_lower_layers_float(
-                            Path(tmp) / "typed.onnx", Path(tmp) / "int8_mixed.onnx",
-                            int(getattr(_encoder_config(model_dir), "num_hidden_layers", 0) or 0))}[precision]()
+                path = make()
             except Exception as err:  # a variant that cannot be made is skipped, said in the record
                 record[precision] = {"precision": precision, "ok": False, "error": f"{type(err).__name__}: {err}"[:300]}
                 continue
