@@ -395,3 +395,11 @@ def test_train_command_on_an_example_domain(tmp_path, capsys):
     assert meta["out_of_scope"] == assistant.behaviours.out_of_scope.intents[0]
     assert "in_scope_accuracy" in meta["threshold_info"]  # chosen with the out-of-scope examples
     assert load_classifier(out, assistant=assistant).labels == tuple(sorted(assistant.intents))
+    # the ONNX Runtime network is made and checked at the end of training (framework.nlu.onnx_runtime)
+    printed = capsys.readouterr().out
+    line = next(x for x in printed.splitlines() if x.startswith("ONNX Runtime network:"))
+    if "`serve` runs it by default" in line:  # its check passed: the server's default runtime uses it
+        assert (out / "model.onnx").is_file()
+        assert load_classifier(out, assistant=assistant, runtime="auto").runtime == "onnx"
+    else:  # a file that would never serve is not kept
+        assert not (out / "model.onnx").exists() and "`serve` runs torch" in line

@@ -121,10 +121,47 @@ def test_without_onnxruntime_or_with_failed_checks_torch_serves(model, monkeypat
     assert load_classifier(model, quantize=False, threads=1, runtime="onnx").runtime == "torch"  # kept: not made again
 
 
+def test_auto_serves_the_model_folders_file_and_makes_none(model, tmp_path, serving_cache, caplog):
+    """`runtime="auto"` (the server's default): the model folder's model.onnx (training makes
+    it) when it was exported from the folder's own trace, even in a copy of the folder; else
+    torch at once, nothing made at start."""
+    import shutil
+
+    from framework.nlu import onnx_runtime
+    from framework.nlu.model import load_classifier
+    from tests.support.tiny_model import train_tiny_model
+
+    folder = tmp_path / "m"
+    shutil.copytree(model, folder)
+    with caplog.at_level(logging.INFO):
+        classifier = load_classifier(folder, quantize=False, threads=1, runtime="auto")
+    assert classifier.runtime == "torch" and not list(serving_cache.glob("*.onnx"))
+    assert "python -m framework.nlu.onnx_runtime" in caplog.text
+
+    assert onnx_runtime.main([str(folder), "--threads", "1"]) == 0  # into the folder, as training does
+    assert (folder / "model.onnx").is_file() and not list(serving_cache.glob("*.onnx"))
+    torch_answers = [r[0].name for r in classifier.predict(TEXTS)]
+    onnx = load_classifier(folder, quantize=False, threads=1, runtime="auto")
+    assert onnx.runtime == "onnx" and onnx.network.path == folder / "model.onnx"
+    assert [r[0].name for r in onnx.predict(TEXTS)] == torch_answers
+
+    copied = tmp_path / "copied"  # new modification times: the file still belongs to the trace
+    shutil.copytree(folder, copied, copy_function=shutil.copy)
+    assert load_classifier(copied, quantize=False, threads=1, runtime="auto").runtime == "onnx"
+
+    other = train_tiny_model(EXAMPLES, tmp_path / "other", epochs=29)  # same intents, other weights
+    shutil.copy(other / "model.torchscript.pt", copied / "model.torchscript.pt")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        assert load_classifier(copied, quantize=False, threads=1, runtime="auto").runtime == "torch"
+    assert "was not exported from this folder's model.torchscript.pt" in caplog.text
+    assert not list(serving_cache.glob("*.onnx"))
+
+
 def test_an_unknown_runtime_is_refused(model):
     from framework.nlu.model import load_classifier
 
-    with pytest.raises(ValueError, match="runtime must be 'torch' or 'onnx'"):
+    with pytest.raises(ValueError, match="runtime must be 'auto', 'torch' or 'onnx'"):
         load_classifier(model, threads=1, runtime="tensorflow")
 
 

@@ -8,11 +8,12 @@ prepare_openmp()  # before anything imports torch (libgomp reads it once, when l
 __all__ = ["Entity", "IntentClassifier", "IntentScore", "NLUResult", "load_classifier", "default_model_dir"]
 
 
-def load_classifier(model_dir, assistant=None, quantize=False):
-    """Load a trained classifier (imports torch). See framework.nlu.model."""
+def load_classifier(model_dir, assistant=None, quantize=False, runtime="torch"):
+    """Load a trained classifier (imports torch unless ONNX Runtime serves it: `runtime`).
+    See framework.nlu.model."""
     from framework.nlu.model import load_classifier as _load
 
-    return _load(model_dir, assistant=assistant, quantize=quantize)
+    return _load(model_dir, assistant=assistant, quantize=quantize, runtime=runtime)
 
 
 def default_model_dir(domain_dir):

@@ -456,9 +456,12 @@ def load_classifier(model_dir, assistant=None, quantize: bool | str = False,
     "auto": as the model's int8 check says (framework.nlu.precision.served_precision).
 
     `runtime="onnx"`: the network through ONNX Runtime (framework.nlu.onnx_runtime: fused,
-    int8 weights per channel, made once and kept in the serving cache; torch is not imported
-    when the file is there); where that cannot serve (onnxruntime missing, its check failed)
-    one warning says why and the torch network at `quantize` serves.
+    int8 weights per channel; the model folder's model.onnx made by training, else a file
+    made once and kept in the serving cache; torch is not imported when the file is there);
+    where that cannot serve (onnxruntime missing, its check failed) one warning says why and
+    the torch network at `quantize` serves. `runtime="auto"` (the server's default): the
+    same when the model folder or the serving cache has the file, else torch at once
+    (nothing is made at start; one info line says how to make it).
 
     With `model.torchscript.pt` in the directory (models trained since it was added) the
     network is the TorchScript trace and the tokenizer `tokenizers` alone: transformers is
@@ -468,14 +471,15 @@ def load_classifier(model_dir, assistant=None, quantize: bool | str = False,
 
     meta = read_artifact(model_dir)
     check_fingerprint(meta, assistant, model_dir)
-    if runtime == "onnx":
+    if runtime in ("onnx", "auto"):
         from framework.nlu import onnx_runtime
 
         threads = threads or default_threads()
         try:
-            network = onnx_runtime.load(model_dir, meta, assistant, threads)
+            network = onnx_runtime.load(model_dir, meta, assistant, threads, make=runtime == "onnx")
         except onnx_runtime.OnnxUnavailable as err:
-            log.warning("ONNX Runtime cannot serve %s (%s): serving with torch", model_dir, err)
+            (log.warning if runtime == "onnx" else log.info)(
+                "ONNX Runtime cannot serve %s (%s): serving with torch", model_dir, err)
         else:
             from framework.nlu.text_prefix import wrap
             from framework.nlu.torchscript import JsonTokenizer
@@ -485,7 +489,7 @@ def load_classifier(model_dir, assistant=None, quantize: bool | str = False,
                              meta.get("text_prefix"))
             return BertIntentClassifier(network, tokenizer, meta, quantized=f"onnx-{network.precision}", threads=threads)
     elif runtime != "torch":
-        raise ValueError(f"runtime must be 'torch' or 'onnx', not {runtime!r}")
+        raise ValueError(f"runtime must be 'auto', 'torch' or 'onnx', not {runtime!r}")
     if quantize == "auto":
         from framework.nlu.precision import served_precision
 

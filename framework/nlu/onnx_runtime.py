@@ -54,8 +54,9 @@ from typing import Sequence
 
 log = logging.getLogger(__name__)
 
-RUNTIMES = ("torch", "onnx")
+RUNTIMES = ("auto", "torch", "onnx")
 SUFFIX = ".onnx"
+MODEL_FILE = "model.onnx"  # made by training, beside model.torchscript.pt
 METADATA_KEY = "dialogframe_check"
 SCHEME = "onnx-fused-int8-per-channel-v1"
 BATCH_MATES_MAX_PCT = 1.0  # answers that may change between a text alone and in a batch of 32
@@ -96,6 +97,28 @@ def cache_file(model_dir: str | Path, cache: Path | None = None) -> Path | None:
     return (serving_cache() if cache is None else cache) / f"{digest}{SUFFIX}"
 
 
+def trace_digest(model_dir: str | Path) -> str | None:
+    """What the model folder's ONNX file was exported from: a digest of the trace's entries
+    (names, sizes, CRC-32s from the zip's central directory). Unlike the serving cache's key
+    it leaves out the file's modification time, so a copied or unpacked model folder keeps
+    its file; None where the trace is missing or has entries without CRCs."""
+    import zipfile
+
+    from framework.nlu.torchscript import TORCHSCRIPT_FILE
+
+    try:
+        with zipfile.ZipFile(Path(model_dir) / TORCHSCRIPT_FILE) as archive:
+            entries = archive.infolist()
+    except (OSError, zipfile.BadZipFile):
+        return None
+    digest = hashlib.sha256(SCHEME.encode())
+    for entry in entries:
+        if entry.file_size and not entry.CRC:
+            return None
+        digest.update(f"{entry.filename}\0{entry.file_size}\0{entry.CRC}\n".encode())
+    return digest.hexdigest()
+
+
 class OrtNetwork:
     """An InferenceSession called like our torch networks, on numpy arrays:
     (input_ids, attention_mask) -> (intent logits,) or (intent logits, tag logits)."""
@@ -124,26 +147,51 @@ class OrtNetwork:
 
 
 def load(model_dir: str | Path, meta: dict, assistant=None, threads: int = 1,
-         cache: Path | None = None) -> OrtNetwork:
-    """The model's ONNX Runtime network, from the serving cache, else made, checked and kept
-    there now. Raises OnnxUnavailable (with the reason) where it cannot serve."""
+         cache: Path | None = None, make: bool = True) -> OrtNetwork:
+    """The model's ONNX Runtime network: the model folder's `model.onnx` (made by training)
+    when it was exported from this very trace, else the serving cache's file, else (with
+    `make`) one made, checked and kept in the serving cache now. Raises OnnxUnavailable (with
+    the reason) where it cannot serve."""
     missing = missing_packages()
     if missing:
         raise OnnxUnavailable(f"{', '.join(missing)} not installed (pip install onnxruntime)")
-    path = cache_file(model_dir, cache)
-    if path is None:
-        raise OnnxUnavailable(f"{model_dir} has no model.torchscript.pt with checkable contents to export")
-    if not path.is_file():
-        build(model_dir, meta, path, assistant, threads)
-    try:
-        network = OrtNetwork(path, threads)
-    except Exception as err:  # a damaged file: made again next start
-        path.unlink(missing_ok=True)
-        raise OnnxUnavailable(f"{path} could not be loaded: {err}") from err
-    os.utime(path)  # in use: kept by the pruning of unused files
+    network = _from_model_folder(Path(model_dir), threads)
+    if network is None:
+        path = cache_file(model_dir, cache)
+        if path is None:
+            raise OnnxUnavailable(f"{model_dir} has no model.torchscript.pt with checkable contents to export")
+        if not path.is_file():
+            if not make:
+                raise OnnxUnavailable(f"{model_dir} has no {MODEL_FILE} (a model trained before training made it, "
+                                      f"or with --no-onnx); make it with `python -m framework.nlu.onnx_runtime "
+                                      f"{model_dir} DOMAIN`")
+            build(model_dir, meta, path, assistant, threads)
+        try:
+            network = OrtNetwork(path, threads)
+        except Exception as err:  # a damaged file: made again next start
+            path.unlink(missing_ok=True)
+            raise OnnxUnavailable(f"{path} could not be loaded: {err}") from err
+        os.utime(path)  # in use: kept by the pruning of unused files
     if not network.check.get("ok"):
         raise OnnxUnavailable(f"its check did not pass ({_summary(network.check)})")
-    log.info("ONNX Runtime network of %s read from %s (%s)", model_dir, path, _summary(network.check))
+    log.info("ONNX Runtime network of %s read from %s (%s)", model_dir, network.path, _summary(network.check))
+    return network
+
+
+def _from_model_folder(model_dir: Path, threads: int) -> OrtNetwork | None:
+    """The model folder's ONNX network, where it was exported from the folder's own trace."""
+    path = model_dir / MODEL_FILE
+    if not path.is_file():
+        return None
+    try:
+        network = OrtNetwork(path, threads)
+    except Exception as err:
+        log.warning("%s could not be loaded (%s): not used", path, err)
+        return None
+    if network.check.get("trace") != trace_digest(model_dir):
+        log.warning("%s was not exported from this folder's model.torchscript.pt (replaced after training?): "
+                    "not used", path)
+        return None
     return network
 
 
@@ -161,11 +209,13 @@ def _summary(record: dict) -> str:
     return f"served in {record.get('served')}; {checks}"
 
 
-def build(model_dir: str | Path, meta: dict, out: Path, assistant=None, threads: int = 1) -> dict:
+def build(model_dir: str | Path, meta: dict, out: Path, assistant=None, threads: int = 1,
+          reference_answers: tuple[list, list] | None = None) -> dict:
     """Export, fuse and quantise the model's network; check full int8, then int8 with the lower
     third of the layers in float32, then the fused float32 graph; write the first that passes
     (else the int8 one) to `out` (atomically, with the checks in its metadata) and return the
-    record."""
+    record. `reference_answers`: (pairs, float32 answers) the caller has already computed on
+    the check's texts (training's int8 check), else they are computed here."""
     missing = missing_packages(build=True)
     if missing:
         raise OnnxUnavailable(f"making the ONNX file needs {', '.join(missing)} (pip install onnxruntime onnx)")
@@ -183,7 +233,7 @@ def build(model_dir: str | Path, meta: dict, out: Path, assistant=None, threads:
             return _quantize_lower_layers_float(tmp / "typed.onnx", tmp / "int8_mixed.onnx", layers)
 
         variants = {"int8": lambda: quantized, "int8-mixed": mixed, "float32": lambda: fused}
-        reference = _Reference(model_dir, meta, assistant, threads)
+        reference = _Reference(model_dir, meta, assistant, threads, reference_answers)
         record: dict = {}
         chosen = quantized
         for precision, make in variants.items():  # the first that passes serves
@@ -198,6 +248,7 @@ def build(model_dir: str | Path, meta: dict, out: Path, assistant=None, threads:
                 break
         record.setdefault("served", None)
         record.update(ok=record["served"] is not None, seconds=round(time.perf_counter() - started, 1),
+                      trace=trace_digest(model_dir),
                       onnxruntime=_version("onnxruntime"), torch=_version("torch"), scheme=SCHEME)
         _store(chosen, out, record)
     log.info("ONNX Runtime network kept at %s (%s)", out, _summary(record))
@@ -289,18 +340,21 @@ def _encoder_config(model_dir):
 class _Reference:
     """The float32 torch network's answers to the check's texts, computed once."""
 
-    def __init__(self, model_dir, meta: dict, assistant, threads: int) -> None:
+    def __init__(self, model_dir, meta: dict, assistant, threads: int, given: tuple[list, list] | None = None) -> None:
         from framework.nlu.model import load_classifier
         from framework.nlu.precision import answered, labelled_texts
         from framework.nlu.text_prefix import wrap
         from framework.nlu.torchscript import JsonTokenizer
 
-        pairs = list(dict.fromkeys((t, i) for t, i in labelled_texts(assistant) if t.strip())) if assistant else []
-        if not pairs:  # no domain: agreement with float32 on a few texts
-            pairs = [(t, None) for t in _FALLBACK_TEXTS]
+        if given is not None:
+            pairs, self.want = list(given[0]), list(given[1])
+        else:
+            pairs = list(dict.fromkeys((t, i) for t, i in labelled_texts(assistant) if t.strip())) if assistant else []
+            if not pairs:  # no domain: agreement with float32 on a few texts
+                pairs = [(t, None) for t in _FALLBACK_TEXTS]
+            reference = load_classifier(model_dir, assistant, quantize=False, threads=threads)
+            self.want = [answered(r, reference.threshold, assistant) for r in reference.predict([t for t, _ in pairs])]
         self.pairs, self.texts, self.meta, self.assistant, self.threads = pairs, [t for t, _ in pairs], meta, assistant, threads
-        reference = load_classifier(model_dir, assistant, quantize=False, threads=threads)
-        self.want = [answered(r, reference.threshold, assistant) for r in reference.predict(self.texts)]
         self.tokenizer = wrap(JsonTokenizer(Path(model_dir), int(meta.get("max_length", 64)), meta.get("pad_token_id")),
                               meta.get("text_prefix"))
 
@@ -347,19 +401,25 @@ def _store(quantized: Path, out: Path, check: dict) -> None:
     entry = model.metadata_props.add()
     entry.key, entry.value = METADATA_KEY, json.dumps(check, sort_keys=True)
     write_atomically(out, lambda f: f.write(model.SerializeToString()))
-    prune(out.parent, keep=out)
+    if out.name != MODEL_FILE:  # the serving cache (never a model folder: its own files match the patterns)
+        prune(out.parent, keep=out)
 
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m framework.nlu.onnx_runtime MODEL_DIR [DOMAIN]`: make (again) and check the
-    model's ONNX Runtime file in the serving cache; print the check."""
+    model's ONNX Runtime file (into the model folder, or the serving cache with --cache); print
+    the check."""
     import argparse
 
     p = argparse.ArgumentParser(description="Make and check a trained model's ONNX Runtime network (fused, int8 "
-                                            "per channel) in the serving cache, ahead of `serve --runtime onnx`.")
+                                            f"per channel) as the model folder's {MODEL_FILE}, which `serve` uses "
+                                            "by default (training makes it; this is for older models).")
     p.add_argument("model_dir")
     p.add_argument("domain", nargs="?", help="the domain: its held-out texts check the file (else a few texts)")
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--cache", action="store_true",
+                   help="write it into the serving cache ($DIALOG_SERVING_CACHE) instead of the model folder "
+                        "(a model folder that may not be written)")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from framework.nlu.model import read_artifact
@@ -369,8 +429,8 @@ def main(argv: list[str] | None = None) -> int:
         from framework.spec import load_assistant
 
         assistant = load_assistant(args.domain)
-    path = cache_file(args.model_dir)
-    if path is None:
+    path = cache_file(args.model_dir) if args.cache else Path(args.model_dir) / MODEL_FILE
+    if path is None or trace_digest(args.model_dir) is None:
         print(f"error: {args.model_dir} has no model.torchscript.pt with checkable contents to export")
         return 2
     try:

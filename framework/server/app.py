@@ -185,8 +185,10 @@ async def open_model(app: web.Application, assistant, classifier=None):
         # --int8 / --float32, else as the model's check says: int8, float16 or float32
         # "auto": read where torch serves (reading the check may import torch: not before ONNX Runtime is tried)
         precision = config.int8 if config.int8 is not None else "auto"
+        # a precision asked for (--int8 / --float32) is torch's; "auto" leaves it to the model's files
+        runtime = "torch" if config.runtime == "auto" and config.int8 is not None else config.runtime
         classifier = await asyncio.to_thread(load_classifier, model_dir, assistant, quantize=precision,
-                                             threads=threads, runtime=config.runtime)
+                                             threads=threads, runtime=runtime)
         if classifier.runtime == "torch":
             # the rows of the tokens users type are read from a file mapping, not all kept on the heap
             from framework.nlu.mapped_embeddings import map_word_embeddings

@@ -60,11 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
                                 "most 0.5 points of accuracy lost, else float16 weights when those were "
                                 "within it, else float32; framework/nlu/precision.py)")
     precision.add_argument("--float32", dest="int8", action="store_const", const=False, help="serve in float32")
-    p.add_argument("--runtime", choices=("torch", "onnx"), default=os.environ.get("DIALOG_RUNTIME") or "torch",
-                   help="what runs the network: torch (default; $DIALOG_RUNTIME), or onnx: ONNX Runtime with int8 "
-                        "weights (needs `pip install onnxruntime onnx`; made once per model and kept in the serving "
-                        "cache, served only when its accuracy check passes, else torch; a worker then imports no "
-                        "torch: framework/nlu/onnx_runtime.py)")
+    p.add_argument("--runtime", choices=("auto", "torch", "onnx"), default=os.environ.get("DIALOG_RUNTIME") or "auto",
+                   help="what runs the network. auto (default; $DIALOG_RUNTIME): ONNX Runtime when the model has "
+                        "its checked model.onnx (training makes it: int8 weights, served only when its accuracy "
+                        "check passed; a worker then imports no torch and is ready in about half the time), else "
+                        "torch. onnx: the same, and a model without the file gets one made at this start and kept "
+                        "in the serving cache. torch: always torch (also what --int8/--float32 choose). "
+                        "framework/nlu/onnx_runtime.py")
     p.add_argument("--rate-limit-sender", type=int, default=60, help="messages per sender per minute (0: off)")
     p.add_argument("--rate-limit-ip", type=int, default=3000, help="requests per client address per minute (0: off)")
     p.add_argument("--max-body", type=int, default=64 * 1024, help="largest request body in bytes (413 above)")

@@ -20,7 +20,7 @@ class ServerConfig:
     demo_backend: bool = False
     demo_backend_port: int | None = None  # None: the domain's own (framework.actions.demo_backend.default_port)
     int8: bool | None = None  # dynamic int8 of the encoder's Linear layers; None: as the model's int8 check says
-    runtime: str = "torch"  # or "onnx": framework.nlu.onnx_runtime (torch where its check fails)
+    runtime: str = "auto"  # ONNX Runtime where the model has its checked file, else torch; "torch"; "onnx" (makes the file)
 
     # hardening
     max_body_bytes: int = 64 * 1024

@@ -83,7 +83,9 @@ class Training:
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "train.py", f"domains/{domain}", "--out", str(out), "--no-progress",
-                 "--fold-processes", str(TrainingArguments().threshold_folds)],
+                 # no model.onnx: its ~60 s for telecom_zh would lengthen the suite's critical path; the
+                 # tests load the example models with torch (tests/test_onnx_runtime.py covers the file)
+                 "--no-onnx", "--fold-processes", str(TrainingArguments().threshold_folds)],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         # from here rather than a preexec_fn, which is unsafe once the tests have threads
         self.renice(min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICENESS))
