@@ -54,7 +54,7 @@ def texts_of(domain: str) -> list[str]:
     return [e.text for i in assistant.intents.values() for e in i.examples]
 
 
-def load(domain: str, model: str, int8: bool, threads: int, runtime: str = "torch"):
+def load(domain: str, model: str, int8: bool, threads: int, runtime: str = "auto"):
     from framework.nlu.model import load_classifier
     from framework.spec import load_assistant
 
@@ -96,7 +96,8 @@ def start_server(args, port: int, redis_url: str) -> subprocess.Popen:
                "--log-level", "WARNING", "--workers", str(args.workers), "--threads", str(args.threads),
                "--batch-max", str(args.batch_max), "--batch-wait-ms", str(args.batch_wait_ms),
                "--batches-in-flight", str(args.batches_in_flight)]
-    command.append("--int8" if args.int8 else "--float32")
+    if args.int8 is not None:  # else as serve decides (and --runtime auto stays free to choose ONNX Runtime)
+        command.append("--int8" if args.int8 else "--float32")
     command += ["--runtime", args.runtime]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     log = open(Path(tempfile.gettempdir()) / f"serve_benchmark_{port}.log", "wb")  # never a pipe: it could fill
@@ -199,7 +200,11 @@ async def run(args) -> dict:
     from framework.server.config import default_torch_threads
 
     args.threads = args.threads or default_torch_threads(args.workers)
-    classifier = await asyncio.to_thread(load, args.domain, args.model, args.int8, args.threads, args.runtime)
+    # loaded as serve loads it: --int8/--float32 are torch's; else the model's files decide
+    runtime = "torch" if args.runtime == "auto" and args.int8 is not None else args.runtime
+    classifier = await asyncio.to_thread(load, args.domain, args.model, "auto" if args.int8 is None else args.int8,
+                                         args.threads, runtime)
+    results["served"] = f"{classifier.runtime}: {classifier.quantized or 'float32'}"
     results["raw"] = await asyncio.to_thread(raw_ceiling, classifier, texts, args.ceiling_batches)
     print(f"  {results['raw']['texts_per_s']:.0f} texts/s", flush=True)
 
@@ -247,8 +252,8 @@ async def run(args) -> dict:
 def table(results: dict) -> str:
     raw = results["raw"]
     lines = [f"Run {results['date']} on {results['cpus']} CPU cores; model {results['args']['model']}"
-             f"{' (int8)' if results['args']['int8'] else ''}, {results['args']['workers']} worker(s), "
-             f"{results['args']['threads']} torch thread(s) per worker, batches of at most "
+             f" ({results.get('served', '?')}), {results['args']['workers']} worker(s), "
+             f"{results['args']['threads']} inference thread(s) per worker, batches of at most "
              f"{results['args']['batch_max']} texts.", "",
              f"- raw model ceiling (predict, batches of 32): **{raw['texts_per_s']:.0f} texts/s** before the HTTP runs, "
              f"**{results['raw_after']['texts_per_s']:.0f}** after "
@@ -272,15 +277,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model", default=None, help="default models/<domain name>")
     p.add_argument("--redis-url", default=None, help="default: an embedded redis-server in a temp dir")
     p.add_argument("--port", type=int, default=0, help="default: a free port")
-    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--workers", type=int, default=0, help="serve --workers (default: as serve's auto)")
     precision = p.add_mutually_exclusive_group()
     precision.add_argument("--int8", dest="int8", action="store_const", const=True, default=None)
     precision.add_argument("--float32", dest="int8", action="store_const", const=False,
                            help="default: as serve, int8 when the model's int8 check allows")
     p.add_argument("--threads", type=int, default=0, help="torch threads per worker (default: as serve)")
-    p.add_argument("--runtime", choices=("torch", "onnx"), default="torch", help="serve --runtime")
+    p.add_argument("--runtime", choices=("auto", "torch", "onnx"), default="auto", help="serve --runtime (default auto, as serve)")
     p.add_argument("--batch-max", type=int, default=16, help="serve --batch-max")
-    p.add_argument("--batch-wait-ms", type=float, default=2.0, help="serve --batch-wait-ms")
+    p.add_argument("--batch-wait-ms", type=float, default=0.0, help="serve --batch-wait-ms (default as serve)")
     p.add_argument("--batches-in-flight", type=int, default=1, help="serve --batches-in-flight")
     p.add_argument("--routes", default="predict,turn", help="which endpoints to measure")
     p.add_argument("--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[1, 8, 32, 128])
@@ -291,10 +296,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", default=None, help="also write the results to this JSON file")
     args = p.parse_args(argv)
     args.model = args.model or str(Path("models") / Path(args.domain).resolve().name)
-    if args.int8 is None:
-        from framework.nlu.precision import int8_recommended
+    if not args.workers:
+        from framework.server.command import auto_workers
 
-        args.int8 = int8_recommended(args.model)
+        args.workers = auto_workers(socketio=False)
     show(asyncio.run(run(args)), table, args.json)
     return 0
 

@@ -14,6 +14,9 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# `serve` starts one worker per CPU by default (--workers auto); servers the tests start run
+# one, beside the example models' training (tests/test_server_command.py tests the default).
+os.environ.setdefault("DIALOG_WORKERS", "1")
 # Served models map their word-embedding tables from this cache: a temporary one, not ~/.cache,
 # removed when the session ends (each session wrote ~240 MB there and left it behind).
 if "DIALOG_SERVING_CACHE" not in os.environ:

@@ -24,6 +24,28 @@ def test_defaults(monkeypatch):
     assert config_from_args(build_parser().parse_args(["d", "--workers", "4"])).redis_url == "redis://10.0.0.1:6379/0"
 
 
+def test_workers_default_to_one_per_cpu(monkeypatch, capsys):
+    """--workers auto (the default outside the tests, which set $DIALOG_WORKERS=1): one per CPU
+    this process may use, at most 4; 1 with the socket.io channel; ONNX Runtime's default
+    batching takes what arrived while the previous batch ran (no wait)."""
+    import pytest
+
+    from framework.nlu.threads import available_cpus
+    from framework.server.command import MAX_AUTO_WORKERS
+
+    monkeypatch.delenv("DIALOG_WORKERS")
+    config = config_from_args(build_parser().parse_args(["d"]))
+    assert config.workers == max(1, min(MAX_AUTO_WORKERS, available_cpus()))
+    assert config.batch_wait_ms == 0.0 and config.runtime == "auto"
+    assert config_from_args(build_parser().parse_args(["d", "--socketio"])).workers == 1
+    assert config_from_args(build_parser().parse_args(["d", "--workers", "3"])).workers == 3
+    monkeypatch.setenv("DIALOG_WORKERS", "2")
+    assert config_from_args(build_parser().parse_args(["d"])).workers == 2
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args(["d", "--workers", "many"])
+    assert exited.value.code == 2 and "expected a number of workers or auto, not 'many'" in capsys.readouterr().err
+
+
 def test_invalid_domain_exits_2_without_traceback(tmp_path, capsys):
     (tmp_path / "domain.yml").write_text("version: '1'\nlanguage: zh\nintents: 5\n", encoding="utf-8")
     assert main([str(tmp_path)]) == 2

@@ -35,7 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--encryption-key-file", default=None,
                    help="file with the key sealing pii slot values in Redis, used when $DF_ENCRYPTION_KEY is unset "
                         "(default: encryption.key beside --redis-dir, generated with mode 0600 on first use)")
-    p.add_argument("--workers", type=int, default=1, help="worker processes sharing the port (default 1)")
+    p.add_argument("--workers", type=_workers, default=os.environ.get("DIALOG_WORKERS") or "auto",
+                   help="worker processes sharing the port (SO_REUSEPORT). auto (default; $DIALOG_WORKERS): one per "
+                        f"CPU this process may use, at most {MAX_AUTO_WORKERS}, and 1 with --socketio (its sessions "
+                        "need one process). Two workers on 2 cores served 1.2-1.4x the full turns of one at "
+                        "c >= 32 (BENCHMARKS.md, session 18)")
     p.add_argument("--demo-backend", action="store_true", help="also start the domain's demo business backend")
     p.add_argument("--backend-port", type=int, default=None,
                    help="port of the demo backend (default: PORT in the domain's backend.py, else the "
@@ -73,7 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-max", type=int, default=16,
                    help="most texts per inference batch (16: a float32 MiniLM batch takes ~50 ms on one "
                         "core, which keeps p99 under 100 ms at half the peak load; see BENCHMARKS.md)")
-    p.add_argument("--batch-wait-ms", type=float, default=2.0, help="how long a batch waits for more texts")
+    p.add_argument("--batch-wait-ms", type=float, default=0.0,
+                   help="how long a batch waits for more texts once the previous one is done (default 0: texts that "
+                        "arrive while a batch runs form the next one; waiting 2 ms cost 8-34%% of the full turns "
+                        "at c = 8, BENCHMARKS.md session 18)")
     p.add_argument("--threads", type=int, default=0,
                    help="torch threads per worker (default $DIALOG_NLU_THREADS, else (free cores - 1) / workers, 1..8; "
                         "free: this process's CPUs less the 1-minute load)")
@@ -138,10 +145,32 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+MAX_AUTO_WORKERS = 4  # each holds the model (150-400 MB): more is a choice to make, not a default
+
+
+def _workers(value: str) -> int | str:
+    if value == "auto":
+        return value
+    try:
+        return max(1, int(value))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of workers or auto, not {value!r}") from None
+
+
+def auto_workers(socketio: bool) -> int:
+    """`--workers auto`: one per CPU this process may use (at most MAX_AUTO_WORKERS); 1 where
+    the socket.io channel is on."""
+    from framework.nlu.threads import available_cpus
+
+    return 1 if socketio else max(1, min(MAX_AUTO_WORKERS, available_cpus()))
+
+
 def config_from_args(args: argparse.Namespace) -> ServerConfig:
     from framework.nlu import default_model_dir
     from framework.nlu.threads import serving_threads
 
+    if args.workers == "auto":
+        args.workers = auto_workers(getattr(args, "socketio", None) is not None)
     return ServerConfig(
         domain_dir=args.domain, model_dir=str(args.model or default_model_dir(args.domain)),
         host=args.host, port=args.port, redis_url=args.redis_url, redis_cluster=args.redis_cluster,

@@ -32,7 +32,7 @@ class ServerConfig:
 
     # inference
     batch_max: int = 16  # see --batch-max in command.py
-    batch_wait_ms: float = 2.0
+    batch_wait_ms: float = 0.0  # texts arriving while a batch runs form the next (--batch-wait-ms)
     inference_threads: int = 1  # batches in flight at once (each uses torch_threads cores)
     torch_threads: int = 0  # 0: default_torch_threads(workers)
     inference_timeout: float = 10.0
