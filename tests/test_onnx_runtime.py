@@ -158,6 +158,31 @@ def test_auto_serves_the_model_folders_file_and_makes_none(model, tmp_path, serv
     assert not list(serving_cache.glob("*.onnx"))
 
 
+def test_auto_prefers_torch_int8_to_onnx_float32(model, tmp_path, monkeypatch, serving_cache):
+    """Where only ONNX Runtime's float32 graph passed its check, `auto` serves torch when
+    torch's own check allows int8 (about 1.9x the texts/s on banking_en), else the float32 graph."""
+    import shutil
+
+    from framework.nlu import onnx_runtime, precision
+    from framework.nlu.model import load_classifier, read_artifact
+
+    folder = tmp_path / "m"
+    shutil.copytree(model, folder)
+    real_check = onnx_runtime._Reference.check
+    monkeypatch.setattr(onnx_runtime._Reference, "check", lambda self, path, p: {
+        **real_check(self, path, p), "ok": p == "float32"})
+    record = onnx_runtime.build(folder, read_artifact(folder), folder / "model.onnx", threads=1)
+    assert record["served"] == "float32"
+    monkeypatch.setattr(precision, "served_precision", lambda model_dir: "int8")
+    assert load_classifier(folder, quantize=False, threads=1, runtime="auto").runtime == "torch"
+    assert load_classifier(folder, quantize=False, threads=1, runtime="onnx").model_id.endswith("-onnx-float32")
+    monkeypatch.setattr(precision, "served_precision", lambda model_dir: "float32")
+    assert load_classifier(folder, quantize=False, threads=1, runtime="auto").model_id.endswith("-onnx-float32")
+    # training makes no float32 graph where torch's int8 passed: build(float32_fallback=False)
+    record = onnx_runtime.build(folder, read_artifact(folder), tmp_path / "x.onnx", threads=1, float32_fallback=False)
+    assert record["served"] is None and "float32" not in record
+
+
 def test_an_unknown_runtime_is_refused(model):
     from framework.nlu.model import load_classifier
 

@@ -210,12 +210,14 @@ def _summary(record: dict) -> str:
 
 
 def build(model_dir: str | Path, meta: dict, out: Path, assistant=None, threads: int = 1,
-          reference_answers: tuple[list, list] | None = None) -> dict:
+          reference_answers: tuple[list, list] | None = None, float32_fallback: bool = True) -> dict:
     """Export, fuse and quantise the model's network; check full int8, then int8 with the lower
     third of the layers in float32, then the fused float32 graph; write the first that passes
     (else the int8 one) to `out` (atomically, with the checks in its metadata) and return the
     record. `reference_answers`: (pairs, float32 answers) the caller has already computed on
-    the check's texts (training's int8 check), else they are computed here."""
+    the check's texts (training's int8 check), else they are computed here. Without
+    `float32_fallback` the float32 graph is not tried (training, where torch's int8 passed:
+    it is faster)."""
     missing = missing_packages(build=True)
     if missing:
         raise OnnxUnavailable(f"making the ONNX file needs {', '.join(missing)} (pip install onnxruntime onnx)")
@@ -233,6 +235,8 @@ def build(model_dir: str | Path, meta: dict, out: Path, assistant=None, threads:
             return _quantize_lower_layers_float(tmp / "typed.onnx", tmp / "int8_mixed.onnx", layers)
 
         variants = {"int8": lambda: quantized, "int8-mixed": mixed, "float32": lambda: fused}
+        if not float32_fallback:
+            del variants["float32"]
         reference = _Reference(model_dir, meta, assistant, threads, reference_answers)
         record: dict = {}
         chosen = quantized

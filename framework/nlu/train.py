@@ -267,11 +267,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"int8 check on {check['texts']} labelled texts: accuracy {check['accuracy_pct']['int8']:.2f}% "
               f"vs {check['accuracy_pct']['float32']:.2f}% in float32: served in {check['served']}")
         if train_args.onnx:
-            make_onnx(out_dir, result.get("meta"), assistant, train_args.threads, check["reference"])
+            make_onnx(out_dir, result.get("meta"), assistant, train_args.threads, check["reference"], check["served"])
     return 0
 
 
-def make_onnx(out_dir: Path, meta: dict | None, assistant, threads: int, reference) -> None:
+def make_onnx(out_dir: Path, meta: dict | None, assistant, threads: int, reference, torch_served: str) -> None:
     """The model folder's model.onnx, which `serve` runs by default (framework.nlu.onnx_runtime):
     made and checked against the float32 answers of the int8 check just run. Never fails the
     training: where it cannot be made, one line says why and the server uses torch."""
@@ -284,8 +284,9 @@ def make_onnx(out_dir: Path, meta: dict | None, assistant, threads: int, referen
         return
     path = out_dir / onnx_runtime.MODEL_FILE
     try:
+        # where torch's own int8 (or float16) passed, ONNX Runtime's float32 graph is not worth making: slower
         record = onnx_runtime.build(out_dir, meta or read_artifact(out_dir), path, assistant, threads,
-                                    reference_answers=reference)
+                                    reference_answers=reference, float32_fallback=torch_served == "float32")
     except onnx_runtime.OnnxUnavailable as err:
         print(f"ONNX Runtime network: not made ({err}); `serve` runs torch")
         return
@@ -297,7 +298,8 @@ def make_onnx(out_dir: Path, meta: dict | None, assistant, threads: int, referen
               f"{check['texts']} texts): `serve` runs it by default")
     else:
         path.unlink(missing_ok=True)  # a file that would never serve: not kept in the model
-        print(f"ONNX Runtime network: no variant passed its check ({onnx_runtime._summary(record)}); `serve` runs torch")
+        print(f"ONNX Runtime network: no variant passed its check ({onnx_runtime._summary(record)}); `serve` runs "
+              f"torch in {torch_served}")
 
 
 if __name__ == "__main__":
