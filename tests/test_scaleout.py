@@ -92,6 +92,15 @@ async def test_two_servers_one_redis_no_lost_slot(setup):
                 await asyncio.gather(say(n, sender, ID_NUMBER), say(n + 1, sender, PHONE))
 
             await asyncio.gather(*(conversation(n) for n in range(12)))
+        # Server A's /metrics sums its two workers (framework.server.metrics.SharedMetrics),
+        # whichever answers the scrape: 2 of each conversation's 4 messages went to A. Each
+        # worker publishes its figures once a second, so the sum is read after that.
+        await asyncio.sleep(1.5)
+        for _ in range(6):  # a new connection each time: the kernel picks the worker
+            async with aiohttp.ClientSession() as http:
+                async with http.get(f"http://127.0.0.1:{ports[0]}/metrics") as resp:
+                    text = await resp.text()
+            assert 'df_turns_total{channel="rest"} 24' in text, text
         import redis
 
         client = redis.Redis.from_url(redis_server.url)

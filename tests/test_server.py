@@ -264,3 +264,23 @@ async def test_micro_batcher_timeout_and_errors():
         with pytest.raises(RuntimeError, match="exploded"):
             await batcher.predict("x")
         await batcher.stop()
+
+
+def test_metrics_of_several_workers_are_summed(tmp_path):
+    """framework.server.metrics.SharedMetrics: each worker's counters and histograms in its
+    slot's file; any worker's /metrics answers the sum (gauges are its own, read at scrape)."""
+    from framework.server.metrics import Metrics, SharedMetrics
+
+    a, b = Metrics(), Metrics()
+    a.turns.inc("rest"), a.turns.inc("rest"), b.turns.inc("rest"), b.turns.inc("wechat")
+    a.latency.observe(0.002, "/webhooks/rest/webhook", "200"), b.latency.observe(0.3, "/webhooks/rest/webhook", "200")
+    a.active_sessions.set(7)
+    SharedMetrics(str(tmp_path), 1).write(b)
+    (tmp_path / "worker-2.json").write_text("{not json", encoding="utf-8")  # being replaced: skipped
+    text = SharedMetrics(str(tmp_path), 0).render(a)
+    assert 'df_turns_total{channel="rest"} 3' in text and 'df_turns_total{channel="wechat"} 1' in text
+    assert 'df_http_request_duration_seconds_count{route="/webhooks/rest/webhook",status="200"} 2' in text
+    assert 'df_http_request_duration_seconds_bucket{route="/webhooks/rest/webhook",status="200",le="0.005"} 1' in text
+    assert "df_active_sessions 7" in text
+    assert sorted(p.name for p in tmp_path.glob("worker-*.json")) == ["worker-0.json", "worker-1.json", "worker-2.json"]
+    assert a.render().count("df_turns_total{") == 1  # the worker's own registry is untouched

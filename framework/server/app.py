@@ -21,13 +21,29 @@ from framework.server.batching import MicroBatcher
 from framework.server.config import ServerConfig, default_torch_threads
 from framework.server.heap import heap_ctx, thaw_heap
 from framework.server.limits import RateLimiter
-from framework.server.metrics import Metrics
+from framework.server.metrics import Metrics, SharedMetrics
 from framework.server.middleware import build_middlewares
 from framework.server.openapi import build_openapi
 from framework.server.rasa_api import add_rasa_api
 from framework.server.reload_sync import admin_reload, reload_ctx
 
 log = logging.getLogger("framework.server")
+
+
+async def shared_metrics_ctx(app: web.Application):
+    """Writes this worker's metrics for the others' scrapes once a second (and at the end)."""
+    shared, registry = app[keys.SHARED_METRICS], app[keys.METRICS]
+
+    async def publish() -> None:
+        while True:
+            await asyncio.to_thread(shared.write, registry)
+            await asyncio.sleep(1.0)
+
+    task = asyncio.get_running_loop().create_task(publish())
+    yield
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    shared.write(registry)
 
 
 def init(config: ServerConfig) -> web.Application:
@@ -37,8 +53,12 @@ def init(config: ServerConfig) -> web.Application:
     app[keys.CONFIG] = config
     app[keys.METRICS] = Metrics()
     app[keys.BACKGROUND] = set()
+    contexts = [assistant_ctx, store_ctx, model_ctx, http_ctx, conversations_ctx, reload_ctx]
+    if config.metrics_dir:  # one of several workers: /metrics answers their sum
+        app[keys.SHARED_METRICS] = SharedMetrics(config.metrics_dir, config.worker_slot)
+        contexts.append(shared_metrics_ctx)
     # heap_ctx last: the long-lived objects the others made are frozen (framework.server.heap)
-    app.cleanup_ctx.extend([assistant_ctx, store_ctx, model_ctx, http_ctx, conversations_ctx, reload_ctx, heap_ctx])
+    app.cleanup_ctx.extend([*contexts, heap_ctx])
     app.router.add_post("/webhooks/rest/webhook", routes.channel_webhook("rest"))
     app.router.add_post("/api/v1/predict", routes.predict)
     app.router.add_get("/health", routes.health)

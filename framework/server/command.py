@@ -11,8 +11,10 @@ import dataclasses
 import errno
 import logging
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -427,12 +429,16 @@ def run_workers(config: ServerConfig, access_log: bool = False, log_level: str =
         backend = BackendThread(config.domain_dir, config.demo_backend_port).start()
         config = dataclasses.replace(config, demo_backend=False)
 
-    def spawn():
-        process = ctx.Process(target=_worker_entry, args=(config, access_log, log_level), daemon=False)
+    # each worker writes its metrics here and /metrics sums them (framework.server.metrics)
+    metrics_dir = tempfile.mkdtemp(prefix="dialog_metrics_")
+
+    def spawn(slot: int):
+        worker_config = dataclasses.replace(config, metrics_dir=metrics_dir, worker_slot=slot)
+        process = ctx.Process(target=_worker_entry, args=(worker_config, access_log, log_level), daemon=False)
         process.start()
         return process
 
-    workers = [spawn() for _ in range(config.workers)]
+    workers = [spawn(slot) for slot in range(config.workers)]
 
     def reload(signum, frame):  # hot reload: every worker reloads (and they agree through Redis)
         for w in workers:
@@ -456,9 +462,10 @@ def run_workers(config: ServerConfig, access_log: bool = False, log_level: str =
             if not stopping and not w.is_alive() and w.exitcode not in (0, None) and restarts < 10:
                 log.warning("worker %d exited with %s; restarting it", w.pid, w.exitcode)
                 restarts += 1
-                workers[i] = spawn()
+                workers[i] = spawn(i)  # its slot: the dead one's metrics are replaced (a counter reset)
     for w in workers:
         w.join()
+    shutil.rmtree(metrics_dir, ignore_errors=True)
     if backend is not None:
         backend.stop()
 

@@ -17,6 +17,8 @@ class ServerConfig:
     redis_cluster: bool = False
     redis_dir: str = "var/redis"  # the embedded server's persistence
     workers: int = 1
+    metrics_dir: str | None = None  # with several workers: where each writes its metrics (framework.server.metrics)
+    worker_slot: int = 0
     demo_backend: bool = False
     demo_backend_port: int | None = None  # None: the domain's own (framework.actions.demo_backend.default_port)
     int8: bool | None = None  # dynamic int8 of the encoder's Linear layers; None: as the model's int8 check says

@@ -7,10 +7,11 @@ from typing import Any
 from aiohttp import web
 
 from framework.server.config import ServerConfig
-from framework.server.metrics import Metrics
+from framework.server.metrics import Metrics, SharedMetrics
 
 CONFIG = web.AppKey("config", ServerConfig)
 METRICS = web.AppKey("metrics", Metrics)
+SHARED_METRICS = web.AppKey("shared_metrics", SharedMetrics)  # several workers: /metrics sums them
 ASSISTANT = web.AppKey("assistant", object)
 REDIS = web.AppKey("redis", object)
 STORE = web.AppKey("store", object)  # framework.store.SessionStore

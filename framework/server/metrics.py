@@ -1,8 +1,13 @@
 """Prometheus metrics, written in the text exposition format (version 0.0.4) directly:
 counters, gauges and histograms with labels are a few dozen lines, not a dependency.
 
-Each worker process keeps its own registry; with `--workers N` scrape each worker (or sum
-over the instances), as with any multi-process server.
+Each worker process keeps its own registry. With several workers on one port (`serve
+--workers N`, one per CPU by default) a scrape lands on any of them, so each worker also
+writes its counters and histograms to a file of its slot in a folder the parent made
+(`SharedMetrics`, once a second and at each scrape), and `/metrics` answers the sum over the
+slots: counters stay monotonic whichever worker answers (a restarted worker takes over its
+slot: a counter reset, as Prometheus expects). Gauges are read at scrape time (active
+sessions from Redis), never summed.
 """
 from __future__ import annotations
 
@@ -130,6 +135,73 @@ class Metrics:
 
     def render(self) -> str:
         return "\n".join(line for metric in self.all() for line in metric.render()) + "\n"
+
+    def snapshot(self) -> dict:
+        """The counters' and histograms' values, JSON-able (for SharedMetrics)."""
+        out: dict = {}
+        for metric in self.all():
+            with metric._lock:
+                if isinstance(metric, Counter):
+                    out[metric.name] = [[list(k), v] for k, v in metric.values.items()]
+                elif isinstance(metric, Histogram):
+                    out[metric.name] = [[list(k), list(v)] for k, v in metric.series.items()]
+        return out
+
+    def summed(self, snapshots: Iterable[dict]) -> "Metrics":
+        """A registry holding the sums of `snapshots` (this one's gauges kept)."""
+        total = Metrics()
+        for name, metric in vars(self).items():
+            if isinstance(metric, Gauge):
+                setattr(total, name, metric)
+        by_name = {m.name: m for m in total.all()}
+        for snap in snapshots:
+            for name, rows in snap.items():
+                metric = by_name.get(name)
+                if isinstance(metric, Counter):
+                    for labels, value in rows:
+                        metric.inc(*labels, amount=float(value))
+                elif isinstance(metric, Histogram):
+                    for labels, series in rows:
+                        if len(series) == len(metric.buckets) + 2:
+                            old = metric.series.setdefault(tuple(labels), [0.0] * len(series))
+                            metric.series[tuple(labels)] = [a + float(b) for a, b in zip(old, series)]
+        return total
+
+
+class SharedMetrics:
+    """The workers' registries side by side in `directory` (one JSON file per worker slot),
+    written atomically; `render` answers the sum."""
+
+    def __init__(self, directory: str, slot: int) -> None:
+        from pathlib import Path
+
+        self.directory, self.slot = Path(directory), slot
+
+    def write(self, metrics: Metrics) -> None:
+        import json
+        import os
+
+        path = self.directory / f"worker-{self.slot}.json"
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps(metrics.snapshot()), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:  # the folder is gone (the parent is stopping): this worker's own figures serve
+            tmp.unlink(missing_ok=True)
+
+    def render(self, metrics: Metrics) -> str:
+        import json
+
+        self.write(metrics)
+        snapshots = []
+        for path in sorted(self.directory.glob("worker-*.json")):
+            try:
+                snapshots.append(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError):  # replaced meanwhile or gone: skipped this once
+                continue
+        if not snapshots:
+            return metrics.render()
+        return metrics.summed(snapshots).render()
 
 
 def timer() -> Callable[[], float]:

@@ -182,7 +182,9 @@ async def metrics(request: web.Request) -> web.Response:
         registry.active_sessions.set(await asyncio.wait_for(request.app[keys.STORE].active_sessions(), 1.0))
     except Exception:  # keep the last value; the scrape itself must not fail
         registry.store_errors.inc()
-    return web.Response(text=registry.render(), content_type="text/plain",
+    shared = request.app.get(keys.SHARED_METRICS)
+    text = await asyncio.to_thread(shared.render, registry) if shared is not None else registry.render()
+    return web.Response(text=text, content_type="text/plain",
                         headers={"X-Content-Type-Options": "nosniff"}, charset="utf-8")
 
 
