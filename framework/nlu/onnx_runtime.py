@@ -173,8 +173,8 @@ def load(model_dir: str | Path, meta: dict, assistant=None, threads: int = 1,
             raise OnnxUnavailable(f"{path} could not be loaded: {err}") from err
         os.utime(path)  # in use: kept by the pruning of unused files
     if not network.check.get("ok"):
-        raise OnnxUnavailable(f"its check did not pass ({_summary(network.check)})")
-    log.info("ONNX Runtime network of %s read from %s (%s)", model_dir, network.path, _summary(network.check))
+        raise OnnxUnavailable(f"its check did not pass ({summary(network.check)})")
+    log.info("ONNX Runtime network of %s read from %s (%s)", model_dir, network.path, summary(network.check))
     return network
 
 
@@ -195,7 +195,7 @@ def _from_model_folder(model_dir: Path, threads: int) -> OrtNetwork | None:
     return network
 
 
-def _summary(record: dict) -> str:
+def summary(record: dict) -> str:
     if not record:
         return "no check recorded"
 
@@ -255,7 +255,7 @@ def build(model_dir: str | Path, meta: dict, out: Path, assistant=None, threads:
                       trace=trace_digest(model_dir),
                       onnxruntime=_version("onnxruntime"), torch=_version("torch"), scheme=SCHEME)
         _store(chosen, out, record)
-    log.info("ONNX Runtime network kept at %s (%s)", out, _summary(record))
+    log.info("ONNX Runtime network kept at %s (%s)", out, summary(record))
     return record
 
 

@@ -86,6 +86,13 @@ def check_int8(model_dir: str | Path, labelled: Sequence[tuple[str, str]], assis
                threads: int | None = None) -> dict:
     """Compare float32 and int8 over (text, intent) pairs, and float16 when int8 loses too
     much; write and return CHECK_FILE, with the precision it serves in ("served")."""
+    return check_int8_and_reference(model_dir, labelled, assistant, threads)[0]
+
+
+def check_int8_and_reference(model_dir: str | Path, labelled: Sequence[tuple[str, str]], assistant=None,
+                             threads: int | None = None) -> tuple[dict, tuple[list, list]]:
+    """`check_int8`, and the (text, intent) pairs with float32's answers to them, which the
+    ONNX file's check that training runs next compares against (not written)."""
     from framework.nlu.int8 import activation_bits
     from framework.nlu.model import load_classifier
 
@@ -119,8 +126,7 @@ def check_int8(model_dir: str | Path, labelled: Sequence[tuple[str, str]], assis
                      "as the user sees it: below the threshold counts as out of scope")
     check["served"] = _served(check)
     (Path(model_dir) / CHECK_FILE).write_text(json.dumps(check, indent=1), encoding="utf-8")
-    # not written: the texts and float32's answers, for the ONNX file's check that training runs next
-    return {**check, "reference": (pairs, tops["float32"])}
+    return check, (pairs, tops["float32"])
 
 
 def answered(ranking, threshold: float | None, assistant=None) -> str:

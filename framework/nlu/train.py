@@ -261,13 +261,14 @@ def main(argv: list[str] | None = None) -> int:
               f"values below confidence {result['entity_threshold']} are confirmed)")
     # --- int8 check: the server quantises when int8 loses at most 0.5 points of accuracy ---
     if assistant is not None:
-        from framework.nlu.precision import check_int8, labelled_texts
+        from framework.nlu.precision import check_int8_and_reference, labelled_texts
 
-        check = check_int8(out_dir, labelled_texts(assistant), assistant, threads=train_args.threads)
+        check, reference = check_int8_and_reference(out_dir, labelled_texts(assistant), assistant,
+                                                    threads=train_args.threads)
         print(f"int8 check on {check['texts']} labelled texts: accuracy {check['accuracy_pct']['int8']:.2f}% "
               f"vs {check['accuracy_pct']['float32']:.2f}% in float32: served in {check['served']}")
         if train_args.onnx:
-            make_onnx(out_dir, result.get("meta"), assistant, train_args.threads, check["reference"], check["served"])
+            make_onnx(out_dir, result.get("meta"), assistant, train_args.threads, reference, check["served"])
     return 0
 
 
@@ -298,7 +299,7 @@ def make_onnx(out_dir: Path, meta: dict | None, assistant, threads: int, referen
               f"{check['texts']} texts): `serve` runs it by default")
     else:
         path.unlink(missing_ok=True)  # a file that would never serve: not kept in the model
-        print(f"ONNX Runtime network: no variant passed its check ({onnx_runtime._summary(record)}); `serve` runs "
+        print(f"ONNX Runtime network: no variant passed its check ({onnx_runtime.summary(record)}); `serve` runs "
               f"torch in {torch_served}")
 
 
