@@ -101,8 +101,9 @@ def run(name: str, train_argv: list[str], out: str | None, label: str | None, li
            "commit": commit, "started_utc": started,
            "train_limit": train_limit, "report_split": "valid" if valid_only else "test",
            "train_examples": result["metrics"]["train_examples"], "train_wall_s": round(wall, 1),
-           "fit_s": result["metrics"]["train_seconds"], "epochs": result["metrics"]["history"]["epochs"],
-           "stopped": result["metrics"]["history"]["stopped"], "best_epoch": result["metrics"]["history"]["best_epoch"],
+           # with threshold folds (the default) the history holds the folds' and no epoch list of its own
+           "fit_s": result["metrics"]["train_seconds"], "epochs": result["metrics"]["history"].get("epochs", []),
+           "stopped": result["metrics"]["history"].get("stopped"), "best_epoch": result["metrics"]["history"].get("best_epoch"),
            "valid_accuracy": result["metrics"]["validation_accuracy"],
            "unk_share_before": result["metrics"]["unk_share_before"], "added_tokens": result["metrics"]["added_tokens"],
            "peak_rss_train_mb": round(peak_rss_mb()), "entity_labels": len(result.get("entity_labels") or ()),
