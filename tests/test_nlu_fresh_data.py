@@ -26,8 +26,9 @@ later in session 15, before its second data change (scored once in session 16 an
 since), telecom_zh's fresh_test_15.csv and banking_en's fresh_test_8.csv and fresh_test_9.csv
 in session 16, each before the data change it was scored after (scored once in session 16 and
 looked at since), and telecom_zh's fresh_test_16.csv at the end of session 16 (scored once at
-the start of session 17 and looked at since), and telecom_zh's fresh_test_17.csv in session 17
-before its data changed (scored once after it, and looked at since), by helpers
+the start of session 17 and looked at since), telecom_zh's fresh_test_17.csv in session 17
+before its data changed (scored once after it, and looked at since), and telecom_zh's
+fresh_test_18.csv in session 18 (scored once on unchanged data and looked at since), by helpers
 that read no training example (held out: a domain's eval/HELD_OUT lists a file until its one
 scoring). The models are
 evaluated on them in tests/test_examples_e2e.py; here: that they stay fresh, apart from each
