@@ -401,5 +401,9 @@ def test_train_command_on_an_example_domain(tmp_path, capsys):
     if "`serve` runs it by default" in line:  # its check passed: the server's default runtime uses it
         assert (out / "model.onnx").is_file()
         assert load_classifier(out, assistant=assistant, runtime="auto").runtime == "onnx"
-    else:  # a file that would never serve is not kept
+    else:  # a file that would never serve is not kept, and the server says why
         assert not (out / "model.onnx").exists() and "`serve` runs torch" in line
+        from framework.nlu.onnx_runtime import _why_no_model_file
+
+        assert _why_no_model_file(out).startswith("training made no model.onnx: no variant passed its check")
+    assert json.loads((out / "onnx_check.json").read_text(encoding="utf-8"))["trace"]

@@ -4,6 +4,7 @@ worker that finds it imports no torch; where it cannot serve (no onnxruntime, a 
 check) the torch network serves and one warning says why. A tiny real model."""
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
 import sys
@@ -137,6 +138,13 @@ def test_auto_serves_the_model_folders_file_and_makes_none(model, tmp_path, serv
         classifier = load_classifier(folder, quantize=False, threads=1, runtime="auto")
     assert classifier.runtime == "torch" and not list(serving_cache.glob("*.onnx"))
     assert "python -m framework.nlu.onnx_runtime" in caplog.text
+    # where training tried and no variant passed, the line says so instead
+    (folder / "onnx_check.json").write_text(json.dumps({"why": "no variant passed its check (x)",
+                                                        "trace": onnx_runtime.trace_digest(folder)}), encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        assert load_classifier(folder, quantize=False, threads=1, runtime="auto").runtime == "torch"
+    assert "training made no model.onnx: no variant passed its check (x)" in caplog.text
 
     assert onnx_runtime.main([str(folder), "--threads", "1"]) == 0  # into the folder, as training does
     assert (folder / "model.onnx").is_file() and not list(serving_cache.glob("*.onnx"))

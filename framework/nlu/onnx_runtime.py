@@ -57,6 +57,7 @@ log = logging.getLogger(__name__)
 RUNTIMES = ("auto", "torch", "onnx")
 SUFFIX = ".onnx"
 MODEL_FILE = "model.onnx"  # made by training, beside model.torchscript.pt
+CHECK_FILE = "onnx_check.json"  # training's record of the ONNX file's check, also where no variant passed
 METADATA_KEY = "dialogframe_check"
 SCHEME = "onnx-fused-int8-per-channel-v1"
 BATCH_MATES_MAX_PCT = 1.0  # answers that may change between a text alone and in a batch of 32
@@ -162,9 +163,7 @@ def load(model_dir: str | Path, meta: dict, assistant=None, threads: int = 1,
             raise OnnxUnavailable(f"{model_dir} has no model.torchscript.pt with checkable contents to export")
         if not path.is_file():
             if not make:
-                raise OnnxUnavailable(f"{model_dir} has no {MODEL_FILE} (a model trained before training made it, "
-                                      f"or with --no-onnx); make it with `python -m framework.nlu.onnx_runtime "
-                                      f"{model_dir} DOMAIN`")
+                raise OnnxUnavailable(_why_no_model_file(Path(model_dir)))
             build(model_dir, meta, path, assistant, threads)
         try:
             network = OrtNetwork(path, threads)
@@ -176,6 +175,17 @@ def load(model_dir: str | Path, meta: dict, assistant=None, threads: int = 1,
         raise OnnxUnavailable(f"its check did not pass ({summary(network.check)})")
     log.info("ONNX Runtime network of %s read from %s (%s)", model_dir, network.path, summary(network.check))
     return network
+
+
+def _why_no_model_file(model_dir: Path) -> str:
+    try:
+        record = json.loads((model_dir / CHECK_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        record = None
+    if isinstance(record, dict) and record.get("trace") == trace_digest(model_dir):
+        return f"training made no {MODEL_FILE}: {record.get('why') or summary(record)}"
+    return (f"{model_dir} has no {MODEL_FILE} (a model trained before training made it, or with --no-onnx); make it "
+            f"with `python -m framework.nlu.onnx_runtime {model_dir} DOMAIN`")
 
 
 def _from_model_folder(model_dir: Path, threads: int) -> OrtNetwork | None:

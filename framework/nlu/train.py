@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
 import sys
 import time
@@ -290,9 +291,14 @@ def make_onnx(out_dir: Path, meta: dict | None, assistant, threads: int, referen
                                     reference_answers=reference, float32_fallback=torch_served == "float32")
     except onnx_runtime.OnnxUnavailable as err:
         print(f"ONNX Runtime network: not made ({err}); `serve` runs torch")
+        record = {"why": f"not made ({err})", "trace": onnx_runtime.trace_digest(out_dir)}
+        (out_dir / onnx_runtime.CHECK_FILE).write_text(json.dumps(record, indent=1), encoding="utf-8")
         return
     served = record.get("served")
     check = record.get(served) if served else None
+    record["why"] = None if check else (f"no variant passed its check ({onnx_runtime.summary(record)}); torch in "
+                                        f"{torch_served} serves")
+    (out_dir / onnx_runtime.CHECK_FILE).write_text(json.dumps(record, indent=1), encoding="utf-8")
     if check:
         print(f"ONNX Runtime network: {path.name} in {served} ({path.stat().st_size / 1e6:.0f} MB, {record['seconds']:.0f} s; "
               f"accuracy {check['onnx_accuracy_pct']:.2f}% vs {check['float32_accuracy_pct']:.2f}% in float32 on "
