@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         print(missing, file=sys.stderr)
         return 2
     try:
-        classifier = nlu.load_classifier(model_dir, assistant)
+        classifier = nlu.load_classifier(model_dir, assistant, quantize="auto", runtime="auto")
     except FileNotFoundError:
         print(missing, file=sys.stderr)
         return 2

@@ -35,13 +35,15 @@ _PARSERS: dict[str, object] = {}
 
 
 def _parser(domain: str, model_dir: Path):
-    """One loaded classifier per domain for the whole module."""
+    """One loaded classifier per domain for the whole module, as `serve` and `dialog test` load it
+    (the precision its int8 check chose; the example models are trained with --no-onnx)."""
     if domain not in _PARSERS:
         from framework.agent import classifier_parser
         from framework.nlu.model import load_classifier
 
         assistant = load_assistant(ROOT / "domains" / domain)
-        _PARSERS[domain] = classifier_parser(load_classifier(model_dir, assistant, threads=1), assistant)
+        _PARSERS[domain] = classifier_parser(
+            load_classifier(model_dir, assistant, quantize="auto", runtime="auto", threads=1), assistant)
     return _PARSERS[domain]
 
 

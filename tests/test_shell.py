@@ -27,8 +27,8 @@ def test_reports_domain_errors(tmp_path, capsys):
 def test_scripted_conversation(tmp_path, capsys, monkeypatch):
     loaded = {}
 
-    def fake_load(model_dir, assistant=None, quantize=False):
-        loaded["dir"] = model_dir
+    def fake_load(model_dir, assistant=None, quantize=False, runtime="torch"):
+        loaded["dir"], loaded["as_served"] = model_dir, (quantize, runtime)
         return FakeClassifier({"我想开户": "开户"}, assistant.intents, threshold=0.5)
 
     monkeypatch.setattr(framework.nlu, "load_classifier", fake_load)
@@ -36,6 +36,7 @@ def test_scripted_conversation(tmp_path, capsys, monkeypatch):
     assert shell.main([str(DOMAIN), "--model", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert loaded["dir"] == tmp_path
+    assert loaded["as_served"] == ("auto", "auto")  # what `serve` would run, not float32
     assert "debug on" in out and "intent: 开户 (0.95)   flow: open_account.ask_name" in out
     assert "bot> 请问您的姓名？" in out and "bot> 张三，请提供身份证号。" in out
     assert '"name": "张三"' in out and "(new conversation)" in out
@@ -49,7 +50,7 @@ def test_demo_backend_listens_on_the_domains_port(tmp_path, capsys, monkeypatch)
     (domain / "backend.py").write_text(
         f"from aiohttp import web\nPORT = {port}\n\ndef init():\n    return web.Application()\n")
     monkeypatch.setattr(framework.nlu, "load_classifier",
-                        lambda model_dir, assistant=None, quantize=False: FakeClassifier({}, assistant.intents))
+                        lambda model_dir, assistant=None, quantize=False, runtime="torch": FakeClassifier({}, assistant.intents))
     monkeypatch.setattr("sys.stdin", io.StringIO("/quit\n"))
     assert shell.main([str(domain), "--model", str(tmp_path), "--demo-backend"]) == 0
     assert f"demo backend listening on http://127.0.0.1:{port}\n" in capsys.readouterr().out

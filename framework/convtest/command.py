@@ -76,7 +76,7 @@ def _load_parser(args, assistant):
         print(missing, file=sys.stderr)
         return None
     try:
-        classifier = nlu.load_classifier(model_dir, assistant)
+        classifier = nlu.load_classifier(model_dir, assistant, quantize="auto", runtime="auto")
     except FileNotFoundError:
         print(missing, file=sys.stderr)
         return None
