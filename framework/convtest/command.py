@@ -15,7 +15,8 @@ from pathlib import Path
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dialog test", description="Run a domain's conversation tests (DOMAIN/tests/*.yml) against its "
-                                        "trained model. Exit 1 if one fails.")
+                                        "trained model, loaded as `serve` runs it (ONNX Runtime or torch, in the "
+                                        "precision its checks chose). Exit 1 if one fails.")
     parser.add_argument("domain", help="domain directory, e.g. domains/telecom_zh")
     parser.add_argument("files", nargs="*", help="test files to run (default: every *.yml in DOMAIN/tests/)")
     parser.add_argument("--model", help="trained model directory (default: models/<domain name>/)")
