@@ -24,6 +24,9 @@ from framework.nlu.text_prefix import wrap
 from framework.nlu.torchscript import JsonTokenizer
 from framework.nlu.onnx_runtime import OrtNetwork
 
+if len(sys.argv) != 4 or sys.argv[1] in ("-h", "--help"):  # MODEL_DIR DOMAIN OUT_DIR, nothing else
+    print(__doc__)
+    sys.exit(0 if sys.argv[1:2] in (["-h"], ["--help"]) else 2)
 model_dir, domain, out = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 out.mkdir(parents=True, exist_ok=True)
 meta = read_artifact(model_dir); a = load_assistant(domain)
