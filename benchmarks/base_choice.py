@@ -8,8 +8,8 @@
 
 The first group is the reference, the second the candidate. Per model, all --data files pooled
 and scored as `dialog evaluate` scores (framework.nlu.evaluate.evaluate_classifier: below the
-model's threshold = out of scope) in the precision `serve` would serve it in
-(framework.nlu.precision.served_precision: the model's int8 check decides), and in float32
+model's threshold = out of scope) as `serve` runs it (the model folder's ONNX Runtime file or
+torch, in the precision their checks chose), and in float32
 when that differs: in scope, out of scope caught, confidently wrong, top-1 of the in-scope
 messages without the threshold, correct answers lost to the threshold. Per group: the means
 over its models and the spread (max - min) of their thresholds. With --time-logs DIR, each
@@ -72,7 +72,10 @@ def score(model_dir: str, assistant, data, precision: str) -> dict:
     from framework.nlu.evaluate import evaluate_classifier
     from framework.nlu.model import load_classifier
 
-    clf = load_classifier(model_dir, assistant, quantize=precision != "float32" and precision, threads=1)
+    if precision == "served":  # as `serve` runs it: ONNX Runtime's file or torch, the precision its checks chose
+        clf = load_classifier(model_dir, assistant, quantize="auto", runtime="auto", threads=1)
+    else:
+        clf = load_classifier(model_dir, assistant, quantize=precision != "float32" and precision, threads=1)
     report = evaluate_classifier(clf, data)
     oos = clf.meta.get("out_of_scope")
     labels, cm = report["labels"], report["confusion_matrix"]
@@ -80,7 +83,8 @@ def score(model_dir: str, assistant, data, precision: str) -> dict:
     in_n = sum(sum(cm[i]) for i in in_rows)
     top1 = sum(cm[i][i] for i in in_rows)
     s = report["scope"]
-    return {"precision": precision, "threshold": clf.threshold, "in_scope": 100 * s["in_scope_accuracy"],
+    network = f"{clf.runtime} {clf.quantized or 'float32'}" if clf.runtime == "torch" else str(clf.quantized)
+    return {"precision": precision, "network": network, "threshold": clf.threshold, "in_scope": 100 * s["in_scope_accuracy"],
             "oos_caught": 100 * s["oos_recall"], "confidently_wrong": 100 * s["confidently_wrong"],
             "top1_in_scope": 100 * top1 / in_n, "below_threshold": top1 - round(s["in_scope_accuracy"] * in_n),
             "in_scope_n": s["in_scope_n"], "out_of_scope_n": s["out_of_scope_n"]}
@@ -129,7 +133,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", type=Path, help="write every figure here")
     args = p.parse_args(argv)
     from framework.nlu.data import read_data_file
-    from framework.nlu.precision import served_precision
     from framework.spec import load_assistant
 
     assistant = load_assistant(args.domain)
@@ -147,14 +150,14 @@ def main(argv: list[str] | None = None) -> int:
     for name, dirs in groups.items():
         rows = []
         for d in dirs:
-            served = served_precision(d)
             cost = training_cost(args.time_logs / f"{Path(d).name}.time") if args.time_logs else None
-            for precision in dict.fromkeys([served, "float32"]):
+            for precision in ("served", "float32"):
                 s = score(d, assistant, data, precision)
-                s.update(model=d, served=precision == served, cost=cost)
+                s.update(model=d, served=precision == "served", cost=cost)
                 rows.append(s)
                 c = cost or {}
-                print(f"| {name} | {Path(d).name} | {precision}{' (served)' if precision == served else ''} | "
+                label = f"{s['network']} (served)" if precision == "served" else precision
+                print(f"| {name} | {Path(d).name} | {label} | "
                       f"{s['threshold']:.4f} | {s['in_scope']:.2f} | {s['oos_caught']:.2f} | "
                       f"{s['confidently_wrong']:.2f} | {s['top1_in_scope']:.2f} | {s['below_threshold']} | "
                       f"{c.get('cpu_s', float('nan')):.0f} | {c.get('wall_s', float('nan')):.0f} | "
@@ -175,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
                      cpu_s=statistics.mean(c["cpu_s"] for c in costs) if costs else None,
                      wall_s=statistics.mean(c["wall_s"] for c in costs) if costs else None)
             means[name, label] = m
-            print(f"| **{name}** | {label} ({', '.join(sorted({r['precision'] for r in pick}))}) | {len(pick)} | "
+            print(f"| **{name}** | {label} ({', '.join(sorted({r['network'] for r in pick}))}) | {len(pick)} | "
                   f"{' / '.join(f'{t:.4f}' for t in ts)} | {m['spread']:.4f} | {m['in_scope']:.2f} | "
                   f"{m['oos_caught']:.2f} | {m['confidently_wrong']:.2f} | {m['top1_in_scope']:.2f} | "
                   f"{m['cpu_s'] or float('nan'):.0f} | {m['wall_s'] or float('nan'):.0f} |")
