@@ -79,12 +79,9 @@ def main(argv: list[str] | None = None) -> int:
                      meta.get("text_prefix"))
     with tempfile.TemporaryDirectory(prefix="onnx_accuracy_") as tmp:
         tmp = Path(tmp)
-        fused, quantized = onnx_runtime._export_fused_int8(Path(args.model_dir), meta, tmp)
-        layers = int(getattr(onnx_runtime._encoder_config(args.model_dir), "num_hidden_layers", 0) or 0)
-        mixed = onnx_runtime._quantize_lower_layers_float(tmp / "typed.onnx", tmp / "int8_mixed.onnx", layers)
         chosen = None
-        for precision, path in (("int8", quantized), ("int8-mixed", mixed), ("float32", fused)):
-            network = onnx_runtime.OrtNetwork(path, args.threads)
+        for precision, make in onnx_runtime.variants(Path(args.model_dir), meta, tmp).items():
+            network = onnx_runtime.OrtNetwork(make(), args.threads)
             classifier = BertIntentClassifier(network, tokenizer, meta, quantized=f"onnx-{precision}",
                                               threads=args.threads)
             row = score(f"ONNX Runtime {precision}", classifier, texts, gold, float32["answers"], args.sample)

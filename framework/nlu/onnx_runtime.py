@@ -99,25 +99,15 @@ def cache_file(model_dir: str | Path, cache: Path | None = None) -> Path | None:
 
 
 def trace_digest(model_dir: str | Path) -> str | None:
-    """What the model folder's ONNX file was exported from: a digest of the trace's entries
-    (names, sizes, CRC-32s from the zip's central directory). Unlike the serving cache's key
-    it leaves out the file's modification time, so a copied or unpacked model folder keeps
-    its file; None where the trace is missing or has entries without CRCs."""
-    import zipfile
-
+    """What the model folder's ONNX file was exported from: the trace's entries (names, sizes,
+    CRC-32s; quantized_cache.weights_fingerprint without the file's size and modification
+    time, so a copied or unpacked model folder keeps its file) and this file's scheme. None
+    where the trace is missing or has entries without CRCs."""
+    from framework.nlu.quantized_cache import weights_fingerprint
     from framework.nlu.torchscript import TORCHSCRIPT_FILE
 
-    try:
-        with zipfile.ZipFile(Path(model_dir) / TORCHSCRIPT_FILE) as archive:
-            entries = archive.infolist()
-    except (OSError, zipfile.BadZipFile):
-        return None
-    digest = hashlib.sha256(SCHEME.encode())
-    for entry in entries:
-        if entry.file_size and not entry.CRC:
-            return None
-        digest.update(f"{entry.filename}\0{entry.file_size}\0{entry.CRC}\n".encode())
-    return digest.hexdigest()
+    entries = weights_fingerprint(Path(model_dir) / TORCHSCRIPT_FILE, with_stat=False)
+    return None if entries is None else hashlib.sha256(f"{SCHEME}\0{entries}".encode()).hexdigest()
 
 
 class OrtNetwork:
@@ -234,23 +224,16 @@ def build(model_dir: str | Path, meta: dict, out: Path, assistant=None, threads:
     started = time.perf_counter()
     log.info("making the ONNX Runtime network of %s (once per model; tens of seconds)", model_dir)
     with tempfile.TemporaryDirectory(prefix="onnx_") as tmp:
-        tmp = Path(tmp)
         try:
-            fused, quantized = _export_fused_int8(Path(model_dir), meta, tmp)
+            makers = variants(Path(model_dir), meta, Path(tmp))
         except Exception as err:
             raise OnnxUnavailable(f"export or quantisation failed: {type(err).__name__}: {str(err)[:300]}") from err
-
-        def mixed() -> Path:
-            layers = int(getattr(_encoder_config(model_dir), "num_hidden_layers", 0) or 0)
-            return _quantize_lower_layers_float(tmp / "typed.onnx", tmp / "int8_mixed.onnx", layers)
-
-        variants = {"int8": lambda: quantized, "int8-mixed": mixed, "float32": lambda: fused}
         if not float32_fallback:
-            del variants["float32"]
+            del makers["float32"]
         reference = _Reference(model_dir, meta, assistant, threads, reference_answers)
         record: dict = {}
-        chosen = quantized
-        for precision, make in variants.items():  # the first that passes serves
+        chosen = makers["int8"]()
+        for precision, make in makers.items():  # the first that passes serves
             try:
                 path = make()
             except Exception as err:  # a variant that cannot be made is skipped, said in the record
@@ -267,6 +250,19 @@ def build(model_dir: str | Path, meta: dict, out: Path, assistant=None, threads:
         _store(chosen, out, record)
     log.info("ONNX Runtime network kept at %s (%s)", out, summary(record))
     return record
+
+
+def variants(model_dir: Path, meta: dict, tmp: Path) -> dict:
+    """The networks `build` tries, in its order, as makers of their files in `tmp`: "int8",
+    "int8-mixed" (the lower third of the layers in float32), "float32" (fused). The export,
+    fusion and full int8 are done now (their errors raise); the mixed variant when asked."""
+    fused, quantized = _export_fused_int8(model_dir, meta, tmp)
+
+    def mixed() -> Path:
+        layers = int(getattr(_encoder_config(model_dir), "num_hidden_layers", 0) or 0)
+        return _quantize_lower_layers_float(tmp / "typed.onnx", tmp / "int8_mixed.onnx", layers)
+
+    return {"int8": lambda: quantized, "int8-mixed": mixed, "float32": lambda: fused}
 
 
 def _export_fused_int8(model_dir: Path, meta: dict, tmp: Path) -> tuple[Path, Path]:

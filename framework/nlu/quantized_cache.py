@@ -40,17 +40,18 @@ log = logging.getLogger(__name__)
 SUFFIX = ".pt"  # <digest>.<precision>.pt
 
 
-def weights_fingerprint(path: str | Path) -> str | None:
+def weights_fingerprint(path: str | Path, with_stat: bool = True) -> str | None:
     """A digest of the TorchScript (zip) file: its size and modification time (ns), and from
     its central directory every entry's name, size and CRC-32. None where the file is not a
     zip or an entry with bytes has no CRC (saved with torch's CRC-32 off): then nothing may
-    be keyed on it."""
+    be keyed on it. Without `with_stat`, the entries alone: the same for a copy of the file
+    (framework.nlu.onnx_runtime.trace_digest, a model folder's own ONNX file)."""
     try:
         with open(path, "rb") as f, zipfile.ZipFile(f) as archive:  # one file, even if replaced meanwhile
             stat, entries = os.fstat(f.fileno()), archive.infolist()
     except (OSError, zipfile.BadZipFile):
         return None
-    digest = hashlib.sha256(f"{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    digest = hashlib.sha256(f"{stat.st_size}\0{stat.st_mtime_ns}\n".encode() if with_stat else b"")
     for entry in entries:
         if entry.file_size and not entry.CRC:
             return None
