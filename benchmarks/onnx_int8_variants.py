@@ -10,51 +10,33 @@ torch float32, our served torch int8, ORT fused float32, ORT dynamic int8 per ch
 quantisable ops; MatMul + Attention only; MatMul only), and 8-bit MatMulNBits (weight-only,
 blockwise activations) on the fused and the unfused graph. Also: answers that change between
 a text alone and in its batch of 32 (first 200 texts), ms per text at batch 1 and texts/s at
-batch 16, one thread, 3 interleaved rounds (medians). Prints a Markdown table.
+batch 16, one thread, 3 interleaved rounds (medians). Prints a Markdown table. MatMulNBits' quantiser
+needs `pip install onnx-ir` (a benchmark tool here, not a dependency).
 """
-import sys, time, json, logging, warnings, statistics
+import statistics
+import sys
+import time
 from pathlib import Path
-logging.disable(logging.WARNING)
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import torch
-from framework.spec import load_assistant
-from framework.nlu.model import load_classifier, load_network, read_artifact, BertIntentClassifier
-from framework.nlu.precision import labelled_texts, answered
-from framework.nlu.text_prefix import wrap
-from framework.nlu.torchscript import JsonTokenizer
-from framework.nlu.onnx_runtime import OrtNetwork
 
-if len(sys.argv) != 4 or sys.argv[1] in ("-h", "--help"):  # MODEL_DIR DOMAIN OUT_DIR, nothing else
-    print(__doc__)
-    sys.exit(0 if sys.argv[1:2] in (["-h"], ["--help"]) else 2)
-model_dir, domain, out = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
-out.mkdir(parents=True, exist_ok=True)
-meta = read_artifact(model_dir); a = load_assistant(domain)
-pairs = list(dict.fromkeys((t, i) for t, i in labelled_texts(a) if t.strip()))
-texts = [t for t, _ in pairs]
-net, tok = load_network(model_dir, meta)
-net.encoder.set_attn_implementation("eager")
-ex = tok(["hello, how are you doing today? 你好", "hi"], padding=True, return_tensors="pt")
-outs = ["logits", "tag_logits"] if net.tagger is not None else ["logits"]
-axes = {"input_ids": {0: "b", 1: "t"}, "attention_mask": {0: "b", 1: "t"}, "logits": {0: "b"}, "tag_logits": {0: "b", 1: "t"}}
-raw = out / "raw.onnx"
-with warnings.catch_warnings(), torch.no_grad():
-    warnings.simplefilter("ignore")
-    torch.onnx.export(net, (ex["input_ids"], ex["attention_mask"]), str(raw), input_names=["input_ids", "attention_mask"],
-                      output_names=outs, dynamic_axes={k: axes[k] for k in ["input_ids", "attention_mask", *outs]}, dynamo=False)
-from onnxruntime.transformers.optimizer import optimize_model
-from onnxruntime.quantization import QuantType, quantize_dynamic
-from onnxruntime.quantization.shape_inference import quant_pre_process
-from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from onnx_study import accuracy, answers, onnx_classifier, setup
+
+study = setup(__doc__)
 import onnx
-c = net.encoder.config
-fused = out / "fused.onnx"
-optimize_model(str(raw), model_type="bert", num_heads=c.num_attention_heads, hidden_size=c.hidden_size).save_model_to_file(str(fused))
-variants = {"ORT fused float32": fused}
-typed = out / "typed.onnx"
-quant_pre_process(str(fused), str(typed), skip_optimization=True, auto_merge=True, guess_output_rank=True)
-for label, ops in (("all ops", None), ("MatMul+Attention", ["MatMul", "Attention"]), ("MatMul only", ["MatMul"])):
-    v = out / f"qdyn_{len(ops or [])}.onnx"
+from onnxruntime.quantization import QuantType, quantize_dynamic
+from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+
+from framework.nlu.model import load_classifier
+from framework.nlu.onnx_runtime import _export_fused_int8
+from framework.nlu.precision import answered
+
+model_dir, out, texts, a = study.model_dir, study.out, study.texts, study.assistant
+# serving's own export (eager attention, dynamo=False), fusion, typed graph and int8 of all ops per channel
+fused, int8_all = _export_fused_int8(model_dir, study.meta, out)
+raw, typed = out / "model.onnx", out / "typed.onnx"
+variants = {"ORT fused float32": fused, "ORT fused int8 dynamic per-channel, all ops": int8_all}
+for label, ops in (("MatMul+Attention", ["MatMul", "Attention"]), ("MatMul only", ["MatMul"])):
+    v = out / f"qdyn_{len(ops)}.onnx"
     quantize_dynamic(str(typed), str(v), per_channel=True, weight_type=QuantType.QInt8, op_types_to_quantize=ops)
     variants[f"ORT fused int8 dynamic per-channel, {label}"] = v
 for src, name in ((raw, "raw"), (fused, "fused")):
@@ -68,21 +50,16 @@ for src, name in ((raw, "raw"), (fused, "fused")):
                 variants[f"ORT {name} MatMulNBits8 b{bs} acc{lvl}"] = p
             except Exception as e:
                 print("nbits fail", name, e)
-tokenizer = wrap(JsonTokenizer(model_dir, int(meta.get("max_length", 64)), meta.get("pad_token_id")), meta.get("text_prefix"))
 ref = load_classifier(model_dir, a, quantize=False, threads=1)
 served = load_classifier(model_dir, a, quantize=True, threads=1)
-def score(clf):
-    got = []
-    for i in range(0, len(texts), 32):
-        got += [answered(r, clf.threshold, a) for r in clf.predict(texts[i:i+32])]
-    return got
+score = lambda clf: answers(study, clf)
 want = score(ref)
-acc = lambda got: 100 * sum(g == i for g, (_, i) in zip(got, pairs)) / len(pairs)
+acc = lambda got: accuracy(study, got)
 sample = texts[:300]
 rows = []
 clfs = {"torch float32": ref, "torch int8 (served)": served}
 for name, p in variants.items():
-    clfs[name] = BertIntentClassifier(OrtNetwork(p, 1), tokenizer, meta, quantized="x", threads=1)
+    clfs[name] = onnx_classifier(study, p)
 res = {}
 for name, clf in clfs.items():
     got = score(clf) if name != "torch float32" else want
