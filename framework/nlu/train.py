@@ -289,15 +289,12 @@ def make_onnx(out_dir: Path, meta: dict | None, assistant, threads: int, referen
         # where torch's own int8 (or float16) passed, ONNX Runtime's float32 graph is not worth making: slower
         record = onnx_runtime.build(out_dir, meta or read_artifact(out_dir), path, assistant, threads,
                                     reference_answers=reference, float32_fallback=torch_served == "float32")
+        served = record.get("served")
+        check = record.get(served) if served else None
+        record["why"] = None if check else f"no variant passed its check ({onnx_runtime.summary(record)})"
     except onnx_runtime.OnnxUnavailable as err:
-        print(f"ONNX Runtime network: not made ({err}); `serve` runs torch")
-        record = {"why": f"not made ({err})", "trace": onnx_runtime.trace_digest(out_dir)}
-        (out_dir / onnx_runtime.CHECK_FILE).write_text(json.dumps(record, indent=1), encoding="utf-8")
-        return
-    served = record.get("served")
-    check = record.get(served) if served else None
-    record["why"] = None if check else (f"no variant passed its check ({onnx_runtime.summary(record)}); torch in "
-                                        f"{torch_served} serves")
+        record, check = {"why": f"not made ({err})", "trace": onnx_runtime.trace_digest(out_dir)}, None
+    # the record, also where no file is kept: the server's line then says why (onnx_runtime._why_no_model_file)
     (out_dir / onnx_runtime.CHECK_FILE).write_text(json.dumps(record, indent=1), encoding="utf-8")
     if check:
         print(f"ONNX Runtime network: {path.name} in {served} ({path.stat().st_size / 1e6:.0f} MB, {record['seconds']:.0f} s; "
@@ -305,8 +302,7 @@ def make_onnx(out_dir: Path, meta: dict | None, assistant, threads: int, referen
               f"{check['texts']} texts): `serve` runs it by default")
     else:
         path.unlink(missing_ok=True)  # a file that would never serve: not kept in the model
-        print(f"ONNX Runtime network: no variant passed its check ({onnx_runtime.summary(record)}); `serve` runs "
-              f"torch in {torch_served}")
+        print(f"ONNX Runtime network: {record['why']}; `serve` runs torch in {torch_served}")
 
 
 if __name__ == "__main__":

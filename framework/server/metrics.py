@@ -11,8 +11,11 @@ sessions from Redis), never summed.
 """
 from __future__ import annotations
 
+import json
 import math
+import os
 import threading
+from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -170,17 +173,14 @@ class Metrics:
 
 class SharedMetrics:
     """The workers' registries side by side in `directory` (one JSON file per worker slot),
-    written atomically; `render` answers the sum."""
+    written atomically; `render` answers the sum. Not mapped_embeddings.write_atomically: a
+    figure a second needs no fsync, and that one makes the folder again, which would leave
+    it behind once the parent has removed it at the end."""
 
     def __init__(self, directory: str, slot: int) -> None:
-        from pathlib import Path
-
         self.directory, self.slot = Path(directory), slot
 
     def write(self, metrics: Metrics) -> None:
-        import json
-        import os
-
         path = self.directory / f"worker-{self.slot}.json"
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         try:
@@ -190,8 +190,6 @@ class SharedMetrics:
             tmp.unlink(missing_ok=True)
 
     def render(self, metrics: Metrics) -> str:
-        import json
-
         self.write(metrics)
         snapshots = []
         for path in sorted(self.directory.glob("worker-*.json")):
