@@ -91,6 +91,16 @@ def test_booleans(text, value):
     assert yes_no(text) is value
 
 
+@pytest.mark.parametrize("text,value", [
+    ("对👌", True), ("好的😊", True), ("yes 👍🏽", True), ("不是🙅", False), ("no 👎", False),
+    ("👌", None), ("👍", None), ("好的👎", None), ("no 👍", None), ("对❌", None),
+])
+def test_emoji_beside_a_yes_or_no_word(text, value):
+    """"对👌" at a menu was no yes (customer trial, session 18); an emoji alone is none, and one
+    that says the other answer makes the message unclear."""
+    assert yes_no(text) is value
+
+
 def test_boolean_rejects_other_text():
     assert not parse_value(slot("b", "boolean"), "maybe later", "en").ok
     assert yes_no("我想办理") is None

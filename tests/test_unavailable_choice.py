@@ -115,3 +115,40 @@ def test_bad_unavailable_is_a_clear_error(tmp_path, slot, message):
     with pytest.raises(SpecErrors) as err:
         write_domain(tmp_path, {"domain.yml": domain, "flows/f.yml": FLOWS})
     assert message in str(err.value) and "domain.yml:" in str(err.value)
+
+
+def _at_the_plan_menu(telecom):
+    state = start()
+    for text, intent in [("我要开户", "办理"), ("我叫李小龙", "提供信息"), ("11010519491231002X", "提供信息")]:
+        result = turn(telecom, state, text, intent, 0.95)
+        state = result.state
+    assert replies(result) == ["请选择套餐：39元（基础）、59元、99元（5G）、129元（不限量融合）。"]
+    return state
+
+
+def test_telecom_zh_broadband_at_another_question_of_the_flow():
+    """"我想办宽带" at the plan menu while an account is opened heard "没有这个套餐哦", as if 宽带
+    were a wrong plan (customer trial, session 18): the business slot's words count at the
+    flow's other questions; the plan menu again, no attempt used."""
+    telecom = load_assistant("domains/telecom_zh")
+    state = _at_the_plan_menu(telecom)
+    result = turn(telecom, state, "我想办宽带", "办理", 0.9)
+    said = replies(result)
+    assert said[0].startswith("宽带、固话、携号转网") and said[1].startswith("请选择套餐")
+    assert result.state.frame.attempts == 0 and result.state.slots.get("business") == "开户"
+    confirmation = replies(turn(telecom, result.state, "59元", "提供信息", 0.9))[0]
+    assert "开户" in confirmation and "59" in confirmation
+
+
+def test_a_yes_at_a_menu_asks_to_pick_one():
+    """"对👌" at the plan menu heard "没有这个套餐哦" (customer trial, session 18)."""
+    telecom = load_assistant("domains/telecom_zh")
+    state = _at_the_plan_menu(telecom)
+    for text, intent, confidence in [("对👌", "肯定", 0.6), ("好的", "肯定", 0.99), ("/肯定", "肯定", 1.0)]:
+        result = turn(telecom, state, text, intent, confidence)
+        assert replies(result) == ["好的，请从这几项里选一个：", "请选择套餐：39元（基础）、59元、99元（5G）、129元（不限量融合）。"]
+        assert result.state.frame.attempts == 0
+    # a no, or a wrong plan, is still the slot's error and uses an attempt
+    for text, intent in [("不要", "否定"), ("88元", "提供信息")]:
+        result = turn(telecom, state, text, intent, 0.9)
+        assert replies(result) == ["没有这个套餐哦，可选的是 39、59、99、129 元四档。"] and result.state.frame.attempts == 1

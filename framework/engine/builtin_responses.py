@@ -133,6 +133,13 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "请告诉我完整的{partial_label}，姓和名都要。",
         "en": "I need the full name for the {partial_label}, first and last name. Could you give it to me?",
     },
+    # A clear yes at a menu (a categorical slot's question: "对👌" at "请选择套餐：39元、59元…"),
+    # which picks none of its choices (framework.engine.stop_question.yes_at_menu); the
+    # question follows, and no attempt is used up.
+    "utter_pick_one": {
+        "zh": "好的，请从这几项里选一个：",
+        "en": "Sure. Which one would you like? Please pick one:",
+    },
     "utter_restarted": {  # /restart
         "zh": "好的，我们重新开始。请问有什么可以帮您？",
         "en": "Okay, let's start over. How can I help?",

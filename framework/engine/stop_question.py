@@ -80,6 +80,7 @@ from framework.slots.answers import language_key, yes_no
 WAITING = WAITING_STOP  # Frame.waiting_for while "Do you want to stop here?" waits (after a plain no)
 ENDING = WAITING_END  # the same, after a goodbye; followed by what the frame waited for before
 RESPONSE = "utter_ask_stop_flow"
+PICK_ONE = "utter_pick_one"
 CANCEL, ANSWERED = "cancel", "answered"  # answer(): the caller cancels the flow; nothing more to do
 # Whole messages that thank or take leave, compared without spaces and punctuation. Only
 # sign-offs: "没事了" or "I'm done" may mean "never mind" and are left to the classifier.
@@ -108,6 +109,22 @@ def offer(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, thre
     ctx.update_frame(waiting_for=WAITING + slot_name)
     ctx.emit("stop_offered", flow=ctx.frame.flow, state=ctx.frame.state, slot=slot_name)
     _ask(ctx)
+    return True
+
+
+def yes_at_menu(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, threshold: float) -> bool:
+    """"对👌" at "请选择套餐：39元、59元、99元、129元" heard "没有这个套餐哦" and used up one of three
+    attempts (customer trial, session 18): the customer agreed to choose, and chose nothing.
+    At a categorical slot's question, a clear yes (confirm.answer) that is no choice gets
+    `utter_pick_one` and the question again; no attempt is used up. A no keeps the slot's
+    error (see the module doc)."""
+    slot = ctx.assistant.slots.get(slot_name)
+    if ctx.frame is None or slot is None or slot.type != "categorical" or value_ok:
+        return False
+    if confirm.answer(ctx, nlu, threshold) is not True:
+        return False
+    ctx.emit("yes_at_menu", flow=ctx.frame.flow, state=ctx.frame.state, slot=slot_name)
+    ctx.say(PICK_ONE)
     return True
 
 

@@ -426,6 +426,10 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
     # "好的谢谢" the classifier was unsure of: no name, but a goodbye (framework.engine.stop_question)
     if stop_question.offer_on_goodbye_word(ctx, nlu, slot_name, parsed.ok):
         return
+    # "对👌" at a menu of choices: "pick one, please", the menu again (framework.engine.stop_question)
+    if stop_question.yes_at_menu(ctx, nlu, slot_name, parsed.ok, threshold(ctx.assistant)):
+        ctx.say(step.prompt)
+        return
     # "取消", or "开户" while the open-account flow asks for the name: no value
     verdict = value_guard.check(ctx, nlu, step, parsed, threshold(ctx.assistant))
     if verdict is not None:

@@ -14,10 +14,16 @@ that started the flow, or an answer to the question) and no choice was understoo
 `response` is said first ("宽带业务需要到营业厅办理。"), then the question; an answer that names
 one uses no attempt. Only while this slot is asked: "宽带老是断网" in a complaint never hears
 it. Words are matched inside the message, case-insensitively; a choice understood in the same
-message wins ("宽带不办了，我要换套餐" is 换套餐)."""
+message wins ("宽带不办了，我要换套餐" is 换套餐).
+
+The words also count at the flow's other questions: "我想办宽带" at the plan menu of an account
+being opened heard "没有这个套餐哦" (customer trial, session 18), as if 宽带 were a wrong plan.
+While another question of the same flow is asked, a message naming one of the words of a slot
+that flow collects gets that slot's response and the question again, no attempt used."""
 from __future__ import annotations
 
 from framework.engine.context import TurnContext
+from framework.engine.steps import collected_slots
 
 
 def named(ctx: TurnContext, slot_name: str) -> str | None:
@@ -31,10 +37,14 @@ def named(ctx: TurnContext, slot_name: str) -> str | None:
 
 
 def say(ctx: TurnContext, slot_name: str) -> bool:
-    """Say the slot's `unavailable` response when this turn's message names one of its words."""
-    word = named(ctx, slot_name)
-    if word is None:
-        return False
-    ctx.emit("choice_unavailable", slot=slot_name, word=word)
-    ctx.say(ctx.assistant.slots[slot_name].options["unavailable"]["response"])
-    return True
+    """Say the `unavailable` response of the asked slot, or else of another slot the active flow
+    collects, when this turn's message names one of its words."""
+    flow = ctx.flow()
+    others = sorted(collected_slots(flow) - {slot_name}) if flow is not None else []
+    for name in [slot_name, *others]:
+        word = named(ctx, name)
+        if word is not None:
+            ctx.emit("choice_unavailable", slot=name, word=word, asked=slot_name)
+            ctx.say(ctx.assistant.slots[name].options["unavailable"]["response"])
+            return True
+    return False

@@ -4,8 +4,9 @@ A confirmation files a claim or blocks a card, so the engine decides one only on
 answer (framework.engine.confirm). This module supplies the parts that need no classifier:
 
 - `yes_no(text, language)`: the whole message is a yes or a no word of the language
-  ("是的！", "nope"). Without a language every listed language's words count (a boolean
-  slot's value).
+  ("是的！", "nope"), emoji around it aside ("对👌", "yes 👍"; "好的👎" says two things and
+  is neither). Without a language every listed language's words count (a boolean
+  slot's value). An emoji alone is never a yes or a no.
 - `is_question(text, language)`: "是不是？", "在不在", "can you do it?" ask something; they
   never answer one, whatever an intent classifier makes of them.
 - `has_words(text)`: emoji, punctuation and digits alone carry no yes or no.
@@ -144,9 +145,34 @@ def _bare(text: str) -> str:
     return text.strip(_PUNCT + _QUESTION_MARKS).lower()
 
 
+# Emoji that say yes or no by themselves; beside a word of the other answer they make the
+# message unclear ("好的👎"). Any other emoji beside a yes or no word is decoration.
+_YES_EMOJI = frozenset("👍👌✅✔🆗🙆")
+_NO_EMOJI = frozenset("👎❌✖🚫🙅⛔")
+
+
+def _symbols(text: str) -> str:
+    """The emoji and other symbols of a message (Unicode S*, with the joiners, variation
+    selectors and skin tones that build emoji)."""
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] == "S"
+                   or unicodedata.category(ch) in ("Cf", "Mn"))
+
+
 def yes_no(text: str, language: str | None = None) -> bool | None:
     """True for a yes word, False for a no word, None otherwise (the whole utterance).
-    With a language, only that language's words count; without, any listed language's."""
+    With a language, only that language's words count; without, any listed language's.
+    Emoji beside the word are set aside unless they say the other answer ("对👌" is yes,
+    "好的👎" neither: customer trial, session 18, "对👌" at a menu)."""
+    symbols = _symbols(text)
+    if not symbols:
+        return _word_yes_no(text, language)
+    word = _word_yes_no("".join(ch for ch in text if ch not in symbols), language)
+    if word is None or (_NO_EMOJI if word else _YES_EMOJI).intersection(symbols):
+        return None
+    return word
+
+
+def _word_yes_no(text: str, language: str | None) -> bool | None:
     code = language_key(language)
     codes = [code] if code in YES_WORDS else list(YES_WORDS) if code is None else []
     bare = _bare(text)
