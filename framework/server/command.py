@@ -140,8 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--feishu-verification-token", default=os.environ.get("DF_FEISHU_VERIFICATION_TOKEN"),
                    help="the event subscription's Verification Token (checked in every event)")
     p.add_argument("--event-loop", choices=("auto", "uvloop", "asyncio"), default="auto",
-                   help="the asyncio event loop: uvloop (compiled; pip install .[fast]) or the standard "
-                        "library's; auto: uvloop when installed (default)")
+                   help="the asyncio event loop: uvloop (compiled; installed with the project except on "
+                        "Windows) or the standard library's; auto: uvloop when installed (default)")
     p.add_argument("--access-log", action="store_true", help="log every request (off by default: it costs ~10%%)")
     p.add_argument("--log-level", default="INFO")
     return p

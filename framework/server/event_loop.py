@@ -7,8 +7,11 @@ asyncio API, in compiled code) is a drop-in replacement: aiohttp's `web.run_app(
 loop=...)` takes any asyncio loop, and nothing here depends on the loop's class. Measured
 on banking_en int8 (BENCHMARKS.md, "CPU per turn"): event-loop CPU per turn 0.93x at c = 1
 and 0.95x at c = 8, within the run-to-run spread of a loaded machine, so a small gain, not
-a proven one; it is an optional extra (`pip install .[fast]`). It is passed as a loop,
-not installed as a policy: event loop policies are deprecated from Python 3.14.
+a proven one. Session 19 (2026-12-04, today's defaults: ONNX Runtime / torch int8, two
+workers, c = 8, five interleaved rounds): 1.03x req/s and 0.97x server CPU per turn, again
+small. It is a dependency since then (not on Windows): Rasa 3.6's Sanic server runs on
+uvloop, and the side-by-side benchmark should compare like with like. It is passed as a
+loop, not installed as a policy: event loop policies are deprecated from Python 3.14.
 
 `--event-loop asyncio` keeps the standard library's loop (to compare, or on a platform
 uvloop does not support, such as Windows, where `auto` falls back to it by itself).
