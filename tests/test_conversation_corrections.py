@@ -94,6 +94,26 @@ async def test_an_item_named_at_which_item_is_the_answer_even_if_read_as_out_of_
         assert chat.waiting != "slot:id_number" and "change_requested" not in chat.events
 
 
+async def test_an_item_alone_at_which_item_is_the_answer_even_if_read_as_a_handoff():
+    """"recipient" at "What would you like to change?" was read as human_agent 0.96: the transfer
+    was cancelled and the customer handed off (customer trial, session 19). An item alone (a
+    button's title) answers the menu; a request for a person in words still wins."""
+    async with example("banking_en") as world:
+        chat = world.chat({**BANKING_TABLE, "the name": ("human_agent", 0.96), "Name.": ("cancel", 0.9),
+                           "I want a person to change the name": ("human_agent", 0.97)})
+        await banking_confirm(chat)
+        await chat.say("no")
+        assert await chat.say("the name") == ["What's the cardholder's name, as printed on the card?"]
+        assert chat.events == ["change_requested"]
+        await chat.say("Maria Garcia")
+        await chat.say("no")
+        assert await chat.say("Name.") == ["What's the cardholder's name, as printed on the card?"]
+        await chat.say("Maria Garcia")
+        await chat.say("no")
+        await chat.say("I want a person to change the name")
+        assert "handoff" in chat.events and "change_requested" not in chat.events
+
+
 # --------------------------------------------------------------------------- banking_en
 
 async def test_banking_correction_at_the_confirmation_then_the_card_activates():

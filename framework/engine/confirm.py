@@ -24,6 +24,8 @@ asked again. A new value given straight away ("金额是5000") is a correction
 """
 from __future__ import annotations
 
+import re
+
 from framework.compile.machine import ASK_WHAT_TO_CHANGE, Button, Collect, Confirm, Flow, State
 from framework.engine import steps
 from framework.engine.builtin_responses import LIST_SEPARATOR, language_code
@@ -147,6 +149,17 @@ def chosen_slot(ctx: TurnContext, text: str) -> str | None:
     matches.sort(reverse=True)
     best = [n for length, n in matches if length == matches[0][0]]
     return best[0] if len(set(best)) == 1 else None
+
+
+def only_a_choice(ctx: TurnContext, text: str) -> bool:
+    """True when the message is one item of the "which item?" menu and nothing else
+    ("recipient", "the recipient", a button's title): it answers the menu whatever the
+    classifier makes of it. "recipient" was read as human_agent 0.96 and handed the customer
+    off, the transfer cancelled (customer trial, session 19)."""
+    bare = text.strip(" \t\r\n,.!;:，。！；：、").lower()
+    bare = re.sub(r"^(?:the|my)\s+", "", bare)
+    return any(bare == word.lower() for name in changeable(ctx, ctx.flow())
+               for word in {label(ctx, name), name, name.replace("_", " ")})
 
 
 def handle_which(ctx: TurnContext, state: State, nlu: NLUResult) -> bool:

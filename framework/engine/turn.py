@@ -209,9 +209,11 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     # (2) global intents and flow triggers; but a reply that names one of the items the
     # "which item?" question listed answers it, however the classifier files it ("身份证号"
-    # alone read as out of scope at 0.83), unless it asks to cancel or for a person
-    if (waiting == confirm.WHICH and intent not in assistant.behaviours.cancel.intents
-            and intent not in assistant.behaviours.handoff.intents
+    # alone read as out of scope at 0.83), unless it asks to cancel or for a person; an item
+    # alone ("recipient", read as human_agent 0.96) always answers it
+    if (waiting == confirm.WHICH and (confirm.only_a_choice(ctx, nlu.text or "")
+                                      or (intent not in assistant.behaviours.cancel.intents
+                                          and intent not in assistant.behaviours.handoff.intents))
             and confirm.chosen_slot(ctx, nlu.text or "") and confirm.handle_which(ctx, state, nlu)):
         return
     # "ok" / "no thanks" with no flow active: "anything else?" / "take care"
