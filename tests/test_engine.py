@@ -223,8 +223,9 @@ def test_a_refused_trigger_says_busy_when_the_domain_has_it():
         {**busy.responses, "utter_busy": Response("utter_busy", (ResponseVariant("请先完成当前的转账。"),))}))
     result = handle_message(busy, in_transfer(busy), nlu("我想开户", "开户"), now=NOW)
     assert [r.text for r in result.replies] == ["请先完成当前的转账。", "转多少钱？"]
-    assert [e.name for e in result.events] == ["interruption_refused", "busy"]
+    assert [e.name for e in result.events] == ["interruption_refused", "busy", "flow_deferred"]
     assert result.state.frame.attempts == 0  # not counted as an invalid amount
+    assert [f.flow for f in result.state.stack] == ["open_account", "transfer"]  # waits under it
     # a valid value is still a value, even when it was also classified as a trigger
     result = handle_message(busy, result.state, nlu("100", "开户"), now=NOW)
     assert result.state.slots["amount"] == 100

@@ -50,7 +50,7 @@ from framework.engine import (confirm, corrections, follow_up, foreign_language,
 from framework.engine.commands import RESTART, command
 from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
-from framework.engine.state import SessionState, timestamp
+from framework.engine.state import Frame, SessionState, timestamp
 from framework.nlu.interface import NLUResult
 from framework.slots import ParseResult, parse_value
 from framework.slots.answers import content_length, is_question, sounds_like_correction
@@ -319,11 +319,21 @@ def _out_of_attempts(ctx: TurnContext, state) -> bool:
 def _busy(ctx: TurnContext) -> bool:
     """A trigger the current non-interruptible flow refused was understood, not unclear:
     say `global: busy` (when the domain has it) and ask the current question again.
-    Read with getattr: Behaviours may not carry `busy`; then nothing is said here."""
+    Read with getattr: Behaviours may not carry `busy`; then nothing is said here.
+
+    The refused flow waits under the current one (event `flow_deferred`) and starts when
+    that one ends or is cancelled, as any interrupted flow resumes: "Let's finish this
+    first; I'll help with the other request right after." was a promise nobody kept
+    (customer trial, session 19: the balance asked for while a card was blocked was never
+    checked). A request already waiting is not queued twice."""
     busy = getattr(ctx.assistant.behaviours, "busy", None)
     if not (ctx.refused_by and busy is not None and busy.response):
         return False
     ctx.emit("busy", flow=ctx.frame.flow, by=ctx.refused_by)
+    deferred = ctx.assistant.flows.get(ctx.refused_by)
+    if deferred is not None and all(f.flow != deferred.name for f in ctx.stack):
+        ctx.stack.insert(len(ctx.stack) - 1, Frame(deferred.name, deferred.start))
+        ctx.emit("flow_deferred", flow=deferred.name, until=ctx.frame.flow)
     ctx.say(busy.response)
     steps.reprompt(ctx)
     return True
