@@ -140,6 +140,13 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "好的，请从这几项里选一个：",
         "en": "Sure. Which one would you like? Please pick one:",
     },
+    # A message that declines to give the value asked for ("不告诉你", "I'd rather not say";
+    # framework.engine.stop_question): {refused_label}, the slot's label. The stop question
+    # ("Do you want to stop here?") follows.
+    "utter_value_refused": {
+        "zh": "没有{refused_label}的话，这件事没法继续办理。",
+        "en": "I'm afraid I can't go on without the {refused_label}.",
+    },
     "utter_restarted": {  # /restart
         "zh": "好的，我们重新开始。请问有什么可以帮您？",
         "en": "Okay, let's start over. How can I help?",

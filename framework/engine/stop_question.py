@@ -28,6 +28,10 @@ first). A menu of choices (a categorical slot, its choices on buttons) is left a
 text, so there only a no word as the whole message ("no", "nope", "不是") counts; "no
 reason" stays a text.
 
+A refusal ("不告诉你", "保密", "I'd rather not say": framework.slots.answers.refuses) at any
+collect step, a menu included, is never the value: `utter_value_refused` ("没有姓名的话，这件事
+没法继续办理。") says why, then the same question to stop (customer trial, session 19).
+
 Confirmations, the "which item?" menu and "did you mean ...?" questions are not collect
 steps and keep their own yes / no rules. The stop question uses up no attempt and is
 itself no collect step: while it waits, the frame's `waiting_for` is `stop:<slot>`.
@@ -75,12 +79,13 @@ from framework.engine import confirm, steps
 from framework.engine.context import TurnContext
 from framework.engine.state import WAITING_END, WAITING_STOP
 from framework.nlu.interface import NLUResult
-from framework.slots.answers import language_key, yes_no
+from framework.slots.answers import language_key, refuses, yes_no
 
 WAITING = WAITING_STOP  # Frame.waiting_for while "Do you want to stop here?" waits (after a plain no)
 ENDING = WAITING_END  # the same, after a goodbye; followed by what the frame waited for before
 RESPONSE = "utter_ask_stop_flow"
 PICK_ONE = "utter_pick_one"
+VALUE_REFUSED = "utter_value_refused"
 CANCEL, ANSWERED = "cancel", "answered"  # answer(): the caller cancels the flow; nothing more to do
 # Whole messages that thank or take leave, compared without spaces and punctuation. Only
 # sign-offs: "没事了" or "I'm done" may mean "never mind" and are left to the classifier.
@@ -99,9 +104,18 @@ def offer(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, thre
     """At the collect step of `slot_name`, before the message is taken as its value: ask
     whether to stop when the message is a clear no and no value (see the module doc)."""
     slot = ctx.assistant.slots.get(slot_name)
-    if ctx.frame is None or slot is None or slot.type == "categorical":
+    if ctx.frame is None or slot is None:
+        return False
+    refused = refuses(nlu.text or "", ctx.assistant.language)
+    if refused:
+        # "不告诉你" was stored as the name, "保密" at the ID question heard that its check digit
+        # failed (customer trial, session 19): what cannot go on without it is said, then the
+        # stop question, whatever the slot's type
+        ctx.emit("value_refused", slot=slot_name)
+        ctx.say(VALUE_REFUSED, extra={"refused_label": confirm.label(ctx, slot_name)})
+    elif slot.type == "categorical":
         return False  # a menu of choices keeps its own reply to a "no" (its error, the menu again)
-    if slot.type == "text":
+    elif slot.type == "text":
         if yes_no(nlu.text or "", ctx.assistant.language) is not False:
             return False
     elif value_ok or confirm.answer(ctx, nlu, threshold) is not False:

@@ -18,6 +18,8 @@ answer (framework.engine.confirm). This module supplies the parts that need no c
   "不记得了", "忘带了": the customer does not have the value asked for
   (framework.engine.unknown_value); with `whole`, only when that is all the message says
   (a text slot's answer such as "I don't know why it keeps dropping" is a description).
+- `refuses(text, language)`: "不告诉你", "保密", "I'd rather not say": the whole message
+  declines to give the value asked for (framework.engine.stop_question).
 - `sounds_like_correction(text, language)`: "不对，…", "改成…", "actually …": a number in
   such a message may correct an earlier answer (framework.engine.corrections).
 """
@@ -215,6 +217,25 @@ def is_hesitation(text: str, language: str | None = None) -> bool:
     code = language_key(language)
     lowered = text.strip().lower()
     return any(pattern.search(lowered) for c, pattern in _HESITATION.items() if code in (None, c))
+
+
+# Whole messages that decline to give what was asked ("不告诉你" was stored as a name, "保密"
+# at the ID question heard "校验没有通过": customer trial, session 19).
+_REFUSAL = {
+    "zh": re.compile(r"^(?:我|就|偏|才|反正)*(?:不(?:想|愿意|能|要|方便)?(?:告诉|说|给|讲|透露|提供)(?:你|您)?(?:了|的)?"
+                     r"|保密|这是隐私|隐私|无可奉告|凭什么(?:要)?(?:告诉|给)(?:你|您)|(?:干嘛|为啥|为什么)要告诉(?:你|您)"
+                     r"|关你(?:什么|啥|屁)事|不关你的事)[啊呀吧呢哦哈嘛]*$"),
+    "en": re.compile(r"^(?:(?:no|nah|sorry|um|uh|well)[,\s]+)*(?:i'?d rather not(?: (?:say|tell|share|give it|tell you))?"
+                     r"|i (?:don'?t want to|won'?t|will not|prefer not to|would rather not) (?:say|tell(?: you)?|share(?: that| it)?|give(?: it| that)?(?: to you| out)?)"
+                     r"|prefer not to (?:say|share)|not telling(?: you)?|none of your business|that'?s private|it'?s private|no comment|private)$"),
+}
+
+
+def refuses(text: str, language: str | None = None) -> bool:
+    """True when the whole message declines to give the value asked for."""
+    code = language_key(language)
+    bare = _bare(text.replace("\u2019", "'"))
+    return any(pattern.match(bare) for c, pattern in _REFUSAL.items() if code in (None, c))
 
 
 def has_words(text: str) -> bool:
