@@ -147,6 +147,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "没有{refused_label}的话，这件事没法继续办理。",
         "en": "I'm afraid I can't go on without the {refused_label}.",
     },
+    # A text over its slot's max_length (framework.slots.values), instead of the slot's
+    # `error` (written for a short answer); an attempt is used, as for any invalid answer.
+    "utter_text_too_long": {
+        "zh": "这段话有点长，麻烦简短一些，说说最主要的情况。",
+        "en": "That's a bit long for me. Could you say it more briefly?",
+    },
     "utter_restarted": {  # /restart
         "zh": "好的，我们重新开始。请问有什么可以帮您？",
         "en": "Okay, let's start over. How can I help?",
