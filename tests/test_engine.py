@@ -181,12 +181,13 @@ def test_a_slot_not_from_the_user_is_filled_only_by_actions_and_initial():
     assistant = with_slot_options(bank(), "phone", from_user=False)
     assistant = with_slot_options(assistant, "balance", from_user=False)
     state = SessionState.new("u", NOW)
-    phone = Entity("phone", "13912345678", "13912345678", 0, 11, "phone")
-    result = handle_message(assistant, state, nlu("13912345678", "开户", entities=[phone]), now=NOW)
+    start = Entity("phone", "13912345678", "13912345678", 7, 18, "phone")
+    result = handle_message(assistant, state, nlu("我要开户，手机13912345678", "开户", entities=[start]), now=NOW)
     assert "phone" not in result.state.slots  # the entity is ignored
     for text in ("张三", "11010519491231002X"):
         result = handle_message(assistant, result.state, nlu(text), now=NOW)
     assert result.state.frame.waiting_for == "slot:phone"
+    phone = Entity("phone", "13912345678", "13912345678", 0, 11, "phone")
     result = handle_message(assistant, result.state, nlu("13912345678", entities=[phone]), now=NOW)
     assert "phone" not in result.state.slots and result.events[0].name == "slot_invalid"
     assert "actions only" in result.events[0].data["error"]

@@ -47,13 +47,13 @@ from dataclasses import replace
 from framework.compile.machine import END, Assistant, Collect, Flow
 from framework.engine import (confirm, corrections, follow_up, foreign_language, lifetimes, nothing_pending, slot_filling,
                               steps, stop_question, trigger_text, unavailable, unknown_value, unreadable, value_guard)
-from framework.engine.commands import RESTART, command
+from framework.engine.commands import RESTART, command, is_payload
 from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
 from framework.engine.state import Frame, SessionState, timestamp
 from framework.nlu.interface import NLUResult
 from framework.slots import ParseResult, parse_value
-from framework.slots.answers import content_length, is_question, sounds_like_correction
+from framework.slots.answers import content_length, has_content, has_words, is_question, sounds_like_correction
 from framework.slots.context import collect_text, from_user
 from framework.slots.mapping import fills
 
@@ -159,7 +159,8 @@ _LISTENING = ("confirm", confirm.WHICH)
 def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     assistant = ctx.assistant
     intent = ctx.intent
-    confident = intent is not None and ctx.confidence >= threshold(assistant)
+    confident = (intent is not None and ctx.confidence >= threshold(assistant)
+                 and not _bare_number(ctx, nlu) and not _value_as_goodbye(ctx, nlu, intent))
     # (0) the answer to "Do you want to stop here?", asked after a plain "no" at a question
     # or a goodbye while one waits (framework.engine.stop_question); neither yes nor no: the
     # message answers the question
@@ -267,6 +268,27 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         ctx.say(assistant.behaviours.out_of_scope.response)
         return
     _fallback(ctx)
+
+
+def _bare_number(ctx: TurnContext, nlu: NLUResult) -> bool:
+    """A number and nothing else, with no flow active: "99" as a first message was read as
+    再见 0.94 and the conversation ended (customer trial, session 19). The classifier's reading
+    of digits alone is noise, so no intent is trusted (the fallback asks what the customer
+    wants), except a goodbye word of the language ("88"). Inside a flow a number answers its
+    question, as before."""
+    text = nlu.text or ""
+    return (not ctx.stack and not is_payload(nlu) and has_content(text) and not has_words(text)
+            and not stop_question.goodbye_word(text, ctx.assistant.language))
+
+
+def _value_as_goodbye(ctx: TurnContext, nlu: NLUResult, intent: str | None) -> bool:
+    """A value and nothing else ("99元", its entity the whole message), with no flow active,
+    read as an intent whose flow ends the conversation (再见): not trusted, for the same
+    reason as a bare number; other intents keep their reading ("59元套餐" may well be 咨询)."""
+    flow = ctx.assistant.flow_for_intent(intent) if intent else None
+    return (flow is not None and flow.ends_conversation and not ctx.stack and not is_payload(nlu)
+            and bool(nlu.entities) and value_guard.mostly(nlu.text or "", nlu.entities, outside=0.0)
+            and not stop_question.goodbye_word(nlu.text or "", ctx.assistant.language))
 
 
 def _answer_only(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> NLUResult:

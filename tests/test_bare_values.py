@@ -1,0 +1,42 @@
+"""A number or a value alone, with no flow active, is no goodbye: "99" as a first message was
+read as 再见 0.94 and the conversation ended (customer trial, session 19). Digits alone trust
+no intent (the fallback asks); a value alone read as a flow that ends the conversation is not
+trusted either; a goodbye word ("88") still ends it, and inside a flow a number answers."""
+from __future__ import annotations
+
+import pytest
+
+from framework.spec import load_assistant
+from tests.support.engine_turns import replies, start, turns
+
+turn = turns(default_intent="再见", runner_up=("其他",))
+FALLBACK = "抱歉，我没太理解您的意思，能换个说法吗？"
+
+
+@pytest.fixture(scope="module")
+def telecom():
+    return load_assistant("domains/telecom_zh")
+
+
+@pytest.mark.parametrize("text,intent", [("99", "再见"), ("99元", "再见"), ("13800138000", "查询"), ("2026", "办理")])
+def test_a_bare_value_ends_nothing_and_starts_nothing(telecom, text, intent):
+    result = turn(telecom, start(), text, intent, 0.94)
+    assert replies(result) == [FALLBACK] and not result.state.stack
+
+
+@pytest.mark.parametrize("text", ["88", "好的再见", "拜拜"])
+def test_a_goodbye_still_ends(telecom, text):
+    assert "flow_completed" in [e.name for e in turn(telecom, start(), text, "再见", 0.94).events]
+
+
+def test_other_intents_keep_a_value_with_words(telecom):
+    result = turn(telecom, start(), "59元套餐", "咨询", 0.94)
+    assert "flow_started" in [e.name for e in result.events]
+
+
+def test_inside_a_flow_a_number_answers(telecom):
+    state = start()
+    for text, intent in [("我要开户", "办理"), ("我叫李小龙", "提供信息"), ("11010519491231002X", "提供信息")]:
+        state = turn(telecom, state, text, intent, 0.95).state
+    result = turn(telecom, state, "99", "再见", 0.99)
+    assert result.state.slots.get("plan") == "99"
