@@ -200,6 +200,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     if filled and collecting:
         steps.goto(ctx, steps.after_collect(ctx, state))
         return
+    if collecting and _answers_the_interrupted(ctx, collecting):
+        return
     # "make it 9000 dollars" at the confirmation: said (in _finish), and it is asked again
     refused = waiting in _LISTENING and any(n in corrections.flow_collects(ctx) for n in ctx.out_of_range)
     if changed or refused:
@@ -268,6 +270,28 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         ctx.say(assistant.behaviours.out_of_scope.response)
         return
     _fallback(ctx)
+
+
+def _answers_the_interrupted(ctx: TurnContext, collecting: str) -> bool:
+    """The answer to the interrupted flow's question, given at the interrupting flow's: "查话费"
+    asked for the phone number, "你们有哪些套餐？" interrupted it with the plans and "想了解哪一
+    档？", and "13800138000" heard "这看起来是手机号，这里需要的是套餐。" with an attempt used
+    (customer trial, session 19). When this turn gave the slot the flow below waits for (and
+    the active flow neither collects it nor got its own value), the active flow is left
+    (event `flow_left`, its slots released) and the one below goes on from its question."""
+    if len(ctx.stack) < 2:
+        return False
+    below = ctx.stack[-2].waiting_for or ""
+    wanted = below[5:] if below.startswith("slot:") else None
+    if (wanted is None or wanted == collecting or ctx.slot_changes.get(wanted) is None
+            or wanted in corrections.flow_collects(ctx)):
+        return False
+    left = ctx.stack.pop()
+    ctx.emit("flow_left", flow=left.flow, state=left.state, answered=wanted)
+    lifetimes.release(ctx, left.flow, "flow_left")
+    ctx.emit("flow_resumed", flow=ctx.frame.flow, state=ctx.frame.state)
+    steps.goto(ctx, steps.after_collect(ctx, ctx.state()))
+    return True
 
 
 def _bare_number(ctx: TurnContext, nlu: NLUResult) -> bool:
