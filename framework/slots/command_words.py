@@ -66,7 +66,8 @@ _NEGATED = {
         "zh": re.compile(r"(?:不|不用|不要|不需要|不必|没必要|用不着|别)(?:再|帮我|给我)*(?:转|找|接|叫)*(?:人工|真人|客服)"),
         "en": re.compile(r"\b(?:don'?t|do not|no need to|not)\b(?:\s+(?:need|want|wanna|have))?(?:\s+to)?"
                          r"(?:\s+(?:talk|speak|be transferred|transfer me|go))?(?:\s+(?:to|with))?(?:\s+(?:an?|the|any))?"
-                         r"\s+(?:agent|human|person|operator|representative)s?\b|\bno (?:agent|human|operator)s?\b"),
+                         r"\s+(?:agent|human|person|operator|representative)s?\b|\bno (?:agent|human|operator)s?\b"
+                         r"|\b(?:fine|ok|okay|good) without (?:an?|the|any) (?:agent|human|person)\b"),
     },
     "cancel": {
         "zh": re.compile(r"(?:不|不用|不要|别|不想)(?:要)?(?:取消|撤销|退出)"),
