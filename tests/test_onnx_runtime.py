@@ -246,3 +246,19 @@ def test_serve_runtime_onnx(tmp_path, serving_cache):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.mark.parametrize("loss,agree,batch,labelled,ok", [
+    (0.2, 99.7, 0.5, True, True),
+    (0.42, 98.95, 0.0, True, False),   # telecom_zh's full int8, session 19: within the accuracy bound, 1.05 % changed
+    (0.6, 99.9, 0.0, True, False),
+    (0.0, 99.9, 1.5, True, False),
+    (0.0, 99.9, 0.0, False, False),    # unlabelled texts must all agree
+    (0.0, 100.0, 0.0, False, True),
+])
+def test_the_checks_rule(loss, agree, batch, labelled, ok):
+    """An ONNX variant serves only when it loses at most 0.5 points, changes at most 0.5 % of
+    the answers against float32, and at most 1 % between a text alone and in a batch."""
+    from framework.nlu.onnx_runtime import passes
+
+    assert passes(loss, agree, batch, labelled) is ok

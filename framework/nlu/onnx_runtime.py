@@ -26,7 +26,11 @@ The check, before the file is used: the domain's labelled texts held out from tr
 int8 check's: eval/*.csv except HELD_OUT, framework.nlu.precision.labelled_texts; its
 examples when it has none) answered by the float32 torch network and by the ONNX Runtime one,
 each answer as the user gets it (below the threshold: out of scope); the int8 file serves
-when it loses at most `precision.BOUND_PCT` (0.5) points and at most 1% of a sample's answers
+when it loses at most `precision.BOUND_PCT` (0.5) points, changes at most
+`CHANGED_MAX_PCT` (0.5 %) of the answers against float32 (session 19: an accuracy that holds
+on the check's texts can hide flips that cancel; on two held-out files telecom_zh's full int8,
+which changed 0.8-1.3 % of the check's answers, lost 1.09 and 0.60 points against float32 where
+torch's int8, 0.2-0.5 %, lost 0.36 and 0.20), and at most 1% of a sample's answers
 change between a text alone and the same text in a batch of 32. Where it does not (ONNX
 Runtime quantises each MatMul's activations with one scale per batch, where our torch int8
 gives each token its own: on telecom_zh it lost 0.57-0.68 points), the same int8 with the
@@ -61,6 +65,7 @@ CHECK_FILE = "onnx_check.json"  # training's record of the ONNX file's check, al
 METADATA_KEY = "dialogframe_check"
 SCHEME = "onnx-fused-int8-per-channel-v1"
 BATCH_MATES_MAX_PCT = 1.0  # answers that may change between a text alone and in a batch of 32
+CHANGED_MAX_PCT = 0.5  # answers (as the user gets them) that may differ from float32's on the check's texts
 BATCH_SAMPLE = 200  # texts compared alone and in batches
 _FALLBACK_TEXTS = ("what is my balance", "I lost my card", "我要投诉", "查一下话费", "hello", "谢谢", "ok")
 
@@ -203,8 +208,10 @@ def summary(record: dict) -> str:
         if "error" in c:
             return f"{c['precision']}: not made ({c['error']})"
         return (f"{c['precision']}: accuracy {c['onnx_accuracy_pct']}% vs {c['float32_accuracy_pct']}% in float32 "
-                f"on {c['texts']} texts (bound {c['bound_pct']} points), {c['batch_changed_pct']}% of answers "
-                f"changed in a batch: {'passed' if c['ok'] else 'failed'}")
+                f"on {c['texts']} texts (bound {c['bound_pct']} points), "
+                f"{100.0 - c.get('agreement_with_float32_pct', 100.0):.2f}% of answers changed (bound "
+                f"{c.get('changed_max_pct', CHANGED_MAX_PCT)}%), {c['batch_changed_pct']}% changed in a batch: "
+                f"{'passed' if c['ok'] else 'failed'}")
     checks = "; ".join(one(record[p]) for p in ("int8", "int8-mixed", "float32") if p in record)
     return f"served in {record.get('served')}; {checks}"
 
@@ -392,7 +399,16 @@ class _Reference:
                 "float32_accuracy_pct": round(acc32, 3), "onnx_accuracy_pct": round(acc, 3),
                 "accuracy_loss_points": loss, "agreement_with_float32_pct": round(agree, 3),
                 "batch_sample": len(sample), "batch_changed_pct": round(changed, 3), "bound_pct": BOUND_PCT,
-                "ok": loss <= BOUND_PCT and changed <= BATCH_MATES_MAX_PCT and (bool(labelled) or agree == 100.0)}
+                "changed_max_pct": CHANGED_MAX_PCT, "ok": passes(loss, agree, changed, bool(labelled))}
+
+
+def passes(loss_points: float, agreement_pct: float, batch_changed_pct: float, labelled: bool) -> bool:
+    """The check's rule (see the module doc): accuracy lost, answers changed against float32,
+    answers changed between a text alone and in a batch; unlabelled texts must all agree."""
+    from framework.nlu.precision import BOUND_PCT
+
+    return (loss_points <= BOUND_PCT and 100.0 - agreement_pct <= CHANGED_MAX_PCT
+            and batch_changed_pct <= BATCH_MATES_MAX_PCT and (labelled or agreement_pct == 100.0))
 
 
 def _in_batches(classifier, texts: Sequence[str], size: int) -> list:
