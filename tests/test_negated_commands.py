@@ -60,7 +60,9 @@ def test_english():
 
 @pytest.mark.parametrize("text,language,kind", [
     ("不需要人工", "zh", "handoff"), ("不用转人工，谢谢", "zh", "handoff"), ("别取消", "zh", "cancel"),
-    ("转人工", "zh", None), ("人工都不接", "zh", None), ("你们客服不接电话，也不转人工", "zh", None),
+    ("不要转人工 你直接告诉我就行", "zh", "handoff"), ("我不需要人工，你告诉我就行", "zh", "handoff"),
+    ("I don't want an agent, just tell me the fee", "en", "handoff"),
+    ("转人工", "zh", None), ("客服电话打不通，而且也不给转人工", "zh", None), ("人工都不接", "zh", None), ("你们客服不接电话，也不转人工", "zh", None),
     ("I don't need an agent", "en", "handoff"), ("no agent please", "en", "handoff"),
     ("no thank you i'm fine without an agent", "en", "handoff"), ("no I don't need an agent", "en", "handoff"), ("don't cancel", "en", "cancel"),
     ("agent", "en", None), ("cancel my card", "en", None),

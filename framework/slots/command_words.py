@@ -80,13 +80,16 @@ def negated_command(text: str, language: str | None = None) -> str | None:
     """"handoff" or "cancel" when the message says it does NOT want that ("不需要人工", "不用转
     人工", "别取消", "I don't need an agent", "don't cancel"), else None. A question ("为什么不转
     人工？") is no negation: the caller checks that. The negated command must be most of the
-    message (60 % of its letters and digits)."""
+    message (60 % of its letters and digits) or open it (at most two characters before it:
+    "我不需要人工，你告诉我就行")."""
     code = language_key(language)
     lowered = _POLITE.sub("", text.strip(_EDGE).lower().replace("\u2019", "'"))
     for kind, patterns in _NEGATED.items():
         for c, pattern in patterns.items():
             match = pattern.search(lowered) if code in (None, c) else None
-            # most of the message: "你们客服不接电话，也不转人工" is a complaint that mentions it
-            if match and content_length(match.group()) >= 0.6 * content_length(lowered):
+            # most of the message, or what it starts with ("不要转人工 你直接告诉我就行"): "你们客服不接
+            # 电话，也不转人工" is a complaint that mentions it
+            if match and (content_length(match.group()) >= 0.6 * content_length(lowered)
+                          or content_length(lowered[:match.start()]) <= 2):
                 return kind
     return None
