@@ -52,9 +52,9 @@ from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
 from framework.engine.state import Frame, SessionState, timestamp
 from framework.nlu.interface import IntentScore, NLUResult
-from framework.slots.command_words import negated_command
 from framework.slots import ParseResult, parse_value
 from framework.slots.answers import content_length, has_content, has_words, is_question, sounds_like_correction
+from framework.slots.command_words import negated_command
 from framework.slots.context import collect_text, from_user
 from framework.slots.mapping import fills
 
