@@ -131,15 +131,22 @@ def say_which(ctx: TurnContext) -> None:
             buttons=tuple(Button(text, text) for text in labels))
 
 
+_EDGES = " \t\r\n,.!;:，。！；：、"  # stripped from a "which item?" answer
+
+
+def _item_words(ctx: TurnContext, slot_name: str) -> set[str]:
+    """The words that name an item of the "which item?" menu, lower-cased: its label and name."""
+    return {word.lower() for word in (label(ctx, slot_name), slot_name, slot_name.replace("_", " "))}
+
+
 def chosen_slot(ctx: TurnContext, text: str) -> str | None:
     """The slot a "which item?" answer names: its label or name inside the message, or the
     message (two characters or more) inside a label ("身份证" for "身份证号"); the longest
     match wins, and a tie between two slots names neither."""
-    lowered = text.strip(" \t\r\n,.!;:，。！；：、").lower()
+    lowered = text.strip(_EDGES).lower()
     matches = []
     for name in changeable(ctx, ctx.flow()):
-        for word in {label(ctx, name), name, name.replace("_", " ")}:
-            word = word.lower()
+        for word in _item_words(ctx, name):
             if word and word in lowered:
                 matches.append((len(word), name))
             elif len(lowered) >= 2 and lowered in word:
@@ -156,10 +163,8 @@ def only_a_choice(ctx: TurnContext, text: str) -> bool:
     ("recipient", "the recipient", a button's title): it answers the menu whatever the
     classifier makes of it. "recipient" was read as human_agent 0.96 and handed the customer
     off, the transfer cancelled (customer trial, session 19)."""
-    bare = text.strip(" \t\r\n,.!;:，。！；：、").lower()
-    bare = re.sub(r"^(?:the|my)\s+", "", bare)
-    return any(bare == word.lower() for name in changeable(ctx, ctx.flow())
-               for word in {label(ctx, name), name, name.replace("_", " ")})
+    bare = re.sub(r"^(?:the|my)\s+", "", text.strip(_EDGES).lower())
+    return any(bare in _item_words(ctx, name) for name in changeable(ctx, ctx.flow()))
 
 
 def handle_which(ctx: TurnContext, state: State, nlu: NLUResult) -> bool:

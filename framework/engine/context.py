@@ -39,6 +39,9 @@ class TurnContext:
         self.slot_changes: dict[str, Any] = {}
         self.turn_number = state.turn_count + (1 if new_turn else 0)
         self.refused_by: str | None = None  # a flow whose trigger a non-interruptible flow refused
+        # "handoff" / "cancel" when the message refused that command ("不需要人工"), read as a no
+        # (framework.engine.turn._negation_read)
+        self.negated: str | None = None
         # The flow this turn's user message started (its trigger), for `from_trigger` steps
         # (framework.engine.trigger_text).
         self.started_by_message: str | None = None

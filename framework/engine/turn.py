@@ -108,6 +108,7 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     if expired:
         ctx.emit("session_expired", idle_seconds=round(idle, 3))
     if negated is not None:
+        ctx.negated = negated
         ctx.emit("command_negated", intent=negated, read_as=top.name if top else None)
     if cmd is not None:
         _restart(ctx, cmd)
@@ -128,14 +129,15 @@ def _negation_read(assistant: Assistant, nlu: NLUResult) -> tuple[NLUResult, str
     at "需要为您转接人工客服吗？" it is the answer; at a question that wants a value it is no
     value). Not for a question ("为什么不转人工？" asks for one) nor a button payload. Returns
     the NLU result to use and the intent that was replaced (None when kept)."""
-    top = nlu.intent
-    deny = assistant.behaviours.deny.intents
-    if top is None or not deny or is_payload(nlu) or is_question(nlu.text or "", assistant.language):
-        return nlu, None
+    top, b = nlu.intent, assistant.behaviours
+    commanded = {"handoff": b.handoff, "cancel": b.cancel}
+    if (top is None or not b.deny.intents or is_payload(nlu)
+            or not any(top.name in behaviour.intents for behaviour in commanded.values())):
+        return nlu, None  # most turns: no regex runs
     kind = negated_command(nlu.text or "", assistant.language)
-    behaviour = {"handoff": assistant.behaviours.handoff, "cancel": assistant.behaviours.cancel}.get(kind)
-    if behaviour is None or top.name not in behaviour.intents:
+    if kind is None or top.name not in commanded[kind].intents or is_question(nlu.text or "", assistant.language):
         return nlu, None
+    deny = b.deny.intents
     ranking = (IntentScore(deny[0], top.confidence),) + tuple(r for r in nlu.ranking[1:] if r.name != deny[0])
     return replace(nlu, ranking=ranking), top.name
 
@@ -183,7 +185,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     assistant = ctx.assistant
     intent = ctx.intent
     confident = (intent is not None and ctx.confidence >= threshold(assistant)
-                 and not _bare_number(ctx, nlu) and not _value_as_goodbye(ctx, nlu, intent))
+                 and not _value_alone(ctx, nlu, intent))
     # (0) the answer to "Do you want to stop here?", asked after a plain "no" at a question
     # or a goodbye while one waits (framework.engine.stop_question); neither yes nor no: the
     # message answers the question
@@ -317,25 +319,22 @@ def _answers_the_interrupted(ctx: TurnContext, collecting: str) -> bool:
     return True
 
 
-def _bare_number(ctx: TurnContext, nlu: NLUResult) -> bool:
-    """A number and nothing else, with no flow active: "99" as a first message was read as
-    再见 0.94 and the conversation ended (customer trial, session 19). The classifier's reading
-    of digits alone is noise, so no intent is trusted (the fallback asks what the customer
-    wants), except a goodbye word of the language ("88"). Inside a flow a number answers its
-    question, as before."""
+def _value_alone(ctx: TurnContext, nlu: NLUResult, intent: str | None) -> bool:
+    """A number or a value and nothing else, with no flow active, whose intent is not trusted:
+    "99" as a first message was read as 再见 0.94 and the conversation ended (customer trial,
+    session 19). Digits alone trust no intent (the classifier's reading of them is noise: the
+    fallback asks what the customer wants); a value alone ("99元", its entity the whole message)
+    does not trust an intent whose flow ends the conversation, and other intents keep their
+    reading ("59元套餐" may well be 咨询). A goodbye word of the language ("88") and a button are
+    read as before; inside a flow a value answers its question."""
     text = nlu.text or ""
-    return (not ctx.stack and not is_payload(nlu) and has_content(text) and not has_words(text)
-            and not stop_question.goodbye_word(text, ctx.assistant.language))
-
-
-def _value_as_goodbye(ctx: TurnContext, nlu: NLUResult, intent: str | None) -> bool:
-    """A value and nothing else ("99元", its entity the whole message), with no flow active,
-    read as an intent whose flow ends the conversation (再见): not trusted, for the same
-    reason as a bare number; other intents keep their reading ("59元套餐" may well be 咨询)."""
+    if ctx.stack or is_payload(nlu) or stop_question.goodbye_word(text, ctx.assistant.language):
+        return False
+    if has_content(text) and not has_words(text):
+        return True
     flow = ctx.assistant.flow_for_intent(intent) if intent else None
-    return (flow is not None and flow.ends_conversation and not ctx.stack and not is_payload(nlu)
-            and bool(nlu.entities) and value_guard.mostly(nlu.text or "", nlu.entities, outside=0.0)
-            and not stop_question.goodbye_word(nlu.text or "", ctx.assistant.language))
+    return (flow is not None and flow.ends_conversation and bool(nlu.entities)
+            and value_guard.mostly(text, nlu.entities, outside=0.0))
 
 
 def _answer_only(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> NLUResult:
@@ -500,7 +499,7 @@ def _cancel(ctx: TurnContext) -> None:
 def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> None:
     step: Collect = steps.collect_step(ctx.flow(), state, slot_name)
     slot = ctx.assistant.slots[slot_name]
-    if any(e.name == "command_negated" for e in ctx.events):
+    if ctx.negated is not None:
         # "不用转人工" at the name question was stored as the name: no value, the question again
         ctx.say(step.prompt)
         return
