@@ -69,3 +69,68 @@ def test_english():
 ])
 def test_negated_command(text, language, kind):
     assert negated_command(text, language) == kind
+
+
+DOMAIN = """\
+version: "1"
+language: en
+flows: [flows]
+settings: {fallback_threshold: 0.5}
+intents:
+  block: {examples: [block my card]}
+  affirm: {examples: ["yes"]}
+  deny: {examples: ["no"]}
+  human_agent: {examples: [talk to a person]}
+  cancel: {examples: [cancel]}
+slots:
+  card: {type: text}
+global:
+  affirm: {intent: affirm}
+  deny: {intent: deny}
+  handoff: {intent: human_agent, response: utter_handoff}
+  cancel: {intent: cancel, response: utter_cancelled}
+  fallback: {response: utter_fallback}
+responses:
+  utter_ask_card: [{text: Which card?}]
+  utter_confirm_block: [{text: "Block {card}? Go ahead?"}]
+  utter_offer_agent: [{text: Shall I pass you to an agent?}]
+  utter_handoff: [{text: Passing you on.}]
+  utter_blocked: [{text: Blocked.}]
+  utter_bye: [{text: Bye.}]
+  utter_cancelled: [{text: Cancelled.}]
+  utter_fallback: [{text: "Sorry, could you rephrase?"}]
+"""
+FLOW = """\
+flows:
+  block:
+    trigger: block
+    states:
+      ask: {collect: card, next: confirm}
+      confirm: {confirm: utter_confirm_block, on_yes: done, on_no: offer, max_attempts: 2}
+      done: {end: utter_blocked}
+      offer: {confirm: utter_offer_agent, on_yes: agent, on_no: bye}
+      agent: {handoff: utter_handoff}
+      bye: {end: utter_bye}
+"""
+
+
+@pytest.mark.parametrize("text, intent", [("I don't need an agent", "human_agent"), ("don't cancel", "cancel")])
+def test_at_a_confirmation_that_offers_no_agent_it_is_no_answer(tmp_path, text, intent):
+    """"不需要人工" at the business confirmation ("确认办理吗？") was read as its no (the customer
+    trial of session 19: "请问要修改哪一项？"): it declines what nobody offered, so the question is
+    asked again, no attempt used; at the agent offer it is still the no."""
+    from tests.support.engine_turns import write_domain
+
+    en = write_domain(tmp_path, {"domain.yml": DOMAIN, "flows/f.yml": FLOW})
+    at = turns(default_intent="block", runner_up=("affirm",))
+    state = at(en, start(), "block my card", "block").state
+    state = at(en, state, "the gold one", "block", 0.3).state
+    for _ in range(3):  # more than max_attempts: none is used
+        result = at(en, state, text, intent, 0.95)
+        assert replies(result) == ["Block the gold one? Go ahead?"]
+        assert not result.state.handoff and result.state.frame.attempts == 0
+        assert "negated_command_not_offered" in [e.name for e in result.events]
+        state = result.state
+    state = at(en, state, "no", "deny").state  # the business no: the agent offer
+    result = at(en, state, "I don't need an agent", "human_agent", 0.95)
+    assert replies(result) == ["Bye."] and not result.state.handoff

@@ -10,6 +10,10 @@ A confirmation files a claim or blocks a card, and an intent classifier scores a
    CONFIRM_MARGIN ahead of the second-ranked intent, in a message that has words and is
    neither a question nor a hesitation ("hmm", "我想想").
 
+A negated command ("不需要人工", "don't cancel", read as the deny intent by
+framework.engine.turn) is the no only where the yes would do that command (a yes that hands
+off); elsewhere it is no answer, and the question is asked again with no attempt used.
+
 Anything else is no answer: the step asks again and, after its `max_attempts`, takes its
 `on_failure` (or ends the flow saying so). CONFIRM_MARGIN is 0.2: the threshold alone
 accepts a ranking like affirm 0.52 / deny 0.41, where the model cannot tell yes from no,
@@ -26,7 +30,7 @@ from __future__ import annotations
 
 import re
 
-from framework.compile.machine import ASK_WHAT_TO_CHANGE, Button, Collect, Confirm, Flow, State
+from framework.compile.machine import ASK_WHAT_TO_CHANGE, Button, Collect, Confirm, Flow, Handoff, State
 from framework.engine import steps
 from framework.engine.builtin_responses import LIST_SEPARATOR, language_code
 from framework.engine.commands import is_payload
@@ -68,6 +72,12 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
 def decide(ctx: TurnContext, state: State, nlu: NLUResult, threshold: float) -> bool:
     """A message at a confirm step; False when it is no answer (the caller re-asks)."""
     step: Confirm = state.step
+    if ctx.negated is not None and not _yes_would(ctx, step, ctx.negated):
+        # "不需要人工" at "确认办理吗？" (a customer trial, session 19: read as a no, "请问要修改哪一项？")
+        # declines what nobody offered: no answer to this question, which is asked again, no attempt used
+        ctx.emit("negated_command_not_offered", flow=ctx.frame.flow, state=ctx.frame.state, command=ctx.negated)
+        steps.goto(ctx, state.name)
+        return True
     yes = answer(ctx, nlu, threshold)
     if yes is None:
         return False
@@ -79,6 +89,16 @@ def decide(ctx: TurnContext, state: State, nlu: NLUResult, threshold: float) -> 
     else:
         steps.goto(ctx, step.on_no)
     return True
+
+
+def _yes_would(ctx: TurnContext, step: Confirm, intent: str) -> bool:
+    """Whether this confirmation's yes does what the negated command's `intent` asks: a
+    handoff intent at a question whose yes hands off ("需要为您转接人工客服吗？"), where "不需要人工"
+    is the no. A negated cancel ("别取消") is no answer to any confirmation."""
+    if intent not in ctx.assistant.behaviours.handoff.intents:
+        return False
+    target = ctx.flow().states.get(step.on_yes)
+    return target is not None and isinstance(target.step, Handoff)
 
 
 QUESTION_AT_CONFIRMATION = "utter_question_at_confirmation"
