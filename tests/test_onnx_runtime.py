@@ -92,16 +92,24 @@ def test_without_onnxruntime_or_with_failed_checks_torch_serves(model, monkeypat
             return {**real_check(self, path, precision), "ok": precision not in precisions}
         return check
 
-    monkeypatch.setattr(onnx_runtime._Reference, "check", failing("int8"))  # the lower layers in float32 then
+    torch_names = [r[0].name for r in load_classifier(model, quantize=False, threads=1).predict(TEXTS)]
+    monkeypatch.setattr(onnx_runtime._Reference, "check", failing("int8"))  # int8 after smoothing then
     classifier = load_classifier(model, quantize=False, threads=1, runtime="onnx")
-    assert classifier.runtime == "onnx" and classifier.model_id.endswith("-onnx-int8-mixed")
-    assert classifier.network.check["served"] == "int8-mixed" and "float32" not in classifier.network.check
-    assert [r[0].name for r in classifier.predict(TEXTS)] == [
-        r[0].name for r in load_classifier(model, quantize=False, threads=1).predict(TEXTS)]
+    assert classifier.runtime == "onnx" and classifier.model_id.endswith("-onnx-int8-smooth")
+    assert classifier.network.check["served"] == "int8-smooth" and "int8-mixed" not in classifier.network.check
+    assert [r[0].name for r in classifier.predict(TEXTS)] == torch_names
 
     for cached in serving_cache.glob("*.onnx"):
         cached.unlink()
-    monkeypatch.setattr(onnx_runtime._Reference, "check", failing("int8", "int8-mixed"))  # float32 then
+    monkeypatch.setattr(onnx_runtime._Reference, "check", failing("int8", "int8-smooth"))  # the lower layers in float32
+    classifier = load_classifier(model, quantize=False, threads=1, runtime="onnx")
+    assert classifier.runtime == "onnx" and classifier.model_id.endswith("-onnx-int8-mixed")
+    assert classifier.network.check["served"] == "int8-mixed" and "float32" not in classifier.network.check
+    assert [r[0].name for r in classifier.predict(TEXTS)] == torch_names
+
+    for cached in serving_cache.glob("*.onnx"):
+        cached.unlink()
+    monkeypatch.setattr(onnx_runtime._Reference, "check", failing("int8", "int8-smooth", "int8-mixed"))  # float32 then
     classifier = load_classifier(model, quantize=False, threads=1, runtime="onnx")
     assert classifier.runtime == "onnx" and classifier.model_id.endswith("-onnx-float32")
     assert classifier.network.check["served"] == "float32" and not classifier.network.check["int8"]["ok"]
@@ -246,6 +254,46 @@ def test_serve_runtime_onnx(tmp_path, serving_cache):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def test_smoothing_changes_the_graph_not_what_it_computes(model, tmp_path):
+    """int8-smooth's float32 graph (a Mul per channel before each MatMul / Attention, its
+    weight rows scaled back) computes what the fused graph does; its calibration texts are the
+    domain's training examples, never the check's."""
+    import numpy as np
+    import onnx
+
+    from framework.nlu import onnx_runtime
+    from framework.nlu.model import read_artifact
+
+    meta = read_artifact(model)
+    fused, _ = onnx_runtime._export_fused_int8(model, meta, tmp_path)
+    tokenizer = onnx_runtime._tokenizer(model, meta)
+    smoothed = onnx_runtime._smooth(tmp_path / "typed.onnx", tmp_path / "smoothed.onnx", tokenizer, TEXTS)
+    graph = onnx.load(str(smoothed))
+    muls = [n for n in graph.graph.node if n.name.startswith("Smooth_")]
+    quantisable = [n for n in graph.graph.node if n.op_type in ("MatMul", "Attention")]
+    weights = {i.name for i in graph.graph.initializer}
+    assert muls and all("_smoothed_" in n.input[0] for n in quantisable if n.input[1] in weights)
+    inverse = {i.name: onnx.numpy_helper.to_array(i) for i in graph.graph.initializer if i.name.endswith("_smooth_inverse")}
+    assert any(not np.allclose(v, 1.0) for v in inverse.values())  # it did rescale
+    encoded = tokenizer(TEXTS, return_tensors="np")
+    before = onnx_runtime.OrtNetwork(fused)(encoded["input_ids"], encoded["attention_mask"])[0]
+    after = onnx_runtime.OrtNetwork(smoothed)(encoded["input_ids"], encoded["attention_mask"])[0]
+    assert np.allclose(before, after, atol=1e-4)
+
+
+def test_calibration_texts_are_the_training_examples():
+    from framework.nlu.data import from_assistant
+    from framework.nlu.onnx_runtime import calibration_texts
+    from framework.nlu.precision import labelled_texts
+    from framework.spec import load_assistant
+
+    telecom = load_assistant("domains/telecom_zh")
+    texts = calibration_texts(telecom)
+    assert len(texts) == 400 and texts == calibration_texts(telecom)  # a fixed sample
+    assert set(texts) <= {e.text for e in from_assistant(telecom)}
+    assert calibration_texts(None)
 
 
 @pytest.mark.parametrize("loss,agree,batch,labelled,ok", [
