@@ -66,6 +66,11 @@ def test_english():
     ("I don't need an agent", "en", "handoff"), ("no agent please", "en", "handoff"),
     ("no thank you i'm fine without an agent", "en", "handoff"), ("no I don't need an agent", "en", "handoff"), ("don't cancel", "en", "cancel"),
     ("agent", "en", None), ("cancel my card", "en", None),
+    # banking_en's fresh_test_11 (session 20): read as cancel at 0.76-1.00
+    ("I don't want to cancel", "en", "cancel"), ("no, I don't want to stop", "en", "cancel"),
+    ("I do not want to cancel it", "en", "cancel"), ("no need for a human", "en", "handoff"),
+    ("I want to cancel", "en", None), ("why don't you cancel it?", "en", None),
+    ("cancel, I don't want to send it", "en", None),
 ])
 def test_negated_command(text, language, kind):
     assert negated_command(text, language) == kind

@@ -67,11 +67,14 @@ _NEGATED = {
         "en": re.compile(r"\b(?:don'?t|do not|no need to|not)\b(?:\s+(?:need|want|wanna|have))?(?:\s+to)?"
                          r"(?:\s+(?:talk|speak|be transferred|transfer me|go))?(?:\s+(?:to|with))?(?:\s+(?:an?|the|any))?"
                          r"\s+(?:agent|human|person|operator|representative)s?\b|\bno (?:agent|human|operator)s?\b"
-                         r"|\b(?:fine|ok|okay|good) without (?:an?|the|any) (?:agent|human|person)\b"),
+                         r"|\b(?:fine|ok|okay|good) without (?:an?|the|any) (?:agent|human|person)\b"
+                         r"|\bno need for (?:an?|the|any) (?:agent|human|person|operator)\b"),
     },
     "cancel": {
         "zh": re.compile(r"(?:不|不用|不要|别|不想)(?:要)?(?:取消|撤销|退出)"),
-        "en": re.compile(r"\b(?:don'?t|do not|no need to|not)\s+(?:cancel|stop|abort)\b"),
+        # "I don't want to cancel" (deny) was read as cancel at 1.00 by all three banking_en models (fresh_test_11)
+        "en": re.compile(r"\b(?:don'?t|do not|no need to|not)(?:\s+(?:want|wanna|need|mean))?(?:\s+to)?"
+                         r"\s+(?:cancel|stop|abort|quit)\b"),
     },
 }
 
