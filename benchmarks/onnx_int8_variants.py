@@ -8,7 +8,9 @@ Exports the model's network once (eager attention, torch.onnx.export dynamo=Fals
 check's: eval/*.csv except HELD_OUT), each answer as the user gets it (threshold applied):
 torch float32, our served torch int8, ORT fused float32, ORT dynamic int8 per channel (all
 quantisable ops; MatMul + Attention only; MatMul only), and 8-bit MatMulNBits (weight-only,
-blockwise activations) on the fused and the unfused graph. Also: answers that change between
+blockwise activations) on the fused and the unfused graph; the fused int8 after smoothing
+(framework.nlu.onnx_runtime._smooth, the served "int8-smooth", alpha 0.5 / 0.75 / 0.9) and with
+every layer's second FFN MatMul in float32 (where the changes came from). Also: answers that change between
 a text alone and in its batch of 32 (first 200 texts), ms per text at batch 1 and texts/s at
 batch 16, one thread, 3 interleaved rounds (medians). Prints a Markdown table. MatMulNBits' quantiser
 needs `pip install onnx-ir` (a benchmark tool here, not a dependency).
@@ -27,7 +29,7 @@ from onnxruntime.quantization import QuantType, quantize_dynamic
 from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
 
 from framework.nlu.model import load_classifier
-from framework.nlu.onnx_runtime import _export_fused_int8
+from framework.nlu.onnx_runtime import _export_fused_int8, _quantize, _smooth, _tokenizer, calibration_texts
 from framework.nlu.precision import answered
 
 model_dir, out, texts, a = study.model_dir, study.out, study.texts, study.assistant
@@ -39,6 +41,14 @@ for label, ops in (("MatMul+Attention", ["MatMul", "Attention"]), ("MatMul only"
     v = out / f"qdyn_{len(ops)}.onnx"
     quantize_dynamic(str(typed), str(v), per_channel=True, weight_type=QuantType.QInt8, op_types_to_quantize=ops)
     variants[f"ORT fused int8 dynamic per-channel, {label}"] = v
+for alpha in (0.5, 0.75, 0.9):  # the served int8-smooth: alpha 0.75, calibrated on the training examples
+    smoothed = _smooth(typed, out / f"smoothed_{alpha}.onnx", _tokenizer(model_dir, study.meta), calibration_texts(a),
+                       alpha=alpha)
+    variants[f"ORT fused int8 smoothed, alpha {alpha}"] = _quantize(smoothed, out / f"int8_smooth_{alpha}.onnx")
+second_ffn = [n.name for n in onnx.load(str(typed), load_external_data=False).graph.node
+              if n.op_type == "MatMul" and "/output/dense/" in n.name and "attention" not in n.name]
+variants["ORT fused int8, second FFN MatMuls float32"] = _quantize(typed, out / "int8_no_ffn2.onnx",
+                                                                   nodes_to_exclude=second_ffn)
 for src, name in ((raw, "raw"), (fused, "fused")):
     for bs in (32,):
         for lvl in (4,):
