@@ -5,7 +5,8 @@ A confirmation files a claim or blocks a card, and an intent classifier scores a
 
 1. a button payload naming an affirm or deny intent (`/affirm`, `/肯定`);
 2. a yes or no word of the domain's language as the whole message ("是的！", "nope"),
-   unless the message has a question mark or hesitates ("嗯……", "hmm");
+   unless the message has a question mark or hesitates ("嗯……", "hmm"); or a yes word
+   opening a message that restates the flow's own request ("对，就按59元的给我办": `restated_yes`);
 3. an affirm or deny intent at or above the fallback threshold AND at least
    CONFIRM_MARGIN ahead of the second-ranked intent, in a message that has words and is
    neither a question nor a hesitation ("hmm", "我想想").
@@ -36,7 +37,8 @@ from framework.engine.builtin_responses import LIST_SEPARATOR, language_code
 from framework.engine.commands import is_payload
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
-from framework.slots.answers import dont_know, has_words, is_hesitation, is_question, yes_no
+from framework.slots.answers import (dont_know, has_words, is_hesitation, is_question, language_key,
+                                     sounds_like_correction, yes_no)
 from framework.slots.context import from_user
 
 CONFIRM_MARGIN = 0.2
@@ -59,6 +61,8 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     word = yes_no(text, language)
     if word is not None:
         return word
+    if restated_yes(ctx, nlu, threshold):
+        return True
     if dont_know(text, language, whole=True):  # "I don't know" (deny 0.97 in a trial) is no no
         return None
     if not has_words(text) or is_question(text, language) or top is None:
@@ -67,6 +71,30 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     if top.confidence < threshold or top.confidence - second < CONFIRM_MARGIN:
         return None
     return polarity(top.name)
+
+
+_CLAUSES = re.compile(r"[，,。.!！;；、\s]+")
+_BUT = {"zh": re.compile(r"但|不过|可是|只是|除了"), "en": re.compile(r"\b(?:but|though|however|except|unless)\b")}
+
+
+def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
+    """A yes word that opens a message restating the flow's own request: "对，就按你刚才说的那个
+    59元套餐给我办" at "确认办理吗？" (read as 办理 0.88-0.99 by all three telecom_zh models of
+    session 20, so no answer, and the question again), "yes, send it". The first clause is a
+    yes word, the classifier is sure of one of the active flow's own trigger intents, and no
+    clause is a no word, a correction ("换成", "actually") or a "but"; a changed value said
+    with it has been applied before (framework.engine.corrections: the confirmation is then
+    asked again)."""
+    top, flow, language = nlu.intent, ctx.flow(), ctx.assistant.language
+    if top is None or flow is None or top.name not in flow.triggers or top.confidence < threshold:
+        return False
+    text = (nlu.text or "").strip()
+    clauses = [c for c in _CLAUSES.split(text) if c]
+    if len(clauses) < 2 or yes_no(clauses[0], language) is not True:
+        return False
+    but = _BUT.get(language_key(language) or "")
+    return not (any(yes_no(c, language) is False for c in clauses) or sounds_like_correction(text, language)
+                or (but is not None and but.search(text.lower())))
 
 
 def decide(ctx: TurnContext, state: State, nlu: NLUResult, threshold: float) -> bool:

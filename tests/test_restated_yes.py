@@ -1,0 +1,80 @@
+"""A yes that restates the request at a confirmation: "对，就按你刚才说的那个59元套餐给我办" at
+"确认办理吗？" was read as 办理 at 0.88-0.99 by all three telecom_zh models of session 20 (their
+held-out file), which is neither yes nor no: the question again, one attempt used. A yes word
+opening a message the classifier reads, surely, as the active flow's own request is the yes
+(framework.engine.confirm.restated_yes); a "but", a correction or a no word anywhere keeps it
+no answer. Pure engine turns with set rankings."""
+from __future__ import annotations
+
+import pytest
+
+from tests.support.engine_turns import replies, start, turns, write_domain
+
+DOMAIN = """\
+version: "1"
+language: %s
+flows: [flows]
+settings: {fallback_threshold: 0.5}
+intents:
+  block: {examples: [block my card]}
+  affirm: {examples: ["yes"]}
+  deny: {examples: ["no"]}
+  other: {examples: [what's the weather]}
+slots:
+  card: {type: text}
+global:
+  affirm: {intent: affirm}
+  deny: {intent: deny}
+  out_of_scope: {intent: other, response: utter_out_of_scope}
+  fallback: {response: utter_fallback}
+responses:
+  utter_ask_card: [{text: Which card?}]
+  utter_confirm_block: [{text: "Block {card}? Go ahead?"}]
+  utter_blocked: [{text: Blocked.}]
+  utter_kept: [{text: Kept.}]
+  utter_out_of_scope: [{text: Not here.}]
+  utter_fallback: [{text: "Sorry, could you rephrase?"}]
+"""
+FLOW = """\
+flows:
+  block:
+    trigger: block
+    states:
+      ask: {collect: card, next: confirm}
+      confirm: {confirm: utter_confirm_block, on_yes: done, on_no: kept, max_attempts: 3}
+      done: {end: utter_blocked}
+      kept: {end: utter_kept}
+"""
+turn = turns(default_intent="other", runner_up=("affirm",))
+
+
+def at_confirmation(assistant):
+    state = turn(assistant, start(), "block my card", "block").state
+    result = turn(assistant, state, "the gold one", "block", 0.3)
+    assert replies(result) == ["Block the gold one? Go ahead?"]
+    return result.state
+
+
+@pytest.mark.parametrize("language, text", [
+    ("en", "yes, block it"), ("en", "ok block that card please"),
+    ("zh", "对，就按你刚才说的给我冻结"), ("zh", "行 那就冻结吧"),
+])
+def test_a_yes_that_restates_the_request_is_the_yes(tmp_path, language, text):
+    assistant = write_domain(tmp_path, {"domain.yml": DOMAIN % language, "flows/f.yml": FLOW})
+    assert replies(turn(assistant, at_confirmation(assistant), text, "block", 0.95)) == ["Blocked."]
+
+
+@pytest.mark.parametrize("language, text, intent, confidence", [
+    ("en", "yes, but block the other card", "block", 0.95),      # a but
+    ("en", "yes, actually block the silver one", "block", 0.95),  # a correction
+    ("en", "ok no, don't block it", "block", 0.95),               # a no word
+    ("en", "yes, block it", "block", 0.3),                        # the classifier unsure
+    ("en", "yes, what's the weather", "other", 0.95),              # not the flow's request
+    ("en", "block it", "block", 0.95),                            # no yes word
+    ("zh", "好的，不过先别冻结", "block", 0.95),
+    ("zh", "对，换成另一张卡冻结", "block", 0.95),
+])
+def test_otherwise_no_answer(tmp_path, language, text, intent, confidence):
+    assistant = write_domain(tmp_path, {"domain.yml": DOMAIN % language, "flows/f.yml": FLOW})
+    result = turn(assistant, at_confirmation(assistant), text, intent, confidence)
+    assert "Blocked." not in replies(result) and "Kept." not in replies(result)
