@@ -37,6 +37,14 @@ def test_a_refused_name_is_no_name(telecom):
     assert not stopped.state.stack
 
 
+@pytest.mark.parametrize("text", ["凭什么要给你我的名字，不给", "为什么要名字啊，我不想说"])
+def test_a_refusal_that_ends_a_longer_message(telecom, text):
+    """Stored as the name ("不给", "什么要名字") in a customer trial, session 20."""
+    state = _at(telecom, [("我要开户", "办理")])
+    result = turn(telecom, state, text, "否定", 0.9)
+    assert replies(result)[0] == "没有姓名的话，这件事没法继续办理。" and "name" not in result.state.slots
+
+
 @pytest.mark.parametrize("text", ["保密", "凭什么告诉你", "我不想说"])
 def test_a_refused_id_number_uses_no_attempt(telecom, text):
     state = _at(telecom, [("我要开户", "办理"), ("我叫李小龙", "提供信息")])

@@ -220,3 +220,22 @@ def test_a_reload_that_removes_the_slot_drops_the_waiting_frame(assistant):
     assert frame.waiting_for == "stop:last4" and frame.fits(assistant)
     slots = {k: v for k, v in assistant.slots.items() if k != "last4"}
     assert not frame.fits(dataclasses.replace(assistant, slots=slots))
+
+
+@pytest.mark.parametrize("text", ["no keep going", "please continue", "carry on"])
+def test_go_on_words_at_the_stop_question_keep_the_flow(assistant, text):
+    """"no keep going" / "不不不，别取消，继续" at the stop question were read as cancel (0.9+) and
+    the flow was dropped (customer trial, session 20): a word asking to go on is the no."""
+    state = turn(assistant, at(assistant), "no").state
+    result = turn(assistant, state, text, "cancel", 0.95)
+    assert replies(result) == ["Last four digits?"] and result.state.frame.waiting_for == "slot:last4"
+    assert "stop_declined" in [e.name for e in result.events]
+
+
+def test_go_on_in_chinese_and_not_when_negated(tmp_path):
+    zh = build(tmp_path, "zh")
+    state = turn(zh, at(zh), "不").state
+    result = turn(zh, state, "不不不，别取消，继续", "cancel", 0.95)
+    assert result.state.frame is not None and result.state.frame.waiting_for == "slot:last4"
+    result = turn(zh, turn(zh, at(zh), "不").state, "不想继续了", "cancel", 0.95)
+    assert result.state.frame is None  # "don't want to go on": cancelled

@@ -79,7 +79,7 @@ from framework.engine import confirm, steps
 from framework.engine.context import TurnContext
 from framework.engine.state import WAITING_END, WAITING_STOP
 from framework.nlu.interface import NLUResult
-from framework.slots.answers import language_key, refuses, yes_no
+from framework.slots.answers import language_key, refuses, wants_to_go_on, yes_no
 
 WAITING = WAITING_STOP  # Frame.waiting_for while "Do you want to stop here?" waits (after a plain no)
 ENDING = WAITING_END  # the same, after a goodbye; followed by what the frame waited for before
@@ -228,6 +228,8 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> str | None:
     previous, goodbye = waiting(ctx), ctx.frame.ending
     ctx.update_frame(waiting_for=previous, ending=None)
     yes = confirm.answer(ctx, nlu, threshold)
+    if yes_no(nlu.text or "", ctx.assistant.language) is None and wants_to_go_on(nlu.text or "", ctx.assistant.language):
+        yes = False  # "不不不，别取消，继续", "no keep going" (read as cancel, customer trial, session 20): go on
     again = _goodbye(ctx, nlu, threshold)
     if again is not None and yes is not False:  # "再见", "好的谢谢" (a goodbye): yes, and goodbye
         yes, goodbye = True, goodbye or again.name

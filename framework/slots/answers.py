@@ -232,10 +232,38 @@ _REFUSAL = {
 
 
 def refuses(text: str, language: str | None = None) -> bool:
-    """True when the whole message declines to give the value asked for."""
+    """True when the message declines to give the value asked for: the whole message, or its
+    last clause in a message without digits ("凭什么要给你我的名字，不给", "为什么要名字啊，我不想
+    说": stored as the name in a customer trial, session 20; "我不说了，取消吧" ends in a command)."""
     code = language_key(language)
-    bare = _bare(text.replace("\u2019", "'"))
-    return any(pattern.match(bare) for c, pattern in _REFUSAL.items() if code in (None, c))
+    text = text.replace("\u2019", "'")
+
+    def whole(part: str) -> bool:
+        bare = _bare(part)
+        return any(pattern.match(bare) for c, pattern in _REFUSAL.items() if code in (None, c))
+
+    if whole(text):
+        return True
+    clauses = [c for c in _CLAUSE_BREAK.split(text) if has_content(c)]
+    return (len(clauses) > 1 and not any(unicodedata.category(ch) == "Nd" for ch in text)
+            and whole(clauses[-1]))
+
+
+_CLAUSE_BREAK = re.compile(r"[，,。.!！;；?？、]+")
+# "继续" / "keep going" (not "不想继续"): the customer wants the flow to go on. At "要取消当前的办理
+# 吗？" "不不不，别取消，继续" and "no keep going" were read as cancel and the flow was dropped
+# (customer trial, session 20).
+_CONTINUE = {
+    "zh": re.compile(r"(?<![不别没])(?<!不想)(?<!不要)(?<!不用)(?:继续|接着办|接着来|接着弄|往下办|别停)"),
+    "en": re.compile(r"(?<!n't )(?<!not )(?<!dont )\b(?:keep going|continue|carry on|go on|proceed|let'?s go on)\b"),
+}
+
+
+def wants_to_go_on(text: str, language: str | None = None) -> bool:
+    """True when the message asks to go on with what is in progress ("继续", "no keep going")."""
+    code = language_key(language)
+    lowered = text.lower().replace("\u2019", "'")
+    return any(pattern.search(lowered) for c, pattern in _CONTINUE.items() if code in (None, c))
 
 
 def has_words(text: str) -> bool:
