@@ -54,7 +54,7 @@ from framework.engine.state import Frame, SessionState, timestamp
 from framework.nlu.interface import IntentScore, NLUResult
 from framework.slots import ParseResult, parse_value
 from framework.slots.answers import content_length, has_content, has_words, is_question, sounds_like_correction
-from framework.slots.command_words import negated_command
+from framework.slots.command_words import asks_for_person, negated_command
 from framework.slots.context import collect_text, from_user
 from framework.slots.mapping import fills
 
@@ -263,7 +263,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             and not _holds_value(ctx, collecting, nlu) and unavailable.say(ctx, collecting)):
         steps.reprompt(ctx)
         return
-    if confident and not _only_another_answer(ctx, nlu, collecting) and _global(ctx, intent):
+    if (confident and not _only_another_answer(ctx, nlu, collecting)
+            and not _no_person_asked(ctx, nlu, collecting) and _global(ctx, intent)):
         return
     # (3) a held learnt value's question; the whole utterance as the collected slot's value
     if collecting:
@@ -369,6 +370,19 @@ def _only_another_answer(ctx: TurnContext, nlu: NLUResult, collecting: str | Non
     if not value_guard.mostly(nlu.text or "", nlu.entities):
         return False
     ctx.emit("intent_ignored", intent=ctx.intent, reason="answered_ahead", slots=tuple(ahead))
+    return True
+
+
+def _no_person_asked(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
+    """"to my landlord", "the guy who fixes my car, Dave" at "Who should I send it to?": read
+    as human_agent, they handed the customer off and dropped the transfer (customer trial,
+    session 20). A handoff intent for a message that answers the question being asked and
+    has no word asking for a person (command_words.asks_for_person) is ignored (event
+    `intent_ignored`): the message is the answer."""
+    if (collecting is None or ctx.intent not in ctx.assistant.behaviours.handoff.intents
+            or asks_for_person(nlu.text or "", ctx.assistant.language) or not _holds_value(ctx, collecting, nlu)):
+        return False
+    ctx.emit("intent_ignored", intent=ctx.intent, reason="no_person_asked", slot=collecting)
     return True
 
 

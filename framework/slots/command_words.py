@@ -96,3 +96,20 @@ def negated_command(text: str, language: str | None = None) -> str | None:
                           or content_length(lowered[:match.start()]) <= 2):
                 return kind
     return None
+
+
+# Words that ask for a person: a handoff intent at a question whose answer the message could be
+# ("to my landlord" at "Who should I send it to?", read as human_agent: customer trial, session
+# 20) hands off only when the message says one of them (framework.engine.turn).
+_PERSON = {
+    "zh": re.compile(r"人工|真人|客服|转接|坐席|专员|经理|接线|活人|工作人员"),
+    "en": re.compile(r"\b(?:agent|human|person|operator|representative|rep|staff|advisor|adviser|manager|someone|"
+                     r"somebody|anyone|anybody|real|live|customer (?:service|support)|support|colleague|call me)\b"),
+}
+
+
+def asks_for_person(text: str, language: str | None = None) -> bool:
+    """True when the message has a word that asks for a person ("人工", "agent", "someone")."""
+    code = language_key(language)
+    lowered = text.lower()
+    return any(pattern.search(lowered) for c, pattern in _PERSON.items() if code in (None, c))
