@@ -211,6 +211,11 @@ _CUT_WORD = re.compile("(?<![A-Za-z])(?:" + "|".join(sorted(
     re.IGNORECASE)
 
 
+def card_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each bank card number in `text`, as the log masking finds them."""
+    return [(n.start, n.end) for n in Masker(kinds=("bank_card",))._numbers(text) if n.kind == "bank_card"]
+
+
 def without_trailing_number(text: str) -> str:
     """`text` cut short (a log line's first characters) without the number it may end in,
     typed or said ("...138123", "...一三八一二三四", "...one three ei"): masking could not

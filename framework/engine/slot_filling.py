@@ -46,6 +46,7 @@ from framework.engine.builtin_responses import LIST_SEPARATOR, language_code
 from framework.engine.confirm import WHICH, answer as yes_or_no, label
 from framework.engine.context import TurnContext
 from framework.engine.render import display_value
+from framework.masking import card_spans
 from framework.nlu.interface import Entity, NLUResult
 from framework.slots import ParseResult, parse_value
 from framework.slots.answers import corrected_tail, sounds_like_correction
@@ -250,10 +251,18 @@ def _two_values(ctx: TurnContext, found: dict) -> None:
     a text slot's candidates overlap ("Jane", "Jane Doe")."""
     if sounds_like_correction(ctx.text or "", ctx.assistant.language):
         return
+    cards = card_spans(ctx.text or "")
     for name, candidates in found.items():
         slot = ctx.assistant.slots[name]
         if slot.type == "text":
             continue
+        if cards:  # "my card number is 4111 1111 1111 1234" at "last four digits?": the groups of
+            # one card number are one value, its end (customer trial, session 20: all of them were
+            # listed back, twelve digits of a card number in a reply)
+            inside = [c for c in candidates if any(a <= c[2].start and c[2].end <= b for a, b in cards)]
+            ends = [c for c in inside if any(c[2].end == b for _, b in cards)]
+            if inside and ends:
+                candidates[:] = [c for c in candidates if c not in inside or c in ends]
         best = min(c[0] for c in candidates)
         values: list = []
         for _, _, _, value in sorted((c for c in candidates if c[0] == best), key=lambda c: c[1]):
