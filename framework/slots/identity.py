@@ -9,7 +9,9 @@ from framework.text_scan import EMAIL_PATTERN
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"  # index: weighted sum mod 11 (ISO 7064 MOD 11-2)
 
-ID_RE = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])")
+# grouped as people type them ("110105 19491231 002x"): in a sentence it was read as an amount and
+# a phone number made of its middle (customer trial, session 20)
+ID_RE = re.compile(r"(?<![0-9A-Za-z])[1-9](?:[ -]?\d){16}[ -]?[\dXx](?![0-9A-Za-z])")
 PHONE_RE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)")
 # Not a plain regex: `[local]+@...` is quadratic on a long run of letters (see text_scan).
 EMAIL_RE = EMAIL_PATTERN
@@ -23,7 +25,7 @@ def id_check_char(first17: str) -> str:
 
 def check_id_number(text: str) -> tuple[str | None, str | None]:
     """(normalised value, None) or (None, why it is invalid)."""
-    value = text.strip().upper()
+    value = re.sub(r"[\s-]", "", text).upper()
     if len(value) != 18:
         return None, f"an ID number has 18 characters, found {len(value)}"
     if not re.fullmatch(r"[1-9]\d{16}[\dX]", value):
