@@ -291,6 +291,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # out of scope
     unclear = bool(ctx.slot_changes) and (intent in assistant.behaviours.affirm.intents
                                           or intent in assistant.behaviours.deny.intents)
+    if confident and intent not in assistant.behaviours.out_of_scope.intents and _implied_flow(ctx):
+        return
     if confident and not ctx.stack and not unclear and assistant.behaviours.out_of_scope.response:
         ctx.emit("out_of_scope", intent=intent)
         ctx.say(assistant.behaviours.out_of_scope.response)
@@ -370,6 +372,25 @@ def _only_another_answer(ctx: TurnContext, nlu: NLUResult, collecting: str | Non
     if not value_guard.mostly(nlu.text or "", nlu.entities):
         return False
     ctx.emit("intent_ignored", intent=ctx.intent, reason="answered_ahead", slots=tuple(ahead))
+    return True
+
+
+def _implied_flow(ctx: TurnContext) -> bool:
+    """"我叫孙丽，身份证…，开户，要39的" as a first message: read as 提供信息 (no flow's trigger), it
+    heard "这个超出我的服务范围啦" and every value was dropped (customer trial, session 20). With no
+    flow active, the choices of categorical slots this message gave (开户, 39) name the flow:
+    the one flow with a trigger intent that collects all of them starts (event `flow_started`,
+    reason "values"), its questions already answered skipped. None or several: as before."""
+    if ctx.stack:
+        return False
+    given = [n for n in ctx.slot_changes if getattr(ctx.assistant.slots.get(n), "type", None) == "categorical"]
+    if not given:
+        return False
+    flows = [f for f in ctx.assistant.flows.values()
+             if f.triggers and not f.ends_conversation and set(given) <= steps.collected_slots(f)]
+    if len(flows) != 1:
+        return False
+    steps.start_flow(ctx, flows[0], reason="values")
     return True
 
 
