@@ -53,7 +53,8 @@ from framework.engine.results import ActionResult, Event, TurnResult
 from framework.engine.state import Frame, SessionState, timestamp
 from framework.nlu.interface import IntentScore, NLUResult
 from framework.slots import ParseResult, parse_value
-from framework.slots.answers import content_length, has_content, has_words, is_question, sounds_like_correction
+from framework.slots.answers import (content_length, has_content, has_words, is_question, sounds_like_correction,
+                                     without_filler)
 from framework.slots.command_words import asks_for_person, negated_command
 from framework.slots.context import collect_text, from_user
 from framework.slots.mapping import fills
@@ -633,6 +634,11 @@ def _value_from_utterance(ctx: TurnContext, slot, nlu: NLUResult) -> ParseResult
     parsed = parse_value(slot, ctx.text or "", language, today=ctx.today)
     if parsed.ok:
         return parsed
+    bare = without_filler(ctx.text or "", language)  # "ok 2000 then", "那就99吧"
+    if bare != (ctx.text or "").strip():
+        again = parse_value(slot, bare, language, today=ctx.today)
+        if again.ok or again.response:
+            return again
     for entity in nlu.entities:
         if entity.extractor in _CONTEXT_EXTRACTORS and entity.entity == (slot.entity or slot.name):
             if not isinstance(entity.value, str):  # already parsed by the slot's type ({"amount": ...})

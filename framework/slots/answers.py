@@ -315,3 +315,33 @@ def corrected_tail(text: str, language: str | None = None) -> tuple[int, str] | 
         start += 1
     tail = text[start:].rstrip()
     return (start, tail) if has_content(tail) else None
+
+
+# Words around a value that say nothing about it: "ok 2000 then" at "How much would you like to
+# send?" (after a limit error) heard "Please tell me the amount in dollars", where "2000" alone
+# was taken (customer trial, session 20).
+_FILLER = {
+    "en": (re.compile(r"^(?:(?:ok(?:ay)?|alright|all right|fine|sure|yes|yeah|yep|well|um+|uh+|so|then|just|only|"
+                      r"make it|let'?s (?:say|do|make it)|how about|what about|i'?ll (?:send|take|do)|send|do)\b[\s,.!]*)+"),
+           re.compile(r"(?:[\s,]*\b(?:then|please|pls|instead|ok(?:ay)?|only|thanks?|thank you)\b[.!]*)+$")),
+    "zh": (re.compile(r"^(?:那就|那|就|好吧|好的|好|行吧|行|嗯+|要|改成|换成|发|转)+[\s，,]*"),
+           re.compile(r"(?:[\s，,]*(?:吧|了|呢|啊|就行|就好|好了|谢谢))+$")),
+}
+
+
+def without_filler(text: str, language: str | None = None) -> str:
+    """The message without the filler words around its value ("ok 2000 then" -> "2000",
+    "那就99吧" -> "99"); the message itself when there are none."""
+    code = language_key(language)
+    stripped = text.strip()
+    for c, (head, tail) in _FILLER.items():
+        if code not in (None, c):
+            continue
+        lowered = stripped.lower()
+        m = head.match(lowered)
+        start = m.end() if m else 0
+        t = tail.search(lowered[start:])
+        end = start + t.start() if t else len(stripped)
+        if (start or end < len(stripped)) and has_content(stripped[start:end]):
+            return stripped[start:end].strip(_PUNCT)
+    return stripped
