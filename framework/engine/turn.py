@@ -384,7 +384,9 @@ def _implied_flow(ctx: TurnContext) -> bool:
     reason "values"), its questions already answered skipped. None or several: as before."""
     if ctx.stack:
         return False
-    given = [n for n in ctx.slot_changes if getattr(ctx.assistant.slots.get(n), "type", None) == "categorical"]
+    said = {e.data.get("slot") for e in ctx.events if e.name == "slot_set" and e.data.get("source") == "entity"}
+    given = [n for n in said
+             if n in ctx.slot_changes and getattr(ctx.assistant.slots.get(n), "type", None) == "categorical"]
     if not given:
         return False
     flows = [f for f in ctx.assistant.flows.values()
