@@ -31,3 +31,4 @@ def test_values_that_name_the_flow_start_it(telecom):
 def test_otherwise_as_before(telecom):
     assert not zh(telecom, start(), "要39的", "提供信息", 0.9).state.stack  # the plan: consult's too
     assert not zh(telecom, start(), "外卖39元太贵了，开户那种事别找我", "其他", 0.9).state.stack  # out of scope
+    assert not zh(telecom, start(), "开户，不对", "否定", 0.99).state.stack  # a no that carried the value

@@ -292,7 +292,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # out of scope
     unclear = bool(ctx.slot_changes) and (intent in assistant.behaviours.affirm.intents
                                           or intent in assistant.behaviours.deny.intents)
-    if confident and intent not in assistant.behaviours.out_of_scope.intents and _implied_flow(ctx):
+    # values that name a flow ("…，开户，要39的" read as 提供信息); not a yes or a no that carried them
+    if confident and not unclear and intent not in assistant.behaviours.out_of_scope.intents and _implied_flow(ctx):
         return
     if confident and not ctx.stack and not unclear and assistant.behaviours.out_of_scope.response:
         ctx.emit("out_of_scope", intent=intent)
