@@ -38,6 +38,7 @@ model's own (framework.agent), else DEFAULT_ENTITY_THRESHOLD.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from framework.compile.machine import Assistant, frozen_map
@@ -277,6 +278,21 @@ def _two_values(ctx: TurnContext, found: dict) -> None:
         ctx.emit("values_ambiguous", slot=name, count=len(values))  # values stay out of events
 
 
+# A choice named as what the customer has now, not what they want: "我想换个套餐，现在这个39的流量根本
+# 不够用" set the new plan to 39 and skipped the plan question (customer trial, session 20).
+_CURRENT = {
+    "zh": re.compile(r"(?:现在|目前|当前|原来|原先|以前|之前)(?:这个|那个|的|用的|办的|是|在用的|用着的)*$"),
+    "en": re.compile(r"\b(?:currently(?: on)?|my current|i'?m (?:currently )?on|i have|i'?ve got)(?: the| a| my)?\s*$"),
+}
+
+
+def _said_as_current(ctx: TurnContext, text: str, entity: Entity) -> bool:
+    """Whether the words right before a categorical value name it as the current one."""
+    pattern = _CURRENT.get(language_code(ctx.assistant.language))
+    start = getattr(entity, "start", None)
+    return pattern is not None and isinstance(start, int) and start > 0 and bool(pattern.search(text[:start].lower()))
+
+
 def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     """Fill slots from the message's entities; True when the collected slot got a value."""
     found: dict[str, list[tuple[int, int, Entity, Any]]] = {}
@@ -287,6 +303,9 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             continue
         for slot in ctx.assistant.slots.values():
             if not fills(slot, entity, collecting) or _skipped(ctx, slot, entity, collecting):
+                continue
+            if slot.type == "categorical" and _said_as_current(ctx, nlu.text or "", entity):
+                ctx.emit("entity_ignored", entity=entity.entity, reason="current_value")
                 continue
             parsed = _parsed(ctx, slot, entity)
             if parsed.ok and _surname_only(ctx, slot, parsed.value):

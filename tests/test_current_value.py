@@ -1,0 +1,30 @@
+"""A choice named as what the customer has now: "我想换个套餐，现在这个39的流量根本不够用" set the
+new plan to 39 and skipped the plan question (customer trial, session 20). A categorical value
+right after words naming the current one ("现在这个", "目前用的", "I'm currently on the") fills
+no slot (event `entity_ignored`, reason `current_value`); "从39换成99" and "我现在是59的套餐，想换成
+129的" give the new one. Pure engine turns."""
+from __future__ import annotations
+
+import pytest
+
+from framework.spec import load_assistant
+from tests.support.engine_turns import start, turns
+
+zh = turns(default_intent="办理", runner_up=("其他",))
+
+
+@pytest.fixture(scope="module")
+def telecom():
+    return load_assistant("domains/telecom_zh")
+
+
+def test_the_current_plan_is_not_the_new_one(telecom):
+    result = zh(telecom, start(), "我想换个套餐，现在这个39的流量根本不够用", "办理", 0.95)
+    assert "plan" not in result.state.slots and result.state.slots["business"] == "换套餐"
+    assert ("entity_ignored", "current_value") in [(e.name, e.data.get("reason")) for e in result.events]
+
+
+@pytest.mark.parametrize("text, plan", [("从39换成99", "99"), ("我现在是59的套餐，想换成129的", "129"),
+                                        ("现在就要99的", "99"), ("我要换99的套餐", "99")])
+def test_the_new_plan(telecom, text, plan):
+    assert zh(telecom, start(), text, "办理", 0.95).state.slots["plan"] == plan
