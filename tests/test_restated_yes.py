@@ -78,3 +78,15 @@ def test_otherwise_no_answer(tmp_path, language, text, intent, confidence):
     assistant = write_domain(tmp_path, {"domain.yml": DOMAIN % language, "flows/f.yml": FLOW})
     result = turn(assistant, at_confirmation(assistant), text, intent, confidence)
     assert "Blocked." not in replies(result) and "Kept." not in replies(result)
+
+
+def test_only_at_a_confirm_step(tmp_path):
+    """At "Do you want to stop here?" (which shares confirm.answer) a message restating the
+    request is no yes: "yes, block it" there does not stop the flow it asks for."""
+    assistant = write_domain(tmp_path, {"domain.yml": DOMAIN % "en", "flows/f.yml": FLOW})
+    stop = turns(default_intent="deny", runner_up=("affirm",))
+    state = stop(assistant, start(), "block my card", "block").state
+    state = stop(assistant, state, "no").state
+    assert state.frame.waiting_for == "stop:card"
+    result = stop(assistant, state, "yes, block it", "block", 0.95)
+    assert result.state.frame is not None and result.state.frame.flow == "block"

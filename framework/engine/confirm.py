@@ -5,8 +5,9 @@ A confirmation files a claim or blocks a card, and an intent classifier scores a
 
 1. a button payload naming an affirm or deny intent (`/affirm`, `/肯定`);
 2. a yes or no word of the domain's language as the whole message ("是的！", "nope"),
-   unless the message has a question mark or hesitates ("嗯……", "hmm"); or a yes word
-   opening a message that restates the flow's own request ("对，就按59元的给我办": `restated_yes`);
+   unless the message has a question mark or hesitates ("嗯……", "hmm"); at a confirm step
+   (not the other yes/no questions that share `answer`), also a yes word opening a message
+   that restates the flow's own request ("对，就按59元的给我办": `restated_yes`);
 3. an affirm or deny intent at or above the fallback threshold AND at least
    CONFIRM_MARGIN ahead of the second-ranked intent, in a message that has words and is
    neither a question nor a hesitation ("hmm", "我想想").
@@ -61,8 +62,6 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     word = yes_no(text, language)
     if word is not None:
         return word
-    if restated_yes(ctx, nlu, threshold):
-        return True
     if dont_know(text, language, whole=True):  # "I don't know" (deny 0.97 in a trial) is no no
         return None
     if not has_words(text) or is_question(text, language) or top is None:
@@ -89,6 +88,8 @@ def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if top is None or flow is None or top.name not in flow.triggers or top.confidence < threshold:
         return False
     text = (nlu.text or "").strip()
+    if "?" in text or "？" in text or is_hesitation(text, language):
+        return False
     clauses = [c for c in _CLAUSES.split(text) if c]
     if len(clauses) < 2 or yes_no(clauses[0], language) is not True:
         return False
@@ -107,6 +108,8 @@ def decide(ctx: TurnContext, state: State, nlu: NLUResult, threshold: float) -> 
         steps.goto(ctx, state.name)
         return True
     yes = answer(ctx, nlu, threshold)
+    if yes is None and restated_yes(ctx, nlu, threshold):  # a confirm step's own reading, not answer()'s:
+        yes = True  # at "Do you want to stop here?" or "did you mean …?" restating the request is no yes
     if yes is None:
         return False
     ctx.emit("confirmed" if yes else "denied", flow=ctx.frame.flow, state=ctx.frame.state)

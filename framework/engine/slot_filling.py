@@ -289,8 +289,7 @@ _CURRENT = {
 def _said_as_current(ctx: TurnContext, text: str, entity: Entity) -> bool:
     """Whether the words right before a categorical value name it as the current one."""
     pattern = _CURRENT.get(language_code(ctx.assistant.language))
-    start = getattr(entity, "start", None)
-    return pattern is not None and isinstance(start, int) and start > 0 and bool(pattern.search(text[:start].lower()))
+    return pattern is not None and entity.start > 0 and bool(pattern.search(text[:entity.start].lower()))
 
 
 def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
