@@ -4,6 +4,7 @@ engine's fixture domain, which has one)."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 
 from framework.agent import Agent, classifier_parser
@@ -315,5 +316,22 @@ async def test_four_digits_said_as_a_correction_are_the_amount_not_a_card():
         chat = Chat(Agent(world.assistant, classifier_parser(classifier, world.assistant), world.executor))
         await chat.say("send 200 dollars to Jane")
         replies = await chat.say(text)
-        assert replies[0] == "Okay, I've changed the amount to 1150 USD." and chat.waiting == "confirm"
+        assert replies[0] == "Okay, I've changed the amount to $1,150.00." and chat.waiting == "confirm"
         assert chat.state.slots["amount"] == {"amount": 1150, "currency": "USD"} and "card_last4" not in chat.state.slots
+
+
+async def test_a_corrected_date_is_no_recipient():
+    """Customer trial (session 20): "send $75 to Sarah tomorrow, no wait, monday" set the recipient
+    to "monday": nothing tagged as the recipient followed the correction, so the words after it
+    were read as the recipient, though they were the date's. Words after a correction that are
+    another slot's value correct that slot alone."""
+    text = "send $75 to Sarah tomorrow, no wait, monday"
+    async with example("banking_en") as world:
+        classifier = FakeClassifier({text: "transfer_money"}, world.assistant.intents, threshold=0.5,
+                                    entity_threshold=0.5,
+                                    entities={text: [("$75", "amount", 0.95), ("Sarah", "recipient", 0.95),
+                                                     ("tomorrow", "date", 0.9), ("monday", "date", 0.9)]})
+        chat = Chat(Agent(world.assistant, classifier_parser(classifier, world.assistant), world.executor))
+        await chat.say(text)
+        assert chat.state.slots["recipient"] == "Sarah" and chat.waiting == "confirm"
+        assert dt.date.fromisoformat(chat.state.slots["date"]).weekday() == 0  # the Monday said last

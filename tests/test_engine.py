@@ -155,11 +155,16 @@ def test_interpolate(text, expected):
     ("zh", "{chf}", "9 CHF"),  # no Chinese word listed: the code
     ("zh", "{loss.currency}", "CNY"),  # the code itself, when a response asks for it
     ("en", "lost {loss}", "lost 80 CNY"), (None, "{usd:.2f}", "50.00 USD"),
+    # "changed the amount to 500 USD" after "Send $500.00?" (customer trial, session 20): an English reply
+    # writes a dollar, euro or pound amount with its symbol
+    ("en", "{usd}", "$50"), ("en-US", "{usd:.2f}", "$50.00"), ("en", "{big}", "$1,150"), ("en", "{eur}", "€3.50"),
+    ("en", "{neg}", "-£5"),
 ])
 def test_money_names_its_currency_in_the_replys_language(language, text, expected):
     """A Chinese reply said "已将损失金额改为 80 CNY" (session 14 trial): 80元 as Chinese writes it."""
     slots = {"loss": {"amount": 80.0, "currency": "CNY"}, "usd": {"amount": 50, "currency": "USD"},
-             "chf": {"amount": 9.0, "currency": "CHF"}}
+             "chf": {"amount": 9.0, "currency": "CHF"}, "big": {"amount": 1150, "currency": "USD"},
+             "eur": {"amount": 3.5, "currency": "EUR"}, "neg": {"amount": -5, "currency": "GBP"}}
     if text == "{loss:,.2f}":
         slots["loss"] = {"amount": 3500, "currency": "CNY"}
     assert interpolate(text, slots, language=language) == expected

@@ -376,7 +376,7 @@ def test_three_slots_from_one_english_message(send):
     text = "send 50 dollars to John tomorrow"
     parser = FakeParser(send, {text: "send_money"}, {text: (learnt(text, "John", "recipient", 0.93),)})
     result = say(parser, SessionState.new("u", NOW), text)
-    assert replies(result) == ["Sending 50 USD to John on 2026-12-03."]
+    assert replies(result) == ["Sending $50 to John on 2026-12-03."]
 
 
 def test_combine_rule_pattern_wins_over_a_learnt_span_of_the_same_slot(send):

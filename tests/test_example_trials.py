@@ -28,7 +28,7 @@ def test_make_it_60_at_the_recipient_question_corrects_the_amount(banking):
     # en_13: "actually make it 60" -> inform 0.65; it was stored as the recipient
     state = turn(banking, start(), "I want to send 50 dollars", "transfer_money").state
     result = turn(banking, state, "actually make it 60", "inform", 0.65, 0.13)
-    assert replies(result) == ["Okay, I've changed the amount to 60 USD.", "Who should I send it to?"]
+    assert replies(result) == ["Okay, I've changed the amount to $60.00.", "Who should I send it to?"]
     assert result.state.slots["amount"] == {"amount": 60, "currency": "USD"}
     assert "recipient" not in result.state.slots and result.state.frame.attempts == 0
 

@@ -11,7 +11,7 @@ import pytest
 from framework.slots.command_words import negated_command
 from framework.spec import load_assistant
 from tests.support.engine_turns import replies, start, turns
-from tests.support.example_chat import ID, TELECOM_TABLE, example
+from tests.support.example_chat import BANKING_TABLE, ID, TELECOM_TABLE, banking_confirm, example, telecom_confirm
 
 turn = turns(default_intent="提供信息", runner_up=("其他",))
 TABLE = {**TELECOM_TABLE, "宽带三天都没修好，打客服电话也没人接": ("投诉", 0.95), "不需要人工": ("转人工", 0.97),
@@ -71,6 +71,11 @@ def test_english():
     ("I do not want to cancel it", "en", "cancel"), ("no need for a human", "en", "handoff"),
     ("I want to cancel", "en", None), ("why don't you cancel it?", "en", None),
     ("cancel, I don't want to send it", "en", None),
+    # the confirmation withheld (telecom_zh's fresh_test_22, session 20: 取消 0.79-0.95)
+    ("不确认，先别提交", "zh", "confirm"), ("先别提交", "zh", "confirm"), ("暂时不提交，我再想想", "zh", "confirm"),
+    ("不要确认", "zh", "confirm"), ("不确定", "zh", None), ("不办了", "zh", None), ("确认提交", "zh", None),
+    ("don't submit it yet", "en", "confirm"), ("no, not yet", "en", "confirm"), ("do not confirm", "en", "confirm"),
+    ("don't send it yet", "en", "confirm"), ("confirm", "en", None), ("I'm not sure", "en", None),
 ])
 def test_negated_command(text, language, kind):
     assert negated_command(text, language) == kind
@@ -139,3 +144,32 @@ def test_at_a_confirmation_that_offers_no_agent_it_is_no_answer(tmp_path, text, 
     state = at(en, state, "no", "deny").state  # the business no: the agent offer
     result = at(en, state, "I don't need an agent", "human_agent", 0.95)
     assert replies(result) == ["Bye."] and not result.state.handoff
+
+
+@pytest.mark.parametrize("intent, confidence", [("取消", 0.95), ("取消", 0.57), ("其他", 0.9)])
+async def test_a_withheld_confirmation_is_the_no(intent, confidence):
+    """"不确认，先别提交" at "确认办理吗？" (telecom_zh's fresh_test_22: 取消 at 0.79-0.95 on all three
+    models of session 20) cancelled the flow and dropped every value; it is the confirmation's no,
+    whatever the intent, and every value is kept."""
+    async with example("telecom_zh") as world:
+        chat = world.chat({**TELECOM_TABLE, "不确认，先别提交": (intent, confidence)})
+        await telecom_confirm(chat)
+        assert (await chat.say("不确认，先别提交"))[0].startswith("请问要修改哪一项？")
+        assert "denied" in chat.events and "flow_cancelled" not in chat.events
+        assert chat.turn.state.slots["name"] == "张三"
+
+
+async def test_a_withheld_confirmation_in_english():
+    async with example("banking_en") as world:
+        chat = world.chat({**BANKING_TABLE, "don't submit it yet": ("cancel", 0.97)})
+        await banking_confirm(chat)
+        await chat.say("don't submit it yet")
+        assert "denied" in chat.events and "flow_cancelled" not in chat.events
+
+
+async def test_a_question_about_submitting_is_no_no():
+    async with example("telecom_zh") as world:
+        chat = world.chat({**TELECOM_TABLE, "为什么不能提交？": ("咨询", 0.9)})
+        await telecom_confirm(chat)
+        await chat.say("为什么不能提交？")
+        assert "denied" not in chat.events

@@ -14,6 +14,14 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "好的，已将{changed_slot}改为 {changed_value}。",
         "en": "Okay, I've changed the {changed_slot} to {changed_value}.",
     },
+    # The value a slot already has, said again at a confirmation ("to my landlord" at "Send
+    # $450.00 to my landlord on Saturday?": customer trial, session 20, which heard "I'm not sure
+    # I understood"): {changed_slot} (its label), {changed_value}. Said before the confirmation
+    # is asked again, no attempt used (framework.engine.corrections.restated).
+    "utter_value_unchanged": {
+        "zh": "{changed_slot}还是 {changed_value}，没有变。",
+        "en": "The {changed_slot} stays {changed_value}.",
+    },
     # A new value for a slot that an action of the active flow has already sent (a
     # complaint filed, then "不对，损失是八十块" at "需要转人工吗？"): the value is not
     # changed, since what was sent stays as it was (framework.engine.corrections.too_late);

@@ -41,7 +41,7 @@ from framework.engine.render import display_date
 from framework.engine.steps import collected_slots
 from framework.nlu.interface import NLUResult
 from framework.slots import GENERIC_EXTRACTORS, parse_value
-from framework.slots.answers import sounds_like_correction
+from framework.slots.answers import content_length, sounds_like_correction, without_filler
 from framework.slots.context import from_user
 
 _NUMBER_TYPES = ("integer", "number", "money")
@@ -171,3 +171,51 @@ def announce(ctx: TurnContext, names: list[str]) -> None:
         own = f"utter_corrected_{name}"
         ctx.say(own if own in ctx.assistant.responses else "utter_corrected",
                 extra={"changed_slot": label(ctx, name), "changed_value": _shown(ctx, name, value)})
+
+
+# Words around a value said again that add nothing: "to my landlord", "it's 450 dollars", "还是转给张三"
+_AROUND = {"en": re.compile(r"^(?:(?:to|for|on|the|it'?s|it is|that'?s|that is|is|i said|just|still)\b[\s,]*)+"),
+           "zh": re.compile(r"^(?:还是|就是|是|转给|给|我说了|说了)+")}
+
+
+def restated(ctx: TurnContext, nlu: NLUResult) -> str | None:
+    """The slot whose current value the message only says again, at a confirmation: "to my
+    landlord" at "Send $450.00 to my landlord on Saturday 5 December?" (customer trial,
+    session 20: "I'm not sure I understood"), "450 dollars", "是张三". No change and no yes or
+    no: the caller says `utter_value_unchanged` and asks the confirmation again, no attempt
+    used. The value is an entity of the message that parses to the slot's value, or (a text
+    slot) the value's own words; what is left around it must be filler ("to", "it's", "还是")."""
+    slots, language = ctx.assistant.slots, ctx.assistant.language
+    text = (nlu.text or "").strip()
+    if not text or "?" in text or "？" in text:
+        return None
+    lowered = text.lower()
+    for name in sorted(flow_collects(ctx)):
+        slot, value = slots.get(name), ctx.slots.get(name)
+        if slot is None or value is None or not from_user(slot):
+            continue
+        spans = [(e.start, e.end) for e in nlu.entities
+                 if e.entity == name and e.start is not None and e.end is not None
+                 and parse_value(slot, str(e.value), language, today=ctx.today).value == value]
+        if slot.type == "text" and isinstance(value, str) and value.strip():
+            at = lowered.find(value.strip().lower())
+            if at >= 0:
+                spans.append((at, at + len(value.strip())))
+        for start, end in spans:
+            if _only_filler(text[:start] + " " + text[end:], language):
+                return name
+    return None
+
+
+def _only_filler(rest: str, language: str | None) -> bool:
+    rest = without_filler(rest, language) if content_length(rest) else rest
+    around = _AROUND.get("zh" if (language or "").lower().startswith("zh") else "en")
+    if around is not None:
+        rest = around.sub("", rest.strip(" \t,.!，。！、").lower())
+    return content_length(rest) == 0
+
+
+def say_unchanged(ctx: TurnContext, name: str) -> None:
+    ctx.emit("value_unchanged", flow=ctx.frame.flow, slot=name)
+    ctx.say("utter_value_unchanged",
+            extra={"changed_slot": label(ctx, name), "changed_value": _shown(ctx, name, ctx.slots.get(name))})

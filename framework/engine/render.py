@@ -41,21 +41,35 @@ _CURRENCY_WORDS = {"zh": {"CNY": "元", "USD": "美元", "EUR": "欧元", "HKD":
                           "GBP": "英镑", "TWD": "新台币", "MOP": "澳门元"}}
 
 
-def _with_currency(amount: str, currency: str | None, language: str | None) -> str:
+# ... and an English one, by its symbol: "$1,150" as the confirmation's "${amount.amount:,.2f}" writes
+# it, not "1150 USD" (customer trial, session 20: "changed the amount to 500 USD" after "Send $500.00?")
+_CURRENCY_SYMBOLS = {"en": {"USD": "$", "EUR": "€", "GBP": "£"}}
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _with_currency(amount: str, currency: str | None, language: str | None, formatted: bool = False) -> str:
     if not currency:
         return amount
-    word = _CURRENCY_WORDS.get(language_key(language) or "", {}).get(currency)
+    key = language_key(language) or ""
+    symbol = _CURRENCY_SYMBOLS.get(key, {}).get(currency)
+    if symbol:
+        if not formatted and _PLAIN_NUMBER.fullmatch(amount):  # 1150 -> 1,150; 3.5 -> 3.50; a spec's as it is
+            number = float(amount)
+            amount = f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}"
+        return f"-{symbol}{amount[1:]}" if amount.startswith("-") else f"{symbol}{amount}"
+    word = _CURRENCY_WORDS.get(key, {}).get(currency)
     return f"{amount}{word}" if word else f"{amount} {currency}"  # "80元" as Chinese writes it
 
 
 def display_value(value: Any, language: str | None = None) -> str:
     """A value as a reply shows it: 50.0 as 50, a money slot as "50 USD" (in a Chinese
-    assistant's replies "50美元", "80元": the currency in the reply's language)."""
+    assistant's replies "50美元", "80元", in an English one "$50", "€3.50", "£1,200": the
+    currency as the reply's language writes it)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if _is_money(value):  # a money slot: "50 USD", "3500 CNY"; {amount.currency} for the code alone
+    if _is_money(value):  # a money slot: "50 CNY", "$50"; {amount.currency} for the code alone
         return _with_currency(display_value(value["amount"]), value["currency"], language)
     return str(value)
 
@@ -97,7 +111,7 @@ def _formatted(value: Any, spec: str, language: str | None = None) -> str:
         if day is not None:
             return day
     if _is_money(value) and spec:  # "{price:,.2f}" formats the amount: "3,500.00 CNY"
-        return _with_currency(_formatted(value["amount"], spec), value["currency"], language)
+        return _with_currency(_formatted(value["amount"], spec), value["currency"], language, formatted=True)
     m = _SPEC_RE.fullmatch(spec) if spec else None
     if m is None or isinstance(value, bool) or any(
             int(n) > _MAX_WIDTH for n in (m.group("width"), m.group("precision")) if n):

@@ -208,9 +208,11 @@ def _corrected(ctx: TurnContext, text: str, collecting: str | None, found: dict)
         elif name == collecting and slot.type == "text":
             del found[name]
             ctx.emit("value_corrected_later", slot=name)
-        elif slot.type == "text" and short_text(slot, model_for(ctx.assistant)):
+        elif (slot.type == "text" and short_text(slot, model_for(ctx.assistant))
+              and not any(c[2].start >= offset for other, cs in found.items() if other != name for c in cs)):
             # "我要开户，我叫赵六，不对，赵大六" as the flow starts: the name the correction says, when
-            # the words after it read as one (not the examples' everyday words)
+            # the words after it read as one (not the examples' everyday words) and are no other
+            # slot's value ("send $75 to Sarah tomorrow, no wait, monday": the date's, not the recipient's)
             parsed = collect_text(ctx.assistant, slot, tail[1], today=ctx.today)
             if parsed.ok and not looks_everyday(model_for(ctx.assistant), slot, str(parsed.value)):
                 entity = found[name][-1][2]

@@ -131,7 +131,8 @@ def _negation_read(assistant: Assistant, nlu: NLUResult) -> tuple[NLUResult, str
     value). Not for a question ("为什么不转人工？" asks for one) nor a button payload. Returns
     the NLU result to use and the intent that was replaced (None when kept)."""
     top, b = nlu.intent, assistant.behaviours
-    commanded = {"handoff": b.handoff, "cancel": b.cancel}
+    # a withheld confirmation ("不确认，先别提交") is misread as the cancel intent
+    commanded = {"handoff": b.handoff, "cancel": b.cancel, "confirm": b.cancel}
     if (top is None or not b.deny.intents or is_payload(nlu)
             or not any(top.name in behaviour.intents for behaviour in commanded.values())):
         return nlu, None  # most turns: no regex runs
@@ -245,6 +246,10 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
                                           and intent not in assistant.behaviours.handoff.intents))
             and confirm.chosen_slot(ctx, nlu.text or "") and confirm.handle_which(ctx, state, nlu)):
         return
+    # "不确认，先别提交" (read as 取消 0.79-0.95, or out of scope): the confirmation's no, before the
+    # global intents, whose cancel would drop every value collected
+    if waiting == "confirm" and confirm.withheld(ctx, nlu) and confirm.decide(ctx, state, nlu, threshold(assistant)):
+        return
     # "ok" / "no thanks" with no flow active: "anything else?" / "take care"
     if nothing_pending.handle(ctx, nlu, threshold(assistant)):
         return
@@ -274,6 +279,13 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     # (4) confirm: a clear yes or no; the answer to "which item?"
     if waiting == "confirm" and confirm.decide(ctx, state, nlu, threshold(assistant)):
+        return
+    # "to my landlord" at "Send $450.00 to my landlord on …?": no change, no answer; said so, and
+    # the confirmation again, no attempt used
+    restated = corrections.restated(ctx, nlu) if waiting == "confirm" else None
+    if restated is not None:
+        corrections.say_unchanged(ctx, restated)
+        steps.goto(ctx, state.name)
         return
     if waiting == confirm.WHICH and confirm.handle_which(ctx, state, nlu):
         return

@@ -76,12 +76,21 @@ _NEGATED = {
         "en": re.compile(r"\b(?:don'?t|do not|no need to|not)(?:\s+(?:want|wanna|need|mean))?(?:\s+to)?"
                          r"\s+(?:cancel|stop|abort|quit)\b"),
     },
+    # the confirmation itself withheld: "不确认，先别提交" was read as 取消 at 0.79-0.95 by all three telecom_zh
+    # models of session 20 (fresh_test_22), and a cancel at a confirmation drops every value collected;
+    # it is the confirmation's no ("请问要修改哪一项？"). "不确定" is a hesitation, "不办了" a cancel: neither here
+    "confirm": {
+        "zh": re.compile(r"(?:不|不要|别|先别|暂不|暂时不|还不|先不|不用|不急着)(?:要|急着|急于)?(?:确认|提交)"),
+        "en": re.compile(r"\b(?:don'?t|do not|not)(?:\s+(?:want|wanna))?(?:\s+to)?\s+(?:confirm|submit)\b"
+                         r"|^(?:no,?\s+)?not yet\b|\bdon'?t (?:send|submit|process) (?:it|that|this) yet\b"),
+    },
 }
 
 
 def negated_command(text: str, language: str | None = None) -> str | None:
     """"handoff" or "cancel" when the message says it does NOT want that ("不需要人工", "不用转
-    人工", "别取消", "I don't need an agent", "don't cancel"), else None. A question ("为什么不转
+    人工", "别取消", "I don't need an agent", "don't cancel"), "confirm" when it withholds a
+    confirmation ("不确认，先别提交", "don't submit it yet"), else None. A question ("为什么不转
     人工？") is no negation: the caller checks that. The negated command must be most of the
     message (60 % of its letters and digits) or open it (at most two characters before it:
     "我不需要人工，你告诉我就行")."""
