@@ -283,6 +283,42 @@ def test_smoothing_changes_the_graph_not_what_it_computes(model, tmp_path):
     assert np.allclose(before, after, atol=1e-4)
 
 
+def test_no_skip_layer_norm_nor_bias_gelu_in_the_graph_or_the_session(model, tmp_path):
+    """ONNX Runtime's CPU SkipLayerNormalization was ~6x slower than Add + LayerNormalization
+    (BENCHMARKS.md, session 21): the export leaves it (and BiasGelu) unfused, the session does
+    not fuse them back, and the unfused graph computes what the fused one does."""
+    import numpy as np
+    import onnx
+    import onnxruntime as ort
+
+    from framework.nlu import onnx_runtime
+    from framework.nlu.model import read_artifact
+
+    meta = read_artifact(model)
+    fused, quantized = onnx_runtime._export_fused_int8(model, meta, tmp_path)
+    for path in (fused, quantized):
+        ops = {n.op_type for n in onnx.load(str(path)).graph.node}
+        assert "LayerNormalization" in ops and not ops & {"SkipLayerNormalization", "BiasGelu"}, ops
+    network = onnx_runtime.OrtNetwork(fused)
+    options = ort.SessionOptions()
+    options.optimized_model_filepath = str(tmp_path / "as_loaded.onnx")
+    ort.InferenceSession(str(fused), options, providers=["CPUExecutionProvider"],
+                         disabled_optimizers=list(onnx_runtime.SLOW_FUSIONS))
+    assert "SkipLayerNormalization" not in {n.op_type for n in onnx.load(str(tmp_path / "as_loaded.onnx")).graph.node}
+    refused = onnx_runtime._fusion_options
+    try:  # the same export with every fusion, for the answers
+        onnx_runtime._fusion_options = lambda: None
+        (tmp_path / "all").mkdir()
+        all_fused, _ = onnx_runtime._export_fused_int8(model, meta, tmp_path / "all")
+    finally:
+        onnx_runtime._fusion_options = refused
+    assert "SkipLayerNormalization" in {n.op_type for n in onnx.load(str(all_fused)).graph.node}
+    encoded = onnx_runtime._tokenizer(model, meta)(TEXTS, return_tensors="np")
+    ours = network(encoded["input_ids"], encoded["attention_mask"])[0]
+    theirs = onnx_runtime.OrtNetwork(all_fused)(encoded["input_ids"], encoded["attention_mask"])[0]
+    assert np.allclose(ours, theirs, atol=1e-4)
+
+
 def test_calibration_texts_are_the_training_examples():
     from framework.nlu.data import from_assistant
     from framework.nlu.onnx_runtime import calibration_texts

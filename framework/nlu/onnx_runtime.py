@@ -136,7 +136,8 @@ class OrtNetwork:
         # (the OMP_WAIT_POLICY=PASSIVE of the torch path, framework.nlu.threads)
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.path = Path(path)
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"],
+                                            disabled_optimizers=list(SLOW_FUSIONS))
         self.outputs = [o.name for o in self.session.get_outputs()]
         meta = self.session.get_modelmeta().custom_metadata_map
         self.check: dict = json.loads(meta.get(METADATA_KEY, "{}"))
@@ -382,13 +383,28 @@ def _fuse_and_quantize(exported: Path, config, tmp: Path) -> tuple[Path, Path]:
     from onnxruntime.transformers.optimizer import optimize_model
 
     fused = optimize_model(str(exported), model_type="bert", num_heads=config.num_attention_heads,
-                           hidden_size=config.hidden_size)
+                           hidden_size=config.hidden_size, optimization_options=_fusion_options())
     fused_path, typed, quantized = tmp / "fused.onnx", tmp / "typed.onnx", tmp / "int8.onnx"
     fused.save_model_to_file(str(fused_path))
     # quantize_dynamic needs every tensor's type, which ONNX's shape inference does not give
     # behind the fused (com.microsoft) operators: ORT's symbolic shape inference does
     quant_pre_process(str(fused_path), str(typed), skip_optimization=True, auto_merge=True, guess_output_rank=True)
     return fused_path, _quantize(typed, quantized)
+
+
+# Fusions left out: ONNX Runtime 1.32's CPU SkipLayerNormalization took 21 us for a 12 x 384 tensor where
+# Add + LayerNormalization take 3.3 (BENCHMARKS.md, session 21), and BiasGelu more than Add + Gelu: without
+# them telecom_zh's 12-layer int8 network ran 0.67x the time per text in batches of 4, 0.80x alone. The
+# session must not fuse them back at load either (OrtNetwork: `disabled_optimizers`).
+SLOW_FUSIONS = ("SkipLayerNormFusion", "BiasGeluFusion")
+
+
+def _fusion_options():
+    from onnxruntime.transformers.fusion_options import FusionOptions
+
+    options = FusionOptions("bert")
+    options.enable_skip_layer_norm = options.enable_bias_skip_layer_norm = options.enable_bias_gelu = False
+    return options
 
 
 def _quantize(typed: Path, out: Path, **options) -> Path:
