@@ -366,6 +366,8 @@ def serve_command(args, port: int, redis_url: str, result_path: str, profile: bo
         command += ["--rate-limit-ip", "0", "--rate-limit-sender", "0", "--no-answer-cache"]
     if args.int8 is not None:
         command.append("--int8" if args.int8 else "--float32")
+    if "--workers" not in args.serve_args:  # the counters are one process's: with a worker per CPU the
+        command += ["--workers", "1"]  # signals reached the supervisor and nothing was written
     return command + args.serve_args
 
 
