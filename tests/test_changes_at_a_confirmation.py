@@ -49,8 +49,18 @@ def test_a_name_as_the_answer_to_a_confirmation_changes_the_flows_one_name(banki
     assert result.state.stack[-1].attempts == 0
 
 
+@pytest.mark.parametrize("text", ["his name is Tom Jenkins", "her name's Tom Jenkins", "he's called Tom Jenkins"])
+def test_a_name_introduced_at_a_confirmation(banking, text):
+    """"his name is Tom Becker" at "Send $250.00 to my brother …?" heard "I'm not sure I understood"
+    (customer trial, session 21; left in session 12)."""
+    result = say(banking, at_transfer_confirmation(banking), text, "inform", 1.0, ("name", "Tom Jenkins"))
+    assert result.state.slots["recipient"] == "Tom Jenkins"
+    assert [r.response for r in result.replies] == ["utter_corrected", "utter_confirm_transfer"]
+
+
 @pytest.mark.parametrize("text, learnt", [
     ("yes Tom Jenkins", [("name", "Tom Jenkins")]),  # not the whole message
+    ("his brother is Tom Jenkins", [("name", "Tom Jenkins")]),
     ("Mr. Jenkins", [("name", "Mr. Jenkins")]),      # a surname alone
 ])
 def test_not_a_new_name(banking, text, learnt):

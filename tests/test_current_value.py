@@ -28,3 +28,11 @@ def test_the_current_plan_is_not_the_new_one(telecom):
                                         ("现在就要99的", "99"), ("我要换99的套餐", "99")])
 def test_the_new_plan(telecom, text, plan):
     assert zh(telecom, start(), text, "办理", 0.95).state.slots["plan"] == plan
+
+
+def test_now_alone_names_no_current_value(telecom):
+    """"顺便问一下我现在话费还有多少" (customer trial, session 21): 现在 is "now" here; the balance
+    asked for is the query type, not a current value to ignore."""
+    result = zh(telecom, start(), "顺便问一下我现在话费还有多少", "查询", 0.95)
+    assert result.state.slots["query_type"] == "余额"
+    assert "entity_ignored" not in [e.name for e in result.events]

@@ -27,6 +27,8 @@ def slot(name, type, **options):
     ("去年3月1日", "2025-03-01"), ("下个月5号", "2027-01-05"), ("5号", "2026-12-05"),
     ("三天后", "2026-12-05"), ("两天前", "2026-11-30"), ("一周前", "2026-11-25"),
     ("today", "2026-12-02"), ("yesterday", "2026-12-01"), ("the day after tomorrow", "2026-12-04"),
+    # as typed in a chat ("tmrw" at a transfer's confirmation: customer trial, session 21)
+    ("tmrw", "2026-12-03"), ("tmr", "2026-12-03"), ("2moro", "2026-12-03"), ("yday", "2026-12-01"),
     ("two days ago", "2026-11-30"), ("in 3 days", "2026-12-05"), ("a week ago", "2026-11-25"),
     ("2 weeks from now", "2026-12-16"), ("next Friday", "2026-12-04"), ("last Friday", "2026-11-27"),
     ("Friday", "2026-12-04"), ("this Wednesday", "2026-12-02"), ("next Wednesday", "2026-12-09"),
@@ -77,7 +79,8 @@ def test_dates_and_times(text, value):
     assert parse_datetime(text, NOW) == value
 
 
-@pytest.mark.parametrize("text", ["2月30日", "13月1日", "someday", "3pm", "下午三点", "13pm", "25:00", "第5号"])
+@pytest.mark.parametrize("text", ["2月30日", "13月1日", "someday", "3pm", "下午三点", "13pm", "25:00", "第5号",
+                                  "I have 12days left", "utmrw", "yesterdays"])
 def test_not_dates(text):
     assert parse_date(text, TODAY) is None
 

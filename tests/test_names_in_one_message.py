@@ -160,3 +160,16 @@ def test_telecom_more_of_the_complaint_at_the_name_question_is_added_to_it(telec
     assert result.replies[0].text == "好的，这个情况我也记下了。"
     assert replies(say(telecom, result.state, "断网断了两天，影响我工作了", "投诉")) == [  # said twice: once in it
         "utter_already_in_flow", "utter_ask_complaint_name"]
+
+
+@pytest.mark.parametrize("text, learnt", [
+    ("我叫刘洋，身份证11010519491231002X，换成99元的", [("name", "刘洋"), ("plan", "99元的")]),
+    ("我叫刘洋，身份证11010519491231002X，换成99元的", [("name", "刘洋")]),
+    ("我叫刘洋，身份证11010519491231002X，换成99的那个", [("name", "刘洋")]),
+])
+def test_a_choice_after_a_change_word_is_no_new_name(telecom, text, learnt):
+    """Customer trial (session 21): "我叫刘洋，身份证…，换成99元的" at the name question stored
+    "99元的" as the name (换成 read as a correction of the name being asked), and the plan
+    change was submitted with it. The words after the marker give the plan: the name stays."""
+    result = say(telecom, at_name(telecom), text, "提供信息", *learnt)
+    assert result.state.slots["name"] == "刘洋" and result.state.slots["plan"] == "99"

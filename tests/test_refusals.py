@@ -53,6 +53,14 @@ def test_a_refused_id_number_uses_no_attempt(telecom, text):
     assert result.state.frame.attempts == 0 and "id_number" not in result.state.slots
 
 
+@pytest.mark.parametrize("text", ["我不想告诉你身份证号", "我不想提供身份证号码"])
+def test_a_refusal_naming_what_it_withholds(telecom, text):
+    """"我不想告诉你手机号" heard "手机号应为 11 位数字…" (customer trial, session 21)."""
+    state = _at(telecom, [("我要开户", "办理"), ("我叫李小龙", "提供信息")])
+    result = turn(telecom, state, text, "否定", 0.9)
+    assert replies(result)[0] == "没有身份证号的话，这件事没法继续办理。" and "id_number" not in result.state.slots
+
+
 def test_english():
     banking = load_assistant("domains/banking_en")
     en = turns(default_intent="affirm", runner_up=("deny", "out_of_scope"))
@@ -67,6 +75,12 @@ def test_english():
     ("张三", "zh", False), ("不是", "zh", False), ("不知道", "zh", False), ("不想办了", "zh", False), ("我不说了，取消吧", "zh", False),
     ("I'd rather not say", "en", True), ("none of your business", "en", True), ("no, I don't want to tell you", "en", True),
     ("no", "en", False), ("John Smith", "en", False), ("I don't know", "en", False),
+    # with what is declined (customer trial, session 21: the slot's format error instead)
+    ("我不想告诉你手机号", "zh", True), ("不想给你我的名字", "zh", True), ("我不想提供身份证号", "zh", True),
+    ("不要给我办这个", "zh", False),
+    ("I'd rather not give you my card number tbh", "en", True), ("i dont want to share my phone number", "en", True),
+    ("I'm not giving you my name", "en", True), ("I don't want to give you the wrong number", "en", False),
+    ("I want to give you my number", "en", False),
 ])
 def test_refuses(text, language, expected):
     assert refuses(text, language) is expected

@@ -94,6 +94,14 @@ def test_the_hint_then_the_offer_and_yes_hands_off(assistant):
     assert "handoff" in [e.name for e in result.events]
 
 
+@pytest.mark.parametrize("text", ["not sure yet, how long does it take?", "I don't know, what happens if I block it?"])
+def test_a_question_beside_the_dont_know_is_no_unknown_value(assistant, text):
+    """"not sure yet, how much can I send per day?" at the amount question was offered a colleague
+    (customer trial, session 21): the message asks something else."""
+    result = turn(assistant, at_digits(assistant), text, "out_of_scope", 0.9)
+    assert "value_unknown" not in [e.name for e in result.events] and OFFER not in replies(result)
+
+
 def test_no_asks_the_question_again_and_uses_no_attempt(assistant):
     state = at_digits(assistant)
     for _ in range(4):  # three wrong answers would end the flow; these are none

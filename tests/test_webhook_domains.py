@@ -182,3 +182,21 @@ async def test_a_null_answer_takes_the_failure_branch_in_both_domains(rasa_sdk_s
     assert replies[0] == expected
     (line,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert "expected a JSON object" in line and "found null" in line and ", status 200, 1 attempt, " in line
+
+
+async def test_banking_balance_of_a_blocked_card_says_the_money_stays():
+    """Customer trial (session 21): "whats the balance on 7777 now?" right after reporting card 7777
+    stolen heard "I couldn't find a card ending 7777"; its account still holds the money."""
+    module = load_backend(BANKING)
+    server, app, _ = await served(module)
+    try:
+        app[module.BANK].cards["7777"].blocked = True
+        assistant = load_assistant(BANKING, {"BANKING_BACKEND_URL": str(server.make_url("")).rstrip("/")})
+        trigger = assistant.flows["check_balance"].triggers[0]
+        script = [("what's my balance", trigger), ("7777", None)]
+        async with ActionExecutor(assistant) as executor:
+            _, replies = await converse(agent_for(assistant, executor, script), [t for t, _ in script])
+    finally:
+        await server.close()
+    assert replies[0].startswith("The balance on your card ending 7777 is $")
+    assert replies[1].startswith("This card is blocked")

@@ -200,19 +200,23 @@ def _corrected(ctx: TurnContext, text: str, collecting: str | None, found: dict)
     if tail is None:
         return
     offset = tail[0]
+    # the words after the marker give another slot's value: the correction is that slot's ("send $75 to
+    # Sarah tomorrow, no wait, monday": the date's; "我叫刘洋，身份证…，换成99元的": the plan's, where the
+    # name question took "99元的" as the name and it was submitted: customer trial, session 21)
+    given_after = {n for n, cs in found.items() for c in cs if c[2].start >= offset}
     for name in list(found):
         after = [c for c in found[name] if c[2].start >= offset]
         slot = ctx.assistant.slots[name]
         if after:
             found[name] = after
+        elif given_after - {name}:
+            continue
         elif name == collecting and slot.type == "text":
             del found[name]
             ctx.emit("value_corrected_later", slot=name)
-        elif (slot.type == "text" and short_text(slot, model_for(ctx.assistant))
-              and not any(c[2].start >= offset for other, cs in found.items() if other != name for c in cs)):
+        elif slot.type == "text" and short_text(slot, model_for(ctx.assistant)):
             # "我要开户，我叫赵六，不对，赵大六" as the flow starts: the name the correction says, when
-            # the words after it read as one (not the examples' everyday words) and are no other
-            # slot's value ("send $75 to Sarah tomorrow, no wait, monday": the date's, not the recipient's)
+            # the words after it read as one (not the examples' everyday words)
             parsed = collect_text(ctx.assistant, slot, tail[1], today=ctx.today)
             if parsed.ok and not looks_everyday(model_for(ctx.assistant), slot, str(parsed.value)):
                 entity = found[name][-1][2]
@@ -220,12 +224,19 @@ def _corrected(ctx: TurnContext, text: str, collecting: str | None, found: dict)
                 ctx.emit("value_corrected_later", slot=name)
 
 
+# "his name is Tom Becker" at "Send $250.00 to my brother …?" (customer trial, session 21: "I'm not sure I
+# understood"): the name with the words that introduce it is still the whole answer
+# ("it's raining outside" is no name: "it's" and "he's" introduce too much)
+_INTRODUCED = re.compile(r"^(?:(?:his|her|their|the) (?:full )?name(?: is|'s)|(?:he|she)(?: is|'s) called|"
+                         r"name(?: is|'s)|(?:他|她|对方|收款人)(?:叫|的名字是)|名字是)\s*", re.IGNORECASE)
+
+
 def _name_at_confirmation(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
     """"Tom Jenkins" as the whole answer to "Send $1,500.00 to my landlord?": the entity head
     tagged it `name` (the cardholder's name, a slot of another flow), so nothing changed and
     the confirmation heard no answer; three of them cancelled the transfer (customer trial,
-    session 14). At a confirm step, a whole message that is one learnt or context value of a
-    text slot the flow does not collect is a new value for the flow's one short text slot
+    session 14). At a confirm step, a whole message that is one learnt or context value (or
+    one introduced: "his name is Tom Becker") of a text slot the flow does not collect is a new value for the flow's one short text slot
     (if it has exactly one), parsed by that slot's type."""
     flow = ctx.flow()
     if not (ctx.frame and ctx.frame.waiting_for == CONFIRM and flow) or set(found) & steps.collected_slots(flow):
@@ -236,8 +247,9 @@ def _name_at_confirmation(ctx: TurnContext, nlu: NLUResult, found: dict) -> None
     if len(own) != 1:
         return
     target = own[0]
+    said = _INTRODUCED.sub("", (ctx.text or "").strip(_PUNCT)).strip(_PUNCT)
     names = [e for e in nlu.entities if e.extractor in (MODEL_EXTRACTOR, CONTEXT_EXTRACTOR) and isinstance(e.value, str)
-             and _whole_answer(ctx, e, target.name, target.name)
+             and (_whole_answer(ctx, e, target.name, target.name) or said == e.text.strip(_PUNCT))
              and any(s.type == "text" and s.name != target.name and fills(s, e, None) for s in slots.values())]
     if len(names) != 1:
         return
@@ -283,7 +295,9 @@ def _two_values(ctx: TurnContext, found: dict) -> None:
 # A choice named as what the customer has now, not what they want: "我想换个套餐，现在这个39的流量根本
 # 不够用" set the new plan to 39 and skipped the plan question (customer trial, session 20).
 _CURRENT = {
-    "zh": re.compile(r"(?:现在|目前|当前|原来|原先|以前|之前)(?:这个|那个|的|用的|办的|是|在用的|用着的)*$"),
+    # "现在" alone is "now": "我现在话费还有多少" asks for the balance (customer trial, session 21)
+    "zh": re.compile(r"(?:(?:现在|目前|当前)(?:这个|那个|的|用的|办的|是|在用的|用着的)+"
+                     r"|(?:原来|原先|以前|之前)(?:这个|那个|的|用的|办的|是|在用的|用着的)*)$"),
     "en": re.compile(r"\b(?:currently(?: on)?|my current|i'?m (?:currently )?on|i have|i'?ve got)(?: the| a| my)?\s*$"),
 }
 

@@ -221,13 +221,25 @@ def is_hesitation(text: str, language: str | None = None) -> bool:
 
 # Whole messages that decline to give what was asked ("不告诉你" was stored as a name, "保密"
 # at the ID question heard "校验没有通过": customer trial, session 19).
+# What is declined, said after the verb ("我不想告诉你手机号", "I'd rather not give you my card number tbh"
+# heard the slot's format error: customer trial, session 21): the kinds of value a form asks for only, so
+# "不要给我办这个" stays no refusal.
+_ZH_WITHHELD = r"(?:我的|我)?(?:手机号码?|电话(?:号码?)?|号码|名字|姓名|真名|身份证(?:号码?)?|证件号?|卡号|个人信息|信息|地址)"
+_EN_WITHHELD = (r"(?: (?:you|u))?(?: (?:my|the|that|this|any|those))?(?: (?:card number|card|number|name|full name|"
+                r"phone number|phone|mobile number|details|info|information|address|digits|last (?:four|4)(?: digits)?|"
+                r"account number|id|id number))?(?:,? (?:tbh|honestly|to be honest|sorry|thanks|thx))?")
 _REFUSAL = {
-    "zh": re.compile(r"^(?:我|就|偏|才|反正)*(?:不(?:想|愿意|能|要|方便)?(?:告诉|说|给|讲|透露|提供)(?:你|您)?(?:了|的)?"
+    "zh": re.compile(r"^(?:我|就|偏|才|反正)*(?:不(?:想|愿意|能|要|方便)?(?:告诉|说|给|讲|透露|提供)(?:你|您|你们)?"
+                     rf"{_ZH_WITHHELD}?(?:了|的)?"
                      r"|保密|这是隐私|隐私|无可奉告|凭什么(?:要)?(?:告诉|给)(?:你|您)|(?:干嘛|为啥|为什么)要告诉(?:你|您)"
                      r"|关你(?:什么|啥|屁)事|不关你的事)[啊呀吧呢哦哈嘛]*$"),
     "en": re.compile(r"^(?:(?:no|nah|sorry|um|uh|well)[,\s]+)*(?:i'?d rather not(?: (?:say|tell|share|give it|tell you))?"
                      r"|i (?:don'?t want to|won'?t|will not|prefer not to|would rather not) (?:say|tell(?: you)?|share(?: that| it)?|give(?: it| that)?(?: to you| out)?)"
                      r"|prefer not to (?:say|share)|not telling(?: you)?|none of your business|that'?s private|it'?s private|no comment|private)$"),
+    # the same with what is declined: "i'd rather not give you my card number tbh", "i don't want to share my phone number"
+    "en-withheld": re.compile(r"^(?:(?:no|nah|sorry|um|uh|well)[,\s]+)*(?:(?:i'?d rather not|i (?:don'?t want to|won'?t|"
+                              r"will not|prefer not to|would rather not)) (?:say|tell|share|give)"
+                              rf"|i'?m not (?:giving|telling|sharing)){_EN_WITHHELD}$"),
 }
 
 
@@ -240,7 +252,7 @@ def refuses(text: str, language: str | None = None) -> bool:
 
     def whole(part: str) -> bool:
         bare = _bare(part)
-        return any(pattern.match(bare) for c, pattern in _REFUSAL.items() if code in (None, c))
+        return any(pattern.match(bare) for c, pattern in _REFUSAL.items() if code in (None, c.split("-")[0]))
 
     if whole(text):
         return True

@@ -32,6 +32,10 @@ _EN_NUM = (r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|
            r"fifteen|twenty|thirty)")
 RELATIVE = {
     "today": 0, "tomorrow": 1, "yesterday": -1, "tonight": 0,
+    # as people type them in a chat ("tmrw" at a transfer's confirmation was no answer, and the money
+    # went out today: customer trial, session 21)
+    "tmrw": 1, "tmr": 1, "tmrow": 1, "tomorow": 1, "tommorow": 1, "tommorrow": 1, "2moro": 1, "2morrow": 1,
+    "tdy": 0, "2day": 0, "todays": 0, "2nite": 0, "tonite": 0, "yday": -1, "yest": -1,
     "the day after tomorrow": 2, "day after tomorrow": 2, "the day before yesterday": -2, "day before yesterday": -2,
     "今天": 0, "今日": 0, "今晚": 0, "今早": 0, "明天": 1, "明日": 1, "明晚": 1, "明早": 1, "后天": 2, "大后天": 3,
     "昨天": -1, "昨日": -1, "昨晚": -1, "前天": -2, "大前天": -3,
@@ -53,6 +57,13 @@ def _alternatives(words) -> str:
     return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
 
 
+def _relative_words() -> str:
+    """RELATIVE's words; a Latin one as a whole word ("tmr" is no date inside "utmr", "2day" none
+    inside "12days")."""
+    return "|".join(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" if w.isascii() else re.escape(w)
+                    for w in sorted(RELATIVE, key=len, reverse=True))
+
+
 DATE_RE = re.compile(
     r"(?P<iso>(?<!\d)(?P<iy>\d{4})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})(?!\d))"
     r"|(?P<slash>(?<![\d/.])(?!24/7(?!\d))(?P<s1>\d{1,2})/(?P<s2>\d{1,2})(?:/(?P<sy>\d{4}|\d{2}))?"
@@ -65,7 +76,7 @@ DATE_RE = re.compile(
     # the end of a month: its last day ("by the end of the month", "月底", "下个月底")
     r"|(?P<eom>(?:\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<eomnext>next\s+)?month\b)"
     r"|(?:(?P<eomcn>下个?|这个?|本)?月底))"
-    rf"|(?P<rel>{_alternatives(RELATIVE)})"
+    rf"|(?P<rel>{_relative_words()})"
     rf"|(?P<en_md>\b(?P<em>{_MONTH})\.?\s+(?P<ed>{_DAY})\b(?:,?\s+(?P<ey>\d{{4}}))?)"
     rf"|(?P<en_dm>\b(?P<ed2>{_DAY})\s+(?:of\s+)?(?P<em2>{_MONTH})\b(?:,?\s+(?P<ey2>\d{{4}}))?)"
     # "on the 5th", "the 1st of next month", a bare "5th" as the whole message; not "the 2nd
