@@ -36,7 +36,8 @@ data change, and looked at since), telecom_zh's fresh_test_21.csv and banking_en
 fresh_test_11.csv at the start of session 20 (scored once after a small data change, and looked
 at since), and telecom_zh's fresh_test_22.csv and banking_en's fresh_test_12.csv later in
 session 20 (scored once after a second data change, and looked at since), and telecom_zh's
-fresh_test_23.csv and banking_en's fresh_test_13.csv in session 21 (held out), by helpers
+fresh_test_23.csv and banking_en's fresh_test_13.csv in session 21 (scored once on unchanged
+data, and looked at since), by helpers
 that read no training example (held out: a domain's eval/HELD_OUT lists a file until its one
 scoring). The models are
 evaluated on them in tests/test_examples_e2e.py; here: that they stay fresh, apart from each

@@ -51,6 +51,10 @@ CARRIERS = {
 # 张三: "我是说" is a carrier of its own.
 _NOT_A_VALUE_VERBS = "说|想|要|问|来|去|在|不是|觉得|打算|准备|因为|需要|希望"
 NOT_A_VALUE_START = {"zh": re.compile(f"(?:{_NOT_A_VALUE_VERBS})")}
+# A clause that starts with "I" says something about the speaker, it names no one: "莫名其妙开通了一个视频
+# 会员，每个月扣我15元，我从来没订过" at the complainant's name question stored "我从来没订过" (customer
+# trial, session 21). A carrier ("我叫张三", "I'm Jane") is taken before this, by its template.
+_FIRST_PERSON_START = {"zh": re.compile(r"我"), "en": re.compile(r"i\b", re.IGNORECASE)}
 # "我是" + one of those verbs: the message says what the customer means or wants.
 _WISH = {"zh": re.compile(f"我是(?:{_NOT_A_VALUE_VERBS})")}
 # A slot whose answers can be this long is free text (a complaint): never trimmed.
@@ -80,6 +84,9 @@ class EntityProfile:
     max_chars: int  # longest annotated CJK value, in characters
     max_words: int  # most Latin words in an annotated value
     capitalised: bool = False  # every annotated Latin value starts with a capital (names)
+    # some annotated value holds a digit; where none does (names), a guess with one is unlike them:
+    # "多收了200元" was stored as a complainant's name (customer trial, session 21)
+    digits: bool = True
 
 
 @dataclass(frozen=True)
@@ -170,6 +177,7 @@ def learn(assistant: Assistant) -> ContextModel:
     chars: dict[str, int] = {}
     words: dict[str, int] = {}
     capitals: dict[str, bool] = {}
+    digits: dict[str, bool] = {}
     counts: Counter[str] = Counter()
     for intent in assistant.intents.values():
         for example in intent.examples:
@@ -184,6 +192,7 @@ def learn(assistant: Assistant) -> ContextModel:
                 words[key_name] = max(words.get(key_name, 0), len(_WORD_RE.findall(surface)))
                 if surface[:1].isascii() and surface[:1].isalpha():
                     capitals[key_name] = capitals.get(key_name, True) and surface[0].isupper()
+                digits[key_name] = digits.get(key_name, False) or any(ch.isdigit() for ch in surface)
                 left, right = _clause_bounds(text, span.start, span.end)
                 before = spans[i - 1].end if i else 0
                 after = spans[i + 1].start if i + 1 < len(spans) else len(text)
@@ -207,7 +216,7 @@ def learn(assistant: Assistant) -> ContextModel:
                                               if entity in text_entities and (c.prefix, "", True, True) not in found)])
         for entity, found in seen.items()
     }
-    profiles = {e: EntityProfile(chars.get(e, 0), words.get(e, 0), capitals.get(e, False))
+    profiles = {e: EntityProfile(chars.get(e, 0), words.get(e, 0), capitals.get(e, False), digits.get(e, True))
                 for e in set(chars) | set(words)}
     vocabulary = frozenset(unit for unit, n in counts.items() if n >= 2)
     return ContextModel(templates, profiles, vocabulary)
@@ -281,6 +290,8 @@ def looks_everyday(model: ContextModel, entity: str | Slot, value: str) -> bool:
             return True
         if profile.capitalised and value[:1].isascii() and value[:1].islower():
             return True  # "name is wrong": the annotated names all start with a capital
+        if not profile.digits and any(ch.isdigit() for ch in value):
+            return True  # "多收了200元": no annotated name holds a digit
     return any(unit in model.vocabulary for unit in _tokens(value))
 
 
@@ -294,6 +305,7 @@ def unlike_values(model: ContextModel, slot: Slot, value: str) -> bool:
         return True
     profile = next((model.profiles[k] for k in slot_keys(slot) if k in model.profiles), None)
     return profile is not None and (len(_CJK_RE.findall(value)) > profile.max_chars + 2
+                                    or (not profile.digits and any(ch.isdigit() for ch in value))
                                     or len(_WORD_RE.findall(value)) > profile.max_words + 1)
 
 
@@ -439,9 +451,11 @@ def collect_text(assistant: Assistant, slot: Slot, text: str, *, today=None) -> 
         found = [part for f in spans for part in (_after_copula(f), f) if part]
         # Each with trailing particles dropped first ("张三吧"), then as it is.
         verb = NOT_A_VALUE_START.get(language_key(language))
+        speaker = _FIRST_PERSON_START.get(language_key(language))
         candidates = [c for f in found for c in (_strip_trailing(f), f)
                       if c and not any(ch in _CLAUSE_CHARS for ch in c)
-                      and not (verb and c != whole and verb.match(c))]
+                      and not (verb and c != whole and verb.match(c))
+                      and not (speaker and c != whole and c in parts and speaker.match(c))]
         candidates.sort(key=lambda c: looks_everyday(model, slot, c))  # stable: template order within each
     for candidate in candidates:
         parsed = parse_value(slot, candidate, language, today=today)
