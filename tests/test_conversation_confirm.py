@@ -140,6 +140,9 @@ async def test_a_refused_interruption_at_a_confirmation_is_no_attempt():
     ("没有没有", "zh", False), ("不是不是！", "zh", False), ("不不不", "zh", False), ("是是是", "zh", True),
     ("好好好", "zh", True), ("no, no", "en", False), ("nope nope", "en", False), ("yes yes!", "en", True),
     ("no no no no no", "en", None), ("没有吧没有", "zh", None), ("哈哈", "zh", None),
+    # indirect and laughing yeses (customer trial, session 21: the fallback and the question again)
+    ("sure why not", "en", True), ("lol yes obviously", "en", True), ("ok cool", "en", True), ("haha no", "en", False),
+    ("哈哈好的", "zh", True), ("好嘞", "zh", True), ("lol", "en", None), ("well", "en", None),
 ])
 def test_yes_no_words_of_the_language(text, language, expected):
     from framework.slots.answers import yes_no

@@ -229,7 +229,7 @@ def test_a_goodbye_below_the_threshold_is_no_goodbye(bot):
     assert result.state.slots["name"] == "Byers" and "stop_offered" not in names(result)
 
 
-@pytest.mark.parametrize("text", ["好的谢谢", "好的，谢谢！", "谢谢再见", "Thanks, bye!", "ok thanks", "thank you"])
+@pytest.mark.parametrize("text", ["好的谢谢", "好的，谢谢！", "谢谢再见", "Thanks, bye!", "ok thanks", "thank you, bye"])
 def test_a_goodbye_word_the_classifier_is_unsure_of_is_no_value_but_a_goodbye(bot, text):
     language, assistant = bot
     if language == "en" and not text.isascii():
@@ -362,3 +362,18 @@ def test_a_goodbye_where_a_no_only_ends_is_that_no(tmp_path):
     assert replies(result) == ["Kept.", "Goodbye, take care!"] and result.state.stack == ()
     assert "goodbye_as_no" in names(result) and "stop_offered" not in names(result)
     assert replies(turn(assistant, at_confirm(assistant), "bye", "bye")) == ["Do you want to stop here?"]
+
+
+@pytest.mark.parametrize("text", ["谢谢哈", "谢谢！", "thanks!", "Thank you", "thx"])
+def test_thanks_alone_at_a_question_asks_it_again(bot, text):
+    """"thanks!" at "What are the last four digits?" and "谢谢哈" at the name question heard "Do you
+    want to stop …?" (customer trial, session 21): thanks with no word of leaving is politeness;
+    the question again, no attempt used. "ok thanks", "好的谢谢" still ask whether to stop."""
+    language, assistant = bot
+    if language == "en" and not text.isascii():
+        return
+    for intent, confidence in (("bye", 0.97), ("inform", 0.4)):
+        result = turn(assistant, at_name(assistant), text, intent, confidence, 0.3)
+        assert TEXTS[language]["stop"] not in replies(result) and "name" not in result.state.slots
+        assert result.state.frame.waiting_for == "slot:name" and result.state.frame.attempts == 0
+        assert "thanks_acknowledged" in names(result)

@@ -408,7 +408,9 @@ def test_a_learnt_span_over_a_validated_pattern_value_is_dropped(send):
     result = say(parser, state, text)
     assert "entity_overruled" in events(result)
     assert result.state.slots.get("recipient") is None
-    assert result.state.slots["account"] == "1234"
+    # the rest of the answer, "1234 tomorrow", was the recipient ("Sending $20 to 1234 tomorrow"); no
+    # annotated recipient holds a digit, so it is asked about first (session 21)
+    assert "value_check" in events(result) and "1234 tomorrow" in result.replies[0].text
 
 
 def test_a_low_confidence_learnt_value_agreeing_with_a_pattern_is_stored(send):

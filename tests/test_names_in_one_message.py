@@ -173,3 +173,21 @@ def test_a_choice_after_a_change_word_is_no_new_name(telecom, text, learnt):
     change was submitted with it. The words after the marker give the plan: the name stays."""
     result = say(telecom, at_name(telecom), text, "提供信息", *learnt)
     assert result.state.slots["name"] == "刘洋" and result.state.slots["plan"] == "99"
+
+
+@pytest.mark.parametrize("text", ["营业员对我很不耐烦，还把我的业务办错了，多收了200元",
+                                  "莫名其妙开通了一个视频会员，每个月扣我15元，我从来没订过"])
+def test_telecom_a_clause_of_the_complaint_is_no_name(telecom, text):
+    """Customer trial, session 21: at the complaint's name question these stored the names
+    "多收了200元" (no annotated name holds a digit) and "我从来没订过" (a clause that starts
+    with 我 says something about the speaker, it names no one); the detail is the complaint's."""
+    state = say(telecom, SessionState.new("u", NOW), "我要投诉你们乱扣费", "投诉").state
+    result = say(telecom, state, text, "投诉")
+    assert "name" not in result.state.slots
+    assert replies(result) == ["utter_detail_added", "utter_ask_complaint_name"]
+    assert text in result.state.slots["complaint"]
+
+
+def test_telecom_a_name_after_i_still_counts(telecom):
+    result = say(telecom, at_name(telecom), "我叫张三", "提供信息")
+    assert result.state.slots["name"] == "张三"

@@ -84,3 +84,11 @@ def test_english():
 ])
 def test_refuses(text, language, expected):
     assert refuses(text, language) is expected
+
+
+def test_starting_over_at_the_name_question_is_no_name(telecom):
+    """"重新来" at the name question was stored as the name (customer trial, session 21, read as
+    再见 0.57): it is the cancel command."""
+    state = _at(telecom, [("我要开户", "办理")])
+    result = turn(telecom, state, "重新来", "再见", 0.3)  # below the threshold, as the trial model read it
+    assert "name" not in result.state.slots and not result.state.stack

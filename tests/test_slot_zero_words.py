@@ -19,6 +19,15 @@ def test_zero_words_are_zero(text, amount):
     assert parse_value(LOSS, text, "zh").value == {"amount": amount, "currency": "CNY"}
 
 
+@pytest.mark.parametrize("text,ok", [("没有损失，就是很烦", True), ("没有就是很烦", True), ("none, just annoyed", True),
+                                     ("没有损失但是扣了20", False), ("没有多少", False)])
+def test_a_zero_word_opening_a_clause_with_no_digit(text, ok):
+    """"没啥损失就是很烦" at the loss question asked whether to drop the complaint (customer trial,
+    session 21): a zero word as the first clause, no digit anywhere, is 0."""
+    parsed = parse_value(LOSS, text, "zh")
+    assert parsed.ok is ok and (not ok or parsed.value["amount"] == 0)
+
+
 def test_only_the_whole_answer_and_only_where_declared():
     assert not parse_value(LOSS, "没有多少", "zh").ok
     people = Slot("people", "integer", frozen_map({"min": 0, "zero_words": ("nobody",)}))

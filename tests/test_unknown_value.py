@@ -176,6 +176,7 @@ def test_a_reload_that_removes_the_slot_drops_the_waiting_frame(assistant):
 
 @pytest.mark.parametrize("text,language,whole,expected", [
     ("I dont remember the number", "en", True, True),
+    ("身份证号忘带了", "zh", True, True),  # customer trial, session 21: "没能认出有效的身份证号"
     ("I don't know it", "en", True, True),
     ("no idea", "en", True, True),
     ("forgot it, sorry", "en", True, True),

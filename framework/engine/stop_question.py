@@ -98,6 +98,12 @@ GOODBYE_WORDS = {
                      "cheersbye", "seeyou", "seeya", "cya", "thanksalot", "manythanks"}),
 }
 _NOT_A_WORD = re.compile(r"[\W_]+")
+# Thanks alone, with no word of leaving: politeness while a question waits ("thanks!" at "What are the
+# last four digits?", "谢谢哈" at the name question heard "Do you want to stop …?": customer trial,
+# session 21). The question is asked again; "ok thanks", "好的谢谢", "谢谢再见" still ask whether to stop.
+THANKS_WORDS = frozenset({"谢谢", "谢谢你", "谢谢您", "多谢", "谢啦", "感谢", "谢谢啦", "谢谢了", "谢谢哈", "谢谢哦",
+                          "非常感谢", "thanks", "thankyou", "thanku", "thx", "ty", "tysm", "thanksalot", "manythanks",
+                          "thankssomuch", "thankyousomuch", "cheers", "great thanks", "greatthanks", "coolthanks"})
 
 
 def offer(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, threshold: float) -> bool:
@@ -154,6 +160,10 @@ def offer_to_end(ctx: TurnContext, goodbye: Flow) -> bool:
     state = ctx.state()
     if waiting_for == "intent" and any(t.intent in goodbye.triggers for t in state.transitions):
         return False
+    if thanks_only(ctx.text or ""):
+        ctx.emit("thanks_acknowledged", flow=frame.flow, state=frame.state)
+        steps.goto(ctx, state.name)  # the question again; no attempt used
+        return True
     if waiting_for == "confirm" and _no_loses_nothing(ctx.flow(), state.step.on_no):
         # "没有其他损失" read as 再见 at "需要为您转接人工客服吗？", after the complaint was filed,
         # heard "这条投诉还没有登记，要取消吗？" (customer trial, session 14): where a no only says
@@ -182,6 +192,11 @@ def _no_loses_nothing(flow: Flow | None, target: str) -> bool:
     return False
 
 
+def thanks_only(text: str) -> bool:
+    """True when the whole message thanks and says nothing else (no bye, no "ok")."""
+    return _NOT_A_WORD.sub("", text.lower()) in THANKS_WORDS
+
+
 def goodbye_word(text: str, language: str | None) -> bool:
     """True when the whole message is a thanks or goodbye word of the language or English
     ("bye", "ok thanks" are everyday sign-offs in Chinese chats too; telecom_zh's examples
@@ -198,7 +213,7 @@ def offer_on_goodbye_word(ctx: TurnContext, nlu: NLUResult, slot_name: str, valu
     slot = ctx.assistant.slots.get(slot_name)
     if slot is None or (value_ok and slot.type != "text"):
         return False
-    if not goodbye_word(nlu.text or "", ctx.assistant.language):
+    if not goodbye_word(nlu.text or "", ctx.assistant.language) and not thanks_only(nlu.text or ""):
         return False
     goodbye = next((f for f in ctx.assistant.flows.values() if f.ends_conversation), None)
     return goodbye is not None and goodbye.name != ctx.frame.flow and offer_to_end(ctx, goodbye)

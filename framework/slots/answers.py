@@ -33,10 +33,14 @@ YES_WORDS: dict[str, frozenset[str]] = {
         "yes", "y", "yeah", "yep", "yup", "ya", "sure", "ok", "okay", "correct", "right", "confirm",
         "confirmed", "affirmative", "absolutely", "definitely", "certainly", "of course", "yes please",
         "go ahead", "that's right", "that's correct", "true",
+        # customer trial, session 21: "sure why not" (deny 0.55), "ok cool" (a wrong four digits)
+        "sure why not", "why not", "obviously", "ok cool", "okay cool", "cool", "alright", "all right",
+        "sounds good", "sure thing", "perfect", "go for it", "do it", "yes do it", "k", "kk",
     }),
     "zh": frozenset({
         "是", "是的", "对", "对的", "对啊", "好", "好的", "嗯", "嗯嗯", "可以", "确认", "确定", "没错",
         "没问题", "行", "要", "需要", "同意", "当然", "是滴", "确认无误", "对对对",
+        "好嘞", "好滴", "好呀", "可以的", "行的", "妥", "没毛病",
         "ok", "okay", "yes",  # Chinese users type these too
     }),
 }
@@ -100,7 +104,7 @@ _DONT_KNOW = {
         r"(?:really\s+|even\s+|actually\s+)?(?:know|remember|recall|find|locate|see|have|got|get)\b"
         r"|\bno\s+(?:idea|clue)\b|\bnot\s+sure\b|\bforg[eo]t(?:ten)?\b|\bdunno\b|\bidk\b"
         r"|\b(?:not|isn'?t|aren'?t)\s+(?:with|on|near)\s+me\b|\bout\s+of\s+my\s+head\b"),
-    "zh": re.compile(r"不知道|不晓得|不清楚|不记得|记不[得清住起]|想不起|没记住|忘[了记掉]|找不[到着]|没带|不在身边|不在手[边上]"
+    "zh": re.compile(r"不知道|不晓得|不清楚|不记得|记不[得清住起]|想不起|没记住|忘[了记掉带]|找不[到着]|没带|不在身边|不在手[边上]"
                      r"|没在身[边上]|手[边上头]没有|查不到"),
 }
 # What may stand beside such a phrase in a message that says nothing else ("I don't know it,
@@ -174,10 +178,21 @@ def yes_no(text: str, language: str | None = None) -> bool | None:
     return word
 
 
+# Laughter and emphasis around a yes or a no: "lol yes obviously", "哈哈好的" (customer trial, session 21:
+# no answer, the question again)
+_AROUND_YES_NO = re.compile(r"^(?:(?:lol|haha+|hehe+|lmao|oh|ah|well|哈+|嘿+|呵+|嗯)[\s,，]*)+"
+                            r"|(?:[\s,，]*(?:lol|haha+|obviously|of course|definitely|for sure|哈+|嘿+))+$")
+
+
 def _word_yes_no(text: str, language: str | None) -> bool | None:
     code = language_key(language)
     codes = [code] if code in YES_WORDS else list(YES_WORDS) if code is None else []
     bare = _bare(text)
+    around = _AROUND_YES_NO.sub("", bare).strip(_PUNCT)
+    if around and around != bare:
+        word = _word_yes_no(around, language)
+        if word is not None:
+            return word
     # One trailing particle at most: "好的呢" is yes, "嗯嗯啊啊" is hesitation.
     for candidate in (bare, bare[:-1] if bare[-1:] in _PARTICLES else bare):
         for unit in (candidate, _repeated_unit(candidate)):

@@ -24,9 +24,13 @@ COMMAND_WORDS: dict[str, dict[str, frozenset[str]]] = {
     "cancel": {
         "zh": frozenset({"取消", "不办了", "停止", "停", "退出", "结束", "撤销", "不弄了", "不想办了", "我不办了",
                          "先不办了", "不想弄了", "取消办理", "取消吧", "取消掉", "不做了", "放弃", "终止",
-                         "不用了谢谢", "不用谢谢", "不需要了谢谢", "不用了，谢谢"}),  # 取消 in the scaffold
+                         "不用了谢谢", "不用谢谢", "不需要了谢谢", "不用了，谢谢",
+                         # starting over ("重新来" at the name question was stored as the name: customer
+                         # trial, session 21): the flow is dropped, as by "start over" in English
+                         "重新来", "重来", "重新开始", "从头来", "从头开始", "重新办"}),  # 取消 in the scaffold
         "en": frozenset({"cancel", "stop", "never mind", "nevermind", "forget it", "forget about it",
-                         "cancel that", "cancel it", "stop it", "abort", "quit", "exit", "i changed my mind"}),
+                         "cancel that", "cancel it", "stop it", "abort", "quit", "exit", "i changed my mind",
+                         "start over", "start again", "restart", "begin again", "let's start over"}),
     },
     "handoff": {
         "zh": frozenset({"转人工", "人工", "人工客服", "人工服务", "找人工", "转人工客服", "我要人工", "要人工",

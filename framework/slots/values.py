@@ -54,10 +54,20 @@ _WITH_UNIT = re.compile(
     r"|people|persons?|years?|days?|times?|nights?)?")
 
 
+# What may follow a zero word in its own clause: "没啥损失就是很烦" at "损失了多少钱？" asked whether to
+# drop the complaint (customer trial, session 21)
+_AFTER_ZERO = re.compile(r"[，,。.!！;；、]+|就是|只是|但是|不过|\s+(?:but|just|only)\b", re.IGNORECASE)
+
+
 def _zero(slot: Slot, text: str) -> bool:
-    """The whole answer is one of the slot's `zero_words` ("没有" to "how much was lost?")."""
-    words = slot.options.get("zero_words") or ()
-    return bool(words) and _bare(text) in {_bare(w) for w in words}
+    """The answer is one of the slot's `zero_words` ("没有" to "how much was lost?"), as a whole
+    or as its first clause with no digit anywhere ("没啥损失就是很烦", "none, just annoyed")."""
+    words = {_bare(w) for w in slot.options.get("zero_words") or ()}
+    if not words:
+        return False
+    if _bare(text) in words:
+        return True
+    return not any(ch.isdigit() for ch in text) and _bare(_AFTER_ZERO.split(text.strip(), 1)[0]) in words
 
 
 def _number(slot: Slot, text: str, integer: bool) -> ParseResult:
