@@ -22,7 +22,7 @@ from framework.engine.commands import command, parse_payload
 from framework.engine.turn import threshold
 from framework.nlu.interface import IntentClassifier, IntentScore, NLUResult, Parsed, as_parsed, parse_texts
 from framework.slots import extract_entities
-from framework.slots.answers import before_correction, corrected_tail
+from framework.slots.answers import also_part, before_correction, corrected_tail
 from framework.slots.context import clauses
 
 log = logging.getLogger(__name__)
@@ -230,8 +230,18 @@ class ClassifierParser:
         entities = tuple(extract_entities(self.assistant, text, dt.date.today()))
         # `rank` gives a ranking, or a Parsed whose entities the model's entity head found
         # (extractor "model"): appended after the pattern extractors' entities.
-        ranking, learnt = as_parsed(await self._rank(text))
-        return NLUResult(text, tuple(ranking), entities + tuple(learnt), self.model_id)
+        parts = also_part(text, self.assistant.language)
+        if parts is None:
+            ranking, learnt = as_parsed(await self._rank(text))
+            return NLUResult(text, tuple(ranking), entities + tuple(learnt), self.model_id)
+        # "…and also tell me my balance": the two requests ranked on their own too; the one the whole
+        # message's ranking does not lead with is kept for after the first ("帮我查下余额顺便把套餐换成
+        # 99的" ranks as the plan change: the balance is the other)
+        whole, head, tail = await asyncio.gather(self._rank(text), self._rank(parts[0]), self._rank(parts[1]))
+        (ranking, learnt), (first, _), (second, _) = as_parsed(whole), as_parsed(head), as_parsed(tail)
+        lead = ranking[0].name if ranking else None
+        also = second if second and second[0].name != lead else first
+        return NLUResult(text, tuple(ranking), entities + tuple(learnt), self.model_id, also=tuple(also))
 
 
 def classifier_parser(classifier: IntentClassifier, assistant: Assistant) -> ClassifierParser:

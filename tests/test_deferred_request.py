@@ -35,3 +35,41 @@ async def test_asked_twice_it_waits_once_and_a_cancel_starts_it():
         assert [f.flow for f in chat.state.stack] == ["check_balance", "lost_card"]
         replies = await chat.say("cancel that")
         assert [f.flow for f in chat.state.stack] == ["check_balance"], replies
+
+
+async def test_a_second_request_after_also_waits_for_the_first():
+    """"block my card and also tell me my balance" (customer trial, session 21): the card was
+    blocked and the balance never mentioned. The part after "also" is ranked on its own; the
+    balance waits under the lost-card flow and is given when it ends."""
+    text = "block my card and also tell me my balance"
+    table = {**TABLE, text: ("lost_card", 0.83), "block my card": "lost_card", "tell me my balance": "check_balance",
+             "1234": ("inform", 0.9)}
+    async with example("banking_en") as world:
+        chat = world.chat(table)
+        replies = await chat.say(text)
+        assert replies[0] == BUSY and ("last 4 digits" in replies[1] or "last four digits" in replies[1])
+        assert [f.flow for f in chat.state.stack] == ["check_balance", "lost_card"]
+        await chat.say("1234")
+        replies = await chat.say("yes")
+        assert replies[0].startswith("Your card ending 1234 is blocked") and "The balance on your card ending 1234" in replies[1]
+
+
+async def test_the_first_request_is_kept_when_the_whole_message_reads_as_the_second():
+    """"帮我查下余额顺便把套餐换成99的" was read as 办理 (the plan change), and the balance dropped."""
+    text = "帮我查下余额顺便把套餐换成99的"
+    table = {text: ("办理", 0.95), "帮我查下余额": "查询", "把套餐换成99的": "办理"}
+    async with example("telecom_zh") as world:
+        chat = world.chat(table)
+        await chat.say(text)
+        assert [f.flow for f in chat.state.stack] == ["query", "business"]
+        assert "flow_deferred" in chat.events
+
+
+async def test_no_also_no_second_ranking():
+    from framework.slots.answers import also_part
+
+    assert also_part("I also lost my card", "en") is None and also_part("还有吗", "zh") is None
+    assert also_part("我现在话费还有多少", "zh") is None  # 还有 = still have
+    assert also_part("我要投诉，还有我要赔偿", "zh") == ("我要投诉", "我要赔偿")
+    assert also_part("block my card and also tell me my balance", "en") == ("block my card", "tell me my balance")
+    assert also_part("帮我查下余额顺便把套餐换成99的", "zh") == ("帮我查下余额", "把套餐换成99的")

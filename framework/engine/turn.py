@@ -120,7 +120,30 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
         if slot.initial is not None and slot.name not in ctx.slots:
             ctx.slots[slot.name] = slot.initial
     _respond(ctx, nlu)
+    _defer_also(ctx, nlu)
     return _finish(ctx)
+
+
+def _defer_also(ctx: TurnContext, nlu: NLUResult) -> None:
+    """"block my card and also tell me my balance": the flow of the first request started this
+    turn; the second (the part after "also", ranked on its own: NLUResult.also), when the
+    classifier is sure it triggers another flow, waits under it and starts when it ends, as a
+    request refused mid-flow does (event `flow_deferred`, reason `also`), and the busy reply
+    says so before the question (customer trial, session 21: the balance was never given)."""
+    second = nlu.also[0] if nlu.also else None
+    started = [e for e in ctx.events if e.name == "flow_started"]
+    if second is None or not started or not ctx.frame or second.confidence < threshold(ctx.assistant):
+        return
+    flow = ctx.assistant.flow_for_intent(second.name)
+    if flow is None or any(f.flow == flow.name for f in ctx.stack):
+        return
+    ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start))
+    ctx.emit("flow_deferred", flow=flow.name, until=ctx.frame.flow, reason="also")
+    busy = getattr(ctx.assistant.behaviours, "busy", None)
+    if busy is not None and busy.response:
+        said = len(ctx.replies)
+        ctx.say(busy.response)
+        ctx.replies[:] = ctx.replies[said:] + ctx.replies[:said]
 
 
 def _negation_read(assistant: Assistant, nlu: NLUResult) -> tuple[NLUResult, str | None]:

@@ -60,6 +60,10 @@ class NLUResult:
     ranking: tuple[IntentScore, ...]  # sorted by confidence, highest first
     entities: tuple[Entity, ...] = ()
     model: str | None = None  # the model's id, for logs and the answer cache
+    # The ranking of the part after an "also" ("block my card and also tell me my balance",
+    # "帮我查下余额顺便把套餐换成99的"): a second request the engine keeps for after the first
+    # (framework.engine.turn._defer_also); empty when the message has no such part
+    also: tuple[IntentScore, ...] = ()
 
     @property
     def intent(self) -> IntentScore | None:

@@ -372,3 +372,21 @@ def without_filler(text: str, language: str | None = None) -> str:
         if (start or end < len(stripped)) and has_content(stripped[start:end]):
             return stripped[start:end].strip(_PUNCT)
     return stripped
+
+
+# A second request joined to the first: "block my card and also tell me my balance", "帮我查下余额顺便把套餐
+# 换成99的" (customer trial, session 21: the second request was dropped)
+# ("还有" also means "still have": "话费还有多少" is one request, so it counts only after a clause break)
+_ALSO = {"en": re.compile(r"[,\s]+(?:and\s+)?(?:also|as well as that|and then)[,\s]+", re.IGNORECASE),
+         "zh": re.compile(r"[，,。；;\s]+(?:还有|另外|同时|然后再|再帮我)[，,\s]*|[，,\s]*(?:顺便|顺带)[，,\s]*")}
+
+
+def also_part(text: str, language: str | None = None) -> tuple[str, str] | None:
+    """The parts before and after an "also" that joins a second request to the first, when
+    both have words; else None."""
+    pattern = _ALSO.get(language_key(language) or "")
+    match = pattern.search(text) if pattern else None
+    if match is None or match.start() == 0:
+        return None
+    head, tail = text[:match.start()].strip(), text[match.end():].strip()
+    return (head, tail) if content_length(head) >= 2 and content_length(tail) >= 2 else None
