@@ -46,6 +46,18 @@ async def test_the_request_after_a_correction_when_the_part_before_is_none(telec
     assert "acknowledged" not in [e.name for e in turn.events]
 
 
+@pytest.mark.parametrize("text, rest, intent, flow", [
+    ("不是咨询，我就是要办个副卡", "我就是要办个副卡", "办理", "business"),
+    ("我不是来咨询的，我要投诉！", "我要投诉！", "投诉", "complaint"),
+])
+async def test_not_this_but_that_starts_that(telecom, text, rest, intent, flow):
+    """fresh_test_23 (session 21): read as 否定 0.92-0.99 by all three models, answered "好的，感谢您的
+    咨询…再见！" and the request lost; the clauses after the first are read alone."""
+    turn = await handle(telecom, {text: ("否定", 0.97), rest: (intent, 0.95)}, text)
+    assert turn.state.stack and turn.state.stack[-1].flow == flow
+    assert [e.name for e in turn.events][0] == "request_before_correction"
+
+
 @pytest.mark.parametrize("text, table", [
     ("不对", {"不对": ("否定", 0.99)}),                                            # a bare no: "take care" as before
     ("我要开户，不对", {"我要开户，不对": ("否定", 0.99), "我要开户": ("办理", 0.5)}),  # not sure of the request
