@@ -41,7 +41,7 @@ from framework.engine.render import display_date
 from framework.engine.steps import collected_slots
 from framework.nlu.interface import NLUResult
 from framework.slots import GENERIC_EXTRACTORS, parse_value
-from framework.slots.answers import content_length, sounds_like_correction, without_filler
+from framework.slots.answers import content_length, language_key, sounds_like_correction, without_filler
 from framework.slots.context import from_user
 
 _NUMBER_TYPES = ("integer", "number", "money")
@@ -195,8 +195,7 @@ def restated(ctx: TurnContext, nlu: NLUResult) -> str | None:
         if slot is None or value is None or not from_user(slot):
             continue
         spans = [(e.start, e.end) for e in nlu.entities
-                 if e.entity == name and e.start is not None and e.end is not None
-                 and parse_value(slot, str(e.value), language, today=ctx.today).value == value]
+                 if e.entity == name and parse_value(slot, str(e.value), language, today=ctx.today).value == value]
         if slot.type == "text" and isinstance(value, str) and value.strip():
             at = lowered.find(value.strip().lower())
             if at >= 0:
@@ -209,9 +208,8 @@ def restated(ctx: TurnContext, nlu: NLUResult) -> str | None:
 
 def _only_filler(rest: str, language: str | None) -> bool:
     rest = without_filler(rest, language) if content_length(rest) else rest
-    around = _AROUND.get("zh" if (language or "").lower().startswith("zh") else "en")
-    if around is not None:
-        rest = around.sub("", rest.strip(" \t,.!，。！、").lower())
+    around = _AROUND["zh" if language_key(language) == "zh" else "en"]
+    rest = around.sub("", rest.strip(" \t,.!，。！、").lower())
     return content_length(rest) == 0
 
 

@@ -134,11 +134,8 @@ def _defer_also(ctx: TurnContext, nlu: NLUResult) -> None:
     started = [e for e in ctx.events if e.name == "flow_started"]
     if second is None or not started or not ctx.frame or second.confidence < threshold(ctx.assistant):
         return
-    flow = ctx.assistant.flow_for_intent(second.name)
-    if flow is None or any(f.flow == flow.name for f in ctx.stack):
+    if not _defer(ctx, ctx.assistant.flow_for_intent(second.name), reason="also"):
         return
-    ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start))
-    ctx.emit("flow_deferred", flow=flow.name, until=ctx.frame.flow, reason="also")
     busy = getattr(ctx.assistant.behaviours, "busy", None)
     if busy is not None and busy.response:
         said = len(ctx.replies)
@@ -472,12 +469,19 @@ def _busy(ctx: TurnContext) -> bool:
     if not (ctx.refused_by and busy is not None and busy.response):
         return False
     ctx.emit("busy", flow=ctx.frame.flow, by=ctx.refused_by)
-    deferred = ctx.assistant.flows.get(ctx.refused_by)
-    if deferred is not None and all(f.flow != deferred.name for f in ctx.stack):
-        ctx.stack.insert(len(ctx.stack) - 1, Frame(deferred.name, deferred.start))
-        ctx.emit("flow_deferred", flow=deferred.name, until=ctx.frame.flow)
+    _defer(ctx, ctx.assistant.flows.get(ctx.refused_by))
     ctx.say(busy.response)
     steps.reprompt(ctx)
+    return True
+
+
+def _defer(ctx: TurnContext, flow, **why) -> bool:
+    """`flow` waits under the current one (event `flow_deferred`) and starts when that one ends,
+    as an interrupted flow resumes; False when there is none or it is already on the stack."""
+    if flow is None or any(f.flow == flow.name for f in ctx.stack):
+        return False
+    ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start))
+    ctx.emit("flow_deferred", flow=flow.name, until=ctx.frame.flow, **why)
     return True
 
 

@@ -67,10 +67,9 @@ def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callab
     slot = ctx.assistant.slots.get(slot_name)
     if slot is None or ctx.frame is None or slot.type == "categorical":
         return False  # at a menu "不知道" is unsure which to choose: its error and the menu again
-    whole = slot.type == "text"
-    if not dont_know(nlu.text or "", ctx.assistant.language, whole=whole) or (not whole and holds_value()):
+    whole, text, language = slot.type == "text", nlu.text or "", ctx.assistant.language
+    if not dont_know(text, language, whole=whole) or (not whole and holds_value()):
         return False
-    text, language = nlu.text or "", ctx.assistant.language
     if is_question(text, language) and not dont_know(text, language, whole=True):
         # "not sure yet, how much can I send per day?" at the amount question was offered a colleague
         # (customer trial, session 21): it asks something else; the global intents answer it

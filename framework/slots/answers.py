@@ -244,17 +244,17 @@ _EN_WITHHELD = (r"(?: (?:you|u))?(?: (?:my|the|that|this|any|those))?(?: (?:card
                 r"phone number|phone|mobile number|details|info|information|address|digits|last (?:four|4)(?: digits)?|"
                 r"account number|id|id number))?(?:,? (?:tbh|honestly|to be honest|sorry|thanks|thx))?")
 _REFUSAL = {
-    "zh": re.compile(r"^(?:我|就|偏|才|反正)*(?:不(?:想|愿意|能|要|方便)?(?:告诉|说|给|讲|透露|提供)(?:你|您|你们)?"
-                     rf"{_ZH_WITHHELD}?(?:了|的)?"
-                     r"|保密|这是隐私|隐私|无可奉告|凭什么(?:要)?(?:告诉|给)(?:你|您)|(?:干嘛|为啥|为什么)要告诉(?:你|您)"
-                     r"|关你(?:什么|啥|屁)事|不关你的事)[啊呀吧呢哦哈嘛]*$"),
-    "en": re.compile(r"^(?:(?:no|nah|sorry|um|uh|well)[,\s]+)*(?:i'?d rather not(?: (?:say|tell|share|give it|tell you))?"
-                     r"|i (?:don'?t want to|won'?t|will not|prefer not to|would rather not) (?:say|tell(?: you)?|share(?: that| it)?|give(?: it| that)?(?: to you| out)?)"
-                     r"|prefer not to (?:say|share)|not telling(?: you)?|none of your business|that'?s private|it'?s private|no comment|private)$"),
-    # the same with what is declined: "i'd rather not give you my card number tbh", "i don't want to share my phone number"
-    "en-withheld": re.compile(r"^(?:(?:no|nah|sorry|um|uh|well)[,\s]+)*(?:(?:i'?d rather not|i (?:don'?t want to|won'?t|"
-                              r"will not|prefer not to|would rather not)) (?:say|tell|share|give)"
-                              rf"|i'?m not (?:giving|telling|sharing)){_EN_WITHHELD}$"),
+    "zh": (re.compile(r"^(?:我|就|偏|才|反正)*(?:不(?:想|愿意|能|要|方便)?(?:告诉|说|给|讲|透露|提供)(?:你|您|你们)?"
+                      rf"{_ZH_WITHHELD}?(?:了|的)?"
+                      r"|保密|这是隐私|隐私|无可奉告|凭什么(?:要)?(?:告诉|给)(?:你|您)|(?:干嘛|为啥|为什么)要告诉(?:你|您)"
+                      r"|关你(?:什么|啥|屁)事|不关你的事)[啊呀吧呢哦哈嘛]*$"),),
+    "en": (re.compile(r"^(?:(?:no|nah|sorry|um|uh|well)[,\s]+)*(?:i'?d rather not(?: (?:say|tell|share|give it|tell you))?"
+                      r"|i (?:don'?t want to|won'?t|will not|prefer not to|would rather not) (?:say|tell(?: you)?|share(?: that| it)?|give(?: it| that)?(?: to you| out)?)"
+                      r"|prefer not to (?:say|share)|not telling(?: you)?|none of your business|that'?s private|it'?s private|no comment|private)$"),
+           # the same with what is declined: "i'd rather not give you my card number tbh", "i don't want to share my phone number"
+           re.compile(r"^(?:(?:no|nah|sorry|um|uh|well)[,\s]+)*(?:(?:i'?d rather not|i (?:don'?t want to|won'?t|"
+                      r"will not|prefer not to|would rather not)) (?:say|tell|share|give)"
+                      rf"|i'?m not (?:giving|telling|sharing)){_EN_WITHHELD}$")),
 }
 
 
@@ -267,7 +267,7 @@ def refuses(text: str, language: str | None = None) -> bool:
 
     def whole(part: str) -> bool:
         bare = _bare(part)
-        return any(pattern.match(bare) for c, pattern in _REFUSAL.items() if code in (None, c.split("-")[0]))
+        return any(pattern.match(bare) for c, patterns in _REFUSAL.items() if code in (None, c) for pattern in patterns)
 
     if whole(text):
         return True
