@@ -331,6 +331,29 @@ def test_a_name_with_a_middle_dot_is_kept_whole(tmp_path, message, spans):
     assert result.state.slots["name"] == message.removeprefix("我叫")
 
 
+@pytest.mark.parametrize("message, span, stored", [
+    ("是赵亦鸣", "赵亦", "赵亦鸣"),          # one character short of the clause's end: a name cut
+    ("是赵亦鸣吧", "赵亦", "赵亦鸣"),        # a particle after it
+    ("我叫张三丰，谢谢", "张三", "张三丰"),
+    ("改成王五对吧", "王五", "王五"),        # "对" is no part of a name
+    ("叫李四的", "李四", "李四"),
+    ("是欧阳娜娜", "欧阳", None),           # two characters short: not guessed
+])
+def test_a_name_span_one_character_short_of_its_clause_is_completed(tmp_path, message, span, stored):
+    """Customer trial, session 21: "等下，名字打错了，是赵亦鸣" at the confirmation was
+    tagged "赵亦" and the account was opened under that name."""
+    assistant = write_domain(tmp_path, CLAIM_ZH)
+    parser = FakeParser(assistant, {"我要报案": "claim"})
+    state = say(parser, SessionState.new("u", NOW), "我要报案").state
+    parser.model[message] = (learnt(message, span, "name", 0.9),)
+    result = say(parser, state, message)
+    set_values = {e.data["slot"]: e.data["value"] for e in result.events if e.name == "slot_set"}
+    if stored is None:
+        assert set_values.get("name") != "欧阳娜"  # never a name cut somewhere else
+    else:
+        assert set_values["name"] == stored
+
+
 SEND_EN = {
     "domain.yml": """\
 version: "1"

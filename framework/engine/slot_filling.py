@@ -51,8 +51,8 @@ from framework.masking import card_spans
 from framework.nlu.interface import Entity, NLUResult
 from framework.slots import ParseResult, parse_value
 from framework.slots.answers import corrected_tail, sounds_like_correction
-from framework.slots.context import (collect_text, from_user, join_name_parts, looks_everyday, model_for, short_text,
-                                     tidy_span)
+from framework.slots.context import (collect_text, complete_cut_name, from_user, join_name_parts, looks_everyday,
+                                     model_for, short_text, tidy_span)
 from framework.slots.identity import ID_RE, check_id_number
 from framework.slots.numerals import normalise_digits
 from framework.slots.partial_names import partial_name
@@ -308,6 +308,40 @@ def _said_as_current(ctx: TurnContext, text: str, entity: Entity) -> bool:
     return pattern is not None and entity.start > 0 and bool(pattern.search(text[:entity.start].lower()))
 
 
+# An amount said as a rate is a price, not a total: "你们给我开了个每个月五块钱的来电显示，扣了我半年
+# 了" stored 5 yuan as the complaint's loss (customer trial, session 21). Said in passing, such an
+# amount fills no money slot (event `entity_ignored`, reason `rate`); the slot's own question asks
+# for the total. Before the amount: a rate word in its clause with no total word ("损失", "一共")
+# between; after it: "一个月", "a month", "/month".
+_PERIOD_ZH = r"(?:个)?(?:月|年|天|日|周|星期|礼拜|季度)"
+_PERIOD_EN = r"(?:month|mo|year|yr|week|wk|day)"
+_RATE_BEFORE = {
+    "zh": re.compile(rf"(?:(?:每{_PERIOD_ZH}|月租|月费|年费|包月|按月|按年)[^，。！？；,.!?;\n]{{0,8}}"
+                     rf"|(?:一|1){_PERIOD_ZH}(?:就|要|收|得|扣|交|是)?)$"),
+    "en": re.compile(rf"\b(?:(?:monthly|weekly|yearly|annual|daily)\s+(?:fee|charge|subscription|payment|cost)s?"
+                     rf"|(?:every|each|per|a)\s+{_PERIOD_EN})\b(?:\s+(?:of|is|was|at|for|about|around|they|you|take|took|"
+                     rf"charge[sd]?|bill(?:ed|s)?|me|my|the|an?|extra|another|over))*\s*$"),
+}
+_RATE_AFTER = {
+    "zh": re.compile(rf"^\s*(?:的)?(?:/|每|一)\s*{_PERIOD_ZH}"),
+    "en": re.compile(rf"^\s*(?:/|an?\b|per\b|each\b|every\b)\s*{_PERIOD_EN}s?\b"),
+}
+_TOTAL_WORDS = re.compile(r"损失|一共|总共|总计|合计|累计|赔|in total|altogether|total|lost|losses")
+
+
+def _said_as_rate(ctx: TurnContext, text: str, entity: Entity) -> bool:
+    """Whether a money amount is said as a rate ("每个月五块钱", "$5 a month")."""
+    code = language_code(ctx.assistant.language)
+    before, after = _RATE_BEFORE.get(code), _RATE_AFTER.get(code)
+    if before is None or entity.start is None or entity.end is None:
+        return False
+    head, tail = text[:entity.start].lower(), text[entity.end:].lower()
+    said_before = before.search(head)
+    if said_before and not _TOTAL_WORDS.search(said_before.group(0)):
+        return True
+    return bool(after.search(tail))
+
+
 def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     """Fill slots from the message's entities; True when the collected slot got a value."""
     found: dict[str, list[tuple[int, int, Entity, Any]]] = {}
@@ -322,11 +356,17 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             if slot.type == "categorical" and _said_as_current(ctx, nlu.text or "", entity):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="current_value")
                 continue
-            parsed = _parsed(ctx, slot, entity)
+            if slot.type == "money" and slot.name != collecting and _said_as_rate(ctx, nlu.text or "", entity):
+                ctx.emit("entity_ignored", entity=entity.entity, reason="rate")
+                continue
+            span = entity
+            if slot.type == "text" and short_text(slot, model_for(ctx.assistant)):
+                span = complete_cut_name(nlu.text or "", entity)
+            parsed = _parsed(ctx, slot, span)
             if parsed.ok and _surname_only(ctx, slot, parsed.value):
                 ctx.emit("partial_value", slot=slot.name)  # "王女士": the whole-message path asks for the full name
             elif parsed.ok:
-                found.setdefault(slot.name, []).append((rank(entity), i, entity, parsed.value))
+                found.setdefault(slot.name, []).append((rank(span), i, span, parsed.value))
             elif parsed.response:  # understood, out of bounds: said, never stored
                 _refuse(ctx, slot.name, parsed.response, parsed.error)
             elif _said_wrong(ctx, slot, entity, collecting):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from framework.slots.numerals import Quantity, normalise_digits, parse_number, scan
+from framework.slots.numerals import MEASURE_WORDS, Quantity, normalise_digits, parse_number, scan
 
 # Symbols and codes written before the amount.
 PREFIXES = {"￥": "CNY", "¥": "CNY", "rmb": "CNY", "cny": "CNY", "us$": "USD", "$": "USD", "usd": "USD",
@@ -124,11 +124,29 @@ def _amount(digits: str) -> int | float:
     return int(value) if value.is_integer() else value
 
 
+# A number that counts something else is no amount of money: "断网一个月损失了两千" read "一" (of
+# 一个月) as a second amount beside 两千 and the loss was left unfilled; "3 months", "两次".
+_MONEY_MEASURES = set("块元圆角毛分")
+_COUNTED_EN_RE = re.compile(r"\s*(?:months?|days?|weeks?|years?|hours?|minutes?|times|people|persons?|calls?|texts?)\b",
+                            re.IGNORECASE)
+
+
+def _counts_something(text: str, q: Quantity) -> bool:
+    if q.currency is not None:
+        return False
+    after = text[q.end:q.end + 2]
+    if after[:1] in _MONEY_MEASURES:
+        return False
+    return after[:1] in MEASURE_WORDS or after in MEASURE_WORDS or bool(_COUNTED_EN_RE.match(text, q.end))
+
+
 def find_money(text: str) -> list[Money]:
-    """Every amount in `text`, with its currency when the words give one."""
+    """Every amount in `text`, with its currency when the words give one; numbers that count
+    something else ("一个月", "3 days") are none."""
     text = normalise_digits(text)
     euros = _euro_decimals(text)
-    quantities = [q for q in scan(text) if not any(q.start < e.end and e.start < q.end for e in euros)]
+    quantities = [q for q in scan(text) if not any(q.start < e.end and e.start < q.end for e in euros)
+                  and not _counts_something(text, q)]
     found = _hundredths(text, [_with_currency(text, q) for q in quantities], quantities)
     return sorted(found + euros, key=lambda m: m.start) if euros else found
 
