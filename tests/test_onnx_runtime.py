@@ -99,17 +99,20 @@ def test_without_onnxruntime_or_with_failed_checks_torch_serves(model, monkeypat
     assert classifier.network.check["served"] == "int8-smooth" and "int8-mixed" not in classifier.network.check
     assert [r[0].name for r in classifier.predict(TEXTS)] == torch_names
 
-    for cached in serving_cache.glob("*.onnx"):
-        cached.unlink()
-    monkeypatch.setattr(onnx_runtime._Reference, "check", failing("int8", "int8-smooth"))  # the lower layers in float32
-    classifier = load_classifier(model, quantize=False, threads=1, runtime="onnx")
-    assert classifier.runtime == "onnx" and classifier.model_id.endswith("-onnx-int8-mixed")
-    assert classifier.network.check["served"] == "int8-mixed" and "float32" not in classifier.network.check
-    assert [r[0].name for r in classifier.predict(TEXTS)] == torch_names
+    # then a stronger smoothing, smoothing with the lower layers in float32, the lower layers alone in float32
+    for served in onnx_runtime.PRECISIONS[2:-1]:
+        for cached in serving_cache.glob("*.onnx"):
+            cached.unlink()
+        before = onnx_runtime.PRECISIONS[:onnx_runtime.PRECISIONS.index(served)]
+        monkeypatch.setattr(onnx_runtime._Reference, "check", failing(*before))
+        classifier = load_classifier(model, quantize=False, threads=1, runtime="onnx")
+        assert classifier.runtime == "onnx" and classifier.model_id.endswith(f"-onnx-{served}")
+        assert classifier.network.check["served"] == served and "float32" not in classifier.network.check
+        assert [r[0].name for r in classifier.predict(TEXTS)] == torch_names
 
     for cached in serving_cache.glob("*.onnx"):
         cached.unlink()
-    monkeypatch.setattr(onnx_runtime._Reference, "check", failing("int8", "int8-smooth", "int8-mixed"))  # float32 then
+    monkeypatch.setattr(onnx_runtime._Reference, "check", failing(*onnx_runtime.PRECISIONS[:-1]))  # float32 then
     classifier = load_classifier(model, quantize=False, threads=1, runtime="onnx")
     assert classifier.runtime == "onnx" and classifier.model_id.endswith("-onnx-float32")
     assert classifier.network.check["served"] == "float32" and not classifier.network.check["int8"]["ok"]
