@@ -217,3 +217,44 @@ def test_read_as_out_of_scope_it_is_still_no_value(tmp_path):
                                                          response="utter_noted")))
     result = turn(zh_oos, at_digits(zh_oos), "卡号我记不清了", "report", 0.76)
     assert replies(result) == ["需要为您转接人工客服吗？人工客服可以帮您核实。"]
+
+
+def test_a_step_with_on_unknown_goes_its_own_way_on(tmp_path):
+    """telecom_zh's complaint at "身份证忘带了" offered a colleague (customer trial, session 21),
+    where a complaint needs no ID number: `on_unknown: <state>` goes on without it."""
+    flow = FLOW.replace("ask_last4: {collect: last4, next: confirm}",
+                        "ask_last4: {collect: last4, on_unknown: without, next: confirm}\n"
+                        "      without: {say: utter_noted, next: done}")
+    domain = DOMAIN % {"language": "en", "hint": HINT, "handoff": HANDOFF}
+    own = write_domain(tmp_path, {"domain.yml": domain, "flows/block.yml": flow})
+    result = turn(own, at_digits(own), "I don't remember the number", "deny", 0.74)
+    assert replies(result) == ["Noted.", "Blocked."] and result.state.frame is None
+    assert [e.data.get("to") for e in result.events if e.name == "value_unknown"] == ["without"]
+
+
+def test_on_unknown_must_name_a_state_of_the_flow(tmp_path):
+    from framework.spec import load_assistant
+    from framework.spec.errors import SpecErrors
+
+    flow = FLOW.replace("ask_last4: {collect: last4, next: confirm}",
+                        "ask_last4: {collect: last4, on_unknown: nowhere, next: confirm}")
+    domain = DOMAIN % {"language": "en", "hint": HINT, "handoff": HANDOFF}
+    (tmp_path / "flows").mkdir()
+    (tmp_path / "domain.yml").write_text(domain, encoding="utf-8")
+    (tmp_path / "flows" / "block.yml").write_text(flow, encoding="utf-8")
+    with pytest.raises(SpecErrors) as raised:
+        load_assistant(tmp_path)
+    assert "on_unknown" in str(raised.value) and "nowhere" in str(raised.value)
+
+
+def test_telecom_complaint_without_the_id_card_goes_on():
+    from framework.spec import load_assistant
+
+    telecom = load_assistant("domains/telecom_zh")
+    zh = turns(default_intent="提供信息", runner_up=("其他",))
+    state = zh(telecom, start(), "我要投诉，你们乱扣我话费", "投诉").state
+    state = zh(telecom, state, "我叫李明").state
+    result = zh(telecom, state, "我身份证忘带了", "其他", 0.6)
+    assert replies(result) == ["身份信息先不登记了，客服回访时会再和您核实。",
+                               "这件事给您造成的经济损失大概是多少钱？没有损失的话说“没有”就行。"]
+    assert "handoff_offered" not in [e.name for e in result.events]

@@ -94,6 +94,8 @@ def flow_graph(flow: m.Flow) -> FlowGraph:
         step = state.step
         if isinstance(step, m.Collect) and step.on_failure:
             edges.append(Edge(node_id[name], target(step.on_failure), "failure", "failure"))
+        if isinstance(step, m.Collect) and step.on_unknown:
+            edges.append(Edge(node_id[name], target(step.on_unknown), "not known", "failure"))
         if isinstance(step, m.Confirm):
             edges.append(Edge(node_id[name], target(step.on_yes), "yes", "yes"))
             if step.on_no == m.ASK_WHAT_TO_CHANGE:  # built in: re-asks one item, then confirms again

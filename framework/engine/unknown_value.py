@@ -26,6 +26,12 @@ the menu: there "I don't know" is unsure which to choose.
     User: no    -> "Okay. Whenever you have it, just tell me." and the question again
     User: 4821  -> anything else is read as the answer to the question, as before
 
+A collect step with `on_unknown: <state>` goes there instead (nothing else said): the flow's
+own way on without the value. telecom_zh's complaint takes a complaint without the ID number
+("身份证忘带了" was offered a colleague, customer trial, session 21: a complaint needs none):
+
+    ask_id: {collect: id_number, on_unknown: no_identity, on_failure: no_identity, next: ask_loss}
+
 Without a handoff behaviour the assistant says the hint (if any) and
 utter_value_unknown ("No problem. Whenever you have it, just tell me. Or say 'cancel' to
 stop.") and asks again. No attempt is used up either way: not having a value is no wrong
@@ -76,7 +82,13 @@ def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callab
         return False
     if _commanded(ctx, nlu, threshold):
         return False
-    ctx.emit("value_unknown", flow=ctx.frame.flow, state=ctx.frame.state, slot=slot_name)
+    state = ctx.state()
+    on_unknown = getattr(state.step, "on_unknown", None) if state else None
+    ctx.emit("value_unknown", flow=ctx.frame.flow, state=ctx.frame.state, slot=slot_name,
+             **({"to": on_unknown} if on_unknown else {}))
+    if on_unknown:  # the flow's own way on without it: no hint where to find it, no colleague
+        steps.goto(ctx, on_unknown)
+        return True
     extra = {"unknown_slot": confirm.label(ctx, slot_name)}
     hint = HINT.format(slot=slot_name)
     if hint in ctx.assistant.responses:

@@ -148,6 +148,8 @@ STATE = _object({
     # (framework.engine.value_guard)
     "value_guard": {"type": "boolean",
                     "x-expected": "true or false (false: every answer is the value, a command word too)"},
+    # the state a customer who does not have the collected value goes to ("身份证忘带了"): framework.engine.unknown_value
+    "on_unknown": TARGET,
     "on_failure": TARGET, "on_yes": TARGET, "on_no": TARGET, "on_success": TARGET,
     "on_timeout": TARGET, "on_error": TARGET,
     # HTTP status -> state; the keys (text, as the loader keeps them) are checked in flow_checks.py
