@@ -74,6 +74,18 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "没关系，您找到{unknown_slot}后直接告诉我就行；不想继续的话，说“取消”。",
         "en": "No problem. Whenever you have the {unknown_slot}, just tell me, or say \"cancel\" to stop.",
     },
+    # "Why do you need my ID?" at a collect step (framework.engine.why_asked), when the domain
+    # has no utter_why_<slot>: {why_slot}, the slot's label; the question follows. The _pii
+    # one for a `pii: true` slot.
+    "utter_why_value": {
+        "zh": "需要{why_slot}才能继续办理这件事。",
+        "en": "I need the {why_slot} to go on with this request.",
+    },
+    "utter_why_value_pii": {
+        "zh": "需要{why_slot}来核实身份、办理这件事；它只用于本次服务，记录里会打码保存。",
+        "en": "I need your {why_slot} to check it's you and go on with this request; it is used for nothing else "
+              "and is masked in our records.",
+    },
     # A message the classifier was unsure of, mostly in a script the domain's language does
     # not use (framework.engine.foreign_language): said instead of the fallback.
     "utter_language_unsupported": {

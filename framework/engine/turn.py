@@ -46,7 +46,8 @@ from dataclasses import replace
 
 from framework.compile.machine import END, Assistant, Collect, Flow
 from framework.engine import (confirm, corrections, follow_up, foreign_language, lifetimes, nothing_pending, slot_filling,
-                              steps, stop_question, trigger_text, unavailable, unknown_value, unreadable, value_guard)
+                              steps, stop_question, trigger_text, unavailable, unknown_value, unreadable, value_guard,
+                              why_asked)
 from framework.engine.commands import RESTART, command, is_payload
 from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
@@ -275,6 +276,11 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     # "and for 1234?" right after the balance of 4821: that flow again (framework.engine.follow_up)
     if follow_up.handle(ctx, nlu, threshold(assistant)):
+        return
+    # "为什么要我的身份证号？" (read as out of scope 0.75): why the value is needed, and the question
+    # again (framework.engine.why_asked); before the global intents
+    if collecting and why_asked.handle(ctx, nlu, collecting, lambda: _holds_value(ctx, collecting, nlu),
+                                       threshold(assistant)):
         return
     # "I don't remember the number" (read as out of scope 0.76, or as deny): where to find it,
     # and a colleague (framework.engine.unknown_value); before the global intents

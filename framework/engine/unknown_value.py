@@ -58,7 +58,7 @@ def _can_hand_off(ctx: TurnContext) -> bool:
     return bool(handoff.intents or handoff.response)
 
 
-def _commanded(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
+def commanded(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     """The classifier is sure of cancel or handoff: "no idea, just get me an agent"."""
     top = nlu.intent
     b = ctx.assistant.behaviours
@@ -80,7 +80,7 @@ def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callab
         # "not sure yet, how much can I send per day?" at the amount question was offered a colleague
         # (customer trial, session 21): it asks something else; the global intents answer it
         return False
-    if _commanded(ctx, nlu, threshold):
+    if commanded(ctx, nlu, threshold):
         return False
     state = ctx.state()
     on_unknown = getattr(state.step, "on_unknown", None) if state else None

@@ -308,6 +308,7 @@ ENGINE_PLACEHOLDERS = {
     "utter_corrected": ("changed_slot", "changed_value"),
     "utter_ask_what_to_change": ("changeable",),
     "utter_confirm_value": ("checked_slot", "checked_value"),
+    "utter_why": ("why_slot",),
 }
 
 
