@@ -74,12 +74,24 @@ def test_a_complaint_that_asks_why_is_the_complaint(telecom):
     assert result.state.slots["complaint"] == "为什么要扣我这么多话费"
 
 
-@pytest.mark.parametrize("text, language, expected", [
-    ("为什么要我的身份证号？", "zh", True), ("要我手机号干嘛", "zh", True), ("身份证号有什么用", "zh", True),
-    ("为啥还得提供身份证", "zh", True), ("我的身份证号是11010519491231002X", "zh", False), ("为什么扣我话费", "zh", False),
-    ("为什么要扣我话费", "zh", False),
-    ("why do you need my ID?", "en", True), ("what's that for?", "en", True), ("what do you need it for", "en", True),
-    ("why is my card blocked", "en", False), ("my name is Jane", "en", False),
+def test_a_why_about_another_value_is_no_reason_asked(telecom):
+    """At "余额还是账单？" (a menu), "为什么要手机号？" asks nothing about the question."""
+    state = zh(telecom, start(), "查一下我的话费", "查询").state
+    result = zh(telecom, state, "为什么要手机号？", "其他", 0.7)
+    assert "reason_asked" not in [e.name for e in result.events]
+
+
+@pytest.mark.parametrize("text, language, slot, label, expected", [
+    ("为什么要我的身份证号？", "zh", "id_number", "身份证号", True), ("要我手机号干嘛", "zh", "phone", "手机号", True),
+    ("身份证号有什么用", "zh", "id_number", "身份证号", True), ("为啥还得提供身份证", "zh", "id_number", "身份证号", True),
+    ("为什么要这个", "zh", "id_number", "身份证号", True), ("为什么要手机号？", "zh", "id_number", "身份证号", False),
+    ("我的身份证号是11010519491231002X", "zh", "id_number", "身份证号", False),
+    ("为什么要扣我话费", "zh", "complaint", "投诉内容", False),
+    ("why do you need my ID?", "en", "id_number", "ID number", True), ("what's that for?", "en", "name", "name", True),
+    ("why do you need the card number?", "en", "card_last4", "last four digits", True),
+    ("what do you need my name for?", "en", "name", "name", True),
+    ("why do you need my phone number?", "en", "card_last4", "last four digits", False),
+    ("why is my card blocked", "en", "card_last4", "last four digits", False), ("my name is Jane", "en", "name", "name", False),
 ])
-def test_asks_why(text, language, expected):
-    assert asks_why(text, language) is expected
+def test_asks_why(text, language, slot, label, expected):
+    assert asks_why(text, language, slot, label) is expected

@@ -8,10 +8,11 @@ no-match.
 
 When (framework.engine.turn, at a collect step, before the global intents): the message asks
 why the value is needed (`asks_why`: "为什么要身份证号", "要我手机号干嘛", "why do you need my
-card number?", "what's that for?": a why with the slot's label, a pronoun or a word for
-personal details), holds no valid value of the slot (at a name-like text slot: any words are
-one, so only the question counts; a free-text slot, a complaint, takes it as said), and the
-classifier is not sure of a cancel or handoff. The assistant says `utter_why_<slot>` when the domain has it,
+card number?", "what's that for?": a why with a pronoun or a word of the slot's name or label;
+"为什么要手机号？" at another question is not about it), holds no valid value of the slot (at a
+name-like text slot any words are one, so only the question counts; a free-text slot, a
+complaint, and a menu take the message as before), and the classifier is not sure of a cancel
+or handoff. The assistant says `utter_why_<slot>` when the domain has it,
 else the built-in `utter_why_value` (`utter_why_value_pii` for a `pii: true` slot, which also
 says the value is masked in the records), then the question again. No attempt is used up.
 """
@@ -41,23 +42,38 @@ _WHY = {
 }
 
 
-# What the question is about: the value itself ("为什么要扣我话费" at the complaint's question
-# is the complaint, not a question about it)
-_ABOUT = {
-    "zh": re.compile(r"这个|那个|它|证件|身份证|号码|名字|姓名|手机|电话|信息|资料|卡号|密码|地址"),
-    "en": re.compile(r"\b(?:it|that|this|id|number|digits|name|details|info|information|card|address|date|amount|phone)\b"),
+# What the question is about must be the value asked for: a pronoun, or a word of its name or
+# label ("为什么要扣我话费" at the complaint's question is the complaint; "为什么要手机号？" at
+# "余额还是账单？" is not about that question)
+_PRONOUNS = {
+    "zh": re.compile(r"这个|那个|它|这些|这项|这些信息"),
+    "en": re.compile(r"\b(?:it|that|this|these|those)\b"),
 }
+_EN_STOP = frozenset({"the", "your", "of", "and", "for", "last", "first", "number"})
 
 
-def asks_why(text: str, language: str | None, label: str = "") -> bool:
-    """True when the message asks why a value (named by `label`, a pronoun or a word for
-    personal details) is needed or asked for."""
+def _words(name: str, label: str, code: str) -> set[str]:
+    """Words that name the slot: its label's and its name's (Han bigrams in Chinese)."""
+    if code == "zh":
+        han = "".join(ch for ch in label if "\u3400" <= ch <= "\u9fff")
+        return {han[i:i + 2] for i in range(len(han) - 1)}
+    words = re.findall(r"[a-z]+", f"{label} {name.replace('_', ' ')}".lower())
+    return {w for w in words if len(w) >= 3 and w not in _EN_STOP} | ({"id"} if "id" in words else set())
+
+
+def asks_why(text: str, language: str | None, name: str = "", label: str = "") -> bool:
+    """True when the message asks why the value of slot `name` (`label`) is needed: a why
+    with a pronoun or a word of the slot's name or label."""
     code = language_key(language) or "en"
-    pattern, about = _WHY.get(code), _ABOUT.get(code)
+    pattern, pronouns = _WHY.get(code), _PRONOUNS.get(code)
     said = text.strip().lower().replace("\u2019", "'")
     if pattern is None or not pattern.search(said):
         return False
-    return bool(about.search(said)) or bool(label and label.lower() in said)
+    if pronouns.search(said):
+        return True
+    if code == "zh":
+        return any(w in said for w in _words(name, label, code))
+    return bool(_words(name, label, code) & set(re.findall(r"[a-z]+", said)))
 
 
 def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callable[[], bool],
@@ -67,9 +83,9 @@ def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callab
     slot = ctx.assistant.slots.get(slot_name)
     if slot is None or ctx.frame is None:
         return False
-    if slot.type == "text" and not short_text(slot, model_for(ctx.assistant)):
-        return False  # free text (a complaint) takes the question as said
-    if not asks_why(nlu.text or "", ctx.assistant.language, confirm.label(ctx, slot_name)):
+    if slot.type == "categorical" or (slot.type == "text" and not short_text(slot, model_for(ctx.assistant))):
+        return False  # a menu; free text (a complaint) takes the question as said
+    if not asks_why(nlu.text or "", ctx.assistant.language, slot_name, confirm.label(ctx, slot_name)):
         return False
     # any words are a text slot's value: there only the question itself counts
     if (slot.type != "text" and holds_value()) or commanded(ctx, nlu, threshold):
