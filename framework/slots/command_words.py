@@ -91,6 +91,32 @@ _NEGATED = {
 }
 
 
+# A request withdrawn at the end of a longer message: "携号转网我反悔了，别给我办了", "算了我反悔了，不办了"
+# (read as 投诉 0.51-0.95 by all three telecom_zh models of session 22: a complaint flow started).
+_WITHDRAWN = {
+    "zh": re.compile(r"(?:(?:别|不要|不用|甭)(?:给我|帮我|再)*(?:办|弄|处理|申请|开通?)(?:了|啦)?|(?:我|就)?反悔了"
+                     r"|(?:我|那|那就|还是)?(?:不|先不|不想|不要)(?:办|弄|要|申请)了)$"),
+    "en": re.compile(r"(?:\b(?:i changed my mind|forget it|never ?mind|cancel (?:it|that|this))"
+                     r"|\bdon'?t (?:do|process|send|go ahead with) (?:it|that|this)(?: after all| anymore)?)$"),
+}
+_CLAUSE = re.compile(r"[，,。.!！;；]+")
+
+
+def withdrawn(text: str, language: str | None = None) -> bool:
+    """True when the message's last clause withdraws the request: a cancel command word
+    ("不办了", "never mind") or a withdrawal ("别给我办了", "我反悔了", "don't do it after all").
+    A question is none; the caller checks that."""
+    code = language_key(language)
+    clauses = [c.strip(_EDGE) for c in _CLAUSE.split(_POLITE.sub("", text.strip(_EDGE).lower())) if c.strip(_EDGE)]
+    if not clauses or negated_command(text, language) is not None:
+        return False
+    last = clauses[-1]
+    if command_word(last, language) == "cancel":
+        return True
+    pattern = _WITHDRAWN.get(code or "en")
+    return pattern is not None and bool(pattern.search(last.rstrip(_PARTICLES)) or pattern.search(last))
+
+
 def negated_command(text: str, language: str | None = None) -> str | None:
     """"handoff" or "cancel" when the message says it does NOT want that ("不需要人工", "不用转
     人工", "别取消", "I don't need an agent", "don't cancel"), "confirm" when it withholds a
