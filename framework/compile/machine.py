@@ -192,9 +192,6 @@ class Collect:
     reprompt: str | None = None  # response on an invalid value; None: the slot's error_response
     max_attempts: int = 3
     on_failure: str | None = None  # state after max_attempts invalid values; None: END
-    # `on_unknown:` the state a customer who does not have the value goes to ("身份证忘带了"); None:
-    # where to find it and a colleague (framework.engine.unknown_value)
-    on_unknown: str | None = None
     skip_if_filled: bool = True
     # `from_trigger:` the message that started the flow is the (text) slot's value when it
     # has at least this many letters, digits or CJK characters and the slot accepts it
@@ -206,6 +203,9 @@ class Collect:
     # `value_guard: false`: every answer is read as the value, a command word or a
     # confidently classified trigger too (framework.engine.value_guard).
     value_guard: bool = True
+    # `on_unknown:` the state a customer who does not have the value goes to ("身份证忘带了"); None:
+    # where to find it and a colleague (framework.engine.unknown_value)
+    on_unknown: str | None = None
 
 
 @dataclass(frozen=True)

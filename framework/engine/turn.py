@@ -155,8 +155,14 @@ def _withdrawal_read(assistant: Assistant, state: SessionState, nlu: NLUResult) 
     question, a payload, or a message the classifier already reads as cancel. Returns the NLU
     result to use and the intent that was replaced (None when kept)."""
     top, cancel = nlu.intent, assistant.behaviours.cancel.intents
-    if (not state.stack or top is None or not cancel or top.name in cancel or is_payload(nlu)
-            or not withdrawn(nlu.text or "", assistant.language) or is_question(nlu.text or "", assistant.language)):
+    if not state.stack or top is None or not cancel or top.name in cancel or is_payload(nlu):
+        return nlu, None
+    flow = assistant.flows.get(state.stack[-1].flow)
+    step = flow.states[state.stack[-1].state].step if flow and state.stack[-1].state in flow.states else None
+    if isinstance(step, Collect) and not step.value_guard:  # every answer is the value there
+        return nlu, None
+    text = nlu.text or ""
+    if not withdrawn(text, assistant.language) or is_question(text, assistant.language):
         return nlu, None
     ranking = (IntentScore(cancel[0], 1.0),) + tuple(r for r in nlu.ranking if r.name != cancel[0])
     return replace(nlu, ranking=ranking), top.name
