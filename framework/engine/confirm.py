@@ -125,6 +125,11 @@ def decide(ctx: TurnContext, state: State, nlu: NLUResult, threshold: float) -> 
         ctx.emit("negated_command_not_offered", flow=ctx.frame.flow, state=ctx.frame.state, command=ctx.negated)
         steps.goto(ctx, state.name)
         return True
+    wrong = wrong_item(ctx, nlu.text or "") if step.on_no == ASK_WHAT_TO_CHANGE and not withholds else None
+    if wrong is not None:  # "名字错了": the no, and that item's question at once (no "which item?")
+        ctx.emit("denied", flow=ctx.frame.flow, state=ctx.frame.state)
+        _change(ctx, state, wrong)
+        return True
     yes = False if withholds else answer(ctx, nlu, threshold)
     if yes is None and restated_yes(ctx, nlu, threshold):  # a confirm step's own reading, not answer()'s:
         yes = True  # at "Do you want to stop here?" or "did you mean …?" restating the request is no yes
@@ -212,9 +217,16 @@ def say_which(ctx: TurnContext) -> None:
 _EDGES = " \t\r\n,.!;:，。！；：、"  # stripped from a "which item?" answer
 
 
+# Everyday words for the usual labels: "名字错了" names the item labelled 姓名 (session 22)
+_ALIASES = {"姓名": ("名字",), "名字": ("姓名",), "身份证号": ("身份证", "证件号"), "手机号": ("电话", "手机号码"),
+            "电话": ("手机号",), "name": ("names",)}
+
+
 def _item_words(ctx: TurnContext, slot_name: str) -> set[str]:
-    """The words that name an item of the "which item?" menu, lower-cased: its label and name."""
-    return {word.lower() for word in (label(ctx, slot_name), slot_name, slot_name.replace("_", " "))}
+    """The words that name an item of the "which item?" menu, lower-cased: its label, its
+    name, and everyday words for the label (_ALIASES)."""
+    own = label(ctx, slot_name)
+    return {word.lower() for word in (own, slot_name, slot_name.replace("_", " "), *_ALIASES.get(own, ()))}
 
 
 def chosen_slot(ctx: TurnContext, text: str) -> str | None:
@@ -253,7 +265,27 @@ def handle_which(ctx: TurnContext, state: State, nlu: NLUResult) -> bool:
             steps.goto(ctx, state.name)  # "没有" / "no, it's fine": back to the confirmation
             return True
         return False
+    _change(ctx, state, slot)
+    return True
+
+
+def _change(ctx: TurnContext, state: State, slot: str) -> None:
     ctx.emit("change_requested", flow=ctx.frame.flow, slot=slot)
     ctx.update_frame(waiting_for=f"slot:{slot}", attempts=0)
     ctx.say(steps.collect_step(ctx.flow(), state, slot).prompt)
-    return True
+
+
+# A confirmation's item said to be wrong: "名字错了", "对，不过名字错了" (read as 提供信息: the fallback,
+# session 22), "套餐不对", "the amount is wrong". "没错" / "不错" say it is right.
+_WRONG = {
+    "zh": re.compile(r"(?<![没不])错(?!过)|不对|有误|有问题"),
+    "en": re.compile(r"\b(?:wrong|incorrect|mistake|typo|not right|isn'?t right|is off)\b"),
+}
+
+
+def wrong_item(ctx: TurnContext, text: str) -> str | None:
+    """The changeable item a message at a confirmation says is wrong, or None."""
+    pattern = _WRONG.get(language_key(ctx.assistant.language) or "")
+    if pattern is None or ctx.flow() is None or not pattern.search(text.lower()):
+        return None
+    return chosen_slot(ctx, text)

@@ -1,0 +1,64 @@
+"""An item said to be wrong at a confirmation: "名字错了", "套餐不对", "the amount is wrong" go
+straight to that item's question (no "请问要修改哪一项？" first), and "对，不过名字错了", read as
+提供信息 (session 22), is no fallback; "名字没错" is no complaint about the name; a corrected
+value said with it is applied as before. Pure engine turns with set rankings."""
+from __future__ import annotations
+
+import pytest
+
+from framework.nlu.interface import Entity
+from framework.spec import load_assistant
+from tests.support.engine_turns import replies, start, turns
+
+zh = turns(default_intent="办理", runner_up=("其他",))
+en = turns(default_intent="transfer_money", runner_up=("inform",))
+
+
+@pytest.fixture(scope="module")
+def telecom():
+    return load_assistant("domains/telecom_zh")
+
+
+def at_confirmation(telecom):
+    state = zh(telecom, start(), "我要开户", "办理").state
+    for text in ("我叫赵一鸣", "11010519491231002X", "59"):
+        state = zh(telecom, state, text, "提供信息").state
+    assert state.frame.waiting_for == "confirm"
+    return state
+
+
+@pytest.mark.parametrize("text, intent, slot", [
+    ("名字错了", "否定", "name"), ("对，不过名字错了", "提供信息", "name"), ("基本对，就是名字写错了", "否定", "name"),
+    ("套餐不对", "否定", "plan"), ("身份证号有误", "否定", "id_number"),
+])
+def test_the_wrong_item_is_asked_at_once(telecom, text, intent, slot):
+    result = zh(telecom, at_confirmation(telecom), text, intent, 0.9)
+    assert [e.data.get("slot") for e in result.events if e.name == "change_requested"] == [slot]
+    assert result.state.frame.waiting_for == f"slot:{slot}"
+
+
+def test_right_is_no_wrong_item(telecom):
+    result = zh(telecom, at_confirmation(telecom), "名字没错", "肯定", 0.9)
+    assert "change_requested" not in [e.name for e in result.events] and "confirmed" in [e.name for e in result.events]
+
+
+def test_a_bare_no_still_asks_which_item(telecom):
+    assert replies(zh(telecom, at_confirmation(telecom), "不对", "否定", 0.9)) == [
+        "请问要修改哪一项？可以改：业务、姓名、身份证号、套餐。"]
+
+
+def test_a_corrected_value_with_it_is_applied(telecom):
+    text = "名字错了，是赵亦鸣"
+    name = Entity("name", "赵亦鸣", "赵亦鸣", text.index("赵"), len(text), "model", 0.9)
+    result = zh(telecom, at_confirmation(telecom), text, "否定", 0.9, entities=(name,))
+    assert result.state.slots["name"] == "赵亦鸣" and replies(result)[0] == "好的，已将姓名改为 赵亦鸣。"
+
+
+def test_english_amount():
+    banking = load_assistant("domains/banking_en")
+    text = "send $50 to Anna tomorrow"
+    anna = Entity("recipient", "Anna", "Anna", text.index("Anna"), text.index("Anna") + 4, "model", 0.9)
+    state = en(banking, start(), text, "transfer_money", entities=(anna,)).state
+    assert state.frame.waiting_for == "confirm"
+    result = en(banking, state, "the amount is wrong", "deny", 0.9)
+    assert [e.data.get("slot") for e in result.events if e.name == "change_requested"] == ["amount"]
