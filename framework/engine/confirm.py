@@ -112,7 +112,7 @@ def _restating(ctx: TurnContext, flow: Flow, intent: str) -> bool:
     if intent in b.affirm.intents:
         return True
     commands = b.cancel.intents + b.handoff.intents + b.deny.intents + b.help.intents + b.out_of_scope.intents
-    return intent not in commands and not any(intent in f.triggers for f in ctx.assistant.flows.values())
+    return intent not in commands and ctx.assistant.flow_for_intent(intent) is None
 
 
 def decide(ctx: TurnContext, state: State, nlu: NLUResult, threshold: float) -> bool:

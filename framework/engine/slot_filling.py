@@ -333,7 +333,7 @@ def _said_as_rate(ctx: TurnContext, text: str, entity: Entity) -> bool:
     """Whether a money amount is said as a rate ("每个月五块钱", "$5 a month")."""
     code = language_code(ctx.assistant.language)
     before, after = _RATE_BEFORE.get(code), _RATE_AFTER.get(code)
-    if before is None or entity.start is None or entity.end is None:
+    if before is None:
         return False
     head, tail = text[:entity.start].lower(), text[entity.end:].lower()
     said_before = before.search(head)

@@ -22,8 +22,8 @@ import re
 from typing import Callable
 
 from framework.engine import confirm, steps
-from framework.engine.unknown_value import commanded
 from framework.engine.context import TurnContext
+from framework.engine.unknown_value import commanded
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import language_key
 from framework.slots.context import model_for, short_text
@@ -85,7 +85,8 @@ def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callab
         return False
     if slot.type == "categorical" or (slot.type == "text" and not short_text(slot, model_for(ctx.assistant))):
         return False  # a menu; free text (a complaint) takes the question as said
-    if not asks_why(nlu.text or "", ctx.assistant.language, slot_name, confirm.label(ctx, slot_name)):
+    label = confirm.label(ctx, slot_name)
+    if not asks_why(nlu.text or "", ctx.assistant.language, slot_name, label):
         return False
     # any words are a text slot's value: there only the question itself counts
     if (slot.type != "text" and holds_value()) or commanded(ctx, nlu, threshold):
@@ -93,6 +94,6 @@ def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callab
     ctx.emit("reason_asked", flow=ctx.frame.flow, slot=slot_name)
     own = OWN.format(slot=slot_name)
     response = own if own in ctx.assistant.responses else (BUILTIN_PII if slot.pii else BUILTIN)
-    ctx.say(response, extra={"why_slot": confirm.label(ctx, slot_name)})
+    ctx.say(response, extra={"why_slot": label})
     steps.reprompt(ctx)
     return True

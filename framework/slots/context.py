@@ -403,10 +403,9 @@ def join_name_parts(text: str, entities: tuple) -> tuple:
 # A Chinese name is two to four characters. A learnt span that stops one character short of
 # the end of its clause, where that character is no particle, left it out: "等下，名字打错了，
 # 是赵亦鸣" at the confirmation was tagged "赵亦" and the account was opened under that name
-# (customer trial, session 21).
+# (customer trial, session 21). Spans of two or three Han characters are completed (to four at most).
 _HAN_NAME_RE = re.compile(r"[\u3400-\u9fff]{2,3}")
 _NOT_NAME_END = "的了吗呢吧啊呀哦嘛哈啦咯么哟呗噢喔嗯对"  # "改成王五对吧"
-_NAME_MAX_HAN = 4
 
 
 def complete_cut_name(text: str, entity):
@@ -417,9 +416,8 @@ def complete_cut_name(text: str, entity):
             or not _HAN_NAME_RE.fullmatch(entity.text):
         return entity
     _, clause_end = _clause_bounds(text, entity.start, entity.end)
-    rest = _strip_trailing(text[entity.end:clause_end]).rstrip(_NOT_NAME_END)
-    if len(rest) != 1 or not "\u3400" <= rest <= "\u9fff" or rest in _NOT_NAME_END \
-            or len(entity.text) + 1 > _NAME_MAX_HAN:
+    rest = _strip_trailing(text[entity.end:clause_end]).rstrip(_NOT_NAME_END)  # particles after the name
+    if len(rest) != 1 or not "\u3400" <= rest <= "\u9fff":
         return entity
     end = entity.end + 1
     return replace(entity, value=text[entity.start:end], text=text[entity.start:end], end=end)
