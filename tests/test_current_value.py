@@ -36,3 +36,10 @@ def test_now_alone_names_no_current_value(telecom):
     result = zh(telecom, start(), "顺便问一下我现在话费还有多少", "查询", 0.95)
     assert result.state.slots["query_type"] == "余额"
     assert "entity_ignored" not in [e.name for e in result.events]
+
+
+@pytest.mark.parametrize("text", ["您好～我想办张副卡给我老妈用😊", "手机丢了要补卡"])
+def test_a_second_card_or_a_replacement_is_an_account_opening(telecom, text):
+    """"我想办张副卡给我老妈用" (a trial, session 22) asked "开户还是变更套餐？" and the menu came
+    back after every answer: 副卡 and 补卡 are 开户, as the intent 办理's description says."""
+    assert zh(telecom, start(), text, "办理", 0.95).state.slots["business"] == "开户"
