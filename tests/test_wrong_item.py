@@ -62,3 +62,5 @@ def test_english_amount():
     assert state.frame.waiting_for == "confirm"
     result = en(banking, state, "the amount is wrong", "deny", 0.9)
     assert [e.data.get("slot") for e in result.events if e.name == "change_requested"] == ["amount"]
+    result = en(banking, state, "no wait the name is wrong", "deny", 0.9)  # the recipient's everyday word
+    assert [e.data.get("slot") for e in result.events if e.name == "change_requested"] == ["recipient"]

@@ -219,7 +219,9 @@ _EDGES = " \t\r\n,.!;:，。！；：、"  # stripped from a "which item?" answe
 
 # Everyday words for the usual labels: "名字错了" names the item labelled 姓名 (session 22)
 _ALIASES = {"姓名": ("名字",), "名字": ("姓名",), "身份证号": ("身份证", "证件号"), "手机号": ("电话", "手机号码"),
-            "电话": ("手机号",), "name": ("names",)}
+            "电话": ("手机号",), "name": ("names",),
+            # "no wait the name is wrong" at "Send $60.00 to Tom …?" (a trial, session 22)
+            "recipient": ("name", "payee")}
 
 
 def _item_words(ctx: TurnContext, slot_name: str) -> set[str]:
