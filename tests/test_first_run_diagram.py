@@ -55,3 +55,19 @@ def test_a_font_named_by_the_environment_comes_first(monkeypatch, tmp_path):
                                           ("café", False), ("カード", True)])
 def test_which_texts_need_a_cjk_font(text, needed):
     assert diagram.needs_cjk_font(text) is needed
+
+
+def test_a_chinese_confusion_matrix_without_a_cjk_font_notes_it_once(tmp_path, monkeypatch):
+    """Training a Chinese domain on a machine without the font had printed matplotlib's warning
+    for each glyph of each intent name, about sixty lines, into the training log."""
+    from framework.nlu.report import write_report
+
+    monkeypatch.setattr(diagram, "cjk_font_files", lambda: [])
+    report = {"confusion_matrix": [[3, 1], [0, 2]], "labels": ["咨询", "投诉"], "accuracy": 0.83, "macro_f1": 0.8,
+              "n": 6, "per_intent": {}}
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        paths = write_report(report, tmp_path / "evaluation")
+    assert glyph_warnings(record) == []
+    assert report["notes"] == [f"confusion matrix: {diagram.NO_CJK_FONT}"]
+    assert (tmp_path / "evaluation_confusion.png").read_bytes()[:4] == b"\x89PNG" and len(paths) == 4

@@ -12,6 +12,7 @@ import argparse
 import sys
 import warnings
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from framework.compile import machine as m
@@ -245,14 +246,11 @@ def to_png(graphs: list[FlowGraph], path: str) -> str | None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fonts = _use_cjk_fallback(plt)
-    warning = NO_CJK_FONT if not fonts and any(needs_cjk_font(t) for t in graph_texts(graphs)) else None
+    warning = cjk_font_warning(plt, graph_texts(graphs))
     layouts = [(g, _positions(g)) for g in graphs]
     heights = [len(layers(g)) for g in graphs]
     columns = max((max(len(r) for r in layers(g)) for g in graphs), default=1)
-    with warnings.catch_warnings():
-        if warning:  # one clear warning instead of matplotlib's one per missing glyph
-            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+    with glyph_warnings_silenced(warning):
         fig, axes = plt.subplots(len(graphs), 1, squeeze=False, gridspec_kw={"height_ratios": heights or [1]},
                                  figsize=(max(6.0, columns * 2.9), max(3.0, sum(heights) * 1.25 + len(graphs) * 0.6)))
         for ax, (g, pos) in zip(axes[:, 0], layouts):
@@ -272,6 +270,22 @@ NO_CJK_FONT = ("no font with Chinese characters was found, so the labels are dra
                f"or set ${CJK_FONT_ENV} to a .ttf, .otf or .ttc file")
 _CJK_FONT_FILES = ("wqy", "cjk", "simhei", "simsun", "yahei", "msyh", "pingfang", "hiragino", "stheiti",
                    "droidsansfallback", "uming", "ukai", "sourcehan", "arplumingcn")
+
+
+def cjk_font_warning(plt, texts) -> str | None:
+    """Sets up the CJK fallback fonts; NO_CJK_FONT when `texts` need one and none was found."""
+    fonts = _use_cjk_fallback(plt)
+    return NO_CJK_FONT if not fonts and any(needs_cjk_font(t) for t in texts) else None
+
+
+@contextmanager
+def glyph_warnings_silenced(warning: str | None):
+    """With a `warning` from cjk_font_warning, matplotlib's one warning per missing glyph (dozens
+    for one Chinese picture) is silenced: the caller gives that one clear line instead."""
+    with warnings.catch_warnings():
+        if warning:
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        yield
 
 
 def graph_texts(graphs: list[FlowGraph]):

@@ -20,8 +20,10 @@ def write_report(report: dict, stem: str | Path, confusion_png: bool = True) -> 
     if confusion_png:
         png = stem.parent / (stem.name + "_confusion.png")
         try:
-            shown = plot_confusion(report["confusion_matrix"], report["labels"], png)
+            shown, font_warning = plot_confusion(report["confusion_matrix"], report["labels"], png)
             paths.append(png)
+            if font_warning:
+                report.setdefault("notes", []).append(f"confusion matrix: {font_warning}")
             if len(shown) < len(report["labels"]):
                 report["confusion_plot"] = {"labels": shown, "of": len(report["labels"])}
                 report.setdefault("notes", []).append(
@@ -115,9 +117,10 @@ def to_markdown(report: dict, png_name: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def plot_confusion(matrix, labels, path: Path, limit: int = PLOT_ALL, shown: int = PLOTTED) -> list[str]:
+def plot_confusion(matrix, labels, path: Path, limit: int = PLOT_ALL,
+                   shown: int = PLOTTED) -> tuple[list[str], str | None]:
     """Rows gold, columns predicted, row-normalised colours with counts; returns the labels
-    drawn. Above `limit` intents only the `shown` most confused are drawn (a 150-intent
+    drawn and a warning when Chinese labels found no font (else None). Above `limit` intents only the `shown` most confused are drawn (a 150-intent
     matrix at a readable size is a wall of 4-point labels). Chinese labels use the CJK
     font `dialog graph` finds (framework.compile.diagram)."""
     import matplotlib
@@ -126,7 +129,7 @@ def plot_confusion(matrix, labels, path: Path, limit: int = PLOT_ALL, shown: int
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from framework.compile.diagram import _use_cjk_fallback
+    from framework.compile.diagram import cjk_font_warning, glyph_warnings_silenced
 
     cm = np.asarray(matrix, dtype=float)
     keep = list(range(len(labels))) if len(labels) <= limit else most_confused(matrix, labels, shown)
@@ -135,23 +138,24 @@ def plot_confusion(matrix, labels, path: Path, limit: int = PLOT_ALL, shown: int
     cm = cm[np.ix_(keep, keep)]
     ticks = [labels[i] for i in keep]
     n = len(ticks)
-    _use_cjk_fallback(plt)
-    size = max(5.0, min(18.0, 0.42 * n + 3))
-    fig, ax = plt.subplots(figsize=(size, size))
-    ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
-    fs = 8 if n > 20 else 10
-    ax.set_xticks(range(n), ticks, rotation=90, fontsize=fs)
-    ax.set_yticks(range(n), ticks, fontsize=fs)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("gold")
-    if n < len(labels):
-        ax.set_title(f"the {n} most confused of {len(labels)} intents (all: {path.stem}.csv)", fontsize=10)
-    for i in range(n):
-        for j in range(n):
-            if cm[i, j]:
-                ax.text(j, i, int(cm[i, j]), ha="center", va="center", fontsize=fs - 1,
-                        color="white" if norm[i, j] > 0.5 else "black")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    warning = cjk_font_warning(plt, ticks)
+    with glyph_warnings_silenced(warning):
+        size = max(5.0, min(18.0, 0.42 * n + 3))
+        fig, ax = plt.subplots(figsize=(size, size))
+        ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
+        fs = 8 if n > 20 else 10
+        ax.set_xticks(range(n), ticks, rotation=90, fontsize=fs)
+        ax.set_yticks(range(n), ticks, fontsize=fs)
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("gold")
+        if n < len(labels):
+            ax.set_title(f"the {n} most confused of {len(labels)} intents (all: {path.stem}.csv)", fontsize=10)
+        for i in range(n):
+            for j in range(n):
+                if cm[i, j]:
+                    ax.text(j, i, int(cm[i, j]), ha="center", va="center", fontsize=fs - 1,
+                            color="white" if norm[i, j] > 0.5 else "black")
+        fig.tight_layout()
+        fig.savefig(path, dpi=110)
     plt.close(fig)
-    return ticks
+    return ticks, warning
