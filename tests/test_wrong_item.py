@@ -64,3 +64,34 @@ def test_english_amount():
     assert [e.data.get("slot") for e in result.events if e.name == "change_requested"] == ["amount"]
     result = en(banking, state, "no wait the name is wrong", "deny", 0.9)  # the recipient's everyday word
     assert [e.data.get("slot") for e in result.events if e.name == "change_requested"] == ["recipient"]
+
+
+def _tagged(text: str, surface: str, entity: str) -> Entity:
+    return Entity(entity, surface, surface, text.index(surface), text.index(surface) + len(surface), "model", 0.9)
+
+
+@pytest.mark.parametrize("text", ["Tom Hardy", "Tom Hardy please", "no, Tom Hardy", "the recipient is Tom Hardy"])
+def test_a_name_tagged_for_another_slot_changes_the_recipient(text):
+    """"Tom Hardy" at "What would you like to change? You can change: date, amount, recipient."
+    was tagged `name` (the cardholder's name, which the transfer does not collect) and got
+    the fallback (customer trial, session 22)."""
+    banking = load_assistant("domains/banking_en")
+    said = "send $60 to Tom Baker"
+    state = en(banking, start(), said, "transfer_money", entities=(_tagged(said, "Tom Baker", "recipient"),)).state
+    state = en(banking, state, "no", "deny", 0.99).state
+    assert state.frame.waiting_for == "which"
+    result = en(banking, state, text, "inform", 0.99, entities=(_tagged(text, "Tom Hardy", "name"),))
+    assert result.state.slots["recipient"] == "Tom Hardy"
+    said = replies(result)
+    assert said[0] == "Okay, I've changed the recipient to Tom Hardy." and said[1].startswith("Send $60.00 to Tom Hardy")
+    assert result.state.frame.waiting_for == "confirm"
+
+
+def test_a_name_with_other_words_is_no_change():
+    """A name inside a longer message that neither names the item nor corrects stays out."""
+    banking = load_assistant("domains/banking_en")
+    said = "send $60 to Tom Baker"
+    state = en(banking, start(), said, "transfer_money", entities=(_tagged(said, "Tom Baker", "recipient"),)).state
+    text = "my brother Tom Hardy told me about this app"
+    result = en(banking, state, text, "inform", 0.99, entities=(_tagged(text, "Tom Hardy", "name"),))
+    assert result.state.slots["recipient"] == "Tom Baker"
