@@ -20,7 +20,8 @@ def telecom():
     return load_assistant("domains/telecom_zh")
 
 
-@pytest.mark.parametrize("text", ["携号转网我反悔了，别给我办了", "算了我反悔了，不办了", "想了想还是先不办了"])
+@pytest.mark.parametrize("text", ["携号转网我反悔了，别给我办了", "算了我反悔了，不办了", "想了想还是先不办了",
+                                  "亲情网加号那个申请帮我撤销一下"])
 def test_a_withdrawal_mid_flow_cancels(telecom, text):
     state = zh(telecom, start(), "我要开户", "办理").state
     result = zh(telecom, state, text, "投诉", 0.9)
@@ -42,6 +43,7 @@ def test_no_flow_active_keeps_the_reading(telecom):
 @pytest.mark.parametrize("text, language, expected", [
     ("别给我办了", "zh", True), ("我不办了", "zh", True), ("那就不要了", "zh", True), ("我要办宽带", "zh", False),
     ("为什么不给我办了", "zh", False), ("不要取消", "zh", False),
+    ("那个申请撤回吧", "zh", True), ("把多扣的钱撤销一下", "zh", False), ("我要投诉，申请了三次都没办好", "zh", False),
     ("actually, don't do it after all", "en", True), ("block my card, never mind", "en", True),
     ("never mind the weather", "en", False), ("I changed my mind about the amount, make it 50", "en", False),
 ])
