@@ -86,6 +86,13 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "en": "I need your {why_slot} to check it's you and go on with this request; it is used for nothing else "
               "and is masked in our records.",
     },
+    # "稍等，我去找一下" / "hold on, let me grab my card" at a question (framework.engine.hold_on):
+    # {wait_slot}, the slot's label; the question is not asked again. A domain may also define
+    # utter_take_your_time_<slot> for one slot.
+    "utter_take_your_time": {
+        "zh": "好的，不着急，准备好{wait_slot}后直接发给我就行。",
+        "en": "Sure, take your time. Send me the {wait_slot} when you have it.",
+    },
     # A message the classifier was unsure of, mostly in a script the domain's language does
     # not use (framework.engine.foreign_language): said instead of the fallback.
     "utter_language_unsupported": {

@@ -45,9 +45,9 @@ import datetime as dt
 from dataclasses import replace
 
 from framework.compile.machine import END, Assistant, Collect, Flow
-from framework.engine import (confirm, corrections, follow_up, foreign_language, lifetimes, nothing_pending, slot_filling,
-                              steps, stop_question, trigger_text, unavailable, unknown_value, unreadable, value_guard,
-                              why_asked)
+from framework.engine import (confirm, corrections, follow_up, foreign_language, hold_on, lifetimes, nothing_pending,
+                              slot_filling, steps, stop_question, trigger_text, unavailable, unknown_value, unreadable,
+                              value_guard, why_asked)
 from framework.engine.commands import RESTART, command, is_payload
 from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
@@ -306,6 +306,11 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # again (framework.engine.why_asked); before the global intents
     if collecting and why_asked.handle(ctx, nlu, collecting, lambda: _holds_value(ctx, collecting, nlu),
                                        threshold(assistant)):
+        return
+    # "身份证号码我得去找一下" (an ID error, one of three attempts used): "take your time", and the
+    # same question waits (framework.engine.hold_on); before the global intents
+    if collecting and hold_on.handle(ctx, nlu, collecting, lambda: _holds_value(ctx, collecting, nlu),
+                                     threshold(assistant)):
         return
     # "I don't remember the number" (read as out of scope 0.76, or as deny): where to find it,
     # and a colleague (framework.engine.unknown_value); before the global intents

@@ -309,6 +309,7 @@ ENGINE_PLACEHOLDERS = {
     "utter_ask_what_to_change": ("changeable",),
     "utter_confirm_value": ("checked_slot", "checked_value"),
     "utter_why": ("why_slot",),
+    "utter_take_your_time": ("wait_slot",),
 }
 
 

@@ -1,0 +1,78 @@
+""""Hold on, let me find it": a customer who asks for time to fetch the value asked for.
+
+Found in a customer trial (session 23, telecom_zh): at "请输入本人身份证号" the customer said
+"她叫刘桂芬，身份证号码我得去找一下"; the assistant said the ID was not valid and used up one of
+the three attempts (the third fails the flow). A person at a counter says "take your time"
+and waits.
+
+When (framework.engine.turn, at a collect step, before the global intents): the message asks to
+wait (`asks_to_wait`: "稍等", "等我一下", "我去找一下", "让我想想", "hold on", "one sec", "let
+me grab my card"), is short (at most 20 CJK characters or 10 words), is no question,
+holds no valid value of the slot, sounds like no correction, and the classifier is not sure of a
+cancel, a handoff or another flow's trigger ("等一下，我要投诉" starts the complaint). A free-text
+slot (a complaint) takes the message as said. The assistant says `utter_take_your_time_<slot>`
+when the domain has it, else the built-in `utter_take_your_time` ({wait_slot}: the slot's
+label), and keeps waiting for the same answer: no attempt is used, the question is not asked
+again (event `hold_on`).
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from framework.engine import confirm
+from framework.engine.context import TurnContext
+from framework.engine.unknown_value import commanded
+from framework.nlu.interface import NLUResult
+from framework.slots.answers import content_length, is_question, language_key, sounds_like_correction
+from framework.slots.context import model_for, short_text
+
+OWN = "utter_take_your_time_{slot}"
+BUILTIN = "utter_take_your_time"
+MAX_CONTENT = 20
+MAX_WORDS = 10
+
+_WAIT = {
+    "zh": re.compile(r"稍等|等(?:一)?下(?!次|回|个|周|礼拜|星期)|等等我|等我|等会儿?|等一会|一会儿?就|马上(?:就)?(?:发|给|找)"
+                     r"|(?:我|俺)(?:得|要|先|这就|马上|现在)?去?(?:找|拿|翻|查)(?:一下|一找|找|翻|一翻|查)"
+                     r"|让我(?:想想|找找|看看|翻翻|查查|想一下|找一下)|我想想|我想一下|我看看|我翻翻|我找找"),
+    "en": re.compile(r"\b(?:hold on|hang on|one (?:sec|second|moment|min|minute)|just a (?:sec|second|moment|min|minute)"
+                     r"|give me a (?:sec|second|moment|min|minute)|gimme a (?:sec|second|min)|wait a (?:sec|second|moment|min|minute)"
+                     r"|let me (?:find|get|grab|check|look|dig)|brb|bear with me)\b"),
+}
+
+
+def asks_to_wait(text: str, language: str | None) -> bool:
+    """A short message (at most MAX_CONTENT CJK characters, or MAX_WORDS words) that asks to wait."""
+    code = language_key(language) or "en"
+    pattern = _WAIT.get(code)
+    said = text.strip().lower().replace("\u2019", "'")
+    if pattern is None or not pattern.search(said):
+        return False
+    return content_length(said) <= MAX_CONTENT if code == "zh" else len(re.findall(r"[\w']+", said)) <= MAX_WORDS
+
+
+def _starts_another_flow(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
+    top = nlu.intent
+    return bool(top and top.confidence >= threshold and ctx.assistant.flow_for_intent(top.name) is not None)
+
+
+def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callable[[], bool],
+           threshold: float) -> bool:
+    """At the collect step of `slot_name`: True when the message asked for time and was
+    answered here (see the module doc)."""
+    slot = ctx.assistant.slots.get(slot_name)
+    if slot is None or ctx.frame is None:
+        return False
+    if slot.type == "text" and not short_text(slot, model_for(ctx.assistant)):
+        return False  # free text (a complaint) takes the message as said
+    text, language = nlu.text or "", ctx.assistant.language
+    if (not asks_to_wait(text, language) or is_question(text, language) or sounds_like_correction(text, language)
+            or commanded(ctx, nlu, threshold) or _starts_another_flow(ctx, nlu, threshold)):
+        return False
+    if slot.type != "text" and holds_value():
+        return False
+    ctx.emit("hold_on", flow=ctx.frame.flow, slot=slot_name)
+    own = OWN.format(slot=slot_name)
+    ctx.say(own if own in ctx.assistant.responses else BUILTIN, extra={"wait_slot": confirm.label(ctx, slot_name)})
+    return True
