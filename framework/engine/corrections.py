@@ -42,7 +42,7 @@ from framework.engine.steps import collected_slots
 from framework.nlu.interface import NLUResult
 from framework.slots import GENERIC_EXTRACTORS, parse_value
 from framework.slots.answers import content_length, language_key, sounds_like_correction, without_filler
-from framework.slots.context import from_user, model_for, short_text
+from framework.slots.context import from_user
 
 _NUMBER_TYPES = ("integer", "number", "money")
 _BARE_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -97,41 +97,6 @@ def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> No
         return
     for entity in numbers:
         parsed = parse_value(slots[target], str(entity.value), ctx.assistant.language, today=ctx.today)
-        if parsed.ok:
-            ctx.set_slot(target, parsed.value, source="correction")
-            return
-
-
-_POLITE = re.compile(r"(?i)\b(?:please|pls|thanks|thank you)\b|请|谢谢")
-
-
-def fill_names(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> None:
-    """A name another slot's entity claimed, as a correction of the one filled name-like text
-    slot of the active flow: "Tom Hardy" at "What would you like to change? You can change:
-    date, amount, recipient." was tagged `name` (the customer's own name, a slot the transfer
-    does not collect) and got the fallback (customer trial, session 22). Only at the
-    confirmation and its "which item?" question (not while another question waits), only when
-    the message is that name alone (filler around it: "Tom Hardy please"), names the slot, or
-    sounds like a correction ("no, Tom Hardy")."""
-    if collecting is not None:
-        return
-    slots, language = ctx.assistant.slots, ctx.assistant.language
-    wanted = flow_collects(ctx)
-    model = model_for(ctx.assistant)
-    targets = [name for name in sorted(wanted)
-               if name in slots and slots[name].type == "text" and short_text(slots[name], model)
-               and from_user(slots[name]) and ctx.original.slots.get(name) is not None]
-    names = [e for e in nlu.entities if e.entity not in wanted and e.entity in slots
-             and slots[e.entity].type == "text" and isinstance(e.value, str)]
-    if len(targets) != 1 or not names:
-        return
-    target, text = targets[0], nlu.text or ""
-    said = any(w and w.lower() in text.lower() for w in _names(ctx, target)) or sounds_like_correction(text, language)
-    for entity in names:
-        rest = _POLITE.sub(" ", text[:entity.start] + " " + text[entity.end:])
-        if not (said or _only_filler(rest, language)):
-            continue
-        parsed = parse_value(slots[target], entity.value, language, today=ctx.today)
         if parsed.ok:
             ctx.set_slot(target, parsed.value, source="correction")
             return

@@ -227,19 +227,23 @@ def _corrected(ctx: TurnContext, text: str, collecting: str | None, found: dict)
 # "his name is Tom Becker" at "Send $250.00 to my brother …?" (customer trial, session 21: "I'm not sure I
 # understood"): the name with the words that introduce it is still the whole answer
 # ("it's raining outside" is no name: "it's" and "he's" introduce too much)
-_INTRODUCED = re.compile(r"^(?:(?:his|her|their|the) (?:full )?name(?: is|'s)|(?:he|she)(?: is|'s) called|"
-                         r"name(?: is|'s)|(?:他|她|对方|收款人)(?:叫|的名字是)|名字是)\s*", re.IGNORECASE)
+_INTRODUCED = re.compile(r"^(?:(?:no|nope|actually|sorry|wait)\b[,\s]*)*"  # "no, Tom Hardy" (a correction)
+                         r"(?:(?:his|her|their|the) (?:full )?(?:name|recipient|payee)(?: is|'s| should be)"
+                         r"|(?:he|she)(?: is|'s) called|(?:name|recipient|payee)(?: is|'s| should be)"
+                         r"|(?:他|她|对方|收款人)(?:叫|的名字是)|名字是)?\s*", re.IGNORECASE)
+_POLITE_END = re.compile(r"[,\s]+(?:please|pls|thanks|thank you)$", re.IGNORECASE)
 
 
 def _name_at_confirmation(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
     """"Tom Jenkins" as the whole answer to "Send $1,500.00 to my landlord?": the entity head
     tagged it `name` (the cardholder's name, a slot of another flow), so nothing changed and
     the confirmation heard no answer; three of them cancelled the transfer (customer trial,
-    session 14). At a confirm step, a whole message that is one learnt or context value (or
+    session 14). At a confirm step (or its "which item?" question: "Tom Hardy" at "You can
+    change: date, amount, recipient." got the fallback, trial of session 22), a whole message that is one learnt or context value (or
     one introduced: "his name is Tom Becker") of a text slot the flow does not collect is a new value for the flow's one short text slot
     (if it has exactly one), parsed by that slot's type."""
     flow = ctx.flow()
-    if not (ctx.frame and ctx.frame.waiting_for == CONFIRM and flow) or set(found) & steps.collected_slots(flow):
+    if not (ctx.frame and ctx.frame.waiting_for in (CONFIRM, WHICH) and flow) or set(found) & steps.collected_slots(flow):
         return
     slots = ctx.assistant.slots
     own = [slots[n] for n in sorted(steps.collected_slots(flow)) if n in slots and slots[n].type == "text"
@@ -247,7 +251,7 @@ def _name_at_confirmation(ctx: TurnContext, nlu: NLUResult, found: dict) -> None
     if len(own) != 1:
         return
     target = own[0]
-    said = _INTRODUCED.sub("", (ctx.text or "").strip(_PUNCT)).strip(_PUNCT)
+    said = _POLITE_END.sub("", _INTRODUCED.sub("", (ctx.text or "").strip(_PUNCT)).strip(_PUNCT)).strip(_PUNCT)
     names = [e for e in nlu.entities if e.extractor in (MODEL_EXTRACTOR, CONTEXT_EXTRACTOR) and isinstance(e.value, str)
              and (_whole_answer(ctx, e, target.name, target.name) or said == e.text.strip(_PUNCT))
              and any(s.type == "text" and s.name != target.name and fills(s, e, None) for s in slots.values())]

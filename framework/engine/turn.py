@@ -265,7 +265,6 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     if collecting or waiting in _LISTENING:
         if not filled and not off_topic:  # a number that answered the question corrects nothing else
             corrections.fill_numbers(ctx, nlu, collecting)
-            corrections.fill_names(ctx, nlu, collecting)
         changed = corrections.corrected(ctx, collecting)
         late = corrections.too_late(ctx, changed)
         corrections.refuse_late(ctx, late)

@@ -408,12 +408,26 @@ _HAN_NAME_RE = re.compile(r"[\u3400-\u9fff]{2,3}")
 _NOT_NAME_END = "的了吗呢吧啊呀哦嘛哈啦咯么哟呗噢喔嗯对"  # "改成王五对吧"
 
 
+_BARE_RELATION_RE = re.compile(r"(?:[Mm]y|[Oo]ur)(?:\s+[a-z]+){1,2}")
+_NAME_AFTER_RE = re.compile(r"\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+
+
 def complete_cut_name(text: str, entity):
     """A learnt span of a name-like slot, all Han characters, followed in its clause by one
     more Han character that is no particle (particles and politeness may follow it):
-    extended over it. Any other span is returned as it is."""
-    if entity.extractor != MODEL_EXTRACTOR or not isinstance(entity.value, str) or entity.value != entity.text \
-            or not _HAN_NAME_RE.fullmatch(entity.text):
+    extended over it. A span that is only who the person is ("my sister") followed by a
+    capitalised name ("my sister Anna Lee": the model tagged "my sister" as the recipient and
+    "Anna Lee" as a name, session 23) is extended over the name (tidy_span then drops "my
+    sister"). Any other span is returned as it is."""
+    if entity.extractor != MODEL_EXTRACTOR or not isinstance(entity.value, str) or entity.value != entity.text:
+        return entity
+    if _BARE_RELATION_RE.fullmatch(entity.text):
+        after = _NAME_AFTER_RE.match(text, entity.end)
+        if after is None:
+            return entity
+        return replace(entity, value=text[entity.start:after.end()], text=text[entity.start:after.end()],
+                       end=after.end())
+    if not _HAN_NAME_RE.fullmatch(entity.text):
         return entity
     _, clause_end = _clause_bounds(text, entity.start, entity.end)
     rest = _strip_trailing(text[entity.end:clause_end]).rstrip(_NOT_NAME_END)  # particles after the name
@@ -423,13 +437,27 @@ def complete_cut_name(text: str, entity):
     return replace(entity, value=text[entity.start:end], text=text[entity.start:end], end=end)
 
 
+# Who the named person is to the speaker, said before the name: "my flatmate Priya", "my sister
+# Anna", "我妈刘桂芬" (a trial of session 23 sent money to "my flatmate Priya"). Only before a name:
+# "my landlord" (a saved payee) stays.
+_RELATION_RE = {
+    "en": re.compile(r"^(?:[Mm]y|[Oo]ur)\s+(?:[a-z]+\s+){1,2}(?=[A-Z][a-z])"),
+    "zh": re.compile(r"^(?:我的?|俺)(?:亲)?(?:妈妈?|爸爸?|老妈|老爸|母亲|父亲|老婆|老公|媳妇|丈夫|妻子|儿子|女儿|哥哥?|姐姐?"
+                     r"|弟弟?|妹妹?|朋友|同事|室友|舍友|房东|奶奶|爷爷|外婆|外公|姥姥|姥爷|孩子)(?=[\u4e00-\u9fff]{2,4}$)"),
+}
+
+
 def tidy_span(assistant: Assistant, slot: Slot, value: str) -> str:
     """A name-like text value found inside a message (the model's or a template's span)
-    without the words said after it: "Alice instead" -> "Alice", "李四吧" -> "李四". Free
-    text (a complaint) and a value that would be left empty are kept as they are."""
+    without the words said after it ("Alice instead" -> "Alice", "李四吧" -> "李四") and
+    without who the person is to the speaker, said before a name ("my flatmate Priya" ->
+    "Priya", "我妈刘桂芬" -> "刘桂芬"). Free text (a complaint) and a value that would be left
+    empty are kept as they are."""
     if slot.type != "text" or not short_text(slot, model_for(assistant)):
         return value
-    return _strip_trailing(value) or value
+    value = _strip_trailing(value) or value
+    relation = _RELATION_RE.get(language_key(assistant.language) or "")
+    return (relation.sub("", value) or value) if relation else value
 
 
 # The verb (or preposition) that joins a short introduction to its value: "name on it is
