@@ -55,3 +55,16 @@ def test_the_recipient_is_the_name(banking):
     entities = (_tagged(text, "my sister", "recipient"), _tagged(text, "Anna Lee", "name"))
     state = en(banking, start(), text, "transfer_money", entities=entities).state
     assert state.slots["recipient"] == "Anna Lee"
+
+
+def test_the_full_name_at_another_question_completes_the_recipient(banking):
+    """"Priya Sharma" at "How much would you like to send?" after "send money to my flatmate
+    Priya" was the amount's error (trial, session 23); a name that does not complete the
+    recipient is no change there."""
+    text = "send money to my flatmate Priya"
+    state = en(banking, start(), text, "transfer_money", entities=(_tagged(text, "my flatmate Priya", "recipient"),)).state
+    assert state.frame.waiting_for == "slot:amount"
+    other = en(banking, state, "Tom Hardy", "inform", 0.99, entities=(_tagged("Tom Hardy", "Tom Hardy", "name"),))
+    assert other.state.slots["recipient"] == "Priya"
+    result = en(banking, state, "Priya Sharma", "inform", 0.99, entities=(_tagged("Priya Sharma", "Priya Sharma", "name"),))
+    assert result.state.slots["recipient"] == "Priya Sharma" and result.state.frame.waiting_for == "slot:amount"

@@ -241,9 +241,13 @@ def _name_at_confirmation(ctx: TurnContext, nlu: NLUResult, found: dict) -> None
     session 14). At a confirm step (or its "which item?" question: "Tom Hardy" at "You can
     change: date, amount, recipient." got the fallback, trial of session 22), a whole message that is one learnt or context value (or
     one introduced: "his name is Tom Becker") of a text slot the flow does not collect is a new value for the flow's one short text slot
-    (if it has exactly one), parsed by that slot's type."""
+    (if it has exactly one), parsed by that slot's type. At another slot's question it is
+    taken only when it completes that slot's value ("Priya Sharma" for "Priya", said at "How
+    much would you like to send?": the amount's error in a trial of session 23)."""
     flow = ctx.flow()
-    if not (ctx.frame and ctx.frame.waiting_for in (CONFIRM, WHICH) and flow) or set(found) & steps.collected_slots(flow):
+    waiting = ctx.frame.waiting_for if ctx.frame else None
+    at_question = bool(waiting and waiting.startswith("slot:"))
+    if not (flow and (waiting in (CONFIRM, WHICH) or at_question)) or set(found) & steps.collected_slots(flow):
         return
     slots = ctx.assistant.slots
     own = [slots[n] for n in sorted(steps.collected_slots(flow)) if n in slots and slots[n].type == "text"
@@ -257,9 +261,19 @@ def _name_at_confirmation(ctx: TurnContext, nlu: NLUResult, found: dict) -> None
              and any(s.type == "text" and s.name != target.name and fills(s, e, None) for s in slots.values())]
     if len(names) != 1:
         return
+    if at_question and (waiting == f"slot:{target.name}" or not _completes(ctx.slots.get(target.name), names[0].value)):
+        return
     parsed = _parsed(ctx, target, names[0])
     if parsed.ok and not _surname_only(ctx, target, parsed.value):
         found[target.name] = [(rank(names[0]), 0, names[0], parsed.value)]
+
+
+def _completes(value, new: str) -> bool:
+    """`new` holds every word of `value` and more: "Priya Sharma" for "Priya"."""
+    if not isinstance(value, str) or not value.strip():
+        return False
+    old_words, new_words = value.lower().split(), new.lower().split()
+    return len(new_words) > len(old_words) and all(w in new_words for w in old_words)
 
 
 def _two_values(ctx: TurnContext, found: dict) -> None:
