@@ -1,7 +1,8 @@
 """A follow-up to the flow that just ended (framework.engine.follow_up): "and for 1234?"
 after a card's balance runs the balance flow again for 1234, whatever the classifier makes
-of it (a customer trial of session 13 heard the out-of-scope reply). Not without a follow-up
-word, not when the message gives none of that flow's slots, not when the classifier is sure
+of it (a customer trial of session 13 heard the out-of-scope reply), and so does a bare value
+("5678"; "上个月的" after a bill got the fallback in a trial of session 23). Not without a
+follow-up word or a bare value, not when the message gives none of that flow's slots, not when the classifier is sure
 of another request, and only for the flow that ended last. Pure engine turns with
 hand-written rankings (the domain of tests/test_nothing_pending.py)."""
 from __future__ import annotations
@@ -34,6 +35,8 @@ def test_the_ended_flow_is_remembered_and_stored(assistant):
     ("how about the one ending 5678?", "inform", 0.4),
     ("ok and 5678?", "affirm", 0.6),
     ("same for 5678", "inform", 0.9),
+    ("5678", "inform", 0.5),                   # a bare value of the flow (session 23: "上个月的" after a bill)
+    ("the one ending 5678", "greet", 0.4),
 ])
 def test_a_follow_up_runs_the_flow_again_with_the_new_value(assistant, text, intent, confidence):
     result = turn(assistant, after_a_flow(assistant), text, intent, confidence)
@@ -43,7 +46,7 @@ def test_a_follow_up_runs_the_flow_again_with_the_new_value(assistant, text, int
 
 
 @pytest.mark.parametrize("text, intent, expected", [
-    ("5678", "inform", "Sorry?"),                        # no follow-up word: as before
+    ("my card 5678 is broken", "inform", "Sorry?"),      # no follow-up word, more than the value: as before
     ("and tell me a joke", "out_of_scope", "I only do balances."),  # no value of the flow
     ("and cancel 5678", "cancel", "There's nothing in progress to cancel. What can I do for you?"),  # sure of another
 ])

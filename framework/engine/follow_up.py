@@ -10,7 +10,9 @@ rule, at turn priority 2, before the global intents (which would say out of scop
 - no flow is active and the session's `last_flow` (the flow that ended last, normally, with
   nothing under it: framework.engine.steps.end_flow) still exists;
 - the message sounds like a follow-up: it starts with "and", "what about", "how about",
-  "same for", "also", "那", "还有", "另外", "再", or ends with "呢" (FOLLOW_UP);
+  "same for", "also", "那", "还有", "另外", "再", or ends with "呢" (FOLLOW_UP); or it is a
+  value of a slot that flow collects and nothing else ("上个月的" after this month's bill: the
+  fallback in a trial of session 23);
 - it gives a value for a slot that flow collects (found by the extractors at priority 1;
   with no flow active they are kept; a message read as out of scope keeps none there, so
   they are taken here);
@@ -30,7 +32,7 @@ from dataclasses import replace
 from framework.engine import slot_filling, steps
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
-from framework.slots.answers import language_key
+from framework.slots.answers import content_length, language_key
 from framework.slots.mapping import fills
 
 FOLLOW_UP = {
@@ -49,7 +51,9 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     """True when the message was a follow-up to the flow that ended last, and it started again."""
     assistant = ctx.assistant
     flow = assistant.flows.get(ctx.last_flow or "")
-    if ctx.stack or flow is None or not sounds_like_follow_up(nlu.text or "", assistant.language):
+    if ctx.stack or flow is None:
+        return False
+    if not (sounds_like_follow_up(nlu.text or "", assistant.language) or _only_a_value(ctx, nlu, flow)):
         return False
     intent = ctx.intent
     if intent is not None and (ctx.confidence or 0.0) >= threshold and _asks_for_something_else(ctx, intent, flow):
@@ -72,6 +76,23 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
             ctx.set_slot(name, value, source="follow_up")
     steps.start_flow(ctx, flow, reason="follow_up")
     return True
+
+
+# Words around a bare value that add nothing: "上个月的", "the one ending 1234"
+_AROUND_VALUE = re.compile(r"的|呢|吧|啊|呀|那个|那张|\b(?:the|one|for|ending|please)\b", re.IGNORECASE)
+
+
+def _only_a_value(ctx: TurnContext, nlu: NLUResult, flow) -> bool:
+    """The message is a value of a slot the flow collects and nothing else: "上个月的" right
+    after "您的手机 139… 本月账单金额为 59 元。" (the fallback in a trial of session 23)."""
+    text = nlu.text or ""
+    slots = [ctx.assistant.slots[n] for n in steps.collected_slots(flow) if n in ctx.assistant.slots]
+    for e in nlu.entities:
+        if any(fills(slot, e, None) for slot in slots):
+            rest = _AROUND_VALUE.sub("", text[:e.start] + " " + text[e.end:])
+            if content_length(rest) == 0:
+                return True
+    return False
 
 
 def _given(ctx: TurnContext, names) -> list[str]:
