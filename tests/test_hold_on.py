@@ -26,7 +26,7 @@ def at_id_question(telecom):
 
 
 @pytest.mark.parametrize("text, intent", [("稍等，我去找一下", "提供信息"), ("身份证号码我得去找一下", "其他"),
-                                          ("等我一下哈", "肯定")])
+                                          ("等我一下哈", "肯定"), ("稍等，我去拿下身份证", "办理")])  # the flow's own trigger
 def test_asking_for_time_waits_without_using_an_attempt(telecom, text, intent):
     result = zh(telecom, at_id_question(telecom), text, intent, 0.9)
     assert replies(result) == ["好的，不着急，准备好身份证号后直接发给我就行。"]

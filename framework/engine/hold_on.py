@@ -53,8 +53,10 @@ def asks_to_wait(text: str, language: str | None) -> bool:
 
 
 def _starts_another_flow(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
+    """The classifier is sure of another flow's trigger (the active flow's own is no request)."""
     top = nlu.intent
-    return bool(top and top.confidence >= threshold and ctx.assistant.flow_for_intent(top.name) is not None)
+    flow = ctx.assistant.flow_for_intent(top.name) if top and top.confidence >= threshold else None
+    return flow is not None and flow.name != ctx.frame.flow
 
 
 def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callable[[], bool],
