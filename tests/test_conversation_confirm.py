@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pytest
 
+from framework.engine.builtin_responses import BUILTIN_RESPONSES
 from framework.engine.confirm import CONFIRM_MARGIN
 from tests.support.example_chat import (
     BANKING_TABLE, TELECOM_TABLE, banking_confirm, example, non_answers, telecom_confirm,
@@ -23,6 +24,7 @@ DOMAINS = {
     "banking_en": ("en", BANKING_TABLE, banking_confirm, "affirm", "out_of_scope"),
 }
 CONFIDENTLY_WRONG = ("emoji", "punctuation", "question", "hesitation")
+TAKE_YOUR_TIME = set(BUILTIN_RESPONSES["utter_take_time_to_confirm"].values())  # "我想想": it waits
 
 
 def test_the_sets_are_large_enough():
@@ -56,7 +58,7 @@ async def test_no_non_answer_confirms(domain):
                     still_asking = chat.state.frame is not None and chat.state.frame.waiting_for == "confirm"
                     if "confirmed" in chat.events or not still_asking or chat.state.slots != at_confirm.slots:
                         confirmed.append((name, text, replies))
-                    elif replies[-1] != confirm_question:
+                    elif replies[-1] != confirm_question and replies[-1] not in TAKE_YOUR_TIME:  # "我想想", "hold on"
                         confirmed.append((name, text, "not re-asked", replies))
     assert tried >= 100 and confirmed == []
 
@@ -98,7 +100,8 @@ async def test_confirm_attempts_end_in_the_failure_branch_or_say_so(domain):
     async with example(domain) as world:
         chat = world.chat(table)
         await reach(chat)
-        hesitation = {"telecom_zh": "我想想", "banking_en": "hmm"}[domain]  # "🤔" uses up no attempt
+        # "🤔" uses up no attempt, nor does "我想想" (framework.engine.hold_on: "take your time")
+        hesitation = {"telecom_zh": "这个嘛", "banking_en": "hmm"}[domain]
         for _ in range(2):
             await chat.say(hesitation)
             assert chat.waiting == "confirm"

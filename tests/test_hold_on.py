@@ -61,3 +61,15 @@ def test_english():
 ])
 def test_asks_to_wait(text, language, expected):
     assert asks_to_wait(text, language) is expected
+
+
+def test_at_a_confirmation_it_waits_too(telecom):
+    """"hang on" at "Send $30.00 to Jake …?" got the fallback and used an attempt (trial, session 23)."""
+    state = at_id_question(telecom)
+    for text in ("11010519491231002X", "59"):
+        state = zh(telecom, state, text, "提供信息").state
+    assert state.frame.waiting_for == "confirm"
+    result = zh(telecom, state, "等一下", "否定", 0.4)
+    assert replies(result) == ["好的，不着急，想好了告诉我就行。"] and result.state.frame.attempts == 0
+    assert result.state.frame.waiting_for == "confirm"
+    assert "confirmed" in [e.name for e in zh(telecom, result.state, "确认", "肯定", 0.99).events]

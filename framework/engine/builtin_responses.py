@@ -93,6 +93,11 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "好的，不着急，准备好{wait_slot}后直接发给我就行。",
         "en": "Sure, take your time. Send me the {wait_slot} when you have it.",
     },
+    # The same at a confirmation ("hang on", "等一下"): the confirmation is not asked again.
+    "utter_take_time_to_confirm": {
+        "zh": "好的，不着急，想好了告诉我就行。",
+        "en": "Sure, take your time. Tell me when you're ready.",
+    },
     # A message the classifier was unsure of, mostly in a script the domain's language does
     # not use (framework.engine.foreign_language): said instead of the fallback.
     "utter_language_unsupported": {

@@ -13,7 +13,8 @@ cancel, a handoff or another flow's trigger ("等一下，我要投诉" starts t
 slot (a complaint) takes the message as said. The assistant says `utter_take_your_time_<slot>`
 when the domain has it, else the built-in `utter_take_your_time` ({wait_slot}: the slot's
 label), and keeps waiting for the same answer: no attempt is used, the question is not asked
-again (event `hold_on`).
+again (event `hold_on`). At a confirmation, after every other reading of the message (a yes,
+a no, a correction), the same: `utter_take_time_to_confirm`, and the confirmation waits.
 """
 from __future__ import annotations
 
@@ -78,3 +79,20 @@ def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callab
     own = OWN.format(slot=slot_name)
     ctx.say(own if own in ctx.assistant.responses else BUILTIN, extra={"wait_slot": confirm.label(ctx, slot_name)})
     return True
+
+
+CONFIRMATION = "utter_take_time_to_confirm"
+
+
+def at_confirmation(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
+    """At a confirmation (or its "which item?" question), nothing else having answered it:
+    True when the message asked for time and `utter_take_time_to_confirm` was said; the
+    confirmation waits, no attempt used ("hang on" got the fallback, trial of session 23)."""
+    text, language = nlu.text or "", ctx.assistant.language
+    if (ctx.frame is None or not asks_to_wait(text, language) or is_question(text, language)
+            or commanded(ctx, nlu, threshold) or _starts_another_flow(ctx, nlu, threshold)):
+        return False
+    ctx.emit("hold_on", flow=ctx.frame.flow, slot=None)
+    ctx.say(CONFIRMATION)
+    return True
+

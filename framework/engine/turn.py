@@ -344,6 +344,10 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     if waiting == confirm.WHICH and confirm.handle_which(ctx, state, nlu):
         return
+    # "hang on" at a confirmation (the fallback and an attempt, trial of session 23): "take your
+    # time", and the confirmation waits (framework.engine.hold_on)
+    if waiting in _LISTENING and hold_on.at_confirmation(ctx, nlu, threshold(assistant)):
+        return
     # "busy" is no attempt, nor a question ("wait, what happens after?" at "This can't be
     # undone. Go ahead?": a customer trial of session 14 lost one of three attempts to it)
     if (waiting in _LISTENING and not ctx.refused_by and not is_question(nlu.text or "", assistant.language)
