@@ -146,6 +146,8 @@ async def test_a_refused_interruption_at_a_confirmation_is_no_attempt():
     # indirect and laughing yeses (customer trial, session 21: the fallback and the question again)
     ("sure why not", "en", True), ("lol yes obviously", "en", True), ("ok cool", "en", True), ("haha no", "en", False),
     ("哈哈好的", "zh", True), ("好嘞", "zh", True), ("lol", "en", None), ("well", "en", None),
+    # session 23's held-out file: "nuh uh" read as affirm 0.96-0.99 by all three banking_en models
+    ("nuh uh", "en", False), ("uh-uh", "en", False), ("uh huh", "en", True), ("恩恩", "zh", True),
 ])
 def test_yes_no_words_of_the_language(text, language, expected):
     from framework.slots.answers import yes_no
@@ -166,3 +168,14 @@ def test_questions_and_hesitations(text, language, question, hesitation):
     from framework.slots.answers import is_hesitation, is_question
 
     assert (is_question(text, language), is_hesitation(text, language)) == (question, hesitation)
+
+
+async def test_a_no_word_the_model_reads_as_yes_is_the_no():
+    """"nuh uh" at "Activate the card ending 4821 for …?" with affirm at 0.99 (as all three
+    banking_en models of session 23 read it) is the no: nothing is activated."""
+    async with example("banking_en") as world:
+        chat = world.chat({**BANKING_TABLE, "nuh uh": ("affirm", 0.99)})
+        await banking_confirm(chat)
+        await chat.say("nuh uh")
+        assert "denied" in chat.events and "confirmed" not in chat.events
+

@@ -36,6 +36,8 @@ YES_WORDS: dict[str, frozenset[str]] = {
         # customer trial, session 21: "sure why not" (deny 0.55), "ok cool" (a wrong four digits)
         "sure why not", "why not", "obviously", "ok cool", "okay cool", "cool", "alright", "all right",
         "sounds good", "sure thing", "perfect", "go for it", "do it", "yes do it", "k", "kk",
+        # session 23: spoken and regional forms
+        "uh huh", "uh-huh", "mhm", "mm-hmm", "yea", "aye", "spot on", "bang on", "yessir",
     }),
     "zh": frozenset({
         "是", "是的", "对", "对的", "对啊", "好", "好的", "嗯", "嗯嗯", "可以", "确认", "确定", "没错",
@@ -43,6 +45,8 @@ YES_WORDS: dict[str, frozenset[str]] = {
         "好嘞", "好滴", "好呀", "可以的", "行的", "妥", "没毛病",
         # dialect and chat forms (session 22's held-out file: "对头，…", "嗯呐，…")
         "对头", "对滴", "嗯呐", "嗯哪",
+        # session 23's held-out file: "恩恩" (a common slip for 嗯嗯: 问候 / 提供信息 on all three models)
+        "恩", "恩恩", "嗯呢", "恩呢",
         "ok", "okay", "yes",  # Chinese users type these too
     }),
 }
@@ -50,6 +54,9 @@ NO_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset({
         "no", "n", "nope", "nah", "wrong", "incorrect", "no thanks", "no thank you", "not really",
         "that's wrong", "negative", "false",
+        # session 23's held-out file: "nuh uh" was read as affirm at 0.96-0.99 by all three
+        # banking_en models, which at a confirmation would have sent the money
+        "nuh uh", "nuh-uh", "uh uh", "uh-uh", "naw", "nay", "no way", "not at all",
     }),
     "zh": frozenset({
         "否", "不", "不是", "不对", "不要", "不用", "不行", "不可以", "不需要", "没有", "不同意",
