@@ -237,7 +237,7 @@ def test_a_message_of_everyday_words_is_asked_about_not_stored(assistant):
     assert replies(answered) == ["好了，李雷。"]
 
 
-@pytest.mark.parametrize("text", ["开户吧！", "我叫开户", "开户要带什么呀"])  # words, words, length
+@pytest.mark.parametrize("text", ["开户吧！", "我叫开户", "开户要带身份证原件"])  # words, words, length
 def test_everyday_words_whoever_the_classifier_says_they_are(assistant, text):
     result = turn(assistant, at_name(assistant), text, "其他", 0.5, 0.4)  # no confident trigger
     assert result.state.frame.waiting_for == "value:name" and "name" not in result.state.slots
@@ -368,3 +368,17 @@ async def test_a_question_instead_of_an_answer_uses_no_attempt():
         assert chat.waiting == "slot:phone"
         await chat.say("手机号在哪里看呢")
         assert chat.events[0] == "not_a_value" and chat.state.stack[-1].attempts == 0
+
+
+@pytest.mark.parametrize("text", ["is this chat secure though?", "why do you need that?", "how long does this take"])
+def test_a_question_is_nobodys_name(text):
+    """"is this chat secure though?" at "What's the cardholder's name?" was offered back as
+    "Did you mean this chat secure though as your name?" (trial, session 23)."""
+    from framework.spec import load_assistant
+    from tests.conftest import ROOT
+    banking = load_assistant(ROOT / "domains" / "banking_en", environ={})
+    state = turn(banking, start(), "activate my card", "activate_card").state
+    state = turn(banking, state, "4321", "inform").state
+    result = turn(banking, state, text, "help", 0.53, 0.3)
+    assert "name" not in result.state.slots and "value_check" not in [e.name for e in result.events]
+    assert result.state.frame.attempts == 0
