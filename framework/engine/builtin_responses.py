@@ -116,6 +116,11 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "这个问题我在这里回答不了。请先回答“是”或“否”：",
         "en": "I can't answer that here, sorry. To go on, please answer yes or no:",
     },
+    # The same at a question that wants a value (the question follows).
+    "utter_question_at_question": {
+        "zh": "这个问题我在这里回答不了。",
+        "en": "I can't answer that here, sorry.",
+    },
     # The running flow's own trigger ("开户" while opening an account) given as the answer
     # to a question that wants a name (framework.engine.value_guard): said before the
     # question is asked again. A domain may also define utter_already_in_flow_<flow>.

@@ -165,6 +165,7 @@ def _yes_would(ctx: TurnContext, step: Confirm, intent: str) -> bool:
 
 
 QUESTION_AT_CONFIRMATION = "utter_question_at_confirmation"
+QUESTION_AT_QUESTION = "utter_question_at_question"
 
 
 def question_instead_of_answer(ctx: TurnContext) -> bool:
@@ -175,11 +176,19 @@ def question_instead_of_answer(ctx: TurnContext) -> bool:
     (built in; a domain response of that name wins) says so and asks for a yes or no,
     then the confirmation again; no attempt is used (framework.engine.turn)."""
     frame = ctx.frame
-    if frame is None or frame.waiting_for != "confirm" or not is_question(ctx.text or "", ctx.assistant.language):
+    if frame is None or not is_question(ctx.text or "", ctx.assistant.language):
         return False
-    ctx.emit("question_at_confirmation", flow=frame.flow, state=frame.state, intent=ctx.intent)
-    ctx.say(QUESTION_AT_CONFIRMATION)
-    return True
+    if frame.waiting_for == "confirm":
+        ctx.emit("question_at_confirmation", flow=frame.flow, state=frame.state, intent=ctx.intent)
+        ctx.say(QUESTION_AT_CONFIRMATION)
+        return True
+    if frame.waiting_for and frame.waiting_for.startswith("slot:"):
+        # "is this chat secure though?" at the cardholder's name heard "I'm not sure I understood"
+        # (trial, session 23): the same, before the question again
+        ctx.emit("question_at_question", flow=frame.flow, state=frame.state, intent=ctx.intent)
+        ctx.say(QUESTION_AT_QUESTION)
+        return True
+    return False
 
 
 def label(ctx: TurnContext, slot_name: str) -> str:
