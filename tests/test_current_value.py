@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from framework.spec import load_assistant
-from tests.support.engine_turns import start, turns
+from tests.support.engine_turns import replies, start, turns
 
 zh = turns(default_intent="办理", runner_up=("其他",))
 
@@ -43,3 +43,19 @@ def test_a_second_card_or_a_replacement_is_an_account_opening(telecom, text):
     """"我想办张副卡给我老妈用" (a trial, session 22) asked "开户还是变更套餐？" and the menu came
     back after every answer: 副卡 and 补卡 are 开户, as the intent 办理's description says."""
     assert zh(telecom, start(), text, "办理", 0.95).state.slots["business"] == "开户"
+
+
+@pytest.mark.parametrize("text", ["我想把套餐降一档，现在这个129的用不完", "帮我换个便宜点的"])
+def test_a_downgrade_is_a_plan_change(telecom, text):
+    """"我想把套餐降一档" (a trial, session 23) asked "开户还是变更套餐？": 降档 is 换套餐, as the
+    intent 办理's description says; the current plan said with it is no new plan."""
+    state = zh(telecom, start(), text, "办理", 0.95).state
+    assert state.slots["business"] == "换套餐" and "plan" not in state.slots
+
+
+def test_data_usage_is_not_the_money_balance(telecom):
+    """"帮我查查流量还剩多少" (a trial, session 23) was answered with the money balance: the
+    synonym 剩多少 of 余额 matched inside it."""
+    result = zh(telecom, start(), "帮我查查流量还剩多少", "查询", 0.95)
+    assert "query_type" not in result.state.slots
+    assert replies(result)[0].startswith("流量、通话时长、积分和合约到期时间")
