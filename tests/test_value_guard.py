@@ -384,3 +384,12 @@ def test_a_question_is_nobodys_name(text):
     result = turn(banking, state, text, "help", 0.53, 0.3)
     assert "name" not in result.state.slots and "value_check" not in [e.name for e in result.events]
     assert result.state.frame.attempts == 0
+
+
+def test_a_complaining_question_in_a_complaint_is_a_detail(telecom):
+    """"那你们凭啥停我机？" at the complaint's name question, read surely as 投诉: a detail of the
+    complaint, as before the question rule above (which a first version let take over)."""
+    state = turn(telecom, start(), "我手机号被停机了，话费明明还有钱", "投诉", 0.95).state
+    assert state.frame.waiting_for == "slot:name"
+    result = turn(telecom, state, "那你们凭啥停我机？", "投诉", 0.99, 0.005)
+    assert replies(result)[0] == "好的，这个情况我也记下了。" and "name" not in result.state.slots

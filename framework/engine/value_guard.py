@@ -158,13 +158,14 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
         return Verdict(ANSWERED_OTHER)  # "大概损失了八百块吧" at the name question: the loss, no name
     if says_a_wish(text, assistant.language):
         return Verdict(OTHER_VALUE)  # "我是要办宽带": what the customer wants, not who they are
-    if is_question(text, assistant.language):
-        # "is this chat secure though?" at the cardholder's name: "Did you mean this chat secure
-        # though as your name?" (trial, session 23); a question is nobody's name
-        return Verdict(QUESTION)
     intent = _confident(nlu, threshold)
     flow = assistant.flow_for_intent(intent) if intent else None
     if flow is None:
+        if is_question(text, assistant.language):
+            # "is this chat secure though?" at the cardholder's name: "Did you mean this chat secure
+            # though as your name?" (trial, session 23); a question is nobody's name. (One the
+            # classifier reads surely as the flow's own request is a detail of it, below.)
+            return Verdict(QUESTION)
         if unlike_values(model, slot, value):
             return Verdict(UNLIKE, value=parsed.value)
         if _holds_another_slots_value(assistant, nlu, step.slot, value):
