@@ -40,7 +40,9 @@ fresh_test_23.csv and banking_en's fresh_test_13.csv in session 21 (scored once 
 data, and looked at since), and telecom_zh's fresh_test_24.csv and banking_en's fresh_test_14.csv
 in session 22, after a small data change (scored once after it, and looked at since), and
 telecom_zh's fresh_test_25.csv and banking_en's fresh_test_15.csv in session 23, before its data
-changed (scored once after it, and looked at since), by helpers
+changed (scored once after it, and looked at since), and telecom_zh's fresh_test_26.csv and
+banking_en's fresh_test_16.csv later in session 23, before a second data change (scored once
+after it, and looked at since), by helpers
 that read no training example (held out: a domain's eval/HELD_OUT lists a file until its one
 scoring). The models are
 evaluated on them in tests/test_examples_e2e.py; here: that they stay fresh, apart from each
