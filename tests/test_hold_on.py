@@ -73,3 +73,12 @@ def test_at_a_confirmation_it_waits_too(telecom):
     assert replies(result) == ["好的，不着急，想好了告诉我就行。"] and result.state.frame.attempts == 0
     assert result.state.frame.waiting_for == "confirm"
     assert "confirmed" in [e.name for e in zh(telecom, result.state, "确认", "肯定", 0.99).events]
+
+
+def test_not_at_a_menu(telecom):
+    """"稍等哈我问下他身份证号" at "开户还是变更套餐？" heard "准备好业务后直接发给我就行" (a trial of the
+    first version): a menu is no value to go and find."""
+    state = zh(telecom, start(), "我要办业务", "办理").state
+    assert state.frame.waiting_for == "slot:business"
+    result = zh(telecom, state, "稍等哈我问下他身份证号", "其他", 0.6)
+    assert "hold_on" not in [e.name for e in result.events]

@@ -9,11 +9,11 @@ When (framework.engine.turn, at a collect step, before the global intents): the 
 wait (`asks_to_wait`: "稍等", "等我一下", "我去找一下", "让我想想", "hold on", "one sec", "let
 me grab my card"), is short (at most 20 CJK characters or 10 words), is no question,
 holds no valid value of the slot, sounds like no correction, and the classifier is not sure of a
-cancel, a handoff or another flow's trigger ("等一下，我要投诉" starts the complaint). A free-text
-slot (a complaint) takes the message as said. The assistant says `utter_take_your_time_<slot>`
-when the domain has it, else the built-in `utter_take_your_time` ({wait_slot}: the slot's
-label), and keeps waiting for the same answer: no attempt is used, the question is not asked
-again (event `hold_on`). At a confirmation, after every other reading of the message (a yes,
+cancel, a handoff or another flow's trigger ("等一下，我要投诉" starts the complaint). A menu (a
+categorical slot) and a free-text slot (a complaint) take the message as before. The
+assistant says `utter_take_your_time_<slot>` when the domain has it, else the built-in
+`utter_take_your_time` ({wait_slot}: the slot's label), and keeps waiting for the same
+answer: no attempt is used, the question is not asked again (event `hold_on`). At a confirmation, after every other reading of the message (a yes,
 a no, a correction), the same: `utter_take_time_to_confirm`, and the confirmation waits.
 """
 from __future__ import annotations
@@ -34,12 +34,13 @@ MAX_CONTENT = 20
 MAX_WORDS = 10
 
 _WAIT = {
-    "zh": re.compile(r"稍等|等(?:一)?下(?!次|回|个|周|礼拜|星期)|等等我|等我|等会儿?|等一会|一会儿?就|马上(?:就)?(?:发|给|找)"
+    "zh": re.compile(r"稍等|等(?:一)?下(?!次|回|个|周|礼拜|星期)|等等我|等我|等会儿?|等一会|一会儿?就"
+                     r"|马上(?:就)?(?:发|给|找)"
                      r"|(?:我|俺)(?:得|要|先|这就|马上|现在)?去?(?:找|拿|翻|查)(?:一下|一找|找|翻|一翻|查)"
                      r"|让我(?:想想|找找|看看|翻翻|查查|想一下|找一下)|我想想|我想一下|我看看|我翻翻|我找找"),
-    "en": re.compile(r"\b(?:hold on|hang on|one (?:sec|second|moment|min|minute)|just a (?:sec|second|moment|min|minute)"
-                     r"|give me a (?:sec|second|moment|min|minute)|gimme a (?:sec|second|min)|wait a (?:sec|second|moment|min|minute)"
-                     r"|let me (?:find|get|grab|check|look|dig)|brb|bear with me)\b"),
+    "en": re.compile(r"\b(?:hold on|hang on|bear with me|brb"
+                     r"|(?:one|just a|give me a|gimme a|wait a) (?:sec|second|moment|min|minute)"
+                     r"|let me (?:find|get|grab|check|look|dig))\b"),
 }
 
 
@@ -67,8 +68,10 @@ def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callab
     slot = ctx.assistant.slots.get(slot_name)
     if slot is None or ctx.frame is None:
         return False
-    if slot.type == "text" and not short_text(slot, model_for(ctx.assistant)):
-        return False  # free text (a complaint) takes the message as said
+    if slot.type == "categorical" or (slot.type == "text" and not short_text(slot, model_for(ctx.assistant))):
+        # a menu ("开户还是换套餐？") is no value to go and find ("准备好业务后…" was said at one in a
+        # trial); free text (a complaint) takes the message as said
+        return False
     text, language = nlu.text or "", ctx.assistant.language
     if (not asks_to_wait(text, language) or is_question(text, language) or sounds_like_correction(text, language)
             or commanded(ctx, nlu, threshold) or _starts_another_flow(ctx, nlu, threshold)):
