@@ -86,6 +86,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "en": "I need your {why_slot} to check it's you and go on with this request; it is used for nothing else "
               "and is masked in our records.",
     },
+    # Two requests in one message ("block my card and also tell me my balance"): the second waits
+    # under the first (framework.engine.turn._defer_also); said before the first one's question.
+    "utter_both_requests": {
+        "zh": "好的，两件事我都记下了：先办这一件，另一件接着办。",
+        "en": "Sure, I've got both: this one first, then the other right after.",
+    },
     # "稍等，我去找一下" / "hold on, let me grab my card" at a question (framework.engine.hold_on):
     # {wait_slot}, the slot's label; the question is not asked again. A domain may also define
     # utter_take_your_time_<slot> for one slot.

@@ -132,19 +132,23 @@ def _defer_also(ctx: TurnContext, nlu: NLUResult) -> None:
     """"block my card and also tell me my balance": the flow of the first request started this
     turn; the second (the part after "also", ranked on its own: NLUResult.also), when the
     classifier is sure it triggers another flow, waits under it and starts when it ends, as a
-    request refused mid-flow does (event `flow_deferred`, reason `also`), and the busy reply
-    says so before the question (customer trial, session 21: the balance was never given)."""
+    request refused mid-flow does (event `flow_deferred`, reason `also`), and the built-in
+    `utter_both_requests` says so before the question (customer trial, session 21: the
+    balance was never given)."""
     second = nlu.also[0] if nlu.also else None
     started = [e for e in ctx.events if e.name == "flow_started"]
     if second is None or not started or not ctx.frame or second.confidence < threshold(ctx.assistant):
         return
     if not _defer(ctx, ctx.assistant.flow_for_intent(second.name), reason="also"):
         return
-    busy = getattr(ctx.assistant.behaviours, "busy", None)
-    if busy is not None and busy.response:
-        said = len(ctx.replies)
-        ctx.say(busy.response)
-        ctx.replies[:] = ctx.replies[said:] + ctx.replies[:said]
+    # both asked at once: not the busy reply ("我们先把当前这件事办完，稍后再处理您的新问题", said in a
+    # trial of session 23 to "帮我查下余额，顺便投诉一下你们的网速" as if the balance were a new question)
+    said = len(ctx.replies)
+    ctx.say(BOTH_REQUESTS)
+    ctx.replies[:] = ctx.replies[said:] + ctx.replies[:said]
+
+
+BOTH_REQUESTS = "utter_both_requests"
 
 
 def _withdrawal_read(assistant: Assistant, state: SessionState, nlu: NLUResult) -> tuple[NLUResult, str | None]:
