@@ -35,9 +35,13 @@ def test_a_request_after_the_withdrawal_is_the_request(telecom):
     assert result.state.frame.flow == "complaint"
 
 
-def test_no_flow_active_keeps_the_reading(telecom):
+def test_no_flow_active_starts_no_complaint_either(telecom):
+    """Since session 23 a withdrawal with no flow active starts no flow (it had kept the reading
+    and started a complaint); a question stays a question."""
     result = zh(telecom, start(), "携号转网我反悔了，别给我办了", "投诉", 0.9)
-    assert "request_withdrawn" not in [e.name for e in result.events]
+    assert result.state.frame is None and replies(result) == ["好的，那就先不办了。还有什么可以帮您的吗？"]
+    result = zh(telecom, start(), "为什么我说别给我办了你们还是办了？", "投诉", 0.9)
+    assert result.state.frame.flow == "complaint"
 
 
 @pytest.mark.parametrize("text, language, expected", [
@@ -49,3 +53,34 @@ def test_no_flow_active_keeps_the_reading(telecom):
 ])
 def test_withdrawn(text, language, expected):
     assert withdrawn(text, language) is expected
+
+
+def test_a_request_withdrawn_in_the_same_message_starts_nothing():
+    """"hey can you block my card, its the one ending in 4821... wait no dont, i found it" asked
+    to block the card (a trial, session 23). Said and withdrawn at once: no flow, and no
+    "nothing to cancel" either."""
+    en = turns(default_intent="lost_card", runner_up=("inform",))
+    banking = load_assistant("domains/banking_en")
+    text = "hey can you block my card, its the one ending in 4821... wait no dont, i found it"
+    result = en(banking, start(), text, "lost_card", 0.99)
+    assert result.state.frame is None and replies(result) == ["Okay, I'll leave it then. Anything else I can help with?"]
+    assert ("request_withdrawn", "lost_card") in [(e.name, e.data.get("intent")) for e in result.events]
+    assert en(banking, start(), "block my card, i found it in my bag though, it's cracked", "lost_card", 0.99).state.frame
+
+
+def test_found_it_mid_flow_is_no_withdrawal():
+    """"ok found it" after "hold on, let me grab my card" is readiness, not a withdrawal."""
+    en = turns(default_intent="activate_card", runner_up=("inform",))
+    banking = load_assistant("domains/banking_en")
+    state = en(banking, start(), "activate my card", "activate_card").state
+    result = en(banking, state, "ok found it", "inform", 0.6)
+    assert result.state.frame is not None and "request_withdrawn" not in [e.name for e in result.events]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("block my card, wait no dont, i found it", True), ("never mind, found it", True),
+    ("i found my card but it's broken", False), ("i want to block my card", False),
+])
+def test_withdrawn_on_asking(text, expected):
+    from framework.slots.command_words import withdrawn_on_asking
+    assert withdrawn_on_asking(text, "en") is expected

@@ -86,6 +86,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "en": "I need your {why_slot} to check it's you and go on with this request; it is used for nothing else "
               "and is masked in our records.",
     },
+    # A request withdrawn in the message that makes it ("can you block my card … wait no dont, i
+    # found it"): no flow starts (framework.engine.turn._withdrawal_read).
+    "utter_request_withdrawn": {
+        "zh": "好的，那就先不办了。还有什么可以帮您的吗？",
+        "en": "Okay, I'll leave it then. Anything else I can help with?",
+    },
     # Two requests in one message ("block my card and also tell me my balance"): the second waits
     # under the first (framework.engine.turn._defer_also); said before the first one's question.
     "utter_both_requests": {

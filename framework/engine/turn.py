@@ -56,7 +56,7 @@ from framework.nlu.interface import IntentScore, NLUResult
 from framework.slots import ParseResult, parse_value
 from framework.slots.answers import (content_length, has_content, has_words, is_question, sounds_like_correction,
                                      without_filler)
-from framework.slots.command_words import asks_for_person, negated_command, withdrawn
+from framework.slots.command_words import asks_for_person, negated_command, withdrawn, withdrawn_on_asking
 from framework.slots.context import collect_text, from_user
 from framework.slots.mapping import fills
 
@@ -149,6 +149,7 @@ def _defer_also(ctx: TurnContext, nlu: NLUResult) -> None:
 
 
 BOTH_REQUESTS = "utter_both_requests"
+REQUEST_WITHDRAWN = "utter_request_withdrawn"
 
 
 def _withdrawal_read(assistant: Assistant, state: SessionState, nlu: NLUResult) -> tuple[NLUResult, str | None]:
@@ -159,15 +160,22 @@ def _withdrawal_read(assistant: Assistant, state: SessionState, nlu: NLUResult) 
     question, a payload, or a message the classifier already reads as cancel. Returns the NLU
     result to use and the intent that was replaced (None when kept)."""
     top, cancel = nlu.intent, assistant.behaviours.cancel.intents
-    if not state.stack or top is None or not cancel or top.name in cancel or is_payload(nlu):
-        return nlu, None
-    flow = assistant.flows.get(state.stack[-1].flow)
-    step = flow.states[state.stack[-1].state].step if flow and state.stack[-1].state in flow.states else None
-    if isinstance(step, Collect) and not step.value_guard:  # every answer is the value there
+    if top is None or not cancel or top.name in cancel or is_payload(nlu):
         return nlu, None
     text = nlu.text or ""
-    if not withdrawn(text, assistant.language) or is_question(text, assistant.language):
-        return nlu, None
+    if not state.stack:
+        # the request and its withdrawal in one message ("can you block my card … wait no dont, i
+        # found it"): no flow starts (_cancel says utter_request_withdrawn)
+        if (assistant.flow_for_intent(top.name) is None or not withdrawn_on_asking(text, assistant.language)
+                or is_question(text, assistant.language)):
+            return nlu, None
+    else:
+        flow = assistant.flows.get(state.stack[-1].flow)
+        step = flow.states[state.stack[-1].state].step if flow and state.stack[-1].state in flow.states else None
+        if isinstance(step, Collect) and not step.value_guard:  # every answer is the value there
+            return nlu, None
+        if not withdrawn(text, assistant.language) or is_question(text, assistant.language):
+            return nlu, None
     ranking = (IntentScore(cancel[0], 1.0),) + tuple(r for r in nlu.ranking if r.name != cancel[0])
     return replace(nlu, ranking=ranking), top.name
 
@@ -603,6 +611,9 @@ def _cancel(ctx: TurnContext) -> None:
     otherwise (said right after "Done: $45.00 to my mum", it reads as the transfer undone):
     `utter_nothing_to_cancel` (built in; a domain response of that name wins)."""
     if not ctx.stack:
+        if any(e.name == "request_withdrawn" for e in ctx.events):  # asked and withdrawn at once
+            ctx.say(REQUEST_WITHDRAWN)
+            return
         ctx.emit("nothing_to_cancel")
         ctx.say(NOTHING_TO_CANCEL)
         return

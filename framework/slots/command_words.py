@@ -119,6 +119,23 @@ def withdrawn(text: str, language: str | None = None) -> bool:
     return pattern is not None and bool(pattern.search(last.rstrip(_PARTICLES)) or pattern.search(last))
 
 
+# The reason for a request gone, said after it in the same message: "can you block my card, its the
+# one ending in 4821... wait no dont, i found it" (a trial of session 23 asked to block it). Only
+# for the message that asks (mid-flow, "ok found it" after "hold on, let me grab my card" is
+# readiness, not a withdrawal).
+_FOUND = {"en": re.compile(r"^(?:(?:oh|ok|okay|wait|nvm|never mind|actually)\s+)*(?:i\s+)?(?:just\s+|already\s+)?"
+                           r"found (?:it|them|the card|my card|my wallet|my purse)(?: again)?$")}
+
+
+def withdrawn_on_asking(text: str, language: str | None = None) -> bool:
+    """withdrawn(), or a last clause that says the reason is gone ("i found it")."""
+    if withdrawn(text, language):
+        return True
+    pattern = _FOUND.get(language_key(language) or "en")
+    clauses = [c.strip(_EDGE) for c in _CLAUSE.split(_POLITE.sub("", text.strip(_EDGE).lower())) if c.strip(_EDGE)]
+    return bool(pattern and clauses and pattern.match(clauses[-1]))
+
+
 def negated_command(text: str, language: str | None = None) -> str | None:
     """"handoff" or "cancel" when the message says it does NOT want that ("不需要人工", "不用转
     人工", "别取消", "I don't need an agent", "don't cancel"), "confirm" when it withholds a
