@@ -249,7 +249,6 @@ class ClassifierParser:
         also = second if second and second[0].name != lead else first
         return NLUResult(text, tuple(ranking), entities + tuple(learnt), self.model_id, also=tuple(also))
 
-
     async def _past_greeting(self, text: str, ranking: Sequence[IntentScore]) -> Sequence[IntentScore]:
         """A greeting that opens a request is no greeting: "你好，我那个宽带最近老是掉线，烦死了" was read
         as 问候 0.83-0.96 by all three telecom_zh models of session 22 and the complaint was lost.
