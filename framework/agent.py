@@ -262,9 +262,8 @@ class ClassifierParser:
         if rest is None:
             return ranking
         own, _ = as_parsed(await self._rank(rest))
-        floor = self.assistant.settings.fallback_threshold
-        floor = self.threshold if floor is None else floor
-        if own and own[0].name not in greet and own[0].confidence >= (0.5 if floor is None else floor):
+        floor = threshold(with_model_threshold(self.assistant, self.threshold))
+        if own and own[0].name not in greet and own[0].confidence >= floor:
             return own
         return ranking
 

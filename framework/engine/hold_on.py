@@ -13,8 +13,9 @@ cancel, a handoff or another flow's trigger ("等一下，我要投诉" starts t
 categorical slot) and a free-text slot (a complaint) take the message as before. The
 assistant says `utter_take_your_time_<slot>` when the domain has it, else the built-in
 `utter_take_your_time` ({wait_slot}: the slot's label), and keeps waiting for the same
-answer: no attempt is used, the question is not asked again (event `hold_on`). At a confirmation, after every other reading of the message (a yes,
-a no, a correction), the same: `utter_take_time_to_confirm`, and the confirmation waits.
+answer: no attempt is used, the question is not asked again (event `hold_on`). At a
+confirmation, after every other reading of the message (a yes, a no, a correction), the
+same: `utter_take_time_to_confirm`, and the confirmation waits.
 """
 from __future__ import annotations
 
@@ -54,6 +55,13 @@ def asks_to_wait(text: str, language: str | None) -> bool:
     return content_length(said) <= MAX_CONTENT if code == "zh" else len(re.findall(r"[\w']+", said)) <= MAX_WORDS
 
 
+def _asks_for_time(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
+    """A short request to wait that is no question and no sure cancel, handoff or other request."""
+    text, language = nlu.text or "", ctx.assistant.language
+    return (asks_to_wait(text, language) and not is_question(text, language)
+            and not commanded(ctx, nlu, threshold) and not _starts_another_flow(ctx, nlu, threshold))
+
+
 def _starts_another_flow(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     """The classifier is sure of another flow's trigger (the active flow's own is no request)."""
     top = nlu.intent
@@ -72,9 +80,7 @@ def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callab
         # a menu ("开户还是换套餐？") is no value to go and find ("准备好业务后…" was said at one in a
         # trial); free text (a complaint) takes the message as said
         return False
-    text, language = nlu.text or "", ctx.assistant.language
-    if (not asks_to_wait(text, language) or is_question(text, language) or sounds_like_correction(text, language)
-            or commanded(ctx, nlu, threshold) or _starts_another_flow(ctx, nlu, threshold)):
+    if not _asks_for_time(ctx, nlu, threshold) or sounds_like_correction(nlu.text or "", ctx.assistant.language):
         return False
     if slot.type != "text" and holds_value():
         return False
@@ -91,9 +97,7 @@ def at_confirmation(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     """At a confirmation (or its "which item?" question), nothing else having answered it:
     True when the message asked for time and `utter_take_time_to_confirm` was said; the
     confirmation waits, no attempt used ("hang on" got the fallback, trial of session 23)."""
-    text, language = nlu.text or "", ctx.assistant.language
-    if (ctx.frame is None or not asks_to_wait(text, language) or is_question(text, language)
-            or commanded(ctx, nlu, threshold) or _starts_another_flow(ctx, nlu, threshold)):
+    if ctx.frame is None or not _asks_for_time(ctx, nlu, threshold):
         return False
     ctx.emit("hold_on", flow=ctx.frame.flow, slot=None)
     ctx.say(CONFIRMATION)

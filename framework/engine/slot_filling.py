@@ -239,9 +239,10 @@ def _name_at_confirmation(ctx: TurnContext, nlu: NLUResult, found: dict) -> None
     tagged it `name` (the cardholder's name, a slot of another flow), so nothing changed and
     the confirmation heard no answer; three of them cancelled the transfer (customer trial,
     session 14). At a confirm step (or its "which item?" question: "Tom Hardy" at "You can
-    change: date, amount, recipient." got the fallback, trial of session 22), a whole message that is one learnt or context value (or
-    one introduced: "his name is Tom Becker") of a text slot the flow does not collect is a new value for the flow's one short text slot
-    (if it has exactly one), parsed by that slot's type. At another slot's question it is
+    change: date, amount, recipient." got the fallback, trial of session 22), a whole message
+    that is one learnt or context value (or one introduced: "his name is Tom Becker") of a
+    text slot the flow does not collect is a new value for the flow's one short text slot (if
+    it has exactly one), parsed by that slot's type. At another slot's question it is
     taken only when it completes that slot's value ("Priya Sharma" for "Priya", said at "How
     much would you like to send?": the amount's error in a trial of session 23)."""
     flow = ctx.flow()

@@ -163,18 +163,19 @@ def _withdrawal_read(assistant: Assistant, state: SessionState, nlu: NLUResult) 
     if top is None or not cancel or top.name in cancel or is_payload(nlu):
         return nlu, None
     text = nlu.text or ""
+    if is_question(text, assistant.language):
+        return nlu, None
     if not state.stack:
         # the request and its withdrawal in one message ("can you block my card … wait no dont, i
         # found it"): no flow starts (_cancel says utter_request_withdrawn)
-        if (assistant.flow_for_intent(top.name) is None or not withdrawn_on_asking(text, assistant.language)
-                or is_question(text, assistant.language)):
+        if assistant.flow_for_intent(top.name) is None or not withdrawn_on_asking(text, assistant.language):
             return nlu, None
     else:
         flow = assistant.flows.get(state.stack[-1].flow)
         step = flow.states[state.stack[-1].state].step if flow and state.stack[-1].state in flow.states else None
         if isinstance(step, Collect) and not step.value_guard:  # every answer is the value there
             return nlu, None
-        if not withdrawn(text, assistant.language) or is_question(text, assistant.language):
+        if not withdrawn(text, assistant.language):
             return nlu, None
     ranking = (IntentScore(cancel[0], 1.0),) + tuple(r for r in nlu.ranking if r.name != cancel[0])
     return replace(nlu, ranking=ranking), top.name

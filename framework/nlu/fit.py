@@ -794,8 +794,10 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
         report["data"] = threshold_info.get("data", "validation split (held out from training)")
         report["base_model"] = (extra_meta or {}).get("base_model_info")
         write_report(report, out_dir / "evaluation", confusion_png=len(labels) <= 80)
+        from framework.compile.diagram import NO_CJK_FONT
+
         for note in report.get("notes", []):
-            if "no font" in note:  # the one line instead of matplotlib's one per glyph
+            if NO_CJK_FONT in note:  # the one line instead of matplotlib's one per glyph
                 print(note, file=sys.stderr)
     return {"labels": labels, "threshold": threshold_info["threshold"], "metrics": metrics_out,
             "entity_labels": ent_labels, "entity_threshold": entity_info.get("threshold"),

@@ -104,15 +104,20 @@ _WITHDRAWN = {
 _CLAUSE = re.compile(r"[，,。.!！;；]+")
 
 
+def _last_clause(text: str) -> str:
+    """The message's last clause, lower-cased, without politeness and edge punctuation ("" if none)."""
+    clauses = [c.strip(_EDGE) for c in _CLAUSE.split(_POLITE.sub("", text.strip(_EDGE).lower())) if c.strip(_EDGE)]
+    return clauses[-1] if clauses else ""
+
+
 def withdrawn(text: str, language: str | None = None) -> bool:
     """True when the message's last clause withdraws the request: a cancel command word
     ("不办了", "never mind") or a withdrawal ("别给我办了", "我反悔了", "don't do it after all").
     A question is none; the caller checks that."""
     code = language_key(language)
-    clauses = [c.strip(_EDGE) for c in _CLAUSE.split(_POLITE.sub("", text.strip(_EDGE).lower())) if c.strip(_EDGE)]
-    if not clauses or negated_command(text, language) is not None:
+    last = _last_clause(text)
+    if not last or negated_command(text, language) is not None:
         return False
-    last = clauses[-1]
     if command_word(last, language) == "cancel":
         return True
     pattern = _WITHDRAWN.get(code or "en")
@@ -132,8 +137,7 @@ def withdrawn_on_asking(text: str, language: str | None = None) -> bool:
     if withdrawn(text, language):
         return True
     pattern = _FOUND.get(language_key(language) or "en")
-    clauses = [c.strip(_EDGE) for c in _CLAUSE.split(_POLITE.sub("", text.strip(_EDGE).lower())) if c.strip(_EDGE)]
-    return bool(pattern and clauses and pattern.match(clauses[-1]))
+    return bool(pattern and pattern.match(_last_clause(text)))
 
 
 def negated_command(text: str, language: str | None = None) -> str | None:

@@ -408,7 +408,8 @@ _HAN_NAME_RE = re.compile(r"[\u3400-\u9fff]{2,3}")
 _NOT_NAME_END = "的了吗呢吧啊呀哦嘛哈啦咯么哟呗噢喔嗯对"  # "改成王五对吧"
 
 
-_BARE_RELATION_RE = re.compile(r"(?:[Mm]y|[Oo]ur)(?:\s+[a-z]+){1,2}")
+_EN_RELATION = r"(?:[Mm]y|[Oo]ur)(?:\s+[a-z]+){1,2}"  # "my sister", "my best mate"
+_BARE_RELATION_RE = re.compile(_EN_RELATION)
 _NAME_AFTER_RE = re.compile(r"\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 
 
@@ -441,7 +442,7 @@ def complete_cut_name(text: str, entity):
 # Anna", "我妈刘桂芬" (a trial of session 23 sent money to "my flatmate Priya"). Only before a name:
 # "my landlord" (a saved payee) stays.
 _RELATION_RE = {
-    "en": re.compile(r"^(?:[Mm]y|[Oo]ur)\s+(?:[a-z]+\s+){1,2}(?=[A-Z][a-z])"),
+    "en": re.compile(rf"^{_EN_RELATION}\s+(?=[A-Z][a-z])"),
     "zh": re.compile(r"^(?:我的?|俺)(?:亲)?(?:妈妈?|爸爸?|老妈|老爸|母亲|父亲|老婆|老公|媳妇|丈夫|妻子|儿子|女儿|哥哥?|姐姐?"
                      r"|弟弟?|妹妹?|朋友|同事|室友|舍友|房东|奶奶|爷爷|外婆|外公|姥姥|姥爷|孩子)(?=[\u4e00-\u9fff]{2,4}$)"),
 }
