@@ -22,7 +22,7 @@ from framework.engine.commands import command, parse_payload
 from framework.engine.turn import threshold
 from framework.nlu.interface import IntentClassifier, IntentScore, NLUResult, Parsed, as_parsed, parse_texts
 from framework.slots import extract_entities
-from framework.slots.answers import after_greeting, also_part, before_correction, corrected_tail
+from framework.slots.answers import after_greeting, after_refusal, also_part, before_correction, corrected_tail
 from framework.slots.context import clauses
 
 log = logging.getLogger(__name__)
@@ -239,7 +239,9 @@ class ClassifierParser:
         if parts is None:
             ranking, learnt = as_parsed(await self._rank(text))
             ranking = await self._past_greeting(text, ranking)
-            return NLUResult(text, tuple(ranking), entities + tuple(learnt), self.model_id)
+            rest = after_refusal(text, self.assistant.language)
+            instead = as_parsed(await self._rank(rest))[0] if rest else ()
+            return NLUResult(text, tuple(ranking), entities + tuple(learnt), self.model_id, instead=tuple(instead))
         # "…and also tell me my balance": the two requests ranked on their own too; the one the whole
         # message's ranking does not lead with is kept for after the first ("帮我查下余额顺便把套餐换成
         # 99的" ranks as the plan change: the balance is the other)

@@ -4,7 +4,10 @@ Priority of a message (docs/DESIGN.md, "Semantics"):
  0. the built-in commands /restart and /session_start (framework.engine.commands); then,
     while the flow waits for an answer, a message with no letter, digit or CJK character
     (emoji, punctuation) is not understood: the question again, no attempt
-    (framework.engine.unreadable);
+    (framework.engine.unreadable); a message that opens by refusing and then asks for
+    something else ("no I dont want to send money, I want a refund") withdraws the active
+    flow when the rest, ranked on its own, is out of scope or another flow's trigger, and is
+    answered as that request (_refused_for);
  1. entities (framework.engine.slot_filling: mappings, roles, the combine rule): a valid
     value for the collected slot completes the collect step; a new value for an
     already-filled slot of the active flow is a correction: it is said, and the
@@ -104,6 +107,9 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
         state = SessionState.new(state.sender_id, t)
     nlu, negated = _negation_read(assistant, nlu)
     nlu, withdrawn_as = _withdrawal_read(assistant, state, nlu)
+    instead = _refused_for(assistant, state, nlu) if withdrawn_as is None else None
+    if instead is not None:
+        nlu = replace(nlu, ranking=instead, also=(), instead=())
     top = nlu.intent
     ctx = _context(assistant, state, now=now, channel=channel, text=nlu.text,
                    intent=top.name if top else None, confidence=top.confidence if top else None,
@@ -118,6 +124,9 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     if cmd is not None:
         _restart(ctx, cmd)
         return _finish(ctx)
+    if instead is not None:  # "no I dont want to send money, I want a refund": the flow goes first
+        ctx.emit("request_withdrawn", flow=ctx.frame.flow, instead=top.name)
+        _cancel(ctx)
     if state.pending_action is not None:  # the edge never reported back; do not wait forever
         ctx.emit("action_abandoned", action=state.pending_action.action)
     for slot in assistant.slots.values():
@@ -179,6 +188,30 @@ def _withdrawal_read(assistant: Assistant, state: SessionState, nlu: NLUResult) 
             return nlu, None
     ranking = (IntentScore(cancel[0], 1.0),) + tuple(r for r in nlu.ranking if r.name != cancel[0])
     return replace(nlu, ranking=ranking), top.name
+
+
+def _refused_for(assistant: Assistant, state: SessionState, nlu: NLUResult) -> tuple[IntentScore, ...] | None:
+    """With a flow active, a message that opens by refusing and then asks for something else
+    ("no I dont want to send money, I want a refund" at the amount question: deny 0.62, the
+    amount's error, a customer trial of session 23; "我不想换套餐了，帮我查下话费"): when what
+    follows the refusal (NLUResult.instead, ranked on its own) is, at or above the threshold,
+    out of scope or the trigger of another flow, the active flow is withdrawn and the message
+    answered as that request. Not at a free-text question (every answer is its value), nor when
+    the rest asks for the active flow again ("I don't want to send it to mum, send it to dad"
+    corrects it). Returns the ranking to answer with, or None."""
+    first = nlu.instead[0] if nlu.instead else None
+    if first is None or not state.stack or is_payload(nlu) or first.confidence < threshold(assistant):
+        return None
+    frame = state.stack[-1]
+    flow = assistant.flows.get(frame.flow)
+    step = flow.states[frame.state].step if flow and frame.state in flow.states else None
+    if isinstance(step, Collect) and not step.value_guard:
+        return None
+    wanted = assistant.flow_for_intent(first.name)
+    off_topic = first.name in assistant.behaviours.out_of_scope.intents
+    if not off_topic and (wanted is None or wanted.name in {f.flow for f in state.stack}):
+        return None
+    return nlu.instead
 
 
 def _negation_read(assistant: Assistant, nlu: NLUResult) -> tuple[NLUResult, str | None]:

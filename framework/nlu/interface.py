@@ -64,6 +64,10 @@ class NLUResult:
     # "帮我查下余额顺便把套餐换成99的"): a second request the engine keeps for after the first
     # (framework.engine.turn._defer_also); empty when the message has no such part
     also: tuple[IntentScore, ...] = ()
+    # The ranking of what a message asks for after a refusal that opens it ("no I dont want to
+    # send money, I want a refund": the part after the comma): with a flow active, another
+    # request there withdraws the flow (framework.engine.turn._refused_for); empty when none
+    instead: tuple[IntentScore, ...] = ()
 
     @property
     def intent(self) -> IntentScore | None:

@@ -418,6 +418,33 @@ def after_greeting(text: str, language: str | None = None) -> str | None:
     return rest if content_length(rest) >= 4 else None
 
 
+# A refusal that opens the message, followed by what is wanted instead: "no I dont want to send
+# money, I want a refund" (deny 0.62 at the amount question, a customer trial of session 23: the
+# amount's error), "我不想换套餐了，帮我查下话费". The refusal is a negated wish ("don't want to",
+# "不想/不要") and ends its clause; what follows is ranked on its own (framework.agent).
+_REFUSAL_LEAD = {
+    "en": re.compile(r"^\s*(?:(?:no+|nah|nope|naw|actually|wait|sorry|oh)\b[\s,.!]*)*(?:i\s+)?(?:really\s+)?"
+                     r"(?:don'?t|do not|dont|no longer|didn'?t|did not)\s+(?:really\s+)?(?:want|wanna|need|mean)\b"
+                     r"[^,.;!?]*[,.;!?]+\s*(?:but\s+|rather\s+)?", re.IGNORECASE),
+    "zh": re.compile(r"^\s*(?:不是|不对|不)?[，,。！!\s]*(?:我)?(?:并)?(?:不想|不要|不用|不需要|没想|没说要)"
+                     r"[^，,。；;！!？?]*[，,。；;！!？?]+\s*(?:而是)?"),
+}
+
+
+def after_refusal(text: str, language: str | None = None) -> str | None:
+    """What a message asks for after a refusal that opens it ("no I dont want to send money, I
+    want a refund" -> "I want a refund"), when that has four letters, digits or CJK characters
+    or more and is no second refusal; else None."""
+    pattern = _REFUSAL_LEAD.get(language_key(language) or "")
+    match = pattern.match(text) if pattern else None
+    if match is None:
+        return None
+    rest = text[match.end():].strip()
+    if content_length(rest) < 4 or pattern.match(rest + ","):  # a second refusal, not a request
+        return None
+    return rest
+
+
 def also_part(text: str, language: str | None = None) -> tuple[str, str] | None:
     """The parts before and after an "also" that joins a second request to the first, when
     both have words; else None."""
