@@ -300,3 +300,29 @@ def wrong_item(ctx: TurnContext, text: str) -> str | None:
     if pattern is None or ctx.flow() is None or not pattern.search(text.lower()):
         return None
     return chosen_slot(ctx, text)
+
+
+# A confirmation's item asked to be changed: "can i change the recipient" (read as human_agent 0.93 at
+# "Send $40.00 to Tom …?": the transfer cancelled and the customer handed off, trial of session 24)
+_CHANGE = {
+    "zh": re.compile(r"改|换一下|换个|换成"),
+    "en": re.compile(r"\b(?:change|edit|fix|update|correct|modify|amend|swap)\b"),
+}
+
+
+def change_asked(ctx: TurnContext, state: State, text: str) -> bool:
+    """At a confirmation that asks what to change on a no: a message that names one of its
+    items as wrong or to change ("名字错了", "can i change the recipient"), or is one item alone
+    ("recipient"), goes to that item's question, whatever the classifier reads (a handoff, a
+    cancel: the caller keeps those when the message asks for a person or to cancel)."""
+    step = state.step
+    if not isinstance(step, Confirm) or step.on_no != ASK_WHAT_TO_CHANGE or ctx.flow() is None:
+        return False
+    pattern = _CHANGE.get(language_key(ctx.assistant.language) or "")
+    asked = wrong_item(ctx, text) or (chosen_slot(ctx, text) if pattern is not None and pattern.search(text.lower())
+                                      or only_a_choice(ctx, text) else None)
+    if asked is None:
+        return False
+    ctx.emit("denied", flow=ctx.frame.flow, state=ctx.frame.state)
+    _change(ctx, state, asked)
+    return True

@@ -14,8 +14,9 @@
   not kept either (event `slots_cleared`, reason "unused"): "send 1000 dollars" fills a
   four-digit card slot as well as the amount, "will it work today?" at a card's
   confirmation a transfer's date, and a later flow would take that value without asking.
-  Outside any flow values are kept as before ("my card ends in 4821", then "activate my
-  card" asks no digits). `persist: true` slots are kept.
+  Outside any flow values are kept for the next request ("my card ends in 4821", then
+  "activate my card" asks no digits); when a flow starts on an empty stack, those it does
+  not use are dropped (`drop_earlier_values`). `persist: true` slots are kept.
 
 "Uses" is framework.compile.sends.flow_slots: collected, set by its actions, read by its
 conditions, or said by its responses, the same rule that decides what a webhook receives.
@@ -83,6 +84,24 @@ def drop_unused_values(ctx: TurnContext) -> None:
              if value is not None and name in ctx.slots and not (name in slots and slots[name].persist)}
     if ctx.stack and given:
         ctx.clear_slots(given - _needed(ctx), "unused")
+
+
+def drop_earlier_values(ctx: TurnContext) -> None:
+    """A flow starts on an empty stack: values given earlier outside any flow (kept for the
+    next request: "my card ends in 4821", then "activate my card") that it does not use are
+    dropped (event `slots_cleared`, reason "not_used_by_next"), so that no later flow takes
+    them without asking: the plan "99" of a one-message request that started nothing was used,
+    unasked, by a plan change two requests later (customer trial, session 24). Kept:
+    `persist: true` slots, slots a flow lists under `keep:`, and `initial` values."""
+    if len(ctx.stack) != 1:
+        return  # an interruption: the flows below keep theirs
+    slots = ctx.assistant.slots
+    kept = {name for flow in ctx.assistant.flows.values() for name in flow.keep} | _needed(ctx)
+    loose = {name for name, value in ctx.slots.items()
+             if value is not None and name not in kept and name in slots and not slots[name].persist
+             and value != slots[name].initial}
+    if loose:
+        ctx.clear_slots(loose, "not_used_by_next")
 
 
 def pii_values(assistant: Assistant, events) -> list:

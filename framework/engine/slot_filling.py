@@ -51,6 +51,7 @@ from framework.masking import card_spans
 from framework.nlu.interface import Entity, NLUResult
 from framework.slots import ParseResult, parse_value
 from framework.slots.answers import corrected_tail, sounds_like_correction
+from framework.slots.command_words import command_word
 from framework.slots.context import (collect_text, complete_cut_name, from_user, join_name_parts, looks_everyday,
                                      model_for, short_text, tidy_span)
 from framework.slots.identity import ID_RE, check_id_number
@@ -269,6 +270,67 @@ def _name_at_confirmation(ctx: TurnContext, nlu: NLUResult, found: dict) -> None
         found[target.name] = [(rank(names[0]), 0, names[0], parsed.value)]
 
 
+# A value said instead of the one the flow holds, naming that one: "sorry i meant Tim not Tom",
+# "not Tom, Tim", "Tim, not Tom", "I meant Tim instead of Tom". At the confirmation "Send $30.00
+# to Tom?" they were read as deny 0.95-1.00 and heard "What would you like to change?"; at the
+# amount question "not Tom, Tim" asked whether to stop (customer trial, session 24): the money
+# would have gone to Tom. Text slots, whose values no extractor finds without a model tag.
+_LEAD = r"^(?:(?:sorry|oops|wait|no+|nope|nah|actually|oh|ah|hang on)\b[\s,.!]*)*"
+_INSTEAD = {
+    "en": (re.compile(_LEAD + r"(?:i\s+)?(?:meant|mean|said)?\s*(?P<new>[^,.;!?]+?)\s*[,.;-]?\s*"
+                      r"(?:not|instead of|rather than)\s+(?P<old>[^,.;!?]+?)[\s,.;!?]*$", re.IGNORECASE),
+           re.compile(_LEAD + r"not\s+(?P<old>[^,.;!?]+?)\s*[,.;!-]+\s*(?:but\s+|it'?s\s+|i meant\s+|i said\s+)?"
+                      r"(?P<new>[^,.;!?]+?)[\s,.;!?]*$", re.IGNORECASE)),
+}
+
+
+# "wait no, Tim" at a confirmation: a no and a capitalised name, nothing else
+_NO_THEN_NAME = re.compile(r"^(?:(?:wait|sorry|oops|actually|oh|ah)\b[\s,.!]*)*(?:no+|nope|nah)\b[\s,.!]+"
+                           r"(?:(?:wait|sorry|it'?s|i meant|i said)\b[\s,.!]*)*"
+                           r"(?P<new>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})[\s,.!]*$")
+
+
+def _instead_of_current(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
+    """`_INSTEAD`: a new value for the active flow's text slot whose current value the message
+    names as the wrong one ("Tim not Tom" while the recipient is Tom), parsed by the slot's
+    type; nothing when no slot holds the named value or another value was found for it. At a
+    confirmation (or its "which item?"), "no, Tim" too, when the flow has one short text slot
+    and "Tim" is no command word."""
+    flow = ctx.flow()
+    text = (nlu.text or "").strip()
+    if flow is None or not text:
+        return
+    slots = ctx.assistant.slots
+    waiting = ctx.frame.waiting_for if ctx.frame else None
+    bare = _NO_THEN_NAME.match(text) if waiting in (CONFIRM, WHICH) and not found else None
+    if bare is not None and command_word(bare.group("new"), ctx.assistant.language) is None:
+        own = [n for n in sorted(steps.collected_slots(flow)) if n in slots and slots[n].type == "text"
+               and short_text(slots[n], model_for(ctx.assistant)) and from_user(slots[n])]
+        parsed = parse_value(slots[own[0]], bare.group("new"), ctx.assistant.language, today=ctx.today) \
+            if len(own) == 1 else None
+        if parsed is not None and parsed.ok and parsed.value != ctx.slots.get(own[0]):
+            start = bare.start("new")
+            entity = Entity(own[0], parsed.value, bare.group("new"), start, bare.end("new"), CONTEXT_EXTRACTOR)
+            found[own[0]] = [(rank(entity), 0, entity, parsed.value)]
+            return
+    for pattern in _INSTEAD.get(language_code(ctx.assistant.language), ()):
+        match = pattern.match(text)
+        if match is None:
+            continue
+        old, new = match.group("old").strip(_PUNCT).lower(), match.group("new").strip(_PUNCT)
+        for name in sorted(steps.collected_slots(flow)):
+            slot, value = slots.get(name), ctx.slots.get(name)
+            if (slot is None or slot.type != "text" or not from_user(slot) or name in found
+                    or not isinstance(value, str) or value.strip().lower() != old or new.lower() == old):
+                continue
+            parsed = parse_value(slot, new, ctx.assistant.language, today=ctx.today)
+            if parsed.ok:
+                start = match.start("new")
+                entity = Entity(name, parsed.value, new, start, start + len(new), CONTEXT_EXTRACTOR)
+                found[name] = [(rank(entity), 0, entity, parsed.value)]
+                return
+
+
 def _completes(value, new: str) -> bool:
     """`new` holds every word of `value` and more: "Priya Sharma" for "Priya"."""
     if not isinstance(value, str) or not value.strip():
@@ -392,6 +454,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 _refuse(ctx, slot.name, slot.error_response, parsed.error or "not a valid value")
     _corrected(ctx, nlu.text or "", collecting, found)
     _name_at_confirmation(ctx, nlu, found)
+    _instead_of_current(ctx, nlu, found)
     _wrong_identifiers(ctx, nlu.text or "", collecting, found)
     for name in found:  # a valid value beside it: nothing to complain about
         ctx.out_of_range.pop(name, None)

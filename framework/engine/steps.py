@@ -28,6 +28,7 @@ def start_flow(ctx: TurnContext, flow: Flow, *, reason: str) -> None:
     ctx.handoff = False
     ctx.last_flow, ctx.last_values = None, {}
     ctx.stack.append(Frame(flow.name, flow.start))
+    lifetimes.drop_earlier_values(ctx)
     if ctx.new_turn and reason in ("trigger", "interruption"):
         ctx.started_by_message = flow.name
     ctx.emit("flow_started", flow=flow.name, reason=reason)

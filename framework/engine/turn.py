@@ -341,6 +341,12 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # global intents, whose cancel would drop every value collected
     if waiting == "confirm" and confirm.withheld(ctx, nlu) and confirm.decide(ctx, state, nlu, threshold(assistant)):
         return
+    # "can i change the recipient" (read as human_agent 0.93): that item's question, before the
+    # global intents, whose handoff would drop the transfer; asking for a person or to cancel wins
+    if (waiting == "confirm" and intent not in assistant.behaviours.cancel.intents
+            and not asks_for_person(nlu.text or "", assistant.language)
+            and confirm.change_asked(ctx, state, nlu.text or "")):
+        return
     # "ok" / "no thanks" with no flow active: "anything else?" / "take care"
     if nothing_pending.handle(ctx, nlu, threshold(assistant)):
         return
@@ -410,7 +416,10 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     unclear = bool(ctx.slot_changes) and (intent in assistant.behaviours.affirm.intents
                                           or intent in assistant.behaviours.deny.intents)
     # values that name a flow ("…，开户，要39的" read as 提供信息); not a yes or a no that carried them
-    if confident and not unclear and intent not in assistant.behaviours.out_of_scope.intents and _implied_flow(ctx):
+    # (below the threshold too when the classifier's top intent starts that very flow: "我要开户，我叫
+    # 赵六，身份证…，要99的" read as 办理 0.52 heard "没太理解", trial of session 24)
+    if (not unclear and intent not in assistant.behaviours.out_of_scope.intents
+            and _implied_flow(ctx, None if confident else intent)):
         return
     if confident and not ctx.stack and not unclear and assistant.behaviours.out_of_scope.response:
         ctx.emit("out_of_scope", intent=intent)
@@ -494,13 +503,14 @@ def _only_another_answer(ctx: TurnContext, nlu: NLUResult, collecting: str | Non
     return True
 
 
-def _implied_flow(ctx: TurnContext) -> bool:
+def _implied_flow(ctx: TurnContext, agreeing: str | None = None) -> bool:
     """"我叫孙丽，身份证…，开户，要39的" as a first message: read as 提供信息 (no flow's trigger), it
     heard "这个超出我的服务范围啦" and every value was dropped (customer trial, session 20). With no
     flow active, the choices of categorical slots this message gave (开户, 39) name the flow:
     the one flow with a trigger intent that collects all of them starts (event `flow_started`,
-    reason "values"), its questions already answered skipped. None or several: as before."""
-    if ctx.stack:
+    reason "values"), its questions already answered skipped. None or several: as before.
+    With `agreeing` (an intent below the threshold) only a flow that intent triggers."""
+    if ctx.stack or (agreeing is not None and ctx.intent != agreeing):
         return False
     said = {e.data.get("slot") for e in ctx.events if e.name == "slot_set" and e.data.get("source") == "entity"}
     given = [n for n in said
@@ -509,7 +519,7 @@ def _implied_flow(ctx: TurnContext) -> bool:
         return False
     flows = [f for f in ctx.assistant.flows.values()
              if f.triggers and not f.ends_conversation and set(given) <= steps.collected_slots(f)]
-    if len(flows) != 1:
+    if len(flows) != 1 or (agreeing is not None and agreeing not in flows[0].triggers):
         return False
     steps.start_flow(ctx, flows[0], reason="values")
     return True

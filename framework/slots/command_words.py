@@ -97,8 +97,12 @@ _WITHDRAWN = {
     "zh": re.compile(r"(?:(?:别|不要|不用|甭)(?:给我|帮我|再)*(?:办|弄|处理|申请|开通?)(?:了|啦)?|(?:我|就)?反悔了"
                      r"|(?:我|那|那就|还是)?(?:不|先不|不想|不要)(?:办|弄|要|申请)了"
                      # "亲情网加号那个申请帮我撤销一下" (session 22: 投诉 0.51-0.61); "把多扣的钱撤销" is no withdrawal
-                     r"|(?:申请|办理)(?:就|先)?(?:帮我|给我)?(?:撤销|撤回|取消)(?:掉)?(?:了)?(?:一下|吧)?)$"),
-    "en": re.compile(r"(?:\b(?:i changed my mind|forget it|never ?mind|cancel (?:it|that|this))"
+                     r"|(?:申请|办理)(?:就|先)?(?:帮我|给我)?(?:撤销|撤回|取消)(?:掉)?(?:了)?(?:一下|吧)?"
+                     # "算了吧" at "确认办理吗？" opened the change menu (否定 0.72, trial of session 24)
+                     r"|^(?:那|那就|唉|哎)?(?:算了)+(?:吧|啦)?)$"),
+    # "nah leave it" at "Send $20.00 to tim …?" opened the change menu (trial of session 24)
+    "en": re.compile(r"(?:\b(?:i changed my mind|forget it|never ?mind|cancel (?:it|that|this)"
+                     r"|leave it(?: for now| then| there)?|drop it|let'?s not)"
                      r"|\bdon'?t (?:do|process|send|go ahead with) (?:it|that|this)(?: after all| anymore)?)$"),
 }
 _CLAUSE = re.compile(r"[，,。.!！;；]+")
