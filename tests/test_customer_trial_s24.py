@@ -107,3 +107,43 @@ def test_a_value_given_first_still_serves_the_next_request(banking):
     state = en(banking, start(), "my card ends in 4821", "inform", 0.9).state
     result = en(banking, state, "activate my card", "activate_card")
     assert result.state.slots.get("card_last4") == "4821"
+
+
+def test_a_yes_after_a_filler_accepts_the_offer_of_a_colleague(banking):
+    state = en(banking, start(), "my card was stolen", "lost_card").state
+    state = en(banking, state, "no idea what the numbers are", "deny", 0.9).state
+    assert state.frame.waiting_for.startswith("unknown:")
+    result = en(banking, state, "hmm ok", "affirm", 0.99)
+    assert "handoff_accepted" in [e.name for e in result.events]
+    state = en(banking, start(), "my card was stolen", "lost_card").state
+    state = en(banking, state, "no idea what the numbers are", "deny", 0.9).state
+    result = en(banking, state, "hmm let me think", "affirm", 0.9)  # still no answer
+    assert "handoff_accepted" not in [e.name for e in result.events]
+
+
+@pytest.mark.parametrize("text", ["都不改", "不用改了", "没有要改的"])
+def test_nothing_to_change_at_which_item_goes_back_to_the_confirmation(telecom, text):
+    state = zh(telecom, start(), f"我要开户，我叫赵六，身份证{ID}，要99的", "办理", 0.99).state
+    state = zh(telecom, state, "不对", "否定").state
+    assert state.frame.waiting_for == "which"
+    result = zh(telecom, state, text, "否定", 0.81)
+    assert result.state.frame.waiting_for == "confirm" and "fallback" not in [e.name for e in result.events]
+
+
+@pytest.mark.parametrize("text", ["啊？", "什么？", "huh?", "pardon?"])
+def test_pardon_at_a_question_asks_it_again(telecom, banking, text):
+    if text.isascii():
+        state = en(banking, start(), "activate my card", "activate_card").state
+        result = en(banking, state, text, "affirm", 0.99)
+    else:
+        state = zh(telecom, start(), "开户", "办理").state
+        result = zh(telecom, state, text, "肯定", 0.99)
+    assert [e.name for e in result.events] == ["asked_again"] and result.state.frame.attempts == 0
+
+
+def test_where_to_find_the_value_gets_the_hint(banking):
+    state = en(banking, start(), "i need to activate my new card", "activate_card").state
+    result = en(banking, state, "how do i find that", "help", 0.99)
+    assert replies(result) == ["No problem: the last four digits are on the front of the card, and in the app under "
+                               "Cards.", "Please tell me the last 4 digits of your card number."]
+    assert "where_to_find" in [e.name for e in result.events]

@@ -26,7 +26,7 @@ async def test_a_refusal_then_an_out_of_scope_request_withdraws_the_flow():
         assert chat.events[:2] == ["request_withdrawn", "flow_cancelled"] and "out_of_scope" in chat.events
         assert said == ["No problem, stopped. What else can I do for you?",
                         "Sorry, I can only help with card services, like activating a card, reporting a lost one, "
-                        "or checking a balance."]
+                        "checking a balance or sending money."]
 
 
 async def test_a_refusal_then_another_flow_starts_that_flow():

@@ -41,7 +41,7 @@ from framework.engine.commands import is_payload
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
 from framework.slots.command_words import negated_command
-from framework.slots.answers import (dont_know, has_words, is_hesitation, is_question, language_key,
+from framework.slots.answers import (after_filler, dont_know, has_words, is_hesitation, is_question, language_key,
                                      sounds_like_correction, yes_no)
 from framework.slots.context import from_user
 
@@ -60,8 +60,12 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     if is_payload(nlu):
         return polarity(top.name)
     text, language = nlu.text or "", ctx.assistant.language
-    if "?" in text or "？" in text or is_hesitation(text, language):  # "嗯……" is no "嗯"
+    if "?" in text or "？" in text:
         return None
+    if is_hesitation(text, language):  # "嗯……" is no "嗯"; "hmm ok" is an ok
+        rest = after_filler(text)
+        word = yes_no(rest, language) if rest and not is_hesitation(rest, language) else None
+        return word
     word = yes_no(text, language)
     if word is not None:
         return word
@@ -268,12 +272,20 @@ def only_a_choice(ctx: TurnContext, text: str) -> bool:
     return any(bare in _item_words(ctx, name) for name in changeable(ctx, ctx.flow()))
 
 
+# Nothing to change, said at "which item?": "都不改" heard the fallback and the menu again until the
+# customer said 取消 (trial of session 24)
+_NOTHING_TO_CHANGE = re.compile(r"^(?:都|全都|啥都|什么都|哪个都|一个都)?(?:不用|不要|不需要|不想|没有?(?:要|什么要|啥要)?|不)(?:改|修改|换)"
+                                r"(?:了|的)?(?:吧|啦)?$|^(?:都对|都没错|没有要改的)"
+                                r"|^(?:nothing|none|neither|no changes?|nothing to change|leave it as it is|all good)\b")
+
+
 def handle_which(ctx: TurnContext, state: State, nlu: NLUResult) -> bool:
     """The answer to "which item?"; False when it names none (the caller re-asks)."""
     slot = chosen_slot(ctx, nlu.text or "")
     if slot is None:
-        if yes_no(nlu.text or "", ctx.assistant.language) is not None:
-            steps.goto(ctx, state.name)  # "没有" / "no, it's fine": back to the confirmation
+        if (yes_no(nlu.text or "", ctx.assistant.language) is not None
+                or _NOTHING_TO_CHANGE.search((nlu.text or "").strip(_EDGES).lower())):
+            steps.goto(ctx, state.name)  # "没有" / "no, it's fine" / "都不改": back to the confirmation
             return True
         return False
     _change(ctx, state, slot)

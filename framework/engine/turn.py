@@ -289,7 +289,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         if outcome is not None:
             return
     # (0) "😀" answers no question
-    if unreadable.handle(ctx):
+    if unreadable.handle(ctx) or unreadable.pardon(ctx):
         return
     # (0) the answer to "Shall I connect you to a colleague?" after "I don't know it"
     # (framework.engine.unknown_value); neither yes nor no: the message answers the question
@@ -367,6 +367,10 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # and a colleague (framework.engine.unknown_value); before the global intents
     if collecting and unknown_value.handle(ctx, nlu, collecting, lambda: _holds_value(ctx, collecting, nlu),
                                            threshold(assistant)):
+        return
+    # "how do i find that" (read as help 0.99): where, when the domain says it, and the question again
+    if collecting and unknown_value.where_to_find(ctx, nlu, collecting, lambda: _holds_value(ctx, collecting, nlu),
+                                                  threshold(assistant)):
         return
     # "装宽带" at "开户还是换套餐？" (read as 咨询 0.82, which started another flow): a choice not
     # served here, said so, and the question again (framework.engine.unavailable); a request to

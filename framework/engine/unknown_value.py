@@ -39,13 +39,14 @@ answer. While the offer waits, `waiting_for` is "unknown:<slot>".
 """
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from framework.engine import confirm, steps
 from framework.engine.context import TurnContext
 from framework.engine.state import WAITING_UNKNOWN
 from framework.nlu.interface import NLUResult
-from framework.slots.answers import dont_know, is_question
+from framework.slots.answers import dont_know, is_question, language_key
 
 OFFER = "utter_offer_handoff_unknown"
 LATER = "utter_value_later"
@@ -99,6 +100,32 @@ def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callab
         ctx.say(OFFER, extra=extra)
         return True
     ctx.say(NO_HANDOFF, extra=extra)
+    steps.reprompt(ctx)
+    return True
+
+
+# Where to find the value asked for: "how do i find that" at "What are the last four digits of the
+# card?" (read as help 0.99: the capability list, trial of session 24)
+_WHERE = {
+    "en": re.compile(r"\b(?:how|where)\b.*\b(?:find|see|get|look|check|locate|read)\b"
+                     r"|\bwhere (?:is|are|'s) (?:it|that|they|those|this|these)\b|\bwhere (?:do|can|would) i\b"),
+    "zh": re.compile(r"(?:在哪|哪里|哪儿|怎么|去哪|从哪)(?:儿|里)?(?:能|可以)?(?:看|找|查|知道)"),
+}
+
+
+def where_to_find(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callable[[], bool],
+                  threshold: float) -> bool:
+    """At the collect step of `slot_name`, a question where to find the value, when the domain
+    says it (`utter_unknown_<slot>`): that hint and the question again, no attempt used (event
+    `where_to_find`). Not a value, nor a cancel or handoff the classifier is sure of."""
+    hint = HINT.format(slot=slot_name)
+    pattern = _WHERE.get(language_key(ctx.assistant.language) or "")
+    text = nlu.text or ""
+    if (ctx.frame is None or hint not in ctx.assistant.responses or pattern is None
+            or not pattern.search(text.lower()) or holds_value() or commanded(ctx, nlu, threshold)):
+        return False
+    ctx.emit("where_to_find", flow=ctx.frame.flow, state=ctx.frame.state, slot=slot_name)
+    ctx.say(hint, extra={"unknown_slot": confirm.label(ctx, slot_name)})
     steps.reprompt(ctx)
     return True
 

@@ -18,9 +18,31 @@ from __future__ import annotations
 
 from framework.engine import slot_filling, steps
 from framework.engine.context import TurnContext
+import re
+
 from framework.slots.answers import has_content
 
 NOT_UNDERSTOOD = "utter_not_understood"
+# "Pardon?" at a question: the question again, without the "not understood" line (a trial of
+# session 24: "啊？" at the plan question, read as 肯定 0.99, heard "这个问题我在这里回答不了")
+_PARDON = re.compile(r"^(?:啊|嗯|哈|啥|什么|神马|蛤|咋了|你说啥|你说什么|什么意思|没听懂|没看懂|再说一遍|huh|what|pardon|"
+                     r"pardon me|sorry|come again|say again|say that again|what do you mean|eh|wut|wat)"
+                     r"[\s?？!！.。…]*[?？]+[\s?？!！.。…]*$|^(?:没听懂|没看懂|再说一遍|come again|say that again)[\s.。!！]*$",
+                     re.IGNORECASE)
+
+
+def pardon(ctx: TurnContext) -> bool:
+    """True when the message, at a question, asks for it again ("啊？", "huh?", "pardon?"): the
+    same question again (event `asked_again`), no attempt used."""
+    waiting = ctx.frame.waiting_for if ctx.frame else None
+    if not waiting or not _PARDON.match((ctx.text or "").strip()):
+        return False
+    ctx.emit("asked_again", flow=ctx.frame.flow, state=ctx.frame.state, waiting_for=waiting)
+    if waiting.startswith(slot_filling.WAITING):
+        slot_filling.ask(ctx, waiting[len(slot_filling.WAITING):])
+    else:
+        steps.reprompt(ctx)
+    return True
 
 
 def handle(ctx: TurnContext) -> bool:

@@ -241,6 +241,19 @@ def is_question(text: str, language: str | None = None) -> bool:
     return False
 
 
+# A filler that opens a message before its answer: "hmm ok" (the offer of a colleague accepted:
+# read as a hesitation, the question again, trial of session 24), "呃，行吧"
+_FILLER_LEAD = re.compile(r"^(?:(?:h+m+|m{2,}|u+m+|u+h+|e+r+m*|e+h+m*|well|[呃额]+|嗯+(?:…+|\.{2,}|。。+))"
+                          r"[\s,，.。…!！~]*)+", re.IGNORECASE)
+
+
+def after_filler(text: str) -> str | None:
+    """What a message says after the filler that opens it ("hmm ok" -> "ok"), or None."""
+    match = _FILLER_LEAD.match(text.strip())
+    rest = text.strip()[match.end():].strip() if match else ""
+    return rest if match and has_words(rest) else None
+
+
 def is_hesitation(text: str, language: str | None = None) -> bool:
     """True when the message buys time instead of answering ("hmm", "呃……", "我想想")."""
     code = language_key(language)
