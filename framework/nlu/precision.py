@@ -10,7 +10,9 @@ of training, and the server follows the measurement:
                        "scheme", "activation_bits", "disagreements", "float16": {...}, "served", ...}
 
 The check runs the float32 and the int8 model over the same labelled texts and serves int8
-when the int8 accuracy is at most `BOUND_PCT` points below float32's, each answer scored as
+when the int8 accuracy is at most `BOUND_PCT` points below float32's and at most
+`CHANGED_MAX_PCT` % of the answers differ from float32's (the ONNX file's rule too; since
+session 24), each answer scored as
 the user gets it (below the model's threshold = the out-of-scope intent, see `answered`). The
 texts are the domain's held-out test files (eval/*.csv) when it has them, else its examples
 (trained on, so they hide the loss: with torch's default int8, banking_en lost 0.35 points on
@@ -41,6 +43,11 @@ from framework.nlu.int8 import DESCRIPTION, SCHEME
 
 CHECK_FILE = "int8_check.json"
 BOUND_PCT = 0.5  # points of accuracy the int8 model may lose (issue 11's goal)
+# answers (as the user gets them) that may differ from float32's on the check's texts, for torch's
+# int8 and float16 as for the ONNX file (framework.nlu.onnx_runtime): session 24 found torch int8
+# served where every ONNX int8 variant had failed this bound (telecom_zh seed 1: 0.54-1.78 % of the
+# answers changed), its accuracy within the bound because flips cancel on the check's easy texts
+CHANGED_MAX_PCT = 0.5
 
 
 def served_precision(model_dir: str | Path) -> str:
@@ -113,17 +120,21 @@ def check_int8_and_reference(model_dir: str | Path, labelled: Sequence[tuple[str
     score("float32")
     loss = score("int8")
     differ = sum(a != b for a, b in zip(tops["float32"], tops["int8"]))
+    changed_pct = round(100.0 * differ / n, 3)
     check = {"texts": len(texts), "accuracy_pct": accuracy, "accuracy_loss_points": loss, "disagreements": differ,
-             "disagreement_pct": round(100.0 * differ / n, 3), "bound_pct": BOUND_PCT, "int8_ok": loss <= BOUND_PCT,
+             "disagreement_pct": changed_pct, "bound_pct": BOUND_PCT, "changed_max_pct": CHANGED_MAX_PCT,
+             "int8_ok": loss <= BOUND_PCT and changed_pct <= CHANGED_MAX_PCT,
              "scheme": SCHEME, "scheme_description": DESCRIPTION, "activation_bits": activation_bits()}
-    if loss > BOUND_PCT:  # the fallback, measured only when it is needed
+    if not check["int8_ok"]:  # the fallback, measured only when it is needed
         loss16 = score("float16")
-        check["float16"] = {"accuracy_loss_points": loss16, "ok": loss16 <= BOUND_PCT,
-                            "disagreements": sum(a != b for a, b in zip(tops["float32"], tops["float16"]))}
+        differ16 = sum(a != b for a, b in zip(tops["float32"], tops["float16"]))
+        check["float16"] = {"accuracy_loss_points": loss16, "disagreements": differ16,
+                            "ok": loss16 <= BOUND_PCT and 100.0 * differ16 / n <= CHANGED_MAX_PCT}
     check["seconds"] = timings
-    check["rule"] = ("served in int8 when float32 accuracy - int8 accuracy <= bound_pct points, else in float16 "
-                     "(float16 Linear weights) when it is within the bound, else in float32; each answer scored "
-                     "as the user sees it: below the threshold counts as out of scope")
+    check["rule"] = ("served in int8 when float32 accuracy - int8 accuracy <= bound_pct points and at most "
+                     "changed_max_pct % of the answers differ from float32's, else in float16 (float16 Linear "
+                     "weights) when it is within both bounds, else in float32; each answer scored as the user "
+                     "sees it: below the threshold counts as out of scope")
     check["served"] = _served(check)
     (Path(model_dir) / CHECK_FILE).write_text(json.dumps(check, indent=1), encoding="utf-8")
     return check, (pairs, tops["float32"])
