@@ -147,3 +147,29 @@ def test_where_to_find_the_value_gets_the_hint(banking):
     assert replies(result) == ["No problem: the last four digits are on the front of the card, and in the app under "
                                "Cards.", "Please tell me the last 4 digits of your card number."]
     assert "where_to_find" in [e.name for e in result.events]
+
+
+# Session 24's held-out file, after its one scoring: "deffo, block it" was read as cancel 0.49-0.95 by
+# all three banking_en models; at "Go ahead?" the stolen card would have stayed unblocked.
+@pytest.mark.parametrize("text, intent, confidence", [
+    ("deffo, block it", "cancel", 0.95), ("too right, block the flamin thing", "cancel", 0.46),
+    ("opo, please proceed", "goodbye", 0.51), ("yes block it", "lost_card", 0.9)])
+def test_a_yes_and_the_go_ahead_confirms_whatever_the_reading(banking, text, intent, confidence):
+    lost = turns(default_intent="lost_card", runner_up=("inform",))
+    state = lost(banking, lost(banking, start(), "I lost my card").state, "4821", "inform").state
+    result = lost(banking, state, text, intent, confidence)
+    assert [e.name for e in result.events][:1] == ["confirmed"]
+
+
+@pytest.mark.parametrize("text, intent", [("sure, cancel it", "cancel"), ("yes, but not that card", "affirm")])
+def test_no_go_ahead(banking, text, intent):
+    lost = turns(default_intent="lost_card", runner_up=("inform",))
+    state = lost(banking, lost(banking, start(), "I lost my card").state, "4821", "inform").state
+    result = lost(banking, state, text, intent, 0.9)
+    assert "confirmed" not in [e.name for e in result.events]
+
+
+def test_a_yes_and_the_go_ahead_in_chinese(telecom):
+    state = zh(telecom, start(), f"我要开户，我叫赵六，身份证{ID}，要99的", "办理", 0.99).state
+    result = zh(telecom, state, "要得要得，帮我办嘛", "帮助", 0.66)
+    assert [e.name for e in result.events][:1] == ["confirmed"]

@@ -341,6 +341,10 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # global intents, whose cancel would drop every value collected
     if waiting == "confirm" and confirm.withheld(ctx, nlu) and confirm.decide(ctx, state, nlu, threshold(assistant)):
         return
+    # "deffo, block it" (read as cancel 0.49-0.95): a yes and the go-ahead, before the global intents
+    if waiting == "confirm" and confirm.restated_yes(ctx, nlu, threshold(assistant)):
+        confirm.confirmed(ctx, state)
+        return
     # "can i change the recipient" (read as human_agent 0.93): that item's question, before the
     # global intents, whose handoff would drop the transfer; asking for a person or to cancel wins
     if (waiting == "confirm" and intent not in assistant.behaviours.cancel.intents

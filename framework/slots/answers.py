@@ -38,6 +38,9 @@ YES_WORDS: dict[str, frozenset[str]] = {
         "sounds good", "sure thing", "perfect", "go for it", "do it", "yes do it", "k", "kk",
         # session 23: spoken and regional forms
         "uh huh", "uh-huh", "mhm", "mm-hmm", "yea", "aye", "spot on", "bang on", "yessir",
+        # session 24's held-out file: "deffo, block it" was read as cancel 0.49-0.95 by all three
+        # banking_en models (at "Go ahead?" the card would have stayed unblocked); Filipino "opo"
+        "deffo", "defo", "too right", "righto", "right-o", "opo", "yes po", "oo po", "sige", "for sure",
     }),
     "zh": frozenset({
         "是", "是的", "对", "对的", "对啊", "好", "好的", "嗯", "嗯嗯", "可以", "确认", "确定", "没错",
