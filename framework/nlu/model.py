@@ -480,10 +480,12 @@ def load_classifier(model_dir, assistant=None, quantize: bool | str = False,
             if runtime == "auto" and network.precision == "float32":
                 from framework.nlu.precision import served_precision
 
-                if served_precision(model_dir) != "float32":
+                # torch float16 is not preferred to it (session 24): about as fast, and a worker that
+                # imports torch is ready ~2 s later (issue 11's ready < 3 s)
+                if served_precision(model_dir) == "int8":
                     raise onnx_runtime.OnnxUnavailable(
-                        "only its float32 graph passed its check, and torch's int8 (or float16) that passed "
-                        "its own is faster: 1.4-1.9x the texts/s on banking_en, BENCHMARKS.md session 18")
+                        "only its float32 graph passed its check, and torch's int8 that passed its own is "
+                        "faster: 1.4-1.9x the texts/s on banking_en, BENCHMARKS.md session 18")
         except onnx_runtime.OnnxUnavailable as err:
             (log.warning if runtime == "onnx" else log.info)(
                 "ONNX Runtime cannot serve %s (%s): serving with torch", model_dir, err)
