@@ -173,3 +173,13 @@ def test_a_yes_and_the_go_ahead_in_chinese(telecom):
     state = zh(telecom, start(), f"我要开户，我叫赵六，身份证{ID}，要99的", "办理", 0.99).state
     result = zh(telecom, state, "要得要得，帮我办嘛", "帮助", 0.66)
     assert [e.name for e in result.events][:1] == ["confirmed"]
+
+
+def test_i_dont_know_again_at_the_offer_hears_the_offer_not_the_hint_again(banking):
+    lost = turns(default_intent="lost_card", runner_up=("inform",))
+    state = lost(banking, start(), "I lost my card").state
+    first = lost(banking, state, "I do not know the numbers, the card is gone", "deny", 0.9)
+    assert len(replies(first)) == 2  # the hint, then the offer
+    again = lost(banking, first.state, "I dont know", "deny", 0.93)
+    assert replies(again) == ["Would you like me to connect you with a colleague who can help without it?"]
+    assert "handoff" in [e.name for e in lost(banking, again.state, "yes", "affirm").events]

@@ -55,6 +55,9 @@ class TurnContext:
         # (framework.engine.slot_filling, framework.engine.turn).
         self.out_of_range: dict[str, str] = {}
         self.refusal_extra: dict[str, dict[str, Any]] = {}  # placeholders of an out_of_range response
+        # The slot whose "shall I connect you to a colleague?" (after "I don't know it") this message
+        # left unanswered (framework.engine.unknown_value): its hint is not said twice in a row
+        self.offer_unanswered: str | None = None
 
     # ------------------------------------------------------------------ flows
 

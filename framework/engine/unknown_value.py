@@ -92,7 +92,9 @@ def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callab
         return True
     extra = {"unknown_slot": confirm.label(ctx, slot_name)}
     hint = HINT.format(slot=slot_name)
-    if hint in ctx.assistant.responses:
+    # "I dont know" again at the offer: the offer again, not the hint it just heard (a trial of session
+    # 24 heard both twice, word for word)
+    if hint in ctx.assistant.responses and ctx.offer_unanswered != slot_name:
         ctx.say(hint, extra=extra)
     if _can_hand_off(ctx):
         ctx.update_frame(waiting_for=WAITING_UNKNOWN + slot_name)
@@ -146,6 +148,7 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     ctx.update_frame(waiting_for="slot:" + slot_name)
     yes = confirm.answer(ctx, nlu, threshold)
     if yes is None:
+        ctx.offer_unanswered = slot_name
         return False
     ctx.emit("handoff_accepted" if yes else "handoff_declined", flow=ctx.frame.flow, slot=slot_name)
     if yes:
