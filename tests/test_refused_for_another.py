@@ -79,3 +79,14 @@ async def test_a_message_without_a_refusal_is_ranked_once():
 ])
 def test_after_refusal(text, language, rest):
     assert after_refusal(text, language) == rest
+
+
+async def test_an_out_of_scope_question_after_a_refusal_keeps_the_flow():
+    text = "I don't want to say, can I just give his phone number?"
+    table = {"send money to my mum": ("transfer_money", 0.99), text: ("deny", 0.7),
+             "can I just give his phone number?": ("out_of_scope", 0.9)}
+    async with example("banking_en") as world:
+        chat = world.chat(table)
+        await chat.say("send money to my mum")
+        await chat.say(text)
+        assert chat.state.frame.flow == "transfer_money" and "request_withdrawn" not in chat.events

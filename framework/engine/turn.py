@@ -57,8 +57,8 @@ from framework.engine.results import ActionResult, Event, TurnResult
 from framework.engine.state import Frame, SessionState, timestamp
 from framework.nlu.interface import IntentScore, NLUResult
 from framework.slots import ParseResult, parse_value
-from framework.slots.answers import (content_length, has_content, has_words, is_question, sounds_like_correction,
-                                     without_filler)
+from framework.slots.answers import (after_refusal, content_length, has_content, has_words, is_question,
+                                     sounds_like_correction, without_filler)
 from framework.slots.command_words import asks_for_person, negated_command, withdrawn, withdrawn_on_asking
 from framework.slots.context import collect_text, from_user
 from framework.slots.mapping import fills
@@ -208,7 +208,10 @@ def _refused_for(assistant: Assistant, state: SessionState, nlu: NLUResult) -> t
     if isinstance(step, Collect) and not step.value_guard:
         return None
     wanted = assistant.flow_for_intent(first.name)
-    off_topic = first.name in assistant.behaviours.out_of_scope.intents
+    # out of scope only when no question: "I don't want to say, can I just give his phone number?" at
+    # the recipient question asks about this flow, however the classifier files it
+    off_topic = (first.name in assistant.behaviours.out_of_scope.intents
+                 and not is_question(after_refusal(nlu.text or "", assistant.language) or "", assistant.language))
     if not off_topic and (wanted is None or wanted.name in {f.flow for f in state.stack}):
         return None
     return nlu.instead
