@@ -80,7 +80,7 @@ def test_a_yes_with_a_detail_read_as_information_is_the_yes(tmp_path, language, 
     ("en", "yes, but block the other card", "block", 0.95),      # a but
     ("en", "yes, actually block the silver one", "block", 0.95),  # a correction
     ("en", "ok no, don't block it", "block", 0.95),               # a no word
-    ("en", "yes, block it", "block", 0.3),                        # the classifier unsure
+    ("en", "yes, the silver one", "block", 0.3),                  # the classifier unsure (no go-ahead)
     ("en", "yes, what's the weather", "other", 0.95),              # not the flow's request
     ("en", "block it", "block", 0.95),                            # no yes word
     ("zh", "好的，不过先别冻结", "block", 0.95),
@@ -102,3 +102,13 @@ def test_only_at_a_confirm_step(tmp_path):
     assert state.frame.waiting_for == "stop:card"
     result = stop(assistant, state, "yes, block it", "block", 0.95)
     assert result.state.frame is not None and result.state.frame.flow == "block"
+
+
+@pytest.mark.parametrize("language, text, intent, confidence", [
+    ("en", "yes, block it", "block", 0.3), ("en", "deffo, block it", "other", 0.95), ("zh", "好滴，帮我办吧", "other", 0.95),
+])
+def test_a_yes_and_the_go_ahead_whatever_the_reading(tmp_path, language, text, intent, confidence):
+    """Session 24: "deffo, block it" was read as cancel 0.49-0.95 by all three banking_en models
+    (held-out file); a yes word and a go-ahead confirm, the classifier unsure or elsewhere."""
+    assistant = write_domain(tmp_path, {"domain.yml": DOMAIN % language, "flows/f.yml": FLOW})
+    assert replies(turn(assistant, at_confirmation(assistant), text, intent, confidence)) == ["Blocked."]
