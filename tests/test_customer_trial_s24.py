@@ -183,3 +183,25 @@ def test_i_dont_know_again_at_the_offer_hears_the_offer_not_the_hint_again(banki
     again = lost(banking, first.state, "I dont know", "deny", 0.93)
     assert replies(again) == ["Would you like me to connect you with a colleague who can help without it?"]
     assert "handoff" in [e.name for e in lost(banking, again.state, "yes", "affirm").events]
+
+
+# Session 24's second held-out files, after their one scoring: yeses read as other intents on all
+# three models, at a confirmation.
+@pytest.mark.parametrize("text, intent, confidence", [
+    ("好滴好滴👌", "问候", 0.91), ("好嘞，麻烦你了", "问候", 0.65), ("成，给我开通", "办理", 0.95)])
+def test_second_file_chinese_yeses_confirm(telecom, text, intent, confidence):
+    state = zh(telecom, start(), f"我要开户，我叫赵六，身份证{ID}，要99的", "办理", 0.99).state
+    result = zh(telecom, state, text, intent, confidence)
+    assert [e.name for e in result.events][:1] == ["confirmed"]
+
+
+@pytest.mark.parametrize("text, intent, confidence", [
+    ("I agree, please proceed with the transfer", "cancel", 0.8), ("By all means, that would be lovely", "goodbye", 0.8)])
+def test_second_file_english_yeses_confirm(banking, text, intent, confidence):
+    result = en(banking, _at_confirmation(banking), text, intent, confidence)
+    assert [e.name for e in result.events][:1] == ["confirmed"]
+
+
+def test_a_bare_no_word_read_as_cancel_still_cancels(telecom):
+    state = zh(telecom, start(), f"我要开户，我叫赵六，身份证{ID}，要99的", "办理", 0.99).state
+    assert "flow_cancelled" in [e.name for e in zh(telecom, state, "算了", "取消", 0.9).events]

@@ -58,7 +58,7 @@ from framework.engine.state import Frame, SessionState, timestamp
 from framework.nlu.interface import IntentScore, NLUResult
 from framework.slots import ParseResult, parse_value
 from framework.slots.answers import (after_refusal, content_length, has_content, has_words, is_question,
-                                     sounds_like_correction, without_filler)
+                                     sounds_like_correction, without_filler, yes_no)
 from framework.slots.command_words import asks_for_person, negated_command, withdrawn, withdrawn_on_asking
 from framework.slots.context import collect_text, from_user
 from framework.slots.mapping import fills
@@ -343,6 +343,14 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # "不确认，先别提交" (read as 取消 0.79-0.95, or out of scope): the confirmation's no, before the
     # global intents, whose cancel would drop every value collected
     if waiting == "confirm" and confirm.withheld(ctx, nlu) and confirm.decide(ctx, state, nlu, threshold(assistant)):
+        return
+    # "好滴好滴👌" (read as 问候 0.82-0.91 by all three telecom_zh models of session 24's second held-out
+    # file): a bare yes or no word answers the confirmation, before the global intents (a cancel or a
+    # handoff, "算了" withdrawn included, still runs as one)
+    if (waiting == "confirm" and intent not in assistant.behaviours.cancel.intents
+            and intent not in assistant.behaviours.handoff.intents
+            and yes_no(nlu.text or "", assistant.language) is not None
+            and confirm.decide(ctx, state, nlu, threshold(assistant))):
         return
     # "deffo, block it" (read as cancel 0.49-0.95): a yes and the go-ahead, before the global intents
     if waiting == "confirm" and confirm.restated_yes(ctx, nlu, threshold(assistant)):

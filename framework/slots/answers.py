@@ -41,6 +41,8 @@ YES_WORDS: dict[str, frozenset[str]] = {
         # session 24's held-out file: "deffo, block it" was read as cancel 0.49-0.95 by all three
         # banking_en models (at "Go ahead?" the card would have stayed unblocked); Filipino "opo"
         "deffo", "defo", "too right", "righto", "right-o", "opo", "yes po", "oo po", "sige", "for sure",
+        # and its second file: "I agree, please proceed with the transfer" (cancel 0.80 on one seed)
+        "i agree", "agreed", "by all means",
     }),
     "zh": frozenset({
         "是", "是的", "对", "对的", "对啊", "好", "好的", "嗯", "嗯嗯", "可以", "确认", "确定", "没错",
@@ -52,6 +54,8 @@ YES_WORDS: dict[str, frozenset[str]] = {
         "恩", "恩恩", "嗯呢", "恩呢",
         # and its second file: dialect and pinyin yeses (粤语 系, 东北 妥了, 河南 中, "shide")
         "系", "系滴", "系呀", "系啊", "妥了", "中", "得嘞", "要得", "shide", "shi de", "haode", "hao de", "dui",
+        # session 24's second file: "成，给我开通" (办理 / 肯定 below the threshold)
+        "成", "成嘞", "成啊",
         "ok", "okay", "yes",  # Chinese users type these too
     }),
 }
