@@ -18,7 +18,9 @@ Priority of a message (docs/DESIGN.md, "Semantics"):
     ...?") when its slot is collected; the answer to that question comes before all this;
  2. global intents and other flows' triggers at confidence >= threshold, except that a
     reply naming one of the items a "which item?" question listed answers it (unless its
-    intent is cancel or handoff), and that with no flow active a clear yes or no ("ok",
+    intent is cancel or handoff), that at a confirmation a bare yes or no word, a yes and a
+    go-ahead ("deffo, block it") and an item named to change ("can i change the recipient")
+    answer it (framework.engine.confirm; a cancel or a handoff still runs), and that with no flow active a clear yes or no ("ok",
     "no thanks") is answered "anything else?" / "take care" (framework.engine.nothing_pending),
     and a follow-up to the flow that ended last ("and for 1234?") runs it again
     (framework.engine.follow_up);
