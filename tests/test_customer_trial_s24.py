@@ -205,3 +205,17 @@ def test_second_file_english_yeses_confirm(banking, text, intent, confidence):
 def test_a_bare_no_word_read_as_cancel_still_cancels(telecom):
     state = zh(telecom, start(), f"我要开户，我叫赵六，身份证{ID}，要99的", "办理", 0.99).state
     assert "flow_cancelled" in [e.name for e in zh(telecom, state, "算了", "取消", 0.9).events]
+
+
+@pytest.mark.parametrize("domain, text, intent, handed_off", [
+    ("telecom", "你听不懂 我要跟客服人员说", "帮助", True),
+    ("banking", "I've tried explaining this three times and you're not understanding me. Please put me through "
+                "to a human.", "help", True),
+    ("telecom", "我不要跟人工说，你告诉我就行", "帮助", False), ("telecom", "你能做什么", "帮助", False),
+    ("banking", "I don't want to talk to a human, what can you do", "help", False),
+])
+def test_a_person_asked_for_outright_read_as_help_hands_off(banking, telecom, domain, text, intent, handed_off):
+    """Session 24's second held-out files: read as help 0.60-0.96 by all three models of each domain."""
+    assistant, turn = (telecom, zh) if domain == "telecom" else (banking, en)
+    result = turn(assistant, start(), text, intent, 0.95)
+    assert ("handoff" in [e.name for e in result.events]) is handed_off
