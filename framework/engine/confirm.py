@@ -106,7 +106,8 @@ def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     clauses = [c for c in _CLAUSES.split(text) if c]
     parts = [p.strip() for p in _PARTS.split(text) if p.strip()]  # "too right", "block the flamin thing"
     led = len(clauses) > 1 and yes_no(clauses[0], language) is True
-    if not (led or (len(parts) > 1 and yes_no(parts[0], language) is True)):
+    part_led = len(parts) > 1 and yes_no(parts[0], language) is True
+    if not (led or part_led):
         return False
     but = _BUT.get(language_key(language) or "")
     if (any(yes_no(c, language) is False for c in clauses) or sounds_like_correction(text, language)
@@ -114,7 +115,7 @@ def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
         return False
     if led and _restating(ctx, flow, top.name) and top.confidence >= threshold:
         return True
-    return len(parts) > 1 and yes_no(parts[0], language) is True and go_ahead(parts[1:], language)
+    return part_led and go_ahead(parts[1:], language)
 
 
 # What follows a yes that tells the assistant to do it: "deffo, block it" (cancel 0.49-0.95 on all

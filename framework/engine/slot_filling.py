@@ -252,11 +252,9 @@ def _name_at_confirmation(ctx: TurnContext, nlu: NLUResult, found: dict) -> None
     if not (flow and (waiting in (CONFIRM, WHICH) or at_question)) or set(found) & steps.collected_slots(flow):
         return
     slots = ctx.assistant.slots
-    own = [slots[n] for n in sorted(steps.collected_slots(flow)) if n in slots and slots[n].type == "text"
-           and short_text(slots[n], model_for(ctx.assistant)) and from_user(slots[n])]
-    if len(own) != 1:
+    target = _one_short_text_slot(ctx, flow)
+    if target is None:
         return
-    target = own[0]
     said = _POLITE_END.sub("", _INTRODUCED.sub("", (ctx.text or "").strip(_PUNCT)).strip(_PUNCT)).strip(_PUNCT)
     names = [e for e in nlu.entities if e.extractor in (MODEL_EXTRACTOR, CONTEXT_EXTRACTOR) and isinstance(e.value, str)
              and (_whole_answer(ctx, e, target.name, target.name) or said == e.text.strip(_PUNCT))
@@ -303,15 +301,11 @@ def _instead_of_current(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
     slots = ctx.assistant.slots
     waiting = ctx.frame.waiting_for if ctx.frame else None
     bare = _NO_THEN_NAME.match(text) if waiting in (CONFIRM, WHICH) and not found else None
-    if bare is not None and command_word(bare.group("new"), ctx.assistant.language) is None:
-        own = [n for n in sorted(steps.collected_slots(flow)) if n in slots and slots[n].type == "text"
-               and short_text(slots[n], model_for(ctx.assistant)) and from_user(slots[n])]
-        parsed = parse_value(slots[own[0]], bare.group("new"), ctx.assistant.language, today=ctx.today) \
-            if len(own) == 1 else None
-        if parsed is not None and parsed.ok and parsed.value != ctx.slots.get(own[0]):
-            start = bare.start("new")
-            entity = Entity(own[0], parsed.value, bare.group("new"), start, bare.end("new"), CONTEXT_EXTRACTOR)
-            found[own[0]] = [(rank(entity), 0, entity, parsed.value)]
+    target = _one_short_text_slot(ctx, flow) if bare is not None else None
+    if target is not None and command_word(bare.group("new"), ctx.assistant.language) is None:
+        parsed = parse_value(target, bare.group("new"), ctx.assistant.language, today=ctx.today)
+        if parsed.ok and parsed.value != ctx.slots.get(target.name):
+            _said_instead(found, target.name, parsed.value, bare.group("new"), bare.start("new"))
             return
     for pattern in _INSTEAD.get(language_code(ctx.assistant.language), ()):
         match = pattern.match(text)
@@ -325,10 +319,23 @@ def _instead_of_current(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
                 continue
             parsed = parse_value(slot, new, ctx.assistant.language, today=ctx.today)
             if parsed.ok:
-                start = match.start("new")
-                entity = Entity(name, parsed.value, new, start, start + len(new), CONTEXT_EXTRACTOR)
-                found[name] = [(rank(entity), 0, entity, parsed.value)]
+                _said_instead(found, name, parsed.value, new, match.start("new"))
                 return
+
+
+def _one_short_text_slot(ctx: TurnContext, flow):
+    """The flow's one collected short text slot that the user fills (a name), or None when it
+    has none or several."""
+    slots = ctx.assistant.slots
+    own = [slots[n] for n in sorted(steps.collected_slots(flow)) if n in slots and slots[n].type == "text"
+           and short_text(slots[n], model_for(ctx.assistant)) and from_user(slots[n])]
+    return own[0] if len(own) == 1 else None
+
+
+def _said_instead(found: dict, name: str, value: Any, said: str, start: int) -> None:
+    """`value`, said as `said` at `start`, as the one candidate for slot `name`."""
+    entity = Entity(name, value, said, start, start + len(said), CONTEXT_EXTRACTOR)
+    found[name] = [(rank(entity), 0, entity, value)]
 
 
 def _completes(value, new: str) -> bool:

@@ -183,15 +183,18 @@ def _withdrawal_read(assistant: Assistant, state: SessionState, nlu: NLUResult) 
         # found it"): no flow starts (_cancel says utter_request_withdrawn)
         if assistant.flow_for_intent(top.name) is None or not withdrawn_on_asking(text, assistant.language):
             return nlu, None
-    else:
-        flow = assistant.flows.get(state.stack[-1].flow)
-        step = flow.states[state.stack[-1].state].step if flow and state.stack[-1].state in flow.states else None
-        if isinstance(step, Collect) and not step.value_guard:  # every answer is the value there
-            return nlu, None
-        if not withdrawn(text, assistant.language):
-            return nlu, None
+    elif _takes_any_answer(assistant, state) or not withdrawn(text, assistant.language):
+        return nlu, None
     ranking = (IntentScore(cancel[0], 1.0),) + tuple(r for r in nlu.ranking if r.name != cancel[0])
     return replace(nlu, ranking=ranking), top.name
+
+
+def _takes_any_answer(assistant: Assistant, state: SessionState) -> bool:
+    """Whether the active flow waits at a free-text question: every answer is the value there."""
+    frame = state.stack[-1]
+    flow = assistant.flows.get(frame.flow)
+    step = flow.states[frame.state].step if flow and frame.state in flow.states else None
+    return isinstance(step, Collect) and not step.value_guard
 
 
 def _refused_for(assistant: Assistant, state: SessionState, nlu: NLUResult) -> tuple[IntentScore, ...] | None:
@@ -206,10 +209,7 @@ def _refused_for(assistant: Assistant, state: SessionState, nlu: NLUResult) -> t
     first = nlu.instead[0] if nlu.instead else None
     if first is None or not state.stack or is_payload(nlu) or first.confidence < threshold(assistant):
         return None
-    frame = state.stack[-1]
-    flow = assistant.flows.get(frame.flow)
-    step = flow.states[frame.state].step if flow and frame.state in flow.states else None
-    if isinstance(step, Collect) and not step.value_guard:
+    if _takes_any_answer(assistant, state):
         return None
     wanted = assistant.flow_for_intent(first.name)
     # out of scope only when no question: "I don't want to say, can I just give his phone number?" at
