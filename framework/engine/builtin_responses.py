@@ -43,6 +43,18 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "请问要修改哪一项？可以改：{changeable}。",
         "en": "What would you like to change? You can change: {changeable}.",
     },
+    # A request below the fallback threshold whose intent starts a flow, with no flow active
+    # (framework.engine.intent_check): {intent_label}, the intent's description (or name). A
+    # domain may define utter_ask_intent_<intent> for one intent. Yes starts the flow.
+    "utter_ask_intent": {
+        "zh": "请问您是想{intent_label}吗？",
+        "en": "Did you mean: {intent_label}?",
+    },
+    # The no to utter_ask_intent.
+    "utter_intent_denied": {
+        "zh": "抱歉，我理解错了。能换个说法再说一遍吗？",
+        "en": "Sorry, I got that wrong. Could you say it another way?",
+    },
     # A message with no letter, digit or CJK character (only emoji, punctuation) while a
     # question waits (framework.engine.unreadable): said before the question is asked again.
     "utter_not_understood": {

@@ -191,6 +191,18 @@ def _surname_only(ctx: TurnContext, slot, value: Any) -> bool:
             and partial_name(ctx.text or "", value, ctx.assistant.language))
 
 
+# A pronoun names nobody: "send fifty quid to my nan for her birthday" stored the recipient "her" (the
+# later of the model's two spans, "my nan" and "her"; customer trial, session 24)
+_PRONOUNS = frozenset("""her him them me myself herself himself themselves it you us she he they his hers their
+theirs mine someone somebody anyone anybody 他 她 他们 她们 我 你 您 我们 你们 人家 某人""".split())
+
+
+def _pronoun(ctx: TurnContext, slot, value: Any) -> bool:
+    """A name-like text slot's value that is only a pronoun ("her", "他")."""
+    return (slot.type == "text" and isinstance(value, str) and value.strip(_PUNCT).lower() in _PRONOUNS
+            and short_text(slot, model_for(ctx.assistant)))
+
+
 def _corrected(ctx: TurnContext, text: str, collecting: str | None, found: dict) -> None:
     """"我叫赵六，不对，我叫赵大六": values said before a correction marker give way to those
     said after it (framework.slots.answers.corrected_tail). A customer trial (session 13)
@@ -274,8 +286,9 @@ def _name_at_confirmation(ctx: TurnContext, nlu: NLUResult, found: dict) -> None
 # amount question "not Tom, Tim" asked whether to stop (customer trial, session 24): the money
 # would have gone to Tom. Text slots, whose values no extractor finds without a model tag.
 _LEAD = r"^(?:(?:sorry|oops|wait|no+|nope|nah|actually|oh|ah|hang on)\b[\s,.!]*)*"
+_FOR = r"(?:(?:it'?s|its|it is|it was|it should (?:go|be)|send it|that'?s|meant (?:it )?)\s+)?(?:for|to)\s+"
 _INSTEAD = {
-    "en": (re.compile(_LEAD + r"(?:i\s+)?(?:meant|mean|said)?\s*(?P<new>[^,.;!?]+?)\s*[,.;-]?\s*"
+    "en": (re.compile(_LEAD + r"(?:i\s+)?(?:meant|mean|said)?\s*(?:" + _FOR + r")?(?P<new>[^,.;!?]+?)\s*[,.;-]?\s*"
                       r"(?:not|instead of|rather than)\s+(?P<old>[^,.;!?]+?)[\s,.;!?]*$", re.IGNORECASE),
            re.compile(_LEAD + r"not\s+(?P<old>[^,.;!?]+?)\s*[,.;!-]+\s*(?:but\s+|it'?s\s+|i meant\s+|i said\s+)?"
                       r"(?P<new>[^,.;!?]+?)[\s,.;!?]*$", re.IGNORECASE)),
@@ -314,6 +327,8 @@ def _instead_of_current(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
         old, new = match.group("old").strip(_PUNCT).lower(), match.group("new").strip(_PUNCT)
         for name in sorted(steps.collected_slots(flow)):
             slot, value = slots.get(name), ctx.slots.get(name)
+            if name in found and all(str(c[3]).strip(_PUNCT).lower() == old for c in found[name]):
+                del found[name]  # "its for Gran not my nan": the model's span is the value named as wrong
             if (slot is None or slot.type != "text" or not from_user(slot) or name in found
                     or not isinstance(value, str) or value.strip().lower() != old or new.lower() == old):
                 continue
@@ -451,6 +466,9 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             if slot.type == "text" and short_text(slot, model_for(ctx.assistant)):
                 span = complete_cut_name(nlu.text or "", entity)
             parsed = _parsed(ctx, slot, span)
+            if parsed.ok and _pronoun(ctx, slot, parsed.value):
+                ctx.emit("entity_ignored", entity=entity.entity, reason="pronoun")
+                continue
             if parsed.ok and _surname_only(ctx, slot, parsed.value):
                 ctx.emit("partial_value", slot=slot.name)  # "王女士": the whole-message path asks for the full name
             elif parsed.ok:

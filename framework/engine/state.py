@@ -38,7 +38,8 @@ class Frame:
     flow: str
     state: str
     attempts: int = 0  # invalid answers to the current collect step
-    # "slot:<name>", "confirm", "which", "intent", "value:<name>", "stop:<name>", "end:<what it was>", "unknown:<name>", or None
+    # "slot:<name>", "confirm", "which", "intent", "value:<name>", "stop:<name>", "end:<what it was>",
+    # "unknown:<name>", "check" (framework.engine.intent_check), or None
     waiting_for: str | None = None
     # Learnt values below the entity threshold waiting for their "Did you mean Paris?"
     # (framework.engine.slot_filling), as {"slots": {name: value}}: the shape the store

@@ -1,0 +1,124 @@
+"""Misbehaviours found by customers' messages in session 24's end trial (models of session 24),
+each replayed with the ranking the model gave: pure engine turns.
+
+- "send fifty quid to my nan for her birthday" stored the recipient "her" (the later of the
+  model's spans "my nan" and "her"): a pronoun names nobody (slot_filling._pronoun).
+- "its for Gran not my nan" then set the recipient to "my nan": the words before the new value
+  ("its for") and the model's span of the value named as wrong are no new value
+  (slot_filling._instead_of_current).
+- A 75-word lost-card story with the card digits, read as lost_card 0.66 below the threshold
+  (0.71), heard "Sorry, I didn't quite get that": now "Did you mean: …?", yes starts the flow
+  with the digits kept (framework.engine.intent_check).
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from framework.nlu.interface import Entity
+from framework.spec import load_assistant
+from tests.conftest import ROOT
+from tests.support.engine_turns import replies, start, turns
+
+en = turns(default_intent="transfer_money", runner_up=("inform",))
+zh = turns(default_intent="办理", runner_up=("提供信息",))
+STORY = ("So I went to the shops this morning with my daughter and when I got home I realised my debit card is "
+         "missing and I would really like it stopped before anyone uses it, the last four digits are 4821 I believe")
+
+
+def _with_threshold(assistant, value):
+    return dataclasses.replace(assistant, settings=dataclasses.replace(assistant.settings, fallback_threshold=value))
+
+
+@pytest.fixture(scope="module")
+def banking():
+    return _with_threshold(load_assistant(ROOT / "domains" / "banking_en", environ={}), 0.71)
+
+
+@pytest.fixture(scope="module")
+def telecom():
+    return _with_threshold(load_assistant(ROOT / "domains" / "telecom_zh", environ={}), 0.7)
+
+
+def _model(name, value, text, said):
+    start = text.index(said)
+    return Entity(name, value, said, start, start + len(said), "model", 0.9)
+
+
+NAN = "send fifty dollars to my nan for her birthday"
+
+
+def test_a_pronoun_is_no_recipient(banking):
+    spans = (_model("recipient", "my nan", NAN, "my nan"), _model("recipient", "her", NAN, "her"))
+    result = en(banking, start(), NAN, entities=spans)
+    assert result.state.slots["recipient"] == "my nan"
+    alone = "send fifty dollars to her"
+    result = en(banking, start(), alone, entities=(_model("recipient", "her", alone, "her"),))
+    assert result.state.slots.get("recipient") is None and replies(result) == ["Who should I send it to?"]
+
+
+def test_for_someone_not_the_current_one(banking):
+    spans = (_model("recipient", "my nan", NAN, "my nan"),)
+    state = en(banking, start(), NAN, entities=spans).state
+    assert state.frame.waiting_for == "confirm"
+    text = "its for Gran not my nan"
+    result = en(banking, state, text, "deny", 0.97, entities=(_model("recipient", "my nan", text, "my nan"),))
+    assert result.state.slots["recipient"] == "Gran"
+    assert replies(result)[0] == "Okay, I've changed the recipient to Gran."
+
+
+def test_a_request_below_the_threshold_is_asked_about(banking):
+    result = en(banking, start(), STORY, "lost_card", 0.66, 0.2)
+    assert replies(result) == ["Do you want to report a lost or stolen card and block it?"]
+    assert "intent_check" in [e.name for e in result.events]
+    result = en(banking, result.state, "yes", "affirm", 0.99)
+    assert result.state.frame.flow == "lost_card" and result.state.slots["card_last4"] == "4821"
+    assert replies(result) == ["I'll block the card ending 4821 and order a replacement. This can't be undone. Go ahead?"]
+
+
+def test_no_to_the_check_asks_to_say_it_again(banking):
+    state = en(banking, start(), STORY, "lost_card", 0.66, 0.2).state
+    result = en(banking, state, "no", "deny", 0.99)
+    assert result.state.frame is None and replies(result) == ["Sorry, I got that wrong. Could you say it another way?"]
+
+
+def test_another_request_at_the_check_is_read_as_any_other(banking):
+    state = en(banking, start(), "my card might be gone i dunno", "lost_card", 0.6, 0.3).state
+    result = en(banking, state, "whats my balance", "check_balance", 0.98)
+    assert result.state.frame.flow == "check_balance"
+    assert "intent_check_dropped" in [e.name for e in result.events]
+
+
+@pytest.mark.parametrize("intent, confidence", [("lost_card", 0.4), ("help", 0.6), ("goodbye", 0.6),
+                                                ("out_of_scope", 0.6)])
+def test_not_asked(banking, intent, confidence):
+    result = en(banking, start(), "whatever this is", intent, confidence, 0.2)
+    assert "intent_check" not in [e.name for e in result.events]
+
+
+def test_not_asked_while_a_flow_waits(banking):
+    state = en(banking, start(), "send money to Tom").state
+    result = en(banking, state, "hmm my card", "lost_card", 0.6, 0.2)
+    assert "intent_check" not in [e.name for e in result.events]
+
+
+def test_chinese_check(telecom):
+    result = zh(telecom, start(), "我那个号码想弄给我儿子用", "办理", 0.6, 0.3)
+    assert replies(result) == ["请问您是想办理业务吗？比如开户、换套餐、开通流量包或宽带。"]
+    result = zh(telecom, result.state, "对", "肯定", 0.99)
+    assert result.state.frame.flow is not None and "flow_started" in [e.name for e in result.events]
+
+
+def test_built_in_question_names_the_description():
+    from framework.engine.intent_check import label
+
+    class Ctx:  # label() reads only ctx.assistant
+        assistant = load_assistant(ROOT / "domains" / "banking_en", environ={})
+
+    assert label(Ctx, "lost_card") == "report a lost or stolen card and block it"
+
+    class Zh:
+        assistant = load_assistant(ROOT / "domains" / "telecom_zh", environ={})
+
+    assert label(Zh, "办理") == "要求办理业务"
