@@ -153,3 +153,11 @@ def test_a_warning_about_blocking_is_no_no(banking):
 def test_haan_ji_is_yes(banking):
     result = en(banking, _at_block(banking), "haan ji", "goodbye", 0.83)
     assert "action_requested" in [e.name for e in result.events]
+
+
+def test_how_to_open_an_account_is_answered(telecom):
+    """"开户要带啥证件啊" (咨询) was answered with the plan prices (trial of session 24)."""
+    result = zh(telecom, start(), "开户要带啥证件啊", "咨询", 0.95)
+    assert replies(result)[0].startswith("开户（办新卡、副卡或补卡）需要机主本人的身份证")
+    result = zh(telecom, start(), "开户的话59元套餐包含什么", "咨询", 0.95)
+    assert replies(result)[0].startswith("59元畅享套餐")
