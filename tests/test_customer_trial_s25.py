@@ -161,3 +161,67 @@ def test_how_to_open_an_account_is_answered(telecom):
     assert replies(result)[0].startswith("开户（办新卡、副卡或补卡）需要机主本人的身份证")
     result = zh(telecom, start(), "开户的话59元套餐包含什么", "咨询", 0.95)
     assert replies(result)[0].startswith("59元畅享套餐")
+
+
+# A helper talking to banking_en as customers (session 25, its models), replayed with the ranking the model gave
+KOFI = "send 75 dollars to Kofi Mensah tomorrow"
+
+
+def _at_transfer(banking, text=KOFI, entities=None):
+    if entities is None:
+        entities = (_model("recipient", "Kofi Mensah", KOFI, "Kofi Mensah"),)
+    state = en(banking, start(), text, entities=entities).state
+    assert state.frame.waiting_for == "confirm"
+    return state
+
+
+def test_another_request_with_card_digits_is_no_new_amount(banking):
+    text = "wait forget that, I just realised my wallet is gone, block my card 1234"
+    result = en(banking, _at_transfer(banking), text, "lost_card", 1.0)
+    assert "slot_corrected" not in [e.name for e in result.events]
+    assert result.state.frame.flow == "lost_card" and result.state.slots["card_last4"] == "1234"
+
+
+def test_yes_with_another_requests_verb_is_no_yes(banking):
+    result = en(banking, _at_transfer(banking), "yes block it", "affirm", 1.0)
+    assert "action_requested" not in [e.name for e in result.events]
+    result = en(banking, _at_transfer(banking), "yes send it", "affirm", 1.0)
+    assert "action_requested" in [e.name for e in result.events]
+
+
+MARIA = "send 200 dollars to Maria Santos on Friday"
+
+
+def test_part_of_the_current_name_named_as_wrong(banking):
+    state = _at_transfer(banking, MARIA, (_model("recipient", "Maria Santos", MARIA, "Maria Santos"),))
+    text = "hmm wait, it should go to my sister Ana not Maria"
+    spans = (_model("recipient", "my sister Ana", text, "my sister Ana"), _model("recipient", "Maria", text, "Maria"))
+    result = en(banking, state, text, "deny", 0.44, entities=spans)
+    assert result.state.slots["recipient"] in ("Ana", "my sister Ana")
+    result = en(banking, state, "not Maria, Ana", "deny", 0.92)
+    assert result.state.slots["recipient"] == "Ana"
+
+
+def test_a_name_and_its_parts(banking):
+    text = "send money to Chidi Eze"
+    spans = tuple(_model("recipient", v, text, v) for v in ("Chidi Eze", "Chidi", "Eze"))
+    assert en(banking, start(), text, entities=spans).state.slots["recipient"] == "Chidi Eze"
+
+
+def test_a_span_cut_inside_a_word():
+    from framework.slots.context import complete_cut_name
+
+    text = "hello po, can u send 1k to my tita Lorna tmrw"
+    assert complete_cut_name(text, _model("recipient", "my ti", text, "my ti")).text == "my tita Lorna"
+
+
+@pytest.mark.parametrize("text, amount, currency", [
+    ("two and a half grand", 2500, None), ("half a grand", 500, None), ("a grand and a half", 1500, None),
+    ("two and a half thousand dollars", 2500, "USD"), ("transfer rupees five thousand", 5000, "INR"),
+    ("send Rs 500", 500, "INR"), ("1000 pesos", 1000, "PHP"), ("₦5000", 5000, "NGN"),
+])
+def test_amounts_people_say(text, amount, currency):
+    from framework.slots.money import find_money
+
+    found = find_money(text)
+    assert [(m.amount, m.currency) for m in found] == [(amount, currency)]

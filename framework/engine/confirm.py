@@ -81,6 +81,8 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     second = nlu.ranking[1].confidence if len(nlu.ranking) > 1 else 0.0
     if top.confidence < threshold or top.confidence - second < CONFIRM_MARGIN:
         return None
+    if polarity(top.name) and ctx.flow() is not None and _other_request(ctx, ctx.flow(), [text]):
+        return None  # "yes block it" (affirm 1.00) at "Send $75.00 to Kofi …?": not this request's yes
     return polarity(top.name)
 
 
@@ -115,9 +117,27 @@ def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if (any(yes_no(c, language) is False for c in clauses) or sounds_like_correction(text, language)
             or (but is not None and but.search(text.lower())) or withdrawn(text, language)):
         return False
+    if _other_request(ctx, flow, [text]):
+        return False
     if led and _restating(ctx, flow, top.name) and top.confidence >= threshold:
         return True
     return part_led and go_ahead(parts[1:], language)
+
+
+# The verbs of a go-ahead that name a request: "yes block it" at "Send $75.00 to Kofi …?" sent the money
+# while the customer's wallet was gone (customer trial, session 25)
+_VERB = re.compile(r"\b(block|freeze|send|activate|pay|transfer|submit)\s+(?:it|that|this|them|the|my)\b")
+
+
+def _other_request(ctx: TurnContext, flow: Flow, clauses: Sequence[str]) -> bool:
+    """Whether a go-ahead names a verb that no example of the flow's trigger intents uses ("block
+    it" at a transfer's confirmation): another request, not this one's yes."""
+    verbs = {m.group(1) for c in clauses for m in _VERB.finditer(c.lower())}
+    if not verbs:
+        return False
+    examples = " ".join(getattr(e, "text", str(e)).lower() for name in flow.triggers
+                        for e in getattr(ctx.assistant.intents.get(name), "examples", ()))
+    return any(not re.search(rf"\b{v}", examples) for v in verbs)
 
 
 # What follows a yes that tells the assistant to do it: "deffo, block it" (cancel 0.49-0.95 on all

@@ -70,15 +70,19 @@ def filled_ahead(ctx: TurnContext, collecting: str | None) -> list[str]:
             if name != collecting and before.get(name) is None and ctx.slots.get(name) is not None]
 
 
-def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> None:
+def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None, requested: Flow | None = None) -> None:
     """Rule 2 of the module doc: a bare number as a correction of a number slot. A number
     another extractor claimed for a slot the active flow does not collect counts too:
     "wait no, make that 1150" at a transfer's confirmation, where 1150 looked like a card's
-    last four digits (customer trial, session 11)."""
+    last four digits (customer trial, session 11); not when that slot is collected by
+    `requested`, another flow the message asks for: "wait forget that, my wallet is gone, block
+    my card 1234" (lost_card 1.00) changed the transfer's amount to $1,234 (trial, session 25)."""
     wanted = flow_collects(ctx)
+    theirs = (collected_slots(requested) if requested is not None and ctx.frame is not None
+              and requested.name != ctx.frame.flow else set())
     numbers = [e for e in nlu.entities if e.extractor in GENERIC_EXTRACTORS]
     numbers += [e for e in nlu.entities if e.extractor not in GENERIC_EXTRACTORS and e.entity not in wanted
-                and _BARE_NUMBER.fullmatch(str(e.value).strip())]
+                and e.entity not in theirs and _BARE_NUMBER.fullmatch(str(e.value).strip())]
     if not numbers:
         return
     slots = ctx.assistant.slots

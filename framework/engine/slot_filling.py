@@ -285,7 +285,7 @@ def _name_at_confirmation(ctx: TurnContext, nlu: NLUResult, found: dict) -> None
 # to Tom?" they were read as deny 0.95-1.00 and heard "What would you like to change?"; at the
 # amount question "not Tom, Tim" asked whether to stop (customer trial, session 24): the money
 # would have gone to Tom. Text slots, whose values no extractor finds without a model tag.
-_LEAD = r"^(?:(?:sorry|oops|wait|no+|nope|nah|actually|oh|ah|hang on)\b[\s,.!]*)*"
+_LEAD = r"^(?:(?:sorry|oops|wait|no+|nope|nah|actually|oh|ah|hang on|hmm+|umm*|uh)\b[\s,.!]*)*"
 _FOR = r"(?:(?:it'?s|its|it is|it was|it should (?:go|be)|send it|that'?s|meant (?:it )?)\s+)?(?:for|to)\s+"
 _INSTEAD = {
     "en": (re.compile(_LEAD + r"(?:i\s+)?(?:meant|mean|said)?\s*(?:" + _FOR + r")?(?P<new>[^,.;!?]+?)\s*[,.;-]?\s*"
@@ -327,15 +327,36 @@ def _instead_of_current(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
         old, new = match.group("old").strip(_PUNCT).lower(), match.group("new").strip(_PUNCT)
         for name in sorted(steps.collected_slots(flow)):
             slot, value = slots.get(name), ctx.slots.get(name)
-            if name in found and all(str(c[3]).strip(_PUNCT).lower() == old for c in found[name]):
-                del found[name]  # "its for Gran not my nan": the model's span is the value named as wrong
+            if name in found:  # "its for Gran not my nan": the model's span of the value named as wrong is none
+                found[name] = [c for c in found[name] if not _part_of(old, str(c[3]))]
+                if not found[name]:
+                    del found[name]
             if (slot is None or slot.type != "text" or not from_user(slot) or name in found
-                    or not isinstance(value, str) or value.strip().lower() != old or new.lower() == old):
+                    or not isinstance(value, str) or not _part_of(old, value) or new.lower() == old):
                 continue
             parsed = parse_value(slot, new, ctx.assistant.language, today=ctx.today)
             if parsed.ok:
                 _said_instead(found, name, parsed.value, new, match.start("new"))
                 return
+
+
+def _inside_others(ctx: TurnContext, found: dict) -> None:
+    """A text slot's candidate whose span lies inside another one's is a part of that value: "send
+    money to Chidi Eze" had the spans "Chidi Eze", "Chidi" and "Eze", and the last one won (the
+    recipient "Eze": customer trial, session 25)."""
+    for name, candidates in found.items():
+        if ctx.assistant.slots[name].type != "text" or len(candidates) < 2:
+            continue
+        spans = [(c[2].start, c[2].end) for c in candidates]
+        kept = [c for c in candidates if not any(a <= c[2].start and c[2].end <= b and (a, b) != (c[2].start, c[2].end)
+                                                 for a, b in spans)]
+        candidates[:] = kept or candidates
+
+
+def _part_of(said: str, value: str) -> bool:
+    """`said` names `value`: the same, or some of its words ("Maria" for "Maria Santos")."""
+    words, have = said.strip(_PUNCT).lower().split(), value.strip(_PUNCT).lower().split()
+    return bool(words) and (words == have or (len(words) < len(have) and all(w in have for w in words)))
 
 
 def _one_short_text_slot(ctx: TurnContext, flow):
@@ -477,6 +498,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 _refuse(ctx, slot.name, parsed.response, parsed.error)
             elif _said_wrong(ctx, slot, entity, collecting):
                 _refuse(ctx, slot.name, slot.error_response, parsed.error or "not a valid value")
+    _inside_others(ctx, found)
     _corrected(ctx, nlu.text or "", collecting, found)
     _name_at_confirmation(ctx, nlu, found)
     _instead_of_current(ctx, nlu, found)

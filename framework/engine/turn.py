@@ -338,7 +338,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     changed = []
     if collecting or waiting in _LISTENING:
         if not filled and not off_topic:  # a number that answered the question corrects nothing else
-            corrections.fill_numbers(ctx, nlu, collecting)
+            corrections.fill_numbers(ctx, nlu, collecting, assistant.flow_for_intent(intent) if confident else None)
         changed = corrections.corrected(ctx, collecting)
         late = corrections.too_late(ctx, changed)
         corrections.refuse_late(ctx, late)

@@ -411,6 +411,7 @@ _NOT_NAME_END = "的了吗呢吧啊呀哦嘛哈啦咯么哟呗噢喔嗯对"  # "
 _EN_RELATION = r"(?:[Mm]y|[Oo]ur)(?:\s+[a-z]+){1,2}"  # "my sister", "my best mate"
 _BARE_RELATION_RE = re.compile(_EN_RELATION)
 _NAME_AFTER_RE = re.compile(r"\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+_WORD_REST_RE = re.compile(r"[A-Za-z'-]*")
 
 
 def complete_cut_name(text: str, entity):
@@ -422,6 +423,10 @@ def complete_cut_name(text: str, entity):
     sister"). Any other span is returned as it is."""
     if entity.extractor != MODEL_EXTRACTOR or not isinstance(entity.value, str) or entity.value != entity.text:
         return entity
+    cut = _WORD_REST_RE.match(text, entity.end) if entity.text[-1:].isascii() and entity.text[-1:].isalpha() else None
+    if cut is not None and cut.end() > entity.end:  # "my ti" of "my tita Lorna" (a word piece: trial, session 25)
+        whole = text[entity.start:cut.end()]
+        entity = replace(entity, value=whole, text=whole, end=cut.end())
     if _BARE_RELATION_RE.fullmatch(entity.text):
         after = _NAME_AFTER_RE.match(text, entity.end)
         if after is None:

@@ -15,14 +15,20 @@ from framework.slots.numerals import MEASURE_WORDS, Quantity, normalise_digits, 
 
 # Symbols and codes written before the amount.
 PREFIXES = {"￥": "CNY", "¥": "CNY", "rmb": "CNY", "cny": "CNY", "us$": "USD", "$": "USD", "usd": "USD",
-            "hk$": "HKD", "hkd": "HKD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP", "jpy": "JPY"}
+            "hk$": "HKD", "hkd": "HKD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP", "jpy": "JPY",
+            # "transfer rupees five thousand" was read as $5,000 and refused as over the limit (customer
+            # trial, session 25): a currency the slot does not take is said so
+            "₹": "INR", "rs": "INR", "rs.": "INR", "inr": "INR", "rupees": "INR", "₱": "PHP", "php": "PHP",
+            "₦": "NGN", "ngn": "NGN", "zar": "ZAR", "a$": "AUD", "aud": "AUD", "c$": "CAD", "cad": "CAD"}
 # Words written after it. 块 and 毛 are read by the numerals with the amount, which know
 # that 两块蛋糕 is two pieces; 元 is here too for "3500 元".
 SUFFIXES = {"元人民币": "CNY", "人民币": "CNY", "元": "CNY", "rmb": "CNY", "cny": "CNY",
             "yuan": "CNY", "美元": "USD", "美金": "USD", "dollars": "USD", "dollar": "USD", "bucks": "USD",
             "usd": "USD", "欧元": "EUR", "euros": "EUR", "euro": "EUR", "eur": "EUR", "英镑": "GBP",
             "pounds": "GBP", "pound": "GBP", "quid": "GBP", "gbp": "GBP", "港币": "HKD", "港元": "HKD", "hkd": "HKD",
-            "日元": "JPY", "yen": "JPY", "jpy": "JPY"}
+            "日元": "JPY", "yen": "JPY", "jpy": "JPY", "rupees": "INR", "rupee": "INR", "inr": "INR",
+            "pesos": "PHP", "peso": "PHP", "php": "PHP", "naira": "NGN", "ngn": "NGN", "rand": "ZAR", "zar": "ZAR",
+            "aud": "AUD", "australian dollars": "AUD", "cad": "CAD", "canadian dollars": "CAD"}
 
 
 def _alternatives(words) -> str:
@@ -53,7 +59,7 @@ def _with_currency(text: str, q: Quantity) -> Money:
     after = _SUFFIX_RE.match(text, end)
     if after and currency in (None, SUFFIXES[after.group().strip().lower()]):  # 3500元人民币
         end, currency = after.end(), SUFFIXES[after.group().strip().lower()]
-    before = _PREFIX_RE.search(text[max(0, start - 4):start])
+    before = _PREFIX_RE.search(text[max(0, start - 12):start])  # "rupees five thousand"
     if before:
         symbol = before.group().strip().lower()
         if currency is None or currency == PREFIXES[symbol]:  # "$50 USD" is fine, "$50元" is not one currency

@@ -346,8 +346,11 @@ def _thousands(text: str) -> list[Quantity]:
 
 # "a grand", "two grand", "1.5 grand": thousands, as people say amounts; only where the amount
 # ends ("a grand opening", "the grand total" are no amount).
+# "two and a half grand" (read as 2: customer trial, session 25), "half a grand", "a grand and a half",
+# "two and a half thousand"
 _GRAND_RE = re.compile(
-    rf"(?<![\w.,])(?P<n>an?|\d+(?:\.\d+)?|(?:{_EN_WORD})(?:[\s-](?:{_EN_WORD}))*)\s+grand"
+    rf"(?<![\w.,])(?:(?P<half_of>half\s+an?)|(?P<n>an?|\d+(?:\.\d+)?|(?:{_EN_WORD})(?:[\s-](?:{_EN_WORD}))*)"
+    r"(?P<half>\s+and\s+a\s+half)?)\s+(?P<unit>grand|thousand)(?P<half_after>\s+and\s+a\s+half)?"
     r"(?=\s*(?:$|[,.;!?]|(?:to|for|please|on|by|today|tomorrow|now|and|into|from|each|per|a|in|dollars?|bucks|"
     r"pounds?|quid|euros?)\b))", re.IGNORECASE)
 
@@ -355,10 +358,16 @@ _GRAND_RE = re.compile(
 def _grand(text: str) -> list[Quantity]:
     found = []
     for m in _GRAND_RE.finditer(text):
-        n = m.group("n").lower()
-        count = 1 if n in ("a", "an") else parse_number(n)
-        if count is not None and count > 0:
-            found.append(Quantity(m.start(), m.end(), _number(Decimal(str(count)) * 1000)))
+        if m.group("half_of"):
+            count = Decimal("0.5")
+        else:
+            n = m.group("n").lower()
+            plain = 1 if n in ("a", "an") else parse_number(n)
+            if plain is None or (m.group("unit").lower() == "thousand" and not (m.group("half") or m.group("half_after"))):
+                continue  # "two thousand" is the numerals' own
+            count = Decimal(str(plain)) + (Decimal("0.5") if m.group("half") or m.group("half_after") else 0)
+        if count > 0:
+            found.append(Quantity(m.start(), m.end(), _number(count * 1000)))
     return found
 
 
