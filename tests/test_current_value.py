@@ -68,3 +68,10 @@ def test_data_usage_is_not_the_money_balance(telecom):
     result = zh(telecom, start(), "帮我查查流量还剩多少", "查询", 0.95)
     assert "query_type" not in result.state.slots
     assert replies(result)[0].startswith("流量、通话时长、积分和合约到期时间")
+
+
+def test_now_with_de_is_no_current_value(telecom):
+    """"算了，先不办了，我先查查我现在的余额" asked "余额还是账单？" again after every answer (customer
+    trial, session 25): "现在的" alone names no current choice."""
+    result = zh(telecom, start(), "我先查查我现在的余额", "查询", 0.95)
+    assert result.state.slots["query_type"] == "余额"

@@ -225,3 +225,16 @@ def test_amounts_people_say(text, amount, currency):
 
     found = find_money(text)
     assert [(m.amount, m.currency) for m in found] == [(amount, currency)]
+
+
+# A helper talking to telecom_zh as customers (session 25)
+def test_an_older_bill_is_said_to_be_elsewhere(telecom):
+    result = zh(telecom, start(), "查一下18600001111上上个月的账单", "查询", 0.99)
+    assert "bill_month" not in result.state.slots and "action_requested" not in [e.name for e in result.events]
+    assert replies(result)[0].startswith("这里能查本月和上个月的账单")
+    result = zh(telecom, result.state, "上个月的", "肯定", 0.99)
+    assert ("slot_set", "bill_month", "上月") in [(e.name, e.data.get("slot"), e.data.get("value")) for e in result.events]
+
+
+def test_the_common_spelling_of_the_bill(telecom):
+    assert zh(telecom, start(), "查下帐单", "查询", 0.99).state.slots["query_type"] == "账单"

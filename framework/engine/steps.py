@@ -85,10 +85,16 @@ def enter(ctx: TurnContext, name: str) -> str | None:
 def _take_default(ctx: TurnContext, step: Collect) -> bool:
     """A collect step's `default` ("today") fills its empty slot instead of a question;
     not when the slot's value was refused as out of bounds in this turn (the customer named
-    a day: the question, after the slot's range_error, says which days can be), nor when
-    the default is no valid value now (a fixed date gone by)."""
+    a day: the question, after the slot's range_error, says which days can be), nor when the
+    message named a value the slot lists as not served here (`unavailable`: "上上个月的账单" got
+    this month's bill, customer trial of session 25), nor when the default is no valid value
+    now (a fixed date gone by)."""
     if step.default is None or ctx.slots.get(step.slot) is not None or step.slot in ctx.out_of_range:
         return False
+    from framework.engine import unavailable
+
+    if ctx.new_turn and unavailable.named(ctx, step.slot):
+        return False  # "上上个月的账单": a value not served here was named; said, then the question
     from framework.slots import parse_value
 
     slot = ctx.assistant.slots.get(step.slot)
