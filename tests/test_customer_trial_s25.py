@@ -238,3 +238,48 @@ def test_an_older_bill_is_said_to_be_elsewhere(telecom):
 
 def test_the_common_spelling_of_the_bill(telecom):
     assert zh(telecom, start(), "查下帐单", "查询", 0.99).state.slots["query_type"] == "账单"
+
+
+def test_a_first_message_read_as_no_hears_no_goodbye(telecom):
+    result = zh(telecom, start(), "我不太会用这个", "否定", 0.81)
+    assert "acknowledged" not in [e.name for e in result.events] and "再见" not in "".join(replies(result))
+    state = zh(telecom, start(), "你好", "问候", 0.99).state
+    assert "acknowledged" in [e.name for e in zh(telecom, state, "没有了", "否定", 0.99).events]
+
+
+@pytest.mark.parametrize("text", ["不对，是张玮，王字旁那个玮", "不对，是张玮"])
+def test_the_name_just_given_corrected_at_the_next_question(telecom, text):
+    state = zh(telecom, start(), "办个新卡", "办理", 0.99).state
+    state = zh(telecom, state, "张伟", "提供信息", 0.99).state
+    assert state.slots["name"] == "张伟" and state.frame.waiting_for == "slot:id_number"
+    result = zh(telecom, state, text, "否定", 1.0)
+    assert result.state.slots["name"] == "张玮" and result.state.frame.waiting_for == "slot:id_number"
+    assert replies(result)[0] == "好的，已将姓名改为 张玮。"
+
+
+@pytest.mark.parametrize("text", ["不对，是开户", "不对，是王女士"])
+def test_no_name_after_not_that(telecom, text):
+    state = zh(telecom, start(), "办个新卡", "办理", 0.99).state
+    state = zh(telecom, state, "张伟", "提供信息", 0.99).state
+    assert zh(telecom, state, text, "否定", 1.0).state.slots["name"] == "张伟"
+
+
+ID = "11010519491231002X"
+
+
+def test_no_need_at_the_opening_confirmation_withdraws(telecom):
+    state = zh(telecom, start(), f"开户，我叫林小北，身份证{ID}，要39的", "办理", 0.99).state
+    assert state.frame.waiting_for == "confirm"
+    result = zh(telecom, state, "不用了", "否定", 1.0)
+    assert result.state.frame is None and "request_withdrawn" in [e.name for e in result.events]
+
+
+def test_no_need_where_the_no_just_ends_is_that_no(telecom):
+    from framework.engine.state import Frame
+
+    state = zh(telecom, start(), "我要投诉", "投诉", 0.99).state
+    flow = telecom.flows["complaint"]
+    offer = next(n for n, st in flow.states.items() if type(st.step).__name__ == "Confirm")
+    state = dataclasses.replace(state, stack=(Frame("complaint", offer, waiting_for="confirm"),))
+    result = zh(telecom, state, "不用了", "否定", 1.0)
+    assert "request_withdrawn" not in [e.name for e in result.events] and "denied" in [e.name for e in result.events]

@@ -340,6 +340,41 @@ def _instead_of_current(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
                 return
 
 
+# "不对，是张玮，王字旁那个玮" at the ID question, right after the name 张伟 was given: read as 否定 1.00,
+# it asked whether to stop, and the account was opened for 张伟 (customer trial, session 25)
+_NOT_THAT_BUT = {
+    "zh": re.compile(r"^(?:(?:不对|不是|错了|说错了|打错了|写错了)[，,\s]*)+(?:是|应该是|我叫|叫|名字是|姓名是)"
+                     r"(?P<new>[^，,。.！!？?；;\s]+)(?:[，,。.！!；;\s].*)?$"),
+    "en": re.compile(r"^(?:(?:no+|nope|sorry|wait|oops)\b[\s,.!]*)+(?:it'?s|it is|i'?m|i am|my name is|the name is|"
+                     r"i meant|i said)\s+(?P<new>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})[\s,.!]*$"),
+}
+
+
+def _last_answer_corrected(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
+    """`_NOT_THAT_BUT` at a question or a confirmation of a flow: a new value for the one short
+    text slot the previous message filled ("张伟"), when the words after "不对，是" parse as that
+    slot's value and look like one (not the examples' everyday words, not a surname alone)."""
+    flow, pattern = ctx.flow(), _NOT_THAT_BUT.get(language_code(ctx.assistant.language))
+    waiting = ctx.frame.waiting_for if ctx.frame else None
+    history = ctx.original.history
+    if flow is None or pattern is None or not history or not waiting or not (
+            waiting.startswith("slot:") or waiting in (CONFIRM, WHICH)):
+        return
+    match = pattern.match((nlu.text or "").strip())
+    if match is None:
+        return
+    slots, model = ctx.assistant.slots, model_for(ctx.assistant)
+    last = [n for n in history[-1].slot_changes if n in slots and n in steps.collected_slots(flow)
+            and slots[n].type == "text" and short_text(slots[n], model) and from_user(slots[n])]
+    if len(last) != 1 or last[0] in found or f"slot:{last[0]}" == waiting:
+        return
+    slot, new = slots[last[0]], match.group("new")
+    parsed = parse_value(slot, new, ctx.assistant.language, today=ctx.today)
+    if (parsed.ok and parsed.value != ctx.slots.get(slot.name) and not looks_everyday(model, slot, str(parsed.value))
+            and not _surname_only(ctx, slot, parsed.value) and command_word(new, ctx.assistant.language) is None):
+        _said_instead(found, slot.name, parsed.value, new, match.start("new"))
+
+
 def _inside_others(ctx: TurnContext, found: dict) -> None:
     """A text slot's candidate whose span lies inside another one's is a part of that value: "send
     money to Chidi Eze" had the spans "Chidi Eze", "Chidi" and "Eze", and the last one won (the
@@ -521,6 +556,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     _corrected(ctx, nlu.text or "", collecting, found)
     _name_at_confirmation(ctx, nlu, found)
     _instead_of_current(ctx, nlu, found)
+    _last_answer_corrected(ctx, nlu, found)
     _wrong_identifiers(ctx, nlu.text or "", collecting, found)
     for name in found:  # a valid value beside it: nothing to complain about
         ctx.out_of_range.pop(name, None)

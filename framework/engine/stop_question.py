@@ -164,7 +164,7 @@ def offer_to_end(ctx: TurnContext, goodbye: Flow) -> bool:
         ctx.emit("thanks_acknowledged", flow=frame.flow, state=frame.state)
         steps.goto(ctx, state.name)  # the question again; no attempt used
         return True
-    if waiting_for == "confirm" and _no_loses_nothing(ctx.flow(), state.step.on_no):
+    if waiting_for == "confirm" and no_loses_nothing(ctx.flow(), state.step.on_no):
         # "没有其他损失" read as 再见 at "需要为您转接人工客服吗？", after the complaint was filed,
         # heard "这条投诉还没有登记，要取消吗？" (customer trial, session 14): where a no only says
         # something and ends, a goodbye is that no
@@ -177,7 +177,7 @@ def offer_to_end(ctx: TurnContext, goodbye: Flow) -> bool:
     return True
 
 
-def _no_loses_nothing(flow: Flow | None, target: str) -> bool:
+def no_loses_nothing(flow: Flow | None, target: str) -> bool:
     """True when the confirm step's no leads, through `say` steps with unconditional
     transitions only, to the flow's end: no action, question, handoff or link on the way."""
     for _ in range(10):

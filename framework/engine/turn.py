@@ -49,7 +49,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from framework.compile.machine import END, Assistant, Collect, Flow
+from framework.compile.machine import END, Assistant, Collect, Confirm, Flow
 from framework.engine import (confirm, corrections, follow_up, foreign_language, hold_on, intent_check, lifetimes, nothing_pending,
                               slot_filling, steps, stop_question, trigger_text, unavailable, unknown_value, unreadable,
                               value_guard, why_asked)
@@ -183,10 +183,22 @@ def _withdrawal_read(assistant: Assistant, state: SessionState, nlu: NLUResult) 
         # found it"): no flow starts (_cancel says utter_request_withdrawn)
         if assistant.flow_for_intent(top.name) is None or not withdrawn_on_asking(text, assistant.language):
             return nlu, None
-    elif _takes_any_answer(assistant, state) or not withdrawn(text, assistant.language):
+    elif (_takes_any_answer(assistant, state) or not withdrawn(text, assistant.language)
+          or _no_is_the_end(assistant, state)):
         return nlu, None
     ranking = (IntentScore(cancel[0], 1.0),) + tuple(r for r in nlu.ranking if r.name != cancel[0])
     return replace(nlu, ranking=ranking), top.name
+
+
+def _no_is_the_end(assistant: Assistant, state: SessionState) -> bool:
+    """Whether the active flow waits at a confirmation whose no only says something and ends it
+    ("需要为您转接人工客服吗？" after the complaint was filed): "不用了" there is that no, not a
+    cancel of what was done (framework.engine.stop_question.no_loses_nothing)."""
+    frame = state.stack[-1]
+    flow = assistant.flows.get(frame.flow)
+    step = flow.states[frame.state].step if flow and frame.state in flow.states else None
+    return (frame.waiting_for == "confirm" and isinstance(step, Confirm)
+            and stop_question.no_loses_nothing(flow, step.on_no))
 
 
 def _takes_any_answer(assistant: Assistant, state: SessionState) -> bool:

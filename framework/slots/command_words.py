@@ -103,7 +103,9 @@ _WITHDRAWN = {
                      # "亲情网加号那个申请帮我撤销一下" (session 22: 投诉 0.51-0.61); "把多扣的钱撤销" is no withdrawal
                      r"|(?:申请|办理)(?:就|先)?(?:帮我|给我)?(?:撤销|撤回|取消)(?:掉)?(?:了)?(?:一下|吧)?"
                      # "算了吧" at "确认办理吗？" opened the change menu (否定 0.72, trial of session 24)
-                     r"|^(?:那|那就|唉|哎)?(?:算了)+(?:吧|啦)?)$"),
+                     r"|^(?:那|那就|唉|哎)?(?:算了)+(?:吧|啦)?"
+                     # "不用了" at "确认办理吗？" opened the change menu (customer trial, session 25)
+                     r"|^(?:那|那就|嗯|哦)?(?:不用了|不需要了|不要了)(?:吧|啦|谢谢)?)$"),
     # "nah leave it" at "Send $20.00 to tim …?" opened the change menu (trial of session 24)
     "en": re.compile(r"(?:\b(?:i changed my mind|forget it|never ?mind|cancel (?:it|that|this)"
                      r"|leave it(?: for now| then| there)?|drop it|let'?s not)"
