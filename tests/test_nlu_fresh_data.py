@@ -47,8 +47,8 @@ fresh_test_17.csv at the start of session 24, before any data changed (scored on
 data, and looked at since), and telecom_zh's fresh_test_28.csv and banking_en's fresh_test_18.csv
 later in session 24, after its data change (scored once after it, and looked at since), and
 telecom_zh's fresh_test_29.csv and banking_en's fresh_test_19.csv at the start of session 25, before
-any data changed (scored once on unchanged data, and looked at since), and banking_en's fresh_test_20.csv later in session 25, after its data
-change (held out until its one scoring), by helpers
+any data changed (scored once on unchanged data, and looked at since), and telecom_zh's fresh_test_30.csv and banking_en's fresh_test_20.csv later in
+session 25, after its data change (held out until their one scoring), by helpers
 that read no training example (held out: a domain's eval/HELD_OUT lists a file until its one
 scoring). The models are
 evaluated on them in tests/test_examples_e2e.py; here: that they stay fresh, apart from each
