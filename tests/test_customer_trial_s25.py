@@ -298,3 +298,16 @@ def _at_opening(telecom):
 def test_zh_answers_at_the_opening_confirmation(telecom, text, intent, confidence, done):
     result = zh(telecom, _at_opening(telecom), text, intent, confidence)
     assert ("action_requested" in [e.name for e in result.events]) is done
+
+
+def test_id_number_shown_masked(telecom):
+    said = " ".join(replies(zh(telecom, start(), f"开户，我叫林小北，身份证{ID}，要39的", "办理", 0.99)))
+    assert ID not in said and "110105********002X" in said
+
+
+@pytest.mark.parametrize("value, shown", [("11010519491231002X", "110105********002X"), ("13812345678", "138****5678"),
+                                          ("card 4111111111111234", "card ************1234"), ("张伟", "张伟")])
+def test_masked_format(value, shown):
+    from framework.engine.render import masked
+
+    assert masked(value) == shown
