@@ -97,7 +97,7 @@ def test_a_date_out_of_bounds_is_said_and_the_default_not_taken(banking):
     assert texts(say(banking, result.state, "today")) == ["How much would you like to send?"]
 
 
-INVALID_AMOUNT = "Please tell me the amount in dollars, for example $50 or fifty dollars."
+INVALID_AMOUNT = "Please tell me the amount in US dollars (the only currency I can send), for example $50 or fifty dollars."
 
 
 @pytest.mark.parametrize("text", ["send €50 to Anna", "send 50 euros to Anna"])

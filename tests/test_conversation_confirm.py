@@ -158,7 +158,7 @@ def test_yes_no_words_of_the_language(text, language, expected):
 
 @pytest.mark.parametrize("text,language,question,hesitation", [
     ("在不在", "zh", True, False), ("是不是啊", "zh", True, False), ("多久能办好", "zh", True, False),
-    ("不对不对", "zh", True, False),  # an A-not-A shape; as a whole it is a no word, decided first
+    ("不对不对", "zh", False, False),  # a no said twice, not the A-not-A question "对不对" (session 25)
     ("没什么问题", "zh", False, False), ("嗯……让我想想", "zh", False, True), ("嗯", "zh", False, False),
     ("do it", "en", False, False), ("can you do it", "en", True, False), ("hmm", "en", False, True),
     ("umbrella", "en", False, False), ("is this safe", "en", True, False),

@@ -19,14 +19,14 @@ from tests.support.fake_classifier import FakeClassifier
 def summary(replies: list[str]) -> list[str]:
     """The business confirmation's values, whichever of its variants was said last."""
     text = replies[-1].removeprefix("请核对：")
-    name, id_number = text.split("，")[0], re.search(r"\d{17}[\dX]", text)
+    name, id_number = text.split("，")[0], re.search(r"\d{6}\*{8}\d{3}[\dX]", text)  # shown masked (session 25)
     plan = re.search(r"(\d+) ?元", text)
     assert id_number and plan and "确认" in text, replies
     return replies[:-1] + [f"<confirm {name} {id_number.group()} {plan.group(1)}>"]
 
 
 def confirm_text(name: str, id_number: str, plan: str = "59") -> str:
-    return f"<confirm {name} {id_number} {plan}>"
+    return f"<confirm {name} {id_number[:6]}{'*' * 8}{id_number[-4:]} {plan}>"
 
 
 # --------------------------------------------------------------------------- telecom_zh
@@ -41,7 +41,7 @@ async def test_telecom_correction_at_the_confirmation_then_the_account_opens():
         await chat.say("59元")
         assert summary(await chat.say("不对，我叫李四")) == ["好的，已将姓名改为 李四。", confirm_text("李四", OTHER_ID)]
         assert chat.events == ["slot_set", "slot_corrected"] and chat.waiting == "confirm"
-        assert summary(await chat.say(f"身份证号应该是{ID}")) == [f"好的，已将身份证号改为 {ID}。", confirm_text("李四", ID)]
+        assert summary(await chat.say(f"身份证号应该是{ID}")) == [f"好的，已将身份证号改为 {ID[:6]}********{ID[-4:]}。", confirm_text("李四", ID)]
         assert summary(await chat.say("改成99元的套餐")) == ["好的，已将套餐改为 99。", confirm_text("李四", ID, "99")]
         replies = await chat.say("是的")
         assert "开户成功" in replies[-1] and "99 元套餐" in replies[-1]

@@ -311,3 +311,44 @@ def test_masked_format(value, shown):
     from framework.engine.render import masked
 
     assert masked(value) == shown
+
+
+# Second customer trials of session 25 (the code above, models of this session)
+def test_other_dollars_are_no_us_dollars(banking):
+    state = en(banking, start(), "send money to my granny").state
+    assert state.frame.waiting_for == "slot:amount"
+    result = en(banking, state, "500 Jamaican dollars", "inform", 0.83)
+    assert "amount" not in result.state.slots
+    assert "US dollars (the only currency I can send)" in " ".join(replies(result))
+
+
+def test_not_this_number_but_that(banking):
+    state = _at_transfer(banking)
+    result = en(banking, state, "not 75, 15", "deny", 1.0)
+    assert result.state.slots["amount"]["amount"] == 15
+    assert replies(result)[0] == "Okay, I've changed the amount to $15.00."
+
+
+def test_two_transfers_in_one_message_guess_no_recipient(banking):
+    text = "send 50 dollars to Sarah and 80 dollars to Tom"
+    spans = (_model("recipient", "Sarah", text, "Sarah"), _model("recipient", "Tom", text, "Tom"))
+    result = en(banking, start(), text, entities=spans)
+    assert "recipient" not in result.state.slots and "amount" not in result.state.slots
+    assert any("(Sarah, Tom)" in r for r in replies(result))
+
+
+def test_no_no_said_twice_at_a_plan_confirmation(telecom):
+    state = zh(telecom, start(), f"我要改套餐，我叫何静，身份证{ID}，要最便宜的那个", "办理", 0.99).state
+    assert state.frame.waiting_for == "confirm" and state.slots["plan"] == "39"
+    result = zh(telecom, state, "不对不对，要带宽带的那个", "否定", 1.0)
+    assert "action_requested" not in [e.name for e in result.events]
+    assert result.state.slots["plan"] == "129"
+
+
+def test_a_plan_at_the_stop_question_is_no_goodbye(telecom):
+    state = zh(telecom, start(), "开户", "办理", 0.99).state
+    state = zh(telecom, state, "我叫杨帆", "提供信息", 0.99).state
+    state = zh(telecom, state, "不", "否定", 1.0).state
+    assert (state.frame.waiting_for or "").startswith("stop:")
+    result = zh(telecom, state, "99", "再见", 0.97)
+    assert result.state.frame is not None and result.state.frame.flow == "business"

@@ -37,7 +37,7 @@ from framework.compile.machine import CallAction, Flow
 from framework.compile.diagram import flow_graph
 from framework.engine.confirm import label
 from framework.engine.context import TurnContext
-from framework.engine.render import display_date
+from framework.engine.render import display_date, masked
 from framework.engine.steps import collected_slots
 from framework.nlu.interface import NLUResult
 from framework.slots import GENERIC_EXTRACTORS, parse_value
@@ -88,7 +88,8 @@ def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None, reque
     slots = ctx.assistant.slots
     candidates = [name for name in sorted(flow_collects(ctx))
                   if name != collecting and name in slots and slots[name].type in _NUMBER_TYPES
-                  and from_user(slots[name]) and ctx.original.slots.get(name) is not None]
+                  and from_user(slots[name]) and ctx.original.slots.get(name) is not None
+                  and name not in ctx.slot_changes]  # "not 50, 15": set to 15 already, not back to 50
     if not candidates:
         return
     text = (nlu.text or "").lower()
@@ -163,9 +164,14 @@ def _names(ctx: TurnContext, name: str) -> tuple[str, ...]:
 
 
 def _shown(ctx: TurnContext, name: str, value: Any) -> Any:
-    """A date as people say it ("Saturday 5 December", "12月5日"), not "2026-12-05"."""
+    """A date as people say it ("Saturday 5 December", "12月5日"), not "2026-12-05"; an ID number
+    masked as in `{id_number:masked}` ("110105********002X": framework.engine.render.masked)."""
     slot = ctx.assistant.slots.get(name)
-    return display_date(value, ctx.assistant.language) if slot is not None and slot.type == "date" else value
+    if slot is not None and slot.type == "date":
+        return display_date(value, ctx.assistant.language)
+    if slot is not None and slot.type == "id_number" and isinstance(value, str):
+        return masked(value)
+    return value
 
 
 def announce(ctx: TurnContext, names: list[str]) -> None:

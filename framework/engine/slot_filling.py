@@ -325,6 +325,8 @@ def _instead_of_current(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
         if match is None:
             continue
         old, new = match.group("old").strip(_PUNCT).lower(), match.group("new").strip(_PUNCT)
+        if _number_instead(ctx, flow, found, old, new, match.start("new")):
+            return
         for name in sorted(steps.collected_slots(flow)):
             slot, value = slots.get(name), ctx.slots.get(name)
             if name in found:  # "its for Gran not my nan": the model's span of the value named as wrong is none
@@ -348,6 +350,24 @@ _NOT_THAT_BUT = {
     "en": re.compile(r"^(?:(?:no+|nope|sorry|wait|oops)\b[\s,.!]*)+(?:it'?s|it is|i'?m|i am|my name is|the name is|"
                      r"i meant|i said)\s+(?P<new>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})[\s,.!]*$"),
 }
+
+
+def _number_instead(ctx: TurnContext, flow, found: dict, old: str, new: str, start: int) -> bool:
+    """"not 50, 15" at "Send $50.00 to my nan …?" (deny 1.00): heard "What would you like to
+    change?", and $50 was sent after the recipient was changed (customer trial, session 25). The
+    one number slot of the flow whose value `old` is takes `new`."""
+    slots = ctx.assistant.slots
+    for name in sorted(steps.collected_slots(flow)):
+        slot, value = slots.get(name), ctx.slots.get(name)
+        if slot is None or slot.type not in ("integer", "number", "money") or value is None or not from_user(slot):
+            continue
+        was = parse_value(slot, old, ctx.assistant.language, today=ctx.today)
+        now = parse_value(slot, new, ctx.assistant.language, today=ctx.today)
+        if was.ok and now.ok and was.value == value and now.value != value:
+            found.pop(name, None)
+            _said_instead(found, name, now.value, new, start)
+            return True
+    return False
 
 
 def _last_answer_corrected(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
@@ -444,11 +464,28 @@ def _two_values(ctx: TurnContext, found: dict) -> None:
                 values.append(value)
         if len(values) < 2:
             continue
-        separator = LIST_SEPARATOR[language_code(ctx.assistant.language)]
-        ctx.out_of_range[name] = "utter_which_value"
-        ctx.refusal_extra[name] = {"which_label": label(ctx, name),
-                                   "which_values": separator.join(display_value(v, ctx.assistant.language) for v in values)}
-        ctx.emit("values_ambiguous", slot=name, count=len(values))  # values stay out of events
+        _ask_which(ctx, name, values)
+    if any(name in ctx.out_of_range for name in found):
+        # "send 50 dollars to Sarah and 80 dollars to Tom": two amounts and two recipients; taking the last
+        # recipient sent Sarah's $50 to Tom (customer trial, session 25): neither is guessed
+        for name, candidates in found.items():
+            if ctx.assistant.slots[name].type != "text" or name in ctx.out_of_range:
+                continue
+            values = []
+            for _, _, _, value in sorted(candidates, key=lambda c: c[2].start):
+                if value not in values:
+                    values.append(value)
+            if len(values) > 1:
+                _ask_which(ctx, name, values)
+
+
+def _ask_which(ctx: TurnContext, name: str, values: list) -> None:
+    """Slot `name` got several values in one message: which one? (`utter_which_value`)."""
+    separator = LIST_SEPARATOR[language_code(ctx.assistant.language)]
+    ctx.out_of_range[name] = "utter_which_value"
+    ctx.refusal_extra[name] = {"which_label": label(ctx, name),
+                               "which_values": separator.join(display_value(v, ctx.assistant.language) for v in values)}
+    ctx.emit("values_ambiguous", slot=name, count=len(values))  # values stay out of events
 
 
 # A choice named as what the customer has now, not what they want: "我想换个套餐，现在这个39的流量根本

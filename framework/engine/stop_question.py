@@ -265,11 +265,23 @@ def _goodbye(ctx: TurnContext, nlu: NLUResult, threshold: float) -> Flow | None:
     or, for a goodbye word, the domain's first such flow."""
     top = nlu.intent
     flow = ctx.assistant.flow_for_intent(top.name) if top and top.confidence >= threshold else None
-    if flow is not None and flow.ends_conversation:
+    if flow is not None and flow.ends_conversation and not _gives_a_value(ctx, nlu):
         return flow
     if goodbye_word(nlu.text or "", ctx.assistant.language):
         return next((f for f in ctx.assistant.flows.values() if f.ends_conversation), None)
     return None
+
+
+def _gives_a_value(ctx: TurnContext, nlu: NLUResult) -> bool:
+    """Whether the message holds a value for a slot the active flow collects: "99" (the plan,
+    read as 再见 0.97) at "要取消当前的办理吗？" cancelled an account opening as a goodbye (customer
+    trial, session 25); it answers the question that waited."""
+    flow = ctx.flow()
+    wanted = steps.collected_slots(flow) if flow else set()
+    slots = ctx.assistant.slots
+    return any(e.entity in wanted or any(m.entity == e.entity for n in wanted if n in slots
+                                         for m in getattr(slots[n], "mappings", ()) or ())
+               for e in nlu.entities)
 
 
 def end_conversation(ctx: TurnContext, goodbye: str) -> None:

@@ -89,9 +89,11 @@ _PUNCT = " \t\r\n,.!;:~，。！；：、…～\"'“”‘’"
 _PARTICLES = "呢啊呀吧哦了"
 _QUESTION_MARKS = "?？"
 # Chinese questions without a question mark: a final particle, an A-not-A pair (在不在,
-# 是不是, 可不可以, 有没有), or a question word.
+# 是不是, 可不可以, 有没有; not inside "不对不对", a no said twice: read as a question, it heard "这个问题我在这里
+# 回答不了" at a confirmation, and the plan the customer had just refused went through: trial of session 25),
+# or a question word.
 _ZH_QUESTION = re.compile(
-    r"(?:[吗么]\s*$|([^不没\W\d])[不没]\1|(?<!没)什么|怎么|为什么|为啥|哪|几[个点时号天]|多少|多久|多长|多大|是否|谁|(?<!没)啥)")
+    r"(?:[吗么]\s*$|(?<![不没])([^不没\W\d])[不没]\1|(?<!没)什么|怎么|为什么|为啥|哪|几[个点时号天]|多少|多久|多长|多大|是否|谁|(?<!没)啥)")
 # English: a question word first, or an auxiliary before its subject ("can you", "is it");
 # "do it" is an order, so bare "do" does not count.
 _EN_QUESTION_START = re.compile(

@@ -19,7 +19,8 @@ PREFIXES = {"￥": "CNY", "¥": "CNY", "rmb": "CNY", "cny": "CNY", "us$": "USD",
             # "transfer rupees five thousand" was read as $5,000 and refused as over the limit (customer
             # trial, session 25): a currency the slot does not take is said so
             "₹": "INR", "rs": "INR", "rs.": "INR", "inr": "INR", "rupees": "INR", "₱": "PHP", "php": "PHP",
-            "₦": "NGN", "ngn": "NGN", "zar": "ZAR", "a$": "AUD", "aud": "AUD", "c$": "CAD", "cad": "CAD"}
+            "₦": "NGN", "ngn": "NGN", "zar": "ZAR", "a$": "AUD", "aud": "AUD", "c$": "CAD", "cad": "CAD",
+            "j$": "JMD", "jmd": "JMD", "s$": "SGD", "sgd": "SGD", "nz$": "NZD", "nzd": "NZD", "tt$": "TTD"}
 # Words written after it. 块 and 毛 are read by the numerals with the amount, which know
 # that 两块蛋糕 is two pieces; 元 is here too for "3500 元".
 SUFFIXES = {"元人民币": "CNY", "人民币": "CNY", "元": "CNY", "rmb": "CNY", "cny": "CNY",
@@ -28,7 +29,16 @@ SUFFIXES = {"元人民币": "CNY", "人民币": "CNY", "元": "CNY", "rmb": "CNY
             "pounds": "GBP", "pound": "GBP", "quid": "GBP", "gbp": "GBP", "港币": "HKD", "港元": "HKD", "hkd": "HKD",
             "日元": "JPY", "yen": "JPY", "jpy": "JPY", "rupees": "INR", "rupee": "INR", "inr": "INR",
             "pesos": "PHP", "peso": "PHP", "php": "PHP", "naira": "NGN", "ngn": "NGN", "rand": "ZAR", "zar": "ZAR",
-            "aud": "AUD", "australian dollars": "AUD", "cad": "CAD", "canadian dollars": "CAD"}
+            "aud": "AUD", "australian dollars": "AUD", "cad": "CAD", "canadian dollars": "CAD",
+            # "500 Jamaican dollars" was taken as US$500 and sent (customer trial, session 25): other dollars
+            **{f"{country} {unit}": code for country, code in (
+                ("jamaican", "JMD"), ("australian", "AUD"), ("aussie", "AUD"), ("canadian", "CAD"),
+                ("singapore", "SGD"), ("singaporean", "SGD"), ("hong kong", "HKD"), ("new zealand", "NZD"),
+                ("nz", "NZD"), ("kiwi", "NZD"), ("trinidad", "TTD"), ("tt", "TTD"), ("barbados", "BBD"),
+                ("bajan", "BBD"), ("bahamian", "BSD"), ("namibian", "NAD"), ("fijian", "FJD"), ("guyanese", "GYD"),
+                ("belize", "BZD"), ("east caribbean", "XCD"), ("ec", "XCD"), ("taiwan", "TWD"), ("liberian", "LRD"),
+                ("us", "USD"), ("u.s.", "USD"), ("american", "USD"))
+               for unit in ("dollars", "dollar")}}
 
 
 def _alternatives(words) -> str:
