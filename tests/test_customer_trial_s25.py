@@ -352,3 +352,11 @@ def test_a_plan_at_the_stop_question_is_no_goodbye(telecom):
     assert (state.frame.waiting_for or "").startswith("stop:")
     result = zh(telecom, state, "99", "再见", 0.97)
     assert result.state.frame is not None and result.state.frame.flow == "business"
+
+
+@pytest.mark.parametrize("text, intent", [("那好吧，我姓林", "肯定"), ("上个月的呢", "肯定")])
+def test_no_name_from_a_yes_or_a_question(telecom, text, intent):
+    state = zh(telecom, start(), "投诉你们客服电话永远打不通", "投诉", 0.99).state
+    assert state.frame.waiting_for == "slot:name"
+    result = zh(telecom, state, text, intent, 0.9)
+    assert "name" not in result.state.slots and result.state.frame.waiting_for == "slot:name"

@@ -60,6 +60,8 @@ YES_WORDS: dict[str, frozenset[str]] = {
         "成", "成嘞", "成啊",
         # session 25's held-out file: "可不嘛" read as 否定 1.00 by all three models (a yes said as "isn't it so")
         "可不嘛", "可不是嘛", "可不是", "那可不", "可不", "那是", "那必须的",
+        # the customer trial of session 25: "那好吧，我姓林" stored the name "那好"
+        "那好", "那好吧", "那行", "那行吧", "也行", "那也行", "那就这样", "那就这样吧",
         "ok", "okay", "yes",  # Chinese users type these too
     }),
 }
@@ -91,9 +93,9 @@ _QUESTION_MARKS = "?？"
 # Chinese questions without a question mark: a final particle, an A-not-A pair (在不在,
 # 是不是, 可不可以, 有没有; not inside "不对不对", a no said twice: read as a question, it heard "这个问题我在这里
 # 回答不了" at a confirmation, and the plan the customer had just refused went through: trial of session 25),
-# or a question word.
+# a final 呢 ("上个月的呢", stored as a name in the same trial; not "嗯呢", "在呢"), or a question word.
 _ZH_QUESTION = re.compile(
-    r"(?:[吗么]\s*$|(?<![不没])([^不没\W\d])[不没]\1|(?<!没)什么|怎么|为什么|为啥|哪|几[个点时号天]|多少|多久|多长|多大|是否|谁|(?<!没)啥)")
+    r"(?:[吗么]\s*$|(?<![嗯好在着])呢\s*$|(?<![不没])([^不没\W\d])[不没]\1|(?<!没)什么|怎么|为什么|为啥|哪|几[个点时号天]|多少|多久|多长|多大|是否|谁|(?<!没)啥)")
 # English: a question word first, or an auxiliary before its subject ("can you", "is it");
 # "do it" is an order, so bare "do" does not count.
 _EN_QUESTION_START = re.compile(

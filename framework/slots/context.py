@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
 from framework.compile.machine import Assistant, Slot
-from framework.slots.answers import corrected_tail, language_key
+from framework.slots.answers import corrected_tail, language_key, yes_no
 from framework.slots.mapping import CONTEXT_EXTRACTOR, MODEL_EXTRACTOR
 from framework.slots.memo import IdentityMemo
 from framework.slots.values import ParseResult, parse_value
@@ -512,7 +512,8 @@ def collect_text(assistant: Assistant, slot: Slot, text: str, *, today=None) -> 
         candidates = [c for f in found for c in (_strip_trailing(f), f)
                       if c and not any(ch in _CLAUSE_CHARS for ch in c)
                       and not (verb and c != whole and verb.match(c))
-                      and not (speaker and c != whole and c in parts and speaker.match(c))]
+                      and not (speaker and c != whole and c in parts and speaker.match(c))
+                      and not (c != whole and yes_no(c, language) is not None)]  # "那好吧，我姓林": no name "那好"
         candidates.sort(key=lambda c: looks_everyday(model, slot, c))  # stable: template order within each
     for candidate in candidates:
         parsed = parse_value(slot, candidate, language, today=today)

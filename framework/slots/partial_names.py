@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from framework.slots.answers import language_key
+from framework.slots.answers import language_key, yes_no
 
 _PUNCT = " \t\u3000,.!?;:~，。！？；：、…～\"'“”‘’"
 _CJK = r"[\u3400-\u9fff]"
@@ -44,6 +44,11 @@ def partial_name(text: str, value: str, language: str | None) -> bool:
     code = language_key(language or "en")
     statement, titled = _SURNAME_STATEMENT.get(code), _TITLED_SURNAME.get(code)
     said = text.strip(_PUNCT)
+    # "那好吧，我姓林" (customer trial, session 25): a yes or no first, then only the surname
+    first, _, rest = re.split(r"([,，。.!！;；])", said, maxsplit=1)[:3] if re.search(r"[,，。.!！;；]", said) \
+        else (said, "", "")
+    if rest.strip(_PUNCT) and yes_no(first, language) is not None:
+        said = rest.strip(_PUNCT)
     if statement is not None and statement.fullmatch(said):
         return True
     # the value, or the whole message: "Mrs. Lee" splits into two clauses at its dot
