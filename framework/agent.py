@@ -156,7 +156,11 @@ class Agent:
         behaviours = self.assistant.behaviours
         if state.stack or not nlu.ranking or not any(e.name in ("fallback", "acknowledged") for e in result.events):
             return None
-        if nlu.ranking[0].name not in behaviours.affirm.intents + behaviours.deny.intents:
+        # and a thanks or a greeting first: "thanks. oh and I lost my other card, the debit one" (goodbye
+        # 0.57: the fallback, and the card stayed active; customer trial, session 25)
+        leaving = [i for f in self.assistant.flows.values() if f.ends_conversation for i in f.triggers]
+        if nlu.ranking[0].name not in (behaviours.affirm.intents + behaviours.deny.intents + behaviours.greet.intents
+                                       + tuple(leaving)):
             return None
         text, language = nlu.text or "", self.assistant.language
         tail = corrected_tail(text, language)

@@ -48,3 +48,15 @@ async def test_a_request_not_read_as_a_greeting_is_ranked_once():
 ])
 def test_after_greeting(text, language, rest):
     assert after_greeting(text, language) == rest
+
+
+async def test_a_request_after_thanks_starts_its_flow():
+    """"thanks. oh and I lost my other card, the debit one" (goodbye 0.57, below the threshold)
+    heard the fallback and the card stayed active (customer trial, session 25): read without its
+    thanks, it is the lost card."""
+    text = "thanks. oh and I lost my other card, the debit one"
+    table = {text: ("goodbye", 0.45), "oh and I lost my other card, the debit one": ("lost_card", 0.98)}
+    async with example("banking_en") as world:
+        chat = world.chat(table)
+        await chat.say(text)
+        assert chat.state.stack[-1].flow == "lost_card"

@@ -481,7 +481,11 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # lost-card story read as lost_card 0.66 < 0.71 heard the fallback: trial of session 24)
     if not confident and not unclear and intent_check.offer(ctx, intent, ctx.confidence, threshold(assistant)):
         return
-    if confident and not ctx.stack and not unclear and assistant.behaviours.out_of_scope.response:
+    # a yes or no to nothing (a conversation's first message, framework.engine.nothing_pending) is not
+    # understood, rather than out of scope ("我不太会用这个" read as 否定 0.81: customer trial, session 25)
+    yes_or_no = (not ctx.original.history
+                 and (intent in assistant.behaviours.affirm.intents or intent in assistant.behaviours.deny.intents))
+    if confident and not ctx.stack and not unclear and not yes_or_no and assistant.behaviours.out_of_scope.response:
         ctx.emit("out_of_scope", intent=intent)
         ctx.say(assistant.behaviours.out_of_scope.response)
         return
