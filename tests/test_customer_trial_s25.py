@@ -360,3 +360,10 @@ def test_no_name_from_a_yes_or_a_question(telecom, text, intent):
     assert state.frame.waiting_for == "slot:name"
     result = zh(telecom, state, text, intent, 0.9)
     assert "name" not in result.state.slots and result.state.frame.waiting_for == "slot:name"
+
+
+@pytest.mark.parametrize("text, slot, value", [("套餐太贵了，给我降到39的", "business", "换套餐"),
+                                               ("闺女让我问问这个月的话费单子", "query_type", "账单")])
+def test_more_ways_to_name_a_choice(telecom, text, slot, value):
+    intent = "办理" if slot == "business" else "查询"
+    assert zh(telecom, start(), text, intent, 0.99).state.slots[slot] == value
