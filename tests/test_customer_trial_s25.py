@@ -367,3 +367,10 @@ def test_no_name_from_a_yes_or_a_question(telecom, text, intent):
 def test_more_ways_to_name_a_choice(telecom, text, slot, value):
     intent = "办理" if slot == "business" else "查询"
     assert zh(telecom, start(), text, intent, 0.99).state.slots[slot] == value
+
+
+def test_a_dropped_check_drops_its_values(telecom):
+    state = zh(telecom, start(), "开户要带啥", "咨询", 0.66, 0.2).state
+    assert state.frame.waiting_for == "check" and state.slots.get("business") == "开户"
+    result = zh(telecom, state, "老年人有优惠没", "咨询", 0.95)
+    assert "business" not in result.state.slots and not replies(result)[0].startswith("开户")

@@ -20,7 +20,8 @@ Here, with no flow active (a message answering a question keeps the rules of tha
     User: yes   -> the flow starts (event `flow_started`, reason "checked"); the values the first
                    message gave (4821) are kept, so its questions are not asked again
     User: no    -> utter_intent_denied ("Sorry, I got that wrong. Could you say it another way?")
-    User: what's my balance -> the check is dropped and the message is read as any other
+    User: what's my balance -> the check is dropped with the values the first message gave, and
+                   the message is read as any other
 
 When: the top intent is below the threshold and at or above FLOOR (0.5), starts a flow (no
 global behaviour such as cancel or help, no flow that ends the conversation), no flow is active,
@@ -84,6 +85,13 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     yes = confirm.answer(ctx, nlu, threshold)
     if yes is None or flow is None:
         ctx.emit("intent_check_dropped", flow=frame.flow)
+        # the values the checked message gave belong to it: "开户要带啥" (checked), then "老年人有优惠没"
+        # answered what opening needs with its 开户 (customer trial, session 25)
+        slots = ctx.assistant.slots
+        loose = {name for name, value in ctx.slots.items() if value is not None and name in slots
+                 and not slots[name].persist and value != slots[name].initial}
+        if loose:
+            ctx.clear_slots(loose, "check_dropped")
         return False
     if yes:
         steps.start_flow(ctx, flow, reason="checked")
