@@ -127,11 +127,11 @@ tests:
   passes:
     steps:
       - user: I lost my card
-        bot: [utter_ask_last4]
+        bot: [utter_ask_last4_to_block]
   fails_at_step_two:
     steps:
       - user: I lost my card
-        bot: [utter_ask_last4]
+        bot: [utter_ask_last4_to_block]
       - user: "4821"
         intent: inform
         flow: lost_card
@@ -159,7 +159,7 @@ FAILED fails_at_step_two (t.yml:6)
   t.yml:18:9: events: expected flow_started; found slot_set
   the conversation up to there:
     user: I lost my card   [lost_card 0.95; lost_card.ask_last4]
-    bot:  utter_ask_last4: "What are the last four digits of the card?"
+    bot:  utter_ask_last4_to_block: "To block a lost or stolen card, I need its last four digits. What are they?"
     user: 4821   [activate_card 0.08; lost_card.confirm_block]
     bot:  utter_confirm_block: "I'll block the card ending 4821 and order a replacement. This can't be undone. Go ahead?"
 
@@ -202,7 +202,7 @@ async def test_junit_xml_has_one_testcase_per_test_and_the_failure_text(tmp_path
     outcomes = await run(tmp_path, monkeypatch, banking, """\
 tests:
   good:
-    steps: [{user: I lost my card, bot: [utter_ask_last4]}]
+    steps: [{user: I lost my card, bot: [utter_ask_last4_to_block]}]
   bad:
     steps: [{user: I lost my card, bot: [utter_greet]}]
 """)
