@@ -374,3 +374,14 @@ def test_a_dropped_check_drops_its_values(telecom):
     assert state.frame.waiting_for == "check" and state.slots.get("business") == "开户"
     result = zh(telecom, state, "老年人有优惠没", "咨询", 0.95)
     assert "business" not in result.state.slots and not replies(result)[0].startswith("开户")
+
+
+@pytest.mark.parametrize("text, days", [("this arvo", 0), ("bukas na lang", 1), ("the morra", 1)])
+def test_regional_days(banking, text, days):
+    import datetime as dt
+
+    from framework.slots import extract_entities
+
+    today = dt.date(2026, 12, 5)
+    dates = [e.value for e in extract_entities(banking, text, today=today) if e.entity == "date"]
+    assert dates == [(today + dt.timedelta(days=days)).isoformat()]
