@@ -385,3 +385,11 @@ def test_regional_days(banking, text, days):
     today = dt.date(2026, 12, 5)
     dates = [e.value for e in extract_entities(banking, text, today=today) if e.entity == "date"]
     assert dates == [(today + dt.timedelta(days=days)).isoformat()]
+
+
+@pytest.mark.parametrize("text, taken", [("投诉，你们乱扣费", True), ("投诉 宽带老掉线", True), ("我要投诉", False),
+                                         ("我要投诉你们", False), ("我想投诉一下", False), ("帮我投诉一下", False)])
+def test_a_short_complaint_is_the_complaint(telecom, text, taken):
+    state = zh(telecom, start(), text, "投诉", 0.99).state
+    assert (state.slots.get("complaint") == text) is taken
+    assert state.frame.waiting_for == ("slot:name" if taken else "slot:complaint")

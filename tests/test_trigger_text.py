@@ -120,7 +120,8 @@ def test_also_when_the_flow_interrupts_another_but_never_on_a_later_turn(tmp_pat
      "starts it). Remove 'from_trigger', or give the flow a trigger intent."),
     ("from_trigger: 8", DOMAIN, FLOWS,
      "flows/complaint.yml:7:23: E012 flows.complaint.states.ask_complaint.from_trigger: wrong type of value. "
-     "Expected true, or {min_length: N} (letters, digits and CJK characters); found the number 8."),
+     "Expected true, or {min_length: N, request_words: [...]} (N letters, digits and CJK characters besides the "
+     "request words); found the number 8."),
 ])
 def test_spec_errors(tmp_path, option, domain, flows, expected):
     with pytest.raises(SpecErrors) as err:

@@ -200,6 +200,12 @@ def _from_trigger(spec: bool | dict | None) -> int | None:
     return 0 if spec is True else int(spec.get("min_length", 0))
 
 
+def _request_words(spec: bool | dict | None) -> tuple[str, ...]:
+    """`{request_words: [我要投诉, 投诉]}`: longest first, so that "我要投诉" goes before its "投诉"."""
+    words = spec.get("request_words") if isinstance(spec, dict) else None
+    return tuple(sorted((str(w) for w in words or () if str(w).strip()), key=len, reverse=True))
+
+
 def _step(spec: dict, settings: m.Settings) -> m.Step | None:
     if "say" in spec:
         return m.Say(spec["say"])
@@ -209,7 +215,8 @@ def _step(spec: dict, settings: m.Settings) -> m.Step | None:
                          max_attempts=spec.get("max_attempts", settings.max_attempts),
                          on_failure=spec.get("on_failure"), on_unknown=spec.get("on_unknown"),
                          skip_if_filled=spec.get("skip_if_filled", True),
-                         from_trigger=_from_trigger(spec.get("from_trigger")), default=spec.get("default"),
+                         from_trigger=_from_trigger(spec.get("from_trigger")),
+                         request_words=_request_words(spec.get("from_trigger")), default=spec.get("default"),
                          value_guard=spec.get("value_guard", True))
     if "confirm" in spec:
         return m.Confirm(spec["confirm"], spec["on_yes"], spec["on_no"],

@@ -197,6 +197,9 @@ class Collect:
     # has at least this many letters, digits or CJK characters and the slot accepts it
     # (framework.engine.trigger_text); 0 for `from_trigger: true`; None: off.
     from_trigger: int | None = None
+    # `from_trigger: {request_words: [...]}`: words that only ask for the flow ("我要投诉", "投诉"),
+    # left out of that count ("投诉，你们乱扣费" counts 你们乱扣费)
+    request_words: tuple[str, ...] = ()
     # `default:` the slot's value (read as an answer would be: "today") when the step is
     # reached with none: the question is not asked (framework.engine.steps).
     default: Any = None

@@ -140,8 +140,11 @@ STATE = _object({
     "end": {"type": ["string", "boolean", "null"], "x-expected": "a response name or true"},
     "prompt": NAME, "reprompt": NAME, "max_attempts": COUNT, "skip_if_filled": {"type": "boolean"},
     # the message that started the flow fills the collected text slot (framework.engine.trigger_text)
-    "from_trigger": {"oneOf": [{"type": "boolean"}, _object({"min_length": COUNT})],
-                     "x-expected": "true, or {min_length: N} (letters, digits and CJK characters)"},
+    "from_trigger": {"oneOf": [{"type": "boolean"},
+                               _object({"min_length": COUNT,
+                                        "request_words": {"type": "array", "items": {"type": "string", "minLength": 1}}})],
+                     "x-expected": "true, or {min_length: N, request_words: [...]} (N letters, digits and CJK "
+                                   "characters besides the request words)"},
     # the collected slot's value when the step is reached with none: not asked (flow_checks.py)
     "default": {"type": ["string", "number", "boolean"], "x-expected": "a value of the slot, such as today"},
     # false: a command word or a confidently classified trigger is read as the value too
