@@ -393,3 +393,14 @@ def test_a_short_complaint_is_the_complaint(telecom, text, taken):
     state = zh(telecom, start(), text, "投诉", 0.99).state
     assert (state.slots.get("complaint") == text) is taken
     assert state.frame.waiting_for == ("slot:name" if taken else "slot:complaint")
+
+
+@pytest.mark.parametrize("text, intent", [("不换套餐了 还是用原来那个吧", "肯定"), ("算球 不整了", "取消"),
+                                          ("这个流程先停一下吧 我回去问问家里人再说", "再见")])
+def test_withdrawn_at_a_plan_change(telecom, text, intent):
+    """session 25's second held-out file (telecom_zh fresh_test_30): "不换套餐了 还是用原来那个吧" was
+    read as 肯定 0.93 by one model (at this confirmation: the plan changed)."""
+    state = zh(telecom, start(), f"我要换套餐，我叫何静，身份证{ID}，换成99的", "办理", 0.99).state
+    assert state.frame.waiting_for == "confirm"
+    result = zh(telecom, state, text, intent, 0.93)
+    assert "action_requested" not in [e.name for e in result.events] and result.state.frame is None

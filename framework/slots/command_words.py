@@ -98,8 +98,12 @@ _NEGATED = {
 # A request withdrawn at the end of a longer message: "携号转网我反悔了，别给我办了", "算了我反悔了，不办了"
 # (read as 投诉 0.51-0.95 by all three telecom_zh models of session 22: a complaint flow started).
 _WITHDRAWN = {
-    "zh": re.compile(r"(?:(?:别|不要|不用|甭)(?:给我|帮我|再)*(?:办|弄|处理|申请|开通?)(?:了|啦)?|(?:我|就)?反悔了"
-                     r"|(?:我|那|那就|还是)?(?:不|先不|不想|不要)(?:办|弄|要|申请)了"
+    "zh": re.compile(r"(?:(?:别|不要|不用|甭)(?:给我|帮我|再)*(?:办|弄|处理|申请|开通?|整)(?:了|啦)?|(?:我|就)?反悔了"
+                     r"|(?:我|那|那就|还是)?(?:不|先不|不想|不要)(?:办|弄|要|申请|整|换|改)(?:套餐)?了"
+                     # "不换套餐了 还是用原来那个吧" (肯定 0.93 on one model of session 25's second held-out
+                     # file: at a plan change's confirmation, a yes), "…我回去问问家里人再说"
+                     r"|还是用(?:原来|之前|以前|现在|老)的?(?:那个|这个)?(?:套餐)?(?:吧|就行|就好)?"
+                     r"|(?:回去|先)?(?:问问|商量商量|商量一下|考虑考虑|考虑一下|想想)[^，。！？,.!?]{0,8}再说"
                      # "亲情网加号那个申请帮我撤销一下" (session 22: 投诉 0.51-0.61); "把多扣的钱撤销" is no withdrawal
                      r"|(?:申请|办理)(?:就|先)?(?:帮我|给我)?(?:撤销|撤回|取消)(?:掉)?(?:了)?(?:一下|吧)?"
                      # "算了吧" at "确认办理吗？" opened the change menu (否定 0.72, trial of session 24)
