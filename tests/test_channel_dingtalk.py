@@ -66,7 +66,7 @@ async def test_a_whole_business_conversation_with_buttons(dingtalk):
     [plans] = await say(client, fake, ID)
     assert [b[0] for b in plans["buttons"]] == ["39元", "59元", "99元", "129元"]
     [confirm] = await say(client, fake, dict(plans["buttons"])["59元"])
-    assert NAME in confirm["text"] and ID in confirm["text"] and "59" in confirm["text"]
+    assert NAME in confirm["text"] and ID[:6] + "********" + ID[-4:] in confirm["text"] and "59" in confirm["text"]
     [done] = await say(client, fake, "是的")
     assert done["text"].startswith("开户成功！您的账户号是 ") and done["via"] == "sessionWebhook"
     assert fake.token_requests == 0  # the webhook needs no token

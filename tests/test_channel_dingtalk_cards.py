@@ -61,7 +61,7 @@ async def test_a_whole_business_conversation_by_card_presses(dingtalk):
     [plans] = await say(client, fake, ID)
     assert plans["via"] == "interactiveCard" and [b[0] for b in plans["buttons"]] == ["39元", "59元", "99元", "129元"]
     [confirm] = await press(client, fake, plans, "59元")
-    assert NAME in confirm["text"] and ID in confirm["text"] and "59" in confirm["text"]  # slots carried over
+    assert NAME in confirm["text"] and ID[-4:] in confirm["text"] and "59" in confirm["text"]  # slots carried over
     [done] = await say(client, fake, "是的")
     assert done["text"].startswith("开户成功！您的账户号是 ")
     assert fake.token_requests == 1 and len(fake.routes) == 1  # one token, registered once

@@ -105,7 +105,7 @@ def test_dialog_test_fails_with_a_diff_at_the_file_and_line(example_model, tmp_p
         "  step 1 at wrong.yml:4: user: I lost my card\n"
         "  wrong.yml:5:9: bot: the replies differ\n"
         "    - utter_ask_name\n"
-        "    + utter_ask_last4: \""), out
+        "    + utter_ask_last4_to_block: \""), out
     assert "  the conversation up to there:\n    user: I lost my card   [lost_card " in out
     assert out.rstrip().endswith("1 conversation test: 0 passed, 1 failed.")
     failure = ET.parse(tmp_path / "out.xml").getroot().find("testsuite/testcase/failure")
