@@ -404,3 +404,10 @@ def test_withdrawn_at_a_plan_change(telecom, text, intent):
     assert state.frame.waiting_for == "confirm"
     result = zh(telecom, state, text, intent, 0.93)
     assert "action_requested" not in [e.name for e in result.events] and result.state.frame is None
+
+
+def test_a_payee_by_title_and_surname_is_not_dropped_without_a_word(banking):
+    text = "send fifty dollars to my landlord Mr Patel tomorrow"
+    result = en(banking, start(), text, entities=(_model("recipient", "my landlord Mr Patel", text, "my landlord Mr Patel"),))
+    assert "recipient" not in result.state.slots and result.state.frame.waiting_for == "slot:recipient"
+    assert replies(result) == ["I need the full name for the recipient, first and last name. Could you give it to me?"]

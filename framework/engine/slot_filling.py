@@ -583,6 +583,10 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 continue
             if parsed.ok and _surname_only(ctx, slot, parsed.value):
                 ctx.emit("partial_value", slot=slot.name)  # "王女士": the whole-message path asks for the full name
+                if slot.name != collecting:  # said in passing ("send it to my landlord Mr Patel"): said when
+                    # the flow asks the slot, not dropped without a word (found by hand, session 25)
+                    ctx.out_of_range.setdefault(slot.name, "utter_full_name")
+                    ctx.refusal_extra.setdefault(slot.name, {"partial_label": label(ctx, slot.name)})
             elif parsed.ok:
                 found.setdefault(slot.name, []).append((rank(span), i, span, parsed.value))
             elif parsed.response:  # understood, out of bounds: said, never stored
