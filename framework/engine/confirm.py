@@ -81,7 +81,7 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     second = nlu.ranking[1].confidence if len(nlu.ranking) > 1 else 0.0
     if top.confidence < threshold or top.confidence - second < CONFIRM_MARGIN:
         return None
-    if polarity(top.name) and ctx.flow() is not None and _other_request(ctx, ctx.flow(), [text]):
+    if polarity(top.name) and ctx.flow() is not None and _other_request(ctx, ctx.flow(), text):
         return None  # "yes block it" (affirm 1.00) at "Send $75.00 to Kofi …?": not this request's yes
     return polarity(top.name)
 
@@ -117,7 +117,7 @@ def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if (any(yes_no(c, language) is False for c in clauses) or sounds_like_correction(text, language)
             or (but is not None and but.search(text.lower())) or withdrawn(text, language)):
         return False
-    if _other_request(ctx, flow, [text]):
+    if _other_request(ctx, flow, text):
         return False
     if led and _restating(ctx, flow, top.name) and top.confidence >= threshold:
         return True
@@ -129,10 +129,10 @@ def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
 _VERB = re.compile(r"\b(block|freeze|send|activate|pay|transfer|submit)\s+(?:it|that|this|them|the|my)\b")
 
 
-def _other_request(ctx: TurnContext, flow: Flow, clauses: Sequence[str]) -> bool:
+def _other_request(ctx: TurnContext, flow: Flow, text: str) -> bool:
     """Whether a go-ahead names a verb that no example of the flow's trigger intents uses ("block
     it" at a transfer's confirmation): another request, not this one's yes."""
-    verbs = {m.group(1) for c in clauses for m in _VERB.finditer(c.lower())}
+    verbs = {m.group(1) for m in _VERB.finditer(text.lower())}
     if not verbs:
         return False
     examples = " ".join(getattr(e, "text", str(e)).lower() for name in flow.triggers

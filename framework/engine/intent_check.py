@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 
-from framework.engine import confirm, steps
+from framework.engine import confirm, lifetimes, steps
 from framework.engine.builtin_responses import language_code
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
@@ -87,11 +87,7 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
         ctx.emit("intent_check_dropped", flow=frame.flow)
         # the values the checked message gave belong to it: "开户要带啥" (checked), then "老年人有优惠没"
         # answered what opening needs with its 开户 (customer trial, session 25)
-        slots = ctx.assistant.slots
-        loose = {name for name, value in ctx.slots.items() if value is not None and name in slots
-                 and not slots[name].persist and value != slots[name].initial}
-        if loose:
-            ctx.clear_slots(loose, "check_dropped")
+        lifetimes.drop_loose_values(ctx, "check_dropped")
         return False
     if yes:
         steps.start_flow(ctx, flow, reason="checked")

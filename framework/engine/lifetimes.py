@@ -95,13 +95,19 @@ def drop_earlier_values(ctx: TurnContext) -> None:
     `persist: true` slots, slots a flow lists under `keep:`, and `initial` values."""
     if len(ctx.stack) != 1:
         return  # an interruption: the flows below keep theirs
-    slots = ctx.assistant.slots
     kept = {name for flow in ctx.assistant.flows.values() for name in flow.keep} | _needed(ctx)
+    drop_loose_values(ctx, "not_used_by_next", kept)
+
+
+def drop_loose_values(ctx: TurnContext, reason: str, kept: set[str] = frozenset()) -> None:
+    """Clear the values that are set, not `persist: true`, not their `initial`, and not in
+    `kept` (event `slots_cleared` with `reason`)."""
+    slots = ctx.assistant.slots
     loose = {name for name, value in ctx.slots.items()
              if value is not None and name not in kept and name in slots and not slots[name].persist
              and value != slots[name].initial}
     if loose:
-        ctx.clear_slots(loose, "not_used_by_next")
+        ctx.clear_slots(loose, reason)
 
 
 def pii_values(assistant: Assistant, events) -> list:

@@ -458,10 +458,7 @@ def _two_values(ctx: TurnContext, found: dict) -> None:
             if inside and ends:
                 candidates[:] = [c for c in candidates if c not in inside or c in ends]
         best = min(c[0] for c in candidates)
-        values: list = []
-        for _, _, _, value in sorted((c for c in candidates if c[0] == best), key=lambda c: c[1]):
-            if value not in values:
-                values.append(value)
+        values = _distinct(c[3] for c in sorted((c for c in candidates if c[0] == best), key=lambda c: c[1]))
         if len(values) < 2:
             continue
         _ask_which(ctx, name, values)
@@ -471,12 +468,18 @@ def _two_values(ctx: TurnContext, found: dict) -> None:
         for name, candidates in found.items():
             if ctx.assistant.slots[name].type != "text" or name in ctx.out_of_range:
                 continue
-            values = []
-            for _, _, _, value in sorted(candidates, key=lambda c: c[2].start):
-                if value not in values:
-                    values.append(value)
+            values = _distinct(c[3] for c in sorted(candidates, key=lambda c: c[2].start))
             if len(values) > 1:
                 _ask_which(ctx, name, values)
+
+
+def _distinct(values) -> list:
+    """`values` in their order, each once (values may be dicts: no set)."""
+    out: list = []
+    for value in values:
+        if value not in out:
+            out.append(value)
+    return out
 
 
 def _ask_which(ctx: TurnContext, name: str, values: list) -> None:

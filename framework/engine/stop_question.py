@@ -80,6 +80,7 @@ from framework.engine.context import TurnContext
 from framework.engine.state import WAITING_END, WAITING_STOP
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import language_key, refuses, wants_to_go_on, yes_no
+from framework.slots.mapping import fills
 
 WAITING = WAITING_STOP  # Frame.waiting_for while "Do you want to stop here?" waits (after a plain no)
 ENDING = WAITING_END  # the same, after a goodbye; followed by what the frame waited for before
@@ -277,11 +278,9 @@ def _gives_a_value(ctx: TurnContext, nlu: NLUResult) -> bool:
     read as 再见 0.97) at "要取消当前的办理吗？" cancelled an account opening as a goodbye (customer
     trial, session 25); it answers the question that waited."""
     flow = ctx.flow()
-    wanted = steps.collected_slots(flow) if flow else set()
     slots = ctx.assistant.slots
-    return any(e.entity in wanted or any(m.entity == e.entity for n in wanted if n in slots
-                                         for m in getattr(slots[n], "mappings", ()) or ())
-               for e in nlu.entities)
+    wanted = [slots[n] for n in steps.collected_slots(flow) if n in slots] if flow else []
+    return any(fills(slot, e, None) for slot in wanted for e in nlu.entities)
 
 
 def end_conversation(ctx: TurnContext, goodbye: str) -> None:

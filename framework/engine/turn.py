@@ -190,22 +190,25 @@ def _withdrawal_read(assistant: Assistant, state: SessionState, nlu: NLUResult) 
     return replace(nlu, ranking=ranking), top.name
 
 
+def _active_step(assistant: Assistant, state: SessionState):
+    """The active flow (None after a reload that dropped it) and the step its frame is at."""
+    frame = state.stack[-1]
+    flow = assistant.flows.get(frame.flow)
+    return flow, (flow.states[frame.state].step if flow and frame.state in flow.states else None)
+
+
 def _no_is_the_end(assistant: Assistant, state: SessionState) -> bool:
     """Whether the active flow waits at a confirmation whose no only says something and ends it
     ("需要为您转接人工客服吗？" after the complaint was filed): "不用了" there is that no, not a
     cancel of what was done (framework.engine.stop_question.no_loses_nothing)."""
-    frame = state.stack[-1]
-    flow = assistant.flows.get(frame.flow)
-    step = flow.states[frame.state].step if flow and frame.state in flow.states else None
-    return (frame.waiting_for == "confirm" and isinstance(step, Confirm)
+    flow, step = _active_step(assistant, state)
+    return (state.stack[-1].waiting_for == "confirm" and isinstance(step, Confirm)
             and stop_question.no_loses_nothing(flow, step.on_no))
 
 
 def _takes_any_answer(assistant: Assistant, state: SessionState) -> bool:
     """Whether the active flow waits at a free-text question: every answer is the value there."""
-    frame = state.stack[-1]
-    flow = assistant.flows.get(frame.flow)
-    step = flow.states[frame.state].step if flow and frame.state in flow.states else None
+    _, step = _active_step(assistant, state)
     return isinstance(step, Collect) and not step.value_guard
 
 

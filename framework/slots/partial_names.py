@@ -45,8 +45,7 @@ def partial_name(text: str, value: str, language: str | None) -> bool:
     statement, titled = _SURNAME_STATEMENT.get(code), _TITLED_SURNAME.get(code)
     said = text.strip(_PUNCT)
     # "那好吧，我姓林" (customer trial, session 25): a yes or no first, then only the surname
-    first, _, rest = re.split(r"([,，。.!！;；])", said, maxsplit=1)[:3] if re.search(r"[,，。.!！;；]", said) \
-        else (said, "", "")
+    first, rest = (re.split(r"[,，。.!！;；]", said, maxsplit=1) + [""])[:2]
     if rest.strip(_PUNCT) and yes_no(first, language) is not None:
         said = rest.strip(_PUNCT)
     if statement is not None and statement.fullmatch(said):
