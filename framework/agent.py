@@ -22,6 +22,7 @@ from framework.engine.commands import command, parse_payload
 from framework.engine.turn import threshold
 from framework.nlu.interface import IntentClassifier, IntentScore, NLUResult, Parsed, as_parsed, parse_texts
 from framework.slots import extract_entities
+from framework.slots.entities import unnamed_numbers
 from framework.slots.answers import after_greeting, after_refusal, also_part, before_correction, corrected_tail
 from framework.slots.context import clauses
 
@@ -242,6 +243,7 @@ class ClassifierParser:
         parts = also_part(text, self.assistant.language)
         if parts is None:
             ranking, learnt = as_parsed(await self._rank(text))
+            learnt = unnamed_numbers(self.assistant, text, learnt)
             ranking = await self._past_greeting(text, ranking)
             rest = after_refusal(text, self.assistant.language)
             instead = as_parsed(await self._rank(rest))[0] if rest else ()
@@ -251,6 +253,7 @@ class ClassifierParser:
         # 99的" ranks as the plan change: the balance is the other)
         whole, head, tail = await asyncio.gather(self._rank(text), self._rank(parts[0]), self._rank(parts[1]))
         (ranking, learnt), (first, _), (second, _) = as_parsed(whole), as_parsed(head), as_parsed(tail)
+        learnt = unnamed_numbers(self.assistant, text, learnt)
         lead = ranking[0].name if ranking else None
         also = second if second and second[0].name != lead else first
         return NLUResult(text, tuple(ranking), entities + tuple(learnt), self.model_id, also=tuple(also))

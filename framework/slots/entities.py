@@ -21,6 +21,7 @@ from framework.slots.mapping import GENERIC_EXTRACTORS
 from framework.slots.memo import IdentityMemo
 from framework.slots.money import find_money
 from framework.slots.patterns import EntityPatterns
+from framework.slots.number_labels import named_otherwise
 from framework.slots.numerals import find_numbers
 from framework.slots.values import compiled_pattern, choices_of, parse_value
 
@@ -29,6 +30,9 @@ from framework.slots.values import compiled_pattern, choices_of, parse_value
 # it is collecting. "amount" is a bare number for a money slot ("三千五"); "money" has a
 # currency in the words ("$50") and fills its slot whatever is being asked. Its value is
 # the canonical text ("50 USD"), which the engine parses with the slot's own rules.
+
+# Slot types whose numbers the words before them may name as another kind of number.
+_NAMED_KINDS = frozenset({"regex", "integer", "number"})
 
 _ORDER = ("id_number", "phone", "email", "date", "regex", "categorical", "money", "integer", "number")
 
@@ -158,13 +162,14 @@ def _candidates(slot: Slot, text: str, language: str, today: dt.date):
         amounts = [(m.start, m.end) for m in find_money(text) if " " in m.text()]
         return ((start, end, value) for start, end, value in
                 _spelled(lambda t: ((m.start(), m.end(), m.group()) for m in pattern.finditer(t)), text)
-                if not any(s <= start and end <= e and (s, e) != (start, end) for s, e in amounts))
+                if not any(s <= start and end <= e and (s, e) != (start, end) for s, e in amounts)
+                if not named_otherwise(slot, text, start, language))
     if kind == "categorical":
         return _categorical(slot, text)
     if kind in ("integer", "number"):
         return (
             (start, end, value) for start, end, value in find_numbers(text)
-            if parse_value(slot, str(value), language).ok
+            if parse_value(slot, str(value), language).ok and not named_otherwise(slot, text, start, language)
         )
     return ()  # text slots: context templates (below); boolean: the whole utterance when collected
 
@@ -266,3 +271,13 @@ def extract_entities(assistant: Assistant, text: str, today: dt.date | None = No
         found += [e for e in patterns.extract(text)
                   if not any(e.start < f.end and f.start < e.end and f.entity == e.entity for f in found)]
     return tuple(sorted(found, key=lambda e: (e.start, e.entity)))
+
+
+def unnamed_numbers(assistant: Assistant, text: str, learnt) -> tuple[Entity, ...]:
+    """The model's entities less the numbers the words before them name as another kind
+    than their slot's ("my reference number is [9981]" tagged card_last4;
+    framework.slots.number_labels): the pattern extractors above drop those already."""
+    by_entity = {_entity_name(s): s for s in assistant.slots.values()}
+    return tuple(e for e in learnt
+                 if not (e.entity in by_entity and by_entity[e.entity].type in _NAMED_KINDS
+                         and named_otherwise(by_entity[e.entity], text, e.start, assistant.language)))

@@ -1,0 +1,66 @@
+"""Misbehaviours found in session 26 (items left by session 25's trials, then the trials of
+session 26), each replayed as pure engine turns or pure extraction.
+
+- "my reference number is 9981" filled the card's last four digits (pattern \\d{4} and the
+  model's entity head alike), and a later "block my card" offered to block the card ending
+  9981: a number the words before it name as another kind of number is not the slot's
+  (framework.slots.number_labels).
+"""
+from __future__ import annotations
+
+import pytest
+
+from framework.nlu.interface import Entity
+from framework.slots import extract_entities
+from framework.slots.entities import unnamed_numbers
+from framework.spec import load_assistant
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def banking():
+    return load_assistant(ROOT / "domains" / "banking_en", environ={})
+
+
+@pytest.fixture(scope="module")
+def telecom():
+    return load_assistant(ROOT / "domains" / "telecom_zh", environ={})
+
+
+def _last4(assistant, text):
+    return [e.value for e in extract_entities(assistant, text) if e.entity == "card_last4"]
+
+
+@pytest.mark.parametrize("text", ["my reference number is 9981", "PIN 1234", "my pin is 4321 lol",
+                                  "order no. 5521", "ref: 7788", "case #4411", "zip code 90210",
+                                  "my phone number ends in 5678"])
+def test_a_number_named_as_another_is_no_card(banking, text):
+    assert _last4(banking, text) == []
+
+
+@pytest.mark.parametrize("text,digits", [("block the card ending in 9981", "9981"), ("9981", "9981"),
+                                         ("card number ending 4821", "4821"),
+                                         ("my reference number is 77 and the card ends 4821", "4821")])
+def test_card_digits_still_found(banking, text, digits):
+    assert _last4(banking, text) == [digits]
+
+
+def test_the_models_entity_named_otherwise_is_dropped(banking):
+    text = "my reference number is 9981"
+    start = text.index("9981")
+    tagged = Entity("card_last4", "9981", "9981", start, start + 4, "model", 0.99)
+    assert unnamed_numbers(banking, text, (tagged,)) == ()
+    text = "it ends 9981"
+    kept = Entity("card_last4", "9981", "9981", 8, 12, "model", 0.99)
+    assert unnamed_numbers(banking, text, (kept,)) == (kept,)
+
+
+def test_a_slot_named_by_its_own_label_keeps_it(banking):
+    import dataclasses
+    slot = dataclasses.replace(banking.slots["card_last4"], label="order number")
+    from framework.slots.number_labels import named_otherwise
+    text = "order number 9981"
+    assert not named_otherwise(slot, text, text.index("9981"), "en")
+    assert named_otherwise(banking.slots["card_last4"], text, text.index("9981"), "en")
+    text = "订单号是20231234"
+    assert named_otherwise(banking.slots["card_last4"], text, text.index("2023"), "zh")
