@@ -64,3 +64,29 @@ def test_a_slot_named_by_its_own_label_keeps_it(banking):
     assert named_otherwise(banking.slots["card_last4"], text, text.index("9981"), "en")
     text = "订单号是20231234"
     assert named_otherwise(banking.slots["card_last4"], text, text.index("2023"), "zh")
+
+
+# "行，那就办这个" after a plan's details started nothing (session 25's trial). telecom_zh's consult
+# flow now offers to apply for the plan (utter_offer_plan; yes links to business with the plan
+# kept); "那59的呢" at that offer asks for 59's details: the confirm step's `on_change: detail`
+# goes there unannounced instead of "已将套餐改为 59" and the offer again
+# (domains/telecom_zh/tests/service.yml plays it through).
+
+def test_on_change_is_checked(tmp_path):
+    import shutil
+
+    from framework.spec import SpecErrors
+    shutil.copytree(ROOT / "domains" / "telecom_zh", tmp_path / "domains" / "telecom_zh")
+    shutil.copytree(ROOT / "flows" / "telecom_zh", tmp_path / "flows" / "telecom_zh")
+    consult = tmp_path / "flows" / "telecom_zh" / "consult.yml"
+    text = consult.read_text(encoding="utf-8")
+    assert load_assistant(tmp_path / "domains" / "telecom_zh", environ={}).flows["consult"].states["offer"].step.on_change == "detail"
+    consult.write_text(text.replace("on_change: detail", "on_change: detial"), encoding="utf-8")
+    with pytest.raises(SpecErrors) as err:
+        load_assistant(tmp_path / "domains" / "telecom_zh", environ={})
+    assert "E024" in str(err.value) and "Did you mean 'detail'?" in str(err.value)
+    consult.write_text(text.replace("        next: offer\n", "        next: offer\n        on_change: detail\n", 1),
+                       encoding="utf-8")
+    with pytest.raises(SpecErrors) as err:
+        load_assistant(tmp_path / "domains" / "telecom_zh", environ={})
+    assert "on_change" in str(err.value)

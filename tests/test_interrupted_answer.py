@@ -36,7 +36,9 @@ def test_the_phone_number_at_the_plan_question_goes_to_the_query(telecom):
 def test_the_interrupting_flows_own_answer_stays_its_own(telecom):
     result = turn(telecom, _interrupted(telecom), "59", "提供信息", 0.9)
     assert "flow_left" not in [e.name for e in result.events]
-    assert any("59" in r for r in replies(result)) and [f.flow for f in result.state.stack] == ["query"]
+    # 59's details, then the offer to apply for it (session 26), the query waiting under it
+    assert any("59" in r for r in replies(result)) and [f.flow for f in result.state.stack] == ["query", "consult"]
+    assert replies(result)[-1].startswith("需要帮您办理59元套餐吗")
 
 
 def test_a_value_the_active_flow_collects_itself_keeps_it(telecom):

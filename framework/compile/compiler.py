@@ -221,7 +221,7 @@ def _step(spec: dict, settings: m.Settings) -> m.Step | None:
     if "confirm" in spec:
         return m.Confirm(spec["confirm"], spec["on_yes"], spec["on_no"],
                          max_attempts=spec.get("max_attempts", settings.max_attempts),
-                         on_failure=spec.get("on_failure"))
+                         on_failure=spec.get("on_failure"), on_change=spec.get("on_change"))
     if "action" in spec:
         return m.CallAction(spec["action"], spec.get("on_success"), spec.get("on_failure"),
                             tuple(spec.get("routes") or ()), on_timeout=spec.get("on_timeout"),

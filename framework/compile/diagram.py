@@ -108,6 +108,8 @@ def flow_graph(flow: m.Flow) -> FlowGraph:
                 edges.append(Edge(node_id[name], target(step.on_no), "no", "no"))
             if step.on_failure:
                 edges.append(Edge(node_id[name], target(step.on_failure), "failure", "failure"))
+            if step.on_change:
+                edges.append(Edge(node_id[name], target(step.on_change), "changed", "condition"))
         if isinstance(step, m.CallAction):
             if step.on_success:
                 edges.append(Edge(node_id[name], target(step.on_success), "success", "success"))

@@ -218,6 +218,10 @@ class Confirm:
     on_no: str  # a state, END, or ASK_WHAT_TO_CHANGE
     max_attempts: int = 3  # answers that are neither yes nor no before on_failure
     on_failure: str | None = None  # None: END, saying that the flow gave up
+    # A value of the flow changed at this confirmation ("那59的呢" at "需要帮您办理99元套餐吗？"):
+    # go to this state, unannounced, instead of confirming again (None: "changed to …", then
+    # the question again)
+    on_change: str | None = None
 
 
 @dataclass(frozen=True)

@@ -312,6 +312,12 @@ def _say_out_of_range(ctx: TurnContext) -> None:
 _LISTENING = ("confirm", confirm.WHICH)
 
 
+def _on_change(state, waiting: str | None) -> str | None:
+    """The confirm step's `on_change` state, while its question waits for an answer."""
+    step = state.step if state is not None else None
+    return step.on_change if waiting == "confirm" and isinstance(step, Confirm) else None
+
+
 def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     assistant = ctx.assistant
     intent = ctx.intent
@@ -357,7 +363,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         changed = corrections.corrected(ctx, collecting)
         late = corrections.too_late(ctx, changed)
         corrections.refuse_late(ctx, late)
-        corrections.announce(ctx, [n for n in changed if n not in late])
+        changed = [n for n in changed if n not in late]
+        if not _on_change(state, waiting):
+            corrections.announce(ctx, changed)
     if filled and collecting:
         steps.goto(ctx, steps.after_collect(ctx, state))
         return
@@ -366,7 +374,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # "make it 9000 dollars" at the confirmation: said (in _finish), and it is asked again
     refused = waiting in _LISTENING and any(n in corrections.flow_collects(ctx) for n in ctx.out_of_range)
     if changed or refused:
-        if waiting in _LISTENING:
+        if changed and not refused and _on_change(state, waiting):
+            steps.goto(ctx, _on_change(state, waiting))  # "那59的呢" at "需要帮您办理99元套餐吗？": 59's details
+        elif waiting in _LISTENING:
             steps.goto(ctx, state.name)  # confirm again, with the new value
         else:
             steps.reprompt(ctx)

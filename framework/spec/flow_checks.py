@@ -18,11 +18,11 @@ FINAL_STEPS = ("handoff", "link", "end")
 # Options that only make sense with a step; on_failure belongs to collect, confirm and action.
 STEP_OPTIONS = {
     "prompt": ("collect",), "reprompt": ("collect",), "max_attempts": ("collect", "confirm"),
-    "skip_if_filled": ("collect",), "from_trigger": ("collect",), "default": ("collect",), "value_guard": ("collect",), "on_yes": ("confirm",), "on_no": ("confirm",),
+    "skip_if_filled": ("collect",), "from_trigger": ("collect",), "default": ("collect",), "value_guard": ("collect",), "on_yes": ("confirm",), "on_no": ("confirm",), "on_change": ("confirm",),
     "on_success": ("action",), "on_failure": ("collect", "confirm", "action"), "on_unknown": ("collect",), "routes": ("action",),
     "on_timeout": ("action",), "on_error": ("action",), "on_status": ("action",),
 }
-BRANCHES = ("on_failure", "on_unknown", "on_yes", "on_no", "on_success", "on_timeout", "on_error")
+BRANCHES = ("on_failure", "on_unknown", "on_yes", "on_no", "on_change", "on_success", "on_timeout", "on_error")
 
 
 def step_of(state: dict) -> str | None:

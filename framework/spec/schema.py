@@ -154,6 +154,8 @@ STATE = _object({
     # the state a customer who does not have the collected value goes to ("身份证忘带了"): framework.engine.unknown_value
     "on_unknown": TARGET,
     "on_failure": TARGET, "on_yes": TARGET, "on_no": TARGET, "on_success": TARGET,
+    # a confirm step's state for a value changed at it (framework.compile.machine.Confirm)
+    "on_change": TARGET,
     "on_timeout": TARGET, "on_error": TARGET,
     # HTTP status -> state; the keys (text, as the loader keeps them) are checked in flow_checks.py
     "on_status": _map_of(TARGET, minProperties=1,
