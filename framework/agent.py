@@ -18,6 +18,7 @@ from framework.compile.machine import Assistant, frozen_map
 from framework.engine import (
     ActionCall, ActionResult, Event, Reply, SessionState, handle_action_result, handle_message,
 )
+from framework.engine import by_place
 from framework.engine.commands import command, parse_payload
 from framework.engine.turn import threshold
 from framework.nlu.interface import IntentClassifier, IntentScore, NLUResult, Parsed, as_parsed, parse_texts
@@ -83,9 +84,14 @@ class Agent:
         now = time.time() if now is None else now
         if state is None:
             state = SessionState.new(sender_id, now)
+        clicked = by_place.chosen(state.buttons, text, self.assistant.language)
+        if clicked is not None:  # "the first one": that button, as if clicked
+            text = clicked[1]
         nlu = await self.parse(text)
         result = handle_message(self.assistant, state, nlu, now=now, channel=channel)
         replies, events = list(result.replies), list(result.events)
+        if clicked is not None:
+            events.insert(0, Event("button_by_place", {"title": clicked[0]}))
         cancel = await self._cancel_before_request(nlu, result)
         if cancel is not None:  # "我不投诉了，我要查话费": the complaint is dropped, not interrupted
             cancelled = handle_message(self.assistant, state, cancel, now=now, channel=channel)
@@ -120,7 +126,9 @@ class Agent:
                 result = handle_action_result(self.assistant, result.state, outcome, now=now, channel=channel)
                 replies += result.replies
                 events += result.events
-        return AgentTurn(result.state, tuple(replies), tuple(events), nlu)
+        shown = next((r.buttons for r in reversed(replies) if getattr(r, "buttons", ())), ())
+        final = result.state.replace(buttons=tuple((b.title, b.payload) for b in shown))
+        return AgentTurn(final, tuple(replies), tuple(events), nlu)
 
     async def _cancel_before_request(self, nlu: NLUResult, result) -> NLUResult | None:
         """"我不投诉了，我要查话费", "forget the transfer, what's my balance": when the message

@@ -90,3 +90,44 @@ def test_on_change_is_checked(tmp_path):
     with pytest.raises(SpecErrors) as err:
         load_assistant(tmp_path / "domains" / "telecom_zh", environ={})
     assert "on_change" in str(err.value)
+
+
+# "first one" at "What would you like to change? [date] [amount] [recipient]" (session 25's trial):
+# the agent keeps the last reply's buttons and a message that only names one by its place clicks it.
+
+@pytest.mark.parametrize("text,language,index", [
+    ("first one", "en", 0), ("the 2nd one please", "en", 1), ("option 3", "en", 2), ("I'll take the second", "en", 1),
+    ("last one", "en", -1), ("第一个", "zh", 0), ("选第三个吧", "zh", 2), ("最后一个", "zh", -1), ("就第2个", "zh", 1)])
+def test_a_place_names_a_button(text, language, index):
+    from framework.engine.by_place import chosen
+    buttons = [("a", "/a"), ("b", "/b"), ("c", "/c")]
+    assert chosen(buttons, text, language) == buttons[index]
+
+
+@pytest.mark.parametrize("text,language", [("the first one was wrong", "en"), ("first of all, I want", "en"),
+                                           ("第四个", "zh"), ("第一个不对", "zh"), ("option 4", "en")])
+def test_no_button_otherwise(text, language):
+    from framework.engine.by_place import chosen
+    assert chosen([("a", "/a"), ("b", "/b"), ("c", "/c")], text, language) is None
+    assert chosen([], "first one", "en") is None
+
+
+async def test_the_first_one_clicks_the_first_button(banking):
+    from framework.agent import Agent, classifier_parser
+    from framework.engine.state import SessionState
+    from tests.support.fake_classifier import FakeClassifier
+
+    start = "send 50 dollars to Jane"
+    classifier = FakeClassifier({start: "transfer_money", "no": "deny", "the second one": "check_balance",
+                                 "amount": "inform"}, banking.intents)
+    agent = Agent(banking, classifier_parser(classifier, banking))
+    state = (await agent.handle(None, "u", start, now=1_790_000_000.0)).state
+    turn = await agent.handle(state, "u", "no", now=1_790_000_005.0)
+    shown = turn.replies[-1].buttons
+    assert len(shown) == 3 and turn.state.buttons == tuple((b.title, b.payload) for b in shown)
+    assert SessionState.from_json(turn.state.to_json()).buttons == turn.state.buttons
+    second = shown[1]
+    turn = await agent.handle(turn.state, "u", "the second one", now=1_790_000_010.0)
+    assert turn.events[0].name == "button_by_place" and turn.events[0].data["title"] == second.title
+    assert turn.state.stack[-1].waiting_for == f"slot:{second.payload}"
+    assert turn.state.buttons == ()  # the question asked has none

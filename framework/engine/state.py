@@ -118,6 +118,9 @@ class SessionState:
     # what it was asked, for its follow-up: the values of its collected slots that are not
     # `pii` ("那13900001111呢" after a balance is a balance again); cleared with last_flow
     last_values: Mapping[str, Any] = field(default_factory=frozen_map)
+    # (title, payload) of the buttons the last turn's last reply with buttons showed, until the
+    # next turn: "the first one" clicks one (framework.engine.by_place)
+    buttons: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def new(cls, sender_id: str, now: float | dt.datetime) -> "SessionState":
@@ -151,6 +154,7 @@ class SessionState:
             "pending_action": self.pending_action.to_dict() if self.pending_action else None,
             **({"last_flow": self.last_flow} if self.last_flow else {}),  # only when set: the old shape otherwise
             **({"last_values": dict(self.last_values)} if self.last_values else {}),
+            **({"buttons": [list(b) for b in self.buttons]} if self.buttons else {}),
         }
 
     def to_json(self) -> str:
@@ -174,6 +178,7 @@ class SessionState:
                 pending_action=ActionCall.from_dict(d["pending_action"]) if d.get("pending_action") else None,
                 last_flow=d["last_flow"] if isinstance(d.get("last_flow"), str) else None,
                 last_values=frozen_map(d.get("last_values") if isinstance(d.get("last_values"), Mapping) else None),
+                buttons=_buttons(d.get("buttons")),
             )
         except (KeyError, TypeError) as err:
             raise SessionStateError(f"malformed session data: {err!r}") from err
@@ -186,6 +191,14 @@ class SessionState:
             return cls.from_dict(json.loads(data))
         except json.JSONDecodeError as err:
             raise SessionStateError(f"session data is not JSON: {err}") from err
+
+
+def _buttons(data: Any) -> tuple[tuple[str, str], ...]:
+    """Stored buttons, as (title, payload) pairs of text; anything else is none."""
+    if not isinstance(data, list):
+        return ()
+    return tuple((b[0], b[1]) for b in data
+                 if isinstance(b, (list, tuple)) and len(b) == 2 and all(isinstance(x, str) for x in b))
 
 
 def new(sender_id: str, now: float | dt.datetime) -> SessionState:
