@@ -41,7 +41,7 @@ def answered(assistant, lookup, state):
 def test_this_months_bill_without_a_question(telecom, lookup):
     state = turn(telecom, start(), "查账单", "查询").state
     result = turn(telecom, state, "13800138000")
-    assert answered(telecom, lookup, result.state)[0] == "您的手机 13800138000 本月账单金额为 268.45 元。"
+    assert answered(telecom, lookup, result.state)[0] == "您的手机 138****8000 本月账单金额为 268.45 元。"
 
 
 @pytest.mark.parametrize("first, second", [
@@ -53,7 +53,7 @@ def test_last_month_said_with_the_request_or_the_number(telecom, lookup, first, 
     result = turn(telecom, state, second)
     assert result.state.slots["bill_month"] == "上月"
     said = answered(telecom, lookup, result.state)
-    assert said[0].startswith("您的手机 13912345678 上月账单金额为 ") and said[0] != "您的手机 13912345678 上月账单金额为 59.0 元。"
+    assert said[0].startswith("您的手机 139****5678 上月账单金额为 ") and said[0] != "您的手机 139****5678 上月账单金额为 59.0 元。"
 
 
 def test_last_month_at_the_phone_question_is_kept_and_the_number_asked_again(telecom, lookup):
@@ -62,4 +62,4 @@ def test_last_month_at_the_phone_question_is_kept_and_the_number_asked_again(tel
     assert result.state.slots["bill_month"] == "上月" and result.state.frame.waiting_for == "slot:phone"
     assert result.state.frame.attempts == 0  # no wrong number: no attempt used up
     done = turn(telecom, result.state, "13912345678")
-    assert answered(telecom, lookup, done.state)[0].startswith("您的手机 13912345678 上月账单金额为 ")
+    assert answered(telecom, lookup, done.state)[0].startswith("您的手机 139****5678 上月账单金额为 ")

@@ -25,6 +25,7 @@ DOMAINS = {
 }
 CONFIDENTLY_WRONG = ("emoji", "punctuation", "question", "hesitation")
 TAKE_YOUR_TIME = set(BUILTIN_RESPONSES["utter_take_time_to_confirm"].values())  # "我想想": it waits
+TAKE_YOUR_TIME |= set(BUILTIN_RESPONSES["utter_clear_yes_no"].values())  # "not sure", "可能吧": it waits too
 
 
 def test_the_sets_are_large_enough():

@@ -131,3 +131,215 @@ async def test_the_first_one_clicks_the_first_button(banking):
     assert turn.events[0].name == "button_by_place" and turn.events[0].data["title"] == second.title
     assert turn.state.stack[-1].waiting_for == f"slot:{second.payload}"
     assert turn.state.buttons == ()  # the question asked has none
+
+
+# ---------------------------------------------------------------- session 26's customer trials
+from framework.compile.machine import frozen_map  # noqa: E402
+from framework.engine import ActionResult, handle_action_result  # noqa: E402
+from tests.support.engine_turns import NOW, replies, start, turns  # noqa: E402
+
+en = turns(default_intent="inform", runner_up=("affirm", "deny"))
+zh = turns(default_intent="提供信息", runner_up=("其他", "否定"))
+
+
+@pytest.fixture(scope="module")
+def banking71(banking):
+    import dataclasses
+    return dataclasses.replace(banking, settings=dataclasses.replace(banking.settings, fallback_threshold=0.71))
+
+
+@pytest.mark.parametrize("text", ["maybe", "perhaps", "yeah maybe", "i guess so", "probably yes"])
+def test_a_hedge_confirms_nothing(banking71, text):
+    """"maybe" (affirm 0.85) blocked a card and "perhaps" (affirm 0.98) sent a transfer."""
+    state = en(banking71, start(), "send 25 dollars to Bec", "transfer_money").state
+    assert state.stack[-1].waiting_for == "confirm"
+    result = en(banking71, state, text, "affirm", 0.98)
+    assert result.state.pending_action is None and result.state.stack[-1].waiting_for == "confirm"
+    assert replies(result) == ["I need a clear yes or no for this one: say yes to go ahead, or no if not."]
+    assert result.state.stack[-1].attempts == 0
+    assert en(banking71, result.state, "yes", "affirm").state.pending_action is not None
+
+
+def test_a_chinese_hedge_confirms_nothing(telecom):
+    state = zh(telecom, start(), "我要开户", "办理").state
+    for text in ("张伟", "11010519491231002X", "59"):
+        state = zh(telecom, state, text).state
+    assert state.stack[-1].waiting_for == "confirm"
+    result = zh(telecom, state, "可能吧", "肯定", 0.95)
+    assert result.state.pending_action is None and "明确答复" in replies(result)[0]
+
+
+def test_a_new_recipient_after_a_refusal_for_funds_is_taken(banking71):
+    """"send 1000 dollars to Ann" after "There isn't enough money …" was told the recipient could
+    not change and "yes" sent $1,000 to Tom: the refused transfer is sent again, so nothing is
+    too late."""
+    state = en(banking71, start(), "send 2000 dollars to Tom", "transfer_money").state
+    state = en(banking71, state, "yes", "affirm").state
+    refused = handle_action_result(banking71, state, ActionResult.failure("no funds", status=422), now=NOW)
+    assert refused.state.stack[-1].state == "insufficient_funds"
+    text = "send 1000 dollars to Ann"
+    ann = Entity("recipient", "Ann", "Ann", text.index("Ann"), len(text), "model", 0.95)  # the entity head's
+    result = en(banking71, refused.state, text, "transfer_money", entities=(ann,))
+    assert result.state.slots["recipient"] == "Ann" and result.state.slots["amount"]["amount"] == 1000
+    assert "correction_too_late" not in [e.name for e in result.events]
+    assert replies(result)[-1] == "Send $1,000.00 to Ann on Wednesday 2 December?"
+
+
+def test_a_lost_card_named_while_another_is_activated(banking71):
+    """"hang on, it was my old card 1234 that I lost actually" while 5678 was activated: the
+    lost card is blocked, the activation goes on with 5678 (it had activated 1234)."""
+    state = en(banking71, start(), "activate my card", "activate_card").state
+    state = en(banking71, state, "5678").state
+    assert state.stack[-1].waiting_for == "slot:name"
+    result = en(banking71, state, "hang on, it was my old card 1234 that I lost actually", "lost_card", 0.89)
+    assert [f.flow for f in result.state.stack] == ["activate_card", "lost_card"]
+    assert result.state.slots["card_last4"] == "1234" and "slot_corrected" not in [e.name for e in result.events]
+    state = en(banking71, result.state, "yes", "affirm").state
+    done = handle_action_result(banking71, state, ActionResult(True, frozen_map({"case_number": "LC-1"})), now=NOW)
+    assert done.state.slots["card_last4"] == "5678" and done.state.stack[-1].flow == "activate_card"
+    assert "slots_restored" in [e.name for e in done.events]
+    assert replies(done)[-1] == "What's the cardholder's name, as printed on the card?"
+
+
+def test_a_stolen_card_at_the_balance_question(banking71):
+    """"actually my card 1234 was stolen" at the balance's card question gave 1234's balance,
+    the theft unmentioned: the block is asked, then the balance's question again."""
+    state = en(banking71, start(), "balance", "check_balance").state
+    result = en(banking71, state, "actually my card 1234 was stolen", "lost_card", 1.0)
+    assert result.state.stack[-1].flow == "lost_card" and result.state.stack[-1].waiting_for == "confirm"
+    state = en(banking71, result.state, "yes", "affirm").state
+    done = handle_action_result(banking71, state, ActionResult(True, frozen_map({"case_number": "LC-1"})), now=NOW)
+    assert "card_last4" not in done.state.slots and done.state.stack[-1].waiting_for == "slot:card_last4"
+
+
+def test_saved_values_are_stored_sealed_and_read_back():
+    from framework.engine.state import Frame
+    frame = Frame("activate_card", "ask_name", saved=frozen_map({"slots": frozen_map({"card_last4": "5678"})}))
+    assert Frame.from_dict(frame.to_dict()) == frame
+
+
+def _at_business_confirm(telecom, name="张玮", plan="99"):
+    state = zh(telecom, start(), "换套餐", "办理").state
+    for text in (name, "11010519491231002X", plan):
+        state = zh(telecom, state, text).state
+    assert state.stack[-1].waiting_for == "confirm"
+    return state
+
+
+@pytest.mark.parametrize("text", ["不对，是张伟", "不是张玮，是张伟"])
+def test_a_name_corrected_at_the_confirmation(telecom, text):
+    """"不对，是张伟" at the confirmation (the name given three questions before) was a plain no and the
+    account was opened for 张玮 after "确认"."""
+    result = zh(telecom, _at_business_confirm(telecom), text, "否定", 0.99)
+    assert result.state.slots["name"] == "张伟" and replies(result)[0] == "好的，已将姓名改为 张伟。"
+
+
+def test_a_question_about_another_plan_at_the_confirmation_changes_nothing(telecom):
+    """"99元套餐有多少流量啊？" at the confirmation of 59 said "已将套餐改为 99" and "确认" changed to 99:
+    the plan's details, the offer, and the confirmation of 59 again."""
+    state = _at_business_confirm(telecom, name="张伟", plan="59")
+    result = zh(telecom, state, "99元套餐有多少流量啊？", "咨询", 1.0)
+    assert [f.flow for f in result.state.stack] == ["business", "consult"]
+    assert replies(result)[0].startswith("99元5G套餐") and "slot_corrected" not in [e.name for e in result.events]
+    back = zh(telecom, result.state, "先不用", "否定", 1.0)
+    assert back.state.slots["plan"] == "59" and [f.flow for f in back.state.stack] == ["business"]
+    assert "套餐 59 元/月" in replies(back)[-1]
+    # "办理" at the offer instead: back to the business confirmation, with 99
+    yes = zh(telecom, result.state, "办理", "办理", 0.9)
+    assert [f.flow for f in yes.state.stack] == ["business"] and yes.state.slots["plan"] == "99"
+    assert "套餐 99 元/月" in replies(yes)[-1]
+
+
+def test_the_offers_trigger_is_its_yes(telecom):
+    """"办理" at the offer after a plan's details started a business flow on top of the offer, which
+    was offered again once the plan was changed."""
+    state = zh(telecom, start(), "99的套餐咋样", "咨询").state
+    assert state.stack[-1].waiting_for == "confirm"
+    result = zh(telecom, state, "办理", "办理", 0.94)
+    assert [f.flow for f in result.state.stack] == ["business"] and result.state.slots["plan"] == "99"
+
+
+def test_the_business_said_not_wanted_is_dropped(telecom):
+    state = zh(telecom, start(), "我要开户", "办理").state
+    result = zh(telecom, state, "哦不对，我是要换套餐，不是开户", "否定", 0.6)
+    assert result.state.slots["business"] == "换套餐"
+    state = zh(telecom, start(), "我要换套餐", "办理").state
+    for text in ("张伟", "11010519491231002X"):
+        state = zh(telecom, state, text).state
+    assert zh(telecom, state, "不要39的，要59的").state.slots["plan"] == "59"
+    # A-not-A is a question, no negation
+    from framework.engine.slot_filling import _A_NOT_A
+    assert _A_NOT_A.search("能不能") and not _A_NOT_A.search("我是要换套餐，不是")
+
+
+@pytest.mark.parametrize("text", ["我是老客户了", "我是东北的", "等一下，我先查下话费，号码13812345678"])
+def test_who_the_customer_is_is_no_name(telecom, text):
+    state = zh(telecom, start(), "开户", "办理").state
+    result = zh(telecom, state, text, "提供信息", 0.55)
+    assert "name" not in result.state.slots and result.state.stack[-1].waiting_for == "slot:name"
+
+
+def test_a_name_after_wo_shi_is_still_a_name(telecom):
+    state = zh(telecom, start(), "开户", "办理").state
+    assert zh(telecom, state, "我是张伟").state.slots["name"] == "张伟"
+
+
+def test_another_persons_id_number_is_not_the_customers(telecom):
+    state = zh(telecom, start(), "开户", "办理").state
+    state = zh(telecom, state, "王建国").state
+    result = zh(telecom, state, "我自己的身份证号忘了，我老婆的是440306199001012343")
+    assert "id_number" not in result.state.slots
+    assert "这里需要您本人的身份证号，不能用家人或别人的。" in replies(result)
+    state = zh(telecom, start(), "投诉", "投诉").state
+    result = zh(telecom, state, "我老婆的身份证440306199001012343被人冒用开了号，你们怎么审核的", "投诉")
+    assert "id_number" not in result.state.slots and result.state.slots["complaint"].startswith("我老婆的身份证")
+
+
+def test_an_order_number_is_no_id_number(telecom):
+    ids = [e for e in extract_entities(telecom, "我的订单号是510107197805234560") if e.entity == "id_number"]
+    assert ids == []
+
+
+@pytest.mark.parametrize("text,day", [("send Tom 20 dollars on mon", "2026-12-07"), ("this weds", "2026-12-09"),
+                                      ("send 300 dollars to Mike next tues", "2026-12-08"), ("tues", "2026-12-08"),
+                                      ("on xmas eve", "2026-12-24"), ("christmas day", "2026-12-25")])
+def test_short_day_names_and_holidays(text, day):
+    import datetime as dt
+
+    from framework.slots.dates import find_dates
+    assert [d for _, _, d in find_dates(text, dt.date(2026, 12, 5))] == [day]
+
+
+@pytest.mark.parametrize("text", ["I sat down", "the sun is out", "we wed in june"])
+def test_short_day_names_are_words_too(text):
+    import datetime as dt
+
+    from framework.slots.dates import find_dates
+    assert find_dates(text, dt.date(2026, 12, 5)) == []
+
+
+@pytest.mark.parametrize("text,digits", [("I lost the card I got in 2023", []), ("card ending in 2023", ["2023"]),
+                                         ("lost my card back in 2019, the one ending 1234", ["1234"])])
+def test_a_year_is_no_card(banking, text, digits):
+    assert _last4(banking, text) == digits
+
+
+@pytest.mark.parametrize("text", ["wait", "wait up", "hold on please", "等一下", "稍等"])
+def test_wait_at_a_confirmation_waits(banking71, telecom, text):
+    """"wait" (cancel 0.79) at "Send $25.00 to Bec …?" cancelled the transfer."""
+    if text.isascii():
+        state = en(banking71, start(), "send 25 dollars to Bec", "transfer_money").state
+        result = en(banking71, state, text, "cancel", 0.79)
+    else:
+        result = zh(telecom, _at_business_confirm(telecom), text, "取消", 0.8)
+    assert result.state.stack and result.state.stack[-1].waiting_for == "confirm"
+    assert "hold_on" in [e.name for e in result.events]
+
+
+def test_a_supervisor_asked_for_is_a_handoff(telecom):
+    """"叫你们领导来" (转人工 0.61, under the threshold) heard "没听明白"."""
+    import dataclasses
+    telecom = dataclasses.replace(telecom, settings=dataclasses.replace(telecom.settings, fallback_threshold=0.7))
+    result = zh(telecom, start(), "叫你们领导来", "转人工", 0.61)
+    assert "handoff" in [e.name for e in result.events]
+    assert "handoff" not in [e.name for e in zh(telecom, start(), "不用叫你们领导来", "转人工", 0.61).events]

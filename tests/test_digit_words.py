@@ -98,7 +98,7 @@ async def test_the_telecom_assistant_takes_dictated_numbers():
         chat = world.chat(TELECOM_TABLE)
         await chat.say("查一下话费余额")
         assert await chat.say("幺三八，零零幺三八，零零零") == [
-            "您的手机 13800138000 当前话费余额为 5.35 元。",
+            "您的手机 138****8000 当前话费余额为 5.35 元。",
             "余额不多了，建议尽快充值以免停机。微信、支付宝或营业厅都可以充值。"]
         chat = world.chat(TELECOM_TABLE)
         await chat.say("我想办理业务")

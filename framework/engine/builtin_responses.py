@@ -117,6 +117,18 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "好的，不着急，准备好{wait_slot}后直接发给我就行。",
         "en": "Sure, take your time. Send me the {wait_slot} when you have it.",
     },
+    # "maybe", "可能吧" at a confirmation (framework.slots.answers.is_hedge): no yes, no no, no attempt
+    # used; the confirmation waits.
+    "utter_clear_yes_no": {
+        "zh": "这一步需要您明确答复：要办就回复“确认”，不办就回复“不用”。",
+        "en": "I need a clear yes or no for this one: say yes to go ahead, or no if not.",
+    },
+    # An ID number said as another person's ("我老婆的是440306…") at or before the question for the
+    # customer's own (framework.slots.number_labels.someone_elses): said with the question.
+    "utter_own_value": {
+        "zh": "这里需要您本人的{own_label}，不能用家人或别人的。",
+        "en": "I need your own {own_label} here, not someone else's.",
+    },
     # The same at a confirmation ("hang on", "等一下"): the confirmation is not asked again.
     "utter_take_time_to_confirm": {
         "zh": "好的，不着急，想好了告诉我就行。",

@@ -35,14 +35,14 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from framework.compile.machine import ASK_WHAT_TO_CHANGE, Button, Collect, Confirm, Flow, Handoff, State
+from framework.compile.machine import ASK_WHAT_TO_CHANGE, Button, Collect, Confirm, Flow, Handoff, Link, State
 from framework.engine import steps
 from framework.engine.builtin_responses import LIST_SEPARATOR, language_code
 from framework.engine.commands import is_payload
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
 from framework.slots.command_words import negated_command, withdrawn
-from framework.slots.answers import (after_filler, dont_know, has_words, is_hesitation, is_question, language_key,
+from framework.slots.answers import (after_filler, dont_know, has_words, is_hedge, is_hesitation, is_question, language_key,
                                      sounds_like_correction, yes_no)
 from framework.slots.context import from_user
 
@@ -61,7 +61,7 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     if is_payload(nlu):
         return polarity(top.name)
     text, language = nlu.text or "", ctx.assistant.language
-    if "?" in text or "？" in text:
+    if "?" in text or "？" in text or is_hedge(text, language):  # "maybe" (affirm 0.85) is no yes
         return None
     if yes_no(text, language) is False:  # "uh-uh" is a no word, not a hesitation (held-out file, session 25)
         return False
@@ -105,7 +105,7 @@ def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if top is None or flow is None:
         return False
     text = (nlu.text or "").strip()
-    if "?" in text or "？" in text or is_hesitation(text, language):
+    if "?" in text or "？" in text or is_hesitation(text, language) or is_hedge(text, language):
         return False
     clauses = [c for c in _CLAUSES.split(text) if c]
     parts = [p.strip() for p in _PARTS.split(text) if p.strip()]  # "too right", "block the flamin thing"
@@ -220,6 +220,18 @@ def withheld(ctx: TurnContext, nlu: NLUResult) -> bool:
     text = nlu.text or ""
     return (not is_payload(nlu) and "?" not in text and "？" not in text
             and negated_command(text, ctx.assistant.language) == "confirm")
+
+
+def yes_by_link(ctx: TurnContext, state: State, intent: str | None, confident: bool) -> bool:
+    """Whether the message confidently asks for the flow this confirmation's yes links to:
+    "办理" at "需要帮您办理99元套餐吗？" (the offer after a plan's details) is its yes, not a new
+    application on top of the offer, which was offered again once that one ended (customer
+    trial, session 26)."""
+    target = ctx.flow().states.get(state.step.on_yes) if ctx.flow() is not None else None
+    if not confident or intent is None or target is None or not isinstance(target.step, Link):
+        return False
+    flow = ctx.assistant.flows.get(target.step.flow)
+    return flow is not None and intent in flow.triggers
 
 
 def _yes_would(ctx: TurnContext, step: Confirm, intent: str) -> bool:

@@ -58,6 +58,10 @@ class TurnContext:
         # The slot whose "shall I connect you to a colleague?" (after "I don't know it") this message
         # left unanswered (framework.engine.unknown_value): its hint is not said twice in a row
         self.offer_unanswered: str | None = None
+        # Entities of this message kept for the other flow it asks for, and that flow's name
+        # (framework.engine.other_request)
+        self.held_back: tuple = ()
+        self.held_back_for: str | None = None
 
     # ------------------------------------------------------------------ flows
 

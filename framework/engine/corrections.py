@@ -135,19 +135,26 @@ def too_late(ctx: TurnContext, names: list[str]) -> list[str]:
     """Of `names`, the slots an action of the active flow has sent already: an action
     state that leads to the current state, which leads back to it by no path (so the flow
     has passed it for good), and whose action sends the slot (`sends`; every slot when
-    unset)."""
+    unset), unless an action still ahead sends it again (a transfer refused for want of
+    funds is sent again after its new amount: "send 1000 dollars to Ann" there was told
+    the recipient could not change and the money went to Tom, trial of session 26)."""
     flow, frame = ctx.flow(), ctx.frame
     if not names or flow is None or frame is None:
         return []
     reach = _reachable(flow)
+    ahead = reach.get(frame.state, set())
     sent: set[str] = set()
+    resent: set[str] = set()
     for name, state in flow.states.items():
-        if (isinstance(state.step, CallAction) and frame.state in reach[name]
-                and name not in reach.get(frame.state, set())):
-            action = ctx.assistant.actions.get(state.step.action)
-            sends = getattr(action, "sends", None)
-            sent.update(names if sends is None else sends)
-    return [n for n in names if n in sent]
+        if not isinstance(state.step, CallAction):
+            continue
+        sends = getattr(ctx.assistant.actions.get(state.step.action), "sends", None)
+        slots = set(names) if sends is None else set(sends)
+        if frame.state in reach[name] and name not in ahead:
+            sent |= slots
+        elif name in ahead or name == frame.state:
+            resent |= slots
+    return [n for n in names if n in sent and n not in resent]
 
 
 def refuse_late(ctx: TurnContext, names: list[str]) -> None:

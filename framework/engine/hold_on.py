@@ -92,6 +92,26 @@ def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callab
 
 CONFIRMATION = "utter_take_time_to_confirm"
 
+# A whole message that only asks to wait: "wait" at "Send $25.00 to Bec …?" (read as cancel 0.79, the
+# transfer dropped: customer trial, session 26)
+_BARE_WAIT = {
+    "en": re.compile(r"^(?:(?:no|oh|uh|um|ok|okay|sorry)[,\s]+)?(?:wait|hold on|hang on|one sec(?:ond)?|one moment|"
+                     r"(?:just |wait |give me )?a (?:sec|second|moment|minute))"
+                     r"(?:[,\s]+(?:up|please|pls|a sec(?:ond)?|a moment|a minute|a bit|mate))*[\s.!…]*$"),
+    "zh": re.compile(r"^(?:你|您)?(?:等等|等一下|等下|等会儿?|稍等(?:一下)?)(?:我)?[啊呀哈吧嘛哦。.!！…~～]*$"),
+}
+
+
+def bare_wait(ctx: TurnContext, nlu: NLUResult) -> bool:
+    """At a confirmation, a whole message that only asks to wait, whatever the classifier read:
+    `utter_take_time_to_confirm` is said and the confirmation waits (event `hold_on`)."""
+    pattern = _BARE_WAIT.get(language_key(ctx.assistant.language) or "en")
+    if ctx.frame is None or pattern is None or not pattern.match((nlu.text or "").strip().lower()):
+        return False
+    ctx.emit("hold_on", flow=ctx.frame.flow, slot=None)
+    ctx.say(CONFIRMATION)
+    return True
+
 
 def at_confirmation(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     """At a confirmation (or its "which item?" question), nothing else having answered it:

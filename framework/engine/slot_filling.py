@@ -50,11 +50,12 @@ from framework.engine.render import display_value
 from framework.masking import card_spans
 from framework.nlu.interface import Entity, NLUResult
 from framework.slots import ParseResult, parse_value
-from framework.slots.answers import corrected_tail, sounds_like_correction
+from framework.slots.answers import corrected_tail, is_hesitation, sounds_like_correction
 from framework.slots.command_words import command_word
 from framework.slots.context import (collect_text, complete_cut_name, from_user, join_name_parts, looks_everyday,
-                                     model_for, short_text, tidy_span)
+                                     model_for, describes_self, short_text, tidy_span)
 from framework.slots.identity import ID_RE, check_id_number
+from framework.slots.number_labels import someone_elses
 from framework.slots.numerals import normalise_digits
 from framework.slots.partial_names import partial_name
 from framework.slots.mapping import (
@@ -68,6 +69,8 @@ CONFIRM = "confirm"  # Frame.waiting_for at a confirm step
 _TYPED = {"id_number": ("id_number",), "phone": ("phone",), "email": ("email",), "date": ("date",),
           "regex": ("regex",), "categorical": ("categorical",), "number": ("integer", "number")}
 _PUNCT = " \t\r\n,.!?;:~，。！？；：、…～\"'“”‘’"
+
+OWN_VALUE = "utter_own_value"  # built in: "这里需要您本人的{own_label}…"
 
 
 def entity_threshold(assistant: Assistant) -> float:
@@ -195,6 +198,18 @@ def _surname_only(ctx: TurnContext, slot, value: Any) -> bool:
 # later of the model's two spans, "my nan" and "her"; customer trial, session 24)
 _PRONOUNS = frozenset("""her him them me myself herself himself themselves it you us she he they his hers their
 theirs mine someone somebody anyone anybody 他 她 他们 她们 我 你 您 我们 你们 人家 某人""".split())
+
+
+def _no_name(ctx: TurnContext, slot, value: Any) -> bool:
+    """A short text slot's value that says who or how the customer is, or asks to wait:
+    "我是老客户了", "我是东北的" (stored as the name, then on the confirmation: customer trial, session
+    26), "等一下" of "等一下，我先查下话费" (the same trial)."""
+    if slot.type != "text" or not isinstance(value, str) or not short_text(slot, model_for(ctx.assistant)):
+        return False
+    language = ctx.assistant.language
+    if is_hesitation(value, language) or command_word(value, language) is not None:
+        return True
+    return describes_self(value, ctx.text or "", language)
 
 
 def _pronoun(ctx: TurnContext, slot, value: Any) -> bool:
@@ -350,6 +365,24 @@ _NOT_THAT_BUT = {
     "en": re.compile(r"^(?:(?:no+|nope|sorry|wait|oops)\b[\s,.!]*)+(?:it'?s|it is|i'?m|i am|my name is|the name is|"
                      r"i meant|i said)\s+(?P<new>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})[\s,.!]*$"),
 }
+# "不是张玮，是张伟": the wrong value named, then the right one
+_NOT_OLD_BUT = {
+    "zh": re.compile(r"^(?:不对[，,\s]*)?不是(?P<old>[^，,。.！!？?；;\s]{1,10})[，,\s]*(?:是|而是|应该是)"
+                     r"(?P<new>[^，,。.！!？?；;\s]+)[，,。.！!；;\s]*$"),
+    "en": re.compile(r"^(?:no[\s,.!]*)?not\s+(?P<old>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})[\s,]+(?:it'?s\s+|but\s+)?"
+                     r"(?P<new>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})[\s,.!]*$"),
+}
+
+
+def _alike(value: str, new: str) -> bool:
+    """A value and a correction of it, as people mistype or mishear one: the same length and
+    at most one character apart, or the same first character ("张玮" / "张伟", "Jon" / "John")."""
+    a, b = value.strip().lower(), new.strip().lower()
+    if not a or not b or a == b:
+        return False
+    if len(a) == len(b) and sum(x != y for x, y in zip(a, b)) <= 1:
+        return True
+    return abs(len(a) - len(b)) <= 1 and a[0] == b[0] and len(set(a) & set(b)) >= min(len(a), len(b)) - 1
 
 
 def _number_instead(ctx: TurnContext, flow, found: dict, old: str, new: str, start: int) -> bool:
@@ -380,12 +413,23 @@ def _last_answer_corrected(ctx: TurnContext, nlu: NLUResult, found: dict) -> Non
     if flow is None or pattern is None or not history or not waiting or not (
             waiting.startswith("slot:") or waiting in (CONFIRM, WHICH)):
         return
-    match = pattern.match((nlu.text or "").strip())
-    if match is None:
+    text = (nlu.text or "").strip()
+    match = pattern.match(text)
+    old_but = _NOT_OLD_BUT.get(language_code(ctx.assistant.language))
+    named = old_but.match(text) if match is None and old_but is not None else None
+    if match is None and named is None:
         return
+    match = match or named
     slots, model = ctx.assistant.slots, model_for(ctx.assistant)
-    last = [n for n in history[-1].slot_changes if n in slots and n in steps.collected_slots(flow)
-            and slots[n].type == "text" and short_text(slots[n], model) and from_user(slots[n])]
+    texts = [n for n in sorted(steps.collected_slots(flow)) if n in slots and slots[n].type == "text"
+             and short_text(slots[n], model) and from_user(slots[n]) and isinstance(ctx.slots.get(n), str)]
+    last = [n for n in history[-1].slot_changes if n in texts]
+    if named is not None:  # "不是张玮，是张伟": the slot whose value is the one named wrong
+        last = [n for n in texts if ctx.slots[n].strip().lower() == named.group("old").strip().lower()]
+    elif len(last) != 1 and waiting in (CONFIRM, WHICH):
+        # "不对，是张伟" at the confirmation, after other questions: the one value it corrects (the
+        # name stayed 张玮 and was opened with, trial of session 26)
+        last = [n for n in texts if _alike(ctx.slots[n], match.group("new"))]
     if len(last) != 1 or last[0] in found or f"slot:{last[0]}" == waiting:
         return
     slot, new = slots[last[0]], match.group("new")
@@ -435,6 +479,32 @@ def _completes(value, new: str) -> bool:
         return False
     old_words, new_words = value.lower().split(), new.lower().split()
     return len(new_words) > len(old_words) and all(w in new_words for w in old_words)
+
+
+# Words right before a value that say it is not the one: "我是要换套餐，不是开户", "39 not 59"
+_NEGATED_BEFORE = {
+    "zh": re.compile(r"(?:不是|而不是|并非|不要|不想|不办|不用|别)(?:要|办|说|想|选)?\s*$"),
+    "en": re.compile(r"\b(?:not|never|instead of|rather than|don'?t want|do not want)(?:\s+(?:the|a|an|to))?\s*$",
+                     re.IGNORECASE),
+}
+_A_NOT_A = re.compile(r"(\w)不\1[^不]{0,2}$")  # 能不能, 是不是, 要不要办: a question, no negation
+
+
+def _negated_values(ctx: TurnContext, found: dict) -> None:
+    """Of two values for one slot, the one said as not meant is dropped: "哦不对，我是要换套餐，
+    不是开户" at the name question kept 开户 and heard "没听明白" (customer trial, session 26)."""
+    pattern = _NEGATED_BEFORE.get(language_code(ctx.assistant.language))
+    text = ctx.text or ""
+    if pattern is None:
+        return
+    for name, candidates in found.items():
+        if len(_distinct(c[3] for c in candidates)) < 2:
+            continue
+        negated = [c for c in candidates if pattern.search(text[:c[2].start]) and not _A_NOT_A.search(text[:c[2].start])]
+        kept = [c for c in candidates if c not in negated]
+        if negated and kept and all(c[3] not in [k[3] for k in kept] for c in negated):
+            ctx.emit("entity_ignored", entity=name, reason="negated")
+            candidates[:] = kept
 
 
 def _two_values(ctx: TurnContext, found: dict) -> None:
@@ -574,6 +644,12 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             if slot.type == "categorical" and _said_as_current(ctx, nlu.text or "", entity):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="current_value")
                 continue
+            if slot.type == "id_number" and someone_elses(nlu.text or "", entity.start, ctx.assistant.language):
+                # "我老婆的是440306…" at "请输入本人身份证号": not the customer's; said when the flow asks it
+                ctx.emit("entity_ignored", entity=entity.entity, reason="someone_else")
+                ctx.out_of_range.setdefault(slot.name, OWN_VALUE)
+                ctx.refusal_extra.setdefault(slot.name, {"own_label": label(ctx, slot.name)})
+                continue
             if slot.type == "money" and slot.name != collecting and _said_as_rate(ctx, nlu.text or "", entity):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="rate")
                 continue
@@ -583,6 +659,9 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             parsed = _parsed(ctx, slot, span)
             if parsed.ok and _pronoun(ctx, slot, parsed.value):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="pronoun")
+                continue
+            if parsed.ok and _no_name(ctx, slot, parsed.value):
+                ctx.emit("entity_ignored", entity=entity.entity, reason="no_name")
                 continue
             if parsed.ok and _surname_only(ctx, slot, parsed.value):
                 ctx.emit("partial_value", slot=slot.name)  # "王女士": the whole-message path asks for the full name
@@ -604,6 +683,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     _wrong_identifiers(ctx, nlu.text or "", collecting, found)
     for name in found:  # a valid value beside it: nothing to complain about
         ctx.out_of_range.pop(name, None)
+    _negated_values(ctx, found)
     _two_values(ctx, found)
     threshold = entity_threshold(ctx.assistant)
     filled = False

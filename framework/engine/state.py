@@ -48,6 +48,11 @@ class Frame:
     # The flow that ends the conversation (a goodbye) waiting behind "Do you want to stop
     # here?" while `waiting_for` is "end:..." (framework.engine.stop_question)
     ending: str | None = None
+    # Values of this flow's slots that a flow interrupting it was given in the message that
+    # started it ("it was my old card 1234 that I lost" while card 5678 was being activated),
+    # as {"slots": {name: value}}, sealed like `held`: restored when this flow resumes
+    # (framework.engine.other_request)
+    saved: Mapping[str, Any] | None = None
 
     def fits(self, assistant: Any) -> bool:
         """Whether `assistant` (a reloaded domain) still has this frame's flow, its state, and
@@ -67,15 +72,18 @@ class Frame:
             data["held"] = {"slots": dict(self.held.get("slots") or {})}
         if self.ending is not None:
             data["ending"] = self.ending
+        if self.saved is not None:
+            data["saved"] = {"slots": dict(self.saved.get("slots") or {})}
         return data
 
     @classmethod
     def from_dict(cls, f: Mapping[str, Any]) -> "Frame":
-        held = f.get("held")
+        held, saved = f.get("held"), f.get("saved")
         ending = f.get("ending")
         return cls(f["flow"], f["state"], f.get("attempts", 0), f.get("waiting_for"),
                    frozen_map({"slots": frozen_map(held.get("slots"))}) if isinstance(held, Mapping) else None,
-                   ending if isinstance(ending, str) else None)
+                   ending if isinstance(ending, str) else None,
+                   frozen_map({"slots": frozen_map(saved.get("slots"))}) if isinstance(saved, Mapping) else None)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ no flow is left.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from framework.compile.machine import END, CallAction, Collect, Confirm, End, Flow, Handoff, Link, Say, State
 from framework.conditions import evaluate
 from framework.engine import lifetimes, trigger_text
@@ -24,11 +26,15 @@ def goto(ctx: TurnContext, target: str | None) -> None:
     abandon_all(ctx, "flow_cancelled")
 
 
-def start_flow(ctx: TurnContext, flow: Flow, *, reason: str) -> None:
+def start_flow(ctx: TurnContext, flow: Flow, *, reason: str, prefill: Callable[[], None] | None = None) -> None:
+    """Push `flow` and enter its start; `prefill` fills values for it first (the values a
+    request for it was given while another flow ran: framework.engine.other_request)."""
     ctx.handoff = False
     ctx.last_flow, ctx.last_values = None, {}
     ctx.stack.append(Frame(flow.name, flow.start))
     lifetimes.drop_earlier_values(ctx)
+    if prefill is not None:
+        prefill()
     if ctx.new_turn and reason in ("trigger", "interruption"):
         ctx.started_by_message = flow.name
     ctx.emit("flow_started", flow=flow.name, reason=reason)
@@ -135,6 +141,16 @@ def link(ctx: TurnContext, flow_name: str) -> str | None:
     if flow is None:
         ctx.emit("unknown_flow", flow=flow_name)
         return END
+    if any(f.flow == flow_name for f in ctx.stack[:-1]):
+        # Linked to a flow waiting below ("需要帮您办理99元套餐吗？" said yes to while the business flow
+        # it links to waits at its confirmation): back to that one, with the values given since
+        while ctx.stack[-1].flow != flow_name:
+            done = ctx.stack.pop()
+            ctx.emit("flow_completed", flow=done.flow, reason="link")
+            lifetimes.release(ctx, done.flow, "link")
+        ctx.update_frame(saved=None)
+        ctx.emit("flow_resumed", flow=flow_name, state=ctx.frame.state)
+        return ctx.frame.state
     ctx.stack[-1] = Frame(flow.name, flow.start)
     ctx.emit("flow_completed", flow=old, reason="link")
     lifetimes.release(ctx, old, "link")  # what the linked flow uses is kept
@@ -154,6 +170,9 @@ def end_flow(ctx: TurnContext) -> str | None:
         ctx.last_flow, ctx.last_values = done.flow, asked
         return None
     resumed = ctx.stack[-1]
+    from framework.engine import other_request
+
+    other_request.restore(ctx)  # what the interrupting flow was given for it is not this flow's
     ctx.emit("flow_resumed", flow=resumed.flow, state=resumed.state)
     return resumed.state
 

@@ -51,7 +51,7 @@ from dataclasses import replace
 
 from framework.compile.machine import END, Assistant, Collect, Confirm, Flow
 from framework.engine import (confirm, corrections, follow_up, foreign_language, hold_on, intent_check, lifetimes, nothing_pending,
-                              slot_filling, steps, stop_question, trigger_text, unavailable, unknown_value, unreadable,
+                              other_request, slot_filling, steps, stop_question, trigger_text, unavailable, unknown_value, unreadable,
                               value_guard, why_asked)
 from framework.engine.commands import RESTART, command, is_payload
 from framework.engine.context import TurnContext
@@ -59,7 +59,7 @@ from framework.engine.results import ActionResult, Event, TurnResult
 from framework.engine.state import Frame, SessionState, timestamp
 from framework.nlu.interface import IntentScore, NLUResult
 from framework.slots import ParseResult, parse_value
-from framework.slots.answers import (after_refusal, content_length, has_content, has_words, is_question,
+from framework.slots.answers import (after_refusal, content_length, has_content, has_words, is_hedge, is_question,
                                      sounds_like_correction, without_filler, yes_no)
 from framework.slots.command_words import (asks_for_person, negated_command, wants_person, withdrawn,
                                           withdrawn_on_asking)
@@ -243,6 +243,11 @@ def _person_read(assistant: Assistant, nlu: NLUResult) -> NLUResult:
     read as the handoff intent at the same confidence. Not a negation ("不需要人工": read before)
     nor a question ("能转人工吗？" is a help question only when it is no request; it is kept)."""
     top, b = nlu.intent, assistant.behaviours
+    if (top is not None and top.name in b.handoff.intents and not is_payload(nlu)
+            and negated_command(nlu.text or "", assistant.language) is None
+            and wants_person(nlu.text or "", assistant.language)):
+        # "叫你们领导来" read as the handoff intent under the threshold (0.61): asked outright, it is one
+        return replace(nlu, ranking=(IntentScore(top.name, max(top.confidence, 1.0)),) + tuple(nlu.ranking[1:]))
     if (top is None or top.name not in b.help.intents or not b.handoff.intents or is_payload(nlu)
             or negated_command(nlu.text or "", assistant.language) is not None
             or not wants_person(nlu.text or "", assistant.language)):
@@ -355,6 +360,13 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # (1) entities; the collected slot filled by one completes the collect step; a changed
     # slot of the active flow is a correction
     off_topic = confident and intent in assistant.behaviours.out_of_scope.intents
+    # "actually my card 1234 was stolen" at the balance's card question: 1234 is the lost card's,
+    # kept for that flow, which interrupts at (2) (framework.engine.other_request)
+    ctx.held_back = other_request.held_back(ctx, nlu, intent, confident)
+    if ctx.held_back:
+        ctx.held_back_for = assistant.flow_for_intent(intent).name
+        ctx.emit("entities_held_back", flow=ctx.held_back_for, entities=tuple(sorted({e.entity for e in ctx.held_back})))
+        nlu = replace(nlu, entities=tuple(e for e in nlu.entities if e not in ctx.held_back))
     filled = slot_filling.fill(ctx, _answer_only(ctx, nlu, collecting) if off_topic else nlu, collecting)
     changed = []
     if collecting or waiting in _LISTENING:
@@ -394,6 +406,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # global intents, whose cancel would drop every value collected
     if waiting == "confirm" and confirm.withheld(ctx, nlu) and confirm.decide(ctx, state, nlu, threshold(assistant)):
         return
+    # "wait" (cancel 0.79) at a confirmation: it waits (framework.engine.hold_on), before the global cancel
+    if waiting == "confirm" and hold_on.bare_wait(ctx, nlu):
+        return
     # "好滴好滴👌" (read as 问候 0.82-0.91 by all three telecom_zh models of session 24's second held-out
     # file): a bare yes or no word answers the confirmation, before the global intents (a cancel or a
     # handoff, "算了" withdrawn included, still runs as one)
@@ -404,6 +419,10 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     # "deffo, block it" (read as cancel 0.49-0.95): a yes and the go-ahead, before the global intents
     if waiting == "confirm" and confirm.restated_yes(ctx, nlu, threshold(assistant)):
+        confirm.confirmed(ctx, state)
+        return
+    # "办理" at "需要帮您办理99元套餐吗？", whose yes links to the business flow: that yes
+    if waiting == "confirm" and confirm.yes_by_link(ctx, state, intent, confident):
         confirm.confirmed(ctx, state)
         return
     # "can i change the recipient" (read as human_agent 0.93): that item's question, before the
@@ -465,6 +484,12 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     if waiting == confirm.WHICH and confirm.handle_which(ctx, state, nlu):
         return
+    # "maybe" at a confirmation (affirm 0.85: the card was blocked, trial of session 26): a clear
+    # answer is asked for, the confirmation waits, no attempt used
+    if waiting == "confirm" and is_hedge(nlu.text or "", assistant.language):
+        ctx.emit("hedged", flow=ctx.frame.flow)
+        ctx.say("utter_clear_yes_no")
+        return
     # "hang on" at a confirmation (the fallback and an attempt, trial of session 23): "take your
     # time", and the confirmation waits (framework.engine.hold_on)
     if waiting in _LISTENING and hold_on.at_confirmation(ctx, nlu, threshold(assistant)):
@@ -522,6 +547,7 @@ def _answers_the_interrupted(ctx: TurnContext, collecting: str) -> bool:
     left = ctx.stack.pop()
     ctx.emit("flow_left", flow=left.flow, state=left.state, answered=wanted)
     lifetimes.release(ctx, left.flow, "flow_left")
+    other_request.restore(ctx, answered=wanted)
     ctx.emit("flow_resumed", flow=ctx.frame.flow, state=ctx.frame.state)
     steps.goto(ctx, steps.after_collect(ctx, ctx.state()))
     return True
@@ -718,11 +744,13 @@ def _trigger(ctx: TurnContext, flow: Flow) -> bool:
             dropped = ctx.stack.pop()
             ctx.emit("flow_cancelled", flow=dropped.flow, state=dropped.state)
             lifetimes.release(ctx, dropped.flow, "flow_cancelled")
+        other_request.restore(ctx)
         ctx.emit("flow_resumed", flow=flow.name, state=ctx.frame.state)
         steps.goto(ctx, ctx.frame.state)
         return True
     ctx.emit("flow_interrupted", flow=current.flow, state=current.state, by=flow.name)
-    steps.start_flow(ctx, flow, reason="interruption")
+    prefill = other_request.save_for_resume(ctx, ctx.held_back) if ctx.held_back_for == flow.name else None
+    steps.start_flow(ctx, flow, reason="interruption", prefill=prefill)
     return True
 
 
@@ -745,6 +773,7 @@ def _cancel(ctx: TurnContext) -> None:
     lifetimes.release(ctx, cancelled.flow, "cancel")
     ctx.say(ctx.assistant.behaviours.cancel.response)
     if ctx.stack:
+        other_request.restore(ctx)
         ctx.emit("flow_resumed", flow=ctx.frame.flow, state=ctx.frame.state)
         steps.goto(ctx, ctx.frame.state)
 

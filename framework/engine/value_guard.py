@@ -98,7 +98,8 @@ from framework.nlu.interface import NLUResult
 from framework.slots import ParseResult
 from framework.slots.answers import content_length, is_hesitation, is_question, yes_no
 from framework.slots.command_words import command_word
-from framework.slots.context import looks_everyday, model_for, normalise, says_a_wish, short_text, unlike_values
+from framework.slots.context import (describes_self, looks_everyday, model_for, normalise, says_a_wish, short_text,
+                                     unlike_values)
 from framework.slots.mapping import MODEL_EXTRACTOR, fills
 from framework.slots.partial_names import partial_name
 
@@ -152,6 +153,8 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
     if partial_name(text, value, assistant.language):
         return Verdict(PARTIAL)  # "我姓李", "王女士": a surname is no full name
     took_a_part = _bare(value) != _bare(text)
+    if describes_self(value, text, assistant.language) or is_hesitation(value, assistant.language):
+        return Verdict(OTHER_VALUE)  # "我是老客户了", "等一下，…": who or how the customer is, or a wait
     if took_a_part and not looks_everyday(model, slot, value):
         return None  # an extractor took a part that looks like a value: "我叫张三", "不对，我是说张三"
     if not took_a_part and filled_ahead(ctx, step.slot):

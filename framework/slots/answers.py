@@ -273,6 +273,25 @@ def after_filler(text: str) -> str | None:
     return rest if match and has_words(rest) else None
 
 
+# A whole message that neither agrees nor refuses: "maybe" (affirm 0.85) blocked a card, "perhaps" (affirm
+# 0.98) sent a transfer in session 26's customer trial; "可能吧", "也许吧"
+_HEDGE = {
+    "en": re.compile(r"^(?:(?:um+|uh+|er+m*|hmm+|well|yeah|yes|yep|ok|okay|i mean)[,\s]+)*"
+                     r"(?:maybe|perhaps|possibly|probably|i guess(?: so)?|i suppose(?: so)?|i think so|might be|could be|"
+                     r"kinda|sort of|kind of|dunno|idk|not sure(?: really)?|not really sure)"
+                     r"(?:[,\s]+(?:yes|yeah|not|no|lol|idk|then))*[\s.!…]*$"),
+    "zh": re.compile(r"^(?:[嗯呃额]+[，,\s]*)?(?:可能|也许|或许|大概|说不定|应该|估计|好像|兴许)(?:是|行|可以|要|吧)?"
+                     r"(?:吧|啊|呢|哦|吗|嗯)*[。.!！…]*$"),
+}
+
+
+def is_hedge(text: str, language: str | None = None) -> bool:
+    """True when the whole message hedges instead of answering yes or no ("maybe", "可能吧")."""
+    code = language_key(language)
+    lowered = text.strip().lower()
+    return any(pattern.match(lowered) for c, pattern in _HEDGE.items() if code in (None, c))
+
+
 def is_hesitation(text: str, language: str | None = None) -> bool:
     """True when the message buys time instead of answering ("hmm", "呃……", "我想想")."""
     code = language_key(language)

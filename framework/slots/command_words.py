@@ -198,7 +198,9 @@ _PERSON = {
 # a human." were read as help 0.60-0.96 by all three models of session 24's second held-out files
 _PERSON_WANTED = {
     "zh": re.compile(r"(?:我要|我想|要|想|让|帮我|给我|请)(?:跟|和|找|转|接|叫)(?:个|一个|一下)?(?:你们的?)?"
-                     r"(?:人工|真人|客服人员|工作人员|人工客服|真人客服|活人|坐席)"),
+                     r"(?:人工|真人|客服人员|工作人员|人工客服|真人客服|活人|坐席)"
+                     # "叫你们领导来" (转人工 0.61, under the threshold: "没听明白", customer trial of session 26)
+                     r"|(?:叫|让|找|喊)(?:你们的?)?(?:领导|经理|主管|负责人|上级|老板|班长)(?:来|出来|过来|说话|跟我说|接电话)"),
     "en": re.compile(r"\b(?:put me through to|talk to|speak to|speak with|talk with|connect me (?:to|with)|get me|"
                      r"transfer me to)\s+(?:a |an |the |some )?(?:real |live |actual )?(?:human|person|agent|"
                      r"someone real|human being|representative|operator)\b"),

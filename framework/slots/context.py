@@ -56,7 +56,11 @@ NOT_A_VALUE_START = {"zh": re.compile(f"(?:{_NOT_A_VALUE_VERBS})")}
 # trial, session 21). A carrier ("我叫张三", "I'm Jane") is taken before this, by its template.
 _FIRST_PERSON_START = {"zh": re.compile(r"我"), "en": re.compile(r"i\b", re.IGNORECASE)}
 # "我是" + one of those verbs: the message says what the customer means or wants.
-_WISH = {"zh": re.compile(f"我是(?:{_NOT_A_VALUE_VERBS})")}
+_WISH = {"zh": re.compile(f"我是(?:{_NOT_A_VALUE_VERBS})"
+                         # who, not what they are called: "我是老客户了", "我是东北的" (stored as the name,
+                         # customer trial of session 26), "我是本地人"
+                         r"|我是(?:老|新|你们的?|贵公司的?)?(?:客户|用户|会员|顾客|机主)"
+                         r"|我是[\u4e00-\u9fff]{1,5}(?:的|人|了)(?:[啊呀吧哦嘛呢]|$|[，,。.!！])")}
 # A slot whose answers can be this long is free text (a complaint): never trimmed.
 SHORT_TEXT_MAX = 64
 _MIN_CONTEXT = 2  # characters of context a template needs to be used on any message
@@ -315,6 +319,13 @@ def says_a_wish(text: str, language: str) -> bool:
     stores no name from it unless a part of it looks like one ("不对，我是说张三")."""
     wish = _WISH.get(language_key(language))
     return bool(wish and wish.search(text))
+
+
+def describes_self(value: str, text: str, language: str) -> bool:
+    """True when a name's value, taken after "我是", says who or how the customer is, not what
+    they are called: "老客户了" of "我是老客户了", "东北的" (customer trial, session 26)."""
+    said = f"我是{value}"
+    return says_a_wish(said, language) and (said in text or value[-1:] in ("的", "了"))
 
 
 def _strong_templates(model: ContextModel, slot: Slot) -> tuple[Template, ...]:

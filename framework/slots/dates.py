@@ -46,6 +46,16 @@ _EVENINGS = ("今晚", "明晚", "昨晚", "tonight")
 _WEEKDAY_CN = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5}
 WEEKDAYS_EN = {name: i for i, name in enumerate(
     ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
+# Short day names ("send Tom 20 dollars on mon", "next tues": today's date was used, and "tues" became
+# the recipient, customer trial of session 26): only after on / next / this / last / by, or alone
+# ("sun" and "sat" are words too)
+_WEEKDAYS_SHORT = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "weds": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4,
+                   "sat": 5, "sun": 6}
+# Holidays by name, the next one (today included)
+_HOLIDAYS = {"christmas eve": (12, 24), "xmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25),
+             "xmas day": (12, 25), "xmas": (12, 25), "boxing day": (12, 26), "new year's eve": (12, 31),
+             "new years eve": (12, 31), "nye": (12, 31), "new year's day": (1, 1), "new years day": (1, 1),
+             "valentine's day": (2, 14), "valentines day": (2, 14)}
 MONTHS_EN = {name: i for i, names in enumerate(
     ("jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
      "aug august", "sep sept september", "oct october", "nov november", "dec december"), 1)
@@ -87,6 +97,9 @@ DATE_RE = re.compile(
     rf"(?:\s+of\s+(?P<etrel>this|next)\s+month\b)?(?!\s+(?:of\s+)?(?:{_MONTH})\b)"
     r"(?=\s*(?:$|[,.;:!?，。！？]|(?:at|please|for|to|and|instead|then|or|if|so|thanks?)\b)))"
     rf"|(?P<en_wd>\b(?:(?P<ewrel>next|last|this|on)\s+)?(?P<ewd>{_alternatives(WEEKDAYS_EN)})\b)"
+    rf"|(?P<en_wds>(?:\b(?P<ewsrel>next|last|this|on|by|till|until)\s+|^)(?P<ewds>{_alternatives(_WEEKDAYS_SHORT)})"
+    r"(?:\b\.?|(?=\s*$)))"
+    rf"|(?P<en_hol>\b(?:on\s+)?(?P<ehol>{_alternatives(_HOLIDAYS)})(?![a-z]))"
     rf"|(?P<en_ago>\b(?P<ean>{_EN_NUM})\s+(?P<eau>day|week)s?\s+(?P<edir>ago|from\s+now|later)\b)"
     rf"|(?P<en_in>\bin\s+(?P<ein>{_EN_NUM})\s+(?P<eiu>day|week)s?\b)",
     re.IGNORECASE,
@@ -210,8 +223,14 @@ def _date(m: re.Match, today: dt.date) -> dt.date | None:
             if day <= calendar.monthrange(year, month)[1]:
                 return dt.date(year, month, day)
         return None
-    if g("en_wd"):
-        target, rel = WEEKDAYS_EN[g("ewd").lower()], (g("ewrel") or "").lower()
+    if g("en_hol"):
+        month, day = _HOLIDAYS[g("ehol").lower()]
+        return _yearless(today, month, day)
+    if g("en_wd") or g("en_wds"):
+        if g("en_wds"):
+            target, rel = _WEEKDAYS_SHORT[g("ewds").lower()], (g("ewsrel") or "").lower()
+        else:
+            target, rel = WEEKDAYS_EN[g("ewd").lower()], (g("ewrel") or "").lower()
         ahead = (target - today.weekday()) % 7
         if rel == "next":
             return today + dt.timedelta(days=ahead or 7)

@@ -31,8 +31,9 @@ from framework.slots.values import compiled_pattern, choices_of, parse_value
 # currency in the words ("$50") and fills its slot whatever is being asked. Its value is
 # the canonical text ("50 USD"), which the engine parses with the slot's own rules.
 
-# Slot types whose numbers the words before them may name as another kind of number.
-_NAMED_KINDS = frozenset({"regex", "integer", "number"})
+# Slot types whose numbers the words before them may name as another kind of number
+# ("订单号是510107…" has an ID number's shape).
+_NAMED_KINDS = frozenset({"regex", "integer", "number", "id_number"})
 
 _ORDER = ("id_number", "phone", "email", "date", "regex", "categorical", "money", "integer", "number")
 
@@ -140,8 +141,9 @@ def _spelled(find, text: str):
 
 def _candidates(slot: Slot, text: str, language: str, today: dt.date):
     kind = slot.type
-    if kind == "id_number":
-        return _spelled(lambda t: _matches(ID_RE, check_id_number, t), text)
+    if kind == "id_number":  # "订单号是510107…" is no ID number
+        return [c for c in _spelled(lambda t: _matches(ID_RE, check_id_number, t), text)
+                if not named_otherwise(slot, text, c[0], language)]
     if kind == "phone":
         return _spelled(lambda t: _matches(PHONE_RE, check_phone, t), text)
     if kind == "email":

@@ -1,4 +1,5 @@
-"""Numbers that the words right before them name as another kind of number. Pure.
+"""Numbers that the words right before them name as another kind of number, or as another
+person's. Pure.
 
 "my reference number is 9981", "PIN 1234", "订单号是20231234": four digits a card's last four
 would match, but the customer said what they are. A pattern slot (`type: regex`) or a
@@ -32,9 +33,26 @@ def _own_words(slot: Slot) -> str:
     return " ".join(w for w in (slot.name, slot.label or "", slot.entity or "") if w).lower().replace("_", " ")
 
 
+# A year: "the card I got in 2023" (blocked as the card ending 2023, customer trial of session 26),
+# "since 2019", "2023年"; "ending in 2023" is a card's end
+_YEAR = re.compile(r"(?:19|20)\d\d(?!\d)")
+_YEAR_BEFORE = re.compile(r"\b(?:in|since|from|back in|year|of|until|till|before|after|around|circa)\s*$", re.IGNORECASE)
+_END_BEFORE = re.compile(r"\b(?:end|ends|ending|ended)\s+(?:in|with)\s*$", re.IGNORECASE)
+
+
+def _a_year(slot: Slot, text: str, start: int) -> bool:
+    if not _YEAR.match(text, start) or "year" in _own_words(slot):
+        return False
+    before = text[max(0, start - 20):start]
+    return (bool(_YEAR_BEFORE.search(before)) and not _END_BEFORE.search(before)) or text.startswith("年", start + 4)
+
+
 def named_otherwise(slot: Slot, text: str, start: int, language: str | None) -> bool:
     """True when the words right before `text[start:]` name the number as another kind of
-    number than `slot`'s ("reference number is " before "9981" for card_last4)."""
+    number than `slot`'s ("reference number is " before "9981" for card_last4), or as a year
+    ("in 2023")."""
+    if _a_year(slot, text, start):
+        return True
     pattern = _NAMED.get(language_key(language) or "en")
     if pattern is None or start == 0:
         return False
@@ -43,3 +61,23 @@ def named_otherwise(slot: Slot, text: str, start: int, language: str | None) -> 
         return False
     noun = re.sub(r"\s+", " ", m.group("noun").lower())
     return noun not in _own_words(slot)
+
+
+# Another person's, said right before the value: "我老婆的是440306…", "my wife's ID is …"
+_THEIRS = {
+    "zh": re.compile(r"(?:老婆|老公|爱人|媳妇|妻子|丈夫|对象|儿子|女儿|闺女|孩子|小孩|爸爸?|妈妈?|父亲|母亲|老爸|老妈|老伴|朋友|同事"
+                     r"|同学|邻居|哥哥?|姐姐?|弟弟?|妹妹?|爷爷|奶奶|外公|外婆|姥姥|姥爷|家人|亲戚|他|她|别人|人家|家里人)的"
+                     r"(?:身份证(?:号码?)?|证件(?:号码?)?|号码?)?(?:是|为|：|:|\s)*$"),
+    "en": re.compile(r"\b(?:(?:wife|husband|partner|son|daughter|kid|child|mum|mom|mother|dad|father|friend|brother|sister"
+                     r"|gran|grandma|grandpa|colleague|neighbou?r|boss)'?s|his|her|their)"
+                     r"(?:\s+(?:id|id card|identity card|ic|passport|card))?(?:\s+(?:number|no\.?))?(?:\s+(?:is|was|:))?\s*$",
+                     re.IGNORECASE),
+}
+
+
+def someone_elses(text: str, start: int, language: str | None) -> bool:
+    """True when the words right before `text[start:]` (in the same clause) say the value is
+    another person's ("我自己的身份证号忘了，我老婆的是…": stored as the customer's, customer trial of
+    session 26)."""
+    pattern = _THEIRS.get(language_key(language) or "en")
+    return pattern is not None and start > 0 and bool(pattern.search(text[max(0, start - 30):start]))

@@ -56,9 +56,10 @@ class StatePrivacy:
         self._open_slots(data, sender_id)
         if isinstance(data.get("pending_action"), dict):
             self._open_slots(data["pending_action"], sender_id)
-        for frame in data.get("stack") or ():  # a learnt value awaiting "did you mean ...?"
-            if isinstance(frame, dict) and isinstance(frame.get("held"), dict):
-                self._open_slots(frame["held"], sender_id)
+        for frame in data.get("stack") or ():  # a learnt value awaiting "did you mean ...?", values saved
+            for key in _FRAME_VALUES:
+                if isinstance(frame, dict) and isinstance(frame.get(key), dict):
+                    self._open_slots(frame[key], sender_id)
         return data
 
     # ------------------------------------------------------------------ preparing a write
@@ -111,13 +112,20 @@ class StatePrivacy:
         return head + tail
 
 
+# A frame's values besides the slots: a learnt value awaiting "did you mean ...?"
+# (framework.engine.slot_filling) and values saved for its resumption (framework.engine.other_request)
+_FRAME_VALUES = ("held", "saved")
+
+
 def _sealed_frame(privacy: StatePrivacy, frame: Any, sender_id: str) -> Any:
-    """A frame whose held learnt value (framework.engine.held_values) is sealed like a slot's."""
-    if not (isinstance(frame, dict) and isinstance(frame.get("held"), dict)):
+    """A frame whose held and saved values are sealed like slots'."""
+    if not (isinstance(frame, dict) and any(isinstance(frame.get(k), dict) for k in _FRAME_VALUES)):
         return frame
     frame = dict(frame)
-    frame["held"] = dict(frame["held"])
-    privacy._seal_slots(frame["held"], sender_id)
+    for key in _FRAME_VALUES:
+        if isinstance(frame.get(key), dict):
+            frame[key] = dict(frame[key])
+            privacy._seal_slots(frame[key], sender_id)
     return frame
 
 

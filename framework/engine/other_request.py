@@ -1,0 +1,85 @@
+"""Values given with a request for another flow are that flow's.
+
+Found in session 26's customer trial (banking_en): at the balance's "What are the last four
+digits of the card?" the customer said "actually my card 1234 was stolen" (lost_card 1.00)
+and heard the balance of 1234, the theft unmentioned; while card 5678 was being activated,
+"hang on, it was my old card 1234 that I lost actually" (lost_card 0.89) was announced as a
+correction ("I've changed the last four digits to 1234") and **the lost card was activated**.
+
+The rule, at turn priority 1: when the classifier is sure of another flow's trigger, the
+active flow may be interrupted, and the message's values fill slots that the requested flow
+collects and the active flow collects too, those values are held back from the active flow
+(no answer, no correction). The requested flow interrupts at priority 2 and starts with
+them. The interrupted flow keeps what it had: the values of those slots at the start of the
+turn are saved in its frame (`Frame.saved`, sealed by the store like `pii` slots) and put
+back when it resumes (event `slots_restored`), so the activation goes on with 5678, and the
+balance asks its question again instead of answering for the blocked card.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from framework.compile.machine import Flow, frozen_map
+from framework.engine.context import TurnContext
+from framework.engine.steps import collected_slots
+from framework.nlu.interface import Entity, NLUResult
+from framework.slots.mapping import fills
+
+
+def requested_flow(ctx: TurnContext, intent: str | None, confident: bool) -> Flow | None:
+    """The other flow the message confidently asks for, when the active one may be interrupted."""
+    current = ctx.flow()
+    if not confident or intent is None or current is None or not current.interruptible:
+        return None
+    flow = ctx.assistant.flow_for_intent(intent)
+    if flow is None or flow.name == current.name or flow.ends_conversation:
+        return None
+    if any(f.flow == flow.name for f in ctx.stack):
+        return None
+    return flow
+
+
+def held_back(ctx: TurnContext, nlu: NLUResult, intent: str | None, confident: bool) -> tuple[Entity, ...]:
+    """The message's entities that belong to the requested other flow (see the module doc)."""
+    flow = requested_flow(ctx, intent, confident)
+    if flow is None:
+        return ()
+    theirs = collected_slots(flow) & collected_slots(ctx.flow())
+    slots = [ctx.assistant.slots[name] for name in sorted(theirs) if name in ctx.assistant.slots]
+    return tuple(e for e in nlu.entities if any(fills(slot, e, None) for slot in slots))
+
+
+def save_for_resume(ctx: TurnContext, entities: tuple[Entity, ...]) -> Callable[[], None] | None:
+    """Before the requested flow interrupts: save in the interrupted frame the values (as the
+    turn began) of the slots `entities` fill; the returned function fills them for the new flow."""
+    if not entities or ctx.frame is None:
+        return None
+    names = {name for name, slot in ctx.assistant.slots.items() if any(fills(slot, e, None) for e in entities)}
+    # None: the slot was empty (the balance's card question): it is emptied again
+    saved = {name: ctx.original.slots.get(name) for name in sorted(names)}
+    if saved:
+        ctx.update_frame(saved=frozen_map({"slots": frozen_map(saved)}))
+    from framework.engine import slot_filling
+
+    def fill() -> None:
+        slot_filling.fill(ctx, NLUResult(ctx.text or "", (), entities), None)
+
+    return fill
+
+
+def restore(ctx: TurnContext, *, answered: str | None = None) -> None:
+    """The resumed frame's saved values back in their slots (event `slots_restored`), but
+    for `answered`, the slot this message answered for it."""
+    frame = ctx.frame
+    saved = dict((frame.saved or {}).get("slots") or {}) if frame is not None else {}
+    if not saved:
+        return
+    for name, value in saved.items():
+        if name == answered or ctx.slots.get(name) == value:
+            continue
+        if value is None:
+            ctx.clear_slots({name}, "restored")
+        else:
+            ctx.set_slot(name, value, source="restored")
+    ctx.update_frame(saved=None)
+    ctx.emit("slots_restored", flow=frame.flow, slots=tuple(sorted(saved)))
