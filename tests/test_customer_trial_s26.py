@@ -343,3 +343,36 @@ def test_a_supervisor_asked_for_is_a_handoff(telecom):
     result = zh(telecom, start(), "叫你们领导来", "转人工", 0.61)
     assert "handoff" in [e.name for e in result.events]
     assert "handoff" not in [e.name for e in zh(telecom, start(), "不用叫你们领导来", "转人工", 0.61).events]
+
+
+def test_a_saved_pii_value_is_sealed_in_the_store():
+    from framework.store.encryption import SlotCipher
+    from framework.store.privacy import StatePrivacy
+
+    privacy = StatePrivacy("p", ["id_number"], SlotCipher([b"k" * 32]))
+    state = {"slots": {}, "stack": [{"flow": "business", "state": "confirm", "attempts": 0, "waiting_for": "confirm",
+                                     "saved": {"slots": {"id_number": "11010519491231002X", "plan": "59"}}}],
+             "history": []}
+    stored = privacy.prepare(state, "u", 10)
+    assert "11010519491231002X" not in repr(stored) and "59" in repr(stored)
+    assert privacy.open(stored, "u")["stack"][0]["saved"]["slots"] == {"id_number": "11010519491231002X", "plan": "59"}
+
+
+def test_a_pin_is_masked_and_warned_about(banking71):
+    """"my pin is 4321" at the card question heard "I need exactly four digits" (an attempt used),
+    with no word about the PIN, and the PIN was kept in clear in the history."""
+    from framework.masking import Masker
+    assert Masker().mask("my pin is 4321") == "my pin is ****" and Masker().mask("验证码是834201") == "验证码是******"
+    assert Masker().mask("I forgot my pin, card 4821") == "I forgot my pin, card 4821"
+    state = en(banking71, start(), "check my balance", "check_balance").state
+    result = en(banking71, state, "my pin is 4321", "inform", 0.9)
+    assert replies(result)[0].startswith("Please don't share your PIN")
+    assert result.state.stack[-1].attempts == 0 and "card_last4" not in result.state.slots
+
+
+def test_wait_no_corrects_the_digits(banking71):
+    """"four three two one... wait no, one two three four" asked "Which one should I use?" and
+    "Do you want to stop here?" at once."""
+    state = en(banking71, start(), "balance", "check_balance").state
+    result = en(banking71, state, "four three two one... wait no, one two three four", "inform", 0.9)
+    assert result.state.pending_action is not None and result.state.pending_action.slots["card_last4"] == "1234"

@@ -129,6 +129,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "这里需要您本人的{own_label}，不能用家人或别人的。",
         "en": "I need your own {own_label} here, not someone else's.",
     },
+    # A PIN, password, CVV or one-time code typed in ("my pin is 4321": framework.masking.SECRET_RE,
+    # masked in logs and the stored history); said before whatever else the message gets.
+    "utter_secret_warning": {
+        "zh": "温馨提示：请不要在这里发送密码、验证码等信息，我们不会向您索要。",
+        "en": "Please don't share your PIN, passwords or security codes here: we will never ask for them.",
+    },
     # The same at a confirmation ("hang on", "等一下"): the confirmation is not asked again.
     "utter_take_time_to_confirm": {
         "zh": "好的，不着急，想好了告诉我就行。",

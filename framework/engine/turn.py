@@ -57,6 +57,7 @@ from framework.engine.commands import RESTART, command, is_payload
 from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
 from framework.engine.state import Frame, SessionState, timestamp
+from framework.masking import secret_said
 from framework.nlu.interface import IntentScore, NLUResult
 from framework.slots import ParseResult, parse_value
 from framework.slots.answers import (after_refusal, content_length, has_content, has_words, is_hedge, is_question,
@@ -125,6 +126,12 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
         ctx.emit("command_negated", intent=negated, read_as=top.name if top else None)
     if withdrawn_as is not None:
         ctx.emit("request_withdrawn", intent=withdrawn_as, read_as=top.name)
+    if secret_said(nlu.text or ""):  # "my pin is 4321": never to be shared, whatever else the message says
+        ctx.emit("secret_shared")
+        ctx.say("utter_secret_warning")
+        if cmd is None and ctx.frame is not None and (ctx.frame.waiting_for or "").startswith("slot:"):
+            steps.reprompt(ctx)  # no answer to the question, no attempt used: the question again
+            return _finish(ctx)
     if cmd is not None:
         _restart(ctx, cmd)
         return _finish(ctx)
@@ -368,16 +375,15 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         ctx.emit("entities_held_back", flow=ctx.held_back_for, entities=tuple(sorted({e.entity for e in ctx.held_back})))
         nlu = replace(nlu, entities=tuple(e for e in nlu.entities if e not in ctx.held_back))
     filled = slot_filling.fill(ctx, _answer_only(ctx, nlu, collecting) if off_topic else nlu, collecting)
-    changed = []
+    changed, late = [], []
     if collecting or waiting in _LISTENING:
         if not filled and not off_topic:  # a number that answered the question corrects nothing else
             corrections.fill_numbers(ctx, nlu, collecting, assistant.flow_for_intent(intent) if confident else None)
         changed = corrections.corrected(ctx, collecting)
         late = corrections.too_late(ctx, changed)
         corrections.refuse_late(ctx, late)
-        changed = [n for n in changed if n not in late]
         if not _on_change(state, waiting):
-            corrections.announce(ctx, changed)
+            corrections.announce(ctx, [n for n in changed if n not in late])
     if filled and collecting:
         steps.goto(ctx, steps.after_collect(ctx, state))
         return
@@ -386,7 +392,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # "make it 9000 dollars" at the confirmation: said (in _finish), and it is asked again
     refused = waiting in _LISTENING and any(n in corrections.flow_collects(ctx) for n in ctx.out_of_range)
     if changed or refused:
-        if changed and not refused and _on_change(state, waiting):
+        if changed and not late and not refused and _on_change(state, waiting):
             steps.goto(ctx, _on_change(state, waiting))  # "那59的呢" at "需要帮您办理99元套餐吗？": 59's details
         elif waiting in _LISTENING:
             steps.goto(ctx, state.name)  # confirm again, with the new value

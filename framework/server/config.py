@@ -105,7 +105,7 @@ class ServerConfig:
     admin_token: str | None = field(default_factory=lambda: os.environ.get("DF_ADMIN_TOKEN") or None, repr=False)
 
     # logging
-    pii_kinds: tuple[str, ...] = ("id_number", "phone", "bank_card", "email")
+    pii_kinds: tuple[str, ...] = ("id_number", "phone", "bank_card", "email", "secret")  # secret: "my pin is 4321"
 
     # personal data at rest: the key sealing `pii` slot values in Redis (framework.store.encryption)
     encryption_key: str | None = field(default_factory=lambda: os.environ.get("DF_ENCRYPTION_KEY"), repr=False)
