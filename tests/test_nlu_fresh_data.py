@@ -50,7 +50,7 @@ telecom_zh's fresh_test_29.csv and banking_en's fresh_test_19.csv at the start o
 any data changed (scored once on unchanged data, and looked at since), and telecom_zh's fresh_test_30.csv and banking_en's fresh_test_20.csv later in
 session 25, after its data change (scored once after it, and looked at since), and
 telecom_zh's fresh_test_31.csv and banking_en's fresh_test_21.csv at the start of session 26,
-before any data changed (banking_en's scored once on unchanged data, and looked at since), and
+before any data changed (both scored once on unchanged data, and looked at since), and
 banking_en's fresh_test_22.csv after session 26's banking_en data change, by helpers
 that read no training example (held out: a domain's eval/HELD_OUT lists a file until its one
 scoring). The models are
