@@ -376,3 +376,19 @@ def test_wait_no_corrects_the_digits(banking71):
     state = en(banking71, start(), "balance", "check_balance").state
     result = en(banking71, state, "four three two one... wait no, one two three four", "inform", 0.9)
     assert result.state.pending_action is not None and result.state.pending_action.slots["card_last4"] == "1234"
+
+
+def test_two_transfers_in_one_message_one_at_a_time(banking71):
+    """"send 50 dollars to Tom and 30 dollars to Ann" asked "which one?" for the amount and the
+    recipient at once, refused "Tom" as an amount, and lost the second transfer."""
+    text = "send 50 dollars to Tom and 30 dollars to Ann"
+    spans = tuple(Entity("recipient", who, who, text.index(who), text.index(who) + len(who), "model", 0.95)
+                  for who in ("Tom", "Ann"))
+    result = en(banking71, start(), text, "transfer_money", entities=spans)
+    assert replies(result) == ["Sure, I'll do them one at a time, starting with the first.",
+                               "Send $50.00 to Tom on Wednesday 2 December?"]
+    assert [f.flow for f in result.state.stack] == ["transfer_money", "transfer_money"]
+    state = en(banking71, result.state, "yes", "affirm").state
+    done = handle_action_result(banking71, state, ActionResult(True, frozen_map({"reference": "TR-1"})), now=NOW)
+    assert replies(done)[-1] == "Send $30.00 to Ann on Wednesday 2 December?"
+    assert done.state.slots["recipient"] == "Ann" and len(done.state.stack) == 1

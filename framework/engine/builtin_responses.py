@@ -129,6 +129,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "这里需要您本人的{own_label}，不能用家人或别人的。",
         "en": "I need your own {own_label} here, not someone else's.",
     },
+    # The same request twice in one message ("send 50 dollars to Tom and 30 dollars to Ann"): the
+    # second waits under the first (framework.engine.slot_filling._two_requests).
+    "utter_one_at_a_time": {
+        "zh": "好的，两笔我都记下了，一笔一笔来：先办第一笔。",
+        "en": "Sure, I'll do them one at a time, starting with the first.",
+    },
     # A PIN, password, CVV or one-time code typed in ("my pin is 4321": framework.masking.SECRET_RE,
     # masked in logs and the stored history); said before whatever else the message gets.
     "utter_secret_warning": {

@@ -62,6 +62,10 @@ class TurnContext:
         # (framework.engine.other_request)
         self.held_back: tuple = ()
         self.held_back_for: str | None = None
+        # The values of the same request said a second time in one message ("… and 30 dollars to
+        # Ann"): a second run of the flow this message starts waits under it with them
+        # (framework.engine.slot_filling._two_requests)
+        self.second_values: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ flows
 

@@ -507,6 +507,36 @@ def _negated_values(ctx: TurnContext, found: dict) -> None:
             candidates[:] = kept
 
 
+def _two_requests(ctx: TurnContext, found: dict) -> None:
+    """"send 50 dollars to Tom and 30 dollars to Ann" with no flow active: two slots with two
+    values each, every first one said before every second one, is the same request twice. The
+    first values are taken now; the second ones wait for a second run of the flow, which starts
+    when the first ends (framework.engine.steps.start_flow: `ctx.second_values`). Before, both
+    questions "which one?" were asked at once and the second transfer was lost (customer trial,
+    session 26)."""
+    if ctx.stack or len(found) < 2:
+        return
+    pairs = {}
+    for name, candidates in found.items():
+        ordered = sorted(candidates, key=lambda c: c[2].start)
+        values = _distinct(c[3] for c in ordered)
+        if len(values) != 2:
+            continue
+        first = [c for c in ordered if c[3] == values[0]]
+        second = [c for c in ordered if c[3] == values[1]]
+        pairs[name] = (first, second)
+    if len(pairs) < 2 or len(pairs) != len([n for n in found if len(_distinct(c[3] for c in found[n])) > 1]):
+        return
+    last_first = max(c[2].end for first, _ in pairs.values() for c in first)
+    first_second = min(c[2].start for _, second in pairs.values() for c in second)
+    if last_first > first_second:
+        return
+    for name, (first, second) in pairs.items():
+        found[name] = first
+        ctx.second_values[name] = second[0][3]
+    ctx.emit("second_request", slots=tuple(sorted(pairs)))
+
+
 def _two_values(ctx: TurnContext, found: dict) -> None:
     """"block card 4821 and 1234": two different values for one slot in one message, and no
     correction ("4821, no wait, 4321", where the last one counts). Taking either would act on
@@ -684,6 +714,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     for name in found:  # a valid value beside it: nothing to complain about
         ctx.out_of_range.pop(name, None)
     _negated_values(ctx, found)
+    _two_requests(ctx, found)
     _two_values(ctx, found)
     threshold = entity_threshold(ctx.assistant)
     filled = False

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from framework.compile.machine import END, CallAction, Collect, Confirm, End, Flow, Handoff, Link, Say, State
+from framework.compile.machine import END, CallAction, Collect, Confirm, End, Flow, Handoff, Link, Say, State, frozen_map
 from framework.conditions import evaluate
 from framework.engine import lifetimes, trigger_text
 from framework.engine.context import TurnContext
@@ -31,6 +31,13 @@ def start_flow(ctx: TurnContext, flow: Flow, *, reason: str, prefill: Callable[[
     request for it was given while another flow ran: framework.engine.other_request)."""
     ctx.handoff = False
     ctx.last_flow, ctx.last_values = None, {}
+    if ctx.second_values and reason == "trigger" and set(ctx.second_values) <= collected_slots(flow):
+        # "send 50 dollars to Tom and 30 dollars to Ann": the second transfer waits under the first,
+        # its values saved in its frame (restored when it starts: framework.engine.other_request)
+        ctx.stack.append(Frame(flow.name, flow.start, saved=frozen_map({"slots": frozen_map(ctx.second_values)})))
+        ctx.emit("flow_deferred", flow=flow.name, until=flow.name, reason="second_request")
+        ctx.say("utter_one_at_a_time")
+        ctx.second_values = {}
     ctx.stack.append(Frame(flow.name, flow.start))
     lifetimes.drop_earlier_values(ctx)
     if prefill is not None:
