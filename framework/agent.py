@@ -262,6 +262,11 @@ class ClassifierParser:
         whole, head, tail = await asyncio.gather(self._rank(text), self._rank(parts[0]), self._rank(parts[1]))
         (ranking, learnt), (first, _), (second, _) = as_parsed(whole), as_parsed(head), as_parsed(tail)
         learnt = unnamed_numbers(self.assistant, text, learnt)
+        if (first and second and first[0].name != second[0].name
+                and (not ranking or first[0].confidence > ranking[0].confidence)):
+            # "whats my balance on 1234 and send 20 dollars to Tom": the whole read unsure (0.6: "Did you
+            # mean …?", the transfer lost), its first request sure: that one leads, the other waits
+            ranking = first
         lead = ranking[0].name if ranking else None
         also = second if second and second[0].name != lead else first
         return NLUResult(text, tuple(ranking), entities + tuple(learnt), self.model_id, also=tuple(also))

@@ -392,3 +392,19 @@ def test_two_transfers_in_one_message_one_at_a_time(banking71):
     done = handle_action_result(banking71, state, ActionResult(True, frozen_map({"reference": "TR-1"})), now=NOW)
     assert replies(done)[-1] == "Send $30.00 to Ann on Wednesday 2 December?"
     assert done.state.slots["recipient"] == "Ann" and len(done.state.stack) == 1
+
+
+async def test_a_request_joined_by_and_keeps_its_values(banking):
+    """"yo whats my balance on 1234 and send 20 dollars to Tom": the whole read unsure ("Did you mean
+    …?") and the transfer was lost; now the balance, then "Send $20.00 to Tom …?"."""
+    from framework.agent import Agent, classifier_parser
+    from tests.support.fake_classifier import FakeClassifier
+
+    text = "yo whats my balance on 1234 and send 20 dollars to Tom"
+    classifier = FakeClassifier({text: ("check_balance", 0.6), "yo whats my balance on 1234": ("check_balance", 0.99),
+                                 "send 20 dollars to Tom": ("transfer_money", 0.99)}, banking.intents)
+    agent = Agent(banking, classifier_parser(classifier, banking))
+    turn = await agent.handle(None, "u", text, now=1_790_000_000.0)  # no backend here: the balance fails
+    said = [r.text for r in turn.replies]
+    assert said[0] == "Sure, I've got both: this one first, then the other right after."
+    assert said[-1].startswith("Send $20.00 to Tom on ") and turn.state.stack[-1].waiting_for == "confirm"

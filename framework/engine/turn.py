@@ -49,7 +49,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from framework.compile.machine import END, Assistant, Collect, Confirm, Flow
+from framework.compile.machine import END, Assistant, Collect, Confirm, Flow, frozen_map
 from framework.engine import (confirm, corrections, follow_up, foreign_language, hold_on, intent_check, lifetimes, nothing_pending,
                               other_request, slot_filling, steps, stop_question, trigger_text, unavailable, unknown_value, unreadable,
                               value_guard, why_asked)
@@ -159,13 +159,34 @@ def _defer_also(ctx: TurnContext, nlu: NLUResult) -> None:
     started = [e for e in ctx.events if e.name == "flow_started"]
     if second is None or not started or not ctx.frame or second.confidence < threshold(ctx.assistant):
         return
-    if not _defer(ctx, ctx.assistant.flow_for_intent(second.name), reason="also"):
+    deferred = ctx.assistant.flow_for_intent(second.name)
+    if not _defer(ctx, deferred, reason="also"):
         return
+    _save_for_deferred(ctx, nlu, deferred)
     # both asked at once: not the busy reply ("我们先把当前这件事办完，稍后再处理您的新问题", said in a
     # trial of session 23 to "帮我查下余额，顺便投诉一下你们的网速" as if the balance were a new question)
     said = len(ctx.replies)
     ctx.say(BOTH_REQUESTS)
     ctx.replies[:] = ctx.replies[said:] + ctx.replies[:said]
+
+
+def _save_for_deferred(ctx: TurnContext, nlu: NLUResult, flow: Flow) -> None:
+    """The values the message gave the deferred request ("… and send 20 dollars to Tom": 20, Tom),
+    for slots the flow started now does not collect, saved in the deferred frame and set when it
+    starts (framework.engine.other_request.restore); they were dropped as unused by the first."""
+    started = ctx.flow()
+    theirs = steps.collected_slots(flow) - (steps.collected_slots(started) if started else set())
+    saved = {}
+    for name in sorted(theirs):
+        slot = ctx.assistant.slots.get(name)
+        for entity in nlu.entities if slot is not None else ():
+            if fills(slot, entity, None) and name not in saved:
+                parsed = parse_value(slot, str(entity.value), ctx.assistant.language, today=ctx.today)
+                if parsed.ok:
+                    saved[name] = parsed.value
+    if saved:
+        at = len(ctx.stack) - 2
+        ctx.stack[at] = replace(ctx.stack[at], saved=frozen_map({"slots": frozen_map(saved)}))
 
 
 BOTH_REQUESTS = "utter_both_requests"

@@ -442,7 +442,12 @@ def without_filler(text: str, language: str | None = None) -> str:
 # A second request joined to the first: "block my card and also tell me my balance", "帮我查下余额顺便把套餐
 # 换成99的" (customer trial, session 21: the second request was dropped)
 # ("还有" also means "still have": "话费还有多少" is one request, so it counts only after a clause break)
-_ALSO = {"en": re.compile(r"[,\s]+(?:and\s+)?(?:also|as well as that|and then)[,\s]+", re.IGNORECASE),
+_ALSO = {"en": re.compile(r"[,\s]+(?:and\s+)?(?:also|as well as that|and then)[,\s]+"
+                         # "whats my balance on 1234 and send 20 dollars to Tom" (the transfer was lost, customer
+                         # trial of session 26): "and" before a request's verb
+                         r"|[,\s]+and\s+(?:(?:can|could|would) you\s+|please\s+|pls\s+|i want to\s+|i need to\s+)?"
+                         r"(?=(?:send|transfer|pay|block|freeze|activate|check|tell me|show me|what'?s|whats)\b)",
+                         re.IGNORECASE),
          "zh": re.compile(r"[，,。；;\s]+(?:还有|另外|同时|然后再|再帮我)[，,\s]*|[，,\s]*(?:顺便|顺带)[，,\s]*")}
 
 
