@@ -408,3 +408,48 @@ async def test_a_request_joined_by_and_keeps_its_values(banking):
     said = [r.text for r in turn.replies]
     assert said[0] == "Sure, I've got both: this one first, then the other right after."
     assert said[-1].startswith("Send $20.00 to Tom on ") and turn.state.stack[-1].waiting_for == "confirm"
+
+
+# ---------------------------------------------------------------- session 26's second round of trials
+
+@pytest.mark.parametrize("text", ["sure, I guess", "fine, I guess", "fine I suppose", "alright, I guess", "sure, probably"])
+def test_a_hedge_led_by_a_yes_word_confirms_nothing(banking71, text):
+    state = en(banking71, start(), "send 50 dollars to Bob", "transfer_money").state
+    result = en(banking71, state, text, "affirm", 0.99)
+    assert result.state.pending_action is None and "hedged" in [e.name for e in result.events]
+
+
+@pytest.mark.parametrize("text", ["好像没问题", "没问题吧", "第一个"])
+def test_no_clear_chinese_yes_submits_nothing(telecom, text):
+    """"好像没问题", "没问题吧" and "第一个" (肯定 0.76, no list shown) submitted a plan change."""
+    result = zh(telecom, _at_business_confirm(telecom), text, "肯定", 0.9)
+    assert result.state.pending_action is None and result.state.stack[-1].waiting_for == "confirm"
+
+
+def test_ok_go_after_hold_on_goes(banking71):
+    state = en(banking71, start(), "send 80 dollars to Bob", "transfer_money").state
+    state = en(banking71, state, "hold on", "cancel", 0.6).state
+    result = en(banking71, state, "ok go", "goodbye", 0.9)
+    assert result.state.pending_action is not None and result.state.pending_action.action == "send_money"
+
+
+def test_four_digits_said_as_an_amount(banking71):
+    """"send 1000 to Dad" asked "How much would you like to send?" (the card pattern took 1000)."""
+    text = "send 1000 to Dad"
+    learnt = (Entity("amount", "1000", "1000", 5, 9, "model", 0.95), Entity("recipient", "Dad", "Dad", 13, 16, "model", 0.95))
+    result = en(banking71, start(), text, "transfer_money", entities=learnt)
+    assert result.state.slots["amount"] == {"amount": 1000, "currency": "USD"}
+    assert replies(result)[-1].startswith("Send $1,000.00 to Dad")
+
+
+def test_another_card_is_asked_for(banking71):
+    """"actually I lost my other card" while card 1234 was activated offered to block 1234."""
+    state = en(banking71, start(), "I want to activate my card", "activate_card").state
+    state = en(banking71, state, "1234").state
+    result = en(banking71, state, "actually I lost my other card", "lost_card", 0.97)
+    assert "card_last4" not in result.state.slots and result.state.stack[-1].waiting_for == "slot:card_last4"
+    assert "slots_set_aside" in [e.name for e in result.events]
+    state = en(banking71, result.state, "5678").state
+    state = en(banking71, state, "yes", "affirm").state
+    done = handle_action_result(banking71, state, ActionResult(True, frozen_map({"case_number": "LC-1"})), now=NOW)
+    assert done.state.slots["card_last4"] == "1234" and done.state.stack[-1].flow == "activate_card"

@@ -45,3 +45,10 @@ def chosen(buttons: Sequence[tuple[str, str]], text: str, language: str | None) 
     if index is None or not -len(buttons) <= index < len(buttons):
         return None
     return buttons[index]
+
+
+def names_a_place(text: str, language: str | None) -> bool:
+    """Whether the message only names a place in a list ("第一个", "the first one"): at a yes/no
+    question with no list it is no answer ("第一个" read as 肯定 0.76 submitted a plan change,
+    customer trial of session 26)."""
+    return chosen(tuple(("", "") for _ in range(5)), text, language) is not None

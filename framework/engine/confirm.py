@@ -38,6 +38,7 @@ from typing import Sequence
 from framework.compile.machine import ASK_WHAT_TO_CHANGE, Button, Collect, Confirm, Flow, Handoff, Link, State
 from framework.engine import steps
 from framework.engine.builtin_responses import LIST_SEPARATOR, language_code
+from framework.engine.by_place import names_a_place
 from framework.engine.commands import is_payload
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
@@ -62,6 +63,8 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         return polarity(top.name)
     text, language = nlu.text or "", ctx.assistant.language
     if "?" in text or "？" in text or is_hedge(text, language):  # "maybe" (affirm 0.85) is no yes
+        return None
+    if names_a_place(text, language):  # "第一个" with no list shown is no yes (a clicked button is a payload)
         return None
     if yes_no(text, language) is False:  # "uh-uh" is a no word, not a hesitation (held-out file, session 25)
         return False

@@ -67,6 +67,28 @@ def save_for_resume(ctx: TurnContext, entities: tuple[Entity, ...]) -> Callable[
     return fill
 
 
+def set_aside(ctx: TurnContext, flow: Flow) -> None:
+    """Before `flow` interrupts the active one: the values of the slots both collect that are
+    no personal data are saved in the interrupted frame and cleared, so the new flow asks for
+    its own ("actually I lost my other card" while card 1234 was activated offered to block
+    1234: customer trial of session 26). Personal data (`pii` slots: the customer's name and
+    ID number) is the same customer's and stays. Event `slots_set_aside`, names only."""
+    current, frame = ctx.flow(), ctx.frame
+    if current is None or frame is None:
+        return
+    slots = ctx.assistant.slots
+    names = sorted(n for n in collected_slots(flow) & collected_slots(current)
+                   if n in slots and not slots[n].pii and ctx.slots.get(n) is not None)
+    if not names:
+        return
+    saved = dict((frame.saved or {}).get("slots") or {})
+    for name in names:
+        saved.setdefault(name, ctx.slots[name])
+    ctx.update_frame(saved=frozen_map({"slots": frozen_map(saved)}))
+    ctx.clear_slots(set(names), "set_aside")
+    ctx.emit("slots_set_aside", flow=frame.flow, by=flow.name, slots=tuple(names))
+
+
 def restore(ctx: TurnContext, *, answered: str | None = None) -> None:
     """The resumed frame's saved values back in their slots (event `slots_restored`), but
     for `answered`, the slot this message answered for it."""

@@ -59,9 +59,9 @@ from framework.engine.results import ActionResult, Event, TurnResult
 from framework.engine.state import Frame, SessionState, timestamp
 from framework.masking import secret_said
 from framework.nlu.interface import IntentScore, NLUResult
-from framework.slots import ParseResult, parse_value
-from framework.slots.answers import (after_refusal, content_length, has_content, has_words, is_hedge, is_question,
-                                     sounds_like_correction, without_filler, yes_no)
+from framework.slots import GENERIC_EXTRACTORS, ParseResult, parse_value
+from framework.slots.answers import (after_refusal, also_part, content_length, has_content, has_words, is_hedge,
+                                     is_question, sounds_like_correction, without_filler, yes_no)
 from framework.slots.command_words import (asks_for_person, negated_command, wants_person, withdrawn,
                                           withdrawn_on_asking)
 from framework.slots.context import collect_text, from_user
@@ -174,12 +174,16 @@ def _save_for_deferred(ctx: TurnContext, nlu: NLUResult, flow: Flow) -> None:
     """The values the message gave the deferred request ("… and send 20 dollars to Tom": 20, Tom),
     for slots the flow started now does not collect, saved in the deferred frame and set when it
     starts (framework.engine.other_request.restore); they were dropped as unused by the first."""
-    started = ctx.flow()
+    started, text = ctx.flow(), nlu.text or ""
     theirs = steps.collected_slots(flow) - (steps.collected_slots(started) if started else set())
+    parts = also_part(text, ctx.assistant.language)
+    after = text.rfind(parts[1]) if parts else 0  # the second request's own words
     saved = {}
     for name in sorted(theirs):
         slot = ctx.assistant.slots.get(name)
         for entity in nlu.entities if slot is not None else ():
+            if entity.start < after or entity.extractor in GENERIC_EXTRACTORS:
+                continue  # "balance on 1234 and send 20 dollars": 1234 is no amount
             if fills(slot, entity, None) and name not in saved:
                 parsed = parse_value(slot, str(entity.value), ctx.assistant.language, today=ctx.today)
                 if parsed.ok:
@@ -777,6 +781,7 @@ def _trigger(ctx: TurnContext, flow: Flow) -> bool:
         return True
     ctx.emit("flow_interrupted", flow=current.flow, state=current.state, by=flow.name)
     prefill = other_request.save_for_resume(ctx, ctx.held_back) if ctx.held_back_for == flow.name else None
+    other_request.set_aside(ctx, flow)  # its own card, not the one the interrupted flow was given
     steps.start_flow(ctx, flow, reason="interruption", prefill=prefill)
     return True
 

@@ -45,6 +45,9 @@ YES_WORDS: dict[str, frozenset[str]] = {
         "i agree", "agreed", "by all means",
         # session 25's held-out file: Hindi-English "haan ji" (goodbye 0.67-0.83 on all three models)
         "haan", "haan ji", "ji haan", "han ji", "that's the one", "thats the one",
+        # session 26's trial: "ok go" after "hold on" was read as goodbye, and the "yes" to "Do you want
+        # to stop?" that followed cancelled the transfer
+        "ok go", "okay go", "go", "go on", "ok go ahead", "okay go ahead", "proceed", "ok proceed",
     }),
     "zh": frozenset({
         "是", "是的", "对", "对的", "对啊", "好", "好的", "嗯", "嗯嗯", "可以", "确认", "确定", "没错",
@@ -276,12 +279,14 @@ def after_filler(text: str) -> str | None:
 # A whole message that neither agrees nor refuses: "maybe" (affirm 0.85) blocked a card, "perhaps" (affirm
 # 0.98) sent a transfer in session 26's customer trial; "可能吧", "也许吧"
 _HEDGE = {
-    "en": re.compile(r"^(?:(?:um+|uh+|er+m*|hmm+|well|yeah|yes|yep|ok|okay|i mean)[,\s]+)*"
+    "en": re.compile(r"^(?:(?:um+|uh+|er+m*|hmm+|well|yeah|yes|yep|ok|okay|i mean|sure|fine|alright|all right)[,\s]+)*"
                      r"(?:maybe|perhaps|possibly|probably|i guess(?: so)?|i suppose(?: so)?|i think so|might be|could be|"
                      r"kinda|sort of|kind of|dunno|idk|not sure(?: really)?|not really sure)"
                      r"(?:[,\s]+(?:yes|yeah|not|no|lol|idk|then))*[\s.!…]*$"),
-    "zh": re.compile(r"^(?:[嗯呃额]+[，,\s]*)?(?:可能|也许|或许|大概|说不定|应该|估计|好像|兴许)(?:是|行|可以|要|吧)?"
-                     r"(?:吧|啊|呢|哦|吗|嗯)*[。.!！…]*$"),
+    "zh": re.compile(r"^(?:[嗯呃额]+[，,\s]*)?(?:可能|也许|或许|大概|说不定|应该|估计|好像|兴许|似乎)"
+                     r"(?:是|行|可以|要|吧|没问题|没什么问题|对|没错)?(?:吧|啊|呢|哦|吗|嗯)*[。.!！…]*$"
+                     # "没问题吧": asking back whether it is all right (submitted in session 26's trial)
+                     r"|^(?:没问题|没啥问题|应该没问题)吧[。.!！…]*$"),
 }
 
 

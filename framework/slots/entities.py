@@ -254,6 +254,10 @@ def extract_entities(assistant: Assistant, text: str, today: dt.date | None = No
             if any(start < c_end and c_start < end and kind != extractor
                    and not (extractor == "context" and kind in GENERIC_EXTRACTORS)  # 张三 is no number
                    and kind != "amount"  # a bare amount may as well be a count: 三张
+                   # "send 1000 to Dad": four digits a card pattern took are an amount as well (the amount
+                   # was dropped and asked again: customer trial, session 26); the engine picks the slot
+                   and not (kind == "regex" and slot.type in ("money", "integer", "number")
+                            and text[c_start:c_end].isdigit())
                    for c_start, c_end, kind in claimed.near(start, end)):
                 continue
             if any(start < a_end and a_start < end for a_start, a_end, _ in taken.near(start, end)):

@@ -100,7 +100,9 @@ def overruled(entity: Entity, entities: tuple[Entity, ...], text: str = "") -> b
     bare_number = entity.extractor == CONTEXT_EXTRACTOR and _is_numeral(entity.text)
     return any(
         (learnt and rank(other) == PATTERN_RANK and other.entity != entity.entity
-         and other.start < entity.end and entity.start < other.end)
+         and other.start < entity.end and entity.start < other.end
+         # "send 1000 to Dad": bare digits a card pattern matched overrule no learnt amount (session 26)
+         and not (other.extractor == "regex" and other.text.isdigit()))
         or (bare_number and other.extractor != CONTEXT_EXTRACTOR and other.entity != entity.entity
             and other.start < entity.end and entity.start < other.end)
         or (text and other.extractor != entity.extractor and other.entity == entity.entity
