@@ -453,3 +453,53 @@ def test_another_card_is_asked_for(banking71):
     state = en(banking71, state, "yes", "affirm").state
     done = handle_action_result(banking71, state, ActionResult(True, frozen_map({"case_number": "LC-1"})), now=NOW)
     assert done.state.slots["card_last4"] == "1234" and done.state.stack[-1].flow == "activate_card"
+
+
+def test_a_short_complaint_and_values_at_the_complaint_question(telecom):
+    """"我要投诉，乱扣费" asked for the complaint again (3 characters), and the name, ID and loss said
+    then were filed as the complaint, the whole ID number in the ticket."""
+    result = zh(telecom, start(), "我要投诉，乱扣费", "投诉")
+    assert result.state.slots["complaint"] == "我要投诉，乱扣费"
+    state = zh(telecom, start(), "我要投诉", "投诉").state
+    result = zh(telecom, state, "我叫马超，身份证110101199001011237，损失200")
+    assert "complaint" not in result.state.slots and result.state.slots["name"] == "马超"
+    assert result.state.stack[-1].waiting_for == "slot:complaint"
+
+
+def test_the_name_of_the_person_whose_id_was_refused_is_not_kept(telecom):
+    result = zh(telecom, start(), "用我老婆的身份证11010519491231002X开户，她叫林芳", "办理")
+    assert "name" not in result.state.slots and "id_number" not in result.state.slots
+
+
+def test_two_requests_keep_their_own_words(telecom):
+    """The complaint filed the other request with its phone number; a complaint said second lost its
+    words; a balance asked with the yes was dropped."""
+    result = zh(telecom, start(), "我要投诉你们乱扣费，另外帮我查下13812345678的余额", "投诉")
+    assert result.state.slots["complaint"] == "我要投诉你们乱扣费"
+
+
+async def test_a_complaint_said_second_keeps_its_words(telecom):
+    from framework.agent import Agent, classifier_parser
+    from tests.support.fake_classifier import FakeClassifier
+
+    text = "我要开户，另外投诉一下你们信号太差"
+    classifier = FakeClassifier({text: ("办理", 0.99), "我要开户": ("办理", 0.99), "投诉一下你们信号太差": ("投诉", 0.99)},
+                                telecom.intents)
+    agent = Agent(telecom, classifier_parser(classifier, telecom))
+    turn = await agent.handle(None, "u", text, now=1_790_000_000.0)
+    deferred = turn.state.stack[0]
+    assert deferred.flow == "complaint" and deferred.saved["slots"]["complaint"] == "投诉一下你们信号太差"
+
+
+async def test_a_request_with_the_yes_is_kept(telecom):
+    from framework.agent import Agent, classifier_parser
+    from tests.support.fake_classifier import FakeClassifier
+
+    first, text = "我要换套餐，我叫刘洋，身份证11010519491231002X，换59的", "确认，顺便查下13812345678的余额"
+    classifier = FakeClassifier({first: ("办理", 0.99), text: ("肯定", 0.99), "确认": ("肯定", 0.99),
+                                 "查下13812345678的余额": ("查询", 0.99)}, telecom.intents)
+    agent = Agent(telecom, classifier_parser(classifier, telecom))
+    state = (await agent.handle(None, "u", first, now=1_790_000_000.0)).state
+    turn = await agent.handle(state, "u", text, now=1_790_000_005.0)
+    assert [e.name for e in turn.events].count("flow_deferred") == 1 and "confirmed" in [e.name for e in turn.events]
+    assert turn.replies[0].text == "好的，两件事我都记下了：先办这一件，另一件接着办。"

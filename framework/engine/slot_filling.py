@@ -705,6 +705,14 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 _refuse(ctx, slot.name, parsed.response, parsed.error)
             elif _said_wrong(ctx, slot, entity, collecting):
                 _refuse(ctx, slot.name, slot.error_response, parsed.error or "not a valid value")
+    if "someone_else" in [e.data.get("reason") for e in ctx.events if e.name == "entity_ignored"]:
+        # "用我老婆的身份证…开户，她叫林芳": the message describes another person; her name is not the
+        # customer's either (it went on the confirmation with the husband's ID: customer trial, session 26)
+        model = model_for(ctx.assistant)
+        for name in [n for n in found if ctx.assistant.slots[n].pii and ctx.assistant.slots[n].type == "text"
+                     and short_text(ctx.assistant.slots[n], model)]:
+            ctx.emit("entity_ignored", entity=name, reason="someone_else")
+            del found[name]
     _inside_others(ctx, found)
     _corrected(ctx, nlu.text or "", collecting, found)
     _name_at_confirmation(ctx, nlu, found)

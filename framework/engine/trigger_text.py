@@ -28,7 +28,7 @@ from __future__ import annotations
 from framework.compile.machine import Collect
 from framework.engine.context import TurnContext
 from framework.slots import parse_value
-from framework.slots.answers import content_length, language_key
+from framework.slots.answers import also_part, content_length, language_key
 
 
 def fill(ctx: TurnContext, step: Collect) -> bool:
@@ -37,16 +37,36 @@ def fill(ctx: TurnContext, step: Collect) -> bool:
         return False
     if step.skip_if_filled and ctx.slots.get(step.slot) is not None:
         return False  # already given (a value kept from before): never replaced
-    slot = ctx.assistant.slots.get(step.slot)
-    text = (ctx.text or "").strip()
-    if slot is None or slot.type != "text" or content_length(_without(text, step.request_words)) < max(
-            step.from_trigger, 1):
+    value = value_in(ctx, step, own_part(ctx.text or "", step, ctx.assistant.language))
+    if value is None:
         return False
-    parsed = parse_value(slot, text, ctx.assistant.language, today=ctx.today)
-    if not parsed.ok:
-        return False
-    ctx.set_slot(step.slot, parsed.value, source="trigger")
+    ctx.set_slot(step.slot, value, source="trigger")
     return True
+
+
+def own_part(text: str, step: Collect, language: str | None, *, second: bool = False) -> str:
+    """Of a message with two requests ("我要投诉你们乱扣费，另外帮我查下13812345678的余额"), the part
+    that asks for this step's flow: the one holding a request word, else the first (`second`: the
+    part after the joining word). The whole complaint, with the other request and its phone number,
+    was filed (customer trial, session 26)."""
+    parts = also_part(text, language)
+    if parts is None:
+        return text.strip()
+    if second:
+        return parts[1]
+    holding = [p for p in parts if any(w and w in p for w in step.request_words)]
+    return holding[0] if len(holding) == 1 else parts[0]
+
+
+def value_in(ctx: TurnContext, step: Collect, text: str):
+    """`text` as the step's slot value, when it says enough besides its request words; else None."""
+    slot = ctx.assistant.slots.get(step.slot)
+    text = text.strip()
+    if slot is None or slot.type != "text" or content_length(_without(text, step.request_words)) < max(
+            step.from_trigger or 0, 1):
+        return None
+    parsed = parse_value(slot, text, ctx.assistant.language, today=ctx.today)
+    return parsed.value if parsed.ok else None
 
 
 def _without(text: str, words: tuple[str, ...]) -> str:

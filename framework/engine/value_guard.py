@@ -124,6 +124,28 @@ class Verdict:
     value: Any = None
 
 
+# Words that only introduce a value: "我叫", "身份证号是", "损失大概", "my name is", "about"
+_CARRIERS = re.compile(r"我叫|我是|名字(?:是|叫)?|姓名(?:是)?|身份证(?:号码?)?(?:是)?|手机(?:号码?)?(?:是)?|号码(?:是)?|损失(?:了|是)?"
+                       r"|大概|大约|差不多|左右|元|块钱?|的|吧|\b(?:my|name|is|i'?m|id|number|phone|lost|about|around"
+                       r"|dollars?|bucks|the|and)\b", re.IGNORECASE)
+
+
+def _only_values(ctx: TurnContext, nlu: NLUResult) -> bool:
+    """Whether the message is values of other slots filled this turn and words that introduce
+    them, and nothing else (less than 4 letters or CJK characters besides)."""
+    text = nlu.text or ""
+    spans = sorted((e.start, e.end) for e in nlu.entities if e.entity in ctx.slot_changes)
+    if not spans:
+        return False
+    rest, last = [], 0
+    for start, end in spans:
+        if start >= last:
+            rest.append(text[last:start])
+        last = max(last, end)
+    rest.append(text[last:])
+    return content_length(_CARRIERS.sub(" ", " ".join(rest))) < 4
+
+
 def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, threshold: float) -> Verdict | None:
     """The reason the message is not to be stored as `step.slot`'s value, or None."""
     if not step.value_guard:
@@ -147,6 +169,10 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
             and (label := other_kind(ctx, nlu, step.slot, inside=str(parsed.value))) is not None):
         # "13812345678" at the name or the complaint question: a phone number, no name or complaint
         return Verdict(ANSWERED_OTHER) if filled_ahead(ctx, step.slot) else Verdict(OTHER_KIND_VALUE, value=label)
+    if slot.type == "text" and parsed.ok and filled_ahead(ctx, step.slot) and _only_values(ctx, nlu):
+        # "我叫马超，身份证110101…，损失200" at "请详细描述一下遇到的问题": the name, ID and loss, no complaint
+        # (stored as the complaint, the ID number whole in the ticket: customer trial, session 26)
+        return Verdict(ANSWERED_OTHER)
     if slot.type != "text" or not parsed.ok or not short_text(slot, model_for(assistant)):
         return None
     value, model = str(parsed.value), model_for(assistant)
