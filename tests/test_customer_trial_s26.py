@@ -503,3 +503,25 @@ async def test_a_request_with_the_yes_is_kept(telecom):
     turn = await agent.handle(state, "u", text, now=1_790_000_005.0)
     assert [e.name for e in turn.events].count("flow_deferred") == 1 and "confirmed" in [e.name for e in turn.events]
     assert turn.replies[0].text == "好的，两件事我都记下了：先办这一件，另一件接着办。"
+
+
+def test_i_meant_someone_else_and_another_day(banking71):
+    """"sorry, I meant Mum, and tomorrow" changed the date and kept Dad."""
+    state = en(banking71, start(), "send 20 dollars to Dad", "transfer_money",
+               entities=(Entity("recipient", "Dad", "Dad", 19, 22, "model", 0.95),)).state
+    result = en(banking71, state, "sorry, I meant Mum, and tomorrow", "deny", 0.9)
+    assert result.state.slots["recipient"] == "Mum" and result.state.slots["date"] == "2026-12-03"
+
+
+def test_card_digits_beside_a_pin_are_taken(banking71):
+    state = en(banking71, start(), "what is my balance", "check_balance").state
+    result = en(banking71, state, "ok its 1234 pin 9876", "inform", 0.9)
+    assert replies(result)[0].startswith("Please don't share your PIN")
+    assert result.state.pending_action is not None and result.state.pending_action.slots["card_last4"] == "1234"
+
+
+def test_a_name_read_as_a_greeting(telecom):
+    """"周八" at the name question (问候 0.96) got a greeting and the question again."""
+    state = zh(telecom, start(), "开户", "办理").state
+    assert zh(telecom, state, "周八", "问候", 0.96).state.slots["name"] == "周八"
+    assert "name" not in zh(telecom, state, "你好", "问候", 0.96).state.slots

@@ -362,8 +362,11 @@ def _instead_of_current(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
 _NOT_THAT_BUT = {
     "zh": re.compile(r"^(?:(?:不对|不是|错了|说错了|打错了|写错了)[，,\s]*)+(?:是|应该是|我叫|叫|名字是|姓名是)"
                      r"(?P<new>[^，,。.！!？?；;\s]+)(?:[，,。.！!；;\s].*)?$"),
-    "en": re.compile(r"^(?:(?:no+|nope|sorry|wait|oops)\b[\s,.!]*)+(?:it'?s|it is|i'?m|i am|my name is|the name is|"
-                     r"i meant|i said)\s+(?P<new>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})[\s,.!]*$"),
+    "en": re.compile(r"^(?i:(?:(?:no+|nope|sorry|wait|oops)\b[\s,.!]*)+(?:it'?s|it is|i'?m|i am|my name is|the name is|"
+                     r"i meant|i said))\s+(?P<new>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})"
+                     # "sorry, I meant Mum, and tomorrow": another change after it (the date was changed,
+                     # the recipient dropped: customer trial, session 26)
+                     r"(?:[\s,.!]+(?:and|&)\b[^,.!?]*)?[\s,.!]*$"),
 }
 # "不是张玮，是张伟": the wrong value named, then the right one
 _NOT_OLD_BUT = {
@@ -428,8 +431,9 @@ def _last_answer_corrected(ctx: TurnContext, nlu: NLUResult, found: dict) -> Non
         last = [n for n in texts if ctx.slots[n].strip().lower() == named.group("old").strip().lower()]
     elif len(last) != 1 and waiting in (CONFIRM, WHICH):
         # "不对，是张伟" at the confirmation, after other questions: the one value it corrects (the
-        # name stayed 张玮 and was opened with, trial of session 26)
-        last = [n for n in texts if _alike(ctx.slots[n], match.group("new"))]
+        # name stayed 张玮 and was opened with, trial of session 26); "sorry, I meant Mum": the flow's
+        # one short text slot
+        last = [n for n in texts if _alike(ctx.slots[n], match.group("new"))] or (texts if len(texts) == 1 else [])
     if len(last) != 1 or last[0] in found or f"slot:{last[0]}" == waiting:
         return
     slot, new = slots[last[0]], match.group("new")

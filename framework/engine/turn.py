@@ -57,14 +57,14 @@ from framework.engine.commands import RESTART, command, is_payload
 from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
 from framework.engine.state import Frame, SessionState, timestamp
-from framework.masking import secret_said
+from framework.masking import SECRET_RE, secret_said
 from framework.nlu.interface import IntentScore, NLUResult
 from framework.slots import GENERIC_EXTRACTORS, ParseResult, parse_value
-from framework.slots.answers import (after_refusal, also_part, content_length, has_content, has_words, is_hedge,
-                                     is_question, sounds_like_correction, without_filler, yes_no)
+from framework.slots.answers import (after_refusal, also_part, content_length, has_content, has_greeting, has_words,
+                                     is_hedge, is_question, sounds_like_correction, without_filler, yes_no)
 from framework.slots.command_words import (asks_for_person, negated_command, wants_person, withdrawn,
                                           withdrawn_on_asking)
-from framework.slots.context import collect_text, from_user
+from framework.slots.context import collect_text, from_user, model_for, short_text
 from framework.slots.mapping import fills
 
 NOTHING_TO_CANCEL = "utter_nothing_to_cancel"
@@ -129,9 +129,10 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     if secret_said(nlu.text or ""):  # "my pin is 4321": never to be shared, whatever else the message says
         ctx.emit("secret_shared")
         ctx.say("utter_secret_warning")
-        if cmd is None and ctx.frame is not None and (ctx.frame.waiting_for or "").startswith("slot:"):
+        if (cmd is None and ctx.frame is not None and (ctx.frame.waiting_for or "").startswith("slot:")
+                and not any(ch.isdigit() for ch in SECRET_RE.sub(" ", nlu.text or ""))):
             steps.reprompt(ctx)  # no answer to the question, no attempt used: the question again
-            return _finish(ctx)
+            return _finish(ctx)  # ("ok its 1234 pin 9876" answers it with 1234: read on)
     if cmd is not None:
         _restart(ctx, cmd)
         return _finish(ctx)
@@ -505,7 +506,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         steps.reprompt(ctx)
         return
     if (confident and not _only_another_answer(ctx, nlu, collecting)
-            and not _no_person_asked(ctx, nlu, collecting) and _global(ctx, intent)):
+            and not _no_person_asked(ctx, nlu, collecting) and not _name_not_greeting(ctx, nlu, collecting)
+            and _global(ctx, intent)):
         return
     # (3) a held learnt value's question; the whole utterance as the collected slot's value
     if collecting:
@@ -628,6 +630,16 @@ def _answer_only(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> NL
         ctx.emit("entities_ignored", reason="out_of_scope",
                  entities=tuple(sorted({e.entity for e in nlu.entities if e not in kept})))
     return replace(nlu, entities=kept)
+
+
+def _name_not_greeting(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
+    """"周八" at "请问您的姓名是？" read as 问候 (a greeting and the question again: customer trial,
+    session 26): a greeting reading of an answer to a short text question with no greeting word in
+    it is the answer."""
+    slot = ctx.assistant.slots.get(collecting) if collecting else None
+    return (slot is not None and slot.type == "text" and short_text(slot, model_for(ctx.assistant))
+            and ctx.intent in ctx.assistant.behaviours.greet.intents
+            and not has_greeting(nlu.text or "", ctx.assistant.language))
 
 
 def _only_another_answer(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:

@@ -467,6 +467,14 @@ _GREETING_LEAD = {code: re.compile(rf"^\s*(?:{word}(?![A-Za-z])[\s,，.。!！~�
                   for code, word in _GREETING_WORD.items()}
 
 
+def has_greeting(text: str, language: str | None = None) -> bool:
+    """Whether a greeting word is in the message ("你好", "hi there")."""
+    code = language_key(language)
+    lowered = text.lower()
+    return any(re.search(word if c == "zh" else rf"\b{word}\b", lowered)
+               for c, word in _GREETING_WORD.items() if code in (None, c))
+
+
 def after_greeting(text: str, language: str | None = None) -> str | None:
     """What a message says after the greeting that opens it, when that has four letters,
     digits or CJK characters or more ("你好，我要投诉" -> "我要投诉"); else None (a greeting
