@@ -525,3 +525,18 @@ def test_a_name_read_as_a_greeting(telecom):
     state = zh(telecom, start(), "开户", "办理").state
     assert zh(telecom, state, "周八", "问候", 0.96).state.slots["name"] == "周八"
     assert "name" not in zh(telecom, state, "你好", "问候", 0.96).state.slots
+
+
+def test_the_same_request_for_another_card(banking71, telecom):
+    """"and for my other card?" after a balance heard "I'm not sure I understood"; "那另一个号码呢"
+    (再见 0.89) said goodbye."""
+    state = en(banking71, start(), "balance please", "check_balance").state
+    state = en(banking71, state, "1234").state
+    done = handle_action_result(banking71, state, ActionResult(True, frozen_map({"balance": 42.35})), now=NOW)
+    result = en(banking71, done.state, "and for my other card?", "out_of_scope", 0.6)
+    assert result.state.stack[-1].flow == "check_balance" and "card_last4" not in result.state.slots
+    state = zh(telecom, start(), "查余额", "查询").state
+    state = zh(telecom, state, "13812345678").state
+    done = handle_action_result(telecom, state, ActionResult(True, frozen_map({"balance": 5.0})), now=NOW)
+    result = zh(telecom, done.state, "那另一个号码呢", "再见", 0.89)
+    assert result.state.stack[-1].flow == "query" and result.state.stack[-1].waiting_for == "slot:phone"

@@ -42,6 +42,17 @@ FOLLOW_UP = {
 }
 
 
+_ANOTHER = {
+    "en": re.compile(r"\b(?:other|another|second|different)\s+(?:card|one|number|account|phone)\b", re.IGNORECASE),
+    "zh": re.compile(r"(?:另一|另外一|别的|其他|第二)(?:张|个|部)?(?:卡|号|号码|手机|账户)"),
+}
+
+
+def _another_one(text: str, language: str) -> bool:
+    pattern = _ANOTHER.get(language_key(language))
+    return bool(pattern and pattern.search(text))
+
+
 def sounds_like_follow_up(text: str, language: str) -> bool:
     pattern = FOLLOW_UP.get(language_key(language))
     return bool(pattern and pattern.search(text))
@@ -56,9 +67,24 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if not (sounds_like_follow_up(nlu.text or "", assistant.language) or _only_a_value(ctx, nlu, flow)):
         return False
     intent = ctx.intent
-    if intent is not None and (ctx.confidence or 0.0) >= threshold and _asks_for_something_else(ctx, intent, flow):
+    # "那另一个号码呢" (再见 0.89): naming another one of the same things is no goodbye
+    text = nlu.text or ""
+    another = _another_one(text, assistant.language) and sounds_like_follow_up(text, assistant.language)
+    sure = intent is not None and (ctx.confidence or 0.0) >= threshold
+    if sure and _asks_for_something_else(ctx, intent, flow) and not (another and _soft(ctx, intent)):
         return False
     wanted = sorted(steps.collected_slots(flow))
+    if not _given(ctx, wanted) and another:
+        # "and for my other card?" after a balance (the fallback: customer trial, session 26): the same
+        # request again for a thing not named yet: what identifies it (a card's digits, a number) is
+        # asked, the rest of the last run is carried ("余额" stays the query)
+        ctx.emit("follow_up", flow=flow.name, slots=())
+        for name, value in ctx.last_values.items():
+            slot = assistant.slots.get(name)
+            if slot is not None and slot.type not in _IDENTIFIERS and ctx.slots.get(name) is None:
+                ctx.set_slot(name, value, source="follow_up")
+        steps.start_flow(ctx, flow, reason="follow_up")
+        return True
     if not _given(ctx, wanted):
         # an out-of-scope reading kept no values at priority 1 (framework.engine.turn._answer_only);
         # the trial's "and for 1234?" was read so: the values of this flow's slots are taken now
@@ -97,6 +123,15 @@ def _only_a_value(ctx: TurnContext, nlu: NLUResult, flow) -> bool:
 
 def _given(ctx: TurnContext, names) -> list[str]:
     return [name for name in names if name in ctx.slot_changes and ctx.slots.get(name) is not None]
+
+
+_IDENTIFIERS = ("regex", "phone", "id_number", "email")
+
+
+def _soft(ctx: TurnContext, intent: str) -> bool:
+    """A reading that a follow-up naming another one overrides: a greeting or a goodbye."""
+    other = ctx.assistant.flow_for_intent(intent)
+    return intent in ctx.assistant.behaviours.greet.intents or (other is not None and other.ends_conversation)
 
 
 def _asks_for_something_else(ctx: TurnContext, intent: str, flow) -> bool:
