@@ -83,13 +83,13 @@ async def test_clear_answers_still_decide(domain):
 
 async def test_an_affirm_intent_too_close_to_the_runner_up_asks_again():
     assert CONFIRM_MARGIN == 0.2
-    table = {**BANKING_TABLE, "go on then": {"affirm": 0.55, "deny": 0.40},  # cannot tell yes from no
+    table = {**BANKING_TABLE, "that'll do": {"affirm": 0.55, "deny": 0.40},  # cannot tell yes from no ("go on" is a yes word since session 26)
              "fine by me": {"affirm": 0.55, "deny": 0.30}}
     async with example("banking_en") as world:
         start = world.chat(table)
         question = (await banking_confirm(start))[-1]
         chat = start.at(start.state)
-        assert await chat.say("go on then") == ['I\'m not sure I understood. Say "help" to see what I can do.', question]
+        assert await chat.say("that'll do") == ['I\'m not sure I understood. Say "help" to see what I can do.', question]
         assert "confirmed" not in chat.events
         await chat.say("fine by me")  # 0.25 ahead: decides
         assert "confirmed" in chat.events

@@ -666,7 +666,9 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     found: dict[str, list[tuple[int, int, Entity, Any]]] = {}
     entities = join_name_parts(nlu.text or "", nlu.entities)
     for i, entity in enumerate(entities):
-        if overruled(entity, entities, nlu.text):
+        numeric = any((s.entity or s.name) == entity.entity and s.type in ("money", "integer", "number")
+                      for s in ctx.assistant.slots.values())
+        if overruled(entity, entities, nlu.text, numeric):
             ctx.emit("entity_overruled", entity=entity.entity, extractor=entity.extractor)
             continue
         for slot in ctx.assistant.slots.values():

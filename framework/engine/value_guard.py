@@ -169,7 +169,8 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
             and (label := other_kind(ctx, nlu, step.slot, inside=str(parsed.value))) is not None):
         # "13812345678" at the name or the complaint question: a phone number, no name or complaint
         return Verdict(ANSWERED_OTHER) if filled_ahead(ctx, step.slot) else Verdict(OTHER_KIND_VALUE, value=label)
-    if slot.type == "text" and parsed.ok and filled_ahead(ctx, step.slot) and _only_values(ctx, nlu):
+    if (slot.type == "text" and parsed.ok and not short_text(slot, model_for(assistant))
+            and filled_ahead(ctx, step.slot) and _only_values(ctx, nlu)):
         # "我叫马超，身份证110101…，损失200" at "请详细描述一下遇到的问题": the name, ID and loss, no complaint
         # (stored as the complaint, the ID number whole in the ticket: customer trial, session 26)
         return Verdict(ANSWERED_OTHER)

@@ -47,7 +47,7 @@ YES_WORDS: dict[str, frozenset[str]] = {
         "haan", "haan ji", "ji haan", "han ji", "that's the one", "thats the one",
         # session 26's trial: "ok go" after "hold on" was read as goodbye, and the "yes" to "Do you want
         # to stop?" that followed cancelled the transfer
-        "ok go", "okay go", "go", "go on", "ok go ahead", "okay go ahead", "proceed", "ok proceed",
+        "ok go", "okay go", "go on", "ok go ahead", "okay go ahead", "proceed", "ok proceed",
     }),
     "zh": frozenset({
         "是", "是的", "对", "对的", "对啊", "好", "好的", "嗯", "嗯嗯", "可以", "确认", "确定", "没错",

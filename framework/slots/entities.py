@@ -257,7 +257,7 @@ def extract_entities(assistant: Assistant, text: str, today: dt.date | None = No
                    # "send 1000 to Dad": four digits a card pattern took are an amount as well (the amount
                    # was dropped and asked again: customer trial, session 26); the engine picks the slot
                    and not (kind == "regex" and slot.type in ("money", "integer", "number")
-                            and text[c_start:c_end].isdigit())
+                            and text[c_start:c_end].isdigit() and (start, end) in introduced)
                    for c_start, c_end, kind in claimed.near(start, end)):
                 continue
             if any(start < a_end and a_start < end for a_start, a_end, _ in taken.near(start, end)):

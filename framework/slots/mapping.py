@@ -88,7 +88,7 @@ def _is_numeral(text: str) -> bool:
     return bool(stripped) and all(ch in _NUMERAL or ch.isspace() for ch in stripped)
 
 
-def overruled(entity: Entity, entities: tuple[Entity, ...], text: str = "") -> bool:
+def overruled(entity: Entity, entities: tuple[Entity, ...], text: str = "", numeric: bool = False) -> bool:
     """A learnt span overlapping a validated pattern value of another entity; a context
     template's guess that is only a number, which another extractor read as another entity;
     or any value
@@ -101,8 +101,9 @@ def overruled(entity: Entity, entities: tuple[Entity, ...], text: str = "") -> b
     return any(
         (learnt and rank(other) == PATTERN_RANK and other.entity != entity.entity
          and other.start < entity.end and entity.start < other.end
-         # "send 1000 to Dad": bare digits a card pattern matched overrule no learnt amount (session 26)
-         and not (other.extractor == "regex" and other.text.isdigit()))
+         # "send 1000 to Dad": bare digits a card pattern matched overrule no learnt amount (`numeric`: the
+         # entity fills a number slot; session 26)
+         and not (numeric and other.extractor == "regex" and other.text.isdigit()))
         or (bare_number and other.extractor != CONTEXT_EXTRACTOR and other.entity != entity.entity
             and other.start < entity.end and entity.start < other.end)
         or (text and other.extractor != entity.extractor and other.entity == entity.entity
