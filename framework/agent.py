@@ -189,10 +189,14 @@ class Agent:
         once more; their reading is returned when the model is sure of it (the fallback
         threshold) and it starts a flow other than one just cancelled ("cancel it, I don't
         want to send money" must not start the transfer again). Else None: one reading."""
-        cancel = self.assistant.behaviours.cancel.intents
-        if result.action is not None or not nlu.ranking or nlu.ranking[0].name not in cancel:
+        cancel, deny = self.assistant.behaviours.cancel.intents, self.assistant.behaviours.deny.intents
+        if result.action is not None or not nlu.ranking or nlu.ranking[0].name not in cancel + deny:
             return None
         cancelled = {e.data.get("flow") for e in result.events if e.name == "flow_cancelled"}
+        if nlu.ranking[0].name in deny and any(e.name == "denied" for e in result.events):
+            # "no, just check the balance on it" at "I'll block the card ending 1234 … Go ahead?": the no
+            # ended the flow, and the balance was dropped (customer trial, session 26)
+            cancelled = {e.data.get("flow") for e in result.events if e.name == "flow_completed"}
         if not cancelled or any(e.name == "handoff" for e in result.events):
             return None
         bounds = self._clauses(nlu.text or "")

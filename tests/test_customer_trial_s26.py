@@ -540,3 +540,24 @@ def test_the_same_request_for_another_card(banking71, telecom):
     done = handle_action_result(telecom, state, ActionResult(True, frozen_map({"balance": 5.0})), now=NOW)
     result = zh(telecom, done.state, "那另一个号码呢", "再见", 0.89)
     assert result.state.stack[-1].flow == "query" and result.state.stack[-1].waiting_for == "slot:phone"
+
+
+async def test_a_request_after_the_no_of_a_confirmation(banking):
+    """"no, just check the balance on it" at the block confirmation: the card stays active and the
+    balance was dropped."""
+    from framework.agent import Agent, classifier_parser
+    from tests.support.fake_classifier import FakeClassifier
+
+    text = "no, just check the balance on it"
+    classifier = FakeClassifier({"block my card 1234": ("lost_card", 0.99), text: ("deny", 0.99),
+                                 "just check the balance on it": ("check_balance", 0.99)}, banking.intents)
+    agent = Agent(banking, classifier_parser(classifier, banking))
+    state = (await agent.handle(None, "u", "block my card 1234", now=1_790_000_000.0)).state
+    turn = await agent.handle(state, "u", text, now=1_790_000_005.0)
+    assert turn.replies[0].text.startswith("Okay, the card stays active.")
+    assert turn.state.stack[-1].flow == "check_balance" and "request_after_cancel" in [e.name for e in turn.events]
+
+
+def test_the_plan_also_changed_names_the_business(telecom):
+    result = zh(telecom, start(), "顺便把套餐也换了，换成129", "办理")
+    assert result.state.slots["business"] == "换套餐" and result.state.slots["plan"] == "129"
