@@ -273,7 +273,11 @@ class ClassifierParser:
             ranking = first
         lead = ranking[0].name if ranking else None
         also = second if second and second[0].name != lead else first
-        return NLUResult(text, tuple(ranking), entities + tuple(learnt), self.model_id, also=tuple(also))
+        tail_start = text.rfind(parts[1])
+        head_end = text.find(parts[0]) + len(parts[0])
+        span = (tail_start, len(text)) if also is second else (0, head_end)
+        return NLUResult(text, tuple(ranking), entities + tuple(learnt), self.model_id, also=tuple(also),
+                         also_span=span)
 
     async def _past_greeting(self, text: str, ranking: Sequence[IntentScore]) -> Sequence[IntentScore]:
         """A greeting that opens a request is no greeting: "你好，我那个宽带最近老是掉线，烦死了" was read

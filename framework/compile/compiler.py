@@ -214,6 +214,7 @@ def _step(spec: dict, settings: m.Settings) -> m.Step | None:
         return m.Collect(slot=slot, prompt=spec.get("prompt", f"utter_ask_{slot}"), reprompt=spec.get("reprompt"),
                          max_attempts=spec.get("max_attempts", settings.max_attempts),
                          on_failure=spec.get("on_failure"), on_unknown=spec.get("on_unknown"),
+                         on_change=spec.get("on_change"),
                          skip_if_filled=spec.get("skip_if_filled", True),
                          from_trigger=_from_trigger(spec.get("from_trigger")),
                          request_words=_request_words(spec.get("from_trigger")), default=spec.get("default"),

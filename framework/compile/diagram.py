@@ -95,6 +95,8 @@ def flow_graph(flow: m.Flow) -> FlowGraph:
         step = state.step
         if isinstance(step, m.Collect) and step.on_failure:
             edges.append(Edge(node_id[name], target(step.on_failure), "failure", "failure"))
+        if isinstance(step, m.Collect) and step.on_change:
+            edges.append(Edge(node_id[name], target(step.on_change), "changed", "condition"))
         if isinstance(step, m.Collect) and step.on_unknown:
             edges.append(Edge(node_id[name], target(step.on_unknown), "not known", "failure"))
         if isinstance(step, m.Confirm):

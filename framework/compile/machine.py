@@ -206,6 +206,10 @@ class Collect:
     # `value_guard: false`: every answer is read as the value, a command word or a
     # confidently classified trigger too (framework.engine.value_guard).
     value_guard: bool = True
+    # `on_change:` a value of another slot of the flow changed at this question goes to this state
+    # ("那我开个户吧" at the no-account ID question: the confirmation of the opening), after saying so;
+    # None: the question again
+    on_change: str | None = None
     # `on_unknown:` the state a customer who does not have the value goes to ("身份证忘带了"); None:
     # where to find it and a colleague (framework.engine.unknown_value)
     on_unknown: str | None = None

@@ -606,6 +606,16 @@ _CURRENT = {
 }
 
 
+def _introduces_another(ctx: TurnContext, slot, entity: Entity, entities) -> bool:
+    """A choice word of a filled slot that only leads into another slot's value: "套餐改成99的" at
+    the confirmation of an account opening matched 换套餐 (a synonym of the plan change) and turned
+    the opening into a plan change of the customer's existing account (customer trial, session 26).
+    The other value starts at most two characters after it."""
+    if ctx.slots.get(slot.name) is None:
+        return False
+    return any(other.entity != entity.entity and 0 <= other.start - entity.end <= 2 for other in entities)
+
+
 def _inside_unavailable(slot, text: str, entity: Entity) -> bool:
     """A choice's words inside a longer word the slot lists as not served here: "上个月" in "上上个月的
     账单" gave last month's bill (customer trial, session 25; `unavailable` of framework.engine.unavailable)."""
@@ -676,6 +686,9 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 continue
             if slot.type == "categorical" and _inside_unavailable(slot, nlu.text or "", entity):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="unavailable")
+                continue
+            if slot.type == "categorical" and _introduces_another(ctx, slot, entity, entities):
+                ctx.emit("entity_ignored", entity=entity.entity, reason="introduces_other")
                 continue
             if slot.type == "categorical" and _said_as_current(ctx, nlu.text or "", entity):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="current_value")

@@ -6,6 +6,7 @@ no flow is left.
 """
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from framework.compile.machine import END, CallAction, Collect, Confirm, End, Flow, Handoff, Link, Say, State, frozen_map
@@ -13,8 +14,22 @@ from framework.conditions import evaluate
 from framework.engine import lifetimes, trigger_text
 from framework.engine.context import TurnContext
 from framework.engine.state import Frame
+from framework.slots.answers import language_key
 
 MAX_STATES_PER_TURN = 100  # a cycle of say-states would otherwise never stop
+
+
+_BACK = {
+    "en": re.compile(r"\b(?:(?:that|this|the same|same)\s+(?:card|one|number|account|phone)|(?:block|freeze|cancel|check|"
+                     r"activate)\s+it|lost it|on it|for it)\b", re.IGNORECASE),
+    "zh": re.compile(r"(?:这个|那个|刚才那个|刚才的|同一个|这张|那张|这部|那部)(?:号码?|卡|手机号?|手机)|这个号|刚才那个"),
+}
+
+
+def refers_back(text: str, language: str | None) -> bool:
+    """Whether the message points at the thing just talked about ("that card", "block it", "这个号码")."""
+    pattern = _BACK.get(language_key(language) or "en")
+    return bool(pattern and pattern.search(text))
 
 
 def goto(ctx: TurnContext, target: str | None) -> None:
@@ -30,6 +45,13 @@ def start_flow(ctx: TurnContext, flow: Flow, *, reason: str, prefill: Callable[[
     """Push `flow` and enter its start; `prefill` fills values for it first (the values a
     request for it was given while another flow ran: framework.engine.other_request)."""
     ctx.handoff = False
+    if reason == "trigger" and ctx.last_values and refers_back(ctx.text or "", ctx.assistant.language):
+        # "now block that card, I lost it" right after the balance of 1234 asked for the digits again
+        # (customer trial, session 26): the values the last request was given, where this flow asks them
+        wanted = collected_slots(flow)
+        for name, value in ctx.last_values.items():
+            if name in wanted and ctx.slots.get(name) is None:
+                ctx.set_slot(name, value, source="referred")
     ctx.last_flow, ctx.last_values = None, {}
     if ctx.second_values and reason == "trigger" and set(ctx.second_values) <= collected_slots(flow):
         # "send 50 dollars to Tom and 30 dollars to Ann": the second transfer waits under the first,

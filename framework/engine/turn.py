@@ -47,6 +47,7 @@ erased (framework.engine.lifetimes).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 
 from framework.compile.machine import END, Assistant, Collect, Confirm, Flow, frozen_map
@@ -144,9 +145,24 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     for slot in assistant.slots.values():
         if slot.initial is not None and slot.name not in ctx.slots:
             ctx.slots[slot.name] = slot.initial
-    _respond(ctx, nlu)
+    _respond(ctx, _without_also_values(ctx, nlu))
     _defer_also(ctx, nlu)
     return _finish(ctx)
+
+
+def _without_also_values(ctx: TurnContext, nlu: NLUResult) -> NLUResult:
+    """The message less the values said in its second request's words, when that request is sure
+    to wait for its own flow (`_defer_also`): "我想开户，另外129套餐是什么内容" opened the account with 129
+    and then offered to sign up for 129 again (customer trial, session 26)."""
+    second = nlu.also[0] if nlu.also else None
+    if second is None or nlu.also_span is None or second.confidence < threshold(ctx.assistant):
+        return nlu
+    flow, lead = ctx.assistant.flow_for_intent(second.name), nlu.intent
+    if flow is None or (lead is not None and ctx.assistant.flow_for_intent(lead.name) is flow):
+        return nlu
+    start, end = nlu.also_span
+    kept = tuple(e for e in nlu.entities if not (start <= e.start and e.end <= end))
+    return replace(nlu, entities=kept) if len(kept) < len(nlu.entities) else nlu
 
 
 def _defer_also(ctx: TurnContext, nlu: NLUResult) -> None:
@@ -174,18 +190,18 @@ def _defer_also(ctx: TurnContext, nlu: NLUResult) -> None:
 
 
 def _save_for_deferred(ctx: TurnContext, nlu: NLUResult, flow: Flow) -> None:
-    """The values the message gave the deferred request ("… and send 20 dollars to Tom": 20, Tom),
-    for slots the flow started now does not collect, saved in the deferred frame and set when it
-    starts (framework.engine.other_request.restore); they were dropped as unused by the first."""
-    started, text = ctx.flow(), nlu.text or ""
-    theirs = steps.collected_slots(flow) - (steps.collected_slots(started) if started else set())
+    """The values the message gave the deferred request in its own words ("… and send 20 dollars to
+    Tom": 20, Tom), saved in the deferred frame and set when it starts (framework.engine.other_request
+    .restore); they were dropped as unused by the first."""
+    text = nlu.text or ""
+    theirs = steps.collected_slots(flow)  # only from its own words (below): 129 of "另外129套餐是什么内容"
     parts = also_part(text, ctx.assistant.language)
-    after = text.rfind(parts[1]) if parts else 0  # the second request's own words
+    after, before = nlu.also_span or ((text.rfind(parts[1]), len(text)) if parts else (0, len(text)))
     saved = {}
     for name in sorted(theirs):
         slot = ctx.assistant.slots.get(name)
         for entity in nlu.entities if slot is not None else ():
-            if entity.start < after or entity.extractor in GENERIC_EXTRACTORS:
+            if entity.start < after or entity.end > before or entity.extractor in GENERIC_EXTRACTORS:
                 continue  # "balance on 1234 and send 20 dollars": 1234 is no amount
             if fills(slot, entity, None) and name not in saved:
                 parsed = parse_value(slot, str(entity.value), ctx.assistant.language, today=ctx.today)
@@ -214,6 +230,12 @@ def _withdrawal_read(assistant: Assistant, state: SessionState, nlu: NLUResult) 
     whole-message command word "不办了" is (framework.slots.command_words.withdrawn). Not a
     question, a payload, or a message the classifier already reads as cancel. Returns the NLU
     result to use and the intent that was replaced (None when kept)."""
+    deny = b_deny(assistant)
+    if (state.stack and (state.stack[-1].waiting_for or "").startswith("slot:") and deny and not is_payload(nlu)
+            and _SOFT_NO.match((nlu.text or "").strip())):
+        # "不用了" at "损失大概是多少钱？" cancelled the complaint and lost it (customer trial, session 26): at a
+        # question it is a no, whose "Do you want to stop here?" asks before anything is dropped
+        return replace(nlu, ranking=(IntentScore(deny, 1.0),) + tuple(r for r in nlu.ranking if r.name != deny)), None
     top, cancel = nlu.intent, assistant.behaviours.cancel.intents
     if top is None or not cancel or top.name in cancel or is_payload(nlu):
         return nlu, None
@@ -230,6 +252,14 @@ def _withdrawal_read(assistant: Assistant, state: SessionState, nlu: NLUResult) 
         return nlu, None
     ranking = (IntentScore(cancel[0], 1.0),) + tuple(r for r in nlu.ranking if r.name != cancel[0])
     return replace(nlu, ranking=ranking), top.name
+
+
+# A bare "no need" (不用了, 算了): at a confirmation the withdrawal, at a question a no
+_SOFT_NO = re.compile(r"^(?:那|那就|嗯|哦|唉|哎)?(?:不用了|不需要了|不要了|算了)+(?:吧|啦|谢谢)?[。.!！]*$")
+
+
+def b_deny(assistant: Assistant) -> str | None:
+    return assistant.behaviours.deny.intents[0] if assistant.behaviours.deny.intents else None
 
 
 def _active_step(assistant: Assistant, state: SessionState):
@@ -360,9 +390,11 @@ _LISTENING = ("confirm", confirm.WHICH)
 
 
 def _on_change(state, waiting: str | None) -> str | None:
-    """The confirm step's `on_change` state, while its question waits for an answer."""
+    """The `on_change` state of the confirm or collect step whose question waits for an answer."""
     step = state.step if state is not None else None
-    return step.on_change if waiting == "confirm" and isinstance(step, Confirm) else None
+    if waiting == "confirm" and isinstance(step, Confirm):
+        return step.on_change
+    return step.on_change if (waiting or "").startswith("slot:") and isinstance(step, Collect) else None
 
 
 def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
@@ -417,7 +449,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         changed = corrections.corrected(ctx, collecting)
         late = corrections.too_late(ctx, changed)
         corrections.refuse_late(ctx, late)
-        if not _on_change(state, waiting):
+        if not (waiting == "confirm" and _on_change(state, waiting)):  # a confirm's change goes on unannounced
             corrections.announce(ctx, [n for n in changed if n not in late])
     if filled and collecting:
         steps.goto(ctx, steps.after_collect(ctx, state))

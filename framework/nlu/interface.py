@@ -68,6 +68,9 @@ class NLUResult:
     # send money, I want a refund": the part after the comma): with a flow active, another
     # request there withdraws the flow (framework.engine.turn._refused_for); empty when none
     instead: tuple[IntentScore, ...] = ()
+    # Where in the text the `also` request is said (start, end): its values are its own, not the
+    # first request's ("我想开户，另外129套餐是什么内容" opened the account with 129: session 26)
+    also_span: tuple[int, int] | None = None
 
     @property
     def intent(self) -> IntentScore | None:

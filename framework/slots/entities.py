@@ -155,8 +155,8 @@ def _candidates(slot: Slot, text: str, language: str, today: dt.date):
         return ((start, end, value) for start, end, value in find_dates(text, today)
                 if _understood(parse_value(slot, value, language, today=today)))
     if kind == "money":
-        return ((m.start, m.end, m.text()) for m in find_money(text)
-                if _understood(parse_value(slot, m.text(), language)))
+        found = [(m.start, m.end, m.text()) for m in find_money(text) if _understood(parse_value(slot, m.text(), language))]
+        return found + _zero_clauses(slot, text, language)
     if kind == "regex":
         pattern = _search_pattern(slot.options.get("pattern", ""))
         # "send 1000 dollars": digits written with a currency are an amount, not the four
@@ -174,6 +174,22 @@ def _candidates(slot: Slot, text: str, language: str, today: dt.date):
             if parse_value(slot, str(value), language).ok and not named_otherwise(slot, text, start, language)
         )
     return ()  # text slots: context templates (below); boolean: the whole utterance when collected
+
+
+_CLAUSES = re.compile(r"[^，,。.!！;；、\s]+")
+
+
+def _zero_clauses(slot: Slot, text: str, language: str) -> list:
+    """A clause that is one of the slot's `zero_words`, inside a longer message: "张三，1101…，没有损失"
+    at the name question (the loss was asked again: customer trial, session 26), as zero in the
+    slot's currency (a value naming its slot, not a bare amount)."""
+    words = slot.options.get("zero_words") or ()
+    currency = slot.options.get("currency")
+    if not words or not currency:
+        return []
+    specific = {w.lower() for w in words if len(w) >= 3}  # "没有损失", not a bare "没有" (a no to anything)
+    return [(m.start(), m.end(), f"0 {currency}") for m in _CLAUSES.finditer(text)
+            if m.group() != text.strip() and m.group().lower() in specific]
 
 
 def _understood(parsed) -> bool:

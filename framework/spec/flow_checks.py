@@ -18,7 +18,7 @@ FINAL_STEPS = ("handoff", "link", "end")
 # Options that only make sense with a step; on_failure belongs to collect, confirm and action.
 STEP_OPTIONS = {
     "prompt": ("collect",), "reprompt": ("collect",), "max_attempts": ("collect", "confirm"),
-    "skip_if_filled": ("collect",), "from_trigger": ("collect",), "default": ("collect",), "value_guard": ("collect",), "on_yes": ("confirm",), "on_no": ("confirm",), "on_change": ("confirm",),
+    "skip_if_filled": ("collect",), "from_trigger": ("collect",), "default": ("collect",), "value_guard": ("collect",), "on_yes": ("confirm",), "on_no": ("confirm",), "on_change": ("collect", "confirm"),
     "on_success": ("action",), "on_failure": ("collect", "confirm", "action"), "on_unknown": ("collect",), "routes": ("action",),
     "on_timeout": ("action",), "on_error": ("action",), "on_status": ("action",),
 }
