@@ -608,3 +608,15 @@ def test_that_card_is_the_one_just_checked(banking71):
     assert result.state.slots["card_last4"] == "1234" and result.state.stack[-1].waiting_for == "confirm"
     other = en(banking71, done.state, "I lost my card", "lost_card", 0.99)
     assert "card_last4" not in other.state.slots
+
+
+def test_a_change_after_a_refused_request_says_nothing_was_sent(telecom):
+    """"换个身份证 1101…" after "该身份证名下号码已满" heard "身份证号已经随前面的申请提交了"."""
+    state = zh(telecom, start(), "我要开户", "办理").state
+    for text in ("赵六", "110101199003077774", "39"):
+        state = zh(telecom, state, text).state
+    state = zh(telecom, state, "确认", "肯定").state
+    refused = handle_action_result(telecom, state, ActionResult.failure("full", status=409), now=NOW)
+    result = zh(telecom, refused.state, "换个身份证 110101199001011237", "提供信息", 0.9)
+    assert replies(result)[0].startswith("刚才的申请没有办成，什么都没有提交")
+    assert result.state.slots["id_number"] == "110101199003077774"

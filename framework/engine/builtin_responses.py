@@ -129,6 +129,13 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "这里需要您本人的{own_label}，不能用家人或别人的。",
         "en": "I need your own {own_label} here, not someone else's.",
     },
+    # A value changed after the request that carried it was refused ("换个身份证" after "该身份证名下号码已满"):
+    # nothing went through, and the flow cannot send it again from here (framework.engine.corrections).
+    "utter_request_refused_no_change": {
+        "zh": "刚才的申请没有办成，什么都没有提交；这里改不了{changed_slot}。要换信息办理，可以重新发起，或者转人工。",
+        "en": "That request didn't go through, so nothing was sent; I can't change the {changed_slot} here. "
+              "You can start the request again with it, or talk to a person.",
+    },
     # The same request twice in one message ("send 50 dollars to Tom and 30 dollars to Ann"): the
     # second waits under the first (framework.engine.slot_filling._two_requests).
     "utter_one_at_a_time": {
