@@ -620,3 +620,49 @@ def test_a_change_after_a_refused_request_says_nothing_was_sent(telecom):
     result = zh(telecom, refused.state, "换个身份证 110101199001011237", "提供信息", 0.9)
     assert replies(result)[0].startswith("刚才的申请没有办成，什么都没有提交")
     assert result.state.slots["id_number"] == "110101199003077774"
+
+
+# ---------------------------------------------------------------- session 26's fourth round of trials
+
+@pytest.mark.parametrize("text,blocked", [("oh hold on, I found it in my coat pocket", False),
+                                          ("oh hold on, I need to check with my wife first", None)])
+def test_a_wait_with_a_reason_confirms_nothing(banking71, text, blocked):
+    """"oh hold on, I found it in my coat pocket" (affirm 0.94) blocked the card; "oh hold on, I need to
+    check with my wife first" (affirm 0.99) sent a transfer."""
+    state = en(banking71, start(), "I lost my card, 1234", "lost_card").state
+    assert state.stack[-1].waiting_for == "confirm"
+    result = en(banking71, state, text, "affirm", 0.99)
+    assert result.state.pending_action is None and "confirmed" not in [e.name for e in result.events]
+    if blocked is False:
+        assert "denied" in [e.name for e in result.events]
+
+
+@pytest.mark.parametrize("text", ["send money to my son Sam, he is 19", "please send money to Maria, she has 2 kids"])
+def test_ages_and_counts_are_no_amount_nor_recipient(banking71, text):
+    """"send money to my son Sam, he is 19" asked "Send $19.00 to he is?"; "she has 2 kids" was
+    asked about as the recipient."""
+    who = "my son Sam" if "Sam" in text else "Maria"
+    spans = [Entity("recipient", who, who, text.index(who), text.index(who) + len(who), "model", 0.9)]
+    for extra in ("he is", "2 kids", "19"):
+        if extra in text:
+            name = "amount" if extra == "19" else "recipient"
+            spans.append(Entity(name, extra, extra, text.index(extra), text.index(extra) + len(extra), "model", 0.6))
+    result = en(banking71, start(), text, "transfer_money", entities=tuple(spans))
+    assert "amount" not in result.state.slots and result.state.slots.get("recipient") in (who, "Sam")
+
+
+def test_actually_to_someone_else_at_the_confirmation(banking71):
+    text = "I want to transfer $300 to Ahmed on Friday"
+    state = en(banking71, start(), text, "transfer_money",
+               entities=(Entity("recipient", "Ahmed", "Ahmed", text.index("Ahmed"), text.index("Ahmed") + 5, "model", 0.95),)).state
+    result = en(banking71, state, "actually to Sam", "inform", 0.4)
+    assert result.state.slots["recipient"] == "Sam"
+
+
+def test_cancel_right_after_a_transfer_went_through(banking71):
+    """"oh no, wrong person! cancel that" after "Done: $90.00 to Kevin" heard "Alright." as if undone."""
+    state = en(banking71, start(), "send 90 dollars to Kevin", "transfer_money").state
+    state = en(banking71, state, "yes", "affirm").state
+    done = handle_action_result(banking71, state, ActionResult(True, frozen_map({"transfer_id": "TR-1"})), now=NOW)
+    result = en(banking71, done.state, "oh no, wrong person! cancel that", "deny", 0.94)
+    assert replies(result)[0].startswith("That has already gone through")

@@ -136,6 +136,13 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "en": "That request didn't go through, so nothing was sent; I can't change the {changed_slot} here. "
               "You can start the request again with it, or talk to a person.",
     },
+    # A cancel right after a flow's action went through ("cancel that" after "Done: $90.00 to Kevin"):
+    # it cannot be undone here (framework.engine.turn).
+    "utter_already_done": {
+        "zh": "这件事刚才已经办好了，这里撤销不了。如果办错了，请说“转人工”，人工客服会帮您处理。",
+        "en": "That has already gone through, and I can't undo it here. If it was a mistake, say \"agent\" "
+              "and a colleague will help.",
+    },
     # The same request twice in one message ("send 50 dollars to Tom and 30 dollars to Ann"): the
     # second waits under the first (framework.engine.slot_filling._two_requests).
     "utter_one_at_a_time": {

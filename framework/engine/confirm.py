@@ -66,6 +66,15 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         return None
     if names_a_place(text, language):  # "第一个" with no list shown is no yes (a clicked button is a payload)
         return None
+    waited = _after_wait(text, language)
+    if waited is not None:
+        # "oh hold on, I found it in my coat pocket" (affirm 0.94) blocked the card, "oh hold on, I need to
+        # check with my wife first" (affirm 0.99) sent the money (customer trial, session 26): a message
+        # that opens by asking to wait is a yes or a no only by a word after it; else it waits
+        word = yes_no(waited, language) if waited else None
+        if word is not None:
+            return word
+        return False if _FOUND_IT.search(waited.lower()) else None
     if yes_no(text, language) is False:  # "uh-uh" is a no word, not a hesitation (held-out file, session 25)
         return False
     if is_hesitation(text, language):  # "嗯……" is no "嗯"; "hmm ok" is an ok
@@ -87,6 +96,21 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     if polarity(top.name) and ctx.flow() is not None and _other_request(ctx, ctx.flow(), text):
         return None  # "yes block it" (affirm 1.00) at "Send $75.00 to Kofi …?": not this request's yes
     return polarity(top.name)
+
+
+_WAIT_LEAD = {
+    "en": re.compile(r"^(?:(?:oh|ah|um|uh|no|ok|okay|sorry|erm)[,.!\s]+)*(?:hold on|hang on|wait(?: a (?:sec|second|"
+                     r"minute|moment))?|one sec(?:ond)?|just a (?:sec|second|moment|minute))\b[,.!…\s]*", re.IGNORECASE),
+    "zh": re.compile(r"^(?:[哎唉啊哦呃][，,\s]*)?(?:等一下|等等|等下|稍等一下|稍等|慢着|先别急)[，,。！!…\s]*"),
+}
+_FOUND_IT = re.compile(r"\bfound (?:it|them|the card|my card)\b|找到了|找着了|不用了|\bnever ?mind\b|\bdon'?t\b")
+
+
+def _after_wait(text: str, language: str | None) -> str | None:
+    """What follows a wait that opens the message ("oh hold on, I found it" -> "I found it"), or None."""
+    pattern = _WAIT_LEAD.get(language_key(language) or "en")
+    m = pattern.match(text.strip()) if pattern else None
+    return text.strip()[m.end():].strip() if m else None
 
 
 _CLAUSES = re.compile(r"[，,。.!！;；、\s]+")

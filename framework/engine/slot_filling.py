@@ -53,7 +53,7 @@ from framework.slots import ParseResult, parse_value
 from framework.slots.answers import corrected_tail, is_hesitation, sounds_like_correction
 from framework.slots.command_words import command_word
 from framework.slots.context import (collect_text, complete_cut_name, from_user, join_name_parts, looks_everyday,
-                                     model_for, describes_self, short_text, tidy_span)
+                                     model_for, describes_self, digits_in_values, short_text, tidy_span)
 from framework.slots.identity import ID_RE, check_id_number
 from framework.slots.number_labels import someone_elses
 from framework.slots.numerals import normalise_digits
@@ -212,6 +212,37 @@ def _no_name(ctx: TurnContext, slot, value: Any) -> bool:
     return describes_self(value, ctx.text or "", language)
 
 
+# Words around a pronoun that still name nobody: "he is" of "…my son Sam, he is 19"
+_NOBODY = _PRONOUNS | frozenset("is 's was are has have had turns turned aged age lives lived".split())
+
+
+def _names_nobody(ctx: TurnContext, slot, value: Any) -> bool:
+    """A short text value that is only pronouns and verbs ("he is"), or holds a number where no
+    annotated value does ("2 kids", "she turns 21"): "send money to my son Sam, he is 19" asked
+    "Send $19.00 to he is?" (customer trial, session 26)."""
+    if slot.type != "text" or not isinstance(value, str) or not short_text(slot, model_for(ctx.assistant)):
+        return False
+    words = value.lower().split()
+    if words and all(w.strip(",.!?") in _NOBODY for w in words):
+        return True
+    return any(ch.isdigit() for ch in value) and not digits_in_values(model_for(ctx.assistant), slot)
+
+
+# A bare number that counts or ages someone: "he is 19", "she has 2 kids", "i have 3 kids"
+_COUNT_OR_AGE = re.compile(r"\b(?:is|turns|turned|aged|age|was|has|have|had)\s+$", re.IGNORECASE)
+_COUNTED = re.compile(r"^\s*(?:kids?|children|child|years?|yrs|months?|weeks?|days?|people|grandkids)\b", re.IGNORECASE)
+
+
+def _counts_someone(text: str, entity: Entity) -> bool:
+    """A number said as an age or a count ("he is 19", "3 kids"), not an amount; a currency makes it one."""
+    if not _BARE_DIGITS.fullmatch(str(entity.text).strip()):
+        return False
+    return bool(_COUNT_OR_AGE.search(text[max(0, entity.start - 12):entity.start]) or _COUNTED.match(text[entity.end:]))
+
+
+_BARE_DIGITS = re.compile(r"\d{1,3}")
+
+
 def _pronoun(ctx: TurnContext, slot, value: Any) -> bool:
     """A name-like text slot's value that is only a pronoun ("her", "他")."""
     return (slot.type == "text" and isinstance(value, str) and value.strip(_PUNCT).lower() in _PRONOUNS
@@ -362,8 +393,8 @@ def _instead_of_current(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
 _NOT_THAT_BUT = {
     "zh": re.compile(r"^(?:(?:不对|不是|错了|说错了|打错了|写错了)[，,\s]*)+(?:是|应该是|我叫|叫|名字是|姓名是)"
                      r"(?P<new>[^，,。.！!？?；;\s]+)(?:[，,。.！!；;\s].*)?$"),
-    "en": re.compile(r"^(?i:(?:(?:no+|nope|sorry|wait|oops)\b[\s,.!]*)+(?:it'?s|it is|i'?m|i am|my name is|the name is|"
-                     r"i meant|i said))\s+(?P<new>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})"
+    "en": re.compile(r"^(?i:(?:(?:no+|nope|sorry|wait|oops|actually)\b[\s,.!]*)+(?:it'?s|it is|i'?m|i am|my name is|"
+                     r"the name is|i meant|i said|to|for|send it to|make it))\s+(?P<new>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})"
                      # "sorry, I meant Mum, and tomorrow": another change after it (the date was changed,
                      # the recipient dropped: customer trial, session 26)
                      r"(?:[\s,.!]+(?:and|&)\b[^,.!?]*)?[\s,.!]*$"),
@@ -699,6 +730,9 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 ctx.out_of_range.setdefault(slot.name, OWN_VALUE)
                 ctx.refusal_extra.setdefault(slot.name, {"own_label": label(ctx, slot.name)})
                 continue
+            if slot.type == "money" and _counts_someone(nlu.text or "", entity):
+                ctx.emit("entity_ignored", entity=entity.entity, reason="count")  # "he is 19": no amount
+                continue
             if slot.type == "money" and slot.name != collecting and _said_as_rate(ctx, nlu.text or "", entity):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="rate")
                 continue
@@ -706,7 +740,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             if slot.type == "text" and short_text(slot, model_for(ctx.assistant)):
                 span = complete_cut_name(nlu.text or "", entity)
             parsed = _parsed(ctx, slot, span)
-            if parsed.ok and _pronoun(ctx, slot, parsed.value):
+            if parsed.ok and (_pronoun(ctx, slot, parsed.value) or _names_nobody(ctx, slot, parsed.value)):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="pronoun")
                 continue
             if parsed.ok and _no_name(ctx, slot, parsed.value):

@@ -69,6 +69,7 @@ from framework.slots.context import collect_text, from_user, model_for, short_te
 from framework.slots.mapping import fills
 
 NOTHING_TO_CANCEL = "utter_nothing_to_cancel"
+ALREADY_DONE = "utter_already_done"
 DEFAULT_THRESHOLD = 0.5  # used when settings.fallback_threshold is "auto" and no model substituted one
 # Extractors whose values passed a check (framework.slots.entities): "13812345678" is a phone
 # number, whatever question it answered.
@@ -504,6 +505,13 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             and not asks_for_person(nlu.text or "", assistant.language)
             and confirm.change_asked(ctx, state, nlu.text or "")):
         return
+    # "oh no, wrong person! cancel that" right after "Done: $90.00 to Kevin" heard "Alright." as if it were
+    # undone (customer trial, session 26): it cannot be, and a person can help
+    if not ctx.stack and _just_done(ctx) and (intent in assistant.behaviours.cancel.intents
+                                              or withdrawn(nlu.text or "", assistant.language)):
+        ctx.emit("already_done", flow=ctx.last_flow)
+        ctx.say(ALREADY_DONE)
+        return
     # "ok" / "no thanks" with no flow active: "anything else?" / "take care"
     if nothing_pending.handle(ctx, nlu, threshold(assistant)):
         return
@@ -662,6 +670,12 @@ def _answer_only(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> NL
         ctx.emit("entities_ignored", reason="out_of_scope",
                  entities=tuple(sorted({e.entity for e in nlu.entities if e not in kept})))
     return replace(nlu, entities=kept)
+
+
+def _just_done(ctx: TurnContext) -> bool:
+    """Whether the last turn ended a flow whose action succeeded (a transfer sent, a card blocked)."""
+    history = ctx.original.history
+    return bool(ctx.last_flow and history and "action_succeeded" in history[-1].events)
 
 
 def _name_not_greeting(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:

@@ -299,6 +299,12 @@ def looks_everyday(model: ContextModel, entity: str | Slot, value: str) -> bool:
     return any(unit in model.vocabulary for unit in _tokens(value))
 
 
+def digits_in_values(model: ContextModel, slot: Slot) -> bool:
+    """Whether any annotated value of the slot holds a digit (True when the examples say nothing)."""
+    profile = next((model.profiles[k] for k in slot_keys(slot) if k in model.profiles), None)
+    return profile is None or bool(profile.digits)
+
+
 def unlike_values(model: ContextModel, slot: Slot, value: str) -> bool:
     """True when a whole answer does not look like the slot's annotated values: every word
     of it (Latin word, CJK character pair) is an everyday word of the examples ("开户", "send
