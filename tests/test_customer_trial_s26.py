@@ -666,3 +666,56 @@ def test_cancel_right_after_a_transfer_went_through(banking71):
     done = handle_action_result(banking71, state, ActionResult(True, frozen_map({"transfer_id": "TR-1"})), now=NOW)
     result = en(banking71, done.state, "oh no, wrong person! cancel that", "deny", 0.94)
     assert replies(result)[0].startswith("That has already gone through")
+
+
+@pytest.mark.parametrize("text", ["对了，这个有合约期吗", "好是好，就是有点贵", "对了，我还想查下话费", "哦"])
+def test_an_aside_at_the_confirmation_submits_nothing(telecom, text):
+    """"对了，这个有合约期吗" (肯定 1.00) opened an account; "哦" changed a plan."""
+    result = zh(telecom, _at_business_confirm(telecom), text, "肯定", 1.0)
+    assert result.state.pending_action is None and "confirmed" not in [e.name for e in result.events]
+
+
+def test_a_plan_turned_down_is_no_choice(telecom):
+    state = zh(telecom, start(), "换套餐", "办理").state
+    for text in ("赵敏", "11010519491231002X"):
+        state = zh(telecom, state, text).state
+    assert "plan" not in zh(telecom, state, "129太贵了", "否定", 0.8).state.slots
+    assert zh(telecom, state, "59的就行").state.slots["plan"] == "59"
+
+
+@pytest.mark.parametrize("text", ["还要名字啊", "你们系统里不是有吗", "就是身份证上那个"])
+def test_words_about_the_name_question_are_no_name(telecom, text):
+    state = zh(telecom, start(), "开户", "办理").state
+    assert "name" not in zh(telecom, state, text, "其他", 0.6).state.slots
+
+
+def test_a_phone_number_answers_the_check(telecom):
+    """"我的号码是13812345678" at "您是想查询自己账户的情况吗？" heard "这个问题我暂时回答不了"."""
+    import dataclasses
+    checked = dataclasses.replace(telecom, settings=dataclasses.replace(telecom.settings, fallback_threshold=0.7))
+    state = zh(checked, start(), "我那个手机没钱了还是怎么的，打不出去电话了，你帮我看看", "查询", 0.6).state
+    assert state.stack and state.stack[-1].waiting_for == "check"
+    result = zh(checked, state, "我的号码是13812345678", "提供信息", 0.9)
+    assert result.state.stack[-1].flow == "query" and result.state.slots["phone"] == "13812345678"
+
+
+def test_the_name_corrected_at_another_question(telecom):
+    state = zh(telecom, start(), "开户", "办理").state
+    for text in ("陈小明", "320102198506153215"):
+        state = zh(telecom, state, text).state
+    result = zh(telecom, state, "不对，名字打错了，是陈晓明", "否定", 0.8)
+    assert result.state.slots["name"] == "陈晓明"
+
+
+def test_a_number_corrected_after_the_balance(telecom):
+    state = zh(telecom, start(), "查余额", "查询").state
+    state = zh(telecom, state, "13812345678").state
+    done = handle_action_result(telecom, state, ActionResult(True, frozen_map({"balance": 5.0})), now=NOW)
+    result = zh(telecom, done.state, "哦不对，是13912345678", "否定", 0.8)
+    assert result.state.pending_action is not None and result.state.pending_action.slots["phone"] == "13912345678"
+
+
+def test_an_id_number_in_a_complaint_is_masked_in_it(telecom):
+    result = zh(telecom, start(), "我要投诉，我叫王强，身份证110101199001011237，你们多扣了我200块", "投诉")
+    assert "110101199001011237" not in result.state.slots["complaint"]
+    assert result.state.slots["id_number"] == "110101199001011237"

@@ -66,6 +66,11 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         return None
     if names_a_place(text, language):  # "第一个" with no list shown is no yes (a clicked button is a payload)
         return None
+    if _ASIDE.search(text.strip()):
+        # "对了，这个有合约期吗" (肯定 1.00) opened the account, "好是好，就是有点贵" too, "对了，我还想查下话费"
+        # changed the plan and lost the balance (customer trial, session 26): "by the way" opens
+        # something else, "X是X，就是…" hesitates, a bare "哦" only heard it
+        return None
     waited = _after_wait(text, language)
     if waited is not None:
         # "oh hold on, I found it in my coat pocket" (affirm 0.94) blocked the card, "oh hold on, I need to
@@ -103,6 +108,8 @@ _WAIT_LEAD = {
                      r"minute|moment))?|one sec(?:ond)?|just a (?:sec|second|moment|minute))\b[,.!…\s]*", re.IGNORECASE),
     "zh": re.compile(r"^(?:[哎唉啊哦呃][，,\s]*)?(?:等一下|等等|等下|稍等一下|稍等|慢着|先别急)[，,。！!…\s]*"),
 }
+_ASIDE = re.compile(r"^(?:[哦噢诶欸啊][，,\s]*)?对了[，,。\s]+\S|^([\u4e00-\u9fff])是\1[，,]|^[哦噢喔]+[。.!！~～]*$"
+                    r"|^(?:oh[,\s]+)?(?:by the way|btw)\b", re.IGNORECASE)
 _FOUND_IT = re.compile(r"\bfound (?:it|them|the card|my card)\b|找到了|找着了|不用了|\bnever ?mind\b|\bdon'?t\b")
 
 
@@ -132,7 +139,8 @@ def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if top is None or flow is None:
         return False
     text = (nlu.text or "").strip()
-    if "?" in text or "？" in text or is_hesitation(text, language) or is_hedge(text, language):
+    if ("?" in text or "？" in text or is_hesitation(text, language) or is_hedge(text, language)
+            or _ASIDE.search(text) or is_question(text, language)):
         return False
     clauses = [c for c in _CLAUSES.split(text) if c]
     parts = [p.strip() for p in _PARTS.split(text) if p.strip()]  # "too right", "block the flamin thing"
@@ -176,7 +184,10 @@ _GO_AHEAD = {
                      r"(?: now| then| please| pls| mate)*|do the needful|send away|go on|please do"
                      # "By all means, that would be lovely" (goodbye 0.67-0.80 on all three banking_en models)
                      r"|(?:that would be|that'?d be|that'?s|sounds) (?:lovely|great|perfect|brilliant|good|fine|wonderful))$"),
-    "zh": re.compile(r"^(?:那|就|麻烦|请|快)?(?:你)?(?:帮我|给我)?(?:办|办理|开通|提交|确认|弄)(?:一下)?(?:吧|嘛|呗|啊|呀)?$"
+    "zh": re.compile(r"^(?:那|就|麻烦|请|快)?(?:你)?(?:帮我|给我)?(?:办|办理|开通|提交|确认|弄|要)(?:一下)?"
+                     # "好的，办39的" at "需要帮您办理39元套餐吗？" (asked again, then the name and ID were lost:
+                     # customer trial, session 26)
+                     r"(?:这个|那个|\d{2,3}(?:元|块)?的?(?:套餐|那个)?)?(?:吧|嘛|呗|啊|呀)?$"
                      r"|^(?:就这样|就这么办|没问题|办吧|赶紧办)(?:吧|嘛)?$"
                      # "好嘞，麻烦你了" (问候 0.51-0.65 on all three telecom_zh models): thanks after the yes
                      r"|^(?:麻烦|辛苦|谢谢|多谢)(?:你|您)?(?:了|啦)?(?:啊|呀)?$"),

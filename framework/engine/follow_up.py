@@ -105,7 +105,8 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
 
 
 # Words around a bare value that add nothing: "上个月的", "the one ending 1234"
-_AROUND_VALUE = re.compile(r"的|呢|吧|啊|呀|那个|那张|\b(?:the|one|for|ending|please)\b", re.IGNORECASE)
+_AROUND_VALUE = re.compile(r"的|呢|吧|啊|呀|那个|那张|哦|噢|不对|不是|错了|是|号码|\b(?:the|one|for|ending|please|actually|no|sorry"
+                           r"|wait|oops|i meant|it'?s|is)\b", re.IGNORECASE)  # "哦不对，是139…" (session 26)
 
 
 def _only_a_value(ctx: TurnContext, nlu: NLUResult, flow) -> bool:

@@ -31,12 +31,14 @@ frame is on the stack with `waiting_for` "check" at its start state; nothing of 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from framework.engine import confirm, lifetimes, steps
 from framework.engine.builtin_responses import language_code
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
 from framework.engine.state import Frame
+from framework.slots.mapping import GENERIC_EXTRACTORS, fills
 
 WAITING = "check"  # Frame.waiting_for while "Did you mean …?" waits
 FLOOR = 0.5  # lowest confidence asked about: below it the fallback, as before
@@ -72,6 +74,13 @@ def label(ctx: TurnContext, intent: str) -> str:
     return text
 
 
+def _values_for(ctx: TurnContext, nlu: NLUResult, flow) -> tuple:
+    """The message's typed values (no bare numbers) of slots `flow` collects."""
+    slots = [ctx.assistant.slots[n] for n in sorted(steps.collected_slots(flow)) if n in ctx.assistant.slots]
+    return tuple(e for e in nlu.entities if e.extractor not in GENERIC_EXTRACTORS
+                 and any(fills(slot, e, None) for slot in slots))
+
+
 def waiting(ctx: TurnContext) -> bool:
     return bool(ctx.frame and ctx.frame.waiting_for == WAITING)
 
@@ -83,6 +92,16 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     frame = ctx.stack.pop()
     flow = ctx.assistant.flows.get(frame.flow)
     yes = confirm.answer(ctx, nlu, threshold)
+    given = _values_for(ctx, nlu, flow) if yes is None and flow is not None else ()
+    if given:
+        # "我的号码是13812345678" at "您是想查询自己账户的情况吗？" heard "这个问题我暂时回答不了" (customer trial,
+        # session 26): a value the checked flow asks for goes on with it
+        from framework.engine import slot_filling
+
+        ctx.emit("intent_check_answered", flow=flow.name)
+        steps.start_flow(ctx, flow, reason="checked",
+                         prefill=lambda: slot_filling.fill(ctx, replace(nlu, entities=given), None))
+        return True
     if yes is None or flow is None:
         ctx.emit("intent_check_dropped", flow=frame.flow)
         # the values the checked message gave belong to it: "开户要带啥" (checked), then "老年人有优惠没"

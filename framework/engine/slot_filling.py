@@ -391,7 +391,7 @@ def _instead_of_current(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
 # "不对，是张玮，王字旁那个玮" at the ID question, right after the name 张伟 was given: read as 否定 1.00,
 # it asked whether to stop, and the account was opened for 张伟 (customer trial, session 25)
 _NOT_THAT_BUT = {
-    "zh": re.compile(r"^(?:(?:不对|不是|错了|说错了|打错了|写错了)[，,\s]*)+(?:是|应该是|我叫|叫|名字是|姓名是)"
+    "zh": re.compile(r"^(?:(?:不对|不是|(?:名字|姓名)?(?:错了|说错了|打错了|写错了))[，,\s]*)+(?:是|应该是|我叫|叫|名字是|姓名是)"
                      r"(?P<new>[^，,。.！!？?；;\s]+)(?:[，,。.！!；;\s].*)?$"),
     "en": re.compile(r"^(?i:(?:(?:no+|nope|sorry|wait|oops|actually)\b[\s,.!]*)+(?:it'?s|it is|i'?m|i am|my name is|"
                      r"the name is|i meant|i said|to|for|send it to|make it))\s+(?P<new>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})"
@@ -406,6 +406,13 @@ _NOT_OLD_BUT = {
     "en": re.compile(r"^(?:no[\s,.!]*)?not\s+(?P<old>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})[\s,]+(?:it'?s\s+|but\s+)?"
                      r"(?P<new>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})[\s,.!]*$"),
 }
+
+
+def _slot_words(ctx: TurnContext, name: str) -> tuple[str, ...]:
+    """How a message may name a slot: its label, its name, and 名字 for a label with 名 ("姓名")."""
+    slot = ctx.assistant.slots[name]
+    words = (slot.label or "", name.replace("_", " "))
+    return words + (("名字",) if "名" in (slot.label or "") else ())
 
 
 def _alike(value: str, new: str) -> bool:
@@ -465,6 +472,9 @@ def _last_answer_corrected(ctx: TurnContext, nlu: NLUResult, found: dict) -> Non
         # name stayed 张玮 and was opened with, trial of session 26); "sorry, I meant Mum": the flow's
         # one short text slot
         last = [n for n in texts if _alike(ctx.slots[n], match.group("new"))] or (texts if len(texts) == 1 else [])
+    if len(last) != 1:  # "不对，名字打错了，是陈晓明" at the plan question: the slot it names (kept 陈小明, trial of session 26)
+        said = text.lower()
+        last = [n for n in texts if any(w and w.lower() in said for w in _slot_words(ctx, n))]
     if len(last) != 1 or last[0] in found or f"slot:{last[0]}" == waiting:
         return
     slot, new = slots[last[0]], match.group("new")
@@ -637,6 +647,12 @@ _CURRENT = {
 }
 
 
+# A choice named and turned down at once: "129太贵了" at the plan question became the plan, and a "嗯"
+# at the confirmation would have ordered it (customer trial, session 26)
+_REJECTED_AFTER = re.compile(r"^\s*(?:元|块)?(?:的)?(?:套餐)?(?:也)?(?:太贵|太多|太少|不要|不行|不划算|不值|用不完|不够用?|算了|就算了|不考虑)"
+                             r"|^\s*(?:is |are |'s )?(?:too (?:expensive|much|dear)|no good|not for me)", re.IGNORECASE)
+
+
 def _introduces_another(ctx: TurnContext, slot, entity: Entity, entities) -> bool:
     """A choice word of a filled slot that only leads into another slot's value: "套餐改成99的" at
     the confirmation of an account opening matched 换套餐 (a synonym of the plan change) and turned
@@ -717,6 +733,9 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 continue
             if slot.type == "categorical" and _inside_unavailable(slot, nlu.text or "", entity):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="unavailable")
+                continue
+            if slot.type == "categorical" and _REJECTED_AFTER.match((nlu.text or "")[entity.end:]):
+                ctx.emit("entity_ignored", entity=entity.entity, reason="rejected")  # "129太贵了"
                 continue
             if slot.type == "categorical" and _introduces_another(ctx, slot, entity, entities):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="introduces_other")

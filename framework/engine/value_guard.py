@@ -130,6 +130,10 @@ _CARRIERS = re.compile(r"我叫|我是|名字(?:是|叫)?|姓名(?:是)?|身份�
                        r"|dollars?|bucks|the|and)\b", re.IGNORECASE)
 
 
+_ABOUT_THE_QUESTION = re.compile(r"名字|姓名|身份证|系统|资料|上面|那个|[吗呢嘛]$"
+                                 r"|\b(?:my name|the name|on file|in the system|already have|you have it)\b", re.IGNORECASE)
+
+
 def _only_values(ctx: TurnContext, nlu: NLUResult) -> bool:
     """Whether the message is values of other slots filled this turn and words that introduce
     them, and nothing else (less than 4 letters or CJK characters besides)."""
@@ -180,8 +184,11 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
     if partial_name(text, value, assistant.language):
         return Verdict(PARTIAL)  # "我姓李", "王女士": a surname is no full name
     took_a_part = _bare(value) != _bare(text)
-    if describes_self(value, text, assistant.language) or is_hesitation(value, assistant.language):
-        return Verdict(OTHER_VALUE)  # "我是老客户了", "等一下，…": who or how the customer is, or a wait
+    if (describes_self(value, text, assistant.language) or is_hesitation(value, assistant.language)
+            or _ABOUT_THE_QUESTION.search(value)):
+        # "我是老客户了", "等一下，…", "还要名字啊", "你们系统里不是有吗", "就是身份证上那个" (stored as names, the
+        # last opened an account: customer trial, session 26): who the customer is, a wait, or words about the question
+        return Verdict(OTHER_VALUE)
     if took_a_part and not looks_everyday(model, slot, value):
         return None  # an extractor took a part that looks like a value: "我叫张三", "不对，我是说张三"
     if not took_a_part and filled_ahead(ctx, step.slot):
