@@ -231,7 +231,7 @@ def _withdrawal_read(assistant: Assistant, state: SessionState, nlu: NLUResult) 
     whole-message command word "不办了" is (framework.slots.command_words.withdrawn). Not a
     question, a payload, or a message the classifier already reads as cancel. Returns the NLU
     result to use and the intent that was replaced (None when kept)."""
-    deny = b_deny(assistant)
+    deny = _deny_intent(assistant)
     if (state.stack and (state.stack[-1].waiting_for or "").startswith("slot:") and deny and not is_payload(nlu)
             and _SOFT_NO.match((nlu.text or "").strip())):
         # "不用了" at "损失大概是多少钱？" cancelled the complaint and lost it (customer trial, session 26): at a
@@ -259,7 +259,7 @@ def _withdrawal_read(assistant: Assistant, state: SessionState, nlu: NLUResult) 
 _SOFT_NO = re.compile(r"^(?:那|那就|嗯|哦|唉|哎)?(?:不用了|不需要了|不要了|算了)+(?:吧|啦|谢谢)?[。.!！]*$")
 
 
-def b_deny(assistant: Assistant) -> str | None:
+def _deny_intent(assistant: Assistant) -> str | None:
     return assistant.behaviours.deny.intents[0] if assistant.behaviours.deny.intents else None
 
 
@@ -320,7 +320,7 @@ def _person_read(assistant: Assistant, nlu: NLUResult) -> NLUResult:
             and negated_command(nlu.text or "", assistant.language) is None
             and wants_person(nlu.text or "", assistant.language)):
         # "叫你们领导来" read as the handoff intent under the threshold (0.61): asked outright, it is one
-        return replace(nlu, ranking=(IntentScore(top.name, max(top.confidence, 1.0)),) + tuple(nlu.ranking[1:]))
+        return replace(nlu, ranking=(IntentScore(top.name, 1.0),) + tuple(nlu.ranking[1:]))
     if (top is None or top.name not in b.help.intents or not b.handoff.intents or is_payload(nlu)
             or negated_command(nlu.text or "", assistant.language) is not None
             or not wants_person(nlu.text or "", assistant.language)):
