@@ -27,6 +27,14 @@ def telecom():
     return load_assistant(ROOT / "domains" / "telecom_zh", environ={})
 
 
+def _agent(assistant, table):
+    """An Agent over a lookup-table classifier (tests only): text -> intent or (intent, confidence)."""
+    from framework.agent import Agent, classifier_parser
+    from tests.support.fake_classifier import FakeClassifier
+
+    return Agent(assistant, classifier_parser(FakeClassifier(table, assistant.intents), assistant))
+
+
 def _last4(assistant, text):
     return [e.value for e in extract_entities(assistant, text) if e.entity == "card_last4"]
 
@@ -113,14 +121,11 @@ def test_no_button_otherwise(text, language):
 
 
 async def test_the_first_one_clicks_the_first_button(banking):
-    from framework.agent import Agent, classifier_parser
     from framework.engine.state import SessionState
-    from tests.support.fake_classifier import FakeClassifier
 
     start = "send 50 dollars to Jane"
-    classifier = FakeClassifier({start: "transfer_money", "no": "deny", "the second one": "check_balance",
-                                 "amount": "inform"}, banking.intents)
-    agent = Agent(banking, classifier_parser(classifier, banking))
+    agent = _agent(banking, {start: "transfer_money", "no": "deny", "the second one": "check_balance",
+                             "amount": "inform"})
     state = (await agent.handle(None, "u", start, now=1_790_000_000.0)).state
     turn = await agent.handle(state, "u", "no", now=1_790_000_005.0)
     shown = turn.replies[-1].buttons
@@ -397,13 +402,10 @@ def test_two_transfers_in_one_message_one_at_a_time(banking71):
 async def test_a_request_joined_by_and_keeps_its_values(banking):
     """"yo whats my balance on 1234 and send 20 dollars to Tom": the whole read unsure ("Did you mean
     …?") and the transfer was lost; now the balance, then "Send $20.00 to Tom …?"."""
-    from framework.agent import Agent, classifier_parser
-    from tests.support.fake_classifier import FakeClassifier
 
     text = "yo whats my balance on 1234 and send 20 dollars to Tom"
-    classifier = FakeClassifier({text: ("check_balance", 0.6), "yo whats my balance on 1234": ("check_balance", 0.99),
-                                 "send 20 dollars to Tom": ("transfer_money", 0.99)}, banking.intents)
-    agent = Agent(banking, classifier_parser(classifier, banking))
+    agent = _agent(banking, {text: ("check_balance", 0.6), "yo whats my balance on 1234": ("check_balance", 0.99),
+                             "send 20 dollars to Tom": ("transfer_money", 0.99)})
     turn = await agent.handle(None, "u", text, now=1_790_000_000.0)  # no backend here: the balance fails
     said = [r.text for r in turn.replies]
     assert said[0] == "Sure, I've got both: this one first, then the other right after."
@@ -479,26 +481,17 @@ def test_two_requests_keep_their_own_words(telecom):
 
 
 async def test_a_complaint_said_second_keeps_its_words(telecom):
-    from framework.agent import Agent, classifier_parser
-    from tests.support.fake_classifier import FakeClassifier
-
     text = "我要开户，另外投诉一下你们信号太差"
-    classifier = FakeClassifier({text: ("办理", 0.99), "我要开户": ("办理", 0.99), "投诉一下你们信号太差": ("投诉", 0.99)},
-                                telecom.intents)
-    agent = Agent(telecom, classifier_parser(classifier, telecom))
+    agent = _agent(telecom, {text: ("办理", 0.99), "我要开户": ("办理", 0.99), "投诉一下你们信号太差": ("投诉", 0.99)})
     turn = await agent.handle(None, "u", text, now=1_790_000_000.0)
     deferred = turn.state.stack[0]
     assert deferred.flow == "complaint" and deferred.saved["slots"]["complaint"] == "投诉一下你们信号太差"
 
 
 async def test_a_request_with_the_yes_is_kept(telecom):
-    from framework.agent import Agent, classifier_parser
-    from tests.support.fake_classifier import FakeClassifier
-
     first, text = "我要换套餐，我叫刘洋，身份证11010519491231002X，换59的", "确认，顺便查下13812345678的余额"
-    classifier = FakeClassifier({first: ("办理", 0.99), text: ("肯定", 0.99), "确认": ("肯定", 0.99),
-                                 "查下13812345678的余额": ("查询", 0.99)}, telecom.intents)
-    agent = Agent(telecom, classifier_parser(classifier, telecom))
+    agent = _agent(telecom, {first: ("办理", 0.99), text: ("肯定", 0.99), "确认": ("肯定", 0.99),
+                             "查下13812345678的余额": ("查询", 0.99)})
     state = (await agent.handle(None, "u", first, now=1_790_000_000.0)).state
     turn = await agent.handle(state, "u", text, now=1_790_000_005.0)
     assert [e.name for e in turn.events].count("flow_deferred") == 1 and "confirmed" in [e.name for e in turn.events]
@@ -545,13 +538,10 @@ def test_the_same_request_for_another_card(banking71, telecom):
 async def test_a_request_after_the_no_of_a_confirmation(banking):
     """"no, just check the balance on it" at the block confirmation: the card stays active and the
     balance was dropped."""
-    from framework.agent import Agent, classifier_parser
-    from tests.support.fake_classifier import FakeClassifier
 
     text = "no, just check the balance on it"
-    classifier = FakeClassifier({"block my card 1234": ("lost_card", 0.99), text: ("deny", 0.99),
-                                 "just check the balance on it": ("check_balance", 0.99)}, banking.intents)
-    agent = Agent(banking, classifier_parser(classifier, banking))
+    agent = _agent(banking, {"block my card 1234": ("lost_card", 0.99), text: ("deny", 0.99),
+                             "just check the balance on it": ("check_balance", 0.99)})
     state = (await agent.handle(None, "u", "block my card 1234", now=1_790_000_000.0)).state
     turn = await agent.handle(state, "u", text, now=1_790_000_005.0)
     assert turn.replies[0].text.startswith("Okay, the card stays active.")

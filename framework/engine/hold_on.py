@@ -26,7 +26,8 @@ from framework.engine import confirm
 from framework.engine.context import TurnContext
 from framework.engine.unknown_value import commanded
 from framework.nlu.interface import NLUResult
-from framework.slots.answers import content_length, is_question, language_key, sounds_like_correction
+from framework.slots.answers import (WAIT_LEAD_EN, WAIT_PHRASE_EN, content_length, is_question, language_key,
+                                     sounds_like_correction)
 from framework.slots.context import model_for, short_text
 
 OWN = "utter_take_your_time_{slot}"
@@ -95,9 +96,8 @@ CONFIRMATION = "utter_take_time_to_confirm"
 # A whole message that only asks to wait: "wait" at "Send $25.00 to Bec …?" (read as cancel 0.79, the
 # transfer dropped: customer trial, session 26)
 _BARE_WAIT = {
-    "en": re.compile(r"^(?:(?:no|oh|uh|um|ok|okay|sorry)[,\s]+)?(?:wait|hold on|hang on|one sec(?:ond)?|one moment|"
-                     r"(?:just |wait |give me )?a (?:sec|second|moment|minute))"
-                     r"(?:[,\s]+(?:up|please|pls|a sec(?:ond)?|a moment|a minute|a bit|mate))*[\s.!…]*$"),
+    "en": re.compile(rf"{WAIT_LEAD_EN}{WAIT_PHRASE_EN}(?:[,\s]+(?:up|please|pls|a sec(?:ond)?|a moment|a minute|a bit|mate))*"
+                     r"[\s.!…]*$"),
     "zh": re.compile(r"^(?:你|您)?(?:等等|等一下|等下|等会儿?|稍等(?:一下)?)(?:我)?[啊呀哈吧嘛哦。.!！…~～]*$"),
 }
 
@@ -108,9 +108,13 @@ def bare_wait(ctx: TurnContext, nlu: NLUResult) -> bool:
     pattern = _BARE_WAIT.get(language_key(ctx.assistant.language) or "en")
     if ctx.frame is None or pattern is None or not pattern.match((nlu.text or "").strip().lower()):
         return False
+    _wait_to_confirm(ctx)
+    return True
+
+
+def _wait_to_confirm(ctx: TurnContext) -> None:
     ctx.emit("hold_on", flow=ctx.frame.flow, slot=None)
     ctx.say(CONFIRMATION)
-    return True
 
 
 def at_confirmation(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
@@ -119,7 +123,6 @@ def at_confirmation(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     confirmation waits, no attempt used ("hang on" got the fallback, trial of session 23)."""
     if ctx.frame is None or not _asks_for_time(ctx, nlu, threshold):
         return False
-    ctx.emit("hold_on", flow=ctx.frame.flow, slot=None)
-    ctx.say(CONFIRMATION)
+    _wait_to_confirm(ctx)
     return True
 

@@ -106,14 +106,16 @@ _EN_QUESTION_START = re.compile(
     r"|^(?:is|are|am|was|were|can|could|does|did|will|would|should|shall|may|might|has|have|"
     r"isn't|aren't|don't|doesn't|won't|wouldn't|can't)\s+(?:you|i|we|they|he|she|it|this|that|there|my|your)\b"
     r"|^do\s+(?:you|i|we|they)\b")
+# A whole English message asking for a moment: what may open it and its wait phrase ("no wait", "one
+# sec"); framework.engine.hold_on.bare_wait builds on the same two
+WAIT_LEAD_EN = r"^(?:(?:no|oh|uh|um|ok|okay|sorry)[,\s]+)?"
+WAIT_PHRASE_EN = r"(?:hold on|hang on|wait|one sec(?:ond)?|one moment|(?:just |wait |give me )?a (?:sec|second|moment|minute))"
 # Hesitations: at the start of the message (English "hmm"/"um"/"uh"/"er"; Chinese 呃/额,
 # 嗯 followed by an ellipsis: a bare 嗯 is a yes), or a "let me think" phrase anywhere.
 _HESITATION = {
     "en": re.compile(r"^(?:h+m+|m{2,}|u+m+|u+h+|e+r+m*|e+h+m*|e+m{2,}|well)\b|\blet me (?:think|see|check)\b|\bnot sure\b"
                      # the whole message asks for a moment: "hold on", "no wait", "one sec please"
-                     r"|^(?:(?:no|oh|uh|um|ok|okay|sorry)[,\s]+)?(?:hold on|hang on|wait|one sec(?:ond)?|one moment|"
-                     r"(?:just |wait |give me )?a (?:sec|second|moment|minute))(?:[,\s]+(?:please|pls|a sec(?:ond)?|"
-                     r"a moment|a minute))?[\s.!…]*$"),
+                     rf"|{WAIT_LEAD_EN}{WAIT_PHRASE_EN}(?:[,\s]+(?:please|pls|a sec(?:ond)?|a moment|a minute))?[\s.!…]*$"),
     "zh": re.compile(r"^(?:[呃额]|e+m{2,}|嗯+(?:…|\.\.\.|。。|[啊呃额]))|我想想|让我想|考虑一下|想一想|等一下|稍等"
                      r"|^(?:等等|等下|等会儿?)[。.!！…]*$"),  # whole-message only: 等等 is also "and so on"
 }
