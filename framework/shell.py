@@ -106,21 +106,25 @@ async def _run(assistant, classifier, args) -> None:
             await runner.cleanup()
 
 
-def backend_port_problem(args, assistant) -> str | None:
+def backend_port_problem(args, assistant) -> tuple[str | None, object]:
+    """A busy port's one line (or None), and the assistant with the webhooks that call the demo
+    backend's usual port pointed at --backend-port."""
     if not args.demo_backend:
-        return None
-    from framework.actions.demo_backend import default_port, warn_unreached_webhooks
+        return None, assistant
+    from framework.actions.demo_backend import default_port, follow_backend_port, warn_unreached_webhooks
     from framework.server.ports import busy_port_message
 
     try:
-        if args.backend_port is None:
-            args.backend_port = default_port(args.domain, assistant)
+        usual = default_port(args.domain, assistant)
     except FileNotFoundError as err:
-        return f"dialog shell: --demo-backend: {err}"
+        return f"dialog shell: --demo-backend: {err}", assistant
+    if args.backend_port is None:
+        args.backend_port = usual
+    assistant = follow_backend_port(assistant, usual, args.backend_port)
     problem = busy_port_message("127.0.0.1", args.backend_port, "demo backend", "--backend-port", "dialog shell")
     if not problem:
         warn_unreached_webhooks(assistant, args.backend_port, "dialog shell")
-    return problem
+    return problem, assistant
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     except SpecErrors as err:
         print(str(err), file=sys.stderr)
         return 2
-    problem = backend_port_problem(args, assistant)
+    problem, assistant = backend_port_problem(args, assistant)
     if problem:  # before the model loads: a busy port is one line, not a traceback later
         print(problem, file=sys.stderr)
         return 2

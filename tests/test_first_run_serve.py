@@ -126,13 +126,37 @@ def test_a_demo_backend_on_another_port_than_the_webhooks_is_said(capsys):
     warning = unreached_webhooks_warning(assistant, 6001)
     assert "127.0.0.1:6001" in warning and "send_money call 127.0.0.1:5056" in warning
     assert "leave out --backend-port" in warning
+    # Since session 27 the webhooks that call the backend's usual port follow --backend-port (customer
+    # trial helpers found every action failing); a local webhook on a third port is still warned about.
     port = free_port()
     config = config_from_args(build_parser().parse_args([str(BANKING), "--demo-backend", "--backend-port", str(port)]))
     assert ports_problem(config, assistant) is None
+    assert "warning" not in capsys.readouterr().err
+    other = _with_webhook(assistant, "http://127.0.0.1:6123/x")
+    assert ports_problem(config, other) is None
     assert f"serve: warning: the demo backend listens on 127.0.0.1:{port}" in capsys.readouterr().err
     out = subprocess.run([sys.executable, "-m", "framework", "shell", str(BANKING), "--demo-backend",
                           "--backend-port", str(port), "--model", "/nonexistent"],
                          capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.returncode == 2
-    assert f"dialog shell: warning: the demo backend listens on 127.0.0.1:{port}" in out.stderr
-    assert "No trained model at /nonexistent" in out.stderr
+    assert "warning" not in out.stderr and "No trained model at /nonexistent" in out.stderr
+
+
+def _with_webhook(assistant, url):
+    import dataclasses
+
+    from framework.compile.machine import WebhookAction
+
+    return dataclasses.replace(assistant, actions={**assistant.actions, "elsewhere": WebhookAction("elsewhere", url)})
+
+
+def test_webhooks_follow_the_demo_backends_port():
+    from framework.actions.demo_backend import follow_backend_port
+    from framework.spec import load_assistant
+
+    assistant = _with_webhook(load_assistant(BANKING, environ={}), "http://127.0.0.1:6123/x")
+    moved = follow_backend_port(assistant, 5056, 6001)
+    assert moved.actions["send_money"].url.startswith("http://127.0.0.1:6001/")
+    assert moved.actions["send_money"].url.split(":6001", 1)[1] == assistant.actions["send_money"].url.split(":5056", 1)[1]
+    assert moved.actions["elsewhere"].url == "http://127.0.0.1:6123/x"
+    assert follow_backend_port(assistant, 5056, 5056) is assistant

@@ -70,6 +70,24 @@ def unreached_webhooks_warning(assistant: Assistant, port: int, option: str = "-
             f"${{VAR:-default}} variables are read from the environment) or leave out {option}.")
 
 
+def follow_backend_port(assistant: Assistant, default: int, port: int) -> Assistant:
+    """The assistant with the local webhooks that call the demo backend's `default` port pointed
+    at `port` instead: `shell --demo-backend --backend-port 5162` started the backend there while
+    every action still called 5055 and failed "on our side" (customer trial helpers, session 27).
+    Local webhooks on other ports (another service of the user's) are left as they are."""
+    import dataclasses
+
+    if port == default:
+        return assistant
+    actions = dict(assistant.actions)
+    for name, host, p in _local_webhooks(assistant):
+        if p == default:
+            url = urlsplit(assistant.actions[name].url)
+            actions[name] = dataclasses.replace(assistant.actions[name],
+                                                url=url._replace(netloc=f"{url.hostname}:{port}").geturl())
+    return dataclasses.replace(assistant, actions=actions)
+
+
 def warn_unreached_webhooks(assistant: Assistant, port: int, command: str) -> None:
     """Print `unreached_webhooks_warning` to stderr, prefixed by the command's name. Not an
     error: the user may mean it, but every such webhook call would fail unexplained."""

@@ -112,7 +112,8 @@ def _slot(tree: SpecTree, name: str, spec: dict) -> m.Slot:
             options["choices"] = m.frozen_map({str(k): tuple(str(s) for s in v or ()) for k, v in choices.items()})
     if isinstance(options.get("unavailable"), dict):
         options["unavailable"] = m.frozen_map({"response": options["unavailable"]["response"],
-                                               "words": tuple(str(w) for w in options["unavailable"]["words"])})
+                                               "words": tuple(str(w) for w in options["unavailable"]["words"]),
+                                               "patterns": tuple(str(p) for p in options["unavailable"].get("patterns", ()))})
     mappings = tuple(m.EntityMapping(str(x["entity"]), _opt_text(x.get("role")), _opt_text(x.get("group")))
                      for x in spec.get("mappings") or ())
     return m.Slot(

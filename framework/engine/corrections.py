@@ -37,7 +37,7 @@ from framework.compile.machine import CallAction, Flow
 from framework.compile.diagram import flow_graph
 from framework.engine.confirm import label
 from framework.engine.context import TurnContext
-from framework.engine.render import display_date, masked
+from framework.engine.render import shown
 from framework.engine.steps import collected_slots
 from framework.nlu.interface import NLUResult
 from framework.slots import GENERIC_EXTRACTORS, parse_value
@@ -187,10 +187,8 @@ def _shown(ctx: TurnContext, name: str, value: Any) -> Any:
     """A date as people say it ("Saturday 5 December", "12月5日"), not "2026-12-05"; an ID number
     masked as in `{id_number:masked}` ("110105********002X": framework.engine.render.masked)."""
     slot = ctx.assistant.slots.get(name)
-    if slot is not None and slot.type == "date":
-        return display_date(value, ctx.assistant.language)
-    if slot is not None and slot.type == "id_number" and isinstance(value, str):
-        return masked(value)
+    if slot is not None and slot.type in ("date", "id_number", "phone") and isinstance(value, str):
+        return shown(slot, value, ctx.assistant.language)
     return value
 
 

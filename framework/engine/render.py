@@ -121,6 +121,19 @@ def masked(text: str) -> str:
     return "".join("*" if i in hidden else ch for i, ch in enumerate(text))
 
 
+def shown(slot: Any, value: Any, language: str | None = None) -> str:
+    """A slot's value as a built-in reply shows it: a date as people say it ("Saturday 5 December",
+    "12月5日"), an ID or phone number masked as `{x:masked}` ("110105********002X", "138****5678"),
+    anything else as `display_value`. "您说了不止一个手机号（15800001111、13812345678）" showed
+    both numbers whole (customer trial, session 27)."""
+    kind = getattr(slot, "type", None)
+    if kind == "date" and isinstance(value, str):
+        return display_date(value, language)
+    if kind in ("id_number", "phone") and isinstance(value, str):
+        return masked(value)
+    return display_value(value, language)
+
+
 def _formatted(value: Any, spec: str, language: str | None = None) -> str:
     """`value` formatted with a format spec ("{balance:.2f}", "{amount:,}"); a spec outside
     the standard mini-language, or one that does not fit the value's type ("{name:.2f}"

@@ -46,7 +46,7 @@ from framework.engine import steps
 from framework.engine.builtin_responses import LIST_SEPARATOR, language_code
 from framework.engine.confirm import WHICH, answer as yes_or_no, label
 from framework.engine.context import TurnContext
-from framework.engine.render import display_value
+from framework.engine.render import shown
 from framework.masking import card_spans
 from framework.nlu.interface import Entity, NLUResult
 from framework.slots import ParseResult, parse_value
@@ -632,7 +632,8 @@ def _ask_which(ctx: TurnContext, name: str, values: list) -> None:
     separator = LIST_SEPARATOR[language_code(ctx.assistant.language)]
     ctx.out_of_range[name] = "utter_which_value"
     ctx.refusal_extra[name] = {"which_label": label(ctx, name),
-                               "which_values": separator.join(display_value(v, ctx.assistant.language) for v in values)}
+                               "which_values": separator.join(shown(ctx.assistant.slots.get(name), v, ctx.assistant.language)
+                                                              for v in values)}
     ctx.emit("values_ambiguous", slot=name, count=len(values))  # values stay out of events
 
 

@@ -53,6 +53,10 @@ class Frame:
     # as {"slots": {name: value}}, sealed like `held`: restored when this flow resumes
     # (framework.engine.other_request)
     saved: Mapping[str, Any] | None = None
+    # Slots of this flow whose `default` is not taken: the customer named a value the slot lists as
+    # not served here ("查上上个月的账单") while another question was asked, so the slot's question
+    # comes instead (framework.engine.unavailable)
+    undefaulted: tuple[str, ...] = ()
 
     def fits(self, assistant: Any) -> bool:
         """Whether `assistant` (a reloaded domain) still has this frame's flow, its state, and
@@ -74,16 +78,19 @@ class Frame:
             data["ending"] = self.ending
         if self.saved is not None:
             data["saved"] = {"slots": dict(self.saved.get("slots") or {})}
+        if self.undefaulted:
+            data["undefaulted"] = list(self.undefaulted)
         return data
 
     @classmethod
     def from_dict(cls, f: Mapping[str, Any]) -> "Frame":
         held, saved = f.get("held"), f.get("saved")
-        ending = f.get("ending")
+        ending, undefaulted = f.get("ending"), f.get("undefaulted")
         return cls(f["flow"], f["state"], f.get("attempts", 0), f.get("waiting_for"),
                    frozen_map({"slots": frozen_map(held.get("slots"))}) if isinstance(held, Mapping) else None,
                    ending if isinstance(ending, str) else None,
-                   frozen_map({"slots": frozen_map(saved.get("slots"))}) if isinstance(saved, Mapping) else None)
+                   frozen_map({"slots": frozen_map(saved.get("slots"))}) if isinstance(saved, Mapping) else None,
+                   tuple(n for n in undefaulted if isinstance(n, str)) if isinstance(undefaulted, list) else ())
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,7 @@ def _take_default(ctx: TurnContext, step: Collect) -> bool:
         return False
     from framework.engine import unavailable
 
-    if ctx.new_turn and unavailable.named(ctx, step.slot):
+    if (ctx.new_turn and unavailable.named(ctx, step.slot)) or step.slot in ctx.frame.undefaulted:
         return False  # "上上个月的账单": a value not served here was named; said, then the question
     from framework.slots import parse_value
 

@@ -12,28 +12,52 @@ A categorical slot may list such choices:
 When the slot's question is asked in a turn whose message names one of `words` (the message
 that started the flow, or an answer to the question) and no choice was understood, the
 `response` is said first ("宽带业务需要到营业厅办理。"), then the question; an answer that names
-one uses no attempt. Only while this slot is asked: "宽带老是断网" in a complaint never hears
+one uses no attempt. `patterns` (regular expressions, optional) name such choices where a list
+of words would be long: `patterns: ['(\\d{1,2}|[一二三四五六七八九十]{1,3})月份']` for bills of
+months other than this one and the last ("查3月份的账单" got this month's bill: customer trial,
+session 27). Only while this slot is asked: "宽带老是断网" in a complaint never hears
 it. Words are matched inside the message, case-insensitively; a choice understood in the same
 message wins ("宽带不办了，我要换套餐" is 换套餐).
 
 The words also count at the flow's other questions: "我想办宽带" at the plan menu of an account
 being opened heard "没有这个套餐哦" (customer trial, session 18), as if 宽带 were a wrong plan.
 While another question of the same flow is asked, a message naming one of the words of a slot
-that flow collects gets that slot's response and the question again, no attempt used."""
+that flow collects gets that slot's response and the question again, no attempt used; that slot's
+`default`, if its step has one, is then not taken: "查上上个月的账单" heard "更早的账单这里查不了",
+the phone number question, and then this month's bill (customer trial, session 27); now the
+month is asked (Frame.undefaulted)."""
 from __future__ import annotations
+
+import functools
+import re
 
 from framework.engine.context import TurnContext
 from framework.engine.steps import collected_slots
 
 
 def named(ctx: TurnContext, slot_name: str) -> str | None:
-    """The word of the slot's `unavailable` list that this turn's message names, or None."""
+    """The word of the slot's `unavailable` list (or the text one of its `patterns` matched) that
+    this turn's message names, or None."""
     slot = ctx.assistant.slots.get(slot_name)
     spec = slot.options.get("unavailable") if slot is not None else None
     text = (ctx.text or "").lower()
     if not spec or not text:
         return None
-    return next((w for w in spec["words"] if w.lower() in text), None)
+    return next((w for w in spec["words"] if w.lower() in text), None) or matched(spec, text)
+
+
+def matched(spec: dict, text: str) -> str | None:
+    """The text the first of `spec`'s `patterns` finds in `text` (case-insensitive), or None."""
+    for pattern in spec.get("patterns", ()):
+        found = _compiled(pattern).search(text)
+        if found and found.group(0):
+            return found.group(0)
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
 
 
 def say(ctx: TurnContext, slot_name: str) -> bool:
@@ -45,6 +69,8 @@ def say(ctx: TurnContext, slot_name: str) -> bool:
         word = named(ctx, name)
         if word is not None:
             ctx.emit("choice_unavailable", slot=name, word=word, asked=slot_name)
+            if name != slot_name and ctx.frame is not None and name not in ctx.frame.undefaulted:
+                ctx.update_frame(undefaulted=(*ctx.frame.undefaulted, name))
             ctx.say(ctx.assistant.slots[name].options["unavailable"]["response"])
             return True
     return False

@@ -275,8 +275,10 @@ async def conversations_ctx(app: web.Application) -> AsyncIterator[None]:
 
     config, version = app[keys.CONFIG], app[keys.VERSION]
 
+    backend = (config.domain_dir, config.demo_backend_port) if config.demo_backend and config.demo_backend_port else None
+
     def agent_of(v):
-        return build_agent(v.assistant, v.parse, app[keys.HTTP], v.classifier)
+        return build_agent(v.assistant, v.parse, app[keys.HTTP], v.classifier, backend)
 
     def cache_key(v) -> str:  # cached answers are of one model *and* one domain version
         return f"{v.model_id}@{v.id}"

@@ -300,16 +300,18 @@ def ports_problem(config: ServerConfig, assistant) -> str | None:
     problem = busy_port_message(config.host, config.port, "server", "--port")
     if problem or not config.demo_backend:
         return problem
-    from framework.actions.demo_backend import default_port, warn_unreached_webhooks
+    from framework.actions.demo_backend import default_port, follow_backend_port, warn_unreached_webhooks
 
     try:
-        if config.demo_backend_port is None:
-            config.demo_backend_port = default_port(config.domain_dir, assistant)
+        usual = default_port(config.domain_dir, assistant)
     except FileNotFoundError as err:
         return f"serve: --demo-backend: {err}"
+    if config.demo_backend_port is None:
+        config.demo_backend_port = usual
     problem = busy_port_message("127.0.0.1", config.demo_backend_port, "demo backend", "--backend-port")
-    if not problem:
-        warn_unreached_webhooks(assistant, config.demo_backend_port, "serve")
+    if not problem:  # the webhooks that call the usual port follow --backend-port (framework.server.agent_factory)
+        warn_unreached_webhooks(follow_backend_port(assistant, usual, config.demo_backend_port),
+                                config.demo_backend_port, "serve")
     return problem
 
 

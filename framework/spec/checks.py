@@ -150,6 +150,10 @@ def check_slots(ctx: Context) -> None:
         if kind == "categorical" and isinstance(slot.get("unavailable"), dict):
             ctx.known("response", slot["unavailable"].get("response"), path + ("unavailable", "response"),
                       ctx.responses)
+            patterns = slot["unavailable"].get("patterns")
+            for i, pattern in enumerate(patterns if isinstance(patterns, list) else ()):
+                if isinstance(pattern, str):
+                    _check_regex(ctx, pattern, path + ("unavailable", "patterns", i))
         if kind in BOUNDED_TYPES:
             ctx.known("response", slot.get("range_error"), path + ("range_error",), ctx.responses)
             _check_bounds(ctx, kind, slot, path)

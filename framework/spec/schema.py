@@ -57,6 +57,9 @@ SLOT = _object({
         "response": NAME,
         "words": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
                   "x-expected": "a list of words that name choices not served here, such as [宽带, 固话]"},
+        # where a list of words would be long ("3月份的账单" for every month): regular expressions
+        "patterns": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
+                     "x-expected": "a list of regular expressions, such as ['\\d{1,2}月份']"},
     }, required=("response", "words")),
     # Rasa's slot mappings, `from_entity` only (checked in checks.py): which entity, with
     # which role and group, fills the slot; `type` may be left out.
