@@ -162,8 +162,13 @@ class Agent:
         is handled again with that reading's ranking and the whole message's entities (what
         follows the correction wins there: framework.engine.slot_filling), and last the clauses
         after the first ("不是咨询，我就是要办个副卡"). Else None."""
-        behaviours = self.assistant.behaviours
-        if state.stack or not nlu.ranking or not any(e.name in ("fallback", "acknowledged") for e in result.events):
+        behaviours, flows = self.assistant.behaviours, self.assistant.flows
+        # or a goodbye the model was sure of: "thanks. I also lost a card" (goodbye 1.00) said goodbye and
+        # the card stayed active (customer trial, session 27)
+        said_goodbye = any(e.name == "flow_started" and getattr(flows.get(e.data.get("flow")), "ends_conversation", False)
+                           for e in result.events)
+        if state.stack or not nlu.ranking or not (said_goodbye or any(e.name in ("fallback", "acknowledged")
+                                                                      for e in result.events)):
             return None
         # and a thanks or a greeting first: "thanks. oh and I lost my other card, the debit one" (goodbye
         # 0.57: the fallback, and the card stayed active; customer trial, session 25)
@@ -179,7 +184,9 @@ class Agent:
         rest = text[bounds[1][0]:] if len(bounds) > 1 else None
         for part in (before_correction(text, language), tail[1] if tail else None, rest):
             reading = await self._sure_reading(part) if part else None
-            if reading is not None and self.assistant.flow_for_intent(reading.ranking[0].name) is not None:
+            flow = self.assistant.flow_for_intent(reading.ranking[0].name) if reading is not None else None
+            # a request, not the goodbye again: "ok bye, actually wait, can you send 50 to Ravi" read "ok bye"
+            if flow is not None and not flow.ends_conversation:
                 return dataclasses.replace(nlu, ranking=reading.ranking)
         return None
 

@@ -31,7 +31,8 @@ def _at_loss(assistant):
 
 
 def _filed(assistant, loss_text="五十块"):
-    result = turn(assistant, _at_loss(assistant), loss_text)
+    read_back = turn(assistant, _at_loss(assistant), loss_text)  # read back before it is filed (session 27)
+    result = turn(assistant, read_back.state, "确认", "肯定")
     assert result.state.pending_action is not None and result.state.pending_action.action == "record_complaint"
     done = handle_action_result(assistant, result.state, ActionResult(True, frozen_map({"ticket_no": "T1"})), now=NOW)
     assert replies(done)[-1] == OFFER
@@ -52,7 +53,7 @@ def test_a_correction_after_the_complaint_was_filed_keeps_the_filed_value(teleco
 
 
 def test_the_same_correction_before_the_action_changes_the_value(telecom):
-    state = turn(telecom, _at_loss(telecom), "五十块").state  # the action is pending, not run
+    state = turn(telecom, _at_loss(telecom), "五十块").state  # read back, not filed
     # at the loss question itself a correction inside the answer keeps its last value
     result = turn(telecom, _at_loss(telecom), CORRECTION)
     assert result.state.slots["loss"] == {"amount": 80, "currency": "CNY"}

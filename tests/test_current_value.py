@@ -67,7 +67,7 @@ def test_data_usage_is_not_the_money_balance(telecom):
     synonym 剩多少 of 余额 matched inside it."""
     result = zh(telecom, start(), "帮我查查流量还剩多少", "查询", 0.95)
     assert "query_type" not in result.state.slots
-    assert replies(result)[0].startswith("流量、通话时长、积分和合约到期时间")
+    assert replies(result)[0].startswith("流量、通话时长、积分、缴费记录和合约到期时间")
 
 
 def test_now_with_de_is_no_current_value(telecom):

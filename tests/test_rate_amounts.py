@@ -1,7 +1,8 @@
 """An amount said as a rate is a price, not a total: "你们给我开了个每个月五块钱的来电显示，扣了我
 半年了" stored 5 yuan as the complaint's loss (customer trial, session 21). Said in passing, it
 fills no money slot (event `entity_ignored`, reason `rate`) and the slot's own question asks for
-the total; said as the answer to that question, it is the answer. A number that counts
+the total; since session 27 ("每个月多扣10块 扣了半年" stored 10) also as the answer to that question,
+unless the slot's value is itself a rate (月租, monthly fee). A number that counts
 something else ("一个月", "3 days") is no amount of money at all. Pure engine turns."""
 from __future__ import annotations
 

@@ -58,6 +58,7 @@ async def test_telecom_complaint_reaches_the_demo_backend(telecom):
         ("我要投诉", trigger(assistant, "complaint")),
         ("网速太慢了，晚上根本没法用", trigger(assistant, "complaint")),  # its own trigger: still the complaint text
         ("我叫张三，身份证号是 110101199003074514，损失大概三千五", None),  # name, ID and loss at once
+        ("确认", None),  # the read-back before it is filed (session 27)
         ("不用了", None),
     ])
     assert "action_succeeded" in events and "slots_cleared" in events

@@ -166,7 +166,7 @@ async def rasa_sdk_server():
 
 @pytest.mark.parametrize("domain,variable,flow,texts,failure_response", [
     (TELECOM, "TELECOM_BACKEND_URL", "complaint",
-     ["我要投诉", "网速太慢了，晚上根本没法用", "我叫张三，身份证号是 110101199003074514，损失大概三千五"],
+     ["我要投诉", "网速太慢了，晚上根本没法用", "我叫张三，身份证号是 110101199003074514，损失大概三千五", "确认"],
      "utter_complaint_record_failed"),
     (BANKING, "BANKING_BACKEND_URL", "check_balance", ["what's my balance", "1234"], "utter_balance_failed"),
 ])

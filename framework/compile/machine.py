@@ -294,6 +294,9 @@ class Flow:
     # `ends_conversation: true` (a goodbye): its trigger while another flow waits for an
     # answer asks whether to stop that flow first (framework.engine.stop_question)
     ends_conversation: bool = False
+    # `not_for`: (response, words, patterns) of requests its trigger intent covers that it must not
+    # serve: the response instead of the flow (framework.engine.not_for)
+    not_for: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -214,6 +214,13 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
     },
     # Two different values for one slot in one message, without a correction ("block card 4821
     # and 1234"; framework.engine.slot_filling): nothing is stored, this asks which one.
+    # A change of a number slot's value that does not say which way ("change it by 20", "差20";
+    # framework.engine.corrections.relative): the value stays; {which_label} (its label),
+    # {which_delta} (the amount said), {which_value} (the value now).
+    "utter_which_way": {
+        "zh": "{which_label}现在是 {which_value}。请问是加 {which_delta}，还是减 {which_delta}？",
+        "en": "The {which_label} is {which_value} now. Should I add {which_delta} or take {which_delta} off?",
+    },
     "utter_which_value": {
         "zh": "您说了不止一个{which_label}（{which_values}），一次只能用一个。请问用哪一个？",
         "en": "You gave more than one {which_label} ({which_values}), and I can take one at a time. Which one should I use?",

@@ -108,7 +108,7 @@ _WAIT_LEAD = {
                      r"minute|moment))?|one sec(?:ond)?|just a (?:sec|second|moment|minute))\b[,.!…\s]*", re.IGNORECASE),
     "zh": re.compile(r"^(?:[哎唉啊哦呃][，,\s]*)?(?:等一下|等等|等下|稍等一下|稍等|慢着|先别急)[，,。！!…\s]*"),
 }
-_ASIDE = re.compile(r"^(?:[哦噢诶欸啊][，,\s]*)?对了[，,。\s]+\S|^([\u4e00-\u9fff])是\1[，,]|^[哦噢喔]+[。.!！~～]*$"
+_ASIDE = re.compile(r"^(?:[哦噢诶欸啊][，,\s]*)?对了[，,。\s]+\S|^([\u4e00-\u9fff])是\1[，,\s]|^[哦噢喔]+[。.!！~～]*$"
                     r"|^(?:oh[,\s]+)?(?:by the way|btw)\b", re.IGNORECASE)
 _FOUND_IT = re.compile(r"\bfound (?:it|them|the card|my card)\b|找到了|找着了|不用了|\bnever ?mind\b|\bdon'?t\b")
 
@@ -122,7 +122,11 @@ def _after_wait(text: str, language: str | None) -> str | None:
 
 _CLAUSES = re.compile(r"[，,。.!！;；、\s]+")
 _PARTS = re.compile(r"[，,。.!！;；、]+")
-_BUT = {"zh": re.compile(r"但|不过|可是|只是|除了"), "en": re.compile(r"\b(?:but|though|however|except|unless)\b")}
+# "嗯 贵了点", "好是好 就是有点贵" (肯定 1.00) opened the account (customer trial, session 27): a yes that
+# says the price is too high, or goes on with "就是…" (only that …), is no plain yes
+_BUT = {"zh": re.compile(r"但|不过|可是|只是|除了|[，,\s]就是(?:有点|有些|太|贵|不|没|怕|担心|感觉)"
+                         r"|(?:有点|有些|太|好|真|挺)贵|贵了(?:点|些|一点)|贵死"),
+        "en": re.compile(r"\b(?:but|though|however|except|unless)\b|\b(?:a bit|too|bit|kinda|quite) (?:pricey|expensive|dear)\b")}
 
 
 def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:

@@ -29,8 +29,11 @@ changes nothing (customer trial, session 14).
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import deque
+from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from framework.compile.machine import CallAction, Flow
@@ -43,9 +46,54 @@ from framework.nlu.interface import NLUResult
 from framework.slots import GENERIC_EXTRACTORS, parse_value
 from framework.slots.answers import content_length, language_key, sounds_like_correction, without_filler
 from framework.slots.context import from_user
+from framework.slots.relative_amounts import relative_change
+from framework.slots.mapping import MODEL_EXTRACTOR, fills
 
 _NUMBER_TYPES = ("integer", "number", "money")
 _BARE_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def retarget_person(ctx: TurnContext, nlu: NLUResult, waiting: str | None, intent: str | None,
+                    confident: bool) -> NLUResult:
+    """A person's name the model tagged for another flow's name slot, taken for the one of this flow.
+
+    The name entities of two flows look alike: "send 50 to Sarah" then "Sarah Jones I mean" at the
+    confirmation had "Sarah Jones" tagged `name` (the card activation's cardholder), dropped, and
+    "yes" sent the money to Sarah; "activate card 1234 for Priya Nair" had the name tagged
+    `recipient` (the transfer's), dropped, and the cardholder asked again (customer trial, session
+    27). An entity whose every slot is a personal-data text slot (`pii: true`) that the flow does
+    not collect goes to the flow's one such slot, when the flow has exactly one:
+    - at its confirmation (or the "which item?" question), when the message sounds like a
+      correction ("I mean", "actually", "make that") or is the name alone;
+    - in the message that starts the flow (no flow active, its trigger intent confident).
+    """
+    flow = ctx.flow()
+    if flow is None and confident and intent and not ctx.stack:
+        flow = ctx.assistant.flow_for_intent(intent)
+        at_start = flow is not None
+    else:
+        at_start = False
+    if flow is None or not nlu.entities or not (at_start or waiting in ("confirm", "which")):
+        return nlu
+    slots, mine = ctx.assistant.slots, collected_slots(flow)
+    persons = [n for n in sorted(mine) if slots[n].type == "text" and slots[n].pii]
+    if len(persons) != 1:
+        return nlu
+    target = slots[persons[0]]
+    text = nlu.text or ""
+    out, moved = [], False
+    for entity in nlu.entities:
+        owners = [s for s in slots.values() if fills(s, entity, None)] if entity.extractor == MODEL_EXTRACTOR else []
+        if owners and all(s.name not in mine and s.type == "text" and s.pii for s in owners):
+            mapping = target.entity_mappings()[0]
+            candidate = dataclasses.replace(entity, entity=mapping.entity, role=mapping.role, group=mapping.group)
+            if fills(target, candidate, None) and (at_start or sounds_like_correction(text, ctx.assistant.language)
+                                                   or _only_filler(text[:entity.start] + text[entity.end:],
+                                                                   ctx.assistant.language)):
+                ctx.emit("entity_retargeted", entity=entity.entity, slot=target.name)
+                entity, moved = candidate, True
+        out.append(entity)
+    return dataclasses.replace(nlu, entities=tuple(out)) if moved else nlu
 
 
 def flow_collects(ctx: TurnContext) -> set[str]:
@@ -68,6 +116,31 @@ def filled_ahead(ctx: TurnContext, collecting: str | None) -> list[str]:
     before = ctx.original.slots
     return [name for name in sorted(flow_collects(ctx))
             if name != collecting and before.get(name) is None and ctx.slots.get(name) is not None]
+
+
+def answer_number(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
+    """At a number slot's question, digits another extractor read for a slot the active flow does not
+    collect are the answer: "to Bob Marley, 2000" at "How much would you like to send?" had 2000 read
+    as a card's last four digits, dropped, and the amount asked again (customer trial, session 27).
+    Only one such number, none named as the other slot's ("card 2000"); True when it was taken."""
+    slots = ctx.assistant.slots
+    slot = slots.get(collecting or "")
+    if slot is None or slot.type not in _NUMBER_TYPES or ctx.slots.get(collecting) is not None:
+        return False
+    wanted, text = flow_collects(ctx), (nlu.text or "").lower()
+    found = [e for e in nlu.entities if e.extractor not in GENERIC_EXTRACTORS and e.entity not in wanted
+             and _BARE_NUMBER.fullmatch(str(e.value).strip())]
+    if len({str(e.value) for e in found}) != 1:
+        return False
+    owner = slots.get(found[0].entity)
+    if owner is not None and any(w and w.lower() in text for w in _names(ctx, owner.name)):
+        return False
+    parsed = parse_value(slot, str(found[0].value), ctx.assistant.language)
+    if not parsed.ok:
+        return False
+    ctx.emit("number_taken", slot=collecting, read_as=found[0].entity)
+    ctx.set_slot(collecting, parsed.value, source="entity")
+    return True
 
 
 def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None, requested: Flow | None = None) -> None:
@@ -245,3 +318,66 @@ def say_unchanged(ctx: TurnContext, name: str) -> None:
     ctx.emit("value_unchanged", flow=ctx.frame.flow, slot=name)
     ctx.say("utter_value_unchanged",
             extra={"changed_slot": label(ctx, name), "changed_value": _shown(ctx, name, ctx.slots.get(name))})
+
+
+def relative(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> str | bool | None:
+    """A change said relative to a number slot's value, at a confirmation or a question: "actually
+    add another 20" or "20 less" to $150, "再加20" (framework.slots.relative_amounts). Whatever this
+    message set the slot to ("add another 20" made it $20 and $20 was sent: customer trial, session
+    27), its value becomes the old one plus or minus the amount (in the same currency). The slot's
+    name when it was changed (the caller announces it); False when the change is refused and said
+    when the flow asks again: a total of 0 or less, or out of the slot's bounds (its `range_error`,
+    else its `error`), or a direction the message leaves unclear ("change it by 20": built-in
+    `utter_which_way`, the value kept); None when the message says no relative change. The slot:
+    a filled number slot of the active flow, the one asked (asked again after "change the
+    amount"), else the only one or the one the message names."""
+    slots, language = ctx.assistant.slots, ctx.assistant.language
+    candidates = [name for name in sorted(flow_collects(ctx))
+                  if name in slots and slots[name].type in _NUMBER_TYPES
+                  and from_user(slots[name]) and ctx.original.slots.get(name) is not None]
+    text = nlu.text or ""
+    if collecting in candidates:
+        candidates = [collecting]
+    elif len(candidates) > 1:
+        candidates = [n for n in candidates if any(w and w.lower() in text.lower() for w in _names(ctx, n))]
+    if len(candidates) != 1:
+        return None
+    name = candidates[0]
+    slot = slots[name]
+    loose = dataclasses.replace(slot, options={k: v for k, v in slot.options.items()
+                                               if k not in ("min", "max", "zero_words")})
+    amounts: dict[tuple[int, int], Any] = {}
+    for entity in nlu.entities:
+        parsed = parse_value(loose, str(entity.value), language, today=ctx.today)
+        if parsed.ok and entity.start is not None and entity.end is not None:
+            amounts.setdefault((entity.start, entity.end), parsed.value)
+    found = relative_change(text, amounts, language)
+    if found is None:
+        return None
+    sign, span = found
+    ctx.undo_slot(name)  # "add another 20" is no total of 20
+    ctx.out_of_range.pop(name, None)
+    ctx.refusal_extra.pop(name, None)
+    old, delta = ctx.original.slots[name], amounts[span]
+    old_amount, delta_amount = (v.get("amount") if isinstance(v, Mapping) else v for v in (old, delta))
+    old_currency, currency = (v.get("currency") if isinstance(v, Mapping) else None for v in (old, delta))
+    if not sign:
+        ctx.emit("change_unclear", slot=name)
+        ctx.out_of_range[name] = "utter_which_way"
+        ctx.refusal_extra[name] = {"which_label": label(ctx, name), "which_delta": _shown(ctx, name, delta),
+                                   "which_value": _shown(ctx, name, old)}
+        return False
+    total = Decimal(str(old_amount)) + sign * Decimal(str(delta_amount))
+    total = int(total) if total == total.to_integral_value() else float(total)
+    low, high = slot.options.get("min"), slot.options.get("max")
+    if (old_currency and currency and old_currency != currency) or not isinstance(old_amount, (int, float)):
+        response, error = slot.error_response, "another currency"
+    elif total <= 0 or (low is not None and total < low) or (high is not None and total > high):
+        response, error = slot.options.get("range_error") or slot.error_response, f"a total of {total}"
+    else:
+        value = {"amount": total, "currency": old_currency or currency} if isinstance(old, Mapping) else total
+        ctx.set_slot(name, value, source="relative")
+        return name
+    ctx.out_of_range[name] = response
+    ctx.emit("value_out_of_range", slot=name, error=error)
+    return False

@@ -21,7 +21,9 @@ rule, at turn priority 2, before the global intents (which would say out of scop
 
 Then that flow starts again (event `follow_up`), with the new value and, for the slots the
 message did not give, the values of the last run that are not personal data (`pii` slots
-are asked again): "那13900001111呢" after a balance of 13812345678 is a balance again. Any
+are asked again): "那13900001111呢" after a balance of 13812345678 is a balance again. Not
+after a flow with a confirm step: a change the customer confirmed is done, and the next one
+asks what it is (session 27: "换套餐" after an opening with plan 39 changed the plan to 39). Any
 flow that starts clears `last_flow`, so a follow-up follows only the flow that ended last.
 """
 from __future__ import annotations
@@ -29,6 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from framework.compile.machine import Confirm
 from framework.engine import slot_filling, steps
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
@@ -79,7 +82,7 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
         # request again for a thing not named yet: what identifies it (a card's digits, a number) is
         # asked, the rest of the last run is carried ("余额" stays the query)
         ctx.emit("follow_up", flow=flow.name, slots=())
-        for name, value in ctx.last_values.items():
+        for name, value in _carried(ctx, flow).items():
             slot = assistant.slots.get(name)
             if slot is not None and slot.type not in _IDENTIFIERS and ctx.slots.get(name) is None:
                 ctx.set_slot(name, value, source="follow_up")
@@ -97,7 +100,7 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if not given:
         return False
     ctx.emit("follow_up", flow=flow.name, slots=tuple(given))
-    for name, value in ctx.last_values.items():  # the same request again: what it was asked, but for the new value
+    for name, value in _carried(ctx, flow).items():  # the same request again: what it was asked, but for the new value
         if name not in given and ctx.slots.get(name) is None and name in assistant.slots:
             ctx.set_slot(name, value, source="follow_up")
     steps.start_flow(ctx, flow, reason="follow_up")
@@ -120,6 +123,16 @@ def _only_a_value(ctx: TurnContext, nlu: NLUResult, flow) -> bool:
             if content_length(rest) == 0:
                 return True
     return False
+
+
+def _carried(ctx: TurnContext, flow) -> dict:
+    """The last run's values a follow-up takes over: none when that run was a change the customer
+    confirmed (a flow with a confirm step). "换套餐" right after an account was opened with plan 39
+    started a plan change to 39, and "那我要换成59的" opened a second account (business 开户 carried):
+    customer trial, session 27. A confirmed change is done; the next one asks what it is."""
+    if any(isinstance(state.step, Confirm) for state in flow.states.values()):
+        return {}
+    return dict(ctx.last_values)
 
 
 def _given(ctx: TurnContext, names) -> list[str]:

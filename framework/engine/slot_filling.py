@@ -54,12 +54,13 @@ from framework.slots.answers import corrected_tail, is_hesitation, sounds_like_c
 from framework.slots.command_words import command_word
 from framework.slots.context import (collect_text, complete_cut_name, from_user, join_name_parts, looks_everyday,
                                      model_for, describes_self, digits_in_values, short_text, tidy_span)
+from framework.slots.entities import in_foreign_amount
 from framework.slots.identity import ID_RE, check_id_number
 from framework.slots.number_labels import someone_elses
-from framework.slots.numerals import normalise_digits
+from framework.slots.numerals import indefinite, normalise_digits, ranges
 from framework.slots.partial_names import partial_name
 from framework.slots.mapping import (
-    CONTEXT_EXTRACTOR, GENERIC_EXTRACTORS, MODEL_EXTRACTOR, fills, overruled, rank,
+    CONTEXT_EXTRACTOR, GENERIC_EXTRACTORS, MODEL_EXTRACTOR, cut_before_pattern, fills, overruled, rank,
 )
 
 DEFAULT_ENTITY_THRESHOLD = 0.5
@@ -161,7 +162,7 @@ def _wrong_identifiers(ctx: TurnContext, text: str, collecting: str | None, foun
     when the flow asks for it, as for a value out of bounds. Not for the slot being collected
     (its answer path says its own reprompt)."""
     shaped = [m.group() for m in ID_RE.finditer(normalise_digits(text))]
-    if not shaped or all(check_id_number(v)[1] is None for v in shaped):
+    if not shaped or all(check_id_number(v, ctx.today)[1] is None for v in shaped):
         return
     for slot in ctx.assistant.slots.values():
         if slot.type == "id_number" and slot.name != collecting and slot.name not in found and slot.error_response:
@@ -582,6 +583,42 @@ def _two_requests(ctx: TurnContext, found: dict) -> None:
     ctx.emit("second_request", slots=tuple(sorted(pairs)))
 
 
+def _two_lookups(ctx: TurnContext, found: dict) -> None:
+    """"what is the balance on 4821 and 1234": two values of the one slot of a request that changes
+    nothing (its flow has no confirm step) is that request for each. "Which one?" was asked and the
+    other card never answered (customer trial, session 27); now the first is looked up, and the
+    second waits for a second run of the flow, as `_two_requests` does. Not for a flow with a
+    confirmation (a card blocked for good: `_two_values` asks which one), nor inside a flow."""
+    from framework.compile.machine import Confirm
+    from framework.engine.turn import threshold  # it builds on this module
+
+    flow = ctx.assistant.flow_for_intent(ctx.intent) if ctx.intent else None
+    if ctx.stack or flow is None or ctx.second_values or (ctx.confidence or 0.0) < threshold(ctx.assistant):
+        return
+    if any(isinstance(state.step, Confirm) for state in flow.states.values()):
+        return
+    several = {name: c for name, c in found.items() if len(_distinct(x[3] for x in c)) > 1}
+    if len(several) != 1 or sounds_like_correction(ctx.text or "", ctx.assistant.language):
+        return
+    name, candidates = next(iter(several.items()))
+    if name not in steps.collected_slots(flow):
+        return
+    ordered = sorted(candidates, key=lambda c: c[2].start)
+    values = _distinct(c[3] for c in ordered)
+    if len(values) != 2:
+        return
+    first, second = ([c for c in ordered if c[3] == v] for v in values)
+    end, begin = max(c[2].end for c in first), min(c[2].start for c in second)
+    if end > begin or not _JOINED.fullmatch((ctx.text or "")[end:begin].strip().lower()):
+        return  # two readings of one span (a pattern's date and the model's), or no "and" between them
+    found[name] = first
+    ctx.second_values[name] = values[1]
+    ctx.emit("second_request", slots=(name,))
+
+
+_JOINED = re.compile(r"(?:[,，、]?\s*(?:and|&|plus|also|和|跟|与|及|还有|以及|或者|or)?\s*(?:(?:on|for|card|the one ending|卡|号码|尾号)\s*)?)")
+
+
 def _two_values(ctx: TurnContext, found: dict) -> None:
     """"block card 4821 and 1234": two different values for one slot in one message, and no
     correction ("4821, no wait, 4321", where the last one counts). Taking either would act on
@@ -719,6 +756,43 @@ def _said_as_rate(ctx: TurnContext, text: str, entity: Entity) -> bool:
     return bool(after.search(tail))
 
 
+# A slot whose own value is a rate ("月租", "monthly fee"): there an amount said as a rate is the answer.
+_RATE_SLOT = re.compile(r"每(?:个)?(?:月|年|天|周)|月租|月费|年费|包月|按月|monthly|weekly|yearly|annual|daily|per |rate|/月")
+
+
+def _rate_slot(slot) -> bool:
+    return bool(_RATE_SLOT.search(f"{slot.name} {slot.label or ''}".lower()))
+
+
+def _as_rate(ctx: TurnContext, slot, text: str, entity: Entity, collecting: str | None) -> bool:
+    """An amount said as a rate that is no value of the money `slot`. At the slot's own question too
+    ("每个月多扣10块 扣了半年" at "经济损失大概是多少钱？" stored 10: customer trial, session 27; the
+    total is not worked out, the question asks for it), unless the slot's value is itself a rate."""
+    return (slot.type == "money" and (slot.name != collecting or not _rate_slot(slot))
+            and _said_as_rate(ctx, text, entity))
+
+
+def _in_range(text: str, entity: Entity) -> bool:
+    """An amount inside a range of two ("五六十", "50到60"): no one amount (framework.slots.numerals.ranges)."""
+    return any(start < entity.end and entity.start < end for start, end in ranges(text))
+
+
+def inexact_amount(ctx: TurnContext, slot_name: str, nlu: NLUResult) -> str | None:
+    """Why the message at a money slot's question gives no one exact amount, or None: "rate" (an
+    amount said as a rate, "每个月多扣10块"), "range" ("五六十", "50到60") or "indefinite" ("没多少 就几块钱").
+    Such an answer is no wrong one: the question is asked again, with no attempt used and no "do
+    you want to stop?" for a 否定 (customer trial, session 27; framework.engine.turn._collect_whole)."""
+    slot = ctx.assistant.slots.get(slot_name)
+    if slot is None or slot.type != "money":
+        return None
+    text = nlu.text or ""
+    if ranges(text):
+        return "range"
+    if any(fills(slot, e, slot_name) and _as_rate(ctx, slot, text, e, slot_name) for e in nlu.entities):
+        return "rate"
+    return "indefinite" if indefinite(text) else None
+
+
 def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     """Fill slots from the message's entities; True when the collected slot got a value."""
     found: dict[str, list[tuple[int, int, Entity, Any]]] = {}
@@ -726,6 +800,8 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     for i, entity in enumerate(entities):
         numeric = any((s.entity or s.name) == entity.entity and s.type in ("money", "integer", "number")
                       for s in ctx.assistant.slots.values())
+        if not numeric:
+            entity = cut_before_pattern(entity, entities, nlu.text or "")  # "[Ramesh Gupta tmrw](recipient)"
         if overruled(entity, entities, nlu.text, numeric):
             ctx.emit("entity_overruled", entity=entity.entity, extractor=entity.extractor)
             continue
@@ -750,11 +826,19 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 ctx.out_of_range.setdefault(slot.name, OWN_VALUE)
                 ctx.refusal_extra.setdefault(slot.name, {"own_label": label(ctx, slot.name)})
                 continue
+            if in_foreign_amount(slot, nlu.text or "", entity):  # "500" of "500 rand": no $500 (session 27)
+                ctx.emit("entity_ignored", entity=entity.entity, reason="foreign_currency")
+                if slot.type == "money" and slot.error_response:
+                    _refuse(ctx, slot.name, slot.error_response, "part of an amount in another currency")
+                continue
             if slot.type == "money" and _counts_someone(nlu.text or "", entity):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="count")  # "he is 19": no amount
                 continue
-            if slot.type == "money" and slot.name != collecting and _said_as_rate(ctx, nlu.text or "", entity):
+            if _as_rate(ctx, slot, nlu.text or "", entity, collecting):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="rate")
+                continue
+            if slot.type == "money" and _in_range(nlu.text or "", entity):
+                ctx.emit("entity_ignored", entity=entity.entity, reason="range")  # "五六十": not 55
                 continue
             span = entity
             if slot.type == "text" and short_text(slot, model_for(ctx.assistant)):
@@ -796,6 +880,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
         ctx.out_of_range.pop(name, None)
     _negated_values(ctx, found)
     _two_requests(ctx, found)
+    _two_lookups(ctx, found)
     _two_values(ctx, found)
     threshold = entity_threshold(ctx.assistant)
     filled = False

@@ -51,7 +51,7 @@ import re
 from dataclasses import replace
 
 from framework.compile.machine import END, Assistant, Collect, Confirm, Flow, frozen_map
-from framework.engine import (confirm, corrections, follow_up, foreign_language, hold_on, intent_check, lifetimes, nothing_pending,
+from framework.engine import (confirm, corrections, follow_up, foreign_language, hold_on, intent_check, lifetimes, not_for, nothing_pending,
                               other_request, slot_filling, steps, stop_question, trigger_text, unavailable, unknown_value, unreadable,
                               value_guard, why_asked)
 from framework.engine.commands import RESTART, command, is_payload
@@ -442,11 +442,20 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         ctx.held_back_for = assistant.flow_for_intent(intent).name
         ctx.emit("entities_held_back", flow=ctx.held_back_for, entities=tuple(sorted({e.entity for e in ctx.held_back})))
         nlu = replace(nlu, entities=tuple(e for e in nlu.entities if e not in ctx.held_back))
+    nlu = corrections.retarget_person(ctx, nlu, waiting, intent, confident)  # "Sarah Jones I mean" tagged `name`
     filled = slot_filling.fill(ctx, _answer_only(ctx, nlu, collecting) if off_topic else nlu, collecting)
-    changed, late = [], []
+    if not filled and not off_topic and collecting:
+        filled = corrections.answer_number(ctx, nlu, collecting)  # "to Bob Marley, 2000": 2000 read as a card's
+    changed, late, relative = [], [], None
     if collecting or waiting in _LISTENING:
         if not filled and not off_topic:  # a number that answered the question corrects nothing else
             corrections.fill_numbers(ctx, nlu, collecting, assistant.flow_for_intent(intent) if confident else None)
+        # "actually add another 20" to $150: $170, not $20 (customer trial, session 27)
+        relative = None if off_topic else corrections.relative(ctx, nlu, collecting)
+        if collecting and relative == collecting:
+            filled = True  # "20 more" at the amount's question, asked again: answered
+        elif collecting and relative is False and collecting not in ctx.slot_changes:
+            filled = False  # its refused change undid the answer
         changed = corrections.corrected(ctx, collecting)
         late = corrections.too_late(ctx, changed)
         corrections.refuse_late(ctx, late)
@@ -458,7 +467,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     if collecting and _answers_the_interrupted(ctx, collecting):
         return
     # "make it 9000 dollars" at the confirmation: said (in _finish), and it is asked again
-    refused = waiting in _LISTENING and any(n in corrections.flow_collects(ctx) for n in ctx.out_of_range)
+    refused = ((waiting in _LISTENING and any(n in corrections.flow_collects(ctx) for n in ctx.out_of_range))
+               or relative is False)  # "20 less" to $15, "change it by 20": said, and asked again
     if changed or refused:
         if changed and not late and not refused and _on_change(state, waiting):
             steps.goto(ctx, _on_change(state, waiting))  # "那59的呢" at "需要帮您办理99元套餐吗？": 59's details
@@ -542,6 +552,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # cancel or for a person still wins
     if (collecting and intent not in assistant.behaviours.cancel.intents
             and intent not in assistant.behaviours.handoff.intents
+            and not _asks_another_flow(ctx, nlu, intent, confident)
             and not _holds_value(ctx, collecting, nlu) and unavailable.say(ctx, collecting)):
         steps.reprompt(ctx)
         return
@@ -610,6 +621,15 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         ctx.say(assistant.behaviours.out_of_scope.response)
         return
     _fallback(ctx)
+
+
+def _asks_another_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None, confident: bool) -> bool:
+    """A question the model is sure asks for another flow: "等下我先问问，59的套餐多少流量" (咨询 1.00) at
+    "余额还是账单？" heard that 流量 is looked up in the App (query_type's `unavailable` word) instead of
+    59's details (customer trial, session 27). Not the active flow's own trigger ("流量还剩多少")."""
+    flow = ctx.assistant.flow_for_intent(intent) if confident and intent else None
+    return (flow is not None and ctx.frame is not None and flow.name != ctx.frame.flow
+            and is_question(nlu.text or "", ctx.assistant.language))
 
 
 def _answers_the_interrupted(ctx: TurnContext, collecting: str) -> bool:
@@ -818,6 +838,8 @@ def _global(ctx: TurnContext, intent: str) -> bool:
 
 def _trigger(ctx: TurnContext, flow: Flow) -> bool:
     current = ctx.frame
+    if (current is None or current.flow != flow.name) and not_for.refused(ctx, flow):
+        return True  # "unblock my card" (lost_card 1.00): not what the flow does, said so
     if current is None:
         steps.start_flow(ctx, flow, reason="trigger")
         return True
@@ -885,6 +907,12 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         ctx.say(step.prompt)
         return
     parsed = _value_from_utterance(ctx, slot, nlu)
+    if not parsed.ok and not parsed.response and (why := slot_filling.inexact_amount(ctx, slot_name, nlu)):
+        # "每个月多扣10块", "五六十", "没多少 就几块钱" at the loss question: no one amount, no wrong one
+        # either; the question again, before a 否定 could ask whether to stop (customer trial, session 27)
+        ctx.emit("amount_not_exact", slot=slot_name, reason=why)
+        ctx.say(step.prompt)
+        return
     # a plain "no" that is no value: "Do you want to stop here?" (framework.engine.stop_question)
     if stop_question.offer(ctx, nlu, slot_name, parsed.ok, threshold(ctx.assistant)):
         return

@@ -43,12 +43,17 @@ def named(ctx: TurnContext, slot_name: str) -> str | None:
     text = (ctx.text or "").lower()
     if not spec or not text:
         return None
-    return next((w for w in spec["words"] if w.lower() in text), None) or matched(spec, text)
+    return named_in(spec["words"], spec.get("patterns", ()), text)
 
 
-def matched(spec: dict, text: str) -> str | None:
-    """The text the first of `spec`'s `patterns` finds in `text` (case-insensitive), or None."""
-    for pattern in spec.get("patterns", ()):
+def named_in(words, patterns, text: str) -> str | None:
+    """The first of `words` inside `text`, else the text the first of `patterns` (regular
+    expressions) finds there; case-insensitive; None when none is."""
+    lowered = text.lower()
+    word = next((w for w in words if w.lower() in lowered), None)
+    if word is not None:
+        return word
+    for pattern in patterns:
         found = _compiled(pattern).search(text)
         if found and found.group(0):
             return found.group(0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 
 from framework.compile.machine import Assistant, Slot
@@ -16,7 +17,8 @@ from framework.nlu.interface import Entity
 from framework.slots.context import context_entities, from_user
 from framework.slots.dates import find_dates
 from framework.slots.digit_words import original_span, spell_readings
-from framework.slots.identity import EMAIL_RE, ID_RE, PHONE_RE, check_email, check_id_number, check_phone
+from framework.slots.identity import (EMAIL_RE, ID_RE, PHONE_RE, check_email, check_id_number, check_phone,
+                                      id_shaped_spans)
 from framework.slots.mapping import GENERIC_EXTRACTORS
 from framework.slots.memo import IdentityMemo
 from framework.slots.money import find_money
@@ -142,10 +144,11 @@ def _spelled(find, text: str):
 def _candidates(slot: Slot, text: str, language: str, today: dt.date):
     kind = slot.type
     if kind == "id_number":  # "订单号是510107…" is no ID number
-        return [c for c in _spelled(lambda t: _matches(ID_RE, check_id_number, t), text)
+        return [c for c in _spelled(lambda t: _matches(ID_RE, lambda v: check_id_number(v, today), t), text)
                 if not named_otherwise(slot, text, c[0], language)]
-    if kind == "phone":
-        return _spelled(lambda t: _matches(PHONE_RE, check_phone, t), text)
+    if kind == "phone":  # none inside a run of digits of an ID number's length, valid or not
+        return _spelled(lambda t: [(s, e, v) for s, e, v in _matches(PHONE_RE, check_phone, t)
+                                   if not any(a <= s and e <= b for a, b in id_shaped_spans(t))], text)
     if kind == "email":
         return _matches(EMAIL_RE, check_email, text)
     if kind == "date":
@@ -172,6 +175,7 @@ def _candidates(slot: Slot, text: str, language: str, today: dt.date):
         return (
             (start, end, value) for start, end, value in find_numbers(text)
             if parse_value(slot, str(value), language).ok and not named_otherwise(slot, text, start, language)
+            and not _in_foreign_amount(slot, text, start, end)
         )
     return ()  # text slots: context templates (below); boolean: the whole utterance when collected
 
@@ -293,6 +297,40 @@ def extract_entities(assistant: Assistant, text: str, today: dt.date | None = No
         found += [e for e in patterns.extract(text)
                   if not any(e.start < f.end and f.start < e.end and f.entity == e.entity for f in found)]
     return tuple(sorted(found, key=lambda e: (e.start, e.entity)))
+
+
+# Currencies a number slot reads with its number ("500 dollars", "3500元": framework.slots.values)
+_NUMBER_CURRENCIES = frozenset({"USD", "CNY"})
+
+
+@functools.lru_cache(maxsize=64)
+def _amounts(text: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple((m.start, m.end, m.currency) for m in find_money(text) if m.currency)
+
+
+def _foreign(slot: Slot, currency: str) -> bool:
+    if slot.type == "money":
+        wanted = slot.options.get("currency")
+        return bool(wanted) and currency != wanted
+    if slot.type in ("integer", "number"):
+        return currency not in _NUMBER_CURRENCIES
+    return slot.type == "regex"  # "send 1000 rs": no card's four digits
+
+
+def _in_foreign_amount(slot: Slot, text: str, start: int, end: int) -> bool:
+    return any(s <= start and end <= e and _foreign(slot, currency) for s, e, currency in _amounts(text))
+
+
+def in_foreign_amount(slot: Slot, text: str, entity: Entity) -> bool:
+    """Whether `entity` is (part of) an amount said in a currency `slot` does not take: "500" of "500
+    rand", "R500" (customer trial, session 27: "500 ZAR" was refused and the model's bare "500" then
+    filled the USD amount as $500). The slot takes no number of it; a money slot refuses the amount
+    itself (its own extractor's entity, parsed as usual). For number, money and pattern slots only."""
+    if slot.type not in ("money", "integer", "number", "regex") or not text:
+        return False
+    if slot.type == "money" and entity.extractor == "money":
+        return False
+    return _in_foreign_amount(slot, text, entity.start, entity.end)
 
 
 def unnamed_numbers(assistant: Assistant, text: str, learnt) -> tuple[Entity, ...]:

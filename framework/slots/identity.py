@@ -13,6 +13,10 @@ ID_CHECK_CHARS = "10X98765432"  # index: weighted sum mod 11 (ISO 7064 MOD 11-2)
 # a phone number made of its middle (customer trial, session 20)
 ID_RE = re.compile(r"(?<![0-9A-Za-z])[1-9](?:[ -]?\d){16}[ -]?[\dXx](?![0-9A-Za-z])")
 PHONE_RE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)")
+# a run of digits from 1-9 (single spaces or hyphens between them, perhaps an X last; "0086
+# 138…" is a phone number): one of an ID number's length (18 or 15) holds no phone number, checksum right or wrong ("身份证 110105
+# 19800101 123X" heard "这看起来是手机号", customer trial, session 27)
+_DIGIT_RUN_RE = re.compile(r"(?<![0-9A-Za-z])[1-9](?:[ -]?\d)*(?:[ -]?[Xx])?(?![0-9A-Za-z])")
 # Not a plain regex: `[local]+@...` is quadratic on a long run of letters (see text_scan).
 EMAIL_RE = EMAIL_PATTERN
 
@@ -23,8 +27,16 @@ def id_check_char(first17: str) -> str:
     return ID_CHECK_CHARS[total % 11]
 
 
-def check_id_number(text: str) -> tuple[str | None, str | None]:
-    """(normalised value, None) or (None, why it is invalid)."""
+def id_shaped_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of digit runs in `text` of an ID number's length (18 with a last X, or 15),
+    once spaces and hyphens are removed, valid or not."""
+    return [m.span() for m in _DIGIT_RUN_RE.finditer(text)
+            if len(re.sub(r"[ -]", "", m.group())) in (15, 18)]
+
+
+def check_id_number(text: str, today: dt.date | None = None) -> tuple[str | None, str | None]:
+    """(normalised value, None) or (None, why it is invalid). A birth date before 1900, or
+    after `today` (the turn's date; not checked without one), is invalid."""
     value = re.sub(r"[\s-]", "", text).upper()
     if len(value) != 18:
         return None, f"an ID number has 18 characters, found {len(value)}"
@@ -36,6 +48,8 @@ def check_id_number(text: str) -> tuple[str | None, str | None]:
         return None, "the birth date in the ID number is not a valid date"
     if birth.year < 1900:
         return None, "the birth date in the ID number is not a valid date"
+    if today is not None and birth > today:
+        return None, "the birth date in the ID number is in the future"
     if id_check_char(value[:17]) != value[17]:
         return None, "the ID number's check digit is wrong"
     return value, None

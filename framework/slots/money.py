@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from framework.slots.numerals import MEASURE_WORDS, Quantity, normalise_digits, parse_number, scan
 
@@ -20,7 +21,8 @@ PREFIXES = {"￥": "CNY", "¥": "CNY", "rmb": "CNY", "cny": "CNY", "us$": "USD",
             # trial, session 25): a currency the slot does not take is said so
             "₹": "INR", "rs": "INR", "rs.": "INR", "inr": "INR", "rupees": "INR", "₱": "PHP", "php": "PHP",
             "₦": "NGN", "ngn": "NGN", "zar": "ZAR", "a$": "AUD", "aud": "AUD", "c$": "CAD", "cad": "CAD",
-            "j$": "JMD", "jmd": "JMD", "s$": "SGD", "sgd": "SGD", "nz$": "NZD", "nzd": "NZD", "tt$": "TTD"}
+            "j$": "JMD", "jmd": "JMD", "s$": "SGD", "sgd": "SGD", "nz$": "NZD", "nzd": "NZD", "tt$": "TTD",
+            "au$": "AUD", "ca$": "CAD"}
 # Words written after it. 块 and 毛 are read by the numerals with the amount, which know
 # that 两块蛋糕 is two pieces; 元 is here too for "3500 元".
 SUFFIXES = {"元人民币": "CNY", "人民币": "CNY", "元": "CNY", "rmb": "CNY", "cny": "CNY",
@@ -29,6 +31,7 @@ SUFFIXES = {"元人民币": "CNY", "人民币": "CNY", "元": "CNY", "rmb": "CNY
             "pounds": "GBP", "pound": "GBP", "quid": "GBP", "gbp": "GBP", "港币": "HKD", "港元": "HKD", "hkd": "HKD",
             "日元": "JPY", "yen": "JPY", "jpy": "JPY", "rupees": "INR", "rupee": "INR", "inr": "INR",
             "pesos": "PHP", "peso": "PHP", "php": "PHP", "naira": "NGN", "ngn": "NGN", "rand": "ZAR", "zar": "ZAR",
+            "rs": "INR",  # "send 1000 rs to Anil" (session 27's trial: a card's four digits, no word of dollars)
             "aud": "AUD", "australian dollars": "AUD", "cad": "CAD", "canadian dollars": "CAD",
             # "500 Jamaican dollars" was taken as US$500 and sent (customer trial, session 25): other dollars
             **{f"{country} {unit}": code for country, code in (
@@ -38,7 +41,7 @@ SUFFIXES = {"元人民币": "CNY", "人民币": "CNY", "元": "CNY", "rmb": "CNY
                 ("bajan", "BBD"), ("bahamian", "BSD"), ("namibian", "NAD"), ("fijian", "FJD"), ("guyanese", "GYD"),
                 ("belize", "BZD"), ("east caribbean", "XCD"), ("ec", "XCD"), ("taiwan", "TWD"), ("liberian", "LRD"),
                 ("us", "USD"), ("u.s.", "USD"), ("american", "USD"))
-               for unit in ("dollars", "dollar")}}
+               for unit in ("dollars", "dollar", "bucks")}}
 
 
 def _alternatives(words) -> str:
@@ -156,13 +159,92 @@ def _counts_something(text: str, q: Quantity) -> bool:
     return after[:1] in MEASURE_WORDS or after in MEASURE_WORDS or bool(_COUNTED_EN_RE.match(text, q.end))
 
 
+# Amounts the numerals do not read, all in another currency than US dollars or yuan (customer
+# trial, session 27: "send R500 to Sipho" and "1 lakh" were no amount or one US dollar, "200AUD"
+# none): a code glued to the digits ("R500", "Rs500", "ZAR500", "200AUD", "1000rs"), Indian
+# numbering ("1,00,000"; "1 lakh" = 100000 and "1 crore" = 10000000, rupees unless the words
+# name another currency). Each is an amount with its currency, so a slot in another currency
+# refuses it and none of its digits is left over as a bare number.
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_GLUED_PREFIXES = {k: v for k, v in PREFIXES.items() if k.rstrip(".").isalpha()}
+_GLUED_SUFFIXES = {k: v for k, v in SUFFIXES.items() if k.isascii() and k.isalpha()}
+_INDIAN_SCALES = {"lakh": 100_000, "lakhs": 100_000, "lac": 100_000, "lacs": 100_000, "crore": 10_000_000,
+                  "crores": 10_000_000}
+_GLUED_BEFORE_RE = re.compile(
+    rf"(?<![A-Za-z0-9.,$])(?:(?i:(?P<code>{_alternatives(_GLUED_PREFIXES)}))|(?P<rand>R ?|r))(?P<num>{_NUM})"
+    r"(?![A-Za-z0-9]|[.,]\d)")
+_GLUED_AFTER_RE = re.compile(
+    rf"(?<![A-Za-z0-9.,])(?P<num>{_NUM})(?P<code>{_alternatives(_GLUED_SUFFIXES)})(?![A-Za-z])", re.IGNORECASE)
+_INDIAN_GROUPS_RE = re.compile(r"(?<![\d.,])\d{1,2},(?:\d{2},)+\d{3}(?:\.\d+)?(?![\d]|[.,]\d)")
+_SCALE_AFTER_RE = re.compile(rf"\s*(?:{_alternatives(_INDIAN_SCALES)})(?![A-Za-z])", re.IGNORECASE)
+_A_SCALE_RE = re.compile(rf"(?<![A-Za-z])an?\s+(?P<scale>{_alternatives(_INDIAN_SCALES)})(?![A-Za-z])",
+                         re.IGNORECASE)
+
+
+def _decimal(digits: str) -> Decimal:
+    return Decimal(digits.replace(",", ""))
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _written(text: str) -> list[Quantity]:
+    """The amounts above, as quantities with their currency (lakh and crore ones below)."""
+    found = [Quantity(m.start(), m.end(), _number(_decimal(m.group("num"))),
+                      PREFIXES[m.group("code").lower()] if m.group("code") else "ZAR")
+             for m in _GLUED_BEFORE_RE.finditer(text)]
+    found += [Quantity(m.start(), m.end(), _number(_decimal(m.group("num"))), SUFFIXES[m.group("code").lower()])
+              for m in _GLUED_AFTER_RE.finditer(text)]
+    found += [Quantity(m.start(), m.end(), _number(_decimal(m.group())), "INR")
+              for m in _INDIAN_GROUPS_RE.finditer(text)]
+    found += [Quantity(m.start(), m.end(), _INDIAN_SCALES[m.group("scale").lower()], "INR")
+              for m in _A_SCALE_RE.finditer(text)]
+    kept: list[Quantity] = []
+    for q in sorted(found, key=lambda q: (q.start, -q.end)):  # of overlapping ones, the first
+        if not kept or kept[-1].end <= q.start:
+            kept.append(q)
+    return kept
+
+
+def _in_lakhs(text: str, q: Quantity) -> Quantity:
+    """"1 lakh", "2.5 crore", "ten lakh": the number times its scale, in rupees."""
+    scale = _SCALE_AFTER_RE.match(text, q.end)
+    if scale is None or q.currency not in (None, "INR"):
+        return q
+    value = _decimal(str(q.value)) * _INDIAN_SCALES[scale.group().strip().lower()]
+    return Quantity(q.start, scale.end(), _number(value), "INR")
+
+
+_SCALE_END_RE = re.compile(rf"(?:{_alternatives(_INDIAN_SCALES)})$", re.IGNORECASE)
+_AND_RE = re.compile(r"\s*(?:and\s+)?", re.IGNORECASE)
+
+
+def _joined_lakhs(text: str, quantities: list[Quantity]) -> list[Quantity]:
+    """"2 lakh 50 thousand", "1 crore 20 lakh": one amount, no bare number left after the first part."""
+    out: list[Quantity] = []
+    for q in quantities:
+        last = out[-1] if out else None
+        scale = _SCALE_END_RE.search(text, last.start, last.end) if last is not None else None
+        if (scale and q.currency in (None, "INR") and q.value < _INDIAN_SCALES[scale.group().lower()]
+                and _AND_RE.fullmatch(text, last.end, q.start) and not _GLUED_BEFORE_RE.match(text, q.start)):
+            out[-1] = Quantity(last.start, q.end, _number(_decimal(str(last.value)) + _decimal(str(q.value))), "INR")
+        else:
+            out.append(q)
+    return out
+
+
 def find_money(text: str) -> list[Money]:
     """Every amount in `text`, with its currency when the words give one; numbers that count
     something else ("一个月", "3 days") are none."""
     text = normalise_digits(text)
     euros = _euro_decimals(text)
-    quantities = [q for q in scan(text) if not any(q.start < e.end and e.start < q.end for e in euros)
-                  and not _counts_something(text, q)]
+    written = [w for w in _written(text) if not any(w.start < e.end and e.start < w.end for e in euros)]
+    taken = euros + written
+    quantities = sorted([_in_lakhs(text, q) for q in scan(text)
+                         if not any(q.start < e.end and e.start < q.end for e in taken)
+                         and not _counts_something(text, q)] + written, key=lambda q: q.start)
+    quantities = _joined_lakhs(text, quantities)
     found = _hundredths(text, [_with_currency(text, q) for q in quantities], quantities)
     return sorted(found + euros, key=lambda m: m.start) if euros else found
 

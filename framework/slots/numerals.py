@@ -444,3 +444,40 @@ def parse_number(text: str) -> float | int | None:
 def find_numbers(text: str) -> list[tuple[int, int, float | int]]:
     """(start, end, value) for every number in a longer utterance."""
     return [(q.start, q.end, q.value) for q in scan(text)]
+
+
+# Amounts that are no one exact amount (customer trial, session 27, at "经济损失大概是多少钱？"):
+# "扣了我大概五六十吧" stored 55, a midpoint nobody said. parse_number still reads two neighbouring
+# digits before a unit as their middle (_approximate: 两三百 -> 250, where any count will do), but a
+# money slot takes no range (framework.slots.values._money refuses the whole answer, and
+# framework.engine.slot_filling drops an amount inside one): money goes into a record or a
+# payment, and an invented figure there is worse than the question again.
+_RANGE_JOIN_RE = re.compile(r"\s*(?:块钱?|元)?\s*(?:到|至|~|～|-|－|—|–)\s*")
+_NOT_MONEY_AFTER = MEASURE_WORDS - set("块元圆角毛")
+
+
+def ranges(text: str) -> list[tuple[int, int]]:
+    """The spans of ranges of two numbers in `text`: "五六十", "两三百块", "三四千", "一两万" (two
+    neighbouring digits before a unit), "50到60", "50-60块", "五十到六十" (the smaller first; not
+    when the second counts something other than money: "3到5天")."""
+    text = normalise_digits(text)
+    found = scan(text)
+    spans = [(q.start, q.end) for q in found if _approximate(_TOKEN_RE.findall(text[q.start:q.end])) is not None]
+    for a, b in zip(found, found[1:]):
+        after = text[b.end:b.end + 2]
+        if (a.value < b.value and _RANGE_JOIN_RE.fullmatch(text, a.end, b.start)
+                and after[:1] not in _NOT_MONEY_AFTER and after not in _NOT_MONEY_AFTER):
+            spans.append((a.start, b.end))
+    return sorted(spans)
+
+
+# An amount said without its figure ("没多少 就几块钱" at the loss question heard "这个问题我在这里回答不了"):
+# 几块 / 几十块 / 几百, 十几块, and "not much" words. A count of something else ("几十天") is none.
+_INDEFINITE_RE = re.compile(
+    r"几[十百千万]*(?:块|元|毛|分钱)|几[十百千万]+(?![个张位人次天年月日号岁台件份本条周秒趟遍回星礼小分])"
+    r"|[十百千万]几(?:块|元|毛)|没多少|没几个钱|没几块|一点点钱|不太多")
+
+
+def indefinite(text: str) -> bool:
+    """Whether `text` says an amount without its figure: "就几块钱", "几百", "十几块", "没多少"."""
+    return bool(_INDEFINITE_RE.search(text))

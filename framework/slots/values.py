@@ -14,8 +14,8 @@ from framework.slots import bounds
 from framework.slots.dates import no_such_day, parse_date
 from framework.slots.digit_words import digits_only
 from framework.slots.identity import check_email, check_id_number, check_phone
-from framework.slots.money import parse_money
-from framework.slots.numerals import normalise_digits, parse_number
+from framework.slots.money import find_money, parse_money
+from framework.slots.numerals import indefinite, normalise_digits, parse_number, ranges
 
 
 @dataclass(frozen=True)
@@ -55,19 +55,59 @@ _WITH_UNIT = re.compile(
 
 
 # What may follow a zero word in its own clause: "没啥损失就是很烦" at "损失了多少钱？" asked whether to
-# drop the complaint (customer trial, session 21)
-_AFTER_ZERO = re.compile(r"[，,。.!！;；、]+|就是|只是|但是|不过|\s+(?:but|just|only)\b", re.IGNORECASE)
+# drop the complaint (customer trial, session 21). A space between Chinese words parts clauses too
+# ("没有损失 就是耽误事"); one between Latin words does not ("no loss").
+_AFTER_ZERO = re.compile(r"[，,。.!！;；、？?]+|就是|只是|但是|不过|主要是|(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])"
+                         r"|\s+(?:but|just|only)\b", re.IGNORECASE)
+# Words around a zero word in its clause that say nothing more (customer trial, session 27: "没什么损失吧，
+# 就是耽误事", "其实也没啥损失" with 否定 1.00 asked whether to drop the complaint): a lead ("其实也") and
+# the particles of its end ("吧", "啊")
+_ZERO_LEAD = re.compile(r"^(?:其实|实际上|说实话|老实说|嗯+|呃+|额|那个|那|好像|应该|估计|目前|暂时|倒是|倒|也|都|还|真的|真|确实)+")
+_ZERO_TAIL = re.compile(r"(?:吧|啊|呀|呢|哈|嘛|哦|噢|啦|呗|了)+$")
+# The thing a zero word denies, said first ("损失倒没有", "损失嘛，没有"): the rest of a zero word after
+# its negation ("没有损失" -> "损失"), then adverbs and a bare negation
+_NEGATIONS = ("没有", "没什么", "没啥", "没", "无")
+_TOPIC_FIRST = re.compile(r"^(?P<topic>.+?)(?:的话|嘛|呢|啊)?(?:倒是|倒|也|都|是|可|真|确实|根本|基本上|基本|还|就|暂时|目前)*"
+                          r"(?:没有|没|无)$")
+
+
+def _zero_topics(words: set[str]) -> set[str]:
+    """What the zero words deny: "损失" of "没有损失" (one character is a particle: "的" of "没有的")."""
+    return {w[len(n):] for w in words for n in _NEGATIONS if w.startswith(n) and len(w) - len(n) >= 2}
+
+
+def _zero_clause(clause: str, words: set[str], topics: set[str]) -> bool:
+    """One clause that says zero: a zero word, with a lead and end particles ("其实也没啥损失吧"), or
+    with what it denies said first ("损失倒没有")."""
+    bare = _bare(clause)
+    if bare in words:
+        return True
+    bare = _ZERO_TAIL.sub("", _ZERO_LEAD.sub("", bare))
+    if bare in words:
+        return True
+    m = _TOPIC_FIRST.match(bare)
+    return m is not None and m.group("topic") in topics
 
 
 def _zero(slot: Slot, text: str) -> bool:
     """The answer is one of the slot's `zero_words` ("没有" to "how much was lost?"), as a whole
-    or as its first clause with no digit anywhere ("没啥损失就是很烦", "none, just annoyed")."""
+    or as its first clause ("没啥损失就是很烦", "none, just annoyed", "其实也没啥损失，就是浪费时间",
+    "损失倒没有"; the thing denied may be said on its own before it: "损失？没有损失啊"), with no
+    amount anywhere: no digit, no amount in words, no amount without its figure ("没啥损失，就几块钱"
+    is a small loss, not none). Whatever the classifier made of it: "没什么损失吧" read as 否定 is
+    zero, not a wish to stop."""
     words = {_bare(w) for w in slot.options.get("zero_words") or ()}
     if not words:
         return False
     if _bare(text) in words:
         return True
-    return not any(ch.isdigit() for ch in text) and _bare(_AFTER_ZERO.split(text.strip(), 1)[0]) in words
+    if any(ch.isdigit() for ch in text) or find_money(text) or indefinite(text):
+        return False
+    topics = _zero_topics(words)
+    clauses = [c for c in _AFTER_ZERO.split(text.strip()) if _bare(c)]
+    while clauses and _ZERO_TAIL.sub("", _bare(clauses[0])) in topics and len(clauses) > 1:
+        clauses.pop(0)  # "损失？" repeats what was asked
+    return bool(clauses) and _zero_clause(clauses[0], words, topics)
 
 
 def _number(slot: Slot, text: str, integer: bool) -> ParseResult:
@@ -112,6 +152,10 @@ def _money(slot: Slot, text: str) -> ParseResult:
     wanted = slot.options.get("currency")
     if _zero(slot, text):
         return _bounded(slot, {"amount": 0, "currency": wanted}, 0, slot.options.get("min"), slot.options.get("max"))
+    if ranges(text):
+        # "五六十", "50到60": two amounts, no one of them, and no middle made up (55 was stored for "扣了我大概
+        # 五六十吧": customer trial, session 27); the question is asked again (framework.engine.turn)
+        return ParseResult(False, error="a range of two amounts, not one")
     money = parse_money(_bare(text), wanted)
     if money is None:
         return ParseResult(False, error="not an amount of money")
@@ -191,9 +235,10 @@ def parse_value(slot: Slot, text: str, language: str = "zh", *, today: dt.date |
             return ParseResult(True, digits)
         return ParseResult(False, error="does not match the pattern")
     if kind == "id_number":
-        parsed = _checked(check_id_number, text)
+        check = lambda value: check_id_number(value, today)  # noqa: E731 (born after today: invalid)
+        parsed = _checked(check, text)
         digits = None if parsed.ok else digits_only(text, check_x=True)  # "幺幺零幺零五...二叉"
-        return _checked(check_id_number, digits) if digits is not None else parsed
+        return _checked(check, digits) if digits is not None else parsed
     if kind == "phone":
         parsed = _checked(check_phone, text)
         digits = None if parsed.ok else digits_only(text)  # "幺三八 幺二三四 五六七八"

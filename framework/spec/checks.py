@@ -146,14 +146,14 @@ def check_slots(ctx: Context) -> None:
             ctx.add("E011", path, f"missing key '{required}'", key=True,
                     expected=f"'{required}' for a {kind} slot")
         if isinstance(slot.get("pattern"), str):
-            _check_regex(ctx, slot["pattern"], path + ("pattern",))
+            check_regex(ctx, slot["pattern"], path + ("pattern",))
         if kind == "categorical" and isinstance(slot.get("unavailable"), dict):
             ctx.known("response", slot["unavailable"].get("response"), path + ("unavailable", "response"),
                       ctx.responses)
             patterns = slot["unavailable"].get("patterns")
             for i, pattern in enumerate(patterns if isinstance(patterns, list) else ()):
                 if isinstance(pattern, str):
-                    _check_regex(ctx, pattern, path + ("unavailable", "patterns", i))
+                    check_regex(ctx, pattern, path + ("unavailable", "patterns", i))
         if kind in BOUNDED_TYPES:
             ctx.known("response", slot.get("range_error"), path + ("range_error",), ctx.responses)
             _check_bounds(ctx, kind, slot, path)
@@ -270,7 +270,7 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _check_regex(ctx: Context, pattern: str, path: tuple) -> None:
+def check_regex(ctx: Context, pattern: str, path: tuple) -> None:
     try:
         re.compile(pattern)
     except re.error as exc:

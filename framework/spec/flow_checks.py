@@ -7,7 +7,7 @@ from typing import Any
 from framework import conditions
 from framework.compile.machine import ASK_WHAT_TO_CHANGE, END, RETRIED_4XX, refusal_status
 from framework.spec.annotation import parse_example
-from framework.spec.checks import (BEHAVIOURS, COMMON_SLOT_KEYS, Context, annotated_entities, check_value_key,
+from framework.spec.checks import (BEHAVIOURS, COMMON_SLOT_KEYS, Context, annotated_entities, check_regex, check_value_key,
                                    items, mapping, names_of)
 from framework.spec.errors import SpecError, did_you_mean, one_of
 from framework.spec.files import SpecTree
@@ -50,6 +50,15 @@ def check_flows(ctx: Context) -> None:
         path = ("flows", name)
         for i, slot in enumerate(items(flow.get("keep"))):
             ctx.known("slot", slot, path + ("keep", i), ctx.slots)
+        for i, served_not in enumerate(items(flow.get("not_for"))):
+            served_not = mapping(served_not)
+            ctx.known("response", served_not.get("response"), path + ("not_for", i, "response"), ctx.responses)
+            for j, pattern in enumerate(items(served_not.get("patterns"))):
+                if isinstance(pattern, str):
+                    check_regex(ctx, pattern, path + ("not_for", i, "patterns", j))
+            if not items(served_not.get("words")) and not items(served_not.get("patterns")):
+                ctx.add("E011", path + ("not_for", i), "missing key 'words' or 'patterns'", key=True,
+                        expected="'words' or 'patterns' naming the requests not served")
         triggers = flow.get("trigger")
         for i, intent in enumerate(names_of(triggers)):
             where = path + (("trigger", i) if isinstance(triggers, list) else ("trigger",))

@@ -175,6 +175,15 @@ FLOW = _object({
     # a goodbye flow: its trigger mid-flow asks whether to stop first (framework.engine.stop_question)
     "ends_conversation": {"type": "boolean"},
     "keep": {"type": "array", "items": NAME, "x-expected": "a list of slot names"},
+    # requests the trigger intent covers that this flow must not serve ("unblock my card" read as
+    # lost_card): the response instead of the flow (framework.engine.not_for)
+    "not_for": {"type": "array", "minItems": 1, "items": _object({
+        "response": NAME,
+        "words": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
+                  "x-expected": "a list of words, such as [unblock, unfreeze]"},
+        "patterns": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
+                     "x-expected": "a list of regular expressions"},
+    }, required=("response",)), "x-expected": "a list of {response, words, patterns}"},
     "start": NAME,
     "states": _map_of(STATE, minProperties=1),
 }, required=("states",))

@@ -1,0 +1,42 @@
+"""Requests a flow's trigger intent covers that the flow must not serve.
+
+"unblock my card 4821 I found it" is read as lost_card (1.00 on the trial's model), and the lost-card
+flow offered to block the card: "yes please" then blocked it for good (customer trial, session 27);
+"my card isn't lost anymore, cancel the block" the same. The classifier is right that the message is
+about a lost card; what it asks for is the opposite of the flow's action. A flow may list such
+requests:
+
+    lost_card:
+      trigger: lost_card
+      not_for:
+        - response: utter_cannot_unblock
+          words: [unblock, unfreeze]
+          patterns: ['\\b(?:cancel|remove|lift|undo)\\b.{0,20}\\bblock']
+
+When the flow's trigger would start it (or interrupt another flow for it) and the message names
+one of the words (case-insensitive, inside the message) or matches one of the patterns, the
+response is said instead (event `request_not_served`) and a question waiting is asked again; the
+flow does not start. Its own trigger inside the flow is no new request (the message goes to the
+step as before). Checked by the validator: the response exists, the patterns compile, and each
+entry names words or patterns."""
+from __future__ import annotations
+
+from framework.compile.machine import Flow
+from framework.engine import steps
+from framework.engine.context import TurnContext
+from framework.engine.unavailable import named_in
+
+
+def refused(ctx: TurnContext, flow: Flow) -> bool:
+    """True when this turn's message asks `flow` for a request it lists in `not_for` (said so)."""
+    text = ctx.text or ""
+    if not flow.not_for or not text or not ctx.new_turn:
+        return False
+    for response, words, patterns in flow.not_for:
+        named = named_in(words, patterns, text)
+        if named is not None:
+            ctx.emit("request_not_served", flow=flow.name, word=named)
+            ctx.say(response)
+            steps.reprompt(ctx)
+            return True
+    return False
