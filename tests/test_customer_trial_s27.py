@@ -356,3 +356,12 @@ def test_a_question_for_another_flow_is_no_unavailable_choice(telecom):
     assert "choice_unavailable" not in _names(result) and result.state.frame.flow == "consult"
     result = zh(telecom, state, "流量还剩多少", "查询", 1.0)
     assert "choice_unavailable" in _names(result)
+
+
+# "帮我check一下balance 13812345678" asked 余额还是账单; "侬好 阿拉想开只户头", "想换plan" asked 开户还是换套餐
+@pytest.mark.parametrize("text, slot, value", [("帮我check一下balance 13812345678", "query_type", "余额"),
+                                               ("侬好 阿拉想开只户头", "business", "开户"),
+                                               ("想换plan 换成99 5G那个", "business", "换套餐")])
+def test_words_customers_mix_in(telecom, text, slot, value):
+    intent = "查询" if slot == "query_type" else "办理"
+    assert zh(telecom, start(), text, intent, 0.99).state.slots.get(slot) == value
