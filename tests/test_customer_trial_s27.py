@@ -365,3 +365,31 @@ def test_a_question_for_another_flow_is_no_unavailable_choice(telecom):
 def test_words_customers_mix_in(telecom, text, slot, value):
     intent = "查询" if slot == "query_type" else "办理"
     assert zh(telecom, start(), text, intent, 0.99).state.slots.get(slot) == value
+
+
+# "send 20 dollars to John Lee on 10/12" (said on 5 December by a British customer) was refused as a
+# past date, 12 October; the day-first reading is taken when the slot's bounds refuse the other one
+@pytest.mark.parametrize("text, iso", [("send 20 dollars to John Lee on 10/12", "2026-12-10"),
+                                       ("send 20 dollars to John Lee on 12/10", "2026-12-10"),
+                                       ("send 20 dollars to John Lee on 12/20", "2026-12-20")])
+def test_a_slash_date_read_the_way_the_bounds_allow(banking, text, iso):
+    import datetime as dt
+
+    from framework.slots import extract_entities
+    from tests.support.engine_turns import NOW
+
+    today = dt.date(2026, 12, 5)
+    assert [e.value for e in extract_entities(banking, text, today=today) if e.entity == "date"] == [iso]
+    assert NOW.date() <= today
+
+
+def test_day_first_readings():
+    import datetime as dt
+
+    from framework.slots.dates import day_first
+
+    today = dt.date(2026, 12, 5)
+    assert day_first("10/12", 0, 5, today) == "2026-12-10"
+    assert day_first("12/12", 0, 5, today) is None and day_first("20/12", 0, 5, today) is None
+    assert day_first("on the 5th", 0, 10, today) is None
+    assert day_first("3/4/2027", 0, 8, today) == "2027-04-03"

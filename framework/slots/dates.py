@@ -170,7 +170,8 @@ def _date(m: re.Match, today: dt.date) -> dt.date | None:
     if g("iso"):
         return dt.date(int(g("iy")), int(g("im")), int(g("id")))
     if g("slash"):  # 12/20, 12/20/2026: month first (as US and Chinese dates are written), day
-        first, second = int(g("s1")), int(g("s2"))  # first when the first number is no month (20/12)
+        first, second = int(g("s1")), int(g("s2"))  # first when the first number is no month (20/12);
+        # 10/12 (either): `day_first` gives the other reading, which a date slot's bounds may prefer
         month, day = (first, second) if first <= 12 else (second, first)
         if not g("sy"):
             return _yearless(today, month, day)
@@ -356,3 +357,25 @@ def no_such_day(text: str, today: dt.date) -> bool:
 def find_dates(text: str, today: dt.date) -> list[tuple[int, int, str]]:
     """(start, end, ISO date) for every date in a longer utterance."""
     return [(f.start, f.end, f.date.isoformat()) for f in scan(text, today) if f.date]
+
+
+def day_first(text: str, start: int, end: int, today: dt.date) -> str | None:
+    """The other reading of a date written with a slash whose two numbers could each be the month
+    ("10/12": 12 October month first, as read, or 10 December day first), ISO formatted; None when
+    `text[start:end]` is no such date. "send 20 dollars to John Lee on 10/12" was refused as a past
+    date for a British customer who meant 10 December (customer trial, session 27): a date slot
+    whose bounds refuse the first reading takes this one when they allow it
+    (framework.slots.entities)."""
+    m = DATE_RE.fullmatch(normalise_digits(text[start:end]))
+    if m is None or not m.group("slash"):
+        return None
+    first, second = int(m.group("s1")), int(m.group("s2"))
+    if first == second or first > 12 or second > 12:
+        return None
+    try:
+        if not m.group("sy"):
+            return _yearless(today, second, first).isoformat()
+        year = int(m.group("sy"))
+        return dt.date(year + 2000 if year < 100 else year, second, first).isoformat()
+    except ValueError:
+        return None

@@ -15,7 +15,7 @@ import re
 from framework.compile.machine import Assistant, Slot
 from framework.nlu.interface import Entity
 from framework.slots.context import context_entities, from_user
-from framework.slots.dates import find_dates
+from framework.slots.dates import day_first, find_dates
 from framework.slots.digit_words import original_span, spell_readings
 from framework.slots.identity import (EMAIL_RE, ID_RE, PHONE_RE, check_email, check_id_number, check_phone,
                                       id_shaped_spans)
@@ -155,7 +155,8 @@ def _candidates(slot: Slot, text: str, language: str, today: dt.date):
         # Out of bounds ("max: today" and 明天): not this slot's value, unless the slot has a
         # range_error to say why (the engine stores it nowhere and says it,
         # framework.engine.slot_filling).
-        return ((start, end, value) for start, end, value in find_dates(text, today)
+        return ((start, end, value) for start, end, value in (_in_bounds_reading(slot, text, f, language, today)
+                                                              for f in find_dates(text, today))
                 if _understood(parse_value(slot, value, language, today=today)))
     if kind == "money":
         found = [(m.start, m.end, m.text()) for m in find_money(text) if _understood(parse_value(slot, m.text(), language))]
@@ -194,6 +195,19 @@ def _zero_clauses(slot: Slot, text: str, language: str) -> list:
     specific = {w.lower() for w in words if len(w) >= 3}  # "没有损失", not a bare "没有" (a no to anything)
     return [(m.start(), m.end(), f"0 {currency}") for m in _CLAUSES.finditer(text)
             if m.group() != text.strip() and m.group().lower() in specific]
+
+
+def _in_bounds_reading(slot: Slot, text: str, found: tuple[int, int, str], language: str,
+                       today: dt.date) -> tuple[int, int, str]:
+    """A slash date whose first reading (month first) the slot's bounds refuse, read day first when
+    they allow that ("on 10/12" for a transfer within 30 days, said on 5 December: 10 December)."""
+    start, end, value = found
+    if parse_value(slot, value, language, today=today).ok:
+        return found
+    other = day_first(text, start, end, today)
+    if other is not None and parse_value(slot, other, language, today=today).ok:
+        return start, end, other
+    return found
 
 
 def _understood(parsed) -> bool:
