@@ -108,6 +108,7 @@ class _Number(NamedTuple):
     end: int
     kind: str
     digits: str
+    typed: bool = False  # read as typed (no digit words): never taken over by a longer reading
 
 
 def _merged(kept: list[_Number], found: list[_Number]) -> list[_Number]:
@@ -125,8 +126,11 @@ def _merged(kept: list[_Number], found: list[_Number]) -> list[_Number]:
         while j < len(kept) and kept[j].start < number.end:
             j += 1
         over = kept[i:j]
+        # a number typed whole stays as typed: "张三 110105199003071239 一百五十八块" read 三 and 一 as digits
+        # around the ID, and the complaint was stored as "张****************2391百五十八块" (trial, session 27)
         if not over or (number.start <= over[0].start and number.end >= over[-1].end
-                         and len(number.digits) > sum(len(o.digits) for o in over)):
+                         and len(number.digits) > sum(len(o.digits) for o in over)
+                         and not any(o.typed for o in over)):
             out.append(number)
             i = j
     return out + kept[i:]
@@ -189,7 +193,7 @@ class Masker:
                 kind = classify_digits(digits, len(digits) < run.end() - run.start()) if len(digits) >= 11 else None
                 if kind in self.kinds:
                     span = run.span() if offsets is None else original_span(offsets, *run.span(), reading, text)
-                    numbers.append(_Number(*span, kind, digits))
+                    numbers.append(_Number(*span, kind, digits, offsets is None))
             found = _merged(found, numbers)
         return found
 

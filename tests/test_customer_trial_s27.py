@@ -393,3 +393,35 @@ def test_day_first_readings():
     assert day_first("12/12", 0, 5, today) is None and day_first("20/12", 0, 5, today) is None
     assert day_first("on the 5th", 0, 10, today) is None
     assert day_first("3/4/2027", 0, 8, today) == "2027-04-03"
+
+
+# "can you split it, 150 today and 100 next week" at "Send $250.00 …?" asked "Which one?" and the
+# confirmation at once; "yes" sent $250 today (session 27)
+def test_two_amounts_at_a_confirmation_wait_for_which(banking):
+    state = en(banking, start(), "send 250 dollars to Bayo", "transfer_money", 0.99,
+               entities=_learnt("send 250 dollars to Bayo", "recipient", "Bayo")).state
+    result = en(banking, state, "can you split it, 150 dollars today and 100 dollars next week", "transfer_money", 0.74)
+    assert result.state.frame.waiting_for == "slot:amount"
+    assert "Which one" in replies(result)[0] and not any("Send $" in r for r in replies(result))
+    result = en(banking, result.state, "yes", "affirm", 1.0)
+    assert "action_requested" not in _names(result)
+    result = en(banking, result.state, "150", "inform", 0.99)
+    assert result.state.slots["amount"] == {"amount": 150, "currency": "USD"} and result.state.frame.waiting_for == "confirm"
+
+
+# "不对 是一二九" at an opening's confirmation renamed the customer 一二九 and the account was opened so;
+# "不对 是两千五" at a complaint's read-back renamed the customer 两千五 (session 27)
+@pytest.mark.parametrize("text", ["不对 是一二九", "不对 是两千五", "错了错了 是一千块零五毛"])
+def test_a_number_after_shi_is_no_name(telecom, text):
+    state = _at_confirmation(telecom)
+    result = zh(telecom, state, text, "否定", 1.0)
+    assert result.state.slots.get("name") == "陈晓明"
+    assert "已将姓名改为" not in "".join(replies(result))
+
+
+# "张三 110105199003071239 一百五十八块六毛" was stored as "张****************2391百五十八块六毛" (session 27)
+def test_a_typed_id_is_masked_alone():
+    from framework.masking import Masker
+
+    masked = Masker(kinds=("id_number", "phone")).mask("投诉 多扣了钱 张三 110105199003071239 一百五十八块六毛")
+    assert masked.startswith("投诉 多扣了钱 张三 ") and masked.endswith(" 一百五十八块六毛") and "1071239" not in masked

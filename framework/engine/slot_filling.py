@@ -793,6 +793,10 @@ def inexact_amount(ctx: TurnContext, slot_name: str, nlu: NLUResult) -> str | No
     return "indefinite" if indefinite(text) else None
 
 
+_NUMBER_ONLY = re.compile(r"[\d０-９.,，零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟块元毛角分钱左右大概约来多几"
+                          r"\s$¥￥]+")
+
+
 def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     """Fill slots from the message's entities; True when the collected slot got a value."""
     found: dict[str, list[tuple[int, int, Entity, Any]]] = {}
@@ -876,6 +880,12 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     _instead_of_current(ctx, nlu, found)
     _last_answer_corrected(ctx, nlu, found)
     _wrong_identifiers(ctx, nlu.text or "", collecting, found)
+    for name in [n for n, cs in found.items() if ctx.assistant.slots[n].type == "text"
+                 and all(isinstance(c[3], str) and _NUMBER_ONLY.fullmatch(c[3].strip()) for c in cs)]:
+        # "不对 是一二九" at an opening's confirmation renamed the customer 一二九, and the account was opened
+        # so (customer trial, session 27): a number alone is no name, recipient or free text
+        ctx.emit("entity_ignored", entity=name, reason="number")
+        del found[name]
     for name in found:  # a valid value beside it: nothing to complain about
         ctx.out_of_range.pop(name, None)
     _negated_values(ctx, found)

@@ -470,8 +470,14 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     refused = ((waiting in _LISTENING and any(n in corrections.flow_collects(ctx) for n in ctx.out_of_range))
                or relative is False)  # "20 less" to $15, "change it by 20": said, and asked again
     if changed or refused:
+        which = [n for n, why in ctx.out_of_range.items() if why == "utter_which_value" and n in corrections.flow_collects(ctx)]
         if changed and not late and not refused and _on_change(state, waiting):
             steps.goto(ctx, _on_change(state, waiting))  # "那59的呢" at "需要帮您办理99元套餐吗？": 59's details
+        elif waiting == "confirm" and len(which) == 1 and isinstance(state.step, Confirm):
+            # "can you split it, 150 today and 100 next week" at "Send $250.00 …?": "Which one?" was said and
+            # the confirmation asked again at once, and "yes" sent $250 (customer trial, session 27); the
+            # which-question waits for its answer, then the confirmation comes back
+            ctx.update_frame(waiting_for=f"slot:{which[0]}", attempts=0)
         elif waiting in _LISTENING:
             steps.goto(ctx, state.name)  # confirm again, with the new value
         else:
