@@ -425,3 +425,37 @@ def test_a_typed_id_is_masked_alone():
 
     masked = Masker(kinds=("id_number", "phone")).mask("投诉 多扣了钱 张三 110105199003071239 一百五十八块六毛")
     assert masked.startswith("投诉 多扣了钱 张三 ") and masked.endswith(" 一百五十八块六毛") and "1071239" not in masked
+
+
+# "transfer $60 to Juan dela Cruz on 12.12.2026" sent the money today ("12.12" read as an amount, "2026" as
+# card digits); "15-12-2026" asked which amount, $35 or $15, then sent today (session 27)
+@pytest.mark.parametrize("text, iso", [("I want to transfer $60 to Juan dela Cruz on 12.12.2026", "2026-12-12"),
+                                       ("send 75 dollars to Siobhan Murphy on 20.12.2026", "2026-12-20"),
+                                       ("send 35 dollars to Tariq Hussain on 15-12-2026", "2026-12-15")])
+def test_dates_with_dots_and_dashes(banking, text, iso):
+    import datetime as dt
+
+    from framework.slots import extract_entities
+
+    found = extract_entities(banking, text, today=dt.date(2026, 12, 5))
+    assert [e.value for e in found if e.entity == "date"] == [iso]
+    assert [e.entity for e in found if e.entity in ("amount", "card_last4")] == ["amount"]
+
+
+@pytest.mark.parametrize("text", ["send 12.50 dollars to Tom", "version 1.2.3", "pay 1.234.567"])
+def test_dotted_numbers_that_are_no_dates(banking, text):
+    import datetime as dt
+
+    from framework.slots import extract_entities
+
+    assert not [e for e in extract_entities(banking, text, today=dt.date(2026, 12, 5)) if e.entity == "date"]
+
+
+# "its Priya Raman sorry" at "Send $50.00 to Priya …?" (name 0.94, inform 0.85): the fallback, then "yes" sent
+# to Priya (second round of session 27: neither correction words nor the name alone)
+def test_a_fuller_name_at_the_confirmation_corrects_the_recipient(banking):
+    state = en(banking, start(), "send 50 dollars to Priya", "transfer_money", 0.99,
+               entities=_learnt("send 50 dollars to Priya", "recipient", "Priya")).state
+    text = "its Priya Raman sorry"
+    result = en(banking, state, text, "inform", 0.85, entities=_learnt(text, "name", "Priya Raman"))
+    assert result.state.slots["recipient"] == "Priya Raman"

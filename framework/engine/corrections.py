@@ -83,17 +83,35 @@ def retarget_person(ctx: TurnContext, nlu: NLUResult, waiting: str | None, inten
     text = nlu.text or ""
     out, moved = [], False
     for entity in nlu.entities:
-        owners = [s for s in slots.values() if fills(s, entity, None)] if entity.extractor == MODEL_EXTRACTOR else []
+        if _MY_NAME.search(text[:entity.start]):
+            out.append(entity)  # "yes, my name is Sarah Jones": the customer's own name
+            continue
+        # the model's spans; a context template's only when it extends the value it corrects ("its Priya Raman
+        # sorry" after "Priya": session 27's second round), never "it's [raining outside]"
+        owners = ([s for s in slots.values() if fills(s, entity, None)]
+                  if entity.extractor == MODEL_EXTRACTOR or _extends(entity.text, ctx.slots.get(target.name)) else [])
         if owners and all(s.name not in mine and s.type == "text" and s.pii for s in owners):
             mapping = target.entity_mappings()[0]
             candidate = dataclasses.replace(entity, entity=mapping.entity, role=mapping.role, group=mapping.group)
             if fills(target, candidate, None) and (at_start or sounds_like_correction(text, ctx.assistant.language)
+                                                   or _extends(entity.text, ctx.slots.get(target.name))
                                                    or _only_filler(text[:entity.start] + text[entity.end:],
                                                                    ctx.assistant.language)):
                 ctx.emit("entity_retargeted", entity=entity.entity, slot=target.name)
                 entity, moved = candidate, True
         out.append(entity)
     return dataclasses.replace(nlu, entities=tuple(out)) if moved else nlu
+
+
+_MY_NAME = re.compile(r"(?:\bmy name(?:'s| is)|\bi am|\bi'm|\bthis is|我叫|我的名字是?|本人)\s*$", re.IGNORECASE)
+
+
+def _extends(text: str, current: Any) -> bool:
+    """Whether `text` keeps every word of `current` and adds more ("Priya Raman" for "Priya")."""
+    if not isinstance(current, str) or not current.strip():
+        return False
+    words, more = current.lower().split(), text.lower().split()
+    return len(more) > len(words) and all(w in more for w in words)
 
 
 def flow_collects(ctx: TurnContext) -> set[str]:

@@ -80,6 +80,9 @@ DATE_RE = re.compile(
     r"(?P<iso>(?<!\d)(?P<iy>\d{4})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})(?!\d))"
     r"|(?P<slash>(?<![\d/.])(?!24/7(?!\d))(?P<s1>\d{1,2})/(?P<s2>\d{1,2})(?:/(?P<sy>\d{4}|\d{2}))?"
     r"(?![\d/])(?!\s+of\b))"  # not 24/7, nor a fraction ("1/2 of it")
+    # 12.12.2026, 15-12-2026: day first, as written where dots and dashes are (a year is needed: "12.12" is
+    # an amount); "on 12.12.2026" sent the money today, its "12.12" read as $12.12 (customer trial, session 27)
+    r"|(?P<dot>(?<![\d.,/-])(?P<d1>\d{1,2})(?P<sep>[.-])(?P<d2>\d{1,2})(?P=sep)(?P<dy>\d{4}|\d{2})(?![\d.]\d))"
     rf"|(?P<cn>(?:(?P<year>\d{{4}}|[零〇一二三四五六七八九]{{4}}|今|去|明|前)年)?"
     rf"(?:(?P<month>{_N})月|(?P<mrel>上|下|这|本)个?月)(?P<day>{_N})[日号])"
     rf"|(?P<dayonly>(?<![\d月第]){_N}号(?![楼线门房床院码]))"
@@ -176,6 +179,10 @@ def _date(m: re.Match, today: dt.date) -> dt.date | None:
         if not g("sy"):
             return _yearless(today, month, day)
         year = int(g("sy"))
+        return dt.date(year + 2000 if year < 100 else year, month, day)
+    if g("dot"):
+        first, second, year = int(g("d1")), int(g("d2")), int(g("dy"))
+        day, month = (first, second) if second <= 12 else (second, first)
         return dt.date(year + 2000 if year < 100 else year, month, day)
     if g("cn"):
         year = today.year
