@@ -459,3 +459,21 @@ def test_a_fuller_name_at_the_confirmation_corrects_the_recipient(banking):
     text = "its Priya Raman sorry"
     result = en(banking, state, text, "inform", 0.85, entities=_learnt(text, "name", "Priya Raman"))
     assert result.state.slots["recipient"] == "Priya Raman"
+
+
+# "correction: Suresh not Ramesh" sent the money to "correction: Suresh"; "change recipient: Suresh Nair"
+# (human_agent 0.64) asked "Who should I send it to?" and the name was lost (session 27, second round)
+@pytest.mark.parametrize("text, intent, confidence, who", [("correction: Suresh not Ramesh", "deny", 0.95, "Suresh"),
+                                                           ("change recipient: Suresh Nair", "human_agent", 0.64, "Suresh Nair")])
+def test_a_recipient_changed_with_a_label(banking, text, intent, confidence, who):
+    state = en(banking, start(), "send 100 dollars to Ramesh", "transfer_money", 0.99,
+               entities=_learnt("send 100 dollars to Ramesh", "recipient", "Ramesh")).state
+    result = en(banking, state, text, intent, confidence)
+    assert result.state.slots["recipient"] == who and result.state.frame.waiting_for == "confirm"
+
+
+def test_a_change_without_its_value_still_asks(banking):
+    state = en(banking, start(), "send 100 dollars to Ramesh", "transfer_money", 0.99,
+               entities=_learnt("send 100 dollars to Ramesh", "recipient", "Ramesh")).state
+    result = en(banking, state, "can I change the recipient", "human_agent", 0.93)
+    assert result.state.frame.waiting_for == "slot:recipient" and result.state.slots["recipient"] == "Ramesh"

@@ -453,6 +453,34 @@ def change_asked(ctx: TurnContext, state: State, text: str) -> bool:
                                       or only_a_choice(ctx, text) else None)
     if asked is None:
         return False
+    if _changed_to(ctx, state, asked, text):
+        return True
     ctx.emit("denied", flow=ctx.frame.flow, state=ctx.frame.state)
     _change(ctx, state, asked)
+    return True
+
+
+_NEW_VALUE = re.compile(r"[:：]\s*(?P<colon>.+)$|\b(?:to|into)\s+(?P<to>.+)$|(?:改成|换成|改为|换为)(?P<zh>.+)$", re.IGNORECASE)
+
+
+def _changed_to(ctx: TurnContext, state: State, name: str, text: str) -> bool:
+    """"change recipient: Suresh Nair" (read as human_agent 0.64) asked "Who should I send it to?" and the
+    name was lost (customer trial, session 27): the item named with its new value after a colon, "to"
+    or "改成" takes that value and the confirmation comes back. False when no valid value follows."""
+    m = _NEW_VALUE.search(text.strip())
+    rest = next((g for g in (m.group("colon"), m.group("to"), m.group("zh")) if g), "").strip(_EDGES) if m else ""
+    slot = ctx.assistant.slots.get(name)
+    if not rest or slot is None:
+        return False
+    from framework.engine import corrections
+    from framework.slots import parse_value
+    from framework.slots.context import collect_text
+
+    parsed = (collect_text(ctx.assistant, slot, rest, today=ctx.today) if slot.type == "text"
+              else parse_value(slot, rest, ctx.assistant.language, today=ctx.today))
+    if not parsed.ok or parsed.value == ctx.slots.get(name):
+        return False
+    ctx.set_slot(name, parsed.value, source="entity")
+    corrections.announce(ctx, [name])
+    steps.goto(ctx, state.name)
     return True

@@ -332,7 +332,9 @@ def _name_at_confirmation(ctx: TurnContext, nlu: NLUResult, found: dict) -> None
 # to Tom?" they were read as deny 0.95-1.00 and heard "What would you like to change?"; at the
 # amount question "not Tom, Tim" asked whether to stop (customer trial, session 24): the money
 # would have gone to Tom. Text slots, whose values no extractor finds without a model tag.
-_LEAD = r"^(?:(?:sorry|oops|wait|no+|nope|nah|actually|oh|ah|hang on|hmm+|umm*|uh)\b[\s,.!]*)*"
+# and a label: "correction: Suresh not Ramesh" sent the money to "correction: Suresh" (trial, session 27)
+_LEAD = (r"^(?:[a-z]+(?:\s+[a-z]+)?\s*:\s*)?"
+         r"(?:(?:sorry|oops|wait|no+|nope|nah|actually|oh|ah|hang on|hmm+|umm*|uh)\b[\s,.!]*)*")
 _FOR = r"(?:(?:it'?s|its|it is|it was|it should (?:go|be)|send it|that'?s|meant (?:it )?)\s+)?(?:for|to)\s+"
 _INSTEAD = {
     "en": (re.compile(_LEAD + r"(?:i\s+)?(?:meant|mean|said)?\s*(?:" + _FOR + r")?(?P<new>[^,.;!?]+?)\s*[,.;-]?\s*"

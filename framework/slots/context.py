@@ -499,6 +499,9 @@ def _after_copula(value: str) -> str | None:
     return value[last.end():].strip(_EDGE) if last else None
 
 
+_LABEL = re.compile(r"^(?:[A-Za-z]+(?:\s+[A-Za-z]+)?|[\u4e00-\u9fff]{1,4})\s*[:：]\s*")
+
+
 def collect_text(assistant: Assistant, slot: Slot, text: str, *, today=None) -> ParseResult:
     """The value of a text slot from the whole answer to its question: a template's span,
     the text after a carrier phrase, or the whole text; each candidate must be a valid
@@ -509,6 +512,10 @@ def collect_text(assistant: Assistant, slot: Slot, text: str, *, today=None) -> 
     model = model_for(assistant)
     language = assistant.language
     whole = text.strip()
+    if short_text(slot, model):
+        # "correction: Suresh not Ramesh" sent the money to "correction: Suresh" (customer trial, session 27):
+        # a label before a colon is no part of a name
+        whole = _LABEL.sub("", whole) or whole
     tail = corrected_tail(whole, language)
     if tail is not None:  # "我叫赵六，不对，我叫赵大六": the value after the correction first
         parsed = collect_text(assistant, slot, tail[1], today=today)
