@@ -477,3 +477,47 @@ def test_a_change_without_its_value_still_asks(banking):
                entities=_learnt("send 100 dollars to Ramesh", "recipient", "Ramesh")).state
     result = en(banking, state, "can I change the recipient", "human_agent", 0.93)
     assert result.state.frame.waiting_for == "slot:recipient" and result.state.slots["recipient"] == "Ramesh"
+
+
+def _complaint_read_back(telecom, loss_text):
+    state = zh(telecom, start(), "我要投诉 你们乱扣费", "投诉", 0.99).state
+    state = zh(telecom, state, "陈刚", "提供信息", 0.99).state
+    state = zh(telecom, state, "210102196504303211", "提供信息", 0.99).state
+    return zh(telecom, state, loss_text, "提供信息", 0.34)
+
+
+# "三千块 哦不 三千五" at the loss question filed 3000; "不是八百 是八十" at the read-back asked what to
+# change and kept 800 (second trial round, session 27)
+def test_a_loss_corrected_in_the_same_breath(telecom):
+    result = _complaint_read_back(telecom, "三千块 哦不 三千五")
+    assert result.state.slots["loss"] == {"amount": 3500, "currency": "CNY"}
+
+
+def test_a_loss_corrected_at_the_read_back(telecom):
+    state = _complaint_read_back(telecom, "亏了我八百").state
+    assert state.frame.waiting_for == "confirm"
+    result = zh(telecom, state, "不是八百 是八十", "否定", 0.99)
+    assert result.state.slots["loss"] == {"amount": 80, "currency": "CNY"} and result.state.frame.waiting_for == "confirm"
+
+
+@pytest.mark.parametrize("text", ["我不是不想办", "哦不知道", "哦，不用了"])
+def test_no_correction_marker_in_these(text):
+    from framework.slots.answers import corrected_tail
+
+    assert corrected_tail(text, "zh") is None
+
+
+# "确认之前问下 换了以后原来剩的流量还有吗" (查询 0.99) at a plan change's confirmation opened the query's
+# menu, and "确认" went round it: the change was never made (second trial round, session 27)
+def test_a_question_at_a_confirmation_does_not_open_another_flow(telecom):
+    state = _at_confirmation(telecom)
+    result = zh(telecom, state, "确认之前问下 换了以后原来剩的流量还有吗", "查询", 0.99)
+    assert result.state.frame.flow == "business" and result.state.frame.waiting_for == "confirm"
+    assert "question_at_confirmation" in _names(result)
+    result = zh(telecom, result.state, "确认", "肯定", 1.0)
+    assert "action_requested" in _names(result)
+
+
+def test_a_question_naming_a_plan_at_a_confirmation_still_gets_its_details(telecom):
+    result = zh(telecom, _at_confirmation(telecom), "99元套餐有多少流量啊？", "咨询", 1.0)
+    assert "question_at_confirmation" not in _names(result)

@@ -44,7 +44,7 @@ from framework.engine.render import shown
 from framework.engine.steps import collected_slots
 from framework.nlu.interface import NLUResult
 from framework.slots import GENERIC_EXTRACTORS, parse_value
-from framework.slots.answers import content_length, language_key, sounds_like_correction, without_filler
+from framework.slots.answers import content_length, corrected_tail, language_key, sounds_like_correction, without_filler
 from framework.slots.context import from_user
 from framework.slots.relative_amounts import relative_change
 from framework.slots.mapping import MODEL_EXTRACTOR, fills
@@ -191,9 +191,15 @@ def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None, reque
         target = candidates[0]
     else:
         return
+    # "不是八百 是八十" at "经济损失 800元。确认登记吗？" took 800 again, and the no asked what to change
+    # (customer trial, session 27): the numbers after the last correction marker first, and not the value held
+    tail = corrected_tail(nlu.text or "", ctx.assistant.language)
+    if tail is not None:
+        numbers = [e for e in numbers if e.start >= tail[0]] + [e for e in numbers if e.start < tail[0]]
+    held = ctx.original.slots.get(target)
     for entity in numbers:
         parsed = parse_value(slots[target], str(entity.value), ctx.assistant.language, today=ctx.today)
-        if parsed.ok:
+        if parsed.ok and (parsed.value != held or len(numbers) == 1):
             ctx.set_slot(target, parsed.value, source="correction")
             return
 

@@ -860,6 +860,13 @@ def _trigger(ctx: TurnContext, flow: Flow) -> bool:
             return True
         if ctx.frame.waiting_for == "intent":
             return False  # the state's own transition on the goodbye intent (priority 5)
+    if (current.waiting_for == "confirm" and not (set(ctx.slot_changes) & steps.collected_slots(flow))
+            and ctx.held_back_for != flow.name and confirm.question_instead_of_answer(ctx)):
+        # "确认之前问下 换了以后原来剩的流量还有吗" (查询 0.99) at a plan change's confirmation opened the
+        # balance-or-bill menu, where "确认" went round it and the change was never made (customer trial,
+        # session 27): a question that gives the other flow nothing to work on does not interrupt
+        steps.reprompt(ctx)
+        return True
     if not ctx.flow().interruptible:
         ctx.emit("interruption_refused", flow=current.flow, by=flow.name)
         ctx.refused_by = flow.name

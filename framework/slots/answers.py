@@ -130,7 +130,9 @@ _CORRECTION_MARKERS = {
 # wait, 4321". Not "不是"/"not"/"instead"/"rather": they negate what follows ("张三，不是张珊")
 # or come after the value ("Alice instead").
 _CORRECTION_TAIL = {
-    "zh": re.compile(r"不对|错了|搞错了?|说错了?|改成|改为|换成|应该是|更正(?:一下)?|我是说|我的意思是"),
+    # "三千块 哦不 三千五" stored 3000, "不是八百 是八十" at a read-back asked what to change (trial, session 27)
+    "zh": re.compile(r"不对|错了|搞错了?|说错了?|改成|改为|换成|应该是|更正(?:一下)?|我是说|我的意思是"
+                     r"|[哦噢喔啊呃额哎诶]\s*不(?=[，,、。\s]|$)|不不|不是[^，,。\s]{1,10}[，,\s]+(?=是)"),
     "en": re.compile(r"\b(?:actually|make (?:it|that)|should be|i meant?|correction|no,?\s+wait|scratch that"
                      r"|oops|sorry)\b", re.IGNORECASE),
 }  # searched in the text as given, so that offsets stay the text's own
