@@ -521,3 +521,19 @@ def test_a_question_at_a_confirmation_does_not_open_another_flow(telecom):
 def test_a_question_naming_a_plan_at_a_confirmation_still_gets_its_details(telecom):
     result = zh(telecom, _at_confirmation(telecom), "99元套餐有多少流量啊？", "咨询", 1.0)
     assert "question_at_confirmation" not in _names(result)
+
+
+# "损失起码3w" asked the loss again (w for 万), and so did "损失2k" (session 27)
+@pytest.mark.parametrize("text, amount", [("损失起码3w", 30000), ("损失2k", 2000), ("损失3W块", 30000), ("损失1.5w", 15000),
+                                          ("3w", 30000), ("send 2k to Tom", 2000)])
+def test_chat_shorthand_amounts(text, amount):
+    from framework.slots.money import find_money
+
+    assert [m.amount for m in find_money(text)] == [amount]
+
+
+@pytest.mark.parametrize("text", ["3w later", "abc3w", "model x3w"])
+def test_w_is_no_wan_in_english(text):
+    from framework.slots.money import find_money
+
+    assert find_money(text) == []

@@ -337,11 +337,17 @@ def _cny(text: str, idioms) -> list[Quantity]:
 
 # "1.5k", "2K", "10k": thousands, as people write amounts ("5km" is not: a letter or digit
 # right after the k and it is no number of thousands).
-_THOUSANDS_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,3})?)\s?[kK](?![A-Za-z\d])")
+_THOUSANDS_RE = re.compile(r"(?<![A-Za-z\d.,])(\d{1,3}(?:\.\d{1,3})?)\s?[kK](?![A-Za-z\d])")
+# "损失起码3w", "1.5w": ten thousands as Chinese chat writes them (w for 万; "损失2k" was no amount either, the
+# k of a number after a Chinese character: customer trial, session 27); only beside Chinese text or alone
+_WAN_RE = re.compile(r"(?<=[\u4e00-\u9fff])(\d{1,4}(?:\.\d{1,2})?)\s?[wW](?![A-Za-z\d])"
+                     r"|^(\d{1,4}(?:\.\d{1,2})?)\s?[wW](?=[\u4e00-\u9fff，。！？]|\s*$)")
 
 
 def _thousands(text: str) -> list[Quantity]:
-    return [Quantity(m.start(), m.end(), _number(Decimal(m.group(1)) * 1000)) for m in _THOUSANDS_RE.finditer(text)]
+    return ([Quantity(m.start(), m.end(), _number(Decimal(m.group(1)) * 1000)) for m in _THOUSANDS_RE.finditer(text)]
+            + [Quantity(m.start(), m.end(), _number(Decimal(m.group(1) or m.group(2)) * 10000))
+               for m in _WAN_RE.finditer(text)])
 
 
 # "a grand", "two grand", "1.5 grand": thousands, as people say amounts; only where the amount
