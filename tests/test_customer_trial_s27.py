@@ -361,7 +361,8 @@ def test_a_question_for_another_flow_is_no_unavailable_choice(telecom):
 # "帮我check一下balance 13812345678" asked 余额还是账单; "侬好 阿拉想开只户头", "想换plan" asked 开户还是换套餐
 @pytest.mark.parametrize("text, slot, value", [("帮我check一下balance 13812345678", "query_type", "余额"),
                                                ("侬好 阿拉想开只户头", "business", "开户"),
-                                               ("想换plan 换成99 5G那个", "business", "换套餐")])
+                                               ("想换plan 换成99 5G那个", "business", "换套餐"),
+                                               ("老头子我不会弄 儿子说让我在这里开个卡", "business", "开户")])
 def test_words_customers_mix_in(telecom, text, slot, value):
     intent = "查询" if slot == "query_type" else "办理"
     assert zh(telecom, start(), text, intent, 0.99).state.slots.get(slot) == value
@@ -537,3 +538,12 @@ def test_w_is_no_wan_in_english(text):
     from framework.slots.money import find_money
 
     assert find_money(text) == []
+
+
+# "查余额" then "不查了 我想开户": the query was stopped and the opening dropped (second round, session 27)
+async def test_a_request_after_a_stop_typed_with_a_space(telecom):
+    agent = _agent(telecom, {"查余额": ("查询", 0.99), "不查了 我想开户": ("取消", 0.95), "不查了": ("取消", 0.99),
+                             "我想开户": ("办理", 0.99)})
+    state = (await agent.handle(None, "u", "查余额", now=1_790_000_000.0)).state
+    turn = await agent.handle(state, "u", "不查了 我想开户", now=1_790_000_005.0)
+    assert turn.state.stack and turn.state.stack[-1].flow == "business", [e.name for e in turn.events]
