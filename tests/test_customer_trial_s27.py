@@ -547,3 +547,36 @@ async def test_a_request_after_a_stop_typed_with_a_space(telecom):
     state = (await agent.handle(None, "u", "查余额", now=1_790_000_000.0)).state
     turn = await agent.handle(state, "u", "不查了 我想开户", now=1_790_000_005.0)
     assert turn.state.stack and turn.state.stack[-1].flow == "business", [e.name for e in turn.events]
+
+
+# "查下账单 13912345678" then "上个月的" / "那余额呢" asked for the phone number again (three trial rounds);
+# the last request's values are kept for its follow-up, personal ones sealed at rest
+def test_a_follow_up_keeps_the_phone_number(telecom):
+    state = zh(telecom, start(), "查下账单", "查询", 0.99).state
+    state = _done(telecom, zh(telecom, state, "13912345678", "提供信息", 0.99).state, balance=158.0, bill_amount=59.0)
+    result = zh(telecom, state, "上个月的", "提供信息", 0.99)
+    assert "follow_up" in _names(result) and result.action is not None
+    assert result.state.slots["phone"] == "13912345678" and result.state.slots["bill_month"] == "上月"
+
+
+async def test_personal_last_values_are_sealed_at_rest(tmp_path):
+    import base64
+    import json
+
+    from framework.store import SessionStore, close_redis, open_redis
+    from framework.store.encryption import SlotCipher, parse_keys
+    from tests.support.redis_server import RedisServer
+
+    key = base64.urlsafe_b64encode(bytes(range(32))).decode()
+    with RedisServer(tmp_path) as server:
+        client = open_redis(server.url)
+        try:
+            store = SessionStore(client, "telecom_zh", pii_slots=["phone"], cipher=SlotCipher(parse_keys(key)))
+            state = {"sender_id": "u1", "slots": {}, "last_flow": "query",
+                     "last_values": {"phone": "13912345678", "query_type": "账单"}, "history": []}
+            await store.put("u1", state)
+            raw = (await client.get(store.key("u1"))).decode()
+            assert "13912345678" not in raw and json.loads(raw)["last_values"] == {"query_type": "账单"}
+            assert await store.get("u1") == state
+        finally:
+            await close_redis(client)

@@ -20,8 +20,9 @@ rule, at turn priority 2, before the global intents (which would say out of scop
   or another flow's trigger (out of scope, or the flow's own trigger, do not stop it).
 
 Then that flow starts again (event `follow_up`), with the new value and, for the slots the
-message did not give, the values of the last run that are not personal data (`pii` slots
-are asked again): "那13900001111呢" after a balance of 13812345678 is a balance again. Not
+message did not give, the values of the last run (personal data too since session 27, sealed
+at rest: "那上个月的呢" after a bill of 13912345678 asked for the number again in three trial
+rounds): "那13900001111呢" after a balance of 13812345678 is a balance again. Not
 after a flow with a confirm step: a change the customer confirmed is done, and the next one
 asks what it is (session 27: "换套餐" after an opening with plan 39 changed the plan to 39). Any
 flow that starts clears `last_flow`, so a follow-up follows only the flow that ended last.

@@ -17,6 +17,7 @@ from framework.masking import Masker, mask_values
 from framework.store.encryption import EncryptionKeyError, SlotCipher
 
 SEALED = "sealed"  # the state field holding the sealed values: {slot name: token}
+LAST_SEALED = "last_sealed"  # the same for `last_values` (framework.engine.follow_up), sealed since session 27
 
 
 def _secret_values(values: Iterable[Any]) -> list[str]:
@@ -60,6 +61,10 @@ class StatePrivacy:
             for key in _FRAME_VALUES:
                 if isinstance(frame, dict) and isinstance(frame.get(key), dict):
                     self._open_slots(frame[key], sender_id)
+        if isinstance(data.get(LAST_SEALED), dict):  # the last request's values, kept for its follow-up
+            holder = {"slots": data.get("last_values") or {}, SEALED: data.pop(LAST_SEALED)}
+            self._open_slots(holder, sender_id)
+            data["last_values"] = holder["slots"]
         return data
 
     # ------------------------------------------------------------------ preparing a write
@@ -91,11 +96,17 @@ class StatePrivacy:
             self._seal_slots(data, sender_id)
             if isinstance(data.get("stack"), list):
                 data["stack"] = [_sealed_frame(self, f, sender_id) for f in data["stack"]]
+            if isinstance(data.get("last_values"), dict):
+                holder = {"slots": data["last_values"]}
+                self._seal_slots(holder, sender_id)
+                data["last_values"] = holder["slots"]
+                if SEALED in holder:
+                    data[LAST_SEALED] = holder[SEALED]
         return data
 
     def _slot_values(self, data: Mapping[str, Any]) -> list[Any]:
-        slots = data.get("slots") or {}
-        return [slots.get(name) for name in self.pii_slots]
+        slots, last = data.get("slots") or {}, data.get("last_values") or {}
+        return [slots.get(name) for name in self.pii_slots] + [last.get(name) for name in self.pii_slots]
 
     def _mask_history(self, history: list[Any], secrets: Sequence[str],
                       previous: Mapping[str, Any] | None) -> list[Any]:
