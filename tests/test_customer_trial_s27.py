@@ -580,3 +580,23 @@ async def test_personal_last_values_are_sealed_at_rest(tmp_path):
             assert await store.get("u1") == state
         finally:
             await close_redis(client)
+
+
+# "first of jan" at a transfer's confirmation was no date, and the money went out today (session 27)
+@pytest.mark.parametrize("text, iso", [("first of jan", "2027-01-01"), ("the first of january", "2027-01-01"),
+                                       ("twenty first of december", "2026-12-21"), ("twenty-first of Dec", "2026-12-21")])
+def test_ordinal_words_of_a_month(text, iso):
+    import datetime as dt
+
+    from framework.slots.dates import find_dates
+
+    assert [f[2] for f in find_dates(text, dt.date(2026, 12, 5))] == [iso]
+
+
+@pytest.mark.parametrize("text", ["I may second that", "we march first thing", "second of all"])
+def test_ordinal_words_that_are_no_dates(text):
+    import datetime as dt
+
+    from framework.slots.dates import find_dates
+
+    assert find_dates(text, dt.date(2026, 12, 5)) == []

@@ -61,7 +61,18 @@ MONTHS_EN = {name: i for i, names in enumerate(
      "aug august", "sep sept september", "oct october", "nov november", "dec december"), 1)
     for name in names.split()}
 _MONTH = "|".join(sorted(MONTHS_EN, key=len, reverse=True))
+# "first of jan" at a transfer's confirmation was no date, and the money went out today (customer
+# trial, session 27): the days of a month as ordinal words too
+_UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
+ORDINAL_DAYS = {**{w: i + 1 for i, w in enumerate(_UNITS)},
+                **{w: i + 10 for i, w in enumerate(["tenth", "eleventh", "twelfth", "thirteenth", "fourteenth",
+                                                     "fifteenth", "sixteenth", "seventeenth", "eighteenth",
+                                                     "nineteenth"])},
+                "twentieth": 20, "thirtieth": 30, "thirty first": 31, "thirty-first": 31,
+                **{f"twenty{sep}{w}": 21 + i for i, w in enumerate(_UNITS) for sep in (" ", "-")}}
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+# only before "of" and a month: "I may second that", "we march first" are no dates
+_DAY_WORD = "|".join(re.escape(w) for w in sorted(ORDINAL_DAYS, key=len, reverse=True))
 _UNIT_DAYS = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7, "day": 1, "week": 7}
 
 
@@ -93,7 +104,8 @@ DATE_RE = re.compile(
     r"|(?:(?P<eomcn>下个?|这个?|本)?月底))"
     rf"|(?P<rel>{_relative_words()})"
     rf"|(?P<en_md>\b(?P<em>{_MONTH})\.?\s+(?P<ed>{_DAY})\b(?:,?\s+(?P<ey>\d{{4}}))?)"
-    rf"|(?P<en_dm>\b(?P<ed2>{_DAY})\s+(?:of\s+)?(?P<em2>{_MONTH})\b(?:,?\s+(?P<ey2>\d{{4}}))?)"
+    rf"|(?P<en_dm>\b(?:(?P<ed2>{_DAY})\s+(?:of\s+)?|(?P<ew2>{_DAY_WORD})\s+of\s+)(?P<em2>{_MONTH})\b"
+    rf"(?:,?\s+(?P<ey2>\d{{4}}))?)"
     # "on the 5th", "the 1st of next month", a bare "5th" as the whole message; not "the 2nd
     # card" or "the 3rd time" (only an end, punctuation or a joining word may follow)
     rf"|(?P<en_th>(?:\bon\s+(?:the\s+)?|\bthe\s+|^)(?P<etd>\d{{1,2}})(?:st|nd|rd|th)\b"
@@ -216,7 +228,8 @@ def _date(m: re.Match, today: dt.date) -> dt.date | None:
         return today + dt.timedelta(days=RELATIVE[g("rel").lower()])
     if g("en_md") or g("en_dm"):
         month = MONTHS_EN[(g("em") or g("em2")).lower()]
-        day = int(re.match(r"\d+", g("ed") or g("ed2")).group())
+        said = (g("ed") or g("ed2") or g("ew2")).lower()
+        day = ORDINAL_DAYS[said] if said in ORDINAL_DAYS else int(re.match(r"\d+", said).group())
         year = g("ey") or g("ey2")
         return dt.date(int(year), month, day) if year else _yearless(today, month, day)
     if g("en_th"):  # the next such day (today included), or of the month named
