@@ -600,3 +600,13 @@ def test_ordinal_words_that_are_no_dates(text):
     from framework.slots.dates import find_dates
 
     assert find_dates(text, dt.date(2026, 12, 5)) == []
+
+
+# "block my card ending 4821. wait no, not that one. the one ending 1234" (deny 0.59): the fallback, then
+# "yes" blocked nothing (second round, session 27); "wait no" is a correction marker like "no wait"
+async def test_a_block_corrected_with_wait_no(banking):
+    text = "block my card ending 4821. wait no, not that one. the one ending 1234"
+    agent = _agent(banking, {text: ("deny", 0.59), "block my card ending 4821": ("lost_card", 0.99)})
+    turn = await agent.handle(None, "u", text, now=1_790_000_000.0)
+    assert turn.state.stack and turn.state.stack[-1].waiting_for == "confirm"
+    assert turn.state.slots["card_last4"] == "1234"
