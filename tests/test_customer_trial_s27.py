@@ -610,3 +610,15 @@ async def test_a_block_corrected_with_wait_no(banking):
     turn = await agent.handle(None, "u", text, now=1_790_000_000.0)
     assert turn.state.stack and turn.state.stack[-1].waiting_for == "confirm"
     assert turn.state.slots["card_last4"] == "1234"
+
+
+# "Temitope Ajayi" at the cardholder question was tagged "Temitope" (not the cardholder), "send 60 to Nguyen
+# Van An" sent to "Nguyen Van" (second round, session 27)
+@pytest.mark.parametrize("text, span, whole", [("Temitope Ajayi", "Temitope", "Temitope Ajayi"),
+                                               ("send 60 to Nguyen Van An", "Nguyen Van", "Nguyen Van An"),
+                                               ("Sarah Jones I mean", "Sarah Jones", "Sarah Jones"),
+                                               ("send 50 to Tom Tomorrow", "Tom", "Tom"), ("Priya please", "Priya", "Priya")])
+def test_a_latin_name_cut_short_is_completed(text, span, whole):
+    from framework.slots.context import complete_cut_name
+
+    assert complete_cut_name(text, _learnt(text, "name", span)[0]).text == whole

@@ -431,6 +431,14 @@ _NAME_AFTER_RE = re.compile(r"\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 _WORD_REST_RE = re.compile(r"[A-Za-z'-]*")
 
 
+_LATIN_NAME_RE = re.compile(r"[A-Z][A-Za-z'’\-]+(?:\s+[A-Z][A-Za-z'’\-]+)*")
+_NOT_A_NAME_WORD = (r"(?:I|I'm|Im|Please|Thanks|Thank|Pls|Ok|Okay|Yes|No|Today|Tomorrow|Tmrw|Tonight|Yesterday|Next|This"
+                    r"|On|At|In|From|To|For|And|Asap|Now|Mon|Monday|Tue|Tues|Tuesday|Wed|Wednesday|Thu|Thur|Thurs"
+                    r"|Thursday|Fri|Friday|Sat|Saturday|Sun|Sunday|Jan|January|Feb|February|Mar|March|Apr|April|May"
+                    r"|Jun|June|Jul|July|Aug|August|Sep|Sept|September|Oct|October|Nov|November|Dec|December)")
+_LATIN_NAME_REST_RE = re.compile(rf"(?P<rest>(?:\s+(?!{_NOT_A_NAME_WORD}\b)[A-Z][A-Za-z'’\-]+){{1,2}})\s*(?:[,.!?;]|$)")
+
+
 def complete_cut_name(text: str, entity):
     """A learnt span of a name-like slot, all Han characters, followed in its clause by one
     more Han character that is no particle (particles and politeness may follow it):
@@ -444,6 +452,12 @@ def complete_cut_name(text: str, entity):
     if cut is not None and cut.end() > entity.end:  # "my ti" of "my tita Lorna" (a word piece: trial, session 25)
         whole = text[entity.start:cut.end()]
         entity = replace(entity, value=whole, text=whole, end=cut.end())
+    rest = _LATIN_NAME_REST_RE.match(text, entity.end) if _LATIN_NAME_RE.fullmatch(entity.text) else None
+    if rest is not None:
+        # "Temitope Ajayi" tagged "Temitope", "Nguyen Van An" tagged "Nguyen Van": the money went to "Nguyen Van"
+        # (customer trial, session 27): capitalised words that end the clause are the rest of the name
+        end = rest.end("rest")
+        return replace(entity, value=text[entity.start:end], text=text[entity.start:end], end=end)
     if _BARE_RELATION_RE.fullmatch(entity.text):
         after = _NAME_AFTER_RE.match(text, entity.end)
         if after is None:
