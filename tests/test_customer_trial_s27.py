@@ -622,3 +622,26 @@ def test_a_latin_name_cut_short_is_completed(text, span, whole):
     from framework.slots.context import complete_cut_name
 
     assert complete_cut_name(text, _learnt(text, "name", span)[0]).text == whole
+
+
+# "my purse was stolen with two cards inside, ending 4821 and 1234, block both please": "Which one?", and
+# 1234 was never offered after 4821 was blocked (second round, session 27)
+def test_block_both_cards_one_confirmation_each(banking):
+    result = en(banking, start(), "my purse was stolen with two cards inside, ending 4821 and 1234, block both please",
+                "lost_card", 0.99)
+    assert result.state.slots["card_last4"] == "4821" and result.state.frame.waiting_for == "confirm"
+    assert [f.flow for f in result.state.stack] == ["lost_card", "lost_card"]
+    result = en(banking, result.state, "yes", "affirm", 1.0)
+    state = _done(banking, result.state, case_number="LC-1", delivery_window="5 to 7 business days")
+    assert state.slots["card_last4"] == "1234" and state.frame.waiting_for == "confirm"
+
+
+# "before I confirm, how long does it take to reach him?" (greet 0.78) at a transfer's confirmation heard
+# the greeting, then the confirmation (second round, session 27)
+def test_a_question_read_as_a_greeting_at_a_confirmation(banking):
+    state = en(banking, start(), "send 40 dollars to Arjun", "transfer_money", 0.99,
+               entities=_learnt("send 40 dollars to Arjun", "recipient", "Arjun")).state
+    result = en(banking, state, "before I confirm, how long does it take to reach him?", "greet", 0.78)
+    assert "question_at_confirmation" in _names(result) and "greet" not in _names(result)
+    result = en(banking, state, "hello?", "greet", 0.9)
+    assert "question_at_confirmation" not in _names(result)

@@ -587,7 +587,8 @@ def _two_requests(ctx: TurnContext, found: dict) -> None:
 
 def _two_lookups(ctx: TurnContext, found: dict) -> None:
     """"what is the balance on 4821 and 1234": two values of the one slot of a request that changes
-    nothing (its flow has no confirm step) is that request for each. "Which one?" was asked and the
+    nothing (its flow has no confirm step), or of one the message asks for both ("two cards, ending 4821
+    and 1234, block both please": each confirmed on its own), is that request for each. "Which one?" was asked and the
     other card never answered (customer trial, session 27); now the first is looked up, and the
     second waits for a second run of the flow, as `_two_requests` does. Not for a flow with a
     confirmation (a card blocked for good: `_two_values` asks which one), nor inside a flow."""
@@ -597,8 +598,8 @@ def _two_lookups(ctx: TurnContext, found: dict) -> None:
     flow = ctx.assistant.flow_for_intent(ctx.intent) if ctx.intent else None
     if ctx.stack or flow is None or ctx.second_values or (ctx.confidence or 0.0) < threshold(ctx.assistant):
         return
-    if any(isinstance(state.step, Confirm) for state in flow.states.values()):
-        return
+    if any(isinstance(state.step, Confirm) for state in flow.states.values()) and not _BOTH.search((ctx.text or "").lower()):
+        return  # "block both": each block is confirmed on its own (a purse with two cards: second round, session 27)
     several = {name: c for name, c in found.items() if len(_distinct(x[3] for x in c)) > 1}
     if len(several) != 1 or sounds_like_correction(ctx.text or "", ctx.assistant.language):
         return
@@ -618,6 +619,7 @@ def _two_lookups(ctx: TurnContext, found: dict) -> None:
     ctx.emit("second_request", slots=(name,))
 
 
+_BOTH = re.compile(r"\bboth\b|\ball (?:of )?(?:them|two|three)\b|\beach of them\b|两张都|两个都|都要|全部|都帮我")
 _JOINED = re.compile(r"(?:[,，、]?\s*(?:and|&|plus|also|和|跟|与|及|还有|以及|或者|or)?\s*(?:(?:on|for|card|the one ending|卡|号码|尾号)\s*)?)")
 
 
