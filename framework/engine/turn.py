@@ -820,6 +820,8 @@ def _fallback(ctx: TurnContext) -> None:
     steps.reprompt(ctx)
 
 
+_ASKED_FIRST = re.compile(r"确认之前|确认前|先问|问一下|问下|^(?:等一下|等等|等下|稍等)|before i (?:confirm|say yes|agree|go ahead)"
+                          r"|quick question|one question|^(?:wait|hold on|hang on)\b")
 _WH = re.compile(r"\b(?:how|what|when|why|which|where|who|will|does|do|is|can)\b.{3,}|多久|多少|怎么|什么|为什么|哪|几天|会不会|能不能")
 
 
@@ -867,11 +869,13 @@ def _trigger(ctx: TurnContext, flow: Flow) -> bool:
             return True
         if ctx.frame.waiting_for == "intent":
             return False  # the state's own transition on the goodbye intent (priority 5)
-    if (current.waiting_for == "confirm" and not (set(ctx.slot_changes) & steps.collected_slots(flow))
+    if (current.waiting_for == "confirm" and _ASKED_FIRST.search((ctx.text or "").strip().lower())
+            and not (set(ctx.slot_changes) & steps.collected_slots(flow))
             and ctx.held_back_for != flow.name and confirm.question_instead_of_answer(ctx)):
         # "确认之前问下 换了以后原来剩的流量还有吗" (查询 0.99) at a plan change's confirmation opened the
         # balance-or-bill menu, where "确认" went round it and the change was never made (customer trial,
-        # session 27): a question that gives the other flow nothing to work on does not interrupt
+        # session 27): a question asked before answering ("before I confirm", "先问下", a wait first) that
+        # gives the other flow nothing to work on does not interrupt ("what's my balance" still does)
         steps.reprompt(ctx)
         return True
     if not ctx.flow().interruptible:
