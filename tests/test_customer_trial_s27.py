@@ -645,3 +645,43 @@ def test_a_question_read_as_a_greeting_at_a_confirmation(banking):
     assert "question_at_confirmation" in _names(result) and "greet" not in _names(result)
     result = en(banking, state, "hello?", "greet", 0.9)
     assert "question_at_confirmation" not in _names(result)
+
+
+# "不是开户 是换" (否定 0.99) at "开户还是变更套餐？" stored 开户, and "好" opened an account; "我有卡的 不用办新卡",
+# "不要开户哈", "先别开户 我想先问问59的套餐有啥" too (third round, session 27)
+@pytest.mark.parametrize("text, intent", [("不是开户 是换", "否定"), ("我有卡的 不用办新卡", "办理"), ("不要开户哈", "否定"),
+                                          ("不开户", "否定")])
+def test_a_choice_said_as_not_meant_is_no_choice(telecom, text, intent):
+    state = zh(telecom, start(), "我想转个套餐 转去99的", "办理", 0.99).state
+    assert state.frame.waiting_for == "slot:business"
+    result = zh(telecom, state, text, intent, 0.99)
+    assert result.state.slots.get("business") != "开户"
+
+
+def test_a_choice_said_as_not_meant_at_the_start(telecom):
+    result = zh(telecom, start(), "先别开户 我想先问问59的套餐有啥", "咨询", 0.99)
+    assert result.state.slots.get("business") != "开户"
+
+
+@pytest.mark.parametrize("text, value", [("我要开户", "开户"), ("不限量的那个，开户", "开户"), ("能不能开户", "开户")])
+def test_a_choice_still_taken(telecom, text, value):
+    assert zh(telecom, start(), text, "办理", 0.99).state.slots.get("business") == value
+
+
+# Vague answers at a plan change's confirmation ("应该是吧 我也不太确定", "你看着办吧", 肯定 0.71-1.00) changed
+# the plan (third round, session 27)
+@pytest.mark.parametrize("text", ["应该是吧 我也不太确定", "你看着办吧", "好像是吧 我不太懂", "嗯嗯 我听着呢 你继续说"])
+def test_unsure_answers_at_a_confirmation_are_no_yes(telecom, text):
+    result = zh(telecom, _at_confirmation(telecom), text, "肯定", 1.0)
+    assert "action_requested" not in _names(result) and result.state.frame.waiting_for == "confirm"
+
+
+# "嗯 知道了", "好的谢谢", "哦 那还行" after a plan's details (肯定 0.71-1.00) at "需要帮您办理吗？" started the
+# business flow, and one account was opened (third round, session 27)
+@pytest.mark.parametrize("text, starts", [("嗯 知道了", False), ("好的谢谢", False), ("哦 那还行", False),
+                                          ("好的", True), ("行，帮我办吧 谢谢", True)])
+def test_taking_note_of_an_offer_is_no_yes(telecom, text, starts):
+    state = zh(telecom, start(), "59的套餐多少流量", "咨询", 0.99).state
+    assert state.frame.flow == "consult" and state.frame.waiting_for == "confirm"
+    result = zh(telecom, state, text, "肯定", 1.0)
+    assert (result.state.frame is not None and result.state.frame.flow == "business") == starts

@@ -66,6 +66,8 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         return None
     if names_a_place(text, language):  # "第一个" with no list shown is no yes (a clicked button is a payload)
         return None
+    if only_noted(ctx, text):
+        return None
     if _ASIDE.search(text.strip()):
         # "对了，这个有合约期吗" (肯定 1.00) opened the account, "好是好，就是有点贵" too, "对了，我还想查下话费"
         # changed the plan and lost the balance (customer trial, session 26): "by the way" opens
@@ -118,6 +120,28 @@ def _after_wait(text: str, language: str | None) -> str | None:
     pattern = _WAIT_LEAD.get(language_key(language) or "en")
     m = pattern.match(text.strip()) if pattern else None
     return text.strip()[m.end():].strip() if m else None
+
+
+_NOTED = re.compile(r"知道了|了解了|明白了|晓得了|清楚了|谢谢|多谢|那还行|还行吧|\bgot it\b|\bnoted\b|\bthanks?\b|\bthank you\b|\bty\b")
+
+
+_TAKES_IT = re.compile(r"办|开通|换吧|要了|就它|就这个|\bdo it\b|\bgo ahead\b|\bsign me up\b|\byes please\b")
+
+
+def only_noted(ctx: TurnContext, text: str) -> bool:
+    """"嗯 知道了", "好的谢谢", "哦 那还行" after a plan's details (肯定 0.71-1.00) at "需要帮您办理吗？" opened an
+    account (customer trial, session 27): at an offer, taking note of it is no yes."""
+    lowered = text.lower()
+    return (bool(_NOTED.search(lowered)) and not _TAKES_IT.search(lowered) and _an_offer(ctx)
+            and yes_no(text, ctx.assistant.language) is not True)
+
+
+def _an_offer(ctx: TurnContext) -> bool:
+    """The confirmation waiting is an offer (its no ends the flow without asking what to change), not the
+    check before an action."""
+    state = ctx.state()
+    step = state.step if state is not None else None
+    return isinstance(step, Confirm) and step.on_no != ASK_WHAT_TO_CHANGE
 
 
 _CLAUSES = re.compile(r"[，,。.!！;；、\s]+")
@@ -234,7 +258,7 @@ def decide(ctx: TurnContext, state: State, nlu: NLUResult, threshold: float) -> 
         _change(ctx, state, wrong)
         return True
     yes = False if withholds else answer(ctx, nlu, threshold)
-    if yes is None and restated_yes(ctx, nlu, threshold):  # a confirm step's own reading, not answer()'s:
+    if yes is None and not only_noted(ctx, nlu.text or "") and restated_yes(ctx, nlu, threshold):  # a confirm step's own reading, not answer()'s:
         yes = True  # at "Do you want to stop here?" or "did you mean …?" restating the request is no yes
     if yes is None:
         return False

@@ -531,7 +531,7 @@ def _completes(value, new: str) -> bool:
 
 # Words right before a value that say it is not the one: "我是要换套餐，不是开户", "39 not 59"
 _NEGATED_BEFORE = {
-    "zh": re.compile(r"(?:不是|而不是|并非|不要|不想|不办|不用|别)(?:要|办|说|想|选)?\s*$"),
+    "zh": re.compile(r"(?:不是|而不是|并非|不要|不想|不办|不用|别|不)(?:要|办|说|想|选|用)?\s*$"),
     "en": re.compile(r"\b(?:not|never|instead of|rather than|don'?t want|do not want)(?:\s+(?:the|a|an|to))?\s*$",
                      re.IGNORECASE),
 }
@@ -545,6 +545,13 @@ def _negated_values(ctx: TurnContext, found: dict) -> None:
     text = ctx.text or ""
     if pattern is None:
         return
+    for name in [n for n, cs in found.items() if ctx.assistant.slots[n].type == "categorical"
+                 and len(_distinct(c[3] for c in cs)) == 1
+                 and all(pattern.search(text[:c[2].start]) and not _A_NOT_A.search(text[:c[2].start]) for c in cs)]:
+        # one choice, said as not meant: "不是开户 是换", "不要开户哈", "先别开户" at "开户还是变更套餐？" stored 开户,
+        # and an account was opened (customer trial, session 27): no value, and the question again
+        ctx.emit("entity_ignored", entity=name, reason="negated")
+        del found[name]
     for name, candidates in found.items():
         if len(_distinct(c[3] for c in candidates)) < 2:
             continue

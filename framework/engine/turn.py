@@ -508,7 +508,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             and confirm.decide(ctx, state, nlu, threshold(assistant))):
         return
     # "deffo, block it" (read as cancel 0.49-0.95): a yes and the go-ahead, before the global intents
-    if waiting == "confirm" and confirm.restated_yes(ctx, nlu, threshold(assistant)):
+    if (waiting == "confirm" and not confirm.only_noted(ctx, nlu.text or "")
+            and confirm.restated_yes(ctx, nlu, threshold(assistant))):
         confirm.confirmed(ctx, state)
         return
     # "办理" at "需要帮您办理99元套餐吗？", whose yes links to the business flow: that yes

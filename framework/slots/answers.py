@@ -296,11 +296,21 @@ _HEDGE = {
 }
 
 
+# Said anywhere in the message: unsure, leaving it to the assistant, or only listening. "应该是吧 我也不太确定",
+# "你看着办吧", "嗯嗯 我听着呢 你继续说" (肯定 0.71-1.00) changed a plan at its confirmation (trial, session 27)
+_UNSURE = {
+    "en": re.compile(r"\b(?:not (?:really |too |that )?sure|unsure|up to you|whatever you think|you decide|your call"
+                     r"|i'?m listening|go on then explain)\b"),
+    "zh": re.compile(r"不太?确定|拿不准|说不好|不太?懂|看着办|你说了算|你决定|随你|随便吧|听着呢|你继续说|你接着说"),
+}
+
+
 def is_hedge(text: str, language: str | None = None) -> bool:
-    """True when the whole message hedges instead of answering yes or no ("maybe", "可能吧")."""
+    """True when the message hedges instead of answering yes or no ("maybe", "可能吧", "应该是吧 我也不太确定")."""
     code = language_key(language)
     lowered = text.strip().lower()
-    return any(pattern.match(lowered) for c, pattern in _HEDGE.items() if code in (None, c))
+    return (any(pattern.match(lowered) for c, pattern in _HEDGE.items() if code in (None, c))
+            or any(pattern.search(lowered) for c, pattern in _UNSURE.items() if code in (None, c)))
 
 
 def is_hesitation(text: str, language: str | None = None) -> bool:
