@@ -685,3 +685,35 @@ def test_taking_note_of_an_offer_is_no_yes(telecom, text, starts):
     assert state.frame.flow == "consult" and state.frame.waiting_for == "confirm"
     result = zh(telecom, state, text, "肯定", 1.0)
     assert (result.state.frame is not None and result.state.frame.flow == "business") == starts
+
+
+# "block card 1234", then at its confirmation "my husband has 7777 on the same account, will that one still
+# work?" (affirm 0.58) offered to block 7777 and "yes" blocked the husband's card; a balance or an activation
+# asked about 7777 there did the same (third round, session 27)
+@pytest.mark.parametrize("text, intent, confidence", [
+    ("my husband has 7777 on the same account, will that one still work?", "affirm", 0.58),
+    ("hmm whats the balance on 7777 first", "check_balance", 1.0), ("is 7777 still working though?", "affirm", 0.56),
+    ("and can you activate my new one 7777?", "activate_card", 1.0)])
+def test_another_card_at_a_block_confirmation_is_no_correction(banking, text, intent, confidence):
+    state = en(banking, start(), "block card 1234", "lost_card", 0.99).state
+    result = en(banking, state, text, intent, confidence)
+    assert result.state.slots["card_last4"] == "1234" and "value_not_taken" in _names(result)
+    assert "slot_corrected" not in _names(result)
+
+
+@pytest.mark.parametrize("text, intent", [("no, 7777", "deny"), ("sorry it's 7777", "inform"), ("7777", "inform"),
+                                          ("actually the card is 7777", "inform")])
+def test_a_card_corrected_at_the_block_confirmation(banking, text, intent):
+    state = en(banking, start(), "block card 1234", "lost_card", 0.99).state
+    assert en(banking, state, text, intent, 0.95).state.slots["card_last4"] == "7777"
+
+
+def test_another_card_to_block_as_well_waits_its_turn(banking):
+    state = en(banking, start(), "block card 1234", "lost_card", 0.99).state
+    result = en(banking, state, "yes and 7777 as well", "affirm", 1.0)
+    assert result.action is not None and result.state.slots["card_last4"] == "1234"
+    state = _done(banking, result.state, case_number="LC-1", delivery_window="5 to 7 business days")
+    assert state.slots["card_last4"] == "7777" and state.frame.waiting_for == "confirm"
+    result = en(banking, en(banking, start(), "block card 1234", "lost_card", 0.99).state, "also block 7777", "inform", 0.53)
+    assert "fallback" not in _names(result) and result.state.frame.waiting_for == "confirm"
+    assert result.state.slots["card_last4"] == "1234"

@@ -46,11 +46,12 @@ from framework.engine import steps
 from framework.engine.builtin_responses import LIST_SEPARATOR, language_code
 from framework.engine.confirm import WHICH, answer as yes_or_no, label
 from framework.engine.context import TurnContext
+from framework.engine.state import Frame
 from framework.engine.render import shown
 from framework.masking import card_spans
 from framework.nlu.interface import Entity, NLUResult
 from framework.slots import ParseResult, parse_value
-from framework.slots.answers import corrected_tail, is_hesitation, sounds_like_correction
+from framework.slots.answers import corrected_tail, is_hesitation, is_question, sounds_like_correction
 from framework.slots.command_words import command_word
 from framework.slots.context import (collect_text, complete_cut_name, from_user, join_name_parts, looks_everyday,
                                      model_for, describes_self, digits_in_values, short_text, tidy_span)
@@ -538,6 +539,44 @@ _NEGATED_BEFORE = {
 _A_NOT_A = re.compile(r"(\w)不\1[^不]{0,2}$")  # 能不能, 是不是, 要不要办: a question, no negation
 
 
+_ALSO = re.compile(r"\b(?:also|as well|too|another|and)\b|还有|另外|也要|也帮|顺便")
+
+
+def _not_a_correction(ctx: TurnContext, found: dict) -> None:
+    """At the confirmation of an action, another value of a typed slot it holds (a card's digits, an
+    ID, a date) is a correction only when the message says so ("no, 7777", "sorry it's 7777", "actually
+    …"), is the value alone, or names the slot. "block card 1234" then "my husband has 7777 on the same
+    account, will that one still work?" (affirm 0.58) offered to block 7777 and "yes" blocked the
+    husband's card; "hmm whats the balance on 7777 first" and "and can you activate my new one 7777?"
+    did the same (customer trial, session 27). Such a value is not taken (event `value_not_taken`);
+    said with "also" / "as well" / "还有" it is the same request again, which waits under this one and
+    starts when it ends, with its own confirmation."""
+    frame, flow = ctx.frame, ctx.flow()
+    if frame is None or flow is None or frame.waiting_for != CONFIRM:
+        return
+    text, language = ctx.text or "", ctx.assistant.language
+    if sounds_like_correction(text, language) or (ctx.intent or "") in ctx.assistant.behaviours.deny.intents:
+        return
+    from framework.engine.corrections import _names, _only_filler  # it builds on this module
+
+    for name in [n for n in found if n in steps.collected_slots(flow)]:
+        slot, held = ctx.assistant.slots[name], ctx.original.slots.get(name)
+        values = _distinct(c[3] for c in found[name])
+        if slot.type == "text" or held is None or held in values or len(values) != 1:
+            continue
+        entity = found[name][0][2]
+        if _only_filler(text[:entity.start] + text[entity.end:], language) or any(
+                w and w.lower() in text.lower() for w in _names(ctx, name)):
+            continue
+        del found[name]
+        ctx.emit("value_not_taken", slot=name, reason="not_a_correction")
+        if _ALSO.search(text.lower()) and not is_question(text, language):
+            ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start,
+                                                       saved=frozen_map({"slots": frozen_map({name: values[0]})})))
+            ctx.emit("flow_deferred", flow=flow.name, until=flow.name, reason="second_request")
+            ctx.say("utter_one_at_a_time")
+
+
 def _negated_values(ctx: TurnContext, found: dict) -> None:
     """Of two values for one slot, the one said as not meant is dropped: "哦不对，我是要换套餐，
     不是开户" at the name question kept 开户 and heard "没听明白" (customer trial, session 26)."""
@@ -900,6 +939,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     for name in found:  # a valid value beside it: nothing to complain about
         ctx.out_of_range.pop(name, None)
     _negated_values(ctx, found)
+    _not_a_correction(ctx, found)
     _two_requests(ctx, found)
     _two_lookups(ctx, found)
     _two_values(ctx, found)

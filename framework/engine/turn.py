@@ -464,6 +464,10 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     if filled and collecting:
         steps.goto(ctx, steps.after_collect(ctx, state))
         return
+    if (waiting == "confirm" and not (confident and intent in assistant.behaviours.affirm.intents)
+            and any(e.name == "flow_deferred" and e.data.get("reason") == "second_request" for e in ctx.events)):
+        steps.goto(ctx, state.name)  # "also block 7777" at the block of 1234: noted for after it, then the question
+        return
     if collecting and _answers_the_interrupted(ctx, collecting):
         return
     # "make it 9000 dollars" at the confirmation: said (in _finish), and it is asked again

@@ -120,7 +120,7 @@ _HESITATION = {
                      r"|^(?:等等|等下|等会儿?)[。.!！…]*$"),  # whole-message only: 等等 is also "and so on"
 }
 _CORRECTION_MARKERS = {
-    "zh": re.compile(r"不对|不是|错了|改成|改为|换成|应该是|更正|改一下|搞错|^不[，,\s]"),
+    "zh": re.compile(r"不对|不是|错了|改成|改为|换成|换个|换一个|换张|应该是|更正|改一下|搞错|^不[，,\s]"),
     "en": re.compile(r"\b(?:actually|make (?:it|that)|change|instead|wrong|should be|meant|correction|rather|not"
                      r"|no,?\s+wait|wait,?\s+no|i mean|scratch that|oops)\b"
                      r"|^(?:no|nope|sorry|wait|oops)\b"),
