@@ -717,3 +717,36 @@ def test_another_card_to_block_as_well_waits_its_turn(banking):
     result = en(banking, en(banking, start(), "block card 1234", "lost_card", 0.99).state, "also block 7777", "inform", 0.53)
     assert "fallback" not in _names(result) and result.state.frame.waiting_for == "confirm"
     assert result.state.slots["card_last4"] == "1234"
+
+
+# After a balance, "and 7777 got stolen yesterday" (lost_card 0.64) got 7777's balance and the card was never
+# blocked; after a block, "and how much is on 7777" (check_balance 0.70) offered to block 7777 (third round)
+def test_another_request_under_the_threshold_is_no_follow_up(banking):
+    state = en(banking, start(), "whats the balance on 1234", "check_balance", 0.99).state
+    state = _done(banking, state, balance=42.35, card_blocked=False)
+    assert state.last_flow == "check_balance"
+    result = en(banking, state, "and 7777 got stolen yesterday", "lost_card", 0.64)
+    assert "follow_up" not in _names(result)
+    assert not (result.state.frame and result.state.frame.flow == "check_balance")
+    state = en(banking, start(), "block card 1234", "lost_card", 0.99).state
+    state = _done(banking, en(banking, state, "yes", "affirm", 1.0).state, case_number="LC-1",
+                  delivery_window="5 to 7 business days")
+    result = en(banking, state, "and how much is on 7777", "check_balance", 0.70)
+    assert "follow_up" not in _names(result)
+    assert result.action is None or result.action.action != "block_card"
+    assert not (result.state.frame and result.state.frame.flow == "lost_card")
+
+
+def test_a_follow_up_of_the_same_request_still_runs(banking):
+    state = en(banking, start(), "whats the balance on 1234", "check_balance", 0.99).state
+    state = _done(banking, state, balance=42.35, card_blocked=False)
+    result = en(banking, state, "and for 7777?", "out_of_scope", 0.9)
+    assert "follow_up" in _names(result)
+
+
+# "is my card 7777 blocked?" (lost_card 0.91) was offered a block and "yes please" blocked it (third round)
+@pytest.mark.parametrize("text", ["is my card 7777 blocked?", "did my card 7777 get blocked?",
+                                  "my card got blocked and I dont know why, 1234", "i lost my card but dont block it yet"])
+def test_a_question_about_a_block_starts_none(banking, text):
+    result = en(banking, start(), text, "lost_card", 0.91)
+    assert "request_not_served" in _names(result) and not result.state.stack
