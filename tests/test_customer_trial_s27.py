@@ -750,3 +750,13 @@ def test_a_follow_up_of_the_same_request_still_runs(banking):
 def test_a_question_about_a_block_starts_none(banking, text):
     result = en(banking, start(), text, "lost_card", 0.91)
     assert "request_not_served" in _names(result) and not result.state.stack
+
+
+# "this is the third time I am contacting you…", "are you even listening?": fallback after fallback, and no
+# person was offered (third round, session 27)
+def test_a_second_misunderstanding_offers_a_person(banking):
+    first = en(banking, start(), "this is the third time I am contacting you about this. absolutely disgraceful",
+               "inform", 0.2)
+    assert "fallback" in _names(first) and "person_offered" not in _names(first)
+    second = en(banking, first.state, "are you even listening?", "inform", 0.2)
+    assert "person_offered" in _names(second) and 'say "agent"' in replies(second)[-1]

@@ -177,8 +177,9 @@ async def test_non_interruptible_flow(talk):
 
 async def test_low_confidence_fallback(talk):
     assert await talk.say("嗯嗯啊") == ["抱歉，我没有听懂。"]
-    assert await talk.say("开户吧") == ["抱歉，我没有听懂。"]  # the right intent, but at 0.4 < 0.6
-    assert talk.events == ["fallback"] and talk.state.stack == ()
+    # the right intent, but at 0.4 < 0.6; a second misunderstanding in a row offers a person (session 27)
+    assert await talk.say("开户吧") == ["抱歉，我没有听懂。", "看来我没能理解您的意思，抱歉。需要的话可以说“转人工”，我帮您联系人工客服。"]
+    assert talk.events == ["fallback", "person_offered"] and talk.state.stack == ()
     await reach_confirm(talk)
     # "随便吧" leaves it to the assistant: a hedge since session 27, asked for a clear answer
     assert await talk.say("随便吧") == ["这一步需要您明确答复：要办就回复“确认”，不办就回复“不用”。"]

@@ -217,6 +217,11 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
     # A change of a number slot's value that does not say which way ("change it by 20", "差20";
     # framework.engine.corrections.relative): the value stays; {which_label} (its label),
     # {which_delta} (the amount said), {which_value} (the value now).
+    # a second misunderstanding in a row, in a domain with a handoff (framework.engine.turn._fallback)
+    "utter_offer_person": {
+        "zh": "看来我没能理解您的意思，抱歉。需要的话可以说“转人工”，我帮您联系人工客服。",
+        "en": "Sorry, I'm not getting it. If you'd like a person to help, just say \"agent\".",
+    },
     "utter_which_way": {
         "zh": "{which_label}现在是 {which_value}。请问是加 {which_delta}，还是减 {which_delta}？",
         "en": "The {which_label} is {which_value} now. Should I add {which_delta} or take {which_delta} off?",

@@ -78,7 +78,8 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if sure and _asks_for_something_else(ctx, intent, flow) and not (another and _soft(ctx, intent)):
         return False
     other = ctx.assistant.flow_for_intent(intent) if intent else None
-    if other is not None and other.name != flow.name and (ctx.confidence or 0.0) >= _ANOTHER_FLOW_READING:
+    if (other is not None and other.name != flow.name and not other.ends_conversation
+            and (ctx.confidence or 0.0) >= _ANOTHER_FLOW_READING):
         # "and 7777 got stolen yesterday" after a balance (lost_card 0.64) got 7777's balance, "and how much is
         # on 7777" after a block (check_balance 0.70) offered to block 7777 (customer trial, session 27):
         # a reading of another request, even under the threshold, is no follow-up of this one

@@ -822,6 +822,12 @@ def _fallback(ctx: TurnContext) -> None:
     else:
         ctx.emit("fallback", intent=ctx.intent, confidence=ctx.confidence, threshold=threshold(ctx.assistant))
         ctx.say(ctx.assistant.behaviours.fallback.response)
+        history = ctx.original.history
+        if history and "fallback" in history[-1].events and ctx.assistant.behaviours.handoff.intents:
+            # "this is the third time I am contacting you…", "are you even listening?", "I said this is
+            # disgraceful": fallback after fallback and no person offered (customer trial, session 27)
+            ctx.emit("person_offered")
+            ctx.say("utter_offer_person")
     steps.reprompt(ctx)
 
 
