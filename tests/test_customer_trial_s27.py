@@ -362,9 +362,12 @@ def test_a_question_for_another_flow_is_no_unavailable_choice(telecom):
 @pytest.mark.parametrize("text, slot, value", [("帮我check一下balance 13812345678", "query_type", "余额"),
                                                ("侬好 阿拉想开只户头", "business", "开户"),
                                                ("想换plan 换成99 5G那个", "business", "换套餐"),
-                                               ("老头子我不会弄 儿子说让我在这里开个卡", "business", "开户")])
+                                               ("老头子我不会弄 儿子说让我在这里开个卡", "business", "开户"),
+                                               ("我想升级一下套餐 现在39的不够用", "business", "换套餐"),
+                                               ("我想转个套餐 转去99的", "business", "换套餐"),
+                                               ("查13812345678前一个月的账单", "bill_month", "上月")])
 def test_words_customers_mix_in(telecom, text, slot, value):
-    intent = "查询" if slot == "query_type" else "办理"
+    intent = "查询" if slot in ("query_type", "bill_month") else "办理"
     assert zh(telecom, start(), text, intent, 0.99).state.slots.get(slot) == value
 
 
@@ -652,7 +655,7 @@ def test_a_question_read_as_a_greeting_at_a_confirmation(banking):
 @pytest.mark.parametrize("text, intent", [("不是开户 是换", "否定"), ("我有卡的 不用办新卡", "办理"), ("不要开户哈", "否定"),
                                           ("不开户", "否定")])
 def test_a_choice_said_as_not_meant_is_no_choice(telecom, text, intent):
-    state = zh(telecom, start(), "我想转个套餐 转去99的", "办理", 0.99).state
+    state = zh(telecom, start(), "办个99的", "办理", 0.99).state
     assert state.frame.waiting_for == "slot:business"
     result = zh(telecom, state, text, intent, 0.99)
     assert result.state.slots.get("business") != "开户"
