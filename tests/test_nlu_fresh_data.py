@@ -54,7 +54,7 @@ before any data changed (both scored once on unchanged data, and looked at since
 banking_en's fresh_test_22.csv and telecom_zh's fresh_test_32.csv after session 26's data changes (scored once
 after them, and looked at since), and banking_en's fresh_test_23.csv and telecom_zh's fresh_test_33.csv at the start
 of session 27, before any data changed (both scored once on unchanged data, and looked at since), and
-banking_en's fresh_test_24.csv and telecom_zh's fresh_test_34.csv after session 27's data changes (banking_en's scored
+banking_en's fresh_test_24.csv and telecom_zh's fresh_test_34.csv after session 27's data changes (both scored
 once after them, and looked at since), by helpers
 that read no training example (held out: a domain's eval/HELD_OUT lists a file until its one
 scoring). The models are
