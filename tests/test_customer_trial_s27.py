@@ -763,3 +763,14 @@ def test_a_second_misunderstanding_offers_a_person(banking):
     assert "fallback" in _names(first) and "person_offered" not in _names(first)
     second = en(banking, first.state, "are you even listening?", "inform", 0.2)
     assert "person_offered" in _names(second) and 'say "agent"' in replies(second)[-1]
+
+
+# Found by the fresh-clone CI of 3cee77b (the domain's conversation tests on freshly trained models): "那59的呢"
+# at an offer of 99 is 59's details (the step's `on_change`), and "先不用了，谢谢" (否定) at an offer is its no
+def test_an_offer_keeps_its_own_changes_and_its_no(telecom):
+    state = zh(telecom, start(), "99的套餐有啥", "咨询", 0.99).state
+    assert state.frame.flow == "consult" and state.frame.waiting_for == "confirm"
+    result = zh(telecom, state, "那59的呢", "肯定", 0.87)
+    assert result.state.slots.get("plan") == "59" and "value_not_taken" not in _names(result)
+    result = zh(telecom, state, "先不用了，谢谢", "否定", 0.99)
+    assert not result.state.stack

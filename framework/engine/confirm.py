@@ -133,7 +133,8 @@ def only_noted(ctx: TurnContext, text: str) -> bool:
     account (customer trial, session 27): at an offer, taking note of it is no yes."""
     lowered = text.lower()
     return (bool(_NOTED.search(lowered)) and not _TAKES_IT.search(lowered) and _an_offer(ctx)
-            and yes_no(text, ctx.assistant.language) is not True)
+            and (ctx.intent or "") in ctx.assistant.behaviours.affirm.intents  # "先不用了，谢谢" is the no
+            and yes_no(text, ctx.assistant.language) is None)
 
 
 def _an_offer(ctx: TurnContext) -> bool:

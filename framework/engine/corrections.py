@@ -95,7 +95,7 @@ def retarget_person(ctx: TurnContext, nlu: NLUResult, waiting: str | None, inten
             candidate = dataclasses.replace(entity, entity=mapping.entity, role=mapping.role, group=mapping.group)
             if fills(target, candidate, None) and (at_start or sounds_like_correction(text, ctx.assistant.language)
                                                    or _extends(entity.text, ctx.slots.get(target.name))
-                                                   or _only_filler(text[:entity.start] + text[entity.end:],
+                                                   or only_filler(text[:entity.start] + text[entity.end:],
                                                                    ctx.assistant.language)):
                 ctx.emit("entity_retargeted", entity=entity.entity, slot=target.name)
                 entity, moved = candidate, True
@@ -151,7 +151,7 @@ def answer_number(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> b
     if len({str(e.value) for e in found}) != 1:
         return False
     owner = slots.get(found[0].entity)
-    if owner is not None and any(w and w.lower() in text for w in _names(ctx, owner.name)):
+    if owner is not None and names_slot(ctx, owner.name, text):
         return False
     parsed = parse_value(slot, str(found[0].value), ctx.assistant.language)
     if not parsed.ok:
@@ -184,7 +184,7 @@ def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None, reque
     if not candidates:
         return
     text = (nlu.text or "").lower()
-    named = [n for n in candidates if any(w and w.lower() in text for w in _names(ctx, n))]
+    named = [n for n in candidates if names_slot(ctx, n, text)]
     if len(named) == 1:
         target = named[0]
     elif not named and len(candidates) == 1 and sounds_like_correction(text, ctx.assistant.language):
@@ -280,6 +280,12 @@ def _names(ctx: TurnContext, name: str) -> tuple[str, ...]:
     return (slot.label or "", name, name.replace("_", " "), slot.entity or "")
 
 
+def names_slot(ctx: TurnContext, name: str, text: str) -> bool:
+    """Whether `text` names slot `name` (its label, name or entity), case-insensitively."""
+    lowered = text.lower()
+    return any(w and w.lower() in lowered for w in _names(ctx, name))
+
+
 def _shown(ctx: TurnContext, name: str, value: Any) -> Any:
     """A date as people say it ("Saturday 5 December", "12月5日"), not "2026-12-05"; an ID number
     masked as in `{id_number:masked}` ("110105********002X": framework.engine.render.masked)."""
@@ -326,12 +332,13 @@ def restated(ctx: TurnContext, nlu: NLUResult) -> str | None:
             if at >= 0:
                 spans.append((at, at + len(value.strip())))
         for start, end in spans:
-            if _only_filler(text[:start] + " " + text[end:], language):
+            if only_filler(text[:start] + " " + text[end:], language):
                 return name
     return None
 
 
-def _only_filler(rest: str, language: str | None) -> bool:
+def only_filler(rest: str, language: str | None) -> bool:
+    """Whether `rest` (a message less a value) says nothing besides filler and words around a value."""
     rest = without_filler(rest, language) if content_length(rest) else rest
     around = _AROUND["zh" if language_key(language) == "zh" else "en"]
     rest = around.sub("", rest.strip(" \t,.!，。！、").lower())
@@ -363,7 +370,7 @@ def relative(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> str | 
     if collecting in candidates:
         candidates = [collecting]
     elif len(candidates) > 1:
-        candidates = [n for n in candidates if any(w and w.lower() in text.lower() for w in _names(ctx, n))]
+        candidates = [n for n in candidates if names_slot(ctx, n, text)]
     if len(candidates) != 1:
         return None
     name = candidates[0]

@@ -551,13 +551,15 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
     did the same (customer trial, session 27). Such a value is not taken (event `value_not_taken`);
     said with "also" / "as well" / "还有" it is the same request again, which waits under this one and
     starts when it ends, with its own confirmation."""
-    frame, flow = ctx.frame, ctx.flow()
-    if frame is None or flow is None or frame.waiting_for != CONFIRM:
+    frame, flow, state = ctx.frame, ctx.flow(), ctx.state()
+    if frame is None or flow is None or frame.waiting_for != CONFIRM or state is None:
         return
+    if getattr(state.step, "on_change", None):
+        return  # the step says where a change goes ("那59的呢" at an offer of 99: 59's details)
     text, language = ctx.text or "", ctx.assistant.language
     if sounds_like_correction(text, language) or (ctx.intent or "") in ctx.assistant.behaviours.deny.intents:
         return
-    from framework.engine.corrections import _names, _only_filler  # it builds on this module
+    from framework.engine.corrections import names_slot, only_filler  # it builds on this module
 
     for name in [n for n in found if n in steps.collected_slots(flow)]:
         slot, held = ctx.assistant.slots[name], ctx.original.slots.get(name)
@@ -565,8 +567,7 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
         if slot.type == "text" or held is None or held in values or len(values) != 1:
             continue
         entity = found[name][0][2]
-        if _only_filler(text[:entity.start] + text[entity.end:], language) or any(
-                w and w.lower() in text.lower() for w in _names(ctx, name)):
+        if only_filler(text[:entity.start] + text[entity.end:], language) or names_slot(ctx, name, text):
             continue
         del found[name]
         ctx.emit("value_not_taken", slot=name, reason="not_a_correction")
