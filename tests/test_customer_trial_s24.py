@@ -15,23 +15,12 @@ from __future__ import annotations
 
 import pytest
 
-from framework.spec import load_assistant
-from tests.conftest import ROOT
 from tests.support.engine_turns import replies, start, turns
+from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
 
 en = turns(default_intent="transfer_money", runner_up=("inform",))
 zh = turns(default_intent="办理", runner_up=("提供信息",))
 ID = "11010519491231002X"
-
-
-@pytest.fixture(scope="module")
-def banking():
-    return load_assistant(ROOT / "domains" / "banking_en", environ={})
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant(ROOT / "domains" / "telecom_zh", environ={})
 
 
 def _at_confirmation(banking):

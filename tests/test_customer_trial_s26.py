@@ -15,24 +15,7 @@ from framework.slots import extract_entities
 from framework.slots.entities import unnamed_numbers
 from framework.spec import load_assistant
 from tests.conftest import ROOT
-
-
-@pytest.fixture(scope="module")
-def banking():
-    return load_assistant(ROOT / "domains" / "banking_en", environ={})
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant(ROOT / "domains" / "telecom_zh", environ={})
-
-
-def _agent(assistant, table):
-    """An Agent over a lookup-table classifier (tests only): text -> intent or (intent, confidence)."""
-    from framework.agent import Agent, classifier_parser
-    from tests.support.fake_classifier import FakeClassifier
-
-    return Agent(assistant, classifier_parser(FakeClassifier(table, assistant.intents), assistant))
+from tests.support.example_domains import banking, table_agent, telecom  # noqa: F401 (fixtures)
 
 
 def _last4(assistant, text):
@@ -124,7 +107,7 @@ async def test_the_first_one_clicks_the_first_button(banking):
     from framework.engine.state import SessionState
 
     start = "send 50 dollars to Jane"
-    agent = _agent(banking, {start: "transfer_money", "no": "deny", "the second one": "check_balance",
+    agent = table_agent(banking, {start: "transfer_money", "no": "deny", "the second one": "check_balance",
                              "amount": "inform"})
     state = (await agent.handle(None, "u", start, now=1_790_000_000.0)).state
     turn = await agent.handle(state, "u", "no", now=1_790_000_005.0)
@@ -404,7 +387,7 @@ async def test_a_request_joined_by_and_keeps_its_values(banking):
     …?") and the transfer was lost; now the balance, then "Send $20.00 to Tom …?"."""
 
     text = "yo whats my balance on 1234 and send 20 dollars to Tom"
-    agent = _agent(banking, {text: ("check_balance", 0.6), "yo whats my balance on 1234": ("check_balance", 0.99),
+    agent = table_agent(banking, {text: ("check_balance", 0.6), "yo whats my balance on 1234": ("check_balance", 0.99),
                              "send 20 dollars to Tom": ("transfer_money", 0.99)})
     turn = await agent.handle(None, "u", text, now=1_790_000_000.0)  # no backend here: the balance fails
     said = [r.text for r in turn.replies]
@@ -482,7 +465,7 @@ def test_two_requests_keep_their_own_words(telecom):
 
 async def test_a_complaint_said_second_keeps_its_words(telecom):
     text = "我要开户，另外投诉一下你们信号太差"
-    agent = _agent(telecom, {text: ("办理", 0.99), "我要开户": ("办理", 0.99), "投诉一下你们信号太差": ("投诉", 0.99)})
+    agent = table_agent(telecom, {text: ("办理", 0.99), "我要开户": ("办理", 0.99), "投诉一下你们信号太差": ("投诉", 0.99)})
     turn = await agent.handle(None, "u", text, now=1_790_000_000.0)
     deferred = turn.state.stack[0]
     assert deferred.flow == "complaint" and deferred.saved["slots"]["complaint"] == "投诉一下你们信号太差"
@@ -490,7 +473,7 @@ async def test_a_complaint_said_second_keeps_its_words(telecom):
 
 async def test_a_request_with_the_yes_is_kept(telecom):
     first, text = "我要换套餐，我叫刘洋，身份证11010519491231002X，换59的", "确认，顺便查下13812345678的余额"
-    agent = _agent(telecom, {first: ("办理", 0.99), text: ("肯定", 0.99), "确认": ("肯定", 0.99),
+    agent = table_agent(telecom, {first: ("办理", 0.99), text: ("肯定", 0.99), "确认": ("肯定", 0.99),
                              "查下13812345678的余额": ("查询", 0.99)})
     state = (await agent.handle(None, "u", first, now=1_790_000_000.0)).state
     turn = await agent.handle(state, "u", text, now=1_790_000_005.0)
@@ -540,7 +523,7 @@ async def test_a_request_after_the_no_of_a_confirmation(banking):
     balance was dropped."""
 
     text = "no, just check the balance on it"
-    agent = _agent(banking, {"block my card 1234": ("lost_card", 0.99), text: ("deny", 0.99),
+    agent = table_agent(banking, {"block my card 1234": ("lost_card", 0.99), text: ("deny", 0.99),
                              "just check the balance on it": ("check_balance", 0.99)})
     state = (await agent.handle(None, "u", "block my card 1234", now=1_790_000_000.0)).state
     turn = await agent.handle(state, "u", text, now=1_790_000_005.0)

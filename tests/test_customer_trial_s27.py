@@ -7,19 +7,10 @@ import pytest
 from framework.spec import load_assistant
 from tests.conftest import ROOT
 from tests.support.engine_turns import replies, start, turns
+from tests.support.example_domains import banking, table_agent, telecom  # noqa: F401 (fixtures)
 
 en = turns(default_intent="inform", runner_up=("affirm", "deny"))
 zh = turns(default_intent="提供信息", runner_up=("其他", "否定"))
-
-
-@pytest.fixture(scope="module")
-def banking():
-    return load_assistant(ROOT / "domains" / "banking_en", environ={})
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant(ROOT / "domains" / "telecom_zh", environ={})
 
 
 def _names(result):
@@ -243,14 +234,6 @@ def test_a_name_at_a_confirmation_without_correction_words_is_not_taken(banking)
     assert result.state.slots.get("recipient") == "Sarah"
 
 
-def _agent(assistant, table):
-    """An Agent over a lookup-table classifier (tests only): text -> intent or (intent, confidence)."""
-    from framework.agent import Agent, classifier_parser
-    from tests.support.fake_classifier import FakeClassifier
-
-    return Agent(assistant, classifier_parser(FakeClassifier(table, assistant.intents), assistant))
-
-
 # "thanks. I also lost a card" (goodbye 1.00) said goodbye and the card stayed active; "ok bye, actually
 # wait, can you send 50 to Ravi Shankar" (goodbye 0.50) read its "ok bye" alone as the request (session 27)
 @pytest.mark.parametrize("text, first, rest, intent", [
@@ -259,7 +242,7 @@ def _agent(assistant, table):
      "transfer_money"),
 ])
 async def test_a_request_after_a_goodbye_is_served(banking, text, first, rest, intent):
-    agent = _agent(banking, {text: ("goodbye", 1.0 if text.startswith("thanks") else 0.5), first: ("goodbye", 0.99),
+    agent = table_agent(banking, {text: ("goodbye", 1.0 if text.startswith("thanks") else 0.5), first: ("goodbye", 0.99),
                              "ok bye": ("goodbye", 0.99), rest: (intent, 0.99), "I also lost a card": (intent, 0.99),
                              "can you send 50 dollars to Ravi Shankar": (intent, 0.99)})
     turn = await agent.handle(None, "u", text, now=1_790_000_000.0)
@@ -268,7 +251,7 @@ async def test_a_request_after_a_goodbye_is_served(banking, text, first, rest, i
 
 
 async def test_a_plain_goodbye_still_ends(banking):
-    agent = _agent(banking, {"thanks, that's all. bye": ("goodbye", 1.0), "thanks,": ("goodbye", 0.99),
+    agent = table_agent(banking, {"thanks, that's all. bye": ("goodbye", 1.0), "thanks,": ("goodbye", 0.99),
                              "that's all. bye": ("goodbye", 0.99), "that's all.": ("goodbye", 0.99), "bye": ("goodbye", 0.99)})
     turn = await agent.handle(None, "u", "thanks, that's all. bye", now=1_790_000_000.0)
     assert not turn.state.stack and any(e.name == "flow_started" for e in turn.events)
@@ -545,7 +528,7 @@ def test_w_is_no_wan_in_english(text):
 
 # "查余额" then "不查了 我想开户": the query was stopped and the opening dropped (second round, session 27)
 async def test_a_request_after_a_stop_typed_with_a_space(telecom):
-    agent = _agent(telecom, {"查余额": ("查询", 0.99), "不查了 我想开户": ("取消", 0.95), "不查了": ("取消", 0.99),
+    agent = table_agent(telecom, {"查余额": ("查询", 0.99), "不查了 我想开户": ("取消", 0.95), "不查了": ("取消", 0.99),
                              "我想开户": ("办理", 0.99)})
     state = (await agent.handle(None, "u", "查余额", now=1_790_000_000.0)).state
     turn = await agent.handle(state, "u", "不查了 我想开户", now=1_790_000_005.0)
@@ -609,7 +592,7 @@ def test_ordinal_words_that_are_no_dates(text):
 # "yes" blocked nothing (second round, session 27); "wait no" is a correction marker like "no wait"
 async def test_a_block_corrected_with_wait_no(banking):
     text = "block my card ending 4821. wait no, not that one. the one ending 1234"
-    agent = _agent(banking, {text: ("deny", 0.59), "block my card ending 4821": ("lost_card", 0.99)})
+    agent = table_agent(banking, {text: ("deny", 0.59), "block my card ending 4821": ("lost_card", 0.99)})
     turn = await agent.handle(None, "u", text, now=1_790_000_000.0)
     assert turn.state.stack and turn.state.stack[-1].waiting_for == "confirm"
     assert turn.state.slots["card_last4"] == "1234"

@@ -5,23 +5,10 @@ no model, so they hold whatever a retrained model says.
 """
 from __future__ import annotations
 
-import pytest
-
-from framework.spec import load_assistant
-from tests.conftest import ROOT
 from tests.support.engine_turns import replies, start, turns
+from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
 
 turn = turns(default_intent="inform", runner_up=("check_balance", "inform"))
-
-
-@pytest.fixture(scope="module")
-def banking():
-    return load_assistant(ROOT / "domains" / "banking_en", environ={})
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant(ROOT / "domains" / "telecom_zh", environ={})
 
 
 def test_make_it_60_at_the_recipient_question_corrects_the_amount(banking):
