@@ -398,7 +398,7 @@ def test_two_amounts_at_a_confirmation_wait_for_which(banking):
 
 # "不对 是一二九" at an opening's confirmation renamed the customer 一二九 and the account was opened so;
 # "不对 是两千五" at a complaint's read-back renamed the customer 两千五 (session 27)
-@pytest.mark.parametrize("text", ["不对 是一二九", "不对 是两千五", "错了错了 是一千块零五毛"])
+@pytest.mark.parametrize("text", ["不对 是一二九", "不对 是两千五", "错了错了 是一千块零五毛", "不对不对 是九十九的"])
 def test_a_number_after_shi_is_no_name(telecom, text):
     state = _at_confirmation(telecom)
     result = zh(telecom, state, text, "否定", 1.0)
