@@ -19,7 +19,7 @@ from framework.spec.annotation import parse_example
 from framework.spec.environment import expand
 from framework.spec.files import SpecTree
 
-_COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii", "persist", "label", "mappings")
+_COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii", "persist", "label", "mappings", "implies")
 
 
 def compile_assistant(tree: SpecTree, environ: Mapping[str, str] | None = None) -> m.Assistant:
@@ -123,6 +123,7 @@ def _slot(tree: SpecTree, name: str, spec: dict) -> m.Slot:
         entity=mappings[0].entity if mappings else spec.get("entity", name), initial=spec.get("initial"),
         pii=bool(spec.get("pii", False)), source=_source(tree, ("slots", name)),
         persist=bool(spec.get("persist", False)), label=spec.get("label"), mappings=mappings,
+        implies=m.frozen_map({str(k): v for k, v in (spec.get("implies") or {}).items()}),
     )
 
 

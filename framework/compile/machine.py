@@ -104,6 +104,9 @@ class Slot:
     label: str | None = None  # how replies name it ("姓名"); None: the slot name
     # `mappings:` as written; () means the one mapping by `entity` (or the slot's name).
     mappings: tuple[EntityMapping, ...] = ()
+    # `implies:` values of other slots that come with this one's value from a message
+    # ({query_type: 账单} on a bill's month; framework.engine.slot_filling.fill)
+    implies: Mapping[str, Any] = field(default_factory=frozen_map)
 
     def entity_mappings(self) -> tuple[EntityMapping, ...]:
         return self.mappings or (EntityMapping(self.entity or self.name),)

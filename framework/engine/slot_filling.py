@@ -961,6 +961,22 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             continue
         ctx.set_slot(name, value, source="entity")
         filled = filled or name == collecting
+        filled = _implied(ctx, name, found, collecting) or filled
+    return filled
+
+
+def _implied(ctx: TurnContext, name: str, found: dict, collecting: str | None) -> bool:
+    """The values a slot's `implies:` brings along, for slots the message names no value of and
+    that hold none: "那上个月的呢" after a balance gave the balance again (customer trial,
+    session 27: the follow-up carried 余额); a month is a bill's (`bill_month: implies: {query_type:
+    账单}`). True when the collected slot got its value so."""
+    filled = False
+    for target, value in ctx.assistant.slots[name].implies.items():
+        if target in found or ctx.slots.get(target) is not None or target not in ctx.assistant.slots:
+            continue
+        ctx.set_slot(target, value, source="implied")
+        ctx.emit("slot_implied", slot=target, by=name)
+        filled = filled or target == collecting
     return filled
 
 

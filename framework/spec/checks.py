@@ -21,7 +21,8 @@ from framework.spec.errors import SpecError, did_you_mean, one_of
 from framework.spec.files import SpecTree
 
 # Options each slot type accepts, besides the common keys.
-COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii", "from_user", "persist", "label", "mappings")
+COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii", "from_user", "persist", "label", "mappings",
+                    "implies")
 TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
     "text": ("min_length", "max_length"), "integer": ("min", "max", "zero_words"),
     "number": ("min", "max", "zero_words"), "categorical": ("choices", "unavailable"), "regex": ("pattern",),
@@ -165,11 +166,29 @@ def check_slots(ctx: Context) -> None:
         if slot.get("zero_words") and _number(slot.get("min")) and slot["min"] > 0:
             ctx.add("E052", path + ("zero_words",), f"'zero_words' mean 0, which 'min: {slot['min']}' refuses",
                     key=True, expected="'min: 0' or lower with 'zero_words'", found=f"min: {slot['min']}")
+        _check_implies(ctx, name, slot, path)
         if "initial" in slot and slot["initial"] is not None:
             problem = _initial_problem(kind, slot, slot["initial"])
             if problem:
                 ctx.add("E052", path + ("initial",), "initial value does not fit the slot",
                         expected=problem, found=repr(slot["initial"]))
+
+
+def _check_implies(ctx: Context, name: str, slot: dict, path: tuple) -> None:
+    """`implies: {slot: value}`: each slot defined, not this one, each value one that slot takes."""
+    for target, value in mapping(slot.get("implies")).items():
+        where = path + ("implies", target)
+        if not ctx.known("slot", target, where, ctx.slots, key=True):
+            continue
+        if target == name:
+            ctx.add("E052", where, f"slot '{name}' implies a value of itself", key=True,
+                    expected="another slot's name", found=f"'{target}'")
+            continue
+        other = mapping(ctx.slots.get(target))
+        problem = _initial_problem(other.get("type"), other, value)
+        if problem:
+            ctx.add("E052", where, f"'{value}' is no value of slot '{target}'",
+                    expected=problem, found=repr(value))
 
 
 def check_value_key(ctx: Context, slot_name: str, key: str, path: tuple, offset: int, written: str) -> None:

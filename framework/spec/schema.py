@@ -42,6 +42,10 @@ SLOT = _object({
     "min": {"type": ["number", "string"], "x-expected": "a number, or for a date slot 'today', -30d or a date"},
     "max": {"type": ["number", "string"], "x-expected": "a number, or for a date slot 'today', -30d or a date"},
     "range_error": NAME,
+    # Values this slot's value brings with it when the message names no value of those slots:
+    # a bill's month means the query is a bill ({query_type: 账单}; framework.engine.slot_filling)
+    "implies": _map_of({"type": ["string", "number", "boolean"]}, minProperties=1,
+                       **{"x-expected": "a mapping of slot -> value, such as {query_type: 账单}"}),
     # integer / number / money: whole answers that mean 0 ("没有", "none"; framework.slots.values)
     "zero_words": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
                    "x-expected": "a list of answers that mean 0, such as [没有, none]"},
