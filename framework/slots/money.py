@@ -67,11 +67,22 @@ class Money:
         return f"{self.amount} {self.currency}" if self.currency else str(self.amount)
 
 
+# A currency word taken back at once: "forty two quid, sorry dollars" was refused as pounds (found by hand,
+# session 27); "五十英镑 不对 人民币"
+_CURRENCY_FIX_RE = re.compile(
+    r"\s*[,;.\-–—，、]?\s*(?:(?:sorry|oops|no|nope|wait|er+m*|um+|uh+)\b[,!.]?\s*(?:(?:i\s+)?mean(?:t)?\s+)?"
+    r"|(?:i\s+)?mean(?:t)?\s+|(?:哦|噢|啊)?(?:不对|不是|说错了|错了)[,，、]?\s*(?:是)?)"
+    rf"(?P<currency>{_alternatives(SUFFIXES)})(?![A-Za-z])", re.IGNORECASE)
+
+
 def _with_currency(text: str, q: Quantity) -> Money:
     start, end, currency = q.start, q.end, q.currency
     after = _SUFFIX_RE.match(text, end)
     if after and currency in (None, SUFFIXES[after.group().strip().lower()]):  # 3500元人民币
         end, currency = after.end(), SUFFIXES[after.group().strip().lower()]
+        fixed = _CURRENCY_FIX_RE.match(text, end)
+        if fixed:
+            end, currency = fixed.end(), SUFFIXES[fixed.group("currency").lower()]
     before = _PREFIX_RE.search(text[max(0, start - 12):start])  # "rupees five thousand"
     if before:
         symbol = before.group().strip().lower()
