@@ -6,16 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from framework.spec import load_assistant
 from tests.support.engine_turns import replies, start, turns
+from tests.support.example_domains import telecom  # noqa: F401 (fixtures)
 
 turn = turns(default_intent="再见", runner_up=("其他",))
 FALLBACK = "抱歉，我没太理解您的意思，能换个说法吗？"
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant("domains/telecom_zh")
 
 
 @pytest.mark.parametrize("text,intent", [("99", "再见"), ("99元", "再见"), ("13800138000", "查询"), ("2026", "办理")])

@@ -12,16 +12,11 @@ import pytest
 
 from framework.compile.machine import frozen_map
 from framework.engine import ActionResult, handle_action_result
-from framework.spec import load_assistant
 from tests.support.engine_turns import NOW, replies, start, turns
+from tests.support.example_domains import telecom  # noqa: F401 (fixtures)
 
 turn = turns(default_intent="提供信息", runner_up=("其他", "否定"))
 DOMAIN = Path("domains/telecom_zh")
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant(DOMAIN, environ={})
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,7 @@ from __future__ import annotations
 import pytest
 
 from framework.slots import extract_entities
-from framework.spec import load_assistant
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant("domains/telecom_zh", environ={})
+from tests.support.example_domains import telecom  # noqa: F401 (fixtures)
 
 
 def business(assistant, text):

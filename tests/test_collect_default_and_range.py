@@ -6,7 +6,6 @@ values for slots the running flow does not use not kept, and the validator's che
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -14,18 +13,13 @@ from framework.engine.state import SessionState
 from framework.engine.turn import handle_message
 from framework.nlu.interface import Entity, IntentScore, NLUResult
 from framework.slots import extract_entities
-from framework.spec import SpecErrors, load_assistant
+from framework.spec import SpecErrors
+from tests.support.example_domains import banking  # noqa: F401 (fixtures)
 from tests.test_entity_slots import write_domain
 
-ROOT = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2026, 12, 2, 10, 0)
 OVER_LIMIT = "I can send from $1 up to your daily limit of $2,500. How much would you like to send?"
 DATE_RANGE = "I can send money today or on a day within the next 30 days, not earlier or later. When should I send it?"
-
-
-@pytest.fixture(scope="module")
-def banking():
-    return load_assistant(ROOT / "domains" / "banking_en", environ={})
 
 
 def say(assistant, state, text, intent="inform", learnt=()):

@@ -17,18 +17,12 @@ import pytest
 
 from framework.compile.machine import Slot, frozen_map
 from framework.slots import parse_value
-from framework.spec import load_assistant
-from tests.conftest import ROOT
 from tests.support.engine_turns import replies, start, turns
+from tests.support.example_domains import telecom  # noqa: F401 (fixtures)
 
 zh = turns(default_intent="提供信息", runner_up=("其他", "否定"))
 ASK_LOSS = "这件事给您造成的经济损失大概是多少钱？没有损失的话说“没有”就行。"
 STOP = "这条投诉还没有登记，要取消吗？"
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant(ROOT / "domains" / "telecom_zh", environ={})
 
 
 def _at_loss(telecom, with_id=True):

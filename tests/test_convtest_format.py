@@ -8,22 +8,16 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
-
 from framework.agent import classifier_parser
 from framework.convtest.cases import read_tests
 from framework.convtest.report import format_report, junit_xml
 from framework.convtest.runner import run_tests
 from framework.spec import SpecErrors, load_assistant
+from tests.support.example_domains import banking  # noqa: F401 (fixtures)
 from tests.support.fake_classifier import FakeClassifier
 
 ROOT = Path(__file__).resolve().parent.parent
 BANKING = ROOT / "domains" / "banking_en"
-
-
-@pytest.fixture(scope="module")
-def banking():
-    return load_assistant(BANKING)
 
 
 def problems_of(tmp_path, monkeypatch, assistant, text: str) -> str:

@@ -10,18 +10,13 @@ from __future__ import annotations
 import pytest
 
 from framework.engine import ActionResult, handle_action_result
-from framework.spec import load_assistant
 from framework.compile.machine import frozen_map
 from tests.support.engine_turns import NOW, replies, start, turns
+from tests.support.example_domains import telecom  # noqa: F401 (fixtures)
 
 turn = turns(default_intent="提供信息", runner_up=("其他", "否定"))
 OFFER = "需要为您转接人工客服进一步处理吗？"
 CORRECTION = "损失大概五十块，不对，是八十块"
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant("domains/telecom_zh", environ={})
 
 
 def _at_loss(assistant):

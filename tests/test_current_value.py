@@ -7,15 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from framework.spec import load_assistant
 from tests.support.engine_turns import replies, start, turns
+from tests.support.example_domains import telecom  # noqa: F401 (fixtures)
 
 zh = turns(default_intent="办理", runner_up=("其他",))
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant("domains/telecom_zh")
 
 
 def test_the_current_plan_is_not_the_new_one(telecom):

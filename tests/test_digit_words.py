@@ -12,16 +12,11 @@ import pytest
 
 from framework.slots import extract_entities, parse_value
 from framework.slots.digit_words import digits_only, spell_digits
-from framework.spec import load_assistant
 from tests.support.example_chat import TELECOM_TABLE, example
+from tests.support.example_domains import telecom  # noqa: F401 (fixtures)
 
 TODAY = dt.date(2026, 12, 2)
 PHONE, ID = "13812345678", "11010519491231002X"
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant("domains/telecom_zh")
 
 
 def found(assistant, text: str, entity: str) -> list[tuple[str, str]]:

@@ -13,19 +13,9 @@ from framework.nlu.interface import IntentScore, NLUResult
 from framework.slots import extract_entities, parse_value
 from framework.slots.context import collect_text
 from framework.slots.digit_words import digits_only, spell_digits
-from framework.spec import load_assistant
+from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
 
 TODAY = dt.date(2026, 12, 2)
-
-
-@pytest.fixture(scope="module")
-def banking():
-    return load_assistant("domains/banking_en")
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant("domains/telecom_zh")
 
 
 @pytest.mark.parametrize("text", [

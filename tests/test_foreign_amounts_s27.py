@@ -11,17 +11,11 @@ import pytest
 from framework.nlu.interface import Entity
 from framework.slots import extract_entities
 from framework.slots.money import find_money, parse_money
-from framework.spec import load_assistant
-from tests.conftest import ROOT
 from tests.support.engine_turns import NOW, replies, start, turns
+from tests.support.example_domains import banking  # noqa: F401 (fixtures)
 
 en = turns(default_intent="inform", runner_up=("affirm", "deny"))
 US_DOLLARS = "Please tell me the amount in US dollars (the only currency I can send), for example $50 or fifty dollars."
-
-
-@pytest.fixture(scope="module")
-def banking():
-    return load_assistant(ROOT / "domains" / "banking_en", environ={})
 
 
 def _money(text):

@@ -7,15 +7,10 @@ from __future__ import annotations
 import pytest
 
 from framework.slots.entities import extract_entities
-from framework.spec import load_assistant
 from tests.support.engine_turns import start, turns
+from tests.support.example_domains import telecom  # noqa: F401 (fixtures)
 
 zh = turns(default_intent="提供信息", runner_up=("其他",))
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant("domains/telecom_zh")
 
 
 @pytest.mark.parametrize("text", ["身份证 110105 19491231 002x", "110105 1949 1231 002X", "110105-19491231-002X"])

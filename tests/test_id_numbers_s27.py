@@ -16,9 +16,8 @@ import pytest
 
 from framework.slots import extract_entities
 from framework.slots.identity import check_id_number, id_check_char
-from framework.spec import load_assistant
-from tests.conftest import ROOT
 from tests.support.engine_turns import NOW, replies, start, turns
+from tests.support.example_domains import telecom  # noqa: F401 (fixtures)
 
 zh = turns(default_intent="提供信息", runner_up=("其他", "否定"))
 
@@ -29,11 +28,6 @@ INVALID_ID = {"这个身份证号好像不对（位数、出生日期或校验�
 def _id(birth: dt.date, serial: str = "123") -> str:
     first17 = f"110105{birth:%Y%m%d}{serial}"
     return first17 + id_check_char(first17)
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant(ROOT / "domains" / "telecom_zh", environ={})
 
 
 @pytest.fixture

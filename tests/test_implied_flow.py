@@ -6,18 +6,11 @@ _implied_flow). A choice two flows collect, an out-of-scope reading, or a flow a
 active: as before. Pure engine turns with set rankings."""
 from __future__ import annotations
 
-import pytest
-
-from framework.spec import load_assistant
 from tests.support.engine_turns import replies, start, turns
+from tests.support.example_domains import telecom  # noqa: F401 (fixtures)
 
 zh = turns(default_intent="提供信息", runner_up=("其他",))
 ID = "11010519491231002X"
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant("domains/telecom_zh")
 
 
 def test_values_that_name_the_flow_start_it(telecom):

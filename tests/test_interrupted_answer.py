@@ -6,15 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from framework.spec import load_assistant
 from tests.support.engine_turns import replies, start, turns
+from tests.support.example_domains import telecom  # noqa: F401 (fixtures)
 
 turn = turns(default_intent="提供信息", runner_up=("其他",))
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant("domains/telecom_zh")
 
 
 def _interrupted(telecom):

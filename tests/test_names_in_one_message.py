@@ -12,7 +12,6 @@ name = 王女士)."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -22,20 +21,9 @@ from framework.nlu.interface import Entity, IntentScore, NLUResult
 from framework.slots import extract_entities
 from framework.slots.answers import corrected_tail
 from framework.slots.partial_names import partial_name
-from framework.spec import load_assistant
+from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
 
-ROOT = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2026, 12, 3, 10, 0)
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant(ROOT / "domains" / "telecom_zh", environ={})
-
-
-@pytest.fixture(scope="module")
-def banking():
-    return load_assistant(ROOT / "domains" / "banking_en", environ={})
 
 
 def say(assistant, state, text, intent, *learnt):

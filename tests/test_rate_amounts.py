@@ -9,21 +9,11 @@ from __future__ import annotations
 import pytest
 
 from framework.slots.money import find_money
-from framework.spec import load_assistant
 from tests.support.engine_turns import start, turns
+from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
 
 zh = turns(default_intent="投诉", runner_up=("其他",))
 en = turns(default_intent="transfer_money", runner_up=("inform",))
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant("domains/telecom_zh")
-
-
-@pytest.fixture(scope="module")
-def banking():
-    return load_assistant("domains/banking_en")
 
 
 def ignored(result) -> list:

@@ -10,13 +10,9 @@ import pytest
 from framework.slots.answers import refuses
 from framework.spec import load_assistant
 from tests.support.engine_turns import replies, start, turns
+from tests.support.example_domains import telecom  # noqa: F401 (fixtures)
 
 turn = turns(default_intent="提供信息", runner_up=("其他", "否定"))
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant("domains/telecom_zh")
 
 
 def _at(telecom, texts):

@@ -11,13 +11,9 @@ from framework.nlu.interface import Entity
 from framework.slots.context import complete_cut_name, tidy_span
 from framework.spec import load_assistant
 from tests.support.engine_turns import start, turns
+from tests.support.example_domains import banking  # noqa: F401 (fixtures)
 
 en = turns(default_intent="transfer_money", runner_up=("inform",))
-
-
-@pytest.fixture(scope="module")
-def banking():
-    return load_assistant("domains/banking_en")
 
 
 def _tagged(text: str, surface: str, entity: str) -> Entity:

@@ -19,6 +19,7 @@ import pytest
 from framework.spec import load_assistant
 from tests.conftest import ROOT
 from tests.support.engine_turns import replies, start, turns
+from tests.support.example_domains import telecom  # noqa: F401 (fixtures)
 
 en = turns(default_intent="inform", runner_up=("affirm", "deny"))
 zh = turns(default_intent="提供信息", runner_up=("其他", "否定"))
@@ -28,11 +29,6 @@ zh = turns(default_intent="提供信息", runner_up=("其他", "否定"))
 def banking():
     assistant = load_assistant(ROOT / "domains" / "banking_en", environ={})
     return dataclasses.replace(assistant, settings=dataclasses.replace(assistant.settings, fallback_threshold=0.71))
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant(ROOT / "domains" / "telecom_zh", environ={})
 
 
 def _amount(result, slot="amount"):

@@ -18,6 +18,7 @@ import pytest
 from framework.slots.command_words import command_word
 from framework.spec.errors import SpecErrors
 from tests.support.engine_turns import replies, start, turns, write_domain
+from tests.support.example_domains import telecom  # noqa: F401 (fixtures)
 
 DOMAIN = """\
 version: "1"
@@ -247,13 +248,6 @@ def test_everyday_words_whoever_the_classifier_says_they_are(assistant, text):
 TELECOM_NAMES = [("张三", "张三"), ("王小明", "王小明"), ("李 雷", "李 雷"), ("Sarah Lee", "Sarah Lee"),
                  ("叫我老王就行", "老王"), ("我叫刘晓东", "刘晓东"), ("欧阳娜娜", "欧阳娜娜"), ("张可以", "张可以"),
                  ("张三吧", "张三"), ("王建国。", "王建国")]
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    from framework.spec import load_assistant
-    from tests.conftest import ROOT
-    return load_assistant(ROOT / "domains" / "telecom_zh", environ={})
 
 
 def telecom_at_name(telecom):

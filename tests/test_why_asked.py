@@ -7,21 +7,11 @@ from __future__ import annotations
 import pytest
 
 from framework.engine.why_asked import asks_why
-from framework.spec import load_assistant
 from tests.support.engine_turns import replies, start, turns
+from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
 
 zh = turns(default_intent="其他", runner_up=("提供信息",))
 en = turns(default_intent="out_of_scope", runner_up=("inform",))
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant("domains/telecom_zh")
-
-
-@pytest.fixture(scope="module")
-def banking():
-    return load_assistant("domains/banking_en")
 
 
 def at_id(telecom):

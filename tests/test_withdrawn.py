@@ -11,13 +11,9 @@ import pytest
 from framework.slots.command_words import withdrawn
 from framework.spec import load_assistant
 from tests.support.engine_turns import replies, start, turns
+from tests.support.example_domains import telecom  # noqa: F401 (fixtures)
 
 zh = turns(default_intent="办理", runner_up=("其他",))
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant("domains/telecom_zh")
 
 
 @pytest.mark.parametrize("text", ["携号转网我反悔了，别给我办了", "算了我反悔了，不办了", "想了想还是先不办了",

@@ -5,23 +5,14 @@ what is wrong. Engine turns on the real domain, intents set by hand."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-
-import pytest
 
 from framework.engine.state import SessionState
 from framework.engine.turn import handle_message
 from framework.nlu.interface import IntentScore, NLUResult
 from framework.slots import extract_entities
-from framework.spec import load_assistant
+from tests.support.example_domains import telecom  # noqa: F401 (fixtures)
 
-ROOT = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2026, 12, 3, 10, 0)
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant(ROOT / "domains" / "telecom_zh", environ={})
 
 
 def say(assistant, state, text, intent):

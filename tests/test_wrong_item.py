@@ -9,14 +9,10 @@ import pytest
 from framework.nlu.interface import Entity
 from framework.spec import load_assistant
 from tests.support.engine_turns import replies, start, turns
+from tests.support.example_domains import telecom  # noqa: F401 (fixtures)
 
 zh = turns(default_intent="办理", runner_up=("其他",))
 en = turns(default_intent="transfer_money", runner_up=("inform",))
-
-
-@pytest.fixture(scope="module")
-def telecom():
-    return load_assistant("domains/telecom_zh")
 
 
 def at_confirmation(telecom):

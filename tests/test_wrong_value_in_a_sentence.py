@@ -16,14 +16,10 @@ from framework.engine.turn import handle_message
 from framework.nlu.interface import Entity, IntentScore, NLUResult
 from framework.slots import extract_entities
 from framework.spec import load_assistant
+from tests.support.example_domains import banking  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2026, 12, 3, 10, 0)
-
-
-@pytest.fixture(scope="module")
-def banking():
-    return load_assistant(ROOT / "domains" / "banking_en", environ={})
 
 
 def say(assistant, state, text, intent, *learnt):
