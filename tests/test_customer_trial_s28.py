@@ -98,3 +98,28 @@ def test_the_transfer_takes_the_corrected_currency(banking):
     result = en(banking, start(), "send forty two quid, sorry dollars, to my cousin Thandiwe tomorrow",
                 "transfer_money", 0.99)
     assert result.state.slots["amount"] == {"amount": 42, "currency": "USD"}
+
+
+def _complaint_read_back(telecom):
+    state = zh(telecom, start(), "投诉 多扣了我二十八块钱", "投诉", 0.99).state
+    state = zh(telecom, state, "赵强", "提供信息", 0.99).state
+    state = zh(telecom, state, "510107199208153331", "提供信息", 0.99).state
+    if state.frame.waiting_for != "confirm":
+        state = zh(telecom, state, "二十八块", "提供信息", 0.99).state
+    assert state.frame.waiting_for == "confirm", state.frame
+    return state
+
+
+# "嗯 应该没问题吧 我再想想" (肯定 0.97) and "对吧 我也不知道" (肯定 1.00) at a complaint's read-back filed it
+# (customer trial, session 28); "I don't know, yes?" likewise is no yes
+@pytest.mark.parametrize("text", ["嗯 应该没问题吧 我再想想", "对吧 我也不知道", "好吧 我还没想好", "行 不过我不清楚对不对"])
+def test_unsure_at_a_complaints_read_back_files_nothing(telecom, text):
+    result = zh(telecom, _complaint_read_back(telecom), text, "肯定", 0.99)
+    assert "action_requested" not in _names(result) and result.state.frame.waiting_for == "confirm"
+
+
+@pytest.mark.parametrize("text", ["yes i don't know", "ok I dont know really"])
+def test_unsure_at_a_transfer_sends_nothing(banking, text):
+    state = en(banking, start(), "send 50 dollars to Tom", "transfer_money", 0.99).state
+    result = en(banking, state, text, "affirm", 0.99)
+    assert "action_requested" not in _names(result) and result.state.frame.waiting_for == "confirm"

@@ -116,7 +116,7 @@ _HESITATION = {
     "en": re.compile(r"^(?:h+m+|m{2,}|u+m+|u+h+|e+r+m*|e+h+m*|e+m{2,}|well)\b|\blet me (?:think|see|check)\b|\bnot sure\b"
                      # the whole message asks for a moment: "hold on", "no wait", "one sec please"
                      rf"|{WAIT_LEAD_EN}{WAIT_PHRASE_EN}(?:[,\s]+(?:please|pls|a sec(?:ond)?|a moment|a minute))?[\s.!…]*$"),
-    "zh": re.compile(r"^(?:[呃额]|e+m{2,}|嗯+(?:…|\.\.\.|。。|[啊呃额]))|我想想|让我想|考虑一下|想一想|等一下|稍等"
+    "zh": re.compile(r"^(?:[呃额]|e+m{2,}|嗯+(?:…|\.\.\.|。。|[啊呃额]))|我想想|再想想|让我想|考虑一下|考虑考虑|想一想|等一下|稍等"
                      r"|^(?:等等|等下|等会儿?)[。.!！…]*$"),  # whole-message only: 等等 is also "and so on"
 }
 _CORRECTION_MARKERS = {
@@ -300,8 +300,10 @@ _HEDGE = {
 # "你看着办吧", "嗯嗯 我听着呢 你继续说" (肯定 0.71-1.00) changed a plan at its confirmation (trial, session 27)
 _UNSURE = {
     "en": re.compile(r"\b(?:not (?:really |too |that )?sure|unsure|up to you|whatever you think|you decide|your call"
-                     r"|i'?m listening|go on then explain)\b"),
-    "zh": re.compile(r"不太?确定|拿不准|说不好|不太?懂|看着办|你说了算|你决定|随你|随便吧|听着呢|你继续说|你接着说"),
+                     r"|i'?m listening|go on then explain|i (?:don'?t|do not|dont) (?:really )?know|no idea)\b"),
+    # "嗯 应该没问题吧 我再想想", "对吧 我也不知道" (肯定 0.97-1.00) filed a complaint (customer trial, session 28)
+    "zh": re.compile(r"不太?确定|拿不准|说不好|不太?懂|看着办|你说了算|你决定|随你|随便吧|听着呢|你继续说|你接着说"
+                     r"|不知道|不清楚|没想好|再想想"),
 }
 
 
