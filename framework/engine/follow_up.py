@@ -74,12 +74,15 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     # "那另一个号码呢" (再见 0.89): naming another one of the same things is no goodbye
     text = nlu.text or ""
     another = _another_one(text, assistant.language) and sounds_like_follow_up(text, assistant.language)
+    # "这个月的呢" after last month's bill (问候 0.99) was greeted (customer trial, session 28): a value of
+    # the flow's slots in a follow-up is no greeting or goodbye either
+    valued = sounds_like_follow_up(text, assistant.language) and bool(_given(ctx, steps.collected_slots(flow)))
     sure = intent is not None and (ctx.confidence or 0.0) >= threshold
-    if sure and _asks_for_something_else(ctx, intent, flow) and not (another and _soft(ctx, intent)):
+    if sure and _asks_for_something_else(ctx, intent, flow) and not ((another or valued) and _soft(ctx, intent)):
         return False
     other = ctx.assistant.flow_for_intent(intent) if intent else None
     if (other is not None and other.name != flow.name and not other.ends_conversation
-            and (ctx.confidence or 0.0) >= _ANOTHER_FLOW_READING):
+            and (ctx.confidence or 0.0) >= ANOTHER_FLOW_READING):
         # "and 7777 got stolen yesterday" after a balance (lost_card 0.64) got 7777's balance, "and how much is
         # on 7777" after a block (check_balance 0.70) offered to block 7777 (customer trial, session 27):
         # a reading of another request, even under the threshold, is no follow-up of this one
@@ -148,7 +151,7 @@ def _given(ctx: TurnContext, names) -> list[str]:
 
 
 _IDENTIFIERS = ("regex", "phone", "id_number", "email")
-_ANOTHER_FLOW_READING = 0.3
+ANOTHER_FLOW_READING = 0.3
 
 
 def _soft(ctx: TurnContext, intent: str) -> bool:

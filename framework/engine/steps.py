@@ -49,7 +49,15 @@ def start_flow(ctx: TurnContext, flow: Flow, *, reason: str, prefill: Callable[[
         # "now block that card, I lost it" right after the balance of 1234 asked for the digits again
         # (customer trial, session 26): the values the last request was given, where this flow asks them
         wanted = collected_slots(flow)
+        last = ctx.assistant.flows.get(ctx.last_flow or "")
+        confirmed = last is not None and any(isinstance(state.step, Confirm) for state in last.states.values())
         for name, value in ctx.last_values.items():
+            slot = ctx.assistant.slots.get(name)
+            if confirmed and slot is not None and slot.type == "categorical":
+                # "我刚开的那个卡能换成99吗" right after an opening carried business 开户 and opened a second
+                # account (customer trial, session 28): after a change the customer confirmed, "that card"
+                # names who and which one, not what to do with it
+                continue
             if name in wanted and ctx.slots.get(name) is None:
                 ctx.set_slot(name, value, source="referred")
     ctx.last_flow, ctx.last_values = None, {}

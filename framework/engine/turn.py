@@ -63,7 +63,7 @@ from framework.nlu.interface import IntentScore, NLUResult
 from framework.slots import GENERIC_EXTRACTORS, ParseResult, parse_value
 from framework.slots.answers import (after_refusal, also_part, content_length, has_content, has_greeting, has_words,
                                      is_hedge, is_question, sounds_like_correction, without_filler, yes_no)
-from framework.slots.command_words import (asks_for_person, negated_command, wants_person, withdrawn,
+from framework.slots.command_words import (asks_for_person, dropped_lead, negated_command, wants_person, withdrawn,
                                           withdrawn_on_asking)
 from framework.slots.context import collect_text, from_user, model_for, short_text
 from framework.slots.mapping import fills
@@ -487,6 +487,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         else:
             steps.reprompt(ctx)
         return
+    if ctx.stack and _dropped_for_another(ctx, nlu):
+        return
     # (2) global intents and flow triggers; but a reply that names one of the items the
     # "which item?" question listed answers it, however the classifier files it ("身份证号"
     # alone read as out of scope at 0.83), unless it asks to cancel or for a person; an item
@@ -569,6 +571,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     if (confident and not _only_another_answer(ctx, nlu, collecting)
             and not _no_person_asked(ctx, nlu, collecting) and not _name_not_greeting(ctx, nlu, collecting)
+            and not _value_again_at_confirmation(ctx, nlu, waiting)
             and _global(ctx, intent)):
         return
     # (3) a held learnt value's question; the whole utterance as the collected slot's value
@@ -717,6 +720,44 @@ def _name_not_greeting(ctx: TurnContext, nlu: NLUResult, collecting: str | None)
     return (slot is not None and slot.type == "text" and short_text(slot, model_for(ctx.assistant))
             and ctx.intent in ctx.assistant.behaviours.greet.intents
             and not has_greeting(nlu.text or "", ctx.assistant.language))
+
+
+def _dropped_for_another(ctx: TurnContext, nlu: NLUResult) -> bool:
+    """"never mind, block my card instead, 4821" at "Send $20.00 to Kim Lee …?" (lost_card 0.72) heard
+    "I'm not sure I understood" and the transfer again, and "yes" sent it; "forget the transfer, I need
+    to block my card 4821" at the amount (lost_card 0.82) heard an offer of a colleague (customer
+    trial, session 28). A message that opens by dropping what is under way and goes on with a
+    reading of another flow (at least `follow_up.ANOTHER_FLOW_READING`, one that does not end the
+    conversation) cancels the active flow and starts that one, with the values the message gave."""
+    if dropped_lead(nlu.text or "", ctx.assistant.language) is None:
+        return False
+    for ranked in nlu.ranking[:3]:
+        if ranked.confidence < follow_up.ANOTHER_FLOW_READING:
+            break
+        flow = ctx.assistant.flow_for_intent(ranked.name)
+        if flow is None or flow.name == ctx.frame.flow or flow.ends_conversation:
+            continue
+        dropped = ctx.stack.pop()
+        ctx.emit("flow_cancelled", flow=dropped.flow, state=dropped.state, reason="dropped_for_another")
+        lifetimes.release(ctx, dropped.flow, "cancel")
+        ctx.say(ctx.assistant.behaviours.cancel.response)
+        return _trigger(ctx, flow)
+    return False
+
+
+def _value_again_at_confirmation(ctx: TurnContext, nlu: NLUResult, waiting: str | None) -> bool:
+    """"59" at "请核对：…套餐 59 元/月。确认办理吗？" read as 再见 (0.98) offered to stop, and "确认" cancelled
+    the opening (customer trial, session 28): at a confirmation, a greeting or goodbye reading of a
+    message that only says a value of the flow again is that value said again (the confirmation
+    again, below)."""
+    if waiting != "confirm" or ctx.intent is None:
+        return False
+    ends = ctx.assistant.flow_for_intent(ctx.intent)
+    soft = ctx.intent in ctx.assistant.behaviours.greet.intents or (ends is not None and ends.ends_conversation)
+    if not soft or corrections.restated(ctx, nlu) is None:
+        return False
+    ctx.emit("intent_ignored", intent=ctx.intent, reason="value_again")
+    return True
 
 
 def _only_another_answer(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:

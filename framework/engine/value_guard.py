@@ -203,6 +203,11 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
             # though as your name?" (trial, session 23); a question is nobody's name. (One the
             # classifier reads surely as the flow's own request is a detail of it, below.)
             return Verdict(QUESTION)
+        if any(ch.isdigit() for ch in value):
+            # "还是59吧" (the plan) and "我手机13812345678 身份证… 扣了我30块" at the name question were offered
+            # as names ("您说的姓名是我手机13812345678吗？"), and "对" stored them (customer trial, session 28):
+            # a name has no digits; the question again
+            return Verdict(ANSWERED_OTHER)
         if unlike_values(model, slot, value):
             return Verdict(UNLIKE, value=parsed.value)
         if _holds_another_slots_value(assistant, nlu, step.slot, value):

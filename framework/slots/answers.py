@@ -144,7 +144,9 @@ _DONT_KNOW = {
     "en": re.compile(
         r"\b(?:do\s*n[o']?t|dont|did\s*n[o']?t|can'?t|cannot|can\s+not|could\s*n[o']?t|have\s*n[o']?t)\s+"
         r"(?:really\s+|even\s+|actually\s+)?(?:know|remember|recall|find|locate|see|have|got|get)\b"
-        r"|\bno\s+(?:idea|clue)\b|\bnot\s+sure\b|\bforg[eo]t(?:ten)?\b|\bdunno\b|\bidk\b"
+        # "forget the transfer, I need to block my card" is no "I forgot" (customer trial, session 28)
+        r"|\bno\s+(?:idea|clue)\b|\bnot\s+sure\b|\bforgot(?:ten)?\b|\b(?:i|i always|i just|i keep)\s+forget\b"
+        r"|\bdunno\b|\bidk\b"
         r"|\b(?:not|isn'?t|aren'?t)\s+(?:with|on|near)\s+me\b|\bout\s+of\s+my\s+head\b"),
     "zh": re.compile(r"不知道|不晓得|不清楚|不记得|记不[得清住起]|想不起|没记住|忘[了记掉带]|找不[到着]|没带|不在身边|不在手[边上]"
                      r"|没在身[边上]|手[边上头]没有|查不到"),

@@ -144,6 +144,27 @@ def withdrawn(text: str, language: str | None = None) -> bool:
 # one ending in 4821... wait no dont, i found it" (a trial of session 23 asked to block it). Only
 # for the message that asks (mid-flow, "ok found it" after "hold on, let me grab my card" is
 # readiness, not a withdrawal).
+# A message that opens by dropping what is under way and goes on with something else: "never mind,
+# block my card instead, 4821", "forget the transfer, I need to block my card" (customer trial,
+# session 28), "算了 不转了 帮我查下余额"
+_DROPPED_LEAD = {
+    "en": re.compile(r"^(?:(?:oh|ok|okay|no|nah|um+|uh+|actually|wait)[,\s]+)*(?:(?:never ?mind|nvm)(?:\s+(?:about\s+)?(?:it|that|this|the \w+))?|forget (?:it|that|this|about "
+                     r"(?:it|that|this|the \w+)|the \w+)|scratch that|cancel (?:it|that|this|the \w+)|stop (?:it|that|this)"
+                     r"|don'?t (?:bother|worry about (?:it|that|the \w+)))(?:\s+(?:then|for now|please))?[\s]*[,.;!:—–-]+\s*"
+                     r"(?=\S)", re.IGNORECASE),
+    "zh": re.compile(r"^(?:[哦嗯唉哎呃]+[，,\s]*)?(?:算了吧?|不[转查办弄开换]了|先不[转查办弄开换]了|不用了|那个不要了)[，,。！!；;\s]+(?=\S)"),
+}
+
+
+def dropped_lead(text: str, language: str | None = None) -> str | None:
+    """What a message says after an opening that drops what is under way ("never mind, block my
+    card instead" -> "block my card instead"), or None when it opens otherwise or says nothing after."""
+    pattern = _DROPPED_LEAD.get(language_key(language) or "en")
+    match = pattern.match(text.strip()) if pattern else None
+    rest = text.strip()[match.end():] if match else ""
+    return rest if match and content_length(rest) >= 2 else None
+
+
 _FOUND = {"en": re.compile(r"^(?:(?:oh|ok|okay|wait|nvm|never mind|actually)\s+)*(?:i\s+)?(?:just\s+|already\s+)?"
                            r"found (?:it|them|the card|my card|my wallet|my purse)(?: again)?$")}
 
