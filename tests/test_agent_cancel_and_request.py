@@ -79,7 +79,9 @@ async def test_a_cancel_before_another_flows_request_drops_the_flow(banking):
     assert [r.response for r in turn.replies][1:] == [ASK_LAST4]
     assert [f.flow for f in turn.state.stack] == ["check_balance"] and "amount" not in turn.state.slots
     names = [e.name for e in turn.events]
-    assert "cancel_before_request" in names and "flow_interrupted" not in names
+    # since session 28 the engine drops the flow itself when the message opens with "forget the transfer"
+    # (turn._dropped_for_another); the Agent's clause reading stays for openings it does not know
+    assert ("cancel_before_request" in names or "flow_cancelled" in names) and "flow_interrupted" not in names
 
 
 @pytest.mark.parametrize("first", [("affirm", 0.97), ("cancel", 0.5)])
