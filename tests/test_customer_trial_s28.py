@@ -230,3 +230,40 @@ def test_forgetting_is_still_dont_know(text):
     from framework.slots.answers import dont_know
 
     assert dont_know(text, "en")
+
+
+# "ok now back to the transfer" (goodbye 0.98) at the transfer's confirmation, resumed after a block, offered to
+# stop the transfer; "好 继续办卡吧" at the ID question heard that no valid ID was found (customer trial, session 28)
+def test_back_to_the_transfer_asks_it_again(banking):
+    state = en(banking, start(), "send 50 dollars to Tom", "transfer_money", 0.99).state
+    result = en(banking, state, "ok now back to the transfer", "goodbye", 0.98)
+    assert "stop_offered" not in _names(result) and "flow_continued" in _names(result)
+    assert result.state.frame.waiting_for == "confirm" and replies(result)[-1].startswith("Send $50.00 to Tom")
+
+
+def test_going_on_with_the_opening_asks_the_id_again(telecom):
+    state = zh(telecom, start(), "开户 要39的", "办理", 0.99).state
+    state = zh(telecom, state, "陈晓明", "提供信息", 0.99).state
+    assert state.frame.waiting_for == "slot:id_number"
+    result = zh(telecom, state, "好 继续办卡吧", "办理", 0.9)
+    assert "flow_continued" in _names(result) and "slot_invalid" not in _names(result)
+    assert result.state.frame.waiting_for == "slot:id_number"
+
+
+@pytest.mark.parametrize("text, language", [("ok cancel it, back to the transfer", "en"), ("继续用原来的套餐吧", "zh"),
+                                            ("I want to go back to Spain", "en")])
+def test_these_do_not_go_on(text, language):
+    from framework.slots.command_words import goes_on
+
+    assert not goes_on(text, language)
+
+
+# "算了还是99吧" at an opening's read-back with plan 59 (提供信息 0.68) heard "没听明白" and "确认" opened it on 59;
+# "那算了换99" (取消 0.73) cancelled the opening (customer trial, session 28)
+@pytest.mark.parametrize("text, intent, confidence", [("算了还是99吧", "提供信息", 0.68), ("那算了换99", "取消", 0.73)])
+def test_another_plan_after_suanle_is_a_change(telecom, text, intent, confidence):
+    state = zh(telecom, start(), "开户 要39的 身份证310115198807042316", "办理", 0.99).state
+    state = zh(telecom, state, "陈晓明", "提供信息", 0.99).state
+    result = zh(telecom, state, text, intent, confidence)
+    assert "flow_cancelled" not in _names(result) and result.state.slots["plan"] == "99"
+    assert result.state.frame.waiting_for == "confirm"

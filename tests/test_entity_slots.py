@@ -431,9 +431,11 @@ def test_a_learnt_span_over_a_validated_pattern_value_is_dropped(send):
     result = say(parser, state, text)
     assert "entity_overruled" in events(result)
     assert result.state.slots.get("recipient") is None
-    # the rest of the answer, "1234 tomorrow", was the recipient ("Sending $20 to 1234 tomorrow"); no
-    # annotated recipient holds a digit, so it is asked about first (session 21)
-    assert "value_check" in events(result) and "1234 tomorrow" in result.replies[0].text
+    # the rest of the answer, "1234 tomorrow", was the recipient ("Sending $20 to 1234 tomorrow"); session 21
+    # asked about it first; since session 28 a value with a digit where no annotated recipient holds one is
+    # none ("还是59吧" was stored as a name after "对"): the question again
+    assert "value_check" not in events(result) and result.state.slots.get("recipient") is None
+    assert "1234" not in result.replies[0].text
 
 
 def test_a_low_confidence_learnt_value_agreeing_with_a_pattern_is_stored(send):

@@ -307,7 +307,8 @@ def announce(ctx: TurnContext, names: list[str]) -> None:
 # Words around a value said again that add nothing: "to my landlord", "it's 450 dollars", "还是转给张三"
 _AROUND = {"en": re.compile(r"^(?:(?:to|for|on|the|it'?s|it is|that'?s|that is|is|i said|just|still)\b[\s,]*)+"),
            # "39的", "还是59吧": particles after the value too (customer trial, session 28)
-           "zh": re.compile(r"^(?:还是|就是|是|转给|给|我说了|说了)+|(?:的|吧|啊|呀|呢|哦|嘛)+$")}
+           # "算了还是99吧", "那算了换99" at an opening's read-back (a fallback, and a cancel: session 28)
+           "zh": re.compile(r"^(?:算了|那|那就|还是|就是|是|转给|给|我说了|说了|换成?|改成|要)+|(?:的|吧|啊|呀|呢|哦|嘛)+$")}
 
 
 def restated(ctx: TurnContext, nlu: NLUResult) -> str | None:

@@ -63,8 +63,8 @@ from framework.nlu.interface import IntentScore, NLUResult
 from framework.slots import GENERIC_EXTRACTORS, ParseResult, parse_value
 from framework.slots.answers import (after_refusal, also_part, content_length, has_content, has_greeting, has_words,
                                      is_hedge, is_question, sounds_like_correction, without_filler, yes_no)
-from framework.slots.command_words import (asks_for_person, dropped_lead, negated_command, wants_person, withdrawn,
-                                          withdrawn_on_asking)
+from framework.slots.command_words import (asks_for_person, dropped_lead, goes_on, negated_command, wants_person,
+                                          withdrawn, withdrawn_on_asking)
 from framework.slots.context import collect_text, from_user, model_for, short_text
 from framework.slots.mapping import fills
 
@@ -489,6 +489,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     if ctx.stack and _dropped_for_another(ctx, nlu):
         return
+    if ctx.stack and _goes_on(ctx, nlu, intent, confident):
+        return
     # (2) global intents and flow triggers; but a reply that names one of the items the
     # "which item?" question listed answers it, however the classifier files it ("身份证号"
     # alone read as out of scope at 0.83), unless it asks to cancel or for a person; an item
@@ -743,6 +745,22 @@ def _dropped_for_another(ctx: TurnContext, nlu: NLUResult) -> bool:
         ctx.say(ctx.assistant.behaviours.cancel.response)
         return _trigger(ctx, flow)
     return False
+
+
+def _goes_on(ctx: TurnContext, nlu: NLUResult, intent: str | None, confident: bool) -> bool:
+    """"ok now back to the transfer" (goodbye 0.98) at the transfer's confirmation offered to stop it
+    (customer trial, session 28): a message that asks to go on with what is under way, and asks for
+    nothing else surely (cancel, a person, another flow), is the question again (event `flow_continued`)."""
+    if not goes_on(nlu.text or "", ctx.assistant.language):
+        return False
+    b = ctx.assistant.behaviours
+    other = ctx.assistant.flow_for_intent(intent) if intent else None
+    if confident and (intent in b.cancel.intents or intent in b.handoff.intents
+                      or (other is not None and other.name != ctx.frame.flow and not other.ends_conversation)):
+        return False
+    ctx.emit("flow_continued", flow=ctx.frame.flow, state=ctx.frame.state)
+    steps.reprompt(ctx)
+    return True
 
 
 def _value_again_at_confirmation(ctx: TurnContext, nlu: NLUResult, waiting: str | None) -> bool:

@@ -98,8 +98,8 @@ from framework.nlu.interface import NLUResult
 from framework.slots import ParseResult
 from framework.slots.answers import content_length, is_hesitation, is_question, yes_no
 from framework.slots.command_words import command_word
-from framework.slots.context import (describes_self, looks_everyday, model_for, normalise, says_a_wish, short_text,
-                                     unlike_values)
+from framework.slots.context import (describes_self, digits_in_values, looks_everyday, model_for, normalise, says_a_wish,
+                                     short_text, unlike_values)
 from framework.slots.mapping import MODEL_EXTRACTOR, fills
 from framework.slots.partial_names import partial_name
 
@@ -203,10 +203,10 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
             # though as your name?" (trial, session 23); a question is nobody's name. (One the
             # classifier reads surely as the flow's own request is a detail of it, below.)
             return Verdict(QUESTION)
-        if any(ch.isdigit() for ch in value):
+        if any(ch.isdigit() for ch in value) and not digits_in_values(model, slot):
             # "还是59吧" (the plan) and "我手机13812345678 身份证… 扣了我30块" at the name question were offered
             # as names ("您说的姓名是我手机13812345678吗？"), and "对" stored them (customer trial, session 28):
-            # a name has no digits; the question again
+            # where no annotated value holds a digit (names), a value with one is none; the question again
             return Verdict(ANSWERED_OTHER)
         if unlike_values(model, slot, value):
             return Verdict(UNLIKE, value=parsed.value)

@@ -165,6 +165,23 @@ def dropped_lead(text: str, language: str | None = None) -> str | None:
     return rest if match and content_length(rest) >= 2 else None
 
 
+# Going on with what is under way: "ok now back to the transfer" (goodbye 0.98) at the transfer's confirmation,
+# resumed after a block, offered to stop it, and "ok back to activating, name is John Smith" (goodbye 0.76)
+# left the activation (customer trial, session 28); "好 继续办卡吧"
+_GO_ON = {
+    "en": re.compile(r"^(?:(?:ok(?:ay)?|alright|right|good|great|thanks|thank you|cool|so|now|and)[,.!\s]+)*(?:now\s+)?"
+                     r"(?:(?:let'?s\s+)?(?:go\s+|get\s+|come\s+)?back\s+to|(?:let'?s\s+)?(?:continue|carry on|go on|proceed)"
+                     r"(?:\s+with)?|where were we|as i was saying)\b", re.IGNORECASE),
+    "zh": re.compile(r"^(?:(?:好|好的|行|嗯|ok|那|那就|谢谢)[，,。!！\s]*)*(?:我们|咱们)?(?:(?:继续|接着)(?!用|使用|保留|留着)|回到刚才|回到)"),
+}
+
+
+def goes_on(text: str, language: str | None = None) -> bool:
+    """Whether the message asks to go on with what was under way ("ok now back to the transfer", "继续办卡吧")."""
+    pattern = _GO_ON.get(language_key(language) or "en")
+    return bool(pattern and pattern.search(text.strip()))
+
+
 _FOUND = {"en": re.compile(r"^(?:(?:oh|ok|okay|wait|nvm|never mind|actually)\s+)*(?:i\s+)?(?:just\s+|already\s+)?"
                            r"found (?:it|them|the card|my card|my wallet|my purse)(?: again)?$")}
 
