@@ -267,3 +267,15 @@ def test_another_plan_after_suanle_is_a_change(telecom, text, intent, confidence
     result = zh(telecom, state, text, intent, confidence)
     assert "flow_cancelled" not in _names(result) and result.state.slots["plan"] == "99"
     assert result.state.frame.waiting_for == "confirm"
+
+
+# "损失其实有 大概30块" at a complaint's read-back with 0 元 heard "没听明白" (customer trial, session 28): 其实 says
+# it is a correction, as "actually" does
+def test_actually_a_loss_at_the_read_back(telecom):
+    state = zh(telecom, start(), "投诉 上网太慢", "投诉", 0.99).state
+    state = zh(telecom, state, "赵强", "提供信息", 0.99).state
+    state = zh(telecom, state, "510107199208153331", "提供信息", 0.99).state
+    state = zh(telecom, state, "没有", "否定", 0.99).state
+    assert state.frame.waiting_for == "confirm" and state.slots["loss"]["amount"] == 0
+    result = zh(telecom, state, "损失其实有 大概30块", "提供信息", 0.92)
+    assert result.state.slots["loss"] == {"amount": 30, "currency": "CNY"} and result.state.frame.waiting_for == "confirm"

@@ -52,8 +52,8 @@ from dataclasses import replace
 
 from framework.compile.machine import END, Assistant, Collect, Confirm, Flow, frozen_map
 from framework.engine import (confirm, corrections, follow_up, foreign_language, hold_on, intent_check, lifetimes, not_for, nothing_pending,
-                              other_request, slot_filling, steps, stop_question, trigger_text, unavailable, unknown_value, unreadable,
-                              value_guard, why_asked)
+                              other_request, side_questions, slot_filling, steps, stop_question, trigger_text, unavailable,
+                              unknown_value, unreadable, value_guard, why_asked)
 from framework.engine.commands import RESTART, command, is_payload
 from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
@@ -486,6 +486,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             steps.goto(ctx, state.name)  # confirm again, with the new value
         else:
             steps.reprompt(ctx)
+        return
+    # "is there a fee?" / "卡多久能寄到" while a flow waits: its `answers`, then the question again
+    if ctx.stack and side_questions.answered(ctx, nlu):
         return
     if ctx.stack and _dropped_for_another(ctx, nlu):
         return

@@ -120,7 +120,8 @@ _HESITATION = {
                      r"|^(?:等等|等下|等会儿?)[。.!！…]*$"),  # whole-message only: 等等 is also "and so on"
 }
 _CORRECTION_MARKERS = {
-    "zh": re.compile(r"不对|不是|错了|改成|改为|换成|换个|换一个|换张|应该是|更正|改一下|搞错|^不[，,\s]"),
+    # "损失其实有 大概30块" at a complaint's read-back of 0 元 was not taken (customer trial, session 28)
+    "zh": re.compile(r"不对|不是|错了|改成|改为|换成|换个|换一个|换张|应该是|更正|改一下|搞错|其实|^不[，,\s]"),
     "en": re.compile(r"\b(?:actually|make (?:it|that)|change|instead|wrong|should be|meant|correction|rather|not"
                      r"|no,?\s+wait|wait,?\s+no|i mean|scratch that|oops)\b"
                      r"|^(?:no|nope|sorry|wait|oops)\b"),

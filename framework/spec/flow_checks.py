@@ -50,15 +50,16 @@ def check_flows(ctx: Context) -> None:
         path = ("flows", name)
         for i, slot in enumerate(items(flow.get("keep"))):
             ctx.known("slot", slot, path + ("keep", i), ctx.slots)
-        for i, served_not in enumerate(items(flow.get("not_for"))):
-            served_not = mapping(served_not)
-            ctx.known("response", served_not.get("response"), path + ("not_for", i, "response"), ctx.responses)
-            for j, pattern in enumerate(items(served_not.get("patterns"))):
-                if isinstance(pattern, str):
-                    check_regex(ctx, pattern, path + ("not_for", i, "patterns", j))
-            if not items(served_not.get("words")) and not items(served_not.get("patterns")):
-                ctx.add("E011", path + ("not_for", i), "missing key 'words' or 'patterns'", key=True,
-                        expected="'words' or 'patterns' naming the requests not served")
+        for key, what in (("not_for", "the requests not served"), ("answers", "the questions answered")):
+            for i, entry in enumerate(items(flow.get(key))):
+                entry = mapping(entry)
+                ctx.known("response", entry.get("response"), path + (key, i, "response"), ctx.responses)
+                for j, pattern in enumerate(items(entry.get("patterns"))):
+                    if isinstance(pattern, str):
+                        check_regex(ctx, pattern, path + (key, i, "patterns", j))
+                if not items(entry.get("words")) and not items(entry.get("patterns")):
+                    ctx.add("E011", path + (key, i), "missing key 'words' or 'patterns'", key=True,
+                            expected=f"'words' or 'patterns' naming {what}")
         triggers = flow.get("trigger")
         for i, intent in enumerate(names_of(triggers)):
             where = path + (("trigger", i) if isinstance(triggers, list) else ("trigger",))

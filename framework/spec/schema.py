@@ -188,6 +188,15 @@ FLOW = _object({
         "patterns": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
                      "x-expected": "a list of regular expressions"},
     }, required=("response",)), "x-expected": "a list of {response, words, patterns}"},
+    # side questions answered while the flow waits ("is there a fee?" at a transfer's confirmation): the
+    # response, then the same question again, nothing changed (framework.engine.side_questions)
+    "answers": {"type": "array", "minItems": 1, "items": _object({
+        "response": NAME,
+        "words": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
+                  "x-expected": "a list of words, such as [fee, charge]"},
+        "patterns": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
+                     "x-expected": "a list of regular expressions"},
+    }, required=("response",)), "x-expected": "a list of {response, words, patterns}"},
     "start": NAME,
     "states": _map_of(STATE, minProperties=1),
 }, required=("states",))

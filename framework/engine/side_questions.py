@@ -1,0 +1,52 @@
+"""Side questions a flow answers while it waits, then asks its question again.
+
+"how long for the new one?" at "I'll block the card ending 4821 … Go ahead?" heard "I can't answer that
+here", although the bot's own next reply says 5 to 7 business days; "卡多久能寄到", "月租多少", "这个有没有
+合约期" at an opening's read-back started other flows or heard the same, and the plan was lost on the
+way (customer trials, sessions 27 and 28). Dialogflow answers such questions with FAQ intents, Rasa with
+retrieval intents and a rule per intent; ours is a list on the flow, as `not_for`:
+
+    transfer_money:
+      answers:
+        - response: utter_transfer_fee
+          words: [fee, charge, cost]
+        - response: utter_transfer_time
+          patterns: ['how long|when will (?:it|they|he|she) (?:get|arrive|receive)']
+
+While the flow waits for an answer (a slot's question or a confirmation) and a message that asks a
+question (framework.slots.answers.is_question) names one of the words or matches one of the patterns,
+the response is said (event `question_answered`) and the question is asked again: nothing is collected,
+changed or confirmed, and no attempt is used. A value given in the same message is kept (it was filled
+before this step). A free-text question (a complaint) takes the message as its answer, questions and all. Checked by the validator: the response exists, the patterns compile, and each entry
+names words or patterns.
+"""
+from __future__ import annotations
+
+from framework.engine import steps
+from framework.engine.context import TurnContext
+from framework.engine.unavailable import named_in
+from framework.nlu.interface import NLUResult
+from framework.slots.answers import is_question
+from framework.slots.context import model_for, short_text
+
+
+def answered(ctx: TurnContext, nlu: NLUResult) -> bool:
+    """True when the active flow answered the message as one of its side questions (and asked again)."""
+    flow, frame, text = ctx.flow(), ctx.frame, nlu.text or ""
+    if flow is None or frame is None or not flow.answers or not frame.waiting_for or not text:
+        return False
+    if not (frame.waiting_for == "confirm" or frame.waiting_for.startswith("slot:")):
+        return False
+    slot = ctx.assistant.slots.get(frame.waiting_for[5:]) if frame.waiting_for.startswith("slot:") else None
+    if slot is not None and slot.type == "text" and not short_text(slot, model_for(ctx.assistant)):
+        return False  # free text ("你们到底多久能修好？？" as the complaint) is the answer, questions and all
+    if not is_question(text, ctx.assistant.language):
+        return False
+    for response, words, patterns in flow.answers:
+        named = named_in(words, patterns, text)
+        if named is not None:
+            ctx.emit("question_answered", flow=flow.name, word=named)
+            ctx.say(response)
+            steps.reprompt(ctx)
+            return True
+    return False
