@@ -279,3 +279,39 @@ def test_actually_a_loss_at_the_read_back(telecom):
     assert state.frame.waiting_for == "confirm" and state.slots["loss"]["amount"] == 0
     result = zh(telecom, state, "损失其实有 大概30块", "提供信息", 0.92)
     assert result.state.slots["loss"] == {"amount": 30, "currency": "CNY"} and result.state.frame.waiting_for == "confirm"
+
+
+# Second trial round of session 28: another task's card number taken by the task under way
+def test_an_activation_asked_at_a_block_is_not_a_correction(banking):
+    """"actually I want to activate card 1234" at the block of 4821 (activate_card 1.00) changed the block to
+    1234, and "yes" blocked it; the activation now waits with its card, the block keeps 4821."""
+    state = en(banking, start(), "block my card 4821", "lost_card", 0.99).state
+    result = en(banking, state, "actually I want to activate card 1234", "activate_card", 1.0)
+    assert result.state.slots["card_last4"] == "4821" and result.state.frame.flow == "lost_card"
+    assert [f.flow for f in result.state.stack] == ["activate_card", "lost_card"]
+    assert dict(result.state.stack[0].saved["slots"]) == {"card_last4": "1234"}
+
+
+def test_never_mind_at_a_block_starts_the_activation_with_its_card(banking):
+    state = en(banking, start(), "block my card 4821", "lost_card", 0.99).state
+    result = en(banking, state, "wait no, never mind that, I want to activate my card 1234 instead", "activate_card", 0.82)
+    assert result.state.frame.flow == "activate_card" and result.state.slots["card_last4"] == "1234"
+    assert "action_requested" not in _names(result)
+
+
+def test_never_mind_at_an_activation_blocks_the_card_named(banking):
+    """"never mind, block my card 4821 instead" (lost_card 0.56) at "Activate the card ending 1234 …?" changed
+    the activation to 4821."""
+    state = en(banking, start(), "activate card 1234", "activate_card", 0.99).state
+    result = en(banking, state, "never mind, block my card 4821 instead", "lost_card", 0.56)
+    assert result.state.frame.flow == "lost_card" and result.state.slots["card_last4"] == "4821"
+    assert len(result.state.stack) == 1
+
+
+def test_a_balance_asked_at_the_amount_is_no_amount(banking):
+    """"whats the balance on card 1234?" (check_balance 1.00) at "How much would you like to send?" took
+    1234 as the amount, and "yes" sent $1,234."""
+    state = en(banking, start(), "send money to Tom", "transfer_money", 0.99).state
+    result = en(banking, state, "whats the balance on card 1234?", "check_balance", 1.0)
+    assert "amount" not in result.state.slots and "number_taken" not in _names(result)
+    assert result.state.frame.flow == "check_balance"

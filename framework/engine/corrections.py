@@ -136,18 +136,22 @@ def filled_ahead(ctx: TurnContext, collecting: str | None) -> list[str]:
             if name != collecting and before.get(name) is None and ctx.slots.get(name) is not None]
 
 
-def answer_number(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
+def answer_number(ctx: TurnContext, nlu: NLUResult, collecting: str | None, requested: Flow | None = None) -> bool:
     """At a number slot's question, digits another extractor read for a slot the active flow does not
     collect are the answer: "to Bob Marley, 2000" at "How much would you like to send?" had 2000 read
     as a card's last four digits, dropped, and the amount asked again (customer trial, session 27).
-    Only one such number, none named as the other slot's ("card 2000"); True when it was taken."""
+    Only one such number, none named as the other slot's ("card 2000"), none that `requested` (another flow
+    the message asks for) collects: "whats the balance on card 1234?" (check_balance 1.00) at the amount's
+    question sent $1,234 (customer trial, session 28). True when it was taken."""
     slots = ctx.assistant.slots
     slot = slots.get(collecting or "")
     if slot is None or slot.type not in _NUMBER_TYPES or ctx.slots.get(collecting) is not None:
         return False
     wanted, text = flow_collects(ctx), (nlu.text or "").lower()
+    theirs = (collected_slots(requested) if requested is not None and ctx.frame is not None
+              and requested.name != ctx.frame.flow else set())
     found = [e for e in nlu.entities if e.extractor not in GENERIC_EXTRACTORS and e.entity not in wanted
-             and _BARE_NUMBER.fullmatch(str(e.value).strip())]
+             and e.entity not in theirs and _BARE_NUMBER.fullmatch(str(e.value).strip())]
     if len({str(e.value) for e in found}) != 1:
         return False
     owner = slots.get(found[0].entity)

@@ -17,7 +17,7 @@ balance asks its question again instead of answering for the blocked card.
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from framework.compile.machine import Flow, frozen_map
 from framework.engine.context import TurnContext
@@ -26,10 +26,11 @@ from framework.nlu.interface import Entity, NLUResult
 from framework.slots.mapping import fills
 
 
-def requested_flow(ctx: TurnContext, intent: str | None, confident: bool) -> Flow | None:
-    """The other flow the message confidently asks for, when the active one may be interrupted."""
+def requested_flow(ctx: TurnContext, intent: str | None, confident: bool, *, waiting: bool = False) -> Flow | None:
+    """The other flow the message confidently asks for, when the active one may be interrupted
+    (`waiting`: or when it may not, and the other waits under it)."""
     current = ctx.flow()
-    if not confident or intent is None or current is None or not current.interruptible:
+    if not confident or intent is None or current is None or not (current.interruptible or waiting):
         return None
     flow = ctx.assistant.flow_for_intent(intent)
     if flow is None or flow.name == current.name or flow.ends_conversation:
@@ -40,13 +41,34 @@ def requested_flow(ctx: TurnContext, intent: str | None, confident: bool) -> Flo
 
 
 def held_back(ctx: TurnContext, nlu: NLUResult, intent: str | None, confident: bool) -> tuple[Entity, ...]:
-    """The message's entities that belong to the requested other flow (see the module doc)."""
-    flow = requested_flow(ctx, intent, confident)
-    if flow is None:
-        return ()
+    """The message's entities that belong to the requested other flow (see the module doc); also when
+    the active flow may not be interrupted and the other waits: "actually I want to activate card 1234"
+    at the block of 4821 (activate_card 1.00) changed the block to 1234, and "yes" blocked it; "whats
+    the balance on 1234 first" there gave the balance of 4821 afterwards (customer trial, session 28)."""
+    flow = requested_flow(ctx, intent, confident, waiting=True)
+    return entities_of(ctx, nlu, flow) if flow is not None else ()
+
+
+def entities_of(ctx: TurnContext, nlu: NLUResult, flow: Flow) -> tuple[Entity, ...]:
+    """The message's entities for slots both `flow` and the active flow collect."""
     theirs = collected_slots(flow) & collected_slots(ctx.flow())
     slots = [ctx.assistant.slots[name] for name in sorted(theirs) if name in ctx.assistant.slots]
     return tuple(e for e in nlu.entities if any(fills(slot, e, None) for slot in slots))
+
+
+def values_for(ctx: TurnContext, entities: tuple[Entity, ...], flow: Flow) -> dict[str, Any]:
+    """The values `entities` give the slots `flow` collects (parsed as those slots take them)."""
+    from framework.slots import parse_value
+
+    values = {}
+    for name in sorted(collected_slots(flow)):
+        slot = ctx.assistant.slots.get(name)
+        for entity in entities:
+            if slot is not None and name not in values and fills(slot, entity, None):
+                parsed = parse_value(slot, str(entity.value), ctx.assistant.language, today=ctx.today)
+                if parsed.ok:
+                    values[name] = parsed.value
+    return values
 
 
 def save_for_resume(ctx: TurnContext, entities: tuple[Entity, ...]) -> Callable[[], None] | None:

@@ -438,14 +438,18 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # "actually my card 1234 was stolen" at the balance's card question: 1234 is the lost card's,
     # kept for that flow, which interrupts at (2) (framework.engine.other_request)
     ctx.held_back = other_request.held_back(ctx, nlu, intent, confident)
+    dropped_for = _dropped_target(ctx, nlu) if ctx.stack and not ctx.held_back else None
+    if dropped_for is not None:  # "never mind, block my card 4821 instead" (lost_card 0.56) at an activation
+        ctx.held_back = other_request.entities_of(ctx, nlu, dropped_for)
     if ctx.held_back:
-        ctx.held_back_for = assistant.flow_for_intent(intent).name
+        ctx.held_back_for = (dropped_for or assistant.flow_for_intent(intent)).name
         ctx.emit("entities_held_back", flow=ctx.held_back_for, entities=tuple(sorted({e.entity for e in ctx.held_back})))
         nlu = replace(nlu, entities=tuple(e for e in nlu.entities if e not in ctx.held_back))
     nlu = corrections.retarget_person(ctx, nlu, waiting, intent, confident)  # "Sarah Jones I mean" tagged `name`
     filled = slot_filling.fill(ctx, _answer_only(ctx, nlu, collecting) if off_topic else nlu, collecting)
     if not filled and not off_topic and collecting:
-        filled = corrections.answer_number(ctx, nlu, collecting)  # "to Bob Marley, 2000": 2000 read as a card's
+        filled = corrections.answer_number(ctx, nlu, collecting,  # "to Bob Marley, 2000": 2000 read as a card's
+                                           assistant.flow_for_intent(intent) if confident and intent else None)
     changed, late, relative = [], [], None
     if collecting or waiting in _LISTENING:
         if not filled and not off_topic:  # a number that answered the question corrects nothing else
@@ -734,20 +738,32 @@ def _dropped_for_another(ctx: TurnContext, nlu: NLUResult) -> bool:
     trial, session 28). A message that opens by dropping what is under way and goes on with a
     reading of another flow (at least `follow_up.ANOTHER_FLOW_READING`, one that does not end the
     conversation) cancels the active flow and starts that one, with the values the message gave."""
-    if dropped_lead(nlu.text or "", ctx.assistant.language) is None:
+    flow = _dropped_target(ctx, nlu)
+    if flow is None:
         return False
+    dropped = ctx.stack.pop()
+    ctx.emit("flow_cancelled", flow=dropped.flow, state=dropped.state, reason="dropped_for_another")
+    lifetimes.release(ctx, dropped.flow, "cancel")
+    ctx.say(ctx.assistant.behaviours.cancel.response)
+    if ctx.held_back_for == flow.name:  # its values, kept from the dropped flow at priority 1
+        for name, value in other_request.values_for(ctx, ctx.held_back, flow).items():
+            ctx.set_slot(name, value, source="entity")
+    return _trigger(ctx, flow)
+
+
+def _dropped_target(ctx: TurnContext, nlu: NLUResult):
+    """The other flow a message that opens by dropping what is under way goes on to ask for (a
+    reading of at least `follow_up.ANOTHER_FLOW_READING` among the first three, not ending the
+    conversation), or None."""
+    if not ctx.stack or dropped_lead(nlu.text or "", ctx.assistant.language) is None:
+        return None
     for ranked in nlu.ranking[:3]:
         if ranked.confidence < follow_up.ANOTHER_FLOW_READING:
             break
         flow = ctx.assistant.flow_for_intent(ranked.name)
-        if flow is None or flow.name == ctx.frame.flow or flow.ends_conversation:
-            continue
-        dropped = ctx.stack.pop()
-        ctx.emit("flow_cancelled", flow=dropped.flow, state=dropped.state, reason="dropped_for_another")
-        lifetimes.release(ctx, dropped.flow, "cancel")
-        ctx.say(ctx.assistant.behaviours.cancel.response)
-        return _trigger(ctx, flow)
-    return False
+        if flow is not None and flow.name != ctx.frame.flow and not flow.ends_conversation:
+            return flow
+    return None
 
 
 def _goes_on(ctx: TurnContext, nlu: NLUResult, intent: str | None, confident: bool) -> bool:
@@ -858,18 +874,23 @@ def _busy(ctx: TurnContext) -> bool:
     if not (ctx.refused_by and busy is not None and busy.response):
         return False
     ctx.emit("busy", flow=ctx.frame.flow, by=ctx.refused_by)
-    _defer(ctx, ctx.assistant.flows.get(ctx.refused_by))
+    refused = ctx.assistant.flows.get(ctx.refused_by)
+    saved = (other_request.values_for(ctx, ctx.held_back, refused)
+             if refused is not None and ctx.held_back_for == refused.name and ctx.held_back else None)
+    _defer(ctx, refused, saved=saved)
     ctx.say(busy.response)
     steps.reprompt(ctx)
     return True
 
 
-def _defer(ctx: TurnContext, flow, **why) -> bool:
+def _defer(ctx: TurnContext, flow, *, saved: dict | None = None, **why) -> bool:
     """`flow` waits under the current one (event `flow_deferred`) and starts when that one ends,
-    as an interrupted flow resumes; False when there is none or it is already on the stack."""
+    as an interrupted flow resumes, with the `saved` values its request gave; False when there is
+    none or it is already on the stack."""
     if flow is None or any(f.flow == flow.name for f in ctx.stack):
         return False
-    ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start))
+    kept = frozen_map({"slots": frozen_map(saved)}) if saved else None
+    ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start, saved=kept))
     ctx.emit("flow_deferred", flow=flow.name, until=ctx.frame.flow, **why)
     return True
 
