@@ -315,3 +315,39 @@ def test_a_balance_asked_at_the_amount_is_no_amount(banking):
     result = en(banking, state, "whats the balance on card 1234?", "check_balance", 1.0)
     assert "amount" not in result.state.slots and "number_taken" not in _names(result)
     assert result.state.frame.flow == "check_balance"
+
+
+def _opening_read_back(telecom):
+    state = zh(telecom, start(), "开户 要39的 身份证310115198807042316", "办理", 0.99).state
+    state = zh(telecom, state, "陈晓明", "提供信息", 0.99).state
+    assert state.frame.waiting_for == "confirm"
+    return state
+
+
+# Second trial round: "99的呢" (问候 0.41) and "39的呢" at an opening's read-back changed the plan and "确认" opened
+# it so; "99跟59有啥区别" heard "您说了不止一个套餐"; "129的是啥样的" heard "这个问题我在这里回答不了"
+@pytest.mark.parametrize("text, intent", [("99的呢", "问候"), ("99跟59有啥区别", "咨询"), ("129的是啥样的", "其他")])
+def test_a_question_about_another_plan_changes_nothing(telecom, text, intent):
+    result = zh(telecom, _opening_read_back(telecom), text, intent, 0.8)
+    assert result.state.slots["plan"] == "39" and "slot_corrected" not in _names(result)
+    assert "四档套餐" in replies(result)[0] and result.state.frame.waiting_for == "confirm"
+
+
+# "先等等 我问下我老婆" (再见 0.97) at the read-back offered to stop, and "好了 她说行" cancelled the opening
+def test_a_wait_to_ask_someone_is_a_wait(telecom):
+    result = zh(telecom, _opening_read_back(telecom), "先等等 我问下我老婆", "再见", 0.97)
+    assert "hold_on" in _names(result) and "stop_offered" not in _names(result)
+    result = zh(telecom, result.state, "好了 她说行", "肯定", 1.0)
+    assert "flow_cancelled" not in _names(result) and "confirmed" in _names(result)
+
+
+# "我再想想" at the plan's question (再见 0.97) asked whether to stop, and "行 那就59吧" cancelled the opening
+def test_a_yes_with_the_waited_value_answers_the_question(telecom):
+    state = zh(telecom, start(), "开户 身份证310115198807042316", "办理", 0.99).state
+    state = zh(telecom, state, "陈晓明", "提供信息", 0.99).state
+    assert state.frame.waiting_for == "slot:plan"
+    result = zh(telecom, state, "我再想想", "再见", 0.97)
+    assert "stop_offered" in _names(result)
+    result = zh(telecom, result.state, "行 那就59吧", "肯定", 0.99)
+    assert "flow_cancelled" not in _names(result) and result.state.slots["plan"] == "59"
+    assert result.state.frame.waiting_for == "confirm"

@@ -98,7 +98,11 @@ CONFIRMATION = "utter_take_time_to_confirm"
 _BARE_WAIT = {
     "en": re.compile(rf"{WAIT_LEAD_EN}{WAIT_PHRASE_EN}(?:[,\s]+(?:up|please|pls|a sec(?:ond)?|a moment|a minute|a bit|mate))*"
                      r"[\s.!…]*$"),
-    "zh": re.compile(r"^(?:你|您)?(?:等等|等一下|等下|等会儿?|稍等(?:一下)?)(?:我)?[啊呀哈吧嘛哦。.!！…~～]*$"),
+    "zh": re.compile(r"^(?:你|您)?(?:先)?(?:等等|等一下|等下|等会儿?|稍等(?:一下)?)(?:我)?[啊呀哈吧嘛哦。.!！…~～]*$"
+                     # "先等等 我问下我老婆" (再见 0.97) at an opening's read-back offered to stop, and "好了 她说行"
+                     # then cancelled it (customer trial, session 28): a wait to ask someone is a wait
+                     r"|^(?:你|您)?(?:先)?(?:等等|等一下|等下|等会儿?|稍等(?:一下)?)(?:我)?[，,。\s]*(?:我|让我)?(?:先)?"
+                     r"(?:问问|问下|问一下|商量一下|商量商量|想想|想一下|考虑一下)[^，,。！？?]{0,8}[。.!！…~～]*$"),
 }
 
 

@@ -246,6 +246,10 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> str | None:
     yes = confirm.answer(ctx, nlu, threshold)
     if yes_no(nlu.text or "", ctx.assistant.language) is None and wants_to_go_on(nlu.text or "", ctx.assistant.language):
         yes = False  # "不不不，别取消，继续", "no keep going" (read as cancel, customer trial, session 20): go on
+    if yes and previous and previous.startswith("slot:") and _gives_a_value(ctx, nlu, previous[len("slot:"):]):
+        # "行 那就59吧" at "要取消当前的办理吗？", asked after "我再想想" at the plan's question, cancelled the
+        # opening (customer trial, session 28): a yes with the waited slot's value is that answer
+        return None
     again = _goodbye(ctx, nlu, threshold)
     if again is not None and yes is not False:  # "再见", "好的谢谢" (a goodbye): yes, and goodbye
         yes, goodbye = True, goodbye or again.name
@@ -273,13 +277,14 @@ def _goodbye(ctx: TurnContext, nlu: NLUResult, threshold: float) -> Flow | None:
     return None
 
 
-def _gives_a_value(ctx: TurnContext, nlu: NLUResult) -> bool:
-    """Whether the message holds a value for a slot the active flow collects: "99" (the plan,
-    read as 再见 0.97) at "要取消当前的办理吗？" cancelled an account opening as a goodbye (customer
-    trial, session 25); it answers the question that waited."""
+def _gives_a_value(ctx: TurnContext, nlu: NLUResult, only: str | None = None) -> bool:
+    """Whether the message holds a value for a slot the active flow collects (`only`: that slot):
+    "99" (the plan, read as 再见 0.97) at "要取消当前的办理吗？" cancelled an account opening as a
+    goodbye (customer trial, session 25); it answers the question that waited."""
     flow = ctx.flow()
     slots = ctx.assistant.slots
-    wanted = [slots[n] for n in steps.collected_slots(flow) if n in slots] if flow else []
+    names = [only] if only else (steps.collected_slots(flow) if flow else [])
+    wanted = [slots[n] for n in names if n in slots] if flow else []
     return any(fills(slot, e, None) for slot in wanted for e in nlu.entities)
 
 
