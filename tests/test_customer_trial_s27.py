@@ -628,7 +628,9 @@ def test_a_question_read_as_a_greeting_at_a_confirmation(banking):
     state = en(banking, start(), "send 40 dollars to Arjun", "transfer_money", 0.99,
                entities=_learnt("send 40 dollars to Arjun", "recipient", "Arjun")).state
     result = en(banking, state, "before I confirm, how long does it take to reach him?", "greet", 0.78)
-    assert "question_at_confirmation" in _names(result) and "greet" not in _names(result)
+    # since session 28 the transfer flow's `answers` answer it (framework.engine.side_questions)
+    names = _names(result)
+    assert ("question_at_confirmation" in names or "question_answered" in names) and "greet" not in names
     result = en(banking, state, "hello?", "greet", 0.9)
     assert "question_at_confirmation" not in _names(result)
 
@@ -683,7 +685,9 @@ def test_taking_note_of_an_offer_is_no_yes(telecom, text, starts):
 def test_another_card_at_a_block_confirmation_is_no_correction(banking, text, intent, confidence):
     state = en(banking, start(), "block card 1234", "lost_card", 0.99).state
     result = en(banking, state, text, intent, confidence)
-    assert result.state.slots["card_last4"] == "1234" and "value_not_taken" in _names(result)
+    # a confident request for another flow holds its card back for that flow since session 28 (it waits with it)
+    assert result.state.slots["card_last4"] == "1234"
+    assert "value_not_taken" in _names(result) or "entities_held_back" in _names(result)
     assert "slot_corrected" not in _names(result)
 
 

@@ -13,8 +13,14 @@ never opens two accounts. Data lives in memory and is lost on restart. Errors an
 maps them with `on_status` (flows/telecom_zh/business.yml); try them from the shell:
 
 - 110101199003077774 already holds 5 numbers: 开户 answers 409 (state id_full).
-- 换套餐 needs an existing account: 11010519491231002X has one; other IDs answer 404
-  (state no_account: the ID is asked again once).
+- 换套餐 needs an existing account: 11010519491231002X has one (holder 王小明, on the 39 plan);
+  other IDs answer 404 (state no_account: the ID is asked again once).
+- 换套餐 is for the holder only: a name other than the holder's (the name the ID's first account
+  was opened with) answers 403 (state not_holder; customer trial, session 28: 张三 changed 李娜's
+  plan). Checked before the plan, so a stranger learns nothing of the account.
+- 换套餐 to the plan the account has now answers 422 (state same_plan: nothing to change). A change
+  takes effect next month: asking again for the plan already asked for is accepted again (the
+  same answer), and asking for the current plan while another change waits cancels that change.
 - a request without the needed slots answers 400 (unmapped: the flow's on_failure).
 
 Run it on its own with `python domains/telecom_zh/backend.py`, or let `shell --demo-backend`
@@ -23,6 +29,7 @@ Run it on its own with `python domains/telecom_zh/backend.py`, or let `shell --d
 from __future__ import annotations
 
 import itertools
+import unicodedata
 
 from aiohttp import web
 
@@ -44,6 +51,11 @@ class Registry:
             "11010519491231002X": ["TZ20240001"],
             "110101199003077774": [f"TZ2023000{i}" for i in range(1, MAX_NUMBERS_PER_ID + 1)],
         }
+        # the holder of each ID's accounts: the name its first account was opened with
+        self.holders: dict[str, str] = {"11010519491231002X": "王小明", "110101199003077774": "李小龙"}
+        # each account's plan now, and the plan it changes to next month (换套餐)
+        self.plans: dict[str, str] = {"TZ20240001": "39", **{n: "59" for n in self.accounts["110101199003077774"]}}
+        self.next_plans: dict[str, str] = {}
         self.complaints: dict[str, str] = {}
         self.serial = itertools.count(10001)
 
@@ -73,16 +85,41 @@ async def business(request: web.Request) -> web.Response:
     kind, plan = slots.get("business"), slots.get("plan")
     if not id_number or not slots.get("name") or kind not in ("开户", "换套餐") or not plan:
         return _fail(400, "name, id_number, business and plan are required")
-    owned = registry.accounts.setdefault(id_number, [])
+    plan = str(plan)
     if kind == "换套餐":
-        if not owned:
-            return _fail(404, "no account for this ID number")
-        return web.json_response({"slots": {"account_no": owned[0]}})
+        return _change_plan(registry, id_number, str(slots["name"]), plan)
+    owned = registry.accounts.setdefault(id_number, [])
     if len(owned) >= MAX_NUMBERS_PER_ID:
         return _fail(409, f"an ID number may hold at most {MAX_NUMBERS_PER_ID} numbers")
     account_no = f"TZ{next(registry.serial):08d}"
     owned.append(account_no)
+    registry.holders.setdefault(id_number, _plain_name(str(slots["name"])))
+    registry.plans[account_no] = plan
     return web.json_response({"slots": {"account_no": account_no}})
+
+
+def _change_plan(registry: Registry, id_number: str, name: str, plan: str) -> web.Response:
+    """换套餐 of the ID's first account: 404 no account, 403 not the holder's name, 422 the
+    plan it has now (in this order: a stranger learns nothing of the account's plan)."""
+    owned = registry.accounts.get(id_number)
+    if not owned:
+        return _fail(404, "no account for this ID number")
+    if _plain_name(name) != registry.holders.get(id_number):
+        return _fail(403, "the name is not the account holder's")
+    account_no = owned[0]
+    if plan == registry.plans.get(account_no) and account_no not in registry.next_plans:
+        return _fail(422, "the account is already on this plan")
+    if plan == registry.plans.get(account_no):
+        del registry.next_plans[account_no]  # back to the plan it has: the waiting change is cancelled
+    else:
+        registry.next_plans[account_no] = plan
+    return web.json_response({"slots": {"account_no": account_no}})
+
+
+def _plain_name(name: str) -> str:
+    """A name as compared with the holder's: no spaces, full-width letters as ASCII, any case
+    ("李 娜" is 李娜; "Ｌｉ Ｎａ" is "lina")."""
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
 
 
 async def complaints(request: web.Request) -> web.Response:
