@@ -6,6 +6,8 @@ Relative, resolved against a `today` (or `now`) argument, never the wall clock:
 下个月5号, 去年3月1日, 月底/下个月底 (the month's last day); today/tomorrow/yesterday, (next|last|this)
 Friday, Friday, "two days ago", "in 3 days", "a week ago", "2 weeks from now", "the end of the
 month"; a weekday before a day of the month ("Friday the 11th") is one date, the day named.
+Days as ordinal words: "twenty first of December", "December twenty-fourth", "march the third", "on the
+twenty fourth" (as "the 24th"); never an ordinal word without a month or "the" ("my third transfer").
 Times after a date or on their own: 下午三点, 晚上8点半, 10:30, 3pm, "at 10 am", noon.
 
 How the weekday words resolve (a choice, stated once): Chinese 周五/这周五 is the Friday of
@@ -71,8 +73,17 @@ ORDINAL_DAYS = {**{w: i + 1 for i, w in enumerate(_UNITS)},
                 "twentieth": 20, "thirtieth": 30, "thirty first": 31, "thirty-first": 31,
                 **{f"twenty{sep}{w}": 21 + i for i, w in enumerate(_UNITS) for sep in (" ", "-")}}
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-# only before "of" and a month: "I may second that", "we march first" are no dates
+# only before "of" and a month, after a month or after "the", where a date may end: "I may second that",
+# "we march first thing", "the first one", "first of all" are no dates
 _DAY_WORD = "|".join(re.escape(w) for w in sorted(ORDINAL_DAYS, key=len, reverse=True))
+# What may follow "the 5th" or "December twenty-fourth" for it to be a date: an end, punctuation or a
+# joining word ("the 2nd card", "the 3rd time", "June first asked me" are none)
+_DATE_END = r"(?=\s*(?:$|[,.;:!?，。！？]|(?:at|please|for|to|and|instead|then|or|if|so|thanks?)\b))"
+# ... and after "the first" with no "on" before it, fewer ("the first and the second", "the second to last")
+_BARE_END = r"(?=\s*(?:$|[,.;:!?，。！？]|(?:at|please|instead|thanks?)\b))"
+_FOLLOWS_A_DATE = re.compile(_DATE_END, re.IGNORECASE)
+_BEFORE_A_DATE = re.compile(r"\b(?:on|by|until|till|before|after|from|for)\s+$", re.IGNORECASE)
+_VERB_MONTHS = frozenset({"may", "march", "mar"})  # "I may second that", "we march first thing"
 _UNIT_DAYS = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7, "day": 1, "week": 7}
 
 
@@ -109,8 +120,17 @@ DATE_RE = re.compile(
     # "on the 5th", "the 1st of next month", a bare "5th" as the whole message; not "the 2nd
     # card" or "the 3rd time" (only an end, punctuation or a joining word may follow)
     rf"|(?P<en_th>(?:\bon\s+(?:the\s+)?|\bthe\s+|^)(?P<etd>\d{{1,2}})(?:st|nd|rd|th)\b"
-    rf"(?:\s+of\s+(?P<etrel>this|next)\s+month\b)?(?!\s+(?:of\s+)?(?:{_MONTH})\b)"
-    r"(?=\s*(?:$|[,.;:!?，。！？]|(?:at|please|for|to|and|instead|then|or|if|so|thanks?)\b)))"
+    rf"(?:\s+of\s+(?P<etrel>this|next)\s+month\b)?(?!\s+(?:of\s+)?(?:{_MONTH})\b){_DATE_END})"
+    # The same in words, "the" always said: "on the twenty fourth", "the third.", "the first of next month"
+    # ("send $40 to Jo Smith on the twenty fourth" went out today: customer trial, session 28)
+    rf"|(?P<en_thw>(?:\b(?P<etwon>on|by|until|till|before)\s+)?\bthe\s+(?P<etw>{_DAY_WORD})\b"
+    rf"(?:\s+of\s+(?P<etwrel>this|next)\s+month\b)?(?!\s+(?:of\s+)?(?:{_MONTH})\b)"
+    rf"(?(etwon){_DATE_END}|{_BARE_END}))"
+    # A month, then its day in ordinal words: "December twenty-fourth", "Dec twenty fourth", "march the
+    # third" (the date entity "december twenty-fourth" gave no date: customer trial, session 28)
+    # (where it is said as a date: _month_then_ordinal)
+    rf"|(?P<en_mw>\b(?P<emw>{_MONTH})\.?\s+(?P<emwthe>the\s+)?(?P<ewm>{_DAY_WORD})\b"
+    rf"(?:,?\s+(?P<ey3>\d{{4}}))?)"
     rf"|(?P<en_wd>\b(?:(?P<ewrel>next|last|this|on)\s+)?(?P<ewd>{_alternatives(WEEKDAYS_EN)})\b)"
     rf"|(?P<en_wds>(?:\b(?P<ewsrel>next|last|this|on|by|till|until)\s+|^)(?P<ewds>{_alternatives(_WEEKDAYS_SHORT)})"
     r"(?:\b\.?|(?=\s*$)))"
@@ -153,6 +173,19 @@ def _int(text: str | None) -> int | None:
         return 1
     value = parse_number(text)
     return value if isinstance(value, int) else None
+
+
+def _month_then_ordinal(m: re.Match) -> bool:
+    """Whether "<month> <ordinal word>" is said as a date: after a preposition ("on december twenty-fourth
+    works"), with "the" between ("march the third"), or where a date may end ("December twenty-fourth to
+    Jo", "january first"); a month that is a verb too, only so and at the start ("march first"). "I may
+    second that", "we march first thing" and "June first asked me" are no dates."""
+    text, start = m.string, m.start()
+    if m.group("emwthe") or _BEFORE_A_DATE.search(text, 0, start):
+        return True
+    if m.group("emw").lower() in _VERB_MONTHS and text[:start].strip():
+        return False
+    return _FOLLOWS_A_DATE.match(text, m.end()) is not None
 
 
 def _monday(day: dt.date) -> dt.date:
@@ -226,14 +259,17 @@ def _date(m: re.Match, today: dt.date) -> dt.date | None:
         return dt.date(year, month, calendar.monthrange(year, month)[1])
     if g("rel"):
         return today + dt.timedelta(days=RELATIVE[g("rel").lower()])
-    if g("en_md") or g("en_dm"):
-        month = MONTHS_EN[(g("em") or g("em2")).lower()]
-        said = (g("ed") or g("ed2") or g("ew2")).lower()
+    if g("en_mw") and not _month_then_ordinal(m):
+        return None
+    if g("en_md") or g("en_dm") or g("en_mw"):
+        month = MONTHS_EN[(g("em") or g("em2") or g("emw")).lower()]
+        said = (g("ed") or g("ed2") or g("ew2") or g("ewm")).lower()
         day = ORDINAL_DAYS[said] if said in ORDINAL_DAYS else int(re.match(r"\d+", said).group())
-        year = g("ey") or g("ey2")
+        year = g("ey") or g("ey2") or g("ey3")
         return dt.date(int(year), month, day) if year else _yearless(today, month, day)
-    if g("en_th"):  # the next such day (today included), or of the month named
-        day, rel = int(g("etd")), (g("etrel") or "").lower()
+    if g("en_th") or g("en_thw"):  # the next such day (today included), or of the month named
+        day = int(g("etd")) if g("en_th") else ORDINAL_DAYS[g("etw").lower()]
+        rel = (g("etrel") or g("etwrel") or "").lower()
         if not 1 <= day <= 31:
             raise ValueError(f"no day {day}")
         if rel:
@@ -320,7 +356,7 @@ def scan(text: str, today: dt.date) -> list[Found]:
             if (m.group("rel") or "").lower() in _EVENINGS and 1 <= time.hour < 12 and not t.group("period"):
                 time = time.replace(hour=time.hour + 12)  # 今晚8点, "tonight at 8"
         previous = found[-1] if found and weekday_end == found[-1].end else None
-        if (previous is not None and (m.group("en_th") or m.group("en_md") or m.group("en_dm"))
+        if (previous is not None and any(m.group(k) for k in ("en_th", "en_thw", "en_md", "en_dm", "en_mw"))
                 and _WEEKDAY_GAP.fullmatch(text, previous.end, m.start())):
             # "Friday the 11th", "Friday, December 11": one date, the day of the month named (a customer
             # trial, session 14, got two dates and "which one?")
