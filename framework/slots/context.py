@@ -28,10 +28,14 @@ from framework.compile.machine import Assistant, Slot
 from framework.slots.answers import corrected_tail, language_key, yes_no
 from framework.slots.mapping import CONTEXT_EXTRACTOR, MODEL_EXTRACTOR
 from framework.slots.memo import IdentityMemo
+from framework.slots.person_names import first_name_first, name_after_title, name_dot, reordered, surname_first, \
+    without_title
 from framework.slots.values import ParseResult, parse_value
 
 # Punctuation that ends a clause: a value never spans it. '.' only ends one before
-# whitespace or the end ("Mr. Smith" aside), so "J.R.R." and e-mail addresses survive.
+# whitespace or the end, so "J.R.R." and e-mail addresses survive, and not after a title or an
+# initial ("Ms. Hope May", "John A. Smith": framework.slots.person_names.name_dot); a trial of
+# session 28 sent money to "Ms".
 _CLAUSE_RE = re.compile(r"[，。！？；,!?;\n\r…]+|\.(?=\s|$)")
 _CLAUSE_CHARS = "，。！？；,!?;\n\r…"
 # Characters stripped from the edges of a context or a captured value.
@@ -110,10 +114,15 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip(_EDGE + _CLAUSE_CHARS)).lower().replace("’", "'")
 
 
+def _clause_ends(text: str) -> Iterator[re.Match]:
+    """The punctuation that ends each clause of a text (a name's dot is none)."""
+    return (m for m in _CLAUSE_RE.finditer(text) if not (m.group() == "." and name_dot(text, m.start())))
+
+
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause around text[start:end]: from the boundary before it to the one after."""
     left, right = 0, len(text)
-    for m in _CLAUSE_RE.finditer(text):
+    for m in _clause_ends(text):
         if m.end() <= start:
             left = m.end()
         elif m.start() >= end:
@@ -236,7 +245,7 @@ model_for: IdentityMemo[ContextModel] = IdentityMemo(learn)
 def clauses(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each clause of an utterance."""
     start = 0
-    for m in _CLAUSE_RE.finditer(text):
+    for m in _clause_ends(text):
         yield start, m.start()
         start = m.end()
     yield start, len(text)
@@ -348,6 +357,12 @@ def from_user(slot: Slot) -> bool:
     return bool(slot.options.get("from_user", True))
 
 
+def _titled_name(value: str) -> bool:
+    """A title before two or three words: a name, everyday words or not ("Ms. Hope May")."""
+    rest = without_title(value)
+    return rest != value and len(_WORD_RE.findall(rest)) <= 3
+
+
 def context_entities(assistant: Assistant, slot: Slot, text: str, *, today=None) -> list[tuple[int, int, Any]]:
     """(start, end, value) of values of `slot` found by strong templates in any message."""
     model = model_for(assistant)
@@ -359,7 +374,7 @@ def context_entities(assistant: Assistant, slot: Slot, text: str, *, today=None)
         spans = [(span_end - len(after), span_end)] if after and text[span_start:span_end].endswith(after) else []
         for start, end in spans + [(span_start, span_end)]:
             surface = text[start:end]
-            if slot.type == "text" and looks_everyday(model, slot, surface):
+            if slot.type == "text" and looks_everyday(model, slot, surface) and not _titled_name(surface):
                 continue
             parsed = parse_value(slot, surface, assistant.language, today=today)
             if parsed.ok:
@@ -439,14 +454,48 @@ _NOT_A_NAME_WORD = (r"(?:I|I'm|Im|Please|Thanks|Thank|Pls|Ok|Okay|Yes|No|Today|T
 _LATIN_NAME_REST_RE = re.compile(rf"(?P<rest>(?:\s+(?!{_NOT_A_NAME_WORD}\b)[A-Z][A-Za-z'’\-]+){{1,2}})\s*(?:[,.!?;]|$)")
 
 
+def _person_name(text: str, entity):
+    """A learnt or template span of a name that stops inside a person's name written in English
+    (customer trial, session 28: the money went to "Ms"), or None:
+
+    - a span that is a title ("Ms" of "send $50 to Ms. Hope May"), starts with one, or follows
+      one ("hope" of "transfer $25 to ms hope may"): extended over the name's words that end
+      the clause (tidy_span then drops the title);
+    - one part of "Surname, First" ("Smith" or "John" of "to Smith, John next friday", "May" of
+      "send $15 to May, Hope"; framework.slots.person_names.surname_first says when it reads as
+      one name): the whole of it, its value "John Smith"."""
+    m = surname_first(text, entity.start)
+    if m is None:  # "John" of "Smith, John": the part before it
+        before = _SURNAME_BEFORE_RE.search(text, 0, entity.start)
+        m = surname_first(text, before.start()) if before is not None else None
+        if m is not None and m.start("first") != entity.start:
+            m = None
+    if m is not None and m.end() >= entity.end:
+        return replace(entity, value=reordered(m), text=text[m.start():m.end()], start=m.start(), end=m.end())
+    end = name_after_title(text, entity.start, entity.end)
+    if end is not None and end > entity.end:
+        return replace(entity, value=text[entity.start:end], text=text[entity.start:end], end=end)
+    return None
+
+
+_SURNAME_BEFORE_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*\s*,\s*$")
+
+
 def complete_cut_name(text: str, entity):
     """A learnt span of a name-like slot, all Han characters, followed in its clause by one
     more Han character that is no particle (particles and politeness may follow it):
     extended over it. A span that is only who the person is ("my sister") followed by a
     capitalised name ("my sister Anna Lee": the model tagged "my sister" as the recipient and
     "Anna Lee" as a name, session 23) is extended over the name (tidy_span then drops "my
-    sister"). Any other span is returned as it is."""
-    if entity.extractor != MODEL_EXTRACTOR or not isinstance(entity.value, str) or entity.value != entity.text:
+    sister"). A span cut inside a title and a name, or inside "Surname, First", learnt or a
+    template's, is made the whole name (_person_name). Any other span is returned as it is."""
+    if entity.extractor not in (MODEL_EXTRACTOR, CONTEXT_EXTRACTOR) or not isinstance(entity.value, str) \
+            or entity.value != entity.text:
+        return entity
+    whole = _person_name(text, entity)
+    if whole is not None:
+        return whole
+    if entity.extractor != MODEL_EXTRACTOR:
         return entity
     cut = _WORD_REST_RE.match(text, entity.end) if entity.text[-1:].isascii() and entity.text[-1:].isalpha() else None
     if cut is not None and cut.end() > entity.end:  # "my ti" of "my tita Lorna" (a word piece: trial, session 25)
@@ -488,13 +537,15 @@ def tidy_span(assistant: Assistant, slot: Slot, value: str) -> str:
     """A name-like text value found inside a message (the model's or a template's span)
     without the words said after it ("Alice instead" -> "Alice", "李四吧" -> "李四") and
     without who the person is to the speaker, said before a name ("my flatmate Priya" ->
-    "Priya", "我妈刘桂芬" -> "刘桂芬"). Free text (a complaint) and a value that would be left
-    empty are kept as they are."""
+    "Priya", "我妈刘桂芬" -> "刘桂芬") or the title said before a full name ("Ms. Hope May" ->
+    "Hope May"). Free text (a complaint) and a value that would be left empty are kept as they are."""
     if slot.type != "text" or not short_text(slot, model_for(assistant)):
         return value
     value = _strip_trailing(value) or value
     relation = _RELATION_RE.get(language_key(assistant.language) or "")
-    return (relation.sub("", value) or value) if relation else value
+    value = (relation.sub("", value) or value) if relation else value
+    # "Ms. Hope May" -> "Hope May" (customer trial, session 28); "Mr Smith" stays, and asks for the full name
+    return without_title(value)
 
 
 # The verb (or preposition) that joins a short introduction to its value: "name on it is
@@ -547,12 +598,17 @@ def collect_text(assistant: Assistant, slot: Slot, text: str, *, today=None) -> 
         # Each with trailing particles dropped first ("张三吧"), then as it is.
         verb = NOT_A_VALUE_START.get(language_key(language))
         speaker = _FIRST_PERSON_START.get(language_key(language))
-        candidates = [c for f in found for c in (_strip_trailing(f), f)
+        # "Smith, John" (a whole answer, or after an introduction) is John Smith, first (customer trial,
+        # session 28: the recipient "Smith"); a title before a full name is dropped ("Mr. Tom Hanks")
+        turned = [r for f in found if (r := first_name_first(_strip_trailing(f) or f))
+                  and not looks_everyday(model, slot, r.rsplit(" ", 1)[-1])]
+        candidates = [without_title(c) for f in found for c in (_strip_trailing(f), f)
                       if c and not any(ch in _CLAUSE_CHARS for ch in c)
                       and not (verb and c != whole and verb.match(c))
                       and not (speaker and c != whole and c in parts and speaker.match(c))
                       and not (c != whole and yes_no(c, language) is not None)]  # "那好吧，我姓林": no name "那好"
         candidates.sort(key=lambda c: looks_everyday(model, slot, c))  # stable: template order within each
+        candidates = list(dict.fromkeys(turned)) + candidates
     for candidate in candidates:
         parsed = parse_value(slot, candidate, language, today=today)
         if parsed.ok:

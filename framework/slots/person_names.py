@@ -1,0 +1,142 @@
+"""A person's name as people write it in English: a title before it, and "Surname, First".
+
+Found in a customer trial (banking_en, session 28), where money was sent to "Ms":
+
+- a title with its dot ("Ms. Hope May") ended the clause at the dot, so a template's span
+  and a whole answer's first clause were the title alone, and a learnt span of the title
+  alone ("Ms") was taken as the name; a lower-case name after a title ("ms hope may") was
+  tagged "hope" only;
+- "Smith, John" was read as two clauses, and "Smith" (or "John") was the name.
+
+Here: where a title's or an initial's dot is no end of a clause (framework.slots.context
+splits clauses), how far a name said after a title reaches, the value without its title
+("Ms. Hope May" -> "Hope May"), and "Surname, First" read as one name ("Smith, John" ->
+"John Smith"). A title alone, or a title and one word ("Mr Smith", "dr watson"), is kept as
+said: framework.slots.partial_names asks for the full name then. Pure.
+"""
+from __future__ import annotations
+
+import re
+
+# The titles said before a person's name, any case, with or without a dot.
+TITLES = ("mrs", "mr", "ms", "miss", "mx", "dr", "prof", "sir")
+_TITLE = "(?:" + "|".join(TITLES) + ")"
+# A word of a name: letters (apostrophes and hyphens inside: "O'Neil", "Watson-Clarke").
+_WORD = r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*"
+
+# A title with its dot and a following word: the dot ends no clause ("Mr. Tom Hanks").
+_TITLE_BEFORE_DOT_RE = re.compile(rf"(?<![^\W\d_]){_TITLE}$", re.IGNORECASE)
+# An initial between two capitalised words ("John A. Smith"): its dot ends no clause either.
+_INITIAL_BEFORE_DOT_RE = re.compile(r"(?<![^\W\d_])[A-Z][a-z'’\-]+\s+[A-Z]$")
+
+# Words that are no part of a name said after a title, where the name ends: politeness and the
+# words of a date ("to Ms Hope May tomorrow"). Months are not among them: "May", "June" end many names.
+_NOT_NAME = (r"(?:i|please|pls|plz|thanks|thank|thx|ok|okay|yes|no|today|tomorrow|tmrw|tonight|yesterday|next"
+             r"|this|on|at|in|by|from|to|for|and|or|asap|now|instead|then|mon|monday|tue|tues|tuesday|wed"
+             r"|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|sun|sunday|the|a|an|of|with|but)")
+# What may follow the end of a name: the end of the text or of a clause, or one of those words.
+_NAME_END = rf"(?=\s*(?:$|[,.!?;，。！？；]|[\s,]+{_NOT_NAME}\b))"
+# ... and after "Smith, John": no comma ("Smith, John, Mary" is three people) and no "and" or "or"
+# ("Smith, John and Mary"): only the end, a full stop, a date or politeness.
+_DATE_OR_POLITE = (r"(?:please|pls|plz|thanks|thank|thx|today|tomorrow|tmrw|tonight|next|this|on|by|asap|now"
+                   r"|instead|mon|monday|tue|tues|tuesday|wed|wednesday|thu|thur|thurs|thursday|fri|friday|sat"
+                   r"|saturday|sun|sunday)")
+_SURNAME_FIRST_END = rf"(?=\s*(?:$|[.!?]|\s+{_DATE_OR_POLITE}\b))"
+# Words said before a comma that are no surname: "Sorry, John", "Yes, John", "Hi, John".
+_NOT_SURNAME = frozenset("""yes yeah yep yup no nope nah ok okay sure sorry hi hey hello thanks thank well oh ah uh um
+umm hmm actually right fine great cool alright so and but or please dear wait also then now send pay to for it its
+it's that that's this is not correct wrong again recipient name payee""".split())
+# After such a dot: the name goes on ("Plan B. Thanks" ends a clause).
+_AFTER_NAME_DOT_RE = re.compile(rf"\s+(?!{_NOT_NAME}\b)[^\W\d_]", re.IGNORECASE)
+_AFTER_INITIAL_DOT_RE = re.compile(rf"\s+(?!(?i:{_NOT_NAME})\b)[A-Z][a-z]")
+# A word of a name after a title: none of those words, an initial aside ("A." of "John A. Smith").
+_NAME_WORD = rf"(?!{_NOT_NAME}\b(?!\.)){_WORD}"
+# A name's words after a title (with its dot or not): one to four, initials among them ("John A. Smith").
+_NAME_AFTER_TITLE_RE = re.compile(
+    rf"{_TITLE}(?:\.\s*|\s+)(?P<name>{_NAME_WORD}\.?(?:\s+{_NAME_WORD}\.?){{0,3}})"
+    rf"(?<!\.){_NAME_END}", re.IGNORECASE)
+_TITLE_AT_START_RE = re.compile(rf"{_TITLE}(?![^\W\d_])", re.IGNORECASE)
+_TITLE_JUST_BEFORE_RE = re.compile(rf"(?<![^\W\d_]){_TITLE}\.?\s+$", re.IGNORECASE)
+# A title before two name words or more: dropped from the value.
+_LEADING_TITLE_RE = re.compile(rf"{_TITLE}(?:\.\s*|\s+)(?=(?:{_WORD}\.?\s+)+{_WORD})", re.IGNORECASE)
+
+# "Smith, John": two one-word parts with a comma between them, where the name ends.
+_SURNAME_FIRST_RE = re.compile(rf"(?P<surname>{_WORD})\s*,\s*(?P<first>{_WORD}){_SURNAME_FIRST_END}")
+# Common given names. "Surname, First" is read as one name only when the second part is one of
+# these and the first part is none: "John, Mary" is two people, and so is "Smith, Jones" (no given
+# name). Names that are also months, common words or common surnames ("May", "June", "Will", "Chen",
+# "Kim") are left out: as the first part they are surnames ("May, Hope" is Hope May). A name
+# missing here only keeps the behaviour from before: the first part alone.
+GIVEN_NAMES = frozenset("""
+aaron abigail adam adrian ahmed aisha alan albert alex alexander alexandra alice alicia alison amanda amber amelia
+amy ana andrea andrew angela anita ann anna anne anthony antonio arthur ashley barbara ben benjamin beth betty bill
+bob brandon brenda brian bruce carl carlos carol caroline catherine charles charlie charlotte chidi chloe chris
+christina christine christopher claire craig daniel david deborah debra dennis diana diane donald donna dorothy
+douglas dylan edward elena elizabeth ella ellen emily emma eric ethan eva evelyn fatima frank gary george grace
+gregory hannah harry heather helen henry hope ian isabella jack jacob james jane janet jason jean jennifer jeremy
+jessica joan joe john jonathan jordan jose joseph joshua joyce juan judith julia julie justin karen kate katherine
+kathleen keith kelly kemi kenneth kevin kim kofi laura lauren linda lisa liam lily lucas lucy luis maria marie marilyn
+mark martha mary matthew megan melissa michael michelle mohamed mohammed muhammad nancy natalie nathan nicholas
+nicole noah olivia oliver pamela patricia patrick paul peter philip priya rachel ramesh raymond rebecca richard
+robert roger ronald rose ruth ryan samantha samuel sandra sara sarah scott sean sharon sofia sophia sophie stephanie
+stephen steven susan suresh teresa thomas timothy tom tony victoria vincent walter wayne william zoe
+""".split())
+
+
+def name_dot(text: str, at: int) -> bool:
+    """True when the dot at text[at] belongs to a name: after a title ("Ms. Hope May") or an
+    initial ("John A. Smith"), with the name going on after it."""
+    before = text[:at]
+    if _TITLE_BEFORE_DOT_RE.search(before):
+        return bool(_AFTER_NAME_DOT_RE.match(text, at + 1))
+    return bool(_INITIAL_BEFORE_DOT_RE.search(before) and _AFTER_INITIAL_DOT_RE.match(text, at + 1))
+
+
+def name_after_title(text: str, start: int, end: int) -> int | None:
+    """Where the name of a span text[start:end] ends when the span starts with a title ("Ms"
+    of "send $50 to Ms. Hope May") or follows one ("hope" of "to ms hope may"): after the
+    name's words that end the clause (politeness and a date may follow them). None when no
+    title is there, or no such words follow it."""
+    span = text[start:end]
+    if _TITLE_AT_START_RE.match(span):
+        title_at = start
+    else:
+        before = _TITLE_JUST_BEFORE_RE.search(text, 0, start)
+        if before is None:
+            return None
+        title_at = before.start()
+    m = _NAME_AFTER_TITLE_RE.match(text, title_at)
+    return m.end("name") if m is not None else None
+
+
+def without_title(value: str) -> str:
+    """The name without the title said before it, when two words or more follow the title
+    ("Ms. Hope May" -> "Hope May", "Dr Amelia Watson-Clarke" -> "Amelia Watson-Clarke"); a
+    title alone, or one with one word ("Mr Smith"), is kept as said."""
+    return _LEADING_TITLE_RE.sub("", value.strip(), count=1) if _LEADING_TITLE_RE.match(value.strip()) else value
+
+
+def surname_first(text: str, start: int = 0) -> re.Match | None:
+    """"Smith, John" at text[start:], where the name ends (at the end, before a date or a polite
+    word): the match, with groups `surname` and `first`, when it reads as one name (see
+    GIVEN_NAMES), else None."""
+    m = _SURNAME_FIRST_RE.match(text, start)
+    if m is None:
+        return None
+    surname, first = m.group("surname").lower(), m.group("first").lower()
+    if first not in GIVEN_NAMES or surname in GIVEN_NAMES or surname.replace("’", "'") in _NOT_SURNAME:
+        return None
+    return m
+
+
+def reordered(m: re.Match) -> str:
+    """"John Smith" for the match of "Smith, John"."""
+    return f"{m.group('first')} {m.group('surname')}"
+
+
+def first_name_first(value: str) -> str | None:
+    """A whole value "Smith, John" (a full stop after it aside) as "John Smith"; None when the
+    value is no such name."""
+    said = value.strip().rstrip(".!")
+    m = surname_first(said)
+    return reordered(m) if m is not None and m.end() == len(said) else None
