@@ -220,13 +220,17 @@ class Agent:
         if not cancelled or any(e.name == "handoff" for e in result.events):
             return None
         bounds = self._clauses(nlu.text or "")
-        if len(bounds) < 2:
-            return None
-        second = await self._sure_reading(nlu.text[bounds[1][0]:])
-        if second is None:
-            return None
-        flow = self.assistant.flow_for_intent(second.ranking[0].name)
-        return second if flow is not None and flow.name not in cancelled else None
+        for at in bounds[1:3]:
+            # "算了 不开了 帮我查下余额": the second clause cancels again, the request is in the third (customer
+            # trial, session 28: the query was dropped)
+            second = await self._sure_reading(nlu.text[at[0]:])
+            if second is None:
+                return None
+            if second.ranking[0].name in cancel and at is not bounds[-1]:
+                continue
+            flow = self.assistant.flow_for_intent(second.ranking[0].name)
+            return second if flow is not None and flow.name not in cancelled else None
+        return None
 
     async def _run(self, call: ActionCall) -> ActionResult:
         if self.executor is None:

@@ -351,3 +351,16 @@ def test_a_yes_with_the_waited_value_answers_the_question(telecom):
     result = zh(telecom, result.state, "行 那就59吧", "肯定", 0.99)
     assert "flow_cancelled" not in _names(result) and result.state.slots["plan"] == "59"
     assert result.state.frame.waiting_for == "confirm"
+
+
+# "算了 不开了 帮我查下余额" at an opening (取消 0.99) cancelled it and dropped the query: the second clause cancels
+# again, the request is in the third (second trial round, session 28)
+async def test_two_cancel_words_then_a_request(telecom):
+    text = "算了 不开了 帮我查下余额"
+    agent = table_agent(telecom, {"开户": ("办理", 0.99), text: ("取消", 0.99), "不开了 帮我查下余额": ("取消", 0.9),
+                                  "帮我查下余额": ("查询", 0.99)})
+    state = (await agent.handle(None, "u", "开户", now=1_790_000_000.0)).state
+    turn = await agent.handle(state, "u", text, now=1_790_000_005.0)
+    names = [e.name for e in turn.events]
+    assert "flow_cancelled" in names and "request_after_cancel" in names
+    assert turn.state.stack and turn.state.stack[-1].flow == "query"
