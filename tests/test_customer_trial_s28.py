@@ -364,3 +364,12 @@ async def test_two_cancel_words_then_a_request(telecom):
     names = [e.name for e in turn.events]
     assert "flow_cancelled" in names and "request_after_cancel" in names
     assert turn.state.stack and turn.state.stack[-1].flow == "query"
+
+
+# "snd 30 dolars to jake tmrw pls" lost the amount and asked it again (second trial round, session 28)
+@pytest.mark.parametrize("text", ["snd 30 dolars to jake tmrw pls", "send 30 dollers to jake", "30 dolar"])
+def test_misspelt_dollars(text):
+    from framework.slots.money import find_money
+
+    (money,) = find_money(text)
+    assert (money.amount, money.currency) == (30, "USD")

@@ -32,6 +32,8 @@ SUFFIXES = {"元人民币": "CNY", "人民币": "CNY", "元": "CNY", "rmb": "CNY
             "日元": "JPY", "yen": "JPY", "jpy": "JPY", "rupees": "INR", "rupee": "INR", "inr": "INR",
             "pesos": "PHP", "peso": "PHP", "php": "PHP", "naira": "NGN", "ngn": "NGN", "rand": "ZAR", "zar": "ZAR",
             "rs": "INR",  # "send 1000 rs to Anil" (session 27's trial: a card's four digits, no word of dollars)
+            # misspelt: "snd 30 dolars to jake" lost the amount (customer trial, session 28)
+            "dolars": "USD", "dolar": "USD", "dollers": "USD", "doller": "USD", "dollas": "USD",
             "aud": "AUD", "australian dollars": "AUD", "cad": "CAD", "canadian dollars": "CAD",
             # "500 Jamaican dollars" was taken as US$500 and sent (customer trial, session 25): other dollars
             **{f"{country} {unit}": code for country, code in (
