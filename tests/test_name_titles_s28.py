@@ -100,7 +100,8 @@ def test_a_title_and_one_word_still_asks_for_the_full_name(banking, text, learnt
 
 
 def test_a_title_and_a_surname_in_passing_still_asks_for_the_full_name(banking):
-    result = _request(banking, "send $50 to my landlord Mr Patel", ("recipient", "my landlord"), ("recipient", "Mr Patel"))
+    text = "send $50 to my landlord Mr Patel"
+    result = _request(banking, text, ("recipient", "my landlord"), ("recipient", "Mr Patel"))
     assert "recipient" not in result.state.slots and FULL_NAME in replies(result)
 
 
