@@ -33,7 +33,7 @@ import re
 from dataclasses import replace
 
 from framework.compile.machine import Confirm
-from framework.engine import slot_filling, steps
+from framework.engine import slot_filling, steps, unavailable
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import content_length, language_key
@@ -99,6 +99,17 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
                 ctx.set_slot(name, value, source="follow_up")
         steps.start_flow(ctx, flow, reason="follow_up")
         return True
+    offline = next((n for n in wanted if unavailable.named(ctx, n)), None)
+    if not _given(ctx, wanted) and offline is not None and sounds_like_follow_up(text, assistant.language):
+        # "上上个月的呢" after this month's bill (the fallback: customer trial, session 28): a value the
+        # slot lists as not served here; the same request again, that slot's `unavailable` response and
+        # its question (framework.engine.unavailable), the rest of the last run carried
+        ctx.emit("follow_up", flow=flow.name, slots=())
+        for name, value in _carried(ctx, flow).items():
+            if name != offline and ctx.slots.get(name) is None and name in assistant.slots:
+                ctx.set_slot(name, value, source="follow_up")
+        steps.start_flow(ctx, flow, reason="follow_up")
+        return True
     if not _given(ctx, wanted):
         # an out-of-scope reading kept no values at priority 1 (framework.engine.turn._answer_only);
         # the trial's "and for 1234?" was read so: the values of this flow's slots are taken now
@@ -112,7 +123,7 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
         return False
     ctx.emit("follow_up", flow=flow.name, slots=tuple(given))
     for name, value in _carried(ctx, flow).items():  # the same request again: what it was asked, but for the new value
-        if name not in given and ctx.slots.get(name) is None and name in assistant.slots:
+        if name not in given and name != offline and ctx.slots.get(name) is None and name in assistant.slots:
             ctx.set_slot(name, value, source="follow_up")
     steps.start_flow(ctx, flow, reason="follow_up")
     return True

@@ -67,6 +67,7 @@ from framework.slots.command_words import (asks_for_person, dropped_lead, goes_o
                                           withdrawn, withdrawn_on_asking)
 from framework.slots.context import collect_text, from_user, model_for, short_text
 from framework.slots.mapping import fills
+from framework.slots.partial_names import stated_surname, with_surname
 
 NOTHING_TO_CANCEL = "utter_nothing_to_cancel"
 ALREADY_DONE = "utter_already_done"
@@ -1047,7 +1048,7 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         _not_a_value(ctx, step, verdict)
         return
     if parsed.ok:
-        ctx.set_slot(slot_name, parsed.value, source="collect")
+        ctx.set_slot(slot_name, _after_surname(ctx, slot, parsed.value), source="collect")
         steps.goto(ctx, steps.after_collect(ctx, state))
         return
     if _busy(ctx):  # "我要开户" while a transfer asks for the amount: no wasted attempt
@@ -1077,6 +1078,17 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         ctx.say(step.prompt)
     else:  # found in the message, said here once
         ctx.say_refused(slot_name, step.reprompt or slot.error_response or step.prompt)
+
+
+def _after_surname(ctx: TurnContext, slot, value):
+    """A given name said right after the surname alone was asked to be completed ("我姓陈", then "建国"):
+    the whole name, 陈建国 (framework.slots.partial_names.with_surname)."""
+    history = ctx.original.history
+    if (not history or not history[-1].text or "not_a_value" not in history[-1].events
+            or slot.type != "text" or not short_text(slot, model_for(ctx.assistant))):
+        return value
+    surname = stated_surname(history[-1].text, ctx.assistant.language)
+    return value if surname is None else with_surname(value, surname, ctx.assistant.language)
 
 
 def _not_a_value(ctx: TurnContext, step: Collect, verdict: value_guard.Verdict) -> None:

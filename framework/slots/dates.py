@@ -82,6 +82,10 @@ _DATE_END = r"(?=\s*(?:$|[,.;:!?，。！？]|(?:at|please|for|to|and|instead|th
 # ... and after "the first" with no "on" before it, fewer ("the first and the second", "the second to last")
 _BARE_END = r"(?=\s*(?:$|[,.;:!?，。！？]|(?:at|please|instead|thanks?)\b))"
 _FOLLOWS_A_DATE = re.compile(_DATE_END, re.IGNORECASE)
+# ... and, where the month opens the message, what is said of a date ("December twenty fourth would be good",
+# "january first works"; "June first asked me" stays none)
+_SAID_OF_A_DATE = re.compile(r"\s*(?:would|works?|is|sounds?|should|will|suits?|'s|be|ok|okay|fine|pls)\b",
+                             re.IGNORECASE)
 _BEFORE_A_DATE = re.compile(r"\b(?:on|by|until|till|before|after|from|for)\s+$", re.IGNORECASE)
 _VERB_MONTHS = frozenset({"may", "march", "mar"})  # "I may second that", "we march first thing"
 _UNIT_DAYS = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7, "day": 1, "week": 7}
@@ -114,7 +118,8 @@ DATE_RE = re.compile(
     r"|(?P<eom>(?:\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<eomnext>next\s+)?month\b)"
     r"|(?:(?P<eomcn>下个?|这个?|本)?月底))"
     rf"|(?P<rel>{_relative_words()})"
-    rf"|(?P<en_md>\b(?P<em>{_MONTH})\.?\s+(?P<ed>{_DAY})\b(?:,?\s+(?P<ey>\d{{4}}))?)"
+    # "march the 3rd" (read as the 3rd of this month: customer trial, session 28)
+    rf"|(?P<en_md>\b(?P<em>{_MONTH})\.?\s+(?:the\s+)?(?P<ed>{_DAY})\b(?:,?\s+(?P<ey>\d{{4}}))?)"
     rf"|(?P<en_dm>\b(?:(?P<ed2>{_DAY})\s+(?:of\s+)?|(?P<ew2>{_DAY_WORD})\s+of\s+)(?P<em2>{_MONTH})\b"
     rf"(?:,?\s+(?P<ey2>\d{{4}}))?)"
     # "on the 5th", "the 1st of next month", a bare "5th" as the whole message; not "the 2nd
@@ -185,6 +190,8 @@ def _month_then_ordinal(m: re.Match) -> bool:
         return True
     if m.group("emw").lower() in _VERB_MONTHS and text[:start].strip():
         return False
+    if not text[:start].strip() and _SAID_OF_A_DATE.match(text, m.end()):
+        return True  # "december twenty fourth would be good" (no date: customer trial, session 28)
     return _FOLLOWS_A_DATE.match(text, m.end()) is not None
 
 

@@ -1,0 +1,128 @@
+"""Items left by session 28's customer trials, fixed in session 29; pure parser cases and engine turns
+over the example domains (tests.support.engine_turns: a hand-written intent ranking, the rule-based
+extractors on the text)."""
+from __future__ import annotations
+
+import pytest
+
+from framework.slots.dates import find_dates, parse_date
+from framework.slots.partial_names import nickname, partial_name, stated_surname, with_surname
+from tests.support.engine_turns import NOW, replies, start, turns
+from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
+from tests.test_customer_trial_s28 import _done
+
+TODAY = NOW.date()  # Wednesday 2 December 2026
+en = turns(default_intent="inform", runner_up=("affirm", "deny"))
+zh = turns(default_intent="提供信息", runner_up=("其他", "否定"))
+ZH_FULL_NAME = "请告诉我完整的姓名，姓和名都要。"
+EN_FULL_NAME = "I need the full name for the recipient, first and last name. Could you give it to me?"
+
+
+# "march the 3rd" was read as "the 3rd" of this month (a transfer dated 3 December, not 3 March), and
+# "december twenty fourth would be good" gave no date (the money went out today)
+@pytest.mark.parametrize("text, iso", [
+    ("march the 3rd", "2027-03-03"), ("Dec the 24th", "2026-12-24"),
+    ("january the 5", "2027-01-05"), ("march 3rd", "2027-03-03"), ("the 3rd", "2026-12-03"),
+])
+def test_a_month_the_day_is_that_months_day(text, iso):
+    assert parse_date(text, TODAY) == iso
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("send 40 to Bob on march the 3rd", "2027-03-03"),
+    ("december twenty fourth would be good", "2026-12-24"),
+    ("January first works for me", "2027-01-01"),
+    ("december twenty-fourth is fine", "2026-12-24"),
+])
+def test_a_date_in_a_sentence(text, iso):
+    assert [d for _, _, d in find_dates(text, TODAY)] == [iso]
+
+
+@pytest.mark.parametrize("text", ["June first asked me to pay her", "I may second that", "the 2nd card",
+                                  "we march first thing tomorrow"])
+def test_ordinals_that_are_no_dates_stay_none(text):
+    assert [d for _, _, d in find_dates(text, TODAY) if d != "2026-12-03"] == []
+
+
+def test_a_month_the_day_dates_a_transfer(banking):
+    result = en(banking, start(), "send $40 to Bob Stone on december the 24th", "transfer_money", 0.99)
+    assert result.state.slots["date"] == "2026-12-24"
+    result = en(banking, start(), "send $40 to Bob Stone on march the 3rd", "transfer_money", 0.99)
+    assert "date" not in result.state.slots and "within the next 30 days" in replies(result)[-1]
+
+
+# "我姓陈", then "名字叫建国": the account was opened in the name 建国; "小李" was stored as the name
+@pytest.mark.parametrize("text, surname", [
+    ("我姓陈", "陈"), ("免贵姓欧阳", "欧阳"), ("王女士", "王"), ("小李", "李"), ("老王", "王"),
+    ("my surname is Okafor", "Okafor"), ("Mr Smith", "Smith"),
+])
+def test_the_surname_a_message_states(text, surname):
+    assert stated_surname(text, "en" if text.isascii() else "zh") == surname
+
+
+@pytest.mark.parametrize("text", ["张三", "我姓李，叫李明", "小明", "叫我老王就行", "John Smith"])
+def test_no_surname_alone(text):
+    assert stated_surname(text, "en" if text.isascii() else "zh") is None
+
+
+@pytest.mark.parametrize("value, surname, whole", [
+    ("建国", "陈", "陈建国"), ("芳", "陈", "陈芳"), ("陈建国", "陈", "陈建国"), ("王芳", "陈", "王芳"),
+    ("李小龙", "陈", "李小龙"), ("文华", "欧阳", "欧阳文华"),
+])
+def test_a_given_name_gets_the_surname(value, surname, whole):
+    assert with_surname(value, surname, "zh") == whole
+
+
+def test_a_given_name_in_english_comes_first():
+    assert with_surname("Chidi", "Okafor", "en") == "Chidi Okafor"
+    assert with_surname("Chidi Okafor", "Okafor", "en") == "Chidi Okafor"
+    assert with_surname("Ada Eze", "Okafor", "en") == "Ada Eze"
+
+
+def test_a_nickname_is_no_full_name():
+    assert nickname("小李", "zh") and nickname("老王", "zh") and nickname("阿陈", "zh")
+    assert not nickname("小明", "zh") and not nickname("李明", "zh") and not nickname("小李", "en")
+    assert partial_name("小李", "小李", "zh") and partial_name("我叫老王", "老王", "zh")
+    assert not partial_name("叫我老王就行", "老王", "zh")
+
+
+def _opening(telecom):
+    return zh(telecom, start(), "我要开户", "办理", 0.99).state
+
+
+@pytest.mark.parametrize("surname, given, name", [
+    ("我姓陈", "名字叫建国", "陈建国"), ("我姓陈", "建国", "陈建国"), ("我姓陈", "陈建国", "陈建国"),
+    ("免贵姓欧阳", "文华", "欧阳文华"), ("小李", "李明", "李明"), ("小李", "叫李明", "李明"), ("陈女士", "秀英", "陈秀英"),
+])
+def test_the_given_name_after_the_surname_is_the_whole_name(telecom, surname, given, name):
+    result = zh(telecom, _opening(telecom), surname)
+    assert "name" not in result.state.slots and ZH_FULL_NAME in replies(result)
+    result = zh(telecom, result.state, given)
+    assert result.state.slots["name"] == name
+
+
+def test_a_given_name_without_a_surname_before_is_as_said(telecom):
+    result = zh(telecom, _opening(telecom), "建国")
+    assert result.state.slots["name"] == "建国"
+
+
+@pytest.mark.parametrize("surname", ["his surname is Okafor", "Mr Okafor"])
+def test_the_first_name_after_a_surname_is_the_recipient(banking, surname):
+    state = en(banking, start(), "send 50 dollars", "transfer_money", 0.99).state
+    result = en(banking, state, surname)
+    assert "recipient" not in result.state.slots and EN_FULL_NAME in replies(result)
+    result = en(banking, result.state, "Chidi")
+    assert result.state.slots["recipient"] == "Chidi Okafor"
+
+
+# "上上个月的呢" after this month's bill got the fallback; "3月份的账单呢" got this month's bill again
+@pytest.mark.parametrize("text", ["上上个月的呢", "那上上个月的呢", "3月份的账单呢"])
+def test_an_earlier_month_after_a_bill_says_where_and_asks_the_month(telecom, text):
+    state = zh(telecom, start(), "查下账单 13912345678", "查询", 0.99).state
+    state = _done(telecom, state, balance=158.0, bill_amount=59.0)
+    result = zh(telecom, state, text)
+    assert "follow_up" in [e.name for e in result.events] and "bill_month" not in result.state.slots
+    assert any("更早的账单" in r for r in replies(result)) and replies(result)[-1] == "请问要查本月还是上月的账单？"
+    assert result.state.slots["phone"] == "13912345678"
+    result = zh(telecom, result.state, "上个月")
+    assert result.state.slots["bill_month"] == "上月" and result.state.slots["query_type"] == "账单"
