@@ -212,6 +212,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "目前没有正在办理的事项。请问有什么可以帮您？",
         "en": "There's nothing in progress to cancel. What can I do for you?",
     },
+    # "ok now back to the transfer" with nothing under way (after it was cancelled: a goodbye in a
+    # customer trial of session 28; framework.engine.turn): nothing to go on with, no goodbye either.
+    "utter_nothing_to_continue": {
+        "zh": "目前没有正在办理的事项，取消了的需要重新开始。请问要办什么？",
+        "en": "There's nothing in progress right now; anything stopped has to be started again. What would you like to do?",
+    },
     # Two different values for one slot in one message, without a correction ("block card 4821
     # and 1234"; framework.engine.slot_filling): nothing is stored, this asks which one.
     # A change of a number slot's value that does not say which way ("change it by 20", "差20";

@@ -42,7 +42,8 @@ from framework.slots.mapping import fills
 FOLLOW_UP = {
     "en": re.compile(r"^\s*(?:(?:ok(?:ay)?|and|so|now)[,\s]+)?(?:and|what about|how about|same (?:for|with)|also|"
                      r"what of|then)\b", re.IGNORECASE),
-    "zh": re.compile(r"^\s*(?:那|还有|另外|再|然后)|呢\s*[?？。!！]*\s*$"),
+    # "换个号查 138…" after a bill asked which query (customer trial, session 28)
+    "zh": re.compile(r"^\s*(?:那|还有|另外|再|然后|(?:帮我)?换(?:个|一个|一下))|呢\s*[?？。!！]*\s*$"),
 }
 
 

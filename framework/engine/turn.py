@@ -70,6 +70,7 @@ from framework.slots.mapping import fills
 from framework.slots.partial_names import stated_surname, with_surname
 
 NOTHING_TO_CANCEL = "utter_nothing_to_cancel"
+NOTHING_TO_CONTINUE = "utter_nothing_to_continue"
 ALREADY_DONE = "utter_already_done"
 DEFAULT_THRESHOLD = 0.5  # used when settings.fallback_threshold is "auto" and no model substituted one
 # Extractors whose values passed a check (framework.slots.entities): "13812345678" is a phone
@@ -499,6 +500,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     if ctx.stack and _goes_on(ctx, nlu, intent, confident):
         return
+    if not ctx.stack and _nothing_to_go_on_with(ctx, nlu, intent):
+        return
     # (2) global intents and flow triggers; but a reply that names one of the items the
     # "which item?" question listed answers it, however the classifier files it ("身份证号"
     # alone read as out of scope at 0.83), unless it asks to cancel or for a person; an item
@@ -780,6 +783,21 @@ def _goes_on(ctx: TurnContext, nlu: NLUResult, intent: str | None, confident: bo
         return False
     ctx.emit("flow_continued", flow=ctx.frame.flow, state=ctx.frame.state)
     steps.reprompt(ctx)
+    return True
+
+
+def _nothing_to_go_on_with(ctx: TurnContext, nlu: NLUResult, intent: str | None) -> bool:
+    """"ok now back to the transfer" (goodbye 0.98) right after the transfer was cancelled said goodbye
+    (customer trial, session 28): asking to go on with nothing under way is read as a greeting or a
+    goodbye only by mistake; it hears that nothing is in progress (event `nothing_to_continue`). A
+    reading of a flow's request starts it as usual."""
+    if not goes_on(nlu.text or "", ctx.assistant.language) or intent is None:
+        return False
+    other = ctx.assistant.flow_for_intent(intent)
+    if not (intent in ctx.assistant.behaviours.greet.intents or (other is not None and other.ends_conversation)):
+        return False
+    ctx.emit("nothing_to_continue", intent=intent)
+    ctx.say(NOTHING_TO_CONTINUE)
     return True
 
 

@@ -245,7 +245,44 @@ def _word_yes_no(text: str, language: str | None) -> bool | None:
                 return True
             if any(unit in NO_WORDS[c] for c in codes):
                 return False
-    return None
+    return _chained(bare, codes)
+
+
+# Sounds of thinking between the words of an answer: "hmm ok yes", "嗯 好的 确认"
+_THINKING = re.compile(r"h+m+|u+m+|u+h+|e+r+m*|a+h+|o+h+|嗯+|呃+|额+|啊+|哦+|噢+")
+
+
+def _chained(bare: str, codes) -> bool | None:
+    """Yes words one after another, or no words, with sounds of thinking between: "hmm ok yes", "ok yes
+    do it", "uhh yes please", "嗯 好的 确认" (no answer, the question again: customer trial, session 28).
+    Any word that is neither, or a yes beside a no ("ok no"), is no answer."""
+    tokens = [t for t in re.split(r"[\s,，、.。!！~～]+", bare) if t]
+    if not 2 <= len(tokens) <= 8:
+        return None
+    said: set[bool] = set()
+    pieces: set[str] = set()
+    i = 0
+    while i < len(tokens):
+        if _THINKING.fullmatch(tokens[i]):
+            i += 1
+            continue
+        for n in (3, 2, 1):
+            piece = " ".join(tokens[i:i + n])
+            if i + n > len(tokens):
+                continue
+            if any(piece in YES_WORDS[c] for c in codes):
+                said.add(True)
+            elif any(piece in NO_WORDS[c] for c in codes):
+                said.add(False)
+            else:
+                continue
+            pieces.update(tokens[i:i + n])
+            i += n
+            break
+        else:
+            return None
+    # one word said over and over is _repeated_unit's (2-4 times; "no no no no no" is none)
+    return said.pop() if len(said) == 1 and len(pieces) > 1 else None
 
 
 def _repeated_unit(text: str) -> str:
