@@ -8,7 +8,7 @@ import pytest
 from framework.slots.dates import find_dates, parse_date
 from framework.slots.partial_names import nickname, partial_name, stated_surname, with_surname
 from tests.support.engine_turns import NOW, replies, start, turns
-from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
+from tests.support.example_domains import banking, table_agent, telecom  # noqa: F401 (fixtures)
 from tests.test_customer_trial_s28 import _done
 
 TODAY = NOW.date()  # Wednesday 2 December 2026
@@ -188,3 +188,43 @@ def test_going_back_to_a_flow_read_as_its_request_starts_it(banking):
     state = en(banking, state, "cancel", "cancel", 0.99).state
     result = en(banking, state, "actually let's go back to the transfer", "transfer_money", 0.95)
     assert result.state.stack and result.state.stack[-1].flow == "transfer_money"
+
+
+# "帮我查下余额然后我要投诉", "check my balance on 4821 then block card 1234": the second request was dropped
+# (or its card digits made the first ask "which one?")
+@pytest.mark.parametrize("text, first, second, language", [
+    ("帮我查下余额然后我要投诉", "帮我查下余额", "我要投诉", "zh"),
+    ("查下余额 然后帮我开个户", "查下余额", "帮我开个户", "zh"),
+    ("check my balance on 4821 then block card 1234", "check my balance on 4821", "block card 1234", "en"),
+    ("block it then check my balance", "block it", "check my balance", "en"),
+])
+def test_then_joins_a_second_request(text, first, second, language):
+    from framework.slots.answers import also_part
+
+    assert also_part(text, language) == (first, second)
+
+
+@pytest.mark.parametrize("text, language", [("我充了100然后没到账", "zh"), ("先查余额然后再说", "zh"),
+                                            ("send 50 to bob then", "en"), ("and then what happens", "en")])
+def test_then_in_one_story_joins_nothing(text, language):
+    from framework.slots.answers import also_part
+
+    assert also_part(text, language) is None
+
+
+async def test_a_balance_then_a_complaint_keeps_both(telecom):
+    text = "帮我查下余额然后我要投诉"
+    agent = table_agent(telecom, {text: ("查询", 0.99), "帮我查下余额": ("查询", 0.99), "我要投诉": ("投诉", 0.99)})
+    turn = await agent.handle(None, "u", text, now=1_790_000_000.0)
+    assert "flow_deferred" in [e.name for e in turn.events]
+    assert [f.flow for f in turn.state.stack] == ["complaint", "query"]
+
+
+async def test_a_balance_then_a_block_keeps_each_card(banking):
+    text = "check my balance on 4821 then block card 1234"
+    agent = table_agent(banking, {text: ("check_balance", 0.99), "check my balance on 4821": ("check_balance", 0.99),
+                                  "block card 1234": ("lost_card", 0.99)})
+    turn = await agent.handle(None, "u", text, now=1_790_000_000.0)
+    names = [e.name for e in turn.events]  # the balance asked first (it fails here: no backend), then the block
+    assert "values_ambiguous" not in names and "flow_deferred" in names and "slots_restored" in names
+    assert turn.state.stack[-1].flow == "lost_card" and turn.state.slots["card_last4"] == "1234"

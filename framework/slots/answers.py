@@ -509,9 +509,15 @@ _ALSO = {"en": re.compile(r"[,\s]+(?:and\s+)?(?:also|as well as that|and then)[,
                          # "whats my balance on 1234 and send 20 dollars to Tom" (the transfer was lost, customer
                          # trial of session 26): "and" before a request's verb
                          r"|[,\s]+and\s+(?:(?:can|could|would) you\s+|please\s+|pls\s+|i want to\s+|i need to\s+)?"
-                         r"(?=(?:send|transfer|pay|block|freeze|activate|check|tell me|show me|what'?s|whats)\b)",
+                         r"(?=(?:send|transfer|pay|block|freeze|activate|check|tell me|show me|what'?s|whats)\b)"
+                         # "check my balance on 4821 then block card 1234" (customer trial, session 28)
+                         r"|[,\s]+then\s+(?:(?:can|could|would) you\s+|please\s+|pls\s+|i want to\s+|i need to\s+)?"
+                         r"(?=(?:send|transfer|pay|block|freeze|activate|check|tell me|show me)\b)",
                          re.IGNORECASE),
-         "zh": re.compile(r"[，,。；;\s]+(?:还有|另外|同时|然后再|再帮我)[，,\s]*|[，,\s]*(?:顺便|顺带)[，,\s]*")}
+         # "帮我查下余额然后我要投诉" (the complaint was dropped: customer trial, session 28): 然后 before a
+         # request's words ("我充了100然后没到账" is one story)
+         "zh": re.compile(r"[，,。；;\s]+(?:还有|另外|同时|然后再|再帮我)[，,\s]*|[，,\s]*(?:顺便|顺带)[，,\s]*"
+                          r"|[，,。；;\s]*然后[，,\s]*(?:再)?(?=(?:帮我|给我|我要|我想|我还要|我还想|麻烦|查|办|开|投诉|换|转人工))")}
 
 
 # A greeting that opens a request: "你好，我那个宽带最近老是掉线" (read as 问候 0.83-0.96 by all three
