@@ -228,3 +228,17 @@ async def test_a_balance_then_a_block_keeps_each_card(banking):
     names = [e.name for e in turn.events]  # the balance asked first (it fails here: no backend), then the block
     assert "values_ambiguous" not in names and "flow_deferred" in names and "slots_restored" in names
     assert turn.state.stack[-1].flow == "lost_card" and turn.state.slots["card_last4"] == "1234"
+
+
+# "扣了我50" (no 块) at a complaint's name question kept no loss (left by session 28)
+@pytest.mark.parametrize("text, amount", [("扣了我50", 50), ("多扣了我30", 30), ("扣了我50块", 50)])
+def test_a_deducted_amount_without_a_unit_is_the_loss(telecom, text, amount):
+    state = zh(telecom, start(), "我要投诉 乱扣费", "投诉", 0.99).state
+    result = zh(telecom, state, text)
+    assert result.state.slots["loss"] == {"amount": amount, "currency": "CNY"} and "name" not in result.state.slots
+
+
+def test_a_count_after_deducted_is_no_loss(telecom):
+    state = zh(telecom, start(), "我要投诉 乱扣费", "投诉", 0.99).state
+    result = zh(telecom, state, "扣了我3次")
+    assert "loss" not in result.state.slots
