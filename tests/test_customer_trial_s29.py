@@ -242,3 +242,17 @@ def test_a_count_after_deducted_is_no_loss(telecom):
     state = zh(telecom, start(), "我要投诉 乱扣费", "投诉", 0.99).state
     result = zh(telecom, state, "扣了我3次")
     assert "loss" not in result.state.slots
+
+
+# The activation flow had no `answers` (left by session 28): fee, time and PIN questions at its questions
+@pytest.mark.parametrize("question, answer", [
+    ("is there a fee for that?", "Activating a card is free."),
+    ("how long until it works?", "The card works as soon as it's activated, there's nothing to wait for."),
+    ("do I need to set a new pin?", "Your PIN comes by post, apart from the card; activating the card doesn't change it."),
+])
+def test_side_questions_while_a_card_is_activated(banking, question, answer):
+    state = en(banking, start(), "activate my new card", "activate_card", 0.99).state
+    result = en(banking, state, question, "out_of_scope", 0.9)
+    assert replies(result) == [answer, "Please tell me the last 4 digits of your card number."]
+    result = en(banking, result.state, "4821 not the pin")
+    assert result.state.slots["card_last4"] == "4821"
