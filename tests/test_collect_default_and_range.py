@@ -149,11 +149,14 @@ def test_a_negative_amount_is_not_read_as_its_digits(banking):
     assert texts(result) == [OVER_LIMIT] and "amount" not in result.state.slots
 
 
-def test_out_of_bounds_at_the_confirmation_is_said_and_the_confirmation_asked_again(banking):
+def test_out_of_bounds_at_the_confirmation_is_said_and_its_question_waits(banking):
+    # Session 29: the old confirmation said at once after "...How much would you like to send?" was sent on
+    # "yes" (customer trial: "make it jan 30", "actually make it 3000"); the question waits, then the confirmation
     state = say(banking, started(banking, "send 50 dollars").state, "my mum").state
     result = say(banking, state, "actually make it 9000 dollars")
-    assert texts(result) == [OVER_LIMIT, "Send $50.00 to my mum on Wednesday 2 December?"]
+    assert texts(result) == [OVER_LIMIT] and result.state.frame.waiting_for == "slot:amount"
     assert result.state.slots["amount"] == {"amount": 50, "currency": "USD"} and result.state.frame.attempts == 0
+    assert texts(say(banking, result.state, "90 dollars")) == ["Send $90.00 to my mum on Wednesday 2 December?"]
 
 
 def test_digits_with_a_currency_are_an_amount_not_a_card(banking):

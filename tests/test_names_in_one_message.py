@@ -49,7 +49,7 @@ def at_name(telecom):
     ("张三，说错了，张珊", "提供信息", [("name", "张三")], "张珊"),
     ("我叫张三，不是张珊", "提供信息", [("name", "张三")], "张三"),  # 不是 negates what follows
     ("我姓李，叫李明", "提供信息", [], "李明"),
-    ("叫我老王就行", "提供信息", [], "老王"),  # how the customer chose to be called
+    ("叫我王建国就行", "提供信息", [], "王建国"),  # a carrier phrase (a nickname, "叫我老王就行", asks for the full name since session 29)
 ])
 def test_telecom_the_name_said_last_after_a_correction(telecom, text, intent, learnt, name):
     result = say(telecom, at_name(telecom), text, intent, *learnt)

@@ -101,8 +101,8 @@ def test_a_total_of_nothing_is_refused(banking):
     state = _at_confirmation(banking, "send 20 to Grace Kim")
     result = en(banking, state, "take off 20", "inform", 0.9)
     assert _amount(result) == 20 and "slot_corrected" not in _names(result)
-    assert replies(result) == ["I can send from $1 up to your daily limit of $2,500. How much would you like to send?",
-                               "Send $20.00 to Grace Kim on Wednesday 2 December?"]
+    # session 29: the range error's question waits for its answer (the old confirmation said at once was sent on "yes")
+    assert replies(result) == ["I can send from $1 up to your daily limit of $2,500. How much would you like to send?"]
     over = en(banking, _at_confirmation(banking, "send 2400 dollars to Grace Kim"), "plus 200", "inform", 0.9)
     assert _amount(over) == 2400 and "slot_corrected" not in _names(over)
 

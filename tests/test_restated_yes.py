@@ -81,7 +81,8 @@ def test_a_yes_with_a_detail_read_as_information_is_the_yes(tmp_path, language, 
     ("en", "yes, actually block the silver one", "block", 0.95),  # a correction
     ("en", "yes, the silver one", "block", 0.3),                  # the classifier unsure (no go-ahead)
     ("en", "yes, what's the weather", "other", 0.95),              # not the flow's request
-    ("en", "block it", "block", 0.95),                            # no yes word
+    ("en", "block it later", "block", 0.95),                      # no yes word, and no go-ahead
+    # ("block it" alone is the go-ahead since session 29: "block it please" read as deny kept a stolen card active)
     ("zh", "好的，不过先别冻结", "block", 0.95),
     ("zh", "对，换成另一张卡冻结", "block", 0.95),
 ])

@@ -166,7 +166,7 @@ def test_a_refused_trigger_in_a_non_interruptible_flow_is_busy_not_a_name(assist
     ("王小明", "其他", 0.3, 0.2, "王小明"),
     ("李 雷", "提供信息", 0.99, 0.01, "李 雷"),
     ("Sarah Lee", "提供信息", 0.9, 0.05, "Sarah Lee"),
-    ("叫我老王就行", "办理", 0.99, 0.01, "老王"),  # a carrier phrase took a part, 就行 dropped (tidy_span)
+    ("叫我王建国就行", "办理", 0.99, 0.01, "王建国"),  # a carrier phrase took a part, 就行 dropped (tidy_span)
     ("我叫高远", "办理", 0.99, 0.01, "高远"),          # what an extractor takes is a value
     ("白云", "办理", 0.55, 0.3, "白云"),               # below the threshold
     ("高飞", "办理", 0.7, 0.55, "高飞"),               # not 0.2 ahead of the next intent
@@ -246,7 +246,7 @@ def test_everyday_words_whoever_the_classifier_says_they_are(assistant, text):
 
 
 TELECOM_NAMES = [("张三", "张三"), ("王小明", "王小明"), ("李 雷", "李 雷"), ("Sarah Lee", "Sarah Lee"),
-                 ("叫我老王就行", "老王"), ("我叫刘晓东", "刘晓东"), ("欧阳娜娜", "欧阳娜娜"), ("张可以", "张可以"),
+                 ("叫我王建国就行", "王建国"), ("我叫刘晓东", "刘晓东"), ("欧阳娜娜", "欧阳娜娜"), ("张可以", "张可以"),
                  ("张三吧", "张三"), ("王建国。", "王建国")]
 
 

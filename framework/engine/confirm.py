@@ -44,7 +44,7 @@ from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
 from framework.slots.command_words import negated_command, withdrawn
 from framework.slots.answers import (after_filler, dont_know, has_words, is_hedge, is_hesitation, is_question, language_key,
-                                     sounds_like_correction, yes_no)
+                                     is_yes_word, sounds_like_correction, yes_no)
 from framework.slots.context import from_user
 
 CONFIRM_MARGIN = 0.2
@@ -84,7 +84,13 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         return False if _FOUND_IT.search(waited.lower()) else None
     if yes_no(text, language) is False:  # "uh-uh" is a no word, not a hesitation (held-out file, session 25)
         return False
+    if not_yet(text, language):  # "sure, after I check my balance", "ok hmm": no yes yet
+        return None
+    if go_ahead([text], language) and ctx.flow() is not None and not _other_request(ctx, ctx.flow(), text):
+        return True  # "block it please" (deny 0.74) kept the stolen card active (customer trial, session 29)
     if is_hesitation(text, language):  # "嗯……" is no "嗯"; "hmm ok" is an ok
+        if is_yes_word(text, language) and not _TRAILING_OFF.search(text):
+            return True  # "uh huh" is a yes word of its own (affirm 1.00, no answer: customer trial, session 29)
         rest = after_filler(text)
         return yes_no(rest, language) if rest and not is_hesitation(rest, language) else None
     word = yes_no(text, language)
@@ -105,6 +111,8 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     return polarity(top.name)
 
 
+# A yes that trails off ("嗯……", "ok...") is thinking, not a yes
+_TRAILING_OFF = re.compile(r"…|\.{2,}|。。")
 _WAIT_LEAD = {
     "en": re.compile(r"^(?:(?:oh|ah|um|uh|no|ok|okay|sorry|erm)[,.!\s]+)*(?:hold on|hang on|wait(?: a (?:sec|second|"
                      r"minute|moment))?|one sec(?:ond)?|just a (?:sec|second|moment|minute))\b[,.!…\s]*", re.IGNORECASE),
@@ -169,8 +177,10 @@ def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
         return False
     text = (nlu.text or "").strip()
     if ("?" in text or "？" in text or is_hesitation(text, language) or is_hedge(text, language)
-            or _ASIDE.search(text) or is_question(text, language)):
+            or _ASIDE.search(text) or is_question(text, language) or not_yet(text, language)):
         return False
+    if go_ahead([text], language) and not withdrawn(text, language) and not _other_request(ctx, flow, text):
+        return True  # "just block the damn thing" (cancel 0.80) stopped the block (customer trial, session 29)
     clauses = [c for c in _CLAUSES.split(text) if c]
     parts = [p.strip() for p in _PARTS.split(text) if p.strip()]  # "too right", "block the flamin thing"
     led = len(clauses) > 1 and yes_no(clauses[0], language) is True
@@ -186,6 +196,22 @@ def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if led and _restating(ctx, flow, top.name) and top.confidence >= threshold:
         return True
     return part_led and go_ahead(parts[1:], language)
+
+
+# What makes a yes no yes yet (customer trial, session 29: each sent the money at "Send $60.00 to Yuki …?"):
+# a condition after it ("sure, after I check my balance", "yes if there's no fee", "好的 等我查完余额再说"),
+# or a sound of thinking after it ("ok hmm", "好 嗯…")
+_NOT_YET = {
+    "en": re.compile(r"\b(?:after|once|as soon as|if|unless|first|before)\b|[\s,.]+(?:h+m+|u+m+|e+r+m*)[\s,.!…]*$",
+                     re.IGNORECASE),
+    "zh": re.compile(r"等我|先让我|(?:完|了)再(?:说|办|确认)?|之后再|以后再|[，,\s](?:嗯+|呃+|额+)[…。.\s]*$"),
+}
+
+
+def not_yet(text: str, language: str | None) -> bool:
+    """Whether a message puts its answer off: a condition, or a sound of thinking at its end (_NOT_YET)."""
+    pattern = _NOT_YET.get(language_key(language) or "")
+    return bool(pattern and pattern.search(text.strip()))
 
 
 # The verbs of a go-ahead that name a request: "yes block it" at "Send $75.00 to Kofi …?" sent the money
@@ -422,16 +448,36 @@ _NOTHING_TO_CHANGE = re.compile(r"^(?:都|全都|啥都|什么都|哪个都|一�
                                 r"|^(?:nothing|none|neither|no changes?|nothing to change|leave it as it is|all good)\b")
 
 
+def nothing_to_change(text: str) -> bool:
+    """"nothing", "都不改": no item to change, said at "which item?"."""
+    return bool(_NOTHING_TO_CHANGE.search(text.strip(_EDGES).lower()))
+
+
 def handle_which(ctx: TurnContext, state: State, nlu: NLUResult) -> bool:
     """The answer to "which item?"; False when it names none (the caller re-asks)."""
     slot = chosen_slot(ctx, nlu.text or "")
     if slot is None:
         if (yes_no(nlu.text or "", ctx.assistant.language) is not None
-                or _NOTHING_TO_CHANGE.search((nlu.text or "").strip(_EDGES).lower())):
+                or nothing_to_change(nlu.text or "")):
             steps.goto(ctx, state.name)  # "没有" / "no, it's fine" / "都不改": back to the confirmation
             return True
         return False
     _change(ctx, state, slot)
+    return True
+
+
+def vague_day(ctx: TurnContext, state: State, text: str) -> bool:
+    """"make it next week" at "Send $60.00 to Yuki … today?" was no answer (customer trial, session 29): a
+    time that names no single day (framework.slots.dates.vague_time), said at a confirmation of a flow that
+    collects one date, asks that date's question (event `change_requested`); the confirmation comes back."""
+    from framework.slots.dates import vague_time
+
+    flow = ctx.flow()
+    dates = [n for n in sorted(steps.collected_slots(flow)) if ctx.assistant.slots[n].type == "date"] if flow else []
+    if (len(dates) != 1 or is_question(text, ctx.assistant.language)  # "can I cancel it later?" asks
+            or vague_time(text, ctx.assistant.language, ctx.today) is None):
+        return False
+    _change(ctx, state, dates[0])
     return True
 
 

@@ -130,3 +130,26 @@ def at_confirmation(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     _wait_to_confirm(ctx)
     return True
 
+
+
+# What says "I'm back" after a wait ("one sec" ... "ok" sent the money at once, without the details said
+# again: customer trial, session 29; "ready" was read as a goodbye and offered to stop)
+_BACK = {
+    "en": re.compile(r"^(?:(?:ok(?:ay)?|k|kk|alright|right|so|yes|yeah|yep|sorry|thanks|thank you)[,.!\s]*)*"
+                     r"(?:(?:i'?m |im |i am )?(?:ready|back|here)|(?:all )?done|got it|found it|ok(?:ay)?|k|kk|alright|sorry"
+                     r"(?: about that)?|(?:sorry )?(?:for|about) the wait)[,.!\s]*$", re.IGNORECASE),
+    "zh": re.compile(r"^(?:好了|好啦|好的|好|行了|可以了|我回来了|回来了|我好了|久等了|不好意思|抱歉|嗯)[，,。！!~～\s]*"
+                     r"(?:好了|久等了|让你久等了|我回来了)?[，,。！!~～\s]*$"),
+}
+
+
+def back_after_wait(ctx: TurnContext, nlu: NLUResult) -> bool:
+    """Right after a confirmation waited ("Sure, take your time…"), "ok" / "ready" / "好了" is the customer
+    back, no answer yet: the confirmation is said again (event `confirm_again`)."""
+    history = ctx.original.history
+    pattern = _BACK.get(language_key(ctx.assistant.language) or "en")
+    if (ctx.frame is None or not history or "hold_on" not in history[-1].events or pattern is None
+            or not pattern.match((nlu.text or "").strip())):
+        return False
+    ctx.emit("confirm_again", flow=ctx.frame.flow, reason="back_after_wait")
+    return True

@@ -60,6 +60,7 @@ from framework.slots.identity import ID_RE, check_id_number
 from framework.slots.number_labels import someone_elses
 from framework.slots.numerals import indefinite, normalise_digits, ranges
 from framework.slots.partial_names import partial_name
+from framework.slots.person_names import another_persons_name, joined_people
 from framework.slots.mapping import (
     CONTEXT_EXTRACTOR, GENERIC_EXTRACTORS, MODEL_EXTRACTOR, cut_before_pattern, fills, overruled, rank,
 )
@@ -236,13 +237,20 @@ _COUNTED = re.compile(r"^\s*(?:kids?|children|child|years?|yrs|months?|weeks?|da
 
 
 def _counts_someone(text: str, entity: Entity) -> bool:
-    """A number said as an age or a count ("he is 19", "3 kids"), not an amount; a currency makes it one."""
-    if not _BARE_DIGITS.fullmatch(str(entity.text).strip()):
+    """A number said as an age or a count ("he is 19", "3 kids", "我今年七十三了"), not an amount; a currency
+    makes it one."""
+    said = str(entity.text).strip()
+    if _AGE_ZH_BEFORE.search(text[max(0, entity.start - 6):entity.start]) and _AGE_ZH_AFTER.match(text[entity.end:]):
+        # "我今年七十三了，上个月交了一百块话费…" filed a loss of 73 (customer trial, session 29)
+        return True
+    if not _BARE_DIGITS.fullmatch(said):
         return False
     return bool(_COUNT_OR_AGE.search(text[max(0, entity.start - 12):entity.start]) or _COUNTED.match(text[entity.end:]))
 
 
 _BARE_DIGITS = re.compile(r"\d{1,3}")
+_AGE_ZH_BEFORE = re.compile(r"(?:今年|年纪|岁数|我都|我已经|我也)\s*(?:都|已经|有)?\s*$")
+_AGE_ZH_AFTER = re.compile(r"\s*(?:岁|周岁|了(?![\d一二三四五六七八九十两百千万块元])|多岁)")
 
 
 def _pronoun(ctx: TurnContext, slot, value: Any) -> bool:
@@ -334,9 +342,12 @@ def _name_at_confirmation(ctx: TurnContext, nlu: NLUResult, found: dict) -> None
 # amount question "not Tom, Tim" asked whether to stop (customer trial, session 24): the money
 # would have gone to Tom. Text slots, whose values no extractor finds without a model tag.
 # and a label: "correction: Suresh not Ramesh" sent the money to "correction: Suresh" (trial, session 27)
+# and a yes or "make it": "yes send it to Kenji not Yuki", "make it Kenji not Yuki" at "Send $60.00 to Yuki …?"
+# changed the recipient to "yes send it to Kenji" (customer trial, session 29)
 _LEAD = (r"^(?:[a-z]+(?:\s+[a-z]+)?\s*:\s*)?"
-         r"(?:(?:sorry|oops|wait|no+|nope|nah|actually|oh|ah|hang on|hmm+|umm*|uh)\b[\s,.!]*)*")
-_FOR = r"(?:(?:it'?s|its|it is|it was|it should (?:go|be)|send it|that'?s|meant (?:it )?)\s+)?(?:for|to)\s+"
+         r"(?:(?:sorry|oops|wait|no+|nope|nah|yes|yeah|yep|ok|okay|actually|oh|ah|hang on|hmm+|umm*|uh)\b[\s,.!]*)*")
+_FOR = (r"(?:(?:it'?s|its|it is|it was|it should (?:go|be)|send it|that'?s|meant (?:it )?)\s+)?(?:for|to)\s+"
+        r"|(?:make|change|switch)\s+(?:it|that)\s+(?:to\s+)?")
 _INSTEAD = {
     "en": (re.compile(_LEAD + r"(?:i\s+)?(?:meant|mean|said)?\s*(?:" + _FOR + r")?(?P<new>[^,.;!?]+?)\s*[,.;-]?\s*"
                       r"(?:not|instead of|rather than)\s+(?P<old>[^,.;!?]+?)[\s,.;!?]*$", re.IGNORECASE),
@@ -540,6 +551,14 @@ _A_NOT_A = re.compile(r"(\w)不\1[^不]{0,2}$")  # 能不能, 是不是, 要不�
 
 
 _ALSO = re.compile(r"\b(?:also|as well|too|another|and)\b|还有|另外|也要|也帮|顺便")
+# "oh and actually my other card 1234 is gone too" at the block of 4821 changed the card to 1234, and 4821
+# stayed active (customer trial, session 29): "actually" with "too" / "as well" / "also" adds, it corrects nothing
+_ADDED = re.compile(r"\b(?:too|as well)\b[\s.!]*$|\balso\b|也(?:丢|要|帮|不见)", re.IGNORECASE)
+# "ok but tomorrow" at "Send $60.00 to Yuki … today?" (goodbye 0.73) offered to stop, and "yes" cancelled it
+# (customer trial, session 29): a yes-and-but before the value alone changes it
+_BUT_LEAD = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright|right)[,.!\s]+)?(?:but|only|just)"
+                       r"(?:\s+(?:make it|on|for|to|send it))?\s*$|^\s*(?:好的?|行|可以|嗯)?[，,\s]*(?:不过|但是?|就是)\s*$",
+                       re.IGNORECASE)
 
 
 _ASKS_ABOUT = re.compile(r"(?:的|那个|那档)?呢\s*[?？]*\s*$|(?:有啥|有什么|什么)(?:区别|不同)|是啥样|是什么样|怎么样[?？]*$")
@@ -560,7 +579,8 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
     if getattr(state.step, "on_change", None):
         return  # the step says where a change goes ("那59的呢" at an offer of 99: 59's details)
     text, language = ctx.text or "", ctx.assistant.language
-    if sounds_like_correction(text, language) or (ctx.intent or "") in ctx.assistant.behaviours.deny.intents:
+    if ((sounds_like_correction(text, language) and not _ADDED.search(text))
+            or (ctx.intent or "") in ctx.assistant.behaviours.deny.intents):
         return
     from framework.engine.corrections import names_slot, only_filler  # it builds on this module
 
@@ -576,7 +596,8 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
             del found[name]
             ctx.emit("value_not_taken", slot=name, reason="question")
             continue
-        if only_filler(text[:entity.start] + text[entity.end:], language) or names_slot(ctx, name, text):
+        if (only_filler(text[:entity.start] + text[entity.end:], language) or names_slot(ctx, name, text)
+                or (_BUT_LEAD.search(text[:entity.start]) and only_filler(text[entity.end:], language))):
             continue
         del found[name]
         ctx.emit("value_not_taken", slot=name, reason="not_a_correction")
@@ -691,6 +712,12 @@ def _two_values(ctx: TurnContext, found: dict) -> None:
     for name, candidates in found.items():
         slot = ctx.assistant.slots[name]
         if slot.type == "text":
+            # but two people joined by "and": "split 100 between Tom and Jerry" sent $100 to Jerry (customer
+            # trial, session 29); like two cards' digits, neither is taken (framework.slots.person_names)
+            people = joined_people(ctx.text or "", [(c[2].start, c[2].end, c[3]) for c in candidates
+                                                    if isinstance(c[3], str)])
+            if len(people) > 1 and short_text(slot, model_for(ctx.assistant)):
+                _ask_which(ctx, name, people)
             continue
         if cards:  # "my card number is 4111 1111 1111 1234" at "last four digits?": the groups of
             # one card number are one value, its end (customer trial, session 20: all of them were
@@ -885,6 +912,10 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 continue
             if slot.type == "categorical" and _said_as_current(ctx, nlu.text or "", entity):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="current_value")
+                continue
+            if (slot.type == "text" and slot.options.get("own")
+                    and another_persons_name(nlu.text or "", entity.start, ctx.assistant.language)):
+                ctx.emit("entity_ignored", entity=entity.entity, reason="someone_else")  # "我朋友李娜推荐我来的"
                 continue
             if slot.type == "id_number" and someone_elses(nlu.text or "", entity.start, ctx.assistant.language):
                 # "我老婆的是440306…" at "请输入本人身份证号": not the customer's; said when the flow asks it

@@ -131,7 +131,9 @@ def _take_default(ctx: TurnContext, step: Collect) -> bool:
     a day: the question, after the slot's range_error, says which days can be), nor when the
     message named a value the slot lists as not served here (`unavailable`: "上上个月的账单" got
     this month's bill, customer trial of session 25), nor when the default is no valid value
-    now (a fixed date gone by)."""
+    now (a fixed date gone by), nor, for a date slot, when the message named a time that is no
+    single day ("send 50 to Grace Hall next week", "on payday", 过几天: the money went out today,
+    customer trial of session 29; framework.slots.dates.vague_time): the day is asked."""
     if step.default is None or ctx.slots.get(step.slot) is not None or step.slot in ctx.out_of_range:
         return False
     from framework.engine import unavailable
@@ -141,6 +143,13 @@ def _take_default(ctx: TurnContext, step: Collect) -> bool:
     from framework.slots import parse_value
 
     slot = ctx.assistant.slots.get(step.slot)
+    if slot is not None and slot.type == "date" and ctx.new_turn:
+        from framework.slots.dates import vague_time
+
+        vague = vague_time(ctx.text or "", ctx.assistant.language, ctx.today)
+        if vague is not None:
+            ctx.emit("default_not_taken", slot=step.slot, vague=vague)
+            return False
     parsed = parse_value(slot, str(step.default), ctx.assistant.language, today=ctx.today) if slot else None
     if parsed is None or not parsed.ok:
         return False

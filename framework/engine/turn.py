@@ -62,7 +62,7 @@ from framework.masking import SECRET_RE, secret_said
 from framework.nlu.interface import IntentScore, NLUResult
 from framework.slots import GENERIC_EXTRACTORS, ParseResult, parse_value
 from framework.slots.answers import (after_refusal, also_part, content_length, has_content, has_greeting, has_words,
-                                     is_hedge, is_question, sounds_like_correction, without_filler, yes_no)
+                                     is_hedge, is_question, language_key, sounds_like_correction, without_filler, yes_no)
 from framework.slots.command_words import (asks_for_person, dropped_lead, goes_on, negated_command, wants_person,
                                           withdrawn, withdrawn_on_asking)
 from framework.slots.context import collect_text, from_user, model_for, short_text
@@ -119,6 +119,7 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     instead = _refused_for(assistant, state, nlu) if withdrawn_as is None else None
     if instead is not None:
         nlu = replace(nlu, ranking=instead, also=(), instead=())
+    nlu = _request_after_ok(assistant, state, nlu)
     top = nlu.intent
     ctx = _context(assistant, state, now=now, channel=channel, text=nlu.text,
                    intent=top.name if top else None, confidence=top.confidence if top else None,
@@ -153,6 +154,22 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     return _finish(ctx)
 
 
+def _request_after_ok(assistant: Assistant, state: SessionState, nlu: NLUResult) -> NLUResult:
+    """With no flow active, "ok and send two fifty to my mum" (affirm 1.00) heard "Is there anything else I can
+    help you with?" (customer trial, session 29): a yes, a no or thanks that only opens the message, and a
+    request after it the classifier is sure of, is that request."""
+    second, top = (nlu.also[0] if nlu.also else None), nlu.intent
+    flow = assistant.flow_for_intent(second.name) if second is not None else None
+    b = assistant.behaviours
+    if (state.stack or top is None or flow is None or flow.ends_conversation or second.confidence < threshold(assistant)
+            or top.name not in b.affirm.intents + b.deny.intents + b.greet.intents):
+        return nlu
+    head = also_part(nlu.text or "", assistant.language)
+    if head is None or yes_no(head[0], assistant.language) is None and not has_greeting(head[0]):
+        return nlu
+    return replace(nlu, ranking=tuple(nlu.also), also=())
+
+
 def _without_also_values(ctx: TurnContext, nlu: NLUResult) -> NLUResult:
     """The message less the values said in its second request's words, when that request is sure
     to wait for its own flow (`_defer_also`): "我想开户，另外129套餐是什么内容" opened the account with 129
@@ -182,9 +199,13 @@ def _defer_also(ctx: TurnContext, nlu: NLUResult) -> None:
     if second is None or not started or not ctx.frame or second.confidence < threshold(ctx.assistant):
         return
     deferred = ctx.assistant.flow_for_intent(second.name)
-    if not _defer(ctx, deferred, reason="also"):
+    # "yes and also send 20 to Bob" at "Send $60.00 to Yuki …?": the same request again, for after this one
+    # (the second transfer was dropped: customer trial, session 29)
+    again = (deferred is not None and ctx.frame.flow == deferred.name and any(e.name == "confirmed" for e in started)
+             and sum(f.flow == deferred.name for f in ctx.stack) == 1)
+    if not _defer(ctx, deferred, reason="also", again=again):
         return
-    _save_for_deferred(ctx, nlu, deferred)
+    _save_for_deferred(ctx, nlu, deferred, again=again)
     # both asked at once: not the busy reply ("我们先把当前这件事办完，稍后再处理您的新问题", said in a
     # trial of session 23 to "帮我查下余额，顺便投诉一下你们的网速" as if the balance were a new question)
     said = len(ctx.replies)
@@ -192,7 +213,7 @@ def _defer_also(ctx: TurnContext, nlu: NLUResult) -> None:
     ctx.replies[:] = ctx.replies[said:] + ctx.replies[:said]
 
 
-def _save_for_deferred(ctx: TurnContext, nlu: NLUResult, flow: Flow) -> None:
+def _save_for_deferred(ctx: TurnContext, nlu: NLUResult, flow: Flow, *, again: bool = False) -> None:
     """The values the message gave the deferred request in its own words ("… and send 20 dollars to
     Tom": 20, Tom), saved in the deferred frame and set when it starts (framework.engine.other_request
     .restore); they were dropped as unused by the first."""
@@ -204,8 +225,8 @@ def _save_for_deferred(ctx: TurnContext, nlu: NLUResult, flow: Flow) -> None:
     for name in sorted(theirs):
         slot = ctx.assistant.slots.get(name)
         for entity in nlu.entities if slot is not None else ():
-            if entity.start < after or entity.end > before or entity.extractor in GENERIC_EXTRACTORS:
-                continue  # "balance on 1234 and send 20 dollars": 1234 is no amount
+            if entity.start < after or entity.end > before or (entity.extractor in GENERIC_EXTRACTORS and not again):
+                continue  # "balance on 1234 and send 20 dollars": 1234 is no amount (the same request again: its own)
             if fills(slot, entity, None) and name not in saved:
                 parsed = parse_value(slot, str(entity.value), ctx.assistant.language, today=ctx.today)
                 if parsed.ok:
@@ -217,6 +238,8 @@ def _save_for_deferred(ctx: TurnContext, nlu: NLUResult, flow: Flow) -> None:
                                                                            second=True))
             if value is not None:
                 saved[step.slot] = value
+    if again:  # nothing of the first run carries into the second ($60 to Yuki, then "$60 to Bob" was offered)
+        saved.update({name: None for name in theirs if name not in saved})
     if saved:
         at = len(ctx.stack) - 2
         ctx.stack[at] = replace(ctx.stack[at], saved=frozen_map({"slots": frozen_map(saved)}))
@@ -392,6 +415,21 @@ def _say_out_of_range(ctx: TurnContext) -> None:
 _LISTENING = ("confirm", confirm.WHICH)
 
 
+def _question_read_as_command(ctx: TurnContext, nlu: NLUResult, intent: str | None, waiting: str | None) -> bool:
+    """"ok and can I cancel it later?" (cancel 0.92) at "Send $60.00 to Yuki …?" cancelled the transfer
+    (customer trial, session 29): at a confirmation, a question read as cancel asks about cancelling; the
+    confirmation's own rules answer it (a side question, or "I can't answer that here" and the question again)."""
+    return (waiting == "confirm" and intent in ctx.assistant.behaviours.cancel.intents
+            and is_question(nlu.text or "", ctx.assistant.language))
+
+
+def _refused_here(ctx: TurnContext) -> list[str]:
+    """The active flow's slots whose value this message gave out of bounds (their range_error is said)."""
+    wanted = corrections.flow_collects(ctx)
+    # not "which one?" / "add or take off?": those questions wait at the confirmation
+    return [n for n, why in ctx.out_of_range.items() if n in wanted and why not in ("utter_which_way", "utter_which_value")]
+
+
 def _on_change(state, waiting: str | None) -> str | None:
     """The `on_change` state of the confirm or collect step whose question waits for an answer."""
     step = state.step if state is not None else None
@@ -488,6 +526,12 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             # the confirmation asked again at once, and "yes" sent $250 (customer trial, session 27); the
             # which-question waits for its answer, then the confirmation comes back
             ctx.update_frame(waiting_for=f"slot:{which[0]}", attempts=0)
+        elif waiting == "confirm" and len(out := _refused_here(ctx)) == 1 and isinstance(state.step, Confirm):
+            # "make it jan 30" at "Send $60.00 to Yuki …?": "…within the next 30 days. When should I send it?"
+            # and the old confirmation at once, whose "yes" sent it today (customer trial, session 29); the
+            # slot's question waits for its answer, then the confirmation comes back
+            ctx.update_frame(waiting_for=f"slot:{out[0]}", attempts=0)
+            ctx.say_refused(out[0])  # its range_error asks the question
         elif waiting in _LISTENING:
             steps.goto(ctx, state.name)  # confirm again, with the new value
         else:
@@ -511,12 +555,24 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
                                           and intent not in assistant.behaviours.handoff.intents))
             and confirm.chosen_slot(ctx, nlu.text or "") and confirm.handle_which(ctx, state, nlu)):
         return
+    # "nothing" at "What would you like to change?" (help 0.51) heard the help text (customer trial, session 29)
+    if (waiting == confirm.WHICH and intent not in assistant.behaviours.cancel.intents
+            and intent not in assistant.behaviours.handoff.intents and confirm.nothing_to_change(nlu.text or "")
+            and confirm.handle_which(ctx, state, nlu)):
+        return
     # "不确认，先别提交" (read as 取消 0.79-0.95, or out of scope): the confirmation's no, before the
     # global intents, whose cancel would drop every value collected
     if waiting == "confirm" and confirm.withheld(ctx, nlu) and confirm.decide(ctx, state, nlu, threshold(assistant)):
         return
     # "wait" (cancel 0.79) at a confirmation: it waits (framework.engine.hold_on), before the global cancel
     if waiting == "confirm" and hold_on.bare_wait(ctx, nlu):
+        return
+    # "make it next week": that day's question (framework.engine.confirm.vague_day)
+    if waiting == "confirm" and isinstance(state.step, Confirm) and confirm.vague_day(ctx, state, nlu.text or ""):
+        return
+    # "ok" / "ready" right after it waited: the confirmation again, not its yes
+    if waiting == "confirm" and hold_on.back_after_wait(ctx, nlu):
+        steps.goto(ctx, state.name)
         return
     # "好滴好滴👌" (read as 问候 0.82-0.91 by all three telecom_zh models of session 24's second held-out
     # file): a bare yes or no word answers the confirmation, before the global intents (a cancel or a
@@ -566,7 +622,10 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     # "I don't remember the number" (read as out of scope 0.76, or as deny): where to find it,
     # and a colleague (framework.engine.unknown_value); before the global intents
-    if collecting and unknown_value.handle(ctx, nlu, collecting, lambda: _holds_value(ctx, collecting, nlu),
+    # ("100 or 150, not sure": two amounts are no "I don't know it", the question again in _collect_whole)
+    if collecting and unknown_value.handle(ctx, nlu, collecting,
+                                           lambda: (_holds_value(ctx, collecting, nlu)
+                                                    or slot_filling.inexact_amount(ctx, collecting, nlu) is not None),
                                            threshold(assistant)):
         return
     # "how do i find that" (read as help 0.99): where, when the domain says it, and the question again
@@ -585,6 +644,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     if (confident and not _only_another_answer(ctx, nlu, collecting)
             and not _no_person_asked(ctx, nlu, collecting) and not _name_not_greeting(ctx, nlu, collecting)
             and not _value_again_at_confirmation(ctx, nlu, waiting)
+            and not _question_read_as_command(ctx, nlu, intent, waiting)
             and _global(ctx, intent)):
         return
     # (3) a held learnt value's question; the whole utterance as the collected slot's value
@@ -776,6 +836,8 @@ def _goes_on(ctx: TurnContext, nlu: NLUResult, intent: str | None, confident: bo
     nothing else surely (cancel, a person, another flow), is the question again (event `flow_continued`)."""
     if not goes_on(nlu.text or "", ctx.assistant.language):
         return False
+    if ctx.frame.waiting_for == "confirm" and yes_no(nlu.text or "", ctx.assistant.language) is True:
+        return False  # "go on then" at "Send $60.00 …?" is its yes (customer trial, session 29)
     b = ctx.assistant.behaviours
     other = ctx.assistant.flow_for_intent(intent) if intent else None
     if confident and (intent in b.cancel.intents or intent in b.handoff.intents
@@ -902,11 +964,11 @@ def _busy(ctx: TurnContext) -> bool:
     return True
 
 
-def _defer(ctx: TurnContext, flow, *, saved: dict | None = None, **why) -> bool:
+def _defer(ctx: TurnContext, flow, *, saved: dict | None = None, again: bool = False, **why) -> bool:
     """`flow` waits under the current one (event `flow_deferred`) and starts when that one ends,
     as an interrupted flow resumes, with the `saved` values its request gave; False when there is
-    none or it is already on the stack."""
-    if flow is None or any(f.flow == flow.name for f in ctx.stack):
+    none or it is already on the stack (unless `again`: the active one, confirmed, is asked for again)."""
+    if flow is None or (not again and any(f.flow == flow.name for f in ctx.stack)):
         return False
     kept = frozen_map({"slots": frozen_map(saved)}) if saved else None
     ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start, saved=kept))
@@ -1012,6 +1074,12 @@ def _trigger(ctx: TurnContext, flow: Flow) -> bool:
     return True
 
 
+# "stop, cancel everything" with two blocks asked cancelled the first and asked for the second (customer trial,
+# session 29): every request waiting goes too
+_EVERYTHING = {"en": re.compile(r"\b(?:everything|all of (?:it|them|this)|both|the lot|all)\b", re.IGNORECASE),
+               "zh": re.compile(r"全部|都(?:不|别|取消|算了)|都给我取消|两个都|全都")}
+
+
 def _cancel(ctx: TurnContext) -> None:
     """Cancel the active flow; one it interrupted resumes and asks its question again.
     With no flow active nothing is cancelled, and "Okay, I've cancelled that." would claim
@@ -1024,11 +1092,16 @@ def _cancel(ctx: TurnContext) -> None:
         ctx.emit("nothing_to_cancel")
         ctx.say(NOTHING_TO_CANCEL)
         return
-    cancelled = ctx.stack.pop()
-    ctx.emit("flow_cancelled", flow=cancelled.flow, state=cancelled.state)
-    # Forget what the cancelled flow collected, so starting it again asks again (slots that
-    # a flow still on the stack uses are kept).
-    lifetimes.release(ctx, cancelled.flow, "cancel")
+    everything = _EVERYTHING.get(language_key(ctx.assistant.language) or "en")
+    every = bool(everything and everything.search(ctx.text or ""))
+    while ctx.stack:
+        cancelled = ctx.stack.pop()
+        ctx.emit("flow_cancelled", flow=cancelled.flow, state=cancelled.state)
+        # Forget what the cancelled flow collected, so starting it again asks again (slots that
+        # a flow still on the stack uses are kept).
+        lifetimes.release(ctx, cancelled.flow, "cancel")
+        if not every:
+            break
     ctx.say(ctx.assistant.behaviours.cancel.response)
     if ctx.stack:
         other_request.restore(ctx)

@@ -48,6 +48,9 @@ YES_WORDS: dict[str, frozenset[str]] = {
         # session 26's trial: "ok go" after "hold on" was read as goodbye, and the "yes" to "Do you want
         # to stop?" that followed cancelled the transfer
         "ok go", "okay go", "go on", "ok go ahead", "okay go ahead", "proceed", "ok proceed",
+        # session 29's trial: "okey dokey" (goodbye 0.55) and "go on then" were no answer; other languages' yeses
+        "okey dokey", "okey-dokey", "okie dokie", "okie-dokie", "go on then", "ok then", "okay then",
+        "si", "sí", "ja", "oui", "sim", "evet", "да", "tak",
     }),
     "zh": frozenset({
         "是", "是的", "对", "对的", "对啊", "好", "好的", "嗯", "嗯嗯", "可以", "确认", "确定", "没错",
@@ -77,6 +80,10 @@ NO_WORDS: dict[str, frozenset[str]] = {
         "nuh uh", "nuh-uh", "uh uh", "uh-uh", "naw", "nay", "no way", "not at all",
         # session 25's held-out file: "hard pass" read as affirm 0.49-0.95 by all three models
         "hard pass", "i'll pass", "ill pass", "pass", "nahh", "nope nope", "no no",
+        # customer trial, session 29: "nyet" (affirm 0.94), "niet" (0.85) and Romanian "nu" (0.98) blocked the
+        # card at "Go ahead?"; other languages' noes typed in an English chat
+        "nyet", "niet", "nu", "nein", "nee", "nej", "non", "não", "nao", "no gracias", "non merci", "nein danke",
+        "hayır", "hayir", "нет", "ні", "iie", "hindi po", "nahi", "nahin", "nahi ji",
     }),
     "zh": frozenset({
         "否", "不", "不是", "不对", "不要", "不用", "不行", "不可以", "不需要", "没有", "不同意",
@@ -101,11 +108,15 @@ _ZH_QUESTION = re.compile(
     r"(?:[吗么]\s*$|(?<![嗯好在着])呢\s*$|(?<![不没])([^不没\W\d])[不没]\1|(?<!没)什么|怎么|为什么|为啥|哪|几[个点时号天]|多少|多久|多长|多大|是否|谁|(?<!没)啥)")
 # English: a question word first, or an auxiliary before its subject ("can you", "is it");
 # "do it" is an order, so bare "do" does not count.
+# Words that may open a question before its question word: "ok so how long will it take", "yes what is the
+# fee", "wait what's the fee" (each sent the money at a transfer's confirmation: customer trial, session 29)
+_QUESTION_LEAD_EN = (r"(?:(?:ok(?:ay)?|so|yes|yeah|yep|sure|and|but|wait|well|hmm+|alright|right|oh|um+|uh+|cool|fine"
+                     r"|sorry|also|just|quick question)[,.!\s]+)*")
 _EN_QUESTION_START = re.compile(
-    r"^(?:what|why|how|when|where|who|whom|whose|which)\b"
-    r"|^(?:is|are|am|was|were|can|could|does|did|will|would|should|shall|may|might|has|have|"
+    rf"^{_QUESTION_LEAD_EN}(?:what|why|how|when|where|who|whom|whose|which)\b"
+    rf"|^{_QUESTION_LEAD_EN}(?:is|are|am|was|were|can|could|does|did|will|would|should|shall|may|might|has|have|"
     r"isn't|aren't|don't|doesn't|won't|wouldn't|can't)\s+(?:you|i|we|they|he|she|it|this|that|there|my|your)\b"
-    r"|^do\s+(?:you|i|we|they)\b")
+    rf"|^{_QUESTION_LEAD_EN}do\s+(?:you|i|we|they)\b")
 # A whole English message asking for a moment: what may open it and its wait phrase ("no wait", "one
 # sec"); framework.engine.hold_on.bare_wait builds on the same two
 WAIT_LEAD_EN = r"^(?:(?:no|oh|uh|um|ok|okay|sorry)[,\s]+)?"
@@ -207,6 +218,12 @@ def _symbols(text: str) -> str:
     selectors and skin tones that build emoji)."""
     return "".join(ch for ch in text if unicodedata.category(ch)[0] == "S"
                    or unicodedata.category(ch) in ("Cf", "Mn"))
+
+
+def is_yes_word(text: str, language: str | None = None) -> bool:
+    """The whole message is one of the language's yes words ("uh huh", "嗯嗯"), as listed."""
+    code = language_key(language)
+    return any(_bare(text) in YES_WORDS[c] for c in ([code] if code in YES_WORDS else list(YES_WORDS)))
 
 
 def yes_no(text: str, language: str | None = None) -> bool | None:

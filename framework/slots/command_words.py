@@ -172,7 +172,9 @@ _GO_ON = {
     "en": re.compile(r"^(?:(?:ok(?:ay)?|alright|right|good|great|thanks|thank you|cool|so|now|and)[,.!\s]+)*(?:now\s+)?"
                      r"(?:(?:let'?s\s+)?(?:go\s+|get\s+|come\s+)?back\s+to|(?:let'?s\s+)?(?:continue|carry on|go on|proceed)"
                      r"(?:\s+with)?|where were we|as i was saying)\b", re.IGNORECASE),
-    "zh": re.compile(r"^(?:(?:好|好的|行|嗯|ok|那|那就|谢谢)[，,。!！\s]*)*(?:我们|咱们)?(?:(?:继续|接着)(?!用|使用|保留|留着)|回到刚才|回到)"),
+    # "好了，继续刚才的投诉" was taken as a name (customer trial, session 29): 好了 / 行了 / 可以了 lead too
+    "zh": re.compile(r"^(?:(?:好了|好啦|行了|可以了|好|好的|行|嗯|ok|那|那就|谢谢)[，,。!！\s]*)*(?:我们|咱们)?"
+                     r"(?:(?:继续|接着)(?!用|使用|保留|留着)|回到刚才|回到)"),
 }
 
 

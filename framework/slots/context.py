@@ -392,7 +392,19 @@ def short_text(slot: Slot, model: ContextModel) -> bool:
 # Words said after a value that are no part of it: politeness, and the adverbs of a
 # correction ("send it to Alice instead", "改成王五才对"): a customer-trial bug stored the
 # recipient "Alice instead".
-_POLITE_RE = re.compile(r"(?:[\s,，]+(?:please|thanks|thank you|instead|rather|then|now|谢谢)"
+# A customer trial of session 29 sent money to "Ali asap", "Ali immediately", "Ali urgent", "Ali thx",
+# "Ali ty", "Ali right away", "Ali nxt" (of "Ali nxt tuesday"): short politeness, how soon, and the words
+# of a date ("tmrw", "on friday", "next week"; a bare "next" / "nxt" whose weekday the date took) end no
+# name. "ty" only in lower case ("Ty" is a name); months are not among them ("May", "June" end names).
+_WEEKDAY = r"(?:monday|tues|tuesday|weds|wednesday|thurs|thursday|friday|saturday|sunday)"
+# short forms only after a word of a date: "Sun", "Thu" end many names ("Wei Sun", "Nguyen Thi Thu")
+_SHORT_DAY = r"(?:mon|tue|wed|thu|thur|fri|sat|sun|week|month)"
+_TRAILING_EN = (r"please|pls|plz|thanks|thank you|thank u|thanx|thnx|thx|cheers|(?-i:ty)|instead|rather|then|now"
+                r"|asap|a\.s\.a\.p|right now|right away|straight away|straightaway|immediately|urgent|urgently"
+                r"|quickly|today|tonight|tomorrow|tomorow|tmrw|tmr|tmw"
+                rf"|(?:(?:on|this|next|nxt|coming)\s+)?{_WEEKDAY}|(?:on|this|next|nxt|coming)\s+{_SHORT_DAY}|next|nxt"
+                r"|and|&")  # "Tom and" of "to Tom and Jerry" (the model's span): the name is "Tom"
+_POLITE_RE = re.compile(rf"(?:[\s,，]+(?:{_TRAILING_EN}|谢谢)(?![^\W\d_])"
                         r"|(?<=[\u3400-\u9fff])(?:才对|就行|就好|就可以|谢谢))+$", re.IGNORECASE)
 
 

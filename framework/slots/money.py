@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from framework.slots.numerals import MEASURE_WORDS, Quantity, normalise_digits, parse_number, scan
+from framework.slots.numerals import (ENGLISH_SCALES, ENGLISH_TENS, ENGLISH_UNITS, MEASURE_WORDS, Quantity,
+                                      normalise_digits, parse_number, scan)
 
 # Symbols and codes written before the amount.
 PREFIXES = {"￥": "CNY", "¥": "CNY", "rmb": "CNY", "cny": "CNY", "us$": "USD", "$": "USD", "usd": "USD",
@@ -167,8 +168,8 @@ def _counts_something(text: str, q: Quantity) -> bool:
     if q.currency is not None:
         return False
     after = text[q.end:q.end + 2]
-    if after[:1] in _MONEY_MEASURES:
-        return False
+    if after[:1] in _MONEY_MEASURES or _SUFFIX_RE.match(text, q.end):
+        return False  # "700人民币": 人 is a counter of people too (customer trial, session 29: no amount)
     return after[:1] in MEASURE_WORDS or after in MEASURE_WORDS or bool(_COUNTED_EN_RE.match(text, q.end))
 
 
@@ -247,12 +248,78 @@ def _joined_lakhs(text: str, quantities: list[Quantity]) -> list[Quantity]:
     return out
 
 
+# Thousands written with dots, as much of Europe and Latin America writes them: "send 1.000 to Fatima" was
+# offered as $1.00 (customer trial, session 29). A dot and exactly three digits, once or more ("2.500",
+# "10.000", "1.250.000"), and no other dot or digit after: no one writes one dollar as "1.000", amounts
+# have two decimals ("12.50", "$1.00", "1.5", "0.75" and "0.500", with no thousand to count, stay
+# decimals). One group of three that does not end in 0 stays a decimal too: "25.999" is refused as finer
+# than a cent and asked again (session 12), not guessed as $25,999; sums written in thousands are round.
+# A comma and two digits after are the cents, the European way: "1.000,50" is 1000.50 (beside a euro
+# sign or word _euro_decimals reads it first, in euros).
+_DOTTED_RE = re.compile(r"(?<![A-Za-z\d.,])(?P<int>[1-9]\d{0,2}(?:\.\d{3})+)(?:,(?P<dec>\d{2}))?(?!\d|[.,]\d)")
+
+
+def _dotted_thousands(text: str) -> list[Quantity]:
+    return [Quantity(m.start(), m.end(), _number(Decimal(f"{m.group('int').replace('.', '')}.{m.group('dec') or 0}")))
+            for m in _DOTTED_RE.finditer(text)
+            if m.group("int").count(".") > 1 or m.group("int").endswith("0") or m.group("dec")]
+
+
+# Hundreds said as two numbers, as Americans say amounts: "send two fifty to my mum" (250), "one fifty",
+# "three-fifty", "two fifty five" (255) were no amount (customer trial, session 29). The first number is
+# one to nineteen, the second twenty to ninety-nine: "twelve fifty" is 1250 too, how a transfer amount
+# is said ("the rent is twelve fifty"); a price of $12.50 is said so as well, but a transfer of $12.50
+# is rarer than one of $1,250 and the confirmation shows the figure; "twelve dollars fifty" stays 12.50
+# (_hundredths). "seventy five fifty" (a number before) is left unread: 7550? 75.50? Only in a money
+# context, for "two thirty" is a time as often: right after send / transfer / pay ... (up to three words
+# between, "send my mum two fifty"), before a currency word ("two fifty dollars", "three-fifty bucks"),
+# or as the whole text (the answer to "How much would you like to send?", or the model's amount span).
+_TEEN_WORDS = {w: v for w, v in ENGLISH_UNITS.items() if 1 <= v <= 19}
+_ONE_WORDS = {w: v for w, v in ENGLISH_UNITS.items() if 1 <= v <= 9}
+_NUMBER_WORDS = _alternatives([*ENGLISH_UNITS, *ENGLISH_TENS, *ENGLISH_SCALES])
+_SAID_HUNDREDS_RE = re.compile(
+    rf"(?<![\w-])(?P<h>{_alternatives(_TEEN_WORDS)})(?:\s+|-)(?P<t>{_alternatives(ENGLISH_TENS)})"
+    rf"(?:(?:\s+|-)(?P<u>{_alternatives(_ONE_WORDS)}))?(?![\w-])", re.IGNORECASE)
+# a number right before ("seventy five fifty", "100 two fifty") or after ("two fifty thousand", "two fifty
+# and five"), a time ("two fifty pm") or cents ("two fifty cents"): no hundreds said so
+_NUMBER_BEFORE_RE = re.compile(rf"(?:\d|(?<![\w-])(?:{_NUMBER_WORDS}|point|and))[\s,-]*$", re.IGNORECASE)
+_NOT_HUNDREDS_AFTER_RE = re.compile(
+    rf"[\s-]*(?:\d|(?:{_NUMBER_WORDS}|point|and\s+(?:{_NUMBER_WORDS}|\d)|cents?|pence|p|am|pm|o'?clock)(?![\w-])"
+    r"|[ap]\.m\.?)", re.IGNORECASE)
+_MONEY_VERB_BEFORE_RE = re.compile(
+    r"(?<![\w-])(?:send|sending|transfer|transferring|pay|paying|wire|wiring|give|lend|loan|move|withdraw|deposit"
+    r"|make\s+it|change\s+it\s+to|amount(?:\s+(?:is|of|to))?:?)"
+    r"(?:\s+(?!(?:at|on|by|in|until|till|before|after|from|around)\b)[A-Za-z'.]+){0,3}\s+$", re.IGNORECASE)
+
+
+def _said_in_money_context(text: str, m: re.Match) -> bool:
+    return (_MONEY_VERB_BEFORE_RE.search(text, 0, m.start()) is not None
+            or _SUFFIX_RE.match(text, m.end()) is not None
+            or text[:m.start()].strip(" \t,.!?") == "" and text[m.end():].strip(" \t,.!?") == "")
+
+
+def _said_hundreds(text: str) -> list[Quantity]:
+    found = []
+    for m in _SAID_HUNDREDS_RE.finditer(text):
+        if (_NUMBER_BEFORE_RE.search(text, 0, m.start()) or _NOT_HUNDREDS_AFTER_RE.match(text, m.end())
+                or not _said_in_money_context(text, m)):
+            continue
+        h, t, u = (m.group(g).lower() if m.group(g) else None for g in ("h", "t", "u"))
+        found.append(Quantity(m.start(), m.end(), _TEEN_WORDS[h] * 100 + ENGLISH_TENS[t] + (_ONE_WORDS[u] if u else 0)))
+    return found
+
+
+def _overlaps(q, others) -> bool:
+    return any(q.start < o.end and o.start < q.end for o in others)
+
+
 def find_money(text: str) -> list[Money]:
     """Every amount in `text`, with its currency when the words give one; numbers that count
     something else ("一个月", "3 days") are none."""
     text = normalise_digits(text)
     euros = _euro_decimals(text)
-    written = [w for w in _written(text) if not any(w.start < e.end and e.start < w.end for e in euros)]
+    written = [w for w in _written(text) if not _overlaps(w, euros)]
+    written += [q for q in _dotted_thousands(text) + _said_hundreds(text) if not _overlaps(q, euros + written)]
     taken = euros + written
     quantities = sorted([_in_lakhs(text, q) for q in scan(text)
                          if not any(q.start < e.end and e.start < q.end for e in taken)

@@ -248,6 +248,12 @@ def _arabic_ok(text: str, start: int, end: int) -> bool:
     return True
 
 
+# "a couple hundred", "a few thousand", "several hundred": no figure, and the scale word alone is no
+# number there ("a couple hundred" at "How much would you like to send?" offered $100: customer trial,
+# session 29); `indefinite` says such an amount
+_VAGUE_BEFORE_RE = re.compile(r"\b(?:couple(?:\s+of)?|few|several|many|some)\s+$", re.IGNORECASE)
+
+
 def _english(text: str) -> list[Quantity]:
     found = []
     for m in _EN_RE.finditer(text):
@@ -255,6 +261,8 @@ def _english(text: str) -> list[Quantity]:
         start = m.start()
         if words[0] in ("a", "an") and words[1] not in ENGLISH_SCALES:
             words, start = words[1:], m.start() + len(words[0]) + 1
+        if words[0] in ENGLISH_SCALES and _VAGUE_BEFORE_RE.search(text, 0, start):
+            continue
         value = _english_value(words)
         if value is None:
             continue
@@ -458,21 +466,43 @@ def find_numbers(text: str) -> list[tuple[int, int, float | int]]:
 # money slot takes no range (framework.slots.values._money refuses the whole answer, and
 # framework.engine.slot_filling drops an amount inside one): money goes into a record or a
 # payment, and an invented figure there is worse than the question again.
-_RANGE_JOIN_RE = re.compile(r"\s*(?:块钱?|元)?\s*(?:到|至|~|～|-|－|—|–)\s*")
+_RANGE_JOIN_RE = re.compile(r"\s*(?:块钱?|元|dollars?|bucks)?\s*(?:到|至|~|～|-|－|—|–)\s*\$?\s*",
+                            re.IGNORECASE)  # "$100-$150" (session 29)
+# Two amounts joined by "or" are no one amount either, whichever is said first: "100 or 150, not sure" at
+# "How much would you like to send?" stored $150 (customer trial, session 29); "$100 or $150", "100 dollars
+# or maybe 150", "一百或者一百五". "100 or rather 150" is a correction, no join: the amount is 150.
+_OR_JOIN_RE = re.compile(r"\s*(?:块钱?|元|dollars?|bucks)?\s*,?\s*(?:or|或者|或是|或|还是)"
+                         r"\s*(?:(?:maybe|perhaps|possibly|even)\s+)?\$?\s*", re.IGNORECASE)
+# "between 100 and 150": "and" joins a range only after "between" ("100 and 50 cents" is one amount)
+_BETWEEN_RE = re.compile(r"\bbetween\s+\$?\s*$", re.IGNORECASE)
+_AND_JOIN_RE = re.compile(r"\s*(?:dollars?|bucks)?\s+and\s+\$?\s*", re.IGNORECASE)
 _NOT_MONEY_AFTER = MEASURE_WORDS - set("块元圆角毛")
+# the English words that count something other than money: "2 or 3 days", "3-5 people"
+_NOT_MONEY_AFTER_EN = re.compile(r"\s*(?:days?|weeks?|months?|years?|hours?|minutes?|times|people|persons?|"
+                                 r"percent|%|cards?|accounts?)(?![A-Za-z])", re.IGNORECASE)
+
+
+def _joined_as_range(text: str, a: Quantity, b: Quantity) -> bool:
+    if _RANGE_JOIN_RE.fullmatch(text, a.end, b.start):
+        return a.value < b.value
+    if _OR_JOIN_RE.fullmatch(text, a.end, b.start):
+        return a.value != b.value
+    return (_AND_JOIN_RE.fullmatch(text, a.end, b.start) is not None and a.value < b.value
+            and _BETWEEN_RE.search(text, 0, a.start) is not None)
 
 
 def ranges(text: str) -> list[tuple[int, int]]:
     """The spans of ranges of two numbers in `text`: "五六十", "两三百块", "三四千", "一两万" (two
-    neighbouring digits before a unit), "50到60", "50-60块", "五十到六十" (the smaller first; not
-    when the second counts something other than money: "3到5天")."""
+    neighbouring digits before a unit), "50到60", "50-60块", "五十到六十", "between 100 and 150" (the
+    smaller first), and two numbers joined by "or" ("100 or 150", "150 or 100", "50或者60"); not when the
+    second counts something other than money: "3到5天", "2 or 3 days")."""
     text = normalise_digits(text)
     found = scan(text)
     spans = [(q.start, q.end) for q in found if _approximate(_TOKEN_RE.findall(text[q.start:q.end])) is not None]
     for a, b in zip(found, found[1:]):
         after = text[b.end:b.end + 2]
-        if (a.value < b.value and _RANGE_JOIN_RE.fullmatch(text, a.end, b.start)
-                and after[:1] not in _NOT_MONEY_AFTER and after not in _NOT_MONEY_AFTER):
+        if (_joined_as_range(text, a, b) and after[:1] not in _NOT_MONEY_AFTER and after not in _NOT_MONEY_AFTER
+                and not _NOT_MONEY_AFTER_EN.match(text, b.end)):
             spans.append((a.start, b.end))
     return sorted(spans)
 
@@ -484,6 +514,14 @@ _INDEFINITE_RE = re.compile(
     r"|[十百千万]几(?:块|元|毛)|没多少|没几个钱|没几块|一点点钱|不太多")
 
 
+# "a couple hundred" at "How much would you like to send?" was $100 (customer trial, session 29), "a few
+# bucks", "several thousand", "hundreds of dollars": asked again, not hinted at as a currency problem
+_INDEFINITE_EN_RE = re.compile(
+    r"\b(?:(?:a\s+)?(?:couple(?:\s+of)?|few)|several|many|some)\s+(?:hundreds?|thousands?|grand|bucks|dollars)\b"
+    r"|\b(?:hundreds|thousands)\s+of\s+(?:dollars|bucks)\b", re.IGNORECASE)
+
+
 def indefinite(text: str) -> bool:
-    """Whether `text` says an amount without its figure: "就几块钱", "几百", "十几块", "没多少"."""
-    return bool(_INDEFINITE_RE.search(text))
+    """Whether `text` says an amount without its figure: "就几块钱", "几百", "十几块", "没多少", "a couple
+    hundred", "a few bucks"."""
+    return bool(_INDEFINITE_RE.search(text) or _INDEFINITE_EN_RE.search(text))

@@ -16,8 +16,7 @@ these shapes, which are never a whole person's name:
 - a value that is a surname with a title: "王女士", "李先生", "张小姐", "刘老师", "Mr Smith",
   "Mrs. Lee", "Dr Brown". A title with a full name ("Mr John Smith") is a name.
 
-"叫我老王就行" stays a value (the customer chose how to be called), and so does "我姓李，叫
-李明": its value is 李明.
+"我姓李，叫李明" stays a value: 李明. A nickname ("小李", "老王", "叫我老王就行") asks for the full name too.
 
 The given name said next completes the surname (`with_surname`): "我姓陈", then "名字叫建国" is 陈建国
 (it was stored as 建国: customer trial, session 28), "my last name is Okafor", then "Chidi" is Chidi
@@ -48,8 +47,8 @@ COMMON_SURNAMES_ZH = frozenset(
     "邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包尚符舒阮柯纪梅童凌毕单季裴霍涂苗谷盛曲翁冉骆蓝"
     "路游辛靳管柴蒙鲍喻祁蒲房滕屈饶解牟艾尤阳穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全"
     "佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝")
-# a nickname: "小李", "老王", "阿陈" (stored as the name on an ID card: customer trial, session 28); "叫我老王就行"
-# stays a value (the customer chose how to be called)
+# a nickname: "小李", "老王", "阿陈" (stored as the name on an ID card: customer trial, session 28), "叫我老王就行"
+# too (session 29: the account was opened in the name 老王)
 _NICKNAME_ZH = re.compile(rf"[小老阿](?P<surname>{_CJK})")
 _GIVEN_ZH = re.compile(rf"{_CJK}{{1,2}}")
 _GIVEN_EN = re.compile(r"[a-z][a-z'’-]*", re.IGNORECASE)
@@ -105,7 +104,7 @@ def partial_name(text: str, value: str, language: str | None) -> bool:
     said = _said(text, language)
     if statement is not None and statement.fullmatch(said):
         return True
-    if nickname(value, language) and "叫我" not in said:
+    if nickname(value, language):  # "叫我老王就行" too: no name on an ID card (customer trial, session 29)
         return True
     # the value, or the whole message: "Mrs. Lee" splits into two clauses at its dot
     return titled is not None and any(titled.fullmatch(t) for t in (str(value).strip(_PUNCT), said))

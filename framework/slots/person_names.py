@@ -12,7 +12,9 @@ Here: where a title's or an initial's dot is no end of a clause (framework.slots
 splits clauses), how far a name said after a title reaches, the value without its title
 ("Ms. Hope May" -> "Hope May"), and "Surname, First" read as one name ("Smith, John" ->
 "John Smith"). A title alone, or a title and one word ("Mr Smith", "dr watson"), is kept as
-said: framework.slots.partial_names asks for the full name then. Pure.
+said: framework.slots.partial_names asks for the full name then. And two people joined by "and"
+("split 100 between Tom and Jerry", customer trial of session 29): `joined_people` lists them, so that
+framework.engine.slot_filling asks which one, as for two cards' digits. Pure.
 """
 from __future__ import annotations
 
@@ -30,15 +32,17 @@ _TITLE_BEFORE_DOT_RE = re.compile(rf"(?<![^\W\d_]){_TITLE}$", re.IGNORECASE)
 _INITIAL_BEFORE_DOT_RE = re.compile(r"(?<![^\W\d_])[A-Z][a-z'’\-]+\s+[A-Z]$")
 
 # Words that are no part of a name said after a title, where the name ends: politeness and the
-# words of a date ("to Ms Hope May tomorrow"). Months are not among them: "May", "June" end many names.
-_NOT_NAME = (r"(?:i|please|pls|plz|thanks|thank|thx|ok|okay|yes|no|today|tomorrow|tmrw|tonight|yesterday|next"
+# words of a date ("to Ms Hope May tomorrow"), and how soon ("Ms Hope May immediately", "urgent", "nxt
+# tuesday": customer trial, session 29). Months are not among them: "May", "June" end many names.
+_SOON = r"|immediately|urgent|urgently|nxt|tmr|cheers"
+_NOT_NAME = (r"(?:i|please|pls|plz|thanks|thank|thx|ok|okay|yes|no|today|tomorrow|tmrw|tonight|yesterday|next" + _SOON +
              r"|this|on|at|in|by|from|to|for|and|or|asap|now|instead|then|mon|monday|tue|tues|tuesday|wed"
              r"|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|sun|sunday|the|a|an|of|with|but)")
 # What may follow the end of a name: the end of the text or of a clause, or one of those words.
 _NAME_END = rf"(?=\s*(?:$|[,.!?;，。！？；]|[\s,]+{_NOT_NAME}\b))"
 # ... and after "Smith, John": no comma ("Smith, John, Mary" is three people) and no "and" or "or"
 # ("Smith, John and Mary"): only the end, a full stop, a date or politeness.
-_DATE_OR_POLITE = (r"(?:please|pls|plz|thanks|thank|thx|today|tomorrow|tmrw|tonight|next|this|on|by|asap|now"
+_DATE_OR_POLITE = (r"(?:please|pls|plz|thanks|thank|thx|today|tomorrow|tmrw|tonight|next|this|on|by|asap|now" + _SOON +
                    r"|instead|mon|monday|tue|tues|tuesday|wed|wednesday|thu|thur|thurs|thursday|fri|friday|sat"
                    r"|saturday|sun|sunday)")
 _SURNAME_FIRST_END = rf"(?=\s*(?:$|[.!?]|\s+{_DATE_OR_POLITE}\b))"
@@ -140,3 +144,75 @@ def first_name_first(value: str) -> str | None:
     said = value.strip().rstrip(".!")
     m = surname_first(said)
     return reordered(m) if m is not None and m.end() == len(said) else None
+
+
+# Two people joined by "and", "&", "or" ("split 100 between Tom and Jerry", "send 100 to Tom and Jerry",
+# "Tom & Jerry"): one transfer goes to one person, and a customer trial of session 29 sent the $100 to
+# Jerry alone. A list may have commas before its last joiner ("Tom, Dick and Harry").
+_JOINER = r"(?:,\s*)?(?i:\band\b|\bor\b|&|\+)"
+_GAP_RE = re.compile(rf"\s*(?:{_JOINER}|,)\s*")
+_JOINED_IN_VALUE_RE = re.compile(rf"\s*{_JOINER}\s*")
+_CAPITALISED = rf"(?!(?i:{_NOT_NAME}|send|pay|transfer|give|split|wire)\b)[A-Z][a-z'’\-]+"
+_PERSON = rf"{_CAPITALISED}(?:\s+{_CAPITALISED})?"
+# A capitalised name said right after a found one, or right before it, with a joiner between them: the
+# other person where the model tagged one only ("Jerry" of "between Tom and Jerry").
+_OTHER_AFTER_RE = re.compile(rf"\s*{_JOINER}\s*(?P<name>{_PERSON})(?![^\W\d_])")
+_OTHER_BEFORE_RE = re.compile(rf"(?<![^\W\d_])(?P<name>{_PERSON})\s*{_JOINER}\s*$")
+_PART_RE = re.compile(r"[^\W\d_][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*(?:\s+[^\W\d_]+(?:['’\-][^\W\d_]+)*){0,2}")
+
+
+def _value_bounds(text: str, start: int, end: int, value: str) -> tuple[int, int]:
+    """Where `value` lies in the span text[start:end] (a tidied value: "Tom" of the span "Tom and")."""
+    at = text.find(value, start, end)
+    return (at, at + len(value)) if at >= 0 else (start, end)
+
+
+def joined_people(text: str, found: list[tuple[int, int, str]]) -> list[str]:
+    """The people a message names for one name slot, joined by "and", "&" or "or", in their order, each
+    once: `found` holds the (start, end, value) of the values found for the slot (spans inside others
+    already dropped). Several found values joined so ("Tom" and "Jerry" of "between Tom and Jerry"), one
+    value that is two names so joined ("Tom & Jerry"), or one value with a capitalised name joined to it
+    in the text ("Tom" of "send 100 to Tom and Jerry", only "Tom" tagged). Fewer than two: []."""
+    spans = sorted({(*_value_bounds(text, s, e, v), v.strip()) for s, e, v in found if v and v.strip()})
+    if not spans:
+        return []
+    if len({v for _, _, v in spans}) == 1:  # one value, found by the model and a template alike
+        start, end, value = spans[0]
+        parts = _JOINED_IN_VALUE_RE.split(value)
+        if len(parts) > 1 and all(_PART_RE.fullmatch(p) for p in parts):
+            return list(dict.fromkeys(parts))
+        after = _OTHER_AFTER_RE.match(text, end)
+        before = _OTHER_BEFORE_RE.search(text, 0, start)
+        other = after or before
+        if other is None or other.group("name").lower() == value.lower():
+            return []
+        return [value, other.group("name")] if other is after else [other.group("name"), value]
+    names = [spans[0][2]]
+    joined = False
+    for (_, end, _), (start, _, value) in zip(spans, spans[1:]):
+        if start < end:
+            return []  # overlapping: two readings of one name
+        gap = _GAP_RE.fullmatch(text, end, start)
+        if gap is None:
+            return []
+        joined = joined or gap.group().strip(" ,") != ""
+        names.append(value)
+    names = list(dict.fromkeys(names))
+    return names if joined and len(names) > 1 else []
+
+
+# Another person named before the name: "我朋友李娜推荐我来开户的" opened the account in the name 李娜,
+# "营业厅有个叫孙丽的态度很差" filed the complaint under the clerk's name, "对了我老婆叫王丽" renamed the
+# customer (customer trial, session 29). Only for a slot of the customer's own name (`own: true`).
+_ANOTHER_BEFORE = {
+    "zh": re.compile(r"(?:(?:老婆|老公|爱人|媳妇|妻子|丈夫|对象|儿子|女儿|闺女|孩子|爸爸?|妈妈?|父亲|母亲|老爸|老妈|老伴|朋友|同事"
+                     r"|同学|邻居|哥哥?|姐姐?|弟弟?|妹妹?|家人|亲戚|营业员|客服|工作人员|员工|经理|师傅|领导|老板|业务员|装维"
+                     r"|他|她|别人|人家)(?:的名字|的姓名)?(?:叫做?|名叫|是)?"
+                     r"|(?:有个|有一个|有位|有一位|那个|那位|一个|这个|这位)(?:人|姑娘|小伙子|女的|男的)?(?:叫做?|名叫))\s*$"),
+}
+
+
+def another_persons_name(text: str, start: int, language: str | None) -> bool:
+    """True when the words right before `text[start:]` name someone other than the customer."""
+    pattern = _ANOTHER_BEFORE.get((language or "en").split("-")[0].split("_")[0].lower())
+    return pattern is not None and start > 0 and bool(pattern.search(text[max(0, start - 12):start]))

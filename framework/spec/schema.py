@@ -38,6 +38,9 @@ SLOT = _object({
     "error": NAME, "entity": NAME, "initial": {}, "pii": {"type": "boolean"}, "from_user": {"type": "boolean"},
     "persist": {"type": "boolean"}, "label": {"type": "string", "minLength": 1, "x-expected": "a name for replies"},
     "min_length": {"type": "integer", "minimum": 0}, "max_length": {"type": "integer", "minimum": 0},
+    # text: the customer's own value (their name): a name said of another person ("我朋友李娜推荐我来的",
+    # "营业厅有个叫孙丽的") is none of it (framework.slots.person_names.another_persons_name)
+    "own": {"type": "boolean"},
     # A number; for date slots 'today', an offset ('-30d') or a date (checked in checks.py).
     "min": {"type": ["number", "string"], "x-expected": "a number, or for a date slot 'today', -30d or a date"},
     "max": {"type": ["number", "string"], "x-expected": "a number, or for a date slot 'today', -30d or a date"},
