@@ -104,3 +104,32 @@ def test_own_is_a_text_slots_option(tmp_path):
     with pytest.raises(SpecErrors) as err:
         load_assistant(domain, environ={})
     assert "domain.yml:" in str(err.value) and "own" in str(err.value)
+
+
+def _after_bill(telecom):
+    from tests.test_customer_trial_s28 import _done
+
+    state = zh(telecom, start(), "查下账单 13912345678", "查询", 0.99).state
+    return _done(telecom, state, balance=158.0, bill_amount=59.0)
+
+
+# "上上个月呢" after a bill (问候 0.95) was greeted; "不对，号码输错了，应该是13912345679" got the fallback
+@pytest.mark.parametrize("text", ["上上个月呢", "上上个月的呢"])
+def test_an_earlier_month_read_as_a_greeting_is_still_a_follow_up(telecom, text):
+    result = zh(telecom, _after_bill(telecom), text, "问候", 0.95)
+    assert "follow_up" in [e.name for e in result.events] and replies(result)[-1] == "请问要查本月还是上月的账单？"
+
+
+def test_a_corrected_number_after_a_bill_is_looked_up(telecom):
+    result = zh(telecom, _after_bill(telecom), "不对，号码输错了，应该是13912345679", "否定", 0.95)
+    assert result.state.slots["phone"] == "13912345679" and result.state.pending_action is not None
+
+
+# "我要打12300投诉你们" filed a loss of 12300 (the model tagged it)
+def test_a_number_to_call_is_no_loss(telecom):
+    from framework.nlu.interface import Entity
+
+    text = "我要打12300投诉你们"
+    learnt = (Entity("loss", "12300", "12300", 3, 8, "model", 0.9),)
+    result = zh(telecom, start(), text, "投诉", 0.99, entities=learnt)
+    assert "loss" not in result.state.slots

@@ -43,7 +43,9 @@ FOLLOW_UP = {
     "en": re.compile(r"^\s*(?:(?:ok(?:ay)?|and|so|now)[,\s]+)?(?:and|what about|how about|same (?:for|with)|also|"
                      r"what of|then)\b", re.IGNORECASE),
     # "换个号查 138…" after a bill asked which query (customer trial, session 28)
-    "zh": re.compile(r"^\s*(?:那|还有|另外|再|然后|(?:帮我)?换(?:个|一个|一下))|呢\s*[?？。!！]*\s*$"),
+    # "不对，号码输错了，应该是139…" right after a balance got the fallback (customer trial, session 29)
+    "zh": re.compile(r"^\s*(?:那|还有|另外|再|然后|(?:帮我)?换(?:个|一个|一下)|不对|错了|说错了|输错了|号码错了)"
+                     r"|呢\s*[?？。!！]*\s*$"),
 }
 
 
@@ -77,7 +79,10 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     another = _another_one(text, assistant.language) and sounds_like_follow_up(text, assistant.language)
     # "这个月的呢" after last month's bill (问候 0.99) was greeted (customer trial, session 28): a value of
     # the flow's slots in a follow-up is no greeting or goodbye either
-    valued = sounds_like_follow_up(text, assistant.language) and bool(_given(ctx, steps.collected_slots(flow)))
+    offline = next((n for n in sorted(steps.collected_slots(flow)) if unavailable.named(ctx, n)), None)
+    # ... nor a value not served here ("上上个月呢" after a bill, 问候 0.95, was greeted: customer trial, session 29)
+    valued = sounds_like_follow_up(text, assistant.language) and (bool(_given(ctx, steps.collected_slots(flow)))
+                                                                   or offline is not None)
     sure = intent is not None and (ctx.confidence or 0.0) >= threshold
     if sure and _asks_for_something_else(ctx, intent, flow) and not ((another or valued) and _soft(ctx, intent)):
         return False
@@ -100,7 +105,6 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
                 ctx.set_slot(name, value, source="follow_up")
         steps.start_flow(ctx, flow, reason="follow_up")
         return True
-    offline = next((n for n in wanted if unavailable.named(ctx, n)), None)
     if not _given(ctx, wanted) and offline is not None and sounds_like_follow_up(text, assistant.language):
         # "上上个月的呢" after this month's bill (the fallback: customer trial, session 28): a value the
         # slot lists as not served here; the same request again, that slot's `unavailable` response and

@@ -249,6 +249,7 @@ def _counts_someone(text: str, entity: Entity) -> bool:
 
 
 _BARE_DIGITS = re.compile(r"\d{1,3}")
+_DIALLED = re.compile(r"(?:打|拨打?|致电|电话|热线|\bcall(?:ed)?|\bdial(?:led)?|\bring)\s*$", re.IGNORECASE)
 _AGE_ZH_BEFORE = re.compile(r"(?:今年|年纪|岁数|我都|我已经|我也)\s*(?:都|已经|有)?\s*$")
 _AGE_ZH_AFTER = re.compile(r"\s*(?:岁|周岁|了(?![\d一二三四五六七八九十两百千万块元])|多岁)")
 
@@ -927,6 +928,10 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 ctx.emit("entity_ignored", entity=entity.entity, reason="foreign_currency")
                 if slot.type == "money" and slot.error_response:
                     _refuse(ctx, slot.name, slot.error_response, "part of an amount in another currency")
+                continue
+            if slot.type == "money" and _DIALLED.search((nlu.text or "")[max(0, entity.start - 6):entity.start]):
+                # "我要打12300投诉你们" filed a loss of 12300 (customer trial, session 29): a number to call
+                ctx.emit("entity_ignored", entity=entity.entity, reason="phone_number")
                 continue
             if slot.type == "money" and _counts_someone(nlu.text or "", entity):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="count")  # "he is 19": no amount
