@@ -182,3 +182,54 @@ async def test_ok_and_a_request_after_a_balance_starts_it(banking):
     turn = await agent.handle(turn.state, "u", text, now=1_790_000_005.0)
     assert [f.flow for f in turn.state.stack] == ["transfer_money"]
     assert turn.state.slots["amount"] == {"amount": 250, "currency": "USD"}
+
+
+# Second trial round: "sure, and 20 dollars to Bob tomorrow", "ok, plus 20 to Bob", "yep, and 20 to Bob as well" at
+# "Send $30.00 to Frank …?" changed the recipient to Bob: Frank's money went to Bob
+@pytest.mark.parametrize("text, second", [
+    ("sure, and 20 dollars to Bob Stone tomorrow", {"amount": {"amount": 20, "currency": "USD"}, "date": "2026-12-03",
+                                                  "recipient": "Bob Stone"}),
+    ("ok, plus 20 to Bob Stone", {"amount": {"amount": 20, "currency": "USD"}, "recipient": "Bob Stone", "date": None}),
+    ("yep, and 20 to Bob Stone as well", {"amount": {"amount": 20, "currency": "USD"}, "recipient": "Bob Stone",
+                                         "date": None}),
+])
+def test_a_yes_and_another_transfer_sends_the_first_and_keeps_the_second(banking, text, second):
+    from framework.nlu.interface import Entity
+
+    state = en(banking, start(), "send 30 dollars to Frank Hill", "transfer_money", 0.99).state
+    at = text.index("Bob")
+    result = en(banking, state, text, "affirm", 0.95,
+                entities=(Entity("recipient", "Bob Stone", "Bob Stone", at, at + 9, "model", 0.95),))
+    assert dict(result.state.pending_action.slots)["recipient"] == "Frank Hill"
+    assert dict(result.state.pending_action.slots)["amount"] == {"amount": 30, "currency": "USD"}
+    waiting = [dict(f.saved["slots"]) for f in result.state.stack if f.saved]
+    assert waiting == [second]
+
+
+def test_ok_plus_an_amount_alone_still_adds_it(banking):
+    state = en(banking, start(), "send 30 dollars to Frank Hill", "transfer_money", 0.99).state
+    result = en(banking, state, "ok, plus 20", "affirm", 0.95)
+    assert result.state.slots["amount"] == {"amount": 50, "currency": "USD"} and not _sent(result)
+
+
+def test_jamaican_no_blocks_nothing(banking):
+    assert yes_no("nuh, a nuh dat", "en") is False
+    assert not _sent(en(banking, _block(banking), "nuh, a nuh dat", "affirm", 0.89))
+
+
+# session 29's hostile-input check: "4", 4,990 spaces and "x" took 438 s in one turn (nested unbounded runs
+# in several readers); the Agent squeezes runs of blanks first, and the readers are bounded
+# (benchmarks/hostile_input.py times them; tests assert no timings, only what the text becomes)
+@pytest.mark.parametrize("raw, squeezed", [
+    ("4" + " " * 4990 + "x", "4 x"), ("a  b", "a  b"), ("a\n\n\n\n\nb", "a\n\nb"), ("a\t\t\tb", "a b"), ("", ""),
+])
+def test_runs_of_blanks_are_squeezed(raw, squeezed):
+    from framework.agent import squeezed as squeeze
+
+    assert squeeze(raw) == squeezed
+
+
+def test_long_messages_still_read(banking):
+    from framework.slots.context import _strip_trailing
+
+    assert _strip_trailing("x" * 300 + " to Ali asap thx") == "x" * 300 + " to Ali"

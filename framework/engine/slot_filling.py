@@ -357,6 +357,10 @@ _INSTEAD = {
 }
 
 
+_INSTEAD_MAX = 300
+_INSTEAD_WORD = re.compile(r"\b(?:not|instead of|rather than)\b", re.IGNORECASE)
+
+
 # "wait no, Tim" at a confirmation: a no and a capitalised name, nothing else
 _NO_THEN_NAME = re.compile(r"^(?:(?:wait|sorry|oops|actually|oh|ah)\b[\s,.!]*)*(?:no+|nope|nah)\b[\s,.!]+"
                            r"(?:(?:wait|sorry|it'?s|i meant|i said)\b[\s,.!]*)*"
@@ -382,6 +386,10 @@ def _instead_of_current(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
         if parsed.ok and parsed.value != ctx.slots.get(target.name):
             _said_instead(found, target.name, parsed.value, bare.group("new"), bare.start("new"))
             return
+    # a correction is short and says "not" / "instead of": a long message of spaces took minutes in these
+    # patterns' nested runs (session 29's hostile-input check)
+    if len(text) > _INSTEAD_MAX or not _INSTEAD_WORD.search(text):
+        return
     for pattern in _INSTEAD.get(language_code(ctx.assistant.language), ()):
         match = pattern.match(text)
         if match is None:
@@ -585,6 +593,7 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
         return
     from framework.engine.corrections import names_slot, only_filler  # it builds on this module
 
+    second: dict = {}
     for name in [n for n in found if n in steps.collected_slots(flow)]:
         slot, held = ctx.assistant.slots[name], ctx.original.slots.get(name)
         values = _distinct(c[3] for c in found[name])
@@ -603,10 +612,14 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
         del found[name]
         ctx.emit("value_not_taken", slot=name, reason="not_a_correction")
         if _ALSO.search(text.lower()) and not is_question(text, language):
-            ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start,
-                                                       saved=frozen_map({"slots": frozen_map({name: values[0]})})))
-            ctx.emit("flow_deferred", flow=flow.name, until=flow.name, reason="second_request")
-            ctx.say("utter_one_at_a_time")
+            second[name] = values[0]
+    if second:
+        # one second request with every value said for it ("and 20 dollars … tomorrow" deferred a transfer of
+        # $20 and another dated tomorrow: session 29's second trial round); nothing of the first carried
+        second.update({n: None for n in steps.collected_slots(flow) if n not in second})
+        ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start, saved=frozen_map({"slots": frozen_map(second)})))
+        ctx.emit("flow_deferred", flow=flow.name, until=flow.name, reason="second_request")
+        ctx.say("utter_one_at_a_time")
 
 
 def _negated_values(ctx: TurnContext, found: dict) -> None:

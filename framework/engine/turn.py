@@ -415,6 +415,45 @@ def _say_out_of_range(ctx: TurnContext) -> None:
 _LISTENING = ("confirm", confirm.WHICH)
 
 
+_YES_AND = re.compile(r"^\s*(?:(?:yes|yeah|yep|yup|sure|ok(?:ay)?|fine|alright|right|cool|great|perfect)\b[\s,.!]*)+"
+                      r"(?:and(?:\s+also)?|plus|also|then)\b[\s,]*(?P<rest>\S.*)$", re.IGNORECASE)
+
+
+def _yes_and_another(ctx: TurnContext, state, nlu: NLUResult) -> bool:
+    """"sure, and 20 dollars to Bob tomorrow", "ok, plus 20 to Bob", "yep, and 20 to Bob as well" at "Send $30.00
+    to Frank …?" changed the recipient to Bob and sent Frank's $30 to him (customer trial, session 29, second
+    round): a yes, then "and" / "plus" and another value of the flow's one name-like slot with more values, is
+    that yes and the same request again, for after this one (event `flow_deferred`, reason `also`), with only
+    the values said after the "and"."""
+    m = _YES_AND.match(nlu.text or "")
+    flow = ctx.flow()
+    if m is None or flow is None:
+        return False
+    rest = m.start("rest")
+    wanted = steps.collected_slots(flow)
+    saved: dict = {}
+    for entity in nlu.entities:
+        if entity.start < rest:
+            continue
+        for name in sorted(wanted):
+            slot = ctx.assistant.slots[name]
+            if name in saved or not fills(slot, entity, name):
+                continue
+            parsed = parse_value(slot, str(entity.value), ctx.assistant.language, today=ctx.today)
+            if parsed.ok:
+                saved[name] = parsed.value
+    names = [n for n in saved if ctx.assistant.slots[n].type == "text"]
+    if not names or len(saved) < 2 or all(saved[n] == ctx.slots.get(n) for n in names):
+        return False  # "yes and to Frank" restates; one value alone may be a correction
+    saved.update({name: None for name in wanted if name not in saved})
+    confirm.confirmed(ctx, state)
+    _defer(ctx, flow, saved=saved, again=True, reason="also")
+    said = len(ctx.replies)
+    ctx.say(BOTH_REQUESTS)
+    ctx.replies[:] = ctx.replies[said:] + ctx.replies[:said]
+    return True
+
+
 def _question_read_as_command(ctx: TurnContext, nlu: NLUResult, intent: str | None, waiting: str | None) -> bool:
     """"ok and can I cancel it later?" (cancel 0.92) at "Send $60.00 to Yuki …?" cancelled the transfer
     (customer trial, session 29): at a confirmation, a question read as cancel asks about cancelling; the
@@ -471,6 +510,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     frame, state = ctx.frame, ctx.state()
     waiting = frame.waiting_for if frame else None
     collecting = waiting[5:] if waiting and waiting.startswith("slot:") else None
+    # "sure, and 20 dollars to Bob tomorrow" at "Send $30.00 to Frank …?": the yes, and a second request
+    if waiting == "confirm" and isinstance(state.step, Confirm) and _yes_and_another(ctx, state, nlu):
+        return
 
     # (1) entities; the collected slot filled by one completes the collect step; a changed
     # slot of the active flow is a correction

@@ -84,6 +84,8 @@ NO_WORDS: dict[str, frozenset[str]] = {
         # card at "Go ahead?"; other languages' noes typed in an English chat
         "nyet", "niet", "nu", "nein", "nee", "nej", "non", "não", "nao", "no gracias", "non merci", "nein danke",
         "hayır", "hayir", "нет", "ні", "iie", "hindi po", "nahi", "nahin", "nahi ji",
+        # session 29's second held-out file: Jamaican "nuh, a nuh dat" read as affirm 0.65-0.89 by all three models
+        "nuh", "a nuh dat", "a nuh so", "nuh man",
     }),
     "zh": frozenset({
         "否", "不", "不是", "不对", "不要", "不用", "不行", "不可以", "不需要", "没有", "不同意",

@@ -40,7 +40,11 @@ _CLAUSE_RE = re.compile(r"[，。！？；,!?;\n\r…]+|\.(?=\s|$)")
 _CLAUSE_CHARS = "，。！？；,!?;\n\r…"
 # Characters stripped from the edges of a context or a captured value.
 _EDGE = " \t\u3000:：、\"'“”‘’()（）[]【】《》<>~～-—·."
-_EDGE_CLASS = "[" + re.escape(_EDGE) + "]*"
+# Bounded: "4", two thousand spaces and "x" took 51 s in the templates' search (three nested unbounded runs over
+# the spaces: session 29, a helper's finding); at most 8 edge characters around a value and 200 in it keep one
+# search linear in the text (a value's own edges are trimmed after the match anyway)
+_EDGE_CLASS = "[" + re.escape(_EDGE) + "]{0,8}"
+_VALUE_MAX = 200
 # Trailing particles and punctuation people add to a one-word answer: 张三吧 / John.
 _TRAILING = "。！!.,，吧啊呀"
 # Carrier phrases stripped before a collected short text value, per language.
@@ -152,7 +156,7 @@ def _compile(prefix: str, suffix: str, anchored_start: bool, anchored_end: bool)
         if _latin_edge(prefix[-1]):
             parts.append(r"(?![A-Za-z0-9])")
         parts.append(_EDGE_CLASS)
-    parts.append(r"(?P<value>.+?)")
+    parts.append(rf"(?P<value>.{{1,{_VALUE_MAX}}}?)")
     parts.append(_EDGE_CLASS)
     if suffix:
         if _latin_edge(suffix[0]):
@@ -409,7 +413,15 @@ _POLITE_RE = re.compile(rf"(?:[\s,，]+(?:{_TRAILING_EN}|谢谢)(?![^\W\d_])"
 
 
 def _strip_trailing(text: str) -> str:
-    return _POLITE_RE.sub("", text.rstrip(_TRAILING + _EDGE)).rstrip(_TRAILING + _EDGE).strip()
+    text = text.rstrip(_TRAILING + _EDGE)
+    # only the end can hold the words: a long message of spaces took seconds in the pattern's nested runs
+    # (session 29's hostile-input check); the words trailing a value are far fewer than 120 characters
+    head, tail = (text[:-_TAIL], text[-_TAIL:]) if len(text) > _TAIL else ("", text)
+    tail = tail.lstrip() if not head else tail
+    return (head + _POLITE_RE.sub("", tail)).rstrip(_TRAILING + _EDGE).strip()
+
+
+_TAIL = 120
 
 
 # The dots that join the parts of a name: Uyghur and other minority names, and foreign names

@@ -1,5 +1,5 @@
 """Digits said as words, read as digits: "four three two one" -> "4321", "四三二一" -> "4321",
-"幺三八" -> "138", "double seven" -> "77". Pure.
+"幺三八" -> "138", "double seven" -> "77", "forty eight twenty one" -> "4821", "4 8 2 1" -> "4821". Pure.
 
 For digit-string slots only (a regex slot such as `^\\d{4}$`, a phone number, an ID
 number): a card's last four digits or a phone number dictated digit by digit, as people
@@ -35,11 +35,29 @@ ZH_DIGITS = {"零": "0", "〇": "0", "洞": "0", "一": "1", "幺": "1", "二": 
 # "oh" and "o" are zero only between other digit words ("four oh two"), never alone.
 _WEAK = {"oh", "o"}
 _EN_WORD = r"zero|oh|o|one|two|three|four|five|six|seven|eight|nine"
-# A run of English digit words: at least two, or one after "double"/"triple"; separated by
-# spaces, hyphens or commas.
-_EN_RUN = re.compile(
-    rf"(?<![A-Za-z])(?:(?:double|triple)[\s-]+)?(?:{_EN_WORD})(?:[\s,-]+(?:(?:double|triple)[\s-]+)?(?:{_EN_WORD}))*"
-    r"(?![A-Za-z])", re.IGNORECASE | re.ASCII)  # ASCII: Unicode case folding read "sıx" as six, a KeyError
+# Card digits said two by two, as number words: "forty eight twenty one" is 4821 (it was refused
+# as no four digits: customer trial, session 29). A pair is a tens word with or without its unit
+# ("forty-eight", "twenty") or ten to nineteen; it reads as two digits only among other pairs or
+# digit words ("forty eight two one"): alone ("I'm twenty one", "forty eight dollars") it is a
+# quantity, left to the number readers.
+EN_TENS = {"twenty": "2", "thirty": "3", "forty": "4", "fourty": "4", "fifty": "5", "sixty": "6", "seventy": "7",
+           "eighty": "8", "ninety": "9"}
+EN_TEENS = {"ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14", "fifteen": "15",
+            "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19"}
+_EN_UNIT = r"one|two|three|four|five|six|seven|eight|nine"
+_EN_PAIR = (rf"(?:{'|'.join(EN_TENS)})(?:[\s-]+(?:{_EN_UNIT})(?![A-Za-z]))?(?![A-Za-z])"
+            rf"|(?:{'|'.join(EN_TEENS)})(?![A-Za-z])")
+_EN_TOKEN = rf"(?:{_EN_PAIR}|(?:(?:double|triple)[\s-]+)?(?:{_EN_WORD})(?![A-Za-z]))"
+# A run of English digit words (or pairs): at least two digits, or one after "double"/"triple";
+# separated by spaces, hyphens or commas.
+# ASCII: Unicode case folding read "sıx" as six, a KeyError
+_EN_RUN = re.compile(rf"(?<![A-Za-z]){_EN_TOKEN}(?:[\s,-]+{_EN_TOKEN})*", re.IGNORECASE | re.ASCII)
+_EN_TOKENS = re.compile(rf"(?P<pair>{_EN_PAIR})|(?P<word>{_EN_WORD})(?![A-Za-z])|(?P<repeat>double|triple)",
+                        re.IGNORECASE | re.ASCII)
+# Typed digits one by one with spaces (or hyphens) between: "the finish numbers is 4 8 2 1" is 4821, not
+# "8 2 1" (the model's span, no four digits: customer trial, session 29). Three single digits at least,
+# each standing alone: "12 3 4" or "1 2 2024" are no such run, nor a list "1, 2, 3" (commas).
+_SPACED_DIGITS = re.compile(r"(?<![\w.])[0-9](?:(?=[ \t-])[ \t]*(?:-[ \t]*)?[0-9](?![\w])){2,}(?![.,]?[0-9])")
 _ZH_DIGIT = "[" + "".join(ZH_DIGITS) + "0-9]"
 _ZH_RUN = re.compile(_ZH_DIGIT + "{2,}")
 # The pauses speech-to-text writes inside a dictated number; a run across them has at
@@ -56,29 +74,47 @@ ID_DIGITS = 17
 
 
 # Every run spell_digits reads holds a Chinese digit or an English digit word other than
-# "oh"/"o" (zero only between others), so a text with neither reads as itself. Two plain
-# scans of lower-case text: an IGNORECASE alternation is four times slower.
+# "oh"/"o" (zero only between others) or a pair word ("forty", "twelve"), so a text with none
+# reads as itself, but for typed digits spaced one by one ("4 8 2 1"), which the typed
+# reading of a text finds as they are (a masker's digit runs take spaces). Two plain scans of
+# lower-case text: an IGNORECASE alternation is four times slower.
 _SAID_ZH = re.compile("[" + "".join(ZH_DIGITS) + "]")
-_SAID_EN = re.compile("|".join(w for w in EN_DIGITS if w not in _WEAK))
+_SAID_EN = re.compile("|".join([*(w for w in EN_DIGITS if w not in _WEAK), *EN_TENS, *EN_TEENS]))
 
 
 def may_spell(text: str) -> bool:
-    """False when `spell_digits(text)` (either way) finds no digit words: scans at C
-    speed, for callers that read every text (masking reads every log line)."""
+    """False when `spell_digits(text)` (either way) finds no digit words (it may still join
+    typed digits spaced one by one): scans at C speed, for callers that read every text
+    (masking reads every log line)."""
     return _SAID_ZH.search(text) is not None or _SAID_EN.search(fold_forms(text).lower()) is not None
 
 
+def _pair_digits(pair: str) -> str:
+    """"forty eight" -> "48", "twenty" -> "20", "twelve" -> "12"."""
+    words = re.split(r"[\s-]+", pair.lower())
+    if words[0] in EN_TEENS:
+        return EN_TEENS[words[0]]
+    return EN_TENS[words[0]] + (EN_DIGITS[words[1]] if len(words) > 1 else "0")
+
+
 def _en_digits(run: str) -> str | None:
-    words = re.split(r"[\s,-]+", run.lower().strip())
-    out, repeat = [], 1
-    for i, word in enumerate(words):
-        if word in _REPEATS:
-            repeat = _REPEATS[word]
+    tokens = list(_EN_TOKENS.finditer(run))
+    out, repeat, pairs = [], 1, 0
+    for i, token in enumerate(tokens):
+        if token.group("repeat"):
+            repeat = _REPEATS[token.group().lower()]
             continue
-        if word in _WEAK and not (out and i + 1 < len(words)):
+        if token.group("pair"):
+            out.append(_pair_digits(token.group()))
+            pairs += 1
+            continue
+        word = token.group().lower()
+        if word in _WEAK and not (out and i + 1 < len(tokens)):
             return None  # "oh" at an edge is an interjection
         out.append(EN_DIGITS[word] * repeat)
         repeat = 1
+    if pairs and len(out) < 2:
+        return None  # "twenty one", "forty eight": a quantity, not digits
     digits = "".join(out)
     # One word alone is a count ("I have two cards"), not a digit string; "double seven" is.
     return digits if len(digits) >= 2 else None
@@ -121,6 +157,8 @@ def _en_pieces(text: str) -> list[tuple[int, int, str]]:
         digits = _en_digits(m.group())
         if digits:
             pieces.append((m.start(), *_with_check_x(text, m.end(), digits)))
+    for m in _SPACED_DIGITS.finditer(text):
+        pieces.append((m.start(), m.end(), re.sub(r"[^0-9]", "", m.group())))
     return pieces
 
 

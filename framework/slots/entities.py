@@ -145,7 +145,7 @@ def _candidates(slot: Slot, text: str, language: str, today: dt.date):
     kind = slot.type
     if kind == "id_number":  # "订单号是510107…" is no ID number
         return [c for c in _spelled(lambda t: _matches(ID_RE, lambda v: check_id_number(v, today), t), text)
-                if not named_otherwise(slot, text, c[0], language)]
+                if not named_otherwise(slot, text, c[0], language, c[1])]
     if kind == "phone":  # none inside a run of digits of an ID number's length, valid or not
         return _spelled(lambda t: [(s, e, v) for s, e, v in _matches(PHONE_RE, check_phone, t)
                                    if not any(a <= s and e <= b for a, b in id_shaped_spans(t))], text)
@@ -169,13 +169,14 @@ def _candidates(slot: Slot, text: str, language: str, today: dt.date):
         return ((start, end, value) for start, end, value in
                 _spelled(lambda t: ((m.start(), m.end(), m.group()) for m in pattern.finditer(t)), text)
                 if not any(s <= start and end <= e and (s, e) != (start, end) for s, e in amounts)
-                if not named_otherwise(slot, text, start, language))
+                # "I live at 1234 Elm Street", "the 1530 bus": no card's digits (customer trial, session 29)
+                if not named_otherwise(slot, text, start, language, end))
     if kind == "categorical":
         return _categorical(slot, text)
     if kind in ("integer", "number"):
         return (
             (start, end, value) for start, end, value in find_numbers(text)
-            if parse_value(slot, str(value), language).ok and not named_otherwise(slot, text, start, language)
+            if parse_value(slot, str(value), language).ok and not named_otherwise(slot, text, start, language, end)
             and not _in_foreign_amount(slot, text, start, end)
         )
     return ()  # text slots: context templates (below); boolean: the whole utterance when collected
@@ -354,4 +355,4 @@ def unnamed_numbers(assistant: Assistant, text: str, learnt) -> tuple[Entity, ..
     by_entity = {_entity_name(s): s for s in assistant.slots.values()}
     return tuple(e for e in learnt
                  if not (e.entity in by_entity and by_entity[e.entity].type in _NAMED_KINDS
-                         and named_otherwise(by_entity[e.entity], text, e.start, assistant.language)))
+                         and named_otherwise(by_entity[e.entity], text, e.start, assistant.language, e.end)))

@@ -13,11 +13,14 @@ import re
 
 from framework.compile.machine import Slot
 from framework.slots.answers import language_key
+from framework.slots.digit_words import digits_only
 
 _EN_NOUNS = (r"reference|ref|order|case|ticket|tracking|pin|zip|post\s?code|postal\s+code|otp|passcode|password"
              r"|verification|confirmation|invoice|policy|booking|flight|room|extension|ext|claim|receipt"
              r"|transaction|membership|member|customer|phone|mobile|cell|house|flat|apartment|apt|sort\s+code"
-             r"|routing|security\s+code|cvv|cvc")
+             r"|routing|security\s+code|cvv|cvc"
+             # a vehicle, a place or a year: "took bus 1530", "apt 1234", "suite 2210" (customer trial, session 29)
+             r"|bus|route|train|tram|coach|platform|gate|suite|unit|year")
 _ZH_NOUNS = r"订单|工单|快递单?|运单|流水|验证|密|邮政编|邮编|房间|门牌|编|会员|客户|宽带账|合同|发票|保单|航班|车牌"
 
 # The name, then at most "number / no. / # / code / id", then at most "is / was / : / =" or
@@ -40,18 +43,76 @@ _YEAR_BEFORE = re.compile(r"\b(?:in|since|from|back in|year|of|until|till|before
 _END_BEFORE = re.compile(r"\b(?:end|ends|ending|ended)\s+(?:in|with)\s*$", re.IGNORECASE)
 
 
-def _a_year(slot: Slot, text: str, start: int) -> bool:
-    if not _YEAR.match(text, start) or "year" in _own_words(slot):
+def _said(text: str, start: int, end: int | None) -> str:
+    """The digits of the number at `start`: typed, or said as words when its end is known ("twenty
+    nineteen" is 2019)."""
+    if end is not None:
+        return digits_only(text[start:end]) or ""
+    m = re.match(r"[0-9]+", text[start:])
+    return m.group() if m else ""
+
+
+def _a_year(slot: Slot, text: str, start: int, end: int | None = None) -> bool:
+    if not _YEAR.fullmatch(_said(text, start, end)) or "year" in _own_words(slot):
         return False
     before = text[max(0, start - 20):start]
-    return (bool(_YEAR_BEFORE.search(before)) and not _END_BEFORE.search(before)) or text.startswith("年", start + 4)
+    after = start + 4 if end is None else end
+    return (bool(_YEAR_BEFORE.search(before)) and not _END_BEFORE.search(before)) or text.startswith("年", after)
 
 
-def named_otherwise(slot: Slot, text: str, start: int, language: str | None) -> bool:
+# The words after a number that make it a house number, a bus, a train or a room: "I live at 1234 Elm
+# Street and I think I dropped my debit card" was asked "block the card ending 1234?", "took the number
+# 1530 bus home" the card 1530 (customer trial, session 29). A street word comes after a street's name
+# (one to three words that are no little words: "ending 4821 on the way home" is a card's end), and a
+# street word that is also a verb is no street before "it" or "my" ("4821 stolen close it").
+_STREETS = r"street|st|road|rd|avenue|ave|lane|ln|boulevard|blvd|ct|pl|crescent|terrace|highway|hwy"
+_VERB_STREETS = r"drive|dr|way|close|court|place|square"
+_LITTLE = (r"a|an|the|and|or|but|so|then|than|on|in|at|by|to|for|of|from|with|into|onto|near|off|up|down|out|over"
+           r"|my|your|his|her|our|their|its|it|this|that|these|those|is|was|are|were|be|been|am|i|me|we|you|he|she"
+           r"|they|no|not|any|either|every|each|some|same|other|another|one|all|just|now|please|pls|thanks|thank"
+           r"|ok|okay|yes|yeah|yep|very|really|too|quite|right|half|long|whole|which|what|when|where|how|home"
+           r"|card|ending|ends|end|digits?|number|last|first")
+_NAME_WORD = rf"(?!(?:{_LITTLE})\b)[A-Za-z][A-Za-z'.-]*"
+_STREET_AFTER = re.compile(
+    rf"\s+(?:{_NAME_WORD}\s+){{1,3}}(?:(?:{_STREETS})\b"
+    rf"|(?:{_VERB_STREETS})\b(?!\.?\s+(?:it|them|my|the|this|that|these|those|him|her|down|off|up|out)\b))",
+    re.IGNORECASE)
+_PLACE_AFTER = re.compile(r"\s*(?P<noun>bus|route|flight|train|tram|coach|platform|apartment|apt|suite|room|house"
+                          r"|year)(?:e?s)?\b", re.IGNORECASE)
+# A time: "at 1530", "around 0930", "1530 hours", "1130 pm" (the card 1530 of the bus taken at 1530);
+# "the card ending at 4821" and "look at 4821" are a card's.
+_HHMM = re.compile(r"(?:[01][0-9]|2[0-3])[0-5][0-9]")
+_AT_BEFORE = re.compile(r"\b(?:at|around)\s*$", re.IGNORECASE)
+_CARD_AT = re.compile(r"\b(?:look(?:s|ed|ing)?|end(?:s|ed|ing)?)\s+(?:at|around)\s*$", re.IGNORECASE)
+_TIME_AFTER = re.compile(r"\s*(?:[ap]\.?m\b|o'?clock\b|hours\b|hrs\b|hr\b|h\b)", re.IGNORECASE)
+
+
+def _a_time(text: str, start: int, end: int) -> bool:
+    if not _HHMM.fullmatch(_said(text, start, end)):
+        return False
+    before = text[max(0, start - 30):start]
+    return (bool(_AT_BEFORE.search(before)) and not _CARD_AT.search(before)) or bool(_TIME_AFTER.match(text, end))
+
+
+def _place_or_time(slot: Slot, text: str, start: int, end: int) -> bool:
+    """True when the words after the number (or "at" before it) make it an address, a bus, a room or a
+    time. For pattern slots (digit strings: a card's, an account's) only: "2 train tickets" is a count."""
+    if slot.type != "regex":
+        return False
+    place = _PLACE_AFTER.match(text, end)
+    if place and place.group("noun").lower() not in _own_words(slot):
+        return True
+    return bool(_STREET_AFTER.match(text, end)) or _a_time(text, start, end)
+
+
+def named_otherwise(slot: Slot, text: str, start: int, language: str | None, end: int | None = None) -> bool:
     """True when the words right before `text[start:]` name the number as another kind of
     number than `slot`'s ("reference number is " before "9981" for card_last4), or as a year
-    ("in 2023")."""
-    if _a_year(slot, text, start):
+    ("in 2023"); with the number's `end`, also when the words around it make a pattern slot's
+    number an address, a bus or a time ("1234 Elm Street", "the 1530 bus", "at 1530")."""
+    if _a_year(slot, text, start, end):
+        return True
+    if end is not None and (language_key(language) or "en") == "en" and _place_or_time(slot, text, start, end):
         return True
     pattern = _NAMED.get(language_key(language) or "en")
     if pattern is None or start == 0:

@@ -90,7 +90,7 @@ stephen steven susan suresh teresa thomas timothy tom tony victoria vincent walt
 def name_dot(text: str, at: int) -> bool:
     """True when the dot at text[at] belongs to a name: after a title ("Ms. Hope May") or an
     initial ("John A. Smith"), with the name going on after it."""
-    before = text[:at]
+    before = text[max(0, at - 60):at]  # a title or an initial is short; the whole text per dot was quadratic
     if _TITLE_BEFORE_DOT_RE.search(before):
         return bool(_AFTER_NAME_DOT_RE.match(text, at + 1))
     return bool(_INITIAL_BEFORE_DOT_RE.search(before) and _AFTER_INITIAL_DOT_RE.match(text, at + 1))
