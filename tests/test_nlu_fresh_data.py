@@ -58,8 +58,9 @@ banking_en's fresh_test_24.csv and telecom_zh's fresh_test_34.csv after session 
 once after them, and looked at since), and banking_en's fresh_test_25.csv and telecom_zh's fresh_test_35.csv at the
 start of session 28 (scored once on unchanged data, and looked at since), and banking_en's fresh_test_26.csv (scored once on
 unchanged data, and looked at since) and telecom_zh's fresh_test_36.csv at the start of session 29 (scored once on
-unchanged data, and looked at since), and banking_en's fresh_test_27.csv and telecom_zh's fresh_test_37.csv
-later in session 29, after its data changes (held out until their one scoring on 899 / 1435 examples), by helpers
+unchanged data, and looked at since), and banking_en's fresh_test_27.csv (scored once after
+session 29's data changes, and looked at since) and telecom_zh's fresh_test_37.csv later in session 29, after its data
+changes (held out until its one scoring on 1435 examples), by helpers
 that read no training example (held out: a domain's eval/HELD_OUT lists a file until its one
 scoring). The models are
 evaluated on them in tests/test_examples_e2e.py; here: that they stay fresh, apart from each
