@@ -233,3 +233,16 @@ def test_long_messages_still_read(banking):
     from framework.slots.context import _strip_trailing
 
     assert _strip_trailing("x" * 300 + " to Ali asap thx") == "x" * 300 + " to Ali"
+
+
+# Second round: "yes, and block my card 1234 too" at a transfer's confirmation was no answer, then "yes" sent the
+# money and the block was never done; "yes block it" alone stays no answer (session 25: the wallet was gone)
+async def test_yes_and_a_block_sends_and_then_blocks(banking):
+    text = "yes, and block my card 1234 too"
+    agent = table_agent(banking, {"send 30 dollars to Frank Hill": ("transfer_money", 0.99), text: ("affirm", 0.9),
+                                  "yes": ("affirm", 0.99), "block my card 1234 too": ("lost_card", 0.95)})
+    turn = await agent.handle(None, "u", "send 30 dollars to Frank Hill", now=1_790_000_000.0)
+    turn = await agent.handle(turn.state, "u", text, now=1_790_000_005.0)
+    names = [e.name for e in turn.events]
+    assert "confirmed" in names and "flow_deferred" in names and turn.state.slots.get("card_last4") == "1234"
+    assert not _sent(en(banking, _transfer(banking), "yes block it", "affirm", 1.0))

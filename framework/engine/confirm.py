@@ -43,8 +43,8 @@ from framework.engine.commands import is_payload
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
 from framework.slots.command_words import negated_command, withdrawn
-from framework.slots.answers import (after_filler, dont_know, has_words, is_hedge, is_hesitation, is_question, language_key,
-                                     is_yes_word, sounds_like_correction, yes_no)
+from framework.slots.answers import (after_filler, also_part, dont_know, has_words, is_hedge, is_hesitation, is_question,
+                                     language_key, is_yes_word, sounds_like_correction, yes_no)
 from framework.slots.context import from_user
 
 CONFIRM_MARGIN = 0.2
@@ -107,6 +107,8 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     if top.confidence < threshold or top.confidence - second < CONFIRM_MARGIN:
         return None
     if polarity(top.name) and ctx.flow() is not None and _other_request(ctx, ctx.flow(), text):
+        if _yes_and_also(text, language):
+            return True  # "yes, and block my card 1234 too": this one's yes, the block after it (turn._defer_also)
         return None  # "yes block it" (affirm 1.00) at "Send $75.00 to Kofi …?": not this request's yes
     return polarity(top.name)
 
@@ -206,6 +208,13 @@ _NOT_YET = {
                      re.IGNORECASE),
     "zh": re.compile(r"等我|先让我|(?:完|了)再(?:说|办|确认)?|之后再|以后再|[，,\s](?:嗯+|呃+|额+)[…。.\s]*$"),
 }
+
+
+def _yes_and_also(text: str, language: str | None) -> bool:
+    """A yes joined to a second request by "and" / "also" ("yes, and block my card 1234 too" at a transfer's
+    confirmation was no answer, and the block was never done: customer trial, session 29, second round)."""
+    parts = also_part(text, language)
+    return parts is not None and yes_no(parts[0], language) is True
 
 
 def not_yet(text: str, language: str | None) -> bool:
