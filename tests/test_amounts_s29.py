@@ -167,3 +167,19 @@ def test_100_or_150_not_sure_stores_no_amount(banking):
 def test_a_correction_with_or_rather_keeps_the_second(banking):
     result = en(banking, _asked(banking), "100 or rather 150")
     assert result.state.slots["amount"] == {"amount": 150, "currency": "USD"}
+
+
+# Second trial round: "transfer half a grand to Mike" asked "Did you mean $1,000?" and sent $1,000: the model's
+# "half" and "a grand" inside the amount the readers took whole ($500) are no amounts of their own
+def test_a_learnt_part_of_an_amount_read_whole_is_none(banking):
+    from framework.nlu.interface import Entity
+    from framework.slots.mapping import overruled
+    from tests.support.engine_turns import start, turns
+
+    text = "transfer half a grand to Mike Lee"
+    learnt = (Entity("amount", "half", "half", 9, 13, "model", 0.9), Entity("amount", "a grand", "a grand", 14, 21, "model", 0.9))
+    result = turns(default_intent="inform", runner_up=("affirm",))(banking, start(), text, "transfer_money", 0.99,
+                                                                 entities=learnt)
+    assert result.state.slots["amount"] == {"amount": 500, "currency": "USD"}
+    whole = Entity("amount", "500", "half a grand", 9, 21, "context", None)
+    assert overruled(learnt[1], (whole, *learnt), text) and not overruled(whole, (whole, *learnt), text)
