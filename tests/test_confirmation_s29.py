@@ -246,3 +246,10 @@ async def test_yes_and_a_block_sends_and_then_blocks(banking):
     names = [e.name for e in turn.events]
     assert "confirmed" in names and "flow_deferred" in names and turn.state.slots.get("card_last4") == "1234"
     assert not _sent(en(banking, _transfer(banking), "yes block it", "affirm", 1.0))
+
+
+@pytest.mark.parametrize("text", ["I lost two cards, ending 1234 and 9876", "I lost 2 debit cards 1234 and 9876"])
+def test_two_cards_said_are_both_blocked_one_at_a_time(banking, text):
+    result = en(banking, start(), text, "lost_card", 0.99)
+    assert [f.flow for f in result.state.stack] == ["lost_card", "lost_card"]
+    assert replies(result)[-1] == "I'll block the card ending 1234 and order a replacement. This can't be undone. Go ahead?"

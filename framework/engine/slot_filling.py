@@ -710,7 +710,10 @@ def _two_lookups(ctx: TurnContext, found: dict) -> None:
     ctx.emit("second_request", slots=(name,))
 
 
-_BOTH = re.compile(r"\bboth\b|\ball (?:of )?(?:them|two|three)\b|\beach of them\b|两张都|两个都|都要|全部|都帮我")
+# "I lost two cards, ending 1234 and 9876" asked which one and forgot the other (customer trial, session 29, second
+# round): the number of things said is "both" too
+_BOTH = re.compile(r"\bboth\b|\ball (?:of )?(?:them|two|three)\b|\beach of them\b|两张都|两个都|都要|全部|都帮我"
+                   r"|\b(?:two|2|three|3)\s+(?:\w+\s+)?(?:cards|accounts|numbers|transfers)\b|两张卡|两个号")
 _JOINED = re.compile(r"(?:[,，、]?\s*(?:and|&|plus|also|和|跟|与|及|还有|以及|或者|or)?\s*(?:(?:on|for|card|the one ending|卡|号码|尾号)\s*)?)")
 
 
