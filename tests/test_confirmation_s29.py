@@ -31,6 +31,13 @@ def _sent(result):
     return "confirmed" in _names(result) or result.state.pending_action is not None
 
 
+async def _two_turns(banking, table, first, text):
+    """`first`, then `text`, through an Agent over a lookup-table classifier; the second turn."""
+    agent = table_agent(banking, table)
+    turn = await agent.handle(None, "u", first, now=1_790_000_000.0)
+    return await agent.handle(turn.state, "u", text, now=1_790_000_005.0)
+
+
 @pytest.mark.parametrize("text", ["ok so how long will it take", "yes what is the fee", "wait what's the fee",
                                   "ok what about fees", "yes but how long does it take", "ok what date is that"])
 def test_words_before_a_question_word_make_a_question(text):
@@ -164,10 +171,9 @@ def test_a_vague_day_at_the_confirmation_asks_the_day(banking, text, intent):
 # that kept it offered $60 to Bob: nothing of the first run may carry into the second)
 async def test_yes_and_also_the_same_request_again(banking):
     text = "yes and also send 20 to Bob Stone"
-    agent = table_agent(banking, {"send 60 to Yuki Sato": ("transfer_money", 0.99), text: ("affirm", 0.99),
-                                  "yes": ("affirm", 0.99), "send 20 to Bob Stone": ("transfer_money", 0.99)})
-    turn = await agent.handle(None, "u", "send 60 to Yuki Sato", now=1_790_000_000.0)
-    turn = await agent.handle(turn.state, "u", text, now=1_790_000_005.0)
+    first = "send 60 to Yuki Sato"
+    turn = await _two_turns(banking, {first: ("transfer_money", 0.99), text: ("affirm", 0.99), "yes": ("affirm", 0.99),
+                                      "send 20 to Bob Stone": ("transfer_money", 0.99)}, first, text)
     names = [e.name for e in turn.events]
     assert "confirmed" in names and "flow_deferred" in names
     assert turn.state.slots["amount"] == {"amount": 20, "currency": "USD"} and turn.state.slots["recipient"] == "Bob Stone"
@@ -176,10 +182,9 @@ async def test_yes_and_also_the_same_request_again(banking):
 # "ok and send 250 dollars to my mum" after a balance (affirm 1.00) heard "Is there anything else …?"
 async def test_ok_and_a_request_after_a_balance_starts_it(banking):
     text = "ok and send 250 dollars to my mum"
-    agent = table_agent(banking, {"what's the balance on 4821": ("check_balance", 0.99), text: ("affirm", 0.99),
-                                  "ok": ("affirm", 0.99), "send 250 dollars to my mum": ("transfer_money", 0.99)})
-    turn = await agent.handle(None, "u", "what's the balance on 4821", now=1_790_000_000.0)
-    turn = await agent.handle(turn.state, "u", text, now=1_790_000_005.0)
+    first = "what's the balance on 4821"
+    turn = await _two_turns(banking, {first: ("check_balance", 0.99), text: ("affirm", 0.99), "ok": ("affirm", 0.99),
+                                      "send 250 dollars to my mum": ("transfer_money", 0.99)}, first, text)
     assert [f.flow for f in turn.state.stack] == ["transfer_money"]
     assert turn.state.slots["amount"] == {"amount": 250, "currency": "USD"}
 
@@ -239,10 +244,9 @@ def test_long_messages_still_read(banking):
 # money and the block was never done; "yes block it" alone stays no answer (session 25: the wallet was gone)
 async def test_yes_and_a_block_sends_and_then_blocks(banking):
     text = "yes, and block my card 1234 too"
-    agent = table_agent(banking, {"send 30 dollars to Frank Hill": ("transfer_money", 0.99), text: ("affirm", 0.9),
-                                  "yes": ("affirm", 0.99), "block my card 1234 too": ("lost_card", 0.95)})
-    turn = await agent.handle(None, "u", "send 30 dollars to Frank Hill", now=1_790_000_000.0)
-    turn = await agent.handle(turn.state, "u", text, now=1_790_000_005.0)
+    first = "send 30 dollars to Frank Hill"
+    turn = await _two_turns(banking, {first: ("transfer_money", 0.99), text: ("affirm", 0.9), "yes": ("affirm", 0.99),
+                                      "block my card 1234 too": ("lost_card", 0.95)}, first, text)
     names = [e.name for e in turn.events]
     assert "confirmed" in names and "flow_deferred" in names and turn.state.slots.get("card_last4") == "1234"
     assert not _sent(en(banking, _transfer(banking), "yes block it", "affirm", 1.0))

@@ -22,9 +22,8 @@ entry names words or patterns."""
 from __future__ import annotations
 
 from framework.compile.machine import Flow
-from framework.engine import steps
 from framework.engine.context import TurnContext
-from framework.engine.unavailable import named_in
+from framework.engine.unavailable import say_named
 
 
 def refused(ctx: TurnContext, flow: Flow) -> bool:
@@ -32,11 +31,4 @@ def refused(ctx: TurnContext, flow: Flow) -> bool:
     text = ctx.text or ""
     if not flow.not_for or not text or not ctx.new_turn:
         return False
-    for response, words, patterns in flow.not_for:
-        named = named_in(words, patterns, text)
-        if named is not None:
-            ctx.emit("request_not_served", flow=flow.name, word=named)
-            ctx.say(response)
-            steps.reprompt(ctx)
-            return True
-    return False
+    return say_named(ctx, flow.name, flow.not_for, text, "request_not_served")

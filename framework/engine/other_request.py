@@ -111,6 +111,13 @@ def set_aside(ctx: TurnContext, flow: Flow) -> None:
     ctx.emit("slots_set_aside", flow=frame.flow, by=flow.name, slots=tuple(names))
 
 
+def second_run(values: dict, wanted) -> dict:
+    """What a frame of the same request asked again saves: `values`, and None (cleared when it starts: `restore`)
+    for every other slot in `wanted`, so nothing of the first run carries into the second ($60 to Yuki, then
+    "…and send 20 to Bob" was offered as $60 to Bob: customer trial, session 29)."""
+    return {**{name: None for name in wanted}, **values}
+
+
 def restore(ctx: TurnContext, *, answered: str | None = None) -> None:
     """The resumed frame's saved values back in their slots (event `slots_restored`), but
     for `answered`, the slot this message answered for it."""

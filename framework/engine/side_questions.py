@@ -22,9 +22,8 @@ names words or patterns.
 """
 from __future__ import annotations
 
-from framework.engine import steps
 from framework.engine.context import TurnContext
-from framework.engine.unavailable import named_in
+from framework.engine.unavailable import say_named
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import is_question
 from framework.slots.context import model_for, short_text
@@ -42,11 +41,4 @@ def answered(ctx: TurnContext, nlu: NLUResult) -> bool:
         return False  # free text ("你们到底多久能修好？？" as the complaint) is the answer, questions and all
     if not is_question(text, ctx.assistant.language):
         return False
-    for response, words, patterns in flow.answers:
-        named = named_in(words, patterns, text)
-        if named is not None:
-            ctx.emit("question_answered", flow=flow.name, word=named)
-            ctx.say(response)
-            steps.reprompt(ctx)
-            return True
-    return False
+    return say_named(ctx, flow.name, flow.answers, text, "question_answered")

@@ -48,6 +48,7 @@ from framework.engine.confirm import WHICH, answer as yes_or_no, label
 from framework.engine.context import TurnContext
 from framework.engine.state import Frame
 from framework.engine.render import shown
+from framework.engine.other_request import second_run
 from framework.masking import card_spans
 from framework.nlu.interface import Entity, NLUResult
 from framework.slots import ParseResult, parse_value
@@ -615,9 +616,9 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
             second[name] = values[0]
     if second:
         # one second request with every value said for it ("and 20 dollars … tomorrow" deferred a transfer of
-        # $20 and another dated tomorrow: session 29's second trial round); nothing of the first carried
-        second.update({n: None for n in steps.collected_slots(flow) if n not in second})
-        ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start, saved=frozen_map({"slots": frozen_map(second)})))
+        # $20 and another dated tomorrow: session 29's second trial round)
+        saved = second_run(second, steps.collected_slots(flow))
+        ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start, saved=frozen_map({"slots": frozen_map(saved)})))
         ctx.emit("flow_deferred", flow=flow.name, until=flow.name, reason="second_request")
         ctx.say("utter_one_at_a_time")
 

@@ -221,16 +221,8 @@ def _save_for_deferred(ctx: TurnContext, nlu: NLUResult, flow: Flow, *, again: b
     theirs = steps.collected_slots(flow)  # only from its own words (below): 129 of "另外129套餐是什么内容"
     parts = also_part(text, ctx.assistant.language)
     after, before = nlu.also_span or ((text.rfind(parts[1]), len(text)) if parts else (0, len(text)))
-    saved = {}
-    for name in sorted(theirs):
-        slot = ctx.assistant.slots.get(name)
-        for entity in nlu.entities if slot is not None else ():
-            if entity.start < after or entity.end > before or (entity.extractor in GENERIC_EXTRACTORS and not again):
-                continue  # "balance on 1234 and send 20 dollars": 1234 is no amount (the same request again: its own)
-            if fills(slot, entity, None) and name not in saved:
-                parsed = parse_value(slot, str(entity.value), ctx.assistant.language, today=ctx.today)
-                if parsed.ok:
-                    saved[name] = parsed.value
+    # "balance on 1234 and send 20 dollars": 1234 is no amount (the same request again: a bare number is its own)
+    saved = _values_said(ctx, nlu, theirs, after, before, generic=again)
     for state in flow.states.values():  # "…，另外投诉一下你们信号太差": the complaint's own words
         step = state.step
         if isinstance(step, Collect) and step.from_trigger is not None and step.slot not in saved and parts:
@@ -238,11 +230,27 @@ def _save_for_deferred(ctx: TurnContext, nlu: NLUResult, flow: Flow, *, again: b
                                                                            second=True))
             if value is not None:
                 saved[step.slot] = value
-    if again:  # nothing of the first run carries into the second ($60 to Yuki, then "$60 to Bob" was offered)
-        saved.update({name: None for name in theirs if name not in saved})
+    if again:
+        saved = other_request.second_run(saved, theirs)
     if saved:
         at = len(ctx.stack) - 2
         ctx.stack[at] = replace(ctx.stack[at], saved=frozen_map({"slots": frozen_map(saved)}))
+
+
+def _values_said(ctx: TurnContext, nlu: NLUResult, wanted, start: int, end: int, *, generic: bool) -> dict:
+    """The values the message's entities between `start` and `end` give the `wanted` slots, each parsed by its
+    slot (the first that parses); bare numbers and other generic readings only with `generic`."""
+    values: dict = {}
+    for name in sorted(wanted):
+        slot = ctx.assistant.slots.get(name)
+        for entity in nlu.entities if slot is not None else ():
+            if (name in values or entity.start < start or entity.end > end
+                    or (entity.extractor in GENERIC_EXTRACTORS and not generic) or not fills(slot, entity, None)):
+                continue
+            parsed = parse_value(slot, str(entity.value), ctx.assistant.language, today=ctx.today)
+            if parsed.ok:
+                values[name] = parsed.value
+    return values
 
 
 BOTH_REQUESTS = "utter_both_requests"
@@ -429,25 +437,13 @@ def _yes_and_another(ctx: TurnContext, state, nlu: NLUResult) -> bool:
     flow = ctx.flow()
     if m is None or flow is None:
         return False
-    rest = m.start("rest")
     wanted = steps.collected_slots(flow)
-    saved: dict = {}
-    for entity in nlu.entities:
-        if entity.start < rest:
-            continue
-        for name in sorted(wanted):
-            slot = ctx.assistant.slots[name]
-            if name in saved or not fills(slot, entity, name):
-                continue
-            parsed = parse_value(slot, str(entity.value), ctx.assistant.language, today=ctx.today)
-            if parsed.ok:
-                saved[name] = parsed.value
-    names = [n for n in saved if ctx.assistant.slots[n].type == "text"]
-    if not names or len(saved) < 2 or all(saved[n] == ctx.slots.get(n) for n in names):
+    said = _values_said(ctx, nlu, wanted, m.start("rest"), len(nlu.text or ""), generic=True)
+    names = [n for n in said if ctx.assistant.slots[n].type == "text"]
+    if not names or len(said) < 2 or all(said[n] == ctx.slots.get(n) for n in names):
         return False  # "yes and to Frank" restates; one value alone may be a correction
-    saved.update({name: None for name in wanted if name not in saved})
     confirm.confirmed(ctx, state)
-    _defer(ctx, flow, saved=saved, again=True, reason="also")
+    _defer(ctx, flow, saved=other_request.second_run(said, wanted), again=True, reason="also")
     said = len(ctx.replies)
     ctx.say(BOTH_REQUESTS)
     ctx.replies[:] = ctx.replies[said:] + ctx.replies[:said]

@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import re
 
+from framework.engine import steps
 from framework.engine.context import TurnContext
 from framework.engine.steps import collected_slots
 
@@ -58,6 +59,19 @@ def named_in(words, patterns, text: str) -> str | None:
         if found and found.group(0):
             return found.group(0)
     return None
+
+
+def say_named(ctx: TurnContext, flow_name: str, entries, text: str, event: str) -> bool:
+    """The response of the first of `entries` ((response, words, patterns): a flow's `answers` or `not_for`)
+    that `text` names, said with event `event`, then the question again; False when none is named."""
+    for response, words, patterns in entries:
+        named = named_in(words, patterns, text)
+        if named is not None:
+            ctx.emit(event, flow=flow_name, word=named)
+            ctx.say(response)
+            steps.reprompt(ctx)
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=256)

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from framework.slots.answers import language_key
+
 # The titles said before a person's name, any case, with or without a dot.
 TITLES = ("mrs", "mr", "ms", "miss", "mx", "dr", "prof", "sir")
 _TITLE = "(?:" + "|".join(TITLES) + ")"
@@ -214,5 +216,5 @@ _ANOTHER_BEFORE = {
 
 def another_persons_name(text: str, start: int, language: str | None) -> bool:
     """True when the words right before `text[start:]` name someone other than the customer."""
-    pattern = _ANOTHER_BEFORE.get((language or "en").split("-")[0].split("_")[0].lower())
+    pattern = _ANOTHER_BEFORE.get(language_key(language) or "en")
     return pattern is not None and start > 0 and bool(pattern.search(text[max(0, start - 12):start]))

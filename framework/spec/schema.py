@@ -175,6 +175,19 @@ STATE = _object({
                "x-expected": "a list of the states the webhook's 'next' may choose"},
 })
 
+
+def _named_responses(example: str) -> dict:
+    """A flow's list of {response, words, patterns}: a response said where a message names one of the words
+    or matches one of the patterns (`not_for`, `answers`)."""
+    return {"type": "array", "minItems": 1, "items": _object({
+        "response": NAME,
+        "words": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
+                  "x-expected": f"a list of words, such as {example}"},
+        "patterns": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
+                     "x-expected": "a list of regular expressions"},
+    }, required=("response",)), "x-expected": "a list of {response, words, patterns}"}
+
+
 FLOW = _object({
     "description": {"type": "string"},
     "trigger": NAMES,
@@ -184,22 +197,10 @@ FLOW = _object({
     "keep": {"type": "array", "items": NAME, "x-expected": "a list of slot names"},
     # requests the trigger intent covers that this flow must not serve ("unblock my card" read as
     # lost_card): the response instead of the flow (framework.engine.not_for)
-    "not_for": {"type": "array", "minItems": 1, "items": _object({
-        "response": NAME,
-        "words": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
-                  "x-expected": "a list of words, such as [unblock, unfreeze]"},
-        "patterns": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
-                     "x-expected": "a list of regular expressions"},
-    }, required=("response",)), "x-expected": "a list of {response, words, patterns}"},
+    "not_for": _named_responses("[unblock, unfreeze]"),
     # side questions answered while the flow waits ("is there a fee?" at a transfer's confirmation): the
     # response, then the same question again, nothing changed (framework.engine.side_questions)
-    "answers": {"type": "array", "minItems": 1, "items": _object({
-        "response": NAME,
-        "words": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
-                  "x-expected": "a list of words, such as [fee, charge]"},
-        "patterns": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
-                     "x-expected": "a list of regular expressions"},
-    }, required=("response",)), "x-expected": "a list of {response, words, patterns}"},
+    "answers": _named_responses("[fee, charge]"),
     "start": NAME,
     "states": _map_of(STATE, minProperties=1),
 }, required=("states",))
