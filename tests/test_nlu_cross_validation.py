@@ -34,6 +34,13 @@ def test_folds_are_trained_and_pooled(tmp_path):
     assert report["n"] == len(EXAMPLES) and cv["folds"] == 2 and cv["fold_seed"] == 7
     assert len(cv["fold_accuracy"]) == len(cv["fold_seconds"]) == 2
     assert cv["entities"]["gold"] == 4  # the four annotated cities, each held out once
+    # every out-of-fold miss is listed, surest first, with its fold (the labels to read again)
+    cm = report["confusion_matrix"]
+    wrong = sum(cm[i][j] for i in range(len(cm)) for j in range(len(cm)) if i != j)
+    missed = report["misclassified"]
+    assert len(missed) == wrong
+    assert all(m["gold"] != m["predicted"] and m["fold"] in (1, 2) for m in missed)
+    assert [m["confidence"] for m in missed] == sorted((m["confidence"] for m in missed), reverse=True)
 
 
 def test_no_entity_figure_without_an_entity_head(tmp_path):

@@ -201,7 +201,7 @@ def cross_validate(examples, k: int, out_of_scope, fingerprint, threads: int, ba
     train_args = train_args or TrainingArguments(threads=threads, progress=False, threshold_folds=0)
     by_intent = {e.intent for e in examples}
     folds = stratified_folds(examples, k, fold_seed)
-    gold, pred, accs, seconds, ent_gold, ent_pred = [], [], [], [], [], []
+    gold, pred, accs, seconds, ent_gold, ent_pred, missed = [], [], [], [], [], [], []
     for i in range(k):
         train = [e for j, f in enumerate(folds) if j != i for e in f]
         started = time.time()
@@ -212,6 +212,9 @@ def cross_validate(examples, k: int, out_of_scope, fingerprint, threads: int, ba
             parsed = load_classifier(tmp, threads=threads or None).parse([e.text for e in folds[i]])
         fold_gold = [e.intent for e in folds[i]]
         fold_pred = [p.ranking[0].name for p in parsed]
+        missed += [{"text": e.text, "gold": e.intent, "predicted": p.ranking[0].name,
+                    "confidence": round(float(p.ranking[0].confidence), 4), "fold": i + 1}
+                   for e, p in zip(folds[i], parsed) if e.intent != p.ranking[0].name]
         for example, p in zip(folds[i], parsed):
             if example.entities:
                 ent_gold.append({(a.entity, a.start, a.end) for a in example.entities})
@@ -225,6 +228,9 @@ def cross_validate(examples, k: int, out_of_scope, fingerprint, threads: int, ba
     report["cross_validation"] = {"folds": k, "fold_seed": fold_seed, "accuracy_mean": float(np.mean(accs)),
                                   "accuracy_std": float(np.std(accs)), "fold_accuracy": accs,
                                   "fold_seconds": seconds}
+    # every out-of-fold miss, surest first: the examples whose label to read again
+    # (Rasa's intent_errors.json; the held-out evaluation lists its own the same way)
+    report["misclassified"] = sorted(missed, key=lambda m: -m["confidence"])
     if ent_gold and model_args.entities != "off":
         report["cross_validation"]["entities"] = span_scores(ent_gold, ent_pred)
     return report
