@@ -309,8 +309,25 @@ def decide(ctx: TurnContext, state: State, nlu: NLUResult, threshold: float) -> 
     return True
 
 
+def _values_left_out(ctx: TurnContext) -> bool:
+    """This message named a value of the flow that was neither taken nor kept for a second request."""
+    events = [e for e in ctx.events if e.name in ("value_not_taken", "value_held", "flow_deferred")]
+    if any(e.name == "flow_deferred" for e in events):
+        return False
+    flow = ctx.flow()
+    wanted = steps.collected_slots(flow) if flow is not None else set()
+    return any(e.data.get("slot") in wanted and e.data.get("reason") != "named_again" for e in events)
+
+
 def confirmed(ctx: TurnContext, state: State) -> None:
-    """The confirmation's yes: event `confirmed`, and on to its `on_yes`."""
+    """The confirmation's yes: event `confirmed`, and on to its `on_yes`. But a yes that named another value
+    of the flow, neither taken nor kept for a second request ("ok my husband's card is 7777" at the block
+    of 1234; a value held for a "did you mean"), is no yes to the values shown: card 1234 was blocked and
+    $150 sent for "ok send her 75" (customer trial, session 30). The confirmation waits for a clear answer."""
+    if _values_left_out(ctx):
+        ctx.emit("hedged", flow=ctx.frame.flow, reason="other_value")
+        ctx.say("utter_clear_yes_no")
+        return
     ctx.emit("confirmed", flow=ctx.frame.flow, state=ctx.frame.state)
     steps.goto(ctx, state.step.on_yes)
 

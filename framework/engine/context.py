@@ -50,6 +50,8 @@ class TurnContext:
         # the active frame between turns.
         top = state.stack[-1] if state.stack else None
         self.held: dict[str, Any] = dict((top.held or {}).get("slots") or {}) if top else {}
+        # The values of one slot said together that "which one?" waits on (Frame.choices), by slot
+        self.choices: dict[str, tuple] = dict((top.choices or {}).get("slots") or {}) if top else {}
         # Values of this message understood but out of their slot's bounds ("9000 dollars"
         # over a $2,500 limit): slot -> its range_error response, said once in this turn
         # (framework.engine.slot_filling, framework.engine.turn).

@@ -165,6 +165,12 @@ def answer_number(ctx: TurnContext, nlu: NLUResult, collecting: str | None, requ
     return True
 
 
+def _restates(ctx: TurnContext) -> bool:
+    from framework.engine.slot_filling import restates_request  # it builds on this module
+
+    return restates_request(ctx)
+
+
 def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None, requested: Flow | None = None) -> None:
     """Rule 2 of the module doc: a bare number as a correction of a number slot. A number
     another extractor claimed for a slot the active flow does not collect counts too:
@@ -191,8 +197,9 @@ def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None, reque
     named = [n for n in candidates if names_slot(ctx, n, text)]
     if len(named) == 1:
         target = named[0]
-    elif not named and len(candidates) == 1 and sounds_like_correction(text, ctx.assistant.language):
-        target = candidates[0]
+    elif not named and len(candidates) == 1 and (sounds_like_correction(text, ctx.assistant.language)
+                                                 or _restates(ctx)):
+        target = candidates[0]  # "ok send her 75" at "Send $150.00 …?" too (customer trial, session 30)
     else:
         return
     # "不是八百 是八十" at "经济损失 800元。确认登记吗？" took 800 again, and the no asked what to change

@@ -55,6 +55,28 @@ _ANOTHER = {
 }
 
 
+# "换个号13900001111呢" after a bill (办理 0.9) asked "开户还是变更套餐？" and dropped the number (customer trial,
+# session 30): another one of what the last request looked up, named with it, is that request again
+_SWITCH = {
+    "en": re.compile(r"^\s*(?:(?:ok(?:ay)?|and|now|then)[,\s]+)*(?:(?:try|check|do|use)\s+)?(?:another|a different|the other)"
+                     r"\s+(?:card|number|one|account|phone)\b", re.IGNORECASE),
+    "zh": re.compile(r"^\s*(?:那|那就|再)?(?:帮我)?换(?:个|一个|一下)(?:号|号码|手机号?|卡)"),
+}
+
+
+def _switched(ctx: TurnContext, flow, text: str) -> bool:
+    """The message switches to another one of the things the last request identified ("换个号 139…呢"),
+    naming it: an identifier (a number, a card's digits) of that flow is given. Not after a request to
+    cancel or for a person."""
+    pattern = _SWITCH.get(language_key(ctx.assistant.language))
+    if pattern is None or not pattern.search(text):
+        return False
+    if ctx.intent in ctx.assistant.behaviours.cancel.intents or ctx.intent in ctx.assistant.behaviours.handoff.intents:
+        return False
+    slots = ctx.assistant.slots
+    return any(getattr(slots.get(n), "type", None) in _IDENTIFIERS for n in _given(ctx, steps.collected_slots(flow)))
+
+
 def _another_one(text: str, language: str) -> bool:
     pattern = _ANOTHER.get(language_key(language))
     return bool(pattern and pattern.search(text))
@@ -71,7 +93,8 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     flow = assistant.flows.get(ctx.last_flow or "")
     if ctx.stack or flow is None:
         return False
-    if not (sounds_like_follow_up(nlu.text or "", assistant.language) or _only_a_value(ctx, nlu, flow)):
+    only = _only_a_value(ctx, nlu, flow)
+    if not (sounds_like_follow_up(nlu.text or "", assistant.language) or only):
         return False
     intent = ctx.intent
     # "那另一个号码呢" (再见 0.89): naming another one of the same things is no goodbye
@@ -81,13 +104,15 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     # the flow's slots in a follow-up is no greeting or goodbye either
     offline = next((n for n in sorted(steps.collected_slots(flow)) if unavailable.named(ctx, n)), None)
     # ... nor a value not served here ("上上个月呢" after a bill, 问候 0.95, was greeted: customer trial, session 29)
-    valued = sounds_like_follow_up(text, assistant.language) and (bool(_given(ctx, steps.collected_slots(flow)))
-                                                                   or offline is not None)
+    valued = ((sounds_like_follow_up(text, assistant.language) or only)
+              and (bool(_given(ctx, steps.collected_slots(flow))) or offline is not None))
     sure = intent is not None and (ctx.confidence or 0.0) >= threshold
-    if sure and _asks_for_something_else(ctx, intent, flow) and not ((another or valued) and _soft(ctx, intent)):
+    switched = _switched(ctx, flow, text)
+    if (sure and _asks_for_something_else(ctx, intent, flow) and not ((another or valued) and _soft(ctx, intent))
+            and not switched):
         return False
     other = ctx.assistant.flow_for_intent(intent) if intent else None
-    if (other is not None and other.name != flow.name and not other.ends_conversation
+    if (other is not None and other.name != flow.name and not other.ends_conversation and not switched
             and (ctx.confidence or 0.0) >= ANOTHER_FLOW_READING):
         # "and 7777 got stolen yesterday" after a balance (lost_card 0.64) got 7777's balance, "and how much is
         # on 7777" after a block (check_balance 0.70) offered to block 7777 (customer trial, session 27):
@@ -105,7 +130,7 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
                 ctx.set_slot(name, value, source="follow_up")
         steps.start_flow(ctx, flow, reason="follow_up")
         return True
-    if not _given(ctx, wanted) and offline is not None and sounds_like_follow_up(text, assistant.language):
+    if not _given(ctx, wanted) and offline is not None:  # a follow-up or the value alone (checked above)
         # "上上个月的呢" after this month's bill (the fallback: customer trial, session 28): a value the
         # slot lists as not served here; the same request again, that slot's `unavailable` response and
         # its question (framework.engine.unavailable), the rest of the last run carried
@@ -149,6 +174,12 @@ def _only_a_value(ctx: TurnContext, nlu: NLUResult, flow) -> bool:
             rest = _AROUND_VALUE.sub("", text[:e.start] + " " + text[e.end:])
             if content_length(rest) == 0:
                 return True
+    # a value the flow's slot lists as not served here, alone: "上上个月的" after this month's bill was read as out
+    # of scope (customer trial, session 30; "上上个月呢" was taken since session 29)
+    for slot in slots:
+        word = unavailable.named(ctx, slot.name)
+        if word and content_length(_AROUND_VALUE.sub("", text.replace(word, " ", 1))) == 0:
+            return True
     return False
 
 

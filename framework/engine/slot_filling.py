@@ -574,6 +574,36 @@ _BUT_LEAD = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright|righ
 _ASKS_ABOUT = re.compile(r"(?:的|那个|那档)?呢\s*[?？]*\s*$|(?:有啥|有什么|什么)(?:区别|不同)|是啥样|是什么样|怎么样[?？]*$")
 
 
+def _named_again(ctx: TurnContext, found: dict) -> None:
+    """At a confirmation, a text value that is some of the words of the one it holds names it again: "yes
+    send 150 to Lucy" at "Send $150.00 to Lucy Gray …?" changed the recipient to "Lucy" (found by hand,
+    session 30). No change."""
+    if ctx.frame is None or ctx.frame.waiting_for != CONFIRM:
+        return
+    for name in list(found):
+        held = ctx.original.slots.get(name)
+        if ctx.assistant.slots[name].type != "text" or not isinstance(held, str):
+            continue
+        found[name] = [c for c in found[name] if not (isinstance(c[3], str) and _part_of(c[3], held))]
+        if not found[name]:
+            del found[name]
+            ctx.emit("value_not_taken", slot=name, reason="named_again")
+
+
+def restates_request(ctx: TurnContext) -> bool:
+    """At the confirmation of an action, the message asks for this very flow again, sure of it, and is no
+    question nor a second request ("also", "and"): "ok send her 75" at "Send $150.00 to Lucy Gray …?",
+    "ok block card 9876 please" at the block of 1234, "ok pay Mia Wong" (each read as the flow's own
+    intent at 0.98-0.99). Its values are the request as it now stands: a change, asked again. They were
+    not taken and its "ok" confirmed the old ones: $150 sent, card 1234 blocked (customer trial, session 30)."""
+    from framework.engine.turn import threshold  # it builds on this module
+
+    frame, flow, text = ctx.frame, ctx.flow(), ctx.text or ""
+    return (frame is not None and flow is not None and frame.waiting_for == CONFIRM
+            and (ctx.intent or "") in flow.triggers and (ctx.confidence or 0.0) >= threshold(ctx.assistant)
+            and not is_question(text, ctx.assistant.language) and not _ALSO.search(text.lower()))
+
+
 def _not_a_correction(ctx: TurnContext, found: dict) -> None:
     """At the confirmation of an action, another value of a typed slot it holds (a card's digits, an
     ID, a date) is a correction only when the message says so ("no, 7777", "sorry it's 7777", "actually
@@ -590,7 +620,7 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
         return  # the step says where a change goes ("那59的呢" at an offer of 99: 59's details)
     text, language = ctx.text or "", ctx.assistant.language
     if ((sounds_like_correction(text, language) and not _ADDED.search(text))
-            or (ctx.intent or "") in ctx.assistant.behaviours.deny.intents):
+            or (ctx.intent or "") in ctx.assistant.behaviours.deny.intents or restates_request(ctx)):
         return
     from framework.engine.corrections import names_slot, only_filler  # it builds on this module
 
@@ -749,6 +779,8 @@ def _two_values(ctx: TurnContext, found: dict) -> None:
         if len(values) < 2:
             continue
         _ask_which(ctx, name, values)
+        if slot.type in _EACH_TYPES and len(values) == 2:
+            ctx.choices[name] = tuple(values)  # "both" may answer (both_chosen)
     if any(name in ctx.out_of_range for name in found):
         # "send 50 dollars to Sarah and 80 dollars to Tom": two amounts and two recipients; taking the last
         # recipient sent Sarah's $50 to Tom (customer trial, session 25): neither is guessed
@@ -758,6 +790,55 @@ def _two_values(ctx: TurnContext, found: dict) -> None:
             values = _distinct(c[3] for c in sorted(candidates, key=lambda c: c[2].start))
             if len(values) > 1:
                 _ask_which(ctx, name, values)
+
+
+# Slots whose values name a thing a flow acts on, one by one (a card's last four digits, a phone number):
+# "both" is each of them. Not an amount, a date or a plan: two of those are a choice to make.
+_EACH_TYPES = ("regex", "phone")
+# "both" / "都要" as the whole answer to "which one?"
+_BOTH_ANSWER = {
+    "en": re.compile(r"(?:(?:ok(?:ay)?|yes|yeah|yep|um+|well|erm?|uh+)\W+)*(?:(?:i want |i need |please |pls )?"
+                     r"(?:do|block|check|activate|use|take|freeze|cancel) )?(?:them )?(?:both|all|each)"
+                     r"(?: of (?:them|those|these|the cards|my cards))?(?: cards?| numbers?| ones| accounts?)?"
+                     r"(?: (?:please|pls|thanks|thx))?\W*"),
+    "zh": re.compile(r"(?:嗯|好|好的|对)?\W*(?:两个|两张|两样|俩|这两个|这两张|两项)?(?:卡|号|号码|都是)?(?:都|全部|全都|一起)"
+                     r"(?:要|查|看|办|用|停|挂失|帮我(?:查|看|办|停|挂失)?|是)?(?:一下|下)?(?:吧|呀|啊|的|哈)?\W*"),
+}
+
+
+def _two_menu_items(ctx: TurnContext, collecting: str) -> tuple | None:
+    """The two choices of a categorical slot asked by a flow that only looks things up (no confirm step):
+    "都查一下" at "请问您要查询话费余额还是账单？" heard the menu again (customer trial, session 30), though
+    "余额和账单" in the request looks up both (`_two_lookups`)."""
+    from framework.compile.machine import Confirm
+
+    slot, flow = ctx.assistant.slots.get(collecting), ctx.flow()
+    choices = tuple((slot.options.get("choices") or {}) if slot is not None and slot.type == "categorical" else ())
+    if len(choices) != 2 or flow is None or any(isinstance(s.step, Confirm) for s in flow.states.values()):
+        return None
+    return choices
+
+
+def both_chosen(ctx: TurnContext, nlu: NLUResult, collecting: str) -> bool:
+    """"both" at "You gave more than one last four digits (1234, 9876) … Which one should I use?": the
+    customer has two lost cards. It was "That doesn't look right. I need exactly four digits" (customer
+    trial, session 29, left then). The first value is taken now, the second waits for a second run of
+    the flow, with its own confirmation, as when "block both, 1234 and 9876" says it at once
+    (`_two_lookups`)."""
+    values, flow = ctx.choices.get(collecting) or _two_menu_items(ctx, collecting), ctx.flow()
+    pattern = _BOTH_ANSWER.get(language_code(ctx.assistant.language))
+    text = " ".join((nlu.text or "").lower().split())
+    if not values or len(values) != 2 or flow is None or pattern is None or not pattern.fullmatch(text):
+        return False
+    wanted = steps.collected_slots(flow)
+    kept = {n: ctx.slots[n] for n in wanted if ctx.slots.get(n) is not None}  # the number both are looked up for
+    ctx.set_slot(collecting, values[0], source="choice")
+    saved = second_run({**kept, collecting: values[1]}, wanted)
+    ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start, saved=frozen_map({"slots": frozen_map(saved)})))
+    ctx.emit("flow_deferred", flow=flow.name, until=flow.name, reason="second_request")
+    ctx.say("utter_one_at_a_time")
+    ctx.choices.pop(collecting, None)
+    return True
 
 
 def _distinct(values) -> list:
@@ -1004,6 +1085,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     for name in found:  # a valid value beside it: nothing to complain about
         ctx.out_of_range.pop(name, None)
     _negated_values(ctx, found)
+    _named_again(ctx, found)
     _not_a_correction(ctx, found)
     _two_requests(ctx, found)
     _two_lookups(ctx, found)
@@ -1016,7 +1098,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
         _, _, entity, value = min(candidates, key=lambda c: (c[0], -c[1]))
         unsure = (entity.extractor == MODEL_EXTRACTOR and entity.confidence is not None
                   and entity.confidence < threshold)
-        if unsure and not (_whole_answer(ctx, entity, name, collecting)
+        if unsure and not (_whole_answer(ctx, entity, name, collecting) or restates_request(ctx)
                            or _agreed(ctx, nlu, ctx.assistant.slots[name], entity, value, collecting)):
             ctx.held[name] = value
             ctx.emit("value_held", slot=name, confidence=round(entity.confidence, 4), threshold=threshold)
@@ -1032,9 +1114,15 @@ def _implied(ctx: TurnContext, name: str, found: dict, collecting: str | None) -
     that hold none: "那上个月的呢" after a balance gave the balance again (customer trial,
     session 27: the follow-up carried 余额); a month is a bill's (`bill_month: implies: {query_type:
     账单}`). True when the collected slot got its value so."""
+    from framework.engine.unavailable import named  # it builds on this module
+
     filled = False
     for target, value in ctx.assistant.slots[name].implies.items():
         if target in found or ctx.slots.get(target) is not None or target not in ctx.assistant.slots:
+            continue
+        if named(ctx, target):
+            # "我这个月流量还剩多少": 流量 is not looked up here (said so), and "这个月" looked up the bill
+            # once the number came (customer trial, session 30): the slot's question comes instead
             continue
         ctx.set_slot(target, value, source="implied")
         ctx.emit("slot_implied", slot=target, by=name)
@@ -1090,3 +1178,9 @@ def keep_or_drop(ctx: TurnContext) -> None:
         held = frozen_map({"slots": frozen_map(ctx.held)}) if ctx.held else None
         if ctx.frame.held != held:
             ctx.update_frame(held=held)
+        # the values "which one?" lists wait while the flow asks that very question
+        kept = {n: v for n, v in ctx.choices.items() if ctx.frame.waiting_for == f"slot:{n}"
+                and ctx.slots.get(n) is None}
+        choices = frozen_map({"slots": frozen_map(kept)}) if kept else None
+        if (ctx.frame.choices or None) != choices:
+            ctx.update_frame(choices=choices)

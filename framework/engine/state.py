@@ -57,6 +57,10 @@ class Frame:
     # not served here ("查上上个月的账单") while another question was asked, so the slot's question
     # comes instead (framework.engine.unavailable)
     undefaulted: tuple[str, ...] = ()
+    # The values of one slot said together ("block 1234 and 9876") while the flow asks "which one?", as
+    # {"slots": {name: [first, second]}}, sealed like `held`: "both" takes them one after the other
+    # (framework.engine.slot_filling.both_chosen)
+    choices: Mapping[str, Any] | None = None
 
     def fits(self, assistant: Any) -> bool:
         """Whether `assistant` (a reloaded domain) still has this frame's flow, its state, and
@@ -80,17 +84,20 @@ class Frame:
             data["saved"] = {"slots": dict(self.saved.get("slots") or {})}
         if self.undefaulted:
             data["undefaulted"] = list(self.undefaulted)
+        if self.choices is not None:
+            data["choices"] = {"slots": {k: list(v) for k, v in (self.choices.get("slots") or {}).items()}}
         return data
 
     @classmethod
     def from_dict(cls, f: Mapping[str, Any]) -> "Frame":
         held, saved = f.get("held"), f.get("saved")
-        ending, undefaulted = f.get("ending"), f.get("undefaulted")
+        ending, undefaulted, choices = f.get("ending"), f.get("undefaulted"), f.get("choices")
         return cls(f["flow"], f["state"], f.get("attempts", 0), f.get("waiting_for"),
                    frozen_map({"slots": frozen_map(held.get("slots"))}) if isinstance(held, Mapping) else None,
                    ending if isinstance(ending, str) else None,
                    frozen_map({"slots": frozen_map(saved.get("slots"))}) if isinstance(saved, Mapping) else None,
-                   tuple(n for n in undefaulted if isinstance(n, str)) if isinstance(undefaulted, list) else ())
+                   tuple(n for n in undefaulted if isinstance(n, str)) if isinstance(undefaulted, list) else (),
+                   _choices(choices))
 
 
 @dataclass(frozen=True)
@@ -218,3 +225,12 @@ def _buttons(data: Any) -> tuple[tuple[str, str], ...]:
 
 def new(sender_id: str, now: float | dt.datetime) -> SessionState:
     return SessionState.new(sender_id, now)
+
+
+def _choices(stored: Any) -> Mapping[str, Any] | None:
+    """A stored frame's `choices`, each slot's values a tuple (a frame stays hashable and frozen)."""
+    slots = stored.get("slots") if isinstance(stored, Mapping) else None
+    if not isinstance(slots, Mapping):
+        return None
+    kept = {k: tuple(v) for k, v in slots.items() if isinstance(v, (list, tuple)) and len(v) > 1}
+    return frozen_map({"slots": frozen_map(kept)}) if kept else None

@@ -26,10 +26,21 @@ _BACK = {
 }
 
 
+# "also my other card got stolen, block it" right after the balance of 1234 blocked 1234 (customer trial,
+# session 30): "block it" points at the other card, not at the one just talked about
+_OTHER = {
+    "en": re.compile(r"\b(?:other|another|different|second|2nd|spare|new|(?:my )?(?:wife|husband|partner|son|daughter|"
+                     r"mum|mom|dad|friend)'?s)\s+(?:\w+\s+)?(?:card|one|number|account|phone)\b", re.IGNORECASE),
+    "zh": re.compile(r"另(?:外)?(?:一)?(?:张|个|部)|其他的?(?:卡|号|手机)|别的(?:卡|号|手机)|第二(?:张|个)|还有一(?:张|个)"),
+}
+
+
 def refers_back(text: str, language: str | None) -> bool:
-    """Whether the message points at the thing just talked about ("that card", "block it", "这个号码")."""
-    pattern = _BACK.get(language_key(language) or "en")
-    return bool(pattern and pattern.search(text))
+    """Whether the message points at the thing just talked about ("that card", "block it", "这个号码"), not
+    at another one ("my other card … block it")."""
+    key = language_key(language) or "en"
+    pattern, other = _BACK.get(key), _OTHER.get(key)
+    return bool(pattern and pattern.search(text)) and not (other and other.search(text))
 
 
 def goto(ctx: TurnContext, target: str | None) -> None:

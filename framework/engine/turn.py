@@ -442,8 +442,8 @@ def _yes_and_another(ctx: TurnContext, state, nlu: NLUResult) -> bool:
     names = [n for n in said if ctx.assistant.slots[n].type == "text"]
     if not names or len(said) < 2 or all(said[n] == ctx.slots.get(n) for n in names):
         return False  # "yes and to Frank" restates; one value alone may be a correction
-    confirm.confirmed(ctx, state)
     _defer(ctx, flow, saved=other_request.second_run(said, wanted), again=True, reason="also")
+    confirm.confirmed(ctx, state)  # after the deferral: its values are kept, not left out
     said = len(ctx.replies)
     ctx.say(BOTH_REQUESTS)
     ctx.replies[:] = ctx.replies[said:] + ctx.replies[:said]
@@ -551,6 +551,10 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         steps.goto(ctx, state.name)  # "also block 7777" at the block of 1234: noted for after it, then the question
         return
     if collecting and _answers_the_interrupted(ctx, collecting):
+        return
+    # "both" at "You gave more than one last four digits (1234, 9876) … Which one?": one after the other
+    if collecting and slot_filling.both_chosen(ctx, nlu, collecting):
+        steps.goto(ctx, steps.after_collect(ctx, state))
         return
     # "make it 9000 dollars" at the confirmation: said (in _finish), and it is asked again
     refused = ((waiting in _LISTENING and any(n in corrections.flow_collects(ctx) for n in ctx.out_of_range))
@@ -938,7 +942,10 @@ def _implied_flow(ctx: TurnContext, agreeing: str | None = None) -> bool:
     flow active, the choices of categorical slots this message gave (开户, 39) name the flow:
     the one flow with a trigger intent that collects all of them starts (event `flow_started`,
     reason "values"), its questions already answered skipped. None or several: as before.
-    With `agreeing` (an intent below the threshold) only a flow that intent triggers."""
+    With `agreeing` (an intent below the threshold) only a flow that intent triggers, or one whose
+    questions the message answers three or more of: "我叫王强，身份证4403…，开户，39的" (提供信息 0.52,
+    below the threshold) heard "没太理解" and lost every value (customer trial, session 30); its
+    confirmation still reads them back before anything is done."""
     if ctx.stack or (agreeing is not None and ctx.intent != agreeing):
         return False
     said = {e.data.get("slot") for e in ctx.events if e.name == "slot_set" and e.data.get("source") == "entity"}
@@ -948,7 +955,8 @@ def _implied_flow(ctx: TurnContext, agreeing: str | None = None) -> bool:
         return False
     flows = [f for f in ctx.assistant.flows.values()
              if f.triggers and not f.ends_conversation and set(given) <= steps.collected_slots(f)]
-    if len(flows) != 1 or (agreeing is not None and agreeing not in flows[0].triggers):
+    answered = len({n for n in said if n in ctx.slot_changes} & steps.collected_slots(flows[0])) if len(flows) == 1 else 0
+    if len(flows) != 1 or (agreeing is not None and agreeing not in flows[0].triggers and answered < 3):
         return False
     steps.start_flow(ctx, flows[0], reason="values")
     return True

@@ -355,14 +355,22 @@ _HEDGE = {
 }
 
 
+_KIN = r"(?:老公|老婆|爱人|家里人?|家人|爸|妈|孩子|儿子|女儿|领导|对象|朋友)"
 # Said anywhere in the message: unsure, leaving it to the assistant, or only listening. "应该是吧 我也不太确定",
 # "你看着办吧", "嗯嗯 我听着呢 你继续说" (肯定 0.71-1.00) changed a plan at its confirmation (trial, session 27)
 _UNSURE = {
     "en": re.compile(r"\b(?:not (?:really |too |that )?sure|unsure|up to you|whatever you think|you decide|your call"
-                     r"|i'?m listening|go on then explain|i (?:don'?t|do not|dont) (?:really )?know|no idea)\b"),
+                     r"|i'?m listening|go on then explain|i (?:don'?t|do not|dont) (?:really )?know|no idea"
+                     # "ok but I need to ask my wife first" (customer trial, session 30: its Chinese twin changed a plan)
+                     r"|(?:need|have|got) to (?:ask|check with|talk to|speak to|run it by)|let me (?:ask|check with|talk to)"
+                     r"|(?:think|sleep) (?:about it|on it))\b"),
     # "嗯 应该没问题吧 我再想想", "对吧 我也不知道" (肯定 0.97-1.00) filed a complaint (customer trial, session 28)
     "zh": re.compile(r"不太?确定|拿不准|说不好|不太?懂|看着办|你说了算|你决定|随你|随便吧|听着呢|你继续说|你接着说"
-                     r"|不知道|不清楚|没想好|再想想"),
+                     r"|不知道|不清楚|没想好|再想想"
+                     # "可以是可以，就是我还得问问我老公" (肯定 0.99) changed a plan at its confirmation (customer trial,
+                     # session 30): a yes conceded and then held back, or someone else still to be asked
+                     r"|((?!是)\w{1,2})是\1[，,、\s]*(?:就是|不过|但是?|只是|可是)|还得问|得先问|先问问"
+                     rf"|问(?:问|一下)(?:我)?{_KIN}|(?:跟|和)(?:我)?{_KIN}.{{0,4}}商量|商量(?:一下|商量)|考虑(?:一下|考虑)"),
 }
 
 

@@ -591,6 +591,13 @@ def _after_copula(value: str) -> str | None:
 _LABEL = re.compile(r"^(?:[A-Za-z]+(?:\s+[A-Za-z]+)?|[\u4e00-\u9fff]{1,4})\s*[:：]\s*")
 
 
+# A name, then the one it is not, at the end of an answer: "我叫张薇不叫张伟", "是张薇，不是张伟", "Ann, not Anna"
+_NOT_THIS_NAME = {
+    "zh": re.compile(r"[，,、\s]*(?:而|并)?(?:不叫|不是|不姓)[\u4e00-\u9fff·]{1,5}[。！!.…]*$"),
+    "en": re.compile(r",?\s+(?:not|rather than)\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?[\s.!]*$"),
+}
+
+
 def collect_text(assistant: Assistant, slot: Slot, text: str, *, today=None) -> ParseResult:
     """The value of a text slot from the whole answer to its question: a template's span,
     the text after a carrier phrase, or the whole text; each candidate must be a valid
@@ -605,6 +612,8 @@ def collect_text(assistant: Assistant, slot: Slot, text: str, *, today=None) -> 
         # "correction: Suresh not Ramesh" sent the money to "correction: Suresh" (customer trial, session 27):
         # a label before a colon is no part of a name
         whole = _LABEL.sub("", whole) or whole
+        # "我叫张薇不叫张伟" was stored as 张伟 (customer trial, session 30): the name said as not the name goes
+        whole = _NOT_THIS_NAME.get(language_key(language) or "en", _NOT_THIS_NAME["en"]).sub("", whole) or whole
     tail = corrected_tail(whole, language)
     if tail is not None:  # "我叫赵六，不对，我叫赵大六": the value after the correction first
         parsed = collect_text(assistant, slot, tail[1], today=today)

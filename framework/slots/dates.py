@@ -396,6 +396,7 @@ def scan(text: str, today: dt.date) -> list[Found]:
         found.append(Found(m.start(), end, date, time))
         taken.append((m.start(), end))
         weekday_end = end if m.group("en_wd") else None
+    _the_day_after(text, found, taken)
     for t in TIME_RE.finditer(text):
         if any(t.start() < e and s < t.end() for s, e in taken):
             continue
@@ -403,6 +404,31 @@ def scan(text: str, today: dt.date) -> list[Found]:
         if time is not None:
             found.append(Found(t.start(), t.end(), None, time))
     return sorted(found, key=lambda f: f.start)
+
+
+# "not tomorrow, the day after" at "Send $50.00 to Anna Berg on Monday 7 December?" found only the date turned
+# down, and "yes" sent it then (customer trial, session 30): "the day after" (or "the next day", "the day
+# before") right after a date is the day after that one. "后一天" / "第二天" likewise.
+_DAY_AFTER = re.compile(r"\b(?:the\s+)?(?P<en>day\s+after|next\s+day|day\s+before)\b(?!\s+(?:that|it|tomorrow|yesterday|"
+                        r"today|the|this|next|my|christmas|\w+day\b))|(?P<zh>后一天|第二天|再后一天|前一天)", re.IGNORECASE)
+
+
+_DAY_AFTER_GAP = re.compile(r"[\s,，、-]*(?:(?:no|not|but|make it|rather|actually|instead|or|不行|不要|不是|还是|改成|改到)"
+                            r"[\s,，、-]*)*(?:(?:on|for|到)\s*)?", re.IGNORECASE)
+
+
+def _the_day_after(text: str, found: list, taken: list) -> None:
+    for m in _DAY_AFTER.finditer(text):
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        before = [f for f in found if f.date is not None and f.end <= m.start() and m.start() - f.end <= 12]
+        if not before or not _DAY_AFTER_GAP.fullmatch(text[before[-1].end:m.start()]):
+            continue
+        step = -1 if "before" in m.group().lower() or "前" in m.group() else 1
+        date = before[-1].date + dt.timedelta(days=step)
+        found.append(Found(m.start(), m.end(), date, None))
+        taken.append((m.start(), m.end()))
+    found.sort(key=lambda f: f.start)
 
 
 def parse_datetime(text: str, now: dt.datetime | dt.date) -> dt.date | dt.datetime | None:

@@ -23,7 +23,7 @@ from framework.slots.mapping import GENERIC_EXTRACTORS
 from framework.slots.memo import IdentityMemo
 from framework.slots.money import find_money
 from framework.slots.patterns import EntityPatterns
-from framework.slots.number_labels import named_otherwise
+from framework.slots.number_labels import card_end, named_otherwise
 from framework.slots.numerals import find_numbers
 from framework.slots.values import compiled_pattern, choices_of, parse_value
 
@@ -355,4 +355,6 @@ def unnamed_numbers(assistant: Assistant, text: str, learnt) -> tuple[Entity, ..
     by_entity = {_entity_name(s): s for s in assistant.slots.values()}
     return tuple(e for e in learnt
                  if not (e.entity in by_entity and by_entity[e.entity].type in _NAMED_KINDS
-                         and named_otherwise(by_entity[e.entity], text, e.start, assistant.language, e.end)))
+                         and named_otherwise(by_entity[e.entity], text, e.start, assistant.language, e.end))
+                 and not (e.entity in by_entity and by_entity[e.entity].type == "money"
+                          and card_end(text, e.start, assistant.language)))

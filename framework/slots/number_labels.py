@@ -142,3 +142,20 @@ def someone_elses(text: str, start: int, language: str | None) -> bool:
     session 26)."""
     pattern = _THEIRS.get(language_key(language) or "en")
     return pattern is not None and start > 0 and bool(pattern.search(text[max(0, start - 30):start]))
+
+
+# "card ends 1500", "the one ending in 2468", "last four digits are 0120", "尾号1500": the number is a card's end
+_CARD_END_BEFORE = {
+    "en": re.compile(r"(?:\bcard(?:\s+(?:number|no\.?|#))?\s+(?:ends?|ending|ended)|\b(?:ends?|ending|ended)"
+                     r"|\blast\s+(?:four|4)(?:\s+(?:digits|numbers))?)(?:\s+(?:in|with|at|on|is|are|=|:|-))*\s*$",
+                     re.IGNORECASE),
+    "zh": re.compile(r"(?:卡)?(?:尾号|后四位|末四位)(?:是|为|：|:|\s)*$"),
+}
+
+
+def card_end(text: str, start: int, language: str | None) -> bool:
+    """True when the words right before `text[start:]` say the number ends a card: "how much do I have? card
+    ends 1500" at "How much would you like to send?" became a transfer of $1,500 (the model tagged 1500 an
+    amount), and "ok send her 75" sent it (customer trial, session 30). An amount takes no such number."""
+    pattern = _CARD_END_BEFORE.get(language_key(language) or "en")
+    return bool(pattern and pattern.search(text[max(0, start - 40):start]))

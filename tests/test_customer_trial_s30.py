@@ -1,0 +1,257 @@
+"""Items left by earlier customer trials and found in session 30's, fixed in session 30; engine turns over the
+example domains (tests.support.engine_turns: a hand-written intent ranking, the rule-based extractors on the
+text)."""
+from __future__ import annotations
+
+import pytest
+
+from framework.compile.machine import frozen_map
+from framework.engine import ActionResult, handle_action_result
+from tests.support.engine_turns import NOW, replies, start, turns
+from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
+
+en = turns(default_intent="inform", runner_up=("affirm", "deny"))
+zh = turns(default_intent="提供信息", runner_up=("其他", "否定"))
+WHICH_CARD = ("You gave more than one last four digits (1234, 9876), and I can take one at a time. "
+              "Which one should I use?")
+
+
+def _done(assistant, state):
+    return handle_action_result(assistant, state, ActionResult(True, frozen_map()), now=NOW)
+
+
+# "block 1234 and 9876", "Which one should I use?", "both": "That doesn't look right. I need exactly four digits"
+# (customer trial, session 29, left then); now each card in turn, each block confirmed on its own
+@pytest.mark.parametrize("text", ["both", "Both please", "block both", "both of them", "all of them",
+                                  "ok both cards", "yes both please", "both!"])
+def test_both_at_which_card_blocks_one_then_the_other(banking, text):
+    result = en(banking, start(), "block 1234 and 9876", "lost_card", 0.99)
+    assert replies(result) == [WHICH_CARD]
+    result = en(banking, result.state, text, "inform", 0.9)
+    assert replies(result)[0] == "Sure, I'll do them one at a time, starting with the first."
+    assert "ending 1234" in replies(result)[-1] and result.state.slots["card_last4"] == "1234"
+    result = en(banking, result.state, "yes", "affirm")
+    assert result.action is not None and result.action.slots["card_last4"] == "1234"
+    result = _done(banking, result.state)
+    assert "ending 1234 is blocked" in replies(result)[0] and "ending 9876" in replies(result)[-1]
+    result = en(banking, result.state, "yes", "affirm")
+    assert result.action is not None and result.action.slots["card_last4"] == "9876"
+
+
+@pytest.mark.parametrize("text", ["9876", "the second one", "both are wrong", "both of them are stolen? no just 9876"])
+def test_one_card_or_anything_else_is_no_both(banking, text):
+    state = en(banking, start(), "block 1234 and 9876", "lost_card", 0.99).state
+    result = en(banking, state, text, "inform", 0.9)
+    assert "one at a time, starting" not in " ".join(replies(result))
+
+
+def test_the_values_wait_only_while_which_is_asked(banking):
+    state = en(banking, start(), "block 1234 and 9876", "lost_card", 0.99).state
+    assert state.stack[-1].choices["slots"]["card_last4"] == ("1234", "9876")
+    state = en(banking, state, "9876", "inform").state
+    assert state.slots["card_last4"] == "9876" and state.stack[-1].choices is None
+
+
+def test_two_amounts_are_a_choice_not_both(banking):
+    """Two amounts, dates or plans are a choice to make: "both" does not send two transfers."""
+    state = en(banking, start(), "send 50 or 60 dollars to Tom Reed", "transfer_money", 0.99).state
+    assert state.stack[-1].choices is None
+    result = en(banking, state, "both", "inform", 0.9)
+    assert "one at a time, starting" not in " ".join(replies(result)) and "amount" not in result.state.slots
+
+
+def test_choices_are_stored_and_read_back_sealed():
+    from framework.engine.state import Frame
+    from framework.store.encryption import SlotCipher
+    from framework.store.privacy import StatePrivacy
+
+    frame = Frame("query", "ask_phone", waiting_for="slot:phone",
+                  choices=frozen_map({"slots": frozen_map({"phone": ("13912345678", "13812345678")})}))
+    assert Frame.from_dict(frame.to_dict()) == frame
+    privacy = StatePrivacy("p", ["phone"], SlotCipher([b"k" * 32]))
+    state = {"slots": {}, "stack": [frame.to_dict()], "history": []}
+    stored = privacy.prepare(state, "u", 10)
+    assert "13912345678" not in repr(stored)
+    assert privacy.open(stored, "u")["stack"][0]["choices"]["slots"] == {"phone": ["13912345678", "13812345678"]}
+
+
+# At a confirmation, "ok" and the flow's own request with another value confirmed the old values: "ok send her 75"
+# sent $150, "ok block card 9876 please" blocked 1234, "ok pay Mia Wong" paid Lucy Gray (customer trial, session 30)
+def _transfer(banking):
+    state = en(banking, start(), "send 150 dollars to Lucy Gray", "transfer_money").state
+    assert state.stack[-1].waiting_for == "confirm"
+    return state
+
+
+def test_ok_and_a_new_amount_changes_it(banking):
+    result = en(banking, _transfer(banking), "ok send her 75", "transfer_money", 0.99)
+    assert result.action is None and result.state.slots["amount"]["amount"] == 75
+    assert replies(result) == ["Okay, I've changed the amount to $75.00.",
+                               "Send $75.00 to Lucy Gray on Wednesday 2 December?"]
+
+
+def test_ok_and_another_card_changes_it(banking):
+    state = en(banking, start(), "I lost my card ending 1234", "lost_card").state
+    result = en(banking, state, "ok block card 9876 please", "lost_card", 0.98)
+    assert result.action is None and result.state.slots["card_last4"] == "9876"
+    assert "ending 9876" in replies(result)[-1]
+
+
+def test_ok_and_a_learnt_name_below_the_entity_threshold_changes_it(banking):
+    from framework.nlu.interface import Entity
+    result = en(banking, _transfer(banking), "ok pay Mia Wong", "transfer_money", 0.99,
+                entities=[Entity("recipient", "Mia Wong", "Mia Wong", 7, 15, "model", 0.4)])
+    assert result.action is None and result.state.slots["recipient"] == "Mia Wong"
+    assert replies(result)[-1] == "Send $150.00 to Mia Wong on Wednesday 2 December?"
+
+
+@pytest.mark.parametrize("text", ["yes send 150 to Lucy", "yes send it", "ok go ahead"])
+def test_the_same_request_again_still_confirms(banking, text):
+    result = en(banking, _transfer(banking), text, "transfer_money", 0.99)
+    assert result.action is not None and result.action.slots["recipient"] == "Lucy Gray"
+
+
+def test_a_yes_with_a_value_not_taken_waits_for_a_clear_answer(banking):
+    state = en(banking, start(), "I lost my card ending 1234", "lost_card").state
+    result = en(banking, state, "ok my husband's card is 7777", "affirm", 0.9)
+    assert result.action is None and result.state.slots["card_last4"] == "1234"
+    assert replies(result) == ["I need a clear yes or no for this one: say yes to go ahead, or no if not."]
+    result = en(banking, state, "sure, and 7777 as well", "affirm", 0.9)  # the second request still waits
+    assert result.action is not None and result.action.slots["card_last4"] == "1234"
+
+
+# "actually first how much do I have? card ends 1500" at "How much would you like to send?": the model tagged 1500 an
+# amount, and $1,500 went to Lucy Gray (customer trial, session 30)
+@pytest.mark.parametrize("text", ["actually first how much do I have? card ends 1500", "whats on the one ending in 2468",
+                                  "last four digits are 1500"])
+def test_a_card_end_is_no_amount(banking, text):
+    from framework.nlu.interface import Entity
+    from framework.slots.entities import unnamed_numbers
+    said = text[-4:]
+    start_at = len(text) - 4
+    learnt = (Entity("amount", said, said, start_at, start_at + 4, "model", 0.9),)
+    assert unnamed_numbers(banking, text, learnt) == ()
+    kept = (Entity("amount", "1500", "1500", 5, 9, "model", 0.9),)
+    assert unnamed_numbers(banking, "send 1500 to Bob", kept) == kept
+
+
+# "also my other card got stolen, block it" right after the balance of 1234: card 1234 was blocked
+def test_the_other_card_is_not_the_one_just_talked_about(banking):
+    state = en(banking, start(), "whats my balance on card 1234", "check_balance").state
+    state = handle_action_result(banking, state, ActionResult(True, frozen_map({"balance": 42.35})), now=NOW).state
+    result = en(banking, state, "thanks. also my other card got stolen, block it", "lost_card", 0.99)
+    assert "card_last4" not in result.state.slots
+    assert replies(result)[-1] == "To block a lost or stolen card, I need its last four digits. What are they?"
+    result = en(banking, state, "that card got stolen, block it", "lost_card", 0.99)
+    assert result.state.slots["card_last4"] == "1234"
+
+
+# "可以是可以，就是我还得问问我老公" (肯定 0.99) changed a plan at its confirmation (customer trial, session 30)
+@pytest.mark.parametrize("text", ["可以是可以，就是我还得问问我老公", "好是好，不过有点贵", "我得跟我老婆商量一下", "行吧我考虑一下"])
+def test_a_conceded_yes_is_no_yes(telecom, text):
+    state = zh(telecom, start(), "换成129的套餐，我是王芳，身份证310115199205157890", "办理").state
+    result = zh(telecom, state, text, "肯定", 0.99)
+    assert result.action is None and result.state.stack[-1].waiting_for == "confirm"
+
+
+@pytest.mark.parametrize("text", ["对对对，没错", "可以", "确认办理", "好的"])
+def test_plain_yeses_still_confirm(telecom, text):
+    state = zh(telecom, start(), "换成129的套餐，我是王芳，身份证310115199205157890", "办理").state
+    assert zh(telecom, state, text, "肯定", 0.99).action is not None
+
+
+def test_ok_but_asking_someone_first_is_no_yes(banking):
+    result = en(banking, _transfer(banking), "ok but I need to ask my wife first", "affirm", 0.95)
+    assert result.action is None
+
+
+def _lookup_done(telecom, state, **slots):
+    return handle_action_result(telecom, state, ActionResult(True, frozen_map(slots)), now=NOW)
+
+
+# "都查一下" at "请问您要查询话费余额还是账单？" heard the menu again (customer trial, session 30)
+@pytest.mark.parametrize("text", ["都查一下", "两个都查", "都要", "两个都查吧"])
+def test_both_at_a_two_item_menu_of_a_lookup(telecom, text):
+    state = zh(telecom, start(), "查话费，13812345678", "查询").state
+    result = zh(telecom, state, text, "肯定", 0.96)
+    assert result.action is not None and dict(result.action.slots)["query_type"] == "余额"
+    result = _lookup_done(telecom, result.state, balance=30.0)
+    assert result.action is not None and dict(result.action.slots)["query_type"] == "账单"
+    assert dict(result.action.slots)["phone"] == "13812345678"
+
+
+def test_both_is_no_answer_at_a_menu_of_a_change(telecom):
+    """The business flow confirms a change: two of its choices are no "both"."""
+    state = zh(telecom, start(), "我叫王芳，身份证310115199205157890", "办理").state
+    result = zh(telecom, state, "都要", "肯定", 0.96)
+    assert "一笔一笔来" not in "".join(replies(result))
+
+
+# "我这个月流量还剩多少", then the number: the bill was looked up ("这个月" implied 账单) after being told 流量 is not
+# looked up here (customer trial, session 30)
+def test_a_month_does_not_make_a_bill_of_a_question_not_served(telecom):
+    result = zh(telecom, start(), "我这个月流量还剩多少", "查询")
+    assert "query_type" not in result.state.slots and replies(result)[-1] == "请问您要查询话费余额还是账单？"
+    assert "query_type" not in zh(telecom, result.state, "13812345678").state.slots
+
+
+def test_a_month_still_means_a_bill(telecom):
+    result = zh(telecom, start(), "查13812345678这个月的", "查询")
+    assert result.action is not None and dict(result.action.slots)["query_type"] == "账单"
+
+
+# "其实是扣了35块" at a complaint's confirmation (loss 20) heard "没听懂这个金额" (read as 20 - 35: customer trial, session 30)
+def test_charged_is_no_subtraction(telecom):
+    state = zh(telecom, start(), "我要投诉，你们上个月乱扣我话费20块", "投诉").state
+    state = zh(telecom, state, "我叫刘洋 身份证 440306198512124561").state
+    result = zh(telecom, state, "其实是扣了35块", "提供信息", 0.8)
+    assert result.state.slots["loss"] == {"amount": 35, "currency": "CNY"}
+    assert replies(result)[0] == "好的，已将损失金额改为 35元。"
+
+
+# "我叫王强，身份证4403…，开户，39的" (提供信息 0.52, below the threshold) heard "没太理解" and lost every value
+def test_a_whole_request_in_values_below_the_threshold_starts_its_flow(telecom):
+    result = zh(telecom, start(), "我叫王强，身份证440306198512124561，开户，39的", "提供信息", 0.45)
+    assert replies(result) == ["请核对：王强，身份证号 440306********4561，办理「开户」，套餐 39 元/月。确认办理吗？"]
+    assert "请核对" not in "".join(replies(zh(telecom, start(), "我叫王强，开户", "提供信息", 0.45)))
+
+
+# "我叫张薇不叫张伟" stored 张伟 (customer trial, session 30)
+@pytest.mark.parametrize("text", ["我叫张薇不叫张伟", "是张薇，不是张伟", "我不叫张伟，我叫张薇", "张薇"])
+def test_the_name_said_as_not_the_name_is_not_stored(telecom, text):
+    state = zh(telecom, start(), "开户", "办理").state
+    assert zh(telecom, state, text).state.slots["name"] == "张薇"
+
+
+# "换个号13900001111呢" after a bill (办理 0.9) asked "开户还是变更套餐？" (customer trial, session 30)
+def test_another_number_after_a_lookup_is_that_lookup_again(telecom):
+    state = zh(telecom, start(), "查13812345678本月账单", "查询").state
+    state = _lookup_done(telecom, state, bill_amount=94.56).state
+    result = zh(telecom, state, "换个号13900001111呢", "办理", 0.9)
+    assert result.action is not None and dict(result.action.slots)["phone"] == "13900001111"
+    assert dict(result.action.slots)["query_type"] == "账单"
+    assert zh(telecom, state, "换个套餐", "办理", 0.9).state.stack[-1].flow == "business"
+
+
+# "上上个月的" after this month's bill was out of scope, or greeted (customer trial, session 30)
+@pytest.mark.parametrize("intent", ["提供信息", "问候", "其他"])
+def test_an_earlier_month_alone_after_a_bill(telecom, intent):
+    state = zh(telecom, start(), "我想check一下我的bill，手机号13812345678", "查询").state
+    state = _lookup_done(telecom, state, bill_amount=94.5).state
+    result = zh(telecom, state, "上上个月的", intent, 0.9)
+    assert replies(result)[-1] == "请问要查本月还是上月的账单？"
+
+
+# "not tomorrow, the day after" at "Send $50.00 to Anna Berg on Thursday 3 December?": the fallback, and "yes" sent
+# it on the 3rd (customer trial, session 30)
+def test_the_day_after_a_date_turned_down(banking):
+    from framework.slots.dates import find_dates
+    state = en(banking, start(), "send $50 to Anna Berg", "transfer_money").state
+    state = en(banking, state, "tomorrow").state
+    result = en(banking, state, "not tomorrow, the day after", "deny", 1.0)
+    assert result.state.slots["date"] == "2026-12-04"
+    today = NOW.date()
+    assert [d for *_, d in find_dates("明天不行，后一天", today)][-1] == "2026-12-04"
+    assert [d for *_, d in find_dates("friday, no, the day after", today)] == ["2026-12-04", "2026-12-05"]
+    assert [d for *_, d in find_dates("send it tomorrow. the day after I fly", today)] == ["2026-12-03"]
+    assert find_dates("I was paid the day after my birthday", today) == []
