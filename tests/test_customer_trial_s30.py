@@ -255,3 +255,69 @@ def test_the_day_after_a_date_turned_down(banking):
     assert [d for *_, d in find_dates("friday, no, the day after", today)] == ["2026-12-04", "2026-12-05"]
     assert [d for *_, d in find_dates("send it tomorrow. the day after I fly", today)] == ["2026-12-03"]
     assert find_dates("I was paid the day after my birthday", today) == []
+
+
+# "the first one" at "… (1234, 9876) … Which one should I use?" was read as the amount 1: "That doesn't look right"
+@pytest.mark.parametrize("text, card", [("the first one", "1234"), ("second", "9876"), ("the last one please", "9876"),
+                                        ("9876", "9876")])
+def test_a_card_chosen_by_its_place(banking, text, card):
+    state = en(banking, start(), "block 1234 and 9876", "lost_card", 0.99).state
+    result = en(banking, state, text, "inform", 0.9)
+    assert result.state.slots["card_last4"] == card and f"ending {card}" in replies(result)[-1]
+    assert len(result.state.stack) == 1  # one card: no second run
+
+
+# Second trial round of session 30 (on the code above)
+
+# "wait whats on my card 1234 first" at "Send $75.00 to Lucy Chen …?" (activate_card 0.67, below the threshold)
+# changed the amount to $1,234 and "yes send it" sent it
+@pytest.mark.parametrize("text", ["wait whats on my card 1234 first", "hold on, my card number is 1234"])
+def test_a_cards_number_at_a_transfers_confirmation_is_no_amount(banking, text):
+    state = en(banking, start(), "send 75 to Lucy Chen", "transfer_money").state
+    result = en(banking, state, text, "activate_card", 0.4)
+    assert result.state.slots["amount"]["amount"] == 75
+    assert en(banking, state, "wait no, make that 1150", "deny", 0.9).state.slots["amount"]["amount"] == 1150
+
+
+# "可以，损失是50" at "经济损失 20元。确认登记这条投诉吗？" filed the complaint with 20
+def _complaint_at_confirm(telecom):
+    state = zh(telecom, start(), "我要投诉，你们乱扣我话费", "投诉").state
+    for text in ("王小明", "110101199003071233", "多扣了我二十"):
+        state = zh(telecom, state, text).state
+    assert state.stack[-1].waiting_for == "confirm" and state.slots["loss"]["amount"] == 20
+    return state
+
+
+@pytest.mark.parametrize("text", ["可以，损失是50", "行，不过损失是50块"])
+def test_a_loss_named_at_the_confirmation_changes_it(telecom, text):
+    result = zh(telecom, _complaint_at_confirm(telecom), text, "肯定", 0.93)
+    assert result.action is None and result.state.slots["loss"]["amount"] == 50
+
+
+# "我得跟家里人商量一下" (转人工 0.92) at an opening's confirmation handed off and dropped it; "let me think about it"
+# (cancel) dropped a block
+def test_a_hedge_read_as_a_command_at_a_confirmation_waits(telecom, banking):
+    state = zh(telecom, start(), "我叫王芳，身份证310115199205157890，开户，39的", "办理").state
+    result = zh(telecom, state, "我得跟家里人商量一下", "转人工", 0.92)
+    assert "handoff" not in [e.name for e in result.events] and result.state.stack[-1].waiting_for == "confirm"
+    assert "handoff" in [e.name for e in zh(telecom, state, "我要找人工", "转人工", 0.92).events]
+    state = en(banking, start(), "my card 1234 was stolen", "lost_card").state
+    result = en(banking, state, "let me think about it", "cancel", 0.9)
+    assert result.state.stack and result.state.stack[-1].waiting_for == "confirm"
+    assert not en(banking, state, "cancel it, I found the card", "cancel", 0.9).state.stack
+
+
+# "我叫张蔚不叫张薇" stored 张薇 (the learnt template found the second name)
+def test_the_name_after_not_is_no_name(telecom):
+    from framework.slots import extract_entities
+    assert [e.value for e in extract_entities(telecom, "我叫张蔚不叫张薇")] == ["张蔚"]
+    assert [e.value for e in extract_entities(telecom, "我叫李娜，不叫李那")] == ["李娜"]
+
+
+# "上上个月的" (肯定 0.9) after last month's bill heard "还有什么可以帮您的吗？"
+def test_an_earlier_month_read_as_yes_after_a_bill(telecom):
+    state = zh(telecom, start(), "查一下余额 13800138000", "查询").state
+    state = _lookup_done(telecom, state, balance=30.0).state
+    result = zh(telecom, state, "上上个月的", "肯定", 0.9)
+    assert replies(result)[-1] == "请问要查本月还是上月的账单？"
+    assert replies(zh(telecom, state, "好的", "肯定", 0.95))[-1] == "还有什么可以帮您的吗？"

@@ -311,12 +311,17 @@ def decide(ctx: TurnContext, state: State, nlu: NLUResult, threshold: float) -> 
 
 def _values_left_out(ctx: TurnContext) -> bool:
     """This message named a value of the flow that was neither taken nor kept for a second request."""
-    events = [e for e in ctx.events if e.name in ("value_not_taken", "value_held", "flow_deferred")]
+    events = [e for e in ctx.events if e.name in ("value_not_taken", "value_held", "flow_deferred", "entity_overruled")]
     if any(e.name == "flow_deferred" for e in events):
         return False
     flow = ctx.flow()
     wanted = steps.collected_slots(flow) if flow is not None else set()
-    return any(e.data.get("slot") in wanted and e.data.get("reason") != "named_again" for e in events)
+    by_entity = {(s.entity or s.name): s.name for s in ctx.assistant.slots.values()}
+    # a learnt value overruled by another reading of its words, its slot left as it was ("可以，损失是50": 20 was
+    # filed, customer trial, session 30)
+    overruled = {by_entity.get(e.data.get("entity")) for e in events if e.name == "entity_overruled" and e.data.get("alone")}
+    return (any(e.data.get("slot") in wanted and e.data.get("reason") != "named_again" for e in events)
+            or any(n in wanted and n not in ctx.slot_changes for n in overruled if n))
 
 
 def confirmed(ctx: TurnContext, state: State) -> None:

@@ -44,6 +44,7 @@ from framework.engine.render import shown
 from framework.engine.steps import collected_slots
 from framework.nlu.interface import NLUResult
 from framework.slots import GENERIC_EXTRACTORS, parse_value
+from framework.slots.number_labels import card_end
 from framework.slots.answers import content_length, corrected_tail, language_key, sounds_like_correction, without_filler
 from framework.slots.context import from_user
 from framework.slots.relative_amounts import relative_change
@@ -184,6 +185,9 @@ def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None, reque
     numbers = [e for e in nlu.entities if e.extractor in GENERIC_EXTRACTORS]
     numbers += [e for e in nlu.entities if e.extractor not in GENERIC_EXTRACTORS and e.entity not in wanted
                 and e.entity not in theirs and _BARE_NUMBER.fullmatch(str(e.value).strip())]
+    # "wait whats on my card 1234 first" at "Send $75.00 to Lucy Chen …?" (activate_card 0.67) changed the amount
+    # to $1,234 and "yes send it" sent it (customer trial, session 30): a card's number is no amount
+    numbers = [e for e in numbers if not card_end(nlu.text or "", e.start, ctx.assistant.language)]
     if not numbers:
         return
     slots = ctx.assistant.slots
@@ -286,9 +290,15 @@ def _last_action_refused(ctx: TurnContext) -> bool:
     return False
 
 
+# "可以，损失是50" at "经济损失 20元。确认登记这条投诉吗？" did not name 损失金额, and the complaint was filed with 20
+# (customer trial, session 30): a Chinese label names its slot without its generic last word too
+_LABEL_TAIL = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:金额|号码|内容|类型|月份)$")
+
+
 def _names(ctx: TurnContext, name: str) -> tuple[str, ...]:
     slot = ctx.assistant.slots[name]
-    return (slot.label or "", name, name.replace("_", " "), slot.entity or "")
+    label = slot.label or ""
+    return (label, _LABEL_TAIL.sub("", label), name, name.replace("_", " "), slot.entity or "")
 
 
 def names_slot(ctx: TurnContext, name: str, text: str) -> bool:

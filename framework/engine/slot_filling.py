@@ -806,6 +806,34 @@ _BOTH_ANSWER = {
 }
 
 
+# "the first one" at "You gave more than one last four digits (1234, 9876) … Which one?" was read as the amount 1 and
+# heard "That doesn't look right" (customer trial, session 30)
+_BY_PLACE = {
+    "en": re.compile(r"(?:(?:ok(?:ay)?|yes|yeah|um+|well)\W+)*(?:(?:use|take|block|check|do|it'?s|its)\s+)?(?:the\s+)?"
+                     r"(?P<place>first|1st|second|2nd|last|latter|former)(?:\s+(?:one|card|number))?(?:\s+(?:please|pls))?\W*"),
+    "zh": re.compile(r"(?:嗯|好|对)?\W*(?:用|要|查|停|就)?(?P<place>第一个|第一张|第二个|第二张|前面那个|前面那张|后面那个|后面那张|"
+                     r"前一个|后一个|最后那个|最后一个)(?:吧|呀|啊|的)?\W*"),
+}
+_PLACES = {"first": 0, "1st": 0, "former": 0, "second": 1, "2nd": 1, "last": -1, "latter": -1,
+           "第一个": 0, "第一张": 0, "前面那个": 0, "前面那张": 0, "前一个": 0, "第二个": 1, "第二张": 1,
+           "后面那个": -1, "后面那张": -1, "后一个": -1, "最后那个": -1, "最后一个": -1}
+
+
+def _one_by_place(ctx: TurnContext, collecting: str, text: str) -> bool:
+    """"the second one" at "which one?": the value listed in that place."""
+    pattern = _BY_PLACE.get(language_code(ctx.assistant.language))
+    m = pattern.fullmatch(text) if pattern is not None else None
+    values = ctx.choices.get(collecting) or ()
+    if m is None or not values:
+        return False
+    index = _PLACES[m.group("place")]
+    if index >= len(values):
+        return False
+    ctx.set_slot(collecting, values[index], source="choice")
+    ctx.choices.pop(collecting, None)
+    return True
+
+
 def _two_menu_items(ctx: TurnContext, collecting: str) -> tuple | None:
     """The two choices of a categorical slot asked by a flow that only looks things up (no confirm step):
     "都查一下" at "请问您要查询话费余额还是账单？" heard the menu again (customer trial, session 30), though
@@ -828,6 +856,8 @@ def both_chosen(ctx: TurnContext, nlu: NLUResult, collecting: str) -> bool:
     values, flow = ctx.choices.get(collecting) or _two_menu_items(ctx, collecting), ctx.flow()
     pattern = _BOTH_ANSWER.get(language_code(ctx.assistant.language))
     text = " ".join((nlu.text or "").lower().split())
+    if collecting in ctx.choices and flow is not None and _one_by_place(ctx, collecting, text):
+        return True
     if not values or len(values) != 2 or flow is None or pattern is None or not pattern.fullmatch(text):
         return False
     wanted = steps.collected_slots(flow)
@@ -995,7 +1025,9 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
         if not numeric:
             entity = cut_before_pattern(entity, entities, nlu.text or "")  # "[Ramesh Gupta tmrw](recipient)"
         if overruled(entity, entities, nlu.text, numeric):
-            ctx.emit("entity_overruled", entity=entity.entity, extractor=entity.extractor)
+            # `alone`: no other reading of the same entity in the message (confirm._values_left_out)
+            ctx.emit("entity_overruled", entity=entity.entity, extractor=entity.extractor,
+                     alone=not any(o is not entity and o.entity == entity.entity for o in entities))
             continue
         for slot in ctx.assistant.slots.values():
             if not fills(slot, entity, collecting) or _skipped(ctx, slot, entity, collecting):

@@ -609,6 +609,14 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # "wait" (cancel 0.79) at a confirmation: it waits (framework.engine.hold_on), before the global cancel
     if waiting == "confirm" and hold_on.bare_wait(ctx, nlu):
         return
+    # "我得跟家里人商量一下" (转人工 0.92) handed off and dropped the opening; "let me think about it" cancelled a
+    # block (customer trial, session 30): a hedge asks for nothing; a clear answer is asked for, before the
+    # global intents (a person asked for, or a withdrawal, still wins)
+    if (waiting == "confirm" and is_hedge(nlu.text or "", assistant.language)
+            and not asks_for_person(nlu.text or "", assistant.language) and not withdrawn(nlu.text or "", assistant.language)):
+        ctx.emit("hedged", flow=ctx.frame.flow)
+        ctx.say("utter_clear_yes_no")
+        return
     # "make it next week": that day's question (framework.engine.confirm.vague_day)
     if waiting == "confirm" and isinstance(state.step, Confirm) and confirm.vague_day(ctx, state, nlu.text or ""):
         return
@@ -646,11 +654,12 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         ctx.emit("already_done", flow=ctx.last_flow)
         ctx.say(ALREADY_DONE)
         return
+    # "and for 1234?" right after the balance of 4821: that flow again (framework.engine.follow_up); before
+    # "ok" / "no thanks": "上上个月的" (肯定 0.9) after a bill heard "还有什么可以帮您的吗？" (customer trial, session 30)
+    if follow_up.handle(ctx, nlu, threshold(assistant)):
+        return
     # "ok" / "no thanks" with no flow active: "anything else?" / "take care"
     if nothing_pending.handle(ctx, nlu, threshold(assistant)):
-        return
-    # "and for 1234?" right after the balance of 4821: that flow again (framework.engine.follow_up)
-    if follow_up.handle(ctx, nlu, threshold(assistant)):
         return
     # "为什么要我的身份证号？" (read as out of scope 0.75): why the value is needed, and the question
     # again (framework.engine.why_asked); before the global intents

@@ -380,6 +380,10 @@ def context_entities(assistant: Assistant, slot: Slot, text: str, *, today=None)
             surface = text[start:end]
             if slot.type == "text" and looks_everyday(model, slot, surface) and not _titled_name(surface):
                 continue
+            if slot.type == "text" and _NOT_BEFORE.search(text[max(0, start - 12):start]):
+                continue  # "我叫张蔚不叫张薇": not 张薇 (customer trial, session 30)
+            if slot.type == "text" and (cut := _NOT_INSIDE.search(surface)) and cut.start() > 0:
+                end, surface = start + cut.start(), surface[:cut.start()]  # ... nor "张蔚不叫张薇"
             parsed = parse_value(slot, surface, assistant.language, today=today)
             if parsed.ok:
                 return [(start, end, parsed.value)]
@@ -591,6 +595,8 @@ def _after_copula(value: str) -> str | None:
 _LABEL = re.compile(r"^(?:[A-Za-z]+(?:\s+[A-Za-z]+)?|[\u4e00-\u9fff]{1,4})\s*[:：]\s*")
 
 
+_NOT_INSIDE = re.compile(r"[，,\s]*(?:而|并)?(?:不叫|不是|不姓)|,?\s+not\s+", re.IGNORECASE)
+_NOT_BEFORE = re.compile(r"(?:不叫|不是|不姓|并非)\s*$|\bnot\s+(?:called\s+|named\s+)?$", re.IGNORECASE)
 # A name, then the one it is not, at the end of an answer: "我叫张薇不叫张伟", "是张薇，不是张伟", "Ann, not Anna"
 _NOT_THIS_NAME = {
     "zh": re.compile(r"[，,、\s]*(?:而|并)?(?:不叫|不是|不姓)[\u4e00-\u9fff·]{1,5}[。！!.…]*$"),

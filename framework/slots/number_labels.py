@@ -153,9 +153,20 @@ _CARD_END_BEFORE = {
 }
 
 
+_CARD_BEFORE = {
+    "en": re.compile(r"\bcards?(?:\s+(?:number|no\.?|#))?(?:\s+(?:is|was))?\s*[:#]?\s*$", re.IGNORECASE),
+    "zh": re.compile(r"(?:卡|卡号)(?:是|为|：|:)?\s*$"),
+}
+
+
 def card_end(text: str, start: int, language: str | None) -> bool:
     """True when the words right before `text[start:]` say the number ends a card: "how much do I have? card
     ends 1500" at "How much would you like to send?" became a transfer of $1,500 (the model tagged 1500 an
     amount), and "ok send her 75" sent it (customer trial, session 30). An amount takes no such number."""
-    pattern = _CARD_END_BEFORE.get(language_key(language) or "en")
-    return bool(pattern and pattern.search(text[max(0, start - 40):start]))
+    key = language_key(language) or "en"
+    pattern, card = _CARD_END_BEFORE.get(key), _CARD_BEFORE.get(key)
+    before = text[max(0, start - 40):start]
+    if pattern and pattern.search(before):
+        return True
+    # "whats on my card 1234": four digits right after "card" (customer trial, session 30)
+    return bool(card and card.search(before) and re.match(r"\d{4}(?!\d)", text[start:start + 5]))
