@@ -321,3 +321,26 @@ def test_an_earlier_month_read_as_yes_after_a_bill(telecom):
     result = zh(telecom, state, "上上个月的", "肯定", 0.9)
     assert replies(result)[-1] == "请问要查本月还是上月的账单？"
     assert replies(zh(telecom, state, "好的", "肯定", 0.95))[-1] == "还有什么可以帮您的吗？"
+
+
+# "friday, no the day after" at a transfer's confirmation asked "which one?" of the two dates
+@pytest.mark.parametrize("text", ["friday, no the day after", "friday, no, saturday", "friday - wait - saturday"])
+def test_a_value_corrected_at_once_is_the_second(banking, text):
+    state = en(banking, start(), "send 50 to Lucy Chen", "transfer_money").state
+    state = en(banking, state, "tomorrow").state
+    assert en(banking, state, text, "deny", 0.9).state.slots["date"] == "2026-12-05"
+
+
+@pytest.mark.parametrize("text", ["friday or saturday", "friday and saturday"])
+def test_two_values_offered_still_ask_which(banking, text):
+    state = en(banking, start(), "send 50 to Lucy Chen", "transfer_money").state
+    state = en(banking, state, "tomorrow").state
+    assert "more than one date" in replies(en(banking, state, text, "inform", 0.9))[0]
+
+
+# "for my frend Mia Wong 😊": the recipient was "Mia Wong 😊"
+@pytest.mark.parametrize("said, kept", [("Mia Wong 😊", "Mia Wong"), ("José 🙏🏽", "José"), ("Ann ❤️", "Ann"),
+                                        ("Zoe\u0308", "Zoe\u0308")])
+def test_emoji_at_a_names_ends_are_no_part_of_it(banking, said, kept):
+    from framework.slots import parse_value
+    assert parse_value(banking.slots["recipient"], said, "en").value == kept

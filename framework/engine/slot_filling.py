@@ -778,6 +778,12 @@ def _two_values(ctx: TurnContext, found: dict) -> None:
         values = _distinct(c[3] for c in sorted((c for c in candidates if c[0] == best), key=lambda c: c[1]))
         if len(values) < 2:
             continue
+        if _changed_mind(ctx.text or "", [c for c in candidates if c[0] == best]):
+            # "friday, no the day after" at a transfer's confirmation asked which of the two dates (customer
+            # trial, session 30): the value after a bare "no" between them is the one meant
+            last = max((c for c in candidates if c[0] == best), key=lambda c: c[2].start)
+            candidates[:] = [last]
+            continue
         _ask_which(ctx, name, values)
         if slot.type in _EACH_TYPES and len(values) == 2:
             ctx.choices[name] = tuple(values)  # "both" may answer (both_chosen)
@@ -869,6 +875,17 @@ def both_chosen(ctx: TurnContext, nlu: NLUResult, collecting: str) -> bool:
     ctx.say("utter_one_at_a_time")
     ctx.choices.pop(collecting, None)
     return True
+
+
+_CHANGED_MIND_GAP = re.compile(r"[\s,.;!-]*(?:(?:no|nope|nah|wait|sorry|oops|i mean|i meant|actually|make (?:it|that)|rather)"
+                               r"[\s,.;!-]*)+|[\s，,、。]*(?:(?:不对|不是|哦不|啊不|不|错了|说错了|应该是|改成)[\s，,、。]*)+",
+                               re.IGNORECASE)
+
+
+def _changed_mind(text: str, candidates: list) -> bool:
+    """Two values of one slot with only "no" / "wait" / "不对" between them: the second corrects the first."""
+    spans = sorted({(c[2].start, c[2].end) for c in candidates})
+    return len(spans) == 2 and spans[0][1] <= spans[1][0] and bool(_CHANGED_MIND_GAP.fullmatch(text[spans[0][1]:spans[1][0]]))
 
 
 def _distinct(values) -> list:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Mapping
@@ -182,8 +183,21 @@ def _finer_than_the_currency(amount, currency: str | None) -> bool:
 TEXT_TOO_LONG = "utter_text_too_long"  # built in (framework.engine.builtin_responses); a domain's own wins
 
 
+def _symbols_at_edges(text: str) -> str:
+    """`text` without the emoji and symbols at its ends: "for my frend Mia Wong 😊" sent money to "Mia Wong 😊"
+    (customer trial, session 30)."""
+    def symbol(ch: str) -> bool:
+        return unicodedata.category(ch) in ("So", "Sk", "Cf") or ch in "\ufe0f\u20e3"
+    start, end = 0, len(text)
+    while start < end and (symbol(text[start]) or text[start].isspace()):
+        start += 1
+    while end > start and (symbol(text[end - 1]) or text[end - 1].isspace()):
+        end -= 1
+    return text[start:end]
+
+
 def _text(slot: Slot, text: str) -> ParseResult:
-    value = text.strip()
+    value = _symbols_at_edges(text.strip())
     low, high = slot.options.get("min_length"), slot.options.get("max_length")
     if not value:
         return ParseResult(False, error="empty")
