@@ -344,3 +344,67 @@ def test_two_values_offered_still_ask_which(banking, text):
 def test_emoji_at_a_names_ends_are_no_part_of_it(banking, said, kept):
     from framework.slots import parse_value
     assert parse_value(banking.slots["recipient"], said, "en").value == kept
+
+
+# Third trial round of session 30 (on the code of 8b219a9)
+
+# "my card number is 1234" at "How much would you like to send?" became $1,234
+@pytest.mark.parametrize("text", ["my card number is 1234", "it is the card ending in 1234"])
+def test_a_card_number_at_the_amount_question_is_no_amount(banking, text):
+    state = en(banking, start(), "send money to Anna Smith", "transfer_money").state
+    assert "amount" not in en(banking, state, text, "inform", 0.9).state.slots
+
+
+# "actually forget it, send $300 to Mary Jones instead" at "Activate the card ending 1234 for John Smith?" renamed the
+# cardholder Mary Jones
+def test_a_name_for_another_request_at_a_confirmation_is_that_requests(banking):
+    from framework.nlu.interface import Entity
+    state = en(banking, start(), "activate my new card", "activate_card").state
+    state = en(banking, en(banking, state, "1234").state, "John Smith").state
+    text = "actually forget it, send $300 to Mary Jones instead"
+    result = en(banking, state, text, "transfer_money", 0.99,
+                entities=[Entity("recipient", "Mary Jones", "Mary Jones", 33, 43, "model", 0.9)])
+    assert "entity_retargeted" not in [e.name for e in result.events]
+    assert replies(result)[-1] == "Send $300.00 to Mary Jones on Wednesday 2 December?"
+
+
+# "yes, twenty dollars and fifty cents" at "Send $125.00 …?" sent $125 and started a second transfer of $20.50;
+# "yes, 20 dollars", "sure, $60.50" and "ok 1.5k then" heard "I need a clear yes or no"
+@pytest.mark.parametrize("text, amount", [("yes, twenty dollars and fifty cents", 20.5), ("yes, 20 dollars", 20),
+                                          ("sure, $60.50", 60.5), ("ok 1.5k then", 1500)])
+def test_a_yes_and_an_amount_alone_changes_it(banking, text, amount):
+    state = en(banking, start(), "send 125 dollars to Anna Smith", "transfer_money").state
+    result = en(banking, state, text, "affirm", 0.95)
+    assert result.action is None and result.state.slots["amount"]["amount"] == amount
+    assert len(result.state.stack) == 1
+
+
+def test_a_yes_and_another_transfer_still_waits(banking):
+    state = en(banking, start(), "send 125 dollars to Anna Smith", "transfer_money").state
+    result = en(banking, state, "yes and 20 dollars to Bob too", "affirm", 0.95)
+    assert result.action is not None and result.action.slots["amount"]["amount"] == 125
+
+
+# "行，不过还是129的吧" at "… 套餐 99 元/月。确认办理吗？" heard "没听明白", and "确认" ordered 99; "可以，不过身份证号是4201…"
+# renamed the customer 不过
+def test_a_plan_said_after_but_at_the_confirmation(telecom):
+    state = zh(telecom, start(), "换成99的套餐，我是王芳，身份证310115199205157890", "办理").state
+    result = zh(telecom, state, "行，不过还是129的吧", "肯定", 0.9)
+    assert result.action is None and result.state.slots["plan"] == "129"
+
+
+def test_a_joining_word_is_no_name(telecom):
+    state = zh(telecom, start(), "我叫王芳，身份证310115199205157890，开户，39的", "办理").state
+    result = zh(telecom, state, "可以，不过身份证号是420106199503221239", "肯定", 0.9)
+    assert result.state.slots["name"] == "王芳" and result.state.slots["id_number"] == "420106199503221239"
+
+
+# "please block my cards 0000 and 1234" asked which one; "next friday not this friday" dated it this Friday
+def test_my_cards_and_two_numbers_is_both(banking):
+    result = en(banking, start(), "please block my cards 0000 and 1234", "lost_card", 0.99)
+    assert "ending 0000" in replies(result)[-1] and len(result.state.stack) == 2
+
+
+def test_next_friday_beside_this_friday(banking):
+    result = en(banking, start(), "send $20 to Nina Brown next friday not this friday", "transfer_money", 0.99)
+    assert result.state.slots["date"] == "2026-12-11"  # NOW is Wednesday 2 December: this Friday is the 4th

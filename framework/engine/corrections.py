@@ -76,6 +76,12 @@ def retarget_person(ctx: TurnContext, nlu: NLUResult, waiting: str | None, inten
         at_start = False
     if flow is None or not nlu.entities or not (at_start or waiting in ("confirm", "which")):
         return nlu
+    other = ctx.assistant.flow_for_intent(intent) if confident and intent and not at_start else None
+    if other is not None and other.name != flow.name:
+        # "actually forget it, send $300 to Mary Jones instead" (transfer_money) at "Activate the card ending 1234
+        # for John Smith?" renamed the cardholder Mary Jones (customer trial, session 30): a name said for
+        # another request the classifier is sure of is that request's
+        return nlu
     slots, mine = ctx.assistant.slots, collected_slots(flow)
     persons = [n for n in sorted(mine) if slots[n].type == "text" and slots[n].pii]
     if len(persons) != 1:
@@ -155,6 +161,8 @@ def answer_number(ctx: TurnContext, nlu: NLUResult, collecting: str | None, requ
              and e.entity not in theirs and _BARE_NUMBER.fullmatch(str(e.value).strip())]
     if len({str(e.value) for e in found}) != 1:
         return False
+    if card_end(nlu.text or "", found[0].start, ctx.assistant.language):
+        return False  # "my card number is 1234" at "How much would you like to send?" (customer trial, session 30)
     owner = slots.get(found[0].entity)
     if owner is not None and names_slot(ctx, owner.name, text):
         return False
@@ -164,6 +172,18 @@ def answer_number(ctx: TurnContext, nlu: NLUResult, collecting: str | None, requ
     ctx.emit("number_taken", slot=collecting, read_as=found[0].entity)
     ctx.set_slot(collecting, parsed.value, source="entity")
     return True
+
+
+# "ok 1.5k then" at "Send $125.00 …?": a yes and a number alone changes it (customer trial, session 30)
+_YES_LEAD_ONLY = re.compile(r"(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright)[,.!\s]+(?:make it\s+)?"
+                            r"(?:then|instead|please|pls|thanks)?[\s.!]*", re.IGNORECASE)
+
+
+def _yes_and_number(text: str, numbers) -> bool:
+    if len({(e.start, e.end) for e in numbers}) != 1:
+        return False
+    e = numbers[0]
+    return bool(_YES_LEAD_ONLY.fullmatch((text[:e.start] + text[e.end:]).strip()))
 
 
 def _restates(ctx: TurnContext) -> bool:
@@ -202,7 +222,7 @@ def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None, reque
     if len(named) == 1:
         target = named[0]
     elif not named and len(candidates) == 1 and (sounds_like_correction(text, ctx.assistant.language)
-                                                 or _restates(ctx)):
+                                                 or _restates(ctx) or _yes_and_number(text, numbers)):
         target = candidates[0]  # "ok send her 75" at "Send $150.00 …?" too (customer trial, session 30)
     else:
         return

@@ -566,8 +566,11 @@ _ALSO = re.compile(r"\b(?:also|as well|too|another|and)\b|还有|另外|也要|�
 _ADDED = re.compile(r"\b(?:too|as well)\b[\s.!]*$|\balso\b|也(?:丢|要|帮|不见)", re.IGNORECASE)
 # "ok but tomorrow" at "Send $60.00 to Yuki … today?" (goodbye 0.73) offered to stop, and "yes" cancelled it
 # (customer trial, session 29): a yes-and-but before the value alone changes it
+# "yes, 20 dollars", "sure, $60.50", "ok 1.5k then" (a yes and the value alone: "I need a clear yes or no", customer
+# trial, session 30) and "行，不过还是129的吧" (the fallback, and "确认" ordered 99: the same trial) change it too
 _BUT_LEAD = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright|right)[,.!\s]+)?(?:but|only|just)"
-                       r"(?:\s+(?:make it|on|for|to|send it))?\s*$|^\s*(?:好的?|行|可以|嗯)?[，,\s]*(?:不过|但是?|就是)\s*$",
+                       r"(?:\s+(?:make it|on|for|to|send it))?\s*$|^\s*(?:好的?|行|可以|嗯)?[，,\s]*(?:不过|但是?|就是)"
+                       r"(?:还是|要|换成|改成|是)?\s*$|^\s*(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright)[,.!\s]+(?:make it\s+)?$",
                        re.IGNORECASE)
 
 
@@ -588,6 +591,16 @@ def _named_again(ctx: TurnContext, found: dict) -> None:
         if not found[name]:
             del found[name]
             ctx.emit("value_not_taken", slot=name, reason="named_again")
+
+
+def _outside_values(text: str, found: dict) -> str:
+    """`text` with the values found in it blanked: "yes, twenty dollars and fifty cents" at "Send $125.00 …?" sent
+    $125 and started a second transfer of $20.50, its "and" read as "and also" (customer trial, session 30)."""
+    chars = list(text)
+    for candidates in found.values():
+        for c in candidates:
+            chars[c[2].start:c[2].end] = " " * (c[2].end - c[2].start)
+    return "".join(chars)
 
 
 def restates_request(ctx: TurnContext) -> bool:
@@ -642,7 +655,7 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
             continue
         del found[name]
         ctx.emit("value_not_taken", slot=name, reason="not_a_correction")
-        if _ALSO.search(text.lower()) and not is_question(text, language):
+        if _ALSO.search(_outside_values(text, found).lower()) and not is_question(text, language):
             second[name] = values[0]
     if second:
         # one second request with every value said for it ("and 20 dollars … tomorrow" deferred a transfer of
@@ -743,7 +756,10 @@ def _two_lookups(ctx: TurnContext, found: dict) -> None:
 
 # "I lost two cards, ending 1234 and 9876" asked which one and forgot the other (customer trial, session 29, second
 # round): the number of things said is "both" too
+# "please block my cards 0000 and 1234" asked which one, and "the second one" left 0000 active (customer trial,
+# session 30): "my cards" with two values is both too
 _BOTH = re.compile(r"\bboth\b|\ball (?:of )?(?:them|two|three)\b|\beach of them\b|两张都|两个都|都要|全部|都帮我"
+                   r"|\b(?:my|the|these|those|our)\s+(?:\w+\s+)?cards\b"
                    r"|\b(?:two|2|three|3)\s+(?:\w+\s+)?(?:cards|accounts|numbers|transfers)\b|两张卡|两个号")
 _JOINED = re.compile(r"(?:[,，、]?\s*(?:and|&|plus|also|和|跟|与|及|还有|以及|或者|or)?\s*(?:(?:on|for|card|the one ending|卡|号码|尾号)\s*)?)")
 

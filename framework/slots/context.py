@@ -380,6 +380,8 @@ def context_entities(assistant: Assistant, slot: Slot, text: str, *, today=None)
             surface = text[start:end]
             if slot.type == "text" and looks_everyday(model, slot, surface) and not _titled_name(surface):
                 continue
+            if slot.type == "text" and surface.strip(_EDGE + _TRAILING) in _FUNCTION_WORDS:
+                continue  # "可以，不过身份证号是4201…" renamed the customer 不过 (customer trial, session 30)
             if slot.type == "text" and _NOT_BEFORE.search(text[max(0, start - 12):start]):
                 continue  # "我叫张蔚不叫张薇": not 张薇 (customer trial, session 30)
             if slot.type == "text" and (cut := _NOT_INSIDE.search(surface)) and cut.start() > 0:
@@ -595,6 +597,9 @@ def _after_copula(value: str) -> str | None:
 _LABEL = re.compile(r"^(?:[A-Za-z]+(?:\s+[A-Za-z]+)?|[\u4e00-\u9fff]{1,4})\s*[:：]\s*")
 
 
+# Words that join or lead a clause, never a value a template's span may hold on its own
+_FUNCTION_WORDS = frozenset("不过 但是 但 就是 还是 可是 只是 而且 然后 所以 因为 另外 还有 其实 那么 那 这 这个 那个 可以 好的 好 行 "
+                            "对 是的 是 嗯 哦 啊 我 你 您 他 她 我的 你的 麻烦 请 谢谢 对了 顺便 也 再".split())
 _NOT_INSIDE = re.compile(r"[，,\s]*(?:而|并)?(?:不叫|不是|不姓)|,?\s+not\s+", re.IGNORECASE)
 _NOT_BEFORE = re.compile(r"(?:不叫|不是|不姓|并非)\s*$|\bnot\s+(?:called\s+|named\s+)?$", re.IGNORECASE)
 # A name, then the one it is not, at the end of an answer: "我叫张薇不叫张伟", "是张薇，不是张伟", "Ann, not Anna"

@@ -397,6 +397,7 @@ def scan(text: str, today: dt.date) -> list[Found]:
         taken.append((m.start(), end))
         weekday_end = end if m.group("en_wd") else None
     _the_day_after(text, found, taken)
+    _next_beside_this(text, found)
     for t in TIME_RE.finditer(text):
         if any(t.start() < e and s < t.end() for s, e in taken):
             continue
@@ -415,6 +416,18 @@ _DAY_AFTER = re.compile(r"\b(?:the\s+)?(?P<en>day\s+after|next\s+day|day\s+befor
 
 _DAY_AFTER_GAP = re.compile(r"[\s,，、-]*(?:(?:no|not|but|make it|rather|actually|instead|or|不行|不要|不是|还是|改成|改到)"
                             r"[\s,，、-]*)*(?:(?:on|for|到)\s*)?", re.IGNORECASE)
+
+
+def _next_beside_this(text: str, found: list) -> None:
+    """"next friday not this friday": both were read as the coming Friday, and the transfer was dated the day
+    turned down (customer trial, session 30). Said beside "this <day>", "next <day>" is the week after it."""
+    for i, f in enumerate(found):
+        said = text[f.start:f.end].lower()
+        if f.date is None or not re.match(r"next\s", said):
+            continue
+        day = said.split(None, 1)[1]
+        if any(g is not f and g.date == f.date and text[g.start:g.end].lower() == f"this {day}" for g in found):
+            found[i] = Found(f.start, f.end, f.date + dt.timedelta(days=7), f.time)
 
 
 def _the_day_after(text: str, found: list, taken: list) -> None:
