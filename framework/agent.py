@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Awaitable, Callable, Sequence
 
+from framework.chinese_script import simplified
 from framework.compile.machine import Assistant, frozen_map
 from framework.engine import (
     ActionCall, ActionResult, Event, Reply, SessionState, handle_action_result, handle_message,
@@ -100,7 +101,7 @@ class Agent:
         now = time.time() if now is None else now
         if state is None:
             state = SessionState.new(sender_id, now)
-        text = squeezed(text)
+        text = simplified(squeezed(text), self.assistant.language)  # "查話費餘額" is "查话费余额"
         clicked = by_place.chosen(state.buttons, text, self.assistant.language)
         if clicked is not None:  # "the first one": that button, as if clicked
             text = clicked[1]

@@ -408,3 +408,69 @@ def test_my_cards_and_two_numbers_is_both(banking):
 def test_next_friday_beside_this_friday(banking):
     result = en(banking, start(), "send $20 to Nina Brown next friday not this friday", "transfer_money", 0.99)
     assert result.state.slots["date"] == "2026-12-11"  # NOW is Wednesday 2 December: this Friday is the 4th
+
+
+# "等下，99的有多少流量" at an opening's ID question set the plan to 99 ("好的，已将套餐改为 99" later: third trial round)
+@pytest.mark.parametrize("text, plan", [("等下，99的有多少流量", None), ("99的包含多少流量啊", None), ("我要99的，多少钱一个月", "99")])
+def test_a_question_about_a_plan_mid_flow_does_not_choose_it(telecom, text, plan):
+    state = zh(telecom, start(), "我要开户", "办理").state
+    state = zh(telecom, state, "王芳").state
+    assert zh(telecom, state, text, "提供信息", 0.9).state.slots.get("plan") == plan
+    assert zh(telecom, state, text, "办理", 0.9).state.slots.get("plan") == plan  # the flow's own intent
+
+
+def test_a_question_about_another_plan_at_an_offer_still_gives_its_details(telecom):
+    state = zh(telecom, start(), "99的套餐怎么样", "咨询").state
+    result = zh(telecom, state, "59的有多少流量", "咨询", 0.9)
+    assert result.state.slots["plan"] == "59" and replies(result)[0].startswith("59元畅享套餐")
+
+
+# Fourth trial round of session 30 (on the code of 4f97092)
+
+# "forget the transfer to Anna, I do not want to send her anything" while its balance check ran cancelled the balance
+# check, and "ok" then sent the $75; "那个投诉不用登记了，取消投诉" during a plan change cancelled the plan change
+def test_cancelling_the_flow_underneath_by_name(banking, telecom):
+    state = en(banking, start(), "send 75 dollars to Anna", "transfer_money").state
+    state = en(banking, state, "hold on, what is my balance", "check_balance").state
+    result = en(banking, state, "forget the transfer to Anna, I do not want to send her anything", "cancel")
+    assert [f.flow for f in result.state.stack] == ["check_balance"] and "amount" not in result.state.slots
+    state = zh(telecom, start(), "我要投诉，信号太差了，在家里经常没信号", "投诉").state
+    state = zh(telecom, state, "等下，我先换个套餐，换59的", "办理").state
+    result = zh(telecom, state, "那个投诉不用登记了，取消投诉", "取消")
+    assert [f.flow for f in result.state.stack] == ["business"] and result.state.slots["plan"] == "59"
+
+
+def test_a_plain_cancel_still_cancels_the_active_flow(banking):
+    state = en(banking, start(), "send 75 dollars to Anna", "transfer_money").state
+    state = en(banking, state, "hold on, what is my balance", "check_balance").state
+    result = en(banking, state, "cancel that", "cancel")
+    assert [f.flow for f in result.state.stack] == ["transfer_money"]
+
+
+# "I was charged 89 dollars twice at the grocery store" (not understood), then "send money to my son Tom": $89 offered
+def test_values_of_a_message_not_understood_are_not_kept(banking):
+    state = en(banking, start(), "I was charged 89 dollars twice at the grocery store", "out_of_scope", 0.3).state
+    result = en(banking, state, "ok whatever. I want to send money to my son Tom", "transfer_money")
+    assert "amount" not in result.state.slots and replies(result)[-1] == "How much would you like to send?"
+    state = en(banking, start(), "my card ends in 4821", "inform", 0.9).state  # understood: kept for the request
+    assert en(banking, state, "activate my card", "activate_card").state.slots["card_last4"] == "4821"
+
+
+# "I called the lost and found at 555 0199 extension 7788" offered to block the card ending 0199
+def test_a_phone_numbers_last_digits_are_no_card(banking):
+    from framework.slots import extract_entities
+    found = [e.value for e in extract_entities(banking, "I called the lost and found at 555 0199 extension 7788")
+             if e.entity == "card_last4"]
+    assert found == []
+    assert [e.value for e in extract_entities(banking, "the card ending in 1234, I called 555 0199")
+            if e.entity == "card_last4"] == ["1234"]
+
+
+# "my email is sofia.mom77@gmail.com" gave a second recipient "sofia" and a second transfer
+def test_values_inside_an_address_are_none(banking):
+    from framework.nlu.interface import Entity
+    text = "send her 120 dollars, my email is sofia.mom77@gmail.com"
+    start_at = text.index("sofia")
+    result = en(banking, start(), text, "transfer_money", 0.99,
+                entities=[Entity("recipient", "sofia", "sofia", start_at, start_at + 5, "model", 0.9)])
+    assert "recipient" not in result.state.slots

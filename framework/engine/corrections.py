@@ -154,6 +154,10 @@ def answer_number(ctx: TurnContext, nlu: NLUResult, collecting: str | None, requ
     slot = slots.get(collecting or "")
     if slot is None or slot.type not in _NUMBER_TYPES or ctx.slots.get(collecting) is not None:
         return False
+    if collecting in ctx.out_of_range:
+        # "50港币" at the loss question: refused (a foreign currency), then the model's plan "50" was taken as
+        # 50 元 and read back for "对" (customer trial, session 30): a value refused is not taken another way
+        return False
     wanted, text = flow_collects(ctx), (nlu.text or "").lower()
     theirs = (collected_slots(requested) if requested is not None and ctx.frame is not None
               and requested.name != ctx.frame.flow else set())

@@ -577,6 +577,60 @@ _BUT_LEAD = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright|righ
 _ASKS_ABOUT = re.compile(r"(?:的|那个|那档)?呢\s*[?？]*\s*$|(?:有啥|有什么|什么)(?:区别|不同)|是啥样|是什么样|怎么样[?？]*$")
 
 
+# A question about a choice, in the clause that names it: "等下，99的有多少流量" at the ID question set the plan to 99
+# ("好的，已将套餐改为 99" later: customer trial, session 30). Not "我要99的，多少钱一个月" (chosen in its own clause).
+_ABOUT_IT = {
+    "zh": re.compile(r"多少(?:钱|流量|分钟|G|g|兆)|有多少|包含|包括|送(?:什么|啥|不送|吗)|怎么样|有什么|有啥|区别|划算|值不值|贵不贵|"
+                     r"是什么|是啥|咋样"),
+    "en": re.compile(r"how much (?:data|is it|does it|would it)|what(?:'s| is| does).{0,20}(?:include|in it|cost)|"
+                     r"does it (?:include|come with|cost)|is (?:it|that) (?:worth|any good)", re.IGNORECASE),
+}
+_CLAUSE_END = re.compile(r"[，,。.;；!！?？\n]")
+
+
+def _asked_about(ctx: TurnContext, found: dict, collecting: str | None) -> None:
+    text, pattern = ctx.text or "", _ABOUT_IT.get(language_code(ctx.assistant.language))
+    state = ctx.state()
+    if pattern is None or not is_question(text, ctx.assistant.language) or not ctx.stack:
+        return
+    if state is not None and getattr(state.step, "on_change", None):
+        return  # the step says where a change goes ("59的有多少流量" at an offer of 99: 59's details)
+    other = ctx.assistant.flow_for_intent(ctx.intent) if ctx.intent else None
+    started_here = ctx.frame.flow not in {f.flow for f in ctx.original.stack}  # prefilled as it starts
+    theirs = (steps.collected_slots(other) if other is not None and (other.name != ctx.frame.flow or started_here)
+              else set())
+    for name in list(found):
+        if name == collecting or ctx.assistant.slots[name].type != "categorical" or name in theirs:
+            continue  # the question is for the flow it asks for (咨询: the plan's details)
+        kept = []
+        for c in found[name]:
+            start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, c[2].start)), default=0)
+            end = next((m.start() for m in _CLAUSE_END.finditer(text, c[2].end)), len(text))
+            if not pattern.search(text[start:end]):
+                kept.append(c)
+        if kept:
+            found[name] = kept
+        else:
+            del found[name]
+            ctx.emit("value_not_taken", slot=name, reason="question")
+
+
+# "my email is sofia.mom77@gmail.com … https://bank.example.com/help?id=9988" gave a second recipient "sofia" and
+# a second transfer (customer trial, session 30): an e-mail address or a web address holds no other value
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+def _outside_addresses(ctx: TurnContext, text: str, entities):
+    spans = [m.span() for m in _ADDRESS.finditer(text)] if "@" in text or "http" in text or "www." in text else []
+    if not spans:
+        return entities
+    email = {(s.entity or s.name) for s in ctx.assistant.slots.values() if s.type == "email"}
+    kept = tuple(e for e in entities if e.entity in email or not any(a <= e.start and e.end <= b for a, b in spans))
+    if len(kept) < len(entities):
+        ctx.emit("entity_ignored", entity="*", reason="inside_address")
+    return kept
+
+
 def _named_again(ctx: TurnContext, found: dict) -> None:
     """At a confirmation, a text value that is some of the words of the one it holds names it again: "yes
     send 150 to Lucy" at "Send $150.00 to Lucy Gray …?" changed the recipient to "Lucy" (found by hand,
@@ -1051,7 +1105,7 @@ _NUMBER_ONLY = re.compile(r"[\d０-９.,，零〇一二两三四五六七八九�
 def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     """Fill slots from the message's entities; True when the collected slot got a value."""
     found: dict[str, list[tuple[int, int, Entity, Any]]] = {}
-    entities = join_name_parts(nlu.text or "", nlu.entities)
+    entities = _outside_addresses(ctx, nlu.text or "", join_name_parts(nlu.text or "", nlu.entities))
     for i, entity in enumerate(entities):
         numeric = any((s.entity or s.name) == entity.entity and s.type in ("money", "integer", "number")
                       for s in ctx.assistant.slots.values())
@@ -1150,6 +1204,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     for name in found:  # a valid value beside it: nothing to complain about
         ctx.out_of_range.pop(name, None)
     _negated_values(ctx, found)
+    _asked_about(ctx, found, collecting)
     _named_again(ctx, found)
     _not_a_correction(ctx, found)
     _two_requests(ctx, found)

@@ -1041,6 +1041,13 @@ def _fallback(ctx: TurnContext) -> None:
     else:
         ctx.emit("fallback", intent=ctx.intent, confidence=ctx.confidence, threshold=threshold(ctx.assistant))
         ctx.say(ctx.assistant.behaviours.fallback.response)
+        if not ctx.stack:
+            # "I was charged 89 dollars twice at the grocery store" heard "Sorry, I didn't quite get that", and
+            # "send money to my son Tom" then offered $89 (customer trial, session 30): what a message not
+            # understood gave is not kept for the next request
+            slots = ctx.assistant.slots
+            ctx.clear_slots({n for n, v in ctx.slot_changes.items() if v is not None and n in ctx.slots
+                             and not (n in slots and slots[n].persist)}, "not_understood")
         history = ctx.original.history
         if history and "fallback" in history[-1].events and ctx.assistant.behaviours.handoff.intents:
             # "this is the third time I am contacting you…", "are you even listening?", "I said this is
@@ -1149,6 +1156,17 @@ def _cancel(ctx: TurnContext) -> None:
         return
     everything = _EVERYTHING.get(language_key(ctx.assistant.language) or "en")
     every = bool(everything and everything.search(ctx.text or ""))
+    named = None if every else _named_below(ctx)
+    if named is not None:
+        # "forget the transfer to Anna, I do not want to send her anything" while its balance check ran cancelled the
+        # balance check, and "ok" then sent the $75 (customer trial, session 30): the flow the message names goes;
+        # the active one asks its question again
+        cancelled = ctx.stack.pop(named)
+        ctx.emit("flow_cancelled", flow=cancelled.flow, state=cancelled.state)
+        lifetimes.release(ctx, cancelled.flow, "cancel")
+        ctx.say(ctx.assistant.behaviours.cancel.response)
+        steps.goto(ctx, ctx.frame.state)
+        return
     while ctx.stack:
         cancelled = ctx.stack.pop()
         ctx.emit("flow_cancelled", flow=cancelled.flow, state=cancelled.state)
@@ -1162,6 +1180,25 @@ def _cancel(ctx: TurnContext) -> None:
         other_request.restore(ctx)
         ctx.emit("flow_resumed", flow=ctx.frame.flow, state=ctx.frame.state)
         steps.goto(ctx, ctx.frame.state)
+
+
+def _named_below(ctx: TurnContext) -> int | None:
+    """The index of the one flow under the active one that the message names, by the words of its name or of its
+    trigger intents' ("the transfer" for transfer_money: words of six letters or more, their first six; a
+    Chinese intent name whole: "取消投诉" names the flow 投诉 triggers), when it does not name the active one."""
+    text = (ctx.text or "").lower()
+
+    def named(name: str) -> bool:
+        flow = ctx.assistant.flows.get(name)
+        words = [name] + list(flow.triggers if flow is not None else ())
+        stems = [w[:6] for word in words for w in word.lower().split("_") if len(w) >= 6 and w.isascii()]
+        cjk = [word for word in words if not word.isascii() and len(word) >= 2]
+        return any(re.search(rf"\b{re.escape(stem)}", text) for stem in stems) or any(w in text for w in cjk)
+
+    if len(ctx.stack) < 2 or named(ctx.stack[-1].flow):
+        return None
+    below = [i for i, frame in enumerate(ctx.stack[:-1]) if named(frame.flow)]
+    return below[0] if len(below) == 1 else None
 
 
 def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> None:

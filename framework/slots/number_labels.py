@@ -43,6 +43,9 @@ _YEAR_BEFORE = re.compile(r"\b(?:in|since|from|back in|year|of|until|till|before
 _END_BEFORE = re.compile(r"\b(?:end|ends|ending|ended)\s+(?:in|with)\s*$", re.IGNORECASE)
 
 
+_PHONE_GROUP_BEFORE = re.compile(r"(?:^|[^\d\s.,-]\s*|\(\d{3}\)\s*|\b\d{1,3}[\s.-])\d{3}[\s.-]$")
+
+
 def _said(text: str, start: int, end: int | None) -> str:
     """The digits of the number at `start`: typed, or said as words when its end is known ("twenty
     nineteen" is 2019)."""
@@ -111,6 +114,11 @@ def named_otherwise(slot: Slot, text: str, start: int, language: str | None, end
     ("in 2023"); with the number's `end`, also when the words around it make a pattern slot's
     number an address, a bus or a time ("1234 Elm Street", "the 1530 bus", "at 1530")."""
     if _a_year(slot, text, start, end):
+        return True
+    if (slot.type == "regex" and _PHONE_GROUP_BEFORE.search(text[max(0, start - 12):start])
+            and not card_end(text, start, language)):
+        # "I called the lost and found at 555 0199": the card ending 0199 was offered for a block (customer
+        # trial, session 30): four digits after a group of three are a phone number's
         return True
     if end is not None and (language_key(language) or "en") == "en" and _place_or_time(slot, text, start, end):
         return True
