@@ -1047,7 +1047,8 @@ def _fallback(ctx: TurnContext) -> None:
             # understood gave is not kept for the next request
             slots = ctx.assistant.slots
             ctx.clear_slots({n for n, v in ctx.slot_changes.items() if v is not None and n in ctx.slots
-                             and not (n in slots and slots[n].persist)}, "not_understood")
+                             and not (n in slots and (slots[n].persist or slots[n].pii))},  # pii: erased at the end
+                            "not_understood")
         history = ctx.original.history
         if history and "fallback" in history[-1].events and ctx.assistant.behaviours.handoff.intents:
             # "this is the third time I am contacting you…", "are you even listening?", "I said this is
