@@ -474,3 +474,39 @@ def test_values_inside_an_address_are_none(banking):
     result = en(banking, start(), text, "transfer_money", 0.99,
                 entities=[Entity("recipient", "sofia", "sofia", start_at, start_at + 5, "model", 0.9)])
     assert "recipient" not in result.state.slots
+
+
+# Fifth trial round of session 30 (on the code of a72a54e)
+
+# "sorry, I meant Thursday" at "Send $80.00 to Grace Okafor on Friday?" changed the recipient to "Thursday" too
+def test_a_date_is_no_recipient(banking):
+    state = en(banking, start(), "transfer 80 dollars to Grace Okafor on Friday", "transfer_money").state
+    result = en(banking, state, "sorry, I meant Thursday", "deny", 0.9)
+    assert result.state.slots["recipient"] == "Grace Okafor" and result.state.slots["date"] == "2026-12-03"
+
+
+# "got the replacement card, ends 1234 …", then "also my old card was stolen, please block it": 1234 blocked
+@pytest.mark.parametrize("text", ["also my old card was stolen, please block it", "my other card was stolen, block it"])
+def test_another_card_does_not_take_the_digits_said_before(banking, text):
+    state = en(banking, start(), "got the replacement card, ends 1234, name on it Tom Baker", "inform", 0.9).state
+    result = en(banking, state, text, "lost_card")
+    assert "card_last4" not in result.state.slots
+    state = en(banking, start(), "my card ends in 4821", "inform", 0.9).state
+    assert en(banking, state, "activate my new card", "activate_card").state.slots["card_last4"] == "4821"
+
+
+# "on the 3rd of January, 12.50, Rob Green", "forget it", then "how do I send money to my dad Peter Lang": $12.50 on
+# 3 January offered unasked
+def test_forget_it_with_nothing_running_forgets_the_values(banking):
+    state = en(banking, start(), "on the 20th, 12.50 dollars, Rob Green - gym membership split", "inform", 0.9).state
+    assert state.slots["amount"]["amount"] == 12.5 and state.slots["date"] == "2026-12-20"
+    state = en(banking, state, "forget it", "cancel").state
+    result = en(banking, state, "how do I send money to my dad Peter Lang", "transfer_money")
+    assert "amount" not in result.state.slots and result.state.slots["date"] == "2026-12-02"  # today, its default
+
+
+# "等等，还是99的吧" at "… 套餐 129 元/月。确认办理吗？" heard "没听明白", and "对" ordered 129
+def test_rather_that_plan_at_the_confirmation(telecom):
+    state = zh(telecom, start(), "换成129的套餐，我是王芳，身份证310115199205157890", "办理").state
+    result = zh(telecom, state, "等等，还是99的吧", "肯定", 0.9)
+    assert result.action is None and result.state.slots["plan"] == "99"

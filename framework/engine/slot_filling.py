@@ -522,6 +522,22 @@ def _inside_others(ctx: TurnContext, found: dict) -> None:
         candidates[:] = kept or candidates
 
 
+def _typed_over_text(ctx: TurnContext, found: dict) -> None:
+    """A text slot's candidate whose words are another slot's typed value said there (a date, an amount, a card's
+    digits): "sorry, I meant Thursday" at "Send $80.00 to Grace Okafor on Friday?" changed the date and the
+    recipient, to "Thursday", and "yes" sent it to Thursday (customer trial, session 30)."""
+    typed = [(c[2].start, c[2].end) for name, cs in found.items() if ctx.assistant.slots[name].type != "text"
+             for c in cs]
+    for name in [n for n in found if ctx.assistant.slots[n].type == "text"]:
+        kept = [c for c in found[name] if not any(a <= c[2].start and c[2].end <= b for a, b in typed)]
+        if len(kept) < len(found[name]):
+            ctx.emit("entity_ignored", entity=name, reason="typed_value")
+        if kept:
+            found[name] = kept
+        else:
+            del found[name]
+
+
 def _part_of(said: str, value: str) -> bool:
     """`said` names `value`: the same, or some of its words ("Maria" for "Maria Santos")."""
     words, have = said.strip(_PUNCT).lower().split(), value.strip(_PUNCT).lower().split()
@@ -570,7 +586,10 @@ _ADDED = re.compile(r"\b(?:too|as well)\b[\s.!]*$|\balso\b|也(?:丢|要|帮|不
 # trial, session 30) and "行，不过还是129的吧" (the fallback, and "确认" ordered 99: the same trial) change it too
 _BUT_LEAD = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright|right)[,.!\s]+)?(?:but|only|just)"
                        r"(?:\s+(?:make it|on|for|to|send it))?\s*$|^\s*(?:好的?|行|可以|嗯)?[，,\s]*(?:不过|但是?|就是)"
-                       r"(?:还是|要|换成|改成|是)?\s*$|^\s*(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright)[,.!\s]+(?:make it\s+)?$",
+                       r"(?:还是|要|换成|改成|是)?\s*$|^\s*(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright)[,.!\s]+(?:make it\s+)?$"
+                       # "等等，还是99的吧" at "… 套餐 129 元/月。确认办理吗？" (the fallback, and "对" ordered 129: customer
+                       # trial, session 30)
+                       r"|^\s*(?:等等|等一下|等下|稍等|哦|嗯|那|算了)?[，,\s]*还是(?:要|换成|改成|用)?\s*$",
                        re.IGNORECASE)
 
 
@@ -1203,6 +1222,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
         del found[name]
     for name in found:  # a valid value beside it: nothing to complain about
         ctx.out_of_range.pop(name, None)
+    _typed_over_text(ctx, found)
     _negated_values(ctx, found)
     _asked_about(ctx, found, collecting)
     _named_again(ctx, found)

@@ -29,9 +29,15 @@ _BACK = {
 # "also my other card got stolen, block it" right after the balance of 1234 blocked 1234 (customer trial,
 # session 30): "block it" points at the other card, not at the one just talked about
 _OTHER = {
-    "en": re.compile(r"\b(?:other|another|different|second|2nd|spare|new|(?:my )?(?:wife|husband|partner|son|daughter|"
+    "en": re.compile(r"\b(?:other|another|different|second|2nd|spare|new|old|previous|former|(?:my )?(?:wife|husband|partner|son|daughter|"
                      r"mum|mom|dad|friend)'?s)\s+(?:\w+\s+)?(?:card|one|number|account|phone)\b", re.IGNORECASE),
     "zh": re.compile(r"另(?:外)?(?:一)?(?:张|个|部)|其他的?(?:卡|号|手机)|别的(?:卡|号|手机)|第二(?:张|个)|还有一(?:张|个)"),
+}
+_NEVER = re.compile(r"(?!)")
+# ... and with no "new": "my card ends in 4821", then "activate my new card" is card 4821
+_ANOTHER_THAN_SAID = {
+    "en": re.compile(_OTHER["en"].pattern.replace("spare|new|old", "spare|old"), re.IGNORECASE),
+    "zh": _OTHER["zh"],
 }
 
 
@@ -72,6 +78,14 @@ def start_flow(ctx: TurnContext, flow: Flow, *, reason: str, prefill: Callable[[
             if name in wanted and ctx.slots.get(name) is None:
                 ctx.set_slot(name, value, source="referred")
     ctx.last_flow, ctx.last_values = None, {}
+    if reason == "trigger" and not ctx.stack and _ANOTHER_THAN_SAID.get(language_key(ctx.assistant.language) or "en",
+                                                                         _NEVER).search(ctx.text or ""):
+        # "got the replacement card, ends 1234", then "also my old card was stolen, please block it": card 1234, kept
+        # from the first message, was blocked (customer trial, session 30); another card's digits are asked
+        earlier = {n for n, s in ctx.assistant.slots.items() if s.type in ("regex", "phone")
+                   and ctx.slots.get(n) is not None and n not in ctx.slot_changes}
+        if earlier:
+            ctx.clear_slots(earlier, "another_one")
     if ctx.second_values and reason == "trigger" and set(ctx.second_values) <= collected_slots(flow):
         # "send 50 dollars to Tom and 30 dollars to Ann": the second transfer waits under the first,
         # its values saved in its frame (restored when it starts: framework.engine.other_request)
