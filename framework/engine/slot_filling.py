@@ -527,9 +527,10 @@ def _typed_over_text(ctx: TurnContext, found: dict) -> None:
     digits): "sorry, I meant Thursday" at "Send $80.00 to Grace Okafor on Friday?" changed the date and the
     recipient, to "Thursday", and "yes" sent it to Thursday (customer trial, session 30)."""
     typed = [(c[2].start, c[2].end) for name, cs in found.items() if ctx.assistant.slots[name].type != "text"
-             for c in cs]
+             for c in cs if c[2].extractor != "payload" and c[2].end > c[2].start]
     for name in [n for n in found if ctx.assistant.slots[n].type == "text"]:
-        kept = [c for c in found[name] if not any(a <= c[2].start and c[2].end <= b for a, b in typed)]
+        kept = [c for c in found[name] if c[2].extractor == "payload"
+                or not any(a <= c[2].start and c[2].end <= b for a, b in typed)]
         if len(kept) < len(found[name]):
             ctx.emit("entity_ignored", entity=name, reason="typed_value")
         if kept:
