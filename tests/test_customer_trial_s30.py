@@ -510,3 +510,10 @@ def test_rather_that_plan_at_the_confirmation(telecom):
     state = zh(telecom, start(), "换成129的套餐，我是王芳，身份证310115199205157890", "办理").state
     result = zh(telecom, state, "等等，还是99的吧", "肯定", 0.9)
     assert result.action is None and result.state.slots["plan"] == "99"
+
+
+# "hold on, maybe it's in my car" (cancel) at the block's confirmation stopped the block
+def test_maybe_at_a_confirmation_waits(banking):
+    state = en(banking, start(), "my card 1234 was stolen", "lost_card").state
+    result = en(banking, state, "hold on, maybe it's in my car", "cancel", 0.9)
+    assert result.state.stack and result.state.stack[-1].waiting_for == "confirm"

@@ -363,7 +363,9 @@ _UNSURE = {
                      r"|i'?m listening|go on then explain|i (?:don'?t|do not|dont) (?:really )?know|no idea"
                      # "ok but I need to ask my wife first" (customer trial, session 30: its Chinese twin changed a plan)
                      r"|(?:need|have|got) to (?:ask|check with|talk to|speak to|run it by)|let me (?:ask|check with|talk to)"
-                     r"|(?:think|sleep) (?:about it|on it))\b"),
+                     r"|(?:think|sleep) (?:about it|on it)"
+                     # "hold on, maybe it's in my car" (cancel) stopped a block (customer trial, session 30)
+                     r"|maybe|perhaps)\b"),
     # "嗯 应该没问题吧 我再想想", "对吧 我也不知道" (肯定 0.97-1.00) filed a complaint (customer trial, session 28)
     "zh": re.compile(r"不太?确定|拿不准|说不好|不太?懂|看着办|你说了算|你决定|随你|随便吧|听着呢|你继续说|你接着说"
                      r"|不知道|不清楚|没想好|再想想"
