@@ -517,3 +517,11 @@ def test_maybe_at_a_confirmation_waits(banking):
     state = en(banking, start(), "my card 1234 was stolen", "lost_card").state
     result = en(banking, state, "hold on, maybe it's in my car", "cancel", 0.9)
     assert result.state.stack and result.state.stack[-1].waiting_for == "confirm"
+
+
+# "my bad, I meant John Smith, sorry typo" at "Send $200.00 to Jon Smyth …?" offered to stop the transfer (cancel)
+@pytest.mark.parametrize("intent", ["deny", "cancel", "inform"])
+def test_a_name_corrected_with_an_apology_after_it(banking, intent):
+    state = en(banking, start(), "can you wire 200 dollars to Jon Smyth", "transfer_money").state
+    result = en(banking, state, "my bad, I meant John Smith, sorry typo", intent, 0.9)
+    assert result.state.slots["recipient"] == "John Smith" and result.state.stack[-1].waiting_for == "confirm"

@@ -418,11 +418,13 @@ def _instead_of_current(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
 _NOT_THAT_BUT = {
     "zh": re.compile(r"^(?:(?:不对|不是|(?:名字|姓名)?(?:错了|说错了|打错了|写错了))[，,\s]*)+(?:是|应该是|我叫|叫|名字是|姓名是)"
                      r"(?P<new>[^，,。.！!？?；;\s]+)(?:[，,。.！!；;\s].*)?$"),
-    "en": re.compile(r"^(?i:(?:(?:no+|nope|sorry|wait|oops|actually)\b[\s,.!]*)+(?:it'?s|it is|i'?m|i am|my name is|"
+    "en": re.compile(r"^(?i:(?:(?:no+|nope|sorry|wait|oops|whoops|actually|my bad|my mistake)\b[\s,.!]*)+(?:it'?s|it is|i'?m|i am|my name is|"
                      r"the name is|i meant|i said|to|for|send it to|make it))\s+(?P<new>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})"
                      # "sorry, I meant Mum, and tomorrow": another change after it (the date was changed,
                      # the recipient dropped: customer trial, session 26)
-                     r"(?:[\s,.!]+(?:and|&)\b[^,.!?]*)?[\s,.!]*$"),
+                     r"(?:[\s,.!]+(?:and|&)\b[^,.!?]*"
+                     # "my bad, I meant John Smith, sorry typo" offered to stop the transfer (customer trial, session 30)
+                     r"|[\s,.!]+(?i:sorry|my bad|my mistake|typo|lol|haha)\b[^,.!?]*)?[\s,.!]*$"),
 }
 # "不是张玮，是张伟": the wrong value named, then the right one
 _NOT_OLD_BUT = {
