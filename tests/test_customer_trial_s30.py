@@ -525,3 +525,34 @@ def test_a_name_corrected_with_an_apology_after_it(banking, intent):
     state = en(banking, start(), "can you wire 200 dollars to Jon Smyth", "transfer_money").state
     result = en(banking, state, "my bad, I meant John Smith, sorry typo", intent, 0.9)
     assert result.state.slots["recipient"] == "John Smith" and result.state.stack[-1].waiting_for == "confirm"
+
+
+# Sixth trial round of session 30 (on the code of a68a17d)
+
+# "yes yes yes NO wait" (affirm 0.98) at "Send $20.00 to Tom …?" sent it; "行，等等" ordered a plan change
+@pytest.mark.parametrize("text", ["yes yes yes NO wait", "yes actually hold on", "ok... no, stop"])
+def test_a_yes_taken_back_at_once_is_none(banking, text):
+    state = en(banking, start(), "send $20 to Tom Reed", "transfer_money").state
+    assert en(banking, state, text, "affirm", 0.98).action is None
+
+
+@pytest.mark.parametrize("text", ["yes, no problem", "yeah no worries, send it", "k"])
+def test_a_yes_with_no_problem_still_confirms(banking, text):
+    state = en(banking, start(), "send $20 to Tom Reed", "transfer_money").state
+    assert en(banking, state, text, "affirm", 0.98).action is not None
+
+
+@pytest.mark.parametrize("text, done", [("行，等等", False), ("好好好 不对等一下", False), ("好的没问题", True)])
+def test_a_chinese_yes_taken_back(telecom, text, done):
+    state = zh(telecom, start(), "换成129的套餐，我是王芳，身份证310115199205157890", "办理").state
+    assert (zh(telecom, state, text, "肯定", 0.98).action is not None) is done
+
+
+# "对了我还要投诉，上个月多扣了我99块" (投诉 1.00) at an opening's plan question opened it on the 99 plan
+def test_money_charged_is_no_plan(telecom):
+    state = zh(telecom, start(), "我要开户", "办理").state
+    for text in ("张伟", "110101199003071233"):
+        state = zh(telecom, state, text).state
+    result = zh(telecom, state, "对了我还要投诉，上个月多扣了我99块", "投诉", 1.0)
+    assert "plan" not in result.state.slots and result.state.stack[-1].flow == "complaint"
+    assert zh(telecom, state, "就要99块的那个").state.slots["plan"] == "99"

@@ -66,6 +66,10 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         return None
     if names_a_place(text, language):  # "第一个" with no list shown is no yes (a clicked button is a payload)
         return None
+    if _TAKEN_BACK.get(language_key(language) or "en", _TAKEN_BACK["en"]).search(text):
+        # "yes yes yes NO wait", "yes actually hold on" (affirm 0.98-1.00) sent the money (customer trial,
+        # session 30): a yes taken back in the same message is none
+        return None
     if only_noted(ctx, text):
         return None
     if _ASIDE.search(text.strip()):
@@ -178,6 +182,8 @@ def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if top is None or flow is None:
         return False
     text = (nlu.text or "").strip()
+    if _TAKEN_BACK.get(language_key(language) or "en", _TAKEN_BACK["en"]).search(text):
+        return False  # "行，等等" (a yes taken back at once: customer trial, session 30)
     if ("?" in text or "？" in text or is_hesitation(text, language) or is_hedge(text, language)
             or _ASIDE.search(text) or is_question(text, language) or not_yet(text, language)):
         return False
@@ -322,6 +328,14 @@ def _values_left_out(ctx: TurnContext) -> bool:
     overruled = {by_entity.get(e.data.get("entity")) for e in events if e.name == "entity_overruled" and e.data.get("alone")}
     return (any(e.data.get("slot") in wanted and e.data.get("reason") != "named_again" for e in events)
             or any(n in wanted and n not in ctx.slot_changes for n in overruled if n))
+
+
+_TAKEN_BACK = {
+    "en": re.compile(r"^\W*(?:(?:yes|yeah|yep|ya|yh|ok(?:ay)?|k|sure|fine|alright)\b[\s,.!]*)+.*?"
+                     r"\b(?:no+|nope|nah|wait|hold on|hang on|stop)\b(?!\s+(?:problem|worries|doubt|need|rush|hurry|pressure"
+                     r"|issue|biggie)s?\b)", re.IGNORECASE),
+    "zh": re.compile(r"^\W*(?:好|行|可以|嗯|对|是|ok)+.*?(?:不对|等一下|等等|等下|先别|不要了|不行)", re.IGNORECASE),
+}
 
 
 def confirmed(ctx: TurnContext, state: State) -> None:

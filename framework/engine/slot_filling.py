@@ -524,6 +524,25 @@ def _inside_others(ctx: TurnContext, found: dict) -> None:
         candidates[:] = kept or candidates
 
 
+# A number said as money charged or lost is no choice: "对了我还要投诉，上个月多扣了我99块" at an opening's plan
+# question opened the account on the 99 plan; "损失59" at a complaint became a plan (customer trial, session 30)
+_CHARGED_BEFORE = re.compile(r"(?:扣|收|花|充|损失|赔|退|罚|亏|charged|lost|paid|refund)(?:了|掉)?(?:我|他|她)?"
+                             r"(?:大概|差不多|约|大约|了)?\s*$", re.IGNORECASE)
+
+
+def _charged_not_chosen(ctx: TurnContext, found: dict) -> None:
+    text = ctx.text or ""
+    for name in [n for n in found if ctx.assistant.slots[n].type == "categorical"]:
+        kept = [c for c in found[name] if not (c[2].text.strip().isdigit()
+                                                and _CHARGED_BEFORE.search(text[max(0, c[2].start - 8):c[2].start]))]
+        if len(kept) < len(found[name]):
+            ctx.emit("entity_ignored", entity=name, reason="charged")
+        if kept:
+            found[name] = kept
+        else:
+            del found[name]
+
+
 def _typed_over_text(ctx: TurnContext, found: dict) -> None:
     """A text slot's candidate whose words are another slot's typed value said there (a date, an amount, a card's
     digits): "sorry, I meant Thursday" at "Send $80.00 to Grace Okafor on Friday?" changed the date and the
@@ -1226,6 +1245,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     for name in found:  # a valid value beside it: nothing to complain about
         ctx.out_of_range.pop(name, None)
     _typed_over_text(ctx, found)
+    _charged_not_chosen(ctx, found)
     _negated_values(ctx, found)
     _asked_about(ctx, found, collecting)
     _named_again(ctx, found)
