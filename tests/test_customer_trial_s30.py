@@ -556,3 +556,10 @@ def test_money_charged_is_no_plan(telecom):
     result = zh(telecom, state, "对了我还要投诉，上个月多扣了我99块", "投诉", 1.0)
     assert "plan" not in result.state.slots and result.state.stack[-1].flow == "complaint"
     assert zh(telecom, state, "就要99块的那个").state.slots["plan"] == "99"
+
+
+# "不是，我说的是张伟" at an opening's confirmation (name 张卫): denied, the name dropped, and 张卫 opened later
+def test_i_said_this_name_at_the_confirmation(telecom):
+    state = zh(telecom, start(), "我叫张卫，身份证310115199205157890，开户，39的", "办理").state
+    result = zh(telecom, state, "不是，我说的是张伟", "否定", 0.95)
+    assert result.state.slots["name"] == "张伟" and result.state.stack[-1].waiting_for == "confirm"

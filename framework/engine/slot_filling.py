@@ -416,7 +416,9 @@ def _instead_of_current(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
 # "不对，是张玮，王字旁那个玮" at the ID question, right after the name 张伟 was given: read as 否定 1.00,
 # it asked whether to stop, and the account was opened for 张伟 (customer trial, session 25)
 _NOT_THAT_BUT = {
-    "zh": re.compile(r"^(?:(?:不对|不是|(?:名字|姓名)?(?:错了|说错了|打错了|写错了))[，,\s]*)+(?:是|应该是|我叫|叫|名字是|姓名是)"
+    "zh": re.compile(r"^(?:(?:不对|不是|(?:名字|姓名)?(?:错了|说错了|打错了|写错了))[，,\s]*)+(?:是|应该是|我叫|叫|名字是|姓名是"
+                     # "不是，我说的是张伟" at the confirmation: denied, the name dropped (customer trial, session 30)
+                     r"|我说的是|我是说|说的是)"
                      r"(?P<new>[^，,。.！!？?；;\s]+)(?:[，,。.！!；;\s].*)?$"),
     "en": re.compile(r"^(?i:(?:(?:no+|nope|sorry|wait|oops|whoops|actually|my bad|my mistake)\b[\s,.!]*)+(?:it'?s|it is|i'?m|i am|my name is|"
                      r"the name is|i meant|i said|to|for|send it to|make it))\s+(?P<new>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})"
