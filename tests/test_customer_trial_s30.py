@@ -563,3 +563,63 @@ def test_i_said_this_name_at_the_confirmation(telecom):
     state = zh(telecom, start(), "我叫张卫，身份证310115199205157890，开户，39的", "办理").state
     result = zh(telecom, state, "不是，我说的是张伟", "否定", 0.95)
     assert result.state.slots["name"] == "张伟" and result.state.stack[-1].waiting_for == "confirm"
+
+
+# Seventh trial round of session 30 (on the code of 98a2c6e; customers writing non-native or informal English, and
+# Chinese from speech-to-text, Cantonese and dialects)
+
+@pytest.mark.parametrize("said, amount, currency", [("quiero send 12,50 dollars to Pedro", 12.5, "USD"),
+                                                    ("$12,50", 12.5, "USD"), ("12,50", 12.5, None),
+                                                    ("1,250 dollars", 1250, "USD"), ("12,50 €", 12.5, "EUR")])
+def test_a_decimal_comma(said, amount, currency):
+    """"quiero send 12,50 dollars to Pedro" sent $50: two digits after a comma are no thousands."""
+    from framework.slots.money import find_money
+    (money,) = find_money(said)
+    assert (money.amount, money.currency) == (amount, currency)
+
+
+@pytest.mark.parametrize("text, iso", [("for the day 20 of this month", "2026-12-20"), ("the day 5 of next month",
+                                                                                         "2027-01-05"),
+                                       ("abeg send it next tomorrow", "2026-12-04")])
+def test_dates_as_non_native_speakers_say_them(text, iso):
+    from framework.slots.dates import find_dates
+    assert [d for *_, d in find_dates(text, NOW.date())] == [iso]
+
+
+def test_the_day_twenty_at_the_confirmation_is_a_date_not_an_amount(banking):
+    state = en(banking, start(), "send 300 dollars to Maria Lopez", "transfer_money").state
+    result = en(banking, state, "no, is for the day 20, and to Maria Lopez", "deny", 0.9)
+    assert result.state.slots["amount"]["amount"] == 300 and result.state.slots["date"] == "2026-12-20"
+
+
+@pytest.mark.parametrize("said, name", [("Ama also", "Ama"), ("Marlon fi Friday", "Marlon"),
+                                        ("Maria Cristina dela Cruz po", "Maria Cristina dela Cruz"), ("Po Chen", "Po Chen")])
+def test_words_after_a_name_in_other_englishes(said, name):
+    from framework.slots.context import _strip_trailing
+    assert _strip_trailing(said) == name
+
+
+def test_a_singlish_withdrawal_at_the_confirmation(banking):
+    """"wait ah... nvm dun wan liao" (cancel 0.63) got the fallback, and "ok" sent the money."""
+    state = en(banking, start(), "send 80 dollars to Wei Ming", "transfer_money").state
+    result = en(banking, state, "wait ah... nvm dun wan liao", "cancel", 0.63)
+    assert not result.state.stack and result.action is None
+
+
+@pytest.mark.parametrize("text", ["please prepone it to the 10th", "can you move it to the 10th"])
+def test_moving_the_date_at_the_confirmation(banking, text):
+    state = en(banking, start(), "send 200 dollars to Anil Kumar on 15th", "transfer_money").state
+    assert en(banking, state, text, "inform", 0.7).state.slots["date"] == "2026-12-10"
+
+
+def test_a_phone_number_said_with_gang(telecom):
+    """"我的手机号是一三八杠一二三四杠五六七八" was three amounts of a loss (speech-to-text writes the dash as 杠)."""
+    from framework.slots import extract_entities
+    found = [(e.entity, e.value) for e in extract_entities(telecom, "我的手机号是一三八杠一二三四杠五六七八")]
+    assert found == [("phone", "13812345678")]
+
+
+def test_spoken_plans_and_a_cantonese_no_loss(telecom):
+    from framework.slots import extract_entities, parse_value
+    assert [e.value for e in extract_entities(telecom, "套餐要五九的") if e.entity == "plan"] == ["59"]
+    assert parse_value(telecom.slots["loss"], "冇损失", "zh").value == {"amount": 0, "currency": "CNY"}

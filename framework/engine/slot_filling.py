@@ -613,7 +613,12 @@ _BUT_LEAD = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright|righ
                        r"(?:还是|要|换成|改成|是)?\s*$|^\s*(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright)[,.!\s]+(?:make it\s+)?$"
                        # "等等，还是99的吧" at "… 套餐 129 元/月。确认办理吗？" (the fallback, and "对" ordered 129: customer
                        # trial, session 30)
-                       r"|^\s*(?:等等|等一下|等下|稍等|哦|嗯|那|算了)?[，,\s]*还是(?:要|换成|改成|用)?\s*$",
+                       r"|^\s*(?:等等|等一下|等下|稍等|哦|嗯|那|算了)?[，,\s]*还是(?:要|换成|改成|用)?\s*$"
+                       # "please prepone it to the 10th", "move it to friday" (the fallback, and "yes" sent it on the
+                       # 15th: customer trial, session 30)
+                       r"|^\s*(?:(?:ok|okay|yes|sure|no|actually)[,.!\s]+)?(?:please\s+|pls\s+|can you\s+|could you\s+)?"
+                       r"(?:move|shift|push|prepone|postpone|change|bring|switch|make)\s+(?:it|that|the (?:date|day|amount|"
+                       r"transfer|payment))\s+(?:forward\s+|back\s+)?(?:to|for|on|till|until)?\s*$",
                        re.IGNORECASE)
 
 

@@ -30,7 +30,7 @@ COMMAND_WORDS: dict[str, dict[str, frozenset[str]]] = {
                          "重新来", "重来", "重新开始", "从头来", "从头开始", "重新办"}),  # 取消 in the scaffold
         "en": frozenset({"cancel", "stop", "never mind", "nevermind", "forget it", "forget about it",
                          "cancel that", "cancel it", "stop it", "abort", "quit", "exit", "i changed my mind",
-                         "start over", "start again", "restart", "begin again", "let's start over"}),
+                         "start over", "start again", "restart", "begin again", "let's start over", "nvm"}),
     },
     "handoff": {
         "zh": frozenset({"转人工", "人工", "人工客服", "人工服务", "找人工", "转人工客服", "我要人工", "要人工",
@@ -115,7 +115,11 @@ _WITHDRAWN = {
     # "nah leave it" at "Send $20.00 to tim …?" opened the change menu (trial of session 24)
     "en": re.compile(r"(?:\b(?:i changed my mind|forget it|never ?mind|cancel (?:it|that|this)"
                      r"|leave it(?: for now| then| there)?|drop it|let'?s not)"
-                     r"|\bdon'?t (?:do|process|send|go ahead with) (?:it|that|this)(?: after all| anymore)?)$"),
+                     r"|\bdon'?t (?:do|process|send|go ahead with) (?:it|that|this)(?: after all| anymore)?"
+                     # "wait ah... nvm dun wan liao" (cancel 0.63) got the fallback, and "ok" sent the money (customer
+                     # trial, session 30)
+                     r"|\b(?:nvm|never ?mind)\b.*|\b(?:dun|don'?t|dont|do not) (?:wan|want|wanna)(?: it| to)?"
+                     r"(?: liao| already| lah| anymore| any more)?)$"),
 }
 _CLAUSE = re.compile(r"[，,。.!！;；]+")
 

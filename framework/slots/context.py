@@ -412,7 +412,9 @@ _SHORT_DAY = r"(?:mon|tue|wed|thu|thur|fri|sat|sun|week|month)"
 _TRAILING_EN = (r"please|pls|plz|thanks|thank you|thank u|thanx|thnx|thx|cheers|(?-i:ty)|instead|rather|then|now"
                 r"|asap|a\.s\.a\.p|right now|right away|straight away|straightaway|immediately|urgent|urgently"
                 r"|quickly|today|tonight|tomorrow|tomorow|tmrw|tmr|tmw"
-                rf"|(?:(?:on|this|next|nxt|coming)\s+)?{_WEEKDAY}|(?:on|this|next|nxt|coming)\s+{_SHORT_DAY}|next|nxt"
+                rf"|(?:(?:on|this|next|nxt|coming|fi|for|by)\s+)?{_WEEKDAY}|(?:on|this|next|nxt|coming)\s+{_SHORT_DAY}|next|nxt"
+                # "to Ama also", "Marlon fi Friday", "Maria Cristina dela Cruz po" (customer trial, session 30)
+                r"|also|too|as well|(?-i:po)|(?-i:opo)"
                 r"|and|&")  # "Tom and" of "to Tom and Jerry" (the model's span): the name is "Tom"
 _POLITE_RE = re.compile(rf"(?:[\s,，]+(?:{_TRAILING_EN}|谢谢)(?![^\W\d_])"
                         r"|(?<=[\u3400-\u9fff])(?:才对|就行|就好|就可以|谢谢))+$", re.IGNORECASE)

@@ -43,7 +43,7 @@ RELATIVE = {
     "tdy": 0, "2day": 0, "todays": 0, "2nite": 0, "tonite": 0, "yday": -1, "yest": -1,
     # regional (customer trial, session 25: "this arvo" and Tagalog "bukas" were no answer at the confirmation)
     "this arvo": 0, "this avo": 0, "the morra": 1, "the morrow": 1, "bukas": 1, "bukas na lang": 1, "ngayon": 0,
-    "the day after tomorrow": 2, "day after tomorrow": 2, "the day before yesterday": -2, "day before yesterday": -2,
+    "the day after tomorrow": 2, "day after tomorrow": 2, "next tomorrow": 2,  # Nigerian English (trial, session 30) "the day before yesterday": -2, "day before yesterday": -2,
     "今天": 0, "今日": 0, "今晚": 0, "今早": 0, "明天": 1, "明日": 1, "明晚": 1, "明早": 1, "后天": 2, "大后天": 3,
     "昨天": -1, "昨日": -1, "昨晚": -1, "前天": -2, "大前天": -3,
 }
@@ -397,6 +397,7 @@ def scan(text: str, today: dt.date) -> list[Found]:
         taken.append((m.start(), end))
         weekday_end = end if m.group("en_wd") else None
     _the_day_after(text, found, taken)
+    _day_n(text, today, found, taken)
     _next_beside_this(text, found)
     for t in TIME_RE.finditer(text):
         if any(t.start() < e and s < t.end() for s, e in taken):
@@ -416,6 +417,29 @@ _DAY_AFTER = re.compile(r"\b(?:the\s+)?(?P<en>day\s+after|next\s+day|day\s+befor
 
 _DAY_AFTER_GAP = re.compile(r"[\s,，、-]*(?:(?:no|not|but|make it|rather|actually|instead|or|不行|不要|不是|还是|改成|改到)"
                             r"[\s,，、-]*)*(?:(?:on|for|到)\s*)?", re.IGNORECASE)
+
+
+# "for the day 20 of this month" (a Spanish speaker's "el día 20 de este mes"): no date, and "no, is for the day 20"
+# at the confirmation changed the amount to $20 (customer trial, session 30)
+_DAY_N = re.compile(r"\b(?:the\s+day\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of\s+(?P<which>this|the|next)\s+month)?"
+                    r"|day\s+(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+of\s+(?P<which2>this|the|next)\s+month)\b", re.IGNORECASE)
+
+
+def _day_n(text: str, today: dt.date, found: list, taken: list) -> None:
+    for m in _DAY_N.finditer(text):
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        day, which = int(m.group("d") or m.group("d2")), (m.group("which") or m.group("which2") or "").lower()
+        month = dt.date(today.year, today.month, 1)
+        if which == "next" or (not which and day < today.day):
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+        try:
+            date = month.replace(day=day)
+        except ValueError:
+            continue
+        found.append(Found(m.start(), m.end(), date, None))
+        taken.append((m.start(), m.end()))
+    found.sort(key=lambda f: f.start)
 
 
 def _next_beside_this(text: str, found: list) -> None:

@@ -65,9 +65,11 @@ _ZH_RUN = re.compile(_ZH_DIGIT + "{2,}")
 # only one way (not `\s*[,，、-]?\s*`, the same strings, whose two `\s*` share the spaces
 # of a pause between them: "一" and 80,000 spaces took a minute, and masking reads every log
 # line with this pattern).
-_PAUSE = r"\s*(?:[,，、-]\s*)?"
+# "一三八杠一二三四杠五六七八": speech-to-text writes the dash it hears as 杠 (customer trial, session 30: read as
+# three amounts of a loss, no phone number)
+_PAUSE = r"\s*(?:(?:[,，、-]|杠|横杠)\s*)?"
 _ZH_JOINED_RUN = re.compile(rf"{_ZH_DIGIT}(?:{_PAUSE}{_ZH_DIGIT})+")
-_PAUSE_CHARS = re.compile(r"[\s,，、-]+")
+_PAUSE_CHARS = re.compile(r"(?:[\s,，、-]|杠|横杠)+")
 # The check character of an ID number after its 17 digits: X, x or 叉, maybe after a pause.
 _CHECK_X = re.compile(rf"{_PAUSE}(?:[Xx](?![A-Za-z])|叉)")
 ID_DIGITS = 17

@@ -147,9 +147,26 @@ _EURO_DECIMAL_RE = re.compile(
     r"(?P<post>\s?(?:€|euros?|eur)(?![A-Za-z]))?", re.IGNORECASE)
 
 
+# ... and a comma before exactly two digits in any currency ("quiero send 12,50 dollars to Pedro" sent $50: customer
+# trial, session 30): two digits after a comma are no group of thousands
+_OTHER_DECIMAL_RE = re.compile(
+    r"(?P<pre>\$\s?|£\s?|usd\s|gbp\s)?(?<![\d.,])(?P<int>\d{1,3}(?:\.\d{3})+|\d+),(?P<dec>\d{2})(?![\d,.])"
+    r"(?P<post>\s?(?:dollars?|bucks|usd|pounds?|quid|gbp|元|块|rmb|yuan)(?![A-Za-z]))?", re.IGNORECASE)
+_DECIMAL_CURRENCY = {"$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "bucks": "USD", "£": "GBP",
+                     "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "quid": "GBP", "元": "CNY", "块": "CNY",
+                     "rmb": "CNY", "yuan": "CNY"}
+
+
 def _euro_decimals(text: str) -> list[Money]:
-    return [Money(m.start(), m.end(), _amount(m.group("int").replace(".", "") + "." + m.group("dec")), "EUR")
-            for m in _EURO_DECIMAL_RE.finditer(text) if m.group("pre") or m.group("post")]
+    found = [Money(m.start(), m.end(), _amount(m.group("int").replace(".", "") + "." + m.group("dec")), "EUR")
+             for m in _EURO_DECIMAL_RE.finditer(text) if m.group("pre") or m.group("post")]
+    for m in _OTHER_DECIMAL_RE.finditer(text):
+        if any(f.start < m.end() and m.start() < f.end for f in found):
+            continue
+        word = (m.group("pre") or m.group("post") or "").strip().lower()
+        found.append(Money(m.start(), m.end(), _amount(m.group("int").replace(".", "") + "." + m.group("dec")),
+                           _DECIMAL_CURRENCY.get(word)))
+    return sorted(found, key=lambda f: f.start)
 
 
 def _amount(digits: str) -> int | float:
