@@ -569,7 +569,7 @@ def test_i_said_this_name_at_the_confirmation(telecom):
 # Chinese from speech-to-text, Cantonese and dialects)
 
 @pytest.mark.parametrize("said, amount, currency", [("quiero send 12,50 dollars to Pedro", 12.5, "USD"),
-                                                    ("$12,50", 12.5, "USD"), ("12,50", 12.5, None),
+                                                    ("$12,50", 12.5, "USD"), ("12,50 yuan", 12.5, "CNY"),
                                                     ("1,250 dollars", 1250, "USD"), ("12,50 €", 12.5, "EUR")])
 def test_a_decimal_comma(said, amount, currency):
     """"quiero send 12,50 dollars to Pedro" sent $50: two digits after a comma are no thousands."""

@@ -118,7 +118,8 @@ _WITHDRAWN = {
                      r"|\bdon'?t (?:do|process|send|go ahead with) (?:it|that|this)(?: after all| anymore)?"
                      # "wait ah... nvm dun wan liao" (cancel 0.63) got the fallback, and "ok" sent the money (customer
                      # trial, session 30)
-                     r"|\b(?:nvm|never ?mind)\b.*|\b(?:dun|don'?t|dont|do not) (?:wan|want|wanna)(?: it| to)?"
+                     r"|\b(?:nvm|never ?mind)(?: (?:dun|don'?t|dont|do not) (?:wan|want|wanna))?(?: liao| already| lah| then)?"
+                     r"|\b(?:dun|don'?t|dont|do not) (?:wan|want|wanna)(?: it| to)?"
                      r"(?: liao| already| lah| anymore| any more)?)$"),
 }
 _CLAUSE = re.compile(r"[，,。.!！;；]+")

@@ -161,8 +161,8 @@ def _euro_decimals(text: str) -> list[Money]:
     found = [Money(m.start(), m.end(), _amount(m.group("int").replace(".", "") + "." + m.group("dec")), "EUR")
              for m in _EURO_DECIMAL_RE.finditer(text) if m.group("pre") or m.group("post")]
     for m in _OTHER_DECIMAL_RE.finditer(text):
-        if any(f.start < m.end() and m.start() < f.end for f in found):
-            continue
+        if not (m.group("pre") or m.group("post")) or any(f.start < m.end() and m.start() < f.end for f in found):
+            continue  # a currency beside it, as for euros ("send 1,50 to bob" stays two numbers)
         word = (m.group("pre") or m.group("post") or "").strip().lower()
         found.append(Money(m.start(), m.end(), _amount(m.group("int").replace(".", "") + "." + m.group("dec")),
                            _DECIMAL_CURRENCY.get(word)))
