@@ -623,3 +623,19 @@ def test_spoken_plans_and_a_cantonese_no_loss(telecom):
     from framework.slots import extract_entities, parse_value
     assert [e.value for e in extract_entities(telecom, "套餐要五九的") if e.entity == "plan"] == ["59"]
     assert parse_value(telecom.slots["loss"], "冇损失", "zh").value == {"amount": 0, "currency": "CNY"}
+
+
+# Eighth trial round of session 30 (on the code of 969ae75; long conversations, several tasks in a row)
+
+# "谢谢啊" (再见 0.99) at "… 套餐 129 元/月。确认办理吗？" changed the plan
+@pytest.mark.parametrize("text, done", [("谢谢啊", False), ("麻烦你了", False), ("好嘞，麻烦你了", True), ("办吧", True)])
+def test_thanks_alone_is_no_go_ahead(telecom, text, done):
+    state = zh(telecom, start(), "我要换套餐，我叫李娜，身份证110101198501011239，换129的", "办理").state
+    assert (zh(telecom, state, text, "再见", 0.99).action is not None) is done
+
+
+# "帮我老婆换个套餐，…，换成99的" (refused: the holder must ask), then "那我自己换个套餐": read back with plan 99
+def test_a_request_not_served_leaves_no_values(telecom):
+    state = zh(telecom, start(), "帮我老婆换个套餐，她叫王丽，身份证110101199003074522，换成99的", "办理").state
+    assert "plan" not in state.slots
+    assert "plan" not in zh(telecom, state, "好吧。那我自己换个套餐", "办理").state.slots

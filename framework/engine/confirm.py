@@ -90,7 +90,7 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         return False
     if not_yet(text, language):  # "sure, after I check my balance", "ok hmm": no yes yet
         return None
-    if go_ahead([text], language) and ctx.flow() is not None and not _other_request(ctx, ctx.flow(), text):
+    if go_ahead([text], language) and not _THANKS_ONLY.match(text.strip().lower()) and ctx.flow() is not None and not _other_request(ctx, ctx.flow(), text):
         return True  # "block it please" (deny 0.74) kept the stolen card active (customer trial, session 29)
     if is_hesitation(text, language):  # "嗯……" is no "嗯"; "hmm ok" is an ok
         if is_yes_word(text, language) and not _TRAILING_OFF.search(text):
@@ -187,7 +187,7 @@ def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if ("?" in text or "？" in text or is_hesitation(text, language) or is_hedge(text, language)
             or _ASIDE.search(text) or is_question(text, language) or not_yet(text, language)):
         return False
-    if go_ahead([text], language) and not withdrawn(text, language) and not _other_request(ctx, flow, text):
+    if go_ahead([text], language) and not _THANKS_ONLY.match(text.strip().lower()) and not withdrawn(text, language) and not _other_request(ctx, flow, text):
         return True  # "just block the damn thing" (cancel 0.80) stopped the block (customer trial, session 29)
     clauses = [c for c in _CLAUSES.split(text) if c]
     parts = [p.strip() for p in _PARTS.split(text) if p.strip()]  # "too right", "block the flamin thing"
@@ -262,6 +262,11 @@ _GO_AHEAD = {
                      # "好嘞，麻烦你了" (问候 0.51-0.65 on all three telecom_zh models): thanks after the yes
                      r"|^(?:麻烦|辛苦|谢谢|多谢)(?:你|您)?(?:了|啦)?(?:啊|呀)?$"),
 }
+
+
+# Thanks alone is no go-ahead: "谢谢啊" (再见 0.99) at "… 套餐 129 元/月。确认办理吗？" changed the plan (customer trial,
+# session 30); after a yes ("好嘞，麻烦你了") it still is one
+_THANKS_ONLY = re.compile(r"^(?:麻烦|辛苦|谢谢|多谢)(?:你|您)?(?:了|啦)?(?:啊|呀)?[。.!！]*$")
 
 
 def go_ahead(clauses: Sequence[str], language: str | None) -> bool:

@@ -117,3 +117,12 @@ def pii_values(assistant: Assistant, events) -> list:
     pii = {name for name, slot in assistant.slots.items() if slot.pii}
     return [e.data.get("value") for e in events
             if e.name == "slot_set" and e.data.get("slot") in pii and e.data.get("value") is not None]
+
+
+def forget_this_turns_values(ctx: TurnContext, reason: str) -> None:
+    """The values this message gave are not kept (event `slots_cleared` with `reason`): it was not understood, out
+    of scope, or a request not served here (customer trial, session 30). Personal ones are erased at the end of
+    the turn, as `pii`."""
+    slots = ctx.assistant.slots
+    ctx.clear_slots({n for n, v in ctx.slot_changes.items() if v is not None and n in ctx.slots
+                     and not (n in slots and (slots[n].persist or slots[n].pii))}, reason)

@@ -22,6 +22,7 @@ entry names words or patterns."""
 from __future__ import annotations
 
 from framework.compile.machine import Flow
+from framework.engine import lifetimes
 from framework.engine.context import TurnContext
 from framework.engine.unavailable import say_named
 
@@ -31,4 +32,9 @@ def refused(ctx: TurnContext, flow: Flow) -> bool:
     text = ctx.text or ""
     if not flow.not_for or not text or not ctx.new_turn:
         return False
-    return say_named(ctx, flow.name, flow.not_for, text, "request_not_served")
+    if not say_named(ctx, flow.name, flow.not_for, text, "request_not_served"):
+        return False
+    # what the request not served gave is not kept: "帮我老婆换个套餐，…换成99的" (refused), then "那我自己换个套餐"
+    # was read back with plan 99 nobody chose for the customer (customer trial, session 30)
+    lifetimes.forget_this_turns_values(ctx, "not_served")
+    return True

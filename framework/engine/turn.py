@@ -761,7 +761,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             # what an out-of-scope message gave is no value for the next request ("I was charged 89 dollars at
             # the grocery store", then "send money to my son Tom": customer trial, session 30); a value said with
             # no request ("my card ends in 4821") is kept for the next one
-            _forget_this_turns_values(ctx, "out_of_scope")
+            lifetimes.forget_this_turns_values(ctx, "out_of_scope")
         return
     _fallback(ctx)
 
@@ -1050,7 +1050,7 @@ def _fallback(ctx: TurnContext) -> None:
             # "I was charged 89 dollars twice at the grocery store" heard "Sorry, I didn't quite get that", and
             # "send money to my son Tom" then offered $89 (customer trial, session 30): what a message not
             # understood gave is not kept for the next request
-            _forget_this_turns_values(ctx, "not_understood")
+            lifetimes.forget_this_turns_values(ctx, "not_understood")
         history = ctx.original.history
         if history and "fallback" in history[-1].events and ctx.assistant.behaviours.handoff.intents:
             # "this is the third time I am contacting you…", "are you even listening?", "I said this is
@@ -1063,13 +1063,6 @@ def _fallback(ctx: TurnContext) -> None:
 _ASKED_FIRST = re.compile(r"确认之前|确认前|先问|问一下|问下|^(?:等一下|等等|等下|稍等)|before i (?:confirm|say yes|agree|go ahead)"
                           r"|quick question|one question|^(?:wait|hold on|hang on)\b")
 _WH = re.compile(r"\b(?:how|what|when|why|which|where|who|will|does|do|is|can)\b.{3,}|多久|多少|怎么|什么|为什么|哪|几天|会不会|能不能")
-
-
-def _forget_this_turns_values(ctx: TurnContext, reason: str) -> None:
-    """The values this message gave (personal ones are erased at the end of the turn, as `pii`)."""
-    slots = ctx.assistant.slots
-    ctx.clear_slots({n for n, v in ctx.slot_changes.items() if v is not None and n in ctx.slots
-                     and not (n in slots and (slots[n].persist or slots[n].pii))}, reason)
 
 
 def _global(ctx: TurnContext, intent: str) -> bool:
