@@ -639,3 +639,12 @@ def test_a_request_not_served_leaves_no_values(telecom):
     state = zh(telecom, start(), "帮我老婆换个套餐，她叫王丽，身份证110101199003074522，换成99的", "办理").state
     assert "plan" not in state.slots
     assert "plan" not in zh(telecom, state, "好吧。那我自己换个套餐", "办理").state.slots
+
+
+# "hold on a sec" (cancel 0.90) at "How much would you like to send?" dropped the transfer
+@pytest.mark.parametrize("text", ["hold on a sec", "wait", "hang on please"])
+def test_a_bare_wait_at_a_question_waits(banking, text):
+    state = en(banking, start(), "send money to Greg Hall please", "transfer_money").state
+    result = en(banking, state, text, "cancel", 0.9)
+    assert result.state.stack and result.state.stack[-1].waiting_for == "slot:amount"
+    assert replies(result) == ["Sure, take your time. Send me the amount when you have it."]

@@ -85,10 +85,14 @@ def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callab
         return False
     if slot.type != "text" and holds_value():
         return False
+    _wait_for(ctx, slot_name)
+    return True
+
+
+def _wait_for(ctx: TurnContext, slot_name: str) -> None:
     ctx.emit("hold_on", flow=ctx.frame.flow, slot=slot_name)
     own = OWN.format(slot=slot_name)
     ctx.say(own if own in ctx.assistant.responses else BUILTIN, extra={"wait_slot": confirm.label(ctx, slot_name)})
-    return True
 
 
 CONFIRMATION = "utter_take_time_to_confirm"
@@ -113,6 +117,17 @@ def bare_wait(ctx: TurnContext, nlu: NLUResult) -> bool:
     if ctx.frame is None or pattern is None or not pattern.match((nlu.text or "").strip().lower()):
         return False
     _wait_to_confirm(ctx)
+    return True
+
+
+def bare_wait_at(ctx: TurnContext, nlu: NLUResult, slot_name: str) -> bool:
+    """At the question of `slot_name`, a whole message that only asks to wait, whatever the classifier read: "hold on
+    a sec" (cancel 0.90) at "How much would you like to send?" dropped the transfer (customer trial, session 30).
+    The slot's "take your time" is said and the question waits (event `hold_on`)."""
+    pattern = _BARE_WAIT.get(language_key(ctx.assistant.language) or "en")
+    if ctx.frame is None or pattern is None or not pattern.match((nlu.text or "").strip().lower()):
+        return False
+    _wait_for(ctx, slot_name)
     return True
 
 

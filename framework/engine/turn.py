@@ -609,6 +609,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # "wait" (cancel 0.79) at a confirmation: it waits (framework.engine.hold_on), before the global cancel
     if waiting == "confirm" and hold_on.bare_wait(ctx, nlu):
         return
+    if collecting and hold_on.bare_wait_at(ctx, nlu, collecting):  # "hold on a sec" (cancel 0.90) at a question
+        return
     # "我得跟家里人商量一下" (转人工 0.92) handed off and dropped the opening; "let me think about it" cancelled a
     # block (customer trial, session 30): a hedge asks for nothing; a clear answer is asked for, before the
     # global intents (a person asked for, or a withdrawal, still wins)
