@@ -66,7 +66,7 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         return None
     if names_a_place(text, language):  # "第一个" with no list shown is no yes (a clicked button is a payload)
         return None
-    if _TAKEN_BACK.get(language_key(language) or "en", _TAKEN_BACK["en"]).search(text):
+    if _taken_back(text, language):
         # "yes yes yes NO wait", "yes actually hold on" (affirm 0.98-1.00) sent the money (customer trial,
         # session 30): a yes taken back in the same message is none
         return None
@@ -182,7 +182,7 @@ def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if top is None or flow is None:
         return False
     text = (nlu.text or "").strip()
-    if _TAKEN_BACK.get(language_key(language) or "en", _TAKEN_BACK["en"]).search(text):
+    if _taken_back(text, language):
         return False  # "行，等等" (a yes taken back at once: customer trial, session 30)
     if ("?" in text or "？" in text or is_hesitation(text, language) or is_hedge(text, language)
             or _ASIDE.search(text) or is_question(text, language) or not_yet(text, language)):
@@ -341,6 +341,10 @@ _TAKEN_BACK = {
                      r"|issue|biggie)s?\b)", re.IGNORECASE),
     "zh": re.compile(r"^\W*(?:好|行|可以|嗯|对|是|ok)+.*?(?:不对|等一下|等等|等下|先别|不要了|不行)", re.IGNORECASE),
 }
+
+
+def _taken_back(text: str, language: str | None) -> bool:
+    return bool(_TAKEN_BACK.get(language_key(language) or "en", _TAKEN_BACK["en"]).search(text))
 
 
 def confirmed(ctx: TurnContext, state: State) -> None:

@@ -110,11 +110,16 @@ _BARE_WAIT = {
 }
 
 
+def _only_waits(ctx: TurnContext, nlu: NLUResult) -> bool:
+    """The whole message only asks to wait (_BARE_WAIT), and a flow is active."""
+    pattern = _BARE_WAIT.get(language_key(ctx.assistant.language) or "en")
+    return ctx.frame is not None and pattern is not None and bool(pattern.match((nlu.text or "").strip().lower()))
+
+
 def bare_wait(ctx: TurnContext, nlu: NLUResult) -> bool:
     """At a confirmation, a whole message that only asks to wait, whatever the classifier read:
     `utter_take_time_to_confirm` is said and the confirmation waits (event `hold_on`)."""
-    pattern = _BARE_WAIT.get(language_key(ctx.assistant.language) or "en")
-    if ctx.frame is None or pattern is None or not pattern.match((nlu.text or "").strip().lower()):
+    if not _only_waits(ctx, nlu):
         return False
     _wait_to_confirm(ctx)
     return True
@@ -124,8 +129,7 @@ def bare_wait_at(ctx: TurnContext, nlu: NLUResult, slot_name: str) -> bool:
     """At the question of `slot_name`, a whole message that only asks to wait, whatever the classifier read: "hold on
     a sec" (cancel 0.90) at "How much would you like to send?" dropped the transfer (customer trial, session 30).
     The slot's "take your time" is said and the question waits (event `hold_on`)."""
-    pattern = _BARE_WAIT.get(language_key(ctx.assistant.language) or "en")
-    if ctx.frame is None or pattern is None or not pattern.match((nlu.text or "").strip().lower()):
+    if not _only_waits(ctx, nlu):
         return False
     _wait_for(ctx, slot_name)
     return True

@@ -535,14 +535,9 @@ _CHARGED_BEFORE = re.compile(r"(?:扣|收|花|充|损失|赔|退|罚|亏|charged
 def _charged_not_chosen(ctx: TurnContext, found: dict) -> None:
     text = ctx.text or ""
     for name in [n for n in found if ctx.assistant.slots[n].type == "categorical"]:
-        kept = [c for c in found[name] if not (c[2].text.strip().isdigit()
-                                                and _CHARGED_BEFORE.search(text[max(0, c[2].start - 8):c[2].start]))]
-        if len(kept) < len(found[name]):
+        if _narrow(found, name, lambda c: not (c[2].text.strip().isdigit()
+                                               and _CHARGED_BEFORE.search(text[max(0, c[2].start - 8):c[2].start]))):
             ctx.emit("entity_ignored", entity=name, reason="charged")
-        if kept:
-            found[name] = kept
-        else:
-            del found[name]
 
 
 def _typed_over_text(ctx: TurnContext, found: dict) -> None:
@@ -552,14 +547,20 @@ def _typed_over_text(ctx: TurnContext, found: dict) -> None:
     typed = [(c[2].start, c[2].end) for name, cs in found.items() if ctx.assistant.slots[name].type != "text"
              for c in cs if c[2].extractor != "payload" and c[2].end > c[2].start]
     for name in [n for n in found if ctx.assistant.slots[n].type == "text"]:
-        kept = [c for c in found[name] if c[2].extractor == "payload"
-                or not any(a <= c[2].start and c[2].end <= b for a, b in typed)]
-        if len(kept) < len(found[name]):
+        if _narrow(found, name, lambda c: c[2].extractor == "payload"
+                   or not any(a <= c[2].start and c[2].end <= b for a, b in typed)):
             ctx.emit("entity_ignored", entity=name, reason="typed_value")
-        if kept:
-            found[name] = kept
-        else:
-            del found[name]
+
+
+def _narrow(found: dict, name: str, keep) -> int:
+    """Only the candidates of slot `name` that `keep` accepts stay (the slot goes when none does); how many went."""
+    before = found[name]
+    kept = [c for c in before if keep(c)]
+    if kept:
+        found[name] = kept
+    else:
+        del found[name]
+    return len(before) - len(kept)
 
 
 def _part_of(said: str, value: str) -> bool:
@@ -650,17 +651,15 @@ def _asked_about(ctx: TurnContext, found: dict, collecting: str | None) -> None:
     for name in list(found):
         if name == collecting or ctx.assistant.slots[name].type != "categorical" or name in theirs:
             continue  # the question is for the flow it asks for (咨询: the plan's details)
-        kept = []
-        for c in found[name]:
-            start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, c[2].start)), default=0)
-            end = next((m.start() for m in _CLAUSE_END.finditer(text, c[2].end)), len(text))
-            if not pattern.search(text[start:end]):
-                kept.append(c)
-        if kept:
-            found[name] = kept
-        else:
-            del found[name]
+        if _narrow(found, name, lambda c: not pattern.search(_clause_of(text, c[2]))) and name not in found:
             ctx.emit("value_not_taken", slot=name, reason="question")
+
+
+def _clause_of(text: str, entity: Entity) -> str:
+    """The clause of `text` (between punctuation) that holds `entity`."""
+    start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, entity.start)), default=0)
+    end = next((m.start() for m in _CLAUSE_END.finditer(text, entity.end)), len(text))
+    return text[start:end]
 
 
 # "my email is sofia.mom77@gmail.com … https://bank.example.com/help?id=9988" gave a second recipient "sofia" and
@@ -689,9 +688,7 @@ def _named_again(ctx: TurnContext, found: dict) -> None:
         held = ctx.original.slots.get(name)
         if ctx.assistant.slots[name].type != "text" or not isinstance(held, str):
             continue
-        found[name] = [c for c in found[name] if not (isinstance(c[3], str) and _part_of(c[3], held))]
-        if not found[name]:
-            del found[name]
+        if _narrow(found, name, lambda c: not (isinstance(c[3], str) and _part_of(c[3], held))) and name not in found:
             ctx.emit("value_not_taken", slot=name, reason="named_again")
 
 

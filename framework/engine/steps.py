@@ -28,17 +28,17 @@ _BACK = {
 
 # "also my other card got stolen, block it" right after the balance of 1234 blocked 1234 (customer trial,
 # session 30): "block it" points at the other card, not at the one just talked about
-_OTHER = {
-    "en": re.compile(r"\b(?:other|another|different|second|2nd|spare|new|old|previous|former|(?:my )?(?:wife|husband|partner|son|daughter|"
-                     r"mum|mom|dad|friend)'?s)\s+(?:\w+\s+)?(?:card|one|number|account|phone)\b", re.IGNORECASE),
-    "zh": re.compile(r"另(?:外)?(?:一)?(?:张|个|部)|其他的?(?:卡|号|手机)|别的(?:卡|号|手机)|第二(?:张|个)|还有一(?:张|个)"),
-}
+def _another_en(words: str) -> re.Pattern:
+    return re.compile(rf"\b(?:{words}|(?:my )?(?:wife|husband|partner|son|daughter|mum|mom|dad|friend)'?s)\s+(?:\w+\s+)?"
+                      r"(?:card|one|number|account|phone)\b", re.IGNORECASE)
+
+
+_ANOTHER_ZH = re.compile(r"另(?:外)?(?:一)?(?:张|个|部)|其他的?(?:卡|号|手机)|别的(?:卡|号|手机)|第二(?:张|个)|还有一(?:张|个)")
+_OTHER = {"en": _another_en("other|another|different|second|2nd|spare|new|old|previous|former"), "zh": _ANOTHER_ZH}
 _NEVER = re.compile(r"(?!)")
 # ... and with no "new": "my card ends in 4821", then "activate my new card" is card 4821
-_ANOTHER_THAN_SAID = {
-    "en": re.compile(_OTHER["en"].pattern.replace("spare|new|old", "spare|old"), re.IGNORECASE),
-    "zh": _OTHER["zh"],
-}
+_ANOTHER_THAN_SAID = {"en": _another_en("other|another|different|second|2nd|spare|old|previous|former"),
+                      "zh": _ANOTHER_ZH}
 
 
 def refers_back(text: str, language: str | None) -> bool:
