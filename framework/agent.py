@@ -20,7 +20,7 @@ from framework.compile.machine import Assistant, frozen_map
 from framework.engine import (
     ActionCall, ActionResult, Event, Reply, SessionState, handle_action_result, handle_message,
 )
-from framework.engine import by_place
+from framework.engine import by_place, hold_on
 from framework.engine.commands import command, parse_payload
 from framework.engine.turn import threshold
 from framework.nlu.interface import IntentClassifier, IntentScore, NLUResult, Parsed, as_parsed, parse_texts
@@ -158,7 +158,12 @@ class Agent:
         bounds = self._clauses(nlu.text or "")
         if len(bounds) < 2:
             return None
-        first = await self._sure_reading(nlu.text[bounds[0][0]:bounds[0][1]])
+        opening = nlu.text[bounds[0][0]:bounds[0][1]]
+        if hold_on.only_waits(opening, self.assistant.language):
+            # "actually wait, what is my balance first?" (cancel 0.9 for "actually wait") dropped the transfer
+            # under way (customer trial, session 30): a wait is no cancel, the request interrupts the flow
+            return None
+        first = await self._sure_reading(opening)
         return first if first is not None and first.ranking[0].name in self.assistant.behaviours.cancel.intents else None
 
     @staticmethod

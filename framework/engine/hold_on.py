@@ -110,10 +110,15 @@ _BARE_WAIT = {
 }
 
 
+def only_waits(text: str, language: str | None) -> bool:
+    """The text only asks to wait (_BARE_WAIT): "hold on", "actually wait", "稍等一下"."""
+    pattern = _BARE_WAIT.get(language_key(language) or "en")
+    return pattern is not None and bool(pattern.match(text.strip().lower()))
+
+
 def _only_waits(ctx: TurnContext, nlu: NLUResult) -> bool:
     """The whole message only asks to wait (_BARE_WAIT), and a flow is active."""
-    pattern = _BARE_WAIT.get(language_key(ctx.assistant.language) or "en")
-    return ctx.frame is not None and pattern is not None and bool(pattern.match((nlu.text or "").strip().lower()))
+    return ctx.frame is not None and only_waits(nlu.text or "", ctx.assistant.language)
 
 
 def bare_wait(ctx: TurnContext, nlu: NLUResult) -> bool:

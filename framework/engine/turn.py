@@ -1064,6 +1064,9 @@ def _fallback(ctx: TurnContext) -> None:
 
 _ASKED_FIRST = re.compile(r"确认之前|确认前|先问|问一下|问下|^(?:等一下|等等|等下|稍等)|before i (?:confirm|say yes|agree|go ahead)"
                           r"|quick question|one question|^(?:wait|hold on|hang on)\b")
+# ... unless the other request is to be done first: "hold on, what is my balance first?" at a transfer's read-back
+# (customer trial, session 30) wants the balance, then the transfer
+_DO_FIRST = re.compile(r"\bfirst[?？.!！\s]*$|先(?:帮我)?(?:查|看|问问我的|给我查)")
 _WH = re.compile(r"\b(?:how|what|when|why|which|where|who|will|does|do|is|can)\b.{3,}|多久|多少|怎么|什么|为什么|哪|几天|会不会|能不能")
 
 
@@ -1111,7 +1114,8 @@ def _trigger(ctx: TurnContext, flow: Flow) -> bool:
             return True
         if ctx.frame.waiting_for == "intent":
             return False  # the state's own transition on the goodbye intent (priority 5)
-    if (current.waiting_for == "confirm" and _ASKED_FIRST.search((ctx.text or "").strip().lower())
+    said = (ctx.text or "").strip().lower()
+    if (current.waiting_for == "confirm" and _ASKED_FIRST.search(said) and not _DO_FIRST.search(said)
             and not (set(ctx.slot_changes) & steps.collected_slots(flow))
             and ctx.held_back_for != flow.name and confirm.question_instead_of_answer(ctx)):
         # "确认之前问下 换了以后原来剩的流量还有吗" (查询 0.99) at a plan change's confirmation opened the

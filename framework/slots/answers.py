@@ -121,7 +121,7 @@ _EN_QUESTION_START = re.compile(
     rf"|^{_QUESTION_LEAD_EN}do\s+(?:you|i|we|they)\b")
 # A whole English message asking for a moment: what may open it and its wait phrase ("no wait", "one
 # sec"); framework.engine.hold_on.bare_wait builds on the same two
-WAIT_LEAD_EN = r"^(?:(?:no|oh|uh|um|ok|okay|sorry)[,\s]+)?"
+WAIT_LEAD_EN = r"^(?:(?:no|oh|uh|um|ok|okay|sorry|actually|but)[,\s]+)?"
 WAIT_PHRASE_EN = r"(?:hold on|hang on|wait|one sec(?:ond)?|one moment|(?:just |wait |give me )?a (?:sec|second|moment|minute))"
 # Hesitations: at the start of the message (English "hmm"/"um"/"uh"/"er"; Chinese 呃/额,
 # 嗯 followed by an ellipsis: a bare 嗯 is a yes), or a "let me think" phrase anywhere.
@@ -438,8 +438,11 @@ _CLAUSE_BREAK = re.compile(r"[，,。.!！;；?？、]+")
 # 吗？" "不不不，别取消，继续" and "no keep going" were read as cancel and the flow was dropped
 # (customer trial, session 20).
 _CONTINUE = {
-    "zh": re.compile(r"(?<![不别没])(?<!不想)(?<!不要)(?<!不用)(?:继续|接着办|接着来|接着弄|往下办|别停)"),
-    "en": re.compile(r"(?<!n't )(?<!not )(?<!dont )\b(?:keep going|continue|carry on|go on|proceed|let'?s go on)\b"),
+    "zh": re.compile(r"(?<![不别没])(?<!不想)(?<!不要)(?<!不用)(?:继续|接着办|接着来|接着弄|往下办|别停|回到刚才)"),
+    # "let us go back to the transfer" (cancel 0.94) at "Do you want to stop here?" stopped it (customer trial,
+    # session 30)
+    "en": re.compile(r"(?<!n't )(?<!not )(?<!dont )\b(?:keep going|continue|carry on|go on|proceed|let'?s go on|resume"
+                     r"|(?:go|get) back to (?:the|my|that) (?:transfer|payment|activation|block|card|balance|thing|one))\b"),
 }
 
 
