@@ -52,3 +52,23 @@ def test_going_back_at_the_stop_question_goes_on(banking, text):
     result = en(banking, result.state, text, "cancel", 0.94)
     assert result.state.stack and result.state.slots["recipient"] == "Maria"
     assert "Send $50.00 to Maria" in replies(result)[-1]
+
+
+# "send some money to Mum" at "Send $500.00 to Dad …?" changed the recipient: "Send $500.00 to Mum?", and "yes" sent
+# Dad's $500 to Mum (customer trial, session 30, left then). Some money, or "also": a second transfer after this one
+@pytest.mark.parametrize("text", ["send some money to Mum", "also send some money to Mum", "I want to send a bit of cash to Mum",
+                                  "and also send to Mum"])
+def test_some_money_to_another_person_is_a_second_transfer(banking, text):
+    state = en(banking, start(), "send 500 dollars to Dad", "transfer_money", 0.99).state
+    result = en(banking, state, text, "transfer_money", 0.99)
+    assert result.state.slots["recipient"] == "Dad" and "Send $500.00 to Dad" in replies(result)[-1]
+    assert [f.flow for f in result.state.stack] == ["transfer_money", "transfer_money"]
+    result = en(banking, result.state, "yes", "affirm")
+    assert result.action is not None and result.action.slots["recipient"] == "Dad"
+
+
+@pytest.mark.parametrize("text", ["send it to Mum", "send it to Mum instead", "no, to Mum", "make it to Mum"])
+def test_the_same_money_to_another_person_is_a_change(banking, text):
+    state = en(banking, start(), "send 500 dollars to Dad", "transfer_money", 0.99).state
+    result = en(banking, state, text, "transfer_money", 0.99)
+    assert result.state.slots["recipient"] == "Mum" and "Send $500.00 to Mum" in replies(result)[-1]

@@ -602,6 +602,11 @@ _A_NOT_A = re.compile(r"(\w)不\1[^不]{0,2}$")  # 能不能, 是不是, 要不�
 
 
 _ALSO = re.compile(r"\b(?:also|as well|too|another|and)\b|还有|另外|也要|也帮|顺便")
+# a name-like value with these is another request, not a correction ("and" alone may well correct: "and to Frank")
+_ADDED_TO = re.compile(r"\b(?:also|as well|too|another)\b|还有|另外|也要|也帮|顺便")
+# an amount not yet said: "send some money to Mum" is a request of its own, no change of the one read back
+_SOME_MORE = re.compile(r"\b(?:some|a bit of|a little|a little bit of|a few)\s+(?:money|cash|bucks|dollars|quid)\b"
+                        r"|(?:一些|一点|点儿?)钱")
 # "oh and actually my other card 1234 is gone too" at the block of 4821 changed the card to 1234, and 4821
 # stayed active (customer trial, session 29): "actually" with "too" / "as well" / "also" adds, it corrects nothing
 _ADDED = re.compile(r"\b(?:too|as well)\b[\s.!]*$|\balso\b|也(?:丢|要|帮|不见)", re.IGNORECASE)
@@ -713,7 +718,8 @@ def restates_request(ctx: TurnContext) -> bool:
     frame, flow, text = ctx.frame, ctx.flow(), ctx.text or ""
     return (frame is not None and flow is not None and frame.waiting_for == CONFIRM
             and (ctx.intent or "") in flow.triggers and (ctx.confidence or 0.0) >= threshold(ctx.assistant)
-            and not is_question(text, ctx.assistant.language) and not _ALSO.search(text.lower()))
+            and not is_question(text, ctx.assistant.language) and not _ALSO.search(text.lower())
+            and not _SOME_MORE.search(text.lower()))
 
 
 def _not_a_correction(ctx: TurnContext, found: dict) -> None:
@@ -740,6 +746,15 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
     for name in [n for n in found if n in steps.collected_slots(flow)]:
         slot, held = ctx.assistant.slots[name], ctx.original.slots.get(name)
         values = _distinct(c[3] for c in found[name])
+        if slot.type == "text" and held is not None and held not in values and len(values) == 1 and (
+                _SOME_MORE.search(text.lower()) or _ADDED_TO.search(_outside_values(text, found).lower())):
+            # "send some money to Mum" at "Send $500.00 to Dad …?" was read as a change of recipient: "Send $500.00
+            # to Mum?", and "yes" sent Dad's $500 to Mum (customer trial, session 30, left then). Some money, or
+            # "also" / "as well": another transfer, after this one, with its own amount
+            del found[name]
+            ctx.emit("value_not_taken", slot=name, reason="second_request")
+            second[name] = values[0]
+            continue
         if slot.type == "text" or held is None or held in values or len(values) != 1:
             continue
         entity = found[name][0][2]
