@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from framework.agent import Agent, classifier_parser
+from framework.compile.machine import frozen_map
+from framework.engine import ActionResult, handle_action_result
 from framework.spec import load_assistant
-from tests.support.engine_turns import replies, start, turns
+from tests.support.engine_turns import NOW as TURNS_NOW, replies, start, turns
 from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
 from tests.support.fake_classifier import FakeClassifier
 
@@ -16,6 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 NOW = 1_790_000_000.0
 en = turns(default_intent="inform", runner_up=("affirm", "deny"))
 zh = turns(default_intent="提供信息", runner_up=("其他", "否定"))
+
+
+def _done(assistant, state):
+    return handle_action_result(assistant, state, ActionResult(True, frozen_map()), now=TURNS_NOW)
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +78,177 @@ def test_the_same_money_to_another_person_is_a_change(banking, text):
     state = en(banking, start(), "send 500 dollars to Dad", "transfer_money", 0.99).state
     result = en(banking, state, text, "transfer_money", 0.99)
     assert result.state.slots["recipient"] == "Mum" and "Send $500.00 to Mum" in replies(result)[-1]
+
+
+# "my card was stolen, can you freeze it" got "I can't freeze a card for a while" and the digits that followed the
+# fallback (customer trial, session 30, left then): a lost or stolen card's freeze is its block, confirmed as such
+@pytest.mark.parametrize("text, served", [("my card was stolen, can you freeze it", True),
+                                          ("I lost my wallet, freeze card 4821 please", True),
+                                          ("can you freeze my card for a while", False),
+                                          ("temporarily block my card, I think it's in the car", False)])
+def test_a_freeze_of_a_stolen_card_is_its_block(banking, text, served):
+    result = en(banking, start(), text, "lost_card", 0.99)
+    names = [e.name for e in result.events]
+    assert ("flow_started" in names) is served and ("request_not_served" in names) is not served
+
+
+# "this is ridiculous, let me talk to a real person" (human_agent 1.00) at "Send $100.00 to Paul …?" changed the
+# recipient to "ridiculous", no handoff, and "yes" sent the money (customer trial, session 31)
+@pytest.mark.parametrize("text, intent", [("this is ridiculous, let me talk to a real person", "human_agent"),
+                                          ("this is ridiculous, cancel it", "cancel")])
+def test_a_sure_command_takes_no_name_from_its_words(banking, text, intent):
+    state = en(banking, start(), "send 100 dollars to Paul", "transfer_money", 0.99).state
+    result = en(banking, state, text, intent, 1.0)
+    assert result.state.stack == () and "ridiculous" not in " ".join(replies(result))
+
+
+def test_a_correction_said_with_a_cancel_word_still_corrects(banking):
+    state = en(banking, start(), "send 100 dollars to Paul", "transfer_money", 0.99).state
+    result = en(banking, state, "no, I meant to Hans", "cancel", 0.9)
+    assert result.state.slots.get("recipient") == "Hans"
+
+
+# "my wallet was stolen, they already took 1234 from my account" offered the block of the card ending 1234, and
+# "yes" blocked it (customer trial, session 31)
+@pytest.mark.parametrize("text", ["my wallet was stolen, they already took 1234 from my account",
+                                  "I lost my card and there was like 1500 on it, please help",
+                                  "my card is gone and someone spent 2000 dollars"])
+def test_money_taken_is_no_card_number(text):
+    from framework.slots.number_labels import named_otherwise
+    from framework.compile.machine import Slot
+    slot = Slot(name="card_last4", type="regex", options={"pattern": r"\d{4}"})
+    number = next(m for m in __import__("re").finditer(r"\d{4}", text))
+    assert named_otherwise(slot, text, number.start(), "en", number.end())
+
+
+@pytest.mark.parametrize("text", ["my card ending 4821 is lost, they spent 300 on it", "block card 1234 please",
+                                  "the card that ends in 1500 was stolen"])
+def test_a_card_number_stays_a_card_number(text):
+    from framework.slots.number_labels import named_otherwise
+    from framework.compile.machine import Slot
+    slot = Slot(name="card_last4", type="regex", options={"pattern": r"\d{4}"})
+    number = next(m for m in __import__("re").finditer(r"\d{4}", text))
+    assert not named_otherwise(slot, text, number.start(), "en", number.end())
+
+
+# "send Alice twenty 5 dollars" was sent as $5 (customer trial, session 31)
+@pytest.mark.parametrize("text, value", [("twenty 5 dollars", 25), ("ninety-9 bucks", 99), ("thirty 2.50", None),
+                                         ("twenty 55", None)])
+def test_a_tens_word_and_a_digit(text, value):
+    from framework.slots.numerals import scan
+    found = scan(text)
+    if value is None:
+        assert len(found) == 2
+    else:
+        assert [q.value for q in found] == [value]
+
+
+# "no wait, the 13th" at "Send $50.00 to Tom on Sunday 3 January?" became 13 December (customer trial, session 31)
+def test_a_day_alone_corrects_the_held_dates_day(banking):
+    state = en(banking, start(), "send 50 dollars to Tom on the 1st of January", "transfer_money", 0.99).state
+    assert state.slots["date"] == "2027-01-01"  # NOW is 2 December 2026: the last day within 30
+    result = en(banking, state, "no wait, the 2nd", "inform", 0.9)  # 2 January: out of range, not 2 December
+    assert result.state.slots["date"] == "2027-01-01" and "within the next 30 days" in " ".join(replies(result))
+    result = en(banking, start(), "send 50 dollars to Tom on the 23rd", "transfer_money", 0.99)
+    result = en(banking, result.state, "no, the 24th", "inform", 0.9)
+    assert result.state.slots["date"] == "2026-12-24"
+
+
+# "hold on, let me check" (cancel) dropped a lost card's block and its digits got the fallback (customer trial,
+# session 31)
+@pytest.mark.parametrize("text", ["hold on, let me check", "hang on let me look", "wait, let me find it",
+                                  "one sec, I need to check my wallet"])
+def test_a_wait_to_check_keeps_the_block(banking, text):
+    state = en(banking, start(), "my card is lost", "lost_card", 0.99).state
+    result = en(banking, state, text, "cancel", 0.95)
+    assert result.state.stack and "hold_on" in [e.name for e in result.events]
+    result = en(banking, result.state, "4821", "inform")
+    assert "ending 4821" in replies(result)[-1]
+
+
+# "actually make it 30 and send it to Hans" at "Who should I send it to?" changed the amount and asked again
+def test_a_change_and_the_answer_together(banking):
+    state = en(banking, start(), "I want to send 50 dollars", "transfer_money", 0.99).state
+    result = en(banking, state, "actually make it 30 and send it to Hans", "inform", 0.9)
+    assert result.state.slots["recipient"] == "Hans" and result.state.slots["amount"]["amount"] == 30
+
+
+# telecom_zh, customer trial of session 31
+
+# "129的太贵了 我想换个套餐 但是别给我换99的 99的流量不够" set the plan to 99, the plan question was skipped and "好"
+# changed the plan to 99; "那个五十九的太抠了" set 59
+@pytest.mark.parametrize("text", ["129的太贵了 我想换个套餐 但是别给我换99的 99的流量不够",
+                                  "整啥呢 俺寻思换个套餐 那个五十九的太抠了", "我想换套餐，别给我换成99的"])
+def test_a_rejected_plan_is_no_choice(telecom, text):
+    result = zh(telecom, start(), text, "办理", 0.99)
+    assert "plan" not in result.state.slots and result.state.slots.get("business") == "换套餐"
+
+
+# "跟刚才一样的套餐" at the name question: "您说的姓名是跟刚才一样的套餐吗？", and "对" opened an account under it
+@pytest.mark.parametrize("text", ["跟刚才一样的套餐", "还是我 身份证跟刚才一样", "和上次一样"])
+def test_words_pointing_back_are_no_name(telecom, text):
+    state = zh(telecom, start(), "我要开户", "办理", 0.99).state
+    result = zh(telecom, state, text, "肯定", 0.61)
+    assert "name" not in result.state.slots and "value_check" not in [e.name for e in result.events]
+
+
+# "再帮我老婆办一个 李娜 5101… 也要99的" right after an opening opened an account in the wife's name
+def test_the_same_request_for_someone_else_is_refused(telecom):
+    state = start()
+    for text, intent in [("我要开户", "办理"), ("张伟", "提供信息"), ("11010519491231002X", "提供信息"), ("99", "提供信息")]:
+        state = zh(telecom, state, text, intent, 0.99).state
+    result = zh(telecom, state, "确认", "肯定")
+    result = _done(telecom, result.state)
+    result = zh(telecom, result.state, "再帮我老婆办一个 李娜 510104198812120022 也要99的", "办理", 0.99)
+    assert "request_not_served" in [e.name for e in result.events] and not result.state.stack
+    assert "name" not in result.state.slots
+
+
+# "整个一百二十九的" and "整个129的吧" at the read-back of 59 were not taken, and "妥了" opened 59
+@pytest.mark.parametrize("text", ["整个一百二十九的", "整个129的吧", "来个129的"])
+def test_dialect_make_it_changes_the_plan(telecom, text):
+    state = zh(telecom, start(), "开户 王铁柱 110101199003074514 59", "办理", 0.99).state
+    result = zh(telecom, state, text, "提供信息", 0.9)
+    assert result.state.slots["plan"] == "129"
+
+
+# "哎呀名字打错了" at the ID question offered to stop, and "对 我要改一下名字" cancelled the opening
+@pytest.mark.parametrize("text", ["哎呀名字打错了", "名字输错了"])
+def test_an_earlier_value_said_wrong_is_asked_again(telecom, text):
+    state = zh(telecom, zh(telecom, start(), "我要开户", "办理", 0.99).state, "张为", "提供信息").state
+    result = zh(telecom, state, text, "否定", 0.98)
+    assert "stop_offered" not in [e.name for e in result.events] and "name" not in result.state.slots
+    result = zh(telecom, result.state, "张伟", "提供信息")
+    assert result.state.slots["name"] == "张伟" and result.state.stack[-1].waiting_for == "slot:id_number"
+
+
+def test_an_earlier_value_said_wrong_in_english(banking):
+    state = en(banking, start(), "send 50 dollars", "transfer_money", 0.99).state
+    state = en(banking, state, "the amount was wrong", "deny", 0.98).state
+    assert "amount" not in state.slots and state.stack[-1].waiting_for == "slot:amount"
+
+
+# "谢谢 不用了" at "查余额还是账单？" heard the menu again and again
+@pytest.mark.parametrize("text", ["谢谢 不用了", "不用了", "不需要了"])
+def test_a_decline_at_a_menu_asks_to_stop(telecom, text):
+    state = zh(telecom, start(), "我要查询", "查询", 0.99).state
+    assert state.stack[-1].waiting_for == "slot:query_type"
+    result = zh(telecom, state, text, "否定", 0.99)
+    assert "stop_offered" in [e.name for e in result.events]
+    result = zh(telecom, result.state, "是的", "肯定")
+    assert not result.state.stack
+
+
+# "我问问我老公" at the name question: the fallback
+def test_asking_the_husband_is_a_wait(telecom):
+    state = zh(telecom, start(), "我要开户", "办理", 0.99).state
+    result = zh(telecom, state, "我问问我老公", "其他", 0.7)
+    assert "hold_on" in [e.name for e in result.events]
+
+
+# "算了 帮我查13800000000的余额" at "请问要查本月还是上月的账单？": the balance asks no month (it was asked again)
+def test_a_bill_changed_to_a_balance_asks_no_month(telecom):
+    state = zh(telecom, start(), "查13912345679三月份的账单", "查询", 0.99).state
+    assert state.stack[-1].waiting_for == "slot:bill_month"
+    result = zh(telecom, state, "算了 帮我查13800000000的余额", "查询", 0.99)
+    assert "rerouted" in [e.name for e in result.events] and result.action is not None

@@ -353,7 +353,10 @@ def announce(ctx: TurnContext, names: list[str]) -> None:
 _AROUND = {"en": re.compile(r"^(?:(?:to|for|on|the|it'?s|it is|that'?s|that is|is|i said|just|still)\b[\s,]*)+"),
            # "39的", "还是59吧": particles after the value too (customer trial, session 28)
            # "算了还是99吧", "那算了换99" at an opening's read-back (a fallback, and a cancel: session 28)
-           "zh": re.compile(r"^(?:算了|那|那就|还是|就是|是|转给|给|我说了|说了|换成?|改成|要)+|(?:的|吧|啊|呀|呢|哦|嘛)+$")}
+           # "整个一百二十九的", "整个129的吧" (dialect "make it"), "来个129的" at an opening's read-back were not taken
+           # and "妥了" confirmed 59 (customer trial, session 31)
+           "zh": re.compile(r"^(?:算了|那|那就|还是|就是|是|转给|给|我说了|说了|换成?|改成|要|整个|整一个|来个|来一个|弄个|搞个|给我|给俺)+"
+                            r"|(?:的|吧|啊|呀|呢|哦|嘛|套餐|那个|就行|就好|得了|哈)+$")}
 
 
 def restated(ctx: TurnContext, nlu: NLUResult) -> str | None:

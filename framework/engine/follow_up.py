@@ -33,7 +33,7 @@ import re
 from dataclasses import replace
 
 from framework.compile.machine import Confirm
-from framework.engine import slot_filling, steps, unavailable
+from framework.engine import not_for, slot_filling, steps, unavailable
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import content_length, language_key
@@ -118,6 +118,10 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
         # on 7777" after a block (check_balance 0.70) offered to block 7777 (customer trial, session 27):
         # a reading of another request, even under the threshold, is no follow-up of this one
         return False
+    if not_for.refused(ctx, flow):
+        # "再帮我老婆办一个 李娜 5101… 也要99的" right after an opening opened an account in the wife's name, though
+        # "给我老婆也办一个" is refused (customer trial, session 31): the same request again is refused the same way
+        return True
     wanted = sorted(steps.collected_slots(flow))
     if not _given(ctx, wanted) and another:
         # "and for my other card?" after a balance (the fallback: customer trial, session 26): the same

@@ -39,7 +39,9 @@ _WAIT = {
     "zh": re.compile(r"稍等|等(?:一)?下(?!次|回|个|周|礼拜|星期)|等等我|等我|等会儿?|等一会|一会儿?就"
                      r"|马上(?:就)?(?:发|给|找)"
                      r"|(?:我|俺)(?:得|要|先|这就|马上|现在)?去?(?:找|拿|翻|查)(?:一下|一找|找|翻|一翻|查)"
-                     r"|让我(?:想想|找找|看看|翻翻|查查|想一下|找一下)|我想想|我想一下|我看看|我翻翻|我找找"),
+                     r"|让我(?:想想|找找|看看|翻翻|查查|想一下|找一下)|我想想|我想一下|我看看|我翻翻|我找找"
+                     # "号码我忘了 我问问我老公", "我问问我老公" at the name question (customer trial, session 31)
+                     r"|问(?:问|一下|下)(?:我|俺)?(?:家)?(?:老公|老婆|爱人|媳妇|家里人|家人|孩子|儿子|女儿|闺女|爸爸?|妈妈?|老伴|他|她)"),
     "en": re.compile(r"\b(?:hold on|hang on|bear with me|brb"
                      r"|(?:one|just a|give me a|gimme a|wait a) (?:sec|second|moment|min|minute)"
                      r"|let me (?:find|get|grab|check|look|dig))\b"),
@@ -100,7 +102,11 @@ CONFIRMATION = "utter_take_time_to_confirm"
 # A whole message that only asks to wait: "wait" at "Send $25.00 to Bec …?" (read as cancel 0.79, the
 # transfer dropped: customer trial, session 26)
 _BARE_WAIT = {
+    # "hold on, let me check" (cancel) dropped a lost card's block, and the digits said next got the fallback
+    # (customer trial, session 31)
     "en": re.compile(rf"{WAIT_LEAD_EN}{WAIT_PHRASE_EN}(?:[,\s]+(?:up|please|pls|a sec(?:ond)?|a moment|a minute|a bit|mate))*"
+                     r"(?:[,.\s]+(?:let me|lemme|i'?ll|i need to|i have to|gotta) (?:check|look|see|find|grab|get|dig)"
+                     r"(?: (?:it|them|for it|it out|out|my \w+|the card))?)?"
                      r"[\s.!…]*$"),
     "zh": re.compile(r"^(?:你|您)?(?:先)?(?:等等|等一下|等下|等会儿?|稍等(?:一下)?)(?:我)?[啊呀哈吧嘛哦。.!！…~～]*$"
                      # "先等等 我问下我老婆" (再见 0.97) at an opening's read-back offered to stop, and "好了 她说行"

@@ -38,6 +38,7 @@ model's own (framework.agent), else DEFAULT_ENTITY_THRESHOLD.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -96,7 +97,32 @@ def _parsed(ctx: TurnContext, slot, entity: Entity) -> ParseResult:
         return ParseResult(True, value)
     if entity.extractor == CONTEXT_EXTRACTOR and not isinstance(value, str):
         return ParseResult(True, value)  # parsed by the slot's type when found ({"amount": 3500, ...})
-    return parse_value(slot, str(value), ctx.assistant.language, today=ctx.today)
+    parsed = parse_value(slot, str(value), ctx.assistant.language, today=ctx.today)
+    return _in_held_month(ctx, slot, entity, parsed) if slot.type == "date" else parsed
+
+
+# A day of the month said alone: "the 13th", "13th", "13号"
+_DAY_ONLY = re.compile(r"^(?:on\s+)?(?:the\s+)?(?P<d>[0-3]?\d)(?:st|nd|rd|th)?$|^(?P<zh>[0-3]?\d)(?:号|日)$", re.IGNORECASE)
+
+
+def _in_held_month(ctx: TurnContext, slot, entity: Entity, parsed: ParseResult) -> ParseResult:
+    """A day alone corrects the day of the date held: "no wait, the 13th" at "Send $50.00 to Tom on Sunday 3
+    January?" was read as 13 December (the next 13th), a month early (customer trial, session 31). The held
+    date's month and year, when that day exists there and is not past (out of the slot's range it is refused as
+    such); else the reading as it was."""
+    held = ctx.original.slots.get(slot.name)
+    text = (ctx.text or "")[entity.start:entity.end].strip() if entity.end else ""
+    m = _DAY_ONLY.match(text)
+    if not parsed.ok or not isinstance(held, str) or m is None:
+        return parsed
+    try:
+        was = dt.date.fromisoformat(held)
+        day = was.replace(day=int(m.group("d") or m.group("zh")))
+    except ValueError:
+        return parsed
+    if day < ctx.today or day.isoformat() == parsed.value:
+        return parsed
+    return parse_value(slot, day.isoformat(), ctx.assistant.language, today=ctx.today)  # out of range: said so
 
 
 def _value(ctx: TurnContext, slot, entity: Entity) -> tuple[bool, Any]:
@@ -125,6 +151,22 @@ def _skipped(ctx: TurnContext, slot, entity: Entity, collecting: str | None) -> 
                 and not sounds_like_correction(ctx.text or "", ctx.assistant.language)):
             return True
     return False
+
+
+def answer_beside_change(ctx: TurnContext, nlu: NLUResult, collecting: str) -> bool:
+    """"actually make it 30 and send it to Hans" at "Who should I send it to?" after "send 50 dollars": the amount
+    was changed and Hans, a guess from the words around him (the context extractor, which waits for the whole
+    message's reading), was dropped: the question came again (customer trial, session 31). With a change made,
+    such a guess for the asked slot, the only one, is its answer. True when it was taken."""
+    slot = ctx.assistant.slots.get(collecting)
+    if slot is None or ctx.slots.get(collecting) is not None or not ctx.slot_changes:
+        return False
+    guesses = [e for e in nlu.entities if e.extractor == CONTEXT_EXTRACTOR and fills(slot, e, collecting)]
+    values = _distinct(v for ok, v in (_value(ctx, slot, e) for e in guesses) if ok)
+    if len(values) != 1:
+        return False
+    ctx.set_slot(collecting, values[0], source="collect")
+    return True
 
 
 def _whole_answer(ctx: TurnContext, entity: Entity, slot_name: str, collecting: str | None) -> bool:
@@ -594,7 +636,8 @@ def _completes(value, new: str) -> bool:
 
 # Words right before a value that say it is not the one: "我是要换套餐，不是开户", "39 not 59"
 _NEGATED_BEFORE = {
-    "zh": re.compile(r"(?:不是|而不是|并非|不要|不想|不办|不用|别|不)(?:要|办|说|想|选|用)?\s*$"),
+    # "但是别给我换99的" set the plan to 99 (customer trial, session 31)
+    "zh": re.compile(r"(?:不是|而不是|并非|不要|不想|不办|不用|别|不)(?:给我|帮我|给俺|跟我)?(?:要|办|说|想|选|用|换|改|开)?(?:成|到)?\s*$"),
     "en": re.compile(r"\b(?:not|never|instead of|rather than|don'?t want|do not want)(?:\s+(?:the|a|an|to))?\s*$",
                      re.IGNORECASE),
 }
@@ -1050,7 +1093,9 @@ _CURRENT = {
 
 # A choice named and turned down at once: "129太贵了" at the plan question became the plan, and a "嗯"
 # at the confirmation would have ordered it (customer trial, session 26)
-_REJECTED_AFTER = re.compile(r"^\s*(?:元|块)?(?:的)?(?:套餐)?(?:也)?(?:太贵|太多|太少|不要|不行|不划算|不值|用不完|不够用?|算了|就算了|不考虑)"
+# "99的流量不够", "那个五十九的太抠了" (customer trial, session 31)
+_REJECTED_AFTER = re.compile(r"^\s*(?:元|块)?(?:的)?(?:套餐)?(?:那个)?(?:的)?(?:流量|通话|分钟数?|月租|价格|价钱|资费)?(?:也|还是|有点|实在)?"
+                             r"(?:太贵|太多|太少|太抠|太小气|太坑|不要|不行|不划算|不值|用不完|不够用?|算了|就算了|不考虑|贵了|少了)"
                              r"|^\s*(?:is |are |'s )?(?:too (?:expensive|much|dear)|no good|not for me)", re.IGNORECASE)
 
 

@@ -309,6 +309,28 @@ def collect_step(flow: Flow, state: State, slot: str) -> Collect:
     return Collect(slot, f"utter_ask_{slot}")
 
 
+def open_question(ctx: TurnContext, flow: Flow) -> str | None:
+    """Where the flow would now stand, walked from its start through collect steps whose slots hold
+    values (their transitions read, nothing run): the first state that is no such step, or None when
+    an intent transition, a missing state or a loop stops the walk. Pure."""
+    name, seen = flow.start, set()
+    while name and name != END and name not in seen:
+        seen.add(name)
+        state = flow.states.get(name)
+        if state is None:
+            return None
+        if not isinstance(state.step, Collect) or ctx.slots.get(state.step.slot) is None:
+            return name
+        name = None
+        for transition in state.transitions:
+            if transition.intent:
+                return None
+            if transition.condition is None or evaluate(transition.condition, ctx.slots):
+                name = transition.to
+                break
+    return None
+
+
 def after_collect(ctx: TurnContext, state: State) -> str | None:
     """Where to go once the awaited slot has its value: on through the state's transitions,
     or, for a slot changed at a confirm step, back to that confirmation."""

@@ -121,7 +121,10 @@ def offer(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, thre
         ctx.emit("value_refused", slot=slot_name)
         ctx.say(VALUE_REFUSED, extra={"refused_label": confirm.label(ctx, slot_name)})
     elif slot.type == "categorical":
-        return False  # a menu of choices keeps its own reply to a "no" (its error, the menu again)
+        # a menu of choices keeps its own reply to a "no" (its error, the menu again); but "谢谢 不用了" (否定)
+        # at "查余额还是账单？" heard the menu again and again (customer trial, session 31): a decline asks to stop
+        if value_ok or not _DECLINE.get(language_key(ctx.assistant.language) or "en", _NEVER).search(nlu.text or ""):
+            return False
     elif slot.type == "text":
         if yes_no(nlu.text or "", ctx.assistant.language) is not False:
             return False
@@ -131,6 +134,14 @@ def offer(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, thre
     ctx.emit("stop_offered", flow=ctx.frame.flow, state=ctx.frame.state, slot=slot_name)
     _ask(ctx)
     return True
+
+
+_NEVER = re.compile(r"(?!)")
+# Not wanted any more: "不用了", "不需要了", "no thanks", "I don't need it anymore"
+_DECLINE = {
+    "zh": re.compile(r"(?:不用|不需要|不要|用不着)了?(?:吧|啊|哈|谢谢|[，,。.!！\s])*$|^(?:谢谢|好的?)?[，,\s]*(?:不用|不需要)了"),
+    "en": re.compile(r"\b(?:no,? thanks?|no thank you|don'?t need (?:it|that|to)|never ?mind|not needed)\b", re.IGNORECASE),
+}
 
 
 def yes_at_menu(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, threshold: float) -> bool:

@@ -181,8 +181,16 @@ def _without_also_values(ctx: TurnContext, nlu: NLUResult) -> NLUResult:
     if flow is None or (lead is not None and ctx.assistant.flow_for_intent(lead.name) is flow):
         return nlu
     start, end = nlu.also_span
+    if ctx.frame is not None and ctx.frame.flow == flow.name and _THIS_ONE.search((nlu.text or "")[start:end]):
+        # "actually make it 30 and send it to Hans" at "Who should I send it to?": "send it to Hans" is this
+        # transfer's, not a second one (Hans was dropped and the question asked again: customer trial, session 31)
+        return nlu
     kept = tuple(e for e in nlu.entities if not (start <= e.start and e.end <= end))
     return replace(nlu, entities=kept) if len(kept) < len(nlu.entities) else nlu
+
+
+# The request under way said again by its pronoun: "… and send it to Hans", "…，这笔转给他"
+_THIS_ONE = re.compile(r"\b(?:send|pay|transfer|give|wire|move)\s+(?:it|that|this)\b|(?:把)?(?:它|这笔|那笔)", re.IGNORECASE)
 
 
 def _defer_also(ctx: TurnContext, nlu: NLUResult) -> None:
@@ -523,6 +531,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         ctx.held_back_for = (dropped_for or assistant.flow_for_intent(intent)).name
         ctx.emit("entities_held_back", flow=ctx.held_back_for, entities=tuple(sorted({e.entity for e in ctx.held_back})))
         nlu = replace(nlu, entities=tuple(e for e in nlu.entities if e not in ctx.held_back))
+    nlu = _without_command_names(ctx, nlu, waiting, intent, confident)
     nlu = corrections.retarget_person(ctx, nlu, waiting, intent, confident)  # "Sarah Jones I mean" tagged `name`
     filled = slot_filling.fill(ctx, _answer_only(ctx, nlu, collecting) if off_topic else nlu, collecting)
     if not filled and not off_topic and collecting:
@@ -559,6 +568,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # "make it 9000 dollars" at the confirmation: said (in _finish), and it is asked again
     refused = ((waiting in _LISTENING and any(n in corrections.flow_collects(ctx) for n in ctx.out_of_range))
                or relative is False)  # "20 less" to $15, "change it by 20": said, and asked again
+    if changed and collecting and not refused and not late and slot_filling.answer_beside_change(ctx, nlu, collecting):
+        steps.goto(ctx, steps.after_collect(ctx, state))  # "actually make it 30 and send it to Hans": both
+        return
     if changed or refused:
         which = [n for n, why in ctx.out_of_range.items() if why == "utter_which_value" and n in corrections.flow_collects(ctx)]
         if changed and not late and not refused and _on_change(state, waiting):
@@ -576,8 +588,16 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             ctx.say_refused(out[0])  # its range_error asks the question
         elif waiting in _LISTENING:
             steps.goto(ctx, state.name)  # confirm again, with the new value
+        elif collecting and not refused and (target := steps.open_question(ctx, ctx.flow())) not in (None, state.name):
+            # "算了 帮我查13800000000的余额" at "本月还是上月的账单？": the query is now a balance, which asks no month
+            # (the month was asked again: customer trial, session 31); the flow goes where its values now lead
+            ctx.emit("rerouted", flow=ctx.frame.flow, to=target)
+            steps.goto(ctx, target)
         else:
             steps.reprompt(ctx)
+        return
+    # "哎呀名字打错了" at the ID question: the name's question again
+    if collecting and not changed and _earlier_wrong(ctx, nlu, collecting):
         return
     # "is there a fee?" / "卡多久能寄到" while a flow waits: its `answers`, then the question again
     if ctx.stack and side_questions.answered(ctx, nlu):
@@ -871,6 +891,54 @@ def _dropped_for_another(ctx: TurnContext, nlu: NLUResult) -> bool:
         for name, value in other_request.values_for(ctx, ctx.held_back, flow).items():
             ctx.set_slot(name, value, source="entity")
     return _trigger(ctx, flow)
+
+
+def _earlier_wrong(ctx: TurnContext, nlu: NLUResult, collecting: str) -> bool:
+    """"哎呀名字打错了" at "请输入本人身份证号" (否定) offered to stop, and "对 我要改一下名字" cancelled the opening
+    (customer trial, session 31): a message that says a value given earlier in this flow is wrong, and gives
+    neither a new one nor the asked one, goes back to that value's question (its value unset, event
+    `change_requested`); the flow goes on from there, the question now asked coming again after it."""
+    text = nlu.text or ""
+    item = confirm.wrong_item(ctx, text)
+    flow = ctx.flow()
+    slot = ctx.assistant.slots[collecting]
+    # a free-text answer holds any words: only an entity of it is an answer there ("the amount was wrong" at
+    # "Who should I send it to?" is no recipient)
+    answered = (any(fills(slot, e, collecting) for e in nlu.entities) if slot.type == "text"
+                else _holds_value(ctx, collecting, nlu))
+    if item is None or item == collecting or ctx.slots.get(item) is None or flow is None or answered:
+        return False
+    target = next((s.name for s in flow.states.values() if isinstance(s.step, Collect) and s.step.slot == item), None)
+    if target is None:
+        return False
+    ctx.emit("change_requested", flow=ctx.frame.flow, slot=item)
+    ctx.set_slot(item, None, source="correction")
+    steps.goto(ctx, target)
+    return True
+
+
+def _without_command_names(ctx: TurnContext, nlu: NLUResult, waiting: str | None, intent: str | None,
+                           confident: bool) -> NLUResult:
+    """"this is ridiculous, let me talk to a real person" (human_agent 1.00) at "Send $100.00 to Paul …?" changed
+    the recipient to "ridiculous", no handoff, and "yes" sent the money (customer trial, session 31; "…, cancel
+    it" the same): when the classifier is sure of a cancel or a handoff, a free-text value (a name) the message
+    holds for the flow under way is no correction, unless the message says it corrects. Values of typed slots
+    (an amount, a date, a card's digits) stay as before."""
+    b = ctx.assistant.behaviours
+    if (not confident or ctx.frame is None or not waiting or intent not in b.cancel.intents + b.handoff.intents
+            or sounds_like_correction(nlu.text or "", ctx.assistant.language)):
+        return nlu
+    wanted = steps.collected_slots(ctx.flow()) if ctx.flow() is not None else set()
+    slots = ctx.assistant.slots
+    text = nlu.text or ""
+    dropped = [e for e in nlu.entities if any(n in wanted and slots[n].type == "text" and fills(slots[n], e, None)
+                                              for n in slots)
+               # the value alone ("my landlord", read as a handoff 0.75) answers ahead: kept
+               and not corrections.only_filler(text[:e.start] + text[e.end:], ctx.assistant.language)]
+    if not dropped:
+        return nlu
+    ctx.emit("value_not_taken", slot=dropped[0].entity, reason="command")
+    return replace(nlu, entities=tuple(e for e in nlu.entities if e not in dropped))
 
 
 def _dropped_target(ctx: TurnContext, nlu: NLUResult):

@@ -130,7 +130,10 @@ _CARRIERS = re.compile(r"我叫|我是|名字(?:是|叫)?|姓名(?:是)?|身份�
                        r"|dollars?|bucks|the|and)\b", re.IGNORECASE)
 
 
-_ABOUT_THE_QUESTION = re.compile(r"名字|姓名|身份证|系统|资料|上面|那个|[吗呢嘛]$"
+# ... or that point back at earlier values: "跟刚才一样的套餐", "还是我 身份证跟刚才一样" at the name question were offered
+# as names, "对" stored them and an account was opened under one (customer trial, session 31)
+_ABOUT_THE_QUESTION = re.compile(r"名字|姓名|身份证|系统|资料|上面|那个|[吗呢嘛]$|刚才|刚刚|一样|上次|之前|同上|还是我|套餐"
+                                 r"|\b(?:same as|as before|the same|like before|last time|earlier)\b"
                                  r"|\b(?:my name|the name|on file|in the system|already have|you have it)\b", re.IGNORECASE)
 
 

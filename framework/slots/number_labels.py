@@ -108,6 +108,30 @@ def _place_or_time(slot: Slot, text: str, start: int, end: int) -> bool:
     return bool(_STREET_AFTER.match(text, end)) or _a_time(text, start, end)
 
 
+# Money taken, spent or held: "my wallet was stolen, they already took 1234 from my account" was offered the block
+# of the card ending 1234, and "yes" blocked it; "there was like 1500 on it" the card 1500 (customer trial,
+# session 31). A card's digits (a pattern slot) take no number said so.
+_MONEY_BEFORE = {
+    "en": re.compile(r"\b(?:took|taken|stole|stolen|nicked|spent|charged|withdrew|withdrawn|debited|paid|cost|costs|worth"
+                     r"|owe|owes|there (?:was|is|were))(?:\s+(?:like|about|around|almost|nearly|over|only|just|me))?"
+                     r"\s*[$£€]?\s*$", re.IGNORECASE),
+    "zh": re.compile(r"(?:扣了|扣我|刷了|花了|取走了?|转走了?|盗刷了?|被刷了?|偷了|里面有|卡里有|余额有?)(?:大概|差不多|将近)?\s*$"),
+}
+_MONEY_AFTER = {
+    "en": re.compile(r"\s*(?:(?:from|off|out of)\s+(?:my|the|our|his|her|their)\s+(?:account|card|balance|savings)"
+                     r"|on\s+(?:it|there|the card|that card)\b|in\s+(?:it|there)\b|(?:dollars|bucks|quid|pounds|euros|usd)\b)",
+                     re.IGNORECASE),
+    "zh": re.compile(r"\s*(?:块|元|多块|块钱|多元)"),
+}
+
+
+def _money(text: str, start: int, end: int, language: str | None) -> bool:
+    """True when the words before the number say money moved or was held, or the words after it do."""
+    key = language_key(language) or "en"
+    before, after = _MONEY_BEFORE.get(key), _MONEY_AFTER.get(key)
+    return bool((before and before.search(text[max(0, start - 40):start])) or (after and after.match(text, end)))
+
+
 def named_otherwise(slot: Slot, text: str, start: int, language: str | None, end: int | None = None) -> bool:
     """True when the words right before `text[start:]` name the number as another kind of
     number than `slot`'s ("reference number is " before "9981" for card_last4), or as a year
@@ -121,6 +145,9 @@ def named_otherwise(slot: Slot, text: str, start: int, language: str | None, end
         # trial, session 30): four digits after a group of three are a phone number's
         return True
     if end is not None and (language_key(language) or "en") == "en" and _place_or_time(slot, text, start, end):
+        return True
+    if end is not None and slot.type == "regex" and _money(text, start, end, language) and not card_end(text, start,
+                                                                                                         language):
         return True
     pattern = _NAMED.get(language_key(language) or "en")
     if pattern is None or start == 0:

@@ -304,6 +304,17 @@ def _english_value(words: list[str]) -> Decimal | None:
     return total + current
 
 
+# A tens word and one digit: "send Alice twenty 5 dollars" was sent as $5 (customer trial, session 31: speech to
+# text and quick typing write "twenty 5")
+_TENS_DIGIT_RE = re.compile(r"\b(?P<tens>" + "|".join(ENGLISH_TENS) + r")[\s-]+(?P<unit>[1-9])(?![\d.,:/]\d|\d)",
+                            re.IGNORECASE)
+
+
+def _tens_and_digit(text: str) -> list[Quantity]:
+    return [Quantity(m.start(), m.end(), int(ENGLISH_TENS[m.group("tens").lower()] + int(m.group("unit"))))
+            for m in _TENS_DIGIT_RE.finditer(text)]
+
+
 def _cjk(ch: str) -> bool:
     return bool(ch) and "\u3400" <= ch <= "\u9fff"
 
@@ -390,7 +401,7 @@ def scan(text: str) -> list[Quantity]:
     """Every quantity in `text`, left to right, overlapping ones resolved to the longest."""
     text = normalise_digits(text)
     idioms = _idiom_spans(text)
-    candidates = _cny(text, idioms) + _english(text) + _thousands(text) + _grand(text)
+    candidates = _cny(text, idioms) + _english(text) + _thousands(text) + _grand(text) + _tens_and_digit(text)
     for m in _RUN_RE.finditer(text):
         start, end = m.span()
         run = m.group()
