@@ -26,7 +26,7 @@ from framework.engine.turn import threshold
 from framework.nlu.interface import IntentClassifier, IntentScore, NLUResult, Parsed, as_parsed, parse_texts
 from framework.slots import extract_entities
 from framework.slots.entities import unnamed_numbers
-from framework.slots.answers import after_greeting, after_refusal, also_part, before_correction, corrected_tail
+from framework.slots.answers import after_greeting, after_refusal, also_part, before_correction, corrected_tail, yes_no
 from framework.slots.context import clauses
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,11 @@ def one_turn(state: SessionState, text: str) -> SessionState:
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
+# What joins a second request to the first: "also", "oh and", "and after that", "另外", "还有", "顺便"
+_CONNECTOR = re.compile(r"^(?:(?:oh|and|also|plus|then|after that|and then|as well|by the way|btw)\b[\s,]*)+"
+                        r"|^(?:另外|还有|顺便|然后|再|对了)[，,\s]*", re.IGNORECASE)
+
+
 class Agent:
     def __init__(self, assistant: Assistant, parse: Parse, executor: Executor | None = None):
         # A parse built by classifier_parser carries the model's threshold.
@@ -97,7 +102,7 @@ class Agent:
         self.executor = executor
 
     async def handle(self, state: SessionState | None, sender_id: str, text: str,
-                     channel: str | None = None, now: float | None = None) -> AgentTurn:
+                     channel: str | None = None, now: float | None = None, *, whole: bool = True) -> AgentTurn:
         now = time.time() if now is None else now
         if state is None:
             state = SessionState.new(sender_id, now)
@@ -107,6 +112,15 @@ class Agent:
             text = clicked[1]
         nlu = await self.parse(text)
         result = handle_message(self.assistant, state, nlu, now=now, channel=channel)
+        split = await self._answer_then_request(state, nlu, result) if whole and clicked is None else None
+        if split is not None:  # "yep thats right. oh and my other card 7777 is missing, can you block it too"
+            first, rest = split
+            replies, events = [], [Event("answer_then_request", {"answered": first is not None})]
+            if first is not None:
+                turn = await self.handle(state, sender_id, first, channel, now, whole=False)
+                state, replies, events = turn.state, list(turn.replies), events + list(turn.events)
+            turn = await self.handle(state, sender_id, rest, channel, now, whole=False)
+            return AgentTurn(turn.state, tuple(replies + list(turn.replies)), tuple(events + list(turn.events)), nlu)
         replies, events = list(result.replies), list(result.events)
         if clicked is not None:
             events.insert(0, Event("button_by_place", {"title": clicked[0]}))
@@ -220,6 +234,46 @@ class Agent:
             # a request, not the goodbye again: "ok bye, actually wait, can you send 50 to Ravi" read "ok bye"
             if flow is not None and not flow.ends_conversation:
                 return dataclasses.replace(nlu, ranking=reading.ranking)
+        return None
+
+    async def _answer_then_request(self, state: SessionState, nlu: NLUResult, result) -> tuple[str | None, str] | None:
+        """At a confirmation, "yep thats right. oh and my other card 7777 is missing, can you block it too" and
+        "yes please, and after that tell me the balance on it" got the fallback (the block never done), "oh that
+        was quick, thank you dear. also could you tell me how much I have on it" offered to stop the activation,
+        whose "have a nice day" then cancelled it (customer trial, session 31). When the whole message got the
+        fallback or the stop question, and the clauses after its first, read alone, are a request the model is
+        sure of: (the first clause when it is a plain yes, else None; the rest), handled as two messages, the
+        yes first. Else None."""
+        frame = state.stack[-1] if state.stack else None
+        if (frame is None or frame.waiting_for != "confirm" or result.action is not None
+                or not any(e.name in ("fallback", "no_answer", "stop_offered") for e in result.events)):
+            return None
+        text, language = nlu.text or "", self.assistant.language
+        bounds = self._clauses(text)
+        if len(bounds) < 2:
+            return None
+        head = text[bounds[0][0]:bounds[0][1]]
+        said = yes_no(head, language)
+        if said is None:  # "yep thats right": a yes the model is sure of
+            first = await self._sure_reading(head)
+            said = True if first is not None and first.ranking[0].name in self.assistant.behaviours.affirm.intents else None
+        if said is False:
+            return None
+        b = self.assistant.behaviours
+        for start, end in bounds[1:]:
+            # the request starts at the first clause that is no thanks, greeting or yes ("thank you dear. also …")
+            clause = await self._sure_reading(text[start:end])
+            if yes_no(text[start:end], language) is not None or (
+                    clause is not None and (clause.ranking[0].name in b.greet.intents + b.affirm.intents
+                                            or getattr(self.assistant.flow_for_intent(clause.ranking[0].name),
+                                                       "ends_conversation", False))):
+                continue
+            rest = _CONNECTOR.sub("", text[start:].strip()).strip()
+            reading = await self._sure_reading(rest) if rest else None
+            flow = self.assistant.flow_for_intent(reading.ranking[0].name) if reading is not None else None
+            if flow is None or flow.ends_conversation:
+                return None
+            return (head if said else None), rest
         return None
 
     async def _request_after_cancel(self, nlu: NLUResult, result) -> NLUResult | None:

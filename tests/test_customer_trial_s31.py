@@ -252,3 +252,121 @@ def test_a_bill_changed_to_a_balance_asks_no_month(telecom):
     assert state.stack[-1].waiting_for == "slot:bill_month"
     result = zh(telecom, state, "算了 帮我查13800000000的余额", "查询", 0.99)
     assert "rerouted" in [e.name for e in result.events] and result.action is not None
+
+
+# Round 2 of session 31's trial
+
+# "a hundred and 5 dollars" was sent as $5, "make it 1 hundred and 10" became $100
+@pytest.mark.parametrize("text, value", [("a hundred and 5 dollars", 105), ("1 hundred and 10", 110),
+                                         ("2 hundred and fifty", 250), ("one hundred and 20", 120)])
+def test_hundreds_in_words_and_digits(text, value):
+    from framework.slots.numerals import scan
+    assert [q.value for q in scan(text)] == [value]
+
+
+# "no its 75 because he paid me back 25" set $25, and "yes" sent it
+@pytest.mark.parametrize("text", ["no its 75 because he paid me back 25", "make it 75 since he gave me 25 back"])
+def test_a_number_in_the_reason_is_not_the_value(banking, text):
+    state = en(banking, start(), "send 100 dollars to Ben", "transfer_money", 0.99).state
+    result = en(banking, state, text, "deny", 0.9)
+    assert result.state.slots["amount"]["amount"] == 75
+
+
+# "hmm actually the name I gave you was wrong" at the amount question, then "Kevin O Brien": the read-back had no
+# amount ("Send $ to Kevin O Brien"), and "yes" failed at the backend
+def test_a_name_asked_again_aside_comes_back_to_the_amount(banking):
+    state = en(banking, start(), "I want to send money to Kevin", "transfer_money", 0.99).state
+    assert state.stack[-1].waiting_for == "slot:amount"
+    result = en(banking, state, "hmm actually the name I gave you was wrong", "deny", 0.9)
+    assert replies(result)[-1] == "Who should I send it to?" and "recipient" not in result.state.slots
+    result = en(banking, result.state, "Kevin O Brien", "inform")
+    assert result.state.slots["recipient"] == "Kevin O Brien"
+    assert replies(result)[-1] == "How much would you like to send?"
+    result = en(banking, result.state, "40", "inform")
+    assert "Send $40.00 to Kevin O Brien" in replies(result)[-1]
+
+
+# "sorry the name was wrong, it should be Kevin OBrien" (tagged `name`, the cardholder's) at the amount question:
+# the name was dropped and the recipient asked three times
+def test_a_cardholder_name_said_as_a_correction_is_the_recipient(banking):
+    from framework.slots.entities import Entity
+    state = en(banking, start(), "I want to send money to Kevin", "transfer_money", 0.99).state
+    text = "sorry the name was wrong, it should be Kevin OBrien"
+    at = text.index("Kevin")
+    result = en(banking, state, text, "deny", 0.93,
+                entities=[Entity("name", "Kevin OBrien", "Kevin OBrien", at, len(text), "model", confidence=0.9)])
+    assert result.state.slots["recipient"] == "Kevin OBrien"
+
+
+# "oh wait the 4th actually", "sorry I meant the 4th not the 2nd" at a read-back of 2 January: no date read, or the 2nd
+@pytest.mark.parametrize("text", ["oh wait the 4th actually", "sorry I meant the 4th not the 2nd"])
+def test_a_day_said_with_actually_or_not(text):
+    import datetime as dt
+    from framework.slots.dates import find_dates
+    assert find_dates(text, dt.date(2026, 12, 6))[0][2] == "2027-01-04"
+
+
+# "nope its gone, go ahead" after "take your time" at a block's read-back: "Okay, the card stays active"
+@pytest.mark.parametrize("text", ["nope its gone, go ahead", "no, not there. block it", "nah it's definitely gone, do it"])
+def test_not_found_then_go_ahead_is_a_yes(banking, text):
+    state = en(banking, start(), "block card 1234 it was stolen", "lost_card", 0.99).state
+    state = en(banking, state, "hang on let me check my wallet first", "cancel", 0.9).state
+    result = en(banking, state, text, "deny", 0.97)
+    assert result.action is not None and result.action.slots["card_last4"] == "1234"
+
+
+# "我叫李建国我身份证号110101…" stored the name 李建国我, and an account was opened under it
+@pytest.mark.parametrize("text, name", [("你好我叫李建国我身份证号110101199003074514我想开个户要39的", "李建国"),
+                                        ("我叫马丽丽我身份证号是510104198812120022", "马丽丽")])
+def test_a_self_opening_the_next_clause_is_no_part_of_the_name(text, name):
+    from framework.slots.context import complete_cut_name
+    from framework.slots.entities import Entity
+    start_at = text.index(name)
+    entity = Entity("name", name + "我", name + "我", start_at, start_at + len(name) + 1, "context")
+    assert complete_cut_name(text, entity).value == name
+
+
+# "哎呀39的不够用，整个99的" at the read-back of 39 was not taken, and "中" opened 39
+def test_a_rejected_plan_then_another_is_a_change(telecom):
+    state = start()
+    for text in ["我要开户", "孙丽", "11010519491231002X", "39"]:
+        state = zh(telecom, state, text, "办理" if text == "我要开户" else "提供信息", 0.99).state
+    result = zh(telecom, state, "哎呀39的不够用，整个99的", "提供信息", 0.9)
+    assert result.state.slots["plan"] == "99"
+
+
+# "好了就这样吧" (再见 0.91) at the read-back offered to stop, and "是的" cancelled the opening
+@pytest.mark.parametrize("text", ["好了就这样吧", "行，就这么办", "就按这个办吧"])
+def test_that_is_it_is_a_yes(telecom, text):
+    state = start()
+    for said in ["我要开户", "郑强", "440308199001011239", "59"]:
+        state = zh(telecom, state, said, "办理" if said == "我要开户" else "提供信息", 0.99).state
+    result = zh(telecom, state, text, "再见", 0.91)
+    assert result.action is not None
+
+
+# "套餐想换一下", "我这套餐老贵了，给我整个便宜点的呗", "我要开个新户", "换个59的就行" asked 开户还是换套餐 five times
+@pytest.mark.parametrize("text, business", [("套餐想换一下", "换套餐"), ("我这套餐老贵了，给我整个便宜点的呗", "换套餐"),
+                                            ("我要开个新户", "开户")])
+def test_more_ways_to_name_the_business(telecom, text, business):
+    assert zh(telecom, start(), text, "办理", 0.99).state.slots.get("business") == business
+
+
+# At a confirmation, "yep thats right. oh and my other card 7777 is missing, can you block it too" got the fallback
+# (the block never done), "oh that was quick, thank you dear. also could you tell me how much I have on it" offered to
+# stop the activation
+async def test_a_yes_then_another_request_at_a_read_back(banking_agent_domain):
+    banking = banking_agent_domain
+    first = "send 35 dollars to Omar Haddad"
+    text = "yep thats right. oh and my other card 7777 is missing, can you block it too"
+    rest = "my other card 7777 is missing, can you block it too"
+    classifier = FakeClassifier({first: "transfer_money", text: ("affirm", 0.6), "yep thats right": ("affirm", 0.99),
+                                 rest: ("lost_card", 0.99), "can you block it too": ("lost_card", 0.9),
+                                 " oh and my other card 7777 is missing": ("lost_card", 0.9),
+                                 "oh and my other card 7777 is missing": ("lost_card", 0.9)}, banking.intents)
+    agent = Agent(banking, classifier_parser(classifier, banking))
+    state = (await agent.handle(None, "u", first, now=NOW)).state
+    turn = await agent.handle(state, "u", text, now=NOW + 5)
+    names = [e.name for e in turn.events]
+    assert "answer_then_request" in names and "confirmed" in names
+    assert turn.state.stack[-1].flow == "lost_card" and turn.state.slots["card_last4"] == "7777"

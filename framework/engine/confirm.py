@@ -51,6 +51,17 @@ CONFIRM_MARGIN = 0.2
 WHICH = "which"  # Frame.waiting_for while the "which item?" question waits for its answer
 
 
+_NEVER = re.compile(r"(?!)")
+# Not found, then go ahead: "nope its gone, go ahead", "no, not there, block it", "没找到，挂失吧"
+_NOT_FOUND_GO = {
+    "en": re.compile(r"^\W*(?:nope|no|nah|naw)\b[\s,.!]*(?:it'?s|its|it is|they'?re|still)?\s*(?:(?:really|definitely)\s+)?"
+                     r"(?:gone|not (?:here|there|anywhere)|nowhere|missing|lost|no luck)\b.{0,40}?"
+                     r"\b(?:go ahead|do it|block it|cancel it|proceed|please do|go for it|yes)\b", re.IGNORECASE),
+    "zh": re.compile(r"^(?:没有|没找到|找不到|不在|真丢了|确实丢了)[^，,。.!！]{0,8}[，,。.!！\s]+(?:那就|那|就)?"
+                     r"(?:办吧|挂失吧|冻结吧|停机吧|确认|继续吧?|弄吧|办理吧)"),
+}
+
+
 def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     """True for a clear yes, False for a clear no, None for no answer (see the module doc)."""
     behaviours = ctx.assistant.behaviours
@@ -86,6 +97,10 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         if word is not None:
             return word
         return False if _FOUND_IT.search(waited.lower()) else None
+    if _NOT_FOUND_GO.get(language_key(language) or "en", _NEVER).search(text.strip()):
+        # "nope its gone, go ahead" after "take your time" at a block's read-back: "Okay, the card stays active"
+        # (deny 0.97; customer trial, session 31): the no answers the search, the go-ahead the question
+        return True
     if yes_no(text, language) is False:  # "uh-uh" is a no word, not a hesitation (held-out file, session 25)
         return False
     if not_yet(text, language):  # "sure, after I check my balance", "ok hmm": no yes yet
@@ -258,7 +273,8 @@ _GO_AHEAD = {
                      # "好的，办39的" at "需要帮您办理39元套餐吗？" (asked again, then the name and ID were lost:
                      # customer trial, session 26)
                      r"(?:这个|那个|\d{2,3}(?:元|块)?的?(?:套餐|那个)?)?(?:吧|嘛|呗|啊|呀)?$"
-                     r"|^(?:就这样|就这么办|没问题|办吧|赶紧办)(?:吧|嘛)?$"
+                     # "好了就这样吧" (再见 0.91) offered to stop, and "是的" cancelled (customer trial, session 31)
+                     r"|^(?:好了?|行了?|那|嗯|ok)?[，,\s]*(?:就这样|就这么办|就这样办|就按这个办?|就它了|没问题|办吧|赶紧办)(?:吧|嘛|了)?$"
                      # "好嘞，麻烦你了" (问候 0.51-0.65 on all three telecom_zh models): thanks after the yes
                      r"|^(?:麻烦|辛苦|谢谢|多谢)(?:你|您)?(?:了|啦)?(?:啊|呀)?$"),
 }

@@ -74,7 +74,10 @@ def retarget_person(ctx: TurnContext, nlu: NLUResult, waiting: str | None, inten
         at_start = flow is not None
     else:
         at_start = False
-    if flow is None or not nlu.entities or not (at_start or waiting in ("confirm", "which")):
+    # ... or at a question while the flow's person is already given, said as a correction: "sorry the name was
+    # wrong, it should be Kevin OBrien" at "How much would you like to send?" (customer trial, session 31)
+    aside = bool(waiting and waiting.startswith("slot:")) and sounds_like_correction(nlu.text or "", ctx.assistant.language)
+    if flow is None or not nlu.entities or not (at_start or waiting in ("confirm", "which") or aside):
         return nlu
     other = ctx.assistant.flow_for_intent(intent) if confident and intent and not at_start else None
     if other is not None and other.name != flow.name:
@@ -87,6 +90,8 @@ def retarget_person(ctx: TurnContext, nlu: NLUResult, waiting: str | None, inten
     if len(persons) != 1:
         return nlu
     target = slots[persons[0]]
+    if aside and not at_start and waiting not in ("confirm", "which") and ctx.slots.get(target.name) is None:
+        return nlu
     text = nlu.text or ""
     out, moved = [], False
     for entity in nlu.entities:

@@ -139,6 +139,10 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
         # slot lists as not served here; the same request again, that slot's `unavailable` response and
         # its question (framework.engine.unavailable), the rest of the last run carried
         ctx.emit("follow_up", flow=flow.name, slots=())
+        implied = dict(assistant.slots[offline].implies) if offline in assistant.slots else {}
+        for name, value in implied.items():  # "上上个月的" after a balance asks about a bill (bill_month implies it)
+            if ctx.slots.get(name) is None and name in assistant.slots:
+                ctx.set_slot(name, value, source="implied")
         for name, value in _carried(ctx, flow).items():
             if name != offline and ctx.slots.get(name) is None and name in assistant.slots:
                 ctx.set_slot(name, value, source="follow_up")

@@ -106,7 +106,7 @@ _BARE_WAIT = {
     # (customer trial, session 31)
     "en": re.compile(rf"{WAIT_LEAD_EN}{WAIT_PHRASE_EN}(?:[,\s]+(?:up|please|pls|a sec(?:ond)?|a moment|a minute|a bit|mate))*"
                      r"(?:[,.\s]+(?:let me|lemme|i'?ll|i need to|i have to|gotta) (?:check|look|see|find|grab|get|dig)"
-                     r"(?: (?:it|them|for it|it out|out|my \w+|the card))?)?"
+                     r"(?: (?:it|them|for it|it out|out|my \w+|the card))?(?: first| quickly| real quick)?)?"
                      r"[\s.!…]*$"),
     "zh": re.compile(r"^(?:你|您)?(?:先)?(?:等等|等一下|等下|等会儿?|稍等(?:一下)?)(?:我)?[啊呀哈吧嘛哦。.!！…~～]*$"
                      # "先等等 我问下我老婆" (再见 0.97) at an opening's read-back offered to stop, and "好了 她说行"

@@ -169,6 +169,20 @@ def answer_beside_change(ctx: TurnContext, nlu: NLUResult, collecting: str) -> b
     return True
 
 
+# A reason given for a value: "no its 75 because he paid me back 25" set $25 and "yes" sent it (customer trial,
+# session 31); "因为他还了我25" the same
+_REASON = re.compile(r"\b(?:because|since|cause|cuz|coz|'cause|as (?:he|she|they|i|we))\b|因为|由于|毕竟")
+
+
+def _in_reason(text: str, entity: Entity, entities) -> bool:
+    """True when the number comes after a reason marker, and another value of the same entity comes before it."""
+    marker = None
+    for m in _REASON.finditer(text, 0, entity.start):
+        marker = m
+    return marker is not None and any(o is not entity and o.entity == entity.entity and o.end <= marker.start()
+                                      for o in entities)
+
+
 def _whole_answer(ctx: TurnContext, entity: Entity, slot_name: str, collecting: str | None) -> bool:
     return slot_name == collecting and (ctx.text or "").strip(_PUNCT) == entity.text.strip(_PUNCT)
 
@@ -808,7 +822,8 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
             ctx.emit("value_not_taken", slot=name, reason="question")
             continue
         if (only_filler(text[:entity.start] + text[entity.end:], language) or names_slot(ctx, name, text)
-                or (_BUT_LEAD.search(text[:entity.start]) and only_filler(text[entity.end:], language))):
+                or ((_BUT_LEAD.search(text[:entity.start]) or _REJECTED_THEN.search(text[:entity.start]))
+                    and only_filler(text[entity.end:], language))):
             continue
         del found[name]
         ctx.emit("value_not_taken", slot=name, reason="not_a_correction")
@@ -1099,6 +1114,14 @@ _REJECTED_AFTER = re.compile(r"^\s*(?:元|块)?(?:的)?(?:套餐)?(?:那个)?(?:
                              r"|^\s*(?:is |are |'s )?(?:too (?:expensive|much|dear)|no good|not for me)", re.IGNORECASE)
 
 
+# The value read back rejected, then another: "哎呀39的不够用，整个99的" at the read-back of 39 (the fallback, and "中"
+# opened 39: customer trial, session 31), "that's too much, make it 60"
+_REJECTED_THEN = re.compile(r"(?:太贵|太多|太少|太抠|不够用?|不要|不行|不划算|太小气|贵了|少了)了?[啊呀吧哦]?[，,。.!！\s]*(?:那就|那|就)?"
+                            r"(?:整个|整一个|来个|来一个|弄个|搞个|换成|改成|换|改|要|还是)?\s*$"
+                            r"|\b(?:too (?:much|little|expensive|high|low)|not enough)[,.!\s]+(?:so\s+)?(?:make it|change it to|do)?\s*$",
+                            re.IGNORECASE)
+
+
 def _introduces_another(ctx: TurnContext, slot, entity: Entity, entities) -> bool:
     """A choice word of a filled slot that only leads into another slot's value: "套餐改成99的" at
     the confirmation of an account opening matched 换套餐 (a synonym of the plan change) and turned
@@ -1254,6 +1277,9 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             if slot.type == "money" and _DIALLED.search((nlu.text or "")[max(0, entity.start - 6):entity.start]):
                 # "我要打12300投诉你们" filed a loss of 12300 (customer trial, session 29): a number to call
                 ctx.emit("entity_ignored", entity=entity.entity, reason="phone_number")
+                continue
+            if slot.type in ("money", "integer", "number") and _in_reason(nlu.text or "", entity, entities):
+                ctx.emit("entity_ignored", entity=entity.entity, reason="reason")  # "75 because he paid back 25"
                 continue
             if slot.type == "money" and _counts_someone(nlu.text or "", entity):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="count")  # "he is 19": no amount

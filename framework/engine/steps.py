@@ -334,7 +334,12 @@ def open_question(ctx: TurnContext, flow: Flow) -> str | None:
 def after_collect(ctx: TurnContext, state: State) -> str | None:
     """Where to go once the awaited slot has its value: on through the state's transitions,
     or, for a slot changed at a confirm step, back to that confirmation."""
-    return state.name if isinstance(state.step, Confirm) else after_step(ctx, state)
+    if isinstance(state.step, Confirm):
+        return state.name
+    waited = (ctx.frame.waiting_for or "") if ctx.frame else ""
+    if isinstance(state.step, Collect) and waited.startswith("slot:") and waited[5:] != state.step.slot:
+        return state.name  # a value asked again aside ("the name I gave was wrong" at the amount): this question again
+    return after_step(ctx, state)
 
 
 def give_up(ctx: TurnContext, on_failure: str | None) -> None:

@@ -139,7 +139,8 @@ def offer(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, thre
 _NEVER = re.compile(r"(?!)")
 # Not wanted any more: "不用了", "不需要了", "no thanks", "I don't need it anymore"
 _DECLINE = {
-    "zh": re.compile(r"(?:不用|不需要|不要|用不着)了?(?:吧|啊|哈|谢谢|[，,。.!！\s])*$|^(?:谢谢|好的?)?[，,\s]*(?:不用|不需要)了"),
+    # (not a bare "不要": at a menu of plans it says "not that one", the slot's error and the menu again)
+    "zh": re.compile(r"(?:不用|不需要|用不着)了?(?:吧|啊|哈|谢谢|[，,。.!！\s])*$|^(?:谢谢|好的?)?[，,\s]*(?:不用|不需要|不要)了"),
     "en": re.compile(r"\b(?:no,? thanks?|no thank you|don'?t need (?:it|that|to)|never ?mind|not needed)\b", re.IGNORECASE),
 }
 

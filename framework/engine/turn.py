@@ -897,7 +897,7 @@ def _earlier_wrong(ctx: TurnContext, nlu: NLUResult, collecting: str) -> bool:
     """"哎呀名字打错了" at "请输入本人身份证号" (否定) offered to stop, and "对 我要改一下名字" cancelled the opening
     (customer trial, session 31): a message that says a value given earlier in this flow is wrong, and gives
     neither a new one nor the asked one, goes back to that value's question (its value unset, event
-    `change_requested`); the flow goes on from there, the question now asked coming again after it."""
+    `change_requested`), asked aside; once it is answered, the question that waited comes again."""
     text = nlu.text or ""
     item = confirm.wrong_item(ctx, text)
     flow = ctx.flow()
@@ -906,14 +906,18 @@ def _earlier_wrong(ctx: TurnContext, nlu: NLUResult, collecting: str) -> bool:
     # "Who should I send it to?" is no recipient)
     answered = (any(fills(slot, e, collecting) for e in nlu.entities) if slot.type == "text"
                 else _holds_value(ctx, collecting, nlu))
-    if item is None or item == collecting or ctx.slots.get(item) is None or flow is None or answered:
+    if (item is None or item == collecting or ctx.slots.get(item) is None or flow is None or answered
+            or item in ctx.slot_changes):  # "the name was wrong, it should be Kevin OBrien": corrected already
         return False
-    target = next((s.name for s in flow.states.values() if isinstance(s.step, Collect) and s.step.slot == item), None)
-    if target is None:
+    step = next((s.step for s in flow.states.values() if isinstance(s.step, Collect) and s.step.slot == item), None)
+    if step is None:
         return False
+    # asked aside: once answered, the question that waited comes again (steps.after_collect); going to the item's
+    # own state instead skipped the amount when the recipient's came after it ("Send $ to Kevin O Brien")
     ctx.emit("change_requested", flow=ctx.frame.flow, slot=item)
     ctx.set_slot(item, None, source="correction")
-    steps.goto(ctx, target)
+    ctx.update_frame(waiting_for=f"slot:{item}", attempts=0)
+    ctx.say(step.prompt)
     return True
 
 

@@ -527,6 +527,12 @@ def complete_cut_name(text: str, entity):
     whole = _person_name(text, entity)
     if whole is not None:
         return whole
+    if re.fullmatch(r"[\u3400-\u9fff]{3,5}", entity.text) and entity.text[-1] in "我俺" \
+            and _SELF_GOES_ON.match(text, entity.end):
+        # "我叫李建国我身份证号110101…" stored the name 李建国我, and an account was opened under it (customer
+        # trial, session 31): the "我" that starts the next clause is no part of the name
+        end = entity.end - 1
+        return replace(entity, value=text[entity.start:end], text=text[entity.start:end], end=end)
     if entity.extractor != MODEL_EXTRACTOR:
         return entity
     cut = _WORD_REST_RE.match(text, entity.end) if entity.text[-1:].isascii() and entity.text[-1:].isalpha() else None
@@ -553,6 +559,10 @@ def complete_cut_name(text: str, entity):
         return entity
     end = entity.end + 1
     return replace(entity, value=text[entity.start:end], text=text[entity.start:end], end=end)
+
+
+# What follows a "我" that opens the next clause of a run-on message: "…我叫马丽丽我身份证号是…", "…我想开个户"
+_SELF_GOES_ON = re.compile(r"身份证|证件|手机|电话|号码|想|要|是|今年|住|在|的|需要|打算|准备|就|也|还|刚|已经")
 
 
 # Who the named person is to the speaker, said before the name: "my flatmate Priya", "my sister

@@ -81,9 +81,11 @@ _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _DAY_WORD = "|".join(re.escape(w) for w in sorted(ORDINAL_DAYS, key=len, reverse=True))
 # What may follow "the 5th" or "December twenty-fourth" for it to be a date: an end, punctuation or a
 # joining word ("the 2nd card", "the 3rd time", "June first asked me" are none)
-_DATE_END = r"(?=\s*(?:$|[,.;:!?，。！？]|(?:at|please|for|to|and|instead|then|or|if|so|thanks?)\b))"
+# "oh wait the 4th actually", "I meant the 4th not the 2nd" (no date read: customer trial, session 31)
+_DATE_END = (r"(?=\s*(?:$|[,.;:!?，。！？]|(?:at|please|pls|plz|for|to|and|instead|then|or|if|so|thanks?|actually|not|rather"
+             r"|sorry)\b))")
 # ... and after "the first" with no "on" before it, fewer ("the first and the second", "the second to last")
-_BARE_END = r"(?=\s*(?:$|[,.;:!?，。！？]|(?:at|please|instead|thanks?)\b))"
+_BARE_END = r"(?=\s*(?:$|[,.;:!?，。！？]|(?:at|please|pls|instead|thanks?|actually|not|rather|sorry)\b))"
 _FOLLOWS_A_DATE = re.compile(_DATE_END, re.IGNORECASE)
 # ... and, where the month opens the message, what is said of a date ("December twenty fourth would be good",
 # "january first works"; "June first asked me" stays none)

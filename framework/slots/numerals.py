@@ -315,6 +315,31 @@ def _tens_and_digit(text: str) -> list[Quantity]:
             for m in _TENS_DIGIT_RE.finditer(text)]
 
 
+# Hundreds said in words, the rest in digits (or the other way): "a hundred and 5 dollars" was sent as $5, "make it
+# 1 hundred and 10" became $100 (customer trial, session 31)
+_SMALL = "|".join(w for w, v in ENGLISH_UNITS.items() if 1 <= v <= 9)
+_HUNDRED_MIXED_RE = re.compile(
+    rf"\b(?P<h>a|an|{_SMALL}|[1-9])\s+hundred(?:\s+and)?\s+(?P<rest>[1-9]\d?)(?![\d.,:/]\d|\d)"
+    rf"|\b(?P<h2>[1-9])\s+hundred(?:\s+and)?\s+(?P<rest2>(?:{'|'.join(ENGLISH_TENS)})(?:[\s-]+(?:{_SMALL}))?|{_SMALL}"
+    rf"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b", re.IGNORECASE)
+
+
+def _hundreds_mixed(text: str) -> list[Quantity]:
+    found = []
+    for m in _HUNDRED_MIXED_RE.finditer(text):
+        if m.group("h"):
+            head = m.group("h").lower()
+            hundreds = 1 if head in ("a", "an") else int(head) if head.isdigit() else ENGLISH_UNITS[head]
+            rest = int(m.group("rest"))
+        else:
+            hundreds = int(m.group("h2"))
+            rest = _english_value(re.split(r"[\s-]+", m.group("rest2").lower()))
+            if rest is None:
+                continue
+        found.append(Quantity(m.start(), m.end(), int(hundreds * 100 + int(rest))))
+    return found
+
+
 def _cjk(ch: str) -> bool:
     return bool(ch) and "\u3400" <= ch <= "\u9fff"
 
@@ -401,7 +426,7 @@ def scan(text: str) -> list[Quantity]:
     """Every quantity in `text`, left to right, overlapping ones resolved to the longest."""
     text = normalise_digits(text)
     idioms = _idiom_spans(text)
-    candidates = _cny(text, idioms) + _english(text) + _thousands(text) + _grand(text) + _tens_and_digit(text)
+    candidates = _cny(text, idioms) + _english(text) + _thousands(text) + _grand(text) + _tens_and_digit(text) + _hundreds_mixed(text)
     for m in _RUN_RE.finditer(text):
         start, end = m.span()
         run = m.group()
