@@ -176,11 +176,12 @@ _REASON = re.compile(r"\b(?:because|since|cause|cuz|coz|'cause|as (?:he|she|they
 
 def _in_reason(text: str, entity: Entity, entities) -> bool:
     """True when the number comes after a reason marker, and another value of the same entity comes before it."""
+    window = max(0, entity.start - 80)  # within the sentence; the whole text per number was quadratic
     marker = None
-    for m in _REASON.finditer(text, 0, entity.start):
+    for m in _REASON.finditer(text, window, entity.start):
         marker = m
-    return marker is not None and any(o is not entity and o.entity == entity.entity and o.end <= marker.start()
-                                      for o in entities)
+    return marker is not None and any(o is not entity and o.entity == entity.entity and window <= o.start
+                                      and o.end <= marker.start() for o in entities)
 
 
 def _whole_answer(ctx: TurnContext, entity: Entity, slot_name: str, collecting: str | None) -> bool:

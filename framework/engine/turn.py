@@ -936,9 +936,10 @@ def _without_command_names(ctx: TurnContext, nlu: NLUResult, waiting: str | None
     slots = ctx.assistant.slots
     text = nlu.text or ""
     dropped = [e for e in nlu.entities if any(n in wanted and slots[n].type == "text" and fills(slots[n], e, None)
-                                              for n in slots)
-               # the value alone ("my landlord", read as a handoff 0.75) answers ahead: kept
-               and not corrections.only_filler(text[:e.start] + text[e.end:], ctx.assistant.language)]
+                                              for n in slots)]
+    if len(dropped) == 1 and corrections.only_filler(text[:dropped[0].start] + text[dropped[0].end:],
+                                                     ctx.assistant.language):
+        return nlu  # the value alone ("my landlord", read as a handoff 0.75) answers ahead: kept
     if not dropped:
         return nlu
     ctx.emit("value_not_taken", slot=dropped[0].entity, reason="command")
