@@ -355,12 +355,17 @@ def announce(ctx: TurnContext, names: list[str]) -> None:
 
 
 # Words around a value said again that add nothing: "to my landlord", "it's 450 dollars", "还是转给张三"
-_AROUND = {"en": re.compile(r"^(?:(?:to|for|on|the|it'?s|it is|that'?s|that is|is|i said|just|still)\b[\s,]*)+"),
+# "the day after tomorrow please", "next friday please" at a read-back were not taken, and "yes" sent it today
+# (customer trial, session 31): politeness after the value
+_AROUND = {"en": re.compile(r"^(?:(?:to|for|on|the|it'?s|it is|that'?s|that is|is|i said|just|still)\b[\s,]*)+"
+                            r"|(?:[\s,]*\b(?:please|pls|plz|thanks|thank you|thx|then)\b)+[\s.!]*$"),
            # "39的", "还是59吧": particles after the value too (customer trial, session 28)
            # "算了还是99吧", "那算了换99" at an opening's read-back (a fallback, and a cancel: session 28)
            # "整个一百二十九的", "整个129的吧" (dialect "make it"), "来个129的" at an opening's read-back were not taken
            # and "妥了" confirmed 59 (customer trial, session 31)
-           "zh": re.compile(r"^(?:算了|那|那就|还是|就是|是|转给|给|我说了|说了|换成?|改成|要|整个|整一个|来个|来一个|弄个|搞个|给我|给俺)+"
+           # "算了算了，还是三十九" at a read-back cancelled the plan change (customer trial, session 31): a comma among them
+           "zh": re.compile(r"^(?:(?:算了|那|那就|还是|就是|是|转给|给|我说了|说了|换成?|改成|要|整个|整一个|来个|来一个|弄个|搞个|给我|给俺)"
+                            r"[，,\s]*)+"
                             r"|(?:的|吧|啊|呀|呢|哦|嘛|套餐|那个|就行|就好|得了|哈)+$")}
 
 

@@ -130,6 +130,11 @@ def _value(ctx: TurnContext, slot, entity: Entity) -> tuple[bool, Any]:
     return parsed.ok, parsed.value
 
 
+def entity_value(ctx: TurnContext, slot, entity: Entity) -> ParseResult:
+    """The slot's value for an entity, as filling reads it (a learnt name's span tidied: "Peter 10" is Peter)."""
+    return _parsed(ctx, slot, entity)
+
+
 def _skipped(ctx: TurnContext, slot, entity: Entity, collecting: str | None) -> bool:
     """The guards of the turn priority list (framework.engine.turn)."""
     if not from_user(slot):
@@ -172,6 +177,28 @@ def answer_beside_change(ctx: TurnContext, nlu: NLUResult, collecting: str) -> b
 # A reason given for a value: "no its 75 because he paid me back 25" set $25 and "yes" sent it (customer trial,
 # session 31); "因为他还了我25" the same
 _REASON = re.compile(r"\b(?:because|since|cause|cuz|coz|'cause|as (?:he|she|they|i|we))\b|因为|由于|毕竟")
+
+
+# How a Chinese character is written, said after a name: "口天吴", "弓长张", "木子李", "耳东陈", "立早章", "桂花的桂",
+# "君子的君", "草字头的蕾", "三点水"
+_SPELLED = frozenset("口天吴 弓长张 立早章 木子李 耳东陈 古月胡 双木林 言午许 禾口程 文刀刘 关耳郑 人可何 三横王 "
+                     "走肖赵 子小孙 日月明 女古姑 口十叶 双口吕 木易杨 草头黄 宝盖宋 三点水".split())
+_WORD_OF = re.compile(r"^[\u4e00-\u9fff]{1,3}的(?P<ch>[\u4e00-\u9fff])$")
+_RADICAL = re.compile(r"^(?:草字头|三点水|木字旁|单人旁|双人旁|提手旁|宝盖头?|走之底?|言字旁|女字旁|王字旁|绞丝旁|竖心旁|金字旁)")
+
+
+def spells_a_character(value: str) -> bool:
+    """Whether a value is the way a character is written ("口天吴", "桂花的桂", "草字头的蕾"), not a name."""
+    value = value.strip()
+    word_of = _WORD_OF.match(value)
+    return (value in _SPELLED or bool(_RADICAL.match(value))
+            or (word_of is not None and word_of.group("ch") in value[:-2]))
+
+
+def _before_some_money(text: str, entity: Entity) -> bool:
+    """The number comes before "some money" in the same message: said in passing, the amount still open."""
+    m = _SOME_MORE.search(text.lower(), entity.end)
+    return m is not None
 
 
 def _in_reason(text: str, entity: Entity, entities) -> bool:
@@ -290,7 +317,8 @@ def _names_nobody(ctx: TurnContext, slot, value: Any) -> bool:
 
 
 # A bare number that counts or ages someone: "he is 19", "she has 2 kids", "i have 3 kids"
-_COUNT_OR_AGE = re.compile(r"\b(?:is|turns|turned|aged|age|was|has|have|had)\s+$", re.IGNORECASE)
+# ... "hello dear, I am 82" (the amount of a transfer asked for next: customer trial, session 31)
+_COUNT_OR_AGE = re.compile(r"\b(?:is|turns|turned|aged|age|was|has|have|had|am|i'?m|im)\s+$", re.IGNORECASE)
 _COUNTED = re.compile(r"^\s*(?:kids?|children|child|years?|yrs|months?|weeks?|days?|people|grandkids)\b", re.IGNORECASE)
 
 
@@ -1260,6 +1288,11 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             if slot.type == "categorical" and _said_as_current(ctx, nlu.text or "", entity):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="current_value")
                 continue
+            if slot.type == "text" and spells_a_character(str(entity.value)):
+                # "我叫吴桂兰，口天吴" opened an account for 口天吴 (customer trial, session 31): how a character is
+                # written is no name
+                ctx.emit("entity_ignored", entity=entity.entity, reason="spelling")
+                continue
             if (slot.type == "text" and slot.options.get("own")
                     and another_persons_name(nlu.text or "", entity.start, ctx.assistant.language)):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="someone_else")  # "我朋友李娜推荐我来的"
@@ -1278,6 +1311,11 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             if slot.type == "money" and _DIALLED.search((nlu.text or "")[max(0, entity.start - 6):entity.start]):
                 # "我要打12300投诉你们" filed a loss of 12300 (customer trial, session 29): a number to call
                 ctx.emit("entity_ignored", entity=entity.entity, reason="phone_number")
+                continue
+            if slot.type == "money" and _before_some_money(nlu.text or "", entity):
+                # "my pension of 900 came in today so I want to send my grandson Tom some money": $900 was read back
+                # and "yes" sent it (customer trial, session 31); "some money" leaves the amount open
+                ctx.emit("entity_ignored", entity=entity.entity, reason="some_money")
                 continue
             if slot.type in ("money", "integer", "number") and _in_reason(nlu.text or "", entity, entities):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="reason")  # "75 because he paid back 25"

@@ -58,6 +58,31 @@ def goto(ctx: TurnContext, target: str | None) -> None:
     abandon_all(ctx, "flow_cancelled")
 
 
+# "the same amount" / "him again" in a new request: the value the last request was given ("and send the same amount
+# to Peter" after $20 to John asked the amount again; customer trials of sessions 30 and 31, left then)
+_SAME_AMOUNT = {"en": re.compile(r"\b(?:the )?same (?:amount|sum|again|money)\b|\bas much (?:again|as (?:before|last time))\b",
+                                 re.IGNORECASE),
+                "zh": re.compile(r"(?:一样|同样)的?(?:金额|钱数|数)|(?:跟|和)(?:刚才|上次)一样多|还是(?:那么|这么)多")}
+_SAME_PERSON = {"en": re.compile(r"\b(?:him|her|them) (?:again|another)\b|\bsame (?:person|guy|girl|recipient|payee)\b",
+                                 re.IGNORECASE),
+                "zh": re.compile(r"还是(?:给)?(?:他|她)|同一个人|(?:跟|和)刚才同一个人")}
+
+
+def _same_again(ctx: TurnContext, flow: Flow) -> None:
+    """Slots of `flow` the message says take the last request's value again: an amount (money, number slots) for
+    "the same amount", a person (a personal-data text slot) for "him again"; set where the message gave none."""
+    key, text = language_key(ctx.assistant.language) or "en", ctx.text or ""
+    amount, person = _SAME_AMOUNT.get(key), _SAME_PERSON.get(key)
+    wanted = collected_slots(flow)
+    for name, value in ctx.last_values.items():
+        slot = ctx.assistant.slots.get(name)
+        if slot is None or name not in wanted or ctx.slots.get(name) is not None:
+            continue
+        if ((slot.type in ("money", "number", "integer") and amount is not None and amount.search(text))
+                or (slot.type == "text" and slot.pii and person is not None and person.search(text))):
+            ctx.set_slot(name, value, source="referred")
+
+
 def start_flow(ctx: TurnContext, flow: Flow, *, reason: str, prefill: Callable[[], None] | None = None) -> None:
     """Push `flow` and enter its start; `prefill` fills values for it first (the values a
     request for it was given while another flow ran: framework.engine.other_request)."""
@@ -77,6 +102,8 @@ def start_flow(ctx: TurnContext, flow: Flow, *, reason: str, prefill: Callable[[
                 continue
             if name in wanted and ctx.slots.get(name) is None:
                 ctx.set_slot(name, value, source="referred")
+    if reason in ("trigger", "follow_up") and ctx.last_values:
+        _same_again(ctx, flow)
     ctx.last_flow, ctx.last_values = None, {}
     if reason == "trigger" and not ctx.stack and _ANOTHER_THAN_SAID.get(language_key(ctx.assistant.language) or "en",
                                                                          _NEVER).search(ctx.text or ""):

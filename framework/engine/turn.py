@@ -255,7 +255,9 @@ def _values_said(ctx: TurnContext, nlu: NLUResult, wanted, start: int, end: int,
             if (name in values or entity.start < start or entity.end > end
                     or (entity.extractor in GENERIC_EXTRACTORS and not generic) or not fills(slot, entity, None)):
                 continue
-            parsed = parse_value(slot, str(entity.value), ctx.assistant.language, today=ctx.today)
+            # read as filling reads it: "… and also send Peter 10 for the taxi" saved the recipient "Peter 10", and
+            # the money went to that name (customer trial, session 31)
+            parsed = slot_filling.entity_value(ctx, slot, entity)
             if parsed.ok:
                 values[name] = parsed.value
     return values
@@ -635,7 +637,10 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # block (customer trial, session 30): a hedge asks for nothing; a clear answer is asked for, before the
     # global intents (a person asked for, or a withdrawal, still wins)
     if (waiting == "confirm" and is_hedge(nlu.text or "", assistant.language)
-            and not asks_for_person(nlu.text or "", assistant.language) and not withdrawn(nlu.text or "", assistant.language)):
+            and not asks_for_person(nlu.text or "", assistant.language) and not withdrawn(nlu.text or "", assistant.language)
+            # "just tell me my balance first, maybe its in my car": another request put first is no hedge
+            and not (confident and _FIRST_SAID.search((nlu.text or "").lower())
+                     and getattr(assistant.flow_for_intent(intent), "name", ctx.frame.flow) != ctx.frame.flow)):
         ctx.emit("hedged", flow=ctx.frame.flow)
         ctx.say("utter_clear_yes_no")
         return
@@ -896,8 +901,8 @@ def _dropped_for_another(ctx: TurnContext, nlu: NLUResult) -> bool:
 def _earlier_wrong(ctx: TurnContext, nlu: NLUResult, collecting: str) -> bool:
     """"哎呀名字打错了" at "请输入本人身份证号" (否定) offered to stop, and "对 我要改一下名字" cancelled the opening
     (customer trial, session 31): a message that says a value given earlier in this flow is wrong, and gives
-    neither a new one nor the asked one, goes back to that value's question (its value unset, event
-    `change_requested`), asked aside; once it is answered, the question that waited comes again."""
+    neither a new one nor the asked one, goes back to that value's question (event `change_requested`), asked
+    aside; once it is answered, the question that waited comes again."""
     text = nlu.text or ""
     item = confirm.wrong_item(ctx, text)
     flow = ctx.flow()
@@ -913,9 +918,10 @@ def _earlier_wrong(ctx: TurnContext, nlu: NLUResult, collecting: str) -> bool:
     if step is None:
         return False
     # asked aside: once answered, the question that waited comes again (steps.after_collect); going to the item's
-    # own state instead skipped the amount when the recipient's came after it ("Send $ to Kevin O Brien")
+    # own state instead skipped the amount when the recipient's came after it ("Send $ to Kevin O Brien"). The old
+    # value stays until a new one comes: unset, a request put first ("名字说错了", then "先帮我查一下…账单") left the
+    # complaint without a name, read back as "请核对：，身份证号…" and filed (customer trial, session 31)
     ctx.emit("change_requested", flow=ctx.frame.flow, slot=item)
-    ctx.set_slot(item, None, source="correction")
     ctx.update_frame(waiting_for=f"slot:{item}", attempts=0)
     ctx.say(step.prompt)
     return True
@@ -1140,6 +1146,7 @@ _ASKED_FIRST = re.compile(r"确认之前|确认前|先问|问一下|问下|^(?:�
 # ... unless the other request is to be done first: "hold on, what is my balance first?" at a transfer's read-back
 # (customer trial, session 30) wants the balance, then the transfer
 _DO_FIRST = re.compile(r"\bfirst[?？.!！\s]*$|先(?:帮我)?(?:查|看|问问我的|给我查)")
+_FIRST_SAID = re.compile(r"\bfirst\b|先(?:查|看|问|帮|给)")
 _WH = re.compile(r"\b(?:how|what|when|why|which|where|who|will|does|do|is|can)\b.{3,}|多久|多少|怎么|什么|为什么|哪|几天|会不会|能不能")
 
 

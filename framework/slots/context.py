@@ -415,6 +415,10 @@ _TRAILING_EN = (r"please|pls|plz|thanks|thank you|thank u|thanx|thnx|thx|cheers|
                 rf"|(?:(?:on|this|next|nxt|coming|fi|for|by)\s+)?{_WEEKDAY}|(?:on|this|next|nxt|coming)\s+{_SHORT_DAY}|next|nxt"
                 # "to Ama also", "Marlon fi Friday", "Maria Cristina dela Cruz po" (customer trial, session 30)
                 r"|also|too|as well|(?-i:po)|(?-i:opo)"
+                # "my friend Siti leh": Singlish particles (customer trial, session 31), lower case only ("Ah" is a name)
+                r"|(?-i:leh)|(?-i:lah)|(?-i:lor)|(?-i:meh)|(?-i:hor)|(?-i:sia)|(?-i:ah)"
+                # "send Peter 10 for the taxi": the amount after the name (the recipient "Peter 10")
+                r"|\d+(?:[.,]\d+)?(?:\s+(?:for|dollars?|bucks|usd)\b.*)?"
                 r"|and|&")  # "Tom and" of "to Tom and Jerry" (the model's span): the name is "Tom"
 _POLITE_RE = re.compile(rf"(?:[\s,，]+(?:{_TRAILING_EN}|谢谢)(?![^\W\d_])"
                         r"|(?<=[\u3400-\u9fff])(?:才对|就行|就好|就可以|谢谢))+$", re.IGNORECASE)

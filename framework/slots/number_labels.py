@@ -112,7 +112,9 @@ def _place_or_time(slot: Slot, text: str, start: int, end: int) -> bool:
 # of the card ending 1234, and "yes" blocked it; "there was like 1500 on it" the card 1500 (customer trial,
 # session 31). A card's digits (a pattern slot) take no number said so.
 _MONEY_BEFORE = {
+    # ... or money to move: "send 2400 to Lola" lost its amount to the card's digits (customer trial, session 31)
     "en": re.compile(r"\b(?:took|taken|stole|stolen|nicked|spent|charged|withdrew|withdrawn|debited|paid|cost|costs|worth"
+                     r"|send|sent|pay|transfer|wire|give|lend|owe him|owe her"
                      r"|owe|owes|there (?:was|is|were))(?:\s+(?:like|about|around|almost|nearly|over|only|just|me))?"
                      r"\s*[$£€]?\s*$", re.IGNORECASE),
     "zh": re.compile(r"(?:扣了|扣我|刷了|花了|取走了?|转走了?|盗刷了?|被刷了?|偷了|里面有|卡里有|余额有?)(?:大概|差不多|将近)?\s*$"),
