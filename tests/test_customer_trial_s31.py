@@ -451,3 +451,13 @@ def test_still_that_plan_after_all(telecom, text, plan):
     for said in ["我要换套餐", "刘洋", "440308199001011239", "99"]:
         state = zh(telecom, state, said, "办理" if said == "我要换套餐" else "提供信息", 0.99).state
     assert zh(telecom, state, text, "取消", 0.9).state.slots.get("plan") == plan
+
+
+# "哦不对，尾号是8001" right after the balance of 13800138000 was acknowledged with a goodbye, and the next bills were of
+# 13800138000
+@pytest.mark.parametrize("text", ["哦不对，尾号是8001", "错了错了，后四位是8001"])
+def test_the_last_digits_said_anew_after_a_lookup(telecom, text):
+    state = zh(telecom, start(), "查余额 13800138000", "查询", 0.99).state
+    state = _done(telecom, state).state
+    result = zh(telecom, state, text, "否定", 0.9)
+    assert result.state.slots.get("phone") == "13800138001" and result.action is not None

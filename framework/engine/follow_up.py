@@ -87,12 +87,45 @@ def sounds_like_follow_up(text: str, language: str) -> bool:
     return bool(pattern and pattern.search(text))
 
 
+# The last digits of the number just used, said as a correction: "哦不对，尾号是8001" right after the balance of
+# 13800138000 was acknowledged with a goodbye, and the next two bills were of 13800138000 (customer trial,
+# session 31); "no, it ends in 8001"
+_TAIL_FIX = {"zh": re.compile(r"(?:不对|错了|不是|说错|输错).{0,8}?(?:尾号|后四位|最后四位|末四位)(?:是|为|应该是)?\s*(?P<d>\d{4})(?!\d)"),
+             "en": re.compile(r"\b(?:no|wrong|not that|sorry)\b.{0,20}?\b(?:ends?|ending)\s+(?:in|with)?\s*(?P<d>\d{4})(?!\d)",
+                              re.IGNORECASE)}
+
+
+def _corrected_tail(ctx: TurnContext, flow) -> bool:
+    """The number the last run used, with its last four digits said anew: that run again with the new number."""
+    pattern = _TAIL_FIX.get(language_key(ctx.assistant.language) or "en")
+    m = pattern.search(ctx.text or "") if pattern is not None else None
+    if m is None:
+        return False
+    phones = [n for n in steps.collected_slots(flow) if getattr(ctx.assistant.slots.get(n), "type", None) == "phone"
+              and isinstance(ctx.last_values.get(n), str) and len(ctx.last_values[n]) > 4]
+    if len(phones) != 1:
+        return False
+    name, old = phones[0], ctx.last_values[phones[0]]
+    new = old[:-4] + m.group("d")
+    if new == old:
+        return False
+    ctx.emit("follow_up", flow=flow.name, slots=(name,))
+    for slot_name, value in _carried(ctx, flow).items():
+        if slot_name != name and ctx.slots.get(slot_name) is None and slot_name in ctx.assistant.slots:
+            ctx.set_slot(slot_name, value, source="follow_up")
+    ctx.set_slot(name, new, source="correction")
+    steps.start_flow(ctx, flow, reason="follow_up")
+    return True
+
+
 def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     """True when the message was a follow-up to the flow that ended last, and it started again."""
     assistant = ctx.assistant
     flow = assistant.flows.get(ctx.last_flow or "")
     if ctx.stack or flow is None:
         return False
+    if _corrected_tail(ctx, flow):
+        return True
     only = _only_a_value(ctx, nlu, flow)
     if not (sounds_like_follow_up(nlu.text or "", assistant.language) or only):
         return False
