@@ -376,7 +376,7 @@ async def test_a_yes_then_another_request_at_a_read_back(banking_agent_domain):
 
 # "the same amount" / "him again" after a transfer were asked again
 @pytest.mark.parametrize("text, amount, recipient", [("now send the same amount to Rahul", 45, "Rahul"),
-                                                     ("send 60 to him again", 60, "Priya")])
+                                                     ("send 60 to the same person", 60, "Priya")])
 def test_the_same_amount_or_person_again(banking, text, amount, recipient):
     state = en(banking, start(), "send 45 dollars to Priya", "transfer_money", 0.99).state
     result = en(banking, state, "yes", "affirm")
@@ -461,3 +461,58 @@ def test_the_last_digits_said_anew_after_a_lookup(telecom, text):
     state = _done(telecom, state).state
     result = zh(telecom, state, text, "否定", 0.9)
     assert result.state.slots.get("phone") == "13800138001" and result.action is not None
+
+
+# Round 4 of session 31's trial
+
+# "yeah right, sure, send Tom 500 bucks, what a great idea" (affirm 0.64) sent $500; "好啊好啊，一个月129，你们可真会赚钱"
+# opened the 129 account
+def test_sarcasm_is_no_yes(banking, telecom):
+    state = en(banking, start(), "send 500 dollars to Tom", "transfer_money", 0.99).state
+    assert en(banking, state, "yeah right, sure, send Tom 500 bucks, what a great idea", "affirm", 0.64).action is None
+    state = start()
+    for said in ["我要开户", "张伟", "11010519491231002X", "129"]:
+        state = zh(telecom, state, said, "办理" if said == "我要开户" else "提供信息", 0.99).state
+    assert zh(telecom, state, "好啊好啊，一个月129，你们可真会赚钱", "肯定", 0.9).action is None
+
+
+# "my rent of 850 is due on the 20th, so send Tom some money now" scheduled the transfer for the 20th
+def test_a_date_said_before_now_is_not_the_transfers(banking):
+    result = en(banking, start(), "my rent of 850 is due on the 20th, so send Tom some money now", "transfer_money", 0.99)
+    assert result.state.slots.get("date") == "2026-12-02" and "amount" not in result.state.slots
+
+
+# "四四零三零八一九九…" (an invalid ID read in numerals) set plan 99 from its "一九九"
+def test_a_choice_inside_a_number_is_none(telecom):
+    state = zh(telecom, zh(telecom, start(), "我要开户", "办理", 0.99).state, "王芳", "提供信息").state
+    result = zh(telecom, state, "四四零三零八一九九零零一零一一二三八", "提供信息")
+    assert "plan" not in result.state.slots
+
+
+# "哦对了，这个是给我奶奶办的，她不在身边" at the plan question heard "没有这个套餐哦", and the account was opened
+def test_someone_else_said_mid_flow(telecom):
+    state = start()
+    for said in ["我要开户", "吴桂兰", "510104198812120022"]:
+        state = zh(telecom, state, said, "办理" if said == "我要开户" else "提供信息", 0.99).state
+    result = zh(telecom, state, "哦对了，这个是给我奶奶办的，她不在身边", "提供信息", 0.6)
+    assert [e.name for e in result.events][-2:] == ["request_not_served", "stop_offered"]
+
+
+# "张伟，弓长张" at the name question opened an account for "张伟，弓长张"
+def test_a_name_with_its_spelling_at_the_question(telecom):
+    state = zh(telecom, start(), "我要开户", "办理", 0.99).state
+    assert zh(telecom, state, "张伟，弓长张", "提供信息").state.slots["name"] == "张伟"
+
+
+# "thanks, also what is my balance?" at a block's read-back (goodbye 1.00) kept the lost card active
+async def test_thanks_and_a_question_at_a_block_keep_the_block(banking_agent_domain):
+    banking = banking_agent_domain
+    first, text = "I lost my card 1234", "thanks, also what is my balance?"
+    classifier = FakeClassifier({first: "lost_card", text: ("goodbye", 1.0), "thanks": ("goodbye", 1.0),
+                                 "what is my balance?": ("check_balance", 0.99),
+                                 "also what is my balance?": ("check_balance", 0.99)}, banking.intents)
+    agent = Agent(banking, classifier_parser(classifier, banking))
+    state = (await agent.handle(None, "u", first, now=NOW)).state
+    assert state.stack[-1].waiting_for == "confirm"
+    turn = await agent.handle(state, "u", text, now=NOW + 5)
+    assert turn.state.stack[-1].flow == "lost_card" and turn.state.stack[-1].waiting_for == "confirm"

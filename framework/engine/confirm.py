@@ -83,6 +83,10 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         return None
     if only_noted(ctx, text):
         return None
+    if _SARCASM.search(text.strip()):
+        # "yeah right, sure, send Tom 500 bucks, what a great idea" (affirm 0.64) sent $500; "好啊好啊，一个月129，你们可真会
+        # 赚钱" opened the 129 account (customer trial, session 31): sarcasm is no yes
+        return None
     if _ASIDE.search(text.strip()):
         # "对了，这个有合约期吗" (肯定 1.00) opened the account, "好是好，就是有点贵" too, "对了，我还想查下话费"
         # changed the plan and lost the balance (customer trial, session 26): "by the way" opens
@@ -141,6 +145,9 @@ _WAIT_LEAD = {
 }
 _ASIDE = re.compile(r"^(?:[哦噢诶欸啊][，,\s]*)?对了[，,。\s]+\S|^([\u4e00-\u9fff])是\1[，,\s]|^[哦噢喔]+[。.!！~～]*$"
                     r"|^(?:oh[,\s]+)?(?:by the way|btw)\b", re.IGNORECASE)
+_SARCASM = re.compile(r"^(?:oh\s+)?yea?h?,?\s+right\b(?!\s*(?:away|now|there|here))|\bwhat an? (?:great|brilliant|genius|wonderful|"
+                      r"fantastic) idea\b|\bas if\b|\bsure,? sure\b|\byeah,? sure,? whatever\b"
+                      r"|真会(?:赚钱|坑|做生意|抢钱)|可真(?:行|会|是)|呵呵|坑人|抢钱|宰人", re.IGNORECASE)
 _FOUND_IT = re.compile(r"\bfound (?:it|them|the card|my card)\b|找到了|找着了|不用了|\bnever ?mind\b|\bdon'?t\b")
 
 
@@ -200,7 +207,7 @@ def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if _taken_back(text, language):
         return False  # "行，等等" (a yes taken back at once: customer trial, session 30)
     if ("?" in text or "？" in text or is_hesitation(text, language) or is_hedge(text, language)
-            or _ASIDE.search(text) or is_question(text, language) or not_yet(text, language)):
+            or _ASIDE.search(text) or _SARCASM.search(text) or is_question(text, language) or not_yet(text, language)):
         return False
     if go_ahead([text], language) and not _THANKS_ONLY.match(text.strip().lower()) and not withdrawn(text, language) and not _other_request(ctx, flow, text):
         return True  # "just block the damn thing" (cancel 0.80) stopped the block (customer trial, session 29)

@@ -42,7 +42,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from framework.compile.machine import Assistant, frozen_map
+from framework.compile.machine import Assistant, Collect, frozen_map
 from framework.engine import steps
 from framework.engine.builtin_responses import LIST_SEPARATOR, language_code
 from framework.engine.confirm import WHICH, answer as yes_or_no, label
@@ -98,6 +98,9 @@ def _parsed(ctx: TurnContext, slot, entity: Entity) -> ParseResult:
     if entity.extractor == CONTEXT_EXTRACTOR and not isinstance(value, str):
         return ParseResult(True, value)  # parsed by the slot's type when found ({"amount": 3500, ...})
     parsed = parse_value(slot, str(value), ctx.assistant.language, today=ctx.today)
+    if slot.type == "text" and parsed.ok and isinstance(parsed.value, str):
+        spelled = without_spelling(parsed.value)  # "张伟，弓长张": 张伟
+        return parsed if spelled == parsed.value else ParseResult(True, spelled)
     return _in_held_month(ctx, slot, entity, parsed) if slot.type == "date" else parsed
 
 
@@ -193,6 +196,39 @@ def spells_a_character(value: str) -> bool:
     word_of = _WORD_OF.match(value)
     return (value in _SPELLED or bool(_RADICAL.match(value))
             or (word_of is not None and word_of.group("ch") in value[:-2]))
+
+
+_NOW_AFTER = re.compile(r"\b(?:now|right now|right away|immediately|asap|straight away)\b|马上|立刻|现在就", re.IGNORECASE)
+_NUMERAL_CHARS = "0123456789零〇一二三四五六七八九十百千两幺壹贰叁肆伍陆柒捌玖拾佰仟"
+
+
+def _defaulted(ctx: TurnContext) -> set[str]:
+    """The slots of the flows that may start or run whose collect step has a default ("today")."""
+    out = set()
+    for flow in ctx.assistant.flows.values():
+        for state in flow.states.values():
+            if isinstance(state.step, Collect) and getattr(state.step, "default", None) is not None:
+                out.add(state.step.slot)
+    return out
+
+
+def _inside_a_number(text: str, entity: Entity) -> bool:
+    """A choice said in numerals inside a longer run of numerals (a number read out digit by digit)."""
+    said = text[entity.start:entity.end]
+    if not said or any(ch not in _NUMERAL_CHARS for ch in said):
+        return False
+    before = text[entity.start - 1:entity.start] if entity.start else ""
+    after = text[entity.end:entity.end + 1]
+    return (bool(before) and before in _NUMERAL_CHARS) or (bool(after) and after in _NUMERAL_CHARS)
+
+
+def without_spelling(value: Any) -> Any:
+    """A name said with how its characters are written ("张伟，弓长张", "李蕾 草字头的蕾"): the name alone."""
+    if not isinstance(value, str):
+        return value
+    parts = [p for p in re.split(r"[，,、\s]+", value.strip()) if p]
+    kept = [p for p in parts if not spells_a_character(p)]
+    return kept[0] if len(kept) == 1 and len(parts) > 1 else value
 
 
 def _before_some_money(text: str, entity: Entity) -> bool:
@@ -1311,6 +1347,16 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             if slot.type == "money" and _DIALLED.search((nlu.text or "")[max(0, entity.start - 6):entity.start]):
                 # "我要打12300投诉你们" filed a loss of 12300 (customer trial, session 29): a number to call
                 ctx.emit("entity_ignored", entity=entity.entity, reason="phone_number")
+                continue
+            if slot.type == "date" and _NOW_AFTER.search(nlu.text or "", entity.end) and slot.name in _defaulted(ctx):
+                # "my rent of 850 is due on the 20th, so send Tom some money now" scheduled it for the 20th (customer
+                # trial, session 31): a date said before "now" is another thing's; the default (today) stands
+                ctx.emit("entity_ignored", entity=entity.entity, reason="now_said")
+                continue
+            if slot.type == "categorical" and _inside_a_number(nlu.text or "", entity):
+                # "四四零三零八一九九…" (an ID read in Chinese numerals, invalid) set plan 99 from its "一九九" and opened
+                # the account on 99 (customer trial, session 31)
+                ctx.emit("entity_ignored", entity=entity.entity, reason="inside_a_number")
                 continue
             if slot.type == "money" and _before_some_money(nlu.text or "", entity):
                 # "my pension of 900 came in today so I want to send my grandson Tom some money": $900 was read back

@@ -145,6 +145,28 @@ _DECLINE = {
 }
 
 
+def not_for_said(ctx: TurnContext, nlu: NLUResult, slot_name: str) -> bool:
+    """At the collect step of `slot_name`, a message that says what the flow's `not_for` lists (framework.engine.
+    not_for): "哦对了，这个是给我奶奶办的" at the plan question heard "没有这个套餐哦", and the opening went on for the
+    grandmother (customer trial, session 31). Its response is said (event `request_not_served`), then "Do you want
+    to stop here?"; nothing is dropped before the answer."""
+    from framework.engine.unavailable import named_in  # it builds on this module
+
+    flow = ctx.flow()
+    if flow is None or not flow.not_for or ctx.frame is None:
+        return False
+    for response, words, patterns in flow.not_for:
+        named = named_in(words, patterns, nlu.text or "")
+        if named is not None:
+            ctx.emit("request_not_served", flow=flow.name, word=named)
+            ctx.say(response)
+            ctx.update_frame(waiting_for=WAITING + slot_name)
+            ctx.emit("stop_offered", flow=ctx.frame.flow, state=ctx.frame.state, slot=slot_name)
+            _ask(ctx)
+            return True
+    return False
+
+
 def yes_at_menu(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, threshold: float) -> bool:
     """"对👌" at "请选择套餐：39元、59元、99元、129元" heard "没有这个套餐哦" and used up one of three
     attempts (customer trial, session 18): the customer agreed to choose, and chose nothing.

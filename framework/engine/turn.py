@@ -601,6 +601,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # "哎呀名字打错了" at the ID question: the name's question again
     if collecting and not changed and _earlier_wrong(ctx, nlu, collecting):
         return
+    # "哦对了，这个是给我奶奶办的" at the plan question: what the flow does not serve, said mid-flow
+    if collecting and not changed and not filled and stop_question.not_for_said(ctx, nlu, collecting):
+        return
     # "is there a fee?" / "卡多久能寄到" while a flow waits: its `answers`, then the question again
     if ctx.stack and side_questions.answered(ctx, nlu):
         return
@@ -1323,7 +1326,9 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         _not_a_value(ctx, step, verdict)
         return
     if parsed.ok:
-        ctx.set_slot(slot_name, _after_surname(ctx, slot, parsed.value), source="collect")
+        # "张伟，弓长张" at the name question opened an account for "张伟，弓长张" (customer trial, session 31)
+        value = slot_filling.without_spelling(parsed.value) if slot.type == "text" else parsed.value
+        ctx.set_slot(slot_name, _after_surname(ctx, slot, value), source="collect")
         steps.goto(ctx, steps.after_collect(ctx, state))
         return
     if _busy(ctx):  # "我要开户" while a transfer asks for the amount: no wasted attempt
