@@ -95,7 +95,8 @@ def retarget_person(ctx: TurnContext, nlu: NLUResult, waiting: str | None, inten
     text = nlu.text or ""
     out, moved = [], False
     for entity in nlu.entities:
-        if _MY_NAME.search(text[:entity.start]):
+        if _MY_NAME.search(text[max(0, entity.start - 40):entity.start]):  # the words just before (the whole prefix
+            # per entity was quadratic on a long message, now that questions reach here too)
             out.append(entity)  # "yes, my name is Sarah Jones": the customer's own name
             continue
         # the model's spans; a context template's only when it extends the value it corrects ("its Priya Raman
