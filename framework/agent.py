@@ -216,14 +216,23 @@ class Agent:
         # the card stayed active (customer trial, session 27)
         said_goodbye = any(e.name == "flow_started" and getattr(flows.get(e.data.get("flow")), "ends_conversation", False)
                            for e in result.events)
-        if state.stack or not nlu.ranking or not (said_goodbye or any(e.name in ("fallback", "acknowledged")
-                                                                      for e in result.events)):
+        # or out of scope after a yes or no word: "no wait, check my balance first" with nothing pending (out of
+        # scope: the balance never given; customer trial, session 31)
+        text, language = nlu.text or "", self.assistant.language
+        opening = [text[a:b].strip() for a, b in self._clauses(text)[:1]]
+        words = opening[0].split()[:1] if opening else []
+        no_or_yes = bool(opening) and (yes_no(opening[0], language) is not None
+                                       or (bool(words) and yes_no(words[0], language) is not None))
+        out_of_scope = (no_or_yes and nlu.ranking and nlu.ranking[0].name in behaviours.out_of_scope.intents
+                        and any(e.name == "out_of_scope" for e in result.events))
+        if state.stack or not nlu.ranking or not (said_goodbye or out_of_scope or any(
+                e.name in ("fallback", "acknowledged") for e in result.events)):
             return None
         # and a thanks or a greeting first: "thanks. oh and I lost my other card, the debit one" (goodbye
         # 0.57: the fallback, and the card stayed active; customer trial, session 25)
         leaving = [i for f in self.assistant.flows.values() if f.ends_conversation for i in f.triggers]
-        if nlu.ranking[0].name not in (behaviours.affirm.intents + behaviours.deny.intents + behaviours.greet.intents
-                                       + tuple(leaving)):
+        if not out_of_scope and nlu.ranking[0].name not in (behaviours.affirm.intents + behaviours.deny.intents
+                                                            + behaviours.greet.intents + tuple(leaving)):
             return None
         text, language = nlu.text or "", self.assistant.language
         tail = corrected_tail(text, language)

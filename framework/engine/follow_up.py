@@ -96,7 +96,7 @@ _TAIL_FIX = {"zh": re.compile(r"(?:不对|错了|不是|说错|输错).{0,8}?(?:
 
 
 def _corrected_tail(ctx: TurnContext, flow) -> bool:
-    """The number the last run used, with its last four digits said anew: that run again with the new number."""
+    """The number the last run used, its last four digits said to be others: that run again, the number asked."""
     pattern = _TAIL_FIX.get(language_key(ctx.assistant.language) or "en")
     m = pattern.search(ctx.text or "") if pattern is not None else None
     if m is None:
@@ -106,14 +106,14 @@ def _corrected_tail(ctx: TurnContext, flow) -> bool:
     if len(phones) != 1:
         return False
     name, old = phones[0], ctx.last_values[phones[0]]
-    new = old[:-4] + m.group("d")
-    if new == old:
+    if old.endswith(m.group("d")):
         return False
-    ctx.emit("follow_up", flow=flow.name, slots=(name,))
+    # the whole number is asked again: its first digits joined to the new last four may be a stranger's number (a
+    # trial of the same session looked up 138****0021 that way); the rest of the last run is carried
+    ctx.emit("follow_up", flow=flow.name, slots=(), reason="number_wrong")
     for slot_name, value in _carried(ctx, flow).items():
         if slot_name != name and ctx.slots.get(slot_name) is None and slot_name in ctx.assistant.slots:
             ctx.set_slot(slot_name, value, source="follow_up")
-    ctx.set_slot(name, new, source="correction")
     steps.start_flow(ctx, flow, reason="follow_up")
     return True
 

@@ -64,7 +64,7 @@ from framework.slots.numerals import indefinite, normalise_digits, ranges
 from framework.slots.partial_names import partial_name
 from framework.slots.person_names import another_persons_name, joined_people
 from framework.slots.mapping import (
-    CONTEXT_EXTRACTOR, GENERIC_EXTRACTORS, MODEL_EXTRACTOR, cut_before_pattern, fills, overruled, rank,
+    CONTEXT_EXTRACTOR, GENERIC_EXTRACTORS, MODEL_EXTRACTOR, Overlaps, cut_before_pattern, fills, overruled, rank,
 )
 
 DEFAULT_ENTITY_THRESHOLD = 0.5
@@ -220,6 +220,16 @@ def _inside_a_number(text: str, entity: Entity) -> bool:
     before = text[entity.start - 1:entity.start] if entity.start else ""
     after = text[entity.end:entity.end + 1]
     return (bool(before) and before in _NUMERAL_CHARS) or (bool(after) and after in _NUMERAL_CHARS)
+
+
+def _cjk_run(text: str, entity: Entity) -> str:
+    """The run of Chinese characters the entity lies in: "东陈" (a learnt span) lies in "耳东陈" of "陈晨，耳东陈"."""
+    start, end = entity.start, entity.end
+    while start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff":
+        start -= 1
+    while end < len(text) and "\u4e00" <= text[end] <= "\u9fff":
+        end += 1
+    return text[start:end]
 
 
 def without_spelling(value: Any) -> Any:
@@ -1299,12 +1309,13 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     """Fill slots from the message's entities; True when the collected slot got a value."""
     found: dict[str, list[tuple[int, int, Entity, Any]]] = {}
     entities = _outside_addresses(ctx, nlu.text or "", join_name_parts(nlu.text or "", nlu.entities))
+    overlaps = Overlaps(entities)
     for i, entity in enumerate(entities):
         numeric = any((s.entity or s.name) == entity.entity and s.type in ("money", "integer", "number")
                       for s in ctx.assistant.slots.values())
         if not numeric:
             entity = cut_before_pattern(entity, entities, nlu.text or "")  # "[Ramesh Gupta tmrw](recipient)"
-        if overruled(entity, entities, nlu.text, numeric):
+        if overruled(entity, overlaps.around(entity), nlu.text, numeric):
             # `alone`: no other reading of the same entity in the message (confirm._values_left_out)
             ctx.emit("entity_overruled", entity=entity.entity, extractor=entity.extractor,
                      alone=not any(o is not entity and o.entity == entity.entity for o in entities))
@@ -1324,7 +1335,8 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             if slot.type == "categorical" and _said_as_current(ctx, nlu.text or "", entity):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="current_value")
                 continue
-            if slot.type == "text" and spells_a_character(str(entity.value)):
+            if slot.type == "text" and (spells_a_character(str(entity.value))
+                                        or spells_a_character(_cjk_run(nlu.text or "", entity))):
                 # "我叫吴桂兰，口天吴" opened an account for 口天吴 (customer trial, session 31): how a character is
                 # written is no name
                 ctx.emit("entity_ignored", entity=entity.entity, reason="spelling")

@@ -33,6 +33,8 @@ model's "-50", which is out of bounds and said so).
 """
 from __future__ import annotations
 
+import bisect
+
 from dataclasses import replace
 
 from framework.compile.machine import Slot
@@ -105,6 +107,22 @@ def cut_before_pattern(entity: Entity, entities: tuple[Entity, ...], text: str) 
             if sum(ch.isalpha() for ch in kept) >= 2:
                 return replace(entity, value=kept, text=kept, end=entity.start + len(kept))
     return entity
+
+
+class Overlaps:
+    """The entities touching a span, found by binary search: every rule of `overruled` compares overlapping spans
+    only, and comparing each entity with all of them was quadratic (a 5,000-character message of numbers: 1.8 s of
+    a 3.5 s turn, session 31's hostile-input check)."""
+
+    def __init__(self, entities) -> None:
+        self.by_start = sorted(entities, key=lambda e: e.start)
+        self.starts = [e.start for e in self.by_start]
+        self.longest = max((e.end - e.start for e in self.by_start), default=0)
+
+    def around(self, entity: Entity) -> list[Entity]:
+        lo = bisect.bisect_left(self.starts, entity.start - self.longest)
+        hi = bisect.bisect_right(self.starts, entity.end)
+        return [o for o in self.by_start[lo:hi] if o.end >= entity.start]
 
 
 def overruled(entity: Entity, entities: tuple[Entity, ...], text: str = "", numeric: bool = False) -> bool:

@@ -164,8 +164,10 @@ def named_otherwise(slot: Slot, text: str, start: int, language: str | None, end
 # Another person's, said right before the value: "我老婆的是440306…", "my wife's ID is …"
 _THEIRS = {
     "zh": re.compile(r"(?:老婆|老公|爱人|媳妇|妻子|丈夫|对象|儿子|女儿|闺女|孩子|小孩|爸爸?|妈妈?|父亲|母亲|老爸|老妈|老伴|朋友|同事"
-                     r"|同学|邻居|哥哥?|姐姐?|弟弟?|妹妹?|爷爷|奶奶|外公|外婆|姥姥|姥爷|家人|亲戚|他|她|别人|人家|家里人)的"
-                     r"(?:身份证(?:号码?)?|证件(?:号码?)?|号码?)?(?:是|为|：|:|\s)*$"),
+                     r"|同学|邻居|哥哥?|姐姐?|弟弟?|妹妹?|爷爷|奶奶|外公|外婆|姥姥|姥爷|家人|亲戚|他|她|别人|人家|家里人)"
+                     # "她身份证是…" without 的, said after "这个是给我妈办的", was stored as the customer's (customer
+                     # trial, session 31)
+                     r"(?:的(?:身份证(?:号码?)?|证件(?:号码?)?|号码?)?|(?:身份证(?:号码?)?|证件(?:号码?)?))(?:是|为|：|:|\s)*$"),
     "en": re.compile(r"\b(?:(?:wife|husband|partner|son|daughter|kid|child|mum|mom|mother|dad|father|friend|brother|sister"
                      r"|gran|grandma|grandpa|colleague|neighbou?r|boss)'?s|his|her|their)"
                      r"(?:\s+(?:id|id card|identity card|ic|passport|card))?(?:\s+(?:number|no\.?))?(?:\s+(?:is|was|:))?\s*$",
