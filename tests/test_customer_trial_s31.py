@@ -558,3 +558,13 @@ def test_her_id_without_de_is_someone_elses():
     from framework.slots.number_labels import someone_elses
     text = "她身份证是440308199001011239"
     assert someone_elses(text, text.index("440"), "zh")
+
+
+# "send $100 to Tom and $200 to Anna tomorrow": "and" (tagged a recipient by the model) was listed as a person
+def test_a_function_word_is_no_person(banking):
+    from framework.slots.entities import Entity
+    text = "send $100 to Tom and $200 to Anna tomorrow"
+    at = text.index(" and ") + 1
+    result = en(banking, start(), text, "transfer_money", 0.99,
+                entities=[Entity("recipient", "and", "and", at, at + 3, "model", confidence=0.9)])
+    assert " and, " not in " ".join(replies(result))

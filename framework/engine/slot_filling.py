@@ -222,6 +222,9 @@ def _inside_a_number(text: str, entity: Entity) -> bool:
     return (bool(before) and before in _NUMERAL_CHARS) or (bool(after) and after in _NUMERAL_CHARS)
 
 
+_FUNCTION_WORDS = frozenset("and or & the to for a an then also but with from of on at by in is it".split())
+
+
 def _cjk_run(text: str, entity: Entity) -> str:
     """The run of Chinese characters the entity lies in: "东陈" (a learnt span) lies in "耳东陈" of "陈晨，耳东陈"."""
     start, end = entity.start, entity.end
@@ -1334,6 +1337,11 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 continue
             if slot.type == "categorical" and _said_as_current(ctx, nlu.text or "", entity):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="current_value")
+                continue
+            if slot.type == "text" and str(entity.value).strip().lower() in _FUNCTION_WORDS:
+                # "send $100 to Tom and $200 to Anna tomorrow": "and" tagged a recipient asked "Tom, and, Anna?"
+                # (customer trial, session 31)
+                ctx.emit("entity_ignored", entity=entity.entity, reason="function_word")
                 continue
             if slot.type == "text" and (spells_a_character(str(entity.value))
                                         or spells_a_character(_cjk_run(nlu.text or "", entity))):
