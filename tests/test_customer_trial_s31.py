@@ -568,3 +568,12 @@ def test_a_function_word_is_no_person(banking):
     result = en(banking, start(), text, "transfer_money", 0.99,
                 entities=[Entity("recipient", "and", "and", at, at + 3, "model", confidence=0.9)])
     assert " and, " not in " ".join(replies(result))
+
+
+# "129的太贵了，不要" at the plan question heard "没有这个套餐哦", as if 129 did not exist
+def test_a_choice_turned_down_at_the_menu(telecom):
+    state = start()
+    for said in ["我要开户", "王芳", "440308199001011239"]:
+        state = zh(telecom, state, said, "办理" if said == "我要开户" else "提供信息", 0.99).state
+    result = zh(telecom, state, "129的太贵了，不要", "否定", 0.9)
+    assert replies(result)[0] == "好的，不选这个。请从其他几项里选一个：" and result.state.frame.attempts == 0

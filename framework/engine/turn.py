@@ -1347,6 +1347,14 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
     if stop_question.yes_at_menu(ctx, nlu, slot_name, parsed.ok, threshold(ctx.assistant)):
         ctx.say(step.prompt)
         return
+    # "129的太贵了，不要" at the plan question: 129 turned down, not unknown ("没有这个套餐哦")
+    if not parsed.ok and slot.type == "categorical" and any(
+            e.name == "entity_ignored" and e.data.get("reason") in ("rejected", "negated")
+            and e.data.get("entity") == (slot.entity or slot.name) for e in ctx.events):
+        ctx.emit("choice_turned_down", slot=slot_name)
+        ctx.say("utter_other_choice")
+        ctx.say(step.prompt)
+        return
     # "取消", or "开户" while the open-account flow asks for the name: no value
     verdict = value_guard.check(ctx, nlu, step, parsed, threshold(ctx.assistant))
     if verdict is not None:
