@@ -577,3 +577,12 @@ def test_a_choice_turned_down_at_the_menu(telecom):
         state = zh(telecom, state, said, "办理" if said == "我要开户" else "提供信息", 0.99).state
     result = zh(telecom, state, "129的太贵了，不要", "否定", 0.9)
     assert replies(result)[0] == "好的，不选这个。请从其他几项里选一个：" and result.state.frame.attempts == 0
+
+
+def test_thanks_after_a_no_restarts_nothing(banking):
+    """"先不用了，谢谢" at an offer: the "谢谢" read again after the no restarted the offer (fresh-clone CI of session 31's
+    round 5 fixes, domains/telecom_zh/tests/service.yml "听完介绍不办"); only a go-ahead that names doing it asks again."""
+    state = en(banking, start(), "I lost my card 7777", "lost_card", 0.99).state
+    state = en(banking, state, "no", "deny").state
+    result = en(banking, state, "thanks", "goodbye", 0.9)
+    assert not any(e.name == "follow_up" for e in result.events)

@@ -872,6 +872,10 @@ _AFTER_ALL_LEAD = re.compile(r"^(?:(?:ok(?:ay)?|alright|actually|fine|yes|yeah|y
                              r" thought|changed my mind)\b[\s,.!]*)+", re.IGNORECASE)
 
 
+_DO_VERB = re.compile(r"\b(?:block|send|activate|freeze|pay|transfer|do|submit|go ahead|proceed|go for it)\b"
+                      r"|办|开通|提交|弄|挂失|冻结|停机|确认")
+
+
 def _go_ahead_after_all(ctx: TurnContext, nlu: NLUResult) -> bool:
     """Right after a read-back was answered no ("Okay, the card stays active"), "ok now block it" (cancel 0.94:
     "There's nothing in progress to cancel") or "actually, yes please block it" (the fallback) left the lost card
@@ -882,7 +886,8 @@ def _go_ahead_after_all(ctx: TurnContext, nlu: NLUResult) -> bool:
     if flow is None or not history or "denied" not in history[-1].events or not ctx.last_values:
         return False
     rest = _AFTER_ALL_LEAD.sub("", (nlu.text or "").strip())
-    if not rest or not confirm.go_ahead([rest], ctx.assistant.language):
+    # a go-ahead that names doing it: "先不用了，谢谢" (its "谢谢" read again after the no) restarted the offer
+    if not rest or not confirm.go_ahead([rest], ctx.assistant.language) or not _DO_VERB.search(rest.lower()):
         return False
     ctx.emit("follow_up", flow=flow.name, slots=(), reason="after_all")
     for name, value in ctx.last_values.items():
