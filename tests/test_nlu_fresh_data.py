@@ -68,7 +68,8 @@ fresh_test_40.csv after its second data change (both scored once after it, and l
 fresh_test_31.csv and telecom_zh's fresh_test_41.csv at the start of session 31, before any data changed (both
 scored once on unchanged data, and looked at since), and banking_en's fresh_test_32.csv and telecom_zh's
 fresh_test_42.csv after session 31's first data change (both scored once after it, and looked at since), and
-banking_en's fresh_test_33.csv and telecom_zh's fresh_test_43.csv after its second data change, by helpers
+banking_en's fresh_test_33.csv and telecom_zh's fresh_test_43.csv after its second data change (both scored once
+after it, and looked at since), by helpers
 that read no training example (held out: a domain's eval/HELD_OUT lists a file until its one
 scoring). The models are
 evaluated on them in tests/test_examples_e2e.py; here: that they stay fresh, apart from each
