@@ -586,3 +586,14 @@ def test_thanks_after_a_no_restarts_nothing(banking):
     state = en(banking, state, "no", "deny").state
     result = en(banking, state, "thanks", "goodbye", 0.9)
     assert not any(e.name == "follow_up" for e in result.events)
+
+
+def test_the_day_before_yesterday_is_two_days_back():
+    """Session 30's "next tomorrow" entry was written after a comment on the same line, which swallowed "the day before
+    yesterday" and "day before yesterday": both were read as yesterday (found reading the session's change again)."""
+    import datetime as dt
+    from framework.slots.dates import find_dates
+    today = dt.date(2026, 12, 6)
+    assert [d for _, _, d in find_dates("the day before yesterday", today)] == ["2026-12-04"]
+    assert [d for _, _, d in find_dates("day before yesterday", today)] == ["2026-12-04"]
+    assert [d for _, _, d in find_dates("next tomorrow", today)] == ["2026-12-08"]

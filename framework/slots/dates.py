@@ -43,7 +43,8 @@ RELATIVE = {
     "tdy": 0, "2day": 0, "todays": 0, "2nite": 0, "tonite": 0, "yday": -1, "yest": -1,
     # regional (customer trial, session 25: "this arvo" and Tagalog "bukas" were no answer at the confirmation)
     "this arvo": 0, "this avo": 0, "the morra": 1, "the morrow": 1, "bukas": 1, "bukas na lang": 1, "ngayon": 0,
-    "the day after tomorrow": 2, "day after tomorrow": 2, "next tomorrow": 2,  # Nigerian English (trial, session 30) "the day before yesterday": -2, "day before yesterday": -2,
+    "the day after tomorrow": 2, "day after tomorrow": 2, "the day before yesterday": -2, "day before yesterday": -2,
+    "next tomorrow": 2,  # Nigerian English (customer trial, session 30)
     "今天": 0, "今日": 0, "今晚": 0, "今早": 0, "明天": 1, "明日": 1, "明晚": 1, "明早": 1, "后天": 2, "大后天": 3,
     "昨天": -1, "昨日": -1, "昨晚": -1, "前天": -2, "大前天": -3,
 }
