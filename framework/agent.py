@@ -216,17 +216,14 @@ class Agent:
         # the card stayed active (customer trial, session 27)
         said_goodbye = any(e.name == "flow_started" and getattr(flows.get(e.data.get("flow")), "ends_conversation", False)
                            for e in result.events)
+        if state.stack or not nlu.ranking:
+            return None
+        text, language = nlu.text or "", self.assistant.language
         # or out of scope after a yes or no word: "no wait, check my balance first" with nothing pending (out of
         # scope: the balance never given; customer trial, session 31)
-        text, language = nlu.text or "", self.assistant.language
-        opening = [text[a:b].strip() for a, b in self._clauses(text)[:1]]
-        words = opening[0].split()[:1] if opening else []
-        no_or_yes = bool(opening) and (yes_no(opening[0], language) is not None
-                                       or (bool(words) and yes_no(words[0], language) is not None))
-        out_of_scope = (no_or_yes and nlu.ranking and nlu.ranking[0].name in behaviours.out_of_scope.intents
-                        and any(e.name == "out_of_scope" for e in result.events))
-        if state.stack or not nlu.ranking or not (said_goodbye or out_of_scope or any(
-                e.name in ("fallback", "acknowledged") for e in result.events)):
+        out_of_scope = (nlu.ranking[0].name in behaviours.out_of_scope.intents
+                        and any(e.name == "out_of_scope" for e in result.events) and self._opens_with_yes_or_no(text))
+        if not (said_goodbye or out_of_scope or any(e.name in ("fallback", "acknowledged") for e in result.events)):
             return None
         # and a thanks or a greeting first: "thanks. oh and I lost my other card, the debit one" (goodbye
         # 0.57: the fallback, and the card stayed active; customer trial, session 25)
@@ -234,7 +231,6 @@ class Agent:
         if not out_of_scope and nlu.ranking[0].name not in (behaviours.affirm.intents + behaviours.deny.intents
                                                             + behaviours.greet.intents + tuple(leaving)):
             return None
-        text, language = nlu.text or "", self.assistant.language
         tail = corrected_tail(text, language)
         # and the clauses after the first: "不是咨询，我就是要办个副卡", "我不是来咨询的，我要投诉！" (否定
         # 0.92-0.99 on all three telecom_zh models, fresh_test_23: "好的，感谢您的咨询…再见！")
@@ -250,6 +246,15 @@ class Agent:
             if flow is not None and not flow.ends_conversation:
                 return dataclasses.replace(nlu, ranking=reading.ranking)
         return None
+
+    def _opens_with_yes_or_no(self, text: str) -> bool:
+        """The message's first clause, or its first word, is a yes or a no word ("no wait, …", "不，…")."""
+        opening = [text[a:b].strip() for a, b in self._clauses(text)[:1]]
+        if not opening:
+            return False
+        words = opening[0].split()[:1]
+        language = self.assistant.language
+        return yes_no(opening[0], language) is not None or (bool(words) and yes_no(words[0], language) is not None)
 
     async def _answer_then_request(self, state: SessionState, nlu: NLUResult, result) -> tuple[str | None, str] | None:
         """At a confirmation, "yep thats right. oh and my other card 7777 is missing, can you block it too" and
