@@ -44,14 +44,13 @@ from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
 from framework.slots.command_words import negated_command, withdrawn
 from framework.slots.answers import (after_filler, also_part, dont_know, has_words, is_hedge, is_hesitation, is_question,
-                                     language_key, is_yes_word, sounds_like_correction, yes_no)
+                                     NEVER, language_key, is_yes_word, sounds_like_correction, yes_no)
 from framework.slots.context import from_user
 
 CONFIRM_MARGIN = 0.2
 WHICH = "which"  # Frame.waiting_for while the "which item?" question waits for its answer
 
 
-_NEVER = re.compile(r"(?!)")
 # Not found, then go ahead: "nope its gone, go ahead", "no, not there, block it", "没找到，挂失吧"
 _NOT_FOUND_GO = {
     "en": re.compile(r"^\W*(?:nope|no|nah|naw)\b[\s,.!]*(?:it'?s|its|it is|they'?re|still)?\s*(?:(?:really|definitely)\s+)?"
@@ -101,7 +100,7 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         if word is not None:
             return word
         return False if _FOUND_IT.search(waited.lower()) else None
-    if _NOT_FOUND_GO.get(language_key(language) or "en", _NEVER).search(text.strip()):
+    if _NOT_FOUND_GO.get(language_key(language) or "en", NEVER).search(text.strip()):
         # "nope its gone, go ahead" after "take your time" at a block's read-back: "Okay, the card stays active"
         # (deny 0.97; customer trial, session 31): the no answers the search, the go-ahead the question
         return True
@@ -109,7 +108,7 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         return False
     if not_yet(text, language):  # "sure, after I check my balance", "ok hmm": no yes yet
         return None
-    if go_ahead([text], language) and not _THANKS_ONLY.match(text.strip().lower()) and ctx.flow() is not None and not _other_request(ctx, ctx.flow(), text):
+    if _told_to_go_ahead(text, language) and ctx.flow() is not None and not _other_request(ctx, ctx.flow(), text):
         return True  # "block it please" (deny 0.74) kept the stolen card active (customer trial, session 29)
     if is_hesitation(text, language):  # "嗯……" is no "嗯"; "hmm ok" is an ok
         if is_yes_word(text, language) and not _TRAILING_OFF.search(text):
@@ -209,7 +208,7 @@ def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if ("?" in text or "？" in text or is_hesitation(text, language) or is_hedge(text, language)
             or _ASIDE.search(text) or _SARCASM.search(text) or is_question(text, language) or not_yet(text, language)):
         return False
-    if go_ahead([text], language) and not _THANKS_ONLY.match(text.strip().lower()) and not withdrawn(text, language) and not _other_request(ctx, flow, text):
+    if _told_to_go_ahead(text, language) and not withdrawn(text, language) and not _other_request(ctx, flow, text):
         return True  # "just block the damn thing" (cancel 0.80) stopped the block (customer trial, session 29)
     clauses = [c for c in _CLAUSES.split(text) if c]
     parts = [p.strip() for p in _PARTS.split(text) if p.strip()]  # "too right", "block the flamin thing"
@@ -290,6 +289,11 @@ _GO_AHEAD = {
 # Thanks alone is no go-ahead: "谢谢啊" (再见 0.99) at "… 套餐 129 元/月。确认办理吗？" changed the plan (customer trial,
 # session 30); after a yes ("好嘞，麻烦你了") it still is one
 _THANKS_ONLY = re.compile(r"^(?:麻烦|辛苦|谢谢|多谢)(?:你|您)?(?:了|啦)?(?:啊|呀)?[。.!！]*$")
+
+
+def _told_to_go_ahead(text: str, language: str | None) -> bool:
+    """The whole message tells the assistant to do it, and is more than thanks (`_THANKS_ONLY`)."""
+    return go_ahead([text], language) and not _THANKS_ONLY.match(text.strip().lower())
 
 
 def go_ahead(clauses: Sequence[str], language: str | None) -> bool:

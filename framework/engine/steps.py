@@ -14,7 +14,7 @@ from framework.conditions import evaluate
 from framework.engine import lifetimes, trigger_text
 from framework.engine.context import TurnContext
 from framework.engine.state import Frame
-from framework.slots.answers import language_key
+from framework.slots.answers import NEVER, language_key
 
 MAX_STATES_PER_TURN = 100  # a cycle of say-states would otherwise never stop
 
@@ -35,7 +35,6 @@ def _another_en(words: str) -> re.Pattern:
 
 _ANOTHER_ZH = re.compile(r"另(?:外)?(?:一)?(?:张|个|部)|其他的?(?:卡|号|手机)|别的(?:卡|号|手机)|第二(?:张|个)|还有一(?:张|个)")
 _OTHER = {"en": _another_en("other|another|different|second|2nd|spare|new|old|previous|former"), "zh": _ANOTHER_ZH}
-_NEVER = re.compile(r"(?!)")
 # ... and with no "new": "my card ends in 4821", then "activate my new card" is card 4821
 _ANOTHER_THAN_SAID = {"en": _another_en("other|another|different|second|2nd|spare|old|previous|former"),
                       "zh": _ANOTHER_ZH}
@@ -107,7 +106,7 @@ def start_flow(ctx: TurnContext, flow: Flow, *, reason: str, prefill: Callable[[
         _same_again(ctx, flow)
     ctx.last_flow, ctx.last_values = None, {}
     if reason == "trigger" and not ctx.stack and _ANOTHER_THAN_SAID.get(language_key(ctx.assistant.language) or "en",
-                                                                         _NEVER).search(ctx.text or ""):
+                                                                         NEVER).search(ctx.text or ""):
         # "got the replacement card, ends 1234", then "also my old card was stolen, please block it": card 1234, kept
         # from the first message, was blocked (customer trial, session 30); another card's digits are asked
         earlier = {n for n, s in ctx.assistant.slots.items() if s.type in ("regex", "phone")

@@ -79,7 +79,7 @@ from framework.engine import confirm, steps
 from framework.engine.context import TurnContext
 from framework.engine.state import WAITING_END, WAITING_STOP
 from framework.nlu.interface import NLUResult
-from framework.slots.answers import language_key, refuses, wants_to_go_on, yes_no
+from framework.slots.answers import NEVER, language_key, refuses, wants_to_go_on, yes_no
 from framework.slots.mapping import fills
 
 WAITING = WAITING_STOP  # Frame.waiting_for while "Do you want to stop here?" waits (after a plain no)
@@ -123,20 +123,24 @@ def offer(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, thre
     elif slot.type == "categorical":
         # a menu of choices keeps its own reply to a "no" (its error, the menu again); but "谢谢 不用了" (否定)
         # at "查余额还是账单？" heard the menu again and again (customer trial, session 31): a decline asks to stop
-        if value_ok or not _DECLINE.get(language_key(ctx.assistant.language) or "en", _NEVER).search(nlu.text or ""):
+        if value_ok or not _DECLINE.get(language_key(ctx.assistant.language) or "en", NEVER).search(nlu.text or ""):
             return False
     elif slot.type == "text":
         if yes_no(nlu.text or "", ctx.assistant.language) is not False:
             return False
     elif value_ok or confirm.answer(ctx, nlu, threshold) is not False:
         return False
-    ctx.update_frame(waiting_for=WAITING + slot_name)
-    ctx.emit("stop_offered", flow=ctx.frame.flow, state=ctx.frame.state, slot=slot_name)
-    _ask(ctx)
+    _offer_stop(ctx, slot_name)
     return True
 
 
-_NEVER = re.compile(r"(?!)")
+def _offer_stop(ctx: TurnContext, slot_name: str) -> None:
+    """"Do you want to stop here?" while the question of `slot_name` waits (event `stop_offered`)."""
+    ctx.update_frame(waiting_for=WAITING + slot_name)
+    ctx.emit("stop_offered", flow=ctx.frame.flow, state=ctx.frame.state, slot=slot_name)
+    _ask(ctx)
+
+
 # Not wanted any more: "不用了", "不需要了", "no thanks", "I don't need it anymore"
 _DECLINE = {
     # (not a bare "不要": at a menu of plans it says "not that one", the slot's error and the menu again)
@@ -150,21 +154,15 @@ def not_for_said(ctx: TurnContext, nlu: NLUResult, slot_name: str) -> bool:
     not_for): "哦对了，这个是给我奶奶办的" at the plan question heard "没有这个套餐哦", and the opening went on for the
     grandmother (customer trial, session 31). Its response is said (event `request_not_served`), then "Do you want
     to stop here?"; nothing is dropped before the answer."""
-    from framework.engine.unavailable import named_in  # it builds on this module
+    from framework.engine.unavailable import tell_named  # it builds on this module
 
     flow = ctx.flow()
     if flow is None or not flow.not_for or ctx.frame is None:
         return False
-    for response, words, patterns in flow.not_for:
-        named = named_in(words, patterns, nlu.text or "")
-        if named is not None:
-            ctx.emit("request_not_served", flow=flow.name, word=named)
-            ctx.say(response)
-            ctx.update_frame(waiting_for=WAITING + slot_name)
-            ctx.emit("stop_offered", flow=ctx.frame.flow, state=ctx.frame.state, slot=slot_name)
-            _ask(ctx)
-            return True
-    return False
+    if not tell_named(ctx, flow.name, flow.not_for, nlu.text or "", "request_not_served"):
+        return False
+    _offer_stop(ctx, slot_name)
+    return True
 
 
 def yes_at_menu(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, threshold: float) -> bool:

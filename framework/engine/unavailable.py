@@ -64,12 +64,19 @@ def named_in(words, patterns, text: str) -> str | None:
 def say_named(ctx: TurnContext, flow_name: str, entries, text: str, event: str) -> bool:
     """The response of the first of `entries` ((response, words, patterns): a flow's `answers` or `not_for`)
     that `text` names, said with event `event`, then the question again; False when none is named."""
+    if not tell_named(ctx, flow_name, entries, text, event):
+        return False
+    steps.reprompt(ctx)
+    return True
+
+
+def tell_named(ctx: TurnContext, flow_name: str, entries, text: str, event: str) -> bool:
+    """`say_named` without the question again: the caller says what comes next."""
     for response, words, patterns in entries:
         named = named_in(words, patterns, text)
         if named is not None:
             ctx.emit(event, flow=flow_name, word=named)
             ctx.say(response)
-            steps.reprompt(ctx)
             return True
     return False
 

@@ -119,6 +119,8 @@ _EN_QUESTION_START = re.compile(
     rf"|^{_QUESTION_LEAD_EN}(?:is|are|am|was|were|can|could|does|did|will|would|should|shall|may|might|has|have|"
     r"isn't|aren't|don't|doesn't|won't|wouldn't|can't)\s+(?:you|i|we|they|he|she|it|this|that|there|my|your)\b"
     rf"|^{_QUESTION_LEAD_EN}do\s+(?:you|i|we|they)\b")
+# A pattern that matches nothing: the default of a per-language pattern for a language that has none
+NEVER = re.compile(r"(?!)")
 # A whole English message asking for a moment: what may open it and its wait phrase ("no wait", "one
 # sec"); framework.engine.hold_on.bare_wait builds on the same two
 WAIT_LEAD_EN = r"^(?:(?:no|oh|uh|um|ok|okay|sorry|actually|but)[,\s]+)?"
