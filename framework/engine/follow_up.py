@@ -33,7 +33,7 @@ import re
 from dataclasses import replace
 
 from framework.compile.machine import Confirm
-from framework.engine import not_for, slot_filling, steps, unavailable
+from framework.engine import confirm, not_for, slot_filling, steps, unavailable
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import content_length, language_key
@@ -111,9 +111,7 @@ def _corrected_tail(ctx: TurnContext, flow) -> bool:
     # the whole number is asked again: its first digits joined to the new last four may be a stranger's number (a
     # trial of the same session looked up 138****0021 that way); the rest of the last run is carried
     ctx.emit("follow_up", flow=flow.name, slots=(), reason="number_wrong")
-    for slot_name, value in _carried(ctx, flow).items():
-        if slot_name != name and ctx.slots.get(slot_name) is None and slot_name in ctx.assistant.slots:
-            ctx.set_slot(slot_name, value, source="follow_up")
+    _fill_empty(ctx, _carried(ctx, flow), "follow_up", but={name})
     steps.start_flow(ctx, flow, reason="follow_up")
     return True
 
@@ -161,10 +159,9 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
         # request again for a thing not named yet: what identifies it (a card's digits, a number) is
         # asked, the rest of the last run is carried ("余额" stays the query)
         ctx.emit("follow_up", flow=flow.name, slots=())
-        for name, value in _carried(ctx, flow).items():
-            slot = assistant.slots.get(name)
-            if slot is not None and slot.type not in _IDENTIFIERS and ctx.slots.get(name) is None:
-                ctx.set_slot(name, value, source="follow_up")
+        carried = _carried(ctx, flow)
+        _fill_empty(ctx, carried, "follow_up",
+                    but={n for n in carried if getattr(assistant.slots.get(n), "type", None) in _IDENTIFIERS})
         steps.start_flow(ctx, flow, reason="follow_up")
         return True
     if not _given(ctx, wanted) and offline is not None:  # a follow-up or the value alone (checked above)
@@ -172,13 +169,9 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
         # slot lists as not served here; the same request again, that slot's `unavailable` response and
         # its question (framework.engine.unavailable), the rest of the last run carried
         ctx.emit("follow_up", flow=flow.name, slots=())
-        implied = dict(assistant.slots[offline].implies) if offline in assistant.slots else {}
-        for name, value in implied.items():  # "上上个月的" after a balance asks about a bill (bill_month implies it)
-            if ctx.slots.get(name) is None and name in assistant.slots:
-                ctx.set_slot(name, value, source="implied")
-        for name, value in _carried(ctx, flow).items():
-            if name != offline and ctx.slots.get(name) is None and name in assistant.slots:
-                ctx.set_slot(name, value, source="follow_up")
+        # "上上个月的" after a balance asks about a bill (bill_month implies it)
+        _fill_empty(ctx, dict(assistant.slots[offline].implies) if offline in assistant.slots else {}, "implied")
+        _fill_empty(ctx, _carried(ctx, flow), "follow_up", but={offline})
         steps.start_flow(ctx, flow, reason="follow_up")
         return True
     if not _given(ctx, wanted):
@@ -193,9 +186,8 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if not given:
         return False
     ctx.emit("follow_up", flow=flow.name, slots=tuple(given))
-    for name, value in _carried(ctx, flow).items():  # the same request again: what it was asked, but for the new value
-        if name not in given and name != offline and ctx.slots.get(name) is None and name in assistant.slots:
-            ctx.set_slot(name, value, source="follow_up")
+    # the same request again: what it was asked, but for the new value
+    _fill_empty(ctx, _carried(ctx, flow), "follow_up", but={*given, offline})
     steps.start_flow(ctx, flow, reason="follow_up")
     return True
 
@@ -232,6 +224,38 @@ def _carried(ctx: TurnContext, flow) -> dict:
     if any(isinstance(state.step, Confirm) for state in flow.states.values()):
         return {}
     return dict(ctx.last_values)
+
+
+def _fill_empty(ctx: TurnContext, values: dict, source: str, *, but=frozenset()) -> None:
+    """`values` set in the slots that hold none, but for the names in `but` and names no slot has."""
+    for name, value in values.items():
+        if name not in but and name in ctx.assistant.slots and ctx.slots.get(name) is None:
+            ctx.set_slot(name, value, source=source)
+
+
+_AFTER_ALL_LEAD = re.compile(r"^(?:(?:ok(?:ay)?|alright|actually|fine|yes|yeah|yep|well|now|then|please|so|sorry|on second"
+                             r" thought|changed my mind)\b[\s,.!]*)+", re.IGNORECASE)
+_DO_VERB = re.compile(r"\b(?:block|send|activate|freeze|pay|transfer|do|submit|go ahead|proceed|go for it)\b"
+                      r"|办|开通|提交|弄|挂失|冻结|停机|确认")
+
+
+def after_a_no(ctx: TurnContext, nlu: NLUResult) -> bool:
+    """Right after a read-back was answered no ("Okay, the card stays active"), "ok now block it" (cancel 0.94:
+    "There's nothing in progress to cancel") or "actually, yes please block it" (the fallback) left the lost card
+    active (customer trial, session 31). The customer changed their mind: the same request again, with the values
+    it had, read back again (event `follow_up`, reason `after_all`)."""
+    flow = ctx.assistant.flows.get(ctx.last_flow or "")
+    history = ctx.original.history
+    if ctx.stack or flow is None or not history or "denied" not in history[-1].events or not ctx.last_values:
+        return False
+    rest = _AFTER_ALL_LEAD.sub("", (nlu.text or "").strip())
+    # a go-ahead that names doing it: "先不用了，谢谢" (its "谢谢" read again after the no) restarted the offer
+    if not rest or not confirm.go_ahead([rest], ctx.assistant.language) or not _DO_VERB.search(rest.lower()):
+        return False
+    ctx.emit("follow_up", flow=flow.name, slots=(), reason="after_all")
+    _fill_empty(ctx, ctx.last_values, "follow_up")
+    steps.start_flow(ctx, flow, reason="follow_up")
+    return True
 
 
 def _given(ctx: TurnContext, names) -> list[str]:

@@ -678,7 +678,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             and confirm.change_asked(ctx, state, nlu.text or "")):
         return
     # "ok now block it" (cancel 0.94) right after "no" kept the lost card active: "nothing in progress to cancel"
-    if not ctx.stack and _go_ahead_after_all(ctx, nlu):
+    if follow_up.after_a_no(ctx, nlu):
         return
     # "oh no, wrong person! cancel that" right after "Done: $90.00 to Kevin" heard "Alright." as if it were
     # undone (customer trial, session 26): it cannot be, and a person can help
@@ -866,35 +866,6 @@ def _answer_only(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> NL
         ctx.emit("entities_ignored", reason="out_of_scope",
                  entities=tuple(sorted({e.entity for e in nlu.entities if e not in kept})))
     return replace(nlu, entities=kept)
-
-
-_AFTER_ALL_LEAD = re.compile(r"^(?:(?:ok(?:ay)?|alright|actually|fine|yes|yeah|yep|well|now|then|please|so|sorry|on second"
-                             r" thought|changed my mind)\b[\s,.!]*)+", re.IGNORECASE)
-
-
-_DO_VERB = re.compile(r"\b(?:block|send|activate|freeze|pay|transfer|do|submit|go ahead|proceed|go for it)\b"
-                      r"|办|开通|提交|弄|挂失|冻结|停机|确认")
-
-
-def _go_ahead_after_all(ctx: TurnContext, nlu: NLUResult) -> bool:
-    """Right after a read-back was answered no ("Okay, the card stays active"), "ok now block it" (cancel 0.94:
-    "There's nothing in progress to cancel") or "actually, yes please block it" (the fallback) left the lost card
-    active (customer trial, session 31). The customer changed their mind: the same request again, with the values
-    it had, read back again (event `follow_up`, reason `after_all`)."""
-    flow = ctx.assistant.flows.get(ctx.last_flow or "")
-    history = ctx.original.history
-    if flow is None or not history or "denied" not in history[-1].events or not ctx.last_values:
-        return False
-    rest = _AFTER_ALL_LEAD.sub("", (nlu.text or "").strip())
-    # a go-ahead that names doing it: "先不用了，谢谢" (its "谢谢" read again after the no) restarted the offer
-    if not rest or not confirm.go_ahead([rest], ctx.assistant.language) or not _DO_VERB.search(rest.lower()):
-        return False
-    ctx.emit("follow_up", flow=flow.name, slots=(), reason="after_all")
-    for name, value in ctx.last_values.items():
-        if name in ctx.assistant.slots and ctx.slots.get(name) is None:
-            ctx.set_slot(name, value, source="follow_up")
-    steps.start_flow(ctx, flow, reason="follow_up")
-    return True
 
 
 def _just_done(ctx: TurnContext) -> bool:
