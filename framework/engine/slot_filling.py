@@ -736,9 +736,10 @@ _NEGATED_BEFORE = {
 _A_NOT_A = re.compile(r"(\w)不\1[^不]{0,2}$")  # 能不能, 是不是, 要不要办: a question, no negation
 
 
-_ALSO = re.compile(r"\b(?:also|as well|too|another|and)\b|还有|另外|也要|也帮|顺便")
+_ALSO_EN, _ALSO_ZH = "also|as well|too|another", "还有|另外|也要|也帮|顺便"
+_ALSO = re.compile(rf"\b(?:{_ALSO_EN}|and)\b|{_ALSO_ZH}")
 # a name-like value with these is another request, not a correction ("and" alone may well correct: "and to Frank")
-_ADDED_TO = re.compile(r"\b(?:also|as well|too|another)\b|还有|另外|也要|也帮|顺便")
+_ADDED_TO = re.compile(rf"\b(?:{_ALSO_EN})\b|{_ALSO_ZH}")
 # an amount not yet said: "send some money to Mum" is a request of its own, no change of the one read back
 _SOME_MORE = re.compile(r"\b(?:some|a bit of|a little|a little bit of|a few)\s+(?:money|cash|bucks|dollars|quid)\b"
                         r"|(?:一些|一点|点儿?)钱")
@@ -1187,14 +1188,16 @@ _CURRENT = {
 # A choice named and turned down at once: "129太贵了" at the plan question became the plan, and a "嗯"
 # at the confirmation would have ordered it (customer trial, session 26)
 # "99的流量不够", "那个五十九的太抠了" (customer trial, session 31)
+# Words that turn a value down, said after it ("129太贵了") or before another ("39的不够用，整个99的")
+_TURNED_DOWN = "太贵|太多|太少|太抠|太小气|不要|不行|不划算|不够用?|贵了|少了"
 _REJECTED_AFTER = re.compile(r"^\s*(?:元|块)?(?:的)?(?:套餐)?(?:那个)?(?:的)?(?:流量|通话|分钟数?|月租|价格|价钱|资费)?(?:也|还是|有点|实在)?"
-                             r"(?:太贵|太多|太少|太抠|太小气|太坑|不要|不行|不划算|不值|用不完|不够用?|算了|就算了|不考虑|贵了|少了)"
+                             rf"(?:{_TURNED_DOWN}|太坑|不值|用不完|算了|就算了|不考虑)"
                              r"|^\s*(?:is |are |'s )?(?:too (?:expensive|much|dear)|no good|not for me)", re.IGNORECASE)
 
 
 # The value read back rejected, then another: "哎呀39的不够用，整个99的" at the read-back of 39 (the fallback, and "中"
 # opened 39: customer trial, session 31), "that's too much, make it 60"
-_REJECTED_THEN = re.compile(r"(?:太贵|太多|太少|太抠|不够用?|不要|不行|不划算|太小气|贵了|少了)了?[啊呀吧哦]?[，,。.!！\s]*(?:那就|那|就)?"
+_REJECTED_THEN = re.compile(rf"(?:{_TURNED_DOWN})了?[啊呀吧哦]?[，,。.!！\s]*(?:那就|那|就)?"
                             r"(?:整个|整一个|来个|来一个|弄个|搞个|换成|改成|换|改|要|还是)?\s*$"
                             r"|\b(?:too (?:much|little|expensive|high|low)|not enough)[,.!\s]+(?:so\s+)?(?:make it|change it to|do)?\s*$",
                             re.IGNORECASE)
