@@ -120,11 +120,9 @@ def _at_confirmation(assistant):
 # After an account was opened with plan 39, "换套餐" started a plan change to 39 with no plan question,
 # and "那我要换成59的" opened a second account (business 开户 carried by the follow-up): session 27
 def _done(assistant, state, **slots):
-    from framework.compile.machine import frozen_map
-    from framework.engine import ActionResult, handle_action_result
-    from tests.support.engine_turns import NOW
+    from tests.support.engine_turns import done
 
-    return handle_action_result(assistant, state, ActionResult(True, frozen_map(slots)), now=NOW).state
+    return done(assistant, state, **slots).state
 
 
 def _opened(telecom):

@@ -21,11 +21,9 @@ def _names(result):
 
 
 def _done(assistant, state, **slots):
-    from framework.compile.machine import frozen_map
-    from framework.engine import ActionResult, handle_action_result
-    from tests.support.engine_turns import NOW
+    from tests.support.engine_turns import done
 
-    return handle_action_result(assistant, state, ActionResult(True, frozen_map(slots)), now=NOW).state
+    return done(assistant, state, **slots).state
 
 
 def _telecom_copy(tmp_path, old, new):

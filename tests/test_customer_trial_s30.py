@@ -6,18 +6,13 @@ from __future__ import annotations
 import pytest
 
 from framework.compile.machine import frozen_map
-from framework.engine import ActionResult, handle_action_result
-from tests.support.engine_turns import NOW, replies, start, turns
+from tests.support.engine_turns import NOW, done, replies, start, turns
 from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
 
 en = turns(default_intent="inform", runner_up=("affirm", "deny"))
 zh = turns(default_intent="提供信息", runner_up=("其他", "否定"))
 WHICH_CARD = ("You gave more than one last four digits (1234, 9876), and I can take one at a time. "
               "Which one should I use?")
-
-
-def _done(assistant, state):
-    return handle_action_result(assistant, state, ActionResult(True, frozen_map()), now=NOW)
 
 
 # "block 1234 and 9876", "Which one should I use?", "both": "That doesn't look right. I need exactly four digits"
@@ -32,7 +27,7 @@ def test_both_at_which_card_blocks_one_then_the_other(banking, text):
     assert "ending 1234" in replies(result)[-1] and result.state.slots["card_last4"] == "1234"
     result = en(banking, result.state, "yes", "affirm")
     assert result.action is not None and result.action.slots["card_last4"] == "1234"
-    result = _done(banking, result.state)
+    result = done(banking, result.state)
     assert "ending 1234 is blocked" in replies(result)[0] and "ending 9876" in replies(result)[-1]
     result = en(banking, result.state, "yes", "affirm")
     assert result.action is not None and result.action.slots["card_last4"] == "9876"
@@ -138,7 +133,7 @@ def test_a_card_end_is_no_amount(banking, text):
 # "also my other card got stolen, block it" right after the balance of 1234: card 1234 was blocked
 def test_the_other_card_is_not_the_one_just_talked_about(banking):
     state = en(banking, start(), "whats my balance on card 1234", "check_balance").state
-    state = handle_action_result(banking, state, ActionResult(True, frozen_map({"balance": 42.35})), now=NOW).state
+    state = done(banking, state, balance=42.35).state
     result = en(banking, state, "thanks. also my other card got stolen, block it", "lost_card", 0.99)
     assert "card_last4" not in result.state.slots
     assert replies(result)[-1] == "To block a lost or stolen card, I need its last four digits. What are they?"
@@ -165,17 +160,13 @@ def test_ok_but_asking_someone_first_is_no_yes(banking):
     assert result.action is None
 
 
-def _lookup_done(telecom, state, **slots):
-    return handle_action_result(telecom, state, ActionResult(True, frozen_map(slots)), now=NOW)
-
-
 # "都查一下" at "请问您要查询话费余额还是账单？" heard the menu again (customer trial, session 30)
 @pytest.mark.parametrize("text", ["都查一下", "两个都查", "都要", "两个都查吧"])
 def test_both_at_a_two_item_menu_of_a_lookup(telecom, text):
     state = zh(telecom, start(), "查话费，13812345678", "查询").state
     result = zh(telecom, state, text, "肯定", 0.96)
     assert result.action is not None and dict(result.action.slots)["query_type"] == "余额"
-    result = _lookup_done(telecom, result.state, balance=30.0)
+    result = done(telecom, result.state, balance=30.0)
     assert result.action is not None and dict(result.action.slots)["query_type"] == "账单"
     assert dict(result.action.slots)["phone"] == "13812345678"
 
@@ -226,7 +217,7 @@ def test_the_name_said_as_not_the_name_is_not_stored(telecom, text):
 # "换个号13900001111呢" after a bill (办理 0.9) asked "开户还是变更套餐？" (customer trial, session 30)
 def test_another_number_after_a_lookup_is_that_lookup_again(telecom):
     state = zh(telecom, start(), "查13812345678本月账单", "查询").state
-    state = _lookup_done(telecom, state, bill_amount=94.56).state
+    state = done(telecom, state, bill_amount=94.56).state
     result = zh(telecom, state, "换个号13900001111呢", "办理", 0.9)
     assert result.action is not None and dict(result.action.slots)["phone"] == "13900001111"
     assert dict(result.action.slots)["query_type"] == "账单"
@@ -237,7 +228,7 @@ def test_another_number_after_a_lookup_is_that_lookup_again(telecom):
 @pytest.mark.parametrize("intent", ["提供信息", "问候", "其他"])
 def test_an_earlier_month_alone_after_a_bill(telecom, intent):
     state = zh(telecom, start(), "我想check一下我的bill，手机号13812345678", "查询").state
-    state = _lookup_done(telecom, state, bill_amount=94.5).state
+    state = done(telecom, state, bill_amount=94.5).state
     result = zh(telecom, state, "上上个月的", intent, 0.9)
     assert replies(result)[-1] == "请问要查本月还是上月的账单？"
 
@@ -317,7 +308,7 @@ def test_the_name_after_not_is_no_name(telecom):
 # "上上个月的" (肯定 0.9) after last month's bill heard "还有什么可以帮您的吗？"
 def test_an_earlier_month_read_as_yes_after_a_bill(telecom):
     state = zh(telecom, start(), "查一下余额 13800138000", "查询").state
-    state = _lookup_done(telecom, state, balance=30.0).state
+    state = done(telecom, state, balance=30.0).state
     result = zh(telecom, state, "上上个月的", "肯定", 0.9)
     assert replies(result)[-1] == "请问要查本月还是上月的账单？"
     assert replies(zh(telecom, state, "好的", "肯定", 0.95))[-1] == "还有什么可以帮您的吗？"

@@ -7,10 +7,8 @@ from pathlib import Path
 import pytest
 
 from framework.agent import Agent, classifier_parser
-from framework.compile.machine import frozen_map
-from framework.engine import ActionResult, handle_action_result
 from framework.spec import load_assistant
-from tests.support.engine_turns import NOW as TURNS_NOW, replies, start, turns
+from tests.support.engine_turns import done, replies, start, turns
 from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
 from tests.support.fake_classifier import FakeClassifier
 
@@ -18,10 +16,6 @@ ROOT = Path(__file__).resolve().parent.parent
 NOW = 1_790_000_000.0
 en = turns(default_intent="inform", runner_up=("affirm", "deny"))
 zh = turns(default_intent="提供信息", runner_up=("其他", "否定"))
-
-
-def _done(assistant, state):
-    return handle_action_result(assistant, state, ActionResult(True, frozen_map()), now=TURNS_NOW)
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +192,7 @@ def test_the_same_request_for_someone_else_is_refused(telecom):
     for text, intent in [("我要开户", "办理"), ("张伟", "提供信息"), ("11010519491231002X", "提供信息"), ("99", "提供信息")]:
         state = zh(telecom, state, text, intent, 0.99).state
     result = zh(telecom, state, "确认", "肯定")
-    result = _done(telecom, result.state)
+    result = done(telecom, result.state)
     result = zh(telecom, result.state, "再帮我老婆办一个 李娜 510104198812120022 也要99的", "办理", 0.99)
     assert "request_not_served" in [e.name for e in result.events] and not result.state.stack
     assert "name" not in result.state.slots
@@ -380,7 +374,7 @@ async def test_a_yes_then_another_request_at_a_read_back(banking_agent_domain):
 def test_the_same_amount_or_person_again(banking, text, amount, recipient):
     state = en(banking, start(), "send 45 dollars to Priya", "transfer_money", 0.99).state
     result = en(banking, state, "yes", "affirm")
-    state = _done(banking, result.state).state
+    state = done(banking, result.state).state
     result = en(banking, state, text, "transfer_money", 0.99)
     assert result.state.slots["amount"]["amount"] == amount and result.state.slots["recipient"] == recipient
 
@@ -439,7 +433,7 @@ def test_a_value_asked_aside_keeps_the_old_one_until_answered(telecom):
     state = zh(telecom, state, "名字说错了", "否定", 0.9).state
     assert state.stack[-1].waiting_for == "slot:name" and state.slots["name"] == "刘洋"
     state = zh(telecom, state, "先帮我查一下13800138000上个月账单", "查询", 0.99).state
-    state = _done(telecom, state).state
+    state = done(telecom, state).state
     result = zh(telecom, state, "两百", "提供信息")
     assert "刘洋" in replies(result)[-1]
 
@@ -458,7 +452,7 @@ def test_still_that_plan_after_all(telecom, text, plan):
 @pytest.mark.parametrize("text", ["哦不对，尾号是8001", "错了错了，后四位是8001"])
 def test_the_last_digits_said_anew_after_a_lookup(telecom, text):
     state = zh(telecom, start(), "查余额 13800138000", "查询", 0.99).state
-    state = _done(telecom, state).state
+    state = done(telecom, state).state
     result = zh(telecom, state, text, "否定", 0.9)
     # the whole number is asked (its first digits and the new end may be a stranger's: round 5 of the same trial)
     assert result.state.stack[-1].waiting_for == "slot:phone" and result.state.slots.get("query_type") == "余额"

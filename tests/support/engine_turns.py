@@ -23,7 +23,7 @@ from framework.nlu.interface import Entity, IntentScore, NLUResult
 from framework.slots import extract_entities
 from tests.test_entity_slots import write_domain
 
-__all__ = ["NOW", "Turn", "message", "replies", "start", "turns", "write_domain"]
+__all__ = ["NOW", "Turn", "done", "message", "replies", "start", "turns", "write_domain"]
 
 NOW = dt.datetime(2026, 12, 2, 10, 0)
 Turn = Callable[..., TurnResult]
@@ -56,6 +56,14 @@ def turns(*, default_intent: str, runner_up: Iterable[str]) -> Turn:
 def start() -> SessionState:
     """A new session at NOW."""
     return SessionState.new("u", NOW)
+
+
+def done(assistant: Assistant, state: SessionState, **slots) -> TurnResult:
+    """The action the last turn asked for, succeeded with `slots` (a backend's answer)."""
+    from framework.compile.machine import frozen_map
+    from framework.engine import ActionResult, handle_action_result
+
+    return handle_action_result(assistant, state, ActionResult(True, frozen_map(slots)), now=NOW)
 
 
 def replies(result: TurnResult) -> list[str]:
