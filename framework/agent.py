@@ -262,9 +262,9 @@ class Agent:
         was quick, thank you dear. also could you tell me how much I have on it" offered to stop the activation,
         whose "have a nice day" then cancelled it, "thanks, also what is my balance?" at a block's read-back kept the
         lost card active as a goodbye's no (customer trial, session 31). When the whole message got the fallback, the
-        stop question, a hedge's reply or a goodbye's no, and the clauses after its first, read alone, are a request the model is
-        sure of: (the first clause when it is a plain yes, else None; the rest), handled as two messages, the
-        yes first. Else None."""
+        stop question, a hedge's reply or a goodbye's no, and the clauses after its first, read alone, are a request
+        the model is sure of: (the first clause when it is a plain yes, else None; the rest), handled as two
+        messages, the yes first. Else None."""
         frame = state.stack[-1] if state.stack else None
         if (frame is None or frame.waiting_for != "confirm" or result.action is not None
                 or not any(e.name in ("fallback", "no_answer", "stop_offered", "hedged", "goodbye_as_no")

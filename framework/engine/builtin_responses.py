@@ -253,16 +253,16 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
     # A clear yes at a menu (a categorical slot's question: "对👌" at "请选择套餐：39元、59元…"),
     # which picks none of its choices (framework.engine.stop_question.yes_at_menu); the
     # question follows, and no attempt is used up.
+    "utter_pick_one": {
+        "zh": "好的，请从这几项里选一个：",
+        "en": "Sure. Which one would you like? Please pick one:",
+    },
     # At a menu of choices, the only ones the message names are turned down ("129的太贵了，不要" at the plan question
     # heard "没有这个套餐哦", as if 129 did not exist: customer trial, session 31). Said before the menu again; no
     # attempt used.
     "utter_other_choice": {
         "zh": "好的，不选这个。请从其他几项里选一个：",
         "en": "Okay, not that one. Which of the others would you like?",
-    },
-    "utter_pick_one": {
-        "zh": "好的，请从这几项里选一个：",
-        "en": "Sure. Which one would you like? Please pick one:",
     },
     # A message that declines to give the value asked for ("不告诉你", "I'd rather not say";
     # framework.engine.stop_question): {refused_label}, the slot's label. The stop question

@@ -426,7 +426,8 @@ def scan(text: str) -> list[Quantity]:
     """Every quantity in `text`, left to right, overlapping ones resolved to the longest."""
     text = normalise_digits(text)
     idioms = _idiom_spans(text)
-    candidates = _cny(text, idioms) + _english(text) + _thousands(text) + _grand(text) + _tens_and_digit(text) + _hundreds_mixed(text)
+    candidates = (_cny(text, idioms) + _english(text) + _thousands(text) + _grand(text) + _tens_and_digit(text)
+                  + _hundreds_mixed(text))
     for m in _RUN_RE.finditer(text):
         start, end = m.span()
         run = m.group()
