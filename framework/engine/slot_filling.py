@@ -178,8 +178,12 @@ def answer_beside_change(ctx: TurnContext, nlu: NLUResult, collecting: str) -> b
 
 
 # A reason given for a value: "no its 75 because he paid me back 25" set $25 and "yes" sent it (customer trial,
-# session 31); "因为他还了我25" the same
-_REASON = re.compile(r"\b(?:because|since|cause|cuz|coz|'cause|as (?:he|she|they|i|we))\b|因为|由于|毕竟")
+# session 31); "因为他还了我25" the same. "make it two hundred and twenty five, he owes me 25" at a read-back of $250
+# set $25 (tried by hand, session 31): what someone owes, paid or lent is another sum
+_REASON = re.compile(r"\b(?:because|since|cause|cuz|coz|'cause|as (?:he|she|they|i|we))\b"
+                     r"|\b(?:he|she|they|i|we|you)(?:'s| is| was)?\s+(?:already\s+|still\s+|just\s+|only\s+)?"
+                     r"(?:owes?|owed|paid|pays|gave|lent|borrowed|spent)\b"
+                     r"|因为|由于|毕竟|[他她]?欠我|[他她]已?经?还了我?|[他她]借了?我", re.IGNORECASE)
 
 
 # How a Chinese character is written, said after a name: "口天吴", "弓长张", "木子李", "耳东陈", "立早章", "桂花的桂",
