@@ -207,6 +207,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "好的，有需要随时找我。",
         "en": "Alright. If you need anything else, just ask.",
     },
+    # A handoff taken back in the next message ("那算了不转了，继续办吧": framework.engine.handoff); the
+    # flow it stopped starts again after it, or, with none, utter_anything_else.
+    "utter_handoff_taken_back": {
+        "zh": "好的，不转人工了。",
+        "en": "Okay, I won't connect you.",
+    },
     # The cancel intent with no flow active (framework.engine.turn): nothing was cancelled.
     "utter_nothing_to_cancel": {
         "zh": "目前没有正在办理的事项。请问有什么可以帮您？",

@@ -143,6 +143,9 @@ class SessionState:
     # (title, payload) of the buttons the last turn's last reply with buttons showed, until the
     # next turn: "the first one" clicks one (framework.engine.by_place)
     buttons: tuple[tuple[str, str], ...] = ()
+    # What a handoff of the last turn stopped, for the next message only: {"flow": the flow or None,
+    # "values": its non-`pii` values}. "那算了不转了，继续办吧" takes it up again (framework.engine.handoff)
+    handed_off: Mapping[str, Any] | None = None
 
     @classmethod
     def new(cls, sender_id: str, now: float | dt.datetime) -> "SessionState":
@@ -177,6 +180,8 @@ class SessionState:
             **({"last_flow": self.last_flow} if self.last_flow else {}),  # only when set: the old shape otherwise
             **({"last_values": dict(self.last_values)} if self.last_values else {}),
             **({"buttons": [list(b) for b in self.buttons]} if self.buttons else {}),
+            **({"handed_off": {"flow": self.handed_off.get("flow"), "values": dict(self.handed_off.get("values") or {})}}
+               if self.handed_off is not None else {}),
         }
 
     def to_json(self) -> str:
@@ -201,6 +206,7 @@ class SessionState:
                 last_flow=d["last_flow"] if isinstance(d.get("last_flow"), str) else None,
                 last_values=frozen_map(d.get("last_values") if isinstance(d.get("last_values"), Mapping) else None),
                 buttons=_buttons(d.get("buttons")),
+                handed_off=_handed_off(d.get("handed_off")),
             )
         except (KeyError, TypeError) as err:
             raise SessionStateError(f"malformed session data: {err!r}") from err
@@ -221,6 +227,15 @@ def _buttons(data: Any) -> tuple[tuple[str, str], ...]:
         return ()
     return tuple((b[0], b[1]) for b in data
                  if isinstance(b, (list, tuple)) and len(b) == 2 and all(isinstance(x, str) for x in b))
+
+
+def _handed_off(data: Any) -> Mapping[str, Any] | None:
+    """A stored `handed_off`, or None for anything else."""
+    if not isinstance(data, Mapping):
+        return None
+    flow, values = data.get("flow"), data.get("values")
+    return frozen_map({"flow": flow if isinstance(flow, str) else None,
+                       "values": frozen_map(values if isinstance(values, Mapping) else None)})
 
 
 def new(sender_id: str, now: float | dt.datetime) -> SessionState:

@@ -300,8 +300,14 @@ def abandon_all(ctx: TurnContext, event: str) -> list[str]:
 def hand_off(ctx: TurnContext, response: str | None) -> None:
     ctx.say(response or ctx.assistant.behaviours.handoff.response)
     flow = ctx.frame.flow if ctx.frame else None
+    # what "算了不转了，继续办吧" in the next message takes up again (framework.engine.handoff); `pii` values are
+    # not kept: the customer says them again
+    wanted = collected_slots(ctx.flow()) if flow is not None else set()
+    values = {name: ctx.slots[name] for name in sorted(wanted) if ctx.slots.get(name) is not None
+              and name in ctx.assistant.slots and not ctx.assistant.slots[name].pii}
     abandon_all(ctx, "flow_cancelled")
     ctx.handoff = True
+    ctx.handed_off = {"flow": flow, "values": values}
     ctx.emit("handoff", flow=flow)
 
 

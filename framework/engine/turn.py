@@ -51,9 +51,9 @@ import re
 from dataclasses import replace
 
 from framework.compile.machine import END, Assistant, Collect, Confirm, Flow, frozen_map
-from framework.engine import (confirm, corrections, follow_up, foreign_language, hold_on, intent_check, lifetimes, not_for, nothing_pending,
-                              other_request, side_questions, slot_filling, steps, stop_question, trigger_text, unavailable,
-                              unknown_value, unreadable, value_guard, why_asked)
+from framework.engine import (confirm, corrections, follow_up, foreign_language, handoff, hold_on, intent_check, lifetimes,
+                              not_for, nothing_pending, other_request, side_questions, slot_filling, steps, stop_question,
+                              trigger_text, unavailable, unknown_value, unreadable, value_guard, why_asked)
 from framework.engine.commands import RESTART, command, is_payload
 from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
@@ -149,6 +149,8 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     for slot in assistant.slots.values():
         if slot.initial is not None and slot.name not in ctx.slots:
             ctx.slots[slot.name] = slot.initial
+    if handoff.taken_back(ctx):  # "那算了不转了，继续办吧" right after a handoff
+        return _finish(ctx)
     _respond(ctx, _without_also_values(ctx, nlu))
     _defer_also(ctx, nlu)
     return _finish(ctx)
@@ -368,8 +370,8 @@ def _person_read(assistant: Assistant, nlu: NLUResult) -> NLUResult:
             or negated_command(nlu.text or "", assistant.language) is not None
             or not wants_person(nlu.text or "", assistant.language)):
         return nlu
-    handoff = b.handoff.intents[0]
-    ranking = (IntentScore(handoff, top.confidence),) + tuple(r for r in nlu.ranking if r.name != handoff)
+    person = b.handoff.intents[0]
+    ranking = (IntentScore(person, top.confidence),) + tuple(r for r in nlu.ranking if r.name != person)
     return replace(nlu, ranking=ranking)
 
 

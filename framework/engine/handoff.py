@@ -1,0 +1,53 @@
+"""A handoff taken back in the very next message.
+
+"转人工", then "那算了不转了，继续办吧": the handoff had stopped the opening, and the customer heard
+"目前没有正在办理的事项" (customer trial, session 31). Right after a handoff, a message that takes
+it back ("不转了", "don't transfer me", "let's carry on here") ends the handoff and starts the
+stopped flow again with the values it had that are not `pii` (a name or an ID is asked again:
+nothing personal is kept past a handoff). Only the next message can do so; after it, the
+handoff stands.
+"""
+from __future__ import annotations
+
+import re
+
+from framework.engine import steps
+from framework.engine.context import TurnContext
+from framework.slots.answers import NEVER, language_key
+
+_TAKEN_BACK = {
+    "zh": re.compile(r"不(?:用|要|必|需要)?转(?:了|人工|接)|别转|先不转|不(?:用|要|找)人工|不需要人工|人工不用|"
+                     r"(?:继续|接着|还是)(?:办|弄|来|吧|跟你|你来|在这)|你(?:帮我)?(?:办|弄)吧|我自己(?:来|办)"),
+    "en": re.compile(r"\b(?:don'?t|do not|no need to|not) (?:transfer|connect|put)\b|"
+                     r"\bno need for (?:an? |the )?(?:agent|person|human|transfer)\b|"
+                     r"\b(?:never ?mind|forget|cancel|scratch) (?:the |that )?(?:agent|person|human|transfer|handoff)\b|"
+                     r"\b(?:i'?ll|i will|let'?s|lets|we can|can we|ok) (?:just )?(?:stay|continue|carry on|keep going|go on|do it here)\b|"
+                     r"\b(?:continue|carry on|keep going) (?:here|with you|with (?:the|my) )", re.IGNORECASE),
+}
+
+
+def taken_back(ctx: TurnContext) -> bool:
+    """The message takes back the handoff of the turn before: the handoff ends, and the flow
+    it stopped starts again with its values that are not `pii`. True when so."""
+    before = ctx.original.handed_off
+    if before is None or not ctx.original.handoff or ctx.stack:
+        return False
+    if not _TAKEN_BACK.get(language_key(ctx.assistant.language) or "en", NEVER).search(ctx.text or ""):
+        return False
+    ctx.handoff = False
+    name = before.get("flow")
+    flow = ctx.assistant.flows.get(name) if name else None
+    ctx.emit("handoff_taken_back", flow=flow.name if flow else None)
+    ctx.say("utter_handoff_taken_back")
+    if flow is None:
+        ctx.say("utter_anything_else")
+        return True
+    values = before.get("values") or {}
+
+    def prefill() -> None:
+        for slot, value in values.items():
+            if slot in ctx.assistant.slots and ctx.slots.get(slot) is None:
+                ctx.set_slot(slot, value, source="handoff_taken_back")
+
+    steps.start_flow(ctx, flow, reason="handoff_taken_back", prefill=prefill)
+    return True
