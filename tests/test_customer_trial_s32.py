@@ -93,3 +93,12 @@ def test_a_message_that_does_not_take_it_back_leaves_the_handoff(telecom):
     state = zh(telecom, state, "转人工", "转人工").state
     result = zh(telecom, state, "好的我等着", "肯定", 0.9)
     assert "handoff_taken_back" not in [e.name for e in result.events]
+
+
+# "agent" at a transfer's read-back: the customer did not know whether the money went (tried by hand, session 31)
+def test_a_handoff_at_a_read_back_says_nothing_went_through(banking, telecom):
+    state = en(banking, start(), "send 50 dollars to Maria", "transfer_money").state
+    result = en(banking, state, "let me talk to a real person", "human_agent")
+    assert replies(result)[0] == "Nothing has gone through, since it wasn't confirmed." and result.state.handoff
+    state = en(banking, start(), "send some money", "transfer_money").state
+    assert "Nothing has gone through" not in " ".join(replies(en(banking, state, "agent please", "human_agent")))

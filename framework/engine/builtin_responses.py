@@ -207,6 +207,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "好的，有需要随时找我。",
         "en": "Alright. If you need anything else, just ask.",
     },
+    # A handoff asked for at a confirmation: nothing was done (framework.engine.steps.hand_off), said
+    # before the handoff response.
+    "utter_not_done_before_handoff": {
+        "zh": "刚才的事项还没确认，没有办理。",
+        "en": "Nothing has gone through, since it wasn't confirmed.",
+    },
     # A handoff taken back in the next message ("那算了不转了，继续办吧": framework.engine.handoff); the
     # flow it stopped starts again after it, or, with none, utter_anything_else.
     "utter_handoff_taken_back": {

@@ -298,6 +298,10 @@ def abandon_all(ctx: TurnContext, event: str) -> list[str]:
 
 
 def hand_off(ctx: TurnContext, response: str | None) -> None:
+    if ctx.frame is not None and ctx.frame.waiting_for == "confirm":
+        # "agent" at "Send $50.00 to Tom …?": did it go? (tried by hand, session 31) It did not, and is said so
+        ctx.emit("handoff_before_confirmed", flow=ctx.frame.flow)
+        ctx.say("utter_not_done_before_handoff")
     ctx.say(response or ctx.assistant.behaviours.handoff.response)
     flow = ctx.frame.flow if ctx.frame else None
     # what "算了不转了，继续办吧" in the next message takes up again (framework.engine.handoff); `pii` values are
