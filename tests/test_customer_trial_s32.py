@@ -102,3 +102,16 @@ def test_a_handoff_at_a_read_back_says_nothing_went_through(banking, telecom):
     assert replies(result)[0] == "Nothing has gone through, since it wasn't confirmed." and result.state.handoff
     state = en(banking, start(), "send some money", "transfer_money").state
     assert "Nothing has gone through" not in " ".join(replies(en(banking, state, "agent please", "human_agent")))
+
+
+# Right after $40 to Anna went through, "the same amount to Ben" was out of scope and "and the same to Carl please"
+# asked the amount again (tried by hand, session 32)
+@pytest.mark.parametrize("text, who", [("the same amount to Ben", "Ben"), ("and the same to Carl please", "Carl"),
+                                       ("same to Dora", "Dora")])
+def test_the_same_to_someone_else_after_a_transfer(banking, text, who):
+    from tests.support.engine_turns import done
+    state = en(banking, start(), "send 40 dollars to Anna", "transfer_money").state
+    state = done(banking, en(banking, state, "yes", "affirm").state, reference="TR-1").state
+    assert not state.stack
+    result = en(banking, state, text, "inform", 0.99, entities=[learnt(text, who, "recipient")])
+    assert f"Send $40.00 to {who}" in replies(result)[-1]

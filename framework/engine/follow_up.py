@@ -40,8 +40,9 @@ from framework.slots.answers import content_length, language_key
 from framework.slots.mapping import fills
 
 FOLLOW_UP = {
-    "en": re.compile(r"^\s*(?:(?:ok(?:ay)?|and|so|now)[,\s]+)?(?:and|what about|how about|same (?:for|with)|also|"
-                     r"what of|then)\b", re.IGNORECASE),
+    # "the same amount to Ben" right after a transfer to Anna was out of scope (tried by hand, session 32)
+    "en": re.compile(r"^\s*(?:(?:ok(?:ay)?|and|so|now)[,\s]+)?(?:and|what about|how about|(?:the )?same (?:for|with|to|amount|"
+                     r"again|sum)|also|what of|then)\b", re.IGNORECASE),
     # "换个号查 138…" after a bill asked which query (customer trial, session 28)
     # "不对，号码输错了，应该是139…" right after a balance got the fallback (customer trial, session 29)
     "zh": re.compile(r"^\s*(?:那|还有|另外|再|然后|(?:帮我)?换(?:个|一个|一下)|不对|错了|说错了|输错了|号码错了)"
