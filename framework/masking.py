@@ -262,6 +262,16 @@ def masked_prefix(text: str, limit: int, more: str = "", masker: Masker | None =
     return (without_trailing_number(kept) if len(window) < len(text) else kept) + more
 
 
+# ID, phone and card numbers and secrets (no e-mail: an address is a detail a complaint may need)
+_NUMBERS = Masker(kinds=("id_number", "phone", "bank_card", "secret"))
+
+
+def mask_numbers(text: str) -> str:
+    """`text` with its ID, phone and card numbers and secrets masked: what a free-text slot that is not
+    `pii` keeps (framework.engine.context.TurnContext.set_slot)."""
+    return _NUMBERS.mask(text)
+
+
 def mask_values(text: str, values: Iterable[Any]) -> str:
     """Replace known secret values (e.g. the slots a domain marks `pii: true`, such as a
     name, which no pattern can recognise) by stars."""

@@ -110,7 +110,8 @@ def test_a_yes_with_a_value_not_taken_waits_for_a_clear_answer(banking):
     state = en(banking, start(), "I lost my card ending 1234", "lost_card").state
     result = en(banking, state, "ok my husband's card is 7777", "affirm", 0.9)
     assert result.action is None and result.state.slots["card_last4"] == "1234"
-    assert replies(result) == ["I need a clear yes or no for this one: say yes to go ahead, or no if not."]
+    assert replies(result)[0] == "I need a clear yes or no for this one: say yes to go ahead, or no if not."
+    assert "card ending 1234" in replies(result)[1]  # which card it is about, again (session 32)
     result = en(banking, state, "sure, and 7777 as well", "affirm", 0.9)  # the second request still waits
     assert result.action is not None and result.action.slots["card_last4"] == "1234"
 

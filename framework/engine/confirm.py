@@ -382,6 +382,9 @@ def confirmed(ctx: TurnContext, state: State) -> None:
     if _values_left_out(ctx):
         ctx.emit("hedged", flow=ctx.frame.flow, reason="other_value")
         ctx.say("utter_clear_yes_no")
+        # with the read-back: which card it is about was not said again, and "yes please block it" blocked the
+        # card read back, not the one named (customer trial, session 32)
+        steps.reprompt(ctx)
         return
     ctx.emit("confirmed", flow=ctx.frame.flow, state=ctx.frame.state)
     steps.goto(ctx, state.step.on_yes)

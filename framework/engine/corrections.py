@@ -325,7 +325,9 @@ def _last_action_refused(ctx: TurnContext) -> bool:
 _LABEL_TAIL = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:金额|号码|内容|类型|月份)$")
 
 
-def _names(ctx: TurnContext, name: str) -> tuple[str, ...]:
+def label_words(ctx: TurnContext, name: str) -> tuple[str, ...]:
+    """The words that name slot `name`: its label, the label less its tail ("损失金额" -> "损失"), its name
+    and its entity."""
     slot = ctx.assistant.slots[name]
     label = slot.label or ""
     return (label, _LABEL_TAIL.sub("", label), name, name.replace("_", " "), slot.entity or "")
@@ -334,7 +336,7 @@ def _names(ctx: TurnContext, name: str) -> tuple[str, ...]:
 def names_slot(ctx: TurnContext, name: str, text: str) -> bool:
     """Whether `text` names slot `name` (its label, name or entity), case-insensitively."""
     lowered = text.lower()
-    return any(w and w.lower() in lowered for w in _names(ctx, name))
+    return any(w and w.lower() in lowered for w in label_words(ctx, name))
 
 
 def _shown(ctx: TurnContext, name: str, value: Any) -> Any:

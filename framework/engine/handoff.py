@@ -2,10 +2,10 @@
 
 "转人工", then "那算了不转了，继续办吧": the handoff had stopped the opening, and the customer heard
 "目前没有正在办理的事项" (customer trial, session 31). Right after a handoff, a message that takes
-it back ("不转了", "don't transfer me", "let's carry on here") ends the handoff and starts the
-stopped flow again with the values it had that are not `pii` (a name or an ID is asked again:
-nothing personal is kept past a handoff). Only the next message can do so; after it, the
-handoff stands.
+it back ("不转了", "never mind", "let's carry on here") ends the handoff and starts the stopped
+flow again with the values it had (personal ones too: they wait sealed like slots, for one
+message), so that a read-back comes back as it was. Only the next message can do so; after it,
+the handoff stands and the values are gone.
 """
 from __future__ import annotations
 
@@ -16,9 +16,17 @@ from framework.engine.context import TurnContext
 from framework.slots.answers import NEVER, language_key
 
 _TAKEN_BACK = {
+    # "还是办吧" right after a handoff said goodbye (customer trial, session 32)
     "zh": re.compile(r"不(?:用|要|必|需要)?转(?:了|人工|接)|别转|先不转|不(?:用|要|找)人工|不需要人工|人工不用|"
-                     r"(?:继续|接着|还是)(?:办|弄|来|吧|跟你|你来|在这)|你(?:帮我)?(?:办|弄)吧|我自己(?:来|办)"),
+                     r"(?:继续|接着|还是)(?:办|弄|来|吧|跟你|你来|在这)|你(?:帮我)?(?:办|弄)吧|我自己(?:来|办)|"
+                     r"算了[吧，,\s]*(?:不用了|不转|继续|接着|还是)"),
+    # "actually never mind", "no forget it, carry on", "I changed my mind, I dont need a human" heard "There's nothing
+    # in progress to cancel" and the transfer waiting for its yes was lost (customer trial, session 32): the next
+    # message only, so a never mind is the handoff's
     "en": re.compile(r"\b(?:don'?t|do not|no need to|not) (?:transfer|connect|put)\b|"
+                     r"\b(?:never ?mind|nevermind|forget (?:it|that|about it)|changed my mind|scratch that)\b|"
+                     r"\b(?:don'?t|do not|dont) (?:need|want) (?:an? |the |to talk to (?:an? |the )?)?"
+                     r"(?:agent|person|human|transfer|people|someone)\b|"
                      r"\bno need for (?:an? |the )?(?:agent|person|human|transfer)\b|"
                      r"\b(?:never ?mind|forget|cancel|scratch) (?:the |that )?(?:agent|person|human|transfer|handoff)\b|"
                      r"\b(?:i'?ll|i will|let'?s|lets|we can|can we|ok) (?:just )?(?:stay|continue|carry on|keep going|go on|do it here)\b|"
@@ -28,7 +36,7 @@ _TAKEN_BACK = {
 
 def taken_back(ctx: TurnContext) -> bool:
     """The message takes back the handoff of the turn before: the handoff ends, and the flow
-    it stopped starts again with its values that are not `pii`. True when so."""
+    it stopped starts again with its values. True when so."""
     before = ctx.original.handed_off
     if before is None or not ctx.original.handoff or ctx.stack:
         return False
@@ -42,7 +50,7 @@ def taken_back(ctx: TurnContext) -> bool:
     if flow is None:
         ctx.say("utter_anything_else")
         return True
-    values = before.get("values") or {}
+    values = before.get("slots") or {}
 
     def prefill() -> None:
         for slot, value in values.items():

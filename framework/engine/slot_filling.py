@@ -142,8 +142,8 @@ def _skipped(ctx: TurnContext, slot, entity: Entity, collecting: str | None) -> 
     """The guards of the turn priority list (framework.engine.turn)."""
     if not from_user(slot):
         return True  # backend-only: only actions and `initial` set it
-    # "3" could be any number slot's value: only the one being asked takes it.
-    if entity.extractor in GENERIC_EXTRACTORS and slot.name != collecting:
+    # "3" could be any number slot's value: only the one being asked takes it, or one named right before it
+    if entity.extractor in GENERIC_EXTRACTORS and slot.name != collecting and not _labelled(ctx, slot, entity):
         return True
     if entity.extractor == CONTEXT_EXTRACTOR:
         # For the collected slot a guess from the surrounding words ranks with the whole
@@ -252,6 +252,21 @@ def _before_some_money(text: str, entity: Entity) -> bool:
     """The number comes before "some money" in the same message: said in passing, the amount still open."""
     m = _SOME_MORE.search(text.lower(), entity.end)
     return m is not None
+
+
+def _labelled(ctx: TurnContext, slot, entity: Entity) -> bool:
+    """A number a generic extractor read, said right after the name of a slot of the active flow that holds no
+    value yet: "我叫郑爽 身份证2301… 损失一百二" at the name question dropped the loss, and the customer was stuck at
+    its question (customer trial, session 32). (Generic readings fill only the slot being asked otherwise.)"""
+    from framework.engine.corrections import label_words  # it builds on this module
+
+    if (entity.extractor not in GENERIC_EXTRACTORS or entity.role is not None or ctx.flow() is None
+            or ctx.slots.get(slot.name) is not None or slot.name not in steps.collected_slots(ctx.flow())
+            or not any(m.entity == entity.entity for m in slot.entity_mappings())):
+        return False
+    before = (ctx.text or "")[max(0, entity.start - 8):entity.start].lower()
+    return any(len(w) >= 2 and w.lower() in before and not any(ch.isdigit() for ch in before[before.rfind(w.lower()):])
+               for w in label_words(ctx, slot.name))
 
 
 def _in_reason(text: str, entity: Entity, entities) -> bool:
@@ -862,6 +877,13 @@ def restates_request(ctx: TurnContext) -> bool:
             and not _SOME_MORE.search(text.lower()))
 
 
+# "I think it is 4821 yes" at "I'll block the card ending 1234 … Go ahead?" was no correction, and asked for a clear yes
+# or no without the card; "yes please block it" blocked 1234 (customer trial, session 32). A doubt before the value
+# and a yes after it leave the value alone: taken, and read back before anything is done
+_HEDGED_AROUND = re.compile(r"^\s*(?:(?:i think|i believe|i guess|(?:i'?m |im )?pretty sure|i'?m sure|im sure|oh|ah)\b[\s,]*)+"
+                            r"|(?:[\s,]*\b(?:yes|yeah|yep|yup|i think|i believe)\b[\s.!]*)+$", re.IGNORECASE)
+
+
 def _not_a_correction(ctx: TurnContext, found: dict) -> None:
     """At the confirmation of an action, another value of a typed slot it holds (a card's digits, an
     ID, a date) is a correction only when the message says so ("no, 7777", "sorry it's 7777", "actually
@@ -904,7 +926,8 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
             del found[name]
             ctx.emit("value_not_taken", slot=name, reason="question")
             continue
-        if (only_filler(text[:entity.start] + text[entity.end:], language) or names_slot(ctx, name, text)
+        if (only_filler(_HEDGED_AROUND.sub("", text[:entity.start] + text[entity.end:]), language)
+                or names_slot(ctx, name, text)
                 or ((_BUT_LEAD.search(text[:entity.start]) or _REJECTED_THEN.search(text[:entity.start]))
                     and only_filler(text[entity.end:], language))):
             continue
@@ -1331,7 +1354,8 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                      alone=not any(o is not entity and o.entity == entity.entity for o in entities))
             continue
         for slot in ctx.assistant.slots.values():
-            if not fills(slot, entity, collecting) or _skipped(ctx, slot, entity, collecting):
+            if (not (fills(slot, entity, collecting) or _labelled(ctx, slot, entity))
+                    or _skipped(ctx, slot, entity, collecting)):
                 continue
             if slot.type == "categorical" and _inside_unavailable(slot, nlu.text or "", entity):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="unavailable")

@@ -144,7 +144,8 @@ class SessionState:
     # next turn: "the first one" clicks one (framework.engine.by_place)
     buttons: tuple[tuple[str, str], ...] = ()
     # What a handoff of the last turn stopped, for the next message only: {"flow": the flow or None,
-    # "values": its non-`pii` values}. "那算了不转了，继续办吧" takes it up again (framework.engine.handoff)
+    # "slots": its values (`pii` ones sealed at rest like slots')}. "那算了不转了，继续办吧" takes it up again
+    # (framework.engine.handoff)
     handed_off: Mapping[str, Any] | None = None
 
     @classmethod
@@ -180,7 +181,7 @@ class SessionState:
             **({"last_flow": self.last_flow} if self.last_flow else {}),  # only when set: the old shape otherwise
             **({"last_values": dict(self.last_values)} if self.last_values else {}),
             **({"buttons": [list(b) for b in self.buttons]} if self.buttons else {}),
-            **({"handed_off": {"flow": self.handed_off.get("flow"), "values": dict(self.handed_off.get("values") or {})}}
+            **({"handed_off": {"flow": self.handed_off.get("flow"), "slots": dict(self.handed_off.get("slots") or {})}}
                if self.handed_off is not None else {}),
         }
 
@@ -233,9 +234,9 @@ def _handed_off(data: Any) -> Mapping[str, Any] | None:
     """A stored `handed_off`, or None for anything else."""
     if not isinstance(data, Mapping):
         return None
-    flow, values = data.get("flow"), data.get("values")
+    flow, values = data.get("flow"), data.get("slots")
     return frozen_map({"flow": flow if isinstance(flow, str) else None,
-                       "values": frozen_map(values if isinstance(values, Mapping) else None)})
+                       "slots": frozen_map(values if isinstance(values, Mapping) else None)})
 
 
 def new(sender_id: str, now: float | dt.datetime) -> SessionState:

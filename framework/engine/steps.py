@@ -305,14 +305,13 @@ def hand_off(ctx: TurnContext, response: str | None) -> None:
         ctx.say("utter_not_done_before_handoff")
     ctx.say(response or ctx.assistant.behaviours.handoff.response)
     flow = ctx.frame.flow if ctx.frame else None
-    # what "算了不转了，继续办吧" in the next message takes up again (framework.engine.handoff); `pii` values are
-    # not kept: the customer says them again
+    # what "算了不转了，继续办吧" in the next message takes up again (framework.engine.handoff): the values said
+    # for it, personal ones too (sealed at rest like slots: framework.store.privacy)
     wanted = collected_slots(ctx.flow()) if flow is not None else set()
-    values = {name: ctx.slots[name] for name in sorted(wanted) if ctx.slots.get(name) is not None
-              and name in ctx.assistant.slots and not ctx.assistant.slots[name].pii}
+    values = {name: ctx.slots[name] for name in sorted(wanted) if ctx.slots.get(name) is not None}
     abandon_all(ctx, "flow_cancelled")
     ctx.handoff = True
-    ctx.handed_off = {"flow": flow, "values": values}
+    ctx.handed_off = {"flow": flow, "slots": values}
     ctx.emit("handoff", flow=flow)
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from framework.compile.machine import Collect
 from framework.engine.context import TurnContext
-from framework.masking import Masker
+from framework.masking import mask_numbers
 from framework.slots import parse_value
 from framework.slots.answers import also_part, content_length, language_key
 
@@ -68,13 +68,11 @@ def value_in(ctx: TurnContext, step: Collect, text: str):
         return None
     if not slot.pii:
         # "我要投诉，我叫王强，身份证110101199001011237，…" kept the whole ID in the complaint (a slot stored and
-        # sent in clear; the ID has its own, sealed slot): ID, phone and card numbers masked in it (session 26)
-        text = _NUMBERS.mask(text)
+        # sent in clear; the ID has its own, sealed slot): ID, phone and card numbers masked in it (session 26);
+        # here too for the values saved for a second request, which wait in a frame before they are set
+        text = mask_numbers(text)
     parsed = parse_value(slot, text, ctx.assistant.language, today=ctx.today)
     return parsed.value if parsed.ok else None
-
-
-_NUMBERS = Masker(kinds=("id_number", "phone", "bank_card", "secret"))
 
 
 def _without(text: str, words: tuple[str, ...]) -> str:

@@ -200,6 +200,10 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
         return Verdict(OTHER_VALUE)  # "我是要办宽带": what the customer wants, not who they are
     intent = _confident(nlu, threshold)
     flow = assistant.flow_for_intent(intent) if intent else None
+    if flow is None and intent in assistant.behaviours.affirm.intents + assistant.behaviours.deny.intents:
+        # "对，我就是要投诉" (肯定 0.99) at the name question: "您说的姓名是对，我就是要投诉吗？" (customer trial,
+        # session 32); a yes or a no the classifier is sure of, with no value taken from it, names no one
+        return Verdict(YES)
     if flow is None:
         if is_question(text, assistant.language):
             # "is this chat secure though?" at the cardholder's name: "Did you mean this chat secure

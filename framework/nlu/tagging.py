@@ -31,6 +31,7 @@ sure as its least sure piece (a mean would let one confident token hide a doubtf
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -81,6 +82,11 @@ def token_tags(offsets: Sequence[tuple[int, int]], spans: Iterable[Span], label_
     return tags
 
 
+def _edge(ch: str) -> bool:
+    """A character trimmed off the ends of a predicted span: whitespace or punctuation."""
+    return ch.isspace() or unicodedata.category(ch).startswith("P")
+
+
 def decode(text: str, offsets: Sequence[tuple[int, int]], tag_ids: Sequence[int], tag_probs: Sequence[float],
            labels: Sequence[str], special: Sequence[bool] | None = None) -> list[Span]:
     """Predicted spans of `text` from each token's chosen tag id and its probability."""
@@ -91,9 +97,12 @@ def decode(text: str, offsets: Sequence[tuple[int, int]], tag_ids: Sequence[int]
         nonlocal current
         if current is not None:
             start, end = current[1], current[2]
-            while start < end and text[start].isspace():
+            # spaces and punctuation at either end are no part of a value: "开户，张伟，1101…" stored the name
+            # "，张伟" (the multilingual tokenizer joins "，" to the next characters) and an account was opened
+            # for it (customer trial, session 32)
+            while start < end and _edge(text[start]):
                 start += 1
-            while end > start and text[end - 1].isspace():
+            while end > start and _edge(text[end - 1]):
                 end -= 1
             if end > start:
                 spans.append(Span(labels[current[0]], start, end, round(float(current[3]), 4)))

@@ -137,7 +137,11 @@ _HESITATION = {
 _CORRECTION_MARKERS = {
     # "损失其实有 大概30块" at a complaint's read-back of 0 元 was not taken (customer trial, session 28)
     "zh": re.compile(r"不对|不是|错了|改成|改为|换成|换个|换一个|换张|应该是|更正|改一下|搞错|其实|^不[，,\s]"),
-    "en": re.compile(r"\b(?:actually|make (?:it|that)|change|instead|wrong|should be|meant|correction|rather|not"
+    # "ends in 4821 I think, or maybe 1234, I am not sure" took 1234 as corrected and blocked it (customer trial,
+    # session 32): "not sure" is a doubt, no correction
+    "en": re.compile(r"\b(?:actually|make (?:it|that)|change|instead|wrong|should be|meant|correction|rather"
+                     r"|not(?!\s+(?:(?:totally|quite|really|too|so|that|100\s*%?|a\s+hundred\s+percent)\s+)?"
+                     r"(?:sure|certain|positive)\b)"
                      r"|no,?\s+wait|wait,?\s+no|i mean|scratch that|oops)\b"
                      r"|^(?:no|nope|sorry|wait|oops)\b"),
 }

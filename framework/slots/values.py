@@ -183,15 +183,23 @@ def _finer_than_the_currency(amount, currency: str | None) -> bool:
 TEXT_TOO_LONG = "utter_text_too_long"  # built in (framework.engine.builtin_responses); a domain's own wins
 
 
+_SEPARATORS = "，,、；;：:"
+
+
 def _symbols_at_edges(text: str) -> str:
     """`text` without the emoji and symbols at its ends: "for my frend Mia Wong 😊" sent money to "Mia Wong 😊"
-    (customer trial, session 30)."""
+    (customer trial, session 30); nor the punctuation that separated it from what came before ("，张伟" opened an
+    account for that name: customer trial, session 32) or after ("张伟，")."""
     def symbol(ch: str) -> bool:
         return unicodedata.category(ch) in ("So", "Sk", "Cf") or ch in "\ufe0f\u20e3"
+
+    def leading(ch: str) -> bool:  # not an opening bracket or quote: "「张伟」" keeps them
+        category = unicodedata.category(ch)
+        return category.startswith("P") and category not in ("Ps", "Pi")
     start, end = 0, len(text)
-    while start < end and (symbol(text[start]) or text[start].isspace()):
+    while start < end and (symbol(text[start]) or text[start].isspace() or leading(text[start])):
         start += 1
-    while end > start and (symbol(text[end - 1]) or text[end - 1].isspace()):
+    while end > start and (symbol(text[end - 1]) or text[end - 1].isspace() or text[end - 1] in _SEPARATORS):
         end -= 1
     return text[start:end]
 
