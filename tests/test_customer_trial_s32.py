@@ -199,3 +199,51 @@ def test_a_loss_said_with_its_name_at_another_question(telecom):
                 entities=[learnt("我叫郑爽 身份证230102196508153218 损失一百二", "郑爽", "name")])
     assert result.state.slots["loss"] == {"amount": 120, "currency": "CNY"}
     assert "经济损失 120元" in replies(result)[-1]
+
+
+# "hey i need to send two fifty to my sister Maria next friday": the entity head tagged "two" and "fifty" amounts, the
+# reading 250 overruled both and filled nothing, and the amount was asked (customer trial, session 32)
+def test_an_amount_the_entity_head_tagged_in_pieces(banking):
+    text = "hey i need to send two fifty to my sister Maria next friday"
+    result = en(banking, start(), text, "transfer_money",
+                entities=[learnt(text, "two", "amount"), learnt(text, "fifty", "amount"), learnt(text, "Maria", "recipient")])
+    assert result.state.slots["amount"]["amount"] == 250 and "Send $250.00 to Maria" in replies(result)[-1]
+
+
+# "hmm try 9999" and "whatever, what about 4821" right after a balance were out of scope (customer trial, session 32)
+@pytest.mark.parametrize("text", ["hmm try 4821", "whatever, what about 4821"])
+def test_a_follow_up_after_a_filler(banking, text):
+    from tests.support.engine_turns import done
+    state = en(banking, start(), "balance on my card ending 1234", "check_balance").state
+    state = done(banking, state, balance=42.35).state
+    result = en(banking, state, text, "inform", 0.6)
+    assert "follow_up" in [e.name for e in result.events] and result.action is not None
+    assert result.action.slots["card_last4"] == "4821"
+
+
+def test_a_new_card_said_at_a_plan_change_is_an_opening(telecom):
+    state = zh(telecom, start(), "整个便宜点的套餐", "办理").state
+    assert state.slots["business"] == "换套餐"
+    result = zh(telecom, state, "新开一张", "办理", 0.9)
+    assert result.state.slots["business"] == "开户" and replies(result)[0] == "好的，已将业务改为 开户。"
+
+
+# "13912345678" with nothing under way heard "没听明白" (customer trial, session 32): the one flow that asks a phone
+# number starts with it; an ID (asked by two flows) or a card's digits (three) start none
+@pytest.mark.parametrize("text", ["13912345678", "我的号码是13912345678"])
+def test_a_phone_number_alone_starts_the_flow_that_asks_it(telecom, text):
+    result = zh(telecom, start(), text, "提供信息", 0.9)
+    assert result.state.stack[-1].flow == "query" and result.state.slots["phone"] == "13912345678"
+    assert replies(result) == ["请问您要查询话费余额还是账单？"]
+
+
+def test_an_identifier_several_flows_ask_starts_none(telecom, banking):
+    assert not zh(telecom, start(), "440308199001011239", "提供信息", 0.9).state.stack
+    assert not en(banking, start(), "4821", "inform", 0.9).state.stack
+
+
+# "为啥要我名字？" (帮助 0.95) at "请问您的姓名是？" got the help menu (customer trial, session 32)
+def test_why_the_name_said_with_another_word_for_it(telecom):
+    state = zh(telecom, start(), "我要开户", "办理").state
+    result = zh(telecom, state, "为啥要我名字？", "帮助", 0.95)
+    assert "reason_asked" in [e.name for e in result.events] and "姓名" in replies(result)[0]

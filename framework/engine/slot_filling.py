@@ -138,12 +138,17 @@ def entity_value(ctx: TurnContext, slot, entity: Entity) -> ParseResult:
     return _parsed(ctx, slot, entity)
 
 
-def _skipped(ctx: TurnContext, slot, entity: Entity, collecting: str | None) -> bool:
-    """The guards of the turn priority list (framework.engine.turn)."""
+def _skipped(ctx: TurnContext, slot, entity: Entity, collecting: str | None, split: bool = False) -> bool:
+    """The guards of the turn priority list (framework.engine.turn). `split`: the entity head tagged
+    pieces of this generic reading as the same entity ("two" and "fifty" of "two fifty")."""
     if not from_user(slot):
         return True  # backend-only: only actions and `initial` set it
-    # "3" could be any number slot's value: only the one being asked takes it, or one named right before it
-    if entity.extractor in GENERIC_EXTRACTORS and slot.name != collecting and not _labelled(ctx, slot, entity):
+    # "3" could be any number slot's value: only the one being asked takes it, one named right before it, or one
+    # the entity head tagged in pieces: "send two fifty to my sister Maria next friday" tagged "two" and "fifty"
+    # amounts, both overruled by the reading 250, which was no one's, and the amount was asked (customer trial,
+    # session 32)
+    if (entity.extractor in GENERIC_EXTRACTORS and slot.name != collecting and not split
+            and not _labelled(ctx, slot, entity)):
         return True
     if entity.extractor == CONTEXT_EXTRACTOR:
         # For the collected slot a guess from the surrounding words ranks with the whole
@@ -1353,9 +1358,12 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             ctx.emit("entity_overruled", entity=entity.entity, extractor=entity.extractor,
                      alone=not any(o is not entity and o.entity == entity.entity for o in entities))
             continue
+        split = entity.extractor in GENERIC_EXTRACTORS and any(
+            o.extractor == MODEL_EXTRACTOR and o.entity == entity.entity and entity.start <= o.start
+            and o.end <= entity.end and (o.start, o.end) != (entity.start, entity.end) for o in overlaps.around(entity))
         for slot in ctx.assistant.slots.values():
             if (not (fills(slot, entity, collecting) or _labelled(ctx, slot, entity))
-                    or _skipped(ctx, slot, entity, collecting)):
+                    or _skipped(ctx, slot, entity, collecting, split)):
                 continue
             if slot.type == "categorical" and _inside_unavailable(slot, nlu.text or "", entity):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="unavailable")

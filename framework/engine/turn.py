@@ -779,7 +779,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # (below the threshold too when the classifier's top intent starts that very flow: "我要开户，我叫
     # 赵六，身份证…，要99的" read as 办理 0.52 heard "没太理解", trial of session 24)
     if (not unclear and intent not in assistant.behaviours.out_of_scope.intents
-            and _implied_flow(ctx, None if confident else intent)):
+            and _implied_flow(ctx, None if confident else intent, nlu)):
         return
     # a request below the threshold whose intent starts a flow: "Did you mean: …?" (a 75-word
     # lost-card story read as lost_card 0.66 < 0.71 heard the fallback: trial of session 24)
@@ -1039,7 +1039,10 @@ def _only_another_answer(ctx: TurnContext, nlu: NLUResult, collecting: str | Non
     return True
 
 
-def _implied_flow(ctx: TurnContext, agreeing: str | None = None) -> bool:
+_IDENTIFIERS = ("phone", "id_number", "regex")
+
+
+def _implied_flow(ctx: TurnContext, agreeing: str | None = None, nlu: NLUResult | None = None) -> bool:
     """"我叫孙丽，身份证…，开户，要39的" as a first message: read as 提供信息 (no flow's trigger), it
     heard "这个超出我的服务范围啦" and every value was dropped (customer trial, session 20). With no
     flow active, the choices of categorical slots this message gave (开户, 39) name the flow:
@@ -1048,18 +1051,28 @@ def _implied_flow(ctx: TurnContext, agreeing: str | None = None) -> bool:
     With `agreeing` (an intent below the threshold) only a flow that intent triggers, or one whose
     questions the message answers three or more of: "我叫王强，身份证4403…，开户，39的" (提供信息 0.52,
     below the threshold) heard "没太理解" and lost every value (customer trial, session 30); its
-    confirmation still reads them back before anything is done."""
+    confirmation still reads them back before anything is done.
+
+    A message that is an identifier alone (a phone number, an ID) names the one flow that collects it too:
+    "13912345678" with nothing under way heard "没听明白" (customer trial, session 32); now the balance-or-bill
+    question of the one flow that asks a phone number. A card's last digits, which three flows ask, name none."""
     if ctx.stack or (agreeing is not None and ctx.intent != agreeing):
         return False
     said = {e.data.get("slot") for e in ctx.events if e.name == "slot_set" and e.data.get("source") == "entity"}
     given = [n for n in said
              if n in ctx.slot_changes and getattr(ctx.assistant.slots.get(n), "type", None) == "categorical"]
+    identifier = False
+    if not given and nlu is not None and value_guard.mostly(nlu.text or "", nlu.entities):
+        given = [n for n in said if n in ctx.slot_changes
+                 and getattr(ctx.assistant.slots.get(n), "type", None) in _IDENTIFIERS]
+        identifier = bool(given)
     if not given:
         return False
     flows = [f for f in ctx.assistant.flows.values()
              if f.triggers and not f.ends_conversation and set(given) <= steps.collected_slots(f)]
     answered = len({n for n in said if n in ctx.slot_changes} & steps.collected_slots(flows[0])) if len(flows) == 1 else 0
-    if len(flows) != 1 or (agreeing is not None and agreeing not in flows[0].triggers and answered < 3):
+    if len(flows) != 1 or (agreeing is not None and agreeing not in flows[0].triggers and answered < 3
+                           and not identifier):
         return False
     steps.start_flow(ctx, flows[0], reason="values")
     return True

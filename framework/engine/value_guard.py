@@ -96,7 +96,7 @@ from framework.engine.context import TurnContext
 from framework.engine.corrections import filled_ahead
 from framework.nlu.interface import NLUResult
 from framework.slots import ParseResult
-from framework.slots.answers import content_length, is_hesitation, is_question, yes_no
+from framework.slots.answers import content_length, is_hesitation, is_question, language_key, yes_no
 from framework.slots.command_words import command_word
 from framework.slots.context import (describes_self, digits_in_values, looks_everyday, model_for, normalise, says_a_wish,
                                      short_text, unlike_values)
@@ -153,6 +153,17 @@ def _only_values(ctx: TurnContext, nlu: NLUResult) -> bool:
     return content_length(_CARRIERS.sub(" ", " ".join(rest))) < 4
 
 
+# the first clause, cut by punctuation (and in Chinese by a space: "对 我就是要投诉"; "no reason at all" is one)
+_FIRST_CLAUSE = {"zh": re.compile(r"^\s*([^，,。.!！?？;；\s]+)[，,。.!！;；\s]+\S"),
+                 "en": re.compile(r"^\s*([^,.!?;]+)[,.!;]+\s*\S")}
+
+
+def _opens_with_yes_no(text: str, language: str | None) -> bool:
+    """The message's first clause is a yes or a no word, and more follows ("对，我就是要投诉")."""
+    m = _FIRST_CLAUSE["zh" if language_key(language) == "zh" else "en"].match(text)
+    return m is not None and yes_no(m.group(1), language) is not None
+
+
 def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, threshold: float) -> Verdict | None:
     """The reason the message is not to be stored as `step.slot`'s value, or None."""
     if not step.value_guard:
@@ -200,9 +211,11 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
         return Verdict(OTHER_VALUE)  # "我是要办宽带": what the customer wants, not who they are
     intent = _confident(nlu, threshold)
     flow = assistant.flow_for_intent(intent) if intent else None
-    if flow is None and intent in assistant.behaviours.affirm.intents + assistant.behaviours.deny.intents:
+    if (flow is None and intent in assistant.behaviours.affirm.intents + assistant.behaviours.deny.intents
+            and _opens_with_yes_no(text, assistant.language)):
         # "对，我就是要投诉" (肯定 0.99) at the name question: "您说的姓名是对，我就是要投诉吗？" (customer trial,
-        # session 32); a yes or a no the classifier is sure of, with no value taken from it, names no one
+        # session 32); a yes or a no the classifier is sure of, said first, with no value taken from it, names no
+        # one (a bare name read as 肯定 0.88 is still a name)
         return Verdict(YES)
     if flow is None:
         if is_question(text, assistant.language):

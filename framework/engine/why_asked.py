@@ -56,7 +56,9 @@ def _words(name: str, label: str, code: str) -> set[str]:
     """Words that name the slot: its label's and its name's (Han bigrams in Chinese)."""
     if code == "zh":
         han = "".join(ch for ch in label if "\u3400" <= ch <= "\u9fff")
-        return {han[i:i + 2] for i in range(len(han) - 1)}
+        # a two-character label by either character: "为啥要我名字？" at "请问您的姓名是？" (姓名) got the help
+        # menu (customer trial, session 32)
+        return {han[i:i + 2] for i in range(len(han) - 1)} | (set(han) if len(han) == 2 else set())
     words = re.findall(r"[a-z]+", f"{label} {name.replace('_', ' ')}".lower())
     return {w for w in words if len(w) >= 3 and w not in _EN_STOP} | ({"id"} if "id" in words else set())
 
