@@ -316,7 +316,9 @@ class Agent:
             # "no, just check the balance on it" at "I'll block the card ending 1234 … Go ahead?": the no
             # ended the flow, and the balance was dropped (customer trial, session 26)
             cancelled = {e.data.get("flow") for e in result.events if e.name == "flow_completed"}
-        if not cancelled or any(e.name == "handoff" for e in result.events):
+        if not cancelled or any(e.name in ("handoff", "flow_started") for e in result.events):
+            # a flow started already ("算了先不投诉了，我要换套餐": the complaint dropped for the change, whose name
+            # question then heard "我要换套餐" again and said it did not understand: customer trial, session 32)
             return None
         bounds = self._clauses(nlu.text or "")
         for at in bounds[1:3]:

@@ -247,3 +247,73 @@ def test_why_the_name_said_with_another_word_for_it(telecom):
     state = zh(telecom, start(), "我要开户", "办理").state
     result = zh(telecom, state, "为啥要我名字？", "帮助", 0.95)
     assert "reason_asked" in [e.name for e in result.events] and "姓名" in replies(result)[0]
+
+
+# "send -200 dollars" was read back as $200.00 (customer trial, session 32); "损失负五十块" as 50 元
+@pytest.mark.parametrize("text", ["send -200 dollars to Tom", "send Tom minus 50 dollars"])
+def test_a_negative_amount_is_refused(banking, text):
+    result = en(banking, start(), text, "transfer_money")
+    assert result.state.slots.get("amount") is None
+    assert replies(result)[-1].startswith("I can send from $1")
+
+
+@pytest.mark.parametrize("text", ["$-200", "-200", "minus 200"])
+def test_a_negative_amount_at_its_question(banking, text):
+    state = en(banking, start(), "send money to Tom", "transfer_money").state
+    result = en(banking, state, text)
+    assert result.state.slots.get("amount") is None and "How much" in replies(result)[-1]
+
+
+def test_a_range_with_a_dash_is_no_negative_amount():
+    from framework.engine.slot_filling import _negative
+    text = "send 100-200 to Tom"
+    assert not _negative(text, learnt(text, "200", "amount"))
+    assert _negative("损失负五十块", learnt("损失负五十块", "五十", "loss"))
+
+
+# "拉倒吧" (肯定 0.95) at two read-backs opened an account and filed a complaint (customer trial, session 32)
+def test_la_dao_ba_is_no_yes(telecom):
+    state = zh(telecom, start(), "我要开户，我叫张伟，身份证110101199003071233，39的", "办理").state
+    assert state.stack[-1].waiting_for == "confirm"
+    result = zh(telecom, state, "拉倒吧", "肯定", 0.95)
+    assert result.action is None and not result.state.stack
+
+
+# "算了先不投诉了，我要换套餐" (取消 0.51) at the complaint's ID question was read as a wrong ID, and a plan "59" then filed
+# the complaint with a loss of 59 (customer trial, session 32)
+def test_a_complaint_dropped_for_a_plan_change(telecom):
+    state = zh(telecom, start(), "我要投诉", "投诉").state
+    state = zh(telecom, state, "网太卡了", "投诉").state
+    state = zh(telecom, state, "李强").state
+    from framework.engine.turn import handle_message
+    from tests.support.engine_turns import NOW, message
+    nlu = message(telecom, "算了先不投诉了，我要换套餐", "取消", 0.51, 0.45, runner_up=("办理",))
+    result = handle_message(telecom, state, nlu, now=NOW)
+    assert result.state.stack[-1].flow == "business" and result.state.slots["business"] == "换套餐"
+    assert replies(result)[0] == "好的，刚才的事不办了。"
+
+
+# "my card 1234 was stolen yesterday" (lost_card 1.00) at a transfer's read-back: "yesterday" became the transfer's
+# date, refused as past, and the card was never blocked (customer trial, session 32)
+def test_a_story_for_another_request_changes_nothing_here(banking):
+    state = en(banking, start(), "send 50 dollars to Tom", "transfer_money").state
+    result = en(banking, state, "my card 1234 was stolen yesterday", "lost_card", 1.0)
+    assert [f.flow for f in result.state.stack] == ["transfer_money", "lost_card"]
+    assert result.state.slots["card_last4"] == "1234" and "card ending 1234" in replies(result)[-1]
+
+
+@pytest.mark.parametrize("text", ["no wait, stay with me, lets finish this", "oh actually no, I'll stick with you"])
+def test_more_ways_to_take_a_handoff_back(banking, text):
+    state = en(banking, start(), "send 50 dollars to Maria", "transfer_money").state
+    state = en(banking, state, "agent please", "human_agent").state
+    result = en(banking, state, text, "deny", 0.9)
+    assert not result.state.handoff and "Send $50.00 to Maria" in replies(result)[-1]
+
+
+def test_do_the_same_for_someone_else(banking):
+    from tests.support.engine_turns import done
+    state = en(banking, start(), "send 40 dollars to Anna", "transfer_money").state
+    state = done(banking, en(banking, state, "yes", "affirm").state, reference="TR-1").state
+    text = "do the same for Ben"
+    result = en(banking, state, text, "inform", 0.99, entities=[learnt(text, "Ben", "recipient")])
+    assert "Send $40.00 to Ben" in replies(result)[-1]

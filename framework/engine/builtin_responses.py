@@ -207,6 +207,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "好的，有需要随时找我。",
         "en": "Alright. If you need anything else, just ask.",
     },
+    # What was under way dropped for another request in the same message ("算了先不投诉了，我要换套餐", "never mind,
+    # block my card instead": framework.engine.turn._dropped_for_another); the other flow's question follows.
+    "utter_stopped_for_another": {
+        "zh": "好的，刚才的事不办了。",
+        "en": "Okay, I've stopped that.",
+    },
     # A handoff asked for at a confirmation: nothing was done (framework.engine.steps.hand_off), said
     # before the handoff response.
     "utter_not_done_before_handoff": {

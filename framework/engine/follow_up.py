@@ -43,7 +43,7 @@ FOLLOW_UP = {
     # "the same amount to Ben" right after a transfer to Anna was out of scope (tried by hand, session 32)
     # "hmm try 9999" and "whatever, what about 4821" after a balance were out of scope (customer trial, session 32)
     "en": re.compile(r"^\s*(?:(?:ok(?:ay)?|and|so|now|hmm+|h?mm+|um+|uh+|oh|well|whatever|fine)[,.\s]+)*(?:and|what about|how about|"
-                     r"(?:the )?same (?:for|with|to|amount|again|sum)|also|what of|then|try)\b", re.IGNORECASE),
+                     r"(?:do )?(?:the )?same (?:for|with|to|amount|again|sum)|also|what of|then|try)\b", re.IGNORECASE),
     # "换个号查 138…" after a bill asked which query (customer trial, session 28)
     # "不对，号码输错了，应该是139…" right after a balance got the fallback (customer trial, session 29)
     "zh": re.compile(r"^\s*(?:那|还有|另外|再|然后|(?:帮我)?换(?:个|一个|一下)|不对|错了|说错了|输错了|号码错了)"

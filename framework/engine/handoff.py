@@ -25,6 +25,8 @@ _TAKEN_BACK = {
     # message only, so a never mind is the handoff's
     "en": re.compile(r"\b(?:don'?t|do not|no need to|not) (?:transfer|connect|put)\b|"
                      r"\b(?:never ?mind|nevermind|forget (?:it|that|about it)|changed my mind|scratch that)\b|"
+                     # "no wait, stay with me, lets finish this", "oh actually no, I'll stick with you" (trial, session 32)
+                     r"\b(?:stay(?:ing)? with (?:me|you)|stick with you|let'?s (?:just )?finish|finish (?:this|it) (?:here|with you))\b|"
                      r"\b(?:don'?t|do not|dont) (?:need|want) (?:an? |the |to talk to (?:an? |the )?)?"
                      r"(?:agent|person|human|transfer|people|someone)\b|"
                      r"\bno need for (?:an? |the )?(?:agent|person|human|transfer)\b|"

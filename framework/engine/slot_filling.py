@@ -259,6 +259,19 @@ def _before_some_money(text: str, entity: Entity) -> bool:
     return m is not None
 
 
+_NEGATIVE_BEFORE = re.compile(r"(?:(?<![\d\s])|(?<!\d)\s)[-−–]\s*[$€£¥￥]?\s*$|[$€£¥￥]\s*[-−–]\s*$"
+                              r"|\b(?:minus|negative)\s+[$€£¥￥]?\s*$|负\s*$",
+                              re.IGNORECASE)
+
+
+def _negative(text: str, entity: Entity) -> bool:
+    """The number has a minus before it ("-200", "$-200", "minus 200", "负200"), not a dash between two numbers."""
+    before = text[max(0, entity.start - 12):entity.start]
+    if entity.text.lstrip().startswith(("-", "−")):
+        return True
+    return bool(_NEGATIVE_BEFORE.search(before)) and not re.search(r"\d\s*[-−–]\s*[$€£¥￥]?\s*$", before)
+
+
 def _labelled(ctx: TurnContext, slot, entity: Entity) -> bool:
     """A number a generic extractor read, said right after the name of a slot of the active flow that holds no
     value yet: "我叫郑爽 身份证2301… 损失一百二" at the name question dropped the loss, and the customer was stuck at
@@ -1397,6 +1410,13 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 ctx.emit("entity_ignored", entity=entity.entity, reason="someone_else")
                 ctx.out_of_range.setdefault(slot.name, OWN_VALUE)
                 ctx.refusal_extra.setdefault(slot.name, {"own_label": label(ctx, slot.name)})
+                continue
+            if slot.type in ("money", "integer", "number") and _negative(nlu.text or "", entity):
+                # "send -200 dollars" was read back as $200.00 (customer trial, session 32): a sign is no typo to drop
+                ctx.emit("entity_ignored", entity=entity.entity, reason="negative")
+                response = slot.options.get("range_error") or slot.error_response
+                if response:
+                    _refuse(ctx, slot.name, response, "a negative amount")
                 continue
             if in_foreign_amount(slot, nlu.text or "", entity):  # "500" of "500 rand": no $500 (session 27)
                 ctx.emit("entity_ignored", entity=entity.entity, reason="foreign_currency")

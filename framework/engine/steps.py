@@ -61,7 +61,7 @@ def goto(ctx: TurnContext, target: str | None) -> None:
 # to Peter" after $20 to John asked the amount again; customer trials of sessions 30 and 31, left then)
 # "and the same to Carl" right after $40 to Anna asked the amount (tried by hand, session 32)
 _SAME_AMOUNT = {"en": re.compile(r"\b(?:the )?same (?:amount|sum|again|money)\b|\bas much (?:again|as (?:before|last time))\b"
-                                 r"|^\W*(?:(?:ok(?:ay)?|and|so|now|also)[,\s]+)*(?:the )?same (?:to|for)\b", re.IGNORECASE),
+                                 r"|^\W*(?:(?:ok(?:ay)?|and|so|now|also)[,\s]+)*(?:do )?(?:the )?same (?:to|for)\b", re.IGNORECASE),
                 "zh": re.compile(r"(?:一样|同样)的?(?:金额|钱数|数)|(?:跟|和)(?:刚才|上次)一样多|还是(?:那么|这么)多")}
 # (a pronoun is not enough: "send her again 20 more" after Julia's failed transfer sent $20 to Mark, the last one done:
 # customer trial, session 31)

@@ -25,7 +25,7 @@ from framework.engine import confirm, steps
 from framework.engine.context import TurnContext
 from framework.engine.unknown_value import commanded
 from framework.nlu.interface import NLUResult
-from framework.slots.answers import language_key
+from framework.slots.answers import language_key, refuses
 from framework.slots.context import model_for, short_text
 
 OWN = "utter_why_{slot}"
@@ -90,6 +90,8 @@ def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callab
     label = confirm.label(ctx, slot_name)
     if not asks_why(nlu.text or "", ctx.assistant.language, slot_name, label):
         return False
+    if refuses(nlu.text or "", ctx.assistant.language):
+        return False  # "为什么要名字啊，我不想说": the refusal it ends with is the answer (framework.engine.turn)
     # any words are a text slot's value: there only the question itself counts
     if (slot.type != "text" and holds_value()) or commanded(ctx, nlu, threshold):
         return False

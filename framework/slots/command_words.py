@@ -107,7 +107,9 @@ _WITHDRAWN = {
                      # "亲情网加号那个申请帮我撤销一下" (session 22: 投诉 0.51-0.61); "把多扣的钱撤销" is no withdrawal
                      r"|(?:申请|办理)(?:就|先)?(?:帮我|给我)?(?:撤销|撤回|取消)(?:掉)?(?:了)?(?:一下|吧)?"
                      # "算了吧" at "确认办理吗？" opened the change menu (否定 0.72, trial of session 24)
-                     r"|^(?:那|那就|唉|哎)?(?:算了)+(?:吧|啦)?"
+                     # "拉倒吧" (北方话 "forget it", 肯定 0.95) at a read-back opened the account and filed a complaint
+                     # (customer trial, session 32)
+                     r"|^(?:那|那就|唉|哎)?(?:算了|拉倒)+(?:吧|啦)?"
                      # "不用了" at "确认办理吗？" opened the change menu (customer trial, session 25)
                      r"|^(?:那|那就|嗯|哦)?(?:不用了|不需要了|不要了)(?:吧|啦|谢谢)?"
                      # "我改主意了 换套餐的事先放放" (办理 0.99-1.00 on all three models of session 25's held-out file)
@@ -157,7 +159,10 @@ _DROPPED_LEAD = {
                      r"(?:it|that|this|the \w+)|the \w+)|scratch that|cancel (?:it|that|this|the \w+)|stop (?:it|that|this)"
                      r"|don'?t (?:bother|worry about (?:it|that|the \w+)))(?:\s+(?:then|for now|please))?[\s]*[,.;!:—–-]+\s*"
                      r"(?=\S)", re.IGNORECASE),
-    "zh": re.compile(r"^(?:[哦嗯唉哎呃]+[，,\s]*)?(?:算了吧?|不[转查办弄开换]了|先不[转查办弄开换]了|不用了|那个不要了)[，,。！!；;\s]+(?=\S)"),
+    # "算了先不投诉了，我要换套餐" at the complaint's ID question was read as a wrong ID, and "59" then filed a complaint
+    # with a loss of 59 (customer trial, session 32)
+    "zh": re.compile(r"^(?:[哦嗯唉哎呃]+[，,\s]*)?(?:算了吧?[，,\s]*)?(?:算了吧?|(?:先|我|我先)?不(?:想)?(?:[转查办弄开换]|投诉|查询|"
+                     r"办理|开户|换套餐|登记)了|不用了|那个不要了)[，,。！!；;\s]+(?=\S)"),
 }
 
 
