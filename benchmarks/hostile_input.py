@@ -35,6 +35,8 @@ CASES = {
     "line breaks": "\n" * 4999,
     "emoji": "👍" * 2499,
     "not and names": "Tim not Tom " * 400,
+    "minus amounts": "-1 " * 1600,  # session 32: a minus before a number refuses it
+    "labelled losses": "损失1" * 1600,  # session 32: a number right after a slot's name fills it
 }
 WAITING = {"banking_en": ("send 60 to Yuki Sato", "transfer_money", "inform"),
            "telecom_zh": ("我要开户", "办理", "提供信息")}
