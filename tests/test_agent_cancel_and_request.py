@@ -40,9 +40,7 @@ async def test_the_request_after_a_cancel_starts_its_flow(banking):
     agent, state, classifier = await at_confirmation(banking, {
         text: "cancel", "I want to check my balance instead": ("check_balance", 0.98)})
     turn = await agent.handle(state, "u", text, now=NOW + 5)
-    # the cancel response's "What else can I do for you?" right before the balance's question, since session 32
-    # the built-in utter_stopped_for_another
-    assert [r.text for r in turn.replies][0] == "Okay, I've stopped that."
+    assert [r.text for r in turn.replies][0] == CANCELLED
     assert [r.response for r in turn.replies][1:] == [ASK_LAST4]
     assert turn.state.stack[-1].flow == "check_balance" and "amount" not in turn.state.slots
     names = [e.name for e in turn.events]
