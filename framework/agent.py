@@ -94,6 +94,8 @@ _CONNECTOR = re.compile(r"^(?:(?:oh|and|also|plus|then|after that|and then|as we
 
 
 _FIRST = re.compile(r"\bfirst\b|先", re.IGNORECASE)
+_EXCLAMATION = re.compile(r"^(?:oh+,? (?:no+|dear|god|gosh|man|crap|damn|shoot)|oh my god|omg|damn|crap|shoot|no+ way|"
+                          r"糟了|糟糕|完了|坏了|天哪|天啊|我的天|哎呀|哎哟|不好了)[!！,，.。\s]*$", re.IGNORECASE)
 
 
 class Agent:
@@ -267,7 +269,7 @@ class Agent:
         messages, the yes first. Else None."""
         frame = state.stack[-1] if state.stack else None
         if (frame is None or frame.waiting_for != "confirm" or result.action is not None
-                or not any(e.name in ("fallback", "no_answer", "stop_offered", "hedged", "goodbye_as_no")
+                or not any(e.name in ("fallback", "no_answer", "stop_offered", "hedged", "goodbye_as_no", "denied")
                            for e in result.events)):
             return None
         text, language = nlu.text or "", self.assistant.language
@@ -275,7 +277,9 @@ class Agent:
         if len(bounds) < 2:
             return None
         head = text[bounds[0][0]:bounds[0][1]]
-        said = yes_no(head, language)
+        # "oh no, I think I lost my card ending 4821" at a transfer's read-back was its no (deny 0.87), and the card
+        # was never blocked (customer trial, session 32): an exclamation opening a message answers nothing
+        said = None if _EXCLAMATION.match(head.strip()) else yes_no(head, language)
         if said is None:  # "yep thats right": a yes the model is sure of
             first = await self._sure_reading(head)
             said = True if first is not None and first.ranking[0].name in self.assistant.behaviours.affirm.intents else None

@@ -317,3 +317,91 @@ def test_do_the_same_for_someone_else(banking):
     text = "do the same for Ben"
     result = en(banking, state, text, "inform", 0.99, entities=[learnt(text, "Ben", "recipient")])
     assert "Send $40.00 to Ben" in replies(result)[-1]
+
+
+@pytest.mark.parametrize("text", ["on second thought let us just finish the transfer", "no wait, stay, I am fine with you",
+                                  "actually no, cancel that, just send it"])
+def test_yet_more_ways_to_take_a_handoff_back(banking, text):
+    state = en(banking, start(), "send 50 dollars to Maria", "transfer_money").state
+    state = en(banking, state, "agent please", "human_agent").state
+    result = en(banking, state, text, "cancel", 0.9)
+    assert not result.state.handoff and "Send $50.00 to Maria" in replies(result)[-1]
+
+
+def test_a_handoff_taken_back_in_chinese_with_you_go_on(telecom):
+    state = zh(telecom, start(), "我要开户，我叫张伟", "办理").state
+    state = zh(telecom, state, "转人工", "转人工").state
+    result = zh(telecom, state, "哎不用了，还是你接着帮我办吧", "否定", 0.9)
+    assert not result.state.handoff and result.state.slots["name"] == "张伟"
+
+
+# "得了吧" (肯定) at a read-back opened an account (customer trial, session 32)
+def test_de_le_ba_is_no_yes(telecom):
+    state = zh(telecom, start(), "我要开户，我叫张伟，身份证110101199003071233，39的", "办理").state
+    result = zh(telecom, state, "得了吧", "肯定", 0.95)
+    assert result.action is None and not result.state.stack
+
+
+# "send Sarah 10% of my balance" sent $10.00; "流量用了80%" filed a loss of 80 元; a pasted statement's "BAL 1,405.55"
+# was sent (customer trial, session 32)
+@pytest.mark.parametrize("text", ["send Sarah 10% of my balance", "send Sarah 10 percent of what I have",
+                                  "RENT -900.00 BAL 1,405.55 pay Sarah the same rent again"])
+def test_a_share_or_a_balance_is_no_amount(banking, text):
+    result = en(banking, start(), text, "transfer_money", entities=[learnt(text, "Sarah", "recipient")])
+    assert result.state.slots.get("amount") is None
+
+
+def test_a_percentage_is_no_loss(telecom):
+    state = zh(telecom, start(), "我要投诉", "投诉").state
+    result = zh(telecom, state, "流量用了80%就不能用了", "投诉")
+    assert result.state.slots.get("loss") is None
+
+
+# "身份证最后四位也错了，是1217，完整的是110101199003071217" at a complaint's read-back changed the loss to 1217 元
+def test_an_id_tail_is_no_loss(telecom):
+    state = zh(telecom, start(), "我要投诉，网太卡，我叫张伟，身份证110101199003071233，损失200", "投诉").state
+    result = zh(telecom, state, "身份证最后四位也错了，是1217，完整的是110101199003071217", "否定", 0.47)
+    assert result.state.slots["loss"]["amount"] == 200 and result.state.slots["id_number"] == "110101199003071217"
+
+
+# "129的也别，太贵" chose 129 (customer trial, session 32)
+@pytest.mark.parametrize("text", ["129的也别，太贵", "129的别要了"])
+def test_a_plan_turned_down_with_bie(telecom, text):
+    state = zh(telecom, start(), "我要开户，我叫张伟，身份证110101199003071233", "办理").state
+    result = zh(telecom, state, text)
+    assert result.state.slots.get("plan") is None
+
+
+# "花了9块9买了个卡套" filed a loss of 9 元 (customer trial, session 32)
+def test_nine_kuai_nine_before_a_verb():
+    from framework.slots.money import find_money
+    assert [m.amount for m in find_money("我还花了9块9买了个卡套")] == [9.9]
+    assert [m.amount for m in find_money("五块一斤")] == [5]
+
+
+# "do the same for Ben" after $40 to Anna on Friday went out today (customer trial, session 32)
+def test_do_the_same_keeps_the_day(banking):
+    from tests.support.engine_turns import done
+    state = en(banking, start(), "send 40 dollars to Anna on friday", "transfer_money").state
+    state = done(banking, en(banking, state, "yes", "affirm").state, reference="TR-1").state
+    text = "do the same for Ben"
+    result = en(banking, state, text, "inform", 0.99, entities=[learnt(text, "Ben", "recipient")])
+    assert "Send $40.00 to Ben on Friday 4 December?" == replies(result)[-1]
+
+
+# "oh no, I think I lost my card ending 4821" (deny 0.87) at a transfer's read-back was its no: "What would you like
+# to change?", and the card was never blocked (customer trial, session 32)
+async def test_an_exclamation_opening_a_request_at_a_read_back(banking):
+    import dataclasses
+
+    from framework.agent import Agent, classifier_parser
+    from tests.support.fake_classifier import FakeClassifier
+    domain = dataclasses.replace(banking, settings=dataclasses.replace(banking.settings, fallback_threshold=0.7))
+    first, text = "send 50 dollars to Tom", "oh no, I think I lost my card ending 4821"
+    classifier = FakeClassifier({first: "transfer_money", text: ("deny", 0.87),
+                                 "I think I lost my card ending 4821": ("lost_card", 0.99)}, domain.intents)
+    agent = Agent(domain, classifier_parser(classifier, domain))
+    state = (await agent.handle(None, "u", first, now=1_790_000_000.0)).state
+    turn = await agent.handle(state, "u", text, now=1_790_000_005.0)
+    assert [f.flow for f in turn.state.stack] == ["transfer_money", "lost_card"]
+    assert "card ending 4821" in turn.replies[-1].text

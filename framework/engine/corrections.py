@@ -218,6 +218,11 @@ def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None, reque
     # "wait whats on my card 1234 first" at "Send $75.00 to Lucy Chen …?" (activate_card 0.67) changed the amount
     # to $1,234 and "yes send it" sent it (customer trial, session 30): a card's number is no amount
     numbers = [e for e in numbers if not card_end(nlu.text or "", e.start, ctx.assistant.language)]
+    # "身份证最后四位也错了，是1217，完整的是110101199003071217" at a complaint's read-back changed the loss to 1217 元
+    # (customer trial, session 32): the end of another value said in the message, or a number said after another
+    # slot's name, is that value's
+    numbers = [e for e in numbers if not _tail_of_another(e, nlu.entities)
+               and not _after_another_label(ctx, nlu.text or "", e)]
     if not numbers:
         return
     slots = ctx.assistant.slots
@@ -247,6 +252,27 @@ def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None, reque
         if parsed.ok and (parsed.value != held or len(numbers) == 1):
             ctx.set_slot(target, parsed.value, source="correction")
             return
+
+
+def _tail_of_another(entity, entities) -> bool:
+    """The number's digits end another, longer value of the message (an ID's last four)."""
+    digits = str(entity.value).strip()
+    return digits.isdigit() and any(
+        o is not entity and isinstance(o.value, str) and len(o.value) > len(digits) and o.value.endswith(digits)
+        and not (o.start <= entity.start and entity.end <= o.end) for o in entities)
+
+
+def _after_another_label(ctx: TurnContext, text: str, entity) -> bool:
+    """The name of an identifier slot (an ID's, a phone's, a card's digits) shortly before the number."""
+    before = text[max(0, entity.start - 16):entity.start].lower()
+    if not before or any(ch.isdigit() for ch in before):
+        return False
+    for name, slot in ctx.assistant.slots.items():
+        if slot.type not in ("id_number", "phone", "regex") or not from_user(slot):
+            continue
+        if any(len(w) >= 2 and w.lower() in before for w in label_words(ctx, name) if w):
+            return True
+    return False
 
 
 def _reachable(flow: Flow) -> dict[str, set[str]]:

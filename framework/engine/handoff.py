@@ -19,7 +19,9 @@ _TAKEN_BACK = {
     # "还是办吧" right after a handoff said goodbye (customer trial, session 32)
     "zh": re.compile(r"不(?:用|要|必|需要)?转(?:了|人工|接)|别转|先不转|不(?:用|要|找)人工|不需要人工|人工不用|"
                      r"(?:继续|接着|还是)(?:办|弄|来|吧|跟你|你来|在这)|你(?:帮我)?(?:办|弄)吧|我自己(?:来|办)|"
-                     r"算了[吧，,\s]*(?:不用了|不转|继续|接着|还是)"),
+                     r"算了[吧，,\s]*(?:不用了|不转|继续|接着|还是)|"
+                     # "哎不用了，还是你接着帮我办吧" said goodbye (customer trial, session 32)
+                     r"你接着|接着帮|还是你(?:来|帮|办|弄)"),
     # "actually never mind", "no forget it, carry on", "I changed my mind, I dont need a human" heard "There's nothing
     # in progress to cancel" and the transfer waiting for its yes was lost (customer trial, session 32): the next
     # message only, so a never mind is the handoff's
@@ -27,6 +29,11 @@ _TAKEN_BACK = {
                      r"\b(?:never ?mind|nevermind|forget (?:it|that|about it)|changed my mind|scratch that)\b|"
                      # "no wait, stay with me, lets finish this", "oh actually no, I'll stick with you" (trial, session 32)
                      r"\b(?:stay(?:ing)? with (?:me|you)|stick with you|let'?s (?:just )?finish|finish (?:this|it) (?:here|with you))\b|"
+                     # "on second thought let us just finish the transfer", "no wait, stay, I am fine with you", "actually
+                     # no, cancel that, just block it" lost the task (customer trial, session 32)
+                     r"\bon second thoughts?\b|\blet us (?:just )?(?:finish|continue|carry on)\b|"
+                     r"\b(?:i'?m|i am|im) (?:fine|ok|okay|good|happy) (?:with you|here)\b|"
+                     r"\bjust (?:block|send|do|activate|finish|check) (?:it|that|the \w+)\b|"
                      r"\b(?:don'?t|do not|dont) (?:need|want) (?:an? |the |to talk to (?:an? |the )?)?"
                      r"(?:agent|person|human|transfer|people|someone)\b|"
                      r"\bno need for (?:an? |the )?(?:agent|person|human|transfer)\b|"

@@ -272,6 +272,17 @@ _NEGATIVE_BEFORE = re.compile(r"(?:(?<![\d\s])|(?<!\d)\s)[-−–]\s*[$€£¥�
                               re.IGNORECASE)
 
 
+_PERCENT_AFTER = re.compile(r"^\s*(?:%|％|percent\b|per\s*cent\b|pct\b)", re.IGNORECASE)
+_BALANCE_BEFORE = re.compile(r"\b(?:bal(?:ance)?|avail(?:able)?(?: balance)?)\b\s*[:：=]?\s*[$€£¥￥]?\s*$|余额[:：为是]?\s*$",
+                             re.IGNORECASE)
+
+
+def _percent(text: str, entity: Entity) -> bool:
+    """The number is a percentage ("10%", "10 percent", "百分之十")."""
+    return (bool(_PERCENT_AFTER.match(text[entity.end:entity.end + 12]))
+            or text[max(0, entity.start - 3):entity.start].endswith("百分之"))
+
+
 def _negative(text: str, entity: Entity) -> bool:
     """The number has a minus before it ("-200", "$-200", "minus 200", "负200"), not a dash between two numbers."""
     before = text[max(0, entity.start - 12):entity.start]
@@ -1242,7 +1253,8 @@ _CURRENT = {
 # at the confirmation would have ordered it (customer trial, session 26)
 # "99的流量不够", "那个五十九的太抠了" (customer trial, session 31)
 # Words that turn a value down, said after it ("129太贵了") or before another ("39的不够用，整个99的")
-_TURNED_DOWN = "太贵|太多|太少|太抠|太小气|不要|不行|不划算|不够用?|贵了|少了"
+# "129的也别，太贵" chose 129 (customer trial, session 32)
+_TURNED_DOWN = "太贵|太多|太少|太抠|太小气|不要|不行|不划算|不够用?|贵了|少了|别(?:要|选|办|整|给我)?(?:了|啦|吧)?(?![\\u4e00-\\u9fff])|甭"
 _REJECTED_AFTER = re.compile(r"^\s*(?:元|块)?(?:的)?(?:套餐)?(?:那个)?(?:的)?(?:流量|通话|分钟数?|月租|价格|价钱|资费)?(?:也|还是|有点|实在)?"
                              rf"(?:{_TURNED_DOWN}|太坑|不值|用不完|算了|就算了|不考虑)"
                              r"|^\s*(?:is |are |'s )?(?:too (?:expensive|much|dear)|no good|not for me)", re.IGNORECASE)
@@ -1420,6 +1432,16 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 ctx.emit("entity_ignored", entity=entity.entity, reason="someone_else")
                 ctx.out_of_range.setdefault(slot.name, OWN_VALUE)
                 ctx.refusal_extra.setdefault(slot.name, {"own_label": label(ctx, slot.name)})
+                continue
+            if slot.type == "money" and _percent(nlu.text or "", entity):
+                # "send Sarah 10% of my balance" sent $10.00, "流量用了80%" filed a loss of 80 元 (customer trial,
+                # session 32): a share is no amount
+                ctx.emit("entity_ignored", entity=entity.entity, reason="percent")
+                continue
+            if slot.type == "money" and _BALANCE_BEFORE.search((nlu.text or "")[max(0, entity.start - 12):entity.start]):
+                # "…RENT -900.00 BAL 1,405.55 … pay M Jones the same rent again" sent $1,405.55, the statement's
+                # running balance (customer trial, session 32): a balance is no amount to send or lose
+                ctx.emit("entity_ignored", entity=entity.entity, reason="balance")
                 continue
             if slot.type in ("money", "integer", "number") and _negative(nlu.text or "", entity):
                 # "send -200 dollars" was read back as $200.00 (customer trial, session 32): a sign is no typo to drop

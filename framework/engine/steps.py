@@ -65,6 +65,9 @@ _SAME_AMOUNT = {"en": re.compile(r"\b(?:the )?same (?:amount|sum|again|money)\b|
                 "zh": re.compile(r"(?:一样|同样)的?(?:金额|钱数|数)|(?:跟|和)(?:刚才|上次)一样多|还是(?:那么|这么)多")}
 # (a pronoun is not enough: "send her again 20 more" after Julia's failed transfer sent $20 to Mark, the last one done:
 # customer trial, session 31)
+_SAME_ALL = {"en": re.compile(r"^\W*(?:(?:ok(?:ay)?|and|so|now|also)[,\s]+)*(?:do )?(?:the )?same (?:to|for)\b"
+                              r"|\bsame again\b", re.IGNORECASE),
+             "zh": re.compile(r"(?:一样|同样)的?再(?:来|给|转|办)")}
 _SAME_PERSON = {"en": re.compile(r"\bsame (?:person|guy|girl|recipient|payee)\b", re.IGNORECASE),
                 "zh": re.compile(r"同一个人|(?:跟|和)刚才同一个人")}
 
@@ -73,14 +76,18 @@ def _same_again(ctx: TurnContext, flow: Flow) -> None:
     """Slots of `flow` the message says take the last request's value again: an amount (money, number slots) for
     "the same amount", a person (a personal-data text slot) for "him again"; set where the message gave none."""
     key, text = language_key(ctx.assistant.language) or "en", ctx.text or ""
-    amount, person = _SAME_AMOUNT.get(key), _SAME_PERSON.get(key)
+    amount, person, everything = _SAME_AMOUNT.get(key), _SAME_PERSON.get(key), _SAME_ALL.get(key)
     wanted = collected_slots(flow)
     for name, value in ctx.last_values.items():
         slot = ctx.assistant.slots.get(name)
         if slot is None or name not in wanted or ctx.slots.get(name) is not None:
             continue
         if ((slot.type in ("money", "number", "integer") and amount is not None and amount.search(text))
-                or (slot.type == "text" and slot.pii and person is not None and person.search(text))):
+                or (slot.type == "text" and slot.pii and person is not None and person.search(text))
+                # "do the same for Ben" after $40 to Anna on Friday went out today (customer trial, session 32): the
+                # same day too, while it is still to come
+                or (slot.type == "date" and everything is not None and everything.search(text)
+                    and isinstance(value, str) and value >= ctx.today.isoformat())):
             ctx.set_slot(name, value, source="referred")
 
 

@@ -96,7 +96,7 @@ NO_WORDS: dict[str, frozenset[str]] = {
         # session 25's held-out file: "甭了甭了" read as 肯定 0.99 by one model (a yes at a confirmation)
         "甭了", "甭了甭了", "甭", "不用不用", "不要不要",
         # session 32's customer trial: "拉倒吧" read as 肯定 0.95 at two read-backs (an account opened, a complaint filed)
-        "拉倒", "拉倒吧",
+        "拉倒", "拉倒吧", "得了吧", "nah", "nope", "no way", "bu ban le", "bu yao le", "不办了",
         "no",
     }),
 }

@@ -109,7 +109,8 @@ _WITHDRAWN = {
                      # "算了吧" at "确认办理吗？" opened the change menu (否定 0.72, trial of session 24)
                      # "拉倒吧" (北方话 "forget it", 肯定 0.95) at a read-back opened the account and filed a complaint
                      # (customer trial, session 32)
-                     r"|^(?:那|那就|唉|哎)?(?:算了|拉倒)+(?:吧|啦)?"
+                     # "得了吧" opened an account the same way (customer trial, session 32)
+                     r"|^(?:那|那就|唉|哎)?(?:算了|拉倒|得了吧)+(?:吧|啦)?"
                      # "不用了" at "确认办理吗？" opened the change menu (customer trial, session 25)
                      r"|^(?:那|那就|嗯|哦)?(?:不用了|不需要了|不要了)(?:吧|啦|谢谢)?"
                      # "我改主意了 换套餐的事先放放" (办理 0.99-1.00 on all three models of session 25's held-out file)

@@ -361,8 +361,9 @@ def _cny(text: str, idioms) -> list[Quantity]:
             elif m.group("zcent") is not None:
                 minor, cent = "零", m.group("zcent")
             if minor is not None and m.group("minor") is not None and m.group("nu") is None and cent is None \
-                    and _cjk(after) and after not in _PARTICLES:
-                # 五块一斤: the digit counts the next thing, it is no 毛 (5 yuan, not 5.1)
+                    and _cjk(after) and after not in _PARTICLES and after in MEASURE_WORDS:
+                # 五块一斤: the digit counts the next thing, it is no 毛 (5 yuan, not 5.1); "花了9块9买了个卡套" is
+                # 9.9 (a verb follows, nothing counted: 9 元 was filed as the loss, customer trial, session 32)
                 minor, end = None, m.end("mu")
             follower = text[end:end + 1]
             if m.group("mu") == "块" and minor is None and not m.group("tail") and _cjk(follower) \
