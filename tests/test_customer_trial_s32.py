@@ -405,3 +405,17 @@ async def test_an_exclamation_opening_a_request_at_a_read_back(banking):
     turn = await agent.handle(state, "u", text, now=1_790_000_005.0)
     assert [f.flow for f in turn.state.stack] == ["transfer_money", "lost_card"]
     assert "card ending 4821" in turn.replies[-1].text
+
+
+# "等一下，我最开始名字说错了，是周洁，洁白的洁" at an offer heard "好的，不着急，想好了告诉我就行。", and the account was
+# opened for the old name (customer trial, session 32): a wait that says something was wrong is no wait
+def test_a_wait_that_says_something_was_wrong_is_no_wait(telecom):
+    from framework.engine import hold_on
+    from framework.engine.context import TurnContext
+    from tests.support.engine_turns import NOW, message
+    state = zh(telecom, start(), "我要开户，我叫张伟，身份证110101199003071233，39的", "办理").state
+    for text, waits in [("等一下", True), ("等一下，我最开始名字说错了，是周洁", False)]:
+        nlu = message(telecom, text, "否定", 0.99, runner_up=("其他",))
+        ctx = TurnContext(telecom, state, now=NOW.timestamp(), today=NOW.date(), channel=None, text=text,
+                          intent="否定", confidence=0.99, new_turn=True)
+        assert hold_on.at_confirmation(ctx, nlu, 0.7) is waits
