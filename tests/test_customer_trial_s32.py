@@ -419,3 +419,19 @@ def test_a_wait_that_says_something_was_wrong_is_no_wait(telecom):
         ctx = TurnContext(telecom, state, now=NOW.timestamp(), today=NOW.date(), channel=None, text=text,
                           intent="否定", confidence=0.99, new_turn=True)
         assert hold_on.at_confirmation(ctx, nlu, 0.7) is waits
+
+
+# "British Gas" (out_of_scope 0.85) at "Who should I send it to?" heard "Sorry, I can only help with card services"
+# and the question again, with no way forward (customer trial, session 32)
+@pytest.mark.parametrize("text", ["British Gas", "Pizza Hut", "EDF Energy"])
+def test_a_company_in_title_case_is_the_recipient(banking, text):
+    state = en(banking, start(), "send 80 dollars", "transfer_money").state
+    result = en(banking, state, text, "out_of_scope", 0.85)
+    assert result.state.slots["recipient"] == text and f"Send $80.00 to {text}" in replies(result)[-1]
+
+
+@pytest.mark.parametrize("text", ["what is the weather", "Hello There", "tell me a joke"])
+def test_other_off_topic_answers_stay_off_topic(banking, text):
+    state = en(banking, start(), "send 80 dollars", "transfer_money").state
+    result = en(banking, state, text, "out_of_scope", 0.85)
+    assert result.state.slots.get("recipient") is None

@@ -730,6 +730,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     if (confident and not _only_another_answer(ctx, nlu, collecting)
             and not _no_person_asked(ctx, nlu, collecting) and not _name_not_greeting(ctx, nlu, collecting)
+            and not _proper_name_not_off_topic(ctx, nlu, collecting)
             and not _value_again_at_confirmation(ctx, nlu, waiting)
             and not _question_read_as_command(ctx, nlu, intent, waiting)
             and _global(ctx, intent)):
@@ -885,6 +886,23 @@ def _name_not_greeting(ctx: TurnContext, nlu: NLUResult, collecting: str | None)
     return (slot is not None and slot.type == "text" and short_text(slot, model_for(ctx.assistant))
             and ctx.intent in ctx.assistant.behaviours.greet.intents
             and not has_greeting(nlu.text or "", ctx.assistant.language))
+
+
+_PROPER_NAME = re.compile(r"^(?:[A-Z][a-z'’.-]+|[A-Z]{2,5}|&|and|of|the)(?:\s+(?:[A-Z][a-z'’.-]+|[A-Z]{2,5}|&|and|of|the)){0,3}"
+                          r"[.!]?$")
+
+
+def _proper_name_not_off_topic(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
+    """"British Gas" at "Who should I send it to?" (out_of_scope 0.85) heard "Sorry, I can only help with card services"
+    and the question again, with no way forward (customer trial, session 32). An out-of-scope reading of a few words
+    in title case, answering a short text question in English, is the answer."""
+    slot = ctx.assistant.slots.get(collecting) if collecting else None
+    text = (nlu.text or "").strip()
+    return (slot is not None and slot.type == "text" and short_text(slot, model_for(ctx.assistant))
+            and language_key(ctx.assistant.language) == "en"
+            and ctx.intent in ctx.assistant.behaviours.out_of_scope.intents
+            and bool(_PROPER_NAME.match(text)) and text.split()[0][0].isupper()
+            and yes_no(text, ctx.assistant.language) is None and not has_greeting(text, ctx.assistant.language))
 
 
 def _without_values_of_a_story(ctx: TurnContext, nlu: NLUResult, intent: str | None, confident: bool,
