@@ -435,3 +435,38 @@ def test_other_off_topic_answers_stay_off_topic(banking, text):
     state = en(banking, start(), "send 80 dollars", "transfer_money").state
     result = en(banking, state, text, "out_of_scope", 0.85)
     assert result.state.slots.get("recipient") is None
+
+
+# "得了吧，太麻烦了", "好吧…得了吧" at a read-back opened an account; "得了吧，浪费时间" filed a complaint (customer trial,
+# session 32); "算了，还是办吧" goes ahead
+@pytest.mark.parametrize("text, goes", [("得了吧，太麻烦了", False), ("好吧…得了吧", False), ("得了吧，浪费时间", False),
+                                        ("不整了", False), ("算了，还是办吧", True)])
+def test_a_dismissal_with_a_complaint_after_it(telecom, text, goes):
+    state = zh(telecom, start(), "我要开户，我叫张伟，身份证110101199003071233，39的", "办理").state
+    result = zh(telecom, state, text, "肯定", 0.95)
+    assert (result.action is not None) is goes
+
+
+# "余额还剩30", "卡里就剩三十块钱了", "身份证最后四位是3218" at "经济损失大概是多少钱？" were filed as losses (customer trial,
+# session 32)
+@pytest.mark.parametrize("text", ["余额还剩30", "卡里就剩三十块钱了", "身份证最后四位是3218"])
+def test_a_balance_or_an_id_tail_at_the_loss_question(telecom, text):
+    state = zh(telecom, start(), "我要投诉，网太卡，我叫张伟，身份证110101199003071233", "投诉").state
+    assert state.stack[-1].waiting_for == "slot:loss"
+    result = zh(telecom, state, text)
+    assert result.state.slots.get("loss") is None
+
+
+# "Friday works" at a read-back dated today heard "I'm not sure I understood", and "yes" sent it today (customer trial,
+# session 32)
+@pytest.mark.parametrize("text", ["Friday works", "friday is fine", "friday would be better"])
+def test_a_day_said_as_fine_at_a_read_back(banking, text):
+    state = en(banking, start(), "send 50 dollars to Tom", "transfer_money").state
+    result = en(banking, state, text, "inform", 0.6)
+    assert result.state.slots["date"] == "2026-12-04" and result.action is None
+
+
+# "half of 300" and "10 percent of 500" were read back as $300 and $500 (customer trial, session 32)
+@pytest.mark.parametrize("text", ["send Tom half of 300 dollars", "send Tom 10 percent of 500 dollars"])
+def test_a_share_of_an_amount_is_no_amount(banking, text):
+    assert en(banking, start(), text, "transfer_money").state.slots.get("amount") is None

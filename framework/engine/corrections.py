@@ -222,7 +222,7 @@ def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None, reque
     # (customer trial, session 32): the end of another value said in the message, or a number said after another
     # slot's name, is that value's
     numbers = [e for e in numbers if not _tail_of_another(e, nlu.entities)
-               and not _after_another_label(ctx, nlu.text or "", e)]
+               and not after_identifier_label(ctx, nlu.text or "", e)]
     if not numbers:
         return
     slots = ctx.assistant.slots
@@ -262,7 +262,7 @@ def _tail_of_another(entity, entities) -> bool:
         and not (o.start <= entity.start and entity.end <= o.end) for o in entities)
 
 
-def _after_another_label(ctx: TurnContext, text: str, entity) -> bool:
+def after_identifier_label(ctx: TurnContext, text: str, entity) -> bool:
     """The name of an identifier slot (an ID's, a phone's, a card's digits) shortly before the number."""
     before = text[max(0, entity.start - 16):entity.start].lower()
     if not before or any(ch.isdigit() for ch in before):
@@ -270,7 +270,10 @@ def _after_another_label(ctx: TurnContext, text: str, entity) -> bool:
     for name, slot in ctx.assistant.slots.items():
         if slot.type not in ("id_number", "phone", "regex") or not from_user(slot):
             continue
-        if any(len(w) >= 2 and w.lower() in before for w in label_words(ctx, name) if w):
+        words = [w for w in label_words(ctx, name) if w]
+        # a Chinese label by its head too: "身份证最后四位是1217" names 身份证号
+        words += [w[:3] for w in words if "\u4e00" <= w[0] <= "\u9fff" and len(w) > 3]
+        if any(len(w) >= 2 and w.lower() in before for w in words):
             return True
     return False
 

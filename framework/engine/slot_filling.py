@@ -273,14 +273,25 @@ _NEGATIVE_BEFORE = re.compile(r"(?:(?<![\d\s])|(?<!\d)\s)[-−–]\s*[$€£¥�
 
 
 _PERCENT_AFTER = re.compile(r"^\s*(?:%|％|percent\b|per\s*cent\b|pct\b)", re.IGNORECASE)
-_BALANCE_BEFORE = re.compile(r"\b(?:bal(?:ance)?|avail(?:able)?(?: balance)?)\b\s*[:：=]?\s*[$€£¥￥]?\s*$|余额[:：为是]?\s*$",
+# "half of 300" and "10 percent of 500" were read back as $300 and $500 (customer trial, session 32)
+_SHARE_OF_BEFORE = re.compile(r"\b(?:half|a third|third|a quarter|quarter|percent|per\s*cent|pct)\s+of\s+(?:the\s+|my\s+)?"
+                              r"[$€£]?\s*$|%\s*of\s+(?:the\s+|my\s+)?[$€£]?\s*$|的?(?:一半|百分之)\s*$", re.IGNORECASE)
+_BALANCE_BEFORE = re.compile(r"\b(?:bal(?:ance)?|avail(?:able)?(?: balance)?)\b\s*[:：=]?\s*[$€£¥￥]?\s*$"
+                             r"|(?:余额|卡里)(?:就|只|还)?(?:剩|有|是|为)?(?:下)?[:：]?\s*$|(?:还|就|只)剩(?:下)?\s*$",
                              re.IGNORECASE)
+
+
+def _after_identifier(ctx: TurnContext, text: str, entity: Entity) -> bool:
+    from framework.engine.corrections import after_identifier_label  # it builds on this module
+
+    return after_identifier_label(ctx, text, entity)
 
 
 def _percent(text: str, entity: Entity) -> bool:
     """The number is a percentage ("10%", "10 percent", "百分之十")."""
     return (bool(_PERCENT_AFTER.match(text[entity.end:entity.end + 12]))
-            or text[max(0, entity.start - 3):entity.start].endswith("百分之"))
+            or text[max(0, entity.start - 3):entity.start].endswith("百分之")
+            or bool(_SHARE_OF_BEFORE.search(text[max(0, entity.start - 24):entity.start])))
 
 
 def _negative(text: str, entity: Entity) -> bool:
@@ -914,11 +925,14 @@ def restates_request(ctx: TurnContext) -> bool:
             and not _SOME_MORE.search(text.lower()))
 
 
+# ("Friday works", "friday is fine" at a read-back dated today heard "I'm not sure I understood", and "yes" sent it today:
+# customer trial, session 32)
 # "I think it is 4821 yes" at "I'll block the card ending 1234 … Go ahead?" was no correction, and asked for a clear yes
 # or no without the card; "yes please block it" blocked 1234 (customer trial, session 32). A doubt before the value
 # and a yes after it leave the value alone: taken, and read back before anything is done
 _HEDGED_AROUND = re.compile(r"^\s*(?:(?:i think|i believe|i guess|(?:i'?m |im )?pretty sure|i'?m sure|im sure|oh|ah)\b[\s,]*)+"
-                            r"|(?:[\s,]*\b(?:yes|yeah|yep|yup|i think|i believe)\b[\s.!]*)+$", re.IGNORECASE)
+                            r"|(?:[\s,]*\b(?:yes|yeah|yep|yup|i think|i believe|works?(?: for me| better)?|"
+                            r"(?:is|'s|would be|will be) (?:fine|good|ok(?:ay)?|better|great|perfect))\b[\s.!]*)+$", re.IGNORECASE)
 
 
 def _not_a_correction(ctx: TurnContext, found: dict) -> None:
@@ -1437,6 +1451,10 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 # "send Sarah 10% of my balance" sent $10.00, "流量用了80%" filed a loss of 80 元 (customer trial,
                 # session 32): a share is no amount
                 ctx.emit("entity_ignored", entity=entity.entity, reason="percent")
+                continue
+            if slot.type == "money" and _after_identifier(ctx, nlu.text or "", entity):
+                # "身份证最后四位是3218" at "经济损失大概是多少钱？" filed a loss of 3218 元 (customer trial, session 32)
+                ctx.emit("entity_ignored", entity=entity.entity, reason="identifier")
                 continue
             if slot.type == "money" and _BALANCE_BEFORE.search((nlu.text or "")[max(0, entity.start - 12):entity.start]):
                 # "…RENT -900.00 BAL 1,405.55 … pay M Jones the same rent again" sent $1,405.55, the statement's
