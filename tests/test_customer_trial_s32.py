@@ -470,3 +470,49 @@ def test_a_day_said_as_fine_at_a_read_back(banking, text):
 @pytest.mark.parametrize("text", ["send Tom half of 300 dollars", "send Tom 10 percent of 500 dollars"])
 def test_a_share_of_an_amount_is_no_amount(banking, text):
     assert en(banking, start(), text, "transfer_money").state.slots.get("amount") is None
+
+
+# "do the same for Olivia" (affirm, no entity), "can you do the same thing for my brother Sam" (human_agent: a
+# handoff), "same again to Olivia please" (goodbye: the conversation ended) right after a transfer went through
+# (customer trial, session 32)
+@pytest.mark.parametrize("text, intent, who", [("do the same for Olivia", "affirm", "Olivia"),
+                                               ("can you do the same thing for my brother Sam", "human_agent", "Sam"),
+                                               ("same again to Olivia please", "goodbye", "Olivia"),
+                                               ("and the same for Lucas", "inform", "Lucas")])
+def test_the_same_for_someone_named_only_in_words(banking, text, intent, who):
+    from tests.support.engine_turns import done
+    state = en(banking, start(), "send 40 dollars to Ben on friday", "transfer_money").state
+    state = done(banking, en(banking, state, "yes", "affirm").state, reference="TR-1").state
+    result = en(banking, state, text, intent, 0.99)
+    assert not result.state.handoff and result.state.stack
+    assert replies(result)[-1].startswith("Send $40.00 to") and who in replies(result)[-1]
+    assert "Friday 4 December" in replies(result)[-1]
+
+
+# "等一下，名字说错了，是欧阳小燕，小大的小" at a read-back renamed the customer 欧阳 (the entity head tagged the surname
+# only: customer trial, session 32); a compound surname takes the given name after it
+def test_a_compound_surname_takes_its_given_name():
+    from framework.slots.context import complete_cut_name
+    text = "等一下，名字说错了，是欧阳小燕，小大的小"
+    assert complete_cut_name(text, learnt(text, "欧阳", "name")).value == "欧阳小燕"
+    text = "我叫李建，电话呢"
+    assert complete_cut_name(text, learnt(text, "李建", "name")).value == "李建"
+
+
+# "损失？耽误我生意谈黄了，少说两三百吧" at the name question renamed the customer 少说两三百 (customer trial, session 32)
+def test_an_amount_in_chinese_numerals_is_no_name(telecom):
+    state = zh(telecom, start(), "我要投诉", "投诉").state
+    state = zh(telecom, state, "网太卡了", "投诉").state
+    result = zh(telecom, state, "损失？耽误我生意谈黄了，少说两三百吧")
+    assert result.state.slots.get("name") is None
+
+
+# "那我换59的吧" at "需要帮您办理99元套餐吗？" gave 59's details and the offer again, and ended "这件事我们没能办成"
+# (customer trial, session 32); "那59的呢" still asks about 59
+def test_a_change_said_at_the_consult_offer(telecom):
+    state = zh(telecom, start(), "99的套餐包括啥", "咨询").state
+    result = zh(telecom, state, "那我换59的吧")
+    assert result.state.stack[-1].flow == "business" and result.state.slots["plan"] == "59"
+    assert result.state.slots["business"] == "换套餐"
+    result = zh(telecom, state, "那59的呢")
+    assert result.state.stack[-1].flow == "consult" and "59元" in replies(result)[0]

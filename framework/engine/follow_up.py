@@ -126,6 +126,8 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
         return False
     if _corrected_tail(ctx, flow):
         return True
+    if _same_for_someone(ctx, nlu, flow):
+        return True
     only = _only_a_value(ctx, nlu, flow)
     if not (sounds_like_follow_up(nlu.text or "", assistant.language) or only):
         return False
@@ -216,6 +218,37 @@ def _only_a_value(ctx: TurnContext, nlu: NLUResult, flow) -> bool:
         if word and content_length(_AROUND_VALUE.sub("", text.replace(word, " ", 1))) == 0:
             return True
     return False
+
+
+# "do the same for Olivia" (affirm 1.00, no entity tagged), "can you do the same thing for my brother Sam" (human_agent:
+# a handoff), "same again to Olivia please" (goodbye: the conversation ended) right after a transfer went through
+# (customer trial, session 32)
+_SAME_FOR = {"en": re.compile(r"\b(?:the )?same(?: thing| again)?(?: again)? (?:for|to)\s+(?P<who>[^,.!?]+?)"
+                              r"(?:\s+(?:please|pls|too|as well|also|then))*[.!?]*$", re.IGNORECASE),
+             "zh": re.compile(r"(?:也|再)?(?:给|帮|替)(?P<who>[\u4e00-\u9fff·]{2,6}?)(?:也)?(?:来|转|办)?(?:一样的|同样的)(?:一笔|一份|一个)?[吧。！!]*$")}
+
+
+def _same_for_someone(ctx: TurnContext, nlu: NLUResult, flow) -> bool:
+    """The same request again for another person, named after "the same for": the flow starts again with that person
+    and the last run's amount and day (framework.engine.steps._same_again); the person is read from the words when no
+    extractor found them."""
+    pattern = _SAME_FOR.get(language_key(ctx.assistant.language) or "en")
+    m = pattern.search(nlu.text or "") if pattern is not None and ctx.last_values else None
+    people = [n for n in sorted(steps.collected_slots(flow)) if getattr(ctx.assistant.slots.get(n), "type", None) == "text"
+              and ctx.assistant.slots[n].pii]
+    if m is None or len(people) != 1:
+        return False
+    slot = ctx.assistant.slots[people[0]]
+    if ctx.slots.get(slot.name) is None:
+        from framework.slots import parse_value
+
+        parsed = parse_value(slot, m.group("who").strip(), ctx.assistant.language, today=ctx.today)
+        if not parsed.ok:
+            return False
+        ctx.set_slot(slot.name, parsed.value, source="follow_up")
+    ctx.emit("follow_up", flow=flow.name, slots=(slot.name,))
+    steps.start_flow(ctx, flow, reason="follow_up")
+    return True
 
 
 def _carried(ctx: TurnContext, flow) -> dict:

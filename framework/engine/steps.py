@@ -66,7 +66,7 @@ _SAME_AMOUNT = {"en": re.compile(r"\b(?:the )?same (?:amount|sum|again|money)\b|
 # (a pronoun is not enough: "send her again 20 more" after Julia's failed transfer sent $20 to Mark, the last one done:
 # customer trial, session 31)
 _SAME_ALL = {"en": re.compile(r"^\W*(?:(?:ok(?:ay)?|and|so|now|also)[,\s]+)*(?:do )?(?:the )?same (?:to|for)\b"
-                              r"|\bsame again\b", re.IGNORECASE),
+                              r"|\bsame again\b|\bdo the same(?: thing)?(?: again)? (?:to|for)\b", re.IGNORECASE),
              "zh": re.compile(r"(?:一样|同样)的?再(?:来|给|转|办)")}
 _SAME_PERSON = {"en": re.compile(r"\bsame (?:person|guy|girl|recipient|payee)\b", re.IGNORECASE),
                 "zh": re.compile(r"同一个人|(?:跟|和)刚才同一个人")}
@@ -82,7 +82,8 @@ def _same_again(ctx: TurnContext, flow: Flow) -> None:
         slot = ctx.assistant.slots.get(name)
         if slot is None or name not in wanted or ctx.slots.get(name) is not None:
             continue
-        if ((slot.type in ("money", "number", "integer") and amount is not None and amount.search(text))
+        if ((slot.type in ("money", "number", "integer")
+             and any(p is not None and p.search(text) for p in (amount, everything)))
                 or (slot.type == "text" and slot.pii and person is not None and person.search(text))
                 # "do the same for Ben" after $40 to Anna on Friday went out today (customer trial, session 32): the
                 # same day too, while it is still to come
