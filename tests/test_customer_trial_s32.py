@@ -516,3 +516,13 @@ def test_a_change_said_at_the_consult_offer(telecom):
     assert result.state.slots["business"] == "换套餐"
     result = zh(telecom, state, "那59的呢")
     assert result.state.stack[-1].flow == "consult" and "59元" in replies(result)[0]
+
+
+# "oh thank you so much" at an activation's read-back offered to stop, and "that's all love, bye bye" ended the
+# conversation with the card never activated and nothing said (customer trial, session 32)
+def test_a_goodbye_at_a_read_back_says_nothing_went_through(banking):
+    state = en(banking, start(), "send 50 dollars to Tom", "transfer_money").state
+    state = en(banking, state, "oh thank you so much, you're very kind", "goodbye", 0.9).state
+    result = en(banking, state, "that's all love, bye bye", "goodbye", 0.95)
+    assert replies(result)[0] == "Just so you know, that hasn't gone through, since it wasn't confirmed."
+    assert not result.state.stack

@@ -219,6 +219,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "刚才的事项还没确认，没有办理。",
         "en": "Nothing has gone through, since it wasn't confirmed.",
     },
+    # A goodbye confirmed while a confirmation waited (framework.engine.stop_question): nothing was done; said before
+    # the goodbye.
+    "utter_not_done_before_goodbye": {
+        "zh": "刚才的事项还没确认，没有办理；需要的话随时再来。",
+        "en": "Just so you know, that hasn't gone through, since it wasn't confirmed.",
+    },
     # A handoff taken back in the next message ("那算了不转了，继续办吧": framework.engine.handoff); the
     # flow it stopped starts again after it, or, with none, utter_anything_else.
     "utter_handoff_taken_back": {

@@ -293,6 +293,11 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> str | None:
         return ANSWERED
     if goodbye is None:
         return CANCEL
+    if previous == "confirm":
+        # "oh thank you so much" at "Activate the card ending 4821 …?" offered to stop, and "that's all love, bye bye"
+        # ended the conversation with the card never activated and nothing said (customer trial, session 32)
+        ctx.emit("ended_before_confirmed", flow=ctx.frame.flow)
+        ctx.say("utter_not_done_before_goodbye")
     end_conversation(ctx, goodbye)
     return ANSWERED
 
