@@ -71,11 +71,12 @@ def test_on_change_is_checked(tmp_path):
     shutil.copytree(ROOT / "flows" / "telecom_zh", tmp_path / "flows" / "telecom_zh")
     consult = tmp_path / "flows" / "telecom_zh" / "consult.yml"
     text = consult.read_text(encoding="utf-8")
-    assert load_assistant(tmp_path / "domains" / "telecom_zh", environ={}).flows["consult"].states["offer"].step.on_change == "detail"
-    consult.write_text(text.replace("on_change: detail", "on_change: detial"), encoding="utf-8")
+    # since session 32 "changed" (a route: to the business flow when the change says what to do, else "detail")
+    assert load_assistant(tmp_path / "domains" / "telecom_zh", environ={}).flows["consult"].states["offer"].step.on_change == "changed"
+    consult.write_text(text.replace("on_change: changed", "on_change: chnaged"), encoding="utf-8")
     with pytest.raises(SpecErrors) as err:
         load_assistant(tmp_path / "domains" / "telecom_zh", environ={})
-    assert "E024" in str(err.value) and "Did you mean 'detail'?" in str(err.value)
+    assert "E024" in str(err.value) and "Did you mean 'changed'?" in str(err.value)
     consult.write_text(text.replace("        next: offer\n", "        next: offer\n        on_change: detail\n", 1),
                        encoding="utf-8")
     with pytest.raises(SpecErrors) as err:

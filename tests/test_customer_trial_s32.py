@@ -50,7 +50,7 @@ def test_a_handoff_taken_back_takes_up_the_flow_again(telecom):
     result = zh(telecom, state, "转人工", "转人工")
     assert result.state.handoff and not result.state.stack
     stored = SessionState.from_json(result.state.to_json())
-    assert stored.handed_off == result.state.handed_off
+    assert stored.stopped == result.state.stopped
     result = zh(telecom, stored, "那算了不转了，继续办吧", "取消", 0.99)
     assert not result.state.handoff and result.state.stack[-1].flow == "business"
     assert result.state.slots["business"] == "开户" and result.state.slots["name"] == "李建军"
@@ -85,10 +85,10 @@ async def test_the_values_a_handoff_stopped_are_sealed_at_rest(tmp_path):
         try:
             store = SessionStore(client, "telecom_zh", pii_slots=["name"], cipher=SlotCipher(parse_keys(key)))
             state = {"sender_id": "u1", "slots": {}, "handoff": True, "history": [],
-                     "handed_off": {"flow": "business", "slots": {"name": "李建军", "business": "开户"}}}
+                     "stopped": {"flow": "business", "slots": {"name": "李建军", "business": "开户"}}}
             await store.put("u1", state)
             raw = (await client.get(store.key("u1"))).decode()
-            assert "李建军" not in raw and json.loads(raw)["handed_off"]["slots"] == {"business": "开户"}
+            assert "李建军" not in raw and json.loads(raw)["stopped"]["slots"] == {"business": "开户"}
             assert await store.get("u1") == state
         finally:
             await close_redis(client)
@@ -98,7 +98,7 @@ def test_only_the_next_message_takes_a_handoff_back(banking):
     state = en(banking, start(), "send 50 dollars to Maria", "transfer_money").state
     state = en(banking, state, "agent please", "human_agent").state
     state = en(banking, state, "hello?", "greet").state
-    assert state.handed_off is None
+    assert state.stopped is None
     result = en(banking, state, "never mind the agent, let's carry on", "cancel", 0.9)
     assert "handoff_taken_back" not in [e.name for e in result.events] and not result.state.stack
 
@@ -526,3 +526,93 @@ def test_a_goodbye_at_a_read_back_says_nothing_went_through(banking):
     result = en(banking, state, "that's all love, bye bye", "goodbye", 0.95)
     assert replies(result)[0] == "Just so you know, that hasn't gone through, since it wasn't confirmed."
     assert not result.state.stack
+
+
+# "hi I need to pay my babysitter", then "her name is Rosa Delgado" at the amount's question (the entity head tagged the
+# cardholder's `name`): dropped, and $85 went to "my babysitter" (customer trial, session 32)
+def test_her_name_is_names_the_recipient(banking):
+    state = en(banking, start(), "hi I need to pay my babysitter", "transfer_money",
+               entities=[learnt("hi I need to pay my babysitter", "my babysitter", "recipient")]).state
+    assert state.slots["recipient"] == "my babysitter"
+    text = "her name is Rosa Delgado"
+    result = en(banking, state, text, "inform", 1.0, entities=[learnt(text, "Rosa Delgado", "name")])
+    assert result.state.slots["recipient"] == "Rosa Delgado" and replies(result)[-1] == "How much would you like to send?"
+
+
+# "算了不办了" at a read-back, then "哎还是办吧" heard goodbye; "cancel that", then "please do send it after all" heard
+# "There's nothing in progress to cancel" (customer trials, session 32). Right after a cancel, going on after all
+# brings the cancelled flow back with its values, its read-back asking for the yes again
+def test_a_cancel_taken_back_in_chinese(telecom):
+    state = zh(telecom, start(), "我要开户，我叫张伟，身份证110101199003071233，39的", "办理").state
+    state = zh(telecom, state, "算了不办了", "取消").state
+    assert not state.stack and state.stopped["by"] == "cancel"
+    result = zh(telecom, state, "哎还是办吧", "否定", 0.8)
+    assert replies(result)[0] == "好的，那我们接着办。" and "张伟" in replies(result)[-1] and result.action is None
+
+
+@pytest.mark.parametrize("text", ["please do send it after all", "ok now back to the transfer", "actually go ahead then"])
+def test_a_cancel_taken_back_in_english(banking, text):
+    state = en(banking, start(), "send 50 dollars to Tom", "transfer_money").state
+    state = en(banking, state, "cancel that", "cancel").state
+    result = en(banking, state, text, "transfer_money", 0.9)
+    assert replies(result) == ["Okay, let's carry on with it.", "Send $50.00 to Tom on Wednesday 2 December?"]
+
+
+def test_a_cancel_is_taken_back_only_in_the_next_message(banking):
+    state = en(banking, start(), "send 50 dollars to Tom", "transfer_money").state
+    state = en(banking, state, "cancel that", "cancel").state
+    state = en(banking, state, "what can you do", "help").state
+    result = en(banking, state, "please do send it after all", "transfer_money", 0.9)
+    assert "cancel_taken_back" not in [e.name for e in result.events]
+
+
+# Round 5 (session 32): "um, my balance is 2000 by the way" and "the app shows 400 available on my card" at "How much
+# would you like to send?" were read back as $2,000 / $400
+@pytest.mark.parametrize("text", ["um, my balance is 2000 by the way", "the app shows 400 available on my card"])
+def test_a_balance_at_the_amount_question(banking, text):
+    state = en(banking, start(), "send money to Tom", "transfer_money").state
+    assert en(banking, state, text, "inform", 0.9).state.slots.get("amount") is None
+
+
+# "right, I have to dash, cheers" at a read-back renamed the recipient "dash", and "yes" sent it there
+def test_to_after_a_verb_names_no_recipient(banking):
+    state = en(banking, start(), "send 150 dollars to Tom", "transfer_money").state
+    result = en(banking, state, "right, I have to dash, cheers", "goodbye", 0.9)
+    assert result.state.slots["recipient"] == "Tom"
+
+
+@pytest.mark.parametrize("text", ["same thing for Leila", "one more like that for Leila", "ditto for Leila",
+                                  "can you do that again for Leila", "the identical transfer to Leila please"])
+def test_more_ways_to_say_the_same_for_someone(banking, text):
+    from tests.support.engine_turns import done
+    state = en(banking, start(), "send 60 dollars to Ben on friday", "transfer_money").state
+    state = done(banking, en(banking, state, "yes", "affirm").state, reference="TR-1").state
+    result = en(banking, state, text, "goodbye", 0.8)
+    assert replies(result)[-1] == "Send $60.00 to Leila on Friday 4 December?"
+
+
+@pytest.mark.parametrize("text", ["the 18th is fine", "the 18th suits me better"])
+def test_a_day_of_the_month_said_as_fine(banking, text):
+    state = en(banking, start(), "send 50 dollars to Tom", "transfer_money").state
+    assert en(banking, state, text, "inform", 0.6).state.slots["date"] == "2026-12-18"
+
+
+def test_a_value_said_while_taking_a_handoff_back(banking):
+    state = en(banking, start(), "send money to Tom", "transfer_money").state
+    state = en(banking, state, "agent", "human_agent").state
+    result = en(banking, state, "scratch that, 65 dollars", "cancel", 0.9)
+    assert replies(result) == ["Okay, I won't connect you.", "Send $65.00 to Tom on Wednesday 2 December?"]
+
+
+def test_a_complaint_handoff_taken_back_to_register_here(telecom):
+    state = zh(telecom, start(), "我要投诉，网太卡", "投诉").state
+    state = zh(telecom, state, "张伟").state
+    state = zh(telecom, state, "转人工", "转人工").state
+    result = zh(telecom, state, "等等，我还是先在这儿登记吧", "否定", 0.8)
+    assert not result.state.handoff and result.state.slots["name"] == "张伟"
+
+
+def test_sheng_sheng_ba_is_no_yes(telecom):
+    state = zh(telecom, start(), "我要开户，我叫张伟，身份证110101199003071233，39的", "办理").state
+    result = zh(telecom, state, "省省吧，我不需要", "肯定", 0.8)
+    assert result.action is None and not result.state.stack

@@ -212,7 +212,8 @@ def test_a_confirmation_answered_goodbye_asks_whether_to_stop_not_a_decision(bot
     done = turn(assistant, again.state, YES[language], "affirm")  # the confirmation's own yes
     assert replies(done) == ["Done, Ann Lee."]
     ended = turn(assistant, result.state, YES[language], "affirm")  # yes to the stop question
-    assert replies(ended) == [TEXTS[language]["goodbye"]]
+    # since session 32 first said: nothing went through (utter_not_done_before_goodbye)
+    assert replies(ended)[1:] == [TEXTS[language]["goodbye"]] and len(replies(ended)) == 2
     assert ended.state.stack == () and not {"name", "amount"} & set(ended.state.slots)
 
 

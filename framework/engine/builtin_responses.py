@@ -213,6 +213,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "好的，刚才的事不办了。",
         "en": "Okay, I've stopped that.",
     },
+    # A cancel taken back in the next message ("哎还是办吧", "please do send it after all": framework.engine.handoff);
+    # the flow it stopped starts again after it.
+    "utter_cancel_taken_back": {
+        "zh": "好的，那我们接着办。",
+        "en": "Okay, let's carry on with it.",
+    },
     # A handoff asked for at a confirmation: nothing was done (framework.engine.steps.hand_off), said
     # before the handoff response.
     "utter_not_done_before_handoff": {

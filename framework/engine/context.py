@@ -32,7 +32,7 @@ class TurnContext:
         self.slots: dict[str, Any] = dict(state.slots)
         self.stack: list[Frame] = list(state.stack)
         self.handoff = state.handoff
-        self.handed_off: dict[str, Any] | None = None  # set by a handoff, kept for the next message only
+        self.stopped: dict[str, Any] | None = None  # set by a handoff or a cancel, kept for the next message only
         self.last_flow = state.last_flow  # framework.engine.follow_up
         self.last_values: dict[str, Any] = dict(state.last_values)
         self.action: ActionCall | None = None
@@ -185,7 +185,7 @@ class TurnContext:
             turn_count=self.turn_number,
             updated_at=self.now,
             handoff=self.handoff,
-            handed_off=frozen_map(self.handed_off) if self.handed_off is not None else None,
+            stopped=frozen_map(self.stopped) if self.stopped is not None else None,
             pending_action=self.action,
             last_flow=self.last_flow,
             last_values=frozen_map(self.last_values),

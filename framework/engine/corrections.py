@@ -44,7 +44,7 @@ from framework.engine.render import shown
 from framework.engine.steps import collected_slots
 from framework.nlu.interface import NLUResult
 from framework.slots import GENERIC_EXTRACTORS, parse_value
-from framework.slots.number_labels import card_end
+from framework.slots.number_labels import balance_said, card_end
 from framework.slots.answers import content_length, corrected_tail, language_key, sounds_like_correction, without_filler
 from framework.slots.context import from_user
 from framework.slots.relative_amounts import relative_change
@@ -52,6 +52,10 @@ from framework.slots.mapping import MODEL_EXTRACTOR, fills
 
 _NUMBER_TYPES = ("integer", "number", "money")
 _BARE_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+_NAME_IS = re.compile(r"\b(?:her|his|their|the(?:ir)? (?:person'?s|payee'?s))(?: full)? name(?:'s| is)\b|(?:她|他)(?:的名字)?叫",
+                      re.IGNORECASE)
 
 
 def retarget_person(ctx: TurnContext, nlu: NLUResult, waiting: str | None, intent: str | None,
@@ -76,7 +80,10 @@ def retarget_person(ctx: TurnContext, nlu: NLUResult, waiting: str | None, inten
         at_start = False
     # ... or at a question while the flow's person is already given, said as a correction: "sorry the name was
     # wrong, it should be Kevin OBrien" at "How much would you like to send?" (customer trial, session 31)
-    aside = bool(waiting and waiting.startswith("slot:")) and sounds_like_correction(nlu.text or "", ctx.assistant.language)
+    # or names who was given as a relation only: "hi I need to pay my babysitter", then "her name is Rosa Delgado" at the
+    # amount's question was dropped and $85 went to "my babysitter" (customer trial, session 32)
+    aside = bool(waiting and waiting.startswith("slot:")) and (
+        sounds_like_correction(nlu.text or "", ctx.assistant.language) or bool(_NAME_IS.search(nlu.text or "")))
     if flow is None or not nlu.entities or not (at_start or waiting in ("confirm", "which") or aside):
         return nlu
     other = ctx.assistant.flow_for_intent(intent) if confident and intent and not at_start else None
@@ -107,6 +114,7 @@ def retarget_person(ctx: TurnContext, nlu: NLUResult, waiting: str | None, inten
             mapping = target.entity_mappings()[0]
             candidate = dataclasses.replace(entity, entity=mapping.entity, role=mapping.role, group=mapping.group)
             if fills(target, candidate, None) and (at_start or sounds_like_correction(text, ctx.assistant.language)
+                                                   or bool(_NAME_IS.search(text[max(0, entity.start - 30):entity.start]))
                                                    or _extends(entity.text, ctx.slots.get(target.name))
                                                    or only_filler(text[:entity.start] + text[entity.end:],
                                                                    ctx.assistant.language)):
@@ -173,6 +181,8 @@ def answer_number(ctx: TurnContext, nlu: NLUResult, collecting: str | None, requ
         return False
     if card_end(nlu.text or "", found[0].start, ctx.assistant.language):
         return False  # "my card number is 1234" at "How much would you like to send?" (customer trial, session 30)
+    if balance_said(nlu.text or "", found[0].start, found[0].end):
+        return False  # "um, my balance is 2000 by the way" (customer trial, session 32)
     owner = slots.get(found[0].entity)
     if owner is not None and names_slot(ctx, owner.name, text):
         return False

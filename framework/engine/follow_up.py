@@ -36,7 +36,7 @@ from framework.compile.machine import Confirm
 from framework.engine import confirm, not_for, slot_filling, steps, unavailable
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
-from framework.slots.answers import content_length, language_key
+from framework.slots.answers import SAME_AGAIN_EN, content_length, language_key
 from framework.slots.mapping import fills
 
 FOLLOW_UP = {
@@ -223,7 +223,7 @@ def _only_a_value(ctx: TurnContext, nlu: NLUResult, flow) -> bool:
 # "do the same for Olivia" (affirm 1.00, no entity tagged), "can you do the same thing for my brother Sam" (human_agent:
 # a handoff), "same again to Olivia please" (goodbye: the conversation ended) right after a transfer went through
 # (customer trial, session 32)
-_SAME_FOR = {"en": re.compile(r"\b(?:the )?same(?: thing| again)?(?: again)? (?:for|to)\s+(?P<who>[^,.!?]+?)"
+_SAME_FOR = {"en": re.compile(rf"\b{SAME_AGAIN_EN} (?:for|to)\s+(?P<who>[^,.!?]+?)"
                               r"(?:\s+(?:please|pls|too|as well|also|then))*[.!?]*$", re.IGNORECASE),
              "zh": re.compile(r"(?:也|再)?(?:给|帮|替)(?P<who>[\u4e00-\u9fff·]{2,6}?)(?:也)?(?:来|转|办)?(?:一样的|同样的)(?:一笔|一份|一个)?[吧。！!]*$")}
 

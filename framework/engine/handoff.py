@@ -1,4 +1,4 @@
-"""A handoff taken back in the very next message.
+"""A handoff or a cancel taken back in the very next message.
 
 "转人工", then "那算了不转了，继续办吧": the handoff had stopped the opening, and the customer heard
 "目前没有正在办理的事项" (customer trial, session 31). Right after a handoff, a message that takes
@@ -6,13 +6,20 @@ it back ("不转了", "never mind", "let's carry on here") ends the handoff and 
 flow again with the values it had (personal ones too: they wait sealed like slots, for one
 message), so that a read-back comes back as it was. Only the next message can do so; after it,
 the handoff stands and the values are gone.
+
+A cancel the same way: "算了不办了" at a read-back, then "哎还是办吧" heard goodbye (customer trial,
+session 32), and "cancel that", then "please do send it after all" heard "There's nothing in
+progress to cancel". Right after a cancel that left nothing under way, a message that goes on
+after all ("还是办吧", "do it after all", "ok back to the transfer") starts the cancelled flow
+again with its values (`utter_cancel_taken_back`); its read-back comes back and asks for a yes.
 """
 from __future__ import annotations
 
 import re
 
-from framework.engine import steps
+from framework.engine import slot_filling, steps
 from framework.engine.context import TurnContext
+from framework.nlu.interface import NLUResult
 from framework.slots.answers import NEVER, language_key
 
 _TAKEN_BACK = {
@@ -21,7 +28,9 @@ _TAKEN_BACK = {
                      r"(?:继续|接着|还是)(?:办|弄|来|吧|跟你|你来|在这)|你(?:帮我)?(?:办|弄)吧|我自己(?:来|办)|"
                      r"算了[吧，,\s]*(?:不用了|不转|继续|接着|还是)|"
                      # "哎不用了，还是你接着帮我办吧" said goodbye (customer trial, session 32)
-                     r"你接着|接着帮|还是你(?:来|帮|办|弄)"),
+                     r"你接着|接着帮|还是你(?:来|帮|办|弄)|"
+                     # "等等，我还是先在这儿登记吧" lost the complaint (customer trial, session 32)
+                     r"(?:还是|先)(?:先)?在这(?:儿|里)?(?:登记|办|弄|说|记)|你继续(?:记|登记|办|弄)"),
     # "actually never mind", "no forget it, carry on", "I changed my mind, I dont need a human" heard "There's nothing
     # in progress to cancel" and the transfer waiting for its yes was lost (customer trial, session 32): the next
     # message only, so a never mind is the handoff's
@@ -33,7 +42,8 @@ _TAKEN_BACK = {
                      # no, cancel that, just block it" lost the task (customer trial, session 32)
                      r"\bon second thoughts?\b|\blet us (?:just )?(?:finish|continue|carry on)\b|"
                      r"\b(?:i'?m|i am|im) (?:fine|ok|okay|good|happy) (?:with you|here)\b|"
-                     r"\bjust (?:block|send|do|activate|finish|check) (?:it|that|the \w+)\b|"
+                     r"\bjust (?:block|send|do|activate|finish|check) (?:it|that|the \w+)\b|\bcan do it (?:here|myself|with you)\b|"
+                     r"\bscratch that\b|"
                      r"\b(?:don'?t|do not|dont) (?:need|want) (?:an? |the |to talk to (?:an? |the )?)?"
                      r"(?:agent|person|human|transfer|people|someone)\b|"
                      r"\bno need for (?:an? |the )?(?:agent|person|human|transfer)\b|"
@@ -43,19 +53,33 @@ _TAKEN_BACK = {
 }
 
 
-def taken_back(ctx: TurnContext) -> bool:
-    """The message takes back the handoff of the turn before: the handoff ends, and the flow
-    it stopped starts again with its values. True when so."""
-    before = ctx.original.handed_off
-    if before is None or not ctx.original.handoff or ctx.stack:
+_AFTER_ALL = {
+    "zh": re.compile(r"还是(?:办|要|弄|继续|换|开|投诉|查|登记)|又想(?:办|要)|继续办|接着办|别取消|不取消了|(?:刚才|那个)的?还是要"),
+    "en": re.compile(r"\bafter all\b|\b(?:actually|no wait|wait|oh),? (?:please )?(?:do|send|block|activate|go ahead|continue)\b|"
+                     r"\bgo ahead (?:then|anyway)\b|\bdo it anyway\b|\bi do want\b|\bun-?cancel\b|\bdon'?t cancel\b",
+                     re.IGNORECASE),
+}
+
+
+def taken_back(ctx: TurnContext, nlu: NLUResult | None = None) -> bool:
+    """The message takes back the handoff or the cancel of the turn before: the flow it stopped
+    starts again with its values. True when so."""
+    from framework.slots.command_words import goes_on  # a small module of word lists
+
+    before = ctx.original.stopped
+    if before is None or ctx.stack:
         return False
-    if not _TAKEN_BACK.get(language_key(ctx.assistant.language) or "en", NEVER).search(ctx.text or ""):
+    key, text = language_key(ctx.assistant.language) or "en", ctx.text or ""
+    by = before.get("by") or "handoff"
+    if by == "handoff" and not (ctx.original.handoff and _TAKEN_BACK.get(key, NEVER).search(text)):
+        return False
+    if by == "cancel" and not (_AFTER_ALL.get(key, NEVER).search(text) or goes_on(text, ctx.assistant.language)):
         return False
     ctx.handoff = False
     name = before.get("flow")
     flow = ctx.assistant.flows.get(name) if name else None
-    ctx.emit("handoff_taken_back", flow=flow.name if flow else None)
-    ctx.say("utter_handoff_taken_back")
+    ctx.emit(f"{by}_taken_back", flow=flow.name if flow else None)
+    ctx.say(f"utter_{by}_taken_back")
     if flow is None:
         ctx.say("utter_anything_else")
         return True
@@ -64,7 +88,10 @@ def taken_back(ctx: TurnContext) -> bool:
     def prefill() -> None:
         for slot, value in values.items():
             if slot in ctx.assistant.slots and ctx.slots.get(slot) is None:
-                ctx.set_slot(slot, value, source="handoff_taken_back")
+                ctx.set_slot(slot, value, source=f"{by}_taken_back")
+        if nlu is not None and nlu.entities:
+            # "scratch that, 65 dollars": the value said with it counts too (customer trial, session 32: dropped)
+            slot_filling.fill(ctx, nlu, None)
 
-    steps.start_flow(ctx, flow, reason="handoff_taken_back", prefill=prefill)
+    steps.start_flow(ctx, flow, reason=f"{by}_taken_back", prefill=prefill)
     return True

@@ -60,7 +60,7 @@ from framework.slots.context import (collect_text, complete_cut_name, from_user,
                                      model_for, describes_self, digits_in_values, short_text, tidy_span)
 from framework.slots.entities import in_foreign_amount
 from framework.slots.identity import ID_RE, check_id_number
-from framework.slots.number_labels import someone_elses
+from framework.slots.number_labels import balance_said, someone_elses
 from framework.slots.numerals import indefinite, normalise_digits, ranges
 from framework.slots.partial_names import partial_name
 from framework.slots.person_names import another_persons_name, joined_people
@@ -276,10 +276,6 @@ _PERCENT_AFTER = re.compile(r"^\s*(?:%|％|percent\b|per\s*cent\b|pct\b)", re.IG
 # "half of 300" and "10 percent of 500" were read back as $300 and $500 (customer trial, session 32)
 _SHARE_OF_BEFORE = re.compile(r"\b(?:half|a third|third|a quarter|quarter|percent|per\s*cent|pct)\s+of\s+(?:the\s+|my\s+)?"
                               r"[$€£]?\s*$|%\s*of\s+(?:the\s+|my\s+)?[$€£]?\s*$|的?(?:一半|百分之)\s*$", re.IGNORECASE)
-_BALANCE_BEFORE = re.compile(r"\b(?:bal(?:ance)?|avail(?:able)?(?: balance)?)\b\s*[:：=]?\s*[$€£¥￥]?\s*$"
-                             r"|(?:余额|卡里)(?:就|只|还)?(?:剩|有|是|为)?(?:下)?[:：]?\s*$|(?:还|就|只)剩(?:下)?\s*$",
-                             re.IGNORECASE)
-
 
 def _after_identifier(ctx: TurnContext, text: str, entity: Entity) -> bool:
     from framework.engine.corrections import after_identifier_label  # it builds on this module
@@ -931,7 +927,7 @@ def restates_request(ctx: TurnContext) -> bool:
 # or no without the card; "yes please block it" blocked 1234 (customer trial, session 32). A doubt before the value
 # and a yes after it leave the value alone: taken, and read back before anything is done
 _HEDGED_AROUND = re.compile(r"^\s*(?:(?:i think|i believe|i guess|(?:i'?m |im )?pretty sure|i'?m sure|im sure|oh|ah)\b[\s,]*)+"
-                            r"|(?:[\s,]*\b(?:yes|yeah|yep|yup|i think|i believe|works?(?: for me| better)?|"
+                            r"|(?:[\s,]*\b(?:yes|yeah|yep|yup|i think|i believe|works?(?: for me| better)?|suits? me(?: better)?|"
                             r"(?:is|'s|would be|will be) (?:fine|good|ok(?:ay)?|better|great|perfect))\b[\s.!]*)+$", re.IGNORECASE)
 
 
@@ -1456,7 +1452,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 # "身份证最后四位是3218" at "经济损失大概是多少钱？" filed a loss of 3218 元 (customer trial, session 32)
                 ctx.emit("entity_ignored", entity=entity.entity, reason="identifier")
                 continue
-            if slot.type == "money" and _BALANCE_BEFORE.search((nlu.text or "")[max(0, entity.start - 12):entity.start]):
+            if slot.type == "money" and balance_said(nlu.text or "", entity.start, entity.end):
                 # "…RENT -900.00 BAL 1,405.55 … pay M Jones the same rent again" sent $1,405.55, the statement's
                 # running balance (customer trial, session 32): a balance is no amount to send or lose
                 ctx.emit("entity_ignored", entity=entity.entity, reason="balance")

@@ -143,10 +143,10 @@ class SessionState:
     # (title, payload) of the buttons the last turn's last reply with buttons showed, until the
     # next turn: "the first one" clicks one (framework.engine.by_place)
     buttons: tuple[tuple[str, str], ...] = ()
-    # What a handoff of the last turn stopped, for the next message only: {"flow": the flow or None,
-    # "slots": its values (`pii` ones sealed at rest like slots')}. "那算了不转了，继续办吧" takes it up again
+    # What a handoff or a cancel of the last turn stopped, for the next message only: {"flow": the flow or
+    # None, "slots": its values (`pii` ones sealed at rest like slots'), "by": "handoff" or "cancel"}. "那算了不转了，继续办吧" takes it up again
     # (framework.engine.handoff)
-    handed_off: Mapping[str, Any] | None = None
+    stopped: Mapping[str, Any] | None = None
 
     @classmethod
     def new(cls, sender_id: str, now: float | dt.datetime) -> "SessionState":
@@ -181,8 +181,8 @@ class SessionState:
             **({"last_flow": self.last_flow} if self.last_flow else {}),  # only when set: the old shape otherwise
             **({"last_values": dict(self.last_values)} if self.last_values else {}),
             **({"buttons": [list(b) for b in self.buttons]} if self.buttons else {}),
-            **({"handed_off": {"flow": self.handed_off.get("flow"), "slots": dict(self.handed_off.get("slots") or {})}}
-               if self.handed_off is not None else {}),
+            **({"stopped": {"flow": self.stopped.get("flow"), "slots": dict(self.stopped.get("slots") or {}),
+                            "by": self.stopped.get("by") or "handoff"}} if self.stopped is not None else {}),
         }
 
     def to_json(self) -> str:
@@ -207,7 +207,7 @@ class SessionState:
                 last_flow=d["last_flow"] if isinstance(d.get("last_flow"), str) else None,
                 last_values=frozen_map(d.get("last_values") if isinstance(d.get("last_values"), Mapping) else None),
                 buttons=_buttons(d.get("buttons")),
-                handed_off=_handed_off(d.get("handed_off")),
+                stopped=_stopped(d.get("stopped")),
             )
         except (KeyError, TypeError) as err:
             raise SessionStateError(f"malformed session data: {err!r}") from err
@@ -230,13 +230,14 @@ def _buttons(data: Any) -> tuple[tuple[str, str], ...]:
                  if isinstance(b, (list, tuple)) and len(b) == 2 and all(isinstance(x, str) for x in b))
 
 
-def _handed_off(data: Any) -> Mapping[str, Any] | None:
-    """A stored `handed_off`, or None for anything else."""
+def _stopped(data: Any) -> Mapping[str, Any] | None:
+    """A stored `stopped`, or None for anything else."""
     if not isinstance(data, Mapping):
         return None
-    flow, values = data.get("flow"), data.get("slots")
+    flow, values, by = data.get("flow"), data.get("slots"), data.get("by")
     return frozen_map({"flow": flow if isinstance(flow, str) else None,
-                       "slots": frozen_map(values if isinstance(values, Mapping) else None)})
+                       "slots": frozen_map(values if isinstance(values, Mapping) else None),
+                       "by": by if by in ("handoff", "cancel") else "handoff"})
 
 
 def new(sender_id: str, now: float | dt.datetime) -> SessionState:

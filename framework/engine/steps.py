@@ -14,7 +14,7 @@ from framework.conditions import evaluate
 from framework.engine import lifetimes, trigger_text
 from framework.engine.context import TurnContext
 from framework.engine.state import Frame
-from framework.slots.answers import NEVER, language_key
+from framework.slots.answers import NEVER, SAME_AGAIN_EN, language_key
 
 MAX_STATES_PER_TURN = 100  # a cycle of say-states would otherwise never stop
 
@@ -65,8 +65,7 @@ _SAME_AMOUNT = {"en": re.compile(r"\b(?:the )?same (?:amount|sum|again|money)\b|
                 "zh": re.compile(r"(?:一样|同样)的?(?:金额|钱数|数)|(?:跟|和)(?:刚才|上次)一样多|还是(?:那么|这么)多")}
 # (a pronoun is not enough: "send her again 20 more" after Julia's failed transfer sent $20 to Mark, the last one done:
 # customer trial, session 31)
-_SAME_ALL = {"en": re.compile(r"^\W*(?:(?:ok(?:ay)?|and|so|now|also)[,\s]+)*(?:do )?(?:the )?same (?:to|for)\b"
-                              r"|\bsame again\b|\bdo the same(?: thing)?(?: again)? (?:to|for)\b", re.IGNORECASE),
+_SAME_ALL = {"en": re.compile(rf"\b{SAME_AGAIN_EN} (?:to|for)\b|\bsame again\b", re.IGNORECASE),
              "zh": re.compile(r"(?:一样|同样)的?再(?:来|给|转|办)")}
 _SAME_PERSON = {"en": re.compile(r"\bsame (?:person|guy|girl|recipient|payee)\b", re.IGNORECASE),
                 "zh": re.compile(r"同一个人|(?:跟|和)刚才同一个人")}
@@ -319,7 +318,7 @@ def hand_off(ctx: TurnContext, response: str | None) -> None:
     values = {name: ctx.slots[name] for name in sorted(wanted) if ctx.slots.get(name) is not None}
     abandon_all(ctx, "flow_cancelled")
     ctx.handoff = True
-    ctx.handed_off = {"flow": flow, "slots": values}
+    ctx.stopped = {"flow": flow, "slots": values, "by": "handoff"}
     ctx.emit("handoff", flow=flow)
 
 

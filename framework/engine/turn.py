@@ -149,7 +149,7 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     for slot in assistant.slots.values():
         if slot.initial is not None and slot.name not in ctx.slots:
             ctx.slots[slot.name] = slot.initial
-    if handoff.taken_back(ctx):  # "那算了不转了，继续办吧" right after a handoff
+    if handoff.taken_back(ctx, nlu):  # "那算了不转了，继续办吧" right after a handoff
         return _finish(ctx)
     _respond(ctx, _without_also_values(ctx, nlu))
     _defer_also(ctx, nlu)
@@ -1323,6 +1323,11 @@ def _cancel(ctx: TurnContext) -> None:
     while ctx.stack:
         cancelled = ctx.stack.pop()
         ctx.emit("flow_cancelled", flow=cancelled.flow, state=cancelled.state)
+        if not ctx.stack and not every and cancelled.flow in ctx.assistant.flows:
+            # what "还是办吧" / "do it after all" in the next message takes up again (framework.engine.handoff)
+            kept = steps.collected_slots(ctx.assistant.flows[cancelled.flow])
+            ctx.stopped = {"flow": cancelled.flow, "by": "cancel",
+                           "slots": {n: ctx.slots[n] for n in sorted(kept) if ctx.slots.get(n) is not None}}
         # Forget what the cancelled flow collected, so starting it again asks again (slots that
         # a flow still on the stack uses are kept).
         lifetimes.release(ctx, cancelled.flow, "cancel")

@@ -627,3 +627,11 @@ def also_part(text: str, language: str | None = None) -> tuple[str, str] | None:
         return None
     head, tail = text[:match.start()].strip(), text[match.end():].strip()
     return (head, tail) if content_length(head) >= 2 and content_length(tail) >= 2 else None
+
+
+# The same request again, said before the new person: "do the same for Ben", "same thing for Leila", "ditto for Kim",
+# "one more like that for Sam", "can you do that again for Ann", "repeat it for Jo", "the identical transfer to Max"
+# (customer trials, session 32: each lost the amount or the day, or was read as a goodbye, a cancel or a handoff)
+SAME_AGAIN_EN = (r"(?:(?:do |send )?(?:the )?same(?: thing| transfer| payment| one)?(?: again)?|ditto|one more like (?:that|this)|"
+                 r"another one like (?:that|this)|(?:do|repeat|send) (?:that|it|this)(?: one)? again|repeat (?:that|it|this)|"
+                 r"the identical (?:transfer|one|payment)|same again)")

@@ -128,7 +128,7 @@ _WITHDRAWN = {
 _CLAUSE = re.compile(r"[，,。.!！;；…~～]+")
 # A bare dismissal said as one clause, whatever complaint follows it: "得了吧，太麻烦了", "好吧…得了吧" opened an
 # account (customer trial, session 32); "算了，还是办吧" goes ahead (the last decisive clause counts)
-_DISMISSAL = re.compile(r"^(?:那|那就|唉|哎|哎呀)?(?:得了吧?|拉倒吧?|算了吧?|不整了|不办了|不弄了|甭办了|免了吧?)(?:吧|啦)?$")
+_DISMISSAL = re.compile(r"^(?:那|那就|唉|哎|哎呀)?(?:得了吧?|拉倒吧?|算了吧?|不整了|不办了|不弄了|甭办了|免了吧?|省省吧)(?:吧|啦)?$")
 _GO_AHEAD = re.compile(r"^(?:那|那就)?(?:还是)?(?:办吧|办|继续|确认|好的?|好吧|行吧?|可以|中|妥|没问题|弄吧|整吧)(?:吧|啦)?$|还是办|还是要")
 
 

@@ -263,6 +263,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# "to" of a verb, not of a person: "right, I have to dash, cheers" at a read-back renamed the recipient "dash", and "yes"
+# sent the money to it (customer trial, session 32)
+_VERB_TO = re.compile(r"\b(?:have|has|had|got|gotta|need|needs|needed|want|wants|wanted|going|ought|used|able|like|love|"
+                      r"hate|try|tries|tried|trying|plan|planning|about)\s+to\s+$", re.IGNORECASE)
+
+
 def template_spans(templates: tuple[Template, ...], text: str) -> Iterator[tuple[int, int]]:
     """Candidate (start, end) spans, best template first, within one clause each."""
     bounds = list(clauses(text)) if templates else []  # once per text, not per template
@@ -273,7 +279,7 @@ def template_spans(templates: tuple[Template, ...], text: str) -> Iterator[tuple
             if m is None:
                 continue
             start, end = _trim(text, m.start("value"), m.end("value"))
-            if start < end:
+            if start < end and not _VERB_TO.search(text, max(0, start - 24), start):
                 yield start, end
 
 

@@ -83,8 +83,9 @@ _DAY_WORD = "|".join(re.escape(w) for w in sorted(ORDINAL_DAYS, key=len, reverse
 # What may follow "the 5th" or "December twenty-fourth" for it to be a date: an end, punctuation or a
 # joining word ("the 2nd card", "the 3rd time", "June first asked me" are none)
 # "oh wait the 4th actually", "I meant the 4th not the 2nd" (no date read: customer trial, session 31)
+# "the 18th is fine", "the 18th suits me better" at a read-back were no dates (customer trial, session 32)
 _DATE_END = (r"(?=\s*(?:$|[,.;:!?，。！？]|(?:at|please|pls|plz|for|to|and|instead|then|or|if|so|thanks?|actually|not|rather"
-             r"|sorry)\b))")
+             r"|sorry|is (?:fine|good|ok|okay|better|great|perfect)|works?|suits?|would be)\b))")
 # ... and after "the first" with no "on" before it, fewer ("the first and the second", "the second to last")
 _BARE_END = r"(?=\s*(?:$|[,.;:!?，。！？]|(?:at|please|pls|instead|thanks?|actually|not|rather|sorry)\b))"
 _FOLLOWS_A_DATE = re.compile(_DATE_END, re.IGNORECASE)

@@ -209,3 +209,18 @@ def card_end(text: str, start: int, language: str | None) -> bool:
         return True
     # "whats on my card 1234": four digits right after "card" (customer trial, session 30)
     return bool(card and card.search(before) and re.match(r"\d{4}(?!\d)", text[start:start + 5]))
+
+
+# A balance said around a number: "…RENT -900.00 BAL 1,405.55 … pay M Jones the same rent again" sent $1,405.55, "um, my
+# balance is 2000 by the way" at "How much would you like to send?" was read back as $2,000, "the app shows 400
+# available on my card" as $400, "余额还剩30" at the loss question filed a loss of 30 元 (customer trials, session 32)
+_BALANCE_BEFORE = re.compile(r"\b(?:bal(?:ance)?|avail(?:able)?(?: balance)?)\b(?:\s+(?:is|was|of|at|shows?|showing|reads?|says?|"
+                             r"now|currently|still|only|just|about|around))*\s*[:：=]?\s*[$€£¥￥]?\s*$"
+                             r"|(?:余额|卡里)(?:就|只|还)?(?:剩|有|是|为)?(?:下)?[:：]?\s*$|(?:还|就|只)剩(?:下)?\s*$", re.IGNORECASE)
+_BALANCE_AFTER = re.compile(r"^\s*(?:dollars?|bucks|usd)?\s*(?:available|left|remaining|in (?:my|the) (?:account|card))\b",
+                            re.IGNORECASE)
+
+
+def balance_said(text: str, start: int, end: int) -> bool:
+    """True when the number at text[start:end] is said as a balance, not an amount to send or lose."""
+    return bool(_BALANCE_BEFORE.search(text[max(0, start - 40):start]) or _BALANCE_AFTER.match(text[end:end + 30]))

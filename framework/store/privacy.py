@@ -61,9 +61,9 @@ class StatePrivacy:
             for key in _FRAME_VALUES:
                 if isinstance(frame, dict) and isinstance(frame.get(key), dict):
                     self._open_slots(frame[key], sender_id)
-        if isinstance(data.get("handed_off"), dict):  # the values a handoff stopped, for one message
-            data["handed_off"] = dict(data["handed_off"])
-            self._open_slots(data["handed_off"], sender_id)
+        if isinstance(data.get("stopped"), dict):  # the values a handoff stopped, for one message
+            data["stopped"] = dict(data["stopped"])
+            self._open_slots(data["stopped"], sender_id)
         if isinstance(data.get(LAST_SEALED), dict):  # the last request's values, kept for its follow-up
             holder = {"slots": data.get("last_values") or {}, SEALED: data.pop(LAST_SEALED)}
             self._open_slots(holder, sender_id)
@@ -99,9 +99,9 @@ class StatePrivacy:
             self._seal_slots(data, sender_id)
             if isinstance(data.get("stack"), list):
                 data["stack"] = [_sealed_frame(self, f, sender_id) for f in data["stack"]]
-            if isinstance(data.get("handed_off"), dict):
-                data["handed_off"] = dict(data["handed_off"])
-                self._seal_slots(data["handed_off"], sender_id)
+            if isinstance(data.get("stopped"), dict):
+                data["stopped"] = dict(data["stopped"])
+                self._seal_slots(data["stopped"], sender_id)
             if isinstance(data.get("last_values"), dict):
                 holder = {"slots": data["last_values"]}
                 self._seal_slots(holder, sender_id)
@@ -112,7 +112,7 @@ class StatePrivacy:
 
     def _slot_values(self, data: Mapping[str, Any]) -> list[Any]:
         slots, last = data.get("slots") or {}, data.get("last_values") or {}
-        handed = (data.get("handed_off") or {}).get("slots") or {}
+        handed = (data.get("stopped") or {}).get("slots") or {}
         return [held.get(name) for held in (slots, last, handed) for name in self.pii_slots]
 
     def _mask_history(self, history: list[Any], secrets: Sequence[str],
