@@ -616,3 +616,44 @@ def test_sheng_sheng_ba_is_no_yes(telecom):
     state = zh(telecom, start(), "我要开户，我叫张伟，身份证110101199003071233，39的", "办理").state
     result = zh(telecom, state, "省省吧，我不需要", "肯定", 0.8)
     assert result.action is None and not result.state.stack
+
+
+# Round 6 (session 32)
+def test_only_the_card_said_with_only_is_blocked(banking):
+    text = "my wallet got stolen, I have two cards with you, 4821 and 1234, but only the 1234 one was in the wallet"
+    result = en(banking, start(), text, "lost_card")
+    assert result.state.slots["card_last4"] == "1234" and "card ending 1234" in replies(result)[-1]
+
+
+def test_the_difference_is_worked_out_by_nobody(banking):
+    text = "I owe Mark 45 but he owes me 20, so just send him the difference"
+    result = en(banking, start(), text, "transfer_money", entities=[learnt(text, "Mark", "recipient")])
+    assert result.state.slots.get("amount") is None and replies(result)[-1] == "How much would you like to send?"
+
+
+@pytest.mark.parametrize("text", ["我叫张伟，今年39岁，身份证110101199003071233", "我住59号楼，我叫张伟"])
+def test_an_age_or_a_building_is_no_plan(telecom, text):
+    state = zh(telecom, start(), "我要开户", "办理").state
+    assert zh(telecom, state, text).state.slots.get("plan") is None
+
+
+def test_a_balance_before_and_after_is_no_loss(telecom):
+    state = zh(telecom, start(), "我要投诉，网太卡，我叫张伟，身份证110101199003071233", "投诉").state
+    assert zh(telecom, state, "余额本来有200，只剩50了").state.slots.get("loss") is None
+
+
+@pytest.mark.parametrize("text", ["hmm on second thought, go ahead with it", "I changed my mind", "sorry I meant yes, send it"])
+def test_more_ways_to_take_a_cancel_back(banking, text):
+    state = en(banking, start(), "send 50 dollars to Tom", "transfer_money").state
+    state = en(banking, state, "cancel that", "cancel").state
+    result = en(banking, state, text, "out_of_scope", 0.8)
+    assert "Send $50.00 to Tom" in replies(result)[-1]
+
+
+def test_going_ahead_after_all_is_no_undo_of_what_was_done(banking):
+    from tests.support.engine_turns import done
+    state = en(banking, start(), "send 50 dollars to Fatima", "transfer_money").state
+    state = en(banking, state, "cancel that", "cancel").state
+    state = done(banking, en(banking, state, "balance on 4821", "check_balance").state, balance=12.5).state
+    result = en(banking, state, "ok, actually send Fatima that money after all", "cancel", 0.9)
+    assert "already_done" not in [e.name for e in result.events]

@@ -55,10 +55,18 @@ _TAKEN_BACK = {
 
 _AFTER_ALL = {
     "zh": re.compile(r"还是(?:办|要|弄|继续|换|开|投诉|查|登记)|又想(?:办|要)|继续办|接着办|别取消|不取消了|(?:刚才|那个)的?还是要"),
+    # "hmm on second thought, go ahead with Olga", "I changed my mind", "sorry I meant yes, send it to Kevin" (customer
+    # trial, session 32)
     "en": re.compile(r"\bafter all\b|\b(?:actually|no wait|wait|oh),? (?:please )?(?:do|send|block|activate|go ahead|continue)\b|"
-                     r"\bgo ahead (?:then|anyway)\b|\bdo it anyway\b|\bi do want\b|\bun-?cancel\b|\bdon'?t cancel\b",
+                     r"\bgo ahead\b|\bdo it anyway\b|\bi do want\b|\bun-?cancel\b|\bdon'?t cancel\b|\bon second thoughts?\b|"
+                     r"\bchanged my mind\b|\bi meant yes\b|\bi did(?:n'?t| not) mean (?:to )?cancel\b",
                      re.IGNORECASE),
 }
+
+
+def goes_ahead_after_all(text: str, language: str | None) -> bool:
+    """The message goes on with something stopped ("do send it after all", "还是办吧")."""
+    return bool(_AFTER_ALL.get(language_key(language) or "en", NEVER).search(text))
 
 
 def taken_back(ctx: TurnContext, nlu: NLUResult | None = None) -> bool:

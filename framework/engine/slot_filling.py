@@ -272,6 +272,8 @@ _NEGATIVE_BEFORE = re.compile(r"(?:(?<![\d\s])|(?<!\d)\s)[-−–]\s*[$€£¥�
                               re.IGNORECASE)
 
 
+_MEASURED_AFTER = re.compile(r"\s*(?:岁|周岁|号楼|号院|楼|层|栋|单元|年级|届|\s*(?:years? old|yrs? old|yo\b|floor))", re.IGNORECASE)
+_DIFFERENCE = re.compile(r"\bthe (?:difference|remainder|rest of it)\b|\bwhat(?:'s| is) left over\b|差价|差额|剩下的那部分")
 _PERCENT_AFTER = re.compile(r"^\s*(?:%|％|percent\b|per\s*cent\b|pct\b)", re.IGNORECASE)
 # "half of 300" and "10 percent of 500" were read back as $300 and $500 (customer trial, session 32)
 _SHARE_OF_BEFORE = re.compile(r"\b(?:half|a third|third|a quarter|quarter|percent|per\s*cent|pct)\s+of\s+(?:the\s+|my\s+)?"
@@ -991,6 +993,23 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
         ctx.say("utter_one_at_a_time")
 
 
+_ONLY_BEFORE = re.compile(r"\b(?:only|just)\s+(?:the\s+|my\s+)?(?:card\s+|one\s+)?(?:ending\s+(?:in\s+)?|ends?\s+in\s+)?$"
+                          r"|(?:只有|只是|就只有|只)(?:尾号)?$", re.IGNORECASE)
+
+
+def _only_one_meant(ctx: TurnContext, found: dict) -> None:
+    """Of two values of one slot, the one said with "only": "I have two cards with you, 4821 and 1234, but only the 1234
+    one was in the wallet" blocked 4821 first (customer trial, session 32)."""
+    text = ctx.text or ""
+    for name, candidates in found.items():
+        if len(_distinct(c[3] for c in candidates)) < 2:
+            continue
+        only = [c for c in candidates if _ONLY_BEFORE.search(text[max(0, c[2].start - 30):c[2].start])]
+        if only and len(_distinct(c[3] for c in only)) == 1:
+            ctx.emit("entity_ignored", entity=name, reason="only_another")
+            candidates[:] = [c for c in candidates if c[3] == only[0][3]]
+
+
 def _negated_values(ctx: TurnContext, found: dict) -> None:
     """Of two values for one slot, the one said as not meant is dropped: "哦不对，我是要换套餐，
     不是开户" at the name question kept 开户 and heard "没听明白" (customer trial, session 26)."""
@@ -1443,6 +1462,16 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 ctx.out_of_range.setdefault(slot.name, OWN_VALUE)
                 ctx.refusal_extra.setdefault(slot.name, {"own_label": label(ctx, slot.name)})
                 continue
+            if slot.type in ("money", "categorical") and _MEASURED_AFTER.match((nlu.text or "")[entity.end:entity.end + 3]):
+                # "今年39岁" chose plan 39 and opened the account on it, "我住59号楼" offered plan 59 (customer trial,
+                # session 32): a number that counts years, floors or a house is no choice and no amount
+                ctx.emit("entity_ignored", entity=entity.entity, reason="counts_something")
+                continue
+            if slot.type == "money" and _DIFFERENCE.search(nlu.text or ""):
+                # "I owe Mark 45 but he owes me 20, so just send him the difference" sent $45 (customer trial,
+                # session 32): an amount to work out is asked, not guessed
+                ctx.emit("entity_ignored", entity=entity.entity, reason="to_work_out")
+                continue
             if slot.type == "money" and _percent(nlu.text or "", entity):
                 # "send Sarah 10% of my balance" sent $10.00, "流量用了80%" filed a loss of 80 元 (customer trial,
                 # session 32): a share is no amount
@@ -1547,6 +1576,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     _typed_over_text(ctx, found)
     _charged_not_chosen(ctx, found)
     _negated_values(ctx, found)
+    _only_one_meant(ctx, found)
     _asked_about(ctx, found, collecting)
     _named_again(ctx, found)
     _not_a_correction(ctx, found)

@@ -685,8 +685,11 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     # "oh no, wrong person! cancel that" right after "Done: $90.00 to Kevin" heard "Alright." as if it were
     # undone (customer trial, session 26): it cannot be, and a person can help
-    if not ctx.stack and _just_done(ctx) and (intent in assistant.behaviours.cancel.intents
-                                              or withdrawn(nlu.text or "", assistant.language)):
+    # ... not "ok, actually send Fatima that money after all" after a cancelled transfer and a balance (the balance
+    # was what was done: customer trial, session 32, heard that the transfer had gone through)
+    if (not ctx.stack and _just_done(ctx) and (intent in assistant.behaviours.cancel.intents
+                                               or withdrawn(nlu.text or "", assistant.language))
+            and not handoff.goes_ahead_after_all(nlu.text or "", assistant.language)):
         ctx.emit("already_done", flow=ctx.last_flow)
         ctx.say(ALREADY_DONE)
         return

@@ -276,10 +276,15 @@ def template_spans(templates: tuple[Template, ...], text: str) -> Iterator[tuple
         for c_start, c_end in bounds:
             find = template.pattern.match if template.anchored_start else template.pattern.search
             m = find(text, c_start, c_end)
+            if m is not None and _VERB_TO.search(text, max(0, m.start("value") - 24), m.start("value")):
+                # "want to [send money to tom]": the template's next place in the clause ("to [tom]"); at most once
+                m = None if template.anchored_start else find(text, m.start("value"), c_end)
+                if m is not None and _VERB_TO.search(text, max(0, m.start("value") - 24), m.start("value")):
+                    m = None
             if m is None:
                 continue
             start, end = _trim(text, m.start("value"), m.end("value"))
-            if start < end and not _VERB_TO.search(text, max(0, start - 24), start):
+            if start < end:
                 yield start, end
 
 

@@ -216,7 +216,8 @@ def card_end(text: str, start: int, language: str | None) -> bool:
 # available on my card" as $400, "余额还剩30" at the loss question filed a loss of 30 元 (customer trials, session 32)
 _BALANCE_BEFORE = re.compile(r"\b(?:bal(?:ance)?|avail(?:able)?(?: balance)?)\b(?:\s+(?:is|was|of|at|shows?|showing|reads?|says?|"
                              r"now|currently|still|only|just|about|around))*\s*[:：=]?\s*[$€£¥￥]?\s*$"
-                             r"|(?:余额|卡里)(?:就|只|还)?(?:剩|有|是|为)?(?:下)?[:：]?\s*$|(?:还|就|只)剩(?:下)?\s*$", re.IGNORECASE)
+                             r"|(?:余额|卡里)(?:本来|原来|之前)?(?:就|只|还)?(?:剩|有|是|为)?(?:下)?[:：]?\s*$|(?:还|就|只)剩(?:下)?\s*$",
+                             re.IGNORECASE)  # "余额本来有200，只剩50了" filed a loss of 200 元 (customer trial, session 32)
 _BALANCE_AFTER = re.compile(r"^\s*(?:dollars?|bucks|usd)?\s*(?:available|left|remaining|in (?:my|the) (?:account|card))\b",
                             re.IGNORECASE)
 
