@@ -657,3 +657,22 @@ def test_going_ahead_after_all_is_no_undo_of_what_was_done(banking):
     state = done(banking, en(banking, state, "balance on 4821", "check_balance").state, balance=12.5).state
     result = en(banking, state, "ok, actually send Fatima that money after all", "cancel", 0.9)
     assert "already_done" not in [e.name for e in result.events]
+
+
+# Round 7 (session 32): "99" at the consult's "需要帮您办理99元套餐吗？" heard "套餐还是 99，没有变" and the offer again
+@pytest.mark.parametrize("text", ["99", "就99的吧"])
+def test_the_offered_plan_said_back_takes_the_offer(telecom, text):
+    state = zh(telecom, start(), "99的套餐包括啥", "咨询").state
+    result = zh(telecom, state, text)
+    assert result.state.stack[-1].flow == "business" and result.state.slots["plan"] == "99"
+
+
+# "and my other card?" right after a balance (lost_card 0.62) offered to block a card
+def test_another_card_alone_after_a_balance_is_a_balance(banking):
+    from tests.support.engine_turns import done
+    state = done(banking, en(banking, start(), "balance on my card ending 4821", "check_balance").state,
+                 balance=42.35).state
+    result = en(banking, state, "and my other card?", "lost_card", 0.62)
+    assert result.state.stack[-1].flow == "check_balance"
+    result = en(banking, state, "and my other card was stolen", "lost_card", 0.95)
+    assert result.state.stack[-1].flow == "lost_card"

@@ -142,7 +142,9 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     valued = ((sounds_like_follow_up(text, assistant.language) or only)
               and (bool(_given(ctx, steps.collected_slots(flow))) or offline is not None))
     sure = intent is not None and (ctx.confidence or 0.0) >= threshold
-    switched = _switched(ctx, flow, text)
+    # "and my other card?" right after a balance (lost_card 0.62) offered to block a card (customer trial, session 32):
+    # another one of the same things and nothing else said is this request again, whatever else it is read as
+    switched = _switched(ctx, flow, text) or (another and _only_another(text, assistant.language))
     if (sure and _asks_for_something_else(ctx, intent, flow) and not ((another or valued) and _soft(ctx, intent))
             and not switched):
         return False
@@ -249,6 +251,17 @@ def _same_for_someone(ctx: TurnContext, nlu: NLUResult, flow) -> bool:
     ctx.emit("follow_up", flow=flow.name, slots=(slot.name,))
     steps.start_flow(ctx, flow, reason="follow_up")
     return True
+
+
+_BARE_WORDS = re.compile(r"\b(?:and|what about|how about|also|my|the|a|for|on|one|then|please|pls)\b|[?？!！,，.。\s]|那|呢|的|我",
+                         re.IGNORECASE)
+
+
+def _only_another(text: str, language: str | None) -> bool:
+    """The message names another one of the same things and says nothing else ("and my other card?", "那另一个号码呢")."""
+    pattern = _ANOTHER.get(language_key(language) or "en")
+    rest = pattern.sub(" ", text) if pattern is not None else text
+    return content_length(_BARE_WORDS.sub(" ", rest)) == 0
 
 
 def _carried(ctx: TurnContext, flow) -> dict:

@@ -749,6 +749,11 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # "to my landlord" at "Send $450.00 to my landlord on …?": no change, no answer; said so, and
     # the confirmation again, no attempt used
     restated = corrections.restated(ctx, nlu) if waiting == "confirm" else None
+    if restated is not None and _on_change(state, waiting):
+        # "99" at the consult's "需要帮您办理99元套餐吗？" heard "套餐还是 99，没有变" and the offer again (customer trial,
+        # session 32): at an offer (a confirmation whose change goes elsewhere) the value offered, said back, takes it
+        confirm.confirmed(ctx, state)
+        return
     if restated is not None:
         corrections.say_unchanged(ctx, restated)
         steps.goto(ctx, state.name)
