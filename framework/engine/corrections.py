@@ -231,7 +231,8 @@ def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None, reque
     # "身份证最后四位也错了，是1217，完整的是110101199003071217" at a complaint's read-back changed the loss to 1217 元
     # (customer trial, session 32): the end of another value said in the message, or a number said after another
     # slot's name, is that value's
-    numbers = [e for e in numbers if not _tail_of_another(e, nlu.entities)
+    longer = [o for o in nlu.entities if isinstance(o.value, str) and len(o.value) >= 6]  # once, not per number
+    numbers = [e for e in numbers if not _tail_of_another(e, longer)
                and not after_identifier_label(ctx, nlu.text or "", e)]
     if not numbers:
         return
@@ -265,7 +266,8 @@ def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None, reque
 
 
 def _tail_of_another(entity, entities) -> bool:
-    """The number's digits end another, longer value of the message (an ID's last four)."""
+    """The number's digits end another, longer value of the message (an ID's last four); `entities`: the message's
+    values of six characters or more (a 5,000-character message of numbers made this quadratic: hostile input)."""
     digits = str(entity.value).strip()
     return digits.isdigit() and any(
         o is not entity and isinstance(o.value, str) and len(o.value) > len(digits) and o.value.endswith(digits)
