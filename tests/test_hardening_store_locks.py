@@ -48,7 +48,9 @@ async def wait_for(condition, what: str, timeout: float = 10.0) -> None:
 async def test_waiting_turns_are_served_in_arrival_order_while_the_line_moves(client):
     """Five turns of one conversation, each holding it longer than `lock_wait` lets one
     wait in all: every one is served, in the order they arrived."""
-    store = SessionStore(client, "a", lock_wait=0.8)
+    # 1.5 s (was 0.8): a fresh-clone CI of session 32 timed a waiter out at 0.8 s on a loaded machine; five turns of
+    # 0.5 s still hold the line longer (2.5 s) than one may wait without progress
+    store = SessionStore(client, "a", lock_wait=1.5)
     served: list[int] = []
 
     async def slow_turn(i: int) -> None:
