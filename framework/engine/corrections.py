@@ -44,7 +44,7 @@ from framework.engine.render import shown
 from framework.engine.steps import collected_slots
 from framework.nlu.interface import NLUResult
 from framework.slots import GENERIC_EXTRACTORS, parse_value
-from framework.slots.number_labels import balance_said, card_end
+from framework.slots.number_labels import IDENTIFIER_TYPES, balance_said, card_end
 from framework.slots.answers import content_length, corrected_tail, language_key, sounds_like_correction, without_filler
 from framework.slots.context import from_user
 from framework.slots.relative_amounts import relative_change
@@ -280,7 +280,7 @@ def after_identifier_label(ctx: TurnContext, text: str, entity) -> bool:
     if not before or any(ch.isdigit() for ch in before):
         return False
     for name, slot in ctx.assistant.slots.items():
-        if slot.type not in ("id_number", "phone", "regex") or not from_user(slot):
+        if slot.type not in IDENTIFIER_TYPES or not from_user(slot):
             continue
         words = [w for w in label_words(ctx, name) if w]
         # a Chinese label by its head too: "身份证最后四位是1217" names 身份证号

@@ -21,6 +21,7 @@ from framework.engine import slot_filling, steps
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import NEVER, language_key
+from framework.slots.command_words import goes_on
 
 _TAKEN_BACK = {
     # "还是办吧" right after a handoff said goodbye (customer trial, session 32)
@@ -72,8 +73,6 @@ def goes_ahead_after_all(text: str, language: str | None) -> bool:
 def taken_back(ctx: TurnContext, nlu: NLUResult | None = None) -> bool:
     """The message takes back the handoff or the cancel of the turn before: the flow it stopped
     starts again with its values. True when so."""
-    from framework.slots.command_words import goes_on  # a small module of word lists
-
     before = ctx.original.stopped
     if before is None or ctx.stack:
         return False

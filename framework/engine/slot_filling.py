@@ -288,8 +288,7 @@ def _after_identifier(ctx: TurnContext, text: str, entity: Entity) -> bool:
 def _percent(text: str, entity: Entity) -> bool:
     """The number is a percentage ("10%", "10 percent", "百分之十")."""
     return (bool(_PERCENT_AFTER.match(text[entity.end:entity.end + 12]))
-            or text[max(0, entity.start - 3):entity.start].endswith("百分之")
-            or bool(_SHARE_OF_BEFORE.search(text[max(0, entity.start - 24):entity.start])))
+            or bool(_SHARE_OF_BEFORE.search(text[max(0, entity.start - 24):entity.start])))  # "百分之十" there too
 
 
 def _negative(text: str, entity: Entity) -> bool:
@@ -1412,6 +1411,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     found: dict[str, list[tuple[int, int, Entity, Any]]] = {}
     entities = _outside_addresses(ctx, nlu.text or "", join_name_parts(nlu.text or "", nlu.entities))
     overlaps = Overlaps(entities)
+    to_work_out = bool(_DIFFERENCE.search(nlu.text or ""))  # "send him the difference": once per message
     for i, entity in enumerate(entities):
         numeric = any((s.entity or s.name) == entity.entity and s.type in ("money", "integer", "number")
                       for s in ctx.assistant.slots.values())
@@ -1467,7 +1467,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 # session 32): a number that counts years, floors or a house is no choice and no amount
                 ctx.emit("entity_ignored", entity=entity.entity, reason="counts_something")
                 continue
-            if slot.type == "money" and _DIFFERENCE.search(nlu.text or ""):
+            if slot.type == "money" and to_work_out:
                 # "I owe Mark 45 but he owes me 20, so just send him the difference" sent $45 (customer trial,
                 # session 32): an amount to work out is asked, not guessed
                 ctx.emit("entity_ignored", entity=entity.entity, reason="to_work_out")

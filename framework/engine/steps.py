@@ -312,14 +312,20 @@ def hand_off(ctx: TurnContext, response: str | None) -> None:
         ctx.say("utter_not_done_before_handoff")
     ctx.say(response or ctx.assistant.behaviours.handoff.response)
     flow = ctx.frame.flow if ctx.frame else None
-    # what "算了不转了，继续办吧" in the next message takes up again (framework.engine.handoff): the values said
-    # for it, personal ones too (sealed at rest like slots: framework.store.privacy)
-    wanted = collected_slots(ctx.flow()) if flow is not None else set()
-    values = {name: ctx.slots[name] for name in sorted(wanted) if ctx.slots.get(name) is not None}
+    keep_stopped(ctx, flow, "handoff")  # before the slots are released
     abandon_all(ctx, "flow_cancelled")
     ctx.handoff = True
-    ctx.stopped = {"flow": flow, "slots": values, "by": "handoff"}
     ctx.emit("handoff", flow=flow)
+
+
+def keep_stopped(ctx: TurnContext, flow: str | None, by: str) -> None:
+    """What "算了不转了，继续办吧" / "还是办吧" in the next message takes up again (framework.engine.handoff): the flow a
+    handoff or a cancel (`by`) stops and the values it holds, personal ones too (sealed at rest like slots:
+    framework.store.privacy). Called before the flow's slots are released."""
+    known = ctx.assistant.flows.get(flow) if flow else None
+    wanted = collected_slots(known) if known is not None else set()
+    ctx.stopped = {"flow": flow, "by": by,
+                   "slots": {name: ctx.slots[name] for name in sorted(wanted) if ctx.slots.get(name) is not None}}
 
 
 def reprompt(ctx: TurnContext) -> None:

@@ -67,6 +67,7 @@ from framework.slots.command_words import (asks_for_person, dropped_lead, goes_o
                                           withdrawn, withdrawn_on_asking)
 from framework.slots.context import collect_text, from_user, model_for, short_text
 from framework.slots.mapping import fills
+from framework.slots.number_labels import IDENTIFIER_TYPES
 from framework.slots.partial_names import stated_surname, with_surname
 
 NOTHING_TO_CANCEL = "utter_nothing_to_cancel"
@@ -1087,9 +1088,6 @@ def _only_another_answer(ctx: TurnContext, nlu: NLUResult, collecting: str | Non
     return True
 
 
-_IDENTIFIERS = ("phone", "id_number", "regex")
-
-
 def _implied_flow(ctx: TurnContext, agreeing: str | None = None, nlu: NLUResult | None = None) -> bool:
     """"我叫孙丽，身份证…，开户，要39的" as a first message: read as 提供信息 (no flow's trigger), it
     heard "这个超出我的服务范围啦" and every value was dropped (customer trial, session 20). With no
@@ -1112,7 +1110,7 @@ def _implied_flow(ctx: TurnContext, agreeing: str | None = None, nlu: NLUResult 
     identifier = False
     if not given and nlu is not None and value_guard.mostly(nlu.text or "", nlu.entities):
         given = [n for n in said if n in ctx.slot_changes
-                 and getattr(ctx.assistant.slots.get(n), "type", None) in _IDENTIFIERS]
+                 and getattr(ctx.assistant.slots.get(n), "type", None) in IDENTIFIER_TYPES]
         identifier = bool(given)
     if not given:
         return False
@@ -1332,10 +1330,7 @@ def _cancel(ctx: TurnContext) -> None:
         cancelled = ctx.stack.pop()
         ctx.emit("flow_cancelled", flow=cancelled.flow, state=cancelled.state)
         if not ctx.stack and not every and cancelled.flow in ctx.assistant.flows:
-            # what "还是办吧" / "do it after all" in the next message takes up again (framework.engine.handoff)
-            kept = steps.collected_slots(ctx.assistant.flows[cancelled.flow])
-            ctx.stopped = {"flow": cancelled.flow, "by": "cancel",
-                           "slots": {n: ctx.slots[n] for n in sorted(kept) if ctx.slots.get(n) is not None}}
+            steps.keep_stopped(ctx, cancelled.flow, "cancel")  # "还是办吧" in the next message takes it up again
         # Forget what the cancelled flow collected, so starting it again asks again (slots that
         # a flow still on the stack uses are kept).
         lifetimes.release(ctx, cancelled.flow, "cancel")

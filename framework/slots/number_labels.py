@@ -198,6 +198,10 @@ _CARD_BEFORE = {
 }
 
 
+# Slot types whose values are identifiers written in digits (an ID, a phone number, a card's last digits)
+IDENTIFIER_TYPES = ("id_number", "phone", "regex")
+
+
 def card_end(text: str, start: int, language: str | None) -> bool:
     """True when the words right before `text[start:]` say the number ends a card: "how much do I have? card
     ends 1500" at "How much would you like to send?" became a transfer of $1,500 (the model tagged 1500 an

@@ -61,7 +61,7 @@ class StatePrivacy:
             for key in _FRAME_VALUES:
                 if isinstance(frame, dict) and isinstance(frame.get(key), dict):
                     self._open_slots(frame[key], sender_id)
-        if isinstance(data.get("stopped"), dict):  # the values a handoff stopped, for one message
+        if isinstance(data.get("stopped"), dict):  # the values a handoff or a cancel stopped, for one message
             data["stopped"] = dict(data["stopped"])
             self._open_slots(data["stopped"], sender_id)
         if isinstance(data.get(LAST_SEALED), dict):  # the last request's values, kept for its follow-up
@@ -112,8 +112,8 @@ class StatePrivacy:
 
     def _slot_values(self, data: Mapping[str, Any]) -> list[Any]:
         slots, last = data.get("slots") or {}, data.get("last_values") or {}
-        handed = (data.get("stopped") or {}).get("slots") or {}
-        return [held.get(name) for held in (slots, last, handed) for name in self.pii_slots]
+        stopped = (data.get("stopped") or {}).get("slots") or {}
+        return [held.get(name) for held in (slots, last, stopped) for name in self.pii_slots]
 
     def _mask_history(self, history: list[Any], secrets: Sequence[str],
                       previous: Mapping[str, Any] | None) -> list[Any]:
