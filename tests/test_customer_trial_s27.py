@@ -545,26 +545,15 @@ def test_a_follow_up_keeps_the_phone_number(telecom):
 
 
 async def test_personal_last_values_are_sealed_at_rest(tmp_path):
-    import base64
     import json
 
-    from framework.store import SessionStore, close_redis, open_redis
-    from framework.store.encryption import SlotCipher, parse_keys
-    from tests.support.redis_server import RedisServer
+    from tests.support.redis_server import sealed_round_trip
 
-    key = base64.urlsafe_b64encode(bytes(range(32))).decode()
-    with RedisServer(tmp_path) as server:
-        client = open_redis(server.url)
-        try:
-            store = SessionStore(client, "telecom_zh", pii_slots=["phone"], cipher=SlotCipher(parse_keys(key)))
-            state = {"sender_id": "u1", "slots": {}, "last_flow": "query",
-                     "last_values": {"phone": "13912345678", "query_type": "账单"}, "history": []}
-            await store.put("u1", state)
-            raw = (await client.get(store.key("u1"))).decode()
-            assert "13912345678" not in raw and json.loads(raw)["last_values"] == {"query_type": "账单"}
-            assert await store.get("u1") == state
-        finally:
-            await close_redis(client)
+    state = {"sender_id": "u1", "slots": {}, "last_flow": "query",
+             "last_values": {"phone": "13912345678", "query_type": "账单"}, "history": []}
+    raw, back = await sealed_round_trip(tmp_path, ["phone"], state)
+    assert "13912345678" not in raw and json.loads(raw)["last_values"] == {"query_type": "账单"}
+    assert back == state
 
 
 # "first of jan" at a transfer's confirmation was no date, and the money went out today (session 27)

@@ -4,11 +4,17 @@ from __future__ import annotations
 import pytest
 
 from framework.nlu.interface import Entity
-from tests.support.engine_turns import replies, start, turns
+from tests.support.engine_turns import done, replies, start, turns
 from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
 
 en = turns(default_intent="inform", runner_up=("affirm", "deny"))
 zh = turns(default_intent="提供信息", runner_up=("其他", "否定"))
+
+
+def sent(banking, request: str):
+    """The state right after `request` (a transfer) was read back, confirmed and went through."""
+    state = en(banking, start(), request, "transfer_money").state
+    return done(banking, en(banking, state, "yes", "affirm").state, reference="TR-1").state
 
 
 def learnt(text: str, said: str, entity: str, confidence: float = 0.99) -> Entity:
@@ -72,26 +78,15 @@ def test_a_handoff_taken_back_in_english(banking, text):
 
 
 async def test_the_values_a_handoff_stopped_are_sealed_at_rest(tmp_path):
-    import base64
     import json
 
-    from framework.store import SessionStore, close_redis, open_redis
-    from framework.store.encryption import SlotCipher, parse_keys
-    from tests.support.redis_server import RedisServer
+    from tests.support.redis_server import sealed_round_trip
 
-    key = base64.urlsafe_b64encode(bytes(range(32))).decode()
-    with RedisServer(tmp_path) as server:
-        client = open_redis(server.url)
-        try:
-            store = SessionStore(client, "telecom_zh", pii_slots=["name"], cipher=SlotCipher(parse_keys(key)))
-            state = {"sender_id": "u1", "slots": {}, "handoff": True, "history": [],
-                     "stopped": {"flow": "business", "slots": {"name": "李建军", "business": "开户"}}}
-            await store.put("u1", state)
-            raw = (await client.get(store.key("u1"))).decode()
-            assert "李建军" not in raw and json.loads(raw)["stopped"]["slots"] == {"business": "开户"}
-            assert await store.get("u1") == state
-        finally:
-            await close_redis(client)
+    state = {"sender_id": "u1", "slots": {}, "handoff": True, "history": [],
+             "stopped": {"flow": "business", "slots": {"name": "李建军", "business": "开户"}}}
+    raw, back = await sealed_round_trip(tmp_path, ["name"], state)
+    assert "李建军" not in raw and json.loads(raw)["stopped"]["slots"] == {"business": "开户"}
+    assert back == state
 
 
 def test_only_the_next_message_takes_a_handoff_back(banking):
@@ -131,9 +126,7 @@ def test_a_handoff_at_a_read_back_says_nothing_went_through(banking, telecom):
 @pytest.mark.parametrize("text, who", [("the same amount to Ben", "Ben"), ("and the same to Carl please", "Carl"),
                                        ("same to Dora", "Dora")])
 def test_the_same_to_someone_else_after_a_transfer(banking, text, who):
-    from tests.support.engine_turns import done
-    state = en(banking, start(), "send 40 dollars to Anna", "transfer_money").state
-    state = done(banking, en(banking, state, "yes", "affirm").state, reference="TR-1").state
+    state = sent(banking, "send 40 dollars to Anna")
     assert not state.stack
     result = en(banking, state, text, "inform", 0.99, entities=[learnt(text, who, "recipient")])
     assert f"Send $40.00 to {who}" in replies(result)[-1]
@@ -213,7 +206,6 @@ def test_an_amount_the_entity_head_tagged_in_pieces(banking):
 # "hmm try 9999" and "whatever, what about 4821" right after a balance were out of scope (customer trial, session 32)
 @pytest.mark.parametrize("text", ["hmm try 4821", "whatever, what about 4821"])
 def test_a_follow_up_after_a_filler(banking, text):
-    from tests.support.engine_turns import done
     state = en(banking, start(), "balance on my card ending 1234", "check_balance").state
     state = done(banking, state, balance=42.35).state
     result = en(banking, state, text, "inform", 0.6)
@@ -302,30 +294,22 @@ def test_a_story_for_another_request_changes_nothing_here(banking):
     assert result.state.slots["card_last4"] == "1234" and "card ending 1234" in replies(result)[-1]
 
 
-@pytest.mark.parametrize("text", ["no wait, stay with me, lets finish this", "oh actually no, I'll stick with you"])
-def test_more_ways_to_take_a_handoff_back(banking, text):
+@pytest.mark.parametrize("text, intent", [
+    ("no wait, stay with me, lets finish this", "deny"), ("oh actually no, I'll stick with you", "deny"),
+    ("on second thought let us just finish the transfer", "cancel"), ("no wait, stay, I am fine with you", "cancel"),
+    ("actually no, cancel that, just send it", "cancel")])
+def test_more_ways_to_take_a_handoff_back(banking, text, intent):
     state = en(banking, start(), "send 50 dollars to Maria", "transfer_money").state
     state = en(banking, state, "agent please", "human_agent").state
-    result = en(banking, state, text, "deny", 0.9)
+    result = en(banking, state, text, intent, 0.9)
     assert not result.state.handoff and "Send $50.00 to Maria" in replies(result)[-1]
 
 
 def test_do_the_same_for_someone_else(banking):
-    from tests.support.engine_turns import done
-    state = en(banking, start(), "send 40 dollars to Anna", "transfer_money").state
-    state = done(banking, en(banking, state, "yes", "affirm").state, reference="TR-1").state
+    state = sent(banking, "send 40 dollars to Anna")
     text = "do the same for Ben"
     result = en(banking, state, text, "inform", 0.99, entities=[learnt(text, "Ben", "recipient")])
     assert "Send $40.00 to Ben" in replies(result)[-1]
-
-
-@pytest.mark.parametrize("text", ["on second thought let us just finish the transfer", "no wait, stay, I am fine with you",
-                                  "actually no, cancel that, just send it"])
-def test_yet_more_ways_to_take_a_handoff_back(banking, text):
-    state = en(banking, start(), "send 50 dollars to Maria", "transfer_money").state
-    state = en(banking, state, "agent please", "human_agent").state
-    result = en(banking, state, text, "cancel", 0.9)
-    assert not result.state.handoff and "Send $50.00 to Maria" in replies(result)[-1]
 
 
 def test_a_handoff_taken_back_in_chinese_with_you_go_on(telecom):
@@ -381,9 +365,7 @@ def test_nine_kuai_nine_before_a_verb():
 
 # "do the same for Ben" after $40 to Anna on Friday went out today (customer trial, session 32)
 def test_do_the_same_keeps_the_day(banking):
-    from tests.support.engine_turns import done
-    state = en(banking, start(), "send 40 dollars to Anna on friday", "transfer_money").state
-    state = done(banking, en(banking, state, "yes", "affirm").state, reference="TR-1").state
+    state = sent(banking, "send 40 dollars to Anna on friday")
     text = "do the same for Ben"
     result = en(banking, state, text, "inform", 0.99, entities=[learnt(text, "Ben", "recipient")])
     assert "Send $40.00 to Ben on Friday 4 December?" == replies(result)[-1]
@@ -480,9 +462,7 @@ def test_a_share_of_an_amount_is_no_amount(banking, text):
                                                ("same again to Olivia please", "goodbye", "Olivia"),
                                                ("and the same for Lucas", "inform", "Lucas")])
 def test_the_same_for_someone_named_only_in_words(banking, text, intent, who):
-    from tests.support.engine_turns import done
-    state = en(banking, start(), "send 40 dollars to Ben on friday", "transfer_money").state
-    state = done(banking, en(banking, state, "yes", "affirm").state, reference="TR-1").state
+    state = sent(banking, "send 40 dollars to Ben on friday")
     result = en(banking, state, text, intent, 0.99)
     assert not result.state.handoff and result.state.stack
     assert replies(result)[-1].startswith("Send $40.00 to") and who in replies(result)[-1]
@@ -584,9 +564,7 @@ def test_to_after_a_verb_names_no_recipient(banking):
 @pytest.mark.parametrize("text", ["same thing for Leila", "one more like that for Leila", "ditto for Leila",
                                   "can you do that again for Leila", "the identical transfer to Leila please"])
 def test_more_ways_to_say_the_same_for_someone(banking, text):
-    from tests.support.engine_turns import done
-    state = en(banking, start(), "send 60 dollars to Ben on friday", "transfer_money").state
-    state = done(banking, en(banking, state, "yes", "affirm").state, reference="TR-1").state
+    state = sent(banking, "send 60 dollars to Ben on friday")
     result = en(banking, state, text, "goodbye", 0.8)
     assert replies(result)[-1] == "Send $60.00 to Leila on Friday 4 December?"
 
@@ -651,7 +629,6 @@ def test_more_ways_to_take_a_cancel_back(banking, text):
 
 
 def test_going_ahead_after_all_is_no_undo_of_what_was_done(banking):
-    from tests.support.engine_turns import done
     state = en(banking, start(), "send 50 dollars to Fatima", "transfer_money").state
     state = en(banking, state, "cancel that", "cancel").state
     state = done(banking, en(banking, state, "balance on 4821", "check_balance").state, balance=12.5).state
@@ -669,7 +646,6 @@ def test_the_offered_plan_said_back_takes_the_offer(telecom, text):
 
 # "and my other card?" right after a balance (lost_card 0.62) offered to block a card
 def test_another_card_alone_after_a_balance_is_a_balance(banking):
-    from tests.support.engine_turns import done
     state = done(banking, en(banking, start(), "balance on my card ending 4821", "check_balance").state,
                  balance=42.35).state
     result = en(banking, state, "and my other card?", "lost_card", 0.62)

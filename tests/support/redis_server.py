@@ -229,3 +229,22 @@ class RedisClusterServers:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+async def sealed_round_trip(tmp_path: Path, pii_slots: list[str], state: dict) -> tuple[str, dict]:
+    """`state` put into a real Redis by a telecom_zh SessionStore that seals `pii_slots` with a fixed key: (the text
+    Redis holds, the state the store reads back)."""
+    import base64
+
+    from framework.store import SessionStore, close_redis, open_redis
+    from framework.store.encryption import SlotCipher, parse_keys
+
+    key = base64.urlsafe_b64encode(bytes(range(32))).decode()
+    with RedisServer(tmp_path) as server:
+        client = open_redis(server.url)
+        try:
+            store = SessionStore(client, "telecom_zh", pii_slots=pii_slots, cipher=SlotCipher(parse_keys(key)))
+            await store.put("u1", state)
+            return (await client.get(store.key("u1"))).decode(), await store.get("u1")
+        finally:
+            await close_redis(client)
