@@ -273,6 +273,11 @@ _NEGATIVE_BEFORE = re.compile(r"(?:(?<![\d\s])|(?<!\d)\s)[-−–]\s*[$€£¥�
 
 
 _MEASURED_AFTER = re.compile(r"\s*(?:岁|周岁|号楼|号院|楼|层|栋|单元|年级|届|\s*(?:years? old|yrs? old|yo\b|floor))", re.IGNORECASE)
+# "我打了三次10000号都没人管，扣了我2500" filed a loss of 10000 元 (tried by hand, session 32): a number before 号 names a
+# line, a day or a service number; one before 次 / 天 / 小时 counts; none of them is an amount
+_COUNTED_AFTER = re.compile(r"\s*(?:号|次|回|遍|趟|个?小时|分钟|天|个?星期|个?礼拜|周|个月|年(?!费)|[GM](?![A-Za-z])|GB|MB|兆"
+                            r"|\s*(?:times?|days?|hours?|hrs?|minutes?|mins?|weeks?|months?|years?|gb|mb)\b)",
+                            re.IGNORECASE)
 _DIFFERENCE = re.compile(r"\bthe (?:difference|remainder|rest of it)\b|\bwhat(?:'s| is) left over\b|差价|差额|剩下的那部分")
 _PERCENT_AFTER = re.compile(r"^\s*(?:%|％|percent\b|per\s*cent\b|pct\b)", re.IGNORECASE)
 # "half of 300" and "10 percent of 500" were read back as $300 and $500 (customer trial, session 32)
@@ -797,6 +802,8 @@ _NEGATED_BEFORE = {
     "en": re.compile(r"\b(?:not|never|instead of|rather than|don'?t want|do not want)(?:\s+(?:the|a|an|to))?\s*$",
                      re.IGNORECASE),
 }
+# "不对不对，损失是两千八，不是两千五" at "which one, 2500 or 10000?" stored 2500 (tried by hand, session 32)
+_NOT_THE_AMOUNT = re.compile(r"(?:不是|并非|\bnot|\bnever|\binstead of|\brather than)\s*$", re.IGNORECASE)
 _A_NOT_A = re.compile(r"(\w)不\1[^不]{0,2}$")  # 能不能, 是不是, 要不要办: a question, no negation
 
 
@@ -1016,9 +1023,14 @@ def _negated_values(ctx: TurnContext, found: dict) -> None:
     text = ctx.text or ""
     if pattern is None:
         return
-    for name in [n for n, cs in found.items() if ctx.assistant.slots[n].type == "categorical"
+    def alone_negated(slot, c) -> bool:
+        if slot.type == "money":  # "三千块 哦不 三千五": a bare 不 corrects an amount, it says no other
+            return bool(_NOT_THE_AMOUNT.search(text[:c[2].start]))
+        return bool(pattern.search(text[:c[2].start])) and not _A_NOT_A.search(text[:c[2].start])
+
+    for name in [n for n, cs in found.items() if ctx.assistant.slots[n].type in ("categorical", "money")
                  and len(_distinct(c[3] for c in cs)) == 1
-                 and all(pattern.search(text[:c[2].start]) and not _A_NOT_A.search(text[:c[2].start]) for c in cs)]:
+                 and all(alone_negated(ctx.assistant.slots[n], c) for c in cs)]:
         # one choice, said as not meant: "不是开户 是换", "不要开户哈", "先别开户" at "开户还是变更套餐？" stored 开户,
         # and an account was opened (customer trial, session 27): no value, and the question again
         ctx.emit("entity_ignored", entity=name, reason="negated")
@@ -1105,6 +1117,25 @@ _BOTH = re.compile(r"\bboth\b|\ball (?:of )?(?:them|two|three)\b|\beach of them\
                    r"|\b(?:my|the|these|those|our)\s+(?:\w+\s+)?cards\b"
                    r"|\b(?:two|2|three|3)\s+(?:\w+\s+)?(?:cards|accounts|numbers|transfers)\b|两张卡|两个号")
 _JOINED = re.compile(r"(?:[,，、]?\s*(?:and|&|plus|also|和|跟|与|及|还有|以及|或者|or)?\s*(?:(?:on|for|card|the one ending|卡|号码|尾号)\s*)?)")
+
+
+def _read_as_nothing(ctx: TurnContext, found: dict, entities) -> None:
+    """An amount the model read as another slot's value that is none ("这个月扣了2500，上个月扣了10000" at
+    "经济损失大概是多少钱？": plan 2500, which is no plan, and loss 10000, filed without a word; tried by hand,
+    session 32) is as much the answer as the one the model took: two amounts, and `_two_values` asks which."""
+    claimed = [(c[2].start, c[2].end) for cs in found.values() for c in cs]
+    for name, candidates in found.items():
+        if ctx.assistant.slots[name].type != "money":
+            continue
+        chosen = [c for c in candidates if c[2].extractor == MODEL_EXTRACTOR]
+        if not chosen or len(_distinct(c[3] for c in chosen)) != 1 or min(c[0] for c in candidates) != chosen[0][0]:
+            continue
+        elsewhere = [c for c in candidates if c[2].extractor in GENERIC_EXTRACTORS and c[3] != chosen[0][3]
+                     and not any(a < c[2].end and c[2].start < b for a, b in claimed if (a, b) != (c[2].start, c[2].end))
+                     and any(e.extractor == MODEL_EXTRACTOR and e.entity != c[2].entity
+                             and e.start < c[2].end and c[2].start < e.end for e in entities)]
+        if elsewhere:
+            candidates[:] = chosen + [(chosen[0][0], i, entity, value) for _, i, entity, value in elsewhere]
 
 
 def _two_values(ctx: TurnContext, found: dict) -> None:
@@ -1467,6 +1498,9 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 # session 32): a number that counts years, floors or a house is no choice and no amount
                 ctx.emit("entity_ignored", entity=entity.entity, reason="counts_something")
                 continue
+            if slot.type == "money" and _COUNTED_AFTER.match((nlu.text or "")[entity.end:entity.end + 8]):
+                ctx.emit("entity_ignored", entity=entity.entity, reason="counts_something")
+                continue
             if slot.type == "money" and to_work_out:
                 # "I owe Mark 45 but he owes me 20, so just send him the difference" sent $45 (customer trial,
                 # session 32): an amount to work out is asked, not guessed
@@ -1582,6 +1616,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     _not_a_correction(ctx, found)
     _two_requests(ctx, found)
     _two_lookups(ctx, found)
+    _read_as_nothing(ctx, found, entities)
     _two_values(ctx, found)
     threshold = entity_threshold(ctx.assistant)
     filled = False

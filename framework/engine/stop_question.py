@@ -282,6 +282,11 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> str | None:
         # "行 那就59吧" at "要取消当前的办理吗？", asked after "我再想想" at the plan's question, cancelled the
         # opening (customer trial, session 28): a yes with the waited slot's value is that answer
         return None
+    if yes is False and previous and previous.startswith("slot:") and _gives_a_value(ctx, nlu, previous[len("slot:"):]):
+        # "不取消，损失是两千八" at "这条投诉还没有登记，要取消吗？" asked the loss again (tried by hand, session 33): a
+        # no with the waited slot's value goes on with that answer
+        ctx.emit("stop_declined", flow=ctx.frame.flow, waiting_for=previous)
+        return None
     again = _goodbye(ctx, nlu, threshold)
     if again is not None and yes is not False:  # "再见", "好的谢谢" (a goodbye): yes, and goodbye
         yes, goodbye = True, goodbye or again.name
