@@ -67,3 +67,22 @@ def test_a_no_to_stopping_with_the_value_is_the_answer(telecom):
     assert "取消" in replies(result)[-1] and "loss" not in result.state.slots
     result = zh(telecom, result.state, "损失两千八 不是两千五", "否定", 0.84)
     assert result.state.slots["loss"]["amount"] == 2800
+
+
+# "no wait, the day after that" (cancel 0.78) at the amount's question of a transfer dated tomorrow cancelled it
+# (customer trial, session 32): the day after the date given
+@pytest.mark.parametrize("text, intent, day", [("no wait, the day after that", "cancel", "2026-12-04"),
+                                               ("actually the day before it", "inform", "2026-12-02")])
+def test_the_day_after_that_moves_the_date_given(banking, text, intent, day):
+    state = en(banking, start(), "send money tomorrow", "transfer_money").state
+    assert state.slots["date"] == "2026-12-03"
+    result = en(banking, state, text, intent, 0.78)
+    assert result.state.stack and result.state.slots["date"] == day
+
+
+def test_the_day_after_that_at_the_read_back(banking):
+    text = "send 50 dollars to Tom tomorrow"
+    state = en(banking, start(), text, "transfer_money", entities=[learnt(text, "Tom", "recipient")]).state
+    assert state.frame.waiting_for == "confirm"
+    result = en(banking, state, "no, the day after that", "deny")
+    assert result.state.slots["date"] == "2026-12-04" and "Friday 4 December" in replies(result)[-1]

@@ -59,7 +59,7 @@ from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
 from framework.engine.state import Frame, SessionState, timestamp
 from framework.masking import SECRET_RE, secret_said
-from framework.nlu.interface import IntentScore, NLUResult
+from framework.nlu.interface import Entity, IntentScore, NLUResult
 from framework.slots import GENERIC_EXTRACTORS, ParseResult, parse_value
 from framework.slots.answers import (after_refusal, also_part, content_length, has_content, has_greeting, has_words,
                                      is_hedge, is_question, language_key, sounds_like_correction, without_filler, yes_no)
@@ -104,6 +104,33 @@ def _context(assistant: Assistant, state: SessionState, *, now, channel, text, i
     return ctx
 
 
+def _day_after_given(assistant: Assistant, state: SessionState, nlu: NLUResult) -> NLUResult:
+    """"the day after that" with a date given in the active flow, and no date of its own: that date's
+    next day, an entity of the date slot (framework.slots.dates.day_after_that)."""
+    from framework.slots.dates import day_after_that
+
+    frame = state.stack[-1] if state.stack else None
+    flow = assistant.flows.get(frame.flow) if frame else None
+    if flow is None or any(assistant.slots.get(e.entity) is not None and assistant.slots[e.entity].type == "date"
+                           for e in nlu.entities):
+        return nlu
+    for name in sorted(steps.collected_slots(flow)):
+        slot = assistant.slots.get(name)
+        given = state.slots.get(name)
+        if slot is None or slot.type != "date" or not isinstance(given, str):
+            continue
+        try:
+            found = day_after_that(nlu.text or "", dt.date.fromisoformat(given))
+        except ValueError:
+            continue
+        if found is not None:
+            start, end, day = found
+            said = (nlu.text or "")[start:end]
+            return replace(nlu, entities=nlu.entities + (Entity(slot.entity or name, day.isoformat(), said, start, end,
+                                                                "date"),))
+    return nlu
+
+
 def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
                    now: float | dt.datetime, channel: str | None = None) -> TurnResult:
     t = timestamp(now)
@@ -121,6 +148,7 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     if instead is not None:
         nlu = replace(nlu, ranking=instead, also=(), instead=())
     nlu = _request_after_ok(assistant, state, nlu)
+    nlu = _day_after_given(assistant, state, nlu)
     top = nlu.intent
     ctx = _context(assistant, state, now=now, channel=channel, text=nlu.text,
                    intent=top.name if top else None, confidence=top.confidence if top else None,

@@ -419,6 +419,23 @@ _DAY_AFTER = re.compile(r"\b(?:the\s+)?(?P<en>day\s+after|next\s+day|day\s+befor
                         r"today|the|this|next|my|christmas|\w+day\b))|(?P<zh>后一天|第二天|再后一天|前一天)", re.IGNORECASE)
 
 
+# "no wait, the day after that" at the amount's question of a transfer dated tomorrow (cancel 0.78) cancelled the
+# transfer (customer trial, session 32): "the day after that / it" names the day after the date already given
+_DAY_AFTER_THAT = re.compile(r"\b(?:the\s+)?(?:day|one)\s+(?P<en>after|before)\s+(?:that(?:\s+one)?|it|then)\b"
+                             r"|(?:那天|那一天|这天)的?(?P<zh>后一天|前一天|第二天)|再(?:往)?(?P<zh2>后|前)(?:推|挪|延)?一天",
+                             re.IGNORECASE)
+
+
+def day_after_that(text: str, given: dt.date) -> tuple[int, int, dt.date] | None:
+    """Where `text` names the day after (or before) the date `given` before, and that day; else None."""
+    m = _DAY_AFTER_THAT.search(text)
+    if m is None:
+        return None
+    word = (m.group("en") or m.group("zh") or m.group("zh2") or "").lower()
+    step = -1 if word in ("before", "前一天", "前") else 1
+    return m.start(), m.end(), given + dt.timedelta(days=step)
+
+
 _DAY_AFTER_GAP = re.compile(r"[\s,，、-]*(?:(?:no|not|but|make it|rather|actually|instead|or|不行|不要|不是|还是|改成|改到)"
                             r"[\s,，、-]*)*(?:(?:on|for|到)\s*)?", re.IGNORECASE)
 
