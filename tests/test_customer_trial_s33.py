@@ -86,3 +86,15 @@ def test_the_day_after_that_at_the_read_back(banking):
     assert state.frame.waiting_for == "confirm"
     result = en(banking, state, "no, the day after that", "deny")
     assert result.state.slots["date"] == "2026-12-04" and "Friday 4 December" in replies(result)[-1]
+
+
+# "repeat it for Anna" (cancel 0.99) right after "Done: $40.00 to Tom" heard "That has already gone through"
+# (customer trial, session 32): the same transfer again, for Anna
+def test_repeat_it_for_someone_after_a_transfer(banking):
+    from tests.support.engine_turns import done
+    text = "send 40 dollars to Tom today"
+    state = en(banking, start(), text, "transfer_money", entities=[learnt(text, "Tom", "recipient")]).state
+    state = done(banking, en(banking, state, "yes", "affirm").state, reference="TR-1").state
+    assert not state.stack
+    result = en(banking, state, "repeat it for Anna", "cancel", 0.99)
+    assert result.state.slots["recipient"] == "Anna" and "Send $40.00 to Anna" in replies(result)[-1]

@@ -230,6 +230,12 @@ _SAME_FOR = {"en": re.compile(rf"\b{SAME_AGAIN_EN} (?:for|to)\s+(?P<who>[^,.!?]+
              "zh": re.compile(r"(?:也|再)?(?:给|帮|替)(?P<who>[\u4e00-\u9fff·]{2,6}?)(?:也)?(?:来|转|办)?(?:一样的|同样的)(?:一笔|一份|一个)?[吧。！!]*$")}
 
 
+def same_for_someone_said(ctx: TurnContext, nlu: NLUResult) -> bool:
+    """Whether the message asks for the last request again for someone named ("repeat it for Anna")."""
+    pattern = _SAME_FOR.get(language_key(ctx.assistant.language) or "en")
+    return bool(pattern is not None and ctx.last_values and pattern.search(nlu.text or ""))
+
+
 def _same_for_someone(ctx: TurnContext, nlu: NLUResult, flow) -> bool:
     """The same request again for another person, named after "the same for": the flow starts again with that person
     and the last run's amount and day (framework.engine.steps._same_again); the person is read from the words when no

@@ -718,7 +718,10 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # was what was done: customer trial, session 32, heard that the transfer had gone through)
     if (not ctx.stack and _just_done(ctx) and (intent in assistant.behaviours.cancel.intents
                                                or withdrawn(nlu.text or "", assistant.language))
-            and not handoff.goes_ahead_after_all(nlu.text or "", assistant.language)):
+            and not handoff.goes_ahead_after_all(nlu.text or "", assistant.language)
+            # "repeat it for Anna" (cancel 0.99) right after "Done: $40.00 to Tom" heard that it had gone through
+            # (customer trial, session 32): the same again for someone else
+            and not follow_up.same_for_someone_said(ctx, nlu)):
         ctx.emit("already_done", flow=ctx.last_flow)
         ctx.say(ALREADY_DONE)
         return
