@@ -76,6 +76,8 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         return None
     if names_a_place(text, language):  # "第一个" with no list shown is no yes (a clicked button is a payload)
         return None
+    if yes_no(text, language) is False:  # "yeah no" is a no word (customer trial, session 33), no yes taken back
+        return False
     if _taken_back(text, language):
         # "yes yes yes NO wait", "yes actually hold on" (affirm 0.98-1.00) sent the money (customer trial,
         # session 30): a yes taken back in the same message is none
@@ -411,6 +413,26 @@ def yes_by_link(ctx: TurnContext, state: State, intent: str | None, confident: b
     return flow is not None and intent in flow.triggers
 
 
+_NOT_SAID = re.compile(r"不|别|没|\bnot?\b|n't|\bnever\b", re.IGNORECASE)
+
+
+def yes_by_value(ctx: TurnContext, state: State, nlu: NLUResult) -> bool:
+    """Whether the message asks for what this confirmation offers in the linked flow's words: "那我换99的吧" at
+    "需要帮您办理99元套餐吗？" (read as 提供信息) heard "没听明白" (customer trial, session 32). Every slot it set is
+    one the linked flow collects and had no value before, it names at least one, and it says no "不" / "not"."""
+    target = ctx.flow().states.get(state.step.on_yes) if ctx.flow() is not None else None
+    if target is None or not isinstance(target.step, Link) or not ctx.slot_changes:
+        return False
+    flow = ctx.assistant.flows.get(target.step.flow)
+    intent = nlu.intent.name if nlu.intent else None
+    behaviours = ctx.assistant.behaviours
+    if flow is None or intent in behaviours.deny.intents or intent in behaviours.cancel.intents:
+        return False
+    wanted = steps.collected_slots(flow)
+    return (all(name in wanted and ctx.original.slots.get(name) is None for name in ctx.slot_changes)
+            and not _NOT_SAID.search(nlu.text or ""))
+
+
 def _yes_would(ctx: TurnContext, step: Confirm, intent: str) -> bool:
     """Whether this confirmation's yes does what the negated command's `intent` asks: a
     handoff intent at a question whose yes hands off ("需要为您转接人工客服吗？"), where "不需要人工"
@@ -528,7 +550,8 @@ def only_a_choice(ctx: TurnContext, text: str) -> bool:
 # Nothing to change, said at "which item?": "都不改" heard the fallback and the menu again until the
 # customer said 取消 (trial of session 24)
 _NOTHING_TO_CHANGE = re.compile(r"^(?:都|全都|啥都|什么都|哪个都|一个都)?(?:不用|不要|不需要|不想|没有?(?:要|什么要|啥要)?|不)(?:改|修改|换)"
-                                r"(?:了|的)?(?:吧|啦)?$|^(?:都对|都没错|没有要改的)"
+                                # "没啥要改的，就这样办吧" heard the fallback twice (customer trial, session 33): its first clause
+                                r"(?:了|的)?(?:吧|啦)?(?:$|[，,。.!！\s])|^(?:都对|都没错|没有要改的)"
                                 r"|^(?:nothing|none|neither|no changes?|nothing to change|leave it as it is|all good)\b")
 
 

@@ -284,6 +284,19 @@ _PERCENT_AFTER = re.compile(r"^\s*(?:%|％|percent\b|per\s*cent\b|pct\b)", re.IG
 _SHARE_OF_BEFORE = re.compile(r"\b(?:half|a third|third|a quarter|quarter|percent|per\s*cent|pct)\s+of\s+(?:the\s+|my\s+)?"
                               r"[$€£]?\s*$|%\s*of\s+(?:the\s+|my\s+)?[$€£]?\s*$|的?(?:一半|百分之)\s*$", re.IGNORECASE)
 
+_STILL_HAD_AFTER = re.compile(r"^[\s,]*(?:and\s+)?(?:it\s+)?(?:is|'s|was|are)?\s*(?:still\s+)?(?:with me|fine|ok(?:ay)?|safe|here|"
+                              r"at home|in my (?:wallet|pocket|bag|purse|hand)|not (?:lost|stolen|missing))\b"
+                              r"|^\s*(?:的那张|那张|这张|的卡|卡)?(?:还在|没丢|在我这|在我手上|在身上|好好的|没事)", re.IGNORECASE)
+_STILL_HAD_BEFORE = re.compile(r"\b(?:i\s+)?still\s+(?:have|got)\s+(?:my\s+)?(?:other\s+)?(?:card\s+)?(?:ending\s+(?:in\s+)?)?$",
+                               re.IGNORECASE)
+
+
+def _still_had(text: str, entity: Entity) -> bool:
+    """A card's digits said as the one the customer still has ("4821 is still with me", "1234 还在")."""
+    return bool(_STILL_HAD_AFTER.match(text[entity.end:entity.end + 40])
+                or _STILL_HAD_BEFORE.search(text[max(0, entity.start - 40):entity.start]))
+
+
 def _after_identifier(ctx: TurnContext, text: str, entity: Entity) -> bool:
     from framework.engine.corrections import after_identifier_label  # it builds on this module
 
@@ -804,6 +817,9 @@ _NEGATED_BEFORE = {
 }
 # "不对不对，损失是两千八，不是两千五" at "which one, 2500 or 10000?" stored 2500 (tried by hand, session 32)
 _NOT_THE_AMOUNT = re.compile(r"(?:不是|并非|\bnot|\bnever|\binstead of|\brather than)\s*$", re.IGNORECASE)
+_NOT_THE_CARD = re.compile(r"\bnot\s+(?:the\s+|my\s+|that\s+)?(?:(?:debit\s+|credit\s+)?card\s+|one\s+)?(?:(?:ending|that ends|"
+                           r"which ends|ends)\s+(?:in\s+|with\s+)?)?$|不是(?:那张|这张)?(?:尾号|卡号?(?:后四位|尾号)?)?(?:是|为)?\s*$",
+                           re.IGNORECASE)
 _A_NOT_A = re.compile(r"(\w)不\1[^不]{0,2}$")  # 能不能, 是不是, 要不要办: a question, no negation
 
 
@@ -826,7 +842,9 @@ _BUT_LEAD = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright|righ
                        r"(?:还是|要|换成|改成|是)?\s*$|^\s*(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright)[,.!\s]+(?:make it\s+)?$"
                        # "等等，还是99的吧" at "… 套餐 129 元/月。确认办理吗？" (the fallback, and "对" ordered 129: customer
                        # trial, session 30)
-                       r"|^\s*(?:等等|等一下|等下|稍等|哦|嗯|那|算了)?[，,\s]*还是(?:要|换成|改成|用)?\s*$"
+                       # "她说还是99的好" (customer trial, session 33)
+                       r"|^\s*(?:等等|等一下|等下|稍等|哦|嗯|那|算了)?[，,\s]*(?:(?:[她他]|我?(?:老婆|老公|爱人|媳妇|家里人?|孩子|儿子|"
+                       r"女儿))(?:说|觉得))?还是(?:要|换成|改成|用)?\s*$"
                        # "please prepone it to the 10th", "move it to friday" (the fallback, and "yes" sent it on the
                        # 15th: customer trial, session 30)
                        r"|^\s*(?:(?:ok|okay|yes|sure|no|actually)[,.!\s]+)?(?:please\s+|pls\s+|can you\s+|could you\s+)?"
@@ -983,6 +1001,9 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
             continue
         if (only_filler(_HEDGED_AROUND.sub("", text[:entity.start] + text[entity.end:]), language)
                 or names_slot(ctx, name, text)
+                # "行，登记吧，哦对了我后来算了一下，他们一共扣了我两千" at the read-back of a 3000 元 loss filed 3000 (customer
+                # trial, session 33): an amount said as the total is the loss
+                or (slot.type == "money" and _TOTAL_WORDS.search(text[max(0, entity.start - 12):entity.start]))
                 or ((_BUT_LEAD.search(text[:entity.start]) or _REJECTED_THEN.search(text[:entity.start]))
                     and only_filler(text[entity.end:], language))):
             continue
@@ -1018,27 +1039,33 @@ def _only_one_meant(ctx: TurnContext, found: dict) -> None:
 
 def _negated_values(ctx: TurnContext, found: dict) -> None:
     """Of two values for one slot, the one said as not meant is dropped: "哦不对，我是要换套餐，
-    不是开户" at the name question kept 开户 and heard "没听明白" (customer trial, session 26)."""
+    不是开户" at the name question kept 开户 and heard "没听明白" (customer trial, session 26).
+    One value said as not meant is no value at all (a choice, an amount, a card's digits)."""
     pattern = _NEGATED_BEFORE.get(language_code(ctx.assistant.language))
     text = ctx.text or ""
     if pattern is None:
         return
-    def alone_negated(slot, c) -> bool:
-        if slot.type == "money":  # "三千块 哦不 三千五": a bare 不 corrects an amount, it says no other
-            return bool(_NOT_THE_AMOUNT.search(text[:c[2].start]))
-        return bool(pattern.search(text[:c[2].start])) and not _A_NOT_A.search(text[:c[2].start])
 
-    for name in [n for n, cs in found.items() if ctx.assistant.slots[n].type in ("categorical", "money")
+    def said_not(slot, c, alone: bool) -> bool:
+        before = text[:c[2].start]
+        if slot.type == "regex" and _NOT_THE_CARD.search(before[-40:]):
+            return True
+        if slot.type == "money" and alone:  # "三千块 哦不 三千五": a bare 不 corrects an amount, it says no other
+            return bool(_NOT_THE_AMOUNT.search(before))
+        return bool(pattern.search(before)) and not _A_NOT_A.search(before)
+
+    for name in [n for n, cs in found.items() if ctx.assistant.slots[n].type in ("categorical", "money", "regex")
                  and len(_distinct(c[3] for c in cs)) == 1
-                 and all(alone_negated(ctx.assistant.slots[n], c) for c in cs)]:
+                 and all(said_not(ctx.assistant.slots[n], c, True) for c in cs)]:
         # one choice, said as not meant: "不是开户 是换", "不要开户哈", "先别开户" at "开户还是变更套餐？" stored 开户,
-        # and an account was opened (customer trial, session 27): no value, and the question again
+        # and an account was opened (customer trial, session 27); "not the card ending 1234, that one is at home. the
+        # other one" blocked 1234 (customer trial, session 33): no value, and the question again
         ctx.emit("entity_ignored", entity=name, reason="negated")
         del found[name]
     for name, candidates in found.items():
         if len(_distinct(c[3] for c in candidates)) < 2:
             continue
-        negated = [c for c in candidates if pattern.search(text[:c[2].start]) and not _A_NOT_A.search(text[:c[2].start])]
+        negated = [c for c in candidates if said_not(ctx.assistant.slots[name], c, False)]
         kept = [c for c in candidates if c not in negated]
         if negated and kept and all(c[3] not in [k[3] for k in kept] for c in negated):
             ctx.emit("entity_ignored", entity=name, reason="negated")
@@ -1175,8 +1202,9 @@ def _two_values(ctx: TurnContext, found: dict) -> None:
             candidates[:] = [last]
             continue
         _ask_which(ctx, name, values)
-        if slot.type in _EACH_TYPES and len(values) == 2:
-            ctx.choices[name] = tuple(values)  # "both" may answer (both_chosen)
+        # "the second one" may answer (_one_by_place), of any type: "第一个" at "您说了不止一个身份证号（…），请问用哪一个？"
+        # heard that the ID was invalid (customer trial, session 33); "both" too where each is one (both_chosen)
+        ctx.choices[name] = tuple(values)
     if any(name in ctx.out_of_range for name in found):
         # "send 50 dollars to Sarah and 80 dollars to Tom": two amounts and two recipients; taking the last
         # recipient sent Sarah's $50 to Tom (customer trial, session 25): neither is guessed
@@ -1249,7 +1277,9 @@ def both_chosen(ctx: TurnContext, nlu: NLUResult, collecting: str) -> bool:
     trial, session 29, left then). The first value is taken now, the second waits for a second run of
     the flow, with its own confirmation, as when "block both, 1234 and 9876" says it at once
     (`_two_lookups`)."""
-    values, flow = ctx.choices.get(collecting) or _two_menu_items(ctx, collecting), ctx.flow()
+    slot = ctx.assistant.slots.get(collecting)
+    each = ctx.choices.get(collecting) if slot is not None and slot.type in _EACH_TYPES else None
+    values, flow = each or _two_menu_items(ctx, collecting), ctx.flow()
     pattern = _BOTH_ANSWER.get(language_code(ctx.assistant.language))
     text = " ".join((nlu.text or "").lower().split())
     if collecting in ctx.choices and flow is not None and _one_by_place(ctx, collecting, text):
@@ -1484,8 +1514,11 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 ctx.emit("entity_ignored", entity=entity.entity, reason="spelling")
                 continue
             if (slot.type == "text" and slot.options.get("own")
-                    and another_persons_name(nlu.text or "", entity.start, ctx.assistant.language)):
+                    and another_persons_name(nlu.text or "", entity.start, ctx.assistant.language, entity.end)):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="someone_else")  # "我朋友李娜推荐我来的"
+                if slot.name == collecting:  # "我老婆叫刘芳" at "请问您的姓名是？": said, not taken from the whole message
+                    ctx.out_of_range.setdefault(slot.name, OWN_VALUE)
+                    ctx.refusal_extra.setdefault(slot.name, {"own_label": label(ctx, slot.name)})
                 continue
             if slot.type == "id_number" and someone_elses(nlu.text or "", entity.start, ctx.assistant.language):
                 # "我老婆的是440306…" at "请输入本人身份证号": not the customer's; said when the flow asks it
@@ -1541,6 +1574,11 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 # trial, session 31): a date said before "now" is another thing's; the default (today) stands
                 ctx.emit("entity_ignored", entity=entity.entity, reason="now_said")
                 continue
+            if slot.type == "regex" and _still_had(nlu.text or "", entity):
+                # "yes block it. my other card 4821 is still with me" blocked 1234 and offered to block 4821; "my wife
+                # lost her card ending 9999, mine is 1234 and is fine" asked which (customer trial, session 33)
+                ctx.emit("entity_ignored", entity=entity.entity, reason="still_had")
+                continue
             if slot.type == "categorical" and _inside_a_number(nlu.text or "", entity):
                 # "四四零三零八一九九…" (an ID read in Chinese numerals, invalid) set plan 99 from its "一九九" and opened
                 # the account on 99 (customer trial, session 31)
@@ -1585,6 +1623,10 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 _refuse(ctx, slot.name, parsed.response, parsed.error)
             elif _said_wrong(ctx, slot, entity, collecting):
                 _refuse(ctx, slot.name, slot.error_response, parsed.error or "not a valid value")
+            elif entity.extractor == MODEL_EXTRACTOR and slot.name in _defaulted(ctx):
+                # "…to my frend Jakub on firday" went out today, its default (customer trial, session 33): a day
+                # said and not understood is asked, not replaced
+                ctx.unread.add(slot.name)
     if "someone_else" in [e.data.get("reason") for e in ctx.events if e.name == "entity_ignored"]:
         # "用我老婆的身份证…开户，她叫林芳": the message describes another person; her name is not the
         # customer's either (it went on the confirmation with the husband's ID: customer trial, session 26)

@@ -203,6 +203,9 @@ def _take_default(ctx: TurnContext, step: Collect) -> bool:
     from framework.slots import parse_value
 
     slot = ctx.assistant.slots.get(step.slot)
+    if step.slot in ctx.unread and ctx.new_turn:
+        ctx.emit("default_not_taken", slot=step.slot, unread=True)
+        return False
     if slot is not None and slot.type == "date" and ctx.new_turn:
         from framework.slots.dates import vague_time
 

@@ -282,6 +282,12 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> str | None:
         # "行 那就59吧" at "要取消当前的办理吗？", asked after "我再想想" at the plan's question, cancelled the
         # opening (customer trial, session 28): a yes with the waited slot's value is that answer
         return None
+    if previous == "confirm" and yes is not True and _gives_a_value(ctx, nlu):
+        # "她说还是99的好" at "要取消当前的办理吗？" (asked after "好，等一下，我先问问我老婆" at the read-back of plan 59)
+        # heard "没听明白", and "确认" opened the account on 59 (customer trial, session 33): a value of the flow is a
+        # change at the read-back that waited
+        ctx.emit("stop_declined", flow=ctx.frame.flow, waiting_for=previous)
+        return None
     if yes is False and previous and previous.startswith("slot:") and _gives_a_value(ctx, nlu, previous[len("slot:"):]):
         # "不取消，损失是两千八" at "这条投诉还没有登记，要取消吗？" asked the loss again (tried by hand, session 33): a
         # no with the waited slot's value goes on with that answer

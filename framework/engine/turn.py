@@ -69,6 +69,7 @@ from framework.slots.context import collect_text, from_user, model_for, short_te
 from framework.slots.mapping import fills
 from framework.slots.number_labels import IDENTIFIER_TYPES
 from framework.slots.partial_names import stated_surname, with_surname
+from framework.slots.person_names import another_persons_name, names_kin
 
 NOTHING_TO_CANCEL = "utter_nothing_to_cancel"
 NOTHING_TO_CONTINUE = "utter_nothing_to_continue"
@@ -700,7 +701,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         confirm.confirmed(ctx, state)
         return
     # "办理" at "需要帮您办理99元套餐吗？", whose yes links to the business flow: that yes
-    if waiting == "confirm" and confirm.yes_by_link(ctx, state, intent, confident):
+    if waiting == "confirm" and (confirm.yes_by_link(ctx, state, intent, confident)
+                                 or confirm.yes_by_value(ctx, state, nlu)):
         confirm.confirmed(ctx, state)
         return
     # "can i change the recipient" (read as human_agent 0.93): that item's question, before the
@@ -1407,6 +1409,14 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         ctx.emit("amount_not_exact", slot=slot_name, reason=why)
         ctx.say(step.prompt)
         return
+    if not parsed.ok and slot.type in ("regex", "money") and any(
+            e.name == "entity_ignored" and e.data.get("reason") == "negated"
+            and e.data.get("entity") == (slot.entity or slot.name) for e in ctx.events):
+        # "not the 1234 one, the other" at "What are the last four digits?" offered to stop reporting the card
+        # (customer trial, session 33): a value turned down is no "no" to going on, nor a wrong answer; the question
+        ctx.emit("value_turned_down", slot=slot_name)
+        ctx.say(step.prompt)
+        return
     # a plain "no" that is no value: "Do you want to stop here?" (framework.engine.stop_question)
     if stop_question.offer(ctx, nlu, slot_name, parsed.ok, threshold(ctx.assistant)):
         return
@@ -1429,6 +1439,14 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
     verdict = value_guard.check(ctx, nlu, step, parsed, threshold(ctx.assistant))
     if verdict is not None:
         _not_a_value(ctx, step, verdict)
+        return
+    if parsed.ok and _someone_elses_name(ctx, slot, parsed.value):
+        # "刘芳，是我老婆，她让我来办的" and "我老婆叫刘芳" at "请问您的姓名是？" opened the account in the wife's name
+        # (customer trial, session 33): the customer's own name is asked for
+        ctx.emit("value_not_own", slot=slot_name)
+        ctx.out_of_range.pop(slot_name, None)
+        ctx.say(slot_filling.OWN_VALUE, extra={"own_label": confirm.label(ctx, slot_name)})
+        ctx.say(step.prompt)
         return
     if parsed.ok:
         # "张伟，弓长张" at the name question opened an account for "张伟，弓长张" (customer trial, session 31)
@@ -1463,6 +1481,15 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         ctx.say(step.prompt)
     else:  # found in the message, said here once
         ctx.say_refused(slot_name, step.reprompt or slot.error_response or step.prompt)
+
+
+def _someone_elses_name(ctx: TurnContext, slot, value) -> bool:
+    """Whether the name `value` of an own-name slot (`own: true`) is said as another person's in the message."""
+    if slot.type != "text" or not slot.options.get("own") or not isinstance(value, str) or not value:
+        return False
+    text = ctx.text or ""
+    at = text.find(value)
+    return names_kin(value) or (at >= 0 and another_persons_name(text, at, ctx.assistant.language, at + len(value)))
 
 
 def _after_surname(ctx: TurnContext, slot, value):

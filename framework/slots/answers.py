@@ -68,12 +68,16 @@ YES_WORDS: dict[str, frozenset[str]] = {
         "可不嘛", "可不是嘛", "可不是", "那可不", "可不", "那是", "那必须的",
         # the customer trial of session 25: "那好吧，我姓林" stored the name "那好"
         "那好", "那好吧", "那行", "那行吧", "也行", "那也行", "那就这样", "那就这样吧",
+        # the customer trial of session 33: "也不是不行" at a read-back (否定 1.00) asked what to change
+        "也不是不行", "也不是不可以", "倒也不是不行", "倒也不是不可以", "不是不行", "也不是不能",
         "ok", "okay", "yes",  # Chinese users type these too
     }),
 }
 NO_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset({
         "no", "n", "nope", "nah", "wrong", "incorrect", "no thanks", "no thank you", "not really",
+        # the customer trial of session 33: "yeah no" at a read-back (deny 1.00) heard "Say help"
+        "yeah no", "yeah nah", "yea no",
         "that's wrong", "negative", "false",
         # session 23's held-out file: "nuh uh" was read as affirm at 0.96-0.99 by all three
         # banking_en models, which at a confirmation would have sent the money

@@ -122,6 +122,9 @@ _WITHDRAWN = {
                      # "wait ah... nvm dun wan liao" (cancel 0.63) got the fallback, and "ok" sent the money (customer
                      # trial, session 30)
                      r"|\b(?:nvm|never ?mind)(?: (?:dun|don'?t|dont|do not) (?:wan|want|wanna))?(?: liao| already| lah| then)?"
+                     # "oh no I meant 30 not 300!! undo it" right after "Done: $300.00 to Nina" heard "Say help"
+                     # (customer trial, session 33)
+                     r"|\b(?:undo|reverse|revert) (?:it|that|this|the (?:transfer|payment))(?: please| now| pls)?"
                      r"|\b(?:dun|don'?t|dont|do not) (?:wan|want|wanna)(?: it| to)?"
                      r"(?: liao| already| lah| anymore| any more)?)$"),
 }

@@ -20,14 +20,16 @@ _EN_NOUNS = (r"reference|ref|order|case|ticket|tracking|pin|zip|post\s?code|post
              r"|transaction|membership|member|customer|phone|mobile|cell|house|flat|apartment|apt|sort\s+code"
              r"|routing|security\s+code|cvv|cvc"
              # a vehicle, a place or a year: "took bus 1530", "apt 1234", "suite 2210" (customer trial, session 29)
-             r"|bus|route|train|tram|coach|platform|gate|suite|unit|year")
+             r"|bus|route|train|tram|coach|platform|gate|suite|unit|year"
+             # an amount: "My pension of 1200 came in on the 1st" stored the card ending 1200 (customer trial, session 33)
+             r"|pension|salary|wages?|rent|income|allowance|benefits?|paycheck|deposit|refund|bill")
 _ZH_NOUNS = r"订单|工单|快递单?|运单|流水|验证|密|邮政编|邮编|房间|门牌|编|会员|客户|宽带账|合同|发票|保单|航班|车牌"
 
 # The name, then at most "number / no. / # / code / id", then at most "is / was / : / =" or
 # "ends in".
 _NAMED = {
     "en": re.compile(rf"\b(?P<noun>{_EN_NOUNS})\.?(?:\s*(?:number|num|no\.?|#|code|id))?"
-                     r"(?:\s*(?:is|was|are|:|=|-|(?:ends?|ending)(?:\s+(?:in|with))?))?\s*$", re.IGNORECASE),
+                     r"(?:\s*(?:is|was|are|of|:|=|-|(?:ends?|ending)(?:\s+(?:in|with))?))?\s*[$€£]?\s*$", re.IGNORECASE),
     "zh": re.compile(rf"(?P<noun>{_ZH_NOUNS})(?:号码?|码|单号|编号)(?:是|为|：|:|\s)*$"),
 }
 
@@ -165,6 +167,9 @@ def named_otherwise(slot: Slot, text: str, start: int, language: str | None, end
 _THEIRS = {
     "zh": re.compile(r"(?:老婆|老公|爱人|媳妇|妻子|丈夫|对象|儿子|女儿|闺女|孩子|小孩|爸爸?|妈妈?|父亲|母亲|老爸|老妈|老伴|朋友|同事"
                      r"|同学|邻居|哥哥?|姐姐?|弟弟?|妹妹?|爷爷|奶奶|外公|外婆|姥姥|姥爷|家人|亲戚|他|她|别人|人家|家里人)"
+                     # with the relative's name: "我儿子黄小明（身份证1101…）用我的号充了200块" was asked as one of two IDs
+                     # of the complaint (customer trial, session 33)
+                     r"(?:(?<![他她])(?:(?![我你他她说让给帮用叫要在是的了和跟把被拿办])[\u4e00-\u9fff]){2,4})?\s*[（(]?\s*"
                      # "她身份证是…" without 的, said after "这个是给我妈办的", was stored as the customer's (customer
                      # trial, session 31)
                      r"(?:的(?:身份证(?:号码?)?|证件(?:号码?)?|号码?)?|(?:身份证(?:号码?)?|证件(?:号码?)?))(?:是|为|：|:|\s)*$"),
@@ -222,7 +227,10 @@ _BALANCE_BEFORE = re.compile(r"\b(?:bal(?:ance)?|avail(?:able)?(?: balance)?)\b(
                              r"now|currently|still|only|just|about|around))*\s*[:：=]?\s*[$€£¥￥]?\s*$"
                              r"|(?:余额|卡里)(?:本来|原来|之前)?(?:就|只|还)?(?:剩|有|是|为)?(?:下)?[:：]?\s*$|(?:还|就|只)剩(?:下)?\s*$",
                              re.IGNORECASE)  # "余额本来有200，只剩50了" filed a loss of 200 元 (customer trial, session 32)
-_BALANCE_AFTER = re.compile(r"^\s*(?:dollars?|bucks|usd)?\s*(?:available|left|remaining|in (?:my|the) (?:account|card))\b",
+# "I have 500 dollars on my account, what can you do for me?" kept $500 for the transfer asked next (customer trial,
+# session 33)
+_BALANCE_AFTER = re.compile(r"^\s*(?:dollars?|bucks|usd)?\s*(?:available|left|remaining"
+                            r"|(?:in|on) (?:my|the) (?:account|card|bank account|debit card|credit card))\b",
                             re.IGNORECASE)
 
 

@@ -214,7 +214,28 @@ _ANOTHER_BEFORE = {
 }
 
 
-def another_persons_name(text: str, start: int, language: str | None) -> bool:
-    """True when the words right before `text[start:]` name someone other than the customer."""
-    pattern = _ANOTHER_BEFORE.get(language_key(language) or "en")
-    return pattern is not None and start > 0 and bool(pattern.search(text[max(0, start - 12):start]))
+# ... or right after it: "刘芳，是我老婆，她让我来办的" at "请问您的姓名是？" opened the account in the wife's name, "王秀兰，
+# 我妈的名字" filed the complaint under the mother's name with the son's ID (customer trial, session 33)
+_KIN = (r"老婆|老公|爱人|媳妇|妻子|丈夫|对象|儿子|女儿|闺女|孩子|爸爸?|妈妈?|父亲|母亲|老爸|老妈|老伴|朋友|同事|同学|邻居"
+        r"|哥哥?|姐姐?|弟弟?|妹妹?|家人|亲戚|爷爷|奶奶|外公|外婆|姥姥|姥爷|公公|婆婆|岳父|岳母|丈母娘")
+_ANOTHER_AFTER = {
+    "zh": re.compile(rf"^\s*[，,、]?\s*(?:她|他)?(?:是|就是|乃)?(?:我|俺)(?:的|家)?(?:{_KIN})(?:的名字|的姓名|的)?(?=$|[，,。.!！?？;；\s]|啊|呀|哈|吧)"),
+}
+
+
+_KIN_ONLY = re.compile(rf"(?:我|俺)?(?:的|家)?(?:{_KIN})")
+
+
+def names_kin(value: str) -> bool:
+    """"我老婆", taken as the name from "刘芳是我老婆": a relation, no one's name."""
+    return bool(_KIN_ONLY.fullmatch(value.strip()))
+
+
+def another_persons_name(text: str, start: int, language: str | None, end: int | None = None) -> bool:
+    """True when the words right before `text[start:]` (or, given its `end`, right after the name) name someone other
+    than the customer."""
+    key = language_key(language) or "en"
+    pattern, after = _ANOTHER_BEFORE.get(key), _ANOTHER_AFTER.get(key)
+    if pattern is not None and start > 0 and pattern.search(text[max(0, start - 12):start]):
+        return True
+    return after is not None and end is not None and bool(after.match(text[end:end + 12]))

@@ -72,6 +72,11 @@ _TOPIC_FIRST = re.compile(r"^(?P<topic>.+?)(?:的话|嘛|呢|啊)?(?:倒是|倒|
                           r"(?:没有|没|无)$")
 
 
+# "没有钱的损失" (否定 0.99) at "经济损失大概是多少钱？" asked whether to drop the complaint (customer trial, session 33):
+# what kind of loss it denies says nothing more
+_KIND_OF_LOSS = re.compile(r"(?:钱|金钱|经济|财产|钱财|实际|实质)(?:上|性)?的?(?=损失)")
+
+
 def _zero_topics(words: set[str]) -> set[str]:
     """What the zero words deny: "损失" of "没有损失" (one character is a particle: "的" of "没有的")."""
     return {w[len(n):] for w in words for n in _NEGATIONS if w.startswith(n) and len(w) - len(n) >= 2}
@@ -80,7 +85,7 @@ def _zero_topics(words: set[str]) -> set[str]:
 def _zero_clause(clause: str, words: set[str], topics: set[str]) -> bool:
     """One clause that says zero: a zero word, with a lead and end particles ("其实也没啥损失吧"), or
     with what it denies said first ("损失倒没有")."""
-    bare = _bare(clause)
+    bare = _KIND_OF_LOSS.sub("", _bare(clause))
     if bare in words:
         return True
     bare = _ZERO_TAIL.sub("", _ZERO_LEAD.sub("", bare))
