@@ -319,3 +319,34 @@ def test_a_card_still_had_is_no_value(banking, text):
     result = en(banking, start(), f"my card ending 1234 was stolen, {text}", "lost_card")
     assert result.state.slots["card_last4"] == "1234"
     assert any(e.data.get("reason") == "still_had" for e in result.events)
+
+
+# "I called you at 3pm and again at 4:30 and nobody answered. Just send Lee the money" read 4 and 30 as amounts
+# (customer trial, session 33): a time of day is no amount
+@pytest.mark.parametrize("text", ["I called at 4:30, send 60", "i rang at 3pm, just send 60", "下午3点打过电话了，转60"])
+def test_a_time_of_day_is_no_amount(banking, text):
+    state = en(banking, start(), "send money to Tom", "transfer_money",
+               entities=[learnt("send money to Tom", "Tom", "recipient")]).state
+    result = en(banking, state, text, "inform", 0.9)
+    assert result.state.slots["amount"]["amount"] == 60
+
+
+def test_at_a_number_that_is_no_hour_is_an_amount(banking):
+    state = en(banking, start(), "send money to Tom", "transfer_money",
+               entities=[learnt("send money to Tom", "Tom", "recipient")]).state
+    assert en(banking, state, "at 40", "inform", 0.9).state.slots["amount"]["amount"] == 40
+
+
+# "my sister Anna asked me to send 100 dollars to her friend Beth" read back "her friend Beth" (customer trial,
+# session 33): who the person is to someone, said before the name, is no part of it
+def test_her_friend_is_no_part_of_the_name(banking):
+    from framework.slots.context import tidy_span
+    assert tidy_span(banking, banking.slots["recipient"], "her friend Beth") == "Beth"
+    assert tidy_span(banking, banking.slots["recipient"], "his brother Tom Lee") == "Tom Lee"
+
+
+# "那算了" at "请问是哪个手机号？" (取消 1.00) heard the phone number's error, twice (customer trial, session 33)
+def test_never_mind_at_a_question(telecom):
+    state = zh(telecom, start(), "查一下我的账单", "查询").state
+    result = zh(telecom, state, "那算了", "取消", 1.0)
+    assert replies(result) == ["要取消这次查询吗？"]

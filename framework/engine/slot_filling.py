@@ -291,6 +291,21 @@ _STILL_HAD_BEFORE = re.compile(r"\b(?:i\s+)?still\s+(?:have|got)\s+(?:my\s+)?(?:
                                re.IGNORECASE)
 
 
+_TIME_AFTER = re.compile(r"^\s*(?:[:：]\d\d|(?:am|pm|a\.m\.|p\.m\.|o'?clock|hrs)\b|点(?:钟|半|\d|[零一二三四五六七八九十])|时\d)",
+                         re.IGNORECASE)
+_TIME_BEFORE = re.compile(r"(?:^|\s)at\s+$|(?:上午|下午|晚上|早上|中午|凌晨)$", re.IGNORECASE)
+
+
+def _said_as_time(text: str, entity: Entity) -> bool:
+    """A number that is (part of) a time of day: "4:30", "3pm", "at 3", "下午3点"."""
+    after, before = text[entity.end:entity.end + 8], text[max(0, entity.start - 6):entity.start]
+    if _TIME_AFTER.match(after) or re.search(r"\d[:：]$", before):
+        return True
+    said = text[entity.start:entity.end]
+    return (bool(_TIME_BEFORE.search(before)) and said.isdigit() and int(said) <= 24
+            and bool(re.match(r"\s*(?:$|[,.;!?]|and\b|点)", after)))
+
+
 def _still_had(text: str, entity: Entity) -> bool:
     """A card's digits said as the one the customer still has ("4821 is still with me", "1234 还在")."""
     return bool(_STILL_HAD_AFTER.match(text[entity.end:entity.end + 40])
@@ -1533,6 +1548,11 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 continue
             if slot.type == "money" and _COUNTED_AFTER.match((nlu.text or "")[entity.end:entity.end + 8]):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="counts_something")
+                continue
+            if slot.type == "money" and _said_as_time(nlu.text or "", entity):
+                # "I called you at 3pm and again at 4:30 … Just send Lee the money" read 4 and 30 as amounts (customer
+                # trial, session 33): a time of day is no amount
+                ctx.emit("entity_ignored", entity=entity.entity, reason="time")
                 continue
             if slot.type == "money" and to_work_out:
                 # "I owe Mark 45 but he owes me 20, so just send him the difference" sent $45 (customer trial,

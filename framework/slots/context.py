@@ -487,7 +487,9 @@ _HAN_NAME_RE = re.compile(r"[\u3400-\u9fff]{2,3}")
 _NOT_NAME_END = "的了吗呢吧啊呀哦嘛哈啦咯么哟呗噢喔嗯对"  # "改成王五对吧"
 
 
-_EN_RELATION = r"(?:[Mm]y|[Oo]ur)(?:\s+[a-z]+){1,2}"  # "my sister", "my best mate"
+# "my sister", "my best mate"; "her friend Beth" was read back as the recipient "her friend Beth" (customer trial,
+# session 33)
+_EN_RELATION = r"(?:[Mm]y|[Oo]ur|[Hh]er|[Hh]is|[Tt]heir)(?:\s+[a-z]+){1,2}"
 _BARE_RELATION_RE = re.compile(_EN_RELATION)
 _NAME_AFTER_RE = re.compile(r"\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 _WORD_REST_RE = re.compile(r"[A-Za-z'-]*")
