@@ -350,3 +350,20 @@ def test_never_mind_at_a_question(telecom):
     state = zh(telecom, start(), "查一下我的账单", "查询").state
     result = zh(telecom, state, "那算了", "取消", 1.0)
     assert replies(result) == ["要取消这次查询吗？"]
+
+
+# "Good morning dear. My name is Edna, … I need to send him 300 dollars" tagged Edna the recipient (customer trial,
+# session 33): a slot of another person's value (`other: true`) takes no name the speaker gives as theirs; the
+# cardholder's name (no `other`) still does
+def test_the_speakers_name_is_no_recipient(banking):
+    text = "Good morning dear. My name is Edna, I need to send my grandson Michael 300 dollars"
+    result = en(banking, start(), text, "transfer_money",
+                entities=[learnt(text, "Edna", "recipient"), learnt(text, "Michael", "recipient")])
+    assert result.state.slots["recipient"] == "Michael"
+    assert any(e.data.get("reason") == "speaker" for e in result.events)
+
+
+def test_the_speakers_name_is_the_cardholder(banking):
+    text = "hi my name is Edna Price, I want to activate my card 4821"
+    result = en(banking, start(), text, "activate_card", entities=[learnt(text, "Edna Price", "name")])
+    assert result.state.slots["name"] == "Edna Price"

@@ -284,6 +284,8 @@ _PERCENT_AFTER = re.compile(r"^\s*(?:%|％|percent\b|per\s*cent\b|pct\b)", re.IG
 _SHARE_OF_BEFORE = re.compile(r"\b(?:half|a third|third|a quarter|quarter|percent|per\s*cent|pct)\s+of\s+(?:the\s+|my\s+)?"
                               r"[$€£]?\s*$|%\s*of\s+(?:the\s+|my\s+)?[$€£]?\s*$|的?(?:一半|百分之)\s*$", re.IGNORECASE)
 
+_SPEAKER_BEFORE = re.compile(r"\b(?:my name is|my name'?s|i am|i'?m|this is|it'?s me,?)\s*$|(?:我叫|我是|本人叫?|我的名字(?:是|叫))\s*$",
+                             re.IGNORECASE)
 _STILL_HAD_AFTER = re.compile(r"^[\s,]*(?:and\s+)?(?:it\s+)?(?:is|'s|was|are)?\s*(?:still\s+)?(?:with me|fine|ok(?:ay)?|safe|here|"
                               r"at home|in my (?:wallet|pocket|bag|purse|hand)|not (?:lost|stolen|missing))\b"
                               r"|^\s*(?:的那张|那张|这张|的卡|卡)?(?:还在|没丢|在我这|在我手上|在身上|好好的|没事)", re.IGNORECASE)
@@ -1534,6 +1536,12 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 if slot.name == collecting:  # "我老婆叫刘芳" at "请问您的姓名是？": said, not taken from the whole message
                     ctx.out_of_range.setdefault(slot.name, OWN_VALUE)
                     ctx.refusal_extra.setdefault(slot.name, {"own_label": label(ctx, slot.name)})
+                continue
+            if (slot.type == "text" and slot.options.get("other")
+                    and _SPEAKER_BEFORE.search((nlu.text or "")[max(0, entity.start - 20):entity.start])):
+                # "Good morning dear. My name is Edna, … I need to send him 300 dollars" tagged Edna the recipient
+                # (customer trial, session 33): the speaker is nobody the flow acts for
+                ctx.emit("entity_ignored", entity=entity.entity, reason="speaker")
                 continue
             if slot.type == "id_number" and someone_elses(nlu.text or "", entity.start, ctx.assistant.language):
                 # "我老婆的是440306…" at "请输入本人身份证号": not the customer's; said when the flow asks it

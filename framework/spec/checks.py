@@ -24,7 +24,7 @@ from framework.spec.files import SpecTree
 COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii", "from_user", "persist", "label", "mappings",
                     "implies")
 TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
-    "text": ("min_length", "max_length", "own"), "integer": ("min", "max", "zero_words"),
+    "text": ("min_length", "max_length", "own", "other"), "integer": ("min", "max", "zero_words"),
     "number": ("min", "max", "zero_words"), "categorical": ("choices", "unavailable"), "regex": ("pattern",),
     "date": ("min", "max"), "money": ("min", "max", "currency", "zero_words"),
 }

@@ -41,6 +41,9 @@ SLOT = _object({
     # text: the customer's own value (their name): a name said of another person ("我朋友李娜推荐我来的",
     # "营业厅有个叫孙丽的") is none of it (framework.slots.person_names.another_persons_name)
     "own": {"type": "boolean"},
+    # text: another person's value (a payee): the speaker's own name ("My name is Edna, … send him 300 dollars") is
+    # none of it (framework.engine.slot_filling)
+    "other": {"type": "boolean"},
     # A number; for date slots 'today', an offset ('-30d') or a date (checked in checks.py).
     "min": {"type": ["number", "string"], "x-expected": "a number, or for a date slot 'today', -30d or a date"},
     "max": {"type": ["number", "string"], "x-expected": "a number, or for a date slot 'today', -30d or a date"},
