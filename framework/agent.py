@@ -94,6 +94,7 @@ _CONNECTOR = re.compile(r"^(?:(?:oh|and|also|plus|then|after that|and then|as we
 
 
 _FIRST = re.compile(r"\bfirst\b|先", re.IGNORECASE)
+_HESITANT_YES = re.compile(r"(\w)是\1")  # 好是好, 行是行, 对是对
 _EXCLAMATION = re.compile(r"^(?:oh+,? (?:no+|dear|god|gosh|man|crap|damn|shoot)|oh my god|omg|damn|crap|shoot|no+ way|"
                           r"糟了|糟糕|完了|坏了|天哪|天啊|我的天|哎呀|哎哟|不好了)[!！,，.。\s]*$", re.IGNORECASE)
 
@@ -279,8 +280,10 @@ class Agent:
         head = text[bounds[0][0]:bounds[0][1]]
         # "oh no, I think I lost my card ending 4821" at a transfer's read-back was its no (deny 0.87), and the card
         # was never blocked (customer trial, session 32): an exclamation opening a message answers nothing
-        said = None if _EXCLAMATION.match(head.strip()) else yes_no(head, language)
-        if said is None:  # "yep thats right": a yes the model is sure of
+        # ... nor "好是好" ("好是好，不过99的包含多少流量？" opened the account: customer trial, session 33): a yes that hesitates
+        hesitant = bool(_HESITANT_YES.match(head.strip()))
+        said = None if _EXCLAMATION.match(head.strip()) or hesitant else yes_no(head, language)
+        if said is None and not hesitant:  # "yep thats right": a yes the model is sure of
             first = await self._sure_reading(head)
             said = True if first is not None and first.ranking[0].name in self.assistant.behaviours.affirm.intents else None
         b = self.assistant.behaviours
@@ -334,6 +337,12 @@ class Agent:
             if second.ranking[0].name in cancel and at is not bounds[-1]:
                 continue
             flow = self.assistant.flow_for_intent(second.ranking[0].name)
+            top = result.state.stack[-1] if result.state.stack else None
+            if flow is not None and top is not None and top.flow == flow.name and top.waiting_for == "confirm":
+                # "forget it, just block the other card" cancelled an activation, resumed the block waiting under it
+                # at "This can't be undone. Go ahead?", and "just block" answered that read-back in the same turn: the
+                # card was blocked unseen (customer trial, session 33). The read-back just said waits for its answer
+                return None
             return second if flow is not None and flow.name not in cancelled else None
         return None
 

@@ -367,3 +367,109 @@ def test_the_speakers_name_is_the_cardholder(banking):
     text = "hi my name is Edna Price, I want to activate my card 4821"
     result = en(banking, start(), text, "activate_card", entities=[learnt(text, "Edna Price", "name")])
     assert result.state.slots["name"] == "Edna Price"
+
+
+# "send $30 to Dr. Kim Min-jun last Tuesday" read back "Send $30.00 to Kim Min-jun last on Tuesday 8 December?": the
+# rules refused "last Tuesday" (gone by), the model's "Tuesday" alone was the coming one, and "last" joined the name
+# (customer trial, session 33)
+@pytest.mark.parametrize("text, said, name", [("send $30 to Dr. Kim Min-jun last Tuesday", "Dr. Kim Min-jun", "Kim Min-jun"),
+                                              ("send $80 to Mr. Tanaka Hiroshi last Tuesday", "Mr. Tanaka Hiroshi",
+                                               "Tanaka Hiroshi")])
+def test_a_day_gone_by_is_not_the_coming_one(banking, text, said, name):
+    result = en(banking, start(), text, "transfer_money",
+                entities=[learnt(text, said, "recipient"), learnt(text, "Tuesday", "date")])
+    assert "date" not in result.state.slots and result.state.frame.waiting_for == "slot:date"
+    assert result.state.slots["recipient"] == name
+
+
+# "My son Daniel owes his landlord 900 dollars and he already paid 300 himself, so please send Daniel Kim the rest
+# tomorrow" sent $900 (customer trial, session 33): the rest is worked out by the customer, asked
+def test_the_rest_is_asked(banking):
+    text = "My son Daniel owes his landlord 900 dollars and he already paid 300 himself, so please send Daniel Kim the rest"
+    result = en(banking, start(), text, "transfer_money", entities=[learnt(text, "Daniel Kim", "recipient")])
+    assert "amount" not in result.state.slots and "How much" in replies(result)[-1]
+
+
+# "ok then send only 40" / "ok, send only 40" at "Send $500.00 to Olumide Adeyemi on Tuesday 8 December?" (affirm 1.00)
+# sent the $500 and started a second transfer of $40 (customer trial, session 33): "only" changes this one
+@pytest.mark.parametrize("text, intent", [("ok then send only 40", "affirm"), ("ok, send only 40", "transfer_money")])
+def test_only_a_new_amount_at_the_read_back_changes_it(banking, text, intent):
+    first = "send 500 to Olumide Adeyemi tomorrow"
+    state = en(banking, start(), first, "transfer_money", entities=[learnt(first, "Olumide Adeyemi", "recipient")]).state
+    assert state.frame.waiting_for == "confirm"
+    result = en(banking, state, text, intent, 1.0 if intent == "affirm" else 0.72,
+                entities=[learnt(text, "40", "amount")])
+    assert not any(e.name in ("confirmed", "flow_deferred") for e in result.events)
+    assert result.state.slots["amount"]["amount"] == 40 and "Send $40.00 to Olumide Adeyemi" in replies(result)[-1]
+
+
+# "send $100 to Ann Lee and $200 to Bob Stone tomorrow", then "Bob should get 250 actually" at Ann's read-back: Ann's
+# transfer became $250 to Bob, and Bob got $250 and $200 (customer trial, session 33)
+def test_a_change_for_the_transfer_waiting_goes_to_it(banking):
+    from tests.support.engine_turns import done
+    first = "send $100 to Ann Lee and $200 to Bob Stone tomorrow"
+    state = en(banking, start(), first, "transfer_money",
+               entities=[learnt(first, "Ann Lee", "recipient"), learnt(first, "Bob Stone", "recipient")]).state
+    assert "Send $100.00 to Ann Lee" in replies(en(banking, state, "hm", "inform", 0.2))[-1]
+    text = "Bob should get 250 actually"
+    result = en(banking, state, text, "inform", 0.9, entities=[learnt(text, "Bob", "recipient"), learnt(text, "250", "amount")])
+    assert result.state.slots["recipient"] == "Ann Lee" and result.state.slots["amount"]["amount"] == 100
+    assert "Send $100.00 to Ann Lee" in replies(result)[-1]
+    state = done(banking, en(banking, result.state, "yes", "affirm").state, transfer_id="TR-1").state
+    assert state.slots["recipient"] == "Bob Stone" and state.slots["amount"]["amount"] == 250
+
+
+# "forget it, just block the other card" cancelled an activation, resumed the block of 1234 waiting under it, and
+# "just block" answered its "This can't be undone. Go ahead?" in the same turn (customer trial, session 33)
+async def test_a_read_back_resumed_by_a_cancel_waits_for_its_answer(banking):
+    from framework.agent import Agent, classifier_parser
+    from tests.support.fake_classifier import FakeClassifier
+    first, text = "activate my card 4821 and block the one ending 1234, it was stolen", "forget it, just block the other card"
+    classifier = FakeClassifier({first: "activate_card", "block the one ending 1234, it was stolen": "lost_card",
+                                 text: ("cancel", 1.0), "just block the other card": ("lost_card", 0.98)}, banking.intents)
+    agent = Agent(banking, classifier_parser(classifier, banking))
+    turn = await agent.handle(None, "u", first, now=1_790_000_000.0)
+    assert turn.state.stack[-1].flow == "activate_card"
+    turn = await agent.handle(turn.state, "u", text, now=1_790_000_010.0)
+    assert not any(e.name in ("confirmed", "action_requested") for e in turn.events)
+    assert turn.state.stack[-1].flow == "lost_card" and turn.state.stack[-1].waiting_for == "confirm"
+
+
+# "你们靠谱不" at "请问您的姓名是？" (咨询 0.62, under the threshold) was stored as the name and read back (customer trial,
+# session 33): the A-not(-A) question is a question
+@pytest.mark.parametrize("text, asks", [("你们靠谱不", True), ("能办不", True), ("行不", True), ("我不", False),
+                                        ("那就不", False), ("还没", False), ("张伟", False)])
+def test_a_not_question(text, asks):
+    from framework.slots.answers import is_question
+    assert is_question(text, "zh") is asks
+
+
+def test_a_question_is_no_name(telecom):
+    state = zh(telecom, start(), "办理开户", "办理").state
+    result = zh(telecom, state, "你们靠谱不", "咨询", 0.3)
+    assert "name" not in result.state.slots and replies(result)[-1] == "请问您的姓名是？"
+
+
+# "不办了" at "要取消当前的办理吗？" went on with the plan change (customer trial, session 33)
+def test_a_withdrawal_at_the_stop_question_stops(telecom):
+    state = zh(telecom, start(), "换套餐", "办理").state
+    state = zh(telecom, state, "算了", "取消").state
+    result = zh(telecom, state, "不办了", "取消", 1.0)
+    assert not result.state.stack and any(e.name == "stop_confirmed" for e in result.events)
+    state = zh(telecom, zh(telecom, start(), "换套餐", "办理").state, "算了", "取消").state
+    assert zh(telecom, state, "不，继续办", "否定", 1.0).state.stack
+
+
+# "好是好，不过99的包含多少流量？" at an opening's read-back opened the account (answer_then_request read 好是好 as the
+# yes: customer trial, session 33): a yes that hesitates is none
+async def test_a_hesitant_yes_before_a_question_is_no_yes(telecom):
+    from framework.agent import Agent, classifier_parser
+    from tests.support.fake_classifier import FakeClassifier
+    first, text = "开户，我叫孙丽，身份证110101199003071233，要99的套餐", "好是好，不过99的包含多少流量？"
+    classifier = FakeClassifier({first: "办理", text: ("咨询", 0.98), "好是好": ("肯定", 0.99),
+                                 "不过99的包含多少流量？": ("咨询", 0.99)}, telecom.intents)
+    agent = Agent(telecom, classifier_parser(classifier, telecom))
+    turn = await agent.handle(None, "u", first, now=1_790_000_000.0)
+    assert turn.state.stack[-1].waiting_for == "confirm"
+    turn = await agent.handle(turn.state, "u", text, now=1_790_000_010.0)
+    assert not any(e.name in ("confirmed", "action_requested") for e in turn.events)

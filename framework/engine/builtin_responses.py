@@ -145,6 +145,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
     },
     # The same request twice in one message ("send 50 dollars to Tom and 30 dollars to Ann"): the
     # second waits under the first (framework.engine.slot_filling._two_requests).
+    # A change for the request that waits for its turn, said at the first one's read-back ("Bob should get 250
+    # actually" with $100 to Ann read back and $200 to Bob Stone next: framework.engine.slot_filling._for_the_next_run)
+    "utter_next_one_changed": {
+        "zh": "好的，这个改动记在下一笔上，轮到它时我会再跟您核对。先确认这一笔：",
+        "en": "Okay, that change is for the next one; I'll read it back when we get to it. First, this one:",
+    },
     "utter_one_at_a_time": {
         "zh": "好的，两笔我都记下了，一笔一笔来：先办第一笔。",
         "en": "Sure, I'll do them one at a time, starting with the first.",

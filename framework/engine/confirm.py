@@ -130,6 +130,8 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     second = nlu.ranking[1].confidence if len(nlu.ranking) > 1 else 0.0
     if top.confidence < threshold or top.confidence - second < CONFIRM_MARGIN:
         return None
+    if polarity(top.name) and _yes_with_a_change(ctx, nlu):
+        return None
     if polarity(top.name) and ctx.flow() is not None and _other_request(ctx, ctx.flow(), text):
         if _yes_and_also(text, language):
             return True  # "yes, and block my card 1234 too": this one's yes, the block after it (turn._defer_also)
@@ -208,7 +210,8 @@ def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if _taken_back(text, language):
         return False  # "行，等等" (a yes taken back at once: customer trial, session 30)
     if ("?" in text or "？" in text or is_hesitation(text, language) or is_hedge(text, language)
-            or _ASIDE.search(text) or _SARCASM.search(text) or is_question(text, language) or not_yet(text, language)):
+            or _ASIDE.search(text) or _SARCASM.search(text) or is_question(text, language) or not_yet(text, language)
+            or _yes_with_a_change(ctx, nlu)):
         return False
     if _told_to_go_ahead(text, language) and not withdrawn(text, language) and not _other_request(ctx, flow, text):
         return True  # "just block the damn thing" (cancel 0.80) stopped the block (customer trial, session 29)
@@ -237,6 +240,32 @@ _NOT_YET = {
                      re.IGNORECASE),
     "zh": re.compile(r"等我|先让我|(?:完|了)再(?:说|办|确认)?|之后再|以后再|[，,\s](?:嗯+|呃+|额+)[…。.\s]*$"),
 }
+
+
+_ONLY = {"en": re.compile(r"\b(?:only|just|instead|rather|make it)\b", re.IGNORECASE),
+         "zh": re.compile(r"只|改成|换成|改为|还是")}
+
+
+def _yes_with_a_change(ctx: TurnContext, nlu: NLUResult) -> bool:
+    """"ok then send only 40" at "Send $500.00 to Olumide Adeyemi …?" (affirm 1.00) sent the $500 and started a
+    transfer of $40 (customer trial, session 33): a yes with "only" / "just" / "instead" and another value of one
+    of the flow's typed slots (no person) changes this request; it is no yes to it."""
+    from framework.engine.slot_filling import entity_value  # it builds on this module
+
+    flow, text = ctx.flow(), nlu.text or ""
+    pattern = _ONLY.get(language_key(ctx.assistant.language) or "en")
+    if flow is None or pattern is None or not pattern.search(text):
+        return False
+    wanted = steps.collected_slots(flow)
+    for entity in nlu.entities:
+        for name in wanted:
+            slot = ctx.assistant.slots.get(name)
+            if slot is None or slot.type == "text" or (slot.entity or slot.name) != entity.entity:
+                continue
+            parsed = entity_value(ctx, slot, entity)
+            if parsed.ok and ctx.slots.get(name) is not None and parsed.value != ctx.slots.get(name):
+                return True
+    return False
 
 
 def _yes_and_also(text: str, language: str | None) -> bool:

@@ -38,6 +38,7 @@ model's own (framework.agent), else DEFAULT_ENTITY_THRESHOLD.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -278,7 +279,10 @@ _MEASURED_AFTER = re.compile(r"\s*(?:岁|周岁|号楼|号院|楼|层|栋|单元
 _COUNTED_AFTER = re.compile(r"\s*(?:号|次|回|遍|趟|个?小时|分钟|天|个?星期|个?礼拜|周|个月|年(?!费)|[GM](?![A-Za-z])|GB|MB|兆"
                             r"|\s*(?:times?|days?|hours?|hrs?|minutes?|mins?|weeks?|months?|years?|gb|mb)\b)",
                             re.IGNORECASE)
-_DIFFERENCE = re.compile(r"\bthe (?:difference|remainder|rest of it)\b|\bwhat(?:'s| is) left over\b|差价|差额|剩下的那部分")
+# "owes his landlord 900 dollars and he already paid 300 himself, so please send Daniel Kim the rest" sent $900
+# (customer trial, session 33)
+_DIFFERENCE = re.compile(r"\bthe (?:difference|remainder|rest(?: of it| of the money)?|balance owing|outstanding (?:amount|part))\b"
+                         r"|\bwhat(?:'s| is) (?:left over|still owed|left to pay)\b|差价|差额|剩下的(?:那部分|钱)?|余下的")
 _PERCENT_AFTER = re.compile(r"^\s*(?:%|％|percent\b|per\s*cent\b|pct\b)", re.IGNORECASE)
 # "half of 300" and "10 percent of 500" were read back as $300 and $500 (customer trial, session 32)
 _SHARE_OF_BEFORE = re.compile(r"\b(?:half|a third|third|a quarter|quarter|percent|per\s*cent|pct)\s+of\s+(?:the\s+|my\s+)?"
@@ -854,7 +858,9 @@ _ADDED = re.compile(r"\b(?:too|as well)\b[\s.!]*$|\balso\b|也(?:丢|要|帮|不
 # (customer trial, session 29): a yes-and-but before the value alone changes it
 # "yes, 20 dollars", "sure, $60.50", "ok 1.5k then" (a yes and the value alone: "I need a clear yes or no", customer
 # trial, session 30) and "行，不过还是129的吧" (the fallback, and "确认" ordered 99: the same trial) change it too
-_BUT_LEAD = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright|right)[,.!\s]+)?(?:but|only|just)"
+_BUT_LEAD = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright|right)[,.!\s]+)?(?:then\s+)?"
+                       # "ok then send only 40" (customer trial, session 33)
+                       r"(?:(?:send|pay|transfer)\s+(?:him\s+|her\s+|them\s+)?)?(?:but|only|just)"
                        r"(?:\s+(?:make it|on|for|to|send it))?\s*$|^\s*(?:好的?|行|可以|嗯)?[，,\s]*(?:不过|但是?|就是)"
                        r"(?:还是|要|换成|改成|是)?\s*$|^\s*(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright)[,.!\s]+(?:make it\s+)?$"
                        # "等等，还是99的吧" at "… 套餐 129 元/月。确认办理吗？" (the fallback, and "对" ordered 129: customer
@@ -1087,6 +1093,37 @@ def _negated_values(ctx: TurnContext, found: dict) -> None:
         if negated and kept and all(c[3] not in [k[3] for k in kept] for c in negated):
             ctx.emit("entity_ignored", entity=name, reason="negated")
             candidates[:] = kept
+
+
+def _for_the_next_run(ctx: TurnContext, found: dict) -> None:
+    """"send $100 to Ann Lee and $200 to Bob Stone tomorrow", then "Bob should get 250 actually" at "Send $100.00 to
+    Ann Lee …?": the change went to Ann's transfer (to Bob, $250), and Bob got $250 and $200, Ann nothing (customer
+    trial, session 33). At a confirmation, a person's name that names the person of a run of the same flow waiting
+    under it (and not this one's) takes the message's values to that run; this one stays as it is."""
+    frame, flow = ctx.frame, ctx.flow()
+    if frame is None or flow is None or frame.waiting_for != CONFIRM:
+        return
+    waiting = [i for i, f in enumerate(ctx.stack[:-1]) if f.flow == frame.flow and f.saved and (f.saved.get("slots"))]
+    wanted = steps.collected_slots(flow)
+    for name in [n for n in found if n in wanted and ctx.assistant.slots[n].type == "text" and ctx.assistant.slots[n].pii]:
+        said = [c[3] for c in found[name] if isinstance(c[3], str)]
+        current = ctx.slots.get(name)
+        if not said or not isinstance(current, str) or any(_part_of(s, current) for s in said):
+            continue
+        for i in reversed(waiting):
+            saved = dict(ctx.stack[i].saved["slots"])
+            theirs = saved.get(name)
+            if not isinstance(theirs, str) or not any(_part_of(s, theirs) for s in said):
+                continue
+            changes = {n: cs[0][3] for n, cs in found.items() if n in wanted and n != name}
+            saved.update(changes)
+            ctx.stack[i] = dataclasses.replace(ctx.stack[i], saved=frozen_map({**ctx.stack[i].saved,
+                                                                                "slots": frozen_map(saved)}))
+            ctx.emit("next_run_changed", flow=frame.flow, slots=tuple(sorted(changes)))
+            ctx.say("utter_next_one_changed")
+            for n in [name, *changes]:
+                found.pop(n, None)
+            return
 
 
 def _two_requests(ctx: TurnContext, found: dict) -> None:
@@ -1490,6 +1527,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     entities = _outside_addresses(ctx, nlu.text or "", join_name_parts(nlu.text or "", nlu.entities))
     overlaps = Overlaps(entities)
     to_work_out = bool(_DIFFERENCE.search(nlu.text or ""))  # "send him the difference": once per message
+    refused: list[tuple[str, int, int]] = []  # values out of their slot's bounds: (slot, start, end)
     for i, entity in enumerate(entities):
         numeric = any((s.entity or s.name) == entity.entity and s.type in ("money", "integer", "number")
                       for s in ctx.assistant.slots.values())
@@ -1649,12 +1687,24 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 found.setdefault(slot.name, []).append((rank(span), i, span, parsed.value))
             elif parsed.response:  # understood, out of bounds: said, never stored
                 _refuse(ctx, slot.name, parsed.response, parsed.error)
+                refused.append((slot.name, span.start, span.end))
             elif _said_wrong(ctx, slot, entity, collecting):
                 _refuse(ctx, slot.name, slot.error_response, parsed.error or "not a valid value")
             elif entity.extractor == MODEL_EXTRACTOR and slot.name in _defaulted(ctx):
                 # "…to my frend Jakub on firday" went out today, its default (customer trial, session 33): a day
                 # said and not understood is asked, not replaced
                 ctx.unread.add(slot.name)
+    for name, start, end in refused:
+        # "send $30 to Dr. Kim Min-jun last Tuesday": the rules read "last Tuesday" (gone by, refused) and the model
+        # "Tuesday" alone, taken as the coming one, and the read-back said "Tuesday 8 December" (customer trial,
+        # session 33): a piece of a value refused is no value either
+        inside = [c for c in found.get(name, ())
+                  if start <= c[2].start and c[2].end <= end and (c[2].start, c[2].end) != (start, end)]
+        if inside:
+            ctx.emit("entity_ignored", entity=inside[0][2].entity, reason="inside_refused")
+            found[name] = [c for c in found[name] if c not in inside]
+            if not found[name]:
+                del found[name]
     if "someone_else" in [e.data.get("reason") for e in ctx.events if e.name == "entity_ignored"]:
         # "用我老婆的身份证…开户，她叫林芳": the message describes another person; her name is not the
         # customer's either (it went on the confirmation with the husband's ID: customer trial, session 26)
@@ -1684,6 +1734,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     _asked_about(ctx, found, collecting)
     _named_again(ctx, found)
     _not_a_correction(ctx, found)
+    _for_the_next_run(ctx, found)
     _two_requests(ctx, found)
     _two_lookups(ctx, found)
     _read_as_nothing(ctx, found, entities)

@@ -79,7 +79,8 @@ from framework.engine import confirm, steps
 from framework.engine.context import TurnContext
 from framework.engine.state import WAITING_END, WAITING_STOP
 from framework.nlu.interface import NLUResult
-from framework.slots.answers import NEVER, language_key, refuses, wants_to_go_on, yes_no
+from framework.slots.answers import NEVER, is_question, language_key, refuses, wants_to_go_on, yes_no
+from framework.slots.command_words import withdrawn
 from framework.slots.mapping import fills
 
 WAITING = WAITING_STOP  # Frame.waiting_for while "Do you want to stop here?" waits (after a plain no)
@@ -276,6 +277,8 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> str | None:
     previous, goodbye = waiting(ctx), ctx.frame.ending
     ctx.update_frame(waiting_for=previous, ending=None)
     yes = confirm.answer(ctx, nlu, threshold)
+    if withdrawn(nlu.text or "", ctx.assistant.language) and not is_question(nlu.text or "", ctx.assistant.language):
+        yes = True  # "不办了" at "要取消当前的办理吗？" went on with the plan change (customer trial, session 33)
     if yes_no(nlu.text or "", ctx.assistant.language) is None and wants_to_go_on(nlu.text or "", ctx.assistant.language):
         yes = False  # "不不不，别取消，继续", "no keep going" (read as cancel, customer trial, session 20): go on
     if yes and previous and previous.startswith("slot:") and _gives_a_value(ctx, nlu, previous[len("slot:"):]):

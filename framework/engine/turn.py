@@ -213,7 +213,8 @@ def _without_also_values(ctx: TurnContext, nlu: NLUResult) -> NLUResult:
     if flow is None or (lead is not None and ctx.assistant.flow_for_intent(lead.name) is flow):
         return nlu
     start, end = nlu.also_span
-    if ctx.frame is not None and ctx.frame.flow == flow.name and _THIS_ONE.search((nlu.text or "")[start:end]):
+    if ctx.frame is not None and ctx.frame.flow == flow.name and (_THIS_ONE.search((nlu.text or "")[start:end])
+                                                                  or _ONLY_THIS.search((nlu.text or "")[start:end])):
         # "actually make it 30 and send it to Hans" at "Who should I send it to?": "send it to Hans" is this
         # transfer's, not a second one (Hans was dropped and the question asked again: customer trial, session 31)
         return nlu
@@ -221,6 +222,9 @@ def _without_also_values(ctx: TurnContext, nlu: NLUResult) -> NLUResult:
     return replace(nlu, entities=kept) if len(kept) < len(nlu.entities) else nlu
 
 
+# "ok then send only 40" at "Send $500.00 to Olumide Adeyemi …?" sent $500 and started a second transfer of $40
+# (customer trial, session 33): "only" / "instead" changes the request under way
+_ONLY_THIS = re.compile(r"\b(?:only|just|instead|rather)\b|只|改成|换成|改为", re.IGNORECASE)
 # The request under way said again by its pronoun: "… and send it to Hans", "…，这笔转给他"
 _THIS_ONE = re.compile(r"\b(?:send|pay|transfer|give|wire|move)\s+(?:it|that|this)\b|(?:把)?(?:它|这笔|那笔)", re.IGNORECASE)
 
@@ -569,6 +573,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     nlu = _without_command_names(ctx, nlu, waiting, intent, confident)
     nlu = corrections.retarget_person(ctx, nlu, waiting, intent, confident)  # "Sarah Jones I mean" tagged `name`
     filled = slot_filling.fill(ctx, _answer_only(ctx, nlu, collecting) if off_topic else nlu, collecting)
+    if waiting == "confirm" and any(e.name == "next_run_changed" for e in ctx.events):
+        steps.reprompt(ctx)  # "Bob should get 250 actually": for the run waiting; this one's read-back again
+        return
     if not filled and not off_topic and collecting:
         filled = corrections.answer_number(ctx, nlu, collecting,  # "to Bob Marley, 2000": 2000 read as a card's
                                            assistant.flow_for_intent(intent) if confident and intent else None)

@@ -37,14 +37,18 @@ _INITIAL_BEFORE_DOT_RE = re.compile(r"(?<![^\W\d_])[A-Z][a-z'’\-]+\s+[A-Z]$")
 # words of a date ("to Ms Hope May tomorrow"), and how soon ("Ms Hope May immediately", "urgent", "nxt
 # tuesday": customer trial, session 29). Months are not among them: "May", "June" end many names.
 _SOON = r"|immediately|urgent|urgently|nxt|tmr|cheers"
-_NOT_NAME = (r"(?:i|please|pls|plz|thanks|thank|thx|ok|okay|yes|no|today|tomorrow|tmrw|tonight|yesterday|next" + _SOON +
+# "last" and "coming" of "to Mr. Tanaka Hiroshi last Friday" (the money went to "Tanaka Hiroshi last": customer trial,
+# session 33)
+_NOT_NAME = (r"(?:i|please|pls|plz|thanks|thank|thx|ok|okay|yes|no|today|tomorrow|tmrw|tonight|yesterday|next|last|coming"
+             + _SOON +
              r"|this|on|at|in|by|from|to|for|and|or|asap|now|instead|then|mon|monday|tue|tues|tuesday|wed"
              r"|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|sun|sunday|the|a|an|of|with|but)")
 # What may follow the end of a name: the end of the text or of a clause, or one of those words.
 _NAME_END = rf"(?=\s*(?:$|[,.!?;，。！？；]|[\s,]+{_NOT_NAME}\b))"
 # ... and after "Smith, John": no comma ("Smith, John, Mary" is three people) and no "and" or "or"
 # ("Smith, John and Mary"): only the end, a full stop, a date or politeness.
-_DATE_OR_POLITE = (r"(?:please|pls|plz|thanks|thank|thx|today|tomorrow|tmrw|tonight|next|this|on|by|asap|now" + _SOON +
+_DATE_OR_POLITE = (r"(?:please|pls|plz|thanks|thank|thx|today|tomorrow|tmrw|tonight|next|last|coming|this|on|by|asap|now"
+                   + _SOON +
                    r"|instead|mon|monday|tue|tues|tuesday|wed|wednesday|thu|thur|thurs|thursday|fri|friday|sat"
                    r"|saturday|sun|sunday)")
 _SURNAME_FIRST_END = rf"(?=\s*(?:$|[.!?]|\s+{_DATE_OR_POLITE}\b))"
