@@ -40,7 +40,13 @@ _DIGIT_KINDS = frozenset(KINDS) - {"email", "secret"}
 # (a customer of session 26's trial typed a PIN; it was kept in clear in the stored history)
 SECRET_RE = re.compile(
     r"(?:\b(?:pin(?:\s*(?:number|no\.?|code))?|passcode|password|passwd|pwd|cvv2?|cvc|security\s+code|otp"
-    r"|one[- ]time\s+(?:pass)?code|verification\s+code)\b|支付密码|取款密码|服务密码|密码|验证码|动态码|校验码|安全码)"
+    r"|one[- ]time\s+(?:pass)?code|verification\s+code"
+    # "my secret code is 4821", "the 4 numbers I type at the ATM are 1234", "the code at the back is 482" were read as
+    # a card's last four digits, read back and blocked (customer trial, session 33)
+    r"|secret\s+(?:code|number|no\.?|digits)|(?:the\s+)?(?:4|four)\s+(?:numbers|digits)\s+i\s+(?:type|enter|put|use)"
+    r"(?:\s+in)?\s+(?:at|on|in)\s+the\s+(?:atm|machine|cash\s+machine)|(?:the\s+)?(?:atm|cash\s+machine)\s+(?:code|number)"
+    r"|(?:the\s+)?code\s+(?:at|on)\s+the\s+back(?:\s+of\s+(?:the|my)\s+card)?)\b"
+    r"|支付密码|取款密码|服务密码|密码|验证码|动态码|校验码|安全码)"
     r"\s*(?:is|was|are|:|：|=|是|为)?\s*(?P<secret>[0-9０-９]{3,8})(?![0-9０-９])", re.IGNORECASE)
 
 

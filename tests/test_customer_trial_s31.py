@@ -47,7 +47,8 @@ async def test_a_wait_before_another_request_keeps_the_flow(banking_agent_domain
                                   "go back to that one"])
 def test_going_back_at_the_stop_question_goes_on(banking, text):
     state = en(banking, start(), "send 50 dollars to Maria", "transfer_money", 0.99).state
-    result = en(banking, state, "ok thanks", "goodbye", 0.87)
+    # "ok thanks" here until session 33, whose trial made it a hedge at a read-back ("I need a clear yes or no")
+    result = en(banking, state, "ok bye for now", "goodbye", 0.87)
     assert "stop" in replies(result)[-1]
     result = en(banking, result.state, text, "cancel", 0.94)
     assert result.state.stack and result.state.slots["recipient"] == "Maria"

@@ -473,3 +473,153 @@ async def test_a_hesitant_yes_before_a_question_is_no_yes(telecom):
     assert turn.state.stack[-1].waiting_for == "confirm"
     turn = await agent.handle(turn.state, "u", text, now=1_790_000_010.0)
     assert not any(e.name in ("confirmed", "action_requested") for e in turn.events)
+
+
+# "never mind, just send it" at "Send $900.00 to Karim Benali …?" (cancel 1.00) cancelled the transfer (customer trial,
+# session 33): the last clause's go-ahead is the yes
+@pytest.mark.parametrize("text, sent", [("never mind, just send it", True), ("never mind, cancel it", False)])
+def test_never_mind_then_go_ahead(banking, text, sent):
+    first = "send 900 dollars to Karim Benali tomorrow"
+    state = en(banking, start(), first, "transfer_money", entities=[learnt(first, "Karim Benali", "recipient")]).state
+    assert state.frame.waiting_for == "confirm"
+    result = en(banking, state, text, "cancel", 1.0)
+    assert any(e.name == "confirmed" for e in result.events) is sent
+    assert any(e.name == "flow_cancelled" for e in result.events) is not sent
+
+
+# "before I confirm, can I talk to a real person about a fee?" at a read-back (human_agent 1.00) heard the fee's
+# answer, and "yes" then sent the money (customer trial, session 33)
+def test_asking_for_a_person_at_a_read_back_is_no_side_question(banking):
+    first = "send $600 to Agnieszka Wisniewska tomorrow"
+    state = en(banking, start(), first, "transfer_money",
+               entities=[learnt(first, "Agnieszka Wisniewska", "recipient")]).state
+    result = en(banking, state, "before I confirm, can I talk to a real person about a fee?", "human_agent", 1.0)
+    assert any(e.name == "handoff" for e in result.events)
+    assert not any(e.name == "question_answered" for e in result.events)
+
+
+# "等等，我先查下我现在这个号13712345678还有多少钱" at an opening's name question (查询 1.00) heard the plan prices
+# (a side question's "多少钱") and the number was dropped (customer trial, session 33)
+def test_another_flows_request_with_its_value_is_no_side_question(telecom):
+    state = zh(telecom, start(), "我要办新卡", "办理").state
+    state = zh(telecom, state, "黄磊").state
+    result = zh(telecom, state, "等等，我先查下我现在这个号13712345678还有多少钱", "查询", 1.0)
+    assert not any(e.name == "question_answered" for e in result.events)
+    assert any(e.name == "flow_interrupted" for e in result.events)
+
+
+# "我姓王不姓黄" and "身份证号最后几位是4560不是4561" at an opening's read-back heard "没听明白", and "嗯对" opened the
+# account with the old ID (customer trial, session 33): the item said to be wrong is asked again
+@pytest.mark.parametrize("text, slot", [("我姓王不姓黄", "name"), ("身份证号最后几位是4560不是4561", "id_number")])
+def test_an_item_said_wrong_at_the_read_back(telecom, text, slot):
+    state = zh(telecom, start(), "开户，我叫黄丽，身份证110101199003071233，要39的套餐", "办理").state
+    result = zh(telecom, state, text, "提供信息", 0.5)
+    assert result.state.frame.waiting_for == f"slot:{slot}"
+
+
+# "ok, send it on Friday" at "Send $500.00 to Olumide Adeyemi on Tuesday …?" kept Tuesday and asked for a clear yes or
+# no (customer trial, session 33)
+def test_send_it_on_another_day_at_the_read_back(banking):
+    first = "send 500 to Olumide Adeyemi on Tuesday"
+    state = en(banking, start(), first, "transfer_money", entities=[learnt(first, "Olumide Adeyemi", "recipient")]).state
+    result = en(banking, state, "ok, send it on Friday", "affirm", 0.9)
+    assert result.state.slots["date"] == "2026-12-04" and not any(e.name == "confirmed" for e in result.events)
+
+
+# "I think so po", "I believe so", "should be fine" sent money; "yes I think", "hopefully", "I think so madam" blocked a
+# card; "ok thanks" sent money (customer trial, session 33): hedges and thanks are no yes
+@pytest.mark.parametrize("text", ["I think so po", "I think so sir", "I believe so", "should be fine", "yes I think",
+                                  "hopefully", "I think so madam", "ok thanks", "if you say so"])
+def test_hedges_are_no_yes_at_a_block(banking, text):
+    state = en(banking, start(), "block card 4821", "lost_card").state
+    assert state.frame.waiting_for == "confirm"
+    result = en(banking, state, text, "affirm", 0.99)
+    assert not any(e.name == "confirmed" for e in result.events)
+
+
+@pytest.mark.parametrize("text", ["yes please thank you", "yes"])
+def test_a_yes_with_thanks_is_a_yes(banking, text):
+    state = en(banking, start(), "block card 4821", "lost_card").state
+    assert any(e.name == "confirmed" for e in en(banking, state, text, "affirm", 0.99).events)
+
+
+# "my secret code is 4821", "the 4 numbers I type at the ATM are 1234", "the secret number 1234" at the digits question
+# were read back as the card ending 4821 / 1234 and blocked (customer trial, session 33): a PIN is never a value
+@pytest.mark.parametrize("text", ["my secret code is 4821", "the 4 numbers I type at the ATM are 1234",
+                                  "the secret number 1234", "the code at the back is 482"])
+def test_a_pin_by_another_name_is_no_card(banking, text):
+    state = en(banking, start(), "my card got stolen", "lost_card").state
+    result = en(banking, state, text, "inform", 0.97)
+    assert "card_last4" not in result.state.slots and any(e.name == "secret_shared" for e in result.events)
+
+
+# "please prepone it to today itself" at a read-back was not taken (customer trial, session 33)
+def test_prepone_it_to_today_itself(banking):
+    first = "send 500 to Olumide Adeyemi on Tuesday"
+    state = en(banking, start(), first, "transfer_money", entities=[learnt(first, "Olumide Adeyemi", "recipient")]).state
+    result = en(banking, state, "please prepone it to today itself", "activate_card", 0.4)
+    assert result.state.slots["date"] == "2026-12-02"
+
+
+# "she is my cousin since 1985, very good girl" at the amount question read back $1,985.00 (customer trial, session 33)
+def test_a_year_is_no_amount(banking):
+    state = en(banking, start(), "I want to transfer money to Maria", "transfer_money",
+               entities=[learnt("I want to transfer money to Maria", "Maria", "recipient")]).state
+    result = en(banking, state, "she is my cousin since 1985, very good girl", "inform", 0.9)
+    assert "amount" not in result.state.slots
+
+
+# "差不多", "还行吧", "maybe吧", "应该啱嘅", "无所谓", "差不多吧", "I guess so", "估摸着是吧", "大概是额" at a read-back opened
+# accounts, changed a plan and filed complaints; "大差不差" (投诉 0.86) filed a complaint of its own (customer trial,
+# session 33): a hedge asks for a clear answer
+@pytest.mark.parametrize("text, intent", [("差不多", "肯定"), ("还行吧", "肯定"), ("maybe吧", "肯定"), ("应该啱嘅", "肯定"),
+                                          ("无所谓", "肯定"), ("差不多吧", "肯定"), ("I guess so", "肯定"),
+                                          ("估摸着是吧", "肯定"), ("大概是额", "肯定"), ("大差不差", "投诉")])
+def test_chinese_hedges_at_a_read_back(telecom, text, intent):
+    state = zh(telecom, start(), "开户，我叫马丽，身份证110101199003071233，要39的套餐", "办理").state
+    result = zh(telecom, state, text, intent, 0.99 if intent == "肯定" else 0.86)
+    assert [e.name for e in result.events] == ["hedged"] and result.state.frame.flow == "business"
+
+
+# "我用尾号6688的银行卡充的" and "订单号是88123" at the loss question filed losses of 6688 元 and 88123 元 (customer trial,
+# session 33)
+@pytest.mark.parametrize("text, said", [("我用尾号6688的银行卡充的", "6688"), ("订单号是88123", "88123")])
+def test_a_card_end_or_an_order_number_is_no_loss(telecom, text, said):
+    result = zh(telecom, at_loss(telecom), text, "提供信息", 0.9, entities=[learnt(text, said, "loss")])
+    assert "loss" not in result.state.slots
+
+
+# "我孙子是99年的，他说要个便宜的就行" at the plan question opened the account on 99 (customer trial, session 33)
+def test_a_year_of_birth_is_no_plan(telecom):
+    state = zh(telecom, start(), "开户", "办理").state
+    state = zh(telecom, zh(telecom, state, "张伟").state, "110101199003071233").state
+    result = zh(telecom, state, "我孙子是99年的，他说要个便宜的就行", "提供信息", 0.6)
+    assert "plan" not in result.state.slots
+
+
+# "随便", "凑合吧" at the name question were read back as the name (customer trial, session 33)
+@pytest.mark.parametrize("text", ["随便", "凑合吧", "maybe"])
+def test_a_hedge_is_no_name(telecom, text):
+    state = zh(telecom, start(), "开户", "办理").state
+    result = zh(telecom, state, text, "提供信息", 0.5)
+    assert "name" not in result.state.slots and replies(result) == ["请问您的姓名是？"]
+
+
+# "随便", "你看着办" at "请选择套餐" heard "没有这个套餐哦" and the third time the opening failed, its name and ID lost
+# (customer trial, session 33)
+@pytest.mark.parametrize("text", ["随便", "你看着办", "无所谓"])
+def test_a_hedge_at_a_menu_asks_to_choose(telecom, text):
+    state = zh(telecom, start(), "开户", "办理").state
+    state = zh(telecom, zh(telecom, state, "张伟").state, "110101199003071233").state
+    for _ in range(3):
+        result = zh(telecom, state, text, "提供信息", 0.5)
+        assert replies(result)[0] == "这个需要您自己选一个。" and result.state.frame.attempts == 0
+        state = result.state
+    assert zh(telecom, state, "39").state.slots["plan"] == "39"
+
+
+# "没钱的事" at the loss question (no money lost) asked "要取消吗？", and "确认" cancelled the complaint (customer trial,
+# session 33)
+def test_no_money_matter_is_no_loss(telecom):
+    result = zh(telecom, at_loss(telecom), "没钱的事", "否定", 0.9)
+    assert result.state.slots["loss"] == {"amount": 0, "currency": "CNY"}

@@ -79,7 +79,7 @@ def test_an_answer_naming_one_uses_no_attempt(assistant):
     result = turn(assistant, state, "固话", "其他", 0.3)
     assert replies(result) == ["宽带和固话要到营业厅办理。", "开户还是换套餐？"]
     assert result.state.frame.attempts == 0
-    wrong = turn(assistant, state, "随便", "其他", 0.3)
+    wrong = turn(assistant, state, "手机", "其他", 0.3)  # "随便" until session 33, now a hedge (no attempt)
     assert replies(wrong) == ["只能选开户或换套餐。"] and wrong.state.frame.attempts == 1
 
 

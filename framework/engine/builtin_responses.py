@@ -151,6 +151,11 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "好的，这个改动记在下一笔上，轮到它时我会再跟您核对。先确认这一笔：",
         "en": "Okay, that change is for the next one; I'll read it back when we get to it. First, this one:",
     },
+    # "随便" / "whatever" at a menu of choices (framework.engine.turn._collect_whole): the menu again after it
+    "utter_choose_yourself": {
+        "zh": "这个需要您自己选一个。",
+        "en": "I need you to pick one yourself.",
+    },
     "utter_one_at_a_time": {
         "zh": "好的，两笔我都记下了，一笔一笔来：先办第一笔。",
         "en": "Sure, I'll do them one at a time, starting with the first.",

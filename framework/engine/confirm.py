@@ -626,7 +626,8 @@ def _change(ctx: TurnContext, state: State, slot: str) -> None:
 # A confirmation's item said to be wrong: "名字错了", "对，不过名字错了" (read as 提供信息: the fallback,
 # session 22), "套餐不对", "the amount is wrong". "没错" / "不错" say it is right.
 _WRONG = {
-    "zh": re.compile(r"(?<![没不])错(?!过)|不对|有误|有问题"),
+    # "我姓王不姓黄", "身份证号最后几位是4560不是4561" at an opening's read-back heard "没听明白" (customer trial, session 33)
+    "zh": re.compile(r"(?<![没不])错(?!过)|不对|有误|有问题|不姓|(?<![是要])不是"),
     "en": re.compile(r"\b(?:wrong|incorrect|mistake|typo|not right|isn'?t right|is off)\b"),
 }
 
@@ -636,6 +637,8 @@ def wrong_item(ctx: TurnContext, text: str) -> str | None:
     pattern = _WRONG.get(language_key(ctx.assistant.language) or "")
     if pattern is None or ctx.flow() is None or not pattern.search(text.lower()):
         return None
+    if "不姓" in text:  # "我姓王不姓黄": the name
+        text = text + " 姓名"
     return chosen_slot(ctx, text)
 
 

@@ -402,7 +402,8 @@ def announce(ctx: TurnContext, names: list[str]) -> None:
 # "the day after tomorrow please", "next friday please" at a read-back were not taken, and "yes" sent it today
 # (customer trial, session 31): politeness after the value
 _AROUND = {"en": re.compile(r"^(?:(?:to|for|on|the|it'?s|it is|that'?s|that is|is|i said|just|still)\b[\s,]*)+"
-                            r"|(?:[\s,]*\b(?:please|pls|plz|thanks|thank you|thx|then)\b)+[\s.!]*$"),
+                            # "please prepone it to today itself" (customer trial, session 33)
+                            r"|(?:[\s,]*\b(?:please|pls|plz|thanks|thank you|thx|then|itself|only)\b)+[\s.!]*$"),
            # "39的", "还是59吧": particles after the value too (customer trial, session 28)
            # "算了还是99吧", "那算了换99" at an opening's read-back (a fallback, and a cancel: session 28)
            # "整个一百二十九的", "整个129的吧" (dialect "make it"), "来个129的" at an opening's read-back were not taken

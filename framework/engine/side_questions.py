@@ -26,6 +26,7 @@ from framework.engine.context import TurnContext
 from framework.engine.unavailable import say_named
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import is_question
+from framework.slots.command_words import asks_for_person
 from framework.slots.context import model_for, short_text
 
 
@@ -40,5 +41,9 @@ def answered(ctx: TurnContext, nlu: NLUResult) -> bool:
     if slot is not None and slot.type == "text" and not short_text(slot, model_for(ctx.assistant)):
         return False  # free text ("你们到底多久能修好？？" as the complaint) is the answer, questions and all
     if not is_question(text, ctx.assistant.language):
+        return False
+    if asks_for_person(text, ctx.assistant.language):
+        # "before I confirm, can I talk to a real person about a fee?" heard the fee's answer, and its "yes" then sent
+        # the money (customer trial, session 33): asking for a person is no side question
         return False
     return say_named(ctx, flow.name, flow.answers, text, "question_answered")

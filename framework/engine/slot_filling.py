@@ -61,7 +61,7 @@ from framework.slots.context import (collect_text, complete_cut_name, from_user,
                                      model_for, describes_self, digits_in_values, short_text, tidy_span)
 from framework.slots.entities import in_foreign_amount
 from framework.slots.identity import ID_RE, check_id_number
-from framework.slots.number_labels import balance_said, someone_elses
+from framework.slots.number_labels import balance_said, identifier_named, someone_elses
 from framework.slots.numerals import indefinite, normalise_digits, ranges
 from framework.slots.partial_names import partial_name
 from framework.slots.person_names import another_persons_name, joined_people
@@ -273,7 +273,8 @@ _NEGATIVE_BEFORE = re.compile(r"(?:(?<![\d\s])|(?<!\d)\s)[-−–]\s*[$€£¥�
                               re.IGNORECASE)
 
 
-_MEASURED_AFTER = re.compile(r"\s*(?:岁|周岁|号楼|号院|楼|层|栋|单元|年级|届|\s*(?:years? old|yrs? old|yo\b|floor))", re.IGNORECASE)
+# "我孙子是99年的，他说要个便宜的就行" opened the account on plan 99 (customer trial, session 33): a year of birth
+_MEASURED_AFTER = re.compile(r"\s*(?:岁|周岁|号楼|号院|楼|层|栋|单元|年级|届|年(?![费卡包])|\s*(?:years? old|yrs? old|yo\b|floor))", re.IGNORECASE)
 # "我打了三次10000号都没人管，扣了我2500" filed a loss of 10000 元 (tried by hand, session 32): a number before 号 names a
 # line, a day or a service number; one before 次 / 天 / 小时 counts; none of them is an amount
 _COUNTED_AFTER = re.compile(r"\s*(?:号|次|回|遍|趟|个?小时|分钟|天|个?星期|个?礼拜|周|个月|年(?!费)|[GM](?![A-Za-z])|GB|MB|兆"
@@ -300,6 +301,16 @@ _STILL_HAD_BEFORE = re.compile(r"\b(?:i\s+)?still\s+(?:have|got)\s+(?:my\s+)?(?:
 _TIME_AFTER = re.compile(r"^\s*(?:[:：]\d\d|(?:am|pm|a\.m\.|p\.m\.|o'?clock|hrs)\b|点(?:钟|半|\d|[零一二三四五六七八九十])|时\d)",
                          re.IGNORECASE)
 _TIME_BEFORE = re.compile(r"(?:^|\s)at\s+$|(?:上午|下午|晚上|早上|中午|凌晨)$", re.IGNORECASE)
+
+
+_YEAR_BEFORE = re.compile(r"\b(?:since|in|from|back in|year|until|till|born|of)\s+$", re.IGNORECASE)
+
+
+def _said_as_year(text: str, entity: Entity) -> bool:
+    """A year: "since 1985", "in 2019", "1985年"."""
+    said = text[entity.start:entity.end]
+    return (bool(re.fullmatch(r"(?:19|20)\d\d", said))
+            and (bool(_YEAR_BEFORE.search(text[max(0, entity.start - 12):entity.start])) or text.startswith("年", entity.end)))
 
 
 def _said_as_time(text: str, entity: Entity) -> bool:
@@ -871,7 +882,8 @@ _BUT_LEAD = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright|righ
                        # "please prepone it to the 10th", "move it to friday" (the fallback, and "yes" sent it on the
                        # 15th: customer trial, session 30)
                        r"|^\s*(?:(?:ok|okay|yes|sure|no|actually)[,.!\s]+)?(?:please\s+|pls\s+|can you\s+|could you\s+)?"
-                       r"(?:move|shift|push|prepone|postpone|change|bring|switch|make)\s+(?:it|that|the (?:date|day|amount|"
+                       # "ok, send it on Friday" (value_not_taken: customer trial, session 33)
+                       r"(?:move|shift|push|prepone|postpone|change|bring|switch|make|send|do|pay)\s+(?:it|that|the (?:date|day|amount|"
                        r"transfer|payment))\s+(?:forward\s+|back\s+)?(?:to|for|on|till|until)?\s*$",
                        re.IGNORECASE)
 
@@ -1594,6 +1606,16 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 continue
             if slot.type == "money" and _COUNTED_AFTER.match((nlu.text or "")[entity.end:entity.end + 8]):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="counts_something")
+                continue
+            if slot.type == "money" and identifier_named(nlu.text or "", entity.start, ctx.assistant.language):
+                # "我用尾号6688的银行卡充的", "订单号是88123" at "经济损失大概是多少钱？" filed losses of 6688 元 and 88123 元
+                # (customer trial, session 33): a number named as a card's end or a reference is no amount
+                ctx.emit("entity_ignored", entity=entity.entity, reason="identifier")
+                continue
+            if slot.type == "money" and _said_as_year(nlu.text or "", entity):
+                # "she is my cousin since 1985, very good girl" at "How much would you like to send?" read back
+                # $1,985.00 (customer trial, session 33): a year is no amount
+                ctx.emit("entity_ignored", entity=entity.entity, reason="year")
                 continue
             if slot.type == "money" and _said_as_time(nlu.text or "", entity):
                 # "I called you at 3pm and again at 4:30 … Just send Lee the money" read 4 and 30 as amounts (customer

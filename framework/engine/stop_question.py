@@ -278,7 +278,10 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> str | None:
     ctx.update_frame(waiting_for=previous, ending=None)
     yes = confirm.answer(ctx, nlu, threshold)
     if withdrawn(nlu.text or "", ctx.assistant.language) and not is_question(nlu.text or "", ctx.assistant.language):
-        yes = True  # "不办了" at "要取消当前的办理吗？" went on with the plan change (customer trial, session 33)
+        # "不办了" at "要取消当前的办理吗？" went on with the plan change (customer trial, session 33): the request is
+        # withdrawn, as by the cancel intent (no goodbye, whatever asked the question)
+        ctx.emit("stop_confirmed", flow=ctx.frame.flow, waiting_for=previous)
+        return CANCEL
     if yes_no(nlu.text or "", ctx.assistant.language) is None and wants_to_go_on(nlu.text or "", ctx.assistant.language):
         yes = False  # "不不不，别取消，继续", "no keep going" (read as cancel, customer trial, session 20): go on
     if yes and previous and previous.startswith("slot:") and _gives_a_value(ctx, nlu, previous[len("slot:"):]):

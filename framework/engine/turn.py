@@ -72,6 +72,7 @@ from framework.slots.partial_names import stated_surname, with_surname
 from framework.slots.person_names import another_persons_name, names_kin
 
 NOTHING_TO_CANCEL = "utter_nothing_to_cancel"
+CHOOSE_YOURSELF = "utter_choose_yourself"
 NOTHING_TO_CONTINUE = "utter_nothing_to_continue"
 ALREADY_DONE = "utter_already_done"
 DEFAULT_THRESHOLD = 0.5  # used when settings.fallback_threshold is "auto" and no model substituted one
@@ -103,6 +104,37 @@ def _context(assistant: Assistant, state: SessionState, *, now, channel, text, i
             ctx.stack.remove(frame)
             ctx.emit("flow_dropped", flow=frame.flow, state=frame.state)
     return ctx
+
+
+_CLAUSE_SPLIT = re.compile(r"[,，.。!！;；]+")
+
+
+def _another_flows_request(ctx: TurnContext, nlu: NLUResult, intent: str | None, confident: bool) -> bool:
+    """"等等，我先查下我现在这个号13712345678还有多少钱" at an opening's name question (查询 1.00) heard the plan prices
+    (a side question's "多少钱") and the number was dropped (customer trial, session 33): a confident request of another
+    flow that gives a value it collects is that request, no side question."""
+    other = ctx.assistant.flow_for_intent(intent) if confident and intent else None
+    if other is None or ctx.frame is None or other.name == ctx.frame.flow:
+        return False
+    wanted = [ctx.assistant.slots[n] for n in steps.collected_slots(other) if n in ctx.assistant.slots]
+    return any(fills(slot, e, None) for slot in wanted for e in nlu.entities)
+
+
+def _never_mind_go_ahead(assistant: Assistant, state: SessionState, nlu: NLUResult) -> NLUResult:
+    """"never mind, just send it" at "Send $900.00 to Karim Benali …?" (cancel 1.00) cancelled the transfer (customer
+    trial, session 33): at a read-back, a message whose last clause tells the assistant to go ahead is its yes, whatever
+    it waves away before."""
+    frame = state.stack[-1] if state.stack else None
+    top, affirm = nlu.intent, assistant.behaviours.affirm.intents
+    if (frame is None or frame.waiting_for != "confirm" or top is None or not affirm or is_payload(nlu)
+            or top.name not in assistant.behaviours.cancel.intents):
+        return nlu
+    clauses = [c for c in _CLAUSE_SPLIT.split(nlu.text or "") if c.strip()]
+    if len(clauses) < 2 or not confirm.go_ahead([clauses[-1]], assistant.language):
+        return nlu
+    cancel = assistant.behaviours.cancel.intents
+    return replace(nlu, ranking=(IntentScore(affirm[0], 1.0),)
+                   + tuple(r for r in nlu.ranking if r.name != affirm[0] and r.name not in cancel))
 
 
 def _day_after_given(assistant: Assistant, state: SessionState, nlu: NLUResult) -> NLUResult:
@@ -150,6 +182,7 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
         nlu = replace(nlu, ranking=instead, also=(), instead=())
     nlu = _request_after_ok(assistant, state, nlu)
     nlu = _day_after_given(assistant, state, nlu)
+    nlu = _never_mind_go_ahead(assistant, state, nlu)
     top = nlu.intent
     ctx = _context(assistant, state, now=now, channel=channel, text=nlu.text,
                    intent=top.name if top else None, confidence=top.confidence if top else None,
@@ -645,7 +678,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     if collecting and not changed and not filled and stop_question.not_for_said(ctx, nlu, collecting):
         return
     # "is there a fee?" / "卡多久能寄到" while a flow waits: its `answers`, then the question again
-    if ctx.stack and side_questions.answered(ctx, nlu):
+    if ctx.stack and not _another_flows_request(ctx, nlu, intent, confident) and side_questions.answered(ctx, nlu):
         return
     if ctx.stack and _dropped_for_another(ctx, nlu):
         return
@@ -1424,6 +1457,13 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         ctx.emit("value_turned_down", slot=slot_name)
         ctx.say(step.prompt)
         return
+    if not parsed.ok and slot.type == "categorical" and is_hedge(ctx.text or "", ctx.assistant.language):
+        # "随便", "你看着办" at "请选择套餐" heard "没有这个套餐哦" and, the third time, the opening failed and its name and
+        # ID were lost (customer trial, session 33): the customer chooses; no attempt used
+        ctx.emit("not_a_value", slot=slot_name, kind="hedge", intent=None)
+        ctx.say(CHOOSE_YOURSELF)
+        ctx.say(step.prompt)
+        return
     # a plain "no" that is no value: "Do you want to stop here?" (framework.engine.stop_question)
     if stop_question.offer(ctx, nlu, slot_name, parsed.ok, threshold(ctx.assistant)):
         return
@@ -1446,6 +1486,12 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
     verdict = value_guard.check(ctx, nlu, step, parsed, threshold(ctx.assistant))
     if verdict is not None:
         _not_a_value(ctx, step, verdict)
+        return
+    if (parsed.ok and slot.type == "text" and short_text(slot, model_for(ctx.assistant))
+            and is_hedge(ctx.text or "", ctx.assistant.language)):
+        # "随便", "凑合吧" at "请问您的姓名是？" were read back as the name (customer trial, session 33)
+        ctx.emit("not_a_value", slot=slot_name, kind="hedge", intent=None)
+        ctx.say(step.prompt)
         return
     if parsed.ok and _someone_elses_name(ctx, slot, parsed.value):
         # "刘芳，是我老婆，她让我来办的" and "我老婆叫刘芳" at "请问您的姓名是？" opened the account in the wife's name

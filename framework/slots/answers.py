@@ -361,8 +361,13 @@ def after_filler(text: str) -> str | None:
 _HEDGE = {
     "en": re.compile(r"^(?:(?:um+|uh+|er+m*|hmm+|well|yeah|yes|yep|ok|okay|i mean|sure|fine|alright|all right)[,\s]+)*"
                      r"(?:maybe|perhaps|possibly|probably|i guess(?: so)?|i suppose(?: so)?|i think so|might be|could be|"
-                     r"kinda|sort of|kind of|dunno|idk|not sure(?: really)?|not really sure)"
-                     r"(?:[,\s]+(?:yes|yeah|not|no|lol|idk|then))*[\s.!…]*$"),
+                     r"kinda|sort of|kind of|dunno|idk|not sure(?: really)?|not really sure"
+                     # "I think so sir", "I believe so", "should be fine", "yes I think", "hopefully", "ok thanks" at a
+                     # read-back sent money or blocked a card (customer trial, session 33)
+                     r"|i think|i believe(?: so)?|i hope so|hopefully|should be (?:fine|ok(?:ay)?|good|alright|right)"
+                     r"|if you say so)"
+                     r"(?:[,\s]+(?:yes|yeah|not|no|lol|idk|then|po|sir|madam|ma'?am|dear|mate|boss|bro|la+h?))*[\s.!…]*$"
+                     r"|^(?:(?:ok(?:ay)?|alright|fine|cool)[,\s]+)?(?:thanks|thank you|thx|ty)(?: so much| a lot)?[\s.!…]*$"),
     "zh": re.compile(r"^(?:[嗯呃额]+[，,\s]*)?(?:可能|也许|或许|大概|说不定|应该|估计|好像|兴许|似乎)"
                      r"(?:是|行|可以|要|吧|没问题|没什么问题|对|没错)?(?:吧|啊|呢|哦|吗|嗯)*[。.!！…]*$"
                      # "没问题吧": asking back whether it is all right (submitted in session 26's trial)
@@ -382,7 +387,12 @@ _UNSURE = {
                      # "hold on, maybe it's in my car" (cancel) stopped a block (customer trial, session 30)
                      r"|maybe|perhaps)\b"),
     # "嗯 应该没问题吧 我再想想", "对吧 我也不知道" (肯定 0.97-1.00) filed a complaint (customer trial, session 28)
+    # "差不多", "还行吧", "无所谓", "maybe吧", "应该啱嘅", "估摸着是吧", "大概是额", "大差不差", "I guess so" at a read-back
+    # opened accounts, changed a plan and filed complaints (customer trial, session 33)
     "zh": re.compile(r"不太?确定|拿不准|说不好|不太?懂|看着办|你说了算|你决定|随你|随便吧|听着呢|你继续说|你接着说"
+                     r"|^(?:嗯+[，,\s]*)?(?:差不多|大差不差|还行|无所谓|估摸着?|大概是|应该啱|应该系|大约是|八九不离十|随便|凑合)"
+                     r"(?:是|对|吧|啦|嘅|额|的|了|呗|咯|哈)*[。.!！…~～]*$"
+                     r"|\b(?:maybe|perhaps|probably|i guess|i think so|whatever|not sure)(?:\s*so)?(?![a-z])"
                      r"|不知道|不清楚|没想好|再想想"
                      # "可以是可以，就是我还得问问我老公" (肯定 0.99) changed a plan at its confirmation (customer trial,
                      # session 30): a yes conceded and then held back, or someone else still to be asked
