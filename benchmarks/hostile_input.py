@@ -37,6 +37,9 @@ CASES = {
     "not and names": "Tim not Tom " * 400,
     "minus amounts": "-1 " * 1600,  # session 32: a minus before a number refuses it
     "labelled losses": "损失1" * 1600,  # session 32: a number right after a slot's name fills it
+    "times of day": "at 4:30 " * 600,  # session 33: a time of day is no amount
+    "years": "since 1985 " * 450,  # session 33: nor a year
+    "card ends": "尾号6688 " * 700,  # session 33: nor a card's end
 }
 WAITING = {"banking_en": ("send 60 to Yuki Sato", "transfer_money", "inform"),
            "telecom_zh": ("我要开户", "办理", "提供信息")}
