@@ -623,3 +623,56 @@ def test_a_hedge_at_a_menu_asks_to_choose(telecom, text):
 def test_no_money_matter_is_no_loss(telecom):
     result = zh(telecom, at_loss(telecom), "没钱的事", "否定", 0.9)
     assert result.state.slots["loss"] == {"amount": 0, "currency": "CNY"}
+
+
+# "99一个月也太贵了吧" at the read-back of an opening on plan 99 (投诉 0.85) started a complaint, whose loss question
+# took "那就59的吧" as 59 元, and "可以的" filed it (customer trial, session 33): the plan turned down is asked again
+def test_the_plan_turned_down_at_the_read_back(telecom):
+    state = zh(telecom, start(), "开户，我叫马丽，身份证110101199003071233，要99的套餐", "办理").state
+    result = zh(telecom, state, "99一个月也太贵了吧", "投诉", 0.85)
+    assert result.state.frame.flow == "business" and result.state.frame.waiting_for == "slot:plan"
+    result = zh(telecom, result.state, "那就59的吧", "提供信息", 0.93)
+    assert result.state.slots["plan"] == "59" and "loss" not in result.state.slots
+
+
+# "张三，哦不对，是弓长张，珊瑚的珊，张珊" at the name question opened the account for "弓长张" (customer trial, session 33)
+def test_the_name_after_its_spelling(telecom):
+    state = zh(telecom, start(), "我要开户", "办理").state
+    text = "张三，哦不对，是弓长张，珊瑚的珊，张珊"
+    result = zh(telecom, state, text, "否定", 0.58, entities=[learnt(text, "张三", "name")])
+    assert result.state.slots["name"] == "张珊"
+
+
+# "阿卜杜拉·买买提" at the name question read as 再见 asked "要取消当前的办理吗？", and "对" cancelled the opening
+# (customer trial, session 33): a name as written is no goodbye
+@pytest.mark.parametrize("text", ["阿卜杜拉·买买提", "扎西次仁", "王芳", "欧阳小燕"])
+def test_a_name_read_as_goodbye_is_the_name(telecom, text):
+    state = zh(telecom, start(), "开户", "办理").state
+    result = zh(telecom, state, text, "再见", 0.9)
+    assert not any(e.name == "stop_offered" for e in result.events)
+    assert result.state.stack and result.state.frame.flow == "business"
+
+
+@pytest.mark.parametrize("text", ["再见", "拜拜了您嘞"])
+def test_a_goodbye_at_the_name_question_still_asks_to_stop(telecom, text):
+    state = zh(telecom, start(), "开户", "办理").state
+    assert any(e.name == "stop_offered" for e in zh(telecom, state, text, "再见", 0.9).events)
+
+
+# "你是真人还是机器人啊" at the name question asked "您说的姓名是机器人吗？"; "那算了，我叫孙俪" then cancelled the
+# complaint (request_withdrawn) (customer trial, session 33)
+def test_a_choice_question_is_no_name(telecom):
+    state = zh(telecom, start(), "我想投诉，上个月给我多扣了30块的流量费", "投诉").state
+    result = zh(telecom, state, "你是真人还是机器人啊", "转人工", 0.4)
+    assert "name" not in result.state.slots and result.state.stack
+
+
+def test_a_name_after_never_mind_is_no_withdrawal():
+    from framework.slots.command_words import withdrawn
+    assert not withdrawn("那算了，我叫孙俪", "zh") and withdrawn("那算了", "zh")
+
+
+# "钱倒没损失，就是耽误时间" at the loss question asked for the amount again and again (customer trial, session 33)
+def test_no_money_lost_said_first(telecom):
+    result = zh(telecom, at_loss(telecom), "钱倒没损失，就是耽误时间", "否定", 0.7)
+    assert result.state.slots["loss"] == {"amount": 0, "currency": "CNY"}

@@ -242,8 +242,8 @@ _NOT_YET = {
 }
 
 
-_ONLY = {"en": re.compile(r"\b(?:only|just|instead|rather|make it)\b", re.IGNORECASE),
-         "zh": re.compile(r"只|改成|换成|改为|还是")}
+# The words that make a value said with a yes a change of the request under way ("ok then send only 40")
+CHANGES_THIS = re.compile(r"\b(?:only|just|instead|rather|make it)\b|只|改成|换成|改为|还是", re.IGNORECASE)
 
 
 def _yes_with_a_change(ctx: TurnContext, nlu: NLUResult) -> bool:
@@ -253,8 +253,7 @@ def _yes_with_a_change(ctx: TurnContext, nlu: NLUResult) -> bool:
     from framework.engine.slot_filling import entity_value  # it builds on this module
 
     flow, text = ctx.flow(), nlu.text or ""
-    pattern = _ONLY.get(language_key(ctx.assistant.language) or "en")
-    if flow is None or pattern is None or not pattern.search(text):
+    if flow is None or not CHANGES_THIS.search(text):
         return False
     wanted = steps.collected_slots(flow)
     for entity in nlu.entities:
@@ -360,7 +359,7 @@ def decide(ctx: TurnContext, state: State, nlu: NLUResult, threshold: float) -> 
     wrong = wrong_item(ctx, nlu.text or "") if step.on_no == ASK_WHAT_TO_CHANGE and not withholds else None
     if wrong is not None:  # "名字错了": the no, and that item's question at once (no "which item?")
         ctx.emit("denied", flow=ctx.frame.flow, state=ctx.frame.state)
-        _change(ctx, state, wrong)
+        change(ctx, state, wrong)
         return True
     yes = False if withholds else answer(ctx, nlu, threshold)
     if yes is None and not only_noted(ctx, nlu.text or "") and restated_yes(ctx, nlu, threshold):  # a confirm step's own reading, not answer()'s:
@@ -598,7 +597,7 @@ def handle_which(ctx: TurnContext, state: State, nlu: NLUResult) -> bool:
             steps.goto(ctx, state.name)  # "没有" / "no, it's fine" / "都不改": back to the confirmation
             return True
         return False
-    _change(ctx, state, slot)
+    change(ctx, state, slot)
     return True
 
 
@@ -613,11 +612,12 @@ def vague_day(ctx: TurnContext, state: State, text: str) -> bool:
     if (len(dates) != 1 or is_question(text, ctx.assistant.language)  # "can I cancel it later?" asks
             or vague_time(text, ctx.assistant.language, ctx.today) is None):
         return False
-    _change(ctx, state, dates[0])
+    change(ctx, state, dates[0])
     return True
 
 
-def _change(ctx: TurnContext, state: State, slot: str) -> None:
+def change(ctx: TurnContext, state: State, slot: str) -> None:
+    """That item's question, at a confirmation (event `change_requested`)."""
     ctx.emit("change_requested", flow=ctx.frame.flow, slot=slot)
     ctx.update_frame(waiting_for=f"slot:{slot}", attempts=0)
     ctx.say(steps.collect_step(ctx.flow(), state, slot).prompt)
@@ -666,7 +666,7 @@ def change_asked(ctx: TurnContext, state: State, text: str) -> bool:
     if _changed_to(ctx, state, asked, text):
         return True
     ctx.emit("denied", flow=ctx.frame.flow, state=ctx.frame.state)
-    _change(ctx, state, asked)
+    change(ctx, state, asked)
     return True
 
 

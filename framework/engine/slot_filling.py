@@ -61,7 +61,7 @@ from framework.slots.context import (collect_text, complete_cut_name, from_user,
                                      model_for, describes_self, digits_in_values, short_text, tidy_span)
 from framework.slots.entities import in_foreign_amount
 from framework.slots.identity import ID_RE, check_id_number
-from framework.slots.number_labels import balance_said, identifier_named, someone_elses
+from framework.slots.number_labels import balance_said, identifier_named, someone_elses, year_said
 from framework.slots.numerals import indefinite, normalise_digits, ranges
 from framework.slots.partial_names import partial_name
 from framework.slots.person_names import another_persons_name, joined_people
@@ -301,16 +301,6 @@ _STILL_HAD_BEFORE = re.compile(r"\b(?:i\s+)?still\s+(?:have|got)\s+(?:my\s+)?(?:
 _TIME_AFTER = re.compile(r"^\s*(?:[:：]\d\d|(?:am|pm|a\.m\.|p\.m\.|o'?clock|hrs)\b|点(?:钟|半|\d|[零一二三四五六七八九十])|时\d)",
                          re.IGNORECASE)
 _TIME_BEFORE = re.compile(r"(?:^|\s)at\s+$|(?:上午|下午|晚上|早上|中午|凌晨)$", re.IGNORECASE)
-
-
-_YEAR_BEFORE = re.compile(r"\b(?:since|in|from|back in|year|until|till|born|of)\s+$", re.IGNORECASE)
-
-
-def _said_as_year(text: str, entity: Entity) -> bool:
-    """A year: "since 1985", "in 2019", "1985年"."""
-    said = text[entity.start:entity.end]
-    return (bool(re.fullmatch(r"(?:19|20)\d\d", said))
-            and (bool(_YEAR_BEFORE.search(text[max(0, entity.start - 12):entity.start])) or text.startswith("年", entity.end)))
 
 
 def _said_as_time(text: str, entity: Entity) -> bool:
@@ -1072,6 +1062,26 @@ def _only_one_meant(ctx: TurnContext, found: dict) -> None:
             candidates[:] = [c for c in candidates if c[3] == only[0][3]]
 
 
+def turned_down_at_read_back(ctx: TurnContext, nlu: NLUResult) -> str | None:
+    """The categorical slot of the flow waiting at its read-back whose value the message turns down ("99一个月也太贵了吧"
+    at the read-back of plan 99, read as 投诉 0.9x, filed a complaint, whose loss took "那就59的吧" as 59 元: customer
+    trial, session 33), or None."""
+    flow, frame = ctx.flow(), ctx.frame
+    if flow is None or frame is None or frame.waiting_for != CONFIRM:
+        return None
+    text = nlu.text or ""
+    for name in sorted(steps.collected_slots(flow)):
+        slot = ctx.assistant.slots.get(name)
+        if slot is None or slot.type != "categorical":
+            continue
+        said = [(e, entity_value(ctx, slot, e)) for e in nlu.entities if (slot.entity or slot.name) == e.entity]
+        values = {str(p.value) for _, p in said if p.ok}
+        if len(values) == 1 and values == {str(ctx.slots.get(name))} and any(  # "哎呀39的不够用，整个99的" changes it
+                p.ok and _REJECTED_AFTER.match(text[e.end:]) for e, p in said):
+            return name
+    return None
+
+
 def _negated_values(ctx: TurnContext, found: dict) -> None:
     """Of two values for one slot, the one said as not meant is dropped: "哦不对，我是要换套餐，
     不是开户" at the name question kept 开户 and heard "没听明白" (customer trial, session 26).
@@ -1410,7 +1420,8 @@ _CURRENT = {
 # Words that turn a value down, said after it ("129太贵了") or before another ("39的不够用，整个99的")
 # "129的也别，太贵" chose 129 (customer trial, session 32)
 _TURNED_DOWN = "太贵|太多|太少|太抠|太小气|不要|不行|不划算|不够用?|贵了|少了|别(?:要|选|办|整|给我)?(?:了|啦|吧)?(?![\\u4e00-\\u9fff])|甭"
-_REJECTED_AFTER = re.compile(r"^\s*(?:元|块)?(?:的)?(?:套餐)?(?:那个)?(?:的)?(?:流量|通话|分钟数?|月租|价格|价钱|资费)?(?:也|还是|有点|实在)?"
+_REJECTED_AFTER = re.compile(r"^\s*(?:元|块)?(?:的)?(?:套餐)?(?:那个)?(?:的)?(?:一个月|每个月|每月|一月)?(?:的)?"
+                             r"(?:流量|通话|分钟数?|月租|价格|价钱|资费)?(?:也|还是|有点|实在)?"
                              rf"(?:{_TURNED_DOWN}|太坑|不值|用不完|算了|就算了|不考虑)"
                              r"|^\s*(?:is |are |'s )?(?:too (?:expensive|much|dear)|no good|not for me)", re.IGNORECASE)
 
@@ -1612,7 +1623,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 # (customer trial, session 33): a number named as a card's end or a reference is no amount
                 ctx.emit("entity_ignored", entity=entity.entity, reason="identifier")
                 continue
-            if slot.type == "money" and _said_as_year(nlu.text or "", entity):
+            if slot.type == "money" and year_said(nlu.text or "", entity.start, entity.end):
                 # "she is my cousin since 1985, very good girl" at "How much would you like to send?" read back
                 # $1,985.00 (customer trial, session 33): a year is no amount
                 ctx.emit("entity_ignored", entity=entity.entity, reason="year")

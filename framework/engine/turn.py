@@ -50,7 +50,7 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-from framework.compile.machine import END, Assistant, Collect, Confirm, Flow, frozen_map
+from framework.compile.machine import ASK_WHAT_TO_CHANGE, END, Assistant, Collect, Confirm, Flow, frozen_map
 from framework.engine import (confirm, corrections, follow_up, foreign_language, handoff, hold_on, intent_check, lifetimes,
                               not_for, nothing_pending, other_request, side_questions, slot_filling, steps, stop_question,
                               trigger_text, unavailable, unknown_value, unreadable, value_guard, why_asked)
@@ -69,7 +69,7 @@ from framework.slots.context import collect_text, from_user, model_for, short_te
 from framework.slots.mapping import fills
 from framework.slots.number_labels import IDENTIFIER_TYPES
 from framework.slots.partial_names import stated_surname, with_surname
-from framework.slots.person_names import another_persons_name, names_kin
+from framework.slots.person_names import another_persons_name, names_kin, written_name
 
 NOTHING_TO_CANCEL = "utter_nothing_to_cancel"
 CHOOSE_YOURSELF = "utter_choose_yourself"
@@ -246,8 +246,10 @@ def _without_also_values(ctx: TurnContext, nlu: NLUResult) -> NLUResult:
     if flow is None or (lead is not None and ctx.assistant.flow_for_intent(lead.name) is flow):
         return nlu
     start, end = nlu.also_span
-    if ctx.frame is not None and ctx.frame.flow == flow.name and (_THIS_ONE.search((nlu.text or "")[start:end])
-                                                                  or _ONLY_THIS.search((nlu.text or "")[start:end])):
+    said = (nlu.text or "")[start:end]
+    # "ok then send only 40" sent $500 and started a second transfer of $40 (customer trial, session 33): "only" too
+    if (ctx.frame is not None and ctx.frame.flow == flow.name
+            and (_THIS_ONE.search(said) or confirm.CHANGES_THIS.search(said))):
         # "actually make it 30 and send it to Hans" at "Who should I send it to?": "send it to Hans" is this
         # transfer's, not a second one (Hans was dropped and the question asked again: customer trial, session 31)
         return nlu
@@ -255,9 +257,6 @@ def _without_also_values(ctx: TurnContext, nlu: NLUResult) -> NLUResult:
     return replace(nlu, entities=kept) if len(kept) < len(nlu.entities) else nlu
 
 
-# "ok then send only 40" at "Send $500.00 to Olumide Adeyemi …?" sent $500 and started a second transfer of $40
-# (customer trial, session 33): "only" / "instead" changes the request under way
-_ONLY_THIS = re.compile(r"\b(?:only|just|instead|rather)\b|只|改成|换成|改为", re.IGNORECASE)
 # The request under way said again by its pronoun: "… and send it to Hans", "…，这笔转给他"
 _THIS_ONE = re.compile(r"\b(?:send|pay|transfer|give|wire|move)\s+(?:it|that|this)\b|(?:把)?(?:它|这笔|那笔)", re.IGNORECASE)
 
@@ -587,6 +586,11 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     collecting = waiting[5:] if waiting and waiting.startswith("slot:") else None
     # "sure, and 20 dollars to Bob tomorrow" at "Send $30.00 to Frank …?": the yes, and a second request
     if waiting == "confirm" and isinstance(state.step, Confirm) and _yes_and_another(ctx, state, nlu):
+        return
+    # "99一个月也太贵了吧" at the read-back of plan 99 (投诉) filed a complaint: that item's question
+    turned_down = slot_filling.turned_down_at_read_back(ctx, nlu) if waiting == "confirm" else None
+    if turned_down is not None and isinstance(state.step, Confirm) and state.step.on_no == ASK_WHAT_TO_CHANGE:
+        confirm.change(ctx, state, turned_down)
         return
 
     # (1) entities; the collected slot filled by one completes the collect step; a changed
@@ -965,9 +969,15 @@ def _name_not_greeting(ctx: TurnContext, nlu: NLUResult, collecting: str | None)
     session 26): a greeting reading of an answer to a short text question with no greeting word in
     it is the answer."""
     slot = ctx.assistant.slots.get(collecting) if collecting else None
-    return (slot is not None and slot.type == "text" and short_text(slot, model_for(ctx.assistant))
-            and ctx.intent in ctx.assistant.behaviours.greet.intents
-            and not has_greeting(nlu.text or "", ctx.assistant.language))
+    if slot is None or slot.type != "text" or not short_text(slot, model_for(ctx.assistant)):
+        return False
+    if ctx.intent in ctx.assistant.behaviours.greet.intents:
+        return not has_greeting(nlu.text or "", ctx.assistant.language)
+    # "阿卜杜拉·买买提", "扎西次仁" at the name question read as 再见 asked "要取消当前的办理吗？", and "对" cancelled the
+    # opening (customer trial, session 33): a goodbye reading of a name written as one is the answer too
+    flow = ctx.assistant.flow_for_intent(ctx.intent) if ctx.intent else None
+    return (flow is not None and flow.ends_conversation
+            and not stop_question.goodbye_word(nlu.text or "", ctx.assistant.language) and written_name(nlu.text or ""))
 
 
 _PROPER_NAME = re.compile(r"^(?:[A-Z][a-z'’.-]+|[A-Z]{2,5}|&|and|of|the)(?:\s+(?:[A-Z][a-z'’.-]+|[A-Z]{2,5}|&|and|of|the)){0,3}"
@@ -1501,6 +1511,14 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         ctx.say(slot_filling.OWN_VALUE, extra={"own_label": confirm.label(ctx, slot_name)})
         ctx.say(step.prompt)
         return
+    if parsed.ok and slot.type == "text" and slot_filling.spells_a_character(str(parsed.value)):
+        # "张三，哦不对，是弓长张，珊瑚的珊，张珊" opened the account for "弓长张" (customer trial, session 33): the last
+        # part of the message that is no spelling and reads as the value
+        for part in reversed(re.split(r"[，,、。\s]+", ctx.text or "")):
+            again = collect_text(ctx.assistant, slot, part, today=ctx.today) if part else None
+            if again is not None and again.ok and not slot_filling.spells_a_character(str(again.value)):
+                parsed = again
+                break
     if parsed.ok:
         # "张伟，弓长张" at the name question opened an account for "张伟，弓长张" (customer trial, session 31)
         value = slot_filling.without_spelling(parsed.value) if slot.type == "text" else parsed.value

@@ -102,6 +102,7 @@ from framework.slots.context import (describes_self, digits_in_values, looks_eve
                                      short_text, unlike_values)
 from framework.slots.mapping import MODEL_EXTRACTOR, fills
 from framework.slots.partial_names import partial_name
+from framework.slots.person_names import written_name
 
 ALREADY_IN_FLOW = "utter_already_in_flow"
 FULL_NAME = "utter_full_name"
@@ -218,6 +219,10 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
         return Verdict(OTHER_VALUE)  # "我是要办宽带": what the customer wants, not who they are
     intent = _confident(nlu, threshold)
     flow = assistant.flow_for_intent(intent) if intent else None
+    from framework.engine.stop_question import goodbye_word  # it builds on this module
+
+    if flow is not None and flow.ends_conversation and written_name(text) and not goodbye_word(text, assistant.language):
+        flow = None  # "阿卜杜拉·买买提" read as 再见 (customer trial, session 33): a name as written is no goodbye
     if (flow is None and intent in assistant.behaviours.affirm.intents + assistant.behaviours.deny.intents
             and _opens_with_yes_no(text, assistant.language)):
         # "对，我就是要投诉" (肯定 0.99) at the name question: "您说的姓名是对，我就是要投诉吗？" (customer trial,

@@ -161,11 +161,17 @@ def _dismissed_before(text: str) -> bool:
     """The last decisive clause is a bare dismissal ("得了吧，太麻烦了"); a go-ahead after it ("算了，还是办吧") wins."""
     clauses = [c.strip(_EDGE) for c in _CLAUSE.split(_POLITE.sub("", text.strip(_EDGE).lower())) if c.strip(_EDGE)]
     for clause in reversed(clauses):
-        if _GO_AHEAD.search(clause):
+        if _GO_AHEAD.search(clause) or _GIVES_A_VALUE.match(clause):
             return False
         if _DISMISSAL.match(clause):
             return True
     return False
+
+
+# "那算了，我叫孙俪" at the name question (after a question there went unanswered) cancelled the complaint (customer
+# trial, session 33): a value given after the dismissal answers on
+_GIVES_A_VALUE = re.compile(r"^(?:我叫|我是|名字(?:是|叫)|姓名(?:是)?|身份证(?:号)?(?:是)?|手机(?:号)?(?:是)?|号码(?:是)?)"
+                            r"|^[\d０-９]{4,}")
 
 
 # The reason for a request gone, said after it in the same message: "can you block my card, its the

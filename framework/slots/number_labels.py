@@ -41,7 +41,8 @@ def _own_words(slot: Slot) -> str:
 # A year: "the card I got in 2023" (blocked as the card ending 2023, customer trial of session 26),
 # "since 2019", "2023年"; "ending in 2023" is a card's end
 _YEAR = re.compile(r"(?:19|20)\d\d(?!\d)")
-_YEAR_BEFORE = re.compile(r"\b(?:in|since|from|back in|year|of|until|till|before|after|around|circa)\s*$", re.IGNORECASE)
+_YEAR_BEFORE = re.compile(r"\b(?:in|since|from|back in|year|of|until|till|before|after|around|circa|born)\s*$",
+                          re.IGNORECASE)
 _END_BEFORE = re.compile(r"\b(?:end|ends|ending|ended)\s+(?:in|with)\s*$", re.IGNORECASE)
 
 
@@ -57,12 +58,19 @@ def _said(text: str, start: int, end: int | None) -> str:
     return m.group() if m else ""
 
 
-def _a_year(slot: Slot, text: str, start: int, end: int | None = None) -> bool:
-    if not _YEAR.fullmatch(_said(text, start, end)) or "year" in _own_words(slot):
+def year_said(text: str, start: int, end: int | None = None) -> bool:
+    """True when the number at text[start:] is said as a year: "since 2019", "in 2023", "2023年" (not "ending in
+    2023"). An amount takes none either: "she is my cousin since 1985" was read back as $1,985.00 (customer trial,
+    session 33)."""
+    if not _YEAR.fullmatch(_said(text, start, end)):
         return False
     before = text[max(0, start - 20):start]
     after = start + 4 if end is None else end
     return (bool(_YEAR_BEFORE.search(before)) and not _END_BEFORE.search(before)) or text.startswith("年", after)
+
+
+def _a_year(slot: Slot, text: str, start: int, end: int | None = None) -> bool:
+    return "year" not in _own_words(slot) and year_said(text, start, end)
 
 
 # The words after a number that make it a house number, a bus, a train or a room: "I live at 1234 Elm
