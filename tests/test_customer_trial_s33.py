@@ -676,3 +676,46 @@ def test_a_name_after_never_mind_is_no_withdrawal():
 def test_no_money_lost_said_first(telecom):
     result = zh(telecom, at_loss(telecom), "钱倒没损失，就是耽误时间", "否定", 0.7)
     assert result.state.slots["loss"] == {"amount": 0, "currency": "CNY"}
+
+
+# "我没带身份证，用我爸的行不行，3101…" and "我妈的行吗？4403…" at the ID question were stored and the account opened;
+# "这是我儿子的名字，他还小，身份证用他自己的5101…" opened it for the son; "他叫刘建国，身份证3101…" filed a complaint
+# with the father's ID beside the son's name (customer trial, session 33)
+@pytest.mark.parametrize("text", ["我没带身份证，用我爸的行不行，310115195506208016", "我身份证找不到了，我妈的行吗？440306197805150021",
+                                  "他叫刘建国，身份证310115195506208016"])
+def test_a_relatives_id_asked_about_is_not_taken(telecom, text):
+    state = zh(telecom, zh(telecom, start(), "我要开户", "办理").state, "张伟").state
+    result = zh(telecom, state, text, "否定", 0.97)
+    assert "id_number" not in result.state.slots
+    assert "这里需要您本人的身份证号，不能用家人或别人的。" in replies(result)
+
+
+def test_the_name_given_said_to_be_a_childs(telecom):
+    state = zh(telecom, zh(telecom, start(), "开户", "办理").state, "赵小宝").state
+    result = zh(telecom, state, "这是我儿子的名字，他还小，身份证用他自己的510107201009010039", "提供信息", 1.0)
+    assert "id_number" not in result.state.slots and result.state.frame.waiting_for == "slot:name"
+
+
+# "名字错了，是王字旁的玮" at a read-back renamed the customer 王字旁的玮, and "对" opened the account so (customer
+# trial, session 33)
+def test_a_spelling_at_the_read_back_is_no_name(telecom):
+    state = zh(telecom, start(), "开户，我叫张伟，身份证110101199003071233，要39的套餐", "办理").state
+    result = zh(telecom, state, "名字错了，是王字旁的玮", "否定", 1.0)
+    assert result.state.slots["name"] == "张伟" and result.state.frame.waiting_for == "slot:name"
+
+
+# "算了，还是改吧" after "我再想想吧" at a plan change's read-back (取消 1.00) cancelled it, and "确认" then did nothing;
+# "算了，就这个吧，办吧" (肯定 0.64) heard "没听明白" (customer trial, session 33): a dismissal, then a go-ahead, is the yes
+@pytest.mark.parametrize("text, intent, confidence", [("算了，还是改吧", "取消", 1.0), ("算了，就这个吧，办吧", "肯定", 0.3)])
+def test_never_mind_then_go_ahead_in_chinese(telecom, text, intent, confidence):
+    state = zh(telecom, start(), "帮我把套餐改成99的，我叫赵磊，身份证110101199003071233", "办理").state
+    assert state.frame.waiting_for == "confirm"
+    state = zh(telecom, state, "我再想想吧", "肯定", 0.6).state
+    result = zh(telecom, state, text, intent, confidence)
+    assert any(e.name == "confirmed" for e in result.events)
+
+
+def test_never_mind_alone_at_a_read_back_still_cancels(telecom):
+    state = zh(telecom, start(), "帮我把套餐改成99的，我叫赵磊，身份证110101199003071233", "办理").state
+    result = zh(telecom, state, "算了，不改了", "取消", 1.0)
+    assert not any(e.name == "confirmed" for e in result.events) and not result.state.stack

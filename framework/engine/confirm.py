@@ -312,7 +312,10 @@ _GO_AHEAD = {
                      # "好了就这样吧" (再见 0.91) offered to stop, and "是的" cancelled (customer trial, session 31)
                      r"|^(?:好了?|行了?|那|嗯|ok)?[，,\s]*(?:就这样|就这么办|就这样办|就按这个办?|就它了|没问题|办吧|赶紧办)(?:吧|嘛|了)?$"
                      # "好嘞，麻烦你了" (问候 0.51-0.65 on all three telecom_zh models): thanks after the yes
-                     r"|^(?:麻烦|辛苦|谢谢|多谢)(?:你|您)?(?:了|啦)?(?:啊|呀)?$"),
+                     r"|^(?:麻烦|辛苦|谢谢|多谢)(?:你|您)?(?:了|啦)?(?:啊|呀)?$"
+                     # "算了，还是改吧" after "我再想想吧" at a plan change's read-back (取消 1.00) cancelled it; "算了，就这个吧，
+                     # 办吧" heard "没听明白" (customer trial, session 33)
+                     r"|^(?:那|那就)?还是(?:改|换|办|开|要|弄)(?:了|吧|啦)?$|^(?:那|那就)?就(?:这个|它|这样)(?:吧|了)?$"),
 }
 
 
@@ -627,7 +630,9 @@ def change(ctx: TurnContext, state: State, slot: str) -> None:
 # session 22), "套餐不对", "the amount is wrong". "没错" / "不错" say it is right.
 _WRONG = {
     # "我姓王不姓黄", "身份证号最后几位是4560不是4561" at an opening's read-back heard "没听明白" (customer trial, session 33)
-    "zh": re.compile(r"(?<![没不])错(?!过)|不对|有误|有问题|不姓|(?<![是要])不是"),
+    # "这是我儿子的名字，…身份证用他自己的…" at the ID question opened the account for the son (customer trial, session 33)
+    "zh": re.compile(r"(?<![没不])错(?!过)|不对|有误|有问题|不姓|(?<![是要])不是"
+                     r"|是我的?(?:老婆|老公|爱人|媳妇|儿子|女儿|闺女|孩子|爸爸?|妈妈?|父亲|母亲|老爸|老妈|老伴|爷爷|奶奶|家人)的名字"),
     "en": re.compile(r"\b(?:wrong|incorrect|mistake|typo|not right|isn'?t right|is off)\b"),
 }
 

@@ -126,12 +126,13 @@ def _never_mind_go_ahead(assistant: Assistant, state: SessionState, nlu: NLUResu
     it waves away before."""
     frame = state.stack[-1] if state.stack else None
     top, affirm = nlu.intent, assistant.behaviours.affirm.intents
-    if (frame is None or frame.waiting_for != "confirm" or top is None or not affirm or is_payload(nlu)
-            or top.name not in assistant.behaviours.cancel.intents):
+    if frame is None or frame.waiting_for != "confirm" or top is None or not affirm or is_payload(nlu):
         return nlu
     clauses = [c for c in _CLAUSE_SPLIT.split(nlu.text or "") if c.strip()]
     if len(clauses) < 2 or not confirm.go_ahead([clauses[-1]], assistant.language):
         return nlu
+    if top.name not in assistant.behaviours.cancel.intents and not withdrawn(clauses[0], assistant.language):
+        return nlu  # "算了，就这个吧，办吧" (肯定 0.64): a dismissal first, a go-ahead last
     cancel = assistant.behaviours.cancel.intents
     return replace(nlu, ranking=(IntentScore(affirm[0], 1.0),)
                    + tuple(r for r in nlu.ranking if r.name != affirm[0] and r.name not in cancel))
@@ -1051,6 +1052,8 @@ def _earlier_wrong(ctx: TurnContext, nlu: NLUResult, collecting: str) -> bool:
     # "Who should I send it to?" is no recipient)
     answered = (any(fills(slot, e, collecting) for e in nlu.entities) if slot.type == "text"
                 else _holds_value(ctx, collecting, nlu))
+    if ctx.out_of_range.get(collecting) == slot_filling.OWN_VALUE:
+        answered = False  # "…身份证用他自己的5101…": another person's value answers nothing
     if (item is None or item == collecting or ctx.slots.get(item) is None or flow is None or answered
             or item in ctx.slot_changes):  # "the name was wrong, it should be Kevin OBrien": corrected already
         return False

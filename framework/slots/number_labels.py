@@ -190,10 +190,14 @@ _THEIRS = {
                      r"|同学|邻居|哥哥?|姐姐?|弟弟?|妹妹?|爷爷|奶奶|外公|外婆|姥姥|姥爷|家人|亲戚|他|她|别人|人家|家里人)"
                      # with the relative's name: "我儿子黄小明（身份证1101…）用我的号充了200块" was asked as one of two IDs
                      # of the complaint (customer trial, session 33)
-                     r"(?:(?<![他她])(?:(?![我你他她说让给帮用叫要在是的了和跟把被拿办])[\u4e00-\u9fff]){2,4})?\s*[（(]?\s*"
+                     r"(?:(?<![他她])(?:(?![我你他她说让给帮用叫要在是的了和跟把被拿办])[\u4e00-\u9fff]){2,4})?"
+                     # "他叫刘建国，身份证3101…" (the father's ID filed with the son's name: customer trial, session 33)
+                     r"(?:(?:叫|名叫|是)[\u4e00-\u9fff·]{2,6}[，,\s]*)?\s*[（(]?\s*(?:自己)?"
                      # "她身份证是…" without 的, said after "这个是给我妈办的", was stored as the customer's (customer
                      # trial, session 31)
-                     r"(?:的(?:身份证(?:号码?)?|证件(?:号码?)?|号码?)?|(?:身份证(?:号码?)?|证件(?:号码?)?))(?:是|为|：|:|\s)*$"),
+                     r"(?:的(?:身份证(?:号码?)?|证件(?:号码?)?|号码?)?|(?:身份证(?:号码?)?|证件(?:号码?)?))(?:是|为|：|:|\s)*"
+                     # "用我爸的行不行，3101…", "我妈的行吗？4403…" (customer trial, session 33)
+                     r"(?:行不行|行吗|可以吗|可不可以|能用吗|能不能用|成吗)?[，,？?。\s]*$"),
     "en": re.compile(r"\b(?:(?:wife|husband|partner|son|daughter|kid|child|mum|mom|mother|dad|father|friend|brother|sister"
                      r"|gran|grandma|grandpa|colleague|neighbou?r|boss)'?s|his|her|their)"
                      r"(?:\s+(?:id|id card|identity card|ic|passport|card))?(?:\s+(?:number|no\.?))?(?:\s+(?:is|was|:))?\s*$",
