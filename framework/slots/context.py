@@ -28,8 +28,8 @@ from framework.compile.machine import Assistant, Slot
 from framework.slots.answers import corrected_tail, language_key, yes_no
 from framework.slots.mapping import CONTEXT_EXTRACTOR, MODEL_EXTRACTOR
 from framework.slots.memo import IdentityMemo
-from framework.slots.person_names import first_name_first, name_after_title, name_dot, reordered, surname_first, \
-    without_title
+from framework.slots.person_names import (COMPOUND_SURNAMES_ZH, first_name_first, name_after_title, name_dot, reordered,
+                                          surname_first, without_title)
 from framework.slots.values import ParseResult, parse_value
 
 # Punctuation that ends a clause: a value never spans it. '.' only ends one before
@@ -574,15 +574,11 @@ def complete_cut_name(text: str, entity):
     rest = _strip_trailing(text[entity.end:clause_end]).rstrip(_NOT_NAME_END)  # particles after the name
     # a compound surname alone takes the one or two characters of the given name after it: "是欧阳小燕，小大的小" at
     # a read-back renamed the customer 欧阳 (customer trial, session 32)
-    most = 2 if entity.text in _COMPOUND_SURNAMES else 1
+    most = 2 if entity.text in COMPOUND_SURNAMES_ZH else 1
     if not 1 <= len(rest) <= most or not all("\u3400" <= ch <= "\u9fff" for ch in rest):
         return entity
     end = entity.end + len(rest)
     return replace(entity, value=text[entity.start:end], text=text[entity.start:end], end=end)
-
-
-_COMPOUND_SURNAMES = frozenset("欧阳 司马 诸葛 上官 东方 皇甫 慕容 令狐 司徒 夏侯 公孙 轩辕 尉迟 长孙 宇文 端木 南宫 西门 独孤 "
-                               "澹台 申屠 万俟 闻人 呼延 赫连".split())
 
 
 # What follows a "我" that opens the next clause of a run-on message: "…我叫马丽丽我身份证号是…", "…我想开个户"

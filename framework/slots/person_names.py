@@ -266,7 +266,8 @@ def written_name(text: str) -> bool:
     if _DOTTED.fullmatch(said) or _LATIN_NAME.fullmatch(said):
         return True
     return bool(_HAN_NAME.fullmatch(said)) and (said[0] in COMMON_SURNAMES_ZH or said.startswith(_MINORITY_STARTS)
-                                               or said[:2] in _COMPOUND_SURNAMES_ZH)
+                                               or said[:2] in COMPOUND_SURNAMES_ZH)
 
 
-_COMPOUND_SURNAMES_ZH = frozenset("欧阳 司马 诸葛 上官 东方 皇甫 慕容 令狐 司徒 夏侯 公孙 轩辕 尉迟 长孙 宇文 端木 南宫 西门".split())
+COMPOUND_SURNAMES_ZH = frozenset("欧阳 司马 诸葛 上官 东方 皇甫 慕容 令狐 司徒 夏侯 公孙 轩辕 尉迟 长孙 宇文 端木 南宫 西门 "
+                                 "独孤 澹台 申屠 万俟 闻人 呼延 赫连".split())
