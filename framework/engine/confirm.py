@@ -46,6 +46,7 @@ from framework.slots.command_words import negated_command, withdrawn
 from framework.slots.answers import (after_filler, also_part, dont_know, has_words, is_hedge, is_hesitation, is_question,
                                      NEVER, language_key, is_yes_word, sounds_like_correction, yes_no)
 from framework.slots.context import from_user
+from framework.slots.person_names import KIN_ZH
 
 CONFIRM_MARGIN = 0.2
 WHICH = "which"  # Frame.waiting_for while the "which item?" question waits for its answer
@@ -632,7 +633,7 @@ _WRONG = {
     # "我姓王不姓黄", "身份证号最后几位是4560不是4561" at an opening's read-back heard "没听明白" (customer trial, session 33)
     # "这是我儿子的名字，…身份证用他自己的…" at the ID question opened the account for the son (customer trial, session 33)
     "zh": re.compile(r"(?<![没不])错(?!过)|不对|有误|有问题|不姓|(?<![是要])不是"
-                     r"|是我的?(?:老婆|老公|爱人|媳妇|儿子|女儿|闺女|孩子|爸爸?|妈妈?|父亲|母亲|老爸|老妈|老伴|爷爷|奶奶|家人)的名字"),
+                     rf"|是我的?(?:{KIN_ZH})的名字"),
     "en": re.compile(r"\b(?:wrong|incorrect|mistake|typo|not right|isn'?t right|is off)\b"),
 }
 

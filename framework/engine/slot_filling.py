@@ -1128,7 +1128,7 @@ def _for_the_next_run(ctx: TurnContext, found: dict) -> None:
     frame, flow = ctx.frame, ctx.flow()
     if frame is None or flow is None or frame.waiting_for != CONFIRM:
         return
-    waiting = [i for i, f in enumerate(ctx.stack[:-1]) if f.flow == frame.flow and f.saved and (f.saved.get("slots"))]
+    waiting = [i for i, f in enumerate(ctx.stack[:-1]) if f.flow == frame.flow and f.saved and f.saved.get("slots")]
     wanted = steps.collected_slots(flow)
     for name in [n for n in found if n in wanted and ctx.assistant.slots[n].type == "text" and ctx.assistant.slots[n].pii]:
         said = [c[3] for c in found[name] if isinstance(c[3], str)]
@@ -1229,15 +1229,15 @@ def _read_as_nothing(ctx: TurnContext, found: dict, entities) -> None:
     """An amount the model read as another slot's value that is none ("这个月扣了2500，上个月扣了10000" at
     "经济损失大概是多少钱？": plan 2500, which is no plan, and loss 10000, filed without a word; tried by hand,
     session 32) is as much the answer as the one the model took: two amounts, and `_two_values` asks which."""
-    claimed = [(c[2].start, c[2].end) for cs in found.values() for c in cs]
     for name, candidates in found.items():
         if ctx.assistant.slots[name].type != "money":
             continue
+        claimed = [(c[2].start, c[2].end) for other, cs in found.items() if other != name for c in cs]
         chosen = [c for c in candidates if c[2].extractor == MODEL_EXTRACTOR]
         if not chosen or len(_distinct(c[3] for c in chosen)) != 1 or min(c[0] for c in candidates) != chosen[0][0]:
             continue
         elsewhere = [c for c in candidates if c[2].extractor in GENERIC_EXTRACTORS and c[3] != chosen[0][3]
-                     and not any(a < c[2].end and c[2].start < b for a, b in claimed if (a, b) != (c[2].start, c[2].end))
+                     and not any(a < c[2].end and c[2].start < b for a, b in claimed)
                      and any(e.extractor == MODEL_EXTRACTOR and e.entity != c[2].entity
                              and e.start < c[2].end and c[2].start < e.end for e in entities)]
         if elsewhere:
@@ -1613,12 +1613,12 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 ctx.out_of_range.setdefault(slot.name, OWN_VALUE)
                 ctx.refusal_extra.setdefault(slot.name, {"own_label": label(ctx, slot.name)})
                 continue
-            if slot.type in ("money", "categorical") and _MEASURED_AFTER.match((nlu.text or "")[entity.end:entity.end + 3]):
+            after = (nlu.text or "")[entity.end:entity.end + 8]
+            if ((slot.type in ("money", "categorical") and _MEASURED_AFTER.match(after[:3]))
+                    or (slot.type == "money" and _COUNTED_AFTER.match(after))):
                 # "今年39岁" chose plan 39 and opened the account on it, "我住59号楼" offered plan 59 (customer trial,
-                # session 32): a number that counts years, floors or a house is no choice and no amount
-                ctx.emit("entity_ignored", entity=entity.entity, reason="counts_something")
-                continue
-            if slot.type == "money" and _COUNTED_AFTER.match((nlu.text or "")[entity.end:entity.end + 8]):
+                # session 32): a number that counts years, floors or a house is no choice and no amount; nor one before
+                # 号 / 次 / 天 an amount ("我打了三次10000号": session 33)
                 ctx.emit("entity_ignored", entity=entity.entity, reason="counts_something")
                 continue
             if slot.type == "money" and identifier_named(nlu.text or "", entity.start, ctx.assistant.language):

@@ -63,7 +63,7 @@ from framework.nlu.interface import Entity, IntentScore, NLUResult
 from framework.slots import GENERIC_EXTRACTORS, ParseResult, parse_value
 from framework.slots.answers import (after_refusal, also_part, content_length, has_content, has_greeting, has_words,
                                      is_hedge, is_question, language_key, sounds_like_correction, without_filler, yes_no)
-from framework.slots.command_words import (asks_for_person, dropped_lead, goes_on, negated_command, wants_person,
+from framework.slots.command_words import (CLAUSE, asks_for_person, dropped_lead, goes_on, negated_command, wants_person,
                                           withdrawn, withdrawn_on_asking)
 from framework.slots.context import collect_text, from_user, model_for, short_text
 from framework.slots.mapping import fills
@@ -106,9 +106,6 @@ def _context(assistant: Assistant, state: SessionState, *, now, channel, text, i
     return ctx
 
 
-_CLAUSE_SPLIT = re.compile(r"[,，.。!！;；]+")
-
-
 def _another_flows_request(ctx: TurnContext, nlu: NLUResult, intent: str | None, confident: bool) -> bool:
     """"等等，我先查下我现在这个号13712345678还有多少钱" at an opening's name question (查询 1.00) heard the plan prices
     (a side question's "多少钱") and the number was dropped (customer trial, session 33): a confident request of another
@@ -125,15 +122,14 @@ def _never_mind_go_ahead(assistant: Assistant, state: SessionState, nlu: NLUResu
     trial, session 33): at a read-back, a message whose last clause tells the assistant to go ahead is its yes, whatever
     it waves away before."""
     frame = state.stack[-1] if state.stack else None
-    top, affirm = nlu.intent, assistant.behaviours.affirm.intents
+    top, affirm, cancel = nlu.intent, assistant.behaviours.affirm.intents, assistant.behaviours.cancel.intents
     if frame is None or frame.waiting_for != "confirm" or top is None or not affirm or is_payload(nlu):
         return nlu
-    clauses = [c for c in _CLAUSE_SPLIT.split(nlu.text or "") if c.strip()]
+    clauses = [c for c in CLAUSE.split(nlu.text or "") if c.strip()]
     if len(clauses) < 2 or not confirm.go_ahead([clauses[-1]], assistant.language):
         return nlu
-    if top.name not in assistant.behaviours.cancel.intents and not withdrawn(clauses[0], assistant.language):
+    if top.name not in cancel and not withdrawn(clauses[0], assistant.language):
         return nlu  # "算了，就这个吧，办吧" (肯定 0.64): a dismissal first, a go-ahead last
-    cancel = assistant.behaviours.cancel.intents
     return replace(nlu, ranking=(IntentScore(affirm[0], 1.0),)
                    + tuple(r for r in nlu.ranking if r.name != affirm[0] and r.name not in cancel))
 

@@ -21,6 +21,7 @@ from framework.engine.context import TurnContext
 import re
 
 from framework.slots.answers import has_content
+from framework.slots.command_words import CLAUSE
 
 NOT_UNDERSTOOD = "utter_not_understood"
 # "Pardon?" at a question: the question again, without the "not understood" line (a trial of
@@ -43,7 +44,7 @@ _SAY_AGAIN = re.compile(
     r"|what (?:did|was it) you (?:just )?sa(?:y|id)|what was (?:that|the \w+) again|i didn'?t (?:catch|get|hear) (?:that|it|you)"
     r"|i missed (?:that|it)|(?:sorry|oh|um+|uh+)[\s,]*(?:what|pardon))(?: please| pls)?", re.IGNORECASE)
 _FILLER = re.compile(r"sorry|oh|um+|uh+|ok(?:ay)?|please|pls|wait|hm+|对不起|不好意思|那个|嗯+|哦+|呃+|啊+|麻烦了?", re.IGNORECASE)
-_CLAUSES = re.compile(r"[，,。.!！;；…~～]+|(?<=[?？])")
+_CLAUSES = re.compile(CLAUSE.pattern + r"|(?<=[?？])")  # clauses, a question mark ending one too
 
 
 def asks_again(text: str) -> bool:

@@ -128,16 +128,21 @@ _WITHDRAWN = {
                      r"|\b(?:dun|don'?t|dont|do not) (?:wan|want|wanna)(?: it| to)?"
                      r"(?: liao| already| lah| anymore| any more)?)$"),
 }
-_CLAUSE = re.compile(r"[，,。.!！;；…~～]+")
+CLAUSE = re.compile(r"[，,。.!！;；…~～]+")  # what ends a clause inside a message
 # A bare dismissal said as one clause, whatever complaint follows it: "得了吧，太麻烦了", "好吧…得了吧" opened an
 # account (customer trial, session 32); "算了，还是办吧" goes ahead (the last decisive clause counts)
 _DISMISSAL = re.compile(r"^(?:那|那就|唉|哎|哎呀)?(?:得了吧?|拉倒吧?|算了吧?|不整了|不办了|不弄了|甭办了|免了吧?|省省吧)(?:吧|啦)?$")
 _GO_AHEAD = re.compile(r"^(?:那|那就)?(?:还是)?(?:办吧|办|继续|确认|好的?|好吧|行吧?|可以|中|妥|没问题|弄吧|整吧)(?:吧|啦)?$|还是办|还是要")
 
 
+def _clauses(text: str) -> list[str]:
+    """The message's clauses, lower-cased, without politeness and edge punctuation."""
+    return [c.strip(_EDGE) for c in CLAUSE.split(_POLITE.sub("", text.strip(_EDGE).lower())) if c.strip(_EDGE)]
+
+
 def _last_clause(text: str) -> str:
     """The message's last clause, lower-cased, without politeness and edge punctuation ("" if none)."""
-    clauses = [c.strip(_EDGE) for c in _CLAUSE.split(_POLITE.sub("", text.strip(_EDGE).lower())) if c.strip(_EDGE)]
+    clauses = _clauses(text)
     return clauses[-1] if clauses else ""
 
 
@@ -159,7 +164,7 @@ def withdrawn(text: str, language: str | None = None) -> bool:
 
 def _dismissed_before(text: str) -> bool:
     """The last decisive clause is a bare dismissal ("得了吧，太麻烦了"); a go-ahead after it ("算了，还是办吧") wins."""
-    clauses = [c.strip(_EDGE) for c in _CLAUSE.split(_POLITE.sub("", text.strip(_EDGE).lower())) if c.strip(_EDGE)]
+    clauses = _clauses(text)
     for clause in reversed(clauses):
         if _GO_AHEAD.search(clause) or _GIVES_A_VALUE.match(clause):
             return False
