@@ -69,6 +69,14 @@ def test_a_question_in_a_complaint_is_the_complaint(telecom):
     assert "question_answered" not in _names(result) and "多久" in result.state.slots["complaint"]
 
 
+@pytest.mark.parametrize("text", ["投诉一般多久有结果？", "投诉了多久能处理？"])
+def test_a_question_about_complaints_at_the_complaint_is_answered(telecom, text):
+    # it became the complaint (customer trial, session 33): it names the flow by a request word of its step
+    result = zh(telecom, zh(telecom, start(), "投诉", "投诉", 0.99).state, text, "投诉", 0.5)
+    assert "question_answered" in _names(result) and "24 小时" in replies(result)[0]
+    assert "complaint" not in result.state.slots and result.state.frame.waiting_for == "slot:complaint"
+
+
 def test_a_statement_with_the_word_is_no_question(banking):
     result = en(banking, _transfer(banking), "yes, no fee needed", "affirm", 0.99)
     assert "question_answered" not in _names(result)

@@ -17,7 +17,8 @@ While the flow waits for an answer (a slot's question or a confirmation) and a m
 question (framework.slots.answers.is_question) names one of the words or matches one of the patterns,
 the response is said (event `question_answered`) and the question is asked again: nothing is collected,
 changed or confirmed, and no attempt is used. A value given in the same message is kept (it was filled
-before this step). A free-text question (a complaint) takes the message as its answer, questions and all. Checked by the validator: the response exists, the patterns compile, and each entry
+before this step). A free-text question (a complaint) takes the message as its answer, questions and all, unless the
+question names the flow by one of the step's `from_trigger` request words ("投诉一般多久有结果？"). Checked by the validator: the response exists, the patterns compile, and each entry
 names words or patterns.
 """
 from __future__ import annotations
@@ -30,6 +31,15 @@ from framework.slots.command_words import asks_for_person
 from framework.slots.context import model_for, short_text
 
 
+def _about_the_flow(flow, frame, text: str) -> bool:
+    """A question that names the flow itself by one of its step's request words ("投诉一般多久有结果？" at "请详细描述一下
+    遇到的问题": the customer asks how complaints go, and became the complaint, customer trial, session 33): the flow
+    answers it and asks for the text again. Without such a word the question is the text ("你们到底多久能修好？？")."""
+    state = flow.states.get(frame.state)
+    words = getattr(state.step, "request_words", ()) if state is not None else ()
+    return any(w and w in text for w in words)
+
+
 def answered(ctx: TurnContext, nlu: NLUResult) -> bool:
     """True when the active flow answered the message as one of its side questions (and asked again)."""
     flow, frame, text = ctx.flow(), ctx.frame, nlu.text or ""
@@ -38,7 +48,8 @@ def answered(ctx: TurnContext, nlu: NLUResult) -> bool:
     if not (frame.waiting_for == "confirm" or frame.waiting_for.startswith("slot:")):
         return False
     slot = ctx.assistant.slots.get(frame.waiting_for[5:]) if frame.waiting_for.startswith("slot:") else None
-    if slot is not None and slot.type == "text" and not short_text(slot, model_for(ctx.assistant)):
+    if slot is not None and slot.type == "text" and not short_text(slot, model_for(ctx.assistant)) and not _about_the_flow(
+            flow, frame, text):
         return False  # free text ("你们到底多久能修好？？" as the complaint) is the answer, questions and all
     if not is_question(text, ctx.assistant.language):
         return False
