@@ -176,7 +176,7 @@ def test_both_is_no_answer_at_a_menu_of_a_change(telecom):
     """The business flow confirms a change: two of its choices are no "both"."""
     state = zh(telecom, start(), "我叫王芳，身份证310115199205157890", "办理").state
     result = zh(telecom, state, "都要", "肯定", 0.96)
-    assert "一笔一笔来" not in "".join(replies(result))
+    assert "一件一件来" not in "".join(replies(result))
 
 
 # "我这个月流量还剩多少", then the number: the bill was looked up ("这个月" implied 账单) after being told 流量 is not

@@ -85,3 +85,14 @@ def test_the_check_reads_the_held_out_test_files(domain):
     assert len(pairs) == rows
     assert not examples & {key(t) for t, _ in pairs}  # no training example
     assert all(intent in assistant.intents for _, intent in pairs)
+
+
+def test_the_check_runs_a_fixed_sample_of_at_most_its_limit():
+    from framework.nlu.precision import check_sample
+
+    pairs = [(f"text {k}", "a" if k % 3 else "b") for k in range(50)] + [("text 1", "a"), ("  ", "a")]
+    sample = check_sample(pairs, limit=20)
+    assert len(sample) == 20 and len(set(sample)) == 20 and set(sample) <= set(pairs)
+    assert set(sample) == set(check_sample(list(reversed(pairs)), limit=20))  # the same texts, whatever the order
+    assert sample == sorted(sample, key=pairs.index)  # in the files' order
+    assert check_sample(pairs) == list(dict.fromkeys(p for p in pairs if p[0].strip()))  # under the limit: all

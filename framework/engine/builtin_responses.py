@@ -157,7 +157,7 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "en": "I need you to pick one yourself.",
     },
     "utter_one_at_a_time": {
-        "zh": "好的，两笔我都记下了，一笔一笔来：先办第一笔。",
+        "zh": "好的，两件我都记下了，一件一件来：先办第一件。",
         "en": "Sure, I'll do them one at a time, starting with the first.",
     },
     # A PIN, password, CVV or one-time code typed in ("my pin is 4321": framework.masking.SECRET_RE,
@@ -268,6 +268,11 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
     "utter_offer_person": {
         "zh": "看来我没能理解您的意思，抱歉。需要的话可以说“转人工”，我帮您联系人工客服。",
         "en": "Sorry, I'm not getting it. If you'd like a person to help, just say \"agent\".",
+    },
+    # an out-of-scope message about money taken ("I never bought this", "被盗刷了"; framework.engine.turn)
+    "utter_offer_person_for_money": {
+        "zh": "涉及被扣钱、被盗刷的问题，可以说“转人工”，让人工客服帮您看看怎么处理。",
+        "en": "If money was taken that you didn't agree to, one of our agents can look into it: just say \"agent\".",
     },
     "utter_which_way": {
         "zh": "{which_label}现在是 {which_value}。请问是加 {which_delta}，还是减 {which_delta}？",

@@ -55,7 +55,7 @@ from framework.engine.other_request import second_run
 from framework.masking import card_spans
 from framework.nlu.interface import Entity, NLUResult
 from framework.slots import ParseResult, parse_value
-from framework.slots.answers import corrected_tail, is_hesitation, is_question, sounds_like_correction
+from framework.slots.answers import also_part, corrected_tail, is_hesitation, is_question, sounds_like_correction
 from framework.slots.command_words import command_word
 from framework.slots.context import (collect_text, complete_cut_name, from_user, join_name_parts, looks_everyday,
                                      model_for, describes_self, digits_in_values, short_text, tidy_span)
@@ -207,6 +207,28 @@ def spells_a_character(value: str) -> bool:
     word_of = _WORD_OF.match(value)
     return (value in _SPELLED or bool(_RADICAL.match(value))
             or (word_of is not None and word_of.group("ch") in value[:-2]))
+
+
+_GIVEN_SAID = re.compile(r"^(?:我的?)?(?:名字?|名儿)(?:叫|是|就是|就叫)?(?P<given>[\u4e00-\u9fff]{1,2})$")
+_SURNAME_SAID = re.compile(r"^(?:我)?姓(?P<surname>[\u4e00-\u9fff])$")
+
+
+def spelled_name(text: str) -> str | None:
+    """The whole name of a message that gives the surname and the given name apart, the surname said or written out
+    ("姓zhang，弓长张，名字叫伟": 张伟, read as "叫伟"; "我姓李，木子李，名叫娜"); else None."""
+    surname = given = None
+    for part in (p for p in re.split(r"[，,、。；;\s]+", text.strip()) if p):
+        m = _SURNAME_SAID.match(part)
+        if m is not None or part in _SPELLED:
+            said = m.group("surname") if m is not None else part[-1]
+            if surname not in (None, said):
+                return None  # two surnames: no guess
+            surname = said
+            continue
+        m = _GIVEN_SAID.match(part)
+        if m is not None and given is None:
+            given = m.group("given")
+    return surname + given if surname and given else None
 
 
 _NOW_AFTER = re.compile(r"\b(?:now|right now|right away|immediately|asap|straight away)\b|马上|立刻|现在就", re.IGNORECASE)
@@ -1194,10 +1216,9 @@ def _two_lookups(ctx: TurnContext, found: dict) -> None:
     flow = ctx.assistant.flow_for_intent(ctx.intent) if ctx.intent else None
     if ctx.stack or flow is None or ctx.second_values or (ctx.confidence or 0.0) < threshold(ctx.assistant):
         return
-    if any(isinstance(state.step, Confirm) for state in flow.states.values()) and not _BOTH.search((ctx.text or "").lower()):
-        return  # "block both": each block is confirmed on its own (a purse with two cards: second round, session 27)
+    text = ctx.text or ""
     several = {name: c for name, c in found.items() if len(_distinct(x[3] for x in c)) > 1}
-    if len(several) != 1 or sounds_like_correction(ctx.text or "", ctx.assistant.language):
+    if len(several) != 1:
         return
     name, candidates = next(iter(several.items()))
     if name not in steps.collected_slots(flow):
@@ -1208,11 +1229,38 @@ def _two_lookups(ctx: TurnContext, found: dict) -> None:
         return
     first, second = ([c for c in ordered if c[3] == v] for v in values)
     end, begin = max(c[2].end for c in first), min(c[2].start for c in second)
-    if end > begin or not _JOINED.fullmatch((ctx.text or "")[end:begin].strip().lower()):
-        return  # two readings of one span (a pattern's date and the model's), or no "and" between them
+    if end > begin:
+        return  # two readings of one span (a pattern's date and the model's)
+    # "我要开户，另外把我老号的套餐换成39的" opened the account's flow on 换套餐 and 39, and the opening was never
+    # mentioned again (customer trial, session 33, left then): a second request joined by "also" is one whatever the
+    # flow, each run confirmed on its own; the values said after the joining word go with it
+    also = _also_between(text, ctx.assistant.language, end, begin)
+    if sounds_like_correction(text if also is None else text[:also], ctx.assistant.language):
+        return  # (what the second request says is its own: "另外把套餐换成39的" changes nothing said before)
+    if also is None and any(isinstance(state.step, Confirm) for state in flow.states.values()) and not _BOTH.search(
+            text.lower()):
+        return  # "block both": each block is confirmed on its own (a purse with two cards: second round, session 27)
+    if also is None and not _JOINED.fullmatch(text[end:begin].strip().lower()):
+        return  # no "and" between them
     found[name] = first
     ctx.second_values[name] = values[1]
-    ctx.emit("second_request", slots=(name,))
+    if also is not None:
+        for other, cs in list(found.items()):
+            after = [c for c in cs if c[2].start >= also]
+            if other != name and other in steps.collected_slots(flow) and after and len(after) == len(cs):
+                ctx.second_values[other] = after[0][3]
+                del found[other]
+    ctx.emit("second_request", slots=tuple(sorted(ctx.second_values)))
+
+
+def _also_between(text: str, language: str | None, end: int, begin: int) -> int | None:
+    """Where the second request starts, when an "also" that joins one (answers.also_part) lies between `end` and
+    `begin`; else None."""
+    parts = also_part(text, language)
+    if parts is None:
+        return None
+    start = text.find(parts[1], text.find(parts[0]) + len(parts[0]))
+    return start if end <= start <= begin else None
 
 
 # "I lost two cards, ending 1234 and 9876" asked which one and forgot the other (customer trial, session 29, second

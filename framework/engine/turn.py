@@ -63,8 +63,8 @@ from framework.nlu.interface import Entity, IntentScore, NLUResult
 from framework.slots import GENERIC_EXTRACTORS, ParseResult, parse_value
 from framework.slots.answers import (after_refusal, also_part, content_length, has_content, has_greeting, has_words,
                                      is_hedge, is_question, language_key, sounds_like_correction, without_filler, yes_no)
-from framework.slots.command_words import (CLAUSE, asks_for_person, dropped_lead, goes_on, negated_command, wants_person,
-                                          withdrawn, withdrawn_on_asking)
+from framework.slots.command_words import (CLAUSE, asks_for_person, dropped_lead, goes_on, money_trouble, negated_command,
+                                          wants_person, withdrawn, withdrawn_on_asking)
 from framework.slots.context import collect_text, from_user, model_for, short_text
 from framework.slots.mapping import fills
 from framework.slots.number_labels import IDENTIFIER_TYPES
@@ -882,6 +882,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             # the grocery store", then "send money to my son Tom": customer trial, session 30); a value said with
             # no request ("my card ends in 4821") is kept for the next one
             lifetimes.forget_this_turns_values(ctx, "out_of_scope")
+            _person_for_money(ctx)
         return
     _fallback(ctx)
 
@@ -1317,12 +1318,22 @@ def _global(ctx: TurnContext, intent: str) -> bool:
             if not asks or not confirm.question_instead_of_answer(ctx):
                 ctx.emit(name, intent=intent)
                 ctx.say(behaviour.response)
+                if name == "out_of_scope":
+                    _person_for_money(ctx)
             steps.reprompt(ctx)
             return True
     flow = ctx.assistant.flow_for_intent(intent)
     if flow is None:
         return False
     return _trigger(ctx, flow)
+
+
+def _person_for_money(ctx: TurnContext) -> None:
+    """"I want to dispute a charge on my card, I never bought this" heard only "That's outside what I can do" (customer
+    trial, session 33): an out-of-scope message about money taken offers a person, where the domain has one."""
+    if ctx.assistant.behaviours.handoff.intents and money_trouble(ctx.text or "", ctx.assistant.language):
+        ctx.emit("person_offered", reason="money_trouble")
+        ctx.say("utter_offer_person_for_money")
 
 
 def _trigger(ctx: TurnContext, flow: Flow) -> bool:
@@ -1510,6 +1521,10 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         ctx.say(slot_filling.OWN_VALUE, extra={"own_label": confirm.label(ctx, slot_name)})
         ctx.say(step.prompt)
         return
+    if (parsed.ok and slot.type == "text" and language_key(ctx.assistant.language) == "zh"
+            and short_text(slot, model_for(ctx.assistant)) and (whole := slot_filling.spelled_name(ctx.text or ""))):
+        # "姓zhang，弓长张，名字叫伟" at the name question was read as "叫伟" (customer trial, session 33): 张伟
+        parsed = ParseResult(True, whole)
     if parsed.ok and slot.type == "text" and slot_filling.spells_a_character(str(parsed.value)):
         # "张三，哦不对，是弓长张，珊瑚的珊，张珊" opened the account for "弓长张" (customer trial, session 33): the last
         # part of the message that is no spelling and reads as the value

@@ -23,7 +23,7 @@ gets another file. Making it needs torch, transformers, onnx and onnxruntime; se
 onnxruntime alone.
 
 The check, before the file is used: the domain's labelled texts held out from training (the
-int8 check's: eval/*.csv except HELD_OUT, framework.nlu.precision.labelled_texts; its
+int8 check's: eval/*.csv except HELD_OUT, framework.nlu.precision.labelled_texts, the same fixed sample; its
 examples when it has none) answered by the float32 torch network and by the ONNX Runtime one,
 each answer as the user gets it (below the threshold: out of scope); the int8 file serves
 when it loses at most `precision.BOUND_PCT` (0.5) points, changes at most
@@ -499,12 +499,12 @@ class _Reference:
 
     def __init__(self, model_dir, meta: dict, assistant, threads: int, given: tuple[list, list] | None = None) -> None:
         from framework.nlu.model import load_classifier
-        from framework.nlu.precision import answered, labelled_texts
+        from framework.nlu.precision import answered, check_sample, labelled_texts
 
         if given is not None:
             pairs, self.want = list(given[0]), list(given[1])
         else:
-            pairs = list(dict.fromkeys((t, i) for t, i in labelled_texts(assistant) if t.strip())) if assistant else []
+            pairs = check_sample(labelled_texts(assistant)) if assistant else []
             if not pairs:  # no domain: agreement with float32 on a few texts
                 pairs = [(t, None) for t in _FALLBACK_TEXTS]
             reference = load_classifier(model_dir, assistant, quantize=False, threads=threads)

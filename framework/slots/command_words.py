@@ -312,3 +312,20 @@ def asks_for_person(text: str, language: str | None = None) -> bool:
     code = language_key(language)
     lowered = text.lower()
     return any(pattern.search(lowered) for c, pattern in _PERSON.items() if code in (None, c))
+
+
+# Money taken that the customer disputes: "I want to dispute a charge on my card, I never bought this" heard only "That's
+# outside what I can do" (customer trial, session 33, left then); a person can look into it
+_MONEY_TROUBLE = {
+    "en": re.compile(r"\b(?:disput\w*|fraud\w*|unauthori[sz]ed|scam(?:med)?|chargeback|double[- ]charged|"
+                     r"charged (?:me )?(?:twice|two times|double)|never (?:bought|ordered|made|authori[sz]ed|paid for)|"
+                     r"(?:money|funds) (?:was |were |got |has been |have been )?(?:stolen|taken|missing|gone)|"
+                     r"didn'?t (?:buy|make|order|authori[sz]e) (?:this|that|it|these|those))\b"),
+    "zh": re.compile(r"盗刷|被盗|被骗|诈骗|冒用|不是我(?:本人)?(?:买|消费|刷|花|付)的|没(?:买|消费|刷)过|莫名其妙(?:地)?(?:扣|少)了"),
+}
+
+
+def money_trouble(text: str, language: str | None = None) -> bool:
+    """True when the message disputes money taken (a charge never made, fraud, a scam)."""
+    pattern = _MONEY_TROUBLE.get(language_key(language) or "en")
+    return pattern is not None and bool(pattern.search(text.lower()))
