@@ -5,6 +5,7 @@ import pytest
 
 from tests.support.engine_turns import replies, start, turns
 from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
+from tests.test_customer_trial_s32 import learnt
 
 en = turns(default_intent="inform", runner_up=("affirm", "deny"))
 zh = turns(default_intent="提供信息", runner_up=("其他", "否定"))
@@ -58,3 +59,73 @@ def test_other_out_of_scope_messages_offer_no_person(banking, text):
 def test_chinese_money_trouble(telecom):
     result = zh(telecom, start(), "有人冒用我的身份办了卡", "其他", 0.98)
     assert "转人工" in replies(result)[-1]
+
+
+def test_also_with_a_corrected_value_alone_is_no_second_request(banking):
+    text = "send 50 to Tom, also make it 60 actually"
+    result = en(banking, start(), text, "transfer_money", 0.99,
+                entities=[learnt(text, "50", "amount"), learnt(text, "Tom", "recipient"), learnt(text, "60", "amount")])
+    assert "second_request" not in [e.name for e in result.events]
+    assert [f.flow for f in result.state.stack] == ["transfer_money"] and result.state.slots["amount"]["amount"] == 60
+
+
+def at_read_back(banking, text="send 50 to Ana tomorrow"):
+    return en(banking, start(), text, "transfer_money", 0.99, entities=[learnt(text, "Ana", "recipient")]).state
+
+
+# "wrong person, its Anna with two n" at "Send $50.00 to Ana …?" changed the amount to $2, and "yes" sent $2 to Ana
+# (customer trial, session 34): letters counted are no amount
+def test_letters_counted_are_no_amount(banking):
+    result = en(banking, at_read_back(banking), "wrong person, its Anna with two n", "deny", 0.99)
+    assert result.state.slots["amount"]["amount"] == 50
+
+
+# "wrong person, its Maria" lost Maria, and "Maria" alone at "What would you like to change?" heard "I'm not sure I
+# understood"; "yes" then sent the $50 to Ana (customer trial, session 34)
+@pytest.mark.parametrize("text", ["wrong person, its Maria", "Wrong name, it should be Maria", "no, its Maria"])
+def test_the_wrong_person_and_the_right_one(banking, text):
+    result = en(banking, at_read_back(banking), text, "deny", 0.99)
+    assert result.state.slots["recipient"] == "Maria" and result.state.frame.waiting_for == "confirm"
+
+
+@pytest.mark.parametrize("text, recipient", [("Maria", "Maria"), ("its Maria Lopez", "Maria Lopez"),
+                                             ("Yes", "Ana"), ("Amount", "Ana"), ("Sure", "Ana")])
+def test_a_name_alone_at_which_item(banking, text, recipient):
+    state = en(banking, at_read_back(banking), "no", "deny", 0.99).state
+    assert state.frame.waiting_for == "which"
+    intent = "affirm" if text in ("Yes", "Sure") else "inform"
+    assert en(banking, state, text, intent, 0.95).state.slots["recipient"] == recipient
+
+
+# "no tomorrow is a holiday, do it the day after" (out_of_scope 0.99) at "Send $50.00 to Ana on Monday 7 December?" read
+# the same date back, and "yes" sent it on the day refused (customer trial, session 34)
+def test_the_day_after_the_date_refused(banking):
+    state = at_read_back(banking)
+    held = state.slots["date"]
+    result = en(banking, state, "no tomorrow is a holiday, do it the day after", "out_of_scope", 0.99)
+    assert result.state.slots["date"] > held and result.state.frame.waiting_for == "confirm"
+
+
+# "4532123456784821" at "I need its last four digits" blocked the card ending 4532, its first four (customer trial,
+# session 34): a whole card number's last four, and a word about typing it
+@pytest.mark.parametrize("text", ["4532123456784821", "its 4532 1234 5678 4821"])
+def test_a_whole_card_number_gives_its_last_four(banking, text):
+    state = en(banking, start(), "I lost my card", "lost_card", 0.99).state
+    result = en(banking, state, text, "inform", 0.99, entities=[learnt(text, "4532", "card_last4")])
+    assert result.state.slots["card_last4"] == "4821" and "full card number" in replies(result)[0]
+
+
+# "nothing its fine, send it" (cancel 0.72) at "What would you like to change?" cancelled the transfer (session 34)
+def test_nothing_to_change_read_as_cancel(banking):
+    state = en(banking, at_read_back(banking), "no", "deny", 0.99).state
+    result = en(banking, state, "nothing its fine, send it", "cancel", 0.72)
+    assert result.state.stack and result.state.frame.waiting_for == "confirm"
+    assert not en(banking, state, "nothing, just cancel it", "cancel", 0.9).state.stack
+
+
+# "i already sent 200 last week, now send 30 to my sister Priya" asked which of $200 and $30 (session 34)
+def test_a_sum_sent_before_is_past(banking):
+    text = "i already sent 200 last week, now send 30 to my sister Priya"
+    result = en(banking, start(), text, "transfer_money", 0.99,
+                entities=[learnt(text, "200", "amount"), learnt(text, "30", "amount"), learnt(text, "Priya", "recipient")])
+    assert result.state.slots["amount"]["amount"] == 30

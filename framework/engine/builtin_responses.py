@@ -269,6 +269,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "看来我没能理解您的意思，抱歉。需要的话可以说“转人工”，我帮您联系人工客服。",
         "en": "Sorry, I'm not getting it. If you'd like a person to help, just say \"agent\".",
     },
+    # a whole card number typed where its last four digits are asked (framework.engine.slot_filling._card_end)
+    "utter_full_card_number": {
+        "zh": "为了安全，请不要发送完整的银行卡号，我只需要后四位，已经按后四位处理。",
+        "en": "For your safety, please don't type your full card number here: I only need the last four digits, "
+              "and I've used those.",
+    },
     # an out-of-scope message about money taken ("I never bought this", "被盗刷了"; framework.engine.turn)
     "utter_offer_person_for_money": {
         "zh": "涉及被扣钱、被盗刷的问题，可以说“转人工”，让人工客服帮您看看怎么处理。",

@@ -228,6 +228,11 @@ def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None, reque
     # "wait whats on my card 1234 first" at "Send $75.00 to Lucy Chen …?" (activate_card 0.67) changed the amount
     # to $1,234 and "yes send it" sent it (customer trial, session 30): a card's number is no amount
     numbers = [e for e in numbers if not card_end(nlu.text or "", e.start, ctx.assistant.language)]
+    # "wrong person, its Anna with two n" at "Send $50.00 to Ana …?" changed the amount to $2 and "yes" sent it
+    # (customer trial, session 34): a number that counts something is no amount
+    from framework.engine.slot_filling import counts_something  # it builds on this module
+
+    numbers = [e for e in numbers if not counts_something(nlu.text or "", e)]
     # "身份证最后四位也错了，是1217，完整的是110101199003071217" at a complaint's read-back changed the loss to 1217 元
     # (customer trial, session 32): the end of another value said in the message, or a number said after another
     # slot's name, is that value's

@@ -47,7 +47,7 @@ from typing import Any
 from framework.compile.machine import Assistant, Collect, frozen_map
 from framework.engine import steps
 from framework.engine.builtin_responses import LIST_SEPARATOR, language_code
-from framework.engine.confirm import WHICH, answer as yes_or_no, label
+from framework.engine.confirm import WHICH, answer as yes_or_no, label, only_a_choice
 from framework.engine.context import TurnContext
 from framework.engine.state import Frame
 from framework.engine.render import shown
@@ -55,7 +55,7 @@ from framework.engine.other_request import second_run
 from framework.masking import card_spans
 from framework.nlu.interface import Entity, NLUResult
 from framework.slots import ParseResult, parse_value
-from framework.slots.answers import also_part, corrected_tail, is_hesitation, is_question, sounds_like_correction
+from framework.slots.answers import also_part, corrected_tail, is_hesitation, is_question, sounds_like_correction, yes_no
 from framework.slots.command_words import command_word
 from framework.slots.context import (collect_text, complete_cut_name, from_user, join_name_parts, looks_everyday,
                                      model_for, describes_self, digits_in_values, short_text, tidy_span)
@@ -189,7 +189,7 @@ def answer_beside_change(ctx: TurnContext, nlu: NLUResult, collecting: str) -> b
 # set $25 (tried by hand, session 31): what someone owes, paid or lent is another sum
 _REASON = re.compile(r"\b(?:because|since|cause|cuz|coz|'cause|as (?:he|she|they|i|we))\b"
                      r"|\b(?:he|she|they|i|we|you)(?:'s| is| was)?\s+(?:already\s+|still\s+|just\s+|only\s+)?"
-                     r"(?:owes?|owed|paid|pays|gave|lent|borrowed|spent)\b"
+                     r"(?:owes?|owed|paid|pays|gave|lent|borrowed|spent|sent|transferred|wired)\b"
                      r"|因为|由于|毕竟|[他她]?欠我|[他她]已?经?还了我?|[他她]借了?我", re.IGNORECASE)
 
 
@@ -300,8 +300,17 @@ _MEASURED_AFTER = re.compile(r"\s*(?:岁|周岁|号楼|号院|楼|层|栋|单元
 # "我打了三次10000号都没人管，扣了我2500" filed a loss of 10000 元 (tried by hand, session 32): a number before 号 names a
 # line, a day or a service number; one before 次 / 天 / 小时 counts; none of them is an amount
 _COUNTED_AFTER = re.compile(r"\s*(?:号|次|回|遍|趟|个?小时|分钟|天|个?星期|个?礼拜|周|个月|年(?!费)|[GM](?![A-Za-z])|GB|MB|兆"
-                            r"|\s*(?:times?|days?|hours?|hrs?|minutes?|mins?|weeks?|months?|years?|gb|mb)\b)",
+                            r"|\s*(?:times?|days?|hours?|hrs?|minutes?|mins?|weeks?|months?|years?|gb|mb)\b"
+                            # letters of a name spelt out: "its Anna with two n" sent $2 to Ana (customer trial, session 34)
+                            r"|\s+(?:letters?\b|[b-hj-z](?:'?s)?\b(?!\s*(?:dollars?|bucks|usd)\b)))",  # not "50 a month"
                             re.IGNORECASE)
+
+
+def counts_something(text: str, entity: Entity) -> bool:
+    """The number counts times, days, gigabytes or letters ("三次", "2 days", "with two n"): no amount."""
+    return bool(_COUNTED_AFTER.match(text[entity.end:entity.end + 8]))
+
+
 # "owes his landlord 900 dollars and he already paid 300 himself, so please send Daniel Kim the rest" sent $900
 # (customer trial, session 33)
 _DIFFERENCE = re.compile(r"\bthe (?:difference|remainder|rest(?: of it| of the money)?|balance owing|outstanding (?:amount|part))\b"
@@ -374,6 +383,19 @@ def _labelled(ctx: TurnContext, slot, entity: Entity) -> bool:
     before = (ctx.text or "")[max(0, entity.start - 8):entity.start].lower()
     return any(len(w) >= 2 and w.lower() in before and not any(ch.isdigit() for ch in before[before.rfind(w.lower()):])
                for w in label_words(ctx, slot.name))
+
+
+_SENT_BEFORE = re.compile(r"\b(?:i|we)(?:'ve| have| had)?\s+(?:already\s+|just\s+|also\s+)?(?:sent|transferred|wired|paid)"
+                          r"\s+(?:(?:him|her|them|you|it|my \w+|\w+)\s+)?(?:[$£€]\s*|usd\s*)?$"
+                          r"|(?:我|我们)(?:已经|之前|上次|上周|昨天)?(?:已经)?(?:转|付|打|汇)(?:了|过)(?:给?[他她]们?)?$", re.IGNORECASE)
+
+
+def _sent_before(text: str, entity: Entity, entities) -> bool:
+    """True when the number is a sum the customer says was sent already ("i already sent 200 last week"), and the
+    message says another sum of the same entity."""
+    if not _SENT_BEFORE.search(text[max(0, entity.start - 32):entity.start]):
+        return False
+    return any(o.entity == entity.entity and str(o.value) != str(entity.value) for o in entities)
 
 
 def _in_reason(text: str, entity: Entity, entities) -> bool:
@@ -623,9 +645,14 @@ _INSTEAD_WORD = re.compile(r"\b(?:not|instead of|rather than)\b", re.IGNORECASE)
 
 
 # "wait no, Tim" at a confirmation: a no and a capitalised name, nothing else
-_NO_THEN_NAME = re.compile(r"^(?:(?:wait|sorry|oops|actually|oh|ah)\b[\s,.!]*)*(?:no+|nope|nah)\b[\s,.!]+"
-                           r"(?:(?:wait|sorry|it'?s|i meant|i said)\b[\s,.!]*)*"
+# "wrong person, its Maria" at "Send $50.00 to Ana …?" lost Maria, and "Maria" alone at "What would you like to change?"
+# heard "I'm not sure I understood"; "yes" then sent the $50 to Ana (customer trial, session 34)
+_NO_THEN_NAME = re.compile(r"^(?i:(?:wait|sorry|oops|actually|oh|ah)\b[\s,.!]*)*"
+                           r"(?i:no+|nope|nah|wrong\s+(?:person|name|guy|girl|recipient|payee|one))\b[\s,.!]+"
+                           r"(?i:(?:wait|sorry|it'?s|its|it is|i meant|i said|(?:it )?should be|(?:it'?s |its )?for|send it to|to)\b[\s,.!]*)*"
+                           r"(?!(?i:thanks|thank|please|sorry|ok|okay|cheers|bye|goodbye|wait|never|nothing|none|not)\b)"
                            r"(?P<new>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})[\s,.!]*$")
+_NAME_ALONE = re.compile(r"^(?i:(?:it'?s|its|it is|to|for)\s+)?(?P<new>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})[\s,.!]*$")
 
 
 def _instead_of_current(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
@@ -641,8 +668,13 @@ def _instead_of_current(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
     slots = ctx.assistant.slots
     waiting = ctx.frame.waiting_for if ctx.frame else None
     bare = _NO_THEN_NAME.match(text) if waiting in (CONFIRM, WHICH) and not found else None
+    b = ctx.assistant.behaviours
+    if (bare is None and waiting == WHICH and not found and yes_no(text, ctx.assistant.language) is None
+            and not any(ctx.intent in x.intents for x in (b.affirm, b.deny, b.cancel, b.handoff, b.help, b.greet))):
+        bare = _NAME_ALONE.match(text)  # "Maria" at "What would you like to change?"
     target = _one_short_text_slot(ctx, flow) if bare is not None else None
-    if target is not None and command_word(bare.group("new"), ctx.assistant.language) is None:
+    if (target is not None and command_word(bare.group("new"), ctx.assistant.language) is None
+            and not only_a_choice(ctx, bare.group("new"))):  # "Amount" at "What would you like to change?": the item
         parsed = parse_value(target, bare.group("new"), ctx.assistant.language, today=ctx.today)
         if parsed.ok and parsed.value != ctx.slots.get(target.name):
             _said_instead(found, target.name, parsed.value, bare.group("new"), bare.start("new"))
@@ -1237,6 +1269,9 @@ def _two_lookups(ctx: TurnContext, found: dict) -> None:
     also = _also_between(text, ctx.assistant.language, end, begin)
     if sounds_like_correction(text if also is None else text[:also], ctx.assistant.language):
         return  # (what the second request says is its own: "另外把套餐换成39的" changes nothing said before)
+    if also is not None and sounds_like_correction(text[also:], ctx.assistant.language) and not any(
+            other != name and any(c[2].start >= also for c in cs) for other, cs in found.items()):
+        return  # "send 50 to Tom, also make it 60 actually": the value corrected, no second request
     if also is None and any(isinstance(state.step, Confirm) for state in flow.states.values()) and not _BOTH.search(
             text.lower()):
         return  # "block both": each block is confirmed on its own (a purse with two cards: second round, session 27)
@@ -1595,6 +1630,24 @@ _NUMBER_ONLY = re.compile(r"[\d０-９.,，零〇一二两三四五六七八九�
                           r"的吧呢啊了个档套餐\s$¥￥]+")
 
 
+def _card_end(ctx: TurnContext, text: str, entity: Entity) -> Entity:
+    """Four digits inside a whole card number typed in ("4532123456784821" at "I need its last four digits": the card
+    ending 4532, its first four, was blocked; customer trial, session 34) are that number's last four; the customer is
+    told once not to type whole card numbers (the logs and the stored history mask them)."""
+    if not (isinstance(entity.value, str) and len(entity.value) == 4 and entity.value.isdigit()):
+        return entity
+    from framework.masking import card_spans
+
+    span = next(((a, b) for a, b in card_spans(text) if a <= entity.start and entity.end <= b), None)
+    if span is None:
+        return entity
+    last = re.sub(r"\D", "", text[span[0]:span[1]])[-4:]
+    if not any(e.name == "full_card_number" for e in ctx.events):
+        ctx.emit("full_card_number", entity=entity.entity)
+        ctx.say("utter_full_card_number")
+    return entity if last == entity.value else dataclasses.replace(entity, value=last)
+
+
 def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     """Fill slots from the message's entities; True when the collected slot got a value."""
     found: dict[str, list[tuple[int, int, Entity, Any]]] = {}
@@ -1607,6 +1660,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                       for s in ctx.assistant.slots.values())
         if not numeric:
             entity = cut_before_pattern(entity, entities, nlu.text or "")  # "[Ramesh Gupta tmrw](recipient)"
+            entity = _card_end(ctx, nlu.text or "", entity)
         if overruled(entity, overlaps.around(entity), nlu.text, numeric):
             # `alone`: no other reading of the same entity in the message (confirm._values_left_out)
             ctx.emit("entity_overruled", entity=entity.entity, extractor=entity.extractor,
@@ -1663,7 +1717,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 continue
             after = (nlu.text or "")[entity.end:entity.end + 8]
             if ((slot.type in ("money", "categorical") and _MEASURED_AFTER.match(after[:3]))
-                    or (slot.type == "money" and _COUNTED_AFTER.match(after))):
+                    or (slot.type == "money" and counts_something(nlu.text or "", entity))):
                 # "今年39岁" chose plan 39 and opened the account on it, "我住59号楼" offered plan 59 (customer trial,
                 # session 32): a number that counts years, floors or a house is no choice and no amount; nor one before
                 # 号 / 次 / 天 an amount ("我打了三次10000号": session 33)
@@ -1741,6 +1795,11 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 continue
             if slot.type in ("money", "integer", "number") and _in_reason(nlu.text or "", entity, entities):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="reason")  # "75 because he paid back 25"
+                continue
+            if slot.type == "money" and _sent_before(nlu.text or "", entity, entities):
+                # "i already sent 200 last week, now send 30 to my sister Priya" asked which of $200 and $30 (customer
+                # trial, session 34): a sum the customer says was sent already is past, when another one is said
+                ctx.emit("entity_ignored", entity=entity.entity, reason="sent_before")
                 continue
             if slot.type == "money" and _counts_someone(nlu.text or "", entity):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="count")  # "he is 19": no amount

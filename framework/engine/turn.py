@@ -135,20 +135,21 @@ def _never_mind_go_ahead(assistant: Assistant, state: SessionState, nlu: NLUResu
 
 
 def _day_after_given(assistant: Assistant, state: SessionState, nlu: NLUResult) -> NLUResult:
-    """"the day after that" with a date given in the active flow, and no date of its own: that date's
-    next day, an entity of the date slot (framework.slots.dates.day_after_that)."""
+    """"the day after that" with a date given in the active flow, and no date of its own (none, or only the one
+    given): that date's next day, an entity of the date slot (framework.slots.dates.day_after_that)."""
     from framework.slots.dates import day_after_that
 
     frame = state.stack[-1] if state.stack else None
     flow = assistant.flows.get(frame.flow) if frame else None
-    if flow is None or any(assistant.slots.get(e.entity) is not None and assistant.slots[e.entity].type == "date"
-                           for e in nlu.entities):
+    if flow is None:
         return nlu
+    dates = [e for e in nlu.entities if assistant.slots.get(e.entity) is not None and assistant.slots[e.entity].type == "date"]
     for name in sorted(steps.collected_slots(flow)):
         slot = assistant.slots.get(name)
         given = state.slots.get(name)
-        if slot is None or slot.type != "date" or not isinstance(given, str):
-            continue
+        if slot is None or slot.type != "date" or not isinstance(given, str) or any(e.value != given for e in dates):
+            continue  # a date of its own: "the day after" is not about the one given ("no tomorrow is a holiday,
+            # do it the day after" names the date given, tomorrow, and asks for the next: customer trial, session 34)
         try:
             found = day_after_that(nlu.text or "", dt.date.fromisoformat(given))
         except ValueError:
@@ -156,8 +157,8 @@ def _day_after_given(assistant: Assistant, state: SessionState, nlu: NLUResult) 
         if found is not None:
             start, end, day = found
             said = (nlu.text or "")[start:end]
-            return replace(nlu, entities=nlu.entities + (Entity(slot.entity or name, day.isoformat(), said, start, end,
-                                                                "date"),))
+            kept = tuple(e for e in nlu.entities if e not in dates)
+            return replace(nlu, entities=kept + (Entity(slot.entity or name, day.isoformat(), said, start, end, "date"),))
     return nlu
 
 
@@ -697,7 +698,10 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             and confirm.chosen_slot(ctx, nlu.text or "") and confirm.handle_which(ctx, state, nlu)):
         return
     # "nothing" at "What would you like to change?" (help 0.51) heard the help text (customer trial, session 29)
-    if (waiting == confirm.WHICH and intent not in assistant.behaviours.cancel.intents
+    # "nothing its fine, send it" (cancel 0.72) cancelled the transfer (customer trial, session 34): a cancel reading
+    # only when the message withdraws in words ("nothing, just cancel it")
+    if (waiting == confirm.WHICH and (intent not in assistant.behaviours.cancel.intents
+                                      or not withdrawn(nlu.text or "", assistant.language))
             and intent not in assistant.behaviours.handoff.intents and confirm.nothing_to_change(nlu.text or "")
             and confirm.handle_which(ctx, state, nlu)):
         return

@@ -421,7 +421,9 @@ _DAY_AFTER = re.compile(r"\b(?:the\s+)?(?P<en>day\s+after|next\s+day|day\s+befor
 
 # "no wait, the day after that" at the amount's question of a transfer dated tomorrow (cancel 0.78) cancelled the
 # transfer (customer trial, session 32): "the day after that / it" names the day after the date already given
+# "no tomorrow is a holiday, do it the day after" (customer trial, session 34): "the day after" ending the message too
 _DAY_AFTER_THAT = re.compile(r"\b(?:the\s+)?(?:day|one)\s+(?P<en>after|before)\s+(?:that(?:\s+one)?|it|then)\b"
+                             r"|\bthe\s+day\s+(?P<en2>after|before)(?=[\s,]*(?:instead|please|pls|then)?[\s.!?]*$)"
                              r"|(?:那天|那一天|这天)的?(?P<zh>后一天|前一天|第二天)|再(?:往)?(?P<zh2>后|前)(?:推|挪|延)?一天",
                              re.IGNORECASE)
 
@@ -431,7 +433,7 @@ def day_after_that(text: str, given: dt.date) -> tuple[int, int, dt.date] | None
     m = _DAY_AFTER_THAT.search(text)
     if m is None:
         return None
-    word = (m.group("en") or m.group("zh") or m.group("zh2") or "").lower()
+    word = (m.group("en") or m.group("en2") or m.group("zh") or m.group("zh2") or "").lower()
     step = -1 if word in ("before", "前一天", "前") else 1
     return m.start(), m.end(), given + dt.timedelta(days=step)
 
