@@ -69,8 +69,8 @@ def test_also_with_a_corrected_value_alone_is_no_second_request(banking):
     assert [f.flow for f in result.state.stack] == ["transfer_money"] and result.state.slots["amount"]["amount"] == 60
 
 
-def at_read_back(banking, text="send 50 to Ana tomorrow"):
-    return en(banking, start(), text, "transfer_money", 0.99, entities=[learnt(text, "Ana", "recipient")]).state
+def at_read_back(banking, text="send 50 to Ana tomorrow", recipient="Ana"):
+    return en(banking, start(), text, "transfer_money", 0.99, entities=[learnt(text, recipient, "recipient")]).state
 
 
 # "wrong person, its Anna with two n" at "Send $50.00 to Ana …?" changed the amount to $2, and "yes" sent $2 to Ana
@@ -129,3 +129,64 @@ def test_a_sum_sent_before_is_past(banking):
     result = en(banking, start(), text, "transfer_money", 0.99,
                 entities=[learnt(text, "200", "amount"), learnt(text, "30", "amount"), learnt(text, "Priya", "recipient")])
     assert result.state.slots["amount"]["amount"] == 30
+
+
+# "send 50 to ana" said again at "Send $50.00 to ana …?" heard "I'm not sure I understood" twice and a person was
+# offered (customer trial, session 34): the same request, nothing changed, is the one read back
+def test_the_same_request_again_at_its_read_back(banking):
+    text = "send 50 to Ana tomorrow"
+    state = at_read_back(banking, text)
+    result = en(banking, state, text, "transfer_money", 0.99, entities=[learnt(text, "Ana", "recipient")])
+    assert "request_restated" in [e.name for e in result.events] and "fallback" not in [e.name for e in result.events]
+    assert replies(result)[0] == "That's the one I have ready:" and result.state.frame.waiting_for == "confirm"
+    assert result.state.frame.attempts == state.frame.attempts
+
+
+# "4821, I want to make sure I still have 1000 after" at the balance's card question, asked in the middle of a transfer
+# of $200, made it $1,000 without a word, and "yes" sent it; "500" typed there made it $500 (customer trial, session 34)
+@pytest.mark.parametrize("text, said", [("4821, I want to make sure I still have 1000 after", "1000"), ("500", "500")])
+def test_an_interrupted_flows_value_stays(banking, text, said):
+    state = at_read_back(banking, "send 200 to Fiona", "Fiona")
+    state = en(banking, state, "whats my balance", "check_balance", 0.99).state
+    assert [f.flow for f in state.stack] == ["transfer_money", "check_balance"]
+    result = en(banking, state, text, "check_balance", 0.9, entities=[learnt(text, said, "amount")])
+    assert result.state.slots["amount"]["amount"] == 200
+    assert any(e.name == "entity_ignored" and e.data["reason"] == "interrupted_flows" for e in result.events)
+
+
+# "sharp sharp, tomorrow" (greet 0.86) at "Send $40.00 to Emeka on Sunday 6 December?" heard a greeting and the same
+# read-back, and "yes" sent it today (customer trial, session 34): the date not taken is said to stay
+def test_a_value_not_taken_at_a_read_back_is_said_to_stay(banking):
+    text = "sharp sharp, tomorrow"
+    result = en(banking, at_read_back(banking, "send 40 dollars to Ana"), text, "greet", 0.86)
+    said = replies(result)
+    assert said[0].startswith("The date stays") and said[-1].startswith("Send $40.00 to Ana")
+
+
+# "send 200 to Chioma abeg": $200 went to "Chioma abeg" (customer trial, session 34)
+def test_pidgin_please_is_no_part_of_a_name(banking):
+    text = "send 200 to Chioma abeg"
+    result = en(banking, start(), text, "transfer_money", 0.99, entities=[learnt(text, "Chioma abeg", "recipient")])
+    assert result.state.slots["recipient"] == "Chioma"
+
+
+# "no no, Len" right after "no, Ken" was lost: the recipient stayed Ken (customer trial, session 34)
+def test_a_second_no_with_a_name(banking):
+    state = en(banking, at_read_back(banking, "send 45 to Ben", "Ben"), "no, Ken", "deny", 0.6).state
+    assert state.slots["recipient"] == "Ken"
+    assert en(banking, state, "no no, Len", "deny", 0.99).state.slots["recipient"] == "Len"
+
+
+# "算了" at a price offer that interrupted an opening's read-back heard "好的，已为您取消。还有其他需要吗？" and the read-back,
+# and "好的" opened the account (customer trial, session 34): going back to a flow says so, with no "anything else?"
+def test_a_cancel_that_goes_back_says_so(telecom):
+    state = zh(telecom, start(), "开户，我叫黄磊，身份证370202195511112224，要129的", "办理", 0.99).state
+    assert state.frame.waiting_for == "confirm"
+    state = zh(telecom, state, "等下，先帮我查下话费", "查询", 0.99).state
+    assert [f.flow for f in state.stack][0] == "business" and len(state.stack) == 2
+    result = zh(telecom, state, "算了", "取消", 1.0)  # the menu asks whether to stop (it heard the menu again)
+    assert replies(result) == ["要取消这次查询吗？"]
+    result = zh(telecom, result.state, "是", "肯定", 1.0)
+    said = replies(result)
+    assert said[0] == "好的，这个不办了。我们接着刚才那件事：" and "还有其他需要吗" not in "".join(said)
+    assert result.state.frame.waiting_for == "confirm" and result.action is None

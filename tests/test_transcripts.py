@@ -297,6 +297,7 @@ async def test_cancel_during_a_digression_resumes_the_interrupted_flow(talk):
     await talk.say("我想开户")
     await talk.say("张三")
     await talk.say("我要投诉")
-    assert await talk.say("取消") == ["好的，已取消。", "张三，请提供身份证号。"]
+    # back to the opening: no "已取消" alone, which reads as the whole request dropped (customer trial, session 34)
+    assert await talk.say("取消") == ["好的，这个不办了。我们接着刚才那件事：", "张三，请提供身份证号。"]
     assert talk.events == ["flow_cancelled", "flow_resumed"]
     assert [f.flow for f in talk.state.stack] == ["open_account"] and talk.state.slots["name"] == "张三"

@@ -275,6 +275,16 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "en": "For your safety, please don't type your full card number here: I only need the last four digits, "
               "and I've used those.",
     },
+    # a cancel that ends one flow and goes back to the one under it (framework.engine.turn._cancel): no "anything else?"
+    "utter_cancelled_resume": {
+        "zh": "好的，这个不办了。我们接着刚才那件事：",
+        "en": "Okay, I've dropped that. Back to what we were doing:",
+    },
+    # the request under way said again at its confirmation, nothing changed (framework.engine.turn)
+    "utter_same_request": {
+        "zh": "您说的就是正在办的这一件，请确认：",
+        "en": "That's the one I have ready:",
+    },
     # an out-of-scope message about money taken ("I never bought this", "被盗刷了"; framework.engine.turn)
     "utter_offer_person_for_money": {
         "zh": "涉及被扣钱、被盗刷的问题，可以说“转人工”，让人工客服帮您看看怎么处理。",

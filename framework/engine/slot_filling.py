@@ -140,6 +140,17 @@ def entity_value(ctx: TurnContext, slot, entity: Entity) -> ParseResult:
     return _parsed(ctx, slot, entity)
 
 
+def _held_below(ctx: TurnContext, slot) -> bool:
+    """The slot holds a value that only a flow under the active one (interrupted by it) collects."""
+    flow = ctx.flow()
+    if flow is None or len(ctx.stack) < 2 or ctx.original.slots.get(slot.name) is None:
+        return False
+    if slot.name in steps.collected_slots(flow):
+        return False
+    return any(slot.name in steps.collected_slots(below) for below in
+               (ctx.assistant.flows.get(f.flow) for f in ctx.stack[:-1]) if below is not None)
+
+
 def _skipped(ctx: TurnContext, slot, entity: Entity, collecting: str | None, split: bool = False) -> bool:
     """The guards of the turn priority list (framework.engine.turn). `split`: the entity head tagged
     pieces of this generic reading as the same entity ("two" and "fifty" of "two fifty")."""
@@ -151,6 +162,12 @@ def _skipped(ctx: TurnContext, slot, entity: Entity, collecting: str | None, spl
     # session 32)
     if (entity.extractor in GENERIC_EXTRACTORS and slot.name != collecting and not split
             and not _labelled(ctx, slot, entity)):
+        return True
+    if _held_below(ctx, slot):
+        # "4821, I want to make sure I still have 1000 after" at the balance's card question, asked in the middle of
+        # a transfer of $200, made it $1,000 without a word, and "yes" sent it (customer trial, session 34): a value
+        # an interrupted flow holds is not changed from inside the one that interrupted it
+        ctx.emit("entity_ignored", entity=entity.entity, reason="interrupted_flows")
         return True
     if entity.extractor == CONTEXT_EXTRACTOR:
         # For the collected slot a guess from the surrounding words ranks with the whole
@@ -648,7 +665,7 @@ _INSTEAD_WORD = re.compile(r"\b(?:not|instead of|rather than)\b", re.IGNORECASE)
 # "wrong person, its Maria" at "Send $50.00 to Ana …?" lost Maria, and "Maria" alone at "What would you like to change?"
 # heard "I'm not sure I understood"; "yes" then sent the $50 to Ana (customer trial, session 34)
 _NO_THEN_NAME = re.compile(r"^(?i:(?:wait|sorry|oops|actually|oh|ah)\b[\s,.!]*)*"
-                           r"(?i:no+|nope|nah|wrong\s+(?:person|name|guy|girl|recipient|payee|one))\b[\s,.!]+"
+                           r"(?:(?i:no+|nope|nah|wrong\s+(?:person|name|guy|girl|recipient|payee|one))\b[\s,.!]+)+"
                            r"(?i:(?:wait|sorry|it'?s|its|it is|i meant|i said|(?:it )?should be|(?:it'?s |its )?for|send it to|to)\b[\s,.!]*)*"
                            r"(?!(?i:thanks|thank|please|sorry|ok|okay|cheers|bye|goodbye|wait|never|nothing|none|not)\b)"
                            r"(?P<new>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})[\s,.!]*$")
@@ -1057,7 +1074,7 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
     if ((sounds_like_correction(text, language) and not _ADDED.search(text))
             or (ctx.intent or "") in ctx.assistant.behaviours.deny.intents or restates_request(ctx)):
         return
-    from framework.engine.corrections import names_slot, only_filler  # it builds on this module
+    from framework.engine.corrections import names_slot, only_filler, say_unchanged  # it builds on this module
 
     second: dict = {}
     for name in [n for n in found if n in steps.collected_slots(flow)]:
@@ -1093,6 +1110,12 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
         ctx.emit("value_not_taken", slot=name, reason="not_a_correction")
         if _ALSO.search(_outside_values(text, found).lower()) and not is_question(text, language):
             second[name] = values[0]
+        elif ctx.frame.waiting_for == CONFIRM and not any(
+                (ctx.intent or "") in b.intents for b in (ctx.assistant.behaviours.affirm, ctx.assistant.behaviours.deny)):
+            # "sharp sharp, tomorrow" (greet 0.86) at "Send $40.00 to Emeka on Sunday 6 December?" heard a greeting and the
+            # same read-back, and "yes" sent it today (customer trial, session 34): a value not taken is said to stay
+            # (a yes or a no with it hears its own reply: "I need a clear yes or no")
+            say_unchanged(ctx, name)
     if second:
         # one second request with every value said for it ("and 20 dollars … tomorrow" deferred a transfer of
         # $20 and another dated tomorrow: session 29's second trial round)

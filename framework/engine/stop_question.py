@@ -145,7 +145,9 @@ def _offer_stop(ctx: TurnContext, slot_name: str) -> None:
 # Not wanted any more: "不用了", "不需要了", "no thanks", "I don't need it anymore"
 _DECLINE = {
     # (not a bare "不要": at a menu of plans it says "not that one", the slot's error and the menu again)
-    "zh": re.compile(r"(?:不用|不需要|用不着)了?(?:吧|啊|哈|谢谢|[，,。.!！\s])*$|^(?:谢谢|好的?)?[，,\s]*(?:不用|不需要|不要)了"),
+    # "算了" at "请问您要查询话费余额还是账单？" (取消 1.00) heard the menu again (customer trial, session 34)
+    "zh": re.compile(r"(?:不用|不需要|用不着)了?(?:吧|啊|哈|谢谢|[，,。.!！\s])*$|^(?:谢谢|好的?)?[，,\s]*(?:不用|不需要|不要)了"
+                     r"|^(?:那|那就|唉|哎)?算了(?:吧|啦)?[。.!！\s]*$"),
     "en": re.compile(r"\b(?:no,? thanks?|no thank you|don'?t need (?:it|that|to)|never ?mind|not needed)\b", re.IGNORECASE),
 }
 

@@ -72,6 +72,7 @@ from framework.slots.partial_names import stated_surname, with_surname
 from framework.slots.person_names import another_persons_name, names_kin, written_name
 
 NOTHING_TO_CANCEL = "utter_nothing_to_cancel"
+CANCELLED_RESUME = "utter_cancelled_resume"
 CHOOSE_YOURSELF = "utter_choose_yourself"
 NOTHING_TO_CONTINUE = "utter_nothing_to_continue"
 ALREADY_DONE = "utter_already_done"
@@ -756,6 +757,13 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             and not asks_for_person(nlu.text or "", assistant.language)
             and confirm.change_asked(ctx, state, nlu.text or "")):
         return
+    # "send 50 to ana" said again at "Send $50.00 to ana …?" heard "I'm not sure I understood" twice, and a person
+    # was offered (customer trial, session 34): the same request, nothing changed, is the one read back
+    if waiting == "confirm" and not ctx.slot_changes and slot_filling.restates_request(ctx):
+        ctx.emit("request_restated", flow=ctx.frame.flow)
+        ctx.say("utter_same_request")
+        steps.reprompt(ctx)
+        return
     # "ok now block it" (cancel 0.94) right after "no" kept the lost card active: "nothing in progress to cancel"
     if follow_up.after_a_no(ctx, nlu):
         return
@@ -1420,7 +1428,7 @@ def _cancel(ctx: TurnContext) -> None:
         cancelled = ctx.stack.pop(named)
         ctx.emit("flow_cancelled", flow=cancelled.flow, state=cancelled.state)
         lifetimes.release(ctx, cancelled.flow, "cancel")
-        ctx.say(ctx.assistant.behaviours.cancel.response)
+        ctx.say(CANCELLED_RESUME)
         steps.goto(ctx, ctx.frame.state)
         return
     while ctx.stack:
@@ -1433,7 +1441,10 @@ def _cancel(ctx: TurnContext) -> None:
         lifetimes.release(ctx, cancelled.flow, "cancel")
         if not every:
             break
-    ctx.say(ctx.assistant.behaviours.cancel.response)
+    # "算了" at a price offer that interrupted an opening's read-back heard "好的，已为您取消。还有其他需要吗？" and then the
+    # read-back, and "好的" opened the account (customer trial, session 34): with a flow to go back to, no "anything
+    # else?" but `utter_cancelled_resume`, then its question
+    ctx.say(CANCELLED_RESUME if ctx.stack else ctx.assistant.behaviours.cancel.response)
     if ctx.stack:
         other_request.restore(ctx)
         ctx.emit("flow_resumed", flow=ctx.frame.flow, state=ctx.frame.state)

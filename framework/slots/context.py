@@ -428,6 +428,9 @@ _TRAILING_EN = (r"please|pls|plz|thanks|thank you|thank u|thanx|thnx|thx|cheers|
                 r"|also|too|as well|(?-i:po)|(?-i:opo)"
                 # "my friend Siti leh": Singlish particles (customer trial, session 31), lower case only ("Ah" is a name)
                 r"|(?-i:leh)|(?-i:lah)|(?-i:lor)|(?-i:meh)|(?-i:hor)|(?-i:sia)|(?-i:ah)"
+                # "send 200 to Chioma abeg": Nigerian Pidgin and Igbo "please", "sharp sharp" (quickly; customer
+                # trial, session 34: $200 went to "Chioma abeg"), lower case only
+                r"|(?-i:abeg)|(?-i:biko)|(?-i:jare)|(?-i:jor)|(?-i:sharp sharp)|(?-i:na)|(?-i:o)"
                 # "send Peter 10 for the taxi": the amount after the name (the recipient "Peter 10")
                 r"|\d+(?:[.,]\d+)?(?:\s+(?:for|dollars?|bucks|usd)\b.*)?"
                 r"|and|&")  # "Tom and" of "to Tom and Jerry" (the model's span): the name is "Tom"
