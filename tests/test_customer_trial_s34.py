@@ -190,3 +190,37 @@ def test_a_cancel_that_goes_back_says_so(telecom):
     said = replies(result)
     assert said[0] == "好的，这个不办了。我们接着刚才那件事：" and "还有其他需要吗" not in "".join(said)
     assert result.state.frame.waiting_for == "confirm" and result.action is None
+
+
+# "就是我本人啊" at "麻烦告诉我您的真实姓名" opened an account for "我本人" (customer trial, session 34)
+@pytest.mark.parametrize("text", ["就是我本人啊", "机主本人", "我自己", "本人"])
+def test_oneself_is_no_name(telecom, text):
+    state = zh(telecom, start(), "开户", "办理", 0.99).state
+    result = zh(telecom, state, text, "肯定", 0.53)
+    assert "name" not in result.state.slots and "完整的姓名" in replies(result)[0]
+
+
+# "那网老断，干啥啥不行" (投诉 1.00) at the complaint's name question filed the complaint under the name "那网老断"
+# (customer trial, session 34): more of the complaint, added to it
+def test_more_of_the_complaint_at_its_name_question(telecom):
+    state = zh(telecom, start(), "我要整个投诉，你们那网贼拉垮", "投诉", 0.99).state
+    assert state.frame.waiting_for == "slot:name"
+    result = zh(telecom, state, "那网老断，干啥啥不行", "投诉", 1.0)
+    assert "name" not in result.state.slots and "干啥啥不行" in result.state.slots["complaint"]
+    assert replies(result)[0] == "好的，这个情况我也记下了。"
+
+
+# "少了个零，是一万五" at a read-back of a 1500 元 loss heard "没听明白", and "对" filed 1500 (customer trial, session 34)
+def test_a_zero_missing_is_a_correction(telecom):
+    state = zh(telecom, start(), "投诉，手机被停机两天耽误生意，我叫马云飞，身份证610103198810241354，损失一千五", "投诉", 0.99).state
+    assert state.frame.waiting_for == "confirm" and state.slots["loss"]["amount"] == 1500
+    text = "少了个零，是一万五"
+    result = zh(telecom, state, text, "提供信息", 1.0, entities=[learnt(text, "一万五", "loss")])
+    assert result.state.slots["loss"]["amount"] == 15000
+
+
+def test_a_story_told_up_to_its_complaint_is_all_of_it(telecom):
+    text = ("上个礼拜三我去你们营业厅，那个小姑娘态度特别差，她就不耐烦，然后给我推荐了一个129的套餐，"
+            "这个月扣了我129，我要投诉那个服务员")
+    result = zh(telecom, start(), text, "投诉", 1.0)
+    assert result.state.slots["complaint"].startswith("上个礼拜三我去你们营业厅")

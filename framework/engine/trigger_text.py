@@ -56,6 +56,11 @@ def own_part(text: str, step: Collect, language: str | None, *, second: bool = F
     if second:
         return parts[1]
     holding = [p for p in parts if any(w and w in p for w in step.request_words)]
+    joiner = text[text.find(parts[0]) + len(parts[0]):text.rfind(parts[1])]
+    if holding == [parts[1]] and "然后" in joiner:
+        # "…那个小姑娘态度特别差，…她就不耐烦，然后给我推荐了一个129的套餐，…我要求退钱，还要投诉那个服务员" filed only what
+        # came after "然后" (customer trial, session 34): a story told up to its request is the request, all of it
+        return text.strip()
     return holding[0] if len(holding) == 1 else parts[0]
 
 

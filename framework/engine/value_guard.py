@@ -138,6 +138,10 @@ _ABOUT_THE_QUESTION = re.compile(r"名字|姓名|身份证|系统|资料|上面|
                                  r"|\b(?:my name|the name|on file|in the system|already have|you have it)\b", re.IGNORECASE)
 
 
+# The customer named as themselves, no name: "我本人", "就是我本人啊", "机主本人", "it's me", "the account holder"
+_SELF = re.compile(r"^(?:就是|是)?(?:我|俺|咱)?(?:本人|自己|机主|户主|持卡人|我)(?:本人|自己)?(?:啊|呀|嘛|呢|哈|的|了)*$"
+                   r"|^(?:it'?s |its |that'?s )?(?:me|myself|me myself|the (?:account|card) ?holder|the owner)$", re.IGNORECASE)
+
 def _only_values(ctx: TurnContext, nlu: NLUResult) -> bool:
     """Whether the message is values of other slots filled this turn and words that introduce
     them, and nothing else (less than 4 letters or CJK characters besides)."""
@@ -203,9 +207,18 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
     value, model = str(parsed.value), model_for(assistant)
     if partial_name(text, value, assistant.language):
         return Verdict(PARTIAL)  # "我姓李", "王女士": a surname is no full name
+    if _SELF.search(value.strip(" ,.!?，。！？~～")) or _SELF.search(text.strip(" ,.!?，。！？~～")):
+        # "就是我本人啊" at the name question opened an account for "我本人" (customer trial, session 34): the customer
+        # says who is asking, not the name; the full name is asked for
+        return Verdict(PARTIAL)
     if _HAN_AMOUNT.search(value) and not digits_in_values(model, slot):
         return Verdict(ANSWERED_OTHER)  # "少说两三百吧": an amount, no name
     took_a_part = _bare(value) != _bare(text)
+    if took_a_part and not written_name(value) and _more_of_the_request(ctx, nlu, step, threshold):
+        # "那网老断，干啥啥不行" (投诉 1.00, no name in it) at the complaint's name question filed the complaint under the name
+        # "那网老断", its first clause (customer trial, session 34): more of the request, added to it (below); a name as
+        # written stays one ("我叫高远", 办理 0.99)
+        return Verdict(OWN_FLOW, _confident(nlu, threshold))
     if (describes_self(value, text, assistant.language) or is_hesitation(value, assistant.language)
             or _ABOUT_THE_QUESTION.search(value)):
         # "我是老客户了", "等一下，…", "还要名字啊", "你们系统里不是有吗", "就是身份证上那个" (stored as names, the
@@ -326,6 +339,16 @@ def _inside(surface: str, value: str) -> bool:
     left = r"(?<![A-Za-z0-9])" if surface[:1].isascii() and surface[:1].isalnum() else ""
     right = r"(?![A-Za-z0-9])" if surface[-1:].isascii() and surface[-1:].isalnum() else ""
     return re.search(left + re.escape(surface) + right, value, re.IGNORECASE) is not None
+
+
+def _more_of_the_request(ctx: TurnContext, nlu: NLUResult, step: Collect, threshold: float) -> bool:
+    """The classifier is sure the message asks for the active flow itself, the step takes no triggering message, and the
+    entity head found no value for the step's slot in it."""
+    intent = _confident(nlu, threshold)
+    flow = ctx.assistant.flow_for_intent(intent) if intent else None
+    slot = ctx.assistant.slots[step.slot]
+    return (flow is not None and ctx.frame is not None and flow.name == ctx.frame.flow and step.from_trigger is None
+            and not any(e.extractor == MODEL_EXTRACTOR and fills(slot, e, step.slot) for e in nlu.entities))
 
 
 def own_flow_response(ctx: TurnContext) -> str:

@@ -146,13 +146,16 @@ _HESITATION = {
 }
 _CORRECTION_MARKERS = {
     # "损失其实有 大概30块" at a complaint's read-back of 0 元 was not taken (customer trial, session 28)
-    "zh": re.compile(r"不对|不是|错了|改成|改为|换成|换个|换一个|换张|应该是|更正|改一下|搞错|其实|^不[，,\s]"),
+    # "少了个零，是一万五" at a read-back of 1500 元 heard "没听明白", and "对" filed 1500 (customer trial, session 34)
+    "zh": re.compile(r"不对|不是|错了|改成|改为|换成|换个|换一个|换张|应该是|更正|改一下|搞错|其实|^不[，,\s]"
+                     r"|[少多]了?(?:一|个|一个|两个)?[零0]|[少多]打了|[少多]写了|[少多]说了"),
     # "ends in 4821 I think, or maybe 1234, I am not sure" took 1234 as corrected and blocked it (customer trial,
     # session 32): "not sure" is a doubt, no correction
     "en": re.compile(r"\b(?:actually|make (?:it|that)|change|instead|wrong|should be|meant|correction|rather"
                      r"|not(?!\s+(?:(?:totally|quite|really|too|so|that|100\s*%?|a\s+hundred\s+percent)\s+)?"
                      r"(?:sure|certain|positive)\b)"
-                     r"|no,?\s+wait|wait,?\s+no|i mean|scratch that|oops)\b"
+                     r"|no,?\s+wait|wait,?\s+no|i mean|scratch that|oops|typo|(?:missed|missing|forgot) a (?:zero|0|digit)"
+                     r"|(?:one|a) (?:zero|0) (?:too many|short|missing))\b"
                      r"|^(?:no|nope|sorry|wait|oops)\b"),
 }
 
