@@ -224,3 +224,28 @@ def test_a_story_told_up_to_its_complaint_is_all_of_it(telecom):
             "这个月扣了我129，我要投诉那个服务员")
     result = zh(telecom, start(), text, "投诉", 1.0)
     assert result.state.slots["complaint"].startswith("上个礼拜三我去你们营业厅")
+
+
+# "名字错了，是张伟不是张玮" at an opening's read-back asked the name again (customer trial, session 34)
+@pytest.mark.parametrize("text, name", [("名字错了，是张伟不是张玮", "张伟"), ("名字错了，应该叫张伟", "张伟"),
+                                        ("名字错了，是我老婆的名字", "张玮")])
+def test_the_wrong_name_and_the_right_one(telecom, text, name):
+    state = zh(telecom, start(), "开户，我叫张玮，身份证110101199003074514，要39的", "办理", 0.99).state
+    assert state.frame.waiting_for == "confirm" and state.slots["name"] == "张玮"
+    assert zh(telecom, state, text, "否定", 0.9).state.slots.get("name", "张玮") == name
+
+
+# "not yet" at "Send $50.00 to Ana …?" opened "What would you like to change?", and "ok now yes" then heard "Sorry, I didn't
+# quite get that"; "先不了" at an opening's read-back opened the change menu (customer trials, session 34): a wait
+@pytest.mark.parametrize("text", ["not yet", "no not now", "not right now thanks"])
+def test_not_yet_at_a_read_back_waits(banking, text):
+    result = en(banking, at_read_back(banking), text, "deny", 1.0)
+    assert "hold_on" in [e.name for e in result.events] and result.state.frame.waiting_for == "confirm"
+    assert en(banking, result.state, "ok now yes", "affirm", 1.0).action is not None
+
+
+@pytest.mark.parametrize("text", ["先不了", "暂时不用了", "先不急"])
+def test_not_now_at_a_read_back_waits_zh(telecom, text):
+    state = zh(telecom, start(), "开户，我叫张玮，身份证110101199003074514，要39的", "办理", 0.99).state
+    result = zh(telecom, state, text, "否定", 1.0)
+    assert "hold_on" in [e.name for e in result.events] and result.state.frame.waiting_for == "confirm"

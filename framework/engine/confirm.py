@@ -46,7 +46,7 @@ from framework.slots.command_words import negated_command, withdrawn
 from framework.slots.answers import (after_filler, also_part, dont_know, has_words, is_hedge, is_hesitation, is_question,
                                      NEVER, language_key, is_yes_word, sounds_like_correction, yes_no)
 from framework.slots.context import from_user
-from framework.slots.person_names import KIN_ZH
+from framework.slots.person_names import KIN_ZH, written_name
 
 CONFIRM_MARGIN = 0.2
 WHICH = "which"  # Frame.waiting_for while the "which item?" question waits for its answer
@@ -676,7 +676,10 @@ def change_asked(ctx: TurnContext, state: State, text: str) -> bool:
     return True
 
 
-_NEW_VALUE = re.compile(r"[:：]\s*(?P<colon>.+)$|\b(?:to|into)\s+(?P<to>.+)$|(?:改成|换成|改为|换为)(?P<zh>.+)$", re.IGNORECASE)
+# "名字错了，是张伟不是张玮" asked the name again (customer trial, session 34): "是X不是Y", "应该叫X" name the new value too
+_NEW_VALUE = re.compile(r"[:：]\s*(?P<colon>.+)$|\b(?:to|into)\s+(?P<to>.+)$|(?:改成|换成|改为|换为)(?P<zh>.+)$"
+                        r"|(?:^|[，,\s])(?:应该)?(?:是|叫)(?P<zh2>[^，,。！!？?\s]{2,8}?)(?=[，,\s]*(?:不是|不叫|而不是)|[。！!\s]*$)",
+                        re.IGNORECASE)
 
 
 def _changed_to(ctx: TurnContext, state: State, name: str, text: str) -> bool:
@@ -684,10 +687,12 @@ def _changed_to(ctx: TurnContext, state: State, name: str, text: str) -> bool:
     name was lost (customer trial, session 27): the item named with its new value after a colon, "to"
     or "改成" takes that value and the confirmation comes back. False when no valid value follows."""
     m = _NEW_VALUE.search(text.strip())
-    rest = next((g for g in (m.group("colon"), m.group("to"), m.group("zh")) if g), "").strip(_EDGES) if m else ""
+    rest = next((g for g in (m.group("colon"), m.group("to"), m.group("zh"), m.group("zh2")) if g), "").strip(_EDGES) if m else ""
     slot = ctx.assistant.slots.get(name)
     if not rest or slot is None:
         return False
+    if m.group("zh2") and slot.type == "text" and not written_name(rest):
+        return False  # "名字错了，是我老婆的名字": no name said
     from framework.engine import corrections
     from framework.slots import parse_value
     from framework.slots.context import collect_text

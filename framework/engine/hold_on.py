@@ -107,8 +107,14 @@ _BARE_WAIT = {
     "en": re.compile(rf"{WAIT_LEAD_EN}{WAIT_PHRASE_EN}(?:[,\s]+(?:up|please|pls|a sec(?:ond)?|a moment|a minute|a bit|mate))*"
                      r"(?:[,.\s]+(?:let me|lemme|i'?ll|i need to|i have to|gotta) (?:check|look|see|find|grab|get|dig)"
                      r"(?: (?:it|them|for it|it out|out|my \w+|the card))?(?: first| quickly| real quick)?)?"
-                     r"[\s.!…]*$"),
-    "zh": re.compile(r"^(?:你|您)?(?:先)?(?:等等|等一下|等下|等会儿?|稍等(?:一下)?)(?:我)?[啊呀哈吧嘛哦。.!！…~～]*$"
+                     r"[\s.!…]*$"
+                     # "not yet" at "Send $50.00 to Ana …?" opened "What would you like to change?", and "ok now yes" then
+                     # heard "Sorry, I didn't quite get that" (customer trial, session 34): not yet is a wait
+                     r"|^(?:(?:no|nah|nope|um|uh)[,\s]+)?not (?:yet|now|right now|just yet|just now)"
+                     r"(?:[,\s]+(?:thanks|thank you|please|pls))?[\s.!…]*$"),
+    # "先不了" at an opening's read-back opened the change menu (customer trial, session 34): not now is a wait
+    "zh": re.compile(r"^(?:那|嗯|呃)?(?:先不了|先不用了|暂时不用了?|暂时先不|先不急)(?:吧|啦|哈)?[。.!！…~～]*$"
+                     r"|^(?:你|您)?(?:先)?(?:等等|等一下|等下|等会儿?|稍等(?:一下)?)(?:我)?[啊呀哈吧嘛哦。.!！…~～]*$"
                      # "先等等 我问下我老婆" (再见 0.97) at an opening's read-back offered to stop, and "好了 她说行"
                      # then cancelled it (customer trial, session 28): a wait to ask someone is a wait
                      r"|^(?:你|您)?(?:先)?(?:等等|等一下|等下|等会儿?|稍等(?:一下)?)(?:我)?[，,。\s]*(?:我|让我)?(?:先)?"

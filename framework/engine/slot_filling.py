@@ -1653,15 +1653,21 @@ _NUMBER_ONLY = re.compile(r"[\d０-９.,，零〇一二两三四五六七八九�
                           r"的吧呢啊了个档套餐\s$¥￥]+")
 
 
+@functools.lru_cache(maxsize=8)
+def _card_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """The message's whole card numbers, once per message (not once per four digits in it: hostile input)."""
+    from framework.masking import card_spans
+
+    return tuple(card_spans(text))
+
+
 def _card_end(ctx: TurnContext, text: str, entity: Entity) -> Entity:
     """Four digits inside a whole card number typed in ("4532123456784821" at "I need its last four digits": the card
     ending 4532, its first four, was blocked; customer trial, session 34) are that number's last four; the customer is
     told once not to type whole card numbers (the logs and the stored history mask them)."""
     if not (isinstance(entity.value, str) and len(entity.value) == 4 and entity.value.isdigit()):
         return entity
-    from framework.masking import card_spans
-
-    span = next(((a, b) for a, b in card_spans(text) if a <= entity.start and entity.end <= b), None)
+    span = next(((a, b) for a, b in _card_spans(text) if a <= entity.start and entity.end <= b), None)
     if span is None:
         return entity
     last = re.sub(r"\D", "", text[span[0]:span[1]])[-4:]

@@ -706,12 +706,13 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             and intent not in assistant.behaviours.handoff.intents and confirm.nothing_to_change(nlu.text or "")
             and confirm.handle_which(ctx, state, nlu)):
         return
+    # "wait" (cancel 0.79) at a confirmation: it waits (framework.engine.hold_on), before the global cancel; "not yet"
+    # too, before it is read as the confirmation's no (customer trial, session 34: it opened "what to change?")
+    if waiting == "confirm" and hold_on.bare_wait(ctx, nlu):
+        return
     # "不确认，先别提交" (read as 取消 0.79-0.95, or out of scope): the confirmation's no, before the
     # global intents, whose cancel would drop every value collected
     if waiting == "confirm" and confirm.withheld(ctx, nlu) and confirm.decide(ctx, state, nlu, threshold(assistant)):
-        return
-    # "wait" (cancel 0.79) at a confirmation: it waits (framework.engine.hold_on), before the global cancel
-    if waiting == "confirm" and hold_on.bare_wait(ctx, nlu):
         return
     if collecting and hold_on.bare_wait_at(ctx, nlu, collecting):  # "hold on a sec" (cancel 0.90) at a question
         return
