@@ -249,3 +249,45 @@ def test_not_now_at_a_read_back_waits_zh(telecom, text):
     state = zh(telecom, start(), "开户，我叫张玮，身份证110101199003074514，要39的", "办理", 0.99).state
     result = zh(telecom, state, text, "否定", 1.0)
     assert "hold_on" in [e.name for e in result.events] and result.state.frame.waiting_for == "confirm"
+
+
+def at_opening_read_back(telecom, plan="129"):
+    state = zh(telecom, start(), f"开户，我叫黄磊，身份证320102199512305670，要{plan}的", "办理", 0.99).state
+    assert state.frame.waiting_for == "confirm" and state.slots["plan"] == plan
+    return state
+
+
+# "哦不，还是99吧", "嗯…要不还是39吧" (肯定 0.68-0.75) at a read-back of 129 / 59 heard "没听明白", and "确认" opened the
+# account on the plan given up (customer trial, session 34)
+@pytest.mark.parametrize("text, plan", [("哦不，还是99吧", "99"), ("嗯…要不还是39吧", "39")])
+def test_going_back_to_a_plan_is_a_correction(telecom, text, plan):
+    result = zh(telecom, at_opening_read_back(telecom), text, "肯定", 0.7, entities=[learnt(text, plan, "plan")])
+    assert result.state.slots["plan"] == plan and result.action is None
+
+
+# "你们把我的39套餐换成129的了" (办理 1.00) started a plan change to 129, and "确认" made it (customer trial, session 34)
+@pytest.mark.parametrize("text", ["你们把我的39套餐换成129的了", "没经过我同意就给我换了套餐"])
+def test_a_plan_changed_without_consent_is_no_request(telecom, text):
+    result = zh(telecom, start(), text, "办理", 1.0)
+    assert not result.state.stack and "投诉" in replies(result)[0]
+
+
+# "这是帮我妈办的" at an opening's read-back heard "没听明白", and "确认" opened it in the mother's name (session 34)
+def test_for_someone_else_at_the_read_back_ends_it(telecom):
+    result = zh(telecom, at_opening_read_back(telecom), "这是帮我妈办的", "办理", 0.86)
+    assert not result.state.stack and "本人" in replies(result)[0]
+    assert zh(telecom, result.state, "确认", "肯定", 1.0).action is None
+
+
+# "我的59元套餐被改成了99元的，没人通知我" at "请详细描述一下遇到的问题" was filed as "了99元的，没人通知我" (session 34)
+def test_a_free_text_is_all_of_it(telecom):
+    state = zh(telecom, start(), "我要投诉", "投诉", 0.99).state
+    text = "我的59元套餐被改成了99元的，没人通知我"
+    assert zh(telecom, state, text, "投诉", 0.99).state.slots["complaint"] == text
+
+
+# "对了，还有客服电话一直打不通" (肯定 1.00) at the complaint's name question was dropped without a word (session 34)
+def test_more_of_the_complaint_after_oh_right(telecom):
+    state = zh(telecom, start(), "我家宽带断网三天了，我要投诉", "投诉", 0.99).state
+    result = zh(telecom, state, "对了，还有客服电话一直打不通", "肯定", 1.0)
+    assert "客服电话一直打不通" in result.state.slots["complaint"] and "name" not in result.state.slots

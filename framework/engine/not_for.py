@@ -21,10 +21,12 @@ step as before). Checked by the validator: the response exists, the patterns com
 entry names words or patterns."""
 from __future__ import annotations
 
+import re
+
 from framework.compile.machine import Flow
 from framework.engine import lifetimes
 from framework.engine.context import TurnContext
-from framework.engine.unavailable import say_named
+from framework.engine.unavailable import say_named, tell_named
 
 
 def refused(ctx: TurnContext, flow: Flow) -> bool:
@@ -37,4 +39,34 @@ def refused(ctx: TurnContext, flow: Flow) -> bool:
     # what the request not served gave is not kept: "帮我老婆换个套餐，…换成99的" (refused), then "那我自己换个套餐"
     # was read back with plan 99 nobody chose for the customer (customer trial, session 30)
     lifetimes.forget_this_turns_values(ctx, "not_served")
+    return True
+
+
+_ALSO = re.compile(r"也|还有|另外|\b(?:also|too|as well)\b|\bnot\b|\bdon'?t\b|\bdont\b|别|不要")
+
+
+def refused_at_confirmation(ctx: TurnContext) -> bool:
+    """"这是帮我妈办的" at an opening's read-back heard "没听明白", and "确认" opened the account in the mother's name
+    (customer trial, session 34): at the active flow's confirmation, a message that names what the flow's `not_for`
+    lists is said so, and the flow ends without its action (event `flow_cancelled`, reason `not_served`); one it
+    interrupted asks its question again."""
+    flow, frame, text = ctx.flow(), ctx.frame, ctx.text or ""
+    if flow is None or frame is None or frame.waiting_for != "confirm" or not flow.not_for or not text:
+        return False
+    from framework.slots.command_words import negated_command
+
+    # not a refusal ("wait my bad, dont freeze the card, just found it": the confirmation's no), nor a second request
+    # ("我朋友也想办": this one is the customer's)
+    if negated_command(text, ctx.assistant.language) is not None or _ALSO.search(text.lower()):
+        return False
+    if not tell_named(ctx, flow.name, flow.not_for, text, "request_not_served"):
+        return False
+    from framework.engine import steps
+
+    ended = ctx.stack.pop()
+    ctx.emit("flow_cancelled", flow=ended.flow, state=ended.state, reason="not_served")
+    lifetimes.release(ctx, ended.flow, "cancel")
+    if ctx.stack:
+        ctx.emit("flow_resumed", flow=ctx.frame.flow, state=ctx.frame.state)
+        steps.goto(ctx, ctx.frame.state)
     return True

@@ -706,6 +706,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             and intent not in assistant.behaviours.handoff.intents and confirm.nothing_to_change(nlu.text or "")
             and confirm.handle_which(ctx, state, nlu)):
         return
+    if waiting == "confirm" and not_for.refused_at_confirmation(ctx):  # "这是帮我妈办的" at an opening's read-back
+        return
     # "wait" (cancel 0.79) at a confirmation: it waits (framework.engine.hold_on), before the global cancel; "not yet"
     # too, before it is read as the confirmation's no (customer trial, session 34: it opened "what to change?")
     if waiting == "confirm" and hold_on.bare_wait(ctx, nlu):
@@ -1621,7 +1623,10 @@ def _not_a_value(ctx: TurnContext, step: Collect, verdict: value_guard.Verdict) 
     if verdict.kind == value_guard.PARTIAL:  # "我姓李": "请告诉我完整的姓名，姓和名都要。"
         ctx.say(value_guard.FULL_NAME, extra={"partial_label": confirm.label(ctx, step.slot)})
         return
-    if verdict.kind == value_guard.OWN_FLOW and trigger_text.add_detail(ctx):
+    if ((verdict.kind == value_guard.OWN_FLOW or (verdict.kind == value_guard.YES and _ADDED_DETAIL.search(ctx.text or "")))
+            and trigger_text.add_detail(ctx)):
+        # "对了，还有客服电话一直打不通" (肯定 1.00) at the complaint's name question was dropped without a word (customer
+        # trial, session 34): "对了" opens more of it, no yes
         ctx.say(trigger_text.DETAIL_ADDED)
         ctx.say(step.prompt)  # "断网断了两天，影响我工作了": added to the complaint, then the name again
         return
@@ -1631,6 +1636,10 @@ def _not_a_value(ctx: TurnContext, step: Collect, verdict: value_guard.Verdict) 
         ctx.say(step.prompt)
         return
     _fallback(ctx)  # a trigger the flow refused (busy); a command the domain has no behaviour for
+
+
+# "对了，还有…", "另外…", "oh and also …": more said about the request, not a yes
+_ADDED_DETAIL = re.compile(r"^(?:对了|哦对了|噢对了|还有|另外|而且|再说)[，,\s]*\S.{3,}|^(?:oh,? )?(?:and )?also\b.{6,}", re.IGNORECASE)
 
 
 def _holds_value(ctx: TurnContext, slot_name: str, nlu: NLUResult) -> bool:

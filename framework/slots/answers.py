@@ -148,7 +148,11 @@ _CORRECTION_MARKERS = {
     # "损失其实有 大概30块" at a complaint's read-back of 0 元 was not taken (customer trial, session 28)
     # "少了个零，是一万五" at a read-back of 1500 元 heard "没听明白", and "对" filed 1500 (customer trial, session 34)
     "zh": re.compile(r"不对|不是|错了|改成|改为|换成|换个|换一个|换张|应该是|更正|改一下|搞错|其实|^不[，,\s]"
-                     r"|[少多]了?(?:一|个|一个|两个)?[零0]|[少多]打了|[少多]写了|[少多]说了"),
+                     r"|[少多]了?(?:一|个|一个|两个)?[零0]|[少多]打了|[少多]写了|[少多]说了"
+                     # "哦不，还是99吧", "嗯…要不还是39吧" (肯定 0.68-0.75) at a read-back of 129 / 59 heard "没听明白", and
+                     # "确认" opened the account on the plan given up (customer trial, session 34)
+                     r"|^(?:哦|啊|呃|额|嗯)+[，,\s…。.]*不[，,\s]|要不还是|要不然还是"
+                     r"|^(?:嗯|呃|哦|那)?[…，,\s]*还是[^，,。？?]{1,8}吧[。.!！]*$"),
     # "ends in 4821 I think, or maybe 1234, I am not sure" took 1234 as corrected and blocked it (customer trial,
     # session 32): "not sure" is a doubt, no correction
     "en": re.compile(r"\b(?:actually|make (?:it|that)|change|instead|wrong|should be|meant|correction|rather"

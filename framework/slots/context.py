@@ -660,7 +660,9 @@ def collect_text(assistant: Assistant, slot: Slot, text: str, *, today=None) -> 
         whole = _LABEL.sub("", whole) or whole
         # "我叫张薇不叫张伟" was stored as 张伟 (customer trial, session 30): the name said as not the name goes
         whole = _NOT_THIS_NAME.get(language_key(language) or "en", _NOT_THIS_NAME["en"]).sub("", whole) or whole
-    tail = corrected_tail(whole, language)
+    # (a free text is all of it: "我的59元套餐被改成了99元的，没人通知我" was filed as the complaint "了99元的，没人通知我",
+    # what followed its "改成": customer trial, session 34)
+    tail = corrected_tail(whole, language) if short_text(slot, model) else None
     if tail is not None:  # "我叫赵六，不对，我叫赵大六": the value after the correction first
         parsed = collect_text(assistant, slot, tail[1], today=today)
         if parsed.ok:
