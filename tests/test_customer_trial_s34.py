@@ -291,3 +291,44 @@ def test_more_of_the_complaint_after_oh_right(telecom):
     state = zh(telecom, start(), "我家宽带断网三天了，我要投诉", "投诉", 0.99).state
     result = zh(telecom, state, "对了，还有客服电话一直打不通", "肯定", 1.0)
     assert "客服电话一直打不通" in result.state.slots["complaint"] and "name" not in result.state.slots
+
+
+# "我儿子叫王浩" (refused), then an ID number at the name question: taken as the customer's, and "王建国" … "对" opened the
+# account with it (customer trial, session 34): said right after another person's value, and not asked, it is no one's
+def test_an_id_right_after_a_relatives_name_is_not_taken(telecom):
+    state = zh(telecom, start(), "我要开户", "办理", 0.99).state
+    text = "我儿子叫王浩"
+    state = zh(telecom, state, text, "提供信息", 0.99, entities=[learnt(text, "王浩", "name")]).state
+    assert "name" not in state.slots
+    result = zh(telecom, state, "510107199206153215", "提供信息", 0.94)
+    assert "id_number" not in result.state.slots and "本人的身份证号" in replies(result)[0]
+    result = zh(telecom, state, "我的身份证510107199206153215", "提供信息", 0.94)
+    assert result.state.slots["id_number"] == "510107199206153215"
+
+
+# "I lost my card, please cancel it" heard "Okay, I'll leave it then." and the card stayed active (customer trial,
+# session 34, two of 27 ordinary customers): after a card said lost, "cancel it" cancels the card
+@pytest.mark.parametrize("text", ["I lost my card, please cancel it", "I can't find my card anywhere, please cancel it"])
+def test_cancel_it_after_a_lost_card_is_the_block(banking, text):
+    result = en(banking, start(), text, "lost_card", 0.95)
+    assert [f.flow for f in result.state.stack] == ["lost_card"]
+    assert "request_withdrawn" not in [e.name for e in result.events]
+
+
+# "用我老婆的身份证吧，33010219650315002X" opened an account with the wife's ID (customer trial, session 34)
+def test_a_relatives_id_offered_with_a_particle(telecom):
+    state = zh(telecom, zh(telecom, start(), "办张新卡，59的", "办理", 0.99).state, "张伟").state
+    result = zh(telecom, state, "用我老婆的身份证吧，33010219650315002X", "提供信息", 0.98)
+    assert "id_number" not in result.state.slots and "本人的身份证号" in replies(result)[0]
+
+
+# "没有损失" at the complaint's name question was stored as the name (customer trial, session 34)
+def test_another_items_word_is_no_name(telecom):
+    state = zh(telecom, start(), "我要投诉，网太差了", "投诉", 0.99).state
+    assert "name" not in zh(telecom, state, "没有损失", "否定", 0.9).state.slots
+
+
+# "算了，还是帮我转人工吧" (转人工 1.00) cancelled the opening and handed no one over (customer trial, session 34)
+def test_a_person_asked_for_after_a_dismissal(telecom):
+    state = zh(telecom, start(), "我要开户", "办理", 0.99).state
+    assert zh(telecom, state, "算了，还是帮我转人工吧", "转人工", 1.0).state.handoff

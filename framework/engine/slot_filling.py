@@ -1653,6 +1653,17 @@ _NUMBER_ONLY = re.compile(r"[\d０-９.,，零〇一二两三四五六七八九�
                           r"的吧呢啊了个档套餐\s$¥￥]+")
 
 
+def _right_after_someone_elses(ctx: TurnContext) -> bool:
+    """The last turn refused another person's value (event `value_not_own`), and this message does not say the value
+    is the customer's own ("我的", "本人", "my own")."""
+    history = ctx.original.history
+    return (bool(history) and "value_not_own" in history[-1].events
+            and not _OWN_SAID.search((ctx.text or "").lower()))
+
+
+_OWN_SAID = re.compile(r"我的|我自己|本人|俺的|\bmy own\b|\bmine\b|\bmy (?:id|number)\b")
+
+
 @functools.lru_cache(maxsize=8)
 def _card_spans(text: str) -> tuple[tuple[int, int], ...]:
     """The message's whole card numbers, once per message (not once per four digits in it: hostile input)."""
@@ -1737,6 +1748,14 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 # "Good morning dear. My name is Edna, … I need to send him 300 dollars" tagged Edna the recipient
                 # (customer trial, session 33): the speaker is nobody the flow acts for
                 ctx.emit("entity_ignored", entity=entity.entity, reason="speaker")
+                continue
+            if slot.type == "id_number" and slot.name != collecting and _right_after_someone_elses(ctx):
+                # "我儿子叫王浩" (refused: "这里需要您本人的姓名"), then an ID number at the name question: taken as the
+                # customer's, and the account opened with it under the customer's name (customer trial, session 34);
+                # said right after another person's value, and not asked, it is no one's until said as one's own
+                ctx.emit("entity_ignored", entity=entity.entity, reason="after_someone_else")
+                ctx.out_of_range.setdefault(slot.name, OWN_VALUE)
+                ctx.refusal_extra.setdefault(slot.name, {"own_label": label(ctx, slot.name)})
                 continue
             if slot.type == "id_number" and someone_elses(nlu.text or "", entity.start, ctx.assistant.language):
                 # "我老婆的是440306…" at "请输入本人身份证号": not the customer's; said when the flow asks it

@@ -351,6 +351,10 @@ def _withdrawal_read(assistant: Assistant, state: SessionState, nlu: NLUResult) 
     if top is None or not cancel or top.name in cancel or is_payload(nlu):
         return nlu, None
     text = nlu.text or ""
+    if top.name in assistant.behaviours.handoff.intents and wants_person(text, assistant.language):
+        # "算了，还是帮我转人工吧" (转人工 1.00) cancelled the opening and handed no one over (customer trial, session 34):
+        # the person asked for after the dismissal is the request
+        return nlu, None
     if is_question(text, assistant.language):
         return nlu, None
     if not state.stack:

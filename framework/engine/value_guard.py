@@ -207,6 +207,10 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
     value, model = str(parsed.value), model_for(assistant)
     if partial_name(text, value, assistant.language):
         return Verdict(PARTIAL)  # "我姓李", "王女士": a surname is no full name
+    if _names_another_slot(ctx, step.slot, value):
+        # "没有损失" at the complaint's name question was stored as the name and read back "请核对：没有损失，身份证号 …"
+        # (customer trial, session 34): a value that names another of the flow's items is no name; the question again
+        return Verdict(ANSWERED_OTHER)
     if _SELF.search(value.strip(" ,.!?，。！？~～")) or _SELF.search(text.strip(" ,.!?，。！？~～")):
         # "就是我本人啊" at the name question opened an account for "我本人" (customer trial, session 34): the customer
         # says who is asking, not the name; the full name is asked for
@@ -339,6 +343,18 @@ def _inside(surface: str, value: str) -> bool:
     left = r"(?<![A-Za-z0-9])" if surface[:1].isascii() and surface[:1].isalnum() else ""
     right = r"(?![A-Za-z0-9])" if surface[-1:].isascii() and surface[-1:].isalnum() else ""
     return re.search(left + re.escape(surface) + right, value, re.IGNORECASE) is not None
+
+
+def _names_another_slot(ctx: TurnContext, slot_name: str, value: str) -> bool:
+    """The value holds a Chinese word that names another slot the active flow collects ("损失" of "损失金额")."""
+    from framework.engine.corrections import label_words
+    from framework.engine.steps import collected_slots
+
+    flow = ctx.flow()
+    if flow is None:
+        return False
+    return any(len(w) >= 2 and any("\u4e00" <= ch <= "\u9fff" for ch in w) and w in value
+               for other in collected_slots(flow) if other != slot_name for w in label_words(ctx, other))
 
 
 def _more_of_the_request(ctx: TurnContext, nlu: NLUResult, step: Collect, threshold: float) -> bool:

@@ -230,8 +230,18 @@ _FOUND = {"en": re.compile(r"^(?:(?:oh|ok|okay|wait|nvm|never mind|actually)\s+)
                            r"found (?:it|them|the card|my card|my wallet|my purse)(?: again)?$")}
 
 
+# "I lost my card, please cancel it", "I can't find my card anywhere, please cancel it" heard "Okay, I'll leave it then."
+# and the card stayed active (customer trial, session 34): after a card said lost, "cancel it" asks to cancel the card
+_LOST_BEFORE = re.compile(r"\b(?:lost|stolen|stole|missing|misplaced|can'?t find|cannot find|gone)\b")
+_CANCEL_IT = re.compile(r"^(?:(?:so|and|pls|please|can you|could you)\s+)*cancel (?:it|the card|my card|that card)"
+                        r"(?:\s+(?:please|pls|now|asap|right away))*[\s.!]*$")
+
+
 def withdrawn_on_asking(text: str, language: str | None = None) -> bool:
-    """withdrawn(), or a last clause that says the reason is gone ("i found it")."""
+    """withdrawn(), or a last clause that says the reason is gone ("i found it"); not "cancel it" after a card said lost."""
+    lowered = text.lower()
+    if _CANCEL_IT.match(_last_clause(lowered)) and _LOST_BEFORE.search(lowered):
+        return False
     if withdrawn(text, language):
         return True
     pattern = _FOUND.get(language_key(language) or "en")
