@@ -17,7 +17,8 @@ When the flow's trigger would start it (or interrupt another flow for it) and th
 one of the words (case-insensitive, inside the message) or matches one of the patterns, the
 response is said instead (event `request_not_served`) and a question waiting is asked again; the
 flow does not start. Its own trigger inside the flow is no new request (the message goes to the
-step as before). Checked by the validator: the response exists, the patterns compile, and each
+step as before). At the flow's own confirmation such a message ends the flow without its action
+("这是帮我妈办的" at an opening's read-back: `refused_at_confirmation`). Checked by the validator: the response exists, the patterns compile, and each
 entry names words or patterns."""
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from framework.compile.machine import Flow
 from framework.engine import lifetimes
 from framework.engine.context import TurnContext
 from framework.engine.unavailable import say_named, tell_named
+from framework.slots.command_words import negated_command
 
 
 def refused(ctx: TurnContext, flow: Flow) -> bool:
@@ -42,7 +44,8 @@ def refused(ctx: TurnContext, flow: Flow) -> bool:
     return True
 
 
-_ALSO = re.compile(r"也|还有|另外|\b(?:also|too|as well)\b|\bnot\b|\bdon'?t\b|\bdont\b|别|不要")
+# A second request or a negation: "我朋友也想办" (the one read back is still the customer's), "dont freeze the card"
+_ANOTHER_OR_NOT = re.compile(r"也|还有|另外|\b(?:also|too|as well)\b|\bnot\b|\bdon'?t\b|\bdont\b|别|不要")
 
 
 def refused_at_confirmation(ctx: TurnContext) -> bool:
@@ -53,11 +56,9 @@ def refused_at_confirmation(ctx: TurnContext) -> bool:
     flow, frame, text = ctx.flow(), ctx.frame, ctx.text or ""
     if flow is None or frame is None or frame.waiting_for != "confirm" or not flow.not_for or not text:
         return False
-    from framework.slots.command_words import negated_command
-
     # not a refusal ("wait my bad, dont freeze the card, just found it": the confirmation's no), nor a second request
     # ("我朋友也想办": this one is the customer's)
-    if negated_command(text, ctx.assistant.language) is not None or _ALSO.search(text.lower()):
+    if negated_command(text, ctx.assistant.language) is not None or _ANOTHER_OR_NOT.search(text.lower()):
         return False
     if not tell_named(ctx, flow.name, flow.not_for, text, "request_not_served"):
         return False
