@@ -332,3 +332,35 @@ def test_another_items_word_is_no_name(telecom):
 def test_a_person_asked_for_after_a_dismissal(telecom):
     state = zh(telecom, start(), "我要开户", "办理", 0.99).state
     assert zh(telecom, state, "算了，还是帮我转人工吧", "转人工", 1.0).state.handoff
+
+
+# "12月的账单" and "11月份的账单" on 6 December heard that only this month's and last month's bills can be looked up here
+# (customer trial, session 34): the bill-month slot's `months` ({本月: 0, 上月: -1}) reads a month named alone
+@pytest.mark.parametrize("text, month", [("12月的账单", "本月"), ("11月份的账单", "上月"), ("十二月的账单", "本月"),
+                                         ("十一月份", "上月")])
+def test_this_and_last_month_by_name(telecom, text, month):
+    result = zh(telecom, start(), f"查13812345678 {text}", "查询", 0.95)  # the tests' today: 2 December 2026
+    assert "choice_unavailable" not in [e.name for e in result.events]
+    assert result.action is not None and dict(result.action.slots)["bill_month"] == month
+
+
+def test_other_months_are_still_not_served():
+    import datetime as dt
+
+    from framework.slots.entities import _months
+    from framework.spec import load_assistant
+
+    slot = load_assistant("domains/telecom_zh").slots["bill_month"]
+    today = dt.date(2026, 1, 15)
+    assert [c for _, _, c in _months(slot, "12月的账单", today)] == ["上月"]  # December is last month in January
+    assert _months(slot, "10月份的账单", today) == [] and _months(slot, "12月5日那天", today) == []
+
+
+def test_months_name_choices(tmp_path):
+    from tests.test_customer_trial_s28 import _telecom_copy
+    from framework.spec import SpecErrors, load_assistant
+
+    domain = _telecom_copy(tmp_path, "months: {本月: 0, 上月: -1}", "months: {本月: 0, 前月: -1}")
+    with pytest.raises(SpecErrors) as err:
+        load_assistant(domain, environ={})
+    assert "'前月' is no choice of this slot" in str(err.value) and "domain.yml:" in str(err.value)

@@ -92,6 +92,8 @@ def say(ctx: TurnContext, slot_name: str) -> bool:
     flow = ctx.flow()
     others = sorted(collected_slots(flow) - {slot_name}) if flow is not None else []
     for name in [slot_name, *others]:
+        if name != slot_name and ctx.slots.get(name) is not None and name in ctx.slot_changes:
+            continue  # "查下12月份的话费账单": the month understood (本月) is no month not served
         word = named(ctx, name)
         if word is not None:
             ctx.emit("choice_unavailable", slot=name, word=word, asked=slot_name)

@@ -172,7 +172,7 @@ def _candidates(slot: Slot, text: str, language: str, today: dt.date):
                 # "I live at 1234 Elm Street", "the 1530 bus": no card's digits (customer trial, session 29)
                 if not named_otherwise(slot, text, start, language, end))
     if kind == "categorical":
-        return _categorical(slot, text)
+        return list(_categorical(slot, text)) + _months(slot, text, today)
     if kind in ("integer", "number"):
         return (
             (start, end, value) for start, end, value in find_numbers(text)
@@ -180,6 +180,35 @@ def _candidates(slot: Slot, text: str, language: str, today: dt.date):
             and not _in_foreign_amount(slot, text, start, end)
         )
     return ()  # text slots: context templates (below); boolean: the whole utterance when collected
+
+
+# A month named alone (not a date: "12月5日", "12月份的5号"): "12月的账单", "11月份", "十一月", "in November"
+_MONTH_ZH = re.compile(r"(?<![\d一二三四五六七八九十])(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月(?:份)?(?![\d一二三四五六七八九十]+\s*[号日])")
+_MONTH_EN = re.compile(r"\b(?P<en>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+                       r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b(?!\s*\d)", re.IGNORECASE)
+_ZH_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
+_EN_MONTH = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _months(slot: Slot, text: str, today: dt.date) -> list:
+    """A month named in the message, as the choice the slot's `months` gives that month counted from today."""
+    offsets = {offset: choice for choice, offset in (slot.options.get("months") or {}).items()}
+    if not offsets:
+        return []
+    found = []
+    for m in _MONTH_ZH.finditer(text):
+        said = m.group("m")
+        found.append((m.start(), m.end(), int(said) if said.isdigit() else _ZH_MONTH[said]))
+    for m in _MONTH_EN.finditer(text):
+        found.append((m.start(), m.end(), _EN_MONTH.index(m.group("en")[:3].lower()) + 1))
+    out = []
+    for start, end, month in found:
+        offset = month - today.month
+        if offset > 0:
+            offset -= 12  # a month after this one is last year's
+        if offset in offsets:
+            out.append((start, end, offsets[offset]))
+    return out
 
 
 _CLAUSES = re.compile(r"[^，,。.!！;；、\s]+")

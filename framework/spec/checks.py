@@ -25,7 +25,7 @@ COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii", "from_user", "p
                     "implies")
 TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
     "text": ("min_length", "max_length", "own", "other"), "integer": ("min", "max", "zero_words"),
-    "number": ("min", "max", "zero_words"), "categorical": ("choices", "unavailable"), "regex": ("pattern",),
+    "number": ("min", "max", "zero_words"), "categorical": ("choices", "unavailable", "months"), "regex": ("pattern",),
     "date": ("min", "max"), "money": ("min", "max", "currency", "zero_words"),
 }
 # Slot types with bounds may name a response for a value out of them (framework.slots.values).
@@ -167,11 +167,29 @@ def check_slots(ctx: Context) -> None:
             ctx.add("E052", path + ("zero_words",), f"'zero_words' mean 0, which 'min: {slot['min']}' refuses",
                     key=True, expected="'min: 0' or lower with 'zero_words'", found=f"min: {slot['min']}")
         _check_implies(ctx, name, slot, path)
+        _check_months(ctx, slot, path)
         if "initial" in slot and slot["initial"] is not None:
             problem = _initial_problem(kind, slot, slot["initial"])
             if problem:
                 ctx.add("E052", path + ("initial",), "initial value does not fit the slot",
                         expected=problem, found=repr(slot["initial"]))
+
+
+def _check_months(ctx: Context, slot: dict, path: tuple) -> None:
+    """`months: {choice: offset}`: each key one of the slot's choices, no two choices for one month."""
+    months = mapping(slot.get("months"))
+    choices = slot.get("choices")
+    names = [str(c) for c in (choices.keys() if isinstance(choices, dict) else choices or [])]
+    seen: dict = {}
+    for choice, offset in months.items():
+        where = path + ("months", choice)
+        if str(choice) not in names:
+            ctx.add("E052", where, f"'{choice}' is no choice of this slot", key=True,
+                    expected=one_of(names), found=f"'{choice}'")
+        elif offset in seen:
+            ctx.add("E052", where, f"choices '{seen[offset]}' and '{choice}' stand for the same month", key=True,
+                    expected="one choice per month", found=f"{offset}")
+        seen.setdefault(offset, choice)
 
 
 def _check_implies(ctx: Context, name: str, slot: dict, path: tuple) -> None:

@@ -61,6 +61,10 @@ SLOT = _object({
         _map_of({"type": "array", "items": {"type": ["string", "number"]}}, minProperties=1),
     ], "x-expected": "a list of values, or a mapping of value -> list of synonyms"},
     "pattern": {"type": "string", "minLength": 1},
+    # categorical: choices that stand for a month counted from today ({本月: 0, 上月: -1}): "12月的账单" on 6 December is
+    # 本月, "11月份的" 上月 (customer trial, session 34: both refused as months not served; framework.slots.entities)
+    "months": _map_of({"type": "integer", "minimum": -11, "maximum": 0}, minProperties=1,
+                      **{"x-expected": "a mapping of choice -> months from today (0, -1, … -11), such as {本月: 0, 上月: -1}"}),
     # categorical: choices the assistant cannot serve here ("宽带" when only 开户 and 换套餐 are
     # online), said so with `response` where a message names one (framework.engine.unavailable)
     "unavailable": _object({
