@@ -364,3 +364,11 @@ def test_months_name_choices(tmp_path):
     with pytest.raises(SpecErrors) as err:
         load_assistant(domain, environ={})
     assert "'前月' is no choice of this slot" in str(err.value) and "domain.yml:" in str(err.value)
+
+
+# "用我爸的身份证行不，3101…" opened an account with the father's ID (customer trial, session 34, round 4)
+@pytest.mark.parametrize("text", ["用我爸的身份证行不，310115197806152340", "我妈的可以不？310115197806152340"])
+def test_a_relatives_id_asked_about_is_not_taken(telecom, text):
+    state = zh(telecom, zh(telecom, start(), "我要开户", "办理", 0.99).state, "郑爽").state
+    result = zh(telecom, state, text, "提供信息", 0.98)
+    assert "id_number" not in result.state.slots and "本人的身份证号" in replies(result)[0]

@@ -198,7 +198,9 @@ _THEIRS = {
                      r"(?:的(?:身份证(?:号码?)?|证件(?:号码?)?|号码?)?|(?:身份证(?:号码?)?|证件(?:号码?)?))(?:是|为|：|:|\s)*"
                      # "用我爸的行不行，3101…", "我妈的行吗？4403…" (customer trial, session 33)
                      # "用我老婆的身份证吧，3301…" opened an account with the wife's ID (customer trial, session 34)
-                     r"(?:行不行|行吗|可以吗|可不可以|能用吗|能不能用|成吗)?(?:吧|啊|呀|呢|哈|好了|算了)?[，,？?。\s]*$"),
+                     # "用我爸的身份证行不，3101…" opened an account with the father's ID (customer trial, session 34)
+                     r"(?:行不行|行不|行吗|行么|可以吗|可以不|可不可以|能用吗|能不能用|成吗|成不|中不中|中不)?"
+                     r"(?:吧|啊|呀|呢|哈|好了|算了)?[，,？?。\s]*$"),
     "en": re.compile(r"\b(?:(?:wife|husband|partner|son|daughter|kid|child|mum|mom|mother|dad|father|friend|brother|sister"
                      r"|gran|grandma|grandpa|colleague|neighbou?r|boss)'?s|his|her|their)"
                      r"(?:\s+(?:id|id card|identity card|ic|passport|card))?(?:\s+(?:number|no\.?))?(?:\s+(?:is|was|:))?\s*$",
