@@ -1667,8 +1667,6 @@ _OWN_SAID = re.compile(r"我的|我自己|本人|俺的|\bmy own\b|\bmine\b|\bmy
 @functools.lru_cache(maxsize=8)
 def _card_spans(text: str) -> tuple[tuple[int, int], ...]:
     """The message's whole card numbers, once per message (not once per four digits in it: hostile input)."""
-    from framework.masking import card_spans
-
     return tuple(card_spans(text))
 
 
@@ -1749,22 +1747,19 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 # (customer trial, session 33): the speaker is nobody the flow acts for
                 ctx.emit("entity_ignored", entity=entity.entity, reason="speaker")
                 continue
-            if slot.type == "id_number" and slot.name != collecting and _right_after_someone_elses(ctx):
-                # "我儿子叫王浩" (refused: "这里需要您本人的姓名"), then an ID number at the name question: taken as the
-                # customer's, and the account opened with it under the customer's name (customer trial, session 34);
-                # said right after another person's value, and not asked, it is no one's until said as one's own
-                ctx.emit("entity_ignored", entity=entity.entity, reason="after_someone_else")
+            # "我老婆的是440306…" at "请输入本人身份证号": not the customer's; said when the flow asks it. "我儿子叫王浩"
+            # (refused: "这里需要您本人的姓名"), then an ID number at the name question: taken as the customer's, and the
+            # account opened with it under the customer's name (customer trial, session 34); said right after another
+            # person's value, and not asked, it is no one's until said as one's own
+            whose = None if slot.type != "id_number" else (
+                "someone_else" if someone_elses(nlu.text or "", entity.start, ctx.assistant.language)
+                else "after_someone_else" if slot.name != collecting and _right_after_someone_elses(ctx) else None)
+            if whose is not None:
+                ctx.emit("entity_ignored", entity=entity.entity, reason=whose)
                 ctx.out_of_range.setdefault(slot.name, OWN_VALUE)
                 ctx.refusal_extra.setdefault(slot.name, {"own_label": label(ctx, slot.name)})
                 continue
-            if slot.type == "id_number" and someone_elses(nlu.text or "", entity.start, ctx.assistant.language):
-                # "我老婆的是440306…" at "请输入本人身份证号": not the customer's; said when the flow asks it
-                ctx.emit("entity_ignored", entity=entity.entity, reason="someone_else")
-                ctx.out_of_range.setdefault(slot.name, OWN_VALUE)
-                ctx.refusal_extra.setdefault(slot.name, {"own_label": label(ctx, slot.name)})
-                continue
-            after = (nlu.text or "")[entity.end:entity.end + 8]
-            if ((slot.type in ("money", "categorical") and _MEASURED_AFTER.match(after[:3]))
+            if ((slot.type in ("money", "categorical") and _MEASURED_AFTER.match((nlu.text or "")[entity.end:entity.end + 3]))
                     or (slot.type == "money" and counts_something(nlu.text or "", entity))):
                 # "今年39岁" chose plan 39 and opened the account on it, "我住59号楼" offered plan 59 (customer trial,
                 # session 32): a number that counts years, floors or a house is no choice and no amount; nor one before

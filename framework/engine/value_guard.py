@@ -93,7 +93,8 @@ from typing import Any
 from framework.compile.machine import Collect
 from framework.engine.confirm import CONFIRM_MARGIN, label
 from framework.engine.context import TurnContext
-from framework.engine.corrections import filled_ahead
+from framework.engine.corrections import filled_ahead, label_words
+from framework.engine.steps import collected_slots
 from framework.nlu.interface import NLUResult
 from framework.slots import ParseResult
 from framework.slots.answers import content_length, is_hesitation, is_question, language_key, yes_no
@@ -141,6 +142,7 @@ _ABOUT_THE_QUESTION = re.compile(r"名字|姓名|身份证|系统|资料|上面|
 # The customer named as themselves, no name: "我本人", "就是我本人啊", "机主本人", "it's me", "the account holder"
 _SELF = re.compile(r"^(?:就是|是)?(?:我|俺|咱)?(?:本人|自己|机主|户主|持卡人|我)(?:本人|自己)?(?:啊|呀|嘛|呢|哈|的|了)*$"
                    r"|^(?:it'?s |its |that'?s )?(?:me|myself|me myself|the (?:account|card) ?holder|the owner)$", re.IGNORECASE)
+
 
 def _only_values(ctx: TurnContext, nlu: NLUResult) -> bool:
     """Whether the message is values of other slots filled this turn and words that introduce
@@ -347,9 +349,6 @@ def _inside(surface: str, value: str) -> bool:
 
 def _names_another_slot(ctx: TurnContext, slot_name: str, value: str) -> bool:
     """The value holds a Chinese word that names another slot the active flow collects ("损失" of "损失金额")."""
-    from framework.engine.corrections import label_words
-    from framework.engine.steps import collected_slots
-
     flow = ctx.flow()
     if flow is None:
         return False

@@ -15,7 +15,7 @@ import re
 from framework.compile.machine import Assistant, Slot
 from framework.nlu.interface import Entity
 from framework.slots.context import context_entities, from_user
-from framework.slots.dates import day_first, find_dates
+from framework.slots.dates import MONTHS_EN, day_first, find_dates
 from framework.slots.digit_words import original_span, spell_readings
 from framework.slots.identity import (EMAIL_RE, ID_RE, PHONE_RE, check_email, check_id_number, check_phone,
                                       id_shaped_spans)
@@ -24,7 +24,7 @@ from framework.slots.memo import IdentityMemo
 from framework.slots.money import find_money
 from framework.slots.patterns import EntityPatterns
 from framework.slots.number_labels import card_end, named_otherwise
-from framework.slots.numerals import find_numbers
+from framework.slots.numerals import chinese_to_int, find_numbers
 from framework.slots.values import compiled_pattern, choices_of, parse_value
 
 # GENERIC_EXTRACTORS (framework.slots.mapping): extractors whose values cannot tell which of
@@ -184,10 +184,7 @@ def _candidates(slot: Slot, text: str, language: str, today: dt.date):
 
 # A month named alone (not a date: "12月5日", "12月份的5号"): "12月的账单", "11月份", "十一月", "in November"
 _MONTH_ZH = re.compile(r"(?<![\d一二三四五六七八九十])(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月(?:份)?(?![\d一二三四五六七八九十]+\s*[号日])")
-_MONTH_EN = re.compile(r"\b(?P<en>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
-                       r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b(?!\s*\d)", re.IGNORECASE)
-_ZH_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
-_EN_MONTH = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_EN = re.compile(r"\b(?P<en>" + "|".join(sorted(MONTHS_EN, key=len, reverse=True)) + r")\b(?!\s*\d)", re.IGNORECASE)
 
 
 def _months(slot: Slot, text: str, today: dt.date) -> list:
@@ -198,9 +195,9 @@ def _months(slot: Slot, text: str, today: dt.date) -> list:
     found = []
     for m in _MONTH_ZH.finditer(text):
         said = m.group("m")
-        found.append((m.start(), m.end(), int(said) if said.isdigit() else _ZH_MONTH[said]))
+        found.append((m.start(), m.end(), int(said) if said.isdigit() else chinese_to_int(said)))
     for m in _MONTH_EN.finditer(text):
-        found.append((m.start(), m.end(), _EN_MONTH.index(m.group("en")[:3].lower()) + 1))
+        found.append((m.start(), m.end(), MONTHS_EN[m.group("en").lower()]))
     out = []
     for start, end, month in found:
         offset = month - today.month

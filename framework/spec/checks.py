@@ -175,11 +175,16 @@ def check_slots(ctx: Context) -> None:
                         expected=problem, found=repr(slot["initial"]))
 
 
+def _choice_names(slot: dict) -> list[str]:
+    """A categorical slot's values as written in the spec, a list or a mapping of value -> synonyms."""
+    choices = slot.get("choices")
+    return [str(c) for c in (choices if isinstance(choices, list) else mapping(choices))]
+
+
 def _check_months(ctx: Context, slot: dict, path: tuple) -> None:
     """`months: {choice: offset}`: each key one of the slot's choices, no two choices for one month."""
     months = mapping(slot.get("months"))
-    choices = slot.get("choices")
-    names = [str(c) for c in (choices.keys() if isinstance(choices, dict) else choices or [])]
+    names = _choice_names(slot)
     seen: dict = {}
     for choice, offset in months.items():
         where = path + ("months", choice)
@@ -330,8 +335,7 @@ def _initial_problem(kind: str, slot: dict, value: Any) -> str:
     if not isinstance(value, str):
         return "text"
     if kind == "categorical":
-        choices = slot.get("choices")
-        values = [str(c) for c in (choices if isinstance(choices, list) else mapping(choices))]
+        values = _choice_names(slot)
         return "" if not values or value in values else one_of(values)
     if kind == "regex" and isinstance(slot.get("pattern"), str):
         try:
