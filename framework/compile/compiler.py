@@ -177,11 +177,12 @@ def _flow(tree: SpecTree, name: str, spec: dict, settings: m.Settings) -> m.Flow
         interruptible=spec.get("interruptible", True), source=_source(tree, ("flows", name)),
         keep=tuple(spec.get("keep") or ()), ends_conversation=spec.get("ends_conversation", False),
         not_for=_worded(spec.get("not_for")), answers=_worded(spec.get("answers")),
+        notices=_worded(spec.get("notices")),
     )
 
 
 def _worded(entries) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
-    """`not_for` / `answers` entries as (response, words, patterns)."""
+    """`not_for` / `answers` / `notices` entries as (response, words, patterns)."""
     return tuple((n["response"], tuple(str(w) for w in n.get("words") or ()),
                   tuple(str(p) for p in n.get("patterns") or ())) for n in entries or ())
 

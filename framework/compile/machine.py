@@ -303,6 +303,11 @@ class Flow:
     # `answers`: (response, words, patterns) of side questions answered while it waits, the question
     # then asked again (framework.engine.side_questions)
     answers: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+    # `notices`: (response, words, patterns) of what a message to the flow may ask that the flow does
+    # differently ("send 80 to Priya from card 1234" where transfers are paid from the main account): the
+    # response before the flow's next question; at its confirmation, the confirmation again
+    # (framework.engine.notices)
+    notices: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -52,8 +52,8 @@ from dataclasses import replace
 
 from framework.compile.machine import ASK_WHAT_TO_CHANGE, END, Assistant, Collect, Confirm, Flow, frozen_map
 from framework.engine import (confirm, corrections, follow_up, foreign_language, handoff, hold_on, intent_check, lifetimes,
-                              not_for, nothing_pending, other_request, side_questions, slot_filling, steps, stop_question,
-                              trigger_text, unavailable, unknown_value, unreadable, value_guard, why_asked)
+                              not_for, nothing_pending, notices, other_request, outcome, side_questions, slot_filling, steps,
+                              stop_question, trigger_text, unavailable, unknown_value, unreadable, value_guard, why_asked)
 from framework.engine.commands import RESTART, command, is_payload
 from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
@@ -214,6 +214,7 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     if handoff.taken_back(ctx, nlu):  # "那算了不转了，继续办吧" right after a handoff
         return _finish(ctx)
     _respond(ctx, _without_also_values(ctx, nlu))
+    notices.tell(ctx)  # "send 80 to Priya from card 1234": transfers are paid from the main account, said first
     _defer_also(ctx, nlu)
     return _finish(ctx)
 
@@ -563,15 +564,19 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # or a goodbye while one waits (framework.engine.stop_question); neither yes nor no: the
     # message answers the question
     if stop_question.waiting(ctx) is not None:
-        outcome = stop_question.answer(ctx, nlu, threshold(assistant))
-        if outcome == stop_question.CANCEL:
+        answer = stop_question.answer(ctx, nlu, threshold(assistant))
+        if answer == stop_question.CANCEL:
             _cancel(ctx)
-        if outcome is not None:
+        if answer is not None:
             return
     # (0) the answer to "Did you mean: report a lost card?", asked for a request below the
     # threshold (framework.engine.intent_check); neither yes nor no: the check is dropped and the
     # message read as any other
     if intent_check.waiting(ctx) and intent_check.answer(ctx, nlu, threshold(assistant)):
+        return
+    # (0) "did it go through?" / "what was the reference again?" / "工单号多少来着" after a flow's action, with a goodbye
+    # between them or not: the replies that ended it again (framework.engine.outcome), before "say that again"
+    if outcome.said_again(ctx):
         return
     # (0) "😀" answers no question
     if unreadable.handle(ctx) or unreadable.pardon(ctx):
@@ -711,6 +716,10 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             and confirm.handle_which(ctx, state, nlu)):
         return
     if waiting == "confirm" and not_for.refused_at_confirmation(ctx):  # "这是帮我妈办的" at an opening's read-back
+        return
+    # "yes, take it from my other card" at a transfer's read-back: paid from the main account, said; asked again
+    if (waiting == "confirm" and intent not in assistant.behaviours.cancel.intents
+            and intent not in assistant.behaviours.handoff.intents and notices.at_confirmation(ctx)):
         return
     # "wait" (cancel 0.79) at a confirmation: it waits (framework.engine.hold_on), before the global cancel; "not yet"
     # too, before it is read as the confirmation's no (customer trial, session 34: it opened "what to change?")

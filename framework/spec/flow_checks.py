@@ -50,7 +50,8 @@ def check_flows(ctx: Context) -> None:
         path = ("flows", name)
         for i, slot in enumerate(items(flow.get("keep"))):
             ctx.known("slot", slot, path + ("keep", i), ctx.slots)
-        for key, what in (("not_for", "the requests not served"), ("answers", "the questions answered")):
+        for key, what in (("not_for", "the requests not served"), ("answers", "the questions answered"),
+                          ("notices", "what the flow does differently")):
             for i, entry in enumerate(items(flow.get(key))):
                 entry = mapping(entry)
                 ctx.known("response", entry.get("response"), path + (key, i, "response"), ctx.responses)

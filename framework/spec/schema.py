@@ -208,6 +208,10 @@ FLOW = _object({
     # side questions answered while the flow waits ("is there a fee?" at a transfer's confirmation): the
     # response, then the same question again, nothing changed (framework.engine.side_questions)
     "answers": _named_responses("[fee, charge]"),
+    # what a message may ask that the flow does otherwise ("send it from card 1234" where transfers are paid from
+    # the main account): the response before the flow's next question, nothing else changed; at the flow's
+    # confirmation, the confirmation again (framework.engine.notices)
+    "notices": _named_responses("[savings, 'other card']"),
     "start": NAME,
     "states": _map_of(STATE, minProperties=1),
 }, required=("states",))

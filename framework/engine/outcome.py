@@ -1,0 +1,71 @@
+"""A question about what was just done: "did it go through?", "what was the reference again?", "工单号多少来着".
+
+Right after "Done: $80.00 to Priya. Reference TR-50001." the customer asked "did it go through?" (read as affirm 0.85:
+"That's outside what I can do") and "what was the reference again?" two turns later (out of scope); "工单号多少来着" after
+a complaint was filed heard the fallback (customer trials, session 34). The answer is in the reply the customer already
+had: with no flow active, a message that asks whether the last thing done went through, or for its reference, hears
+the replies of the turn in which the flow's action came back again, less the question the flow asked next if it went
+on (event `outcome_said_again`), as long as no flow has started since (a goodbye that ended at once aside) and the
+action came back within the last few turns. Anything else the message asks (another request, a person) is read as before.
+"""
+from __future__ import annotations
+
+import re
+
+from framework.engine.context import TurnContext
+from framework.slots.answers import language_key
+
+RECENT_TURNS = 4  # how far back the flow may have ended
+
+_DONE_WORDS = (r"(?:go(?:ne)? through|gone|been (?:sent|done|blocked|processed|activated|filed|made)|sent|done|work(?:ed)?|"
+               r"succeed(?:ed)?|successful|complete[d]?|processed|blocked|activated|filed|happen(?:ed)?|arrive[d]?|ok(?:ay)?)")
+_ASKS = {
+    "en": re.compile(
+        r"^\s*(?:(?:so|and|ok(?:ay)?|wait|sorry|um+|hm+|hey)[,.\s]+)*"
+        r"(?:(?:did|has|have|was|is|were) (?:it|that|this|the (?:transfer|money|payment|block|activation|card|request)|"
+        r"my (?:transfer|money|payment|card|request))\s+(?:really |actually |definitely |already )?" + _DONE_WORDS +
+        r"|(?:is it|it's|its|it is|was it|all) (?:done|sent|through|blocked|activated|sorted|good|ok(?:ay)?)"
+        r"|(?:what(?:'s| is| was|s)|(?:can|could) (?:i|you) (?:have|get|give me|tell me)|give me|tell me) (?:the |my |that )?"
+        r"(?:reference|ref|confirmation|case|transfer|tracking)(?: (?:number|no\.?|code|id|#))?(?: again)?"
+        r"|(?:reference|ref|confirmation|case) (?:number|no\.?|code|id|#)(?: again| please| pls)?)"
+        r"[\s?!.]*(?:please|pls)?[\s?!.]*$", re.IGNORECASE),
+    "zh": re.compile(
+        r"^\s*(?:那|所以|请问|好的?|嗯|哦|对了)?[，,\s]*"
+        r"(?:(?:已经|真的)?(?:办|弄|处理|提交|登记|开|改|换|交|受理|投诉)?(?:好|完|成功|上)了(?:吗|没|没有|嘛|么|不)"
+        r"|(?:成功|生效|好|完成)了(?:吗|没|没有|嘛|么)"
+        r"|(?:我的|刚才的?|那个)?(?:工单号|单号|编号|受理号|订单号|工单编号|流水号)(?:是)?(?:多少|几号|什么|啥)(?:来着|呀|啊)?"
+        r"|(?:再)?(?:说|发|给我)一?(?:下|遍)(?:工单号|单号|编号|受理号))"
+        r"[\s?？!！。.]*$"),
+}
+
+
+def asks_about_outcome(text: str, language: str | None) -> bool:
+    """Whether the whole message asks whether the last thing done went through, or for its reference."""
+    pattern = _ASKS.get(language_key(language) or "en")
+    return bool(pattern and text and pattern.search(text.strip()))
+
+
+def _outcome_replies(ctx: TurnContext) -> tuple[str, ...]:
+    """The replies of the recent history turn in which a flow's action came back (sent, blocked, filed, or failed),
+    without the question the flow asked next when it went on ("需要为您转人工吗？" after a complaint was filed); none
+    when a flow started after it that is still going or stopped unfinished (a goodbye that ended at once is no such)."""
+    for turn in reversed(ctx.original.history[-RECENT_TURNS:]):
+        if {"action_succeeded", "action_failed"} & set(turn.events):
+            return turn.replies if "flow_completed" in turn.events else turn.replies[:-1]
+        if "flow_started" in turn.events and "flow_completed" not in turn.events:
+            return ()
+    return ()
+
+
+def said_again(ctx: TurnContext) -> bool:
+    """True when, with no flow active, the message asks about the flow that just ended and its ending replies were
+    said again."""
+    if ctx.stack or not ctx.new_turn or not asks_about_outcome(ctx.text or "", ctx.assistant.language):
+        return False
+    said = _outcome_replies(ctx)
+    if not said:
+        return False
+    ctx.emit("outcome_said_again")
+    for text in said:
+        ctx.say_text(text)
+    return True
