@@ -56,13 +56,15 @@ async def test_a_second_request_after_also_waits_for_the_first():
 
 
 async def test_the_first_request_is_kept_when_the_whole_message_reads_as_the_second():
-    """"帮我查下余额顺便把套餐换成99的" was read as 办理 (the plan change), and the balance dropped."""
+    """"帮我查下余额顺便把套餐换成99的" was read as 办理 (the plan change), and the balance dropped; the customer's
+    order since session 35 ("block 4821 and send 50 to Ana" read the transfer back first): the balance, then the
+    plan change."""
     text = "帮我查下余额顺便把套餐换成99的"
     table = {text: ("办理", 0.95), "帮我查下余额": "查询", "把套餐换成99的": "办理"}
     async with example("telecom_zh") as world:
         chat = world.chat(table)
         await chat.say(text)
-        assert [f.flow for f in chat.state.stack] == ["query", "business"]
+        assert [f.flow for f in chat.state.stack] == ["business", "query"]
         assert "flow_deferred" in chat.events
 
 
@@ -74,3 +76,17 @@ async def test_no_also_no_second_ranking():
     assert also_part("我要投诉，还有我要赔偿", "zh") == ("我要投诉", "我要赔偿")
     assert also_part("block my card and also tell me my balance", "en") == ("block my card", "tell me my balance")
     assert also_part("帮我查下余额顺便把套餐换成99的", "zh") == ("帮我查下余额", "把套餐换成99的")
+
+
+async def test_two_requests_go_in_the_customers_order():
+    """"block 4821 and send 50 to Ana" (the whole read as the transfer, 0.95; the block alone 0.94) read the transfer
+    back first while the card stayed open (customer trial, session 34): the block first, the transfer with its 50 and
+    Ana right after."""
+    text = "block 4821 and send 50 to Ana"
+    table = {**TABLE, text: ("transfer_money", 0.95), "block 4821": ("lost_card", 0.94),
+             "send 50 to Ana": "transfer_money"}
+    async with example("banking_en") as world:
+        chat = world.chat(table)
+        replies = await chat.say(text)
+        assert replies[0] == BOTH and "block the card ending 4821" in replies[1]
+        assert [f.flow for f in chat.state.stack] == ["transfer_money", "lost_card"]
