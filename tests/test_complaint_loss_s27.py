@@ -87,7 +87,7 @@ def test_a_range_in_the_opening_complaint_is_no_loss(telecom):
 def test_the_complaint_is_read_back_before_it_is_filed(telecom):
     result = zh(telecom, _at_loss(telecom), "50块")
     assert result.action is None and result.state.stack[-1].state == "confirm"
-    assert replies(result) == ["请核对：张三，身份证号 110105********0017，经济损失 50元。确认登记这条投诉吗？"]
+    assert replies(result) == ["请核对：投诉「你们的网速太慢了，经常断网」，张三，身份证号 110105********0017，经济损失 50元。确认登记这条投诉吗？"]
     corrected = zh(telecom, result.state, "不对不对，是53块", "否定", 0.9)
     assert corrected.state.slots["loss"] == {"amount": 53, "currency": "CNY"} and corrected.action is None
     assert replies(corrected)[-1].endswith("经济损失 53元。确认登记这条投诉吗？")
@@ -101,5 +101,5 @@ def test_the_complaint_is_read_back_before_it_is_filed(telecom):
 def test_without_identity_the_read_back_shows_the_loss(telecom):
     result = zh(telecom, _at_loss(telecom, with_id=False), "没有", "否定")
     assert result.action is None and result.state.stack[-1].state == "confirm_no_identity"
-    assert replies(result) == ["请核对：经济损失 0元，身份信息先不登记。确认登记这条投诉吗？"]
+    assert replies(result) == ["请核对：投诉「你们的网速太慢了，经常断网」，经济损失 0元，身份信息先不登记。确认登记这条投诉吗？"]
     assert zh(telecom, result.state, "是的", "肯定").action.action == "record_complaint"

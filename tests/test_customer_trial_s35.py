@@ -114,7 +114,7 @@ def test_other_messages_after_a_transfer_are_read_as_before(banking, text):
     assert "outcome_said_again" not in [e.name for e in result.events]
 
 
-@pytest.mark.parametrize("text", ["办好了吗", "那个单号是多少", "开成功了没", "所以办好了没有？"])
+@pytest.mark.parametrize("text", ["办好了吗", "那个单号是多少", "开成功了没", "所以办好了没有？", "账户号多少来着"])
 def test_an_opening_asked_about_again(telecom, text):
     from tests.test_customer_trial_s27 import _opened
 
@@ -137,3 +137,145 @@ def test_a_complaints_number_asked_again(telecom, text):
     result = zh(telecom, state, text, "查询", 0.8)
     assert "outcome_said_again" in [e.name for e in result.events] and "TS-1001" in replies(result)[-1]
     assert "转人工" not in "".join(replies(result))
+
+
+# "send 50 to Oliver Twist tomorrow" (the model tagged "Oliver") sent $150 to "Oliver" (customer trial, session 35):
+# capitalised words right before a word that is no name ("tomorrow", "on", "for") are the rest of the name
+@pytest.mark.parametrize("text, said, name", [("send 50 to Oliver Twist tomorrow", "Oliver", "Oliver Twist"),
+                                              ("send 20 to Anna Lee Smith for rent", "Anna Lee", "Anna Lee Smith"),
+                                              ("send 50 to Oliver Twist on monday", "Oliver", "Oliver Twist")])
+def test_the_rest_of_a_name_before_a_date(banking, text, said, name):
+    result = en(banking, start(), text, "transfer_money", 0.99,
+                entities=[learnt(text, said, "recipient"), learnt(text[:text.index(said)], text.split()[1], "amount")])
+    assert result.state.slots["recipient"] == name
+
+
+def test_a_word_after_a_name_that_is_none_stays_out(banking):
+    text = "send 50 to Oliver Today"
+    result = en(banking, start(), text, "transfer_money", 0.99,
+                entities=[learnt(text, "Oliver", "recipient"), learnt("send 50", "50", "amount")])
+    assert result.state.slots["recipient"] == "Oliver"
+
+
+# "make it Paula Reed, his sister" at the read-back of Paul Reed set the recipient "his sister" and "yes" sent $200
+# there (customer trial, session 35): who she is is no second value
+def test_a_name_and_who_she_is_at_the_read_back(banking):
+    state = en(banking, start(), "send 200 to Paul Reed", "transfer_money", 0.99,
+               entities=[learnt("send 200 to Paul Reed", "Paul Reed", "recipient")]).state
+    text = "make it Paula Reed, his sister"
+    result = en(banking, state, text, "inform", 0.99,
+                entities=[learnt(text, "Paula Reed", "name"), learnt(text, "his sister", "recipient")])
+    assert result.state.slots["recipient"] == "Paula Reed" and "Paula Reed" in replies(result)[-1]
+
+
+# "ok thanks" (affirm 1.00), "ty" (affirm 0.52) and "thx" after a balance heard "That's outside what I can do" or the
+# fallback (customer trial, session 35): with no flow active, thanks or a goodbye word is the goodbye
+@pytest.mark.parametrize("text, intent, confidence", [("ok thanks", "affirm", 1.0), ("ty", "affirm", 0.52),
+                                                      ("thx", "out_of_scope", 0.9), ("cheers", "affirm", 0.8)])
+def test_thanks_with_nothing_pending_is_the_goodbye(banking, text, intent, confidence):
+    result = en(banking, _sent(banking), text, intent, confidence)
+    assert "thanks_or_bye" in [e.name for e in result.events] and not result.state.stack
+    assert "outside" not in replies(result)[-1] and "not sure" not in replies(result)[-1]
+
+
+def test_thanks_while_a_question_waits_is_still_answered_there(banking):
+    state = en(banking, start(), "what's my balance", "check_balance", 0.99).state
+    result = en(banking, state, "thanks", "goodbye", 0.9)
+    assert "thanks_or_bye" not in [e.name for e in result.events] and result.state.stack
+
+
+# "wrong person" at the read-back asked "What would you like to change?" and the name said next was not taken
+# (customer trial, session 35): the person is the recipient
+def test_wrong_person_asks_who_to_send_it_to(banking):
+    state = en(banking, start(), "send 75 to Uma Stone", "transfer_money", 0.99,
+               entities=[learnt("send 75 to Uma Stone", "Uma Stone", "recipient")]).state
+    result = en(banking, state, "wrong person", "deny", 0.98)
+    assert replies(result)[-1] == "Who should I send it to?"
+
+
+# "send 💵 40 to Sam Green 🙏": the entity head's span "💵 40" was no amount and the amount was asked (customer trial,
+# session 35): an emoji at either end of a span is no part of it
+def test_an_emoji_at_a_spans_end_is_trimmed():
+    from framework.nlu.tagging import decode
+
+    text = "send 💵 40 to Sam"
+    offsets = [(0, 4), (5, 6), (7, 9), (10, 12), (13, 16)]
+    spans = decode(text, offsets, [0, 1, 2, 0, 3], [1.0] * 5, ["amount", "recipient"])
+    assert [(s.label, text[s.start:s.end]) for s in spans] == [("amount", "40"), ("recipient", "Sam")]
+    dollar = "pay $40"
+    assert [dollar[s.start:s.end] for s in decode(dollar, [(0, 3), (4, 5), (5, 7)], [0, 1, 2], [1.0] * 3, ["amount"])] == ["$40"]
+
+
+# "how much can I send per day?" at the amount question heard "I can't answer that here" (customer trial, session 35)
+def test_the_daily_limit_asked_at_the_amount_question(banking):
+    state = en(banking, start(), "I want to transfer money", "transfer_money", 0.99).state
+    result = en(banking, state, "how much can I send per day?", "check_balance", 0.6)
+    assert "$2,500" in replies(result)[0] and replies(result)[-1] == "How much would you like to send?"
+
+
+# "how long will the new one take?" right after the block (activate_card 0.52) asked "Do you want to activate a card?"
+# (customer trial, session 35): the flow that just ended answers its own side questions
+def test_a_side_question_right_after_the_flow_ended(banking):
+    state = en(banking, start(), "I lost my card 1234", "lost_card", 0.99).state
+    state = done(banking, en(banking, state, "yes", "affirm", 0.99).state, case_number="LC-1",
+                 delivery_window="5 to 7 business days").state
+    assert not state.stack
+    result = en(banking, state, "how long will the new one take?", "activate_card", 0.52)
+    assert "question_answered" in [e.name for e in result.events] and "5 to 7" in replies(result)[0]
+    assert not result.state.stack
+
+
+# "did anything get sent?" after "hmm actually forget it, cancel" started a balance check (customer trial, session 35)
+def test_did_anything_get_sent_after_a_cancel(banking):
+    state = en(banking, start(), "send 700 to Fiona Reid", "transfer_money", 0.99,
+               entities=[learnt("send 700 to Fiona Reid", "Fiona Reid", "recipient")]).state
+    state = en(banking, state, "hmm actually forget it, cancel", "cancel", 0.99).state
+    result = en(banking, state, "did anything get sent?", "check_balance", 0.88)
+    assert replies(result) == ["No: that was stopped before anything was done, so nothing went through."]
+
+
+# "我要开户，199元的套餐" opened an account on plan 99 ("99元" matched inside "199元"; customer trial, session 35): a
+# choice that starts or ends with a digit is never part of a longer number, and a plan not offered is said so
+def test_a_plan_inside_a_longer_number_is_none(telecom):
+    result = zh(telecom, start(), "我要开户，199元的套餐", "办理", 0.99)
+    assert "plan" not in result.state.slots and "没有这一档套餐" in replies(result)[0]
+
+
+@pytest.mark.parametrize("text, plan", [("我要开户，99元的套餐", "99"), ("开户，129元", "129"), ("开户要39的", "39")])
+def test_plans_offered_are_still_taken(telecom, text, plan):
+    result = zh(telecom, start(), text, "办理", 0.99)
+    assert result.state.slots.get("plan") == plan and "没有这一档" not in "".join(replies(result))
+
+
+# "可以，就是名字改成唐凝" at an opening's read-back turned it into a plan change ("改成" is a synonym of 换套餐) under
+# the old name (customer trial, session 35): a choice word right after another item's name leads into that item
+def test_the_name_changed_at_the_read_back_is_no_plan_change(telecom):
+    state = zh(telecom, start(), "开户，59套餐，名字唐宁，身份证110105198503122819", "办理", 0.99,
+               entities=[learnt("开户，59套餐，名字唐宁，身份证110105198503122819", "唐宁", "name")]).state
+    assert state.frame.waiting_for == "confirm", replies
+    text = "可以，就是名字改成唐凝"
+    result = zh(telecom, state, text, "肯定", 0.98)
+    assert result.state.slots["business"] == "开户"
+    assert result.state.slots["name"] in ("唐凝", "唐宁") and result.action is None
+
+
+# "要，转人工" at "需要为您转人工吗？" after the complaint was filed heard "刚才的事项还没确认，没有办理" (customer trial,
+# session 35): that confirmation asks about the person itself
+def test_a_person_asked_for_at_the_offer_after_a_complaint(telecom):
+    state = zh(telecom, start(), "我要投诉，网速太慢了，三天了都没修好", "投诉", 0.99).state
+    for answer in ("张伟", "310115198807042316", "没有", "确认"):
+        state = zh(telecom, state, answer, "肯定" if answer == "确认" else "提供信息", 0.99).state
+    state = done(telecom, state, ticket_no="TS-1001").state
+    result = zh(telecom, state, "要，转人工", "转人工", 0.99)
+    assert result.state.handoff and "没有办理" not in "".join(replies(result))
+
+
+# "办好了吗？" / "我的套餐换了吗" at a read-back heard "这个问题我在这里回答不了" or started a query (customer trial,
+# session 35): not yet, said, and the read-back again
+@pytest.mark.parametrize("text", ["办好了吗？", "我的套餐换了吗"])
+def test_done_yet_at_the_read_back(telecom, text):
+    from tests.test_customer_trial_s27 import _at_confirmation
+
+    result = zh(telecom, _at_confirmation(telecom), text, "查询", 0.9)
+    assert replies(result)[0] == "还没有办理：您确认之后才会办。" and "请核对" in replies(result)[-1]
+    assert result.action is None and result.state.frame.waiting_for == "confirm"

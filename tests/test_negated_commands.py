@@ -21,7 +21,7 @@ TABLE = {**TELECOM_TABLE, "宽带三天都没修好，打客服电话也没人�
 async def _at_the_agent_offer(chat):
     for text in ["我要投诉", "宽带三天都没修好，打客服电话也没人接", "张三", ID]:
         await chat.say(text)
-    assert (await chat.say("三千五"))[-1].startswith("请核对：张三")  # read back before it is filed (session 27)
+    assert (await chat.say("三千五"))[-1].startswith("请核对：投诉「宽带三天都没修好，打客服电话也没人接」，张三")  # read back before it is filed (session 27)
     assert (await chat.say("确认"))[-1] == "需要为您转接人工客服进一步处理吗？"
 
 

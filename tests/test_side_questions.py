@@ -97,7 +97,8 @@ def _copy_with(tmp_path, old, new):
 
 @pytest.mark.parametrize("old, new, words", [
     ("- response: utter_transfer_fee", "- response: utter_transfer_feez", ["unknown response 'utter_transfer_feez'"]),
-    ("words: [limit, maximum, max, most i can]", "", ["missing key 'words' or 'patterns'", "the questions answered"]),
+    ("words: [fee, fees, charge, charges, cost, costs, free]", "", ["missing key 'words' or 'patterns'",
+                                                                    "the questions answered"]),
     ("'\\bhow (?:long", "'\\bhow ((?:long", ["patterns"]),
 ])
 def test_a_bad_answers_entry_names_its_place(tmp_path, old, new, words):

@@ -163,6 +163,6 @@ async def test_telecom_complaint_three_slots_at_once_and_the_id_masked_in_the_lo
         assert {k: chat.state.slots[k] for k in ("name", "id_number", "loss")} == {
             "name": "张三", "id_number": ID, "loss": {"amount": 3500, "currency": "CNY"}}
         # none asked again: read back (the ID masked) before it is filed (session 27)
-        assert replies == ["请核对：张三，身份证号 110101********4514，经济损失 3500元。确认登记这条投诉吗？"]
+        assert replies == ["请核对：投诉「家里宽带断了三天，耽误了店里生意」，张三，身份证号 110101********4514，经济损失 3500元。确认登记这条投诉吗？"]
         assert (await chat.say("确认"))[0].startswith("您的投诉已登记，工单号") and chat.waiting == "confirm"
         assert ID not in caplog.text and "张三" not in caplog.text and "损失大概三千五" in caplog.text

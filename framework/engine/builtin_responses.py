@@ -213,6 +213,16 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "还有什么可以帮您的吗？",
         "en": "Is there anything else I can help you with?",
     },
+    # "办好了吗？" at a read-back: nothing is done before the yes (framework.engine.outcome); the read-back follows.
+    "utter_not_done_yet": {
+        "zh": "还没有办理：您确认之后才会办。",
+        "en": "Not yet: nothing is done until you say yes.",
+    },
+    # "did anything get sent?" after a request was cancelled before its action (framework.engine.outcome).
+    "utter_nothing_done": {
+        "zh": "没有，那件事在办理之前就取消了，什么都没有办。",
+        "en": "No: that was stopped before anything was done, so nothing went through.",
+    },
     # A no with no flow active ("no" to "Anything else?": framework.engine.nothing_pending).
     "utter_nothing_else": {
         "zh": "好的，有需要随时找我。",

@@ -541,10 +541,11 @@ _EDGES = " \t\r\n,.!;:，。！；：、"  # stripped from a "which item?" answe
 _ALIASES = {"姓名": ("名字",), "名字": ("姓名",), "身份证号": ("身份证", "证件号"), "手机号": ("电话", "手机号码"),
             "电话": ("手机号",), "name": ("names",),
             # "no wait the name is wrong" at "Send $60.00 to Tom …?" (a trial, session 22)
-            "recipient": ("name", "payee")}
+            # "wrong person" at "Send $75.00 to Uma Stone …?" asked what to change (customer trial, session 35)
+            "recipient": ("name", "payee", "person")}
 
 
-def _item_words(ctx: TurnContext, slot_name: str) -> set[str]:
+def item_words(ctx: TurnContext, slot_name: str) -> set[str]:
     """The words that name an item of the "which item?" menu, lower-cased: its label, its
     name, and everyday words for the label (_ALIASES)."""
     own = label(ctx, slot_name)
@@ -558,7 +559,7 @@ def chosen_slot(ctx: TurnContext, text: str) -> str | None:
     lowered = text.strip(_EDGES).lower()
     matches = []
     for name in changeable(ctx, ctx.flow()):
-        for word in _item_words(ctx, name):
+        for word in item_words(ctx, name):
             if word and word in lowered:
                 matches.append((len(word), name))
             elif len(lowered) >= 2 and lowered in word:
@@ -576,7 +577,7 @@ def only_a_choice(ctx: TurnContext, text: str) -> bool:
     classifier makes of it. "recipient" was read as human_agent 0.96 and handed the customer
     off, the transfer cancelled (customer trial, session 19)."""
     bare = re.sub(r"^(?:the|my)\s+", "", text.strip(_EDGES).lower())
-    return any(bare in _item_words(ctx, name) for name in changeable(ctx, ctx.flow()))
+    return any(bare in item_words(ctx, name) for name in changeable(ctx, ctx.flow()))
 
 
 # Nothing to change, said at "which item?": "都不改" heard the fallback and the menu again until the

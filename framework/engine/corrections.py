@@ -46,7 +46,7 @@ from framework.nlu.interface import NLUResult
 from framework.slots import GENERIC_EXTRACTORS, parse_value
 from framework.slots.number_labels import IDENTIFIER_TYPES, balance_said, card_end
 from framework.slots.answers import content_length, corrected_tail, language_key, sounds_like_correction, without_filler
-from framework.slots.context import from_user
+from framework.slots.context import from_user, only_relation
 from framework.slots.relative_amounts import relative_change
 from framework.slots.mapping import MODEL_EXTRACTOR, fills
 
@@ -121,6 +121,13 @@ def retarget_person(ctx: TurnContext, nlu: NLUResult, waiting: str | None, inten
                 ctx.emit("entity_retargeted", entity=entity.entity, slot=target.name)
                 entity, moved = candidate, True
         out.append(entity)
+    if moved:
+        # "make it Paula Reed, his sister" at the read-back: the name moved here, and "his sister" (the model's
+        # recipient) is who she is, no second value (it was set, and $200 went to "his sister": customer trial,
+        # session 35)
+        named = [e for e in out if e.entity == target.entity_mappings()[0].entity and not only_relation(e.text)]
+        if named:
+            out = [e for e in out if not (fills(target, e, None) and only_relation(e.text))]
     return dataclasses.replace(nlu, entities=tuple(out)) if moved else nlu
 
 

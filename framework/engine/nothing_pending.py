@@ -39,8 +39,9 @@ after a balance got the out-of-scope reply. It still decides no question inside 
 """
 from __future__ import annotations
 
-from framework.engine import confirm
+from framework.engine import confirm, steps
 from framework.engine.context import TurnContext
+from framework.engine.stop_question import goodbye_word, thanks_only
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import has_content, yes_no
 
@@ -57,6 +58,22 @@ def approving_emoji(text: str) -> bool:
     return bool(marks) and all(ch in _APPROVING for ch in marks)
 
 ANYTHING_ELSE = "utter_anything_else"
+
+
+def _thanks_or_bye(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
+    """"ok thanks" (affirm 1.00), "thx", "ty" (affirm 0.52) after a balance heard "That's outside what I can do" or the
+    fallback (customer trial, session 35): a thanks or goodbye word as the whole message, with no flow active, starts
+    the domain's goodbye flow (the first that ends the conversation), whatever the classifier read, unless it is sure
+    of another flow."""
+    text = nlu.text or ""
+    if not (thanks_only(text) or goodbye_word(text, ctx.assistant.language)):
+        return False
+    goodbye = next((f for f in ctx.assistant.flows.values() if f.ends_conversation), None)
+    if goodbye is None or (_sure_of_a_flow(ctx, threshold) and ctx.intent not in goodbye.triggers):
+        return False
+    ctx.emit("thanks_or_bye", intent=ctx.intent)
+    steps.start_flow(ctx, goodbye, reason="thanks_or_bye")
+    return True
 NOTHING_ELSE = "utter_nothing_else"
 
 
@@ -73,6 +90,8 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if approving_emoji(nlu.text or "") and not _sure_of_a_flow(ctx, threshold):
         ctx.emit("acknowledged", yes=True, emoji=True)
         ctx.say(ANYTHING_ELSE)
+        return True
+    if _thanks_or_bye(ctx, nlu, threshold):
         return True
     yes = confirm.answer(ctx, nlu, threshold)
     if yes is None:

@@ -2,39 +2,43 @@
 
 Right after "Done: $80.00 to Priya. Reference TR-50001." the customer asked "did it go through?" (read as affirm 0.85:
 "That's outside what I can do") and "what was the reference again?" two turns later (out of scope); "工单号多少来着" after
-a complaint was filed heard the fallback (customer trials, session 34). The answer is in the reply the customer already
+a complaint was filed heard the fallback (customer trials, session 34); "did anything get sent?" after a cancelled
+transfer started a balance check (session 35). The answer is in the reply the customer already
 had: with no flow active, a message that asks whether the last thing done went through, or for its reference, hears
 the replies of the turn in which the flow's action came back again, less the question the flow asked next if it went
-on (event `outcome_said_again`), as long as no flow has started since (a goodbye that ended at once aside) and the
+on, or after a cancel `utter_nothing_done` (built in: nothing went through) (event `outcome_said_again`), as long as no flow has started since (a goodbye that ended at once aside) and the
 action came back within the last few turns. Anything else the message asks (another request, a person) is read as before.
 """
 from __future__ import annotations
 
 import re
 
+from framework.engine import steps
 from framework.engine.context import TurnContext
 from framework.slots.answers import language_key
 
 RECENT_TURNS = 4  # how far back the flow may have ended
+NOTHING_DONE = "utter_nothing_done"
 
 _DONE_WORDS = (r"(?:go(?:ne)? through|gone|been (?:sent|done|blocked|processed|activated|filed|made)|sent|done|work(?:ed)?|"
                r"succeed(?:ed)?|successful|complete[d]?|processed|blocked|activated|filed|happen(?:ed)?|arrive[d]?|ok(?:ay)?)")
 _ASKS = {
     "en": re.compile(
         r"^\s*(?:(?:so|and|ok(?:ay)?|wait|sorry|um+|hm+|hey)[,.\s]+)*"
-        r"(?:(?:did|has|have|was|is|were) (?:it|that|this|the (?:transfer|money|payment|block|activation|card|request)|"
-        r"my (?:transfer|money|payment|card|request))\s+(?:really |actually |definitely |already )?" + _DONE_WORDS +
+        r"(?:(?:did|has|have|was|is|were) (?:it|that|this|anything|something|any money|the (?:transfer|money|payment|block|"
+        r"activation|card|request)|my (?:transfer|money|payment|card|request))\s+(?:really |actually |definitely |already )?"
+        r"(?:(?:get|got) (?:sent|done|blocked|through|paid)|" + _DONE_WORDS + ")" +
         r"|(?:is it|it's|its|it is|was it|all) (?:done|sent|through|blocked|activated|sorted|good|ok(?:ay)?)"
         r"|(?:what(?:'s| is| was|s)|(?:can|could) (?:i|you) (?:have|get|give me|tell me)|give me|tell me) (?:the |my |that )?"
         r"(?:reference|ref|confirmation|case|transfer|tracking)(?: (?:number|no\.?|code|id|#))?(?: again)?"
         r"|(?:reference|ref|confirmation|case) (?:number|no\.?|code|id|#)(?: again| please| pls)?)"
         r"[\s?!.]*(?:please|pls)?[\s?!.]*$", re.IGNORECASE),
     "zh": re.compile(
-        r"^\s*(?:那|所以|请问|好的?|嗯|哦|对了)?[，,\s]*"
+        r"^\s*(?:那|所以|请问|好的?|嗯|哦|对了)?[，,\s]*(?:我的?|俺的?)?(?:套餐|卡|户|号|新卡|新号|业务|投诉|事)?(?:已经)?"
         r"(?:(?:已经|真的)?(?:办|弄|处理|提交|登记|开|改|换|交|受理|投诉)?(?:好|完|成功|上)了(?:吗|没|没有|嘛|么|不)"
-        r"|(?:成功|生效|好|完成)了(?:吗|没|没有|嘛|么)"
-        r"|(?:我的|刚才的?|那个)?(?:工单号|单号|编号|受理号|订单号|工单编号|流水号)(?:是)?(?:多少|几号|什么|啥)(?:来着|呀|啊)?"
-        r"|(?:再)?(?:说|发|给我)一?(?:下|遍)(?:工单号|单号|编号|受理号))"
+        r"|(?:成功|生效|好|完成)了(?:吗|没|没有|嘛|么)|(?:办|开|改|换|交|转|登记|提交)(?:过)?了(?:吗|没|没有|嘛|么)"
+        r"|(?:我的|刚才的?|那个)?(?:工单号|单号|编号|受理号|订单号|工单编号|流水号|账户号|账号|户号|新号码|新号)(?:是)?(?:多少|几号|什么|啥)(?:来着|呀|啊)?"
+        r"|(?:再)?(?:说|发|给我)一?(?:下|遍)(?:工单号|单号|编号|受理号|账户号|账号))"
         r"[\s?？!！。.]*$"),
 }
 
@@ -49,9 +53,17 @@ def _outcome_replies(ctx: TurnContext) -> tuple[str, ...]:
     """The replies of the recent history turn in which a flow's action came back (sent, blocked, filed, or failed),
     without the question the flow asked next when it went on ("需要为您转人工吗？" after a complaint was filed); none
     when a flow started after it that is still going or stopped unfinished (a goodbye that ended at once is no such)."""
-    for turn in reversed(ctx.original.history[-RECENT_TURNS:]):
+    recent = ctx.original.history[-RECENT_TURNS:]
+    for i in range(len(recent) - 1, -1, -1):
+        turn = recent[i]
         if {"action_succeeded", "action_failed"} & set(turn.events):
             return turn.replies if "flow_completed" in turn.events else turn.replies[:-1]
+        if "flow_cancelled" in turn.events and "flow_started" not in turn.events:
+            # "did anything get sent?" after a cancel; not when something was done just before (a transfer sent, then
+            # a balance check cancelled: "did it go through?" may well ask about the transfer)
+            if any({"action_succeeded", "action_failed"} & set(t.events) for t in recent[:i]):
+                return ()
+            return (NOTHING_DONE,)
         if "flow_started" in turn.events and "flow_completed" not in turn.events:
             return ()
     return ()
@@ -66,6 +78,26 @@ def said_again(ctx: TurnContext) -> bool:
     if not said:
         return False
     ctx.emit("outcome_said_again")
+    if said == (NOTHING_DONE,):
+        ctx.say(NOTHING_DONE)
+        return True
     for text in said:
         ctx.say_text(text)
+    return True
+
+
+NOT_DONE_YET = "utter_not_done_yet"
+
+
+def not_yet(ctx: TurnContext) -> bool:
+    """"办好了吗？" / "did it go through?" at a read-back heard "这个问题我在这里回答不了" (customer trial, session 35):
+    nothing is done before the yes, said so (event `not_done_yet`), and the read-back again. Not at a confirmation that
+    offers a person (asked after the flow's action)."""
+    frame = ctx.frame
+    if (frame is None or frame.waiting_for != "confirm" or not ctx.new_turn or steps.offers_a_person(ctx)
+            or not asks_about_outcome(ctx.text or "", ctx.assistant.language)):
+        return False
+    ctx.emit("not_done_yet", flow=frame.flow)
+    ctx.say(NOT_DONE_YET)
+    steps.reprompt(ctx)
     return True

@@ -24,7 +24,7 @@ names words or patterns.
 from __future__ import annotations
 
 from framework.engine.context import TurnContext
-from framework.engine.unavailable import say_named
+from framework.engine.unavailable import say_named, tell_named
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import is_question
 from framework.slots.command_words import asks_for_person
@@ -58,3 +58,18 @@ def answered(ctx: TurnContext, nlu: NLUResult) -> bool:
         # the money (customer trial, session 33): asking for a person is no side question
         return False
     return say_named(ctx, flow.name, flow.answers, text, "question_answered")
+
+
+def answered_after_end(ctx: TurnContext, nlu: NLUResult) -> bool:
+    """"how long will the new one take?" right after "Your card ending 1234 is blocked…" (activate_card 0.52: "Do you
+    want to activate a card?", customer trial, session 35): with no flow active, a question that the flow which just
+    ended answers (`last_flow`, its `answers`) is answered, and nothing asked again (event `question_answered`)."""
+    text = nlu.text or ""
+    if ctx.stack or not ctx.last_flow or not text or not ctx.new_turn:
+        return False
+    flow = ctx.assistant.flows.get(ctx.last_flow)
+    if flow is None or not flow.answers or not is_question(text, ctx.assistant.language):
+        return False
+    if asks_for_person(text, ctx.assistant.language):
+        return False
+    return tell_named(ctx, flow.name, flow.answers, text, "question_answered")

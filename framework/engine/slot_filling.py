@@ -47,7 +47,7 @@ from typing import Any
 from framework.compile.machine import Assistant, Collect, frozen_map
 from framework.engine import steps
 from framework.engine.builtin_responses import LIST_SEPARATOR, language_code
-from framework.engine.confirm import WHICH, answer as yes_or_no, label, only_a_choice
+from framework.engine.confirm import WHICH, answer as yes_or_no, item_words, label, only_a_choice
 from framework.engine.context import TurnContext
 from framework.engine.state import Frame
 from framework.engine.render import shown
@@ -1550,7 +1550,15 @@ def _introduces_another(ctx: TurnContext, slot, entity: Entity, entities) -> boo
     The other value starts at most two characters after it."""
     if ctx.slots.get(slot.name) is None:
         return False
-    return any(other.entity != entity.entity and 0 <= other.start - entity.end <= 2 for other in entities)
+    if any(other.entity != entity.entity and 0 <= other.start - entity.end <= 2 for other in entities):
+        return True
+    # ... or follows another item's name: "可以，就是名字改成唐凝" at an opening's read-back turned it into a plan change
+    # under the old name (改成 is a synonym of 换套餐; the name was not found: customer trial, session 35)
+    flow = ctx.flow()
+    before = (ctx.text or "")[max(0, entity.start - 6):entity.start].lower().rstrip(" ：:，,")
+    return flow is not None and any(
+        word and before.endswith(word) for name in steps.collected_slots(flow) - {slot.name}
+        for word in item_words(ctx, name))
 
 
 def _inside_unavailable(slot, text: str, entity: Entity) -> bool:

@@ -578,6 +578,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # between them or not: the replies that ended it again (framework.engine.outcome), before "say that again"
     if outcome.said_again(ctx):
         return
+    # "how long will the new one take?" right after the block: the flow that just ended answers it
+    if side_questions.answered_after_end(ctx, nlu):
+        return
     # (0) "😀" answers no question
     if unreadable.handle(ctx) or unreadable.pardon(ctx):
         return
@@ -716,6 +719,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             and confirm.handle_which(ctx, state, nlu)):
         return
     if waiting == "confirm" and not_for.refused_at_confirmation(ctx):  # "这是帮我妈办的" at an opening's read-back
+        return
+    # "办好了吗？" at a read-back: not yet, said; the read-back again (framework.engine.outcome)
+    if waiting == "confirm" and outcome.not_yet(ctx):
         return
     # "yes, take it from my other card" at a transfer's read-back: paid from the main account, said; asked again
     if (waiting == "confirm" and intent not in assistant.behaviours.cancel.intents

@@ -494,6 +494,11 @@ _NOT_NAME_END = "的了吗呢吧啊呀哦嘛哈啦咯么哟呗噢喔嗯对"  # "
 # session 33)
 _EN_RELATION = r"(?:[Mm]y|[Oo]ur|[Hh]er|[Hh]is|[Tt]heir)(?:\s+[a-z]+){1,2}"
 _BARE_RELATION_RE = re.compile(_EN_RELATION)
+
+
+def only_relation(text: str) -> bool:
+    """Whether `text` says only who a person is to the speaker ("his sister", "my best mate"), no name."""
+    return bool(_BARE_RELATION_RE.fullmatch(text.strip()))
 _NAME_AFTER_RE = re.compile(r"\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 _WORD_REST_RE = re.compile(r"[A-Za-z'-]*")
 
@@ -503,7 +508,10 @@ _NOT_A_NAME_WORD = (r"(?:I|I'm|Im|Please|Thanks|Thank|Pls|Ok|Okay|Yes|No|Today|T
                     r"|On|At|In|From|To|For|And|Asap|Now|Mon|Monday|Tue|Tues|Tuesday|Wed|Wednesday|Thu|Thur|Thurs"
                     r"|Thursday|Fri|Friday|Sat|Saturday|Sun|Sunday|Jan|January|Feb|February|Mar|March|Apr|April|May"
                     r"|Jun|June|Jul|July|Aug|August|Sep|Sept|September|Oct|October|Nov|November|Dec|December)")
-_LATIN_NAME_REST_RE = re.compile(rf"(?P<rest>(?:\s+(?!{_NOT_A_NAME_WORD}\b)[A-Z][A-Za-z'’\-]+){{1,2}})\s*(?:[,.!?;]|$)")
+# ... or followed by a word that is none ("send 50 to Oliver Twist tomorrow" sent $150 to "Oliver": customer trial,
+# session 35)
+_LATIN_NAME_REST_RE = re.compile(rf"(?P<rest>(?:\s+(?!{_NOT_A_NAME_WORD}\b)[A-Z][A-Za-z'’\-]+){{1,2}})"
+                                 rf"\s*(?:[,.!?;]|$|(?=(?i:{_NOT_A_NAME_WORD})\b))")
 
 
 def _person_name(text: str, entity):

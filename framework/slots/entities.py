@@ -120,6 +120,11 @@ def _categorical(slot: Slot, text: str):
                 or (m.end() < len(lowered) and lowered[m.end()].isascii() and lowered[m.end()].isalnum())
             ):
                 continue
+            # ... and a choice that starts or ends with a digit never sits inside a longer number: "99元" of
+            # "199元的套餐" opened an account on plan 99 (customer trial, session 35)
+            if ((w[:1].isdigit() and m.start() > 0 and lowered[m.start() - 1].isdigit())
+                    or (w[-1:].isdigit() and m.end() < len(lowered) and lowered[m.end()].isdigit())):
+                continue
             taken.append(m.span())
             yield m.start(), m.end(), value
     yield from _gapped(slot, lowered, taken)
