@@ -77,8 +77,8 @@ changed, and fresh_test_38.csv and fresh_test_48.csv after its first data change
 fresh_test_39.csv and telecom_zh's fresh_test_49.csv after its second, and banking_en's fresh_test_40.csv after its
 third, and telecom_zh's fresh_test_50.csv after it too, banking_en's fresh_test_41.csv and telecom_zh's
 fresh_test_51.csv at the start of session 34, before any data changed, fresh_test_42.csv and fresh_test_52.csv
-after its first data change, and fresh_test_43.csv and fresh_test_53.csv after its second (held out until their one
-scoring), by helpers
+after its first data change, and fresh_test_43.csv and fresh_test_53.csv after its second, and fresh_test_44.csv and
+fresh_test_54.csv at the start of session 35, before any data changed (held out until their one scoring), by helpers
 that read no training example (held out: a domain's eval/HELD_OUT lists a file until its one
 scoring). The models are
 evaluated on them in tests/test_examples_e2e.py; here: that they stay fresh, apart from each
