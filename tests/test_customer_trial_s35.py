@@ -59,9 +59,10 @@ def test_a_card_named_in_another_flow_is_no_transfer_notice(banking):
 
 
 @pytest.mark.parametrize("old, new, words", [
-    ("- response: utter_transfer_from_main_account", "- response: utter_transfer_from_main", ["unknown response"]),
-    ("- response: utter_transfer_from_main_account\n        patterns:", "- response: utter_transfer_from_main_account\n        x:",
-     ["what the flow does differently"]),
+    ("notices:\n      - response: utter_transfer_from_main_account", "notices:\n      - response: utter_transfer_from_main",
+     ["unknown response"]),
+    ("notices:\n      - response: utter_transfer_from_main_account\n        patterns:",
+     "notices:\n      - response: utter_transfer_from_main_account\n        x:", ["what the flow does differently"]),
 ])
 def test_a_bad_notices_entry_names_its_place(tmp_path, old, new, words):
     from framework.spec import load_assistant
@@ -279,3 +280,19 @@ def test_done_yet_at_the_read_back(telecom, text):
     result = zh(telecom, _at_confirmation(telecom), text, "查询", 0.9)
     assert replies(result)[0] == "还没有办理：您确认之后才会办。" and "请核对" in replies(result)[-1]
     assert result.action is None and result.state.frame.waiting_for == "confirm"
+
+
+# "which card do you need, the debit or the credit one?" at the card's question heard "I can't answer that here", and
+# after a transfer "which card did that come out of?" the fallback, "who did that go to?" out of scope (customer trial,
+# session 35)
+def test_which_card_at_the_card_question(banking):
+    state = en(banking, start(), "check my balance", "check_balance", 0.99).state
+    result = en(banking, state, "which card do you need, the debit or the credit one?", "check_balance", 0.7)
+    assert "Any card of yours" in replies(result)[0] and result.state.frame.waiting_for == "slot:card_last4"
+
+
+@pytest.mark.parametrize("text, said", [("which card did that come out of?", MAIN_ACCOUNT),
+                                        ("who did that go to?", "TR-50001")])
+def test_questions_about_the_transfer_just_sent(banking, text, said):
+    result = en(banking, _sent(banking), text, "out_of_scope", 0.7)
+    assert said in " ".join(replies(result)) and not result.state.stack

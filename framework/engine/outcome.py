@@ -31,7 +31,9 @@ _ASKS = {
         r"|(?:is it|it's|its|it is|was it|all) (?:done|sent|through|blocked|activated|sorted|good|ok(?:ay)?)"
         r"|(?:what(?:'s| is| was|s)|(?:can|could) (?:i|you) (?:have|get|give me|tell me)|give me|tell me) (?:the |my |that )?"
         r"(?:reference|ref|confirmation|case|transfer|tracking)(?: (?:number|no\.?|code|id|#))?(?: again)?"
-        r"|(?:reference|ref|confirmation|case) (?:number|no\.?|code|id|#)(?: again| please| pls)?)"
+        r"|(?:reference|ref|confirmation|case) (?:number|no\.?|code|id|#)(?: again| please| pls)?"
+        r"|who (?:did|does|was) (?:it|that|the money|the transfer|the payment) (?:go|going|sent|paid) to(?: again)?"
+        r"|how much (?:did i|was) (?:send|sent|it)(?: again)?)"
         r"[\s?!.]*(?:please|pls)?[\s?!.]*$", re.IGNORECASE),
     "zh": re.compile(
         r"^\s*(?:那|所以|请问|好的?|嗯|哦|对了)?[，,\s]*(?:我的?|俺的?)?(?:套餐|卡|户|号|新卡|新号|业务|投诉|事)?(?:已经)?"
