@@ -296,3 +296,68 @@ def test_which_card_at_the_card_question(banking):
 def test_questions_about_the_transfer_just_sent(banking, text, said):
     result = en(banking, _sent(banking), text, "out_of_scope", 0.7)
     assert said in " ".join(replies(result)) and not result.state.stack
+
+
+def _read_back(banking, text="send 40 to Peter May", payee="Peter May"):
+    return en(banking, start(), text, "transfer_money", 0.99, entities=[learnt(text, payee, "recipient")]).state
+
+
+# second round (session 35): "actually no, cancel that" (cancel 0.58) at the read-back heard "I'm not sure I understood"
+def test_cancelled_in_words_below_the_threshold(banking):
+    result = en(banking, _read_back(banking), "actually no, cancel that", "cancel", 0.58)
+    assert "flow_cancelled" in [e.name for e in result.events] and not result.state.stack
+
+
+# "add another 20" at "Send $40.00 …?" made it $60 and started a second transfer of $20
+def test_add_another_is_no_second_transfer(banking):
+    result = en(banking, _read_back(banking), "add another 20", "transfer_money", 0.81)
+    assert result.state.slots["amount"]["amount"] == 60 and len(result.state.stack) == 1
+    assert replies(result) == ["Okay, I've changed the amount to $60.00.", replies(result)[-1]]
+
+
+# "👍" at the read-back heard "Sorry, I couldn't make out that message."
+@pytest.mark.parametrize("text", ["👍", "✅", "👎🏻"])
+def test_a_yes_or_no_emoji_at_the_read_back_asks_for_words(banking, text):
+    result = en(banking, _read_back(banking), text, "affirm", 0.85)
+    assert replies(result)[0].startswith("I need a clear yes or no") and result.action is None
+
+
+# "can you send me a new one?" right after the block heard the fallback
+def test_a_new_card_asked_for_right_after_the_block(banking):
+    state = en(banking, start(), "I lost my card 1234", "lost_card", 0.99).state
+    state = done(banking, en(banking, state, "yes", "affirm", 0.99).state, case_number="LC-1",
+                 delivery_window="5 to 7 business days").state
+    result = en(banking, state, "can you send me a new one?", "activate_card", 0.5)
+    assert "5 to 7" in replies(result)[0]
+
+
+# "… and then tell me the balance on 4821" heard that transfers are paid from the main account
+def test_a_balance_card_named_with_a_transfer_is_no_paying_card(banking):
+    text = "send 100 to Ruth Young tomorrow and then tell me the balance on 4821"
+    result = en(banking, start(), text, "transfer_money", 0.99, entities=[learnt(text, "Ruth Young", "recipient")])
+    assert "noticed" not in [e.name for e in result.events]
+
+
+# telecom_zh second round (session 35)
+# "不需要了，谢谢" at "需要为您转接人工客服吗？" after a filed complaint heard "没太理解" (thanks last was read as a go-ahead)
+@pytest.mark.parametrize("text", ["不需要了，谢谢", "不用了，谢谢"])
+def test_no_thanks_at_the_offer_of_a_person(telecom, text):
+    state = zh(telecom, start(), "我要投诉，网速太慢了，三天了都没修好", "投诉", 0.99).state
+    for answer in ("张伟", "310115198807042316", "没有", "确认"):
+        state = zh(telecom, state, answer, "肯定" if answer == "确认" else "提供信息", 0.99).state
+    state = done(telecom, state, ticket_no="TS-1001").state
+    result = zh(telecom, state, text, "否定", 1.0)
+    assert "denied" in [e.name for e in result.events] and not result.state.stack and not result.state.handoff
+
+
+# "…钱后来退回来了，所以没有经济损失，我叫许晴" and "这次倒是没有造成什么经济损失，就是…" at the loss question asked the loss again
+@pytest.mark.parametrize("text", ["我要投诉，网速慢，钱后来退回来了，所以没有经济损失，我叫许晴",
+                                  "我要投诉，信号差，这次倒是没有造成什么经济损失，就是耽误事"])
+def test_no_loss_said_inside_a_longer_message(telecom, text):
+    result = zh(telecom, start(), text, "投诉", 0.99)
+    assert result.state.slots["loss"] == {"amount": 0, "currency": "CNY"}
+
+
+def test_a_loss_said_not_to_be_none_is_no_zero(telecom):
+    result = zh(telecom, start(), "我要投诉，网速慢，不是没有经济损失，耽误了生意", "投诉", 0.99)
+    assert "loss" not in result.state.slots

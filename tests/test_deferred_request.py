@@ -90,3 +90,16 @@ async def test_two_requests_go_in_the_customers_order():
         replies = await chat.say(text)
         assert replies[0] == BOTH and "block the card ending 4821" in replies[1]
         assert [f.flow for f in chat.state.stack] == ["transfer_money", "lost_card"]
+
+
+async def test_a_second_request_after_zai_waits_with_its_values():
+    """"帮我开个户办59的，再查一下13812345678上个月的账单" (the whole 办理 0.60: "您是想办理业务吗？") dropped the bill and
+    its number (customer trial, session 35): 再 after a clause break joins a second request."""
+    text = "帮我开个户办59的，再查一下13812345678上个月的账单"
+    table = {text: ("办理", 0.6), "帮我开个户办59的": "办理", "查一下13812345678上个月的账单": "查询"}
+    async with example("telecom_zh") as world:
+        chat = world.chat(table)
+        await chat.say(text)
+        assert [f.flow for f in chat.state.stack] == ["query", "business"] and "flow_deferred" in chat.events
+        saved = dict(chat.state.stack[0].saved["slots"])
+        assert saved.get("phone") == "13812345678" and saved.get("bill_month") == "上月"

@@ -95,7 +95,10 @@ def test_never_an_answer_and_no_attempt_used(assistant, where, texts, question):
     for text in EMOJI * 2:  # more than max_attempts (2)
         for intent in ("yes", "cancel"):  # a confident "yes", a confident global intent
             result = turn(assistant, state, text, intent)
-            assert replies(result) == ["Sorry, I couldn't make out that message.", question], (where, text)
+            # a yes or no emoji at a confirmation asks for it in words (customer trial, session 35)
+            said = ("I need a clear yes or no for this one: say yes to go ahead, or no if not."
+                    if where == "confirmation" and text == "👍" else "Sorry, I couldn't make out that message.")
+            assert replies(result) == [said, question], (where, text)
             assert [e.name for e in result.events] == ["not_understood"], (where, text)
             assert result.state.frame == before and result.state.slots == state.slots
             state = result.state

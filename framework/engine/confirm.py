@@ -111,7 +111,7 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         return False
     if not_yet(text, language):  # "sure, after I check my balance", "ok hmm": no yes yet
         return None
-    if _told_to_go_ahead(text, language) and ctx.flow() is not None and not _other_request(ctx, ctx.flow(), text):
+    if told_to_go_ahead(text, language) and ctx.flow() is not None and not _other_request(ctx, ctx.flow(), text):
         return True  # "block it please" (deny 0.74) kept the stolen card active (customer trial, session 29)
     if is_hesitation(text, language):  # "嗯……" is no "嗯"; "hmm ok" is an ok
         if is_yes_word(text, language) and not _TRAILING_OFF.search(text):
@@ -214,7 +214,7 @@ def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
             or _ASIDE.search(text) or _SARCASM.search(text) or is_question(text, language) or not_yet(text, language)
             or _yes_with_a_change(ctx, nlu)):
         return False
-    if _told_to_go_ahead(text, language) and not withdrawn(text, language) and not _other_request(ctx, flow, text):
+    if told_to_go_ahead(text, language) and not withdrawn(text, language) and not _other_request(ctx, flow, text):
         return True  # "just block the damn thing" (cancel 0.80) stopped the block (customer trial, session 29)
     clauses = [c for c in _CLAUSES.split(text) if c]
     parts = [p.strip() for p in _PARTS.split(text) if p.strip()]  # "too right", "block the flamin thing"
@@ -325,7 +325,7 @@ _GO_AHEAD = {
 _THANKS_ONLY = re.compile(r"^(?:麻烦|辛苦|谢谢|多谢)(?:你|您)?(?:了|啦)?(?:啊|呀)?[。.!！]*$")
 
 
-def _told_to_go_ahead(text: str, language: str | None) -> bool:
+def told_to_go_ahead(text: str, language: str | None) -> bool:
     """The whole message tells the assistant to do it, and is more than thanks (`_THANKS_ONLY`)."""
     return go_ahead([text], language) and not _THANKS_ONLY.match(text.strip().lower())
 

@@ -50,6 +50,7 @@ from framework.engine.builtin_responses import LIST_SEPARATOR, language_code
 from framework.engine.confirm import WHICH, answer as yes_or_no, item_words, label, only_a_choice
 from framework.engine.context import TurnContext
 from framework.engine.state import Frame
+from framework.slots.relative_amounts import relative_change
 from framework.engine.render import shown
 from framework.engine.other_request import second_run
 from framework.masking import card_spans
@@ -1108,6 +1109,10 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
             continue
         del found[name]
         ctx.emit("value_not_taken", slot=name, reason="not_a_correction")
+        if relative_change(text, [(entity.start, entity.end)], language) is not None:
+            # "add another 20" at "Send $40.00 …?" made it $60 and started a second transfer of $20 (customer trial,
+            # session 35): a change relative to the amount (made elsewhere) is no second request, nor a value that stays
+            continue
         if _ALSO.search(_outside_values(text, found).lower()) and not is_question(text, language):
             second[name] = values[0]
         elif ctx.frame.waiting_for == CONFIRM and not any(

@@ -127,7 +127,8 @@ def _never_mind_go_ahead(assistant: Assistant, state: SessionState, nlu: NLUResu
     if frame is None or frame.waiting_for != "confirm" or top is None or not affirm or is_payload(nlu):
         return nlu
     clauses = [c for c in CLAUSE.split(nlu.text or "") if c.strip()]
-    if len(clauses) < 2 or not confirm.go_ahead([clauses[-1]], assistant.language):
+    # thanks last is no go-ahead: "不用了，谢谢" at "需要为您转接人工客服吗？" heard "没太理解" (customer trial, session 35)
+    if len(clauses) < 2 or not confirm.told_to_go_ahead(clauses[-1], assistant.language):
         return nlu
     if top.name not in cancel and not withdrawn(clauses[0], assistant.language):
         return nlu  # "算了，就这个吧，办吧" (肯定 0.64): a dismissal first, a go-ahead last
@@ -349,9 +350,15 @@ def _withdrawal_read(assistant: Assistant, state: SessionState, nlu: NLUResult) 
         # question it is a no, whose "Do you want to stop here?" asks before anything is dropped
         return replace(nlu, ranking=(IntentScore(deny, 1.0),) + tuple(r for r in nlu.ranking if r.name != deny)), None
     top, cancel = nlu.intent, assistant.behaviours.cancel.intents
+    text = nlu.text or ""
+    if (top is not None and top.name in cancel and state.stack and top.confidence < threshold(assistant)
+            and not is_payload(nlu) and not is_question(text, assistant.language) and withdrawn(text, assistant.language)
+            and not _takes_any_answer(assistant, state)):
+        # "actually no, cancel that" (cancel 0.58) at a read-back heard "I'm not sure I understood" and the transfer
+        # stayed pending (customer trial, session 35): cancelled in words, the classifier's unsure cancel stands
+        return replace(nlu, ranking=(IntentScore(top.name, 1.0),) + tuple(nlu.ranking[1:])), None
     if top is None or not cancel or top.name in cancel or is_payload(nlu):
         return nlu, None
-    text = nlu.text or ""
     if top.name in assistant.behaviours.handoff.intents and wants_person(text, assistant.language):
         # "算了，还是帮我转人工吧" (转人工 1.00) cancelled the opening and handed no one over (customer trial, session 34):
         # the person asked for after the dismissal is the request

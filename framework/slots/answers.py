@@ -582,7 +582,10 @@ _ALSO = {"en": re.compile(r"[,\s]+(?:and\s+)?(?:also|as well as that|and then)[,
          # "帮我查下余额然后我要投诉" (the complaint was dropped: customer trial, session 28): 然后 before a
          # request's words ("我充了100然后没到账" is one story)
          "zh": re.compile(r"[，,。；;\s]+(?:还有|另外|同时|然后再|再帮我)[，,\s]*|[，,\s]*(?:顺便|顺带)[，,\s]*"
-                          r"|[，,。；;\s]*然后[，,\s]*(?:再)?(?=(?:帮我|给我|我要|我想|我还要|我还想|麻烦|查|办|开|投诉|换|转人工))")}
+                          r"|[，,。；;\s]*然后[，,\s]*(?:再)?(?=(?:帮我|给我|我要|我想|我还要|我还想|麻烦|查|办|开|投诉|换|转人工))"
+                          # "帮我开个户办59的，再查一下13812345678上个月的账单": the bill was dropped (customer trial,
+                          # session 35); 再 after a clause break, before a request's verb
+                          r"|[，,。；;]\s*(?:我)?再(?=(?:帮我|给我|查|办|开|投诉|换|转人工|问))")}
 
 
 # A greeting that opens a request: "你好，我那个宽带最近老是掉线" (read as 问候 0.83-0.96 by all three

@@ -225,8 +225,21 @@ def _zero_clauses(slot: Slot, text: str, language: str) -> list:
     if not words or not currency:
         return []
     specific = {w.lower() for w in words if len(w) >= 3}  # "没有损失", not a bare "没有" (a no to anything)
-    return [(m.start(), m.end(), f"0 {currency}") for m in _CLAUSES.finditer(text)
-            if m.group() != text.strip() and m.group().lower() in specific]
+    # ... or a clause holding one of four characters or more, with no digit and no "不是" before it: "…钱后来退回来了，所以
+    # 没有经济损失，我叫许晴" (the loss was asked again: customer trial, session 35)
+    long = [w for w in specific if len(w) >= 4]
+    found = []
+    for m in _CLAUSES.finditer(text):
+        clause = m.group().lower()
+        if m.group() == text.strip() or any(ch.isdigit() for ch in clause):
+            continue
+        if clause in specific:
+            found.append((m.start(), m.end(), f"0 {currency}"))
+            continue
+        at = next((clause.find(w) for w in long if w in clause), -1)
+        if at >= 0 and not re.search(r"(?:不是|并非|not)\s*$", clause[:at]):
+            found.append((m.start(), m.end(), f"0 {currency}"))
+    return found
 
 
 def _in_bounds_reading(slot: Slot, text: str, found: tuple[int, int, str], language: str,
