@@ -361,3 +361,13 @@ def test_no_loss_said_inside_a_longer_message(telecom, text):
 def test_a_loss_said_not_to_be_none_is_no_zero(telecom):
     result = zh(telecom, start(), "我要投诉，网速慢，不是没有经济损失，耽误了生意", "投诉", 0.99)
     assert "loss" not in result.state.slots
+
+
+@pytest.mark.parametrize("text, language, asks", [
+    ("余额查了吗", "zh", True), ("账单查了没", "zh", True), ("账户号多少来着", "zh", True), ("查余额", "zh", False),
+    ("我要换套餐", "zh", False), ("did anything get sent?", "en", True), ("who did that go to?", "en", True),
+    ("send it", "en", False), ("is it raining", "en", False)])
+def test_what_asks_about_the_outcome(text, language, asks):
+    from framework.engine.outcome import asks_about_outcome
+
+    assert asks_about_outcome(text, language) is asks
