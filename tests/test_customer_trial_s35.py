@@ -371,3 +371,68 @@ def test_what_asks_about_the_outcome(text, language, asks):
     from framework.engine.outcome import asks_about_outcome
 
     assert asks_about_outcome(text, language) is asks
+
+
+# third round (session 35)
+# "ok thanks", then "and the other card 4821?" said goodbye again and the balance was never given; "thanks", then "oh
+# and same again for Tom" the same: a goodbye keeps the flow that ended before it for a follow-up
+def test_a_follow_up_after_thanks(banking):
+    state = en(banking, start(), "balance please", "check_balance", 0.99).state
+    state = done(banking, en(banking, state, "1234", "inform", 0.99).state, balance=42.35, card_blocked=False).state
+    state = en(banking, state, "ok thanks", "affirm", 1.0).state
+    result = en(banking, state, "and the other card 4821?", "inform", 0.9)
+    assert "follow_up" in [e.name for e in result.events] and result.action is not None
+
+
+# "send 100 to Tom and 100 to Jerry" read back and sent only Jerry's
+def test_the_same_amount_to_two_people(banking):
+    text = "send 100 to Tom and 100 to Jerry"
+    result = en(banking, start(), text, "transfer_money", 0.99,
+                entities=[learnt("send 100 to Tom", "Tom", "recipient"), learnt(text, "Jerry", "recipient"),
+                          learnt("send 100", "100", "amount"), learnt(text[:text.rindex(" to Jerry")], "100", "amount")])
+    assert result.state.slots["recipient"] == "Tom" and len(result.state.stack) == 2
+    assert replies(result)[-1].startswith("Send $100.00 to Tom")
+    assert dict(result.state.stack[0].saved["slots"])["recipient"] == "Jerry"
+
+
+# "yes please. Oh and can you also block my card 1234, I think I left it at the restaurant" at a transfer's read-back
+# ("I think" a hedge) heard the fallback, and the block was never done
+def test_yes_and_a_block_with_a_hedge_in_its_story(banking):
+    from dataclasses import replace
+
+    from framework.engine import handle_message
+    from framework.nlu.interface import IntentScore
+    from tests.support.engine_turns import NOW, message
+
+    text = "yes please. Oh and can you also block my card 1234, I think I left it at the restaurant"
+    nlu = replace(message(banking, text, "affirm", 1.0, runner_up=("deny",)), also=(IntentScore("lost_card", 0.99),),
+                  also_span=(text.index("block"), len(text)))
+    result = handle_message(banking, _read_back(banking), nlu, now=NOW)
+    assert result.action is not None and [f.flow for f in result.state.stack][0] == "lost_card"
+
+
+@pytest.mark.parametrize("text", ["yes I think so", "yes, and make it 60", "yes but I think it should be Tom"])
+def test_a_yes_with_more_of_this_request_is_still_no_plain_yes(banking, text):
+    result = en(banking, _read_back(banking), text, "affirm", 0.99)
+    assert result.action is None
+
+
+# "好的我考虑一下，再见" at "需要帮您办理59元套餐吗？" was held to "要办就回复'确认'" (telecom_zh third round, session 35): at
+# an offer whose yes only leads on, thinking it over is a no for now; at a block's read-back it still asks
+def test_thinking_it_over_at_an_offer(telecom):
+    state = zh(telecom, start(), "59的套餐怎么收费", "咨询", 0.99).state
+    assert state.frame.waiting_for == "confirm"
+    result = zh(telecom, state, "好的我考虑一下，再见", "再见", 0.95)
+    assert "offer_put_off" in [e.name for e in result.events] and not result.state.stack
+
+
+def test_thinking_it_over_at_a_block_still_asks(banking):
+    state = en(banking, start(), "block my card 1234", "lost_card", 0.99).state
+    result = en(banking, state, "hmm maybe it's in my car", "affirm", 0.7)
+    assert "hedged" in [e.name for e in result.events] and result.state.stack
+
+
+def test_not_now_at_an_offer_declines_it(telecom):
+    state = zh(telecom, start(), "59的套餐怎么收费", "咨询", 0.99).state
+    result = zh(telecom, state, "先不用了", "否定", 0.9)
+    assert "hold_on" not in [e.name for e in result.events] and not result.state.stack

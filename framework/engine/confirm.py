@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from framework.compile.machine import ASK_WHAT_TO_CHANGE, Button, Collect, Confirm, Flow, Handoff, Link, State
+from framework.compile.machine import ASK_WHAT_TO_CHANGE, END, Button, Collect, Confirm, End, Flow, Handoff, Link, Say, State
 from framework.engine import steps
 from framework.engine.builtin_responses import LIST_SEPARATOR, language_code
 from framework.engine.by_place import names_a_place
@@ -73,8 +73,17 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     if is_payload(nlu):
         return polarity(top.name)
     text, language = nlu.text or "", ctx.assistant.language
-    if "?" in text or "？" in text or is_hedge(text, language):  # "maybe" (affirm 0.85) is no yes
+    # "yes please. Oh and can you also block my card 1234, I think I left it at the restaurant" (its "I think" a hedge)
+    # and "yes, and also what is the balance on 4821?" (a question) were no answer, and the second request was lost
+    # (customer trial, session 35): the yes is judged on its own part
+    said = also_part(text, language)
+    head = re.split(r"[.!;。！；]", said[0], maxsplit=1)[0] if said is not None else ""  # "yes please. Oh and can you"
+    answering = head if head and yes_no(head, language) is True else text
+    if "?" in answering or "？" in answering or is_hedge(answering, language):  # "maybe" (affirm 0.85) is no yes
         return None
+    if (answering is not text and ctx.flow() is not None and _other_request(ctx, ctx.flow(), text)
+            and not _taken_back(answering, language) and not _SARCASM.search(answering.strip())):
+        return True  # this one's yes; the other request after it (turn._defer_also)
     if names_a_place(text, language):  # "第一个" with no list shown is no yes (a clicked button is a payload)
         return None
     if yes_no(text, language) is False:  # "yeah no" is a no word (customer trial, session 33), no yes taken back
@@ -175,6 +184,18 @@ def only_noted(ctx: TurnContext, text: str) -> bool:
     return (bool(_NOTED.search(lowered)) and not _TAKES_IT.search(lowered) and _an_offer(ctx)
             and (ctx.intent or "") in ctx.assistant.behaviours.affirm.intents  # "先不用了，谢谢" is the no
             and yes_no(text, ctx.assistant.language) is None)
+
+
+def only_offered(ctx: TurnContext) -> bool:
+    """The confirmation waiting is an offer whose yes does nothing of its own: it goes to another flow (a link) or to a
+    person, not to an action or a question of this flow; its no ends it."""
+    state, flow = ctx.state(), ctx.flow()
+    step = state.step if state is not None else None
+    if not isinstance(step, Confirm) or flow is None or step.on_no not in (END,) and not isinstance(
+            getattr(flow.states.get(step.on_no), "step", None), (End, Say)):
+        return False
+    target = flow.states.get(step.on_yes)
+    return target is not None and isinstance(target.step, (Link, Handoff))
 
 
 def _an_offer(ctx: TurnContext) -> bool:

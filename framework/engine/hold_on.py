@@ -138,8 +138,14 @@ def bare_wait(ctx: TurnContext, nlu: NLUResult) -> bool:
     `utter_take_time_to_confirm` is said and the confirmation waits (event `hold_on`)."""
     if not _only_waits(ctx, nlu):
         return False
+    if confirm.only_offered(ctx) and _NOT_NOW.search(nlu.text or ""):
+        return False  # "先不用了" at "需要帮您办理59元套餐吗？" declines the offer (customer trial, session 35), no wait
     _wait_to_confirm(ctx)
     return True
+
+
+# "not now" said to an offer: "先不用了", "先不了", "not now", "not yet"
+_NOT_NOW = re.compile(r"先不|暂时不|not (?:now|yet|today)", re.IGNORECASE)
 
 
 def bare_wait_at(ctx: TurnContext, nlu: NLUResult, slot_name: str) -> bool:

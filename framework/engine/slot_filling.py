@@ -1246,12 +1246,25 @@ def _two_requests(ctx: TurnContext, found: dict) -> None:
     for name, candidates in found.items():
         ordered = sorted(candidates, key=lambda c: c[2].start)
         values = _distinct(c[3] for c in ordered)
+        if len(values) == 1:
+            # "send 100 to Tom and 100 to Jerry": the same amount said twice, once for each (Tom was dropped: customer
+            # trial, session 35); the places it is said, the readings of one place (several extractors) together
+            places: list[list] = []
+            for c in ordered:
+                if places and c[2].start < max(o[2].end for o in places[-1]):
+                    places[-1].append(c)
+                else:
+                    places.append([c])
+            if len(places) == 2:
+                pairs[name] = (places[0], places[1])
+            continue
         if len(values) != 2:
             continue
         first = [c for c in ordered if c[3] == values[0]]
         second = [c for c in ordered if c[3] == values[1]]
         pairs[name] = (first, second)
-    if len(pairs) < 2 or len(pairs) != len([n for n in found if len(_distinct(c[3] for c in found[n])) > 1]):
+    if (len(pairs) < 2 or not any(len(_distinct(c[3] for c in found[n])) == 2 for n in pairs)
+            or any(n not in pairs for n in found if len(_distinct(c[3] for c in found[n])) > 1)):
         return
     last_first = max(c[2].end for first, _ in pairs.values() for c in first)
     first_second = min(c[2].start for _, second in pairs.values() for c in second)

@@ -112,7 +112,10 @@ def start_flow(ctx: TurnContext, flow: Flow, *, reason: str, prefill: Callable[[
                 ctx.set_slot(name, value, source="referred")
     if reason in ("trigger", "follow_up") and ctx.last_values:
         _same_again(ctx, flow)
-    ctx.last_flow, ctx.last_values = None, {}
+    if not flow.ends_conversation:
+        # a goodbye keeps what ended before it: "ok thanks", then "and the other card 4821?" said goodbye again and
+        # the balance was never given (customer trial, session 35)
+        ctx.last_flow, ctx.last_values = None, {}
     if reason == "trigger" and not ctx.stack and _ANOTHER_THAN_SAID.get(language_key(ctx.assistant.language) or "en",
                                                                          NEVER).search(ctx.text or ""):
         # "got the replacement card, ends 1234", then "also my old card was stolen, please block it": card 1234, kept
@@ -275,8 +278,9 @@ def end_flow(ctx: TurnContext) -> str | None:
     asked = _asked(ctx, done.flow)
     lifetimes.release(ctx, done.flow, "flow_end")
     if not ctx.stack:
-        # "and for 1234?" may follow it up (framework.engine.follow_up)
-        ctx.last_flow, ctx.last_values = done.flow, asked
+        # "and for 1234?" may follow it up (framework.engine.follow_up); a goodbye keeps the flow before it
+        if not ctx.assistant.flows[done.flow].ends_conversation:
+            ctx.last_flow, ctx.last_values = done.flow, asked
         return None
     resumed = ctx.stack[-1]
     from framework.engine import other_request

@@ -752,6 +752,14 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             # "just tell me my balance first, maybe its in my car": another request put first is no hedge
             and not (confident and _FIRST_SAID.search((nlu.text or "").lower())
                      and getattr(assistant.flow_for_intent(intent), "name", ctx.frame.flow) != ctx.frame.flow)):
+        if confirm.only_offered(ctx):
+            # "好的我考虑一下，再见" at "需要帮您办理59元套餐吗？" was held to "要办就回复'确认'" (customer trial, session 35):
+            # at an offer whose yes only leads on (to another flow, a person), thinking it over is a no for now
+            ctx.emit("offer_put_off", flow=ctx.frame.flow)
+            if state.step.on_no == END:
+                ctx.say(nothing_pending.NOTHING_ELSE)
+            steps.goto(ctx, state.step.on_no)
+            return
         ctx.emit("hedged", flow=ctx.frame.flow)
         ctx.say("utter_clear_yes_no")
         return
