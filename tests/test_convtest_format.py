@@ -50,7 +50,7 @@ t.yml:5:9: E010 tests.typos.steps[0].intnet: unknown key 'intnet'. Expected one 
 t.yml:6:15: E022 tests.typos.steps[0].bot[0]: unknown response 'utter_gret'. Expected a response name, or the exact text of a reply; found 'utter_gret'. Did you mean 'utter_greet'?
 t.yml:6:28: E010 tests.typos.steps[0].bot[1].contain: unknown key 'contain'. Expected one of 'contains' or 'text'; found 'contain'. Did you mean 'contains'?
 t.yml:7:15: E025 tests.typos.steps[0].flow: unknown flow 'lost_crad'. Expected one of 'activate_card', 'check_balance', 'goodbye', 'lost_card' or 'transfer_money'; found 'lost_crad'. Did you mean 'lost_card'?
-t.yml:8:16: E024 tests.typos.steps[0].state: unknown state 'ask_last5'. Expected one of 'aborted', 'activate', 'activate_again', 'activated', 'ask_amount', 'ask_date', 'ask_last4', 'ask_name', 'ask_recipient', 'block', 'block_again', 'block_failed' ... (37 in all); found 'ask_last5'. Did you mean 'ask_last4'?
+t.yml:8:16: E024 tests.typos.steps[0].state: unknown state 'ask_last5'. Expected one of 'aborted', 'activate', 'activate_again', 'activated', 'ask_amount', 'ask_date', 'ask_last4', 'ask_name', 'ask_recipient', 'block', 'block_again', 'block_failed' ... (39 in all); found 'ask_last5'. Did you mean 'ask_last4'?
 t.yml:9:17: E021 tests.typos.steps[0].slots.card_last: unknown slot 'card_last'. Expected one of 'amount', 'balance', 'card_blocked', 'card_last4', 'case_number', 'date', 'delivery_window', 'name', 'recipient' or 'transfer_id'; found 'card_last'. Did you mean 'card_last4'?
 t.yml:10:18: E012 tests.typos.steps[0].handoff: not true or false. Expected true or false; found 'maybe'.
 t.yml:11:9: E011 tests.typos.steps[1]: a step starts with what the user says. Expected 'user: <message>' with text; found nothing (null).

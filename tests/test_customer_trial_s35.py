@@ -436,3 +436,19 @@ def test_not_now_at_an_offer_declines_it(telecom):
     state = zh(telecom, start(), "59的套餐怎么收费", "咨询", 0.99).state
     result = zh(telecom, state, "先不用了", "否定", 0.9)
     assert "hold_on" not in [e.name for e in result.events] and not result.state.stack
+
+
+# telecom_zh fourth round (session 35): "我叫张三，不是，我叫张山" kept 张三; "那用这个吧 110101200701010011" at the name
+# question opened an account for "那用这个"
+@pytest.mark.parametrize("text, name", [("我叫张三，不是，我叫张山", "张山"), ("张三，不是，张山", "张山"),
+                                        ("我叫张三，不是张珊", "张三")])
+def test_bu_shi_as_a_clause_of_its_own_corrects(telecom, text, name):
+    state = zh(telecom, start(), "我要开户，39的", "办理", 0.99).state
+    assert zh(telecom, state, text, "否定", 0.9).state.slots.get("name") == name
+
+
+@pytest.mark.parametrize("text", ["那用这个吧 110101200701010011", "就这个 110101200701010011"])
+def test_a_pointer_with_an_id_is_no_name(telecom, text):
+    state = zh(telecom, start(), "我要开户，39的", "办理", 0.99).state
+    result = zh(telecom, state, text, "肯定", 0.99)
+    assert "name" not in result.state.slots and result.state.slots.get("id_number") == "110101200701010011"

@@ -101,3 +101,27 @@ async def test_a_balance_for_a_wrong_card_asks_again(chat):
                        "and tell me again."]
     assert said[2] == ["The balance on your card ending 1234 is $42.35.",
                        "Heads up, that's below $100. You can top up by transfer from another account."]
+
+
+async def test_the_daily_limit_counts_a_customers_transfers_of_the_day():
+    """$1,000 + $1,000 + $600 were all sent today, over the $2,500 limit the bot quotes (customer trial, session 35):
+    the demo backend counts one sender's transfers per day and answers 409 past the limit; the flow asks another
+    amount (over_daily_limit)."""
+    from aiohttp import ClientSession
+
+    server = TestServer(load_backend(BANKING).init(), host="127.0.0.1")
+    await server.start_server()
+    try:
+        async with ClientSession() as http:
+            async def send(amount, sender="customer", date="2026-12-07"):
+                body = {"sender_id": sender, "slots": {"amount": {"amount": amount, "currency": "USD"},
+                                                       "recipient": "Tom", "date": date}}
+                async with http.post(server.make_url("/transfers"), json=body) as response:
+                    return response.status
+            assert [await send(1000), await send(1000), await send(600)] == [200, 200, 409]
+            assert await send(500) == 200  # 2,500 exactly
+            assert await send(600, date="2026-12-08") == 200 and await send(600, sender="other") == 200
+    finally:
+        await server.close()
+    flow = load_assistant(BANKING, {}).flows["transfer_money"]
+    assert flow.states["send"].step.on_status[409] == "over_daily_limit"

@@ -17,7 +17,10 @@ customer hears which detail was wrong and is asked again):
 
 - an unknown card answers 404; a name that is not the cardholder's answers 403;
 - a transfer of more than the account's available $1,500.00 answers 422 (not enough money;
-  the demo never deducts, so every transfer is checked against the same sum).
+  the demo never deducts, so every transfer is checked against the same sum);
+- transfers of one conversation (sender) dated the same day count against the daily limit of
+  $2,500.00: one that would go over it answers 409 (customer trial, session 35: $1,000 + $1,000
+  + $600 were all sent today, "over the limit it quotes itself").
 
 Failures, to try the flows' `on_failure` branches ("a problem on our side"):
 
@@ -31,6 +34,7 @@ Point the assistant elsewhere with BANKING_BACKEND_URL.
 """
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 from aiohttp import web
@@ -60,6 +64,7 @@ def _demo_cards() -> dict[str, Card]:
 
 
 AVAILABLE = 1500.00  # the demo account's money available for transfers
+DAILY_LIMIT = 2500.00  # what one customer may send in a day (the amount slot's max in domain.yml)
 
 
 class Bank:
@@ -68,6 +73,7 @@ class Bank:
         self.cases = itertools.count(40001)
         self.transfers = itertools.count(50001)
         self.available = AVAILABLE
+        self.sent: dict[tuple[str, str], float] = {}  # (sender, day) -> sent that day
 
 
 BANK = web.AppKey("bank", Bank)
@@ -149,6 +155,10 @@ async def transfer(request: web.Request) -> web.Response:
         return _fail(400, "slots.amount (USD) and slots.recipient are required")
     if amount > bank.available:
         return _fail(422, "insufficient funds")
+    day = (str(slots.get("date") or "") or dt.date.today().isoformat(), str(body.get("sender_id") or ""))
+    if bank.sent.get(day, 0.0) + amount > DAILY_LIMIT:
+        return _fail(409, f"over the daily limit: {DAILY_LIMIT - bank.sent.get(day, 0.0):.2f} left that day")
+    bank.sent[day] = bank.sent.get(day, 0.0) + amount
     # Not deducted: every demo transfer (and conversation test) sees the same $1,500.00.
     return web.json_response({"slots": {"transfer_id": f"TR-{next(bank.transfers)}"}})
 

@@ -144,6 +144,11 @@ _SELF = re.compile(r"^(?:就是|是)?(?:我|俺|咱)?(?:本人|自己|机主|户
                    r"|^(?:it'?s |its |that'?s )?(?:me|myself|me myself|the (?:account|card) ?holder|the owner)$", re.IGNORECASE)
 
 
+# What points at a value said with it, no name: "那用这个", "就这个吧", "用这张", "this one", "use this"
+_POINTER = re.compile(r"^(?:那|那就|就|还是)?(?:用|拿|是|填)?(?:这个|那个|这张|那张|这一个|这串|这个号)(?:吧|呗|啊|呀|嘛|了)*$"
+                      r"|^(?:use |take )?(?:this|that) (?:one|number)$|^use (?:this|that)$", re.IGNORECASE)
+
+
 def _only_values(ctx: TurnContext, nlu: NLUResult) -> bool:
     """Whether the message is values of other slots filled this turn and words that introduce
     them, and nothing else (less than 4 letters or CJK characters besides)."""
@@ -212,6 +217,10 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
     if _names_another_slot(ctx, step.slot, value):
         # "没有损失" at the complaint's name question was stored as the name and read back "请核对：没有损失，身份证号 …"
         # (customer trial, session 34): a value that names another of the flow's items is no name; the question again
+        return Verdict(ANSWERED_OTHER)
+    if _POINTER.search(value.strip(" ,.!?，。！？~～")):
+        # "那用这个吧 110101200701010011" at the name question opened an account for "那用这个" (customer trial, session 35):
+        # a word pointing at the value said with it is no name; the name is asked again
         return Verdict(ANSWERED_OTHER)
     if _SELF.search(value.strip(" ,.!?，。！？~～")) or _SELF.search(text.strip(" ,.!?，。！？~～")):
         # "就是我本人啊" at the name question opened an account for "我本人" (customer trial, session 34): the customer

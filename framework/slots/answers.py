@@ -169,7 +169,9 @@ _CORRECTION_MARKERS = {
 _CORRECTION_TAIL = {
     # "三千块 哦不 三千五" stored 3000, "不是八百 是八十" at a read-back asked what to change (trial, session 27)
     "zh": re.compile(r"不对|错了|搞错了?|说错了?|改成|改为|换成|应该是|更正(?:一下)?|我是说|我的意思是"
-                     r"|[哦噢喔啊呃额哎诶]\s*不(?=[，,、。\s]|$)|不不|不是[^，,。\s]{1,10}[，,\s]+(?=是)"),
+                     r"|[哦噢喔啊呃额哎诶]\s*不(?=[，,、。\s]|$)|不不|不是[^，,。\s]{1,10}[，,\s]+(?=是)"
+                     # "我叫张三，不是，我叫张山": 不是 as a clause of its own (张三 was kept: customer trial, session 35)
+                     r"|(?<=[，,、。\s])不是(?=[，,、。！!\s])"),
     # "block my card ending 4821. wait no, not that one. the one ending 1234" (deny 0.59): the fallback (trial,
     # session 27)
     "en": re.compile(r"\b(?:actually|make (?:it|that)|should be|i meant?|correction|no,?\s+wait|wait,?\s+no|scratch that"
