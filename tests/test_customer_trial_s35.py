@@ -452,3 +452,43 @@ def test_a_pointer_with_an_id_is_no_name(telecom, text):
     state = zh(telecom, start(), "我要开户，39的", "办理", 0.99).state
     result = zh(telecom, state, text, "肯定", 0.99)
     assert "name" not in result.state.slots and result.state.slots.get("id_number") == "110101200701010011"
+
+
+# fifth round (session 35): "我姓欧阳，名字叫娜娜" and "姓李，木子李，名字叫建华" opened accounts for 娜娜 and 建华 (the entity
+# head took the given name), "我叫张，弓长张，名字是一个伟大的伟" for "一个伟大的伟"
+@pytest.mark.parametrize("text, said, name", [("我姓欧阳，名字叫娜娜", "娜娜", "欧阳娜娜"),
+                                              ("姓李，木子李，名字叫建华", "建华", "李建华"),
+                                              ("我叫张，弓长张，名字是一个伟大的伟", None, "张伟")])
+def test_a_name_said_in_parts_with_the_given_name_tagged(telecom, text, said, name):
+    state = zh(telecom, start(), "我要开户，39的", "办理", 0.99).state
+    entities = [learnt(text, said, "name")] if said else []
+    assert zh(telecom, state, text, "提供信息", 0.99, entities=entities).state.slots.get("name") == name
+
+
+# "Will Turner" at "Did you mean Will as your recipient?" (the model tagged "Turner"): $40 went to "Turner"
+def test_the_value_asked_about_said_again_with_more(banking):
+    state = en(banking, start(), "I need to send 40 dollars on Friday", "transfer_money", 0.99).state
+    state = en(banking, state, "Will", "affirm", 0.74).state
+    assert state.frame.waiting_for.startswith("check:") or "Did you mean Will" in state.history[-1].replies[-1]
+    result = en(banking, state, "Will Turner", "inform", 0.86, entities=[learnt("Will Turner", "Turner", "recipient")])
+    assert result.state.slots["recipient"] == "Will Turner"
+
+
+# "Anna" (greet 0.87) at "Send $200.00 to my sister …?" heard a greeting and "yes" sent it to "my sister"
+def test_a_name_alone_for_a_relation_at_the_read_back(banking):
+    text = "send 200 dollars to my sister"
+    state = en(banking, start(), text, "transfer_money", 0.99, entities=[learnt(text, "my sister", "recipient")]).state
+    assert state.slots["recipient"] == "my sister"
+    result = en(banking, state, "Anna", "greet", 0.87)
+    assert result.state.slots["recipient"] == "Anna" and result.action is None
+    assert en(banking, state, "Hello", "greet", 0.99).state.slots["recipient"] == "my sister"
+
+
+# "hold on, I need to check something first" (cancel 0.93) at a transfer's read-back cancelled it (fifth round)
+@pytest.mark.parametrize("text, waits", [("hold on, I need to check something first", True),
+                                         ("wait, let me ask my wife", True), ("hold on, cancel it", False),
+                                         ("wait, yes send it", False)])
+def test_a_wait_with_a_reason_at_the_read_back(banking, text, waits):
+    result = en(banking, _read_back(banking), text, "cancel", 0.93)
+    assert ("hold_on" in [e.name for e in result.events]) is waits
+    assert bool(result.state.stack) is waits or text.startswith("wait, yes")

@@ -103,7 +103,7 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         # changed the plan and lost the balance (customer trial, session 26): "by the way" opens
         # something else, "X是X，就是…" hesitates, a bare "哦" only heard it
         return None
-    waited = _after_wait(text, language)
+    waited = after_wait(text, language)
     if waited is not None:
         # "oh hold on, I found it in my coat pocket" (affirm 0.94) blocked the card, "oh hold on, I need to
         # check with my wife first" (affirm 0.99) sent the money (customer trial, session 26): a message
@@ -164,7 +164,7 @@ _SARCASM = re.compile(r"^(?:oh\s+)?yea?h?,?\s+right\b(?!\s*(?:away|now|there|her
 _FOUND_IT = re.compile(r"\bfound (?:it|them|the card|my card)\b|找到了|找着了|不用了|\bnever ?mind\b|\bdon'?t\b")
 
 
-def _after_wait(text: str, language: str | None) -> str | None:
+def after_wait(text: str, language: str | None) -> str | None:
     """What follows a wait that opens the message ("oh hold on, I found it" -> "I found it"), or None."""
     pattern = _WAIT_LEAD.get(language_key(language) or "en")
     m = pattern.match(text.strip()) if pattern else None

@@ -27,7 +27,8 @@ from framework.engine.context import TurnContext
 from framework.engine.unknown_value import commanded
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import (WAIT_LEAD_EN, WAIT_PHRASE_EN, content_length, is_question, language_key,
-                                     sounds_like_correction)
+                                     sounds_like_correction, yes_no)
+from framework.slots.command_words import withdrawn
 from framework.slots.context import model_for, short_text
 
 OWN = "utter_take_your_time_{slot}"
@@ -142,6 +143,30 @@ def bare_wait(ctx: TurnContext, nlu: NLUResult) -> bool:
         return False  # "先不用了" at "需要帮您办理59元套餐吗？" declines the offer (customer trial, session 35), no wait
     _wait_to_confirm(ctx)
     return True
+
+
+def wait_with_a_reason(ctx: TurnContext, nlu: NLUResult) -> bool:
+    """"hold on, I need to check something first" (cancel 0.93) at a transfer's read-back cancelled it (customer trial,
+    session 35): at a confirmation, a message that opens by asking to wait, says why, and neither withdraws the request
+    in words nor answers yes or no waits (event `hold_on`), whatever the classifier read."""
+    text = nlu.text or ""
+    rest = confirm.after_wait(text, ctx.assistant.language)
+    if (ctx.frame is None or ctx.frame.waiting_for != "confirm" or not rest or confirm.only_offered(ctx)
+            or ctx.intent not in ctx.assistant.behaviours.cancel.intents or not _TO_CHECK.match(rest)
+            or is_question(text, ctx.assistant.language)):
+        return False
+    first = re.split(r"[\s,.!，。！]+", rest, maxsplit=1)[0]
+    if (withdrawn(text, ctx.assistant.language) or yes_no(rest, ctx.assistant.language) is not None
+            or yes_no(first, ctx.assistant.language) is not None or confirm.told_to_go_ahead(rest, ctx.assistant.language)):
+        return False  # "wait, yes send it", "hold on, cancel it": answered after all
+    _wait_to_confirm(ctx)
+    return True
+
+
+# Something to check or ask first, said after a wait: "I need to check something first", "let me ask my wife", "我先问问"
+_TO_CHECK = re.compile(r"(?i:(?:i\s+)?(?:need|have|got|want)\s+to\s+|i'?ve\s+got\s+to\s+|let\s+me\s+|gotta\s+|i'?ll\s+)"
+                       r"(?i:just\s+)?(?i:check|ask|look|double[- ]check|confirm|see|think|talk|call|speak)\b"
+                       r"|(?:我)?(?:先|得|要|再)?(?:查|看|问|确认|想|核对)(?:一下|一查|一看|问|看|想)")
 
 
 # "not now" said to an offer: "先不用了", "先不了", "not now", "not yet"

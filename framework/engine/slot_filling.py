@@ -50,22 +50,23 @@ from framework.engine.builtin_responses import LIST_SEPARATOR, language_code
 from framework.engine.confirm import WHICH, answer as yes_or_no, item_words, label, only_a_choice
 from framework.engine.context import TurnContext
 from framework.engine.state import Frame
-from framework.slots.relative_amounts import relative_change
 from framework.engine.render import shown
 from framework.engine.other_request import second_run
 from framework.masking import card_spans
 from framework.nlu.interface import Entity, NLUResult
 from framework.slots import ParseResult, parse_value
-from framework.slots.answers import also_part, corrected_tail, is_hesitation, is_question, sounds_like_correction, yes_no
+from framework.slots.answers import (also_part, corrected_tail, is_hesitation, is_question, language_key,
+                                     sounds_like_correction, yes_no)
 from framework.slots.command_words import command_word
 from framework.slots.context import (collect_text, complete_cut_name, from_user, join_name_parts, looks_everyday,
-                                     model_for, describes_self, digits_in_values, short_text, tidy_span)
+                                     model_for, describes_self, digits_in_values, only_relation, short_text, tidy_span)
 from framework.slots.entities import in_foreign_amount
 from framework.slots.identity import ID_RE, check_id_number
 from framework.slots.number_labels import balance_said, identifier_named, someone_elses, year_said
 from framework.slots.numerals import indefinite, normalise_digits, ranges
 from framework.slots.partial_names import partial_name
-from framework.slots.person_names import another_persons_name, joined_people
+from framework.slots.person_names import COMPOUND_SURNAMES_ZH, another_persons_name, joined_people
+from framework.slots.relative_amounts import relative_change
 from framework.slots.mapping import (
     CONTEXT_EXTRACTOR, GENERIC_EXTRACTORS, MODEL_EXTRACTOR, Overlaps, cut_before_pattern, fills, overruled, rank,
 )
@@ -219,6 +220,17 @@ _WORD_OF = re.compile(r"^[\u4e00-\u9fff]{1,3}的(?P<ch>[\u4e00-\u9fff])$")
 _RADICAL = re.compile(r"^(?:草字头|三点水|木字旁|单人旁|双人旁|提手旁|宝盖头?|走之底?|言字旁|女字旁|王字旁|绞丝旁|竖心旁|金字旁)")
 
 
+def _spelled_whole(ctx: TurnContext, text: str, entity: Entity) -> Entity:
+    """The given name the entity head and the templates took out of a name said in its parts ("姓李，木子李，名字叫建华",
+    "我姓欧阳，名字叫娜娜": 建华 and 娜娜 opened accounts, customer trial, session 35): the whole name."""
+    if language_key(ctx.assistant.language) != "zh" or not isinstance(entity.value, str) or len(entity.value) > 2:
+        return entity
+    whole = spelled_name(text)
+    if whole is None or not whole.endswith(entity.value) or whole == entity.value:
+        return entity
+    return dataclasses.replace(entity, value=whole)
+
+
 def spells_a_character(value: str) -> bool:
     """Whether a value is the way a character is written ("口天吴", "桂花的桂", "草字头的蕾"), not a name."""
     value = value.strip()
@@ -228,7 +240,13 @@ def spells_a_character(value: str) -> bool:
 
 
 _GIVEN_SAID = re.compile(r"^(?:我的?)?(?:名字?|名儿)(?:叫|是|就是|就叫)?(?P<given>[\u4e00-\u9fff]{1,2})$")
-_SURNAME_SAID = re.compile(r"^(?:我)?姓(?P<surname>[\u4e00-\u9fff])$")
+# "名字是一个伟大的伟" (customer trial, session 35: stored as the name "一个伟大的伟"): the character a word shows
+_GIVEN_SHOWN = re.compile(r"^(?:我的?)?(?:名字?|名儿)(?:叫|是|就是|就叫)?(?:一个|个)?(?P<word>[\u4e00-\u9fff]{1,3})的"
+                          r"(?P<given>[\u4e00-\u9fff])$")
+# "我姓欧阳，名字叫娜娜" stored 娜娜, "我叫张，弓长张，…" (customer trial, session 35): a compound surname, or one character
+# after 叫 alone, is the surname
+_SURNAME_SAID = re.compile(r"^(?:我)?(?:姓(?P<surname>" + "|".join(sorted(COMPOUND_SURNAMES_ZH, key=len, reverse=True))
+                           + r"|[\u4e00-\u9fff])|叫(?P<alone>[\u4e00-\u9fff]))$")
 
 
 def spelled_name(text: str) -> str | None:
@@ -238,10 +256,14 @@ def spelled_name(text: str) -> str | None:
     for part in (p for p in re.split(r"[，,、。；;\s]+", text.strip()) if p):
         m = _SURNAME_SAID.match(part)
         if m is not None or part in _SPELLED:
-            said = m.group("surname") if m is not None else part[-1]
+            said = (m.group("surname") or m.group("alone")) if m is not None else part[-1]
             if surname not in (None, said):
                 return None  # two surnames: no guess
             surname = said
+            continue
+        m = _GIVEN_SHOWN.match(part)
+        if m is not None and m.group("given") in m.group("word") and given is None:
+            given = m.group("given")
             continue
         m = _GIVEN_SAID.match(part)
         if m is not None and given is None:
@@ -670,6 +692,8 @@ _NO_THEN_NAME = re.compile(r"^(?i:(?:wait|sorry|oops|actually|oh|ah)\b[\s,.!]*)*
                            r"(?i:(?:wait|sorry|it'?s|its|it is|i meant|i said|(?:it )?should be|(?:it'?s |its )?for|send it to|to)\b[\s,.!]*)*"
                            r"(?!(?i:thanks|thank|please|sorry|ok|okay|cheers|bye|goodbye|wait|never|nothing|none|not)\b)"
                            r"(?P<new>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})[\s,.!]*$")
+_GREETING_WORD = re.compile(r"^(?:hi|hello|hey|hiya|howdy|yo|thanks|thank you|cheers|bye|goodbye|ok|okay|sure|great|cool|"
+                            r"perfect|fine|good|nice|sorry|please|yes|no|help)\b", re.IGNORECASE)
 _NAME_ALONE = re.compile(r"^(?i:(?:it'?s|its|it is|to|for)\s+)?(?P<new>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})[\s,.!]*$")
 
 
@@ -690,6 +714,12 @@ def _instead_of_current(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
     if (bare is None and waiting == WHICH and not found and yes_no(text, ctx.assistant.language) is None
             and not any(ctx.intent in x.intents for x in (b.affirm, b.deny, b.cancel, b.handoff, b.help, b.greet))):
         bare = _NAME_ALONE.match(text)  # "Maria" at "What would you like to change?"
+    if (bare is None and waiting == CONFIRM and not found and yes_no(text, ctx.assistant.language) is None
+            and not _GREETING_WORD.match(text) and (one := _one_short_text_slot(ctx, flow)) is not None
+            and isinstance(ctx.slots.get(one.name), str) and only_relation(ctx.slots[one.name])):
+        # "Anna" (greet 0.87) at "Send $200.00 to my sister …?" heard a greeting, and "yes" sent it to "my sister"
+        # (customer trial, session 35): a name alone where only who the person is was given names her
+        bare = _NAME_ALONE.match(text)
     target = _one_short_text_slot(ctx, flow) if bare is not None else None
     if (target is not None and command_word(bare.group("new"), ctx.assistant.language) is None
             and not only_a_choice(ctx, bare.group("new"))):  # "Amount" at "What would you like to change?": the item
@@ -1725,6 +1755,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
         if not numeric:
             entity = cut_before_pattern(entity, entities, nlu.text or "")  # "[Ramesh Gupta tmrw](recipient)"
             entity = _card_end(ctx, nlu.text or "", entity)
+            entity = _spelled_whole(ctx, nlu.text or "", entity)
         if overruled(entity, overlaps.around(entity), nlu.text, numeric):
             # `alone`: no other reading of the same entity in the message (confirm._values_left_out)
             ctx.emit("entity_overruled", entity=entity.entity, extractor=entity.extractor,
@@ -2016,6 +2047,14 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
         ctx.set_slot(name, value, source="confirmed")
         steps.goto(ctx, steps.after_collect(ctx, ctx.state()))
         return True
+    whole = _value_extended(ctx, name, value, nlu.text or "")
+    if whole is not None:
+        # "Will Turner" at "Did you mean Will as your recipient?": the model tagged "Turner", and $40 went to "Turner"
+        # (customer trial, session 35): the value asked about, said again with more of it, is the whole
+        ctx.emit("value_confirmed", slot=name, extended=True)
+        ctx.set_slot(name, whole, source="confirmed")
+        steps.goto(ctx, steps.after_collect(ctx, ctx.state()))
+        return True
     if yes is False:
         ctx.emit("value_denied", slot=name)
         slot = ctx.assistant.slots.get(name)
@@ -2024,6 +2063,18 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
             steps.reprompt(ctx)
             return True
     return False
+
+
+def _value_extended(ctx: TurnContext, name: str, value, text: str):
+    """A name-like text value asked about, said again at the start of the message with more words after it ("Will" ->
+    "Will Turner"), parsed as the slot's value; else None."""
+    slot = ctx.assistant.slots.get(name)
+    said = text.strip(" .,!?")
+    if (slot is None or slot.type != "text" or not isinstance(value, str) or not value
+            or not said.lower().startswith(value.lower() + " ") or len(said.split()) > 4):
+        return None
+    parsed = parse_value(slot, said, ctx.assistant.language)
+    return parsed.value if parsed.ok else None
 
 
 def keep_or_drop(ctx: TurnContext) -> None:
