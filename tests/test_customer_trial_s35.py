@@ -492,3 +492,14 @@ def test_a_wait_with_a_reason_at_the_read_back(banking, text, waits):
     result = en(banking, _read_back(banking), text, "cancel", 0.93)
     assert ("hold_on" in [e.name for e in result.events]) is waits
     assert bool(result.state.stack) is waits or text.startswith("wait, yes")
+
+
+# "多扣了我30块，后来又扣了20" at the loss question filed 30 and dropped the 20 (telecom_zh fourth round, session 35):
+# a bare number after a money verb at the money's own question is asked about with the other
+def test_two_sums_of_one_loss_are_asked_about(telecom):
+    state = zh(telecom, start(), "我要投诉乱扣费", "投诉", 0.99).state
+    for answer in ("张伟", "110105198503122819"):
+        state = zh(telecom, state, answer).state
+    result = zh(telecom, state, "多扣了我30块，后来又扣了20", "投诉", 0.64)
+    assert "loss" not in result.state.slots and "30元、20元" in replies(result)[-1]
+    assert zh(telecom, state, "大概损失30块吧", "提供信息", 0.9).state.slots["loss"]["amount"] == 30

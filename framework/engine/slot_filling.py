@@ -1398,6 +1398,11 @@ def _read_as_nothing(ctx: TurnContext, found: dict, entities) -> None:
             candidates[:] = chosen + [(chosen[0][0], i, entity, value) for _, i, entity, value in elsewhere]
 
 
+# A verb of money taken or paid, right before a bare number: "又扣了20", "charged me another 20"
+_MONEY_VERB = re.compile(r"(?:扣|交|花|付|赔|损失|退|充|转|收)(?:了|掉|走)?(?:我)?(?:大概|差不多|又)?\s*$"
+                         r"|\b(?:charged|paid|lost|spent|took|cost)\s+(?:me\s+)?(?:another\s+|an extra\s+)?$", re.IGNORECASE)
+
+
 def _two_values(ctx: TurnContext, found: dict) -> None:
     """"block card 4821 and 1234": two different values for one slot in one message, and no
     correction ("4821, no wait, 4321", where the last one counts). Taking either would act on
@@ -1426,6 +1431,12 @@ def _two_values(ctx: TurnContext, found: dict) -> None:
                 candidates[:] = [c for c in candidates if c not in inside or c in ends]
         best = min(c[0] for c in candidates)
         values = _distinct(c[3] for c in sorted((c for c in candidates if c[0] == best), key=lambda c: c[1]))
+        if len(values) == 1 and slot.type == "money" and ctx.frame is not None and ctx.frame.waiting_for == f"slot:{name}":
+            # "多扣了我30块，后来又扣了20" at the loss question filed 30 and dropped the 20 (customer trial, session 35): a
+            # bare number after a money verb, at the money's own question, is as much the answer
+            text = ctx.text or ""
+            values = _distinct([*values, *(c[3] for c in candidates if c[0] != best and c[2].extractor in GENERIC_EXTRACTORS
+                                           and _MONEY_VERB.search(text[max(0, c[2].start - 8):c[2].start]))])
         if len(values) < 2:
             continue
         if _changed_mind(ctx.text or "", [c for c in candidates if c[0] == best]):
