@@ -58,24 +58,6 @@ def test_a_card_named_in_another_flow_is_no_transfer_notice(banking):
     assert "noticed" not in [e.name for e in result.events]
 
 
-@pytest.mark.parametrize("old, new, words", [
-    ("notices:\n      - response: utter_transfer_from_main_account", "notices:\n      - response: utter_transfer_from_main",
-     ["unknown response"]),
-    ("notices:\n      - response: utter_transfer_from_main_account\n        patterns:",
-     "notices:\n      - response: utter_transfer_from_main_account\n        x:", ["what the flow does differently"]),
-])
-def test_a_bad_notices_entry_names_its_place(tmp_path, old, new, words):
-    from framework.spec import load_assistant
-    from framework.spec.errors import SpecErrors
-    from tests.test_side_questions import _copy_with
-
-    domain = _copy_with(tmp_path, old, new)
-    with pytest.raises(SpecErrors) as err:
-        load_assistant(domain, environ={})
-    message = str(err.value)
-    assert "transfer_money.yml:" in message and all(w in message for w in words), message
-
-
 def _sent(banking):
     state = en(banking, start(), "send 80 to Priya", "transfer_money", 0.99,
                entities=[learnt("send 80 to Priya", "Priya", "recipient")]).state

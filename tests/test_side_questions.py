@@ -100,6 +100,11 @@ def _copy_with(tmp_path, old, new):
     ("words: [fee, fees, charge, charges, cost, costs, free]", "", ["missing key 'words' or 'patterns'",
                                                                     "the questions answered"]),
     ("'\\bhow (?:long", "'\\bhow ((?:long", ["patterns"]),
+    # a flow's `notices` are checked the same way (session 35)
+    ("notices:\n      - response: utter_transfer_from_main_account", "notices:\n      - response: utter_transfer_from_main",
+     ["unknown response"]),
+    ("notices:\n      - response: utter_transfer_from_main_account\n        patterns:",
+     "notices:\n      - response: utter_transfer_from_main_account\n        x:", ["what the flow does differently"]),
 ])
 def test_a_bad_answers_entry_names_its_place(tmp_path, old, new, words):
     domain = _copy_with(tmp_path, old, new)

@@ -189,13 +189,11 @@ def only_noted(ctx: TurnContext, text: str) -> bool:
 def only_offered(ctx: TurnContext) -> bool:
     """The confirmation waiting is an offer whose yes does nothing of its own: it goes to another flow (a link) or to a
     person, not to an action or a question of this flow; its no ends it."""
-    state, flow = ctx.state(), ctx.flow()
-    step = state.step if state is not None else None
-    if not isinstance(step, Confirm) or flow is None or step.on_no not in (END,) and not isinstance(
-            getattr(flow.states.get(step.on_no), "step", None), (End, Say)):
+    target, flow = steps.yes_target(ctx), ctx.flow()
+    if target is None or not isinstance(target.step, (Link, Handoff)):
         return False
-    target = flow.states.get(step.on_yes)
-    return target is not None and isinstance(target.step, (Link, Handoff))
+    on_no = ctx.state().step.on_no
+    return on_no == END or isinstance(getattr(flow.states.get(on_no), "step", None), (End, Say))
 
 
 def _an_offer(ctx: TurnContext) -> bool:

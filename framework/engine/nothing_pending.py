@@ -50,14 +50,21 @@ _APPROVING = frozenset("👍👌🙏✅✔☑👏🙂😊😀😃😄😁🤝�
 _MODIFIERS = frozenset("\ufe0f\ufe0e\u200d") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
 
 
-def approving_emoji(text: str) -> bool:
-    """True for a message of approving emoji only: "👍", "👌🏻", "🙏🙏", "👍 !"."""
+def only_emoji(text: str, allowed: frozenset, ignored: str = "") -> bool:
+    """True for a message of emoji of `allowed` only (skin tones and variation selectors aside, and the characters of
+    `ignored`)."""
     if has_content(text):
         return False
-    marks = [ch for ch in text if not ch.isspace() and ch not in _MODIFIERS and ch not in "!！.。~～"]
-    return bool(marks) and all(ch in _APPROVING for ch in marks)
+    marks = [ch for ch in text if not ch.isspace() and ch not in _MODIFIERS and ch not in ignored]
+    return bool(marks) and all(ch in allowed for ch in marks)
+
+
+def approving_emoji(text: str) -> bool:
+    """True for a message of approving emoji only: "👍", "👌🏻", "🙏🙏", "👍 !"."""
+    return only_emoji(text, _APPROVING, "!！.。~～")
 
 ANYTHING_ELSE = "utter_anything_else"
+NOTHING_ELSE = "utter_nothing_else"
 
 
 def _thanks_or_bye(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
@@ -74,7 +81,6 @@ def _thanks_or_bye(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     ctx.emit("thanks_or_bye", intent=ctx.intent)
     steps.start_flow(ctx, goodbye, reason="thanks_or_bye")
     return True
-NOTHING_ELSE = "utter_nothing_else"
 
 
 def _sure_of_a_flow(ctx: TurnContext, threshold: float) -> bool:

@@ -51,38 +51,37 @@ def asks_about_outcome(text: str, language: str | None) -> bool:
     return bool(pattern and text and pattern.search(text.strip()))
 
 
-def _outcome_replies(ctx: TurnContext) -> tuple[str, ...]:
+def _outcome_replies(ctx: TurnContext) -> tuple[str, ...] | None:
     """The replies of the recent history turn in which a flow's action came back (sent, blocked, filed, or failed),
-    without the question the flow asked next when it went on ("需要为您转人工吗？" after a complaint was filed); none
-    when a flow started after it that is still going or stopped unfinished (a goodbye that ended at once is no such)."""
+    without the question the flow asked next when it went on ("需要为您转人工吗？" after a complaint was filed); () when
+    the flow was cancelled before its action; None when there is no such turn, or a flow started after it that is still
+    going or stopped unfinished (a goodbye that ended at once is no such)."""
     recent = ctx.original.history[-RECENT_TURNS:]
     for i in range(len(recent) - 1, -1, -1):
         turn = recent[i]
         if {"action_succeeded", "action_failed"} & set(turn.events):
-            return turn.replies if "flow_completed" in turn.events else turn.replies[:-1]
+            said = turn.replies if "flow_completed" in turn.events else turn.replies[:-1]
+            return said or None
         if "flow_cancelled" in turn.events and "flow_started" not in turn.events:
             # "did anything get sent?" after a cancel; not when something was done just before (a transfer sent, then
             # a balance check cancelled: "did it go through?" may well ask about the transfer)
-            if any({"action_succeeded", "action_failed"} & set(t.events) for t in recent[:i]):
-                return ()
-            return (NOTHING_DONE,)
+            return None if any({"action_succeeded", "action_failed"} & set(t.events) for t in recent[:i]) else ()
         if "flow_started" in turn.events and "flow_completed" not in turn.events:
-            return ()
-    return ()
+            return None
+    return None
 
 
 def said_again(ctx: TurnContext) -> bool:
     """True when, with no flow active, the message asks about the flow that just ended and its ending replies were
-    said again."""
+    said again (or, after a cancel, that nothing was done)."""
     if ctx.stack or not ctx.new_turn or not asks_about_outcome(ctx.text or "", ctx.assistant.language):
         return False
     said = _outcome_replies(ctx)
-    if not said:
+    if said is None:
         return False
     ctx.emit("outcome_said_again")
-    if said == (NOTHING_DONE,):
+    if not said:
         ctx.say(NOTHING_DONE)
-        return True
     for text in said:
         ctx.say_text(text)
     return True

@@ -692,8 +692,9 @@ _NO_THEN_NAME = re.compile(r"^(?i:(?:wait|sorry|oops|actually|oh|ah)\b[\s,.!]*)*
                            r"(?i:(?:wait|sorry|it'?s|its|it is|i meant|i said|(?:it )?should be|(?:it'?s |its )?for|send it to|to)\b[\s,.!]*)*"
                            r"(?!(?i:thanks|thank|please|sorry|ok|okay|cheers|bye|goodbye|wait|never|nothing|none|not)\b)"
                            r"(?P<new>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})[\s,.!]*$")
-_GREETING_WORD = re.compile(r"^(?:hi|hello|hey|hiya|howdy|yo|thanks|thank you|cheers|bye|goodbye|ok|okay|sure|great|cool|"
-                            r"perfect|fine|good|nice|sorry|please|yes|no|help)\b", re.IGNORECASE)
+# Replies that are no name though written like one ("Hello", "Thanks", "Sure") at a read-back
+_NOT_A_NAME_REPLY = re.compile(r"^(?:hi|hello|hey|hiya|howdy|yo|thanks|thank you|cheers|bye|goodbye|ok|okay|sure|great|cool|"
+                               r"perfect|fine|good|nice|sorry|please|yes|no|help)\b", re.IGNORECASE)
 _NAME_ALONE = re.compile(r"^(?i:(?:it'?s|its|it is|to|for)\s+)?(?P<new>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})[\s,.!]*$")
 
 
@@ -715,7 +716,7 @@ def _instead_of_current(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
             and not any(ctx.intent in x.intents for x in (b.affirm, b.deny, b.cancel, b.handoff, b.help, b.greet))):
         bare = _NAME_ALONE.match(text)  # "Maria" at "What would you like to change?"
     if (bare is None and waiting == CONFIRM and not found and yes_no(text, ctx.assistant.language) is None
-            and not _GREETING_WORD.match(text) and (one := _one_short_text_slot(ctx, flow)) is not None
+            and not _NOT_A_NAME_REPLY.match(text) and (one := _one_short_text_slot(ctx, flow)) is not None
             and isinstance(ctx.slots.get(one.name), str) and only_relation(ctx.slots[one.name])):
         # "Anna" (greet 0.87) at "Send $200.00 to my sister …?" heard a greeting, and "yes" sent it to "my sister"
         # (customer trial, session 35): a name alone where only who the person is was given names her
@@ -1435,8 +1436,9 @@ def _two_values(ctx: TurnContext, found: dict) -> None:
             # "多扣了我30块，后来又扣了20" at the loss question filed 30 and dropped the 20 (customer trial, session 35): a
             # bare number after a money verb, at the money's own question, is as much the answer
             text = ctx.text or ""
-            values = _distinct([*values, *(c[3] for c in candidates if c[0] != best and c[2].extractor in GENERIC_EXTRACTORS
-                                           and _MONEY_VERB.search(text[max(0, c[2].start - 8):c[2].start]))])
+            bare = [c[3] for c in candidates if c[0] != best and c[2].extractor in GENERIC_EXTRACTORS
+                    and _MONEY_VERB.search(text[max(0, c[2].start - 8):c[2].start])]
+            values = _distinct([*values, *bare])
         if len(values) < 2:
             continue
         if _changed_mind(ctx.text or "", [c for c in candidates if c[0] == best]):
@@ -2053,17 +2055,12 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     value = ctx.held.pop(name, None)
     ctx.update_frame(waiting_for=f"slot:{name}")
     yes = yes_or_no(ctx, nlu, threshold)
-    if yes and value is not None:
-        ctx.emit("value_confirmed", slot=name)
-        ctx.set_slot(name, value, source="confirmed")
-        steps.goto(ctx, steps.after_collect(ctx, ctx.state()))
-        return True
-    whole = _value_extended(ctx, name, value, nlu.text or "")
-    if whole is not None:
-        # "Will Turner" at "Did you mean Will as your recipient?": the model tagged "Turner", and $40 went to "Turner"
-        # (customer trial, session 35): the value asked about, said again with more of it, is the whole
-        ctx.emit("value_confirmed", slot=name, extended=True)
-        ctx.set_slot(name, whole, source="confirmed")
+    # "Will Turner" at "Did you mean Will as your recipient?": the model tagged "Turner", and $40 went to "Turner"
+    # (customer trial, session 35): the value asked about, said again with more of it, is the whole
+    whole = None if yes and value is not None else _value_extended(ctx, name, value, nlu.text or "")
+    if (yes and value is not None) or whole is not None:
+        ctx.emit("value_confirmed", slot=name, **({"extended": True} if whole is not None else {}))
+        ctx.set_slot(name, value if whole is None else whole, source="confirmed")
         steps.goto(ctx, steps.after_collect(ctx, ctx.state()))
         return True
     if yes is False:

@@ -312,13 +312,18 @@ def abandon_all(ctx: TurnContext, event: str) -> list[str]:
     return names
 
 
+def yes_target(ctx: TurnContext) -> State | None:
+    """The state the yes of the confirmation waiting goes to; None when no confirmation waits."""
+    state, flow = ctx.state(), ctx.flow()
+    step = state.step if state is not None else None
+    return flow.states.get(step.on_yes) if isinstance(step, Confirm) and flow is not None else None
+
+
 def offers_a_person(ctx: TurnContext) -> bool:
     """Whether the confirmation waiting asks about a person itself ("需要为您转人工吗？" after a complaint was filed): its
     yes goes to a handoff step. "要，转人工" there heard "刚才的事项还没确认，没有办理", though the complaint had been
     filed (customer trial, session 35)."""
-    state, flow = ctx.state(), ctx.flow()
-    step = state.step if state is not None else None
-    target = flow.states.get(step.on_yes) if isinstance(step, Confirm) and flow is not None else None
+    target = yes_target(ctx)
     return target is not None and isinstance(target.step, Handoff)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from framework.engine import slot_filling, steps
 from framework.engine.context import TurnContext
+from framework.engine.nothing_pending import only_emoji
 import re
 
 from framework.slots.answers import has_content
@@ -25,13 +26,7 @@ from framework.slots.command_words import CLAUSE
 
 NOT_UNDERSTOOD = "utter_not_understood"
 CLEAR_YES_NO = "utter_clear_yes_no"
-_YES_NO_EMOJI = frozenset("👍👌✅✔☑👎❌✖🙅🚫")
-
-
-def _yes_or_no_emoji(text: str) -> bool:
-    """A message of emoji that say yes or no ("👍", "✅", "👎🏻")."""
-    marks = [ch for ch in text if not ch.isspace() and ch not in "\ufe0f\ufe0e\u200d" and not 0x1F3FB <= ord(ch) <= 0x1F3FF]
-    return bool(marks) and all(ch in _YES_NO_EMOJI for ch in marks)
+_YES_NO_EMOJI = frozenset("👍👌✅✔☑👎❌✖🙅🚫")  # emoji that say yes or no ("👍", "✅", "👎🏻")
 # "Pardon?" at a question: the question again, without the "not understood" line (a trial of
 # session 24: "啊？" at the plan question, read as 肯定 0.99, heard "这个问题我在这里回答不了")
 _PARDON = re.compile(r"^(?:啊|嗯|哈|啥|什么|神马|蛤|咋了|你说啥|你说什么|什么意思|没听懂|没看懂|再说一遍|huh|what|pardon|"
@@ -96,7 +91,7 @@ def handle(ctx: TurnContext) -> bool:
     ctx.emit("not_understood", flow=ctx.frame.flow, state=ctx.frame.state, waiting_for=waiting)
     # "👍" / "✅" at a read-back heard "Sorry, I couldn't make out that message" (customer trial, session 35): an emoji
     # that approves or refuses decides nothing there, and the customer is told what does
-    ctx.say(CLEAR_YES_NO if waiting == "confirm" and _yes_or_no_emoji(ctx.text or "") else NOT_UNDERSTOOD)
+    ctx.say(CLEAR_YES_NO if waiting == "confirm" and only_emoji(ctx.text or "", _YES_NO_EMOJI) else NOT_UNDERSTOOD)
     if waiting.startswith(slot_filling.WAITING):
         slot_filling.ask(ctx, waiting[len(slot_filling.WAITING):])  # "did you mean ...?" again
     else:
