@@ -133,7 +133,8 @@ def test_a_couple_hundred_is_asked_again_without_a_currency_hint(banking):
     text = "a couple hundred"
     result = en(banking, _asked(banking), text, entities=_learnt(text, "couple hundred"))
     assert "amount" not in result.state.slots
-    assert replies(result) == [ASK_AMOUNT]
+    # why it is asked again (session 36), and no word of dollars
+    assert replies(result) == ["I need one exact total amount (for example 250).", ASK_AMOUNT]
 
 
 # 3. "100 or 150"
@@ -155,7 +156,7 @@ def test_what_is_no_range_stays(text):
 def test_100_or_150_is_no_amount_and_asked_again(banking):
     result = en(banking, _asked(banking), "100 or 150")
     assert "amount" not in result.state.slots
-    assert replies(result) == [ASK_AMOUNT]
+    assert replies(result) == ["I need one exact total amount (for example 250).", ASK_AMOUNT]
 
 
 def test_100_or_150_not_sure_stores_no_amount(banking):

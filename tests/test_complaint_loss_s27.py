@@ -21,6 +21,7 @@ from tests.support.engine_turns import replies, start, turns
 from tests.support.example_domains import telecom  # noqa: F401 (fixtures)
 
 zh = turns(default_intent="提供信息", runner_up=("其他", "否定"))
+NOT_EXACT = "需要一个确切的总金额（比如 250 元）。"  # why it is asked again (session 36)
 ASK_LOSS = "这件事给您造成的经济损失大概是多少钱？没有损失的话说“没有”就行。"
 STOP = "这条投诉还没有登记，要取消吗？"
 
@@ -59,14 +60,14 @@ def test_zero_words_of_any_slot_said_another_way():
 @pytest.mark.parametrize("intent,confidence", [("否定", 1.0), ("提供信息", 0.9)])
 def test_an_amount_without_its_figure_asks_again(telecom, intent, confidence):
     result = zh(telecom, _at_loss(telecom), "没多少 就几块钱", intent, confidence)
-    assert replies(result) == [ASK_LOSS] and "loss" not in result.state.slots
+    assert replies(result) == [NOT_EXACT, ASK_LOSS] and "loss" not in result.state.slots
     assert "stop_offered" not in _names(result) and result.state.stack[-1].attempts == 0
     assert zh(telecom, result.state, "8块").state.slots["loss"] == {"amount": 8, "currency": "CNY"}
 
 
 def test_a_rate_with_its_duration_at_the_loss_question_is_no_loss(telecom):
     result = zh(telecom, _at_loss(telecom), "每个月多扣10块 扣了半年", "提供信息", 0.9)
-    assert "loss" not in result.state.slots and replies(result) == [ASK_LOSS]
+    assert "loss" not in result.state.slots and replies(result) == [NOT_EXACT, ASK_LOSS]
     assert any(e.name == "entity_ignored" and e.data.get("reason") == "rate" for e in result.events)
     assert result.state.stack[-1].attempts == 0
 
@@ -74,7 +75,7 @@ def test_a_rate_with_its_duration_at_the_loss_question_is_no_loss(telecom):
 @pytest.mark.parametrize("text", ["扣了我大概五六十吧", "五六百", "三四千", "50到60"])
 def test_a_range_is_no_amount_and_no_midpoint(telecom, text):
     result = zh(telecom, _at_loss(telecom), text, "提供信息", 0.9)
-    assert "loss" not in result.state.slots and replies(result) == [ASK_LOSS]
+    assert "loss" not in result.state.slots and replies(result) == [NOT_EXACT, ASK_LOSS]
     assert result.state.stack[-1].attempts == 0 and "values_ambiguous" not in _names(result)
     assert zh(telecom, result.state, "53块").state.slots["loss"] == {"amount": 53, "currency": "CNY"}
 

@@ -300,6 +300,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "涉及被扣钱、被盗刷的问题，可以说“转人工”，让人工客服帮您看看怎么处理。",
         "en": "If money was taken that you didn't agree to, one of our agents can look into it: just say \"agent\".",
     },
+    # An amount that is no one amount ("两三百", "五六十", "every month 10 more", "not much, a few dollars") at a money
+    # slot's question (framework.engine.turn._collect_whole): why it is asked again; the question follows
+    "utter_amount_not_exact": {
+        "zh": "需要一个确切的总金额（比如 250 元）。",
+        "en": "I need one exact total amount (for example 250).",
+    },
     "utter_which_way": {
         "zh": "{which_label}现在是 {which_value}。请问是加 {which_delta}，还是减 {which_delta}？",
         "en": "The {which_label} is {which_value} now. Should I add {which_delta} or take {which_delta} off?",

@@ -81,7 +81,8 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     answering = head if head and yes_no(head, language) is True else text
     if "?" in answering or "？" in answering or is_hedge(answering, language):  # "maybe" (affirm 0.85) is no yes
         return None
-    if (answering is not text and ctx.flow() is not None and _other_request(ctx, ctx.flow(), text)
+    if (answering is not text and ctx.flow() is not None
+            and (_other_request(ctx, ctx.flow(), text) or _also_another_flow(ctx, nlu, threshold))
             and not _taken_back(answering, language) and not _SARCASM.search(answering.strip())):
         return True  # this one's yes; the other request after it (turn._defer_also)
     if names_a_place(text, language):  # "第一个" with no list shown is no yes (a clicked button is a payload)
@@ -211,6 +212,14 @@ _PARTS = re.compile(r"[，,。.!！;；、]+")
 _BUT = {"zh": re.compile(r"但|不过|可是|只是|除了|[，,\s]就是(?:有点|有些|太|贵|不|没|怕|担心|感觉)"
                          r"|(?:有点|有些|太|好|真|挺)贵|贵了(?:点|些|一点)|贵死"),
         "en": re.compile(r"\b(?:but|though|however|except|unless)\b|\b(?:a bit|too|bit|kinda|quite) (?:pricey|expensive|dear)\b")}
+
+
+def _also_another_flow(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
+    """The part after "and also" is a request the classifier is sure starts another flow ("yes, and also what is
+    the balance on 4821" at a transfer's read-back: no verb of _VERB, and the balance was lost: session 35)."""
+    second = nlu.also[0] if nlu.also else None
+    flow = ctx.assistant.flow_for_intent(second.name) if second is not None and second.confidence >= threshold else None
+    return flow is not None and flow.name != ctx.frame.flow and not flow.ends_conversation
 
 
 def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:

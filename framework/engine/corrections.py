@@ -47,7 +47,7 @@ from framework.slots import GENERIC_EXTRACTORS, parse_value
 from framework.slots.number_labels import IDENTIFIER_TYPES, balance_said, card_end
 from framework.slots.answers import content_length, corrected_tail, language_key, sounds_like_correction, without_filler
 from framework.slots.context import from_user, only_relation
-from framework.slots.relative_amounts import relative_change
+from framework.slots.relative_amounts import multiple, relative_change
 from framework.slots.mapping import MODEL_EXTRACTOR, fills
 
 _NUMBER_TYPES = ("integer", "number", "money")
@@ -415,7 +415,9 @@ def announce(ctx: TurnContext, names: list[str]) -> None:
 # (customer trial, session 31): politeness after the value
 _AROUND = {"en": re.compile(r"^(?:(?:to|for|on|the|it'?s|it is|that'?s|that is|is|i said|just|still)\b[\s,]*)+"
                             # "please prepone it to today itself" (customer trial, session 33)
-                            r"|(?:[\s,]*\b(?:please|pls|plz|thanks|thank you|thx|then|itself|only)\b)+[\s.!]*$"),
+                            # "today is fine" at a read-back dated today (customer trial, session 36: the fallback)
+                            r"|(?:[\s,]*\b(?:please|pls|plz|thanks|thank you|thx|then|itself|only|(?:is |sounds |would be )?(?:fine|good"
+                            r"|ok(?:ay)?|perfect)|works|will do)\b)+[\s.!]*$"),
            # "39的", "还是59吧": particles after the value too (customer trial, session 28)
            # "算了还是99吧", "那算了换99" at an opening's read-back (a fallback, and a cancel: session 28)
            # "整个一百二十九的", "整个129的吧" (dialect "make it"), "来个129的" at an opening's read-back were not taken
@@ -499,14 +501,16 @@ def relative(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> str | 
         parsed = parse_value(loose, str(entity.value), language, today=ctx.today)
         if parsed.ok and entity.start is not None and entity.end is not None:
             amounts.setdefault((entity.start, entity.end), parsed.value)
-    found = relative_change(text, amounts, language)
+    factor = None if amounts else multiple(text, language)  # "make it double"
+    found = relative_change(text, amounts, language) if factor is None else (1, None)
     if found is None:
         return None
     sign, span = found
     ctx.undo_slot(name)  # "add another 20" is no total of 20
     ctx.out_of_range.pop(name, None)
     ctx.refusal_extra.pop(name, None)
-    old, delta = ctx.original.slots[name], amounts[span]
+    old = ctx.original.slots[name]
+    delta = amounts[span] if factor is None else None
     old_amount, delta_amount = (v.get("amount") if isinstance(v, Mapping) else v for v in (old, delta))
     old_currency, currency = (v.get("currency") if isinstance(v, Mapping) else None for v in (old, delta))
     if not sign:
@@ -515,7 +519,10 @@ def relative(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> str | 
         ctx.refusal_extra[name] = {"which_label": label(ctx, name), "which_delta": _shown(ctx, name, delta),
                                    "which_value": _shown(ctx, name, old)}
         return False
-    total = Decimal(str(old_amount)) + sign * Decimal(str(delta_amount))
+    if factor is not None:
+        total = (Decimal(str(old_amount)) * Decimal(str(factor))).quantize(Decimal("0.01"))
+    else:
+        total = Decimal(str(old_amount)) + sign * Decimal(str(delta_amount))
     total = int(total) if total == total.to_integral_value() else float(total)
     low, high = slot.options.get("min"), slot.options.get("max")
     if (old_currency and currency and old_currency != currency) or not isinstance(old_amount, (int, float)):

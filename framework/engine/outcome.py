@@ -20,15 +20,24 @@ from framework.slots.answers import language_key
 RECENT_TURNS = 4  # how far back the flow may have ended
 NOTHING_DONE = "utter_nothing_done"
 
-_DONE_WORDS = (r"(?:go(?:ne)? through|gone|been (?:sent|done|blocked|processed|activated|filed|made)|sent|done|work(?:ed)?|"
-               r"succeed(?:ed)?|successful|complete[d]?|processed|blocked|activated|filed|happen(?:ed)?|arrive[d]?|ok(?:ay)?)")
+# "wait did the money go out?", "did it go?", "was the 45 dollars sent or not?" after a cancelled transfer started a
+# balance check (customer trial, session 36)
+_DONE_WORDS = (r"(?:go(?:ne)? (?:through|out)|went (?:through|out)|gone|go|leave|left|been (?:sent|done|blocked|processed|"
+               r"activated|filed|made|taken)|sent|done|work(?:ed)?|succeed(?:ed)?|successful|complete[d]?|processed|blocked|"
+               r"activated|filed|happen(?:ed)?|arrive[d]?|ok(?:ay)?|taken)(?: or not)?")
 _ASKS = {
     "en": re.compile(
-        r"^\s*(?:(?:so|and|ok(?:ay)?|wait|sorry|um+|hm+|hey)[,.\s]+)*"
+        # a clause before it: "no I mean the transfer to Emma, did it go?", "forget the card. was the 45 dollars sent?"
+        r"^\s*(?:[^,.;?!]{1,60}[,.;]\s+)?(?:(?:so|and|ok(?:ay)?|wait|sorry|um+|hm+|hey)[,.\s]+)*"
         r"(?:(?:did|has|have|was|is|were) (?:it|that|this|anything|something|any money|the (?:transfer|money|payment|block|"
-        r"activation|card|request)|my (?:transfer|money|payment|card|request))\s+(?:really |actually |definitely |already )?"
+        r"activation|card|request)|my (?:transfer|money|payment|card|request)"
+        r"|the \$?\d[\d,.]*(?: (?:dollars?|bucks|usd))?)\s+(?:really |actually |definitely |already )?"
         r"(?:(?:get|got) (?:sent|done|blocked|through|paid)|" + _DONE_WORDS + ")" +
         r"|(?:is it|it's|its|it is|was it|all) (?:done|sent|through|blocked|activated|sorted|good|ok(?:ay)?)"
+        # "did you block it?" after "found it! nevermind" (customer trial, session 36: "That's outside what I can do")
+        r"|(?:did|have|has) (?:you|u|anyone|anybody) (?:already |actually )?(?:block(?:ed)?|sen[dt]|activate[d]?|do(?:ne)?|did|"
+        r"file[d]?|cancel(?:led)?|freeze|froze(?:n)?|pa(?:y|id)|process(?:ed)?|submit(?:ted)?) (?:it|that|this|anything|"
+        r"the (?:card|money|transfer|payment)|my (?:card|money|transfer|payment))(?: or not| yet)?"
         r"|(?:what(?:'s| is| was|s)|(?:can|could) (?:i|you) (?:have|get|give me|tell me)|give me|tell me) (?:the |my |that )?"
         r"(?:reference|ref|confirmation|case|transfer|tracking)(?: (?:number|no\.?|code|id|#))?(?: again)?"
         r"|(?:reference|ref|confirmation|case) (?:number|no\.?|code|id|#)(?: again| please| pls)?"

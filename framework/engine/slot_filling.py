@@ -180,7 +180,10 @@ def _skipped(ctx: TurnContext, slot, entity: Entity, collecting: str | None, spl
         # was wrong ("不对，我叫李四"); after "which item?" a new value is what was asked, and
         # at a confirmation a value of the flow is a change ("it should go to Tom Jenkins":
         # a customer trial of session 14 lost the transfer after three such answers).
-        if (ctx.original.slots.get(slot.name) is not None
+        # "her name is Grace" at the amount's question of a transfer to "my daughter" was taken for no amount
+        # (customer trial, session 36): a name where only who the person is was given names her
+        held = ctx.original.slots.get(slot.name)
+        if (held is not None and not (isinstance(held, str) and only_relation(held))
                 and not (ctx.frame and ctx.frame.waiting_for in (WHICH, CONFIRM))
                 and not sounds_like_correction(ctx.text or "", ctx.assistant.language)):
             return True
@@ -1135,8 +1138,9 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
                 # "行，登记吧，哦对了我后来算了一下，他们一共扣了我两千" at the read-back of a 3000 元 loss filed 3000 (customer
                 # trial, session 33): an amount said as the total is the loss
                 or (slot.type == "money" and _TOTAL_WORDS.search(text[max(0, entity.start - 12):entity.start]))
-                or ((_BUT_LEAD.search(text[:entity.start]) or _REJECTED_THEN.search(text[:entity.start]))
-                    and only_filler(text[entity.end:], language))):
+                or ((_BUT_LEAD.search(text[:entity.start]) or _REJECTED_THEN.search(text[:entity.start])
+                     or _CHANGE_ASKED.search(text[:entity.start]))
+                    and only_filler(text[entity.end:].strip(" ?？"), language))):
             continue
         del found[name]
         ctx.emit("value_not_taken", slot=name, reason="not_a_correction")
@@ -1159,6 +1163,14 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
         ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start, saved=frozen_map({"slots": frozen_map(saved)})))
         ctx.emit("flow_deferred", flow=flow.name, until=flow.name, reason="second_request")
         ctx.say("utter_one_at_a_time")
+
+
+# A change asked as a question: "can it go on 12/20?" at "Send $800.00 to Grace on Sunday 6 December?" heard "I can't
+# answer that here" (customer trial, session 36); "could you make it 60?", "可以改到20号吗"
+_CHANGE_ASKED = re.compile(r"^\W*(?:(?:oh|ah|hmm+|um+|actually|wait|sorry|ok(?:ay)?|but)[\s,.!]+)*(?:can|could|would|may)\s+"
+                           r"(?:it|we|you|i|that|this|the\s+(?:transfer|payment|money))\s+(?:please\s+)?(?:(?:go|be|do|make|send|"
+                           r"move|change|switch|schedule|put|set|have)(?:\s+(?:it|that|this))?\s+)?(?:(?:on|for|to|at)\s+)?"
+                           r"(?:the\s+)?$|^(?:那|能|可以|能不能|可不可以)?(?:改到|改成|换成|换到|挪到)$", re.IGNORECASE)
 
 
 _ONLY_BEFORE = re.compile(r"\b(?:only|just)\s+(?:the\s+|my\s+)?(?:card\s+|one\s+)?(?:ending\s+(?:in\s+)?|ends?\s+in\s+)?$"
@@ -1981,6 +1993,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
         # so (customer trial, session 27): a number alone is no name, recipient or free text
         ctx.emit("entity_ignored", entity=name, reason="number")
         del found[name]
+    _relation_beside_partial_name(ctx, found, collecting)
     for name in found:  # a valid value beside it: nothing to complain about
         ctx.out_of_range.pop(name, None)
     _typed_over_text(ctx, found)
@@ -2012,6 +2025,21 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
         filled = filled or name == collecting
         filled = _implied(ctx, name, found, collecting) or filled
     return filled
+
+
+def _relation_beside_partial_name(ctx: TurnContext, found: dict, collecting: str | None) -> None:
+    """"pay Mr. Peterson, my landlord, 950 dollars" and "to my landlord, Mr. Peterson" sent the money to "my landlord"
+    (customer trial, session 36): "Mr. Peterson" wants the full name (_surname_only), and who the person is to the
+    customer is no name beside it. A text slot whose values are only such relations is asked for the full name."""
+    if not any(e.name == "partial_value" for e in ctx.events):
+        return
+    for name in [n for n, cs in found.items() if ctx.assistant.slots[n].type == "text"
+                 and all(isinstance(c[3], str) and only_relation(c[3]) for c in cs)]:
+        ctx.emit("entity_ignored", entity=name, reason="relation_beside_partial_name")
+        del found[name]
+        if name != collecting:  # the question's own answer path asks for the full name itself
+            ctx.out_of_range[name] = "utter_full_name"
+            ctx.refusal_extra[name] = {"partial_label": label(ctx, name)}
 
 
 def _implied(ctx: TurnContext, name: str, found: dict, collecting: str | None) -> bool:

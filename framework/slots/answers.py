@@ -473,11 +473,18 @@ _CLAUSE_BREAK = re.compile(r"[，,。.!！;；?？、]+")
 # 吗？" "不不不，别取消，继续" and "no keep going" were read as cancel and the flow was dropped
 # (customer trial, session 20).
 _CONTINUE = {
-    "zh": re.compile(r"(?<![不别没])(?<!不想)(?<!不要)(?<!不用)(?:继续|接着办|接着来|接着弄|往下办|别停|回到刚才)"),
+    "zh": re.compile(r"(?<![不别没])(?<!不想)(?<!不要)(?<!不用)(?:继续|接着办|接着来|接着弄|往下办|别停|回到刚才)"
+                     # "不，我还是要办" at "要取消当前的办理吗？" (session 36's trial had the English one)
+                     r"|(?:还是|我|就)要(?:办|转|开|交|投诉|登记)"),
     # "let us go back to the transfer" (cancel 0.94) at "Do you want to stop here?" stopped it (customer trial,
     # session 30)
     "en": re.compile(r"(?<!n't )(?<!not )(?<!dont )\b(?:keep going|continue|carry on|go on|proceed|let'?s go on|resume"
-                     r"|(?:go|get) back to (?:the|my|that) (?:transfer|payment|activation|block|card|balance|thing|one))\b"),
+                     r"|(?:go|get) back to (?:the|my|that) (?:transfer|payment|activation|block|card|balance|thing|one)"
+                     # "no I want to send it now" (cancel 0.95) at "Do you want to stop this transfer?" stopped it
+                     # (customer trial, session 36)
+                     r"|i (?:still |do |really )?(?:want|wanna|need) (?:to )?(?:send|pay|transfer|block|activate|do|finish)"
+                     r" (?:it|that|this|them|the (?:money|transfer|payment|card))"
+                     r"|(?:just |please )?(?:send|pay|block|activate) (?:it|that|the money) (?:now|today|anyway|please))\b"),
 }
 
 
@@ -634,12 +641,30 @@ _REFUSAL_LEAD = {
 }
 
 
+# A plain no and then what is wanted instead: "no, my balance" at "Do you want to send money to someone?" heard "Sorry, I
+# got that wrong" (customer trial, session 36)
+_PLAIN_NO = {
+    "en": re.compile(r"^\s*(?:no+|nope|nah|naw)\s*[,.;!]+\s*(?:i\s+(?:want|wanted|need|meant|mean)\s+(?:to\s+)?)?",
+                     re.IGNORECASE),
+    "zh": re.compile(r"^\s*(?:不是|不对|不)\s*[，,。；;！!]+\s*(?:我(?:是)?(?:想|要)(?:的是)?)?"),
+}
+
+
+def refuses_a_wish(text: str, language: str | None = None) -> bool:
+    """Whether the message opens with a negated wish ("no I dont want to send money, …"), not a plain no."""
+    pattern = _REFUSAL_LEAD.get(language_key(language) or "")
+    return bool(pattern and pattern.match(text))
+
+
 def after_refusal(text: str, language: str | None = None) -> str | None:
     """What a message asks for after a refusal that opens it ("no I dont want to send money, I
-    want a refund" -> "I want a refund"), when that has four letters, digits or CJK characters
-    or more and is no second refusal; else None."""
+    want a refund" -> "I want a refund", "no, my balance" -> "my balance"), when that has four
+    letters, digits or CJK characters or more and is no second refusal; else None."""
     pattern = _REFUSAL_LEAD.get(language_key(language) or "")
     match = pattern.match(text) if pattern else None
+    if match is None:
+        plain = _PLAIN_NO.get(language_key(language) or "")
+        match = plain.match(text) if plain else None
     if match is None:
         return None
     rest = text[match.end():].strip()
@@ -656,7 +681,15 @@ def also_part(text: str, language: str | None = None) -> tuple[str, str] | None:
     if match is None or match.start() == 0:
         return None
     head, tail = text[:match.start()].strip(), text[match.end():].strip()
+    if _NO_HEAD.fullmatch(head):
+        # "now I also want to send money to Kate Moss": "now I" is no first request (ranked on its own it read as a
+        # goodbye, and the conversation ended: customer trial, session 36)
+        return None
     return (head, tail) if content_length(head) >= 2 and content_length(tail) >= 2 else None
+
+
+_NO_HEAD = re.compile(r"(?:\W*\b(?:now|so|and|i|we|well|um+|uh+|er+m*|then|oh|but|hmm+|right|and then|next)\b)+\W*",
+                      re.IGNORECASE)
 
 
 # The same request again, said before the new person: "do the same for Ben", "same thing for Leila", "ditto for Kim",

@@ -428,11 +428,28 @@ _DAY_AFTER_THAT = re.compile(r"\b(?:the\s+)?(?:day|one)\s+(?P<en>after|before)\s
                              re.IGNORECASE)
 
 
+# "the friday after that" / "the week after that" at a transfer dated Friday 11 December (customer trial, session 35:
+# "friday" alone was read as the coming one, before the date given): counted from the date given
+_WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_AFTER_THAT = r"\s+after\s+(?:that(?:\s+one)?|it|then)\b"
+_WEEKDAY_AFTER_THAT = re.compile(rf"\b(?:the\s+)?(?P<wd>{'|'.join(_WEEKDAYS_EN)}){_AFTER_THAT}"
+                                 rf"|\b(?:the\s+|a\s+|one\s+)?(?P<week>week){_AFTER_THAT}|\b(?P<later>a|one)\s+week\s+later\b"
+                                 r"|(?:那天|那一天|这天)?(?:的)?(?P<zh>下一周|下个星期|下周|一周后|一个星期后|隔一周)的?(?:同一天)?(?=[\s，,。！!吧]*$)",
+                                 re.IGNORECASE)
+
+
 def day_after_that(text: str, given: dt.date) -> tuple[int, int, dt.date] | None:
-    """Where `text` names the day after (or before) the date `given` before, and that day; else None."""
+    """Where `text` names the day after (or before) the date `given` before, or the weekday or the week after it,
+    and that day; else None."""
     m = _DAY_AFTER_THAT.search(text)
     if m is None:
-        return None
+        w = _WEEKDAY_AFTER_THAT.search(text)
+        if w is None or (w.group("zh") and not re.search(r"那天|那一天|这天", w.group())):
+            return None
+        if w.group("wd"):
+            ahead = (_WEEKDAYS_EN.index(w.group("wd").lower()) - given.weekday() - 1) % 7 + 1
+            return w.start(), w.end(), given + dt.timedelta(days=ahead)
+        return w.start(), w.end(), given + dt.timedelta(days=7)
     word = (m.group("en") or m.group("en2") or m.group("zh") or m.group("zh2") or "").lower()
     step = -1 if word in ("before", "前一天", "前") else 1
     return m.start(), m.end(), given + dt.timedelta(days=step)

@@ -360,3 +360,21 @@ def parse_money(text: str, default_currency: str | None = None) -> Money | None:
     if money.currency is None and default_currency:
         money = Money(money.start, money.end, money.amount, default_currency)
     return money
+
+
+# A currency alone, as a reply to "the amount in US dollars, please" after an amount in another currency was refused:
+# "oops sorry i meant dollars", "no, dollars", "in USD please", "我说的是人民币"
+_CURRENCY_MEANT_RE = re.compile(
+    r"^\s*(?:(?:oops|oh|ah|sorry|no|nope|wait|er+m*|um+|uh+|my bad|i\s+mean[t]?|i\s+said|in|it'?s|its|it\s+is|"
+    r"哦|噢|啊|不对|不是|抱歉|我说的是|我是说|说错了|是)[\s,.!，。！、]*)*"
+    rf"(?P<currency>{_alternatives(SUFFIXES)}|{_alternatives(PREFIXES)})"
+    r"[\s,.!，。！]*(?:please|pls|plz|of course|obviously|sorry|吧|啊|的|呀)?[\s,.!，。！]*$", re.IGNORECASE)
+
+
+def currency_meant(text: str) -> str | None:
+    """The currency a message says and nothing else of substance ("oops sorry i meant dollars" -> "USD"), or None."""
+    m = _CURRENCY_MEANT_RE.match(text)
+    if not m:
+        return None
+    word = m.group("currency").lower()
+    return SUFFIXES.get(word) or PREFIXES.get(word)

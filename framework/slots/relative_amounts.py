@@ -88,3 +88,32 @@ def relative_change(text: str, spans: Iterable[Span], language: str | None) -> t
 def _overlaps(span: Span, others: list[Span]) -> bool:
     """`span` shares characters with one of `others`: two readings of one amount ("20", "20 bucks")."""
     return any(span[0] < o[1] and o[0] < span[1] for o in others)
+
+
+# "make it double", "double it", "twice that", "half of it", "翻倍", "减半": the whole message (less a lead-in such
+# as "actually" / "no wait" / "其实") multiplies the amount already given ("make it double" at a read-back of $50
+# heard "I'm not sure I understood": customer trial, session 35)
+_LEAD = {"en": r"^(?:(?:oh|ah|hmm+|actually|wait|no|nah|sorry|ok(?:ay)?|yes|yeah|but|and|um+|er+m*|you know what|on second thought"
+               r"|can you|could you|please|pls|let'?s)[\s,.!]*)*",
+         "zh": r"^(?:(?:哦|噢|啊|嗯|其实|等等|等一下|不对|算了|还是|那|那就|帮我|给我|麻烦)[\s，,。！!、]*)*"}
+_TAIL = {"en": r"[\s,.!]*(?:please|pls|plz|then|instead|actually|thanks|thank you)?[\s,.!]*$",
+         "zh": r"[\s，,。！!吧呀啊~～]*$"}
+_MULTIPLES = {
+    "en": ((2, r"(?:make\s+(?:it|that)\s+(?:double|twice\s+(?:that|as\s+much))|double\s+(?:it|that|the\s+amount)"
+               r"|twice\s+(?:that|as\s+much)|(?:send\s+|make\s+it\s+)?double)"),
+           (3, r"(?:make\s+(?:it|that)\s+(?:triple|three\s+times\s+(?:that|as\s+much))|triple\s+(?:it|that|the\s+amount))"),
+           (0.5, r"(?:make\s+(?:it|that)\s+half(?:\s+(?:of\s+)?(?:that|it))?|halve\s+(?:it|that|the\s+amount)"
+                 r"|(?:just\s+|only\s+)?half\s+(?:of\s+)?(?:it|that|the\s+amount)|half\s+as\s+much)")),
+    "zh": ((2, r"(?:金额)?(?:翻倍|翻一倍|加倍|双倍|乘以二|乘2|再加一倍|多一倍)"),
+           (0.5, r"(?:金额)?(?:减半|砍半|砍一半|少一半|只要一半|一半就行|一半就好|改成一半|一半)")),
+}
+
+
+def multiple(text: str, language: str | None) -> float | None:
+    """The factor a message that only says to multiply the amount already given says ("make it double" -> 2,
+    "half of that" -> 0.5, "翻倍" -> 2), or None."""
+    key = "zh" if language_key(language) == "zh" else "en"
+    for factor, words in _MULTIPLES[key]:
+        if re.match(_LEAD[key] + words + _TAIL[key], text.strip(), re.IGNORECASE):
+            return factor
+    return None
