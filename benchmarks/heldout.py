@@ -9,6 +9,10 @@ tests/test_nlu_fresh_data.py compares them: case and end punctuation do not make
 its intent has fewer than --cap rows so far (the out-of-scope intent: --oos-cap). It prints only the
 counts, so whoever builds the file need not read its sentences before the one scoring.
 
+`add` appends examples (a JSON file: {"intent": ["text", ...]}) to the end of each intent's examples in the
+domain file, under one comment line, after checking that none is already a training example or a row of any eval
+file (the fresh files must stay apart from the training data: tests/test_nlu_fresh_data.py).
+
 `misses` runs each model as `serve` runs it (below its threshold = out of scope) and prints every message
 that at least one model gets wrong: the label, then each model's answer and confidence. Run it only
 after the file's one scoring (BENCHMARKS.md), when the file leaves HELD_OUT.
@@ -72,6 +76,40 @@ def dedupe(domain: Path, raws: list[Path], out: Path, cap: int, oos_cap: int) ->
     return 0
 
 
+def add(domain: Path, examples: Path, comment: str) -> int:
+    import json
+
+    from framework.nlu import data as nlu_data
+    from framework.spec import load_assistant
+
+    assistant = load_assistant(domain)
+    wanted: dict[str, list[str]] = json.loads(examples.read_text(encoding="utf-8"))
+    seen = {_key(e.text): "training" for e in nlu_data.from_assistant(assistant)}
+    for old in sorted((domain / "eval").glob("*.csv")):
+        seen.update({_key(r.text): old.name for r in nlu_data.read_data_file(old)})
+    clashes = [(t, seen[_key(t)]) for texts in wanted.values() for t in texts if _key(t) in seen]
+    unknown = [i for i in wanted if i not in assistant.intents]
+    if clashes or unknown:
+        for t, where in clashes:
+            print(f"already in {where}: {t}")
+        for i in unknown:
+            print(f"no such intent: {i}")
+        return 1
+    path = domain / "domain.yml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for intent, texts in wanted.items():
+        start = next(i for i, line in enumerate(lines) if line.rstrip() == f"  {intent}:")
+        end = next((i for i in range(start + 1, len(lines))
+                    if lines[i].startswith("  ") and not lines[i].startswith("   ") and lines[i].strip()), len(lines))
+        while not lines[end - 1].strip():
+            end -= 1
+        quoted = ["      - '" + t.replace("'", "''") + "'" for t in texts]
+        lines[end:end] = [f"      # {comment}"] + quoted
+    path.write_text("\n".join(lines), encoding="utf-8")
+    print(f"{path}: {sum(len(t) for t in wanted.values())} examples added to {len(wanted)} intents")
+    return 0
+
+
 def misses(domain: Path, data: Path, models: list[str]) -> int:
     from framework.nlu.data import read_data_file
     from framework.nlu.model import load_classifier
@@ -112,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--out", type=Path, required=True)
     d.add_argument("--cap", type=int, default=18, help="rows per in-scope intent (default 18)")
     d.add_argument("--oos-cap", type=int, default=80, help="out-of-scope rows (default 80)")
+    a = sub.add_parser("add", help="append examples to a domain's intents, checked against every eval file")
+    a.add_argument("domain", type=Path)
+    a.add_argument("examples", type=Path, help='JSON: {"intent": ["text", ...]}')
+    a.add_argument("--comment", required=True, help="the comment line above the new examples")
     m = sub.add_parser("misses", help="messages a model gets wrong, after the one scoring")
     m.add_argument("domain", type=Path)
     m.add_argument("data", type=Path)
@@ -119,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.cmd == "dedupe":
         return dedupe(args.domain, args.raw, args.out, args.cap, args.oos_cap)
+    if args.cmd == "add":
+        return add(args.domain, args.examples, args.comment)
     return misses(args.domain, args.data, args.models)
 
 

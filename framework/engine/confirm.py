@@ -489,8 +489,10 @@ def yes_by_value(ctx: TurnContext, state: State, nlu: NLUResult) -> bool:
     if flow is None or intent in behaviours.deny.intents or intent in behaviours.cancel.intents:
         return False
     wanted = steps.collected_slots(flow)
+    # "副卡要另外收钱吗" at "需要帮您办理129元套餐吗？" (副卡: business 开户) opened an account unasked (customer trial,
+    # session 36): a question is no request
     return (all(name in wanted and ctx.original.slots.get(name) is None for name in ctx.slot_changes)
-            and not _NOT_SAID.search(nlu.text or ""))
+            and not _NOT_SAID.search(nlu.text or "") and not is_question(nlu.text or "", ctx.assistant.language))
 
 
 def _yes_would(ctx: TurnContext, step: Confirm, intent: str) -> bool:

@@ -84,6 +84,22 @@ def drop_unused_values(ctx: TurnContext) -> None:
              if value is not None and name in ctx.slots and not (name in slots and slots[name].persist)}
     if ctx.stack and given:
         ctx.clear_slots(given - _needed(ctx), "unused")
+        _not_for_the_interrupted(ctx, given)
+
+
+def _not_for_the_interrupted(ctx: TurnContext, given: set[str]) -> None:
+    """A flow started this turn over another: a value the message gave that only the flow below uses (its `business`,
+    read from "新卡" in "哦，那我要投诉，你们的快递把我新卡寄丢了") is not that flow's answer either, unless it is what it
+    waits for; kept, it was taken unasked by an account opening after the complaint (customer trial, session 36)."""
+    if len(ctx.stack) < 2 or not any(e.name == "flow_interrupted" for e in ctx.events):
+        return
+    top = ctx.assistant.flows.get(ctx.stack[-1].flow)
+    used = used_slots(ctx.assistant, top) if top is not None else set()
+    waited = {f.waiting_for[5:] for f in ctx.stack[:-1] if (f.waiting_for or "").startswith("slot:")}
+    saved = {name for f in ctx.stack[:-1] if f.saved for name in f.saved.get("slots", {})}
+    dropped = {n for n in given if n in ctx.slots and n not in used and n not in waited and n not in saved}
+    if dropped:
+        ctx.clear_slots(dropped, "not_for_the_interrupted")
 
 
 def drop_earlier_values(ctx: TurnContext) -> None:

@@ -976,7 +976,8 @@ _BUT_LEAD = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright|righ
                        # "等等，还是99的吧" at "… 套餐 129 元/月。确认办理吗？" (the fallback, and "对" ordered 129: customer
                        # trial, session 30)
                        # "她说还是99的好" (customer trial, session 33)
-                       r"|^\s*(?:等等|等一下|等下|稍等|哦|嗯|那|算了)?[，,\s]*(?:(?:[她他]|我?(?:老婆|老公|爱人|媳妇|家里人?|孩子|儿子|"
+                       # "拉倒吧，还是五十九的好了" (customer trial, session 36)
+                       r"|^\s*(?:等等|等一下|等下|稍等|哦|嗯|那|算了|拉倒吧?|得了|罢了)?[，,\s]*(?:(?:[她他]|我?(?:老婆|老公|爱人|媳妇|家里人?|孩子|儿子|"
                        r"女儿))(?:说|觉得))?还是(?:要|换成|改成|用)?\s*$"
                        # "please prepone it to the 10th", "move it to friday" (the fallback, and "yes" sent it on the
                        # 15th: customer trial, session 30)
@@ -1140,7 +1141,7 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
                 or (slot.type == "money" and _TOTAL_WORDS.search(text[max(0, entity.start - 12):entity.start]))
                 or ((_BUT_LEAD.search(text[:entity.start]) or _REJECTED_THEN.search(text[:entity.start])
                      or _CHANGE_ASKED.search(text[:entity.start]))
-                    and only_filler(text[entity.end:].strip(" ?？"), language))):
+                    and only_filler(_WHY_TURNED_DOWN.sub("", text[entity.end:]).strip(" ?？"), language))):
             continue
         del found[name]
         ctx.emit("value_not_taken", slot=name, reason="not_a_correction")
@@ -1359,10 +1360,22 @@ def _two_lookups(ctx: TurnContext, found: dict) -> None:
     if also is None and any(isinstance(state.step, Confirm) for state in flow.states.values()) and not _BOTH.search(
             text.lower()):
         return  # "block both": each block is confirmed on its own (a purse with two cards: second round, session 27)
-    if also is None and not _JOINED.fullmatch(text[end:begin].strip().lower()):
+    # "帮我看下余额和上个月账单": the second one's own value between them (customer trial, session 36: "which one?", and
+    # the balance was never given)
+    gap = list(text[end:begin])
+    for other, cs in found.items():
+        for c in cs if other != name else ():
+            for i in range(max(c[2].start, end), min(c[2].end, begin)):
+                gap[i - end] = " "
+    if also is None and not _JOINED.fullmatch("".join(gap).strip().lower()):
         return  # no "and" between them
     found[name] = first
     ctx.second_values[name] = values[1]
+    for other, cs in list(found.items()) if also is None else ():
+        between = [c for c in cs if end <= c[2].start and c[2].end <= begin]
+        if other != name and other in steps.collected_slots(flow) and between and len(between) == len(cs):
+            ctx.second_values[other] = between[0][3]  # "余额和上个月账单": 上个月 is the bill's
+            del found[other]
     if also is not None:
         for other, cs in list(found.items()):
             after = [c for c in cs if c[2].start >= also]
@@ -1608,6 +1621,10 @@ _REJECTED_AFTER = re.compile(r"^\s*(?:元|块)?(?:的)?(?:套餐)?(?:那个)?(?:
                              r"|^\s*(?:is |are |'s )?(?:too (?:expensive|much|dear)|no good|not for me)", re.IGNORECASE)
 
 
+# A clause after the value chosen that turns the other one down: "算了，还是59的吧，129太贵了" (customer trial, session 36)
+_WHY_TURNED_DOWN = re.compile(rf"[，,。.;；!！]\s*[^，,。.;；!！]*(?:{_TURNED_DOWN})[^，,。.;；!！]*[，,。.;；!！~～]*\s*$")
+
+
 # The value read back rejected, then another: "哎呀39的不够用，整个99的" at the read-back of 39 (the fallback, and "中"
 # opened 39: customer trial, session 31), "that's too much, make it 60"
 _REJECTED_THEN = re.compile(rf"(?:{_TURNED_DOWN})了?[啊呀吧哦]?[，,。.!！\s]*(?:那就|那|就)?"
@@ -1708,8 +1725,14 @@ def _as_rate(ctx: TurnContext, slot, text: str, entity: Entity, collecting: str 
 
 
 def _in_range(text: str, entity: Entity) -> bool:
-    """An amount inside a range of two ("五六十", "50到60"): no one amount (framework.slots.numerals.ranges)."""
+    """An amount inside a range of two ("五六十", "50到60"), or one with "多" after it ("两百多", "200多": two hundred
+    and something; "多了两百多吧" filed 200, customer trial, session 36): no one amount."""
+    if _MORE_THAN.match(text, entity.end):
+        return True
     return any(start < entity.end and entity.start < end for start, end in ranges(text))
+
+
+_MORE_THAN = re.compile(r"\s*(?:块|元)?多(?![少个张位人次天年月日号岁台件份本条周秒趟遍回G兆扣收交付给花算要])")
 
 
 def inexact_amount(ctx: TurnContext, slot_name: str, nlu: NLUResult) -> str | None:
@@ -1730,7 +1753,7 @@ def inexact_amount(ctx: TurnContext, slot_name: str, nlu: NLUResult) -> str | No
 
 # and the particles around a number: "不对不对 是九十九的" at a plan change's confirmation renamed the customer
 # 九十九的 (tried by hand at the end of session 27)
-_NUMBER_ONLY = re.compile(r"[\d０-９.,，零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟块元毛角分钱左右大概约来多几"
+_NUMBER_ONLY = re.compile(r"[\d０-９.,，零〇一二两三四五六七八九久十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟块元毛角分钱左右大概约来多几"
                           r"的吧呢啊了个档套餐\s$¥￥]+")
 
 

@@ -94,7 +94,9 @@ CANCEL, ANSWERED = "cancel", "answered"  # answer(): the caller cancels the flow
 GOODBYE_WORDS = {
     "zh": frozenset({"再见", "拜拜", "拜", "88", "谢谢", "谢谢你", "谢谢您", "多谢", "谢啦", "感谢", "好的谢谢",
                      "好的再见", "好的拜拜", "谢谢再见", "谢谢拜拜", "好的谢谢再见", "好的谢谢拜拜", "好谢谢",
-                     "行谢谢", "嗯谢谢", "嗯嗯谢谢", "ok谢谢", "谢谢啦", "谢谢了", "再见了", "拜拜了"}),
+                     "行谢谢", "嗯谢谢", "嗯嗯谢谢", "ok谢谢", "谢谢啦", "谢谢了", "再见了", "拜拜了",
+                     # "886" (再见 1.00) heard "没听明白" twice (customer trial, session 36)
+                     "886", "8888", "3q", "辛苦了", "辛苦啦", "辛苦", "好的辛苦了", "谢谢辛苦了", "行了谢谢", "好嘞谢谢"}),
     "en": frozenset({"bye", "goodbye", "byebye", "thanks", "thankyou", "thanksbye", "thankyoubye", "okthanks",
                      "okthankyou", "okbye", "thanksgoodbye", "thankyougoodbye", "okthanksbye", "cheers",
                      "cheersbye", "seeyou", "seeya", "cya", "thanksalot", "manythanks"}),
@@ -228,9 +230,26 @@ def no_loses_nothing(flow: Flow | None, target: str) -> bool:
     return False
 
 
+# How a Chinese chat dresses a thanks: "谢谢亲亲，yyds👍", "谢谢你啊姑娘", "行，谢谢啊" heard "没听明白" (customer trial,
+# session 36). Forms of address, praise and particles are left out before the words are looked up.
+_DRESSING = re.compile(r"亲亲|亲爱的|小姐姐|小哥哥|姑娘|美女|帅哥|客服|机器人|小助手|yyds|666+|真棒|太棒了|棒棒哒|你真好"
+                       r"|[啊呀哈哦啦呢嘛哇噢喔]+$|[啊呀哈哦啦呢嘛]+(?=谢|再|拜)")
+
+
+def _key(text: str) -> str:
+    key = _NOT_A_WORD.sub("", text.lower())
+    if not re.search(r"[\u4e00-\u9fff]", key):
+        return key
+    for _ in range(3):  # "谢谢你啊姑娘": the address, then the particle it left at the end
+        key, n = _DRESSING.subn("", key)
+        if not n:
+            break
+    return key
+
+
 def thanks_only(text: str) -> bool:
     """True when the whole message thanks and says nothing else (no bye, no "ok")."""
-    return _NOT_A_WORD.sub("", text.lower()) in THANKS_WORDS
+    return _key(text) in THANKS_WORDS
 
 
 def goodbye_word(text: str, language: str | None) -> bool:
@@ -238,7 +257,7 @@ def goodbye_word(text: str, language: str | None) -> bool:
     ("bye", "ok thanks" are everyday sign-offs in Chinese chats too; telecom_zh's examples
     have them); any listed language's without a language."""
     code = language_key(language)
-    key = _NOT_A_WORD.sub("", text.lower())
+    key = _key(text)
     return any(key in words for c, words in GOODBYE_WORDS.items() if code is None or c in (code, "en"))
 
 

@@ -25,6 +25,8 @@ The spec checks (E067) that the slot is a text slot, that the flow has a trigger
 """
 from __future__ import annotations
 
+import re
+
 from framework.compile.machine import Collect
 from framework.engine.context import TurnContext
 from framework.masking import mask_numbers
@@ -68,8 +70,11 @@ def value_in(ctx: TurnContext, step: Collect, text: str):
     """`text` as the step's slot value, when it says enough besides its request words; else None."""
     slot = ctx.assistant.slots.get(step.slot)
     text = text.strip()
-    if slot is None or slot.type != "text" or content_length(_without(text, step.request_words)) < max(
-            step.from_trigger or 0, 1):
+    said = _without(text, step.request_words)
+    # "我要投诉这个事" right after a bill was looked up filed "我要投诉这个事" as the complaint, the bill itself nowhere
+    # (customer trial, session 36): a word that only points at something says nothing of it
+    said = _POINTERS.get(language_key(ctx.assistant.language) or "en", _POINTERS["en"]).sub(" ", said)
+    if slot is None or slot.type != "text" or content_length(said) < max(step.from_trigger or 0, 1):
         return None
     if not slot.pii:
         # "我要投诉，我叫王强，身份证110101199001011237，…" kept the whole ID in the complaint (a slot stored and
@@ -78,6 +83,10 @@ def value_in(ctx: TurnContext, step: Collect, text: str):
         text = mask_numbers(text)
     parsed = parse_value(slot, text, ctx.assistant.language, today=ctx.today)
     return parsed.value if parsed.ok else None
+
+
+_POINTERS = {"zh": re.compile(r"(?:这个|这件|那个|那件|这|那)(?:事情|事儿|事|问题|情况)|这个|那个"),
+             "en": re.compile(r"\b(?:this|that|it)(?: (?:issue|problem|thing|one))?\b", re.IGNORECASE)}
 
 
 def _without(text: str, words: tuple[str, ...]) -> str:
@@ -92,7 +101,7 @@ DETAIL_ADDED = "utter_detail_added"
 _JOINER = {"zh": "；", "en": "; "}
 
 
-def add_detail(ctx: TurnContext) -> bool:
+def add_detail(ctx: TurnContext, said: str | None = None) -> bool:
     """More of the same request, said while the flow asks something else: "断网断了两天，影响我
     工作了" (the complaint flow's own intent) at the complaint's name question. It is added to
     the text slot the flow's `from_trigger` step filled (event `detail_added`, values stay out of
@@ -103,7 +112,7 @@ def add_detail(ctx: TurnContext) -> bool:
     flow = ctx.flow()
     steps = [s.step for s in flow.states.values() if isinstance(s.step, Collect) and s.step.from_trigger is not None] \
         if flow else []
-    text = (ctx.text or "").strip()
+    text = ((ctx.text if said is None else said) or "").strip()
     for step in steps:
         slot, current = ctx.assistant.slots.get(step.slot), ctx.slots.get(step.slot)
         if slot is None or slot.type != "text" or not isinstance(current, str) or not text or text in current:
@@ -115,3 +124,20 @@ def add_detail(ctx: TurnContext) -> bool:
             ctx.emit("detail_added", slot=step.slot)
             return True
     return False
+
+
+# A clause that adds to the request: "不对，是三千八，还有门也刮花了" at a complaint's read-back changed the loss and dropped
+# the door (customer trial, session 36)
+_MORE = {"zh": re.compile(r"(?:^|[，,。；;！!\s])(?:还有|另外|而且|并且|再就是|对了)[，,\s]*(?P<more>[^，,。；;！!？?]{3,})"),
+         "en": re.compile(r"(?:^|[,.;!\s])(?:and also|also|plus|on top of that)[,\s]+(?P<more>[^,.;!?]{8,})", re.IGNORECASE)}
+
+
+def add_detail_clause(ctx: TurnContext) -> bool:
+    """A clause of this message led by "还有" / "另外" / "also" that holds no value of the flow, added to the free text
+    the flow's `from_trigger` step filled (as add_detail adds a whole message); True when it was."""
+    pattern = _MORE.get(language_key(ctx.assistant.language) or "en")
+    text = ctx.text or ""
+    m = pattern.search(text) if pattern else None
+    if m is None or any(ch.isdigit() for ch in m.group("more")):
+        return False
+    return add_detail(ctx, m.group("more"))

@@ -430,8 +430,46 @@ def _withdrawal_read(assistant: Assistant, state: SessionState, nlu: NLUResult) 
     elif (_takes_any_answer(assistant, state) or not withdrawn(text, assistant.language)
           or _no_is_the_end(assistant, state)):
         return nlu, None
+    chosen = _chose_another(assistant, state, nlu) if state.stack else None
+    if chosen is not None:
+        return chosen, None
+    first = nlu.instead[0] if nlu.instead else None
+    other = assistant.flow_for_intent(first.name) if first and first.confidence >= threshold(assistant) else None
+    if other is not None and other.name not in {f.flow for f in state.stack}:
+        return nlu, None  # "那算了。我要投诉，…": the request after the dismissal (_refused_for)
     ranking = (IntentScore(cancel[0], 1.0),) + tuple(r for r in nlu.ranking if r.name != cancel[0])
     return replace(nlu, ranking=ranking), top.name
+
+
+# A choice after a dismissal: "拉倒吧，还是五十九的好了", "算了，还是59的吧，129太贵了" at the read-back of plan 129 said
+# "套餐还是 129，没有变" and cancelled the change, the second started a complaint (customer trial, session 36)
+_CHOSEN_AFTER = {"zh": re.compile(r"(?:还是|换成|改成|改为|换|就要|要|那就|就)\s*$"),
+                 "en": re.compile(r"\b(?:just|rather|make it|go with|take|i'?ll take|instead)\s*$", re.IGNORECASE)}
+
+
+def _chose_another(assistant: Assistant, state: SessionState, nlu: NLUResult) -> NLUResult | None:
+    """The message withdraws (算了, 拉倒吧) and then chooses another value of the active flow's slot than the one it
+    holds: a change, not a cancel. The message with the values it names for that slot other than the chosen one
+    dropped ("129太贵了" names the one turned down), and no intent trusted; None when it chooses nothing new."""
+    frame = state.stack[-1]
+    flow = assistant.flows.get(frame.flow)
+    pattern = _CHOSEN_AFTER.get(language_key(assistant.language) or "en")
+    if flow is None or pattern is None:
+        return None
+    text = nlu.text or ""
+    wanted = steps.collected_slots(flow)
+    for e in nlu.entities:
+        slot = assistant.slots.get(e.entity)
+        if (slot is None or slot.name not in wanted or state.slots.get(slot.name) is None
+                or not pattern.search(text[max(0, e.start - 6):e.start])):
+            continue
+        parsed = parse_value(slot, str(e.value), assistant.language)
+        if parsed.ok and parsed.value != state.slots.get(slot.name):
+            kept = tuple(x for x in nlu.entities if x.entity != e.entity or (x.start, x.end) == (e.start, e.end)
+                         or (x.start <= e.start and e.end <= x.end) or (e.start <= x.start and x.end <= e.end))
+            return replace(nlu, entities=kept, ranking=tuple(IntentScore(r.name, 0.0) for r in nlu.ranking[:1]),
+                           also=(), instead=())
+    return None
 
 
 # A bare "no need" (不用了, 算了): at a confirmation the withdrawal, at a question a no
@@ -613,6 +651,18 @@ def _refused_here(ctx: TurnContext) -> list[str]:
     return [n for n, why in ctx.out_of_range.items() if n in wanted and why not in ("utter_which_way", "utter_which_value")]
 
 
+def _names_held_value(ctx: TurnContext, nlu: NLUResult) -> bool:
+    """An entity of the message gives a slot of the active flow the value it already holds."""
+    wanted = corrections.flow_collects(ctx)
+    for e in nlu.entities:
+        slot = ctx.assistant.slots.get(e.entity)
+        if slot is not None and slot.name in wanted and ctx.slots.get(slot.name) is not None:
+            parsed = parse_value(slot, str(e.value), ctx.assistant.language, today=ctx.today)
+            if parsed.ok and parsed.value == ctx.slots.get(slot.name):
+                return True
+    return False
+
+
 def _on_change(state, waiting: str | None) -> str | None:
     """The `on_change` state of the confirm or collect step whose question waits for an answer."""
     step = state.step if state is not None else None
@@ -743,6 +793,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             ctx.update_frame(waiting_for=f"slot:{out[0]}", attempts=0)
             ctx.say_refused(out[0])  # its range_error asks the question
         elif waiting in _LISTENING:
+            if waiting == "confirm" and trigger_text.add_detail_clause(ctx):
+                ctx.say(trigger_text.DETAIL_ADDED)  # "不对，是三千八，还有门也刮花了": the door too
             steps.goto(ctx, state.name)  # confirm again, with the new value
         elif collecting and not refused and (target := steps.open_question(ctx, ctx.flow())) not in (None, state.name):
             # "算了 帮我查13800000000的余额" at "本月还是上月的账单？": the query is now a balance, which asks no month
@@ -821,6 +873,22 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             return
         ctx.emit("hedged", flow=ctx.frame.flow)
         ctx.say("utter_clear_yes_no")
+        return
+    # "算了不用转了" (取消 0.95) at "需要为您转接人工客服进一步处理吗？" after a complaint was filed heard "好的，已为您取消",
+    # as if the complaint were withdrawn (customer trial, session 36): at an offer, a cancel is its no
+    if (waiting == "confirm" and (intent in assistant.behaviours.cancel.intents or withdrawn(nlu.text or "", assistant.language))
+            and not asks_for_person(nlu.text or "", assistant.language) and confirm.only_offered(ctx)):
+        ctx.emit("offer_declined", flow=ctx.frame.flow)
+        if state.step.on_no == END:
+            ctx.say(nothing_pending.NOTHING_ELSE)
+        steps.goto(ctx, state.step.on_no)
+        return
+    # "39的有多少流量啊" at "需要帮您办理39元套餐吗？" heard "这个问题我在这里回答不了" (customer trial, session 36): a question
+    # about the very value offered hears its details again (the offer's on_change state)
+    if (waiting == "confirm" and _on_change(state, waiting) and is_question(nlu.text or "", assistant.language)
+            and _names_held_value(ctx, nlu)):
+        ctx.emit("details_again", flow=ctx.frame.flow)
+        steps.goto(ctx, _on_change(state, waiting))
         return
     # "make it next week": that day's question (framework.engine.confirm.vague_day)
     if waiting == "confirm" and isinstance(state.step, Confirm) and confirm.vague_day(ctx, state, nlu.text or ""):
@@ -1308,8 +1376,12 @@ def _implied_flow(ctx: TurnContext, agreeing: str | None = None, nlu: NLUResult 
     flows = [f for f in ctx.assistant.flows.values()
              if f.triggers and not f.ends_conversation and set(given) <= steps.collected_slots(f)]
     answered = len({n for n in said if n in ctx.slot_changes} & steps.collected_slots(flows[0])) if len(flows) == 1 else 0
+    # "开户" alone (提供信息 0.40) heard "没太理解", and the name and ID given next were dropped (customer trial, session
+    # 36): a choice of words and nothing else (not digits: "99" alone trusts nothing, _value_alone) names its flow
+    choice_alone = (nlu is not None and not identifier and value_guard.mostly(nlu.text or "", nlu.entities, outside=0.0)
+                    and not any(ch.isdigit() for ch in nlu.text or ""))
     if len(flows) != 1 or (agreeing is not None and agreeing not in flows[0].triggers and answered < 3
-                           and not identifier):
+                           and not identifier and not choice_alone):
         return False
     steps.start_flow(ctx, flows[0], reason="values")
     return True

@@ -24,7 +24,7 @@ from framework.slots.memo import IdentityMemo
 from framework.slots.money import find_money
 from framework.slots.patterns import EntityPatterns
 from framework.slots.number_labels import card_end, named_otherwise
-from framework.slots.numerals import chinese_to_int, find_numbers
+from framework.slots.numerals import chinese_to_int, find_numbers, numeral_slips
 from framework.slots.values import compiled_pattern, choices_of, parse_value
 
 # GENERIC_EXTRACTORS (framework.slots.mapping): extractors whose values cannot tell which of
@@ -314,6 +314,7 @@ def extract_entities(assistant: Assistant, text: str, today: dt.date | None = No
     lookup tables, framework.slots.patterns; by default the domain's `rasa_nlu:` ones) add
     their entities where no slot's own extractor already found a value at the same place."""
     today = today or dt.date.today()
+    text = numeral_slips(text)  # "五十久": 五十九, one character for one (offsets hold)
     patterns = assistant.entity_patterns if patterns is None else patterns
     claimed = _Claims()
     found: list[Entity] = []

@@ -96,6 +96,16 @@ class Quantity:
     currency: str | None = None  # "CNY" when the words themselves say so (块, 元, 毛)
 
 
+# A pinyin input method's slip inside a Chinese numeral: "五十久" for 五十九 (jiu) was taken as the customer's new name at
+# the plan question (customer trial, session 36). Only next to another numeral character: "很久" stays.
+_JIU_SLIP = re.compile(r"(?<=[零〇一二两三四五六七八九十百千])久|久(?=[十百千万])")
+
+
+def numeral_slips(text: str) -> str:
+    """`text` with 久 read as 九 where it sits inside a Chinese numeral, one character for one."""
+    return _JIU_SLIP.sub("九", text) if "久" in text else text
+
+
 def normalise_digits(text: str) -> str:
     """Full-width digits as ASCII, one character for one."""
     return text.translate(_FULL_WIDTH)
@@ -557,7 +567,9 @@ def _ranges(text: str) -> tuple[tuple[int, int], ...]:
 # 几块 / 几十块 / 几百, 十几块, and "not much" words. A count of something else ("几十天") is none.
 _INDEFINITE_RE = re.compile(
     r"几[十百千万]*(?:块|元|毛|分钱)|几[十百千万]+(?![个张位人次天年月日号岁台件份本条周秒趟遍回星礼小分])"
-    r"|[十百千万]几(?:块|元|毛)|没多少|没几个钱|没几块|一点点钱|不太多")
+    r"|[十百千万]几(?:块|元|毛)|没多少|没几个钱|没几块|一点点钱|不太多"
+    # "多了两百多吧" at the loss question filed 200 (customer trial, session 36): 两百多, 200多, 一千多块
+    r"|(?:\d+|[一二两三四五六七八九]?[十百千万])多(?![少个张位人次天年月日号岁台件份本条周秒趟遍回G兆扣收交付给花算要])")
 
 
 # "a couple hundred" at "How much would you like to send?" was $100 (customer trial, session 29), "a few
