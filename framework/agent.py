@@ -26,7 +26,8 @@ from framework.engine.turn import threshold
 from framework.nlu.interface import IntentClassifier, IntentScore, NLUResult, Parsed, as_parsed, parse_texts
 from framework.slots import extract_entities
 from framework.slots.entities import unnamed_numbers
-from framework.slots.answers import after_greeting, after_refusal, also_part, before_correction, corrected_tail, yes_no
+from framework.slots.answers import (after_greeting, after_refusal, also_part, before_correction, corrected_tail,
+                                     request_after_also, yes_no)
 from framework.slots.context import clauses
 
 log = logging.getLogger(__name__)
@@ -395,6 +396,7 @@ class ClassifierParser:
             ranking, learnt = as_parsed(await self._rank(text))
             learnt = unnamed_numbers(self.assistant, text, learnt)
             ranking = await self._past_greeting(text, ranking)
+            ranking = await self._request_after_also(text, ranking)
             rest = after_refusal(text, self.assistant.language)
             instead = as_parsed(await self._rank(rest))[0] if rest else ()
             return NLUResult(text, tuple(ranking), entities + tuple(learnt), self.model_id, instead=tuple(instead))
@@ -419,6 +421,22 @@ class ClassifierParser:
         span = (tail_start, len(text)) if also is second else (0, head_end)
         return NLUResult(text, tuple(ranking), entities + tuple(learnt), self.model_id, also=tuple(also),
                          also_span=span)
+
+    async def _request_after_also(self, text: str, ranking: Sequence[IntentScore]) -> Sequence[IntentScore]:
+        """"can I also send 20 bucks to my brother" after a balance was read as out of scope, "ok thanks. can I also
+        send …" as a yes (customer trial, session 36): with no request before its "also", the words after it are
+        ranked on their own, and their ranking is used when it leads, at or above the fallback threshold, with an
+        intent that starts a flow the whole message's ranking does not lead with."""
+        tail = request_after_also(text, self.assistant.language)
+        if tail is None:
+            return ranking
+        own, _ = as_parsed(await self._rank(tail))
+        floor = threshold(with_model_threshold(self.assistant, self.threshold))
+        flow = self.assistant.flow_for_intent(own[0].name) if own else None
+        if (flow is not None and not flow.ends_conversation and own[0].confidence >= floor
+                and (not ranking or ranking[0].name != own[0].name)):
+            return own
+        return ranking
 
     async def _past_greeting(self, text: str, ranking: Sequence[IntentScore]) -> Sequence[IntentScore]:
         """A greeting that opens a request is no greeting: "你好，我那个宽带最近老是掉线，烦死了" was read

@@ -413,7 +413,10 @@ def announce(ctx: TurnContext, names: list[str]) -> None:
 # Words around a value said again that add nothing: "to my landlord", "it's 450 dollars", "还是转给张三"
 # "the day after tomorrow please", "next friday please" at a read-back were not taken, and "yes" sent it today
 # (customer trial, session 31): politeness after the value
-_AROUND = {"en": re.compile(r"^(?:(?:to|for|on|the|it'?s|it is|that'?s|that is|is|i said|just|still)\b[\s,]*)+"
+# "oh wait, it's 7777" at "I'll block the card ending 1234 … Go ahead?" said the digits stayed 1234, and "yes" blocked
+# 1234 (customer trial, session 36): the sounds before a value are no words about it either
+_AROUND = {"en": re.compile(r"^(?:(?:to|for|on|the|it'?s|it is|that'?s|that is|is|i said|just|still|oh|ah|oops|wait|hang on"
+                            r"|hold on|sorry|actually|my bad|hmm+|um+|er+m*|no)\b[\s,.!]*)+"
                             # "please prepone it to today itself" (customer trial, session 33)
                             # "today is fine" at a read-back dated today (customer trial, session 36: the fallback)
                             r"|(?:[\s,]*\b(?:please|pls|plz|thanks|thank you|thx|then|itself|only|(?:is |sounds |would be )?(?:fine|good"

@@ -42,7 +42,9 @@ from framework.slots.mapping import fills
 FOLLOW_UP = {
     # "the same amount to Ben" right after a transfer to Anna was out of scope (tried by hand, session 32)
     # "hmm try 9999" and "whatever, what about 4821" after a balance were out of scope (customer trial, session 32)
-    "en": re.compile(r"^\s*(?:(?:ok(?:ay)?|and|so|now|hmm+|h?mm+|um+|uh+|oh|well|whatever|fine)[,.\s]+)*(?:and|what about|how about|"
+    # "thanks. what about the one ending 1234?" (goodbye) after a balance said goodbye (customer trial, session 36)
+    "en": re.compile(r"^\s*(?:(?:ok(?:ay)?|and|so|now|hmm+|h?mm+|um+|uh+|oh|well|whatever|fine|thanks|thank you|thx|ty|cheers|"
+                     r"great|cool|perfect|nice)[,.!\s]+)*(?:and|what about|how about|"
                      r"(?:do )?(?:the )?same (?:for|with|to|amount|again|sum)|also|what of|then|try)\b", re.IGNORECASE),
     # "换个号查 138…" after a bill asked which query (customer trial, session 28)
     # "不对，号码输错了，应该是139…" right after a balance got the fallback (customer trial, session 29)

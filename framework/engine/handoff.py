@@ -55,7 +55,9 @@ _TAKEN_BACK = {
 
 
 _AFTER_ALL = {
-    "zh": re.compile(r"还是(?:办|要|弄|继续|换|开|投诉|查|登记)|又想(?:办|要)|继续办|接着办|别取消|不取消了|(?:刚才|那个)的?还是要"),
+    # "诶等等，我还是想换，刚才说到哪了" (customer trial, session 36)
+    "zh": re.compile(r"还是(?:想|得)?(?:办|要|弄|继续|换|开|投诉|查|登记)|又想(?:办|要|换)|继续办|接着办|别取消|不取消了|(?:刚才|那个)的?还是要"
+                     r"|刚才说到哪"),
     # "hmm on second thought, go ahead with Olga", "I changed my mind", "sorry I meant yes, send it to Kevin" (customer
     # trial, session 32)
     "en": re.compile(r"\bafter all\b|\b(?:actually|no wait|wait|oh),? (?:please )?(?:do|send|block|activate|go ahead|continue)\b|"

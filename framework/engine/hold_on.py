@@ -28,7 +28,7 @@ from framework.engine.unknown_value import commanded
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import (WAIT_LEAD_EN, WAIT_PHRASE_EN, content_length, is_question, language_key,
                                      sounds_like_correction, yes_no)
-from framework.slots.command_words import withdrawn
+from framework.slots.command_words import asks_for_person, withdrawn
 from framework.slots.context import model_for, short_text
 
 OWN = "utter_take_your_time_{slot}"
@@ -180,6 +180,18 @@ def bare_wait_at(ctx: TurnContext, nlu: NLUResult, slot_name: str) -> bool:
     a sec" (cancel 0.90) at "How much would you like to send?" dropped the transfer (customer trial, session 30).
     The slot's "take your time" is said and the question waits (event `hold_on`)."""
     if not _only_waits(ctx, nlu):
+        return False
+    _wait_for(ctx, slot_name)
+    return True
+
+
+def wait_to_find(ctx: TurnContext, nlu: NLUResult, slot_name: str) -> bool:
+    """At the question of `slot_name`, a short message that asks to wait and asks for no person and withdraws nothing,
+    whatever the classifier read: "身份证我得找找，你等我一下" (转人工 0.98) at the ID question handed the customer off and
+    dropped the plan change (customer trial, session 36). The question waits (event `hold_on`)."""
+    text, language = nlu.text or "", ctx.assistant.language
+    if (ctx.frame is None or not asks_to_wait(text, language) or asks_for_person(text, language)
+            or withdrawn(text, language) or is_question(text, language)):
         return False
     _wait_for(ctx, slot_name)
     return True

@@ -113,4 +113,8 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
         return False
     ctx.emit("acknowledged", yes=yes)
     ctx.say(ANYTHING_ELSE if yes else NOTHING_ELSE)
+    if yes and ctx.original.stopped is not None:
+        # "唉算了，不投诉了", "好的", then "不行，越想越气，还是要投诉" filed "不行，越想越气，还是要投诉" as the complaint
+        # (customer trial, session 36): an "ok" in between keeps what was stopped for the next message
+        ctx.stopped = dict(ctx.original.stopped)
     return True

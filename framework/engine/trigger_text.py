@@ -135,9 +135,21 @@ _MORE = {"zh": re.compile(r"(?:^|[，,。；;！!\s])(?:还有|另外|而且|并
 def add_detail_clause(ctx: TurnContext) -> bool:
     """A clause of this message led by "还有" / "另外" / "also" that holds no value of the flow, added to the free text
     the flow's `from_trigger` step filled (as add_detail adds a whole message); True when it was."""
-    pattern = _MORE.get(language_key(ctx.assistant.language) or "en")
+    from framework.slots.answers import is_question
+
+    key = language_key(ctx.assistant.language) or "en"
+    pattern = _MORE.get(key)
     text = ctx.text or ""
     m = pattern.search(text) if pattern else None
-    if m is None or any(ch.isdigit() for ch in m.group("more")):
+    if m is None or any(ch.isdigit() for ch in m.group("more")) or is_question(text, ctx.assistant.language):
         return False
-    return add_detail(ctx, m.group("more"))
+    more = _LEAD_IN.get(key, _LEAD_IN["en"]).sub("", m.group("more")).strip()
+    if _ANOTHER_REQUEST.get(key, _ANOTHER_REQUEST["en"]).match(more):
+        return False  # "另外帮我查一下余额": a second request, not more of this one
+    return add_detail(ctx, more)
+
+
+_LEAD_IN = {"zh": re.compile(r"^(?:就是|是|呢|啊)[，,\s]*"), "en": re.compile(r"^(?:that|the fact that)\s+", re.IGNORECASE)}
+_ANOTHER_REQUEST = {"zh": re.compile(r"^(?:我要|我想|帮我|给我|麻烦|请|顺便|查|办|开|换|转)"),
+                    "en": re.compile(r"^(?:i want|i'?d like|i need|can you|could you|please|check|send|block|activate|"
+                                     r"tell me|what)\b", re.IGNORECASE)}

@@ -651,6 +651,26 @@ def _refused_here(ctx: TurnContext) -> list[str]:
     return [n for n, why in ctx.out_of_range.items() if n in wanted and why not in ("utter_which_way", "utter_which_value")]
 
 
+# How a request of its own opens: "我要开户", "先帮我查下余额", "can you check my balance first"
+_ASKS_LEAD = {"zh": re.compile(r"^\W*(?:那|哦|对了|另外|等等|先)?[，,\s]*(?:我要|我想|我得|帮我|给我|麻烦|请|能不能|能否|可以|可不可以|先)"),
+              "en": re.compile(r"^\W*(?:(?:oh|ok|and|also|wait|first)[,\s]+)*(?:i want|i'?d like|i need|can you|could you|"
+                               r"please|pls|let'?s|help me)\b", re.IGNORECASE)}
+STORY_MIN = 15  # letters, digits and CJK characters of a message told as a story, not asked as a request
+
+
+def _told_story(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
+    """At a free-text question (a complaint's "请详细描述一下遇到的问题"), a long message that asks for nothing is its
+    answer, whatever flow its words sound like: "营业员给我办卡的时候偷偷给我开了个视频会员，每月15块" (办理 0.9) started an
+    account opening, and the complaint was never filed (customer trial, session 36)."""
+    slot = ctx.assistant.slots.get(collecting) if collecting else None
+    if slot is None or slot.type != "text" or short_text(slot, model_for(ctx.assistant)):
+        return False
+    text = nlu.text or ""
+    lead = _ASKS_LEAD.get(language_key(ctx.assistant.language) or "en", _ASKS_LEAD["en"])
+    return (content_length(text) >= STORY_MIN and not lead.search(text) and not is_question(text, ctx.assistant.language)
+            and not asks_for_person(text, ctx.assistant.language))
+
+
 def _names_held_value(ctx: TurnContext, nlu: NLUResult) -> bool:
     """An entity of the message gives a slot of the active flow the value it already holds."""
     wanted = corrections.flow_collects(ctx)
@@ -855,6 +875,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     if collecting and hold_on.bare_wait_at(ctx, nlu, collecting):  # "hold on a sec" (cancel 0.90) at a question
         return
+    if collecting and intent in assistant.behaviours.handoff.intents and hold_on.wait_to_find(ctx, nlu, collecting):
+        return  # "身份证我得找找，你等我一下" (转人工 0.98): a wait, no person asked for
+
     # "我得跟家里人商量一下" (转人工 0.92) handed off and dropped the opening; "let me think about it" cancelled a
     # block (customer trial, session 30): a hedge asks for nothing; a clear answer is asked for, before the
     # global intents (a person asked for, or a withdrawal, still wins)
@@ -882,6 +905,12 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         if state.step.on_no == END:
             ctx.say(nothing_pending.NOTHING_ELSE)
         steps.goto(ctx, state.step.on_no)
+        return
+    # "对，还有就是你们客服电话一直打不通，这个也给我记上" at a complaint's read-back filed the complaint without it (customer
+    # trial, session 36): more of the complaint, added; read back again before anything is filed
+    if waiting == "confirm" and not ctx.slot_changes and trigger_text.add_detail_clause(ctx):
+        ctx.say(trigger_text.DETAIL_ADDED)
+        steps.goto(ctx, state.name)
         return
     # "39的有多少流量啊" at "需要帮您办理39元套餐吗？" heard "这个问题我在这里回答不了" (customer trial, session 36): a question
     # about the very value offered hears its details again (the offer's on_change state)
@@ -982,7 +1011,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             and not _holds_value(ctx, collecting, nlu) and unavailable.say(ctx, collecting)):
         steps.reprompt(ctx)
         return
-    if (confident and not _only_another_answer(ctx, nlu, collecting)
+    if (confident and not _only_another_answer(ctx, nlu, collecting) and not _told_story(ctx, nlu, collecting)
             and not _no_person_asked(ctx, nlu, collecting) and not _name_not_greeting(ctx, nlu, collecting)
             and not _proper_name_not_off_topic(ctx, nlu, collecting)
             and not _value_again_at_confirmation(ctx, nlu, waiting)

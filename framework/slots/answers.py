@@ -639,7 +639,7 @@ _REFUSAL_LEAD = {
     "zh": re.compile(r"^\s*(?:不是|不对|不)?[，,。！!\s]*(?:我)?(?:并)?(?:不想|不要|不用|不需要|没想|没说要)"
                      r"[^，,。；;！!？?]*[，,。；;！!？?]+\s*(?:而是)?"
                      # "那算了。我要投诉，你们寄的新卡寄丢了" at the consultation's question (customer trial, session 36)
-                     r"|^\s*(?:那|哎|唉|嗯)?[，,\s]*(?:算了|拉倒吧?|不办了|不弄了|不问了|不聊这个了|先不说这个了?)[吧啊]?[，,。！!\s]+"),
+                     r"|^\s*(?:那|哎|唉|嗯)?[，,\s]*(?:算了|拉倒吧?|不办了|不弄了|不问了|不聊这个了)[吧啊]?[，,。！!\s]+"),
 }
 
 
@@ -690,8 +690,20 @@ def also_part(text: str, language: str | None = None) -> tuple[str, str] | None:
     return (head, tail) if content_length(head) >= 2 and content_length(tail) >= 2 else None
 
 
-_NO_HEAD = re.compile(r"(?:\W*\b(?:now|so|and|i|we|well|um+|uh+|er+m*|then|oh|but|hmm+|right|and then|next)\b)+\W*",
-                      re.IGNORECASE)
+_NO_HEAD = re.compile(r"(?:(?:\W*\b(?:ok(?:ay)?|thanks|thank you|thx|cheers|great|cool|alright)\b)+[\s,.!]+)?"
+                      r"(?:\W*\b(?:now|so|and|i|we|well|um+|uh+|er+m*|then|oh|but|hmm+|right|and then|next|can|could|may"
+                      r"|would|you|u|please|pls)\b)+\W*", re.IGNORECASE)
+
+
+def request_after_also(text: str, language: str | None = None) -> str | None:
+    """The request of a message whose "also" follows no request of its own ("can I also send 20 bucks to my brother",
+    "ok thanks. now I also want to…"): the words after the "also"; None for any other message."""
+    pattern = _ALSO.get(language_key(language) or "")
+    match = pattern.search(text) if pattern else None
+    if match is None or match.start() == 0 or not _NO_HEAD.fullmatch(text[:match.start()].strip()):
+        return None
+    tail = text[match.end():].strip()
+    return tail if content_length(tail) >= 4 else None
 
 
 # The same request again, said before the new person: "do the same for Ben", "same thing for Leila", "ditto for Kim",
