@@ -527,3 +527,19 @@ def test_a_wait_read_as_a_handoff(telecom):
     assert "hold_on" in [e.name for e in result.events] and result.state.stack
     result = zh(telecom, state, "等一下，我要转人工", "转人工", 0.98)
     assert "handoff" in [e.name for e in result.events]
+
+
+# "就二十块" at a complaint's read-back heard "没听明白" (customer trial, session 36, second round)
+def test_the_same_loss_said_again_at_the_read_back(telecom):
+    result = zh(telecom, _complaint_read_back(telecom), "就三千五块", "提供信息", 0.8)
+    assert replies(result)[0] == "损失金额还是 3500元，没有变。"
+
+
+# "emmm 这个月的也看看" after last month's bill asked the number again (customer trial, session 36, second round)
+def test_this_months_too_after_last_months_bill(telecom):
+    from tests.support.engine_turns import done
+
+    state = zh(telecom, start(), "查一下15012345678上个月的账单", "查询", 0.99).state
+    state = done(telecom, state, bill_amount=88.0).state
+    result = zh(telecom, state, "emmm 这个月的也看看", "查询", 0.9)
+    assert "follow_up" in [e.name for e in result.events] and result.action.slots["phone"] == "15012345678"

@@ -426,9 +426,10 @@ _AROUND = {"en": re.compile(r"^(?:(?:to|for|on|the|it'?s|it is|that'?s|that is|i
            # "整个一百二十九的", "整个129的吧" (dialect "make it"), "来个129的" at an opening's read-back were not taken
            # and "妥了" confirmed 59 (customer trial, session 31)
            # "算了算了，还是三十九" at a read-back cancelled the plan change (customer trial, session 31): a comma among them
-           "zh": re.compile(r"^(?:(?:算了|那|那就|还是|就是|是|转给|给|我说了|说了|换成?|改成|要|整个|整一个|来个|来一个|弄个|搞个|给我|给俺)"
+           # "就二十块" at a read-back of a 20 元 loss heard "没听明白" (customer trial, session 36)
+           "zh": re.compile(r"^(?:(?:算了|那|那就|还是|就是|就|是|转给|给|我说了|说了|换成?|改成|要|整个|整一个|来个|来一个|弄个|搞个|给我|给俺)"
                             r"[，,\s]*)+"
-                            r"|(?:的|吧|啊|呀|呢|哦|嘛|套餐|那个|就行|就好|得了|哈|好|划算|合适|实惠|了)+$")}  # "还是99的好"
+                            r"|(?:的|吧|啊|呀|呢|哦|嘛|套餐|那个|就行|就好|得了|哈|好|划算|合适|实惠|了|块钱|块|元|钱)+$")}  # "还是99的好"
 
 
 def restated(ctx: TurnContext, nlu: NLUResult) -> str | None:

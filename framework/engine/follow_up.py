@@ -49,7 +49,9 @@ FOLLOW_UP = {
     # "换个号查 138…" after a bill asked which query (customer trial, session 28)
     # "不对，号码输错了，应该是139…" right after a balance got the fallback (customer trial, session 29)
     "zh": re.compile(r"^\s*(?:那|还有|另外|再|然后|(?:帮我)?换(?:个|一个|一下)|不对|错了|说错了|输错了|号码错了)"
-                     r"|呢\s*[?？。!！]*\s*$"),
+                     r"|呢\s*[?？。!！]*\s*$"
+                     # "emmm 这个月的也看看" after last month's bill asked the number again (customer trial, session 36)
+                     r"|的也(?:看看|看一下|查查|查一下|要|来一个)"),
 }
 
 

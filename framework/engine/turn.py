@@ -900,7 +900,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # "算了不用转了" (取消 0.95) at "需要为您转接人工客服进一步处理吗？" after a complaint was filed heard "好的，已为您取消",
     # as if the complaint were withdrawn (customer trial, session 36): at an offer, a cancel is its no
     if (waiting == "confirm" and (intent in assistant.behaviours.cancel.intents or withdrawn(nlu.text or "", assistant.language))
-            and not asks_for_person(nlu.text or "", assistant.language) and confirm.only_offered(ctx)):
+            and not asks_for_person(nlu.text or "", assistant.language) and confirm.only_offered(ctx)
+            and confirm.answer(ctx, nlu, threshold(assistant)) is None):
         ctx.emit("offer_declined", flow=ctx.frame.flow)
         if state.step.on_no == END:
             ctx.say(nothing_pending.NOTHING_ELSE)
