@@ -476,7 +476,8 @@ def say_unchanged(ctx: TurnContext, name: str) -> None:
 
 def relative(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> str | bool | None:
     """A change said relative to a number slot's value, at a confirmation or a question: "actually
-    add another 20" or "20 less" to $150, "再加20" (framework.slots.relative_amounts). Whatever this
+    add another 20" or "20 less" to $150, "再加20", or a multiple with no number said ("make it double",
+    "half of that", "翻倍": session 36) (framework.slots.relative_amounts). Whatever this
     message set the slot to ("add another 20" made it $20 and $20 was sent: customer trial, session
     27), its value becomes the old one plus or minus the amount (in the same currency). The slot's
     name when it was changed (the caller announces it); False when the change is refused and said

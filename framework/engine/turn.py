@@ -192,9 +192,13 @@ def _currency_meant(assistant: Assistant, state: SessionState, nlu: NLUResult) -
 def _value_alone_read(nlu: NLUResult, entity: Entity) -> NLUResult:
     """The message as `entity` said alone: its other entities of that slot dropped, and no intent trusted (the
     classifier's reading of "oops sorry i meant dollars" was deny 0.93, of "now" at a read-back goodbye 1.00)."""
-    kept = tuple(e for e in nlu.entities if e.entity != entity.entity)
-    ranking = tuple(IntentScore(s.name, 0.0) for s in nlu.ranking[:1])
-    return replace(nlu, entities=kept + (entity,), ranking=ranking, also=(), instead=())
+    return _no_intent(nlu, tuple(e for e in nlu.entities if e.entity != entity.entity) + (entity,))
+
+
+def _no_intent(nlu: NLUResult, entities: tuple[Entity, ...]) -> NLUResult:
+    """The message with `entities` and no intent above any threshold (its top one at 0), nothing also or instead."""
+    return replace(nlu, entities=entities, ranking=tuple(IntentScore(s.name, 0.0) for s in nlu.ranking[:1]),
+                   also=(), instead=())
 
 
 # A time that is today, said alone: "now" at "Send $20.00 to Tom on Sunday 6 December?" (read as goodbye 1.00) offered
@@ -467,8 +471,7 @@ def _chose_another(assistant: Assistant, state: SessionState, nlu: NLUResult) ->
         if parsed.ok and parsed.value != state.slots.get(slot.name):
             kept = tuple(x for x in nlu.entities if x.entity != e.entity or (x.start, x.end) == (e.start, e.end)
                          or (x.start <= e.start and e.end <= x.end) or (e.start <= x.start and x.end <= e.end))
-            return replace(nlu, entities=kept, ranking=tuple(IntentScore(r.name, 0.0) for r in nlu.ranking[:1]),
-                           also=(), instead=())
+            return _no_intent(nlu, kept)
     return None
 
 
@@ -669,6 +672,15 @@ def _told_story(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> boo
     lead = _ASKS_LEAD.get(language_key(ctx.assistant.language) or "en", _ASKS_LEAD["en"])
     return (content_length(text) >= STORY_MIN and not lead.search(text) and not is_question(text, ctx.assistant.language)
             and not asks_for_person(text, ctx.assistant.language))
+
+
+def _decline_offer(ctx: TurnContext, state, event: str) -> None:
+    """The no of an offer whose yes only leads on (confirm.only_offered): on to its `on_no`, with "anything else?"
+    when that ends the flow."""
+    ctx.emit(event, flow=ctx.frame.flow)
+    if state.step.on_no == END:
+        ctx.say(nothing_pending.NOTHING_ELSE)
+    steps.goto(ctx, state.step.on_no)
 
 
 def _names_held_value(ctx: TurnContext, nlu: NLUResult) -> bool:
@@ -889,10 +901,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         if confirm.only_offered(ctx):
             # "好的我考虑一下，再见" at "需要帮您办理59元套餐吗？" was held to "要办就回复'确认'" (customer trial, session 35):
             # at an offer whose yes only leads on (to another flow, a person), thinking it over is a no for now
-            ctx.emit("offer_put_off", flow=ctx.frame.flow)
-            if state.step.on_no == END:
-                ctx.say(nothing_pending.NOTHING_ELSE)
-            steps.goto(ctx, state.step.on_no)
+            _decline_offer(ctx, state, "offer_put_off")
             return
         ctx.emit("hedged", flow=ctx.frame.flow)
         ctx.say("utter_clear_yes_no")
@@ -902,10 +911,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     if (waiting == "confirm" and (intent in assistant.behaviours.cancel.intents or withdrawn(nlu.text or "", assistant.language))
             and not asks_for_person(nlu.text or "", assistant.language) and confirm.only_offered(ctx)
             and confirm.answer(ctx, nlu, threshold(assistant)) is None):
-        ctx.emit("offer_declined", flow=ctx.frame.flow)
-        if state.step.on_no == END:
-            ctx.say(nothing_pending.NOTHING_ELSE)
-        steps.goto(ctx, state.step.on_no)
+        _decline_offer(ctx, state, "offer_declined")
         return
     # "对，还有就是你们客服电话一直打不通，这个也给我记上" at a complaint's read-back filed the complaint without it (customer
     # trial, session 36): more of the complaint, added; read back again before anything is filed
