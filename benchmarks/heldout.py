@@ -99,8 +99,8 @@ def add(domain: Path, examples: Path, comment: str) -> int:
     lines = path.read_text(encoding="utf-8").split("\n")
     for intent, texts in wanted.items():
         start = next(i for i, line in enumerate(lines) if line.rstrip() == f"  {intent}:")
-        end = next((i for i in range(start + 1, len(lines))
-                    if lines[i].startswith("  ") and not lines[i].startswith("   ") and lines[i].strip()), len(lines))
+        end = next((i for i in range(start + 1, len(lines))  # the next intent, or the next top-level key
+                    if lines[i].strip() and len(lines[i]) - len(lines[i].lstrip()) <= 2), len(lines))
         while not lines[end - 1].strip():
             end -= 1
         quoted = ["      - '" + t.replace("'", "''") + "'" for t in texts]

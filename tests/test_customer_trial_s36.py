@@ -543,3 +543,138 @@ def test_this_months_too_after_last_months_bill(telecom):
     state = done(telecom, state, bill_amount=88.0).state
     result = zh(telecom, state, "emmm 这个月的也看看", "查询", 0.9)
     assert "follow_up" in [e.name for e in result.events] and result.action.slots["phone"] == "15012345678"
+
+
+# "我现在用的39的，想换成99的" (办理) at "需要帮您办理129元套餐吗？" went on to the change with 129, and "确认" ordered 129
+# (customer trial, session 36, third round)
+@pytest.mark.parametrize("text", ["我想换成99的", "我现在用的39的，想换成99的", "想换成99的，我现在是39的"])
+def test_another_plan_named_with_the_request_at_an_offer(telecom, text):
+    state = zh(telecom, start(), "129的套餐怎么样", "咨询", 0.99).state
+    result = zh(telecom, state, text, "办理", 0.95)
+    assert result.state.slots["plan"] == "99" and [f.flow for f in result.state.stack] == ["business"]
+
+
+# "Hi, I need to activate my new card and then check the balance on my old one": the balance took the new card's 4821
+# (customer trial, session 36, third round); the old one's digits are asked
+def test_the_old_ones_balance_after_the_new_ones_activation(banking):
+    from dataclasses import replace
+
+    from framework.engine import handle_message
+    from framework.nlu.interface import IntentScore
+    from tests.support.engine_turns import NOW, done, message
+
+    text = "Hi, I need to activate my new card and then check the balance on my old one"
+    nlu = replace(message(banking, text, "activate_card", 1.0, runner_up=("check_balance",)),
+                  also=(IntentScore("check_balance", 0.99),), also_span=(text.index("check"), len(text)))
+    state = handle_message(banking, start(), nlu, now=NOW).state
+    for said in ["new one ends 4821", "Maria Garcia", "yes"]:
+        state = en(banking, state, said, "affirm" if said == "yes" else "inform", 0.99).state
+    result = done(banking, state)
+    assert result.action is None and "last 4 digits" in replies(result)[-1]
+
+
+# "never mind. I have to send money to my brother" with nothing under way heard "nothing in progress to cancel"
+# (customer trial, session 36, third round)
+def test_a_request_after_never_mind(banking):
+    from dataclasses import replace
+
+    from framework.engine import handle_message
+    from framework.nlu.interface import IntentScore
+    from framework.slots.answers import after_refusal
+    from tests.support.engine_turns import NOW, message
+
+    text = "never mind. I have to send money to my brother"
+    assert after_refusal(text, "en") == "I have to send money to my brother"
+    nlu = replace(message(banking, text, "cancel", 0.95, runner_up=("transfer_money",),
+                          entities=[learnt(text, "my brother", "recipient")]),
+                  instead=(IntentScore("transfer_money", 0.99),))
+    result = handle_message(banking, start(), nlu, now=NOW)
+    assert [f.flow for f in result.state.stack] == ["transfer_money"]
+
+
+# "ok I want to move 2000 to my savings guy, Peter" paid "Peter guy" ("guy, Peter" read as "Surname, First")
+def test_who_a_person_is_is_no_surname(banking):
+    text = "ok I want to move 2000 to my savings guy, Peter"
+    result = en(banking, start(), text, "transfer_money", 1.0,
+                entities=[learnt(text, "my savings guy", "recipient"), learnt(text, "Peter", "recipient")])
+    assert result.state.slots["recipient"] == "Peter"
+
+
+# "Her name's Emily" at the read-back of a transfer to "my daughter" was not understood (third round)
+def test_her_names_at_the_read_back(banking):
+    text = "I need to send my daughter some money for rent, 500 dollars"
+    state = en(banking, start(), text, "transfer_money", 1.0).state
+    result = en(banking, state, "Her name's Emily", "inform", 0.8)
+    assert result.state.slots["recipient"] == "Emily"
+
+
+# "对了，我还想给我女儿办张卡" (refused: the holder's own) after a complaint, then "张小雨" started a second complaint as a
+# follow-up of the first (customer trial, session 36, third round)
+def test_no_follow_up_of_the_flow_before_a_refused_request(telecom):
+    from tests.support.engine_turns import done
+
+    state = _complaint_read_back(telecom)
+    state = zh(telecom, state, "对", "肯定", 0.99).state
+    state = done(telecom, state, ticket_no="TS00010001").state
+    state = zh(telecom, state, "不用了", "否定", 0.99).state
+    state = zh(telecom, state, "对了，我还想给我女儿办张卡", "办理", 1.0).state
+    result = zh(telecom, state, "张小雨", "提供信息", 1.0)
+    assert not result.state.stack
+
+
+# After an opening reached from the consultation, its question came back ("想详细了解哪一档？") and business 开户 was kept
+# for a second request (customer trial, session 36, third round): a flow whose offer leads to the one done has done
+# its part
+def test_the_consultation_ends_with_the_opening_it_led_to(telecom):
+    from tests.support.engine_turns import done
+
+    state = start()
+    for text, intent in [("你们有什么套餐", "咨询"), ("我要办99的", "办理"), ("开新卡", "办理"), ("孙悦", "提供信息"),
+                         ("110105199003070017", "提供信息"), ("是的", "肯定")]:
+        state = zh(telecom, state, text, intent, 0.99).state
+    result = done(telecom, state, account_no="TZ00010001")
+    assert "flow_fulfilled" in [e.name for e in result.events] and not result.state.stack
+    result = zh(telecom, result.state, "我还想办个业务", "办理", 1.0)
+    assert "business" not in result.state.slots and "开户" in replies(result)[-1]
+
+
+# "刚才那个投诉登记上了吗？工单号多少来着" after a complaint was filed went to the query's menu (third round)
+def test_two_questions_about_what_was_done(telecom):
+    from tests.support.engine_turns import done
+
+    state = zh(telecom, _complaint_read_back(telecom), "对", "肯定", 0.99).state
+    state = done(telecom, state, ticket_no="TS00010001").state
+    state = zh(telecom, state, "不用了", "否定", 0.99).state
+    result = zh(telecom, state, "刚才那个投诉登记上了吗？工单号多少来着", "查询", 0.9)
+    assert "outcome_said_again" in [e.name for e in result.events] and "TS00010001" in replies(result)[-1]
+
+
+# "对，我要投诉这个" right after "这个月怎么多了个彩铃费10块？我从来没开过彩铃" asked to describe it, five times (third round)
+def test_a_complaint_that_points_at_the_message_before(telecom):
+    from tests.support.engine_turns import done
+
+    state = zh(telecom, start(), "查一下18611112222这个月的账单", "查询", 0.99).state
+    state = done(telecom, state, bill_amount=211.59).state
+    state = zh(telecom, state, "这个月怎么多了个彩铃费10块？我从来没开过彩铃", "查询", 0.55).state
+    result = zh(telecom, state, "对，我要投诉这个", "投诉", 0.84)
+    assert result.state.slots["complaint"] == "这个月怎么多了个彩铃费10块？我从来没开过彩铃"
+
+
+# "你们每个月给我扣一个什么视频会员15块" filed a 15 元 loss; "那就是45" at the read-back heard "没听明白" (third round)
+def test_a_monthly_charge_in_the_complaint_and_the_total_worked_out(telecom):
+    state = start()
+    for text, intent in [("你们每个月给我扣一个什么视频会员15块，我没开过", "投诉"), ("吴敏", "提供信息"),
+                         ("11010519491231002X", "提供信息")]:
+        state = zh(telecom, state, text, intent, 0.99).state
+    assert "loss" not in state.slots and "经济损失" in state.frame.state or state.frame.waiting_for == "slot:loss"
+    result = zh(telecom, _complaint_read_back(telecom), "那就是45", "提供信息", 0.9)
+    assert result.state.slots["loss"]["amount"] == 45
+
+
+# "等等，名字写错了，是田恬，恬静的恬" at a read-back asked the name again (third round)
+def test_a_name_corrected_with_how_it_is_written(telecom):
+    state = start()
+    for text, intent in [("我要开户", "办理"), ("田甜", "提供信息"), ("11010519491231002X", "提供信息"), ("39的", "提供信息")]:
+        state = zh(telecom, state, text, intent, 0.99).state
+    result = zh(telecom, state, "等等，名字写错了，是田恬，恬静的恬", "否定", 0.9)
+    assert result.state.slots["name"] == "田恬"

@@ -260,7 +260,8 @@ def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None, reque
     if len(named) == 1:
         target = named[0]
     elif not named and len(candidates) == 1 and (sounds_like_correction(text, ctx.assistant.language)
-                                                 or _restates(ctx) or _yes_and_number(text, numbers)):
+                                                 or _restates(ctx) or _yes_and_number(text, numbers)
+                                                 or _THAT_MAKES.match(text)):
         target = candidates[0]  # "ok send her 75" at "Send $150.00 …?" too (customer trial, session 30)
     else:
         return
@@ -275,6 +276,12 @@ def fill_numbers(ctx: TurnContext, nlu: NLUResult, collecting: str | None, reque
         if parsed.ok and (parsed.value != held or len(numbers) == 1):
             ctx.set_slot(target, parsed.value, source="correction")
             return
+
+
+# A number worked out: "那就是45" at the read-back of a 15 元 loss ("扣了三个月了" before it) heard "没听明白" (customer
+# trial, session 36); "so that's 45 then", "that makes 45"
+_THAT_MAKES = re.compile(r"^\W*(?:那|那么|所以|哦)?(?:就是|就|应该是|一共是?|总共是?|加起来是?|算下来是?)\s*[\d一二两三四五六七八九十百千万]"
+                         r"|^\W*(?:so\s+)?(?:that'?s|that makes|that comes to|it comes to|in total|total)\s+\$?\d", re.IGNORECASE)
 
 
 def _tail_of_another(entity, entities) -> bool:

@@ -41,6 +41,10 @@ def refused(ctx: TurnContext, flow: Flow) -> bool:
     # what the request not served gave is not kept: "帮我老婆换个套餐，…换成99的" (refused), then "那我自己换个套餐"
     # was read back with plan 99 nobody chose for the customer (customer trial, session 30)
     lifetimes.forget_this_turns_values(ctx, "not_served")
+    if not ctx.stack:
+        # "对了，我还想给我女儿办张卡" (refused) right after a complaint, then "张小雨" started a second complaint as a
+        # follow-up of the first (customer trial, session 36): the conversation has moved on from the last flow
+        ctx.last_flow, ctx.last_values = None, {}
     return True
 
 

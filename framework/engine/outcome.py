@@ -58,9 +58,19 @@ _ASKS = {
 
 
 def asks_about_outcome(text: str, language: str | None) -> bool:
-    """Whether the whole message asks whether the last thing done went through, or for its reference."""
+    """Whether the whole message asks whether the last thing done went through, or for its reference: the message
+    as one question, or each of its sentences ("刚才那个投诉登记上了吗？工单号多少来着" went to the query's menu: customer
+    trial, session 36)."""
     pattern = _ASKS.get(language_key(language) or "en")
-    return bool(pattern and text and pattern.search(text.strip()))
+    if not (pattern and text):
+        return False
+    if pattern.search(text.strip()):
+        return True
+    parts = [p for p in _SENTENCES.split(text) if p.strip()]
+    return len(parts) > 1 and all(pattern.search(p.strip()) for p in parts)
+
+
+_SENTENCES = re.compile(r"(?<=[?？!！。])\s*")
 
 
 def _outcome_replies(ctx: TurnContext) -> tuple[str, ...] | None:

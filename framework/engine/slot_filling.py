@@ -760,7 +760,8 @@ def _instead_of_current(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
 # "不对，是张玮，王字旁那个玮" at the ID question, right after the name 张伟 was given: read as 否定 1.00,
 # it asked whether to stop, and the account was opened for 张伟 (customer trial, session 25)
 _NOT_THAT_BUT = {
-    "zh": re.compile(r"^(?:(?:不对|不是|(?:名字|姓名)?(?:错了|说错了|打错了|写错了))[，,\s]*)+(?:是|应该是|我叫|叫|名字是|姓名是"
+    # "等等，名字写错了，是田恬，恬静的恬" at a read-back (customer trial, session 36): a lead-in before it
+    "zh": re.compile(r"^(?:(?:等等|等一下|等下|哦|啊|哎呀|诶|唉)[，,\s]*)?(?:(?:不对|不是|(?:名字|姓名)?(?:错了|说错了|打错了|写错了))[，,\s]*)+(?:是|应该是|我叫|叫|名字是|姓名是"
                      # "不是，我说的是张伟" at the confirmation: denied, the name dropped (customer trial, session 30)
                      r"|我说的是|我是说|说的是)"
                      r"(?P<new>[^，,。.！!？?；;\s]+)(?:[，,。.！!；;\s].*)?$"),
@@ -1680,7 +1681,8 @@ def _said_as_current(ctx: TurnContext, text: str, entity: Entity) -> bool:
 _PERIOD_ZH = r"(?:个)?(?:月|年|天|日|周|星期|礼拜|季度)"
 _PERIOD_EN = r"(?:month|mo|year|yr|week|wk|day)"
 _RATE_BEFORE = {
-    "zh": re.compile(rf"(?:(?:每{_PERIOD_ZH}|月租|月费|年费|包月|按月|按年)[^，。！？；,.!?;\n]{{0,8}}"
+    # "你们每个月给我扣一个什么视频会员15块" filed a 15 元 loss (customer trial, session 36): up to 16 characters between
+    "zh": re.compile(rf"(?:(?:每{_PERIOD_ZH}|月租|月费|年费|包月|按月|按年)[^，。！？；,.!?;\n]{{0,16}}"
                      rf"|(?:一|1){_PERIOD_ZH}(?:就|要|收|得|扣|交|是)?)$"),
     "en": re.compile(rf"\b(?:(?:monthly|weekly|yearly|annual|daily)\s+(?:fee|charge|subscription|payment|cost)s?"
                      rf"|(?:every|each|per|a)\s+{_PERIOD_EN})\b(?:\s+(?:of|is|was|at|for|about|around|they|you|take|took|"

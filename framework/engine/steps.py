@@ -40,6 +40,11 @@ _ANOTHER_THAN_SAID = {"en": _another_en("other|another|different|second|2nd|spar
                       "zh": _ANOTHER_ZH}
 
 
+def names_another(text: str, language: str | None) -> bool:
+    """Whether the message names another one than the one said ("my old one", "the other card", "另一张卡")."""
+    return bool(_ANOTHER_THAN_SAID.get(language_key(language) or "en", NEVER).search(text))
+
+
 def refers_back(text: str, language: str | None) -> bool:
     """Whether the message points at the thing just talked about ("that card", "block it", "这个号码"), not
     at another one ("my other card … block it")."""
@@ -116,8 +121,7 @@ def start_flow(ctx: TurnContext, flow: Flow, *, reason: str, prefill: Callable[[
         # a goodbye keeps what ended before it: "ok thanks", then "and the other card 4821?" said goodbye again and
         # the balance was never given (customer trial, session 35)
         ctx.last_flow, ctx.last_values = None, {}
-    if reason == "trigger" and not ctx.stack and _ANOTHER_THAN_SAID.get(language_key(ctx.assistant.language) or "en",
-                                                                         NEVER).search(ctx.text or ""):
+    if reason == "trigger" and not ctx.stack and names_another(ctx.text or "", ctx.assistant.language):
         # "got the replacement card, ends 1234", then "also my old card was stolen, please block it": card 1234, kept
         # from the first message, was blocked (customer trial, session 30); another card's digits are asked
         earlier = {n for n, s in ctx.assistant.slots.items() if s.type in ("regex", "phone")
@@ -276,7 +280,16 @@ def end_flow(ctx: TurnContext) -> str | None:
     done = ctx.stack.pop()
     ctx.emit("flow_completed", flow=done.flow)
     asked = _asked(ctx, done.flow)
+    fulfilled = []
+    while ctx.stack and ctx.stack[-1].waiting_for and _links_to(ctx, ctx.stack[-1].flow, done.flow):
+        # "我要办99的" (办理) at the consultation's "想详细了解哪一档？": the opening done, the consultation asked its
+        # question again, and its business 开户 was kept for a second opening (customer trial, session 36); a flow
+        # whose offer leads to the one just done has done its part
+        fulfilled.append(ctx.stack.pop())
+        ctx.emit("flow_fulfilled", flow=fulfilled[-1].flow, by=done.flow)
     lifetimes.release(ctx, done.flow, "flow_end")
+    for frame in fulfilled:
+        lifetimes.release(ctx, frame.flow, "flow_end")
     if not ctx.stack:
         # "and for 1234?" may follow it up (framework.engine.follow_up); a goodbye keeps the flow before it
         if not ctx.assistant.flows[done.flow].ends_conversation:
@@ -288,6 +301,12 @@ def end_flow(ctx: TurnContext) -> str | None:
     other_request.restore(ctx)  # what the interrupting flow was given for it is not this flow's
     ctx.emit("flow_resumed", flow=resumed.flow, state=resumed.state)
     return resumed.state
+
+
+def _links_to(ctx: TurnContext, flow_name: str, target: str) -> bool:
+    """Whether a state of flow `flow_name` links to flow `target`."""
+    flow = ctx.assistant.flows.get(flow_name)
+    return flow is not None and any(isinstance(s.step, Link) and s.step.flow == target for s in flow.states.values())
 
 
 def _asked(ctx: TurnContext, flow_name: str) -> dict:

@@ -239,6 +239,7 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     instead = _refused_for(assistant, state, nlu) if withdrawn_as is None else None
     if instead is not None:
         nlu = replace(nlu, ranking=instead, also=(), instead=())
+    nlu = _request_after_dismissal(assistant, state, nlu)
     nlu = _request_after_ok(assistant, state, nlu)
     nlu = _day_after_given(assistant, state, nlu)
     nlu = _currency_meant(assistant, state, nlu)
@@ -279,6 +280,18 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     notices.tell(ctx)  # "send 80 to Priya from card 1234": transfers are paid from the main account, said first
     _defer_also(ctx, nlu)
     return _finish(ctx)
+
+
+def _request_after_dismissal(assistant: Assistant, state: SessionState, nlu: NLUResult) -> NLUResult:
+    """With nothing under way, "never mind. I have to send money to my brother" (cancel) heard "There's nothing in
+    progress to cancel" and the transfer was never started (customer trial, session 36): a cancel or no reading, and a
+    request after the dismissal the classifier is sure of (NLUResult.instead), is that request."""
+    first, top, b = (nlu.instead[0] if nlu.instead else None), nlu.intent, assistant.behaviours
+    flow = assistant.flow_for_intent(first.name) if first is not None else None
+    if (state.stack or top is None or flow is None or flow.ends_conversation or first.confidence < threshold(assistant)
+            or top.name not in b.cancel.intents + b.deny.intents):
+        return nlu
+    return replace(nlu, ranking=tuple(nlu.instead), also=(), instead=())
 
 
 def _request_after_ok(assistant: Assistant, state: SessionState, nlu: NLUResult) -> NLUResult:
@@ -370,6 +383,11 @@ def _save_for_deferred(ctx: TurnContext, nlu: NLUResult, flow: Flow, *, again: b
                 saved[step.slot] = value
     if again:
         saved = other_request.second_run(saved, theirs)
+    if parts and steps.names_another(parts[1], ctx.assistant.language):
+        # "activate my new card and then check the balance on my old one": the balance took the new card's 4821 when
+        # it started (customer trial, session 36); the other one's identifiers are asked, not carried over
+        saved.update({n: None for n in theirs if n not in saved and n in ctx.assistant.slots
+                      and ctx.assistant.slots[n].type in ("regex", "phone")})
     if saved:
         at = len(ctx.stack) - 2
         ctx.stack[at] = replace(ctx.stack[at], saved=frozen_map({"slots": frozen_map(saved)}))
@@ -674,6 +692,32 @@ def _told_story(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> boo
             and not asks_for_person(text, ctx.assistant.language))
 
 
+def _held_back_for_the_link(ctx: TurnContext) -> None:
+    """"我想换成99的" (办理) at "需要帮您办理129元套餐吗？" went on to the plan change with 129, the 99 held back for the
+    flow asked for and never used (customer trial, session 36): the values held back for the flow the offer's yes
+    leads to are its values, set over the ones offered."""
+    if not ctx.held_back or ctx.held_back_for is None:
+        return
+    flow = ctx.assistant.flows.get(ctx.held_back_for)
+    wanted = steps.collected_slots(flow) if flow is not None else set()
+    chosen = _CHOSEN_AFTER.get(language_key(ctx.assistant.language) or "en", _CHOSEN_AFTER["en"])
+    text = ctx.text or ""
+    values: dict[str, dict] = {}
+    for entity in ctx.held_back:
+        slot = next((s for s in ctx.assistant.slots.values() if (s.entity or s.name) == entity.entity
+                     and s.name in wanted), None)
+        parsed = parse_value(slot, str(entity.value), ctx.assistant.language, today=ctx.today) if slot else None
+        if parsed is not None and parsed.ok:
+            picked = bool(chosen.search(text[max(0, entity.start - 6):entity.start]))
+            values.setdefault(slot.name, {})[str(parsed.value)] = (parsed.value, picked)
+    for name, said in values.items():
+        # "我现在用的39的，想换成99的": of two, the one said with 换成 / 要
+        one = list(said.values()) if len(said) == 1 else [v for v in said.values() if v[1]]
+        if len(one) == 1 and one[0][0] != ctx.slots.get(name):
+            ctx.set_slot(name, one[0][0], source="entity")
+    ctx.held_back = ()
+
+
 def _decline_offer(ctx: TurnContext, state, event: str) -> None:
     """The no of an offer whose yes only leads on (confirm.only_offered): on to its `on_no`, with "anything else?"
     when that ends the flow."""
@@ -949,6 +993,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # "办理" at "需要帮您办理99元套餐吗？", whose yes links to the business flow: that yes
     if waiting == "confirm" and (confirm.yes_by_link(ctx, state, intent, confident)
                                  or confirm.yes_by_value(ctx, state, nlu)):
+        _held_back_for_the_link(ctx)
         confirm.confirmed(ctx, state)
         return
     # "can i change the recipient" (read as human_agent 0.93): that item's question, before the

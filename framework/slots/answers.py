@@ -646,8 +646,10 @@ _REFUSAL_LEAD = {
 # A plain no and then what is wanted instead: "no, my balance" at "Do you want to send money to someone?" heard "Sorry, I
 # got that wrong" (customer trial, session 36)
 _PLAIN_NO = {
-    "en": re.compile(r"^\s*(?:no+|nope|nah|naw)\s*[,.;!]+\s*(?:i\s+(?:want|wanted|need|meant|mean)\s+(?:to\s+)?)?",
-                     re.IGNORECASE),
+    # "never mind. I have to send money to my brother" with nothing under way heard "nothing in progress to cancel"
+    # (customer trial, session 36)
+    "en": re.compile(r"^\s*(?:(?:ok(?:ay)?|oh)[,\s]+)?(?:no+|nope|nah|naw|never ?mind|forget (?:it|that)|scratch that)\s*[,.;!]+\s*"
+                     r"(?:i\s+(?:want|wanted|need|meant|mean)\s+(?:to\s+)?)?", re.IGNORECASE),
     "zh": re.compile(r"^\s*(?:不是|不对|不)\s*[，,。；;！!]+\s*(?:我(?:是)?(?:想|要)(?:的是)?)?"),
 }
 
@@ -690,7 +692,8 @@ def also_part(text: str, language: str | None = None) -> tuple[str, str] | None:
     return (head, tail) if content_length(head) >= 2 and content_length(tail) >= 2 else None
 
 
-_NO_HEAD = re.compile(r"(?:(?:\W*\b(?:ok(?:ay)?|thanks|thank you|thx|cheers|great|cool|alright)\b)+[\s,.!]+)?"
+_NO_HEAD = re.compile(r"(?:(?:\W*\b(?:ok(?:ay)?|thanks|thank you|thx|cheers|great|cool|alright|never ?mind|forget it|oh well)\b)+"
+                      r"[\s,.!]+)?"
                       r"(?:\W*\b(?:now|so|and|i|we|well|um+|uh+|er+m*|then|oh|but|hmm+|right|and then|next|can|could|may"
                       r"|would|you|u|please|pls)\b)+\W*", re.IGNORECASE)
 

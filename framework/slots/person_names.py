@@ -55,7 +55,12 @@ _SURNAME_FIRST_END = rf"(?=\s*(?:$|[.!?]|\s+{_DATE_OR_POLITE}\b))"
 # Words said before a comma that are no surname: "Sorry, John", "Yes, John", "Hi, John".
 _NOT_SURNAME = frozenset("""yes yeah yep yup no nope nah ok okay sure sorry hi hey hello thanks thank well oh ah uh um
 umm hmm actually right fine great cool alright so and but or please dear wait also then now send pay to for it its
-it's that that's this is not correct wrong again recipient name payee""".split())
+it's that that's this is not correct wrong again recipient name payee
+guy man lady mate friend buddy pal boss landlord landlady neighbour neighbor cousin brother sister mum mom dad son
+daughter uncle aunt auntie wife husband partner colleague plumber contractor tutor teacher doctor dentist cleaner
+babysitter nanny tenant roommate flatmate electrician mechanic builder gardener""".split())
+# (the last three lines: who a person is, no surname: "move 2000 to my savings guy, Peter" paid "Peter guy": customer
+# trial, session 36)
 # After such a dot: the name goes on ("Plan B. Thanks" ends a clause).
 _AFTER_NAME_DOT_RE = re.compile(rf"\s+(?!{_NOT_NAME}\b)[^\W\d_]", re.IGNORECASE)
 _AFTER_INITIAL_DOT_RE = re.compile(rf"\s+(?!(?i:{_NOT_NAME})\b)[A-Z][a-z]")
