@@ -356,7 +356,8 @@ def test_a_value_for_the_interrupted_flow_it_does_not_wait_for(telecom):
 
 # "886" (再见 1.00), "谢谢亲亲，yyds👍", "谢谢你啊姑娘", "行，谢谢啊" after a balance heard "没听明白" (customer trial, session 36)
 @pytest.mark.parametrize("text, intent, confidence", [("886", "再见", 1.0), ("谢谢亲亲，yyds👍", "再见", 0.6),
-                                                      ("谢谢你啊姑娘", "其他", 0.7), ("行，谢谢啊", "肯定", 0.9)])
+                                                      ("谢谢你啊姑娘", "其他", 0.7), ("行，谢谢啊", "肯定", 0.9),
+                                                      ("好好，谢谢你啊姑娘", "肯定", 0.8), ("好的，谢谢你", "其他", 0.6)])
 def test_chinese_thanks_with_nothing_pending(telecom, text, intent, confidence):
     result = zh(telecom, start(), text, intent, confidence)
     assert "thanks_or_bye" in [e.name for e in result.events] or "flow_completed" in [e.name for e in result.events]

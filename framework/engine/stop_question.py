@@ -234,6 +234,9 @@ def no_loses_nothing(flow: Flow | None, target: str) -> bool:
 # session 36). Forms of address, praise and particles are left out before the words are looked up.
 _DRESSING = re.compile(r"亲亲|亲爱的|小姐姐|小哥哥|姑娘|美女|帅哥|客服|机器人|小助手|yyds|666+|真棒|太棒了|棒棒哒|你真好"
                        r"|[啊呀哈哦啦呢嘛哇噢喔]+$|[啊呀哈哦啦呢嘛]+(?=谢|再|拜)")
+# ... and an "ok" before the thanks, for a goodbye (not for thanks alone: "好的谢谢" at a question asks whether to stop):
+# "好好，谢谢你啊姑娘", "好的，谢谢你" with nothing pending heard "没听明白" (customer trial, session 36, third round)
+_OK_FIRST = re.compile(r"^(?:好的?|好好|行|嗯+|ok)+(?=谢谢|多谢|感谢|再见|拜拜)")
 
 
 def _key(text: str) -> str:
@@ -258,7 +261,8 @@ def goodbye_word(text: str, language: str | None) -> bool:
     have them); any listed language's without a language."""
     code = language_key(language)
     key = _key(text)
-    return any(key in words for c, words in GOODBYE_WORDS.items() if code is None or c in (code, "en"))
+    keys = {key, _OK_FIRST.sub("", key)}
+    return any(k in words for k in keys for c, words in GOODBYE_WORDS.items() if code is None or c in (code, "en"))
 
 
 def offer_on_goodbye_word(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool) -> bool:
