@@ -422,6 +422,10 @@ class ClassifierParser:
         return NLUResult(text, tuple(ranking), entities + tuple(learnt), self.model_id, also=tuple(also),
                          also_span=span)
 
+    def _floor(self) -> float:
+        """The fallback threshold the turn applies: the domain's setting, or the model's own with `auto`."""
+        return threshold(with_model_threshold(self.assistant, self.threshold))
+
     async def _request_after_also(self, text: str, ranking: Sequence[IntentScore]) -> Sequence[IntentScore]:
         """"can I also send 20 bucks to my brother" after a balance was read as out of scope, "ok thanks. can I also
         send …" as a yes (customer trial, session 36): with no request before its "also", the words after it are
@@ -431,9 +435,8 @@ class ClassifierParser:
         if tail is None:
             return ranking
         own, _ = as_parsed(await self._rank(tail))
-        floor = threshold(with_model_threshold(self.assistant, self.threshold))
         flow = self.assistant.flow_for_intent(own[0].name) if own else None
-        if (flow is not None and not flow.ends_conversation and own[0].confidence >= floor
+        if (flow is not None and not flow.ends_conversation and own[0].confidence >= self._floor()
                 and (not ranking or ranking[0].name != own[0].name)):
             return own
         return ranking
@@ -451,8 +454,7 @@ class ClassifierParser:
         if rest is None:
             return ranking
         own, _ = as_parsed(await self._rank(rest))
-        floor = threshold(with_model_threshold(self.assistant, self.threshold))
-        if own and own[0].name not in greet and own[0].confidence >= floor:
+        if own and own[0].name not in greet and own[0].confidence >= self._floor():
             return own
         return ranking
 

@@ -31,7 +31,7 @@ from framework.compile.machine import Collect
 from framework.engine.context import TurnContext
 from framework.masking import mask_numbers
 from framework.slots import parse_value
-from framework.slots.answers import also_part, content_length, language_key
+from framework.slots.answers import also_part, content_length, is_question, language_key
 
 
 def fill(ctx: TurnContext, step: Collect) -> bool:
@@ -58,8 +58,7 @@ def _pointed_at(ctx: TurnContext, step: Collect):
     the customer's message before it as its text, when that one says something (no request words, no digits)."""
     text = ctx.text or ""
     history = ctx.original.history
-    pointers = _POINTERS.get(language_key(ctx.assistant.language) or "en", _POINTERS["en"])
-    if not history or not pointers.search(text):
+    if not history or not _pointers(ctx).search(text):
         return None
     before = (history[-1].text or "").strip()
     said = re.sub(r"\d", "", _without(before, step.request_words))
@@ -94,7 +93,7 @@ def value_in(ctx: TurnContext, step: Collect, text: str):
     said = _without(text, step.request_words)
     # "我要投诉这个事" right after a bill was looked up filed "我要投诉这个事" as the complaint, the bill itself nowhere
     # (customer trial, session 36): a word that only points at something says nothing of it
-    said = _POINTERS.get(language_key(ctx.assistant.language) or "en", _POINTERS["en"]).sub(" ", said)
+    said = _pointers(ctx).sub(" ", said)
     if slot is None or slot.type != "text" or content_length(said) < max(step.from_trigger or 0, 1):
         return None
     if not slot.pii:
@@ -108,6 +107,11 @@ def value_in(ctx: TurnContext, step: Collect, text: str):
 
 _POINTERS = {"zh": re.compile(r"(?:这个|这件|那个|那件|这|那)(?:事情|事儿|事|问题|情况)|这个|那个"),
              "en": re.compile(r"\b(?:this|that|it)(?: (?:issue|problem|thing|one))?\b", re.IGNORECASE)}
+
+
+def _pointers(ctx: TurnContext) -> re.Pattern:
+    """The words of the domain's language that only point at something ("这个事", "this")."""
+    return _POINTERS.get(language_key(ctx.assistant.language) or "en", _POINTERS["en"])
 
 
 def _without(text: str, words: tuple[str, ...]) -> str:
@@ -156,8 +160,6 @@ _MORE = {"zh": re.compile(r"(?:^|[，,。；;！!\s])(?:还有|另外|而且|并
 def add_detail_clause(ctx: TurnContext) -> bool:
     """A clause of this message led by "还有" / "另外" / "also" that holds no value of the flow, added to the free text
     the flow's `from_trigger` step filled (as add_detail adds a whole message); True when it was."""
-    from framework.slots.answers import is_question
-
     key = language_key(ctx.assistant.language) or "en"
     pattern = _MORE.get(key)
     text = ctx.text or ""

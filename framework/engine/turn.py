@@ -286,12 +286,17 @@ def _request_after_dismissal(assistant: Assistant, state: SessionState, nlu: NLU
     """With nothing under way, "never mind. I have to send money to my brother" (cancel) heard "There's nothing in
     progress to cancel" and the transfer was never started (customer trial, session 36): a cancel or no reading, and a
     request after the dismissal the classifier is sure of (NLUResult.instead), is that request."""
-    first, top, b = (nlu.instead[0] if nlu.instead else None), nlu.intent, assistant.behaviours
-    flow = assistant.flow_for_intent(first.name) if first is not None else None
-    if (state.stack or top is None or flow is None or flow.ends_conversation or first.confidence < threshold(assistant)
-            or top.name not in b.cancel.intents + b.deny.intents):
+    top, b = nlu.intent, assistant.behaviours
+    flow = _instead_flow(assistant, nlu)
+    if state.stack or top is None or flow is None or flow.ends_conversation or top.name not in b.cancel.intents + b.deny.intents:
         return nlu
     return replace(nlu, ranking=tuple(nlu.instead), also=(), instead=())
+
+
+def _instead_flow(assistant: Assistant, nlu: NLUResult) -> Flow | None:
+    """The flow the request after a refusal or dismissal (NLUResult.instead) starts, when the classifier is sure of it."""
+    first = nlu.instead[0] if nlu.instead else None
+    return assistant.flow_for_intent(first.name) if first is not None and first.confidence >= threshold(assistant) else None
 
 
 def _request_after_ok(assistant: Assistant, state: SessionState, nlu: NLUResult) -> NLUResult:
@@ -455,8 +460,7 @@ def _withdrawal_read(assistant: Assistant, state: SessionState, nlu: NLUResult) 
     chosen = _chose_another(assistant, state, nlu) if state.stack else None
     if chosen is not None:
         return chosen, None
-    first = nlu.instead[0] if nlu.instead else None
-    other = assistant.flow_for_intent(first.name) if first and first.confidence >= threshold(assistant) else None
+    other = _instead_flow(assistant, nlu)
     if other is not None and other.name not in {f.flow for f in state.stack}:
         return nlu, None  # "那算了。我要投诉，…": the request after the dismissal (_refused_for)
     ranking = (IntentScore(cancel[0], 1.0),) + tuple(r for r in nlu.ranking if r.name != cancel[0])
@@ -469,21 +473,25 @@ _CHOSEN_AFTER = {"zh": re.compile(r"(?:还是|换成|改成|改为|换|就要|�
                  "en": re.compile(r"\b(?:just|rather|make it|go with|take|i'?ll take|instead)\s*$", re.IGNORECASE)}
 
 
+def _chosen(text: str, entity: Entity, language: str | None) -> bool:
+    """Whether `entity` is said right after a word that chooses it ("还是59的", "换成99的", "make it 60")."""
+    pattern = _CHOSEN_AFTER.get(language_key(language) or "en", _CHOSEN_AFTER["en"])
+    return bool(pattern.search(text[max(0, entity.start - 6):entity.start]))
+
+
 def _chose_another(assistant: Assistant, state: SessionState, nlu: NLUResult) -> NLUResult | None:
     """The message withdraws (算了, 拉倒吧) and then chooses another value of the active flow's slot than the one it
     holds: a change, not a cancel. The message with the values it names for that slot other than the chosen one
     dropped ("129太贵了" names the one turned down), and no intent trusted; None when it chooses nothing new."""
-    frame = state.stack[-1]
-    flow = assistant.flows.get(frame.flow)
-    pattern = _CHOSEN_AFTER.get(language_key(assistant.language) or "en")
-    if flow is None or pattern is None:
+    flow = assistant.flows.get(state.stack[-1].flow)
+    if flow is None:
         return None
     text = nlu.text or ""
     wanted = steps.collected_slots(flow)
     for e in nlu.entities:
         slot = assistant.slots.get(e.entity)
         if (slot is None or slot.name not in wanted or state.slots.get(slot.name) is None
-                or not pattern.search(text[max(0, e.start - 6):e.start])):
+                or not _chosen(text, e, assistant.language)):
             continue
         parsed = parse_value(slot, str(e.value), assistant.language)
         if parsed.ok and parsed.value != state.slots.get(slot.name):
@@ -700,7 +708,6 @@ def _held_back_for_the_link(ctx: TurnContext) -> None:
         return
     flow = ctx.assistant.flows.get(ctx.held_back_for)
     wanted = steps.collected_slots(flow) if flow is not None else set()
-    chosen = _CHOSEN_AFTER.get(language_key(ctx.assistant.language) or "en", _CHOSEN_AFTER["en"])
     text = ctx.text or ""
     values: dict[str, dict] = {}
     for entity in ctx.held_back:
@@ -708,7 +715,7 @@ def _held_back_for_the_link(ctx: TurnContext) -> None:
                      and s.name in wanted), None)
         parsed = parse_value(slot, str(entity.value), ctx.assistant.language, today=ctx.today) if slot else None
         if parsed is not None and parsed.ok:
-            picked = bool(chosen.search(text[max(0, entity.start - 6):entity.start]))
+            picked = _chosen(text, entity, ctx.assistant.language)
             values.setdefault(slot.name, {})[str(parsed.value)] = (parsed.value, picked)
     for name, said in values.items():
         # "我现在用的39的，想换成99的": of two, the one said with 换成 / 要

@@ -677,18 +677,24 @@ def after_refusal(text: str, language: str | None = None) -> str | None:
     return rest
 
 
-def also_part(text: str, language: str | None = None) -> tuple[str, str] | None:
-    """The parts before and after an "also" that joins a second request to the first, when
-    both have words; else None."""
+def _also_split(text: str, language: str | None) -> tuple[str, str] | None:
+    """The words before and after the message's first "also" (_ALSO), when something comes before it; else None."""
     pattern = _ALSO.get(language_key(language) or "")
     match = pattern.search(text) if pattern else None
     if match is None or match.start() == 0:
         return None
-    head, tail = text[:match.start()].strip(), text[match.end():].strip()
-    if _NO_HEAD.fullmatch(head):
+    return text[:match.start()].strip(), text[match.end():].strip()
+
+
+def also_part(text: str, language: str | None = None) -> tuple[str, str] | None:
+    """The parts before and after an "also" that joins a second request to the first, when
+    both have words; else None."""
+    split = _also_split(text, language)
+    if split is None or _NO_HEAD.fullmatch(split[0]):
         # "now I also want to send money to Kate Moss": "now I" is no first request (ranked on its own it read as a
         # goodbye, and the conversation ended: customer trial, session 36)
         return None
+    head, tail = split
     return (head, tail) if content_length(head) >= 2 and content_length(tail) >= 2 else None
 
 
@@ -701,12 +707,10 @@ _NO_HEAD = re.compile(r"(?:(?:\W*\b(?:ok(?:ay)?|thanks|thank you|thx|cheers|grea
 def request_after_also(text: str, language: str | None = None) -> str | None:
     """The request of a message whose "also" follows no request of its own ("can I also send 20 bucks to my brother",
     "ok thanks. now I also want to…"): the words after the "also"; None for any other message."""
-    pattern = _ALSO.get(language_key(language) or "")
-    match = pattern.search(text) if pattern else None
-    if match is None or match.start() == 0 or not _NO_HEAD.fullmatch(text[:match.start()].strip()):
+    split = _also_split(text, language)
+    if split is None or not _NO_HEAD.fullmatch(split[0]):
         return None
-    tail = text[match.end():].strip()
-    return tail if content_length(tail) >= 4 else None
+    return split[1] if content_length(split[1]) >= 4 else None
 
 
 # The same request again, said before the new person: "do the same for Ben", "same thing for Leila", "ditto for Kim",
