@@ -18,6 +18,8 @@ from framework.engine.context import TurnContext
 from framework.slots.answers import language_key
 
 RECENT_TURNS = 4  # how far back the flow may have ended
+# a business refusal (a status the flow maps, "not the account's holder") came back too (tried by hand, session 36)
+_ACTION_CAME_BACK = {"action_succeeded", "action_failed", "action_refused"}
 NOTHING_DONE = "utter_nothing_done"
 
 # "wait did the money go out?", "did it go?", "was the 45 dollars sent or not?" after a cancelled transfer started a
@@ -48,7 +50,7 @@ _ASKS = {
         # "我刚才那个投诉登记上了吗", "刚才那个开户办好了吗", "办好没", "妥了不" (customer trial, session 36)
         r"^\s*(?:那|所以|请问|好的?|嗯|哦|对了)?[，,\s]*(?:我的?|俺的?)?(?:刚才|刚刚|之前|前面)?(?:的|那个|那件|那笔)?"
         r"(?:套餐|卡|户|号|新卡|新号|业务|投诉|事|余额|账单|话费|开户|换套餐|变更)?(?:已经)?"
-        r"(?:(?:已经|真的)?(?:办|弄|处理|提交|登记|开|改|换|交|受理|投诉)?(?:好|完|成功|上)了(?:吗|没|没有|嘛|么|不)"
+        r"(?:到底|究竟)?(?:(?:已经|真的)?(?:办|弄|处理|提交|登记|开|改|换|交|受理|投诉)?(?:好|完|成功|成|上)了(?:吗|没|没有|嘛|么|不)"
         r"|(?:办|弄|处理|开|改|换|登记)(?:好|完|上)(?:没|没有|了没|了没有|吗)|妥了(?:不|吗|没|没有|么)"
         r"|(?:成功|生效|好|完成)了(?:吗|没|没有|嘛|么)|(?:办|开|改|换|交|转|登记|提交|查)(?:过)?了(?:吗|没|没有|嘛|么)"
         r"|(?:我的|刚才的?|那个)?(?:工单号|单号|编号|受理号|订单号|工单编号|流水号|账户号|账号|户号|新号码|新号)(?:是)?(?:多少|几号|什么|啥)(?:来着|呀|啊)?"
@@ -81,13 +83,13 @@ def _outcome_replies(ctx: TurnContext) -> tuple[str, ...] | None:
     recent = ctx.original.history[-RECENT_TURNS:]
     for i in range(len(recent) - 1, -1, -1):
         turn = recent[i]
-        if {"action_succeeded", "action_failed"} & set(turn.events):
+        if _ACTION_CAME_BACK & set(turn.events):
             said = turn.replies if "flow_completed" in turn.events else turn.replies[:-1]
             return said or None
         if "flow_cancelled" in turn.events and "flow_started" not in turn.events:
             # "did anything get sent?" after a cancel; not when something was done just before (a transfer sent, then
             # a balance check cancelled: "did it go through?" may well ask about the transfer)
-            return None if any({"action_succeeded", "action_failed"} & set(t.events) for t in recent[:i]) else ()
+            return None if any(_ACTION_CAME_BACK & set(t.events) for t in recent[:i]) else ()
         if "flow_started" in turn.events and "flow_completed" not in turn.events:
             return None
     return None
@@ -114,13 +116,23 @@ NOT_DONE_YET = "utter_not_done_yet"
 
 def not_yet(ctx: TurnContext) -> bool:
     """"办好了吗？" / "did it go through?" at a read-back heard "这个问题我在这里回答不了" (customer trial, session 35):
-    nothing is done before the yes, said so (event `not_done_yet`), and the read-back again. Not at a confirmation that
-    offers a person (asked after the flow's action)."""
+    nothing is done before the yes, said so (event `not_done_yet`), and the read-back again. At a confirmation that
+    offers a person (asked after the flow's action) the action's own replies are said again before the offer ("办好了没"
+    after "…套餐没有变更" and "需要为您转接人工客服…吗？" started a query: tried by hand, session 36; event
+    `outcome_said_again`)."""
     frame = ctx.frame
-    if (frame is None or frame.waiting_for != "confirm" or not ctx.new_turn or steps.offers_a_person(ctx)
+    if (frame is None or frame.waiting_for != "confirm" or not ctx.new_turn
             or not asks_about_outcome(ctx.text or "", ctx.assistant.language)):
         return False
-    ctx.emit("not_done_yet", flow=frame.flow)
-    ctx.say(NOT_DONE_YET)
+    if steps.offers_a_person(ctx):
+        said = _outcome_replies(ctx)
+        if not said:
+            return False
+        ctx.emit("outcome_said_again", flow=frame.flow)
+        for text in said:
+            ctx.say_text(text)
+    else:
+        ctx.emit("not_done_yet", flow=frame.flow)
+        ctx.say(NOT_DONE_YET)
     steps.reprompt(ctx)
     return True

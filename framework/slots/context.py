@@ -28,8 +28,8 @@ from framework.compile.machine import Assistant, Slot
 from framework.slots.answers import corrected_tail, language_key, yes_no
 from framework.slots.mapping import CONTEXT_EXTRACTOR, MODEL_EXTRACTOR
 from framework.slots.memo import IdentityMemo
-from framework.slots.person_names import (COMPOUND_SURNAMES_ZH, first_name_first, name_after_title, name_dot, reordered,
-                                          surname_first, without_title)
+from framework.slots.person_names import (COMPOUND_SURNAMES_ZH, NAME_WORDS, first_name_first, name_after_title, name_dot,
+                                          name_word, reordered, surname_first, without_title)
 from framework.slots.values import ParseResult, parse_value
 
 # Punctuation that ends a clause: a value never spans it. '.' only ends one before
@@ -378,6 +378,14 @@ def _titled_name(value: str) -> bool:
     return rest != value and len(_WORD_RE.findall(rest)) <= 3
 
 
+def _written_as_a_name(model: ContextModel, slot: Slot, text: str, start: int, value: str) -> bool:
+    """A given name that is also a word, written as a name ("Will", "Will Smith" of "send money to Will Smith"): its
+    other words capitalised and not everyday words, unless names of the same kind."""
+    words = value.split()
+    return (0 < len(words) <= 3 and name_word(text, start, words[0])
+            and all(w[:1].isupper() and (w.lower() in NAME_WORDS or not looks_everyday(model, slot, w)) for w in words[1:]))
+
+
 def context_entities(assistant: Assistant, slot: Slot, text: str, *, today=None) -> list[tuple[int, int, Any]]:
     """(start, end, value) of values of `slot` found by strong templates in any message."""
     model = model_for(assistant)
@@ -390,7 +398,10 @@ def context_entities(assistant: Assistant, slot: Slot, text: str, *, today=None)
         for start, end in spans + [(span_start, span_end)]:
             surface = text[start:end]
             if slot.type == "text" and looks_everyday(model, slot, surface) and not _titled_name(surface):
-                continue
+                name = _strip_trailing(surface)
+                if not _written_as_a_name(model, slot, text, start, name):
+                    continue
+                end, surface = start + len(name), name  # "to Hope too": a name that is a word, written as one
             if slot.type == "text" and surface.strip(_EDGE + _TRAILING) in _FUNCTION_WORDS:
                 continue  # "可以，不过身份证号是4201…" renamed the customer 不过 (customer trial, session 30)
             if slot.type == "text" and _NOT_BEFORE.search(text[max(0, start - 12):start]):
@@ -399,6 +410,13 @@ def context_entities(assistant: Assistant, slot: Slot, text: str, *, today=None)
                 end, surface = start + cut.start(), surface[:cut.start()]  # ... nor "张蔚不叫张薇"
             parsed = parse_value(slot, surface, assistant.language, today=today)
             if parsed.ok:
+                # the name without the words after it: the span "Jo tmrw" overlapped the date "tmrw" and was
+                # dropped, and the transfer asked who to (customer trial, session 36)
+                kept = _strip_trailing(surface) if slot.type == "text" and short_text(slot, model) else surface
+                if kept and kept != surface and surface.startswith(kept):
+                    trimmed = parse_value(slot, kept, assistant.language, today=today)
+                    if trimmed.ok:
+                        return [(start, start + len(kept), trimmed.value)]
                 return [(start, end, parsed.value)]
     return []
 

@@ -98,6 +98,27 @@ stephen steven susan suresh teresa thomas timothy tom tony victoria vincent walt
 """.split())
 
 
+# Given names that are also everyday words ("send 40 dollars to Will", "send 20 to Hope too", "send $20 to Jo tmrw":
+# no name was read, customer trials of sessions 35-36): such a word is a name only where it is written with a capital
+# in the middle of a message whose other words are not capitalised (framework.slots.context).
+NAME_WORDS = frozenset("""
+will hope grace joy faith may june april rose jo bill mark pat sue don frank guy bob sunny summer autumn dawn ray jack
+rob nick drew chase penny ruby amber ivy holly robin max harry sandy eve miles reed cliff dale glen heath lance wade
+rocky rusty sky river brook jay kit mo al art ben chuck dot gene hunter jewel king lee mercy noble pearl rich star
+tiny victor violet wendy will iris olive hazel ginger honey crystal destiny heaven angel bliss
+""".split())
+
+
+def name_word(text: str, start: int, word: str) -> bool:
+    """True when `word` (said at text[start:]) is one of NAME_WORDS written as a name: a capital, then lower case, not
+    at the start of the message, in a message whose words before it are not capitalised ("send 20 to Hope too"; not
+    "Send To Will" nor "Hope you can help")."""
+    if not (word[:1].isupper() and word[1:].islower() and word.lower() in NAME_WORDS):
+        return False
+    before = re.findall(r"[^\W\d_]+", text[:start])
+    return bool(before) and all(not w[:1].isupper() or w in ("I", "OK", "Ok") for w in before[1:])
+
+
 def name_dot(text: str, at: int) -> bool:
     """True when the dot at text[at] belongs to a name: after a title ("Ms. Hope May") or an
     initial ("John A. Smith"), with the name going on after it."""
