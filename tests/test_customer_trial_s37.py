@@ -60,3 +60,36 @@ def test_a_word_that_is_no_name(banking, text):
 def test_a_name_before_tomorrow_reads_back(banking):
     result = en(banking, start(), "send $20 to Jo tmrw", "transfer_money", 1.0)
     assert replies(result)[-1] == "Send $20.00 to Jo on Thursday 3 December?"
+
+
+# "99和129有啥区别" at "想详细了解哪一档？" heard "您说了不止一个套餐（99、129），一次只能用一个" (customer trial,
+# session 36): a question comparing values chooses none; the flows answer it (utter_plans_compared)
+def test_a_comparison_of_two_plans_at_the_consultation(telecom):
+    state = zh(telecom, start(), "你们有什么套餐", "咨询", 0.99).state
+    result = zh(telecom, state, "99和129有啥区别", "咨询", 0.95)
+    assert replies(result)[0].startswith("四档的区别") and "想详细了解哪一档" in replies(result)[-1]
+    assert "plan" not in result.state.slots
+    result = zh(telecom, result.state, "那99的吧", "提供信息", 0.99)
+    assert result.state.slots["plan"] == "99"
+
+
+def test_a_comparison_of_two_plans_at_the_plan_question(telecom):
+    state = start()
+    for text, intent in [("我要开户", "办理"), ("周晓梅", "提供信息"), ("110105199003070017", "提供信息")]:
+        state = zh(telecom, state, text, intent, 0.99).state
+    result = zh(telecom, state, "99和129有啥区别", "提供信息", 0.9)
+    assert replies(result)[0].startswith("四档的区别") and "plan" not in result.state.slots
+
+
+def test_a_comparison_as_the_first_message(telecom):
+    result = zh(telecom, start(), "99和129有啥区别", "咨询", 0.95)
+    assert "一次只能用一个" not in " ".join(replies(result)) and "想详细了解哪一档" in replies(result)[-1]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("99和129有啥区别", "zh", True), ("59跟99哪个划算？", "zh", True), ("我要99的，不要129的", "zh", False),
+    ("what's the difference between the two cards?", "en", True), ("block 1234 and 4821", "en", False)])
+def test_compares_values(text, language, expected):
+    from framework.slots.answers import compares_values
+
+    assert compares_values(text, language) is expected

@@ -55,7 +55,7 @@ from framework.engine.other_request import second_run
 from framework.masking import card_spans
 from framework.nlu.interface import Entity, NLUResult
 from framework.slots import ParseResult, parse_value
-from framework.slots.answers import (also_part, corrected_tail, is_hesitation, is_question, language_key,
+from framework.slots.answers import (also_part, compares_values, corrected_tail, is_hesitation, is_question, language_key,
                                      sounds_like_correction, yes_no)
 from framework.slots.command_words import command_word
 from framework.slots.context import (collect_text, complete_cut_name, from_user, join_name_parts, looks_everyday,
@@ -1438,6 +1438,7 @@ def _two_values(ctx: TurnContext, found: dict) -> None:
     a text slot's candidates overlap ("Jane", "Jane Doe")."""
     if sounds_like_correction(ctx.text or "", ctx.assistant.language):
         return
+    compared, compared_slots = compares_values(ctx.text or "", ctx.assistant.language), []
     cards = card_spans(ctx.text or "")
     for name, candidates in found.items():
         slot = ctx.assistant.slots[name]
@@ -1467,6 +1468,9 @@ def _two_values(ctx: TurnContext, found: dict) -> None:
             values = _distinct([*values, *bare])
         if len(values) < 2:
             continue
+        if compared and slot.type == "categorical":
+            compared_slots.append(name)  # "99和129有啥区别": a comparison chooses none; the flow answers or asks on
+            continue
         if _changed_mind(ctx.text or "", [c for c in candidates if c[0] == best]):
             # "friday, no the day after" at a transfer's confirmation asked which of the two dates (customer
             # trial, session 30): the value after a bare "no" between them is the one meant
@@ -1477,6 +1481,9 @@ def _two_values(ctx: TurnContext, found: dict) -> None:
         # "the second one" may answer (_one_by_place), of any type: "第一个" at "您说了不止一个身份证号（…），请问用哪一个？"
         # heard that the ID was invalid (customer trial, session 33); "both" too where each is one (both_chosen)
         ctx.choices[name] = tuple(values)
+    for name in compared_slots:
+        del found[name]
+        ctx.emit("values_compared", slot=name)
     if any(name in ctx.out_of_range for name in found):
         # "send 50 dollars to Sarah and 80 dollars to Tom": two amounts and two recipients; taking the last
         # recipient sent Sarah's $50 to Tom (customer trial, session 25): neither is guessed

@@ -353,6 +353,21 @@ def is_question(text: str, language: str | None = None) -> bool:
     return False
 
 
+# A question that compares values rather than choosing one: "99和129有啥区别" (customer trial, session 36: "一次只能用一
+# 个，请问用哪一个？"), "what's the difference between the 59 and the 99", "which is better, 59 or 99?"
+_COMPARES = {
+    "zh": re.compile(r"区别|不同|不一样|差别|差在哪|哪个好|哪个更|哪个划算|哪个合适|哪个便宜|哪个贵|对比|比较|比一下|比一比"),
+    "en": re.compile(r"\b(?:difference|differences|differ|compare[ds]?|comparison|versus|vs\.?)\b"
+                     r"|\bwhich (?:one )?is (?:better|cheaper|best)\b", re.IGNORECASE),
+}
+
+
+def compares_values(text: str, language: str | None = None) -> bool:
+    """True when a question compares the values it names ("99和129有啥区别"): none of them is chosen."""
+    pattern = _COMPARES.get(language_key(language) or "en")
+    return bool(pattern and is_question(text, language) and pattern.search(text))
+
+
 # A filler that opens a message before its answer: "hmm ok" (the offer of a colleague accepted:
 # read as a hesitation, the question again, trial of session 24), "呃，行吧"
 _FILLER_LEAD = re.compile(r"^(?:(?:h+m+|m{2,}|u+m+|u+h+|e+r+m*|e+h+m*|well|[呃额]+|嗯+(?:…+|\.{2,}|。。+))"
