@@ -393,7 +393,8 @@ def test_regional_days(banking, text, days):
                                          ("我要投诉你们", False), ("我想投诉一下", False), ("帮我投诉一下", False)])
 def test_a_short_complaint_is_the_complaint(telecom, text, taken):
     state = zh(telecom, start(), text, "投诉", 0.99).state
-    assert (state.slots.get("complaint") == text) is taken
+    # a leading clause of the request alone is left out of the text (session 37): "投诉，你们乱扣费" -> "你们乱扣费"
+    assert (state.slots.get("complaint") == text.removeprefix("投诉，")) is taken
     assert state.frame.waiting_for == ("slot:name" if taken else "slot:complaint")
 
 

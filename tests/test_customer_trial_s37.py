@@ -93,3 +93,13 @@ def test_compares_values(text, language, expected):
     from framework.slots.answers import compares_values
 
     assert compares_values(text, language) is expected
+
+
+# "先不说这个，我要投诉，信号太差了老是断线" was read back as the complaint, lead-in and request and all (session 37)
+@pytest.mark.parametrize("text, complaint", [("先不说这个，我要投诉，信号太差了老是断线", "信号太差了老是断线"),
+                                             ("等等，我先投诉一下，你们信号太差了老是断线", "你们信号太差了老是断线"),
+                                             ("好的。我要投诉！你们的客服态度太差", "你们的客服态度太差"),
+                                             ("我要投诉你们乱扣费", "我要投诉你们乱扣费"),
+                                             ("你们乱扣费，我要投诉", "你们乱扣费，我要投诉")])
+def test_the_lead_into_a_complaint_is_no_part_of_it(telecom, text, complaint):
+    assert zh(telecom, start(), text, "投诉", 0.99).state.slots["complaint"] == complaint

@@ -96,6 +96,7 @@ def value_in(ctx: TurnContext, step: Collect, text: str):
     said = _pointers(ctx).sub(" ", said)
     if slot is None or slot.type != "text" or content_length(said) < max(step.from_trigger or 0, 1):
         return None
+    text = _without_lead(text, step.request_words)
     if not slot.pii:
         # "我要投诉，我叫王强，身份证110101199001011237，…" kept the whole ID in the complaint (a slot stored and
         # sent in clear; the ID has its own, sealed slot): ID, phone and card numbers masked in it (session 26);
@@ -112,6 +113,27 @@ _POINTERS = {"zh": re.compile(r"(?:这个|这件|那个|那件|这|那)(?:事情
 def _pointers(ctx: TurnContext) -> re.Pattern:
     """The words of the domain's language that only point at something ("这个事", "this")."""
     return _POINTERS.get(language_key(ctx.assistant.language) or "en", _POINTERS["en"])
+
+
+# Clauses that only lead into the request: "等等，我先投诉一下，…", "先不说这个，我要投诉，…" (read back as the complaint:
+# "投诉「先不说这个，我要投诉，信号太差了老是断线」", session 37)
+_LEAD_WORDS = ("先不说这个", "先不说这", "先不说了", "等一下", "等等", "对了", "另外", "还有", "那个", "好的", "好吧", "喂", "你好",
+               "您好", "我先", "我还", "我再", "再", "先", "我", "hi", "hello", "ok", "okay", "wait", "also", "anyway")
+_CLAUSE = re.compile(r"[，,。.！!；;…]+\s*")
+
+
+def _without_lead(text: str, request_words: tuple[str, ...]) -> str:
+    """`text` without its leading clauses that say nothing but the request and its lead-in words (at least one clause of
+    something else is kept)."""
+    start = 0
+    for found in _CLAUSE.finditer(text):
+        clause = text[start:found.start()]
+        if content_length(_without(clause.lower(), tuple(sorted({*request_words, *_LEAD_WORDS}, key=len, reverse=True)))):
+            break
+        if content_length(text[found.end():]) == 0:
+            break
+        start = found.end()
+    return text[start:]
 
 
 def _without(text: str, words: tuple[str, ...]) -> str:
