@@ -103,3 +103,13 @@ def test_compares_values(text, language, expected):
                                              ("你们乱扣费，我要投诉", "你们乱扣费，我要投诉")])
 def test_the_lead_into_a_complaint_is_no_part_of_it(telecom, text, complaint):
     assert zh(telecom, start(), text, "投诉", 0.99).state.slots["complaint"] == complaint
+
+
+# "send Tom a grand tomorrow" asked how much (customer trial, session 36): "a grand" is a sum of money wherever it is
+@pytest.mark.parametrize("text, amount", [("send Tom a grand tomorrow", 1000), ("send Tom two grand on friday", 2000)])
+def test_a_grand_is_an_amount_anywhere(banking, text, amount):
+    from tests.test_customer_trial_s32 import learnt
+
+    result = en(banking, start(), text, "transfer_money", 1.0, entities=[learnt(text, "Tom", "recipient")])
+    assert result.state.slots["amount"] == {"amount": amount, "currency": "USD"}
+    assert replies(result)[-1].startswith(f"Send ${amount:,}.00 to Tom")

@@ -153,6 +153,11 @@ def _held_below(ctx: TurnContext, slot) -> bool:
                (ctx.assistant.flows.get(f.flow) for f in ctx.stack[:-1]) if below is not None)
 
 
+# "a grand", "two grand" are sums of money, whatever is asked: "send Tom a grand tomorrow" asked how much (customer
+# trial, session 36)
+_GRAND = re.compile(r"\bgrand\b", re.IGNORECASE)
+
+
 def _skipped(ctx: TurnContext, slot, entity: Entity, collecting: str | None, split: bool = False) -> bool:
     """The guards of the turn priority list (framework.engine.turn). `split`: the entity head tagged
     pieces of this generic reading as the same entity ("two" and "fifty" of "two fifty")."""
@@ -163,7 +168,7 @@ def _skipped(ctx: TurnContext, slot, entity: Entity, collecting: str | None, spl
     # amounts, both overruled by the reading 250, which was no one's, and the amount was asked (customer trial,
     # session 32)
     if (entity.extractor in GENERIC_EXTRACTORS and slot.name != collecting and not split
-            and not _labelled(ctx, slot, entity)):
+            and not _labelled(ctx, slot, entity) and not (slot.type == "money" and _GRAND.search(entity.text))):
         return True
     if _held_below(ctx, slot):
         # "4821, I want to make sure I still have 1000 after" at the balance's card question, asked in the middle of
