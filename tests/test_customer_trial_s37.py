@@ -113,3 +113,35 @@ def test_a_grand_is_an_amount_anywhere(banking, text, amount):
     result = en(banking, start(), text, "transfer_money", 1.0, entities=[learnt(text, "Tom", "recipient")])
     assert result.state.slots["amount"] == {"amount": amount, "currency": "USD"}
     assert replies(result)[-1].startswith(f"Send ${amount:,}.00 to Tom")
+
+
+def _sent(banking):
+    from tests.support.engine_turns import done
+    from tests.test_customer_trial_s32 import learnt
+
+    text = "send 50 to Priya"
+    state = en(banking, start(), text, "transfer_money", 0.99, entities=[learnt(text, "Priya", "recipient")]).state
+    state = en(banking, state, "yes", "affirm", 0.99).state
+    return done(banking, state, transfer_id="TR-50001").state
+
+
+def _blocked(banking):
+    from tests.support.engine_turns import done
+
+    state = en(banking, start(), "block my card 1234, it was stolen", "lost_card", 0.99).state
+    state = en(banking, state, "yes", "affirm", 0.99).state
+    return done(banking, state, case_number="LC-1", delivery_window="5-7 business days").state
+
+
+# "what did I just send?" and "wait which card did you block?" right after (customer trial, session 36: the second
+# started a new block): what was done, said again
+@pytest.mark.parametrize("text", ["what did I just send?", "who did I send it to again?", "what have i sent"])
+def test_what_was_just_sent(banking, text):
+    result = en(banking, _sent(banking), text, "check_balance", 0.6)
+    assert [e.name for e in result.events] == ["outcome_said_again"] and "TR-50001" in replies(result)[-1]
+
+
+@pytest.mark.parametrize("text", ["wait which card did you block?", "which card was blocked?"])
+def test_which_card_was_just_blocked(banking, text):
+    result = en(banking, _blocked(banking), text, "lost_card", 0.8)
+    assert [e.name for e in result.events] == ["outcome_said_again"] and "1234" in replies(result)[-1]
