@@ -145,3 +145,43 @@ def test_what_was_just_sent(banking, text):
 def test_which_card_was_just_blocked(banking, text):
     result = en(banking, _blocked(banking), text, "lost_card", 0.8)
     assert [e.name for e in result.events] == ["outcome_said_again"] and "1234" in replies(result)[-1]
+
+
+def _activated(banking):
+    from tests.support.engine_turns import done
+
+    state = en(banking, start(), "activate my card 1234", "activate_card", 0.99).state
+    state = en(banking, state, "John Smith", "inform", 0.99).state
+    state = en(banking, state, "yes", "affirm", 0.99).state
+    return done(banking, state).state
+
+
+# "the same card" at the card question of a balance right after an activation heard "I need exactly four digits"
+# (customer trial, session 35, left then): the last request's card
+@pytest.mark.parametrize("text", ["the same card", "same one", "that one", "the same one please"])
+def test_the_same_card_at_the_next_requests_question(banking, text):
+    state = en(banking, _activated(banking), "what's the balance?", "check_balance", 0.99).state
+    assert state.stack[-1].waiting_for == "slot:card_last4" and state.stack[-1].before is not None
+    result = en(banking, state, text, "inform", 0.8)
+    assert result.state.slots["card_last4"] == "1234" and result.action is not None
+
+
+@pytest.mark.parametrize("text", ["my other card", "a different one"])
+def test_another_card_is_no_same_card(banking, text):
+    state = en(banking, _activated(banking), "what's the balance?", "check_balance", 0.99).state
+    assert "card_last4" not in en(banking, state, text, "inform", 0.8).state.slots
+
+
+def test_the_last_requests_values_are_stored_and_read_back_sealed():
+    from framework.compile.machine import frozen_map
+    from framework.engine.state import Frame
+    from framework.store.encryption import SlotCipher
+    from framework.store.privacy import StatePrivacy
+
+    frame = Frame("query", "ask_phone", waiting_for="slot:phone",
+                  before=frozen_map({"slots": frozen_map({"phone": "13912345678"})}))
+    assert Frame.from_dict(frame.to_dict()) == frame
+    privacy = StatePrivacy("p", ["phone"], SlotCipher([b"k" * 32]))
+    stored = privacy.prepare({"slots": {}, "stack": [frame.to_dict()], "history": []}, "u", 10)
+    assert "13912345678" not in repr(stored)
+    assert privacy.open(stored, "u")["stack"][0]["before"]["slots"] == {"phone": "13912345678"}

@@ -61,6 +61,9 @@ class Frame:
     # {"slots": {name: [first, second]}}, sealed like `held`: "both" takes them one after the other
     # (framework.engine.slot_filling.both_chosen)
     choices: Mapping[str, Any] | None = None
+    # The last request's values for slots this flow asks and had no value for when it started, as {"slots": {name:
+    # value}}, sealed like `held`: "the same card" at its question takes one (framework.engine.steps.referred_answer)
+    before: Mapping[str, Any] | None = None
 
     def fits(self, assistant: Any) -> bool:
         """Whether `assistant` (a reloaded domain) still has this frame's flow, its state, and
@@ -86,18 +89,21 @@ class Frame:
             data["undefaulted"] = list(self.undefaulted)
         if self.choices is not None:
             data["choices"] = {"slots": {k: list(v) for k, v in (self.choices.get("slots") or {}).items()}}
+        if self.before is not None:
+            data["before"] = {"slots": dict(self.before.get("slots") or {})}
         return data
 
     @classmethod
     def from_dict(cls, f: Mapping[str, Any]) -> "Frame":
-        held, saved = f.get("held"), f.get("saved")
+        held, saved, before = f.get("held"), f.get("saved"), f.get("before")
         ending, undefaulted, choices = f.get("ending"), f.get("undefaulted"), f.get("choices")
         return cls(f["flow"], f["state"], f.get("attempts", 0), f.get("waiting_for"),
                    frozen_map({"slots": frozen_map(held.get("slots"))}) if isinstance(held, Mapping) else None,
                    ending if isinstance(ending, str) else None,
                    frozen_map({"slots": frozen_map(saved.get("slots"))}) if isinstance(saved, Mapping) else None,
                    tuple(n for n in undefaulted if isinstance(n, str)) if isinstance(undefaulted, list) else (),
-                   _choices(choices))
+                   _choices(choices),
+                   frozen_map({"slots": frozen_map(before.get("slots"))}) if isinstance(before, Mapping) else None)
 
 
 @dataclass(frozen=True)

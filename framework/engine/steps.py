@@ -96,6 +96,22 @@ def _same_again(ctx: TurnContext, flow: Flow) -> None:
             ctx.set_slot(name, value, source="referred")
 
 
+_SHORT_ANSWER_WORDS = 8
+
+
+def referred_answer(ctx: TurnContext, collecting: str) -> bool:
+    """"the same card" / "same one" / "刚才那张卡" at the card question of a request right after another one ("That
+    doesn't look right. I need exactly four digits": customer trial, session 35): the value the last request was given,
+    where it had one for the asked slot (source `referred`). True when it was set."""
+    value = (((ctx.frame.before if ctx.frame else None) or {}).get("slots") or {}).get(collecting)
+    text = ctx.text or ""
+    if (value is None or ctx.slots.get(collecting) is not None or len(text.split()) > _SHORT_ANSWER_WORDS
+            or not refers_back(text, ctx.assistant.language)):
+        return False
+    ctx.set_slot(collecting, value, source="referred")
+    return True
+
+
 def start_flow(ctx: TurnContext, flow: Flow, *, reason: str, prefill: Callable[[], None] | None = None) -> None:
     """Push `flow` and enter its start; `prefill` fills values for it first (the values a
     request for it was given while another flow ran: framework.engine.other_request)."""
@@ -117,7 +133,10 @@ def start_flow(ctx: TurnContext, flow: Flow, *, reason: str, prefill: Callable[[
                 ctx.set_slot(name, value, source="referred")
     if reason in ("trigger", "follow_up") and ctx.last_values:
         _same_again(ctx, flow)
+    before = {}
     if not flow.ends_conversation:
+        wanted = collected_slots(flow)
+        before = {n: v for n, v in ctx.last_values.items() if n in wanted and ctx.slots.get(n) is None}
         # a goodbye keeps what ended before it: "ok thanks", then "and the other card 4821?" said goodbye again and
         # the balance was never given (customer trial, session 35)
         ctx.last_flow, ctx.last_values = None, {}
@@ -135,7 +154,7 @@ def start_flow(ctx: TurnContext, flow: Flow, *, reason: str, prefill: Callable[[
         ctx.emit("flow_deferred", flow=flow.name, until=flow.name, reason="second_request")
         ctx.say("utter_one_at_a_time")
         ctx.second_values = {}
-    ctx.stack.append(Frame(flow.name, flow.start))
+    ctx.stack.append(Frame(flow.name, flow.start, before=frozen_map({"slots": frozen_map(before)}) if before else None))
     lifetimes.drop_earlier_values(ctx)
     if prefill is not None:
         prefill()

@@ -826,6 +826,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     if not filled and not off_topic and collecting:
         filled = corrections.answer_number(ctx, nlu, collecting,  # "to Bob Marley, 2000": 2000 read as a card's
                                            assistant.flow_for_intent(intent) if confident and intent else None)
+    if not filled and not off_topic and collecting and not ctx.slot_changes:
+        filled = steps.referred_answer(ctx, collecting)  # "the same card" at the card question: the last request's
     changed, late, relative = [], [], None
     if collecting or waiting in _LISTENING:
         if not filled and not off_topic:  # a number that answered the question corrects nothing else

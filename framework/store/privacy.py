@@ -132,12 +132,13 @@ class StatePrivacy:
 
 # A frame's values besides the slots: a learnt value awaiting "did you mean ...?"
 # (framework.engine.slot_filling), values saved for its resumption (framework.engine.other_request) and the
-# values said together that "which one?" waits on (framework.engine.slot_filling.both_chosen)
-_FRAME_VALUES = ("held", "saved", "choices")
+# values said together that "which one?" waits on (framework.engine.slot_filling.both_chosen), and the last request's
+# values "the same card" may take (framework.engine.steps.referred_answer)
+_FRAME_VALUES = ("held", "saved", "choices", "before")
 
 
 def _sealed_frame(privacy: StatePrivacy, frame: Any, sender_id: str) -> Any:
-    """A frame whose held, saved and choices values are sealed like slots'."""
+    """A frame whose held, saved, choices and before values are sealed like slots'."""
     if not (isinstance(frame, dict) and any(isinstance(frame.get(k), dict) for k in _FRAME_VALUES)):
         return frame
     frame = dict(frame)
