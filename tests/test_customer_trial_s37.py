@@ -185,3 +185,38 @@ def test_the_last_requests_values_are_stored_and_read_back_sealed():
     stored = privacy.prepare({"slots": {}, "stack": [frame.to_dict()], "history": []}, "u", 10)
     assert "13912345678" not in repr(stored)
     assert privacy.open(stored, "u")["stack"][0]["before"]["slots"] == {"phone": "13912345678"}
+
+
+def _opening_read_back(telecom):
+    state = start()
+    for text, intent in [("我要开户", "办理"), ("唐嫣", "提供信息"), ("11010519491231002X", "提供信息"), ("59", "提供信息")]:
+        state = zh(telecom, state, text, intent, 0.99).state
+    assert state.stack[-1].waiting_for == "confirm"
+    return state
+
+
+# An A of session 37's first round: "好像身份证号不太对" (否定 0.37) at an opening's read-back renamed the customer 好像
+# (the model's name), "怎么回事？我叫唐嫣" (其他 1.0) was "回答不了", "身份证是110105199003070017" was "身份证号还是…，
+# 没有变", and "没毛病" opened the account for 好像 on the old ID
+def test_a_doubt_is_no_name_and_asks_the_item_again(telecom):
+    from tests.test_customer_trial_s32 import learnt
+
+    text = "好像身份证号不太对"
+    result = zh(telecom, _opening_read_back(telecom), text, "否定", 0.37, entities=[learnt(text, "好像", "name")])
+    assert result.state.slots["name"] == "唐嫣" and result.state.stack[-1].waiting_for == "slot:id_number"
+
+
+@pytest.mark.parametrize("text", ["怎么回事？我叫唐燕", "名字怎么变成这样了？我叫唐燕"])
+def test_a_name_introduced_after_a_question_at_the_read_back(telecom, text):
+    from tests.test_customer_trial_s32 import learnt
+
+    result = zh(telecom, _opening_read_back(telecom), text, "其他", 1.0, entities=[learnt(text, "唐燕", "name")])
+    assert result.state.slots["name"] == "唐燕" and replies(result)[0] == "好的，已将姓名改为 唐燕。"
+
+
+@pytest.mark.parametrize("text", ["身份证是110105199003070017", "手机是13812345678"])
+def test_a_value_named_by_its_label_less_its_last_character(telecom, text):
+    result = zh(telecom, _opening_read_back(telecom), text, "提供信息", 0.99)
+    if text.startswith("身份证"):
+        assert result.state.slots["id_number"] == "110105199003070017"
+    assert "没有变" not in " ".join(replies(result))

@@ -663,7 +663,8 @@ def change(ctx: TurnContext, state: State, slot: str) -> None:
 _WRONG = {
     # "我姓王不姓黄", "身份证号最后几位是4560不是4561" at an opening's read-back heard "没听明白" (customer trial, session 33)
     # "这是我儿子的名字，…身份证用他自己的…" at the ID question opened the account for the son (customer trial, session 33)
-    "zh": re.compile(r"(?<![没不])错(?!过)|不对|有误|有问题|不姓|(?<![是要])不是"
+    # "好像身份证号不太对" (customer trial, session 37: the name became 好像)
+    "zh": re.compile(r"(?<![没不])错(?!过)|不(?:太|大)?对|有误|有问题|不姓|(?<![是要])不是"
                      rf"|是我的?(?:{KIN_ZH})的名字"),
     "en": re.compile(r"\b(?:wrong|incorrect|mistake|typo|not right|isn'?t right|is off)\b"),
 }

@@ -382,7 +382,7 @@ def _last_action_refused(ctx: TurnContext) -> bool:
 
 # "可以，损失是50" at "经济损失 20元。确认登记这条投诉吗？" did not name 损失金额, and the complaint was filed with 20
 # (customer trial, session 30): a Chinese label names its slot without its generic last word too
-_LABEL_TAIL = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:金额|号码|内容|类型|月份)$")
+_LABEL_TAIL = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:金额|号码|号|内容|类型|月份)$")
 
 
 def label_words(ctx: TurnContext, name: str) -> tuple[str, ...]:

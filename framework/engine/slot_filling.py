@@ -545,8 +545,10 @@ def _no_name(ctx: TurnContext, slot, value: Any) -> bool:
     return describes_self(value, ctx.text or "", language)
 
 
-# Words around a pronoun that still name nobody: "he is" of "…my son Sam, he is 19"
-_NOBODY = _PRONOUNS | frozenset("is 's was are has have had turns turned aged age lives lived".split())
+# Words around a pronoun that still name nobody: "he is" of "…my son Sam, he is 19"; and a doubt: "好像身份证号不太对" at
+# an opening's read-back renamed the customer 好像, and the account opened in that name (customer trial, session 37)
+_NOBODY = _PRONOUNS | frozenset("is 's was are has have had turns turned aged age lives lived "
+                                "好像 好象 似乎 可能 应该 感觉 觉得 大概 估计 也许 貌似 怎么 什么 咋".split())
 
 
 def _names_nobody(ctx: TurnContext, slot, value: Any) -> bool:

@@ -1203,6 +1203,11 @@ def _value_alone(ctx: TurnContext, nlu: NLUResult, intent: str | None) -> bool:
             and value_guard.mostly(text, nlu.entities, outside=0.0))
 
 
+# A value introduced as the customer's own: "怎么回事？我叫唐燕" (其他 1.0) at an opening's read-back that held another
+# name was "这个问题我在这里回答不了" (customer trial, session 37)
+_INTRODUCES = re.compile(r"我叫|我的名字(?:是|叫)|我姓|本人姓名|\bmy name(?:'s| is)\b|\bi'?m called\b", re.IGNORECASE)
+
+
 def _answer_only(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> NLUResult:
     """An out-of-scope message's values are about something else: "is it going to rain
     tomorrow" must not give a later transfer its date, nor "what's 15% of 80" change an
@@ -1213,7 +1218,7 @@ def _answer_only(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> NL
     the slots the active flow collects: it is about this flow, whatever the intent."""
     slot = ctx.assistant.slots.get(collecting) if collecting else None
     wanted = [slot] if slot is not None else []
-    if sounds_like_correction(nlu.text or "", ctx.assistant.language):
+    if sounds_like_correction(nlu.text or "", ctx.assistant.language) or _INTRODUCES.search(nlu.text or ""):
         wanted += [ctx.assistant.slots[name] for name in corrections.flow_collects(ctx)]
     kept = tuple(e for e in nlu.entities if any(fills(s, e, collecting) for s in wanted))
     if len(kept) < len(nlu.entities):
