@@ -220,3 +220,66 @@ def test_a_value_named_by_its_label_less_its_last_character(telecom, text):
     if text.startswith("身份证"):
         assert result.state.slots["id_number"] == "110105199003070017"
     assert "没有变" not in " ".join(replies(result))
+
+
+# "is there a fee to send money?", "how much can I transfer per day?" with no transfer under way were refused ("That's
+# outside what I can do") or started it, while the same question during a transfer was answered (first round)
+@pytest.mark.parametrize("text, intent, answer", [
+    ("is there a fee to send money?", "transfer_money", "There's no fee for sending money"),
+    ("how much can I transfer per day?", "transfer_money", "You can send from $1 up to your daily limit"),
+    ("What are the fees for international transfers?", "out_of_scope", "There's no fee for sending money")])
+def test_a_flows_question_with_no_flow_under_way(banking, text, intent, answer):
+    from framework.engine import handle_message
+    from tests.support.engine_turns import NOW, message
+
+    nlu = message(banking, text, intent, 0.95, 0.04, runner_up=("transfer_money",))
+    result = handle_message(banking, start(), nlu, now=NOW)
+    assert [e.name for e in result.events] == ["question_answered"] and replies(result)[0].startswith(answer)
+    assert not result.state.stack
+
+
+@pytest.mark.parametrize("text", ["can you send money to Tom? is there a fee?", "what's the weather like?"])
+def test_a_request_or_another_question_is_read_as_before(banking, text):
+    result = en(banking, start(), text, "transfer_money" if "Tom" in text else "out_of_scope", 0.99)
+    assert "question_answered" not in [e.name for e in result.events]
+
+
+@pytest.mark.parametrize("text, answer", [("套餐有合约期吗", "没有合约期"), ("请问换套餐什么时候生效呀？", "下月 1 日起生效"),
+                                          ("办新卡需要带什么", "机主本人的身份证")])
+def test_consultation_questions_are_answered(telecom, text, answer):
+    result = zh(telecom, start(), text, "咨询", 0.95)
+    assert answer in replies(result)[0]
+
+
+# "好的谢谢" at "需要帮您办理59元套餐吗？" after its details heard "没听明白" (first round, and session 33's)
+@pytest.mark.parametrize("text", ["好的谢谢", "好，谢谢你", "嗯嗯 谢谢啦"])
+def test_ok_thanks_at_an_offer_takes_the_information(telecom, text):
+    state = zh(telecom, start(), "59的套餐有什么", "咨询", 0.95).state
+    result = zh(telecom, state, text, "肯定", 0.6)
+    assert "offer_put_off" in [e.name for e in result.events] and not result.state.stack
+
+
+def test_ok_thanks_at_an_actions_read_back_is_still_its_yes(telecom):
+    result = zh(telecom, _opening_read_back(telecom), "好的谢谢", "肯定", 0.9)
+    assert result.action is not None
+
+
+# "and check its balance too" right after an activation asked the card's digits again (first round)
+def test_its_balance_after_an_activation(banking):
+    result = en(banking, _activated(banking), "and check its balance too", "check_balance", 0.99)
+    assert result.state.slots["card_last4"] == "1234" and result.action is not None
+
+
+# "Anna" at "How much would you like to send?" after "transfer money": "Please tell me the amount in US dollars" and
+# Anna dropped (first round)
+@pytest.mark.parametrize("text", ["Anna", "Tom Jenkins"])
+def test_a_name_at_the_amount_question(banking, text):
+    state = en(banking, start(), "transfer money", "transfer_money", 0.99).state
+    result = en(banking, state, text, "inform", 0.76)
+    assert result.state.slots["recipient"] == text and replies(result) == ["How much would you like to send?"]
+
+
+@pytest.mark.parametrize("text, intent", [("Help", "help"), ("my sister", "inform"), ("Cancel", "cancel")])
+def test_no_name_at_the_amount_question(banking, text, intent):
+    state = en(banking, start(), "transfer money", "transfer_money", 0.99).state
+    assert "recipient" not in en(banking, state, text, intent, 0.6).state.slots

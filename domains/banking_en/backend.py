@@ -16,8 +16,9 @@ customer's id, never digits alone). Refusals, which the flows map with `on_statu
 customer hears which detail was wrong and is asked again):
 
 - an unknown card answers 404; a name that is not the cardholder's answers 403;
-- a transfer of more than the account's available $1,500.00 answers 422 (not enough money;
-  the demo never deducts, so every transfer is checked against the same sum);
+- a transfer of more than the account's available money answers 422 (not enough money): each
+  conversation (sender) starts with $1,500.00 and what it sent is deducted (customer trial, session 37:
+  $1,000 + $1,000 were both sent from $1,500);
 - transfers of one conversation (sender) dated the same day count against the daily limit of
   $2,500.00: one that would go over it answers 409 (customer trial, session 35: $1,000 + $1,000
   + $600 were all sent today, "over the limit it quotes itself").
@@ -74,6 +75,7 @@ class Bank:
         self.transfers = itertools.count(50001)
         self.available = AVAILABLE
         self.sent: dict[tuple[str, str], float] = {}  # (sender, day) -> sent that day
+        self.spent: dict[str, float] = {}  # sender -> sent in all: each conversation's account starts with AVAILABLE
 
 
 BANK = web.AppKey("bank", Bank)
@@ -153,13 +155,16 @@ async def transfer(request: web.Request) -> web.Response:
     amount = money.get("amount") if isinstance(money, dict) and money.get("currency") == "USD" else None
     if not isinstance(amount, (int, float)) or amount <= 0 or not str(slots.get("recipient") or "").strip():
         return _fail(400, "slots.amount (USD) and slots.recipient are required")
-    if amount > bank.available:
+    sender = str(body.get("sender_id") or "")
+    # $1,000 + $1,000 were both sent from the $1,500 available (customer trial, session 37): what a conversation sent
+    # is deducted from its own account (each conversation, and each conversation test, starts with $1,500.00)
+    if amount > bank.available - bank.spent.get(sender, 0.0):
         return _fail(422, "insufficient funds")
-    day = (str(slots.get("date") or "") or dt.date.today().isoformat(), str(body.get("sender_id") or ""))
+    day = (str(slots.get("date") or "") or dt.date.today().isoformat(), sender)
     if bank.sent.get(day, 0.0) + amount > DAILY_LIMIT:
         return _fail(409, f"over the daily limit: {DAILY_LIMIT - bank.sent.get(day, 0.0):.2f} left that day")
     bank.sent[day] = bank.sent.get(day, 0.0) + amount
-    # Not deducted: every demo transfer (and conversation test) sees the same $1,500.00.
+    bank.spent[sender] = bank.spent.get(sender, 0.0) + amount
     return web.json_response({"slots": {"transfer_id": f"TR-{next(bank.transfers)}"}})
 
 

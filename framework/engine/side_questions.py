@@ -24,7 +24,7 @@ names words or patterns.
 from __future__ import annotations
 
 from framework.engine.context import TurnContext
-from framework.engine.unavailable import say_named, tell_named
+from framework.engine.unavailable import named_in, say_named, tell_named
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import is_question
 from framework.slots.command_words import asks_for_person
@@ -73,3 +73,38 @@ def answered_after_end(ctx: TurnContext, nlu: NLUResult) -> bool:
     if asks_for_person(text, ctx.assistant.language):
         return False
     return tell_named(ctx, flow.name, flow.answers, text, "question_answered")
+
+
+def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) -> bool:
+    """"is there a fee to send money?", "how much can I transfer per day?", "套餐有合约期吗" with no flow under way were
+    refused or started the flow's questions, while the same question during the flow was answered (customer trial,
+    session 37). With no flow active, a question (no value in it) that a flow's `answers` answer is answered, and
+    nothing asked (event `question_answered`): by the flow the intent starts, or, for an intent that starts none (out
+    of scope, help, below the threshold), by the one flow whose answers name it."""
+    text = nlu.text or ""
+    if ctx.stack or not text or not ctx.new_turn or not is_question(text, ctx.assistant.language):
+        return False
+    if asks_for_person(text, ctx.assistant.language):
+        return False
+    own = ctx.assistant.flow_for_intent(intent) if intent else None
+    if own is not None:
+        candidates = [own] if own.answers else []
+    else:
+        named = [f for f in ctx.assistant.flows.values()
+                 if f.answers and any(named_in(w, p, text) is not None for _, w, p in f.answers)]
+        # several flows answer it ("What are the fees for international transfers?": each names fees): the one whose
+        # request the classifier ranks highest
+        rank = {s.name: i for i, s in enumerate(nlu.ranking)}
+        candidates = sorted(named, key=lambda f: min((rank.get(t, len(rank)) for t in f.triggers), default=len(rank)))[:1]
+    if not candidates or _gives_values(ctx, nlu, candidates[0]):
+        return False
+    return tell_named(ctx, candidates[0].name, candidates[0].answers, text, "question_answered")
+
+
+def _gives_values(ctx: TurnContext, nlu: NLUResult, flow) -> bool:
+    """Whether the message gives a value the flow asks for ("is there a fee to send money to Tom?": a request)."""
+    from framework.engine.steps import collected_slots
+    from framework.slots.mapping import fills
+
+    slots = [ctx.assistant.slots[n] for n in collected_slots(flow) if n in ctx.assistant.slots]
+    return any(fills(slot, e, None) for slot in slots for e in nlu.entities)

@@ -59,7 +59,8 @@ from framework.slots.answers import (also_part, compares_values, corrected_tail,
                                      sounds_like_correction, yes_no)
 from framework.slots.command_words import command_word
 from framework.slots.context import (collect_text, complete_cut_name, from_user, join_name_parts, looks_everyday,
-                                     model_for, describes_self, digits_in_values, only_relation, short_text, tidy_span)
+                                     model_for, describes_self, digits_in_values, only_relation, short_text, tidy_span,
+                                     unlike_values)
 from framework.slots.entities import in_foreign_amount
 from framework.slots.identity import ID_RE, check_id_number
 from framework.slots.number_labels import balance_said, identifier_named, someone_elses, year_said
@@ -2171,3 +2172,28 @@ def keep_or_drop(ctx: TurnContext) -> None:
         choices = frozen_map({"slots": frozen_map(kept)}) if kept else None
         if (ctx.frame.choices or None) != choices:
             ctx.update_frame(choices=choices)
+
+
+_NAME_LIKE = re.compile(r"^(?:[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){0,2}|[\u4e00-\u9fff·]{2,4})$")
+
+
+def answer_for_another(ctx: TurnContext, collecting: str) -> bool:
+    """"Anna" at "How much would you like to send?" after "transfer money" heard "Please tell me the amount in US
+    dollars" and Anna was dropped (customer trial, session 37): at the question of a typed slot (an amount, a date), a
+    message that is only a name, for the one name-like slot of the flow that is still empty, fills that slot (event
+    `value_for_another`); the caller asks its question again. True when it was filled."""
+    asked, flow, text = ctx.assistant.slots.get(collecting), ctx.flow(), (ctx.text or "").strip(_PUNCT)
+    if asked is None or asked.type == "text" or flow is None or not _NAME_LIKE.match(text):
+        return False
+    model = model_for(ctx.assistant)
+    empty = [ctx.assistant.slots[n] for n in sorted(steps.collected_slots(flow))
+             if n != collecting and ctx.slots.get(n) is None and ctx.assistant.slots[n].type == "text"
+             and from_user(ctx.assistant.slots[n]) and short_text(ctx.assistant.slots[n], model)]
+    if len(empty) != 1 or unlike_values(model, empty[0], text) or _no_name(ctx, empty[0], text):
+        return False
+    parsed = parse_value(empty[0], text, ctx.assistant.language, today=ctx.today)
+    if not parsed.ok or _pronoun(ctx, empty[0], parsed.value) or _names_nobody(ctx, empty[0], parsed.value):
+        return False
+    ctx.set_slot(empty[0].name, parsed.value, source="collect")
+    ctx.emit("value_for_another", slot=empty[0].name, asked=collecting)
+    return True

@@ -20,8 +20,9 @@ MAX_STATES_PER_TURN = 100  # a cycle of say-states would otherwise never stop
 
 
 _BACK = {
+    # "and check its balance too" right after an activation asked the digits again (customer trial, session 37)
     "en": re.compile(r"\b(?:(?:that|this|the same|same)\s+(?:card|one|number|account|phone)|(?:block|freeze|cancel|check|"
-                     r"activate)\s+it|lost it|on it|for it)\b", re.IGNORECASE),
+                     r"activate)\s+it|lost it|on it|for it|its (?:balance|limit))\b", re.IGNORECASE),
     "zh": re.compile(r"(?:这个|那个|刚才那个|刚才的|同一个|这张|那张|这部|那部)(?:号码?|卡|手机号?|手机)|这个号|刚才那个"),
 }
 

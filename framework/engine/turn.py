@@ -780,6 +780,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # "how long will the new one take?" right after the block: the flow that just ended answers it
     if side_questions.answered_after_end(ctx, nlu):
         return
+    # "is there a fee to send money?" with no flow under way: the transfer's answer, no transfer started
+    if side_questions.answered_without_flow(ctx, nlu, intent if confident else None):
+        return
     # (0) "😀" answers no question
     if unreadable.handle(ctx) or unreadable.pardon(ctx):
         return
@@ -828,6 +831,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
                                            assistant.flow_for_intent(intent) if confident and intent else None)
     if not filled and not off_topic and collecting and not ctx.slot_changes:
         filled = steps.referred_answer(ctx, collecting)  # "the same card" at the card question: the last request's
+        if not filled and slot_filling.answer_for_another(ctx, collecting):
+            steps.reprompt(ctx)  # "Anna" at "How much would you like to send?": the recipient, and the amount again
+            return
     changed, late, relative = [], [], None
     if collecting or waiting in _LISTENING:
         if not filled and not off_topic:  # a number that answered the question corrects nothing else
@@ -958,6 +964,11 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             return
         ctx.emit("hedged", flow=ctx.frame.flow)
         ctx.say("utter_clear_yes_no")
+        return
+    # "好的谢谢" at "需要帮您办理59元套餐吗？" after its details heard "没听明白" (customer trials, sessions 33 and 37): at an
+    # offer, an ok with thanks and nothing else takes the information, not the offer
+    if waiting == "confirm" and _ACK_THANKS.match((nlu.text or "").strip()) and confirm.only_offered(ctx):
+        _decline_offer(ctx, state, "offer_put_off")
         return
     # "算了不用转了" (取消 0.95) at "需要为您转接人工客服进一步处理吗？" after a complaint was filed heard "好的，已为您取消",
     # as if the complaint were withdrawn (customer trial, session 36): at an offer, a cancel is its no
@@ -1206,6 +1217,11 @@ def _value_alone(ctx: TurnContext, nlu: NLUResult, intent: str | None) -> bool:
 # A value introduced as the customer's own: "怎么回事？我叫唐燕" (其他 1.0) at an opening's read-back that held another
 # name was "这个问题我在这里回答不了" (customer trial, session 37)
 _INTRODUCES = re.compile(r"我叫|我的名字(?:是|叫)|我姓|本人姓名|\bmy name(?:'s| is)\b|\bi'?m called\b", re.IGNORECASE)
+
+
+_ACK_THANKS = re.compile(r"(?:好的?|好滴|嗯+|哦+|噢|行|ok(?:ay)?|okk?|alright|cool|got it)[，,。.!！\s~～]*(?:谢谢|多谢|感谢|谢啦|谢了|"
+                         r"thanks|thank you|thx|ty|cheers)(?:你|您|啦|了|哈|呀|啊)?(?:\s*(?:so much|a lot))?[。.!！~～\s]*$",
+                         re.IGNORECASE)
 
 
 def _answer_only(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> NLUResult:
