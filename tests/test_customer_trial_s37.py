@@ -283,3 +283,29 @@ def test_a_name_at_the_amount_question(banking, text):
 def test_no_name_at_the_amount_question(banking, text, intent):
     state = en(banking, start(), "transfer money", "transfer_money", 0.99).state
     assert "recipient" not in en(banking, state, text, intent, 0.6).state.slots
+
+
+# "是的，开户" at "请问您是想办理业务吗？" started the opening without 开户, and its menu came back after every answer
+# (first round)
+def test_a_value_with_the_yes_to_an_intent_check(telecom):
+    import dataclasses
+
+    checked = dataclasses.replace(telecom, settings=dataclasses.replace(telecom.settings, fallback_threshold=0.7))
+    state = zh(checked, start(), "我想先开个护", "办理", 0.58).state
+    result = zh(checked, state, "是的，开户", "肯定", 1.0)
+    assert result.state.slots["business"] == "开户" and result.state.stack[-1].waiting_for == "slot:name"
+
+
+# "哪个套餐流量最多？" at the plan question of an opening heard what to bring for an opening (first round)
+def test_which_plan_has_the_most(telecom):
+    state = start()
+    for text, intent in [("我要开户", "办理"), ("唐嫣", "提供信息"), ("11010519491231002X", "提供信息")]:
+        state = zh(telecom, state, text, intent, 0.99).state
+    result = zh(telecom, state, "哪个套餐流量最多？", "咨询", 0.8)
+    assert replies(result)[0].startswith("四档的区别") and result.state.stack[-1].waiting_for == "slot:plan"
+
+
+# "can I also get a new card sent to a different address?" after a block heard when it arrives (first round)
+def test_the_new_cards_address(banking):
+    result = en(banking, _blocked(banking), "can I also get a new card sent to a different address?", "lost_card", 0.7)
+    assert "address we have on file" in replies(result)[0]

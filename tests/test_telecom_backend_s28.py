@@ -76,10 +76,15 @@ async def test_the_holders_name_is_compared_without_spaces_or_width(backend):
 
 
 async def test_a_second_opening_under_another_name_does_not_make_it_the_holder(backend):
-    await post(backend, "开户", "李娜", ID, "59")
-    await post(backend, "开户", "张三", ID, "39")  # 开户 checks no name (not asked of session 28)
+    _, first = await post(backend, "开户", "李娜", ID, "59")
+    _, second = await post(backend, "开户", "张三", ID, "39")  # 开户 checks no name (not asked of session 28)
     assert backend.registry.holders[ID] == "李娜"
-    assert (await post(backend, "换套餐", "张三", ID, "129"))[0] == 403
+    # ... but the account 张三 opened is his to change, and only that one (customer trial, session 37: an account
+    # opened in one name under another's ID could not be changed right after)
+    status, changed = await post(backend, "换套餐", "张三", ID, "129")
+    assert status == 200 and changed["slots"]["account_no"] == second["slots"]["account_no"]
+    assert first["slots"]["account_no"] not in backend.registry.next_plans
+    assert (await post(backend, "换套餐", "王五", ID, "129"))[0] == 403
 
 
 async def test_a_change_to_the_plan_the_account_has_is_refused_with_422(backend):

@@ -17,7 +17,8 @@ maps them with `on_status` (flows/telecom_zh/business.yml); try them from the sh
   other IDs answer 404 (state no_account: the ID is asked again once).
 - 换套餐 is for the holder only: a name other than the holder's (the name the ID's first account
   was opened with) answers 403 (state not_holder; customer trial, session 28: 张三 changed 李娜's
-  plan). Checked before the plan, so a stranger learns nothing of the account.
+  plan). Checked before the plan, so a stranger learns nothing of the account. An account opened here
+  in another name under the same ID is that name's to change (customer trial, session 37).
 - 换套餐 to the plan the account has now answers 422 (state same_plan: nothing to change). A change
   takes effect next month: asking again for the plan already asked for is accepted again (the
   same answer), and asking for the current plan while another change waits cancels that change.
@@ -53,6 +54,9 @@ class Registry:
         }
         # the holder of each ID's accounts: the name its first account was opened with
         self.holders: dict[str, str] = {"11010519491231002X": "王小明", "110101199003077774": "李小龙"}
+        # the name each account opened here was opened with (a seeded account's is its ID's holder): "李娜" opened an
+        # account with 王小明's ID and could not change its plan right after (customer trial, session 37)
+        self.openers: dict[str, str] = {}
         # each account's plan now, and the plan it changes to next month (换套餐)
         self.plans: dict[str, str] = {"TZ20240001": "39", **{n: "59" for n in self.accounts["110101199003077774"]}}
         self.next_plans: dict[str, str] = {}
@@ -94,19 +98,21 @@ async def business(request: web.Request) -> web.Response:
     account_no = f"TZ{next(registry.serial):08d}"
     owned.append(account_no)
     registry.holders.setdefault(id_number, _plain_name(str(slots["name"])))
+    registry.openers[account_no] = _plain_name(str(slots["name"]))
     registry.plans[account_no] = plan
     return web.json_response({"slots": {"account_no": account_no}})
 
 
 def _change_plan(registry: Registry, id_number: str, name: str, plan: str) -> web.Response:
-    """换套餐 of the ID's first account: 404 no account, 403 not the holder's name, 422 the
+    """换套餐 of the ID's first account the name holds: 404 no account, 403 not the holder's name, 422 the
     plan it has now (in this order: a stranger learns nothing of the account's plan)."""
     owned = registry.accounts.get(id_number)
     if not owned:
         return _fail(404, "no account for this ID number")
-    if _plain_name(name) != registry.holders.get(id_number):
+    mine = [a for a in owned if registry.openers.get(a, registry.holders.get(id_number)) == _plain_name(name)]
+    if not mine:
         return _fail(403, "the name is not the account holder's")
-    account_no = owned[0]
+    account_no = mine[0]
     if plan == registry.plans.get(account_no) and account_no not in registry.next_plans:
         return _fail(422, "the account is already on this plan")
     if plan == registry.plans.get(account_no):

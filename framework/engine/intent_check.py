@@ -109,7 +109,16 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
         lifetimes.drop_loose_values(ctx, "check_dropped")
         return False
     if yes:
-        steps.start_flow(ctx, flow, reason="checked")
+        # "是的，开户" at "请问您是想办理业务吗？": the yes, and 开户 was dropped; the menu asked for it again and again
+        # (customer trial, session 37)
+        said = _values_for(ctx, nlu, flow)
+        if said:
+            from framework.engine import slot_filling
+
+            steps.start_flow(ctx, flow, reason="checked",
+                             prefill=lambda: slot_filling.fill(ctx, replace(nlu, entities=said), None))
+        else:
+            steps.start_flow(ctx, flow, reason="checked")
     else:
         ctx.emit("intent_check_denied", flow=frame.flow)
         ctx.say(DENIED)

@@ -96,8 +96,9 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
         # request the classifier ranks highest
         rank = {s.name: i for i, s in enumerate(nlu.ranking)}
         candidates = sorted(named, key=lambda f: min((rank.get(t, len(rank)) for t in f.triggers), default=len(rank)))[:1]
-    if not candidates or _gives_values(ctx, nlu, candidates[0]):
-        return False
+    if (not candidates or _gives_values(ctx, nlu, candidates[0])
+            or (candidates[0].not_for and any(named_in(w, p, text) is not None for _, w, p in candidates[0].not_for))):
+        return False  # what the flow does not serve is said by its `not_for` (framework.engine.not_for)
     return tell_named(ctx, candidates[0].name, candidates[0].answers, text, "question_answered")
 
 

@@ -1489,13 +1489,18 @@ def _implied_flow(ctx: TurnContext, agreeing: str | None = None, nlu: NLUResult 
     answered = len({n for n in said if n in ctx.slot_changes} & steps.collected_slots(flows[0])) if len(flows) == 1 else 0
     # "开户" alone (提供信息 0.40) heard "没太理解", and the name and ID given next were dropped (customer trial, session
     # 36): a choice of words and nothing else (not digits: "99" alone trusts nothing, _value_alone) names its flow
-    choice_alone = (nlu is not None and not identifier and value_guard.mostly(nlu.text or "", nlu.entities, outside=0.0)
+    # ... and "是的，开户" after a fallback, with nothing asked (customer trial, session 37): a yes before it says nothing
+    said_text = _YES_LEAD.sub(lambda m: " " * len(m.group(0)), nlu.text or "") if nlu is not None else ""
+    choice_alone = (nlu is not None and not identifier and value_guard.mostly(said_text, nlu.entities, outside=0.0)
                     and not any(ch.isdigit() for ch in nlu.text or ""))
     if len(flows) != 1 or (agreeing is not None and agreeing not in flows[0].triggers and answered < 3
                            and not identifier and not choice_alone):
         return False
     steps.start_flow(ctx, flows[0], reason="values")
     return True
+
+
+_YES_LEAD = re.compile(r"^\s*(?:是的?|对的?|嗯+|恩|好的?|行|yes|yeah|yep|ok(?:ay)?)[，,、。.!！\s]*", re.IGNORECASE)
 
 
 def _no_person_asked(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
