@@ -24,11 +24,13 @@ names words or patterns.
 from __future__ import annotations
 
 from framework.engine.context import TurnContext
+from framework.engine.steps import collected_slots
 from framework.engine.unavailable import named_in, say_named, tell_named
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import is_question
 from framework.slots.command_words import asks_for_person
 from framework.slots.context import model_for, short_text
+from framework.slots.mapping import fills
 
 
 def _about_the_flow(flow, frame, text: str) -> bool:
@@ -104,8 +106,5 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
 
 def _gives_values(ctx: TurnContext, nlu: NLUResult, flow) -> bool:
     """Whether the message gives a value the flow asks for ("is there a fee to send money to Tom?": a request)."""
-    from framework.engine.steps import collected_slots
-    from framework.slots.mapping import fills
-
     slots = [ctx.assistant.slots[n] for n in collected_slots(flow) if n in ctx.assistant.slots]
     return any(fills(slot, e, None) for slot in slots for e in nlu.entities)
