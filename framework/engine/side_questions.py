@@ -24,6 +24,7 @@ names words or patterns.
 from __future__ import annotations
 
 from framework.engine.context import TurnContext
+from framework.engine.follow_up import sounds_like_follow_up
 from framework.engine.steps import collected_slots
 from framework.engine.unavailable import named_in, say_named, tell_named
 from framework.nlu.interface import NLUResult
@@ -88,6 +89,8 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
         return False
     if asks_for_person(text, ctx.assistant.language):
         return False
+    if ctx.last_flow and sounds_like_follow_up(text, ctx.assistant.language):
+        return False  # "上上个月的呢" after a bill: the same request again (framework.engine.follow_up)
     own = ctx.assistant.flow_for_intent(intent) if intent else None
     if own is not None:
         candidates = [own] if own.answers else []

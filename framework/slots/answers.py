@@ -25,6 +25,7 @@ answer (framework.engine.confirm). This module supplies the parts that need no c
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -253,11 +254,23 @@ def is_yes_word(text: str, language: str | None = None) -> bool:
     return any(_bare(text) in YES_WORDS[c] for c in ([code] if code in YES_WORDS else list(YES_WORDS)))
 
 
+_CACHED_TEXT = 200  # characters: a turn asks yes_no of the same short message several times (3.4 calls a turn)
+
+
 def yes_no(text: str, language: str | None = None) -> bool | None:
     """True for a yes word, False for a no word, None otherwise (the whole utterance).
     With a language, only that language's words count; without, any listed language's.
     Emoji beside the word are set aside unless they say the other answer ("对👌" is yes,
     "好的👎" neither: customer trial, session 18, "对👌" at a menu)."""
+    return _cached_yes_no(text, language) if len(text) <= _CACHED_TEXT else _yes_no(text, language)
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_yes_no(text: str, language: str | None) -> bool | None:
+    return _yes_no(text, language)
+
+
+def _yes_no(text: str, language: str | None) -> bool | None:
     symbols = _symbols(text)
     if not symbols:
         return _word_yes_no(text, language)
