@@ -309,3 +309,44 @@ def test_which_plan_has_the_most(telecom):
 def test_the_new_cards_address(banking):
     result = en(banking, _blocked(banking), "can I also get a new card sent to a different address?", "lost_card", 0.7)
     assert "address we have on file" in replies(result)[0]
+
+
+# Second round, A: "please check the balance on 4821 and then send 50 to my sister Anna Lee tomorrow" (and "… pay my
+# landlord Peter Novak 800 dollars") read back "Send $50.00 to my sister …?" and "yes" sent it there: the deferred
+# request saved who she is, not her name
+def test_the_deferred_request_keeps_the_name_beside_the_relation(banking):
+    from dataclasses import replace as replaced
+
+    from framework.engine import handle_message
+    from framework.nlu.interface import IntentScore
+    from tests.support.engine_turns import NOW, message
+    from tests.test_customer_trial_s32 import learnt
+
+    text = "please block my card 4821 and then send 50 to my sister Anna Lee tomorrow"
+    nlu = message(banking, text, "lost_card", 0.99, 0.01, runner_up=("affirm",),
+                  entities=[learnt(text, "my sister", "recipient"), learnt(text, "Anna Lee", "recipient")])
+    nlu = replaced(nlu, also=(IntentScore("transfer_money", 0.99),), also_span=(text.find(" and "), len(text)))
+    result = handle_message(banking, start(), nlu, now=NOW)
+    assert result.state.stack[0].saved["slots"]["recipient"] == "Anna Lee"
+
+
+# Second round, A: "Will Carter" at "Who should I send it to?" (the model tagged "Carter") sent $25 to "Carter"
+@pytest.mark.parametrize("text, tagged, name", [("Will Carter", "Carter", "Will Carter"),
+                                                ("send it to Hope Williams please", "Williams", "Hope Williams")])
+def test_a_first_name_that_is_a_word_before_the_learnt_surname(text, tagged, name):
+    from framework.slots.context import complete_cut_name
+    from tests.test_customer_trial_s32 import learnt
+
+    assert complete_cut_name(text, learnt(text, tagged, "recipient")).text == name
+
+
+# Second round, A: "等一下，还是换129的吧" at the read-back of a change to 59 was a wait ("好的，不着急"), 129 dropped, and
+# "对的" changed the plan to 59
+@pytest.mark.parametrize("text, intent, plan", [("等一下，还是换129的吧", "肯定", "129"), ("等一下，还是换39的吧", "再见", "39"),
+                                                ("还是39吧", "肯定", "39")])
+def test_rather_another_plan_at_the_read_back(telecom, text, intent, plan):
+    state = start()
+    for said, said_intent in [("我要换成59的套餐", "办理"), ("王小明", "提供信息"), ("11010519491231002X", "提供信息")]:
+        state = zh(telecom, state, said, said_intent, 0.99).state
+    result = zh(telecom, state, text, intent, 0.6)
+    assert result.state.slots["plan"] == plan and result.action is None

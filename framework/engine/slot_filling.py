@@ -1149,7 +1149,7 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
                 # trial, session 33): an amount said as the total is the loss
                 or (slot.type == "money" and _TOTAL_WORDS.search(text[max(0, entity.start - 12):entity.start]))
                 or ((_BUT_LEAD.search(text[:entity.start]) or _REJECTED_THEN.search(text[:entity.start])
-                     or _CHANGE_ASKED.search(text[:entity.start]))
+                     or _CHANGE_ASKED.search(text[:entity.start]) or _RATHER_LEAD.search(text[:entity.start]))
                     and only_filler(_WHY_TURNED_DOWN.sub("", text[entity.end:]).strip(" ?？"), language))):
             continue
         del found[name]
@@ -1177,6 +1177,10 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
 
 # A change asked as a question: "can it go on 12/20?" at "Send $800.00 to Grace on Sunday 6 December?" heard "I can't
 # answer that here" (customer trial, session 36); "could you make it 60?", "可以改到20号吗"
+# "等一下，还是换129的吧" at the read-back of 59 was a wait, 129 dropped, and "对的" changed the plan to 59 (customer trial,
+# session 37)
+_RATHER_LEAD = re.compile(r"^\W*(?:(?:等一下|等一等|等等|等下|稍等|哦|噢|嗯|那|算了|我想|我看|想了想)[，,、。\s]*)*"
+                          r"(?:我|那)?还是(?:换|要|用|办|改|选|来)?(?:成|到)?(?:个|那个)?\s*$")
 _CHANGE_ASKED = re.compile(r"^\W*(?:(?:oh|ah|hmm+|um+|actually|wait|sorry|ok(?:ay)?|but)[\s,.!]+)*(?:can|could|would|may)\s+"
                            r"(?:it|we|you|i|that|this|the\s+(?:transfer|payment|money))\s+(?:please\s+)?(?:(?:go|be|do|make|send|"
                            r"move|change|switch|schedule|put|set|have)(?:\s+(?:it|that|this))?\s+)?(?:(?:on|for|to|at)\s+)?"

@@ -65,7 +65,7 @@ from framework.slots.answers import (after_refusal, refuses_a_wish, also_part, c
                                      is_hedge, is_question, language_key, sounds_like_correction, without_filler, yes_no)
 from framework.slots.command_words import (CLAUSE, asks_for_person, dropped_lead, goes_on, money_trouble, negated_command,
                                           wants_person, withdrawn, withdrawn_on_asking)
-from framework.slots.context import collect_text, from_user, model_for, short_text
+from framework.slots.context import collect_text, from_user, model_for, only_relation, short_text
 from framework.slots.mapping import fills
 from framework.slots.number_labels import IDENTIFIER_TYPES
 from framework.slots.partial_names import stated_surname, with_surname
@@ -405,13 +405,16 @@ def _values_said(ctx: TurnContext, nlu: NLUResult, wanted, start: int, end: int,
     for name in sorted(wanted):
         slot = ctx.assistant.slots.get(name)
         for entity in nlu.entities if slot is not None else ():
-            if (name in values or entity.start < start or entity.end > end
+            # "… and then send 50 to my sister Anna Lee tomorrow": "my sister" was saved, the name dropped, and "yes"
+            # sent the money to "my sister" (customer trial, session 37): who she is gives way to her name
+            if ((name in values and not (isinstance(values[name], str) and only_relation(values[name])))
+                    or entity.start < start or entity.end > end
                     or (entity.extractor in GENERIC_EXTRACTORS and not generic) or not fills(slot, entity, None)):
                 continue
             # read as filling reads it: "… and also send Peter 10 for the taxi" saved the recipient "Peter 10", and
             # the money went to that name (customer trial, session 31)
             parsed = slot_filling.entity_value(ctx, slot, entity)
-            if parsed.ok:
+            if parsed.ok and not (name in values and isinstance(parsed.value, str) and only_relation(parsed.value)):
                 values[name] = parsed.value
     return values
 

@@ -559,6 +559,9 @@ def _person_name(text: str, entity):
 _SURNAME_BEFORE_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*\s*,\s*$")
 
 
+_NAME_WORD_BEFORE_RE = re.compile(r"\b(" + "|".join(sorted(w.capitalize() for w in NAME_WORDS)) + r")[ \t]+$")
+
+
 def complete_cut_name(text: str, entity):
     """A learnt span of a name-like slot, all Han characters, followed in its clause by one
     more Han character that is no particle (particles and politeness may follow it):
@@ -585,6 +588,12 @@ def complete_cut_name(text: str, entity):
     if cut is not None and cut.end() > entity.end:  # "my ti" of "my tita Lorna" (a word piece: trial, session 25)
         whole = text[entity.start:cut.end()]
         entity = replace(entity, value=whole, text=whole, end=cut.end())
+    first = _NAME_WORD_BEFORE_RE.search(text, 0, entity.start) if _LATIN_NAME_RE.fullmatch(entity.text) else None
+    if first is not None and (first.start() == 0 or name_word(text, first.start(), first.group(1))):
+        # "Will Carter" at "Who should I send it to?" tagged "Carter", and "yes" sent the money to "Carter" (customer
+        # trial, session 37): a given name that is also a word, written as a name right before, is the name's start
+        entity = replace(entity, value=text[first.start():entity.end], text=text[first.start():entity.end],
+                         start=first.start())
     rest = _LATIN_NAME_REST_RE.match(text, entity.end) if _LATIN_NAME_RE.fullmatch(entity.text) else None
     if rest is not None:
         # "Temitope Ajayi" tagged "Temitope", "Nguyen Van An" tagged "Nguyen Van": the money went to "Nguyen Van"
