@@ -238,10 +238,35 @@ def test_a_flows_question_with_no_flow_under_way(banking, text, intent, answer):
     assert not result.state.stack
 
 
-@pytest.mark.parametrize("text", ["can you send money to Tom? is there a fee?", "what's the weather like?"])
-def test_a_request_or_another_question_is_read_as_before(banking, text):
-    result = en(banking, start(), text, "transfer_money" if "Tom" in text else "out_of_scope", 0.99)
+def test_another_question_is_read_as_before(banking):
+    result = en(banking, start(), "what's the weather like?", "out_of_scope", 0.99)
     assert "question_answered" not in [e.name for e in result.events]
+
+
+# ... and a question that is also a request of the flow that answers it: the answer, then the request goes on
+@pytest.mark.parametrize("text, intent, first, flow", [
+    ("can you send money to Tom? is there a fee?", "transfer_money", "There's no fee", "transfer_money"),
+    ("我想换成99的套餐，要多久生效？", "办理", "开户即刻生效", "business"), ("换套餐有没有违约金", "办理", "这几档套餐都没有合约期", "business"),
+    ("开户需要准备什么材料", "办理", "开户（办新卡或副卡）需要机主本人的身份证", "business")])
+def test_a_request_with_its_question(banking, telecom, text, intent, first, flow):
+    result = (en(banking, start(), text, intent, 0.99) if intent == "transfer_money"
+              else zh(telecom, start(), text, intent, 0.95))
+    assert replies(result)[0].startswith(first) and result.state.stack[-1].flow == flow
+
+
+@pytest.mark.parametrize("text, intent, answer", [
+    ("有合约期吗", "查询", "这几档套餐都没有合约期"), ("新卡寄到哪里啊", "咨询", "新卡寄到您在我们这里登记的地址")])
+def test_another_flows_answer_with_no_flow_under_way(telecom, text, intent, answer):
+    result = zh(telecom, start(), text, intent, 0.9)
+    assert replies(result)[0].startswith(answer) and not result.state.stack
+
+
+@pytest.mark.parametrize("text, answer", [("When will my new card arrive?", "A new or replacement card arrives"),
+                                          ("is there a fee for checking balance?", "Checking your balance is free")])
+def test_card_delivery_and_balance_fee(banking, text, answer):
+    intent = "activate_card" if "card arrive" in text else "check_balance"
+    result = en(banking, start(), text, intent, 0.9)
+    assert replies(result)[0].startswith(answer) and not result.state.stack
 
 
 @pytest.mark.parametrize("text, answer", [("套餐有合约期吗", "没有合约期"), ("请问换套餐什么时候生效呀？", "下月 1 日起生效"),

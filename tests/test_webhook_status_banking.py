@@ -109,7 +109,9 @@ async def test_the_daily_limit_counts_a_customers_transfers_of_the_day():
     amount (over_daily_limit)."""
     from aiohttp import ClientSession
 
-    server = TestServer(load_backend(BANKING).init(), host="127.0.0.1")
+    backend = load_backend(BANKING)
+    app = backend.init()
+    server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     try:
         async with ClientSession() as http:
@@ -118,9 +120,15 @@ async def test_the_daily_limit_counts_a_customers_transfers_of_the_day():
                                                        "recipient": "Tom", "date": date}}
                 async with http.post(server.make_url("/transfers"), json=body) as response:
                     return response.status
+            # each sender's account starts with $1,500 and what it sent is deducted (customer trial, session 37): the
+            # day's limit is tried with a second sender's money topped up
+            backend_bank = app[backend.BANK]
+            backend_bank.available = 10_000.0
             assert [await send(1000), await send(1000), await send(600)] == [200, 200, 409]
             assert await send(500) == 200  # 2,500 exactly
             assert await send(600, date="2026-12-08") == 200 and await send(600, sender="other") == 200
+            backend_bank.available = 1500.0
+            assert [await send(1000, sender="third"), await send(1000, sender="third")] == [200, 422]
     finally:
         await server.close()
     flow = load_assistant(BANKING, {}).flows["transfer_money"]

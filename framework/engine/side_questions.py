@@ -81,9 +81,10 @@ def answered_after_end(ctx: TurnContext, nlu: NLUResult) -> bool:
 def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) -> bool:
     """"is there a fee to send money?", "how much can I transfer per day?", "套餐有合约期吗" with no flow under way were
     refused or started the flow's questions, while the same question during the flow was answered (customer trial,
-    session 37). With no flow active, a question (no value in it) that a flow's `answers` answer is answered, and
-    nothing asked (event `question_answered`): by the flow the intent starts, or, for an intent that starts none (out
-    of scope, help, below the threshold), by the one flow whose answers name it."""
+    session 37). With no flow active, a question that a flow's `answers` answer is answered, and nothing asked (event
+    `question_answered`): by the flow the intent starts when its answers name it, else by the flow whose answers name
+    it that the classifier ranks highest. A question that also gives the intent's flow a value ("我想换成99的套餐，要多久
+    生效？", "59的套餐多少钱") is that request: answered first when its flow answers it, and False (the flow starts)."""
     text = nlu.text or ""
     if ctx.stack or not text or not ctx.new_turn or not is_question(text, ctx.assistant.language):
         return False
@@ -91,23 +92,31 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
         return False
     if ctx.last_flow and sounds_like_follow_up(text, ctx.assistant.language):
         return False  # "上上个月的呢" after a bill: the same request again (framework.engine.follow_up)
+    named = [f for f in ctx.assistant.flows.values()
+             if f.answers and any(named_in(w, p, text) is not None for _, w, p in f.answers)
+             and not (f.not_for and any(named_in(w, p, text) is not None for _, w, p in f.not_for))]
     own = ctx.assistant.flow_for_intent(intent) if intent else None
-    if own is not None:
-        candidates = [own] if own.answers else []
+    if own is not None and _gives_values(ctx, nlu, own, choices=True):
+        if own in named:
+            tell_named(ctx, own.name, own.answers, text, "question_answered")
+        return False
+    if own in named:
+        candidates = [own]
     else:
-        named = [f for f in ctx.assistant.flows.values()
-                 if f.answers and any(named_in(w, p, text) is not None for _, w, p in f.answers)]
-        # several flows answer it ("What are the fees for international transfers?": each names fees): the one whose
-        # request the classifier ranks highest
+        # the intent's flow has no answer ("有合约期吗" read as 查询; "When will my new card arrive?" as activate_card:
+        # customer trial, session 37), or it starts none; several flows answer it ("What are the fees for international
+        # transfers?": each names fees): the one whose request the classifier ranks highest
         rank = {s.name: i for i, s in enumerate(nlu.ranking)}
         candidates = sorted(named, key=lambda f: min((rank.get(t, len(rank)) for t in f.triggers), default=len(rank)))[:1]
-    if (not candidates or _gives_values(ctx, nlu, candidates[0])
-            or (candidates[0].not_for and any(named_in(w, p, text) is not None for _, w, p in candidates[0].not_for))):
-        return False  # what the flow does not serve is said by its `not_for` (framework.engine.not_for)
+    if not candidates or _gives_values(ctx, nlu, candidates[0], choices=False):
+        return False
     return tell_named(ctx, candidates[0].name, candidates[0].answers, text, "question_answered")
 
 
-def _gives_values(ctx: TurnContext, nlu: NLUResult, flow) -> bool:
-    """Whether the message gives a value the flow asks for ("is there a fee to send money to Tom?": a request)."""
-    slots = [ctx.assistant.slots[n] for n in collected_slots(flow) if n in ctx.assistant.slots]
+def _gives_values(ctx: TurnContext, nlu: NLUResult, flow, *, choices: bool) -> bool:
+    """Whether the message gives a value the flow asks for ("is there a fee to send money to Tom?": a request); without
+    `choices`, a choice named for another flow than the intent's is what the question is about ("新卡寄到哪里啊": 新卡
+    is the opening's business), no value given."""
+    slots = [ctx.assistant.slots[n] for n in collected_slots(flow)
+             if n in ctx.assistant.slots and (choices or ctx.assistant.slots[n].type != "categorical")]
     return any(fills(slot, e, None) for slot in slots for e in nlu.entities)

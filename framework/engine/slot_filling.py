@@ -66,7 +66,7 @@ from framework.slots.identity import ID_RE, check_id_number
 from framework.slots.number_labels import balance_said, identifier_named, someone_elses, year_said
 from framework.slots.numerals import indefinite, normalise_digits, ranges
 from framework.slots.partial_names import partial_name
-from framework.slots.person_names import COMPOUND_SURNAMES_ZH, another_persons_name, joined_people
+from framework.slots.person_names import COMPOUND_SURNAMES_ZH, another_persons_name, joined_people, written_name
 from framework.slots.relative_amounts import relative_change
 from framework.slots.mapping import (
     CONTEXT_EXTRACTOR, GENERIC_EXTRACTORS, MODEL_EXTRACTOR, Overlaps, cut_before_pattern, fills, overruled, rank,
@@ -2178,16 +2178,14 @@ def keep_or_drop(ctx: TurnContext) -> None:
             ctx.update_frame(choices=choices)
 
 
-_NAME_LIKE = re.compile(r"^(?:[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){0,2}|[\u4e00-\u9fff·]{2,4})$")
-
-
 def answer_for_another(ctx: TurnContext, collecting: str) -> bool:
     """"Anna" at "How much would you like to send?" after "transfer money" heard "Please tell me the amount in US
     dollars" and Anna was dropped (customer trial, session 37): at the question of a typed slot (an amount, a date), a
     message that is only a name, for the one name-like slot of the flow that is still empty, fills that slot (event
     `value_for_another`); the caller asks its question again. True when it was filled."""
     asked, flow, text = ctx.assistant.slots.get(collecting), ctx.flow(), (ctx.text or "").strip(_PUNCT)
-    if asked is None or asked.type == "text" or flow is None or not _NAME_LIKE.match(text):
+    if (asked is None or asked.type == "text" or flow is None or not written_name(text)
+            or yes_no(text, ctx.assistant.language) is not None):
         return False
     model = model_for(ctx.assistant)
     empty = [ctx.assistant.slots[n] for n in sorted(steps.collected_slots(flow))
