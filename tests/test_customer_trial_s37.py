@@ -375,3 +375,13 @@ def test_rather_another_plan_at_the_read_back(telecom, text, intent, plan):
         state = zh(telecom, state, said, said_intent, 0.99).state
     result = zh(telecom, state, text, intent, 0.6)
     assert result.state.slots["plan"] == plan and result.action is None
+
+
+# Second round, B: "wait nah make it a buck fifty" changed the amount to $50; "one thousand rupees no sorry dollars" was
+# refused as rupees
+@pytest.mark.parametrize("text, value", [("wait nah make it a buck fifty", "1.5 USD"), ("send a buck to Tom", "1 USD"),
+                                         ("one thousand rupees no sorry dollars", "1000 USD")])
+def test_a_buck_and_a_currency_taken_back(banking, text, value):
+    from framework.slots.entities import extract_entities
+
+    assert [e.value for e in extract_entities(banking, text) if e.entity == "amount"] == [value]

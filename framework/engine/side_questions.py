@@ -96,6 +96,8 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
              if f.answers and any(named_in(w, p, text) is not None for _, w, p in f.answers)
              and not (f.not_for and any(named_in(w, p, text) is not None for _, w, p in f.not_for))]
     own = ctx.assistant.flow_for_intent(intent) if intent else None
+    if own is not None and own.not_for and any(named_in(w, p, text) is not None for _, w, p in own.not_for):
+        return False  # "can you freeze my card for a while": what the flow does not serve (framework.engine.not_for)
     if own is not None and _gives_values(ctx, nlu, own, choices=True):
         if own in named:
             tell_named(ctx, own.name, own.answers, text, "question_answered")

@@ -51,7 +51,7 @@ def named_in(words, patterns, text: str) -> str | None:
     """The first of `words` inside `text`, else the text the first of `patterns` (regular
     expressions) finds there; case-insensitive; None when none is."""
     lowered = text.lower()
-    word = next((w for w in words if w.lower() in lowered), None)
+    word = next((w for w in words if _said(w.lower(), lowered)), None)
     if word is not None:
         return word
     for pattern in patterns:
@@ -59,6 +59,21 @@ def named_in(words, patterns, text: str) -> str | None:
         if found and found.group(0):
             return found.group(0)
     return None
+
+
+def _said(word: str, lowered: str) -> bool:
+    """A listed word inside the message: a Latin word as a whole word ("fee" is not in "coffee", nor "free" in "freeze":
+    customer trial, session 37, a question about coffee heard the activation's fee), any other inside it ("寄到哪")."""
+    if word not in lowered:
+        return False
+    if not (word[:1].isascii() and word[:1].isalnum()) and not (word[-1:].isascii() and word[-1:].isalnum()):
+        return True
+    return _word_pattern(word).search(lowered) is not None
+
+
+@functools.lru_cache(maxsize=512)
+def _word_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])")
 
 
 def say_named(ctx: TurnContext, flow_name: str, entries, text: str, event: str) -> bool:

@@ -27,7 +27,7 @@ PREFIXES = {"￥": "CNY", "¥": "CNY", "rmb": "CNY", "cny": "CNY", "us$": "USD",
 # Words written after it. 块 and 毛 are read by the numerals with the amount, which know
 # that 两块蛋糕 is two pieces; 元 is here too for "3500 元".
 SUFFIXES = {"元人民币": "CNY", "人民币": "CNY", "元": "CNY", "rmb": "CNY", "cny": "CNY",
-            "yuan": "CNY", "美元": "USD", "美金": "USD", "dollars": "USD", "dollar": "USD", "bucks": "USD",
+            "yuan": "CNY", "美元": "USD", "美金": "USD", "dollars": "USD", "dollar": "USD", "bucks": "USD", "buck": "USD",
             "usd": "USD", "欧元": "EUR", "euros": "EUR", "euro": "EUR", "eur": "EUR", "英镑": "GBP",
             "pounds": "GBP", "pound": "GBP", "quid": "GBP", "gbp": "GBP", "港币": "HKD", "港元": "HKD", "hkd": "HKD",
             "日元": "JPY", "yen": "JPY", "jpy": "JPY", "rupees": "INR", "rupee": "INR", "inr": "INR",
@@ -73,7 +73,8 @@ class Money:
 # A currency word taken back at once: "forty two quid, sorry dollars" was refused as pounds (found by hand,
 # session 27); "五十英镑 不对 人民币"
 _CURRENCY_FIX_RE = re.compile(
-    r"\s*[,;.\-–—，、]?\s*(?:(?:sorry|oops|no|nope|wait|er+m*|um+|uh+)\b[,!.]?\s*(?:(?:i\s+)?mean(?:t)?\s+)?"
+    # "one thousand rupees no sorry dollars" (customer trial, session 37: two words of it)
+    r"\s*[,;.\-–—，、]?\s*(?:(?:(?:sorry|oops|no|nope|wait|er+m*|um+|uh+)\b[,!.]?\s*)+(?:(?:i\s+)?mean(?:t)?\s+)?"
     r"|(?:i\s+)?mean(?:t)?\s+|(?:哦|噢|啊)?(?:不对|不是|说错了|错了)[,，、]?\s*(?:是)?)"
     rf"(?P<currency>{_alternatives(SUFFIXES)})(?![A-Za-z])", re.IGNORECASE)
 
@@ -330,10 +331,14 @@ def _overlaps(q, others) -> bool:
     return any(q.start < o.end and o.start < q.end for o in others)
 
 
+# "make it a buck fifty" was read as $50 (customer trial, session 37): "a buck" is one, as "two bucks fifty" is 2.50
+_A_BUCK = re.compile(r"\b[Aa](?= bucks?\b)")
+
+
 def find_money(text: str) -> list[Money]:
     """Every amount in `text`, with its currency when the words give one; numbers that count
     something else ("一个月", "3 days") are none."""
-    text = normalise_digits(text)
+    text = _A_BUCK.sub("1", normalise_digits(text))  # one character for one: the offsets hold
     euros = _euro_decimals(text)
     written = [w for w in _written(text) if not _overlaps(w, euros)]
     written += [q for q in _dotted_thousands(text) + _said_hundreds(text) if not _overlaps(q, euros + written)]
