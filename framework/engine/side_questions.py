@@ -98,6 +98,8 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
     own = ctx.assistant.flow_for_intent(intent) if intent else None
     if own is not None and own.not_for and any(named_in(w, p, text) is not None for _, w, p in own.not_for):
         return False  # "can you freeze my card for a while": what the flow does not serve (framework.engine.not_for)
+    if own is not None and own not in named and _unavailable_named(ctx, own, text):
+        return False  # "我的合约哪天到期" (查询): the query says where to look that up (its slot's `unavailable`)
     if own is not None and _gives_values(ctx, nlu, own, choices=True):
         if own in named:
             tell_named(ctx, own.name, own.answers, text, "question_answered")
@@ -113,6 +115,15 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
     if not candidates or _gives_values(ctx, nlu, candidates[0], choices=False):
         return False
     return tell_named(ctx, candidates[0].name, candidates[0].answers, text, "question_answered")
+
+
+def _unavailable_named(ctx: TurnContext, flow, text: str) -> bool:
+    """Whether the message names something one of the flow's slots lists as not served here (its `unavailable`)."""
+    for name in collected_slots(flow):
+        spec = ctx.assistant.slots[name].options.get("unavailable") if name in ctx.assistant.slots else None
+        if spec and named_in(spec.get("words", ()), spec.get("patterns", ()), text) is not None:
+            return True
+    return False
 
 
 def _gives_values(ctx: TurnContext, nlu: NLUResult, flow, *, choices: bool) -> bool:
