@@ -48,8 +48,8 @@ _ASKS = {
         # "what did I just send?", "wait which card did you block?" (customer trial, session 36: a new block started)
         r"|what (?:did|have) i (?:just |already )?(?:send|sent|transfer(?:red)?|pa(?:y|id))(?: again)?"
         r"|who did i (?:just )?(?:send|pay|transfer)(?: (?:it|that|the money|money))? to(?: again)?"
-        r"|(?:which|what) card (?:did|have|was) (?:you|u|it|that)? ?(?:just )?(?:block(?:ed)?|activate[d]?|cancel(?:led)?|"
-        r"freeze|froze(?:n)?)(?: again)?)"
+        r"|(?:which|what) card (?:did|have|was) (?:you|u|it|that)? ?(?:just )?"
+        r"(?:block(?:ed)?|activate[d]?|cancel(?:led)?|freeze|froze(?:n)?)(?: again)?)"
         r"[\s?!.]*(?:please|pls)?[\s?!.]*$", re.IGNORECASE),
     "zh": re.compile(
         # "我刚才那个投诉登记上了吗", "刚才那个开户办好了吗", "办好没", "妥了不" (customer trial, session 36)

@@ -111,7 +111,8 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
         # customer trial, session 37), or it starts none; several flows answer it ("What are the fees for international
         # transfers?": each names fees): the one whose request the classifier ranks highest
         rank = {s.name: i for i, s in enumerate(nlu.ranking)}
-        candidates = sorted(named, key=lambda f: min((rank.get(t, len(rank)) for t in f.triggers), default=len(rank)))[:1]
+        candidates = sorted(named, key=lambda f: min((rank.get(t, len(rank)) for t in f.triggers),
+                                                     default=len(rank)))[:1]
     if not candidates or _gives_values(ctx, nlu, candidates[0], choices=False):
         return False
     return tell_named(ctx, candidates[0].name, candidates[0].answers, text, "question_answered")

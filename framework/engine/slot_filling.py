@@ -55,8 +55,8 @@ from framework.engine.other_request import second_run
 from framework.masking import card_spans
 from framework.nlu.interface import Entity, NLUResult
 from framework.slots import ParseResult, parse_value
-from framework.slots.answers import (also_part, compares_values, corrected_tail, is_hesitation, is_question, language_key,
-                                     sounds_like_correction, yes_no)
+from framework.slots.answers import (also_part, compares_values, corrected_tail, is_hesitation, is_question,
+                                     language_key, sounds_like_correction, yes_no)
 from framework.slots.command_words import command_word
 from framework.slots.context import (collect_text, complete_cut_name, from_user, join_name_parts, looks_everyday,
                                      model_for, describes_self, digits_in_values, only_relation, short_text, tidy_span,

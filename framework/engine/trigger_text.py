@@ -125,10 +125,9 @@ _CLAUSE = re.compile(r"[，,。.！!；;…]+\s*")
 def _without_lead(text: str, request_words: tuple[str, ...]) -> str:
     """`text` without its leading clauses that say nothing but the request and its lead-in words (at least one clause of
     something else is kept)."""
-    start = 0
+    start, words = 0, tuple(sorted({*request_words, *_LEAD_WORDS}, key=len, reverse=True))
     for found in _CLAUSE.finditer(text):
-        clause = text[start:found.start()]
-        if content_length(_without(clause.lower(), tuple(sorted({*request_words, *_LEAD_WORDS}, key=len, reverse=True)))):
+        if content_length(_without(text[start:found.start()].lower(), words)):
             break
         if content_length(text[found.end():]) == 0:
             break

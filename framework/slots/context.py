@@ -28,8 +28,8 @@ from framework.compile.machine import Assistant, Slot
 from framework.slots.answers import corrected_tail, language_key, yes_no
 from framework.slots.mapping import CONTEXT_EXTRACTOR, MODEL_EXTRACTOR
 from framework.slots.memo import IdentityMemo
-from framework.slots.person_names import (COMPOUND_SURNAMES_ZH, NAME_WORDS, first_name_first, name_after_title, name_dot,
-                                          name_word, reordered, surname_first, without_title)
+from framework.slots.person_names import (COMPOUND_SURNAMES_ZH, NAME_WORDS, first_name_first, name_after_title,
+                                          name_dot, name_word, reordered, surname_first, without_title)
 from framework.slots.values import ParseResult, parse_value
 
 # Punctuation that ends a clause: a value never spans it. '.' only ends one before
@@ -383,7 +383,8 @@ def _written_as_a_name(model: ContextModel, slot: Slot, text: str, start: int, v
     other words capitalised and not everyday words, unless names of the same kind."""
     words = value.split()
     return (0 < len(words) <= 3 and name_word(text, start, words[0])
-            and all(w[:1].isupper() and (w.lower() in NAME_WORDS or not looks_everyday(model, slot, w)) for w in words[1:]))
+            and all(w[:1].isupper() and (w.lower() in NAME_WORDS or not looks_everyday(model, slot, w))
+                    for w in words[1:]))
 
 
 def context_entities(assistant: Assistant, slot: Slot, text: str, *, today=None) -> list[tuple[int, int, Any]]:
