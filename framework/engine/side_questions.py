@@ -26,7 +26,7 @@ from __future__ import annotations
 from framework.engine.context import TurnContext
 from framework.engine.follow_up import sounds_like_follow_up
 from framework.engine.steps import collected_slots
-from framework.engine.unavailable import named_in, say_named, tell_named
+from framework.engine.unavailable import named as named_unavailable, named_in, say_named, tell_named
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import is_question
 from framework.slots.command_words import asks_for_person
@@ -92,13 +92,11 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
         return False
     if ctx.last_flow and sounds_like_follow_up(text, ctx.assistant.language):
         return False  # "上上个月的呢" after a bill: the same request again (framework.engine.follow_up)
-    named = [f for f in ctx.assistant.flows.values()
-             if f.answers and any(named_in(w, p, text) is not None for _, w, p in f.answers)
-             and not (f.not_for and any(named_in(w, p, text) is not None for _, w, p in f.not_for))]
+    named = [f for f in ctx.assistant.flows.values() if _names(f.answers, text) and not _names(f.not_for, text)]
     own = ctx.assistant.flow_for_intent(intent) if intent else None
-    if own is not None and own.not_for and any(named_in(w, p, text) is not None for _, w, p in own.not_for):
+    if own is not None and _names(own.not_for, text):
         return False  # "can you freeze my card for a while": what the flow does not serve (framework.engine.not_for)
-    if own is not None and own not in named and _unavailable_named(ctx, own, text):
+    if own is not None and own not in named and any(named_unavailable(ctx, n) for n in collected_slots(own)):
         return False  # "我的合约哪天到期" (查询): the query says where to look that up (its slot's `unavailable`)
     if own is not None and _gives_values(ctx, nlu, own, choices=True):
         if own in named:
@@ -118,13 +116,9 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
     return tell_named(ctx, candidates[0].name, candidates[0].answers, text, "question_answered")
 
 
-def _unavailable_named(ctx: TurnContext, flow, text: str) -> bool:
-    """Whether the message names something one of the flow's slots lists as not served here (its `unavailable`)."""
-    for name in collected_slots(flow):
-        spec = ctx.assistant.slots[name].options.get("unavailable") if name in ctx.assistant.slots else None
-        if spec and named_in(spec.get("words", ()), spec.get("patterns", ()), text) is not None:
-            return True
-    return False
+def _names(entries, text: str) -> bool:
+    """Whether `text` names one of `entries` ((response, words, patterns): a flow's `answers` or `not_for`)."""
+    return any(named_in(words, patterns, text) is not None for _, words, patterns in entries)
 
 
 def _gives_values(ctx: TurnContext, nlu: NLUResult, flow, *, choices: bool) -> bool:
