@@ -356,11 +356,11 @@ async def drive(url: str, texts: list[str], concurrency: int, turns: int, per_se
     return sent
 
 
-def serve_command(args, port: int, redis_url: str, result_path: str, profile: bool) -> list[str]:
+def serve_command(args, port: int, redis_url: str, result_path: str, profile: bool, domain: str) -> list[str]:
     command = [sys.executable, str(Path(__file__).resolve()), "--child", result_path]
     if profile:
         command.append("--child-profile")
-    command += ["--", args.domain, "--model", args.model, "--port", str(port), "--redis-url", redis_url,
+    command += ["--", domain, "--model", args.model, "--port", str(port), "--redis-url", redis_url,
                 "--log-level", args.log_level, "--threads", str(args.threads), "--no-webchat"]
     if not args.server_defaults:
         command += ["--rate-limit-ip", "0", "--rate-limit-sender", "0", "--no-answer-cache"]
@@ -378,7 +378,8 @@ async def measure_level(args, texts, redis_client, redis_url: str, concurrency: 
 
     port = free_port()
     result_path = tempfile.mktemp(prefix="turn_profile_", suffix=".json")
-    server = spawn(serve_command(args, port, redis_url, result_path, profile), ROOT,
+    domain = args.baseline_domain if args.baseline_domain and code == Path(args.baseline) else args.domain
+    server = spawn(serve_command(args, port, redis_url, result_path, profile, domain), ROOT,
                    Path(tempfile.gettempdir()) / f"turn_profile_{port}.log", env={"TURN_PROFILE_CODE": str(code)})
     try:
         await wait_ready(port, server)
@@ -579,6 +580,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--baseline", default=None, metavar="DIR",
                    help="also measure the `framework` package in DIR (e.g. `git archive COMMIT framework | tar -x -C DIR`), "
                         "each level alternately, and print after / before ratios")
+    p.add_argument("--baseline-domain", metavar="DIR",
+                   help="the domain folder the --baseline code serves, where it cannot read today's (e.g. `git "
+                        "archive COMMIT domains flows | tar -x -C DIR`); the texts sent stay the positional domain's")
     p.add_argument("--keep-profiles", default=None, metavar="DIR",
                    help="with --profile, keep the event loop's cProfile files there (loop_c<N>_<code dir name>.prof)")
     p.add_argument("--server-defaults", action="store_true",
