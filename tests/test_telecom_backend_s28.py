@@ -175,9 +175,9 @@ async def test_the_customer_hears_that_the_name_is_not_the_holders(telecom, back
     _, opened = await converse(assistant, executor, business(assistant, "开户", "李娜", ID, "59"))
     assert opened[0].startswith("开户成功！")
     state, replies = await converse(assistant, executor, business(assistant, "换套餐", "张三", ID, "129"))
-    assert replies == [text_of(assistant, "utter_not_account_holder"), text_of(assistant, "utter_offer_agent")]
+    assert replies == [text_of(assistant, "utter_not_account_holder"), text_of(assistant, "utter_offer_agent_or_fix")]
     assert "机主" in replies[0] and "没有变更" in replies[0]
-    assert state.frame.state == "offer_agent"
+    assert state.frame.state == "offer_agent_or_fix"
     assert backend.registry.next_plans == {}
     assert_no_id(replies, ID)
 
@@ -207,7 +207,7 @@ async def test_no_account_is_still_asked_again_and_a_refusal_after_it_is_no_syst
     assistant, executor = telecom
     script = business(assistant, "换套餐", "张三", OTHER, "99")
     state, replies = await converse(assistant, executor, script)
-    assert replies == ["没有查到身份证号 440304********1235 名下的账户，所以无法变更套餐。请核对后重新输入身份证号（18 位）。"]
+    assert replies == ["没有查到身份证号 440304********1235 名下的账户，所以无法变更套餐。请核对后重新输入身份证号（18 位）；如果还没有在我们这里开过户，可以说“改成开户”。"]
     assert state.frame.state == "no_account"
     state, replies = await converse(assistant, executor, script + [(SEEDED, None), ("是", None)])
     assert replies == [text_of(assistant, "utter_not_account_holder"), text_of(assistant, "utter_offer_agent")]

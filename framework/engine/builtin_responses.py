@@ -218,6 +218,11 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "还没有办理：您确认之后才会办。",
         "en": "Not yet: nothing is done until you say yes.",
     },
+    # "办好了没" at a question asked again after the backend refused the request (framework.engine.outcome).
+    "utter_not_done_refused": {
+        "zh": "还没有办成。",
+        "en": "No, it didn't go through.",
+    },
     # "did anything get sent?" after a request was cancelled before its action (framework.engine.outcome).
     "utter_nothing_done": {
         "zh": "没有，那件事在办理之前就取消了，什么都没有办。",

@@ -42,7 +42,7 @@ from framework.engine.by_place import names_a_place
 from framework.engine.commands import is_payload
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
-from framework.slots.command_words import negated_command, withdrawn
+from framework.slots.command_words import negated_command, says_found, withdrawn
 from framework.slots.answers import (after_filler, also_part, dont_know, has_words, is_hedge, is_hesitation, is_question,
                                      NEVER, language_key, is_yes_word, sounds_like_correction, yes_no)
 from framework.slots.context import from_user
@@ -73,6 +73,10 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     if is_payload(nlu):
         return polarity(top.name)
     text, language = nlu.text or "", ctx.assistant.language
+    if says_found(text, language):
+        # "I just found it" (affirm 0.8) at a block's read-back would have blocked the card (session 38): the reason for
+        # the request is gone, so it is the read-back's no
+        return False
     # "yes please. Oh and can you also block my card 1234, I think I left it at the restaurant" (its "I think" a hedge)
     # and "yes, and also what is the balance on 4821?" (a question) were no answer, and the second request was lost
     # (customer trial, session 35): the yes is judged on its own part
@@ -238,6 +242,8 @@ def restated_yes(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     text = (nlu.text or "").strip()
     if _taken_back(text, language):
         return False  # "行，等等" (a yes taken back at once: customer trial, session 30)
+    if says_found(text, language):
+        return False  # "ok I found it again": the read-back's no (answer)
     if ("?" in text or "？" in text or is_hesitation(text, language) or is_hedge(text, language)
             or _ASIDE.search(text) or _SARCASM.search(text) or is_question(text, language) or not_yet(text, language)
             or _yes_with_a_change(ctx, nlu)):
@@ -388,7 +394,11 @@ def decide(ctx: TurnContext, state: State, nlu: NLUResult, threshold: float) -> 
         ctx.emit("negated_command_not_offered", flow=ctx.frame.flow, state=ctx.frame.state, command=ctx.negated)
         steps.goto(ctx, state.name)
         return True
-    wrong = wrong_item(ctx, nlu.text or "") if step.on_no == ASK_WHAT_TO_CHANGE and not withholds else None
+    # "名字错了" at "如果是姓名或身份证号输错了，直接告诉我正确的就行；需要为您转接人工客服吗？" after the backend said the name
+    # is not the holder's (tried by hand, session 37: read as its no, the request ended): an offer whose change goes
+    # on (on_change) asks that item too
+    wrong = (wrong_item(ctx, nlu.text or "") if (step.on_no == ASK_WHAT_TO_CHANGE or step.on_change) and not withholds
+             else None)
     if wrong is not None:  # "名字错了": the no, and that item's question at once (no "which item?")
         ctx.emit("denied", flow=ctx.frame.flow, state=ctx.frame.state)
         change(ctx, state, wrong)

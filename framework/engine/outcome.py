@@ -141,3 +141,27 @@ def not_yet(ctx: TurnContext) -> bool:
         ctx.say(NOT_DONE_YET)
     steps.reprompt(ctx)
     return True
+
+
+NOT_DONE_REFUSED = "utter_not_done_refused"
+
+
+def refused_at_question(ctx: TurnContext) -> bool:
+    """"办好了没" at the ID question asked again after the backend found no account for that ID heard "这个问题我在这里
+    回答不了" (tried by hand, session 37): while the flow waits for a value after its action came back refused or failed
+    (its on_status / on_error state asks again), an outcome question hears that it did not go through (event
+    `not_done_refused`, `utter_not_done_refused`, built in) and the question again, which says why."""
+    frame = ctx.frame
+    if (frame is None or not (frame.waiting_for or "").startswith("slot:") or not ctx.new_turn
+            or not asks_about_outcome(ctx.text or "", ctx.assistant.language)):
+        return False
+    for turn in reversed(ctx.original.history[-RECENT_TURNS:]):
+        events = set(turn.events)
+        if "flow_started" in events or "flow_completed" in events or "action_succeeded" in events:
+            return False
+        if events & {"action_refused", "action_failed"}:
+            ctx.emit("not_done_refused", flow=frame.flow)
+            ctx.say(NOT_DONE_REFUSED)
+            steps.reprompt(ctx)
+            return True
+    return False

@@ -63,6 +63,14 @@ def answered(ctx: TurnContext, nlu: NLUResult) -> bool:
     return say_named(ctx, flow.name, flow.answers, text, "question_answered")
 
 
+def asked_here(ctx: TurnContext, text: str) -> bool:
+    """Whether the message is a question the active flow's answers name ("能带几张副卡" at the offer of 39, read as 办理
+    0.9, opened an account: tried by hand, session 37): the answer, not the offer's yes by its link."""
+    flow = ctx.flow()
+    return bool(flow is not None and flow.answers and text and is_question(text, ctx.assistant.language)
+                and _names(flow.answers, text))
+
+
 def answered_after_end(ctx: TurnContext, nlu: NLUResult) -> bool:
     """"how long will the new one take?" right after "Your card ending 1234 is blocked…" (activate_card 0.52: "Do you
     want to activate a card?", customer trial, session 35): with no flow active, a question that the flow which just

@@ -446,7 +446,8 @@ def after_collect(ctx: TurnContext, state: State) -> str | None:
     """Where to go once the awaited slot has its value: on through the state's transitions,
     or, for a slot changed at a confirm step, back to that confirmation."""
     if isinstance(state.step, Confirm):
-        return state.name
+        # a confirmation whose change goes elsewhere (an offer's on_change): there, after the item asked again
+        return state.step.on_change or state.name
     waited = (ctx.frame.waiting_for or "") if ctx.frame else ""
     if isinstance(state.step, Collect) and waited.startswith("slot:") and waited[5:] != state.step.slot:
         return state.name  # a value asked again aside ("the name I gave was wrong" at the amount): this question again

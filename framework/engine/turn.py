@@ -780,6 +780,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # between them or not: the replies that ended it again (framework.engine.outcome), before "say that again"
     if outcome.said_again(ctx):
         return
+    # "办好了没" at the ID question asked again after "no account for this ID": not done, and why (the question again)
+    if outcome.refused_at_question(ctx):
+        return
     # "how long will the new one take?" right after the block: the flow that just ended answers it
     if side_questions.answered_after_end(ctx, nlu):
         return
@@ -1015,7 +1018,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     # "办理" at "需要帮您办理99元套餐吗？", whose yes links to the business flow: that yes
     if waiting == "confirm" and (confirm.yes_by_link(ctx, state, intent, confident)
-                                 or confirm.yes_by_value(ctx, state, nlu)):
+                                 or confirm.yes_by_value(ctx, state, nlu)) and not side_questions.asked_here(ctx, nlu.text or ""):
         _held_back_for_the_link(ctx)
         confirm.confirmed(ctx, state)
         return

@@ -227,7 +227,20 @@ def goes_on(text: str, language: str | None = None) -> bool:
 
 
 _FOUND = {"en": re.compile(r"^(?:(?:oh|ok|okay|wait|nvm|never mind|actually)\s+)*(?:i\s+)?(?:just\s+|already\s+)?"
-                           r"found (?:it|them|the card|my card|my wallet|my purse)(?: again)?$")}
+                           r"found (?:it|them|the card|my card|my wallet|my purse)(?: again)?$"),
+          "zh": re.compile(r"^(?:哦|噢|啊|诶|哎呀?|等等|等一下)*(?:我)?(?:的)?(?:卡|手机|钱包)?(?:又|已经)?(?:找到了|找着了)"
+                           r"(?:卡|手机)?(?:了)?$")}
+_LEAD_ONLY = re.compile(r"^(?:(?:oh|ok|okay|wait|nvm|never mind|actually|hold on|hang on|sorry|um|uh|ah|no|nope|"
+                        r"哦|噢|啊|诶|哎呀|等等|等一下|不对|不用了)\s*)+$")
+
+
+def says_found(text: str, language: str | None = None) -> bool:
+    """The whole message says the lost thing turned up ("I just found it", "oh wait, found my card", "哦，卡找到了"):
+    leads like "oh wait" before it, nothing after it."""
+    pattern = _FOUND.get(language_key(language) or "en")
+    clauses = _clauses(text)
+    return bool(pattern and clauses and "?" not in text and "？" not in text and pattern.match(clauses[-1])
+                and all(_LEAD_ONLY.match(c) for c in clauses[:-1]))
 
 
 # "I lost my card, please cancel it", "I can't find my card anywhere, please cancel it" heard "Okay, I'll leave it then."
