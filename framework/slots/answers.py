@@ -226,6 +226,7 @@ def dont_know(text: str, language: str | None = None, whole: bool = False) -> bo
     return False
 
 
+@functools.lru_cache(maxsize=32)  # called ~30 times a turn (turn_profile, session 38)
 def language_key(language: str | None) -> str | None:
     """'zh-CN', 'zh_TW' -> 'zh'; None stays None."""
     return language.split("-")[0].split("_")[0].lower() if language else None
@@ -353,6 +354,7 @@ def _repeated_unit(text: str) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=256)  # pure; asked ~5 times a turn of the same message
 def is_question(text: str, language: str | None = None) -> bool:
     """True when the message asks something (a question mark, or the language's question form)."""
     stripped = text.strip()
@@ -705,6 +707,7 @@ def after_refusal(text: str, language: str | None = None) -> str | None:
     return rest
 
 
+@functools.lru_cache(maxsize=256)  # pure; asked ~3 times a turn of the same message
 def _also_split(text: str, language: str | None) -> tuple[str, str] | None:
     """The words before and after the message's first "also" (_ALSO), when something comes before it; else None."""
     pattern = _ALSO.get(language_key(language) or "")
