@@ -144,3 +144,21 @@ def test_the_mismatch_offer_still_hands_off(telecom):
     state = _refused(telecom, zh, _NO_ACCOUNT, 403)
     assert "handoff" in [e.name for e in zh(telecom, state, "需要", "肯定", 0.99).events]
     assert not zh(telecom, state, "不用了", "否定", 0.99).state.stack
+
+
+# Review of session 37: turn's own "ok + thanks" pattern now builds on stop_question's thanks words (one list)
+@pytest.mark.parametrize("text, expected", [("好的谢谢", True), ("好的，谢谢你啊", True), ("ok thanks", True),
+                                            ("Got it, thank you so much!", True), ("ok thank you a lot", True),
+                                            ("谢谢", False), ("好的", False), ("ok thanks, and my balance?", False),
+                                            ("好的谢谢，再见", False)])
+def test_an_ok_and_thanks(text, expected):
+    from framework.engine.stop_question import ack_and_thanks, thanks_only
+
+    assert ack_and_thanks(text) is expected
+    assert not (ack_and_thanks(text) and thanks_only(text))  # "ok thanks" is no thanks alone
+
+
+def test_ok_thanks_at_an_offer_takes_the_information(telecom):
+    state = zh(telecom, start(), "39的套餐有什么内容", "咨询", 0.99).state
+    result = zh(telecom, state, "好的谢谢", "肯定", 0.9)
+    assert "confirmed" not in [e.name for e in result.events] and not result.state.stack

@@ -108,7 +108,8 @@ _NOT_A_WORD = re.compile(r"[\W_]+")
 # session 21). The question is asked again; "ok thanks", "好的谢谢", "谢谢再见" still ask whether to stop.
 THANKS_WORDS = frozenset({"谢谢", "谢谢你", "谢谢您", "多谢", "谢啦", "感谢", "谢谢啦", "谢谢了", "谢谢哈", "谢谢哦",
                           "非常感谢", "thanks", "thankyou", "thanku", "thx", "ty", "tysm", "thanksalot", "manythanks",
-                          "thankssomuch", "thankyousomuch", "cheers", "great thanks", "greatthanks", "coolthanks"})
+                          "thankssomuch", "thankyousomuch", "thankyoualot", "thankyouverymuch", "cheers", "great thanks",
+                          "greatthanks", "coolthanks"})
 
 
 def offer(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, threshold: float) -> bool:
@@ -255,6 +256,18 @@ def _key(text: str) -> str:
 def thanks_only(text: str) -> bool:
     """True when the whole message thanks and says nothing else (no bye, no "ok")."""
     return _key(text) in THANKS_WORDS
+
+
+# An acknowledgement before the thanks, on the key (lower case, no spaces or punctuation): "好的谢谢", "ok thanks"
+_ACK_LEAD = re.compile(r"^(?:好的?|好滴|好好|嗯+|哦+|噢|行|okay|okk?|alright|cool|gotit)+")
+
+
+def ack_and_thanks(text: str) -> bool:
+    """True when the whole message acknowledges and thanks, nothing else ("好的谢谢", "ok thanks", "got it, thank you
+    so much"): at an offer it takes the information, not the offer (framework.engine.turn)."""
+    key = _key(text)
+    rest = _ACK_LEAD.sub("", key, count=1)
+    return rest != key and rest in THANKS_WORDS
 
 
 def goodbye_word(text: str, language: str | None) -> bool:

@@ -973,7 +973,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     # "好的谢谢" at "需要帮您办理59元套餐吗？" after its details heard "没听明白" (customer trials, sessions 33 and 37): at an
     # offer, an ok with thanks and nothing else takes the information, not the offer
-    if waiting == "confirm" and _ACK_THANKS.match((nlu.text or "").strip()) and confirm.only_offered(ctx):
+    if waiting == "confirm" and stop_question.ack_and_thanks(nlu.text or "") and confirm.only_offered(ctx):
         _decline_offer(ctx, state, "offer_put_off")
         return
     # "算了不用转了" (取消 0.95) at "需要为您转接人工客服进一步处理吗？" after a complaint was filed heard "好的，已为您取消",
@@ -1223,11 +1223,6 @@ def _value_alone(ctx: TurnContext, nlu: NLUResult, intent: str | None) -> bool:
 # A value introduced as the customer's own: "怎么回事？我叫唐燕" (其他 1.0) at an opening's read-back that held another
 # name was "这个问题我在这里回答不了" (customer trial, session 37)
 _INTRODUCES = re.compile(r"我叫|我的名字(?:是|叫)|我姓|本人姓名|\bmy name(?:'s| is)\b|\bi'?m called\b", re.IGNORECASE)
-
-
-_ACK_THANKS = re.compile(r"(?:好的?|好滴|嗯+|哦+|噢|行|ok(?:ay)?|okk?|alright|cool|got it)[，,。.!！\s~～]*(?:谢谢|多谢|感谢|谢啦|谢了|"
-                         r"thanks|thank you|thx|ty|cheers)(?:你|您|啦|了|哈|呀|啊)?(?:\s*(?:so much|a lot))?[。.!！~～\s]*$",
-                         re.IGNORECASE)
 
 
 def _answer_only(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> NLUResult:
