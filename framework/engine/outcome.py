@@ -111,6 +111,10 @@ def said_again(ctx: TurnContext) -> bool:
     ctx.emit("outcome_said_again")
     if not said:
         ctx.say(NOTHING_DONE)
+        if ctx.original.stopped is not None:
+            # "cancel", "did it go through?", then "ok send it after all" heard "There's nothing in progress to cancel"
+            # (customer trial, session 38): asking whether anything went out keeps what was stopped for the next message
+            ctx.stopped = dict(ctx.original.stopped)
     for text in said:
         ctx.say_text(text)
     return True

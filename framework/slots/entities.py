@@ -295,7 +295,16 @@ def _introduced(assistant: Assistant, slot: Slot, text: str, candidates, extract
     spans = [(s, e) for s, e, _ in context_entities(assistant, slot, text, today=today)]
     return {(start, end) for start, end, value in candidates
             if _named(extractor, value) in GENERIC_EXTRACTORS
-            if any(s <= start and end <= e for s, e in spans)}
+            if any(s <= start and end <= e for s, e in spans)
+            or (slot.type == "money" and _PAY_SOMEONE.search(text, max(0, start - 48), start))}
+
+
+# "pay Will 45", "send Hope 45 on friday", "give my mum 30" asked "How much would you like to send?" (customer trial,
+# session 38; "send 50 to Sarah" was read): a bare number right after paying (someone) is the amount
+_PAY_SOMEONE = re.compile(r"\b(?:[Pp]ay|[Ss]end|[Tt]ransfer|[Ww]ire)\s+\$?$"  # "pay 45 to Will" too
+                          r"|\b(?:[Pp]ay|[Ss]end|[Tt]ransfer|[Gg]ive|[Ww]ire)\s+(?:[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?|him|her|them|"
+                          r"(?:my|our) (?:mum|mom|dad|brother|sister|son|daughter|wife|husband|friend|landlord|cousin|"
+                          r"aunt|uncle|nan|gran|boss|neighbour|neighbor|partner))\s+\$?$")
 
 
 def _ordered_slots(assistant: Assistant) -> tuple[Slot, ...]:
