@@ -211,3 +211,19 @@ def test_after_all_after_asking_whether_it_went_through(banking):
     assert "cancel_taken_back" in [e.name for e in result.events]
     assert replies(result)[-1].startswith("Send $80.00 to Chris")
     assert "action_requested" in [e.name for e in en(banking, result.state, "yes", "affirm", 0.99).events]
+
+
+# "did it go thru" at "How much would you like to send?" heard "I can't answer that here" (customer trial, session 38):
+# nothing is done yet, said, and the question again; not when something was done in the last few turns
+@pytest.mark.parametrize("text", ["did it go thru", "did it go through?", "has it been sent?"])
+def test_whether_it_was_done_before_the_read_back(banking, text):
+    state = en(banking, start(), "I want to send money to Tom", "transfer_money", 0.99).state
+    result = en(banking, state, text, "affirm", 0.7)
+    assert [e.name for e in result.events] == ["not_done_yet"]
+    assert replies(result) == ["Not yet: nothing is done until you say yes.", "How much would you like to send?"]
+
+
+def test_whether_it_was_done_in_chinese_before_the_read_back(telecom):
+    state = zh(telecom, start(), "我要开户", "办理", 0.99).state
+    result = zh(telecom, state, "办好了没", "查询", 0.8)
+    assert [e.name for e in result.events] == ["not_done_yet"] and "姓名" in replies(result)[-1]

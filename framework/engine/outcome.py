@@ -24,7 +24,7 @@ NOTHING_DONE = "utter_nothing_done"
 
 # "wait did the money go out?", "did it go?", "was the 45 dollars sent or not?" after a cancelled transfer started a
 # balance check (customer trial, session 36)
-_DONE_WORDS = (r"(?:go(?:ne)? (?:through|out)|went (?:through|out)|gone|go|leave|left|been (?:sent|done|blocked|processed|"
+_DONE_WORDS = (r"(?:go(?:ne)? (?:through|thru|out)|went (?:through|thru|out)|gone|go|leave|left|been (?:sent|done|blocked|processed|"
                r"activated|filed|made|taken)|sent|done|work(?:ed)?|succeed(?:ed)?|successful|complete[d]?|processed|blocked|"
                r"activated|filed|happen(?:ed)?|arrive[d]?|ok(?:ay)?|taken)(?: or not)?")
 _ASKS = {
@@ -34,7 +34,7 @@ _ASKS = {
         r"(?:(?:did|has|have|was|is|were) (?:it|that|this|anything|something|any money|the (?:transfer|money|payment|block|"
         r"activation|card|request)|my (?:transfer|money|payment|card|request)"
         r"|the \$?\d[\d,.]*(?: (?:dollars?|bucks|usd))?)\s+(?:really |actually |definitely |already )?"
-        r"(?:(?:get|got) (?:sent|done|blocked|through|paid)|" + _DONE_WORDS + ")" +
+        r"(?:(?:get|got) (?:sent|done|blocked|through|thru|paid)|" + _DONE_WORDS + ")" +
         r"|(?:is it|it's|its|it is|was it|all) (?:done|sent|through|blocked|activated|sorted|good|ok(?:ay)?)"
         # "did you block it?" after "found it! nevermind" (customer trial, session 36: "That's outside what I can do")
         r"|(?:did|have|has) (?:you|u|anyone|anybody) (?:already |actually )?(?:block(?:ed)?|sen[dt]|activate[d]?|do(?:ne)?|did|"
@@ -154,18 +154,27 @@ def refused_at_question(ctx: TurnContext) -> bool:
     """"办好了没" at the ID question asked again after the backend found no account for that ID heard "这个问题我在这里
     回答不了" (tried by hand, session 37): while the flow waits for a value after its action came back refused or failed
     (its on_status / on_error state asks again), an outcome question hears that it did not go through (event
-    `not_done_refused`, `utter_not_done_refused`, built in) and the question again, which says why."""
+    `not_done_refused`, `utter_not_done_refused`, built in) and the question again, which says why. Before any action
+    of the flow (and with nothing done in the last few turns), it hears `utter_not_done_yet` and the question again."""
     frame = ctx.frame
     if (frame is None or not (frame.waiting_for or "").startswith("slot:") or not ctx.new_turn
             or not asks_about_outcome(ctx.text or "", ctx.assistant.language)):
         return False
-    for turn in reversed(ctx.original.history[-RECENT_TURNS:]):
+    recent = ctx.original.history[-RECENT_TURNS:]
+    for turn in reversed(recent):
         events = set(turn.events)
         if "flow_started" in events or "flow_completed" in events or "action_succeeded" in events:
-            return False
+            break
         if events & {"action_refused", "action_failed"}:
             ctx.emit("not_done_refused", flow=frame.flow)
             ctx.say(NOT_DONE_REFUSED)
             steps.reprompt(ctx)
             return True
-    return False
+    if any(_ACTION_CAME_BACK & set(t.events) or "flow_completed" in t.events for t in recent):
+        return False  # "did it go through?" may ask about what was done just before this request
+    # "did it go thru" at "How much would you like to send?" heard "I can't answer that here" (customer trial,
+    # session 38): nothing is done yet, said, and the question again
+    ctx.emit("not_done_yet", flow=frame.flow)
+    ctx.say(NOT_DONE_YET)
+    steps.reprompt(ctx)
+    return True
