@@ -227,3 +227,47 @@ def test_whether_it_was_done_in_chinese_before_the_read_back(telecom):
     state = zh(telecom, start(), "我要开户", "办理", 0.99).state
     result = zh(telecom, state, "办好了没", "查询", 0.8)
     assert [e.name for e in result.events] == ["not_done_yet"] and "姓名" in replies(result)[-1]
+
+
+# "算了，帮我换成99的吧" right after an account was opened heard "这件事刚才已经办好了，这里撤销不了" (customer trial,
+# session 38): a request after the dismissal is a new request; "算了不办了" still hears that it cannot be undone
+def _opened(telecom):
+    from tests.support.engine_turns import done
+
+    state = start()
+    for text, intent in [("我要开户", "办理"), ("王芳", "提供信息"), ("110105194912310038", "提供信息"), ("39的", "提供信息"),
+                         ("对", "肯定")]:
+        state = zh(telecom, state, text, intent, 0.99).state
+    return done(telecom, state).state
+
+
+def test_a_request_after_a_dismissal_right_after_an_opening(telecom):
+    result = zh(telecom, _opened(telecom), "算了，帮我换成99的吧", "办理", 1.0)
+    assert "already_done" not in [e.name for e in result.events]
+    assert (result.state.slots["business"], result.state.slots["plan"]) == ("换套餐", "99")
+
+
+def test_a_dismissal_right_after_an_opening_cannot_undo_it(telecom):
+    assert "already_done" in [e.name for e in zh(telecom, _opened(telecom), "算了不办了", "取消", 1.0).events]
+
+
+# "身份证要给你吗，安全吗" at the ID question heard "这个问题我在这里回答不了" (customer trial, session 38): whether it is
+# safe to give a value is answered like why it is needed, then the question again
+def test_is_it_safe_at_the_id_question(telecom):
+    state = start()
+    for text, intent in [("我要开户", "办理"), ("王芳", "提供信息")]:
+        state = zh(telecom, state, text, intent, 0.99).state
+    result = zh(telecom, state, "身份证要给你吗，安全吗", "咨询", 0.6)
+    assert [e.name for e in result.events] == ["reason_asked"] and "打码" in replies(result)[0]
+
+
+def test_is_it_safe_at_the_card_question(banking):
+    state = en(banking, start(), "I lost my card", "lost_card", 0.99).state
+    assert [e.name for e in en(banking, state, "is it safe to give you my card digits?", "help", 0.6).events] == [
+        "reason_asked"]
+
+
+# "那卡什么时候能到" right after an opening asked "您是想查询自己账户的情况吗？" (customer trial, session 38)
+def test_when_the_card_arrives_right_after_an_opening(telecom):
+    result = zh(telecom, _opened(telecom), "那卡什么时候能到", "查询", 0.7)
+    assert [e.name for e in result.events] == ["question_answered"] and "3 个工作日" in replies(result)[0]

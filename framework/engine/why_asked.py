@@ -35,10 +35,14 @@ BUILTIN_PII = "utter_why_value_pii"
 _WHY = {
     "zh": re.compile(r"(?:为什么|为啥|干嘛|干吗|凭什么|为何|怎么还)[^，。！？,.!?]{0,10}(?:要|需要|得|问|提供|给|填|报|说)"
                      r"|(?:要|需要|问)[^，。！？,.!?]{0,10}(?:干嘛|干吗|干什么|做什么|有什么用|有啥用|何用)"
-                     r"|(?:有什么用|有啥用|用来干嘛|用来做什么|拿去干嘛)"),
+                     r"|(?:有什么用|有啥用|用来干嘛|用来做什么|拿去干嘛)"
+                     # "身份证要给你吗，安全吗" at the ID question heard "这个问题我在这里回答不了" (customer trial,
+                     # session 38): whether it is safe to give is answered the same way
+                     r"|安全吗|安不安全|安全不|会不会(?:泄露|泄漏|外泄)|会(?:泄露|泄漏|外泄)吗"),
     "en": re.compile(r"\bwhy\b[^.!?]{0,40}\b(?:need|want|ask|require|give|provide|tell|share)"
                      r"|\bwhat\b[^.!?]{0,30}\b(?:need|want)\b[^.!?]{0,30}\bfor\b"
-                     r"|\bwhat(?:'s| is) (?:it|that|this) for\b|\bwhat for\b"),
+                     r"|\bwhat(?:'s| is) (?:it|that|this) for\b|\bwhat for\b"
+                     r"|\bis (?:it|this|that) (?:safe|secure)\b|\b(?:safe|secure) to (?:give|share|send|tell)\b"),
 }
 
 

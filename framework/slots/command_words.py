@@ -166,7 +166,7 @@ def _dismissed_before(text: str) -> bool:
     """The last decisive clause is a bare dismissal ("得了吧，太麻烦了"); a go-ahead after it ("算了，还是办吧") wins."""
     clauses = _clauses(text)
     for clause in reversed(clauses):
-        if _GO_AHEAD.search(clause) or _GIVES_A_VALUE.match(clause):
+        if _GO_AHEAD.search(clause) or _GIVES_A_VALUE.match(clause) or _ASKS_ANEW.match(clause):
             return False
         if _DISMISSAL.match(clause):
             return True
@@ -175,6 +175,9 @@ def _dismissed_before(text: str) -> bool:
 
 # "那算了，我叫孙俪" at the name question (after a question there went unanswered) cancelled the complaint (customer
 # trial, session 33): a value given after the dismissal answers on
+# ... or a request after it: "算了，帮我换成99的吧" right after an opening heard that it could not be undone (customer trial,
+# session 38)
+_ASKS_ANEW = re.compile(r"^(?:那|那就)?(?:还是)?(?:帮我|给我|我要|我想|麻烦你?|请你?)(?:换|改|开|办|查|转|投诉)")
 _GIVES_A_VALUE = re.compile(r"^(?:我叫|我是|名字(?:是|叫)|姓名(?:是)?|身份证(?:号)?(?:是)?|手机(?:号)?(?:是)?|号码(?:是)?)"
                             r"|^[\d０-９]{4,}")
 
