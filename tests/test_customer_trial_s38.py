@@ -271,3 +271,17 @@ def test_is_it_safe_at_the_card_question(banking):
 def test_when_the_card_arrives_right_after_an_opening(telecom):
     result = zh(telecom, _opened(telecom), "那卡什么时候能到", "查询", 0.7)
     assert [e.name for e in result.events] == ["question_answered"] and "3 个工作日" in replies(result)[0]
+
+
+# "what do I do about payments until the new one comes?" right after a block started a transfer (customer trial,
+# session 38): the lost-card flow answers it (utter_meanwhile)
+@pytest.mark.parametrize("text, intent", [("what do I do about payments until the new one comes?", "transfer_money"),
+                                          ("what do I do in the meantime?", "help")])
+def test_payments_until_the_new_card_comes(banking, text, intent):
+    from tests.support.engine_turns import done
+
+    state = start()
+    for said, i in [("I lost my card", "lost_card"), ("4821", "inform"), ("yes", "affirm")]:
+        state = en(banking, state, said, i, 0.99).state
+    result = en(banking, done(banking, state).state, text, intent, 0.9)
+    assert [e.name for e in result.events] == ["question_answered"] and "keeps working" in replies(result)[0]
