@@ -285,3 +285,51 @@ def test_payments_until_the_new_card_comes(banking, text, intent):
         state = en(banking, state, said, i, 0.99).state
     result = en(banking, done(banking, state).state, text, intent, 0.9)
     assert [e.name for e in result.events] == ["question_answered"] and "keeps working" in replies(result)[0]
+
+
+# Second trial round of session 38.
+# "oh forget the agent, just block my card 4821 it's gone" (lost_card 0.86) right after a handoff heard "Is there
+# anything else I can help you with?" and the card stayed active (A): the handoff is taken back and the block starts
+def test_a_request_said_with_taking_back_a_handoff(banking):
+    state = en(banking, start(), "agent please", "human_agent", 0.99).state
+    result = en(banking, state, "oh forget the agent, just block my card 4821 it's gone", "lost_card", 0.86)
+    assert [e.name for e in result.events][:1] == ["handoff_taken_back"]
+    assert replies(result) == ["Okay, I won't connect you.",
+                               "I'll block the card ending 4821 and order a replacement. This can't be undone. Go ahead?"]
+    assert "action_requested" in [e.name for e in en(banking, result.state, "yes", "affirm", 0.99).events]
+
+
+def test_taking_back_a_handoff_alone(banking):
+    state = en(banking, start(), "agent please", "human_agent", 0.99).state
+    result = en(banking, state, "never mind, I'll stay here", "cancel", 0.86)
+    assert replies(result) == ["Okay, I won't connect you.", "Is there anything else I can help you with?"]
+
+
+# "no, don't send it, I changed my mind" / "no don't send it" at a transfer's read-back asked "What would you like to
+# change?" (B): withdrawn; "don't send it yet" still withholds the yes (the read-back's no)
+@pytest.mark.parametrize("text, cancelled", [("no, don't send it, I changed my mind", True), ("no don't send it", True),
+                                             ("don't send it yet", False), ("don't submit it yet", False)])
+def test_dont_send_it_at_the_read_back(banking, text, cancelled):
+    state = start()
+    for said, intent in [("send 50 dollars tomorrow", "transfer_money"), ("Tom", "inform")]:
+        state = en(banking, state, said, intent, 0.99).state
+    result = en(banking, state, text, "deny", 0.95)
+    assert ("flow_cancelled" in [e.name for e in result.events]) is cancelled
+    assert "action_requested" not in [e.name for e in result.events]
+
+
+# "我叫刘德明噻" (a Sichuanese particle) opened the account for 刘德明噻 (A)
+@pytest.mark.parametrize("text", ["我叫刘德明噻", "刘德明嘛", "我叫刘德明哈"])
+def test_a_particle_after_a_name(telecom, text):
+    state = zh(telecom, start(), "我要开户", "办理", 0.99).state
+    assert zh(telecom, state, text, "提供信息", 0.99).state.slots["name"] == "刘德明"
+
+
+# "营业员爱答不理还翻白眼" at the complaint's name question heard "这看起来不像是姓名" (B; before this session it was
+# stored as the name): more of the complaint, added, and the name asked again
+@pytest.mark.parametrize("intent, confidence", [("投诉", 0.9), ("提供信息", 0.6)])
+def test_more_of_the_complaint_at_the_name_question(telecom, intent, confidence):
+    state = zh(telecom, start(), "你们营业厅服务太差了，我要投诉", "投诉", 0.99).state
+    result = zh(telecom, state, "营业员爱答不理还翻白眼", intent, confidence)
+    assert "营业员爱答不理还翻白眼" in result.state.slots["complaint"] and "name" not in result.state.slots
+    assert "姓名" in replies(result)[-1]

@@ -468,7 +468,8 @@ def withheld(ctx: TurnContext, nlu: NLUResult) -> bool:
     Not a question ("为什么不能提交？") nor a button payload."""
     text = nlu.text or ""
     return (not is_payload(nlu) and "?" not in text and "？" not in text
-            and negated_command(text, ctx.assistant.language) == "confirm")
+            and negated_command(text, ctx.assistant.language) == "confirm"
+            and not withdrawn(text, ctx.assistant.language))  # "no don't send it, I changed my mind": withdrawn
 
 
 def yes_by_link(ctx: TurnContext, state: State, intent: str | None, confident: bool) -> bool:

@@ -67,6 +67,12 @@ _AFTER_ALL = {
 }
 
 
+def _threshold(ctx: TurnContext) -> float:
+    from framework.engine.turn import threshold  # turn builds on this module
+
+    return threshold(ctx.assistant)
+
+
 def goes_ahead_after_all(text: str, language: str | None) -> bool:
     """The message goes on with something stopped ("do send it after all", "还是办吧")."""
     return bool(_AFTER_ALL.get(language_key(language) or "en", NEVER).search(text))
@@ -90,6 +96,13 @@ def taken_back(ctx: TurnContext, nlu: NLUResult | None = None) -> bool:
     ctx.emit(f"{by}_taken_back", flow=flow.name if flow else None)
     ctx.say(f"utter_{by}_taken_back")
     if flow is None:
+        top = nlu.intent if nlu is not None else None
+        asked = ctx.assistant.flow_for_intent(top.name) if top is not None else None
+        if asked is not None and top.confidence >= _threshold(ctx):
+            # "oh forget the agent, just block my card 4821 it's gone" right after a handoff heard "Is there anything
+            # else I can help you with?" and the card stayed active (customer trial, session 38): the request said
+            # with it is read as any other (the caller goes on with the message)
+            return False
         ctx.say("utter_anything_else")
         return True
     values = before.get("slots") or {}

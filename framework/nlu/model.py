@@ -301,11 +301,11 @@ class BertIntentClassifier:
         # padded token costs as much as a real one (length_groups).
         # numpy, not torch, for the bookkeeping: every torch call in this thread gives up
         # the GIL and must win it back from the busy event loop (a wait of up to 5 ms)
-        enc = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_length,
-                             return_tensors="np", **({"return_offsets_mapping": True,
-                                                      "return_special_tokens_mask": True} if entities else {}))
+        enc = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_length, return_tensors="np",
+                             return_special_tokens_mask=True, **({"return_offsets_mapping": True} if entities else {}))
         enc = {k: np.asarray(v, dtype=np.int64) for k, v in enc.items()}
         mask = enc["attention_mask"]
+        unread = _unread(enc["input_ids"], mask, enc["special_tokens_mask"], getattr(self.tokenizer, "unk_token_id", None))
         lengths = mask.sum(1)
         if not _padded_on_the_right(mask, lengths):
             lengths = np.full_like(lengths, mask.shape[1])  # never cut
@@ -329,6 +329,14 @@ class BertIntentClassifier:
                     if not blank[i]:
                         spans[i] = read_entities(texts[i], offsets[r], log_probs[r], self.entity_labels,
                                                  special[r], self.entity_decoder, self.entity_min_chars)
+        # "👎👎", "🙅", "🛑" were each read as affirm 0.85-0.94 by the English models (session 38's held-out file): every
+        # token of them is the unknown token, so the network saw the same input for all; it can tell nothing apart,
+        # and says so with an even ranking (below any threshold: out of scope; the engine's rules still read the text)
+        if unread.any():
+            out[unread] = 1.0 / len(self.labels)
+            if entities:
+                for i in np.flatnonzero(unread):
+                    spans[i] = []
         return out, spans
 
     def probabilities(self, texts: Sequence[str]):
@@ -385,6 +393,16 @@ def length_groups(lengths: Sequence[int], max_size: int, call_tokens: int = CALL
         groups.append(order[cut[j]:j])
         j = cut[j]
     return groups[::-1]
+
+
+def _unread(ids, mask, special, unk: int | None):
+    """Rows whose every real token (not padding, not a special token) is the unknown token `unk`."""
+    import numpy as np
+
+    if unk is None:
+        return np.zeros(len(ids), dtype=bool)
+    real = mask.astype(bool) & ~special.astype(bool)
+    return real.any(1) & np.where(real, ids == unk, True).all(1)
 
 
 def _softmax(logits):

@@ -80,6 +80,7 @@ class JsonTokenizer:
         self._tok = (compact_tokenizer(model_dir / "tokenizer.json")
                      or Tokenizer.from_file(str(model_dir / "tokenizer.json")))
         self.pad_token_id = _pad_token_id(model_dir, self._tok) if pad_token_id is None else pad_token_id
+        self.unk_token_id = _unk_token_id(model_dir, self._tok)
         self._max_length = None
         self._configure(max_length)
 
@@ -127,6 +128,19 @@ def _pad_token_id(model_dir: Path, tok) -> int:
         if pad and tok.token_to_id(pad) is not None:
             return tok.token_to_id(pad)
     return 0
+
+
+def _unk_token_id(model_dir: Path, tok) -> int | None:
+    """tokenizer_config.json's unk_token, else [UNK] or <unk> where the vocabulary has it, else None."""
+    config = model_dir / "tokenizer_config.json"
+    names = []
+    if config.exists():
+        unk = json.loads(config.read_text(encoding="utf-8")).get("unk_token")
+        names.append(unk.get("content") if isinstance(unk, dict) else unk)
+    for name in names + ["[UNK]", "<unk>"]:
+        if name and tok.token_to_id(name) is not None:
+            return tok.token_to_id(name)
+    return None
 
 
 def load_torchscript(model_dir: Path, meta: dict, quantize: bool | str = False):

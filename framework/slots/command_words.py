@@ -146,13 +146,21 @@ def _last_clause(text: str) -> str:
     return clauses[-1] if clauses else ""
 
 
+_NOT_EVER = re.compile(r"^(?!.*\b(?:yet|for now|just now|right now|until|till|before)\b)(?!.*(?:先|暂时|等|之前|再说))"
+                       r".*\b(?:don'?t|do not|dont) (?:send|do|process|make|go ahead with) (?:it|that|this|the (?:transfer|payment))\b")
+
+
 def withdrawn(text: str, language: str | None = None) -> bool:
     """True when the message's last clause withdraws the request: a cancel command word
     ("不办了", "never mind") or a withdrawal ("别给我办了", "我反悔了", "don't do it after all").
     A question is none; the caller checks that."""
     code = language_key(language)
     last = _last_clause(text)
-    if not last or negated_command(text, language) is not None:
+    negated = negated_command(text, language) if last else None
+    if not last or (negated is not None and not (negated == "confirm" and _NOT_EVER.search(text.lower()))):
+        # "don't cancel", "不需要人工": no withdrawal; "don't send it yet" withholds the yes (the read-back's no), but
+        # "no don't send it, I changed my mind" at a transfer's read-back asked what to change (customer trial,
+        # session 38): with no "yet" it is withdrawn
         return False
     if command_word(last, language) == "cancel":
         return True

@@ -46,7 +46,7 @@ _EDGE = " \t\u3000:：、\"'“”‘’()（）[]【】《》<>~～-—·."
 _EDGE_CLASS = "[" + re.escape(_EDGE) + "]{0,8}"
 _VALUE_MAX = 200
 # Trailing particles and punctuation people add to a one-word answer: 张三吧 / John.
-_TRAILING = "。！!.,，吧啊呀"
+_TRAILING = "。！!.,，吧啊呀噻嘛撒咯哟呗啦哈呢哦喔嘞咧"  # "我叫刘德明噻" (Sichuanese particle) stored 刘德明噻 (trial, session 38)
 # Carrier phrases stripped before a collected short text value, per language.
 CARRIERS = {
     "zh": ("我的名字是", "我的名字叫做", "我的名字叫", "名字叫做", "名字是", "我叫做", "我叫", "我是说", "我是", "叫我"),
