@@ -333,3 +333,25 @@ def test_more_of_the_complaint_at_the_name_question(telecom, intent, confidence)
     result = zh(telecom, state, "营业员爱答不理还翻白眼", intent, confidence)
     assert "营业员爱答不理还翻白眼" in result.state.slots["complaint"] and "name" not in result.state.slots
     assert "姓名" in replies(result)[-1]
+
+
+# "有哪几种套餐", "哪个套餐划算", "什么时候开始算钱" at an opening's plan question or read-back heard what an opening needs
+# (B): the consultation started and read the opening's business (开户); now the business flow answers them, and a flow
+# that interrupts another no longer reads the values the other holds in its conditions (they are set aside)
+@pytest.mark.parametrize("text, words", [("有哪几种套餐", "四档套餐"), ("哪个套餐划算", "区别")])
+def test_plan_questions_at_the_plan_question(telecom, text, words):
+    state = start()
+    for said, intent in [("我要开户", "办理"), ("王芳", "提供信息"), ("110105194912310038", "提供信息")]:
+        state = zh(telecom, state, said, intent, 0.99).state
+    result = zh(telecom, state, text, "咨询", 0.9)
+    assert "question_answered" in [e.name for e in result.events] and words in replies(result)[0]
+    assert result.state.slots["business"] == "开户" and result.state.stack[-1].flow == "business"
+
+
+def test_a_consultation_interrupting_an_opening_does_not_read_its_business(telecom):
+    state = start()
+    for said, intent in [("我要开户", "办理"), ("王芳", "提供信息"), ("110105194912310038", "提供信息")]:
+        state = zh(telecom, state, said, intent, 0.99).state
+    result = zh(telecom, state, "介绍一下你们的套餐吧", "咨询", 0.99)
+    assert "开户（办新卡或副卡）需要" not in " ".join(replies(result))
+    assert "slots_set_aside" in [e.name for e in result.events]

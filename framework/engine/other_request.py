@@ -89,6 +89,14 @@ def save_for_resume(ctx: TurnContext, entities: tuple[Entity, ...]) -> Callable[
     return fill
 
 
+def _read_slots(flow: Flow) -> set[str]:
+    """The slots `flow`'s transition conditions read."""
+    from framework.conditions import referenced_slots
+
+    return {name for state in flow.states.values() for t in state.transitions if t.condition is not None
+            for name in referenced_slots(t.condition)}
+
+
 def set_aside(ctx: TurnContext, flow: Flow) -> None:
     """Before `flow` interrupts the active one: the values of the slots both collect that are
     no personal data are saved in the interrupted frame and cleared, so the new flow asks for
@@ -99,7 +107,10 @@ def set_aside(ctx: TurnContext, flow: Flow) -> None:
     if current is None or frame is None:
         return
     slots = ctx.assistant.slots
-    names = sorted(n for n in collected_slots(flow) & collected_slots(current)
+    # ... and those the new flow only reads in its conditions: "有哪几种套餐" at an opening's plan question started the
+    # consultation, whose route read the opening's business (开户) and answered what an opening needs (customer
+    # trial, session 38)
+    names = sorted(n for n in (collected_slots(flow) | _read_slots(flow)) & collected_slots(current)
                    if n in slots and not slots[n].pii and ctx.slots.get(n) is not None)
     if not names:
         return
