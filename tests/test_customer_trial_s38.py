@@ -355,3 +355,14 @@ def test_a_consultation_interrupting_an_opening_does_not_read_its_business(telec
     result = zh(telecom, state, "介绍一下你们的套餐吧", "咨询", 0.99)
     assert "开户（办新卡或副卡）需要" not in " ".join(replies(result))
     assert "slots_set_aside" in [e.name for e in result.events]
+
+
+# "好，那我开一张129的" asked "开户还是变更套餐" three times (B); Shanghainese "上个号头个账单" gave this month's bill (B)
+def test_open_one_card_with_a_plan(telecom):
+    result = zh(telecom, start(), "好，那我开一张129的", "办理", 0.9)
+    assert (result.state.slots["business"], result.state.slots["plan"]) == ("开户", "129")
+
+
+@pytest.mark.parametrize("text", ["帮我查下上个号头个账单", "查一下上各月的帐单"])
+def test_last_month_in_dialect_and_with_a_typo(telecom, text):
+    assert zh(telecom, start(), text, "查询", 0.9).state.slots["bill_month"] == "上月"
