@@ -258,7 +258,8 @@ def test_is_it_safe_at_the_id_question(telecom):
     for text, intent in [("我要开户", "办理"), ("王芳", "提供信息")]:
         state = zh(telecom, state, text, intent, 0.99).state
     result = zh(telecom, state, "身份证要给你吗，安全吗", "咨询", 0.6)
-    assert [e.name for e in result.events] == ["reason_asked"] and "打码" in replies(result)[0]
+    # (the business flow's answers take it since they name the ID's safety; the why-answer is the same text)
+    assert [e.name for e in result.events] in (["reason_asked"], ["question_answered"]) and "打码" in replies(result)[0]
 
 
 def test_is_it_safe_at_the_card_question(banking):
@@ -366,3 +367,19 @@ def test_open_one_card_with_a_plan(telecom):
 @pytest.mark.parametrize("text", ["帮我查下上个号头个账单", "查一下上各月的帐单"])
 def test_last_month_in_dialect_and_with_a_typo(telecom, text):
     assert zh(telecom, start(), text, "查询", 0.9).state.slots["bill_month"] == "上月"
+
+
+# "我的身份证号你们会保存吗" heard the plan list; "搞定没得" / "搞掂未呀" after an opening heard "还有什么可以帮您的吗" (B/C)
+@pytest.mark.parametrize("steps", [[], [("我要开户", "办理")]])
+def test_will_you_keep_my_id(telecom, steps):
+    state = start()
+    for said, intent in steps:
+        state = zh(telecom, state, said, intent, 0.99).state
+    result = zh(telecom, state, "我的身份证号你们会保存吗", "咨询", 0.7)
+    assert "question_answered" in [e.name for e in result.events] and "打码保存" in replies(result)[0]
+
+
+@pytest.mark.parametrize("text", ["搞定没得", "搞掂未呀", "整好没"])
+def test_whether_it_was_done_in_dialect(telecom, text):
+    result = zh(telecom, _opened(telecom), text, "肯定", 0.8)
+    assert [e.name for e in result.events] == ["outcome_said_again"] and replies(result)[0].startswith("开户成功")
