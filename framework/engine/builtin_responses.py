@@ -218,12 +218,6 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "还没有办理：您确认之后才会办。",
         "en": "Not yet: nothing is done until you say yes.",
     },
-    # A short text answer made only of the domain's everyday Chinese words ("好的办理", "态度问题") at a name's question
-    # (framework.slots.context.collect_text).
-    "utter_not_a_name": {
-        "zh": "这看起来不像是姓名。请告诉我您的真实姓名（与身份证一致），比如“我叫张伟”。",
-        "en": "That doesn't look like a name. What's the name, please?",
-    },
     # "办好了没" at a question asked again after the backend refused the request (framework.engine.outcome).
     "utter_not_done_refused": {
         "zh": "还没有办成。",

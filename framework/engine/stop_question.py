@@ -259,7 +259,8 @@ def thanks_only(text: str) -> bool:
 
 
 # An acknowledgement before the thanks, on the key (lower case, no spaces or punctuation): "好的谢谢", "ok thanks"
-_ACK_LEAD = re.compile(r"^(?:好的?|好滴|好好|嗯+|哦+|噢|行|okay|okk?|alright|cool|gotit)+")
+_ACK_LEAD = re.compile(r"^(?:好的?|好滴|好好|嗯+|哦+|噢|行|okay|okk?|alright|cool|gotit|great|perfect|nice|lovely|brilliant"
+                       r"|awesome|sweet)+")
 
 
 def ack_and_thanks(text: str) -> bool:
@@ -277,7 +278,9 @@ def goodbye_word(text: str, language: str | None) -> bool:
     code = language_key(language)
     key = _key(text)
     keys = {key, _OK_FIRST.sub("", key)}
-    return any(k in words for k in keys for c, words in GOODBYE_WORDS.items() if code is None or c in (code, "en"))
+    # "great, thank you" at the cardholder's name question was stored as the name "great" (customer trial, session 38)
+    return (any(k in words for k in keys for c, words in GOODBYE_WORDS.items() if code is None or c in (code, "en"))
+            or (ack_and_thanks(text) and (code in (None, "zh") or text.isascii())))  # an English name may be Chinese
 
 
 def offer_on_goodbye_word(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool) -> bool:

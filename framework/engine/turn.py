@@ -73,7 +73,6 @@ from framework.slots.person_names import another_persons_name, names_kin, writte
 
 NOTHING_TO_CANCEL = "utter_nothing_to_cancel"
 CANCELLED_RESUME = "utter_cancelled_resume"
-NOT_A_NAME = "utter_not_a_name"  # framework.slots.context.collect_text
 CHOOSE_YOURSELF = "utter_choose_yourself"
 NOTHING_TO_CONTINUE = "utter_nothing_to_continue"
 ALREADY_DONE = "utter_already_done"
@@ -1850,12 +1849,6 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
     if corrections.filled_ahead(ctx, slot_name):
         # "身份证是 …" while the business is asked: the value is kept and the question asked
         # again, with no wasted attempt (three such answers used to end the flow as failed)
-        ctx.say(step.prompt)
-        return
-    if parsed.response == NOT_A_NAME and len(ctx.text or "") > 4 and trigger_text.add_detail(ctx):
-        # "营业员爱答不理还翻白眼" at the complaint's name question: more of the complaint (it was stored as the name
-        # before session 38; customer trial, session 38), added, then the name again; no attempt used
-        ctx.say(trigger_text.DETAIL_ADDED)
         ctx.say(step.prompt)
         return
     attempts = ctx.frame.attempts + 1

@@ -97,7 +97,7 @@ from framework.engine.corrections import filled_ahead, label_words
 from framework.engine.steps import collected_slots
 from framework.nlu.interface import NLUResult
 from framework.slots import ParseResult
-from framework.slots.answers import content_length, is_hesitation, is_question, language_key, yes_no
+from framework.slots.answers import NEVER, content_length, is_hesitation, is_question, language_key, yes_no
 from framework.slots.command_words import command_word
 from framework.slots.context import (describes_self, digits_in_values, looks_everyday, model_for, normalise, says_a_wish,
                                      short_text, unlike_values)
@@ -175,6 +175,9 @@ _FIRST_CLAUSE = {"zh": re.compile(r"^\s*([^，,。.!！?？;；\s]+)[，,。.!�
                  "en": re.compile(r"^\s*([^,.!?;]+)[,.!;]+\s*\S")}
 
 
+_YES_GLUED = {"zh": re.compile(r"^(?:好的|好滴|好吧|好嘞|行吧|可以|对的|是的|嗯+|好|行|对)(?=[\u4e00-\u9fff])")}
+
+
 def _opens_with_yes_no(text: str, language: str | None) -> bool:
     """The message's first clause is a yes or a no word, and more follows ("对，我就是要投诉")."""
     m = _FIRST_CLAUSE["zh" if language_key(language) == "zh" else "en"].match(text)
@@ -241,8 +244,15 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
         return Verdict(OTHER_VALUE)
     if took_a_part and not looks_everyday(model, slot, value):
         return None  # an extractor took a part that looks like a value: "我叫张三", "不对，我是说张三"
-    if not took_a_part and filled_ahead(ctx, step.slot):
-        return Verdict(ANSWERED_OTHER)  # "大概损失了八百块吧" at the name question: the loss, no name
+    if filled_ahead(ctx, step.slot) and (not took_a_part or looks_everyday(model, slot, value)):
+        # "大概损失了八百块吧" at the name question: the loss, no name; "没有经济损失，就是态度问题" was stored as the
+        # name 态度问题 (customer trial, session 38): the loss, and a part of everyday words
+        return Verdict(ANSWERED_OTHER)
+    if _YES_GLUED.get(language_key(assistant.language) or "", NEVER).match(text) and looks_everyday(
+            model, slot, _YES_GLUED[language_key(assistant.language)].sub("", text, count=1)):
+        # "好的办理" at the opening's name question opened the account for 好的办理 (customer trial, session 38): a yes
+        # word glued to everyday words names no one
+        return Verdict(YES)
     if says_a_wish(text, assistant.language):
         return Verdict(OTHER_VALUE)  # "我是要办宽带": what the customer wants, not who they are
     intent = _confident(nlu, threshold)

@@ -506,7 +506,6 @@ def join_name_parts(text: str, entities: tuple) -> tuple:
 # 是赵亦鸣" at the confirmation was tagged "赵亦" and the account was opened under that name
 # (customer trial, session 21). Spans of two or three Han characters are completed (to four at most).
 _HAN_NAME_RE = re.compile(r"[\u3400-\u9fff]{2,3}")
-_HAN_ONLY = re.compile(r"[\u3400-\u9fff]+")
 _NOT_NAME_END = "的了吗呢吧啊呀哦嘛哈啦咯么哟呗噢喔嗯对"  # "改成王五对吧"
 
 
@@ -727,12 +726,6 @@ def collect_text(assistant: Assistant, slot: Slot, text: str, *, today=None) -> 
                       and not (c != whole and yes_no(c, language) is not None)]  # "那好吧，我姓林": no name "那好"
         candidates.sort(key=lambda c: looks_everyday(model, slot, c))  # stable: template order within each
         candidates = list(dict.fromkeys(turned)) + candidates
-        if (language_key(language) == "zh" and candidates and all(_HAN_ONLY.fullmatch(c) for c in candidates)
-                and not any(whole.startswith(c) for c in CARRIERS["zh"])  # "我叫金星": introduced, a name
-                and all(looks_everyday(model, slot, c) for c in candidates)):
-            # "没有经济损失，就是态度问题" at the name question was stored as the name 态度问题, "好的办理" as 好的办理
-            # (customer trial, session 38): Chinese words the domain's own examples use, and nothing else, are no name
-            return ParseResult(False, error="everyday words, no name", response="utter_not_a_name")
     for candidate in candidates:
         parsed = parse_value(slot, candidate, language, today=today)
         if parsed.ok:
