@@ -384,3 +384,28 @@ def test_will_you_keep_my_id(telecom, steps):
 def test_whether_it_was_done_in_dialect(telecom, text):
     result = zh(telecom, _opened(telecom), text, "肯定", 0.8)
     assert [e.name for e in result.events] == ["outcome_said_again"] and replies(result)[0].startswith("开户成功")
+
+
+# "is it ready to use now?" right after an activation started another; "did that go through ok?" after a transfer was
+# out of scope; "great, thank you" at the cardholder's name question was stored as the name "great" (B)
+def _activated(banking):
+    from tests.support.engine_turns import done
+
+    state = start()
+    for said, intent in [("activate my card", "activate_card"), ("1234", "inform"), ("John Smith", "inform"),
+                         ("yes", "affirm")]:
+        state = en(banking, state, said, intent, 0.99).state
+    return done(banking, state).state
+
+
+@pytest.mark.parametrize("text, intent", [("is it ready to use now?", "activate_card"), ("is it working now?", "affirm"),
+                                          ("did that go through ok?", "out_of_scope")])
+def test_whether_the_card_is_ready(banking, text, intent):
+    result = en(banking, _activated(banking), text, intent, 0.9)
+    assert [e.name for e in result.events] == ["outcome_said_again"] and "1234 is active" in replies(result)[0]
+
+
+def test_great_thank_you_at_the_name_question(banking):
+    state = en(banking, en(banking, start(), "activate my card", "activate_card", 0.99).state, "4821", "inform", 0.99).state
+    result = en(banking, state, "great, thank you", "inform", 0.8)
+    assert "name" not in result.state.slots and replies(result) == ["Do you want to stop here?"]

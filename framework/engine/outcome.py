@@ -35,7 +35,9 @@ _ASKS = {
         r"activation|card|request)|my (?:transfer|money|payment|card|request)"
         r"|the \$?\d[\d,.]*(?: (?:dollars?|bucks|usd))?)\s+(?:really |actually |definitely |already )?"
         r"(?:(?:get|got) (?:sent|done|blocked|through|thru|paid)|" + _DONE_WORDS + ")" +
-        r"|(?:is it|it's|its|it is|was it|all) (?:done|sent|through|blocked|activated|sorted|good|ok(?:ay)?)"
+        r"|(?:is it|it's|its|it is|was it|all|is the card|is my card) (?:now )?(?:done|sent|through|blocked|activated|sorted|good|"
+        # "is it ready to use now?" right after an activation started another (customer trial, session 38)
+        r"ok(?:ay)?|ready(?: to (?:use|go))?|working|active|live|usable)(?: now)?"
         # "did you block it?" after "found it! nevermind" (customer trial, session 36: "That's outside what I can do")
         r"|(?:did|have|has) (?:you|u|anyone|anybody) (?:already |actually )?(?:block(?:ed)?|sen[dt]|activate[d]?|do(?:ne)?|did|"
         r"file[d]?|cancel(?:led)?|freeze|froze(?:n)?|pa(?:y|id)|process(?:ed)?|submit(?:ted)?) (?:it|that|this|anything|"
@@ -50,7 +52,8 @@ _ASKS = {
         r"|who did i (?:just )?(?:send|pay|transfer)(?: (?:it|that|the money|money))? to(?: again)?"
         r"|(?:which|what) card (?:did|have|was) (?:you|u|it|that)? ?(?:just )?"
         r"(?:block(?:ed)?|activate[d]?|cancel(?:led)?|freeze|froze(?:n)?)(?: again)?)"
-        r"[\s?!.]*(?:please|pls)?[\s?!.]*$", re.IGNORECASE),
+        # "did that go through ok?" (customer trial, session 38: out of scope)
+        r"(?:\s+(?:ok(?:ay)?|alright|fine|all right|then))?[\s?!.]*(?:please|pls)?[\s?!.]*$", re.IGNORECASE),
     "zh": re.compile(
         # "我刚才那个投诉登记上了吗", "刚才那个开户办好了吗", "办好没", "妥了不" (customer trial, session 36)
         r"^\s*(?:那|所以|请问|好的?|嗯|哦|对了)?[，,\s]*(?:我的?|俺的?)?(?:刚才|刚刚|之前|前面)?(?:的|那个|那件|那笔)?"
