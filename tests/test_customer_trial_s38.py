@@ -409,3 +409,23 @@ def test_great_thank_you_at_the_name_question(banking):
     state = en(banking, en(banking, start(), "activate my card", "activate_card", 0.99).state, "4821", "inform", 0.99).state
     result = en(banking, state, "great, thank you", "inform", 0.8)
     assert "name" not in result.state.slots and replies(result) == ["Do you want to stop here?"]
+
+
+# "will it get there today?" at a transfer's read-back heard "I can't answer that here"; "i guess so?" too (B)
+def _read_back(banking):
+    state = start()
+    for said, intent in [("send 50 dollars tomorrow", "transfer_money"), ("Tom", "inform")]:
+        state = en(banking, state, said, intent, 0.99).state
+    return state
+
+
+def test_will_it_get_there_today(banking):
+    result = en(banking, _read_back(banking), "will it get there today?", "affirm", 0.7)
+    assert "question_answered" in [e.name for e in result.events] and "arrives" in replies(result)[0]
+    assert result.state.slots["date"] == "2026-12-03"  # "today" in the question changes no date
+
+
+@pytest.mark.parametrize("text", ["i guess so?", "maybe?"])
+def test_a_hedge_with_a_question_mark(banking, text):
+    result = en(banking, _read_back(banking), text, "affirm", 0.8)
+    assert [e.name for e in result.events] == ["hedged"] and "clear yes or no" in replies(result)[0]

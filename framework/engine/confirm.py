@@ -530,6 +530,8 @@ def question_instead_of_answer(ctx: TurnContext) -> bool:
     frame = ctx.frame
     if frame is None or not is_question(ctx.text or "", ctx.assistant.language):
         return False
+    if is_hedge((ctx.text or "").strip().rstrip("?？ "), ctx.assistant.language):
+        return False  # "i guess so?" at a read-back heard "I can't answer that here" (trial, session 38): a hedge
     if frame.waiting_for == "confirm":
         ctx.emit("question_at_confirmation", flow=frame.flow, state=frame.state, intent=ctx.intent)
         ctx.say(QUESTION_AT_CONFIRMATION)

@@ -958,7 +958,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # "我得跟家里人商量一下" (转人工 0.92) handed off and dropped the opening; "let me think about it" cancelled a
     # block (customer trial, session 30): a hedge asks for nothing; a clear answer is asked for, before the
     # global intents (a person asked for, or a withdrawal, still wins)
-    if (waiting == "confirm" and is_hedge(nlu.text or "", assistant.language)
+    if (waiting == "confirm" and is_hedge((nlu.text or "").rstrip("?？ "), assistant.language)  # "i guess so?" too
             and not asks_for_person(nlu.text or "", assistant.language) and not withdrawn(nlu.text or "", assistant.language)
             # "just tell me my balance first, maybe its in my car": another request put first is no hedge
             and not (confident and _FIRST_SAID.search((nlu.text or "").lower())
