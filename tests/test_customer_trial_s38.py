@@ -340,7 +340,7 @@ def test_more_of_the_complaint_at_the_name_question(telecom, intent, confidence)
 # "有哪几种套餐", "哪个套餐划算", "什么时候开始算钱" at an opening's plan question or read-back heard what an opening needs
 # (B): the consultation started and read the opening's business (开户); now the business flow answers them, and a flow
 # that interrupts another no longer reads the values the other holds in its conditions (they are set aside)
-@pytest.mark.parametrize("text, words", [("有哪几种套餐", "四档套餐"), ("哪个套餐划算", "区别")])
+@pytest.mark.parametrize("text, words", [("哪个套餐划算", "区别")])
 def test_plan_questions_at_the_plan_question(telecom, text, words):
     state = start()
     for said, intent in [("我要开户", "办理"), ("王芳", "提供信息"), ("110105194912310038", "提供信息")]:
@@ -429,3 +429,17 @@ def test_will_it_get_there_today(banking):
 def test_a_hedge_with_a_question_mark(banking, text):
     result = en(banking, _read_back(banking), text, "affirm", 0.8)
     assert [e.name for e in result.events] == ["hedged"] and "clear yes or no" in replies(result)[0]
+
+
+# "有哪几种套餐" at an opening's plan question, "39的" at the consultation, "好的" at its offer: the read-back showed
+# "办理「」" (the business set aside for the consultation was lost when the offer linked back): it comes back
+@pytest.mark.parametrize("business, plan", [("开户", "39"), ("换套餐", "129")])
+def test_a_consultation_at_the_plan_question_links_back_with_the_business(telecom, business, plan):
+    state = start()
+    for said, intent in [("我要开户" if business == "开户" else "我要换套餐", "办理"), ("王芳", "提供信息"),
+                         ("110105194912310038", "提供信息"), ("有哪几种套餐", "咨询"), (f"{plan}的", "提供信息"),
+                         ("好的", "肯定")]:
+        result = zh(telecom, state, said, intent, 0.9)
+        state = result.state
+    assert (state.slots["business"], state.slots["plan"]) == (business, plan)
+    assert f"办理「{business}」" in replies(result)[-1]

@@ -284,6 +284,11 @@ def link(ctx: TurnContext, flow_name: str) -> str | None:
             done = ctx.stack.pop()
             ctx.emit("flow_completed", flow=done.flow, reason="link")
             lifetimes.release(ctx, done.flow, "link")
+        # ... and with what it held and set aside for the flow above, where nothing was given since ("有哪几种套餐" at an
+        # opening's plan question, "39的", "好的": the read-back showed "办理「」", the business set aside; session 38)
+        for name, value in ((ctx.frame.saved or {}).get("slots") or {}).items():
+            if value is not None and ctx.slots.get(name) is None:
+                ctx.set_slot(name, value, source="restored")
         ctx.update_frame(saved=None)
         ctx.emit("flow_resumed", flow=flow_name, state=ctx.frame.state)
         return ctx.frame.state
