@@ -24,7 +24,8 @@ NOTHING_DONE = "utter_nothing_done"
 
 # "wait did the money go out?", "did it go?", "was the 45 dollars sent or not?" after a cancelled transfer started a
 # balance check (customer trial, session 36)
-_DONE_WORDS = (r"(?:go(?:ne)? (?:through|thru|out)|went (?:through|thru|out)|gone|go|leave|left|been (?:sent|done|blocked|processed|"
+_DONE_WORDS = (r"(?:go(?:ne)? (?:through|thru|out)|went (?:through|thru|out)|gone|go|leave|left|"
+               r"been (?:sent|done|blocked|processed|"
                r"activated|filed|made|taken)|sent|done|work(?:ed)?|succeed(?:ed)?|successful|complete[d]?|processed|blocked|"
                r"activated|filed|happen(?:ed)?|arrive[d]?|ok(?:ay)?|taken)(?: or not)?")
 _ASKS = {
@@ -35,7 +36,8 @@ _ASKS = {
         r"activation|card|request)|my (?:transfer|money|payment|card|request)"
         r"|the \$?\d[\d,.]*(?: (?:dollars?|bucks|usd))?)\s+(?:really |actually |definitely |already )?"
         r"(?:(?:get|got) (?:sent|done|blocked|through|thru|paid)|" + _DONE_WORDS + ")" +
-        r"|(?:is it|it's|its|it is|was it|all|is the card|is my card) (?:now )?(?:done|sent|through|blocked|activated|sorted|good|"
+        r"|(?:is it|it's|its|it is|was it|all|is the card|is my card) (?:now )?"
+        r"(?:done|sent|through|blocked|activated|sorted|good|"
         # "is it ready to use now?" right after an activation started another (customer trial, session 38)
         r"ok(?:ay)?|ready(?: to (?:use|go))?|working|active|live|usable)(?: now)?"
         # "did you block it?" after "found it! nevermind" (customer trial, session 36: "That's outside what I can do")

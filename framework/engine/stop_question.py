@@ -108,8 +108,8 @@ _NOT_A_WORD = re.compile(r"[\W_]+")
 # session 21). The question is asked again; "ok thanks", "好的谢谢", "谢谢再见" still ask whether to stop.
 THANKS_WORDS = frozenset({"谢谢", "谢谢你", "谢谢您", "多谢", "谢啦", "感谢", "谢谢啦", "谢谢了", "谢谢哈", "谢谢哦",
                           "非常感谢", "thanks", "thankyou", "thanku", "thx", "ty", "tysm", "thanksalot", "manythanks",
-                          "thankssomuch", "thankyousomuch", "thankyoualot", "thankyouverymuch", "cheers", "great thanks",
-                          "greatthanks", "coolthanks"})
+                          "thankssomuch", "thankyousomuch", "thankyoualot", "thankyouverymuch", "cheers",
+                          "great thanks", "greatthanks", "coolthanks"})
 
 
 def offer(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, threshold: float) -> bool:

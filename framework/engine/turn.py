@@ -1017,8 +1017,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         confirm.confirmed(ctx, state)
         return
     # "办理" at "需要帮您办理99元套餐吗？", whose yes links to the business flow: that yes
-    if waiting == "confirm" and (confirm.yes_by_link(ctx, state, intent, confident)
-                                 or confirm.yes_by_value(ctx, state, nlu)) and not side_questions.asked_here(ctx, nlu.text or ""):
+    if (waiting == "confirm"
+            and (confirm.yes_by_link(ctx, state, intent, confident) or confirm.yes_by_value(ctx, state, nlu))
+            and not side_questions.asked_here(ctx, nlu.text or "")):  # "能带几张副卡" (办理 0.9) at an offer: answered
         _held_back_for_the_link(ctx)
         confirm.confirmed(ctx, state)
         return

@@ -305,7 +305,8 @@ class BertIntentClassifier:
                              return_special_tokens_mask=True, **({"return_offsets_mapping": True} if entities else {}))
         enc = {k: np.asarray(v, dtype=np.int64) for k, v in enc.items()}
         mask = enc["attention_mask"]
-        unread = _unread(enc["input_ids"], mask, enc["special_tokens_mask"], getattr(self.tokenizer, "unk_token_id", None))
+        unk = getattr(self.tokenizer, "unk_token_id", None)
+        unread = _unread(enc["input_ids"], mask, enc["special_tokens_mask"], unk)
         lengths = mask.sum(1)
         if not _padded_on_the_right(mask, lengths):
             lengths = np.full_like(lengths, mask.shape[1])  # never cut

@@ -147,7 +147,8 @@ def _last_clause(text: str) -> str:
 
 
 _NOT_EVER = re.compile(r"^(?!.*\b(?:yet|for now|just now|right now|until|till|before)\b)(?!.*(?:先|暂时|等|之前|再说))"
-                       r".*\b(?:don'?t|do not|dont) (?:send|do|process|make|go ahead with) (?:it|that|this|the (?:transfer|payment))\b")
+                       r".*\b(?:don'?t|do not|dont) (?:send|do|process|make|go ahead with) "
+                       r"(?:it|that|this|the (?:transfer|payment))\b")
 
 
 def withdrawn(text: str, language: str | None = None) -> bool:

@@ -302,7 +302,8 @@ def _introduced(assistant: Assistant, slot: Slot, text: str, candidates, extract
 # "pay Will 45", "send Hope 45 on friday", "give my mum 30" asked "How much would you like to send?" (customer trial,
 # session 38; "send 50 to Sarah" was read): a bare number right after paying (someone) is the amount
 _PAY_SOMEONE = re.compile(r"\b(?:[Pp]ay|[Ss]end|[Tt]ransfer|[Ww]ire)\s+\$?$"  # "pay 45 to Will" too
-                          r"|\b(?:[Pp]ay|[Ss]end|[Tt]ransfer|[Gg]ive|[Ww]ire)\s+(?:[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?|him|her|them|"
+                          r"|\b(?:[Pp]ay|[Ss]end|[Tt]ransfer|[Gg]ive|[Ww]ire)\s+"
+                          r"(?:[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?|him|her|them|"
                           r"(?:my|our) (?:mum|mom|dad|brother|sister|son|daughter|wife|husband|friend|landlord|cousin|"
                           r"aunt|uncle|nan|gran|boss|neighbour|neighbor|partner))\s+\$?$")
 
