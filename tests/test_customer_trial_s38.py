@@ -443,3 +443,15 @@ def test_a_consultation_at_the_plan_question_links_back_with_the_business(teleco
         state = result.state
     assert (state.slots["business"], state.slots["plan"]) == (business, plan)
     assert f"办理「{business}」" in replies(result)[-1]
+
+
+# "what's my card number again?" (lost_card) was offered a block; "what's the full number of that card then" heard the
+# fallback (B/C): card numbers are not shown here, said (lost_card's not_for)
+@pytest.mark.parametrize("text", ["what's my card number again?", "what's the full number of that card then"])
+def test_the_card_number_is_not_shown(banking, text):
+    result = en(banking, start(), text, "lost_card", 0.9)
+    assert "flow_started" not in [e.name for e in result.events] and "can't show card numbers" in replies(result)[0]
+
+
+def test_a_lost_card_is_still_blocked(banking):
+    assert "flow_started" in [e.name for e in en(banking, start(), "I lost my card, what do I do", "lost_card").events]
