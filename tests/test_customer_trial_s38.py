@@ -455,3 +455,20 @@ def test_the_card_number_is_not_shown(banking, text):
 
 def test_a_lost_card_is_still_blocked(banking):
     assert "flow_started" in [e.name for e in en(banking, start(), "I lost my card, what do I do", "lost_card").events]
+
+
+# "为啥比上个月多这么多" right after a bill was a new query asking the phone number again (B, sessions 37 and 38): the
+# query flow answers it (utter_bill_why); a complaint that says so ("…乱扣费了") still starts the complaint
+def test_why_so_much_after_a_bill(telecom):
+    from tests.support.engine_turns import done
+
+    state = start()
+    for said, intent in [("查一下上个月的账单", "查询"), ("13812345678", "提供信息")]:
+        state = zh(telecom, state, said, intent, 0.99).state
+    result = zh(telecom, done(telecom, state).state, "为啥比上个月多这么多", "查询", 0.8)
+    assert [e.name for e in result.events] == ["question_answered"] and "账单查询" in replies(result)[0]
+
+
+def test_a_complaint_about_the_bill_is_still_a_complaint(telecom):
+    result = zh(telecom, start(), "我这个月话费怎么这么多，你们是不是乱扣费了", "投诉", 0.9)
+    assert "flow_started" in [e.name for e in result.events] and result.state.stack[-1].flow == "complaint"
