@@ -472,3 +472,9 @@ def test_why_so_much_after_a_bill(telecom):
 def test_a_complaint_about_the_bill_is_still_a_complaint(telecom):
     result = zh(telecom, start(), "我这个月话费怎么这么多，你们是不是乱扣费了", "投诉", 0.9)
     assert "flow_started" in [e.name for e in result.events] and result.state.stack[-1].flow == "complaint"
+
+
+# "我的卡丢了怎么办" heard "超出服务范围" (B): what is done at a shop, and 转人工 to stop the card at once
+def test_a_lost_sim_card(telecom):
+    result = zh(telecom, start(), "我的卡丢了怎么办", "其他", 0.7)
+    assert [e.name for e in result.events] == ["question_answered"] and "转人工" in replies(result)[0]
