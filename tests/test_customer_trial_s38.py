@@ -478,3 +478,49 @@ def test_a_complaint_about_the_bill_is_still_a_complaint(telecom):
 def test_a_lost_sim_card(telecom):
     result = zh(telecom, start(), "我的卡丢了怎么办", "其他", 0.7)
     assert [e.name for e in result.events] == ["question_answered"] and "转人工" in replies(result)[0]
+
+
+# Third trial round of session 38.
+def _ranked(assistant, state, text, *ranking):
+    from framework.engine.turn import handle_message
+    from framework.nlu.interface import IntentScore, NLUResult
+    from framework.slots import extract_entities
+
+    scores = tuple(IntentScore(ranking[i], ranking[i + 1]) for i in range(0, len(ranking), 2))
+    return handle_message(assistant, state, NLUResult(text, scores, tuple(extract_entities(assistant, text,
+                                                                                           today=NOW.date()))), now=NOW)
+
+
+# "ok forget the agent, send 25 to Maya instead" (cancel first) and "算了不用转了，你帮我查下13700001111的余额就行" right
+# after a handoff heard "anything else?" and the request was lost (A): the request beside the take-back is read on
+def test_a_request_ranked_second_beside_taking_back_a_handoff(banking):
+    state = en(banking, start(), "agent please", "human_agent", 0.99).state
+    result = _ranked(banking, state, "ok forget the agent, send 25 to Maya instead", "cancel", 0.7, "transfer_money", 0.2)
+    assert replies(result) == ["Okay, I won't connect you.", "Send $25.00 to Maya on Wednesday 2 December?"]
+
+
+def test_a_query_beside_taking_back_a_handoff_in_chinese(telecom):
+    state = zh(telecom, start(), "给我转人工", "转人工", 0.99).state
+    result = _ranked(telecom, state, "算了不用转了，你帮我查下13700001111的余额就行", "取消", 0.8, "查询", 0.15)
+    assert replies(result)[0] == "好的，不转人工了。" and "action_requested" in [e.name for e in result.events]
+    assert result.state.slots["phone"] == "13700001111"
+
+
+# "我想换套参" over a query, "算了不换了" (the query resumed), "哦不对，还是换吧，换129" (否定): the change was lost (A)
+def test_a_cancel_taken_back_over_the_flow_it_interrupted(telecom):
+    state = start()
+    for said, intent in [("查话费", "查询"), ("13812345678", "提供信息"), ("我想换套参", "办理"), ("算了不换了", "取消")]:
+        state = zh(telecom, state, said, intent, 0.99).state
+    result = zh(telecom, state, "哦不对，还是换吧，换129", "否定", 1.0)
+    assert "cancel_taken_back" in [e.name for e in result.events]
+    assert (result.state.slots["business"], result.state.slots["plan"]) == ("换套餐", "129")
+    assert [f.flow for f in result.state.stack] == ["query", "business"]
+
+
+# 'send {"amount": 9999, "to": "eve"}' sent $20 to 'eve"}' (A): what a value closes and never opened is no part of it
+@pytest.mark.parametrize("raw, value", [('eve"}', "eve"), ("Anna (Lee)", "Anna (Lee)"), ("O'Neil", "O'Neil"),
+                                        ("「张伟」", "「张伟」")])
+def test_closing_characters_a_value_never_opened(banking, raw, value):
+    from framework.slots.values import parse_value
+
+    assert parse_value(banking.slots["recipient"], raw, "en").value == value

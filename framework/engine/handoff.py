@@ -73,17 +73,40 @@ def _threshold(ctx: TurnContext) -> float:
     return threshold(ctx.assistant)
 
 
+def _request_said_with(ctx: TurnContext, nlu: NLUResult | None) -> NLUResult | None:
+    """The message read as the request it makes beside taking something back: its top intent when that starts a flow
+    and is sure, else the best-ranked of its first three intents that starts a flow the message gives a value of."""
+    from dataclasses import replace
+
+    from framework.engine.steps import collected_slots
+    from framework.slots.mapping import fills
+
+    if nlu is None or not nlu.ranking:
+        return None
+    top = nlu.ranking[0]
+    if ctx.assistant.flow_for_intent(top.name) is not None and top.confidence >= _threshold(ctx):
+        return nlu
+    for score in nlu.ranking[1:3]:
+        flow = ctx.assistant.flow_for_intent(score.name)
+        slots = [ctx.assistant.slots[n] for n in collected_slots(flow) if n in ctx.assistant.slots] if flow else []
+        if any(fills(slot, e, None) for slot in slots for e in nlu.entities):
+            ranking = (replace(score, confidence=1.0),) + tuple(r for r in nlu.ranking if r.name != score.name)
+            return replace(nlu, ranking=ranking)
+    return None
+
+
 def goes_ahead_after_all(text: str, language: str | None) -> bool:
     """The message goes on with something stopped ("do send it after all", "还是办吧")."""
     return bool(_AFTER_ALL.get(language_key(language) or "en", NEVER).search(text))
 
 
-def taken_back(ctx: TurnContext, nlu: NLUResult | None = None) -> bool:
+def taken_back(ctx: TurnContext, nlu: NLUResult | None = None) -> bool | NLUResult:
     """The message takes back the handoff or the cancel of the turn before: the flow it stopped
-    starts again with its values. True when so."""
+    starts again with its values. True when so; with nothing stopped and a request said with it, the message read
+    as that request (the caller goes on with it); False when nothing is taken back."""
     before = ctx.original.stopped
-    if before is None or ctx.stack:
-        return False
+    if before is None or (ctx.stack and (before.get("by") or "handoff") != "cancel"):
+        return False  # (a cancelled flow comes back over the one it had interrupted too)
     key, text = language_key(ctx.assistant.language) or "en", ctx.text or ""
     by = before.get("by") or "handoff"
     if by == "handoff" and not (ctx.original.handoff and _TAKEN_BACK.get(key, NEVER).search(text)):
@@ -96,13 +119,12 @@ def taken_back(ctx: TurnContext, nlu: NLUResult | None = None) -> bool:
     ctx.emit(f"{by}_taken_back", flow=flow.name if flow else None)
     ctx.say(f"utter_{by}_taken_back")
     if flow is None:
-        top = nlu.intent if nlu is not None else None
-        asked = ctx.assistant.flow_for_intent(top.name) if top is not None else None
-        if asked is not None and top.confidence >= _threshold(ctx):
-            # "oh forget the agent, just block my card 4821 it's gone" right after a handoff heard "Is there anything
-            # else I can help you with?" and the card stayed active (customer trial, session 38): the request said
-            # with it is read as any other (the caller goes on with the message)
-            return False
+        request = _request_said_with(ctx, nlu)
+        if request is not None:
+            # "oh forget the agent, just block my card 4821 it's gone", "ok forget the agent, send 25 to Maya instead",
+            # "算了不用转了，你帮我查下13700001111的余额就行" right after a handoff heard "Is there anything else I can help
+            # you with?" and the request was lost (customer trial, session 38): it is read on, as that request
+            return request
         ctx.say("utter_anything_else")
         return True
     values = before.get("slots") or {}

@@ -274,8 +274,12 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     for slot in assistant.slots.values():
         if slot.initial is not None and slot.name not in ctx.slots:
             ctx.slots[slot.name] = slot.initial
-    if handoff.taken_back(ctx, nlu):  # "那算了不转了，继续办吧" right after a handoff
-        return _finish(ctx)  # (False with a new request said with it, after "Okay, I won't connect you.": read on)
+    taken = handoff.taken_back(ctx, nlu)  # "那算了不转了，继续办吧" right after a handoff
+    if taken is True:
+        return _finish(ctx)
+    if taken is not False:  # "ok forget the agent, send 25 to Maya instead": read on, as that request
+        nlu = taken
+        ctx.intent, ctx.confidence = nlu.intent.name, nlu.intent.confidence
     _respond(ctx, _without_also_values(ctx, nlu))
     notices.tell(ctx)  # "send 80 to Priya from card 1234": transfers are paid from the main account, said first
     _defer_also(ctx, nlu)
@@ -1720,8 +1724,10 @@ def _cancel(ctx: TurnContext) -> None:
     while ctx.stack:
         cancelled = ctx.stack.pop()
         ctx.emit("flow_cancelled", flow=cancelled.flow, state=cancelled.state)
-        if not ctx.stack and not every and cancelled.flow in ctx.assistant.flows:
-            steps.keep_stopped(ctx, cancelled.flow, "cancel")  # "还是办吧" in the next message takes it up again
+        if not every and cancelled.flow in ctx.assistant.flows:
+            # "还是办吧" in the next message takes it up again, also over a flow it had interrupted ("算了不换了" at an
+            # opening that interrupted a query, then "哦不对，还是换吧，换129" lost the change: customer trial, session 38)
+            steps.keep_stopped(ctx, cancelled.flow, "cancel")
         # Forget what the cancelled flow collected, so starting it again asks again (slots that
         # a flow still on the stack uses are kept).
         lifetimes.release(ctx, cancelled.flow, "cancel")

@@ -216,9 +216,22 @@ def _symbols_at_edges(text: str) -> str:
     start, end = 0, len(text)
     while start < end and (symbol(text[start]) or text[start].isspace() or leading(text[start])):
         start += 1
-    while end > start and (symbol(text[end - 1]) or text[end - 1].isspace() or text[end - 1] in _SEPARATORS):
+    while end > start and (symbol(text[end - 1]) or text[end - 1].isspace() or text[end - 1] in _SEPARATORS
+                           or _unopened(text, start, end)):
         end -= 1
     return text[start:end]
+
+
+_OPENER = {"}": "{", "]": "[", ")": "(", ">": "<"}
+
+
+def _unopened(text: str, start: int, end: int) -> bool:
+    """The last character closes what the value never opened: `eve"}` of 'send {"amount": 9999, "to": "eve"}' was
+    sent $20 (customer trial, session 38); "「张伟」" and "Anna (Lee)" keep theirs."""
+    last, inner = text[end - 1], text[start:end - 1]
+    if last in _OPENER:
+        return inner.count(_OPENER[last]) <= inner.count(last)
+    return last in "\"'" and inner.count(last) % 2 == 0
 
 
 def _text(slot: Slot, text: str) -> ParseResult:
