@@ -524,3 +524,17 @@ def test_closing_characters_a_value_never_opened(banking, raw, value):
     from framework.slots.values import parse_value
 
     assert parse_value(banking.slots["recipient"], raw, "en").value == value
+
+
+# "get me a human... actually no, forget that, I just want to block my card, it ends 1234" (human_agent) handed off and
+# the block was lost (A): a handoff taken back later in the same message, with another request after it, is that request
+def test_a_handoff_taken_back_in_the_same_message(banking):
+    text = "get me a human... actually no, forget that, I just want to block my card, it ends 1234"
+    result = _ranked(banking, start(), text, "human_agent", 0.9, "lost_card", 0.08)
+    assert "handoff" not in [e.name for e in result.events] and "handoff_withdrawn" in [e.name for e in result.events]
+    assert replies(result) == ["I'll block the card ending 1234 and order a replacement. This can't be undone. Go ahead?"]
+
+
+@pytest.mark.parametrize("text", ["I want to talk to a human, never mind the bot", "agent please"])
+def test_a_plain_handoff_still_hands_off(banking, text):
+    assert "handoff" in [e.name for e in _ranked(banking, start(), text, "human_agent", 0.95, "cancel", 0.03).events]

@@ -86,13 +86,33 @@ def _request_said_with(ctx: TurnContext, nlu: NLUResult | None) -> NLUResult | N
     top = nlu.ranking[0]
     if ctx.assistant.flow_for_intent(top.name) is not None and top.confidence >= _threshold(ctx):
         return nlu
-    for score in nlu.ranking[1:3]:
+    for score in nlu.ranking[:3]:
         flow = ctx.assistant.flow_for_intent(score.name)
         slots = [ctx.assistant.slots[n] for n in collected_slots(flow) if n in ctx.assistant.slots] if flow else []
         if any(fills(slot, e, None) for slot in slots for e in nlu.entities):
             ranking = (replace(score, confidence=1.0),) + tuple(r for r in nlu.ranking if r.name != score.name)
             return replace(nlu, ranking=ranking)
     return None
+
+
+def withdrawn_in_the_message(ctx: TurnContext, nlu: NLUResult) -> NLUResult | None:
+    """"get me a human... actually no, forget that, I just want to block my card, it ends 1234" (human_agent) handed
+    off and the block was lost (customer trial, session 38): a handoff taken back later in the same message, with
+    another request after it, is that request (event `handoff_withdrawn`); None otherwise."""
+    top, text = nlu.intent, nlu.text or ""
+    if top is None or top.name not in ctx.assistant.behaviours.handoff.intents:
+        return None
+    pattern = _TAKEN_BACK.get(language_key(ctx.assistant.language) or "en", NEVER)
+    found = pattern.search(text)
+    if found is None or found.start() == 0:
+        return None  # "never mind the agent" alone, or first: the take-back of an earlier handoff (taken_back)
+    from dataclasses import replace
+
+    rest = replace(nlu, ranking=tuple(r for r in nlu.ranking if r.name not in ctx.assistant.behaviours.handoff.intents))
+    request = _request_said_with(ctx, rest)
+    if request is not None:
+        ctx.emit("handoff_withdrawn", intent=request.intent.name)
+    return request
 
 
 def goes_ahead_after_all(text: str, language: str | None) -> bool:

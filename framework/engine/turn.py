@@ -274,6 +274,10 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     for slot in assistant.slots.values():
         if slot.initial is not None and slot.name not in ctx.slots:
             ctx.slots[slot.name] = slot.initial
+    instead_of_handoff = handoff.withdrawn_in_the_message(ctx, nlu)  # "get me a human... actually no, forget that, …"
+    if instead_of_handoff is not None:
+        nlu = instead_of_handoff
+        ctx.intent, ctx.confidence = nlu.intent.name, nlu.intent.confidence
     taken = handoff.taken_back(ctx, nlu)  # "那算了不转了，继续办吧" right after a handoff
     if taken is True:
         return _finish(ctx)
