@@ -538,3 +538,34 @@ def test_a_handoff_taken_back_in_the_same_message(banking):
 @pytest.mark.parametrize("text", ["I want to talk to a human, never mind the bot", "agent please"])
 def test_a_plain_handoff_still_hands_off(banking, text):
     assert "handoff" in [e.name for e in _ranked(banking, start(), text, "human_agent", 0.95, "cancel", 0.03).events]
+
+
+# Third round (B/C): "莫得啥子损失" at the loss question was a question ("啥"); "and when will Ben get it?" and "wait, is it
+# safe to do this over chat?" at read-backs heard "I can't answer that here"; "k ty" after a balance was the fallback
+def test_no_loss_in_sichuanese(telecom):
+    state = start()
+    for said, intent in [("你们客服态度太差了，我要投诉", "投诉"), ("黄晓明", "提供信息"), ("11010519491231002X", "提供信息")]:
+        state = zh(telecom, state, said, intent, 0.99).state
+    result = zh(telecom, state, "莫得啥子损失", "否定", 0.7)
+    assert result.state.slots["loss"] == {"amount": 0, "currency": "CNY"} and "请核对" in replies(result)[-1]
+
+
+def test_when_will_a_name_get_it(banking):
+    result = en(banking, _read_back(banking), "and when will Tom get it?", "affirm", 0.7)
+    assert "question_answered" in [e.name for e in result.events] and "arrives" in replies(result)[0]
+
+
+def test_is_it_safe_over_chat_at_a_block(banking):
+    state = start()
+    for said, intent in [("I lost my card", "lost_card"), ("4821", "inform")]:
+        state = en(banking, state, said, intent, 0.99).state
+    result = en(banking, state, "wait, is it safe to do this over chat?", "help", 0.7)
+    assert [e.name for e in result.events] == ["question_answered"] and "never ask" in replies(result)[0]
+
+
+def test_k_ty_after_a_balance(banking):
+    from tests.support.engine_turns import done
+
+    state = en(banking, start(), "what's my balance on 4821", "check_balance", 0.99).state
+    result = en(banking, done(banking, state, balance=100).state, "k ty", "goodbye", 0.6)
+    assert "fallback" not in [e.name for e in result.events]

@@ -259,7 +259,7 @@ def thanks_only(text: str) -> bool:
 
 
 # An acknowledgement before the thanks, on the key (lower case, no spaces or punctuation): "好的谢谢", "ok thanks"
-_ACK_LEAD = re.compile(r"^(?:好的?|好滴|好好|嗯+|哦+|噢|行|okay|okk?|alright|cool|gotit|great|perfect|nice|lovely|brilliant"
+_ACK_LEAD = re.compile(r"^(?:好的?|好滴|好好|嗯+|哦+|噢|行|okay|okk?|k|kk|alright|cool|gotit|great|perfect|nice|lovely|brilliant"
                        r"|awesome|sweet)+")
 
 
