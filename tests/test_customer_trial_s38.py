@@ -569,3 +569,24 @@ def test_k_ty_after_a_balance(banking):
     state = en(banking, start(), "what's my balance on 4821", "check_balance", 0.99).state
     result = en(banking, done(banking, state, balance=100).state, "k ty", "goodbye", 0.6)
     assert "fallback" not in [e.name for e in result.events]
+
+
+# "谢谢" at "需要为您转接人工客服吗？" after a complaint was filed asked it again (B): at an offer, thanks alone takes the
+# information, not the offer; at a read-back it is still no answer
+def test_thanks_alone_at_an_offer(telecom):
+    from tests.support.engine_turns import done
+
+    state = start()
+    for said, intent in [("我要投诉，网络太差了", "投诉"), ("黄晓明", "提供信息"), ("11010519491231002X", "提供信息"),
+                         ("没有", "提供信息"), ("对", "肯定")]:
+        state = zh(telecom, state, said, intent, 0.99).state
+    result = zh(telecom, done(telecom, state, ticket_no="TS1").state, "谢谢", "再见", 0.7)
+    assert "offer_put_off" in [e.name for e in result.events] and not result.state.stack
+
+
+def test_thanks_alone_at_a_read_back(telecom):
+    state = start()
+    for said, intent in [("我要开户", "办理"), ("王芳", "提供信息"), ("110105194912310038", "提供信息"), ("39的", "提供信息")]:
+        state = zh(telecom, state, said, intent, 0.99).state
+    result = zh(telecom, state, "谢谢", "再见", 0.8)
+    assert "confirmed" not in [e.name for e in result.events] and result.state.stack

@@ -981,7 +981,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     # "好的谢谢" at "需要帮您办理59元套餐吗？" after its details heard "没听明白" (customer trials, sessions 33 and 37): at an
     # offer, an ok with thanks and nothing else takes the information, not the offer
-    if waiting == "confirm" and stop_question.ack_and_thanks(nlu.text or "") and confirm.only_offered(ctx):
+    # ... and thanks alone ("谢谢" at "需要为您转接人工客服吗？" asked it again: customer trial, session 38)
+    if (waiting == "confirm" and confirm.only_offered(ctx)
+            and (stop_question.ack_and_thanks(nlu.text or "") or stop_question.thanks_only(nlu.text or ""))):
         _decline_offer(ctx, state, "offer_put_off")
         return
     # "算了不用转了" (取消 0.95) at "需要为您转接人工客服进一步处理吗？" after a complaint was filed heard "好的，已为您取消",
