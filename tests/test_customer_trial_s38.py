@@ -590,3 +590,20 @@ def test_thanks_alone_at_a_read_back(telecom):
         state = zh(telecom, state, said, intent, 0.99).state
     result = zh(telecom, state, "谢谢", "再见", 0.8)
     assert "confirmed" not in [e.name for e in result.events] and result.state.stack
+
+
+# "and the balance?" right after the balance of 4821 asked the card's digits again (B): the same request again
+def test_and_the_balance_again(banking):
+    from tests.support.engine_turns import done
+
+    state = en(banking, start(), "what's the balance on 4821", "check_balance", 0.99).state
+    result = en(banking, done(banking, state, balance=100).state, "and the balance?", "check_balance", 0.85)
+    assert result.state.slots["card_last4"] == "4821" and "action_requested" in [e.name for e in result.events]
+
+
+def test_and_my_other_card_still_asks(banking):
+    from tests.support.engine_turns import done
+
+    state = en(banking, start(), "what's the balance on 4821", "check_balance", 0.99).state
+    result = en(banking, done(banking, state, balance=100).state, "and my other card?", "check_balance", 0.85)
+    assert "card_last4" not in result.state.slots and "digits" in replies(result)[-1]

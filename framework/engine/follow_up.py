@@ -189,6 +189,14 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
         # the trial's "and for 1234?" was read so: the values of this flow's slots are taken now
         slots = [ctx.assistant.slots[name] for name in wanted if name in ctx.assistant.slots]
         kept = tuple(e for e in nlu.entities if any(fills(slot, e, None) for slot in slots))
+        carried = _carried(ctx, flow)
+        if not kept and sure and intent in flow.triggers and carried and not another:
+            # "and the balance?" right after the balance of 4821 asked the card's digits again (customer trial, session
+            # 38): the same request again, with all of the last run's values (no flow with a confirm step: _carried)
+            ctx.emit("follow_up", flow=flow.name, slots=(), reason="again")
+            _fill_empty(ctx, carried, "follow_up")
+            steps.start_flow(ctx, flow, reason="follow_up")
+            return True
         if not kept:
             return False
         slot_filling.fill(ctx, replace(nlu, entities=kept), None)
