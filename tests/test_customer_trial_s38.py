@@ -607,3 +607,37 @@ def test_and_my_other_card_still_asks(banking):
     state = en(banking, start(), "what's the balance on 4821", "check_balance", 0.99).state
     result = en(banking, done(banking, state, balance=100).state, "and my other card?", "check_balance", 0.85)
     assert "card_last4" not in result.state.slots and "digits" in replies(result)[-1]
+
+
+# "嗯……应该吧" at a read-back heard the help menu; "系咪搞掂咗？" at a read-back was "回答不了"; "现在是99的了吗" after a
+# change was "没听明白" (B/C, third round)
+def _opening_read_back(telecom):
+    state = start()
+    for said, intent in [("我要开户", "办理"), ("王芳", "提供信息"), ("110105194912310038", "提供信息"), ("39的", "提供信息")]:
+        state = zh(telecom, state, said, intent, 0.99).state
+    return state
+
+
+def test_a_hedge_after_a_filler_at_a_read_back(telecom):
+    result = zh(telecom, _opening_read_back(telecom), "嗯……应该吧", "肯定", 0.6)
+    assert [e.name for e in result.events] == ["hedged"]
+
+
+def test_a_plain_yes_word_is_still_a_yes(telecom):
+    assert "confirmed" in [e.name for e in zh(telecom, _opening_read_back(telecom), "嗯", "肯定", 0.9).events]
+
+
+def test_whether_it_is_done_in_cantonese_at_a_read_back(telecom):
+    result = zh(telecom, _opening_read_back(telecom), "系咪搞掂咗？", "肯定", 0.6)
+    assert [e.name for e in result.events] == ["not_done_yet"]
+
+
+def test_is_it_99_now_after_a_change(telecom):
+    from tests.support.engine_turns import done
+
+    state = start()
+    for said, intent in [("我要换套餐", "办理"), ("王芳", "提供信息"), ("110105194912310038", "提供信息"), ("99的", "提供信息"),
+                         ("对", "肯定")]:
+        state = zh(telecom, state, said, intent, 0.99).state
+    result = zh(telecom, done(telecom, state, account_no="TZ1").state, "现在是99的了吗", "查询", 0.7)
+    assert [e.name for e in result.events] == ["outcome_said_again"] and "下月 1 日" in replies(result)[0]

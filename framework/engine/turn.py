@@ -61,7 +61,7 @@ from framework.engine.state import Frame, SessionState, timestamp
 from framework.masking import SECRET_RE, secret_said
 from framework.nlu.interface import Entity, IntentScore, NLUResult
 from framework.slots import GENERIC_EXTRACTORS, ParseResult, parse_value
-from framework.slots.answers import (after_refusal, refuses_a_wish, also_part, content_length, has_content, has_greeting, has_words,
+from framework.slots.answers import (after_filler, after_refusal, refuses_a_wish, also_part, content_length, has_content, has_greeting, has_words,
                                      is_hedge, is_question, language_key, sounds_like_correction, without_filler, yes_no)
 from framework.slots.command_words import (CLAUSE, asks_for_person, dropped_lead, goes_on, money_trouble, negated_command,
                                           wants_person, withdrawn, withdrawn_on_asking)
@@ -966,7 +966,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # "我得跟家里人商量一下" (转人工 0.92) handed off and dropped the opening; "let me think about it" cancelled a
     # block (customer trial, session 30): a hedge asks for nothing; a clear answer is asked for, before the
     # global intents (a person asked for, or a withdrawal, still wins)
-    if (waiting == "confirm" and is_hedge((nlu.text or "").rstrip("?？ "), assistant.language)  # "i guess so?" too
+    hedge_text = (nlu.text or "").rstrip("?？ ")  # "i guess so?" too; "嗯……应该吧" (its filler first) too
+    if (waiting == "confirm"
+            and (is_hedge(hedge_text, assistant.language) or is_hedge(after_filler(hedge_text) or "", assistant.language))
             and not asks_for_person(nlu.text or "", assistant.language) and not withdrawn(nlu.text or "", assistant.language)
             # "just tell me my balance first, maybe its in my car": another request put first is no hedge
             and not (confident and _FIRST_SAID.search((nlu.text or "").lower())
