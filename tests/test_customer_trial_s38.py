@@ -641,3 +641,7 @@ def test_is_it_99_now_after_a_change(telecom):
         state = zh(telecom, state, said, intent, 0.99).state
     result = zh(telecom, done(telecom, state, account_no="TZ1").state, "现在是99的了吗", "查询", 0.7)
     assert [e.name for e in result.events] == ["outcome_said_again"] and "下月 1 日" in replies(result)[0]
+
+
+def test_a_typo_for_opening(telecom):
+    assert zh(telecom, start(), "我要开护", "办理", 0.9).state.slots["business"] == "开户"
