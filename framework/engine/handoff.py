@@ -78,8 +78,7 @@ def _request_said_with(ctx: TurnContext, nlu: NLUResult | None) -> NLUResult | N
     and is sure, else the best-ranked of its first three intents that starts a flow the message gives a value of."""
     from dataclasses import replace
 
-    from framework.engine.steps import collected_slots
-    from framework.slots.mapping import fills
+    from framework.engine.steps import gives_values
 
     if nlu is None or not nlu.ranking:
         return None
@@ -88,8 +87,7 @@ def _request_said_with(ctx: TurnContext, nlu: NLUResult | None) -> NLUResult | N
         return nlu
     for score in nlu.ranking[:3]:
         flow = ctx.assistant.flow_for_intent(score.name)
-        slots = [ctx.assistant.slots[n] for n in collected_slots(flow) if n in ctx.assistant.slots] if flow else []
-        if any(fills(slot, e, None) for slot in slots for e in nlu.entities):
+        if flow is not None and gives_values(ctx, nlu, flow):
             ranking = (replace(score, confidence=1.0),) + tuple(r for r in nlu.ranking if r.name != score.name)
             return replace(nlu, ranking=ranking)
     return None

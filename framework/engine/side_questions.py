@@ -25,13 +25,12 @@ from __future__ import annotations
 
 from framework.engine.context import TurnContext
 from framework.engine.follow_up import sounds_like_follow_up
-from framework.engine.steps import collected_slots
+from framework.engine.steps import collected_slots, gives_values
 from framework.engine.unavailable import named as named_unavailable, named_in, say_named, tell_named
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import is_question
 from framework.slots.command_words import asks_for_person
 from framework.slots.context import model_for, short_text
-from framework.slots.mapping import fills
 
 
 def _about_the_flow(flow, frame, text: str) -> bool:
@@ -106,7 +105,7 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
         return False  # "can you freeze my card for a while": what the flow does not serve (framework.engine.not_for)
     if own is not None and own not in named and any(named_unavailable(ctx, n) for n in collected_slots(own)):
         return False  # "我的合约哪天到期" (查询): the query says where to look that up (its slot's `unavailable`)
-    if own is not None and _gives_values(ctx, nlu, own, choices=True):
+    if own is not None and gives_values(ctx, nlu, own):
         if own in named:
             tell_named(ctx, own.name, own.answers, text, "question_answered")
         return False
@@ -119,7 +118,9 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
         rank = {s.name: i for i, s in enumerate(nlu.ranking)}
         candidates = sorted(named, key=lambda f: min((rank.get(t, len(rank)) for t in f.triggers),
                                                      default=len(rank)))[:1]
-    if not candidates or _gives_values(ctx, nlu, candidates[0], choices=False):
+    # without choices: a choice named for another flow than the intent's is what the question is about ("新卡寄到哪里啊":
+    # 新卡 is the opening's business), no value given
+    if not candidates or gives_values(ctx, nlu, candidates[0], choices=False):
         return False
     return tell_named(ctx, candidates[0].name, candidates[0].answers, text, "question_answered")
 
@@ -127,12 +128,3 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
 def _names(entries, text: str) -> bool:
     """Whether `text` names one of `entries` ((response, words, patterns): a flow's `answers` or `not_for`)."""
     return any(named_in(words, patterns, text) is not None for _, words, patterns in entries)
-
-
-def _gives_values(ctx: TurnContext, nlu: NLUResult, flow, *, choices: bool) -> bool:
-    """Whether the message gives a value the flow asks for ("is there a fee to send money to Tom?": a request); without
-    `choices`, a choice named for another flow than the intent's is what the question is about ("新卡寄到哪里啊": 新卡
-    is the opening's business), no value given."""
-    slots = [ctx.assistant.slots[n] for n in collected_slots(flow)
-             if n in ctx.assistant.slots and (choices or ctx.assistant.slots[n].type != "categorical")]
-    return any(fills(slot, e, None) for slot in slots for e in nlu.entities)

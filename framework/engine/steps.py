@@ -470,3 +470,13 @@ def give_up(ctx: TurnContext, on_failure: str | None) -> None:
 
 def collected_slots(flow: Flow) -> set[str]:
     return {s.step.slot for s in flow.states.values() if isinstance(s.step, Collect)}
+
+
+def gives_values(ctx: TurnContext, nlu, flow: Flow, *, choices: bool = True) -> bool:
+    """Whether the message holds a value for a slot `flow` collects (without `choices`: a categorical slot's value does
+    not count)."""
+    from framework.slots.mapping import fills
+
+    slots = [ctx.assistant.slots[n] for n in collected_slots(flow)
+             if n in ctx.assistant.slots and (choices or ctx.assistant.slots[n].type != "categorical")]
+    return any(fills(slot, e, None) for slot in slots for e in nlu.entities)

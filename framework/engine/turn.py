@@ -114,8 +114,13 @@ def _another_flows_request(ctx: TurnContext, nlu: NLUResult, intent: str | None,
     other = ctx.assistant.flow_for_intent(intent) if confident and intent else None
     if other is None or ctx.frame is None or other.name == ctx.frame.flow:
         return False
-    wanted = [ctx.assistant.slots[n] for n in steps.collected_slots(other) if n in ctx.assistant.slots]
-    return any(fills(slot, e, None) for slot in wanted for e in nlu.entities)
+    return steps.gives_values(ctx, nlu, other)
+
+
+def _read_as(ctx: TurnContext, nlu: NLUResult) -> NLUResult:
+    """`nlu`, now the turn's reading: its top intent and confidence set on the context."""
+    ctx.intent, ctx.confidence = nlu.intent.name, nlu.intent.confidence
+    return nlu
 
 
 def _never_mind_go_ahead(assistant: Assistant, state: SessionState, nlu: NLUResult) -> NLUResult:
@@ -276,14 +281,12 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
             ctx.slots[slot.name] = slot.initial
     instead_of_handoff = handoff.withdrawn_in_the_message(ctx, nlu)  # "get me a human... actually no, forget that, …"
     if instead_of_handoff is not None:
-        nlu = instead_of_handoff
-        ctx.intent, ctx.confidence = nlu.intent.name, nlu.intent.confidence
+        nlu = _read_as(ctx, instead_of_handoff)
     taken = handoff.taken_back(ctx, nlu)  # "那算了不转了，继续办吧" right after a handoff
     if taken is True:
         return _finish(ctx)
     if taken is not False:  # "ok forget the agent, send 25 to Maya instead": read on, as that request
-        nlu = taken
-        ctx.intent, ctx.confidence = nlu.intent.name, nlu.intent.confidence
+        nlu = _read_as(ctx, taken)
     _respond(ctx, _without_also_values(ctx, nlu))
     notices.tell(ctx)  # "send 80 to Priya from card 1234": transfers are paid from the main account, said first
     _defer_also(ctx, nlu)
