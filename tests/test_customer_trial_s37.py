@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.engine_turns import NOW, replies, start, turns
+from tests.support.engine_turns import NOW, replies, start, through, turns
 from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
 
 en = turns(default_intent="inform", runner_up=("affirm", "deny"))
@@ -324,9 +324,7 @@ def test_a_value_with_the_yes_to_an_intent_check(telecom):
 
 # "哪个套餐流量最多？" at the plan question of an opening heard what to bring for an opening (first round)
 def test_which_plan_has_the_most(telecom):
-    state = start()
-    for text, intent in [("我要开户", "办理"), ("唐嫣", "提供信息"), ("11010519491231002X", "提供信息")]:
-        state = zh(telecom, state, text, intent, 0.99).state
+    state = through(zh, telecom, [("我要开户", "办理"), ("唐嫣", "提供信息"), ("11010519491231002X", "提供信息")])
     result = zh(telecom, state, "哪个套餐流量最多？", "咨询", 0.8)
     assert replies(result)[0].startswith("四档的区别") and result.state.stack[-1].waiting_for == "slot:plan"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.engine_turns import NOW, replies, start, turns
+from tests.support.engine_turns import NOW, replies, start, through, turns
 from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
 
 en = turns(default_intent="inform", runner_up=("affirm", "deny"))
@@ -13,9 +13,7 @@ zh = turns(default_intent="提供信息", runner_up=("其他", "否定"))
 def _refused(assistant, say, steps, status: int):
     from framework.engine import ActionResult, handle_action_result
 
-    state = start()
-    for text, intent in steps:
-        state = say(assistant, state, text, intent, 0.99).state
+    state = through(say, assistant, steps)
     return handle_action_result(assistant, state, ActionResult.failure("refused", kind="refused", status=status),
                                 now=NOW).state
 
@@ -53,18 +51,14 @@ def test_a_question_after_a_new_flow_is_not_this_one(banking):
 # the engine's confirmation rules): the reason for the block is gone, so it is the read-back's no
 @pytest.mark.parametrize("text", ["I just found it", "oh wait, found my card", "actually I found it", "ok I found it again"])
 def test_found_it_at_the_block_read_back_is_no(banking, text):
-    state = start()
-    for said, intent in [("I lost my card", "lost_card"), ("ending 4321", "inform")]:
-        state = en(banking, state, said, intent, 0.99).state
+    state = through(en, banking, [("I lost my card", "lost_card"), ("ending 4321", "inform")])
     result = en(banking, state, text, "affirm", 0.8)
     assert "action_requested" not in [e.name for e in result.events]
     assert "denied" in [e.name for e in result.events] and "stays active" in replies(result)[0]
 
 
 def test_a_yes_is_still_a_yes_at_the_block(banking):
-    state = start()
-    for said, intent in [("I lost my card", "lost_card"), ("ending 4321", "inform")]:
-        state = en(banking, state, said, intent, 0.99).state
+    state = through(en, banking, [("I lost my card", "lost_card"), ("ending 4321", "inform")])
     assert "action_requested" in [e.name for e in en(banking, state, "yes block it", "affirm", 0.99).events]
 
 
@@ -87,17 +81,13 @@ def test_an_opening_after_no_account(telecom, text, plan):
 def test_the_no_account_reply_says_how_to_open(telecom):
     from framework.engine import ActionResult, handle_action_result
 
-    state = start()
-    for text, intent in _NO_ACCOUNT:
-        state = zh(telecom, state, text, intent, 0.99).state
+    state = through(zh, telecom, _NO_ACCOUNT)
     result = handle_action_result(telecom, state, ActionResult.failure("refused", kind="refused", status=404), now=NOW)
     assert "改成开户" in replies(result)[-1]
 
 
 def test_a_plan_after_the_change_word_still_leads_in(telecom):
-    state = start()
-    for text, intent in [("我要开户", "办理"), ("张伟", "提供信息"), ("11010519491231002X", "提供信息"), ("39的", "提供信息")]:
-        state = zh(telecom, state, text, intent, 0.99).state
+    state = through(zh, telecom, [("我要开户", "办理"), ("张伟", "提供信息"), ("11010519491231002X", "提供信息"), ("39的", "提供信息")])
     result = zh(telecom, state, "套餐改成99的", "办理", 0.9)
     assert (result.state.slots["business"], result.state.slots["plan"]) == ("开户", "99")
 
@@ -170,9 +160,7 @@ def test_ok_thanks_at_an_offer_takes_the_information(telecom):
 @pytest.mark.parametrize("steps, text", [([("你们客服态度太差了，我要投诉", "投诉")], "没有经济损失，就是态度问题"),
                                          ([("我要开户", "办理")], "好的办理")])
 def test_everyday_words_are_no_name(telecom, steps, text):
-    state = start()
-    for said, intent in steps:
-        state = zh(telecom, state, said, intent, 0.99).state
+    state = through(zh, telecom, steps)
     result = zh(telecom, state, text, "肯定", 0.9)
     assert "name" not in result.state.slots and "姓名" in replies(result)[-1]
     assert zh(telecom, result.state, "黄晓明", "提供信息", 0.99).state.slots["name"] == "黄晓明"
@@ -234,10 +222,8 @@ def test_whether_it_was_done_in_chinese_before_the_read_back(telecom):
 def _opened(telecom):
     from tests.support.engine_turns import done
 
-    state = start()
-    for text, intent in [("我要开户", "办理"), ("王芳", "提供信息"), ("110105194912310038", "提供信息"), ("39的", "提供信息"),
-                         ("对", "肯定")]:
-        state = zh(telecom, state, text, intent, 0.99).state
+    state = through(zh, telecom, [("我要开户", "办理"), ("王芳", "提供信息"), ("110105194912310038", "提供信息"), ("39的", "提供信息"),
+                         ("对", "肯定")])
     return done(telecom, state).state
 
 
@@ -254,9 +240,7 @@ def test_a_dismissal_right_after_an_opening_cannot_undo_it(telecom):
 # "身份证要给你吗，安全吗" at the ID question heard "这个问题我在这里回答不了" (customer trial, session 38): whether it is
 # safe to give a value is answered like why it is needed, then the question again
 def test_is_it_safe_at_the_id_question(telecom):
-    state = start()
-    for text, intent in [("我要开户", "办理"), ("王芳", "提供信息")]:
-        state = zh(telecom, state, text, intent, 0.99).state
+    state = through(zh, telecom, [("我要开户", "办理"), ("王芳", "提供信息")])
     result = zh(telecom, state, "身份证要给你吗，安全吗", "咨询", 0.6)
     # (the business flow's answers take it since they name the ID's safety; the why-answer is the same text)
     assert [e.name for e in result.events] in (["reason_asked"], ["question_answered"]) and "打码" in replies(result)[0]
@@ -281,9 +265,7 @@ def test_when_the_card_arrives_right_after_an_opening(telecom):
 def test_payments_until_the_new_card_comes(banking, text, intent):
     from tests.support.engine_turns import done
 
-    state = start()
-    for said, i in [("I lost my card", "lost_card"), ("4821", "inform"), ("yes", "affirm")]:
-        state = en(banking, state, said, i, 0.99).state
+    state = through(en, banking, [("I lost my card", "lost_card"), ("4821", "inform"), ("yes", "affirm")])
     result = en(banking, done(banking, state).state, text, intent, 0.9)
     assert [e.name for e in result.events] == ["question_answered"] and "keeps working" in replies(result)[0]
 
@@ -311,9 +293,7 @@ def test_taking_back_a_handoff_alone(banking):
 @pytest.mark.parametrize("text, cancelled", [("no, don't send it, I changed my mind", True), ("no don't send it", True),
                                              ("don't send it yet", False), ("don't submit it yet", False)])
 def test_dont_send_it_at_the_read_back(banking, text, cancelled):
-    state = start()
-    for said, intent in [("send 50 dollars tomorrow", "transfer_money"), ("Tom", "inform")]:
-        state = en(banking, state, said, intent, 0.99).state
+    state = through(en, banking, [("send 50 dollars tomorrow", "transfer_money"), ("Tom", "inform")])
     result = en(banking, state, text, "deny", 0.95)
     assert ("flow_cancelled" in [e.name for e in result.events]) is cancelled
     assert "action_requested" not in [e.name for e in result.events]
@@ -342,18 +322,14 @@ def test_more_of_the_complaint_at_the_name_question(telecom, intent, confidence)
 # that interrupts another no longer reads the values the other holds in its conditions (they are set aside)
 @pytest.mark.parametrize("text, words", [("哪个套餐划算", "区别")])
 def test_plan_questions_at_the_plan_question(telecom, text, words):
-    state = start()
-    for said, intent in [("我要开户", "办理"), ("王芳", "提供信息"), ("110105194912310038", "提供信息")]:
-        state = zh(telecom, state, said, intent, 0.99).state
+    state = through(zh, telecom, [("我要开户", "办理"), ("王芳", "提供信息"), ("110105194912310038", "提供信息")])
     result = zh(telecom, state, text, "咨询", 0.9)
     assert "question_answered" in [e.name for e in result.events] and words in replies(result)[0]
     assert result.state.slots["business"] == "开户" and result.state.stack[-1].flow == "business"
 
 
 def test_a_consultation_interrupting_an_opening_does_not_read_its_business(telecom):
-    state = start()
-    for said, intent in [("我要开户", "办理"), ("王芳", "提供信息"), ("110105194912310038", "提供信息")]:
-        state = zh(telecom, state, said, intent, 0.99).state
+    state = through(zh, telecom, [("我要开户", "办理"), ("王芳", "提供信息"), ("110105194912310038", "提供信息")])
     result = zh(telecom, state, "介绍一下你们的套餐吧", "咨询", 0.99)
     assert "开户（办新卡或副卡）需要" not in " ".join(replies(result))
     assert "slots_set_aside" in [e.name for e in result.events]
@@ -373,9 +349,7 @@ def test_last_month_in_dialect_and_with_a_typo(telecom, text):
 # "我的身份证号你们会保存吗" heard the plan list; "搞定没得" / "搞掂未呀" after an opening heard "还有什么可以帮您的吗" (B/C)
 @pytest.mark.parametrize("steps", [[], [("我要开户", "办理")]])
 def test_will_you_keep_my_id(telecom, steps):
-    state = start()
-    for said, intent in steps:
-        state = zh(telecom, state, said, intent, 0.99).state
+    state = through(zh, telecom, steps)
     result = zh(telecom, state, "我的身份证号你们会保存吗", "咨询", 0.7)
     assert "question_answered" in [e.name for e in result.events] and "打码保存" in replies(result)[0]
 
@@ -391,10 +365,8 @@ def test_whether_it_was_done_in_dialect(telecom, text):
 def _activated(banking):
     from tests.support.engine_turns import done
 
-    state = start()
-    for said, intent in [("activate my card", "activate_card"), ("1234", "inform"), ("John Smith", "inform"),
-                         ("yes", "affirm")]:
-        state = en(banking, state, said, intent, 0.99).state
+    state = through(en, banking, [("activate my card", "activate_card"), ("1234", "inform"), ("John Smith", "inform"),
+                         ("yes", "affirm")])
     return done(banking, state).state
 
 
@@ -413,9 +385,7 @@ def test_great_thank_you_at_the_name_question(banking):
 
 # "will it get there today?" at a transfer's read-back heard "I can't answer that here"; "i guess so?" too (B)
 def _read_back(banking):
-    state = start()
-    for said, intent in [("send 50 dollars tomorrow", "transfer_money"), ("Tom", "inform")]:
-        state = en(banking, state, said, intent, 0.99).state
+    state = through(en, banking, [("send 50 dollars tomorrow", "transfer_money"), ("Tom", "inform")])
     return state
 
 
@@ -462,9 +432,7 @@ def test_a_lost_card_is_still_blocked(banking):
 def test_why_so_much_after_a_bill(telecom):
     from tests.support.engine_turns import done
 
-    state = start()
-    for said, intent in [("查一下上个月的账单", "查询"), ("13812345678", "提供信息")]:
-        state = zh(telecom, state, said, intent, 0.99).state
+    state = through(zh, telecom, [("查一下上个月的账单", "查询"), ("13812345678", "提供信息")])
     result = zh(telecom, done(telecom, state).state, "为啥比上个月多这么多", "查询", 0.8)
     assert [e.name for e in result.events] == ["question_answered"] and "账单查询" in replies(result)[0]
 
@@ -508,9 +476,7 @@ def test_a_query_beside_taking_back_a_handoff_in_chinese(telecom):
 
 # "我想换套参" over a query, "算了不换了" (the query resumed), "哦不对，还是换吧，换129" (否定): the change was lost (A)
 def test_a_cancel_taken_back_over_the_flow_it_interrupted(telecom):
-    state = start()
-    for said, intent in [("查话费", "查询"), ("13812345678", "提供信息"), ("我想换套参", "办理"), ("算了不换了", "取消")]:
-        state = zh(telecom, state, said, intent, 0.99).state
+    state = through(zh, telecom, [("查话费", "查询"), ("13812345678", "提供信息"), ("我想换套参", "办理"), ("算了不换了", "取消")])
     result = zh(telecom, state, "哦不对，还是换吧，换129", "否定", 1.0)
     assert "cancel_taken_back" in [e.name for e in result.events]
     assert (result.state.slots["business"], result.state.slots["plan"]) == ("换套餐", "129")
@@ -543,9 +509,7 @@ def test_a_plain_handoff_still_hands_off(banking, text):
 # Third round (B/C): "莫得啥子损失" at the loss question was a question ("啥"); "and when will Ben get it?" and "wait, is it
 # safe to do this over chat?" at read-backs heard "I can't answer that here"; "k ty" after a balance was the fallback
 def test_no_loss_in_sichuanese(telecom):
-    state = start()
-    for said, intent in [("你们客服态度太差了，我要投诉", "投诉"), ("黄晓明", "提供信息"), ("11010519491231002X", "提供信息")]:
-        state = zh(telecom, state, said, intent, 0.99).state
+    state = through(zh, telecom, [("你们客服态度太差了，我要投诉", "投诉"), ("黄晓明", "提供信息"), ("11010519491231002X", "提供信息")])
     result = zh(telecom, state, "莫得啥子损失", "否定", 0.7)
     assert result.state.slots["loss"] == {"amount": 0, "currency": "CNY"} and "请核对" in replies(result)[-1]
 
@@ -556,9 +520,7 @@ def test_when_will_a_name_get_it(banking):
 
 
 def test_is_it_safe_over_chat_at_a_block(banking):
-    state = start()
-    for said, intent in [("I lost my card", "lost_card"), ("4821", "inform")]:
-        state = en(banking, state, said, intent, 0.99).state
+    state = through(en, banking, [("I lost my card", "lost_card"), ("4821", "inform")])
     result = en(banking, state, "wait, is it safe to do this over chat?", "help", 0.7)
     assert [e.name for e in result.events] == ["question_answered"] and "never ask" in replies(result)[0]
 
@@ -576,18 +538,14 @@ def test_k_ty_after_a_balance(banking):
 def test_thanks_alone_at_an_offer(telecom):
     from tests.support.engine_turns import done
 
-    state = start()
-    for said, intent in [("我要投诉，网络太差了", "投诉"), ("黄晓明", "提供信息"), ("11010519491231002X", "提供信息"),
-                         ("没有", "提供信息"), ("对", "肯定")]:
-        state = zh(telecom, state, said, intent, 0.99).state
+    state = through(zh, telecom, [("我要投诉，网络太差了", "投诉"), ("黄晓明", "提供信息"), ("11010519491231002X", "提供信息"),
+                         ("没有", "提供信息"), ("对", "肯定")])
     result = zh(telecom, done(telecom, state, ticket_no="TS1").state, "谢谢", "再见", 0.7)
     assert "offer_put_off" in [e.name for e in result.events] and not result.state.stack
 
 
 def test_thanks_alone_at_a_read_back(telecom):
-    state = start()
-    for said, intent in [("我要开户", "办理"), ("王芳", "提供信息"), ("110105194912310038", "提供信息"), ("39的", "提供信息")]:
-        state = zh(telecom, state, said, intent, 0.99).state
+    state = through(zh, telecom, [("我要开户", "办理"), ("王芳", "提供信息"), ("110105194912310038", "提供信息"), ("39的", "提供信息")])
     result = zh(telecom, state, "谢谢", "再见", 0.8)
     assert "confirmed" not in [e.name for e in result.events] and result.state.stack
 
@@ -612,9 +570,7 @@ def test_and_my_other_card_still_asks(banking):
 # "嗯……应该吧" at a read-back heard the help menu; "系咪搞掂咗？" at a read-back was "回答不了"; "现在是99的了吗" after a
 # change was "没听明白" (B/C, third round)
 def _opening_read_back(telecom):
-    state = start()
-    for said, intent in [("我要开户", "办理"), ("王芳", "提供信息"), ("110105194912310038", "提供信息"), ("39的", "提供信息")]:
-        state = zh(telecom, state, said, intent, 0.99).state
+    state = through(zh, telecom, [("我要开户", "办理"), ("王芳", "提供信息"), ("110105194912310038", "提供信息"), ("39的", "提供信息")])
     return state
 
 
@@ -635,10 +591,8 @@ def test_whether_it_is_done_in_cantonese_at_a_read_back(telecom):
 def test_is_it_99_now_after_a_change(telecom):
     from tests.support.engine_turns import done
 
-    state = start()
-    for said, intent in [("我要换套餐", "办理"), ("王芳", "提供信息"), ("110105194912310038", "提供信息"), ("99的", "提供信息"),
-                         ("对", "肯定")]:
-        state = zh(telecom, state, said, intent, 0.99).state
+    state = through(zh, telecom, [("我要换套餐", "办理"), ("王芳", "提供信息"), ("110105194912310038", "提供信息"), ("99的", "提供信息"),
+                         ("对", "肯定")])
     result = zh(telecom, done(telecom, state, account_no="TZ1").state, "现在是99的了吗", "查询", 0.7)
     assert [e.name for e in result.events] == ["outcome_said_again"] and "下月 1 日" in replies(result)[0]
 

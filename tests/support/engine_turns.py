@@ -23,7 +23,7 @@ from framework.nlu.interface import Entity, IntentScore, NLUResult
 from framework.slots import extract_entities
 from tests.test_entity_slots import write_domain
 
-__all__ = ["NOW", "Turn", "done", "message", "replies", "start", "turns", "write_domain"]
+__all__ = ["NOW", "Turn", "done", "message", "replies", "start", "through", "turns", "write_domain"]
 
 NOW = dt.datetime(2026, 12, 2, 10, 0)
 Turn = Callable[..., TurnResult]
@@ -51,6 +51,16 @@ def turns(*, default_intent: str, runner_up: Iterable[str]) -> Turn:
         return handle_message(assistant, state, nlu, now=NOW)
 
     return turn
+
+
+def through(turn: Turn, assistant: Assistant, said: Iterable[tuple[str, str]], state: SessionState | None = None,
+            confidence: float = 0.99) -> SessionState:
+    """The session after the (text, intent) messages `said`, one after another, each read at `confidence` (from a new
+    session unless `state` is given)."""
+    state = state or start()
+    for text, intent in said:
+        state = turn(assistant, state, text, intent, confidence).state
+    return state
 
 
 def start() -> SessionState:
