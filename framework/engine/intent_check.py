@@ -48,18 +48,27 @@ DENIED = "utter_intent_denied"
 _CUT = re.compile(r"[（(：:;；]")
 
 
-def offer(ctx: TurnContext, intent: str | None, confidence: float, threshold: float) -> bool:
-    """Ask about `intent` (below `threshold`) when it starts a flow; False when not asked."""
+def offer(ctx: TurnContext, intent: str | None, confidence: float, threshold: float, ranking=()) -> bool:
+    """Ask about `intent` (below `threshold`) when it starts a flow; False when not asked. The first
+    other intent of `ranking` that starts another flow is kept beside the question (`Frame.other`)."""
     if ctx.stack or intent is None or not FLOOR <= confidence < threshold:
         return False
-    flow = ctx.assistant.flow_for_intent(intent)
-    if flow is None or flow.ends_conversation or not flow.triggers:
+    flow = _starts(ctx, intent)
+    if flow is None:
         return False
-    ctx.stack.append(Frame(flow.name, flow.start, waiting_for=WAITING))
+    other = next((f.name for f in (_starts(ctx, s.name) for s in ranking if s.name != intent)
+                  if f is not None and f.name != flow.name), None)
+    ctx.stack.append(Frame(flow.name, flow.start, waiting_for=WAITING, other=other))
     ctx.emit("intent_check", flow=flow.name, intent=intent, confidence=round(confidence, 4))
     own = f"{RESPONSE}_{intent}"
     ctx.say(own if own in ctx.assistant.responses else RESPONSE, extra={"intent_label": label(ctx, intent)})
     return True
+
+
+def _starts(ctx: TurnContext, intent: str):
+    """The flow `intent` starts, if it is one a check may ask about (none that ends the conversation)."""
+    flow = ctx.assistant.flow_for_intent(intent)
+    return None if flow is None or flow.ends_conversation or not flow.triggers else flow
 
 
 def label(ctx: TurnContext, intent: str) -> str:
@@ -93,6 +102,18 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     flow = ctx.assistant.flows.get(frame.flow)
     yes = confirm.answer(ctx, nlu, threshold)
     given = _values_for(ctx, nlu, flow) if yes is None and flow is not None else ()
+    other = ctx.assistant.flows.get(frame.other) if yes is None and not given and frame.other else None
+    if other is not None and _values_for(ctx, nlu, other):
+        # "我叫孙丽华" at "您是想了解套餐…吗？" (a long story ending "想问问能不能换个大一点的套餐，九十九的那个就行" read
+        # as 咨询 below the threshold, 办理 next) heard "回答不了", then so did the ID (tried by hand, session 38):
+        # a value only the runner-up's flow asks for means that flow; the checked message's values go with it
+        from framework.engine import slot_filling
+
+        ctx.emit("intent_check_answered", flow=other.name, runner_up=True)
+        said = _values_for(ctx, nlu, other)
+        steps.start_flow(ctx, other, reason="checked",
+                         prefill=lambda: slot_filling.fill(ctx, replace(nlu, entities=said), None))
+        return True
     if given:
         # "我的号码是13812345678" at "您是想查询自己账户的情况吗？" heard "这个问题我暂时回答不了" (customer trial,
         # session 26): a value the checked flow asks for goes on with it

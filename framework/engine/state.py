@@ -64,6 +64,9 @@ class Frame:
     # The last request's values for slots this flow asks and had no value for when it started, as {"slots": {name:
     # value}}, sealed like `held`: "the same card" at its question takes one (framework.engine.steps.referred_answer)
     before: Mapping[str, Any] | None = None
+    # While `waiting_for` is "check": the flow of the classifier's runner-up for the checked message, if it starts
+    # one; a value only that flow asks for at "您是想咨询…吗？" goes there (framework.engine.intent_check)
+    other: str | None = None
 
     def fits(self, assistant: Any) -> bool:
         """Whether `assistant` (a reloaded domain) still has this frame's flow, its state, and
@@ -91,6 +94,8 @@ class Frame:
             data["choices"] = {"slots": {k: list(v) for k, v in (self.choices.get("slots") or {}).items()}}
         if self.before is not None:
             data["before"] = {"slots": dict(self.before.get("slots") or {})}
+        if self.other is not None:
+            data["other"] = self.other
         return data
 
     @classmethod
@@ -103,7 +108,8 @@ class Frame:
                    frozen_map({"slots": frozen_map(saved.get("slots"))}) if isinstance(saved, Mapping) else None,
                    tuple(n for n in undefaulted if isinstance(n, str)) if isinstance(undefaulted, list) else (),
                    _choices(choices),
-                   frozen_map({"slots": frozen_map(before.get("slots"))}) if isinstance(before, Mapping) else None)
+                   frozen_map({"slots": frozen_map(before.get("slots"))}) if isinstance(before, Mapping) else None,
+                   f["other"] if isinstance(f.get("other"), str) else None)
 
 
 @dataclass(frozen=True)

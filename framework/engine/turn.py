@@ -1167,7 +1167,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     # a request below the threshold whose intent starts a flow: "Did you mean: …?" (a 75-word
     # lost-card story read as lost_card 0.66 < 0.71 heard the fallback: trial of session 24)
-    if not confident and not unclear and intent_check.offer(ctx, intent, ctx.confidence, threshold(assistant)):
+    if not confident and not unclear and intent_check.offer(ctx, intent, ctx.confidence, threshold(assistant),
+                                                                 nlu.ranking):
         return
     # a yes or no to nothing (a conversation's first message, framework.engine.nothing_pending) is not
     # understood, rather than out of scope ("我不太会用这个" read as 否定 0.81: customer trial, session 25)
