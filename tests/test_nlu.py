@@ -318,22 +318,31 @@ def test_packaged_minilm_fine_tunes_and_learns_new_chinese_characters(tmp_path):
     from framework.nlu.data import LabelledText
     from framework.nlu.fit import load_base_model, train_and_save
     from framework.nlu.train import ModelArguments, TrainingArguments
-    from framework.nlu.vocabulary import missing_cjk_chars, unk_share
+    from framework.nlu.vocabulary import missing_cjk_chars, missing_symbols, unk_share
 
     encoder, tokenizer = load_base_model()
     rows = [LabelledText(t, i) for t, i in TOY]
     assert unk_share(tokenizer, ["我想办理一张新卡"]) > 0.5
     missing = missing_cjk_chars(tokenizer, [r.text for r in rows])
+    symbols = missing_symbols(tokenizer)
+    assert {"👍", "❌", "🙋", "✌"} <= set(symbols) and "a" not in symbols
     result = train_and_save(
         encoder, tokenizer, rows, tmp_path / "m", model_args=ModelArguments(max_length=16),
         train_args=TrainingArguments(epochs=3, batch_size=16, threads=1, progress=False), valid=rows, name="mini")
     m = result["metrics"]
-    assert m["added_tokens"] == len(missing) > 0
+    assert m["added_tokens"] == len(missing) > 0 and m["added_symbols"] == len(symbols)
     assert m["unk_share_after"] == 0.0 < m["unk_share_before"]
     clf = load_classifier(tmp_path / "m")
-    assert len(clf.tokenizer) == 30522 + len(missing)
-    # the TorchScript path's tokenizer gives the ids training used, added CJK characters included
-    _assert_same_token_ids(tmp_path / "m", ["good morning", "我想办理一张新卡", "转人工 please", "我要开户" * 10], 16)
+    assert len(clf.tokenizer) == 30522 + len(missing) + len(symbols)
+    # an emoji is a token of its own, also glued to a word or with its variation selector
+    from transformers import AutoTokenizer
+
+    saved = AutoTokenizer.from_pretrained(tmp_path / "m")
+    ids = saved("ok👍 ✌️", add_special_tokens=False)["input_ids"]
+    assert saved.unk_token_id not in ids and len(ids) == 3
+    # the TorchScript path's tokenizer gives the ids training used, added CJK characters and emoji included
+    _assert_same_token_ids(tmp_path / "m", ["good morning", "我想办理一张新卡", "转人工 please", "我要开户" * 10,
+                                            "ok👍 ✌️ 👨‍💼"], 16)
     assert clf.predict(["good morning"])[0][0].name in clf.labels
     assert m["validation_accuracy"] >= 0.5
 
@@ -407,3 +416,23 @@ def test_train_command_on_an_example_domain(tmp_path, capsys):
 
         assert _why_no_model_file(out).startswith("training made no model.onnx: no variant passed its check")
     assert json.loads((out / "onnx_check.json").read_text(encoding="utf-8"))["trace"]
+
+
+def test_an_emoji_starts_at_its_unicode_names_words():
+    """"❌" (CROSS MARK) starts nearer "cross" than "🙋" (HAPPY PERSON RAISING ONE HAND) does, and an emoji the
+    vocabulary knows is not added."""
+    import torch
+
+    from framework.nlu.fit import load_base_model
+    from framework.nlu.vocabulary import add_named_tokens
+
+    encoder, tokenizer = load_base_model()
+    base = encoder.get_input_embeddings().weight.data.clone()
+    assert add_named_tokens(tokenizer, encoder, ["❌", "🙋"]) == 2
+    rows = encoder.get_input_embeddings().weight.data
+    vocab = tokenizer.get_vocab()
+    cross = base[vocab["cross"]]
+    near = torch.nn.functional.cosine_similarity
+    assert near(rows[vocab["❌"]], cross, dim=0) > near(rows[vocab["🙋"]], cross, dim=0) + 0.2
+    assert torch.equal(rows[: base.shape[0]], base)
+    assert add_named_tokens(tokenizer, encoder, ["❌"]) == 0

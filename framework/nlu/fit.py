@@ -594,11 +594,13 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
     texts = [e.text for e in examples]
     raw_tokenizer = unwrap(tokenizer)  # the texts as given (the base's prefix is no vocabulary question)
     unk_before = vocabulary.unk_share(raw_tokenizer, texts)
-    added = []
+    added, symbols = [], []
     encoder._dialog_base_vocab = len(raw_tokenizer)
     if model_args.extend_vocab == "auto":
         added = vocabulary.missing_cjk_chars(raw_tokenizer, texts)
         vocabulary.add_tokens(raw_tokenizer, encoder, added)
+        symbols = vocabulary.missing_symbols(raw_tokenizer)
+        vocabulary.add_named_tokens(raw_tokenizer, encoder, symbols)
     unk_after = vocabulary.unk_share(raw_tokenizer, texts) if added else unk_before
     # --- entities: a token-classification head when any example is annotated ---------------
     from framework.nlu import joint, tagging
@@ -764,6 +766,7 @@ def train_and_save(encoder, tokenizer, examples: Sequence[LabelledText], out_dir
         "validation_accuracy": report["accuracy"] if report else None,
         "validation_macro_f1": report["macro_f1"] if report else None,
         "unk_share_before": unk_before, "unk_share_after": unk_after, "added_tokens": len(added),
+        "added_symbols": len(symbols),
         "train_seconds": history["train_seconds"] + (refit["train_seconds"] if refit else 0.0),
         "history": history, "refit": refit, "class_counts": dict(train_counts),
     }

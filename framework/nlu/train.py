@@ -56,7 +56,8 @@ class ModelArguments:
                 "(the default: two sets of cross-validation folds showed no gain, BENCHMARKS.md)"})
     extend_vocab: str = field(default="auto", metadata={
         "choices": ["auto", "off"],
-        "help": "auto: add CJK characters the base vocabulary maps to [UNK] as new tokens"})
+        "help": "auto: add CJK characters of the training data and every emoji the base vocabulary maps to [UNK] "
+                "as new tokens (an emoji starts at the mean of its Unicode name's words: CROSS MARK)"})
     entities: str = field(default="auto", metadata={
         "choices": ["auto", "off"],
         "help": "auto: learn the annotated entities ([Paris](city)) with a token-classification head trained "
@@ -253,6 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     if m["unk_share_before"] > 0.001:
         print(f"[UNK] share of the training tokens: {m['unk_share_before']:.1%} with the base vocabulary, "
               f"{m['unk_share_after']:.1%} after adding {m['added_tokens']} characters")
+    if m.get("added_symbols"):
+        print(f"emoji and symbols the base vocabulary lacks: {m['added_symbols']} added, each starting at its "
+              f"Unicode name's words")
     print(f"saved {out_dir}  ({m['train_examples']} examples, {len(result['labels'])} intents, "
           f"{time.time() - t0:.0f} s; validation accuracy "
           f"{'n/a' if acc is None else f'{acc:.1%}'}; threshold {result['threshold']})")
