@@ -47,3 +47,134 @@ def test_the_runner_up_survives_the_store(telecom):
 
     _, state = _checked(telecom)
     assert SessionState.from_dict(state.to_dict()).stack[-1].other == "business"
+
+
+# --------------------------------------------------------------------------- banking_en, customer trial round 1
+
+@pytest.mark.parametrize("text", ["can you increase my credit limit?", "what is my credit limit?",
+                                  "what about increasing my credit limit"])
+def test_a_credit_limit_is_no_transfer_limit(banking, text):
+    """c24, c45: "You can send from $1 up to your daily limit of $2,500" answered a credit limit."""
+    result = en(banking, start(), text, "out_of_scope", 0.99)
+    assert not any("2,500" in r for r in replies(result))
+
+
+def test_the_transfer_limit_is_still_answered(banking):
+    assert "2,500" in replies(en(banking, start(), "what's the limit?", "transfer_money", 0.9))[0]
+
+
+@pytest.mark.parametrize("text", ["I got a new card in the mail, how do I activate it?",
+                                  "how do I activate the card that came in the mail today"])
+def test_a_card_that_came_is_activated(banking, text):
+    """c52: told when a new card arrives, the activation never started, and "4821" was not understood."""
+    result = en(banking, start(), text, "activate_card", 0.99)
+    assert result.state.stack and result.state.stack[-1].flow == "activate_card"
+
+
+def test_when_a_card_comes_is_still_answered(banking):
+    text = "I ordered a replacement card last week, how long does delivery usually take?"
+    assert "5 to 7" in replies(en(banking, start(), text, "activate_card", 0.99))[0]
+
+
+def test_my_friend_is_nobody_to_send_to(banking):
+    """c42: "I want to send money to my friend" was sent "to my friend"; "ok then Kofi Mensah" at the amount
+    question was tried as the amount."""
+    from framework.nlu.interface import Entity
+
+    friend = Entity("recipient", "my friend", "my friend", 24, 33, "model", 0.99)
+    state = en(banking, start(), "I want to send money to my friend", "transfer_money", entities=[friend]).state
+    assert "recipient" not in state.slots
+    kofi = Entity("name", "Kofi Mensah", "Kofi Mensah", 8, 19, "model", 0.99)
+    state = en(banking, state, "ok then Kofi Mensah", "inform", 0.65, entities=[kofi]).state
+    assert state.slots["recipient"] == "Kofi Mensah"
+    assert "Kofi Mensah" in replies(en(banking, state, "40"))[-1]
+
+
+@pytest.mark.parametrize("value", ["someone", "a friend", "my best friend", "him", "my mate"])
+def test_nobody_in_particular_is_refused(banking, value):
+    from framework.slots.values import parse_value
+
+    assert not parse_value(banking.slots["recipient"], value, "en").ok
+    assert parse_value(banking.slots["recipient"], "my mum", "en").ok
+
+
+def test_a_no_and_a_cancel_together_are_the_no(banking):
+    """c11: "actually no, cancel that" (deny 0.68, cancel 0.32) at the block's read-back heard "I'm not sure I
+    understood"; then "sorry, yes do block it, I really can't find it" heard it again."""
+    checked = dataclasses.replace(banking, settings=dataclasses.replace(banking.settings, fallback_threshold=0.69))
+    cancel_second = turns(default_intent="inform", runner_up=("cancel", "affirm"))
+    state = en(checked, start(), "block my card 4821", "lost_card").state
+    result = cancel_second(checked, state, "actually no, cancel that", "deny", 0.63, 0.36)
+    assert "stays active" in replies(result)[0] and not result.state.stack
+    result = en(checked, result.state, "sorry, yes do block it, I really can't find it", "affirm", 0.59, 0.3)
+    assert "4821" in replies(result)[-1] and result.state.pending_action is None
+
+
+def test_a_weak_no_alone_is_still_asked_again(banking):
+    checked = dataclasses.replace(banking, settings=dataclasses.replace(banking.settings, fallback_threshold=0.69))
+    state = en(checked, start(), "block my card 4821", "lost_card").state
+    result = en(checked, state, "hmm not sure", "deny", 0.6, 0.3)
+    assert result.state.stack and result.state.stack[-1].flow == "lost_card"
+
+
+def test_is_this_safe_at_a_transfer_read_back(banking):
+    """c09: "wait, is this safe?" heard "I can't answer that here, sorry"."""
+    state = en(banking, start(), "send 100 to Ahmed", "transfer_money").state
+    result = en(banking, state, "wait, is this safe?", "help", 0.5)
+    assert replies(result)[0].startswith("Yes: I never ask")
+
+
+def test_someone_used_the_card_after_the_block(banking):
+    """c55: "what do I do if someone already used it?" after a block heard "I'm not sure I understood"."""
+    from tests.support.engine_turns import done
+
+    state = en(banking, start(), "I need to report a stolen card", "lost_card").state
+    state = en(banking, en(banking, state, "4821").state, "yes", "affirm").state
+    state = done(banking, state, case_number="LC-1").state
+    result = en(banking, state, "what do I do if someone already used it?", "help", 0.45)
+    assert "disputed" in replies(result)[0]
+
+
+@pytest.mark.parametrize("text", ["can someone help me", "is there anyone I can talk to"])
+def test_someone_is_still_a_person_asked_for(text):
+    from framework.slots.command_words import asks_for_person
+
+    assert asks_for_person(text, "en")
+
+
+def test_sending_abroad_is_answered_at_the_amount_question(banking):
+    """c42: "can I send to someone abroad?" heard "I can't answer that here, sorry"."""
+    state = en(banking, start(), "I want to send money to Kofi", "transfer_money").state
+    result = en(banking, state, "can I send to someone abroad?", "transfer_money", 0.58)
+    assert "abroad" in replies(result)[0] and "How much" in replies(result)[-1]
+
+
+def test_a_name_after_a_payee_is_given_is_no_payee_at_another_question(banking):
+    from framework.nlu.interface import Entity
+
+    state = en(banking, start(), "send money to Anna", "transfer_money").state
+    kofi = Entity("name", "Kofi Mensah", "Kofi Mensah", 8, 19, "model", 0.99)
+    assert en(banking, state, "ok then Kofi Mensah", "inform", 0.65, entities=[kofi]).state.slots["recipient"] == "Anna"
+
+
+# --------------------------------------------------------------------------- telecom_zh, customer trial round 1
+
+def _after_a_bill(telecom):
+    from tests.support.engine_turns import done
+
+    state = zh(telecom, start(), "你好，帮我查一下13912345678这个月的账单", "查询").state
+    return done(telecom, state, amount="59").state
+
+
+@pytest.mark.parametrize("text, intent", [("好的，再帮我看下余额", "肯定"), ("怎么这么少？上个月账单多少", "查询")])
+def test_the_number_just_used_is_used_again(telecom, text, intent):
+    """c48, c42: right after a bill of 13912345678, "好的，再帮我看下余额" and "怎么这么少？上个月账单多少" asked for the number
+    again."""
+    result = zh(telecom, _after_a_bill(telecom), text, intent, 1.0)
+    assert "follow_up" in [e.name for e in result.events]
+    assert result.state.pending_action is not None and result.state.pending_action.slots["phone"] == "13912345678"
+
+
+def test_another_number_said_is_that_number(telecom):
+    result = zh(telecom, _after_a_bill(telecom), "查一下13800001111的余额", "查询", 1.0)
+    assert result.state.pending_action.slots["phone"] == "13800001111"

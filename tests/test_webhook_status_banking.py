@@ -64,7 +64,7 @@ async def test_a_wrong_card_number_is_said_and_asked_again_then_the_card_is_bloc
 
 async def test_a_second_wrong_number_offers_an_agent_instead_of_asking_forever(chat, caplog):
     said = await chat("I lost my card", "9999", "yes", "9998", "yes", "no")
-    assert said[4] == ["I still can't find a card ending 9998.",
+    assert said[4] == ["That didn't work either: I can't find a card ending 9998.",
                        "Would you like me to connect you to an agent who can block it by hand?"]
     assert said[5] == ["Please call the number on the back of any of your cards, day or night, to block it by phone."]
     assert warnings(caplog) == []

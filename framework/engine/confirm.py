@@ -143,6 +143,10 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     if but is not None and but.search(text.lower()) and top.name in behaviours.affirm.intents:
         return None  # "yes, but not that card" (affirm 0.9) is no plain yes: asked again
     second = nlu.ranking[1].confidence if len(nlu.ranking) > 1 else 0.0
+    if polarity(top.name) is False and top.confidence < threshold and _no_side(behaviours, nlu) >= threshold:
+        # "actually no, cancel that" (deny 0.68, cancel 0.32) at a block's read-back heard "I'm not sure I understood"
+        # twice (customer trial, session 39): a no and a cancel together are a no, the side that does nothing
+        return False
     if top.confidence < threshold or top.confidence - second < CONFIRM_MARGIN:
         return None
     if polarity(top.name) and _yes_with_a_change(ctx, nlu):
@@ -152,6 +156,12 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
             return True  # "yes, and block my card 1234 too": this one's yes, the block after it (turn._defer_also)
         return None  # "yes block it" (affirm 1.00) at "Send $75.00 to Kofi …?": not this request's yes
     return polarity(top.name)
+
+
+def _no_side(behaviours, nlu: NLUResult) -> float:
+    """The classifier's confidence that the message is a no or a cancel, the two together."""
+    names = set(behaviours.deny.intents) | set(behaviours.cancel.intents)
+    return sum(s.confidence for s in nlu.ranking if s.name in names)
 
 
 # A yes that trails off ("嗯……", "ok...") is thinking, not a yes
@@ -336,7 +346,7 @@ def _other_request(ctx: TurnContext, flow: Flow, text: str) -> bool:
 _GO_AHEAD = {
     "en": re.compile(r"^(?:(?:please|pls|just|then|mate)\s+)*(?:(?:go ahead|proceed|carry on)(?: with (?:it|that|this|"
                      r"the \w+(?: \w+)?))?|do it|go for it|"
-                     r"(?:block|send|activate|freeze|do|pay|transfer|submit) (?:it|that|this|the \w+(?: \w+)?)"
+                     r"(?:do )?(?:block|send|activate|freeze|do|pay|transfer|submit) (?:it|that|this|the \w+(?: \w+)?)"
                      r"(?: now| then| please| pls| mate)*|do the needful|send away|go on|please do"
                      # "By all means, that would be lovely" (goodbye 0.67-0.80 on all three banking_en models)
                      r"|(?:that would be|that'?d be|that'?s|sounds) (?:lovely|great|perfect|brilliant|good|fine|wonderful))$"),

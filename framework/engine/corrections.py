@@ -84,7 +84,11 @@ def retarget_person(ctx: TurnContext, nlu: NLUResult, waiting: str | None, inten
     # amount's question was dropped and $85 went to "my babysitter" (customer trial, session 32)
     aside = bool(waiting and waiting.startswith("slot:")) and (
         sounds_like_correction(nlu.text or "", ctx.assistant.language) or bool(_NAME_IS.search(nlu.text or "")))
-    if flow is None or not nlu.entities or not (at_start or waiting in ("confirm", "which") or aside):
+    # ... or the name alone at another question while the flow's person is still missing: "ok then Kofi Mensah" at "How
+    # much would you like to send?" after "send money to my friend" (nobody in particular) was tried as the amount
+    # (customer trial, session 39)
+    asked = bool(waiting and waiting.startswith("slot:"))
+    if flow is None or not nlu.entities or not (at_start or waiting in ("confirm", "which") or aside or asked):
         return nlu
     other = ctx.assistant.flow_for_intent(intent) if confident and intent and not at_start else None
     if other is not None and other.name != flow.name:
@@ -100,6 +104,10 @@ def retarget_person(ctx: TurnContext, nlu: NLUResult, waiting: str | None, inten
     if aside and not at_start and waiting not in ("confirm", "which") and ctx.slots.get(target.name) is None:
         return nlu
     text = nlu.text or ""
+    if asked and not aside and not at_start and waiting not in ("confirm", "which") and (
+            waiting == f"slot:{target.name}" or ctx.slots.get(target.name) is not None
+            or not any(only_filler(text[:e.start] + text[e.end:], ctx.assistant.language) for e in nlu.entities)):
+        return nlu
     out, moved = [], False
     for entity in nlu.entities:
         if _MY_NAME.search(text[max(0, entity.start - 40):entity.start]):  # the words just before (the whole prefix

@@ -48,7 +48,9 @@ FOLLOW_UP = {
                      r"(?:do )?(?:the )?same (?:for|with|to|amount|again|sum)|also|what of|then|try)\b", re.IGNORECASE),
     # "换个号查 138…" after a bill asked which query (customer trial, session 28)
     # "不对，号码输错了，应该是139…" right after a balance got the fallback (customer trial, session 29)
-    "zh": re.compile(r"^\s*(?:那|还有|另外|再|然后|(?:帮我)?换(?:个|一个|一下)|不对|错了|说错了|输错了|号码错了)"
+    # "好的，再帮我看下余额" right after a bill asked the number again (customer trial, session 39)
+    "zh": re.compile(r"^\s*(?:(?:好的?|嗯+|哦+|噢+|行|ok|谢谢)[，,。!！\s]*)?"
+                     r"(?:那|还有|另外|再|然后|(?:帮我)?换(?:个|一个|一下)|不对|错了|说错了|输错了|号码错了)"
                      r"|呢\s*[?？。!！]*\s*$"
                      # "emmm 这个月的也看看" after last month's bill asked the number again (customer trial, session 36)
                      r"|的也(?:看看|看一下|查查|查一下|要|来一个)"),
@@ -133,9 +135,14 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if _same_for_someone(ctx, nlu, flow):
         return True
     only = _only_a_value(ctx, nlu, flow)
-    if not (sounds_like_follow_up(nlu.text or "", assistant.language) or only):
-        return False
     intent = ctx.intent
+    # "怎么这么少？上个月账单多少" right after a balance of 13812345678 (查询 1.00) asked the number again (customer trial,
+    # session 39): the flow's own request again with another value of it, sure, is a follow-up too (no identifier given:
+    # the last run's is carried); the very same request again asks again (tests/test_conversation_lifetimes.py)
+    own = (intent in flow.triggers and (ctx.confidence or 0.0) >= threshold and bool(_carried(ctx, flow))
+           and any(ctx.slots.get(n) != ctx.last_values.get(n) for n in _given(ctx, steps.collected_slots(flow))))
+    if not (sounds_like_follow_up(nlu.text or "", assistant.language) or only or own):
+        return False
     # "那另一个号码呢" (再见 0.89): naming another one of the same things is no goodbye
     text = nlu.text or ""
     another = _another_one(text, assistant.language) and sounds_like_follow_up(text, assistant.language)
@@ -315,6 +322,9 @@ def after_a_no(ctx: TurnContext, nlu: NLUResult) -> bool:
     if ctx.stack or flow is None or not history or "denied" not in history[-1].events or not ctx.last_values:
         return False
     rest = _AFTER_ALL_LEAD.sub("", (nlu.text or "").strip())
+    # "sorry, yes do block it, I really can't find it" heard "Is there anything else I can help you with?" (customer
+    # trial, session 39): the go-ahead is its first clause; the read-back comes again, so nothing is done on it alone
+    rest = re.split(r"[,.;!，。；！]", rest, maxsplit=1)[0].strip()
     # a go-ahead that names doing it: "先不用了，谢谢" (its "谢谢" read again after the no) restarted the offer
     if not rest or not confirm.go_ahead([rest], ctx.assistant.language) or not _DO_VERB.search(rest.lower()):
         return False

@@ -306,8 +306,12 @@ def _whole_clause(text: str, match: re.Match) -> bool:
 # 20) hands off only when the message says one of them (framework.engine.turn).
 _PERSON = {
     "zh": re.compile(r"人工|真人|客服|转接|坐席|专员|经理|接线|活人|工作人员"),
-    "en": re.compile(r"\b(?:agent|human|person|operator|representative|rep|staff|advisor|adviser|manager|someone|"
-                     r"somebody|anyone|anybody|real|live|customer (?:service|support)|support|colleague|call me)\b"),
+    "en": re.compile(r"\b(?:agent|human|person|operator|representative|rep|staff|advisor|adviser|manager|real|live|"
+                     r"customer (?:service|support)|support|colleague|call me)\b"
+                     # not someone who did something: "what do I do if someone already used it?" after a block heard "I'm not
+                     # sure I understood" (customer trial, session 39)
+                     r"|\b(?:someone|somebody|anyone|anybody)\b(?!(?: \w+ly)?(?: already| has| had| have)? (?:used|took|taken|stole|"
+                     r"stolen|spent|charged|hacked|made|bought|withdrew|withdrawn|got hold|is using|was using|else|abroad|overseas)\b)"),
 }
 
 

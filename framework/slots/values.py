@@ -245,6 +245,8 @@ def _text(slot: Slot, text: str) -> ParseResult:
         # not the slot's `error`, which is written for a short answer ("请再具体描述一下问题（至少
         # 4 个字）" answered a 564-character complaint: customer trial, session 19)
         return ParseResult(False, error=f"must be at most {high} characters", response=TEXT_TOO_LONG)
+    if any(re.fullmatch(p, value, re.IGNORECASE) for p in slot.options.get("refuse") or ()):
+        return ParseResult(False, error="names nobody in particular")
     return ParseResult(True, value)
 
 

@@ -24,7 +24,7 @@ from framework.spec.files import SpecTree
 COMMON_SLOT_KEYS = ("type", "error", "entity", "initial", "pii", "from_user", "persist", "label", "mappings",
                     "implies")
 TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
-    "text": ("min_length", "max_length", "own", "other"), "integer": ("min", "max", "zero_words"),
+    "text": ("min_length", "max_length", "own", "other", "refuse"), "integer": ("min", "max", "zero_words"),
     "number": ("min", "max", "zero_words"), "categorical": ("choices", "unavailable", "months"), "regex": ("pattern",),
     "date": ("min", "max"), "money": ("min", "max", "currency", "zero_words"),
 }
@@ -148,6 +148,9 @@ def check_slots(ctx: Context) -> None:
                     expected=f"'{required}' for a {kind} slot")
         if isinstance(slot.get("pattern"), str):
             check_regex(ctx, slot["pattern"], path + ("pattern",))
+        for i, pattern in enumerate(slot.get("refuse") if isinstance(slot.get("refuse"), list) else ()):
+            if isinstance(pattern, str):
+                check_regex(ctx, pattern, path + ("refuse", i))
         if kind == "categorical" and isinstance(slot.get("unavailable"), dict):
             ctx.known("response", slot["unavailable"].get("response"), path + ("unavailable", "response"),
                       ctx.responses)

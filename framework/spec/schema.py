@@ -44,6 +44,10 @@ SLOT = _object({
     # text: another person's value (a payee): the speaker's own name ("My name is Edna, … send him 300 dollars") is
     # none of it (framework.engine.slot_filling)
     "other": {"type": "boolean"},
+    # text: values that name nobody in particular ("my friend", "someone" as a payee: a transfer was sent "to my
+    # friend", customer trial of session 39): regular expressions a whole value must not match; the slot's `error`
+    "refuse": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
+               "x-expected": "a list of regular expressions, such as ['(?:my )?friend']"},
     # A number; for date slots 'today', an offset ('-30d') or a date (checked in checks.py).
     "min": {"type": ["number", "string"], "x-expected": "a number, or for a date slot 'today', -30d or a date"},
     "max": {"type": ["number", "string"], "x-expected": "a number, or for a date slot 'today', -30d or a date"},
