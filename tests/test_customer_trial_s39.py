@@ -178,3 +178,10 @@ def test_the_number_just_used_is_used_again(telecom, text, intent):
 def test_another_number_said_is_that_number(telecom):
     result = zh(telecom, _after_a_bill(telecom), "查一下13800001111的余额", "查询", 1.0)
     assert result.state.pending_action.slots["phone"] == "13800001111"
+
+
+def test_another_old_month_said_as_a_follow_up_is_refused_the_same_way(telecom):
+    """c37: "那2月的呢？" right after "这里能查本月和上个月的账单…" heard "这个问题我在这里回答不了"."""
+    state = zh(telecom, start(), "查一下13812345678 3月份的账单", "查询").state
+    result = zh(telecom, state, "那2月的呢？", "提供信息", 0.98)
+    assert [e.name for e in result.events] == ["choice_unavailable"] and "营业厅 App" in replies(result)[0]
