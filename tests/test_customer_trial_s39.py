@@ -185,3 +185,30 @@ def test_another_old_month_said_as_a_follow_up_is_refused_the_same_way(telecom):
     state = zh(telecom, start(), "查一下13812345678 3月份的账单", "查询").state
     result = zh(telecom, state, "那2月的呢？", "提供信息", 0.98)
     assert [e.name for e in result.events] == ["choice_unavailable"] and "营业厅 App" in replies(result)[0]
+
+
+# --------------------------------------------------------------------------- telecom_zh, customer trial round 2
+
+async def test_a_request_after_by_the_way_at_the_id_question(telecom):
+    """c33, c57: "对了，先帮我查下13812345678的余额" at the ID question of a plan change (肯定 0.94, its 对了) heard "这看起来
+    是手机号，这里需要的是身份证号", and the balance was never looked up."""
+    from framework.agent import Agent, classifier_parser
+    from tests.support.fake_classifier import FakeClassifier
+
+    text = "对了，先帮我查下13812345678的余额"
+    table = {"我要换套餐": "办理", "王小明": "提供信息", text: ("肯定", 0.94), "先帮我查下13812345678的余额": "查询"}
+    agent = Agent(telecom, classifier_parser(FakeClassifier(table, telecom.intents), telecom))
+    state = None
+    for said in ("我要换套餐", "王小明"):
+        state = (await agent.handle(state, "u", said, now=1_790_000_000.0)).state
+    turn = await agent.handle(state, "u", text, now=1_790_000_000.0)
+    events = [e.name for e in turn.events]
+    assert events.index("flow_interrupted") < events.index("action_requested")  # the balance asked of the backend
+
+
+def test_by_the_way_opens_a_message():
+    from framework.slots.answers import after_aside
+
+    assert after_aside("对了，先帮我查下余额", "zh") == "先帮我查下余额"
+    assert after_aside("by the way, what's my balance on 4821", "en") == "what's my balance on 4821"
+    assert after_aside("对了", "zh") is None and after_aside("好的，对了", "zh") is None

@@ -32,7 +32,9 @@ _ASKS = {
     "en": re.compile(
         # a clause before it: "no I mean the transfer to Emma, did it go?", "forget the card. was the 45 dollars sent?"
         r"^\s*(?:[^,.;?!]{1,60}[,.;]\s+)?(?:(?:so|and|ok(?:ay)?|wait|sorry|um+|hm+|hey)[,.\s]+)*"
-        r"(?:(?:did|has|have|was|is|were) (?:it|that|this|anything|something|any money|the (?:transfer|money|payment|block|"
+        # "did both go through?" after two transfers (customer trial, session 39: out of scope)
+        r"(?:(?:did|has|have|was|is|were) (?:it|that|this|anything|something|any money|both(?: of them)?|they|the two|"
+        r"the (?:transfers|payments)|the (?:transfer|money|payment|block|"
         r"activation|card|request)|my (?:transfer|money|payment|card|request)"
         r"|the \$?\d[\d,.]*(?: (?:dollars?|bucks|usd))?)\s+(?:really |actually |definitely |already )?"
         r"(?:(?:get|got) (?:sent|done|blocked|through|thru|paid)|" + _DONE_WORDS + ")" +
