@@ -212,3 +212,19 @@ def test_by_the_way_opens_a_message():
     assert after_aside("对了，先帮我查下余额", "zh") == "先帮我查下余额"
     assert after_aside("by the way, what's my balance on 4821", "en") == "what's my balance on 4821"
     assert after_aside("对了", "zh") is None and after_aside("好的，对了", "zh") is None
+
+
+def test_a_sentence_at_the_complaints_name_question_is_more_of_the_complaint(telecom):
+    """c05, c48: "在小区里，地下室完全没信号" at the name question: "您说的姓名是地下室完全没信号吗？", and "好" made it the name."""
+    state = zh(telecom, start(), "我要投诉", "投诉").state
+    state = zh(telecom, state, "信号太差了", "提供信息", 0.9).state
+    result = zh(telecom, state, "在小区里，地下室完全没信号", "提供信息", 0.9)
+    assert "detail_added" in [e.name for e in result.events] and "name" not in result.state.slots
+    assert "地下室" in result.state.slots["complaint"]
+    assert zh(telecom, start(), "我要开户", "办理").state.stack  # (a short non-name still asks: value_guard's tests)
+
+
+@pytest.mark.parametrize("text", ["我要办理换套菜", "我想換個計劃"])
+def test_a_mistyped_or_cantonese_plan_change(telecom, text):
+    """c23: "我要办理换套菜" asked "开户还是变更套餐？" four times; c15 of round 1: "換個計劃"."""
+    assert zh(telecom, start(), text, "办理").state.slots.get("business") == "换套餐"

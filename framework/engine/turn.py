@@ -1915,6 +1915,12 @@ def _not_a_value(ctx: TurnContext, step: Collect, verdict: value_guard.Verdict) 
     ctx.emit("not_a_value", slot=step.slot, kind=verdict.kind, intent=verdict.intent)
     if verdict.kind == value_guard.COMMAND and verdict.intent and _global(ctx, verdict.intent):
         return
+    if verdict.kind == value_guard.UNLIKE and _SAYS_MORE.search(ctx.text or "") and trigger_text.add_detail(ctx):
+        # "在小区里，地下室完全没信号" at a complaint's name question: "您说的姓名是地下室完全没信号吗？", and "好" made it the
+        # name (customer trial, session 39): a sentence is more of the complaint
+        ctx.say(trigger_text.DETAIL_ADDED)
+        ctx.say(step.prompt)
+        return
     if verdict.kind == value_guard.UNLIKE:  # "开户吧" as a name: "您说的姓名是开户吗？"
         ctx.held[step.slot] = verdict.value
         slot_filling.ask(ctx, step.slot)
@@ -1939,6 +1945,10 @@ def _not_a_value(ctx: TurnContext, step: Collect, verdict: value_guard.Verdict) 
         ctx.say(step.prompt)
         return
     _fallback(ctx)  # a trigger the flow refused (busy); a command the domain has no behaviour for
+
+
+# A sentence, no name: five Chinese characters or more with a word no name has ("地下室完全没信号")
+_SAYS_MORE = re.compile(r"(?=(?:[^\u4e00-\u9fff]*[\u4e00-\u9fff]){5})(?=.*[没不了的在是有很太都吗呢吧啊也就还])")
 
 
 # "对了，还有…", "另外…", "oh and also …": more said about the request, not a yes
