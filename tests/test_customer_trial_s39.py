@@ -228,3 +228,35 @@ def test_a_sentence_at_the_complaints_name_question_is_more_of_the_complaint(tel
 def test_a_mistyped_or_cantonese_plan_change(telecom, text):
     """c23: "我要办理换套菜" asked "开户还是变更套餐？" four times; c15 of round 1: "換個計劃"."""
     assert zh(telecom, start(), text, "办理").state.slots.get("business") == "换套餐"
+
+
+# --------------------------------------------------------------------------- banking_en, customer trial round 2
+
+def test_a_charge_disputed_is_no_block_to_check(banking):
+    """c18: "there's a charge on my card ending 1234 I don't recognise, I want to dispute it" (lost_card 0.55) was asked
+    "Do you want to report a lost or stolen card and block it?"."""
+    checked = dataclasses.replace(banking, settings=dataclasses.replace(banking.settings, fallback_threshold=0.69))
+    text = "there's a charge on my card ending 1234 I don't recognise, I want to dispute it"
+    result = en(checked, start(), text, "lost_card", 0.55)
+    assert [e.name for e in result.events][-1] == "person_offered" and not result.state.stack
+
+
+def test_which_digits_at_the_card_question(banking):
+    """c20: "which digits do you mean? the ones on the front?" heard "I can't answer that here, sorry"."""
+    state = en(banking, start(), "activate my card", "activate_card").state
+    result = en(banking, state, "which digits do you mean? the ones on the front?", "inform", 0.54)
+    assert "front of your card" in replies(result)[0]
+
+
+def test_a_date_asked_as_a_question_at_the_read_back_changes_it(banking):
+    """c31: "can I schedule it for the 1st of next month?" at the read-back was ignored, and "yes" sent it today."""
+    state = en(banking, start(), "send 1200 to Green Property Ltd", "transfer_money").state
+    result = en(banking, state, "can I schedule it for the 1st of next month?", "out_of_scope", 0.77)
+    assert result.state.slots["date"] == "2027-01-01" and "1 January" in replies(result)[-1]
+
+
+@pytest.mark.parametrize("value", ["the usual one, you know", "the usual", "you know who"])
+def test_the_usual_one_is_no_payee(banking, value):
+    from framework.slots.values import parse_value
+
+    assert not parse_value(banking.slots["recipient"], value, "en").ok

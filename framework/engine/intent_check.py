@@ -38,6 +38,7 @@ from framework.engine.builtin_responses import language_code
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
 from framework.engine.state import Frame
+from framework.slots.command_words import money_trouble
 from framework.slots.mapping import GENERIC_EXTRACTORS, fills
 
 WAITING = "check"  # Frame.waiting_for while "Did you mean …?" waits
@@ -56,6 +57,13 @@ def offer(ctx: TurnContext, intent: str | None, confidence: float, threshold: fl
     flow = _starts(ctx, intent)
     if flow is None:
         return False
+    if ctx.assistant.behaviours.handoff.intents and money_trouble(ctx.text or "", ctx.assistant.language):
+        # "there's a charge on my card ending 1234 I don't recognise, I want to dispute it" (lost_card 0.55) was asked
+        # "Do you want to report a lost or stolen card and block it?" (customer trial, session 39): money disputed is
+        # a person's to look into
+        ctx.emit("person_offered", reason="money_trouble")
+        ctx.say("utter_offer_person_for_money")
+        return True
     other = next((f.name for f in (_starts(ctx, s.name) for s in ranking if s.name != intent)
                   if f is not None and f.name != flow.name), None)
     ctx.stack.append(Frame(flow.name, flow.start, waiting_for=WAITING, other=other))
