@@ -260,3 +260,10 @@ def test_the_usual_one_is_no_payee(banking, value):
     from framework.slots.values import parse_value
 
     assert not parse_value(banking.slots["recipient"], value, "en").ok
+
+
+def test_why_the_number_in_everyday_words(telecom):
+    """c50: "你要我号码干嘛？" at the number question (label 手机号) heard the help menu."""
+    state = zh(telecom, start(), "查余额", "查询").state
+    result = zh(telecom, state, "你要我号码干嘛？", "帮助", 0.8)
+    assert [e.name for e in result.events] == ["reason_asked"]

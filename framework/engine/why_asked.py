@@ -67,9 +67,15 @@ def _words(name: str, label: str, code: str) -> set[str]:
     return {w for w in words if len(w) >= 3 and w not in _EN_STOP} | ({"id"} if "id" in words else set())
 
 
-def asks_why(text: str, language: str | None, name: str = "", label: str = "") -> bool:
-    """True when the message asks why the value of slot `name` (`label`) is needed: a why
-    with a pronoun or a word of the slot's name or label."""
+# Everyday words for a value of a type, beside its label's: "你要我号码干嘛？" at "请提供要查询的手机号码。" (label 手机号) heard the
+# help menu (customer trial, session 39)
+_TYPE_WORDS = {"zh": {"phone": {"号码", "电话"}, "id_number": {"证件", "身份证"}},
+               "en": {"phone": {"number", "phone"}, "id_number": {"id"}}}
+
+
+def asks_why(text: str, language: str | None, name: str = "", label: str = "", kind: str = "") -> bool:
+    """True when the message asks why the value of slot `name` (`label`, of type `kind`) is needed: a why
+    with a pronoun or a word of the slot's name or label (or an everyday word for its type)."""
     code = language_key(language) or "en"
     pattern, pronouns = _WHY.get(code), _PRONOUNS.get(code)
     said = text.strip().lower().replace("\u2019", "'")
@@ -77,9 +83,10 @@ def asks_why(text: str, language: str | None, name: str = "", label: str = "") -
         return False
     if pronouns.search(said):
         return True
+    words = _words(name, label, code) | _TYPE_WORDS.get(code, {}).get(kind, set())
     if code == "zh":
-        return any(w in said for w in _words(name, label, code))
-    return bool(_words(name, label, code) & set(re.findall(r"[a-z]+", said)))
+        return any(w in said for w in words)
+    return bool(words & set(re.findall(r"[a-z]+", said)))
 
 
 def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callable[[], bool],
@@ -92,7 +99,7 @@ def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callab
     if slot.type == "categorical" or (slot.type == "text" and not short_text(slot, model_for(ctx.assistant))):
         return False  # a menu; free text (a complaint) takes the question as said
     label = confirm.label(ctx, slot_name)
-    if not asks_why(nlu.text or "", ctx.assistant.language, slot_name, label):
+    if not asks_why(nlu.text or "", ctx.assistant.language, slot_name, label, slot.type):
         return False
     if refuses(nlu.text or "", ctx.assistant.language):
         return False  # "为什么要名字啊，我不想说": the refusal it ends with is the answer (framework.engine.turn)
