@@ -327,7 +327,7 @@ def test_packaged_minilm_fine_tunes_and_learns_new_chinese_characters(tmp_path):
     symbols = missing_symbols(tokenizer)
     assert {"👍", "❌", "🙋", "✌"} <= set(symbols) and "a" not in symbols
     result = train_and_save(
-        encoder, tokenizer, rows, tmp_path / "m", model_args=ModelArguments(max_length=16),
+        encoder, tokenizer, rows, tmp_path / "m", model_args=ModelArguments(max_length=16, extend_vocab="emoji"),
         train_args=TrainingArguments(epochs=3, batch_size=16, threads=1, progress=False), valid=rows, name="mini")
     m = result["metrics"]
     assert m["added_tokens"] == len(missing) > 0 and m["added_symbols"] == len(symbols)

@@ -55,9 +55,10 @@ class ModelArguments:
                 "for the e5 bases, which were pre-trained that way; nothing for the others); none: never "
                 "(the default: two sets of cross-validation folds showed no gain, BENCHMARKS.md)"})
     extend_vocab: str = field(default="auto", metadata={
-        "choices": ["auto", "off"],
-        "help": "auto: add CJK characters of the training data and every emoji the base vocabulary maps to [UNK] "
-                "as new tokens (an emoji starts at the mean of its Unicode name's words: CROSS MARK)"})
+        "choices": ["auto", "emoji", "off"],
+        "help": "auto: add CJK characters of the training data the base vocabulary maps to [UNK] as new tokens; "
+                "emoji: those and every emoji the base vocabulary maps to [UNK] (each starting at the mean of its "
+                "Unicode name's words: CROSS MARK; measured, not the default: BENCHMARKS.md session 39)"})
     entities: str = field(default="auto", metadata={
         "choices": ["auto", "off"],
         "help": "auto: learn the annotated entities ([Paris](city)) with a token-classification head trained "
