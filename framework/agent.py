@@ -20,7 +20,7 @@ from framework.compile.machine import Assistant, frozen_map
 from framework.engine import (
     ActionCall, ActionResult, Event, Reply, SessionState, handle_action_result, handle_message,
 )
-from framework.engine import by_place, hold_on
+from framework.engine import by_place, confirm, hold_on
 from framework.engine.commands import command, parse_payload
 from framework.engine.turn import threshold
 from framework.nlu.interface import IntentClassifier, IntentScore, NLUResult, Parsed, as_parsed, parse_texts
@@ -282,7 +282,11 @@ class Agent:
         # "oh no, I think I lost my card ending 4821" at a transfer's read-back was its no (deny 0.87), and the card
         # was never blocked (customer trial, session 32): an exclamation opening a message answers nothing
         # ... nor "好是好" ("好是好，不过99的包含多少流量？" opened the account: customer trial, session 33): a yes that hesitates
-        hesitant = bool(_HESITANT_YES.match(head.strip()))
+        # ... nor "嗯……" before "我再想想，129的一个月是不是太贵了" (the whole message a hedge) changed the plan to 129
+        # (customer trial, session 39): a yes that trails off is thinking, and a message the engine found a hedge
+        # answers no yes in its first clause
+        hesitant = (bool(_HESITANT_YES.match(head.strip()) or confirm.TRAILING_OFF.search(head))
+                    or any(e.name == "hedged" for e in result.events))
         said = None if _EXCLAMATION.match(head.strip()) or hesitant else yes_no(head, language)
         if said is None and not hesitant:  # "yep thats right": a yes the model is sure of
             first = await self._sure_reading(head)

@@ -133,8 +133,9 @@ def test_pardon_at_a_question_asks_it_again(telecom, banking, text):
 def test_where_to_find_the_value_gets_the_hint(banking):
     state = en(banking, start(), "i need to activate my new card", "activate_card").state
     result = en(banking, state, "how do i find that", "help", 0.99)
-    assert replies(result) == ["No problem: the last four digits are on the front of the card, and in the app under "
-                               "Cards.", "Please tell me the last 4 digits of your card number."]
+    assert replies(result) == ["No problem: the last four digits are in the app under Cards and on your statements, "
+                               "and on the front of the card if you have it.",
+                               "Please tell me the last 4 digits of your card number."]
     assert "where_to_find" in [e.name for e in result.events]
 
 

@@ -267,3 +267,74 @@ def test_why_the_number_in_everyday_words(telecom):
     state = zh(telecom, start(), "查余额", "查询").state
     result = zh(telecom, state, "你要我号码干嘛？", "帮助", 0.8)
     assert [e.name for e in result.events] == ["reason_asked"]
+
+
+# --------------------------------------------------------------------------- telecom_zh, customer trial round 3
+
+def _threshold(assistant, value):
+    return dataclasses.replace(assistant, settings=dataclasses.replace(assistant.settings, fallback_threshold=value))
+
+
+@pytest.mark.parametrize("text, confidence", [("那我换成五十九的吧", 0.61), ("那我换五十九的吧", 0.82)])
+def test_a_plan_change_said_with_its_values_and_a_runner_up(telecom, text, confidence):
+    """c15, c16: "那我换五十九的吧" (提供信息 0.76-0.82, 办理 0.24) after the plans were compared heard "回答不了" or "没听明白",
+    and the name and ID given next were lost."""
+    checked = _threshold(telecom, 0.6677)
+    state = zh_or_business(checked, start(), text, "提供信息", confidence, 0.24).state
+    assert state.stack and state.stack[-1].flow == "business"
+    assert state.slots["business"] == "换套餐" and state.slots["plan"] == "59"
+
+
+async def test_a_yes_that_trails_off_before_a_question_is_no_yes(telecom):
+    """c42: "嗯……我再想想，129的一个月是不是太贵了" at a plan change's read-back changed the plan to 129 (its "嗯……" taken
+    as the yes of an answer-then-request)."""
+    from framework.agent import Agent, classifier_parser
+    from tests.support.fake_classifier import FakeClassifier
+
+    opening = "我要换套餐，我叫王小明，身份证11010519491231002X，换129的"
+    text = "嗯……我再想想，129的一个月是不是太贵了"
+    table = {opening: "办理", text: ("咨询", 0.57), "嗯……": ("肯定", 0.99), "129的一个月是不是太贵了": "咨询"}
+    agent = Agent(telecom, classifier_parser(FakeClassifier(table, telecom.intents), telecom))
+    state = (await agent.handle(None, "u", opening, now=1_790_000_000.0)).state
+    assert state.stack[-1].waiting_for == "confirm"
+    turn = await agent.handle(state, "u", text, now=1_790_000_000.0)
+    assert "confirmed" not in [e.name for e in turn.events] and turn.state.pending_action is None
+
+
+@pytest.mark.parametrize("text", ["您好，真不好意思打扰，我想反映个事，我上个月出差在外地，手机突然就没信号了，好几天都用不了，耽误了生意",
+                                  "我上个月出差在外地，手机突然就没信号了，好几天都用不了，耽误了生意，这事你们得给个说法"])
+def test_a_complaint_told_as_a_story_is_taken(telecom, text):
+    """c28-c30: the story (投诉 0.93) heard when refunds come back (its "好几天" named the answer) and nothing was filed."""
+    result = zh(telecom, start(), text, "投诉", 0.93)
+    assert result.state.stack and result.state.stack[-1].flow == "complaint" and "出差" in result.state.slots["complaint"]
+
+
+@pytest.mark.parametrize("text", ["投诉多久能处理", "我想问一下投诉之后大概多久能处理完"])
+def test_a_question_about_complaints_is_still_answered(telecom, text):
+    result = zh(telecom, start(), text, "投诉", 0.93)
+    assert [e.name for e in result.events] == ["question_answered"]
+
+
+# --------------------------------------------------------------------------- banking_en, customer trial round 3
+
+def test_a_question_with_no_stop_word_is_no_cancel(banking):
+    """c16: "can't you just convert it?" (cancel 0.74) at the dollars-only amount question cancelled the transfer."""
+    checked = _threshold(banking, 0.69)
+    state = en(checked, start(), "send 50 euros to Kim", "transfer_money").state
+    result = en(checked, state, "can't you just convert it?", "cancel", 0.74)
+    assert result.state.stack and result.state.stack[-1].flow == "transfer_money"
+    assert "Kim" in replies(en(checked, result.state, "fine, make it 55 dollars", "inform", 0.8))[-1]
+
+
+def test_a_cancel_asked_as_a_question_still_cancels(banking):
+    checked = _threshold(banking, 0.69)
+    state = en(checked, start(), "send money to Kim", "transfer_money").state
+    assert state.stack[-1].waiting_for == "slot:amount"
+    assert not en(checked, state, "can you cancel it?", "cancel", 0.95).state.stack
+
+
+def test_how_am_i_supposed_to_know_is_not_knowing(banking):
+    """c35: "how am I supposed to know the numbers, it's been STOLEN" heard "I can't answer that here"."""
+    state = en(banking, start(), "my card was stolen", "lost_card").state
+    result = en(banking, state, "how am I supposed to know the numbers, it's been STOLEN", "out_of_scope", 0.6)
+    assert "value_unknown" in [e.name for e in result.events] and "colleague" in replies(result)[-1]

@@ -128,7 +128,7 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     if told_to_go_ahead(text, language) and ctx.flow() is not None and not _other_request(ctx, ctx.flow(), text):
         return True  # "block it please" (deny 0.74) kept the stolen card active (customer trial, session 29)
     if is_hesitation(text, language):  # "嗯……" is no "嗯"; "hmm ok" is an ok
-        if is_yes_word(text, language) and not _TRAILING_OFF.search(text):
+        if is_yes_word(text, language) and not TRAILING_OFF.search(text):
             return True  # "uh huh" is a yes word of its own (affirm 1.00, no answer: customer trial, session 29)
         rest = after_filler(text)
         return yes_no(rest, language) if rest and not is_hesitation(rest, language) else None
@@ -165,7 +165,7 @@ def _no_side(behaviours, nlu: NLUResult) -> float:
 
 
 # A yes that trails off ("嗯……", "ok...") is thinking, not a yes
-_TRAILING_OFF = re.compile(r"…|\.{2,}|。。")
+TRAILING_OFF = re.compile(r"…|\.{2,}|。。")
 _WAIT_LEAD = {
     "en": re.compile(r"^(?:(?:oh|ah|um|uh|no|ok|okay|sorry|erm)[,.!\s]+)*(?:hold on|hang on|wait(?: a (?:sec|second|"
                      r"minute|moment))?|one sec(?:ond)?|just a (?:sec|second|moment|minute))\b[,.!…\s]*", re.IGNORECASE),

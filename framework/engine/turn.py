@@ -141,6 +141,27 @@ def _never_mind_go_ahead(assistant: Assistant, state: SessionState, nlu: NLUResu
                    + tuple(r for r in nlu.ranking if r.name != affirm[0] and r.name not in cancel))
 
 
+# Words that stop something, anywhere in a message
+_STOP_WORDS = {"en": re.compile(r"\b(?:cancel\w*|stop|forget|never ?mind|nvm|quit|abort|scrap|call (?:it |that )?off|"
+                                r"don'?t (?:want|bother|need)|no longer|not anymore)\b", re.IGNORECASE),
+               "zh": re.compile(r"取消|算了|不办了|不要了|不用了|停|别办|不弄了|不换了|不查了|不投诉了|不开了")}
+
+
+def _question_no_cancel(assistant: Assistant, state: SessionState, nlu: NLUResult) -> NLUResult:
+    """"can't you just convert it?" at "Please tell me the amount in US dollars" (cancel 0.74) cancelled the transfer
+    (customer trial, session 39): while a flow waits, a question with no word that stops anything is no cancel; its
+    cancel reading is taken as unsure (below the threshold), so the question is asked again."""
+    top = nlu.intent
+    if not state.stack or top is None or top.name not in assistant.behaviours.cancel.intents or is_payload(nlu):
+        return nlu
+    text = nlu.text or ""
+    stop = _STOP_WORDS.get(language_key(assistant.language) or "en", _STOP_WORDS["en"])
+    if not is_question(text, assistant.language) or stop.search(text):
+        return nlu
+    unsure = min(top.confidence, threshold(assistant) * 0.99)
+    return replace(nlu, ranking=(replace(top, confidence=unsure),) + tuple(nlu.ranking[1:]))
+
+
 def _day_after_given(assistant: Assistant, state: SessionState, nlu: NLUResult) -> NLUResult:
     """"the day after that" with a date given in the active flow, and no date of its own (none, or only the one
     given): that date's next day, an entity of the date slot (framework.slots.dates.day_after_that)."""
@@ -250,6 +271,7 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     nlu = _currency_meant(assistant, state, nlu)
     nlu = _now_alone(assistant, state, nlu, _today(now))
     nlu = _never_mind_go_ahead(assistant, state, nlu)
+    nlu = _question_no_cancel(assistant, state, nlu)
     top = nlu.intent
     ctx = _context(assistant, state, now=now, channel=channel, text=nlu.text,
                    intent=top.name if top else None, confidence=top.confidence if top else None,
@@ -1476,6 +1498,9 @@ def _only_another_answer(ctx: TurnContext, nlu: NLUResult, collecting: str | Non
     return True
 
 
+RANKED_FLOOR = 0.1  # a runner-up reading that, with the values a message gives, names their flow (_implied_flow)
+
+
 def _implied_flow(ctx: TurnContext, agreeing: str | None = None, nlu: NLUResult | None = None) -> bool:
     """"我叫孙丽，身份证…，开户，要39的" as a first message: read as 提供信息 (no flow's trigger), it
     heard "这个超出我的服务范围啦" and every value was dropped (customer trial, session 20). With no
@@ -1504,6 +1529,16 @@ def _implied_flow(ctx: TurnContext, agreeing: str | None = None, nlu: NLUResult 
         return False
     flows = [f for f in ctx.assistant.flows.values()
              if f.triggers and not f.ends_conversation and set(given) <= steps.collected_slots(f)]
+    ranked = False
+    if flows and nlu is not None and (ctx.intent is None or ctx.assistant.flow_for_intent(ctx.intent) is None):
+        # (a top intent that starts a flow of its own is asked about instead: framework.engine.intent_check)
+        # "那我换成五十九的吧" (提供信息 0.61, 办理 0.24) gave 换套餐 and 59 and heard "没听明白" (customer trial, session 39):
+        # a flow whose trigger the classifier ranks next (0.1 at least; among several, twice the others') is named
+        # by the values too; its confirmation still reads them back
+        score = {s.name: s.confidence for s in nlu.ranking}
+        scored = sorted(((max((score.get(t, 0.0) for t in f.triggers), default=0.0), f.name) for f in flows), reverse=True)
+        if scored[0][0] >= RANKED_FLOOR and (len(scored) == 1 or scored[0][0] >= 2 * scored[1][0]):
+            flows, ranked = [ctx.assistant.flows[scored[0][1]]], True
     answered = len({n for n in said if n in ctx.slot_changes} & steps.collected_slots(flows[0])) if len(flows) == 1 else 0
     # "开户" alone (提供信息 0.40) heard "没太理解", and the name and ID given next were dropped (customer trial, session
     # 36): a choice of words and nothing else (not digits: "99" alone trusts nothing, _value_alone) names its flow
@@ -1512,7 +1547,7 @@ def _implied_flow(ctx: TurnContext, agreeing: str | None = None, nlu: NLUResult 
     choice_alone = (nlu is not None and not identifier and value_guard.mostly(said_text, nlu.entities, outside=0.0)
                     and not any(ch.isdigit() for ch in nlu.text or ""))
     if len(flows) != 1 or (agreeing is not None and agreeing not in flows[0].triggers and answered < 3
-                           and not identifier and not choice_alone):
+                           and not identifier and not choice_alone and not ranked):
         return False
     steps.start_flow(ctx, flows[0], reason="values")
     return True

@@ -184,6 +184,7 @@ _CORRECTION_TAIL = {
 }  # searched in the text as given, so that offsets stay the text's own
 
 # "I don't have the value": not knowing, not remembering, not finding, not having it at hand.
+RHETORICAL_DONT_KNOW = r"\bhow\s+(?:am|would|should|do|could|can|on earth am|the hell am)\s+i\s+(?:(?:be\s+)?(?:supposed|meant|expected)\s+to\s+)?know\b"
 _DONT_KNOW = {
     "en": re.compile(
         r"\b(?:do\s*n[o']?t|dont|did\s*n[o']?t|can'?t|cannot|can\s+not|could\s*n[o']?t|have\s*n[o']?t)\s+"
@@ -191,7 +192,9 @@ _DONT_KNOW = {
         # "forget the transfer, I need to block my card" is no "I forgot" (customer trial, session 28)
         r"|\bno\s+(?:idea|clue)\b|\bnot\s+sure\b|\bforgot(?:ten)?\b|\b(?:i|i always|i just|i keep)\s+forget\b"
         r"|\bdunno\b|\bidk\b"
-        r"|\b(?:not|isn'?t|aren'?t)\s+(?:with|on|near)\s+me\b|\bout\s+of\s+my\s+head\b"),
+        r"|\b(?:not|isn'?t|aren'?t)\s+(?:with|on|near)\s+me\b|\bout\s+of\s+my\s+head\b"
+        # "how am I supposed to know the numbers, it's been STOLEN" (customer trial, session 39): a rhetorical question
+        r"|" + RHETORICAL_DONT_KNOW),
     "zh": re.compile(r"不知道|不晓得|不清楚|不记得|记不[得清住起]|想不起|没记住|忘[了记掉带]|找不[到着]|没带|不在身边|不在手[边上]"
                      r"|没在身[边上]|手[边上头]没有|查不到"),
 }
