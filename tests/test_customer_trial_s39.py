@@ -338,3 +338,9 @@ def test_how_am_i_supposed_to_know_is_not_knowing(banking):
     state = en(banking, start(), "my card was stolen", "lost_card").state
     result = en(banking, state, "how am I supposed to know the numbers, it's been STOLEN", "out_of_scope", 0.6)
     assert "value_unknown" in [e.name for e in result.events] and "colleague" in replies(result)[-1]
+
+
+def test_how_to_top_up_is_answered(telecom):
+    """c21: "话费怎么充值啊" got the list of plans."""
+    result = zh(telecom, start(), "话费怎么充值啊", "咨询", 0.9)
+    assert [e.name for e in result.events] == ["question_answered"] and "充值" in replies(result)[0]
