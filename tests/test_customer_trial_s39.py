@@ -344,3 +344,14 @@ def test_how_to_top_up_is_answered(telecom):
     """c21: "话费怎么充值啊" got the list of plans."""
     result = zh(telecom, start(), "话费怎么充值啊", "咨询", 0.9)
     assert [e.name for e in result.events] == ["question_answered"] and "充值" in replies(result)[0]
+
+
+@pytest.mark.parametrize("text", ["did it go through? did she get it twice?", "did she get it?"])
+def test_whether_the_payee_got_it_is_the_outcome(banking, text):
+    """Round 1's c29: "did it go through? did she get it twice?" after a transfer heard "I'm not sure I understood"."""
+    from tests.support.engine_turns import done
+
+    state = en(banking, start(), "send 25 to Anna", "transfer_money").state
+    state = done(banking, en(banking, state, "yes", "affirm").state, transfer_id="TR-1").state
+    result = en(banking, state, text, "lost_card", 0.51)
+    assert [e.name for e in result.events] == ["outcome_said_again"] and "TR-1" in replies(result)[0]

@@ -54,6 +54,9 @@ _ASKS = {
         # "what did I just send?", "wait which card did you block?" (customer trial, session 36: a new block started)
         r"|what (?:did|have) i (?:just |already )?(?:send|sent|transfer(?:red)?|pa(?:y|id))(?: again)?"
         r"|who did i (?:just )?(?:send|pay|transfer)(?: (?:it|that|the money|money))? to(?: again)?"
+        # "did it go through? did she get it twice?" after one transfer (customer trial, session 39: not understood)
+        r"|(?:did|has|have) (?:she|he|they|my \w+) (?:get|got|receive[d]?) (?:it|the money|that|them)"
+        r"(?: (?:twice|two times|both|yet|already|ok(?:ay)?))?"
         r"|(?:which|what) card (?:did|have|was) (?:you|u|it|that)? ?(?:just )?"
         r"(?:block(?:ed)?|activate[d]?|cancel(?:led)?|freeze|froze(?:n)?)(?: again)?)"
         # "did that go through ok?" (customer trial, session 38: out of scope)
