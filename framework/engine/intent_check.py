@@ -98,6 +98,14 @@ def _values_for(ctx: TurnContext, nlu: NLUResult, flow) -> tuple:
                  and any(fills(slot, e, None) for slot in slots))
 
 
+def _start(ctx: TurnContext, flow, nlu: NLUResult, values: tuple) -> None:
+    """`flow` starts after the check (reason "checked"), its slots first filled with `values` of the message, if any."""
+    from framework.engine import slot_filling
+
+    prefill = (lambda: slot_filling.fill(ctx, replace(nlu, entities=values), None)) if values else None
+    steps.start_flow(ctx, flow, reason="checked", prefill=prefill)
+
+
 def waiting(ctx: TurnContext) -> bool:
     return bool(ctx.frame and ctx.frame.waiting_for == WAITING)
 
@@ -111,25 +119,19 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     yes = confirm.answer(ctx, nlu, threshold)
     given = _values_for(ctx, nlu, flow) if yes is None and flow is not None else ()
     other = ctx.assistant.flows.get(frame.other) if yes is None and not given and frame.other else None
-    if other is not None and _values_for(ctx, nlu, other):
+    said = _values_for(ctx, nlu, other) if other is not None else ()
+    if said:
         # "我叫孙丽华" at "您是想了解套餐…吗？" (a long story ending "想问问能不能换个大一点的套餐，九十九的那个就行" read
         # as 咨询 below the threshold, 办理 next) heard "回答不了", then so did the ID (tried by hand, session 38):
         # a value only the runner-up's flow asks for means that flow; the checked message's values go with it
-        from framework.engine import slot_filling
-
         ctx.emit("intent_check_answered", flow=other.name, runner_up=True)
-        said = _values_for(ctx, nlu, other)
-        steps.start_flow(ctx, other, reason="checked",
-                         prefill=lambda: slot_filling.fill(ctx, replace(nlu, entities=said), None))
+        _start(ctx, other, nlu, said)
         return True
     if given:
         # "我的号码是13812345678" at "您是想查询自己账户的情况吗？" heard "这个问题我暂时回答不了" (customer trial,
         # session 26): a value the checked flow asks for goes on with it
-        from framework.engine import slot_filling
-
         ctx.emit("intent_check_answered", flow=flow.name)
-        steps.start_flow(ctx, flow, reason="checked",
-                         prefill=lambda: slot_filling.fill(ctx, replace(nlu, entities=given), None))
+        _start(ctx, flow, nlu, given)
         return True
     if yes is None or flow is None:
         ctx.emit("intent_check_dropped", flow=frame.flow)
@@ -140,14 +142,7 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if yes:
         # "是的，开户" at "请问您是想办理业务吗？": the yes, and 开户 was dropped; the menu asked for it again and again
         # (customer trial, session 37)
-        said = _values_for(ctx, nlu, flow)
-        if said:
-            from framework.engine import slot_filling
-
-            steps.start_flow(ctx, flow, reason="checked",
-                             prefill=lambda: slot_filling.fill(ctx, replace(nlu, entities=said), None))
-        else:
-            steps.start_flow(ctx, flow, reason="checked")
+        _start(ctx, flow, nlu, _values_for(ctx, nlu, flow))
     else:
         ctx.emit("intent_check_denied", flow=frame.flow)
         ctx.say(DENIED)

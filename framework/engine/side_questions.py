@@ -137,13 +137,12 @@ def _told_as_request(ctx: TurnContext, flow, text: str) -> bool:
     from framework.compile.machine import Collect
     from framework.engine import trigger_text
 
-    if content_length(text) < STORY_MIN or "?" in text or "？" in text or _ASKING.search(text):
+    if content_length(text) < trigger_text.STORY_MIN or "?" in text or "？" in text or _ASKING.search(text):
         return False  # a question about the request ("投诉多久能处理"), not the request told
     return any(trigger_text.value_in(ctx, s.step, text) is not None for s in flow.states.values()
                if isinstance(s.step, Collect) and s.step.from_trigger is not None)
 
 
-STORY_MIN = 15  # letters, digits and CJK characters of a request told as a story (as framework.engine.turn's)
 _ASKING = re.compile(r"^\W*(?:请问|我想问|想问|问一下|问下|咨询一下|\bhow\b|\bwhat\b|\bwhen\b|\bcan\b|\bdo\b|\bis\b)|[吗呢]\W*$",
                      re.IGNORECASE)
 

@@ -143,6 +143,7 @@ def _without(text: str, words: tuple[str, ...]) -> str:
 
 
 DETAIL_ADDED = "utter_detail_added"
+STORY_MIN = 15  # letters, digits and CJK characters of a message told as a story, not asked as a request
 # Joins a detail to the free text it adds to.
 _JOINER = {"zh": "；", "en": "; "}
 

@@ -720,7 +720,6 @@ def _refused_here(ctx: TurnContext) -> list[str]:
 _ASKS_LEAD = {"zh": re.compile(r"^\W*(?:那|哦|对了|另外|等等|先)?[，,\s]*(?:我要|我想|我得|帮我|给我|麻烦|请|能不能|能否|可以|可不可以|先)"),
               "en": re.compile(r"^\W*(?:(?:oh|ok|and|also|wait|first)[,\s]+)*(?:i want|i'?d like|i need|can you|could you|"
                                r"please|pls|let'?s|help me)\b", re.IGNORECASE)}
-STORY_MIN = 15  # letters, digits and CJK characters of a message told as a story, not asked as a request
 
 
 def _told_story(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
@@ -732,7 +731,7 @@ def _told_story(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> boo
         return False
     text = nlu.text or ""
     lead = _ASKS_LEAD.get(language_key(ctx.assistant.language) or "en", _ASKS_LEAD["en"])
-    return (content_length(text) >= STORY_MIN and not lead.search(text) and not is_question(text, ctx.assistant.language)
+    return (content_length(text) >= trigger_text.STORY_MIN and not lead.search(text) and not is_question(text, ctx.assistant.language)
             and not asks_for_person(text, ctx.assistant.language))
 
 
@@ -1950,11 +1949,15 @@ def _not_a_value(ctx: TurnContext, step: Collect, verdict: value_guard.Verdict) 
     ctx.emit("not_a_value", slot=step.slot, kind=verdict.kind, intent=verdict.intent)
     if verdict.kind == value_guard.COMMAND and verdict.intent and _global(ctx, verdict.intent):
         return
-    if verdict.kind == value_guard.UNLIKE and _SAYS_MORE.search(ctx.text or "") and trigger_text.add_detail(ctx):
-        # "在小区里，地下室完全没信号" at a complaint's name question: "您说的姓名是地下室完全没信号吗？", and "好" made it the
-        # name (customer trial, session 39): a sentence is more of the complaint
+    if ((verdict.kind == value_guard.OWN_FLOW or (verdict.kind == value_guard.YES and _ADDED_DETAIL.search(ctx.text or ""))
+         # "在小区里，地下室完全没信号" at a complaint's name question: "您说的姓名是地下室完全没信号吗？", and "好" made it the
+         # name (customer trial, session 39): a sentence is more of the complaint
+         or (verdict.kind == value_guard.UNLIKE and _SAYS_MORE.search(ctx.text or "")))
+            and trigger_text.add_detail(ctx)):
+        # "对了，还有客服电话一直打不通" (肯定 1.00) at the complaint's name question was dropped without a word (customer
+        # trial, session 34): "对了" opens more of it, no yes
         ctx.say(trigger_text.DETAIL_ADDED)
-        ctx.say(step.prompt)
+        ctx.say(step.prompt)  # "断网断了两天，影响我工作了": added to the complaint, then the name again
         return
     if verdict.kind == value_guard.UNLIKE:  # "开户吧" as a name: "您说的姓名是开户吗？"
         ctx.held[step.slot] = verdict.value
@@ -1966,13 +1969,6 @@ def _not_a_value(ctx: TurnContext, step: Collect, verdict: value_guard.Verdict) 
         return
     if verdict.kind == value_guard.PARTIAL:  # "我姓李": "请告诉我完整的姓名，姓和名都要。"
         ctx.say(value_guard.FULL_NAME, extra={"partial_label": confirm.label(ctx, step.slot)})
-        return
-    if ((verdict.kind == value_guard.OWN_FLOW or (verdict.kind == value_guard.YES and _ADDED_DETAIL.search(ctx.text or "")))
-            and trigger_text.add_detail(ctx)):
-        # "对了，还有客服电话一直打不通" (肯定 1.00) at the complaint's name question was dropped without a word (customer
-        # trial, session 34): "对了" opens more of it, no yes
-        ctx.say(trigger_text.DETAIL_ADDED)
-        ctx.say(step.prompt)  # "断网断了两天，影响我工作了": added to the complaint, then the name again
         return
     if verdict.kind == value_guard.OWN_FLOW:
         ctx.say(value_guard.own_flow_response(ctx))

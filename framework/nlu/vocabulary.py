@@ -93,29 +93,22 @@ def add_named_tokens(tokenizer, model, chars: Sequence[str]) -> int:
     """Add `chars` (symbols) as tokens whose first embedding is the mean of their Unicode name's words in the
     base vocabulary ("❌" CROSS MARK: "cross", "mark"), scaled to those rows' mean length: a symbol never seen in
     training still starts near what its name says. A name of no known word starts as `add_tokens` rows do."""
-    import torch
-
     if not chars:
         return 0
     unk = tokenizer.unk_token_id
     words = [[w for w in unicodedata.name(ch, "").lower().split() if w not in _NAME_FILLER] for ch in chars]
     pieces = tokenizer([" ".join(w) for w in words], add_special_tokens=False)["input_ids"]
     before = len(tokenizer)
-    added = tokenizer.add_tokens(list(chars))
+    added = add_tokens(tokenizer, model, chars)
     if not added:
         return 0
-    old = model.get_input_embeddings().weight.data[:before].clone()
-    model.resize_token_embeddings(len(tokenizer), mean_resizing=False)
-    new = model.get_input_embeddings().weight.data
-    g = torch.Generator().manual_seed(0)
-    noise = torch.randn((len(tokenizer) - before, old.shape[1]), generator=g)
-    new[before:] = old.mean(0) + noise * old.std(0)
+    rows = model.get_input_embeddings().weight.data
     vocab = tokenizer.get_vocab()
     for ch, ids in zip(chars, pieces):
         ids = [i for i in ids if i != unk and i < before]
         row = vocab.get(ch)
         if ids and row is not None and row >= before:
-            rows = old[ids]
-            mean = rows.mean(0)
-            new[row] = mean * (rows.norm(dim=1).mean() / mean.norm().clamp_min(1e-6))
+            named = rows[ids]
+            mean = named.mean(0)
+            rows[row] = mean * (named.norm(dim=1).mean() / mean.norm().clamp_min(1e-6))
     return added
