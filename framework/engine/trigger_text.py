@@ -118,7 +118,9 @@ def _pointers(ctx: TurnContext) -> re.Pattern:
 # Clauses that only lead into the request: "等等，我先投诉一下，…", "先不说这个，我要投诉，…" (read back as the complaint:
 # "投诉「先不说这个，我要投诉，信号太差了老是断线」", session 37)
 _LEAD_WORDS = ("先不说这个", "先不说这", "先不说了", "等一下", "等等", "对了", "另外", "还有", "那个", "好的", "好吧", "喂", "你好",
-               "您好", "我先", "我还", "我再", "再", "先", "我", "hi", "hello", "ok", "okay", "wait", "also", "anyway")
+               "您好", "我先", "我还", "我再", "再", "先", "我", "hi", "hello", "ok", "okay", "wait", "also", "anyway",
+               # "那投诉一下，你们上个月多扣了我二十块钱" after a query kept its lead in the complaint (hand tries, session 39)
+               "那就", "那么", "然后", "那", "吧", "呗", "so", "then", "well", "right")
 _CLAUSE = re.compile(r"[，,。.！!；;…]+\s*")
 
 

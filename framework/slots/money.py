@@ -295,9 +295,14 @@ def _dotted_thousands(text: str) -> list[Quantity]:
 _TEEN_WORDS = {w: v for w, v in ENGLISH_UNITS.items() if 1 <= v <= 19}
 _ONE_WORDS = {w: v for w, v in ENGLISH_UNITS.items() if 1 <= v <= 9}
 _NUMBER_WORDS = _alternatives([*ENGLISH_UNITS, *ENGLISH_TENS, *ENGLISH_SCALES])
+# The second number may be ten to nineteen as well, or "oh" and a digit: "make it one fifteen" (115) was no
+# amount and the correction asked what to change (hand tries, session 39); "two oh five" is 205.
+_TEN_TO_NINETEEN = {w: v for w, v in ENGLISH_UNITS.items() if 10 <= v <= 19}
 _SAID_HUNDREDS_RE = re.compile(
-    rf"(?<![\w-])(?P<h>{_alternatives(_TEEN_WORDS)})(?:\s+|-)(?P<t>{_alternatives(ENGLISH_TENS)})"
-    rf"(?:(?:\s+|-)(?P<u>{_alternatives(_ONE_WORDS)}))?(?![\w-])", re.IGNORECASE)
+    rf"(?<![\w-])(?P<h>{_alternatives(_TEEN_WORDS)})(?:\s+|-)"
+    rf"(?:(?P<t>{_alternatives(ENGLISH_TENS)})(?:(?:\s+|-)(?P<u>{_alternatives(_ONE_WORDS)}))?"
+    rf"|(?P<tn>{_alternatives(_TEN_TO_NINETEEN)})|(?:oh|o)(?:\s+|-)(?P<oh>{_alternatives(_ONE_WORDS)}))(?![\w-])",
+    re.IGNORECASE)
 # a number right before ("seventy five fifty", "100 two fifty") or after ("two fifty thousand", "two fifty
 # and five"), a time ("two fifty pm") or cents ("two fifty cents"): no hundreds said so
 _NUMBER_BEFORE_RE = re.compile(rf"(?:\d|(?<![\w-])(?:{_NUMBER_WORDS}|point|and))[\s,-]*$", re.IGNORECASE)
@@ -322,8 +327,9 @@ def _said_hundreds(text: str) -> list[Quantity]:
         if (_NUMBER_BEFORE_RE.search(text, 0, m.start()) or _NOT_HUNDREDS_AFTER_RE.match(text, m.end())
                 or not _said_in_money_context(text, m)):
             continue
-        h, t, u = (m.group(g).lower() if m.group(g) else None for g in ("h", "t", "u"))
-        found.append(Quantity(m.start(), m.end(), _TEEN_WORDS[h] * 100 + ENGLISH_TENS[t] + (_ONE_WORDS[u] if u else 0)))
+        h, t, u, tn, oh = (m.group(g).lower() if m.group(g) else None for g in ("h", "t", "u", "tn", "oh"))
+        rest = ENGLISH_TENS[t] + (_ONE_WORDS[u] if u else 0) if t else _TEN_TO_NINETEEN[tn] if tn else _ONE_WORDS[oh]
+        found.append(Quantity(m.start(), m.end(), _TEEN_WORDS[h] * 100 + rest))
     return found
 
 
