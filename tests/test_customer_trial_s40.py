@@ -60,3 +60,30 @@ def test_a_complaint_lead_is_no_part_of_the_complaint(telecom, text):
     """Tried by hand (session 39): a complaint said after a query kept "那投诉一下，" in its text."""
     result = zh(telecom, start(), text, "投诉", 1.0)
     assert result.state.slots["complaint"] == "你们上个月多扣了我二十块钱"
+
+
+# --------------------------------------------------------------------------- banking_en, hand tries
+
+@pytest.mark.parametrize("text", ["can you cancel it?", "could you please cancel the transfer?", "ok can u stop it"])
+def test_a_cancel_asked_as_a_question_at_the_read_back_cancels(banking, text):
+    """Tried by hand (session 39): "can you cancel it?" at "Send $200.00 to Anna …?" heard "I can't answer that here"."""
+    state = en(banking, start(), "send money to Anna", "transfer_money").state
+    state = en(banking, state, "two hundred").state
+    result = en(banking, state, text, "cancel", 0.96)
+    assert not result.state.stack and "cancelled" in replies(result)[0]
+
+
+def test_a_question_about_cancelling_later_still_waits(banking):
+    state = en(banking, start(), "send money to Anna", "transfer_money").state
+    state = en(banking, state, "two hundred").state
+    result = en(banking, state, "ok and can I cancel it later?", "cancel", 0.92)
+    assert result.state.stack and result.state.slots["amount"]["amount"] == 200
+
+
+def test_a_cancel_asked_as_a_question_in_chinese(telecom):
+    state = zh(telecom, start(), "我要换套餐", "办理", 1.0).state
+    for answer in ("张伟", "11010519491231002X", "59"):
+        state = zh(telecom, state, answer).state
+    assert state.stack[-1].waiting_for == "confirm"
+    result = zh(telecom, state, "能不能帮我取消一下？", "取消", 0.97)
+    assert not result.state.stack

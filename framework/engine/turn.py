@@ -63,8 +63,8 @@ from framework.nlu.interface import Entity, IntentScore, NLUResult
 from framework.slots import GENERIC_EXTRACTORS, ParseResult, parse_value
 from framework.slots.answers import (after_filler, after_refusal, refuses_a_wish, also_part, content_length, has_content, has_greeting, has_words,
                                      is_hedge, is_question, language_key, sounds_like_correction, without_filler, yes_no)
-from framework.slots.command_words import (CLAUSE, asks_for_person, dropped_lead, goes_on, money_trouble, negated_command,
-                                          wants_person, withdrawn, withdrawn_on_asking)
+from framework.slots.command_words import (CLAUSE, asks_for_person, asks_to_cancel, dropped_lead, goes_on, money_trouble,
+                                          negated_command, wants_person, withdrawn, withdrawn_on_asking)
 from framework.slots.context import collect_text, from_user, model_for, only_relation, short_text
 from framework.slots.mapping import fills
 from framework.slots.number_labels import IDENTIFIER_TYPES
@@ -706,7 +706,8 @@ def _question_read_as_command(ctx: TurnContext, nlu: NLUResult, intent: str | No
     (customer trial, session 29): at a confirmation, a question read as cancel asks about cancelling; the
     confirmation's own rules answer it (a side question, or "I can't answer that here" and the question again)."""
     return (waiting == "confirm" and intent in ctx.assistant.behaviours.cancel.intents
-            and is_question(nlu.text or "", ctx.assistant.language))
+            and is_question(nlu.text or "", ctx.assistant.language)
+            and not asks_to_cancel(nlu.text or "", ctx.assistant.language))  # "can you cancel it?" is the request
 
 
 def _refused_here(ctx: TurnContext) -> list[str]:

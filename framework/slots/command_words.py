@@ -262,6 +262,24 @@ _CANCEL_IT = re.compile(r"^(?:(?:so|and|pls|please|can you|could you)\s+)*cancel
                         r"(?:\s+(?:please|pls|now|asap|right away))*[\s.!]*$")
 
 
+# "can you cancel it?" at "Send $200.00 to Anna …?" heard "I can't answer that here" (hand tries, session 39): a
+# request put as a question; "can I cancel it later?" still asks about cancelling
+_CANCEL_REQUEST = {
+    "en": re.compile(r"^(?:(?:ok|okay|so|and|um|uh|actually|wait|hmm|no|oh)[\s,]+)*(?:can|could|would|will)\s+(?:you|u|ya)"
+                     r"\s+(?:(?:please|pls|just|maybe)\s+)*(?:cancel|stop|scrap|abort|call off)(?:\s+(?:it|this|that|everything"
+                     r"|it all|(?:the|this|that|my) (?:transfer|payment|request|order|block|change|one)))?"
+                     r"(?:\s+(?:please|pls|now|then|for me))*[\s?.!]*$"),
+    "zh": re.compile(r"^(?:那|那就|哎)?(?:你)?(?:能不能|能否|可不可以|可以|麻烦)(?:你)?(?:帮我|给我)(?:把(?:它|这个|这笔|这单))?取消(?:掉)?"
+                     r"(?:一下)?(?:吗|吧|呗|嘛)?[？?。!！\s]*$"),
+}
+
+
+def asks_to_cancel(text: str, language: str | None = None) -> bool:
+    """Whether the whole message asks to cancel, put as a question ("can you cancel it?", "能不能帮我取消一下？")."""
+    pattern = _CANCEL_REQUEST.get(language_key(language) or "en")
+    return bool(pattern and pattern.match(text.strip().lower().replace("\u2019", "'")))
+
+
 def withdrawn_on_asking(text: str, language: str | None = None) -> bool:
     """withdrawn(), or a last clause that says the reason is gone ("i found it"); not "cancel it" after a card said lost."""
     lowered = text.lower()
