@@ -436,15 +436,9 @@ class ClassifierParser:
         send …" as a yes (customer trial, session 36): with no request before its "also", the words after it are
         ranked on their own, and their ranking is used when it leads, at or above the fallback threshold, with an
         intent that starts a flow the whole message's ranking does not lead with."""
-        tail = request_after_also(text, self.assistant.language)
-        if tail is None:
-            return ranking
-        own, _ = as_parsed(await self._rank(tail))
-        flow = self.assistant.flow_for_intent(own[0].name) if own else None
-        if (flow is not None and not flow.ends_conversation and own[0].confidence >= self._floor()
-                and (not ranking or ranking[0].name != own[0].name)):
-            return own
-        return ranking
+        lead = ranking[0].name if ranking else None
+        return await self._part_instead(request_after_also(text, self.assistant.language), ranking,
+                                        lambda name: self._starts_a_flow(name) and name != lead)
 
     async def _past_aside(self, text: str, ranking: Sequence[IntentScore]) -> Sequence[IntentScore]:
         """"对了，先帮我查下13812345678的余额" at the ID question of a plan change was read as 肯定 0.94, and the balance was
@@ -454,14 +448,7 @@ class ClassifierParser:
         b = self.assistant.behaviours
         if not ranking or ranking[0].name not in b.affirm.intents + b.deny.intents + b.greet.intents:
             return ranking
-        rest = after_aside(text, self.assistant.language)
-        if rest is None:
-            return ranking
-        own, _ = as_parsed(await self._rank(rest))
-        flow = self.assistant.flow_for_intent(own[0].name) if own else None
-        if flow is not None and not flow.ends_conversation and own[0].confidence >= self._floor():
-            return own
-        return ranking
+        return await self._part_instead(after_aside(text, self.assistant.language), ranking, self._starts_a_flow)
 
     async def _past_greeting(self, text: str, ranking: Sequence[IntentScore]) -> Sequence[IntentScore]:
         """A greeting that opens a request is no greeting: "你好，我那个宽带最近老是掉线，烦死了" was read
@@ -472,13 +459,21 @@ class ClassifierParser:
         greet = self.assistant.behaviours.greet.intents
         if not ranking or ranking[0].name not in greet:
             return ranking
-        rest = after_greeting(text, self.assistant.language)
-        if rest is None:
+        return await self._part_instead(after_greeting(text, self.assistant.language), ranking,
+                                        lambda name: name not in greet)
+
+    def _starts_a_flow(self, intent: str) -> bool:
+        flow = self.assistant.flow_for_intent(intent)
+        return flow is not None and not flow.ends_conversation
+
+    async def _part_instead(self, part: str | None, ranking: Sequence[IntentScore],
+                            accept: Callable[[str], bool]) -> Sequence[IntentScore]:
+        """The ranking of `part` of the message (ranked on its own) when it leads at or above the fallback threshold
+        with an intent `accept`s; else `ranking`."""
+        if part is None:
             return ranking
-        own, _ = as_parsed(await self._rank(rest))
-        if own and own[0].name not in greet and own[0].confidence >= self._floor():
-            return own
-        return ranking
+        own, _ = as_parsed(await self._rank(part))
+        return own if own and own[0].confidence >= self._floor() and accept(own[0].name) else ranking
 
 
 def classifier_parser(classifier: IntentClassifier, assistant: Assistant) -> ClassifierParser:

@@ -5,13 +5,22 @@ import datetime
 
 import pytest
 
+from framework.engine.turn import handle_message
+from framework.nlu.interface import Entity, IntentScore, NLUResult
 from framework.slots import extract_entities
-from tests.support.engine_turns import replies, start, turns
+from tests.support.engine_turns import NOW, replies, start, turns
 from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
 
 en = turns(default_intent="inform", runner_up=("affirm", "deny"))
 zh = turns(default_intent="提供信息", runner_up=("其他", "否定"))
 TODAY = datetime.date(2026, 12, 1)
+
+
+def ranked(assistant, state, text, *ranking, entities=()):
+    """One turn with the whole ranking given: intent, confidence, intent, confidence, ..."""
+    scores = tuple(IntentScore(ranking[i], ranking[i + 1]) for i in range(0, len(ranking), 2))
+    found = tuple(extract_entities(assistant, text, today=NOW.date())) + tuple(entities)
+    return handle_message(assistant, state, NLUResult(text, scores, found), now=NOW)
 
 
 def _amounts(assistant, text):
@@ -87,3 +96,60 @@ def test_a_cancel_asked_as_a_question_in_chinese(telecom):
     assert state.stack[-1].waiting_for == "confirm"
     result = zh(telecom, state, "能不能帮我取消一下？", "取消", 0.97)
     assert not result.state.stack
+
+
+# --------------------------------------------------------------------------- banking_en, customer trial round 1
+
+def test_how_can_i_tell_which_card_is_where_to_find_it(banking):
+    """c31: "I don't know, how can I tell which one is missing?" at the card question (check_balance 0.76) was queued as
+    a balance request, which then ran on the blocked card."""
+    state = en(banking, start(), "my card is missing", "lost_card").state
+    result = en(banking, state, "I don't know, how can I tell which one is missing?", "check_balance", 0.76)
+    assert [f.flow for f in result.state.stack] == ["lost_card"]
+    assert "in the app" in replies(result)[0]
+
+
+def test_a_name_said_of_a_relation_is_the_recipient(banking):
+    """c32: "I want to pay my plumber 180 dollars, his name is Gerhard Vandersloot" read back "to my plumber"."""
+    text = "I want to pay my plumber 180 dollars, his name is Gerhard Vandersloot"
+    at = text.index("my plumber")
+    learnt = [Entity("recipient", "my plumber", "my plumber", at, at + 10, "model", 0.9)]
+    result = en(banking, start(), text, "transfer_money", entities=learnt)
+    assert result.state.slots["recipient"] == "Gerhard Vandersloot"
+
+
+def test_a_replacement_cards_fee_is_not_the_activations(banking):
+    """c29: "is there a fee for a replacement card?" (activate_card 0.44, out_of_scope 0.42, lost_card 0.13) heard
+    "Activating a card is free."."""
+    result = ranked(banking, start(), "is there a fee for a replacement card?", "activate_card", 0.44, "out_of_scope",
+                    0.42, "lost_card", 0.13)
+    assert replies(result) == ["Blocking a card and its replacement are free."]
+    result = en(banking, start(), "is there a fee to activate my replacement card?", "activate_card", 0.8)
+    assert replies(result) == ["Activating a card is free."]
+
+
+def test_a_story_before_the_question_is_no_side_question(banking):
+    """c23: a grandmother's story ("… I usually send her a card in the post …") ending in "Could I send her some money
+    from my account?" (transfer_money 1.00) was told when a new card arrives, and the transfer lost."""
+    text = ("Good afternoon. I hope you can help me, I'm not very good with these computer things. My granddaughter "
+            "Emily has her birthday next week and I usually send her a card in the post with some money in it, but my "
+            "daughter says I can do it online now. Could I send her some money from my account?")
+    result = en(banking, start(), text, "transfer_money")
+    assert [f.flow for f in result.state.stack] == ["transfer_money"]
+    result = en(banking, start(), "I lost my card. How long does a new one take?", "lost_card", 0.9)
+    assert "5 to 7 business days" in replies(result)[0]
+
+
+# --------------------------------------------------------------------------- telecom_zh, customer trial round 1
+
+def test_a_card_replaced_is_no_new_account(telecom):
+    """c10: "我想补办一张卡，原来的丢了" (办理) opened an account: "办一张卡" inside "补办"."""
+    result = zh(telecom, start(), "我想补办一张卡，原来的丢了", "办理", 0.99)
+    assert "business" not in result.state.slots and "营业厅" in replies(result)[0]
+
+
+@pytest.mark.parametrize("text", ["我就想看看我这个电话还有没有钱", "查查我手机还有钱吗"])
+def test_is_there_money_left_is_the_balance(telecom, text):
+    """c42: "我就想看看我这个电话还有没有钱" asked balance or bill four times."""
+    result = zh(telecom, start(), text, "查询", 0.9)
+    assert result.state.slots.get("query_type") == "余额"

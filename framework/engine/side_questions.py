@@ -101,6 +101,7 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
         return False
     if ctx.last_flow and sounds_like_follow_up(text, ctx.assistant.language):
         return False  # "上上个月的呢" after a bill: the same request again (framework.engine.follow_up)
+    whole, text = text, _asked_part(text)
     named = [f for f in ctx.assistant.flows.values() if _names(f.answers, text) and not _names(f.not_for, text)]
     own = ctx.assistant.flow_for_intent(intent) if intent else None
     if own is not None and _names(own.not_for, text):
@@ -111,7 +112,7 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
         if own in named:
             tell_named(ctx, own.name, own.answers, text, "question_answered")
         return False
-    if own is not None and _told_as_request(ctx, own, text):
+    if own is not None and _told_as_request(ctx, own, whole):
         # "…我上个月出差在外地，手机突然就没信号了，好几天都用不了，耽误了生意" (投诉 0.93) heard when refunds come back (its
         # "几天") and no complaint was taken (customer trial, session 39): a message the flow takes as its free text is
         # that request
@@ -130,6 +131,24 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
     if not candidates or gives_values(ctx, nlu, candidates[0], choices=False):
         return False
     return tell_named(ctx, candidates[0].name, candidates[0].answers, text, "question_answered")
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
+
+
+def _asked_part(text: str) -> str:
+    """The question sentences of a story that ends in a question: "My granddaughter Emily has her birthday next week and
+    I usually send her a card in the post … Could I send her some money from my account?" was told when a new card
+    arrives (its "in the post"), and the transfer lost (customer trial, session 40). Told before the question, a story
+    (STORY_MIN letters or more) is no part of what is asked; a short lead-in ("I lost my card. Is there a fee?") is."""
+    from framework.engine import trigger_text
+
+    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    asked = [s for s in sentences if s.rstrip().endswith(("?", "？"))]
+    told = [s for s in sentences if s not in asked]
+    if not asked or not told or content_length(" ".join(told)) < trigger_text.STORY_MIN:
+        return text
+    return " ".join(asked)
 
 
 def _told_as_request(ctx: TurnContext, flow, text: str) -> bool:

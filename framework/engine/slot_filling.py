@@ -896,6 +896,20 @@ def _charged_not_chosen(ctx: TurnContext, found: dict) -> None:
             ctx.emit("entity_ignored", entity=name, reason="charged")
 
 
+def _unavailable_over_choice(ctx: TurnContext, found: dict) -> None:
+    """A choice said inside a word of the slot's `unavailable` list is no choice: "我想补办一张卡，原来的丢了" opened an
+    account ("办一张卡" inside "补办一张卡", customer trial, session 40); the list's response is said instead
+    (framework.engine.unavailable)."""
+    lowered = (ctx.text or "").lower()
+    for name in [n for n in found if ctx.assistant.slots[n].type == "categorical"]:
+        spec = ctx.assistant.slots[name].options.get("unavailable")
+        spans = [(m.start(), m.end()) for word in (spec or {}).get("words", ())
+                 for m in re.finditer(re.escape(word.lower()), lowered)]
+        if spans and _narrow(found, name, lambda c: c[2].extractor == "payload"
+                             or not any(a < c[2].end and c[2].start < b for a, b in spans)):
+            ctx.emit("entity_ignored", entity=name, reason="unavailable")
+
+
 def _typed_over_text(ctx: TurnContext, found: dict) -> None:
     """A text slot's candidate whose words are another slot's typed value said there (a date, an amount, a card's
     digits): "sorry, I meant Thursday" at "Send $80.00 to Grace Okafor on Friday?" changed the date and the
@@ -2045,10 +2059,12 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
         ctx.emit("entity_ignored", entity=name, reason="number")
         del found[name]
     _relation_beside_partial_name(ctx, found, collecting)
+    _name_of_relation(ctx, nlu, found)
     for name in found:  # a valid value beside it: nothing to complain about
         ctx.out_of_range.pop(name, None)
     _typed_over_text(ctx, found)
     _charged_not_chosen(ctx, found)
+    _unavailable_over_choice(ctx, found)
     _negated_values(ctx, found)
     _only_one_meant(ctx, found)
     _asked_about(ctx, found, collecting)
@@ -2091,6 +2107,43 @@ def _relation_beside_partial_name(ctx: TurnContext, found: dict, collecting: str
         if name != collecting:  # the question's own answer path asks for the full name itself
             ctx.out_of_range[name] = "utter_full_name"
             ctx.refusal_extra[name] = {"partial_label": label(ctx, name)}
+
+
+# "…, his name is Gerhard", "my plumber, called Gerhard", "Gerhard, that's my plumber"
+_NAMES_THE_RELATION = re.compile(r"^[\s,;:\-–—(]*(?:and\s+)?(?:(?:his|her|their|the guy's|the)\s+name(?:'s|\s+is)|(?:he|she)'?s?\s+"
+                                 r"called|called|named|who is|who's|is called|(?:that|he|she)(?:'s|\s+is))?[\s,;:\-–—(]*$",
+                                 re.IGNORECASE)
+
+
+def _name_of_relation(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
+    """"I want to pay my plumber 180 dollars, his name is Gerhard Vandersloot" sent the money to "my plumber" (customer
+    trial, session 40): a name said of the person a relation names ("his name is", "called", or only a comma between
+    them, with nothing but an amount or a date beside) is the value, not the relation."""
+    text = ctx.text or ""
+    for name, candidates in found.items():
+        if ctx.assistant.slots[name].type != "text" or len(candidates) < 2:
+            continue
+        relations = [c for c in candidates if isinstance(c[3], str) and only_relation(c[3])]
+        names = [c for c in candidates if c not in relations]
+        if not relations or not names:
+            continue
+        linked = [r for r in relations for n in names
+                  if _NAMES_THE_RELATION.match(_between_values(nlu, text, r[2], n[2]))]
+        if linked:
+            ctx.emit("entity_ignored", entity=name, reason="relation_named")
+            candidates[:] = [c for c in candidates if c not in linked]
+
+
+def _between_values(nlu: NLUResult, text: str, a, b) -> str:
+    """The words between spans `a` and `b` of `text`, without the other slots' values found there (an amount, a date)."""
+    start, end = (a.end, b.start) if a.end <= b.start else (b.end, a.start)
+    if start > end:
+        return "#"  # overlapping: nothing between them
+    between = text[start:end]
+    for entity in nlu.entities:
+        if start <= entity.start and entity.end <= end and entity.entity != a.entity:
+            between = between.replace(text[entity.start:entity.end], " ")
+    return between
 
 
 def _implied(ctx: TurnContext, name: str, found: dict, collecting: str | None) -> bool:

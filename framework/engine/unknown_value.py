@@ -110,7 +110,9 @@ def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callab
 # Where to find the value asked for: "how do i find that" at "What are the last four digits of the
 # card?" (read as help 0.99: the capability list, trial of session 24)
 _WHERE = {
-    "en": re.compile(r"\b(?:how|where)\b.*\b(?:find|see|get|look|check|locate|read)\b"
+    # "I don't know, how can I tell which one is missing?" at the card question was read as a balance request and
+    # queued (customer trial, session 40)
+    "en": re.compile(r"\b(?:how|where)\b.*\b(?:find|see|get|look|check|locate|read|tell|figure|work out)\b"
                      r"|\bwhere (?:is|are|'s) (?:it|that|they|those|this|these)\b|\bwhere (?:do|can|would) i\b"),
     "zh": re.compile(r"(?:在哪|哪里|哪儿|怎么|去哪|从哪)(?:儿|里)?(?:能|可以)?(?:看|找|查|知道)"),
 }
