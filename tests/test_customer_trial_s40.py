@@ -153,3 +153,46 @@ def test_is_there_money_left_is_the_balance(telecom, text):
     """c42: "我就想看看我这个电话还有没有钱" asked balance or bill four times."""
     result = zh(telecom, start(), text, "查询", 0.9)
     assert result.state.slots.get("query_type") == "余额"
+
+
+def test_a_fee_for_the_new_one_is_no_amount(banking):
+    """c14: "wait is there a fee for the new one? 😬" at a block's read-back: "one" was an amount ($1), and the
+    question was queued as a transfer."""
+    assert _amounts(banking, "wait is there a fee for the new one? 😬") == []
+    assert _amounts(banking, "just one") == ["1"]
+
+
+def test_let_me_check_my_balance_first_is_the_balance(banking):
+    """c12: "actually hang on, let me check my balance first" at the amount question heard "take your time"."""
+    state = en(banking, start(), "send money to Anna", "transfer_money").state
+    result = en(banking, state, "actually hang on, let me check my balance first", "check_balance", 1.0)
+    assert [f.flow for f in result.state.stack] == ["transfer_money", "check_balance"]
+    result = en(banking, state, "hang on, let me check my wallet", "cancel", 0.8)
+    assert [e.name for e in result.events] == ["hold_on"]
+
+
+def test_ta_is_thanks(banking):
+    """c35: "ta" at a read-back (goodbye 0.99) asked whether to stop the transfer."""
+    state = en(banking, start(), "send money to Anna", "transfer_money").state
+    state = en(banking, state, "50").state
+    result = en(banking, state, "ta", "goodbye", 0.99)
+    assert result.state.stack and replies(result)[-1].startswith("Send $50.00 to Anna")
+
+
+@pytest.mark.parametrize("text, name", [("我姓王名小明", "王小明"), ("姓欧阳名娜娜", "欧阳娜娜")])
+def test_surname_and_given_name_in_one(telecom, text, name):
+    """c46: "我姓王名小明" was stored as "小明", and the plan change refused."""
+    state = zh(telecom, start(), "我要开户", "办理", 1.0).state
+    assert zh(telecom, state, text).state.slots["name"] == name
+
+
+def test_moving_the_number_to_another_carrier_is_offline(telecom):
+    """c32: "我想把我的号码转到联通去" asked 开户 or 换套餐."""
+    result = zh(telecom, start(), "我想把我的号码转到联通去", "办理", 0.9)
+    assert "携号转网" in replies(result)[0]
+
+
+def test_no_loss_said_with_what(telecom):
+    from framework.slots.values import parse_value
+
+    assert parse_value(telecom.slots["loss"], "钱倒没损失什么", "zh-CN").value == {"amount": 0, "currency": "CNY"}

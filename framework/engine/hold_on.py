@@ -109,7 +109,9 @@ _BARE_WAIT = {
     # (customer trial, session 31)
     "en": re.compile(rf"{WAIT_LEAD_EN}{WAIT_PHRASE_EN}(?:[,\s]+(?:up|please|pls|a sec(?:ond)?|a moment|a minute|a bit|mate))*"
                      r"(?:[,.\s]+(?:let me|lemme|i'?ll|i need to|i have to|gotta) (?:check|look|see|find|grab|get|dig)"
-                     r"(?: (?:it|them|for it|it out|out|my \w+|the card))?(?: first| quickly| real quick)?)?"
+                     # not "let me check my balance first": a balance check asked for (customer trial, session 40)
+                     r"(?: (?:it|them|for it|it out|out|my (?!balance|account|funds|statement)\w+|the card))?"
+                     r"(?: first| quickly| real quick)?)?"
                      r"[\s.!…]*$"
                      # "not yet" at "Send $50.00 to Ana …?" opened "What would you like to change?", and "ok now yes" then
                      # heard "Sorry, I didn't quite get that" (customer trial, session 34): not yet is a wait

@@ -258,9 +258,17 @@ _SURNAME_SAID = re.compile(r"^(?:我)?(?:姓(?P<surname>" + "|".join(sorted(COMP
                            + r"|[\u4e00-\u9fff])|叫(?P<alone>[\u4e00-\u9fff]))$")
 
 
+# "我姓王名小明" was stored as the name "小明", and the plan change refused (customer trial, session 40)
+_SURNAME_AND_GIVEN = re.compile(r"^(?:我)?姓(?P<surname>" + "|".join(sorted(COMPOUND_SURNAMES_ZH, key=len, reverse=True))
+                                + r"|[\u4e00-\u9fff])(?:名字?|名儿)(?:叫|是)?(?P<given>[\u4e00-\u9fff]{1,2})$")
+
+
 def spelled_name(text: str) -> str | None:
     """The whole name of a message that gives the surname and the given name apart, the surname said or written out
-    ("姓zhang，弓长张，名字叫伟": 张伟, read as "叫伟"; "我姓李，木子李，名叫娜"); else None."""
+    ("姓zhang，弓长张，名字叫伟": 张伟, read as "叫伟"; "我姓李，木子李，名叫娜"; "我姓王名小明"); else None."""
+    whole = _SURNAME_AND_GIVEN.match(text.strip().rstrip("。.!！~～"))
+    if whole is not None:
+        return whole.group("surname") + whole.group("given")
     surname = given = None
     for part in (p for p in re.split(r"[，,、。；;\s]+", text.strip()) if p):
         m = _SURNAME_SAID.match(part)

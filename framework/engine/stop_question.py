@@ -109,7 +109,9 @@ _NOT_A_WORD = re.compile(r"[\W_]+")
 THANKS_WORDS = frozenset({"谢谢", "谢谢你", "谢谢您", "多谢", "谢啦", "感谢", "谢谢啦", "谢谢了", "谢谢哈", "谢谢哦",
                           "非常感谢", "thanks", "thankyou", "thanku", "thx", "ty", "tysm", "thanksalot", "manythanks",
                           "thankssomuch", "thankyousomuch", "thankyoualot", "thankyouverymuch", "cheers",
-                          "great thanks", "greatthanks", "coolthanks"})
+                          "great thanks", "greatthanks", "coolthanks",
+                          # "ta" (British) at a read-back asked whether to stop (customer trial, session 40)
+                          "ta", "tah", "thankyoukindly", "muchappreciated", "appreciateit", "appreciated"})
 
 
 def offer(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, threshold: float) -> bool:

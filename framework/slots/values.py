@@ -66,7 +66,8 @@ _AFTER_ZERO = re.compile(r"[，,。.!！;；、？?]+|就是|只是|但是|不�
 # "钱倒没损失，就是耽误时间" (customer trial, session 33): what kind of loss, said first
 _ZERO_LEAD = re.compile(r"^(?:其实|实际上|说实话|老实说|嗯+|呃+|额|那个|那|好像|应该|估计|目前|暂时|倒是|倒|也|都|还|真的|真|确实"
                         r"|钱上|钱|经济上|金钱上|钱方面)+")
-_ZERO_TAIL = re.compile(r"(?:吧|啊|呀|呢|哈|嘛|哦|噢|啦|呗|了)+$")
+# "钱倒没损失什么" heard "这个问题我在这里回答不了" (customer trial, session 40): "没损失什么" is "没什么损失"
+_ZERO_TAIL = re.compile(r"(?:什么|啥|啥子)?(?:吧|啊|呀|呢|哈|嘛|哦|噢|啦|呗|了)*$")
 # The thing a zero word denies, said first ("损失倒没有", "损失嘛，没有"): the rest of a zero word after
 # its negation ("没有损失" -> "损失"), then adverbs and a bare negation
 _NEGATIONS = ("没有", "没什么", "没啥", "没", "无")
