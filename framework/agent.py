@@ -446,9 +446,14 @@ class ClassifierParser:
         is its opening; what follows is ranked on its own, and its ranking used when it leads, at or above the floor,
         with an intent that starts a flow."""
         b = self.assistant.behaviours
-        if not ranking or ranking[0].name not in b.affirm.intents + b.deny.intents + b.greet.intents:
+        if not ranking or (ranking[0].name not in b.affirm.intents + b.deny.intents + b.greet.intents
+                           and not self._ends_conversation(ranking[0].name)):
             return ranking
         return await self._part_instead(after_aside(text, self.assistant.language), ranking, self._starts_a_flow)
+
+    def _ends_conversation(self, intent: str) -> bool:
+        flow = self.assistant.flow_for_intent(intent)
+        return flow is not None and flow.ends_conversation
 
     async def _past_greeting(self, text: str, ranking: Sequence[IntentScore]) -> Sequence[IntentScore]:
         """A greeting that opens a request is no greeting: "你好，我那个宽带最近老是掉线，烦死了" was read

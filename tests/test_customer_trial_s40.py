@@ -196,3 +196,78 @@ def test_no_loss_said_with_what(telecom):
     from framework.slots.values import parse_value
 
     assert parse_value(telecom.slots["loss"], "钱倒没损失什么", "zh-CN").value == {"amount": 0, "currency": "CNY"}
+
+
+# --------------------------------------------------------------------------- telecom_zh, customer trial round 2
+
+def test_no_person_and_another_question_after_a_filed_complaint_cancels_nothing(telecom):
+    """c20: "不用转，你直接告诉我彩铃怎么退订" at "需要为您转接人工客服吗？" after the complaint was filed heard "已取消"."""
+    from tests.support.engine_turns import done
+
+    state = zh(telecom, start(), "我要投诉，你们给我开通了彩铃业务我根本没要", "投诉", 1.0).state
+    for answer in ("黄秀英", "320102198808081237", "35"):
+        state = zh(telecom, state, answer).state
+    state = zh(telecom, state, "确认", "肯定", 1.0).state
+    state = done(telecom, state, ticket_no="TS00010001").state
+    text = "不用转，你直接告诉我彩铃怎么退订"
+    nlu = NLUResult(text, (IntentScore("否定", 0.6), IntentScore("咨询", 0.3)), (),
+                    instead=(IntentScore("咨询", 0.97), IntentScore("办理", 0.02)))
+    result = handle_message(telecom, state, nlu, now=NOW)
+    assert not any("已取消" in r for r in replies(result))
+    assert "denied" in [e.name for e in result.events]
+
+
+def test_a_top_up_is_no_business(telecom):
+    """c47: "帮我充100块话费" (办理) asked 开户 or 换套餐, and "我要充值" again."""
+    result = zh(telecom, start(), "帮我充100块话费", "办理", 0.95)
+    assert not result.state.stack and "充值" in replies(result)[0]
+
+
+@pytest.mark.parametrize("text", ["我手机丢了！！赶紧帮我停机 13812345678", "那国际漫游怎么开通"])
+def test_offline_business_is_said(telecom, text):
+    """c23, c24: "赶紧帮我停机", "国际漫游怎么开通" asked 开户 or 换套餐 with no word of where it is done."""
+    result = zh(telecom, start(), text, "办理", 0.9)
+    assert "营业厅" in replies(result)[0]
+
+
+def test_neither_at_a_menu_offers_to_stop(telecom):
+    """c24: "都不是" at "开户还是变更套餐？" heard "请选择其中一项" again and again."""
+    state = zh(telecom, start(), "那国际漫游怎么开通", "办理", 0.9).state
+    result = zh(telecom, state, "都不是", "否定", 0.9)
+    assert [e.name for e in result.events] == ["stop_offered"]
+
+
+def test_closing_the_number_with_nothing_pending_says_where(telecom):
+    """c27: "我想把号销了，不用了" (取消 0.8) heard "目前没有正在办理的事项"."""
+    result = zh(telecom, start(), "我想把号销了，不用了", "取消", 0.8)
+    assert "营业厅" in replies(result)[0]
+
+
+def test_cantonese_no_loss(telecom):
+    """c37: "冇乜損失，就係好煩" at the loss question offered to stop, and "啱，確認" cancelled the complaint."""
+    from framework.slots.values import parse_value
+
+    assert parse_value(telecom.slots["loss"], "冇乜損失，就係好煩", "zh-CN").value == {"amount": 0, "currency": "CNY"}
+
+
+def test_yes_and_the_offered_plan_is_a_yes(telecom):
+    """c39: "要得，就99" at "需要帮您办理99元套餐吗？" heard "没听明白"."""
+    state = zh(telecom, start(), "99的套餐怎么样", "咨询", 1.0).state
+    result = zh(telecom, state, "要得，就99", "提供信息", 0.57)
+    assert "confirmed" in [e.name for e in result.events]
+    result = zh(telecom, state, "要得，就59", "提供信息", 0.57)
+    assert "confirmed" not in [e.name for e in result.events]
+
+
+# --------------------------------------------------------------------------- banking_en, customer trial round 2
+
+@pytest.mark.parametrize("text", ["cheers. Can you also check 1234", "ugh. ok 1234 then"])
+def test_thanks_and_another_card_after_a_balance_is_a_follow_up(banking, text):
+    """c05, c18: "cheers. Can you also check 1234" (goodbye 0.92) and "ugh. ok 1234 then" (goodbye 0.97) after a
+    balance said goodbye."""
+    state = en(banking, start(), "balance on 7777 please", "check_balance").state
+    from tests.support.engine_turns import done
+
+    state = done(banking, state, balance=880).state
+    result = en(banking, state, text, "goodbye", 0.95)
+    assert "follow_up" in [e.name for e in result.events]

@@ -135,6 +135,8 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     word = yes_no(text, language)
     if word is not None:
         return word
+    if _yes_and_the_same(ctx, nlu):
+        return True
     if dont_know(text, language, whole=True):  # "I don't know" (deny 0.97 in a trial) is no no
         return None
     if not has_words(text) or is_question(text, language) or top is None:
@@ -156,6 +158,21 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
             return True  # "yes, and block my card 1234 too": this one's yes, the block after it (turn._defer_also)
         return None  # "yes block it" (affirm 1.00) at "Send $75.00 to Kofi …?": not this request's yes
     return polarity(top.name)
+
+
+_FIRST_CLAUSE = re.compile(r"[，,。.!！；;]+")
+
+
+def _yes_and_the_same(ctx: TurnContext, nlu: NLUResult) -> bool:
+    """A yes that opens the message, then only the values the question already holds: "要得，就99" at "需要帮您办理99元
+    套餐吗？" heard "没听明白" (customer trial, session 40), as "yes, 50 to Anna" restates the read-back."""
+    text, language = nlu.text or "", ctx.assistant.language
+    parts = _FIRST_CLAUSE.split(text.strip(), maxsplit=1)
+    if len(parts) < 2 or yes_no(parts[0], language) is not True or not parts[1].strip():
+        return False
+    said = [e for e in nlu.entities if e.start >= len(text) - len(parts[1].lstrip()) - 1]
+    held = [(e, ctx.original.slots.get(e.entity)) for e in said if e.entity in ctx.assistant.slots]
+    return bool(held) and len(held) == len(said) and all(v is not None and str(e.value) == str(v) for e, v in held)
 
 
 def _no_side(behaviours, nlu: NLUResult) -> float:

@@ -43,9 +43,13 @@ FOLLOW_UP = {
     # "the same amount to Ben" right after a transfer to Anna was out of scope (tried by hand, session 32)
     # "hmm try 9999" and "whatever, what about 4821" after a balance were out of scope (customer trial, session 32)
     # "thanks. what about the one ending 1234?" (goodbye) after a balance said goodbye (customer trial, session 36)
+    # "cheers. Can you also check 1234" (goodbye 0.92) and "ugh. ok 1234 then" (goodbye 0.97) after a balance said goodbye
+    # (customer trial, session 40)
     "en": re.compile(r"^\s*(?:(?:ok(?:ay)?|and|so|now|hmm+|h?mm+|um+|uh+|oh|well|whatever|fine|thanks|thank you|thx|ty|cheers|"
-                     r"great|cool|perfect|nice)[,.!\s]+)*(?:and|what about|how about|"
-                     r"(?:do )?(?:the )?same (?:for|with|to|amount|again|sum)|also|what of|then|try)\b", re.IGNORECASE),
+                     r"great|cool|perfect|nice|ugh+|argh+|meh|right|alright|sure)[,.!\s]+)*(?:and|what about|how about|"
+                     r"(?:do )?(?:the )?same (?:for|with|to|amount|again|sum)|also|what of|then|try"
+                     r"|(?:can|could|would) (?:you|u) (?:(?:also|just|please|pls) )*(?:check|do|try|look (?:at|up))"
+                     r"|(?:(?:ok(?:ay)?|fine|alright|right)\s+)?\S+(?:\s+\S+)?\s+then\W*$)\b", re.IGNORECASE),
     # "换个号查 138…" after a bill asked which query (customer trial, session 28)
     # "不对，号码输错了，应该是139…" right after a balance got the fallback (customer trial, session 29)
     # "好的，再帮我看下余额" right after a bill asked the number again (customer trial, session 39)

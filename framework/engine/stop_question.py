@@ -153,8 +153,11 @@ _DECLINE = {
     # (not a bare "不要": at a menu of plans it says "not that one", the slot's error and the menu again)
     # "算了" at "请问您要查询话费余额还是账单？" (取消 1.00) heard the menu again (customer trial, session 34)
     "zh": re.compile(r"(?:不用|不需要|用不着)了?(?:吧|啊|哈|谢谢|[，,。.!！\s])*$|^(?:谢谢|好的?)?[，,\s]*(?:不用|不需要|不要)了"
-                     r"|^(?:那|那就|唉|哎)?算了(?:吧|啦)?[。.!！\s]*$"),
-    "en": re.compile(r"\b(?:no,? thanks?|no thank you|don'?t need (?:it|that|to)|never ?mind|not needed)\b", re.IGNORECASE),
+                     r"|^(?:那|那就|唉|哎)?算了(?:吧|啦)?[。.!！\s]*$"
+                     # "都不是" at "开户还是变更套餐？" heard the menu again and again (customer trial, session 40): neither
+                     r"|^(?:我)?(?:两个|两样|哪个|哪样)?都不(?:是|要|用|办|想|需要)(?:吧|啊|呀|哦|了)?[。.!！\s]*$"),
+    "en": re.compile(r"\b(?:no,? thanks?|no thank you|don'?t need (?:it|that|to)|never ?mind|not needed)\b"
+                     r"|^\W*(?:neither(?: of them| one)?|none of (?:them|those|these|the above))\W*$", re.IGNORECASE),
 }
 
 

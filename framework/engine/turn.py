@@ -293,7 +293,12 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     if cmd is not None:
         _restart(ctx, cmd)
         return _finish(ctx)
-    if instead is not None:  # "no I dont want to send money, I want a refund": the flow goes first
+    if instead is not None and _no_is_the_end(assistant, state):
+        # "不用转，你直接告诉我彩铃怎么退订" at "需要为您转接人工客服吗？" after the complaint was filed heard "已取消", as if the
+        # complaint were withdrawn (customer trial, session 40): the offer's no, then the other request
+        ctx.emit("denied", flow=ctx.frame.flow, state=ctx.frame.state)
+        steps.goto(ctx, ctx.state().step.on_no)
+    elif instead is not None:  # "no I dont want to send money, I want a refund": the flow goes first
         ctx.emit("request_withdrawn", flow=ctx.frame.flow, instead=top.name)
         _cancel(ctx)
     if state.pending_action is not None:  # the edge never reported back; do not wait forever
@@ -1748,6 +1753,14 @@ def _cancel(ctx: TurnContext) -> None:
     if not ctx.stack:
         if any(e.name == "request_withdrawn" for e in ctx.events):  # asked and withdrawn at once
             ctx.say(REQUEST_WITHDRAWN)
+            return
+        offline = next((n for n, sl in ctx.assistant.slots.items() if sl.options.get("unavailable")
+                        and unavailable.named(ctx, n) is not None), None)
+        if offline is not None:
+            # "我想把号销了，不用了" (取消 0.8) heard "目前没有正在办理的事项" (customer trial, session 40): what is not
+            # served here, and where it is
+            ctx.emit("choice_unavailable", slot=offline, word=unavailable.named(ctx, offline), asked=None)
+            ctx.say(ctx.assistant.slots[offline].options["unavailable"]["response"])
             return
         ctx.emit("nothing_to_cancel")
         ctx.say(NOTHING_TO_CANCEL)

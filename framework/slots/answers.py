@@ -667,9 +667,16 @@ def after_greeting(text: str, language: str | None = None) -> str | None:
 
 # "By the way" that opens a message: "对了，先帮我查下13812345678的余额" at the ID question was read as 肯定 0.94 (its 对了),
 # and the balance was lost (customer trial, session 39)
+# ... or an acknowledgement or thanks ended by its punctuation or an "and/then/now": "cheers. Can you also check 1234" was
+# a goodbye, "ok great then send 800 to my landlord on monday please" a yes to nothing (customer trial, session 40)
+_ACK_WORDS_EN = (r"(?:ok(?:ay)?|k|kk|cheers|thanks|thank you|thx|ta|great|cool|perfect|lovely|nice|brilliant|alright|right"
+                 r"|sweet|ugh|fine|good|awesome|got it|sure|yes|yeah|yep)")
 _ASIDE_LEAD = {
-    "zh": re.compile(r"^\W*(?:[哦噢诶欸啊哎][，,\s]*)?(?:对了|另外|还有|顺便|顺便问一下)[，,、\s]+"),
-    "en": re.compile(r"^\W*(?:oh[,\s]+)?(?:by the way|btw|oh and|and also|also)[,\s]+", re.IGNORECASE),
+    "zh": re.compile(r"^\W*(?:[哦噢诶欸啊哎][，,\s]*)?(?:对了|另外|还有|顺便|顺便问一下)[，,、\s]+"
+                     r"|^\W*(?:(?:好的?|好滴|行|嗯+|谢谢|多谢|收到|明白了?|知道了)[啊呀哈了]?[，,。！!\s]+)+(?:那|那就|然后|再)?"),
+    "en": re.compile(r"^\W*(?:oh[,\s]+)?(?:by the way|btw|oh and|and also|also)[,\s]+"
+                     rf"|^\W*(?:{_ACK_WORDS_EN}(?:\s+{_ACK_WORDS_EN})*(?:[,.!]+\s*|\s+(?=(?:and|then|now|so)\b)))+"
+                     r"(?:(?:and|then|now|so)\s+)*", re.IGNORECASE),
 }
 
 
@@ -755,10 +762,13 @@ def also_part(text: str, language: str | None = None) -> tuple[str, str] | None:
     return (head, tail) if content_length(head) >= 2 and content_length(tail) >= 2 else None
 
 
-_NO_HEAD = re.compile(r"(?:(?:\W*\b(?:ok(?:ay)?|thanks|thank you|thx|cheers|great|cool|alright|never ?mind|forget it|oh well)\b)+"
-                      r"[\s,.!]+)?"
+# ... nor an acknowledgement alone: "great, then check my balance on 4821" at a read-back was read as its "great" (greet
+# 0.88: "Hi! …", hand tries, session 40)
+_NO_HEAD = re.compile(r"(?=\W*\w)(?:(?:\W*\b(?:ok(?:ay)?|thanks|thank you|thx|cheers|great|cool|alright|never ?mind|forget it"
+                      r"|oh well|perfect|lovely|nice|brilliant|awesome|sweet|fine|good)\b)+"
+                      r"[\s,.!]*)?"
                       r"(?:\W*\b(?:now|so|and|i|we|well|um+|uh+|er+m*|then|oh|but|hmm+|right|and then|next|can|could|may"
-                      r"|would|you|u|please|pls)\b)+\W*", re.IGNORECASE)
+                      r"|would|you|u|please|pls)\b)*\W*", re.IGNORECASE)
 
 
 def request_after_also(text: str, language: str | None = None) -> str | None:
