@@ -271,3 +271,28 @@ def test_thanks_and_another_card_after_a_balance_is_a_follow_up(banking, text):
     state = done(banking, state, balance=880).state
     result = en(banking, state, text, "goodbye", 0.95)
     assert "follow_up" in [e.name for e in result.events]
+
+
+def test_a_hedge_taken_as_the_cardholders_name_is_none(banking):
+    """c23: "ok whatever, can you just block it then" at the cardholder's name question: "Activate the card ending 7777
+    for ok whatever?"."""
+    state = en(banking, start(), "activate my card 7777", "activate_card").state
+    result = en(banking, state, "ok whatever, can you just block it then", "lost_card", 0.3)
+    assert "name" not in result.state.slots
+
+
+def test_yes_then_a_side_question_is_the_yes_and_the_answer(banking):
+    """c11: "Yes please. Will she receive it on the same day, do you think?" answered and read back again; the money
+    was never sent."""
+    state = en(banking, start(), "send 50 to Lily", "transfer_money").state
+    result = en(banking, state, "Yes please. Will she receive it on the same day, do you think?", "affirm", 0.9)
+    assert [e.name for e in result.events][:3] == ["question_answered", "confirmed", "action_requested"]
+    result = en(banking, state, "Will she receive it on the same day?", "transfer_money", 0.9)
+    assert "confirmed" not in [e.name for e in result.events]
+
+
+def test_a_balance_stated_is_no_card(banking):
+    """c19: "huh? my balance is 2350, why isnt there enough?" looked up a card ending 2350."""
+    result = en(banking, start(), "huh? my balance is 2350, why isnt there enough?", "check_balance", 1.0)
+    assert "card_last4" not in result.state.slots
+    assert en(banking, start(), "bal 4821", "check_balance", 1.0).state.slots.get("card_last4") == "4821"

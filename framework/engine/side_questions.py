@@ -30,7 +30,7 @@ from framework.engine.follow_up import sounds_like_follow_up
 from framework.engine.steps import collected_slots, gives_values
 from framework.engine.unavailable import named as named_unavailable, named_in, say_named, tell_named
 from framework.nlu.interface import NLUResult
-from framework.slots.answers import content_length, is_question
+from framework.slots.answers import content_length, is_question, yes_no
 from framework.slots.command_words import asks_for_person
 from framework.slots.context import model_for, short_text
 
@@ -62,6 +62,24 @@ def answered(ctx: TurnContext, nlu: NLUResult) -> bool:
         # the money (customer trial, session 33): asking for a person is no side question
         return False
     return say_named(ctx, flow.name, flow.answers, text, "question_answered")
+
+
+_FIRST_SENTENCE = re.compile(r"^(?P<first>[^.!。！?？]+[.!。！]+)\s*(?P<rest>\S.*)$", re.DOTALL)
+
+
+def answered_after_yes(ctx: TurnContext, nlu: NLUResult) -> bool:
+    """"Yes please. Will she receive it on the same day, do you think?" at "Send $50.00 to Lily …?" heard the answer
+    and the read-back again; "goodbye" then asked whether to stop, and the money was never sent (customer trial,
+    session 40). At a confirmation, a first sentence that is a plain yes, then a question the flow answers: the answer
+    is said (event `question_answered`) and the caller takes the yes."""
+    frame, flow = ctx.frame, ctx.flow()
+    m = _FIRST_SENTENCE.match((nlu.text or "").strip())
+    if (m is None or frame is None or flow is None or frame.waiting_for != "confirm" or not flow.answers
+            or yes_no(m.group("first"), ctx.assistant.language) is not True
+            or not is_question(m.group("rest"), ctx.assistant.language)
+            or asks_for_person(m.group("rest"), ctx.assistant.language)):
+        return False
+    return tell_named(ctx, flow.name, flow.answers, m.group("rest"), "question_answered")
 
 
 def asked_here(ctx: TurnContext, text: str) -> bool:

@@ -63,7 +63,7 @@ from framework.slots.context import (collect_text, complete_cut_name, from_user,
                                      unlike_values)
 from framework.slots.entities import in_foreign_amount
 from framework.slots.identity import ID_RE, check_id_number
-from framework.slots.number_labels import balance_said, identifier_named, someone_elses, year_said
+from framework.slots.number_labels import balance_said, balance_stated, identifier_named, someone_elses, year_said
 from framework.slots.numerals import indefinite, normalise_digits, ranges
 from framework.slots.partial_names import partial_name
 from framework.slots.person_names import COMPOUND_SURNAMES_ZH, another_persons_name, joined_people, written_name
@@ -1949,6 +1949,11 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             if slot.type == "money" and _after_identifier(ctx, nlu.text or "", entity):
                 # "身份证最后四位是3218" at "经济损失大概是多少钱？" filed a loss of 3218 元 (customer trial, session 32)
                 ctx.emit("entity_ignored", entity=entity.entity, reason="identifier")
+                continue
+            if slot.type == "regex" and balance_stated(nlu.text or "", entity.start):
+                # "huh? my balance is 2350, why isnt there enough?" looked up a card ending 2350 (customer trial,
+                # session 40): a balance stated is no card's digits ("bal 4821" still asks for the card's)
+                ctx.emit("entity_ignored", entity=entity.entity, reason="balance")
                 continue
             if slot.type == "money" and balance_said(nlu.text or "", entity.start, entity.end):
                 # "…RENT -900.00 BAL 1,405.55 … pay M Jones the same rent again" sent $1,405.55, the statement's

@@ -946,6 +946,10 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     if collecting and not changed and not filled and stop_question.not_for_said(ctx, nlu, collecting):
         return
     # "is there a fee?" / "卡多久能寄到" while a flow waits: its `answers`, then the question again
+    if (waiting == "confirm" and isinstance(state.step, Confirm) and not _another_flows_request(ctx, nlu, intent, confident)
+            and side_questions.answered_after_yes(ctx, nlu)):
+        confirm.confirmed(ctx, state)  # "Yes please. Will she receive it on the same day?": the answer, then the yes
+        return
     if ctx.stack and not _another_flows_request(ctx, nlu, intent, confident) and side_questions.answered(ctx, nlu):
         return
     if ctx.stack and _dropped_for_another(ctx, nlu):
@@ -1877,7 +1881,9 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         _not_a_value(ctx, step, verdict)
         return
     if (parsed.ok and slot.type == "text" and short_text(slot, model_for(ctx.assistant))
-            and is_hedge(ctx.text or "", ctx.assistant.language)):
+            # "ok whatever, can you just block it then" at the cardholder's name question: "Activate the card ending
+            # 7777 for ok whatever?" (customer trial, session 40): the part taken is a hedge
+            and (is_hedge(ctx.text or "", ctx.assistant.language) or is_hedge(str(parsed.value)))):
         # "随便", "凑合吧" at "请问您的姓名是？" were read back as the name (customer trial, session 33)
         ctx.emit("not_a_value", slot=slot_name, kind="hedge", intent=None)
         ctx.say(step.prompt)

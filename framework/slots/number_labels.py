@@ -265,3 +265,12 @@ _BALANCE_AFTER = re.compile(r"^\s*(?:dollars?|bucks|usd)?\s*(?:available|left|re
 def balance_said(text: str, start: int, end: int) -> bool:
     """True when the number at text[start:end] is said as a balance, not an amount to send or lose."""
     return bool(_BALANCE_BEFORE.search(text[max(0, start - 40):start]) or _BALANCE_AFTER.match(text[end:end + 30]))
+
+
+_BALANCE_STATED = re.compile(r"\b(?:bal(?:ance)?|余额)\s*(?:is|was|shows?|showing|reads?|says?|是|有|还有|显示)"
+                             r"(?:\s+(?:now|currently|still|only|just|about|around))*\s*[:：=]?\s*[$€£¥￥]?\s*$", re.IGNORECASE)
+
+
+def balance_stated(text: str, start: int) -> bool:
+    """True when the number at `start` follows "my balance is" (a statement of the balance, no card's digits)."""
+    return bool(_BALANCE_STATED.search(text[max(0, start - 40):start]))
