@@ -296,3 +296,26 @@ def test_a_balance_stated_is_no_card(banking):
     result = en(banking, start(), "huh? my balance is 2350, why isnt there enough?", "check_balance", 1.0)
     assert "card_last4" not in result.state.slots
     assert en(banking, start(), "bal 4821", "check_balance", 1.0).state.slots.get("card_last4") == "4821"
+
+
+def test_firstly_secondly_are_two_requests(banking):
+    """c38: "Firstly, … the one ending 1234, … blocked please. Secondly, … how much remains on … 7777?" offered to
+    block 7777."""
+    from framework.slots.answers import also_part
+
+    text = ("Good afternoon. I have two things. Firstly, I seem to have lost my card, the one ending 1234, and I should "
+            "like it blocked please. Secondly, could you tell me how much remains on my other card, the one ending 7777?")
+    head, tail = also_part(text, "en")
+    assert "1234" in head and "7777" in tail
+
+
+def test_another_day_as_well_is_the_same_transfer_that_day(banking):
+    """c42: "on wednesday as well pls" at "Send $15.00 to Kate on Monday …?": after the yes, "How much would you like to
+    send?"."""
+    from tests.support.engine_turns import done
+
+    state = en(banking, start(), "send 15 to Kate", "transfer_money").state
+    state = en(banking, state, "on friday as well pls").state
+    state = en(banking, state, "yes", "affirm", 1.0).state
+    result = done(banking, state, transfer_id="TR-1")
+    assert replies(result)[-1] == "Send $15.00 to Kate on Friday 4 December?"

@@ -1191,7 +1191,13 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
     if second:
         # one second request with every value said for it ("and 20 dollars … tomorrow" deferred a transfer of
         # $20 and another dated tomorrow: session 29's second trial round)
-        saved = second_run(second, steps.collected_slots(flow))
+        wanted = steps.collected_slots(flow)
+        saved = second_run(second, wanted)
+        if all(ctx.assistant.slots[n].type == "date" for n in second):
+            # "on wednesday as well pls" at "Send $15.00 to Kate on Monday …?" asked the second transfer's amount and
+            # recipient again (customer trial, session 40): only another day said, the same request that day (read
+            # back before anything is sent)
+            saved = {**{n: ctx.slots.get(n) for n in wanted}, **second}
         ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start, saved=frozen_map({"slots": frozen_map(saved)})))
         ctx.emit("flow_deferred", flow=flow.name, until=flow.name, reason="second_request")
         ctx.say("utter_one_at_a_time")

@@ -617,6 +617,9 @@ def without_filler(text: str, language: str | None = None) -> str:
 # 换成99的" (customer trial, session 21: the second request was dropped)
 # ("还有" also means "still have": "话费还有多少" is one request, so it counts only after a clause break)
 _ALSO = {"en": re.compile(r"[,\s]+(?:and\s+)?(?:also|as well as that|and then)[,\s]+"
+                         # "Firstly, … card ending 1234 … blocked. Secondly, … how much remains on … 7777?" blocked 7777
+                         # (customer trial, session 40): a second point numbered
+                         r"|[.,;\s]+(?:and\s+)?(?:secondly|second(?:ly)? of all|the other thing is|the second thing is)[,:\s]+"
                          # "whats my balance on 1234 and send 20 dollars to Tom" (the transfer was lost, customer
                          # trial of session 26): "and" before a request's verb
                          r"|[,\s]+and\s+(?:(?:can|could|would) you\s+|please\s+|pls\s+|i want to\s+|i need to\s+)?"
