@@ -27,7 +27,7 @@ from framework.nlu.interface import IntentClassifier, IntentScore, NLUResult, Pa
 from framework.slots import extract_entities
 from framework.slots.entities import unnamed_numbers
 from framework.slots.answers import (after_aside, after_greeting, after_refusal, also_part, before_correction, corrected_tail,
-                                     request_after_also, yes_no)
+                                     last_sentence, request_after_also, yes_no)
 from framework.slots.context import clauses
 
 log = logging.getLogger(__name__)
@@ -402,6 +402,7 @@ class ClassifierParser:
             ranking = await self._past_greeting(text, ranking)
             ranking = await self._past_aside(text, ranking)
             ranking = await self._request_after_also(text, ranking)
+            ranking = await self._last_sentence(text, ranking)
             rest = after_refusal(text, self.assistant.language)
             instead = as_parsed(await self._rank(rest))[0] if rest else ()
             return NLUResult(text, tuple(ranking), entities + tuple(learnt), self.model_id, instead=tuple(instead))
@@ -450,6 +451,18 @@ class ClassifierParser:
                            and not self._ends_conversation(ranking[0].name)):
             return ranking
         return await self._part_instead(after_aside(text, self.assistant.language), ranking, self._starts_a_flow)
+
+    async def _last_sentence(self, text: str, ranking: Sequence[IntentScore]) -> Sequence[IntentScore]:
+        """"the money one. how much i have" (inform 0.76) heard "Sorry, I can only help with card services, like …
+        checking a balance" (customer trial, session 40): a message of two sentences or more whose whole reading starts
+        no flow and is no command, yes, no or greeting is ranked again by its last sentence, used when that starts a
+        flow at or above the threshold."""
+        b = self.assistant.behaviours
+        commands = (b.cancel.intents + b.handoff.intents + b.help.intents + b.affirm.intents + b.deny.intents
+                    + b.greet.intents)
+        if not ranking or ranking[0].name in commands or self.assistant.flow_for_intent(ranking[0].name) is not None:
+            return ranking
+        return await self._part_instead(last_sentence(text), ranking, self._starts_a_flow)
 
     def _ends_conversation(self, intent: str) -> bool:
         flow = self.assistant.flow_for_intent(intent)

@@ -319,3 +319,29 @@ def test_another_day_as_well_is_the_same_transfer_that_day(banking):
     state = en(banking, state, "yes", "affirm", 1.0).state
     result = done(banking, state, transfer_id="TR-1")
     assert replies(result)[-1] == "Send $15.00 to Kate on Friday 4 December?"
+
+
+# --------------------------------------------------------------------------- banking_en, customer trial round 3
+
+async def test_the_last_sentence_asks_when_the_whole_starts_nothing(banking):
+    """c40: "the money one. how much i have" (inform 0.76) heard "Sorry, I can only help with card services, like …
+    checking a balance"."""
+    from framework.agent import Agent, classifier_parser
+    from tests.support.fake_classifier import FakeClassifier
+
+    text = "the money one. how much i have"
+    table = {text: ("inform", 0.76), "how much i have": "check_balance"}
+    agent = Agent(banking, classifier_parser(FakeClassifier(table, banking.intents), banking))
+    turn = await agent.handle(None, "u", text, now=1_790_000_000.0)
+    assert [f.flow for f in turn.state.stack] == ["check_balance"]
+
+
+def test_thanks_or_an_acknowledgement_opens_a_request():
+    from framework.slots.answers import after_aside, last_sentence
+
+    assert after_aside("ok great then send 800 to my landlord on monday please", "en") == (
+        "send 800 to my landlord on monday please")
+    assert after_aside("好的，帮我查一下余额", "zh") == "帮我查一下余额"
+    assert after_aside("ok thanks", "en") is None and after_aside("Yes please. Will she get it today?", "en") is None
+    assert last_sentence("the money one. how much i have") == "how much i have"
+    assert last_sentence("how much i have") is None

@@ -683,6 +683,15 @@ _ASIDE_LEAD = {
 }
 
 
+_SENTENCES = re.compile(r"(?<=[.!?。！？])\s*")
+
+
+def last_sentence(text: str) -> str | None:
+    """The last of two or more sentences, when it has four letters, digits or CJK characters or more; else None."""
+    sentences = [s for s in _SENTENCES.split(text.strip()) if content_length(s) > 0]
+    return sentences[-1] if len(sentences) >= 2 and content_length(sentences[-1]) >= 4 else None
+
+
 def after_aside(text: str, language: str | None = None) -> str | None:
     """What a message says after the "by the way" that opens it ("对了，先帮我查下余额" -> "先帮我查下余额"), when that has
     four letters, digits or CJK characters or more; else None."""
