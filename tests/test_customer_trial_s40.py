@@ -345,3 +345,32 @@ def test_thanks_or_an_acknowledgement_opens_a_request():
     assert after_aside("ok thanks", "en") is None and after_aside("Yes please. Will she get it today?", "en") is None
     assert last_sentence("the money one. how much i have") == "how much i have"
     assert last_sentence("how much i have") is None
+
+
+# --------------------------------------------------------------------------- telecom_zh, customer trial round 3
+
+@pytest.mark.parametrize("text", ["不投诉！", "我不是投诉", "我没要投诉啊"])
+def test_no_complaint_said_at_its_question_withdraws_it(telecom, text):
+    """c38, c45: "不投诉！", "我不是投诉" at the complaint's name question heard the question again and again."""
+    state = zh(telecom, start(), "那怎么每个月扣那么多钱呢", "投诉", 0.8).state
+    result = zh(telecom, state, text, "否定", 0.9)
+    assert not result.state.stack
+
+
+def test_not_a_complaint_and_what_instead(telecom):
+    """c38: "我不是要投诉，我就想知道钱都花哪了": the complaint withdrawn, the bill asked."""
+    state = zh(telecom, start(), "那怎么每个月扣那么多钱呢", "投诉", 0.8).state
+    text = "我不是要投诉，我就想知道钱都花哪了"
+    nlu = NLUResult(text, (IntentScore("否定", 0.58), IntentScore("查询", 0.22)), (),
+                    instead=(IntentScore("查询", 0.98), IntentScore("其他", 0.02)))
+    result = handle_message(telecom, state, nlu, now=NOW)
+    assert [f.flow for f in result.state.stack] == ["query"]
+
+
+def test_a_kind_of_person_is_no_name(telecom):
+    """c40: "我是个退休老师，你们扣了我好多钱" was read back with the name "个退休老师"."""
+    state = zh(telecom, start(), "我要投诉", "投诉", 1.0).state
+    result = zh(telecom, state, "我是个退休老师，你们扣了我好多钱", "投诉", 1.0)
+    assert "name" not in result.state.slots
+    state = zh(telecom, start(), "我要开户", "办理", 1.0).state
+    assert zh(telecom, state, "我是王小明").state.slots["name"] == "王小明"

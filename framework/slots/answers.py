@@ -711,7 +711,8 @@ _REFUSAL_LEAD = {
     "en": re.compile(r"^\s*(?:(?:no+|nah|nope|naw|actually|wait|sorry|oh)\b[\s,.!]*)*(?:i\s+)?(?:really\s+)?"
                      r"(?:don'?t|do not|dont|no longer|didn'?t|did not)\s+(?:really\s+)?(?:want|wanna|need|mean)\b"
                      r"[^,.;!?]*[,.;!?]+\s*(?:but\s+|rather\s+)?", re.IGNORECASE),
-    "zh": re.compile(r"^\s*(?:不是|不对|不)?[，,。！!\s]*(?:我)?(?:并)?(?:不想|不要|不用|不需要|没想|没说要)"
+    # "我不是要投诉，我就想知道钱都花哪了" (customer trial, session 40)
+    "zh": re.compile(r"^\s*(?:不是|不对|不)?[，,。！!\s]*(?:我)?(?:并)?(?:不想|不要|不用|不需要|没想|没说要|不是要|不是想|不是来|没要|没有要)"
                      r"[^，,。；;！!？?]*[，,。；;！!？?]+\s*(?:而是)?"
                      # "那算了。我要投诉，你们寄的新卡寄丢了" at the consultation's question (customer trial, session 36)
                      r"|^\s*(?:那|哎|唉|嗯)?[，,\s]*(?:算了|拉倒吧?|不办了|不弄了|不问了|不聊这个了)[吧啊]?[，,。！!\s]+"),

@@ -114,7 +114,11 @@ _WITHDRAWN = {
                      # "不用了" at "确认办理吗？" opened the change menu (customer trial, session 25)
                      r"|^(?:那|那就|嗯|哦)?(?:不用了|不需要了|不要了)(?:吧|啦|谢谢)?"
                      # "我改主意了 换套餐的事先放放" (办理 0.99-1.00 on all three models of session 25's held-out file)
-                     r"|(?:我)?改主意了|先放(?:放|一放)(?:吧|再说)?|以后再说(?:吧)?)$"),
+                     r"|(?:我)?改主意了|先放(?:放|一放)(?:吧|再说)?|以后再说(?:吧)?"
+                     # "不投诉！", "我不是投诉" at the complaint's name question heard the question again and again (customer
+                     # trial, session 40): the request said to be none
+                     r"|^(?:我)?(?:都说了)?(?:不是|没|没有|并没有|没说)(?:要|想|来|在)?(?:投诉|办理|开户|换套餐)(?:的)?(?:啊|呀|哦|哈|嘛)?"
+                     r"|^(?:我)?不(?:投诉|开户|换套餐)(?:了)?)$"),
     # "nah leave it" at "Send $20.00 to tim …?" opened the change menu (trial of session 24)
     "en": re.compile(r"(?:\b(?:i changed my mind|forget it|never ?mind|cancel (?:it|that|this)"
                      r"|leave it(?: for now| then| there)?|drop it|let'?s not)"

@@ -68,7 +68,10 @@ _WISH = {"zh": re.compile(f"我是(?:{_NOT_A_VALUE_VERBS})"
                          # who, not what they are called: "我是老客户了", "我是东北的" (stored as the name,
                          # customer trial of session 26), "我是本地人"
                          r"|我是(?:老|新|你们的?|贵公司的?)?(?:客户|用户|会员|顾客|机主)"
-                         r"|我是[\u4e00-\u9fff]{1,5}(?:的|人|了)(?:[啊呀吧哦嘛呢]|$|[，,。.!！])")}
+                         r"|我是[\u4e00-\u9fff]{1,5}(?:的|人|了)(?:[啊呀吧哦嘛呢]|$|[，,。.!！])"
+                         # a kind of person, counted: "我是个退休老师" was stored as the name "个退休老师" (customer trial,
+                         # session 40); "我是一名老师", "我是一位老人家"
+                         r"|我是(?:一)?(?:个|名|位)")}
 # A slot whose answers can be this long is free text (a complaint): never trimmed.
 SHORT_TEXT_MAX = 64
 _MIN_CONTEXT = 2  # characters of context a template needs to be used on any message
