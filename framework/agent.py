@@ -420,6 +420,12 @@ class ClassifierParser:
             # "block 4821 and send 50 to Ana" (the whole read as the transfer, 0.95): the customer's order, the
             # block first (customer trial, session 34: the card stayed open while the transfer was read back)
             ranking = first
+        if (first and second and self._ends_conversation(first[0].name) and self._starts_a_flow(second[0].name)
+                and second[0].confidence >= self._floor()):
+            # "thanks. also my other card is lost, please block it" right after a balance: its "thanks." led as a
+            # goodbye, and the balance was asked again before the block (customer trial, session 40): a goodbye or a
+            # thanks before another request is no request of its own
+            return NLUResult(text, tuple(second), entities + tuple(learnt), self.model_id)
         lead = ranking[0].name if ranking else None
         also = second if second and second[0].name != lead else first
         tail_start = text.rfind(parts[1])

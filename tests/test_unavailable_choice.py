@@ -100,7 +100,7 @@ def test_other_flows_never_hear_it(assistant):
 def test_telecom_zh_broadband():
     telecom = load_assistant("domains/telecom_zh")
     said = replies(turn(telecom, start(), "我想办个宽带", "办理"))
-    assert said[0].startswith("补卡、挂失、流量包、宽带、固话、携号转网") and said[1] == "请问您要办理开户（办新卡）还是变更套餐？"
+    assert said[0].startswith("补卡、挂失、流量包、国际漫游、彩铃、宽带、固话、携号转网") and said[1] == "请问您要办理开户（办新卡）还是变更套餐？"
 
 
 @pytest.mark.parametrize("slot,message", [
@@ -134,7 +134,7 @@ def test_telecom_zh_broadband_at_another_question_of_the_flow():
     state = _at_the_plan_menu(telecom)
     result = turn(telecom, state, "我想办宽带", "办理", 0.9)
     said = replies(result)
-    assert said[0].startswith("补卡、挂失、流量包、宽带、固话、携号转网") and said[1].startswith("请选择套餐")
+    assert said[0].startswith("补卡、挂失、流量包、国际漫游、彩铃、宽带、固话、携号转网") and said[1].startswith("请选择套餐")
     assert result.state.frame.attempts == 0 and result.state.slots.get("business") == "开户"
     confirmation = replies(turn(telecom, result.state, "59元", "提供信息", 0.9))[0]
     assert "开户" in confirmation and "59" in confirmation

@@ -306,7 +306,7 @@ def _query_type(text, surface="余额"):
 
 @pytest.mark.parametrize("text,entities", [
     ("不对不对，我是说查一下余额", True), ("不对不对，我是说查一下余额", False),
-    ("我是想问一下话费", False), ("我是要办宽带", False), ("我是来交话费的", False),
+    ("我是想问一下话费", False), ("我是要办宽带", False),
 ])
 def test_telecom_a_wish_is_no_name(telecom, text, entities):
     found = _query_type(text) if entities else ()
@@ -390,3 +390,10 @@ def test_a_complaining_question_in_a_complaint_is_a_detail(telecom):
     assert state.frame.waiting_for == "slot:name"
     result = turn(telecom, state, "那你们凭啥停我机？", "投诉", 0.99, 0.005)
     assert replies(result)[0] == "好的，这个情况我也记下了。" and "name" not in result.state.slots
+
+
+def test_telecom_come_to_top_up_at_the_name_question(telecom):
+    """"我是来交话费的" at an opening's name question: where to top up (the business flow's `not_for`, session 40), then
+    whether to stop; no name."""
+    result = turn(telecom, telecom_at_name(telecom), "我是来交话费的", "查询", 0.45, 0.3)
+    assert "name" not in result.state.slots and "充值" in replies(result)[0] and replies(result)[-1] == "要取消当前的办理吗？"

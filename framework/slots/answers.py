@@ -775,13 +775,10 @@ def also_part(text: str, language: str | None = None) -> tuple[str, str] | None:
     return (head, tail) if content_length(head) >= 2 and content_length(tail) >= 2 else None
 
 
-# ... nor an acknowledgement alone: "great, then check my balance on 4821" at a read-back was read as its "great" (greet
-# 0.88: "Hi! …", hand tries, session 40)
-_NO_HEAD = re.compile(r"(?=\W*\w)(?:(?:\W*\b(?:ok(?:ay)?|thanks|thank you|thx|cheers|great|cool|alright|never ?mind|forget it"
-                      r"|oh well|perfect|lovely|nice|brilliant|awesome|sweet|fine|good)\b)+"
-                      r"[\s,.!]*)?"
+_NO_HEAD = re.compile(r"(?:(?:\W*\b(?:ok(?:ay)?|thanks|thank you|thx|cheers|great|cool|alright|never ?mind|forget it|oh well)\b)+"
+                      r"[\s,.!]+)?"
                       r"(?:\W*\b(?:now|so|and|i|we|well|um+|uh+|er+m*|then|oh|but|hmm+|right|and then|next|can|could|may"
-                      r"|would|you|u|please|pls)\b)*\W*", re.IGNORECASE)
+                      r"|would|you|u|please|pls)\b)+\W*", re.IGNORECASE)
 
 
 def request_after_also(text: str, language: str | None = None) -> str | None:
