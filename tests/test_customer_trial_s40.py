@@ -374,3 +374,17 @@ def test_a_kind_of_person_is_no_name(telecom):
     assert "name" not in result.state.slots
     state = zh(telecom, start(), "我要开户", "办理", 1.0).state
     assert zh(telecom, state, "我是王小明").state.slots["name"] == "王小明"
+
+
+@pytest.mark.parametrize("text", ["are you a robot?", "r u a bot", "am I talking to a real person?"])
+def test_are_you_a_robot_is_answered(banking, text):
+    """Round 1, c46: "are you a robot?" heard "That's outside what I can do."; the question that waits comes again."""
+    state = en(banking, start(), "send money to Anna", "transfer_money").state
+    result = en(banking, state, text, "out_of_scope", 0.9)
+    assert replies(result)[0].startswith("I'm an automated assistant") and replies(result)[-1] == "How much would you like to send?"
+
+
+def test_are_you_a_robot_in_chinese(telecom):
+    """Round 3, c50: "你是机器人还是真人啊" heard the help menu."""
+    assert replies(zh(telecom, start(), "你是机器人还是真人啊", "帮助", 0.9))[0].startswith("我是智能客服助手")
+    assert "bot_challenge" not in [e.name for e in zh(telecom, start(), "你是哪家公司的", "其他", 0.9).events]

@@ -166,6 +166,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "温馨提示：请不要在这里发送密码、验证码等信息，我们不会向您索要。",
         "en": "Please don't share your PIN, passwords or security codes here: we will never ask for them.",
     },
+    # "are you a robot?", "你是机器人还是真人啊" (customer trials, session 40: "That's outside what I can do", the help
+    # menu): what the assistant is, and that a person is there (framework.engine.bot_challenge).
+    "utter_bot_identity": {
+        "zh": "我是智能客服助手，不是真人。需要人工客服的话，说\"转人工\"就行。",
+        "en": "I'm an automated assistant, not a person. If you'd like to talk to someone, just say \"agent\".",
+    },
     # The same at a confirmation ("hang on", "等一下"): the confirmation is not asked again.
     "utter_take_time_to_confirm": {
         "zh": "好的，不着急，想好了告诉我就行。",

@@ -51,9 +51,10 @@ import re
 from dataclasses import replace
 
 from framework.compile.machine import ASK_WHAT_TO_CHANGE, END, Assistant, Collect, Confirm, Flow, frozen_map
-from framework.engine import (confirm, corrections, follow_up, foreign_language, handoff, hold_on, intent_check, lifetimes,
-                              not_for, nothing_pending, notices, other_request, outcome, side_questions, slot_filling, steps,
-                              stop_question, trigger_text, unavailable, unknown_value, unreadable, value_guard, why_asked)
+from framework.engine import (bot_challenge, confirm, corrections, follow_up, foreign_language, handoff, hold_on,
+                              intent_check, lifetimes, not_for, nothing_pending, notices, other_request, outcome,
+                              side_questions, slot_filling, steps, stop_question, trigger_text, unavailable, unknown_value,
+                              unreadable, value_guard, why_asked)
 from framework.engine.commands import RESTART, command, is_payload
 from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
@@ -292,6 +293,8 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
             return _finish(ctx)  # ("ok its 1234 pin 9876" answers it with 1234: read on)
     if cmd is not None:
         _restart(ctx, cmd)
+        return _finish(ctx)
+    if bot_challenge.answer(ctx):  # "are you a robot?": what the assistant is, the question that waits again
         return _finish(ctx)
     if instead is not None and _no_is_the_end(assistant, state):
         # "不用转，你直接告诉我彩铃怎么退订" at "需要为您转接人工客服吗？" after the complaint was filed heard "已取消", as if the
