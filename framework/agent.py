@@ -21,6 +21,7 @@ from framework.engine import (
     ActionCall, ActionResult, Event, Reply, SessionState, handle_action_result, handle_message,
 )
 from framework.engine import by_place, confirm, hold_on
+from framework.engine.stop_question import goodbye_word
 from framework.engine.commands import command, parse_payload
 from framework.engine.turn import threshold
 from framework.nlu.interface import IntentClassifier, IntentScore, NLUResult, Parsed, as_parsed, parse_texts
@@ -348,7 +349,11 @@ class Agent:
                 # at "This can't be undone. Go ahead?", and "just block" answered that read-back in the same turn: the
                 # card was blocked unseen (customer trial, session 33). The read-back just said waits for its answer
                 return None
-            return second if flow is not None and flow.name not in cancelled else None
+            # "先不用，我就问问" at "需要帮您办理59元套餐吗？" said "还有什么可以帮您的吗？" and then goodbye, its "我就问问" read
+            # as 再见 (customer trial, session 40): a goodbye after a no is a request only when it says goodbye ("不用了，再见")
+            said_bye = goodbye_word(nlu.text[at[0]:], self.assistant.language)
+            return (second if flow is not None and flow.name not in cancelled and (not flow.ends_conversation or said_bye)
+                    else None)
         return None
 
     async def _run(self, call: ActionCall) -> ActionResult:

@@ -388,3 +388,22 @@ def test_are_you_a_robot_in_chinese(telecom):
     """Round 3, c50: "你是机器人还是真人啊" heard the help menu."""
     assert replies(zh(telecom, start(), "你是机器人还是真人啊", "帮助", 0.9))[0].startswith("我是智能客服助手")
     assert "bot_challenge" not in [e.name for e in zh(telecom, start(), "你是哪家公司的", "其他", 0.9).events]
+
+
+async def test_a_no_then_just_asking_is_no_goodbye(telecom):
+    """Round 3, c18: "先不用，我就问问" at "需要帮您办理59元套餐吗？" said "还有什么可以帮您的吗？" and then goodbye (its
+    "我就问问" read as 再见)."""
+    from framework.agent import Agent, classifier_parser
+    from tests.support.fake_classifier import FakeClassifier
+
+    table = {"59的套餐怎么样": "咨询", "先不用，我就问问": ("否定", 1.0), "我就问问": ("再见", 0.95)}
+    agent = Agent(telecom, classifier_parser(FakeClassifier(table, telecom.intents), telecom))
+    state = (await agent.handle(None, "u", "59的套餐怎么样", now=1_790_000_000.0)).state
+    turn = await agent.handle(state, "u", "先不用，我就问问", now=1_790_000_000.0)
+    assert "request_after_cancel" not in [e.name for e in turn.events]
+
+
+def test_a_no_and_goodbye_at_an_offer_is_the_no(telecom):
+    state = zh(telecom, start(), "59的套餐怎么样", "咨询", 1.0).state
+    result = zh(telecom, state, "不用了，再见", "再见", 0.53)
+    assert "denied" in [e.name for e in result.events] and "fallback" not in [e.name for e in result.events]

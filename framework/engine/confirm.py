@@ -137,6 +137,8 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         return word
     if _yes_and_the_same(ctx, nlu):
         return True
+    if _no_and_goodbye(ctx, nlu):
+        return False
     if dont_know(text, language, whole=True):  # "I don't know" (deny 0.97 in a trial) is no no
         return None
     if not has_words(text) or is_question(text, language) or top is None:
@@ -173,6 +175,15 @@ def _yes_and_the_same(ctx: TurnContext, nlu: NLUResult) -> bool:
     said = [e for e in nlu.entities if e.start >= len(text) - len(parts[1].lstrip()) - 1]
     held = [(e, ctx.original.slots.get(e.entity)) for e in said if e.entity in ctx.assistant.slots]
     return bool(held) and len(held) == len(said) and all(v is not None and str(e.value) == str(v) for e, v in held)
+
+
+def _no_and_goodbye(ctx: TurnContext, nlu: NLUResult) -> bool:
+    """A no, then a goodbye: "不用了，再见" (再见 0.53) at "需要帮您办理59元套餐吗？" heard "没听明白" (hand tries, session 40)."""
+    from framework.engine.stop_question import goodbye_word  # it builds on this module
+
+    parts = _FIRST_CLAUSE.split((nlu.text or "").strip(), maxsplit=1)
+    return (len(parts) == 2 and yes_no(parts[0], ctx.assistant.language) is False
+            and goodbye_word(parts[1], ctx.assistant.language))
 
 
 def _no_side(behaviours, nlu: NLUResult) -> float:
