@@ -86,7 +86,8 @@ start of session 37, before any data changed, and fresh_test_49.csv and fresh_te
 fresh_test_50.csv and fresh_test_60.csv at the start of session 38, after its data change, and
 fresh_test_51.csv late in session 38, after its second data pass, and fresh_test_52.csv and fresh_test_61.csv at the start
 of session 39, before any data changed, and fresh_test_53.csv and fresh_test_62.csv at the start of session 40,
-before any data changed (a balanced mix asked for), by helpers
+before any data changed (a balanced mix asked for), and fresh_test_54.csv and fresh_test_63.csv late in session 40, after
+its data passes, by helpers
 that read no training example (held out: a domain's eval/HELD_OUT lists a file until its one
 scoring). The models are
 evaluated on them in tests/test_examples_e2e.py; here: that they stay fresh, apart from each
