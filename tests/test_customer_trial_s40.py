@@ -407,3 +407,38 @@ def test_a_no_and_goodbye_at_an_offer_is_the_no(telecom):
     state = zh(telecom, start(), "59的套餐怎么样", "咨询", 1.0).state
     result = zh(telecom, state, "不用了，再见", "再见", 0.3)  # under the threshold
     assert "denied" in [e.name for e in result.events] and "fallback" not in [e.name for e in result.events]
+
+
+# --------------------------------------------------------------------------- telecom_zh, customer trial round 4
+
+def test_a_grandson_is_no_name(telecom):
+    """c46: "你好，我是王小明，我孙子说我那个套餐流量太少了，让我换个大一点的" was read back for "孙子" (the holder refused)
+    and asked 开户 or 换套餐."""
+    result = zh(telecom, start(), "你好，我是王小明，我孙子说我那个套餐流量太少了，让我换个大一点的", "办理", 1.0)
+    assert result.state.slots.get("name") != "孙子" and result.state.slots.get("business") == "换套餐"
+
+
+def test_ok_got_it_thanks_is_a_goodbye(telecom):
+    """c49: "好，知道了，谢谢你" heard "没听明白"."""
+    from framework.engine.stop_question import ack_and_thanks
+
+    assert ack_and_thanks("好，知道了，谢谢你") and ack_and_thanks("明白了谢谢")
+
+
+def test_a_robot_or_a_machine(telecom):
+    """c47: "你是真人还是机器啊" heard the help menu."""
+    assert replies(zh(telecom, start(), "你是真人还是机器啊", "帮助", 0.9))[0].startswith("我是智能客服助手")
+
+
+def test_no_and_another_request_at_an_intent_check_cancels_nothing(telecom):
+    """c45: "不是，我先看看账单" at "请问您是要投诉吗？" heard "已取消，有需要随时叫我。" before the bill's question."""
+    import dataclasses
+
+    checking = dataclasses.replace(telecom, settings=dataclasses.replace(telecom.settings, fallback_threshold=0.7))
+    state = zh(checking, start(), "我这个月话费怎么扣了这么多啊，是不是弄错了", "投诉", 0.55).state
+    assert state.stack and state.stack[-1].waiting_for == "check"
+    text = "不是，我先看看账单"
+    nlu = NLUResult(text, (IntentScore("否定", 1.0),), tuple(extract_entities(checking, text, today=NOW.date())),
+                    instead=(IntentScore("查询", 0.97),))
+    result = handle_message(checking, state, nlu, now=NOW)
+    assert not any("已取消" in r for r in replies(result)) and [f.flow for f in result.state.stack] == ["query"]

@@ -66,7 +66,7 @@ from framework.slots.identity import ID_RE, check_id_number
 from framework.slots.number_labels import balance_said, balance_stated, identifier_named, someone_elses, year_said
 from framework.slots.numerals import indefinite, normalise_digits, ranges
 from framework.slots.partial_names import partial_name
-from framework.slots.person_names import COMPOUND_SURNAMES_ZH, another_persons_name, joined_people, written_name
+from framework.slots.person_names import COMPOUND_SURNAMES_ZH, another_persons_name, joined_people, names_kin, written_name
 from framework.slots.relative_amounts import relative_change
 from framework.slots.mapping import (
     CONTEXT_EXTRACTOR, GENERIC_EXTRACTORS, MODEL_EXTRACTOR, Overlaps, cut_before_pattern, fills, overruled, rank,
@@ -2079,6 +2079,13 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
         del found[name]
     _relation_beside_partial_name(ctx, found, collecting)
     _name_of_relation(ctx, nlu, found)
+    kin = [n for n, cs in found.items() if ctx.assistant.slots[n].type == "text" and ctx.assistant.slots[n].options.get("own")
+           and any(isinstance(c[3], str) and names_kin(c[3]) for c in cs)]
+    for name in kin:
+        # "你好，我是王小明，我孙子说我那个套餐流量太少了" was read back for "孙子" (customer trial, session 40): who a
+        # person is to the customer is no name of the customer's
+        if _narrow(found, name, lambda c: not (isinstance(c[3], str) and names_kin(c[3]))):
+            ctx.emit("entity_ignored", entity=name, reason="kin")
     for name in found:  # a valid value beside it: nothing to complain about
         ctx.out_of_range.pop(name, None)
     _typed_over_text(ctx, found)

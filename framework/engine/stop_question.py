@@ -264,8 +264,9 @@ def thanks_only(text: str) -> bool:
 
 
 # An acknowledgement before the thanks, on the key (lower case, no spaces or punctuation): "好的谢谢", "ok thanks"
-_ACK_LEAD = re.compile(r"^(?:好的?|好滴|好好|嗯+|哦+|噢|行|okay|okk?|k|kk|alright|cool|gotit|great|perfect|nice|lovely|brilliant"
-                       r"|awesome|sweet)+")
+# "好，知道了，谢谢你" heard "没听明白" (customer trial, session 40)
+_ACK_LEAD = re.compile(r"^(?:好的?|好滴|好好|嗯+|哦+|噢|行|知道了|明白了|了解了|收到|懂了|okay|okk?|k|kk|alright|cool|gotit|great"
+                       r"|perfect|nice|lovely|brilliant|awesome|sweet)+")
 
 
 def ack_and_thanks(text: str) -> bool:

@@ -301,6 +301,11 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
         # complaint were withdrawn (customer trial, session 40): the offer's no, then the other request
         ctx.emit("denied", flow=ctx.frame.flow, state=ctx.frame.state)
         steps.goto(ctx, ctx.state().step.on_no)
+    elif instead is not None and ctx.frame.waiting_for == intent_check.WAITING:
+        # "不是，我先看看账单" at "请问您是要投诉吗？" heard "已取消" before the bill's question (customer trial, session 40):
+        # a flow only asked about has nothing to cancel
+        checked = ctx.stack.pop()
+        ctx.emit("flow_cancelled", flow=checked.flow, state=checked.state, reason="check_declined")
     elif instead is not None:  # "no I dont want to send money, I want a refund": the flow goes first
         ctx.emit("request_withdrawn", flow=ctx.frame.flow, instead=top.name)
         _cancel(ctx)

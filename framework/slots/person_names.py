@@ -247,7 +247,9 @@ _ANOTHER_BEFORE = {
 # ... or right after it: "刘芳，是我老婆，她让我来办的" at "请问您的姓名是？" opened the account in the wife's name, "王秀兰，
 # 我妈的名字" filed the complaint under the mother's name with the son's ID (customer trial, session 33)
 KIN_ZH = (r"老婆|老公|爱人|媳妇|妻子|丈夫|对象|儿子|女儿|闺女|孩子|爸爸?|妈妈?|父亲|母亲|老爸|老妈|老伴|朋友|同事|同学|邻居"
-        r"|哥哥?|姐姐?|弟弟?|妹妹?|家人|亲戚|爷爷|奶奶|外公|外婆|姥姥|姥爷|公公|婆婆|岳父|岳母|丈母娘")
+        r"|哥哥?|姐姐?|弟弟?|妹妹?|家人|亲戚|爷爷|奶奶|外公|外婆|姥姥|姥爷|公公|婆婆|岳父|岳母|丈母娘"
+        # "我是王小明，我孙子说…" was read back with the name "孙子" (customer trial, session 40)
+        r"|孙子|孙女|外孙女?|儿媳妇?|女婿|侄子|侄女|外甥女?|叔叔|阿姨|舅舅|姑姑|老头子?|老太太|领导|老板")
 _ANOTHER_AFTER = {
     "zh": re.compile(rf"^\s*[，,、]?\s*(?:她|他)?(?:是|就是|乃)?(?:我|俺)(?:的|家)?(?:{KIN_ZH})(?:的名字|的姓名|的)?(?=$|[，,。.!！?？;；\s]|啊|呀|哈|吧)"),
 }
