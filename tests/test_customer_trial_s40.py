@@ -442,3 +442,27 @@ def test_no_and_another_request_at_an_intent_check_cancels_nothing(telecom):
                     instead=(IntentScore("查询", 0.97),))
     result = handle_message(checking, state, nlu, now=NOW)
     assert not any("已取消" in r for r in replies(result)) and [f.flow for f in result.state.stack] == ["query"]
+
+
+# --------------------------------------------------------------------------- banking_en, customer trial round 4
+
+def test_a_misspelt_surname_corrected_alone(banking):
+    """c06: "oops sorry, it's Garcia" at "Activate the card ending 4821 for Maria Garcya?" renamed the cardholder
+    "Garcia", and the activation was refused."""
+    state = en(banking, start(), "activate my card 4821", "activate_card").state
+    state = en(banking, state, "Maria Garcya").state
+    result = en(banking, state, "oops sorry, it's Garcia", "inform", 0.9)
+    assert result.state.slots["name"] == "Maria Garcia"
+
+
+def test_another_short_name_is_another_person(banking):
+    state = en(banking, start(), "send 50 to Tom Jones", "transfer_money").state
+    assert en(banking, state, "sorry, I meant Tim", "inform", 0.9).state.slots["recipient"] == "Tim"
+
+
+def test_what_activating_means(banking):
+    """c48: "what does it mean to activate a card? the bank sent me a letter" heard the digits' question alone."""
+    result = en(banking, start(), "what does it mean to activate a card? the bank sent me a letter", "activate_card", 0.9)
+    assert "switches it on" in replies(result)[0]
+    result = en(banking, start(), "what's the activation fee?", "activate_card", 0.9)
+    assert replies(result)[0] == "Activating a card is free."
