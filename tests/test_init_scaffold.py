@@ -47,7 +47,7 @@ def test_a_new_assistant_validates_trains_and_passes_its_tests(tmp_path, capsys,
     model = train_tiny_model(examples, tmp_path / "model", intent_fingerprint=assistant.intent_fingerprint,
                              out_of_scope=out_of_scope)
     assert dialog(["test", str(target), "--model", str(model)]) == 0, capsys.readouterr().out
-    assert capsys.readouterr().out.rstrip().endswith("8 conversation tests: 8 passed.")
+    assert capsys.readouterr().out.rstrip().endswith("9 conversation tests: 9 passed.")
 
 
 def test_a_bad_name_and_a_folder_in_use_are_refused(tmp_path, capsys):

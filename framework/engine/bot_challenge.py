@@ -5,11 +5,15 @@ Found in customer trials (session 40): "are you a robot?" heard "That's outside 
 and a rule; a domain here needs no intent for it: a whole message that asks whether the assistant is a bot or a
 person gets `utter_bot_identity` (built in, in the domain's language; a domain response of that name wins), then the
 question that waits, if any (no attempt used). A message that also asks for a person ("are you a bot? get me a
-human") is left to the handoff."""
+human") is left to the handoff. A domain that answers the question itself keeps its answer: when the message's intent
+is one trained on such questions (most of its examples ask it, as Rasa's `bot_challenge` in a migrated project, whose
+rule says "I am a bot, powered by Rasa."), the built-in stays out of the way."""
 from __future__ import annotations
 
+import functools
 import re
 
+from framework.compile.machine import Intent
 from framework.engine import steps
 from framework.engine.context import TurnContext
 from framework.slots.answers import language_key
@@ -35,9 +39,19 @@ def asked(text: str, language: str | None) -> bool:
     return bool(pattern and pattern.search(text.strip()))
 
 
+@functools.lru_cache(maxsize=64)
+def _dedicated(intent: Intent, language: str | None) -> bool:
+    """Whether most of the intent's examples ask what the assistant is (the domain's own answer to it)."""
+    texts = [example.text for example in intent.examples]
+    return bool(texts) and 2 * sum(asked(text, language) for text in texts) > len(texts)
+
+
 def answer(ctx: TurnContext) -> bool:
     """True when the message asked what the assistant is and was answered here (event `bot_challenge`)."""
     if not asked(ctx.text or "", ctx.assistant.language):
+        return False
+    own = ctx.assistant.intents.get(ctx.intent or "")
+    if own is not None and _dedicated(own, ctx.assistant.language):
         return False
     ctx.emit("bot_challenge")
     ctx.say(RESPONSE)

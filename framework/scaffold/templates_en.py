@@ -43,7 +43,7 @@ intents:
   out_of_scope:                 # everything this assistant does not do: catches them politely
     examples: ["what's the weather like", tell me a joke, who won the game last night,
                "what's the capital of France", can you order me a pizza, what time is it, sing me a song,
-               are you a robot, recommend a movie, how old are you, book me a flight, what is the meaning of life]
+               can you recommend a movie, how old are you, book me a flight, what is the meaning of life]
   goodbye:                      # starts the flow in flows/goodbye.yml, which ends the conversation
     examples: [bye, goodbye, see you, "thanks, bye", "that's all, thank you", talk to you later, have a nice day,
                bye bye, "thanks for your help, goodbye", "nothing else, thanks", "that's everything",
@@ -218,6 +218,11 @@ tests:
       - user: what can you do
         intent: help
         bot: [utter_help]
+
+  says_it_is_a_bot:        # built in: no intent needed (framework/engine/bot_challenge.py)
+    steps:
+      - user: are you a robot?
+        bot: [utter_bot_identity]
 
   says_goodbye:
     steps:
