@@ -124,7 +124,10 @@ _ZH_QUESTION = re.compile(
 # Words that may open a question before its question word: "ok so how long will it take", "yes what is the
 # fee", "wait what's the fee" (each sent the money at a transfer's confirmation: customer trial, session 29)
 _QUESTION_LEAD_EN = (r"(?:(?:ok(?:ay)?|so|yes|yeah|yep|sure|and|but|wait|well|hmm+|alright|right|oh|um+|uh+|cool|fine"
-                     r"|sorry|also|just|quick question)[,.!\s]+)*")
+                     r"|sorry|also|just|quick question"
+                     # "I dont understand, what is activating" heard the help list (customer trial, session 40)
+                     r"|i\s+(?:don'?t|do\s+not)\s+(?:understand|get\s+it|get\s+that|follow)|i'?m\s+(?:confused|lost))"
+                     r"[,.!\s]+)*")
 _EN_QUESTION_START = re.compile(
     rf"^{_QUESTION_LEAD_EN}(?:what|why|how|when|where|who|whom|whose|which)\b"
     rf"|^{_QUESTION_LEAD_EN}(?:is|are|am|was|were|can|could|does|did|will|would|should|shall|may|might|has|have|"
