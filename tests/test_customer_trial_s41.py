@@ -4,10 +4,11 @@ from __future__ import annotations
 import pytest
 
 from framework.engine.turn import handle_message
-from framework.nlu.interface import IntentScore, NLUResult
+from framework.nlu.interface import Entity, IntentScore, NLUResult
 from framework.slots import extract_entities
 from framework.slots.answers import is_question
-from tests.support.engine_turns import NOW, replies, start, turns
+from framework.slots.context import tidy_span
+from tests.support.engine_turns import NOW, done, replies, start, turns
 from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
 
 en = turns(default_intent="inform", runner_up=("affirm", "deny"))
@@ -37,3 +38,67 @@ def test_not_understanding_then_what_activating_is(banking, text):
                                         ("i dont get it", False)])
 def test_a_question_after_not_understanding(text, asks):
     assert is_question(text, "en") is asks
+
+
+def _transfer(banking, text="send 250 dollars to Chidi Okafor on friday"):
+    return en(banking, start(), text, "transfer_money", 0.99).state
+
+
+@pytest.mark.parametrize("text", ["Oops, it's spelled Chidi Okafor-Nwosu, sorry", "spelt Chidi Okafor-Nwosu",
+                                  "sorry the spelling is Chidi Okafor-Nwosu"])
+def test_spelled_is_no_part_of_the_name(banking, text):
+    """Customer trial, session 41 (A): "Oops, it's spelled Chidi Okafor-Nwosu" sent the money to "spelled Chidi
+    Okafor-Nwosu"."""
+    asked = en(banking, start(), "I'd like to send 250 dollars", "transfer_money", 0.99).state
+    assert "to Chidi Okafor-Nwosu on" in replies(en(banking, asked, text, "inform", 0.9))[-1]
+    spelled = text[text.index("sp"):].removesuffix(", sorry")  # the model's span, say
+    assert tidy_span(banking, banking.slots["recipient"], spelled) == "Chidi Okafor-Nwosu"
+
+
+def test_spelled_at_the_read_back(banking):
+    said = replies(en(banking, _transfer(banking), "Oops, it's spelled Chidi Okafor-Nwosu, sorry", "inform", 0.9))
+    assert said == ["Okay, I've changed the recipient to Chidi Okafor-Nwosu.",
+                    "Send $250.00 to Chidi Okafor-Nwosu on Friday 4 December?"]
+
+
+@pytest.mark.parametrize("text", ["tomorrow morning", "tomorrow at 9am", "tomorrow first thing"])
+def test_a_time_of_day_with_the_new_date_changes_it(banking, text):
+    """Customer trial, session 41 (A): "tomorrow morning" at "Send $200.00 to Ming Chen on Monday 7 December?" heard
+    "The date stays Monday 7 December", and "yes" sent it today."""
+    state = _transfer(banking, "send 200 to Ming Chen")
+    said = replies(en(banking, state, text, "inform", 0.8))
+    assert said == ["Okay, I've changed the date to Thursday 3 December.",
+                    "Send $200.00 to Ming Chen on Thursday 3 December?"]
+
+
+@pytest.mark.parametrize("text", ["his name Jorge Ramirez", "Jorge Ramirez", "his name is Jorge Ramirez"])
+def test_the_name_of_a_relation_payee_at_the_amount_question(banking, text):
+    """Customer trial, session 41 (A): "transfer money to my brother", then "his name Jorge Ramirez" at the amount's
+    question was dropped and $300 went to "my brother"."""
+    first = "hello i want make transfer of money to my brother"
+    relation = Entity("recipient", "my brother", "my brother", first.index("my brother"), len(first), "model", 0.9)
+    state = en(banking, start(), first, "transfer_money", 0.99, entities=(relation,)).state
+    assert state.slots["recipient"] == "my brother"
+    name = Entity("recipient", "Jorge Ramirez", "Jorge Ramirez", text.index("Jorge"), len(text), "model", 0.9)
+    result = en(banking, state, text, "inform", 0.9, entities=(name,))
+    assert result.state.slots["recipient"] == "Jorge Ramirez"
+    assert replies(result)[-1] == "How much would you like to send?"
+
+
+@pytest.mark.parametrize("text", ["Can the new one be sent to my office instead?", "could you post it to my work address?"])
+def test_where_the_new_card_goes_right_after_the_block(banking, text):
+    """Customer trial, session 41 (A): "Can the new one be sent to my office instead?" right after the block started
+    an activation ("What are the last four digits of the card?")."""
+    state = en(banking, start(), "I lost my card ending 1234, block it", "lost_card", 0.99).state
+    state = done(banking, en(banking, state, "yes", "affirm", 0.99).state, case_number="LC-40001").state
+    result = en(banking, state, text, "activate_card", 0.9)
+    assert replies(result) == ['I can\'t change an address here, but an agent can: say "agent". Cards, a new one '
+                               'included, go to the address we have on file for you.']
+    assert not result.state.stack
+
+
+def test_an_address_change_is_no_new_card(banking):
+    """Customer trial, session 41 (B): "how do I update my address on file?" was told where "the new card" goes."""
+    said = replies(en(banking, start(), "Hi, I moved house last month, how do I update my address on file?",
+                      "out_of_scope", 0.9))
+    assert said[0].startswith("I can't change an address here, but an agent can")

@@ -1121,6 +1121,11 @@ def restates_request(ctx: TurnContext) -> bool:
 _HEDGED_AROUND = re.compile(r"^\s*(?:(?:i think|i believe|i guess|(?:i'?m |im )?pretty sure|i'?m sure|im sure|oh|ah)\b[\s,]*)+"
                             r"|(?:[\s,]*\b(?:yes|yeah|yep|yup|i think|i believe|works?(?: for me| better)?|suits? me(?: better)?|"
                             r"(?:is|'s|would be|will be) (?:fine|good|ok(?:ay)?|better|great|perfect))\b[\s.!]*)+$", re.IGNORECASE)
+# "tomorrow morning" at "Send $200.00 to Ming Chen on Monday 7 December?" heard "The date stays Monday 7 December"
+# (customer trial, session 41): the time of day said with a date is no other matter (the date slot holds days only)
+_TIME_OF_DAY = re.compile(r"\b(?:(?:early |late |first thing )?(?:in the )?(?:morning|afternoon|evening|night)|tonight|"
+                          r"first thing|at noon|noon|midday|at lunch(?:time)?|(?:at |by |around )?\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)|"
+                          r"上午|下午|早上|晚上|中午|傍晚|早点|晚点)\b", re.IGNORECASE)
 
 
 def _not_a_correction(ctx: TurnContext, found: dict) -> None:
@@ -1165,7 +1170,8 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
             del found[name]
             ctx.emit("value_not_taken", slot=name, reason="question")
             continue
-        if (only_filler(_HEDGED_AROUND.sub("", text[:entity.start] + text[entity.end:]), language)
+        around = text[:entity.start] + text[entity.end:]
+        if (only_filler(_HEDGED_AROUND.sub("", _TIME_OF_DAY.sub("", around) if slot.type == "date" else around), language)
                 or names_slot(ctx, name, text)
                 # "行，登记吧，哦对了我后来算了一下，他们一共扣了我两千" at the read-back of a 3000 元 loss filed 3000 (customer
                 # trial, session 33): an amount said as the total is the loss

@@ -648,8 +648,14 @@ def tidy_span(assistant: Assistant, slot: Slot, value: str) -> str:
     value = _strip_trailing(value) or value
     relation = _RELATION_RE.get(language_key(assistant.language) or "")
     value = (relation.sub("", value) or value) if relation else value
+    # "Oops, it's spelled Chidi Okafor-Nwosu" sent the money to "spelled Chidi Okafor-Nwosu" (customer trial, session 41)
+    value = _SPELLED_LEAD.sub("", value) or value
     # "Ms. Hope May" -> "Hope May" (customer trial, session 28); "Mr Smith" stays, and asks for the full name
     return without_title(value)
+
+
+_SPELLED_LEAD = re.compile(r"^(?:(?:it'?s|its|that'?s|thats|it is|that is|name is|name'?s)\s+)?(?:spelt|spelled|spelling|written|"
+                           r"typed)(?:\s+is)?\s+(?:as\s+|like\s+|with\s+)?(?=\S)|^(?:the\s+)?spelling\s+is\s+|^怎么写[:：]?|^写作", re.IGNORECASE)
 
 
 # The verb (or preposition) that joins a short introduction to its value: "name on it is
@@ -715,6 +721,7 @@ def collect_text(assistant: Assistant, slot: Slot, text: str, *, today=None) -> 
         parts = [whole[a:b].strip() for a, b in clauses(whole)]
         spans += [part for part in parts if part and len(parts) > 1] + [whole]
         found = [part for f in spans for part in (_after_copula(f), f) if part]
+        found = [_SPELLED_LEAD.sub("", f) or f for f in found]  # "it's spelled Chidi Okafor-Nwosu"
         # Each with trailing particles dropped first ("张三吧"), then as it is.
         verb = NOT_A_VALUE_START.get(language_key(language))
         speaker = _FIRST_PERSON_START.get(language_key(language))
