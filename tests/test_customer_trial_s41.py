@@ -102,3 +102,54 @@ def test_an_address_change_is_no_new_card(banking):
     said = replies(en(banking, start(), "Hi, I moved house last month, how do I update my address on file?",
                       "out_of_scope", 0.9))
     assert said[0].startswith("I can't change an address here, but an agent can")
+
+
+def test_yes_to_the_value_check_after_insufficient_funds(banking):
+    """Customer trial, session 41 (B): "ok, 1500 then" after the $2,000 refusal asked "Did you mean $1,500 as your
+    amount?" (the model unsure of its span), and "yes" heard the $2,000 refusal again: the value asked about was
+    dropped because the slot still held $2,000."""
+    from framework.compile.machine import frozen_map
+    from framework.engine import ActionResult, handle_action_result
+
+    state = en(banking, start(), "I'd like to send 2000 dollars to Linda Park", "transfer_money", 0.99).state
+    state = en(banking, state, "yes", "affirm", 0.99).state
+    state = handle_action_result(banking, state, ActionResult(False, frozen_map({}), status=422), now=NOW).state
+    text = "ok, 1500 then"
+    at = text.index("1500")
+    unsure = (Entity("card_last4", "1500", "1500", at, at + 4, "model", 0.9),
+              Entity("amount", "1500", "1500", at, at + 4, "model", 0.3))
+    state = en(banking, state, text, "inform", 0.57, entities=unsure).state
+    assert replies(en(banking, state, "yes", "affirm", 0.99))[-1].startswith("Send $1,500.00 to Linda Park on ")
+    assert replies(en(banking, state, "no", "deny", 0.99))[-1].startswith("There isn't enough money")
+
+
+@pytest.mark.parametrize("text, intent, confidence", [
+    ("hmm wait, not yet. let me go check the car first", "affirm", 0.47), ("I need to ask my wife first", "affirm", 0.9)])
+def test_something_to_check_first_at_a_block_waits(banking, text, intent, confidence):
+    """Customer trial, session 41 (B): "hmm wait, not yet. let me go check the car first" at a block's read-back heard
+    "I'm not sure I understood" (a casual "ok" next would have blocked the card)."""
+    state = en(banking, start(), "I can't find my card, the one ending 1234, should I block it?", "lost_card", 0.99).state
+    result = en(banking, state, text, intent, confidence)
+    assert [e.name for e in result.events] == ["hold_on"] and not result.action
+
+
+def test_found_it_then_never_mind_is_the_no(banking):
+    state = en(banking, start(), "I can't find my card, the one ending 1234, should I block it?", "lost_card", 0.99).state
+    said = replies(en(banking, state, "ok found it!! it was under the seat lol. never mind", "goodbye", 0.44))
+    assert said[0].startswith("Okay, the card stays active.")
+
+
+def test_check_with_her_first_at_a_transfer_waits(banking):
+    """Customer trial, session 41 (B): "no, actually I should check with her first" (deny 1.00) heard the fallback."""
+    state = en(banking, start(), "send $50 to Anna Kowalski", "transfer_money", 0.99).state
+    result = en(banking, state, "no, actually I should check with her first", "deny", 1.0)
+    assert [e.name for e in result.events] == ["hold_on"] and not result.action
+
+
+def test_nothing_i_dont_want_to_send_it_cancels(banking):
+    """Customer trial, session 41 (B): "nothing, I don't want to send it anymore" at "What would you like to change?"
+    read the transfer back again (and "ok" would have sent it)."""
+    state = en(banking, start(), "send $50 to Anna Kowalski", "transfer_money", 0.99).state
+    state = en(banking, state, "nope", "deny", 1.0).state
+    result = en(banking, state, "nothing, I don't want to send it anymore", "cancel", 0.99)
+    assert replies(result) == ["Okay, I've cancelled that. Anything else?"] and not result.state.stack

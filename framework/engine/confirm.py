@@ -77,6 +77,8 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         # "I just found it" (affirm 0.8) at a block's read-back would have blocked the card (session 38): the reason for
         # the request is gone, so it is the read-back's no
         return False
+    if _FOUND_SAID.search(text.lower()) and withdrawn(text, language):
+        return False  # "ok found it!! it was under the seat lol. never mind" (goodbye 0.44): the fallback (session 41)
     # "yes please. Oh and can you also block my card 1234, I think I left it at the restaurant" (its "I think" a hedge)
     # and "yes, and also what is the balance on 4821?" (a question) were no answer, and the second request was lost
     # (customer trial, session 35): the yes is judged on its own part
@@ -204,6 +206,7 @@ _ASIDE = re.compile(r"^(?:[哦噢诶欸啊][，,\s]*)?对了[，,。\s]+\S|^([\u
 _SARCASM = re.compile(r"^(?:oh\s+)?yea?h?,?\s+right\b(?!\s*(?:away|now|there|here))|\bwhat an? (?:great|brilliant|genius|wonderful|"
                       r"fantastic) idea\b|\bas if\b|\bsure,? sure\b|\byeah,? sure,? whatever\b"
                       r"|真会(?:赚钱|坑|做生意|抢钱)|可真(?:行|会|是)|呵呵|坑人|抢钱|宰人", re.IGNORECASE)
+_FOUND_SAID = re.compile(r"(?<!not )(?<!n't )(?<!never )(?<!haven't )\bfound (?:it|them|the card|my card|my wallet)\b|(?<!没)找到了|找着了")
 _FOUND_IT = re.compile(r"\bfound (?:it|them|the card|my card)\b|找到了|找着了|不用了|\bnever ?mind\b|\bdon'?t\b")
 
 

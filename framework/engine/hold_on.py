@@ -167,6 +167,28 @@ def wait_with_a_reason(ctx: TurnContext, nlu: NLUResult) -> bool:
     return True
 
 
+# "no, actually I should check with her first" (deny 1.00) at "Send $50.00 to Anna …?" and "hmm wait, not yet. let me go
+# check the car first" (affirm 0.47) at a block's read-back heard "I'm not sure I understood" (customer trial, session 41;
+# a casual "ok" next would have blocked the card): something to check or ask first, said as the whole message, waits
+_CHECK_FIRST = re.compile(r"^(?:(?:hmm+|um+|uh+|oh|no|nah|nope|wait|hold on|hang on|actually|not yet|not now|not just yet|"
+                          r"sorry|ok(?:ay)?|erm)[,.!…\s]+)*"
+                          r"(?:i\s+(?:should|need to|have to|want to|wanna|gotta|must|better)|i'?d\s+(?:better|rather)|let me|"
+                          r"lemme|i'?ll|i(?:'m| am) going to|i'?m gonna)\s+(?:go\s+|just\s+|quickly\s+|first\s+)*"
+                          r"(?:check|ask|talk|speak|call|look|confirm|double[- ]check|think|see)\b[^?]{0,60}"
+                          r"\b(?:first|before(?: i| that| you)?[^?]{0,30})[\s.!…]*$", re.IGNORECASE)
+
+
+def check_first(ctx: TurnContext, nlu: NLUResult) -> bool:
+    """At a confirmation, a whole message that says what the customer will check or ask first, withdrawing nothing
+    in words and answering no yes: it waits (event `hold_on`), whatever the classifier read."""
+    text = (nlu.text or "").strip()
+    if (ctx.frame is None or ctx.frame.waiting_for != "confirm" or not _CHECK_FIRST.match(text)
+            or withdrawn(text, ctx.assistant.language) or asks_for_person(text, ctx.assistant.language)):
+        return False
+    _wait_to_confirm(ctx)
+    return True
+
+
 # Something to check or ask first, said after a wait: "I need to check something first", "let me ask my wife", "我先问问"
 _TO_CHECK = re.compile(r"(?i:(?:i\s+)?(?:need|have|got|want)\s+to\s+|i'?ve\s+got\s+to\s+|let\s+me\s+|gotta\s+|i'?ll\s+)"
                        r"(?i:just\s+)?(?i:check|ask|look|double[- ]check|confirm|see|think|talk|call|speak)\b"

@@ -2284,8 +2284,12 @@ def keep_or_drop(ctx: TurnContext) -> None:
     wait in its frame; the others are forgotten, never stored (event `value_unused`)."""
     flow = ctx.flow()
     wanted = steps.collected_slots(flow) if flow else set()
+    checking = ctx.frame.waiting_for if ctx.frame is not None else None
     for name in list(ctx.held):
-        if name not in wanted or ctx.slots.get(name) is not None:
+        # (a value asked about waits for the answer even where the slot holds one: "ok, 1500 then" after "There isn't
+        # enough money … to send $2,000.00", "Did you mean $1,500 as your amount?", and "yes" heard the $2,000
+        # refusal again: customer trial, session 41)
+        if name not in wanted or (ctx.slots.get(name) is not None and checking != WAITING + name):
             del ctx.held[name]
             ctx.emit("value_unused", slot=name)
     if ctx.frame is not None:

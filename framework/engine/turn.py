@@ -994,7 +994,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     # "wait" (cancel 0.79) at a confirmation: it waits (framework.engine.hold_on), before the global cancel; "not yet"
     # too, before it is read as the confirmation's no (customer trial, session 34: it opened "what to change?")
-    if waiting == "confirm" and (hold_on.bare_wait(ctx, nlu) or hold_on.wait_with_a_reason(ctx, nlu)):
+    if waiting == "confirm" and (hold_on.bare_wait(ctx, nlu) or hold_on.wait_with_a_reason(ctx, nlu)
+                                 or hold_on.check_first(ctx, nlu)):
         return
     # "不确认，先别提交" (read as 取消 0.79-0.95, or out of scope): the confirmation's no, before the
     # global intents, whose cancel would drop every value collected

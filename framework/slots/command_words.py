@@ -130,7 +130,12 @@ _WITHDRAWN = {
                      # (customer trial, session 33)
                      r"|\b(?:undo|reverse|revert) (?:it|that|this|the (?:transfer|payment))(?: please| now| pls)?"
                      r"|\b(?:dun|don'?t|dont|do not) (?:wan|want|wanna)(?: it| to)?"
-                     r"(?: liao| already| lah| anymore| any more)?)$"),
+                     r"(?: liao| already| lah| anymore| any more)?"
+                     # "nothing, I don't want to send it anymore" at "What would you like to change?" read the transfer
+                     # back again (customer trial, session 41)
+                     r"|\b(?:don'?t|dont|do not) (?:want|wanna|need)(?: to)? (?:send|do|block|activate|transfer|pay|make)"
+                     r"(?: it| that| this| the (?:money|transfer|payment|card))?"
+                     r"(?: anymore| any more| after all| now| right now| today)?)$"),
 }
 CLAUSE = re.compile(r"[，,。.!！;；…~～]+")  # what ends a clause inside a message
 # A bare dismissal said as one clause, whatever complaint follows it: "得了吧，太麻烦了", "好吧…得了吧" opened an
