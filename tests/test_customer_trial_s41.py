@@ -153,3 +153,40 @@ def test_nothing_i_dont_want_to_send_it_cancels(banking):
     state = en(banking, state, "nope", "deny", 1.0).state
     result = en(banking, state, "nothing, I don't want to send it anymore", "cancel", 0.99)
     assert replies(result) == ["Okay, I've cancelled that. Anything else?"] and not result.state.stack
+
+
+def test_a_card_in_use_is_said_to_be_active_already(banking):
+    """Customer trial, session 41 (B): Wei Chen, told he must activate 7777 (in use for years) before he could see
+    its balance, heard "Done! Your card ending 7777 is active and ready to use."."""
+    from framework.compile.machine import frozen_map
+    from framework.engine import ActionResult, handle_action_result
+
+    state = en(banking, start(), "activate my card 7777, the name is Wei Chen", "activate_card", 0.99).state
+    state = en(banking, state, "Yes.", "affirm", 0.99).state
+    said = replies(handle_action_result(banking, state, ActionResult(True, frozen_map({"already_active": True})),
+                                        now=NOW))
+    assert said == ["Your card ending 7777 was already active, so there was nothing to do. You can use it as it is."]
+    fresh = en(banking, en(banking, start(), "activate my card 4821, the name is Maria Garcia", "activate_card",
+                           0.99).state, "yes", "affirm", 0.99).state
+    assert replies(handle_action_result(banking, fresh, ActionResult(True, frozen_map({"already_active": False})),
+                                        now=NOW)) == ["Done! Your card ending 4821 is active and ready to use."]
+
+
+async def test_the_demo_backend_says_whether_the_card_was_active():
+    import aiohttp
+    from aiohttp.test_utils import TestServer
+
+    from framework.actions.demo_backend import load_backend
+
+    server = TestServer(load_backend("domains/banking_en").init(), host="127.0.0.1")
+    await server.start_server()
+    try:
+        body = {"slots": {"card_last4": "4821", "name": "Maria Garcia"}}
+        async with aiohttp.ClientSession() as session:
+            said = []
+            for _ in range(2):
+                async with session.post(server.make_url("/cards/activate"), json=body) as response:
+                    said.append(await response.json())
+    finally:
+        await server.close()
+    assert said == [{"slots": {"already_active": False}}, {"slots": {"already_active": True}}]

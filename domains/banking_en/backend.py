@@ -2,7 +2,7 @@
 
 A small stand-in for a bank's card system, called by the domain's webhook actions:
 
-    POST /cards/activate           -> {"slots": {}}                          activate a card
+    POST /cards/activate           -> {"slots": {"already_active": false}}   activate a card (true: it was)
     POST /cards/block              -> {"slots": {"case_number", "delivery_window"}}  block + reissue
     GET  /cards/{last4}/balance    -> {"slots": {"balance": 123.45}}   (no body: the URL says it)
     POST /balance                  -> the same, the card in the body (older clients)
@@ -108,8 +108,8 @@ async def activate(request: web.Request) -> web.Response:
         return _fail(404, f"no active card ending {last4}")
     if not _same_name(str(slots.get("name") or ""), card.holder):
         return _fail(403, "the name does not match the cardholder")
-    card.active = True  # activating an active card again is fine
-    return web.json_response({"slots": {}})
+    was_active, card.active = card.active, True  # activating an active card again is fine: nothing to do, said
+    return web.json_response({"slots": {"already_active": was_active}})
 
 
 async def block(request: web.Request) -> web.Response:
