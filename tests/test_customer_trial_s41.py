@@ -190,3 +190,25 @@ async def test_the_demo_backend_says_whether_the_card_was_active():
     finally:
         await server.close()
     assert said == [{"slots": {"already_active": False}}, {"slots": {"already_active": True}}]
+
+
+@pytest.mark.parametrize("text", ["yes block it, and can you also tell me if anyone used it? what's the balance",
+                                  "yes please block it, and also what's my balance?"])
+def test_a_yes_with_the_go_ahead_then_another_request(banking, text):
+    """Customer trial, session 41 (A): "yes block it, and can you also tell me … what's the balance" at a stolen
+    card's read-back heard "I can't answer that here" and the block waited."""
+    state = en(banking, start(), "my wallet got stolen on the train, card ending 1234 was in it", "lost_card", 0.99).state
+    nlu = NLUResult(text, (IntentScore("affirm", 1.0), IntentScore("deny", 0.0)),
+                    tuple(extract_entities(banking, text, today=NOW.date())), also=(IntentScore("check_balance", 0.95),))
+    result = handle_message(banking, state, nlu, now=NOW)
+    assert result.action is not None and result.action.action == "block_card"
+    assert [f.flow for f in result.state.stack] == ["check_balance", "lost_card"]
+
+
+def test_the_same_number_on_the_new_card(banking):
+    """Customer trial, session 41 (A): "will my new card have the same number?" at the block's read-back (activate_card
+    0.97) was kept for after the block, which then started an activation nobody wanted."""
+    state = en(banking, start(), "my wallet got stolen, card ending 1234 was in it", "lost_card", 0.99).state
+    result = en(banking, state, "what's the new number going to be?", "activate_card", 0.97)
+    assert replies(result)[0].startswith("The replacement card has a new card number")
+    assert [f.flow for f in result.state.stack] == ["lost_card"]

@@ -84,7 +84,11 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     # (customer trial, session 35): the yes is judged on its own part
     said = also_part(text, language)
     head = re.split(r"[.!;。！；]", said[0], maxsplit=1)[0] if said is not None else ""  # "yes please. Oh and can you"
-    answering = head if head and yes_no(head, language) is True else text
+    # "yes block it, and can you also tell me … what's the balance" at a stolen card's read-back heard "I can't answer
+    # that here" and the block waited (customer trial, session 41): the head without its "and can you", and a yes
+    # word with the go-ahead after it ("yes block it") is a yes
+    head = _HEAD_STUB.sub("", head)
+    answering = head if head and _yes_head(head, language) else text
     if "?" in answering or "？" in answering or is_hedge(answering, language):  # "maybe" (affirm 0.85) is no yes
         return None
     if (answering is not text and ctx.flow() is not None
@@ -208,6 +212,19 @@ _SARCASM = re.compile(r"^(?:oh\s+)?yea?h?,?\s+right\b(?!\s*(?:away|now|there|her
                       r"|真会(?:赚钱|坑|做生意|抢钱)|可真(?:行|会|是)|呵呵|坑人|抢钱|宰人", re.IGNORECASE)
 _FOUND_SAID = re.compile(r"(?<!not )(?<!n't )(?<!never )(?<!haven't )\bfound (?:it|them|the card|my card|my wallet)\b|(?<!没)找到了|找着了")
 _FOUND_IT = re.compile(r"\bfound (?:it|them|the card|my card)\b|找到了|找着了|不用了|\bnever ?mind\b|\bdon'?t\b")
+
+
+_HEAD_STUB = re.compile(r"[,\s]*(?:\b(?:and|but|oh|so)\b[,\s]*)?(?:\b(?:can|could|would|will)\s+(?:you|u)\b)?[,\s]*$",
+                        re.IGNORECASE)
+_YES_WORD_LEAD = re.compile(r"^\s*(?:yes|yeah|yep|yup|sure|ok(?:ay)?)\b[,!.\s]*(?:please\b[,\s]*)?", re.IGNORECASE)
+
+
+def _yes_head(head: str, language: str | None) -> bool:
+    """A clear yes: a yes word, or a yes word then the go-ahead ("yes block it", "yes please send it")."""
+    if yes_no(head, language) is True:
+        return True
+    m = _YES_WORD_LEAD.match(head)
+    return bool(m and m.end() < len(head) and told_to_go_ahead(head[m.end():], language))
 
 
 def after_wait(text: str, language: str | None) -> str | None:
