@@ -212,3 +212,22 @@ def test_the_same_number_on_the_new_card(banking):
     result = en(banking, state, "what's the new number going to be?", "activate_card", 0.97)
     assert replies(result)[0].startswith("The replacement card has a new card number")
     assert [f.flow for f in result.state.stack] == ["lost_card"]
+
+
+def test_no_then_another_request_at_the_offer_of_an_agent(banking):
+    """Customer trial, session 41 (B): after the block of 0000 failed, "No, I don't have time for that now. Can you at
+    least activate my new card? It ends in 4821." at "Would you like me to connect you to an agent…?" heard "Let's
+    finish this first" and the offer again."""
+    from framework.compile.machine import frozen_map
+    from framework.engine import ActionResult, handle_action_result
+
+    state = en(banking, start(), "Please block card 0000, I think I left it at a restaurant", "lost_card", 0.99).state
+    state = en(banking, state, "Yes.", "affirm", 0.99).state
+    state = handle_action_result(banking, state, ActionResult(False, frozen_map({}), status=503), now=NOW).state
+    text = "No, I don't have time for that now. Can you at least activate my new card? It ends in 4821."
+    nlu = NLUResult(text, (IntentScore("activate_card", 0.95), IntentScore("deny", 0.04)),
+                    tuple(extract_entities(banking, text, today=NOW.date())), instead=(IntentScore("activate_card", 0.97),))
+    result = handle_message(banking, state, nlu, now=NOW)
+    assert replies(result) == ["Please call the number on the back of any of your cards, day or night, to block it by "
+                               "phone.", "What's the cardholder's name, as printed on the card?"]
+    assert [f.flow for f in result.state.stack] == ["activate_card"] and result.state.slots["card_last4"] == "4821"

@@ -594,7 +594,11 @@ def _refused_for(assistant: Assistant, state: SessionState, nlu: NLUResult) -> t
         return None
     if _takes_any_answer(assistant, state):
         return None
-    if state.stack[-1].waiting_for == "confirm" and not refuses_a_wish(nlu.text or "", assistant.language):
+    if (state.stack[-1].waiting_for == "confirm" and not refuses_a_wish(nlu.text or "", assistant.language)
+            # (at an offer whose no loses nothing, any no then another request: "No, I don't have time for that now.
+            # Can you at least activate my new card?" at "Would you like me to connect you to an agent…?" heard "Let's
+            # finish this first": customer trial, session 41)
+            and not _no_is_the_end(assistant, state)):
         return None  # "no, just check the balance on it" at a read-back: the confirmation's no, then that request
     wanted = assistant.flow_for_intent(first.name)
     # out of scope only when no question: "I don't want to say, can I just give his phone number?" at
