@@ -231,3 +231,14 @@ def test_no_then_another_request_at_the_offer_of_an_agent(banking):
     assert replies(result) == ["Please call the number on the back of any of your cards, day or night, to block it by "
                                "phone.", "What's the cardholder's name, as printed on the card?"]
     assert [f.flow for f in result.state.stack] == ["activate_card"] and result.state.slots["card_last4"] == "4821"
+
+
+@pytest.mark.parametrize("text", ["and how much is left in my account now?", "how much do I have left then?"])
+def test_how_much_is_left_says_what_can_be_seen(banking, text):
+    """Customer trial, session 41 (four conversations): "how much is left in my account now?" after a transfer heard the
+    daily limit and "ask me for your balance", whose answer is a card's balance, not the main account's."""
+    state = en(banking, start(), "send 20 to Anna Lee", "transfer_money", 0.99).state
+    state = done(banking, en(banking, state, "yes", "affirm", 0.99).state, transfer_id="TR-1").state
+    said = replies(en(banking, state, text, "check_balance", 0.9))
+    assert said == ["I can't see your main account's balance here (transfers are paid from it), only a card's. An agent "
+                    "can tell you how much is in it: say \"agent\". You can send up to $2,500 a day."]
