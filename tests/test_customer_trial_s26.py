@@ -530,7 +530,10 @@ async def test_a_request_after_the_no_of_a_confirmation(banking):
     turn = await agent.handle(state, "u", text, now=1_790_000_005.0)
     assert turn.replies[0].text.startswith("Okay, the card stays active.")
     names = [e.name for e in turn.events]  # "on it": the card just talked about (no backend here: it fails)
-    assert "request_after_cancel" in names and "action_requested" in names[names.index("request_after_cancel"):]
+    # (the no, then the request: since session 41 read as the no of a confirmation whose no loses nothing, then the
+    # request, events `denied` ... `flow_started`; before, `request_after_cancel`)
+    after = "request_after_cancel" if "request_after_cancel" in names else "flow_started"
+    assert after in names and "action_requested" in names[names.index(after):]
 
 
 def test_the_plan_also_changed_names_the_business(telecom):

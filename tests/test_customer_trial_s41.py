@@ -242,3 +242,45 @@ def test_how_much_is_left_says_what_can_be_seen(banking, text):
     said = replies(en(banking, state, text, "check_balance", 0.9))
     assert said == ["I can't see your main account's balance here (transfers are paid from it), only a card's. An agent "
                     "can tell you how much is in it: say \"agent\". You can send up to $2,500 a day."]
+
+
+def _opening(telecom, plan):
+    state = zh(telecom, start(), "我要开个户", "办理", 0.99).state
+    for said in ["周杰", "320102198808081237", plan]:
+        state = zh(telecom, state, said, "提供信息", 0.95).state
+    return state
+
+
+@pytest.mark.parametrize("plan, text, intent, new", [
+    ("59", "等一下，还是99的吧，5G的快一点", "肯定", "99"), ("59", "等一下，还是99的吧，5G的快一点", "提供信息", "99"),
+    ("99", "诶等等，还是换成59的吧，99有点贵，我生活费不多", "办理", "59"),
+    ("99", "诶等等，还是换成59的吧，99有点贵，我生活费不多", "提供信息", "59")])
+def test_a_plan_changed_at_the_read_back_with_a_reason(telecom, plan, text, intent, new):
+    """Customer trial, session 41 (A, twice): "等一下，还是99的吧，5G的快一点" at the read-back of 59 heard "不着急", and "对"
+    opened 59; "诶等等，还是换成59的吧，99有点贵" at the read-back of 99 heard "您说的就是正在办的这一件"."""
+    said = replies(zh(telecom, _opening(telecom, plan), text, intent, 0.6))
+    assert said[0] == f"好的，已将套餐改为 {new}。" and f"选择 {new} 元套餐" in said[-1]
+
+
+def test_a_withdrawal_under_a_plan_question_withdraws_the_plan_change(telecom):
+    """Customer trial, session 41 (A): "129一个月是不是有点贵啊" at a plan change's read-back started a plan question (咨询);
+    "算了，我再想想，先不换了" cancelled only that question and the read-back came back, and "好的，谢谢啊" changed the plan."""
+    state = zh(telecom, start(), "王小明，11010519491231002X，换129的", "办理", 0.99).state
+    state = zh(telecom, state, "129一个月是不是有点贵啊", "咨询", 0.9).state
+    assert [f.flow for f in state.stack] == ["business", "consult"]
+    result = zh(telecom, state, "算了，我再想想，先不换了", "取消", 0.9)
+    assert not result.state.stack and replies(result) == ["好的，已为您取消。还有其他需要吗？"]
+
+
+def test_not_now_then_the_balance_at_a_read_back(telecom):
+    """Customer trial, session 41 (A): "不是不是，先别办了，我还是先看看我话费还剩多少再说吧" at a plan change's read-back heard
+    "这个问题我在这里回答不了。请先回答是或否"."""
+    state = zh(telecom, start(), "我要换套餐", "办理", 0.99).state
+    for said in ["王小明", "11010519491231002X", "59"]:
+        state = zh(telecom, state, said, "提供信息", 0.95).state
+    text = "不是不是，先别办了，我还是先看看我话费还剩多少再说吧"
+    nlu = NLUResult(text, (IntentScore("否定", 0.9), IntentScore("其他", 0.05)),
+                    tuple(extract_entities(telecom, text, today=NOW.date())), instead=(IntentScore("查询", 0.9),))
+    result = handle_message(telecom, state, nlu, now=NOW)
+    assert [f.flow for f in result.state.stack] == ["query"]
+    assert replies(result) == ["好的，已为您取消。还有其他需要吗？", "请提供要查询的手机号码。"]

@@ -1213,7 +1213,7 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
 # answer that here" (customer trial, session 36); "could you make it 60?", "可以改到20号吗"
 # "等一下，还是换129的吧" at the read-back of 59 was a wait, 129 dropped, and "对的" changed the plan to 59 (customer trial,
 # session 37)
-_RATHER_LEAD = re.compile(r"^\W*(?:(?:等一下|等一等|等等|等下|稍等|哦|噢|嗯|那|算了|我想|我看|想了想)[，,、。\s]*)*"
+_RATHER_LEAD = re.compile(r"^\W*(?:(?:等一下|等一等|等等|等下|稍等|哦|噢|嗯|那|算了|我想|我看|想了想|诶|欸|哎|唉|呃|哎呀|诶呀)[，,、。\s]*)*"
                           r"(?:我|那)?还是(?:换|要|用|办|改|选|来)?(?:成|到)?(?:个|那个)?\s*$")
 _CHANGE_ASKED = re.compile(r"^\W*(?:(?:oh|ah|hmm+|um+|actually|wait|sorry|ok(?:ay)?|but)[\s,.!]+)*(?:can|could|would|may)\s+"
                            r"(?:it|we|you|i|that|this|the\s+(?:transfer|payment|money))\s+(?:please\s+)?(?:(?:go|be|do|make|send|"
@@ -1668,7 +1668,7 @@ _CURRENT = {
 # "99的流量不够", "那个五十九的太抠了" (customer trial, session 31)
 # Words that turn a value down, said after it ("129太贵了") or before another ("39的不够用，整个99的")
 # "129的也别，太贵" chose 129 (customer trial, session 32)
-_TURNED_DOWN = "太贵|太多|太少|太抠|太小气|不要|不行|不划算|不够用?|贵了|少了|别(?:要|选|办|整|给我)?(?:了|啦|吧)?(?![\\u4e00-\\u9fff])|甭"
+_TURNED_DOWN = "太贵|太多|太少|太抠|太小气|不要|不行|不划算|不够用?|贵了|少了|有点贵|挺贵|比较贵|偏贵|别(?:要|选|办|整|给我)?(?:了|啦|吧)?(?![\\u4e00-\\u9fff])|甭"
 _REJECTED_AFTER = re.compile(r"^\s*(?:元|块)?(?:的)?(?:套餐)?(?:那个)?(?:的)?(?:一个月|每个月|每月|一月)?(?:的)?"
                              r"(?:流量|通话|分钟数?|月租|价格|价钱|资费)?(?:也|还是|有点|实在)?"
                              rf"(?:{_TURNED_DOWN}|太坑|不值|用不完|算了|就算了|不考虑)"
@@ -1676,7 +1676,10 @@ _REJECTED_AFTER = re.compile(r"^\s*(?:元|块)?(?:的)?(?:套餐)?(?:那个)?(?:
 
 
 # A clause after the value chosen that turns the other one down: "算了，还是59的吧，129太贵了" (customer trial, session 36)
-_WHY_TURNED_DOWN = re.compile(rf"[，,。.;；!！]\s*[^，,。.;；!！]*(?:{_TURNED_DOWN})[^，,。.;；!！]*[，,。.;；!！~～]*\s*$")
+# ... or why the new one is chosen: "等一下，还是99的吧，5G的快一点" at the read-back of 59 heard "不着急", and "对" opened
+# 59 (customer trial, session 41)
+_CHOSEN_FOR = "快一点|快点|更快|便宜点|便宜一点|更便宜|划算|实惠|够用|多一点|多点|大一点|省钱|网速快|流量多"
+_WHY_TURNED_DOWN = re.compile(rf"(?:[，,。.;；!！]\s*[^，,。.;；!！]*(?:{_TURNED_DOWN}|{_CHOSEN_FOR})[^，,。.;；!！]*)+[，,。.;；!！~～]*\s*$")
 
 
 # The value read back rejected, then another: "哎呀39的不够用，整个99的" at the read-back of 39 (the fallback, and "中"

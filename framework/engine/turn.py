@@ -50,7 +50,7 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-from framework.compile.machine import ASK_WHAT_TO_CHANGE, END, Assistant, Collect, Confirm, Flow, frozen_map
+from framework.compile.machine import ASK_WHAT_TO_CHANGE, END, Assistant, CallAction, Collect, Confirm, Flow, frozen_map
 from framework.engine import (bot_challenge, confirm, corrections, follow_up, foreign_language, handoff, hold_on,
                               intent_check, lifetimes, not_for, nothing_pending, notices, other_request, outcome,
                               side_questions, slot_filling, steps, stop_question, trigger_text, unavailable, unknown_value,
@@ -1786,7 +1786,7 @@ def _cancel(ctx: TurnContext) -> None:
         lifetimes.drop_loose_values(ctx, "cancel", {n for n, s in ctx.assistant.slots.items() if s.pii})
         return
     everything = _EVERYTHING.get(language_key(ctx.assistant.language) or "en")
-    every = bool(everything and everything.search(ctx.text or ""))
+    every = bool(everything and everything.search(ctx.text or "")) or _withdraws_the_work_below(ctx)
     named = None if every else _named_below(ctx)
     if named is not None:
         # "forget the transfer to Anna, I do not want to send her anything" while its balance check ran cancelled the
@@ -1818,6 +1818,21 @@ def _cancel(ctx: TurnContext) -> None:
         other_request.restore(ctx)
         ctx.emit("flow_resumed", flow=ctx.frame.flow, state=ctx.frame.state)
         steps.goto(ctx, ctx.frame.state)
+
+
+def _does_something(flow: Flow | None) -> bool:
+    """Whether the flow calls an action (a webhook or a function): it has something to withdraw, not only words."""
+    return flow is not None and any(isinstance(state.step, CallAction) for state in flow.states.values())
+
+
+def _withdraws_the_work_below(ctx: TurnContext) -> bool:
+    """"算了，我再想想，先不换了" while a plan question (咨询, a flow that only informs) sat over the plan change's
+    read-back cancelled the question, resumed the read-back, and "好的，谢谢啊" then changed the plan (customer trial,
+    session 41): a withdrawal in words while the active flow calls no action withdraws the flows below that do."""
+    flows = ctx.assistant.flows
+    return (len(ctx.stack) > 1 and not _does_something(flows.get(ctx.stack[-1].flow))
+            and any(_does_something(flows.get(f.flow)) for f in ctx.stack[:-1])
+            and withdrawn(ctx.text or "", ctx.assistant.language))
 
 
 def _named_below(ctx: TurnContext) -> int | None:
