@@ -284,3 +284,30 @@ def test_not_now_then_the_balance_at_a_read_back(telecom):
     result = handle_message(telecom, state, nlu, now=NOW)
     assert [f.flow for f in result.state.stack] == ["query"]
     assert replies(result) == ["好的，已为您取消。还有其他需要吗？", "请提供要查询的手机号码。"]
+
+
+@pytest.mark.parametrize("text, second", [
+    ("我叫王小明，身份证11010519491231002X，先帮我查下13800138000还剩多少话费，然后把套餐换成129的", "把套餐换成129的"),
+    ("先查余额再换套餐", "换套餐")])
+def test_first_this_then_that(text, second):
+    """Customer trial, session 41 (A, twice): "…先帮我查下…话费，然后把套餐换成129的" answered the balance and dropped
+    the plan change."""
+    from framework.slots.answers import also_part
+
+    assert also_part(text, "zh")[1] == second
+    assert also_part("充了100然后把我扣了", "zh") is None  # one story
+
+
+def test_the_name_and_id_said_first_wait_for_the_second_request(telecom):
+    from framework.compile.machine import frozen_map
+    from framework.engine import ActionResult, handle_action_result
+
+    text = "我叫王小明，身份证11010519491231002X，先帮我查下13800138000还剩多少话费，然后把套餐换成129的"
+    nlu = NLUResult(text, (IntentScore("查询", 0.9), IntentScore("办理", 0.08)),
+                    tuple(extract_entities(telecom, text, today=NOW.date())), also=(IntentScore("办理", 0.95),))
+    state = handle_message(telecom, start(), nlu, now=NOW).state
+    said = replies(handle_action_result(telecom, state, ActionResult(True, frozen_map({"balance": 5.35,
+                                                                                         "bill_amount": 268.45})),
+                                        now=NOW))
+    assert said[0].startswith("您的手机 138****8000 当前话费余额为 5.35 元")
+    assert said[-1] == "请核对：王小明，身份证号 110105********002X，办理「换套餐」，套餐 129 元/月。确认办理吗？"

@@ -425,6 +425,13 @@ def _save_for_deferred(ctx: TurnContext, nlu: NLUResult, flow: Flow, *, again: b
     after, before = nlu.also_span or ((text.rfind(parts[1]), len(text)) if parts else (0, len(text)))
     # "balance on 1234 and send 20 dollars": 1234 is no amount (the same request again: a bare number is its own)
     saved = _values_said(ctx, nlu, theirs, after, before, generic=again)
+    # "我叫王小明，身份证11010519491231002X，先帮我查下…话费，然后把套餐换成129的": the name and ID said before the first
+    # request are the second's too when the first collects neither (customer trial, session 41: both asked again)
+    first = steps.collected_slots(ctx.flow()) if ctx.flow() is not None else set()
+    personal = {n for n in theirs if n not in first and n not in saved and n in ctx.assistant.slots
+                and ctx.assistant.slots[n].pii}
+    if personal and not again:
+        saved.update(_values_said(ctx, nlu, personal, 0, len(text), generic=False))
     for state in flow.states.values():  # "…，另外投诉一下你们信号太差": the complaint's own words
         step = state.step
         if isinstance(step, Collect) and step.from_trigger is not None and step.slot not in saved and parts:

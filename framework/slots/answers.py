@@ -634,7 +634,10 @@ _ALSO = {"en": re.compile(r"[,\s]+(?:and\s+)?(?:also|as well as that|and then)[,
          # "帮我查下余额然后我要投诉" (the complaint was dropped: customer trial, session 28): 然后 before a
          # request's words ("我充了100然后没到账" is one story)
          "zh": re.compile(r"[，,。；;\s]+(?:还有|另外|同时|然后再|再帮我)[，,\s]*|[，,\s]*(?:顺便|顺带)[，,\s]*"
-                          r"|[，,。；;\s]*然后[，,\s]*(?:再)?(?=(?:帮我|给我|我要|我想|我还要|我还想|麻烦|查|办|开|投诉|换|转人工))"
+                          # ("…先帮我查下13800138000还剩多少话费，然后把套餐换成129的": the change was dropped, customer
+                          # trial, session 41: 把 too)
+                          r"|[，,。；;\s]*然后[，,\s]*(?:再)?(?=(?:帮我|给我|我要|我想|我还要|我还想|麻烦|查|办|开|投诉|换|转人工"
+                          r"|把(?:套餐|号|卡|业务|这个|那个|它|流量|彩铃|宽带)))"
                           # "帮我开个户办59的，再查一下13812345678上个月的账单": the bill was dropped (customer trial,
                           # session 35); 再 after a clause break, before a request's verb
                           r"|[，,。；;]\s*(?:我)?再(?=(?:帮我|给我|查|办|开|投诉|换|转人工|问))")}
@@ -765,9 +768,15 @@ def _also_split(text: str, language: str | None) -> tuple[str, str] | None:
     """The words before and after the message's first "also" (_ALSO), when something comes before it; else None."""
     pattern = _ALSO.get(language_key(language) or "")
     match = pattern.search(text) if pattern else None
+    if match is None and language_key(language) == "zh" and (then := _FIRST_THEN.search(text)):
+        return text[:then.start(1)].strip(), text[then.end(1):].strip()
     if match is None or match.start() == 0:
         return None
     return text[:match.start()].strip(), text[match.end():].strip()
+
+
+# "先查余额再换套餐": 再 after a 先 clause, before a request's verb (customer trial, session 41)
+_FIRST_THEN = re.compile(r"先[^，,。；;]{1,30}?(再)(?=(?:帮我|给我|查|办|开|投诉|换|转人工|把(?:套餐|号|卡|业务|这个|那个|它)))")
 
 
 def also_part(text: str, language: str | None = None) -> tuple[str, str] | None:
