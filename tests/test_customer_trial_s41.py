@@ -311,3 +311,13 @@ def test_the_name_and_id_said_first_wait_for_the_second_request(telecom):
                                         now=NOW))
     assert said[0].startswith("您的手机 138****8000 当前话费余额为 5.35 元")
     assert said[-1] == "请核对：王小明，身份证号 110105********002X，办理「换套餐」，套餐 129 元/月。确认办理吗？"
+
+
+def test_a_business_done_only_at_a_shop_ends_the_request(telecom):
+    """Customer trial, session 41 (A): "我想携号转网转到你们这边，怎么弄" heard where it is done, then "开户还是变更套餐？";
+    "那要带什么东西去" heard what an online opening needs, and "好的谢谢啦" whether to cancel a request never made."""
+    result = zh(telecom, start(), "你好，我想携号转网转到你们这边，怎么弄", "办理", 0.97)
+    assert len(replies(result)) == 1 and "携号转网" in replies(result)[0] and not result.state.stack
+    said = replies(zh(telecom, result.state, "哦，那要带什么东西去", "咨询", 0.9))
+    assert said[0].startswith("去营业厅办业务，带上机主本人的身份证原件就行。")
+    assert replies(zh(telecom, result.state, "好的谢谢啦", "再见", 0.9)) != ["要取消当前的办理吗？"]

@@ -190,7 +190,12 @@ def enter(ctx: TurnContext, name: str) -> str | None:
             # range_error replaces the question, as for an answer out of bounds (turn.py)
             from framework.engine import unavailable
 
-            unavailable.say(ctx, step.slot)  # "我想办个宽带": 宽带 is not done here, then the question
+            if unavailable.say(ctx, step.slot) and unavailable.all_that_was_asked(ctx, step.slot):
+                # "我想携号转网转到你们这边，怎么弄" heard where 携号转网 is done, then "开户还是变更套餐？", and "好的谢谢啦"
+                # was asked whether to cancel a request never made (customer trial, session 41): the flow asked
+                # for only that ends with where it is done
+                ctx.emit("flow_not_served", flow=ctx.frame.flow, slot=step.slot)
+                return END
             ctx.say_refused(step.slot, step.prompt)
             ctx.update_frame(waiting_for=f"slot:{step.slot}")
             return None

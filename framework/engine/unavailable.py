@@ -101,6 +101,18 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+def all_that_was_asked(ctx: TurnContext, slot_name: str) -> bool:
+    """Whether the message that started the active flow this turn asked only for an unavailable choice of its first
+    question's slot: nothing of the flow understood besides it, no other choice, no question of the flow answered."""
+    frame = ctx.frame
+    started = [e for e in ctx.events if e.name == "flow_started"]
+    said = [e for e in ctx.events if e.name == "choice_unavailable"]
+    return (frame is not None and bool(started) and started[-1].data.get("flow") == frame.flow
+            and bool(said) and said[-1].data.get("slot") == slot_name and ctx.slots.get(slot_name) is None
+            and not any(name in ctx.slot_changes for name in collected_slots(ctx.flow()))
+            and not any(e.name == "question_answered" for e in ctx.events))
+
+
 def say(ctx: TurnContext, slot_name: str) -> bool:
     """Say the `unavailable` response of the asked slot, or else of another slot the active flow
     collects, when this turn's message names one of its words."""
