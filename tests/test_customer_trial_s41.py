@@ -321,3 +321,12 @@ def test_a_business_done_only_at_a_shop_ends_the_request(telecom):
     said = replies(zh(telecom, result.state, "哦，那要带什么东西去", "咨询", 0.9))
     assert said[0].startswith("去营业厅办业务，带上机主本人的身份证原件就行。")
     assert replies(zh(telecom, result.state, "好的谢谢啦", "再见", 0.9)) != ["要取消当前的办理吗？"]
+
+
+def test_keeping_the_old_number(telecom):
+    """Customer trial, session 41 (A): "我想把我的号码从别家转到你们这里来" was taken for an opening, "号码还是用我原来的"
+    was not answered, and the customer thought the number had come over."""
+    result = zh(telecom, start(), "侬好，我想把我的号码从别家转到你们这里来，可以伐", "办理", 0.97)
+    assert "携号转网" in replies(result)[0] and not result.state.stack
+    said = replies(zh(telecom, start(), "开户吧，号码还是用我原来的13917654321对伐", "办理", 0.97))
+    assert said[0] == "开户办的是一张新号码的卡；想把原来的号码转过来，要带身份证到营业厅办携号转网。"
