@@ -330,3 +330,10 @@ def test_keeping_the_old_number(telecom):
     assert "携号转网" in replies(result)[0] and not result.state.stack
     said = replies(zh(telecom, start(), "开户吧，号码还是用我原来的13917654321对伐", "办理", 0.97))
     assert said[0] == "开户办的是一张新号码的卡；想把原来的号码转过来，要带身份证到营业厅办携号转网。"
+
+
+@pytest.mark.parametrize("text", ["谢谢。换套餐，需要什么东西？", "换套餐要带身份证吗"])
+def test_what_a_plan_change_needs(telecom, text):
+    """Customer trial, session 41 (A): "换套餐，需要什么东西？" heard the plans' price list twice."""
+    said = replies(zh(telecom, start(), text, "咨询", 0.9))
+    assert said[0].startswith("换套餐要机主本人来办")
