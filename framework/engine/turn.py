@@ -64,8 +64,8 @@ from framework.nlu.interface import Entity, IntentScore, NLUResult
 from framework.slots import GENERIC_EXTRACTORS, ParseResult, parse_value
 from framework.slots.answers import (after_filler, after_refusal, refuses_a_wish, also_part, content_length, has_content, has_greeting, has_words,
                                      is_hedge, is_question, language_key, sounds_like_correction, without_filler, yes_no)
-from framework.slots.command_words import (CLAUSE, asks_for_person, asks_to_cancel, dropped_lead, goes_on, money_trouble,
-                                          negated_command, wants_person, withdrawn, withdrawn_on_asking)
+from framework.slots.command_words import (CLAUSE, asks_for_person, asks_to_cancel, command_word, dropped_lead, goes_on,
+                                          money_trouble, negated_command, wants_person, withdrawn, withdrawn_on_asking)
 from framework.slots.context import collect_text, from_user, model_for, only_relation, short_text
 from framework.slots.mapping import fills
 from framework.slots.number_labels import IDENTIFIER_TYPES
@@ -1835,11 +1835,13 @@ def _does_something(flow: Flow | None) -> bool:
 def _withdraws_the_work_below(ctx: TurnContext) -> bool:
     """"算了，我再想想，先不换了" while a plan question (咨询, a flow that only informs) sat over the plan change's
     read-back cancelled the question, resumed the read-back, and "好的，谢谢啊" then changed the plan (customer trial,
-    session 41): a withdrawal in words while the active flow calls no action withdraws the flows below that do."""
-    flows = ctx.assistant.flows
+    session 41): a withdrawal in words while the active flow calls no action withdraws the flows below that do. Not a
+    bare cancel word ("取消" during a digression cancels the digression: session 34)."""
+    flows, text, language = ctx.assistant.flows, ctx.text or "", ctx.assistant.language
+    last = [c for c in CLAUSE.split(text) if c.strip()]
     return (len(ctx.stack) > 1 and not _does_something(flows.get(ctx.stack[-1].flow))
             and any(_does_something(flows.get(f.flow)) for f in ctx.stack[:-1])
-            and withdrawn(ctx.text or "", ctx.assistant.language))
+            and withdrawn(text, language) and bool(last) and command_word(last[-1], language) != "cancel")
 
 
 def _named_below(ctx: TurnContext) -> int | None:
