@@ -319,7 +319,7 @@ def test_a_business_done_only_at_a_shop_ends_the_request(telecom):
     result = zh(telecom, start(), "你好，我想携号转网转到你们这边，怎么弄", "办理", 0.97)
     assert len(replies(result)) == 1 and "携号转网" in replies(result)[0] and not result.state.stack
     said = replies(zh(telecom, result.state, "哦，那要带什么东西去", "咨询", 0.9))
-    assert said[0].startswith("去营业厅办业务，带上机主本人的身份证原件就行。")
+    assert said[0].endswith("要去营业厅办的业务，也是带上机主本人的身份证原件就行。")
     assert replies(zh(telecom, result.state, "好的谢谢啦", "再见", 0.9)) != ["要取消当前的办理吗？"]
 
 
@@ -337,3 +337,13 @@ def test_what_a_plan_change_needs(telecom, text):
     """Customer trial, session 41 (A): "换套餐，需要什么东西？" heard the plans' price list twice."""
     said = replies(zh(telecom, start(), text, "咨询", 0.9))
     assert said[0].startswith("换套餐要机主本人来办")
+
+
+def test_the_plan_one_has_now_is_no_choice(telecom):
+    """Customer trial, session 41 (B; A had the customer said "确认"): "我现在39的，流量老是不够用" at a plan change's ID
+    question stored 39 as the plan wanted."""
+    state = zh(telecom, start(), "我是王小明，想换套餐……但是又怕换了更贵", "办理", 0.95).state
+    result = zh(telecom, state, "我现在39的，流量老是不够用", "提供信息", 0.8)
+    assert "plan" not in result.state.slots and result.state.stack[-1].attempts == 0
+    assert replies(result) == ["请提供您的 18 位身份证号码。"]
+    assert zh(telecom, state, "我要换成99的", "提供信息", 0.8).state.slots["plan"] == "99"

@@ -1258,6 +1258,28 @@ def turned_down_at_read_back(ctx: TurnContext, nlu: NLUResult) -> str | None:
     return None
 
 
+# "我现在39的，流量老是不够用" at a plan change's ID question read 39 as the plan wanted, and the change to the plan it
+# has was read back (customer trial, session 41): a value said as the one the customer has now is no choice
+_CURRENT_BEFORE = {
+    "zh": re.compile(r"(?:我|俺)?(?:现在|目前|当前|原来|本来|一直)(?:是|用的是|用的|用着|办的是|办的|在用|的)?(?:的)?\s*$"),
+    "en": re.compile(r"\b(?:i'?m (?:currently |now )?on|i (?:currently )?have|currently on|my current (?:plan|one) is)"
+                     r"(?: the| a)?\s*$", re.IGNORECASE),
+}
+
+
+def _current_values(ctx: TurnContext, found: dict) -> None:
+    """A categorical value said as what the customer has now ("我现在39的") is dropped, when the slot's flow would change
+    it (the slot is not yet set, or set to another value)."""
+    pattern = _CURRENT_BEFORE.get(language_code(ctx.assistant.language))
+    text = ctx.text or ""
+    if pattern is None:
+        return
+    for name in [n for n, cs in found.items() if ctx.assistant.slots[n].type == "categorical"
+                 and all(pattern.search(text[max(0, c[2].start - 12):c[2].start]) for c in cs)]:
+        ctx.emit("entity_ignored", entity=name, reason="current")
+        del found[name]
+
+
 def _negated_values(ctx: TurnContext, found: dict) -> None:
     """Of two values for one slot, the one said as not meant is dropped: "哦不对，我是要换套餐，
     不是开户" at the name question kept 开户 and heard "没听明白" (customer trial, session 26).
@@ -2101,6 +2123,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     _charged_not_chosen(ctx, found)
     _unavailable_over_choice(ctx, found)
     _negated_values(ctx, found)
+    _current_values(ctx, found)
     _only_one_meant(ctx, found)
     _asked_about(ctx, found, collecting)
     _named_again(ctx, found)
