@@ -347,3 +347,37 @@ def test_the_plan_one_has_now_is_no_choice(telecom):
     assert "plan" not in result.state.slots and result.state.stack[-1].attempts == 0
     assert replies(result) == ["请提供您的 18 位身份证号码。"]
     assert zh(telecom, state, "我要换成99的", "提供信息", 0.8).state.slots["plan"] == "99"
+
+
+def _transfer_read_back(banking):
+    text = "I'd like to send $120 to Fatima Khan tomorrow"
+    name = Entity("recipient", "Fatima Khan", "Fatima Khan", text.index("Fatima"), text.index(" tomorrow"), "model", 0.9)
+    return en(banking, start(), text, "transfer_money", 0.95, entities=(name,)).state
+
+
+def test_ok_but_a_question_holds_the_yes_back(banking):
+    """Customer trial, session 41 round 2 (A): "ok. but will it arrive the same day?" at a transfer's read-back sent
+    the $120."""
+    state = _transfer_read_back(banking)
+    result = en(banking, state, "ok. but will it arrive the same day?", "affirm", 0.9)
+    assert result.action is None and replies(result)[-1].startswith("Send $120.00 to Fatima Khan on ")
+    sent = en(banking, state, "Yes please. Will she receive it the same day?", "affirm", 0.9)
+    assert sent.action is not None and sent.action.action == "send_money"
+
+
+@pytest.mark.parametrize("text", ["Hi, can you tell me how much money I have in my checking account?",
+                                  "what's my savings account balance"])
+def test_an_accounts_balance_is_not_a_cards(banking, text):
+    """Customer trial, session 41 round 2 (A): a checking account's balance asked a card's digits, and "It's not a card,
+    I mean my checking account" twice heard "I need exactly four digits"."""
+    result = en(banking, start(), text, "check_balance", 0.95)
+    assert replies(result) == ["I can only show a card's balance here, not an account's (your main, savings or joint "
+                               "account). An agent can tell you that: say \"agent\"."] and not result.state.stack
+
+
+def test_look_first_and_dont_block_it_yet_waits(banking):
+    """Customer trial, session 41 round 2 (B): "hmm ok, let me look at home first. don't block it yet" heard the
+    fallback and the block's read-back again."""
+    state = en(banking, start(), "I can't find my card 7777, block it", "lost_card", 0.99).state
+    result = en(banking, state, "hmm ok, let me look at home first. don't block it yet", "affirm", 0.5)
+    assert [e.name for e in result.events] == ["hold_on"] and result.action is None

@@ -175,7 +175,10 @@ _CHECK_FIRST = re.compile(r"^(?:(?:hmm+|um+|uh+|oh|no|nah|nope|wait|hold on|hang
                           r"(?:i\s+(?:should|need to|have to|want to|wanna|gotta|must|better)|i'?d\s+(?:better|rather)|let me|"
                           r"lemme|i'?ll|i(?:'m| am) going to|i'?m gonna)\s+(?:go\s+|just\s+|quickly\s+|first\s+)*"
                           r"(?:check|ask|talk|speak|call|look|confirm|double[- ]check|think|see)\b[^?]{0,60}"
-                          r"\b(?:first|before(?: i| that| you)?[^?]{0,30})[\s.!…]*$", re.IGNORECASE)
+                          r"\b(?:first|before(?: i| that| you)?[^?]{0,30})"
+                          # "hmm ok, let me look at home first. don't block it yet" (customer trial, session 41, round 2)
+                          r"(?:[\s.,!…]+(?:so |and )?(?:don'?t|dont|do not) \w+(?: it| that| this| the card| anything)? yet)?"
+                          r"[\s.!…]*$", re.IGNORECASE)
 
 
 def check_first(ctx: TurnContext, nlu: NLUResult) -> bool:

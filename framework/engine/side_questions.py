@@ -77,9 +77,16 @@ def answered_after_yes(ctx: TurnContext, nlu: NLUResult) -> bool:
     if (m is None or frame is None or flow is None or frame.waiting_for != "confirm" or not flow.answers
             or yes_no(m.group("first"), ctx.assistant.language) is not True
             or not is_question(m.group("rest"), ctx.assistant.language)
-            or asks_for_person(m.group("rest"), ctx.assistant.language)):
+            or asks_for_person(m.group("rest"), ctx.assistant.language)
+            # "ok. but will it arrive the same day?" sent the money (customer trial, session 41): a question that opens
+            # with a "but" holds the yes back (the answer, then the read-back again: side_questions.answered)
+            or _RESERVATION.match(m.group("rest"))):
         return False
     return tell_named(ctx, flow.name, flow.answers, m.group("rest"), "question_answered")
+
+
+_RESERVATION = re.compile(r"^\W*(?:but|although|though|only|just one thing|wait|hang on|hold on|before (?:that|you do|i say)|"
+                          r"不过|但是|可是|就是|等等|等一下)", re.IGNORECASE)
 
 
 def asked_here(ctx: TurnContext, text: str) -> bool:
