@@ -381,3 +381,27 @@ def test_look_first_and_dont_block_it_yet_waits(banking):
     state = en(banking, start(), "I can't find my card 7777, block it", "lost_card", 0.99).state
     result = en(banking, state, "hmm ok, let me look at home first. don't block it yet", "affirm", 0.5)
     assert [e.name for e in result.events] == ["hold_on"] and result.action is None
+
+
+def test_no_plan_change_after_all_then_another_request(telecom):
+    """Customer trial, session 41 round 2 (A): "这么多啊，那套餐先不换了，你帮我看看为啥这么贵" at a plan change's name question
+    (after a bill) kept the plan change, which asked the name again after the next answer."""
+    state = zh(telecom, start(), "我想换个套餐……", "办理", 0.95).state
+    text = "这么多啊，那套餐先不换了，你帮我看看为啥这么贵"
+    nlu = NLUResult(text, (IntentScore("投诉", 0.8), IntentScore("其他", 0.1)),
+                    tuple(extract_entities(telecom, text, today=NOW.date())), instead=(IntentScore("查询", 0.8),))
+    result = handle_message(telecom, state, nlu, now=NOW)
+    assert [f.flow for f in result.state.stack] == ["query"] and "request_withdrawn" in [e.name for e in result.events]
+
+
+@pytest.mark.parametrize("intent", ["否定", "提供信息"])
+def test_the_number_said_wrong_after_a_balance(telecom, intent):
+    """Customer trial, session 41 round 2 (B): "哎不对不对，号码说错了，是13912345676" right after a balance heard "没听明白"."""
+    from framework.compile.machine import frozen_map
+    from framework.engine import ActionResult, handle_action_result
+
+    state = zh(telecom, start(), "帮我查下余额，13912345677", "查询", 0.95).state
+    state = handle_action_result(telecom, state, ActionResult(True, frozen_map({"balance": 261.38, "bill_amount": 50.0})),
+                                 now=NOW).state
+    result = zh(telecom, state, "哎不对不对，号码说错了，是13912345676", intent, 0.8)
+    assert result.action is not None and dict(result.action.slots) == {"phone": "13912345676", "query_type": "余额"}

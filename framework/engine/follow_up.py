@@ -36,7 +36,7 @@ from framework.compile.machine import Confirm
 from framework.engine import confirm, not_for, slot_filling, steps, unavailable
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
-from framework.slots.answers import SAME_AGAIN_EN, content_length, language_key
+from framework.slots.answers import SAME_AGAIN_EN, content_length, language_key, sounds_like_correction
 from framework.slots.mapping import fills
 
 FOLLOW_UP = {
@@ -145,7 +145,12 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     # the last run's is carried); the very same request again asks again (tests/test_conversation_lifetimes.py)
     own = (intent in flow.triggers and (ctx.confidence or 0.0) >= threshold and bool(_carried(ctx, flow))
            and any(ctx.slots.get(n) != ctx.last_values.get(n) for n in _given(ctx, steps.collected_slots(flow))))
-    if not (sounds_like_follow_up(nlu.text or "", assistant.language) or only or own):
+    # "哎不对不对，号码说错了，是13912345676" right after a balance of 13912345677 (否定) heard "没听明白" (customer trial,
+    # session 41): the last run's number said to be wrong, with the whole right one, is that run again with it
+    corrected = (sounds_like_correction(nlu.text or "", assistant.language)
+                 and any(ctx.slots.get(n) != ctx.last_values.get(n) and ctx.last_values.get(n) is not None
+                         for n in _given(ctx, steps.collected_slots(flow))))
+    if not (sounds_like_follow_up(nlu.text or "", assistant.language) or only or own or corrected):
         return False
     # "那另一个号码呢" (再见 0.89): naming another one of the same things is no goodbye
     text = nlu.text or ""
@@ -154,7 +159,7 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     # the flow's slots in a follow-up is no greeting or goodbye either
     offline = next((n for n in sorted(steps.collected_slots(flow)) if unavailable.named(ctx, n)), None)
     # ... nor a value not served here ("上上个月呢" after a bill, 问候 0.95, was greeted: customer trial, session 29)
-    valued = ((sounds_like_follow_up(text, assistant.language) or only)
+    valued = ((sounds_like_follow_up(text, assistant.language) or only or corrected)
               and (bool(_given(ctx, steps.collected_slots(flow))) or offline is not None))
     sure = intent is not None and (ctx.confidence or 0.0) >= threshold
     # "and my other card?" right after a balance (lost_card 0.62) offered to block a card (customer trial, session 32):
