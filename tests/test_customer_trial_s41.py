@@ -405,3 +405,28 @@ def test_the_number_said_wrong_after_a_balance(telecom, intent):
                                  now=NOW).state
     result = zh(telecom, state, "哎不对不对，号码说错了，是13912345676", intent, 0.8)
     assert result.action is not None and dict(result.action.slots) == {"phone": "13912345676", "query_type": "余额"}
+
+
+@pytest.mark.parametrize("text", ["oh wait, sorry, on the card it just says Maria Garcia", "on the card it says Maria Garcia"])
+def test_what_the_card_says_corrects_the_name(banking, text):
+    """Customer trial, session 41 round 2 (B): "oh wait, sorry, on the card it just says Maria Garcia" at "Activate … for
+    Maria Garcia Lopez?" heard the fallback (a name that is some of the words held was read as the same name)."""
+    first = "activate my card 4821 for Maria Garcia Lopez"
+    held = Entity("name", "Maria Garcia Lopez", "Maria Garcia Lopez", first.index("Maria"), len(first), "model", 0.9)
+    state = en(banking, start(), first, "activate_card", 0.95, entities=(held,)).state
+    said = Entity("name", "Maria Garcia", "Maria Garcia", text.index("Maria"), len(text), "model", 0.9)
+    assert replies(en(banking, state, text, "inform", 0.9, entities=(said,))) == [
+        "Okay, I've changed the name to Maria Garcia.", "Activate the card ending 4821 for Maria Garcia?"]
+
+
+@pytest.mark.parametrize("confidence", [0.9, 0.3])
+def test_meant_for_someone_else_at_the_read_back(banking, confidence):
+    """Customer trial, session 41 round 2 (B): "no wait, it's supposed to go to his wife, Sarah Miller" at "Send $45.00 to
+    Jake Miller …?" heard the fallback."""
+    first = "send 45 to Jake Miller"
+    state = en(banking, start(), first, "transfer_money", 0.95,
+               entities=(Entity("recipient", "Jake Miller", "Jake Miller", 11, 22, "model", 0.9),)).state
+    text = "no wait, it's supposed to go to his wife, Sarah Miller"
+    said = Entity("recipient", "Sarah Miller", "Sarah Miller", text.index("Sarah"), len(text), "model", confidence)
+    assert replies(en(banking, state, text, "deny", 0.7, entities=(said,)))[0] == \
+        "Okay, I've changed the recipient to Sarah Miller."

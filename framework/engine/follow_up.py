@@ -147,7 +147,9 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
            and any(ctx.slots.get(n) != ctx.last_values.get(n) for n in _given(ctx, steps.collected_slots(flow))))
     # "哎不对不对，号码说错了，是13912345676" right after a balance of 13912345677 (否定) heard "没听明白" (customer trial,
     # session 41): the last run's number said to be wrong, with the whole right one, is that run again with it
-    corrected = (sounds_like_correction(nlu.text or "", assistant.language)
+    # (not after a confirmed change: "我刚开的那个卡能换成99吗" after an opening is a new request, tests of session 28)
+    corrected = (not any(isinstance(state.step, Confirm) for state in flow.states.values())
+                 and sounds_like_correction(nlu.text or "", assistant.language)
                  and any(ctx.slots.get(n) != ctx.last_values.get(n) and ctx.last_values.get(n) is not None
                          for n in _given(ctx, steps.collected_slots(flow))))
     if not (sounds_like_follow_up(nlu.text or "", assistant.language) or only or own or corrected):

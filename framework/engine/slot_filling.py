@@ -1080,9 +1080,15 @@ def _named_again(ctx: TurnContext, found: dict) -> None:
     session 30). No change."""
     if ctx.frame is None or ctx.frame.waiting_for != CONFIRM:
         return
+    text = ctx.text or ""
+    # ... unless said as a correction or as what the card says: "oh wait, sorry, on the card it just says Maria Garcia"
+    # at "Activate … for Maria Garcia Lopez?" (customer trial, session 41)
+    shortened = sounds_like_correction(text, ctx.assistant.language)
     for name in list(found):
         held = ctx.original.slots.get(name)
         if ctx.assistant.slots[name].type != "text" or not isinstance(held, str):
+            continue
+        if shortened or any(_SAYS_LEAD.search(text[:c[2].start]) for c in found[name]):
             continue
         if _narrow(found, name, lambda c: not (isinstance(c[3], str) and _part_of(c[3], held))) and name not in found:
             ctx.emit("value_not_taken", slot=name, reason="named_again")
@@ -1177,7 +1183,8 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
                 # trial, session 33): an amount said as the total is the loss
                 or (slot.type == "money" and _TOTAL_WORDS.search(text[max(0, entity.start - 12):entity.start]))
                 or ((_BUT_LEAD.search(text[:entity.start]) or _REJECTED_THEN.search(text[:entity.start])
-                     or _CHANGE_ASKED.search(text[:entity.start]) or _RATHER_LEAD.search(text[:entity.start]))
+                     or _CHANGE_ASKED.search(text[:entity.start]) or _RATHER_LEAD.search(text[:entity.start])
+                     or _SAYS_LEAD.search(text[:entity.start]))
                     and only_filler(_WHY_TURNED_DOWN.sub("", text[entity.end:]).strip(" ?？"), language))):
             continue
         del found[name]
@@ -1215,6 +1222,13 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
 # session 37)
 _RATHER_LEAD = re.compile(r"^\W*(?:(?:等一下|等一等|等等|等下|稍等|哦|噢|嗯|那|算了|我想|我看|想了想|诶|欸|哎|唉|呃|哎呀|诶呀)[，,、。\s]*)*"
                           r"(?:我|那)?还是(?:换|要|用|办|改|选|来)?(?:成|到)?(?:个|那个)?\s*$")
+# "oh wait, sorry, on the card it just says Maria Garcia" at "Activate … for Maria Garcia Lopez?", "no wait, it's
+# supposed to go to his wife, Sarah Miller" at "Send $45.00 to Jake Miller …?" heard the fallback (customer trial,
+# session 41): what the card says, or who it is meant for, said before the value
+_SAYS_LEAD = re.compile(r"\b(?:it|the card|card|the name|my card)\s+(?:just\s+|only\s+|actually\s+)?(?:says|reads|shows)\s*[:,]?\s*$"
+                        r"|\b(?:supposed|meant|going|has|needs?) to (?:go|be|get sent|be sent) to\s+(?:(?:his|her|my|their|our)\s+"
+                        r"\w+\s*,?\s*)?$|\bit'?s (?:for|to) (?:(?:his|her|my|their)\s+\w+\s*,?\s*)$"
+                        r"|卡上(?:写的|印的)(?:是)?\s*$|(?:应该|本来)(?:是)?(?:给|转给|打给)\s*$", re.IGNORECASE)
 _CHANGE_ASKED = re.compile(r"^\W*(?:(?:oh|ah|hmm+|um+|actually|wait|sorry|ok(?:ay)?|but)[\s,.!]+)*(?:can|could|would|may)\s+"
                            r"(?:it|we|you|i|that|this|the\s+(?:transfer|payment|money))\s+(?:please\s+)?(?:(?:go|be|do|make|send|"
                            r"move|change|switch|schedule|put|set|have)(?:\s+(?:it|that|this))?\s+)?(?:(?:on|for|to|at)\s+)?"
@@ -2141,8 +2155,13 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
         _, _, entity, value = min(candidates, key=lambda c: (c[0], -c[1]))
         unsure = (entity.extractor == MODEL_EXTRACTOR and entity.confidence is not None
                   and entity.confidence < threshold)
+        # (at a read-back, a value said as a correction is taken however unsure the model is: the read-back comes
+        # again with it, "no wait, it's supposed to go to his wife, Sarah Miller" heard the fallback: trial, session 41)
         if unsure and not (_whole_answer(ctx, entity, name, collecting) or restates_request(ctx)
-                           or _agreed(ctx, nlu, ctx.assistant.slots[name], entity, value, collecting)):
+                           or _agreed(ctx, nlu, ctx.assistant.slots[name], entity, value, collecting)
+                           or (ctx.frame is not None and ctx.frame.waiting_for == CONFIRM
+                               and ctx.original.slots.get(name) not in (None, value)
+                               and sounds_like_correction(ctx.text or "", ctx.assistant.language))):
             ctx.held[name] = value
             ctx.emit("value_held", slot=name, confidence=round(entity.confidence, 4), threshold=threshold)
             continue
