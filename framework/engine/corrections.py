@@ -55,7 +55,7 @@ _BARE_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 # ("his name Jorge Ramirez", a non-native speaker's, was dropped: customer trial, session 41)
-_NAME_IS = re.compile(r"\b(?:her|his|their|the(?:ir)? (?:person'?s|payee'?s))(?: full)? name(?:'s| is\b|\s*[:\-]|(?=\s+(?-i:[A-Z])))"
+_NAME_IS = re.compile(r"\b(?:her|his|their|the(?:ir)? (?:person'?s|payee'?s))(?: full)? name(?:'s| is\b|\s*[:\-]|(?=\s+(?-i:[A-Z])|\s*$))"
                       r"|(?:她|他)(?:的名字)?叫", re.IGNORECASE)
 
 
