@@ -431,3 +431,12 @@ def test_meant_for_someone_else_at_the_read_back(banking, confidence):
     said = Entity("recipient", "Sarah Miller", "Sarah Miller", text.index("Sarah"), len(text), "model", confidence)
     assert replies(en(banking, state, text, "deny", 0.7, entities=(said,)))[0] == \
         "Okay, I've changed the recipient to Sarah Miller."
+
+
+def test_broadband_asked_during_an_opening(telecom):
+    """Customer trial, session 41 round 2 (B): "对了，你们这能装宽带吗？" at an opening's ID question (咨询) heard the plans'
+    price list, not where broadband is done; the ID question did not come back."""
+    state = zh(telecom, start(), "我要开户", "办理", 0.95).state
+    state = zh(telecom, state, "周杰", "提供信息", 0.95).state
+    said = replies(zh(telecom, state, "对了，你们这能装宽带吗？", "咨询", 0.95))
+    assert "宽带" in said[0] and "营业厅" in said[0] and said[-1] == "请提供您的 18 位身份证号码。"

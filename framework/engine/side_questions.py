@@ -191,6 +191,11 @@ _ASKING = re.compile(r"^\W*(?:请问|我想问|想问|问一下|问下|咨询一
                      re.IGNORECASE)
 
 
+def names_an_answer(flow, text: str) -> bool:
+    """Whether one of the flow's `answers` names the message."""
+    return bool(flow.answers) and _names(flow.answers, text)
+
+
 def _names(entries, text: str) -> bool:
     """Whether `text` names one of `entries` ((response, words, patterns): a flow's `answers` or `not_for`)."""
     return any(named_in(words, patterns, text) is not None for _, words, patterns in entries)

@@ -1243,8 +1243,11 @@ def _asks_another_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None, con
     "余额还是账单？" heard that 流量 is looked up in the App (query_type's `unavailable` word) instead of
     59's details (customer trial, session 27). Not the active flow's own trigger ("流量还剩多少")."""
     flow = ctx.assistant.flow_for_intent(intent) if confident and intent else None
+    # (one that gives that flow something to answer: "对了，你们这能装宽带吗？" at an opening's ID question started the
+    # plans' overview, which says nothing of broadband: customer trial, session 41)
     return (flow is not None and ctx.frame is not None and flow.name != ctx.frame.flow
-            and is_question(nlu.text or "", ctx.assistant.language))
+            and is_question(nlu.text or "", ctx.assistant.language)
+            and (steps.gives_values(ctx, nlu, flow) or side_questions.names_an_answer(flow, nlu.text or "")))
 
 
 def _answers_the_interrupted(ctx: TurnContext, collecting: str) -> bool:
