@@ -440,3 +440,15 @@ def test_broadband_asked_during_an_opening(telecom):
     state = zh(telecom, state, "周杰", "提供信息", 0.95).state
     said = replies(zh(telecom, state, "对了，你们这能装宽带吗？", "咨询", 0.95))
     assert "宽带" in said[0] and "营业厅" in said[0] and said[-1] == "请提供您的 18 位身份证号码。"
+
+
+def test_own_name_after_a_request_not_served_takes_it_up(telecom):
+    """Customer trial, session 41 round 2 (B): "我想再办一张卡，给我儿子用" heard that it can be opened in the customer's own
+    name; "刘建国" then heard "回答不了", and the ID "没听明白", until the customer said "开户"."""
+    refused = zh(telecom, start(), "我想再办一张卡，给我儿子用", "办理", 0.95).state
+    name = Entity("name", "刘建国", "刘建国", 0, 3, "model", 0.9)
+    result = zh(telecom, refused, "刘建国", "其他", 0.8, entities=(name,))
+    assert [f.flow for f in result.state.stack] == ["business"] and result.state.slots["name"] == "刘建国"
+    result = zh(telecom, refused, "110101199003077774", "提供信息", 0.8)
+    assert result.state.slots["id_number"] == "110101199003077774"
+    assert not zh(telecom, refused, "算了不办了", "取消", 0.9).state.stack

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import re
 
+from dataclasses import replace
+
 from framework.compile.machine import Flow
-from framework.engine import lifetimes
+from framework.engine import lifetimes, slot_filling, steps
 from framework.engine.context import TurnContext
 from framework.engine.unavailable import say_named, tell_named
 from framework.slots.command_words import negated_command
@@ -45,6 +47,32 @@ def refused(ctx: TurnContext, flow: Flow) -> bool:
         # "对了，我还想给我女儿办张卡" (refused) right after a complaint, then "张小雨" started a second complaint as a
         # follow-up of the first (customer trial, session 36): the conversation has moved on from the last flow
         ctx.last_flow, ctx.last_values = None, {}
+    return True
+
+
+def taken_up(ctx: TurnContext, nlu, confident: bool) -> bool:
+    """"我想再办一张卡，给我儿子用" heard that the holder opens it, or the customer in their own name ("说开户"); the
+    customer's name, then ID, next heard "回答不了" and "没听明白" until the word 开户 (customer trial, session 41): right
+    after a request not served, a message that gives the refused flow's own values (the customer's name or ID, as its
+    reply invites), and asks for nothing else, starts that flow with them (event `request_taken_up`)."""
+    history = ctx.original.history
+    if ctx.stack or not history or "request_not_served" not in history[-1].events or not ctx.new_turn:
+        return False
+    flow = ctx.assistant.flow_for_intent(history[-1].intent or "")
+    behaviours = ctx.assistant.behaviours
+    other = ctx.assistant.flow_for_intent(ctx.intent) if confident and ctx.intent else None
+    if (flow is None or (other is not None and other.name != flow.name)
+            or (confident and any(ctx.intent in b.intents for b in (behaviours.cancel, behaviours.handoff,
+                                                                      behaviours.help)))
+            or not steps.gives_values(ctx, nlu, flow, choices=False) or _ANOTHER_OR_NOT.search(ctx.text or "")):
+        return False
+    wanted = [ctx.assistant.slots[n] for n in steps.collected_slots(flow) if n in ctx.assistant.slots]
+    from framework.slots.mapping import fills
+
+    kept = tuple(e for e in nlu.entities if any(fills(slot, e, None) for slot in wanted))
+    ctx.emit("request_taken_up", flow=flow.name)
+    slot_filling.fill(ctx, replace(nlu, entities=kept), None)
+    steps.start_flow(ctx, flow, reason="taken_up")
     return True
 
 

@@ -1122,6 +1122,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # "ok" / "no thanks": "上上个月的" (肯定 0.9) after a bill heard "还有什么可以帮您的吗？" (customer trial, session 30)
     if follow_up.handle(ctx, nlu, threshold(assistant)):
         return
+    # the customer's own name right after "…用您本人的姓名和身份证号来办" (framework.engine.not_for.taken_up)
+    if not_for.taken_up(ctx, nlu, confident):
+        return
     # "ok" / "no thanks" with no flow active: "anything else?" / "take care"
     if nothing_pending.handle(ctx, nlu, threshold(assistant)):
         return
