@@ -28,7 +28,7 @@ from framework.nlu.interface import IntentClassifier, IntentScore, NLUResult, Pa
 from framework.slots import extract_entities
 from framework.slots.entities import unnamed_numbers
 from framework.slots.answers import (after_aside, after_greeting, after_refusal, also_part, before_correction, corrected_tail,
-                                     last_sentence, request_after_also, yes_no)
+                                     sentences_from_the_end, request_after_also, yes_no)
 from framework.slots.context import clauses
 
 log = logging.getLogger(__name__)
@@ -473,7 +473,13 @@ class ClassifierParser:
                     + b.greet.intents)
         if not ranking or ranking[0].name in commands or self.assistant.flow_for_intent(ranking[0].name) is not None:
             return ranking
-        return await self._part_instead(last_sentence(text), ranking, self._starts_a_flow)
+        # ... and then by the one before it, and the one before that: "…I'd like the card stopped and a new one sent. Oh,
+        # the number ends 7777." after a long story heard "That's outside what I can do" (customer trial, session 41)
+        for part in sentences_from_the_end(text):
+            own = await self._part_instead(part, ranking, self._starts_a_flow)
+            if own is not ranking:
+                return own
+        return ranking
 
     def _ends_conversation(self, intent: str) -> bool:
         flow = self.assistant.flow_for_intent(intent)

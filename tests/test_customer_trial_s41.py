@@ -452,3 +452,18 @@ def test_own_name_after_a_request_not_served_takes_it_up(telecom):
     result = zh(telecom, refused, "110101199003077774", "提供信息", 0.8)
     assert result.state.slots["id_number"] == "110101199003077774"
     assert not zh(telecom, refused, "算了不办了", "取消", 0.9).state.stack
+
+
+async def test_a_story_whose_request_is_not_the_last_sentence(banking):
+    """Customer trial, session 41 round 3 (A): a long lost-card story ending "I'd like the card stopped and a new one sent.
+    Oh, the number ends 7777." heard "That's outside what I can do", and "ok yes go ahead" then "anything else?"."""
+    from framework.agent import Agent, classifier_parser
+    from tests.support.fake_classifier import FakeClassifier
+
+    text = ("Hi, Wei Chen here. When I got home my card holder was gone. I'd like the card stopped and a new one sent. "
+            "Oh, the number ends 7777.")
+    table = {text: ("out_of_scope", 0.9), "Oh, the number ends 7777.": ("inform", 0.9),
+             "I'd like the card stopped and a new one sent.": ("lost_card", 0.97)}
+    agent = Agent(banking, classifier_parser(FakeClassifier(table, banking.intents), banking))
+    turn = await agent.handle(None, "u", text, now=1_790_000_000.0)
+    assert [f.flow for f in turn.state.stack] == ["lost_card"] and turn.state.slots["card_last4"] == "7777"

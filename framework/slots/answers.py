@@ -694,8 +694,16 @@ _SENTENCES = re.compile(r"(?<=[.!?。！？])\s*")
 
 def last_sentence(text: str) -> str | None:
     """The last of two or more sentences, when it has four letters, digits or CJK characters or more; else None."""
+    last = sentences_from_the_end(text, 1)
+    return last[0] if last else None
+
+
+def sentences_from_the_end(text: str, most: int = 3) -> list[str]:
+    """The last `most` of two or more sentences, last first, each of four letters, digits or CJK characters or more."""
     sentences = [s for s in _SENTENCES.split(text.strip()) if content_length(s) > 0]
-    return sentences[-1] if len(sentences) >= 2 and content_length(sentences[-1]) >= 4 else None
+    if len(sentences) < 2:
+        return []
+    return [s for s in reversed(sentences[-most:]) if content_length(s) >= 4]
 
 
 def after_aside(text: str, language: str | None = None) -> str | None:
