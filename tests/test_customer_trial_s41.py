@@ -467,3 +467,18 @@ async def test_a_story_whose_request_is_not_the_last_sentence(banking):
     agent = Agent(banking, classifier_parser(FakeClassifier(table, banking.intents), banking))
     turn = await agent.handle(None, "u", text, now=1_790_000_000.0)
     assert [f.flow for f in turn.state.stack] == ["lost_card"] and turn.state.slots["card_last4"] == "7777"
+
+
+def test_an_earlier_payee_said_to_have_been_right(banking):
+    """Customer trial, session 41 round 3 (A): Tom, then "actually send it to Jerry not Tom", then "no sorry, Tom was
+    right, but do it Friday instead" changed only the date, and "yes" sent $50 to Jerry."""
+    first = "send 50 bucks to Tom tomorrow"
+    state = en(banking, start(), first, "transfer_money", 0.95,
+               entities=(Entity("recipient", "Tom", "Tom", 16, 19, "model", 0.9),)).state
+    text = "actually send it to Jerry not Tom"
+    at = text.index("Jerry")
+    state = en(banking, state, text, "inform", 0.9,
+               entities=(Entity("recipient", "Jerry", "Jerry", at, at + 5, "model", 0.9),)).state
+    result = en(banking, state, "no sorry, Tom was right, but do it Friday instead", "deny", 0.8)
+    assert result.state.slots["recipient"] == "Tom" and result.state.slots["date"] == "2026-12-04"
+    assert replies(result)[-1] == "Send $50.00 to Tom on Friday 4 December?"

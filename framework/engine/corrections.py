@@ -42,7 +42,7 @@ from framework.engine.confirm import label
 from framework.engine.context import TurnContext
 from framework.engine.render import shown
 from framework.engine.steps import collected_slots
-from framework.nlu.interface import NLUResult
+from framework.nlu.interface import Entity, NLUResult
 from framework.slots import GENERIC_EXTRACTORS, parse_value
 from framework.slots.number_labels import IDENTIFIER_TYPES, balance_said, card_end
 from framework.slots.answers import content_length, corrected_tail, language_key, sounds_like_correction, without_filler
@@ -57,6 +57,41 @@ _BARE_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 # ("his name Jorge Ramirez", a non-native speaker's, was dropped: customer trial, session 41)
 _NAME_IS = re.compile(r"\b(?:her|his|their|the(?:ir)? (?:person'?s|payee'?s))(?: full)? name(?:'s| is\b|\s*[:\-]|(?=\s+(?-i:[A-Z])|\s*$))"
                       r"|(?:她|他)(?:的名字)?叫", re.IGNORECASE)
+
+
+# "no sorry, Tom was right, but do it Friday instead" at "Send $50.00 to Jerry …?" (Jerry having replaced Tom) changed
+# only the date, and "yes" sent $50 to Jerry (customer trial, session 41): an earlier value said to have been right
+_SAID_RIGHT = {
+    "en": re.compile(r"\b(?P<v>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})\s+(?:was|is)\s+(?:right|correct|the right one)\b"
+                     r"|\b(?:back to|go back to|make it)\s+(?P<w>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})\s+(?:after all|again)\b"),
+    "zh": re.compile(r"(?:还是|就)(?P<v>[\u4e00-\u9fff]{2,4})(?:对|没错|是对的)"),
+}
+
+
+def earlier_value_said_right(ctx: TurnContext, nlu: NLUResult, waiting: str | None) -> NLUResult:
+    """At a confirmation, a text value the flow held earlier in the session, said to have been right, is read as that
+    slot's value again (an entity added for it)."""
+    flow = ctx.flow()
+    pattern = _SAID_RIGHT.get(language_key(ctx.assistant.language) or "en")
+    text = nlu.text or ""
+    if waiting != "confirm" or flow is None or pattern is None:
+        return nlu
+    for m in pattern.finditer(text):
+        group = "v" if m.group("v") else "w"
+        said = m.group(group)
+        for name in sorted(collected_slots(flow)):
+            slot, now = ctx.assistant.slots.get(name), ctx.slots.get(name)
+            if slot is None or slot.type != "text" or not isinstance(now, str) or now.lower() == said.lower():
+                continue
+            earlier = [t.slot_changes.get(name) for t in ctx.original.history if name in t.slot_changes]
+            if any(isinstance(v, str) and v.lower() == said.lower() for v in earlier):
+                if any(e.start <= m.start(group) < e.end for e in nlu.entities if fills(slot, e, None)):
+                    return nlu  # tagged already
+                mapping = slot.entity_mappings()[0]
+                entity = Entity(mapping.entity, said, said, m.start(group), m.end(group), "template")
+                ctx.emit("earlier_value_again", slot=name)
+                return dataclasses.replace(nlu, entities=nlu.entities + (entity,))
+    return nlu
 
 
 def retarget_person(ctx: TurnContext, nlu: NLUResult, waiting: str | None, intent: str | None,

@@ -1178,7 +1178,8 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
             continue
         around = text[:entity.start] + text[entity.end:]
         if (only_filler(_HEDGED_AROUND.sub("", _TIME_OF_DAY.sub("", around) if slot.type == "date" else around), language)
-                or names_slot(ctx, name, text)
+                or names_slot(ctx, name, text) or any(e.name == "earlier_value_again" and e.data.get("slot") == name
+                                                      for e in ctx.events)
                 # "行，登记吧，哦对了我后来算了一下，他们一共扣了我两千" at the read-back of a 3000 元 loss filed 3000 (customer
                 # trial, session 33): an amount said as the total is the loss
                 or (slot.type == "money" and _TOTAL_WORDS.search(text[max(0, entity.start - 12):entity.start]))

@@ -885,6 +885,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     nlu = _without_values_of_a_story(ctx, nlu, intent, confident, collecting)
     nlu = _without_command_names(ctx, nlu, waiting, intent, confident)
     nlu = corrections.retarget_person(ctx, nlu, waiting, intent, confident)  # "Sarah Jones I mean" tagged `name`
+    nlu = corrections.earlier_value_said_right(ctx, nlu, waiting)  # "no sorry, Tom was right"
     filled = slot_filling.fill(ctx, _answer_only(ctx, nlu, collecting) if off_topic else nlu, collecting)
     if waiting == "confirm" and any(e.name == "next_run_changed" for e in ctx.events):
         steps.reprompt(ctx)  # "Bob should get 250 actually": for the run waiting; this one's read-back again
