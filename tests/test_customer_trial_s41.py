@@ -482,3 +482,24 @@ def test_an_earlier_payee_said_to_have_been_right(banking):
     result = en(banking, state, "no sorry, Tom was right, but do it Friday instead", "deny", 0.8)
     assert result.state.slots["recipient"] == "Tom" and result.state.slots["date"] == "2026-12-04"
     assert replies(result)[-1] == "Send $50.00 to Tom on Friday 4 December?"
+
+
+@pytest.mark.parametrize("text", ["我想把号码转到你们家来，现在用的是别家的卡，携号转网怎么弄？要多少钱？",
+                                  "我下个月要去澳大利亚，手机到那边还能用不？", "那出国那个事呢？"])
+def test_a_question_about_what_only_a_shop_does(telecom, text):
+    """Customer trial, session 41 round 3 (A, twice): "携号转网怎么弄？要多少钱？" heard the plans' fees (and "我问的是携号转网
+    啊" a goodbye); going abroad with the phone was dropped, and "那出国那个事呢？" heard "回答不了"."""
+    said = replies(zh(telecom, start(), text, "咨询", 0.9))
+    assert "营业厅" in said[0] and "国际漫游" in said[0]
+    assert "宽带" in replies(zh(telecom, start(), "129的套餐带宽带吗", "咨询", 0.9))[0]  # a plan's broadband: the plan
+
+
+def test_not_the_query_but_a_stop_withdraws_the_query(telecom):
+    """Customer trial, session 41 round 3 (A): "不是查话费，我是要先把卡停了，怕被人盗刷" at "余额还是账单？" heard the menu
+    again and again."""
+    state = zh(telecom, start(), "号码是15088886666", "查询", 0.9).state
+    text = "不是查话费，我是要先把卡停了，怕被人盗刷"
+    nlu = NLUResult(text, (IntentScore("否定", 0.8), IntentScore("其他", 0.1)),
+                    tuple(extract_entities(telecom, text, today=NOW.date())), instead=(IntentScore("办理", 0.9),))
+    result = handle_message(telecom, state, nlu, now=NOW)
+    assert not result.state.stack and "停机" in replies(result)[-1]
