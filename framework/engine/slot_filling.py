@@ -1273,28 +1273,6 @@ def turned_down_at_read_back(ctx: TurnContext, nlu: NLUResult) -> str | None:
     return None
 
 
-# "我现在39的，流量老是不够用" at a plan change's ID question read 39 as the plan wanted, and the change to the plan it
-# has was read back (customer trial, session 41): a value said as the one the customer has now is no choice
-_CURRENT_BEFORE = {
-    "zh": re.compile(r"(?:我|俺)?(?:现在|目前|当前|原来|本来|一直)(?:是|用的是|用的|用着|办的是|办的|在用|的)?(?:的)?\s*$"),
-    "en": re.compile(r"\b(?:i'?m (?:currently |now )?on|i (?:currently )?have|currently on|my current (?:plan|one) is)"
-                     r"(?: the| a)?\s*$", re.IGNORECASE),
-}
-
-
-def _current_values(ctx: TurnContext, found: dict) -> None:
-    """A categorical value said as what the customer has now ("我现在39的") is dropped, when the slot's flow would change
-    it (the slot is not yet set, or set to another value)."""
-    pattern = _CURRENT_BEFORE.get(language_code(ctx.assistant.language))
-    text = ctx.text or ""
-    if pattern is None:
-        return
-    for name in [n for n, cs in found.items() if ctx.assistant.slots[n].type == "categorical"
-                 and all(pattern.search(text[max(0, c[2].start - 12):c[2].start]) for c in cs)]:
-        ctx.emit("entity_ignored", entity=name, reason="current")
-        del found[name]
-
-
 def _negated_values(ctx: TurnContext, found: dict) -> None:
     """Of two values for one slot, the one said as not meant is dropped: "哦不对，我是要换套餐，
     不是开户" at the name question kept 开户 and heard "没听明白" (customer trial, session 26).
@@ -1770,7 +1748,18 @@ def _inside_unavailable(slot, text: str, entity: Entity) -> bool:
 def _said_as_current(ctx: TurnContext, text: str, entity: Entity) -> bool:
     """Whether the words right before a categorical value name it as the current one."""
     pattern = _CURRENT.get(language_code(ctx.assistant.language))
-    return pattern is not None and entity.start > 0 and bool(pattern.search(text[:entity.start].lower()))
+    if pattern is None or entity.start <= 0:
+        return False
+    if pattern.search(text[:entity.start].lower()):
+        return True
+    # "我现在39的，流量老是不够用" at a plan change's ID question read 39 as the plan wanted (customer trial, session 41):
+    # "I now" right before the value, "的" after it and no choosing word
+    return bool(language_code(ctx.assistant.language) == "zh" and _I_NOW.search(text[:entity.start])
+                and _THE_ONE.match(text[entity.end:]))
+
+
+_I_NOW = re.compile(r"(?:我|俺)(?:现在|目前|当前)(?:是|用)?$")
+_THE_ONE = re.compile(r"(?:元|块)?(?:钱)?的(?!就行|就好|吧|啊|呀)(?:套餐)?(?:[，,。！!\s]|$)")
 
 
 # An amount said as a rate is a price, not a total: "你们给我开了个每个月五块钱的来电显示，扣了我半年
@@ -2138,7 +2127,6 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     _charged_not_chosen(ctx, found)
     _unavailable_over_choice(ctx, found)
     _negated_values(ctx, found)
-    _current_values(ctx, found)
     _only_one_meant(ctx, found)
     _asked_about(ctx, found, collecting)
     _named_again(ctx, found)

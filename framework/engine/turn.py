@@ -1894,7 +1894,7 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         ctx.emit("value_turned_down", slot=slot_name)
         ctx.say(step.prompt)
         return
-    if not parsed.ok and any(e.name == "entity_ignored" and e.data.get("reason") == "current" for e in ctx.events):
+    if not parsed.ok and any(e.name == "entity_ignored" and e.data.get("reason") == "current_value" for e in ctx.events):
         # "我现在39的，流量老是不够用" at the ID question: what the customer has now, no answer and no wrong one; the
         # question again, no attempt used (customer trial, session 41)
         ctx.emit("not_a_value", slot=slot_name, kind="current", intent=None)
