@@ -503,3 +503,23 @@ def test_not_the_query_but_a_stop_withdraws_the_query(telecom):
                     tuple(extract_entities(telecom, text, today=NOW.date())), instead=(IntentScore("办理", 0.9),))
     result = handle_message(telecom, state, nlu, now=NOW)
     assert not result.state.stack and "停机" in replies(result)[-1]
+
+
+@pytest.mark.parametrize("text, payee", [
+    ("Hi, I run a small bakery and need to pay my flour supplier, Golden Mills, $640 today please", "Golden Mills"),
+    ("ok and pay 300 dollars to Kim's Produce next Monday", "Kim's Produce")])
+def test_an_unsure_payee_is_checked_by_the_read_back(banking, text, payee):
+    """Customer trial, session 41 round 3 (B, three times): "Did you mean Golden Mills as your recipient?" before the
+    transfer's own read-back (the model unsure of the name)."""
+    at = text.index(payee)
+    unsure = Entity("recipient", payee, payee, at, at + len(payee), "model", 0.3)
+    said = replies(en(banking, start(), text, "transfer_money", 0.95, entities=(unsure,)))
+    assert said[-1].startswith(f"Send $") and f"to {payee} on" in said[-1]
+    fine = "today is fine"  # a lowercase word is still asked about ("Did you mean fine …?" is the model's doing)
+    assert not _proper_name(fine)
+
+
+def _proper_name(text):
+    from framework.engine.slot_filling import _PROPER_NAME
+
+    return bool(_PROPER_NAME.match(text))
