@@ -31,6 +31,7 @@ from framework.engine import lifetimes, slot_filling, steps
 from framework.engine.context import TurnContext
 from framework.engine.unavailable import say_named, tell_named
 from framework.slots.command_words import negated_command
+from framework.slots.mapping import fills
 
 
 def refused(ctx: TurnContext, flow: Flow) -> bool:
@@ -67,8 +68,6 @@ def taken_up(ctx: TurnContext, nlu, confident: bool) -> bool:
             or not steps.gives_values(ctx, nlu, flow, choices=False) or _ANOTHER_OR_NOT.search(ctx.text or "")):
         return False
     wanted = [ctx.assistant.slots[n] for n in steps.collected_slots(flow) if n in ctx.assistant.slots]
-    from framework.slots.mapping import fills
-
     kept = tuple(e for e in nlu.entities if any(fills(slot, e, None) for slot in wanted))
     ctx.emit("request_taken_up", flow=flow.name)
     slot_filling.fill(ctx, replace(nlu, entities=kept), None)

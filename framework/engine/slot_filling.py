@@ -467,13 +467,13 @@ def _in_reason(text: str, entity: Entity, entities) -> bool:
 
 # "pay my flour supplier, Golden Mills, $640 today", "send my roommate Jake his half…" and "pay 300 to Kim's Produce" each
 # asked "Did you mean … as your recipient?" before the transfer's own read-back (customer trial, session 41, round 3)
-_PROPER_NAME = re.compile(r"(?:[A-Z][\w'&.-]*)(?:\s+(?:[A-Z][\w'&.-]*|of|and|&|de|van|von|der|al|bin))*\Z"
-                          r"|[\u4e00-\u9fff]{2,4}\Z")
+# (capitalised words only: a CJK span of two to four characters is as often "那好吧" as a name)
+_PROPER_NAME = re.compile(r"(?:[A-Z][\w'&.-]*)(?:\s+(?:[A-Z][\w'&.-]*|of|and|&|de|van|von|der|al|bin))*\Z")
 
 
 def _read_back_later(ctx: TurnContext, name: str, value: Any) -> bool:
-    """An unsure name-like value (capitalised words, or two to four CJK characters) of a text slot that the flow reads
-    back before acting on it: the read-back is the check, and no question comes first."""
+    """An unsure name-like value (capitalised words) of a text slot that the flow reads back before acting on it: the
+    read-back is the check, and no question comes first."""
     slot = ctx.assistant.slots.get(name)
     flow = ctx.flow() if ctx.stack else (ctx.assistant.flow_for_intent(ctx.intent) if ctx.intent else None)
     if (slot is None or slot.type != "text" or not isinstance(value, str) or flow is None
