@@ -523,3 +523,11 @@ def _proper_name(text):
     from framework.engine.slot_filling import _PROPER_NAME
 
     return bool(_PROPER_NAME.match(text))
+
+
+def test_no_loss_said_with_shenme(telecom):
+    """Customer trial, session 41 round 3 (B): "没有什么损失，就是烦" at the loss question heard "这个问题我在这里回答不了"."""
+    state = zh(telecom, start(), "我要投诉，家里信号差得要命，打个电话断三次", "投诉", 0.95).state
+    for said in ["赵建国", "440306198506153219"]:
+        state = zh(telecom, state, said, "提供信息", 0.95).state
+    assert "经济损失 0元" in replies(zh(telecom, state, "没有什么损失，就是烦", "否定", 0.8))[0]

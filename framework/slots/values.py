@@ -88,7 +88,8 @@ def _zero_topics(words: set[str]) -> set[str]:
 def _zero_clause(clause: str, words: set[str], topics: set[str]) -> bool:
     """One clause that says zero: a zero word, with a lead and end particles ("其实也没啥损失吧"), or
     with what it denies said first ("损失倒没有")."""
-    bare = _KIND_OF_LOSS.sub("", _bare(clause))
+    # "没有什么损失，就是烦" heard "这个问题我在这里回答不了" (customer trial, session 41): "没有什么" is "没什么"
+    bare = _KIND_OF_LOSS.sub("", _bare(clause)).replace("没有什么", "没什么").replace("没有啥", "没啥")
     if bare in words:
         return True
     bare = _ZERO_TAIL.sub("", _ZERO_LEAD.sub("", bare))
