@@ -531,3 +531,14 @@ def test_no_loss_said_with_shenme(telecom):
     for said in ["赵建国", "440306198506153219"]:
         state = zh(telecom, state, said, "提供信息", 0.95).state
     assert "经济损失 0元" in replies(zh(telecom, state, "没有什么损失，就是烦", "否定", 0.8))[0]
+
+
+def test_set_it_up_now_then_the_day(banking):
+    """Customer trial, session 41 round 3 (B; today in the harness): "…could you set it up now: 15th of this month,
+    $1,200, to Riverside Academy" dated the transfer today, "now" read as when to send (session 31's rule for a date
+    said before "now"); the day said after the "now" is the transfer's."""
+    text = ("So my daughter's tuition deposit is due on the 15th and I keep forgetting things lately with work being "
+            "crazy, so could you set it up now: 15th of this month, $1,200, to Riverside Academy. Thanks so much.")
+    assert en(banking, start(), text, "transfer_money", 0.95).state.slots["date"] == "2026-12-15"
+    rent = en(banking, start(), "my rent of 850 is due on the 20th, so send Tom some money now", "transfer_money", 0.95)
+    assert rent.state.slots["date"] == NOW.date().isoformat()

@@ -292,6 +292,15 @@ _NOW_AFTER = re.compile(r"\b(?:now|right now|right away|immediately|asap|straigh
 _NUMERAL_CHARS = "0123456789零〇一二三四五六七八九十百千两幺壹贰叁肆伍陆柒捌玖拾佰仟"
 
 
+def _day_after_now(ctx: TurnContext, text: str, at: int) -> bool:
+    """Whether a day is named after the "now" ("could you set it up now: 15th of this month, $1,200, …" scheduled it
+    for today: customer trial, session 41, round 3): "now" is when to arrange it, the day is said after it."""
+    from framework.slots import extract_entities
+
+    rest = text[at:].lstrip(" :：,，;-–—")
+    return any(e.entity == "date" or e.extractor == "date" for e in extract_entities(ctx.assistant, rest, today=ctx.today))
+
+
 def _defaulted(ctx: TurnContext) -> set[str]:
     """The slots of the flows that may start or run whose collect step has a default ("today")."""
     out = set()
@@ -2035,7 +2044,8 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 # "我要打12300投诉你们" filed a loss of 12300 (customer trial, session 29): a number to call
                 ctx.emit("entity_ignored", entity=entity.entity, reason="phone_number")
                 continue
-            if slot.type == "date" and _NOW_AFTER.search(nlu.text or "", entity.end) and slot.name in _defaulted(ctx):
+            if (slot.type == "date" and (now := _NOW_AFTER.search(nlu.text or "", entity.end))
+                    and slot.name in _defaulted(ctx) and not _day_after_now(ctx, nlu.text or "", now.end())):
                 # "my rent of 850 is due on the 20th, so send Tom some money now" scheduled it for the 20th (customer
                 # trial, session 31): a date said before "now" is another thing's; the default (today) stands
                 ctx.emit("entity_ignored", entity=entity.entity, reason="now_said")
