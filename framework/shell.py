@@ -111,17 +111,14 @@ def backend_port_problem(args, assistant) -> tuple[str | None, object]:
     backend's usual port pointed at --backend-port."""
     if not args.demo_backend:
         return None, assistant
-    from framework.actions.demo_backend import default_port, follow_backend_port, warn_unreached_webhooks
-    from framework.server.ports import busy_port_message, free_port
+    from framework.actions.demo_backend import chosen_port, default_port, follow_backend_port, warn_unreached_webhooks
+    from framework.server.ports import busy_port_message
 
     try:
         usual = default_port(args.domain, assistant)
     except FileNotFoundError as err:
         return f"dialog shell: --demo-backend: {err}", assistant
-    if args.backend_port is None:
-        args.backend_port = usual
-    elif args.backend_port == 0:  # any free port (several shells side by side), the webhooks pointed at it
-        args.backend_port = free_port()
+    args.backend_port = chosen_port(usual, args.backend_port)
     assistant = follow_backend_port(assistant, usual, args.backend_port)
     problem = busy_port_message("127.0.0.1", args.backend_port, "demo backend", "--backend-port", "dialog shell")
     if not problem:

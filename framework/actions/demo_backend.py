@@ -96,6 +96,18 @@ def warn_unreached_webhooks(assistant: Assistant, port: int, command: str) -> No
         print(f"{command}: {warning}", file=sys.stderr)
 
 
+def chosen_port(usual: int, asked: int | None) -> int:
+    """The demo backend's port: the `usual` one unless --backend-port asked for another; 0 asks for any free port
+    (several shells side by side), which the webhooks are then pointed at (follow_backend_port)."""
+    if asked is None:
+        return usual
+    if asked == 0:
+        from framework.server.ports import free_port
+
+        return free_port()
+    return asked
+
+
 def default_port(domain_dir: str | Path, assistant: Assistant | None = None,
                  module: ModuleType | None = None) -> int:
     """Where the demo backend should listen: `PORT` in backend.py, else the first local

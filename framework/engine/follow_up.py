@@ -205,8 +205,7 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     if not _given(ctx, wanted):
         # an out-of-scope reading kept no values at priority 1 (framework.engine.turn._answer_only);
         # the trial's "and for 1234?" was read so: the values of this flow's slots are taken now
-        slots = [ctx.assistant.slots[name] for name in wanted if name in ctx.assistant.slots]
-        kept = tuple(e for e in nlu.entities if any(fills(slot, e, None) for slot in slots))
+        kept = steps.flow_entities(ctx, nlu, flow)
         carried = _carried(ctx, flow)
         if not kept and sure and intent in flow.triggers and carried and not another:
             # "and the balance?" right after the balance of 4821 asked the card's digits again (customer trial, session

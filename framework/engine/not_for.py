@@ -23,7 +23,6 @@ entry names words or patterns."""
 from __future__ import annotations
 
 import re
-
 from dataclasses import replace
 
 from framework.compile.machine import Flow
@@ -31,7 +30,6 @@ from framework.engine import lifetimes, slot_filling, steps
 from framework.engine.context import TurnContext
 from framework.engine.unavailable import say_named, tell_named
 from framework.slots.command_words import negated_command
-from framework.slots.mapping import fills
 
 
 def refused(ctx: TurnContext, flow: Flow) -> bool:
@@ -67,10 +65,8 @@ def taken_up(ctx: TurnContext, nlu, confident: bool) -> bool:
                                                                       behaviours.help)))
             or not steps.gives_values(ctx, nlu, flow, choices=False) or _ANOTHER_OR_NOT.search(ctx.text or "")):
         return False
-    wanted = [ctx.assistant.slots[n] for n in steps.collected_slots(flow) if n in ctx.assistant.slots]
-    kept = tuple(e for e in nlu.entities if any(fills(slot, e, None) for slot in wanted))
     ctx.emit("request_taken_up", flow=flow.name)
-    slot_filling.fill(ctx, replace(nlu, entities=kept), None)
+    slot_filling.fill(ctx, replace(nlu, entities=steps.flow_entities(ctx, nlu, flow)), None)
     steps.start_flow(ctx, flow, reason="taken_up")
     return True
 

@@ -30,7 +30,7 @@ from framework.engine.follow_up import sounds_like_follow_up
 from framework.engine.steps import collected_slots, gives_values
 from framework.engine.unavailable import named as named_unavailable, named_in, say_named, tell_named
 from framework.nlu.interface import NLUResult
-from framework.slots.answers import content_length, is_question, yes_no
+from framework.slots.answers import SENTENCE_END, content_length, is_question, yes_no
 from framework.slots.command_words import asks_for_person
 from framework.slots.context import model_for, short_text
 
@@ -158,9 +158,6 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
     return tell_named(ctx, candidates[0].name, candidates[0].answers, text, "question_answered")
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
-
-
 def _asked_part(text: str) -> str:
     """The question sentences of a story that ends in a question: "My granddaughter Emily has her birthday next week and
     I usually send her a card in the post … Could I send her some money from my account?" was told when a new card
@@ -168,7 +165,7 @@ def _asked_part(text: str) -> str:
     (STORY_MIN letters or more) is no part of what is asked; a short lead-in ("I lost my card. Is there a fee?") is."""
     from framework.engine import trigger_text
 
-    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    sentences = [s for s in SENTENCE_END.split(text) if s.strip()]
     asked = [s for s in sentences if s.rstrip().endswith(("?", "？"))]
     told = [s for s in sentences if s not in asked]
     if not asked or not told or content_length(" ".join(told)) < trigger_text.STORY_MIN:

@@ -480,8 +480,14 @@ def collected_slots(flow: Flow) -> set[str]:
 def gives_values(ctx: TurnContext, nlu, flow: Flow, *, choices: bool = True) -> bool:
     """Whether the message holds a value for a slot `flow` collects (without `choices`: a categorical slot's value does
     not count)."""
+    return bool(flow_entities(ctx, nlu, flow, choices=choices))
+
+
+def flow_entities(ctx: TurnContext, nlu, flow: Flow, *, choices: bool = True) -> tuple:
+    """The message's entities that give a value to a slot `flow` collects (without `choices`: not a categorical
+    slot's)."""
     from framework.slots.mapping import fills
 
     slots = [ctx.assistant.slots[n] for n in collected_slots(flow)
              if n in ctx.assistant.slots and (choices or ctx.assistant.slots[n].type != "categorical")]
-    return any(fills(slot, e, None) for slot in slots for e in nlu.entities)
+    return tuple(e for e in nlu.entities if any(fills(slot, e, None) for slot in slots))

@@ -1785,13 +1785,13 @@ def _cancel(ctx: TurnContext) -> None:
         if any(e.name == "request_withdrawn" for e in ctx.events):  # asked and withdrawn at once
             ctx.say(REQUEST_WITHDRAWN)
             return
-        offline = next((n for n, sl in ctx.assistant.slots.items() if sl.options.get("unavailable")
-                        and unavailable.named(ctx, n) is not None), None)
+        offline = next(((n, word) for n, sl in ctx.assistant.slots.items() if sl.options.get("unavailable")
+                        and (word := unavailable.named(ctx, n)) is not None), None)
         if offline is not None:
             # "我想把号销了，不用了" (取消 0.8) heard "目前没有正在办理的事项" (customer trial, session 40): what is not
             # served here, and where it is
-            ctx.emit("choice_unavailable", slot=offline, word=unavailable.named(ctx, offline), asked=None)
-            ctx.say(ctx.assistant.slots[offline].options["unavailable"]["response"])
+            ctx.emit("choice_unavailable", slot=offline[0], word=offline[1], asked=None)
+            ctx.say(ctx.assistant.slots[offline[0]].options["unavailable"]["response"])
             return
         ctx.emit("nothing_to_cancel")
         ctx.say(NOTHING_TO_CANCEL)
@@ -1870,6 +1870,12 @@ def _named_below(ctx: TurnContext) -> int | None:
     return below[0] if len(below) == 1 else None
 
 
+def _ignored_as(ctx: TurnContext, reasons: tuple[str, ...], entity: str | None = None) -> bool:
+    """Whether this turn ignored an entity (of `entity`, or any) for one of `reasons` (event `entity_ignored`)."""
+    return any(e.name == "entity_ignored" and e.data.get("reason") in reasons
+               and (entity is None or e.data.get("entity") == entity) for e in ctx.events)
+
+
 def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> None:
     step: Collect = steps.collect_step(ctx.flow(), state, slot_name)
     slot = ctx.assistant.slots[slot_name]
@@ -1886,15 +1892,13 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         ctx.say("utter_amount_not_exact")
         ctx.say(step.prompt)
         return
-    if not parsed.ok and slot.type in ("regex", "money") and any(
-            e.name == "entity_ignored" and e.data.get("reason") == "negated"
-            and e.data.get("entity") == (slot.entity or slot.name) for e in ctx.events):
+    if not parsed.ok and slot.type in ("regex", "money") and _ignored_as(ctx, ("negated",), slot.entity or slot.name):
         # "not the 1234 one, the other" at "What are the last four digits?" offered to stop reporting the card
         # (customer trial, session 33): a value turned down is no "no" to going on, nor a wrong answer; the question
         ctx.emit("value_turned_down", slot=slot_name)
         ctx.say(step.prompt)
         return
-    if not parsed.ok and any(e.name == "entity_ignored" and e.data.get("reason") == "current_value" for e in ctx.events):
+    if not parsed.ok and _ignored_as(ctx, ("current_value",)):  # (any slot's: the plan said at the ID question)
         # "我现在39的，流量老是不够用" at the ID question: what the customer has now, no answer and no wrong one; the
         # question again, no attempt used (customer trial, session 41)
         ctx.emit("not_a_value", slot=slot_name, kind="current", intent=None)
@@ -1918,9 +1922,8 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         ctx.say(step.prompt)
         return
     # "129的太贵了，不要" at the plan question: 129 turned down, not unknown ("没有这个套餐哦")
-    if not parsed.ok and slot.type == "categorical" and any(
-            e.name == "entity_ignored" and e.data.get("reason") in ("rejected", "negated")
-            and e.data.get("entity") == (slot.entity or slot.name) for e in ctx.events):
+    if (not parsed.ok and slot.type == "categorical"
+            and _ignored_as(ctx, ("rejected", "negated"), slot.entity or slot.name)):
         ctx.emit("choice_turned_down", slot=slot_name)
         ctx.say("utter_other_choice")
         ctx.say(step.prompt)

@@ -295,21 +295,18 @@ BIND_ERRORS = (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL)
 
 def ports_problem(config: ServerConfig, assistant) -> str | None:
     """One line when the server's port (or the demo backend's) cannot be listened on."""
-    from framework.server.ports import busy_port_message, free_port
+    from framework.server.ports import busy_port_message
 
     problem = busy_port_message(config.host, config.port, "server", "--port")
     if problem or not config.demo_backend:
         return problem
-    from framework.actions.demo_backend import default_port, follow_backend_port, warn_unreached_webhooks
+    from framework.actions.demo_backend import chosen_port, default_port, follow_backend_port, warn_unreached_webhooks
 
     try:
         usual = default_port(config.domain_dir, assistant)
     except FileNotFoundError as err:
         return f"serve: --demo-backend: {err}"
-    if config.demo_backend_port is None:
-        config.demo_backend_port = usual
-    elif config.demo_backend_port == 0:  # any free port, the webhooks pointed at it
-        config.demo_backend_port = free_port()
+    config.demo_backend_port = chosen_port(usual, config.demo_backend_port)
     problem = busy_port_message("127.0.0.1", config.demo_backend_port, "demo backend", "--backend-port")
     if not problem:  # the webhooks that call the usual port follow --backend-port (framework.server.agent_factory)
         warn_unreached_webhooks(follow_backend_port(assistant, usual, config.demo_backend_port),

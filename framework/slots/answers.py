@@ -689,7 +689,7 @@ _ASIDE_LEAD = {
 }
 
 
-_SENTENCES = re.compile(r"(?<=[.!?。！？])\s*")
+SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")  # where a sentence ends, its spaces after
 
 
 def last_sentence(text: str) -> str | None:
@@ -700,7 +700,7 @@ def last_sentence(text: str) -> str | None:
 
 def sentences_from_the_end(text: str, most: int = 3) -> list[str]:
     """The last `most` of two or more sentences, last first, each of four letters, digits or CJK characters or more."""
-    sentences = [s for s in _SENTENCES.split(text.strip()) if content_length(s) > 0]
+    sentences = [s for s in SENTENCE_END.split(text.strip()) if content_length(s) > 0]
     if len(sentences) < 2:
         return []
     return [s for s in reversed(sentences[-most:]) if content_length(s) >= 4]
