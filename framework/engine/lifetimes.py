@@ -59,12 +59,16 @@ def release(ctx: TurnContext, flow_name: str, reason: str) -> None:
 
 
 def _needed(ctx: TurnContext) -> set[str]:
-    """The slots the flows on the stack use."""
+    """The slots the flows on the stack use, and while "Did you mean …?" waits, those of the runner-up flow kept beside
+    it (`Frame.other`), which the answer may choose: "我妈那个号13800138000这个月话费扣了多少，她总说扣得不对" (投诉 0.52,
+    查询 next) asked "是要投诉吗？", and "那上个月的呢" started the bill query without the number (tried by hand,
+    session 41)."""
     needed: set[str] = set()
     for frame in ctx.stack:
-        flow = ctx.assistant.flows.get(frame.flow)
-        if flow is not None:
-            needed |= used_slots(ctx.assistant, flow)
+        for name in (frame.flow, frame.other if frame.waiting_for == "check" else None):
+            flow = ctx.assistant.flows.get(name) if name else None
+            if flow is not None:
+                needed |= used_slots(ctx.assistant, flow)
     return needed
 
 
