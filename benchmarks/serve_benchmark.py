@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -137,47 +138,67 @@ def make_body(route: str, texts: list[str], rng: random.Random, n: int) -> dict:
     return {"sender": f"bench-{uuid.uuid4().hex}", "message": text}
 
 
-async def closed_loop(url: str, route: str, texts: list[str], concurrency: int, requests: int, seconds: float) -> dict:
+CLIENTS = ("aiohttp", "light")  # light: benchmarks/light_client.py
+
+
+@contextlib.asynccontextmanager
+async def poster(url: str, client: str, limit: int):
+    """`post(body) -> HTTP status` over `client`'s connections to `url` (at most `limit` open; 0: no limit)."""
+    if client == "light":
+        from light_client import LightClient
+
+        async with LightClient(url) as light:
+            yield light.post
+        return
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=limit)) as http:
+        async def post(body) -> int:
+            async with http.post(url, json=body) as resp:
+                await resp.read()
+                return resp.status
+
+        yield post
+
+
+async def closed_loop(url: str, route: str, texts: list[str], concurrency: int, requests: int, seconds: float,
+                      client: str = "aiohttp") -> dict:
     rng = random.Random(concurrency)
     latencies: list[float] = []
     errors = 0
     counter = 0
     deadline = time.monotonic() + seconds
-    connector = aiohttp.TCPConnector(limit=concurrency)
-    async with aiohttp.ClientSession(connector=connector) as http:
-        async def client() -> None:
+    cpu = time.process_time()
+    async with poster(url, client, concurrency) as post:
+        async def one_client() -> None:
             nonlocal counter, errors
             while counter < requests and time.monotonic() < deadline:
                 counter += 1
                 body = make_body(route, texts, rng, counter)
                 t = time.perf_counter()
-                async with http.post(url, json=body) as resp:
-                    await resp.read()
-                    if resp.status != 200:
-                        errors += 1
+                errors += await post(body) != 200
                 latencies.append(time.perf_counter() - t)
 
         start = time.perf_counter()
-        await asyncio.gather(*(client() for _ in range(concurrency)))
+        await asyncio.gather(*(one_client() for _ in range(concurrency)))
         elapsed = time.perf_counter() - start
     return {"route": route, "concurrency": concurrency, "requests": len(latencies), "errors": errors,
             "rps": len(latencies) / elapsed, "p50": 1000 * percentile(latencies, 50),
-            "p95": 1000 * percentile(latencies, 95), "p99": 1000 * percentile(latencies, 99)}
+            "p95": 1000 * percentile(latencies, 95), "p99": 1000 * percentile(latencies, 99),
+            "client": client, "client_cpu_ms": 1000 * (time.process_time() - cpu) / max(1, len(latencies))}
 
 
-async def open_loop(url: str, route: str, texts: list[str], rate: float, seconds: float) -> dict:
+async def open_loop(url: str, route: str, texts: list[str], rate: float, seconds: float,
+                    client: str = "aiohttp") -> dict:
     """Requests at a fixed rate whatever the answers' speed (the latency a user sees at
     that load, without the closed loop's coordinated omission)."""
     rng = random.Random(1)
     latencies: list[float] = []
     errors = 0
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+    cpu = time.process_time()
+    async with poster(url, client, 0) as post:
         async def one(n: int) -> None:
             nonlocal errors
             t = time.perf_counter()
-            async with http.post(url, json=make_body(route, texts, rng, n)) as resp:
-                await resp.read()
-                errors += resp.status != 200
+            errors += await post(make_body(route, texts, rng, n)) != 200
             latencies.append(time.perf_counter() - t)
 
         tasks = []
@@ -189,7 +210,8 @@ async def open_loop(url: str, route: str, texts: list[str], rate: float, seconds
             await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
         await asyncio.gather(*tasks)
     return {"rate": rate, "requests": len(latencies), "errors": errors, "p50": 1000 * percentile(latencies, 50),
-            "p99": 1000 * percentile(latencies, 99)}
+            "p99": 1000 * percentile(latencies, 99), "client": client,
+            "client_cpu_ms": 1000 * (time.process_time() - cpu) / max(1, len(latencies))}
 
 
 async def run(args) -> dict:

@@ -43,7 +43,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from serve_benchmark import closed_loop, open_loop, texts_of  # noqa: E402
+import light_client  # noqa: E402
+from serve_benchmark import CLIENTS, closed_loop, open_loop, texts_of  # noqa: E402
+
+CLIENT_WORDS = {"light": "benchmarks/light_client.py on uvloop", "aiohttp": "aiohttp's, on asyncio's loop"}
 
 RASA_VERSION = "3.6.21"
 PYTHON_310 = "/root/.pyenv/versions/3.10.13/bin/python"
@@ -304,20 +307,22 @@ async def measure_domain(args, domain: str) -> dict:
         print(f"  ready: Rasa {result['rasa_ready_s']:.1f} s, dialogframe {result['dialogframe_ready_s']:.1f} s",
               flush=True)
         for which, (_, port) in servers.items():  # warm up both
-            await closed_loop(f"http://127.0.0.1:{port}{WEBHOOK}", "turn", texts, 8, 64, 10)
+            await closed_loop(f"http://127.0.0.1:{port}{WEBHOOK}", "turn", texts, 8, 64, 10, args.client)
         result["levels"] = []
         for c in args.concurrency:
             row = {"concurrency": c}
             for which, (_, port) in servers.items():
                 r = await closed_loop(f"http://127.0.0.1:{port}{WEBHOOK}", "turn", texts, c,
-                                      max(args.requests, 4 * c), args.seconds)
+                                      max(args.requests, 4 * c), args.seconds, args.client)
                 row[which] = r
                 print(f"  c={c:<4d} {which:12s} {r['rps']:7.1f} req/s  p50 {r['p50']:7.1f}  p99 {r['p99']:7.1f} ms"
-                      f"  ({r['requests']} req, {r['errors']} errors)", flush=True)
+                      f"  ({r['requests']} req, {r['errors']} errors; client {r['client_cpu_ms']:.2f} CPU ms a request)",
+                      flush=True)
             result["levels"].append(row)
         for which, (proc, port) in servers.items():
             best = max(row[which]["rps"] for row in result["levels"])
-            half = await open_loop(f"http://127.0.0.1:{port}{WEBHOOK}", "turn", texts, best / 2, args.open_seconds)
+            half = await open_loop(f"http://127.0.0.1:{port}{WEBHOOK}", "turn", texts, best / 2, args.open_seconds,
+                                   args.client)
             result[f"{which}_half_load"] = half
             result[f"{which}_rss_mb"] = rss_mb(proc)
             print(f"  {which}: open loop at {best / 2:.0f} req/s p99 {half['p99']:.1f} ms; "
@@ -376,15 +381,16 @@ def table(result: dict, serve_args: str) -> str:
              + (f"; its webhooks answered by the demo backend in its own process on port {d['demo_backend_port']}"
                 if d.get("demo_backend_port") else "; no demo backend: a turn that reaches a webhook waits out its retry")
              + ")", "",
-             "| concurrency | Rasa req/s (p99 ms) | dialogframe req/s (p99 ms) | ratio | goal |",
-             "|---:|---:|---:|---:|---|"]
+             "| concurrency | Rasa req/s (p99 ms) | dialogframe req/s (p99 ms) | ratio | goal | client CPU ms a request |",
+             "|---:|---:|---:|---:|---|---|"]
     for row in d["levels"]:
         rasa, df, c = row["rasa"], row["dialogframe"], row["concurrency"]
         r, goal = ratio(df["rps"], rasa["rps"]), 1.5 if row["concurrency"] == 1 else 5.0
         verdict = "met" if r >= goal else f"missed: {r / goal:.0%} of {goal}x"
         errors = f", {rasa['errors']}/{df['errors']} errors" if rasa["errors"] or df["errors"] else ""
         lines.append(f"| {c} | {rasa['rps']:.1f} ({rasa['p99']:.1f}) | {df['rps']:.1f} ({df['p99']:.1f}) | "
-                     f"**{r:.2f}x** | >= {goal}x: {verdict}{errors} |")
+                     f"**{r:.2f}x** | >= {goal}x: {verdict}{errors} | "
+                     f"{rasa.get('client_cpu_ms', float('nan')):.2f} / {df.get('client_cpu_ms', float('nan')):.2f} |")
     rh, dh = d["rasa_half_load"], d["dialogframe_half_load"]
     lines += ["",
               f"| | Rasa {RASA_VERSION} | dialogframe | goal |", "|---|---:|---:|---|",
@@ -419,6 +425,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--requests", type=int, default=2000, help="most requests per level and server")
     p.add_argument("--open-seconds", type=float, default=8.0, help="the half-load open-loop run, per server")
     p.add_argument("--json", default=None, help="also write the results to this JSON file")
+    p.add_argument("--client", choices=CLIENTS, default="light",
+                   help="the load generator's HTTP client: light (default; benchmarks/light_client.py on uvloop, "
+                        "less CPU a request than aiohttp's, so that the client takes less of the cores the "
+                        "servers share; the table shows it) or aiohttp (aiohttp's client on asyncio's loop, as runs before "
+                        "2026-12-07 11:00 UTC)")
     p.add_argument("--no-demo-backend", dest="demo_backend", action="store_false",
                    help="start no demo backend: turns that reach a webhook wait out a refused connection "
                         "(as runs before 2026-12-03 15:00 UTC did)")
@@ -433,10 +444,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.prepare:
         return prepare(args)
     started, load = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg()[0]
-    results = [asyncio.run(measure_domain(args, d)) for d in args.domains]
+    # the light client on uvloop; aiohttp's on asyncio's loop, as the runs before 2026-12-07 11:00 UTC
+    run = light_client.run if args.client == "light" else asyncio.run
+    results = [run(measure_domain(args, d)) for d in args.domains]
     print(f"\nSide by side, {started}, {os.cpu_count()} CPU cores, load average before the run "
           f"{load:.1f}; Rasa {RASA_VERSION} (one Sanic worker, in-memory tracker store), "
-          f"dialogframe (embedded Redis); one client, a fresh sender per request, at most "
+          f"dialogframe (embedded Redis); one client ({CLIENT_WORDS[args.client]}), a fresh sender per request, at most "
           f"{args.seconds:.0f} s or {args.requests} requests per level and server.\n")
     for r in results:
         print(table(r, args.serve_args) + "\n")
