@@ -6,10 +6,12 @@ import dataclasses
 import pytest
 
 from framework.engine.turn import handle_message
-from framework.nlu.interface import IntentScore, NLUResult
+from framework.nlu.interface import Entity, IntentScore, NLUResult
 from framework.slots import extract_entities
 from framework.slots.answers import yes_no
-from tests.support.engine_turns import NOW, replies, start, turns
+from framework.slots.command_words import withdrawn
+from framework.slots.context import join_name_parts
+from tests.support.engine_turns import NOW, done, replies, start, turns
 from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
 
 en = turns(default_intent="inform", runner_up=("affirm", "deny"))
@@ -70,3 +72,83 @@ def test_a_yes_to_the_check_drops_the_runner_ups_values(telecom):
     result = zh(telecom, _checked(telecom), "对", "肯定", 0.99)
     assert any(e.name == "flow_started" and e.data.get("flow") == "complaint" for e in result.events)
     assert result.state.slots.get("phone") is None and result.state.slots.get("bill_month") is None
+
+
+def _learnt(text, entity, span, value=None):
+    at = text.index(span)
+    return Entity(entity, span if value is None else value, span, at, at + len(span), "model", 0.9)
+
+
+def test_a_date_past_thirty_days_is_not_its_day_alone(banking):
+    """Customer trial, session 42 (A): "for the 20th of January" (past 30 days: refused) and the model's "the 20th"
+    sent the money on 20 December."""
+    text = "Hi! I'd like to schedule $500 to Liam Walsh for the 20th of January, it's his birthday"
+    result = en(banking, start(), text, "transfer_money", entities=(_learnt(text, "date", "the 20th"),
+                                                                    _learnt(text, "recipient", "Liam Walsh")))
+    assert result.state.slots.get("date") is None
+    assert replies(result)[-1].startswith("I can send money today or on a day within the next 30 days")
+
+
+def test_a_name_the_model_split_in_two(banking):
+    """Customer trial, session 42 (A): "my sister Ngozi Eze" tagged "my sister Ngozi" and "Eze" sent the money to
+    "Eze"."""
+    text = "Ok no problem. Then send 100 dollars to my sister Ngozi Eze on the 24th"
+    parts = (_learnt(text, "recipient", "my sister Ngozi"), _learnt(text, "recipient", "Eze"))
+    joined = join_name_parts(text, parts)
+    assert [e.text for e in joined] == ["my sister Ngozi Eze"]
+    said = replies(en(banking, start(), text, "transfer_money", entities=parts))
+    assert said == ["Send $100.00 to Ngozi Eze on Thursday 24 December?"]
+
+
+def test_two_spans_with_words_between_stay_two():
+    text = "send 20 to Tom and Ann"
+    parts = (_learnt(text, "recipient", "Tom"), _learnt(text, "recipient", "Ann"))
+    assert join_name_parts(text, parts) == parts
+
+
+def test_the_other_card_goes_to_the_request_that_waits(banking):
+    """Customer trial, session 42 (A): "block the old one [7777] and activate the new one [4821]", "7777 is the lost
+    one", "yes": after the block the activation read back 7777."""
+    text = ("Hi, I lost my old card ending 7777 last week, and my new one ending 4821 just arrived. Can you block the "
+            "old one and activate the new one?")
+    also = text.index("activate the new one")
+    nlu = NLUResult(text, (IntentScore("lost_card", 0.97), IntentScore("activate_card", 0.02)),
+                    tuple(extract_entities(banking, text, today=NOW.date())), also=(IntentScore("activate_card", 0.95),),
+                    also_span=(also, len(text)))
+    result = handle_message(banking, start(), nlu, now=NOW)
+    assert [f.flow for f in result.state.stack] == ["activate_card", "lost_card"]
+    result = en(banking, result.state, "7777 is the lost one", "inform", 0.87)
+    assert replies(result)[-1].startswith("I'll block the card ending 7777")
+    asked = done(banking, en(banking, result.state, "yes", "affirm").state, case_number="LC-40001",
+                 delivery_window="5 to 7 business days")
+    assert asked.state.slots.get("card_last4") == "4821"
+    said = replies(en(banking, asked.state, "Maria Garcia", "inform", 0.95))
+    assert said == ["Activate the card ending 4821 for Maria Garcia?"]
+
+
+@pytest.mark.parametrize("text", ["hang on... oh wait, found it, it was in my coat pocket! Don't block it",
+                                  "found it, dont block it", "don't block my card"])
+def test_dont_block_it_at_the_digits_question_stops_the_block(banking, text):
+    """Customer trial, session 42 (A): "…found it… Don't block it" (cancel 0.41) at the lost card's digits question heard
+    the question again, and "1234" then offered to block 1234."""
+    state = en(banking, start(), "I think I've lost my card, it's not in my purse", "lost_card").state
+    result = en(banking, state, text, "cancel", 0.41)
+    assert not result.state.stack
+    assert any(e.name == "flow_cancelled" for e in result.events)
+
+
+def test_dont_block_it_yet_is_no_withdrawal():
+    assert withdrawn("don't block it yet", "en") is False
+    assert withdrawn("dont cancel it", "en") is False
+
+
+def test_a_correction_right_after_the_transfer_went(banking):
+    """Customer trial, session 42 (A): "wait sorry, it should go to Chidinma Okafor, not Chidi" right after "Done: $75.00
+    to Chidi Okafor" heard that only card services are served."""
+    state = en(banking, start(), "I want to transfer 75 dollars to Chidi Okafor", "transfer_money").state
+    state = done(banking, en(banking, state, "ok today", "affirm").state, transfer_id="TR-50001").state
+    text = "wait sorry, it should go to Chidinma Okafor, not Chidi"
+    result = en(banking, state, text, "inform", 0.92, entities=(_learnt(text, "recipient", "Chidinma Okafor"),))
+    assert replies(result) == ["Your recipient was already sent with your request, so I can't change it here. "
+                               "A person from our team can change it for you."]
+    assert result.state.slots.get("recipient") is None and not result.state.stack

@@ -2112,9 +2112,11 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     for name, start, end in refused:
         # "send $30 to Dr. Kim Min-jun last Tuesday": the rules read "last Tuesday" (gone by, refused) and the model
         # "Tuesday" alone, taken as the coming one, and the read-back said "Tuesday 8 December" (customer trial,
-        # session 33): a piece of a value refused is no value either
+        # session 33): a piece of a value refused is no value either, nor a span over part of it ("for the 20th of
+        # January" was refused, past 30 days, and the model's "the 20th" sent the money on 20 December: customer
+        # trial, session 42)
         inside = [c for c in found.get(name, ())
-                  if start <= c[2].start and c[2].end <= end and (c[2].start, c[2].end) != (start, end)]
+                  if c[2].start < end and start < c[2].end and (c[2].start, c[2].end) != (start, end)]
         if inside:
             ctx.emit("entity_ignored", entity=inside[0][2].entity, reason="inside_refused")
             found[name] = [c for c in found[name] if c not in inside]
@@ -2362,9 +2364,33 @@ def keep_or_drop(ctx: TurnContext) -> None:
         # the values "which one?" lists wait while the flow asks that very question
         kept = {n: v for n, v in ctx.choices.items() if ctx.frame.waiting_for == f"slot:{n}"
                 and ctx.slots.get(n) is None}
+        for name, values in ((ctx.frame.choices or {}).get("slots") or {}).items():
+            if name not in kept and ctx.slots.get(name) in values:
+                _other_choice_waits(ctx, name, [v for v in values if v != ctx.slots.get(name)])
         choices = frozen_map({"slots": frozen_map(kept)}) if kept else None
         if (ctx.frame.choices or None) != choices:
             ctx.update_frame(choices=choices)
+
+
+def _other_choice_waits(ctx: TurnContext, name: str, left: list) -> None:
+    """One of two values "which one?" listed was chosen: the other goes to the nearest flow waiting below that collects
+    the same slot and has no value saved for it. "block the old one [7777] and activate the new one [4821]", "7777 is
+    the lost one": after the block, the activation read back 7777 (customer trial, session 42; event
+    `choice_passed_on`)."""
+    if len(left) != 1:
+        return
+    for i in range(len(ctx.stack) - 2, -1, -1):
+        frame = ctx.stack[i]
+        flow = ctx.assistant.flows.get(frame.flow)
+        if flow is None or name not in steps.collected_slots(flow):
+            continue
+        saved = dict((frame.saved or {}).get("slots") or {})
+        if saved.get(name) is None:
+            saved[name] = left[0]
+            ctx.stack[i] = dataclasses.replace(frame, saved=frozen_map({**(frame.saved or {}),
+                                                                         "slots": frozen_map(saved)}))
+            ctx.emit("choice_passed_on", slot=name, flow=frame.flow)
+        return
 
 
 def answer_for_another(ctx: TurnContext, collecting: str) -> bool:

@@ -1119,6 +1119,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         ctx.emit("already_done", flow=ctx.last_flow)
         ctx.say(ALREADY_DONE)
         return
+    if _corrected_after_done(ctx, nlu, intent, confident):
+        return
     # "and for 1234?" right after the balance of 4821: that flow again (framework.engine.follow_up); before
     # "ok" / "no thanks": "上上个月的" (肯定 0.9) after a bill heard "还有什么可以帮您的吗？" (customer trial, session 30)
     if follow_up.handle(ctx, nlu, threshold(assistant)):
@@ -1317,6 +1319,26 @@ def _answer_only(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> NL
         ctx.emit("entities_ignored", reason="out_of_scope",
                  entities=tuple(sorted({e.entity for e in nlu.entities if e not in kept})))
     return replace(nlu, entities=kept)
+
+
+def _corrected_after_done(ctx: TurnContext, nlu: NLUResult, intent: str | None, confident: bool) -> bool:
+    """"wait sorry, it should go to Chidinma Okafor, not Chidi" right after "Done: $75.00 to Chidi Okafor" heard that only
+    card services are served here (customer trial, session 42): a value for the request just done, said as a
+    correction and asking for no new request, came too late; said so (`utter_too_late_to_change`, which names a person
+    who can change it), and the value is not kept (event `correction_too_late`)."""
+    flow = ctx.assistant.flows.get(ctx.last_flow) if ctx.last_flow else None
+    if (ctx.stack or flow is None or not _just_done(ctx)
+            or (confident and intent is not None and ctx.assistant.flow_for_intent(intent) is not None)
+            or not sounds_like_correction(nlu.text or "", ctx.assistant.language)):
+        return False
+    changed = [name for name, value in ctx.slot_changes.items()
+               if value is not None and name in steps.collected_slots(flow)]
+    if not changed:
+        return False
+    ctx.emit("correction_too_late", flow=flow.name, slot=changed[0])
+    ctx.say("utter_too_late_to_change", extra={"changed_slot": confirm.label(ctx, changed[0])})
+    lifetimes.forget_this_turns_values(ctx, "too_late")
+    return True
 
 
 def _just_done(ctx: TurnContext) -> bool:

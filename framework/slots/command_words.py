@@ -123,6 +123,10 @@ _WITHDRAWN = {
     "en": re.compile(r"(?:\b(?:i changed my mind|forget it|never ?mind|cancel (?:it|that|this)"
                      r"|leave it(?: for now| then| there)?|drop it|let'?s not)"
                      r"|\bdon'?t (?:do|process|send|go ahead with) (?:it|that|this)(?: after all| anymore)?"
+                     # "oh wait, found it, it was in my coat pocket! Don't block it" at the lost card's digits question
+                     # heard the question again (customer trial, session 42)
+                     r"|\b(?:don'?t|dont|do not) (?:block|freeze|cancel|stop) (?:it|that|this|the card|my card)"
+                     r"(?: after all| anymore| any more| then| now| please| pls)?"
                      # "wait ah... nvm dun wan liao" (cancel 0.63) got the fallback, and "ok" sent the money (customer
                      # trial, session 30)
                      r"|\b(?:nvm|never ?mind)(?: (?:dun|don'?t|dont|do not) (?:wan|want|wanna))?(?: liao| already| lah| then)?"
@@ -156,8 +160,8 @@ def _last_clause(text: str) -> str:
 
 
 _NOT_EVER = re.compile(r"^(?!.*\b(?:yet|for now|just now|right now|until|till|before)\b)(?!.*(?:先|暂时|等|之前|再说))"
-                       r".*\b(?:don'?t|do not|dont) (?:send|do|process|make|go ahead with) "
-                       r"(?:it|that|this|the (?:transfer|payment))\b")
+                       r".*\b(?:don'?t|do not|dont) (?:send|do|process|make|go ahead with|block|freeze|cancel|stop) "
+                       r"(?:it|that|this|the (?:transfer|payment|card)|my card)\b")
 
 
 def withdrawn(text: str, language: str | None = None) -> bool:
