@@ -5,10 +5,11 @@ import dataclasses
 
 import pytest
 
+from framework.engine import ActionResult, handle_action_result
 from framework.engine.turn import handle_message
 from framework.nlu.interface import Entity, IntentScore, NLUResult
 from framework.slots import extract_entities
-from framework.slots.answers import yes_no
+from framework.slots.answers import is_question, yes_no
 from framework.slots.command_words import withdrawn
 from framework.slots.context import join_name_parts
 from tests.support.engine_turns import NOW, done, replies, start, turns
@@ -152,3 +153,101 @@ def test_a_correction_right_after_the_transfer_went(banking):
     assert replies(result) == ["Your recipient was already sent with your request, so I can't change it here. "
                                "A person from our team can change it for you."]
     assert result.state.slots.get("recipient") is None and not result.state.stack
+
+
+def test_a_card_to_be_replaced_online_is_a_shops_business(telecom):
+    """Customer trial, session 42 (A): "手机丢了，卡能在线补吗" (办理 0.64) asked 开户 or 换套餐."""
+    said = replies(zh(telecom, start(), "手机丢了，卡能在线补吗", "办理", 0.9))
+    assert said[0].startswith("补卡、挂失") and not any("开户（办新卡）还是变更套餐" in s for s in said)
+
+
+def test_ok_then_a_complaint_at_the_business_menu(telecom):
+    """Customer trial, session 42 (A): "行吧。还有个事，…视频会员25块钱…，我要投诉" (肯定 1.00) at "开户还是变更套餐？" heard
+    "请从这几项里选一个", again and again."""
+    state = zh(telecom, start(), "我要办个业务", "办理").state
+    text = "行吧。还有个事，我上个月被扣了一个什么视频会员25块钱，我根本没订过，我要投诉"
+    nlu = NLUResult(text, (IntentScore("肯定", 1.0), IntentScore("投诉", 0.0)),
+                    tuple(extract_entities(telecom, text, today=NOW.date())), also=(IntentScore("投诉", 0.99),),
+                    also_span=(text.index("个事"), len(text)))
+    result = handle_message(telecom, state, nlu, now=NOW)
+    assert result.state.stack[-1].flow == "complaint"
+    assert replies(result)[-1].startswith("为了登记和回访，请告诉我您的姓名")
+
+
+def _filed(telecom):
+    state = zh(telecom, start(), "你们乱扣费！我上个月莫名其妙多了一笔国际漫游费，我人都没出过国", "投诉").state
+    state = zh(telecom, state, "周海涛，身份证320102198808081237，损失186块5").state
+    result = done(telecom, zh(telecom, state, "对", "肯定").state, ticket_no="TS00010001")
+    assert replies(result)[-1].startswith("需要为您转接人工客服")
+    return result.state
+
+
+def test_no_and_a_question_at_the_offer_of_a_person(telecom):
+    """Customer trial, session 42 (A): "不用了。顺便问下，59和99的有啥区别" at "需要为您转接人工客服进一步处理吗？" heard
+    "这个问题我在这里回答不了", and the customer left unanswered."""
+    text = "不用了。顺便问下，59和99的有啥区别"
+    nlu = NLUResult(text, (IntentScore("否定", 1.0), IntentScore("咨询", 0.0)),
+                    tuple(extract_entities(telecom, text, today=NOW.date())), also=(IntentScore("咨询", 0.98),),
+                    also_span=(text.index("问下"), len(text)))
+    result = handle_message(telecom, _filed(telecom), nlu, now=NOW)
+    said = replies(result)
+    assert "这个问题我在这里回答不了" not in "".join(said)
+    assert said[0] == "好的，我们会尽快跟进处理，感谢您的反馈。"
+    assert result.state.stack[-1].flow == "consult"
+
+
+@pytest.mark.parametrize("text, balance", [("先帮我查查话费还有几多钱，号码是13611112222", True),
+                                           ("我的话费有几多钱，13611112222", True)])
+def test_cantonese_how_much_money_is_the_balance(telecom, text, balance):
+    """Customer trial, session 42 (A): "话费还有几多钱" asked 余额 or 账单, and the plan change after it was stuck there."""
+    result = zh(telecom, start(), text, "查询")
+    assert result.state.slots.get("query_type") == "余额"
+    assert result.action is not None and result.action.action == "lookup_account"
+
+
+def test_a_plan_raised_is_a_plan_change(telecom):
+    state = zh(telecom, start(), "我想把套餐升一下，流量老是不够用", "办理").state
+    assert state.slots.get("business") == "换套餐"
+
+
+def test_a_line_for_my_son_on_my_own_id_is_my_own(telecom):
+    """Customer trial, session 42 (A): "我要开个户，给我儿子用的，用我的身份证办" was told to send the holder or go to a shop,
+    and the opening asked 开户 or 换套餐 three times."""
+    result = zh(telecom, start(), "我要开个户，给我儿子用的，用我的身份证办", "办理")
+    assert result.state.stack and result.state.slots.get("business") == "开户"
+    assert not any(e.name == "request_not_served" for e in result.events)
+
+
+@pytest.mark.parametrize("text, answer", [("宽带要另外交钱不", "宽带只在 129 元"), ("超了咋个算钱", "超出套餐以后")])
+def test_questions_at_a_plans_offer(telecom, text, answer):
+    """Customer trial, session 42 (B): "宽带要另外交钱不" heard "这个问题我在这里回答不了", "超了咋个算钱" (Sichuanese, read
+    as 咨询) "您说的就是正在办的这一件"."""
+    state = zh(telecom, start(), "129元那个套餐都包括什么", "咨询").state
+    said = replies(zh(telecom, state, text, "咨询"))
+    assert said[0].startswith(answer) and said[-1].startswith("需要帮您办理129元套餐吗")
+
+
+@pytest.mark.parametrize("text", ["超了咋个算钱", "咋办", "话费仲有几多", "点样开户"])
+def test_dialect_questions(text):
+    assert is_question(text, "zh")
+
+
+def test_back_to_the_transfer_with_its_new_amount(banking):
+    """Customer trial, session 42 (B): after "There isn't enough money…", a balance check and "Do you want to stop here?",
+    "ok just send 1500 then" went back to the transfer without the 1500."""
+    state = en(banking, start(), "I need to wire 2000 bucks to Kevin O'Brien for rent, today", "transfer_money").state
+    state = en(banking, state, "yes", "affirm").state
+    state = handle_action_result(banking, state, ActionResult.failure("no funds", status=422), now=NOW).state
+    state = en(banking, state, "how much do I have on my card", "check_balance").state
+    assert state.stack[-1].flow == "check_balance"
+    state = en(banking, state, "no the main account, the one you send from", "deny", 0.44).state
+    text = "ok just send 1500 then"
+    said = replies(en(banking, state, text, "transfer_money", entities=(_learnt(text, "amount", "1500"),)))
+    assert said[-1] == "Send $1,500.00 to Kevin O'Brien on Wednesday 2 December?"
+
+
+@pytest.mark.parametrize("text", ["ugh ok, how much do I have then?", "how much do I have left to send then?"])
+def test_how_much_is_left_in_a_transfer(banking, text):
+    state = en(banking, start(), "I need to wire 2000 bucks to Kevin O'Brien for rent, today", "transfer_money").state
+    said = replies(en(banking, state, text, "check_balance"))
+    assert said[0].startswith("I can't see your main account's balance here")

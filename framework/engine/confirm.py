@@ -89,6 +89,11 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
     # word with the go-ahead after it ("yes block it") is a yes
     head = _HEAD_STUB.sub("", head)
     answering = head if head and _yes_head(head, language) else text
+    if (said is not None and head and yes_no(head, language) is False and ctx.flow() is not None
+            and _also_another_flow(ctx, nlu, threshold)):
+        # "不用了。顺便问下，59和99的有啥区别" at "需要为您转接人工客服进一步处理吗？" heard "这个问题我在这里回答不了"
+        # (customer trial, session 42): this one's no; the other request after it (turn._defer_also)
+        return False
     if "?" in answering or "？" in answering or is_hedge(answering, language):  # "maybe" (affirm 0.85) is no yes
         return None
     if (answering is not text and ctx.flow() is not None

@@ -352,7 +352,11 @@ def _request_after_ok(assistant: Assistant, state: SessionState, nlu: NLUResult)
     second, top = (nlu.also[0] if nlu.also else None), nlu.intent
     flow = assistant.flow_for_intent(second.name) if second is not None else None
     b = assistant.behaviours
-    if (state.stack or top is None or flow is None or flow.ends_conversation or second.confidence < threshold(assistant)
+    # ... and at a flow's question (a yes is no answer there): "行吧。还有个事，…视频会员25块钱…，我要投诉" (肯定 1.00) at
+    # "开户还是变更套餐？" heard "请从这几项里选一个" (customer trial, session 42)
+    asking = bool(state.stack) and (state.stack[-1].waiting_for or "").startswith("slot:")
+    if ((state.stack and not asking) or top is None or flow is None or flow.ends_conversation
+            or second.confidence < threshold(assistant)
             or top.name not in b.affirm.intents + b.deny.intents + b.greet.intents):
         return nlu
     head = also_part(nlu.text or "", assistant.language)
@@ -397,10 +401,16 @@ def _defer_also(ctx: TurnContext, nlu: NLUResult) -> None:
     second = nlu.also[0] if nlu.also else None
     # a flow started, or a confirmation answered ("确认，顺便查下13812345678的余额": the balance was
     # dropped without a word, customer trial of session 26)
-    started = [e for e in ctx.events if e.name in ("flow_started", "confirmed")]
-    if second is None or not started or not ctx.frame or second.confidence < threshold(ctx.assistant):
+    started = [e for e in ctx.events if e.name in ("flow_started", "confirmed", "denied")]
+    if second is None or not started or second.confidence < threshold(ctx.assistant):
         return
     deferred = ctx.assistant.flow_for_intent(second.name)
+    if not ctx.frame:
+        # a no that ended the flow, and another request after it ("不用了。顺便问下，59和99的有啥区别" at the complaint's
+        # "需要转人工吗？": customer trial, session 42): that request now
+        if deferred is not None and started[-1].name == "denied" and not ctx.action:
+            steps.start_flow(ctx, deferred, reason="also")
+        return
     # "yes and also send 20 to Bob" at "Send $60.00 to Yuki …?": the same request again, for after this one
     # (the second transfer was dropped: customer trial, session 29)
     again = (deferred is not None and ctx.frame.flow == deferred.name and any(e.name == "confirmed" for e in started)
