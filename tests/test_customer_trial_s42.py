@@ -12,6 +12,7 @@ from framework.slots import extract_entities
 from framework.slots.answers import is_question, yes_no
 from framework.slots.command_words import withdrawn
 from framework.slots.context import join_name_parts
+from framework.slots.numerals import scan
 from tests.support.engine_turns import NOW, done, replies, start, turns
 from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
 
@@ -251,3 +252,46 @@ def test_how_much_is_left_in_a_transfer(banking, text):
     state = en(banking, start(), "I need to wire 2000 bucks to Kevin O'Brien for rent, today", "transfer_money").state
     said = replies(en(banking, state, text, "check_balance"))
     assert said[0].startswith("I can't see your main account's balance here")
+
+
+def test_today_is_grand_at_a_read_back(banking):
+    """Customer trial, session 42 (B): "today is grand" (greet 0.71) at a read-back dated today heard the greeting."""
+    first = "Howya, I need to send 200 dollars to Bridget Murphy today"
+    state = en(banking, start(), first, "transfer_money", entities=(_learnt(first, "recipient", "Bridget Murphy"),)).state
+    said = replies(en(banking, state, "today is grand", "greet", 0.71))
+    assert said == ["The date stays Wednesday 2 December.", "Send $200.00 to Bridget Murphy on Wednesday 2 December?"]
+    said = replies(en(banking, state, "hiya", "greet", 0.95))
+    assert said[0].startswith(("Hi!", "Hello!"))
+
+
+@pytest.mark.parametrize("text", ["ok thank you sir", "cheers mate", "thanks love"])
+def test_thanks_with_a_form_of_address(banking, text):
+    """Customer trial, session 42 (B): "ok thank you sir" (goodbye 0.56) after a balance heard "I'm not sure I
+    understood"."""
+    state = en(banking, start(), "whats the balance on 1234", "check_balance").state
+    state = done(banking, state, balance=42.35).state
+    said = replies(en(banking, state, text, "goodbye", 0.3))
+    assert "not sure I understood" not in " ".join(said)
+
+
+@pytest.mark.parametrize("text, value", [("send a tenner tae ma pal Jamie Campbell", 10), ("two fivers to Ann", 10),
+                                         ("a fiver", 5)])
+def test_a_tenner(text, value):
+    assert [q.value for q in scan(text)] == [value]
+
+
+def test_a_tenner_is_the_amount(banking):
+    """Customer trial, session 42 (B): "send a tenner tae ma pal Jamie Campbell" asked how much."""
+    text = "awright, can ye send a tenner tae ma pal Jamie Campbell"
+    said = replies(en(banking, start(), text, "transfer_money", entities=(_learnt(text, "recipient", "Jamie Campbell"),)))
+    assert said == ["Send $10.00 to Jamie Campbell on Wednesday 2 December?"]
+
+
+def test_the_name_as_it_is_on_the_card(banking):
+    """Customer trial, session 42 (B): "oh sorry its just Maria Garcia on the card" at "Activate … for Maria Garcia
+    Lopez?" heard "I'm not sure I understood", and "yes" met a name mismatch."""
+    first = "last 4 are 4821, name is Maria Garcia Lopez"
+    state = en(banking, start(), first, "activate_card", entities=(_learnt(first, "name", "Maria Garcia Lopez"),)).state
+    text = "oh sorry its just Maria Garcia on the card"
+    said = replies(en(banking, state, text, "inform", 0.8, entities=(_learnt(text, "name", "Maria Garcia"),)))
+    assert said == ["Okay, I've changed the name to Maria Garcia.", "Activate the card ending 4821 for Maria Garcia?"]

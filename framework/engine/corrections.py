@@ -474,7 +474,7 @@ _AROUND = {"en": re.compile(r"^(?:(?:to|for|on|the|it'?s|it is|that'?s|that is|i
                             # "please prepone it to today itself" (customer trial, session 33)
                             # "today is fine" at a read-back dated today (customer trial, session 36: the fallback)
                             r"|(?:[\s,]*\b(?:please|pls|plz|thanks|thank you|thx|then|itself|only|(?:is |sounds |would be )?(?:fine|good"
-                            r"|ok(?:ay)?|perfect)|works|will do)\b)+[\s.!]*$"),
+                            r"|ok(?:ay)?|perfect|grand)|works|will do)\b)+[\s.!]*$"),
            # "39的", "还是59吧": particles after the value too (customer trial, session 28)
            # "算了还是99吧", "那算了换99" at an opening's read-back (a fallback, and a cancel: session 28)
            # "整个一百二十九的", "整个129的吧" (dialect "make it"), "来个129的" at an opening's read-back were not taken

@@ -163,7 +163,7 @@ def _held_below(ctx: TurnContext, slot) -> bool:
 
 # "a grand", "two grand" are sums of money, whatever is asked: "send Tom a grand tomorrow" asked how much (customer
 # trial, session 36)
-_GRAND = re.compile(r"\bgrand\b", re.IGNORECASE)
+_GRAND = re.compile(r"\b(?:grand|tenners?|fivers?)\b", re.IGNORECASE)  # "a tenner" too (customer trial, session 42)
 
 
 def _skipped(ctx: TurnContext, slot, entity: Entity, collecting: str | None, split: bool = False) -> bool:
@@ -1122,7 +1122,8 @@ def _named_again(ctx: TurnContext, found: dict) -> None:
         held = ctx.original.slots.get(name)
         if ctx.assistant.slots[name].type != "text" or not isinstance(held, str):
             continue
-        if shortened or any(_SAYS_LEAD.search(text[:c[2].start]) for c in found[name]):
+        if shortened or any(_SAYS_LEAD.search(text[:c[2].start]) or _SAYS_AFTER.match(text[c[2].end:])
+                            for c in found[name]):
             continue
         if _narrow(found, name, lambda c: not (isinstance(c[3], str) and _part_of(c[3], held))) and name not in found:
             ctx.emit("value_not_taken", slot=name, reason="named_again")
@@ -1160,7 +1161,7 @@ def restates_request(ctx: TurnContext) -> bool:
 # and a yes after it leave the value alone: taken, and read back before anything is done
 _HEDGED_AROUND = re.compile(r"^\s*(?:(?:i think|i believe|i guess|(?:i'?m |im )?pretty sure|i'?m sure|im sure|oh|ah)\b[\s,]*)+"
                             r"|(?:[\s,]*\b(?:yes|yeah|yep|yup|i think|i believe|works?(?: for me| better)?|suits? me(?: better)?|"
-                            r"(?:is|'s|would be|will be) (?:fine|good|ok(?:ay)?|better|great|perfect))\b[\s.!]*)+$", re.IGNORECASE)
+                            r"(?:is|'s|would be|will be) (?:fine|good|ok(?:ay)?|better|great|perfect|grand))\b[\s.!]*)+$", re.IGNORECASE)
 # "tomorrow morning" at "Send $200.00 to Ming Chen on Monday 7 December?" heard "The date stays Monday 7 December"
 # (customer trial, session 41): the time of day said with a date is no other matter (the date slot holds days only)
 _TIME_OF_DAY = re.compile(r"\b(?:(?:early |late |first thing )?(?:in the )?(?:morning|afternoon|evening|night)|tonight|"
@@ -1264,6 +1265,10 @@ _SAYS_LEAD = re.compile(r"\b(?:it|the card|card|the name|my card)\s+(?:just\s+|o
                         r"|\b(?:supposed|meant|going|has|needs?) to (?:go|be|get sent|be sent) to\s+(?:(?:his|her|my|their|our)\s+"
                         r"\w+\s*,?\s*)?$|\bit'?s (?:for|to) (?:(?:his|her|my|their)\s+\w+\s*,?\s*)$"
                         r"|卡上(?:写的|印的)(?:是)?\s*$|(?:应该|本来)(?:是)?(?:给|转给|打给)\s*$", re.IGNORECASE)
+# "oh sorry its just Maria Garcia on the card" at "Activate … for Maria Garcia Lopez?" was not taken (customer trial,
+# session 42): the value said as what the card shows, after it
+_SAYS_AFTER = re.compile(r"\s*(?:is\s+|that'?s\s+)?(?:what'?s\s+|what\s+is\s+)?(?:printed\s+|written\s+)?on\s+(?:the|my|it|this)"
+                         r"(?:\s+card)?\b|\s*(?:在)?卡上", re.IGNORECASE)
 _CHANGE_ASKED = re.compile(r"^\W*(?:(?:oh|ah|hmm+|um+|actually|wait|sorry|ok(?:ay)?|but)[\s,.!]+)*(?:can|could|would|may)\s+"
                            r"(?:it|we|you|i|that|this|the\s+(?:transfer|payment|money))\s+(?:please\s+)?(?:(?:go|be|do|make|send|"
                            r"move|change|switch|schedule|put|set|have)(?:\s+(?:it|that|this))?\s+)?(?:(?:on|for|to|at)\s+)?"

@@ -241,6 +241,10 @@ def no_loses_nothing(flow: Flow | None, target: str) -> bool:
 # session 36). Forms of address, praise and particles are left out before the words are looked up.
 _DRESSING = re.compile(r"亲亲|亲爱的|小姐姐|小哥哥|姑娘|美女|帅哥|客服|机器人|小助手|yyds|666+|真棒|太棒了|棒棒哒|你真好"
                        r"|[啊呀哈哦啦呢嘛哇噢喔]+$|[啊呀哈哦啦呢嘛]+(?=谢|再|拜)")
+# ... and the forms of address an English thanks ends with ("ok thank you sir", "cheers mate", "thanks love")
+_DRESSING_EN = re.compile(r"(?:(?<=thanks)|(?<=thankyou)|(?<=cheers)|(?<=thanku)|(?<=thx)|(?<=ty)|(?<=bye)|(?<=tysm))"
+                          r"(?:sir|madam|maam|love|dear|mate|bro|pal|boss|darling|hun|buddy|bud|man|ji|sirji|myfriend"
+                          r"|guys|friend)$")
 # ... and an "ok" before the thanks, for a goodbye (not for thanks alone: "好的谢谢" at a question asks whether to stop):
 # "好好，谢谢你啊姑娘", "好的，谢谢你" with nothing pending heard "没听明白" (customer trial, session 36, third round)
 _OK_FIRST = re.compile(r"^(?:好的?|好好|行|嗯+|ok)+(?=谢谢|多谢|感谢|再见|拜拜)")
@@ -250,7 +254,8 @@ _OK_FIRST = re.compile(r"^(?:好的?|好好|行|嗯+|ok)+(?=谢谢|多谢|感谢
 def _key(text: str) -> str:
     key = _NOT_A_WORD.sub("", text.lower())
     if not re.search(r"[\u4e00-\u9fff]", key):
-        return key
+        # "ok thank you sir" after a balance heard "I'm not sure I understood" (customer trial, session 42)
+        return _DRESSING_EN.sub("", key) if len(key) > 6 else key
     for _ in range(3):  # "谢谢你啊姑娘": the address, then the particle it left at the end
         key, n = _DRESSING.subn("", key)
         if not n:

@@ -1727,6 +1727,11 @@ def _global(ctx: TurnContext, intent: str) -> bool:
         steps.hand_off(ctx, None)
         return True
     for name, behaviour in (("help", b.help), ("out_of_scope", b.out_of_scope), ("greet", b.greet)):
+        if (name == "greet" and ctx.frame is not None and ctx.frame.waiting_for == "confirm"
+                and not has_greeting(ctx.text or "", ctx.assistant.language)):
+            # "today is grand" (greet 0.71) at a transfer's read-back heard the greeting and its menu (customer trial,
+            # session 42): at a confirmation, a greeting reading with no greeting word in the message is none
+            continue
         if intent in behaviour.intents:
             # "before I confirm, how long does it take to reach him?" (greet 0.78) at a transfer's confirmation
             # heard the greeting (customer trial, session 27): a real question is no greeting

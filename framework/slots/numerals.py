@@ -433,12 +433,27 @@ def _grand(text: str) -> list[Quantity]:
     return found
 
 
+# "send a tenner tae ma pal Jamie" asked how much (customer trial, session 42): a tenner is 10, a fiver 5
+_NOTE_RE = re.compile(r"(?<![\w.,])(?:(?P<n>an?|one|two|three|four|five|\d)\s+)?(?P<note>tenner|fiver)s?\b", re.IGNORECASE)
+_NOTES = {"tenner": 10, "fiver": 5}
+
+
+def _notes(text: str) -> list[Quantity]:
+    found = []
+    for m in _NOTE_RE.finditer(text):
+        n = (m.group("n") or "a").lower()
+        count = 1 if n in ("a", "an") else parse_number(n)
+        if count:
+            found.append(Quantity(m.start(), m.end(), _number(Decimal(str(count)) * _NOTES[m.group("note").lower()])))
+    return found
+
+
 def scan(text: str) -> list[Quantity]:
     """Every quantity in `text`, left to right, overlapping ones resolved to the longest."""
     text = normalise_digits(text)
     idioms = _idiom_spans(text)
-    candidates = (_cny(text, idioms) + _english(text) + _thousands(text) + _grand(text) + _tens_and_digit(text)
-                  + _hundreds_mixed(text))
+    candidates = (_cny(text, idioms) + _english(text) + _thousands(text) + _grand(text) + _notes(text)
+                  + _tens_and_digit(text) + _hundreds_mixed(text))
     for m in _RUN_RE.finditer(text):
         start, end = m.span()
         run = m.group()
