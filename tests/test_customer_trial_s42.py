@@ -295,3 +295,25 @@ def test_the_name_as_it_is_on_the_card(banking):
     text = "oh sorry its just Maria Garcia on the card"
     said = replies(en(banking, state, text, "inform", 0.8, entities=(_learnt(text, "name", "Maria Garcia"),)))
     assert said == ["Okay, I've changed the name to Maria Garcia.", "Activate the card ending 4821 for Maria Garcia?"]
+
+
+def test_is_it_blocked_or_not_while_the_block_waits(banking):
+    """Customer trial, session 42 (B): "So is it blocked or not? What should I do?" after the card system failed heard the
+    help menu."""
+    state = en(banking, start(), "my card ending 0000 was stolen, block it", "lost_card").state
+    state = en(banking, state, "Yes, please proceed.", "affirm").state
+    state = handle_action_result(banking, state, ActionResult.failure("down", status=503), now=NOW).state
+    said = replies(en(banking, state, "So is it blocked or not? What should I do?", "help", 0.99))
+    assert said[0].startswith("No, the card isn't blocked yet")
+
+
+@pytest.mark.parametrize("text, intent", [("so what do I do now", "help"), ("ok what now", "inform")])
+def test_what_now_after_it_went_through(banking, text, intent):
+    """Customer trial, session 42 (B): "so what do I do now" right after "That has already gone through" heard the help
+    menu."""
+    first = "pls send 120 to Emeka Nwosu today"
+    state = en(banking, start(), first, "transfer_money", entities=(_learnt(first, "recipient", "Emeka Nwosu"),)).state
+    state = done(banking, en(banking, state, "yes", "affirm").state, transfer_id="TR-50001").state
+    state = en(banking, state, "oh no!! I meant Emeka Nwachukwu, can you cancel that one?", "cancel").state
+    said = replies(en(banking, state, text, intent, 0.99))
+    assert said == ["A colleague can look into it for you: say \"agent\" and I'll pass you over."]

@@ -286,6 +286,11 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
     # framework.engine.corrections.relative): the value stays; {which_label} (its label),
     # {which_delta} (the amount said), {which_value} (the value now).
     # a second misunderstanding in a row, in a domain with a handoff (framework.engine.turn._fallback)
+    # "so what do I do now" right after a request that cannot be undone or changed here (framework.engine.turn)
+    "utter_what_now_person": {
+        "zh": "这件事人工客服可以帮您处理：说“转人工”，我帮您转接。",
+        "en": "A colleague can look into it for you: say \"agent\" and I'll pass you over.",
+    },
     "utter_offer_person": {
         "zh": "看来我没能理解您的意思，抱歉。需要的话可以说“转人工”，我帮您联系人工客服。",
         "en": "Sorry, I'm not getting it. If you'd like a person to help, just say \"agent\".",

@@ -1131,6 +1131,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     if _corrected_after_done(ctx, nlu, intent, confident):
         return
+    if _what_now_after_too_late(ctx, nlu, intent):
+        return
     # "and for 1234?" right after the balance of 4821: that flow again (framework.engine.follow_up); before
     # "ok" / "no thanks": "上上个月的" (肯定 0.9) after a bill heard "还有什么可以帮您的吗？" (customer trial, session 30)
     if follow_up.handle(ctx, nlu, threshold(assistant)):
@@ -1348,6 +1350,24 @@ def _corrected_after_done(ctx: TurnContext, nlu: NLUResult, intent: str | None, 
     ctx.emit("correction_too_late", flow=flow.name, slot=changed[0])
     ctx.say("utter_too_late_to_change", extra={"changed_slot": confirm.label(ctx, changed[0])})
     lifetimes.forget_this_turns_values(ctx, "too_late")
+    return True
+
+
+_WHAT_NOW = re.compile(r"\bwhat (?:do|should|can|shall) (?:i|we) do\b|\bwhat now\b|\bnow what\b|\bhow do i fix\b"
+                       r"|怎么办|咋办|咋整|那我该怎么|那怎么弄|那咋弄", re.IGNORECASE)
+
+
+def _what_now_after_too_late(ctx: TurnContext, nlu: NLUResult, intent: str | None) -> bool:
+    """"so what do I do now" right after "That has already gone through, and I can't undo it here" heard the help menu
+    (customer trial, session 42): the person who can help is offered (`utter_what_now_person`, event
+    `person_offered`)."""
+    history = ctx.original.history
+    if (ctx.stack or not history or not ctx.assistant.behaviours.handoff.intents
+            or not {"already_done", "correction_too_late"} & set(history[-1].events)
+            or not (intent in ctx.assistant.behaviours.help.intents or _WHAT_NOW.search(nlu.text or ""))):
+        return False
+    ctx.emit("person_offered", reason="too_late")
+    ctx.say("utter_what_now_person")
     return True
 
 
