@@ -9,7 +9,7 @@ from framework.engine import ActionResult, handle_action_result
 from framework.engine.turn import handle_message
 from framework.nlu.interface import Entity, IntentScore, NLUResult
 from framework.slots import extract_entities
-from framework.slots.answers import is_question, yes_no
+from framework.slots.answers import also_part, is_question, yes_no
 from framework.slots.command_words import withdrawn
 from framework.slots.context import join_name_parts
 from framework.slots.numerals import scan
@@ -317,3 +317,17 @@ def test_what_now_after_it_went_through(banking, text, intent):
     state = en(banking, state, "oh no!! I meant Emeka Nwachukwu, can you cancel that one?", "cancel").state
     said = replies(en(banking, state, text, intent, 0.99))
     assert said == ["A colleague can look into it for you: say \"agent\" and I'll pass you over."]
+
+
+def test_after_the_balance_the_plan_change(telecom):
+    """Customer trial, session 42 (B): "帮我查下余额，13611112222，查完我还想换个套餐" gave the balance and dropped the change."""
+    assert also_part("帮我查下余额，13611112222，查完我还想换个套餐", "zh") == ("帮我查下余额，13611112222", "我还想换个套餐")
+    assert also_part("我查完了，谢谢", "zh") is None
+
+
+def test_which_plan_am_i_on_at_the_plan_question(telecom):
+    """Customer trial, session 42 (A): "我现在是哪个套餐啊？还有比我现在更便宜的吗" at a plan change's plan question heard the
+    plan list, then the help menu."""
+    state = zh(telecom, start(), "我想换个便宜点的套餐，我叫王小明，身份证11010519491231002X", "办理").state
+    said = replies(zh(telecom, state, "我现在是哪个套餐啊？还有比我现在更便宜的吗", "咨询"))
+    assert said[0].startswith("您现在的套餐在提交变更时由系统按身份证号核对") and said[-1].startswith("请选择套餐")

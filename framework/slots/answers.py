@@ -646,7 +646,11 @@ _ALSO = {"en": re.compile(r"[,\s]+(?:and\s+)?(?:also|as well as that|and then)[,
                           r"|把(?:套餐|号|卡|业务|这个|那个|它|流量|彩铃|宽带)))"
                           # "帮我开个户办59的，再查一下13812345678上个月的账单": the bill was dropped (customer trial,
                           # session 35); 再 after a clause break, before a request's verb
-                          r"|[，,。；;]\s*(?:我)?再(?=(?:帮我|给我|查|办|开|投诉|换|转人工|问))")}
+                          r"|[，,。；;]\s*(?:我)?再(?=(?:帮我|给我|查|办|开|投诉|换|转人工|问))"
+                          # "帮我查下余额，13611112222，查完我还想换个套餐": the change was dropped (customer trial,
+                          # session 42)
+                          r"|[，,。；;\s]*(?:查|弄|办|搞|问)完(?:了)?(?:以后|之后|后)?[，,\s]*"
+                          r"(?=(?:我还|我再|我要|我想|还要|还想|再|帮我|给我|麻烦|办|开|投诉|换|转人工|把))")}
 
 
 # A greeting that opens a request: "你好，我那个宽带最近老是掉线" (read as 问候 0.83-0.96 by all three
