@@ -532,7 +532,9 @@ def withheld(ctx: TurnContext, nlu: NLUResult) -> bool:
     text = nlu.text or ""
     return (not is_payload(nlu) and "?" not in text and "？" not in text
             and negated_command(text, ctx.assistant.language) == "confirm"
-            and not withdrawn(text, ctx.assistant.language))  # "no don't send it, I changed my mind": withdrawn
+            # "no don't send it, I changed my mind": withdrawn, read as the cancel (turn._withdrawal_read); where a no
+            # ends the flow that reading is not made, and "don't block it" (affirm 0.6) must stay this no
+            and not (withdrawn(text, ctx.assistant.language) and ctx.intent in ctx.assistant.behaviours.cancel.intents))
 
 
 def yes_by_link(ctx: TurnContext, state: State, intent: str | None, confident: bool) -> bool:

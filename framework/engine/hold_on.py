@@ -199,7 +199,7 @@ _TO_CHECK = re.compile(r"(?i:(?:i\s+)?(?:need|have|got|want)\s+to\s+|i'?ve\s+got
 
 
 # "not now" said to an offer: "先不用了", "先不了", "not now", "not yet"
-_NOT_NOW = re.compile(r"先不|暂时不|not (?:now|yet|today)", re.IGNORECASE)
+_NOT_NOW = re.compile(r"先不|暂时不|\bnot (?:now|yet|today)\b", re.IGNORECASE)
 
 
 def bare_wait_at(ctx: TurnContext, nlu: NLUResult, slot_name: str) -> bool:

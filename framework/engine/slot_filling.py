@@ -380,8 +380,14 @@ _COUNTED_AFTER = re.compile(r"\s*(?:号|次|回|遍|趟|个?小时|分钟|天|�
 
 
 def counts_something(text: str, entity: Entity) -> bool:
-    """The number counts times, days, gigabytes or letters ("三次", "2 days", "with two n"): no amount."""
-    return bool(_COUNTED_AFTER.match(text[entity.end:entity.end + 8]))
+    """The number counts times, days, gigabytes or letters ("三次", "2 days", "with two n"), or is payment terms ("net
+    10"): no amount."""
+    return bool(_COUNTED_AFTER.match(text[entity.end:entity.end + 8]) or _TERMS_BEFORE.search(text[max(0, entity.start - 8):entity.start]))
+
+
+# "actually their terms are net 10, can it go out on the 15th instead?" at a $1,200 read-back made it $10 (customer
+# trial, session 42)
+_TERMS_BEFORE = re.compile(r"\bnet\s*$", re.IGNORECASE)
 
 
 # "owes his landlord 900 dollars and he already paid 300 himself, so please send Daniel Kim the rest" sent $900
@@ -608,7 +614,8 @@ def _names_nobody(ctx: TurnContext, slot, value: Any) -> bool:
 
 # A bare number that counts or ages someone: "he is 19", "she has 2 kids", "i have 3 kids"
 # ... "hello dear, I am 82" (the amount of a transfer asked for next: customer trial, session 31)
-_COUNT_OR_AGE = re.compile(r"\b(?:is|turns|turned|aged|age|was|has|have|had|am|i'?m|im)\s+$", re.IGNORECASE)
+# ... and payment terms ("net 10": customer trial, session 42)
+_COUNT_OR_AGE = re.compile(r"\b(?:is|turns|turned|aged|age|was|has|have|had|am|i'?m|im|net)\s+$", re.IGNORECASE)
 _COUNTED = re.compile(r"^\s*(?:kids?|children|child|years?|yrs|months?|weeks?|days?|people|grandkids)\b", re.IGNORECASE)
 
 
@@ -1061,8 +1068,8 @@ _ASKS_ABOUT = re.compile(r"(?:的|那个|那档)?呢\s*[?？]*\s*$|(?:有啥|有
 _ABOUT_IT = {
     "zh": re.compile(r"多少(?:钱|流量|分钟|G|g|兆)|有多少|包含|包括|送(?:什么|啥|不送|吗)|怎么样|有什么|有啥|区别|划算|值不值|贵不贵|"
                      r"是什么|是啥|咋样"),
-    "en": re.compile(r"how much (?:data|is it|does it|would it)|what(?:'s| is| does).{0,20}(?:include|in it|cost)|"
-                     r"does it (?:include|come with|cost)|is (?:it|that) (?:worth|any good)", re.IGNORECASE),
+    "en": re.compile(r"\bhow much (?:data|is it|does it|would it)|\bwhat(?:'s| is| does)\b.{0,20}\b(?:include|in it|cost)|"
+                     r"\bdoes it (?:include|come with|cost)\b|\bis (?:it|that) (?:worth|any good)\b", re.IGNORECASE),
 }
 _CLAUSE_END = re.compile(r"[，,。.;；!！?？\n]")
 

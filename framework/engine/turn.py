@@ -1339,7 +1339,9 @@ def _corrected_after_done(ctx: TurnContext, nlu: NLUResult, intent: str | None, 
     correction and asking for no new request, came too late; said so (`utter_too_late_to_change`, which names a person
     who can change it), and the value is not kept (event `correction_too_late`)."""
     flow = ctx.assistant.flows.get(ctx.last_flow) if ctx.last_flow else None
+    # (a request that changed something: one read back first; a lookup is looked up again with the new value)
     if (ctx.stack or flow is None or not _just_done(ctx)
+            or not any(isinstance(s.step, Confirm) for s in flow.states.values())
             or (confident and intent is not None and ctx.assistant.flow_for_intent(intent) is not None)
             or not sounds_like_correction(nlu.text or "", ctx.assistant.language)):
         return False

@@ -54,7 +54,7 @@ YES_WORDS: dict[str, frozenset[str]] = {
         "si", "sí", "ja", "oui", "sim", "evet", "да", "tak",
         # tried by hand, session 41: "grand, go" (Irish English) at a transfer's read-back was read as goodbye 1.00
         # and asked whether to stop the transfer
-        "grand", "grand so", "that's grand", "thats grand", "go", "go go", "send it", "yeah go",
+        "grand", "grand so", "that's grand", "thats grand", "grand go", "grand go ahead", "grand go on", "yeah go",
     }),
     "zh": frozenset({
         "是", "是的", "对", "对的", "对啊", "好", "好的", "嗯", "嗯嗯", "可以", "确认", "确定", "没错",
