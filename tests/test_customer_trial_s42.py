@@ -331,3 +331,41 @@ def test_which_plan_am_i_on_at_the_plan_question(telecom):
     state = zh(telecom, start(), "我想换个便宜点的套餐，我叫王小明，身份证11010519491231002X", "办理").state
     said = replies(zh(telecom, state, "我现在是哪个套餐啊？还有比我现在更便宜的吗", "咨询"))
     assert said[0].startswith("您现在的套餐在提交变更时由系统按身份证号核对") and said[-1].startswith("请选择套餐")
+
+
+def test_the_complaint_told_after_a_detour(telecom):
+    """Customer trial, session 42 (A): "你们是不是想坑钱？" at the complaint's question started the plans' overview, and the
+    complaint told next (投诉 1.00) went back to the complaint, was asked for again and "刚才不是说了吗" was filed."""
+    state = zh(telecom, start(), "我要投诉", "投诉").state
+    state = zh(telecom, state, "你们是不是想坑钱？", "咨询", 0.86).state
+    assert state.stack[-1].flow == "consult"
+    text = "我家那边一到晚上就没信号，打电话老断，都好几个礼拜了"
+    result = zh(telecom, state, text, "投诉", 1.0)
+    assert result.state.slots.get("complaint") == text
+    assert replies(result)[-1].startswith("为了登记和回访，请告诉我您的姓名")
+
+
+def test_no_loss_said_with_the_reason(telecom):
+    state = zh(telecom, start(), "我要投诉，我家那边一到晚上就没信号，打电话老断", "投诉").state
+    state = zh(telecom, state, "赵桂兰，320102198808081237").state
+    result = zh(telecom, state, "没有什么损失金额，就是信号不好")
+    assert result.state.slots.get("loss") == {"amount": 0, "currency": "CNY"}
+
+
+def _five_numbers(telecom):
+    text = "我是开超市的，想再给店里员工办张卡，用我的身份证办，孙志强，110101199003077774，39的就行"
+    state = zh(telecom, start(), text, "办理", entities=(_learnt(text, "name", "孙志强"),)).state
+    state = zh(telecom, state, "好的", "肯定").state
+    result = handle_action_result(telecom, state, ActionResult.failure("一证五号", status=409), now=NOW)
+    assert replies(result)[-1].startswith("需要为您转接人工客服")
+    return result.state
+
+
+def test_what_now_at_the_offer_of_a_person(telecom):
+    """Customer trial, session 42 (A): "啊？那怎么办，我那几个号有一个早就不用了" at "需要为您转接人工客服进一步处理吗？" after the
+    一证五号 refusal started a bill query; "不用的号怎么注销" then cancelled it in a jumble of replies."""
+    state = _five_numbers(telecom)
+    said = replies(zh(telecom, state, "啊？那怎么办，我那几个号有一个早就不用了", "查询", 0.71))
+    assert said == ["这件事人工客服可以帮您处理，需要的话回复“需要”，我马上帮您转接。"]
+    said = replies(zh(telecom, state, "不用的号怎么注销", "咨询", 0.89))
+    assert "销户目前需要到营业厅办理" in said[0] and said[-1].startswith("需要为您转接人工客服")

@@ -291,6 +291,11 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "这件事人工客服可以帮您处理：说“转人工”，我帮您转接。",
         "en": "A colleague can look into it for you: say \"agent\" and I'll pass you over.",
     },
+    # "那怎么办" at an offer of a person (framework.engine.turn._what_now_at_a_persons_offer)
+    "utter_what_now_offer": {
+        "zh": "这件事人工客服可以帮您处理，需要的话回复“需要”，我马上帮您转接。",
+        "en": "A colleague can sort this out for you: say yes and I'll pass you over.",
+    },
     "utter_offer_person": {
         "zh": "看来我没能理解您的意思，抱歉。需要的话可以说“转人工”，我帮您联系人工客服。",
         "en": "Sorry, I'm not getting it. If you'd like a person to help, just say \"agent\".",

@@ -50,7 +50,7 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-from framework.compile.machine import ASK_WHAT_TO_CHANGE, END, Assistant, CallAction, Collect, Confirm, Flow, frozen_map
+from framework.compile.machine import ASK_WHAT_TO_CHANGE, END, Assistant, CallAction, Collect, Confirm, Flow, Handoff, frozen_map
 from framework.engine import (bot_challenge, confirm, corrections, follow_up, foreign_language, handoff, hold_on,
                               intent_check, lifetimes, not_for, nothing_pending, notices, other_request, outcome,
                               side_questions, slot_filling, steps, stop_question, trigger_text, unavailable, unknown_value,
@@ -1131,7 +1131,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     if _corrected_after_done(ctx, nlu, intent, confident):
         return
-    if _what_now_after_too_late(ctx, nlu, intent):
+    if _what_now_after_too_late(ctx, nlu, intent) or _what_now_at_a_persons_offer(ctx, nlu):
         return
     # "and for 1234?" right after the balance of 4821: that flow again (framework.engine.follow_up); before
     # "ok" / "no thanks": "上上个月的" (肯定 0.9) after a bill heard "还有什么可以帮您的吗？" (customer trial, session 30)
@@ -1370,6 +1370,20 @@ def _what_now_after_too_late(ctx: TurnContext, nlu: NLUResult, intent: str | Non
         return False
     ctx.emit("person_offered", reason="too_late")
     ctx.say("utter_what_now_person")
+    return True
+
+
+def _what_now_at_a_persons_offer(ctx: TurnContext, nlu: NLUResult) -> bool:
+    """"啊？那怎么办，我那几个号有一个早就不用了" at "需要为您转接人工客服进一步处理吗？" after a refusal started a bill query
+    (查询 0.71: customer trial, session 42): asking what to do, at the offer of a person, is told that the person is
+    what to do (`utter_what_now_offer`); the offer waits."""
+    frame, flow = ctx.frame, ctx.flow()
+    step = flow.states[frame.state].step if flow is not None and frame is not None and frame.state in flow.states else None
+    if (not isinstance(step, Confirm) or frame.waiting_for != "confirm" or step.on_yes not in flow.states
+            or not isinstance(flow.states[step.on_yes].step, Handoff) or not _WHAT_NOW.search(nlu.text or "")):
+        return False
+    ctx.emit("person_offered", reason="what_now")
+    ctx.say("utter_what_now_offer")
     return True
 
 
@@ -1820,6 +1834,11 @@ def _trigger(ctx: TurnContext, flow: Flow) -> bool:
             lifetimes.release(ctx, dropped.flow, "flow_cancelled")
         other_request.restore(ctx)
         ctx.emit("flow_resumed", flow=flow.name, state=ctx.frame.state)
+        if ctx.new_turn and ctx.frame.waiting_for and ctx.frame.waiting_for.startswith("slot:"):
+            # "你们是不是想坑钱？" at "请详细描述一下遇到的问题" started the plans' overview, and "我家那边一到晚上就没信号…"
+            # (投诉 1.00) went back to the complaint but was asked "请告诉我具体发生了什么" (customer trial, session 42):
+            # the message that resumes a flow by its own request is its triggering message (a `from_trigger` step)
+            ctx.started_by_message = flow.name
         steps.goto(ctx, ctx.frame.state)
         return True
     ctx.emit("flow_interrupted", flow=current.flow, state=current.state, by=flow.name)
