@@ -369,3 +369,46 @@ def test_what_now_at_the_offer_of_a_person(telecom):
     assert said == ["这件事人工客服可以帮您处理，需要的话回复“需要”，我马上帮您转接。"]
     said = replies(zh(telecom, state, "不用的号怎么注销", "咨询", 0.89))
     assert "销户目前需要到营业厅办理" in said[0] and said[-1].startswith("需要为您转接人工客服")
+
+
+def test_net_ten_is_no_amount(banking):
+    """Customer trial, session 42 round 2 (A): "actually their terms are net 10, can it go out on the 15th instead?" at a
+    $1,200 read-back made it $10, and "yes" sent $10."""
+    first = "I need to pay my flour supplier, Dunmore Mills Ltd, 1,200 dollars for this month's invoice"
+    state = en(banking, start(), first, "transfer_money", entities=(_learnt(first, "recipient", "Dunmore Mills Ltd"),)).state
+    text = "actually their terms are net 10, can it go out on the 15th instead?"
+    said = replies(en(banking, state, text, "inform", 0.9, entities=(_learnt(text, "amount", "10"),)))
+    assert said[-1] == "Send $1,200.00 to Dunmore Mills Ltd on Tuesday 15 December?"
+
+
+def test_the_concert_is_no_payee(banking):
+    """Customer trial, session 42 round 2 (A): "send my bestie jess 45 for the taylor tix" sent the money to "taylor", and
+    "its 47.50 w the fees" was no amount ("47.50 w" read as 475,000, "w the" as a letter spelt out)."""
+    text = "heyyy can i send my bestie jess 45 for the taylor tix 🎟️✨"
+    spans = (_learnt(text, "recipient", "my bestie"), _learnt(text, "recipient", "jess"),
+             _learnt(text, "recipient", "taylor"), _learnt(text, "amount", "45"))
+    result = en(banking, start(), text, "transfer_money", entities=spans)
+    assert replies(result) == ["Send $45.00 to jess on Wednesday 2 December?"]
+    text = "wait nah she said its 47.50 w the fees 🙄"
+    said = replies(en(banking, result.state, text, "deny", 0.98, entities=(_learnt(text, "amount", "47.50 w"),)))
+    assert said == ["Okay, I've changed the amount to $47.50.", "Send $47.50 to jess on Wednesday 2 December?"]
+
+
+def test_a_remark_then_another_request_after_a_balance(banking):
+    """Customer trial, session 42 round 2 (A): "oh dear that's low. He also wants to pay his cleaner Rosa Diaz, 60 dollars,
+    but on Friday when she comes" (deny 0.88) heard "Alright. If you need anything else, just ask.", the payment lost."""
+    state = en(banking, start(), "He wants to know what's left on his card, it ends 1234", "check_balance").state
+    state = done(banking, state, balance=42.35).state
+    text = "oh dear that's low. He also wants to pay his cleaner Rosa Diaz, 60 dollars, but on Friday when she comes"
+    nlu = NLUResult(text, (IntentScore("deny", 0.88), IntentScore("transfer_money", 0.1)),
+                    tuple(extract_entities(banking, text, today=NOW.date())) + (_learnt(text, "recipient", "Rosa Diaz"),),
+                    also=(IntentScore("transfer_money", 0.99),), also_span=(text.index("wants"), len(text)))
+    said = replies(handle_message(banking, state, nlu, now=NOW))
+    assert said == ["Send $60.00 to Rosa Diaz on Friday 4 December?"]
+
+
+def test_a_business_payee_cut_by_the_model(banking):
+    """Customer trial, session 42 round 2 (A): "pay Greenleaf Produce $2,000 today" tagged "Green", read back "Greenleaf"."""
+    text = "Hi, this is Kofi from Kofi's Kitchen. I need to pay Greenleaf Produce $2,000 today for the veg order"
+    said = replies(en(banking, start(), text, "transfer_money", entities=(_learnt(text, "recipient", "Green"),)))
+    assert said == ["Send $2,000.00 to Greenleaf Produce on Wednesday 2 December?"]

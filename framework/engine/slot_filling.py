@@ -375,7 +375,9 @@ _MEASURED_AFTER = re.compile(r"\s*(?:岁|周岁|号楼|号院|楼|层|栋|单元
 _COUNTED_AFTER = re.compile(r"\s*(?:号|次|回|遍|趟|个?小时|分钟|天|个?星期|个?礼拜|周|个月|年(?!费)|[GM](?![A-Za-z])|GB|MB|兆"
                             r"|\s*(?:times?|days?|hours?|hrs?|minutes?|mins?|weeks?|months?|years?|gb|mb)\b"
                             # letters of a name spelt out: "its Anna with two n" sent $2 to Ana (customer trial, session 34)
-                            r"|\s+(?:letters?\b|[b-hj-z](?:'?s)?\b(?!\s*(?:dollars?|bucks|usd)\b)))",  # not "50 a month"
+                            # (not "w the fees": "its 47.50 w the fees" was no amount, customer trial, session 42)
+                            r"|\s+(?:letters?\b|[b-hj-z](?:'?s)?\b(?!\s*(?:dollars?|bucks|usd)\b)"
+                            r"(?!\s+(?:the|a|an|my|all|tax|fees?|tips?|interest|charges?)\b)))",  # not "50 a month"
                             re.IGNORECASE)
 
 
@@ -632,6 +634,7 @@ def _counts_someone(text: str, entity: Entity) -> bool:
 
 
 _BARE_DIGITS = re.compile(r"\d{1,3}")
+_PURPOSE_BEFORE = re.compile(r"\bfor (?:the|a|an|some|our|their)\s+$", re.IGNORECASE)
 _DIALLED = re.compile(r"(?:打|拨打?|致电|电话|热线|\bcall(?:ed)?|\bdial(?:led)?|\bring)\s*$", re.IGNORECASE)
 _AGE_ZH_BEFORE = re.compile(r"(?:今年|年纪|岁数|我都|我已经|我也)\s*(?:都|已经|有)?\s*$")
 _AGE_ZH_AFTER = re.compile(r"\s*(?:岁|周岁|了(?![\d一二三四五六七八九十两百千万块元])|多岁)")
@@ -2107,6 +2110,11 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             parsed = _parsed(ctx, slot, span)
             if parsed.ok and (_pronoun(ctx, slot, parsed.value) or _names_nobody(ctx, slot, parsed.value)):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="pronoun")
+                continue
+            if slot.type == "text" and entity.extractor == MODEL_EXTRACTOR and _PURPOSE_BEFORE.search(
+                    (nlu.text or "")[max(0, entity.start - 12):entity.start]):
+                # "send my bestie jess 45 for the taylor tix" sent the money to "taylor" (customer trial, session 42)
+                ctx.emit("entity_ignored", entity=entity.entity, reason="purpose")
                 continue
             if parsed.ok and _no_name(ctx, slot, parsed.value):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="no_name")

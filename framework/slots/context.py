@@ -560,7 +560,9 @@ _NOT_A_NAME_WORD = (r"(?:I|I'm|Im|Please|Thanks|Thank|Pls|Ok|Okay|Yes|No|Today|T
 # ... or followed by a word that is none ("send 50 to Oliver Twist tomorrow" sent $150 to "Oliver": customer trial,
 # session 35)
 _LATIN_NAME_REST_RE = re.compile(rf"(?P<rest>(?:\s+(?!{_NOT_A_NAME_WORD}\b)[A-Z][A-Za-z'’\-]+){{1,2}})"
-                                 rf"\s*(?:[,.!?;]|$|(?=(?i:{_NOT_A_NAME_WORD})\b))")
+                                 # ... or before the amount: "pay Greenleaf Produce $2,000 today" tagged "Green" (customer
+                                 # trial, session 42)
+                                 rf"\s*(?:[,.!?;]|$|(?=[$£€\d])|(?=(?i:{_NOT_A_NAME_WORD})\b))")
 
 
 def _person_name(text: str, entity):

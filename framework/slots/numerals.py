@@ -397,7 +397,9 @@ _THOUSANDS_RE = re.compile(r"(?<![A-Za-z\d.,])(\d{1,3}(?:\.\d{1,3})?)\s?[kK](?![
 # "损失起码3w", "1.5w": ten thousands as Chinese chat writes them (w for 万; "损失2k" was no amount either, the
 # k of a number after a Chinese character: customer trial, session 27); only beside Chinese text or alone
 _WAN_RE = re.compile(r"(?<=[\u4e00-\u9fff])(\d{1,4}(?:\.\d{1,2})?)\s?[wW](?![A-Za-z\d])"
-                     r"|^(\d{1,4}(?:\.\d{1,2})?)\s?[wW](?=[\u4e00-\u9fff，。！？]|\s*$)")
+                     # (not "47.50 w": "its 47.50 w the fees", a model's span in an English chat, was 475,000: customer
+                     # trial, session 42)
+                     r"|^(\d{1,4}(?:\.\d{1,2})?)[wW](?=[\u4e00-\u9fff，。！？]|\s*$)")
 
 
 def _thousands(text: str) -> list[Quantity]:
