@@ -256,7 +256,7 @@ def test_a_request_with_its_question(banking, telecom, text, intent, first, flow
 
 
 @pytest.mark.parametrize("text, intent, answer", [
-    ("有合约期吗", "查询", "这几档套餐都没有合约期"), ("新卡寄到哪里啊", "咨询", "新卡寄到您在我们这里登记的地址")])
+    ("有合约期吗", "查询", "这几档套餐都没有合约期"), ("新卡寄到哪里啊", "咨询", "新卡寄到您在我们这里登记的收件地址")])
 def test_another_flows_answer_with_no_flow_under_way(telecom, text, intent, answer):
     result = zh(telecom, start(), text, intent, 0.9)
     assert replies(result)[0].startswith(answer) and not result.state.stack

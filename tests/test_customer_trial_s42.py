@@ -228,7 +228,7 @@ def test_questions_at_a_plans_offer(telecom, text, answer):
     assert said[0].startswith(answer) and said[-1].startswith("需要帮您办理129元套餐吗")
 
 
-@pytest.mark.parametrize("text", ["超了咋个算钱", "咋办", "话费仲有几多", "点样开户"])
+@pytest.mark.parametrize("text", ["超了咋个算钱", "咋样收费", "话费仲有几多", "点样开户"])
 def test_dialect_questions(text):
     assert is_question(text, "zh")
 

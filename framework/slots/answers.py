@@ -124,7 +124,7 @@ _ZH_QUESTION = re.compile(
     r"(?:是[^，,。！!]{1,8}还是[^，,。吧]{1,8}[啊呀呢]?\s*$|[吗么]\s*$|(?<=[\u4e00-\u9fff])(?<![我你他她也都还就可并绝决要说])[不没]\s*$|(?<![嗯好在着])呢\s*$|(?<![不没])([^不没\W\d])[不没]\1|(?<!没)什么|怎么|为什么|为啥|哪|几[个点时号天张条次块分岁年月位]|多少|多久|多长|多大|是否|谁|(?<!没)(?<!莫得)(?<!没得)(?<!没有)啥"
     # dialect question words: "超了咋个算钱" (Sichuanese) at a plan's offer was no question (customer trial, session 42);
     # 啷个 (Chongqing), Cantonese 几多 / 点样 / 乜嘢
-    r"|咋|啷个|几多|点样|乜嘢)")
+    r"|咋(?:个|样|算|收|计|回事)|啷个|几多|点样|乜嘢)")
 # English: a question word first, or an auxiliary before its subject ("can you", "is it");
 # "do it" is an order, so bare "do" does not count.
 # Words that may open a question before its question word: "ok so how long will it take", "yes what is the
