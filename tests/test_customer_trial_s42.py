@@ -412,3 +412,21 @@ def test_a_business_payee_cut_by_the_model(banking):
     text = "Hi, this is Kofi from Kofi's Kitchen. I need to pay Greenleaf Produce $2,000 today for the veg order"
     said = replies(en(banking, start(), text, "transfer_money", entities=(_learnt(text, "recipient", "Green"),)))
     assert said == ["Send $2,000.00 to Greenleaf Produce on Wednesday 2 December?"]
+
+
+@pytest.mark.parametrize("text, answer", [("why the name? you should know my name", "The name is a quick check"),
+                                          ("why do I have to activate it at all, why isn't it just active?",
+                                           "A new card is sent switched off")])
+def test_why_questions_at_an_activation(banking, text, answer):
+    """Customer trial, session 42 round 2 (B): both heard "I can't answer that here"."""
+    state = en(banking, start(), "I need to activate my card ending 4821", "activate_card").state
+    said = replies(en(banking, state, text, "out_of_scope", 0.6))
+    assert said[0].startswith(answer) and said[-1] == "What's the cardholder's name, as printed on the card?"
+
+
+def test_will_my_money_be_gone_at_a_block(banking):
+    """Customer trial, session 42 round 2 (B): "wait will my money be gone??" at the block's read-back."""
+    state = en(banking, start(), "i think i lost my card, its the one ending 7777", "lost_card").state
+    said = replies(en(banking, state, "wait will my money be gone?? i had like 800 on it 💀", "check_balance", 0.6))
+    assert said[0].startswith("No: blocking stops the card, not your money")
+    assert said[-1].startswith("I'll block the card ending 7777")
