@@ -430,3 +430,41 @@ def test_will_my_money_be_gone_at_a_block(banking):
     said = replies(en(banking, state, "wait will my money be gone?? i had like 800 on it 💀", "check_balance", 0.6))
     assert said[0].startswith("No: blocking stops the card, not your money")
     assert said[-1].startswith("I'll block the card ending 7777")
+
+
+def test_in_a_day_is_no_date(banking):
+    """Customer trial, session 42 round 3 (A): "wait is there a limit how much i can send in a day?" at the amount
+    question dated the transfer tomorrow, and it went out on Tuesday."""
+    first = "I want to send money to David Kim"
+    state = en(banking, start(), first, "transfer_money", entities=(_learnt(first, "recipient", "David Kim"),)).state
+    result = en(banking, state, "wait is there a limit how much i can send in a day?", "transfer_money", 0.7)
+    assert result.state.slots.get("date") is None or result.state.slots.get("date") == NOW.date().isoformat()
+    assert replies(result)[0].startswith("You can send from $1 up to your daily limit")
+
+
+@pytest.mark.parametrize("text", ["oh ok, whats the latest date i can pick then", "how far ahead can I schedule it?"])
+def test_the_latest_date(banking, text):
+    """Customer trial, session 42 round 3 (B): "whats the latest date i can pick then" after a date past 30 days heard
+    that only card services are served ("whats" was no question word)."""
+    first = "can I schedule 500 to Lisa Wong for January 25th? its for her birthday"
+    state = en(banking, start(), first, "transfer_money", entities=(_learnt(first, "recipient", "Lisa Wong"),)).state
+    said = replies(en(banking, state, text, "out_of_scope", 0.98))
+    assert said[0].startswith("I can send money today or on any day in the next 30 days")
+    assert is_question("whats my balance", "en")
+
+
+def test_yes_oh_and_another_request_at_a_read_back(banking):
+    """Customer trial, session 42 round 3 (B): "yes. oh and i lost my old card 1234 can you block that one" at an
+    activation's read-back blocked first and dropped the yes."""
+    assert also_part("yes. oh and i lost my old card 1234 can you block that one", "en") == (
+        "yes", "i lost my old card 1234 can you block that one")
+
+
+def test_did_someone_spend_money_after_the_block(banking):
+    """Customer trial, session 42 round 3 (B): offered another block."""
+    state = en(banking, start(), "my card ending 1234 was stolen on the bus", "lost_card").state
+    state = done(banking, en(banking, state, "yes please", "affirm").state, case_number="LC-1",
+                 delivery_window="5 to 7 business days").state
+    text = "will they be able to use my card before its blocked? did someone spend money on it?"
+    said = replies(en(_at(banking, 0.71), state, text, "lost_card", 0.57))
+    assert said[0].startswith("The block stops any new payment")

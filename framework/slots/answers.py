@@ -135,7 +135,9 @@ _QUESTION_LEAD_EN = (r"(?:(?:ok(?:ay)?|so|yes|yeah|yep|sure|and|but|wait|well|hm
                      r"|i\s+(?:don'?t|do\s+not)\s+(?:understand|get\s+it|get\s+that|follow)|i'?m\s+(?:confused|lost))"
                      r"[,.!\s]+)*")
 _EN_QUESTION_START = re.compile(
-    rf"^{_QUESTION_LEAD_EN}(?:what|why|how|when|where|who|whom|whose|which)\b"
+    # ("whats" as typed in a chat: "oh ok, whats the latest date i can pick then" heard that only card services are
+    # served, customer trial, session 42)
+    rf"^{_QUESTION_LEAD_EN}(?:what|whats|why|how|hows|when|where|wheres|who|whos|whom|whose|which)\b"
     rf"|^{_QUESTION_LEAD_EN}(?:is|are|am|was|were|can|could|does|did|will|would|should|shall|may|might|has|have|"
     r"isn't|aren't|don't|doesn't|won't|wouldn't|can't)\s+(?:you|i|we|they|he|she|it|this|that|there|my|your)\b"
     rf"|^{_QUESTION_LEAD_EN}do\s+(?:you|i|we|they)\b")
@@ -626,6 +628,9 @@ def without_filler(text: str, language: str | None = None) -> str:
 # 换成99的" (customer trial, session 21: the second request was dropped)
 # ("还有" also means "still have": "话费还有多少" is one request, so it counts only after a clause break)
 _ALSO = {"en": re.compile(r"[,\s]+(?:and\s+)?(?:also|as well as that|and then)[,\s]+"
+                         # "yes. oh and i lost my old card 1234 can you block that one" at an activation's read-back: the
+                         # yes was dropped (customer trial, session 42)
+                         r"|[.!;]\s*(?:oh|ah|um+)[,\s]+and[,\s]+"
                          # "Firstly, … card ending 1234 … blocked. Secondly, … how much remains on … 7777?" blocked 7777
                          # (customer trial, session 40): a second point numbered
                          r"|[.,;\s]+(?:and\s+)?(?:secondly|second(?:ly)? of all|the other thing is|the second thing is)[,:\s]+"

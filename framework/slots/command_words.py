@@ -342,7 +342,9 @@ _PERSON = {
                      # not someone who did something: "what do I do if someone already used it?" after a block heard "I'm not
                      # sure I understood" (customer trial, session 39)
                      r"|\b(?:someone|somebody|anyone|anybody)\b(?!(?: \w+ly)?(?: already| has| had| have)? (?:used|took|taken|stole|"
-                     r"stolen|spent|charged|hacked|made|bought|withdrew|withdrawn|got hold|is using|was using|else|abroad|overseas)\b)"),
+                     r"stolen|spent|charged|hacked|made|bought|withdrew|withdrawn|got hold|is using|was using|else|abroad|overseas"
+                     # "did someone spend money on it?" right after a block offered another (customer trial, session 42)
+                     r"|spend|use|used it|take|withdraw|buy)\b)"),
 }
 
 

@@ -161,7 +161,9 @@ DATE_RE = re.compile(
     r"(?:\b\.?|(?=\s*$)))"
     rf"|(?P<en_hol>\b(?:on\s+)?(?P<ehol>{_alternatives(_HOLIDAYS)})(?![a-z]))"
     rf"|(?P<en_ago>\b(?P<ean>{_EN_NUM})\s+(?P<eau>day|week|fortnight)s?\s+(?P<edir>ago|from\s+now|later)\b)"
-    rf"|(?P<en_in>\bin\s+(?P<ein>{_EN_NUM})\s+(?P<eiu>day|week|fortnight)s?\b)",
+    # (not "in a day": "is there a limit how much i can send in a day?" at the amount question dated the transfer
+    # tomorrow, customer trial, session 42; "in a day or two" is no day either)
+    rf"|(?P<en_in>\bin\s+(?!an?\s+day\b)(?P<ein>{_EN_NUM})\s+(?P<eiu>day|week|fortnight)s?\b)",
     re.IGNORECASE,
 )
 _PERIOD_CN = {"凌晨": 0, "早上": 0, "早晨": 0, "上午": 0, "中午": 12, "下午": 12, "傍晚": 12, "晚上": 12, "夜里": 12}
