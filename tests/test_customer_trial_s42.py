@@ -10,6 +10,7 @@ from framework.engine.turn import handle_message
 from framework.nlu.interface import Entity, IntentScore, NLUResult
 from framework.slots import extract_entities
 from framework.slots.answers import also_part, is_question, yes_no
+from framework.engine.stop_question import goodbye_word
 from framework.slots.command_words import withdrawn
 from framework.slots.context import join_name_parts
 from framework.slots.numerals import scan
@@ -468,3 +469,45 @@ def test_did_someone_spend_money_after_the_block(banking):
     text = "will they be able to use my card before its blocked? did someone spend money on it?"
     said = replies(en(_at(banking, 0.71), state, text, "lost_card", 0.57))
     assert said[0].startswith("The block stops any new payment")
+
+
+@pytest.mark.parametrize("text", ["是的，先不办", "系啊，先唔办", "嗯……先不了，我回去跟老婆商量下", "嗯……唔使住，我返去同老婆商量下先"])
+def test_not_now_at_an_openings_read_back(telecom, text):
+    """Customer trial, session 42 round 3 (A): "系啊，先唔办" at "要取消当前的办理吗？" went back to the read-back; "是的，先不办"
+    at the read-back asked what to change."""
+    assert withdrawn(text, "zh")
+    first = "你好，我想开一张新的卡，我叫黄志明，身份证440306198506153219，要99的"
+    state = zh(telecom, start(), first, "办理", entities=(_learnt(first, "name", "黄志明"),)).state
+    assert state.stack[-1].waiting_for == "confirm"  # at the read-back
+    result = zh(telecom, state, text, "否定", 0.9)
+    assert not result.state.stack and result.action is None
+
+
+@pytest.mark.parametrize("text", ["我不要", "这个我不要", "不办", "不对"])
+def test_what_stays_no_withdrawal(text):
+    assert not withdrawn(text, "zh")
+
+
+def test_a_lost_phone_asked_with_no_question_mark(telecom):
+    """Customer trial, session 42 round 3 (A): "我手机掉了，卡也没了，咋整" started the bill query, and "补卡" / "挂失" could not
+    get out of its question."""
+    said = replies(zh(telecom, start(), "我手机掉了，卡也没了，咋整", "查询", 0.8))
+    assert said[0].startswith("补卡、挂失")
+
+
+def test_thanks_ends_a_flow_that_only_informs(telecom):
+    """Customer trial, session 42 round 3 (B): "好的谢谢" at the plans' "想详细了解哪一档？" heard "要取消当前的办理吗？"."""
+    state = zh(telecom, start(), "你们有什么套餐", "咨询").state
+    assert state.stack and state.stack[-1].flow == "consult"
+    result = zh(telecom, state, "好的谢谢", "再见")
+    assert not result.state.stack and "要取消" not in "".join(replies(result))
+
+
+@pytest.mark.parametrize("text", ["哦 好吧 知道了谢谢", "得嘞，谢啦"])
+def test_chinese_acknowledgements_with_thanks(text):
+    assert goodbye_word(text, "zh")
+
+
+def test_shop_hours(telecom):
+    said = replies(zh(telecom, start(), "那营业厅几点关门", "咨询"))
+    assert said[0].startswith("各营业厅的营业时间不一样")

@@ -112,6 +112,9 @@ def answered_after_end(ctx: TurnContext, nlu: NLUResult) -> bool:
     return tell_named(ctx, flow.name, flow.answers, text, "question_answered")
 
 
+_HOW_NOW_ZH = re.compile(r"咋整|咋办|咋弄|咋搞|怎么整")
+
+
 def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) -> bool:
     """"is there a fee to send money?", "how much can I transfer per day?", "套餐有合约期吗" with no flow under way were
     refused or started the flow's questions, while the same question during the flow was answered (customer trial,
@@ -120,7 +123,10 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
     it that the classifier ranks highest. A question that also gives the intent's flow a value ("我想换成99的套餐，要多久
     生效？", "59的套餐多少钱") is that request: answered first when its flow answers it, and False (the flow starts)."""
     text = nlu.text or ""
-    if ctx.stack or not text or not ctx.new_turn or not is_question(text, ctx.assistant.language):
+    # ("我手机掉了，卡也没了，咋整" started the bill query: customer trial, session 42; 咋整 / 咋办 ask here, though "那咋整，
+    # 俺再看看" at a question is a wait)
+    if (ctx.stack or not text or not ctx.new_turn
+            or not (is_question(text, ctx.assistant.language) or _HOW_NOW_ZH.search(text))):
         return False
     if asks_for_person(text, ctx.assistant.language):
         return False

@@ -75,7 +75,7 @@ from __future__ import annotations
 import functools
 import re
 
-from framework.compile.machine import END, End, Flow, Say
+from framework.compile.machine import END, CallAction, End, Flow, Say
 from framework.engine import confirm, steps
 from framework.engine.context import TurnContext
 from framework.engine.state import WAITING_END, WAITING_STOP
@@ -106,7 +106,7 @@ _NOT_A_WORD = re.compile(r"[\W_]+")
 # Thanks alone, with no word of leaving: politeness while a question waits ("thanks!" at "What are the
 # last four digits?", "谢谢哈" at the name question heard "Do you want to stop …?": customer trial,
 # session 21). The question is asked again; "ok thanks", "好的谢谢", "谢谢再见" still ask whether to stop.
-THANKS_WORDS = frozenset({"谢谢", "谢谢你", "谢谢您", "多谢", "谢啦", "感谢", "谢谢啦", "谢谢了", "谢谢哈", "谢谢哦",
+THANKS_WORDS = frozenset({"谢谢", "谢谢你", "谢谢您", "多谢", "谢啦", "谢",  # "谢" once "得嘞，谢啦" loses its 啦 "感谢", "谢谢啦", "谢谢了", "谢谢哈", "谢谢哦",
                           "非常感谢", "thanks", "thankyou", "thanku", "thx", "ty", "tysm", "thanksalot", "manythanks",
                           "thankssomuch", "thankyousomuch", "thankyoualot", "thankyouverymuch", "cheers",
                           "great thanks", "greatthanks", "coolthanks",
@@ -216,6 +216,17 @@ def offer_to_end(ctx: TurnContext, goodbye: Flow) -> bool:
         ctx.emit("goodbye_as_no", flow=frame.flow, state=frame.state, by=goodbye.name)
         steps.goto(ctx, state.step.on_no)
         return True
+    flow = ctx.flow()
+    if len(ctx.stack) == 1 and flow is not None and not any(isinstance(s.step, CallAction) for s in flow.states.values()):
+        # "好的谢谢" at the plans' "想详细了解哪一档？" heard "要取消当前的办理吗？" when nothing was being done (customer
+        # trial, session 42): a flow that only informs ends, and the goodbye is said
+        from framework.engine import lifetimes
+
+        ctx.stack.pop()
+        ctx.emit("flow_completed", flow=frame.flow, reason="goodbye")
+        lifetimes.release(ctx, frame.flow, "goodbye")
+        steps.start_flow(ctx, goodbye, reason="trigger")
+        return True
     ctx.update_frame(waiting_for=ENDING + waiting_for, ending=goodbye.name)
     ctx.emit("stop_offered", flow=frame.flow, state=frame.state, by=goodbye.name)
     _ask(ctx)
@@ -270,7 +281,8 @@ def thanks_only(text: str) -> bool:
 
 # An acknowledgement before the thanks, on the key (lower case, no spaces or punctuation): "好的谢谢", "ok thanks"
 # "好，知道了，谢谢你" heard "没听明白" (customer trial, session 40)
-_ACK_LEAD = re.compile(r"^(?:好的?|好滴|好好|嗯+|哦+|噢|行|知道了|明白了|了解了|收到|懂了|okay|okk?|k|kk|alright|cool|gotit|great"
+# "哦 好吧 知道了谢谢", "得嘞，谢啦" heard "没听明白" (customer trial, session 42)
+_ACK_LEAD = re.compile(r"^(?:好吧|行吧|得嘞|得了|嗯呐|好的?|好滴|好好|成|嗯+|哦+|噢|行|知道了|明白了|了解了|收到|懂了|okay|okk?|k|kk|alright|cool|gotit|great"
                        r"|perfect|nice|lovely|brilliant|awesome|sweet)+")
 
 
