@@ -75,7 +75,7 @@ from __future__ import annotations
 import functools
 import re
 
-from framework.compile.machine import END, CallAction, End, Flow, Say
+from framework.compile.machine import END, CallAction, Collect, Confirm, End, Flow, Handoff, Link, Say
 from framework.engine import confirm, steps
 from framework.engine.context import TurnContext
 from framework.engine.state import WAITING_END, WAITING_STOP
@@ -217,7 +217,7 @@ def offer_to_end(ctx: TurnContext, goodbye: Flow) -> bool:
         steps.goto(ctx, state.step.on_no)
         return True
     flow = ctx.flow()
-    if len(ctx.stack) == 1 and flow is not None and not any(isinstance(s.step, CallAction) for s in flow.states.values()):
+    if len(ctx.stack) == 1 and flow is not None and _only_informs(ctx, flow):
         # "好的谢谢" at the plans' "想详细了解哪一档？" heard "要取消当前的办理吗？" when nothing was being done (customer
         # trial, session 42): a flow that only informs ends, and the goodbye is said
         from framework.engine import lifetimes
@@ -231,6 +231,22 @@ def offer_to_end(ctx: TurnContext, goodbye: Flow) -> bool:
     ctx.emit("stop_offered", flow=frame.flow, state=frame.state, by=goodbye.name)
     _ask(ctx)
     return True
+
+
+def _only_informs(ctx: TurnContext, flow: Flow) -> bool:
+    """A flow that does nothing and keeps nothing: no action, and its questions only choose what to tell (menus of a
+    categorical slot, as the plans' "想详细了解哪一档？")."""
+    steps_ = [s.step for s in flow.states.values()]
+
+    def offer(step) -> bool:  # a confirmation whose yes leads to another flow or a person (the plans' "办理吗？")
+        target = flow.states.get(step.on_yes)
+        return target is not None and isinstance(target.step, (Link, Handoff))
+
+    if any(isinstance(step, CallAction) or (isinstance(step, Confirm) and not offer(step)) for step in steps_):
+        return False
+    slots = ctx.assistant.slots
+    return all(slots.get(step.slot) is not None and slots[step.slot].type == "categorical"
+               for step in steps_ if isinstance(step, Collect))
 
 
 def no_loses_nothing(flow: Flow | None, target: str) -> bool:

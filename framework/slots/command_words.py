@@ -123,7 +123,7 @@ _WITHDRAWN = {
                      # "要取消当前的办理吗？" went back to the read-back or asked what to change (customer trial, session 42)
                      r"|(?:先|暂时|还是)(?:不|唔)(?:办|弄|开|换|改|整)(?:住|先)?(?:了|啦|吧|啊|喇|嘞)?"
                      r"|唔(?:办|开|换|要)(?:住|先)?(?:了|啦|吧|啊|喇|嘞)?"
-                     r"|^(?:嗯|呃|那|那就)?[…。.，,\s]*(?:先|暂时)?(?:不了|唔使(?:住)?|不用了?)"
+                     r"|^(?:嗯|呃|那|那就)?[…。.，,\s]*(?:先|暂时)(?:不了|唔使(?:住)?|不用了?)"
                      r"|(?:回去|返去|先)(?:跟|同|和)?[^，,。！？!?]{0,6}(?:商量|问问|考虑|研究)(?:商量|一下|下|吓|先)*(?:再说|先)?)$"),
     # "nah leave it" at "Send $20.00 to tim …?" opened the change menu (trial of session 24)
     "en": re.compile(r"(?:\b(?:i changed my mind|forget it|never ?mind|cancel (?:it|that|this)"
