@@ -511,3 +511,38 @@ def test_chinese_acknowledgements_with_thanks(text):
 def test_shop_hours(telecom):
     said = replies(zh(telecom, start(), "那营业厅几点关门", "咨询"))
     assert said[0].startswith("各营业厅的营业时间不一样")
+
+
+@pytest.mark.parametrize("text", ["Thank you. How I make this top up? I want to put 200 dollars on the card from my principal account",
+                                  "can you load my card with 100", "top up my card please"])
+def test_money_onto_ones_own_card_is_no_transfer(banking, text):
+    """Customer trial, session 42 round 2 (A): "put 200 dollars on the card from my principal account" after the card's low
+    balance became a transfer to the card's holder."""
+    said = replies(en(banking, start(), text, "transfer_money", 0.9))
+    assert said[0].startswith("I can't put money onto a card here")
+
+
+@pytest.mark.parametrize("text", ["send 50 dollars to my son Tom, he needs to top up his phone", "transfer 100 to Anna Lee"])
+def test_transfers_stay_transfers(banking, text):
+    assert not replies(en(banking, start(), text, "transfer_money", 0.9))[0].startswith("I can't put money onto a card")
+
+
+def test_the_holder_is_handed_the_phone(telecom):
+    """Customer trial, session 42 round 3 (A): "那我把手机给他，让他自己说" after "需要机主本人办理" (read as 转人工) heard "正在为您
+    转接人工客服，请稍候" and no one came."""
+    result = zh(telecom, start(), "那我把手机给他，让他自己说", "转人工", 0.9)
+    assert replies(result) == ["好的，请机主本人直接告诉我要办的业务，以及他的姓名和身份证号。"]
+    assert not any(e.name == "handoff" for e in result.events)
+    assert any(e.name == "handoff" for e in zh(telecom, start(), "给我转人工", "转人工", 0.99).events)
+
+
+@pytest.mark.parametrize("text", ["哦对，好像当时是用我爸身份证办的", "那怎么办？让我爸来弄吗"])
+def test_a_line_on_a_parents_id_after_no_account(telecom, text):
+    """Customer trial, session 42 round 2 (A): at "没有查到…名下的账户" the customer found the line was opened on the father's
+    ID and asked what to do: "要取消吗", then "这个问题我在这里回答不了"."""
+    first = "帮我把套餐换成59的 张伟 440306198506153219"
+    state = zh(telecom, start(), first, "办理", entities=(_learnt(first, "name", "张伟"),)).state
+    state = zh(telecom, state, "确认", "肯定").state
+    state = handle_action_result(telecom, state, ActionResult.failure("no account", status=404), now=NOW).state
+    said = replies(zh(telecom, state, text, "否定", 0.9))
+    assert said[0].startswith("开户和变更套餐需要机主本人办理")

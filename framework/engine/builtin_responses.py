@@ -291,6 +291,11 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "这件事人工客服可以帮您处理：说“转人工”，我帮您转接。",
         "en": "A colleague can look into it for you: say \"agent\" and I'll pass you over.",
     },
+    # "那我把手机给他，让他自己说" read as the handoff intent (framework.engine.turn._global)
+    "utter_holder_speaks": {
+        "zh": "好的，请机主本人直接告诉我要办的业务，以及他的姓名和身份证号。",
+        "en": "Sure: the account holder can tell me what they need, with their name as on the account.",
+    },
     # "那怎么办" at an offer of a person (framework.engine.turn._what_now_at_a_persons_offer)
     "utter_what_now_offer": {
         "zh": "这件事人工客服可以帮您处理，需要的话回复“需要”，我马上帮您转接。",

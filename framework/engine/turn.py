@@ -1358,6 +1358,9 @@ def _corrected_after_done(ctx: TurnContext, nlu: NLUResult, intent: str | None, 
     return True
 
 
+_HANDED_OVER = re.compile(r"(?:把|将)?(?:手机|电话)(?:给|交给|递给)(?:他|她|我爸|我妈|我老公|我老婆)|让(?:他|她)(?:自己|本人|亲自)?(?:来)?(?:说|讲|办|弄)"
+                          r"|\b(?:i'?ll|let me|i will) (?:hand|pass|give) (?:the phone|it|him|her)\b|\b(?:he|she)'?ll (?:talk|speak|do it) (?:himself|herself)\b"
+                          r"|\blet (?:him|her) (?:talk|speak|do it)\b", re.IGNORECASE)
 _WHAT_NOW = re.compile(r"\bwhat (?:do|should|can|shall) (?:i|we) do\b|\bwhat now\b|\bnow what\b|\bhow do i fix\b"
                        r"|怎么办|咋办|咋整|那我该怎么|那怎么弄|那咋弄", re.IGNORECASE)
 
@@ -1761,6 +1764,13 @@ def _global(ctx: TurnContext, intent: str) -> bool:
     b = ctx.assistant.behaviours
     if intent in b.cancel.intents:
         _cancel(ctx)
+        return True
+    if intent in b.handoff.intents and _HANDED_OVER.search(ctx.text or "") and not asks_for_person(ctx.text or "",
+                                                                                                  ctx.assistant.language):
+        # "那我把手机给他，让他自己说" after "需要机主本人办理" (转人工 0.9) heard "正在为您转接人工客服" and no one came (customer
+        # trial, session 42): the holder is about to speak, no person was asked for
+        ctx.emit("holder_to_speak")
+        ctx.say("utter_holder_speaks")
         return True
     if intent in b.handoff.intents:
         steps.hand_off(ctx, None)
