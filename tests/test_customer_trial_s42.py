@@ -546,3 +546,19 @@ def test_a_line_on_a_parents_id_after_no_account(telecom, text):
     state = handle_action_result(telecom, state, ActionResult.failure("no account", status=404), now=NOW).state
     said = replies(zh(telecom, state, text, "否定", 0.9))
     assert said[0].startswith("开户和变更套餐需要机主本人办理")
+
+
+def test_bill_details_after_a_bill(telecom):
+    """Customer trial, session 42 round 2 (A): "她平时就打打电话，怎么会花两百多，能查下明细吗" after a bill opened the balance-or-bill
+    menu, asked the number again and gave this month's total."""
+    state = zh(telecom, start(), "查一下13800138000上个月的账单", "查询").state
+    state = done(telecom, state, bill_amount=240.9).state
+    said = replies(zh(telecom, state, "她平时就打打电话，怎么会花两百多，能查下明细吗", "查询", 0.9))
+    assert said[0].startswith("这里能查账单的总额")
+
+
+def test_thinking_it_over_at_a_plans_offer(telecom):
+    """Customer trial, session 42 round 3 (B): "行 我考虑下 谢谢" at "需要帮您办理99元套餐吗？" heard "没听明白"."""
+    state = zh(telecom, start(), "你们那个99的套餐怎么样", "咨询").state
+    result = zh(telecom, state, "行 我考虑下 谢谢", "肯定", 0.6)
+    assert not result.state.stack and "没听明白" not in "".join(replies(result))

@@ -153,7 +153,8 @@ _HESITATION = {
     "en": re.compile(r"^(?:h+m+|m{2,}|u+m+|u+h+|e+r+m*|e+h+m*|e+m{2,}|well)\b|\blet me (?:think|see|check)\b|\bnot sure\b"
                      # the whole message asks for a moment: "hold on", "no wait", "one sec please"
                      rf"|{WAIT_LEAD_EN}{WAIT_PHRASE_EN}(?:[,\s]+(?:please|pls|a sec(?:ond)?|a moment|a minute))?[\s.!…]*$"),
-    "zh": re.compile(r"^(?:[呃额]|e+m{2,}|嗯+(?:…|\.\.\.|。。|[啊呃额]))|我想想|再想想|让我想|考虑一下|考虑考虑|想一想|等一下|稍等"
+    # ("行 我考虑下 谢谢" at a plan's offer heard "没听明白": customer trial, session 42)
+    "zh": re.compile(r"^(?:[呃额]|e+m{2,}|嗯+(?:…|\.\.\.|。。|[啊呃额]))|我想想|再想想|让我想|考虑一下|考虑考虑|考虑下|想一想|等一下|稍等"
                      r"|^(?:等等|等下|等会儿?)[。.!！…]*$"),  # whole-message only: 等等 is also "and so on"
 }
 _CORRECTION_MARKERS = {
@@ -451,7 +452,7 @@ _UNSURE = {
                      r"|^(?:嗯+[，,\s]*)?(?:差不多|大差不差|还行|无所谓|估摸着?|大概是|应该啱|应该系|大约是|八九不离十|随便|凑合)"
                      r"(?:是|对|吧|啦|嘅|额|的|了|呗|咯|哈)*[。.!！…~～]*$"
                      r"|\b(?:maybe|perhaps|probably|i guess|i think so|whatever|not sure)(?:\s*so)?(?![a-z])"
-                     r"|不知道|不清楚|没想好|再想想"
+                     r"|不知道|不清楚|没想好|再想想|我(?:再)?考虑(?:一?下|考虑)"  # "行 我考虑下 谢谢" (customer trial, session 42)
                      # "可以是可以，就是我还得问问我老公" (肯定 0.99) changed a plan at its confirmation (customer trial,
                      # session 30): a yes conceded and then held back, or someone else still to be asked
                      r"|((?!是)\w{1,2})是\1[，,、\s]*(?:就是|不过|但是?|只是|可是)|还得问|得先问|先问问"
