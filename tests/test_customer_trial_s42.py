@@ -562,3 +562,21 @@ def test_thinking_it_over_at_a_plans_offer(telecom):
     state = zh(telecom, start(), "你们那个99的套餐怎么样", "咨询").state
     result = zh(telecom, state, "行 我考虑下 谢谢", "肯定", 0.6)
     assert not result.state.stack and "没听明白" not in "".join(replies(result))
+
+
+def test_yeah_nah_all_good_send_it(banking):
+    """Customer trial, session 42 round 4 (B): "yeah nah all good send it" (Australian) at a read-back heard "I'm not sure I
+    understood"."""
+    state = en(banking, start(), "pls wire seventy five bucks to Priya Nair on thursday", "transfer_money").state
+    result = en(banking, state, "yeah nah all good send it", "deny", 0.5)
+    assert [e.name for e in result.events] == ["confirmed", "action_requested"]
+
+
+def test_so_much_then_a_complaint_after_a_bill(telecom):
+    """Customer trial, session 42 round 4 (A): "这么多？我要投诉" right after a bill filed "这么多？我要投诉" as the complaint; the
+    story told with the bill's request was nowhere."""
+    first = "同志你好，我老伴上个月住院了，我天天往医院打电话，结果听说话费扣了老多，你帮我看看13800138000上个月的账单"
+    state = zh(telecom, start(), first, "查询").state
+    state = done(telecom, state, bill_amount=240.9).state
+    state = zh(telecom, state, "这么多？我要投诉", "投诉").state
+    assert "老伴上个月住院了" in (state.slots.get("complaint") or "")

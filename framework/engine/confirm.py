@@ -44,6 +44,7 @@ from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
 from framework.slots.command_words import negated_command, says_found, withdrawn
 from framework.slots.answers import (after_filler, also_part, dont_know, has_words, is_hedge, is_hesitation, is_question,
+                                     is_yes_word,
                                      NEVER, language_key, is_yes_word, sounds_like_correction, yes_no)
 from framework.slots.context import from_user
 from framework.slots.person_names import KIN_ZH, written_name
@@ -104,6 +105,8 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         return None
     if yes_no(text, language) is False:  # "yeah no" is a no word (customer trial, session 33), no yes taken back
         return False
+    if is_yes_word(text, language):
+        return True  # a listed yes phrase whole ("yeah nah all good send it": session 42), no yes taken back
     if _taken_back(text, language):
         # "yes yes yes NO wait", "yes actually hold on" (affirm 0.98-1.00) sent the money (customer trial,
         # session 30): a yes taken back in the same message is none

@@ -106,7 +106,9 @@ def value_in(ctx: TurnContext, step: Collect, text: str):
     return parsed.value if parsed.ok else None
 
 
-_POINTERS = {"zh": re.compile(r"(?:这个|这件|那个|那件|这|那)(?:事情|事儿|事|问题|情况)|这个|那个"),
+# ... and "这么多？我要投诉" right after a bill, filed as the complaint's whole text (customer trial, session 42, round 4)
+_POINTERS = {"zh": re.compile(r"(?:这个|这件|那个|那件|这|那)(?:事情|事儿|事|问题|情况)|这个|那个"
+                              r"|(?:怎么|咋)?(?:这么|那么)(?:多|贵|高|离谱|夸张)(?:的钱|钱)?(?:啊|呀|吗|？|\?)*"),
              "en": re.compile(r"\b(?:this|that|it)(?: (?:issue|problem|thing|one))?\b", re.IGNORECASE)}
 
 

@@ -55,6 +55,9 @@ YES_WORDS: dict[str, frozenset[str]] = {
         # tried by hand, session 41: "grand, go" (Irish English) at a transfer's read-back was read as goodbye 1.00
         # and asked whether to stop the transfer
         "grand", "grand so", "that's grand", "thats grand", "grand go", "grand go ahead", "grand go on", "yeah go",
+        # trial round 4, session 42: "yeah nah all good send it" (Australian: "no worries, it's fine") at a read-back
+        # ("all good" alone also closes a chat: no yes word)
+        "all good send it", "all good go ahead", "yeah nah all good send it", "nah all good send it",
     }),
     "zh": frozenset({
         "是", "是的", "对", "对的", "对啊", "好", "好的", "嗯", "嗯嗯", "可以", "确认", "确定", "没错",
