@@ -105,7 +105,7 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         return None
     if yes_no(text, language) is False:  # "yeah no" is a no word (customer trial, session 33), no yes taken back
         return False
-    if is_yes_word(text, language):
+    if len(text.split()) >= 3 and is_yes_word(text, language) and not is_hesitation(text, language):
         return True  # a listed yes phrase whole ("yeah nah all good send it": session 42), no yes taken back
     if _taken_back(text, language):
         # "yes yes yes NO wait", "yes actually hold on" (affirm 0.98-1.00) sent the money (customer trial,
