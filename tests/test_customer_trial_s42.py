@@ -503,7 +503,7 @@ def test_thanks_ends_a_flow_that_only_informs(telecom):
     assert not result.state.stack and "要取消" not in "".join(replies(result))
 
 
-@pytest.mark.parametrize("text", ["哦 好吧 知道了谢谢", "得嘞，谢啦"])
+@pytest.mark.parametrize("text", ["哦 好吧 知道了谢谢", "得嘞，谢啦", "中，谢谢恁"])
 def test_chinese_acknowledgements_with_thanks(text):
     assert goodbye_word(text, "zh")
 

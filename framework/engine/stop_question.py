@@ -266,7 +266,8 @@ def no_loses_nothing(flow: Flow | None, target: str) -> bool:
 
 # How a Chinese chat dresses a thanks: "谢谢亲亲，yyds👍", "谢谢你啊姑娘", "行，谢谢啊" heard "没听明白" (customer trial,
 # session 36). Forms of address, praise and particles are left out before the words are looked up.
-_DRESSING = re.compile(r"亲亲|亲爱的|小姐姐|小哥哥|姑娘|美女|帅哥|客服|机器人|小助手|yyds|666+|真棒|太棒了|棒棒哒|你真好"
+# ("中，谢谢恁" (Henan: "ok, thank you") after a bill heard "没听明白": customer trial, session 42, round 4)
+_DRESSING = re.compile(r"亲亲|亲爱的|小姐姐|小哥哥|姑娘|美女|帅哥|客服|机器人|小助手|yyds|666+|真棒|太棒了|棒棒哒|你真好|(?<=谢谢)恁"
                        r"|[啊呀哈哦啦呢嘛哇噢喔]+$|[啊呀哈哦啦呢嘛]+(?=谢|再|拜)")
 # ... and the forms of address an English thanks ends with ("ok thank you sir", "cheers mate", "thanks love")
 _DRESSING_EN = re.compile(r"(?:(?<=thanks)|(?<=thankyou)|(?<=cheers)|(?<=thanku)|(?<=thx)|(?<=ty)|(?<=bye)|(?<=tysm))"
@@ -298,7 +299,7 @@ def thanks_only(text: str) -> bool:
 # An acknowledgement before the thanks, on the key (lower case, no spaces or punctuation): "好的谢谢", "ok thanks"
 # "好，知道了，谢谢你" heard "没听明白" (customer trial, session 40)
 # "哦 好吧 知道了谢谢", "得嘞，谢啦" heard "没听明白" (customer trial, session 42)
-_ACK_LEAD = re.compile(r"^(?:好吧|行吧|得嘞|得了|嗯呐|好的?|好滴|好好|成|嗯+|哦+|噢|行|知道了|明白了|了解了|收到|懂了|okay|okk?|k|kk|alright|cool|gotit|great"
+_ACK_LEAD = re.compile(r"^(?:好吧|行吧|得嘞|得了|嗯呐|好的?|好滴|好好|成|中|嗯+|哦+|噢|行|知道了|明白了|了解了|收到|懂了|okay|okk?|k|kk|alright|cool|gotit|great"
                        r"|perfect|nice|lovely|brilliant|awesome|sweet)+")
 
 
