@@ -44,7 +44,6 @@ from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
 from framework.slots.command_words import negated_command, says_found, withdrawn
 from framework.slots.answers import (after_filler, also_part, dont_know, has_words, is_hedge, is_hesitation, is_question,
-                                     is_yes_word,
                                      NEVER, language_key, is_yes_word, sounds_like_correction, yes_no)
 from framework.slots.context import from_user
 from framework.slots.person_names import KIN_ZH, written_name

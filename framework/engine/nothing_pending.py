@@ -41,10 +41,10 @@ from __future__ import annotations
 
 from framework.engine import confirm, steps
 from framework.engine.context import TurnContext
-from framework.slots.mapping import GENERIC_EXTRACTORS
 from framework.engine.stop_question import goodbye_word, thanks_only
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import has_content, yes_no
+from framework.slots.mapping import GENERIC_EXTRACTORS
 
 # approving emoji (skin tones and the variation selector aside): an ok when nothing is pending
 _APPROVING = frozenset("👍👌🙏✅✔☑👏🙂😊😀😃😄😁🤝💯🆗🉑❤💖💕♥")
@@ -108,8 +108,7 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
         # the first message of a conversation answers nothing: "我不太会用这个" (否定 0.81) and "喂喂，
         # 闺女啊，俺不会弄这个手机" (否定 0.87) heard "再见" (customer trial, session 25)
         return False
-    if (yes_no(nlu.text or "", ctx.assistant.language) is None
-            and len({e.entity for e in nlu.entities if e.extractor not in GENERIC_EXTRACTORS}) >= 2):
+    if word is None and len({e.entity for e in nlu.entities if e.extractor not in GENERIC_EXTRACTORS}) >= 2:
         # "oh dear that's low. He also wants to pay his cleaner Rosa Diaz, 60 dollars, but on Friday when she comes" (deny
         # 0.88) heard "Alright. If you need anything else, just ask." (customer trial, session 42): a request with its
         # details is no bare yes or no

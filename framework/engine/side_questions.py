@@ -30,7 +30,7 @@ from framework.engine.follow_up import sounds_like_follow_up
 from framework.engine.steps import collected_slots, gives_values
 from framework.engine.unavailable import named as named_unavailable, named_in, say_named, tell_named
 from framework.nlu.interface import NLUResult
-from framework.slots.answers import SENTENCE_END, content_length, is_question, yes_no
+from framework.slots.answers import SENTENCE_END, asks_what_to_do, content_length, is_question, yes_no
 from framework.slots.command_words import asks_for_person
 from framework.slots.context import model_for, short_text
 
@@ -112,9 +112,6 @@ def answered_after_end(ctx: TurnContext, nlu: NLUResult) -> bool:
     return tell_named(ctx, flow.name, flow.answers, text, "question_answered")
 
 
-_HOW_NOW_ZH = re.compile(r"咋整|咋办|咋弄|咋搞|怎么整")
-
-
 def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) -> bool:
     """"is there a fee to send money?", "how much can I transfer per day?", "套餐有合约期吗" with no flow under way were
     refused or started the flow's questions, while the same question during the flow was answered (customer trial,
@@ -126,7 +123,7 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
     # ("我手机掉了，卡也没了，咋整" started the bill query: customer trial, session 42; 咋整 / 咋办 ask here, though "那咋整，
     # 俺再看看" at a question is a wait)
     if (ctx.stack or not text or not ctx.new_turn
-            or not (is_question(text, ctx.assistant.language) or _HOW_NOW_ZH.search(text))):
+            or not (is_question(text, ctx.assistant.language) or asks_what_to_do(text))):
         return False
     if asks_for_person(text, ctx.assistant.language):
         return False

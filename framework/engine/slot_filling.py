@@ -384,7 +384,8 @@ _COUNTED_AFTER = re.compile(r"\s*(?:号|次|回|遍|趟|个?小时|分钟|天|�
 def counts_something(text: str, entity: Entity) -> bool:
     """The number counts times, days, gigabytes or letters ("三次", "2 days", "with two n"), or is payment terms ("net
     10"): no amount."""
-    return bool(_COUNTED_AFTER.match(text[entity.end:entity.end + 8]) or _TERMS_BEFORE.search(text[max(0, entity.start - 8):entity.start]))
+    return bool(_COUNTED_AFTER.match(text[entity.end:entity.end + 8])
+                or _TERMS_BEFORE.search(text[max(0, entity.start - 8):entity.start]))
 
 
 # "actually their terms are net 10, can it go out on the 15th instead?" at a $1,200 read-back made it $10 (customer
@@ -616,8 +617,7 @@ def _names_nobody(ctx: TurnContext, slot, value: Any) -> bool:
 
 # A bare number that counts or ages someone: "he is 19", "she has 2 kids", "i have 3 kids"
 # ... "hello dear, I am 82" (the amount of a transfer asked for next: customer trial, session 31)
-# ... and payment terms ("net 10": customer trial, session 42)
-_COUNT_OR_AGE = re.compile(r"\b(?:is|turns|turned|aged|age|was|has|have|had|am|i'?m|im|net)\s+$", re.IGNORECASE)
+_COUNT_OR_AGE = re.compile(r"\b(?:is|turns|turned|aged|age|was|has|have|had|am|i'?m|im)\s+$", re.IGNORECASE)
 _COUNTED = re.compile(r"^\s*(?:kids?|children|child|years?|yrs|months?|weeks?|days?|people|grandkids)\b", re.IGNORECASE)
 
 

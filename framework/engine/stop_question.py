@@ -106,7 +106,8 @@ _NOT_A_WORD = re.compile(r"[\W_]+")
 # Thanks alone, with no word of leaving: politeness while a question waits ("thanks!" at "What are the
 # last four digits?", "谢谢哈" at the name question heard "Do you want to stop …?": customer trial,
 # session 21). The question is asked again; "ok thanks", "好的谢谢", "谢谢再见" still ask whether to stop.
-THANKS_WORDS = frozenset({"谢谢", "谢谢你", "谢谢您", "多谢", "谢啦", "谢",  # "谢" once "得嘞，谢啦" loses its 啦 "感谢", "谢谢啦", "谢谢了", "谢谢哈", "谢谢哦",
+THANKS_WORDS = frozenset({"谢谢", "谢谢你", "谢谢您", "多谢", "谢啦", "感谢", "谢谢啦", "谢谢了", "谢谢哈", "谢谢哦",
+                          "谢",  # "得嘞，谢啦" once its 啦 is left out
                           "非常感谢", "thanks", "thankyou", "thanku", "thx", "ty", "tysm", "thanksalot", "manythanks",
                           "thankssomuch", "thankyousomuch", "thankyoualot", "thankyouverymuch", "cheers",
                           "great thanks", "greatthanks", "coolthanks",
@@ -267,8 +268,8 @@ def no_loses_nothing(flow: Flow | None, target: str) -> bool:
 # How a Chinese chat dresses a thanks: "谢谢亲亲，yyds👍", "谢谢你啊姑娘", "行，谢谢啊" heard "没听明白" (customer trial,
 # session 36). Forms of address, praise and particles are left out before the words are looked up.
 # ("中，谢谢恁" (Henan: "ok, thank you") after a bill heard "没听明白": customer trial, session 42, round 4)
-_DRESSING = re.compile(r"亲亲|亲爱的|小姐姐|小哥哥|姑娘|美女|帅哥|客服|机器人|小助手|yyds|666+|真棒|太棒了|棒棒哒|你真好|(?<=谢谢)恁"
-                       r"|[啊呀哈哦啦呢嘛哇噢喔]+$|[啊呀哈哦啦呢嘛]+(?=谢|再|拜)")
+_DRESSING = re.compile(r"亲亲|亲爱的|小姐姐|小哥哥|姑娘|美女|帅哥|客服|机器人|小助手|yyds|666+|真棒|太棒了|棒棒哒|你真好"
+                       r"|(?<=谢谢)恁|[啊呀哈哦啦呢嘛哇噢喔]+$|[啊呀哈哦啦呢嘛]+(?=谢|再|拜)")
 # ... and the forms of address an English thanks ends with ("ok thank you sir", "cheers mate", "thanks love")
 _DRESSING_EN = re.compile(r"(?:(?<=thanks)|(?<=thankyou)|(?<=cheers)|(?<=thanku)|(?<=thx)|(?<=ty)|(?<=bye)|(?<=tysm))"
                           r"(?:sir|madam|maam|love|dear|mate|bro|pal|boss|darling|hun|buddy|bud|man|ji|sirji|myfriend"
@@ -299,8 +300,8 @@ def thanks_only(text: str) -> bool:
 # An acknowledgement before the thanks, on the key (lower case, no spaces or punctuation): "好的谢谢", "ok thanks"
 # "好，知道了，谢谢你" heard "没听明白" (customer trial, session 40)
 # "哦 好吧 知道了谢谢", "得嘞，谢啦" heard "没听明白" (customer trial, session 42)
-_ACK_LEAD = re.compile(r"^(?:好吧|行吧|得嘞|得了|嗯呐|好的?|好滴|好好|成|中|嗯+|哦+|噢|行|知道了|明白了|了解了|收到|懂了|okay|okk?|k|kk|alright|cool|gotit|great"
-                       r"|perfect|nice|lovely|brilliant|awesome|sweet)+")
+_ACK_LEAD = re.compile(r"^(?:好吧|行吧|得嘞|得了|嗯呐|好的?|好滴|好好|成|中|嗯+|哦+|噢|行|知道了|明白了|了解了|收到|懂了"
+                       r"|okay|okk?|k|kk|alright|cool|gotit|great|perfect|nice|lovely|brilliant|awesome|sweet)+")
 
 
 def ack_and_thanks(text: str) -> bool:

@@ -50,7 +50,7 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-from framework.compile.machine import ASK_WHAT_TO_CHANGE, END, Assistant, CallAction, Collect, Confirm, Flow, Handoff, frozen_map
+from framework.compile.machine import ASK_WHAT_TO_CHANGE, END, Assistant, CallAction, Collect, Confirm, Flow, frozen_map
 from framework.engine import (bot_challenge, confirm, corrections, follow_up, foreign_language, handoff, hold_on,
                               intent_check, lifetimes, not_for, nothing_pending, notices, other_request, outcome,
                               side_questions, slot_filling, steps, stop_question, trigger_text, unavailable, unknown_value,
@@ -62,7 +62,7 @@ from framework.engine.state import Frame, SessionState, timestamp
 from framework.masking import SECRET_RE, secret_said
 from framework.nlu.interface import Entity, IntentScore, NLUResult
 from framework.slots import GENERIC_EXTRACTORS, ParseResult, parse_value
-from framework.slots.answers import (after_filler, after_refusal, refuses_a_wish, also_part, content_length, has_content, has_greeting, has_words,
+from framework.slots.answers import (after_filler, after_refusal, asks_what_to_do, refuses_a_wish, also_part, content_length, has_content, has_greeting, has_words,
                                      is_hedge, is_question, language_key, sounds_like_correction, without_filler, yes_no)
 from framework.slots.command_words import (CLAUSE, asks_for_person, asks_to_cancel, command_word, dropped_lead, goes_on,
                                           money_trouble, negated_command, wants_person, withdrawn, withdrawn_on_asking)
@@ -1358,11 +1358,11 @@ def _corrected_after_done(ctx: TurnContext, nlu: NLUResult, intent: str | None, 
     return True
 
 
-_HANDED_OVER = re.compile(r"(?:把|将)?(?:手机|电话)(?:给|交给|递给)(?:他|她|我爸|我妈|我老公|我老婆)|让(?:他|她)(?:自己|本人|亲自)?(?:来)?(?:说|讲|办|弄)"
-                          r"|\b(?:i'?ll|let me|i will) (?:hand|pass|give) (?:the phone|it|him|her)\b|\b(?:he|she)'?ll (?:talk|speak|do it) (?:himself|herself)\b"
-                          r"|\blet (?:him|her) (?:talk|speak|do it)\b", re.IGNORECASE)
-_WHAT_NOW = re.compile(r"\bwhat (?:do|should|can|shall) (?:i|we) do\b|\bwhat now\b|\bnow what\b|\bhow do i fix\b"
-                       r"|怎么办|咋办|咋整|那我该怎么|那怎么弄|那咋弄", re.IGNORECASE)
+_HANDED_OVER = re.compile(r"(?:把|将)?(?:手机|电话)(?:给|交给|递给)(?:他|她|我爸|我妈|我老公|我老婆)"
+                          r"|让(?:他|她)(?:自己|本人|亲自)?(?:来)?(?:说|讲|办|弄)"
+                          r"|\b(?:i'?ll|let me|i will) (?:hand|pass|give) (?:the phone|it|him|her)\b"
+                          r"|\b(?:he|she)'?ll (?:talk|speak|do it) (?:himself|herself)\b|\blet (?:him|her) (?:talk|speak|do it)\b",
+                          re.IGNORECASE)
 
 
 def _what_now_after_too_late(ctx: TurnContext, nlu: NLUResult, intent: str | None) -> bool:
@@ -1372,7 +1372,7 @@ def _what_now_after_too_late(ctx: TurnContext, nlu: NLUResult, intent: str | Non
     history = ctx.original.history
     if (ctx.stack or not history or not ctx.assistant.behaviours.handoff.intents
             or not {"already_done", "correction_too_late"} & set(history[-1].events)
-            or not (intent in ctx.assistant.behaviours.help.intents or _WHAT_NOW.search(nlu.text or ""))):
+            or not (intent in ctx.assistant.behaviours.help.intents or asks_what_to_do(nlu.text or ""))):
         return False
     ctx.emit("person_offered", reason="too_late")
     ctx.say("utter_what_now_person")
@@ -1383,10 +1383,8 @@ def _what_now_at_a_persons_offer(ctx: TurnContext, nlu: NLUResult) -> bool:
     """"啊？那怎么办，我那几个号有一个早就不用了" at "需要为您转接人工客服进一步处理吗？" after a refusal started a bill query
     (查询 0.71: customer trial, session 42): asking what to do, at the offer of a person, is told that the person is
     what to do (`utter_what_now_offer`); the offer waits."""
-    frame, flow = ctx.frame, ctx.flow()
-    step = flow.states[frame.state].step if flow is not None and frame is not None and frame.state in flow.states else None
-    if (not isinstance(step, Confirm) or frame.waiting_for != "confirm" or step.on_yes not in flow.states
-            or not isinstance(flow.states[step.on_yes].step, Handoff) or not _WHAT_NOW.search(nlu.text or "")):
+    if (ctx.frame is None or ctx.frame.waiting_for != "confirm" or not steps.offers_a_person(ctx)
+            or not asks_what_to_do(nlu.text or "")):
         return False
     ctx.emit("person_offered", reason="what_now")
     ctx.say("utter_what_now_offer")

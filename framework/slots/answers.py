@@ -399,6 +399,17 @@ _COMPARES = {
 }
 
 
+# What to do now, asked: "so what do I do now", "那怎么办", "咋整" (no question by is_question's forms: 咋整 at a question is
+# as often a wait, "那咋整，俺再看看"); framework.engine.turn and side_questions
+_WHAT_TO_DO = re.compile(r"\bwhat (?:do|should|can|shall) (?:i|we) do\b|\bwhat now\b|\bnow what\b|\bhow do i fix\b"
+                         r"|怎么办|咋办|咋整|咋弄|咋搞|怎么整|那我该怎么|那怎么弄|那咋弄", re.IGNORECASE)
+
+
+def asks_what_to_do(text: str) -> bool:
+    """Whether the message asks what to do now ("so what do I do now", "那怎么办", "咋整")."""
+    return bool(_WHAT_TO_DO.search(text))
+
+
 def compares_values(text: str, language: str | None = None) -> bool:
     """True when a question compares the values it names ("99和129有啥区别"): none of them is chosen."""
     pattern = _COMPARES.get(language_key(language) or "en")

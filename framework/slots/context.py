@@ -527,8 +527,8 @@ def _join_split_words(text: str, entities: tuple) -> tuple:
 
 
 def _split_word(text: str, a, b) -> bool:
-    return (a.entity == b.entity and (a.role, a.group) == (b.role, b.group) and 0 < b.start - a.end <= 2 and not text[a.end:b.start].strip()
-            and b.text[:1].isupper())
+    return (a.entity == b.entity and (a.role, a.group) == (b.role, b.group) and 0 < b.start - a.end <= 2
+            and not text[a.end:b.start].strip() and b.text[:1].isupper())
 
 
 # A Chinese name is two to four characters. A learnt span that stops one character short of
