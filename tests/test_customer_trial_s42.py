@@ -580,3 +580,11 @@ def test_so_much_then_a_complaint_after_a_bill(telecom):
     state = done(telecom, state, bill_amount=240.9).state
     state = zh(telecom, state, "这么多？我要投诉", "投诉").state
     assert "老伴上个月住院了" in (state.slots.get("complaint") or "")
+
+
+@pytest.mark.parametrize("text", ["感谢", "谢谢了", "谢谢啦", "谢谢哈", "谢谢哦", "谢谢"])
+def test_chinese_thanks_words_stay_thanks(text):
+    """Review, session 42: a comment added beside "谢" had swallowed five of these."""
+    from framework.engine.stop_question import thanks_only
+
+    assert thanks_only(text)
