@@ -1633,6 +1633,12 @@ def _implied_flow(ctx: TurnContext, agreeing: str | None = None, nlu: NLUResult 
         given = [n for n in said if n in ctx.slot_changes
                  and getattr(ctx.assistant.slots.get(n), "type", None) in IDENTIFIER_TYPES]
         identifier = bool(given)
+    if not given and nlu is not None:
+        # "my new card came, the one ending four eight two one, name on it is Maria Garcia" (inform 0.95) heard
+        # "That's outside what I can do" (hand try, session 42): two or more values that one flow alone collects
+        # name it too (its confirmation reads them back); a card's digits alone still name none
+        given = [n for n in said if n in ctx.slot_changes]
+        given = given if len(given) >= 2 else []
     if not given:
         return False
     flows = [f for f in ctx.assistant.flows.values()

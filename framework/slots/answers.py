@@ -58,6 +58,10 @@ YES_WORDS: dict[str, frozenset[str]] = {
         # trial round 4, session 42: "yeah nah all good send it" (Australian: "no worries, it's fine") at a read-back
         # ("all good" alone also closes a chat: no yes word)
         "all good send it", "all good go ahead", "yeah nah all good send it", "nah all good send it",
+        # tried by hand, session 42: "sound" (Irish English) at a read-back was not understood; fresh_test_57 (session
+        # 43): "Sho nuff" read as deny 0.96-1.00, "Abeg do am" (Nigerian Pidgin) below the threshold
+        "sound", "sound so", "sound out", "that's sound", "thats sound", "sho nuff", "shonuff", "abeg do am",
+        "do am", "fr fr",
     }),
     "zh": frozenset({
         "是", "是的", "对", "对的", "对啊", "好", "好的", "嗯", "嗯嗯", "可以", "确认", "确定", "没错",
