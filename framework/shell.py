@@ -46,7 +46,10 @@ def _format_debug(turn) -> str:
     lines = [f"  intent: {intent}   flow: {flows}", f"  slots: {slots}"]
     if nlu.entities:
         lines.append("  entities: " + ", ".join(f"{e.entity}={e.value!r}" for e in nlu.entities))
-    lines.append("  events: " + ", ".join(e.name for e in turn.events))
+    # why a value was not taken is said beside the event ("entity_ignored(amount: …)")
+    lines.append("  events: " + ", ".join(
+        f"{e.name}({json.dumps(dict(e.data), ensure_ascii=False, default=str)})" if "ignored" in e.name or e.name == "flow_deferred" else e.name
+        for e in turn.events))
     return "\n".join(lines)
 
 

@@ -41,3 +41,138 @@ def test_regional_yes_words(banking, text):
 @pytest.mark.parametrize("text", ["sound is broken on the app", "that sounds wrong", "no sound"])
 def test_sound_in_a_sentence_is_no_yes(text):
     assert yes_no(text, "en") is not True
+
+
+THREE = ("Hi! Three things: activate my new card 4821 (name Maria Garcia), tell me the balance on 7777, "
+         "and send $20 to Bob today. Thanks!")
+THREE_ZH = "帮我查下13800138000的余额，再把套餐换成99的，顺便投诉一下你们信号太差，家里老是没信号"
+
+
+@pytest.mark.parametrize("text, parts", [
+    (THREE, ["Hi! Three things: activate my new card 4821 (name Maria Garcia)", "tell me the balance on 7777",
+             "send $20 to Bob today. Thanks!"]),
+    ("check my balance on 1234, then send 20 to Tom, and also block 7777", ["check my balance on 1234",
+                                                                            "send 20 to Tom", "block 7777"]),
+    (THREE_ZH, ["帮我查下13800138000的余额", "把套餐换成99的", "投诉一下你们信号太差，家里老是没信号"]),
+    ("hi, send 50 to Tom", ["hi, send 50 to Tom"]),  # a comma alone splits nothing
+])
+def test_the_requests_of_one_message(text, parts):
+    from framework.slots.answers import request_spans
+
+    language = "zh" if THREE_ZH == text else "en"
+    assert [text[a:b] for a, b in request_spans(text, language)] == parts
+
+
+def _agent(assistant, table):
+    from tests.support.example_domains import table_agent
+
+    return table_agent(assistant, {t: (i, 0.99) for t, i in table.items()})
+
+
+async def _said(agent, *texts):
+    """The state after `texts`, and the replies and events of the last turn (no backend: actions fail)."""
+    state = turn = None
+    for n, text in enumerate(texts):
+        turn = await agent.handle(state, "u", text, now=1_790_000_000.0 + n)
+        state = turn.state
+    return state, [r.text for r in turn.replies], turn.events
+
+
+def _asked(state, events, flow):
+    """Whether the turn asked `flow`'s action, and the slots it had then (the state keeps them: no backend answered)."""
+    return any(e.name == "action_requested" and e.data.get("flow") == flow for e in events)
+
+
+async def test_three_requests_in_one_message_each_done_in_order(banking):
+    """Customer trial, session 42 and 43: of three requests in one message the third was dropped, "I've got both"."""
+    agent = _agent(banking, {THREE: "activate_card", "Hi! Three things: activate my new card 4821 (name Maria Garcia)":
+                             "activate_card", "tell me the balance on 7777, and send $20 to Bob today. Thanks!":
+                             "check_balance", "tell me the balance on 7777": "check_balance",
+                             "send $20 to Bob today. Thanks!": "transfer_money", "yes": "affirm"})
+    state, said, _ = await _said(agent, THREE)
+    assert said[0] == "Sure, I've got all of them: this one first, then the others in the order you said them."
+    assert [f.flow for f in state.stack] == ["transfer_money", "check_balance", "activate_card"]
+    assert state.slots["card_last4"] == "4821"
+    assert dict(state.stack[1].saved["slots"]) == {"card_last4": "7777"}
+    assert dict(state.stack[0].saved["slots"])["amount"] == {"amount": 20, "currency": "USD"}
+
+
+async def test_three_requests_in_chinese(telecom):
+    agent = _agent(telecom, {THREE_ZH: "查询", "帮我查下13800138000的余额": "查询",
+                             "把套餐换成99的，顺便投诉一下你们信号太差，家里老是没信号": "办理",
+                             "把套餐换成99的": "办理", "投诉一下你们信号太差，家里老是没信号": "投诉"})
+    state, said, events = await _said(agent, THREE_ZH)
+    assert said[0].startswith("好的，这几件事我都记下了") and _asked(state, events, "query")
+    # (no backend: the balance failed) the plan change now, with its 99; the complaint after it
+    assert [f.flow for f in state.stack] == ["complaint", "business"] and state.slots["plan"] == "99"
+    assert dict(state.stack[0].saved["slots"])["complaint"] == "投诉一下你们信号太差，家里老是没信号"
+
+
+@pytest.mark.parametrize("text", ["nah hold on", "nope, wait", "hmm hang on a sec", "no wait", "actually hold up"])
+def test_a_no_word_before_a_wait_is_no_yes(banking, text):
+    """Customer trial, session 43: "nah hold on" (affirm 0.96) at a transfer's read-back sent the money."""
+    state = en(banking, start(), "send 100 to Carlos", "transfer_money").state
+    result = en(banking, state, text, "affirm", 0.96)
+    assert "action_requested" not in [e.name for e in result.events]
+
+
+def test_ok_then_and_an_amount_at_the_read_back_changes_it(banking):
+    """Customer trial, session 43: "ok then send 1500" at "Send $2,000.00 to …?" started a second transfer."""
+    from framework.slots.answers import also_part
+
+    assert also_part("ok then send 1500", "en") is None
+    assert also_part("check my balance then send 20 to Tom", "en") is not None
+
+
+def test_stolen_card_digits_are_no_sum():
+    """Customer trial, session 43: "block my card NOW it was stolen 7777!!!" asked for the digits."""
+    from framework.spec import load_assistant
+    from framework.slots import extract_entities
+    from tests.conftest import ROOT
+    import datetime as dt
+
+    banking_ = load_assistant(ROOT / "domains" / "banking_en", environ={})
+    found = {e.entity: e.value for e in extract_entities(banking_, "block my card NOW it was stolen 7777!!!",
+                                                          dt.date(2026, 12, 2))}
+    assert found.get("card_last4") == "7777"
+    found = {e.entity for e in extract_entities(banking_, "someone stole 300 from my card", dt.date(2026, 12, 2))}
+    assert "amount" in found
+
+
+def test_an_address_at_the_name_question_is_no_name(telecom):
+    """Customer trial, session 43: "我住在深圳南山区桃园路那边" at the complaint's name question filed "深圳" as the name."""
+    from framework.nlu.interface import Entity
+
+    state = zh(telecom, start(), "我想投诉，你们信号太差了，我在家里一格信号都没有，打电话老断", "投诉").state
+    text = "我住在深圳南山区桃园路那边"
+    result = zh(telecom, state, text, "提供信息", entities=[Entity("name", "深圳", "深圳", 3, 5, "model", 0.9)])
+    assert "name" not in result.state.slots and "桃园路" in result.state.slots["complaint"]
+
+
+async def test_a_yes_then_a_request_at_the_plan_menu(telecom):
+    """Customer trial, session 43: "好吧，那顺便帮我查下上个月的账单，号码是13651234567" (肯定 0.98) at "想详细了解哪一档？"
+    heard "请从这几项里选一个" and the bill was lost; the menu then came back after every message."""
+    text = "好吧，那顺便帮我查下上个月的账单，号码是13651234567"
+    agent = _agent(telecom, {"有哪些套餐": "咨询", text: "肯定", "好吧，那": "肯定",
+                             "帮我查下上个月的账单，号码是13651234567": "查询"})
+    state, said, events = await _said(agent, "有哪些套餐", text)
+    assert _asked(state, events, "query") and not state.stack
+    assert dict(state.last_values) == {"bill_month": "上月", "phone": "13651234567", "query_type": "账单"}
+
+
+async def test_no_to_a_person_then_a_bill_with_its_number(telecom):
+    """Customer trial, session 43: "不用了，顺便帮我查查这个月账单，18912345678" at the offer of a person asked both again."""
+    text = "不用了，顺便帮我查查这个月账单，18912345678"
+    agent = _agent(telecom, {"我要投诉，你们上个月乱扣我20块钱增值业务费": "投诉", "王小明，11010519491231002X": "提供信息",
+                             "损失20": "提供信息", "确认": "肯定", text: "否定", "不用了": "否定",
+                             "帮我查查这个月账单，18912345678": "查询"})
+    state, said, events = await _said(agent, "我要投诉，你们上个月乱扣我20块钱增值业务费", "王小明，11010519491231002X",
+                                      "损失20", "确认", text)
+    assert _asked(state, events, "query") and "phone" in [e.data["slot"] for e in events if e.name == "slot_set"]
+
+
+def test_noted_at_an_offer_is_its_no(telecom):
+    """Customer trial, session 43: "好的知道了" after the 99 plan's details heard "没听明白" and the offer again."""
+    state = zh(telecom, start(), "99的包含多少流量", "咨询").state
+    result = zh(telecom, state, "好的知道了", "肯定", 0.97)
+    assert "fallback" not in [e.name for e in result.events] and not result.state.stack

@@ -110,6 +110,11 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "好的，两件事我都记下了：先办这一件，另一件接着办。",
         "en": "Sure, I've got both: this one first, then the other right after.",
     },
+    # three requests or more in one message: the others wait in the order said
+    "utter_all_requests": {
+        "zh": "好的，这几件事我都记下了：先办这一件，其余的按顺序接着办。",
+        "en": "Sure, I've got all of them: this one first, then the others in the order you said them.",
+    },
     # "稍等，我去找一下" / "hold on, let me grab my card" at a question (framework.engine.hold_on):
     # {wait_slot}, the slot's label; the question is not asked again. A domain may also define
     # utter_take_your_time_<slot> for one slot.

@@ -111,7 +111,9 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         # session 30): a yes taken back in the same message is none
         return None
     if only_noted(ctx, text):
-        return None
+        # "好的知道了" after the plan's details heard "没听明白" and the offer again (customer trial, session 43): noted,
+        # not taken, is the offer's no ("还有什么可以帮您的吗？")
+        return False
     if _SARCASM.search(text.strip()):
         # "yeah right, sure, send Tom 500 bucks, what a great idea" (affirm 0.64) sent $500; "好啊好啊，一个月129，你们可真会
         # 赚钱" opened the 129 account (customer trial, session 31): sarcasm is no yes
@@ -208,9 +210,13 @@ def _no_side(behaviours, nlu: NLUResult) -> float:
 # A yes that trails off ("嗯……", "ok...") is thinking, not a yes
 TRAILING_OFF = re.compile(r"…|\.{2,}|。。")
 _WAIT_LEAD = {
-    "en": re.compile(r"^(?:(?:oh|ah|um|uh|no|ok|okay|sorry|erm)[,.!\s]+)*(?:hold on|hang on|wait(?: a (?:sec|second|"
-                     r"minute|moment))?|one sec(?:ond)?|just a (?:sec|second|moment|minute))\b[,.!…\s]*", re.IGNORECASE),
-    "zh": re.compile(r"^(?:[哎唉啊哦呃][，,\s]*)?(?:等一下|等等|等下|稍等一下|稍等|慢着|先别急)[，,。！!…\s]*"),
+    # "nah hold on" at a transfer's read-back (affirm 0.96) sent the money (customer trial, session 43): a no word or
+    # "hmm", "actually" before the wait too
+    "en": re.compile(r"^(?:(?:oh|ah|um+|uh+|no+|nah|naw|nope|hmm+|actually|well|ok|okay|sorry|erm)[,.!\s]+)*"
+                     r"(?:hold on|hang on|hold up|hang about|wait(?: a (?:sec|second|minute|moment))?|one sec(?:ond)?"
+                     r"|just a (?:sec|second|moment|minute)|(?:give me|gimme) a (?:sec|second|moment|minute))\b[,.!…\s]*",
+                     re.IGNORECASE),
+    "zh": re.compile(r"^(?:(?:[哎唉啊哦呃]|不+|别)[，,\s]*)?(?:等一下|等等|等下|稍等一下|稍等|慢着|先别急)[，,。！!…\s]*"),
 }
 _ASIDE = re.compile(r"^(?:[哦噢诶欸啊][，,\s]*)?对了[，,。\s]+\S|^([\u4e00-\u9fff])是\1[，,\s]|^[哦噢喔]+[。.!！~～]*$"
                     r"|^(?:oh[,\s]+)?(?:by the way|btw)\b", re.IGNORECASE)

@@ -70,6 +70,9 @@ class TurnContext:
         # Ann"): a second run of the flow this message starts waits under it with them
         # (framework.engine.slot_filling._two_requests)
         self.second_values: dict[str, Any] = {}
+        # The entities said in the message's second request's words, set aside from the first
+        # (framework.engine.turn._without_also_values)
+        self.also_entities: tuple = ()
         # Slots a value was said for that no reading understood ("on firday"): their default is not
         # taken in this turn, the question is asked (framework.engine.steps._take_default)
         self.unread: set[str] = set()

@@ -395,7 +395,10 @@ _TERMS_BEFORE = re.compile(r"\bnet\s*$", re.IGNORECASE)
 
 # "owes his landlord 900 dollars and he already paid 300 himself, so please send Daniel Kim the rest" sent $900
 # (customer trial, session 33)
-_DIFFERENCE = re.compile(r"\bthe (?:difference|remainder|rest(?: of it| of the money)?|balance owing|outstanding (?:amount|part))\b"
+# ... but not what the amount is for: "send $400 to my landlord Peter Novak today for the rest of the rent" asked how much
+# (customer trial, session 42)
+_DIFFERENCE = re.compile(r"(?<!\bfor )\bthe (?:difference|remainder|rest(?: of it| of the money)?|balance owing|outstanding (?:amount|part))"
+                         r"\b"
                          r"|\bwhat(?:'s| is) (?:left over|still owed|left to pay)\b|差价|差额|剩下的(?:那部分|钱)?|余下的")
 _PERCENT_AFTER = re.compile(r"^\s*(?:%|％|percent\b|per\s*cent\b|pct\b)", re.IGNORECASE)
 # "half of 300" and "10 percent of 500" were read back as $300 and $500 (customer trial, session 32)
@@ -635,6 +638,16 @@ def _counts_someone(text: str, entity: Entity) -> bool:
 
 _BARE_DIGITS = re.compile(r"\d{1,3}")
 _PURPOSE_BEFORE = re.compile(r"\bfor (?:the|a|an|some|our|their)\s+$", re.IGNORECASE)
+_PLACE_SAID = re.compile(r"(?:住在|家在|来自|位于|地址(?:是|在)?)\s*$|\b(?:live in|living in|based in)\s+$", re.IGNORECASE)
+_PLACE_BEFORE = re.compile(r"(?:在|到|去|住)\s*$|\bfrom\s+$", re.IGNORECASE)
+_PLACE_AFTER = re.compile(r"\s*[\u4e00-\u9fff]{0,4}?(?:省|市|区|县|镇|乡|村|街道?|路|大道|小区|那边|这边|附近)")
+
+
+def _a_place(text: str, entity) -> bool:
+    """A learnt name said as where someone lives ("我住在深圳南山区…", "家在海淀区"), no person's name."""
+    before = text[max(0, entity.start - 12):entity.start]
+    return bool(_PLACE_SAID.search(before) or re.match(r"\s*(?:省|市|区|县)", text[entity.end:entity.end + 2])
+                or _PLACE_BEFORE.search(before) and _PLACE_AFTER.match(text, entity.end))
 _DIALLED = re.compile(r"(?:打|拨打?|致电|电话|热线|\bcall(?:ed)?|\bdial(?:led)?|\bring)\s*$", re.IGNORECASE)
 _AGE_ZH_BEFORE = re.compile(r"(?:今年|年纪|岁数|我都|我已经|我也)\s*(?:都|已经|有)?\s*$")
 _AGE_ZH_AFTER = re.compile(r"\s*(?:岁|周岁|了(?![\d一二三四五六七八九十两百千万块元])|多岁)")
@@ -2115,6 +2128,11 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                     (nlu.text or "")[max(0, entity.start - 12):entity.start]):
                 # "send my bestie jess 45 for the taylor tix" sent the money to "taylor" (customer trial, session 42)
                 ctx.emit("entity_ignored", entity=entity.entity, reason="purpose")
+                continue
+            if slot.type == "text" and entity.extractor == MODEL_EXTRACTOR and _a_place(nlu.text or "", entity):
+                # "我住在深圳南山区桃园路那边" at the complaint's name question: "深圳" (tagged a name) was filed as the
+                # customer's name (customer trial, session 43)
+                ctx.emit("entity_ignored", entity=entity.entity, reason="place")
                 continue
             if parsed.ok and _no_name(ctx, slot, parsed.value):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="no_name")

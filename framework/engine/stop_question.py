@@ -218,7 +218,7 @@ def offer_to_end(ctx: TurnContext, goodbye: Flow) -> bool:
         steps.goto(ctx, state.step.on_no)
         return True
     flow = ctx.flow()
-    if len(ctx.stack) == 1 and flow is not None and _only_informs(ctx, flow):
+    if len(ctx.stack) == 1 and flow is not None and only_informs(ctx, flow):
         # "好的谢谢" at the plans' "想详细了解哪一档？" heard "要取消当前的办理吗？" when nothing was being done (customer
         # trial, session 42): a flow that only informs ends, and the goodbye is said
         from framework.engine import lifetimes
@@ -234,7 +234,7 @@ def offer_to_end(ctx: TurnContext, goodbye: Flow) -> bool:
     return True
 
 
-def _only_informs(ctx: TurnContext, flow: Flow) -> bool:
+def only_informs(ctx: TurnContext, flow: Flow) -> bool:
     """A flow that does nothing and keeps nothing: no action, and its questions only choose what to tell (menus of a
     categorical slot, as the plans' "想详细了解哪一档？")."""
     steps_ = [s.step for s in flow.states.values()]

@@ -386,7 +386,9 @@ def _without_also_values(ctx: TurnContext, nlu: NLUResult) -> NLUResult:
         # "actually make it 30 and send it to Hans" at "Who should I send it to?": "send it to Hans" is this
         # transfer's, not a second one (Hans was dropped and the question asked again: customer trial, session 31)
         return nlu
-    kept = tuple(e for e in nlu.entities if not (start <= e.start and e.end <= end))
+    others = [(start, end)] + [later_span for _, later_span in nlu.later]  # and the third request's and after
+    kept = tuple(e for e in nlu.entities if not any(a <= e.start and e.end <= b for a, b in others))
+    ctx.also_entities = tuple(e for e in nlu.entities if e not in kept)
     return replace(nlu, entities=kept) if len(kept) < len(nlu.entities) else nlu
 
 
@@ -412,7 +414,9 @@ def _defer_also(ctx: TurnContext, nlu: NLUResult) -> None:
         # a no that ended the flow, and another request after it ("不用了。顺便问下，59和99的有啥区别" at the complaint's
         # "需要转人工吗？": customer trial, session 42): that request now
         if deferred is not None and started[-1].name == "denied" and not ctx.action:
-            steps.start_flow(ctx, deferred, reason="also")
+            # ... with the values its words gave ("不用了，顺便帮我查查这个月账单，18912345678" asked both again:
+            # customer trial, session 43)
+            steps.start_flow(ctx, deferred, reason="also", prefill=_also_prefill(ctx, nlu, deferred))
         return
     # "yes and also send 20 to Bob" at "Send $60.00 to Yuki …?": the same request again, for after this one
     # (the second transfer was dropped: customer trial, session 29)
@@ -420,22 +424,45 @@ def _defer_also(ctx: TurnContext, nlu: NLUResult) -> None:
              and sum(f.flow == deferred.name for f in ctx.stack) == 1)
     if not _defer(ctx, deferred, reason="also", again=again):
         return
-    _save_for_deferred(ctx, nlu, deferred, again=again)
+    # of three requests or more, each its own words (NLUResult.later)
+    _save_for_deferred(ctx, nlu, deferred, again=again, span=nlu.also_span if nlu.later else None)
+    more = _defer_later(ctx, nlu, deferred)
     # both asked at once: not the busy reply ("我们先把当前这件事办完，稍后再处理您的新问题", said in a
     # trial of session 23 to "帮我查下余额，顺便投诉一下你们的网速" as if the balance were a new question)
     said = len(ctx.replies)
-    ctx.say(BOTH_REQUESTS)
+    ctx.say(ALL_REQUESTS if more else BOTH_REQUESTS)
     ctx.replies[:] = ctx.replies[said:] + ctx.replies[:said]
 
 
-def _save_for_deferred(ctx: TurnContext, nlu: NLUResult, flow: Flow, *, again: bool = False) -> None:
+def _defer_later(ctx: TurnContext, nlu: NLUResult, second: Flow) -> int:
+    """The third request of a message and after (NLUResult.later), each under the one said before it with the values
+    of its own words ("…, and also send $400 to Peter Novak today, and could you tell me the balance on my other
+    card, the 7777 one": the balance was never given, customer trial of session 42); how many wait."""
+    at = next(i for i in range(len(ctx.stack) - 1, -1, -1) if ctx.stack[i].flow == second.name)
+    count = 0
+    for ranking, span in nlu.later:
+        flow = ctx.assistant.flow_for_intent(ranking[0].name)
+        if flow is None or any(f.flow == flow.name for f in ctx.stack):
+            continue
+        ctx.stack.insert(at, Frame(flow.name, flow.start))
+        ctx.emit("flow_deferred", flow=flow.name, until=second.name, reason="also")
+        _save_for_deferred(ctx, nlu, flow, span=span, at=at)
+        count += 1
+    return count
+
+
+def _save_for_deferred(ctx: TurnContext, nlu: NLUResult, flow: Flow, *, again: bool = False,
+                       span: tuple[int, int] | None = None, at: int | None = None) -> None:
     """The values the message gave the deferred request in its own words ("… and send 20 dollars to
     Tom": 20, Tom), saved in the deferred frame and set when it starts (framework.engine.other_request
-    .restore); they were dropped as unused by the first."""
+    .restore); they were dropped as unused by the first. A request said later (`span`, its frame at `at`): the
+    values of its own words only."""
     text = nlu.text or ""
     theirs = steps.collected_slots(flow)  # only from its own words (below): 129 of "另外129套餐是什么内容"
     parts = also_part(text, ctx.assistant.language)
-    after, before = nlu.also_span or ((text.rfind(parts[1]), len(text)) if parts else (0, len(text)))
+    if span is not None:
+        parts = (text[:span[0]], text[span[0]:span[1]])
+    after, before = span or nlu.also_span or ((text.rfind(parts[1]), len(text)) if parts else (0, len(text)))
     # "balance on 1234 and send 20 dollars": 1234 is no amount (the same request again: a bare number is its own)
     saved = _values_said(ctx, nlu, theirs, after, before, generic=again)
     # "我叫王小明，身份证11010519491231002X，先帮我查下…话费，然后把套餐换成129的": the name and ID said before the first
@@ -448,8 +475,8 @@ def _save_for_deferred(ctx: TurnContext, nlu: NLUResult, flow: Flow, *, again: b
     for state in flow.states.values():  # "…，另外投诉一下你们信号太差": the complaint's own words
         step = state.step
         if isinstance(step, Collect) and step.from_trigger is not None and step.slot not in saved and parts:
-            value = trigger_text.value_in(ctx, step, trigger_text.own_part(text, step, ctx.assistant.language,
-                                                                           second=True))
+            own = parts[1] if span is not None else trigger_text.own_part(text, step, ctx.assistant.language, second=True)
+            value = trigger_text.value_in(ctx, step, own)
             if value is not None:
                 saved[step.slot] = value
     if again:
@@ -460,7 +487,7 @@ def _save_for_deferred(ctx: TurnContext, nlu: NLUResult, flow: Flow, *, again: b
         saved.update({n: None for n in theirs if n not in saved and n in ctx.assistant.slots
                       and ctx.assistant.slots[n].type in ("regex", "phone")})
     if saved:
-        at = len(ctx.stack) - 2
+        at = len(ctx.stack) - 2 if at is None else at
         ctx.stack[at] = replace(ctx.stack[at], saved=frozen_map({"slots": frozen_map(saved)}))
 
 
@@ -486,6 +513,7 @@ def _values_said(ctx: TurnContext, nlu: NLUResult, wanted, start: int, end: int,
 
 
 BOTH_REQUESTS = "utter_both_requests"
+ALL_REQUESTS = "utter_all_requests"
 REQUEST_WITHDRAWN = "utter_request_withdrawn"
 
 
@@ -2012,6 +2040,8 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
     # "好的谢谢" the classifier was unsure of: no name, but a goodbye (framework.engine.stop_question)
     if stop_question.offer_on_goodbye_word(ctx, nlu, slot_name, parsed.ok):
         return
+    if _request_after_yes(ctx, nlu, parsed.ok):
+        return
     # "对👌" at a menu of choices: "pick one, please", the menu again (framework.engine.stop_question)
     if stop_question.yes_at_menu(ctx, nlu, slot_name, parsed.ok, threshold(ctx.assistant)):
         ctx.say(step.prompt)
@@ -2089,6 +2119,44 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         ctx.say(step.prompt)
     else:  # found in the message, said here once
         ctx.say_refused(slot_name, step.reprompt or slot.error_response or step.prompt)
+
+
+def _also_prefill(ctx: TurnContext, nlu: NLUResult, flow: Flow):
+    """What sets the values the `also` request's own words gave `flow` (set aside from the first request's reading:
+    ctx.also_entities), for steps.start_flow."""
+    start, end = nlu.also_span or (0, len(nlu.text or ""))
+    said = _values_said(ctx, replace(nlu, entities=nlu.entities + ctx.also_entities), steps.collected_slots(flow),
+                        start, end, generic=False)
+
+    def prefill() -> None:
+        for name, value in said.items():
+            ctx.set_slot(name, value, source="entity")
+
+    return prefill
+
+
+def _request_after_yes(ctx: TurnContext, nlu: NLUResult, value_ok: bool) -> bool:
+    """"好吧，那顺便帮我查下上个月的账单，号码是13651234567" (肯定 0.98) at the plan menu heard "请从这几项里选一个", and
+    the bill was lost (customer trial, session 43): a yes that picks nothing, then a request the classifier is sure
+    of (NLUResult.also) for another flow, is that request, now."""
+    second = nlu.also[0] if nlu.also else None
+    if (value_ok or second is None or second.confidence < threshold(ctx.assistant)
+            or ctx.intent not in ctx.assistant.behaviours.affirm.intents):
+        return False
+    flow = ctx.assistant.flow_for_intent(second.name)
+    if flow is None or flow.ends_conversation or flow.name == ctx.frame.flow:
+        return False
+    prefill = _also_prefill(ctx, nlu, flow)
+    if len(ctx.stack) == 1 and stop_question.only_informs(ctx, ctx.flow()):
+        # the plans' menu is not asked again after the bill (and again after "谢谢啊"): a flow that only tells ends
+        dropped = ctx.stack.pop()
+        ctx.emit("flow_cancelled", flow=dropped.flow, state=dropped.state, reason="another_request")
+        lifetimes.release(ctx, dropped.flow, "flow_cancelled")
+    else:
+        ctx.emit("flow_interrupted", flow=ctx.frame.flow, state=ctx.frame.state, by=flow.name)
+        other_request.set_aside(ctx, flow)
+    steps.start_flow(ctx, flow, reason="also", prefill=prefill)
+    return True
 
 
 def _someone_elses_name(ctx: TurnContext, slot, value) -> bool:

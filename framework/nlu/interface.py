@@ -71,6 +71,9 @@ class NLUResult:
     # Where in the text the `also` request is said (start, end): its values are its own, not the
     # first request's ("我想开户，另外129套餐是什么内容" opened the account with 129: session 26)
     also_span: tuple[int, int] | None = None
+    # The requests said after those two ("block 1234, and also send $400 to Peter, and could you tell me the balance
+    # on 7777": the balance), each its ranking and its span, in the order said; they wait under `also`'s
+    later: tuple[tuple[tuple[IntentScore, ...], tuple[int, int]], ...] = ()
 
     @property
     def intent(self) -> IntentScore | None:

@@ -670,7 +670,7 @@ _ALSO = {"en": re.compile(r"[,\s]+(?:and\s+)?(?:also|as well as that|and then)[,
                           r"|把(?:套餐|号|卡|业务|这个|那个|它|流量|彩铃|宽带)))"
                           # "帮我开个户办59的，再查一下13812345678上个月的账单": the bill was dropped (customer trial,
                           # session 35); 再 after a clause break, before a request's verb
-                          r"|[，,。；;]\s*(?:我)?再(?=(?:帮我|给我|查|办|开|投诉|换|转人工|问))"
+                          r"|[，,。；;]\s*(?:我)?再(?=(?:帮我|给我|查|办|开|投诉|换|转人工|问|把(?:套餐|号|卡|业务|流量|彩铃|宽带)))"
                           # "帮我查下余额，13611112222，查完我还想换个套餐": the change was dropped (customer trial,
                           # session 42)
                           r"|[，,。；;\s]*(?:查|弄|办|搞|问)完(?:了)?(?:以后|之后|后)?[，,\s]*"
@@ -833,6 +833,52 @@ def also_part(text: str, language: str | None = None) -> tuple[str, str] | None:
         # goodbye, and the conversation ended: customer trial, session 36)
         return None
     head, tail = split
+    if is_yes_word(head, language) and _THEN_JOIN.fullmatch(text[text.find(head) + len(head):text.rfind(tail)]):
+        # "ok then send 1500" at a transfer's read-back (the funds too short) sent nothing and started a second
+        # transfer (customer trial, session 43): "then" after a bare yes is "in that case", no second request
+        return None
+    return (head, tail) if content_length(head) >= 2 and content_length(tail) >= 2 else None
+
+
+_THEN_JOIN = re.compile(r"[,\s]*then[,\s]*", re.IGNORECASE)
+
+
+def request_spans(text: str, language: str | None = None, limit: int = 4) -> list[tuple[int, int]]:
+    """Where each request of a message joined by "also"s is said, in order ((start, end) in `text`): the split of
+    also_part made again in each part, at most `limit` parts; one span (the whole) when there is no split.
+    "block 1234, and also send $400 to Peter today, and could you tell me the balance on 7777" has three."""
+    spans = [(0, len(text))]
+    while len(spans) < limit:
+        for i, (start, end) in enumerate(spans):
+            piece = text[start:end]
+            parts = also_part(piece, language) or (_listed(piece, language) if len(spans) > 1 else None)
+            if parts is not None:
+                head_end = start + piece.find(parts[0]) + len(parts[0])
+                tail_start = start + piece.rfind(parts[1])
+                spans[i:i + 1] = [(start + piece.find(parts[0]), head_end), (tail_start, tail_start + len(parts[1]))]
+                break
+        else:
+            break
+    return spans
+
+
+# A request listed after a comma, once the message has another joined by "and also" ("Three things: activate my new
+# card 4821 (name Maria Garcia), tell me the balance on 7777, and send $20 to Bob today": the balance was dropped,
+# customer trial of session 43)
+_LIST_NEXT = {
+    "en": re.compile(r"[,;]\s*(?:(?:can|could|would) you\s+|please\s+|pls\s+|i (?:also )?(?:want|need) to\s+)?"
+                     r"(?=(?:tell me|show me|check|send|transfer|pay|block|freeze|activate|what'?s|whats|how much)\b)",
+                     re.IGNORECASE),
+    "zh": re.compile(r"[，,；;]\s*(?=(?:帮我|给我|查|办|开户|投诉|换|转人工|把(?:套餐|号|卡)))"),
+}
+
+
+def _listed(text: str, language: str | None) -> tuple[str, str] | None:
+    pattern = _LIST_NEXT.get(language_key(language) or "")
+    match = pattern.search(text) if pattern else None
+    if match is None:
+        return None
+    head, tail = text[:match.start()].strip(), text[match.end():].strip()
     return (head, tail) if content_length(head) >= 2 and content_length(tail) >= 2 else None
 
 

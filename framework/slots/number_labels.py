@@ -123,7 +123,10 @@ def _place_or_time(slot: Slot, text: str, start: int, end: int) -> bool:
 # session 31). A card's digits (a pattern slot) take no number said so.
 _MONEY_BEFORE = {
     # ... or money to move: "send 2400 to Lola" lost its amount to the card's digits (customer trial, session 31)
-    "en": re.compile(r"\b(?:took|taken|stole|stolen|nicked|spent|charged|withdrew|withdrawn|debited|paid|cost|costs|worth"
+    # ... not what was stolen itself: "block my card NOW it was stolen 7777!!!" asked for the digits (customer trial,
+    # session 43)
+    "en": re.compile(r"\b(?:took|(?<!was )(?<!were )(?<!got )(?<!been )(?<!is )(?:taken|stolen)|stole|nicked|spent|charged"
+                     r"|withdrew|withdrawn|debited|paid|cost|costs|worth"
                      r"|send|sent|pay|transfer|wire|give|lend|owe him|owe her"
                      r"|owe|owes|there (?:was|is|were))(?:\s+(?:like|about|around|almost|nearly|over|only|just|me))?"
                      r"\s*[$£€]?\s*$", re.IGNORECASE),
