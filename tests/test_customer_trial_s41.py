@@ -242,7 +242,7 @@ def test_how_much_is_left_says_what_can_be_seen(banking, text):
     state = done(banking, en(banking, state, "yes", "affirm", 0.99).state, transfer_id="TR-1").state
     said = replies(en(banking, state, text, "check_balance", 0.9))
     assert said == ["I can't see your main account's balance here (transfers are paid from it), only a card's. An agent "
-                    "can tell you how much is in it: say \"agent\". You can send up to $2,500 a day."]
+                    "can tell you how much is in it: say \"agent\"."]
 
 
 def _opening(telecom, plan):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from framework.slots.answers import yes_no
-from tests.support.engine_turns import replies, start, turns
+from tests.support.engine_turns import done, replies, start, turns
 from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
 
 en = turns(default_intent="inform", runner_up=("affirm", "deny"))
@@ -176,3 +176,115 @@ def test_noted_at_an_offer_is_its_no(telecom):
     state = zh(telecom, start(), "99的包含多少流量", "咨询").state
     result = zh(telecom, state, "好的知道了", "肯定", 0.97)
     assert "fallback" not in [e.name for e in result.events] and not result.state.stack
+
+
+# Round 2
+
+
+def test_the_current_plan_and_more_words_is_no_plan_wanted(telecom):
+    """Customer trial, session 43: "我现在39的套餐流量老不够用，想换个流量多点的" read back a change to 39."""
+    result = zh(telecom, start(), "我现在39的套餐流量老不够用，想换个流量多点的", "办理")
+    assert "plan" not in result.state.slots and result.state.slots["business"] == "换套餐"
+
+
+@pytest.mark.parametrize("text, response", [
+    ("问一下，我名下已经有5个号了，还能再办一张吗", "utter_id_limit"),
+    ("他一个老人用不了那么多，能不能给他换个便宜点的套餐", "utter_for_someone_else"),
+])
+def test_questions_the_plan_change_does_not_serve(telecom, text, response):
+    """Customer trial, session 43: the five-number rule asked about started an account's questions; a change for "him"
+    (the father) asked the name again and again."""
+    result = zh(telecom, start(), text, "办理")
+    assert [r.response for r in result.replies] == [response] and not result.state.stack
+
+
+def test_a_question_about_the_shop_after_the_shops_list(telecom):
+    """Customer trial, session 43: "那你们营业厅在哪，几点关门" after "…需要到营业厅办理" heard the plans, and "行吧" was
+    asked to pick a plan."""
+    state = zh(telecom, start(), "我想办宽带，怎么办理", "办理").state
+    result = zh(telecom, state, "那你们营业厅在哪，几点关门", "咨询", 0.91)
+    assert [r.response for r in result.replies] == ["utter_shop_hours"] and not result.state.stack
+
+
+def test_ok_at_the_plans_menu_ends_it(telecom):
+    state = zh(telecom, start(), "有哪些套餐", "咨询").state
+    result = zh(telecom, state, "行吧", "肯定", 1.0)
+    assert not result.state.stack and [r.response for r in result.replies] == ["utter_anything_else"]
+
+
+def test_a_balance_a_bill_and_a_plan_question_in_one_message(telecom):
+    """Customer trial, session 43: the bill waited after the plan question, and "two things" was said twice."""
+    from framework.nlu.interface import IntentScore
+    from framework.engine.turn import handle_message
+    from tests.support.engine_turns import NOW, message
+    import dataclasses
+
+    text = "帮我查下13912345678的余额和上个月账单，顺便问问99的套餐都包含啥"
+    nlu = dataclasses.replace(message(telecom, text, "查询", runner_up=("其他",)), also=(IntentScore("咨询", 0.99),),
+                              also_span=(text.index("问问"), len(text)))
+    result = handle_message(telecom, start(), nlu, now=NOW)
+    assert [r.response for r in result.replies][:1] == ["utter_all_requests"]
+    assert "utter_one_at_a_time" not in [r.response for r in result.replies]
+    assert [f.flow for f in result.state.stack] == ["consult", "query", "query"]
+
+
+@pytest.mark.parametrize("text", ["and where will the new card be sent? she's not home", "gracias. new card come to hotel?"])
+def test_where_the_new_card_goes(banking, text):
+    """Customer trial, session 43: a carer's and a tourist's question about the replacement's address started an
+    activation (activate_card)."""
+    state = en(banking, start(), "my card 7777 was stolen", "lost_card").state
+    state = done(banking, en(banking, state, "yes", "affirm").state).state
+    result = en(banking, state, text, "activate_card", 0.9)
+    assert [r.response for r in result.replies] == ["utter_card_address"] and not result.state.stack
+
+
+def test_the_flour_one_is_no_amount():
+    """Customer trial, session 43: "ok do the flour one first" at "which amount?" read back "Send $1.00 to Bob's
+    Plumbing"."""
+    from framework.slots.numerals import find_numbers
+
+    assert find_numbers("ok do the flour one first") == [] and find_numbers("the other one") == []
+    assert find_numbers("pay him one dollar") == [(8, 11, 1)]
+
+
+def test_hold_off_at_a_read_back_waits(banking):
+    state = en(banking, start(), "send 75 to Priya Patel for the concert tickets", "transfer_money").state
+    result = en(banking, state, "hmm nah, hold off a sec", "affirm", 0.7)
+    assert "action_requested" not in [e.name for e in result.events] and "fallback" not in [e.name for e in result.events]
+
+
+def test_charges_to_refund_are_for_a_person():
+    from framework.slots.command_words import money_trouble
+
+    assert money_trouble("and I want the charges they made refunded", "en")
+    assert not money_trouble("how long does a refund take", "en")
+
+
+def test_a_value_given_ahead_is_acknowledged(telecom):
+    """Customer trial, session 43: "18688886666" at "余额还是账单？" heard the same question word for word."""
+    state = zh(telecom, start(), "查下花费", "查询").state
+    result = zh(telecom, state, "18688886666", "提供信息")
+    assert [r.response for r in result.replies][:1] == ["utter_value_noted"] and "手机号" in result.replies[0].text
+
+
+def test_a_person_asked_for_outright_whatever_the_service(telecom):
+    """Customer trial, session 43: "好，现在帮我转人工挂失那个旧号" (办理 0.85) heard the list of what a shop does."""
+    result = zh(telecom, start(), "好，现在帮我转人工挂失那个旧号", "办理", 0.85)
+    assert result.state.handoff
+
+
+def test_a_loss_told_in_a_story_at_the_name_question(telecom):
+    """Customer trial, session 43: "扣了我30块钱的什么增值业务，我从来没开过" at the complaint's name question: the loss taken,
+    the rest dropped and the question asked again word for word."""
+    state = zh(telecom, start(), "我要投诉，你们上个月乱扣我费用", "投诉").state
+    result = zh(telecom, state, "扣了我30块钱的什么增值业务，我从来没开过", "提供信息")
+    assert "增值业务" in result.state.slots["complaint"] and result.state.slots["loss"]["amount"] == 30
+    assert [r.response for r in result.replies][0] == "utter_detail_added"
+
+
+def test_anything_else_to_do_after_a_block(banking):
+    """Customer trial, session 43: "do I need to do anything else?" right after the block heard the help menu."""
+    state = en(banking, start(), "please block my card ending 1234, my wallet got stolen", "lost_card").state
+    state = done(banking, en(banking, state, "yes do it", "affirm").state).state
+    result = en(banking, state, "do I need to do anything else?", "help", 0.9)
+    assert [r.response for r in result.replies] == ["utter_block_all_set"]

@@ -110,6 +110,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "好的，两件事我都记下了：先办这一件，另一件接着办。",
         "en": "Sure, I've got both: this one first, then the other right after.",
     },
+    # a value for a later question given at another (framework.engine.turn._only_another_answer):
+    # {noted_slot}, its label; the question asked is said again after it
+    "utter_value_noted": {
+        "zh": "好的，{noted_slot}记下了。",
+        "en": "Got it, I've noted the {noted_slot}.",
+    },
     # three requests or more in one message: the others wait in the order said
     "utter_all_requests": {
         "zh": "好的，这几件事我都记下了：先办这一件，其余的按顺序接着办。",

@@ -213,7 +213,8 @@ _WAIT_LEAD = {
     # "nah hold on" at a transfer's read-back (affirm 0.96) sent the money (customer trial, session 43): a no word or
     # "hmm", "actually" before the wait too
     "en": re.compile(r"^(?:(?:oh|ah|um+|uh+|no+|nah|naw|nope|hmm+|actually|well|ok|okay|sorry|erm)[,.!\s]+)*"
-                     r"(?:hold on|hang on|hold up|hang about|wait(?: a (?:sec|second|minute|moment))?|one sec(?:ond)?"
+                     r"(?:hold on|hang on|hold up|hold off(?: a (?:sec|second|minute|moment|bit))?|hang about"
+                     r"|wait(?: a (?:sec|second|minute|moment))?|one sec(?:ond)?"
                      r"|just a (?:sec|second|moment|minute)|(?:give me|gimme) a (?:sec|second|moment|minute))\b[,.!…\s]*",
                      re.IGNORECASE),
     "zh": re.compile(r"^(?:(?:[哎唉啊哦呃]|不+|别)[，,\s]*)?(?:等一下|等等|等下|稍等一下|稍等|慢着|先别急)[，,。！!…\s]*"),

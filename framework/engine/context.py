@@ -73,6 +73,8 @@ class TurnContext:
         # The entities said in the message's second request's words, set aside from the first
         # (framework.engine.turn._without_also_values)
         self.also_entities: tuple = ()
+        # (the slot asked, the slot) of a value given ahead of its question (framework.engine.turn._say_noted)
+        self.noted_ahead: tuple[str, str] | None = None
         # Slots a value was said for that no reading understood ("on firday"): their default is not
         # taken in this turn, the question is asked (framework.engine.steps._take_default)
         self.unread: set[str] = set()

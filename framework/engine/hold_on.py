@@ -45,7 +45,8 @@ _WAIT = {
                      r"|(?:我|俺)(?:再)?(?:看看|找找|翻翻|翻一下|找一下)|得(?:去)?(?:翻|找|查)(?:一下|一翻|一找|找|翻)"
                      # "号码我忘了 我问问我老公", "我问问我老公" at the name question (customer trial, session 31)
                      r"|问(?:问|一下|下)(?:我|俺)?(?:家)?(?:老公|老婆|爱人|媳妇|家里人|家人|孩子|儿子|女儿|闺女|爸爸?|妈妈?|老伴|他|她)"),
-    "en": re.compile(r"\b(?:hold on|hang on|bear with me|brb"
+    # ("hmm nah, hold off a sec" at a transfer's read-back: customer trial, session 43)
+    "en": re.compile(r"\b(?:hold on|hang on|hold up|hold off|bear with me|brb"
                      r"|(?:one|just a|give me a|gimme a|wait a) (?:sec|second|moment|min|minute)"
                      r"|let me (?:find|get|grab|check|look|dig))\b"),
 }

@@ -128,7 +128,12 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
     if asks_for_person(text, ctx.assistant.language):
         return False
     if ctx.last_flow and sounds_like_follow_up(text, ctx.assistant.language):
-        return False  # "上上个月的呢" after a bill: the same request again (framework.engine.follow_up)
+        # "上上个月的呢" after a bill: the same request again (framework.engine.follow_up); not "那你们营业厅在哪，几点关门"
+        # after the shop's list, which gives the last flow nothing and one of the answers names (customer trial, session 43)
+        last = ctx.assistant.flows.get(ctx.last_flow)
+        if (last is None or gives_values(ctx, nlu, last)
+                or not any(_names(f.answers, _asked_part(text)) for f in ctx.assistant.flows.values())):
+            return False
     whole, text = text, _asked_part(text)
     named = [f for f in ctx.assistant.flows.values() if _names(f.answers, text) and not _names(f.not_for, text)]
     own = ctx.assistant.flow_for_intent(intent) if intent else None

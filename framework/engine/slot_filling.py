@@ -1821,7 +1821,8 @@ def _said_as_current(ctx: TurnContext, text: str, entity: Entity) -> bool:
 
 
 _I_NOW = re.compile(r"(?:我|俺)(?:现在|目前|当前)(?:是|用)?$")
-_THE_ONE = re.compile(r"(?:元|块)?(?:钱)?的(?!就行|就好|吧|啊|呀)(?:套餐)?(?:[，,。！!\s]|$)")
+# ("我现在39的套餐流量老不够用，想换个流量多点的" read 39 as the plan wanted: customer trial, session 43: "的套餐" and more)
+_THE_ONE = re.compile(r"(?:元|块)?(?:钱)?的(?:套餐(?!就行|就好|吧|好了)|(?!就行|就好|吧|啊|呀)(?:[，,。！!\s]|$))")
 
 
 # An amount said as a rate is a price, not a total: "你们给我开了个每个月五块钱的来电显示，扣了我半年

@@ -194,6 +194,21 @@ def yes_at_menu(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool
     return True
 
 
+def ok_at_a_menu_that_informs(ctx: TurnContext, nlu: NLUResult, value_ok: bool, threshold: float) -> bool:
+    """"行吧" at the plans' "想详细了解哪一档？" heard "请从这几项里选一个" and the menu again (customer trial, session 43):
+    at the menu of a flow that only informs (only_informs), with nothing under it, a clear yes that picks nothing has
+    taken note; the flow ends (event `flow_cancelled`, reason "noted") and "anything else?" is asked."""
+    flow = ctx.flow()
+    if value_ok or len(ctx.stack) != 1 or flow is None or not only_informs(ctx, flow):
+        return False
+    if confirm.answer(ctx, nlu, threshold) is not True:
+        return False
+    dropped = ctx.stack.pop()
+    ctx.emit("flow_cancelled", flow=dropped.flow, state=dropped.state, reason="noted")
+    ctx.say("utter_anything_else")
+    return True
+
+
 def offer_to_end(ctx: TurnContext, goodbye: Flow) -> bool:
     """`goodbye` (a flow that ends the conversation) was triggered while another flow is
     active: ask whether to stop when that flow waits for an answer; False (the caller goes

@@ -426,12 +426,27 @@ def _defer_also(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     # of three requests or more, each its own words (NLUResult.later)
     _save_for_deferred(ctx, nlu, deferred, again=again, span=nlu.also_span if nlu.later else None)
-    more = _defer_later(ctx, nlu, deferred)
+    more = _defer_later(ctx, nlu, deferred) + _after_the_second_run(ctx, deferred)
     # both asked at once: not the busy reply ("我们先把当前这件事办完，稍后再处理您的新问题", said in a
     # trial of session 23 to "帮我查下余额，顺便投诉一下你们的网速" as if the balance were a new question)
     said = len(ctx.replies)
     ctx.say(ALL_REQUESTS if more else BOTH_REQUESTS)
     ctx.replies[:] = ctx.replies[said:] + ctx.replies[:said]
+
+
+def _after_the_second_run(ctx: TurnContext, deferred: Flow) -> int:
+    """"帮我查下13912345678的余额和上个月账单，顺便问问99的套餐都包含啥": the bill waited as the query's second run, the plan
+    question was put before it, and "两件事我都记下了" and "两件我都记下了，一件一件来" were both said (customer trial, session
+    43). The flow deferred for the `also` request waits after the second run, and one "all of them" is said: 1 when so."""
+    if not any(e.name == "flow_deferred" and e.data.get("reason") == "second_request" for e in ctx.events):
+        return 0
+    at = len(ctx.stack) - 2
+    runs = [i for i in range(at) if ctx.stack[i].flow == ctx.frame.flow]
+    if not runs or ctx.stack[at].flow != deferred.name:
+        return 0
+    ctx.stack.insert(runs[-1], ctx.stack.pop(at))
+    ctx.replies[:] = [r for r in ctx.replies if r.response != "utter_one_at_a_time"]
+    return 1
 
 
 def _defer_later(ctx: TurnContext, nlu: NLUResult, second: Flow) -> int:
@@ -670,7 +685,10 @@ def _person_read(assistant: Assistant, nlu: NLUResult) -> NLUResult:
             and wants_person(nlu.text or "", assistant.language)):
         # "叫你们领导来" read as the handoff intent under the threshold (0.61): asked outright, it is one
         return replace(nlu, ranking=(IntentScore(top.name, 1.0),) + tuple(nlu.ranking[1:]))
-    if (top is None or top.name not in b.help.intents or not b.handoff.intents or is_payload(nlu)
+    # ... and "好，现在帮我转人工挂失那个旧号" (办理 0.85) heard the list of what the shop does, which ends 'say "转人工"'
+    # (customer trial, session 43): a person asked for outright is that request, whatever service they are for
+    if (top is None or not b.handoff.intents or is_payload(nlu)
+            or top.name in b.deny.intents or top.name in b.cancel.intents
             or negated_command(nlu.text or "", assistant.language) is not None
             or not wants_person(nlu.text or "", assistant.language)):
         return nlu
@@ -719,6 +737,7 @@ def _finish(ctx: TurnContext) -> TurnResult:
                 ctx.emit("silence_filled")
                 ctx.say("utter_anything_else")
     _say_out_of_range(ctx)
+    _say_noted(ctx)
     slot_filling.keep_or_drop(ctx)
     lifetimes.erase_unused_pii(ctx)
     lifetimes.drop_unused_values(ctx)
@@ -1631,7 +1650,21 @@ def _only_another_answer(ctx: TurnContext, nlu: NLUResult, collecting: str | Non
     if not value_guard.mostly(nlu.text or "", nlu.entities):
         return False
     ctx.emit("intent_ignored", intent=ctx.intent, reason="answered_ahead", slots=tuple(ahead))
+    ctx.noted_ahead = (collecting, ahead[0])
     return True
+
+
+def _say_noted(ctx: TurnContext) -> None:
+    """"18688886666" at "余额还是账单？" heard the same question word for word, as if the number were lost (customer
+    trial, session 43): a value given ahead (_only_another_answer) is acknowledged when the question comes again."""
+    if ctx.noted_ahead is None or ctx.action is not None:
+        return
+    collecting, noted = ctx.noted_ahead
+    if ctx.frame is None or ctx.frame.waiting_for != f"slot:{collecting}" or collecting in ctx.slot_changes:
+        return
+    said = len(ctx.replies)
+    ctx.say("utter_value_noted", extra={"noted_slot": confirm.label(ctx, noted)})
+    ctx.replies[:] = ctx.replies[said:] + ctx.replies[:said]
 
 
 RANKED_FLOOR = 0.1  # a runner-up reading that, with the values a message gives, names their flow (_implied_flow)
@@ -2042,6 +2075,8 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         return
     if _request_after_yes(ctx, nlu, parsed.ok):
         return
+    if stop_question.ok_at_a_menu_that_informs(ctx, nlu, parsed.ok, threshold(ctx.assistant)):
+        return
     # "对👌" at a menu of choices: "pick one, please", the menu again (framework.engine.stop_question)
     if stop_question.yes_at_menu(ctx, nlu, slot_name, parsed.ok, threshold(ctx.assistant)):
         ctx.say(step.prompt)
@@ -2188,7 +2223,11 @@ def _not_a_value(ctx: TurnContext, step: Collect, verdict: value_guard.Verdict) 
     if ((verdict.kind == value_guard.OWN_FLOW or (verdict.kind == value_guard.YES and _ADDED_DETAIL.search(ctx.text or ""))
          # "在小区里，地下室完全没信号" at a complaint's name question: "您说的姓名是地下室完全没信号吗？", and "好" made it the
          # name (customer trial, session 39): a sentence is more of the complaint
-         or (verdict.kind == value_guard.UNLIKE and _SAYS_MORE.search(ctx.text or "")))
+         or (verdict.kind == value_guard.UNLIKE and _SAYS_MORE.search(ctx.text or ""))
+         # "扣了我30块钱的什么增值业务，我从来没开过" at the name question: the loss taken, the rest dropped and the question
+         # asked again word for word (customer trial, session 43): what the message says besides the value is more of it
+         or (verdict.kind == value_guard.ANSWERED_OTHER and _SAYS_MORE.search(ctx.text or "")
+             and content_length(re.sub(r"\d+", "", ctx.text or "")) >= _STORY_LENGTH))
             and trigger_text.add_detail(ctx)):
         # "对了，还有客服电话一直打不通" (肯定 1.00) at the complaint's name question was dropped without a word (customer
         # trial, session 34): "对了" opens more of it, no yes
@@ -2217,6 +2256,8 @@ def _not_a_value(ctx: TurnContext, step: Collect, verdict: value_guard.Verdict) 
 # A sentence, no name: five Chinese characters or more with a word no name has ("地下室完全没信号")
 _SAYS_MORE = re.compile(r"(?=(?:[^\u4e00-\u9fff]*[\u4e00-\u9fff]){5})(?=.*[没不了的在是有很太都吗呢吧啊也就还])")
 
+
+_STORY_LENGTH = 12  # CJK characters and letters besides digits: "损失大概三千五" is a value, no story
 
 # "对了，还有…", "另外…", "oh and also …": more said about the request, not a yes
 _ADDED_DETAIL = re.compile(r"^(?:对了|哦对了|噢对了|还有|另外|而且|再说)[，,\s]*\S.{3,}|^(?:oh,? )?(?:and )?also\b.{6,}", re.IGNORECASE)

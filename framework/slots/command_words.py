@@ -398,7 +398,11 @@ _MONEY_TROUBLE = {
     "en": re.compile(r"\b(?:disput\w*|fraud\w*|unauthori[sz]ed|scam(?:med)?|chargeback|double[- ]charged|"
                      r"charged (?:me )?(?:twice|two times|double)|never (?:bought|ordered|made|authori[sz]ed|paid for)|"
                      r"(?:money|funds) (?:was |were |got |has been |have been )?(?:stolen|taken|missing|gone)|"
-                     r"didn'?t (?:buy|make|order|authori[sz]e) (?:this|that|it|these|those))\b"),
+                     r"didn'?t (?:buy|make|order|authori[sz]e) (?:this|that|it|these|those)"
+                     # "and I want the charges they made refunded" after a stolen card's block heard "I can only help
+                     # with card services" (customer trial, session 43)
+                     r"|(?:charges?|payments?|transactions?)\b.{0,30}\brefund(?:ed)?|refund\w*\b.{0,30}\b(?:charges?|payments?|"
+                     r"transactions?))\b"),
     "zh": re.compile(r"盗刷|被盗|被骗|诈骗|冒用|不是我(?:本人)?(?:买|消费|刷|花|付)的|没(?:买|消费|刷)过|莫名其妙(?:地)?(?:扣|少)了"),
 }
 

@@ -82,8 +82,10 @@ _EN_RE = re.compile(
     rf"(?<![\w-])(?:(?:an?|\d+(?:\.\d+)?)\s+)?(?:{_EN_WORD})(?:(?:\s+and\s+|\s+|-)(?:{_EN_WORD}))*(?![\w-])",
     re.IGNORECASE)
 # "one" alone after these is a pronoun, not a count: "no one", "the one I ordered".
-_PRONOUN_ONE = re.compile(r"(?:\b(?:no|any|every|some|the|this|that|which|each|little|last|next|another)\s+)$",
-                          re.IGNORECASE)
+# ... and after a determiner and a word: "ok do the flour one first" at "which amount?" sent $1.00 (customer trial,
+# session 43); "the other one", "my old one"
+_PRONOUN_ONE = re.compile(r"(?:\b(?:no|any|every|some|the|this|that|which|each|little|last|next|another)\s+)$"
+                          r"|\b(?:the|this|that|which|my|your|his|her|our|their)\s+[a-z]+(?:'s)?\s+$", re.IGNORECASE)
 # Letters right after digits that still leave a number: currency codes.
 _CODES = "usd|rmb|cny|eur|gbp|hkd|jpy|yuan"
 
