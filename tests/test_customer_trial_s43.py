@@ -288,3 +288,52 @@ def test_anything_else_to_do_after_a_block(banking):
     state = done(banking, en(banking, state, "yes do it", "affirm").state).state
     result = en(banking, state, "do I need to do anything else?", "help", 0.9)
     assert [r.response for r in result.replies] == ["utter_block_all_set"]
+
+
+# Round 3
+
+
+def test_the_card_still_here_is_not_the_one_to_block(banking):
+    """Customer trial, session 43: "wait no sorry, wrong card! the one I lost is 7777, the 1234 is right here" at the
+    block of 1234 was not understood, twice; a "yes" would have blocked the card the customer still had."""
+    state = en(banking, start(), "I've lost my card, it's the one ending 1234", "lost_card").state
+    result = en(banking, state, "wait no sorry, wrong card! the one I lost is 7777, the 1234 is right here", "inform", 0.59)
+    assert result.state.slots["card_last4"] == "7777" and "7777" in replies(result)[-1]
+
+
+def test_yes_with_another_card_at_the_block_is_that_card(banking):
+    state = en(banking, start(), "I've lost my card, it's the one ending 1234", "lost_card").state
+    result = en(banking, state, "yes block 7777", "affirm", 0.99)
+    assert "action_requested" not in [e.name for e in result.events] and result.state.slots["card_last4"] == "7777"
+    result = en(banking, state, "yes block it", "affirm", 0.99)
+    assert "action_requested" in [e.name for e in result.events]
+
+
+@pytest.mark.parametrize("text", ["我宽带坏了好几天了，能不能给我修一下", "宽带断网了找谁修"])
+def test_a_broadband_repair(telecom, text):
+    """Customer trial, session 43: heard when a new account takes effect, then "没听明白"."""
+    result = zh(telecom, start(), text, "办理", 0.63)
+    assert [r.response for r in result.replies] == ["utter_broadband_repair"] and not result.state.stack
+
+
+def test_use_my_id_is_no_name(telecom):
+    """Customer trial, session 43: "想给我闺女办张卡，用我身份证" opened the account for "用我"."""
+    from framework.nlu.interface import Entity
+
+    text = "想给我闺女办张卡，用我身份证"
+    start_at = text.index("用我")
+    result = zh(telecom, start(), text, "办理", entities=[Entity("name", "用我", "用我", start_at, start_at + 2, "model", 0.9)])
+    assert "name" not in result.state.slots and result.state.slots["business"] == "开户"
+
+
+def test_leave_it_with_later_in_it_withdraws(banking):
+    """Customer trial, session 43: "nah leave it, he'll pay me back later anyway" asked when to send it."""
+    state = en(banking, start(), "yo send 40 to Marcus Lee", "transfer_money").state
+    result = en(banking, state, "nah leave it, he'll pay me back later anyway", "cancel", 0.78)
+    assert not result.state.stack and "change_requested" not in [e.name for e in result.events]
+
+
+def test_thanks_to_a_young_woman(telecom):
+    from framework.engine.stop_question import goodbye_word
+
+    assert goodbye_word("好的好的，谢谢你啊小姑娘", "zh")

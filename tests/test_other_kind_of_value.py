@@ -89,5 +89,5 @@ def test_an_id_number_ahead_of_its_question_is_kept(tmp_path):
     zh = write_domain(tmp_path, {"domain.yml": DOMAIN % "zh", "flows/f.yml": FLOW})
     state = turn(zh, start(), "我要反映问题", "report").state
     result = turn(zh, state, "11010519491231002X")  # the flow asks for it later: kept, not the complaint
-    assert replies(result) == ["请描述您的问题。"]
+    assert replies(result) == ["好的，身份证号记下了。", "请描述您的问题。"]  # acknowledged (customer trial, session 43)
     assert result.state.slots == {"id_number": "11010519491231002X"}

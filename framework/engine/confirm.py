@@ -732,7 +732,9 @@ def vague_day(ctx: TurnContext, state: State, text: str) -> bool:
     flow = ctx.flow()
     dates = [n for n in sorted(steps.collected_slots(flow)) if ctx.assistant.slots[n].type == "date"] if flow else []
     if (len(dates) != 1 or is_question(text, ctx.assistant.language)  # "can I cancel it later?" asks
-            or vague_time(text, ctx.assistant.language, ctx.today) is None):
+            or vague_time(text, ctx.assistant.language, ctx.today) is None
+            # "nah leave it, he'll pay me back later anyway" asked when to send it (customer trial, session 43)
+            or any(withdrawn(clause, ctx.assistant.language) for clause in re.split(r"[,.;!，。；！]", text) if clause.strip())):
         return False
     change(ctx, state, dates[0])
     return True

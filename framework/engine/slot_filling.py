@@ -407,7 +407,9 @@ _SHARE_OF_BEFORE = re.compile(r"\b(?:half|a third|third|a quarter|quarter|percen
 
 _SPEAKER_BEFORE = re.compile(r"\b(?:my name is|my name'?s|i am|i'?m|this is|it'?s me,?)\s*$|(?:我叫|我是|本人叫?|我的名字(?:是|叫))\s*$",
                              re.IGNORECASE)
-_STILL_HAD_AFTER = re.compile(r"^[\s,]*(?:and\s+)?(?:it\s+)?(?:is|'s|was|are)?\s*(?:still\s+)?(?:with me|fine|ok(?:ay)?|safe|here|"
+# ("wait no sorry, wrong card! the one I lost is 7777, the 1234 is right here" at 1234's read-back: customer trial, s43)
+_STILL_HAD_AFTER = re.compile(r"^[\s,]*(?:and\s+)?(?:it\s+)?(?:one\s+)?(?:is|'s|was|are)?\s*(?:still\s+)?(?:right\s+)?"
+                              r"(?:with me|fine|ok(?:ay)?|safe|here|"
                               r"at home|in my (?:wallet|pocket|bag|purse|hand)|not (?:lost|stolen|missing))\b"
                               r"|^\s*(?:的那张|那张|这张|的卡|卡)?(?:还在|没丢|在我这|在我手上|在身上|好好的|没事)", re.IGNORECASE)
 _STILL_HAD_BEFORE = re.compile(r"\b(?:i\s+)?still\s+(?:have|got)\s+(?:my\s+)?(?:other\s+)?(?:card\s+)?(?:ending\s+(?:in\s+)?)?$",
@@ -638,6 +640,7 @@ def _counts_someone(text: str, entity: Entity) -> bool:
 
 _BARE_DIGITS = re.compile(r"\d{1,3}")
 _PURPOSE_BEFORE = re.compile(r"\bfor (?:the|a|an|some|our|their)\s+$", re.IGNORECASE)
+_PRONOUN_PHRASE_ZH = re.compile(r"(?:用|拿|给|帮|替|跟|和|叫|是|找|让)?(?:我|你|他|她|俺|咱|您)(?:们|的|自己|本人)?")
 _PLACE_SAID = re.compile(r"(?:住在|家在|来自|位于|地址(?:是|在)?)\s*$|\b(?:live in|living in|based in)\s+$", re.IGNORECASE)
 _PLACE_BEFORE = re.compile(r"(?:在|到|去|住)\s*$|\bfrom\s+$", re.IGNORECASE)
 _PLACE_AFTER = re.compile(r"\s*[\u4e00-\u9fff]{0,4}?(?:省|市|区|县|镇|乡|村|街道?|路|大道|小区|那边|这边|附近)")
@@ -1171,10 +1174,17 @@ def restates_request(ctx: TurnContext) -> bool:
     from framework.engine.turn import threshold  # it builds on this module
 
     frame, flow, text = ctx.frame, ctx.flow(), ctx.text or ""
+    # "yes block 7777" at "I'll block the card ending 1234 …?" (affirm 0.99) asked for a clear yes or no about 1234
+    # (customer trial, session 43): a yes that says the request again with its own value is that request too
+    asked = ((ctx.intent or "") in flow.triggers if flow is not None else False) or bool(_YES_AND_VERB.match(text))
     return (frame is not None and flow is not None and frame.waiting_for == CONFIRM
-            and (ctx.intent or "") in flow.triggers and (ctx.confidence or 0.0) >= threshold(ctx.assistant)
+            and asked and (ctx.confidence or 0.0) >= threshold(ctx.assistant)
             and not is_question(text, ctx.assistant.language) and not _ALSO.search(text.lower())
             and not _SOME_MORE.search(text.lower()))
+
+
+_YES_AND_VERB = re.compile(r"^\s*(?:yes|yeah|yep|yup|ok(?:ay)?|sure)\b[,!.\s]*(?:please\s+)?"
+                           r"(?:block|freeze|cancel|stop|activate|send|pay|transfer|wire)\b", re.IGNORECASE)
 
 
 # ("Friday works", "friday is fine" at a read-back dated today heard "I'm not sure I understood", and "yes" sent it today:
@@ -2129,6 +2139,10 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                     (nlu.text or "")[max(0, entity.start - 12):entity.start]):
                 # "send my bestie jess 45 for the taylor tix" sent the money to "taylor" (customer trial, session 42)
                 ctx.emit("entity_ignored", entity=entity.entity, reason="purpose")
+                continue
+            if slot.type == "text" and _PRONOUN_PHRASE_ZH.fullmatch(str(entity.value).strip()):
+                # "想给我闺女办张卡，用我身份证" opened the account for "用我" (customer trial, session 43)
+                ctx.emit("entity_ignored", entity=entity.entity, reason="pronoun")
                 continue
             if slot.type == "text" and entity.extractor == MODEL_EXTRACTOR and _a_place(nlu.text or "", entity):
                 # "我住在深圳南山区桃园路那边" at the complaint's name question: "深圳" (tagged a name) was filed as the

@@ -283,7 +283,9 @@ def no_loses_nothing(flow: Flow | None, target: str) -> bool:
 # How a Chinese chat dresses a thanks: "谢谢亲亲，yyds👍", "谢谢你啊姑娘", "行，谢谢啊" heard "没听明白" (customer trial,
 # session 36). Forms of address, praise and particles are left out before the words are looked up.
 # ("中，谢谢恁" (Henan: "ok, thank you") after a bill heard "没听明白": customer trial, session 42, round 4)
-_DRESSING = re.compile(r"亲亲|亲爱的|小姐姐|小哥哥|姑娘|美女|帅哥|客服|机器人|小助手|yyds|666+|真棒|太棒了|棒棒哒|你真好"
+# ("好的好的，谢谢你啊小姑娘" after a bill: customer trial, session 43)
+_DRESSING = re.compile(r"亲亲|亲爱的|小姐姐|小哥哥|小姑娘|小伙子|小妹妹?|小同志|同志|师傅|姑娘|美女|帅哥|客服|机器人|小助手|yyds|666+"
+                       r"|真棒|太棒了|棒棒哒|你真好"
                        r"|(?<=谢谢)恁|[啊呀哈哦啦呢嘛哇噢喔]+$|[啊呀哈哦啦呢嘛]+(?=谢|再|拜)")
 # ... and the forms of address an English thanks ends with ("ok thank you sir", "cheers mate", "thanks love")
 _DRESSING_EN = re.compile(r"(?:(?<=thanks)|(?<=thankyou)|(?<=cheers)|(?<=thanku)|(?<=thx)|(?<=ty)|(?<=bye)|(?<=tysm))"
