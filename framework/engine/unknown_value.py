@@ -46,7 +46,7 @@ from framework.engine import confirm, steps
 from framework.engine.context import TurnContext
 from framework.engine.state import WAITING_UNKNOWN
 from framework.nlu.interface import NLUResult
-from framework.slots.answers import RHETORICAL_DONT_KNOW, dont_know, is_question, language_key
+from framework.slots.answers import RHETORICAL_DONT_KNOW, RHETORICAL_DONT_KNOW_ZH, dont_know, is_question, language_key
 
 OFFER = "utter_offer_handoff_unknown"
 LATER = "utter_value_later"
@@ -78,7 +78,7 @@ def handle(ctx: TurnContext, nlu: NLUResult, slot_name: str, holds_value: Callab
     if not dont_know(text, language, whole=whole) or (not whole and holds_value()):
         return False
     if (is_question(text, language) and not dont_know(text, language, whole=True)
-            and not re.search(RHETORICAL_DONT_KNOW, text, re.IGNORECASE)):
+            and not re.search(RHETORICAL_DONT_KNOW + "|" + RHETORICAL_DONT_KNOW_ZH, text, re.IGNORECASE)):
         # "not sure yet, how much can I send per day?" at the amount question was offered a colleague
         # (customer trial, session 21): it asks something else; the global intents answer it
         return False

@@ -203,6 +203,8 @@ _CORRECTION_TAIL = {
 }  # searched in the text as given, so that offsets stay the text's own
 
 # "I don't have the value": not knowing, not remembering, not finding, not having it at hand.
+# "多扣了多少我哪知道，你们查啊" at the loss question started a bill query (customer trial, session 43)
+RHETORICAL_DONT_KNOW_ZH = r"(?:我|俺)(?:哪|怎么|咋|哪里|上哪)(?:能|会)?知道|谁知道"
 RHETORICAL_DONT_KNOW = r"\bhow\s+(?:am|would|should|do|could|can|on earth am|the hell am)\s+i\s+(?:(?:be\s+)?(?:supposed|meant|expected)\s+to\s+)?know\b"
 _DONT_KNOW = {
     "en": re.compile(
@@ -215,7 +217,8 @@ _DONT_KNOW = {
         # "how am I supposed to know the numbers, it's been STOLEN" (customer trial, session 39): a rhetorical question
         r"|" + RHETORICAL_DONT_KNOW),
     "zh": re.compile(r"不知道|不晓得|不清楚|不记得|记不[得清住起]|想不起|没记住|忘[了记掉带]|找不[到着]|没带|不在身边|不在手[边上]"
-                     r"|没在身[边上]|手[边上头]没有|查不到"),
+                     r"|没在身[边上]|手[边上头]没有|查不到"
+                     r"|" + RHETORICAL_DONT_KNOW_ZH),
 }
 # What may stand beside such a phrase in a message that says nothing else ("I don't know it,
 # sorry", "我的卡号忘了啊"): pronouns, fillers, and the names of what was asked for.
@@ -655,7 +658,10 @@ _ALSO = {"en": re.compile(r"[,\s]+(?:and\s+)?(?:also|as well as that|and then)[,
                          r"|[.,;\s]+(?:and\s+)?(?:secondly|second(?:ly)? of all|the other thing is|the second thing is)[,:\s]+"
                          # "whats my balance on 1234 and send 20 dollars to Tom" (the transfer was lost, customer
                          # trial of session 26): "and" before a request's verb
-                         r"|[,\s]+and\s+(?:(?:can|could|would) you\s+|please\s+|pls\s+|i want to\s+|i need to\s+)?"
+                         # ("lost my card 1234 AND i still need to send my mom 100 bucks today": the transfer was
+                         # dropped, customer trial of session 43)
+                         r"|[,\s]+and\s+(?:(?:can|could|would) you\s+|please\s+|pls\s+"
+                         r"|i (?:still |also |really )?(?:want|need|have) to\s+|i gotta\s+)?"
                          r"(?=(?:send|transfer|pay|block|freeze|activate|check|tell me|show me|what'?s|whats)\b)"
                          # "check my balance on 4821 then block card 1234" (customer trial, session 28)
                          r"|[,\s]+then\s+(?:(?:can|could|would) you\s+|please\s+|pls\s+|i want to\s+|i need to\s+)?"
