@@ -366,3 +366,13 @@ def test_i_wouldnt_know_at_the_loss_question(telecom):
 def test_questions_answered_not_started(telecom, text, response):
     result = zh(telecom, start(), text, "查询" if "号" in text else "办理", 0.8)
     assert [r.response for r in result.replies] == [response] and not result.state.stack
+
+
+def test_the_broadband_of_a_plan_asked_at_the_plan_question(telecom):
+    """Customer trial, session 43 (round 3): "等下，129那个宽带是多少兆的？" at the plan question heard what only a shop does,
+    and then the balance-or-bill menu."""
+    state = zh(telecom, start(), "我要开户", "办理").state
+    state = zh(telecom, state, "张伟").state
+    state = zh(telecom, state, "440306198506153219").state
+    result = zh(telecom, state, "等下，129那个宽带是多少兆的？", "咨询", 0.8)
+    assert [r.response for r in result.replies][0] == "utter_broadband_included" and "plan" not in result.state.slots
