@@ -376,3 +376,24 @@ def test_the_broadband_of_a_plan_asked_at_the_plan_question(telecom):
     state = zh(telecom, state, "440306198506153219").state
     result = zh(telecom, state, "等下，129那个宽带是多少兆的？", "咨询", 0.8)
     assert [r.response for r in result.replies][0] == "utter_broadband_included" and "plan" not in result.state.slots
+
+
+async def test_three_requests_when_the_whole_message_is_unsure(banking):
+    """Tried by hand, session 43: "…check what's left on 7777, then move 250 over to my flatmate Ines Duarte…, and also
+    my old card 1234 went missing…" read as transfer_money 0.48 heard "Could you rephrase?" and lost every value: the
+    first sure part leads, the others wait in order."""
+    text = ("morning! couple of things - can you check what's left on 7777, then move 250 over to my flatmate Ines "
+            "Duarte for the electric, and also my old card 1234 went missing at the gym so that needs stopping")
+    from framework.slots.answers import request_spans
+
+    parts = [text[a:b] for a, b in request_spans(text, "en")]
+    assert len(parts) == 3
+    from tests.support.example_domains import table_agent
+
+    head = text[:text.index(", and also")]  # the two parts before "and also", ranked together: unsure too
+    agent = table_agent(banking, {text: ("transfer_money", 0.48), head: ("transfer_money", 0.5),
+                                  parts[0]: ("check_balance", 0.99), parts[1]: ("transfer_money", 0.99),
+                                  parts[2]: ("lost_card", 0.99)})
+    state, said, events = await _said(agent, text)
+    assert said[0].startswith("Sure, I've got all of them") and "fallback" not in [e.name for e in events]
+    assert [f.flow for f in state.stack][:2] == ["lost_card", "transfer_money"]

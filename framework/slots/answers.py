@@ -665,7 +665,8 @@ _ALSO = {"en": re.compile(r"[,\s]+(?:and\s+)?(?:also|as well as that|and then)[,
                          r"(?=(?:send|transfer|pay|block|freeze|activate|check|tell me|show me|what'?s|whats)\b)"
                          # "check my balance on 4821 then block card 1234" (customer trial, session 28)
                          r"|[,\s]+then\s+(?:(?:can|could|would) you\s+|please\s+|pls\s+|i want to\s+|i need to\s+)?"
-                         r"(?=(?:send|transfer|pay|block|freeze|activate|check|tell me|show me)\b)",
+                         # ("…, then move 250 over to my flatmate …": tried by hand, session 43)
+                         r"(?=(?:send|transfer|pay|move|wire|block|freeze|activate|check|tell me|show me)\b)",
                          re.IGNORECASE),
          # "帮我查下余额然后我要投诉" (the complaint was dropped: customer trial, session 28): 然后 before a
          # request's words ("我充了100然后没到账" is one story)
