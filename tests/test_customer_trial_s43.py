@@ -397,3 +397,26 @@ async def test_three_requests_when_the_whole_message_is_unsure(banking):
     state, said, events = await _said(agent, text)
     assert said[0].startswith("Sure, I've got all of them") and "fallback" not in [e.name for e in events]
     assert [f.flow for f in state.stack][:2] == ["lost_card", "transfer_money"]
+
+
+def test_a_question_beside_a_change_at_the_read_back(banking):
+    """Tried by hand, session 43: "actually make it ninety, and is there a fee for this?" changed the amount and left
+    the fee unanswered."""
+    from framework.nlu.interface import Entity
+
+    text = "need to pay my babysitter Chloe Brennan eighty dollars on friday"
+    at = text.index("Chloe")
+    state = en(banking, start(), text, "transfer_money",
+               entities=[Entity("recipient", "Chloe Brennan", "Chloe Brennan", at, at + 13, "model", 0.95)]).state
+    result = en(banking, state, "actually make it ninety, and is there a fee for this?", "inform", 0.8)
+    said = [r.response for r in result.replies]
+    assert result.state.slots["amount"]["amount"] == 90 and "utter_transfer_fee" in said[:-1]
+    assert said[-1] == "utter_confirm_transfer"
+
+
+def test_the_name_after_a_relation_in_a_waiting_request(banking):
+    """Tried by hand, session 43: the transfer waiting behind a balance read back "my flatmate", not Ines Duarte."""
+    from framework.engine.turn import _NAME_AFTER_RELATION
+
+    text = "then move 250 over to my flatmate Ines Duarte for the electric"
+    assert _NAME_AFTER_RELATION.match(text, text.index(" Ines")).group("name") == "Ines Duarte"

@@ -522,10 +522,18 @@ def _values_said(ctx: TurnContext, nlu: NLUResult, wanted, start: int, end: int,
             # read as filling reads it: "… and also send Peter 10 for the taxi" saved the recipient "Peter 10", and
             # the money went to that name (customer trial, session 31)
             parsed = slot_filling.entity_value(ctx, slot, entity)
+            if parsed.ok and isinstance(parsed.value, str) and only_relation(parsed.value):
+                # "…, then move 250 over to my flatmate Ines Duarte for the electric, and also …" read back "my
+                # flatmate" (tried by hand, session 43): the name said right after the relation is the value
+                after = _NAME_AFTER_RELATION.match(nlu.text or "", entity.end)
+                named = parse_value(slot, after.group("name"), ctx.assistant.language, today=ctx.today) if after else None
+                parsed = named if named is not None and named.ok else parsed
             if parsed.ok and not (name in values and isinstance(parsed.value, str) and only_relation(parsed.value)):
                 values[name] = parsed.value
     return values
 
+
+_NAME_AFTER_RELATION = re.compile(r"\s+(?P<name>[A-Z][a-z'-]+(?:\s+(?:[A-Z][a-z'-]+|O'[A-Z][a-z]+)){1,2})\b")
 
 BOTH_REQUESTS = "utter_both_requests"
 ALL_REQUESTS = "utter_all_requests"
@@ -738,6 +746,7 @@ def _finish(ctx: TurnContext) -> TurnResult:
                 ctx.say("utter_anything_else")
     _say_out_of_range(ctx)
     _say_noted(ctx)
+    _question_beside_a_change(ctx)
     slot_filling.keep_or_drop(ctx)
     lifetimes.erase_unused_pii(ctx)
     lifetimes.drop_unused_values(ctx)
@@ -1652,6 +1661,31 @@ def _only_another_answer(ctx: TurnContext, nlu: NLUResult, collecting: str | Non
     ctx.emit("intent_ignored", intent=ctx.intent, reason="answered_ahead", slots=tuple(ahead))
     ctx.noted_ahead = (collecting, ahead[0])
     return True
+
+
+# The question said beside a change: "…, and is there a fee for this?", "…，这个要手续费吗？"
+_QUESTION_PART = re.compile(r"(?:^|[,;.!，；。！]\s*(?:and\s+|also\s+)?|\band\s+)"
+                            r"(?P<q>(?:is|are|do|does|will|would|can|could|how|what|when|why|any)\b[^?？]*[?？]"
+                            r"|[^,;.!，；。！?？]*(?:吗|么|嘛|不)[?？]?|[^,;.!，；。！?？]+[?？])\s*$", re.IGNORECASE)
+
+
+def _question_beside_a_change(ctx: TurnContext) -> None:
+    """"actually make it ninety, and is there a fee for this?" at a read-back changed the amount and left the fee
+    unanswered (tried by hand, session 43): a question of the flow's `answers` said beside a change at its read-back is
+    answered before the read-back comes again (event `question_answered`)."""
+    flow, frame = ctx.flow(), ctx.frame
+    if (ctx.action is not None or flow is None or frame is None or frame.waiting_for != "confirm" or not flow.answers
+            or not any(e.name == "slot_corrected" for e in ctx.events)
+            or any(e.name == "question_answered" for e in ctx.events) or not ctx.replies):
+        return
+    m = _QUESTION_PART.search(ctx.text or "")
+    if m is None or not is_question(m.group("q"), ctx.assistant.language):
+        return
+    said = len(ctx.replies)
+    if unavailable.tell_named(ctx, flow.name, flow.answers, m.group("q"), "question_answered"):
+        answer = ctx.replies[said:]
+        del ctx.replies[said:]
+        ctx.replies[said - 1:said - 1] = answer  # before the read-back
 
 
 def _say_noted(ctx: TurnContext) -> None:
