@@ -198,12 +198,7 @@ async def open_loop(url: str, route: str, texts: list[str], rate: float, seconds
     errors = 0
     async with poster(url, client, 0) as post:
         if warm > 0:
-            started, sent, pending = time.perf_counter(), 0, []
-            while time.perf_counter() - started < warm:
-                pending.append(asyncio.ensure_future(post(make_body(route, texts, rng, sent))))
-                sent += 1
-                await asyncio.sleep(max(0.0, started + sent / rate - time.perf_counter()))
-            await asyncio.gather(*pending)
+            await _paced(rate, warm, lambda n: post(make_body(route, texts, rng, n)))
         cpu = time.process_time()
 
         async def one(n: int) -> None:
@@ -212,17 +207,22 @@ async def open_loop(url: str, route: str, texts: list[str], rate: float, seconds
             errors += await post(make_body(route, texts, rng, n)) != 200
             latencies.append(time.perf_counter() - t)
 
-        tasks = []
-        start = time.perf_counter()
-        n = 0
-        while time.perf_counter() - start < seconds:
-            tasks.append(asyncio.ensure_future(one(n)))
-            n += 1
-            await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
-        await asyncio.gather(*tasks)
+        await _paced(rate, seconds, one)
     return {"rate": rate, "requests": len(latencies), "errors": errors, "p50": 1000 * percentile(latencies, 50),
             "p99": 1000 * percentile(latencies, 99), "client": client, "warm_s": warm,
             "client_cpu_ms": 1000 * (time.process_time() - cpu) / max(1, len(latencies))}
+
+
+async def _paced(rate: float, seconds: float, send) -> None:
+    """`send(n)` started `rate` times a second for `seconds`, whatever the answers' speed; then all awaited."""
+    tasks = []
+    start = time.perf_counter()
+    n = 0
+    while time.perf_counter() - start < seconds:
+        tasks.append(asyncio.ensure_future(send(n)))
+        n += 1
+        await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
+    await asyncio.gather(*tasks)
 
 
 async def run(args) -> dict:

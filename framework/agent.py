@@ -451,23 +451,28 @@ class ClassifierParser:
         lead = ranking[0].name if ranking else None
         also = second if second and second[0].name != lead else first
         span = (tail_start, len(text)) if also is second else (0, head_end)
-        ranking, also, span, later = await self._later_requests(text, ranking, also, span)
+        ranking, also, span, later = await self._later_requests(text, ranking, also, span, {parts[0]: head, parts[1]: tail})
         return NLUResult(text, tuple(ranking), entities + tuple(learnt), self.model_id, also=tuple(also),
                          also_span=span, later=later)
 
     async def _later_requests(self, text: str, ranking: Sequence[IntentScore], also: Sequence[IntentScore],
-                              span: tuple[int, int]) -> tuple:
+                              span: tuple[int, int], ranked_parts: dict) -> tuple:
         """The requests after the lead of a message with more than two parts (answers.request_spans): each part ranked
         on its own, kept when it is sure (at the fallback threshold) of a flow the lead does not start, in the order
         said: the first is `also` (with its own words' span), the others `later`. Three requests in one message lost
         the third (customer trial, session 42). (the ranking, also, its span, later); as given for a message of two parts.
         When the whole message's reading is below the threshold ("…check what's left on 7777, then move 250 over to my
         flatmate …, and also my old card 1234 went missing…": transfer_money 0.48, the fallback, every value dropped:
-        tried by hand, session 43), the first sure part leads."""
+        tried by hand, session 43), the first sure part leads. `ranked_parts`: the parts already ranked (text: result),
+        not ranked again."""
         spans = request_spans(text, self.assistant.language)
         if len(spans) < 3:
             return ranking, also, span, ()
-        ranked = await asyncio.gather(*(self._rank(text[start:end]) for start, end in spans))
+
+        async def rank(part: str):
+            return ranked_parts[part] if part in ranked_parts else await self._rank(part)
+
+        ranked = await asyncio.gather(*(rank(text[start:end]) for start, end in spans))
         flow_of = self.assistant.flow_for_intent
         unsure = not ranking or ranking[0].confidence < self._floor()
         seen = {getattr(flow_of(ranking[0].name), "name", None)} if ranking and not unsure else set()

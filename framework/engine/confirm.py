@@ -42,7 +42,7 @@ from framework.engine.by_place import names_a_place
 from framework.engine.commands import is_payload
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
-from framework.slots.command_words import negated_command, says_found, withdrawn
+from framework.slots.command_words import CLAUSE, negated_command, says_found, withdrawn
 from framework.slots.answers import (after_filler, also_part, dont_know, has_words, is_hedge, is_hesitation, is_question,
                                      NEVER, language_key, is_yes_word, sounds_like_correction, yes_no)
 from framework.slots.context import from_user
@@ -734,7 +734,7 @@ def vague_day(ctx: TurnContext, state: State, text: str) -> bool:
     if (len(dates) != 1 or is_question(text, ctx.assistant.language)  # "can I cancel it later?" asks
             or vague_time(text, ctx.assistant.language, ctx.today) is None
             # "nah leave it, he'll pay me back later anyway" asked when to send it (customer trial, session 43)
-            or any(withdrawn(clause, ctx.assistant.language) for clause in re.split(r"[,.;!，。；！]", text) if clause.strip())):
+            or any(withdrawn(clause, ctx.assistant.language) for clause in CLAUSE.split(text) if clause.strip())):
         return False
     change(ctx, state, dates[0])
     return True

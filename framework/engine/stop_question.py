@@ -203,10 +203,19 @@ def ok_at_a_menu_that_informs(ctx: TurnContext, nlu: NLUResult, value_ok: bool, 
         return False
     if confirm.answer(ctx, nlu, threshold) is not True:
         return False
-    dropped = ctx.stack.pop()
-    ctx.emit("flow_cancelled", flow=dropped.flow, state=dropped.state, reason="noted")
+    end_informing(ctx, "noted")
     ctx.say("utter_anything_else")
     return True
+
+
+def end_informing(ctx: TurnContext, reason: str) -> None:
+    """The active flow, one that only informs, ends before another thing is done (event `flow_cancelled` with
+    `reason`), and what it held is released."""
+    from framework.engine import lifetimes
+
+    dropped = ctx.stack.pop()
+    ctx.emit("flow_cancelled", flow=dropped.flow, state=dropped.state, reason=reason)
+    lifetimes.release(ctx, dropped.flow, "flow_cancelled")
 
 
 def offer_to_end(ctx: TurnContext, goodbye: Flow) -> bool:

@@ -429,8 +429,13 @@ def _defer_also(ctx: TurnContext, nlu: NLUResult) -> None:
     more = _defer_later(ctx, nlu, deferred) + _after_the_second_run(ctx, deferred)
     # both asked at once: not the busy reply ("我们先把当前这件事办完，稍后再处理您的新问题", said in a
     # trial of session 23 to "帮我查下余额，顺便投诉一下你们的网速" as if the balance were a new question)
+    _say_first(ctx, ALL_REQUESTS if more else BOTH_REQUESTS)
+
+
+def _say_first(ctx: TurnContext, response: str, extra: dict | None = None) -> None:
+    """Say `response` before what this turn has said so far."""
     said = len(ctx.replies)
-    ctx.say(ALL_REQUESTS if more else BOTH_REQUESTS)
+    ctx.say(response, extra=extra)
     ctx.replies[:] = ctx.replies[said:] + ctx.replies[:said]
 
 
@@ -788,9 +793,7 @@ def _yes_and_another(ctx: TurnContext, state, nlu: NLUResult) -> bool:
         return False  # "yes and to Frank" restates; one value alone may be a correction
     _defer(ctx, flow, saved=other_request.second_run(said, wanted), again=True, reason="also")
     confirm.confirmed(ctx, state)  # after the deferral: its values are kept, not left out
-    said = len(ctx.replies)
-    ctx.say(BOTH_REQUESTS)
-    ctx.replies[:] = ctx.replies[said:] + ctx.replies[:said]
+    _say_first(ctx, BOTH_REQUESTS)
     return True
 
 
@@ -1696,9 +1699,7 @@ def _say_noted(ctx: TurnContext) -> None:
     collecting, noted = ctx.noted_ahead
     if ctx.frame is None or ctx.frame.waiting_for != f"slot:{collecting}" or collecting in ctx.slot_changes:
         return
-    said = len(ctx.replies)
-    ctx.say("utter_value_noted", extra={"noted_slot": confirm.label(ctx, noted)})
-    ctx.replies[:] = ctx.replies[said:] + ctx.replies[:said]
+    _say_first(ctx, "utter_value_noted", extra={"noted_slot": confirm.label(ctx, noted)})
 
 
 RANKED_FLOOR = 0.1  # a runner-up reading that, with the values a message gives, names their flow (_implied_flow)
@@ -2218,9 +2219,7 @@ def _request_after_yes(ctx: TurnContext, nlu: NLUResult, value_ok: bool) -> bool
     prefill = _also_prefill(ctx, nlu, flow)
     if len(ctx.stack) == 1 and stop_question.only_informs(ctx, ctx.flow()):
         # the plans' menu is not asked again after the bill (and again after "谢谢啊"): a flow that only tells ends
-        dropped = ctx.stack.pop()
-        ctx.emit("flow_cancelled", flow=dropped.flow, state=dropped.state, reason="another_request")
-        lifetimes.release(ctx, dropped.flow, "flow_cancelled")
+        stop_question.end_informing(ctx, "another_request")
     else:
         ctx.emit("flow_interrupted", flow=ctx.frame.flow, state=ctx.frame.state, by=flow.name)
         other_request.set_aside(ctx, flow)
