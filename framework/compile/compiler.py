@@ -178,6 +178,8 @@ def _flow(tree: SpecTree, name: str, spec: dict, settings: m.Settings) -> m.Flow
         keep=tuple(spec.get("keep") or ()), ends_conversation=spec.get("ends_conversation", False),
         not_for=_worded(spec.get("not_for")), answers=_worded(spec.get("answers")),
         notices=_worded(spec.get("notices")),
+        repeats=((spec["repeats"]["response"], tuple(str(p) for p in spec["repeats"]["patterns"]))
+                 if spec.get("repeats") else None),
     )
 
 

@@ -308,6 +308,10 @@ class Flow:
     # response before the flow's next question; at its confirmation, the confirmation again
     # (framework.engine.notices)
     notices: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+    # `repeats`: (response, patterns) where the message that starts the flow asks for the same thing several times, its
+    # patterns' group `count` saying how many ("给店里三个伙计各办一张卡"): each run after the first starts with the same
+    # values once the one before succeeds, the response said first (framework.engine.repeats); None: no repeats
+    repeats: tuple[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)

@@ -230,6 +230,18 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "还有什么可以帮您的吗？",
         "en": "Is there anything else I can help you with?",
     },
+    # A nudge ("快点", "hello??") right after a handoff (framework.engine.handoff.still_waiting).
+    "utter_handoff_waiting": {
+        "zh": "正在为您转接人工客服，请再稍等一下，接通后会马上为您处理。",
+        "en": "You're in the queue for a colleague: please hold on a little longer, they'll pick this up as soon as they join.",
+    },
+    # A yes right after "Sorry, I didn't quite get that" or an out-of-scope reply: nothing was asked, nothing done
+    # (framework.engine.nothing_pending; "Is there anything else?" there sounded like a job done: customer trial, s44)
+    "utter_nothing_done_yet": {
+        "zh": "抱歉，刚才那句我没能办理，现在还什么都没做。请换个说法再说一次您要办的事，比如“查余额”或“我要开户”。",
+        "en": "Sorry, nothing has been done yet: I didn't manage to act on that. Could you say again what you'd like, "
+              "in other words?",
+    },
     # "办好了吗？" at a read-back: nothing is done before the yes (framework.engine.outcome); the read-back follows.
     "utter_not_done_yet": {
         "zh": "还没有办理：您确认之后才会办。",

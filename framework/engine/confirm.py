@@ -114,6 +114,11 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         # "好的知道了" after the plan's details heard "没听明白" and the offer again (customer trial, session 43): noted,
         # not taken, is the offer's no ("还有什么可以帮您的吗？")
         return False
+    if thanks_for_an_aside(ctx, text):
+        # "好的谢谢" right after a balance asked at an opening's read-back (the read-back said again under it) opened an
+        # account of 129 a month the customer had said "别别别 我再想想" to (customer trial, session 44): thanks for the
+        # answer are no yes to the read-back; a clear yes is asked
+        return None
     if _SARCASM.search(text.strip()):
         # "yeah right, sure, send Tom 500 bucks, what a great idea" (affirm 0.64) sent $500; "好啊好啊，一个月129，你们可真会
         # 赚钱" opened the 129 account (customer trial, session 31): sarcasm is no yes
@@ -252,6 +257,21 @@ _NOTED = re.compile(r"知道了|了解了|明白了|晓得了|清楚了|谢谢|�
 
 
 _TAKES_IT = re.compile(r"办|开通|换吧|要了|就它|就这个|\bdo it\b|\bgo ahead\b|\bsign me up\b|\byes please\b")
+
+
+_CONFIRM_WORD = re.compile(r"确认|确定|\b(?:yes|yeah|yep|confirm|go ahead|do it|send it|block it)\b")
+
+
+def thanks_for_an_aside(ctx: TurnContext, text: str) -> bool:
+    """A thanks ("好的谢谢", "ok thanks") at a confirmation said again after another request or a side question was
+    answered in the last turn, with no yes word of its own."""
+    lowered = text.lower()
+    history = ctx.original.history
+    if not history or not re.search(r"谢谢|多谢|谢了|\bthanks?\b|\bthank you\b|\bty\b|\bcheers\b", lowered):
+        return False
+    if _TAKES_IT.search(lowered) or _CONFIRM_WORD.search(lowered):
+        return False
+    return any(e in ("flow_resumed", "question_answered") for e in history[-1].events)
 
 
 def only_noted(ctx: TurnContext, text: str) -> bool:

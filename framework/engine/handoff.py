@@ -157,3 +157,24 @@ def taken_back(ctx: TurnContext, nlu: NLUResult | None = None) -> bool | NLUResu
 
     steps.start_flow(ctx, flow, reason=f"{by}_taken_back", prefill=prefill)
     return True
+
+
+# A nudge while the person is being fetched: "快点", "人呢", "hello??", "how long will this take"
+_NUDGE = {
+    "zh": re.compile(r"^(?:(?:快点|快点儿|快一点|赶紧|麻利点|搞快点|人呢|还没好|还要多久|要等多久|等多久|怎么还没|还在吗|在吗|喂+)[吗啊呀吧呢！!。.?？~～\s]*)+$"),
+    "en": re.compile(r"^(?:(?:hurry(?: up)?|come on|hello+|helo+|anyone there|is anyone there|still waiting|how long(?: will (?:this|it) take)?"
+                     r"|where are they|quick(?:ly)?|faster|ok\??)[?!.\s]*)+$", re.IGNORECASE),
+}
+
+
+def still_waiting(ctx: TurnContext) -> bool:
+    """"快点" right after "正在为您转接人工客服，请稍候……" heard "还有什么可以帮您的吗？", as if the handoff had been forgotten
+    (customer trial, session 44): a nudge right after a handoff is told the person is on the way
+    (`utter_handoff_waiting`, event `handoff_nudged`); the handoff stands."""
+    pattern = _NUDGE.get(language_key(ctx.assistant.language) or "en", NEVER)
+    if ctx.stack or not ctx.original.handoff or not pattern.match((ctx.text or "").strip()):
+        return False
+    ctx.handoff = True
+    ctx.emit("handoff_nudged")
+    ctx.say("utter_handoff_waiting")
+    return True

@@ -120,6 +120,10 @@ _BARE_WAIT = {
                      r"(?:[,\s]+(?:thanks|thank you|please|pls))?[\s.!…]*$"),
     # "先不了" at an opening's read-back opened the change menu (customer trial, session 34): not now is a wait
     "zh": re.compile(r"^(?:那|嗯|呃)?(?:先不了|先不用了|暂时不用了?|暂时先不|先不急)(?:吧|啦|哈)?[。.!！…~～]*$"
+                     # "别别别 我再想想" at an opening's read-back asked for a clear answer, "别别别" alone what to change
+                     # (customer trial, session 44)
+                     r"|^(?:别+|不不+|等等)?[，,。!！\s]*(?:我|让我)?(?:再)?(?:想想|想一想|想一下|考虑考虑|考虑一下|考虑下)"
+                     r"(?:吧|啊|哈|先)?[。.!！…~～]*$|^别{2,}[啊呀！!。.…\s]*$"
                      r"|^(?:你|您)?(?:先)?(?:等等|等一下|等下|等会儿?|稍等(?:一下)?)(?:我)?[啊呀哈吧嘛哦。.!！…~～]*$"
                      # "先等等 我问下我老婆" (再见 0.97) at an opening's read-back offered to stop, and "好了 她说行"
                      # then cancelled it (customer trial, session 28): a wait to ask someone is a wait

@@ -90,6 +90,15 @@ def _sure_of_a_flow(ctx: TurnContext, threshold: float) -> bool:
             and any(ctx.intent in flow.triggers for flow in ctx.assistant.flows.values()))
 
 
+NOTHING_DONE = "utter_nothing_done_yet"
+
+
+def _nothing_done(ctx: TurnContext) -> bool:
+    """The assistant's last turn understood nothing or refused the request (fallback, out of scope)."""
+    history = ctx.original.history
+    return bool(history) and any(e in ("fallback", "out_of_scope") for e in history[-1].events)
+
+
 def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     """True when the message was a yes or a no with no flow active, and was answered."""
     if ctx.stack:
@@ -117,6 +126,13 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
         # "我要开户，我叫赵六，不对，赵大六" (否定 at 0.99 for its 不对) carries values: no bare no,
         # never "take care" (customer trial, session 14); it goes on as any other message
         return False
+    if yes and _nothing_done(ctx):
+        # "please I want to help my mummy activate her new card, it end with 4821, her name is Maria Garcia" heard "Sorry,
+        # I didn't quite get that", and "yes please do it" heard "Is there anything else I can help you with?": she left
+        # thinking the card was active (customer trial, session 44)
+        ctx.emit("acknowledged", yes=True, nothing_done=True)
+        ctx.say(NOTHING_DONE)
+        return True
     ctx.emit("acknowledged", yes=yes)
     ctx.say(ANYTHING_ELSE if yes else NOTHING_ELSE)
     if yes and ctx.original.stopped is not None:

@@ -295,7 +295,10 @@ def spelled_name(text: str) -> str | None:
     return surname + given if surname and given else None
 
 
-_NOW_AFTER = re.compile(r"\b(?:now|right now|right away|immediately|asap|straight away)\b|马上|立刻|现在就", re.IGNORECASE)
+# ("just now" is no now: "on the 31st just now" is South African for "soon", on the 31st; the wages went out that day,
+# 24 days early: customer trial, session 44)
+_NOW_AFTER = re.compile(r"\b(?:(?<!\bjust )now|right now|right away|immediately|asap|straight away)\b|马上|立刻|现在就",
+                        re.IGNORECASE)
 _NUMERAL_CHARS = "0123456789零〇一二三四五六七八九十百千两幺壹贰叁肆伍陆柒捌玖拾佰仟"
 
 
@@ -410,7 +413,12 @@ _SPEAKER_BEFORE = re.compile(r"\b(?:my name is|my name'?s|i am|i'?m|this is|it'?
 # ("wait no sorry, wrong card! the one I lost is 7777, the 1234 is right here" at 1234's read-back: customer trial, s43)
 _STILL_HAD_AFTER = re.compile(r"^[\s,]*(?:and\s+)?(?:it\s+)?(?:one\s+)?(?:is|'s|was|are)?\s*(?:still\s+)?(?:right\s+)?"
                               r"(?:with me|fine|ok(?:ay)?|safe|here|"
-                              r"at home|in my (?:wallet|pocket|bag|purse|hand)|not (?:lost|stolen|missing))\b"
+                              r"at home|in my (?:wallet|pocket|bag|purse|hand)|not (?:lost|stolen|missing)"
+                              # "wait no sorry, I meant 1234, the 7777 one is my husbands and he still has his" (customer
+                              # trial, session 44: 7777, the husband's, was blocked)
+                              r"|(?:my\s+)?(?:husband|wife|partner|son|daughter|mum|mom|mother|dad|father|kid|brother|sister"
+                              r"|friend|boyfriend|girlfriend|flatmate|roommate)'?s|belongs to|(?:someone|somebody) else'?s"
+                              r"|not mine)\b"
                               r"|^\s*(?:的那张|那张|这张|的卡|卡)?(?:还在|没丢|在我这|在我手上|在身上|好好的|没事)", re.IGNORECASE)
 _STILL_HAD_BEFORE = re.compile(r"\b(?:i\s+)?still\s+(?:have|got)\s+(?:my\s+)?(?:other\s+)?(?:card\s+)?(?:ending\s+(?:in\s+)?)?$",
                                re.IGNORECASE)
@@ -1536,7 +1544,10 @@ def _also_between(text: str, language: str | None, end: int, begin: int) -> int 
 _BOTH = re.compile(r"\bboth\b|\ball (?:of )?(?:them|two|three)\b|\beach of them\b|两张都|两个都|都要|全部|都帮我"
                    r"|\b(?:my|the|these|those|our)\s+(?:\w+\s+)?cards\b"
                    r"|\b(?:two|2|three|3)\s+(?:\w+\s+)?(?:cards|accounts|numbers|transfers)\b|两张卡|两个号")
-_JOINED = re.compile(r"(?:[,，、]?\s*(?:and|&|plus|also|和|跟|与|及|还有|以及|或者|or)?\s*(?:(?:on|for|card|the one ending|卡|号码|尾号)\s*)?)")
+# ("帮我查下余额再看看这个月帐单多少" asked which one, and the bill was lost: customer trial, session 44)
+_JOINED = re.compile(r"(?:[,，、]?\s*(?:and|&|plus|also|和|跟|与|及|还有|以及|或者|or"
+                     r"|(?:再|顺便|然后|另外)(?:帮我)?(?:再)?(?:看看|看一下|看下|查查|查一下|查下|问问|问一下)?)?"
+                     r"\s*(?:(?:on|for|card|the one ending|卡|号码|尾号)\s*)?)")
 
 
 def _read_as_nothing(ctx: TurnContext, found: dict, entities) -> None:
@@ -2387,9 +2398,29 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
         slot = ctx.assistant.slots.get(name)
         # "No, Berlin" carries the answer; a bare "no" is asked the question again.
         if slot is None or not any(fills(slot, e, name) for e in nlu.entities):
+            if _name_instead(ctx, slot, nlu):
+                return True
             steps.reprompt(ctx)
             return True
     return False
+
+
+def _name_instead(ctx: TurnContext, slot, nlu: NLUResult) -> bool:
+    """"no just jake thompson lol" at "Did you mean my mate jake thompson as your recipient?": the name was dropped, the
+    question asked again, and "yh" became the payee (customer trial, session 44). A person's name the message gives (a
+    `name` entity) is the value of the name-like text slot asked about; True when taken."""
+    if slot is None or slot.type != "text" or not short_text(slot, model_for(ctx.assistant)):
+        return False
+    names = [e for e in nlu.entities if e.entity == "name" and 1 <= len(str(e.value).split()) <= 4]
+    if len(names) != 1:
+        return False
+    parsed = parse_value(slot, tidy_span(ctx.assistant, slot, str(names[0].value)), ctx.assistant.language,
+                         today=ctx.today)
+    if not parsed.ok:
+        return False
+    ctx.set_slot(slot.name, parsed.value, source="corrected")
+    steps.goto(ctx, steps.after_collect(ctx, ctx.state()))
+    return True
 
 
 def _value_extended(ctx: TurnContext, name: str, value, text: str):

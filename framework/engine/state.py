@@ -67,6 +67,9 @@ class Frame:
     # While `waiting_for` is "check": the flow of the classifier's runner-up for the checked message, if it starts
     # one; a value only that flow asks for at "您是想咨询…吗？" goes there (framework.engine.intent_check)
     other: str | None = None
+    # (this run, how many runs) of a flow whose message asked for the same thing several times ("给店里三个伙计各办一张卡"):
+    # each further run starts, with the same values, once this one succeeds (framework.engine.repeats)
+    runs: tuple[int, int] | None = None
 
     def fits(self, assistant: Any) -> bool:
         """Whether `assistant` (a reloaded domain) still has this frame's flow, its state, and
@@ -96,6 +99,8 @@ class Frame:
             data["before"] = {"slots": dict(self.before.get("slots") or {})}
         if self.other is not None:
             data["other"] = self.other
+        if self.runs is not None:
+            data["runs"] = list(self.runs)
         return data
 
     @classmethod
@@ -109,8 +114,17 @@ class Frame:
                    tuple(n for n in undefaulted if isinstance(n, str)) if isinstance(undefaulted, list) else (),
                    _choices(choices),
                    frozen_map({"slots": frozen_map(before.get("slots"))}) if isinstance(before, Mapping) else None,
-                   f["other"] if isinstance(f.get("other"), str) else None)
+                   f["other"] if isinstance(f.get("other"), str) else None,
+                   _runs(f.get("runs")))
 
+
+
+def _runs(value: Any) -> tuple[int, int] | None:
+    """A stored `Frame.runs`: two whole numbers, the run at most the count; None otherwise."""
+    if (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            and 1 <= value[0] <= value[1]):
+        return value[0], value[1]
+    return None
 
 @dataclass(frozen=True)
 class Turn:

@@ -11,7 +11,7 @@ from typing import Callable
 
 from framework.compile.machine import END, CallAction, Collect, Confirm, End, Flow, Handoff, Link, Say, State, frozen_map
 from framework.conditions import evaluate
-from framework.engine import lifetimes, trigger_text
+from framework.engine import lifetimes, repeats, trigger_text
 from framework.engine.context import TurnContext
 from framework.engine.state import Frame
 from framework.slots.answers import NEVER, SAME_AGAIN_EN, language_key
@@ -155,13 +155,16 @@ def start_flow(ctx: TurnContext, flow: Flow, *, reason: str, prefill: Callable[[
         ctx.emit("flow_deferred", flow=flow.name, until=flow.name, reason="second_request")
         ctx.say("utter_one_at_a_time")
         ctx.second_values = {}
-    ctx.stack.append(Frame(flow.name, flow.start, before=frozen_map({"slots": frozen_map(before)}) if before else None))
+    runs = repeats.asked(ctx, flow) if reason == "trigger" else None
+    ctx.stack.append(Frame(flow.name, flow.start, before=frozen_map({"slots": frozen_map(before)}) if before else None,
+                           runs=runs))
     lifetimes.drop_earlier_values(ctx)
     if prefill is not None:
         prefill()
     if ctx.new_turn and reason in ("trigger", "interruption"):
         ctx.started_by_message = flow.name
     ctx.emit("flow_started", flow=flow.name, reason=reason)
+    repeats.announce(ctx, runs, flow)
     goto(ctx, flow.start)
 
 
@@ -309,6 +312,9 @@ def end_flow(ctx: TurnContext) -> str | None:
     (so a collect step asks again)."""
     done = ctx.stack.pop()
     ctx.emit("flow_completed", flow=done.flow)
+    again = repeats.next_run(ctx, done)  # "给三个伙计各办一张卡": the next opening, with the same values
+    if again is not None:
+        return again
     asked = _asked(ctx, done.flow)
     fulfilled = []
     while ctx.stack and ctx.stack[-1].waiting_for and _links_to(ctx, ctx.stack[-1].flow, done.flow):

@@ -108,6 +108,27 @@ def _context(assistant: Assistant, state: SessionState, *, now, channel, text, i
     return ctx
 
 
+# A choice said with the question ("我要99的，多少钱一个月": 99 is taken, and the price said: session 30's tests)
+_CHOOSES = re.compile(r"要|选|就|办|换成|改成|来个|来一个|给我|\b(?:i'?ll take|i want|give me|go with)\b", re.IGNORECASE)
+
+
+def _asks_about_its_value(ctx: TurnContext, nlu: NLUResult, collecting: str) -> NLUResult | None:
+    """The message names a value of the slot being asked inside a question about it, choosing nothing ("等一下，99的那个
+    有多少流量？"): the message without that value (its words blanked), read as the same question asked of them all;
+    None otherwise."""
+    slot = ctx.assistant.slots.get(collecting)
+    text = nlu.text or ""
+    if slot is None or not is_question(text, ctx.assistant.language) or _CHOOSES.search(text):
+        return None
+    spans = [(e.start, e.end) for e in nlu.entities if fills(slot, e, collecting)]
+    if not spans:
+        return None
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return replace(nlu, text="".join(chars), entities=())
+
+
 def _another_flows_request(ctx: TurnContext, nlu: NLUResult, intent: str | None, confident: bool) -> bool:
     """"等等，我先查下我现在这个号13712345678还有多少钱" at an opening's name question (查询 1.00) heard the plan prices
     (a side question's "多少钱") and the number was dropped (customer trial, session 33): a confident request of another
@@ -318,7 +339,7 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     if instead_of_handoff is not None:
         nlu = _read_as(ctx, instead_of_handoff)
     taken = handoff.taken_back(ctx, nlu)  # "那算了不转了，继续办吧" right after a handoff
-    if taken is True:
+    if taken is True or (taken is False and handoff.still_waiting(ctx)):  # "快点" right after one
         return _finish(ctx)
     if taken is not False:  # "ok forget the agent, send 25 to Maya instead": read on, as that request
         nlu = _read_as(ctx, taken)
@@ -387,7 +408,13 @@ def _without_also_values(ctx: TurnContext, nlu: NLUResult) -> NLUResult:
         # transfer's, not a second one (Hans was dropped and the question asked again: customer trial, session 31)
         return nlu
     others = [(start, end)] + [later_span for _, later_span in nlu.later]  # and the third request's and after
-    kept = tuple(e for e in nlu.entities if not any(a <= e.start and e.end <= b for a, b in others))
+    # ... but who the customer is, said once for both: "我要投诉你们乱扣我流量费八十八块，另外把我套餐换成59的，我是王小明1101…"
+    # asked the complaint's name and ID again (customer trial, session 44): a personal value both flows ask stays
+    lead_flow = ctx.assistant.flow_for_intent(lead.name) if lead is not None else None
+    shared = ({n for n in steps.collected_slots(flow) & steps.collected_slots(lead_flow)
+               if getattr(ctx.assistant.slots.get(n), "pii", False)} if lead_flow is not None else set())
+    kept = tuple(e for e in nlu.entities if not any(a <= e.start and e.end <= b for a, b in others)
+                 or any(fills(ctx.assistant.slots[n], e, n) for n in shared))
     ctx.also_entities = tuple(e for e in nlu.entities if e not in kept)
     return replace(nlu, entities=kept) if len(kept) < len(nlu.entities) else nlu
 
@@ -941,6 +968,14 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         confirm.change(ctx, state, turned_down)
         return
 
+    # "等一下，99的那个有多少流量？" at the plan question read back plan 99, the question unanswered (customer trial, session
+    # 44): a question the flow answers, asked at a slot's question, is answered before any value of it is taken; the
+    # question is asked again
+    about = _asks_about_its_value(ctx, nlu, collecting) if collecting and ctx.flow() is not None else None
+    if (about is not None and side_questions.names_an_answer(ctx.flow(), about.text or "")
+            and not _another_flows_request(ctx, nlu, intent, confident) and side_questions.answered(ctx, about)):
+        return
+
     # (1) entities; the collected slot filled by one completes the collect step; a changed
     # slot of the active flow is a correction
     off_topic = confident and intent in assistant.behaviours.out_of_scope.intents
@@ -1106,6 +1141,11 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             _decline_offer(ctx, state, "offer_put_off")
             return
         ctx.emit("hedged", flow=ctx.frame.flow)
+        ctx.say("utter_clear_yes_no")
+        return
+    if waiting == "confirm" and not confirm.only_offered(ctx) and confirm.thanks_for_an_aside(ctx, nlu.text or ""):
+        # "好的谢谢" after a balance asked at an opening's read-back opened the account (customer trial, session 44)
+        ctx.emit("hedged", flow=ctx.frame.flow, reason="thanks_for_an_aside")
         ctx.say("utter_clear_yes_no")
         return
     # "好的谢谢" at "需要帮您办理59元套餐吗？" after its details heard "没听明白" (customer trials, sessions 33 and 37): at an
@@ -1739,6 +1779,12 @@ def _implied_flow(ctx: TurnContext, agreeing: str | None = None, nlu: NLUResult 
         return False
     flows = [f for f in ctx.assistant.flows.values()
              if f.triggers and not f.ends_conversation and set(given) <= steps.collected_slots(f)]
+    own = ctx.assistant.flow_for_intent(agreeing) if agreeing is not None else None
+    if not flows and own is not None and len(set(given) & steps.collected_slots(own)) >= 2:
+        # "please I want to help my mummy activate her new card, it end with 4821, her name is Maria Garcia" (activate_card
+        # 0.48) heard "Sorry, I didn't quite get that": "Maria Garcia" read as a payee too, no flow collected all three
+        # (customer trial, session 44); the unsure intent's own flow, given two of its values, reads them back
+        flows = [own]
     ranked = False
     if flows and nlu is not None and (ctx.intent is None or ctx.assistant.flow_for_intent(ctx.intent) is None):
         # (a top intent that starts a flow of its own is asked about instead: framework.engine.intent_check)

@@ -37,6 +37,8 @@ YES_WORDS: dict[str, frozenset[str]] = {
         # customer trial, session 21: "sure why not" (deny 0.55), "ok cool" (a wrong four digits)
         "sure why not", "why not", "obviously", "ok cool", "okay cool", "cool", "alright", "all right",
         "sounds good", "sure thing", "perfect", "go for it", "do it", "yes do it", "k", "kk",
+        # session 44: text-speak ("yh" at "Who should I send it to?" became the payee: "Done: $45.00 to yh")
+        "yh", "ye", "yah", "yas", "yass", "yesss", "yess", "yea yea",
         # session 23: spoken and regional forms
         "uh huh", "uh-huh", "mhm", "mm-hmm", "yea", "aye", "spot on", "bang on", "yessir",
         # session 24's held-out file: "deffo, block it" was read as cancel 0.49-0.95 by all three
@@ -62,6 +64,12 @@ YES_WORDS: dict[str, frozenset[str]] = {
         # 43): "Sho nuff" read as deny 0.96-1.00, "Abeg do am" (Nigerian Pidgin) below the threshold
         "sound", "sound so", "sound out", "that's sound", "thats sound", "sho nuff", "shonuff", "abeg do am",
         "do am", "fr fr",
+        # fresh_test_59 (session 44): "alrighty" (greet 0.94-1.00), "I don't see why not" (deny 0.88-0.98 on two models),
+        # "well I'm not going to say no, am I" (deny 1.00 on all three)
+        "alrighty", "alrighty then", "gladly", "aye aye", "aye aye captain", "i don't see why not", "i dont see why not",
+        "don't see why not", "i'm not going to say no", "im not going to say no", "well i'm not going to say no",
+        "well i'm not going to say no am i", "i'm not going to say no, am i", "im not going to say no, am i",
+        "i'm not gonna say no", "not going to say no", "sharp sharp", "sharp sharp do am",
     }),
     "zh": frozenset({
         "是", "是的", "对", "对的", "对啊", "好", "好的", "嗯", "嗯嗯", "可以", "确认", "确定", "没错",
@@ -101,6 +109,11 @@ NO_WORDS: dict[str, frozenset[str]] = {
         "hayır", "hayir", "нет", "ні", "iie", "hindi po", "nahi", "nahin", "nahi ji",
         # session 29's second held-out file: Jamaican "nuh, a nuh dat" read as affirm 0.65-0.89 by all three models
         "nuh", "a nuh dat", "a nuh so", "nuh man",
+        # fresh_test_59 (session 44): at a read-back "don't go ahead" (affirm 0.93 on one model), "ain't happening", and
+        # Xhosa "hayi" and Setswana "aowa" (greet or affirm on all three) would have sent the money
+        "don't go ahead", "dont go ahead", "do not go ahead", "don't do it", "dont do it", "do not do it",
+        "don't send it", "dont send it", "don't you dare", "dont you dare", "ain't happening", "aint happening",
+        "not happening", "hayi", "hayi bo", "aowa", "aowa nna", "tjo hayi",
     }),
     "zh": frozenset({
         "否", "不", "不是", "不对", "不要", "不用", "不行", "不可以", "不需要", "没有", "不同意",
@@ -131,7 +144,8 @@ _ZH_QUESTION = re.compile(
     r"(?:是[^，,。！!]{1,8}还是[^，,。吧]{1,8}[啊呀呢]?\s*$|[吗么]\s*$|(?<=[\u4e00-\u9fff])(?<![我你他她也都还就可并绝决要说])[不没]\s*$|(?<![嗯好在着])呢\s*$|(?<![不没])([^不没\W\d])[不没]\1|(?<!没)什么|怎么|为什么|为啥|哪|几[个点时号天张条次块分岁年月位]|多少|多久|多长|多大|是否|谁|(?<!没)(?<!莫得)(?<!没得)(?<!没有)啥"
     # dialect question words: "超了咋个算钱" (Sichuanese) at a plan's offer was no question (customer trial, session 42);
     # 啷个 (Chongqing), Cantonese 几多 / 点样 / 乜嘢
-    r"|咋(?:个|样|算|收|计|回事)|啷个|几多|点样|乜嘢)")
+    # ... and Sichuanese 好多 = 多少 before what is counted ("99嘞那个有好多流量哦": session 44)
+    r"|咋(?:个|样|算|收|计|回事)|啷个|几多|点样|乜嘢|有好多(?:流量|钱|分钟|G|g|个G))")
 # English: a question word first, or an auxiliary before its subject ("can you", "is it");
 # "do it" is an order, so bare "do" does not count.
 # Words that may open a question before its question word: "ok so how long will it take", "yes what is the
@@ -408,7 +422,11 @@ _COMPARES = {
 
 # What to do now, asked: "so what do I do now", "那怎么办", "咋整" (no question by is_question's forms: 咋整 at a question is
 # as often a wait, "那咋整，俺再看看"); framework.engine.turn and side_questions
+# ("so what am I supposed to do now?? they're spending my money" at the offer of an agent heard the help menu:
+# customer trial, session 44)
 _WHAT_TO_DO = re.compile(r"\bwhat (?:do|should|can|shall) (?:i|we) do\b|\bwhat now\b|\bnow what\b|\bhow do i fix\b"
+                         r"|\bwhat (?:am|are) (?:i|we) (?:supposed|meant) to do\b|\bwhat (?:do|should) (?:i|we) do now\b"
+                         r"|\bwhat (?:can|could) (?:i|we) do\b|\bwhat are my options\b"
                          r"|怎么办|咋办|咋整|咋弄|咋搞|怎么整|那我该怎么|那怎么弄|那咋弄", re.IGNORECASE)
 
 

@@ -49,7 +49,9 @@ _VALUE_MAX = 200
 _TRAILING = "。！!.,，吧啊呀噻嘛撒咯哟呗啦哈呢哦喔嘞咧"  # "我叫刘德明噻" (Sichuanese particle) stored 刘德明噻 (trial, session 38)
 # Carrier phrases stripped before a collected short text value, per language.
 CARRIERS = {
-    "zh": ("我的名字是", "我的名字叫做", "我的名字叫", "名字叫做", "名字是", "我叫做", "我叫", "我是说", "我是", "叫我"),
+    # "不是说了吗 王小明" at the complaint's name question was added to the complaint (customer trial, session 44)
+    "zh": ("我的名字是", "我的名字叫做", "我的名字叫", "名字叫做", "名字是", "我叫做", "我叫", "我是说", "我是", "叫我",
+           "不是说了吗", "不是说过了吗", "不是告诉你了吗", "刚才说了", "刚才说过了", "我说了", "说过了"),
     "en": ("my name is", "my name's", "this is", "call me", "i am", "i'm", "it's"),
 }
 # What follows "我是" when it is no introduction but a discourse marker or a verb phrase:
@@ -390,6 +392,9 @@ def _written_as_a_name(model: ContextModel, slot: Slot, text: str, start: int, v
                     for w in words[1:]))
 
 
+_DIGITS_AFTER = re.compile(r"(?<=[\u4e00-\u9fff])\s*\d{4,}")
+
+
 def context_entities(assistant: Assistant, slot: Slot, text: str, *, today=None) -> list[tuple[int, int, Any]]:
     """(start, end, value) of values of `slot` found by strong templates in any message."""
     model = model_for(assistant)
@@ -401,6 +406,9 @@ def context_entities(assistant: Assistant, slot: Slot, text: str, *, today=None)
         spans = [(span_end - len(after), span_end)] if after and text[span_start:span_end].endswith(after) else []
         for start, end in spans + [(span_start, span_end)]:
             surface = text[start:end]
+            if slot.type == "text" and short_text(slot, model) and (cut := _DIGITS_AFTER.search(surface)) and cut.start() > 0:
+                # "我是王小明11010519491231002X": the name, then the ID glued to it (customer trial, session 44)
+                end, surface = start + cut.start(), surface[:cut.start()]
             if slot.type == "text" and looks_everyday(model, slot, surface) and not _titled_name(surface):
                 name = _strip_trailing(surface)
                 if not _written_as_a_name(model, slot, text, start, name):
@@ -666,6 +674,14 @@ _RELATION_RE = {
 }
 
 
+_LOWER_RELATION_EN = re.compile(
+    r"^(?:my|our|her|his|their)\s+(?:best\s+|old\s+|good\s+)?(?:mate|friend|buddy|pal|bro|brother|sister|sis|cousin|mum|mom"
+    r"|dad|son|daughter|uncle|aunt|auntie|wife|husband|partner|colleague|boss|landlord|landlady|neighbou?r|roommate"
+    r"|flatmate|girlfriend|boyfriend|gf|bf)\s+(?=(?!(?:from|at|in|on|the|who|that|with|of|for|and|or|to|is|was|my|his"
+    r"|her|a|an|here|there)\b)[a-z][a-z'-]+\s+(?!(?:from|at|in|on|the|who|that|with|of|for|and|or|to|is|was|here|there)\b)"
+    r"[a-z][a-z'-]+$)")
+
+
 def tidy_span(assistant: Assistant, slot: Slot, value: str) -> str:
     """A name-like text value found inside a message (the model's or a template's span)
     without the words said after it ("Alice instead" -> "Alice", "李四吧" -> "李四") and
@@ -677,6 +693,9 @@ def tidy_span(assistant: Assistant, slot: Slot, value: str) -> str:
     value = _strip_trailing(value) or value
     relation = _RELATION_RE.get(language_key(assistant.language) or "")
     value = (relation.sub("", value) or value) if relation else value
+    # "my mate jake thompson" written all in lower case (customer trial, session 44: "Did you mean my mate jake thompson as
+    # your recipient?"): a kin word, then a first and a last name
+    value = _LOWER_RELATION_EN.sub("", value) if language_key(assistant.language) == "en" else value
     # "Oops, it's spelled Chidi Okafor-Nwosu" sent the money to "spelled Chidi Okafor-Nwosu" (customer trial, session 41)
     value = _SPELLED_LEAD.sub("", value) or value
     # "Ms. Hope May" -> "Hope May" (customer trial, session 28); "Mr Smith" stays, and asks for the full name

@@ -84,7 +84,9 @@ _DAY_WORD = "|".join(re.escape(w) for w in sorted(ORDINAL_DAYS, key=len, reverse
 # joining word ("the 2nd card", "the 3rd time", "June first asked me" are none)
 # "oh wait the 4th actually", "I meant the 4th not the 2nd" (no date read: customer trial, session 31)
 # "the 18th is fine", "the 18th suits me better" at a read-back were no dates (customer trial, session 32)
+# ("on the 31st just now" read no date: customer trial, session 44)
 _DATE_END = (r"(?=\s*(?:$|[,.;:!?，。！？]|(?:at|please|pls|plz|for|to|and|instead|then|or|if|so|thanks?|actually|not|rather"
+             r"|just|now|latest|at the latest|okay|ok|yeah|mate|bro|ja|lah|la"
              r"|sorry|is (?:fine|good|ok|okay|better|great|perfect)|works?|suits?|would be)\b))")
 # ... and after "the first" with no "on" before it, fewer ("the first and the second", "the second to last")
 _BARE_END = r"(?=\s*(?:$|[,.;:!?，。！？]|(?:at|please|pls|instead|thanks?|actually|not|rather|sorry)\b))"
@@ -600,7 +602,7 @@ _VAGUE_ZH = re.compile(
     r"|月初|月中|发(?:工资|薪水?)(?:那天|的时候|后|以后|之后)|发薪日|(?:他|她|我|你|我们)?(?:的)?生日那天"
 )
 # "now", "asap", "right away": today, whatever else the message says ("not now" is no such word)
-_NOW_EN = re.compile(r"\b(?:(?<!\bnot\s)(?<!\bfrom\s)now|asap|a\.s\.a\.p|as\s+soon\s+as\s+possible|right\s+away|"
+_NOW_EN = re.compile(r"\b(?:(?<!\bnot\s)(?<!\bfrom\s)(?<!\bjust\s)now|asap|a\.s\.a\.p|as\s+soon\s+as\s+possible|right\s+away|"
                      r"straight\s+away|immediately|instantly)\b", re.IGNORECASE)
 _NOW_ZH = re.compile(r"马上|立刻|立即|尽快|现在就")
 

@@ -178,8 +178,12 @@ def _amount(digits: str) -> int | float:
 # A number that counts something else is no amount of money: "断网一个月损失了两千" read "一" (of
 # 一个月) as a second amount beside 两千 and the loss was left unfilled; "3 months", "两次".
 _MONEY_MEASURES = set("块元圆角毛分")
-_COUNTED_EN_RE = re.compile(r"\s*(?:months?|days?|weeks?|years?|hours?|minutes?|times|people|persons?|calls?|texts?)\b",
-                            re.IGNORECASE)
+# ... and "pay two suppliers today: 400 to Acme Flour Ltd and 350 to Bob's Plumbing" read "two" as a third amount, so the
+# two payments were asked one by one and the second lost (customer trial, session 43): things and people counted
+_COUNTED_EN_RE = re.compile(r"\s*(?:months?|days?|weeks?|years?|hours?|minutes?|times|people|persons?|calls?|texts?"
+                            r"|(?:sim )?cards|accounts|payments|transfers|bills|invoices|things|items|kids|children|sons"
+                            r"|daughters|friends|guys|staff|phones|sims|numbers|lines|orders|questions|requests|ways"
+                            r"|(?!cents\b)[a-z]+(?:ers|ors|ees|ants|ents|ists))\b", re.IGNORECASE)
 
 
 def _counts_something(text: str, q: Quantity) -> bool:

@@ -367,12 +367,15 @@ def _engine_placeholders(response: str) -> tuple[str, ...]:
 
 
 def check_responses(ctx: Context) -> None:
+    # a flow's `repeats` response says which run of how many (framework.engine.repeats)
+    runs = {mapping(mapping(f).get("repeats")).get("response") for f in ctx.flows.values()}
     for name, variants in mapping(ctx.tree.domain.get("responses")).items():
         for i, variant in enumerate(items(variants)):
             variant = mapping(variant)
             path = ("responses", name, i)
             if isinstance(variant.get("text"), str):
-                _check_placeholders(ctx, variant["text"], path + ("text",), _engine_placeholders(name))
+                extra = _engine_placeholders(name) + (("run", "count") if name in runs else ())
+                _check_placeholders(ctx, variant["text"], path + ("text",), extra)
             for j, button in enumerate(items(variant.get("buttons"))):
                 payload = mapping(button).get("payload")
                 if isinstance(payload, str) and payload.startswith("/"):

@@ -66,6 +66,7 @@ CODES: dict[str, str] = {
     "E065": "an 'on_status' key is not a status a backend refuses with (400-499, not 408 or 429)",
     "E066": "a condition or response reads a key of a slot's value that it does not have (slots.x.currency on a slot that is not money)",
     "E067": "'from_trigger' on a step that can never take the triggering message (a slot that is not text, a flow no intent triggers, a min_length above the slot's max_length)",
+    "E068": "a 'repeats' pattern without a group (?P<count>...)",
 }
 
 # Warnings: the domain loads and runs, but a conversation can go wrong. `dialog validate`

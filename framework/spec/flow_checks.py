@@ -1,6 +1,7 @@
 """Cross-checks of flows: references, steps, transitions, reachability, conditions."""
 from __future__ import annotations
 
+import re
 from collections import deque
 from typing import Any
 
@@ -61,6 +62,7 @@ def check_flows(ctx: Context) -> None:
                 if not items(entry.get("words")) and not items(entry.get("patterns")):
                     ctx.add("E011", path + (key, i), "missing key 'words' or 'patterns'", key=True,
                             expected=f"'words' or 'patterns' naming {what}")
+        _check_repeats(ctx, mapping(flow.get("repeats")), path + ("repeats",))
         triggers = flow.get("trigger")
         for i, intent in enumerate(names_of(triggers)):
             where = path + (("trigger", i) if isinstance(triggers, list) else ("trigger",))
@@ -469,3 +471,22 @@ def _check_role_mappings(ctx: Context) -> None:
 def _can_be_invalid(slot: dict) -> bool:
     """Every answer fills a text slot without length limits; any other slot can refuse one."""
     return not (slot.get("type") == "text" and "min_length" not in slot and "max_length" not in slot)
+
+
+def _check_repeats(ctx: Context, repeats: dict, path: tuple) -> None:
+    """A flow's `repeats`: its response exists, each pattern compiles and has the group `count` (E068)."""
+    if not repeats:
+        return
+    ctx.known("response", repeats.get("response"), path + ("response",), ctx.responses)
+    for j, pattern in enumerate(items(repeats.get("patterns"))):
+        if not isinstance(pattern, str):
+            continue
+        try:
+            compiled = re.compile(pattern)
+        except re.error:
+            check_regex(ctx, pattern, path + ("patterns", j))
+            continue
+        if "count" not in compiled.groupindex:
+            ctx.add("E068", path + ("patterns", j), "a 'repeats' pattern does not say how many times",
+                    expected="a group (?P<count>...) around the number, such as '(?P<count>[两三四五\\d])张卡'",
+                    found=repr(pattern))

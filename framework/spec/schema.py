@@ -216,6 +216,13 @@ FLOW = _object({
     # the main account): the response before the flow's next question, nothing else changed; at the flow's
     # confirmation, the confirmation again (framework.engine.notices)
     "notices": _named_responses("[savings, 'other card']"),
+    # the same thing asked several times in the message that starts the flow ("给三个伙计各办一张卡"): patterns with a group
+    # `count`, the response said before each run after the first (framework.engine.repeats)
+    "repeats": _object({
+        "response": NAME,
+        "patterns": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
+                     "x-expected": "a list of regular expressions, each with a group (?P<count>...)"},
+    }, required=("response", "patterns")),
     "start": NAME,
     "states": _map_of(STATE, minProperties=1),
 }, required=("states",))

@@ -1,0 +1,352 @@
+"""Session 44: what customer trials found, each with the message that found it."""
+from __future__ import annotations
+
+import pytest
+
+from framework.compile.machine import frozen_map
+from framework.engine import ActionResult, handle_action_result
+from framework.engine.state import Frame
+from framework.slots.money import find_money
+from framework.nlu.interface import Entity
+from framework.spec import SpecErrors
+from tests.support.engine_turns import NOW, done, replies, start, turns
+from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
+
+en = turns(default_intent="inform", runner_up=("affirm", "deny"))
+zh = turns(default_intent="提供信息", runner_up=("其他", "否定"))
+
+THREE_CARDS = "老板你好，我开了个小饭馆，想用我的身份证给店里三个伙计各办一张卡，最便宜那种"
+
+
+def _opening_read_back(telecom, text=THREE_CARDS):
+    state = zh(telecom, start(), text, "办理").state
+    state = zh(telecom, state, "陈国强").state
+    return zh(telecom, state, "440306198506153219")
+
+
+def test_three_cards_in_one_message_are_opened_one_by_one(telecom):
+    """Customer trial, session 43: "给店里三个伙计各办一张卡" opened one account, and "还有两张呢" heard "超出服务范围"."""
+    first = zh(telecom, start(), THREE_CARDS, "办理")
+    assert replies(first)[0] == "一共 3 张，我们一张一张办，每张都核对一次：现在办第 1 张。"
+    read_back = _opening_read_back(telecom)
+    assert "440306********3219" in replies(read_back)[-1]
+    state = read_back.state
+    for run in (2, 3):
+        asked = zh(telecom, state, "对的", "肯定")
+        assert asked.action is not None and asked.action.action == "submit_business"
+        result = done(telecom, asked.state, account_no=f"TZ0001000{run - 1}")
+        said = replies(result)
+        assert said[-2] == f"一共 3 张，我们一张一张办，每张都核对一次：现在办第 {run} 张。"
+        assert "陈国强" in said[-1] and "开户" in said[-1] and "39" in said[-1]  # read back again, same values
+        assert result.state.stack[-1].runs == (run, 3)
+        state = result.state
+    last = done(telecom, zh(telecom, state, "确认", "肯定").state, account_no="TZ00010003")
+    assert "TZ00010003" in replies(last)[-1] and not last.state.stack
+    assert "flow_repeated" not in [e.name for e in last.events]
+
+
+def test_a_refused_opening_opens_no_more(telecom):
+    """The ID already has five numbers (409): the second and third are not tried."""
+    asked = zh(telecom, _opening_read_back(telecom).state, "对的", "肯定")
+    refused = handle_action_result(telecom, asked.state, ActionResult.failure("409", kind="refused", status=409),
+                                   now=NOW)
+    assert "第 2 张" not in " ".join(replies(refused))
+    closed = zh(telecom, refused.state, "不用了", "否定")
+    assert "runs_dropped" in [e.name for e in closed.events]
+    assert not closed.state.stack
+
+
+@pytest.mark.parametrize("text", ["我想开户，39的", "我要换59的套餐，我有三个号", "给我妈办张卡", "帮我开两个月的流量包"])
+def test_one_request_is_one_run(telecom, text):
+    """No count of cards, or a plan change on several numbers (one change of the ID's plan): one run."""
+    result = zh(telecom, start(), text, "办理")
+    assert "一张一张办" not in " ".join(replies(result))
+    assert not result.state.stack or result.state.stack[-1].runs is None
+
+
+def test_runs_are_stored_with_the_frame():
+    frame = Frame("business", "confirm", runs=(2, 3))
+    assert Frame.from_dict(frame.to_dict()) == frame
+    assert Frame.from_dict({**frame.to_dict(), "runs": [4, 3]}).runs is None  # a damaged store: no runs
+    assert "runs" not in Frame("business", "confirm").to_dict()  # stored sessions keep their shape
+
+
+REPEATS_DOMAIN = """\
+version: "1"
+language: zh
+flows: [flows]
+intents:
+  办理: {examples: [我要开户]}
+slots:
+  name: {type: text}
+responses:
+  utter_ask_name: [{text: 姓名？}]
+  utter_each: [{text: "第 {run} 张，共 {count} 张"}]
+  utter_done: [{text: 好了}]
+"""
+REPEATS_FLOWS = """\
+flows:
+  open:
+    trigger: 办理
+    repeats:
+      response: utter_each
+      patterns: ['PATTERN']
+    states:
+      ask: {collect: name, next: done}
+      done: {end: utter_done}
+"""
+
+
+def test_a_repeats_pattern_must_say_how_many(tmp_path):
+    from tests.test_entity_slots import write_domain
+
+    with pytest.raises(SpecErrors) as err:
+        write_domain(tmp_path, {"domain.yml": REPEATS_DOMAIN,
+                                "flows/open.yml": REPEATS_FLOWS.replace("PATTERN", "(三)张卡")})
+    assert "E068 flows.open.repeats.patterns[0]: a 'repeats' pattern does not say how many times" in str(err.value)
+    # with the group, {run} and {count} are the response's own placeholders (no E053)
+    write_domain(tmp_path / "ok", {"domain.yml": REPEATS_DOMAIN,
+                                   "flows/open.yml": REPEATS_FLOWS.replace("PATTERN", "(?P<count>[两三])张卡")})
+
+
+def test_suppliers_counted_are_no_amount(banking):
+    """Customer trial, session 43: "Need to pay two suppliers today: 400 to Acme Flour Ltd and 350 to Bob's Plumbing"
+    read "two" as a third amount; both "which one?" questions were asked and the second payment was lost."""
+    text = "Hi, I run a small bakery. Need to pay two suppliers today: 400 to Acme Flour Ltd and 350 to Bob's Plumbing"
+    assert [m.amount for m in find_money(text)] == [400, 350]
+    assert [m.amount for m in find_money("send 50 cents to Tom")] == [0.5]
+    learnt = [Entity(entity, said, said, text.index(said), text.index(said) + len(said), "model", 0.9)
+              for entity, said in (("amount", "400"), ("recipient", "Acme Flour"), ("amount", "350"),
+                                   ("recipient", "Bob"))]  # as the model tags them
+    result = en(banking, start(), text, "transfer_money", entities=learnt)
+    assert "Send $400.00 to Acme Flour Ltd" in replies(result)[-1]
+    sent = done(banking, en(banking, result.state, "yes", "affirm").state, reference="TR-50001")
+    assert "Send $350.00 to Bob's Plumbing" in replies(sent)[-1]
+
+
+def test_the_card_named_as_someone_elses_is_not_blocked(banking):
+    """Customer trial, session 44: "wait no sorry, I meant 1234, the 7777 one is my husbands and he still has his" at
+    7777's block read-back heard "I'm not sure I understood", and "yes" blocked the husband's card."""
+    state = en(banking, start(), "my purse got nicked on the bus, block card 7777 now pls", "lost_card").state
+    result = en(banking, state, "wait no sorry, I meant 1234, the 7777 one is my husbands and he still has his",
+                "inform", 0.96)
+    assert result.state.slots["card_last4"] == "1234"
+    assert "1234" in replies(result)[-1] and "action_requested" not in [e.name for e in result.events]
+
+
+def test_a_yes_after_nothing_was_understood_says_nothing_was_done(banking):
+    """Customer trial, session 44: "yes please do it" after "Sorry, I didn't quite get that" heard "Is there anything
+    else I can help you with?", and the customer left thinking the card was active."""
+    state = en(banking, start(), "blah blah something", "out_of_scope", 0.3).state
+    result = en(banking, state, "yes please do it", "affirm")
+    assert [r.response for r in result.replies] == ["utter_nothing_done_yet"]
+    assert replies(result)[0].startswith("Sorry, nothing has been done yet")
+    # after a request done, a yes is still "anything else?"
+    state = en(banking, start(), "what's the balance on 1234", "check_balance").state
+    finished = done(banking, state, balance=42.35).state
+    assert [r.response for r in en(banking, finished, "yes", "affirm").replies] == ["utter_anything_else"]
+
+
+def test_an_unsure_request_with_two_of_its_values_reads_them_back(banking):
+    """Customer trial, session 44: a card's digits and the holder's name, unsure (activate_card 0.48), the name read as
+    a payee too: "Sorry, I didn't quite get that"; its own flow now reads them back."""
+    text = "Good afternoon sir, please I want to help my mummy activate her new card, it end with 4821, her name is Maria Garcia"
+    result = en(banking, start(), text, "activate_card", 0.48,
+                entities=[Entity("name", "Maria Garcia", "Maria Garcia", text.index("Maria"), len(text), "model", 0.9)])
+    assert result.state.stack and result.state.stack[-1].flow == "activate_card"
+    assert replies(result)[-1] == "Activate the card ending 4821 for Maria Garcia?"
+
+
+@pytest.mark.parametrize("text", ["yh", "ye", "yah", "yass"])
+def test_text_speak_yes_is_no_payee(banking, text):
+    """Customer trial, session 44: "yh" at "Who should I send it to?" became the payee: "Done: $45.00 to yh"."""
+    from framework.slots.answers import yes_no
+
+    assert yes_no(text, "en") is True
+    state = en(banking, start(), "send 45 bucks tomorrow", "transfer_money").state
+    result = en(banking, state, text, "affirm")
+    assert "recipient" not in result.state.slots
+
+
+def test_a_model_span_cut_inside_a_word_and_a_lower_case_relation():
+    """Customer trial, session 44: "send 45 bucks 2 my mate jake thompson tmrw thx" was tagged "my mate jake thompson
+    tm", and asked "Did you mean my mate jake thompson as your recipient?"."""
+    from framework.slots.entities import whole_words
+
+    text = "hey can u send 45 bucks 2 my mate jake thompson tmrw thx"
+    tagged = Entity("recipient", "my mate jake thompson tm", "my mate jake thompson tm", text.index("my mate"),
+                    text.index("tmrw") + 2, "model", 0.6)
+    assert whole_words(text, tagged).value == "my mate jake thompson"
+    one = Entity("recipient", "Jo", "Jo", text.index("jake"), text.index("jake") + 2, "model", 0.6)
+    assert whole_words(text, one) == one  # a single word is the model's to cut
+
+
+def test_lower_case_relation_before_a_name(banking):
+    from framework.slots.context import tidy_span
+
+    slot = banking.slots["recipient"]
+    assert tidy_span(banking, slot, "my mate jake thompson") == "jake thompson"
+    assert tidy_span(banking, slot, "my mate from work") == "my mate from work"  # no name after it
+
+
+def test_no_and_the_name_at_did_you_mean(banking):
+    """Customer trial, session 44: "no just jake thompson lol" at "Did you mean my mate jake thompson …?" dropped
+    the name and asked again."""
+    text = "send 45 bucks tomorrow to my mate jake thompson"
+    start_at = text.index("my mate")
+    asked = en(banking, start(), text, "transfer_money",
+               entities=[Entity("recipient", "my mate jake", "my mate jake", start_at, start_at + 12, "model", 0.3)])
+    assert asked.state.stack[-1].waiting_for.startswith("value:")
+    reply = "no just jake thompson lol"
+    result = en(banking, asked.state, reply, "deny",
+                entities=[Entity("name", "jake thompson", "jake thompson", 8, 21, "model", 0.9)])
+    assert result.state.slots["recipient"] == "jake thompson"
+
+
+def test_just_now_is_no_now(banking):
+    """Customer trial, session 44: "on the 31st just now" (South African: soon) sent the wages today."""
+    text = "Howzit, I must pay Thandi Nkosi her wages, 300 dollars, on the 31st just now"
+    result = en(banking, start(), text, "transfer_money",
+                entities=[Entity("recipient", "Thandi Nkosi", "Thandi Nkosi", 19, 31, "model", 0.99)])
+    assert result.state.slots["date"] == "2026-12-31"
+
+
+def test_words_before_a_tagged_amount():
+    """Customer trial, session 44: "and another 1000 to her brother Luis Lopez too" tagged "another 1000", no amount."""
+    from framework.slots.entities import _money_core
+
+    text = "and another 1000 to her brother Luis Lopez too"
+    core = _money_core(Entity("amount", "another 1000", "another 1000", 4, 16, "model", 0.9))
+    assert (core.value, text[core.start:core.end]) == ("1000", "1000")
+    both = Entity("amount", "50 or 60", "50 or 60", 0, 8, "model", 0.9)
+    assert _money_core(both) == both
+
+
+OPENING = "我要开户，我叫周敏，身份证320102198808081237，要129的"
+
+
+@pytest.mark.parametrize("text", ["别别别 我再想想", "我再想想", "让我考虑考虑", "别别别"])
+def test_dont_and_let_me_think_at_a_read_back_wait(telecom, text):
+    """Customer trial, session 44: "别别别 我再想想" asked for a clear answer, "别别别" what to change."""
+    state = zh(telecom, start(), OPENING, "办理").state
+    result = zh(telecom, state, text, "否定", 0.9)
+    assert result.state.stack[-1].waiting_for == "confirm" and "action_requested" not in [e.name for e in result.events]
+    assert "不着急" in replies(result)[0]
+
+
+def test_thanks_after_a_side_request_is_no_yes(telecom):
+    """Customer trial, session 44: "好的谢谢" after a balance asked at an opening's read-back opened a 129 account."""
+    state = zh(telecom, start(), OPENING, "办理").state
+    asked = zh(telecom, state, "那我现在的号余额多少 13800138000", "查询")
+    state = done(telecom, asked.state, balance=5.35).state
+    result = zh(telecom, state, "好的谢谢", "肯定")
+    assert "action_requested" not in [e.name for e in result.events]
+    assert [r.response for r in result.replies] == ["utter_clear_yes_no"]
+    assert "action_requested" in [e.name for e in zh(telecom, result.state, "确认", "肯定").events]
+
+
+def test_a_balance_then_a_bill_joined_by_zai(telecom):
+    """Customer trial, session 44: "帮我查下余额再看看这个月帐单多少号码是13800138000" asked which one; the bill was lost."""
+    result = zh(telecom, start(), "帮我查下余额再看看这个月帐单多少号码是13800138000", "查询")
+    assert "second_request" in [e.name for e in result.events]
+    assert result.state.slots["query_type"] == "余额"
+
+
+def test_opening_with_my_own_id(telecom):
+    """Customer trial, session 44: "那用我的开吧，我叫陈建国，…" after a refused opening for a mother asked three times
+    whether to open or change a plan."""
+    result = zh(telecom, start(), "那用我的开吧，我叫陈建国，440306198506153219", "办理")
+    assert result.state.slots["business"] == "开户" and result.state.slots["name"] == "陈建国"
+
+
+def test_a_name_glued_to_the_id_and_said_again(telecom):
+    """Customer trial, session 44: "…我是王小明11010519491231002X" gave no name, and "不是说了吗 王小明" at the name question
+    was added to the complaint."""
+    text = "我要投诉你们乱扣我流量费八十八块，另外把我套餐换成59的，我是王小明11010519491231002X"
+    result = zh(telecom, start(), text, "投诉")
+    assert result.state.slots["name"] == "王小明" and result.state.slots["id_number"] == "11010519491231002X"
+    state = zh(telecom, start(), "我要投诉你们乱扣我流量费八十八块", "投诉").state
+    answered = zh(telecom, state, "不是说了吗 王小明")
+    assert answered.state.slots["name"] == "王小明" and "王小明" not in answered.state.slots["complaint"]
+
+
+def _at_the_plan_question(telecom):
+    state = zh(telecom, start(), "老子要换个套餐", "办理").state
+    state = zh(telecom, state, "王小明").state
+    return zh(telecom, state, "11010519491231002X").state
+
+
+@pytest.mark.parametrize("text, intent, answer", [
+    ("等一下，99的那个有多少流量？", "提供信息", "我们目前有四档套餐"),
+    ("等哈，99嘞那个有好多流量哦", "办理", "我们目前有四档套餐"),
+    ("套餐都有多少流量啊", "咨询", "我们目前有四档套餐"),
+    ("对了顺便问下超出流量怎么收费", "咨询", "超出套餐以后"),
+])
+def test_a_question_about_a_plan_at_the_plan_question_is_answered(telecom, text, intent, answer):
+    """Customer trial, session 44: "等哈，99嘞那个有好多流量哦" read back plan 99, the question unanswered; "超出流量怎么收费"
+    heard the monthly fees."""
+    result = zh(telecom, _at_the_plan_question(telecom), text, intent)
+    assert replies(result)[0].startswith(answer) and replies(result)[-1].startswith("请选择套餐")
+    assert "plan" not in result.state.slots
+
+
+def test_what_am_i_supposed_to_do_at_the_offer_of_an_agent(banking):
+    """Customer trial, session 44: the block of 0000 failed (503), and "so what am I supposed to do now?? they're
+    spending my money" at the offer of an agent heard the help menu."""
+    state = en(banking, start(), "someone is using my card 0000, BLOCK IT NOW", "lost_card").state
+    asked = en(banking, state, "yes obviously", "affirm")
+    failed = handle_action_result(banking, asked.state, ActionResult.failure("503", status=503), now=NOW)
+    result = en(banking, failed.state, "so what am I supposed to do now?? they're spending my money", "help")
+    assert [r.response for r in result.replies] == ["utter_what_now_offer"]
+
+
+def test_a_credit_limit_is_no_transfer_limit(banking):
+    """Customer trial, session 44: "y'all reckon you could raise the limit on my credit card?" heard the transfer
+    limit."""
+    result = en(banking, start(), "Well hey there darlin, y'all reckon you could raise the limit on my credit card?",
+                "out_of_scope")
+    assert "utter_transfer_limit" not in [r.response for r in result.replies]
+
+
+@pytest.mark.parametrize("text, sent", [
+    ("don't go ahead", False), ("don't you dare", False), ("ain't happening", False), ("hayi", False),
+    ("aowa", False), ("I don't see why not", True), ("well I'm not going to say no, am I", True), ("alrighty", True),
+])
+def test_yes_and_no_words_of_fresh_test_59(banking, text, sent):
+    """fresh_test_59 (session 44): "don't go ahead" read as affirm 0.93 by one model, Xhosa "hayi" and Setswana "aowa" as
+    greet or affirm: at a read-back each would have sent the money; "alrighty" read as greet."""
+    state = en(banking, start(), "send 100 to Carlos", "transfer_money").state
+    result = en(banking, state, text, "affirm" if not sent else "greet", 0.93)
+    assert ("action_requested" in [e.name for e in result.events]) is sent
+
+
+@pytest.mark.parametrize("nudge", ["快点", "快点！！", "人呢"])
+def test_a_nudge_right_after_a_handoff(telecom, nudge):
+    """Customer trial, session 44: "快点" right after "正在为您转接人工客服" heard "还有什么可以帮您的吗？"."""
+    state = zh(telecom, start(), "我要投诉", "投诉").state
+    handed = zh(telecom, state, "你们机器人听不懂人话 给我转人工！！", "转人工")
+    assert handed.state.handoff
+    first = zh(telecom, handed.state, nudge, "肯定")
+    assert [r.response for r in first.replies] == ["utter_handoff_waiting"]
+    again = zh(telecom, first.state, "还要多久", "其他")
+    assert [r.response for r in again.replies] == ["utter_handoff_waiting"]
+    # a request after it is that request
+    assert [r.response for r in zh(telecom, first.state, "帮我查下余额", "查询").replies] != ["utter_handoff_waiting"]
+
+
+def test_who_the_customer_is_said_once_for_two_requests(telecom):
+    """Customer trial, session 44: "我要投诉你们乱扣我流量费八十八块，另外把我套餐换成59的，我是王小明1101…" asked the complaint's
+    name again (the name and ID were said in the plan change's words); then "不是说了吗 王小明" became the complaint."""
+    import dataclasses
+
+    from framework.engine.turn import handle_message
+    from framework.nlu.interface import IntentScore
+    from tests.support.engine_turns import message
+
+    text = "我要投诉你们乱扣我流量费八十八块，另外把我套餐换成59的，我是王小明11010519491231002X"
+    nlu = dataclasses.replace(message(telecom, text, "投诉", runner_up=("其他",)), also=(IntentScore("办理", 0.99),),
+                              also_span=(text.index("把我套餐"), len(text)))
+    result = handle_message(telecom, start(), nlu, now=NOW)
+    assert result.state.slots["name"] == "王小明" and result.state.slots["id_number"] == "11010519491231002X"
+    assert "59" in dict(result.state.stack[0].saved["slots"]).values()  # the plan is the plan change's
+    assert "plan" not in result.state.slots and "经济损失 88" in replies(result)[-1]
