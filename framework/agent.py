@@ -485,6 +485,12 @@ class ClassifierParser:
                 found.append((tuple(part), part_span))
         if unsure and len(found) >= 3:
             return found[0][0], found[1][0], found[1][1], tuple(found[2:])
+        lead_flow = flow_of(ranking[0].name) if ranking else None
+        if len(found) == 1 and (not also or flow_of(also[0].name) is lead_flow):
+            # "查一下13800138000的余额，顺便看看上个月账单，还有介绍下你们59的套餐": the bill is the balance's second run, so
+            # the "also" part named the lead's own request, and the plan's details, the one other request, were dropped
+            # (customer trial, session 44): that one is the request after the lead, with its own words
+            return ranking, found[0][0], found[0][1], ()
         if len(found) < 2:
             return ranking, also, span, ()
         return ranking, found[0][0], found[0][1], tuple(found[1:])

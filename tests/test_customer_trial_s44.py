@@ -11,6 +11,7 @@ from framework.nlu.interface import Entity
 from framework.spec import SpecErrors
 from tests.support.engine_turns import NOW, done, replies, start, turns
 from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
+from tests.test_customer_trial_s43 import _agent, _said
 
 en = turns(default_intent="inform", runner_up=("affirm", "deny"))
 zh = turns(default_intent="提供信息", runner_up=("其他", "否定"))
@@ -168,17 +169,16 @@ def test_text_speak_yes_is_no_payee(banking, text):
     assert "recipient" not in result.state.slots
 
 
-def test_a_model_span_cut_inside_a_word_and_a_lower_case_relation():
+def test_a_model_span_cut_inside_a_word_and_a_lower_case_relation(banking):
     """Customer trial, session 44: "send 45 bucks 2 my mate jake thompson tmrw thx" was tagged "my mate jake thompson
     tm", and asked "Did you mean my mate jake thompson as your recipient?"."""
-    from framework.slots.entities import whole_words
+    from framework.slots.context import complete_cut_name, tidy_span
 
     text = "hey can u send 45 bucks 2 my mate jake thompson tmrw thx"
     tagged = Entity("recipient", "my mate jake thompson tm", "my mate jake thompson tm", text.index("my mate"),
                     text.index("tmrw") + 2, "model", 0.6)
-    assert whole_words(text, tagged).value == "my mate jake thompson"
-    one = Entity("recipient", "Jo", "Jo", text.index("jake"), text.index("jake") + 2, "model", 0.6)
-    assert whole_words(text, one) == one  # a single word is the model's to cut
+    whole = complete_cut_name(text, tagged)
+    assert tidy_span(banking, banking.slots["recipient"], whole.value) == "jake thompson"
 
 
 def test_lower_case_relation_before_a_name(banking):
@@ -241,7 +241,7 @@ def test_thanks_after_a_side_request_is_no_yes(telecom):
     state = done(telecom, asked.state, balance=5.35).state
     result = zh(telecom, state, "好的谢谢", "肯定")
     assert "action_requested" not in [e.name for e in result.events]
-    assert [r.response for r in result.replies] == ["utter_clear_yes_no"]
+    assert [r.response for r in result.replies][0] == "utter_clear_yes_no" and "129" in replies(result)[-1]
     assert "action_requested" in [e.name for e in zh(telecom, result.state, "确认", "肯定").events]
 
 
@@ -350,3 +350,143 @@ def test_who_the_customer_is_said_once_for_two_requests(telecom):
     assert result.state.slots["name"] == "王小明" and result.state.slots["id_number"] == "11010519491231002X"
     assert "59" in dict(result.state.stack[0].saved["slots"]).values()  # the plan is the plan change's
     assert "plan" not in result.state.slots and "经济损失 88" in replies(result)[-1]
+
+
+# ---- round 2 ----
+
+def test_oh_no_sorry_the_one_with_you_is_another_card(banking):
+    """Customer trial, session 44 (round 2): "oh no sorry that's my other bank's card. the one with you is 1234" at
+    5678's block read-back heard "The last four digits stays 5678"."""
+    state = en(banking, start(), "I think my wallet was pickpocketed on the subway, block card 5678", "lost_card").state
+    result = en(banking, state, "oh no sorry that's my other bank's card. the one with you is 1234", "inform", 0.9)
+    assert result.state.slots["card_last4"] == "1234" and "1234" in replies(result)[-1]
+
+
+def test_a_card_blocked_already_is_not_blocked_again(banking):
+    """Customer trial, session 44 (round 2): "naya card kab aayega?" after a block started a second block, and a second
+    replacement was ordered. The backend refuses a second block (409), and the flow says the card is blocked already;
+    the Hinglish question is the replacement's delivery time."""
+    state = en(banking, start(), "mera card kho gaya hai, 7777 wala. please block kar do", "lost_card").state
+    blocked = done(banking, en(banking, state, "haan", "affirm").state, case_number="LC-40001",
+                   delivery_window="5 to 7 business days")
+    asked = en(banking, blocked.state, "naya card kab aayega?", "lost_card", 0.7)
+    assert "5 to 7 business days" in replies(asked)[0] and not asked.state.stack
+    again = en(banking, en(banking, start(), "block 7777", "lost_card").state, "yes", "affirm")
+    refused = handle_action_result(banking, again.state, ActionResult.failure("409", kind="refused", status=409), now=NOW)
+    assert replies(refused)[-1].startswith("The card ending 7777 is blocked already") and not refused.state.stack
+
+
+async def test_the_demo_backend_refuses_a_second_block():
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from domains.banking_en.backend import init
+
+    async with TestClient(TestServer(init())) as client:
+        first = await client.post("/cards/block", json={"slots": {"card_last4": "7777"}})
+        second = await client.post("/cards/block", json={"slots": {"card_last4": "7777"}})
+        assert first.status == 200 and second.status == 409
+
+
+def test_a_correction_naming_the_day_it_replaces(banking):
+    """Customer trial, session 44 (round 2): "hmm actually can we do Wednesday instead, she said she's away tuesday" at
+    a Tuesday read-back was not understood, and "yes that's right" sent it on the Tuesday."""
+    text = "I'd like to send 1200 to Grace Kim next Tuesday for the deposit on the flat"
+    state = en(banking, start(), text, "transfer_money",
+               entities=[Entity("recipient", "Grace Kim", "Grace Kim", 25, 34, "model", 0.99)]).state
+    assert state.slots["date"] == "2026-12-08"
+    result = en(banking, state, "hmm actually can we do Wednesday instead, she said she's away tuesday", "inform", 0.9)
+    assert result.state.slots["date"] == "2026-12-02" and "Wednesday 2 December" in replies(result)[-1]  # (NOW's day)
+
+
+def test_the_rest_on_another_day(banking):
+    """Customer trial, session 44 (round 2): "ugh. ok send him 500 now and the other 300 on friday" at the amount
+    question asked which amount, moved the $500 to Friday and dropped the $300."""
+    state = en(banking, start(), "send money to Mark Jones today", "transfer_money",
+               entities=[Entity("recipient", "Mark Jones", "Mark Jones", 14, 24, "model", 0.99)]).state
+    assert state.stack[-1].waiting_for == "slot:amount"
+    text = "ugh. ok send him 500 now and the other 300 on friday"
+    result = en(banking, state, text, "inform", 0.9,
+                entities=[Entity("amount", v, v, text.index(v), text.index(v) + 3, "model", 0.95) for v in ("500", "300")])
+    assert replies(result)[-1] == "Send $500.00 to Mark Jones on Wednesday 2 December?"
+    second = dict(result.state.stack[0].saved["slots"])
+    assert second["amount"] == {"amount": 300, "currency": "USD"} and second["recipient"] == "Mark Jones"
+    assert second["date"] == "2026-12-04"
+
+
+def test_a_name_stays_whole_before_words_of_another_language():
+    """Customer trial, session 44 (round 2): "can I send 500 kay Jose Santos bukas po?" sent $500 to "Jose"."""
+    from framework.slots.context import complete_cut_name
+
+    text = "hi po, can I send 500 kay Jose Santos bukas po? pang tuition nya"
+    tagged = Entity("recipient", "Jose", "Jose", text.index("Jose"), text.index("Jose") + 4, "model", 0.9)
+    assert complete_cut_name(text, tagged).value == "Jose Santos"
+
+
+@pytest.mark.parametrize("text", ["wait was that 400 or 4?", "so both are blocked now right?", "what date will she get it?"])
+def test_questions_about_what_was_just_done(text):
+    """Customer trial, session 44 (round 2): each after a transfer or a block heard "I can only help with card services"
+    or a new request."""
+    from framework.engine.outcome import asks_about_outcome
+
+    assert asks_about_outcome(text, "en")
+
+
+def test_a_wait_then_the_right_loss_at_the_read_back(telecom):
+    """Customer trial, session 44 (round 2): "等等我翻了下短信，是一千二百八十块" at a read-back of a 200 元 loss heard "损失金额还是
+    200元，没有变", and "确认" filed 200."""
+    state = zh(telecom, start(), "你们给我开了国际漫游，我出差一趟回来扣了好多钱", "投诉").state
+    for text in ("王小明", "11010519491231002X", "两百来块吧"):
+        state = zh(telecom, state, text).state
+    assert state.stack[-1].waiting_for == "confirm"
+    result = zh(telecom, state, "等等我翻了下短信，是一千二百八十块", "提供信息")
+    assert result.state.slots["loss"] == {"amount": 1280, "currency": "CNY"} and "1280" in replies(result)[-1]
+
+
+def test_words_beside_a_phone_number_are_no_name(telecom):
+    """Customer trial, session 44 (round 2): "哦少打了一位，13800138000" at the complaint's name question became the
+    name."""
+    state = zh(telecom, start(), "呵呵，你们这破电信又多扣我钱了吧，查账单，1380013800", "投诉").state
+    result = zh(telecom, state, "哦少打了一位，13800138000")
+    assert "name" not in result.state.slots and result.state.stack[-1].waiting_for == "slot:name"
+    named = zh(telecom, state, "我叫张三丰，13800138000")
+    assert named.state.slots["name"] == "张三丰"
+
+
+def test_how_to_top_up_is_no_plan_consultation(telecom):
+    """Customer trial, session 44 (round 2): "我孙子说要充值 怎么充啊 我不会用手机" at the number's question heard the four
+    plans."""
+    result = zh(telecom, start(), "我孙子说要充值 怎么充啊 我不会用手机", "咨询")
+    assert [r.response for r in result.replies] == ["utter_top_up"] and not result.state.stack
+    state = zh(telecom, start(), "你就告诉我还有多少钱", "查询").state
+    asked = zh(telecom, state, "我孙子说要充值 怎么充啊 我不会用手机", "咨询")
+    assert [r.response for r in asked.replies][0] == "utter_top_up" and asked.state.stack[-1].flow == "query"
+
+
+def test_the_number_of_a_request_not_served_is_this_number(telecom):
+    """Customer trial, session 44 (round 2): after "…号码是13912345678，赶紧帮我停机！" (done at a shop), "那你帮我查查这个号还剩
+    多少钱" heard the monthly fees, then the number was asked again."""
+    refused = zh(telecom, start(), "我手机昨天在地铁上丢了，号码是13912345678，赶紧帮我停机！", "办理")
+    result = zh(telecom, refused.state, "那你帮我查查这个号还剩多少钱，别被人刷了", "查询")
+    assert result.action is not None and result.state.slots["phone"] == "13912345678"
+    assert "月费" not in " ".join(replies(result))
+
+
+async def test_a_third_request_after_a_second_run(telecom):
+    """Customer trial, session 44 (round 2): "查一下13800138000的余额，顺便看看上个月账单，还有介绍下你们59的套餐" said "两件我都记下了",
+    and the plan's details were never given."""
+    text = "查一下13800138000的余额，顺便看看上个月账单，还有介绍下你们59的套餐"
+    agent = _agent(telecom, {text: "查询", "查一下13800138000的余额": "查询", "看看上个月账单，还有介绍下你们59的套餐": "查询",
+                             "看看上个月账单": "查询", "介绍下你们59的套餐": "咨询"})
+    state, said, _ = await _said(agent, text)
+    assert said[0].startswith("好的，这几件事我都记下了")
+    assert "consult" in [f.flow for f in state.stack]
+
+
+
+@pytest.mark.parametrize("text", ["谢谢", "多谢", "谢谢侬"])
+def test_thanks_alone_at_a_read_back(telecom, text):
+    """fresh_test_67 (session 44): "谢谢" read as 否定 0.77-0.93 by all three models; at an opening's read-back it asked
+    what to change. Thanks alone decides nothing: a clear answer is asked, with the read-back again."""
+    state = zh(telecom, start(), OPENING, "办理").state
+    result = zh(telecom, state, text, "否定", 0.9)
+    assert [r.response for r in result.replies][0] == "utter_clear_yes_no" and "129" in replies(result)[-1]

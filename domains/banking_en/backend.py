@@ -3,7 +3,7 @@
 A small stand-in for a bank's card system, called by the domain's webhook actions:
 
     POST /cards/activate           -> {"slots": {"already_active": false}}   activate a card (true: it was)
-    POST /cards/block              -> {"slots": {"case_number", "delivery_window"}}  block + reissue
+    POST /cards/block              -> {"slots": {"case_number", "delivery_window"}}  block + reissue (409: blocked already)
     GET  /cards/{last4}/balance    -> {"slots": {"balance": 123.45}}   (no body: the URL says it)
     POST /balance                  -> the same, the card in the body (older clients)
     POST /transfers                -> {"slots": {"transfer_id": "TR-50001"}}   send money
@@ -119,6 +119,10 @@ async def block(request: web.Request) -> web.Response:
         return _fail(404, f"no card ending {last4}")
     if last4 == "0000":
         return _fail(503, "card system unavailable")
+    if card.blocked:
+        # blocked already (customer trial, session 44: "naya card kab aayega?" after a block started a second one, and a
+        # second replacement was ordered): nothing is done twice
+        return _fail(409, f"card ending {last4} is already blocked")
     card.blocked = True
     case_number = f"LC-{next(bank.cases)}"
     return web.json_response({"slots": {"case_number": case_number, "delivery_window": "5 to 7 business days"}})

@@ -41,11 +41,15 @@ def refused(ctx: TurnContext, flow: Flow) -> bool:
         return False
     # what the request not served gave is not kept: "帮我老婆换个套餐，…换成99的" (refused), then "那我自己换个套餐"
     # was read back with plan 99 nobody chose for the customer (customer trial, session 30)
+    # ... but the number it named: "我手机昨天在地铁上丢了，号码是13912345678，赶紧帮我停机！" (refused: a shop's business),
+    # then "那你帮我查查这个号还剩多少钱" asked the number again (customer trial, session 44); "这个号" may take it
+    named = {n: v for n, v in ctx.slot_changes.items() if v is not None
+             and getattr(ctx.assistant.slots.get(n), "type", None) in ("phone", "regex", "id_number")}
     lifetimes.forget_this_turns_values(ctx, "not_served")
     if not ctx.stack:
         # "对了，我还想给我女儿办张卡" (refused) right after a complaint, then "张小雨" started a second complaint as a
         # follow-up of the first (customer trial, session 36): the conversation has moved on from the last flow
-        ctx.last_flow, ctx.last_values = None, {}
+        ctx.last_flow, ctx.last_values = None, named
     return True
 
 

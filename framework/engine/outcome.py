@@ -58,7 +58,15 @@ _ASKS = {
         r"|(?:did|has|have) (?:she|he|they|my \w+) (?:get|got|receive[d]?) (?:it|the money|that|them)"
         r"(?: (?:twice|two times|both|yet|already|ok(?:ay)?))?"
         r"|(?:which|what) card (?:did|have|was) (?:you|u|it|that)? ?(?:just )?"
-        r"(?:block(?:ed)?|activate[d]?|cancel(?:led)?|freeze|froze(?:n)?)(?: again)?)"
+        r"(?:block(?:ed)?|activate[d]?|cancel(?:led)?|freeze|froze(?:n)?)(?: again)?"
+        # "wait was that 400 or 4?" after a transfer heard "I can only help with card services"; "so both are blocked now
+        # right?", "what date will she get it?" (customer trial, session 44)
+        r"|(?:was|is) (?:that|it|the (?:transfer|payment)) (?:for )?\$?\d[\d,.]*(?: (?:dollars?|bucks))?"
+        r"(?: or (?:\$?\d[\d,.]*|not)(?: (?:dollars?|bucks))?)?"
+        r"|(?:so )?(?:both|all|they|the cards|both cards|both of them) (?:are |were )?(?:now )?(?:blocked|sent|done|activated)"
+        r"(?: now)?(?:,? right)?"
+        r"|(?:what|which) (?:date|day) (?:will|does|did|is) (?:she|he|they|it|the money) (?:get|arrive|go|going|be sent)"
+        r"(?: it| out)?)"
         # "did that go through ok?" (customer trial, session 38: out of scope)
         r"(?:\s+(?:ok(?:ay)?|alright|fine|all right|then))?[\s?!.]*(?:please|pls)?[\s?!.]*$", re.IGNORECASE),
     "zh": re.compile(

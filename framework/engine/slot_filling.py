@@ -1574,6 +1574,61 @@ _MONEY_VERB = re.compile(r"(?:扣|交|花|付|赔|损失|退|充|转|收)(?:了|
                          r"|\b(?:charged|paid|lost|spent|took|cost)\s+(?:me\s+)?(?:another\s+|an extra\s+)?$", re.IGNORECASE)
 
 
+# "500 now and the other 300 on friday", "先转500，剩下的300周五再转"
+_SPLIT_JOIN = re.compile(r"^[\s\w$£€]*?(?:\band\b|\bthen\b|[,;])\s*(?:send |pay |do )?(?:the\s+)?(?:other|rest|remaining|another|"
+                         r"second|last)\b|^[^，,。；;]*?[，,；;]?\s*(?:剩下的?|其余的?|另外的?|另一半|再)", re.IGNORECASE)
+
+
+def _split_in_two(ctx: TurnContext, found: dict, collecting: str | None) -> None:
+    """"ugh. ok send him 500 now and the other 300 on friday" at "How much would you like to send instead?" asked which
+    amount, moved the $500 to Friday and dropped the $300 (customer trial, session 44): at a question of a flow with a
+    confirmation, two values of the slot asked, the second said as "the other" / "the rest" (剩下的), are the request split
+    in two: the first value now; the second, with the values said after it (its own day), waits for a second run of the
+    flow with this run's other values, confirmed on its own."""
+    from framework.compile.machine import Confirm
+
+    flow, frame = ctx.flow(), ctx.frame
+    if (collecting is None or collecting not in found or flow is None or frame is None
+            or not any(isinstance(state.step, Confirm) for state in flow.states.values())):
+        return
+    ordered = sorted(found[collecting], key=lambda c: c[2].start)
+    values = _distinct(c[3] for c in ordered)
+    if len(values) != 2:
+        return
+    first = [c for c in ordered if c[3] == values[0]]
+    second = [c for c in ordered if c[3] == values[1]]
+    end, begin = max(c[2].end for c in first), min(c[2].start for c in second)
+    text = ctx.text or ""
+    if end > begin or not _SPLIT_JOIN.match(text[end:begin]):
+        return
+    wanted = steps.collected_slots(flow)
+    later = {n: cs for n, cs in found.items() if n != collecting and n in wanted and all(c[2].start >= begin for c in cs)
+             and len(_distinct(c[3] for c in cs)) == 1}
+    kept = {n: ctx.slots[n] for n in wanted if ctx.slots.get(n) is not None}
+    saved = second_run({**kept, collecting: values[1], **{n: cs[0][3] for n, cs in later.items()}}, wanted)
+    ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start, saved=frozen_map({"slots": frozen_map(saved)})))
+    for name in later:
+        del found[name]
+    found[collecting] = first
+    ctx.emit("flow_deferred", flow=flow.name, until=flow.name, reason="second_request")
+    ctx.say("utter_one_at_a_time")
+
+
+def _the_new_one(ctx: TurnContext, found: dict) -> None:
+    """"hmm actually can we do Wednesday instead, she said she's away tuesday" at "Send $1,200.00 to Grace Kim on Tuesday
+    8 December?" heard "I'm not sure I understood", and "yes that's right" sent it on the Tuesday (customer trial, session
+    44): a correction that names two values of a typed slot, one of them the value it holds, means the other."""
+    if not sounds_like_correction(ctx.text or "", ctx.assistant.language):
+        return
+    for name, candidates in found.items():
+        held = ctx.original.slots.get(name)
+        values = _distinct(c[3] for c in candidates)
+        if ctx.assistant.slots[name].type == "text" or held is None or len(values) != 2 or held not in values:
+            continue
+        candidates[:] = [c for c in candidates if c[3] != held]
+        ctx.emit("value_chosen", slot=name, reason="not_the_one_held")
+
+
 def _two_values(ctx: TurnContext, found: dict) -> None:
     """"block card 4821 and 1234": two different values for one slot in one message, and no
     correction ("4821, no wait, 4321", where the last one counts). Taking either would act on
@@ -2236,6 +2291,8 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     _two_requests(ctx, found)
     _two_lookups(ctx, found)
     _read_as_nothing(ctx, found, entities)
+    _split_in_two(ctx, found, collecting)
+    _the_new_one(ctx, found)
     _two_values(ctx, found)
     threshold = entity_threshold(ctx.assistant)
     filled = False

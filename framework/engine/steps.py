@@ -326,6 +326,10 @@ def end_flow(ctx: TurnContext) -> str | None:
     lifetimes.release(ctx, done.flow, "flow_end")
     for frame in fulfilled:
         lifetimes.release(ctx, frame.flow, "flow_end")
+    if any(e.name == "flow_not_served" and e.data.get("flow") == done.flow for e in ctx.events):
+        # "我手机昨天在地铁上丢了，号码是13912345678，赶紧帮我停机！" (a shop's business: not served here), then "那你帮我查查这个号
+        # 还剩多少钱" asked the number again (customer trial, session 44): the number said is kept for "这个号"
+        asked = {**_identifiers_said(ctx), **asked}
     if not ctx.stack:
         # "and for 1234?" may follow it up (framework.engine.follow_up); a goodbye keeps the flow before it
         if not ctx.assistant.flows[done.flow].ends_conversation:
@@ -337,6 +341,13 @@ def end_flow(ctx: TurnContext) -> str | None:
     other_request.restore(ctx)  # what the interrupting flow was given for it is not this flow's
     ctx.emit("flow_resumed", flow=resumed.flow, state=resumed.state)
     return resumed.state
+
+
+def _identifiers_said(ctx: TurnContext) -> dict:
+    """The identifiers (a phone number, a card's digits, an ID number) this turn's message gave, kept or not."""
+    return {e.data["slot"]: e.data["value"] for e in ctx.events
+            if e.name == "slot_set" and e.data.get("source") == "entity" and e.data.get("value") is not None
+            and getattr(ctx.assistant.slots.get(e.data.get("slot")), "type", None) in ("phone", "regex", "id_number")}
 
 
 def _links_to(ctx: TurnContext, flow_name: str, target: str) -> bool:

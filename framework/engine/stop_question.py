@@ -112,7 +112,9 @@ THANKS_WORDS = frozenset({"谢谢", "谢谢你", "谢谢您", "多谢", "谢啦"
                           "thankssomuch", "thankyousomuch", "thankyoualot", "thankyouverymuch", "cheers",
                           "great thanks", "greatthanks", "coolthanks",
                           # "ta" (British) at a read-back asked whether to stop (customer trial, session 40)
-                          "ta", "tah", "thankyoukindly", "muchappreciated", "appreciateit", "appreciated"})
+                          "ta", "tah", "thankyoukindly", "muchappreciated", "appreciateit", "appreciated",
+                          # Shanghainese and Cantonese thanks (fresh_test_67, session 44: "谢谢侬" read as 否定)
+                          "谢谢侬", "多谢侬", "谢侬", "唔该", "唔该晒", "多谢晒", "谢谢老铁", "谢了"})
 
 
 def offer(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, threshold: float) -> bool:

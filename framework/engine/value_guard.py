@@ -232,6 +232,12 @@ def check(ctx: TurnContext, nlu: NLUResult, step: Collect, parsed: ParseResult, 
     if _HAN_AMOUNT.search(value) and not digits_in_values(model, slot):
         return Verdict(ANSWERED_OTHER)  # "少说两三百吧": an amount, no name
     took_a_part = _bare(value) != _bare(text)
+    if took_a_part and not written_name(value) and any(
+            e.extractor in _CHECKED_KINDS and not fills(slot, e, step.slot) and not _inside(e.text or "", value)
+            for e in nlu.entities):
+        # "哦少打了一位，13800138000" at the complaint's name question filed the complaint under the name "哦少打了一位"
+        # (customer trial, session 44): beside a phone or an ID number, words that are no name as written name no one
+        return Verdict(ANSWERED_OTHER)
     if took_a_part and not written_name(value) and _more_of_the_request(ctx, nlu, step, threshold):
         # "那网老断，干啥啥不行" (投诉 1.00, no name in it) at the complaint's name question filed the complaint under the name
         # "那网老断", its first clause (customer trial, session 34): more of the request, added to it (below); a name as

@@ -186,7 +186,11 @@ _CORRECTION_MARKERS = {
                      # "哦不，还是99吧", "嗯…要不还是39吧" (肯定 0.68-0.75) at a read-back of 129 / 59 heard "没听明白", and
                      # "确认" opened the account on the plan given up (customer trial, session 34)
                      r"|^(?:哦|啊|呃|额|嗯)+[，,\s…。.]*不[，,\s]|要不还是|要不然还是"
-                     r"|^(?:嗯|呃|哦|那)?[…，,\s]*还是[^，,。？?]{1,8}吧[。.!！]*$"),
+                     r"|^(?:嗯|呃|哦|那)?[…，,\s]*还是[^，,。？?]{1,8}吧[。.!！]*$"
+                     # "等等我翻了下短信，是一千二百八十块" at a read-back of a 200 元 loss: "还是 200元，没有变", and "确认"
+                     # filed 200 (customer trial, session 44): a wait, then what it is
+                     r"|^(?:等等|等一下|等下|稍等|哦|噢|诶|哎)[^。！？?]{0,14}?[，,。…\s]*(?:是|应该是|其实是|一共是|总共是)"
+                     r"\s*[\d零一二两三四五六七八九十百千万]"),
     # "ends in 4821 I think, or maybe 1234, I am not sure" took 1234 as corrected and blocked it (customer trial,
     # session 32): "not sure" is a doubt, no correction
     "en": re.compile(r"\b(?:actually|make (?:it|that)|change|instead|wrong|should be|meant|correction|rather"
@@ -198,7 +202,10 @@ _CORRECTION_MARKERS = {
                      # sent it today (customer trial, session 39): a change asked as a question
                      r"|\b(?:can|could|may|would)\s+(?:i|you|we)\s+(?:please\s+)?(?:schedule|move|push|set|make|change|put|"
                      r"postpone|delay|bring)\s+(?:it|that|this|the (?:transfer|payment|date|amount))\b"
-                     r"|^(?:no|nope|sorry|wait|oops)\b"),
+                     # "oh no sorry that's my other bank's card. the one with you is 1234" at 5678's block read-back
+                     # heard "The last four digits stays 5678" (customer trial, session 44)
+                     r"|^(?:(?:oh|ah|uh|um|er|ugh)[,.!\s]+)?(?:no|nope|sorry|wait|oops)\b"
+                     r"|\bthe one (?:with you|(?:that )?i (?:lost|meant)|(?:that )?(?:was|got|is|'s) (?:lost|stolen|nicked|missing))\b"),
 }
 
 # Markers after which the customer says the right value: "我叫赵六，不对，我叫赵大六", "4821, no

@@ -570,7 +570,9 @@ _NOT_A_NAME_WORD = (r"(?:I|I'm|Im|Please|Thanks|Thank|Pls|Ok|Okay|Yes|No|Today|T
 _LATIN_NAME_REST_RE = re.compile(rf"(?P<rest>(?:\s+(?!{_NOT_A_NAME_WORD}\b)[A-Z][A-Za-z'’\-]+){{1,2}})"
                                  # ... or before the amount: "pay Greenleaf Produce $2,000 today" tagged "Green" (customer
                                  # trial, session 42)
-                                 rf"\s*(?:[,.!?;]|$|(?=[$£€\d])|(?=(?i:{_NOT_A_NAME_WORD})\b))")
+                                 # ... or before a word in lower case: "send 500 kay Jose Santos bukas po" (Taglish) sent
+                                 # $500 to "Jose" (customer trial, session 44)
+                                 rf"\s*(?:[,.!?;]|$|(?=[$£€\d])|(?=(?i:{_NOT_A_NAME_WORD})\b)|(?=[a-z]))")
 
 
 def _person_name(text: str, entity):

@@ -409,11 +409,10 @@ def in_foreign_amount(slot: Slot, text: str, entity: Entity) -> bool:
 def unnamed_numbers(assistant: Assistant, text: str, learnt) -> tuple[Entity, ...]:
     """The model's entities less the numbers the words before them name as another kind
     than their slot's ("my reference number is [9981]" tagged card_last4;
-    framework.slots.number_labels): the pattern extractors above drop those already. A span that ends inside a word
-    of Latin letters ends before that word (whole_words)."""
+    framework.slots.number_labels): the pattern extractors above drop those already. A money span holds its amount
+    only (_money_core)."""
     by_entity = {_entity_name(s): s for s in assistant.slots.values()}
-    learnt = [_money_core(whole_words(text, e)) if getattr(by_entity.get(e.entity), "type", None) == "money"
-              else whole_words(text, e) for e in learnt]
+    learnt = [_money_core(e) if getattr(by_entity.get(e.entity), "type", None) == "money" else e for e in learnt]
     return tuple(e for e in learnt
                  if not (e.entity in by_entity and by_entity[e.entity].type in _NAMED_KINDS
                          and named_otherwise(by_entity[e.entity], text, e.start, assistant.language, e.end))
@@ -436,21 +435,6 @@ def _money_core(entity: Entity) -> Entity:
     start = entity.start + found[0].start
     return replace(entity, value=kept if entity.value == entity.text else entity.value, text=kept, start=start,
                    end=start + len(kept))
-
-
-def whole_words(text: str, entity: Entity) -> Entity:
-    """"send 45 bucks 2 my mate jake thompson tmrw" tagged "my mate jake thompson tm" (customer trial, session 44): a
-    span of several words whose last one is cut inside a word of Latin letters ends at the word before."""
-    end = entity.end
-    if not (0 < end < len(text) and text[end - 1].isascii() and text[end - 1].isalpha()
-            and text[end].isascii() and text[end].isalpha()):
-        return entity
-    cut = text.rfind(" ", entity.start, end)
-    if cut <= entity.start:
-        return entity
-    kept = text[entity.start:cut].rstrip()
-    return replace(entity, value=kept if entity.value == entity.text else entity.value, text=kept,
-                   end=entity.start + len(kept))
 
 
 # "wait is there a fee for the new one? 😬" at a block's read-back: the model tagged "one" as an amount, and the
