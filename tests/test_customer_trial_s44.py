@@ -490,3 +490,111 @@ def test_thanks_alone_at_a_read_back(telecom, text):
     state = zh(telecom, start(), OPENING, "办理").state
     result = zh(telecom, state, text, "否定", 0.9)
     assert [r.response for r in result.replies][0] == "utter_clear_yes_no" and "129" in replies(result)[-1]
+
+
+def test_a_value_said_again_last_is_the_one(banking):
+    """Customer trial, session 44 (round 2): "It says 4821 at the end I think. Or is it 4281. Let me get my glasses. Yes
+    4821." asked which one, three times."""
+    state = en(banking, start(), "I got a letter with a new card in it and it says I have to turn it on", "activate_card").state
+    result = en(banking, state, "It says 4821 at the end I think. Or is it 4281. Let me get my glasses. Yes 4821.")
+    assert result.state.slots["card_last4"] == "4821"
+    both = en(banking, state, "it's 4821 or 4281, not sure")
+    assert "card_last4" not in both.state.slots  # said once each: still asked which
+
+
+# ---- round 3 ----
+
+def test_what_cant_be_undone_means_at_the_block(banking):
+    """Customer trial, session 44 (round 3): "sorry what does that mean, can't be undone?" at the block's read-back heard
+    "I can't answer that here"."""
+    state = en(banking, start(), "my card was nicked on the bus, 7777", "lost_card").state
+    result = en(banking, state, "sorry what does that mean, can't be undone?", "inform", 0.7)
+    assert replies(result)[0].startswith("Once it's blocked") and "Go ahead?" in replies(result)[-1]
+
+
+def test_a_wife_wants_hers_too_and_abroad(banking):
+    """Customer trial, session 44 (round 3): "thanks. my wife Wei wants hers too, it's the one ending 7777" after a
+    balance heard "I can only help with card services"; "if her card can be used abroad" started an activation."""
+    state = en(banking, start(), "whats the balance on my card 1234", "check_balance").state
+    state = done(banking, state, balance=42.35).state
+    result = en(banking, state, "thanks. my wife Wei wants hers too, it's the one ending 7777", "out_of_scope", 0.9)
+    assert "follow_up" in [e.name for e in result.events] and result.state.slots.get("card_last4") == "7777"
+    abroad = en(banking, start(), "and she wants to know if her card can be used abroad", "activate_card", 0.85)
+    assert [r.response for r in abroad.replies] == ["utter_card_abroad"] and not abroad.state.stack
+
+
+def test_an_account_number_and_the_payees_name(banking):
+    """Customer trial, session 44 (round 3): "its account 12345678, sort code 20-40-60, name is Greenfield Lettings" at
+    the amount question: the numbers were read as amounts, and the rent went to "my landlord"."""
+    opening = "I need to pay my landlord rent"
+    state = en(banking, start(), opening, "transfer_money",
+               entities=[Entity("recipient", "my landlord", "my landlord", opening.index("my"), opening.index(" rent"),
+                                "model", 0.95)]).state
+    assert state.slots["recipient"] == "my landlord"
+    text = "its account 12345678, sort code 20-40-60, name is Greenfield Lettings"
+    result = en(banking, state, text, "inform", 0.9,
+                entities=[Entity("name", "Greenfield Lettings", "Greenfield Lettings", text.index("Green"), len(text),
+                                 "model", 0.9)])
+    assert result.state.slots["recipient"] == "Greenfield Lettings" and "amount" not in result.state.slots
+    assert "exact total" not in " ".join(replies(result))
+
+
+def test_a_limit_said_is_no_amount():
+    """Customer trial, session 44 (round 3): "how come? isn't my limit 2500?" after a refusal read back $2,500."""
+    from framework.engine.slot_filling import counts_something
+
+    text = "how come? isn't my limit 2500?"
+    assert counts_something(text, Entity("amount", "2500", "2500", text.index("2500"), text.index("2500") + 4, "model", 0.9))
+
+
+def test_no_and_the_name_written_at_did_you_mean(banking):
+    """Customer trial, session 44 (round 3): "no, Gym Plus Ltd" at "Did you mean the gym as your recipient?" cancelled
+    the whole transfer."""
+    state = en(banking, start(), "pay 90 to someone on the 20th", "transfer_money").state
+    asked = en(banking, state, "the gym", "inform", 0.9)
+    assert asked.state.stack[-1].waiting_for.startswith("value:")
+    result = en(banking, asked.state, "no, Gym Plus Ltd", "deny", 0.95)
+    assert result.state.stack and result.state.slots["recipient"] == "Gym Plus Ltd"
+
+
+def test_maybe_its_the_other_card_at_the_block(banking):
+    """Customer trial, session 44 (round 3): "hmm maybe it's the 9876 one then" at 5678's read-back: "stays 5678"."""
+    state = en(banking, start(), "I need to block my card, it's 5678", "lost_card").state
+    result = en(banking, state, "hmm maybe it's the 9876 one then", "inform", 0.8)
+    assert result.state.slots["card_last4"] == "9876" and "action_requested" not in [e.name for e in result.events]
+
+
+def test_first_of_three_numbers_then_the_others(telecom):
+    """Customer trial, session 44 (round 3): "先查第一个吧" at "一次只能用一个。请问用哪一个？" asked whether to cancel."""
+    state = zh(telecom, start(), "帮我查一下这几个号的余额 13800138000、13912345678、15011112222", "查询").state
+    result = zh(telecom, state, "先查第一个吧", "提供信息")
+    assert result.action is not None and result.state.slots["phone"] == "13800138000"
+    waiting = [dict(f.saved["slots"])["phone"] for f in result.state.stack if f.saved]
+    assert waiting == ["15011112222", "13912345678"]  # the second runs first (the top of the stack is last)
+
+
+def test_a_question_with_a_month_at_a_read_back_is_no_bill(telecom):
+    """Customer trial, session 44 (round 3): "是下个月初生效吧？这个月还按39扣？" at a plan change's read-back (查询) asked for a
+    phone number, and "好，确认" twice submitted nothing."""
+    state = zh(telecom, start(), "你好，我是王小明，身份证11010519491231002X，想把套餐升到99", "办理").state
+    assert state.stack[-1].waiting_for == "confirm"
+    result = zh(telecom, state, "是下个月初生效吧？这个月还按39扣？", "查询", 0.9)
+    assert result.state.stack[-1].flow == "business" and "生效" in replies(result)[0]
+    assert zh(telecom, result.state, "好，确认", "肯定").action is not None
+
+
+def test_a_deposit_asked_at_the_read_back(telecom):
+    """Customer trial, session 44 (round 3): "这个要交什么押金吗？" at an opening's read-back heard the plans' list."""
+    state = zh(telecom, start(), OPENING, "办理").state
+    result = zh(telecom, state, "这个要交什么押金吗？", "咨询", 0.9)
+    assert [r.response for r in result.replies][0] == "utter_no_deposit" and result.state.stack[-1].flow == "business"
+
+
+def test_who_the_customer_is_goes_to_the_request_after_a_cancel(telecom):
+    """Customer trial, session 44 (round 3): "算了投诉也没用，直接给我换个便宜的套餐" after the complaint had the name and ID
+    asked them again."""
+    state = zh(telecom, start(), "我要投诉你们乱收费", "投诉").state
+    state = zh(telecom, state, "王小明，11010519491231002X").state
+    cancelled = zh(telecom, state, "算了投诉也没用", "取消")
+    result = zh(telecom, cancelled.state, "直接给我换个便宜的套餐", "办理")
+    assert result.state.slots["name"] == "王小明" and result.state.slots["id_number"] == "11010519491231002X"

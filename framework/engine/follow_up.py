@@ -94,9 +94,16 @@ def _another_one(text: str, language: str) -> bool:
     return bool(pattern and pattern.search(text))
 
 
+# "thanks. my wife Wei wants hers too, it's the one ending 7777" after a balance heard "I can only help with card services"
+# (customer trial, session 44): the same for someone else's
+_THEIRS_TOO = {"en": re.compile(r"\b(?:hers|his|theirs|mine|my one|her one|his one)\s+(?:too|as well)\b"
+                                r"|\bwants? (?:hers|his|theirs|one|it) (?:too|as well|checked)\b", re.IGNORECASE),
+               "zh": re.compile(r"(?:她|他|我)(?:的)?也(?:要|查|看)|(?:她|他)的(?:也|呢)")}
+
+
 def sounds_like_follow_up(text: str, language: str) -> bool:
-    pattern = FOLLOW_UP.get(language_key(language))
-    return bool(pattern and pattern.search(text))
+    pattern, theirs = FOLLOW_UP.get(language_key(language)), _THEIRS_TOO.get(language_key(language))
+    return bool(pattern and pattern.search(text)) or bool(theirs and theirs.search(text))
 
 
 # The last digits of the number just used, said as a correction: "哦不对，尾号是8001" right after the balance of

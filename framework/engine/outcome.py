@@ -66,7 +66,14 @@ _ASKS = {
         r"|(?:so )?(?:both|all|they|the cards|both cards|both of them) (?:are |were )?(?:now )?(?:blocked|sent|done|activated)"
         r"(?: now)?(?:,? right)?"
         r"|(?:what|which) (?:date|day) (?:will|does|did|is) (?:she|he|they|it|the money) (?:get|arrive|go|going|be sent)"
-        r"(?: it| out)?)"
+        r"(?: it| out)?"
+        # "sorry can you repeat that, I didn't catch the case number" right after a block heard "That has already gone
+        # through, and I can't undo it here" (customer trial, session 44)
+        r"|(?:(?:can|could|would) (?:you|u) (?:please |pls )?(?:repeat|say) (?:that|it)(?: again)?(?: please| pls)?"
+        r"(?:,? ?(?:i|as i) (?:didn'?t|did not|missed|couldn'?t) (?:catch|get|see|hear|read)(?: the)? "
+        r"(?:case|reference|ref|confirmation)(?: number| no\.?)?)?)"
+        r"|i (?:didn'?t|did not|missed|couldn'?t) (?:catch|get|see|hear|read)(?: the)? (?:case|reference|ref|confirmation)"
+        r"(?: number| no\.?)?)"
         # "did that go through ok?" (customer trial, session 38: out of scope)
         r"(?:\s+(?:ok(?:ay)?|alright|fine|all right|then))?[\s?!.]*(?:please|pls)?[\s?!.]*$", re.IGNORECASE),
     "zh": re.compile(

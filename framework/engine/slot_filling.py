@@ -388,12 +388,14 @@ def counts_something(text: str, entity: Entity) -> bool:
     """The number counts times, days, gigabytes or letters ("三次", "2 days", "with two n"), or is payment terms ("net
     10"): no amount."""
     return bool(_COUNTED_AFTER.match(text[entity.end:entity.end + 8])
-                or _TERMS_BEFORE.search(text[max(0, entity.start - 8):entity.start]))
+                or _TERMS_BEFORE.search(text[max(0, entity.start - 14):entity.start]))
 
 
 # "actually their terms are net 10, can it go out on the 15th instead?" at a $1,200 read-back made it $10 (customer
 # trial, session 42)
-_TERMS_BEFORE = re.compile(r"\bnet\s*$", re.IGNORECASE)
+# ... nor "how come? isn't my limit 2500?" after a refusal for lack of funds, read back as "Send $2,500.00" (customer trial,
+# session 44): a limit said is no amount to send
+_TERMS_BEFORE = re.compile(r"\bnet\s*$|\blimit\s+(?:is\s+|of\s+)?[$]?\s*$", re.IGNORECASE)
 
 
 # "owes his landlord 900 dollars and he already paid 300 himself, so please send Daniel Kim the rest" sent $900
@@ -1629,6 +1631,19 @@ def _the_new_one(ctx: TurnContext, found: dict) -> None:
         ctx.emit("value_chosen", slot=name, reason="not_the_one_held")
 
 
+def _said_last_again(candidates) -> Any:
+    """Of two values, the one said twice when the other was said once between its two mentions; else None."""
+    places: list[tuple[int, Any]] = []
+    for c in sorted(candidates, key=lambda c: c[2].start):
+        if not places or c[2].start >= places[-1][0]:
+            places.append((c[2].end, c[3]))
+    said = [value for _, value in places]
+    values = _distinct(said)
+    if len(values) != 2 or len(said) != 3 or said[0] != said[2] or said[1] == said[0]:
+        return None
+    return said[2]
+
+
 def _two_values(ctx: TurnContext, found: dict) -> None:
     """"block card 4821 and 1234": two different values for one slot in one message, and no
     correction ("4821, no wait, 4321", where the last one counts). Taking either would act on
@@ -1669,6 +1684,12 @@ def _two_values(ctx: TurnContext, found: dict) -> None:
             continue
         if compared and slot.type == "categorical":
             compared_slots.append(name)  # "99和129有啥区别": a comparison chooses none; the flow answers or asks on
+            continue
+        settled = _said_last_again(candidates)
+        if settled is not None:
+            # "It says 4821 at the end I think. Or is it 4281. Let me get my glasses. Yes 4821." asked which one (customer
+            # trial, session 44): a value said again last, after the other, is the one settled on
+            candidates[:] = [c for c in candidates if c[3] == settled]
             continue
         if _changed_mind(ctx.text or "", [c for c in candidates if c[0] == best]):
             # "friday, no the day after" at a transfer's confirmation asked which of the two dates (customer
@@ -1713,12 +1734,14 @@ _BOTH_ANSWER = {
 _BY_PLACE = {
     "en": re.compile(r"(?:(?:ok(?:ay)?|yes|yeah|um+|well)\W+)*(?:(?:use|take|block|check|do|it'?s|its)\s+)?(?:the\s+)?"
                      r"(?P<place>first|1st|second|2nd|last|latter|former)(?:\s+(?:one|card|number))?(?:\s+(?:please|pls))?\W*"),
-    "zh": re.compile(r"(?:嗯|好|对)?\W*(?:用|要|查|停|就)?(?P<place>第一个|第一张|第二个|第二张|前面那个|前面那张|后面那个|后面那张|"
-                     r"前一个|后一个|最后那个|最后一个)(?:吧|呀|啊|的)?\W*"),
+    # "先查第一个吧" at "一次只能用一个。请问用哪一个？" asked whether to cancel the query (customer trial, session 44)
+    "zh": re.compile(r"(?:嗯|好|对|那)?\W*(?P<first>先)?(?:帮我)?(?:用|要|查|停|就|办|看)?(?:一下|下)?"
+                     r"(?P<place>第一个|第一张|第二个|第二张|第三个|第三张|前面那个|前面那张|后面那个|后面那张|"
+                     r"前一个|后一个|最后那个|最后一个)(?:号|号码)?(?:吧|呀|啊|的)?\W*"),
 }
 _PLACES = {"first": 0, "1st": 0, "former": 0, "second": 1, "2nd": 1, "last": -1, "latter": -1,
            "第一个": 0, "第一张": 0, "前面那个": 0, "前面那张": 0, "前一个": 0, "第二个": 1, "第二张": 1,
-           "后面那个": -1, "后面那张": -1, "后一个": -1, "最后那个": -1, "最后一个": -1}
+           "后面那个": -1, "后面那张": -1, "后一个": -1, "最后那个": -1, "最后一个": -1, "第三个": 2, "第三张": 2}
 
 
 def _one_by_place(ctx: TurnContext, collecting: str, text: str) -> bool:
@@ -1733,6 +1756,16 @@ def _one_by_place(ctx: TurnContext, collecting: str, text: str) -> bool:
         return False
     ctx.set_slot(collecting, values[index], source="choice")
     ctx.choices.pop(collecting, None)
+    flow = ctx.flow()
+    if "first" in m.groupdict() and m.group("first") and flow is not None and not any(
+            isinstance(state.step, Confirm) for state in flow.states.values()):
+        # "先查第一个吧": the others after it, each a run of the lookup of its own (as "都查一下" does: both_chosen)
+        wanted = steps.collected_slots(flow)
+        kept = {n: ctx.slots[n] for n in wanted if ctx.slots.get(n) is not None and n != collecting}
+        for value in reversed([v for i, v in enumerate(values) if i != index % len(values)]):
+            saved = second_run({**kept, collecting: value}, wanted)
+            ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start, saved=frozen_map({"slots": frozen_map(saved)})))
+            ctx.emit("flow_deferred", flow=flow.name, until=flow.name, reason="second_request")
     return True
 
 
@@ -2270,6 +2303,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
         del found[name]
     _relation_beside_partial_name(ctx, found, collecting)
     _name_of_relation(ctx, nlu, found)
+    _name_of_the_relation_held(ctx, nlu, found)
     kin = [n for n, cs in found.items() if ctx.assistant.slots[n].type == "text" and ctx.assistant.slots[n].options.get("own")
            and any(isinstance(c[3], str) and names_kin(c[3]) for c in cs)]
     for name in kin:
@@ -2339,6 +2373,33 @@ def _relation_beside_partial_name(ctx: TurnContext, found: dict, collecting: str
 _NAMES_THE_RELATION = re.compile(r"^[\s,;:\-–—(]*(?:and\s+)?(?:(?:his|her|their|the guy's|the)\s+name(?:'s|\s+is)|(?:he|she)'?s?\s+"
                                  r"called|called|named|who is|who's|is called|(?:that|he|she)(?:'s|\s+is))?[\s,;:\-–—(]*$",
                                  re.IGNORECASE)
+
+
+_NAME_SAID = re.compile(r"\b(?:(?:his|her|their|the|its|account|payee)\s+)?name(?:'s|\s+is|\s*:)\s*$|\b(?:called|named)\s*$",
+                        re.IGNORECASE)
+
+
+def _name_of_the_relation_held(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
+    """"I need to pay my landlord rent", then "its account 12345678, sort code 20-40-60, name is Greenfield Lettings" at
+    the amount question: the name was dropped and the rent sent to "my landlord" (customer trial, session 44). A name said
+    as a name ("name is …", "called …") while a text slot of the active flow holds only who the person is ("my
+    landlord") is that slot's value."""
+    flow, text = ctx.flow(), nlu.text or ""
+    if flow is None:
+        return
+    for name in sorted(steps.collected_slots(flow)):
+        slot, held = ctx.assistant.slots.get(name), ctx.slots.get(name)
+        if slot is None or slot.type != "text" or name in found or not isinstance(held, str) or not only_relation(held):
+            continue
+        for entity in nlu.entities:
+            if entity.entity != "name" or not _NAME_SAID.search(text[max(0, entity.start - 24):entity.start]):
+                continue
+            parsed = parse_value(slot, tidy_span(ctx.assistant, slot, str(entity.value)), ctx.assistant.language,
+                                 today=ctx.today)
+            if parsed.ok:
+                found[name] = [(0, 0, entity, parsed.value)]
+                ctx.emit("relation_named", slot=name)
+                break
 
 
 def _name_of_relation(ctx: TurnContext, nlu: NLUResult, found: dict) -> None:
@@ -2462,17 +2523,25 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     return False
 
 
+_NO_THEN = re.compile(r"^(?:no+|nope|nah|not quite|wrong|不是|不对)[\s,.!，。-]+(?:(?:it'?s|its|it is|just|i said|i meant|是)\s*)*"
+                      r"(?P<rest>[^,.!?，。！？]+?)[\s.!。！]*$", re.IGNORECASE)
+
+
 def _name_instead(ctx: TurnContext, slot, nlu: NLUResult) -> bool:
     """"no just jake thompson lol" at "Did you mean my mate jake thompson as your recipient?": the name was dropped, the
     question asked again, and "yh" became the payee (customer trial, session 44). A person's name the message gives (a
     `name` entity) is the value of the name-like text slot asked about; True when taken."""
     if slot is None or slot.type != "text" or not short_text(slot, model_for(ctx.assistant)):
         return False
-    names = [e for e in nlu.entities if e.entity == "name" and 1 <= len(str(e.value).split()) <= 4]
+    names = [str(e.value) for e in nlu.entities if e.entity == "name" and 1 <= len(str(e.value).split()) <= 4]
+    if not names:
+        # "no, Gym Plus Ltd" at "Did you mean the gym as your recipient?" (customer trial, session 44): the name as written
+        # after the no
+        rest = _NO_THEN.match((nlu.text or "").strip())
+        names = [rest.group("rest")] if rest is not None and written_name(rest.group("rest")) else []
     if len(names) != 1:
         return False
-    parsed = parse_value(slot, tidy_span(ctx.assistant, slot, str(names[0].value)), ctx.assistant.language,
-                         today=ctx.today)
+    parsed = parse_value(slot, tidy_span(ctx.assistant, slot, names[0]), ctx.assistant.language, today=ctx.today)
     if not parsed.ok:
         return False
     ctx.set_slot(slot.name, parsed.value, source="corrected")

@@ -159,6 +159,7 @@ def start_flow(ctx: TurnContext, flow: Flow, *, reason: str, prefill: Callable[[
     ctx.stack.append(Frame(flow.name, flow.start, before=frozen_map({"slots": frozen_map(before)}) if before else None,
                            runs=runs))
     lifetimes.drop_earlier_values(ctx)
+    _identity_of_the_request_dropped(ctx, flow, reason)
     if prefill is not None:
         prefill()
     if ctx.new_turn and reason in ("trigger", "interruption"):
@@ -166,6 +167,25 @@ def start_flow(ctx: TurnContext, flow: Flow, *, reason: str, prefill: Callable[[
     ctx.emit("flow_started", flow=flow.name, reason=reason)
     repeats.announce(ctx, runs, flow)
     goto(ctx, flow.start)
+
+
+def _identity_of_the_request_dropped(ctx: TurnContext, flow: Flow, reason: str) -> None:
+    """"算了投诉也没用，直接给我换个便宜的套餐" right after the complaint had the name and the ID asked them again (customer
+    trial, session 44): a request cancelled for another (`stopped` by a cancel) leaves who the customer is (personal
+    names, ID and phone numbers) to the flow that starts next, where it asks them; its confirmation reads them back."""
+    stopped = ctx.original.stopped
+    if reason != "trigger" or not stopped or stopped.get("by") != "cancel" or stopped.get("flow") == flow.name:
+        return
+    wanted = collected_slots(flow)
+    carried = []
+    for name, value in (stopped.get("slots") or {}).items():
+        slot = ctx.assistant.slots.get(name)
+        if (slot is not None and slot.pii and slot.type in ("text", "id_number", "phone") and name in wanted
+                and value is not None and ctx.slots.get(name) is None):
+            ctx.set_slot(name, value, source="carried")
+            carried.append(name)
+    if carried:
+        ctx.emit("identity_carried", flow=flow.name, slots=tuple(sorted(carried)))
 
 
 def enter(ctx: TurnContext, name: str) -> str | None:

@@ -136,7 +136,9 @@ def _another_flows_request(ctx: TurnContext, nlu: NLUResult, intent: str | None,
     other = ctx.assistant.flow_for_intent(intent) if confident and intent else None
     if other is None or ctx.frame is None or other.name == ctx.frame.flow:
         return False
-    return steps.gives_values(ctx, nlu, other)
+    # (a choice does not make it one: "是下个月初生效吧？这个月还按39扣？" at a plan change's read-back (查询, "这个月" a bill's
+    # month) asked for a phone number, and "好，确认" twice submitted nothing: customer trial, session 44)
+    return steps.gives_values(ctx, nlu, other, choices=False)
 
 
 def _read_as(ctx: TurnContext, nlu: NLUResult) -> NLUResult:
@@ -696,6 +698,10 @@ def _refused_for(assistant: Assistant, state: SessionState, nlu: NLUResult) -> t
     if first is None or not state.stack or is_payload(nlu) or first.confidence < threshold(assistant):
         return None
     if _takes_any_answer(assistant, state):
+        return None
+    if (state.stack[-1].waiting_for or "").startswith(slot_filling.WAITING):
+        # "no, Gym Plus Ltd" at "Did you mean the gym as your recipient?" (its rest out of scope) cancelled the transfer
+        # (customer trial, session 44): at "Did you mean …?" a no and more is the value meant
         return None
     if (state.stack[-1].waiting_for == "confirm" and not refuses_a_wish(nlu.text or "", assistant.language)
             # (at an offer whose no loses nothing, any no then another request: "No, I don't have time for that now.

@@ -156,8 +156,12 @@ _QUESTION_LEAD_EN = (r"(?:(?:ok(?:ay)?|so|yes|yeah|yep|sure|and|but|wait|well|hm
                      r"|i\s+(?:don'?t|do\s+not)\s+(?:understand|get\s+it|get\s+that|follow)|i'?m\s+(?:confused|lost))"
                      r"[,.!\s]+)*")
 _EN_QUESTION_START = re.compile(
+    # an indirect yes-or-no question: "and she wants to know if her card can be used abroad" started an activation
+    # (customer trial, session 44)
+    r"\b(?:wants?|wanted|would like|'d like) to know (?:if|whether)\b|\b(?:i'?m |was |just )?wondering (?:if|whether)\b"
     # ("whats" as typed in a chat: "oh ok, whats the latest date i can pick then" heard that only card services are
     # served, customer trial, session 42)
+    r"|"
     rf"^{_QUESTION_LEAD_EN}(?:what|whats|why|how|hows|when|where|wheres|who|whos|whom|whose|which)\b"
     rf"|^{_QUESTION_LEAD_EN}(?:is|are|am|was|were|can|could|does|did|will|would|should|shall|may|might|has|have|"
     r"isn't|aren't|don't|doesn't|won't|wouldn't|can't)\s+(?:you|i|we|they|he|she|it|this|that|there|my|your)\b"
@@ -205,7 +209,10 @@ _CORRECTION_MARKERS = {
                      # "oh no sorry that's my other bank's card. the one with you is 1234" at 5678's block read-back
                      # heard "The last four digits stays 5678" (customer trial, session 44)
                      r"|^(?:(?:oh|ah|uh|um|er|ugh)[,.!\s]+)?(?:no|nope|sorry|wait|oops)\b"
-                     r"|\bthe one (?:with you|(?:that )?i (?:lost|meant)|(?:that )?(?:was|got|is|'s) (?:lost|stolen|nicked|missing))\b"),
+                     r"|\bthe one (?:with you|(?:that )?i (?:lost|meant)|(?:that )?(?:was|got|is|'s) (?:lost|stolen|nicked|missing))\b"
+                     # "hmm maybe it's the 9876 one then" at 5678's block read-back: "The last four digits stays 5678"
+                     # (customer trial, session 44); the value is read back again before anything is done
+                     r"|\b(?:maybe|perhaps|probably) (?:it'?s|its|it is|it was)\b|\bthe \d{4} one(?: then)?\b"),
 }
 
 # Markers after which the customer says the right value: "我叫赵六，不对，我叫赵大六", "4821, no

@@ -22,7 +22,9 @@ _EN_NOUNS = (r"reference|ref|order|case|ticket|tracking|pin|zip|post\s?code|post
              # a vehicle, a place or a year: "took bus 1530", "apt 1234", "suite 2210" (customer trial, session 29)
              r"|bus|route|train|tram|coach|platform|gate|suite|unit|year"
              # an amount: "My pension of 1200 came in on the 1st" stored the card ending 1200 (customer trial, session 33)
-             r"|pension|salary|wages?|rent|income|allowance|benefits?|paycheck|deposit|refund|bill")
+             r"|pension|salary|wages?|rent|income|allowance|benefits?|paycheck|deposit|refund|bill"
+             # a limit (customer trial, session 44: "isn't my limit 2500?" was read as card 2500)
+             r"|limit")
 _ZH_NOUNS = r"订单|工单|快递单?|运单|流水|验证|密|邮政编|邮编|房间|门牌|编|会员|客户|宽带账|合同|发票|保单|航班|车牌"
 
 # The name, then at most "number / no. / # / code / id", then at most "is / was / : / =" or
@@ -156,8 +158,20 @@ def identifier_named(text: str, start: int, language: str | None) -> bool:
     if card_end(text, start, language):
         return True
     pattern = _NAMED.get(language_key(language) or "en")
+    # the later groups of a number written in groups: "sort code 20-40-60" (its 40 and 60 were amounts: customer trial,
+    # session 44)
+    group = _GROUPS_BEFORE.search(text[max(0, start - 24):start])
+    if group is not None:
+        start -= len(group.group())
+    if _ACCOUNT_BEFORE.search(text[max(0, start - 30):start]):
+        return True  # "its account 12345678, sort code 20-40-60" (customer trial, session 44: amounts)
     m = pattern.search(text[max(0, start - 40):start]) if pattern is not None and start > 0 else None
     return m is not None and re.sub(r"\s+", " ", m.group("noun").lower()) not in _MONEY_NOUNS
+
+
+_GROUPS_BEFORE = re.compile(r"(?:\d+[-–/])+$")
+# a bank account's number, no sum (not a card's end: "my account ending 1234" is read as card_end above)
+_ACCOUNT_BEFORE = re.compile(r"\baccount(?:\s*(?:number|num|no\.?|#))?\s*(?:is|:)?\s*$", re.IGNORECASE)
 
 
 def named_otherwise(slot: Slot, text: str, start: int, language: str | None, end: int | None = None) -> bool:
