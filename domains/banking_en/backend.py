@@ -76,6 +76,7 @@ class Bank:
         self.available = AVAILABLE
         self.sent: dict[tuple[str, str], float] = {}  # (sender, day) -> sent that day
         self.spent: dict[str, float] = {}  # sender -> sent in all: each conversation's account starts with AVAILABLE
+        self.blocked: set[tuple[str, str]] = set()  # (sender, card's last four) blocked in that conversation
 
 
 BANK = web.AppKey("bank", Bank)
@@ -119,10 +120,14 @@ async def block(request: web.Request) -> web.Response:
         return _fail(404, f"no card ending {last4}")
     if last4 == "0000":
         return _fail(503, "card system unavailable")
-    if card.blocked:
-        # blocked already (customer trial, session 44: "naya card kab aayega?" after a block started a second one, and a
-        # second replacement was ordered): nothing is done twice
+    body = await request.json()
+    sender = str(body.get("sender_id") or "") if isinstance(body, dict) else ""
+    if (sender, last4) in bank.blocked:
+        # blocked already in this conversation (customer trial, session 44: "naya card kab aayega?" after a block started
+        # a second one, and a second replacement was ordered): nothing is done twice. Each conversation (and each
+        # conversation test) starts with its cards open, as it starts with its own $1,500.00
         return _fail(409, f"card ending {last4} is already blocked")
+    bank.blocked.add((sender, last4))
     card.blocked = True
     case_number = f"LC-{next(bank.cases)}"
     return web.json_response({"slots": {"case_number": case_number, "delivery_window": "5 to 7 business days"}})
