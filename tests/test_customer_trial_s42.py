@@ -429,7 +429,7 @@ def test_will_my_money_be_gone_at_a_block(banking):
     """Customer trial, session 42 round 2 (B): "wait will my money be gone??" at the block's read-back."""
     state = en(banking, start(), "i think i lost my card, its the one ending 7777", "lost_card").state
     said = replies(en(banking, state, "wait will my money be gone?? i had like 800 on it 💀", "check_balance", 0.6))
-    assert said[0].startswith("No: blocking stops the card, not your money")
+    assert said[0].startswith("Your money is safe: blocking stops the card, not your money")
     assert said[-1].startswith("I'll block the card ending 7777")
 
 

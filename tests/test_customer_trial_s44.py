@@ -598,3 +598,51 @@ def test_who_the_customer_is_goes_to_the_request_after_a_cancel(telecom):
     cancelled = zh(telecom, state, "算了投诉也没用", "取消")
     result = zh(telecom, cancelled.state, "直接给我换个便宜的套餐", "办理")
     assert result.state.slots["name"] == "王小明" and result.state.slots["id_number"] == "11010519491231002X"
+
+
+# ---- round 4 ----
+
+@pytest.mark.parametrize("text", ["刚才给我办的是啥来着", "我刚才办了什么"])
+def test_what_was_just_done_in_chinese(text):
+    """Customer trial, session 44 (round 4): after a plan change "刚才给我办的是啥来着" heard the help menu, "我刚才办了什么"
+    that it cannot be undone."""
+    from framework.engine.outcome import asks_about_outcome
+
+    assert asks_about_outcome(text, "zh")
+
+
+def test_data_left_over_is_a_rule_not_a_lookup(telecom):
+    """Customer trial, session 44 (round 4): "那没用完的流量能留到下个月不" heard where to look up the data left."""
+    result = zh(telecom, start(), "那没用完的流量能留到下个月不", "查询", 0.9)
+    assert [r.response for r in result.replies] == ["utter_rollover"] and not result.state.stack
+
+
+def test_cancel_after_a_side_question_about_what_was_done(banking):
+    """Customer trial, session 44 (round 4): "can I cancel it? I've changed my mind" after a question about the transfer
+    just sent heard "There's nothing in progress to cancel"."""
+    text = "pay Sarah Lee 80 bucks on the 20th"
+    state = en(banking, start(), text, "transfer_money",
+               entities=[Entity("recipient", "Sarah Lee", "Sarah Lee", 4, 13, "model", 0.99)]).state
+    state = done(banking, en(banking, state, "yep", "affirm").state, transfer_id="TR-50001").state
+    state = en(banking, state, "wait, which account did that come out of? my card 1234?", "check_balance", 0.6).state
+    result = en(banking, state, "can I cancel it? I've changed my mind", "cancel", 1.0)
+    assert [r.response for r in result.replies] == ["utter_already_done"]
+
+
+def test_a_request_after_one_not_served(banking):
+    """Customer trial, session 44 (round 4): "what's the interest rate on your savings account, and also I need to send
+    $60 to Liam O'Brien tomorrow" heard "That's outside what I can do", and the transfer was dropped."""
+    import dataclasses
+
+    from framework.engine.turn import handle_message
+    from framework.nlu.interface import IntentScore
+    from tests.support.engine_turns import message
+
+    text = "what's the interest rate on your savings account, and also I need to send $60 to Liam O'Brien tomorrow"
+    nlu = message(banking, text, "out_of_scope", runner_up=("inform",),
+                  entities=[Entity("recipient", "Liam O'Brien", "Liam O'Brien", text.index("Liam"),
+                                   text.index("Liam") + 12, "model", 0.99)])
+    nlu = dataclasses.replace(nlu, also=(IntentScore("transfer_money", 0.99),), also_span=(text.index("I need"), len(text)))
+    result = handle_message(banking, start(), nlu, now=NOW)
+    assert [r.response for r in result.replies][0] == "utter_out_of_scope"
+    assert "Send $60.00 to Liam O'Brien" in replies(result)[-1]

@@ -436,6 +436,15 @@ def _defer_also(ctx: TurnContext, nlu: NLUResult) -> None:
     # a flow started, or a confirmation answered ("确认，顺便查下13812345678的余额": the balance was
     # dropped without a word, customer trial of session 26)
     started = [e for e in ctx.events if e.name in ("flow_started", "confirmed", "denied")]
+    if (second is not None and not started and not ctx.stack and second.confidence >= threshold(ctx.assistant)
+            and any(e.name == "out_of_scope" for e in ctx.events)):
+        # "what's the interest rate on your savings account, and also I need to send $60 to Liam O'Brien tomorrow" heard
+        # "That's outside what I can do" and the transfer was dropped (customer trial, session 44): the part not served
+        # is said so, the other request starts, with its words' values
+        other = ctx.assistant.flow_for_intent(second.name)
+        if other is not None and not other.ends_conversation:
+            steps.start_flow(ctx, other, reason="also", prefill=_also_prefill(ctx, nlu, other))
+        return
     if second is None or not started or second.confidence < threshold(ctx.assistant):
         return
     deferred = ctx.assistant.flow_for_intent(second.name)
@@ -1500,9 +1509,18 @@ def _what_now_at_a_persons_offer(ctx: TurnContext, nlu: NLUResult) -> bool:
 
 
 def _just_done(ctx: TurnContext) -> bool:
-    """Whether the last turn ended a flow whose action succeeded (a transfer sent, a card blocked)."""
+    """Whether the last turn ended a flow whose action succeeded (a transfer sent, a card blocked), or one of the few
+    turns before it did and none since started a flow: "can I cancel it? I've changed my mind" after a side question
+    about the transfer just sent heard "There's nothing in progress to cancel" (customer trial, session 44)."""
     history = ctx.original.history
-    return bool(ctx.last_flow and history and "action_succeeded" in history[-1].events)
+    if not ctx.last_flow or not history:
+        return False
+    for turn in reversed(history[-3:]):
+        if "action_succeeded" in turn.events:
+            return True
+        if "flow_started" in turn.events:
+            return False
+    return False
 
 
 def _name_not_greeting(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
@@ -2038,6 +2056,16 @@ def _cancel(ctx: TurnContext) -> None:
             # served here, and where it is
             ctx.emit("choice_unavailable", slot=offline[0], word=offline[1], asked=None)
             ctx.say(ctx.assistant.slots[offline[0]].options["unavailable"]["response"])
+            return
+        done = ctx.assistant.flows.get(ctx.last_flow or "")
+        if (_just_done(ctx) and done is not None and any(isinstance(st.step, Confirm) for st in done.states.values())
+                and not (handoff.goes_ahead_after_all(ctx.text or "", ctx.assistant.language)
+                         and not re.search(r"\bcancel|\bundo|取消|撤销|撤回", ctx.text or "", re.IGNORECASE))):
+            # "can I cancel it? I've changed my mind" after a side question about the transfer just sent heard "There's
+            # nothing in progress to cancel", and the money still went (customer trial, session 44); a change done
+            # (a lookup undoes nothing), not "send Fatima that money after all" (tests of session 32)
+            ctx.emit("already_done", flow=ctx.last_flow)
+            ctx.say(ALREADY_DONE)
             return
         ctx.emit("nothing_to_cancel")
         ctx.say(NOTHING_TO_CANCEL)
