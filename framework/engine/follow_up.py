@@ -32,7 +32,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from framework.compile.machine import Confirm
 from framework.engine import confirm, not_for, slot_filling, steps, unavailable
 from framework.engine.context import TurnContext
 from framework.nlu.interface import NLUResult
@@ -155,7 +154,7 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     # "哎不对不对，号码说错了，是13912345676" right after a balance of 13912345677 (否定) heard "没听明白" (customer trial,
     # session 41): the last run's number said to be wrong, with the whole right one, is that run again with it
     # (not after a confirmed change: "我刚开的那个卡能换成99吗" after an opening is a new request, tests of session 28)
-    corrected = (not any(isinstance(state.step, Confirm) for state in flow.states.values())
+    corrected = (not steps.confirms(flow)
                  and sounds_like_correction(nlu.text or "", assistant.language)
                  and any(ctx.slots.get(n) != ctx.last_values.get(n) and ctx.last_values.get(n) is not None
                          for n in _given(ctx, steps.collected_slots(flow))))
@@ -311,7 +310,7 @@ def _carried(ctx: TurnContext, flow) -> dict:
     confirmed (a flow with a confirm step). "换套餐" right after an account was opened with plan 39
     started a plan change to 39, and "那我要换成59的" opened a second account (business 开户 carried):
     customer trial, session 27. A confirmed change is done; the next one asks what it is."""
-    if any(isinstance(state.step, Confirm) for state in flow.states.values()):
+    if steps.confirms(flow):
         return {}
     return dict(ctx.last_values)
 

@@ -30,6 +30,7 @@ from framework.engine import lifetimes, slot_filling, steps
 from framework.engine.context import TurnContext
 from framework.engine.unavailable import say_named, tell_named
 from framework.slots.command_words import negated_command
+from framework.slots.number_labels import IDENTIFIER_TYPES
 
 
 def refused(ctx: TurnContext, flow: Flow) -> bool:
@@ -44,7 +45,7 @@ def refused(ctx: TurnContext, flow: Flow) -> bool:
     # ... but the number it named: "我手机昨天在地铁上丢了，号码是13912345678，赶紧帮我停机！" (refused: a shop's business),
     # then "那你帮我查查这个号还剩多少钱" asked the number again (customer trial, session 44); "这个号" may take it
     named = {n: v for n, v in ctx.slot_changes.items() if v is not None
-             and getattr(ctx.assistant.slots.get(n), "type", None) in ("phone", "regex", "id_number")}
+             and getattr(ctx.assistant.slots.get(n), "type", None) in IDENTIFIER_TYPES}
     lifetimes.forget_this_turns_values(ctx, "not_served")
     if not ctx.stack:
         # "对了，我还想给我女儿办张卡" (refused) right after a complaint, then "张小雨" started a second complaint as a

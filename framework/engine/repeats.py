@@ -18,6 +18,8 @@ this one.
 """
 from __future__ import annotations
 
+import re
+
 from framework.engine.context import TurnContext
 from framework.engine.state import Frame
 from framework.slots.numerals import parse_number
@@ -29,8 +31,6 @@ def asked(ctx: TurnContext, flow) -> tuple[int, int] | None:
     """(1, count) when the message starting `flow` asks for it `count` times; else None."""
     if flow.repeats is None or not ctx.new_turn or not ctx.text:
         return None
-    import re
-
     for pattern in flow.repeats[1]:
         match = re.search(pattern, ctx.text, re.IGNORECASE)
         count = parse_number(match.group("count")) if match and match.group("count") else None

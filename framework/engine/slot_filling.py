@@ -44,7 +44,7 @@ import functools
 import re
 from typing import Any
 
-from framework.compile.machine import Assistant, Collect, Confirm, frozen_map
+from framework.compile.machine import Assistant, Collect, frozen_map
 from framework.engine import steps
 from framework.engine.builtin_responses import LIST_SEPARATOR, language_code
 from framework.engine.confirm import WHICH, answer as yes_or_no, item_words, label, only_a_choice
@@ -520,7 +520,7 @@ def _read_back_later(ctx: TurnContext, name: str, value: Any) -> bool:
             or name not in steps.collected_slots(flow) or not _PROPER_NAME.match(value.strip())
             or looks_everyday(model_for(ctx.assistant), slot, value.strip())):
         return False
-    return any(isinstance(state.step, Confirm) for state in flow.states.values())
+    return steps.confirms(flow)
 
 
 def _whole_answer(ctx: TurnContext, entity: Entity, slot_name: str, collecting: str | None) -> bool:
@@ -1290,8 +1290,7 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
             # recipient again (customer trial, session 40): only another day said, the same request that day (read
             # back before anything is sent)
             saved = {**{n: ctx.slots.get(n) for n in wanted}, **second}
-        ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start, saved=frozen_map({"slots": frozen_map(saved)})))
-        ctx.emit("flow_deferred", flow=flow.name, until=flow.name, reason="second_request")
+        _run_later(ctx, flow, saved)
         ctx.say("utter_one_at_a_time")
 
 
@@ -1471,7 +1470,6 @@ def _two_lookups(ctx: TurnContext, found: dict) -> None:
     other card never answered (customer trial, session 27); now the first is looked up, and the
     second waits for a second run of the flow, as `_two_requests` does. Not for a flow with a
     confirmation (a card blocked for good: `_two_values` asks which one), nor inside a flow."""
-    from framework.compile.machine import Confirm
     from framework.engine.turn import threshold  # it builds on this module
 
     flow = ctx.assistant.flow_for_intent(ctx.intent) if ctx.intent else None
@@ -1501,7 +1499,7 @@ def _two_lookups(ctx: TurnContext, found: dict) -> None:
     if also is not None and sounds_like_correction(text[also:], ctx.assistant.language) and not any(
             other != name and any(c[2].start >= also for c in cs) for other, cs in found.items()):
         return  # "send 50 to Tom, also make it 60 actually": the value corrected, no second request
-    if also is None and any(isinstance(state.step, Confirm) for state in flow.states.values()) and not _BOTH.search(
+    if also is None and steps.confirms(flow) and not _BOTH.search(
             text.lower()):
         return  # "block both": each block is confirmed on its own (a purse with two cards: second round, session 27)
     # "帮我看下余额和上个月账单": the second one's own value between them (customer trial, session 36: "which one?", and
@@ -1576,6 +1574,14 @@ _MONEY_VERB = re.compile(r"(?:扣|交|花|付|赔|损失|退|充|转|收)(?:了|
                          r"|\b(?:charged|paid|lost|spent|took|cost)\s+(?:me\s+)?(?:another\s+|an extra\s+)?$", re.IGNORECASE)
 
 
+def _run_later(ctx: TurnContext, flow, saved: dict) -> None:
+    """Another run of the active `flow`, under it, with the slot values `saved` (restored when it starts:
+    framework.engine.other_request.restore): it starts when this run ends (event `flow_deferred`, reason
+    "second_request")."""
+    ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start, saved=frozen_map({"slots": frozen_map(saved)})))
+    ctx.emit("flow_deferred", flow=flow.name, until=flow.name, reason="second_request")
+
+
 # "500 now and the other 300 on friday", "先转500，剩下的300周五再转"
 _SPLIT_JOIN = re.compile(r"^[\s\w$£€]*?(?:\band\b|\bthen\b|[,;])\s*(?:send |pay |do )?(?:the\s+)?(?:other|rest|remaining|another|"
                          r"second|last)\b|^[^，,。；;]*?[，,；;]?\s*(?:剩下的?|其余的?|另外的?|另一半|再)", re.IGNORECASE)
@@ -1587,11 +1593,9 @@ def _split_in_two(ctx: TurnContext, found: dict, collecting: str | None) -> None
     confirmation, two values of the slot asked, the second said as "the other" / "the rest" (剩下的), are the request split
     in two: the first value now; the second, with the values said after it (its own day), waits for a second run of the
     flow with this run's other values, confirmed on its own."""
-    from framework.compile.machine import Confirm
-
     flow, frame = ctx.flow(), ctx.frame
     if (collecting is None or collecting not in found or flow is None or frame is None
-            or not any(isinstance(state.step, Confirm) for state in flow.states.values())):
+            or not steps.confirms(flow)):
         return
     ordered = sorted(found[collecting], key=lambda c: c[2].start)
     values = _distinct(c[3] for c in ordered)
@@ -1607,12 +1611,10 @@ def _split_in_two(ctx: TurnContext, found: dict, collecting: str | None) -> None
     later = {n: cs for n, cs in found.items() if n != collecting and n in wanted and all(c[2].start >= begin for c in cs)
              and len(_distinct(c[3] for c in cs)) == 1}
     kept = {n: ctx.slots[n] for n in wanted if ctx.slots.get(n) is not None}
-    saved = second_run({**kept, collecting: values[1], **{n: cs[0][3] for n, cs in later.items()}}, wanted)
-    ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start, saved=frozen_map({"slots": frozen_map(saved)})))
+    _run_later(ctx, flow, second_run({**kept, collecting: values[1], **{n: cs[0][3] for n, cs in later.items()}}, wanted))
     for name in later:
         del found[name]
     found[collecting] = first
-    ctx.emit("flow_deferred", flow=flow.name, until=flow.name, reason="second_request")
     ctx.say("utter_one_at_a_time")
 
 
@@ -1757,15 +1759,12 @@ def _one_by_place(ctx: TurnContext, collecting: str, text: str) -> bool:
     ctx.set_slot(collecting, values[index], source="choice")
     ctx.choices.pop(collecting, None)
     flow = ctx.flow()
-    if "first" in m.groupdict() and m.group("first") and flow is not None and not any(
-            isinstance(state.step, Confirm) for state in flow.states.values()):
+    if "first" in m.groupdict() and m.group("first") and flow is not None and not steps.confirms(flow):
         # "先查第一个吧": the others after it, each a run of the lookup of its own (as "都查一下" does: both_chosen)
         wanted = steps.collected_slots(flow)
         kept = {n: ctx.slots[n] for n in wanted if ctx.slots.get(n) is not None and n != collecting}
         for value in reversed([v for i, v in enumerate(values) if i != index % len(values)]):
-            saved = second_run({**kept, collecting: value}, wanted)
-            ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start, saved=frozen_map({"slots": frozen_map(saved)})))
-            ctx.emit("flow_deferred", flow=flow.name, until=flow.name, reason="second_request")
+            _run_later(ctx, flow, second_run({**kept, collecting: value}, wanted))
     return True
 
 
@@ -1773,11 +1772,9 @@ def _two_menu_items(ctx: TurnContext, collecting: str) -> tuple | None:
     """The two choices of a categorical slot asked by a flow that only looks things up (no confirm step):
     "都查一下" at "请问您要查询话费余额还是账单？" heard the menu again (customer trial, session 30), though
     "余额和账单" in the request looks up both (`_two_lookups`)."""
-    from framework.compile.machine import Confirm
-
     slot, flow = ctx.assistant.slots.get(collecting), ctx.flow()
     choices = tuple((slot.options.get("choices") or {}) if slot is not None and slot.type == "categorical" else ())
-    if len(choices) != 2 or flow is None or any(isinstance(s.step, Confirm) for s in flow.states.values()):
+    if len(choices) != 2 or flow is None or steps.confirms(flow):
         return None
     return choices
 
@@ -1800,9 +1797,7 @@ def both_chosen(ctx: TurnContext, nlu: NLUResult, collecting: str) -> bool:
     wanted = steps.collected_slots(flow)
     kept = {n: ctx.slots[n] for n in wanted if ctx.slots.get(n) is not None}  # the number both are looked up for
     ctx.set_slot(collecting, values[0], source="choice")
-    saved = second_run({**kept, collecting: values[1]}, wanted)
-    ctx.stack.insert(len(ctx.stack) - 1, Frame(flow.name, flow.start, saved=frozen_map({"slots": frozen_map(saved)})))
-    ctx.emit("flow_deferred", flow=flow.name, until=flow.name, reason="second_request")
+    _run_later(ctx, flow, second_run({**kept, collecting: values[1]}, wanted))
     ctx.say("utter_one_at_a_time")
     ctx.choices.pop(collecting, None)
     return True

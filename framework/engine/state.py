@@ -118,13 +118,13 @@ class Frame:
                    _runs(f.get("runs")))
 
 
-
 def _runs(value: Any) -> tuple[int, int] | None:
     """A stored `Frame.runs`: two whole numbers, the run at most the count; None otherwise."""
     if (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
             and 1 <= value[0] <= value[1]):
         return value[0], value[1]
     return None
+
 
 @dataclass(frozen=True)
 class Turn:

@@ -15,6 +15,7 @@ from framework.engine import lifetimes, repeats, trigger_text
 from framework.engine.context import TurnContext
 from framework.engine.state import Frame
 from framework.slots.answers import NEVER, SAME_AGAIN_EN, language_key
+from framework.slots.number_labels import IDENTIFIER_TYPES
 
 MAX_STATES_PER_TURN = 100  # a cycle of say-states would otherwise never stop
 
@@ -122,7 +123,7 @@ def start_flow(ctx: TurnContext, flow: Flow, *, reason: str, prefill: Callable[[
         # (customer trial, session 26): the values the last request was given, where this flow asks them
         wanted = collected_slots(flow)
         last = ctx.assistant.flows.get(ctx.last_flow or "")
-        confirmed = last is not None and any(isinstance(state.step, Confirm) for state in last.states.values())
+        confirmed = last is not None and confirms(last)
         for name, value in ctx.last_values.items():
             slot = ctx.assistant.slots.get(name)
             if confirmed and slot is not None and slot.type == "categorical":
@@ -167,6 +168,11 @@ def start_flow(ctx: TurnContext, flow: Flow, *, reason: str, prefill: Callable[[
     ctx.emit("flow_started", flow=flow.name, reason=reason)
     repeats.announce(ctx, runs, flow)
     goto(ctx, flow.start)
+
+
+def confirms(flow: Flow) -> bool:
+    """Whether `flow` has a confirmation (a read-back before what it does)."""
+    return any(isinstance(state.step, Confirm) for state in flow.states.values())
 
 
 def _identity_of_the_request_dropped(ctx: TurnContext, flow: Flow, reason: str) -> None:
@@ -367,7 +373,7 @@ def _identifiers_said(ctx: TurnContext) -> dict:
     """The identifiers (a phone number, a card's digits, an ID number) this turn's message gave, kept or not."""
     return {e.data["slot"]: e.data["value"] for e in ctx.events
             if e.name == "slot_set" and e.data.get("source") == "entity" and e.data.get("value") is not None
-            and getattr(ctx.assistant.slots.get(e.data.get("slot")), "type", None) in ("phone", "regex", "id_number")}
+            and getattr(ctx.assistant.slots.get(e.data.get("slot")), "type", None) in IDENTIFIER_TYPES}
 
 
 def _links_to(ctx: TurnContext, flow_name: str, target: str) -> bool:

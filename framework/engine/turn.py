@@ -1461,7 +1461,7 @@ def _corrected_after_done(ctx: TurnContext, nlu: NLUResult, intent: str | None, 
     flow = ctx.assistant.flows.get(ctx.last_flow) if ctx.last_flow else None
     # (a request that changed something: one read back first; a lookup is looked up again with the new value)
     if (ctx.stack or flow is None or not _just_done(ctx)
-            or not any(isinstance(s.step, Confirm) for s in flow.states.values())
+            or not steps.confirms(flow)
             or (confident and intent is not None and ctx.assistant.flow_for_intent(intent) is not None)
             or not sounds_like_correction(nlu.text or "", ctx.assistant.language)):
         return False
@@ -2058,7 +2058,7 @@ def _cancel(ctx: TurnContext) -> None:
             ctx.say(ctx.assistant.slots[offline[0]].options["unavailable"]["response"])
             return
         done = ctx.assistant.flows.get(ctx.last_flow or "")
-        if (_just_done(ctx) and done is not None and any(isinstance(st.step, Confirm) for st in done.states.values())
+        if (_just_done(ctx) and done is not None and steps.confirms(done)
                 and not (handoff.goes_ahead_after_all(ctx.text or "", ctx.assistant.language)
                          and not re.search(r"\bcancel|\bundo|取消|撤销|撤回", ctx.text or "", re.IGNORECASE))):
             # "can I cancel it? I've changed my mind" after a side question about the transfer just sent heard "There's
