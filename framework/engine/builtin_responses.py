@@ -50,6 +50,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "请问您是想{intent_label}吗？",
         "en": "Did you mean: {intent_label}?",
     },
+    # A value said with no request, no flow active (framework.engine.value_noted): {given_values}, each slot's label and
+    # value ("last four digits 1234", "手机号 138****8000"). The values are kept for the next request.
+    "utter_value_without_request": {
+        "zh": "好的，记下了：{given_values}。请问要帮您办理什么？",
+        "en": "Noted: {given_values}. What would you like me to do with it?",
+    },
     # The no to utter_ask_intent.
     "utter_intent_denied": {
         "zh": "抱歉，我理解错了。能换个说法再说一遍吗？",

@@ -54,7 +54,7 @@ from framework.compile.machine import ASK_WHAT_TO_CHANGE, END, Assistant, CallAc
 from framework.engine import (bot_challenge, confirm, corrections, follow_up, foreign_language, handoff, hold_on,
                               intent_check, lifetimes, not_for, nothing_pending, notices, other_request, outcome,
                               side_questions, slot_filling, steps, stop_question, trigger_text, unavailable, unknown_value,
-                              unreadable, value_guard, why_asked)
+                              unreadable, value_guard, value_noted, why_asked)
 from framework.engine.commands import RESTART, command, is_payload
 from framework.engine.context import TurnContext
 from framework.engine.results import ActionResult, Event, TurnResult
@@ -1363,6 +1363,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # understood, rather than out of scope ("我不太会用这个" read as 否定 0.81: customer trial, session 25)
     yes_or_no = (not ctx.original.history
                  and (intent in assistant.behaviours.affirm.intents or intent in assistant.behaviours.deny.intents))
+    # a value with no request ("1234", "it's 1234, no wait 4321... actually 1234"): noted, and what to do with it asked
+    if value_noted.handle(ctx, nlu, confident):
+        return
     if confident and not ctx.stack and not unclear and not yes_or_no and assistant.behaviours.out_of_scope.response:
         ctx.emit("out_of_scope", intent=intent)
         ctx.say(assistant.behaviours.out_of_scope.response)
