@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from framework.nlu.interface import Entity
-from tests.support.engine_turns import replies, start, turns
+from tests.support.engine_turns import done, replies, start, turns
 from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
 
 en = turns(default_intent="inform", runner_up=("affirm", "deny"))
@@ -52,3 +52,64 @@ def test_a_plan_alone_is_noted_and_used_by_the_change_that_follows(telecom):
     assert replies(noted) == ["好的，记下了：套餐 99。请问要帮您办理什么？"]
     started = zh(telecom, noted.state, "换套餐", "办理", 0.99)
     assert started.state.slots.get("plan") == "99"
+
+
+def _model(entity, value, text, conf=0.99):
+    at = text.index(value)
+    return Entity(entity, value, value, at, at + len(value), "model", conf)
+
+
+def _transfer_read_back(banking, text, recipient):
+    return en(banking, start(), text, "transfer_money", 1.0, entities=[_model("recipient", recipient, text)])
+
+
+def test_dictated_punctuation_is_no_part_of_a_name(banking):
+    """Customer trial, session 45: $250 went to "Michael Johnson period" (voice typing)."""
+    text = "okay so I want to send two hundred and fifty dollars to Michael Johnson period on the fifteenth of December"
+    result = _transfer_read_back(banking, text, "Michael Johnson period")
+    assert result.state.slots["recipient"] == "Michael Johnson"
+    assert replies(result)[-1] == "Send $250.00 to Michael Johnson on Tuesday 15 December?"
+
+
+def test_an_apology_after_a_correction_is_no_new_value(banking):
+    """Customer trial, session 45: "oops i mean John Davis, sorry typo" changed the recipient to "typo"."""
+    state = _transfer_read_back(banking, "pls send 75 to jonh daviss", "jonh daviss").state
+    text = "oops i mean John Davis, sorry typo"
+    result = en(banking, state, text, "deny", 0.93, entities=[_model("recipient", "John Davis", text)])
+    assert result.state.slots["recipient"] == "John Davis"
+    assert replies(result)[-1] == "Send $75.00 to John Davis on Wednesday 2 December?"
+
+
+def test_a_given_name_alone_for_the_cardholder_keeps_the_surname(banking):
+    """Customer trial, session 45: "it's Maria on the card, Mary is what my friends call me" after "Mary Garcia" did
+    not match was read back as "Maria on the card"."""
+    from framework.engine import ActionResult, handle_action_result
+    from tests.support.engine_turns import NOW
+    state = en(banking, start(), "hi i want to activate my card 4821", "activate_card").state
+    state = en(banking, state, "Mary Garcia", "inform", entities=[_model("name", "Mary Garcia", "Mary Garcia")]).state
+    asked = en(banking, state, "yes", "affirm")
+    refused = handle_action_result(banking, asked.state, ActionResult.failure("403", kind="refused", status=403), now=NOW)
+    text = "oh sorry, it's Maria on the card, Mary is what my friends call me"
+    result = en(banking, refused.state, text, "inform", 0.86)
+    assert replies(result)[-1] == "Activate the card ending 4821 for Maria Garcia?"
+
+
+def test_a_payee_given_by_first_name_alone_gets_no_surname(banking):
+    """The surname is kept only for the customer's own name: a payee may be someone else."""
+    state = _transfer_read_back(banking, "send 75 to Sarah Lee", "Sarah Lee").state
+    result = en(banking, state, "no, Tom", "deny", 0.9, entities=[_model("recipient", "Tom", "no, Tom")])
+    assert result.state.slots["recipient"] != "Tom Lee"
+
+
+def test_a_transfer_set_for_a_later_day_is_not_said_to_have_gone(banking):
+    """Customer trial, session 45: "Actually can I cancel that?" after a transfer set for Wednesday heard "That has
+    already gone through"."""
+    text = "Can you schedule $400 to Daniel Kim for the day after tomorrow"
+    state = _transfer_read_back(banking, text, "Daniel Kim").state
+    state = done(banking, en(banking, state, "Yes", "affirm").state, transfer_id="TR-50001").state
+    result = en(banking, state, "Actually can I cancel that? He said he'll pay me back instead", "cancel", 0.99)
+    assert replies(result) == ["That is set for Friday 4 December, so it hasn't gone out yet, but I can't cancel "
+                               "it here. Say \"agent\" and a colleague can stop it before then."]
+    today = _transfer_read_back(banking, "send $40 to Daniel Kim", "Daniel Kim").state
+    today = done(banking, en(banking, today, "Yes", "affirm").state, transfer_id="TR-50002").state
+    assert replies(en(banking, today, "cancel that", "cancel", 0.99))[0].startswith("That has already gone through")

@@ -160,6 +160,13 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "en": "That has already gone through, and I can't undo it here. If it was a mistake, say \"agent\" "
               "and a colleague will help.",
     },
+    # The same, for a request whose date is still ahead (a transfer set for Wednesday): it has not happened yet, and a
+    # person can stop it before then; {scheduled_date} (framework.engine.turn._say_already_done).
+    "utter_scheduled_not_undone": {
+        "zh": "这件事定在{scheduled_date}，还没有执行，但这里取消不了。请说“转人工”，人工客服可以在那之前帮您取消。",
+        "en": "That is set for {scheduled_date}, so it hasn't gone out yet, but I can't cancel it here. Say \"agent\" "
+              "and a colleague can stop it before then.",
+    },
     # The same request twice in one message ("send 50 dollars to Tom and 30 dollars to Ann"): the
     # second waits under the first (framework.engine.slot_filling._two_requests).
     # A change for the request that waits for its turn, said at the first one's read-back ("Bob should get 250

@@ -57,6 +57,7 @@ from framework.engine import (bot_challenge, confirm, corrections, follow_up, fo
                               unreadable, value_guard, value_noted, why_asked)
 from framework.engine.commands import RESTART, command, is_payload
 from framework.engine.context import TurnContext
+from framework.engine.render import display_date
 from framework.engine.results import ActionResult, Event, TurnResult
 from framework.engine.state import Frame, SessionState, timestamp
 from framework.masking import SECRET_RE, secret_said
@@ -77,6 +78,7 @@ CANCELLED_RESUME = "utter_cancelled_resume"
 CHOOSE_YOURSELF = "utter_choose_yourself"
 NOTHING_TO_CONTINUE = "utter_nothing_to_continue"
 ALREADY_DONE = "utter_already_done"
+SCHEDULED_NOT_UNDONE = "utter_scheduled_not_undone"
 DEFAULT_THRESHOLD = 0.5  # used when settings.fallback_threshold is "auto" and no model substituted one
 # Extractors whose values passed a check (framework.slots.entities): "13812345678" is a phone
 # number, whatever question it answered.
@@ -1246,8 +1248,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             # "repeat it for Anna" (cancel 0.99) right after "Done: $40.00 to Tom" heard that it had gone through
             # (customer trial, session 32): the same again for someone else
             and not follow_up.same_for_someone_said(ctx, nlu)):
-        ctx.emit("already_done", flow=ctx.last_flow)
-        ctx.say(ALREADY_DONE)
+        _say_already_done(ctx)
         return
     if _corrected_after_done(ctx, nlu, intent, confident):
         return
@@ -1454,6 +1455,21 @@ def _answer_only(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> NL
         ctx.emit("entities_ignored", reason="out_of_scope",
                  entities=tuple(sorted({e.entity for e in nlu.entities if e not in kept})))
     return replace(nlu, entities=kept)
+
+
+def _say_already_done(ctx: TurnContext) -> None:
+    """A request just done cannot be undone here (`utter_already_done`). "Actually can I cancel that?" right after a
+    transfer set for Wednesday heard "That has already gone through" (customer trial, session 45): one whose date is
+    still ahead has not happened yet, and a person can stop it before then (`utter_scheduled_not_undone`, with
+    {scheduled_date})."""
+    slots = ctx.assistant.slots
+    ahead = [value for name, value in ctx.last_values.items()
+             if name in slots and slots[name].type == "date" and isinstance(value, str) and value > ctx.today.isoformat()]
+    ctx.emit("already_done", flow=ctx.last_flow, **({"scheduled": ahead[0]} if ahead else {}))
+    if ahead:
+        ctx.say(SCHEDULED_NOT_UNDONE, extra={"scheduled_date": display_date(ahead[0], ctx.assistant.language)})
+    else:
+        ctx.say(ALREADY_DONE)
 
 
 def _corrected_after_done(ctx: TurnContext, nlu: NLUResult, intent: str | None, confident: bool) -> bool:
@@ -2067,8 +2083,7 @@ def _cancel(ctx: TurnContext) -> None:
             # "can I cancel it? I've changed my mind" after a side question about the transfer just sent heard "There's
             # nothing in progress to cancel", and the money still went (customer trial, session 44); a change done
             # (a lookup undoes nothing), not "send Fatima that money after all" (tests of session 32)
-            ctx.emit("already_done", flow=ctx.last_flow)
-            ctx.say(ALREADY_DONE)
+            _say_already_done(ctx)
             return
         ctx.emit("nothing_to_cancel")
         ctx.say(NOTHING_TO_CANCEL)
@@ -2245,7 +2260,7 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
     if parsed.ok:
         # "张伟，弓长张" at the name question opened an account for "张伟，弓长张" (customer trial, session 31)
         value = slot_filling.without_spelling(parsed.value) if slot.type == "text" else parsed.value
-        ctx.set_slot(slot_name, _after_surname(ctx, slot, value), source="collect")
+        ctx.set_slot(slot_name, _keeps_surname(ctx, slot_name, _after_surname(ctx, slot, value)), source="collect")
         steps.goto(ctx, steps.after_collect(ctx, state))
         return
     if _busy(ctx):  # "我要开户" while a transfer asks for the amount: no wasted attempt
@@ -2320,6 +2335,25 @@ def _someone_elses_name(ctx: TurnContext, slot, value) -> bool:
     text = ctx.text or ""
     at = text.find(value)
     return names_kin(value) or (at >= 0 and another_persons_name(text, at, ctx.assistant.language, at + len(value)))
+
+
+_GIVEN_NAME = re.compile(r"[A-Z][a-z'’\-]+")
+
+
+def _keeps_surname(ctx: TurnContext, slot_name: str, value):
+    """"it's Maria on the card, Mary is what my friends call me" at "What's the name exactly as printed on the card?",
+    asked again after "Mary Garcia" did not match, was read back as "Maria" (customer trial, session 45): a given name
+    alone, in Latin letters, said again for the customer's own name (a slot not marked `other`: not a payee, who may
+    be someone else) that held a full name with another given name, keeps the surname ("Maria Garcia")."""
+    slot = ctx.assistant.slots.get(slot_name)
+    before = ctx.slots.get(slot_name)
+    if (slot is None or slot.type != "text" or slot.options.get("other") or not isinstance(value, str)
+            or not isinstance(before, str) or not _GIVEN_NAME.fullmatch(value)):
+        return value
+    words = before.split()
+    if len(words) < 2 or not all(_GIVEN_NAME.fullmatch(w) for w in words) or value in words:
+        return value
+    return " ".join([value, *words[1:]])
 
 
 def _after_surname(ctx: TurnContext, slot, value):

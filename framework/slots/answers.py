@@ -229,6 +229,11 @@ _CORRECTION_TAIL = {
     "en": re.compile(r"\b(?:actually|make (?:it|that)|should be|i meant?|correction|no,?\s+wait|wait,?\s+no|scratch that"
                      r"|oops|sorry)\b", re.IGNORECASE),
 }  # searched in the text as given, so that offsets stay the text's own
+# An apology that ends a message corrects nothing by itself: "oops i mean John Davis, sorry typo" at a read-back changed
+# the recipient to "typo" and sent $75 to it (customer trial, session 45); what it says after "sorry" is no value
+_APOLOGY_END = re.compile(r"[\s,;.!-]*\b(?:sorry|oops|my bad)(?:\s+(?:for|about)\s+(?:the|that|this|my))?"
+                          r"(?:\s+(?:typo|typos|my bad|mistake|spelling|autocorrect|auto-correct|about that))*[\s.!]*$",
+                          re.IGNORECASE)
 
 # "I don't have the value": not knowing, not remembering, not finding, not having it at hand.
 # "多扣了多少我哪知道，你们查啊" at the loss question started a bill query (customer trial, session 43)
@@ -638,13 +643,14 @@ def corrected_tail(text: str, language: str | None = None) -> tuple[int, str] | 
     pattern = _CORRECTION_TAIL.get(language_key(language) or "")
     if pattern is None:
         return None
-    matches = list(pattern.finditer(text))
+    apology = _APOLOGY_END.search(text) if language_key(language) == "en" else None
+    matches = list(pattern.finditer(text, 0, apology.start() if apology else len(text)))
     if not matches:
         return None
     start = matches[-1].end()
     while start < len(text) and (text[start] in _PUNCT or text[start] in "是"):
         start += 1
-    tail = text[start:].rstrip()
+    tail = text[start:apology.start() if apology else len(text)].rstrip()
     return (start, tail) if has_content(tail) else None
 
 

@@ -463,7 +463,14 @@ _TRAILING_EN = (r"please|pls|plz|thanks|thank you|thank u|thanx|thnx|thx|cheers|
                 r"|(?-i:abeg)|(?-i:biko)|(?-i:jare)|(?-i:jor)|(?-i:sharp sharp)|(?-i:na)|(?-i:o)"
                 # "send Peter 10 for the taxi": the amount after the name (the recipient "Peter 10")
                 r"|\d+(?:[.,]\d+)?(?:\s+(?:for|dollars?|bucks|usd)\b.*)?"
-                r"|and|&")  # "Tom and" of "to Tom and Jerry" (the model's span): the name is "Tom"
+                r"|and|&"  # "Tom and" of "to Tom and Jerry" (the model's span): the name is "Tom"
+                # dictated punctuation: "to Michael Johnson period on the fifteenth" sent $250 to "Michael Johnson
+                # period" (customer trial, session 45), lower case only
+                r"|(?-i:period)|(?-i:full stop)|(?-i:comma)|(?-i:question mark)|(?-i:exclamation (?:mark|point))"
+                r"|(?-i:new line)|(?-i:newline)|(?-i:dot)"
+                # "it's Maria on the card, Mary is what my friends call me" at the cardholder's name became the name
+                # "Maria on the card" (customer trial, session 45)
+                r"|(?:as (?:it'?s |it is )?)?(?:(?:written|printed|shown) )?on (?:the|my|this|that) card")
 _POLITE_RE = re.compile(rf"(?:[\s,，]+(?:{_TRAILING_EN}|谢谢)(?![^\W\d_])"
                         r"|(?<=[\u3400-\u9fff])(?:才对|就行|就好|就可以|谢谢))+$", re.IGNORECASE)
 
