@@ -113,3 +113,30 @@ def test_a_transfer_set_for_a_later_day_is_not_said_to_have_gone(banking):
     today = _transfer_read_back(banking, "send $40 to Daniel Kim", "Daniel Kim").state
     today = done(banking, en(banking, today, "Yes", "affirm").state, transfer_id="TR-50002").state
     assert replies(en(banking, today, "cancel that", "cancel", 0.99))[0].startswith("That has already gone through")
+
+
+PLANS_ASKED = "家人们谁懂啊😭 每个月流量都不够用 刷个抖音就没了 有啥套餐推荐不 预算一百以内🙏"
+
+
+def test_a_change_asked_at_the_plans_menu_starts_the_change(telecom):
+    """Customer trial, session 45: "那就它了 帮我换" at "想详细了解哪一档？" heard "还有什么可以帮您的吗？"."""
+    state = zh(telecom, start(), PLANS_ASKED, "咨询", 0.99).state
+    assert state.stack[-1].flow == "consult"
+    result = zh(telecom, state, "那就它了 帮我换", "肯定", 0.69)
+    assert result.state.stack[-1].flow == "business" and result.state.slots.get("business") == "换套餐"
+    assert replies(result)[-1] == "请问您的姓名是？"
+
+
+def test_who_to_turn_to_after_an_unserved_question_offers_a_person(telecom, banking):
+    """Customer trial, session 45: "那我到底找谁啊" heard only "这个问题我暂时回答不了"."""
+    result = zh(telecom, start(), "那我到底找谁啊", "其他", 0.95)
+    assert "person_offered" in _events(result) and "转人工" in replies(result)[-1]
+    said = en(banking, start(), "so who do I talk to about that then?", "out_of_scope", 0.95)
+    assert replies(said)[-1] == "A colleague can look into that for you: just say \"agent\" and I'll put you through."
+
+
+def test_the_complaint_says_it_is_filing_a_complaint(telecom):
+    """Customer trial, session 45: "我手机屏幕摔碎了，你们营业厅能修吗" (投诉) was asked for a name with no word that a
+    complaint was being filed."""
+    result = zh(telecom, start(), "我手机屏幕摔碎了，你们营业厅能修吗", "投诉", 0.9)
+    assert replies(result)[-1].startswith("我来为您登记投诉。") and "取消" in replies(result)[-1]

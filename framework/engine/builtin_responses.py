@@ -358,6 +358,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "en": "That's the one I have ready:",
     },
     # an out-of-scope message about money taken ("I never bought this", "被盗刷了"; framework.engine.turn)
+    # Who to turn to, asked out of scope ("那我到底找谁啊", "who do I talk to then?"): a person, where the domain has one
+    # (framework.engine.turn._person_for_money)
+    "utter_offer_person_who": {
+        "zh": "这件事人工客服可以帮您查清楚：说“转人工”，我就帮您联系。",
+        "en": "A colleague can look into that for you: just say \"agent\" and I'll put you through.",
+    },
     "utter_offer_person_for_money": {
         "zh": "涉及被扣钱、被盗刷的问题，可以说“转人工”，让人工客服帮您看看怎么处理。",
         "en": "If money was taken that you didn't agree to, one of our agents can look into it: just say \"agent\".",

@@ -203,6 +203,10 @@ def ok_at_a_menu_that_informs(ctx: TurnContext, nlu: NLUResult, value_ok: bool, 
     flow = ctx.flow()
     if value_ok or len(ctx.stack) != 1 or flow is None or not only_informs(ctx, flow):
         return False
+    # ... not one that also gave a value: "那就它了 帮我换" (换套餐) heard "还有什么可以帮您的吗？" as if it were done
+    # (customer trial, session 45)
+    if any(value is not None for value in ctx.slot_changes.values()):
+        return False
     if confirm.answer(ctx, nlu, threshold) is not True:
         return False
     end_informing(ctx, "noted")

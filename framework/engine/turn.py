@@ -66,7 +66,7 @@ from framework.slots import GENERIC_EXTRACTORS, ParseResult, parse_value
 from framework.slots.answers import (after_filler, after_refusal, asks_what_to_do, refuses_a_wish, also_part, content_length, has_content, has_greeting, has_words,
                                      is_hedge, is_question, language_key, sounds_like_correction, without_filler, yes_no)
 from framework.slots.command_words import (CLAUSE, asks_for_person, asks_to_cancel, command_word, dropped_lead, goes_on,
-                                          money_trouble, negated_command, wants_person, withdrawn, withdrawn_on_asking)
+                                          money_trouble, asks_who_to_turn_to, negated_command, wants_person, withdrawn, withdrawn_on_asking)
 from framework.slots.context import collect_text, from_user, model_for, only_relation, short_text
 from framework.slots.mapping import fills
 from framework.slots.number_labels import IDENTIFIER_TYPES
@@ -1791,6 +1791,26 @@ def _say_noted(ctx: TurnContext) -> None:
 RANKED_FLOOR = 0.1  # a runner-up reading that, with the values a message gives, names their flow (_implied_flow)
 
 
+def _another_flows_choice_at_a_menu(ctx: TurnContext, nlu: NLUResult, value_ok: bool) -> bool:
+    """"那就它了 帮我换" at the plans' "想详细了解哪一档？" heard "还有什么可以帮您的吗？", as if the change were done
+    (customer trial, session 45): at the menu of a flow that only informs, with nothing under it, a message that picks
+    none of the menu but gives a choice that one other flow collects (换套餐) ends the informing flow and starts that
+    one (_implied_flow), which asks what it still needs."""
+    flow = ctx.flow()
+    if value_ok or len(ctx.stack) != 1 or flow is None or not stop_question.only_informs(ctx, flow):
+        return False
+    given = {n for n, v in ctx.slot_changes.items() if v is not None
+             and getattr(ctx.assistant.slots.get(n), "type", None) == "categorical"} - steps.collected_slots(flow)
+    if yes_no(nlu.text or "", ctx.assistant.language) is not None:
+        return False  # a bare "no" is the menu's no, though another flow's choice be "no"
+    others = [f for f in ctx.assistant.flows.values()
+              if f.triggers and not f.ends_conversation and given and given <= steps.collected_slots(f)]
+    if len(others) != 1:
+        return False
+    stop_question.end_informing(ctx, "another_request")
+    return _implied_flow(ctx, None, nlu)
+
+
 def _implied_flow(ctx: TurnContext, agreeing: str | None = None, nlu: NLUResult | None = None) -> bool:
     """"我叫孙丽，身份证…，开户，要39的" as a first message: read as 提供信息 (no flow's trigger), it
     heard "这个超出我的服务范围啦" and every value was dropped (customer trial, session 20). With no
@@ -1997,6 +2017,10 @@ def _person_for_money(ctx: TurnContext) -> None:
     if ctx.assistant.behaviours.handoff.intents and money_trouble(ctx.text or "", ctx.assistant.language):
         ctx.emit("person_offered", reason="money_trouble")
         ctx.say("utter_offer_person_for_money")
+    elif ctx.assistant.behaviours.handoff.intents and asks_who_to_turn_to(ctx.text or "", ctx.assistant.language):
+        # "那我到底找谁啊" after "开户即刻生效…" heard only that it is not answered here (customer trial, session 45)
+        ctx.emit("person_offered", reason="who_to_ask")
+        ctx.say("utter_offer_person_who")
 
 
 def _trigger(ctx: TurnContext, flow: Flow) -> bool:
@@ -2210,6 +2234,8 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
     if stop_question.offer_on_goodbye_word(ctx, nlu, slot_name, parsed.ok):
         return
     if _request_after_yes(ctx, nlu, parsed.ok):
+        return
+    if _another_flows_choice_at_a_menu(ctx, nlu, parsed.ok):
         return
     if stop_question.ok_at_a_menu_that_informs(ctx, nlu, parsed.ok, threshold(ctx.assistant)):
         return

@@ -411,3 +411,20 @@ def money_trouble(text: str, language: str | None = None) -> bool:
     """True when the message disputes money taken (a charge never made, fraud, a scam)."""
     pattern = _MONEY_TROUBLE.get(language_key(language) or "en")
     return pattern is not None and bool(pattern.search(text.lower()))
+
+
+# Who to turn to, asked after a reply that this is not served here: "那我到底找谁啊" heard "这个问题我暂时回答不了"
+# (customer trial, session 45), the customer left with nowhere to go
+_WHO_TO_ASK = {
+    "zh": re.compile(r"找谁|问谁|找哪(?:个|位|里|儿)|该找|去哪(?:里|儿)?(?:问|办|查|找)|谁(?:能|可以|来)?(?:管|负责|处理|帮)"
+                     r"|哪个部门|有没有人(?:能|可以)?(?:管|帮)|没人管"),
+    "en": re.compile(r"\bwho (?:do|should|can|could) i (?:talk|speak|contact|call|ask|go|turn|complain|write)"
+                     r"|\bwho (?:can|could|will|would) (?:help|sort|fix|deal|handle)|\bwho handles\b"
+                     r"|\bwhere (?:do|should|can) i (?:go|ask|turn)\b|\bwho(?:'s| is) (?:in charge|responsible)"),
+}
+
+
+def asks_who_to_turn_to(text: str, language: str | None = None) -> bool:
+    """True when the message asks who (or where) to turn to."""
+    pattern = _WHO_TO_ASK.get(language_key(language) or "en")
+    return pattern is not None and bool(pattern.search(text.lower()))
