@@ -63,6 +63,11 @@ def _with_parts_entities(learnt: Sequence[Entity], parts: Sequence[tuple[Sequenc
     return tuple(merged)
 
 
+# the other request is to be done first, the flow under way after it: "… block card 1234 first", "先帮我查下余额"
+_DONE_FIRST = re.compile(r"\bfirst\b|\bbefore (?:that|anything else|we go on)\b|先(?:帮我|给我)?(?:查|看|办|弄|把|处理|挂|停)",
+                         re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class AgentTurn:
     state: SessionState
@@ -196,6 +201,11 @@ class Agent:
         if hold_on.only_waits(opening, self.assistant.language):
             # "actually wait, what is my balance first?" (cancel 0.9 for "actually wait") dropped the transfer
             # under way (customer trial, session 30): a wait is no cancel, the request interrupts the flow
+            return None
+        if _DONE_FIRST.search(nlu.text[bounds[0][1]:]):
+            # "oh no hold on, I can't find my card, I think I dropped it. block card 1234 first" at a transfer's read-back
+            # (cancel 0.9 for "oh no hold on") dropped the transfer (customer trial, session 45): what is to be done
+            # first comes before the flow, which waits under it
             return None
         first = await self._sure_reading(opening)
         return first if first is not None and first.ranking[0].name in self.assistant.behaviours.cancel.intents else None

@@ -140,3 +140,39 @@ def test_the_complaint_says_it_is_filing_a_complaint(telecom):
     complaint was being filed."""
     result = zh(telecom, start(), "我手机屏幕摔碎了，你们营业厅能修吗", "投诉", 0.9)
     assert replies(result)[-1].startswith("我来为您登记投诉。") and "取消" in replies(result)[-1]
+
+
+def test_the_other_part_of_a_split_keeps_its_own_day(banking):
+    """Customer trial, session 45 (round 2): "fine send 1000 today and the other 500 tomorrow" at the amount question asked
+    which date, and the $500 went out today."""
+    text = "I need to send a ton of money to my contractor, Kowalski Renovations"
+    state = en(banking, start(), text, "transfer_money", 1.0, entities=[_model("recipient", "my contractor", text)]).state
+    assert state.slots["recipient"] == "Kowalski Renovations"
+    split = "fine send 1000 today and the other 500 tomorrow"
+    result = en(banking, state, split, "transfer_money", 1.0,
+                entities=[_model("amount", "1000", split), _model("amount", "500", split)])
+    assert "values_ambiguous" not in _events(result)
+    assert replies(result)[-1] == "Send $1,000.00 to Kowalski Renovations on Wednesday 2 December?"
+    second = done(banking, en(banking, result.state, "yes", "affirm").state, transfer_id="TR-1")
+    assert replies(second)[-1] == "Send $500.00 to Kowalski Renovations on Thursday 3 December?"
+
+
+def test_a_relation_without_a_name_after_it_stays(banking):
+    text = "send 50 dollars to my mum, she needs it"
+    result = en(banking, start(), text, "transfer_money", 1.0, entities=[_model("recipient", "my mum", text)])
+    assert result.state.slots["recipient"] == "my mum"
+
+
+def test_another_amount_after_a_money_verb_is_the_amount(banking):
+    """Customer trial, session 45 (round 2): "now send another 1000 to Oscar Reyes" asked how much."""
+    text = "now send another 1000 to Oscar Reyes"
+    result = en(banking, start(), text, "transfer_money", 1.0, entities=[_model("recipient", "Oscar Reyes", text)])
+    assert replies(result)[-1] == "Send $1,000.00 to Oscar Reyes on Wednesday 2 December?"
+
+
+def test_a_question_whether_another_card_still_works_blocks_nothing(banking):
+    """Customer trial, session 45 (round 2): "and 1234 is still working right?" after 7777 was blocked was offered a
+    block of 1234."""
+    result = en(banking, start(), "and 1234 is still working right?", "lost_card", 0.95)
+    assert not result.state.stack and replies(result)[0].startswith("I only block a card you ask me to block")
+    assert en(banking, start(), "my card 1234 is stolen but it's still active, block it", "lost_card").state.stack

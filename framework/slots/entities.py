@@ -348,7 +348,10 @@ def extract_entities(assistant: Assistant, text: str, today: dt.date | None = No
                    # "send 1000 to Dad": four digits a card pattern took are an amount as well (the amount
                    # was dropped and asked again: customer trial, session 26); the engine picks the slot
                    and not (kind == "regex" and slot.type in ("money", "integer", "number")
-                            and text[c_start:c_end].isdigit() and (start, end) in introduced)
+                            and text[c_start:c_end].isdigit()
+                            and ((start, end) in introduced
+                                 # "now send another 1000 to Oscar Reyes" lost its amount (customer trial, s45)
+                                 or (slot.type == "money" and MONEY_VERB_BEFORE.search(text, max(0, start - 40), start))))
                    for c_start, c_end, kind in claimed.near(start, end)):
                 continue
             if any(start < a_end and a_start < end for a_start, a_end, _ in taken.near(start, end)):
@@ -370,6 +373,11 @@ def extract_entities(assistant: Assistant, text: str, today: dt.date | None = No
         found += [e for e in patterns.extract(text)
                   if not any(e.start < f.end and f.start < e.end and f.entity == e.entity for f in found)]
     return tuple(sorted(found, key=lambda e: (e.start, e.entity)))
+
+
+# A money verb right before a number: "send another 1000", "pay them the other 2000"
+MONEY_VERB_BEFORE = re.compile(r"\b(?:send|sent|pay|paid|transfer|wire|give)\b(?:\s+(?:him|her|them|me|it|another|an|extra|further"
+                   r"|additional|the|other|remaining|rest|again|just|only|over))*\s+$", re.IGNORECASE)
 
 
 # Currencies a number slot reads with its number ("500 dollars", "3500元": framework.slots.values)
