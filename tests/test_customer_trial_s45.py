@@ -176,3 +176,36 @@ def test_a_question_whether_another_card_still_works_blocks_nothing(banking):
     result = en(banking, start(), "and 1234 is still working right?", "lost_card", 0.95)
     assert not result.state.stack and replies(result)[0].startswith("I only block a card you ask me to block")
     assert en(banking, start(), "my card 1234 is stolen but it's still active, block it", "lost_card").state.stack
+
+
+def test_the_customers_own_bill_after_the_mothers_balance_is_his_own_number(telecom):
+    """Customer trial, session 45 (round 2): "那我自己的账单呢" after the mother's balance gave the mother's bill."""
+    state = done(telecom, zh(telecom, start(), "我查一下我的话费余额 13912345678", "查询").state, balance=158).state
+    state = done(telecom, zh(telecom, state, "帮我妈也查一下 她的号是13800138000", "查询").state, balance=5.35).state
+    asked = zh(telecom, state, "那我自己的账单呢", "查询", 0.95)
+    assert asked.action is not None and asked.action.slots["phone"] == "13912345678"
+    assert asked.action.slots["query_type"] == "账单"
+
+
+def test_porting_a_number_from_another_operator_is_said_to_be_offline(telecom):
+    """Customer trial, session 45 (round 2): "我现在用的是移动的号 能不能转到你们这 号码不变" was led into an opening."""
+    result = zh(telecom, start(), "我现在用的是移动的号 能不能转到你们这 号码不变", "办理", 0.95)
+    assert "携号转网" in replies(result)[0]
+
+
+def test_an_opening_refused_then_asked_again_with_new_details_starts_over(telecom):
+    """Customer trial, session 45 (round 2): after "名下已有 5 个号码", "不用转人工 那重新开户 用我闺女的 陈思思 3201…
+    还是39的" heard "这里改不了身份证号" and "这里改不了姓名", and "确认" then handed over to a person."""
+    from framework.engine import ActionResult, handle_action_result
+    from tests.support.engine_turns import NOW
+    text = "给我闺女办张卡 用我的身份证 110101199003077774 名字陈刚 套餐39"
+    state = zh(telecom, start(), text, "办理", 0.99, entities=[_model("name", "陈刚", text)]).state
+    asked = zh(telecom, state, "确认", "肯定")
+    refused = handle_action_result(telecom, asked.state, ActionResult.failure("409", kind="refused", status=409),
+                                   now=NOW)
+    again = "不用转人工 那重新开户 用我闺女的 陈思思 320102198808081237 还是39的"
+    result = zh(telecom, refused.state, again, "办理", 0.9, entities=[_model("name", "陈思思", again)])
+    said = replies(result)
+    assert said[0] == "好的，用新的信息重新办理。" and "flow_restarted" in _events(result)
+    assert "陈思思" in said[-1] and "320102********1237" in said[-1] and "39" in said[-1]
+    assert result.state.frame.waiting_for == "confirm"

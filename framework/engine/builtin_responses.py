@@ -153,6 +153,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "en": "That request didn't go through, so nothing was sent; I can't change the {changed_slot} here. "
               "You can start the request again with it, or talk to a person.",
     },
+    # After a request that did not go through, new values for it said as the request again ("那重新开户 用我闺女的 …"):
+    # it starts over with them and reads them back (framework.engine.turn._request_again).
+    "utter_request_again": {
+        "zh": "好的，用新的信息重新办理。",
+        "en": "Alright, let's try again with the new details.",
+    },
     # A cancel right after a flow's action went through ("cancel that" after "Done: $90.00 to Kevin"):
     # it cannot be undone here (framework.engine.turn).
     "utter_already_done": {

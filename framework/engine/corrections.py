@@ -410,15 +410,18 @@ def refuse_late(ctx: TurnContext, names: list[str]) -> None:
     """Keep the values already sent; say that they cannot be changed here (or, when the request
     was refused, that nothing went through: "换个身份证 1101…" after "该身份证名下号码已满" heard "已经随
     前面的申请提交了", customer trial of session 26)."""
-    refused = _last_action_refused(ctx)
+    refused = last_action_refused(ctx)
     for name in names:
         ctx.undo_slot(name)
         ctx.emit("correction_too_late", flow=ctx.frame.flow, slot=name)
+    if names:
+        # once for them all ("这里改不了身份证号" and "这里改不了姓名" were two replies: customer trial, session 45)
+        joined = ("、" if language_key(ctx.assistant.language) == "zh" else " and ").join(label(ctx, n) for n in names)
         ctx.say("utter_request_refused_no_change" if refused else "utter_too_late_to_change",
-                extra={"changed_slot": label(ctx, name)})
+                extra={"changed_slot": joined})
 
 
-def _last_action_refused(ctx: TurnContext) -> bool:
+def last_action_refused(ctx: TurnContext) -> bool:
     """Whether the last action of the conversation was refused or failed (nothing was done)."""
     for turn in reversed(ctx.original.history[-3:]):
         outcomes = [e for e in turn.events if e in ("action_succeeded", "action_refused", "action_failed")]

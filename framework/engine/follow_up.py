@@ -30,10 +30,12 @@ flow that starts clears `last_flow`, so a follow-up follows only the flow that e
 from __future__ import annotations
 
 import re
+from typing import Any
 from dataclasses import replace
 
 from framework.engine import confirm, not_for, slot_filling, steps, unavailable
 from framework.engine.context import TurnContext
+from framework.slots import parse_value as _parse
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import SAME_AGAIN_EN, content_length, language_key, sounds_like_correction
 from framework.slots.mapping import fills
@@ -312,7 +314,50 @@ def _carried(ctx: TurnContext, flow) -> dict:
     customer trial, session 27. A confirmed change is done; the next one asks what it is."""
     if steps.confirms(flow):
         return {}
-    return dict(ctx.last_values)
+    carried = dict(ctx.last_values)
+    if _OWN.search(ctx.text or ""):
+        # "那我自己的账单呢" after the mother's balance gave the mother's bill (customer trial, session 45): the customer's
+        # own is not an identifier said for someone else
+        for name in [n for n in carried if getattr(ctx.assistant.slots.get(n), "type", None) in _IDENTIFIERS]:
+            if _said_for_someone_else(ctx, name, carried[name]):
+                own = _own_value(ctx, name, carried.pop(name))
+                if own is not None:
+                    carried[name] = own  # the one said before it as the customer's own
+    return carried
+
+
+_OWN = re.compile(r"我自己|我本人|我的(?:号|手机|卡|账单|余额|话费)|俺自己|\bmy own\b|\bmine\b|\bfor me\b", re.IGNORECASE)
+_SOMEONE_ELSE = re.compile(r"(?:我|俺)?(?:妈|爸|老婆|老公|媳妇|儿子|女儿|闺女|爷爷|奶奶|姥姥|姥爷|外婆|外公|哥|姐|弟|妹|朋友|同事)"
+                           r"|[她他]的|\b(?:my|her|his) (?:mum|mom|mother|dad|father|wife|husband|son|daughter|partner|friend"
+                           r"|brother|sister|grandma|grandpa)\b|\b(?:her|his)\b", re.IGNORECASE)
+
+
+def _values_in(ctx: TurnContext, name: str, text: str) -> list:
+    """The values of the identifier slot `name` a past message's text holds (its digits, as the slot reads them)."""
+    slot = ctx.assistant.slots[name]
+    found = []
+    for run in re.findall(r"[0-9０-９][0-9０-９\s\-]{3,}[0-9０-９Xx]", text):
+        parsed = _parse(slot, run, ctx.assistant.language, today=ctx.today)
+        if parsed.ok:
+            found.append(parsed.value)
+    return found
+
+
+def _own_value(ctx: TurnContext, name: str, other) -> Any:
+    """The latest other value of `name` said in the recent history, not for someone else, or None."""
+    for turn in reversed(ctx.original.history[-8:]):
+        values = [v for v in _values_in(ctx, name, turn.text or "") if v != other]
+        if values:
+            return None if _SOMEONE_ELSE.search(turn.text or "") else values[-1]
+    return None
+
+
+def _said_for_someone_else(ctx: TurnContext, name: str, value) -> bool:
+    """Whether the message that gave `name` its value `value` said it was someone else's ("帮我妈也查一下 她的号是…")."""
+    for turn in reversed(ctx.original.history[-6:]):
+        if value in _values_in(ctx, name, turn.text or ""):
+            return bool(_SOMEONE_ELSE.search(turn.text or ""))
+    return False
 
 
 def _fill_empty(ctx: TurnContext, values: dict, source: str, *, but=frozenset()) -> None:

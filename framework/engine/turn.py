@@ -1034,6 +1034,8 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
             filled = False  # its refused change undid the answer
         changed = corrections.corrected(ctx, collecting)
         late = corrections.too_late(ctx, changed)
+        if _request_again(ctx, late):
+            return
         corrections.refuse_late(ctx, late)
         if not (waiting == "confirm" and _on_change(state, waiting)):  # a confirm's change goes on unannounced
             corrections.announce(ctx, [n for n in changed if n not in late])
@@ -1455,6 +1457,31 @@ def _answer_only(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> NL
         ctx.emit("entities_ignored", reason="out_of_scope",
                  entities=tuple(sorted({e.entity for e in nlu.entities if e not in kept})))
     return replace(nlu, entities=kept)
+
+
+_AGAIN = re.compile(r"重新|再(?:开|办|申请|来)|从头|\b(?:again|start over|redo|re-do|try again|instead)\b", re.IGNORECASE)
+
+
+def _request_again(ctx: TurnContext, late: list[str]) -> bool:
+    """"不用转人工 那重新开户 用我闺女的 陈思思 3201…，还是39的" after the backend refused an opening (the father's ID has five
+    numbers) heard "这里改不了身份证号" and "这里改不了姓名", and "确认" then handed over to a person (customer trial,
+    session 45): after a request that did not go through, new values for it said with "again" (重新) or for two of its
+    slots or more are the request again. The flow starts over with them (event `flow_restarted`), the values it keeps
+    (the plan said again or not) filled, and reads them back before anything is done."""
+    flow, frame = ctx.flow(), ctx.frame
+    if (not late or flow is None or frame is None or not corrections.last_action_refused(ctx)
+            or not (len(late) >= 2 or _AGAIN.search(ctx.text or ""))):
+        return False
+    values = {n: ctx.slots[n] for n in steps.collected_slots(flow) if ctx.slots.get(n) is not None}
+    ctx.stack.pop()
+    ctx.emit("flow_restarted", flow=flow.name, state=frame.state, slots=tuple(sorted(late)))
+    lifetimes.release(ctx, flow.name, "restarted")
+    for name, value in values.items():
+        if ctx.slots.get(name) != value:
+            ctx.set_slot(name, value, source="again")
+    ctx.say("utter_request_again")
+    steps.start_flow(ctx, flow, reason="again")
+    return True
 
 
 def _say_already_done(ctx: TurnContext) -> None:
