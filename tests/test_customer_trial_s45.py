@@ -209,3 +209,17 @@ def test_an_opening_refused_then_asked_again_with_new_details_starts_over(teleco
     assert said[0] == "好的，用新的信息重新办理。" and "flow_restarted" in _events(result)
     assert "陈思思" in said[-1] and "320102********1237" in said[-1] and "39" in said[-1]
     assert result.state.frame.waiting_for == "confirm"
+
+
+def test_what_did_you_just_do_says_what_was_done(banking, telecom):
+    """Customer trials, session 45: "what did you just do?" after an activation heard the help text, "wait was that
+    dollars or pounds?" after a transfer asked for card digits, "你刚才给我办了啥" after a change heard the menu."""
+    text = "Maria Garcia here, card 4821, it's brand new, please activate"
+    state = en(banking, start(), text, "activate_card", entities=[_model("name", "Maria Garcia", text)]).state
+    state = done(banking, en(banking, state, "yep", "affirm").state).state
+    result = en(banking, state, "what did you just do?", "help", 0.9)
+    assert "outcome_said_again" in _events(result) and "4821" in replies(result)[0]
+    state = _transfer_read_back(banking, "send $65 to Dave Wilson", "Dave Wilson").state
+    state = done(banking, en(banking, state, "yes", "affirm").state, transfer_id="TR-50001").state
+    result = en(banking, state, "wait was that dollars or pounds?", "check_balance", 0.7)
+    assert "outcome_said_again" in _events(result) and "$65.00" in replies(result)[0]

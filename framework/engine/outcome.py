@@ -54,6 +54,11 @@ _ASKS = {
         # "what did I just send?", "wait which card did you block?" (customer trial, session 36: a new block started)
         r"|what (?:did|have) i (?:just |already )?(?:send|sent|transfer(?:red)?|pa(?:y|id))(?: again)?"
         r"|who did i (?:just )?(?:send|pay|transfer)(?: (?:it|that|the money|money))? to(?: again)?"
+        # "what did you just do?" after an activation heard the help text; "wait was that dollars or pounds?" after a
+        # transfer asked for card digits (customer trial, session 45)
+        r"|what (?:did|have) (?:you|u) (?:just |actually )?(?:do|done|did)(?: (?:exactly|there|again|for me|just now))?"
+        r"|(?:was|is) (?:that|it|the (?:transfer|payment|money)) (?:in )?(?:dollars|pounds|usd|euros?|quid)"
+        r"(?: or (?:in )?(?:dollars|pounds|usd|euros?|quid))?"
         # "did it go through? did she get it twice?" after one transfer (customer trial, session 39: not understood)
         r"|(?:did|has|have) (?:she|he|they|my \w+) (?:get|got|receive[d]?) (?:it|the money|that|them)"
         r"(?: (?:twice|two times|both|yet|already|ok(?:ay)?))?"
@@ -92,7 +97,7 @@ _ASKS = {
         r"|(?:再)?(?:说|发|给我)一?(?:下|遍)(?:工单号|单号|编号|受理号|账户号|账号)"
         # "刚才给我办的是啥来着" after a plan change heard the help menu, "我刚才办了什么" that it cannot be undone (customer
         # trial, session 44)
-        r"|(?:我)?(?:刚才|刚刚|之前)(?:给我|帮我)?(?:办|弄|开|换)(?:的|了)(?:是)?(?:啥|什么|哪个|哪一个)(?:业务|套餐)?(?:来着|呀|啊)?)"
+        r"|(?:我|你)?(?:刚才|刚刚|之前)(?:给我|帮我)?(?:办|弄|开|换)(?:的|了)(?:是)?(?:啥|什么|哪个|哪一个)(?:业务|套餐)?(?:来着|呀|啊)?)"
         r"[\s?？!！。.]*$"),
 }
 
