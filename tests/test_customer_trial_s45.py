@@ -223,3 +223,16 @@ def test_what_did_you_just_do_says_what_was_done(banking, telecom):
     state = done(banking, en(banking, state, "yes", "affirm").state, transfer_id="TR-50001").state
     result = en(banking, state, "wait was that dollars or pounds?", "check_balance", 0.7)
     assert "outcome_said_again" in _events(result) and "$65.00" in replies(result)[0]
+
+
+def test_a_plan_the_customer_has_is_not_noted_for_a_request(telecom):
+    """Customer trial, session 45 (round 2): "我这是129的融合套餐 宽带是你们的啊" heard "好的，记下了：套餐 129"."""
+    result = zh(telecom, start(), "我这是129的融合套餐 宽带是你们的啊", "提供信息", 0.9)
+    assert "value_noted" not in _events(result)
+
+
+def test_how_long_until_the_person_answers_is_a_nudge(telecom):
+    """Customer trial, session 45 (round 2): "多久能接通" after "正在为您转接人工客服" heard when an opening takes effect."""
+    state = zh(telecom, start(), "转人工", "转人工", 0.99).state
+    result = zh(telecom, state, "多久能接通", "咨询", 0.9)
+    assert "handoff_nudged" in _events(result)

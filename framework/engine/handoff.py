@@ -161,8 +161,12 @@ def taken_back(ctx: TurnContext, nlu: NLUResult | None = None) -> bool | NLUResu
 
 # A nudge while the person is being fetched: "快点", "人呢", "hello??", "how long will this take"
 _NUDGE = {
-    "zh": re.compile(r"^(?:(?:快点|快点儿|快一点|赶紧|麻利点|搞快点|人呢|还没好|还要多久|要等多久|等多久|怎么还没|还在吗|在吗|喂+)[吗啊呀吧呢！!。.?？~～\s]*)+$"),
+    # "多久能接通" heard when an opening takes effect (customer trial, session 45)
+    "zh": re.compile(r"^(?:(?:快点|快点儿|快一点|赶紧|麻利点|搞快点|人呢|还没好|还要多久|要等多久|等多久|怎么还没|还在吗|在吗|喂+"
+                     r"|(?:还要|要|得)?(?:多久|多长时间|几分钟|多会儿)(?:才|能|可以)*(?:接通|接上|转过去|转好|有人|到)"
+                     r"|(?:什么时候|啥时候)(?:才|能)?(?:接通|有人|转过去|到我))[吗啊呀吧呢！!。.?？~～\s]*)+$"),
     "en": re.compile(r"^(?:(?:hurry(?: up)?|come on|hello+|helo+|anyone there|is anyone there|still waiting|how long(?: will (?:this|it) take)?"
+                     r"|how long (?:until|till|before) (?:i get|someone|somebody|they|an agent)\b[\w\s']*|how long do i (?:have to )?wait"
                      r"|where are they|quick(?:ly)?|faster|ok\??)[?!.\s]*)+$", re.IGNORECASE),
 }
 

@@ -24,6 +24,8 @@ charged 89 dollars twice at the grocery store", then "send money to my son Tom" 
 """
 from __future__ import annotations
 
+import re
+
 from framework.engine import value_guard
 from framework.engine.confirm import label
 from framework.engine.context import TurnContext
@@ -33,6 +35,9 @@ from framework.slots.context import from_user
 
 RESPONSE = "utter_value_without_request"
 EVENT = "value_noted"
+# what the customer has now, not a value for a request: "我这是129的融合套餐", "I'm on the 59 plan", "my card is 1234 and it works"
+_WHAT_ONE_HAS = re.compile(r"我(?:这|这个|现在|目前|用的|办的|家)(?:是|用的是|就是)|我(?:现在|目前)?用的(?:是|就是)|现在是|目前是"
+                           r"|\b(?:i'?m on|i am on|i have|i've got|i already have|my current|currently)\b", re.IGNORECASE)
 _AND = {"zh": "，", "en": " and "}
 
 
@@ -54,6 +59,8 @@ def handle(ctx: TurnContext, nlu: NLUResult, confident: bool) -> bool:
     names = given(ctx)
     if not names:
         return False
+    if _WHAT_ONE_HAS.search(nlu.text or ""):
+        return False  # "我这是129的融合套餐 宽带是你们的啊" tells what the customer has (customer trial, session 45)
     intent = ctx.intent
     asks_nothing = (intent is not None and assistant.flow_for_intent(intent) is None
                     and intent not in behaviours.out_of_scope.intents
