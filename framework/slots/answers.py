@@ -727,7 +727,10 @@ _ALSO = {"en": re.compile(r"[,\s]+(?:and\s+)?(?:also|as well as that|and then)[,
 _GREETING_WORD = {
     "zh": r"(?:你好|您好|哈喽|哈罗|嗨|hi|hello|喂|早上好|上午好|中午好|下午好|晚上好|早安|在吗|在不在|在么|有人吗"
           r"|客服你好|客服您好|你好客服|您好客服|客服|小助手你好)(?:呀|啊|哈|呢|鸭)?",
-    "en": r"(?:hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening)|morning|evening)(?: there| team| all)?",
+    # "Good morning sir, kindly do the needful and check balance … and also transfer $150 …" lost the transfer (customer
+    # trial, session 45): who the greeting is for belongs to it
+    "en": r"(?:hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening)|morning|evening)"
+          r"(?: there| team| all| sir| madam| ma'?am| dear| guys| folks| mate| bank)?",
 }
 _GREETING_LEAD = {code: re.compile(rf"^\s*(?:{word}(?![A-Za-z])[\s,，.。!！~～、]*)+", re.IGNORECASE)
                   for code, word in _GREETING_WORD.items()}
