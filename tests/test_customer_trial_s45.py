@@ -236,3 +236,52 @@ def test_how_long_until_the_person_answers_is_a_nudge(telecom):
     state = zh(telecom, start(), "转人工", "转人工", 0.99).state
     result = zh(telecom, state, "多久能接通", "咨询", 0.9)
     assert "handoff_nudged" in _events(result)
+
+
+SCAM = ("hi a man from your fraud department just called me and said my account is compromised and I need to move all my "
+        "money to a safe account right now, he gave me the details. can you help me send 1500 to account 44019932 name "
+        "Secure Holding Ltd quickly please he is still on the line")
+
+
+def test_the_safe_account_scam_is_warned_of_and_nothing_is_sent(banking):
+    """Customer trial, session 45 (round 3): the safe-account scam sent $1,500 to "Secure Holding Ltd"."""
+    from framework.engine.turn import handle_message
+    from tests.support.engine_turns import NOW, message
+    for intent, confidence in (("transfer_money", 0.56), ("transfer_money", 0.99), ("out_of_scope", 0.9)):
+        nlu = message(banking, SCAM, intent, confidence, 0.05, runner_up=("transfer_money", "affirm"))
+        result = handle_message(banking, start(), nlu, now=NOW)
+        assert replies(result)[0].startswith("Please stop: this sounds like a scam.") and not result.state.stack
+    later = "no nothing was taken yet, I just need to move it now before they take it. send 1500 to Secure Holding Ltd"
+    assert replies(en(banking, start(), later, "transfer_money", 0.99))[0].startswith("Please stop")
+
+
+def test_a_person_refused_is_not_put_through(banking):
+    """Customer trial, session 45 (round 3): "no I don't want to talk to another useless person, just fix it" after an
+    offer of a person for a double charge was handed over."""
+    text = ("this is the THIRD time I'm trying to get help today, your stupid app charged me twice at the supermarket "
+            "and now I'm overdrawn!!! I want my money back NOW")
+    state = en(banking, start(), text, "out_of_scope", 0.95).state
+    result = en(banking, state, "no I don't want to talk to another useless person, just fix it", "human_agent", 0.9)
+    assert not result.state.handoff and "handoff" not in _events(result)
+    assert replies(result) == ["Okay, I won't put you through. I can't fix that one myself, only our team can, so if you "
+                               "change your mind, just say \"agent\"."]
+
+
+def test_a_surname_added_completes_the_name(banking):
+    """Customer trial, session 45 (round 3): "and her surname is Okafor" at "Send $15.00 to jenny …?" sent the money to
+    "Okafor"."""
+    state = _transfer_read_back(banking, "pay jenny $15", "jenny").state
+    text = "and her surname is Okafor"
+    result = en(banking, state, text, "inform", 0.9, entities=[_model("recipient", "Okafor", text)])
+    assert result.state.slots["recipient"] == "Jenny Okafor"
+
+
+def test_the_latest_day_is_named_and_a_question_about_it_is_no_date(banking):
+    """Customer trial, session 45 (round 3): "the latest is 30 days from today" named no day, and "what date is 30 days
+    from today??" was read as today."""
+    text = "can I schedule $100 to Anna Kowalski for January 15th, it's her birthday"
+    state = _transfer_read_back(banking, text, "Anna Kowalski").state
+    assert state.frame.waiting_for == "slot:date"
+    asked = en(banking, state, "what date is 30 days from today??", "inform", 0.8)
+    assert asked.state.slots.get("date") is None
+    assert "the latest is Friday 1 January" in replies(asked)[0]

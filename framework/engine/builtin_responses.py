@@ -364,6 +364,12 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "en": "That's the one I have ready:",
     },
     # an out-of-scope message about money taken ("I never bought this", "被盗刷了"; framework.engine.turn)
+    # A no to an offer of a person (framework.engine.nothing_pending): what only a person can do stays with them.
+    "utter_person_declined": {
+        "zh": "好的，先不转人工。这件事我这里处理不了，只有人工客服能办；您改主意了随时说“转人工”。",
+        "en": "Okay, I won't put you through. I can't fix that one myself, only our team can, so if you change your "
+              "mind, just say \"agent\".",
+    },
     # Who to turn to, asked out of scope ("那我到底找谁啊", "who do I talk to then?"): a person, where the domain has one
     # (framework.engine.turn._person_for_money)
     "utter_offer_person_who": {

@@ -27,6 +27,7 @@ class TurnContext:
         self.today = today
         self.channel = channel
         self.text, self.intent, self.confidence = text, intent, confidence
+        self.readings: tuple[str, ...] = (intent,) if intent else ()  # the message's two best intents (turn.py sets them)
         self.new_turn = new_turn
         self.sender_id = state.sender_id
         self.slots: dict[str, Any] = dict(state.slots)
@@ -106,8 +107,28 @@ class TurnContext:
         if response:
             seed = f"{self.sender_id}:{self.turn_number}:{len(self.replies)}"
             values = {**self.slots, **extra} if extra else self.slots
+            texts = _texts(self.assistant, response)
+            if "_latest}" in texts or "_earliest}" in texts:
+                values = {**self.date_bounds(), **values}
             self.replies.append(render(self.assistant, response, values, channel=self.channel, seed=seed,
                                        buttons=buttons))
+
+    def date_bounds(self) -> dict[str, str]:
+        """`{<slot>_earliest}` and `{<slot>_latest}` for each date slot with bounds, as replies show a date: "the
+        latest is 30 days from today" never named the day, and "what date is 30 days from today??" was read as today
+        (customer trial, session 45)."""
+        from framework.engine.render import display_date
+        from framework.slots.bounds import resolve
+
+        out: dict[str, str] = {}
+        for name, slot in self.assistant.slots.items():
+            if slot.type != "date":
+                continue
+            for key, bound in (("earliest", slot.options.get("min")), ("latest", slot.options.get("max"))):
+                day = resolve(bound, self.today) if bound is not None else None
+                if day is not None:
+                    out[f"{name}_{key}"] = display_date(day.isoformat(), self.assistant.language)
+        return out
 
     def say_refused(self, slot: str, otherwise: str | None = None) -> None:
         """Say, once, why this message's value for `slot` was refused (`out_of_range`), else `otherwise`."""
@@ -199,3 +220,9 @@ class TurnContext:
             last_values=frozen_map(self.last_values),
         )
         return TurnResult(state, tuple(self.replies), tuple(self.events), self.action)
+
+
+def _texts(assistant: Assistant, response: str) -> str:
+    """The texts of a domain response's variants, joined (a built-in response has no bounds placeholders)."""
+    found = assistant.responses.get(response)
+    return " ".join(getattr(v, "text", "") or "" for v in found.variants) if found is not None else ""

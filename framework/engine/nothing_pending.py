@@ -66,6 +66,7 @@ def approving_emoji(text: str) -> bool:
 
 ANYTHING_ELSE = "utter_anything_else"
 NOTHING_ELSE = "utter_nothing_else"
+PERSON_DECLINED = "utter_person_declined"
 
 
 def _thanks_or_bye(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
@@ -132,6 +133,13 @@ def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
         # thinking the card was active (customer trial, session 44)
         ctx.emit("acknowledged", yes=True, nothing_done=True)
         ctx.say(NOTHING_DONE)
+        return True
+    history = ctx.original.history
+    if not yes and history and "person_offered" in history[-1].events:
+        # "no I don't want to talk to another useless person, just fix it" after an offer of a person for a double
+        # charge heard "Alright. If you need anything else, just ask." (customer trial, session 45): the offer stands
+        ctx.emit("acknowledged", yes=False, person_declined=True)
+        ctx.say(PERSON_DECLINED)
         return True
     ctx.emit("acknowledged", yes=yes)
     ctx.say(ANYTHING_ELSE if yes else NOTHING_ELSE)

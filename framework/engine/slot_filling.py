@@ -2354,7 +2354,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             ctx.held[name] = value
             ctx.emit("value_held", slot=name, confidence=round(entity.confidence, 4), threshold=threshold)
             continue
-        value = _one_word_fixed(ctx, name, value)
+        value = _one_word_fixed(ctx, name, _surname_added(ctx, name, value))
         ctx.set_slot(name, value, source="entity")
         filled = filled or name == collecting
         filled = _implied(ctx, name, found, collecting) or filled
@@ -2464,6 +2464,23 @@ def _between_values(nlu: NLUResult, text: str, a, b) -> str:
         if start <= entity.start and entity.end <= end and entity.entity != a.entity:
             between = between.replace(text[entity.start:entity.end], " ")
     return between
+
+
+_SURNAME_ADDED_EN = re.compile(r"\b(?:surname|last name|family name|second name)(?:\s+is|['’]s|:)?\s+(?P<surname>[A-Za-z][A-Za-z'’\-]+)",
+                          re.IGNORECASE)
+
+
+def _surname_added(ctx: TurnContext, name: str, value):
+    """"and her surname is Okafor" at "Send $15.00 to jenny …?" sent the money to "Okafor" (customer trial, session 45):
+    a surname said for a name of one word completes it ("Jenny Okafor")."""
+    old, slot = ctx.original.slots.get(name), ctx.assistant.slots[name]
+    if slot.type != "text" or not isinstance(old, str) or not isinstance(value, str):
+        return value
+    m = _SURNAME_ADDED_EN.search(ctx.text or "")
+    if (m is None or m.group("surname").lower() != value.strip().lower() or not re.fullmatch(r"[A-Za-z'’\-]+", old)
+            or old.lower() == value.strip().lower()):
+        return value
+    return f"{old[:1].upper()}{old[1:]} {value.strip()[:1].upper()}{value.strip()[1:]}"
 
 
 def _one_word_fixed(ctx: TurnContext, name: str, value):

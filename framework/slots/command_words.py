@@ -69,7 +69,10 @@ _NEGATED = {
     "handoff": {
         "zh": re.compile(r"(?:不|不用|不要|不需要|不必|没必要|用不着|别)(?:再|帮我|给我)*(?:转|找|接|叫)*(?:人工|真人|客服)"),
         "en": re.compile(r"\b(?:don'?t|do not|no need to|not)\b(?:\s+(?:need|want|wanna|have))?(?:\s+to)?"
-                         r"(?:\s+(?:talk|speak|be transferred|transfer me|go))?(?:\s+(?:to|with))?(?:\s+(?:an?|the|any))?"
+                         r"(?:\s+(?:talk|speak|be transferred|transfer me|go))?(?:\s+(?:to|with))?"
+                         # "no I don't want to talk to another useless person, just fix it" was handed over (customer
+                         # trial, session 45)
+                         r"(?:\s+(?:an?|the|any|another|other|more|some))?(?:\s+(?!to\b)[a-z]+)?"
                          r"\s+(?:agent|human|person|operator|representative)s?\b|\bno (?:agent|human|operator)s?\b"
                          r"|\b(?:fine|ok|okay|good) without (?:an?|the|any) (?:agent|human|person)\b"
                          r"|\bno need for (?:an?|the|any) (?:agent|human|person|operator)\b"),

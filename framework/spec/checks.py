@@ -383,6 +383,16 @@ def check_responses(ctx: Context) -> None:
                     ctx.known("intent", intent, path + ("buttons", j, "payload"), ctx.intents)
 
 
+def _date_bound(ctx: Context, name: str) -> bool:
+    """`{<slot>_latest}` / `{<slot>_earliest}`: the bound of a date slot with `max` / `min`, as replies show a date
+    (framework.engine.context.TurnContext.date_bounds)."""
+    for suffix, key in (("_latest", "max"), ("_earliest", "min")):
+        if name.endswith(suffix):
+            slot = mapping(ctx.slots.get(name[:-len(suffix)]))
+            return slot.get("type") == "date" and slot.get(key) is not None
+    return False
+
+
 def _check_placeholders(ctx: Context, text: str, path: tuple, extra: tuple[str, ...] = ()) -> None:
     try:
         fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
@@ -397,7 +407,7 @@ def _check_placeholders(ctx: Context, text: str, path: tuple, extra: tuple[str, 
         if not slot:
             ctx.add("E056", path, "empty placeholder '{}'", offset=max(offset, 0),
                     expected="{slot_name}", found="'{}'")
-        elif slot not in ctx.slots and slot not in extra:
+        elif slot not in ctx.slots and slot not in extra and not _date_bound(ctx, slot):
             ctx.add("E053", path, f"the text uses '{{{slot}}}', which is not a slot", offset=max(offset, 0),
                     expected=one_of(ctx.slots) if len(ctx.slots) <= 8 else "a slot name",
                     found=f"'{slot}'", hint=did_you_mean(slot, ctx.slots))
