@@ -1,6 +1,8 @@
 """Session 45: what customer trials and hand tries found, each with the message that found it."""
 from __future__ import annotations
 
+import pytest
+
 from framework.nlu.interface import Entity
 from tests.support.engine_turns import done, replies, start, turns
 from tests.support.example_domains import banking, telecom  # noqa: F401 (fixtures)
@@ -285,3 +287,33 @@ def test_the_latest_day_is_named_and_a_question_about_it_is_no_date(banking):
     asked = en(banking, state, "what date is 30 days from today??", "inform", 0.8)
     assert asked.state.slots.get("date") is None
     assert "the latest is Friday 1 January" in replies(asked)[0]
+
+
+@pytest.mark.parametrize("text, intent, confidence", [
+    ("有人打电话说我的号要被停了让我转账", "办理", 0.9),
+    ("有个说是你们客服的人打电话说我套餐多收费了要给我退款，让我把手机收到的验证码告诉他，能告诉吗？", "投诉", 0.95),
+    ("刚才有个自称电信的人打电话给我说我的号码涉嫌违法，2小时内要被停机，让我把钱转到安全账户，我该怎么办？要不要转？", "其他", 0.74)])
+def test_a_phone_scam_is_warned_of_whatever_the_reading(telecom, text, intent, confidence):
+    """Customer trial, session 45 (round 3): a caller asking for a transfer or the SMS code heard 开户还是换套餐, the
+    complaint's name question, or what a shop does."""
+    result = zh(telecom, start(), text, intent, confidence)
+    assert replies(result)[0].startswith("请注意防范诈骗") and not result.state.stack
+
+
+def test_a_question_at_a_read_back_keeps_the_request(telecom):
+    """Customer trial, session 45 (round 3): "这个要额外交钱吗？还是免费升级" at a plan change's read-back heard how to top
+    up, and the change was dropped without a word."""
+    state = zh(telecom, start(), "换129", "办理").state
+    state = zh(telecom, state, "王小明 11010519491231002X", "提供信息", entities=[_model("name", "王小明", "王小明")]).state
+    assert state.frame.waiting_for == "confirm"
+    result = zh(telecom, state, "这个要额外交钱吗？还是免费升级", "咨询", 0.99)
+    assert result.state.frame is not None and result.state.frame.waiting_for == "confirm"
+    assert replies(result)[0].startswith("套餐月费就是档位的价格")
+
+
+def test_a_complaint_said_in_short_messages_is_joined(telecom):
+    """Customer trial, session 45 (round 3): "扣费", then "乱扣" were each too short, and the complaint was never filed."""
+    state = zh(telecom, start(), "投诉", "投诉").state
+    state = zh(telecom, state, "扣费", "投诉", 0.67).state
+    result = zh(telecom, state, "乱扣", "投诉", 0.38)
+    assert result.state.slots.get("complaint") == "扣费，乱扣"

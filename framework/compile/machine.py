@@ -300,6 +300,9 @@ class Flow:
     # `not_for`: (response, words, patterns) of requests its trigger intent covers that it must not
     # serve: the response instead of the flow (framework.engine.not_for)
     not_for: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+    # the `not_for` entries marked `warn: true` (a scam): said for any message that names them while no flow is
+    # active, whatever the classifier read (framework.engine.not_for.warn)
+    warnings: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
     # `answers`: (response, words, patterns) of side questions answered while it waits, the question
     # then asked again (framework.engine.side_questions)
     answers: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()

@@ -27,7 +27,6 @@ class TurnContext:
         self.today = today
         self.channel = channel
         self.text, self.intent, self.confidence = text, intent, confidence
-        self.readings: tuple[str, ...] = (intent,) if intent else ()  # the message's two best intents (turn.py sets them)
         self.new_turn = new_turn
         self.sender_id = state.sender_id
         self.slots: dict[str, Any] = dict(state.slots)

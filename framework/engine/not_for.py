@@ -95,7 +95,10 @@ def refused_at_confirmation(ctx: TurnContext) -> bool:
         return False
     # nor a question about another card ("is 7777 still working though?" at the block of 1234: the block waits for
     # its answer, session 27's test; since session 45 the lost card's `not_for` names such questions)
-    if is_question(text, ctx.assistant.language) and _other_value_said(ctx, text):
+    if is_question(text, ctx.assistant.language):
+        # ... nor a question: "这个要额外交钱吗？还是免费升级" at a plan change's read-back named a recharge (not served) and
+        # the change was dropped without a word (customer trial, session 45); "is 7777 still working though?" at the
+        # block of 1234 (session 27). The flow's own answers, or the question at a confirmation, take it
         return False
     if not tell_named(ctx, flow.name, flow.not_for, text, "request_not_served"):
         return False
@@ -111,7 +114,17 @@ def refused_at_confirmation(ctx: TurnContext) -> bool:
 
 
 
-def _other_value_said(ctx: TurnContext, text: str) -> bool:
-    """The message names a number (four digits or more) that no slot of the session holds."""
-    held = {str(v) for v in ctx.slots.values() if v is not None}
-    return any(number not in held for number in re.findall(r"\d{4,}", text))
+
+def warn(ctx: TurnContext) -> bool:
+    """"a man from your fraud department just called me … move all my money to a safe account" (read as transfer_money
+    0.56, below the threshold) and "刚才有个自称电信的人…让我把钱转到安全账户" (其他 0.74, answered with what a shop does)
+    heard no warning, and the $1,500 was sent (customer trials, session 45): with no flow active, a message that names
+    a `not_for` entry marked `warn: true` (of any flow) hears it, whatever the classifier read (event
+    `request_not_served`, `warned`); what the message gave is not kept."""
+    if ctx.stack or not ctx.text:
+        return False
+    for flow in ctx.assistant.flows.values():
+        if flow.warnings and tell_named(ctx, flow.name, flow.warnings, ctx.text, "request_not_served"):
+            lifetimes.forget_this_turns_values(ctx, "not_served")
+            return True
+    return False

@@ -302,7 +302,6 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     ctx = _context(assistant, state, now=now, channel=channel, text=nlu.text,
                    intent=top.name if top else None, confidence=top.confidence if top else None,
                    new_turn=True)
-    ctx.readings = tuple(score.name for score in nlu.ranking[:2])
     if expired:
         ctx.emit("session_expired", idle_seconds=round(idle, 3))
     if negated is not None:
@@ -936,6 +935,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     intent = ctx.intent
     confident = (intent is not None and ctx.confidence >= threshold(assistant)
                  and not _value_alone(ctx, nlu, intent))
+    # a scam named with no flow active (a `not_for` entry marked `warn`): warned of, whatever the reading
+    if not_for.warn(ctx):
+        return
     # (0) the answer to "Do you want to stop here?", asked after a plain "no" at a question
     # or a goodbye while one waits (framework.engine.stop_question); neither yes nor no: the
     # message answers the question
@@ -1360,10 +1362,6 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
         return
     # a request below the threshold whose intent starts a flow: "Did you mean: …?" (a 75-word
     # lost-card story read as lost_card 0.66 < 0.71 heard the fallback: trial of session 24)
-    # ... unless it names what a flow's `not_for` lists (the safe-account scam read as transfer_money 0.56)
-    if not confident and not ctx.stack and not unclear and _not_for_a_flow(ctx):
-        lifetimes.forget_this_turns_values(ctx, "not_served")
-        return
     if not confident and not unclear and intent_check.offer(ctx, intent, ctx.confidence, threshold(assistant),
                                                                  nlu.ranking):
         return
@@ -1375,9 +1373,6 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     if value_noted.handle(ctx, nlu, confident):
         return
     if confident and not ctx.stack and not unclear and not yes_or_no and assistant.behaviours.out_of_scope.response:
-        if intent in assistant.behaviours.out_of_scope.intents and _not_for_a_flow(ctx):
-            lifetimes.forget_this_turns_values(ctx, "out_of_scope")
-            return
         ctx.emit("out_of_scope", intent=intent)
         ctx.say(assistant.behaviours.out_of_scope.response)
         if intent in assistant.behaviours.out_of_scope.intents:
@@ -2028,9 +2023,6 @@ def _global(ctx: TurnContext, intent: str) -> bool:
             # "today is grand" (greet 0.71) at a transfer's read-back heard the greeting and its menu (customer trial,
             # session 42): at a confirmation, a greeting reading with no greeting word in the message is none
             continue
-        if intent in behaviour.intents and name == "out_of_scope" and not ctx.stack and _not_for_a_flow(ctx):
-            lifetimes.forget_this_turns_values(ctx, "not_served")  # the safe-account scam, read as out of scope
-            return True
         if intent in behaviour.intents:
             # "before I confirm, how long does it take to reach him?" (greet 0.78) at a transfer's confirmation
             # heard the greeting (customer trial, session 27): a real question is no greeting
@@ -2047,18 +2039,6 @@ def _global(ctx: TurnContext, intent: str) -> bool:
     if flow is None:
         return False
     return _trigger(ctx, flow)
-
-
-def _not_for_a_flow(ctx: TurnContext) -> bool:
-    """"a man from your fraud department just called me … move all my money to a safe account … send 1500 to Secure
-    Holding Ltd" (out of scope) heard only that a person can look into money taken, and the next message sent the $1,500
-    (customer trial, session 45): an unsure or out-of-scope message that names what the `not_for` of a flow of its two
-    best readings lists (the safe-account scam, a card top-up) hears that entry's reply instead (event
-    `request_not_served`). (Not any flow's: "the interest rate on your savings account" is no account balance.)"""
-    text = ctx.text or ""
-    flows = [ctx.assistant.flow_for_intent(name) for name in ctx.readings]
-    return any(flow is not None and flow.not_for
-               and not_for.tell_named(ctx, flow.name, flow.not_for, text, "request_not_served") for flow in flows)
 
 
 def _person_for_money(ctx: TurnContext) -> None:
@@ -2242,6 +2222,21 @@ def _ignored_as(ctx: TurnContext, reasons: tuple[str, ...], entity: str | None =
                and (entity is None or e.data.get("entity") == entity) for e in ctx.events)
 
 
+def _joined_with_the_last_answer(ctx: TurnContext, slot, slot_name: str, parsed: ParseResult) -> ParseResult:
+    """"扣费", then "乱扣" at "请详细描述一下遇到的问题" were each too short (at least 3 characters), the third answer ended the
+    complaint, and it was never filed (customer trial, session 45): a free text said over several short messages, the
+    last one refused as too short, is those messages together ("扣费，乱扣")."""
+    history = ctx.original.history
+    min_length = slot.options.get("min_length")
+    if (slot.type != "text" or not min_length or short_text(slot, model_for(ctx.assistant))  # not a name: "张", "李"
+            or not history or not history[-1].text or not ctx.text
+            or not any(e == "slot_invalid" for e in history[-1].events) or yes_no(ctx.text, ctx.assistant.language)):
+        return parsed
+    joiner = "，" if language_key(ctx.assistant.language) == "zh" else ", "
+    joined = collect_text(ctx.assistant, slot, history[-1].text.strip() + joiner + ctx.text.strip(), today=ctx.today)
+    return joined if joined.ok else parsed
+
+
 def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> None:
     step: Collect = steps.collect_step(ctx.flow(), state, slot_name)
     slot = ctx.assistant.slots[slot_name]
@@ -2250,6 +2245,8 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         ctx.say(step.prompt)
         return
     parsed = _value_from_utterance(ctx, slot, nlu)
+    if not parsed.ok:
+        parsed = _joined_with_the_last_answer(ctx, slot, slot_name, parsed)
     if not parsed.ok and not parsed.response and (why := slot_filling.inexact_amount(ctx, slot_name, nlu)):
         # "每个月多扣10块", "五六十", "没多少 就几块钱" at the loss question: no one amount, no wrong one
         # either; the question again, before a 否定 could ask whether to stop (customer trial, session 27)

@@ -187,15 +187,16 @@ STATE = _object({
 })
 
 
-def _named_responses(example: str) -> dict:
+def _named_responses(example: str, **more: dict) -> dict:
     """A flow's list of {response, words, patterns}: a response said where a message names one of the words
-    or matches one of the patterns (`not_for`, `answers`)."""
+    or matches one of the patterns (`not_for`, `answers`); `more`: keys one list has besides."""
     return {"type": "array", "minItems": 1, "items": _object({
         "response": NAME,
         "words": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
                   "x-expected": f"a list of words, such as {example}"},
         "patterns": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
                      "x-expected": "a list of regular expressions"},
+        **more,
     }, required=("response",)), "x-expected": "a list of {response, words, patterns}"}
 
 
@@ -208,7 +209,8 @@ FLOW = _object({
     "keep": {"type": "array", "items": NAME, "x-expected": "a list of slot names"},
     # requests the trigger intent covers that this flow must not serve ("unblock my card" read as
     # lost_card): the response instead of the flow (framework.engine.not_for)
-    "not_for": _named_responses("[unblock, unfreeze]"),
+    # `warn: true` (a scam): said for any message that names it while no flow is active, whatever its reading
+    "not_for": _named_responses("[unblock, unfreeze]", warn={"type": "boolean"}),
     # side questions answered while the flow waits ("is there a fee?" at a transfer's confirmation): the
     # response, then the same question again, nothing changed (framework.engine.side_questions)
     "answers": _named_responses("[fee, charge]"),
