@@ -317,3 +317,13 @@ def test_a_complaint_said_in_short_messages_is_joined(telecom):
     state = zh(telecom, state, "扣费", "投诉", 0.67).state
     result = zh(telecom, state, "乱扣", "投诉", 0.38)
     assert result.state.slots.get("complaint") == "扣费，乱扣"
+
+
+def test_a_long_complaint_naming_a_refund_is_the_complaint(telecom):
+    """Customer trial, session 45 (round 3): a pasted complaint ending "你们必须给我退钱，不然我就去工信部投诉" at the
+    complaint's question was answered how refunds go, and the question came again."""
+    state = zh(telecom, start(), "投诉", "投诉").state
+    text = ("我上个月根本没用什么流量，结果账单多扣了我86块钱，打了三次10000号都说会回电，到现在一个电话都没有！"
+            "你们必须给我退钱，不然我就去工信部投诉")
+    result = zh(telecom, state, text, "投诉", 0.99)
+    assert "question_answered" not in _events(result) and result.state.slots.get("complaint")

@@ -35,6 +35,9 @@ from framework.slots.command_words import asks_for_person
 from framework.slots.context import model_for, short_text
 
 
+_TOLD = 30  # letters, digits and CJK characters: a message this long at a free text's question tells, it asks nothing
+
+
 def _about_the_flow(flow, frame, text: str) -> bool:
     """A question that names the flow itself by one of its step's request words ("投诉一般多久有结果？" at "请详细描述一下
     遇到的问题": the customer asks how complaints go, and became the complaint, customer trial, session 33): the flow
@@ -52,9 +55,12 @@ def answered(ctx: TurnContext, nlu: NLUResult) -> bool:
     if not (frame.waiting_for == "confirm" or frame.waiting_for.startswith("slot:")):
         return False
     slot = ctx.assistant.slots.get(frame.waiting_for[5:]) if frame.waiting_for.startswith("slot:") else None
-    if slot is not None and slot.type == "text" and not short_text(slot, model_for(ctx.assistant)) and not _about_the_flow(
-            flow, frame, text):
-        return False  # free text ("你们到底多久能修好？？" as the complaint) is the answer, questions and all
+    if slot is not None and slot.type == "text" and not short_text(slot, model_for(ctx.assistant)) and (
+            not _about_the_flow(flow, frame, text) or content_length(text) >= _TOLD):
+        # free text ("你们到底多久能修好？？" as the complaint) is the answer, questions and all; a story that names the
+        # flow's word too ("…账单多扣了我86块钱…你们必须给我退钱，不然我就去工信部投诉" was answered how refunds go, and
+        # the complaint asked again: customer trial, session 45)
+        return False
     if not is_question(text, ctx.assistant.language):
         return False
     if asks_for_person(text, ctx.assistant.language):
