@@ -327,3 +327,12 @@ def test_a_long_complaint_naming_a_refund_is_the_complaint(telecom):
             "你们必须给我退钱，不然我就去工信部投诉")
     result = zh(telecom, state, text, "投诉", 0.99)
     assert "question_answered" not in _events(result) and result.state.slots.get("complaint")
+
+
+def test_a_yes_on_a_condition_is_answered_then_asked_again(banking):
+    """Customer trial, session 45 (round 3): "yes if there's no fee" at a transfer's read-back heard "I'm not sure I
+    understood"."""
+    state = _transfer_read_back(banking, "send $50 to Tom Baker", "Tom Baker").state
+    result = en(banking, state, "yes if there's no fee", "affirm", 0.8)
+    assert result.action is None and "question_answered" in _events(result)
+    assert replies(result)[-1] == "Send $50.00 to Tom Baker on Wednesday 2 December?"

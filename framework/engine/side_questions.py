@@ -35,6 +35,11 @@ from framework.slots.command_words import asks_for_person
 from framework.slots.context import model_for, short_text
 
 
+# a yes on a condition the flow answers: "yes if there's no fee" at a transfer's read-back heard "I'm not sure I
+# understood" (customer trial, session 45); "不收手续费的话就办" — the answer, then the question again
+_CONDITIONAL = re.compile(r"^\W*(?:(?:yes|yeah|yep|ok(?:ay)?|sure|fine|alright)\W+)?(?:but )?(?:only )?(?:if|as long as|provided"
+                          r"(?: that)?|so long as)\b|(?:的话|就行的话)(?:就|才|我就|再)(?:办|换|开|转|确认|同意)",
+                          re.IGNORECASE)
 _TOLD = 30  # letters, digits and CJK characters: a message this long at a free text's question tells, it asks nothing
 
 
@@ -61,7 +66,7 @@ def answered(ctx: TurnContext, nlu: NLUResult) -> bool:
         # flow's word too ("…账单多扣了我86块钱…你们必须给我退钱，不然我就去工信部投诉" was answered how refunds go, and
         # the complaint asked again: customer trial, session 45)
         return False
-    if not is_question(text, ctx.assistant.language):
+    if not (is_question(text, ctx.assistant.language) or _CONDITIONAL.search(text)):
         return False
     if asks_for_person(text, ctx.assistant.language):
         # "before I confirm, can I talk to a real person about a fee?" heard the fee's answer, and its "yes" then sent
