@@ -336,3 +336,11 @@ def test_a_yes_on_a_condition_is_answered_then_asked_again(banking):
     result = en(banking, state, "yes if there's no fee", "affirm", 0.8)
     assert result.action is None and "question_answered" in _events(result)
     assert replies(result)[-1] == "Send $50.00 to Tom Baker on Wednesday 2 December?"
+
+
+def test_will_she_get_it_today_is_answered_at_the_read_back(banking):
+    """Customer trial, session 45 (round 3): "Will she get it today?" at a transfer's read-back heard "I can't answer
+    that here"."""
+    state = _transfer_read_back(banking, "send $50 to Sarah Lee", "Sarah Lee").state
+    result = en(banking, state, "Will she get it today?", "check_balance", 0.6)
+    assert "question_answered" in _events(result) and replies(result)[0].startswith("Money sent today")
