@@ -1827,12 +1827,11 @@ def _another_flows_choice_at_a_menu(ctx: TurnContext, nlu: NLUResult, value_ok: 
     none of the menu but gives a choice that one other flow collects (换套餐) ends the informing flow and starts that
     one (_implied_flow), which asks what it still needs."""
     flow = ctx.flow()
-    if value_ok or len(ctx.stack) != 1 or flow is None or not stop_question.only_informs(ctx, flow):
+    if (value_ok or len(ctx.stack) != 1 or flow is None or not stop_question.only_informs(ctx, flow)
+            or yes_no(nlu.text or "", ctx.assistant.language) is not None):  # a bare "no" is the menu's no
         return False
     given = {n for n, v in ctx.slot_changes.items() if v is not None
              and getattr(ctx.assistant.slots.get(n), "type", None) == "categorical"} - steps.collected_slots(flow)
-    if yes_no(nlu.text or "", ctx.assistant.language) is not None:
-        return False  # a bare "no" is the menu's no, though another flow's choice be "no"
     others = [f for f in ctx.assistant.flows.values()
               if f.triggers and not f.ends_conversation and given and given <= steps.collected_slots(f)]
     if len(others) != 1:
