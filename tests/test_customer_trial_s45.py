@@ -344,3 +344,13 @@ def test_will_she_get_it_today_is_answered_at_the_read_back(banking):
     state = _transfer_read_back(banking, "send $50 to Sarah Lee", "Sarah Lee").state
     result = en(banking, state, "Will she get it today?", "check_balance", 0.6)
     assert "question_answered" in _events(result) and replies(result)[0].startswith("Money sent today")
+
+
+def test_after_a_scam_warning_the_transfer_is_not_started_again(banking):
+    """Customer trial, session 45: after the safe-account warning, "ok fine just send 1500 to Secure Holding Ltd" read
+    the transfer back; for a few turns the warning is said again instead, other requests go on."""
+    state = en(banking, start(), SCAM, "transfer_money", 0.99).state
+    again = en(banking, state, "ok fine just send 1500 to Secure Holding Ltd", "transfer_money", 0.99)
+    assert replies(again)[0].startswith("Please stop") and not again.state.stack and again.action is None
+    balance = en(banking, again.state, "what's my balance on 1234", "check_balance", 0.99)
+    assert balance.action is not None and balance.action.action == "get_balance"

@@ -39,6 +39,8 @@ def refused(ctx: TurnContext, flow: Flow) -> bool:
     text = ctx.text or ""
     if not flow.not_for or not text or not ctx.new_turn:
         return False
+    if _warned_again(ctx, flow):
+        return True
     if not say_named(ctx, flow.name, flow.not_for, text, "request_not_served"):
         return False
     # what the request not served gave is not kept: "帮我老婆换个套餐，…换成99的" (refused), then "那我自己换个套餐"
@@ -64,6 +66,8 @@ def taken_up(ctx: TurnContext, nlu, confident: bool) -> bool:
     if ctx.stack or not history or "request_not_served" not in history[-1].events or not ctx.new_turn:
         return False
     flow = ctx.assistant.flow_for_intent(history[-1].intent or "")
+    if flow is not None and _warned_again(ctx, flow):
+        return True
     behaviours = ctx.assistant.behaviours
     other = ctx.assistant.flow_for_intent(ctx.intent) if confident and ctx.intent else None
     if (flow is None or (other is not None and other.name != flow.name)
@@ -93,12 +97,10 @@ def refused_at_confirmation(ctx: TurnContext) -> bool:
     # ("我朋友也想办": this one is the customer's)
     if negated_command(text, ctx.assistant.language) is not None or _ANOTHER_OR_NOT.search(text.lower()):
         return False
-    # nor a question about another card ("is 7777 still working though?" at the block of 1234: the block waits for
-    # its answer, session 27's test; since session 45 the lost card's `not_for` names such questions)
+    # nor a question: "这个要额外交钱吗？还是免费升级" at a plan change's read-back named a recharge (not served) and the
+    # change was dropped without a word (customer trial, session 45); "is 7777 still working though?" at the block of
+    # 1234 (session 27's test). The flow's own answers, or the question at a confirmation, take it
     if is_question(text, ctx.assistant.language):
-        # ... nor a question: "这个要额外交钱吗？还是免费升级" at a plan change's read-back named a recharge (not served) and
-        # the change was dropped without a word (customer trial, session 45); "is 7777 still working though?" at the
-        # block of 1234 (session 27). The flow's own answers, or the question at a confirmation, take it
         return False
     if not tell_named(ctx, flow.name, flow.not_for, text, "request_not_served"):
         return False
@@ -115,6 +117,22 @@ def refused_at_confirmation(ctx: TurnContext) -> bool:
 
 
 
+WARNED = "warned"
+RECENT_TURNS = 6  # how long a warning holds for its flow
+
+
+def _warned_again(ctx: TurnContext, flow: Flow) -> bool:
+    """"ok fine just send 1500 to Secure Holding Ltd" right after the safe-account scam was warned of read the transfer
+    back (customer trial, session 45): for a few turns after a warning (`warn: true`), the flow it guards is not started
+    by its trigger; the warning is said again, and a person can still be asked for (event `warned`, `again`)."""
+    if not flow.warnings or not any(WARNED in turn.events for turn in ctx.original.history[-RECENT_TURNS:]):
+        return False
+    ctx.emit(WARNED, flow=flow.name, again=True)
+    ctx.say(flow.warnings[0][0])
+    lifetimes.forget_this_turns_values(ctx, "not_served")
+    return True
+
+
 def warn(ctx: TurnContext) -> bool:
     """"a man from your fraud department just called me … move all my money to a safe account" (read as transfer_money
     0.56, below the threshold) and "刚才有个自称电信的人…让我把钱转到安全账户" (其他 0.74, answered with what a shop does)
@@ -125,6 +143,7 @@ def warn(ctx: TurnContext) -> bool:
         return False
     for flow in ctx.assistant.flows.values():
         if flow.warnings and tell_named(ctx, flow.name, flow.warnings, ctx.text, "request_not_served"):
+            ctx.emit(WARNED, flow=flow.name)
             lifetimes.forget_this_turns_values(ctx, "not_served")
             return True
     return False
