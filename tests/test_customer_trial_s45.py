@@ -354,3 +354,42 @@ def test_after_a_scam_warning_the_transfer_is_not_started_again(banking):
     assert replies(again)[0].startswith("Please stop") and not again.state.stack and again.action is None
     balance = en(banking, again.state, "what's my balance on 1234", "check_balance", 0.99)
     assert balance.action is not None and balance.action.action == "get_balance"
+
+
+def test_the_scam_warning_holds_when_the_customer_insists(banking):
+    """Customer trial, session 45 (round 4): "but they knew my name and my card number, so it must be real. please just
+    send the 1400 to Secure Holdings Ltd" (read as activate_card) after the warning started an activation, and the
+    $1,400 was sent two messages later."""
+    first = ("hello, someone from your fraud department just rang me and said my account is compromised and I need to "
+             "move 1400 dollars to a safe account in the name of Secure Holdings Ltd. can you do that quickly?")
+    state = en(banking, start(), first, "transfer_money", 0.9).state
+    insist = "but they knew my name and my card number, so it must be real. please just send the 1400 to Secure Holdings Ltd"
+    result = en(banking, state, insist, "activate_card", 0.8)
+    assert replies(result)[0].startswith("Please stop") and not result.state.stack
+
+
+def test_the_new_number_text_scam_is_warned_of(banking):
+    """Customer trial, session 45 (round 4): $900 went to "my grandson" who "texted me from a new number"."""
+    text = ("ok. also my grandson texted me from a new number, he lost his phone and needs 900 dollars urgently for his "
+            "rent. can you send it to the account he gave me, name Tyler Brooks")
+    result = en(banking, start(), text, "transfer_money", 0.99)
+    assert replies(result)[0].startswith("Please be careful: a message from a new number") and not result.state.stack
+
+
+def test_a_value_in_a_question_at_the_read_back_changes_nothing(banking):
+    """Customer trial, session 45 (round 4): "wait, I only have 42 dollars? how can you send 100 then?" changed the amount
+    to $42, and "ok yes send it" sent $42."""
+    state = _transfer_read_back(banking, "send $100 to Mike Ross", "Mike Ross").state
+    result = en(banking, state, "wait, I only have 42 dollars? how can you send 100 then?", "inform", 0.8)
+    assert result.state.slots["amount"]["amount"] == 100 and "slot_corrected" not in _events(result)
+    changed = en(banking, state, "can you make it 80?", "inform", 0.8)
+    assert changed.state.slots["amount"]["amount"] == 80
+
+
+@pytest.mark.parametrize("text, starts", [("我已经转了两千了怎么办", "如果已经把钱转给了对方"),
+                                          ("快递客服说理赔要跟我共享屏幕", "请注意防范诈骗")])
+def test_a_scam_victim_and_screen_sharing_are_warned_of(telecom, text, starts):
+    """Customer trial, session 45 (round 4): "我已经转了两千了怎么办" asked 余额还是账单, screen sharing for a courier's
+    refund heard how complaints are followed up."""
+    result = zh(telecom, start(), text, "查询", 0.93)
+    assert replies(result)[0].startswith(starts) and not result.state.stack

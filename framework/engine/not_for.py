@@ -133,6 +133,20 @@ def _warned_again(ctx: TurnContext, flow: Flow) -> bool:
     return True
 
 
+def _repeats_the_warned(ctx: TurnContext) -> bool:
+    """Whether this message gives again a value (a payee, a name) that a recently warned message said."""
+    warned = [turn.text.lower() for turn in ctx.original.history[-RECENT_TURNS:] if WARNED in turn.events and turn.text]
+    if not warned:
+        return False
+    said = {str(v).lower() for v in ctx.slot_changes.values() if isinstance(v, str) and len(v) >= 3}
+    said |= {m.group().lower() for m in _NAMED.finditer(ctx.text or "")}
+    return any(value in text for value in said for text in warned)
+
+
+# a name of several capitalised words, or a number of three digits or more ("Secure Holdings Ltd", "1400")
+_NAMED = re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*)+\b|\b\d{3,}\b")
+
+
 def warn(ctx: TurnContext) -> bool:
     """"a man from your fraud department just called me … move all my money to a safe account" (read as transfer_money
     0.56, below the threshold) and "刚才有个自称电信的人…让我把钱转到安全账户" (其他 0.74, answered with what a shop does)
@@ -142,6 +156,10 @@ def warn(ctx: TurnContext) -> bool:
     if ctx.stack or not ctx.text:
         return False
     for flow in ctx.assistant.flows.values():
+        if flow.warnings and _repeats_the_warned(ctx) and _warned_again(ctx, flow):
+            # "but they knew my name and my card number, so it must be real. please just send the 1400 to Secure Holdings
+            # Ltd" (read as activate_card) after the safe-account warning (customer trial, session 45)
+            return True
         if flow.warnings and tell_named(ctx, flow.name, flow.warnings, ctx.text, "request_not_served"):
             ctx.emit(WARNED, flow=flow.name)
             lifetimes.forget_this_turns_values(ctx, "not_served")

@@ -56,7 +56,7 @@ from framework.engine.other_request import second_run
 from framework.masking import card_spans
 from framework.nlu.interface import Entity, NLUResult
 from framework.slots import ParseResult, parse_value
-from framework.slots.answers import (also_part, compares_values, corrected_tail, is_hesitation, is_question,
+from framework.slots.answers import (also_part, content_length, compares_values, corrected_tail, is_hesitation, is_question,
                                      language_key, sounds_like_correction, yes_no)
 from framework.slots.command_words import command_word
 from framework.slots.context import (collect_text, complete_cut_name, from_user, join_name_parts, looks_everyday,
@@ -1098,6 +1098,29 @@ _BUT_LEAD = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright|righ
 _ASKS_ABOUT = re.compile(r"(?:的|那个|那档)?呢\s*[?？]*\s*$|(?:有啥|有什么|什么)(?:区别|不同)|是啥样|是什么样|怎么样[?？]*$")
 
 
+# "wait, I only have 42 dollars? how can you send 100 then?" at "Send $100.00 to Mike Ross …?" changed the amount to $42,
+# and "ok yes send it" sent $42 (customer trial, session 45): a value said in a sentence that asks (it ends with a question
+# mark) and asks no change is no change
+_CHANGE_ASKED_EN = re.compile(r"\b(?:make it|make that|change|instead|actually|rather|should be|meant|i mean|can you do|could you do"
+                              r"|how about|what about|switch|move it|schedule it|set it|put it)\b"
+                              # "can it go on 12/20?", "can I schedule it for the 1st of next month?" (sessions 36, 39)
+                              r"|\b(?:can|could|would|will|may) (?:it|i|we|you|u) (?:go|be|schedule|send|do|move|put|set|make"
+                              r"|pay|have|switch)\b|改成|换成|改为|还是", re.IGNORECASE)
+
+
+def _in_a_question(text: str, entity) -> bool:
+    """Whether `entity` lies in a sentence of `text` that ends with a question mark and asks for no change."""
+    start = max(text.rfind(mark, 0, entity.start) for mark in ".!?。！？\n") + 1
+    ends = [i for i in (text.find(mark, entity.end) for mark in "?？") if i >= 0]
+    stops = [i for i in (text.find(mark, entity.end) for mark in ".!。！\n") if i >= 0]
+    if not ends or (stops and min(stops) < min(ends)):
+        return False
+    sentence = text[start:min(ends)]
+    rest = text[start:entity.start] + text[entity.end:min(ends)]
+    # ("80?" alone offers the value: a change)
+    return content_length(rest) >= 6 and not _CHANGE_ASKED_EN.search(sentence)
+
+
 # A question about a choice, in the clause that names it: "等下，99的有多少流量" at the ID question set the plan to 99
 # ("好的，已将套餐改为 99" later: customer trial, session 30). Not "我要99的，多少钱一个月" (chosen in its own clause).
 _ABOUT_IT = {
@@ -1233,6 +1256,17 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
     if getattr(state.step, "on_change", None):
         return  # the step says where a change goes ("那59的呢" at an offer of 99: 59's details)
     text, language = ctx.text or "", ctx.assistant.language
+    for name in [n for n in found if n in steps.collected_slots(flow)]:
+        held = ctx.original.slots.get(name)
+        if (ctx.assistant.slots[name].type != "text" and held is not None
+                and all(_in_a_question(text, c[2]) for c in found[name] if c[3] != held)
+                and any(c[3] != held for c in found[name])):
+            # "wait, I only have 42 dollars? how can you send 100 then?" asks, it changes nothing ("wait" sounds like
+            # a correction: customer trial, session 45)
+            found[name] = [c for c in found[name] if c[3] == held]
+            if not found[name]:
+                del found[name]
+            ctx.emit("value_not_taken", slot=name, reason="question")
     if ((sounds_like_correction(text, language) and not _ADDED.search(text))
             or (ctx.intent or "") in ctx.assistant.behaviours.deny.intents or restates_request(ctx)):
         return
