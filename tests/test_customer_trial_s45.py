@@ -393,3 +393,20 @@ def test_a_scam_victim_and_screen_sharing_are_warned_of(telecom, text, starts):
     refund heard how complaints are followed up."""
     result = zh(telecom, start(), text, "查询", 0.93)
     assert replies(result)[0].startswith(starts) and not result.state.stack
+
+
+def test_one_fifty_put_in_an_account_is_150(banking):
+    """Customer trial, session 45 (round 4): "please put one fifty in my son's account" (the model tagged "fifty")
+    read back $50."""
+    text = "please put one fifty in my son's account on the 23rd, it's for his birthday. Daniel Okafor"
+    result = en(banking, start(), text, "transfer_money", 0.99,
+                entities=[_model("amount", "fifty", text, 0.9), _model("recipient", "Daniel Okafor", text)])
+    assert replies(result)[-1] == "Send $150.00 to Daniel Okafor on Wednesday 23 December?"
+
+
+def test_next_thursday_week_is_the_thursday_after_next(banking):
+    """Customer trial, session 45 (round 4): "can it go next Thursday week instead of today?" moved the transfer to the
+    coming Thursday."""
+    state = _transfer_read_back(banking, "send $125 to Jamie Lee", "Jamie Lee").state
+    result = en(banking, state, "can it go next Thursday week instead of today?", "inform", 0.8)
+    assert result.state.slots["date"] == "2026-12-10"  # the harness's today is Wednesday 2 December

@@ -156,7 +156,8 @@ DATE_RE = re.compile(
     # "monday week" (British: the Monday after the coming one), "friday next week", "next week on friday" (the
     # Friday of the week after this one: "friday next week" said on a Wednesday was the coming Friday, and
     # "monday week" the coming Monday: customer trial, session 29)
-    rf"|(?P<en_wk>\b(?:on\s+)?(?:(?P<ewk>{_alternatives(WEEKDAYS_EN)})\s+(?:(?P<ewknext>(?:of\s+)?next\s+)?week)"
+    # ("next Thursday week" was this Thursday: customer trial, session 45)
+    rf"|(?P<en_wk>\b(?:on\s+)?(?:(?:next\s+)?(?P<ewk>{_alternatives(WEEKDAYS_EN)})\s+(?:(?P<ewknext>(?:of\s+)?next\s+)?week)"
     rf"|next\s+week\s+(?:on\s+)?(?P<ewk2>{_alternatives(WEEKDAYS_EN)}))\b(?!'))"
     rf"|(?P<en_wd>\b(?:(?P<ewrel>next|last|this|on)\s+)?(?P<ewd>{_alternatives(WEEKDAYS_EN)})\b)"
     rf"|(?P<en_wds>(?:\b(?P<ewsrel>next|last|this|on|by|till|until)\s+|^)(?P<ewds>{_alternatives(_WEEKDAYS_SHORT)})"

@@ -376,7 +376,7 @@ def extract_entities(assistant: Assistant, text: str, today: dt.date | None = No
 
 
 # A money verb right before a number: "send another 1000", "pay them the other 2000"
-MONEY_VERB_BEFORE = re.compile(r"\b(?:send|sent|pay|paid|transfer|wire|give)\b(?:\s+(?:him|her|them|me|it|another|an|extra|further"
+MONEY_VERB_BEFORE = re.compile(r"\b(?:send|sent|pay|paid|transfer|wire|give|put)\b(?:\s+(?:him|her|them|me|it|another|an|extra|further"
                    r"|additional|the|other|remaining|rest|again|just|only|over))*\s+$", re.IGNORECASE)
 
 

@@ -314,7 +314,8 @@ _NOT_HUNDREDS_AFTER_RE = re.compile(
     rf"[\s-]*(?:\d|(?:{_NUMBER_WORDS}|point|and\s+(?:{_NUMBER_WORDS}|\d)|cents?|pence|p|am|pm|o'?clock)(?![\w-])"
     r"|[ap]\.m\.?)", re.IGNORECASE)
 _MONEY_VERB_BEFORE_RE = re.compile(
-    r"(?<![\w-])(?:send|sending|transfer|transferring|pay|paying|wire|wiring|give|lend|loan|move|withdraw|deposit"
+    # "please put one fifty in my son's account" sent $50 (customer trial, session 45)
+    r"(?<![\w-])(?:send|sending|transfer|transferring|pay|paying|wire|wiring|give|lend|loan|move|withdraw|deposit|put|putting"
     r"|make\s+it|change\s+it\s+to|amount(?:\s+(?:is|of|to))?:?)"
     r"(?:\s+(?!(?:at|on|by|in|until|till|before|after|from|around)\b)[A-Za-z'.]+){0,3}\s+$", re.IGNORECASE)
 
