@@ -42,7 +42,6 @@ import dataclasses
 import datetime as dt
 import functools
 import re
-from dataclasses import replace
 from typing import Any
 
 from framework.compile.machine import Assistant, Collect, frozen_map
@@ -1101,7 +1100,7 @@ _ASKS_ABOUT = re.compile(r"(?:的|那个|那档)?呢\s*[?？]*\s*$|(?:有啥|有
 # "wait, I only have 42 dollars? how can you send 100 then?" at "Send $100.00 to Mike Ross …?" changed the amount to $42,
 # and "ok yes send it" sent $42 (customer trial, session 45): a value said in a sentence that asks (it ends with a question
 # mark) and asks no change is no change
-_CHANGE_ASKED_EN = re.compile(r"\b(?:make it|make that|change|instead|actually|rather|should be|meant|i mean|can you do|could you do"
+_ASKS_A_CHANGE = re.compile(r"\b(?:make it|make that|change|instead|actually|rather|should be|meant|i mean|can you do|could you do"
                               r"|how about|what about|switch|move it|schedule it|set it|put it)\b"
                               # "can it go on 12/20?", "can I schedule it for the 1st of next month?" (sessions 36, 39)
                               r"|\b(?:can|could|would|will|may) (?:it|i|we|you|u) (?:go|be|schedule|send|do|move|put|set|make"
@@ -1118,7 +1117,7 @@ def _in_a_question(text: str, entity) -> bool:
     sentence = text[start:min(ends)]
     rest = text[start:entity.start] + text[entity.end:min(ends)]
     # ("80?" alone offers the value: a change)
-    return content_length(rest) >= 6 and not _CHANGE_ASKED_EN.search(sentence)
+    return content_length(rest) >= 6 and not _ASKS_A_CHANGE.search(sentence)
 
 
 # A question about a choice, in the clause that names it: "等下，99的有多少流量" at the ID question set the plan to 99
@@ -2461,7 +2460,8 @@ def _name_after_relation(ctx: TurnContext, name: str, relation, candidates: list
     parsed = parse_value(ctx.assistant.slots[name], value, ctx.assistant.language, today=ctx.today)
     if not parsed.ok or only_relation(str(parsed.value)):
         return
-    entity = replace(relation[2], value=value, text=value, start=m.start("name"), end=m.start("name") + len(value))
+    entity = dataclasses.replace(relation[2], value=value, text=value, start=m.start("name"),
+                                 end=m.start("name") + len(value))
     candidates[:] = [(relation[0], relation[1], entity, parsed.value)]
     ctx.emit("entity_ignored", entity=name, reason="relation_named")
 

@@ -410,10 +410,15 @@ _MONEY_TROUBLE = {
 }
 
 
+def _found(patterns: dict[str, re.Pattern], text: str, language: str | None) -> bool:
+    """Whether the language's pattern (English by default) is found in the lower-cased message."""
+    pattern = patterns.get(language_key(language) or "en")
+    return pattern is not None and bool(pattern.search(text.lower()))
+
+
 def money_trouble(text: str, language: str | None = None) -> bool:
     """True when the message disputes money taken (a charge never made, fraud, a scam)."""
-    pattern = _MONEY_TROUBLE.get(language_key(language) or "en")
-    return pattern is not None and bool(pattern.search(text.lower()))
+    return _found(_MONEY_TROUBLE, text, language)
 
 
 # Who to turn to, asked after a reply that this is not served here: "那我到底找谁啊" heard "这个问题我暂时回答不了"
@@ -429,5 +434,4 @@ _WHO_TO_ASK = {
 
 def asks_who_to_turn_to(text: str, language: str | None = None) -> bool:
     """True when the message asks who (or where) to turn to."""
-    pattern = _WHO_TO_ASK.get(language_key(language) or "en")
-    return pattern is not None and bool(pattern.search(text.lower()))
+    return _found(_WHO_TO_ASK, text, language)
