@@ -410,3 +410,10 @@ def test_next_thursday_week_is_the_thursday_after_next(banking):
     state = _transfer_read_back(banking, "send $125 to Jamie Lee", "Jamie Lee").state
     result = en(banking, state, "can it go next Thursday week instead of today?", "inform", 0.8)
     assert result.state.slots["date"] == "2026-12-10"  # the harness's today is Wednesday 2 December
+
+
+def test_fourty_five_dollars_is_45(banking):
+    """Tried by hand, session 45: "can u send fourty five dollars to my flatmate Oluwaseun Adeyemi" read back $5.00."""
+    text = "can u send fourty five dollars to my flatmate Oluwaseun Adeyemi on saturday"
+    result = en(banking, start(), text, "transfer_money", 0.99, entities=[_model("recipient", "Oluwaseun Adeyemi", text)])
+    assert replies(result)[-1] == "Send $45.00 to Oluwaseun Adeyemi on Saturday 5 December?"

@@ -76,6 +76,8 @@ ENGLISH_UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen".split())}
 ENGLISH_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+# the usual misspellings: "send fourty five dollars" was read back as $5.00 and sent (hand try, session 45)
+ENGLISH_TENS |= {"fourty": 40, "ninty": 90}
 ENGLISH_SCALES = {"hundred": 100, "thousand": 1000, "million": 10 ** 6, "billion": 10 ** 9, "dozen": 12}
 _EN_WORD = "|".join(sorted([*ENGLISH_UNITS, *ENGLISH_TENS, *ENGLISH_SCALES], key=len, reverse=True))
 _EN_RE = re.compile(
