@@ -16,7 +16,9 @@ zh = turns(default_intent="办理", runner_up=("其他",))
 def test_the_current_plan_is_not_the_new_one(telecom):
     result = zh(telecom, start(), "我想换个套餐，现在这个39的流量根本不够用", "办理", 0.95)
     assert "plan" not in result.state.slots and result.state.slots["business"] == "换套餐"
-    assert ("entity_ignored", "current_value") in [(e.name, e.data.get("reason")) for e in result.events]
+    # (turned down as not enough since session 46, "根本不够用", before it is read as the current one)
+    assert {("entity_ignored", "current_value"), ("entity_ignored", "rejected")} & {(e.name, e.data.get("reason"))
+                                                                                   for e in result.events}
 
 
 @pytest.mark.parametrize("text, plan", [("从39换成99", "99"), ("我现在是59的套餐，想换成129的", "129"),

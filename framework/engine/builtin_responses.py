@@ -272,6 +272,10 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "en": "No, it didn't go through.",
     },
     # "did anything get sent?" after a request was cancelled before its action (framework.engine.outcome).
+    "utter_cancelled_yes": {
+        "zh": "是的，那件事在办理之前就取消了，什么都没有办。",
+        "en": "Yes: that was cancelled before anything was done, so nothing went through.",
+    },
     "utter_nothing_done": {
         "zh": "没有，那件事在办理之前就取消了，什么都没有办。",
         "en": "No: that was stopped before anything was done, so nothing went through.",

@@ -32,6 +32,7 @@ asked again. A new value given straight away ("金额是5000") is a correction
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Sequence
 
@@ -60,6 +61,26 @@ _NOT_FOUND_GO = {
     "zh": re.compile(r"^(?:没有|没找到|找不到|不在|真丢了|确实丢了)[^，,。.!！]{0,8}[，,。.!！\s]+(?:那就|那|就)?"
                      r"(?:办吧|挂失吧|冻结吧|停机吧|确认|继续吧?|弄吧|办理吧)"),
 }
+
+
+_LEAD_WORDS = re.compile(r"^(?:(?:h+m+|u+m+|u+h+|er+m*|well|oh|ah|actually|sorry|ok(?:ay)?|so)[\s,.!]+)*", re.IGNORECASE)
+_GOES_AHEAD_AFTER = re.compile(r"\b(?:yes|yeah|yep|do it|go ahead|go on|proceed|block it|send it|activate it|pay it|"
+                               r"but|though|wait)\b", re.IGNORECASE)
+
+
+def _no_first(text: str, language: str | None) -> bool:
+    """Whether an English message's first clause, past its lead words ("hmm actually"), is a no word, and nothing after
+    it goes ahead or hesitates."""
+    if language_key(language) != "en":
+        return False
+    parts = re.split(r"[,.;!]", _LEAD_WORDS.sub("", text.strip()), maxsplit=1)
+    return (len(parts) == 2 and bool(parts[1].strip()) and yes_no(parts[0].strip(), language) is False
+            and not _GOES_AHEAD_AFTER.search(parts[1]) and bool(_LEFT_FOR_NOW.search(parts[1])))
+
+
+# What follows a no that leaves things as they are (not "no, my balance": what is wanted instead)
+_LEFT_FOR_NOW = re.compile(r"\b(?:leave|later|i'?ll|i will|let me|think|look|check|find|home|not now|never ?mind|forget|keep|"
+                           r"fine|thanks|thank you|ok(?:ay)?|don'?t|dont|not|changed my mind|no need)\b", re.IGNORECASE)
 
 
 def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
@@ -143,6 +164,10 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         return True
     if yes_no(text, language) is False:  # "uh-uh" is a no word, not a hesitation (held-out file, session 25)
         return False
+    if _no_first(text, language):
+        # "hmm actually no, leave it, I'll look at home first" (deny 0.91) at a block's read-back heard "I'm not sure I
+        # understood" three times (customer trial, session 46): a no clause first, and no go-ahead after it
+        return False
     if not_yet(text, language):  # "sure, after I check my balance", "ok hmm": no yes yet
         return None
     if told_to_go_ahead(text, language) and ctx.flow() is not None and not _other_request(ctx, ctx.flow(), text):
@@ -151,7 +176,12 @@ def answer(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool | None:
         if is_yes_word(text, language) and not TRAILING_OFF.search(text):
             return True  # "uh huh" is a yes word of its own (affirm 1.00, no answer: customer trial, session 29)
         rest = after_filler(text)
-        return yes_no(rest, language) if rest and not is_hesitation(rest, language) else None
+        if rest and not is_hesitation(rest, language):
+            word = yes_no(rest, language)
+            # "hmm actually no, leave it, I'll look at home first" (deny 0.91) at a block's read-back heard "I'm not sure
+            # I understood" three times (customer trial, session 46): what follows the filler, read as a message
+            return word if word is not None else answer(ctx, dataclasses.replace(nlu, text=rest), threshold)
+        return None
     word = yes_no(text, language)
     if word is not None:
         return word
@@ -426,10 +456,12 @@ def _other_request(ctx: TurnContext, flow: Flow, text: str) -> bool:
 # What follows a yes that tells the assistant to do it: "deffo, block it" (cancel 0.49-0.95 on all
 # three banking_en models of session 24's held-out file), "要得要得，帮我办嘛"
 _GO_AHEAD = {
-    "en": re.compile(r"^(?:(?:please|pls|just|then|mate)\s+)*(?:(?:go ahead|proceed|carry on)(?: with (?:it|that|this|"
+    # "ok just block it to be safe" (cancel 0.73) at the block's read-back cancelled it (customer trial, session 46)
+    "en": re.compile(r"^(?:(?:please|pls|just|then|mate|ok(?:ay)?|alright|fine)[,\s]+)*(?:(?:go ahead|proceed|carry on)(?: with (?:it|that|this|"
                      r"the \w+(?: \w+)?))?|do it|go for it|"
                      r"(?:do )?(?:block|send|activate|freeze|do|pay|transfer|submit) (?:it|that|this|the \w+(?: \w+)?)"
-                     r"(?: now| then| please| pls| mate)*|do the needful|send away|go on|please do"
+                     r"(?: now| then| please| pls| mate| to be safe| just in case| to be on the safe side| anyway| right away| asap)*"
+                     r"|do the needful|send away|go on|please do"
                      # "By all means, that would be lovely" (goodbye 0.67-0.80 on all three banking_en models)
                      r"|(?:that would be|that'?d be|that'?s|sounds) (?:lovely|great|perfect|brilliant|good|fine|wonderful))$"),
     "zh": re.compile(r"^(?:那|就|麻烦|请|快)?(?:你)?(?:帮我|给我)?(?:办|办理|开通|提交|确认|弄|要)(?:一下)?"

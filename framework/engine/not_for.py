@@ -29,8 +29,9 @@ from framework.compile.machine import Flow
 from framework.engine import lifetimes, slot_filling, steps
 from framework.engine.context import TurnContext
 from framework.engine.unavailable import say_named, tell_named
-from framework.slots.answers import is_question
+from framework.slots.answers import asks_what_to_do, is_question
 from framework.slots.command_words import negated_command
+from framework.slots.entities import extract_entities
 from framework.slots.number_labels import IDENTIFIER_TYPES
 
 
@@ -63,11 +64,30 @@ def taken_up(ctx: TurnContext, nlu, confident: bool) -> bool:
     after a request not served, a message that gives the refused flow's own values (the customer's name or ID, as its
     reply invites), and asks for nothing else, starts that flow with them (event `request_taken_up`)."""
     history = ctx.original.history
-    if ctx.stack or not history or "request_not_served" not in history[-1].events or not ctx.new_turn:
+    if ctx.stack or not history or not ctx.new_turn:
         return False
-    flow = ctx.assistant.flow_for_intent(history[-1].intent or "")
+    at = len(history) - 1
+    if (at > 0 and "value_noted" in history[at].events and "request_not_served" not in history[at].events
+            and "request_not_served" in history[at - 1].events):
+        # "她用39的就够了" (noted) between the refusal and "那行，用我的名字开给她用，我叫陈志强，4403…", which heard "回答不了"
+        # (customer trial, session 46)
+        at -= 1
+    if "request_not_served" not in history[at].events:
+        return False
+    while at > 0 and "value_not_own" in history[at].events and "request_not_served" in history[at - 1].events:
+        at -= 1  # "她叫李秀兰" (the refusal said again), then the ID: the request refused is the first's
+    refusal = history[at]
+    flow = ctx.assistant.flow_for_intent(refusal.intent or "")
     if flow is not None and _warned_again(ctx, flow):
         return True
+    if flow is not None and any(e.name == "entity_ignored" and e.data.get("reason") in ("someone_else", "after_someone_else")
+                                for e in ctx.events):
+        # "她叫李秀兰" right after "开户…需要机主本人办理" started the opening, and the mother's ID and name went into it
+        # (customer trial, session 45): another person's values are the refused request again
+        if say_named(ctx, flow.name, flow.not_for, refusal.text or "", "request_not_served"):
+            ctx.emit("value_not_own", slot=None)
+            lifetimes.forget_this_turns_values(ctx, "not_served")
+            return True
     behaviours = ctx.assistant.behaviours
     other = ctx.assistant.flow_for_intent(ctx.intent) if confident and ctx.intent else None
     if (flow is None or (other is not None and other.name != flow.name)
@@ -77,6 +97,13 @@ def taken_up(ctx: TurnContext, nlu, confident: bool) -> bool:
         return False
     ctx.emit("request_taken_up", flow=flow.name)
     slot_filling.fill(ctx, replace(nlu, entities=steps.flow_entities(ctx, nlu, flow)), None)
+    # the choice the refused request named ("我帮我妈开个新号": 开户), not asked again ("开户还是变更套餐？": customer trial,
+    # session 46); whose values it gave stay dropped
+    slots, wanted = ctx.assistant.slots, steps.collected_slots(flow)
+    for entity in extract_entities(ctx.assistant, refusal.text or "", today=ctx.today):
+        slot = slots.get(entity.entity)
+        if (slot is not None and slot.name in wanted and slot.type == "categorical" and ctx.slots.get(slot.name) is None):
+            ctx.set_slot(slot.name, entity.value, source="taken_up")
     steps.start_flow(ctx, flow, reason="taken_up")
     return True
 
@@ -125,22 +152,78 @@ def _warned_again(ctx: TurnContext, flow: Flow) -> bool:
     """"ok fine just send 1500 to Secure Holding Ltd" right after the safe-account scam was warned of read the transfer
     back (customer trial, session 45): for a few turns after a warning (`warn: true`), the flow it guards is not started
     by its trigger; the warning is said again, and a person can still be asked for (event `warned`, `again`)."""
-    if not flow.warnings or not any(WARNED in turn.events for turn in ctx.original.history[-RECENT_TURNS:]):
+    if (not flow.warnings or not any(WARNED in turn.events for turn in ctx.original.history[-RECENT_TURNS:])
+            # not a request with values of its own, none of them warned of: "那我的话费到底有没有多交，你帮我查查，
+            # 13800138000" after the refund-scam warning heard it four times, and the balance never came (customer
+            # trial, session 46)
+            or (not _repeats_the_warned(ctx, flow)
+                and any(v is not None and n in steps.collected_slots(flow) for n, v in ctx.slot_changes.items()))):
         return False
     ctx.emit(WARNED, flow=flow.name, again=True)
-    ctx.say(flow.warnings[0][0])
+    said = _last_warning(ctx)
+    if said is not None:
+        # the warning the customer had, not the flow's first ("那这个钱你们能退给我吗？" after "如果已经把钱转给了对方，请马上
+        # 拨打 110 报警…" heard the safe-account warning: customer trial, session 46)
+        ctx.say_text(said)
+    else:
+        ctx.say(flow.warnings[0][0])
     lifetimes.forget_this_turns_values(ctx, "not_served")
     return True
 
 
-def _repeats_the_warned(ctx: TurnContext) -> bool:
-    """Whether this message gives again a value (a payee, a name) that a recently warned message said."""
+def _last_warning(ctx: TurnContext) -> str | None:
+    """The reply of the last turn that warned, first said (not said again)."""
+    for turn in reversed(ctx.original.history[-RECENT_TURNS:]):
+        if "request_not_served" in turn.events and WARNED in turn.events and turn.replies:
+            return turn.replies[0]
+    return None
+
+
+def _repeats_the_warned(ctx: TurnContext, flow: Flow) -> bool:
+    """Whether this message gives again a value (a payee, a name) that a recently warned message said. Not a value for
+    another flow: "ok can you just block 9876 then" after "he needs me to read him the code … my card ending 9876" heard
+    the warning again, and the card was never blocked (customer trial, session 46)."""
     warned = [turn.text.lower() for turn in ctx.original.history[-RECENT_TURNS:] if WARNED in turn.events and turn.text]
     if not warned:
         return False
-    said = {str(v).lower() for v in ctx.slot_changes.values() if isinstance(v, str) and len(v) >= 3}
-    said |= {m.group().lower() for m in _NAMED.finditer(ctx.text or "")}
+    collected = steps.collected_slots(flow)
+    said = {str(v).lower() for n, v in ctx.slot_changes.items() if n in collected and isinstance(v, str) and len(v) >= 3}
+    others = {str(v).lower() for n, v in ctx.slot_changes.items() if n not in collected and v is not None}
+    named = {m.group().lower() for m in _NAMED.finditer(ctx.text or "")} - others
+    other = ctx.assistant.flow_for_intent(ctx.intent or "")
+    if other is not None and other.name != flow.name and (ctx.confidence or 0.0) >= 0.9:
+        named = {n for n in named if not n.isdigit()}  # a number for another request ("block 9876"); a payee still counts
+    said |= named
     return any(value in text for value in said for text in warned)
+
+
+def _what_to_do_after_warning(ctx: TurnContext) -> bool:
+    """"so what should I do, he said he would call back in 10 min" right after the warning heard "I'm not sure I
+    understood"; "ok so should I not do it?" that nothing was in progress (customer trial, session 46): what to do, asked
+    right after a warning, hears the warning again, which says it (event `warned`, `again`)."""
+    history = ctx.original.history
+    if not history or WARNED not in history[-1].events or not history[-1].replies:
+        return False
+    text = ctx.text or ""
+    # ... and a go-ahead: "ok yes send it" right after the new-number warning heard "Is there anything else I can help
+    # you with?" (customer trial, session 46)
+    if not (asks_what_to_do(text) or _SHOULD_I.search(text) or _GO_ON.match(text.strip())
+            or (ctx.intent in ctx.assistant.behaviours.affirm.intents and len(text.split()) <= 4)):
+        return False
+    ctx.emit(WARNED, again=True)
+    ctx.say_text(_last_warning(ctx) or history[-1].replies[0])
+    lifetimes.forget_this_turns_values(ctx, "not_served")
+    return True
+
+
+_GO_ON = re.compile(r"(?:(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright|go on|go ahead|do it|send it|please|then|just)[\s,.!]*)+$",
+                    re.IGNORECASE)
+# "is this safe?" right after the new-number warning heard the chat's safety ("Yes: I never ask for your PIN…": customer
+# trial, session 46)
+# "can you get it back?" right after the scam-victim warning heard when money arrives (customer trial, session 46)
+_SHOULD_I = re.compile(r"\b(?:can|could|will) (?:you|u|i|they|someone) (?:get|recall|reverse|stop|undo|cancel|refund)\b|(?:真的)?不是你们(?:吗|吧|的人)|是你们(?:的人)?吗|是不是你们"
+                       r"|能(?:不能)?(?:退|追回|要回|拿回)|(?:退|追)(?:得|不)回|\bis (?:this|it|that) (?:really |all )?(?:safe|ok(?:ay)?|real|legit|genuine|normal|true)\b|\bshould i\b|\bshall i\b|\bdo i (?:still )?(?:send|pay|do|give|tell|call)\b|\bis (?:it|that|this) (?:a )?(?:real|normal|legit|true)\b"
+                       r"|我(?:是不是)?(?:该|应该|要不要|还要|能不能|可以|得)(?:怎么|咋)?(?:做|办|转|给|说|告诉)|(?:是真的|是骗子|是不是骗)", re.IGNORECASE)
 
 
 # a name of several capitalised words, or a number of three digits or more ("Secure Holdings Ltd", "1400")
@@ -156,12 +239,15 @@ def warn(ctx: TurnContext) -> bool:
     if ctx.stack or not ctx.text:
         return False
     for flow in ctx.assistant.flows.values():
-        if flow.warnings and _repeats_the_warned(ctx) and _warned_again(ctx, flow):
-            # "but they knew my name and my card number, so it must be real. please just send the 1400 to Secure Holdings
-            # Ltd" (read as activate_card) after the safe-account warning (customer trial, session 45)
-            return True
+        # first what this message names: "我已经告诉他一个验证码了怎么办" after the warning heard the warning again, not
+        # what to do now (customer trial, session 46)
         if flow.warnings and tell_named(ctx, flow.name, flow.warnings, ctx.text, "request_not_served"):
             ctx.emit(WARNED, flow=flow.name)
             lifetimes.forget_this_turns_values(ctx, "not_served")
             return True
-    return False
+    if _what_to_do_after_warning(ctx):
+        return True
+    # "but they knew my name and my card number, so it must be real. please just send the 1400 to Secure Holdings Ltd"
+    # (read as activate_card) after the safe-account warning (customer trial, session 45)
+    return any(flow.warnings and _repeats_the_warned(ctx, flow) and _warned_again(ctx, flow)
+               for flow in ctx.assistant.flows.values())

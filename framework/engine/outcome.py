@@ -158,6 +158,75 @@ def said_again(ctx: TurnContext) -> bool:
     return True
 
 
+CANCELLED_YES = "utter_cancelled_yes"
+
+# "投诉真的取消了吧？", "那个没登记上吧", "so it's cancelled right?", "nothing was sent, right?" (customer trial,
+# session 45: heard "这件事刚才已经办好了，这里撤销不了" after a cancelled complaint and a balance)
+_ASKS_CANCELLED = {
+    "en": re.compile(
+        r"^\s*(?:(?:so|and|ok(?:ay)?|wait|just to (?:check|confirm)|to be sure)[,.\s]+)*"
+        r"(?:(?:is|was|did|has|have) (?:it|that|this|the \w+|my \w+) (?:really |actually |definitely |all )?"
+        r"(?:get |got |been )?(?:cancel+ed|stopped|called off|dropped)"
+        r"|(?:it|that|this|the \w+) (?:is|was|got|has been) (?:really |actually |definitely )?(?:cancel+ed|stopped|called off)"
+        r"|(?:so )?nothing (?:was|got|went|has been|has gone) (?:sent|done|filed|through|out|paid)"
+        # "so it's not blocked, right?" after a no at the block's read-back (customer trial, session 46)
+        r"|(?:so )?(?:it'?s|its|it is|the card is|my card is|the card's|that'?s) (?:still )?(?:not|n't) (?:been )?"
+        r"(?:blocked|sent|done|activated|gone through|gone)"
+        r"|(?:it|that|the card|the money|the transfer) (?:wasn'?t|was not|hasn'?t been|has not been|didn'?t get|did not get) "
+        r"(?:blocked|sent|done|activated)"
+        r"|(?:it|that|the \w+|the money) (?:didn'?t|did not|hasn'?t|has not) (?:go|gone|get sent|get filed)(?: through| out)?)"
+        r"(?:,?\s*(?:right|correct|yes|yeah|then|too))?[\s?!.]*$", re.IGNORECASE),
+    "zh": re.compile(
+        r"^\s*(?:那|所以|请问|好的?|嗯|哦|对了)?[，,\s]*(?:我的?)?(?:刚才|刚刚|之前|前面)?(?:的|那个|那件|那笔)?"
+        r"(?:套餐|卡|户|号|业务|投诉|事|开户|换套餐|变更|转账|申请)?(?:是不是|是否)?(?:真的|确定|已经|都)?"
+        r"(?:(?:取消|撤销|撤回|作废|不办)(?:了|掉了|成功了)(?:吧|吗|没|没有|么|嘛|哈|是吧|对吧)?"
+        # "刚才没给我换吧？" after a plan change stopped heard "没听明白" (customer trial, session 46)
+        r"|没(?:有)?(?:给我|帮我|给您)?(?:登记|办|提交|受理|开|换|转|扣|改)(?:上|成|出去|了)?(?:吧|吗|是吧|对吧))"
+        r"[\s?？!！。.]*$"),
+}
+
+
+def _cancelled_before_action(ctx: TurnContext) -> bool:
+    """Whether, in the last few turns, a flow was cancelled before its action came back (a transfer stopped at its
+    read-back), and no flow has been cancelled after an action since."""
+    recent = ctx.original.history[-RECENT_TURNS:]
+    for i in range(len(recent) - 1, -1, -1):
+        events = list(recent[i].events)
+        # a cancel, or a no at the read-back ("denied": "so it's not blocked, right?" after "no" heard "I can only help
+        # with card services": customer trial, session 46)
+        stop = next((name for name in reversed(events) if name in ("flow_cancelled", "denied")), None)
+        if stop is None:
+            continue
+        before = events[:len(events) - 1 - events[::-1].index(stop)]
+        # back to the flow's start: no action of it came back
+        for turn_events in [before] + [list(t.events) for t in reversed(recent[:i])]:
+            started = "flow_started" in turn_events
+            tail = turn_events[len(turn_events) - turn_events[::-1].index("flow_started"):] if started else turn_events
+            if _ACTION_CAME_BACK & set(tail):
+                return False
+            if started:
+                break
+        return True
+    return False
+
+
+def _asks_cancelled(ctx: TurnContext) -> bool:
+    pattern = _ASKS_CANCELLED.get(language_key(ctx.assistant.language) or "en")
+    return pattern is not None and bool(pattern.search((ctx.text or "").strip()))
+
+
+def cancelled_confirmed(ctx: TurnContext) -> bool:
+    """"投诉真的取消了吧？" after a complaint cancelled at its read-back and a balance looked up since heard "这件事刚才
+    已经办好了，这里撤销不了" (customer trial, session 45): with no flow active, a message that asks whether the thing
+    was cancelled (or not done), when a flow was cancelled before its action in the last few turns, hears that it was
+    (`utter_cancelled_yes`, built in; event `cancelled_confirmed`)."""
+    if ctx.stack or not ctx.new_turn or not _asks_cancelled(ctx) or not _cancelled_before_action(ctx):
+        return False
+    ctx.emit("cancelled_confirmed")
+    ctx.say(CANCELLED_YES)
+    return True
+
+
 NOT_DONE_YET = "utter_not_done_yet"
 
 
@@ -168,8 +237,10 @@ def not_yet(ctx: TurnContext) -> bool:
     after "…套餐没有变更" and "需要为您转接人工客服…吗？" started a query: tried by hand, session 36; event
     `outcome_said_again`)."""
     frame = ctx.frame
+    # ... and whether it was not done: "刚才那个没办成吧？" at a plan change's read-back (after a question about the plan)
+    # heard "这个问题我在这里回答不了" (customer trial, session 46)
     if (frame is None or frame.waiting_for != "confirm" or not ctx.new_turn
-            or not asks_about_outcome(ctx.text or "", ctx.assistant.language)):
+            or not (asks_about_outcome(ctx.text or "", ctx.assistant.language) or _asks_cancelled(ctx))):
         return False
     if steps.offers_a_person(ctx):
         said = _outcome_replies(ctx)

@@ -64,7 +64,7 @@ from framework.slots.context import (collect_text, complete_cut_name, from_user,
 from framework.slots.entities import in_foreign_amount
 from framework.slots.identity import ID_RE, check_id_number
 from framework.slots.number_labels import balance_said, balance_stated, identifier_named, someone_elses, year_said
-from framework.slots.numerals import indefinite, normalise_digits, ranges
+from framework.slots.numerals import indefinite, indefinite_at, normalise_digits, ranges
 from framework.slots.partial_names import partial_name
 from framework.slots.entities import MONEY_VERB_BEFORE
 from framework.slots.person_names import COMPOUND_SURNAMES_ZH, another_persons_name, joined_people, names_kin, written_name
@@ -333,7 +333,14 @@ def _inside_a_number(text: str, entity: Entity) -> bool:
         return False
     before = text[entity.start - 1:entity.start] if entity.start else ""
     after = text[entity.end:entity.end + 1]
+    if after and _ONE_UNIT.match(text, entity.end):
+        # "129一个月有多少流量啊" at a plan change's read-back asked which plan (customer trial, session 46): 一 counts
+        # what comes after it ("a month"), no digit of the number
+        after = ""
     return (bool(before) and before in _NUMERAL_CHARS) or (bool(after) and after in _NUMERAL_CHARS)
+
+
+_ONE_UNIT = re.compile(r"一(?:个|月|年|天|周|次|共|下|点|起|般|直|样|块|元|分钟|小时|星期|礼拜|季度)")
 
 
 _FUNCTION_WORDS = frozenset("and or & the to for a an then also but with from of on at by in is it".split())
@@ -1214,7 +1221,11 @@ def restates_request(ctx: TurnContext) -> bool:
     frame, flow, text = ctx.frame, ctx.flow(), ctx.text or ""
     # "yes block 7777" at "I'll block the card ending 1234 …?" (affirm 0.99) asked for a clear yes or no about 1234
     # (customer trial, session 43): a yes that says the request again with its own value is that request too
-    asked = ((ctx.intent or "") in flow.triggers if flow is not None else False) or bool(_YES_AND_VERB.match(text))
+    # ... in the flow's own words: "ok cancel it" (cancel 0.95) at a transfer's read-back heard "That's the one I have
+    # ready" (session 46's tests): no example of a transfer says "cancel"
+    verb = _YES_AND_VERB.match(text)
+    asked = ((ctx.intent or "") in flow.triggers if flow is not None else False) or bool(
+        flow is not None and verb and _in_examples(ctx, flow, verb.group(1).lower()))
     return (frame is not None and flow is not None and frame.waiting_for == CONFIRM
             and asked and (ctx.confidence or 0.0) >= threshold(ctx.assistant)
             and not is_question(text, ctx.assistant.language) and not _ALSO.search(text.lower())
@@ -1222,7 +1233,13 @@ def restates_request(ctx: TurnContext) -> bool:
 
 
 _YES_AND_VERB = re.compile(r"^\s*(?:yes|yeah|yep|yup|ok(?:ay)?|sure)\b[,!.\s]*(?:please\s+)?"
-                           r"(?:block|freeze|cancel|stop|activate|send|pay|transfer|wire)\b", re.IGNORECASE)
+                           r"(block|freeze|cancel|stop|activate|send|pay|transfer|wire)\b", re.IGNORECASE)
+
+
+def _in_examples(ctx: TurnContext, flow, word: str) -> bool:
+    """Whether an example of the flow's trigger intents uses `word`."""
+    return any(re.search(rf"\b{word}", getattr(e, "text", str(e)).lower())
+               for name in flow.triggers for e in getattr(ctx.assistant.intents.get(name), "examples", ()))
 
 
 # ("Friday works", "friday is fine" at a read-back dated today heard "I'm not sure I understood", and "yes" sent it today:
@@ -1884,7 +1901,9 @@ _CURRENT = {
     # "现在" alone is "now": "我现在话费还有多少" asks for the balance (customer trial, session 21)
     # "查查我现在的余额" asks for the balance ("现在的" alone is no current choice: customer trial, session 25)
     "zh": re.compile(r"(?:(?:现在|目前|当前)(?:的)?(?:这个|那个|用的|办的|是|在用的|用着的)(?:这个|那个|的|用的|办的|是|在用的|用着的)*"
-                     r"|(?:原来|原先|以前|之前)(?:这个|那个|的|用的|办的|是|在用的|用着的)*)$"),
+                     r"|(?:原来|原先|以前|之前)(?:这个|那个|的|用的|办的|是|在用的|用着的)*"
+                     # "我那个套餐一个月三十九，老是不够用…我想换个大点的" read back a change to 39 (customer trial, session 46)
+                     r"|(?:我|俺)(?:那个|的|这个|现在的?|目前的?|家的?)套餐(?:是|就是)?(?:一个月|每个月|每月|月租)(?:是|就是)?)$"),
     "en": re.compile(r"\b(?:currently(?: on)?|my current|i'?m (?:currently )?on|i have|i'?ve got)(?: the| a| my)?\s*$"),
 }
 
@@ -1896,7 +1915,8 @@ _CURRENT = {
 # "129的也别，太贵" chose 129 (customer trial, session 32)
 _TURNED_DOWN = "太贵|太多|太少|太抠|太小气|不要|不行|不划算|不够用?|贵了|少了|有点贵|挺贵|比较贵|偏贵|别(?:要|选|办|整|给我)?(?:了|啦|吧)?(?![\\u4e00-\\u9fff])|甭"
 _REJECTED_AFTER = re.compile(r"^\s*(?:元|块)?(?:的)?(?:套餐)?(?:那个)?(?:的)?(?:一个月|每个月|每月|一月)?(?:的)?"
-                             r"(?:流量|通话|分钟数?|月租|价格|价钱|资费)?(?:也|还是|有点|实在)?"
+                             # "现在这39的流量嘎嘎不够用啊" (东北话) read 39 as the plan wanted (customer trial, session 46)
+                             r"(?:流量|通话|分钟数?|月租|价格|价钱|资费)?(?:也|还是|有点|实在|嘎嘎|老是|总是|老|根本|完全|真的?|很|都|压根)*"
                              rf"(?:{_TURNED_DOWN}|太坑|不值|用不完|算了|就算了|不考虑)"
                              r"|^\s*(?:is |are |'s )?(?:too (?:expensive|much|dear)|no good|not for me)", re.IGNORECASE)
 
@@ -1956,6 +1976,23 @@ def _inside_unavailable(slot, text: str, entity: Entity) -> bool:
     return False
 
 
+def _vague_amount_later(text: str, entity: Entity) -> bool:
+    """Whether an amount without its figure ("a couple hundred") is said after `entity`, in a later sentence."""
+    at = indefinite_at(text[entity.end:])
+    return at is not None and bool(_SENTENCE_END.search(text[entity.end:entity.end + at]))
+
+
+_SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)|[。！？]")
+
+
+def turned_down(ctx: TurnContext, slot, text: str, entity: Entity) -> bool:
+    """Whether a choice's value is said as one not wanted: not served here, turned down ("129太贵了") or the current one
+    ("我现在39的套餐不够用")."""
+    return slot.type == "categorical" and (_inside_unavailable(slot, text, entity)
+                                           or bool(_REJECTED_AFTER.match(text[entity.end:]))
+                                           or _said_as_current(ctx, text, entity))
+
+
 def _said_as_current(ctx: TurnContext, text: str, entity: Entity) -> bool:
     """Whether the words right before a categorical value name it as the current one."""
     pattern = _CURRENT.get(language_code(ctx.assistant.language))
@@ -1965,11 +2002,17 @@ def _said_as_current(ctx: TurnContext, text: str, entity: Entity) -> bool:
         return True
     # "我现在39的，流量老是不够用" at a plan change's ID question read 39 as the plan wanted (customer trial, session 41):
     # "I now" right before the value, "的" after it and no choosing word
+    # ... the model's span may hold "的套餐" itself ("我现在39的套餐不够用，想换成59的" took 39: customer trial, session 46)
+    number = _LEADING_NUMBER.match(text, entity.start)
     return bool(language_code(ctx.assistant.language) == "zh" and _I_NOW.search(text[:entity.start])
-                and _THE_ONE.match(text[entity.end:]))
+                and (_THE_ONE.match(text[entity.end:]) or (number and _THE_ONE.match(text[number.end():]))))
 
 
-_I_NOW = re.compile(r"(?:我|俺)(?:现在|目前|当前)(?:是|用)?$")
+_LEADING_NUMBER = re.compile(r"\s*\d+")
+
+
+# "现在这39的" (东北话: customer trial, session 46, read as the plan wanted)
+_I_NOW = re.compile(r"(?:(?:我|俺)(?:现在|目前|当前)(?:是|用)?|(?:我|俺)?(?:现在|目前|当前)(?:这个?|用的?|的是?))$")
 # ("我现在39的套餐流量老不够用，想换个流量多点的" read 39 as the plan wanted: customer trial, session 43: "的套餐" and more)
 _THE_ONE = re.compile(r"(?:元|块)?(?:钱)?的(?:套餐(?!就行|就好|吧|好了)|(?!就行|就好|吧|啊|呀)(?:[，,。！!\s]|$))")
 
@@ -2060,6 +2103,22 @@ _NUMBER_ONLY = re.compile(r"[\d０-９.,，零〇一二两三四五六七八九�
                           r"的吧呢啊了个档套餐\s$¥￥]+")
 
 
+def named_before_as_someone_elses(ctx: TurnContext, value: str) -> bool:
+    """"我想给我妈办张新卡" (refused: the holder opens it), "她叫李秀兰", then "开户" and "李秀兰" at "请问您的姓名是？" opened
+    the account in the mother's name (customer trial, session 45): a name said in the last few turns as another
+    person's is not the customer's when said again alone."""
+    value = value.strip()
+    if len(value) < 2:
+        return False
+    language = ctx.assistant.language
+    for turn in ctx.original.history[-6:]:
+        text = turn.text or ""
+        at = text.find(value)
+        if at > 0 and another_persons_name(text, at, language, at + len(value)):
+            return True
+    return False
+
+
 def _right_after_someone_elses(ctx: TurnContext) -> bool:
     """The last turn refused another person's value (event `value_not_own`), and this message does not say the value
     is the customer's own ("我的", "本人", "my own")."""
@@ -2119,6 +2178,11 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
             if (not (fills(slot, entity, collecting) or _labelled(ctx, slot, entity))
                     or _skipped(ctx, slot, entity, collecting, split)):
                 continue
+            if slot.type == "money" and _vague_amount_later(nlu.text or "", entity):
+                # "ugh only 42 bucks. ok I need to send a couple hundred to my sister" read back "Send $42.00" (customer
+                # trial, session 46): the request's own amount has no figure; the one of another sentence is no answer
+                ctx.emit("entity_ignored", entity=entity.entity, reason="vague_later")
+                continue
             if slot.type == "categorical" and _inside_unavailable(slot, nlu.text or "", entity):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="unavailable")
                 continue
@@ -2143,7 +2207,8 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                 ctx.emit("entity_ignored", entity=entity.entity, reason="spelling")
                 continue
             if (slot.type == "text" and slot.options.get("own")
-                    and another_persons_name(nlu.text or "", entity.start, ctx.assistant.language, entity.end)):
+                    and (another_persons_name(nlu.text or "", entity.start, ctx.assistant.language, entity.end)
+                         or named_before_as_someone_elses(ctx, str(entity.value)))):
                 ctx.emit("entity_ignored", entity=entity.entity, reason="someone_else")  # "我朋友李娜推荐我来的"
                 if slot.name == collecting:  # "我老婆叫刘芳" at "请问您的姓名是？": said, not taken from the whole message
                     ctx.out_of_range.setdefault(slot.name, OWN_VALUE)

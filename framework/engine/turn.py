@@ -562,7 +562,9 @@ def _values_said(ctx: TurnContext, nlu: NLUResult, wanted, start: int, end: int,
             # sent the money to "my sister" (customer trial, session 37): who she is gives way to her name
             if ((name in values and not (isinstance(values[name], str) and only_relation(values[name])))
                     or entity.start < start or entity.end > end
-                    or (entity.extractor in GENERIC_EXTRACTORS and not generic) or not fills(slot, entity, None)):
+                    or (entity.extractor in GENERIC_EXTRACTORS and not generic) or not fills(slot, entity, None)
+                    # "…另外我现在39的套餐不够用，想换成59的" saved 39 for the plan change (customer trial, session 46)
+                    or slot_filling.turned_down(ctx, slot, nlu.text or "", entity)):
                 continue
             # read as filling reads it: "… and also send Peter 10 for the taxi" saved the recipient "Peter 10", and
             # the money went to that name (customer trial, session 31)
@@ -956,6 +958,9 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # between them or not: the replies that ended it again (framework.engine.outcome), before "say that again"
     if outcome.said_again(ctx):
         return
+    # "投诉真的取消了吧？" after a complaint cancelled at its read-back (and a balance since): yes, nothing was done
+    if outcome.cancelled_confirmed(ctx):
+        return
     # "办好了没" at the ID question asked again after "no account for this ID": not done, and why (the question again)
     if outcome.refused_at_question(ctx):
         return
@@ -1184,7 +1189,11 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # as if the complaint were withdrawn (customer trial, session 36): at an offer, a cancel is its no
     if (waiting == "confirm" and (intent in assistant.behaviours.cancel.intents or withdrawn(nlu.text or "", assistant.language))
             and not asks_for_person(nlu.text or "", assistant.language) and confirm.only_offered(ctx)
-            and confirm.answer(ctx, nlu, threshold(assistant)) is None):
+            and confirm.answer(ctx, nlu, threshold(assistant)) is None
+            # ... not a withdrawal of the request under the offer: "先不了，我再想想" / "算了，先不换了" at "需要帮您办理129元
+            # 套餐吗？", asked for a plan question at a change's read-back, brought the read-back back (customer trial,
+            # session 46): the change is withdrawn too
+            and not (len(ctx.stack) > 1 and withdrawn(nlu.text or "", assistant.language))):
         _decline_offer(ctx, state, "offer_declined")
         return
     # "对，还有就是你们客服电话一直打不通，这个也给我记上" at a complaint's read-back filed the complaint without it (customer
@@ -1247,8 +1256,11 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     # undone (customer trial, session 26): it cannot be, and a person can help
     # ... not "ok, actually send Fatima that money after all" after a cancelled transfer and a balance (the balance
     # was what was done: customer trial, session 32, heard that the transfer had gone through)
-    if (not ctx.stack and _just_done(ctx) and (intent in assistant.behaviours.cancel.intents
-                                               or withdrawn(nlu.text or "", assistant.language))
+    # ... nor after a lookup ("投诉真的取消了吧？" after a cancelled complaint and a balance heard that it could not be
+    # undone: customer trial, session 45)
+    last_flow = assistant.flows.get(ctx.last_flow or "")
+    if (not ctx.stack and _just_done(ctx) and last_flow is not None and steps.confirms(last_flow)
+            and (intent in assistant.behaviours.cancel.intents or withdrawn(nlu.text or "", assistant.language))
             and not handoff.goes_ahead_after_all(nlu.text or "", assistant.language)
             # "repeat it for Anna" (cancel 0.99) right after "Done: $40.00 to Tom" heard that it had gone through
             # (customer trial, session 32): the same again for someone else
@@ -2406,7 +2418,8 @@ def _someone_elses_name(ctx: TurnContext, slot, value) -> bool:
         return False
     text = ctx.text or ""
     at = text.find(value)
-    return names_kin(value) or (at >= 0 and another_persons_name(text, at, ctx.assistant.language, at + len(value)))
+    return (names_kin(value) or (at >= 0 and another_persons_name(text, at, ctx.assistant.language, at + len(value)))
+            or slot_filling.named_before_as_someone_elses(ctx, value))
 
 
 _GIVEN_NAME = re.compile(r"[A-Z][a-z'’\-]+")

@@ -170,7 +170,8 @@ _EN_QUESTION_START = re.compile(
 NEVER = re.compile(r"(?!)")
 # A whole English message asking for a moment: what may open it and its wait phrase ("no wait", "one
 # sec"); framework.engine.hold_on.bare_wait builds on the same two
-WAIT_LEAD_EN = r"^(?:(?:no|oh|uh|um|ok|okay|sorry|actually|but)[,\s]+)?"
+# "hmm actually wait" at a read-back heard "I'm not sure I understood" (customer trial, session 46): up to three lead words
+WAIT_LEAD_EN = r"^(?:(?:no|oh|uh|um+|h+m+|ok|okay|sorry|actually|but|well)[,.\s]+){0,3}"
 WAIT_PHRASE_EN = r"(?:hold on|hang on|wait|one sec(?:ond)?|one moment|(?:just |wait |give me )?a (?:sec|second|moment|minute))"
 # Hesitations: at the start of the message (English "hmm"/"um"/"uh"/"er"; Chinese 呃/额,
 # 嗯 followed by an ellipsis: a bare 嗯 is a yes), or a "let me think" phrase anywhere.

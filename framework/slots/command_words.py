@@ -350,7 +350,11 @@ _PERSON = {
                      r"customer (?:service|support)|support|colleague|call me)\b"
                      # not someone who did something: "what do I do if someone already used it?" after a block heard "I'm not
                      # sure I understood" (customer trial, session 39)
-                     r"|\b(?:someone|somebody|anyone|anybody)\b(?!(?: \w+ly)?(?: already| has| had| have)? (?:used|took|taken|stole|"
+                     r"|\b(?:someone|somebody|anyone|anybody)\b(?!(?: \w+ly)?(?: already| has| had| have)?"
+                     # "Will somebody be able to use it? I am very worried" at a block's read-back handed over and the
+                     # block was dropped (customer trial, session 46)
+                     r"(?: (?:could|can|would|will|might|may)(?:n'?t| not)?)?(?: (?:be able|manage|try) to| get to)?"
+                     r" (?:used|took|taken|stole|"
                      r"stolen|spent|charged|hacked|made|bought|withdrew|withdrawn|got hold|is using|was using|else|abroad|overseas"
                      # "did someone spend money on it?" right after a block offered another (customer trial, session 42)
                      r"|spend|use|used it|take|withdraw|buy)\b)"),

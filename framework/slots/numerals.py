@@ -454,9 +454,20 @@ def _notes(text: str) -> list[Quantity]:
     return found
 
 
+# "plese i want send 3 hundret dolar to my frend" was sent as $3.00 (customer trial, session 46): the scale words misspelt
+# as non-native writers do, one letter for one (the spans stay those of the message)
+_MISSPELT_SCALE = re.compile(r"\b(?:hund(?:ret|erd|rad|ert|rid|red)|hunder(?=ds?\b)|thous(?:end|nad|amd)|thuosand|thoudand)\b",
+                             re.IGNORECASE)
+_SCALE_OF = {"h": "hundred", "t": "thousand"}
+
+
+def _scale_words(text: str) -> str:
+    return _MISSPELT_SCALE.sub(lambda m: _SCALE_OF[m.group()[0].lower()][:len(m.group())], text)
+
+
 def scan(text: str) -> list[Quantity]:
     """Every quantity in `text`, left to right, overlapping ones resolved to the longest."""
-    text = normalise_digits(text)
+    text = _scale_words(normalise_digits(text))
     idioms = _idiom_spans(text)
     candidates = (_cny(text, idioms) + _english(text) + _thousands(text) + _grand(text) + _notes(text)
                   + _tens_and_digit(text) + _hundreds_mixed(text))
@@ -598,6 +609,12 @@ _INDEFINITE_RE = re.compile(
 _INDEFINITE_EN_RE = re.compile(
     r"\b(?:(?:a\s+)?(?:couple(?:\s+of)?|few)|several|many|some)\s+(?:hundreds?|thousands?|grand|bucks|dollars)\b"
     r"|\b(?:hundreds|thousands)\s+of\s+(?:dollars|bucks)\b", re.IGNORECASE)
+
+
+def indefinite_at(text: str) -> int | None:
+    """Where `text` first says an amount without its figure (see indefinite), or None."""
+    found = [m.start() for m in (_INDEFINITE_RE.search(text), _INDEFINITE_EN_RE.search(text)) if m is not None]
+    return min(found) if found else None
 
 
 def indefinite(text: str) -> bool:
