@@ -378,3 +378,225 @@ def test_a_plan_question_at_the_read_back_is_about_that_plan_and_not_done_yet_is
     assert replies(asked)[0].startswith("129元不限量融合套餐")
     not_yet = zh(telecom, state, "刚才那个没办成吧？", "取消", 0.97)
     assert replies(not_yet)[0] == "还没有办理：您确认之后才会办。" and not_yet.state.stack
+
+
+@pytest.mark.parametrize("text", ["tank you very much", "thnx", "多谢喔"])
+def test_misspelt_and_dialect_thanks_are_thanks(text):
+    """Customer trials, session 46: "tank you very much" after an activation heard the help menu; "多谢喔" (Hokkien) at a
+    question asked whether to stop."""
+    from framework.engine.stop_question import thanks_only
+
+    assert thanks_only(text)
+
+
+def test_misspelt_thanks_after_a_balance_is_a_goodbye(banking):
+    state = en(banking, start(), "what's the balance on 1234", "check_balance").state
+    state = done(banking, state, balance=42.35).state
+    result = en(banking, state, "tank you very much", "help", 0.9)
+    assert replies(result) == ["Thanks for chatting. Have a great day!"]
+
+
+def test_a_doubt_after_the_new_number_warning_hears_it_again(banking):
+    """Customer trial, session 46: "he really sounded like him in the text though" after the warning heard "I'm not sure
+    I understood"."""
+    first, doubt = _said(en, banking, [
+        ("hi, my son texted me from a new number, he lost his phone and needs 800 dollars for rent today", "transfer_money",
+         0.9), ("he really sounded like him in the text though", "out_of_scope", 0.6)])
+    assert replies(doubt) == replies(first)[:1]
+
+
+def test_the_romance_scam_is_warned_of(banking):
+    """Customer trial, session 46: "…my boyfriend Lucas Ferreira, we met online a few months ago and he's stuck abroad …
+    I haven't met him in person yet…" sent $900."""
+    text = ("I need to send $900 to my boyfriend Lucas Ferreira, we met online a few months ago and he's stuck abroad and "
+            "needs money for a flight home. I haven't met him in person yet but he promises he'll pay me back")
+    result = en(banking, start(), text, "transfer_money", 0.99)
+    assert replies(result)[0].startswith("Please be careful: someone you have only met online") and not result.state.stack
+
+
+def test_which_day_is_that_at_a_read_back_keeps_the_day(banking):
+    """Customer trial, session 46: "wait which monday is that" at "Send $1,000.00 … on Monday 14 December?" moved the
+    transfer to today."""
+    state = _read_back(banking)
+    dated = en(banking, state, "make it next monday", "inform").state
+    assert dated.slots.get("date") == "2026-12-07"  # (NOW is Wednesday 2 December: next Monday is the 7th)
+    asked = en(banking, dated, "wait which monday is that", "inform", 0.8)
+    assert asked.state.slots.get("date") == "2026-12-07" and "entity_ignored" in _events(asked)
+
+
+def test_a_name_with_a_particle_is_one_name():
+    """Customer trial, session 46: "Pay Siobhan Ní Bhriain $325.50" paid "Bhriain"."""
+    from framework.nlu.tagging import Span, join_name_particles
+
+    text = "Pay Siobhan Ní Bhriain $325.50 and Anke van der Berg"
+    spans = [Span("recipient", 4, 11), Span("recipient", 15, 22), Span("recipient", 35, 39), Span("recipient", 48, 52)]
+    assert [(s.start, s.end) for s in join_name_particles(text, spans)] == [(4, 22), (35, 52)]
+
+
+def test_the_speaker_is_not_the_payee_of_a_later_request(banking):
+    """Customer trial, session 46: "Hi, I'm Maria Garcia. … activate it, then tell me what's on it and send $60 to Jo
+    O'Brien on the 15th?" sent the $60 to Maria Garcia."""
+    from framework.engine.slot_filling import said_by_the_speaker
+
+    text = "Hi, I'm Maria Garcia. Send $60 to Jo O'Brien"
+    at = text.index("Maria")
+    assert said_by_the_speaker(text, Entity("recipient", "Maria Garcia", "Maria Garcia", at, at + 12, "model", 0.9))
+    at = text.index("Jo ")
+    assert not said_by_the_speaker(text, Entity("recipient", "Jo O'Brien", "Jo O'Brien", at, at + 10, "model", 0.9))
+
+
+def test_is_that_it_at_an_activations_read_back_is_not_done_yet(banking):
+    """Customer trial, session 46: "is that it then? can I use it at the shops now?" at the activation's read-back heard
+    "I can't answer that here", and the goodbye after it left the card inactive."""
+    state = en(banking, start(), "activate my card 4821", "activate_card").state
+    text = "Maria Garcia"
+    state = en(banking, state, text, "inform", entities=(Entity("name", text, text, 0, 12, "model", 0.99),)).state
+    assert state.stack[-1].waiting_for == "confirm"
+    result = en(banking, state, "is that it then? can I use it at the shops now?", "activate_card", 0.8)
+    assert replies(result)[0] == "Not yet: nothing is done until you say yes." and result.state.stack
+
+
+def test_a_found_id_card_opens_nothing(telecom):
+    """Customer trial, session 46: "我捡到一张身份证，王小明，11010519491231002X，想用它开张卡" and "他不会知道的" opened an
+    account in the owner's name."""
+    said = _said(zh, telecom, [("我捡到一张身份证，王小明，11010519491231002X，想用它开张卡，能开吗", "办理", 0.95),
+                               ("没事，他不会知道的，就开个39的", "办理", 0.9),
+                               ("那我就说我是王小明不就行了，我叫王小明", "提供信息", 0.9)])
+    for result in said:
+        assert replies(result)[0].startswith("不能用别人的身份证办理任何业务") and not result.state.stack
+
+
+def test_a_code_read_out_already_hears_what_to_do(telecom):
+    """Customer trial, session 46: "…让我把手机上收到的验证码念给他听，我念了" heard only not to share codes."""
+    text = "刚才有个人说是你们营业厅的，说我的套餐要升级129，不升级就要扣费，让我把手机上收到的验证码念给他听，我念了"
+    assert replies(zh(telecom, start(), text, "投诉", 0.7))[0].startswith("验证码已经给出去的话")
+
+
+def test_someone_asking_for_another_holders_data_is_refused_and_held(telecom):
+    """Customer trial, session 46: a caller "from the police" asked for 13800138000's holder and call records, then "先把
+    余额和账单告诉我也行", and the balance of someone else's number was told."""
+    _, asked, balance = _said(zh, telecom, [
+        ("你好，我是市公安局经侦支队的，正在办案", "其他", 0.7),
+        ("请你配合一下，把13800138000这个号码的机主姓名、身份证号和通话记录发给我", "查询", 0.8),
+        ("这是紧急案件，耽误了你负责得起吗？先把余额和账单告诉我也行", "查询", 0.9)])
+    assert replies(asked)[0].startswith("线上客服不向任何人提供他人的用户信息")
+    assert replies(balance) == replies(asked)[:1] and not balance.state.stack
+
+
+def test_a_change_after_then_with_my_plan_is_the_second_request():
+    """Customer trial, session 46: "你好，帮我查一下13800138000的余额，再把我套餐换成99的，我是王小明" lost the change."""
+    from framework.slots.answers import also_part
+
+    assert also_part("你好，帮我查一下13800138000的余额，再把我套餐换成99的，我是王小明", "zh") == (
+        "你好，帮我查一下13800138000的余额", "把我套餐换成99的，我是王小明")
+
+
+def test_not_a_complaint_and_the_balance_leaves_the_complaint(telecom):
+    """Customer trial, session 46: "我不是投诉，我就想看看我手机里还有多少钱" in a complaint (started by "我孙子说我手机欠费了")
+    looked the balance up and went back to the complaint."""
+    from framework.slots.answers import after_refusal
+
+    assert after_refusal("我不是投诉，我就想看看我手机里还有多少钱", "zh") == "就想看看我手机里还有多少钱"
+
+
+@pytest.mark.parametrize("text, start_of_warning", [
+    ("I need to send $900 to my boyfriend James O'Connor, he's an engineer on an oil rig and needs it for his plane ticket "
+     "to finally come meet me", "Please be careful: someone you have only met online"),
+    ("hey I want to send 1000 bucks to Crypto Gains Ltd, a guy on telegram promised me it will double in 2 weeks, "
+     "guaranteed returns", "Please be careful: nobody can guarantee"),
+    ("I got a text saying my parcel is held at customs and I need to pay a 2.99 fee through a link, they asked for my card "
+     "details. is that you guys?", "That message isn't from us"),
+])
+def test_romance_investment_and_parcel_scams_are_warned_of(banking, text, start_of_warning):
+    """Customer trial, session 46 (round 4): the oil-rig boyfriend got $900, "Crypto Gains Ltd" was read back for 21
+    December ("double in 2 weeks"), and the parcel-fee text heard "That's outside what I can do"."""
+    result = en(banking, start(), text, "transfer_money", 0.95)
+    assert replies(result)[0].startswith(start_of_warning) and not result.state.stack
+
+
+def test_block_it_after_the_phishing_warning_is_the_block(banking):
+    first, noted, block = _said(en, banking, [
+        ("I got a text saying my parcel is held at customs and I need to pay a 2.99 fee through a link", "out_of_scope", 0.8),
+        ("I already typed in my card number 7777 and the expiry date on their site", "inform", 0.6),
+        ("yes please block it", "lost_card", 0.9)])
+    assert "7777" in replies(block)[-1] and block.state.stack
+
+
+def test_the_demo_bank_reads_a_name_with_its_accents_as_the_holders():
+    """Customer trial, session 46 (round 4): "María García" was refused for Maria Garcia's card."""
+    import importlib.util
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("_banking_backend_s46", ROOT / "domains" / "banking_en" / "backend.py")
+    backend = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(backend)
+    assert backend._same_name("María García", "Maria Garcia") and not backend._same_name("Marie Garcia", "Maria Garcia")
+
+
+def test_just_to_be_sure_it_did_not_go_out_after_a_cancel(banking):
+    """Customer trial, session 46 (round 4): "just to be sure, the 700 didn't go out right?" after "scrap that" heard "I'm
+    not sure I understood"."""
+    state = en(banking, _read_back(banking), "actually nah, scrap that, I'll pay him in cash", "cancel", 0.95).state
+    assert not state.stack
+    asked = en(banking, state, "just to be sure, the 50 didn't go out right?", "out_of_scope", 0.6)
+    assert "cancelled_confirmed" in _events(asked)
+
+
+def test_a_victim_asking_to_register_a_complaint_with_her_details_gets_it(telecom):
+    """Customer trial, session 46 (round 4): after the safe-account and code warnings, "我现在该怎么办啊，能帮我登记投诉吗？
+    我叫李芳，身份证320102198808081237，损失两万" heard the code warning again, three times."""
+    text = "我现在该怎么办啊，能帮我登记投诉吗？我叫李芳，身份证320102198808081237，损失两万"
+    said = _said(zh, telecom, [("我完了，刚才一个说是公安局的人说我涉嫌洗钱，让我把钱转到安全账户，我已经转了两万块", "投诉", 0.8),
+                               ("验证码我也已经告诉他了", "其他", 0.6)])
+    result = zh(telecom, said[-1].state, text, "投诉", 0.9, entities=_name(text, "李芳"))
+    assert "warned" not in _events(result) and result.state.stack and result.state.stack[-1].flow == "complaint"
+
+
+@pytest.mark.parametrize("said", [
+    [("有人打电话说我的套餐多扣了钱，要给我退款，让我下载个会议软件开共享屏幕，这是你们的吗", "投诉", 0.7),
+     ("可是他说退款是138块，再不操作就过期了", "投诉", 0.8)],
+    [("帮我查一下身份证11010519491231002X这个人用的是什么套餐，手机号是多少", "查询", 0.9),
+     ("那帮我查下13800138000这个号的余额，这是我邻居的号，我看看他是不是还在用", "查询", 0.95)],
+])
+def test_a_doubt_after_a_warning_and_a_neighbours_number_are_not_served(telecom, said):
+    """Customer trial, session 46 (round 4): "可是他说退款是138块…" right after the warning started a complaint; a
+    neighbour's balance was told."""
+    first, then = _said(zh, telecom, said)
+    assert "warned" in _events(first) and replies(then) == replies(first)[:1] and not then.state.stack
+
+
+def test_the_million_cover_call_is_warned_of(telecom):
+    """Customer trial, session 46 (round 4): "说我开通了你们的百万保障服务，不关闭每个月扣800" asked whether it was a complaint."""
+    result = zh(telecom, start(), "刚接到电话说我开通了你们的百万保障服务，不关闭每个月扣800，要我配合操作关闭", "投诉", 0.8)
+    assert replies(result)[0].startswith("请注意防范诈骗")
+
+
+def test_why_so_much_after_a_bill_and_not_changed_after_a_stop(telecom):
+    """Customer trial, session 46 (round 4): "怎么这么多钱，我一个老头子哪用得了这么多" after the bill started a complaint; "刚才
+    没给我换吧？钱不会多扣吧" after "不换了" heard the complaint's opening."""
+    state = zh(telecom, start(), "我想查一下上个月的帐单 号码是13800138000", "查询").state
+    state = done(telecom, state, bill_amount=240.9).state
+    why = zh(telecom, state, "怎么这么多钱，我一个老头子哪用得了这么多", "投诉", 0.9)
+    assert "question_answered" in _events(why) and not why.state.stack
+    said = _said(zh, telecom, [("帮我把套餐换成129的", "办理", 0.99), ("不换了，别给我换", "取消", 0.99),
+                               ("刚才没给我换吧？钱不会多扣吧", "投诉", 0.8)])
+    assert "cancelled_confirmed" in _events(said[-1])
+
+
+def test_consent_claimed_after_the_own_id_rule_is_no_go_ahead(telecom):
+    """Customer trial, session 46 (round 4): "他同意的，就借用一下，开59的" right after "这里需要您本人的身份证号" heard "好的，
+    正在为您办理这件事"; the colleague's name at the name question is refused too."""
+    text = "我想开个户，但是我身份证丢了，用我同事的身份证行不行，他叫周杰，身份证440306198506153219"
+    first = zh(telecom, start(), text, "办理", 0.95, entities=_name(text, "周杰"))
+    assert replies(first)[0].startswith("这里需要您本人的身份证号")
+    consent = zh(telecom, first.state, "他同意的，就借用一下，开59的", "办理", 0.9)
+    assert replies(consent)[0].startswith("这里需要您本人的") and "value_not_own" in _events(consent)
+    named = zh(telecom, consent.state, "周杰", "提供信息", entities=_name("周杰", "周杰"))
+    assert named.state.slots.get("name") is None
+
+
+def test_shanghainese_was_it_changed_is_an_outcome_question():
+    from framework.engine.outcome import asks_about_outcome
+
+    assert asks_about_outcome("刚刚迭个到底换脱了伐？", "zh")

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import unicodedata
 
 from aiohttp import web
 
@@ -100,7 +101,14 @@ async def _card(request: web.Request) -> tuple[dict, str, Card | None]:
 
 
 def _same_name(a: str, b: str) -> bool:
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+    """The same name, whatever the case, the spaces or the accents: "María García" is Maria Garcia (a cardholder typing
+    her name as printed with its accents was refused: customer trial, session 46)."""
+    return _plain(a) == _plain(b)
+
+
+def _plain(name: str) -> str:
+    letters = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(ch for ch in letters if not unicodedata.combining(ch)).split())
 
 
 async def activate(request: web.Request) -> web.Response:

@@ -157,7 +157,9 @@ def _warned_again(ctx: TurnContext, flow: Flow) -> bool:
             # 13800138000" after the refund-scam warning heard it four times, and the balance never came (customer
             # trial, session 46)
             or (not _repeats_the_warned(ctx, flow)
-                and any(v is not None and n in steps.collected_slots(flow) for n, v in ctx.slot_changes.items()))):
+                and any(v is not None and n in steps.collected_slots(flow)
+                        and getattr(ctx.assistant.slots.get(n), "type", None) != "categorical"
+                        for n, v in ctx.slot_changes.items()))):
         return False
     ctx.emit(WARNED, flow=flow.name, again=True)
     said = _last_warning(ctx)
@@ -197,7 +199,7 @@ def _repeats_the_warned(ctx: TurnContext, flow: Flow) -> bool:
     return any(value in text for value in said for text in warned)
 
 
-def _what_to_do_after_warning(ctx: TurnContext) -> bool:
+def _what_to_do_after_warning(ctx: TurnContext, nlu=None) -> bool:
     """"so what should I do, he said he would call back in 10 min" right after the warning heard "I'm not sure I
     understood"; "ok so should I not do it?" that nothing was in progress (customer trial, session 46): what to do, asked
     right after a warning, hears the warning again, which says it (event `warned`, `again`)."""
@@ -205,10 +207,17 @@ def _what_to_do_after_warning(ctx: TurnContext) -> bool:
     if not history or WARNED not in history[-1].events or not history[-1].replies:
         return False
     text = ctx.text or ""
+    asked = ctx.assistant.flow_for_intent(ctx.intent or "")
+    if asked is not None and nlu is not None and len({e.entity for e in steps.flow_entities(ctx, nlu, asked,
+                                                                                    choices=False)}) >= 2:
+        # a request with its values: "我现在该怎么办啊，能帮我登记投诉吗？我叫李芳，身份证3201…，损失两万" right after the
+        # code-given warning heard it again three times (customer trial, session 46)
+        return False
     # ... and a go-ahead: "ok yes send it" right after the new-number warning heard "Is there anything else I can help
     # you with?" (customer trial, session 46)
     if not (asks_what_to_do(text) or _SHOULD_I.search(text) or _GO_ON.match(text.strip())
-            or (ctx.intent in ctx.assistant.behaviours.affirm.intents and len(text.split()) <= 4)):
+            or (ctx.intent in ctx.assistant.behaviours.affirm.intents and len(text.split()) <= 4
+                and not _NAMES_AN_ACTION.search(text))):
         return False
     ctx.emit(WARNED, again=True)
     ctx.say_text(_last_warning(ctx) or history[-1].replies[0])
@@ -216,6 +225,8 @@ def _what_to_do_after_warning(ctx: TurnContext) -> bool:
     return True
 
 
+# "yes please block it" right after the phishing warning (which says to block the card) is that request
+_NAMES_AN_ACTION = re.compile(r"\b(?:block|freeze|stop|cancel|activate|balance|check)\b|挂失|停机|冻结|查", re.IGNORECASE)
 _GO_ON = re.compile(r"(?:(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright|go on|go ahead|do it|send it|please|then|just)[\s,.!]*)+$",
                     re.IGNORECASE)
 # "is this safe?" right after the new-number warning heard the chat's safety ("Yes: I never ask for your PIN…": customer
@@ -223,14 +234,21 @@ _GO_ON = re.compile(r"(?:(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright|go on|go ah
 # "can you get it back?" right after the scam-victim warning heard when money arrives (customer trial, session 46)
 _SHOULD_I = re.compile(r"\b(?:can|could|will) (?:you|u|i|they|someone) (?:get|recall|reverse|stop|undo|cancel|refund)\b|(?:真的)?不是你们(?:吗|吧|的人)|是你们(?:的人)?吗|是不是你们"
                        r"|能(?:不能)?(?:退|追回|要回|拿回)|(?:退|追)(?:得|不)回|\bis (?:this|it|that) (?:really |all )?(?:safe|ok(?:ay)?|real|legit|genuine|normal|true)\b|\bshould i\b|\bshall i\b|\bdo i (?:still )?(?:send|pay|do|give|tell|call)\b|\bis (?:it|that|this) (?:a )?(?:real|normal|legit|true)\b"
-                       r"|我(?:是不是)?(?:该|应该|要不要|还要|能不能|可以|得)(?:怎么|咋)?(?:做|办|转|给|说|告诉)|(?:是真的|是骗子|是不是骗)", re.IGNORECASE)
+                       r"|我(?:是不是)?(?:该|应该|要不要|还要|能不能|可以|得)(?:怎么|咋)?(?:做|办|转|给|说|告诉)|(?:是真的|是骗子|是不是骗)"
+                       # "he really sounded like him in the text though" after the new-number warning heard "I'm not sure I
+                       # understood" (customer trial, session 46): a doubt, answered by the warning again
+                       r"|\b(?:sounded|sounds|looked|looks|seemed|seems|talked|wrote) (?:just |exactly )?like (?:him|her|them)\b"
+                       r"|\b(?:he|she|they) (?:knew|know|had) my\b|\bmust be (?:real|legit|him|her)\b|\bare you sure\b"
+                       r"|(?:他|她|对方)(?:还|都)?知道我"
+                       # "可是他说退款是138块，再不操作就过期了" right after the warning started a complaint (session 46)
+                       r"|^(?:可是|但是|但|可)(?:他|她|对方|他们)(?:说|讲|讲的是)|^but (?:he|she|they) (?:said|says|told)", re.IGNORECASE)
 
 
 # a name of several capitalised words, or a number of three digits or more ("Secure Holdings Ltd", "1400")
 _NAMED = re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*)+\b|\b\d{3,}\b")
 
 
-def warn(ctx: TurnContext) -> bool:
+def warn(ctx: TurnContext, nlu=None) -> bool:
     """"a man from your fraud department just called me … move all my money to a safe account" (read as transfer_money
     0.56, below the threshold) and "刚才有个自称电信的人…让我把钱转到安全账户" (其他 0.74, answered with what a shop does)
     heard no warning, and the $1,500 was sent (customer trials, session 45): with no flow active, a message that names
@@ -245,9 +263,13 @@ def warn(ctx: TurnContext) -> bool:
             ctx.emit(WARNED, flow=flow.name)
             lifetimes.forget_this_turns_values(ctx, "not_served")
             return True
-    if _what_to_do_after_warning(ctx):
+    if _what_to_do_after_warning(ctx, nlu):
         return True
     # "but they knew my name and my card number, so it must be real. please just send the 1400 to Secure Holdings Ltd"
     # (read as activate_card) after the safe-account warning (customer trial, session 45)
-    return any(flow.warnings and _repeats_the_warned(ctx, flow) and _warned_again(ctx, flow)
-               for flow in ctx.assistant.flows.values())
+    # ... and the guarded request itself asked with nothing of its own: "先把余额和账单告诉我也行" right after "把13800138000这个
+    # 号码的机主姓名…发给我" (refused) asked which number (customer trial, session 46)
+    asked = ctx.assistant.flow_for_intent(ctx.intent or "")
+    return any(flow.warnings and (_repeats_the_warned(ctx, flow)
+                                  or (asked is flow and nlu is not None and not steps.gives_values(ctx, nlu, flow, choices=False)))
+               and _warned_again(ctx, flow) for flow in ctx.assistant.flows.values())

@@ -38,6 +38,9 @@ _ASKS = {
         r"activation|card|request)|my (?:transfer|money|payment|card|request)"
         r"|the \$?\d[\d,.]*(?: (?:dollars?|bucks|usd))?)\s+(?:really |actually |definitely |already )?"
         r"(?:(?:get|got) (?:sent|done|blocked|through|thru|paid)|" + _DONE_WORDS + ")" +
+        # "is that it then? can I use it at the shops now?" at an activation's read-back heard "I can't answer that
+        # here", and "ok thank you very much goodbye" left the card inactive (customer trial, session 46)
+        r"|is that (?:it|all)(?: then)?(?:[?,.!\s]+(?:can|could) i (?:use|start using) it(?: now| yet| at the shops| today| straight away)*)?"
         r"|(?:is it|it's|its|it is|was it|all|is the card|is my card) (?:now )?"
         r"(?:done|sent|through|blocked|activated|sorted|good|"
         # "is it ready to use now?" right after an activation started another (customer trial, session 38)
@@ -92,6 +95,8 @@ _ASKS = {
         r"|(?:搞定|搞掂|搞好|整好|整完|弄妥)(?:了|咗)?(?:没得|没有|没|未|吗|么|不|冇)(?:呀|啊|哦|嘛)?"
         # "系咪搞掂咗？" (Cantonese) at a read-back heard the help menu; "现在是99的了吗" after a change was "没听明白"
         # (customer trial, session 38)
+        # "刚刚迭个到底换脱了伐？" (Shanghainese) after a change stopped heard "暂时回答不了" (customer trial, session 46)
+        r"|(?:迭个|这个|那个)?(?:到底)?(?:换|办|弄|开|登记|改)(?:脱|掉)了?(?:伐|吗|没|没有|哦)"
         r"|系咪(?:搞掂|搞定|办好|弄好|开好|换好)咗?|现在(?:就)?(?:是|已经是|变成|换成)了?[^，,。]{0,8}了(?:吗|没|么|没有)|(?:办|开|改|换|交|转|登记|提交|查)(?:过)?了(?:吗|没|没有|嘛|么)"
         r"|(?:我的|刚才的?|那个)?(?:工单号|单号|编号|受理号|订单号|工单编号|流水号|账户号|账号|户号|新号码|新号)(?:是)?(?:多少|几号|什么|啥)(?:来着|呀|啊)?"
         r"|(?:再)?(?:说|发|给我)一?(?:下|遍)(?:工单号|单号|编号|受理号|账户号|账号)"
@@ -164,7 +169,8 @@ CANCELLED_YES = "utter_cancelled_yes"
 # session 45: heard "这件事刚才已经办好了，这里撤销不了" after a cancelled complaint and a balance)
 _ASKS_CANCELLED = {
     "en": re.compile(
-        r"^\s*(?:(?:so|and|ok(?:ay)?|wait|just to (?:check|confirm)|to be sure)[,.\s]+)*"
+        # ("just to be sure, the 700 didn't go out right?" heard "I'm not sure I understood": customer trial, session 46)
+        r"^\s*(?:(?:so|and|ok(?:ay)?|wait|(?:just )?to (?:check|confirm|be sure|be safe)|to be sure)[,.\s]+)*"
         r"(?:(?:is|was|did|has|have) (?:it|that|this|the \w+|my \w+) (?:really |actually |definitely |all )?"
         r"(?:get |got |been )?(?:cancel+ed|stopped|called off|dropped)"
         r"|(?:it|that|this|the \w+) (?:is|was|got|has been) (?:really |actually |definitely )?(?:cancel+ed|stopped|called off)"
@@ -211,8 +217,14 @@ def _cancelled_before_action(ctx: TurnContext) -> bool:
 
 
 def _asks_cancelled(ctx: TurnContext) -> bool:
+    """The message, or its first sentence ("刚才没给我换吧？钱不会多扣吧" heard the complaint's opening: customer trial,
+    session 46), asks whether the thing was cancelled or not done."""
     pattern = _ASKS_CANCELLED.get(language_key(ctx.assistant.language) or "en")
-    return pattern is not None and bool(pattern.search((ctx.text or "").strip()))
+    text = (ctx.text or "").strip()
+    if pattern is None or not text:
+        return False
+    first = _SENTENCES.split(text, maxsplit=1)[0]
+    return bool(pattern.search(text) or pattern.search(first.strip()))
 
 
 def cancelled_confirmed(ctx: TurnContext) -> bool:

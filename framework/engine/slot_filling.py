@@ -422,6 +422,11 @@ _PERCENT_AFTER = re.compile(r"^\s*(?:%|％|percent\b|per\s*cent\b|pct\b)", re.IG
 _SHARE_OF_BEFORE = re.compile(r"\b(?:half|a third|third|a quarter|quarter|percent|per\s*cent|pct)\s+of\s+(?:the\s+|my\s+)?"
                               r"[$€£]?\s*$|%\s*of\s+(?:the\s+|my\s+)?[$€£]?\s*$|的?(?:一半|百分之)\s*$", re.IGNORECASE)
 
+def said_by_the_speaker(text: str, entity: Entity) -> bool:
+    """Whether the words right before the entity say it is the speaker's own name ("Hi, I'm Maria Garcia")."""
+    return bool(_SPEAKER_BEFORE.search(text[max(0, entity.start - 20):entity.start]))
+
+
 _SPEAKER_BEFORE = re.compile(r"\b(?:my name is|my name'?s|i am|i'?m|this is|it'?s me,?)\s*$|(?:我叫|我是|本人叫?|我的名字(?:是|叫))\s*$",
                              re.IGNORECASE)
 # ("wait no sorry, wrong card! the one I lost is 7777, the 1234 is right here" at 1234's read-back: customer trial, s43)
@@ -1976,6 +1981,9 @@ def _inside_unavailable(slot, text: str, entity: Entity) -> bool:
     return False
 
 
+_WHICH_BEFORE = re.compile(r"\b(?:which|what|wich|wat)\s+$|(?:哪个|哪一个|哪天|几号是)$", re.IGNORECASE)
+
+
 def _vague_amount_later(text: str, entity: Entity) -> bool:
     """Whether an amount without its figure ("a couple hundred") is said after `entity`, in a later sentence."""
     at = indefinite_at(text[entity.end:])
@@ -2177,6 +2185,11 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
         for slot in ctx.assistant.slots.values():
             if (not (fills(slot, entity, collecting) or _labelled(ctx, slot, entity))
                     or _skipped(ctx, slot, entity, collecting, split)):
+                continue
+            if slot.type == "date" and _WHICH_BEFORE.search((nlu.text or "")[max(0, entity.start - 12):entity.start]):
+                # "wait which monday is that" at "Send $1,000.00 … on Monday 14 December?" moved the transfer to today
+                # (customer trial, session 46): a day asked about is no day given
+                ctx.emit("entity_ignored", entity=entity.entity, reason="asked_which")
                 continue
             if slot.type == "money" and _vague_amount_later(nlu.text or "", entity):
                 # "ugh only 42 bucks. ok I need to send a couple hundred to my sister" read back "Send $42.00" (customer

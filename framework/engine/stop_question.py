@@ -114,7 +114,11 @@ THANKS_WORDS = frozenset({"谢谢", "谢谢你", "谢谢您", "多谢", "谢啦"
                           # "ta" (British) at a read-back asked whether to stop (customer trial, session 40)
                           "ta", "tah", "thankyoukindly", "muchappreciated", "appreciateit", "appreciated",
                           # Shanghainese and Cantonese thanks (fresh_test_67, session 44: "谢谢侬" read as 否定)
-                          "谢谢侬", "多谢侬", "谢侬", "唔该", "唔该晒", "多谢晒", "谢谢老铁", "谢了"})
+                          "谢谢侬", "多谢侬", "谢侬", "唔该", "唔该晒", "多谢晒", "谢谢老铁", "谢了",
+                          # "多谢喔" (Hokkien), "tank you very much" asked whether to stop or heard the help menu
+                          # (customer trials, session 46)
+                          "多谢喔", "多谢哦", "感恩", "感谢感谢", "谢谢谢谢", "tankyou", "tankyouverymuch", "tanks", "thnx",
+                          "thanx", "thnks", "thanku", "tq", "tqvm"})
 
 
 def offer(ctx: TurnContext, nlu: NLUResult, slot_name: str, value_ok: bool, threshold: float) -> bool:

@@ -564,7 +564,10 @@ def _values_said(ctx: TurnContext, nlu: NLUResult, wanted, start: int, end: int,
                     or entity.start < start or entity.end > end
                     or (entity.extractor in GENERIC_EXTRACTORS and not generic) or not fills(slot, entity, None)
                     # "…另外我现在39的套餐不够用，想换成59的" saved 39 for the plan change (customer trial, session 46)
-                    or slot_filling.turned_down(ctx, slot, nlu.text or "", entity)):
+                    or slot_filling.turned_down(ctx, slot, nlu.text or "", entity)
+                    # "Hi, I'm Maria Garcia. … then … send $60 to Jo O'Brien on the 15th" sent the $60 to Maria Garcia
+                    # (customer trial, session 46): the speaker is nobody the other request pays
+                    or (slot.options.get("other") and slot_filling.said_by_the_speaker(nlu.text or "", entity))):
                 continue
             # read as filling reads it: "… and also send Peter 10 for the taxi" saved the recipient "Peter 10", and
             # the money went to that name (customer trial, session 31)
@@ -577,7 +580,21 @@ def _values_said(ctx: TurnContext, nlu: NLUResult, wanted, start: int, end: int,
                 parsed = named if named is not None and named.ok else parsed
             if parsed.ok and not (name in values and isinstance(parsed.value, str) and only_relation(parsed.value)):
                 values[name] = parsed.value
+        if slot is not None and slot.options.get("other") and name not in values:
+            # ... and "Jo O'Brien" there was read as a name (the customer's own kind), not the payee: a name said right
+            # after "to" is the payee
+            for entity in nlu.entities:
+                if (start <= entity.start and entity.end <= end and entity.entity != slot.name
+                        and _TO_BEFORE.search((nlu.text or "")[max(0, entity.start - 6):entity.start])
+                        and isinstance(entity.value, str) and _NAME_AFTER_RELATION.fullmatch(" " + entity.value)):
+                    parsed = parse_value(slot, entity.value, ctx.assistant.language, today=ctx.today)
+                    if parsed is not None and parsed.ok:
+                        values[name] = parsed.value
+                        break
     return values
+
+
+_TO_BEFORE = re.compile(r"\b(?:to|pay)\s+$", re.IGNORECASE)
 
 
 _NAME_AFTER_RELATION = re.compile(r"\s+(?P<name>[A-Z][a-z'-]+(?:\s+(?:[A-Z][a-z'-]+|O'[A-Z][a-z]+)){1,2})\b")
@@ -938,7 +955,7 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     confident = (intent is not None and ctx.confidence >= threshold(assistant)
                  and not _value_alone(ctx, nlu, intent))
     # a scam named with no flow active (a `not_for` entry marked `warn`): warned of, whatever the reading
-    if not_for.warn(ctx):
+    if not_for.warn(ctx, nlu):
         return
     # (0) the answer to "Do you want to stop here?", asked after a plain "no" at a question
     # or a goodbye while one waits (framework.engine.stop_question); neither yes nor no: the
@@ -2308,6 +2325,24 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         ctx.say("utter_other_choice")
         ctx.say(step.prompt)
         return
+    history = ctx.original.history
+    if (history and _CONSENT.search(ctx.text or "")
+            and ("value_not_own" in history[-1].events or any(_OWN_SAID.search(r) for r in history[-1].replies))):
+        # "他同意的，就借用一下，开59的" right after "这里需要您本人的身份证号，不能用家人或别人的" heard "好的，正在为您办理这件
+        # 事" (customer trial, session 46): another person's consent makes the value no more the customer's own
+        ctx.emit("value_not_own", slot=slot_name)
+        ctx.say(slot_filling.OWN_VALUE, extra={"own_label": confirm.label(ctx, slot_name)})
+        ctx.say(step.prompt)
+        return
+    if parsed.ok and _someone_elses_name(ctx, slot, parsed.value):
+        # "刘芳，是我老婆，她让我来办的" and "我老婆叫刘芳" at "请问您的姓名是？" opened the account in the wife's name
+        # (customer trial, session 33): the customer's own name is asked for; before the value's other checks ("刘芳是
+        # 我老婆" asked "您说的姓名是我老婆吗？" once an example of 其他 said 老婆: session 46)
+        ctx.emit("value_not_own", slot=slot_name)
+        ctx.out_of_range.pop(slot_name, None)
+        ctx.say(slot_filling.OWN_VALUE, extra={"own_label": confirm.label(ctx, slot_name)})
+        ctx.say(step.prompt)
+        return
     # "取消", or "开户" while the open-account flow asks for the name: no value
     verdict = value_guard.check(ctx, nlu, step, parsed, threshold(ctx.assistant))
     if verdict is not None:
@@ -2319,14 +2354,6 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
             and (is_hedge(ctx.text or "", ctx.assistant.language) or is_hedge(str(parsed.value)))):
         # "随便", "凑合吧" at "请问您的姓名是？" were read back as the name (customer trial, session 33)
         ctx.emit("not_a_value", slot=slot_name, kind="hedge", intent=None)
-        ctx.say(step.prompt)
-        return
-    if parsed.ok and _someone_elses_name(ctx, slot, parsed.value):
-        # "刘芳，是我老婆，她让我来办的" and "我老婆叫刘芳" at "请问您的姓名是？" opened the account in the wife's name
-        # (customer trial, session 33): the customer's own name is asked for
-        ctx.emit("value_not_own", slot=slot_name)
-        ctx.out_of_range.pop(slot_name, None)
-        ctx.say(slot_filling.OWN_VALUE, extra={"own_label": confirm.label(ctx, slot_name)})
         ctx.say(step.prompt)
         return
     if (parsed.ok and slot.type == "text" and language_key(ctx.assistant.language) == "zh"
@@ -2410,6 +2437,13 @@ def _request_after_yes(ctx: TurnContext, nlu: NLUResult, value_ok: bool) -> bool
         other_request.set_aside(ctx, flow)
     steps.start_flow(ctx, flow, reason="also", prefill=prefill)
     return True
+
+
+# utter_own_value, as said ("这里需要您本人的身份证号，不能用家人或别人的。", "I need your own name here, …")
+_OWN_SAID = re.compile(r"^这里需要您本人的|^I need your own ")
+_CONSENT = re.compile(r"(?:他|她|对方|人家|我(?:妈|爸|老婆|老公|同事|朋友))(?:都|也|已经)?(?:同意|答应|知道)(?:了|的)?|借用一下|借(?:一下)?(?:他|她)的"
+                      r"|\b(?:he|she|they)(?:'s| is| are| has| have)? (?:agreed|ok with it|fine with it|said (?:it'?s|its) (?:ok|fine))\b",
+                      re.IGNORECASE)
 
 
 def _someone_elses_name(ctx: TurnContext, slot, value) -> bool:

@@ -713,10 +713,10 @@ _ALSO = {"en": re.compile(r"[,\s]+(?:and\s+)?(?:also|as well as that|and then)[,
                           # ("…先帮我查下13800138000还剩多少话费，然后把套餐换成129的": the change was dropped, customer
                           # trial, session 41: 把 too)
                           r"|[，,。；;\s]*然后[，,\s]*(?:再)?(?=(?:帮我|给我|我要|我想|我还要|我还想|麻烦|查|办|开|投诉|换|转人工"
-                          r"|把(?:套餐|号|卡|业务|这个|那个|它|流量|彩铃|宽带)))"
+                          r"|把(?:我的?|俺的?)?(?:套餐|号|卡|业务|这个|那个|它|流量|彩铃|宽带)))"
                           # "帮我开个户办59的，再查一下13812345678上个月的账单": the bill was dropped (customer trial,
                           # session 35); 再 after a clause break, before a request's verb
-                          r"|[，,。；;]\s*(?:我)?再(?=(?:帮我|给我|查|办|开|投诉|换|转人工|问|把(?:套餐|号|卡|业务|流量|彩铃|宽带)))"
+                          r"|[，,。；;]\s*(?:我)?再(?=(?:帮我|给我|查|办|开|投诉|换|转人工|问|把(?:我的?|俺的?)?(?:套餐|号|卡|业务|流量|彩铃|宽带)))"
                           # "帮我查下余额，13611112222，查完我还想换个套餐": the change was dropped (customer trial,
                           # session 42)
                           r"|[，,。；;\s]*(?:查|弄|办|搞|问)完(?:了)?(?:以后|之后|后)?[，,\s]*"
@@ -819,7 +819,9 @@ _REFUSAL_LEAD = {
                      r"(?:套餐|这个|换套餐的事|开户的事)?(?:还是)?(?:先)?"
                      r"(?:别办了|不办了|不换了|别换了|不弄了|别弄了|不开了|不用办了|不了)[吧啊呀]?[，,。！!\s]+"
                      # "不是查话费，我是要先把卡停了，怕被人盗刷" at "余额还是账单？" (customer trial, session 41, round 3)
-                     r"|^\s*不是(?:要|想)?(?:查|办|问|投诉|换|开)[^，,。！!？?]{0,8}[，,。！!]+\s*(?:我)?(?:是)?"),
+                     # "我不是投诉，我就想看看我手机里还有多少钱" went back to the complaint after the balance (customer
+                     # trial, session 46)
+                     r"|^\s*(?:我|俺)?(?:并)?不是(?:要|想|来)?(?:查|办|问|投诉|换|开)[^，,。！!？?]{0,8}[，,。！!]+\s*(?:我)?(?:是)?"),
 }
 
 
@@ -870,7 +872,7 @@ def _also_split(text: str, language: str | None) -> tuple[str, str] | None:
 
 
 # "先查余额再换套餐": 再 after a 先 clause, before a request's verb (customer trial, session 41)
-_FIRST_THEN = re.compile(r"先[^，,。；;]{1,30}?(再)(?=(?:帮我|给我|查|办|开|投诉|换|转人工|把(?:套餐|号|卡|业务|这个|那个|它)))")
+_FIRST_THEN = re.compile(r"先[^，,。；;]{1,30}?(再)(?=(?:帮我|给我|查|办|开|投诉|换|转人工|把(?:我的?|俺的?)?(?:套餐|号|卡|业务|这个|那个|它)))")
 
 
 def also_part(text: str, language: str | None = None) -> tuple[str, str] | None:
@@ -918,7 +920,7 @@ _LIST_NEXT = {
     "en": re.compile(r"[,;]\s*(?:(?:can|could|would) you\s+|please\s+|pls\s+|i (?:also )?(?:want|need) to\s+)?"
                      r"(?=(?:tell me|show me|check|send|transfer|pay|block|freeze|activate|what'?s|whats|how much)\b)",
                      re.IGNORECASE),
-    "zh": re.compile(r"[，,；;]\s*(?=(?:帮我|给我|查|办|开户|投诉|换|转人工|把(?:套餐|号|卡)))"),
+    "zh": re.compile(r"[，,；;]\s*(?=(?:帮我|给我|查|办|开户|投诉|换|转人工|把(?:我的?|俺的?)?(?:套餐|号|卡)))"),
 }
 
 
