@@ -118,10 +118,12 @@ def test_a_weak_no_alone_is_still_asked_again(banking):
 
 
 def test_is_this_safe_at_a_transfer_read_back(banking):
-    """c09: "wait, is this safe?" heard "I can't answer that here, sorry"."""
+    """c09: "wait, is this safe?" heard "I can't answer that here, sorry". Since session 46 the answer is about the
+    payment, not the chat ("Is this safe? He seems very professional" heard "Yes: I never ask for your PIN…" and $1,000
+    went to a scammer)."""
     state = en(banking, start(), "send 100 to Ahmed", "transfer_money").state
     result = en(banking, state, "wait, is this safe?", "help", 0.5)
-    assert replies(result)[0].startswith("Yes: I never ask")
+    assert replies(result)[0].startswith("A transfer can't be called back once it's sent")
 
 
 def test_someone_used_the_card_after_the_block(banking):

@@ -600,3 +600,48 @@ def test_shanghainese_was_it_changed_is_an_outcome_question():
     from framework.engine.outcome import asks_about_outcome
 
     assert asks_about_outcome("刚刚迭个到底换脱了伐？", "zh")
+
+
+@pytest.mark.parametrize("text, start_of_warning", [
+    ("hi so i sold my sofa on marketplace and the buyer accidentally sent me 900 instead of 400, he asked me to send the "
+     "extra 500 back to his mover, Dale Price, today so they can pick it up", "Please be careful: \"I paid you too much"),
+    ("Hello, I need to send 1000 dollars to Kevin Lam. He is my investment adviser from WhatsApp, my crypto account has "
+     "grown to 40,000 but the platform says I must pay a 1000 withdrawal tax first before they release it",
+     "Please be careful: nobody can guarantee"),
+])
+def test_overpayment_and_withdrawal_tax_scams_are_warned_of(banking, text, start_of_warning):
+    """Customer trial, session 46 (round 5): $500 went to a buyer's "mover" and $1,000 to a WhatsApp "adviser"."""
+    result = en(banking, start(), text, "transfer_money", 0.99)
+    assert replies(result)[0].startswith(start_of_warning) and not result.state.stack
+
+
+def test_is_this_safe_at_a_transfers_read_back_is_not_about_the_chat(banking):
+    """Customer trial, session 46 (round 5): "Is this safe? He seems very professional" at a transfer's read-back heard
+    "Yes: I never ask for your full card number…"."""
+    result = en(banking, _read_back(banking), "Is this safe? He seems very professional", "out_of_scope", 0.6)
+    assert replies(result)[0].startswith("A transfer can't be called back once it's sent")
+    chat = en(banking, _read_back(banking), "wait, is it safe to do this over chat?", "out_of_scope", 0.6)
+    assert replies(chat)[0].startswith("Yes: I never ask for your full card number")
+
+
+def test_did_that_go_out_today_after_a_goodbye_is_answered(banking):
+    """Customer trial, session 46 (round 5): "oh wait, one more thing, did that go out today or is it on the 1st? I don't
+    want to pay her early" after "thanks, bye" started a new transfer."""
+    from framework.engine.outcome import asks_about_outcome
+
+    text = "oh wait, one more thing, did that go out today or is it on the 1st? I don't want to pay her early"
+    assert asks_about_outcome(text, "en")
+    assert not asks_about_outcome("did it go through? also send 50 to Tom", "en")
+
+
+def test_cards_opened_for_someone_who_pays_are_refused(telecom):
+    """Customer trial, session 46 (round 5): someone paying the customer to open a card for him went on to the opening."""
+    result = zh(telecom, start(), "有人说给我200块，让我用我的身份证办张卡给他，我想开个户", "办理", 0.95)
+    assert replies(result)[0].startswith("不能用自己的身份证替别人办卡") and not result.state.stack
+
+
+def test_should_i_go_along_after_the_screen_warning_hears_it_again(telecom):
+    """Customer trial, session 46 (round 5): "他报了工号，我要不要配合" after the warning heard "回答不了"."""
+    first, asked = _said(zh, telecom, [("有个自称客服的让我下载会议软件共享屏幕，还要我报验证码", "投诉", 0.7),
+                                       ("他报了工号，我要不要配合", "其他", 0.6)])
+    assert replies(first)[0].startswith("请注意防范诈骗") and replies(asked) == replies(first)[:1]

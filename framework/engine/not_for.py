@@ -234,7 +234,9 @@ _GO_ON = re.compile(r"(?:(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright|go on|go ah
 # "can you get it back?" right after the scam-victim warning heard when money arrives (customer trial, session 46)
 _SHOULD_I = re.compile(r"\b(?:can|could|will) (?:you|u|i|they|someone) (?:get|recall|reverse|stop|undo|cancel|refund)\b|(?:真的)?不是你们(?:吗|吧|的人)|是你们(?:的人)?吗|是不是你们"
                        r"|能(?:不能)?(?:退|追回|要回|拿回)|(?:退|追)(?:得|不)回|\bis (?:this|it|that) (?:really |all )?(?:safe|ok(?:ay)?|real|legit|genuine|normal|true)\b|\bshould i\b|\bshall i\b|\bdo i (?:still )?(?:send|pay|do|give|tell|call)\b|\bis (?:it|that|this) (?:a )?(?:real|normal|legit|true)\b"
-                       r"|我(?:是不是)?(?:该|应该|要不要|还要|能不能|可以|得)(?:怎么|咋)?(?:做|办|转|给|说|告诉)|(?:是真的|是骗子|是不是骗)"
+                       # ("他报了工号，我要不要配合" after the screen-sharing warning heard "回答不了": session 46, round 5)
+                       r"|我(?:是不是)?(?:该|应该|要不要|还要|能不能|可以|得)(?:怎么|咋)?(?:做|办|转|给|说|告诉|配合|操作|照做|信)"
+                       r"|(?:是真的|是骗子|是不是骗)|(?:报了|说了|有|知道)(?:他的|自己的)?工号"
                        # "he really sounded like him in the text though" after the new-number warning heard "I'm not sure I
                        # understood" (customer trial, session 46): a doubt, answered by the warning again
                        r"|\b(?:sounded|sounds|looked|looks|seemed|seems|talked|wrote) (?:just |exactly )?like (?:him|her|them)\b"

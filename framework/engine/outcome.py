@@ -31,13 +31,16 @@ _DONE_WORDS = (r"(?:go(?:ne)? (?:through|thru|out)|went (?:through|thru|out)|gon
 _ASKS = {
     "en": re.compile(
         # a clause before it: "no I mean the transfer to Emma, did it go?", "forget the card. was the 45 dollars sent?"
-        r"^\s*(?:[^,.;?!]{1,60}[,.;]\s+)?(?:(?:so|and|ok(?:ay)?|wait|sorry|um+|hm+|hey)[,.\s]+)*"
+        # ("oh wait, one more thing, did that go out today or is it on the 1st?" after a goodbye started a transfer:
+        # customer trial, session 46, round 5: two clauses before it)
+        r"^\s*(?:[^,.;?!]{1,60}[,.;]\s+){0,2}(?:(?:so|and|ok(?:ay)?|wait|sorry|um+|hm+|hey)[,.\s]+)*"
         # "did both go through?" after two transfers (customer trial, session 39: out of scope)
         r"(?:(?:did|has|have|was|is|were) (?:it|that|this|anything|something|any money|both(?: of them)?|they|the two|"
         r"the (?:transfers|payments)|the (?:transfer|money|payment|block|"
         r"activation|card|request)|my (?:transfer|money|payment|card|request)"
         r"|the \$?\d[\d,.]*(?: (?:dollars?|bucks|usd))?)\s+(?:really |actually |definitely |already )?"
-        r"(?:(?:get|got) (?:sent|done|blocked|through|thru|paid)|" + _DONE_WORDS + ")" +
+        r"(?:(?:get|got) (?:sent|done|blocked|through|thru|paid)|" + _DONE_WORDS + ")"
+        r"(?: today| yet| already)?(?: or (?:is it|will it (?:go|be)|does it go|is that) (?:on|in|for) [^?.!]{1,20})?" +
         # "is that it then? can I use it at the shops now?" at an activation's read-back heard "I can't answer that
         # here", and "ok thank you very much goodbye" left the card inactive (customer trial, session 46)
         r"|is that (?:it|all)(?: then)?(?:[?,.!\s]+(?:can|could) i (?:use|start using) it(?: now| yet| at the shops| today| straight away)*)?"
@@ -117,7 +120,19 @@ def asks_about_outcome(text: str, language: str | None) -> bool:
     if pattern.search(text.strip()):
         return True
     parts = [p for p in _SENTENCES.split(text) if p.strip()]
+    if (len(parts) > 1 and pattern.search(parts[0].strip())
+            and not any(_REQUEST_AFTER.search(_NOT_WANTED.sub("", p)) for p in parts[1:])):
+        # the question, then why it is asked: "…did that go out today or is it on the 1st? I don't want to pay her
+        # early" (customer trial, session 46)
+        return all("?" not in p and "？" not in p or pattern.search(p.strip()) for p in parts[1:])
     return len(parts) > 1 and all(pattern.search(p.strip()) for p in parts)
+
+
+# what the customer does not want is no request: "I don't want to pay her early"
+_NOT_WANTED = re.compile(r"\b(?:don'?t|do not|dont|never|not) (?:want to |wanna |need to )?\w+|(?:不想|不要|别|不用)\w?", re.IGNORECASE)
+# A request said after the question: "did it go through? also send $50 to Tom" is two things
+_REQUEST_AFTER = re.compile(r"\b(?:send|pay|transfer|block|freeze|activate|balance|cancel|agent|human)\b"
+                            r"|转|查|办|开|投诉|换|取消|人工", re.IGNORECASE)
 
 
 _SENTENCES = re.compile(r"(?<=[?？!！。])\s*")
