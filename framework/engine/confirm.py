@@ -445,12 +445,7 @@ _VERB = re.compile(r"\b(block|freeze|send|activate|pay|transfer|submit)\s+(?:it|
 def _other_request(ctx: TurnContext, flow: Flow, text: str) -> bool:
     """Whether a go-ahead names a verb that no example of the flow's trigger intents uses ("block
     it" at a transfer's confirmation): another request, not this one's yes."""
-    verbs = {m.group(1) for m in _VERB.finditer(text.lower())}
-    if not verbs:
-        return False
-    examples = " ".join(getattr(e, "text", str(e)).lower() for name in flow.triggers
-                        for e in getattr(ctx.assistant.intents.get(name), "examples", ()))
-    return any(not re.search(rf"\b{v}", examples) for v in verbs)
+    return any(not steps.trigger_examples_say(ctx, flow, m.group(1)) for m in _VERB.finditer(text.lower()))
 
 
 # What follows a yes that tells the assistant to do it: "deffo, block it" (cancel 0.49-0.95 on all

@@ -199,7 +199,7 @@ def _repeats_the_warned(ctx: TurnContext, flow: Flow) -> bool:
     return any(value in text for value in said for text in warned)
 
 
-def _what_to_do_after_warning(ctx: TurnContext, nlu=None) -> bool:
+def _what_to_do_after_warning(ctx: TurnContext, nlu) -> bool:
     """"so what should I do, he said he would call back in 10 min" right after the warning heard "I'm not sure I
     understood"; "ok so should I not do it?" that nothing was in progress (customer trial, session 46): what to do, asked
     right after a warning, hears the warning again, which says it (event `warned`, `again`)."""
@@ -208,7 +208,7 @@ def _what_to_do_after_warning(ctx: TurnContext, nlu=None) -> bool:
         return False
     text = ctx.text or ""
     asked = ctx.assistant.flow_for_intent(ctx.intent or "")
-    if asked is not None and nlu is not None and len({e.entity for e in steps.flow_entities(ctx, nlu, asked,
+    if asked is not None and len({e.entity for e in steps.flow_entities(ctx, nlu, asked,
                                                                                     choices=False)}) >= 2:
         # a request with its values: "我现在该怎么办啊，能帮我登记投诉吗？我叫李芳，身份证3201…，损失两万" right after the
         # code-given warning heard it again three times (customer trial, session 46)
@@ -250,7 +250,7 @@ _SHOULD_I = re.compile(r"\b(?:can|could|will) (?:you|u|i|they|someone) (?:get|re
 _NAMED = re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*)+\b|\b\d{3,}\b")
 
 
-def warn(ctx: TurnContext, nlu=None) -> bool:
+def warn(ctx: TurnContext, nlu) -> bool:
     """"a man from your fraud department just called me … move all my money to a safe account" (read as transfer_money
     0.56, below the threshold) and "刚才有个自称电信的人…让我把钱转到安全账户" (其他 0.74, answered with what a shop does)
     heard no warning, and the $1,500 was sent (customer trials, session 45): with no flow active, a message that names
@@ -273,5 +273,5 @@ def warn(ctx: TurnContext, nlu=None) -> bool:
     # 号码的机主姓名…发给我" (refused) asked which number (customer trial, session 46)
     asked = ctx.assistant.flow_for_intent(ctx.intent or "")
     return any(flow.warnings and (_repeats_the_warned(ctx, flow)
-                                  or (asked is flow and nlu is not None and not steps.gives_values(ctx, nlu, flow, choices=False)))
+                                  or (asked is flow and not steps.gives_values(ctx, nlu, flow, choices=False)))
                and _warned_again(ctx, flow) for flow in ctx.assistant.flows.values())

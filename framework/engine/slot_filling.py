@@ -1230,7 +1230,7 @@ def restates_request(ctx: TurnContext) -> bool:
     # ready" (session 46's tests): no example of a transfer says "cancel"
     verb = _YES_AND_VERB.match(text)
     asked = ((ctx.intent or "") in flow.triggers if flow is not None else False) or bool(
-        flow is not None and verb and _in_examples(ctx, flow, verb.group(1).lower()))
+        flow is not None and verb and steps.trigger_examples_say(ctx, flow, verb.group(1).lower()))
     return (frame is not None and flow is not None and frame.waiting_for == CONFIRM
             and asked and (ctx.confidence or 0.0) >= threshold(ctx.assistant)
             and not is_question(text, ctx.assistant.language) and not _ALSO.search(text.lower())
@@ -1239,12 +1239,6 @@ def restates_request(ctx: TurnContext) -> bool:
 
 _YES_AND_VERB = re.compile(r"^\s*(?:yes|yeah|yep|yup|ok(?:ay)?|sure)\b[,!.\s]*(?:please\s+)?"
                            r"(block|freeze|cancel|stop|activate|send|pay|transfer|wire)\b", re.IGNORECASE)
-
-
-def _in_examples(ctx: TurnContext, flow, word: str) -> bool:
-    """Whether an example of the flow's trigger intents uses `word`."""
-    return any(re.search(rf"\b{word}", getattr(e, "text", str(e)).lower())
-               for name in flow.triggers for e in getattr(ctx.assistant.intents.get(name), "examples", ()))
 
 
 # ("Friday works", "friday is fine" at a read-back dated today heard "I'm not sure I understood", and "yes" sent it today:
@@ -2227,8 +2221,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
                     ctx.out_of_range.setdefault(slot.name, OWN_VALUE)
                     ctx.refusal_extra.setdefault(slot.name, {"own_label": label(ctx, slot.name)})
                 continue
-            if (slot.type == "text" and slot.options.get("other")
-                    and _SPEAKER_BEFORE.search((nlu.text or "")[max(0, entity.start - 20):entity.start])):
+            if slot.type == "text" and slot.options.get("other") and said_by_the_speaker(nlu.text or "", entity):
                 # "Good morning dear. My name is Edna, … I need to send him 300 dollars" tagged Edna the recipient
                 # (customer trial, session 33): the speaker is nobody the flow acts for
                 ctx.emit("entity_ignored", entity=entity.entity, reason="speaker")

@@ -170,6 +170,12 @@ def start_flow(ctx: TurnContext, flow: Flow, *, reason: str, prefill: Callable[[
     goto(ctx, flow.start)
 
 
+def trigger_examples_say(ctx: TurnContext, flow: Flow, word: str) -> bool:
+    """Whether an example of the flow's trigger intents uses `word` (lower case) at the start of one of its words."""
+    return any(re.search(rf"\b{word}", getattr(e, "text", str(e)).lower())
+               for name in flow.triggers for e in getattr(ctx.assistant.intents.get(name), "examples", ()))
+
+
 def confirms(flow: Flow) -> bool:
     """Whether `flow` has a confirmation (a read-back before what it does)."""
     return any(isinstance(state.step, Confirm) for state in flow.states.values())

@@ -2327,7 +2327,7 @@ def _collect_whole(ctx: TurnContext, state, slot_name: str, nlu: NLUResult) -> N
         return
     history = ctx.original.history
     if (history and _CONSENT.search(ctx.text or "")
-            and ("value_not_own" in history[-1].events or any(_OWN_SAID.search(r) for r in history[-1].replies))):
+            and ("value_not_own" in history[-1].events or any(_OWN_VALUE_SAID.search(r) for r in history[-1].replies))):
         # "他同意的，就借用一下，开59的" right after "这里需要您本人的身份证号，不能用家人或别人的" heard "好的，正在为您办理这件
         # 事" (customer trial, session 46): another person's consent makes the value no more the customer's own
         ctx.emit("value_not_own", slot=slot_name)
@@ -2440,7 +2440,7 @@ def _request_after_yes(ctx: TurnContext, nlu: NLUResult, value_ok: bool) -> bool
 
 
 # utter_own_value, as said ("这里需要您本人的身份证号，不能用家人或别人的。", "I need your own name here, …")
-_OWN_SAID = re.compile(r"^这里需要您本人的|^I need your own ")
+_OWN_VALUE_SAID = re.compile(r"^这里需要您本人的|^I need your own ")
 _CONSENT = re.compile(r"(?:他|她|对方|人家|我(?:妈|爸|老婆|老公|同事|朋友))(?:都|也|已经)?(?:同意|答应|知道)(?:了|的)?|借用一下|借(?:一下)?(?:他|她)的"
                       r"|\b(?:he|she|they)(?:'s| is| are| has| have)? (?:agreed|ok with it|fine with it|said (?:it'?s|its) (?:ok|fine))\b",
                       re.IGNORECASE)
