@@ -260,7 +260,8 @@ def test_should_i_transfer_after_the_safe_account_warning_hears_it_again(telecom
     first, should = _said(zh, telecom, [
         ("我接到一个电话说是公安局的，说我身份证被人冒用办了电话卡涉嫌洗钱，让我把钱转到安全账户配合调查", "投诉", 0.7),
         ("他说要保密不能告诉家里人，我现在很害怕，我是不是应该转", "其他", 0.6)])
-    assert replies(first)[0].startswith("请注意防范诈骗") and replies(should) == replies(first)[:1]
+    # (session 47: a "police" caller hears the warning of its own kind, utter_scam_authority)
+    assert replies(first)[0].startswith("这是冒充公检法") and replies(should) == replies(first)[:1]
 
 
 def test_hmm_actually_wait_at_a_read_back_waits(banking):
@@ -519,7 +520,9 @@ def test_block_it_after_the_phishing_warning_is_the_block(banking):
         ("I got a text saying my parcel is held at customs and I need to pay a 2.99 fee through a link", "out_of_scope", 0.8),
         ("I already typed in my card number 7777 and the expiry date on their site", "inform", 0.6),
         ("yes please block it", "lost_card", 0.9)])
-    assert "7777" in replies(block)[-1] and block.state.stack
+    # (session 47: the card named right after the warning is read back for its block at once, `then: lost_card`; the yes
+    # blocks it)
+    assert "7777" in replies(noted)[-1] and "action_requested" in _events(block)
 
 
 def test_the_demo_bank_reads_a_name_with_its_accents_as_the_holders():

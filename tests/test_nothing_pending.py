@@ -86,7 +86,10 @@ def test_a_yes_or_no_after_a_flow_is_answered_not_refused(assistant, text, inten
 
 
 @pytest.mark.parametrize("text,intent,confidence,second,expected", [
-    ("is that all?", "affirm", 0.99, 0.01, "I only do balances."),  # a question is no yes
+    ("are you sure?", "affirm", 0.99, 0.01, "I only do balances."),  # a question is no yes
+    # (session 47: "is that all?" right after a flow ends is asked whether more is needed: nothing_more_needed)
+    ("is that all?", "affirm", 0.99, 0.01,
+     "That's all: nothing more is needed from you. Is there anything else I can help you with?"),
     ("sure thing mate", "affirm", 0.5, 0.01, "Sorry?"),            # below the threshold
     ("fine I guess", "affirm", 0.7, 0.6, "I only do balances."),   # not 0.2 ahead of the next intent
     ("tell me a joke", "out_of_scope", 0.99, 0.01, "I only do balances."),

@@ -177,7 +177,10 @@ def _flow(tree: SpecTree, name: str, spec: dict, settings: m.Settings) -> m.Flow
         interruptible=spec.get("interruptible", True), source=_source(tree, ("flows", name)),
         keep=tuple(spec.get("keep") or ()), ends_conversation=spec.get("ends_conversation", False),
         not_for=_worded(spec.get("not_for")), answers=_worded(spec.get("answers")),
+        open_answers=_worded([n for n in spec.get("answers") or () if isinstance(n, dict) and not n.get("own")]),
         warnings=_worded([n for n in spec.get("not_for") or () if isinstance(n, dict) and n.get("warn")]),
+        warning_then=m.frozen_map({n["response"]: n["then"] for n in spec.get("not_for") or ()
+                                   if isinstance(n, dict) and n.get("warn") and n.get("then")}),
         notices=_worded(spec.get("notices")),
         repeats=((spec["repeats"]["response"], tuple(str(p) for p in spec["repeats"]["patterns"]))
                  if spec.get("repeats") else None),

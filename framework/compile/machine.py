@@ -303,9 +303,15 @@ class Flow:
     # the `not_for` entries marked `warn: true` (a scam): said for any message that names them while no flow is
     # active, whatever the classifier read (framework.engine.not_for.warn)
     warnings: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+    # `then: <flow>` of those entries: response -> the flow a message right after the warning starts when it gives that
+    # flow a value (framework.engine.not_for.flow_after_warning)
+    warning_then: Mapping[str, str] = field(default_factory=frozen_map)
     # `answers`: (response, words, patterns) of side questions answered while it waits, the question
     # then asked again (framework.engine.side_questions)
     answers: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+    # the `answers` not marked `own: true`: those also answered with no flow under way
+    # (framework.engine.side_questions.answered_without_flow)
+    open_answers: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
     # `notices`: (response, words, patterns) of what a message to the flow may ask that the flow does
     # differently ("send 80 to Priya from card 1234" where transfers are paid from the main account): the
     # response before the flow's next question; at its confirmation, the confirmation again

@@ -249,6 +249,21 @@ BUILTIN_RESPONSES: dict[str, dict[str, str]] = {
         "zh": "还有什么可以帮您的吗？",
         "en": "Is there anything else I can help you with?",
     },
+    # The last digits alone of an ID or phone number asked for (framework.engine.slot_filling.tail_only)
+    "utter_whole_number_again": {
+        "zh": "好的，后几位是 {tail}。请把完整的{tail_label}再发我一次，我需要全部的号码。",
+        "en": "Got it, it ends in {tail}. Please type the whole {tail_label} once more: I need all of it.",
+    },
+    # "anything else I need to do?" right after a flow ended (framework.engine.nothing_pending.nothing_more_needed)
+    "utter_nothing_more_needed": {
+        "zh": "这样就好了，不需要您再做什么。还有什么可以帮您的吗？",
+        "en": "That's all: nothing more is needed from you. Is there anything else I can help you with?",
+    },
+    # "one more thing" / "还有一件事" with no flow active (framework.engine.nothing_pending.more_to_ask)
+    "utter_go_on": {
+        "zh": "好的，您请说，还需要办什么？",
+        "en": "Sure, go ahead: what else can I do for you?",
+    },
     # A nudge ("快点", "hello??") right after a handoff (framework.engine.handoff.still_waiting).
     "utter_handoff_waiting": {
         "zh": "正在为您转接人工客服，请再稍等一下，接通后会马上为您处理。",

@@ -110,7 +110,10 @@ def sounds_like_follow_up(text: str, language: str) -> bool:
 # The last digits of the number just used, said as a correction: "哦不对，尾号是8001" right after the balance of
 # 13800138000 was acknowledged with a goodbye, and the next two bills were of 13800138000 (customer trial,
 # session 31); "no, it ends in 8001"
-_TAIL_FIX = {"zh": re.compile(r"(?:不对|错了|不是|说错|输错).{0,8}?(?:尾号|后四位|最后四位|末四位)(?:是|为|应该是)?\s*(?P<d>\d{4})(?!\d)"),
+# ("sorry打错了，最后两位是78不是87" after a balance heard "没听明白", and the next bill was the wrong number's: customer
+# trial, session 47)
+_TAIL_FIX = {"zh": re.compile(r"(?:不对|错了|不是|说错|输错|打错|写错).{0,8}?(?:尾号|(?:最?后|末)(?:四|4|三|3|两|2|几)位)(?:数|数字)?(?:是|为|应该是)?"
+                              r"\s*(?P<d>\d{2,4})(?!\d)"),
              "en": re.compile(r"\b(?:no|wrong|not that|sorry)\b.{0,20}?\b(?:ends?|ending)\s+(?:in|with)?\s*(?P<d>\d{4})(?!\d)",
                               re.IGNORECASE)}
 

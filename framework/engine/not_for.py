@@ -32,6 +32,7 @@ from framework.engine.unavailable import say_named, tell_named
 from framework.slots.answers import asks_what_to_do, is_question
 from framework.slots.command_words import negated_command
 from framework.slots.entities import extract_entities
+from framework.slots.context import model_for, short_text
 from framework.slots.number_labels import IDENTIFIER_TYPES
 
 
@@ -243,7 +244,72 @@ _SHOULD_I = re.compile(r"\b(?:can|could|will) (?:you|u|i|they|someone) (?:get|re
                        r"|\b(?:he|she|they) (?:knew|know|had) my\b|\bmust be (?:real|legit|him|her)\b|\bare you sure\b"
                        r"|(?:他|她|对方)(?:还|都)?知道我"
                        # "可是他说退款是138块，再不操作就过期了" right after the warning started a complaint (session 46)
-                       r"|^(?:可是|但是|但|可)(?:他|她|对方|他们)(?:说|讲|讲的是)|^but (?:he|she|they) (?:said|says|told)", re.IGNORECASE)
+                       r"|^(?:可是|但是|但|可)(?:他|她|对方|他们)(?:说|讲|讲的是)|^but (?:he|she|they) (?:said|says|told)"
+                       # "他说的挺对的…我要不就照做吧" heard "好的，感谢您的咨询…再见！"; "他说不操作的话会影响我的征信" started a complaint
+                       # (customer trial, session 47): going along with the scammer, or the scammer's threat, right after the warning
+                       r"|照做|照(?:他|她|对方)说的|按(?:他|她|对方)说的|听(?:他|她|对方)的|^(?:他|她|对方|他们)(?:还|又)?(?:说|讲)"
+                       r"|\b(?:i'?ll|i will|i'?m going to|gonna|maybe i'?ll) (?:just )?(?:do (?:it|what (?:he|she|they) (?:says?|said))|"
+                       r"go ahead|pay (?:it|him|her|them)|send (?:it|the money))\b|^(?:he|she|they) (?:said|says)\b", re.IGNORECASE)
+
+
+def flow_after_warning(assistant, state, nlu):
+    """"oh no. I already typed it in for my card ending 7777 about an hour ago" right after the phishing warning (which says
+    to block the card) heard "I'm not sure I understood", and "yes do it" that nothing was done (customer trial, session
+    47): right after a warning whose entry says `then: <flow>`, a message that gives that flow a value (no question, no
+    refusal) is read as that flow's request (its read-back comes before anything is done)."""
+    from framework.nlu.interface import IntentScore
+    from framework.slots.mapping import fills
+
+    history = state.history
+    if state.stack or not history or WARNED not in history[-1].events or not history[-1].replies or not nlu.text:
+        return nlu
+    if is_question(nlu.text, assistant.language) or negated_command(nlu.text, assistant.language) is not None:
+        return nlu
+    said = " ".join(str(r) for r in history[-1].replies)
+    for flow in assistant.flows.values():
+        for response, target in flow.warning_then.items():
+            found = assistant.responses.get(response)
+            then = assistant.flows.get(target)
+            if found is None or then is None or not then.triggers or not any(
+                    getattr(v, "text", None) and v.text in said for v in found.variants):
+                continue
+            slots = [assistant.slots[n] for n in steps.collected_slots(then) if n in assistant.slots]
+            if not any(fills(slot, e, None) for e in nlu.entities for slot in slots):
+                continue
+            trigger = then.triggers[0]
+            return replace(nlu, ranking=(IntentScore(trigger, 1.0),) + tuple(r for r in nlu.ranking if r.name != trigger))
+    return nlu
+
+
+def _warn_in_flow(ctx: TurnContext) -> bool:
+    """"刚接到个电话，说是顺丰的…理赔…开通什么备用金，说要验证码" started the plans' menu, and "那我已经把验证码给他了怎么办" at its
+    question heard "回答不了" (customer trial, session 47): while a flow waits, a message that names a `warn` entry hears it
+    too. The guarded flow (one that lists warnings: a transfer) ends with nothing done (event `flow_cancelled`, reason
+    `warned`); another one asks its question again. Not at a free-text question: a scam's victim telling a complaint."""
+    if not ctx.text or not ctx.new_turn:
+        return False
+    waiting = ctx.frame.waiting_for if ctx.frame else None
+    if waiting and waiting.startswith(slot_filling.WAITING):
+        return False  # "did you mean …?" is answered first
+    collecting = ctx.assistant.slots.get(waiting[5:]) if waiting and waiting.startswith("slot:") else None
+    if collecting is not None and collecting.type == "text" and not short_text(collecting, model_for(ctx.assistant)):
+        return False
+    for flow in ctx.assistant.flows.values():
+        if flow.warnings and tell_named(ctx, flow.name, flow.warnings, ctx.text, "request_not_served"):
+            ctx.emit(WARNED, flow=flow.name)
+            lifetimes.forget_this_turns_values(ctx, "not_served")
+            active = ctx.flow()
+            if active is not None and active.warnings:
+                ended = ctx.stack.pop()
+                ctx.emit("flow_cancelled", flow=ended.flow, state=ended.state, reason="warned")
+                lifetimes.release(ctx, ended.flow, "cancel")
+                if ctx.stack:
+                    ctx.emit("flow_resumed", flow=ctx.frame.flow, state=ctx.frame.state)
+                    steps.goto(ctx, ctx.frame.state)
+            else:
+                steps.reprompt(ctx)
+            return True
+    return False
 
 
 # a name of several capitalised words, or a number of three digits or more ("Secure Holdings Ltd", "1400")
@@ -256,7 +322,9 @@ def warn(ctx: TurnContext, nlu) -> bool:
     heard no warning, and the $1,500 was sent (customer trials, session 45): with no flow active, a message that names
     a `not_for` entry marked `warn: true` (of any flow) hears it, whatever the classifier read (event
     `request_not_served`, `warned`); what the message gave is not kept."""
-    if ctx.stack or not ctx.text:
+    if ctx.stack:
+        return _warn_in_flow(ctx)
+    if not ctx.text:
         return False
     for flow in ctx.assistant.flows.values():
         # first what this message names: "我已经告诉他一个验证码了怎么办" after the warning heard the warning again, not

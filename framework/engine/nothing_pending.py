@@ -39,11 +39,13 @@ after a balance got the out-of-scope reply. It still decides no question inside 
 """
 from __future__ import annotations
 
+import re
+
 from framework.engine import confirm, steps
 from framework.engine.context import TurnContext
 from framework.engine.stop_question import goodbye_word, thanks_only
 from framework.nlu.interface import NLUResult
-from framework.slots.answers import has_content, yes_no
+from framework.slots.answers import has_content, language_key, yes_no
 from framework.slots.mapping import GENERIC_EXTRACTORS
 
 # approving emoji (skin tones and the variation selector aside): an ok when nothing is pending
@@ -100,10 +102,74 @@ def _nothing_done(ctx: TurnContext) -> bool:
     return bool(history) and any(e in ("fallback", "out_of_scope") for e in history[-1].events)
 
 
+GO_ON = "utter_go_on"
+# "oh wait actually one more thing" right after a goodbye heard "I'm not sure I understood" (customer trial, session 47):
+# the whole message says more is coming, and is asked for it
+_MORE_TO_ASK = {
+    "en": re.compile(r"(?:(?:oh|ah|um+|hm+|wait|sorry|actually|and|also|ok(?:ay)?|hey|hi|hello|so|but|one sec|yes|yeah)[,.!\s]+)*"
+                     r"(?:(?:(?:i|we) (?:have|'ve got|ve got|got|still have|also have)|there'?s|got) (?:just )?(?:one more|another|a|1 more|one|"
+                     r"a quick|another quick|a few more|some more|a couple (?:of )?(?:more )?|one last|a last)"
+                     r" ?(?:quick |small |other |more )?(?:things?|questions?|requests?|query|queries)(?: (?:for you|to ask|too|as well))?"
+                     r"|(?:just )?one (?:more|last|other) (?:thing|question|request)(?: (?:for you|to ask|please|pls))?"
+                     r"|(?:can|could|may) i (?:also )?ask (?:you )?(?:something(?: else)?|a question|one more (?:thing|question)"
+                     r"|another (?:thing|question)|you something)"
+                     r"|(?:i )?(?:forgot|need) (?:one|another|something else|one more thing)"
+                     r")(?:[,\s]+(?:please|pls|sorry))?[\s.!?…]*"),
+    "zh": re.compile(r"(?:对了|哦|啊|那个|嗯|另外|等等|等一下|等下|诶|哎|还有|您好|你好|好的?)*[，,、\s]*(?:我|俺)?"
+                     r"(?:还有|还想问|想问|再问|还要问|还得问|想再问|还想办|还要办|还想|另外还有|还)"
+                     r"(?:一|个|一个|两个|件|一件|点)?(?:事|件事|个事|问题|事情|事儿)(?:要问|想问|要办|想办|问一下|问下|想问一下|问问|要麻烦你|麻烦你)?"
+                     r"(?:一下)?(?:哈|啊|呀|哦|呢)?[。！!？?~～…\s]*"),
+}
+
+
+NOTHING_MORE_NEEDED = "utter_nothing_more_needed"
+# "great, anything else I need to do?" right after a balance and a transfer heard that the card was blocked (a block's own
+# answer: customer trial, session 47): with no flow active after one ended, nothing more is needed
+_ALL_DONE_ASKED = {
+    "en": re.compile(r"(?:(?:great|ok(?:ay)?|cool|thanks|thank you|perfect|good|so|and|alright)[,.!\s]+)*"
+                     r"(?:(?:do|should|must) i (?:need to |have to )?do (?:anything|something) (?:else|more)"
+                     r"|(?:is there )?anything (?:else|more) (?:i|that i) (?:need|have|should|must) (?:to )?do"
+                     r"|is that (?:it|all)(?: then)?|am i (?:all )?(?:set|done|good)(?: then| now)?|that'?s it then)[\s?!.]*"),
+    "zh": re.compile(r"(?:好的?|行|嗯|谢谢|那|所以)*[，,\s]*(?:我)?(?:还|另外)?(?:需要|要|用|得)(?:我)?(?:再)?(?:做|办|干|弄)(?:点)?(?:什么|啥|别的)"
+                     r"(?:吗|不|么|呢)?|(?:这样|这就|那)(?:就)?(?:行|可以|好|完|妥)了(?:吗|吧|是吧|么|不)|就(?:这样|这些)(?:了)?(?:吗|是吧|吧)"
+                     r"[\s？?！!。]*"),
+}
+
+
+def nothing_more_needed(ctx: TurnContext) -> bool:
+    """"anything else I need to do?" with no flow active, right after one ended: nothing (built-in
+    `utter_nothing_more_needed`, event `nothing_more_needed`)."""
+    pattern = _ALL_DONE_ASKED.get(language_key(ctx.assistant.language) or "en")
+    text = " ".join((ctx.text or "").lower().replace("\u2019", "'").split())
+    history = ctx.original.history
+    if (ctx.stack or pattern is None or not text or not pattern.fullmatch(text) or not history
+            or not any(e in ("flow_completed", "action_succeeded") for e in history[-1].events)):
+        return False
+    ctx.emit("nothing_more_needed")
+    ctx.say(NOTHING_MORE_NEEDED)
+    return True
+
+
+def more_to_ask(ctx: TurnContext) -> bool:
+    """"one more thing", "还有一件事": with no flow active, the whole message announces another request; it is asked for
+    (built-in `utter_go_on`, event `more_to_ask`)."""
+    pattern = _MORE_TO_ASK.get(language_key(ctx.assistant.language) or "en")
+    text = " ".join((ctx.text or "").lower().replace("\u2019", "'").split())
+    if ctx.stack or pattern is None or not text or not pattern.fullmatch(text):
+        return False
+    ctx.emit("more_to_ask")
+    ctx.say(GO_ON)
+    return True
+
+
 def handle(ctx: TurnContext, nlu: NLUResult, threshold: float) -> bool:
     """True when the message was a yes or a no with no flow active, and was answered."""
     if ctx.stack:
         return False
+    if more_to_ask(ctx):
+        return True
+    if nothing_more_needed(ctx):
+        return True
     if approving_emoji(nlu.text or "") and not _sure_of_a_flow(ctx, threshold):
         ctx.emit("acknowledged", yes=True, emoji=True)
         ctx.say(ANYTHING_ELSE)

@@ -27,7 +27,7 @@ import re
 
 from framework.engine.context import TurnContext
 from framework.engine.follow_up import sounds_like_follow_up
-from framework.engine.steps import collected_slots, gives_values
+from framework.engine.steps import collected_slots, flow_entities, gives_values
 from framework.engine.unavailable import named as named_unavailable, named_in, say_named, tell_named
 from framework.nlu.interface import NLUResult
 from framework.slots.answers import SENTENCE_END, asks_what_to_do, content_length, is_question, yes_no
@@ -143,10 +143,10 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
         # after the shop's list, which gives the last flow nothing and one of the answers names (customer trial, session 43)
         last = ctx.assistant.flows.get(ctx.last_flow)
         if (last is None or gives_values(ctx, nlu, last)
-                or not any(_names(f.answers, _asked_part(text)) for f in ctx.assistant.flows.values())):
+                or not any(_names(f.open_answers, _asked_part(text)) for f in ctx.assistant.flows.values())):
             return False
     whole, text = text, _asked_part(text)
-    named = [f for f in ctx.assistant.flows.values() if _names(f.answers, text) and not _names(f.not_for, text)]
+    named = [f for f in ctx.assistant.flows.values() if _names(f.open_answers, text) and not _names(f.not_for, text)]
     own = ctx.assistant.flow_for_intent(intent) if intent else None
     if own is not None and _names(own.not_for, text):
         return False  # "can you freeze my card for a while": what the flow does not serve (framework.engine.not_for)
@@ -154,7 +154,7 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
         return False  # "我的合约哪天到期" (查询): the query says where to look that up (its slot's `unavailable`)
     if own is not None and gives_values(ctx, nlu, own):
         if own in named:
-            tell_named(ctx, own.name, own.answers, text, "question_answered")
+            tell_named(ctx, own.name, own.open_answers, text, "question_answered")
         return False
     if own is not None and _told_as_request(ctx, own, whole):
         # "…我上个月出差在外地，手机突然就没信号了，好几天都用不了，耽误了生意" (投诉 0.93) heard when refunds come back (its
@@ -172,9 +172,22 @@ def answered_without_flow(ctx: TurnContext, nlu: NLUResult, intent: str | None) 
                                                      default=len(rank)))[:1]
     # without choices: a choice named for another flow than the intent's is what the question is about ("新卡寄到哪里啊":
     # 新卡 is the opening's business), no value given
-    if not candidates or gives_values(ctx, nlu, candidates[0], choices=False):
+    if not candidates or _gives_values(ctx, nlu, candidates[0], whole):
         return False
-    return tell_named(ctx, candidates[0].name, candidates[0].answers, text, "question_answered")
+    return tell_named(ctx, candidates[0].name, candidates[0].open_answers, text, "question_answered")
+
+
+# "what's the most I can transfer in one day?" was out of scope (its "in one day" read as tomorrow's date, a value of the
+# transfer: customer trial, session 47): a period said as a rate is no value
+_PER_PERIOD = re.compile(r"\b(?:in|per|a|each|within|for) (?:one|1|a|a single|single) (?:day|week|month|go)\b|每天|一天(?:之内|内)?最多",
+                         re.IGNORECASE)
+
+
+def _gives_values(ctx: TurnContext, nlu: NLUResult, flow, text: str) -> bool:
+    """Whether the message gives `flow` a value (a choice aside), a period said as a rate aside."""
+    spans = [m.span() for m in _PER_PERIOD.finditer(text)]
+    return any(not any(a <= e.start < b for a, b in spans)
+               for e in flow_entities(ctx, nlu, flow, choices=False))
 
 
 def _asked_part(text: str) -> str:

@@ -63,7 +63,8 @@ from framework.slots.context import (collect_text, complete_cut_name, from_user,
                                      unlike_values)
 from framework.slots.entities import in_foreign_amount
 from framework.slots.identity import ID_RE, check_id_number
-from framework.slots.number_labels import balance_said, balance_stated, identifier_named, someone_elses, year_said
+from framework.slots.number_labels import (IDENTIFIER_TYPES, balance_said, balance_stated, identifier_named, someone_elses,
+                                           year_said)
 from framework.slots.numerals import indefinite, indefinite_at, normalise_digits, ranges
 from framework.slots.partial_names import partial_name
 from framework.slots.entities import MONEY_VERB_BEFORE
@@ -707,7 +708,7 @@ def _corrected(ctx: TurnContext, text: str, collecting: str | None, found: dict)
         after = [c for c in found[name] if c[2].start >= offset]
         slot = ctx.assistant.slots[name]
         if after:
-            found[name] = after
+            found[name] = _first_clause(text, after) if slot.type != "text" else after
         elif given_after - {name}:
             continue
         elif name == collecting and slot.type == "text":
@@ -721,6 +722,26 @@ def _corrected(ctx: TurnContext, text: str, collecting: str | None, found: dict)
                 entity = found[name][-1][2]
                 found[name] = [(rank(entity), len(found[name]), entity, parsed.value)]
                 ctx.emit("value_corrected_later", slot=name)
+
+
+# A clause that goes on after the corrected value: "actually make it the 20th, payday is the 18th" at a read-back of the
+# 15th moved the transfer to the 18th (customer trial, session 47); a later value in it is no correction unless the gap
+# says so ("make it friday, no, saturday")
+_CLAUSE_BREAK = re.compile(r"[,;.!?，。；！？]|\b(?:because|since|cause|cos|as|coz)\b|因为|由于", re.IGNORECASE)
+
+
+def _first_clause(text: str, candidates: list) -> list:
+    """Of the values said after a correction marker, those of the first clause, when a later clause gives another value
+    without correcting it."""
+    ordered = sorted(candidates, key=lambda c: c[2].start)
+    first = ordered[0]
+    for c in ordered[1:]:
+        if c[3] == first[3]:
+            continue
+        gap = text[first[2].end:c[2].start]
+        if not _CLAUSE_BREAK.search(gap) or _CHANGED_MIND_GAP.search(gap) or sounds_like_correction(gap):
+            return candidates
+    return [c for c in candidates if c[3] == first[3]]
 
 
 # "his name is Tom Becker" at "Send $250.00 to my brother …?" (customer trial, session 21: "I'm not sure I
@@ -1043,6 +1064,44 @@ def _one_short_text_slot(ctx: TurnContext, flow):
     return own[0] if len(own) == 1 else None
 
 
+# "oops its Johnson with an h" at "Send $150.00 to Sarah Jonson …?" offered to stop (goodbye 0.84), and the money went to
+# "Sarah Jonson" (customer trial, session 47): one word of a name spelt anew
+_SPELT = re.compile(r"^(?P<lead>(?:(?:oops|sorry|no|wait|actually|ah|oh|um+|typo|my bad|spelling)[,.!\s]+)*)"
+                    r"(?:(?:it'?s|its|it is|that'?s|thats|it should be|should be|the name is|name is"
+                    r"|(?:it'?s |its )?(?:spelled|spelt))\s+)?(?P<word>[A-Za-z][a-z'’-]{2,})"
+                    r"(?P<how>(?:,?\s+(?:with (?:an? |two |double )?\w{1,2}|(?:not|instead of) \w+|spelled like that))*)"
+                    r"(?:\s+(?:in it|at the end))?[\s.!,]*$", re.IGNORECASE)
+_TYPO_LEAD = re.compile(r"\b(?:oops|sorry|typo|my bad|spelling)\b", re.IGNORECASE)
+
+
+def _spelt_anew(ctx: TurnContext, found: dict) -> None:
+    """At a confirmation, one word of the flow's one held short text value said again with its spelling ("its Johnson
+    with an h" for "Sarah Jonson"): that word replaced (the value is read back again)."""
+    flow, waiting = ctx.flow(), ctx.frame.waiting_for if ctx.frame else None
+    m = _SPELT.match((ctx.text or "").strip())
+    if flow is None or waiting not in (CONFIRM, WHICH) or m is None:
+        return
+    # how it is spelt, a typo said, or the word alone ("oops typo, Garcia" asked what to change: customer trial, s47)
+    if not (m.group("how") or _TYPO_LEAD.search(m.group("lead") or "") or m.start("word") == 0):
+        return
+    word = m.group("word")
+    # ... over what the message itself gave that slot: "sorry its Kathryn not Katherine" renamed the payee "its Kathryn"
+    # (customer trial, session 47)
+    if any(not any(word.lower() in str(c[3]).lower() for c in cs) for cs in found.values()):
+        return
+    for name in sorted(steps.collected_slots(flow)):
+        held = ctx.slots.get(name)
+        if getattr(ctx.assistant.slots.get(name), "type", None) != "text" or not isinstance(held, str):
+            continue
+        parts = held.split()
+        close = close_words(parts, word, share=2)
+        if len(close) == 1:
+            parts[close[0]] = word[:1].upper() + word[1:] if word.islower() else word
+            _said_instead(found, name, " ".join(parts), word, m.start("word"))
+            ctx.emit("value_spelt", slot=name)
+            return
+
+
 def _said_instead(found: dict, name: str, value: Any, said: str, start: int) -> None:
     """`value`, said as `said` at `start`, as the one candidate for slot `name`."""
     entity = Entity(name, value, said, start, start + len(said), CONTEXT_EXTRACTOR)
@@ -1082,6 +1141,9 @@ _SOME_MORE = re.compile(r"\b(?:some|a bit of|a little|a little bit of|a few)\s+(
 # "oh and actually my other card 1234 is gone too" at the block of 4821 changed the card to 1234, and 4821
 # stayed active (customer trial, session 29): "actually" with "too" / "as well" / "also" adds, it corrects nothing
 _ADDED = re.compile(r"\b(?:too|as well)\b[\s.!]*$|\balso\b|也(?:丢|要|帮|不见)", re.IGNORECASE)
+# ... unless it changes the value said: "and make it two hundred fifty instead, she's covering dinner too" at a read-back
+# started a second transfer after the changed one (customer trial, session 47)
+_CHANGES_IT = re.compile(r"\b(?:instead|make it|make that|change it to|rather)\b|改成|换成", re.IGNORECASE)
 # "ok but tomorrow" at "Send $60.00 to Yuki … today?" (goodbye 0.73) offered to stop, and "yes" cancelled it
 # (customer trial, session 29): a yes-and-but before the value alone changes it
 # "yes, 20 dollars", "sure, $60.50", "ok 1.5k then" (a yes and the value alone: "I need a clear yes or no", customer
@@ -1112,7 +1174,9 @@ _ASKS_ABOUT = re.compile(r"(?:的|那个|那档)?呢\s*[?？]*\s*$|(?:有啥|有
 # "wait, I only have 42 dollars? how can you send 100 then?" at "Send $100.00 to Mike Ross …?" changed the amount to $42,
 # and "ok yes send it" sent $42 (customer trial, session 45): a value said in a sentence that asks (it ends with a question
 # mark) and asks no change is no change
+# ("oh sorry, maybe 9876?" at the block of 5678 heard "I need a clear yes or no": customer trial, session 47, round 3)
 _ASKS_A_CHANGE = re.compile(r"\b(?:make it|make that|change|instead|actually|rather|should be|meant|i mean|can you do|could you do"
+                              r"|maybe|perhaps|or is it|might be|could be|sorry|oops"
                               r"|how about|what about|switch|move it|schedule it|set it|put it)\b"
                               # "can it go on 12/20?", "can I schedule it for the 1st of next month?" (sessions 36, 39)
                               r"|\b(?:can|could|would|will|may) (?:it|i|we|you|u) (?:go|be|schedule|send|do|move|put|set|make"
@@ -1237,6 +1301,7 @@ def restates_request(ctx: TurnContext) -> bool:
             and not _SOME_MORE.search(text.lower()))
 
 
+
 _YES_AND_VERB = re.compile(r"^\s*(?:yes|yeah|yep|yup|ok(?:ay)?|sure)\b[,!.\s]*(?:please\s+)?"
                            r"(block|freeze|cancel|stop|activate|send|pay|transfer|wire)\b", re.IGNORECASE)
 
@@ -1282,7 +1347,7 @@ def _not_a_correction(ctx: TurnContext, found: dict) -> None:
             if not found[name]:
                 del found[name]
             ctx.emit("value_not_taken", slot=name, reason="question")
-    if ((sounds_like_correction(text, language) and not _ADDED.search(text))
+    if ((sounds_like_correction(text, language) and not (_ADDED.search(text) and not _CHANGES_IT.search(text)))
             or (ctx.intent or "") in ctx.assistant.behaviours.deny.intents or restates_request(ctx)):
         return
     from framework.engine.corrections import names_slot, only_filler, say_unchanged  # it builds on this module
@@ -1582,6 +1647,36 @@ def _two_lookups(ctx: TurnContext, found: dict) -> None:
     ctx.emit("second_request", slots=tuple(sorted(ctx.second_values)))
 
 
+_OWN_MARKED = re.compile(r"(?:我的|我自己的|俺的)(?:号|号码|手机|手机号|电话|卡)?(?:码)?(?:是|为|：|:)?\s*$"
+                         r"|\b(?:mine is|my (?:own )?(?:number|card) is|mine'?s)\s*$", re.IGNORECASE)
+_FOR_SELF = re.compile(r"(?:帮我|给我)(?:查|看)(?:查|看|一下|下)?(?:我的)?|我的(?:余额|账单|话费)|\bmy (?:balance|bill)\b",
+                       re.IGNORECASE)
+_FOR_ANOTHER = re.compile(r"帮(?:她|他|我妈|我爸|老人|她老人家|我奶奶|我爷爷)(?:看|查|问)|给(?:她|他)(?:看|查)|(?:她|他)的(?:号|手机|电话|卡)"
+                          r"|\bfor (?:her|him|my (?:mum|mom|dad|mother|father|wife|husband|son|daughter|grandma|grandpa|gran|nan))\b"
+                          r"|\b(?:her|his) (?:number|card|balance)\b", re.IGNORECASE)
+
+
+def _speaker_own_beside(ctx: TurnContext, found: dict) -> None:
+    """"帮我妈打的字…她的号是13800138000，我的是13698765432，帮她看看还剩多少钱" looked up both numbers, and "那上个月花了多少"
+    gave the typist's bill (customer trial, session 47): in a request for another person, the speaker's own number said
+    beside theirs is no value of the request (event `entity_ignored`, reason `speaker_own`)."""
+    text, language = ctx.text or "", ctx.assistant.language
+    for_another, for_self = bool(_FOR_ANOTHER.search(text)), bool(_FOR_SELF.search(text))
+    if for_another == for_self:
+        return
+    for name, candidates in found.items():
+        if getattr(ctx.assistant.slots.get(name), "type", None) not in IDENTIFIER_TYPES:
+            continue
+        values = _distinct(c[3] for c in candidates)
+        if for_another:
+            away = {c[3] for c in candidates if _OWN_MARKED.search(text[max(0, c[2].start - 10):c[2].start])}
+        else:
+            # ... and the other way round: "我同事用13800138000，…帮我查查我的余额，我的号码是15912340000" asked which one
+            away = {c[3] for c in candidates if someone_elses(text, c[2].start, language)}
+        if len(values) == 2 and len(away) == 1 and _narrow(found, name, lambda c: c[3] not in away):
+            ctx.emit("entity_ignored", entity=name, reason="speaker_own" if for_another else "someone_else")
+
+
 def _also_between(text: str, language: str | None, end: int, begin: int) -> int | None:
     """Where the second request starts, when an "also" that joins one (answers.also_part) lies between `end` and
     `begin`; else None."""
@@ -1829,6 +1924,22 @@ def _one_by_place(ctx: TurnContext, collecting: str, text: str) -> bool:
     return True
 
 
+def _one_by_part(ctx: TurnContext, collecting: str, text: str) -> bool:
+    """"我的啊，159那个" at "您说了不止一个手机号（138****8000、159****0000）…请问用哪一个？" heard that a phone number has 11
+    digits (customer trial, session 47): the first or last digits of one of the values listed, and no whole value, are
+    that value."""
+    values = [v for v in ctx.choices.get(collecting) or () if isinstance(v, str)]
+    parts = re.findall(r"(?<!\d)\d{3,5}(?!\d)", text)
+    if len(parts) != 1 or len(values) < 2 or re.search(r"\d{6,}", text):
+        return False
+    meant = [v for v in values if v.startswith(parts[0]) or v.endswith(parts[0])]
+    if len(meant) != 1:
+        return False
+    ctx.set_slot(collecting, meant[0], source="choice")
+    ctx.choices.pop(collecting, None)
+    return True
+
+
 def _two_menu_items(ctx: TurnContext, collecting: str) -> tuple | None:
     """The two choices of a categorical slot asked by a flow that only looks things up (no confirm step):
     "都查一下" at "请问您要查询话费余额还是账单？" heard the menu again (customer trial, session 30), though
@@ -1851,7 +1962,8 @@ def both_chosen(ctx: TurnContext, nlu: NLUResult, collecting: str) -> bool:
     values, flow = each or _two_menu_items(ctx, collecting), ctx.flow()
     pattern = _BOTH_ANSWER.get(language_code(ctx.assistant.language))
     text = " ".join((nlu.text or "").lower().split())
-    if collecting in ctx.choices and flow is not None and _one_by_place(ctx, collecting, text):
+    if collecting in ctx.choices and flow is not None and (_one_by_place(ctx, collecting, text)
+                                                           or _one_by_part(ctx, collecting, text)):
         return True
     if not values or len(values) != 2 or flow is None or pattern is None or not pattern.fullmatch(text):
         return False
@@ -1923,7 +2035,8 @@ _REJECTED_AFTER = re.compile(r"^\s*(?:元|块)?(?:的)?(?:套餐)?(?:那个)?(?:
 # A clause after the value chosen that turns the other one down: "算了，还是59的吧，129太贵了" (customer trial, session 36)
 # ... or why the new one is chosen: "等一下，还是99的吧，5G的快一点" at the read-back of 59 heard "不着急", and "对" opened
 # 59 (customer trial, session 41)
-_CHOSEN_FOR = "快一点|快点|更快|便宜点|便宜一点|更便宜|划算|实惠|够用|多一点|多点|大一点|省钱|网速快|流量多"
+_CHOSEN_FOR = ("快一点|快点|更快|便宜点|便宜一点|更便宜|划算|实惠|够用|多一点|多点|大一点|省钱|网速快|流量多"
+               "|不怎么用|用得少|用不多|用不了那么多|不太用|没怎么用")
 _WHY_TURNED_DOWN = re.compile(rf"(?:[，,。.;；!！]\s*[^，,。.;；!！]*(?:{_TURNED_DOWN}|{_CHOSEN_FOR})[^，,。.;；!！]*)+[，,。.;；!！~～]*\s*$")
 
 
@@ -1938,6 +2051,12 @@ _REJECTED_THEN = re.compile(rf"(?:{_TURNED_DOWN})了?[啊呀吧哦]?[，,。.!�
 _LIST_GAP = re.compile(r"[，,、;；。.!！]")
 
 
+_BARE_CHANGE = re.compile(r"换成|改成|换到|改到|换个|换一个|change(?: it)? to|switch(?: it)? to|make it", re.IGNORECASE)
+_DESCRIBED = re.compile(r"\s*(?:个|一个|一|那个|那种)?(?:更|再)?(?:便宜|贵|大|小|多|少|高|低|实惠|划算|省钱|流量多|流量大|网速快|快)"
+                        r"(?:点|一点|些|一些|一档|的)|\s*(?:a |the )?(?:cheaper|bigger|smaller|higher|lower|better|bigger)\b",
+                        re.IGNORECASE)
+
+
 def _introduces_another(ctx: TurnContext, slot, entity: Entity, entities) -> bool:
     """A choice word of a filled slot that only leads into another slot's value: "套餐改成99的" at
     the confirmation of an account opening matched 换套餐 (a synonym of the plan change) and turned
@@ -1950,6 +2069,10 @@ def _introduces_another(ctx: TurnContext, slot, entity: Entity, entities) -> boo
     # hand, session 37: the plan change went on with 39)
     if any(other.entity != entity.entity and 0 <= other.start - entity.end <= 2
            and not _LIST_GAP.search(text[entity.end:other.start]) for other in entities):
+        return True
+    # ... or leads into a description of another value: "算了还是换成便宜点的吧" at an opening's ID question turned it into a
+    # plan change of the 99 plan (customer trial, session 47)
+    if _BARE_CHANGE.fullmatch(text[entity.start:entity.end]) and _DESCRIBED.match(text, entity.end):
         return True
     # ... or follows another item's name: "可以，就是名字改成唐凝" at an opening's read-back turned it into a plan change
     # under the old name (改成 is a synonym of 换套餐; the name was not found: customer trial, session 35)
@@ -2110,15 +2233,63 @@ def named_before_as_someone_elses(ctx: TurnContext, value: str) -> bool:
     the account in the mother's name (customer trial, session 45): a name said in the last few turns as another
     person's is not the customer's when said again alone."""
     value = value.strip()
-    if len(value) < 2:
+    if len(value) < 2 or handed_over(ctx.text or ""):
         return False
     language = ctx.assistant.language
-    for turn in ctx.original.history[-6:]:
+    recent = ctx.original.history[-6:]
+    # ... unless the phone was handed to that person since: "我妈就在我旁边，手机给她了", then "我是王小明，换九十九的" asked
+    # the name again and "我就是王小明本人啊，我儿子刚把手机递给我" was read back as "王小明本人" (customer trial, session 47)
+    handed = [i for i, turn in enumerate(recent) if handed_over(turn.text or "")]
+    for turn in recent[handed[-1] + 1:] if handed else recent:
         text = turn.text or ""
         at = text.find(value)
         if at > 0 and another_persons_name(text, at, language, at + len(value)):
             return True
     return False
+
+
+# "不对不对，身份证后四位是1237，我说错了" at the ID question asked again after an invalid number offered to stop (否定 1.00:
+# customer trial, session 47): the last digits of a long number said alone are heard, and the whole number is asked for
+# (its first digits joined to the new last ones are not guessed: a stranger's number may come of it)
+_TAIL_ONLY = {"zh": re.compile(r"(?:身份证|证件|号码|手机号)?(?:号)?(?:码)?(?:的)?(?:最?后|末|尾)(?:四|4|几|两|2|三|3)位(?:数|数字)?(?:应该)?(?:是|为|：|:)?\s*"
+                               r"(?P<d>\d{2,5}[xX]?)(?![\dxX])"),
+              "en": re.compile(r"\b(?:last|final) (?:four|4|few|two|2|three|3) (?:digits|numbers|characters)? ?(?:are|is|should be|were)?\s*"
+                               r"(?P<d>\d{2,5}[xX]?)\b|\bends? (?:in|with) (?P<e>\d{2,5}[xX]?)\b", re.IGNORECASE)}
+_LONG_NUMBER_TYPES = ("id_number", "phone")
+TAIL_ONLY = "utter_whole_number_again"
+
+
+def tail_only(ctx: TurnContext, collecting: str) -> bool:
+    """The last digits alone of the long number asked for (an ID, a phone number): noted, and the whole number asked for
+    (built-in `utter_whole_number_again`, event `tail_only`); no attempt is used."""
+    slot = ctx.assistant.slots.get(collecting)
+    pattern = _TAIL_ONLY.get(language_code(ctx.assistant.language))
+    if slot is None or slot.type not in _LONG_NUMBER_TYPES or pattern is None:
+        return False
+    text = ctx.text or ""
+    m = pattern.search(text)
+    if m is None or parse_value(slot, text, ctx.assistant.language, today=ctx.today).ok or ID_RE.search(text):
+        return False
+    ctx.emit("tail_only", slot=collecting)
+    ctx.say(TAIL_ONLY, extra={"tail": (m.group("d") or m.groupdict().get("e") or "").upper(),
+                              "tail_label": label(ctx, collecting)})
+    return True
+
+
+_HANDED_OVER = re.compile(
+    r"(?:手机|电话)(?:已经)?(?:给|递给|交给|拿给|让给)(?:了)?(?:她|他|我妈|我爸|我老伴|我老婆|我老公|我爱人|机主)"
+    r"|(?:把|将)(?:手机|电话)(?:给|递给|交给|拿给)(?:了)?|(?:我妈|我爸|她|他|机主|我老伴|我老婆|我老公|我爱人)(?:本人)?(?:已经)?"
+    r"(?:来了|过来了|就在(?:我)?(?:旁边|身边|边上)|在(?:我)?(?:旁边|身边|边上)|接过(?:手机|电话)?(?:来)?了|亲自(?:来)?(?:跟你)?说)"
+    r"|\b(?:i'?m |i am )?(?:handing|passing|giving) (?:the phone|it|my phone|the chat|this) (?:over )?to (?:her|him|them|my \w+)\b"
+    r"|\b(?:she|he|my (?:mum|mom|dad|wife|husband|son|daughter|grandma|grandpa|mother|father))(?:'s| is) (?:here|next to me|with me)"
+    r"(?: now)?\b|\bthis is (?:her|him|my \w+) (?:now|speaking|typing)\b|\b(?:handed|passed|gave) (?:me )?(?:the|his|her|my) phone\b",
+    re.IGNORECASE)
+
+
+def handed_over(text: str) -> bool:
+    """Whether the message says the phone (the chat) went to the person the customer spoke for: who speaks now may give
+    a name said before as that person's."""
+    return bool(_HANDED_OVER.search(text))
 
 
 def _right_after_someone_elses(ctx: TurnContext) -> bool:
@@ -2405,6 +2576,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     _name_at_confirmation(ctx, nlu, found)
     _instead_of_current(ctx, nlu, found)
     _last_answer_corrected(ctx, nlu, found)
+    _spelt_anew(ctx, found)
     _wrong_identifiers(ctx, nlu.text or "", collecting, found)
     for name in [n for n, cs in found.items() if ctx.assistant.slots[n].type == "text"
                  and all(isinstance(c[3], str) and _NUMBER_ONLY.fullmatch(c[3].strip()) for c in cs)]:
@@ -2413,6 +2585,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
         ctx.emit("entity_ignored", entity=name, reason="number")
         del found[name]
     _relation_beside_partial_name(ctx, found, collecting)
+    _relation_beside_name(ctx, found)
     _name_of_relation(ctx, nlu, found)
     _name_of_the_relation_held(ctx, nlu, found)
     kin = [n for n, cs in found.items() if ctx.assistant.slots[n].type == "text" and ctx.assistant.slots[n].options.get("own")
@@ -2433,6 +2606,7 @@ def fill(ctx: TurnContext, nlu: NLUResult, collecting: str | None) -> bool:
     _named_again(ctx, found)
     _not_a_correction(ctx, found)
     _for_the_next_run(ctx, found)
+    _speaker_own_beside(ctx, found)
     _two_requests(ctx, found)
     _two_lookups(ctx, found)
     _read_as_nothing(ctx, found, entities)
@@ -2478,6 +2652,16 @@ def _relation_beside_partial_name(ctx: TurnContext, found: dict, collecting: str
         if name != collecting:  # the question's own answer path asks for the full name itself
             ctx.out_of_range[name] = "utter_full_name"
             ctx.refusal_extra[name] = {"partial_label": label(ctx, name)}
+
+
+def _relation_beside_name(ctx: TurnContext, found: dict) -> None:
+    """"can you send 40 to John Smith tomorrow, it's my son" was read back and sent "to my son" (customer trial, session 47):
+    who the person is to the customer, said beside one name for the same slot, is no other value; the name stays."""
+    for name in [n for n, cs in found.items() if ctx.assistant.slots[n].type == "text"]:
+        values = _distinct(c[3] for c in found[name] if isinstance(c[3], str))
+        names = [v for v in values if not only_relation(v)]
+        if len(values) > len(names) and len(names) == 1 and _narrow(found, name, lambda c: c[3] == names[0]):
+            ctx.emit("entity_ignored", entity=name, reason="relation_beside_name")
 
 
 # "…, his name is Gerhard", "my plumber, called Gerhard", "Gerhard, that's my plumber"
@@ -2596,15 +2780,27 @@ def _one_word_fixed(ctx: TurnContext, name: str, value):
     if slot.type != "text" or not isinstance(old, str) or not isinstance(value, str):
         return value
     words, new = old.split(), value.strip()
+    # "哦打错了，是小明，大小的小" after "王晓明" was refused renamed the customer "小明", and the change failed again (customer
+    # trial, session 47): the given name said again, one character changed, keeps the surname
+    if (re.fullmatch(r"[\u4e00-\u9fff]{3,4}", old) and re.fullmatch(r"[\u4e00-\u9fff]{2,3}", new)
+            and len(new) == len(old) - 1 and sum(a != b for a, b in zip(old[1:], new)) == 1):
+        return old[0] + new
     # (five letters or more, a third of them at most apart: "Tim" for "Tom Jones" is another person, not a typo)
     if len(words) < 2 or not re.fullmatch(r"[A-Za-z'\-]{5,}", new) or new.lower() in (w.lower() for w in words):
         return value
-    close = [i for i, w in enumerate(words)
-             if w[:1].lower() == new[:1].lower() and _letters_apart(w.lower(), new.lower()) <= len(new) // 3]
+    close = close_words(words, new)
     if len(close) != 1:
         return value
     words[close[0]] = new
     return " ".join(words)
+
+
+def close_words(words: list[str], new: str, share: int = 3) -> list[int]:
+    """The places of `words` that `new` may be a respelling of: the same first letter, at most a third of its letters
+    apart (`share` 2: a half, where the message says it spells a word anew)."""
+    return [i for i, w in enumerate(words)
+            if w.lower() != new.lower() and w[:1].lower() == new[:1].lower()
+            and _letters_apart(w.lower(), new.lower()) <= len(new) // share]
 
 
 def _letters_apart(a: str, b: str) -> int:

@@ -175,8 +175,14 @@ def not_for_said(ctx: TurnContext, nlu: NLUResult, slot_name: str) -> bool:
     to stop here?"; nothing is dropped before the answer."""
     from framework.engine.unavailable import tell_named  # it builds on this module
 
+    from framework.engine.side_questions import names_an_answer
+
     flow = ctx.flow()
     if flow is None or not flow.not_for or ctx.frame is None:
+        return False
+    # a question the flow answers is answered, the question then asked again: "一证五号是啥意思" at an opening's name question
+    # heard the rule and "要取消当前的办理吗？" (customer trial, session 47)
+    if is_question(nlu.text or "", ctx.assistant.language) and names_an_answer(flow, nlu.text or ""):
         return False
     if not tell_named(ctx, flow.name, flow.not_for, nlu.text or "", "request_not_served"):
         return False

@@ -60,6 +60,7 @@ from framework.engine.context import TurnContext
 from framework.engine.render import display_date
 from framework.engine.results import ActionResult, Event, TurnResult
 from framework.engine.state import Frame, SessionState, timestamp
+from framework.engine.unavailable import say_named
 from framework.masking import SECRET_RE, secret_said
 from framework.nlu.interface import Entity, IntentScore, NLUResult
 from framework.slots import GENERIC_EXTRACTORS, ParseResult, parse_value
@@ -298,6 +299,7 @@ def handle_message(assistant: Assistant, state: SessionState, nlu: NLUResult, *,
     nlu = _now_alone(assistant, state, nlu, _today(now))
     nlu = _never_mind_go_ahead(assistant, state, nlu)
     nlu = _question_no_cancel(assistant, state, nlu)
+    nlu = not_for.flow_after_warning(assistant, state, nlu)
     top = nlu.intent
     ctx = _context(assistant, state, now=now, channel=channel, text=nlu.text,
                    intent=top.name if top else None, confidence=top.confidence if top else None,
@@ -1165,6 +1167,11 @@ def _respond(ctx: TurnContext, nlu: NLUResult) -> None:
     if waiting == "confirm" and confirm.withheld(ctx, nlu) and confirm.decide(ctx, state, nlu, threshold(assistant)):
         return
     if collecting and hold_on.bare_wait_at(ctx, nlu, collecting):  # "hold on a sec" (cancel 0.90) at a question
+        return
+    if collecting and slot_filling.tail_only(ctx, collecting):  # "身份证后四位是1237" at the ID question: the whole number
+        return
+    if collecting and hold_on.back_at_question(ctx, nlu):  # "我回来了" right after it waited: the question again
+        steps.reprompt(ctx)
         return
     if collecting and intent in assistant.behaviours.handoff.intents and hold_on.wait_to_find(ctx, nlu, collecting):
         return  # "身份证我得找找，你等我一下" (转人工 0.98): a wait, no person asked for
@@ -2491,6 +2498,11 @@ def _not_a_value(ctx: TurnContext, step: Collect, verdict: value_guard.Verdict) 
     the command runs, or the question is asked again; no attempt is used up."""
     ctx.emit("not_a_value", slot=step.slot, kind=verdict.kind, intent=verdict.intent)
     if verdict.kind == value_guard.COMMAND and verdict.intent and _global(ctx, verdict.intent):
+        return
+    flow = ctx.flow()
+    if flow is not None and say_named(ctx, flow.name, flow.answers, ctx.text or "", "question_answered"):
+        # "那先帮我把号停了挂失，万一被人拿去用咋整" at the complaint's name question heard "这个情况我也记下了", and the
+        # customer thought the number was stopped (customer trial, session 47): what the flow answers is answered first
         return
     if ((verdict.kind == value_guard.OWN_FLOW or (verdict.kind == value_guard.YES and _ADDED_DETAIL.search(ctx.text or ""))
          # "在小区里，地下室完全没信号" at a complaint's name question: "您说的姓名是地下室完全没信号吗？", and "好" made it the

@@ -54,6 +54,8 @@ YES_WORDS: dict[str, frozenset[str]] = {
         # session 29's trial: "okey dokey" (goodbye 0.55) and "go on then" were no answer; other languages' yeses
         "okey dokey", "okey-dokey", "okie dokie", "okie-dokie", "go on then", "ok then", "okay then",
         "si", "sí", "ja", "oui", "sim", "evet", "да", "tak",
+        # session 47's trial: "100%" at a transfer's read-back heard "I'm not sure I understood"
+        "100%", "100 %", "100 percent", "a hundred percent", "hundred percent", "one hundred percent",
         # tried by hand, session 41: "grand, go" (Irish English) at a transfer's read-back was read as goodbye 1.00
         # and asked whether to stop the transfer
         "grand", "grand so", "that's grand", "thats grand", "grand go", "grand go ahead", "grand go on", "yeah go",
@@ -195,7 +197,10 @@ _CORRECTION_MARKERS = {
                      # "等等我翻了下短信，是一千二百八十块" at a read-back of a 200 元 loss: "还是 200元，没有变", and "确认"
                      # filed 200 (customer trial, session 44): a wait, then what it is
                      r"|^(?:等等|等一下|等下|稍等|哦|噢|诶|哎)[^。！？?]{0,14}?[，,。…\s]*(?:是|应该是|其实是|一共是|总共是)"
-                     r"\s*[\d零一二两三四五六七八九十百千万]"),
+                     r"\s*[\d零一二两三四五六七八九十百千万]"
+                     # "算了算了，三十九的就行，反正我也不怎么用" at a read-back of 59 heard "套餐还是 59"，and "嗯呐" opened 59
+                     # (customer trial, session 47, round 3): a value with "就行" is the one chosen now
+                     r"|[\d一二两三四五六七八九十百]\s*(?:元|块)?(?:钱)?(?:的|那个|那档)?(?:套餐)?就(?:行|好|可以|够)(?:了)?"),
     # "ends in 4821 I think, or maybe 1234, I am not sure" took 1234 as corrected and blocked it (customer trial,
     # session 32): "not sure" is a doubt, no correction
     "en": re.compile(r"\b(?:actually|make (?:it|that)|change|instead|wrong|should be|meant|correction|rather"
@@ -221,7 +226,9 @@ _CORRECTION_MARKERS = {
 # or come after the value ("Alice instead").
 _CORRECTION_TAIL = {
     # "三千块 哦不 三千五" stored 3000, "不是八百 是八十" at a read-back asked what to change (trial, session 27)
+    # "我想从三十九的换到五十九的" asked which of the two (hand try, session 46): a move from one choice to another
     "zh": re.compile(r"不对|错了|搞错了?|说错了?|改成|改为|换成|应该是|更正(?:一下)?|我是说|我的意思是"
+                     r"|换到|改到|换为|(?:升|降)(?:级|档)?到|调到|调成|变成"
                      r"|[哦噢喔啊呃额哎诶]\s*不(?=[，,、。\s]|$)|不不|不是[^，,。\s]{1,10}[，,\s]+(?=是)"
                      # "我叫张三，不是，我叫张山": 不是 as a clause of its own (张三 was kept: customer trial, session 35)
                      r"|(?<=[，,、。\s])不是(?=[，,、。！!\s])"),
@@ -417,10 +424,15 @@ def _repeated_unit(text: str) -> str:
     return ""
 
 
+SURPRISE_LEAD = re.compile(r"^(?:啊|哈|啥|什么|嗯|诶|欸|咦|what|huh|eh|wait what)\s*[?？!！]+\s*(?=\S)", re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=256)  # pure; asked ~5 times a turn of the same message
 def is_question(text: str, language: str | None = None) -> bool:
-    """True when the message asks something (a question mark, or the language's question form)."""
-    stripped = text.strip()
+    """True when the message asks something (a question mark, or the language's question form). A surprised "what?" /
+    "啊？" before what follows asks nothing by itself ("what? no, Kathryn Johnson" at a read-back heard "I can't answer
+    that here", and the payee stayed "its Kathryn": customer trial, session 47)."""
+    stripped = SURPRISE_LEAD.sub("", text.strip()) or text.strip()
     if any(mark in stripped for mark in _QUESTION_MARKS):
         return True
     code = language_key(language)

@@ -677,7 +677,11 @@ _SELF_GOES_ON = re.compile(r"身份证|证件|手机|电话|号码|想|要|是|�
 # Anna", "我妈刘桂芬" (a trial of session 23 sent money to "my flatmate Priya"). Only before a name:
 # "my landlord" (a saved payee) stays.
 _RELATION_RE = {
-    "en": re.compile(rf"^{_EN_RELATION}\s+(?=[A-Z][a-z])"),
+    # ... or the span without its "her": "send it to her husband Raj instead" at a read-back made the payee "husband Raj"
+    # (customer trial, session 47, round 3)
+    "en": re.compile(rf"^(?:{_EN_RELATION}|(?:husband|wife|son|daughter|brother|sister|mum|mom|dad|father|mother|cousin|uncle"
+                     r"|aunt|auntie|friend|mate|partner|boyfriend|girlfriend|fiance|fiancee|landlord|landlady|neighbou?r|boss"
+                     r"|colleague|nephew|niece|grandson|granddaughter|grandma|grandpa|flatmate|roommate))\s+(?=[A-Z][a-z])"),
     "zh": re.compile(r"^(?:我的?|俺)(?:亲)?(?:妈妈?|爸爸?|老妈|老爸|母亲|父亲|老婆|老公|媳妇|丈夫|妻子|儿子|女儿|哥哥?|姐姐?"
                      r"|弟弟?|妹妹?|朋友|同事|室友|舍友|房东|奶奶|爷爷|外婆|外公|姥姥|姥爷|孩子)(?=[\u4e00-\u9fff]{2,4}$)"),
 }

@@ -297,7 +297,8 @@ def _introduced(assistant: Assistant, slot: Slot, text: str, candidates, extract
     return {(start, end) for start, end, value in candidates
             if _named(extractor, value) in GENERIC_EXTRACTORS
             if any(s <= start and end <= e for s, e in spans)
-            or (slot.type == "money" and _PAY_SOMEONE.search(text, max(0, start - 48), start))}
+            or (slot.type == "money" and (_PAY_SOMEONE.search(text, max(0, start - 48), start)
+                                          or _TO_PAYEE_AFTER.match(text, end)))}
 
 
 # "pay Will 45", "send Hope 45 on friday", "give my mum 30" asked "How much would you like to send?" (customer trial,
@@ -307,6 +308,11 @@ _PAY_SOMEONE = re.compile(r"\b(?:[Pp]ay|[Ss]end|[Tt]ransfer|[Ww]ire)\s+\$?$"  # 
                           r"(?:[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?|him|her|them|"
                           r"(?:my|our) (?:mum|mom|dad|brother|sister|son|daughter|wife|husband|friend|landlord|cousin|"
                           r"aunt|uncle|nan|gran|boss|neighbour|neighbor|partner))\s+\$?$")
+
+
+# "and 2k to Carl Meyer", "and 2000 to Carl Meyer" right after a transfer asked "How much would you like to send?" (customer
+# trial, session 47): a bare number before "to" and a payee is the amount
+_TO_PAYEE_AFTER = re.compile(r"\s*(?:dollars?|bucks|usd|quid)?\s+to\s+(?:[A-Z][a-z'-]+|(?:my|our)\s+[a-z]+|him|her|them)\b")
 
 
 def _ordered_slots(assistant: Assistant) -> tuple[Slot, ...]:
@@ -356,7 +362,7 @@ def extract_entities(assistant: Assistant, text: str, today: dt.date | None = No
                 continue
             if any(start < a_end and a_start < end for a_start, a_end, _ in taken.near(start, end)):
                 continue
-            if slot.type == "money" and pronoun_one(text, start, end):
+            if slot.type == "money" and (pronoun_one(text, start, end) or counts_things(text, start, end)):
                 continue
             accepted.append((start, end, value))
             taken.add(start, end, "")
@@ -451,6 +457,18 @@ def _money_core(entity: Entity) -> Entity:
 _ONE_AS_PRONOUN = re.compile(r"\b(?:the|a|an|new|old|other|this|that|which|another|same|right|wrong|first|last|next"
                              r"|replacement|only|each|every|no|any|blue|black|red|gold|silver|green|virtual|physical"
                              r"|debit|credit|main|current|previous|older|newer|expired|lost|stolen)\s+$", re.IGNORECASE)
+
+
+# "one more thing" at the amount question sent $1 on (customer trial, session 47): a number word that counts things
+# ("one more thing", "two questions", "one sec") is no amount
+_COUNTED = re.compile(r"\s+(?:(?:more|last|other|quick|small|little|of my|of the|different)\s+)?(?:things?|questions?|requests?|quer(?:y|ies)"
+                      r"|secs?|seconds?|moments?|minutes?|mins?|hours?|days?|weeks?|months?|years?|times?|cards?|people|persons?"
+                      r"|transfers?|payments?|accounts?|problems?|issues?|of (?:them|those|these|my|the))\b", re.IGNORECASE)
+
+
+def counts_things(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]`, a number in words, counts the things named after it ("one more thing"), no amount."""
+    return not any(ch.isdigit() for ch in text[start:end]) and _COUNTED.match(text, end) is not None
 
 
 def pronoun_one(text: str, start: int, end: int) -> bool:

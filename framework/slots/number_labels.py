@@ -212,7 +212,9 @@ _THEIRS = {
                      r"(?:(?:叫|名叫|是)[\u4e00-\u9fff·]{2,6}[，,\s]*)?\s*[（(]?\s*(?:自己)?"
                      # "她身份证是…" without 的, said after "这个是给我妈办的", was stored as the customer's (customer
                      # trial, session 31)
-                     r"(?:的(?:身份证(?:号码?)?|证件(?:号码?)?|号码?)?|(?:身份证(?:号码?)?|证件(?:号码?)?))(?:是|为|：|:|\s)*"
+                     # "我同事用13800138000，…帮我查查我的余额，我的号码是15912340000" asked which number (customer trial, s47)
+                     r"(?:的(?:身份证(?:号码?)?|证件(?:号码?)?|号码?)?|(?:身份证(?:号码?)?|证件(?:号码?)?)|(?:在)?用的?(?:号码?|手机号?|是)?)"
+                     r"(?:是|为|：|:|\s)*"
                      # "用我爸的行不行，3101…", "我妈的行吗？4403…" (customer trial, session 33)
                      # "用我老婆的身份证吧，3301…" opened an account with the wife's ID (customer trial, session 34)
                      # "用我爸的身份证行不，3101…" opened an account with the father's ID (customer trial, session 34)

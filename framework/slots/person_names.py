@@ -208,6 +208,18 @@ def joined_people(text: str, found: list[tuple[int, int, str]]) -> list[str]:
     spans = sorted({(*_value_bounds(text, s, e, v), v.strip()) for s, e, v in found if v and v.strip()})
     if not spans:
         return []
+    people = _joined_people(text, spans)
+    # a firm's name is one payee: "pay the florist, Bloom & Co, 450 dollars" asked which of "Bloom" and "Co" (customer
+    # trial, session 47, round 3)
+    return [] if any(_FIRM_TAIL_RE.fullmatch(p) for p in people[1:]) else people
+
+
+_FIRM_TAIL_RE = re.compile(r"(?:Co|Co\.|Company|Sons?|Daughters|Partners|Associates|Brothers|Bros\.?|Ltd\.?|Inc\.?|LLC|LLP|Friends"
+                           r"|Family|Kids)", re.IGNORECASE)
+
+
+def _joined_people(text: str, spans: list) -> list[str]:
+    """joined_people of the sorted (start, end, value) spans."""
     if len({v for _, _, v in spans}) == 1:  # one value, found by the model and a template alike
         start, end, value = spans[0]
         parts = _JOINED_IN_VALUE_RE.split(value)

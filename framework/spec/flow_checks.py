@@ -56,6 +56,8 @@ def check_flows(ctx: Context) -> None:
             for i, entry in enumerate(items(flow.get(key))):
                 entry = mapping(entry)
                 ctx.known("response", entry.get("response"), path + (key, i, "response"), ctx.responses)
+                if key == "not_for" and "then" in entry:
+                    ctx.known("flow", entry.get("then"), path + (key, i, "then"), ctx.flows)
                 for j, pattern in enumerate(items(entry.get("patterns"))):
                     if isinstance(pattern, str):
                         check_regex(ctx, pattern, path + (key, i, "patterns", j))

@@ -210,10 +210,14 @@ FLOW = _object({
     # requests the trigger intent covers that this flow must not serve ("unblock my card" read as
     # lost_card): the response instead of the flow (framework.engine.not_for)
     # `warn: true` (a scam): said for any message that names it while no flow is active, whatever its reading
-    "not_for": _named_responses("[unblock, unfreeze]", warn={"type": "boolean"}),
+    # `then: <flow>` on a warning: right after it, a message that gives that flow a value starts it ("I already typed it in
+    # for my card ending 7777" right after the phishing warning blocks 7777, read back first)
+    "not_for": _named_responses("[unblock, unfreeze]", warn={"type": "boolean"}, then=NAME),
     # side questions answered while the flow waits ("is there a fee?" at a transfer's confirmation): the
     # response, then the same question again, nothing changed (framework.engine.side_questions)
-    "answers": _named_responses("[fee, charge]"),
+    # `own: true`: answered only while the flow runs or right after it ends, never with no flow under way ("anything else
+    # I need to do?" after a transfer heard that the card was blocked: customer trial, session 47)
+    "answers": _named_responses("[fee, charge]", own={"type": "boolean"}),
     # what a message may ask that the flow does otherwise ("send it from card 1234" where transfers are paid from
     # the main account): the response before the flow's next question, nothing else changed; at the flow's
     # confirmation, the confirmation again (framework.engine.notices)
