@@ -262,10 +262,7 @@ _BACK = {
 def back_at_question(ctx: TurnContext, nlu: NLUResult) -> bool:
     """"我回来了" right after "好的，不着急，准备好身份证号后直接发给我就行" offered to stop the change (customer trial, session
     47): the customer back, no answer yet, hears the question again (event `asked_again`, reason `back_after_wait`)."""
-    history = ctx.original.history
-    pattern = _BACK.get(language_key(ctx.assistant.language) or "en")
-    if (ctx.frame is None or not history or "hold_on" not in history[-1].events or pattern is None
-            or not pattern.match((nlu.text or "").strip())):
+    if not _back(ctx, nlu):
         return False
     ctx.emit("asked_again", flow=ctx.frame.flow, state=ctx.frame.state, waiting_for=ctx.frame.waiting_for,
              reason="back_after_wait")
@@ -275,10 +272,15 @@ def back_at_question(ctx: TurnContext, nlu: NLUResult) -> bool:
 def back_after_wait(ctx: TurnContext, nlu: NLUResult) -> bool:
     """Right after a confirmation waited ("Sure, take your time…"), "ok" / "ready" / "好了" is the customer
     back, no answer yet: the confirmation is said again (event `confirm_again`)."""
-    history = ctx.original.history
-    pattern = _BACK.get(language_key(ctx.assistant.language) or "en")
-    if (ctx.frame is None or not history or "hold_on" not in history[-1].events or pattern is None
-            or not pattern.match((nlu.text or "").strip())):
+    if not _back(ctx, nlu):
         return False
     ctx.emit("confirm_again", flow=ctx.frame.flow, reason="back_after_wait")
     return True
+
+
+def _back(ctx: TurnContext, nlu: NLUResult) -> bool:
+    """Right after the assistant waited (event `hold_on`), the message says the customer is back ("ok", "我回来了")."""
+    history = ctx.original.history
+    pattern = _BACK.get(language_key(ctx.assistant.language) or "en")
+    return (ctx.frame is not None and bool(history) and "hold_on" in history[-1].events and pattern is not None
+            and pattern.match((nlu.text or "").strip()) is not None)

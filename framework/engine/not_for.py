@@ -132,15 +132,18 @@ def refused_at_confirmation(ctx: TurnContext) -> bool:
         return False
     if not tell_named(ctx, flow.name, flow.not_for, text, "request_not_served"):
         return False
-    from framework.engine import steps
+    _end_active_flow(ctx, "not_served")
+    return True
 
+
+def _end_active_flow(ctx: TurnContext, reason: str) -> None:
+    """The active flow ends without its action (event `flow_cancelled`); one it interrupted asks its question again."""
     ended = ctx.stack.pop()
-    ctx.emit("flow_cancelled", flow=ended.flow, state=ended.state, reason="not_served")
+    ctx.emit("flow_cancelled", flow=ended.flow, state=ended.state, reason=reason)
     lifetimes.release(ctx, ended.flow, "cancel")
     if ctx.stack:
         ctx.emit("flow_resumed", flow=ctx.frame.flow, state=ctx.frame.state)
         steps.goto(ctx, ctx.frame.state)
-    return True
 
 
 
@@ -300,12 +303,7 @@ def _warn_in_flow(ctx: TurnContext) -> bool:
             lifetimes.forget_this_turns_values(ctx, "not_served")
             active = ctx.flow()
             if active is not None and active.warnings:
-                ended = ctx.stack.pop()
-                ctx.emit("flow_cancelled", flow=ended.flow, state=ended.state, reason="warned")
-                lifetimes.release(ctx, ended.flow, "cancel")
-                if ctx.stack:
-                    ctx.emit("flow_resumed", flow=ctx.frame.flow, state=ctx.frame.state)
-                    steps.goto(ctx, ctx.frame.state)
+                _end_active_flow(ctx, "warned")
             else:
                 steps.reprompt(ctx)
             return True

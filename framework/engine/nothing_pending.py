@@ -136,13 +136,18 @@ _ALL_DONE_ASKED = {
 }
 
 
+def _whole_message(ctx: TurnContext, patterns: dict) -> bool:
+    """Whether the language's pattern of `patterns` matches the whole message (lower case, spaces squeezed)."""
+    pattern = patterns.get(language_key(ctx.assistant.language) or "en")
+    text = " ".join((ctx.text or "").lower().replace("\u2019", "'").split())
+    return pattern is not None and bool(text) and pattern.fullmatch(text) is not None
+
+
 def nothing_more_needed(ctx: TurnContext) -> bool:
     """"anything else I need to do?" with no flow active, right after one ended: nothing (built-in
     `utter_nothing_more_needed`, event `nothing_more_needed`)."""
-    pattern = _ALL_DONE_ASKED.get(language_key(ctx.assistant.language) or "en")
-    text = " ".join((ctx.text or "").lower().replace("\u2019", "'").split())
     history = ctx.original.history
-    if (ctx.stack or pattern is None or not text or not pattern.fullmatch(text) or not history
+    if (ctx.stack or not _whole_message(ctx, _ALL_DONE_ASKED) or not history
             or not any(e in ("flow_completed", "action_succeeded") for e in history[-1].events)):
         return False
     ctx.emit("nothing_more_needed")
@@ -153,9 +158,7 @@ def nothing_more_needed(ctx: TurnContext) -> bool:
 def more_to_ask(ctx: TurnContext) -> bool:
     """"one more thing", "还有一件事": with no flow active, the whole message announces another request; it is asked for
     (built-in `utter_go_on`, event `more_to_ask`)."""
-    pattern = _MORE_TO_ASK.get(language_key(ctx.assistant.language) or "en")
-    text = " ".join((ctx.text or "").lower().replace("\u2019", "'").split())
-    if ctx.stack or pattern is None or not text or not pattern.fullmatch(text):
+    if ctx.stack or not _whole_message(ctx, _MORE_TO_ASK):
         return False
     ctx.emit("more_to_ask")
     ctx.say(GO_ON)

@@ -1301,7 +1301,6 @@ def restates_request(ctx: TurnContext) -> bool:
             and not _SOME_MORE.search(text.lower()))
 
 
-
 _YES_AND_VERB = re.compile(r"^\s*(?:yes|yeah|yep|yup|ok(?:ay)?|sure)\b[,!.\s]*(?:please\s+)?"
                            r"(block|freeze|cancel|stop|activate|send|pay|transfer|wire)\b", re.IGNORECASE)
 
